@@ -1,0 +1,93 @@
+//! `shnor inspect`: what each input is and what it holds.
+use crate::input::{self, Loaded, Opts};
+use crate::output::{self, Format, Table};
+use anyhow::Result;
+use serde_json::json;
+use std::path::PathBuf;
+
+pub fn run(
+    paths: &[PathBuf],
+    opts: &Opts,
+    format: Format,
+    out: Option<&std::path::Path>,
+) -> Result<()> {
+    let loaded = input::load_paths(paths, opts)?;
+    let text = render(&loaded, format)?;
+    output::emit(&text, out)
+}
+
+pub fn render(l: &Loaded, format: Format) -> Result<String> {
+    let mut t = Table::new(&[
+        "Файл",
+        "Лист",
+        "Вид",
+        "Год",
+        "Класс",
+        "Предмет",
+        "Строк",
+        "Школ",
+        "Участников",
+        "Отсутств.",
+        "Невалид. баллы",
+        "Школ с участниками",
+        "Предупреждения",
+    ]);
+    for r in &l.reports {
+        let p = r.pupils.as_ref();
+        let opt = |v: Option<usize>| v.map(|x| x.to_string()).unwrap_or_default();
+        let file = std::path::Path::new(&r.path)
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let years = if r.year.is_some() {
+            r.year.map(|y| y.to_string()).unwrap_or_default()
+        } else {
+            r.years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        t.rows.push(vec![
+            file,
+            r.sheet.clone().unwrap_or_default().trim().to_string(),
+            if let Some(why) = &r.skipped {
+                format!("пропущен: {why}")
+            } else {
+                r.kind.clone()
+            },
+            years,
+            r.grade.map(|g| g.to_string()).unwrap_or_default(),
+            r.subject.clone().unwrap_or_default(),
+            r.rows.to_string(),
+            r.schools.to_string(),
+            opt(p.map(|p| p.participants)),
+            opt(p.map(|p| p.absent)),
+            opt(p.map(|p| p.invalid_totals)),
+            opt(p.map(|p| p.schools_with_participants)),
+            r.warnings.summary(),
+        ]);
+    }
+    if !l.warnings.is_empty() {
+        t.notes
+            .push(format!("Сводные предупреждения: {}", l.warnings.summary()));
+    }
+    let d = &l.data;
+    t.notes.push(format!(
+        "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
+        d.results.len(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
+    ));
+    let json = json!({
+        "inputs": l.reports,
+        "warnings": l.warnings,
+        "totals": {
+            "results": d.results.len(),
+            "schools": d.schools.len(),
+            "journal": d.journal.len(),
+            "risk_profiles": d.risk.len(),
+            "markers": d.markers.len(),
+            "reference": d.reference.len(),
+        }
+    });
+    output::render(format, &[t], &json)
+}

@@ -1,0 +1,5 @@
+//! One file per subcommand: wires input → method → output.
+pub mod config;
+pub mod inspect;
+pub mod select;
+pub mod synth;

@@ -1,0 +1,323 @@
+//! `shnor select` and `shnor explain`: the three-stage selection, its list, JSON contract and ledger story.
+use crate::config::Config;
+use crate::input::{self, Loaded, Opts};
+use crate::method::select::{self, SchoolResult, Selection, BASIC, MODERATE, STRONG};
+use crate::output::{self, pct, Format, Table};
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct SelectArgs<'a> {
+    pub paths: &'a [PathBuf],
+    pub opts: &'a Opts,
+    pub config: Option<&'a Path>,
+    pub year: Option<i32>,
+    pub all: bool,
+    pub format: Format,
+    pub out: Option<&'a Path>,
+}
+
+pub fn run(a: &SelectArgs) -> Result<()> {
+    let cfg = Config::load(a.config)?;
+    let loaded = input::load_paths(a.paths, a.opts)?;
+    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let sel = select::run(&loaded.data, &cfg, year)?;
+    let text = render(&sel, &cfg, &loaded, a.all, a.format)?;
+    output::emit(&text, a.out)
+}
+
+fn cluster_order(c: &Option<String>) -> u8 {
+    match c.as_deref() {
+        Some(STRONG) => 0,
+        Some(MODERATE) => 1,
+        Some(BASIC) => 2,
+        _ => 3,
+    }
+}
+
+pub fn inputs_json(l: &Loaded) -> Value {
+    let mut v: Vec<Value> = l
+        .reports
+        .iter()
+        .filter(|r| r.skipped.is_none())
+        .map(|r| json!({"path": r.path, "sheet": r.sheet, "sha256": r.sha256, "kind": r.kind, "rows": r.rows}))
+        .collect();
+    v.sort_by(|a, b| {
+        (a["path"].as_str(), a["sheet"].as_str()).cmp(&(b["path"].as_str(), b["sheet"].as_str()))
+    });
+    Value::Array(v)
+}
+
+pub fn summary(sel: &Selection) -> Value {
+    let s = &sel.schools;
+    let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
+    for x in s.iter().filter(|x| x.excluded_reason.is_some()) {
+        *excluded
+            .entry(x.excluded_reason.clone().unwrap())
+            .or_default() += 1;
+    }
+    let mut strata: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for x in s {
+        let e = strata.entry(x.stratum.clone()).or_default();
+        e[0] += 1;
+        e[1] += x.candidate as usize;
+        e[2] += x.selected as usize;
+    }
+    let mut clusters: BTreeMap<String, [usize; 2]> = [STRONG, MODERATE, BASIC]
+        .iter()
+        .map(|c| (c.to_string(), [0, 0]))
+        .collect();
+    let mut groups: BTreeMap<String, [usize; 2]> = BTreeMap::new();
+    for c in [STRONG, MODERATE, BASIC] {
+        for st in ["город", "село"] {
+            for d in ["кадровые", "инфраструктурные"] {
+                groups.insert(format!("{c} / {st} / {d}"), [0, 0]);
+            }
+        }
+    }
+    for x in s.iter().filter(|x| x.stage_reached == 3) {
+        let e = clusters.entry(x.cluster.clone().unwrap()).or_default();
+        e[0] += 1;
+        e[1] += x.selected as usize;
+        let g = groups.entry(x.group.clone().unwrap()).or_default();
+        g[0] += 1;
+        g[1] += x.selected as usize;
+    }
+    json!({
+        "stage1_entered": s.len(),
+        "candidates": s.iter().filter(|x| x.candidate).count(),
+        "excluded": excluded,
+        "confirmed": s.iter().filter(|x| x.stage_reached == 3).count(),
+        "selected": s.iter().filter(|x| x.selected).count(),
+        "borderline": s.iter().filter(|x| x.stage_reached == 3 && x.borderline).count(),
+        "objectivity_flagged": s.iter().filter(|x| x.objectivity_flag).count(),
+        "groups_nonempty": groups.values().filter(|g| g[0] > 0).count(),
+        "per_stratum": strata.iter().map(|(k, v)| (k.clone(), json!({"entered": v[0], "candidates": v[1], "selected": v[2]}))).collect::<serde_json::Map<_, _>>(),
+        "per_cluster": clusters.iter().map(|(k, v)| (k.clone(), json!({"confirmed": v[0], "selected": v[1]}))).collect::<serde_json::Map<_, _>>(),
+        "per_group": groups.iter().map(|(k, v)| (k.clone(), json!({"confirmed": v[0], "selected": v[1]}))).collect::<serde_json::Map<_, _>>(),
+        "warnings": sel.warnings,
+    })
+}
+
+fn school_json(x: &SchoolResult) -> Value {
+    json!({
+        "login": x.login,
+        "name": x.name,
+        "municipality": x.municipality,
+        "municipality_code": x.municipality_code,
+        "region": x.region,
+        "stratum": x.stratum,
+        "settlement": x.settlement,
+        "deficit": x.deficit,
+        "participants": x.participants,
+        "share2": x.share2,
+        "share2_ci": x.share2_ci,
+        "quality": x.quality,
+        "candidate": x.candidate,
+        "stage_reached": x.stage_reached,
+        "excluded_reason": x.excluded_reason,
+        "cluster": x.cluster,
+        "group": x.group,
+        "rank_in_group": x.rank_in_group,
+        "selected": x.selected,
+        "borderline": x.borderline,
+        "objectivity_flag": x.objectivity_flag,
+        "ledger": x.ledger,
+    })
+}
+
+fn why_stopped(x: &SchoolResult) -> String {
+    if x.selected {
+        return "отобрана".into();
+    }
+    if let Some(r) = &x.excluded_reason {
+        return r.clone();
+    }
+    match x.stage_reached {
+        1 => "не сработало ни одно правило этапа 1".into(),
+        3 => x
+            .ledger
+            .0
+            .iter()
+            .rev()
+            .find(|e| e.stage == 3 && e.outcome == "capped")
+            .map(|_| "лимит этапа 3".to_string())
+            .unwrap_or_else(|| format!("место {} в группе", x.rank_in_group.unwrap_or(0))),
+        _ => String::new(),
+    }
+}
+
+pub fn render(
+    sel: &Selection,
+    cfg: &Config,
+    loaded: &Loaded,
+    all: bool,
+    format: Format,
+) -> Result<String> {
+    let mut rows: Vec<&SchoolResult> = sel.schools.iter().filter(|x| all || x.selected).collect();
+    rows.sort_by(|a, b| {
+        (
+            cluster_order(&a.cluster),
+            &a.group,
+            a.rank_in_group.unwrap_or(u32::MAX),
+            &a.login,
+        )
+            .cmp(&(
+                cluster_order(&b.cluster),
+                &b.group,
+                b.rank_in_group.unwrap_or(u32::MAX),
+                &b.login,
+            ))
+    });
+    let mut t = Table::new(&[
+        "№",
+        "Логин",
+        "Школа",
+        "Муниципалитет",
+        "Страта",
+        "Нас. пункт",
+        "Дефицит",
+        "Участников",
+        "Доля «2», %",
+        "95 % ДИ, %",
+        "Качество, %",
+        "Кластер",
+        "Место в группе",
+        "Этап",
+        "Итог",
+        "Погранич.",
+        "Объективность",
+    ]);
+    t.title = Some(format!(
+        "ШНОР {}: отобрано {} из {} кандидатов ({} школ на этапе 1); окно {}–{}",
+        sel.year,
+        sel.schools.iter().filter(|x| x.selected).count(),
+        sel.schools.iter().filter(|x| x.candidate).count(),
+        sel.schools.len(),
+        sel.window[0],
+        sel.year
+    ));
+    for (i, x) in rows.iter().enumerate() {
+        t.rows.push(vec![
+            (i + 1).to_string(),
+            x.login.clone(),
+            x.name.clone(),
+            x.municipality.clone(),
+            x.stratum.clone(),
+            x.settlement.clone(),
+            x.deficit.clone().unwrap_or_default(),
+            if x.stage_reached >= 2 {
+                x.participants.to_string()
+            } else {
+                String::new()
+            },
+            x.share2.map(|v| pct(v, 1)).unwrap_or_default(),
+            x.share2_ci
+                .map(|c| format!("{}–{}", pct(c[0], 1), pct(c[1], 1)))
+                .unwrap_or_default(),
+            x.quality.map(|v| pct(v, 1)).unwrap_or_default(),
+            x.cluster.clone().unwrap_or_default(),
+            x.rank_in_group.map(|r| r.to_string()).unwrap_or_default(),
+            x.stage_reached.to_string(),
+            why_stopped(x),
+            if x.borderline && x.stage_reached == 3 {
+                "пограничная".into()
+            } else {
+                String::new()
+            },
+            if x.objectivity_flag {
+                "есть признаки".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    let sm = summary(sel);
+    t.notes.push(format!(
+        "Этап 1: {} школ, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
+        sm["stage1_entered"], sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]
+    ));
+    if !sel.warnings.is_empty() {
+        t.notes
+            .push(format!("Предупреждения: {}", sel.warnings.summary()));
+    }
+    if !loaded.warnings.is_empty() {
+        t.notes
+            .push(format!("Загрузка: {}", loaded.warnings.summary()));
+    }
+    let json = json!({
+        "year": sel.year,
+        "window": sel.window,
+        "config": cfg.to_json(),
+        "config_sha256": cfg.sha256(),
+        "inputs": inputs_json(loaded),
+        "summary": sm,
+        "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
+    });
+    output::render(format, &[t], &json)
+}
+
+/// `shnor explain LOGIN`: the ledger as a readable story.
+pub fn explain(login: &str, a: &SelectArgs) -> Result<()> {
+    let cfg = Config::load(a.config)?;
+    let loaded = input::load_paths(a.paths, a.opts)?;
+    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let sel = select::run(&loaded.data, &cfg, year)?;
+    let sid = crate::input::text::school_id(login);
+    let Some(x) = sel
+        .schools
+        .iter()
+        .find(|x| crate::input::text::school_id(&x.login) == sid)
+    else {
+        return Err(crate::error::usage(format!(
+            "{login}: no such school among the {} schools with results in {year}",
+            sel.schools.len()
+        )));
+    };
+    let mut s = String::new();
+    s.push_str(&format!(
+        "{} — {}{}\n",
+        x.login,
+        if x.name.is_empty() {
+            "(без названия)"
+        } else {
+            &x.name
+        },
+        if x.municipality.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", x.municipality)
+        }
+    ));
+    s.push_str(&format!(
+        "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
+        sel.window[0], x.stratum, x.settlement
+    ));
+    for stage in 1..=3u8 {
+        let entries: Vec<_> = x.ledger.0.iter().filter(|e| e.stage == stage).collect();
+        if entries.is_empty() {
+            continue;
+        }
+        for e in entries {
+            s.push_str(&format!("  {}\n", e.text));
+        }
+    }
+    s.push_str(&format!(
+        "Итог: {}.\n",
+        if x.selected {
+            format!(
+                "школа в итоговом списке ШНОР (кластер «{}», группа «{}»)",
+                x.cluster.clone().unwrap_or_default(),
+                x.group.clone().unwrap_or_default()
+            )
+        } else {
+            format!("школа не в итоговом списке — {}", why_stopped(x))
+        }
+    ));
+    if a.format == Format::Json {
+        let v = json!({"year": year, "school": school_json(x)});
+        return output::emit(&(serde_json::to_string_pretty(&v)? + "\n"), a.out);
+    }
+    output::emit(&s, a.out)
+}

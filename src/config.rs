@@ -1,0 +1,433 @@
+//! The one TOML config file: every threshold of the method, with defaults, documentation and
+//! validation. `DEFAULT_TOML` is the single source of the defaults (`config --print-default`).
+use crate::error::usage;
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const DEFAULT_TOML: &str = include_str!("config_default.toml");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub selection: Selection,
+    pub stage1: Stage1,
+    pub stage2: Stage2,
+    pub cluster: Cluster,
+    pub deficit: Deficit,
+    pub stage3: Stage3,
+    pub objectivity: Objectivity,
+    pub index: Index,
+    pub resilience: Resilience,
+    pub monitor: Monitor,
+    pub kinds: Kinds,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// "latest" or a year
+    pub year: toml::Value,
+    pub window_years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage1 {
+    pub rule: String,
+    pub threshold: f64,
+    pub min_procedures: u32,
+    pub combine: String,
+    pub min_participants: i64,
+    pub bottom_share: f64,
+    pub k: u32,
+    pub n: u32,
+    pub assessments: Vec<String>,
+    pub strata: Vec<String>,
+    pub exclude_kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage2 {
+    pub min_total_participants: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    pub method: String,
+    pub strong: f64,
+    pub moderate: f64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deficit {
+    pub source: String,
+    pub tie: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage3 {
+    pub per_group: u32,
+    pub per_municipality: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionRule {
+    pub subject: String,
+    pub grade: i32,
+    pub max_share2: f64,
+    pub min_share5: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectivity {
+    pub policy: String,
+    pub min_journal: i64,
+    pub raised_excess: f64,
+    pub alpha: f64,
+    pub boundary_min_pupils: i64,
+    pub boundary_ratio: f64,
+    pub boundary_min_at: i64,
+    pub distribution: Vec<DistributionRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub direction: i32,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Index {
+    pub method: String,
+    pub min_coverage: f64,
+    pub shnsu_groups: Vec<u32>,
+    pub indicators: BTreeMap<String, Indicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resilience {
+    pub top_quantile: f64,
+    pub residual_sd: f64,
+    pub quality_weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Monitor {
+    pub exit_years: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kinds {
+    pub small_rural_max_enrollment: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::parse(DEFAULT_TOML, "<default>").expect("default config is valid")
+    }
+}
+
+fn one_of(key: &str, v: &str, allowed: &[&str]) -> Result<()> {
+    if allowed.contains(&v) {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "config key {key} = \"{v}\": expected one of {}",
+            allowed.join(", ")
+        )))
+    }
+}
+
+fn range(key: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
+    if v.is_finite() && v >= lo && v <= hi {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "config key {key} = {v}: expected a value in [{lo}, {hi}]"
+        )))
+    }
+}
+
+impl Config {
+    pub fn parse(text: &str, origin: &str) -> Result<Config> {
+        let value: toml::Value =
+            toml::from_str(text).map_err(|e| usage(format!("{origin}: not valid TOML: {e}")))?;
+        Self::from_value(value, origin)
+    }
+
+    /// A user file: keys missing from it keep their defaults; unknown keys are errors.
+    pub fn from_user(text: &str, origin: &str) -> Result<Config> {
+        let user: toml::Value =
+            toml::from_str(text).map_err(|e| usage(format!("{origin}: not valid TOML: {e}")))?;
+        let mut base: toml::Value = toml::from_str(DEFAULT_TOML).expect("default TOML");
+        merge(&mut base, &user, "", origin)?;
+        Self::from_value(base, origin)
+    }
+
+    fn from_value(value: toml::Value, origin: &str) -> Result<Config> {
+        let cfg: Config = value
+            .try_into()
+            .map_err(|e: toml::de::Error| usage(format!("{origin}: {}", e.message())))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    pub fn load(path: Option<&std::path::Path>) -> Result<Config> {
+        match path {
+            None => Ok(Config::default()),
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| usage(format!("--config {}: cannot read ({e})", p.display())))?;
+                Config::from_user(&text, &p.display().to_string())
+            }
+        }
+    }
+
+    /// Set a dotted key (`stage1.threshold`) to a TOML value given as text.
+    pub fn set(&self, key: &str, raw: &str) -> Result<Config> {
+        let mut v = toml::Value::try_from(self)?;
+        let parsed: toml::Value = toml::from_str(&format!("x = {raw}"))
+            .map(|t: toml::Table| t["x"].clone())
+            .unwrap_or_else(|_| toml::Value::String(raw.to_string()));
+        let mut cur = &mut v;
+        let parts: Vec<&str> = key.split('.').collect();
+        for (i, p) in parts.iter().enumerate() {
+            let t = cur
+                .as_table_mut()
+                .ok_or_else(|| usage(format!("config key {key}: not a table at «{p}»")))?;
+            if !t.contains_key(*p) {
+                return Err(usage(format!("config key {key}: unknown key «{p}»")));
+            }
+            if i + 1 == parts.len() {
+                t.insert(p.to_string(), parsed.clone());
+                break;
+            }
+            cur = t.get_mut(*p).unwrap();
+        }
+        Self::from_value(v, &format!("--param {key}"))
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let s1 = &self.stage1;
+        one_of("stage1.rule", &s1.rule, &["risk", "bottom"])?;
+        one_of("stage1.combine", &s1.combine, &["any", "all"])?;
+        range("stage1.threshold", s1.threshold, 0.0, 1.0)?;
+        range("stage1.bottom_share", s1.bottom_share, 0.0, 1.0)?;
+        range(
+            "stage1.min_procedures",
+            s1.min_procedures as f64,
+            1.0,
+            100.0,
+        )?;
+        range(
+            "stage1.min_participants",
+            s1.min_participants as f64,
+            1.0,
+            1e6,
+        )?;
+        if s1.k == 0 || s1.n == 0 || s1.k > s1.n {
+            return Err(usage(format!(
+                "config keys stage1.k = {} and stage1.n = {}: expected 1 ≤ k ≤ n",
+                s1.k, s1.n
+            )));
+        }
+        for s in &s1.strata {
+            one_of(
+                "stage1.strata",
+                s,
+                &["ovz", "advanced", "small_rural", "regular"],
+            )?;
+        }
+        for s in &s1.exclude_kinds {
+            one_of(
+                "stage1.exclude_kinds",
+                s,
+                &["ovz", "advanced", "small_rural", "regular", "evening"],
+            )?;
+        }
+        for a in &s1.assessments {
+            one_of("stage1.assessments", a, &["ВПР", "ОГЭ", "ЕГЭ"])?;
+        }
+        range(
+            "selection.window_years",
+            self.selection.window_years as f64,
+            1.0,
+            10.0,
+        )?;
+        match &self.selection.year {
+            toml::Value::String(s) if s == "latest" => {}
+            toml::Value::Integer(y) if (2000..2100).contains(y) => {}
+            v => {
+                return Err(usage(format!(
+                    "config key selection.year = {v}: expected \"latest\" or a year"
+                )))
+            }
+        }
+        range(
+            "stage2.min_total_participants",
+            self.stage2.min_total_participants as f64,
+            0.0,
+            1e9,
+        )?;
+        let c = &self.cluster;
+        one_of("cluster.method", &c.method, &["rule", "kmeans"])?;
+        range("cluster.strong", c.strong, 0.0, 1.0)?;
+        range("cluster.moderate", c.moderate, 0.0, 1.0)?;
+        if c.moderate >= c.strong {
+            return Err(usage(format!("config keys cluster.moderate = {} and cluster.strong = {}: expected moderate < strong", c.moderate, c.strong)));
+        }
+        one_of(
+            "deficit.source",
+            &self.deficit.source,
+            &["auto", "risk_profile", "registry"],
+        )?;
+        one_of(
+            "deficit.tie",
+            &self.deficit.tie,
+            &["кадровые", "инфраструктурные"],
+        )?;
+        let o = &self.objectivity;
+        one_of(
+            "objectivity.policy",
+            &o.policy,
+            &["flag", "exclude", "ignore"],
+        )?;
+        range("objectivity.raised_excess", o.raised_excess, 0.0, 1.0)?;
+        range("objectivity.alpha", o.alpha, 0.0, 1.0)?;
+        range("objectivity.boundary_ratio", o.boundary_ratio, 0.0, 1e6)?;
+        let i = &self.index;
+        one_of("index.method", &i.method, &["zscore", "pca"])?;
+        range("index.min_coverage", i.min_coverage, 0.0, 1.0)?;
+        for g in &i.shnsu_groups {
+            range("index.shnsu_groups", *g as f64, 1.0, 5.0)?;
+        }
+        for (k, ind) in &i.indicators {
+            if ind.direction != 1 && ind.direction != -1 {
+                return Err(usage(format!(
+                    "config key index.indicators.{k}.direction = {}: expected 1 or -1",
+                    ind.direction
+                )));
+            }
+            range(
+                &format!("index.indicators.{k}.weight"),
+                ind.weight,
+                0.0,
+                1e6,
+            )?;
+        }
+        range(
+            "resilience.top_quantile",
+            self.resilience.top_quantile,
+            0.0,
+            1.0,
+        )?;
+        range(
+            "resilience.residual_sd",
+            self.resilience.residual_sd,
+            0.0,
+            100.0,
+        )?;
+        range(
+            "resilience.quality_weight",
+            self.resilience.quality_weight,
+            0.0,
+            1.0,
+        )?;
+        range(
+            "monitor.exit_years",
+            self.monitor.exit_years as f64,
+            1.0,
+            20.0,
+        )?;
+        range(
+            "kinds.small_rural_max_enrollment",
+            self.kinds.small_rural_max_enrollment,
+            0.0,
+            1e6,
+        )?;
+        Ok(())
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("config serialises")
+    }
+
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let text = serde_json::to_string(&self.to_json()).unwrap();
+        format!("{:x}", Sha256::digest(text.as_bytes()))
+    }
+}
+
+fn merge(base: &mut toml::Value, user: &toml::Value, prefix: &str, origin: &str) -> Result<()> {
+    let (Some(bt), Some(ut)) = (base.as_table_mut(), user.as_table()) else {
+        return Ok(());
+    };
+    for (k, v) in ut {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match bt.get_mut(k) {
+            None if prefix == "index.indicators" => {
+                bt.insert(k.clone(), v.clone());
+            }
+            None => return Err(usage(format!("{origin}: unknown config key «{key}»"))),
+            Some(b) if b.is_table() && v.is_table() && key != "index.indicators" => {
+                merge(b, v, &key, origin)?
+            }
+            Some(b) => *b = v.clone(),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_method_brief() {
+        let c = Config::default();
+        assert_eq!(c.stage1.threshold, 0.30);
+        assert_eq!(c.stage1.min_participants, 5);
+        assert_eq!(c.cluster.strong, 0.30);
+        assert_eq!(c.cluster.moderate, 0.15);
+        assert_eq!(c.stage3.per_group, 1);
+        assert_eq!(c.index.indicators.len(), 8);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let e = Config::from_user("[stage1]\nthreshhold = 0.3\n", "x.toml").unwrap_err();
+        assert!(e.to_string().contains("stage1.threshhold"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_value_names_the_key() {
+        let e = Config::from_user("[stage1]\nthreshold = 1.5\n", "x.toml").unwrap_err();
+        assert!(e.to_string().contains("stage1.threshold"), "{e}");
+    }
+
+    #[test]
+    fn dotted_set() {
+        let c = Config::default().set("stage1.threshold", "0.25").unwrap();
+        assert_eq!(c.stage1.threshold, 0.25);
+        assert!(Config::default().set("stage1.nope", "1").is_err());
+    }
+}

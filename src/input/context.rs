@@ -1,0 +1,391 @@
+//! Registry and context: the ФИС ОКО context form, a user context/registry table, school directories.
+use super::header::{self, Header};
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{
+    coded_answer, municipality_key, norm_text, parse_num, school_id, split_code_name,
+};
+use super::Opts;
+use crate::error::data_err;
+use crate::model::{Dataset, Kind, SchoolRow};
+use anyhow::Result;
+
+/// Registry indicator columns: (key, Russian label).
+pub const INDICATORS: &[(&str, &str)] = &[
+    (
+        "parents_higher_ed",
+        "доля обучающихся, оба родителя которых имеют высшее образование",
+    ),
+    ("single_parent", "доля обучающихся из неполных семей"),
+    ("low_income", "доля обучающихся из малообеспеченных семей"),
+    (
+        "at_risk_register",
+        "доля обучающихся, состоящих на профилактическом учете",
+    ),
+    (
+        "non_native",
+        "доля обучающихся, для которых русский язык не является родным",
+    ),
+    ("ovz_share", "доля обучающихся с овз"),
+    (
+        "unemployed_parents",
+        "доля обучающихся с безработными родителями",
+    ),
+    ("large_family", "доля обучающихся из многодетных семей"),
+    ("vacancy_share", "доля вакантных ставок учителей"),
+    (
+        "no_ped_ed_share",
+        "доля учителей без педагогического образования",
+    ),
+    (
+        "teachers_65plus_share",
+        "доля учителей в возрасте 65 лет и старше",
+    ),
+    ("pupils_per_computer", "число обучающихся на один компьютер"),
+    ("internet_mbps", "скорость интернета, мбит/с"),
+    ("equipped_rooms_share", "доля оснащенных учебных кабинетов"),
+];
+
+/// Indicators that are shares (percent inputs are divided by 100).
+pub fn is_share(key: &str) -> bool {
+    !matches!(key, "pupils_per_computer" | "internet_mbps")
+}
+
+pub fn is_context_form(h: &Header) -> bool {
+    h.has(&["пользователь"])
+        && h.find_prefix(&[
+            "14. где расположена",
+            "17.2.",
+            "20. укажите количество",
+            "6. инн",
+        ])
+        .is_some()
+}
+
+pub fn is_registry(h: &Header) -> bool {
+    h.has(header::LOGIN)
+        && (h.has(&[
+            "settlement",
+            "тип населенного пункта",
+            "kind",
+            "вид оо",
+            "enrollment",
+            "численность обучающихся",
+        ]) || INDICATORS.iter().any(|(k, l)| h.has(&[k, l])))
+}
+
+pub fn is_directory(h: &Header) -> bool {
+    h.has(header::LOGIN)
+        && h.has(header::NAME)
+        && h.names.iter().filter(|n| !n.is_empty()).count() <= 6
+}
+
+fn school<'a>(ds: &'a mut Dataset, login: &str) -> &'a mut SchoolRow {
+    let sid = school_id(login);
+    let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+        school_id: sid,
+        ..Default::default()
+    });
+    let l = login.trim().to_lowercase();
+    if e.login.is_empty() || l.starts_with("edu") {
+        e.login = l;
+    }
+    e
+}
+
+fn set_municipality(ds: &mut Dataset, login: &str, cell: &str) {
+    let (code, name) = split_code_name(cell);
+    if let Some(c) = &code {
+        if !name.is_empty() {
+            ds.municipality_codes
+                .insert(municipality_key(&name), c.clone());
+        }
+    }
+    let e = school(ds, login);
+    if let Some(c) = code {
+        e.municipality_code = c;
+    }
+    if !name.is_empty() {
+        e.municipality = name;
+    }
+}
+
+/// ФИС ОКО context form sheet (either of its two sheets).
+pub fn load_context_form(
+    g: &Grid,
+    h: &Header,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cl = h.find(&["пользователь"]).unwrap();
+    let cm = h.find(&["муниципалитет"]);
+    let cs = h.find(&["школа"]);
+    let c_short = h.find_prefix(&["2. сокращенное"]);
+    let c_inn = h.find_prefix(&["6. инн"]);
+    let c_oge = h.find_prefix(&["7. код огэ"]);
+    let c_ege = h.find_prefix(&["8. код егэ"]);
+    let c_where = h.find_prefix(&["14. где расположена"]);
+    let c_aop = h.find_prefix(&["17.2."]);
+    let c_enr = h.find_prefix(&["20. укажите количество обучающихся"]);
+    let c_teach = h.find_prefix(&["25. сколько всего в оо учителей"]);
+    let mut schools = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        let login = g.cell(r, cl).trim().to_string();
+        if login.is_empty() {
+            continue;
+        }
+        rep.rows += 1;
+        schools.insert(school_id(&login));
+        if let Some(c) = cm {
+            set_municipality(ds, &login, g.cell(r, c));
+        }
+        let sname = c_short
+            .map(|c| g.cell(r, c).trim().to_string())
+            .filter(|s| !s.is_empty())
+            .or_else(|| cs.map(|c| split_code_name(g.cell(r, c)).1));
+        let where_ = c_where.map(|c| g.cell(r, c).to_string());
+        let aop = c_aop.map(|c| norm_text(g.cell(r, c)));
+        let enr = c_enr.and_then(|c| parse_num(g.cell(r, c)).ok().flatten());
+        let teachers = c_teach.and_then(|c| parse_num(g.cell(r, c)).ok().flatten());
+        let code = |c: Option<usize>| -> Option<String> {
+            let v = c.map(|c| g.cell(r, c).trim().to_string())?;
+            let t = norm_text(&v);
+            if t.is_empty() || t == "нет" || t == "-" || t.trim_start_matches('0').is_empty() {
+                None
+            } else {
+                Some(t)
+            }
+        };
+        let (inn, oge, ege) = (code(c_inn), code(c_oge), code(c_ege));
+        let lower = login.to_lowercase();
+        let e = school(ds, &login);
+        if let Some(n) = sname {
+            if !n.is_empty() {
+                e.name = n;
+            }
+        }
+        if let Some(w) = where_ {
+            match coded_answer(&w) {
+                Some(1..=3) => e.settlement = Some("город".into()),
+                Some(4) => e.settlement = Some("село".into()),
+                _ if !w.trim().is_empty() => rep.warnings.add(
+                    "unknown answer to question 14 (settlement)",
+                    format!("{login}: «{w}»"),
+                ),
+                _ => {}
+            }
+        }
+        if lower.starts_with("ksh") || aop.as_deref() == Some("да") {
+            e.ovz_flag = true;
+        }
+        let nm = norm_text(&e.name);
+        if nm.contains("лицей") || nm.contains("гимнази") || nm.contains("кадет") {
+            e.advanced_flag = true;
+        }
+        if let Some(v) = enr {
+            e.enrollment = Some(v);
+        }
+        if let Some(t) = teachers {
+            e.indicators.insert("teachers".into(), t);
+        }
+        if inn.is_some() {
+            e.inn = inn;
+        }
+        if let Some(c) = oge.or(ege) {
+            e.gia_code = Some(c.trim_start_matches('0').to_string());
+        }
+        let src = g.file.clone();
+        if !e.sources.contains(&src) {
+            e.sources.push(src);
+        }
+    }
+    rep.schools = schools.len();
+    Ok(())
+}
+
+/// User registry/context table keyed by login (FORMATS.md «Registry and context»).
+pub fn load_registry(
+    g: &Grid,
+    h: &Header,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cl = h.find(header::LOGIN).unwrap();
+    let cn = h.find(&["name", "наименование оо", "оо", "школа"]);
+    let cm = h.find(header::MUNICIPALITY);
+    let cs = h.find(&["settlement", "тип населенного пункта"]);
+    let ck = h.find(&["kind", "вид оо"]);
+    let ce = h.find(&["enrollment", "численность обучающихся"]);
+    let cinn = h.find(&["inn", "инн"]);
+    let cgia = h.find(&["gia_code", "код огэ", "код егэ", "код оо"]);
+    let ind: Vec<(&str, usize)> = INDICATORS
+        .iter()
+        .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c)))
+        .collect();
+    // percent or share per column: any value above 1 in a share column means percent
+    let mut percent = vec![false; ind.len()];
+    for (j, (k, c)) in ind.iter().enumerate() {
+        if is_share(k) {
+            percent[j] = (h.row + 1..g.rows.len())
+                .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
+                .any(|v| v > 1.0);
+        }
+    }
+    let mut schools = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        let login = g.cell(r, cl).trim().to_string();
+        if login.is_empty() {
+            continue;
+        }
+        let res = (|| -> Result<()> {
+            let loc = g.loc(r);
+            let mut vals = Vec::new();
+            for (j, (k, c)) in ind.iter().enumerate() {
+                match parse_num(g.cell(r, *c)) {
+                    Ok(None) => {}
+                    Ok(Some(v)) => {
+                        if v < 0.0 {
+                            return Err(data_err(
+                                &loc,
+                                h.raw_name(*c),
+                                format!("expected a non-negative value, found {v}"),
+                            ));
+                        }
+                        if is_share(k) && percent[j] && v > 100.0 {
+                            return Err(data_err(
+                                &loc,
+                                h.raw_name(*c),
+                                format!("expected a percent 0–100, found {v}"),
+                            ));
+                        }
+                        vals.push((k.to_string(), if percent[j] { v / 100.0 } else { v }));
+                    }
+                    Err(()) => {
+                        return Err(data_err(
+                            &loc,
+                            h.raw_name(*c),
+                            format!("expected a number, found «{}»", g.cell(r, *c)),
+                        ))
+                    }
+                }
+            }
+            let kind = match ck.map(|c| g.cell(r, c).trim().to_string()).filter(|s| !s.is_empty()) {
+                Some(k) => Some(Kind::parse(&k).ok_or_else(|| data_err(&loc, h.raw_name(ck.unwrap()), format!(
+                    "expected one of обычная / углубленная / малокомплектная / ОВЗ / вечерняя, found «{k}»")))?),
+                None => None,
+            };
+            let settlement = match cs
+                .map(|c| norm_text(g.cell(r, c)))
+                .filter(|s| !s.is_empty())
+            {
+                Some(s) if s == "город" || s == "city" || s == "urban" => {
+                    Some("город".to_string())
+                }
+                Some(s)
+                    if s == "село"
+                        || s == "village"
+                        || s == "rural"
+                        || s == "сельская местность" =>
+                {
+                    Some("село".to_string())
+                }
+                Some(s) => {
+                    return Err(data_err(
+                        &loc,
+                        h.raw_name(cs.unwrap()),
+                        format!("expected «город» or «село», found «{s}»"),
+                    ))
+                }
+                None => None,
+            };
+            let enrollment = match ce {
+                Some(c) => match parse_num(g.cell(r, c)) {
+                    Ok(v) if v.is_none_or(|x| x >= 0.0) => v,
+                    _ => {
+                        return Err(data_err(
+                            &loc,
+                            h.raw_name(c),
+                            format!("expected a number of pupils, found «{}»", g.cell(r, c)),
+                        ))
+                    }
+                },
+                None => None,
+            };
+            if let Some(c) = cm {
+                set_municipality(ds, &login, g.cell(r, c));
+            }
+            let e = school(ds, &login);
+            if let Some(c) = cn {
+                let n = g.cell(r, c).trim();
+                if !n.is_empty() {
+                    e.name = n.to_string();
+                }
+            }
+            if kind.is_some() {
+                e.kind = kind;
+            }
+            if settlement.is_some() {
+                e.settlement = settlement;
+            }
+            if enrollment.is_some() {
+                e.enrollment = enrollment;
+            }
+            if let Some(c) = cinn {
+                let v = g.cell(r, c).trim();
+                if !v.is_empty() {
+                    e.inn = Some(v.to_string());
+                }
+            }
+            if let Some(c) = cgia {
+                let v = g.cell(r, c).trim().trim_start_matches('0');
+                if !v.is_empty() {
+                    e.gia_code = Some(v.to_lowercase());
+                }
+            }
+            for (k, v) in vals {
+                e.indicators.insert(k, v);
+            }
+            if !e.sources.contains(&g.file) {
+                e.sources.push(g.file.clone());
+            }
+            Ok(())
+        })();
+        match res {
+            Ok(()) => {
+                rep.rows += 1;
+                schools.insert(school_id(&login));
+            }
+            Err(e) => super::flat::row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    Ok(())
+}
+
+/// School directory: login, name, municipality.
+pub fn load_directory(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Result<()> {
+    let cl = h.find(header::LOGIN).unwrap();
+    let cn = h.find(header::NAME).unwrap();
+    let cm = h.find(&["муниципалитет", "регион", "municipality", "район"]);
+    for r in h.row + 1..g.rows.len() {
+        let login = g.cell(r, cl).trim().to_string();
+        if login.is_empty() {
+            continue;
+        }
+        rep.rows += 1;
+        let name = g.cell(r, cn).trim().to_string();
+        let mun = cm
+            .map(|c| g.cell(r, c).trim().to_string())
+            .unwrap_or_default();
+        let e = school(ds, &login);
+        if e.name.is_empty() {
+            e.name = name;
+        }
+        if e.municipality.is_empty() {
+            e.municipality = mun;
+        }
+    }
+    rep.schools = rep.rows;
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! Family A: ФИС ОКО aggregated reports — «Статистика по отметкам» and
+//! «Сравнение отметок с отметками по журналу». Hierarchy by order: вся выборка → регион →
+//! муниципалитет → школы; the current municipality is carried down to its schools.
+use super::flat::row_error;
+use super::header::Header;
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{norm_header, norm_text, parse_num, school_id, split_code_name};
+use super::{Meta, Opts};
+use crate::error::data_err;
+use crate::model::{Dataset, JournalRow, ReferenceRow, ResultRow, SchoolRow};
+use anyhow::Result;
+use std::sync::Arc;
+
+pub fn is_stats(h: &Header) -> bool {
+    h.has(&["группы участников"]) && h.find_prefix(&["распределение групп баллов"]).is_some()
+}
+
+pub fn is_journal_report(g: &Grid, h: &Header) -> bool {
+    h.has(&["группы участников"])
+        && h.find_prefix(&["распределение групп баллов"]).is_none()
+        && (h.row + 1..g.rows.len().min(h.row + 12)).any(|r| {
+            g.rows[r]
+                .iter()
+                .any(|c| norm_text(c).starts_with("понизили"))
+        })
+}
+
+/// Title lines above the header: year, grade, subject, max score.
+pub fn title_meta(g: &Grid, header_row: usize, meta: &mut Meta) {
+    for r in 0..header_row {
+        let line = g.rows[r].join(" ");
+        let t = norm_text(&line);
+        if let Some(y) = super::text::year_in(&line) {
+            if meta.year == 0 {
+                meta.year = y;
+            }
+        }
+        if meta.grade == 0 {
+            if let Some(gr) = super::text::grade_in(&line) {
+                meta.grade = gr as i32;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("предмет:") {
+            if let Some(s) =
+                super::text::subject(rest.trim()).or_else(|| super::text::subject_in(rest))
+            {
+                meta.subject = s;
+            }
+        }
+        for a in ["впр", "огэ", "егэ"] {
+            if t.split(|c: char| !c.is_alphanumeric()).any(|w| w == a) {
+                meta.assessment = a.to_uppercase();
+            }
+        }
+    }
+}
+
+fn school_cell(s: &str) -> Option<(String, String)> {
+    let (code, name) = split_code_name(s);
+    code.filter(|c| super::text::looks_like_login(c))
+        .map(|c| (c, name))
+}
+
+fn check_meta(g: &Grid, h: &Header, meta: &Meta) -> Result<()> {
+    if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
+        return Err(data_err(&g.loc(h.row), "title", format!(
+            "cannot tell the year, grade and subject of this report (found year {}, grade {}, subject «{}»): expected title lines above the header, or give --year/--grade/--subject",
+            meta.year, meta.grade, meta.subject)));
+    }
+    Ok(())
+}
+
+pub fn load_stats(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    check_meta(g, h, meta)?;
+    let cg = h.find(&["группы участников"]).unwrap();
+    let cp = h
+        .find(&["кол-во участников"])
+        .ok_or_else(|| data_err(&g.loc(h.row), "Кол-во участников", "missing column"))?;
+    // marks under the merged cell: the row below the header holds 2 | 3 | 4 | 5
+    let sub = h.row + 1;
+    let mut cm = [usize::MAX; 4];
+    for (c, v) in g.rows.get(sub).into_iter().flatten().enumerate() {
+        if let Ok(Some(m)) = parse_num(&norm_header(v)) {
+            if (2.0..=5.0).contains(&m) && m.fract() == 0.0 {
+                cm[m as usize - 2] = c;
+            }
+        }
+    }
+    if cm.contains(&usize::MAX) {
+        return Err(data_err(
+            &g.loc(sub),
+            "Распределение групп баллов в %",
+            "expected the marks 2 | 3 | 4 | 5 in the row under the merged header cell",
+        ));
+    }
+    let source: Arc<str> = Arc::from(g.file.as_str());
+    let (ass, subj): (Arc<str>, Arc<str>) = (
+        Arc::from(meta.assessment.as_str()),
+        Arc::from(meta.subject.as_str()),
+    );
+    let mut municipality = String::new();
+    let mut aggregates_seen = 0;
+    let mut schools = std::collections::BTreeSet::new();
+    for r in sub + 1..g.rows.len() {
+        let label = g.cell(r, cg).trim().to_string();
+        if label.is_empty() {
+            continue;
+        }
+        let res = (|| -> Result<()> {
+            let loc = g.loc(r);
+            let num = |c: usize| -> Result<f64> {
+                match parse_num(g.cell(r, c)) {
+                    Ok(Some(v)) if v >= 0.0 => Ok(v),
+                    Ok(None) => Ok(0.0),
+                    _ => Err(data_err(
+                        &loc,
+                        &format!("{}{}", h.raw_name(c), if c == cp { "" } else { " (%)" }),
+                        format!("expected a non-negative number, found «{}»", g.cell(r, c)),
+                    )),
+                }
+            };
+            let part = num(cp)?;
+            let p: Vec<f64> = cm.iter().map(|&c| num(c)).collect::<Result<_>>()?;
+            let sum: f64 = p.iter().sum();
+            if part > 0.0 && (sum - 100.0).abs() > 0.5 {
+                return Err(data_err(
+                    &loc,
+                    "Распределение групп баллов в %",
+                    format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
+                ));
+            }
+            match school_cell(&label) {
+                Some((login, name)) => {
+                    let sid = school_id(&login);
+                    let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+                        school_id: sid.clone(),
+                        ..Default::default()
+                    });
+                    if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
+                        e.login = login.to_lowercase();
+                    }
+                    if e.name.is_empty() {
+                        e.name = name;
+                    }
+                    let (mc, mn) = split_code_name(&municipality);
+                    if e.municipality.is_empty() {
+                        e.municipality = mn.clone();
+                    }
+                    if let Some(c) = mc {
+                        e.municipality_code = c;
+                    }
+                    let c = |x: f64| (x / 100.0 * part).round() as i64;
+                    schools.insert(sid.clone());
+                    ds.results.push(ResultRow {
+                        year: meta.year,
+                        school_id: sid,
+                        municipality: Arc::from(mn.as_str()),
+                        assessment: ass.clone(),
+                        subject: subj.clone(),
+                        grade: meta.grade,
+                        participants: part as i64,
+                        n2: Some(c(p[0])),
+                        n3: Some(c(p[1])),
+                        n4: Some(c(p[2])),
+                        n5: Some(c(p[3])),
+                        reconstructed: true,
+                        mean_score: None,
+                        high: Some(c(p[3])),
+                        high2: None,
+                        source: source.clone(),
+                        line: g.line_of(r),
+                    });
+                }
+                None => {
+                    let level = if norm_text(&label) == "вся выборка" {
+                        "вся выборка"
+                    } else if aggregates_seen <= 1 && municipality.is_empty() {
+                        "регион"
+                    } else {
+                        "муниципалитет"
+                    };
+                    aggregates_seen += 1;
+                    if level == "муниципалитет" || (level == "регион" && aggregates_seen > 2)
+                    {
+                        municipality = label.clone();
+                    }
+                    ds.reference.push(ReferenceRow {
+                        year: meta.year,
+                        level: level.into(),
+                        name: split_code_name(&label).1,
+                        assessment: meta.assessment.clone(),
+                        subject: meta.subject.clone(),
+                        grade: meta.grade,
+                        participants: Some(part as i64),
+                        p2: Some(p[0] / 100.0),
+                        p3: Some(p[1] / 100.0),
+                        p4: Some(p[2] / 100.0),
+                        p5: Some(p[3] / 100.0),
+                    });
+                }
+            }
+            Ok(())
+        })();
+        match res {
+            Ok(()) => rep.rows += 1,
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    rep.warnings.add_n(
+        "counts reconstructed from percents",
+        rep.schools,
+        "отчёт даёт только проценты",
+    );
+    Ok(())
+}
+
+pub fn load_journal_report(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    check_meta(g, h, meta)?;
+    let cg = h.find(&["группы участников"]).unwrap();
+    let cp = h
+        .find(&["кол-во участников"])
+        .ok_or_else(|| data_err(&g.loc(h.row), "Кол-во участников", "missing column"))?;
+    let mut current: Option<String> = None;
+    let mut counts = [None::<i64>; 3];
+    let mut schools = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        let label = g.cell(r, cg).trim().to_string();
+        if label.is_empty() {
+            continue;
+        }
+        let t = norm_text(&label);
+        let first = t.split_whitespace().next().unwrap_or("");
+        let idx = match first {
+            "понизили" => Some(0),
+            "подтвердили" => Some(1),
+            "повысили" => Some(2),
+            "всего" => Some(3),
+            _ => None,
+        };
+        let res = (|| -> Result<()> {
+            match idx {
+                None => {
+                    current = school_cell(&label).map(|(l, _)| school_id(&l));
+                    counts = [None; 3];
+                }
+                Some(i) => {
+                    let v = match parse_num(g.cell(r, cp)) {
+                        Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => v as i64,
+                        _ => {
+                            return Err(data_err(
+                                &g.loc(r),
+                                h.raw_name(cp),
+                                format!(
+                                    "expected a whole non-negative count, found «{}»",
+                                    g.cell(r, cp)
+                                ),
+                            ))
+                        }
+                    };
+                    if i < 3 {
+                        counts[i] = Some(v);
+                    } else if let (Some(sid), [Some(lo), Some(co), Some(ra)]) = (&current, counts) {
+                        if lo + co + ra != v {
+                            return Err(data_err(&g.loc(r), h.raw_name(cp), format!("«Всего» is {v}, expected {} (понизили + подтвердили + повысили)", lo + co + ra)));
+                        }
+                        schools.insert(sid.clone());
+                        ds.journal.push(JournalRow {
+                            year: meta.year,
+                            school_id: sid.clone(),
+                            subject: meta.subject.clone(),
+                            grade: meta.grade,
+                            lowered: lo,
+                            confirmed: co,
+                            raised: ra,
+                        });
+                    }
+                }
+            }
+            Ok(())
+        })();
+        match res {
+            Ok(()) => rep.rows += 1,
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    Ok(())
+}

@@ -1,0 +1,617 @@
+//! Family C: flat per-school tables — marks, journal comparison, official objectivity markers.
+use super::header::{self, Header};
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{is_aggregate_label, norm_text, parse_num, school_id, split_code_name, subject};
+use super::{Meta, Opts};
+use crate::error::data_err;
+use crate::model::{Dataset, JournalRow, MarkerRow, ReferenceRow, ResultRow, SchoolRow};
+use anyhow::Result;
+use std::sync::Arc;
+
+pub fn mark_columns(h: &Header) -> Option<[usize; 4]> {
+    let f = |m: &str| {
+        h.find(&[
+            m,
+            &format!("«{m}»"),
+            &format!("\"{m}\""),
+            &format!("отметка {m}"),
+            &format!("отметка «{m}»"),
+            &format!("n{m}"),
+            &format!("доля {m}"),
+        ])
+    };
+    Some([f("2")?, f("3")?, f("4")?, f("5")?])
+}
+
+pub fn is_marks_header(h: &Header) -> bool {
+    h.has(header::LOGIN) && h.has(header::PARTICIPANTS) && mark_columns(h).is_some()
+}
+
+pub fn is_journal_header(h: &Header) -> bool {
+    h.has(header::LOGIN)
+        && h.find_prefix(&["понизили"]).is_some()
+        && h.find_prefix(&["подтвердили"]).is_some()
+        && h.find_prefix(&["повысили"]).is_some()
+}
+
+pub fn is_markers_header(h: &Header) -> bool {
+    h.has(header::LOGIN) && h.has(&["количество маркеров", "кол-во маркеров", "markers"])
+}
+
+/// A row-level data error: fatal unless `--lenient`, then a counted warning.
+pub fn row_error(opts: &Opts, rep: &mut InputReport, err: anyhow::Error) -> Result<()> {
+    if opts.lenient {
+        rep.warnings.add(
+            "строка с ошибкой данных пропущена (--lenient)",
+            err.to_string(),
+        );
+        Ok(())
+    } else {
+        Err(err)
+    }
+}
+
+struct Keys {
+    year: Option<usize>,
+    grade: Option<usize>,
+    subject: Option<usize>,
+    assessment: Option<usize>,
+    municipality: Option<usize>,
+    login: usize,
+    name: Option<usize>,
+}
+
+fn keys(h: &Header) -> Keys {
+    Keys {
+        year: h.find(header::YEAR),
+        grade: h.find(header::GRADE),
+        subject: h.find(header::SUBJECT),
+        assessment: h.find(header::ASSESSMENT),
+        municipality: h.find(header::MUNICIPALITY),
+        login: h.find(header::LOGIN).unwrap(),
+        name: h.find(header::NAME),
+    }
+}
+
+struct RowKey {
+    year: i32,
+    grade: i32,
+    subject: String,
+    assessment: String,
+    municipality: String,
+    login: String,
+    name: String,
+}
+
+fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowKey> {
+    let loc = g.loc(r);
+    let year = match k.year {
+        Some(c) => match parse_num(g.cell(r, c)) {
+            Ok(Some(v)) if (2000.0..2100.0).contains(&v) => v as i32,
+            _ => super::text::year_in(g.cell(r, c)).ok_or_else(|| {
+                data_err(
+                    &loc,
+                    h.raw_name(c),
+                    format!("expected a year, found «{}»", g.cell(r, c)),
+                )
+            })?,
+        },
+        None if meta.year > 0 => meta.year,
+        None => {
+            return Err(data_err(
+                &loc,
+                "Год",
+                "no year column and no year in the title, file name or --year",
+            ))
+        }
+    };
+    let grade = match k.grade {
+        Some(c) => match parse_num(g.cell(r, c)) {
+            Ok(Some(v)) if (1.0..=11.0).contains(&v) => v as i32,
+            Ok(None) => 0,
+            _ => super::text::grade_in(&format!("{} класс", g.cell(r, c).trim()))
+                .map(|x| x as i32)
+                .ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a grade 1–11, found «{}»", g.cell(r, c)),
+                    )
+                })?,
+        },
+        None => meta.grade,
+    };
+    let subject = match k.subject {
+        Some(c) => subject(g.cell(r, c)).ok_or_else(|| {
+            data_err(
+                &loc,
+                h.raw_name(c),
+                format!("unknown subject «{}»", g.cell(r, c)),
+            )
+        })?,
+        None if !meta.subject.is_empty() => meta.subject.clone(),
+        None => {
+            return Err(data_err(
+                &loc,
+                "Предмет",
+                "no subject column and no subject in the title, file name or --subject",
+            ))
+        }
+    };
+    let assessment = k
+        .assessment
+        .map(|c| g.cell(r, c).trim().to_uppercase())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| meta.assessment.clone());
+    let municipality = k
+        .municipality
+        .map(|c| g.cell(r, c).trim().to_string())
+        .unwrap_or_default();
+    let (code, name0) = split_code_name(g.cell(r, k.login));
+    let login = code.unwrap_or(name0);
+    let name = k
+        .name
+        .map(|c| split_code_name(g.cell(r, c)).1)
+        .unwrap_or_default();
+    Ok(RowKey {
+        year,
+        grade,
+        subject,
+        assessment,
+        municipality,
+        login,
+        name,
+    })
+}
+
+fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) {
+    let e = ds
+        .schools
+        .entry(sid.to_string())
+        .or_insert_with(|| SchoolRow {
+            school_id: sid.to_string(),
+            ..Default::default()
+        });
+    if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
+        e.login = login.trim().to_lowercase();
+    }
+    if e.name.is_empty() && !name.is_empty() {
+        e.name = name.to_string();
+    }
+    let (mcode, mname) = split_code_name(mun);
+    if let Some(c) = mcode {
+        e.municipality_code = c.clone();
+        ds.municipality_codes
+            .insert(super::text::municipality_key(&mname), c);
+    }
+    if e.municipality.is_empty() && !mname.is_empty() {
+        e.municipality = mname;
+    }
+}
+
+/// Marks table: percents or counts of «2»..«5» per school and procedure.
+pub fn load_marks(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let k = keys(h);
+    let cp = h.find(header::PARTICIPANTS).unwrap();
+    let cm = mark_columns(h).unwrap();
+    let cmean = h.find(&["средний балл", "mean_score"]);
+    let source: Arc<str> = Arc::from(g.file.as_str());
+    let mut years = std::collections::BTreeSet::new();
+    let mut schools = std::collections::BTreeSet::new();
+    let mut interned: std::collections::HashMap<String, Arc<str>> = Default::default();
+    let mut intern = |s: &str| -> Arc<str> {
+        interned
+            .entry(s.to_string())
+            .or_insert_with(|| Arc::from(s))
+            .clone()
+    };
+    for r in h.row + 1..g.rows.len() {
+        if g.rows[r].iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let res = (|| -> Result<Option<ResultRow>> {
+            let key = row_key(g, h, &k, r, meta)?;
+            let loc = g.loc(r);
+            let num = |c: usize| -> Result<Option<f64>> {
+                match parse_num(g.cell(r, c)) {
+                    Ok(Some(v)) if v < 0.0 => Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a non-negative number, found «{}»", g.cell(r, c)),
+                    )),
+                    Ok(v) => Ok(v),
+                    Err(()) => Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a number, found «{}»", g.cell(r, c)),
+                    )),
+                }
+            };
+            let part = num(cp)?;
+            let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
+            let aggregate = key.login.is_empty()
+                || is_aggregate_label(&key.login)
+                || is_aggregate_label(&key.name);
+            if aggregate {
+                let total = part.unwrap_or(0.0);
+                let sum: f64 = vals.iter().flatten().sum();
+                let p = |v: Option<f64>| {
+                    v.map(|x| {
+                        if (sum - 100.0).abs() <= 0.5 || total == 0.0 {
+                            x / 100.0
+                        } else {
+                            x / total
+                        }
+                    })
+                };
+                ds.reference.push(ReferenceRow {
+                    year: key.year,
+                    level: if key.login.is_empty() && !key.municipality.is_empty() {
+                        "муниципалитет".into()
+                    } else {
+                        "регион".into()
+                    },
+                    name: if key.name.is_empty() {
+                        key.login.clone()
+                    } else {
+                        key.name.clone()
+                    },
+                    assessment: key.assessment,
+                    subject: key.subject,
+                    grade: key.grade,
+                    participants: part.map(|x| x as i64),
+                    p2: p(vals[0]),
+                    p3: p(vals[1]),
+                    p4: p(vals[2]),
+                    p5: p(vals[3]),
+                });
+                return Ok(None);
+            }
+            let part = part.ok_or_else(|| {
+                data_err(
+                    &loc,
+                    h.raw_name(cp),
+                    "expected the number of participants, found an empty cell",
+                )
+            })?;
+            if part.fract() != 0.0 {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(cp),
+                    format!("expected a whole number of participants, found {part}"),
+                ));
+            }
+            let v: Vec<f64> = vals.iter().map(|x| x.unwrap_or(0.0)).collect();
+            let sum: f64 = v.iter().sum();
+            let all_int = v.iter().all(|x| x.fract() == 0.0);
+            let (counts, reconstructed) = if all_int && (sum - part).abs() < 1e-9 {
+                ([v[0] as i64, v[1] as i64, v[2] as i64, v[3] as i64], false)
+            } else if (sum - 100.0).abs() <= 0.5 {
+                let c = |p: f64| (p / 100.0 * part).round() as i64;
+                ([c(v[0]), c(v[1]), c(v[2]), c(v[3])], true)
+            } else if sum <= 1.005 && sum >= 0.995 {
+                let c = |p: f64| (p * part).round() as i64;
+                ([c(v[0]), c(v[1]), c(v[2]), c(v[3])], true)
+            } else if all_int && part == 0.0 && sum == 0.0 {
+                ([0; 4], false)
+            } else if all_int && sum > 100.5
+                || (all_int && (sum - part).abs() >= 1.0 && sum != 100.0 && sum > 1.5)
+            {
+                return Err(data_err(&loc, "2..5", format!(
+                    "counts of «2»..«5» add up to {} but «{}» is {}: expected counts that add up to the participants or percents that sum to 100 ± 0.5",
+                    sum, h.raw_name(cp), part)));
+            } else {
+                return Err(data_err(&loc, "2..5", format!(
+                    "shares of «2»..«5» sum to {sum:.2}: expected 100 ± 0.5 (percents) or counts that add up to {part}")));
+            };
+            let sid = school_id(&key.login);
+            note_school(ds, &sid, &key.login, &key.name, &key.municipality);
+            let (_, mname) = split_code_name(&key.municipality);
+            Ok(Some(ResultRow {
+                year: key.year,
+                school_id: sid,
+                municipality: Arc::from(mname.as_str()),
+                assessment: Arc::from(key.assessment.as_str()),
+                subject: Arc::from(key.subject.as_str()),
+                grade: key.grade,
+                participants: part as i64,
+                n2: Some(counts[0]),
+                n3: Some(counts[1]),
+                n4: Some(counts[2]),
+                n5: Some(counts[3]),
+                reconstructed,
+                mean_score: cmean.and_then(|c| parse_num(g.cell(r, c)).ok().flatten()),
+                high: Some(counts[3]),
+                high2: None,
+                source: source.clone(),
+                line: g.line_of(r),
+            }))
+        })();
+        match res {
+            Ok(Some(mut row)) => {
+                row.municipality = intern(&row.municipality);
+                row.assessment = intern(&row.assessment);
+                row.subject = intern(&row.subject);
+                years.insert(row.year);
+                schools.insert(row.school_id.clone());
+                rep.rows += 1;
+                if row.reconstructed {
+                    rep.warnings.add(
+                        "counts reconstructed from percents",
+                        format!("строка {}", row.line),
+                    );
+                }
+                ds.results.push(row);
+            }
+            Ok(None) => rep.warnings.add(
+                "aggregate row kept as a reference row",
+                format!("строка {}", g.line_of(r)),
+            ),
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.years = years.into_iter().collect();
+    rep.schools = schools.len();
+    Ok(())
+}
+
+/// Journal comparison table: понизили / подтвердили / повысили per school and procedure.
+pub fn load_journal(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let k = keys(h);
+    let cl = h.find_prefix(&["понизили"]).unwrap();
+    let cc = h.find_prefix(&["подтвердили"]).unwrap();
+    let cr = h.find_prefix(&["повысили"]).unwrap();
+    let ct = h.find(&["всего", "кол-во участников", "количество участников"]);
+    let mut schools = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        if g.rows[r].iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let res = (|| -> Result<Option<JournalRow>> {
+            let key = row_key(g, h, &k, r, meta)?;
+            if key.login.is_empty()
+                || is_aggregate_label(&key.login)
+                || is_aggregate_label(&key.name)
+            {
+                return Ok(None);
+            }
+            let loc = g.loc(r);
+            let cnt = |c: usize| -> Result<i64> {
+                match parse_num(g.cell(r, c)) {
+                    Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => Ok(v as i64),
+                    Ok(None) => Ok(0),
+                    _ => Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!(
+                            "expected a whole non-negative count, found «{}»",
+                            g.cell(r, c)
+                        ),
+                    )),
+                }
+            };
+            let (lo, co, ra) = (cnt(cl)?, cnt(cc)?, cnt(cr)?);
+            if let Some(c) = ct {
+                let t = cnt(c)?;
+                if t != lo + co + ra {
+                    return Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!(
+                            "expected {} (понизили + подтвердили + повысили), found {t}",
+                            lo + co + ra
+                        ),
+                    ));
+                }
+            }
+            let sid = school_id(&key.login);
+            note_school(ds, &sid, &key.login, &key.name, &key.municipality);
+            Ok(Some(JournalRow {
+                year: key.year,
+                school_id: sid,
+                subject: key.subject,
+                grade: key.grade,
+                lowered: lo,
+                confirmed: co,
+                raised: ra,
+            }))
+        })();
+        match res {
+            Ok(Some(row)) => {
+                rep.rows += 1;
+                schools.insert(row.school_id.clone());
+                years.insert(row.year);
+                ds.journal.push(row);
+            }
+            Ok(None) => {}
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.years = years.into_iter().collect();
+    rep.schools = schools.len();
+    Ok(())
+}
+
+/// Official objectivity markers: `Год, Логин, Муниципалитет, ОО, 4 РУ, …, Количество маркеров`.
+pub fn load_markers(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cl = h.find(header::LOGIN).unwrap();
+    let cy = h.find(header::YEAR);
+    let cn = h
+        .find(&["количество маркеров", "кол-во маркеров", "markers"])
+        .unwrap();
+    let cmun = h.find(header::MUNICIPALITY);
+    let cname = h.find(header::NAME);
+    let proc_cols: Vec<usize> = (0..h.names.len())
+        .filter(|&c| {
+            Some(c) != cy
+                && c != cl
+                && c != cn
+                && Some(c) != cmun
+                && Some(c) != cname
+                && !h.names[c].is_empty()
+        })
+        .collect();
+    let mut seen: std::collections::HashMap<Vec<String>, usize> = Default::default();
+    let mut keyseen: std::collections::HashMap<(i32, String), usize> = Default::default();
+    let mut schools = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeMap::<i32, usize>::new();
+    for r in h.row + 1..g.rows.len() {
+        let row = &g.rows[r];
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let norm: Vec<String> = row.iter().map(|c| norm_text(c)).collect();
+        if let Some(first) = seen.get(&norm) {
+            rep.warnings.add(
+                "exact repeated row dropped",
+                format!("строка {} = строка {}", g.line_of(r), first),
+            );
+            continue;
+        }
+        seen.insert(norm, g.line_of(r));
+        let res = (|| -> Result<MarkerRow> {
+            let loc = g.loc(r);
+            let year = match cy {
+                Some(c) => super::text::year_in(g.cell(r, c)).ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a year, found «{}»", g.cell(r, c)),
+                    )
+                })?,
+                None if meta.year > 0 => meta.year,
+                None => {
+                    return Err(data_err(
+                        &loc,
+                        "Год",
+                        "no year column and no year in the file name or --year",
+                    ))
+                }
+            };
+            let login = split_code_name(g.cell(r, cl))
+                .0
+                .unwrap_or_else(|| g.cell(r, cl).trim().to_string());
+            if login.is_empty() {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(cl),
+                    "expected a school login, found an empty cell",
+                ));
+            }
+            let count = match parse_num(g.cell(r, cn)) {
+                Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => v as i64,
+                _ => {
+                    return Err(data_err(
+                        &loc,
+                        h.raw_name(cn),
+                        format!(
+                            "expected a whole non-negative count, found «{}»",
+                            g.cell(r, cn)
+                        ),
+                    ))
+                }
+            };
+            let procedures: Vec<String> = proc_cols
+                .iter()
+                .filter(|&&c| {
+                    parse_num(g.cell(r, c))
+                        .ok()
+                        .flatten()
+                        .is_some_and(|v| v > 0.0)
+                })
+                .map(|&c| h.raw_name(c).trim().to_string())
+                .collect();
+            let sid = school_id(&login);
+            let name = cname
+                .map(|c| g.cell(r, c).trim().to_string())
+                .unwrap_or_default();
+            let mun = cmun
+                .map(|c| g.cell(r, c).trim().to_string())
+                .unwrap_or_default();
+            note_school(ds, &sid, &login, &name, &mun);
+            Ok(MarkerRow {
+                year,
+                school_id: sid,
+                procedures,
+                count,
+            })
+        })();
+        match res {
+            Ok(m) => {
+                if let Some(first) = keyseen.get(&(m.year, m.school_id.clone())) {
+                    let e = data_err(
+                        &g.loc(r),
+                        h.raw_name(cl),
+                        format!(
+                            "a second, different row for {} in {} (first at row {first})",
+                            m.school_id, m.year
+                        ),
+                    );
+                    row_error(opts, rep, e)?;
+                    continue;
+                }
+                keyseen.insert((m.year, m.school_id.clone()), g.line_of(r));
+                rep.rows += 1;
+                schools.insert(m.school_id.clone());
+                *years.entry(m.year).or_default() += 1;
+                ds.markers.push(m);
+            }
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.years = years.keys().copied().collect();
+    rep.schools = schools.len();
+    rep.per_year = years;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_header_detected() {
+        let h = Header::new(
+            0,
+            &[
+                "Год",
+                "Класс",
+                "Предмет",
+                "Муниципалитет",
+                "Логин",
+                "ОО",
+                "Кол-во участников",
+                "2",
+                "3",
+                "4",
+                "5",
+            ]
+            .map(String::from),
+        );
+        assert!(is_marks_header(&h));
+        assert_eq!(mark_columns(&h), Some([7, 8, 9, 10]));
+    }
+}

@@ -1,0 +1,326 @@
+//! Family D: ОГЭ / ЕГЭ per-school tables and the Moscow open-data ЕГЭ file.
+use super::flat::row_error;
+use super::header::{self, Header};
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{norm_text, parse_num, split_code_name, subject, year_in};
+use super::{Meta, Opts};
+use crate::error::data_err;
+use crate::model::{Dataset, ResultRow, SchoolRow};
+use anyhow::Result;
+use std::sync::Arc;
+
+pub fn is_moscow(h: &Header) -> bool {
+    h.has(&["passed_number_full"]) && h.has(&["passes_over_220"])
+}
+
+const BELOW: &[&str] = &[
+    "доля не преодолевших минимальный порог",
+    "не преодолели min порог",
+    "не преодолели минимальный порог",
+    "доля не преодолевших порог",
+];
+const FIVE: &[&str] = &[
+    "доля получивших «5»",
+    "доля получивших \"5\"",
+    "доля получивших 5",
+    "доля «5»",
+];
+
+pub fn is_simple_gia(h: &Header) -> bool {
+    h.has(header::GIA_CODE)
+        && h.has(header::PARTICIPANTS)
+        && (h.has(BELOW) || h.has(&["средний балл"]))
+}
+
+/// School key for a ГИА code, resolved to a login through the crosswalk in `finalize`.
+pub fn gia_key(code: &str) -> String {
+    format!("gia:{}", code.trim().trim_start_matches('0').to_lowercase())
+}
+
+pub fn load_simple(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cc = h.find(header::GIA_CODE).unwrap();
+    let cn = h.find(&["наименование оо", "оо", "наименование"]);
+    let cp = h.find(header::PARTICIPANTS).unwrap();
+    let cmean = h.find(&["средний балл"]);
+    let cb = h.find(BELOW);
+    let c5 = h.find(FIVE);
+    let cy = h.find(header::YEAR);
+    let cs = h.find(header::SUBJECT);
+    let ca = h.find(header::ASSESSMENT);
+    let cm = h.find(header::MUNICIPALITY);
+    let source: Arc<str> = Arc::from(g.file.as_str());
+    // shares or percents, decided per column: any value above 1 means percents
+    let percent_col = |c: Option<usize>| {
+        c.is_some_and(|c| {
+            (h.row + 1..g.rows.len()).any(|r| {
+                parse_num(g.cell(r, c))
+                    .ok()
+                    .flatten()
+                    .is_some_and(|v| v > 1.0)
+            })
+        })
+    };
+    let (pct_b, pct_5) = (percent_col(cb), percent_col(c5));
+    let mut schools = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        let code = g.cell(r, cc).trim().to_string();
+        if code.is_empty() || super::text::is_aggregate_label(&code) {
+            continue;
+        }
+        let res = (|| -> Result<ResultRow> {
+            let loc = g.loc(r);
+            let num = |c: usize| -> Result<Option<f64>> {
+                match parse_num(g.cell(r, c)) {
+                    Ok(Some(v)) if v < 0.0 => Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a non-negative number, found {v}"),
+                    )),
+                    Ok(v) => Ok(v),
+                    Err(()) => Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a number, found «{}»", g.cell(r, c)),
+                    )),
+                }
+            };
+            let part = num(cp)?.ok_or_else(|| {
+                data_err(&loc, h.raw_name(cp), "expected the number of participants")
+            })?;
+            let share = |c: Option<usize>, percent: bool| -> Result<Option<i64>> {
+                let Some(c) = c else { return Ok(None) };
+                let Some(v) = num(c)? else { return Ok(None) };
+                let frac = if percent { v / 100.0 } else { v };
+                if frac > 1.0 {
+                    return Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a share 0–100 %, found {v}"),
+                    ));
+                }
+                Ok(Some((frac * part).round() as i64))
+            };
+            let year = match cy {
+                Some(c) => year_in(g.cell(r, c))
+                    .ok_or_else(|| data_err(&loc, h.raw_name(c), "expected a year"))?,
+                None if meta.year > 0 => meta.year,
+                None => {
+                    return Err(data_err(
+                        &loc,
+                        "Год",
+                        "no year column and no year in the title, file name or --year",
+                    ))
+                }
+            };
+            let subj = match cs {
+                Some(c) => subject(g.cell(r, c)).ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("unknown subject «{}»", g.cell(r, c)),
+                    )
+                })?,
+                None if !meta.subject.is_empty() => meta.subject.clone(),
+                None => {
+                    return Err(data_err(
+                        &loc,
+                        "Предмет",
+                        "no subject column and no subject in the title, file name or --subject",
+                    ))
+                }
+            };
+            let assessment = ca
+                .map(|c| g.cell(r, c).trim().to_uppercase())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| {
+                    if meta.assessment == "ВПР" {
+                        "ОГЭ".into()
+                    } else {
+                        meta.assessment.clone()
+                    }
+                });
+            let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
+            let sid = gia_key(&code);
+            let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            });
+            e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
+            if let Some(c) = cn {
+                if e.name.is_empty() {
+                    e.name = g.cell(r, c).trim().to_string();
+                }
+            }
+            let mun = cm
+                .map(|c| split_code_name(g.cell(r, c)).1)
+                .unwrap_or_default();
+            if e.municipality.is_empty() {
+                e.municipality = mun.clone();
+            }
+            Ok(ResultRow {
+                year,
+                school_id: sid,
+                municipality: Arc::from(mun.as_str()),
+                assessment: Arc::from(assessment.as_str()),
+                subject: Arc::from(subj.as_str()),
+                grade,
+                participants: part as i64,
+                n2: share(cb, pct_b)?,
+                n3: None,
+                n4: None,
+                n5: None,
+                reconstructed: true,
+                mean_score: cmean.and_then(|c| num(c).ok().flatten()),
+                high: share(c5, pct_5)?,
+                high2: None,
+                source: source.clone(),
+                line: g.line_of(r),
+            })
+        })();
+        match res {
+            Ok(row) => {
+                rep.rows += 1;
+                schools.insert(row.school_id.clone());
+                years.insert(row.year);
+                ds.results.push(row);
+            }
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    rep.years = years.into_iter().collect();
+    Ok(())
+}
+
+/// Moscow open data: ЕГЭ per school with ОГРН, counts ≥ 220 and ≥ 160 over three exams.
+pub fn load_moscow(
+    g: &Grid,
+    h: &Header,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let c_ogrn = h.find(&["ogrn"]).unwrap_or(0);
+    let c_name = h.find(&["edu_name"]);
+    let c_adm = h.find(&["admarea"]);
+    let c_dist = h.find(&["district"]);
+    let c_part = h.find(&["passed_number_full"]).unwrap();
+    let c_220 = h.find(&["passes_over_220"]).unwrap();
+    let c_160 = h.find(&["passer_under_160"]);
+    let c_year = h.find(&["year"]);
+    let source: Arc<str> = Arc::from(g.file.as_str());
+    let subj: Arc<str> = Arc::from("сумма трёх предметов");
+    let ass: Arc<str> = Arc::from("ЕГЭ");
+    let mut schools = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        if g.rows[r].iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let res = (|| -> Result<ResultRow> {
+            let loc = g.loc(r);
+            let int = |c: usize| -> Result<i64> {
+                match parse_num(g.cell(r, c)) {
+                    Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => Ok(v as i64),
+                    _ => Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!(
+                            "expected a whole non-negative count, found «{}»",
+                            g.cell(r, c)
+                        ),
+                    )),
+                }
+            };
+            let ogrn = g.cell(r, c_ogrn).trim().to_string();
+            if ogrn.is_empty() {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(c_ogrn),
+                    "expected an ОГРН, found an empty cell",
+                ));
+            }
+            let part = int(c_part)?;
+            let h220 = int(c_220)?;
+            let h160 = c_160.map(int).transpose()?;
+            if h220 > part || h160.is_some_and(|x| x > part) {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(c_220),
+                    format!("high-result counts exceed the {part} participants"),
+                ));
+            }
+            let year = c_year.and_then(|c| year_in(g.cell(r, c))).ok_or_else(|| {
+                data_err(
+                    &loc,
+                    "YEAR",
+                    format!(
+                        "expected a year like 2015-2016, found «{}»",
+                        c_year.map(|c| g.cell(r, c)).unwrap_or("")
+                    ),
+                )
+            })?;
+            let district = c_dist
+                .map(|c| g.cell(r, c).trim().to_string())
+                .unwrap_or_default();
+            let adm = c_adm
+                .map(|c| g.cell(r, c).trim().to_string())
+                .unwrap_or_default();
+            let sid = format!("ogrn:{ogrn}");
+            let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            });
+            e.ogrn = Some(ogrn);
+            if let Some(c) = c_name {
+                e.name = g.cell(r, c).trim().to_string();
+            }
+            e.municipality = if adm.is_empty() {
+                district.clone()
+            } else {
+                format!("{district} ({adm})")
+            };
+            Ok(ResultRow {
+                year,
+                school_id: sid,
+                municipality: Arc::from(e.municipality.as_str()),
+                assessment: ass.clone(),
+                subject: subj.clone(),
+                grade: 11,
+                participants: part,
+                n2: None,
+                n3: None,
+                n4: None,
+                n5: None,
+                reconstructed: false,
+                mean_score: None,
+                high: Some(h220),
+                high2: h160,
+                source: source.clone(),
+                line: g.line_of(r),
+            })
+        })();
+        match res {
+            Ok(row) => {
+                rep.rows += 1;
+                schools.insert(row.school_id.clone());
+                years.insert(row.year);
+                ds.results.push(row);
+            }
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    rep.years = years.into_iter().collect();
+    let _ = norm_text("");
+    Ok(())
+}

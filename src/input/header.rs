@@ -1,0 +1,88 @@
+//! Header rows: find the header line of a grid and look columns up by synonyms.
+use super::text::norm_header;
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Index of the header row in the grid.
+    pub row: usize,
+    pub names: Vec<String>,
+    pub raw: Vec<String>,
+}
+
+impl Header {
+    pub fn new(row: usize, raw: &[String]) -> Header {
+        Header {
+            row,
+            names: raw.iter().map(|s| norm_header(s)).collect(),
+            raw: raw.to_vec(),
+        }
+    }
+    /// First column whose normalised header equals one of `syn`.
+    pub fn find(&self, syn: &[&str]) -> Option<usize> {
+        syn.iter()
+            .find_map(|s| self.names.iter().position(|n| n == s))
+    }
+    /// First column whose normalised header starts with one of `prefixes`.
+    pub fn find_prefix(&self, prefixes: &[&str]) -> Option<usize> {
+        prefixes
+            .iter()
+            .find_map(|p| self.names.iter().position(|n| n.starts_with(p)))
+    }
+    pub fn has(&self, syn: &[&str]) -> bool {
+        self.find(syn).is_some()
+    }
+    pub fn raw_name(&self, c: usize) -> &str {
+        self.raw.get(c).map(|s| s.as_str()).unwrap_or("?")
+    }
+}
+
+pub const LOGIN: &[&str] = &[
+    "логин школы",
+    "логин",
+    "логин оо",
+    "оо (логин школы)",
+    "пользователь",
+    "user",
+    "login",
+    "school_id",
+];
+pub const TOTAL: &[&str] = &["всего баллов", "итого баллов", "первичный балл", "sum"];
+pub const JOURNAL: &[&str] = &[
+    "отметка за предыдущую четверть/триместр",
+    "отметка за предыдущий триместр/ четверть/полугодие",
+    "отметка за предыдущий триместр/четверть/полугодие",
+    "otc",
+    "отметка по журналу",
+];
+pub const VARIANT: &[&str] = &["вариант", "var-1"];
+pub const YEAR: &[&str] = &["год", "year", "учебный год"];
+pub const GRADE: &[&str] = &["класс", "grade", "параллель"];
+pub const SUBJECT: &[&str] = &["предмет", "subject"];
+pub const ASSESSMENT: &[&str] = &["процедура", "оценочная процедура", "assessment", "экзамен"];
+pub const MUNICIPALITY: &[&str] = &[
+    "муниципалитет",
+    "муниципальное образование",
+    "мо",
+    "municipality",
+    "район",
+    "ато",
+];
+pub const NAME: &[&str] = &[
+    "оо",
+    "наименование оо",
+    "школа",
+    "name",
+    "имя",
+    "наименование",
+    "образовательная организация",
+];
+pub const PARTICIPANTS: &[&str] = &[
+    "кол-во участников",
+    "количество участников",
+    "участников",
+    "участники",
+    "participants",
+    "число участников",
+    "приняли участие",
+];
+pub const GIA_CODE: &[&str] = &["код оо", "код ое", "код оу"];

@@ -1,0 +1,357 @@
+//! Family B: per-pupil ВПР protocols (2020 dump, 2021 layout, 2022 «Протокол» sheet),
+//! aggregated to per-school marks, journal comparison and score histograms with polars.
+use super::header::{self, Header};
+use super::report::{InputReport, PupilStats};
+use super::scales::Scales;
+use super::table::Grid;
+use super::text::{norm_text, parse_num, school_id, split_code_name};
+use super::Meta;
+use crate::model::{Dataset, HistRow, JournalRow, ResultRow, SchoolRow};
+use anyhow::Result;
+use polars::prelude::*;
+use std::sync::Arc;
+
+pub fn is_pupil_header(h: &Header) -> bool {
+    h.has(header::LOGIN) && h.has(header::TOTAL) && h.has(header::VARIANT)
+}
+
+/// Columns holding item scores: `балл за N`, `a-N-grade`, `N (Kб)`.
+fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
+    h.names
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            if n.starts_with("балл за ") || (n.starts_with("a-") && n.ends_with("-grade")) {
+                return Some((i, None));
+            }
+            // `1 (2б)`, `5(1) (1б)`
+            let n2 = n.trim_end();
+            if n2.ends_with("б)") && n2.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                let open = n2.rfind('(')?;
+                let pts: String = n2[open + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                return Some((i, pts.parse().ok()));
+            }
+            None
+        })
+        .collect()
+}
+
+struct Pupils {
+    school: Vec<String>,
+    mark: Vec<Option<i32>>,
+    journal: Vec<Option<i32>>,
+    total: Vec<i32>,
+}
+
+pub fn load(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    scales: &Scales,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let year = meta.year;
+    let grade = meta.grade;
+    let subject = meta.subject.clone();
+    let assessment = "ВПР";
+    rep.assessment = Some(assessment.into());
+    let scale = scales.get(assessment, year, grade, &subject);
+    let items = item_columns(h);
+    let item_max: Option<i32> = if !items.is_empty() && items.iter().all(|(_, m)| m.is_some()) {
+        Some(items.iter().map(|(_, m)| m.unwrap()).sum())
+    } else {
+        None
+    };
+    let max_score = scale.map(|s| s.max_score).or(item_max);
+    if scale.is_none() {
+        rep.warnings.add(
+            "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",
+            format!("ВПР {year}, {grade} класс, {subject}"),
+        );
+    }
+    let c_login = h.find(header::LOGIN).unwrap();
+    let c_total = h.find(header::TOTAL).unwrap();
+    let c_var = h.find(header::VARIANT).unwrap();
+    let c_journal = h.find(header::JOURNAL);
+    let c_mun = h.find(&["муниципалитет", "регион"]);
+    let c_school = h.find(&["школа"]);
+
+    let mut st = PupilStats {
+        marks_computed: scale.is_some(),
+        max_score,
+        ..Default::default()
+    };
+    let mut p = Pupils {
+        school: Vec::new(),
+        mark: Vec::new(),
+        journal: Vec::new(),
+        total: Vec::new(),
+    };
+    let mut all_schools = std::collections::BTreeSet::new();
+    let mut names: std::collections::BTreeMap<String, (String, String, String)> =
+        Default::default();
+    for r in h.row + 1..g.rows.len() {
+        let row = &g.rows[r];
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let login_cell = g.cell(r, c_login);
+        let (code, _) = split_code_name(login_cell);
+        let login = code.unwrap_or_else(|| login_cell.trim().to_string());
+        if login.is_empty() {
+            rep.warnings.add(
+                "строка без логина школы пропущена",
+                format!("строка {}", g.line_of(r)),
+            );
+            continue;
+        }
+        let sid = school_id(&login);
+        rep.rows += 1;
+        all_schools.insert(sid.clone());
+        if !names.contains_key(&sid) {
+            let (mcode, mname) = c_mun
+                .map(|c| split_code_name(g.cell(r, c)))
+                .unwrap_or((None, String::new()));
+            let sname = c_school
+                .map(|c| split_code_name(g.cell(r, c)).1)
+                .unwrap_or_default();
+            names.insert(sid.clone(), (login.to_lowercase(), mname, sname));
+            if let Some(mc) = mcode {
+                if mc.contains("_m") {
+                    let entry = names.get_mut(&sid).unwrap();
+                    entry.1 = format!("{}|{}", mc, entry.1);
+                }
+            }
+        }
+        if norm_text(g.cell(r, c_var)) == "отсутствовал" {
+            st.absent += 1;
+            continue;
+        }
+        let total_cell = g.cell(r, c_total);
+        let mut total = match parse_num(total_cell) {
+            Ok(Some(v)) if v.fract() == 0.0 && v >= 0.0 => Some(v as i32),
+            Ok(None) => {
+                st.invalid_totals += 1;
+                st.non_numeric_totals += 1;
+                rep.warnings.add(
+                    "пустой первичный балл у присутствовавшего",
+                    format!("строка {}", g.line_of(r)),
+                );
+                continue;
+            }
+            _ => {
+                st.invalid_totals += 1;
+                st.non_numeric_totals += 1;
+                rep.warnings.add(
+                    "нечисловой первичный балл",
+                    format!("строка {}: «{}»", g.line_of(r), total_cell),
+                );
+                continue;
+            }
+        };
+        if total == Some(0) && !items.is_empty() {
+            let s: f64 = items
+                .iter()
+                .filter_map(|(c, _)| parse_num(g.cell(r, *c)).ok().flatten())
+                .sum();
+            if s > 0.0 {
+                total = Some(s as i32);
+                st.totals_from_items += 1;
+            }
+        }
+        let total = total.unwrap();
+        if let Some(m) = max_score {
+            if total > m {
+                st.invalid_totals += 1;
+                st.above_max += 1;
+                rep.warnings.add(
+                    "первичный балл выше максимума",
+                    format!("строка {}: {} > {}", g.line_of(r), total, m),
+                );
+                continue;
+            }
+        }
+        let journal = c_journal.and_then(|c| match parse_num(g.cell(r, c)) {
+            Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
+            _ => None,
+        });
+        if journal.is_none() {
+            st.no_journal_mark += 1;
+        }
+        p.school.push(sid);
+        p.total.push(total);
+        p.mark.push(scale.map(|s| s.mark(total) as i32));
+        p.journal.push(journal);
+    }
+    st.participants = p.total.len();
+    for m in p.mark.iter().flatten() {
+        st.marks[(*m - 2) as usize] += 1;
+    }
+    rep.schools = all_schools.len();
+    aggregate(
+        &p,
+        year,
+        grade,
+        &subject,
+        assessment,
+        scale.is_some(),
+        g,
+        ds,
+        &names,
+        &mut st,
+    )?;
+    for (sid, (login, mun, sname)) in names {
+        let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+            school_id: sid.clone(),
+            ..Default::default()
+        });
+        if e.login.is_empty() || login.starts_with("edu") {
+            e.login = login;
+        }
+        if e.name.is_empty() && !sname.is_empty() {
+            e.name = sname;
+        }
+        if let Some((code, name)) = mun.split_once('|') {
+            e.municipality_code = code.to_string();
+            if !name.is_empty() {
+                ds.municipality_codes
+                    .insert(super::text::municipality_key(name), code.to_string());
+                e.municipality = name.to_string();
+            }
+        } else if e.municipality.is_empty() && !mun.is_empty() {
+            e.municipality = mun;
+        }
+    }
+    rep.pupils = Some(st);
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn aggregate(
+    p: &Pupils,
+    year: i32,
+    grade: i32,
+    subject: &str,
+    assessment: &str,
+    with_marks: bool,
+    g: &Grid,
+    ds: &mut Dataset,
+    names: &std::collections::BTreeMap<String, (String, String, String)>,
+    st: &mut PupilStats,
+) -> Result<()> {
+    if p.total.is_empty() {
+        return Ok(());
+    }
+    let df = DataFrame::new_infer_height(vec![
+        Column::new("school".into(), &p.school),
+        Column::new("mark".into(), &p.mark),
+        Column::new("journal".into(), &p.journal),
+        Column::new("total".into(), &p.total),
+    ])?;
+    let as_i64 = |e: Expr| e.cast(DataType::Int64).sum();
+    let agg = df
+        .clone()
+        .lazy()
+        .group_by([col("school")])
+        .agg([
+            len().cast(DataType::Int64).alias("participants"),
+            as_i64(col("mark").eq(lit(2))).alias("n2"),
+            as_i64(col("mark").eq(lit(3))).alias("n3"),
+            as_i64(col("mark").eq(lit(4))).alias("n4"),
+            as_i64(col("mark").eq(lit(5))).alias("n5"),
+            as_i64(col("mark").lt(col("journal"))).alias("lowered"),
+            as_i64(col("mark").eq(col("journal"))).alias("confirmed"),
+            as_i64(col("mark").gt(col("journal"))).alias("raised"),
+            col("total").mean().alias("mean_score"),
+        ])
+        .sort(["school"], Default::default())
+        .collect()?;
+    let hist = df
+        .lazy()
+        .group_by([col("school"), col("total")])
+        .agg([len().cast(DataType::Int64).alias("count")])
+        .sort(["school", "total"], Default::default())
+        .collect()?;
+    let sch = agg.column("school")?.str()?;
+    let i64c = |n: &str| -> Result<Vec<i64>> {
+        Ok(agg
+            .column(n)?
+            .i64()?
+            .to_vec()
+            .into_iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let (part, n2, n3, n4, n5) = (
+        i64c("participants")?,
+        i64c("n2")?,
+        i64c("n3")?,
+        i64c("n4")?,
+        i64c("n5")?,
+    );
+    let (lo, co, ra) = (i64c("lowered")?, i64c("confirmed")?, i64c("raised")?);
+    let mean = agg.column("mean_score")?.f64()?;
+    let source: Arc<str> = Arc::from(g.file.as_str());
+    let subj: Arc<str> = Arc::from(subject);
+    let ass: Arc<str> = Arc::from(assessment);
+    st.schools_with_participants = agg.height();
+    for i in 0..agg.height() {
+        let sid = sch.get(i).unwrap_or("").to_string();
+        let mun = names
+            .get(&sid)
+            .map(|(_, m, _)| {
+                m.split_once('|')
+                    .map(|(_, n)| n.to_string())
+                    .unwrap_or(m.clone())
+            })
+            .unwrap_or_default();
+        ds.results.push(ResultRow {
+            year,
+            school_id: sid.clone(),
+            municipality: Arc::from(mun.as_str()),
+            assessment: ass.clone(),
+            subject: subj.clone(),
+            grade,
+            participants: part[i],
+            n2: with_marks.then_some(n2[i]),
+            n3: with_marks.then_some(n3[i]),
+            n4: with_marks.then_some(n4[i]),
+            n5: with_marks.then_some(n5[i]),
+            reconstructed: false,
+            mean_score: mean.get(i),
+            high: with_marks.then_some(n5[i]),
+            high2: None,
+            source: source.clone(),
+            line: 0,
+        });
+        if with_marks {
+            ds.journal.push(JournalRow {
+                year,
+                school_id: sid,
+                subject: subject.to_string(),
+                grade,
+                lowered: lo[i],
+                confirmed: co[i],
+                raised: ra[i],
+            });
+        }
+    }
+    let hs = hist.column("school")?.str()?;
+    let ht = hist.column("total")?.i32()?;
+    let hc = hist.column("count")?.i64()?;
+    for i in 0..hist.height() {
+        ds.histograms.push(HistRow {
+            year,
+            school_id: hs.get(i).unwrap_or("").to_string(),
+            subject: subject.to_string(),
+            grade,
+            score: ht.get(i).unwrap_or(0),
+            count: hc.get(i).unwrap_or(0),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Load reports: one per input, with summarised warnings (counts and first examples).
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WarnEntry {
+    pub count: usize,
+    pub examples: Vec<String>,
+}
+
+/// Warnings grouped by message, never one line per row.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct Warnings(pub BTreeMap<String, WarnEntry>);
+
+impl Warnings {
+    pub fn add(&mut self, what: &str, example: impl Into<String>) {
+        let e = self.0.entry(what.to_string()).or_default();
+        e.count += 1;
+        if e.examples.len() < 3 {
+            e.examples.push(example.into());
+        }
+    }
+    pub fn add_n(&mut self, what: &str, n: usize, example: impl Into<String>) {
+        if n == 0 {
+            return;
+        }
+        let e = self.0.entry(what.to_string()).or_default();
+        e.count += n;
+        if e.examples.len() < 3 {
+            e.examples.push(example.into());
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.0.values().map(|e| e.count).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|(k, e)| {
+                if e.examples.is_empty() {
+                    format!("{k}: {}", e.count)
+                } else {
+                    format!("{k}: {} (e.g. {})", e.count, e.examples.join("; "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+}
+
+/// What one input held.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct InputReport {
+    pub path: String,
+    pub sheet: Option<String>,
+    pub sha256: String,
+    pub kind: String,
+    pub encoding: Option<String>,
+    pub year: Option<i32>,
+    pub years: Vec<i32>,
+    pub grade: Option<i32>,
+    pub subject: Option<String>,
+    pub assessment: Option<String>,
+    pub rows: usize,
+    pub schools: usize,
+    /// Rows per year, where a file spans several years.
+    pub per_year: BTreeMap<i32, usize>,
+    /// Per-pupil files only.
+    pub pupils: Option<PupilStats>,
+    pub skipped: Option<String>,
+    pub warnings: Warnings,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PupilStats {
+    pub participants: usize,
+    pub absent: usize,
+    pub invalid_totals: usize,
+    pub above_max: usize,
+    pub non_numeric_totals: usize,
+    pub no_journal_mark: usize,
+    pub totals_from_items: usize,
+    pub schools_with_participants: usize,
+    pub marks_computed: bool,
+    pub max_score: Option<i32>,
+    pub marks: [usize; 4],
+}

@@ -1,0 +1,150 @@
+//! Risk profiles: long (`login, year, factor, level`) or wide (one column per factor).
+use super::flat::row_error;
+use super::header::{self, Header};
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{school_id, year_in};
+use super::{Meta, Opts};
+use crate::error::data_err;
+use crate::model::{risk_factor, risk_level, Dataset, RiskRow};
+use anyhow::Result;
+
+const FACTOR: &[&str] = &["фактор риска", "factor", "фактор"];
+const LEVEL: &[&str] = &["уровень", "level", "уровень риска"];
+
+pub fn is_long(h: &Header) -> bool {
+    h.has(header::LOGIN) && h.has(FACTOR) && h.has(LEVEL)
+}
+
+fn factor_columns(h: &Header) -> Vec<(usize, &'static str)> {
+    h.raw
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| risk_factor(n).map(|f| (i, f)))
+        .collect()
+}
+
+pub fn is_wide(h: &Header) -> bool {
+    h.has(header::LOGIN) && factor_columns(h).len() >= 3
+}
+
+pub fn load(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cl = h.find(header::LOGIN).unwrap();
+    let cy = h.find(header::YEAR);
+    let long = is_long(h);
+    let cf = h.find(FACTOR);
+    let clev = h.find(LEVEL);
+    let wide = factor_columns(h);
+    let mut schools = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeMap::new();
+    for r in h.row + 1..g.rows.len() {
+        let login = g.cell(r, cl).trim().to_string();
+        if login.is_empty() {
+            continue;
+        }
+        let res = (|| -> Result<Vec<RiskRow>> {
+            let loc = g.loc(r);
+            let year = match cy {
+                Some(c) => year_in(g.cell(r, c)).ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!("expected a year, found «{}»", g.cell(r, c)),
+                    )
+                })?,
+                None if meta.year > 0 => meta.year,
+                None => {
+                    return Err(data_err(
+                        &loc,
+                        "Год",
+                        "no year column and no year in the file name or --year",
+                    ))
+                }
+            };
+            let sid = school_id(&login);
+            let level = |c: usize| -> Result<u8> {
+                risk_level(g.cell(r, c)).ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!(
+                            "expected низкий / средний / высокий, found «{}»",
+                            g.cell(r, c)
+                        ),
+                    )
+                })
+            };
+            if long {
+                let (cf, clev) = (cf.unwrap(), clev.unwrap());
+                let factor = risk_factor(g.cell(r, cf)).ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(cf),
+                        format!("unknown risk factor «{}»", g.cell(r, cf)),
+                    )
+                })?;
+                Ok(vec![RiskRow {
+                    school_id: sid,
+                    year,
+                    factor: factor.into(),
+                    level: level(clev)?,
+                }])
+            } else {
+                let mut out = Vec::new();
+                for (c, f) in &wide {
+                    if g.cell(r, *c).trim().is_empty() {
+                        continue;
+                    }
+                    out.push(RiskRow {
+                        school_id: sid.clone(),
+                        year,
+                        factor: (*f).into(),
+                        level: level(*c)?,
+                    });
+                }
+                Ok(out)
+            }
+        })();
+        match res {
+            Ok(rows) => {
+                rep.rows += 1;
+                for row in rows {
+                    schools.insert(row.school_id.clone());
+                    let key = (row.school_id.clone(), row.year, row.factor.clone());
+                    match seen.get(&key) {
+                        Some(&l) if l == row.level => rep.warnings.add(
+                            "exact repeated row dropped",
+                            format!("строка {}", g.line_of(r)),
+                        ),
+                        Some(_) => row_error(
+                            opts,
+                            rep,
+                            data_err(
+                                &g.loc(r),
+                                "Уровень",
+                                format!(
+                                    "a second, different level for {} / {} / {}",
+                                    key.0, key.1, key.2
+                                ),
+                            ),
+                        )?,
+                        None => {
+                            seen.insert(key, row.level);
+                            ds.risk.push(row);
+                        }
+                    }
+                }
+            }
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! Text normalisation: encodings, headers, numbers, sentinels, `code | name` cells, subjects, logins.
+
+/// Decode file bytes: UTF-8 (with or without BOM) or Windows-1251.
+/// Returns the text and the encoding name.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (String::from_utf8_lossy(rest).into_owned(), "utf-8-bom");
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "utf-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+            (text.into_owned(), "windows-1251")
+        }
+    }
+}
+
+/// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е,
+/// lower-case, drop a trailing `%` or `*`.
+pub fn norm_header(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars() {
+        let ch = match ch {
+            'ё' => 'е',
+            'Ё' => 'Е',
+            c => c,
+        };
+        if ch.is_whitespace() || ch == '\u{a0}' || ch == '\u{2009}' || ch == '\u{202f}' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        for l in ch.to_lowercase() {
+            out.push(l);
+        }
+    }
+    while out.ends_with('%') || out.ends_with('*') {
+        out.pop();
+        while out.ends_with(' ') {
+            out.pop();
+        }
+    }
+    out
+}
+
+/// Normalise a free-text value for matching (same rules as headers, keeps `%`).
+pub fn norm_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars() {
+        let ch = if ch == 'ё' || ch == 'Ё' { 'е' } else { ch };
+        if ch.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        for l in ch.to_lowercase() {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// Parse a number with the Russian conventions: spaces/NBSP/thin spaces stripped, `,` → `.`.
+/// Empty or `-` → Ok(None); anything else that is not a number → Err(()).
+pub fn parse_num(s: &str) -> Result<Option<f64>, ()> {
+    let t = s.trim();
+    if t.is_empty() || t == "-" || t == "–" || t == "—" {
+        return Ok(None);
+    }
+    let mut buf = String::with_capacity(t.len());
+    for ch in t.chars() {
+        match ch {
+            ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' => {}
+            ',' => buf.push('.'),
+            c => buf.push(c),
+        }
+    }
+    let b = buf.trim_end_matches('%');
+    b.parse::<f64>().map(Some).map_err(|_| ())
+}
+
+/// Format a number read from a spreadsheet cell as text: integers without a fraction.
+pub fn fmt_cell_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{}", v)
+    }
+}
+
+/// Split `code | name` (or `login name`, `(login) name`) cells into code and name.
+pub fn split_code_name(s: &str) -> (Option<String>, String) {
+    let t = s.trim();
+    if let Some((a, b)) = t.split_once('|') {
+        let code = a.trim();
+        // `him11.41 | 2549 | …` style cells keep the first part as the code.
+        return (Some(code.to_string()), b.trim().to_string());
+    }
+    if let Some(rest) = t.strip_prefix('(') {
+        if let Some((code, name)) = rest.split_once(')') {
+            if looks_like_login(code.trim()) {
+                return (Some(code.trim().to_string()), name.trim().to_string());
+            }
+        }
+    }
+    if let Some((first, rest)) = t.split_once(char::is_whitespace) {
+        if looks_like_login(first) {
+            return (Some(first.to_string()), rest.trim().to_string());
+        }
+    }
+    if looks_like_login(t) {
+        return (Some(t.to_string()), String::new());
+    }
+    (None, t.to_string())
+}
+
+/// `sch`/`edu`/`ksh`/`spo` + 6 digits.
+pub fn looks_like_login(s: &str) -> bool {
+    let s = s.trim().to_ascii_lowercase();
+    if s.len() != 9 {
+        return false;
+    }
+    let (p, d) = s.split_at(3);
+    matches!(p, "sch" | "edu" | "ksh" | "spo") && d.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Canonical school id: trimmed, lower-cased; `sch` logins become `edu` (same digits = same school).
+pub fn school_id(login: &str) -> String {
+    let s = login.trim().to_lowercase();
+    if looks_like_login(&s) && s.starts_with("sch") {
+        format!("edu{}", &s[3..])
+    } else {
+        s
+    }
+}
+
+/// Region code: the first two digits of a login.
+pub fn region_of(id: &str) -> String {
+    if looks_like_login(id) {
+        id[3..5].to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Canonical subject name (lower-case Russian nominative) from the many spellings the sources use.
+pub fn subject(s: &str) -> Option<String> {
+    let t = norm_text(s);
+    let t = t.trim_matches(|c: char| c == '.' || c == ',' || c == '"');
+    let table: &[(&[&str], &str)] = &[
+        (
+            &["математика", "математике", "ма", "ma", "math", "mat"],
+            "математика",
+        ),
+        (
+            &[
+                "математика профильная",
+                "математика (профильная)",
+                "математика профиль",
+                "профильная математика",
+            ],
+            "математика профильная",
+        ),
+        (
+            &[
+                "математика базовая",
+                "математика (базовая)",
+                "базовая математика",
+            ],
+            "математика базовая",
+        ),
+        (
+            &[
+                "русский язык",
+                "русскому языку",
+                "ру",
+                "ru",
+                "rus",
+                "русский",
+            ],
+            "русский язык",
+        ),
+        (
+            &["окружающий мир", "окружающему миру", "окр", "okr", "ом"],
+            "окружающий мир",
+        ),
+        (&["биология", "биологии", "bi", "bio", "био"], "биология"),
+        (&["история", "истории", "hi", "hist", "ист"], "история"),
+        (
+            &["обществознание", "обществознанию", "ob", "obsh", "общ"],
+            "обществознание",
+        ),
+        (&["география", "географии", "gg", "geo", "гео"], "география"),
+        (&["физика", "физике", "fi", "fiz", "физ"], "физика"),
+        (&["химия", "химии", "him", "хим"], "химия"),
+        (&["информатика", "информатике", "inf", "инф"], "информатика"),
+        (&["литература", "литературе", "lit", "лит"], "литература"),
+        (
+            &["английский язык", "английскому языку", "en", "eng", "англ"],
+            "английский язык",
+        ),
+        (
+            &["немецкий язык", "немецкому языку", "de", "germ", "нем"],
+            "немецкий язык",
+        ),
+        (
+            &["французский язык", "французскому языку", "fr", "фр"],
+            "французский язык",
+        ),
+        (
+            &["испанский язык", "испанскому языку", "is"],
+            "испанский язык",
+        ),
+        (&["китайский язык", "китайскому языку"], "китайский язык"),
+        (
+            &["иностранный язык", "иностранному языку"],
+            "иностранный язык",
+        ),
+        (
+            &["сумма трех предметов", "сумма трёх предметов"],
+            "сумма трёх предметов",
+        ),
+    ];
+    for (names, canon) in table {
+        if names.contains(&t) {
+            return Some((*canon).to_string());
+        }
+    }
+    let t = t.strip_prefix("по ").unwrap_or(t);
+    for (names, canon) in table {
+        if names.iter().any(|n| n.chars().count() > 3 && t == *n) {
+            return Some((*canon).to_string());
+        }
+    }
+    None
+}
+
+/// Find a subject named inside a longer text (file name, title line).
+pub fn subject_in(text: &str) -> Option<String> {
+    let t = norm_text(text);
+    let stems: &[(&str, &str)] = &[
+        ("окружающ", "окружающий мир"),
+        ("русск", "русский язык"),
+        ("профильн", "математика профильная"),
+        ("математ", "математика"),
+        ("биолог", "биология"),
+        ("истори", "история"),
+        ("обществозн", "обществознание"),
+        ("географ", "география"),
+        ("физик", "физика"),
+        ("хими", "химия"),
+        ("информатик", "информатика"),
+        ("литератур", "литература"),
+        ("английск", "английский язык"),
+        ("немецк", "немецкий язык"),
+        ("французск", "французский язык"),
+        ("испанск", "испанский язык"),
+        ("китайск", "китайский язык"),
+    ];
+    stems
+        .iter()
+        .filter_map(|(stem, canon)| t.find(stem).map(|pos| (pos, *canon)))
+        .min_by_key(|(pos, _)| *pos)
+        .map(|(_, c)| c.to_string())
+}
+
+/// Grade from text like `4 класс`, `5 кл`.
+pub fn grade_in(text: &str) -> Option<u32> {
+    let t = norm_text(text);
+    let bytes: Vec<char> = t.chars().collect();
+    for i in 0..bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let mut j = i;
+            let mut num = String::new();
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                num.push(bytes[j]);
+                j += 1;
+            }
+            if i > 0 && bytes[i - 1].is_ascii_digit() {
+                continue;
+            }
+            let rest: String = bytes[j..].iter().collect();
+            let rest = rest.trim_start_matches([' ', '-', '_']);
+            if rest.starts_with("кл") {
+                if let Ok(g) = num.parse::<u32>() {
+                    if (1..=11).contains(&g) {
+                        return Some(g);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A year 2000..2099 in text (`ВПР 2021`, `2015-2016` → the later year).
+pub fn year_in(text: &str) -> Option<i32> {
+    let mut found = None;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i + 4 <= chars.len() {
+        let w: String = chars[i..i + 4].iter().collect();
+        let before_ok = i == 0 || !chars[i - 1].is_ascii_digit();
+        let after_ok = i + 4 == chars.len() || !chars[i + 4].is_ascii_digit();
+        if before_ok && after_ok && w.starts_with("20") && w.chars().all(|c| c.is_ascii_digit()) {
+            let y: i32 = w.parse().unwrap();
+            found = Some(found.map_or(y, |f: i32| f.max(y)));
+            i += 4;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Leading number of a coded answer `N) text`.
+pub fn coded_answer(s: &str) -> Option<u32> {
+    let t = s.trim();
+    let (num, _) = t.split_once(')')?;
+    num.trim().parse().ok()
+}
+
+/// Normalised municipality name for keys: `г.` = `город`, `район` = `муниципальный район`, ё = е.
+pub fn municipality_key(s: &str) -> String {
+    let t = norm_text(s);
+    let t = t.replace("г. ", "город ").replace("г.", "город ");
+    let t = if t.ends_with(" район") && !t.ends_with("муниципальный район") {
+        format!("{} муниципальный район", &t[..t.len() - " район".len()])
+    } else {
+        t
+    };
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Aggregate row labels: вся выборка / регион / муниципалитет totals.
+pub fn is_aggregate_label(s: &str) -> bool {
+    let t = norm_text(s);
+    t == "вся выборка"
+        || t.starts_with("всего")
+        || t.starts_with("итого")
+        || t == "регион"
+        || t == "рф"
+        || t == "россия"
+        || t == "российская федерация"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_normalise() {
+        assert_eq!(
+            norm_header("2.\tСОКРАЩЕННОЕ  наименование"),
+            "2. сокращенное наименование"
+        );
+        assert_eq!(norm_header(" Доля «5», %"), "доля «5»,");
+        assert_eq!(norm_header("Всё\u{a0}баллов*"), "все баллов");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_num("1 234,5"), Ok(Some(1234.5)));
+        assert_eq!(parse_num("-"), Ok(None));
+        assert_eq!(parse_num(""), Ok(None));
+        assert_eq!(parse_num("12\u{a0}000"), Ok(Some(12000.0)));
+        assert!(parse_num("abc").is_err());
+    }
+
+    #[test]
+    fn code_name_cells() {
+        assert_eq!(
+            split_code_name("reg22_m019 | Красногорский муниципальный район"),
+            (
+                Some("reg22_m019".into()),
+                "Красногорский муниципальный район".into()
+            )
+        );
+        assert_eq!(
+            split_code_name("(sch223015) МБОУ СОШ"),
+            (Some("sch223015".into()), "МБОУ СОШ".into())
+        );
+        assert_eq!(
+            split_code_name("sch223015 МБОУ СОШ"),
+            (Some("sch223015".into()), "МБОУ СОШ".into())
+        );
+        assert_eq!(
+            split_code_name("город Барнаул"),
+            (None, "город Барнаул".into())
+        );
+    }
+
+    #[test]
+    fn logins() {
+        assert_eq!(school_id(" SCH224145 "), "edu224145");
+        assert_eq!(school_id("ksh220028"), "ksh220028");
+        assert_eq!(region_of("edu224145"), "22");
+    }
+
+    #[test]
+    fn subjects_and_titles() {
+        assert_eq!(subject("МА").as_deref(), Some("математика"));
+        assert_eq!(subject("Русский язык").as_deref(), Some("русский язык"));
+        let f = "Проведение работы по окружающему миру, 4 класс. ВПР 2021.xlsx";
+        assert_eq!(subject_in(f).as_deref(), Some("окружающий мир"));
+        assert_eq!(grade_in(f), Some(4));
+        assert_eq!(year_in(f), Some(2021));
+        assert_eq!(year_in("2015-2016"), Some(2016));
+        assert_eq!(grade_in("2020_7_Немецкий"), None);
+    }
+
+    #[test]
+    fn municipalities() {
+        assert_eq!(
+            municipality_key("г. Алейск"),
+            municipality_key("город Алейск")
+        );
+        assert_eq!(
+            municipality_key("Каменский район"),
+            municipality_key("Каменский муниципальный район")
+        );
+    }
+
+    #[test]
+    fn windows_1251() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Логин;Год");
+        let (t, enc) = decode(&bytes);
+        assert_eq!(t, "Логин;Год");
+        assert_eq!(enc, "windows-1251");
+    }
+}

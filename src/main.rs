@@ -1,0 +1,189 @@
+use clap::{Parser, Subcommand};
+use shnor::input::Opts;
+use shnor::output::Format;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "shnor",
+    version,
+    about = "Отбор ШНОР и ШНСУ по данным ФИС ОКО, ВПР, ОГЭ и ЕГЭ"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct LoadArgs {
+    /// Files or folders (searched recursively); inputs are recognised by their headers.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Force the input kind instead of detecting it (see `inspect --help`).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Extra primary-score → mark scales (CSV: year, grade, subject, max_score, min3, min4, min5).
+    #[arg(long)]
+    scales: Vec<PathBuf>,
+    /// Turn row-level data errors into skipped rows with a counted warning.
+    #[arg(long)]
+    lenient: bool,
+    /// Year of files that do not say it (title, name or folders win).
+    #[arg(long = "file-year")]
+    file_year: Option<i32>,
+    /// Grade of files that do not say it.
+    #[arg(long)]
+    grade: Option<i32>,
+    /// Subject of files that do not say it.
+    #[arg(long)]
+    subject: Option<String>,
+}
+
+impl LoadArgs {
+    fn opts(&self) -> Opts {
+        Opts {
+            lenient: self.lenient,
+            kind: self.kind.clone(),
+            scales: self.scales.clone(),
+            year: self.file_year,
+            grade: self.grade,
+            subject: self.subject.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
+    ///
+    /// Kinds: pupils, fisoko-marks, fisoko-journal, marks, journal, markers, gia, moscow-ege,
+    /// context-form, registry, directory, risk, scales.
+    Inspect {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Three-stage ШНОР selection: screen, confirm and classify, pick by group quotas.
+    Select {
+        #[command(flatten)]
+        load: LoadArgs,
+        /// TOML config (see `shnor config --print-default`); missing keys keep their defaults.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Selection year (default: the latest year in the results).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Every school that entered stage 1, with the stage it reached and why it stopped.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Tell one school's way through the selection, rule by rule, in Russian.
+    Explain {
+        /// School login (sch… or edu…).
+        login: String,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the default config with a comment per key, or check a config file.
+    Config {
+        #[arg(long)]
+        print_default: bool,
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
+    /// Write a deterministic synthetic region in the real export shapes (with planted truth).
+    Synth {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 120)]
+        schools: usize,
+        /// A year or a range, e.g. 2023-2025.
+        #[arg(long, default_value = "2023-2025")]
+        years: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Only a UTF-8 `,` flat marks table with counts (national scale), registry and risk profiles.
+        #[arg(long)]
+        flat_only: bool,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let res = match cli.cmd {
+        Cmd::Inspect { load, format, out } => {
+            shnor::commands::inspect::run(&load.paths, &load.opts(), format, out.as_deref())
+        }
+        Cmd::Select {
+            load,
+            config,
+            year,
+            all,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::select::run(&shnor::commands::select::SelectArgs {
+                paths: &load.paths,
+                opts: &opts,
+                config: config.as_deref(),
+                year,
+                all,
+                format,
+                out: out.as_deref(),
+            })
+        }
+        Cmd::Explain {
+            login,
+            load,
+            config,
+            year,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::select::explain(
+                &login,
+                &shnor::commands::select::SelectArgs {
+                    paths: &load.paths,
+                    opts: &opts,
+                    config: config.as_deref(),
+                    year,
+                    all: true,
+                    format,
+                    out: out.as_deref(),
+                },
+            )
+        }
+        Cmd::Config {
+            print_default,
+            check,
+        } => shnor::commands::config::run(print_default, check.as_deref()),
+        Cmd::Synth {
+            seed,
+            schools,
+            years,
+            out,
+            flat_only,
+        } => shnor::commands::synth::run(seed, schools, &years, &out, flat_only),
+    };
+    if let Err(e) = res {
+        eprintln!("shnor: error: {e:#}");
+        std::process::exit(shnor::error::exit_code(&e));
+    }
+}

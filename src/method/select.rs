@@ -1,0 +1,624 @@
+//! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
+use super::ledger::Ledger;
+use super::strata::{deficit_from_profile, stratum, RegistryZ};
+use crate::config::Config;
+use crate::error::usage;
+use crate::input::report::Warnings;
+use crate::input::text::region_of;
+use crate::model::{Dataset, ResultRow};
+use crate::output::r6;
+use crate::stats::{wilson, Z95};
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const STRONG: &str = "сильно неуспевающие";
+pub const MODERATE: &str = "умеренно неуспевающие";
+pub const BASIC: &str = "базово неуспевающие";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SchoolResult {
+    pub login: String,
+    pub name: String,
+    pub municipality: String,
+    pub municipality_code: String,
+    pub region: String,
+    pub stratum: String,
+    pub settlement: String,
+    pub deficit: Option<String>,
+    pub participants: i64,
+    pub share2: Option<f64>,
+    pub share2_ci: Option<[f64; 2]>,
+    pub quality: Option<f64>,
+    pub candidate: bool,
+    /// 1 = stopped at stage 1, 2 = excluded or classified at stage 2, 3 = ranked at stage 3.
+    pub stage_reached: u8,
+    pub excluded_reason: Option<String>,
+    pub cluster: Option<String>,
+    pub group: Option<String>,
+    pub rank_in_group: Option<u32>,
+    pub selected: bool,
+    pub borderline: bool,
+    pub objectivity_flag: bool,
+    pub ledger: Ledger,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Selection {
+    pub year: i32,
+    pub window: Vec<i32>,
+    pub schools: Vec<SchoolResult>,
+    pub warnings: Warnings,
+}
+
+pub fn proc_label(r: &ResultRow) -> String {
+    if r.grade > 0 {
+        format!("{} {} {} кл.", r.assessment, r.subject, r.grade)
+    } else {
+        format!("{} {}", r.assessment, r.subject)
+    }
+}
+
+fn pct(x: f64) -> String {
+    crate::output::pct(x, 1)
+}
+
+/// Selection year: config, else `--year`, else the latest year in the results.
+pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result<i32> {
+    let years: BTreeSet<i32> = ds.results.iter().map(|r| r.year).collect();
+    if years.is_empty() {
+        return Err(crate::error::data("no results in the inputs: selection needs marks (per-pupil files, marks tables or ОГЭ/ЕГЭ tables)"));
+    }
+    let y = match (cli_year, &cfg.selection.year) {
+        (Some(y), _) => y,
+        (None, toml::Value::Integer(y)) => *y as i32,
+        _ => *years.iter().next_back().unwrap(),
+    };
+    if !years.contains(&y) {
+        return Err(usage(format!(
+            "year {y} is absent from the data: the results hold {}",
+            years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(y)
+}
+
+struct Proc<'a> {
+    row: &'a ResultRow,
+    share2: f64,
+}
+
+/// Run all three stages.
+pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
+    let s1 = &cfg.stage1;
+    let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
+    let mut warnings = Warnings::default();
+    let in_assessments = |r: &ResultRow| {
+        s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment)
+    };
+    // results by school, only procedures with a known share below the minimum
+    let mut by_school: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
+    for r in &ds.results {
+        by_school.entry(r.school_id.as_str()).or_default().push(r);
+    }
+    let no_marks = ds
+        .results
+        .iter()
+        .filter(|r| r.year == year && r.n2.is_none())
+        .count();
+    if no_marks > 0 {
+        warnings.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", no_marks, "");
+    }
+    let judged = |rows: &[&'a ResultRow], y: i32| -> Vec<Proc<'a>> {
+        rows.iter()
+            .filter(|r| {
+                r.year == y
+                    && r.n2.is_some()
+                    && r.participants >= s1.min_participants
+                    && r.participants > 0
+                    && in_assessments(r)
+            })
+            .map(|r| Proc {
+                row: r,
+                share2: r.n2.unwrap() as f64 / r.participants as f64,
+            })
+            .collect()
+    };
+    let regz = RegistryZ::new(ds);
+
+    // bottom rule: low in each year of the last n, ranked within region × stratum
+    let bottom_low: BTreeMap<(i32, String), (bool, f64, usize, usize, f64)> = if s1.rule == "bottom"
+    {
+        bottom_flags(ds, cfg, &by_school, year, &judged)
+    } else {
+        BTreeMap::new()
+    };
+
+    let mut out = Vec::new();
+    for (sid, rows) in &by_school {
+        if !rows.iter().any(|r| r.year == year) {
+            continue;
+        }
+        let sch = ds.schools.get(*sid);
+        let (stratum, kind_known) = stratum(sch, cfg);
+        let mut led = Ledger::default();
+        let login = sch
+            .map(|s| s.login.clone())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| sid.to_string());
+        let mut res = SchoolResult {
+            login: login.clone(),
+            name: sch.map(|s| s.name.clone()).unwrap_or_default(),
+            municipality: sch.map(|s| s.municipality.clone()).unwrap_or_default(),
+            municipality_code: sch.map(|s| s.municipality_code.clone()).unwrap_or_default(),
+            region: region_of(sid),
+            stratum: stratum.clone(),
+            settlement: sch
+                .and_then(|s| s.settlement.clone())
+                .unwrap_or_else(|| "unknown".into()),
+            deficit: None,
+            participants: 0,
+            share2: None,
+            share2_ci: None,
+            quality: None,
+            candidate: false,
+            stage_reached: 1,
+            excluded_reason: None,
+            cluster: None,
+            group: None,
+            rank_in_group: None,
+            selected: false,
+            borderline: false,
+            objectivity_flag: false,
+            ledger: Ledger::default(),
+        };
+        if !kind_known {
+            warnings.add("school kind unknown: treated as regular", login.clone());
+            led.push(
+                1,
+                "kind",
+                json!({"kind": null}),
+                json!(null),
+                "regular",
+                "Вид школы неизвестен (нет реестра или контекстной формы): считается обычной."
+                    .into(),
+            );
+        }
+        // ---- stage 1
+        let procs_y = judged(rows, year);
+        let all_y: Vec<&&ResultRow> = rows
+            .iter()
+            .filter(|r| r.year == year && r.n2.is_some() && in_assessments(r))
+            .collect();
+        if procs_y.is_empty() {
+            if !all_y.is_empty() {
+                let sizes: Vec<String> = all_y
+                    .iter()
+                    .map(|r| format!("{} — {}", proc_label(r), r.participants))
+                    .collect();
+                led.push(1, "min_participants", json!({"procedures": all_y.len(), "max_participants": all_y.iter().map(|r| r.participants).max()}), json!(s1.min_participants), "too_small",
+                    format!("Этап 1: все процедуры < {} участников ({}): судить нельзя.", s1.min_participants, sizes.join("; ")));
+                res.excluded_reason = Some("все процедуры < min_participants".into());
+            } else {
+                led.push(1, "no_marks", json!({}), json!(null), "no_data", format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."));
+                res.excluded_reason = Some("нет результатов с долей «2» в году отбора".into());
+            }
+            res.ledger = led;
+            out.push(res);
+            continue;
+        }
+        let fired_rule = if s1.rule == "risk" {
+            let fired: Vec<&Proc> = procs_y
+                .iter()
+                .filter(|p| p.share2 >= s1.threshold)
+                .collect();
+            let a = fired.len() as u32 >= s1.min_procedures;
+            let list = |v: &[&Proc]| {
+                v.iter()
+                    .map(|p| format!("{} {} %", proc_label(p.row), pct(p.share2)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            led.push(1, "risk.A", json!({
+                "year": year,
+                "procedures": procs_y.len(),
+                "fired": fired.len(),
+                "shares": procs_y.iter().map(|p| json!({"procedure": proc_label(p.row), "participants": p.row.participants, "share2": r6(p.share2)})).collect::<Vec<_>>(),
+            }), json!({"threshold": s1.threshold, "min_procedures": s1.min_procedures}), if a { "fired" } else { "not_fired" },
+            format!("Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} процедур (нужно ≥ {}){}{}.",
+                pct(s1.threshold), fired.len(), procs_y.len(), s1.min_procedures,
+                if fired.is_empty() { String::new() } else { format!(": {}", list(&fired)) },
+                if a { " — сработало" } else { " — не сработало" }));
+            // B: one procedure ≥ threshold in both Y−1 and Y
+            let prev = judged(rows, year - 1);
+            let mut both = Vec::new();
+            for p in &fired {
+                if let Some(q) = prev.iter().find(|q| {
+                    q.row.assessment == p.row.assessment
+                        && q.row.subject == p.row.subject
+                        && q.row.grade == p.row.grade
+                }) {
+                    if q.share2 >= s1.threshold {
+                        both.push((p, q));
+                    }
+                }
+            }
+            let b = !both.is_empty();
+            led.push(1, "risk.B", json!({
+                "years": [year - 1, year],
+                "procedures": both.iter().map(|(p, q)| json!({"procedure": proc_label(p.row), "share2_prev": r6(q.share2), "share2": r6(p.share2)})).collect::<Vec<_>>(),
+            }), json!({"threshold": s1.threshold}), if b { "fired" } else { "not_fired" },
+            if b {
+                format!("Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.", pct(s1.threshold), year - 1, year,
+                    both.iter().map(|(p, q)| format!("{} {} % → {} %", proc_label(p.row), pct(q.share2), pct(p.share2))).collect::<Vec<_>>().join("; "))
+            } else {
+                format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(s1.threshold), year - 1, year)
+            });
+            let c = if s1.combine == "all" { a && b } else { a || b };
+            led.push(
+                1,
+                "risk.combine",
+                json!({"A": a, "B": b}),
+                json!(s1.combine),
+                if c { "candidate" } else { "not_candidate" },
+                format!(
+                    "Этап 1: комбинирование «{}» → {}.",
+                    s1.combine,
+                    if c {
+                        "кандидат"
+                    } else {
+                        "не кандидат"
+                    }
+                ),
+            );
+            c
+        } else {
+            let ys: Vec<i32> = ((year - s1.n as i32 + 1)..=year).collect();
+            let mut lows = 0;
+            let mut parts = Vec::new();
+            for y in &ys {
+                if let Some((low, comp, rank, n, cut)) = bottom_low.get(&(*y, sid.to_string())) {
+                    if *low {
+                        lows += 1;
+                    }
+                    parts.push(format!(
+                        "{y}: доля «2» {} %, место {rank} из {n} (отсечка {} %){}",
+                        pct(*comp),
+                        pct(*cut),
+                        if *low {
+                            " — в нижней группе"
+                        } else {
+                            ""
+                        }
+                    ));
+                } else {
+                    parts.push(format!("{y}: нет данных"));
+                }
+            }
+            let c = lows >= s1.k;
+            led.push(1, "bottom", json!({"years": ys, "low_years": lows}), json!({"bottom_share": s1.bottom_share, "k": s1.k, "n": s1.n}), if c { "candidate" } else { "not_candidate" },
+                format!("Этап 1, правило bottom (страта {}): {}; в нижних {} % {} из {} лет (нужно ≥ {}) → {}.", stratum, parts.join("; "), pct(s1.bottom_share), lows, s1.n, s1.k, if c { "кандидат" } else { "не кандидат" }));
+            c
+        };
+        if !fired_rule {
+            res.ledger = led;
+            out.push(res);
+            continue;
+        }
+        if cfg.stage1.exclude_kinds.iter().any(|k| *k == stratum) {
+            led.push(
+                1,
+                "exclude_kinds",
+                json!({"kind": stratum}),
+                json!(cfg.stage1.exclude_kinds),
+                "excluded",
+                format!("Этап 1: правило сработало, но вид школы «{stratum}» исключён из отбора."),
+            );
+            res.excluded_reason = Some(format!("исключённый вид: {stratum}"));
+            res.ledger = led;
+            out.push(res);
+            continue;
+        }
+        res.candidate = true;
+        res.stage_reached = 2;
+        // ---- stage 2: pooled figures over the window
+        let mut total_all = 0;
+        let (mut part, mut n2, mut qpart, mut q45) = (0i64, 0i64, 0i64, 0i64);
+        for y in &window {
+            for r in rows
+                .iter()
+                .filter(|r| r.year == *y && in_assessments(r) && r.n2.is_some())
+            {
+                total_all += r.participants;
+                if r.participants >= s1.min_participants {
+                    part += r.participants;
+                    n2 += r.n2.unwrap();
+                    if let (Some(a), Some(b), Some(_)) = (r.n4, r.n5, r.n3) {
+                        qpart += r.participants;
+                        q45 += a + b;
+                    }
+                }
+            }
+        }
+        res.participants = part;
+        if part > 0 {
+            let s = n2 as f64 / part as f64;
+            let (lo, hi) = wilson(n2 as f64, part as f64, Z95);
+            res.share2 = Some(r6(s));
+            res.share2_ci = Some([r6(lo), r6(hi)]);
+        }
+        if qpart > 0 {
+            res.quality = Some(r6(q45 as f64 / qpart as f64));
+        }
+        let min_total = cfg.stage2.min_total_participants;
+        let enough = total_all >= min_total;
+        led.push(
+            2,
+            "min_total_participants",
+            json!({"participants": total_all, "window": window}),
+            json!(min_total),
+            if enough { "passed" } else { "excluded" },
+            format!(
+                "Этап 2: всего участников за {}–{}: {} (нужно ≥ {}){}.",
+                window[0],
+                year,
+                total_all,
+                min_total,
+                if enough {
+                    ""
+                } else {
+                    " — слишком мало результатов для вывода"
+                }
+            ),
+        );
+        if !enough {
+            res.excluded_reason = Some("слишком мало результатов".into());
+            res.ledger = led;
+            out.push(res);
+            continue;
+        }
+        // objectivity: official markers for the window
+        let marks: Vec<_> = ds
+            .markers
+            .iter()
+            .filter(|m| m.school_id == *sid && window.contains(&m.year) && m.count > 0)
+            .collect();
+        if !marks.is_empty() && cfg.objectivity.policy != "ignore" {
+            res.objectivity_flag = true;
+            let ex = cfg.objectivity.policy == "exclude";
+            led.push(2, "objectivity.official", json!({"markers": marks.iter().map(|m| json!({"year": m.year, "count": m.count, "procedures": m.procedures})).collect::<Vec<_>>()}),
+                json!(cfg.objectivity.policy), if ex { "excluded" } else { "flagged" },
+                format!("Этап 2: официальные маркеры необъективности ({}){}.",
+                    marks.iter().map(|m| format!("{}: {} ({})", m.year, m.count, m.procedures.join(", "))).collect::<Vec<_>>().join("; "),
+                    if ex { " — исключена (policy = exclude)" } else { " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже" }));
+            if ex {
+                res.excluded_reason = Some("признаки необъективности".into());
+                res.ledger = led;
+                out.push(res);
+                continue;
+            }
+        }
+        let share2 = n2 as f64 / part.max(1) as f64;
+        let (strong, moderate) = (cfg.cluster.strong, cfg.cluster.moderate);
+        let cluster = if share2 >= strong {
+            STRONG
+        } else if share2 >= moderate {
+            MODERATE
+        } else {
+            BASIC
+        };
+        res.cluster = Some(cluster.into());
+        if let Some([lo, hi]) = res.share2_ci {
+            res.borderline = (lo <= strong && strong <= hi) || (lo <= moderate && moderate <= hi);
+        }
+        led.push(2, "cluster.rule", json!({"share2": r6(share2), "n2": n2, "participants": part, "quality": res.quality, "ci": res.share2_ci}),
+            json!({"strong": strong, "moderate": moderate}), cluster,
+            format!("Этап 2: общая доля «2» за {}–{} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
+                window[0], year, pct(share2), n2, part,
+                res.share2_ci.map(|c| pct(c[0])).unwrap_or_default(), res.share2_ci.map(|c| pct(c[1])).unwrap_or_default(),
+                res.quality.map(|q| format!("{} %", pct(q))).unwrap_or("—".into()), cluster,
+                if res.borderline { "; интервал накрывает границу кластера — пограничная" } else { "" }));
+        if res.settlement == "unknown" {
+            warnings.add("settlement unknown: group «unknown»", login.clone());
+            led.push(2, "settlement", json!({"settlement": null}), json!(null), "unknown", "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into());
+        } else {
+            led.push(
+                2,
+                "settlement",
+                json!({"settlement": res.settlement}),
+                json!(null),
+                &res.settlement.clone(),
+                format!("Этап 2: тип населённого пункта — {}.", res.settlement),
+            );
+        }
+        let from_profile = || deficit_from_profile(ds, sid, year);
+        let from_registry = || sch.and_then(|s| regz.score(s));
+        let d = match cfg.deficit.source.as_str() {
+            "risk_profile" => from_profile(),
+            "registry" => from_registry(),
+            _ => from_profile().or_else(from_registry),
+        };
+        match d {
+            Some(d) => {
+                let which = if d.staffing > d.infrastructure {
+                    "кадровые"
+                } else if d.infrastructure > d.staffing {
+                    "инфраструктурные"
+                } else {
+                    cfg.deficit.tie.as_str()
+                };
+                res.deficit = Some(which.into());
+                led.push(2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which,
+                    format!("Этап 2: преобладающий дефицит по {} — кадровый {} против инфраструктурного {} → «{}».",
+                        if d.source == "risk_profile" { format!("рисковому профилю {}", d.year.unwrap_or(year)) } else { "показателям реестра (z-оценки)".into() },
+                        crate::output::num(d.staffing, 2), crate::output::num(d.infrastructure, 2), which));
+            }
+            None => {
+                warnings.add("deficit unknown: no risk profile and no registry staffing/equipment indicators", login.clone());
+                led.push(2, "deficit", json!({"source": null}), json!(cfg.deficit.source), "unknown",
+                    "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре; группа «не определён».".into());
+            }
+        }
+        let group = format!(
+            "{} / {} / {}",
+            cluster,
+            res.settlement,
+            res.deficit.clone().unwrap_or_else(|| "не определён".into())
+        );
+        res.group = Some(group);
+        res.stage_reached = 3;
+        res.ledger = led;
+        out.push(res);
+    }
+    stage3(&mut out, cfg);
+    out.sort_by(|a, b| a.login.cmp(&b.login));
+    Ok(Selection {
+        year,
+        window,
+        schools: out,
+        warnings,
+    })
+}
+
+fn severity(a: &SchoolResult, b: &SchoolResult) -> std::cmp::Ordering {
+    let s = |x: &SchoolResult| x.share2.unwrap_or(0.0);
+    let q = |x: &SchoolResult| x.quality.unwrap_or(f64::INFINITY);
+    s(b).total_cmp(&s(a))
+        .then(q(a).total_cmp(&q(b)))
+        .then(a.login.cmp(&b.login))
+}
+
+/// Stage 3: rank within each group, take `per_group`, then the caps.
+fn stage3(all: &mut [SchoolResult], cfg: &Config) {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, s) in all.iter().enumerate() {
+        if s.stage_reached == 3 {
+            groups.entry(s.group.clone().unwrap()).or_default().push(i);
+        }
+    }
+    let mut picked = Vec::new();
+    for (g, idx) in &groups {
+        let mut idx = idx.clone();
+        idx.sort_by(|&a, &b| severity(&all[a], &all[b]));
+        let n = idx.len();
+        for (rank, &i) in idx.iter().enumerate() {
+            let s = &mut all[i];
+            s.rank_in_group = Some(rank as u32 + 1);
+            let take = (rank as u32) < cfg.stage3.per_group;
+            s.ledger.push(3, "per_group", json!({"group": g, "rank": rank + 1, "of": n}), json!(cfg.stage3.per_group), if take { "picked" } else { "not_picked" },
+                format!("Этап 3: место {} из {} в группе «{}» (доля «2» по убыванию, затем качество по возрастанию); берётся {} → {}.",
+                    rank + 1, n, g, cfg.stage3.per_group, if take { "отобрана" } else { "не отобрана" }));
+            if take {
+                picked.push(i);
+            }
+        }
+    }
+    picked.sort_by(|&a, &b| severity(&all[a], &all[b]));
+    let mut keep: Vec<usize> = picked.clone();
+    if cfg.stage3.per_municipality > 0 {
+        let mut count: BTreeMap<String, u32> = BTreeMap::new();
+        keep.retain(|&i| {
+            let m = if all[i].municipality_code.is_empty() {
+                crate::input::text::municipality_key(&all[i].municipality)
+            } else {
+                all[i].municipality_code.clone()
+            };
+            let c = count.entry(m).or_default();
+            *c += 1;
+            let ok = *c <= cfg.stage3.per_municipality;
+            if !ok {
+                all[i].ledger.push(
+                    3,
+                    "per_municipality",
+                    json!({"rank_in_municipality": *c}),
+                    json!(cfg.stage3.per_municipality),
+                    "capped",
+                    format!(
+                        "Этап 3: {}-я по тяжести в муниципалитете при лимите {} — не вошла.",
+                        c, cfg.stage3.per_municipality
+                    ),
+                );
+            }
+            ok
+        });
+    }
+    if cfg.stage3.total > 0 && keep.len() > cfg.stage3.total as usize {
+        for (pos, &i) in keep.iter().enumerate().skip(cfg.stage3.total as usize) {
+            all[i].ledger.push(
+                3,
+                "total",
+                json!({"rank_overall": pos + 1}),
+                json!(cfg.stage3.total),
+                "capped",
+                format!(
+                    "Этап 3: {}-я по тяжести в общем списке при лимите {} — не вошла.",
+                    pos + 1,
+                    cfg.stage3.total
+                ),
+            );
+        }
+        keep.truncate(cfg.stage3.total as usize);
+    }
+    for i in keep {
+        all[i].selected = true;
+    }
+}
+
+/// bottom rule per year: (low, composite, rank, N, cut value) per (year, school).
+#[allow(clippy::type_complexity)]
+fn bottom_flags<'a>(
+    ds: &'a Dataset,
+    cfg: &Config,
+    by_school: &BTreeMap<&'a str, Vec<&'a ResultRow>>,
+    year: i32,
+    judged: &impl Fn(&[&'a ResultRow], i32) -> Vec<Proc<'a>>,
+) -> BTreeMap<(i32, String), (bool, f64, usize, usize, f64)> {
+    let mut out = BTreeMap::new();
+    for y in (year - cfg.stage1.n as i32 + 1)..=year {
+        let mut strata: BTreeMap<(String, String), Vec<(f64, &str)>> = BTreeMap::new();
+        for (sid, rows) in by_school {
+            let p = judged(rows, y);
+            if p.is_empty() {
+                continue;
+            }
+            let n2: i64 = p.iter().map(|x| x.row.n2.unwrap()).sum();
+            let n: i64 = p.iter().map(|x| x.row.participants).sum();
+            let (st, _) = stratum(ds.schools.get(*sid), cfg);
+            strata
+                .entry((region_of(sid), st))
+                .or_default()
+                .push((n2 as f64 / n as f64, sid));
+        }
+        for v in strata.values_mut() {
+            v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let n = v.len();
+            let cut_rank = ((cfg.stage1.bottom_share * n as f64) - 1e-9)
+                .ceil()
+                .max(0.0) as usize;
+            let cut_val = if cut_rank >= 1 {
+                v[cut_rank - 1].0
+            } else {
+                f64::INFINITY
+            };
+            for (i, (comp, sid)) in v.iter().enumerate() {
+                let low = cut_rank >= 1 && (i < cut_rank || *comp >= cut_val);
+                out.insert(
+                    (y, sid.to_string()),
+                    (
+                        low,
+                        *comp,
+                        i + 1,
+                        n,
+                        if cut_val.is_finite() { cut_val } else { 1.0 },
+                    ),
+                );
+            }
+        }
+    }
+    out
+}

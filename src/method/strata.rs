@@ -1,0 +1,140 @@
+//! School kind → comparison stratum, settlement and the prevailing deficit.
+use crate::config::Config;
+use crate::model::{Dataset, Kind, SchoolRow};
+use std::collections::BTreeMap;
+
+/// All kinds a school qualifies for (explicit registry kind, context-form flags, size).
+pub fn kinds_of(s: &SchoolRow, cfg: &Config) -> Vec<Kind> {
+    let mut k = Vec::new();
+    if let Some(x) = s.kind {
+        k.push(x);
+    }
+    if s.ovz_flag || s.login.starts_with("ksh") {
+        k.push(Kind::Ovz);
+    }
+    if s.advanced_flag {
+        k.push(Kind::Advanced);
+    }
+    if s.settlement.as_deref() == Some("село")
+        && s.enrollment
+            .is_some_and(|e| e <= cfg.kinds.small_rural_max_enrollment)
+    {
+        k.push(Kind::SmallRural);
+    }
+    k
+}
+
+/// (stratum, known): the first of `strata` the school qualifies for; evening is its own.
+pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (String, bool) {
+    let Some(s) = s else {
+        return ("regular".into(), false);
+    };
+    let kinds = kinds_of(s, cfg);
+    if kinds.contains(&Kind::Evening) {
+        return ("evening".into(), true);
+    }
+    for st in &cfg.stage1.strata {
+        if kinds.iter().any(|k| k.as_str() == st) {
+            return (st.clone(), true);
+        }
+    }
+    let known = s.kind.is_some() || s.settlement.is_some() || s.enrollment.is_some();
+    ("regular".into(), known)
+}
+
+pub const STAFFING: [&str; 2] = [
+    "Дефицит педагогических кадров",
+    "Недостаточная предметная и методическая компетентность педагогических работников",
+];
+pub const INFRA: &str = "Низкий уровень оснащения школы";
+
+#[derive(Debug, Clone)]
+pub struct DeficitScore {
+    pub source: &'static str,
+    pub staffing: f64,
+    pub infrastructure: f64,
+    pub year: Option<i32>,
+}
+
+/// Risk-profile scores of year Y, else the newest earlier profile.
+pub fn deficit_from_profile(ds: &Dataset, sid: &str, year: i32) -> Option<DeficitScore> {
+    let rows: Vec<_> = ds
+        .risk
+        .iter()
+        .filter(|r| r.school_id == sid && r.year <= year)
+        .collect();
+    let y = rows.iter().map(|r| r.year).max()?;
+    let of = |f: &str| {
+        rows.iter()
+            .find(|r| r.year == y && r.factor == f)
+            .map(|r| r.level as f64)
+    };
+    let st: Vec<f64> = STAFFING.iter().filter_map(|f| of(f)).collect();
+    let inf = of(INFRA);
+    if st.is_empty() || inf.is_none() {
+        return None;
+    }
+    Some(DeficitScore {
+        source: "risk_profile",
+        staffing: st.iter().sum::<f64>() / st.len() as f64,
+        infrastructure: inf.unwrap(),
+        year: Some(y),
+    })
+}
+
+const REG_STAFF: [(&str, f64); 3] = [
+    ("vacancy_share", 1.0),
+    ("no_ped_ed_share", 1.0),
+    ("teachers_65plus_share", 1.0),
+];
+const REG_INFRA: [(&str, f64); 3] = [
+    ("pupils_per_computer", 1.0),
+    ("internet_mbps", -1.0),
+    ("equipped_rooms_share", -1.0),
+];
+
+/// Population z-scores of registry indicators over all registry schools (higher = worse).
+pub struct RegistryZ {
+    stats: BTreeMap<&'static str, (f64, f64)>,
+}
+
+impl RegistryZ {
+    pub fn new(ds: &Dataset) -> RegistryZ {
+        let mut stats = BTreeMap::new();
+        for (k, _) in REG_STAFF.iter().chain(REG_INFRA.iter()) {
+            let v: Vec<f64> = ds
+                .schools
+                .values()
+                .filter_map(|s| s.indicators.get(*k).copied())
+                .collect();
+            if v.len() < 2 {
+                continue;
+            }
+            let m = v.iter().sum::<f64>() / v.len() as f64;
+            let sd = (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt();
+            if sd > 0.0 {
+                stats.insert(*k, (m, sd));
+            }
+        }
+        RegistryZ { stats }
+    }
+
+    pub fn score(&self, s: &SchoolRow) -> Option<DeficitScore> {
+        let side = |list: &[(&'static str, f64)]| -> Option<f64> {
+            let z: Vec<f64> = list
+                .iter()
+                .filter_map(|(k, dir)| {
+                    let (m, sd) = self.stats.get(k)?;
+                    s.indicators.get(*k).map(|v| dir * (v - m) / sd)
+                })
+                .collect();
+            (!z.is_empty()).then(|| z.iter().sum::<f64>() / z.len() as f64)
+        };
+        Some(DeficitScore {
+            source: "registry",
+            staffing: side(&REG_STAFF)?,
+            infrastructure: side(&REG_INFRA)?,
+            year: None,
+        })
+    }
+}

@@ -1,0 +1,229 @@
+//! School identity: crosswalk of ГИА codes / ИНН / ОГРН to logins, de-duplication of result rows,
+//! and municipality keys (ФИС ОКО code when known, else the normalised name).
+use super::{Dataset, ResultRow};
+use crate::error::data;
+use crate::input::report::Warnings;
+use crate::input::text::municipality_key;
+use crate::input::Opts;
+use anyhow::Result;
+use std::collections::BTreeMap;
+
+/// Resolve, de-duplicate and normalise the loaded dataset in place.
+pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
+    crosswalk(ds, warnings);
+    dedup_results(ds, opts, warnings)?;
+    dedup_journal(&mut ds.journal, warnings);
+    // every school seen in results has a registry row
+    for r in &ds.results {
+        ds.schools
+            .entry(r.school_id.clone())
+            .or_insert_with(|| super::SchoolRow {
+                school_id: r.school_id.clone(),
+                login: r.school_id.clone(),
+                municipality: r.municipality.to_string(),
+                ..Default::default()
+            });
+    }
+    for s in ds.schools.values_mut() {
+        if s.municipality_code.is_empty() {
+            if let Some(c) = ds
+                .municipality_codes
+                .get(&municipality_key(&s.municipality))
+            {
+                s.municipality_code = c.clone();
+            }
+        }
+        if s.login.is_empty() {
+            s.login = s.school_id.clone();
+        }
+    }
+    ds.risk
+        .sort_by(|a, b| (&a.school_id, a.year, &a.factor).cmp(&(&b.school_id, b.year, &b.factor)));
+    ds.markers
+        .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
+    ds.histograms.sort_by(|a, b| {
+        (a.year, &a.school_id, &a.subject, a.grade, a.score).cmp(&(
+            b.year,
+            &b.school_id,
+            &b.subject,
+            b.grade,
+            b.score,
+        ))
+    });
+    ds.reference.sort_by(|a, b| {
+        (
+            a.year,
+            &a.assessment,
+            &a.subject,
+            a.grade,
+            &a.level,
+            &a.name,
+        )
+            .cmp(&(
+                b.year,
+                &b.assessment,
+                &b.subject,
+                b.grade,
+                &b.level,
+                &b.name,
+            ))
+    });
+    Ok(())
+}
+
+/// Municipality key of a school: its ФИС ОКО code, else its normalised name.
+pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
+    match ds.schools.get(school_id) {
+        Some(s) if !s.municipality_code.is_empty() => s.municipality_code.clone(),
+        Some(s) => municipality_key(&s.municipality),
+        None => String::new(),
+    }
+}
+
+fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
+    let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_ogrn: BTreeMap<String, String> = BTreeMap::new();
+    for s in ds.schools.values() {
+        if s.school_id.contains(':') {
+            continue;
+        }
+        if let Some(c) = &s.gia_code {
+            by_gia.insert(c.clone(), s.school_id.clone());
+        }
+        if let Some(c) = &s.inn {
+            by_inn.insert(c.clone(), s.school_id.clone());
+        }
+        if let Some(c) = &s.ogrn {
+            by_ogrn.insert(c.clone(), s.school_id.clone());
+        }
+    }
+    let resolve = |id: &str| -> Option<String> {
+        let (kind, code) = id.split_once(':')?;
+        match kind {
+            "gia" => by_gia.get(code).cloned(),
+            "inn" => by_inn.get(code).cloned(),
+            "ogrn" => by_ogrn.get(code).cloned(),
+            _ => None,
+        }
+    };
+    let mut map = BTreeMap::new();
+    for id in ds.schools.keys().filter(|k| k.contains(':')) {
+        if let Some(to) = resolve(id) {
+            map.insert(id.clone(), to);
+        }
+    }
+    let unmatched: Vec<&String> = ds
+        .schools
+        .keys()
+        .filter(|k| k.contains(':') && !map.contains_key(*k))
+        .collect();
+    let have_logins = ds.schools.keys().any(|k| !k.contains(':'));
+    if have_logins {
+        for id in unmatched.iter().take(3) {
+            warnings.add(
+                "school code with no login in the crosswalk (kept under its own code)",
+                id.to_string(),
+            );
+        }
+        if unmatched.len() > 3 {
+            warnings.add_n(
+                "school code with no login in the crosswalk (kept under its own code)",
+                unmatched.len() - 3,
+                "…",
+            );
+        }
+    }
+    if map.is_empty() {
+        return;
+    }
+    for r in ds.results.iter_mut() {
+        if let Some(to) = map.get(&r.school_id) {
+            r.school_id = to.clone();
+        }
+    }
+    for (from, to) in &map {
+        if let Some(src) = ds.schools.remove(from) {
+            let dst = ds.schools.get_mut(to).unwrap();
+            if dst.name.is_empty() {
+                dst.name = src.name;
+            }
+        }
+    }
+    warnings.add_n(
+        "ГИА / ИНН / ОГРН codes matched to logins",
+        map.len(),
+        format!(
+            "{} → {}",
+            map.keys().next().unwrap(),
+            map.values().next().unwrap()
+        ),
+    );
+}
+
+fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
+    ds.results.sort_by(|a, b| {
+        a.key()
+            .cmp(&b.key())
+            .then(a.source.cmp(&b.source))
+            .then(a.line.cmp(&b.line))
+    });
+    let mut out: Vec<ResultRow> = Vec::with_capacity(ds.results.len());
+    for r in ds.results.drain(..) {
+        if let Some(last) = out.last() {
+            if last.key() == r.key() {
+                if last.same_values(&r) {
+                    warnings.add(
+                        "exact repeated result row dropped",
+                        format!(
+                            "{} {} {} {} кл. {}",
+                            r.year, r.school_id, r.assessment, r.subject, r.grade
+                        ),
+                    );
+                    continue;
+                }
+                let msg = format!(
+                    "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {:?} vs {:?}",
+                    r.source, r.line, r.school_id, r.assessment, r.subject, r.grade, r.year, last.source, last.line,
+                    last.participants, r.participants, last.n2, r.n2
+                );
+                if opts.lenient {
+                    warnings.add("conflicting duplicate row skipped (--lenient)", msg);
+                    continue;
+                }
+                return Err(data(msg));
+            }
+        }
+        out.push(r);
+    }
+    ds.results = out;
+    Ok(())
+}
+
+fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
+    v.sort_by(|a, b| {
+        (
+            a.year,
+            &a.school_id,
+            &a.subject,
+            a.grade,
+            a.lowered,
+            a.confirmed,
+            a.raised,
+        )
+            .cmp(&(
+                b.year,
+                &b.school_id,
+                &b.subject,
+                b.grade,
+                b.lowered,
+                b.confirmed,
+                b.raised,
+            ))
+    });
+    let before = v.len();
+    v.dedup();
+    if before > v.len() {
+        warnings.add_n("exact repeated journal rows dropped", before - v.len(), "");
+    }
+}

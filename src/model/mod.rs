@@ -1,0 +1,214 @@
+//! The canonical model: typed rows collected from every loader, then the polars frames of METHOD.md §0.
+pub mod frames;
+pub mod identity;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One (year, school, assessment, subject, grade) result row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    pub year: i32,
+    pub school_id: String,
+    pub municipality: Arc<str>,
+    pub assessment: Arc<str>,
+    pub subject: Arc<str>,
+    pub grade: i32,
+    pub participants: i64,
+    /// Below the minimum: mark «2» (ВПР/ОГЭ) or below the subject's minimum score (ЕГЭ).
+    pub n2: Option<i64>,
+    pub n3: Option<i64>,
+    pub n4: Option<i64>,
+    pub n5: Option<i64>,
+    /// Counts rebuilt from percentages (p × participants, rounded half away from zero).
+    pub reconstructed: bool,
+    pub mean_score: Option<f64>,
+    /// High results: «5» / 80+ points / ≥ 220 on three exams (Moscow).
+    pub high: Option<i64>,
+    /// Second high-result count where the source has one (Moscow: ≥ 160).
+    pub high2: Option<i64>,
+    pub source: Arc<str>,
+    pub line: usize,
+}
+
+impl ResultRow {
+    pub fn key(&self) -> (i32, &str, &str, &str, i32) {
+        (
+            self.year,
+            &self.school_id,
+            &self.assessment,
+            &self.subject,
+            self.grade,
+        )
+    }
+    pub fn same_values(&self, o: &ResultRow) -> bool {
+        self.participants == o.participants
+            && self.n2 == o.n2
+            && self.n3 == o.n3
+            && self.n4 == o.n4
+            && self.n5 == o.n5
+            && self.high == o.high
+    }
+}
+
+/// School kinds (METHOD.md §0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Regular,
+    Advanced,
+    SmallRural,
+    Ovz,
+    Evening,
+}
+
+impl Kind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Regular => "regular",
+            Kind::Advanced => "advanced",
+            Kind::SmallRural => "small_rural",
+            Kind::Ovz => "ovz",
+            Kind::Evening => "evening",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        let t = crate::input::text::norm_text(s);
+        Some(match t.as_str() {
+            "regular" | "обычная" | "общеобразовательная" => {
+                Kind::Regular
+            }
+            "advanced" | "углубленная" | "лицей" | "гимназия" | "кадетская" => {
+                Kind::Advanced
+            }
+            "small_rural" | "малокомплектная" => Kind::SmallRural,
+            "ovz" | "овз" | "коррекционная" => Kind::Ovz,
+            "evening" | "вечерняя" | "вечерняя (сменная)" => Kind::Evening,
+            _ => return None,
+        })
+    }
+}
+
+/// One school's registry/context record (merged across inputs).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SchoolRow {
+    pub school_id: String,
+    pub login: String,
+    pub name: String,
+    pub municipality: String,
+    pub municipality_code: String,
+    pub settlement: Option<String>,
+    /// Kind flags as read: explicit kind from a registry wins over derived flags.
+    pub kind: Option<Kind>,
+    pub ovz_flag: bool,
+    pub advanced_flag: bool,
+    pub enrollment: Option<f64>,
+    pub inn: Option<String>,
+    pub ogrn: Option<String>,
+    pub gia_code: Option<String>,
+    pub indicators: BTreeMap<String, f64>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalRow {
+    pub year: i32,
+    pub school_id: String,
+    pub subject: String,
+    pub grade: i32,
+    pub lowered: i64,
+    pub confirmed: i64,
+    pub raised: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskRow {
+    pub school_id: String,
+    pub year: i32,
+    pub factor: String,
+    /// 0 low, 1 medium, 2 high
+    pub level: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarkerRow {
+    pub year: i32,
+    pub school_id: String,
+    pub procedures: Vec<String>,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistRow {
+    pub year: i32,
+    pub school_id: String,
+    pub subject: String,
+    pub grade: i32,
+    pub score: i32,
+    pub count: i64,
+}
+
+/// Aggregate rows (вся выборка / регион / муниципалитет) kept apart from schools.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferenceRow {
+    pub year: i32,
+    pub level: String,
+    pub name: String,
+    pub assessment: String,
+    pub subject: String,
+    pub grade: i32,
+    pub participants: Option<i64>,
+    pub p2: Option<f64>,
+    pub p3: Option<f64>,
+    pub p4: Option<f64>,
+    pub p5: Option<f64>,
+}
+
+/// The ten risk-profile factors (FORMATS.md), canonical spelling.
+pub const RISK_FACTORS: [&str; 10] = [
+    "Низкий уровень оснащения школы",
+    "Дефицит педагогических кадров",
+    "Недостаточная предметная и методическая компетентность педагогических работников",
+    "Высокая доля обучающихся с рисками учебной неуспешности",
+    "Низкая учебная мотивация обучающихся",
+    "Пониженный уровень школьного благополучия",
+    "Низкий уровень вовлеченности родителей",
+    "Низкий уровень дисциплины в классе",
+    "Высокая доля обучающихся с ОВЗ",
+    "Низкое качество преодоления языковых и культурных барьеров",
+];
+
+/// Match a factor name tolerantly (case, ё/е, «школы» present or not).
+pub fn risk_factor(s: &str) -> Option<&'static str> {
+    let key = |x: &str| {
+        crate::input::text::norm_text(x)
+            .replace(" школы", "")
+            .replace(['«', '»', '"'], "")
+    };
+    let k = key(s);
+    RISK_FACTORS.iter().copied().find(|f| key(f) == k)
+}
+
+pub fn risk_level(s: &str) -> Option<u8> {
+    match crate::input::text::norm_text(s).as_str() {
+        "низкий" | "low" | "0" => Some(0),
+        "средний" | "medium" | "1" => Some(1),
+        "высокий" | "high" | "2" => Some(2),
+        _ => None,
+    }
+}
+
+/// Everything the loaders produced, before it becomes frames.
+#[derive(Debug, Default, Clone)]
+pub struct Dataset {
+    pub results: Vec<ResultRow>,
+    pub schools: BTreeMap<String, SchoolRow>,
+    pub journal: Vec<JournalRow>,
+    pub risk: Vec<RiskRow>,
+    pub markers: Vec<MarkerRow>,
+    pub histograms: Vec<HistRow>,
+    pub reference: Vec<ReferenceRow>,
+    /// Municipality name key → ФИС ОКО code, from inputs that carry both.
+    pub municipality_codes: BTreeMap<String, String>,
+}

@@ -1,0 +1,181 @@
+//! Rendering: terminal tables, CSV, Markdown and JSON; atomic file writes. Never computes figures.
+use crate::error::data;
+use anyhow::Result;
+use clap::ValueEnum;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as Comfy};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Md,
+}
+
+/// A rectangular table of text cells with Russian column labels.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub title: Option<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn terminal(&self) -> String {
+        let mut t = Comfy::new();
+        t.load_preset(UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Disabled);
+        t.set_header(self.headers.clone());
+        for r in &self.rows {
+            t.add_row(r.clone());
+        }
+        let mut out = String::new();
+        if let Some(title) = &self.title {
+            out.push_str(title);
+            out.push('\n');
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+        for n in &self.notes {
+            out.push_str(n);
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn csv(&self) -> Result<String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.headers)?;
+        for r in &self.rows {
+            w.write_record(r)?;
+        }
+        Ok(String::from_utf8(
+            w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
+        )?)
+    }
+
+    pub fn markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::new();
+        if let Some(title) = &self.title {
+            out.push_str(&format!("## {}\n\n", esc(title)));
+        }
+        out.push_str(&format!(
+            "| {} |\n",
+            self.headers
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        out.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
+        for r in &self.rows {
+            out.push_str(&format!(
+                "| {} |\n",
+                r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        if !self.notes.is_empty() {
+            out.push('\n');
+            for n in &self.notes {
+                out.push_str(&format!("{}\n", esc(n)));
+            }
+        }
+        out
+    }
+}
+
+/// Render tables (table/csv/md) or a JSON value into one string.
+pub fn render(format: Format, tables: &[Table], json: &serde_json::Value) -> Result<String> {
+    Ok(match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(json)?;
+            s.push('\n');
+            s
+        }
+        Format::Table => tables
+            .iter()
+            .map(|t| t.terminal())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Md => tables
+            .iter()
+            .map(|t| t.markdown())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Csv => {
+            let mut parts = Vec::new();
+            for t in tables.iter().take(1) {
+                parts.push(t.csv()?);
+            }
+            parts.join("\n")
+        }
+    })
+}
+
+/// Write to `path` atomically (temp file in the same folder, then rename), or to stdout.
+pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
+    match out {
+        None => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(text.as_bytes())?;
+            so.flush()?;
+            Ok(())
+        }
+        Some(p) => write_atomic(p, text.as_bytes()),
+    }
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(crate::error::usage(format!(
+            "--out {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let res = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(data(format!("{}: cannot write ({e})", path.display())));
+    }
+    Ok(())
+}
+
+/// Russian decimal formatting: `41,2`.
+pub fn pct(x: f64, digits: usize) -> String {
+    format!("{:.*}", digits, x * 100.0).replace('.', ",")
+}
+
+pub fn num(x: f64, digits: usize) -> String {
+    format!("{:.*}", digits, x).replace('.', ",")
+}
+
+/// Round to 6 decimals for stable JSON.
+pub fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}

@@ -1,0 +1,52 @@
+//! Small statistics no crate covers exactly, tested against textbook numbers.
+
+/// z for a two-sided 95 % interval (METHOD.md §10).
+pub const Z95: f64 = 1.959964;
+
+/// Wilson score interval for k successes out of n.
+pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
+    if n <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let p = k / n;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * ((p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt()) / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Linear-interpolated quantile (type 7: h = (n − 1) q) of sorted values.
+pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let h = (v.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_textbook() {
+        // Newcombe (1998), example: 81 of 263 → 0.2553 … 0.3662
+        let (lo, hi) = wilson(81.0, 263.0, Z95);
+        assert!((lo - 0.2553).abs() < 5e-4, "{lo}");
+        assert!((hi - 0.3662).abs() < 5e-4, "{hi}");
+        // 0 of 10 → 0 … 0.2775
+        let (lo, hi) = wilson(0.0, 10.0, Z95);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.2775).abs() < 5e-4, "{hi}");
+    }
+
+    #[test]
+    fn quantile_type7() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert!((quantile_sorted(&v, 0.75) - 3.25).abs() < 1e-12);
+        assert!((quantile_sorted(&v, 0.2) - 1.6).abs() < 1e-12);
+    }
+}

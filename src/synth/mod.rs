@@ -1,0 +1,722 @@
+//! `shnor synth`: a deterministic synthetic region in the real export shapes, with planted
+//! low-result (strong / moderate / basic), resilient, inflated-result, tiny and evening schools.
+use crate::input::scales::Scale;
+use crate::model::RISK_FACTORS;
+use crate::output::write_atomic;
+use anyhow::Result;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use statrs::distribution::{ContinuousCDF, Normal};
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Regular,
+    Strong,
+    Moderate,
+    Basic,
+    Resilient,
+    Inflated,
+    Tiny,
+    Evening,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Regular => "regular",
+            Role::Strong => "strong",
+            Role::Moderate => "moderate",
+            Role::Basic => "basic",
+            Role::Resilient => "resilient",
+            Role::Inflated => "inflated",
+            Role::Tiny => "tiny",
+            Role::Evening => "evening",
+        }
+    }
+}
+
+pub struct School {
+    pub digits: String,
+    pub name: String,
+    pub municipality: usize,
+    pub village: bool,
+    pub kind: &'static str,
+    pub enrollment: u32,
+    pub role: Role,
+    /// Planted prevailing deficit for low-result schools: true = кадровые.
+    pub staffing_deficit: bool,
+    /// Latent social context, higher = more favourable.
+    pub context: f64,
+    pub gia_code: String,
+}
+
+pub struct Spec {
+    pub seed: u64,
+    pub schools: usize,
+    pub years: (i32, i32),
+    /// Only the flat marks table (national scale), plus registry and risk profiles.
+    pub flat_only: bool,
+}
+
+const MUNICIPALITIES: &[&str] = &[
+    "город Заречный",
+    "Берёзовский муниципальный район",
+    "Озёрный муниципальный район",
+    "город Каменск",
+    "Сосновский муниципальный район",
+    "Луговской муниципальный район",
+    "Кедровый муниципальный район",
+    "город Северск-на-Оби",
+];
+
+/// Procedures of the per-pupil files and of the flat table.
+const PUPIL_PROCS: &[(i32, &str, &str, Scale)] = &[
+    (
+        4,
+        "математика",
+        "математике",
+        Scale {
+            max_score: 20,
+            min3: 6,
+            min4: 10,
+            min5: 15,
+        },
+    ),
+    (
+        4,
+        "русский язык",
+        "русскому языку",
+        Scale {
+            max_score: 38,
+            min3: 14,
+            min4: 24,
+            min5: 33,
+        },
+    ),
+];
+const FLAT_PROCS: &[(i32, &str)] = &[
+    (5, "математика"),
+    (5, "русский язык"),
+    (6, "математика"),
+    (6, "русский язык"),
+];
+const NATIONAL_PROCS: &[(i32, &str)] = &[
+    (4, "математика"),
+    (4, "русский язык"),
+    (4, "окружающий мир"),
+    (5, "математика"),
+    (5, "русский язык"),
+    (6, "математика"),
+    (6, "русский язык"),
+    (7, "математика"),
+    (7, "русский язык"),
+    (8, "математика"),
+];
+
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    // Box–Muller
+    let u1: f64 = rng.random::<f64>().max(1e-12);
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+/// Target share of «2» by role (planted truth).
+/// `fail_proc`: the procedures where moderate and basic schools fail (grade 4); elsewhere
+/// moderate schools sit at 12 % and basic ones clear the minimum, so their pooled shares land
+/// in their clusters.
+fn target_share2(role: Role, fail_proc: bool) -> f64 {
+    match role {
+        Role::Strong | Role::Evening => 0.42,
+        Role::Moderate => {
+            if fail_proc {
+                0.45
+            } else {
+                0.12
+            }
+        }
+        Role::Basic => {
+            if fail_proc {
+                0.45
+            } else {
+                0.01
+            }
+        }
+        Role::Resilient => 0.01,
+        Role::Inflated => 0.03,
+        Role::Tiny => 0.10,
+        Role::Regular => 0.04,
+    }
+}
+
+pub fn make_schools(spec: &Spec) -> Vec<School> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let n = spec.schools;
+    let n_mun = (n / 15).clamp(3, MUNICIPALITIES.len()).min(n.max(1));
+    let mut roles = vec![Role::Regular; n];
+    // per cluster: strong and moderate fill all four (settlement × deficit) cells and one more,
+    // basic fills three: the fourth group stays empty (11 of 12 groups, as in seed 000).
+    let per = |base: usize| base.max(n * base / 120);
+    let mut plan: Vec<(Role, usize)> = vec![
+        (Role::Strong, per(5)),
+        (Role::Moderate, per(5)),
+        (Role::Basic, per(3)),
+        (Role::Resilient, per(4)),
+        (Role::Inflated, per(3)),
+        (Role::Tiny, 1),
+        (Role::Evening, 1),
+    ];
+    if n < 40 {
+        plan = vec![
+            (Role::Strong, 2),
+            (Role::Moderate, 2),
+            (Role::Basic, 1),
+            (Role::Resilient, 1),
+            (Role::Inflated, 1),
+            (Role::Tiny, 1),
+            (Role::Evening, 1),
+        ];
+    }
+    let mut idx: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = rng.random_range(0..=i);
+        idx.swap(i, j);
+    }
+    let mut k = 0;
+    for (role, count) in plan {
+        for _ in 0..count {
+            if k < n {
+                roles[idx[k]] = role;
+                k += 1;
+            }
+        }
+    }
+    let mut counters = std::collections::HashMap::<Role, usize>::new();
+    (0..n)
+        .map(|i| {
+            let role = roles[i];
+            let c = counters.entry(role).or_default();
+            let slot = *c;
+            *c += 1;
+            // planted cells: slot 0..3 = (город, кадр), (город, инфр), (село, кадр), (село, инфр)
+            let (village, staffing) = match role {
+                Role::Strong | Role::Moderate | Role::Basic => {
+                    let cell = slot % 4;
+                    (cell >= 2, cell % 2 == 0)
+                }
+                Role::Resilient => (true, rng.random_bool(0.5)),
+                _ => (rng.random_bool(0.45), rng.random_bool(0.5)),
+            };
+            let kind = match role {
+                Role::Evening => "вечерняя",
+                Role::Tiny => "малокомплектная",
+                _ if !village && rng.random_bool(0.08) && role == Role::Regular => "углубленная",
+                _ if village && rng.random_bool(0.15) && role == Role::Regular => "малокомплектная",
+                _ => "обычная",
+            };
+            let enrollment = match (role, kind) {
+                (Role::Tiny, _) => 12,
+                (_, "малокомплектная") => rng.random_range(40..100),
+                _ if village => rng.random_range(120..450),
+                _ => rng.random_range(350..1400),
+            };
+            let context = match role {
+                Role::Resilient => -1.8 + 0.2 * normal(&mut rng),
+                Role::Strong | Role::Moderate => -0.6 + 0.7 * normal(&mut rng),
+                _ => 0.3 * (if village { -1.0 } else { 1.0 }) + 0.8 * normal(&mut rng),
+            };
+            let digits = format!("99{:04}", i + 1);
+            let num = i + 1;
+            let name = match kind {
+                "вечерняя" => format!("МБОУ \"Вечерняя (сменная) школа №{num}\""),
+                "углубленная" => format!("МБОУ \"Лицей №{num}\""),
+                _ if village => format!("МКОУ \"Сельская СОШ №{num}\""),
+                _ => format!("МБОУ \"СОШ №{num}\""),
+            };
+            let gia_code = format!("{:04}", 1000 + i);
+            School {
+                digits,
+                name,
+                municipality: i % n_mun,
+                village,
+                kind,
+                enrollment,
+                role,
+                staffing_deficit: staffing,
+                context,
+                gia_code,
+            }
+        })
+        .collect()
+}
+
+fn login(s: &School, year: i32) -> String {
+    if year <= 2021 {
+        format!("sch{}", s.digits)
+    } else {
+        format!("edu{}", s.digits)
+    }
+}
+
+/// Latent mean so that P(total < min3) = share2 under the score model below.
+fn mu_for(share2: f64, scale: &Scale) -> f64 {
+    let n = Normal::new(0.0, 1.0).unwrap();
+    let cut = scale.min3 as f64 / (scale.max_score as f64 + 1.0);
+    n.inverse_cdf(cut) - n.inverse_cdf(share2.clamp(0.001, 0.999))
+}
+
+fn draw_total(rng: &mut ChaCha8Rng, mu: f64, scale: &Scale) -> i32 {
+    let n = Normal::new(0.0, 1.0).unwrap();
+    let u = mu + normal(rng);
+    ((n.cdf(u) * (scale.max_score as f64 + 1.0)).floor() as i32).min(scale.max_score)
+}
+
+fn cohort(s: &School, rng: &mut ChaCha8Rng) -> usize {
+    match s.role {
+        Role::Tiny => 3,
+        _ => ((s.enrollment as f64 / 11.0) * (0.8 + 0.4 * rng.random::<f64>()))
+            .round()
+            .max(4.0) as usize,
+    }
+}
+
+fn school_share2(
+    s: &School,
+    year: i32,
+    first_year: i32,
+    fail_proc: bool,
+    rng: &mut ChaCha8Rng,
+) -> f64 {
+    let base = target_share2(s.role, fail_proc);
+    let ctx = if s.role == Role::Regular {
+        (-0.012 * s.context).max(-0.02)
+    } else {
+        0.0
+    };
+    // planted low schools are low in every year; regular schools vary a little
+    let _ = (year, first_year);
+    (base + ctx + 0.01 * normal(rng)).clamp(0.0, 0.95)
+}
+
+/// Write the region into `out`. Returns the list of files written.
+pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
+    std::fs::create_dir_all(out)?;
+    let schools = make_schools(spec);
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x5EED);
+    let mut files = Vec::new();
+    let years: Vec<i32> = (spec.years.0..=spec.years.1).collect();
+    let mun_code = |m: usize| format!("reg99_m{:03}", m + 1);
+
+    if !spec.flat_only {
+        // scales for the synthetic years (same bands as 2021)
+        let mut sc = String::from("assessment,year,grade,subject,max_score,min3,min4,min5\n");
+        for y in &years {
+            for (g, subj, _, s) in PUPIL_PROCS {
+                writeln!(
+                    sc,
+                    "ВПР,{y},{g},{subj},{},{},{},{}",
+                    s.max_score, s.min3, s.min4, s.min5
+                )?;
+            }
+        }
+        write_atomic(&out.join("scales.csv"), sc.as_bytes())?;
+        files.push("scales.csv".into());
+        // per-pupil xlsx in the 2021 layout
+        for &y in &years {
+            for (g, subj, dative, scale) in PUPIL_PROCS {
+                let name = format!("Проведение работы по {dative}, {g} класс. ВПР {y}.xlsx");
+                write_pupils(
+                    &schools,
+                    y,
+                    *g,
+                    subj,
+                    scale,
+                    &mut rng,
+                    &out.join(&name),
+                    y == years[0] && *subj == "математика",
+                )?;
+                files.push(name);
+            }
+        }
+    }
+    // flat marks table
+    let flat_procs: &[(i32, &str)] = if spec.flat_only {
+        NATIONAL_PROCS
+    } else {
+        FLAT_PROCS
+    };
+    let flat_scale = Scale {
+        max_score: 20,
+        min3: 6,
+        min4: 10,
+        min5: 15,
+    };
+    let mut flat = String::with_capacity(schools.len() * years.len() * flat_procs.len() * 90);
+    if spec.flat_only {
+        flat.push_str("Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n");
+    } else {
+        flat.push_str("Результаты ВПР по школам (проценты)\n");
+        flat.push_str("Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5;\n");
+    }
+    for &y in &years {
+        for s in &schools {
+            for (g, subj) in flat_procs {
+                let share2 = school_share2(s, y, years[0], spec.flat_only && *g == 4, &mut rng);
+                let mu = mu_for(share2, &flat_scale);
+                let n = cohort(s, &mut rng);
+                let mut c = [0usize; 4];
+                for _ in 0..n {
+                    let t = draw_total(&mut rng, mu, &flat_scale);
+                    c[flat_scale.mark(t) as usize - 2] += 1;
+                }
+                let mun = MUNICIPALITIES[s.municipality];
+                if spec.flat_only {
+                    writeln!(
+                        flat,
+                        "{y},{g},{subj},{mun},{},\"{}\",{n},{},{},{},{}",
+                        login(s, y),
+                        s.name.replace('"', "\"\""),
+                        c[0],
+                        c[1],
+                        c[2],
+                        c[3]
+                    )?;
+                } else {
+                    // percents with a decimal comma, as re-saved by Russian Excel; the last one closes to 100
+                    let p: Vec<f64> = c
+                        .iter()
+                        .map(|&x| (x as f64 * 1000.0 / n as f64).round() / 10.0)
+                        .collect();
+                    let p4 = ((100.0 - p[0] - p[1] - p[2]) * 10.0).round() / 10.0;
+                    let f = |x: f64| format!("{x:.1}").replace('.', ",");
+                    writeln!(
+                        flat,
+                        "{y};{g};{subj};{mun};{};\"{}\";{n};{};{};{};{};",
+                        login(s, y),
+                        s.name.replace('"', "\"\""),
+                        f(p[0]),
+                        f(p[1]),
+                        f(p[2]),
+                        f(p4)
+                    )?;
+                }
+            }
+        }
+    }
+    if spec.flat_only {
+        write_atomic(&out.join("vpr_flat.csv"), flat.as_bytes())?;
+        files.push("vpr_flat.csv".into());
+    } else {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&flat);
+        write_atomic(&out.join("ВПР_5-6_классы_по_школам.csv"), &bytes)?;
+        files.push("ВПР_5-6_классы_по_школам.csv".into());
+    }
+    // registry / context table
+    let mut reg = String::from("login;name;municipality;settlement;kind;enrollment;gia_code;parents_higher_ed;single_parent;low_income;at_risk_register;non_native;ovz_share;unemployed_parents;large_family;vacancy_share;no_ped_ed_share;teachers_65plus_share;pupils_per_computer;internet_mbps;equipped_rooms_share\n");
+    let last = *years.last().unwrap();
+    for s in &schools {
+        let c = s.context;
+        let sh = |base: f64, slope: f64, rng: &mut ChaCha8Rng| {
+            (base + slope * c + 0.03 * normal(rng)).clamp(0.0, 1.0)
+        };
+        let low = matches!(
+            s.role,
+            Role::Strong | Role::Moderate | Role::Basic | Role::Evening
+        );
+        let (staff_bad, infra_bad) = if low {
+            (s.staffing_deficit, !s.staffing_deficit)
+        } else {
+            (false, false)
+        };
+        let vals = [
+            sh(0.30, 0.10, &mut rng),
+            sh(0.22, -0.05, &mut rng),
+            sh(0.18, -0.07, &mut rng),
+            sh(0.03, -0.015, &mut rng),
+            sh(0.05, -0.02, &mut rng),
+            sh(0.04, -0.01, &mut rng),
+            sh(0.08, -0.04, &mut rng),
+            sh(0.15, -0.04, &mut rng),
+            if staff_bad {
+                0.25
+            } else {
+                sh(0.05, 0.0, &mut rng)
+            },
+            if staff_bad {
+                0.30
+            } else {
+                sh(0.08, 0.0, &mut rng)
+            },
+            if staff_bad {
+                0.20
+            } else {
+                sh(0.06, 0.0, &mut rng)
+            },
+        ];
+        let ppc = if infra_bad {
+            25.0
+        } else {
+            (8.0 + 2.0 * normal(&mut rng)).max(2.0)
+        };
+        let net = if infra_bad {
+            2.0
+        } else {
+            (50.0 + 15.0 * normal(&mut rng)).max(5.0)
+        };
+        let rooms = if infra_bad {
+            0.3
+        } else {
+            sh(0.85, 0.0, &mut rng)
+        };
+        // one resilient school misses an indicator on purpose (coverage rule)
+        let mut cells: Vec<String> = vals.iter().map(|v| format!("{v:.3}")).collect();
+        if s.role == Role::Resilient
+            && s.digits
+                .ends_with(|c: char| c.is_ascii_digit() && (c as u8) % 2 == 0)
+        {
+            cells[3] = String::new();
+        }
+        writeln!(
+            reg,
+            "{};{};{};{};{};{};{};{};{:.1};{:.1};{:.3}",
+            login(s, last),
+            s.name,
+            MUNICIPALITIES[s.municipality],
+            if s.village { "село" } else { "город" },
+            s.kind,
+            s.enrollment,
+            s.gia_code,
+            cells.join(";"),
+            ppc,
+            net,
+            rooms
+        )?;
+    }
+    write_atomic(&out.join("registry.csv"), reg.as_bytes())?;
+    files.push("registry.csv".into());
+    // risk profiles (long form), one per school and year
+    let mut risk = String::from("Логин,Год,Фактор риска,Уровень\n");
+    let lv = ["низкий", "средний", "высокий"];
+    for &y in &years {
+        for s in &schools {
+            let low = matches!(
+                s.role,
+                Role::Strong | Role::Moderate | Role::Basic | Role::Evening
+            );
+            for (fi, f) in RISK_FACTORS.iter().enumerate() {
+                let level = if low && (fi == 1 || fi == 2) {
+                    if s.staffing_deficit {
+                        2
+                    } else {
+                        0
+                    }
+                } else if low && fi == 0 {
+                    if s.staffing_deficit {
+                        0
+                    } else {
+                        2
+                    }
+                } else {
+                    let base = if low { 1.0 } else { 0.4 };
+                    ((base + 0.6 * normal(&mut rng)).round().clamp(0.0, 2.0)) as usize
+                };
+                writeln!(risk, "{},{y},{f},{}", login(s, y), lv[level])?;
+            }
+        }
+    }
+    write_atomic(&out.join("risk_profiles.csv"), risk.as_bytes())?;
+    files.push("risk_profiles.csv".into());
+    if !spec.flat_only {
+        // ОГЭ per-school table, one per year, with ГИА codes bridged by the registry
+        for &y in &years {
+            let mut t = String::from("Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»\n");
+            for s in schools
+                .iter()
+                .filter(|s| s.kind != "малокомплектная" && s.role != Role::Tiny)
+            {
+                let share2 = school_share2(s, y, years[0], false, &mut rng);
+                let n = cohort(s, &mut rng);
+                let mu = mu_for(share2, &flat_scale);
+                let mut c = [0usize; 4];
+                let mut sum = 0;
+                for _ in 0..n {
+                    let tot = draw_total(&mut rng, mu, &flat_scale);
+                    sum += tot;
+                    c[flat_scale.mark(tot) as usize - 2] += 1;
+                }
+                let code = if s.digits.ends_with('7') {
+                    format!("00{}", s.gia_code)
+                } else {
+                    s.gia_code.clone()
+                };
+                let f = |x: f64| format!("{x:.2}").replace('.', ",");
+                writeln!(
+                    t,
+                    "{code};{};{n};{};{};{}",
+                    s.name,
+                    f(sum as f64 / n as f64 * 1.5),
+                    f(c[0] as f64 * 100.0 / n as f64),
+                    f(c[3] as f64 * 100.0 / n as f64)
+                )?;
+            }
+            let name = format!("ОГЭ математика {y}.csv");
+            write_atomic(&out.join(&name), t.as_bytes())?;
+            files.push(name);
+        }
+    }
+    // planted truth, for tests and for the curious
+    let mut truth = String::from("{\n  \"seed\": ");
+    write!(truth, "{},\n  \"schools\": [\n", spec.seed)?;
+    for (i, s) in schools.iter().enumerate() {
+        write!(
+            truth,
+            "    {{\"login\": \"edu{}\", \"role\": \"{}\", \"settlement\": \"{}\", \"deficit\": \"{}\", \"kind\": \"{}\", \"municipality\": \"{}\", \"municipality_code\": \"{}\"}}{}\n",
+            s.digits,
+            s.role.as_str(),
+            if s.village { "село" } else { "город" },
+            if s.staffing_deficit { "кадровые" } else { "инфраструктурные" },
+            s.kind,
+            MUNICIPALITIES[s.municipality],
+            mun_code(s.municipality),
+            if i + 1 < schools.len() { "," } else { "" }
+        )?;
+    }
+    truth.push_str("  ]\n}\n");
+    write_atomic(&out.join("planted.json"), truth.as_bytes())?;
+    files.push("planted.json".into());
+    Ok(files)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_pupils(
+    schools: &[School],
+    year: i32,
+    grade: i32,
+    subject: &str,
+    scale: &Scale,
+    rng: &mut ChaCha8Rng,
+    path: &Path,
+    plant_invalid: bool,
+) -> Result<()> {
+    let mut wb = Workbook::new();
+    let props =
+        DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(year as u16, 4, 20)?);
+    wb.set_properties(&props);
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet")?;
+    let items = (scale.max_score / 2) as usize;
+    let mut head: Vec<String> = [
+        "логин школы",
+        "регион",
+        "номер обучающегося",
+        "код обучающегося",
+        "отметка за предыдущую четверть/триместр",
+        "пол",
+        "класс",
+        "вариант",
+        "всего баллов",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for i in 1..=items {
+        head.push(format!("балл за {i}"));
+    }
+    head.push("Учебник".into());
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, h)?;
+    }
+    let mut row = 1u32;
+    let mut planted = false;
+    for s in schools {
+        let share2 = school_share2(s, year, year, true, rng);
+        let mu = mu_for(share2, scale);
+        let n = cohort(s, rng);
+        for p in 0..n {
+            let absent = rng.random_bool(0.04);
+            let mut total = draw_total(rng, mu, scale);
+            if s.role == Role::Inflated
+                && (total == scale.min3 - 1 || total == scale.min3 - 2 || total == scale.min3 - 3)
+            {
+                total = scale.min3;
+            }
+            let mark = scale.mark(total) as i32;
+            let journal = if s.role == Role::Inflated {
+                if rng.random_bool(0.45) {
+                    (mark - 1).max(2)
+                } else {
+                    mark
+                }
+            } else {
+                let r: f64 = rng.random();
+                if r < 0.07 {
+                    (mark - 1).max(2)
+                } else if r < 0.25 {
+                    (mark + 1).min(5)
+                } else {
+                    mark
+                }
+            };
+            let cells: Vec<String> = {
+                let mut v = vec![
+                    login(s, year),
+                    MUNICIPALITIES[s.municipality].to_string(),
+                    (p + 1).to_string(),
+                    format!("{}{:04}", grade, p + 1),
+                    if rng.random_bool(0.02) {
+                        "нет отметки".into()
+                    } else {
+                        journal.to_string()
+                    },
+                    if rng.random_bool(0.5) {
+                        "м".into()
+                    } else {
+                        "ж".into()
+                    },
+                    "А".into(),
+                ];
+                if absent {
+                    v.push("отсутствовал".into());
+                    v.push(String::new());
+                } else {
+                    v.push(if rng.random_bool(0.5) {
+                        "1".into()
+                    } else {
+                        "2".into()
+                    });
+                    let t = if plant_invalid && !planted {
+                        planted = true;
+                        scale.max_score + 5
+                    } else {
+                        total
+                    };
+                    v.push(t.to_string());
+                    let mut left = total;
+                    for _ in 0..items {
+                        let x = left.min(2);
+                        v.push(x.to_string());
+                        left -= x;
+                    }
+                }
+                v
+            };
+            for (c, v) in cells.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(row, c as u16, v)?;
+                }
+            }
+            ws.write_string(
+                row,
+                head.len() as u16 - 1,
+                format!("Учебник по предмету «{subject}»"),
+            )?;
+            row += 1;
+        }
+    }
+    let tmp = path.with_extension("xlsx.tmp");
+    wb.save(&tmp)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
