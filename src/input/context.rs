@@ -261,7 +261,7 @@ pub fn load_registry(
                         }
                         vals.push((k.to_string(), if percent[j] { v / 100.0 } else { v }));
                     }
-                    Err(()) => {
+                    Err(_) => {
                         return Err(data_err(
                             &loc,
                             h.raw_name(*c),

@@ -218,6 +218,14 @@ pub fn load_marks(
             continue;
         }
         let res = (|| -> Result<Option<ResultRow>> {
+            let login_cell = g.cell(r, k.login).trim();
+            let name_cell = k.name.map(|c| g.cell(r, c)).unwrap_or("");
+            if login_cell.is_empty()
+                && k.year.is_some_and(|c| g.cell(r, c).trim().is_empty())
+                && (is_aggregate_label(name_cell) || is_aggregate_label(login_cell))
+            {
+                return Ok(None);
+            }
             let key = row_key(g, h, &k, r, meta)?;
             let loc = g.loc(r);
             let num = |c: usize| -> Result<Option<f64>> {
@@ -228,7 +236,7 @@ pub fn load_marks(
                         format!("expected a non-negative number, found «{}»", g.cell(r, c)),
                     )),
                     Ok(v) => Ok(v),
-                    Err(()) => Err(data_err(
+                    Err(_) => Err(data_err(
                         &loc,
                         h.raw_name(c),
                         format!("expected a number, found «{}»", g.cell(r, c)),
@@ -297,20 +305,13 @@ pub fn load_marks(
             } else if (sum - 100.0).abs() <= 0.5 {
                 let c = |p: f64| (p / 100.0 * part).round() as i64;
                 ([c(v[0]), c(v[1]), c(v[2]), c(v[3])], true)
-            } else if sum <= 1.005 && sum >= 0.995 {
+            } else if (0.995..=1.005).contains(&sum) {
                 let c = |p: f64| (p * part).round() as i64;
                 ([c(v[0]), c(v[1]), c(v[2]), c(v[3])], true)
-            } else if all_int && part == 0.0 && sum == 0.0 {
-                ([0; 4], false)
-            } else if all_int && sum > 100.5
-                || (all_int && (sum - part).abs() >= 1.0 && sum != 100.0 && sum > 1.5)
-            {
-                return Err(data_err(&loc, "2..5", format!(
-                    "counts of «2»..«5» add up to {} but «{}» is {}: expected counts that add up to the participants or percents that sum to 100 ± 0.5",
-                    sum, h.raw_name(cp), part)));
             } else {
                 return Err(data_err(&loc, "2..5", format!(
-                    "shares of «2»..«5» sum to {sum:.2}: expected 100 ± 0.5 (percents) or counts that add up to {part}")));
+                    "«2»..«5» sum to {}: expected percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)",
+                    crate::output::num(sum, 2), part, h.raw_name(cp))));
             };
             let sid = school_id(&key.login);
             note_school(ds, &sid, &key.login, &key.name, &key.municipality);

@@ -86,7 +86,7 @@ pub fn load_simple(
                         format!("expected a non-negative number, found {v}"),
                     )),
                     Ok(v) => Ok(v),
-                    Err(()) => Err(data_err(
+                    Err(_) => Err(data_err(
                         &loc,
                         h.raw_name(c),
                         format!("expected a number, found «{}»", g.cell(r, c)),

@@ -68,9 +68,13 @@ pub fn norm_text(s: &str) -> String {
     out
 }
 
+/// A cell that should hold a number but does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
 /// Parse a number with the Russian conventions: spaces/NBSP/thin spaces stripped, `,` → `.`.
 /// Empty or `-` → Ok(None); anything else that is not a number → Err(()).
-pub fn parse_num(s: &str) -> Result<Option<f64>, ()> {
+pub fn parse_num(s: &str) -> Result<Option<f64>, NotANumber> {
     let t = s.trim();
     if t.is_empty() || t == "-" || t == "–" || t == "—" {
         return Ok(None);
@@ -84,7 +88,7 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, ()> {
         }
     }
     let b = buf.trim_end_matches('%');
-    b.parse::<f64>().map(Some).map_err(|_| ())
+    b.parse::<f64>().map(Some).map_err(|_| NotANumber)
 }
 
 /// Format a number read from a spreadsheet cell as text: integers without a fraction.

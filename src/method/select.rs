@@ -132,8 +132,7 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
     let regz = RegistryZ::new(ds);
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
-    let bottom_low: BTreeMap<(i32, String), (bool, f64, usize, usize, f64)> = if s1.rule == "bottom"
-    {
+    let bottom_low: BottomFlags = if s1.rule == "bottom" {
         bottom_flags(ds, cfg, &by_school, year, &judged)
     } else {
         BTreeMap::new()
@@ -310,7 +309,7 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
             out.push(res);
             continue;
         }
-        if cfg.stage1.exclude_kinds.iter().any(|k| *k == stratum) {
+        if cfg.stage1.exclude_kinds.contains(&stratum) {
             led.push(
                 1,
                 "exclude_kinds",
@@ -569,15 +568,17 @@ fn stage3(all: &mut [SchoolResult], cfg: &Config) {
     }
 }
 
+/// (year, school) → (low, composite, rank, N, cut value).
+type BottomFlags = BTreeMap<(i32, String), (bool, f64, usize, usize, f64)>;
+
 /// bottom rule per year: (low, composite, rank, N, cut value) per (year, school).
-#[allow(clippy::type_complexity)]
 fn bottom_flags<'a>(
     ds: &'a Dataset,
     cfg: &Config,
     by_school: &BTreeMap<&'a str, Vec<&'a ResultRow>>,
     year: i32,
     judged: &impl Fn(&[&'a ResultRow], i32) -> Vec<Proc<'a>>,
-) -> BTreeMap<(i32, String), (bool, f64, usize, usize, f64)> {
+) -> BottomFlags {
     let mut out = BTreeMap::new();
     for y in (year - cfg.stage1.n as i32 + 1)..=year {
         let mut strata: BTreeMap<(String, String), Vec<(f64, &str)>> = BTreeMap::new();

@@ -204,7 +204,7 @@ pub fn make_schools(spec: &Spec) -> Vec<School> {
             let (village, staffing) = match role {
                 Role::Strong | Role::Moderate | Role::Basic => {
                     let cell = slot % 4;
-                    (cell >= 2, cell % 2 == 0)
+                    (cell >= 2, cell.is_multiple_of(2))
                 }
                 Role::Resilient => (true, rng.random_bool(0.5)),
                 _ => (rng.random_bool(0.45), rng.random_bool(0.5)),
@@ -474,7 +474,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         let mut cells: Vec<String> = vals.iter().map(|v| format!("{v:.3}")).collect();
         if s.role == Role::Resilient
             && s.digits
-                .ends_with(|c: char| c.is_ascii_digit() && (c as u8) % 2 == 0)
+                .ends_with(|c: char| c.is_ascii_digit() && (c as u8).is_multiple_of(2))
         {
             cells[3] = String::new();
         }
@@ -570,9 +570,9 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     let mut truth = String::from("{\n  \"seed\": ");
     write!(truth, "{},\n  \"schools\": [\n", spec.seed)?;
     for (i, s) in schools.iter().enumerate() {
-        write!(
+        writeln!(
             truth,
-            "    {{\"login\": \"edu{}\", \"role\": \"{}\", \"settlement\": \"{}\", \"deficit\": \"{}\", \"kind\": \"{}\", \"municipality\": \"{}\", \"municipality_code\": \"{}\"}}{}\n",
+            "    {{\"login\": \"edu{}\", \"role\": \"{}\", \"settlement\": \"{}\", \"deficit\": \"{}\", \"kind\": \"{}\", \"municipality\": \"{}\", \"municipality_code\": \"{}\"}}{}",
             s.digits,
             s.role.as_str(),
             if s.village { "село" } else { "город" },

@@ -1,0 +1,243 @@
+//! `shnor inspect` and loading: real-shaped fixtures, encodings, and bad input.
+mod common;
+use common::*;
+use predicates::str::contains;
+
+#[test]
+fn synthetic_region_is_recognised() {
+    let (_d, region) = region(42, 120);
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let inputs = v["inputs"].as_array().unwrap();
+    let kind = |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i["path"].as_str().unwrap().ends_with(name))
+            .unwrap()["kind"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(kind("registry.csv"), "registry");
+    assert_eq!(kind("risk_profiles.csv"), "risk");
+    assert_eq!(kind("scales.csv"), "scales");
+    assert_eq!(kind("ВПР_5-6_классы_по_школам.csv"), "marks");
+    assert_eq!(kind("ОГЭ математика 2025.csv"), "gia");
+    assert_eq!(
+        kind("Проведение работы по математике, 4 класс. ВПР 2025.xlsx"),
+        "pupils"
+    );
+    assert_eq!(kind("planted.json"), "skipped");
+    let flat = inputs.iter().find(|i| i["kind"] == "marks").unwrap();
+    assert_eq!(flat["encoding"], "windows-1251");
+    assert_eq!(flat["rows"], 120 * 4 * 3);
+    // the planted invalid total of the first year's math file is counted
+    let math = inputs
+        .iter()
+        .find(|i| {
+            i["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("математике, 4 класс. ВПР 2023.xlsx")
+        })
+        .unwrap();
+    assert_eq!(math["pupils"]["above_max"], 1);
+    assert_eq!(math["pupils"]["schools_with_participants"], 120);
+    assert_eq!(
+        v["totals"]["schools"], 120,
+        "sch/edu logins and ГИА codes resolve to one school each"
+    );
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn flat_marks_percent_and_counts_cp1251_decimal_comma() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("marks.csv");
+    write_cp1251(&p, "Отчёт по школам\nГод;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5;\n2025;5;Математика;город Н;sch990001;\"СОШ №1\";20;10,0;40,0;30,0;20,0;\n2025;5;МА;город Н;edu990002;СОШ №2;10;1;3;4;2;\n;;;;;Вся выборка;30;;;;;\n");
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "marks");
+    assert_eq!(r["rows"], 2);
+    assert_eq!(r["schools"], 2);
+    assert!(r["warnings"]["counts reconstructed from percents"]["count"] == 1);
+}
+
+#[test]
+fn shares_off_100_are_a_data_error_naming_file_row_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "m.csv", "Год,Класс,Предмет,Логин,Кол-во участников,2,3,4,5\n2025,5,математика,edu990001,20,10.0,40.0,30.0,25.0\n");
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("m.csv, row 2"))
+        .stderr(contains("sum to 100 ± 0.5"));
+    // --lenient skips the row with a counted warning
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&p)
+            .args(["--lenient", "--format", "json"]),
+    );
+    assert_eq!(v["inputs"][0]["rows"], 0);
+    assert!(v["inputs"][0]["warnings"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| k.contains("--lenient")));
+}
+
+#[test]
+fn counts_that_do_not_add_up_and_non_numeric_counts() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "m.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;1;2;3;4\n");
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("row 2"));
+    let p = write(d.path(), "n.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;x;2;3;15\n");
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("column «2»"))
+        .stderr(contains("found «x»"));
+    let p = write(d.path(), "neg.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;-1;2;3;16\n");
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("non-negative"));
+}
+
+#[test]
+fn duplicates_exact_dropped_different_error() {
+    let d = tempfile::tempdir().unwrap();
+    let head = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
+    let row = "2025;5;математика;edu990001;10;1;3;4;2\n";
+    let p = write(d.path(), "dup.csv", &format!("{head}{row}{row}"));
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert_eq!(v["totals"]["results"], 1);
+    assert_eq!(
+        v["warnings"]["exact repeated result row dropped"]["count"],
+        1
+    );
+    let p2 = write(
+        d.path(),
+        "dup2.csv",
+        &format!("{head}2025;5;математика;sch990001;10;2;2;4;2\n"),
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .arg(&p2)
+        .assert()
+        .code(1)
+        .stderr(contains("a second, different row for school edu990001"));
+}
+
+#[test]
+fn empty_unknown_truncated_and_missing_inputs() {
+    let d = tempfile::tempdir().unwrap();
+    let e = write(d.path(), "empty.csv", "");
+    shnor()
+        .arg("inspect")
+        .arg(&e)
+        .assert()
+        .code(1)
+        .stderr(contains("empty.csv: the file is empty"));
+    let u = write(d.path(), "u.csv", "a;b;c\n1;2;3\n");
+    shnor()
+        .arg("inspect")
+        .arg(&u)
+        .assert()
+        .code(1)
+        .stderr(contains("unknown header layout"));
+    let t = d.path().join("t.xlsx");
+    std::fs::write(&t, b"PK\x03\x04truncated").unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&t)
+        .assert()
+        .code(1)
+        .stderr(contains("t.xlsx: cannot read as a spreadsheet"));
+    shnor()
+        .arg("inspect")
+        .arg(d.path().join("nope.csv"))
+        .assert()
+        .code(2);
+    shnor()
+        .arg("inspect")
+        .arg(&u)
+        .args(["--kind", "nonsense"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn missing_required_column_for_a_forced_kind() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "m.csv",
+        "Год;Класс;Предмет;Логин;2;3;4;5\n2025;5;математика;edu990001;1;3;4;2\n",
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .args(["--kind", "marks"])
+        .assert()
+        .code(1)
+        .stderr(contains("no header of kind «marks»"));
+}
+
+#[test]
+fn scales_file_errors_name_the_row() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "scales.csv",
+        "year,grade,subject,max_score,min3,min4,min5\n2025,4,математика,20,10,6,15\n",
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("scales.csv, row 2"))
+        .stderr(contains("min3 < min4"));
+}
+
+#[test]
+fn fisoko_statistics_report_two_row_header_and_hierarchy() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("stat.csv");
+    let text = "Статистика по отметкам\nВПР 2025. Математика 5 класс\nПредмет: Математика\nМаксимальный первичный балл: 20\n\
+Группы участников;Кол-во ОО;Кол-во участников;Распределение групп баллов в %;;;\n;;;2;3;4;5\n\
+Вся выборка;1000;50000;10,5;30;40;19,5\nАлтайский край;600;24000;8;32;40;20\nreg22_m001 | город Н;2;40;20;30;30;20\n\
+sch220001 МБОУ СОШ №1;1;20;40;30;20;10\n(sch220002) МБОУ СОШ №2;1;20;0;30;40;30\n";
+    write_cp1251(&p, text);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "fisoko-marks");
+    assert_eq!(r["year"], 2025);
+    assert_eq!(r["grade"], 5);
+    assert_eq!(r["subject"], "математика");
+    assert_eq!(r["schools"], 2);
+    assert_eq!(v["totals"]["reference"], 3);
+}

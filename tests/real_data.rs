@@ -1,0 +1,149 @@
+//! Real-data checks: run only when SHNOR_REAL_DATA names the folder of real public exports
+//! (`.ci/run` sets it to ../shared/real). The files are never copied into this repository.
+//! Figures are computed independently of shnor (see ../shared/real/SOURCES.md and the issue).
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn real() -> Option<PathBuf> {
+    let p = PathBuf::from(std::env::var_os("SHNOR_REAL_DATA")?);
+    assert!(
+        p.is_dir(),
+        "SHNOR_REAL_DATA={} is not a folder",
+        p.display()
+    );
+    Some(p)
+}
+
+fn inspect(paths: &[PathBuf]) -> Value {
+    let mut cmd = shnor();
+    cmd.arg("inspect").args(["--format", "json"]).args(paths);
+    json_of(&mut cmd)
+}
+
+#[test]
+fn every_real_file_loads_without_error() {
+    let Some(root) = real() else {
+        eprintln!("SHNOR_REAL_DATA not set: real-data checks skipped");
+        return;
+    };
+    let v = inspect(&[root]);
+    let inputs = v["inputs"].as_array().unwrap();
+    let loaded: Vec<&Value> = inputs.iter().filter(|i| i["skipped"].is_null()).collect();
+    // 3 Altai 2021 protocols, 2020 dump, two 2022 protocols, context form (2 sheets), markers, logins, Moscow ЕГЭ
+    assert!(loaded.len() >= 11, "{inputs:#?}");
+    for i in inputs {
+        eprintln!(
+            "{} [{}] → {} {}",
+            i["path"], i["sheet"], i["kind"], i["skipped"]
+        );
+    }
+}
+
+#[test]
+fn altai_2021_math4_figures() {
+    let Some(root) = real() else { return };
+    let f = root.join("vpr_altai_2021/Проведение работы по математике, 4 класс. ВПР 2021.xlsx");
+    let v = inspect(&[f]);
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "pupils");
+    assert_eq!(
+        (
+            r["year"].as_i64(),
+            r["grade"].as_i64(),
+            r["subject"].as_str()
+        ),
+        (Some(2021), Some(4), Some("математика"))
+    );
+    let p = &r["pupils"];
+    assert_eq!(p["schools_with_participants"], 631);
+    assert_eq!(p["participants"], 24917);
+    assert_eq!(p["invalid_totals"], 17);
+    assert_eq!(p["above_max"], 16);
+    assert_eq!(p["non_numeric_totals"], 1);
+    let m: Vec<f64> = p["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let t: f64 = m.iter().sum();
+    let pct: Vec<f64> = m.iter().map(|x| (x * 1000.0 / t).round() / 10.0).collect();
+    assert_eq!(pct, vec![3.3, 23.6, 46.2, 26.9]);
+}
+
+#[test]
+fn dagestan_markers_drop_the_repeated_2024_rows() {
+    let Some(root) = real() else { return };
+    let v = inspect(&[root.join("markers_dagestan/bias.xlsx")]);
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "markers");
+    assert_eq!(r["rows"], 451);
+    assert_eq!(r["per_year"]["2023"], 159);
+    assert_eq!(r["per_year"]["2024"], 148);
+    assert_eq!(r["per_year"]["2025"], 144);
+    assert_eq!(r["warnings"]["exact repeated row dropped"]["count"], 148);
+}
+
+#[test]
+fn moscow_ege_holds_626_schools() {
+    let Some(root) = real() else { return };
+    let v = inspect(&[root.join("ege_moscow/data-9722-2016-10-31.csv")]);
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "moscow-ege");
+    assert_eq!(r["schools"], 626);
+    assert_eq!(r["year"], 2016);
+}
+
+#[test]
+fn context_form_gives_settlement_and_kinds() {
+    let Some(root) = real() else { return };
+    let v = inspect(&[root.join("context_altai_2022")]);
+    let inputs = v["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    for i in inputs {
+        assert_eq!(i["kind"], "context-form");
+        assert_eq!(i["rows"], 678);
+    }
+}
+
+#[test]
+fn other_protocol_variants_load() {
+    let Some(root) = real() else { return };
+    let v = inspect(&[root.join("vpr_altai_other")]);
+    let inputs = v["inputs"].as_array().unwrap();
+    let by = |needle: &str| {
+        inputs
+            .iter()
+            .find(|i| i["path"].as_str().unwrap().contains(needle) && i["kind"] == "pupils")
+            .unwrap()
+            .clone()
+    };
+    let de = by("2020_7");
+    assert_eq!(
+        (
+            de["year"].as_i64(),
+            de["grade"].as_i64(),
+            de["subject"].as_str()
+        ),
+        (Some(2020), Some(7), Some("немецкий язык"))
+    );
+    assert!(de["pupils"]["participants"].as_i64().unwrap() > 3000);
+    // no 2020 scale for German 7: totals kept, marks not computed, a warning says so
+    assert_eq!(de["pupils"]["marks_computed"], false);
+    let ch = by("2022_11");
+    assert_eq!(
+        (
+            ch["year"].as_i64(),
+            ch["grade"].as_i64(),
+            ch["subject"].as_str()
+        ),
+        (Some(2022), Some(11), Some("химия"))
+    );
+    let ma = by("2022_4");
+    assert_eq!(
+        ma["pupils"]["participants"].as_i64().unwrap() + ma["pupils"]["absent"].as_i64().unwrap(),
+        53
+    );
+}

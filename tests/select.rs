@@ -1,0 +1,262 @@
+//! `shnor select` / `explain` / `config` on synthetic regions: planted truth, determinism, errors.
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn select_json(region: &std::path::Path, extra: &[&str]) -> Value {
+    json_of(
+        shnor()
+            .arg("select")
+            .arg(region)
+            .args(["--all", "--format", "json"])
+            .args(extra),
+    )
+}
+
+#[test]
+fn planted_truth_lands_in_its_clusters() {
+    let (_d, region) = region(42, 120);
+    let truth = planted(&region);
+    let v = select_json(&region, &[]);
+    assert_eq!(v["year"], 2025);
+    let schools = v["schools"].as_array().unwrap();
+    let by: std::collections::BTreeMap<&str, &Value> = schools
+        .iter()
+        .map(|s| (s["login"].as_str().unwrap(), s))
+        .collect();
+    for (login, t) in &truth {
+        let s = by[login.as_str()];
+        match t["role"].as_str().unwrap() {
+            "strong" => assert_eq!(s["cluster"], "сильно неуспевающие", "{login}"),
+            "moderate" => assert_eq!(s["cluster"], "умеренно неуспевающие", "{login}"),
+            "basic" => assert_eq!(s["cluster"], "базово неуспевающие", "{login}"),
+            "tiny" => assert_eq!(
+                s["excluded_reason"], "все процедуры < min_participants",
+                "{login}"
+            ),
+            "evening" => assert_eq!(s["excluded_reason"], "исключённый вид: evening", "{login}"),
+            _ => {}
+        }
+        if matches!(t["role"].as_str().unwrap(), "strong" | "moderate" | "basic") {
+            assert_eq!(s["settlement"], t["settlement"], "{login}");
+            assert_eq!(s["deficit"], t["deficit"], "{login}");
+        }
+    }
+    // 12 groups, the planted basic / село / инфраструктурные one is empty: 11 picks
+    assert_eq!(v["summary"]["groups_nonempty"], 11);
+    assert_eq!(v["summary"]["selected"], 11);
+    assert_eq!(
+        v["summary"]["per_group"]["базово неуспевающие / село / инфраструктурные"]["selected"],
+        0
+    );
+    for s in schools.iter().filter(|s| s["selected"] == true) {
+        assert_eq!(s["rank_in_group"], 1);
+        for key in [
+            "login",
+            "name",
+            "municipality",
+            "stratum",
+            "settlement",
+            "deficit",
+            "participants",
+            "share2",
+            "share2_ci",
+            "quality",
+            "candidate",
+            "excluded_reason",
+            "cluster",
+            "group",
+            "rank_in_group",
+            "selected",
+            "borderline",
+            "ledger",
+        ] {
+            assert!(s.get(key).is_some(), "missing {key}");
+        }
+        assert!(s["ledger"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["stage"] == 3));
+    }
+}
+
+/// Everything but `inputs` (whose hashes change with the row order).
+fn without_inputs(mut v: Value) -> String {
+    v.as_object_mut().unwrap().remove("inputs");
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn output_does_not_depend_on_row_order_file_order_or_threads() {
+    let (_d, region) = region(7, 60);
+    let base = select_json(&region, &[]);
+    // shuffle the data rows of every CSV (keep title and header lines), deterministically
+    let shuffled = tempfile::tempdir().unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(&region)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in &files {
+        let to = shuffled.path().join(f.file_name().unwrap());
+        if f.extension().and_then(|e| e.to_str()) == Some("csv") {
+            let bytes = std::fs::read(f).unwrap();
+            let (text, enc) = match std::str::from_utf8(&bytes) {
+                Ok(t) => (t.to_string(), "utf-8"),
+                Err(_) => (
+                    encoding_rs::WINDOWS_1251.decode(&bytes).0.into_owned(),
+                    "cp1251",
+                ),
+            };
+            let lines: Vec<&str> = text.lines().collect();
+            let head = lines
+                .iter()
+                .position(|l| l.contains(';') || l.contains(','))
+                .unwrap()
+                + 1;
+            let mut body: Vec<&str> = lines[head..].to_vec();
+            body.reverse();
+            let n = body.len();
+            for i in 0..n / 2 {
+                body.swap(i, (i * 7919) % n);
+            }
+            let out = format!("{}\n{}\n", lines[..head].join("\n"), body.join("\n"));
+            if enc == "cp1251" {
+                write_cp1251(&to, &out);
+            } else {
+                std::fs::write(&to, out).unwrap();
+            }
+        } else {
+            std::fs::copy(f, &to).unwrap();
+        }
+    }
+    let shuffled_v = select_json(shuffled.path(), &[]);
+    assert_eq!(without_inputs(base.clone()), without_inputs(shuffled_v));
+    // files given one by one in reverse order, and one polars thread
+    let mut cmd = shnor();
+    cmd.env("POLARS_MAX_THREADS", "1")
+        .arg("select")
+        .args(["--all", "--format", "json"]);
+    for f in files.iter().rev().filter(|f| !f.ends_with("planted.json")) {
+        cmd.arg(f);
+    }
+    let reversed = json_of(&mut cmd);
+    assert_eq!(
+        serde_json::to_string(&base).unwrap(),
+        serde_json::to_string(&reversed).unwrap()
+    );
+}
+
+#[test]
+fn explain_tells_the_story_in_russian() {
+    let (_d, region) = region(42, 120);
+    let truth = planted(&region);
+    let strong = truth.iter().find(|(_, t)| t["role"] == "strong").unwrap().0;
+    let sch = strong.replace("edu", "sch");
+    let out = stdout_of(shnor().args(["explain", &sch]).arg(&region));
+    assert!(out.contains("Этап 1, правило A"), "{out}");
+    assert!(out.contains("Этап 2: общая доля «2»"), "{out}");
+    assert!(out.contains("сильно неуспевающие"), "{out}");
+    assert!(out.contains("Итог:"), "{out}");
+}
+
+#[test]
+fn bad_config_and_year_are_usage_errors() {
+    let (_d, region) = region(3, 30);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[stage1]\nthreshhold = 0.3\n").unwrap();
+    let out = shnor()
+        .arg("select")
+        .arg(&region)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stage1.threshhold"));
+    std::fs::write(&cfg, "[cluster]\nstrong = 0.1\nmoderate = 0.2\n").unwrap();
+    let out = shnor()
+        .arg("select")
+        .arg(&region)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = shnor()
+        .arg("select")
+        .arg(&region)
+        .args(["--year", "2019"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2019 is absent"));
+}
+
+#[test]
+fn failed_run_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("list.json");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;abc;5;5;5\n").unwrap();
+    let o = shnor()
+        .arg("select")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp files left"
+    );
+}
+
+#[test]
+fn default_config_prints_and_round_trips() {
+    let text = stdout_of(shnor().args(["config", "--print-default"]));
+    assert!(text.contains("threshold = 0.30"));
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("c.toml");
+    std::fs::write(&p, &text).unwrap();
+    shnor()
+        .args(["config", "--check"])
+        .arg(&p)
+        .assert()
+        .success();
+}
+
+#[test]
+fn stage3_caps_limit_the_list() {
+    let (_d, region) = region(42, 120);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[stage3]\ntotal = 5\n").unwrap();
+    let v = select_json(&region, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(v["summary"]["selected"], 5);
+    // the five kept are the most severe of the eleven per-group picks
+    let firsts: Vec<&Value> = v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["rank_in_group"] == 1)
+        .collect();
+    assert_eq!(firsts.len(), 11);
+    let share = |s: &Value| s["share2"].as_f64().unwrap();
+    let kept_min = firsts
+        .iter()
+        .filter(|s| s["selected"] == true)
+        .map(|s| share(s))
+        .fold(1.0, f64::min);
+    let dropped_max = firsts
+        .iter()
+        .filter(|s| s["selected"] == false)
+        .map(|s| share(s))
+        .fold(0.0, f64::max);
+    assert!(kept_min >= dropped_max, "{kept_min} < {dropped_max}");
+}
