@@ -50,3 +50,4 @@ mod tests {
         assert!((quantile_sorted(&v, 0.2) - 1.6).abs() < 1e-12);
     }
 }
+pub mod kmeans;
