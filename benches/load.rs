@@ -9,7 +9,12 @@ use std::path::PathBuf;
 fn synthetic_region() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("region");
-    let spec = shnor::synth::Spec { seed: 1, schools: 300, years: (2023, 2025), flat_only: false };
+    let spec = shnor::synth::Spec {
+        seed: 1,
+        schools: 300,
+        years: (2023, 2025),
+        flat_only: false,
+    };
     shnor::synth::write(&spec, &out).unwrap();
     (dir, out)
 }
@@ -17,7 +22,12 @@ fn synthetic_region() -> (tempfile::TempDir, PathBuf) {
 fn flat_table(schools: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("flat");
-    let spec = shnor::synth::Spec { seed: 1, schools, years: (2023, 2025), flat_only: true };
+    let spec = shnor::synth::Spec {
+        seed: 1,
+        schools,
+        years: (2023, 2025),
+        flat_only: true,
+    };
     shnor::synth::write(&spec, &out).unwrap();
     (dir, out)
 }
@@ -27,16 +37,24 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     if let Some(real) = std::env::var_os("SHNOR_REAL_DATA") {
         let dir = PathBuf::from(real).join("vpr_altai_2021");
-        g.bench_function("load_altai_2021_three_protocols", |b| b.iter(|| load_paths(std::slice::from_ref(&dir), &Opts::default()).unwrap()));
+        g.bench_function("load_altai_2021_three_protocols", |b| {
+            b.iter(|| load_paths(std::slice::from_ref(&dir), &Opts::default()).unwrap())
+        });
     }
     let (_d, region) = synthetic_region();
-    g.bench_function("load_region_300_pupil_xlsx", |b| b.iter(|| load_paths(std::slice::from_ref(&region), &Opts::default()).unwrap()));
+    g.bench_function("load_region_300_pupil_xlsx", |b| {
+        b.iter(|| load_paths(std::slice::from_ref(&region), &Opts::default()).unwrap())
+    });
     let loaded = load_paths(std::slice::from_ref(&region), &Opts::default()).unwrap();
     let cfg = Config::default();
-    g.bench_function("select_region_300", |b| b.iter(|| select::run(&loaded.data, &cfg, 2025).unwrap()));
+    g.bench_function("select_region_300", |b| {
+        b.iter(|| select::run(&loaded.data, &cfg, 2025).unwrap())
+    });
     let (_f, flat) = flat_table(5000);
     let file = flat.join("vpr_flat.csv");
-    g.bench_function("load_flat_5000_schools", |b| b.iter(|| load_paths(std::slice::from_ref(&file), &Opts::default()).unwrap()));
+    g.bench_function("load_flat_5000_schools", |b| {
+        b.iter(|| load_paths(std::slice::from_ref(&file), &Opts::default()).unwrap())
+    });
     g.bench_function("polars_read_flat_5000_schools", |b| {
         b.iter(|| {
             use polars::prelude::*;

@@ -241,3 +241,34 @@ sch220001 МБОУ СОШ №1;1;20;40;30;20;10\n(sch220002) МБОУ СОШ №
     assert_eq!(r["schools"], 2);
     assert_eq!(v["totals"]["reference"], 3);
 }
+
+#[test]
+fn large_marks_table_is_streamed_and_errors_keep_file_line_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let mut text = String::from("Год,Класс,Предмет,Логин,Кол-во участников,2,3,4,5\n");
+    for i in 0..70_000 {
+        let bad = i == 68_000;
+        text.push_str(&format!(
+            "2025,{},математика,edu{:06},10,{},3,4,2\n",
+            4 + i % 5,
+            i / 5,
+            if bad { "z" } else { "1" }
+        ));
+    }
+    let p = write(d.path(), "big.csv", &text);
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("big.csv, row 68002"))
+        .stderr(contains("found «z»"));
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&p)
+            .args(["--lenient", "--format", "json"]),
+    );
+    assert_eq!(v["inputs"][0]["rows"], 69_999);
+    assert_eq!(v["inputs"][0]["schools"], 14_000);
+}

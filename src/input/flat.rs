@@ -191,29 +191,45 @@ fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) 
 }
 
 /// Marks table: percents or counts of «2»..«5» per school and procedure.
+/// Running state of a marks table read in chunks.
+#[derive(Default)]
+pub struct MarksState {
+    years: std::collections::BTreeSet<i32>,
+    schools: std::collections::BTreeSet<String>,
+    interned: std::collections::HashMap<String, Arc<str>>,
+}
+
+/// Marks table rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
+#[allow(clippy::too_many_arguments)]
 pub fn load_marks(
     g: &Grid,
     h: &Header,
+    start: usize,
     meta: &Meta,
     opts: &Opts,
     ds: &mut Dataset,
     rep: &mut InputReport,
+    st: &mut MarksState,
 ) -> Result<()> {
     let k = keys(h);
     let cp = h.find(header::PARTICIPANTS).unwrap();
     let cm = mark_columns(h).unwrap();
     let cmean = h.find(&["средний балл", "mean_score"]);
     let source: Arc<str> = Arc::from(g.file.as_str());
-    let mut years = std::collections::BTreeSet::new();
-    let mut schools = std::collections::BTreeSet::new();
-    let mut interned: std::collections::HashMap<String, Arc<str>> = Default::default();
+    let MarksState {
+        years,
+        schools,
+        interned,
+    } = st;
     let mut intern = |s: &str| -> Arc<str> {
-        interned
-            .entry(s.to_string())
-            .or_insert_with(|| Arc::from(s))
-            .clone()
+        if let Some(a) = interned.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        interned.insert(s.to_string(), a.clone());
+        a
     };
-    for r in h.row + 1..g.rows.len() {
+    for r in start..g.rows.len() {
         if g.rows[r].iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -359,7 +375,7 @@ pub fn load_marks(
             Err(e) => row_error(opts, rep, e)?,
         }
     }
-    rep.years = years.into_iter().collect();
+    rep.years = years.iter().copied().collect();
     rep.schools = schools.len();
     Ok(())
 }

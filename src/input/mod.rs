@@ -22,6 +22,9 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use table::Grid;
 
+/// Rows read to recognise a CSV before it is read whole (or streamed).
+const HEAD_ROWS: usize = 40;
+
 /// Input kinds, as shown by `inspect` and accepted by `--kind`.
 pub const KINDS: &[(&str, &str)] = &[
     (
@@ -256,6 +259,8 @@ fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected)> {
 
 struct Sheet {
     grid: Grid,
+    /// A large CSV marks table is streamed in chunks instead of held as one grid.
+    stream: Option<table::CsvText>,
     header: Header,
     kind: &'static str,
     path: PathBuf,
@@ -308,11 +313,14 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             )));
         }
         rep.sha256 = sha256_file(path)?;
+        let mut csv_text = None;
         let grids = if table::is_spreadsheet(path) {
             table::read_spreadsheet(path)?
         } else {
             let t = table::read_csv_text(path)?;
-            vec![table::csv_grid(path, &t, None)?]
+            let head = table::csv_grid(path, &t, Some(HEAD_ROWS))?;
+            csv_text = Some(t);
+            vec![head]
         };
         if grids
             .iter()
@@ -334,8 +342,15 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             match detect(&g, forced) {
                 Some((h, Detected::Kind(k))) => {
                     any = true;
+                    let (grid, stream) = match csv_text.take() {
+                        // marks tables stream (national scale); other CSVs are small and read whole
+                        Some(t) if k == "marks" && g.rows.len() == HEAD_ROWS => (g, Some(t)),
+                        Some(t) => (table::csv_grid(path, &t, None)?, None),
+                        None => (g, None),
+                    };
                     sheets.push(Sheet {
-                        grid: g,
+                        grid,
+                        stream,
                         header: h,
                         kind: k,
                         path: path.clone(),
@@ -425,7 +440,24 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "fisoko-journal" => {
                 fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
             }
-            "marks" => flat::load_marks(g, h, &meta, opts, &mut data_set, &mut rep)?,
+            "marks" => {
+                let mut st = flat::MarksState::default();
+                match &s.stream {
+                    None => flat::load_marks(
+                        g,
+                        h,
+                        h.row + 1,
+                        &meta,
+                        opts,
+                        &mut data_set,
+                        &mut rep,
+                        &mut st,
+                    )?,
+                    Some(t) => table::csv_chunks(&s.path, t, h.row + 1, 65_536, |chunk| {
+                        flat::load_marks(chunk, h, 0, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    })?,
+                }
+            }
             "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
             "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
             "gia" => gia::load_simple(g, h, &meta, opts, &mut data_set, &mut rep)?,

@@ -175,13 +175,64 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
             path.display()
         )));
     }
-    let (text, encoding) = decode(&bytes);
+    let (text, encoding) = decode(bytes);
     let separator = sniff_separator(&text);
     Ok(CsvText {
         text,
         encoding,
         separator,
     })
+}
+
+/// Stream the records after the first `skip` ones in chunks of `chunk` rows, each as a grid whose
+/// `first_line` keeps file line numbers (one record = one line; quoted line breaks are rare in exports).
+pub fn csv_chunks(
+    path: &Path,
+    t: &CsvText,
+    skip: usize,
+    chunk: usize,
+    mut f: impl FnMut(&Grid) -> Result<()>,
+) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(t.separator)
+        .from_reader(t.text.as_bytes());
+    let mut grid = Grid {
+        file: path.display().to_string(),
+        sheet: None,
+        first_line: skip + 1,
+        rows: Vec::with_capacity(chunk),
+        encoding: t.encoding,
+        separator: Some(t.separator),
+    };
+    let mut rec = csv::StringRecord::new();
+    let mut i = 0usize;
+    while rdr
+        .read_record(&mut rec)
+        .map_err(|e| data(format!("{}: CSV parse error: {e}", path.display())))?
+    {
+        i += 1;
+        if i <= skip {
+            continue;
+        }
+        if grid.rows.is_empty() {
+            grid.first_line = rec.position().map(|p| p.line() as usize).unwrap_or(i);
+        }
+        let mut row: Vec<String> = rec.iter().map(|s| s.to_string()).collect();
+        while row.last().is_some_and(|s| s.trim().is_empty()) {
+            row.pop();
+        }
+        grid.rows.push(row);
+        if grid.rows.len() == chunk {
+            f(&grid)?;
+            grid.rows.clear();
+        }
+    }
+    if !grid.rows.is_empty() {
+        f(&grid)?;
+    }
+    Ok(())
 }
 
 /// Parse CSV text into a grid (flexible row lengths; trailing empty cells trimmed).

@@ -2,14 +2,14 @@
 
 /// Decode file bytes: UTF-8 (with or without BOM) or Windows-1251.
 /// Returns the text and the encoding name.
-pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return (String::from_utf8_lossy(rest).into_owned(), "utf-8-bom");
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "utf-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, "utf-8"),
+        Err(e) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1251.decode(e.as_bytes());
             (text.into_owned(), "windows-1251")
         }
     }
@@ -436,7 +436,7 @@ mod tests {
     #[test]
     fn windows_1251() {
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Логин;Год");
-        let (t, enc) = decode(&bytes);
+        let (t, enc) = decode(bytes.into_owned());
         assert_eq!(t, "Логин;Год");
         assert_eq!(enc, "windows-1251");
     }
