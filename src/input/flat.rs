@@ -2,8 +2,8 @@
 use super::header::{self, Header};
 use super::report::InputReport;
 use super::table::Grid;
-use super::text::{is_aggregate_label, norm_text, parse_num, school_id, split_code_name, subject};
-use super::{Meta, Opts};
+use super::text::{is_aggregate_label, norm_text, parse_num, school_id, split_code_name};
+use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::{Dataset, JournalRow, MarkerRow, ReferenceRow, ResultRow, SchoolRow};
 use anyhow::Result;
@@ -86,26 +86,7 @@ struct RowKey {
 
 fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowKey> {
     let loc = g.loc(r);
-    let year = match k.year {
-        Some(c) => match parse_num(g.cell(r, c)) {
-            Ok(Some(v)) if (2000.0..2100.0).contains(&v) => v as i32,
-            _ => super::text::year_in(g.cell(r, c)).ok_or_else(|| {
-                data_err(
-                    &loc,
-                    h.raw_name(c),
-                    format!("expected a year, found «{}»", g.cell(r, c)),
-                )
-            })?,
-        },
-        None if meta.year > 0 => meta.year,
-        None => {
-            return Err(data_err(
-                &loc,
-                "Год",
-                "no year column and no year in the title, file name or --year",
-            ))
-        }
-    };
+    let year = cells::year(g, h, r, k.year, meta)?;
     let grade = match k.grade {
         Some(c) => match parse_num(g.cell(r, c)) {
             Ok(Some(v)) if (1.0..=11.0).contains(&v) => v as i32,
@@ -122,23 +103,7 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
         },
         None => meta.grade,
     };
-    let subject = match k.subject {
-        Some(c) => subject(g.cell(r, c)).ok_or_else(|| {
-            data_err(
-                &loc,
-                h.raw_name(c),
-                format!("unknown subject «{}»", g.cell(r, c)),
-            )
-        })?,
-        None if !meta.subject.is_empty() => meta.subject.clone(),
-        None => {
-            return Err(data_err(
-                &loc,
-                "Предмет",
-                "no subject column and no subject in the title, file name or --subject",
-            ))
-        }
-    };
+    let subject = cells::subject_of(g, h, r, k.subject, meta)?;
     let assessment = k
         .assessment
         .map(|c| g.cell(r, c).trim().to_uppercase())
@@ -244,21 +209,7 @@ pub fn load_marks(
             }
             let key = row_key(g, h, &k, r, meta)?;
             let loc = g.loc(r);
-            let num = |c: usize| -> Result<Option<f64>> {
-                match parse_num(g.cell(r, c)) {
-                    Ok(Some(v)) if v < 0.0 => Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a non-negative number, found «{}»", g.cell(r, c)),
-                    )),
-                    Ok(v) => Ok(v),
-                    Err(_) => Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a number, found «{}»", g.cell(r, c)),
-                    )),
-                }
-            };
+            let num = |c: usize| cells::non_negative(g, h, r, c);
             let part = num(cp)?;
             let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
             let aggregate = key.login.is_empty()
@@ -409,20 +360,7 @@ pub fn load_journal(
                 return Ok(None);
             }
             let loc = g.loc(r);
-            let cnt = |c: usize| -> Result<i64> {
-                match parse_num(g.cell(r, c)) {
-                    Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => Ok(v as i64),
-                    Ok(None) => Ok(0),
-                    _ => Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!(
-                            "expected a whole non-negative count, found «{}»",
-                            g.cell(r, c)
-                        ),
-                    )),
-                }
-            };
+            let cnt = |c: usize| cells::count(g, h, r, c, Some(0));
             let (lo, co, ra) = (cnt(cl)?, cnt(cc)?, cnt(cr)?);
             if let Some(c) = ct {
                 let t = cnt(c)?;
@@ -511,23 +449,7 @@ pub fn load_markers(
         seen.insert(norm, g.line_of(r));
         let res = (|| -> Result<MarkerRow> {
             let loc = g.loc(r);
-            let year = match cy {
-                Some(c) => super::text::year_in(g.cell(r, c)).ok_or_else(|| {
-                    data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a year, found «{}»", g.cell(r, c)),
-                    )
-                })?,
-                None if meta.year > 0 => meta.year,
-                None => {
-                    return Err(data_err(
-                        &loc,
-                        "Год",
-                        "no year column and no year in the file name or --year",
-                    ))
-                }
-            };
+            let year = cells::year(g, h, r, cy, meta)?;
             let login = split_code_name(g.cell(r, cl))
                 .0
                 .unwrap_or_else(|| g.cell(r, cl).trim().to_string());
@@ -538,19 +460,7 @@ pub fn load_markers(
                     "expected a school login, found an empty cell",
                 ));
             }
-            let count = match parse_num(g.cell(r, cn)) {
-                Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => v as i64,
-                _ => {
-                    return Err(data_err(
-                        &loc,
-                        h.raw_name(cn),
-                        format!(
-                            "expected a whole non-negative count, found «{}»",
-                            g.cell(r, cn)
-                        ),
-                    ))
-                }
-            };
+            let count = cells::count(g, h, r, cn, None)?;
             let procedures: Vec<String> = proc_cols
                 .iter()
                 .filter(|&&c| {

@@ -3,8 +3,8 @@ use super::flat::row_error;
 use super::header::{self, Header};
 use super::report::InputReport;
 use super::table::Grid;
-use super::text::{norm_text, parse_num, split_code_name, subject, year_in};
-use super::{Meta, Opts};
+use super::text::{norm_text, parse_num, split_code_name, year_in};
+use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::{Dataset, ResultRow, SchoolRow};
 use anyhow::Result;
@@ -78,21 +78,7 @@ pub fn load_simple(
         }
         let res = (|| -> Result<ResultRow> {
             let loc = g.loc(r);
-            let num = |c: usize| -> Result<Option<f64>> {
-                match parse_num(g.cell(r, c)) {
-                    Ok(Some(v)) if v < 0.0 => Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a non-negative number, found {v}"),
-                    )),
-                    Ok(v) => Ok(v),
-                    Err(_) => Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a number, found «{}»", g.cell(r, c)),
-                    )),
-                }
-            };
+            let num = |c: usize| cells::non_negative(g, h, r, c);
             let part = num(cp)?.ok_or_else(|| {
                 data_err(&loc, h.raw_name(cp), "expected the number of participants")
             })?;
@@ -109,35 +95,8 @@ pub fn load_simple(
                 }
                 Ok(Some((frac * part).round() as i64))
             };
-            let year = match cy {
-                Some(c) => year_in(g.cell(r, c))
-                    .ok_or_else(|| data_err(&loc, h.raw_name(c), "expected a year"))?,
-                None if meta.year > 0 => meta.year,
-                None => {
-                    return Err(data_err(
-                        &loc,
-                        "Год",
-                        "no year column and no year in the title, file name or --year",
-                    ))
-                }
-            };
-            let subj = match cs {
-                Some(c) => subject(g.cell(r, c)).ok_or_else(|| {
-                    data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("unknown subject «{}»", g.cell(r, c)),
-                    )
-                })?,
-                None if !meta.subject.is_empty() => meta.subject.clone(),
-                None => {
-                    return Err(data_err(
-                        &loc,
-                        "Предмет",
-                        "no subject column and no subject in the title, file name or --subject",
-                    ))
-                }
-            };
+            let year = cells::year(g, h, r, cy, meta)?;
+            let subj = cells::subject_of(g, h, r, cs, meta)?;
             let assessment = ca
                 .map(|c| g.cell(r, c).trim().to_uppercase())
                 .filter(|s| !s.is_empty())
@@ -228,19 +187,7 @@ pub fn load_moscow(
         }
         let res = (|| -> Result<ResultRow> {
             let loc = g.loc(r);
-            let int = |c: usize| -> Result<i64> {
-                match parse_num(g.cell(r, c)) {
-                    Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => Ok(v as i64),
-                    _ => Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!(
-                            "expected a whole non-negative count, found «{}»",
-                            g.cell(r, c)
-                        ),
-                    )),
-                }
-            };
+            let int = |c: usize| cells::count(g, h, r, c, None);
             let ogrn = g.cell(r, c_ogrn).trim().to_string();
             if ogrn.is_empty() {
                 return Err(data_err(

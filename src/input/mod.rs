@@ -1,5 +1,6 @@
 //! Loading: find inputs, recognise each by its headers, run the family loader, and merge
 //! everything into one `Dataset` with a load report per input.
+pub mod cells;
 pub mod context;
 pub mod fisoko;
 pub mod flat;

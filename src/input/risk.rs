@@ -3,8 +3,8 @@ use super::flat::row_error;
 use super::header::{self, Header};
 use super::report::InputReport;
 use super::table::Grid;
-use super::text::{school_id, year_in};
-use super::{Meta, Opts};
+use super::text::school_id;
+use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::{risk_factor, risk_level, Dataset, RiskRow};
 use anyhow::Result;
@@ -51,23 +51,7 @@ pub fn load(
         }
         let res = (|| -> Result<Vec<RiskRow>> {
             let loc = g.loc(r);
-            let year = match cy {
-                Some(c) => year_in(g.cell(r, c)).ok_or_else(|| {
-                    data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a year, found «{}»", g.cell(r, c)),
-                    )
-                })?,
-                None if meta.year > 0 => meta.year,
-                None => {
-                    return Err(data_err(
-                        &loc,
-                        "Год",
-                        "no year column and no year in the file name or --year",
-                    ))
-                }
-            };
+            let year = cells::year(g, h, r, cy, meta)?;
             let sid = school_id(&login);
             let level = |c: usize| -> Result<u8> {
                 risk_level(g.cell(r, c)).ok_or_else(|| {

@@ -1,0 +1,87 @@
+//! Typed reads of one cell with the project's error wording (file, row, column, expected, found).
+use super::header::Header;
+use super::table::Grid;
+use super::text::{parse_num, subject, year_in};
+use super::Meta;
+use crate::error::data_err;
+use anyhow::Result;
+
+/// Year from a column (`2025`, `2015-2016`), else the file's year, else an error.
+pub fn year(g: &Grid, h: &Header, r: usize, col: Option<usize>, meta: &Meta) -> Result<i32> {
+    match col {
+        Some(c) => match parse_num(g.cell(r, c)) {
+            Ok(Some(v)) if (2000.0..2100.0).contains(&v) && v.fract() == 0.0 => Ok(v as i32),
+            _ => year_in(g.cell(r, c)).ok_or_else(|| {
+                data_err(
+                    &g.loc(r),
+                    h.raw_name(c),
+                    format!("expected a year, found «{}»", g.cell(r, c)),
+                )
+            }),
+        },
+        None if meta.year > 0 => Ok(meta.year),
+        None => Err(data_err(
+            &g.loc(r),
+            "Год",
+            "no year column and no year in the title, file name or --file-year",
+        )),
+    }
+}
+
+/// Subject from a column, else the file's subject, else an error.
+pub fn subject_of(
+    g: &Grid,
+    h: &Header,
+    r: usize,
+    col: Option<usize>,
+    meta: &Meta,
+) -> Result<String> {
+    match col {
+        Some(c) => subject(g.cell(r, c)).ok_or_else(|| {
+            data_err(
+                &g.loc(r),
+                h.raw_name(c),
+                format!("unknown subject «{}»", g.cell(r, c)),
+            )
+        }),
+        None if !meta.subject.is_empty() => Ok(meta.subject.clone()),
+        None => Err(data_err(
+            &g.loc(r),
+            "Предмет",
+            "no subject column and no subject in the title, file name or --subject",
+        )),
+    }
+}
+
+/// A whole non-negative count; empty is `empty`.
+pub fn count(g: &Grid, h: &Header, r: usize, c: usize, empty: Option<i64>) -> Result<i64> {
+    match parse_num(g.cell(r, c)) {
+        Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => Ok(v as i64),
+        Ok(None) if empty.is_some() => Ok(empty.unwrap()),
+        _ => Err(data_err(
+            &g.loc(r),
+            h.raw_name(c),
+            format!(
+                "expected a whole non-negative count, found «{}»",
+                g.cell(r, c)
+            ),
+        )),
+    }
+}
+
+/// A non-negative number, or none for an empty cell.
+pub fn non_negative(g: &Grid, h: &Header, r: usize, c: usize) -> Result<Option<f64>> {
+    match parse_num(g.cell(r, c)) {
+        Ok(Some(v)) if v < 0.0 => Err(data_err(
+            &g.loc(r),
+            h.raw_name(c),
+            format!("expected a non-negative number, found «{}»", g.cell(r, c)),
+        )),
+        Ok(v) => Ok(v),
+        Err(_) => Err(data_err(
+            &g.loc(r),
+            h.raw_name(c),
+            format!("expected a number, found «{}»", g.cell(r, c)),
+        )),
+    }
+}
