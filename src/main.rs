@@ -99,6 +99,41 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// School social well-being index (ИСБШ), its quintile groups and ШНСУ.
+    Index {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Context-adjusted results: OLS of results on the index, residuals, resilient schools.
+    Resilient {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Objectivity screen of ВПР: journal comparison and the boundary peak, relative to the region.
+    Objectivity {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the default config with a comment per key, or check a config file.
     Config {
         #[arg(long)]
@@ -169,6 +204,55 @@ fn main() {
                     out: out.as_deref(),
                 },
             )
+        }
+        Cmd::Index {
+            load,
+            config,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::context::run_index(&shnor::commands::context::Args {
+                paths: &load.paths,
+                opts: &opts,
+                config: config.as_deref(),
+                year: None,
+                format,
+                out: out.as_deref(),
+            })
+        }
+        Cmd::Resilient {
+            load,
+            config,
+            year,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::context::run_resilient(&shnor::commands::context::Args {
+                paths: &load.paths,
+                opts: &opts,
+                config: config.as_deref(),
+                year,
+                format,
+                out: out.as_deref(),
+            })
+        }
+        Cmd::Objectivity {
+            load,
+            config,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::context::run_objectivity(&shnor::commands::context::Args {
+                paths: &load.paths,
+                opts: &opts,
+                config: config.as_deref(),
+                year: None,
+                format,
+                out: out.as_deref(),
+            })
         }
         Cmd::Config {
             print_default,

@@ -147,3 +147,76 @@ fn other_protocol_variants_load() {
         53
     );
 }
+
+#[test]
+fn altai_objectivity_screen_flags_a_small_minority() {
+    let Some(root) = real() else { return };
+    let mut cmd = shnor();
+    cmd.arg("objectivity")
+        .arg(root.join("vpr_altai_2021"))
+        .args(["--format", "json"]);
+    let v = json_of(&mut cmd);
+    let regions = v["summary"]["regions"].as_array().unwrap();
+    let math = regions
+        .iter()
+        .find(|r| r["procedure"] == "ВПР математика 4 кл.")
+        .unwrap();
+    // METHOD §6: the region's ratio 1 070 / 302 → 3.53, every school with ≥ 20 pupils checked
+    assert_eq!(
+        (math["at_min3"].as_i64(), math["below_min3"].as_i64()),
+        (Some(1070), Some(302))
+    );
+    assert!((math["boundary_ratio"].as_f64().unwrap() - 3.5347).abs() < 1e-3);
+    assert_eq!(math["schools_checked_boundary"], 345);
+    assert!(
+        (math["raised_rate"].as_f64().unwrap() - 0.218).abs() < 1e-3,
+        "21.8 % raised in 4 кл. математика"
+    );
+    let mut per: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for s in v["schools"].as_array().unwrap() {
+        for f in s["flags"].as_array().unwrap() {
+            *per.entry((
+                f["marker"].as_str().unwrap().into(),
+                f["procedure"].as_str().unwrap().into(),
+            ))
+            .or_default() += 1;
+        }
+    }
+    eprintln!("flags per marker and procedure on Altai 2021: {per:?}");
+    assert_eq!(
+        per[&(
+            "boundary_peak".to_string(),
+            "ВПР математика 4 кл.".to_string()
+        )],
+        10,
+        "10 of the 345 schools"
+    );
+    let flagged = v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["flagged"] == true)
+        .count();
+    eprintln!("school-years flagged (doubtful ВПР): {flagged} of 631");
+    assert!(flagged * 5 < 631, "{flagged}");
+}
+
+#[test]
+fn altai_select_gets_strata_and_settlement_from_the_context_form() {
+    let Some(root) = real() else { return };
+    let mut cmd = shnor();
+    cmd.arg("select")
+        .arg(root.join("vpr_altai_2021"))
+        .arg(root.join("context_altai_2022"))
+        .args(["--all", "--format", "json"]);
+    let v = json_of(&mut cmd);
+    let schools = v["schools"].as_array().unwrap();
+    let known = schools
+        .iter()
+        .filter(|s| s["settlement"] != "unknown")
+        .count();
+    assert!(known >= 630, "{known} of {}", schools.len());
+    let strata = &v["summary"]["per_stratum"];
+    assert!(strata["small_rural"]["entered"].as_u64().unwrap() > 50);
+    assert!(strata["ovz"]["entered"].as_u64().unwrap() > 0);
+}

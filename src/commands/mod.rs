@@ -1,5 +1,6 @@
 //! One file per subcommand: wires input → method → output.
 pub mod config;
+pub mod context;
 pub mod inspect;
 pub mod select;
 pub mod synth;

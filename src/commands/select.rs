@@ -123,6 +123,12 @@ fn school_json(x: &SchoolResult) -> Value {
         "selected": x.selected,
         "borderline": x.borderline,
         "objectivity_flag": x.objectivity_flag,
+        "objectivity_flags": x.objectivity_flags,
+        "index": x.index,
+        "index_group": x.index_group,
+        "shnsu": x.shnsu,
+        "residual": x.residual,
+        "resilience": x.resilience,
         "ledger": x.ledger,
     })
 }

@@ -60,6 +60,9 @@ pub fn load(
     let assessment = "ВПР";
     rep.assessment = Some(assessment.into());
     let scale = scales.get(assessment, year, grade, &subject);
+    if let Some(sc) = scale {
+        ds.min3.insert((year, subject.clone(), grade), sc.min3);
+    }
     let items = item_columns(h);
     let item_max: Option<i32> = if !items.is_empty() && items.iter().all(|(_, m)| m.is_some()) {
         Some(items.iter().map(|(_, m)| m.unwrap()).sum())

@@ -1,4 +1,7 @@
 //! The method: pure functions from the loaded data + config to results + ledger. No I/O.
+pub mod index;
 pub mod ledger;
+pub mod objectivity;
+pub mod resilience;
 pub mod select;
 pub mod strata;

@@ -41,6 +41,15 @@ pub struct SchoolResult {
     pub selected: bool,
     pub borderline: bool,
     pub objectivity_flag: bool,
+    /// ИСБШ, its quintile group and ШНСУ (METHOD §4), when the inputs carry context indicators.
+    pub index: Option<f64>,
+    pub index_group: Option<u32>,
+    pub shnsu: bool,
+    /// Standardised residual of results on context and the resilience labels (METHOD §5).
+    pub residual: Option<f64>,
+    pub resilience: Vec<String>,
+    /// Objectivity markers of year Y (doubtful and reported ones).
+    pub objectivity_flags: Vec<super::objectivity::Flag>,
     pub ledger: Ledger,
 }
 
@@ -93,6 +102,58 @@ struct Proc<'a> {
     share2: f64,
 }
 
+/// Pooled counts of one school over the window (METHOD.md §10).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pooled {
+    /// All participants of the window's procedures (for `min_total_participants`).
+    pub total_all: i64,
+    /// Participants, «2» over procedures with at least `min_participants`.
+    pub part: i64,
+    pub n2: i64,
+    /// Participants and «4»+«5» over those with full mark counts.
+    pub qpart: i64,
+    pub q45: i64,
+}
+
+impl Pooled {
+    pub fn share2(&self) -> Option<f64> {
+        (self.part > 0).then(|| self.n2 as f64 / self.part as f64)
+    }
+    pub fn quality(&self) -> Option<f64> {
+        (self.qpart > 0).then(|| self.q45 as f64 / self.qpart as f64)
+    }
+}
+
+pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
+    let s1 = &cfg.stage1;
+    let mut p = Pooled::default();
+    for r in rows.iter().filter(|r| {
+        window.contains(&r.year)
+            && r.n2.is_some()
+            && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
+    }) {
+        p.total_all += r.participants;
+        if r.participants >= s1.min_participants {
+            p.part += r.participants;
+            p.n2 += r.n2.unwrap();
+            if let (Some(a), Some(b), Some(_)) = (r.n4, r.n5, r.n3) {
+                p.qpart += r.participants;
+                p.q45 += a + b;
+            }
+        }
+    }
+    p
+}
+
+/// Results of every school by id.
+pub fn by_school(ds: &Dataset) -> BTreeMap<&str, Vec<&ResultRow>> {
+    let mut m: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
+    for r in &ds.results {
+        m.entry(r.school_id.as_str()).or_default().push(r);
+    }
+    m
+}
+
 /// Run all three stages.
 pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
     let s1 = &cfg.stage1;
@@ -102,10 +163,7 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
         s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment)
     };
     // results by school, only procedures with a known share below the minimum
-    let mut by_school: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
-    for r in &ds.results {
-        by_school.entry(r.school_id.as_str()).or_default().push(r);
-    }
+    let by_school = by_school(ds);
     let no_marks = ds
         .results
         .iter()
@@ -130,6 +188,9 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
             .collect()
     };
     let regz = RegistryZ::new(ds);
+    let index = super::index::compute(ds, cfg);
+    let resil = super::resilience::compute(ds, cfg, &index, year).ok();
+    let screen = super::objectivity::screen(ds, cfg);
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
     let bottom_low: BottomFlags = if s1.rule == "bottom" {
@@ -174,8 +235,27 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
             selected: false,
             borderline: false,
             objectivity_flag: false,
+            index: None,
+            index_group: None,
+            shnsu: false,
+            residual: None,
+            resilience: Vec::new(),
+            objectivity_flags: Vec::new(),
             ledger: Ledger::default(),
         };
+        if let Some(ir) = index.get(sid) {
+            res.index = ir.index;
+            res.index_group = ir.index_group;
+            res.shnsu = ir.shnsu;
+        }
+        if let Some(rr) = resil.as_ref().and_then(|r| r.get(sid)) {
+            res.residual = rr.residual;
+            res.resilience = rr.labels.clone();
+        }
+        res.objectivity_flags = screen
+            .of(sid, year)
+            .map(|sy| sy.flags.clone())
+            .unwrap_or_default();
         if !kind_known {
             warnings.add("school kind unknown: treated as regular", login.clone());
             led.push(
@@ -326,24 +406,13 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
         res.candidate = true;
         res.stage_reached = 2;
         // ---- stage 2: pooled figures over the window
-        let mut total_all = 0;
-        let (mut part, mut n2, mut qpart, mut q45) = (0i64, 0i64, 0i64, 0i64);
-        for y in &window {
-            for r in rows
-                .iter()
-                .filter(|r| r.year == *y && in_assessments(r) && r.n2.is_some())
-            {
-                total_all += r.participants;
-                if r.participants >= s1.min_participants {
-                    part += r.participants;
-                    n2 += r.n2.unwrap();
-                    if let (Some(a), Some(b), Some(_)) = (r.n4, r.n5, r.n3) {
-                        qpart += r.participants;
-                        q45 += a + b;
-                    }
-                }
-            }
-        }
+        let Pooled {
+            total_all,
+            part,
+            n2,
+            qpart,
+            q45,
+        } = pool(rows, &window, cfg);
         res.participants = part;
         if part > 0 {
             let s = n2 as f64 / part as f64;
@@ -381,19 +450,17 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
             out.push(res);
             continue;
         }
-        // objectivity: official markers for the window
-        let marks: Vec<_> = ds
-            .markers
-            .iter()
-            .filter(|m| m.school_id == *sid && window.contains(&m.year) && m.count > 0)
-            .collect();
-        if !marks.is_empty() && cfg.objectivity.policy != "ignore" {
+        // objectivity (METHOD §6): computed screen, replaced by official markers where they exist
+        let doubtful: Vec<&super::objectivity::Flag> = screen
+            .of(sid, year)
+            .map(|sy| sy.flags.iter().filter(|f| f.doubtful).collect())
+            .unwrap_or_default();
+        if !doubtful.is_empty() && cfg.objectivity.policy != "ignore" {
             res.objectivity_flag = true;
             let ex = cfg.objectivity.policy == "exclude";
-            led.push(2, "objectivity.official", json!({"markers": marks.iter().map(|m| json!({"year": m.year, "count": m.count, "procedures": m.procedures})).collect::<Vec<_>>()}),
-                json!(cfg.objectivity.policy), if ex { "excluded" } else { "flagged" },
-                format!("Этап 2: официальные маркеры необъективности ({}){}.",
-                    marks.iter().map(|m| format!("{}: {} ({})", m.year, m.count, m.procedures.join(", "))).collect::<Vec<_>>().join("; "),
+            led.push(2, "objectivity", json!({"flags": doubtful}), json!(cfg.objectivity.policy), if ex { "excluded" } else { "flagged" },
+                format!("Этап 2: признаки необъективности ВПР в {year}: {}{}.",
+                    doubtful.iter().map(|f| format!("{} ({})", marker_ru(&f.marker), f.procedure)).collect::<Vec<_>>().join("; "),
                     if ex { " — исключена (policy = exclude)" } else { " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже" }));
             if ex {
                 res.excluded_reason = Some("признаки необъективности".into());
@@ -462,6 +529,22 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
                 led.push(2, "deficit", json!({"source": null}), json!(cfg.deficit.source), "unknown",
                     "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре; группа «не определён».".into());
             }
+        }
+        if res.index.is_some() || !res.resilience.is_empty() {
+            let labels = if res.resilience.is_empty() {
+                "нет".to_string()
+            } else {
+                res.resilience.join(", ")
+            };
+            led.push(2, "context", json!({"index": res.index, "index_group": res.index_group, "shnsu": res.shnsu, "residual": res.residual, "labels": res.resilience}),
+                json!({"shnsu_groups": cfg.index.shnsu_groups, "residual_sd": cfg.resilience.residual_sd}), if res.shnsu { "shnsu" } else { "not_shnsu" },
+                format!("Этап 2: контекст — ИСБШ {} (группа {}{}), стандартизованный остаток {}, метки: {}{}.",
+                    res.index.map(|v| crate::output::num(v, 2)).unwrap_or("—".into()),
+                    res.index_group.map(|g| g.to_string()).unwrap_or("—".into()),
+                    if res.shnsu { ", ШНСУ" } else { "" },
+                    res.residual.map(|v| crate::output::num(v, 2)).unwrap_or("—".into()),
+                    labels,
+                    if res.resilience.iter().any(|l| l == super::resilience::BELOW) { " — результаты ниже ожидаемых при её контексте: проблема скорее в школе, чем в контингенте" } else { "" }));
         }
         let group = format!(
             "{} / {} / {}",
@@ -545,6 +628,17 @@ fn kmeans_clusters(all: &mut [SchoolResult], cfg: &Config, warnings: &mut Warnin
             json!({"k": 3, "seed": cfg.cluster.seed}), name,
             format!("Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли «2» ({}) и качества ({}) → «{}» (средняя доля «2» кластера {} %).",
                 cfg.cluster.seed, crate::output::num(pts[j][0], 2), crate::output::num(pts[j][1], 2), name, pct(mean[pos].0)));
+    }
+}
+
+fn marker_ru(m: &str) -> &'static str {
+    match m {
+        super::objectivity::JOURNAL_RAISED => {
+            "отметки ВПР выше журнальных заметно чаще, чем в регионе"
+        }
+        super::objectivity::BOUNDARY_PEAK => "пик баллов на границе «3»",
+        super::objectivity::OFFICIAL => "официальный маркер",
+        _ => "маркер",
     }
 }
 

@@ -209,6 +209,8 @@ pub struct Dataset {
     pub markers: Vec<MarkerRow>,
     pub histograms: Vec<HistRow>,
     pub reference: Vec<ReferenceRow>,
+    /// First score of «3» of each per-pupil procedure loaded with a scale: (year, subject, grade).
+    pub min3: BTreeMap<(i32, String, i32), i32>,
     /// Municipality name key → ФИС ОКО code, from inputs that carry both.
     pub municipality_codes: BTreeMap<String, String>,
 }

@@ -51,3 +51,4 @@ mod tests {
     }
 }
 pub mod kmeans;
+pub mod ols;

@@ -416,6 +416,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     // registry / context table
     let mut reg = String::from("login;name;municipality;settlement;kind;enrollment;gia_code;parents_higher_ed;single_parent;low_income;at_risk_register;non_native;ovz_share;unemployed_parents;large_family;vacancy_share;no_ped_ed_share;teachers_65plus_share;pupils_per_computer;internet_mbps;equipped_rooms_share\n");
     let last = *years.last().unwrap();
+    let mut missing_planted = false;
     for s in &schools {
         let c = s.context;
         let sh = |base: f64, slope: f64, rng: &mut ChaCha8Rng| {
@@ -472,11 +473,9 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         };
         // one resilient school misses an indicator on purpose (coverage rule)
         let mut cells: Vec<String> = vals.iter().map(|v| format!("{v:.3}")).collect();
-        if s.role == Role::Resilient
-            && s.digits
-                .ends_with(|c: char| c.is_ascii_digit() && (c as u8).is_multiple_of(2))
-        {
+        if s.role == Role::Resilient && !missing_planted {
             cells[3] = String::new();
+            missing_planted = true;
         }
         writeln!(
             reg,

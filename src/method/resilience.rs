@@ -1,0 +1,246 @@
+//! Resilient schools and context-adjusted results (METHOD.md §5, §10).
+use super::index::IndexResult;
+use super::select::{by_school, pool};
+use crate::config::Config;
+use crate::error::data;
+use crate::input::report::Warnings;
+use crate::input::text::region_of;
+use crate::model::Dataset;
+use crate::output::r6;
+use crate::stats::ols::{ols, Fit};
+use crate::stats::quantile_sorted;
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const RESILIENT: &str = "резильентная";
+pub const ABOVE: &str = "выше ожидаемого";
+pub const BELOW: &str = "ниже ожидаемого";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResilienceRow {
+    pub login: String,
+    pub school_id: String,
+    pub region: String,
+    pub share2: f64,
+    pub quality: Option<f64>,
+    /// Results score: −share2 standardised (population SD) within the region.
+    pub actual: f64,
+    pub expected: Option<f64>,
+    pub residual: Option<f64>,
+    pub index: Option<f64>,
+    pub index_group: Option<u32>,
+    pub top_quartile: bool,
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Resilience {
+    pub year: i32,
+    pub window: Vec<i32>,
+    /// OLS per region.
+    pub models: BTreeMap<String, Fit>,
+    pub schools: Vec<ResilienceRow>,
+    pub warnings: Warnings,
+}
+
+impl Resilience {
+    pub fn get(&self, school_id: &str) -> Option<&ResilienceRow> {
+        self.schools
+            .binary_search_by(|r| r.school_id.as_str().cmp(school_id))
+            .ok()
+            .map(|i| &self.schools[i])
+    }
+}
+
+fn standardise(v: &[f64]) -> Vec<f64> {
+    crate::stats::kmeans::zscores(v)
+}
+
+pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
+    let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
+    let mut warnings = Warnings::default();
+    let bs = by_school(ds);
+    let mut per_region: BTreeMap<String, Vec<(String, f64, Option<f64>)>> = BTreeMap::new();
+    for (sid, rows) in &bs {
+        if !rows.iter().any(|r| r.year == year) {
+            continue;
+        }
+        let p = pool(rows, &window, cfg);
+        if let Some(s2) = p.share2() {
+            per_region
+                .entry(region_of(sid))
+                .or_default()
+                .push((sid.to_string(), s2, p.quality()));
+        }
+    }
+    let qw = cfg.resilience.quality_weight;
+    let mut models = BTreeMap::new();
+    let mut out = Vec::new();
+    for (region, list) in per_region {
+        let mut score = standardise(&list.iter().map(|x| -x.1).collect::<Vec<_>>());
+        if qw > 0.0 {
+            let q: Vec<f64> = list.iter().map(|x| x.2.unwrap_or(0.0)).collect();
+            let zq = standardise(&q);
+            score = standardise(
+                &score
+                    .iter()
+                    .zip(&zq)
+                    .map(|(a, b)| (1.0 - qw) * a + qw * b)
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let mut sorted = score.clone();
+        sorted.sort_by(f64::total_cmp);
+        let q75 = quantile_sorted(&sorted, cfg.resilience.top_quantile);
+        // OLS on schools with the index
+        let idx: Vec<usize> = (0..list.len())
+            .filter(|&i| index.get(&list[i].0).and_then(|r| r.index).is_some())
+            .collect();
+        let school = |i: usize| ds.schools.get(&list[i].0);
+        let village: Vec<Option<f64>> = idx
+            .iter()
+            .map(|&i| {
+                school(i).and_then(|s| s.settlement.as_deref()).map(|s| {
+                    if s == "село" {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+            })
+            .collect();
+        let lnenr: Vec<Option<f64>> = idx
+            .iter()
+            .map(|&i| {
+                school(i)
+                    .and_then(|s| s.enrollment)
+                    .filter(|e| *e > 0.0)
+                    .map(f64::ln)
+            })
+            .collect();
+        let usable = |v: &[Option<f64>], name: &str, warnings: &mut Warnings| -> bool {
+            if v.iter().any(|x| x.is_none()) {
+                warnings.add(
+                    "OLS term dropped: missing for some schools",
+                    format!("{name} (регион {region})"),
+                );
+                return false;
+            }
+            let f: Vec<f64> = v.iter().map(|x| x.unwrap()).collect();
+            if f.iter().all(|x| (x - f[0]).abs() < 1e-12) {
+                warnings.add(
+                    "OLS term dropped: constant",
+                    format!("{name} (регион {region})"),
+                );
+                return false;
+            }
+            true
+        };
+        let use_v = !idx.is_empty() && usable(&village, "село", &mut warnings);
+        let use_e = !idx.is_empty() && usable(&lnenr, "ln(численность)", &mut warnings);
+        let mut terms = vec!["intercept".to_string(), "index".to_string()];
+        if use_v {
+            terms.push("село".into());
+        }
+        if use_e {
+            terms.push("ln(численность)".into());
+        }
+        let x: Vec<Vec<f64>> = idx
+            .iter()
+            .enumerate()
+            .map(|(j, &i)| {
+                let mut row = vec![1.0, index.get(&list[i].0).unwrap().index.unwrap()];
+                if use_v {
+                    row.push(village[j].unwrap());
+                }
+                if use_e {
+                    row.push(lnenr[j].unwrap());
+                }
+                row
+            })
+            .collect();
+        let y: Vec<f64> = idx.iter().map(|&i| score[i]).collect();
+        let fit = if idx.is_empty() {
+            warnings.add("no school with an index: no regression", region.clone());
+            None
+        } else {
+            match ols(&terms, &x, &y) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    warnings.add("regression not fitted", format!("регион {region}: {e}"));
+                    None
+                }
+            }
+        };
+        let mut resid: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+        if let Some(f) = &fit {
+            for (j, &i) in idx.iter().enumerate() {
+                resid.insert(i, (f.fitted[j], f.residuals[j] / f.sigma));
+            }
+        }
+        for (i, (sid, s2, q)) in list.iter().enumerate() {
+            let ir = index.get(sid);
+            let top = score[i] >= q75;
+            let mut labels = Vec::new();
+            let shnsu = ir.is_some_and(|r| r.shnsu);
+            if shnsu && top {
+                labels.push(RESILIENT.to_string());
+            }
+            let (expected, residual) = match resid.get(&i) {
+                Some((e, r)) => (Some(*e), Some(*r)),
+                None => (None, None),
+            };
+            if let Some(r) = residual {
+                if r >= cfg.resilience.residual_sd {
+                    labels.push(ABOVE.to_string());
+                } else if r <= -cfg.resilience.residual_sd {
+                    labels.push(BELOW.to_string());
+                }
+            }
+            out.push(ResilienceRow {
+                login: ds
+                    .schools
+                    .get(sid)
+                    .map(|s| s.login.clone())
+                    .unwrap_or_else(|| sid.clone()),
+                school_id: sid.clone(),
+                region: region.clone(),
+                share2: r6(*s2),
+                quality: q.map(r6),
+                actual: r6(score[i]),
+                expected: expected.map(r6),
+                residual: residual.map(r6),
+                index: ir.and_then(|r| r.index),
+                index_group: ir.and_then(|r| r.index_group),
+                top_quartile: top,
+                labels,
+            });
+        }
+        if let Some(mut f) = fit {
+            for c in f.coefficients.iter_mut() {
+                c.estimate = r6(c.estimate);
+                c.std_error = r6(c.std_error);
+                c.t = r6(c.t);
+                c.p = r6(c.p);
+            }
+            f.r2 = r6(f.r2);
+            f.sigma = r6(f.sigma);
+            models.insert(region, f);
+        }
+    }
+    if out.is_empty() {
+        return Err(data(format!(
+            "no school has a pooled share below the minimum in {}–{year}: nothing to model",
+            window[0]
+        )));
+    }
+    out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
+    Ok(Resilience {
+        year,
+        window,
+        models,
+        schools: out,
+        warnings,
+    })
+}

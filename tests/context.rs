@@ -1,0 +1,314 @@
+//! `shnor index`, `resilient`, `objectivity` and their use in `select`: planted truth and bad input.
+mod common;
+use common::*;
+use predicates::str::contains;
+use serde_json::Value;
+
+fn by_login(v: &Value) -> std::collections::BTreeMap<String, Value> {
+    v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["login"].as_str().unwrap().to_string(), s.clone()))
+        .collect()
+}
+
+#[test]
+fn planted_resilient_and_inflated_schools_are_found() {
+    let (_d, region) = region(42, 120);
+    let truth = planted(&region);
+    let res = by_login(&json_of(
+        shnor()
+            .arg("resilient")
+            .arg(&region)
+            .args(["--format", "json"]),
+    ));
+    let obj = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let flagged: std::collections::BTreeSet<String> = obj["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["flagged"] == true && s["year"] == 2025)
+        .map(|s| s["login"].as_str().unwrap().to_string())
+        .collect();
+    for (login, t) in &truth {
+        match t["role"].as_str().unwrap() {
+            "resilient" => {
+                let labels = res[login]["labels"].as_array().unwrap();
+                assert!(
+                    labels.iter().any(|l| l == "резильентная"),
+                    "{login}: {labels:?}"
+                );
+            }
+            "inflated" => assert!(flagged.contains(login), "{login} not flagged"),
+            _ => {}
+        }
+    }
+    // a screen that flags most schools is useless
+    assert!(flagged.len() * 5 < truth.len(), "{} flagged", flagged.len());
+    // the OLS model is reported
+    let r = json_of(
+        shnor()
+            .arg("resilient")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let m = &r["model"]["99"];
+    assert_eq!(m["coefficients"][1]["term"], "index");
+    assert!(
+        m["coefficients"][1]["estimate"].as_f64().unwrap() > 0.0,
+        "better context, better results"
+    );
+    assert!(m["n"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn select_carries_context_and_objectivity() {
+    let (_d, region) = region(42, 120);
+    let v = select_all(&region, &[]);
+    let s = by_login(&v);
+    let truth = planted(&region);
+    let inflated = truth
+        .iter()
+        .find(|(_, t)| t["role"] == "inflated")
+        .unwrap()
+        .0;
+    assert!(!s[inflated]["objectivity_flags"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let strong: Vec<&Value> = v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["selected"] == true)
+        .collect();
+    assert!(strong
+        .iter()
+        .all(|x| x["index"].is_number() && x["index_group"].is_number()));
+    assert!(strong.iter().any(|x| x["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["rule"] == "context")));
+}
+
+fn select_all(region: &std::path::Path, extra: &[&str]) -> Value {
+    json_of(
+        shnor()
+            .arg("select")
+            .arg(region)
+            .args(["--all", "--format", "json"])
+            .args(extra),
+    )
+}
+
+#[test]
+fn objectivity_policy_exclude_drops_flagged_candidates() {
+    let d = tempfile::tempdir().unwrap();
+    let region = d.path().join("r");
+    shnor()
+        .args(["synth", "--seed", "42", "--out"])
+        .arg(&region)
+        .assert()
+        .success();
+    // an official marker for a planted strong school in 2025
+    let truth = planted(&region);
+    let strong = truth
+        .iter()
+        .find(|(_, t)| t["role"] == "strong")
+        .unwrap()
+        .0
+        .clone();
+    std::fs::write(
+        region.join("markers.csv"),
+        format!(
+            "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;Количество маркеров\n2025;{strong};м;ОО;1;;1\n"
+        ),
+    )
+    .unwrap();
+    let flag = by_login(&select_all(&region, &[]));
+    assert_eq!(flag[&strong]["objectivity_flag"], true);
+    assert_eq!(
+        flag[&strong]["stage_reached"], 3,
+        "policy flag keeps the selection"
+    );
+    let cfg = d.path().join("c.toml");
+    std::fs::write(&cfg, "[objectivity]\npolicy = \"exclude\"\n").unwrap();
+    let ex = by_login(&select_all(&region, &["--config", cfg.to_str().unwrap()]));
+    assert_eq!(ex[&strong]["excluded_reason"], "признаки необъективности");
+}
+
+#[test]
+fn index_invariant_to_row_order_and_percent_input_and_pca_agrees() {
+    let (_d, region) = region(42, 120);
+    let base = json_of(
+        shnor()
+            .arg("index")
+            .arg(region.join("registry.csv"))
+            .args(["--format", "json"]),
+    );
+    // the same registry reversed, with the share indicators in percent (decimal comma)
+    let text = std::fs::read_to_string(region.join("registry.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(|s| s.to_string()).collect();
+    let header: Vec<String> = lines[0].split(';').map(|s| s.to_string()).collect();
+    let pct_cols: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            [
+                "parents_higher_ed",
+                "single_parent",
+                "low_income",
+                "at_risk_register",
+                "non_native",
+                "ovz_share",
+                "unemployed_parents",
+                "large_family",
+            ]
+            .contains(&h.as_str())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for l in lines.iter_mut().skip(1) {
+        let mut cells: Vec<String> = l.split(';').map(|s| s.to_string()).collect();
+        for &c in &pct_cols {
+            if let Ok(v) = cells[c].parse::<f64>() {
+                cells[c] = format!("{:.1}", v * 100.0).replace('.', ",");
+            }
+        }
+        *l = cells.join(";");
+    }
+    let mut body = lines.split_off(1);
+    body.reverse();
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("registry_pct.csv");
+    std::fs::write(&p, format!("{}\n{}\n", lines[0], body.join("\n"))).unwrap();
+    let other = json_of(shnor().arg("index").arg(&p).args(["--format", "json"]));
+    let a = by_login(&base);
+    let b = by_login(&other);
+    assert_eq!(a.len(), 120);
+    for (login, x) in &a {
+        let (i, j) = (x["index"].as_f64(), b[login]["index"].as_f64());
+        match (i, j) {
+            (Some(i), Some(j)) => assert!((i - j).abs() < 1e-5, "{login}: {i} vs {j}"),
+            (None, None) => {}
+            _ => panic!("{login}: {i:?} vs {j:?}"),
+        }
+        assert_eq!(x["index_group"], b[login]["index_group"]);
+    }
+    // the planted resilient school with a missing indicator still has an index (7 of 8 ≥ 75 %)
+    assert!(a
+        .values()
+        .any(|x| x["coverage"].as_f64().unwrap() < 1.0 && x["index"].is_number()));
+    // pca agrees with zscore in sign and rank
+    let cfg = d.path().join("c.toml");
+    std::fs::write(&cfg, "[index]\nmethod = \"pca\"\n").unwrap();
+    let pca = by_login(&json_of(
+        shnor()
+            .arg("index")
+            .arg(region.join("registry.csv"))
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--format", "json"]),
+    ));
+    let pairs: Vec<(f64, f64)> = a
+        .iter()
+        .filter_map(|(l, x)| Some((x["index"].as_f64()?, pca[l]["index"].as_f64()?)))
+        .collect();
+    assert!(pairs.len() > 100);
+    assert!(spearman(&pairs) >= 0.9, "{}", spearman(&pairs));
+}
+
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    for (rank, i) in idx.into_iter().enumerate() {
+        r[i] = rank as f64;
+    }
+    r
+}
+
+fn spearman(p: &[(f64, f64)]) -> f64 {
+    let a = ranks(&p.iter().map(|x| x.0).collect::<Vec<_>>());
+    let b = ranks(&p.iter().map(|x| x.1).collect::<Vec<_>>());
+    let n = a.len() as f64;
+    let d2: f64 = a.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum();
+    1.0 - 6.0 * d2 / (n * (n * n - 1.0))
+}
+
+#[test]
+fn bad_context_tables() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ctx.csv");
+    std::fs::write(
+        &p,
+        "login;low_income;single_parent\nedu990001;120;10\nedu990002;20;15\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("index")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("ctx.csv, row 2"))
+        .stderr(contains("percent 0–100"));
+    std::fs::write(
+        &p,
+        "login;low_income;single_parent\nedu990001;-0,1;0,1\nedu990002;0,2;0,15\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("index")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("non-negative"));
+    // a constant indicator is dropped with a named warning, never NaN
+    std::fs::write(
+        &p,
+        "login;low_income;single_parent\nedu990001;0,1;0,1\nedu990002;0,2;0,1\nedu990003;0,3;0,1\n",
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("index").arg(&p).args(["--format", "json"]));
+    assert_eq!(v["summary"]["dropped"]["single_parent"], "zero variance");
+    assert!(v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["index"].is_number()));
+    // too few schools for a regression: a named warning, no NaN
+    let (_r, region) = region(5, 30);
+    let marks = d.path().join("m.csv");
+    std::fs::write(&marks, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;10;1;3;4;2\n2025;5;математика;edu990002;10;2;3;4;1\n").unwrap();
+    let ctx = d.path().join("c2.csv");
+    std::fs::write(
+        &ctx,
+        "login;low_income;single_parent\nedu990001;0,1;0,2\nedu990002;0,2;0,1\n",
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("resilient")
+            .arg(&marks)
+            .arg(&ctx)
+            .args(["--format", "json"]),
+    );
+    assert!(v["summary"]["warnings"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| k.contains("regression not fitted")));
+    assert!(v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["residual"].is_null()));
+    drop(region);
+}
