@@ -134,6 +134,26 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Municipalities vs the region: shares below the minimum and high results, Wilson intervals, z-tests.
+    Compare {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// ASSESSMENT:SUBJECT[:GRADE], e.g. ОГЭ:математика:9 (repeatable; default: every procedure of the latest year).
+        #[arg(long = "procedure")]
+        procedures: Vec<String>,
+        /// A year or a range Y1-Y2 (default: the latest year).
+        #[arg(long)]
+        years: Option<String>,
+        /// Compare the `bottom` rule's cut within each municipality with the regional cut.
+        #[arg(long)]
+        thresholds: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the default config with a comment per key, or check a config file.
     Config {
         #[arg(long)]
@@ -250,6 +270,27 @@ fn main() {
                 opts: &opts,
                 config: config.as_deref(),
                 year: None,
+                format,
+                out: out.as_deref(),
+            })
+        }
+        Cmd::Compare {
+            load,
+            config,
+            procedures,
+            years,
+            thresholds,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::compare::run(&shnor::commands::compare::Args {
+                paths: &load.paths,
+                opts: &opts,
+                config: config.as_deref(),
+                procedures: &procedures,
+                years: years.as_deref(),
+                thresholds,
                 format,
                 out: out.as_deref(),
             })

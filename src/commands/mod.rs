@@ -1,4 +1,5 @@
 //! One file per subcommand: wires input → method → output.
+pub mod compare;
 pub mod config;
 pub mod context;
 pub mod inspect;

@@ -1,4 +1,5 @@
 //! The method: pure functions from the loaded data + config to results + ledger. No I/O.
+pub mod compare;
 pub mod index;
 pub mod ledger;
 pub mod objectivity;

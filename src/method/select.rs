@@ -97,9 +97,28 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
     Ok(y)
 }
 
-struct Proc<'a> {
-    row: &'a ResultRow,
-    share2: f64,
+pub struct Proc<'a> {
+    pub row: &'a ResultRow,
+    pub share2: f64,
+}
+
+/// Year-`y` procedures that count for stage 1: a known share below the minimum, at least
+/// `min_participants`, in `stage1.assessments` (all when empty).
+pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Proc<'a>> {
+    let s1 = &cfg.stage1;
+    rows.iter()
+        .filter(|r| {
+            r.year == y
+                && r.n2.is_some()
+                && r.participants >= s1.min_participants
+                && r.participants > 0
+                && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
+        })
+        .map(|r| Proc {
+            row: r,
+            share2: r.n2.unwrap() as f64 / r.participants as f64,
+        })
+        .collect()
 }
 
 /// Pooled counts of one school over the window (METHOD.md §10).
@@ -172,21 +191,7 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
     if no_marks > 0 {
         warnings.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", no_marks, "");
     }
-    let judged = |rows: &[&'a ResultRow], y: i32| -> Vec<Proc<'a>> {
-        rows.iter()
-            .filter(|r| {
-                r.year == y
-                    && r.n2.is_some()
-                    && r.participants >= s1.min_participants
-                    && r.participants > 0
-                    && in_assessments(r)
-            })
-            .map(|r| Proc {
-                row: r,
-                share2: r.n2.unwrap() as f64 / r.participants as f64,
-            })
-            .collect()
-    };
+    let judged = |rows: &[&'a ResultRow], y: i32| judged_procs(rows, y, cfg);
     let regz = RegistryZ::new(ds);
     let index = super::index::compute(ds, cfg);
     let resil = super::resilience::compute(ds, cfg, &index, year).ok();
@@ -194,7 +199,7 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
     let bottom_low: BottomFlags = if s1.rule == "bottom" {
-        bottom_flags(ds, cfg, &by_school, year, &judged)
+        bottom_flags(ds, cfg, &by_school, year, &|sid: &str| region_of(sid))
     } else {
         BTreeMap::new()
     };
@@ -727,21 +732,22 @@ fn stage3(all: &mut [SchoolResult], cfg: &Config) {
 }
 
 /// (year, school) → (low, composite, rank, N, cut value).
-type BottomFlags = BTreeMap<(i32, String), (bool, f64, usize, usize, f64)>;
+pub type BottomFlags = BTreeMap<(i32, String), (bool, f64, usize, usize, f64)>;
 
 /// bottom rule per year: (low, composite, rank, N, cut value) per (year, school).
-fn bottom_flags<'a>(
+/// `area` names the ranking area of a school (its region for stage 1; municipality for compare).
+pub fn bottom_flags<'a>(
     ds: &'a Dataset,
     cfg: &Config,
     by_school: &BTreeMap<&'a str, Vec<&'a ResultRow>>,
     year: i32,
-    judged: &impl Fn(&[&'a ResultRow], i32) -> Vec<Proc<'a>>,
+    area: &dyn Fn(&str) -> String,
 ) -> BottomFlags {
     let mut out = BTreeMap::new();
     for y in (year - cfg.stage1.n as i32 + 1)..=year {
         let mut strata: BTreeMap<(String, String), Vec<(f64, &str)>> = BTreeMap::new();
         for (sid, rows) in by_school {
-            let p = judged(rows, y);
+            let p = judged_procs(rows, y, cfg);
             if p.is_empty() {
                 continue;
             }
@@ -749,7 +755,7 @@ fn bottom_flags<'a>(
             let n: i64 = p.iter().map(|x| x.row.participants).sum();
             let (st, _) = stratum(ds.schools.get(*sid), cfg);
             strata
-                .entry((region_of(sid), st))
+                .entry((area(sid), st))
                 .or_default()
                 .push((n2 as f64 / n as f64, sid));
         }

@@ -1,0 +1,196 @@
+//! `shnor compare`: municipalities against their region, and the `bottom` cut within each.
+use super::select::inputs_json;
+use crate::config::Config;
+use crate::error::usage;
+use crate::input::{self, Opts};
+use crate::method::compare::{self, ProcSpec};
+use crate::output::{self, num, pct, Format, Table};
+use anyhow::Result;
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub struct Args<'a> {
+    pub paths: &'a [PathBuf],
+    pub opts: &'a Opts,
+    pub config: Option<&'a Path>,
+    pub procedures: &'a [String],
+    pub years: Option<&'a str>,
+    pub thresholds: bool,
+    pub format: Format,
+    pub out: Option<&'a Path>,
+}
+
+fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
+    match (s, ci) {
+        (Some(v), Some(c)) => format!("{} ({}–{})", pct(v, 2), pct(c[0], 1), pct(c[1], 1)),
+        _ => String::new(),
+    }
+}
+
+pub fn run(a: &Args) -> Result<()> {
+    let cfg = Config::load(a.config)?;
+    let loaded = input::load_paths(a.paths, a.opts)?;
+    let ds = &loaded.data;
+    let all_years: BTreeSet<i32> = ds.results.iter().map(|r| r.year).collect();
+    let Some(&latest) = all_years.iter().next_back() else {
+        return Err(crate::error::data(
+            "no results in the inputs: nothing to compare",
+        ));
+    };
+    let years: Vec<i32> = match a.years {
+        None => vec![latest],
+        Some(s) => {
+            let (y1, y2) = super::synth::parse_years(s)?;
+            let ys: Vec<i32> = (y1..=y2).filter(|y| all_years.contains(y)).collect();
+            if ys.is_empty() {
+                return Err(usage(format!(
+                    "--years {s}: no results in those years (the data hold {all_years:?})"
+                )));
+            }
+            ys
+        }
+    };
+    if a.thresholds {
+        let year = *years.last().unwrap();
+        let rows = compare::thresholds(ds, &cfg, year);
+        let mut t = Table::new(&[
+            "Муниципалитет",
+            "Логин",
+            "Школа",
+            "Страта",
+            "Доля «2», %",
+            "Место в регионе",
+            "Отсечка региона, %",
+            "В нижней группе региона",
+            "Место в МО",
+            "Отсечка МО, %",
+            "В нижней группе МО",
+        ]);
+        t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
+        for r in &rows {
+            let yn = |b: bool| if b { "да" } else { "нет" }.to_string();
+            t.rows.push(vec![
+                r.municipality.clone(),
+                r.login.clone(),
+                r.name.clone(),
+                r.stratum.clone(),
+                pct(r.composite, 1),
+                format!("{} из {}", r.region_rank, r.region_n),
+                pct(r.region_cut, 1),
+                yn(r.in_region),
+                format!("{} из {}", r.municipality_rank, r.municipality_n),
+                pct(r.municipality_cut, 1),
+                yn(r.in_municipality),
+            ]);
+        }
+        let json = json!({
+            "config": cfg.to_json(), "inputs": inputs_json(&loaded),
+            "summary": {"year": year, "bottom_share": cfg.stage1.bottom_share, "differ": rows.len(),
+                "in_municipality_only": rows.iter().filter(|r| r.in_municipality).count(), "in_region_only": rows.iter().filter(|r| r.in_region).count()},
+            "schools": rows,
+        });
+        return output::emit(&output::render(a.format, &[t], &json)?, a.out);
+    }
+    let specs: Vec<ProcSpec> = if a.procedures.is_empty() {
+        compare::default_specs(ds, &[latest])
+    } else {
+        a.procedures
+            .iter()
+            .map(|p| ProcSpec::parse(p).map_err(usage))
+            .collect::<Result<_>>()?
+    };
+    let blocks = compare::compare(ds, &specs, &years);
+    if blocks.is_empty() {
+        return Err(usage(format!(
+            "no results for {} in {:?}",
+            specs
+                .iter()
+                .map(|s| s.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            years
+        )));
+    }
+    let mut tables = Vec::new();
+    let mut flat = Table::new(&[
+        "Процедура",
+        "Год",
+        "Муниципалитет",
+        "Участников",
+        "Ниже минимума, % (95 % ДИ)",
+        "Разница, п.п.",
+        "p",
+        "Высокие, % (95 % ДИ)",
+        "Разница, п.п.",
+        "p",
+        "Хуже региона",
+    ]);
+    for b in &blocks {
+        let mut t = Table::new(&[
+            "Муниципалитет",
+            "Участников",
+            "Ниже минимума, % (95 % ДИ)",
+            "Разница, п.п.",
+            "p",
+            "Высокие, % (95 % ДИ)",
+            "Разница, п.п.",
+            "p",
+            "Хуже региона",
+        ]);
+        t.title = Some(format!(
+            "{}, {} (регион {})",
+            b.procedure, b.year, b.region_code
+        ));
+        let region_row = vec![
+            "Регион".to_string(),
+            b.region.participants.to_string(),
+            share_cell(b.region.share2, b.region.share2_ci),
+            String::new(),
+            String::new(),
+            share_cell(b.region.share_high, b.region.share_high_ci),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+        t.rows.push(region_row.clone());
+        let mut fr = vec![b.procedure.clone(), b.year.to_string()];
+        fr.extend(region_row);
+        flat.rows.push(fr);
+        for m in &b.municipalities {
+            let row = vec![
+                m.municipality.clone(),
+                m.figures.participants.to_string(),
+                share_cell(m.figures.share2, m.figures.share2_ci),
+                m.share2_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
+                m.share2_p.map(|v| num(v, 4)).unwrap_or_default(),
+                share_cell(m.figures.share_high, m.figures.share_high_ci),
+                m.share_high_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
+                m.share_high_p.map(|v| num(v, 4)).unwrap_or_default(),
+                if m.worse {
+                    "хуже".into()
+                } else {
+                    String::new()
+                },
+            ];
+            t.rows.push(row.clone());
+            let mut fr = vec![b.procedure.clone(), b.year.to_string()];
+            fr.extend(row);
+            flat.rows.push(fr);
+        }
+        tables.push(t);
+    }
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"years": years, "procedures": specs.iter().map(|s| s.label()).collect::<Vec<_>>(), "blocks": blocks.len(),
+            "worse": blocks.iter().map(|b| b.municipalities.iter().filter(|m| m.worse).count()).sum::<usize>()},
+        "blocks": blocks,
+    });
+    let tables = if a.format == Format::Csv {
+        vec![flat]
+    } else {
+        tables
+    };
+    output::emit(&output::render(a.format, &tables, &json)?, a.out)
+}

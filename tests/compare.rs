@@ -1,0 +1,133 @@
+//! `shnor compare`: the table of source document 002 (ОГЭ математика, МО vs Край, 2016–2018).
+mod common;
+use common::*;
+use predicates::str::contains;
+
+/// МО: one school; the rest of the region: another municipality. Counts chosen so that the shares
+/// are exactly those of seed 002.
+fn seed002(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut t = String::from(
+        "Процедура;Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5\n",
+    );
+    // year, MO participants, MO «2», MO «5», region «2», region «5» (region = 10 000 pupils)
+    for (y, n, b, h, rb, rh) in [
+        (2016, 50, 9, 2, 369, 836),
+        (2017, 50, 15, 5, 752, 752),
+        (2018, 125, 20, 6, 695, 1163),
+    ] {
+        t.push_str(&format!(
+            "ОГЭ;{y};9;математика;МО Тестовый район;edu220001;СОШ №1;{n};{b};{};0;{h}\n",
+            n - b - h
+        ));
+        let rn = 10_000 - n;
+        let (ob, oh) = (rb - b, rh - h);
+        t.push_str(&format!(
+            "ОГЭ;{y};9;математика;город Краевой;edu220002;СОШ №2;{rn};{ob};{};0;{oh}\n",
+            rn - ob - oh
+        ));
+    }
+    let p = dir.join("oge.csv");
+    write_cp1251(&p, &t);
+    p
+}
+
+#[test]
+fn reproduces_seed_002_to_the_hundredth_of_a_point() {
+    let d = tempfile::tempdir().unwrap();
+    let p = seed002(d.path());
+    let v = json_of(shnor().arg("compare").arg(&p).args([
+        "--procedure",
+        "ОГЭ:математика:9",
+        "--years",
+        "2016-2018",
+        "--format",
+        "json",
+    ]));
+    let blocks = v["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 3);
+    let expect = [
+        (2016, 18.00, 3.69, 4.00, 8.36),
+        (2017, 30.00, 7.52, 10.00, 7.52),
+        (2018, 16.00, 6.95, 4.80, 11.63),
+    ];
+    for (b, (y, m2, r2, mh, rh)) in blocks.iter().zip(expect) {
+        assert_eq!(b["year"], y);
+        assert_eq!(b["procedure"], "ОГЭ математика 9 кл.");
+        let mo = b["municipalities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["municipality"] == "МО Тестовый район")
+            .unwrap();
+        let close =
+            |a: f64, e: f64| assert!((a * 100.0 - e).abs() < 0.005, "{y}: {} vs {e}", a * 100.0);
+        close(mo["share2"].as_f64().unwrap(), m2);
+        close(b["region"]["share2"].as_f64().unwrap(), r2);
+        close(mo["share_high"].as_f64().unwrap(), mh);
+        close(b["region"]["share_high"].as_f64().unwrap(), rh);
+        assert!((mo["share2_diff_pp"].as_f64().unwrap() - (m2 - r2)).abs() < 0.005);
+        assert!(mo["share2_p"].as_f64().unwrap() < 0.05);
+        assert_eq!(mo["worse"], true);
+        for key in [
+            "municipality",
+            "participants",
+            "share2",
+            "share2_ci",
+            "share2_diff_pp",
+            "share2_p",
+            "share_high",
+            "share_high_ci",
+            "share_high_diff_pp",
+            "share_high_p",
+            "worse",
+        ] {
+            assert!(mo.get(key).is_some(), "{key}");
+        }
+    }
+    // the table shows the same figures with a decimal comma
+    let table = stdout_of(shnor().arg("compare").arg(&p).args([
+        "--procedure",
+        "ОГЭ:математика:9",
+        "--years",
+        "2016-2018",
+    ]));
+    assert!(
+        table.contains("18,00") && table.contains("3,69") && table.contains("11,63"),
+        "{table}"
+    );
+}
+
+#[test]
+fn bad_procedure_and_years_are_usage_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let p = seed002(d.path());
+    shnor()
+        .arg("compare")
+        .arg(&p)
+        .args(["--procedure", "ГИА:математика"])
+        .assert()
+        .code(2)
+        .stderr(contains("not ВПР, ОГЭ or ЕГЭ"));
+    shnor()
+        .arg("compare")
+        .arg(&p)
+        .args(["--years", "2030"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn thresholds_list_schools_in_under_one_cut_only() {
+    let (_d, region) = region(42, 120);
+    let v = json_of(
+        shnor()
+            .arg("compare")
+            .arg(&region)
+            .args(["--thresholds", "--format", "json"]),
+    );
+    let rows = v["schools"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    for r in rows {
+        assert_ne!(r["in_region"], r["in_municipality"]);
+    }
+}
