@@ -148,6 +148,9 @@ fn mun_name(ds: &Dataset, sid: &str) -> String {
         .unwrap_or_else(|| "(муниципалитет не указан)".into())
 }
 
+/// Region figures and, per municipality key, its name and figures.
+type RegionAcc = (Figures, BTreeMap<String, (String, Figures)>);
+
 pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> Vec<Block> {
     let mut blocks = Vec::new();
     for spec in specs {
@@ -157,8 +160,7 @@ pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> Vec<Block> {
                 .iter()
                 .filter(|r| r.year == year && spec.matches(r))
                 .collect();
-            let mut regions: BTreeMap<String, (Figures, BTreeMap<String, (String, Figures)>)> =
-                BTreeMap::new();
+            let mut regions: BTreeMap<String, RegionAcc> = BTreeMap::new();
             for r in rows {
                 let reg = regions.entry(region_of(&r.school_id)).or_default();
                 reg.0.add(r);
