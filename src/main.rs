@@ -154,6 +154,49 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Status of every school per year, cluster transitions, entries and exits from the list.
+    Monitor {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A range Y1-Y2 (default: every year with results).
+        #[arg(long)]
+        years: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Rerun the selection over a grid of one or two parameters: list size, Jaccard, who enters or leaves.
+    Sweep {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        year: Option<i32>,
+        /// KEY=START:STOP:STEP with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
+        #[arg(long = "param", required = true)]
+        params: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Aggregate risk profiles per region, municipality and group; profiles of the selected schools.
+    Risk {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the default config with a comment per key, or check a config file.
     Config {
         #[arg(long)]
@@ -176,6 +219,29 @@ enum Cmd {
         #[arg(long)]
         flat_only: bool,
     },
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dyn_args<'a>(
+    paths: &'a [PathBuf],
+    opts: &'a Opts,
+    config: Option<&'a std::path::Path>,
+    year: Option<i32>,
+    years: Option<&'a str>,
+    params: &'a [String],
+    format: Format,
+    out: Option<&'a std::path::Path>,
+) -> shnor::commands::dynamics::Args<'a> {
+    shnor::commands::dynamics::Args {
+        paths,
+        opts,
+        config,
+        year,
+        years,
+        params,
+        format,
+        out,
+    }
 }
 
 fn main() {
@@ -294,6 +360,64 @@ fn main() {
                 format,
                 out: out.as_deref(),
             })
+        }
+        Cmd::Monitor {
+            load,
+            config,
+            years,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::dynamics::run_monitor(&dyn_args(
+                &load.paths,
+                &opts,
+                config.as_deref(),
+                None,
+                years.as_deref(),
+                &[],
+                format,
+                out.as_deref(),
+            ))
+        }
+        Cmd::Sweep {
+            load,
+            config,
+            year,
+            params,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::dynamics::run_sweep(&dyn_args(
+                &load.paths,
+                &opts,
+                config.as_deref(),
+                year,
+                None,
+                &params,
+                format,
+                out.as_deref(),
+            ))
+        }
+        Cmd::Risk {
+            load,
+            config,
+            year,
+            format,
+            out,
+        } => {
+            let opts = load.opts();
+            shnor::commands::dynamics::run_risk(&dyn_args(
+                &load.paths,
+                &opts,
+                config.as_deref(),
+                year,
+                None,
+                &[],
+                format,
+                out.as_deref(),
+            ))
         }
         Cmd::Config {
             print_default,

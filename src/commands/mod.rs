@@ -2,6 +2,7 @@
 pub mod compare;
 pub mod config;
 pub mod context;
+pub mod dynamics;
 pub mod inspect;
 pub mod select;
 pub mod synth;

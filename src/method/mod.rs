@@ -2,7 +2,10 @@
 pub mod compare;
 pub mod index;
 pub mod ledger;
+pub mod monitor;
 pub mod objectivity;
 pub mod resilience;
+pub mod risk;
 pub mod select;
 pub mod strata;
+pub mod sweep;

@@ -173,8 +173,34 @@ pub fn by_school(ds: &Dataset) -> BTreeMap<&str, Vec<&ResultRow>> {
     m
 }
 
+/// The context side that selection reads (index, resilience, objectivity screen): computed once and
+/// reused when only selection keys change (sweep).
+pub struct Context {
+    pub index: super::index::IndexResult,
+    pub resilience: Option<super::resilience::Resilience>,
+    pub screen: super::objectivity::Screen,
+}
+
+impl Context {
+    pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> Context {
+        let index = super::index::compute(ds, cfg);
+        let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
+        let screen = super::objectivity::screen(ds, cfg);
+        Context {
+            index,
+            resilience,
+            screen,
+        }
+    }
+}
+
 /// Run all three stages.
-pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
+pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
+    run_with(ds, cfg, year, &Context::new(ds, cfg, year))
+}
+
+/// Run all three stages with a precomputed context.
+pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<Selection> {
     let s1 = &cfg.stage1;
     let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
     let mut warnings = Warnings::default();
@@ -193,9 +219,7 @@ pub fn run<'a>(ds: &'a Dataset, cfg: &Config, year: i32) -> Result<Selection> {
     }
     let judged = |rows: &[&'a ResultRow], y: i32| judged_procs(rows, y, cfg);
     let regz = RegistryZ::new(ds);
-    let index = super::index::compute(ds, cfg);
-    let resil = super::resilience::compute(ds, cfg, &index, year).ok();
-    let screen = super::objectivity::screen(ds, cfg);
+    let (index, resil, screen) = (&ctx.index, &ctx.resilience, &ctx.screen);
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
     let bottom_low: BottomFlags = if s1.rule == "bottom" {

@@ -21,6 +21,10 @@ pub enum Role {
     Inflated,
     Tiny,
     Evening,
+    /// Strongly low in the first year only: selected then, and exits the list later.
+    Improving,
+    /// Regular in the first year, strongly low from the second on: enters the list.
+    Declining,
 }
 
 impl Role {
@@ -34,6 +38,8 @@ impl Role {
             Role::Inflated => "inflated",
             Role::Tiny => "tiny",
             Role::Evening => "evening",
+            Role::Improving => "improving",
+            Role::Declining => "declining",
         }
     }
 }
@@ -130,6 +136,7 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
 fn target_share2(role: Role, fail_proc: bool) -> f64 {
     match role {
         Role::Strong | Role::Evening => 0.42,
+        Role::Improving | Role::Declining => 0.55,
         Role::Moderate => {
             if fail_proc {
                 0.45
@@ -167,6 +174,8 @@ pub fn make_schools(spec: &Spec) -> Vec<School> {
         (Role::Inflated, per(3)),
         (Role::Tiny, 1),
         (Role::Evening, 1),
+        (Role::Improving, 1),
+        (Role::Declining, 1),
     ];
     if n < 40 {
         plan = vec![
@@ -206,6 +215,7 @@ pub fn make_schools(spec: &Spec) -> Vec<School> {
                     let cell = slot % 4;
                     (cell >= 2, cell.is_multiple_of(2))
                 }
+                Role::Improving | Role::Declining => (false, true),
                 Role::Resilient => (true, rng.random_bool(0.5)),
                 _ => (rng.random_bool(0.45), rng.random_bool(0.5)),
             };
@@ -295,8 +305,13 @@ fn school_share2(
     } else {
         0.0
     };
-    // planted low schools are low in every year; regular schools vary a little
-    let _ = (year, first_year);
+    // planted low schools are low in every year, but improving (first year only) and declining (from
+    // the second year on); regular schools vary a little
+    let base = match s.role {
+        Role::Improving if year != first_year => 0.03,
+        Role::Declining if year == first_year => 0.03,
+        _ => base,
+    };
     (base + ctx + 0.01 * normal(rng)).clamp(0.0, 0.95)
 }
 
@@ -329,7 +344,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
                 let name = format!("Проведение работы по {dative}, {g} класс. ВПР {y}.xlsx");
                 write_pupils(
                     &schools,
-                    y,
+                    (y, years[0]),
                     *g,
                     subj,
                     scale,
@@ -424,7 +439,12 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         };
         let low = matches!(
             s.role,
-            Role::Strong | Role::Moderate | Role::Basic | Role::Evening
+            Role::Strong
+                | Role::Moderate
+                | Role::Basic
+                | Role::Evening
+                | Role::Improving
+                | Role::Declining
         );
         let (staff_bad, infra_bad) = if low {
             (s.staffing_deficit, !s.staffing_deficit)
@@ -502,7 +522,12 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         for s in &schools {
             let low = matches!(
                 s.role,
-                Role::Strong | Role::Moderate | Role::Basic | Role::Evening
+                Role::Strong
+                    | Role::Moderate
+                    | Role::Basic
+                    | Role::Evening
+                    | Role::Improving
+                    | Role::Declining
             );
             for (fi, f) in RISK_FACTORS.iter().enumerate() {
                 let level = if low && (fi == 1 || fi == 2) {
@@ -591,7 +616,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
 #[allow(clippy::too_many_arguments)]
 fn write_pupils(
     schools: &[School],
-    year: i32,
+    (year, first_year): (i32, i32),
     grade: i32,
     subject: &str,
     scale: &Scale,
@@ -630,7 +655,7 @@ fn write_pupils(
     let mut row = 1u32;
     let mut planted = false;
     for s in schools {
-        let share2 = school_share2(s, year, year, true, rng);
+        let share2 = school_share2(s, year, first_year, true, rng);
         let mu = mu_for(share2, scale);
         let n = cohort(s, rng);
         for p in 0..n {

@@ -1,0 +1,175 @@
+//! Sensitivity of the list to its parameters (METHOD.md §8): rerun the selection over a grid.
+use super::select;
+use crate::config::Config;
+use crate::error::usage;
+use crate::model::Dataset;
+use crate::output::r6;
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub key: String,
+    pub values: Vec<f64>,
+}
+
+/// `stage1.threshold=0.25:0.35:0.01` → grid point i = round(start + i × step, 9).
+pub fn parse_param(s: &str) -> Result<Param> {
+    let bad = |why: &str| {
+        usage(format!("--param {s}: {why}; expected KEY=START:STOP:STEP, e.g. stage1.threshold=0.25:0.35:0.01"))
+    };
+    let (key, range) = s.split_once('=').ok_or_else(|| bad("no «=»"))?;
+    let parts: Vec<f64> = range
+        .split(':')
+        .map(|x| x.trim().replace(',', ".").parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("not numbers"))?;
+    let [start, stop, step] = parts[..] else {
+        return Err(bad("three numbers needed"));
+    };
+    if step <= 0.0 || stop < start {
+        return Err(bad("step must be positive and stop ≥ start"));
+    }
+    let mut values = Vec::new();
+    let mut i = 0;
+    loop {
+        let v = ((start + i as f64 * step) * 1e9).round() / 1e9;
+        if v > stop + 1e-9 {
+            break;
+        }
+        values.push(v);
+        i += 1;
+        if i > 10_000 {
+            return Err(bad("more than 10 000 grid points"));
+        }
+    }
+    Ok(Param {
+        key: key.trim().to_string(),
+        values,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub values: serde_json::Map<String, serde_json::Value>,
+    pub size: usize,
+    pub jaccard: f64,
+    pub entered: Vec<String>,
+    pub left: Vec<String>,
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let u = a.union(b).count();
+    if u == 0 {
+        1.0
+    } else {
+        a.intersection(b).count() as f64 / u as f64
+    }
+}
+
+fn selected(
+    ds: &Dataset,
+    cfg: &Config,
+    year: i32,
+    ctx: &select::Context,
+) -> Result<BTreeSet<String>> {
+    Ok(select::run_with(ds, cfg, year, ctx)?
+        .schools
+        .into_iter()
+        .filter(|s| s.selected)
+        .map(|s| s.login)
+        .collect())
+}
+
+/// The value a config key holds, as a number (for integer keys the grid values are rounded).
+fn set_value(cfg: &Config, key: &str, v: f64) -> Result<Config> {
+    let current = toml::Value::try_from(cfg)?;
+    let mut cur = &current;
+    for p in key.split('.') {
+        cur = cur
+            .get(p)
+            .ok_or_else(|| usage(format!("--param {key}: unknown config key")))?;
+    }
+    let raw = match cur {
+        toml::Value::Integer(_) => format!("{}", v.round() as i64),
+        toml::Value::Float(_) => format!("{v}"),
+        other => {
+            return Err(usage(format!(
+                "--param {key}: the key holds {other}, not a number"
+            )))
+        }
+    };
+    cfg.set(key, &raw)
+}
+
+pub fn sweep(
+    ds: &Dataset,
+    base: &Config,
+    year: i32,
+    params: &[Param],
+) -> Result<(BTreeSet<String>, Vec<Point>)> {
+    if params.is_empty() || params.len() > 2 {
+        return Err(usage("sweep takes one or two --param"));
+    }
+    let base_ctx = select::Context::new(ds, base, year);
+    let baseline = selected(ds, base, year, &base_ctx)?;
+    // the context depends only on these sections; other keys reuse it
+    let context_key = |k: &str| {
+        [
+            "index.",
+            "resilience.",
+            "objectivity.",
+            "selection.",
+            "stage1.min_participants",
+            "stage1.assessments",
+        ]
+        .iter()
+        .any(|p| k.starts_with(p))
+    };
+    let grid: Vec<Vec<f64>> = if params.len() == 1 {
+        params[0].values.iter().map(|v| vec![*v]).collect()
+    } else {
+        params[0]
+            .values
+            .iter()
+            .flat_map(|a| params[1].values.iter().map(move |b| vec![*a, *b]))
+            .collect()
+    };
+    let mut points = Vec::new();
+    for g in grid {
+        let mut cfg = base.clone();
+        let mut values = serde_json::Map::new();
+        for (p, v) in params.iter().zip(&g) {
+            cfg = set_value(&cfg, &p.key, *v)?;
+            values.insert(p.key.clone(), serde_json::json!(v));
+        }
+        let s = if params.iter().any(|p| context_key(&p.key)) {
+            selected(ds, &cfg, year, &select::Context::new(ds, &cfg, year))?
+        } else {
+            selected(ds, &cfg, year, &base_ctx)?
+        };
+        points.push(Point {
+            values,
+            size: s.len(),
+            jaccard: r6(jaccard(&baseline, &s)),
+            entered: s.difference(&baseline).cloned().collect(),
+            left: baseline.difference(&s).cloned().collect(),
+        });
+    }
+    Ok((baseline, points))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_hits_the_baseline_exactly() {
+        let p = parse_param("stage1.threshold=0.25:0.35:0.01").unwrap();
+        assert_eq!(p.values.len(), 11);
+        assert!(p.values.contains(&0.30));
+        assert_eq!(p.values[10], 0.35);
+        assert!(parse_param("stage1.threshold=0.3").is_err());
+    }
+}
