@@ -131,6 +131,16 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
 }
 
 fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) {
+    // the common case at national scale: a school already noted under its newest login
+    if let Some(e) = ds.schools.get(sid) {
+        if !e.name.is_empty()
+            && !e.municipality.is_empty()
+            && (e.login.starts_with("edu") || e.login == login.trim().to_lowercase())
+            && !mun.contains('|')
+        {
+            return;
+        }
+    }
     let e = ds
         .schools
         .entry(sid.to_string())
@@ -213,8 +223,8 @@ pub fn load_marks(
             let part = num(cp)?;
             let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
             let aggregate = key.login.is_empty()
-                || is_aggregate_label(&key.login)
-                || is_aggregate_label(&key.name);
+                || (!super::text::looks_like_login(&key.login)
+                    && (is_aggregate_label(&key.login) || is_aggregate_label(&key.name)));
             if aggregate {
                 let total = part.unwrap_or(0.0);
                 let sum: f64 = vals.iter().flatten().sum();

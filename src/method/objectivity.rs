@@ -60,9 +60,11 @@ pub struct Screen {
 impl Screen {
     /// Flags of one school in one year.
     pub fn of(&self, school_id: &str, year: i32) -> Option<&SchoolYear> {
+        // schools are sorted by (school, year)
         self.schools
-            .iter()
-            .find(|s| s.school_id == school_id && s.year == year)
+            .binary_search_by(|s| (s.school_id.as_str(), s.year).cmp(&(school_id, year)))
+            .ok()
+            .map(|i| &self.schools[i])
     }
 }
 

@@ -45,9 +45,12 @@ pub struct RiskReport {
 
 const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
 
-/// Year-Y profile of each school, else its newest earlier one: school → (year, factor → level).
-pub fn profiles(ds: &Dataset, year: i32) -> BTreeMap<String, (i32, BTreeMap<String, u8>)> {
-    let mut out: BTreeMap<String, (i32, BTreeMap<String, u8>)> = BTreeMap::new();
+/// school → (profile year, factor → level).
+pub type Profiles = BTreeMap<String, (i32, BTreeMap<String, u8>)>;
+
+/// Year-Y profile of each school, else its newest earlier one.
+pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
+    let mut out: Profiles = BTreeMap::new();
     for r in ds.risk.iter().filter(|r| r.year <= year) {
         let e = out
             .entry(r.school_id.clone())

@@ -179,6 +179,7 @@ pub struct Context {
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
+    pub profiles: super::risk::Profiles,
 }
 
 impl Context {
@@ -186,10 +187,12 @@ impl Context {
         let index = super::index::compute(ds, cfg);
         let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
         let screen = super::objectivity::screen(ds, cfg);
+        let profiles = super::risk::profiles(ds, year);
         Context {
             index,
             resilience,
             screen,
+            profiles,
         }
     }
 }
@@ -531,7 +534,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                 format!("Этап 2: тип населённого пункта — {}.", res.settlement),
             );
         }
-        let from_profile = || deficit_from_profile(ds, sid, year);
+        let from_profile = || deficit_from_profile(&ctx.profiles, sid);
         let from_registry = || sch.and_then(|s| regz.score(s));
         let d = match cfg.deficit.source.as_str() {
             "risk_profile" => from_profile(),

@@ -56,21 +56,15 @@ pub struct DeficitScore {
     pub year: Option<i32>,
 }
 
-/// Risk-profile scores of year Y, else the newest earlier profile.
-pub fn deficit_from_profile(ds: &Dataset, sid: &str, year: i32) -> Option<DeficitScore> {
-    let rows: Vec<_> = ds
-        .risk
+/// Risk-profile scores from the school's year-Y profile, else its newest earlier one
+/// (`profiles` from `risk::profiles`).
+pub fn deficit_from_profile(profiles: &super::risk::Profiles, sid: &str) -> Option<DeficitScore> {
+    let (y, levels) = profiles.get(sid)?;
+    let st: Vec<f64> = STAFFING
         .iter()
-        .filter(|r| r.school_id == sid && r.year <= year)
+        .filter_map(|f| levels.get(*f).map(|l| *l as f64))
         .collect();
-    let y = rows.iter().map(|r| r.year).max()?;
-    let of = |f: &str| {
-        rows.iter()
-            .find(|r| r.year == y && r.factor == f)
-            .map(|r| r.level as f64)
-    };
-    let st: Vec<f64> = STAFFING.iter().filter_map(|f| of(f)).collect();
-    let inf = of(INFRA);
+    let inf = levels.get(INFRA).map(|l| *l as f64);
     if st.is_empty() || inf.is_none() {
         return None;
     }
@@ -78,7 +72,7 @@ pub fn deficit_from_profile(ds: &Dataset, sid: &str, year: i32) -> Option<Defici
         source: "risk_profile",
         staffing: st.iter().sum::<f64>() / st.len() as f64,
         infrastructure: inf.unwrap(),
-        year: Some(y),
+        year: Some(*y),
     })
 }
 

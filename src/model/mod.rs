@@ -181,13 +181,15 @@ pub const RISK_FACTORS: [&str; 10] = [
 
 /// Match a factor name tolerantly (case, ё/е, «школы» present or not).
 pub fn risk_factor(s: &str) -> Option<&'static str> {
+    static KEYS: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
     let key = |x: &str| {
         crate::input::text::norm_text(x)
             .replace(" школы", "")
             .replace(['«', '»', '"'], "")
     };
+    let keys = KEYS.get_or_init(|| RISK_FACTORS.iter().map(|f| (key(f), *f)).collect());
     let k = key(s);
-    RISK_FACTORS.iter().copied().find(|f| key(f) == k)
+    keys.iter().find(|(fk, _)| *fk == k).map(|(_, f)| *f)
 }
 
 pub fn risk_level(s: &str) -> Option<u8> {
