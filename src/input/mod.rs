@@ -268,6 +268,35 @@ struct Sheet {
     sha: String,
 }
 
+fn read_spreadsheets_parallel(
+    files: &[(PathBuf, bool)],
+) -> std::collections::HashMap<PathBuf, Result<Vec<Grid>>> {
+    let list: Vec<&PathBuf> = files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            table::is_spreadsheet(p) && std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false)
+        })
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(list.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(std::collections::HashMap::new());
+    std::thread::scope(|sc| {
+        for _ in 0..threads {
+            sc.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(p) = list.get(i) else { break };
+                let r = table::read_spreadsheet(p);
+                results.lock().unwrap().insert((*p).clone(), r);
+            });
+        }
+    });
+    results.into_inner().unwrap()
+}
+
 /// Load every input under `paths` into one dataset.
 pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     if let Some(k) = &opts.kind {
@@ -288,6 +317,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             return Err(usage(format!("--scales {}: no such file", s.display())));
         }
     }
+    // spreadsheets are the slow part (unzip + XML): read them on every core, then go on in path order
+    let mut sheets_read = read_spreadsheets_parallel(&files);
     for (path, explicit) in &files {
         let forced_scales = extra_scales.contains(path);
         let mut rep = InputReport {
@@ -316,7 +347,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         rep.sha256 = sha256_file(path)?;
         let mut csv_text = None;
         let grids = if table::is_spreadsheet(path) {
-            table::read_spreadsheet(path)?
+            match sheets_read.remove(path) {
+                Some(r) => r?,
+                None => table::read_spreadsheet(path)?,
+            }
         } else {
             let t = table::read_csv_text(path)?;
             let head = table::csv_grid(path, &t, Some(HEAD_ROWS))?;
