@@ -272,3 +272,32 @@ fn large_marks_table_is_streamed_and_errors_keep_file_line_numbers() {
     assert_eq!(v["inputs"][0]["rows"], 69_999);
     assert_eq!(v["inputs"][0]["schools"], 14_000);
 }
+
+#[test]
+fn fisoko_histogram_and_journal_reports() {
+    let d = tempfile::tempdir().unwrap();
+    let h = d.path().join("hist.csv");
+    let mut t = String::from("Гистограмма первичных баллов\nВПР 2025. Математика, 4 класс\nГруппы участников;Кол-во ОО;Кол-во участников;Распределение первичных баллов в %\n;;;0;1;2;3;4;5;6;7;8\n");
+    t.push_str("Вся выборка;10;1000;5;5;10;10;10;10;20;20;10\n");
+    t.push_str("sch990001 МБОУ СОШ №1;1;20;0;0;0;0;0;10;50;20;20\n");
+    write_cp1251(&h, &t);
+    let v = json_of(shnor().arg("inspect").arg(&h).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["kind"], "fisoko-histogram");
+    assert_eq!(v["inputs"][0]["schools"], 1);
+    let j = d.path().join("journal.csv");
+    let t = "Сравнение отметок с отметками по журналу\nВПР 2025. Математика, 4 класс\nГруппы участников;Кол-во участников;%\n\
+sch990001 МБОУ СОШ №1;;\nПонизили (Отметка < Отметка по журналу);2;10\nПодтвердили (Отметка = Отметке по журналу);15;75\nПовысили (Отметка > Отметка по журналу);3;15\nВсего;20;100\n";
+    write_cp1251(&j, t);
+    let v = json_of(shnor().arg("inspect").arg(&j).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["kind"], "fisoko-journal");
+    assert_eq!(v["totals"]["journal"], 1);
+    // «Всего» that does not add up is a data error naming the row
+    let bad = d.path().join("bad.csv");
+    write_cp1251(&bad, &t.replace("Всего;20;100", "Всего;21;100"));
+    shnor()
+        .arg("inspect")
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(contains("bad.csv, row 8"));
+}

@@ -41,6 +41,11 @@ pub fn title_meta(g: &Grid, header_row: usize, meta: &mut Meta) {
                 meta.grade = gr as i32;
             }
         }
+        if meta.subject.is_empty() {
+            if let Some(sj) = super::text::subject_in(&line) {
+                meta.subject = sj;
+            }
+        }
         if let Some(rest) = t.strip_prefix("предмет:") {
             if let Some(s) =
                 super::text::subject(rest.trim()).or_else(|| super::text::subject_in(rest))
@@ -300,5 +305,101 @@ pub fn load_journal_report(
         }
     }
     rep.schools = schools.len();
+    Ok(())
+}
+
+/// Score columns `0 | 1 | … | max` in the header row or the row under it (merged header).
+pub fn score_columns(g: &Grid, h: &Header) -> Option<(usize, Vec<(usize, i32)>)> {
+    for r in [h.row, h.row + 1] {
+        let cols: Vec<(usize, i32)> = g
+            .rows
+            .get(r)?
+            .iter()
+            .enumerate()
+            .filter_map(|(c, v)| {
+                let t = v.trim();
+                (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| (c, t.parse().unwrap()))
+            })
+            .collect();
+        let consecutive = cols
+            .windows(2)
+            .all(|w| w[1].1 == w[0].1 + 1 && w[1].0 == w[0].0 + 1);
+        if cols.len() >= 5 && cols[0].1 == 0 && consecutive {
+            return Some((r, cols));
+        }
+    }
+    None
+}
+
+pub fn is_histogram_report(g: &Grid, h: &Header) -> bool {
+    h.has(&["группы участников"])
+        && h.find_prefix(&["распределение групп баллов"]).is_none()
+        && score_columns(g, h).is_some()
+}
+
+/// «Гистограмма первичных баллов»: % of participants per primary score, per group → per-school histograms.
+pub fn load_histogram_report(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    check_meta(g, h, meta)?;
+    let cg = h.find(&["группы участников"]).unwrap();
+    let cp = h
+        .find(&["кол-во участников"])
+        .ok_or_else(|| data_err(&g.loc(h.row), "Кол-во участников", "missing column"))?;
+    let (score_row, cols) = score_columns(g, h).unwrap();
+    let mut schools = std::collections::BTreeSet::new();
+    for r in score_row + 1..g.rows.len() {
+        let label = g.cell(r, cg).trim().to_string();
+        let Some((login, _)) = school_cell(&label) else {
+            continue;
+        };
+        let res = (|| -> Result<()> {
+            let part = super::cells::count(g, h, r, cp, Some(0))?;
+            let p: Vec<f64> = cols
+                .iter()
+                .map(|(c, _)| super::cells::non_negative(g, h, r, *c).map(|v| v.unwrap_or(0.0)))
+                .collect::<Result<_>>()?;
+            let sum: f64 = p.iter().sum();
+            if part > 0 && (sum - 100.0).abs() > 0.5 {
+                return Err(data_err(
+                    &g.loc(r),
+                    "0 … max",
+                    format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
+                ));
+            }
+            let sid = school_id(&login);
+            for ((_, score), pc) in cols.iter().zip(&p) {
+                let count = (pc / 100.0 * part as f64).round() as i64;
+                if count > 0 {
+                    ds.histograms.push(crate::model::HistRow {
+                        year: meta.year,
+                        school_id: sid.clone(),
+                        subject: meta.subject.clone(),
+                        grade: meta.grade,
+                        score: *score,
+                        count,
+                    });
+                }
+            }
+            schools.insert(sid);
+            Ok(())
+        })();
+        match res {
+            Ok(()) => rep.rows += 1,
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    rep.warnings.add_n(
+        "pupil counts per score reconstructed from percents",
+        rep.schools,
+        "отчёт даёт только проценты",
+    );
     Ok(())
 }

@@ -37,6 +37,7 @@ pub const KINDS: &[(&str, &str)] = &[
         "fisoko-journal",
         "ФИС ОКО «Сравнение отметок с отметками по журналу»",
     ),
+    ("fisoko-histogram", "ФИС ОКО «Гистограмма первичных баллов»"),
     ("marks", "flat per-school marks table"),
     ("journal", "flat per-school journal comparison"),
     ("markers", "official objectivity markers"),
@@ -189,6 +190,8 @@ fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Skip("лист классов и учебников ВПР: результатов нет")
     } else if fisoko::is_stats(h) {
         Kind("fisoko-marks")
+    } else if fisoko::is_histogram_report(g, h) {
+        Kind("fisoko-histogram")
     } else if fisoko::is_journal_report(g, h) {
         Kind("fisoko-journal")
     } else if gia::is_moscow(h) {
@@ -225,6 +228,7 @@ fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "context-form" => context::is_context_form(h),
         "fisoko-marks" => fisoko::is_stats(h),
         "fisoko-journal" => h.has(&["группы участников"]) && fisoko::is_journal_report(g, h),
+        "fisoko-histogram" => fisoko::is_histogram_report(g, h),
         "moscow-ege" => gia::is_moscow(h),
         "markers" => flat::is_markers_header(h),
         "journal" => flat::is_journal_header(h),
@@ -472,6 +476,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 pupil::load(g, h, &meta, &scales, &mut data_set, &mut rep)?;
             }
             "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, &mut data_set, &mut rep)?,
+            "fisoko-histogram" => {
+                fisoko::load_histogram_report(g, h, &meta, opts, &mut data_set, &mut rep)?
+            }
             "fisoko-journal" => {
                 fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
             }
@@ -503,7 +510,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "risk" => risk::load(g, h, &meta, opts, &mut data_set, &mut rep)?,
             _ => unreachable!(),
         }
-        if matches!(s.kind, "pupils" | "fisoko-marks" | "fisoko-journal") {
+        if matches!(
+            s.kind,
+            "pupils" | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
+        ) {
             rep.year = Some(meta.year);
             rep.grade = Some(meta.grade);
             rep.subject = Some(meta.subject.clone());
