@@ -301,3 +301,43 @@ sch990001 МБОУ СОШ №1;;\nПонизили (Отметка < Отмет�
         .code(1)
         .stderr(contains("bad.csv, row 8"));
 }
+
+#[test]
+fn regional_gia_summary_with_three_level_header() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ЕГЭ 2025 по школам.csv");
+    let t = "Результаты ЕГЭ 2025 года по ОО\n\
+Муниципалитет;ОО;Количество выпускников;из них;;;;;;;;;\n\
+;;;Русский язык;;;;;Математика профильная;;;;\n\
+;;;приняли участие;не преодолели min порог;80-99;100 баллов;средний балл;приняли участие;не преодолели min порог;80-99;100 баллов;средний балл\n\
+город Н;СОШ №1;30;30;1;5;1;71,5;12;2;1;-;55,0\n\
+;СОШ №2;20;20;0;2;-;68,0;-;-;-;-;-\n\
+Итого по МО;;50;50;1;7;1;70,1;12;2;1;0;55,0\n\
+Сельский район;СОШ №3;10;10;2;-;-;52,0;5;1;-;-;40,0\n";
+    write_cp1251(&p, t);
+    let reg = d.path().join("registry.csv");
+    std::fs::write(&reg, "login;name;municipality;settlement\nedu990001;СОШ №1;город Н;город\nedu990003;СОШ №3;Сельский район;село\n").unwrap();
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&p)
+            .arg(&reg)
+            .args(["--format", "json"]),
+    );
+    let r = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "gia-summary")
+        .unwrap()
+        .clone();
+    assert_eq!(r["assessment"], "ЕГЭ");
+    assert_eq!(r["rows"], 3, "the «Итого» row is not a school");
+    assert_eq!(r["schools"], 3);
+    // two schools match the registry by name within their municipality; one stays under its name key
+    assert_eq!(
+        v["warnings"]["ГИА / ИНН / ОГРН codes matched to logins"]["count"],
+        2
+    );
+    assert_eq!(v["totals"]["results"], 5);
+}

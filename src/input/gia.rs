@@ -8,6 +8,7 @@ use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::{Dataset, ResultRow, SchoolRow};
 use anyhow::Result;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub fn is_moscow(h: &Header) -> bool {
@@ -269,5 +270,182 @@ pub fn load_moscow(
     rep.schools = schools.len();
     rep.years = years.into_iter().collect();
     let _ = norm_text("");
+    Ok(())
+}
+
+/// Regional per-school ОГЭ/ЕГЭ summary with a three-level header: `из них` → subject →
+/// `приняли участие / не преодолели min порог / 80-99 / 100 баллов / средний балл`.
+pub fn is_regional_summary(g: &Grid, h: &Header) -> bool {
+    h.has(&["из них"])
+        && (h.row + 1..(h.row + 3).min(g.rows.len()))
+            .any(|r| g.rows[r].iter().any(|c| norm_text(c) == "приняли участие"))
+}
+
+/// School key for a name within a municipality, resolved through the registry in `finalize`.
+pub fn name_key(municipality: &str, name: &str) -> String {
+    format!(
+        "name:{}/{}",
+        crate::input::text::municipality_key(municipality),
+        norm_text(name)
+    )
+}
+
+pub fn load_regional_summary(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    if meta.year == 0 {
+        return Err(crate::error::data_err(&g.loc(h.row), "title", "cannot tell the year of this summary: expected it in the title or file name, or --file-year"));
+    }
+    let sub_row = (h.row + 1..(h.row + 3).min(g.rows.len()))
+        .find(|&r| g.rows[r].iter().any(|c| norm_text(c) == "приняли участие"))
+        .unwrap();
+    let subj_row = sub_row - 1;
+    let cm = h.find(header::MUNICIPALITY).unwrap_or(0);
+    let cn = h
+        .find(&[
+            "оо",
+            "наименование оо",
+            "образовательная организация",
+            "школа",
+        ])
+        .unwrap_or(1);
+    // subject blocks: a subject name in the subject row, carried right over its merged cells
+    let mut blocks: Vec<(String, BTreeMap<&'static str, usize>)> = Vec::new();
+    let mut current: Option<String> = None;
+    for (c, cell) in g.rows[sub_row].iter().enumerate() {
+        let above = g.cell(subj_row, c).trim();
+        if !above.is_empty() && norm_text(above) != "из них" {
+            current = crate::input::text::subject(above)
+                .or_else(|| crate::input::text::subject_in(above));
+            if current.is_some() {
+                blocks.push((current.clone().unwrap(), BTreeMap::new()));
+            }
+        }
+        let t = norm_text(cell);
+        let key = match t.as_str() {
+            "приняли участие" => "part",
+            x if x.starts_with("не преодолели") => "below",
+            "80-99" | "80–99" => "h80",
+            "100 баллов" | "100" => "h100",
+            "средний балл" => "mean",
+            _ => continue,
+        };
+        if let (Some(_), Some(b)) = (&current, blocks.last_mut()) {
+            b.1.insert(key, c);
+        }
+    }
+    if blocks.is_empty() {
+        return Err(crate::error::data_err(
+            &g.loc(subj_row),
+            "из них",
+            "expected subject names over the «приняли участие …» columns",
+        ));
+    }
+    let assessment = if meta.assessment != "ВПР" {
+        meta.assessment.clone()
+    } else if blocks.iter().any(|b| b.1.contains_key("h100")) {
+        "ЕГЭ".to_string()
+    } else {
+        "ОГЭ".to_string()
+    };
+    let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
+    let source: Arc<str> = Arc::from(g.file.as_str());
+    let mut municipality = String::new();
+    let mut schools = std::collections::BTreeSet::new();
+    for r in sub_row + 1..g.rows.len() {
+        let m = g.cell(r, cm).trim();
+        if !m.is_empty() && !crate::input::text::is_aggregate_label(m) {
+            municipality = split_code_name(m).1;
+        }
+        let name = g.cell(r, cn).trim().to_string();
+        if name.is_empty()
+            || crate::input::text::is_aggregate_label(&name)
+            || crate::input::text::is_aggregate_label(m)
+        {
+            continue;
+        }
+        let res = (|| -> Result<Vec<ResultRow>> {
+            let (code, nm) = split_code_name(&name);
+            let sid = match code {
+                Some(c) if crate::input::text::looks_like_login(&c) => {
+                    crate::input::text::school_id(&c)
+                }
+                _ => name_key(&municipality, &nm),
+            };
+            let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            });
+            if e.name.is_empty() {
+                e.name = nm.clone();
+            }
+            if e.municipality.is_empty() {
+                e.municipality = municipality.clone();
+            }
+            let mut out = Vec::new();
+            for (subj, cols) in &blocks {
+                let get = |k: &str| -> Result<Option<f64>> {
+                    match cols.get(k) {
+                        Some(&c) => cells::non_negative(g, h, r, c),
+                        None => Ok(None),
+                    }
+                };
+                let Some(part) = get("part")? else { continue };
+                if part == 0.0 {
+                    continue;
+                }
+                let below = get("below")?;
+                let high = match (get("h80")?, get("h100")?) {
+                    (None, None) => None,
+                    (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+                };
+                if below.is_some_and(|b| b > part) || high.is_some_and(|x| x > part) {
+                    return Err(crate::error::data_err(
+                        &g.loc(r),
+                        subj,
+                        format!("counts exceed the {part} participants"),
+                    ));
+                }
+                out.push(ResultRow {
+                    year: meta.year,
+                    school_id: sid.clone(),
+                    municipality: Arc::from(municipality.as_str()),
+                    assessment: Arc::from(assessment.as_str()),
+                    subject: Arc::from(subj.as_str()),
+                    grade,
+                    participants: part as i64,
+                    n2: below.map(|x| x as i64),
+                    n3: None,
+                    n4: None,
+                    n5: None,
+                    reconstructed: false,
+                    mean_score: get("mean")?,
+                    high: high.map(|x| x as i64),
+                    high2: None,
+                    source: source.clone(),
+                    line: g.line_of(r),
+                });
+            }
+            Ok(out)
+        })();
+        match res {
+            Ok(rows) => {
+                rep.rows += 1;
+                for row in rows {
+                    schools.insert(row.school_id.clone());
+                    ds.results.push(row);
+                }
+            }
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.schools = schools.len();
+    rep.years = vec![meta.year];
+    rep.assessment = Some(assessment);
     Ok(())
 }

@@ -42,6 +42,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("journal", "flat per-school journal comparison"),
     ("markers", "official objectivity markers"),
     ("gia", "ОГЭ/ЕГЭ per-school table"),
+    (
+        "gia-summary",
+        "regional ОГЭ/ЕГЭ per-school summary (three-level header)",
+    ),
     ("moscow-ege", "Moscow open-data ЕГЭ per school"),
     ("context-form", "ФИС ОКО context form"),
     ("registry", "user context/registry table"),
@@ -196,6 +200,8 @@ fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("fisoko-journal")
     } else if gia::is_moscow(h) {
         Kind("moscow-ege")
+    } else if gia::is_regional_summary(g, h) {
+        Kind("gia-summary")
     } else if flat::is_markers_header(h) {
         Kind("markers")
     } else if flat::is_journal_header(h) {
@@ -230,6 +236,7 @@ fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "fisoko-journal" => h.has(&["группы участников"]) && fisoko::is_journal_report(g, h),
         "fisoko-histogram" => fisoko::is_histogram_report(g, h),
         "moscow-ege" => gia::is_moscow(h),
+        "gia-summary" => gia::is_regional_summary(g, h),
         "markers" => flat::is_markers_header(h),
         "journal" => flat::is_journal_header(h),
         "marks" => flat::is_marks_header(h),
@@ -476,6 +483,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 pupil::load(g, h, &meta, &scales, &mut data_set, &mut rep)?;
             }
             "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, &mut data_set, &mut rep)?,
+            "gia-summary" => {
+                gia::load_regional_summary(g, h, &meta, opts, &mut data_set, &mut rep)?
+            }
             "fisoko-histogram" => {
                 fisoko::load_histogram_report(g, h, &meta, opts, &mut data_set, &mut rep)?
             }

@@ -84,9 +84,18 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
     let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
     let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
     let mut by_ogrn: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, Option<String>> = BTreeMap::new();
     for s in ds.schools.values() {
         if s.school_id.contains(':') {
             continue;
+        }
+        if !s.name.is_empty() && !s.municipality.is_empty() {
+            let k = crate::input::gia::name_key(&s.municipality, &s.name);
+            // a name shared by two schools of one municipality is ambiguous: no match
+            by_name
+                .entry(k[5..].to_string())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(s.school_id.clone()));
         }
         if let Some(c) = &s.gia_code {
             by_gia.insert(c.clone(), s.school_id.clone());
@@ -104,6 +113,7 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
             "gia" => by_gia.get(code).cloned(),
             "inn" => by_inn.get(code).cloned(),
             "ogrn" => by_ogrn.get(code).cloned(),
+            "name" => by_name.get(code).cloned().flatten(),
             _ => None,
         }
     };
