@@ -1,4 +1,5 @@
 use clap::{Parser, Subcommand};
+use shnor::commands::{self, Common};
 use shnor::input::Opts;
 use shnor::output::Format;
 use std::path::PathBuf;
@@ -39,50 +40,48 @@ struct LoadArgs {
     subject: Option<String>,
 }
 
-impl LoadArgs {
-    fn opts(&self) -> Opts {
-        Opts {
-            lenient: self.lenient,
-            kind: self.kind.clone(),
-            scales: self.scales.clone(),
-            year: self.file_year,
-            grade: self.grade,
-            subject: self.subject.clone(),
-        }
-    }
+#[derive(clap::Args, Clone)]
+struct OutArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write here (atomically) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Clone)]
+struct CfgArgs {
+    /// TOML config (see `shnor config --print-default`); missing keys keep their defaults.
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Cmd {
     /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
     ///
-    /// Kinds: pupils, fisoko-marks, fisoko-journal, marks, journal, markers, gia, moscow-ege,
-    /// context-form, registry, directory, risk, scales.
+    /// Kinds: pupils, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal, markers, gia,
+    /// gia-summary, moscow-ege, context-form, registry, directory, risk, scales.
     Inspect {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Three-stage ШНОР selection: screen, confirm and classify, pick by group quotas.
     Select {
         #[command(flatten)]
         load: LoadArgs,
-        /// TOML config (see `shnor config --print-default`); missing keys keep their defaults.
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         /// Selection year (default: the latest year in the results).
         #[arg(long)]
         year: Option<i32>,
         /// Every school that entered stage 1, with the stage it reached and why it stopped.
         #[arg(long)]
         all: bool,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Tell one school's way through the selection, rule by rule, in Russian.
     Explain {
@@ -90,56 +89,48 @@ enum Cmd {
         login: String,
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         #[arg(long)]
         year: Option<i32>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// School social well-being index (ИСБШ), its quintile groups and ШНСУ.
     Index {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Context-adjusted results: OLS of results on the index, residuals, resilient schools.
     Resilient {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         #[arg(long)]
         year: Option<i32>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Objectivity screen of ВПР: journal comparison and the boundary peak, relative to the region.
     Objectivity {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Municipalities vs the region: shares below the minimum and high results, Wilson intervals, z-tests.
     Compare {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         /// ASSESSMENT:SUBJECT[:GRADE], e.g. ОГЭ:математика:9 (repeatable; default: every procedure of the latest year).
         #[arg(long = "procedure")]
         procedures: Vec<String>,
@@ -149,53 +140,45 @@ enum Cmd {
         /// Compare the `bottom` rule's cut within each municipality with the regional cut.
         #[arg(long)]
         thresholds: bool,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Status of every school per year, cluster transitions, entries and exits from the list.
     Monitor {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         /// A range Y1-Y2 (default: every year with results).
         #[arg(long)]
         years: Option<String>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Rerun the selection over a grid of one or two parameters: list size, Jaccard, who enters or leaves.
     Sweep {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         #[arg(long)]
         year: Option<i32>,
         /// KEY=START:STOP:STEP with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
         #[arg(long = "param", required = true)]
         params: Vec<String>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Aggregate risk profiles per region, municipality and group; profiles of the selected schools.
     Risk {
         #[command(flatten)]
         load: LoadArgs,
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        cfg: CfgArgs,
         #[arg(long)]
         year: Option<i32>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
     },
     /// Print the default config with a comment per key, or check a config file.
     Config {
@@ -221,215 +204,121 @@ enum Cmd {
     },
 }
 
-#[allow(clippy::too_many_arguments)]
-fn dyn_args<'a>(
-    paths: &'a [PathBuf],
-    opts: &'a Opts,
-    config: Option<&'a std::path::Path>,
+/// Run a data command with its common arguments.
+fn with<T>(
+    load: &LoadArgs,
+    cfg: Option<&CfgArgs>,
     year: Option<i32>,
-    years: Option<&'a str>,
-    params: &'a [String],
-    format: Format,
-    out: Option<&'a std::path::Path>,
-) -> shnor::commands::dynamics::Args<'a> {
-    shnor::commands::dynamics::Args {
-        paths,
-        opts,
-        config,
+    out: &OutArgs,
+    f: impl FnOnce(&Common) -> T,
+) -> T {
+    let opts = Opts {
+        lenient: load.lenient,
+        kind: load.kind.clone(),
+        scales: load.scales.clone(),
+        year: load.file_year,
+        grade: load.grade,
+        subject: load.subject.clone(),
+    };
+    let c = Common {
+        paths: &load.paths,
+        opts: &opts,
+        config: cfg.and_then(|c| c.config.as_deref()),
         year,
-        years,
-        params,
-        format,
-        out,
-    }
+        format: out.format,
+        out: out.out.as_deref(),
+    };
+    f(&c)
 }
 
 fn main() {
     let cli = Cli::parse();
-    let res = match cli.cmd {
-        Cmd::Inspect { load, format, out } => {
-            shnor::commands::inspect::run(&load.paths, &load.opts(), format, out.as_deref())
-        }
+    let res = match &cli.cmd {
+        Cmd::Inspect { load, out } => with(load, None, None, out, commands::inspect::run),
         Cmd::Select {
             load,
-            config,
+            cfg,
             year,
             all,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::select::run(&shnor::commands::select::SelectArgs {
-                paths: &load.paths,
-                opts: &opts,
-                config: config.as_deref(),
-                year,
-                all,
-                format,
-                out: out.as_deref(),
-            })
-        }
+        } => with(load, Some(cfg), *year, out, |c| {
+            commands::select::run(c, *all)
+        }),
         Cmd::Explain {
             login,
             load,
-            config,
+            cfg,
             year,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::select::explain(
-                &login,
-                &shnor::commands::select::SelectArgs {
-                    paths: &load.paths,
-                    opts: &opts,
-                    config: config.as_deref(),
-                    year,
-                    all: true,
-                    format,
-                    out: out.as_deref(),
-                },
-            )
-        }
-        Cmd::Index {
-            load,
-            config,
-            format,
-            out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::context::run_index(&shnor::commands::context::Args {
-                paths: &load.paths,
-                opts: &opts,
-                config: config.as_deref(),
-                year: None,
-                format,
-                out: out.as_deref(),
-            })
+        } => with(load, Some(cfg), *year, out, |c| {
+            commands::select::explain(login, c)
+        }),
+        Cmd::Index { load, cfg, out } => {
+            with(load, Some(cfg), None, out, commands::context::run_index)
         }
         Cmd::Resilient {
             load,
-            config,
+            cfg,
             year,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::context::run_resilient(&shnor::commands::context::Args {
-                paths: &load.paths,
-                opts: &opts,
-                config: config.as_deref(),
-                year,
-                format,
-                out: out.as_deref(),
-            })
-        }
-        Cmd::Objectivity {
+        } => with(
             load,
-            config,
-            format,
+            Some(cfg),
+            *year,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::context::run_objectivity(&shnor::commands::context::Args {
-                paths: &load.paths,
-                opts: &opts,
-                config: config.as_deref(),
-                year: None,
-                format,
-                out: out.as_deref(),
-            })
-        }
+            commands::context::run_resilient,
+        ),
+        Cmd::Objectivity { load, cfg, out } => with(
+            load,
+            Some(cfg),
+            None,
+            out,
+            commands::context::run_objectivity,
+        ),
         Cmd::Compare {
             load,
-            config,
+            cfg,
             procedures,
             years,
             thresholds,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::compare::run(&shnor::commands::compare::Args {
-                paths: &load.paths,
-                opts: &opts,
-                config: config.as_deref(),
-                procedures: &procedures,
-                years: years.as_deref(),
-                thresholds,
-                format,
-                out: out.as_deref(),
-            })
-        }
+        } => with(load, Some(cfg), None, out, |c| {
+            commands::compare::run(c, procedures, years.as_deref(), *thresholds)
+        }),
         Cmd::Monitor {
             load,
-            config,
+            cfg,
             years,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::dynamics::run_monitor(&dyn_args(
-                &load.paths,
-                &opts,
-                config.as_deref(),
-                None,
-                years.as_deref(),
-                &[],
-                format,
-                out.as_deref(),
-            ))
-        }
+        } => with(load, Some(cfg), None, out, |c| {
+            commands::dynamics::run_monitor(c, years.as_deref())
+        }),
         Cmd::Sweep {
             load,
-            config,
+            cfg,
             year,
             params,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::dynamics::run_sweep(&dyn_args(
-                &load.paths,
-                &opts,
-                config.as_deref(),
-                year,
-                None,
-                &params,
-                format,
-                out.as_deref(),
-            ))
-        }
+        } => with(load, Some(cfg), *year, out, |c| {
+            commands::dynamics::run_sweep(c, params)
+        }),
         Cmd::Risk {
             load,
-            config,
+            cfg,
             year,
-            format,
             out,
-        } => {
-            let opts = load.opts();
-            shnor::commands::dynamics::run_risk(&dyn_args(
-                &load.paths,
-                &opts,
-                config.as_deref(),
-                year,
-                None,
-                &[],
-                format,
-                out.as_deref(),
-            ))
-        }
+        } => with(load, Some(cfg), *year, out, commands::dynamics::run_risk),
         Cmd::Config {
             print_default,
             check,
-        } => shnor::commands::config::run(print_default, check.as_deref()),
+        } => commands::config::run(*print_default, check.as_deref()),
         Cmd::Synth {
             seed,
             schools,
             years,
             out,
             flat_only,
-        } => shnor::commands::synth::run(seed, schools, &years, &out, flat_only),
+        } => commands::synth::run(*seed, *schools, years, out, *flat_only),
     };
     if let Err(e) = res {
         eprintln!("shnor: error: {e:#}");

@@ -2,24 +2,12 @@
 use super::select::inputs_json;
 use crate::config::Config;
 use crate::error::usage;
-use crate::input::{self, Opts};
+use crate::input;
 use crate::method::compare::{self, ProcSpec};
 use crate::output::{self, num, pct, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-pub struct Args<'a> {
-    pub paths: &'a [PathBuf],
-    pub opts: &'a Opts,
-    pub config: Option<&'a Path>,
-    pub procedures: &'a [String],
-    pub years: Option<&'a str>,
-    pub thresholds: bool,
-    pub format: Format,
-    pub out: Option<&'a Path>,
-}
 
 fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
     match (s, ci) {
@@ -28,7 +16,12 @@ fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
     }
 }
 
-pub fn run(a: &Args) -> Result<()> {
+pub fn run(
+    a: &super::Common,
+    procedures: &[String],
+    years: Option<&str>,
+    thresholds: bool,
+) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let ds = &loaded.data;
@@ -38,7 +31,7 @@ pub fn run(a: &Args) -> Result<()> {
             "no results in the inputs: nothing to compare",
         ));
     };
-    let years: Vec<i32> = match a.years {
+    let years: Vec<i32> = match years {
         None => vec![latest],
         Some(s) => {
             let (y1, y2) = super::synth::parse_years(s)?;
@@ -51,7 +44,7 @@ pub fn run(a: &Args) -> Result<()> {
             ys
         }
     };
-    if a.thresholds {
+    if thresholds {
         let year = *years.last().unwrap();
         let rows = compare::thresholds(ds, &cfg, year);
         let mut t = Table::new(&[
@@ -92,10 +85,10 @@ pub fn run(a: &Args) -> Result<()> {
         });
         return output::emit(&output::render(a.format, &[t], &json)?, a.out);
     }
-    let specs: Vec<ProcSpec> = if a.procedures.is_empty() {
+    let specs: Vec<ProcSpec> = if procedures.is_empty() {
         compare::default_specs(ds, &[latest])
     } else {
-        a.procedures
+        procedures
             .iter()
             .map(|p| ProcSpec::parse(p).map_err(usage))
             .collect::<Result<_>>()?

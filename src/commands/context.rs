@@ -1,21 +1,11 @@
 //! `shnor index`, `shnor resilient`, `shnor objectivity`: the context side of the method.
 use super::select::inputs_json;
 use crate::config::Config;
-use crate::input::{self, Opts};
+use crate::input;
 use crate::method::{index, objectivity, resilience, select};
 use crate::output::{self, num, pct, Format, Table};
 use anyhow::Result;
 use serde_json::json;
-use std::path::{Path, PathBuf};
-
-pub struct Args<'a> {
-    pub paths: &'a [PathBuf],
-    pub opts: &'a Opts,
-    pub config: Option<&'a Path>,
-    pub year: Option<i32>,
-    pub format: Format,
-    pub out: Option<&'a Path>,
-}
 
 fn factors(f: &[index::Factor]) -> String {
     f.iter()
@@ -31,7 +21,7 @@ fn factors(f: &[index::Factor]) -> String {
         .join("; ")
 }
 
-pub fn run_index(a: &Args) -> Result<()> {
+pub fn run_index(a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let r = index::compute(&loaded.data, &cfg);
@@ -82,7 +72,7 @@ pub fn run_index(a: &Args) -> Result<()> {
     output::emit(&output::render(a.format, &[t], &json)?, a.out)
 }
 
-pub fn run_resilient(a: &Args) -> Result<()> {
+pub fn run_resilient(a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
@@ -165,7 +155,7 @@ pub fn run_resilient(a: &Args) -> Result<()> {
     output::emit(&output::render(a.format, &tables, &json)?, a.out)
 }
 
-pub fn run_objectivity(a: &Args) -> Result<()> {
+pub fn run_objectivity(a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let s = objectivity::screen(&loaded.data, &cfg);

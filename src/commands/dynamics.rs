@@ -2,30 +2,18 @@
 use super::select::inputs_json;
 use crate::config::Config;
 use crate::error::usage;
-use crate::input::{self, Opts};
+use crate::input;
 use crate::method::{monitor, risk, select, sweep};
 use crate::output::{self, num, pct, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-pub struct Args<'a> {
-    pub paths: &'a [PathBuf],
-    pub opts: &'a Opts,
-    pub config: Option<&'a Path>,
-    pub year: Option<i32>,
-    pub years: Option<&'a str>,
-    pub params: &'a [String],
-    pub format: Format,
-    pub out: Option<&'a Path>,
-}
-
-pub fn run_monitor(a: &Args) -> Result<()> {
+pub fn run_monitor(a: &super::Common, years: Option<&str>) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let have: BTreeSet<i32> = loaded.data.results.iter().map(|r| r.year).collect();
-    let years: Vec<i32> = match a.years {
+    let years: Vec<i32> = match years {
         Some(s) => {
             let (y1, y2) = super::synth::parse_years(s)?;
             (y1..=y2).filter(|y| have.contains(y)).collect()
@@ -124,10 +112,9 @@ pub fn run_monitor(a: &Args) -> Result<()> {
     output::emit(&output::render(a.format, &tables, &json)?, a.out)
 }
 
-pub fn run_sweep(a: &Args) -> Result<()> {
+pub fn run_sweep(a: &super::Common, params: &[String]) -> Result<()> {
     let cfg = Config::load(a.config)?;
-    let params: Vec<sweep::Param> = a
-        .params
+    let params: Vec<sweep::Param> = params
         .iter()
         .map(|p| sweep::parse_param(p))
         .collect::<Result<_>>()?;
@@ -168,7 +155,7 @@ pub fn run_sweep(a: &Args) -> Result<()> {
     output::emit(&output::render(a.format, &[t], &json)?, a.out)
 }
 
-pub fn run_risk(a: &Args) -> Result<()> {
+pub fn run_risk(a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     if loaded.data.risk.is_empty() {

@@ -1,19 +1,13 @@
 //! `shnor inspect`: what each input is and what it holds.
-use crate::input::{self, Loaded, Opts};
+use crate::input::{self, Loaded};
 use crate::output::{self, Format, Table};
 use anyhow::Result;
 use serde_json::json;
-use std::path::PathBuf;
 
-pub fn run(
-    paths: &[PathBuf],
-    opts: &Opts,
-    format: Format,
-    out: Option<&std::path::Path>,
-) -> Result<()> {
-    let loaded = input::load_paths(paths, opts)?;
-    let text = render(&loaded, format)?;
-    output::emit(&text, out)
+pub fn run(a: &super::Common) -> Result<()> {
+    let loaded = input::load_paths(a.paths, a.opts)?;
+    let text = render(&loaded, a.format)?;
+    output::emit(&text, a.out)
 }
 
 pub fn render(l: &Loaded, format: Format) -> Result<String> {

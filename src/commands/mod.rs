@@ -6,3 +6,17 @@ pub mod dynamics;
 pub mod inspect;
 pub mod select;
 pub mod synth;
+
+use crate::input::Opts;
+use crate::output::Format;
+use std::path::{Path, PathBuf};
+
+/// What every data command takes: inputs, load options, config, year, output.
+pub struct Common<'a> {
+    pub paths: &'a [PathBuf],
+    pub opts: &'a Opts,
+    pub config: Option<&'a Path>,
+    pub year: Option<i32>,
+    pub format: Format,
+    pub out: Option<&'a Path>,
+}

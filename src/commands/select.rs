@@ -1,29 +1,18 @@
 //! `shnor select` and `shnor explain`: the three-stage selection, its list, JSON contract and ledger story.
 use crate::config::Config;
-use crate::input::{self, Loaded, Opts};
+use crate::input::{self, Loaded};
 use crate::method::select::{self, SchoolResult, Selection, BASIC, MODERATE, STRONG};
 use crate::output::{self, pct, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-pub struct SelectArgs<'a> {
-    pub paths: &'a [PathBuf],
-    pub opts: &'a Opts,
-    pub config: Option<&'a Path>,
-    pub year: Option<i32>,
-    pub all: bool,
-    pub format: Format,
-    pub out: Option<&'a Path>,
-}
-
-pub fn run(a: &SelectArgs) -> Result<()> {
+pub fn run(a: &super::Common, all: bool) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     let sel = select::run(&loaded.data, &cfg, year)?;
-    let text = render(&sel, &cfg, &loaded, a.all, a.format)?;
+    let text = render(&sel, &cfg, &loaded, all, a.format)?;
     output::emit(&text, a.out)
 }
 
@@ -265,7 +254,7 @@ pub fn render(
 }
 
 /// `shnor explain LOGIN`: the ledger as a readable story.
-pub fn explain(login: &str, a: &SelectArgs) -> Result<()> {
+pub fn explain(login: &str, a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
