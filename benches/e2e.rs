@@ -59,6 +59,11 @@ fn main() {
     let cfg = Config::default();
     let year = select::resolve_year(&loaded.data, &cfg, None).unwrap();
     let t = Instant::now();
+    let idx = shnor::method::index::compute(&loaded.data, &cfg);
+    let res = shnor::method::resilience::compute(&loaded.data, &cfg, &idx, year).unwrap();
+    let context_s = t.elapsed().as_secs_f64();
+    std::hint::black_box(res.schools.len());
+    let t = Instant::now();
     let sel = select::run(&loaded.data, &cfg, year).unwrap();
     let select_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
@@ -82,6 +87,10 @@ fn main() {
         "sweep, {} points:              {sweep_s:.2} s; load + sweep = {:.2} × (load + select)",
         points.len(),
         (load_s + sweep_s) / (load_s + select_s)
+    );
+    println!(
+        "index + resilience ({} schools): {context_s:.2} s",
+        idx.schools.len()
     );
     println!(
         "selected: {}",

@@ -66,6 +66,19 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // ИСБШ and resilience for 45 000 schools (issue: under 1 s)
+    let (_n, national) = flat_table(45_000);
+    let nat = load_paths(
+        &[national.join("registry.csv"), national.join("vpr_flat.csv")],
+        &Opts::default(),
+    )
+    .unwrap();
+    g.bench_function("index_and_resilience_45000_schools", |b| {
+        b.iter(|| {
+            let idx = shnor::method::index::compute(&nat.data, &cfg);
+            shnor::method::resilience::compute(&nat.data, &cfg, &idx, 2025).unwrap()
+        })
+    });
     g.finish();
 }
 

@@ -131,3 +131,53 @@ fn thresholds_list_schools_in_under_one_cut_only() {
         assert_ne!(r["in_region"], r["in_municipality"]);
     }
 }
+
+#[test]
+fn renamed_municipality_and_login_prefix_are_one_each() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("m.csv");
+    let t = "Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5\n\
+2024;5;математика;г. Алейск;sch220001;СОШ №1;20;4;6;6;4\n\
+2024;5;математика;Каменский район;sch220003;СОШ №3;20;1;6;6;7\n\
+2025;5;математика;город Алейск;edu220001;СОШ №1;20;5;5;6;4\n\
+2025;5;математика;город Алейск;edu220002;СОШ №2;30;1;9;10;10\n\
+2025;5;математика;Каменский муниципальный район;edu220003;СОШ №3;20;1;6;6;7\n";
+    std::fs::write(&p, t).unwrap();
+    let v =
+        json_of(
+            shnor()
+                .arg("compare")
+                .arg(&p)
+                .args(["--years", "2024-2025", "--format", "json"]),
+        );
+    for b in v["blocks"].as_array().unwrap() {
+        let muns = b["municipalities"].as_array().unwrap();
+        assert_eq!(muns.len(), 2, "{muns:#?}");
+        let total: i64 = muns
+            .iter()
+            .map(|m| m["participants"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            total,
+            b["region"]["participants"].as_i64().unwrap(),
+            "nothing double-counted"
+        );
+    }
+    let v2025 = &v["blocks"][1];
+    let aleisk = v2025["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["participants"] == 50)
+        .unwrap();
+    assert_eq!(aleisk["municipality_key"], "город алейск");
+    // the school that changed its prefix is one school across years
+    let m = json_of(shnor().arg("monitor").arg(&p).args(["--format", "json"]));
+    let logins: Vec<&str> = m["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(logins, vec!["edu220001", "edu220002", "edu220003"]);
+}
