@@ -171,6 +171,11 @@ fn renamed_municipality_and_login_prefix_are_one_each() {
         .find(|m| m["participants"] == 50)
         .unwrap();
     assert_eq!(aleisk["municipality_key"], "город алейск");
+    let i = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert_eq!(
+        i["warnings"]["municipality spellings treated as one"]["count"],
+        2
+    );
     // the school that changed its prefix is one school across years
     let m = json_of(shnor().arg("monitor").arg(&p).args(["--format", "json"]));
     let logins: Vec<&str> = m["schools"]

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 /// Resolve, de-duplicate and normalise the loaded dataset in place.
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     crosswalk(ds, warnings);
+    report_merged_municipalities(ds, warnings);
     dedup_results(ds, opts, warnings)?;
     dedup_journal(&mut ds.journal, warnings);
     // every school seen in results has a registry row
@@ -69,6 +70,31 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             ))
     });
     Ok(())
+}
+
+/// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
+fn report_merged_municipalities(ds: &Dataset, warnings: &mut Warnings) {
+    let raw: std::collections::BTreeSet<&str> = ds
+        .results
+        .iter()
+        .map(|r| &*r.municipality)
+        .chain(ds.schools.values().map(|s| s.municipality.as_str()))
+        .filter(|m| !m.is_empty())
+        .collect();
+    let mut by_key: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for m in raw {
+        by_key.entry(municipality_key(m)).or_default().push(m);
+    }
+    for names in by_key.values().filter(|v| v.len() > 1) {
+        warnings.add(
+            "municipality spellings treated as one",
+            names
+                .iter()
+                .map(|n| format!("«{n}»"))
+                .collect::<Vec<_>>()
+                .join(" = "),
+        );
+    }
 }
 
 /// Municipality key of a school: its ФИС ОКО code, else its normalised name.
