@@ -1,6 +1,7 @@
 //! Municipal vs regional comparison (METHOD.md §7, §10): shares, Wilson intervals, two-proportion
 //! z-tests against the rest of the region, and the `bottom` cut within municipality vs region.
-use super::select::{bottom_flags, by_school};
+use super::bottom::bottom_flags;
+use super::select::by_school;
 use crate::config::Config;
 use crate::input::text::region_of;
 use crate::model::identity::municipality_id;

@@ -6,10 +6,14 @@ use crate::output::write_atomic;
 use anyhow::Result;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use statrs::distribution::{ContinuousCDF, Normal};
 use std::fmt::Write as _;
 use std::path::Path;
+
+mod pupils;
+mod schools;
+use pupils::write_pupils;
+pub use schools::make_schools;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
@@ -156,110 +160,6 @@ fn target_share2(role: Role, fail_proc: bool) -> f64 {
         Role::Tiny => 0.10,
         Role::Regular => 0.04,
     }
-}
-
-pub fn make_schools(spec: &Spec) -> Vec<School> {
-    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let n = spec.schools;
-    let n_mun = (n / 15).clamp(3, MUNICIPALITIES.len()).min(n.max(1));
-    let mut roles = vec![Role::Regular; n];
-    // per cluster: strong and moderate fill all four (settlement × deficit) cells and one more,
-    // basic fills three: the fourth group stays empty (11 of 12 groups, as in seed 000).
-    let per = |base: usize| base.max(n * base / 120);
-    let mut plan: Vec<(Role, usize)> = vec![
-        (Role::Strong, per(5)),
-        (Role::Moderate, per(5)),
-        (Role::Basic, per(3)),
-        (Role::Resilient, per(4)),
-        (Role::Inflated, per(3)),
-        (Role::Tiny, 1),
-        (Role::Evening, 1),
-        (Role::Improving, 1),
-        (Role::Declining, 1),
-    ];
-    if n < 40 {
-        plan = vec![
-            (Role::Strong, 2),
-            (Role::Moderate, 2),
-            (Role::Basic, 1),
-            (Role::Resilient, 1),
-            (Role::Inflated, 1),
-            (Role::Tiny, 1),
-            (Role::Evening, 1),
-        ];
-    }
-    let mut idx: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = rng.random_range(0..=i);
-        idx.swap(i, j);
-    }
-    let mut k = 0;
-    for (role, count) in plan {
-        for _ in 0..count {
-            if k < n {
-                roles[idx[k]] = role;
-                k += 1;
-            }
-        }
-    }
-    let mut counters = std::collections::HashMap::<Role, usize>::new();
-    (0..n)
-        .map(|i| {
-            let role = roles[i];
-            let c = counters.entry(role).or_default();
-            let slot = *c;
-            *c += 1;
-            // planted cells: slot 0..3 = (город, кадр), (город, инфр), (село, кадр), (село, инфр)
-            let (village, staffing) = match role {
-                Role::Strong | Role::Moderate | Role::Basic => {
-                    let cell = slot % 4;
-                    (cell >= 2, cell.is_multiple_of(2))
-                }
-                Role::Improving | Role::Declining => (false, true),
-                Role::Resilient => (true, rng.random_bool(0.5)),
-                _ => (rng.random_bool(0.45), rng.random_bool(0.5)),
-            };
-            let kind = match role {
-                Role::Evening => "вечерняя",
-                Role::Tiny => "малокомплектная",
-                _ if !village && rng.random_bool(0.08) && role == Role::Regular => "углубленная",
-                _ if village && rng.random_bool(0.15) && role == Role::Regular => "малокомплектная",
-                _ => "обычная",
-            };
-            let enrollment = match (role, kind) {
-                (Role::Tiny, _) => 12,
-                (_, "малокомплектная") => rng.random_range(40..100),
-                _ if village => rng.random_range(120..450),
-                _ => rng.random_range(350..1400),
-            };
-            let context = match role {
-                Role::Resilient => -1.8 + 0.2 * normal(&mut rng),
-                Role::Strong | Role::Moderate => -0.6 + 0.7 * normal(&mut rng),
-                _ => 0.3 * (if village { -1.0 } else { 1.0 }) + 0.8 * normal(&mut rng),
-            };
-            let digits = format!("99{:04}", i + 1);
-            let num = i + 1;
-            let name = match kind {
-                "вечерняя" => format!("МБОУ \"Вечерняя (сменная) школа №{num}\""),
-                "углубленная" => format!("МБОУ \"Лицей №{num}\""),
-                _ if village => format!("МКОУ \"Сельская СОШ №{num}\""),
-                _ => format!("МБОУ \"СОШ №{num}\""),
-            };
-            let gia_code = format!("{:04}", 1000 + i);
-            School {
-                digits,
-                name,
-                municipality: i % n_mun,
-                village,
-                kind,
-                enrollment,
-                role,
-                staffing_deficit: staffing,
-                context,
-                gia_code,
-            }
-        })
-        .collect()
 }
 
 fn login(s: &School, year: i32) -> String {
@@ -611,136 +511,4 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     write_atomic(&out.join("planted.json"), truth.as_bytes())?;
     files.push("planted.json".into());
     Ok(files)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_pupils(
-    schools: &[School],
-    (year, first_year): (i32, i32),
-    grade: i32,
-    subject: &str,
-    scale: &Scale,
-    rng: &mut ChaCha8Rng,
-    path: &Path,
-    plant_invalid: bool,
-) -> Result<()> {
-    let mut wb = Workbook::new();
-    let props =
-        DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(year as u16, 4, 20)?);
-    wb.set_properties(&props);
-    let ws = wb.add_worksheet();
-    ws.set_name("Sheet")?;
-    let items = (scale.max_score / 2) as usize;
-    let mut head: Vec<String> = [
-        "логин школы",
-        "регион",
-        "номер обучающегося",
-        "код обучающегося",
-        "отметка за предыдущую четверть/триместр",
-        "пол",
-        "класс",
-        "вариант",
-        "всего баллов",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for i in 1..=items {
-        head.push(format!("балл за {i}"));
-    }
-    head.push("Учебник".into());
-    for (c, h) in head.iter().enumerate() {
-        ws.write_string(0, c as u16, h)?;
-    }
-    let mut row = 1u32;
-    let mut planted = false;
-    for s in schools {
-        let share2 = school_share2(s, year, first_year, true, rng);
-        let mu = mu_for(share2, scale);
-        let n = cohort(s, rng);
-        for p in 0..n {
-            let absent = rng.random_bool(0.04);
-            let mut total = draw_total(rng, mu, scale);
-            if s.role == Role::Inflated
-                && (total == scale.min3 - 1 || total == scale.min3 - 2 || total == scale.min3 - 3)
-            {
-                total = scale.min3;
-            }
-            let mark = scale.mark(total) as i32;
-            let journal = if s.role == Role::Inflated {
-                if rng.random_bool(0.45) {
-                    (mark - 1).max(2)
-                } else {
-                    mark
-                }
-            } else {
-                let r: f64 = rng.random();
-                if r < 0.07 {
-                    (mark - 1).max(2)
-                } else if r < 0.25 {
-                    (mark + 1).min(5)
-                } else {
-                    mark
-                }
-            };
-            let cells: Vec<String> = {
-                let mut v = vec![
-                    login(s, year),
-                    MUNICIPALITIES[s.municipality].to_string(),
-                    (p + 1).to_string(),
-                    format!("{}{:04}", grade, p + 1),
-                    if rng.random_bool(0.02) {
-                        "нет отметки".into()
-                    } else {
-                        journal.to_string()
-                    },
-                    if rng.random_bool(0.5) {
-                        "м".into()
-                    } else {
-                        "ж".into()
-                    },
-                    "А".into(),
-                ];
-                if absent {
-                    v.push("отсутствовал".into());
-                    v.push(String::new());
-                } else {
-                    v.push(if rng.random_bool(0.5) {
-                        "1".into()
-                    } else {
-                        "2".into()
-                    });
-                    let t = if plant_invalid && !planted {
-                        planted = true;
-                        scale.max_score + 5
-                    } else {
-                        total
-                    };
-                    v.push(t.to_string());
-                    let mut left = total;
-                    for _ in 0..items {
-                        let x = left.min(2);
-                        v.push(x.to_string());
-                        left -= x;
-                    }
-                }
-                v
-            };
-            for (c, v) in cells.iter().enumerate() {
-                if !v.is_empty() {
-                    ws.write_string(row, c as u16, v)?;
-                }
-            }
-            ws.write_string(
-                row,
-                head.len() as u16 - 1,
-                format!("Учебник по предмету «{subject}»"),
-            )?;
-            row += 1;
-        }
-    }
-    let tmp = path.with_extension("xlsx.tmp");
-    wb.save(&tmp)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
 }

@@ -1,0 +1,71 @@
+//! Data-driven clusters (`cluster.method = "kmeans"`, METHOD.md §2).
+use super::select::{SchoolResult, BASIC, MODERATE, STRONG};
+use crate::config::Config;
+use crate::input::report::Warnings;
+use crate::output::r6;
+use serde_json::json;
+
+fn pct(x: f64) -> String {
+    crate::output::pct(x, 1)
+}
+
+/// `cluster.method = "kmeans"`: k = 3 on population z-scores of (share2, quality), k-means++ seeded
+/// with `cluster.seed`; clusters named by descending mean share2. Schools without quality keep the rule.
+pub fn kmeans_clusters(all: &mut [SchoolResult], cfg: &Config, warnings: &mut Warnings) {
+    let idx: Vec<usize> = (0..all.len())
+        .filter(|&i| all[i].stage_reached == 3 && all[i].quality.is_some())
+        .collect();
+    if idx.len() < 3 {
+        warnings.add(
+            "kmeans needs at least 3 confirmed schools with quality: rule clusters kept",
+            idx.len().to_string(),
+        );
+        return;
+    }
+    let zs = crate::stats::kmeans::zscores(
+        &idx.iter()
+            .map(|&i| all[i].share2.unwrap_or(0.0))
+            .collect::<Vec<_>>(),
+    );
+    let zq = crate::stats::kmeans::zscores(
+        &idx.iter()
+            .map(|&i| all[i].quality.unwrap())
+            .collect::<Vec<_>>(),
+    );
+    let pts: Vec<Vec<f64>> = zs.iter().zip(&zq).map(|(a, b)| vec![*a, *b]).collect();
+    let (labels, _) = crate::stats::kmeans::kmeans(&pts, 3, cfg.cluster.seed);
+    let mut mean: Vec<(f64, usize)> = (0..3)
+        .map(|c| {
+            let v: Vec<f64> = idx
+                .iter()
+                .zip(&labels)
+                .filter(|(_, l)| **l == c)
+                .map(|(&i, _)| all[i].share2.unwrap_or(0.0))
+                .collect();
+            (
+                if v.is_empty() {
+                    f64::NEG_INFINITY
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                },
+                c,
+            )
+        })
+        .collect();
+    mean.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let names = [STRONG, MODERATE, BASIC];
+    for (j, &i) in idx.iter().enumerate() {
+        let pos = mean.iter().position(|m| m.1 == labels[j]).unwrap();
+        let name = names[pos];
+        let s = &mut all[i];
+        let old = s.cluster.clone().unwrap_or_default();
+        s.cluster = Some(name.into());
+        if let Some(g) = &s.group {
+            s.group = Some(g.replacen(&old, name, 1));
+        }
+        s.ledger.push(2, "cluster.kmeans", json!({"z_share2": r6(pts[j][0]), "z_quality": r6(pts[j][1]), "cluster_mean_share2": r6(mean[pos].0)}),
+            json!({"k": 3, "seed": cfg.cluster.seed}), name,
+            format!("Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли «2» ({}) и качества ({}) → «{}» (средняя доля «2» кластера {} %).",
+                cfg.cluster.seed, crate::output::num(pts[j][0], 2), crate::output::num(pts[j][1], 2), name, pct(mean[pos].0)));
+    }
+}

@@ -1,0 +1,80 @@
+//! Which procedures count and how a school's counts are pooled (METHOD.md §1, §10).
+use crate::config::Config;
+use crate::model::{Dataset, ResultRow};
+use std::collections::BTreeMap;
+
+pub struct Proc<'a> {
+    pub row: &'a ResultRow,
+    pub share2: f64,
+}
+
+/// Year-`y` procedures that count for stage 1: a known share below the minimum, at least
+/// `min_participants`, in `stage1.assessments` (all when empty).
+pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Proc<'a>> {
+    let s1 = &cfg.stage1;
+    rows.iter()
+        .filter(|r| {
+            r.year == y
+                && r.n2.is_some()
+                && r.participants >= s1.min_participants
+                && r.participants > 0
+                && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
+        })
+        .map(|r| Proc {
+            row: r,
+            share2: r.n2.unwrap() as f64 / r.participants as f64,
+        })
+        .collect()
+}
+
+/// Pooled counts of one school over the window (METHOD.md §10).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pooled {
+    /// All participants of the window's procedures (for `min_total_participants`).
+    pub total_all: i64,
+    /// Participants, «2» over procedures with at least `min_participants`.
+    pub part: i64,
+    pub n2: i64,
+    /// Participants and «4»+«5» over those with full mark counts.
+    pub qpart: i64,
+    pub q45: i64,
+}
+
+impl Pooled {
+    pub fn share2(&self) -> Option<f64> {
+        (self.part > 0).then(|| self.n2 as f64 / self.part as f64)
+    }
+    pub fn quality(&self) -> Option<f64> {
+        (self.qpart > 0).then(|| self.q45 as f64 / self.qpart as f64)
+    }
+}
+
+pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
+    let s1 = &cfg.stage1;
+    let mut p = Pooled::default();
+    for r in rows.iter().filter(|r| {
+        window.contains(&r.year)
+            && r.n2.is_some()
+            && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
+    }) {
+        p.total_all += r.participants;
+        if r.participants >= s1.min_participants {
+            p.part += r.participants;
+            p.n2 += r.n2.unwrap();
+            if let (Some(a), Some(b), Some(_)) = (r.n4, r.n5, r.n3) {
+                p.qpart += r.participants;
+                p.q45 += a + b;
+            }
+        }
+    }
+    p
+}
+
+/// Results of every school by id.
+pub fn by_school(ds: &Dataset) -> BTreeMap<&str, Vec<&ResultRow>> {
+    let mut m: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
+    for r in &ds.results {
+        m.entry(r.school_id.as_str()).or_default().push(r);
+    }
+    m
+}

@@ -1,0 +1,199 @@
+//! Unit tests of the stage rules at their boundaries.
+use super::*;
+use crate::model::{ResultRow, SchoolRow};
+use std::sync::Arc;
+
+fn row(year: i32, sid: &str, subject: &str, participants: i64, n2: i64) -> ResultRow {
+    let rest = participants - n2;
+    ResultRow {
+        year,
+        school_id: sid.into(),
+        municipality: Arc::from("м"),
+        assessment: Arc::from("ВПР"),
+        subject: Arc::from(subject),
+        grade: 4,
+        participants,
+        n2: Some(n2),
+        n3: Some(rest),
+        n4: Some(0),
+        n5: Some(0),
+        reconstructed: false,
+        mean_score: None,
+        high: Some(0),
+        high2: None,
+        source: Arc::from("t"),
+        line: 0,
+    }
+}
+
+fn dataset(rows: Vec<ResultRow>) -> Dataset {
+    let mut ds = Dataset::default();
+    for r in &rows {
+        ds.schools.insert(
+            r.school_id.clone(),
+            SchoolRow {
+                school_id: r.school_id.clone(),
+                login: r.school_id.clone(),
+                settlement: Some("город".into()),
+                kind: Some(crate::model::Kind::Regular),
+                ..Default::default()
+            },
+        );
+    }
+    ds.results = rows;
+    ds
+}
+
+fn school<'a>(s: &'a Selection, login: &str) -> &'a SchoolResult {
+    s.schools.iter().find(|x| x.login == login).unwrap()
+}
+
+#[test]
+fn risk_threshold_is_inclusive_at_exactly_30_percent() {
+    let ds = dataset(vec![
+        row(2025, "edu000001", "математика", 10, 3),
+        row(2025, "edu000001", "русский язык", 10, 3),
+        row(2025, "edu000002", "математика", 100, 29),
+        row(2025, "edu000002", "русский язык", 100, 30),
+    ]);
+    let s = run(&ds, &Config::default(), 2025).unwrap();
+    assert!(school(&s, "edu000001").candidate);
+    assert!(
+        !school(&s, "edu000002").candidate,
+        "only one procedure reaches 30 %"
+    );
+}
+
+#[test]
+fn rule_b_needs_the_same_procedure_in_both_years() {
+    let ds = dataset(vec![
+        row(2024, "edu000001", "математика", 10, 3),
+        row(2025, "edu000001", "математика", 10, 4),
+        row(2024, "edu000002", "русский язык", 10, 5),
+        row(2025, "edu000002", "математика", 10, 5),
+    ]);
+    let mut cfg = Config::default();
+    let s = run(&ds, &cfg, 2025).unwrap();
+    assert!(school(&s, "edu000001").candidate);
+    assert!(!school(&s, "edu000002").candidate);
+    cfg.stage1.combine = "all".into();
+    let s = run(&ds, &cfg, 2025).unwrap();
+    assert!(
+        !school(&s, "edu000001").candidate,
+        "all = A and B; A needs two procedures"
+    );
+}
+
+#[test]
+fn exactly_min_participants_counts() {
+    let ds = dataset(vec![
+        row(2025, "edu000001", "математика", 5, 2),
+        row(2025, "edu000001", "русский язык", 5, 2),
+        row(2025, "edu000002", "математика", 4, 2),
+        row(2025, "edu000002", "русский язык", 4, 2),
+    ]);
+    let s = run(&ds, &Config::default(), 2025).unwrap();
+    assert!(school(&s, "edu000001").candidate);
+    let small = school(&s, "edu000002");
+    assert!(!small.candidate);
+    assert_eq!(
+        small.excluded_reason.as_deref(),
+        Some("все процедуры < min_participants")
+    );
+}
+
+#[test]
+fn min_total_participants_excludes_at_stage_2() {
+    let ds = dataset(vec![
+        row(2025, "edu000001", "математика", 5, 2),
+        row(2025, "edu000001", "русский язык", 4, 2),
+        row(2024, "edu000001", "математика", 5, 2),
+    ]);
+    let mut cfg = Config::default();
+    cfg.stage2.min_total_participants = 15;
+    let s = run(&ds, &cfg, 2025).unwrap();
+    let x = school(&s, "edu000001");
+    assert!(x.candidate, "rule B fired");
+    assert_eq!(
+        x.excluded_reason.as_deref(),
+        Some("слишком мало результатов")
+    );
+    cfg.stage2.min_total_participants = 14;
+    let s = run(&ds, &cfg, 2025).unwrap();
+    assert_eq!(
+        school(&s, "edu000001").stage_reached,
+        3,
+        "exactly 14 participants over the window is enough"
+    );
+}
+
+#[test]
+fn bottom_rule_keeps_every_school_tied_at_the_cut() {
+    // 20 schools, bottom 10 % → rank 2; schools 2 and 3 tie at 40 %
+    let mut rows = Vec::new();
+    let shares = [
+        50, 40, 40, 30, 20, 10, 10, 10, 10, 10, 5, 5, 5, 5, 5, 1, 1, 1, 1, 0,
+    ];
+    for (i, s) in shares.iter().enumerate() {
+        for y in [2024, 2025] {
+            rows.push(row(y, &format!("edu{:06}", i + 1), "математика", 100, *s));
+        }
+    }
+    let ds = dataset(rows);
+    let mut cfg = Config::default();
+    cfg.stage1.rule = "bottom".into();
+    let s = run(&ds, &cfg, 2025).unwrap();
+    let cands: Vec<&str> = s
+        .schools
+        .iter()
+        .filter(|x| x.candidate)
+        .map(|x| x.login.as_str())
+        .collect();
+    assert_eq!(cands, vec!["edu000001", "edu000002", "edu000003"]);
+}
+
+#[test]
+fn clusters_at_their_boundaries_and_borderline() {
+    let ds = dataset(vec![
+        row(2025, "edu000001", "математика", 100, 30),
+        row(2025, "edu000001", "русский язык", 100, 30),
+        row(2025, "edu000002", "математика", 1000, 300),
+        row(2025, "edu000002", "русский язык", 1000, 300),
+        row(2025, "edu000002", "окружающий мир", 4000, 0),
+    ]);
+    let s = run(&ds, &Config::default(), 2025).unwrap();
+    let a = school(&s, "edu000001");
+    assert_eq!(
+        a.cluster.as_deref(),
+        Some(STRONG),
+        "exactly 30 % pooled is strong"
+    );
+    assert!(a.borderline, "its interval contains 30 %");
+    let b = school(&s, "edu000002");
+    assert_eq!(b.share2, Some(0.1));
+    assert_eq!(b.cluster.as_deref(), Some(BASIC));
+    assert!(!b.borderline, "10 % ± 0.8 p.p. is clear of 15 %");
+}
+
+#[test]
+fn stage3_ranks_by_share_then_quality_then_login() {
+    let mut rows = vec![
+        row(2025, "edu000003", "математика", 10, 4),
+        row(2025, "edu000003", "русский язык", 10, 4),
+        row(2025, "edu000002", "математика", 10, 4),
+        row(2025, "edu000002", "русский язык", 10, 4),
+        row(2025, "edu000001", "математика", 10, 4),
+        row(2025, "edu000001", "русский язык", 10, 4),
+    ];
+    // school 3 has better quality: ranks after school 1 and 2; 1 before 2 by login
+    rows[0].n4 = Some(6);
+    rows[0].n3 = Some(0);
+    let s = run(&dataset(rows), &Config::default(), 2025).unwrap();
+    let rank = |l: &str| school(&s, l).rank_in_group.unwrap();
+    assert_eq!(
+        (rank("edu000001"), rank("edu000002"), rank("edu000003")),
+        (1, 2, 3)
+    );
+    assert!(school(&s, "edu000001").selected);
+    assert!(!school(&s, "edu000002").selected);
+}
