@@ -143,6 +143,30 @@ fn why_stopped(x: &SchoolResult) -> String {
     }
 }
 
+/// Stratum, borderline, objectivity and context in one cell.
+fn notes(x: &SchoolResult) -> String {
+    let mut n = Vec::new();
+    if x.stratum != "regular" {
+        n.push(format!("страта {}", x.stratum));
+    }
+    if x.borderline && x.stage_reached == 3 {
+        n.push("пограничная".to_string());
+    }
+    if x.objectivity_flag {
+        n.push("признаки необъективности".to_string());
+    }
+    if let (Some(v), Some(g)) = (x.index, x.index_group) {
+        n.push(format!(
+            "ИСБШ {} (гр. {}{})",
+            crate::output::num(v, 2),
+            g,
+            if x.shnsu { ", ШНСУ" } else { "" }
+        ));
+    }
+    n.extend(x.resilience.iter().cloned());
+    n.join("; ")
+}
+
 pub fn render(
     sel: &Selection,
     cfg: &Config,
@@ -170,19 +194,15 @@ pub fn render(
         "Логин",
         "Школа",
         "Муниципалитет",
-        "Страта",
+        "Кластер",
         "Нас. пункт",
         "Дефицит",
         "Участников",
-        "Доля «2», %",
-        "95 % ДИ, %",
+        "Доля «2», % (95 % ДИ)",
         "Качество, %",
-        "Кластер",
-        "Место в группе",
-        "Этап",
+        "Место",
         "Итог",
-        "Погранич.",
-        "Объективность",
+        "Примечания",
     ]);
     t.title = Some(format!(
         "ШНОР {}: отобрано {} из {} кандидатов ({} школ на этапе 1); окно {}–{}",
@@ -199,7 +219,7 @@ pub fn render(
             x.login.clone(),
             x.name.clone(),
             x.municipality.clone(),
-            x.stratum.clone(),
+            x.cluster.clone().unwrap_or_default(),
             x.settlement.clone(),
             x.deficit.clone().unwrap_or_default(),
             if x.stage_reached >= 2 {
@@ -207,25 +227,14 @@ pub fn render(
             } else {
                 String::new()
             },
-            x.share2.map(|v| pct(v, 1)).unwrap_or_default(),
-            x.share2_ci
-                .map(|c| format!("{}–{}", pct(c[0], 1), pct(c[1], 1)))
-                .unwrap_or_default(),
+            match (x.share2, x.share2_ci) {
+                (Some(v), Some(c)) => format!("{} ({}–{})", pct(v, 1), pct(c[0], 1), pct(c[1], 1)),
+                _ => String::new(),
+            },
             x.quality.map(|v| pct(v, 1)).unwrap_or_default(),
-            x.cluster.clone().unwrap_or_default(),
             x.rank_in_group.map(|r| r.to_string()).unwrap_or_default(),
-            x.stage_reached.to_string(),
             why_stopped(x),
-            if x.borderline && x.stage_reached == 3 {
-                "пограничная".into()
-            } else {
-                String::new()
-            },
-            if x.objectivity_flag {
-                "есть признаки".into()
-            } else {
-                String::new()
-            },
+            notes(x),
         ]);
     }
     let sm = summary(sel);
