@@ -390,7 +390,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                     any = true;
                     let (grid, stream) = match csv_text.take() {
                         // marks tables stream (national scale); other CSVs are small and read whole
-                        Some(t) if k == "marks" && g.rows.len() == HEAD_ROWS => (g, Some(t)),
+                        Some(t) if matches!(k, "marks" | "risk") && g.rows.len() == HEAD_ROWS => {
+                            (g, Some(t))
+                        }
                         Some(t) => (table::csv_grid(path, &t, None)?, None),
                         None => (g, None),
                     };
@@ -517,7 +519,24 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "context-form" => context::load_context_form(g, h, &mut data_set, &mut rep)?,
             "registry" => context::load_registry(g, h, opts, &mut data_set, &mut rep)?,
             "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
-            "risk" => risk::load(g, h, &meta, opts, &mut data_set, &mut rep)?,
+            "risk" => {
+                let mut st = risk::RiskState::default();
+                match &s.stream {
+                    None => risk::load(
+                        g,
+                        h,
+                        h.row + 1,
+                        &meta,
+                        opts,
+                        &mut data_set,
+                        &mut rep,
+                        &mut st,
+                    )?,
+                    Some(t) => table::csv_chunks(&s.path, t, h.row + 1, 65_536, |chunk| {
+                        risk::load(chunk, h, 0, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    })?,
+                }
+            }
             _ => unreachable!(),
         }
         if matches!(

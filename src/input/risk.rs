@@ -28,13 +28,24 @@ pub fn is_wide(h: &Header) -> bool {
     h.has(header::LOGIN) && factor_columns(h).len() >= 3
 }
 
+/// Running state of a risk table read in chunks.
+#[derive(Default)]
+pub struct RiskState {
+    schools: std::collections::HashSet<String>,
+    seen: std::collections::HashMap<(String, i32, &'static str), u8>,
+}
+
+/// Risk rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
+#[allow(clippy::too_many_arguments)]
 pub fn load(
     g: &Grid,
     h: &Header,
+    start: usize,
     meta: &Meta,
     opts: &Opts,
     ds: &mut Dataset,
     rep: &mut InputReport,
+    st: &mut RiskState,
 ) -> Result<()> {
     let cl = h.find(header::LOGIN).unwrap();
     let cy = h.find(header::YEAR);
@@ -42,9 +53,8 @@ pub fn load(
     let cf = h.find(FACTOR);
     let clev = h.find(LEVEL);
     let wide = factor_columns(h);
-    let mut schools = std::collections::BTreeSet::new();
-    let mut seen = std::collections::BTreeMap::new();
-    for r in h.row + 1..g.rows.len() {
+    let RiskState { schools, seen } = st;
+    for r in start..g.rows.len() {
         let login = g.cell(r, cl).trim().to_string();
         if login.is_empty() {
             continue;
@@ -77,7 +87,7 @@ pub fn load(
                 Ok(vec![RiskRow {
                     school_id: sid,
                     year,
-                    factor: factor.into(),
+                    factor,
                     level: level(clev)?,
                 }])
             } else {
@@ -89,7 +99,7 @@ pub fn load(
                     out.push(RiskRow {
                         school_id: sid.clone(),
                         year,
-                        factor: (*f).into(),
+                        factor: f,
                         level: level(*c)?,
                     });
                 }
@@ -100,8 +110,10 @@ pub fn load(
             Ok(rows) => {
                 rep.rows += 1;
                 for row in rows {
-                    schools.insert(row.school_id.clone());
-                    let key = (row.school_id.clone(), row.year, row.factor.clone());
+                    if !schools.contains(&row.school_id) {
+                        schools.insert(row.school_id.clone());
+                    }
+                    let key = (row.school_id.clone(), row.year, row.factor);
                     match seen.get(&key) {
                         Some(&l) if l == row.level => rep.warnings.add(
                             "exact repeated row dropped",

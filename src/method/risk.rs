@@ -46,7 +46,7 @@ pub struct RiskReport {
 const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
 
 /// school → (profile year, factor → level).
-pub type Profiles = BTreeMap<String, (i32, BTreeMap<String, u8>)>;
+pub type Profiles = BTreeMap<String, (i32, BTreeMap<&'static str, u8>)>;
 
 /// Year-Y profile of each school, else its newest earlier one.
 pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
@@ -59,13 +59,18 @@ pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
             *e = (r.year, BTreeMap::new());
         }
         if r.year == e.0 {
-            e.1.insert(r.factor.clone(), r.level);
+            e.1.insert(r.factor, r.level);
         }
     }
     out
 }
 
-fn block(scope: &str, name: &str, population: &str, members: &[&BTreeMap<String, u8>]) -> Block {
+fn block(
+    scope: &str,
+    name: &str,
+    population: &str,
+    members: &[&BTreeMap<&'static str, u8>],
+) -> Block {
     let factors: Vec<FactorCount> = RISK_FACTORS
         .iter()
         .map(|f| {
@@ -136,9 +141,9 @@ pub fn aggregate(ds: &Dataset, sel: &Selection) -> RiskReport {
                 }
             }
         };
-        let mut regions: BTreeMap<String, Vec<&BTreeMap<String, u8>>> = BTreeMap::new();
-        let mut muns: BTreeMap<String, Vec<&BTreeMap<String, u8>>> = BTreeMap::new();
-        let mut groups: BTreeMap<String, Vec<&BTreeMap<String, u8>>> = BTreeMap::new();
+        let mut regions: BTreeMap<String, Vec<&BTreeMap<&'static str, u8>>> = BTreeMap::new();
+        let mut muns: BTreeMap<String, Vec<&BTreeMap<&'static str, u8>>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<&BTreeMap<&'static str, u8>>> = BTreeMap::new();
         for (s, (_, levels)) in prof.iter().filter(|(s, _)| keep(s)) {
             regions
                 .entry(crate::input::text::region_of(s))
@@ -178,7 +183,7 @@ pub fn aggregate(ds: &Dataset, sel: &Selection) -> RiskReport {
                 profile_year: *y,
                 levels: lv
                     .iter()
-                    .map(|(f, l)| (f.clone(), LEVELS[*l as usize].to_string()))
+                    .map(|(f, l)| (f.to_string(), LEVELS[*l as usize].to_string()))
                     .collect(),
             }),
             None => without.push(s.login.clone()),

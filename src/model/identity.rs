@@ -16,6 +16,9 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     dedup_journal(&mut ds.journal, warnings);
     // every school seen in results has a registry row
     for r in &ds.results {
+        if ds.schools.contains_key(&r.school_id) {
+            continue;
+        }
         ds.schools
             .entry(r.school_id.clone())
             .or_insert_with(|| super::SchoolRow {

@@ -126,7 +126,7 @@ pub struct JournalRow {
 pub struct RiskRow {
     pub school_id: String,
     pub year: i32,
-    pub factor: String,
+    pub factor: &'static str,
     /// 0 low, 1 medium, 2 high
     pub level: u8,
 }
