@@ -312,3 +312,31 @@ fn bad_context_tables() {
         .all(|s| s["residual"].is_null()));
     drop(region);
 }
+
+#[test]
+fn distribution_rule_is_off_by_default_and_fires_when_configured() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("m.csv");
+    std::fs::write(&p, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;0;2;4;14\n2025;5;математика;edu990002;20;4;8;6;2\n").unwrap();
+    let v = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(&p)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(v["schools"].as_array().unwrap().len(), 0);
+    let cfg = d.path().join("c.toml");
+    std::fs::write(&cfg, "[[objectivity.distribution]]\nsubject = \"математика\"\ngrade = 5\nmax_share2 = 0.0\nmin_share5 = 0.5\n").unwrap();
+    let v = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(&p)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--format", "json"]),
+    );
+    let s = v["schools"].as_array().unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["login"], "edu990001");
+    assert_eq!(s[0]["flags"][0]["marker"], "distribution");
+}

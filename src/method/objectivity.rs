@@ -13,6 +13,7 @@ pub const JOURNAL_RAISED: &str = "journal_raised";
 pub const JOURNAL_LOWERED: &str = "journal_lowered";
 pub const BOUNDARY_PEAK: &str = "boundary_peak";
 pub const OFFICIAL: &str = "official_marker";
+pub const DISTRIBUTION: &str = "distribution";
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Flag {
@@ -206,6 +207,38 @@ pub fn screen(ds: &Dataset, cfg: &Config) -> Screen {
             }
         }
         regions.push(rr);
+    }
+    // optional distribution rules (too few «2» with too many «5»), off by default
+    for rule in &o.distribution {
+        let Some(subject) = crate::input::text::subject(&rule.subject) else {
+            warnings.add(
+                "distribution rule with an unknown subject ignored",
+                rule.subject.clone(),
+            );
+            continue;
+        };
+        for r in ds.results.iter().filter(|r| {
+            &*r.assessment == "ВПР"
+                && *r.subject == *subject
+                && r.grade == rule.grade
+                && r.participants >= cfg.stage1.min_participants
+        }) {
+            let (Some(n2), Some(n5)) = (r.n2, r.n5) else {
+                continue;
+            };
+            let (s2, s5) = (
+                n2 as f64 / r.participants as f64,
+                n5 as f64 / r.participants as f64,
+            );
+            if s2 <= rule.max_share2 && s5 >= rule.min_share5 {
+                flags.entry((r.school_id.clone(), r.year)).or_default().push(Flag {
+                    marker: DISTRIBUTION.into(),
+                    procedure: proc_name(&subject, rule.grade),
+                    numbers: json!({"participants": r.participants, "share2": r6(s2), "share5": r6(s5), "max_share2": rule.max_share2, "min_share5": rule.min_share5}),
+                    doubtful: true,
+                });
+            }
+        }
     }
     // official markers replace the computed screen for the years they cover
     if !official_years.is_empty() {

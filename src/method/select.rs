@@ -535,6 +535,7 @@ fn marker_ru(m: &str) -> &'static str {
         }
         super::objectivity::BOUNDARY_PEAK => "пик баллов на границе «3»",
         super::objectivity::OFFICIAL => "официальный маркер",
+        super::objectivity::DISTRIBUTION => "мало «2» при многих «5» (правило распределения)",
         _ => "маркер",
     }
 }
