@@ -208,6 +208,8 @@ pub fn csv_chunks(
     };
     let mut rec = csv::StringRecord::new();
     let mut i = 0usize;
+    // row buffers are reused from chunk to chunk: no allocation per cell once warmed up
+    let mut n = 0usize;
     while rdr
         .read_record(&mut rec)
         .map_err(|e| data(format!("{}: CSV parse error: {e}", path.display())))?
@@ -216,19 +218,34 @@ pub fn csv_chunks(
         if i <= skip {
             continue;
         }
-        if grid.rows.is_empty() {
+        if n == 0 {
             grid.first_line = rec.position().map(|p| p.line() as usize).unwrap_or(i);
         }
-        let mut row: Vec<String> = rec.iter().map(|s| s.to_string()).collect();
-        while row.last().is_some_and(|s| s.trim().is_empty()) {
-            row.pop();
+        if n == grid.rows.len() {
+            grid.rows.push(Vec::new());
         }
-        grid.rows.push(row);
-        if grid.rows.len() == chunk {
+        let row = &mut grid.rows[n];
+        let mut width = rec.len();
+        while width > 0 && rec[width - 1].trim().is_empty() {
+            width -= 1;
+        }
+        row.truncate(width);
+        for (j, field) in rec.iter().take(width).enumerate() {
+            match row.get_mut(j) {
+                Some(cell) => {
+                    cell.clear();
+                    cell.push_str(field);
+                }
+                None => row.push(field.to_string()),
+            }
+        }
+        n += 1;
+        if n == chunk {
             f(&grid)?;
-            grid.rows.clear();
+            n = 0;
         }
     }
+    grid.rows.truncate(n);
     if !grid.rows.is_empty() {
         f(&grid)?;
     }
