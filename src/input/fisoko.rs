@@ -67,6 +67,20 @@ fn school_cell(s: &str) -> Option<(String, String)> {
         .map(|c| (c, name))
 }
 
+/// The year/grade/subject of a report and its «Группы участников» and «Кол-во участников» columns.
+fn group_columns(g: &Grid, h: &Header, meta: &Meta) -> Result<(usize, usize)> {
+    check_meta(g, h, meta)?;
+    let cg = h.find(&["группы участников"]).unwrap();
+    let cp = h.find(&["кол-во участников"]).ok_or_else(|| {
+        data_err(
+            &g.loc(h.row),
+            "Кол-во участников",
+            "missing column: expected «Кол-во участников» beside «Группы участников»",
+        )
+    })?;
+    Ok((cg, cp))
+}
+
 fn check_meta(g: &Grid, h: &Header, meta: &Meta) -> Result<()> {
     if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
         return Err(data_err(&g.loc(h.row), "title", format!(
@@ -84,11 +98,7 @@ pub fn load_stats(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    check_meta(g, h, meta)?;
-    let cg = h.find(&["группы участников"]).unwrap();
-    let cp = h
-        .find(&["кол-во участников"])
-        .ok_or_else(|| data_err(&g.loc(h.row), "Кол-во участников", "missing column"))?;
+    let (cg, cp) = group_columns(g, h, meta)?;
     // marks under the merged cell: the row below the header holds 2 | 3 | 4 | 5
     let sub = h.row + 1;
     let mut cm = [usize::MAX; 4];
@@ -236,11 +246,7 @@ pub fn load_journal_report(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    check_meta(g, h, meta)?;
-    let cg = h.find(&["группы участников"]).unwrap();
-    let cp = h
-        .find(&["кол-во участников"])
-        .ok_or_else(|| data_err(&g.loc(h.row), "Кол-во участников", "missing column"))?;
+    let (cg, cp) = group_columns(g, h, meta)?;
     let mut current: Option<String> = None;
     let mut counts = [None::<i64>; 3];
     let mut schools = std::collections::BTreeSet::new();
@@ -347,11 +353,7 @@ pub fn load_histogram_report(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    check_meta(g, h, meta)?;
-    let cg = h.find(&["группы участников"]).unwrap();
-    let cp = h
-        .find(&["кол-во участников"])
-        .ok_or_else(|| data_err(&g.loc(h.row), "Кол-во участников", "missing column"))?;
+    let (cg, cp) = group_columns(g, h, meta)?;
     let (score_row, cols) = score_columns(g, h).unwrap();
     let mut schools = std::collections::BTreeSet::new();
     for r in score_row + 1..g.rows.len() {

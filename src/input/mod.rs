@@ -308,6 +308,15 @@ fn read_spreadsheets_parallel(
     results.into_inner().unwrap()
 }
 
+/// Run a row loader over a sheet held whole, or over the chunks of a streamed CSV; `start` is the
+/// first data row of the grid it is given.
+fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
+    match &s.stream {
+        None => load(&s.grid, s.header.row + 1),
+        Some(t) => table::csv_chunks(&s.path, t, s.header.row + 1, 65_536, |chunk| load(chunk, 0)),
+    }
+}
+
 /// Load every input under `paths` into one dataset.
 pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     if let Some(k) = &opts.kind {
@@ -496,21 +505,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             }
             "marks" => {
                 let mut st = flat::MarksState::default();
-                match &s.stream {
-                    None => flat::load_marks(
-                        g,
-                        h,
-                        h.row + 1,
-                        &meta,
-                        opts,
-                        &mut data_set,
-                        &mut rep,
-                        &mut st,
-                    )?,
-                    Some(t) => table::csv_chunks(&s.path, t, h.row + 1, 65_536, |chunk| {
-                        flat::load_marks(chunk, h, 0, &meta, opts, &mut data_set, &mut rep, &mut st)
-                    })?,
-                }
+                whole_or_streamed(&s, |g, start| {
+                    flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                })?
             }
             "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
             "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
@@ -521,21 +518,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
             "risk" => {
                 let mut st = risk::RiskState::default();
-                match &s.stream {
-                    None => risk::load(
-                        g,
-                        h,
-                        h.row + 1,
-                        &meta,
-                        opts,
-                        &mut data_set,
-                        &mut rep,
-                        &mut st,
-                    )?,
-                    Some(t) => table::csv_chunks(&s.path, t, h.row + 1, 65_536, |chunk| {
-                        risk::load(chunk, h, 0, &meta, opts, &mut data_set, &mut rep, &mut st)
-                    })?,
-                }
+                whole_or_streamed(&s, |g, start| {
+                    risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                })?
             }
             _ => unreachable!(),
         }
