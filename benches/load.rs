@@ -14,6 +14,7 @@ fn synthetic_region() -> (tempfile::TempDir, PathBuf) {
         schools: 300,
         years: (2023, 2025),
         flat_only: false,
+        all_pupils: false,
     };
     shnor::synth::write(&spec, &out).unwrap();
     (dir, out)
@@ -27,6 +28,7 @@ fn flat_table(schools: usize) -> (tempfile::TempDir, PathBuf) {
         schools,
         years: (2023, 2025),
         flat_only: true,
+        all_pupils: false,
     };
     shnor::synth::write(&spec, &out).unwrap();
     (dir, out)

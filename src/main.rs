@@ -201,6 +201,9 @@ enum Cmd {
         /// Only a UTF-8 `,` flat marks table with counts (national scale), registry and risk profiles.
         #[arg(long)]
         flat_only: bool,
+        /// Every ВПР procedure (10 per year) as a per-pupil xlsx instead of a flat table.
+        #[arg(long = "all-per-pupil")]
+        all_pupils: bool,
     },
 }
 
@@ -318,7 +321,8 @@ fn main() {
             years,
             out,
             flat_only,
-        } => commands::synth::run(*seed, *schools, years, out, *flat_only),
+            all_pupils,
+        } => commands::synth::run(*seed, *schools, years, out, *flat_only, *all_pupils),
     };
     if let Err(e) = res {
         eprintln!("shnor: error: {e:#}");

@@ -26,7 +26,17 @@ pub fn parse_years(s: &str) -> Result<(i32, i32)> {
     Ok((a, b))
 }
 
-pub fn run(seed: u64, schools: usize, years: &str, out: &Path, flat_only: bool) -> Result<()> {
+pub fn run(
+    seed: u64,
+    schools: usize,
+    years: &str,
+    out: &Path,
+    flat_only: bool,
+    all_pupils: bool,
+) -> Result<()> {
+    if flat_only && all_pupils {
+        return Err(usage("--flat-only and --all-per-pupil exclude each other"));
+    }
     if schools < 10 {
         return Err(usage(format!(
             "--schools {schools}: expected at least 10 schools"
@@ -37,6 +47,7 @@ pub fn run(seed: u64, schools: usize, years: &str, out: &Path, flat_only: bool) 
         schools,
         years: parse_years(years)?,
         flat_only,
+        all_pupils,
     };
     let files = synth::write(&spec, out)?;
     eprintln!(

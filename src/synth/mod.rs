@@ -69,6 +69,16 @@ pub struct Spec {
     pub years: (i32, i32),
     /// Only the flat marks table (national scale), plus registry and risk profiles.
     pub flat_only: bool,
+    /// Every ВПР procedure as a per-pupil xlsx (10 per year), no flat table.
+    pub all_pupils: bool,
+}
+
+fn dative(subject: &str) -> &'static str {
+    match subject {
+        "русский язык" => "русскому языку",
+        "окружающий мир" => "окружающему миру",
+        _ => "математике",
+    }
 }
 
 const MUNICIPALITIES: &[&str] = &[
@@ -224,11 +234,31 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     let years: Vec<i32> = (spec.years.0..=spec.years.1).collect();
     let mun_code = |m: usize| format!("reg99_m{:03}", m + 1);
 
+    let generic = Scale {
+        max_score: 20,
+        min3: 6,
+        min4: 10,
+        min5: 15,
+    };
+    let pupil_procs: Vec<(i32, &str, &str, Scale)> = if spec.all_pupils {
+        NATIONAL_PROCS
+            .iter()
+            .map(|(g, subj)| {
+                let known = PUPIL_PROCS
+                    .iter()
+                    .find(|p| p.0 == *g && p.1 == *subj)
+                    .map(|p| p.3);
+                (*g, *subj, dative(subj), known.unwrap_or(generic))
+            })
+            .collect()
+    } else {
+        PUPIL_PROCS.to_vec()
+    };
     if !spec.flat_only {
         // scales for the synthetic years (same bands as 2021)
         let mut sc = String::from("assessment,year,grade,subject,max_score,min3,min4,min5\n");
         for y in &years {
-            for (g, subj, _, s) in PUPIL_PROCS {
+            for (g, subj, _, s) in &pupil_procs {
                 writeln!(
                     sc,
                     "ВПР,{y},{g},{subj},{},{},{},{}",
@@ -240,7 +270,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         files.push("scales.csv".into());
         // per-pupil xlsx in the 2021 layout
         for &y in &years {
-            for (g, subj, dative, scale) in PUPIL_PROCS {
+            for (g, subj, dative, scale) in &pupil_procs {
                 let name = format!("Проведение работы по {dative}, {g} класс. ВПР {y}.xlsx");
                 write_pupils(
                     &schools,
@@ -256,9 +286,11 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
             }
         }
     }
-    // flat marks table
+    // flat marks table (none when every procedure is per-pupil)
     let flat_procs: &[(i32, &str)] = if spec.flat_only {
         NATIONAL_PROCS
+    } else if spec.all_pupils {
+        &[]
     } else {
         FLAT_PROCS
     };
@@ -323,7 +355,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     if spec.flat_only {
         write_atomic(&out.join("vpr_flat.csv"), flat.as_bytes())?;
         files.push("vpr_flat.csv".into());
-    } else {
+    } else if !flat_procs.is_empty() {
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&flat);
         write_atomic(&out.join("ВПР_5-6_классы_по_школам.csv"), &bytes)?;
         files.push("ВПР_5-6_классы_по_школам.csv".into());
