@@ -296,9 +296,9 @@ pub fn load_marks(
             Ok(Some(ResultRow {
                 year: key.year,
                 school_id: sid,
-                municipality: Arc::from(mname.as_str()),
-                assessment: Arc::from(key.assessment.as_str()),
-                subject: Arc::from(key.subject.as_str()),
+                municipality: intern(&mname),
+                assessment: intern(&key.assessment),
+                subject: intern(&key.subject),
                 grade: key.grade,
                 participants: part as i64,
                 n2: Some(counts[0]),
@@ -314,10 +314,7 @@ pub fn load_marks(
             }))
         })();
         match res {
-            Ok(Some(mut row)) => {
-                row.municipality = intern(&row.municipality);
-                row.assessment = intern(&row.assessment);
-                row.subject = intern(&row.subject);
+            Ok(Some(row)) => {
                 years.insert(row.year);
                 schools.insert(row.school_id.clone());
                 rep.rows += 1;

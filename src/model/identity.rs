@@ -201,7 +201,8 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
 }
 
 fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    ds.results.sort_by(|a, b| {
+    // unstable is deterministic here: source and line make the key total
+    ds.results.sort_unstable_by(|a, b| {
         a.key()
             .cmp(&b.key())
             .then(a.source.cmp(&b.source))
