@@ -341,3 +341,22 @@ fn regional_gia_summary_with_three_level_header() {
     );
     assert_eq!(v["totals"]["results"], 5);
 }
+
+#[test]
+fn utf16_csv_is_a_wrong_encoding_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("u16.csv");
+    let text = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(&p, bytes).unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("u16.csv"))
+        .stderr(contains("wrong encoding"));
+}

@@ -171,7 +171,7 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
         std::fs::read(path).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(data(format!(
-            "{}: binary content where a text CSV was expected (wrong extension or a broken file)",
+            "{}: NUL bytes where a text CSV was expected: a wrong encoding (UTF-16?) or not a CSV at all; expected UTF-8 or Windows-1251 text (re-save as «CSV (разделители — точки с запятой)» or UTF-8)",
             path.display()
         )));
     }
