@@ -310,6 +310,20 @@ fn read_spreadsheets_parallel(
 
 /// Run a row loader over a sheet held whole, or over the chunks of a streamed CSV; `start` is the
 /// first data row of the grid it is given.
+/// Rows a streamed CSV will give, from the size of the file and its first rows (for reserving).
+fn estimated_rows(s: &Sheet) -> usize {
+    let Some(t) = &s.stream else { return 0 };
+    let head = &s.grid.rows[s.header.row + 1..];
+    let bytes: usize = head
+        .iter()
+        .map(|r| r.iter().map(|c| c.len() + 1).sum::<usize>() + 1)
+        .sum();
+    if head.is_empty() || bytes == 0 {
+        return 0;
+    }
+    t.text.len() / (bytes / head.len()).max(1)
+}
+
 fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
     match &s.stream {
         None => load(&s.grid, s.header.row + 1),
@@ -505,6 +519,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             }
             "marks" => {
                 let mut st = flat::MarksState::default();
+                data_set.results.reserve(estimated_rows(&s));
                 whole_or_streamed(&s, |g, start| {
                     flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
                 })?
@@ -518,6 +533,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
             "risk" => {
                 let mut st = risk::RiskState::default();
+                data_set.risk.reserve(estimated_rows(&s));
                 whole_or_streamed(&s, |g, start| {
                     risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
                 })?

@@ -1,6 +1,6 @@
 //! School identity: crosswalk of ГИА codes / ИНН / ОГРН to logins, de-duplication of result rows,
 //! and municipality keys (ФИС ОКО code when known, else the normalised name).
-use super::{Dataset, ResultRow};
+use super::Dataset;
 use crate::error::data;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
@@ -208,36 +208,36 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
             .then(a.source.cmp(&b.source))
             .then(a.line.cmp(&b.line))
     });
-    let mut out: Vec<ResultRow> = Vec::with_capacity(ds.results.len());
-    for r in ds.results.drain(..) {
-        if let Some(last) = out.last() {
-            if last.key() == r.key() {
-                if last.same_values(&r) {
-                    warnings.add(
-                        "exact repeated result row dropped",
-                        format!(
-                            "{} {} {} {} кл. {}",
-                            r.year, r.school_id, r.assessment, r.subject, r.grade
-                        ),
-                    );
-                    continue;
-                }
-                let msg = format!(
-                    "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {:?} vs {:?}",
-                    r.source, r.line, r.school_id, r.assessment, r.subject, r.grade, r.year, last.source, last.line,
-                    last.participants, r.participants, last.n2, r.n2
-                );
-                if opts.lenient {
-                    warnings.add("conflicting duplicate row skipped (--lenient)", msg);
-                    continue;
-                }
-                return Err(data(msg));
-            }
+    // in place: no second copy of the results at national scale
+    let mut conflict: Option<String> = None;
+    ds.results.dedup_by(|r, last| {
+        if last.key() != r.key() || conflict.is_some() {
+            return false;
         }
-        out.push(r);
+        if last.same_values(r) {
+            warnings.add(
+                "exact repeated result row dropped",
+                format!("{} {} {} {} кл. {}", r.year, r.school_id, r.assessment, r.subject, r.grade),
+            );
+            return true;
+        }
+        let msg = format!(
+            "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {:?} vs {:?}",
+            r.source, r.line, r.school_id, r.assessment, r.subject, r.grade, r.year, last.source, last.line,
+            last.participants, r.participants, last.n2, r.n2
+        );
+        if opts.lenient {
+            warnings.add("conflicting duplicate row skipped (--lenient)", msg);
+            true
+        } else {
+            conflict = Some(msg);
+            false
+        }
+    });
+    match conflict {
+        Some(msg) => Err(data(msg)),
+        None => Ok(()),
     }
-    ds.results = out;
-    Ok(())
 }
 
 fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
