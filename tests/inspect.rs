@@ -360,3 +360,76 @@ fn utf16_csv_is_a_wrong_encoding_error() {
         .stderr(contains("u16.csv"))
         .stderr(contains("wrong encoding"));
 }
+
+#[test]
+fn xlsx_flat_table_with_title_numbers_as_text_and_aggregate_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("Результаты ВПР 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Результаты ВПР по математике, 5 класс")
+        .unwrap();
+    let head = [
+        "Муниципалитет",
+        "Логин",
+        "ОО",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let rows = [
+        [
+            "reg22_m001 | город Н",
+            "edu220001 | МБОУ СОШ №1",
+            "МБОУ СОШ №1",
+            "20",
+            "2",
+            "8",
+            "6",
+            "4",
+        ],
+        [
+            "reg22_m001 | город Н",
+            "",
+            "Итого",
+            "20",
+            "2",
+            "8",
+            "6",
+            "4",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(3 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    ws.write_number(3, 3, 20.0).unwrap(); // a number stored as a number among text cells
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "marks");
+    assert_eq!(r["year"], 2025);
+    assert_eq!(r["rows"], 1);
+    assert_eq!(v["totals"]["reference"], 1, "{v:#}");
+    assert_eq!(v["totals"]["schools"], 1);
+    // a row with numbers but neither a login nor an aggregate label is an error, not a silent drop
+    let q = d.path().join("noname.csv");
+    std::fs::write(
+        &q,
+        "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;5;математика;;;10;1;3;4;2\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&q)
+        .assert()
+        .code(1)
+        .stderr(contains("noname.csv, row 2"))
+        .stderr(contains("expected a school login"));
+}

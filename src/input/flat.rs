@@ -222,9 +222,19 @@ pub fn load_marks(
             let num = |c: usize| cells::non_negative(g, h, r, c);
             let part = num(cp)?;
             let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
-            let aggregate = key.login.is_empty()
-                || (!super::text::looks_like_login(&key.login)
-                    && (is_aggregate_label(&key.login) || is_aggregate_label(&key.name)));
+            let aggregate = !super::text::looks_like_login(&key.login)
+                && (is_aggregate_label(&key.login)
+                    || is_aggregate_label(&key.name)
+                    || (key.login.is_empty()
+                        && key.name.is_empty()
+                        && !key.municipality.is_empty()));
+            if key.login.is_empty() && !aggregate {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(k.login),
+                    "expected a school login (or an aggregate label such as «Итого» / «Вся выборка»), found an empty cell",
+                ));
+            }
             if aggregate {
                 let total = part.unwrap_or(0.0);
                 let sum: f64 = vals.iter().flatten().sum();
@@ -327,7 +337,7 @@ pub fn load_marks(
                 ds.results.push(row);
             }
             Ok(None) => rep.warnings.add(
-                "aggregate row kept as a reference row",
+                "aggregate row (вся выборка / регион / муниципалитет) kept apart from schools",
                 format!("строка {}", g.line_of(r)),
             ),
             Err(e) => row_error(opts, rep, e)?,
