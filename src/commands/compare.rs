@@ -9,6 +9,19 @@ use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
 
+/// Columns of one procedure-year block (the CSV adds procedure and year in front).
+const BLOCK_HEADERS: [&str; 9] = [
+    "Муниципалитет",
+    "Участников",
+    "Ниже минимума, % (95 % ДИ)",
+    "Разница, п.п.",
+    "p",
+    "Высокие, % (95 % ДИ)",
+    "Разница, п.п.",
+    "p",
+    "Хуже региона",
+];
+
 fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
     match (s, ci) {
         (Some(v), Some(c)) => format!("{} ({}–{})", pct(v, 2), pct(c[0], 1), pct(c[1], 1)),
@@ -47,19 +60,7 @@ pub fn run(
     if thresholds {
         let year = *years.last().unwrap();
         let rows = compare::thresholds(ds, &cfg, year);
-        let mut t = Table::new(&[
-            "Муниципалитет",
-            "Логин",
-            "Школа",
-            "Страта",
-            "Доля «2», %",
-            "Место в регионе",
-            "Отсечка региона, %",
-            "В нижней группе региона",
-            "Место в МО",
-            "Отсечка МО, %",
-            "В нижней группе МО",
-        ]);
+        let mut t = Table::new(&BLOCK_HEADERS);
         t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
         for r in &rows {
             let yn = |b: bool| if b { "да" } else { "нет" }.to_string();
@@ -106,19 +107,9 @@ pub fn run(
         )));
     }
     let mut tables = Vec::new();
-    let mut flat = Table::new(&[
-        "Процедура",
-        "Год",
-        "Муниципалитет",
-        "Участников",
-        "Ниже минимума, % (95 % ДИ)",
-        "Разница, п.п.",
-        "p",
-        "Высокие, % (95 % ДИ)",
-        "Разница, п.п.",
-        "p",
-        "Хуже региона",
-    ]);
+    let mut flat_headers = vec!["Процедура", "Год"];
+    flat_headers.extend_from_slice(&BLOCK_HEADERS);
+    let mut flat = Table::new(&flat_headers);
     for b in &blocks {
         let mut t = Table::new(&[
             "Муниципалитет",

@@ -269,7 +269,6 @@ pub fn load_moscow(
     }
     rep.schools = schools.len();
     rep.years = years.into_iter().collect();
-    let _ = norm_text("");
     Ok(())
 }
 
