@@ -94,7 +94,7 @@ pub fn run(
             .map(|p| ProcSpec::parse(p).map_err(usage))
             .collect::<Result<_>>()?
     };
-    let blocks = compare::compare(ds, &specs, &years);
+    let blocks = compare::compare(ds, &specs, &years)?;
     if blocks.is_empty() {
         return Err(usage(format!(
             "no results for {} in {:?}",

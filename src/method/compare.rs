@@ -57,11 +57,6 @@ impl ProcSpec {
             None => format!("{} {}", self.assessment, self.subject),
         }
     }
-    fn matches(&self, r: &crate::model::ResultRow) -> bool {
-        *r.assessment == *self.assessment
-            && *r.subject == *self.subject
-            && self.grade.is_none_or(|g| g == r.grade)
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -78,17 +73,6 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn add(&mut self, r: &crate::model::ResultRow) {
-        self.participants += r.participants;
-        if let Some(n2) = r.n2 {
-            self.below += n2;
-            self.below_n += r.participants;
-        }
-        if let Some(h) = r.high {
-            self.high += h;
-            self.high_n += r.participants;
-        }
-    }
     fn finish(mut self) -> Self {
         let f = |k: i64, n: i64| (n > 0).then(|| r6(k as f64 / n as f64));
         let ci = |k: i64, n: i64| {
@@ -152,25 +136,89 @@ fn mun_name(ds: &Dataset, sid: &str) -> String {
 /// Region figures and, per municipality key, its name and figures.
 type RegionAcc = (Figures, BTreeMap<String, (String, Figures)>);
 
-pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> Vec<Block> {
+/// Sums per region and municipality come from the canonical `results` frame (polars group-by);
+/// the region figures are the sums over its municipalities.
+pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> anyhow::Result<Vec<Block>> {
+    use polars::prelude::*;
+    let results = crate::model::frames::build(ds)?.results;
+    let counted = |c: &str| {
+        when(col(c).is_not_null())
+            .then(col("participants"))
+            .otherwise(lit(0i64))
+            .sum()
+    };
     let mut blocks = Vec::new();
     for spec in specs {
         for &year in years {
-            let rows: Vec<_> = ds
-                .results
-                .iter()
-                .filter(|r| r.year == year && spec.matches(r))
-                .collect();
+            let mut rows = results.clone().lazy().filter(
+                col("year")
+                    .eq(lit(year))
+                    .and(col("assessment").eq(lit(spec.assessment.as_str())))
+                    .and(col("subject").eq(lit(spec.subject.as_str()))),
+            );
+            if let Some(g) = spec.grade {
+                rows = rows.filter(col("grade").eq(lit(g)));
+            }
+            let agg = rows
+                .group_by([col("region"), col("municipality_key")])
+                .agg([
+                    col("participants").sum().alias("participants"),
+                    col("n2").sum().alias("below"),
+                    counted("n2").alias("below_n"),
+                    col("high").sum().alias("high"),
+                    counted("high").alias("high_n"),
+                    col("school_id")
+                        .sort(Default::default())
+                        .first()
+                        .alias("first_school"),
+                ])
+                .sort(["region", "municipality_key"], Default::default())
+                .collect()?;
+            let text = |n: &str| -> anyhow::Result<Vec<String>> {
+                let ca = agg.column(n)?.str()?;
+                Ok((0..ca.len())
+                    .map(|i| ca.get(i).unwrap_or("").to_string())
+                    .collect())
+            };
+            let int = |n: &str| -> anyhow::Result<Vec<i64>> {
+                Ok(agg
+                    .column(n)?
+                    .cast(&DataType::Int64)?
+                    .i64()?
+                    .to_vec()
+                    .into_iter()
+                    .map(|v| v.unwrap_or(0))
+                    .collect())
+            };
+            let (reg, key, first) = (
+                text("region")?,
+                text("municipality_key")?,
+                text("first_school")?,
+            );
+            let (part, below, below_n, high, high_n) = (
+                int("participants")?,
+                int("below")?,
+                int("below_n")?,
+                int("high")?,
+                int("high_n")?,
+            );
             let mut regions: BTreeMap<String, RegionAcc> = BTreeMap::new();
-            for r in rows {
-                let reg = regions.entry(region_of(&r.school_id)).or_default();
-                reg.0.add(r);
-                let key = municipality_id(ds, &r.school_id);
-                let m = reg
-                    .1
-                    .entry(key)
-                    .or_insert_with(|| (mun_name(ds, &r.school_id), Figures::default()));
-                m.1.add(r);
+            for i in 0..agg.height() {
+                let f = Figures {
+                    participants: part[i],
+                    below: below[i],
+                    below_n: below_n[i],
+                    high: high[i],
+                    high_n: high_n[i],
+                    ..Default::default()
+                };
+                let acc = regions.entry(reg[i].clone()).or_default();
+                acc.0.participants += f.participants;
+                acc.0.below += f.below;
+                acc.0.below_n += f.below_n;
+                acc.0.high += f.high;
+                acc.0.high_n += f.high_n;
+                acc.1.insert(key[i].clone(), (mun_name(ds, &first[i]), f));
             }
             for (code, (region, muns)) in regions {
                 let region = region.finish();
@@ -215,7 +263,7 @@ pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> Vec<Block> {
             }
         }
     }
-    blocks
+    Ok(blocks)
 }
 
 /// Default procedures: every procedure present in the given years.

@@ -21,8 +21,21 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
             r.iter().map(|x| x.school_id.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
+            "region".into(),
+            r.iter()
+                .map(|x| crate::input::text::region_of(&x.school_id))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
             "municipality".into(),
             r.iter().map(|x| &*x.municipality).collect::<Vec<_>>(),
+        ),
+        // the municipality key of the school (ФИС ОКО code, else the normalised name)
+        Column::new(
+            "municipality_key".into(),
+            r.iter()
+                .map(|x| super::identity::municipality_id(ds, &x.school_id))
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "assessment".into(),
