@@ -166,6 +166,14 @@ fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) 
 }
 
 /// Marks table: percents or counts of «2»..«5» per school and procedure.
+/// вся выборка / регион / муниципалитет rows: no login, an aggregate label, or only a municipality.
+fn is_aggregate_row(login: &str, name: &str, has_municipality: bool) -> bool {
+    !super::text::looks_like_login(login)
+        && (is_aggregate_label(login)
+            || is_aggregate_label(name)
+            || (login.is_empty() && name.is_empty() && has_municipality))
+}
+
 /// Running state of a marks table read in chunks.
 #[derive(Default)]
 pub struct MarksState {
@@ -209,32 +217,36 @@ pub fn load_marks(
             continue;
         }
         let res = (|| -> Result<Option<ResultRow>> {
-            let login_cell = g.cell(r, k.login).trim();
-            let name_cell = k.name.map(|c| g.cell(r, c)).unwrap_or("");
-            if login_cell.is_empty()
-                && k.year.is_some_and(|c| g.cell(r, c).trim().is_empty())
-                && (is_aggregate_label(name_cell) || is_aggregate_label(login_cell))
-            {
-                return Ok(None);
-            }
-            let key = row_key(g, h, &k, r, meta)?;
-            let loc = g.loc(r);
-            let num = |c: usize| cells::non_negative(g, h, r, c);
-            let part = num(cp)?;
-            let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
-            let aggregate = !super::text::looks_like_login(&key.login)
-                && (is_aggregate_label(&key.login)
-                    || is_aggregate_label(&key.name)
-                    || (key.login.is_empty()
-                        && key.name.is_empty()
-                        && !key.municipality.is_empty()));
+            let key = match row_key(g, h, &k, r, meta) {
+                Ok(key) => key,
+                Err(e) => {
+                    // an aggregate row without its own year/subject is kept apart without a reference
+                    let login = split_code_name(g.cell(r, k.login));
+                    let name = k
+                        .name
+                        .map(|c| split_code_name(g.cell(r, c)).1)
+                        .unwrap_or_default();
+                    let has_mun = k
+                        .municipality
+                        .is_some_and(|c| !g.cell(r, c).trim().is_empty());
+                    if is_aggregate_row(&login.0.unwrap_or(login.1), &name, has_mun) {
+                        return Ok(None);
+                    }
+                    return Err(e);
+                }
+            };
+            let aggregate = is_aggregate_row(&key.login, &key.name, !key.municipality.is_empty());
             if key.login.is_empty() && !aggregate {
                 return Err(data_err(
-                    &loc,
+                    &g.loc(r),
                     h.raw_name(k.login),
                     "expected a school login (or an aggregate label such as «Итого» / «Вся выборка»), found an empty cell",
                 ));
             }
+            let loc = g.loc(r);
+            let num = |c: usize| cells::non_negative(g, h, r, c);
+            let part = num(cp)?;
+            let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
             if aggregate {
                 let total = part.unwrap_or(0.0);
                 let sum: f64 = vals.iter().flatten().sum();
@@ -370,11 +382,15 @@ pub fn load_journal(
         }
         let res = (|| -> Result<Option<JournalRow>> {
             let key = row_key(g, h, &k, r, meta)?;
-            if key.login.is_empty()
-                || is_aggregate_label(&key.login)
-                || is_aggregate_label(&key.name)
-            {
+            if is_aggregate_row(&key.login, &key.name, !key.municipality.is_empty()) {
                 return Ok(None);
+            }
+            if key.login.is_empty() {
+                return Err(data_err(
+                    &g.loc(r),
+                    h.raw_name(k.login),
+                    "expected a school login (or an aggregate label such as «Итого» / «Вся выборка»), found an empty cell",
+                ));
             }
             let loc = g.loc(r);
             let cnt = |c: usize| cells::count(g, h, r, c, Some(0));
