@@ -162,8 +162,9 @@ pub fn run_risk(a: &super::Common) -> Result<()> {
         return Err(crate::error::data("no risk profiles in the inputs (Логин, Год, Фактор риска, Уровень — or one column per factor)"));
     }
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let sel = select::run(&loaded.data, &cfg, year)?;
-    let r = risk::aggregate(&loaded.data, &sel);
+    let ctx = select::Context::new(&loaded.data, &cfg, year);
+    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
+    let r = risk::aggregate(&loaded.data, &sel, &ctx.profiles);
     let mut t = Table::new(&[
         "Уровень",
         "Название",

@@ -111,8 +111,8 @@ fn block(
     }
 }
 
-pub fn aggregate(ds: &Dataset, sel: &Selection) -> RiskReport {
-    let prof = profiles(ds, sel.year);
+/// `prof`: the year's profiles, as the selection used them (`select::Context::profiles`).
+pub fn aggregate(ds: &Dataset, sel: &Selection, prof: &Profiles) -> RiskReport {
     let mut blocks = Vec::new();
     let by_login: BTreeMap<&str, &super::select::SchoolResult> =
         sel.schools.iter().map(|s| (s.login.as_str(), s)).collect();
