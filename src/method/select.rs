@@ -106,6 +106,8 @@ pub struct Context {
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
     pub profiles: super::risk::Profiles,
+    /// Population z-scores of the registry's staffing and equipment indicators (deficit).
+    pub registry_z: RegistryZ,
 }
 
 impl Context {
@@ -114,11 +116,13 @@ impl Context {
         let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
         let screen = super::objectivity::screen(ds, cfg);
         let profiles = super::risk::profiles(ds, year);
+        let registry_z = RegistryZ::new(ds);
         Context {
             index,
             resilience,
             screen,
             profiles,
+            registry_z,
         }
     }
 }
@@ -147,7 +151,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         warnings.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", no_marks, "");
     }
     let judged = |rows: &[&'a ResultRow], y: i32| judged_procs(rows, y, cfg);
-    let regz = RegistryZ::new(ds);
+    let regz = &ctx.registry_z;
     let (index, resil, screen) = (&ctx.index, &ctx.resilience, &ctx.screen);
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
