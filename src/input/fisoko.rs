@@ -176,7 +176,7 @@ pub fn load_stats(
                     schools.insert(sid.clone());
                     ds.results.push(ResultRow {
                         year: meta.year,
-                        school_id: sid,
+                        school_id: sid.into(),
                         municipality: Arc::from(mn.as_str()),
                         assessment: ass.clone(),
                         subject: subj.clone(),

@@ -52,17 +52,17 @@ pub fn row_error(opts: &Opts, rep: &mut InputReport, err: anyhow::Error) -> Resu
     }
 }
 
-struct Keys {
-    year: Option<usize>,
-    grade: Option<usize>,
-    subject: Option<usize>,
-    assessment: Option<usize>,
-    municipality: Option<usize>,
-    login: usize,
-    name: Option<usize>,
+pub(super) struct Keys {
+    pub year: Option<usize>,
+    pub grade: Option<usize>,
+    pub subject: Option<usize>,
+    pub assessment: Option<usize>,
+    pub municipality: Option<usize>,
+    pub login: usize,
+    pub name: Option<usize>,
 }
 
-fn keys(h: &Header) -> Keys {
+pub(super) fn keys(h: &Header) -> Keys {
     Keys {
         year: h.find(header::YEAR),
         grade: h.find(header::GRADE),
@@ -130,7 +130,7 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
     })
 }
 
-fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) {
+pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) {
     // the common case at national scale: a school already noted under its newest login
     if let Some(e) = ds.schools.get(sid) {
         if !e.name.is_empty()
@@ -165,9 +165,26 @@ fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) 
     }
 }
 
+/// Counts of «2»..«5» from a row's values: counts that add up to the participants, or percents
+/// (100 ± 0.5) or shares (1 ± 0.005) turned into counts (`true`: reconstructed); None otherwise.
+pub(super) fn mark_counts(part: f64, vals: [Option<f64>; 4]) -> Option<([i64; 4], bool)> {
+    let v = vals.map(|x| x.unwrap_or(0.0));
+    let sum: f64 = v.iter().sum();
+    let all_int = v.iter().all(|x| x.fract() == 0.0);
+    if all_int && (sum - part).abs() < 1e-9 {
+        Some((v.map(|x| x as i64), false))
+    } else if (sum - 100.0).abs() <= 0.5 {
+        Some((v.map(|p| (p / 100.0 * part).round() as i64), true))
+    } else if (0.995..=1.005).contains(&sum) {
+        Some((v.map(|p| (p * part).round() as i64), true))
+    } else {
+        None
+    }
+}
+
 /// Marks table: percents or counts of «2»..«5» per school and procedure.
 /// вся выборка / регион / муниципалитет rows: no login, an aggregate label, or only a municipality.
-fn is_aggregate_row(login: &str, name: &str, has_municipality: bool) -> bool {
+pub(super) fn is_aggregate_row(login: &str, name: &str, has_municipality: bool) -> bool {
     !super::text::looks_like_login(login)
         && (is_aggregate_label(login)
             || is_aggregate_label(name)
@@ -296,18 +313,8 @@ pub fn load_marks(
                     format!("expected a whole number of participants, found {part}"),
                 ));
             }
-            let v: Vec<f64> = vals.iter().map(|x| x.unwrap_or(0.0)).collect();
-            let sum: f64 = v.iter().sum();
-            let all_int = v.iter().all(|x| x.fract() == 0.0);
-            let (counts, reconstructed) = if all_int && (sum - part).abs() < 1e-9 {
-                ([v[0] as i64, v[1] as i64, v[2] as i64, v[3] as i64], false)
-            } else if (sum - 100.0).abs() <= 0.5 {
-                let c = |p: f64| (p / 100.0 * part).round() as i64;
-                ([c(v[0]), c(v[1]), c(v[2]), c(v[3])], true)
-            } else if (0.995..=1.005).contains(&sum) {
-                let c = |p: f64| (p * part).round() as i64;
-                ([c(v[0]), c(v[1]), c(v[2]), c(v[3])], true)
-            } else {
+            let Some((counts, reconstructed)) = mark_counts(part, vals) else {
+                let sum: f64 = vals.iter().flatten().sum();
                 return Err(data_err(&loc, "2..5", format!(
                     "«2»..«5» sum to {}: expected percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)",
                     crate::output::num(sum, 2), part, h.raw_name(cp))));
@@ -317,7 +324,7 @@ pub fn load_marks(
             let (_, mname) = split_code_name(&key.municipality);
             Ok(Some(ResultRow {
                 year: key.year,
-                school_id: sid,
+                school_id: sid.into(),
                 municipality: intern(&mname),
                 assessment: intern(&key.assessment),
                 subject: intern(&key.subject),
@@ -338,7 +345,7 @@ pub fn load_marks(
         match res {
             Ok(Some(row)) => {
                 years.insert(row.year);
-                schools.insert(row.school_id.clone());
+                schools.insert(row.school_id.to_string());
                 rep.rows += 1;
                 if row.reconstructed {
                     rep.warnings.add(

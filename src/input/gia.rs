@@ -128,7 +128,7 @@ pub fn load_simple(
             }
             Ok(ResultRow {
                 year,
-                school_id: sid,
+                school_id: sid.into(),
                 municipality: Arc::from(mun.as_str()),
                 assessment: Arc::from(assessment.as_str()),
                 subject: Arc::from(subj.as_str()),
@@ -239,7 +239,7 @@ pub fn load_moscow(
             };
             Ok(ResultRow {
                 year,
-                school_id: sid,
+                school_id: sid.into(),
                 municipality: Arc::from(e.municipality.as_str()),
                 assessment: ass.clone(),
                 subject: subj.clone(),
@@ -412,7 +412,7 @@ pub fn load_regional_summary(
                 }
                 out.push(ResultRow {
                     year: meta.year,
-                    school_id: sid.clone(),
+                    school_id: sid.as_str().into(),
                     municipality: Arc::from(municipality.as_str()),
                     assessment: Arc::from(assessment.as_str()),
                     subject: Arc::from(subj.as_str()),

@@ -1,6 +1,7 @@
 //! Loading: find inputs, recognise each by its headers, run the family loader, and merge
 //! everything into one `Dataset` with a load report per input.
 pub mod cells;
+pub mod columnar;
 pub mod context;
 pub mod fisoko;
 pub mod flat;
@@ -25,6 +26,8 @@ use table::Grid;
 
 /// Rows read to recognise a CSV before it is read whole (or streamed).
 const HEAD_ROWS: usize = 40;
+/// Bytes read to recognise a CSV.
+const HEAD_BYTES: usize = 256 << 10;
 
 /// Input kinds, as shown by `inspect` and accepted by `--kind`.
 pub const KINDS: &[(&str, &str)] = &[
@@ -127,9 +130,11 @@ pub fn meta_from_path(path: &Path) -> Meta {
 }
 
 fn sha256_file(path: &Path) -> Result<String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
-    Ok(format!("{:x}", Sha256::digest(&bytes)))
+    let mut h = Sha256::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::copy(&mut f, &mut h))
+        .map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    Ok(format!("{:x}", h.finalize()))
 }
 
 /// Expand folders recursively (sorted), keep files as given.
@@ -271,7 +276,7 @@ fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected)> {
 
 struct Sheet {
     grid: Grid,
-    /// A large CSV marks table is streamed in chunks instead of held as one grid.
+    /// The head of a CSV marks or risk table: its loaders read the file itself.
     stream: Option<table::CsvText>,
     header: Header,
     kind: &'static str,
@@ -308,26 +313,17 @@ fn read_spreadsheets_parallel(
     results.into_inner().unwrap()
 }
 
-/// Run a row loader over a sheet held whole, or over the chunks of a streamed CSV; `start` is the
-/// first data row of the grid it is given.
-/// Rows a streamed CSV will give, from the size of the file and its first rows (for reserving).
-fn estimated_rows(s: &Sheet) -> usize {
-    let Some(t) = &s.stream else { return 0 };
-    let head = &s.grid.rows[s.header.row + 1..];
-    let bytes: usize = head
-        .iter()
-        .map(|r| r.iter().map(|c| c.len() + 1).sum::<usize>() + 1)
-        .sum();
-    if head.is_empty() || bytes == 0 {
-        return 0;
-    }
-    t.text.len() / (bytes / head.len()).max(1)
-}
-
+/// Run a row loader over a sheet held whole, or over the chunks of a CSV read from its file;
+/// `start` is the first data row of the grid it is given.
 fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
     match &s.stream {
         None => load(&s.grid, s.header.row + 1),
-        Some(t) => table::csv_chunks(&s.path, t, s.header.row + 1, 65_536, |chunk| load(chunk, 0)),
+        Some(_) => {
+            let t = table::read_csv_text(&s.path)?;
+            table::csv_chunks(&s.path, &t, s.header.row + 1, 65_536, |chunk| {
+                load(chunk, 0)
+            })
+        }
     }
 }
 
@@ -386,7 +382,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 None => table::read_spreadsheet(path)?,
             }
         } else {
-            let t = table::read_csv_text(path)?;
+            let t = table::read_csv_head(path, HEAD_BYTES)?;
             let head = table::csv_grid(path, &t, Some(HEAD_ROWS))?;
             csv_text = Some(t);
             vec![head]
@@ -412,11 +408,13 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 Some((h, Detected::Kind(k))) => {
                     any = true;
                     let (grid, stream) = match csv_text.take() {
-                        // marks tables stream (national scale); other CSVs are small and read whole
-                        Some(t) if matches!(k, "marks" | "risk") && g.rows.len() == HEAD_ROWS => {
-                            (g, Some(t))
-                        }
-                        Some(t) => (table::csv_grid(path, &t, None)?, None),
+                        // marks and risk tables (national scale) are read from the file by their
+                        // loaders; other CSVs are small and read whole
+                        Some(t) if matches!(k, "marks" | "risk") => (g, Some(t)),
+                        Some(_) => (
+                            table::csv_grid(path, &table::read_csv_text(path)?, None)?,
+                            None,
+                        ),
                         None => (g, None),
                     };
                     sheets.push(Sheet {
@@ -518,11 +516,15 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
             }
             "marks" => {
-                let mut st = flat::MarksState::default();
-                data_set.results.reserve(estimated_rows(&s));
-                whole_or_streamed(&s, |g, start| {
-                    flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
-                })?
+                let fast = s.stream.as_ref().is_some_and(|t| {
+                    columnar::load_marks(&s.path, t, h, &meta, &mut data_set, &mut rep)
+                });
+                if !fast {
+                    let mut st = flat::MarksState::default();
+                    whole_or_streamed(&s, |g, start| {
+                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    })?
+                }
             }
             "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
             "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
@@ -531,9 +533,12 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "context-form" => context::load_context_form(g, h, &mut data_set, &mut rep)?,
             "registry" => context::load_registry(g, h, opts, &mut data_set, &mut rep)?,
             "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
+            "risk"
+                if s.stream.as_ref().is_some_and(|t| {
+                    columnar::load_risk(&s.path, t, h, &meta, &mut data_set, &mut rep)
+                }) => {}
             "risk" => {
                 let mut st = risk::RiskState::default();
-                data_set.risk.reserve(estimated_rows(&s));
                 whole_or_streamed(&s, |g, start| {
                     risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
                 })?

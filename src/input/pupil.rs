@@ -314,7 +314,7 @@ fn aggregate(
             .unwrap_or_default();
         ds.results.push(ResultRow {
             year,
-            school_id: sid.clone(),
+            school_id: sid.as_str().into(),
             municipality: Arc::from(mun.as_str()),
             assessment: ass.clone(),
             subject: subj.clone(),

@@ -16,6 +16,11 @@ pub fn is_long(h: &Header) -> bool {
     h.has(header::LOGIN) && h.has(FACTOR) && h.has(LEVEL)
 }
 
+/// Factor and level columns of a long table.
+pub fn long_columns(h: &Header) -> (usize, usize) {
+    (h.find(FACTOR).unwrap(), h.find(LEVEL).unwrap())
+}
+
 fn factor_columns(h: &Header) -> Vec<(usize, &'static str)> {
     h.raw
         .iter()
@@ -31,8 +36,8 @@ pub fn is_wide(h: &Header) -> bool {
 /// Running state of a risk table read in chunks.
 #[derive(Default)]
 pub struct RiskState {
-    schools: std::collections::HashSet<String>,
-    seen: std::collections::HashMap<(String, i32, &'static str), u8>,
+    schools: std::collections::HashSet<std::sync::Arc<str>>,
+    seen: std::collections::HashMap<(std::sync::Arc<str>, i32, &'static str), u8>,
 }
 
 /// Risk rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
@@ -50,8 +55,12 @@ pub fn load(
     let cl = h.find(header::LOGIN).unwrap();
     let cy = h.find(header::YEAR);
     let long = is_long(h);
-    let cf = h.find(FACTOR);
-    let clev = h.find(LEVEL);
+    let (cf, clev) = if long {
+        let (f, l) = long_columns(h);
+        (Some(f), Some(l))
+    } else {
+        (None, None)
+    };
     let wide = factor_columns(h);
     let RiskState { schools, seen } = st;
     for r in start..g.rows.len() {
@@ -85,7 +94,7 @@ pub fn load(
                     )
                 })?;
                 Ok(vec![RiskRow {
-                    school_id: sid,
+                    school_id: sid.into(),
                     year,
                     factor,
                     level: level(clev)?,
@@ -97,7 +106,7 @@ pub fn load(
                         continue;
                     }
                     out.push(RiskRow {
-                        school_id: sid.clone(),
+                        school_id: sid.as_str().into(),
                         year,
                         factor: f,
                         level: level(*c)?,

@@ -169,6 +169,26 @@ pub struct CsvText {
 pub fn read_csv_text(path: &Path) -> Result<CsvText> {
     let bytes =
         std::fs::read(path).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    csv_text(path, bytes)
+}
+
+/// The first lines of a CSV (at most `max` bytes, cut at a line end), decoded as a whole file
+/// would be: enough to recognise it; loaders that stream read the file themselves.
+pub fn read_csv_head(path: &Path, max: usize) -> Result<CsvText> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(max.min(1 << 20));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max as u64).read_to_end(&mut bytes))
+        .map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    if bytes.len() == max {
+        if let Some(i) = bytes.iter().rposition(|&b| b == b'\n') {
+            bytes.truncate(i + 1);
+        }
+    }
+    csv_text(path, bytes)
+}
+
+fn csv_text(path: &Path, bytes: Vec<u8>) -> Result<CsvText> {
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(data(format!(
             "{}: NUL bytes where a text CSV was expected: a wrong encoding (UTF-16?) or not a CSV at all; expected UTF-8 or Windows-1251 text (re-save as «CSV (разделители — точки с запятой)» or UTF-8)",

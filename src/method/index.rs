@@ -70,7 +70,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         .filter(|s| ic.indicators.keys().any(|k| s.indicators.contains_key(k)))
         .collect();
     let known: std::collections::BTreeSet<&str> =
-        ds.results.iter().map(|r| r.school_id.as_str()).collect();
+        ds.results.iter().map(|r| &*r.school_id).collect();
     let unknown = schools
         .iter()
         .filter(|s| !known.contains(s.school_id.as_str()))

@@ -231,7 +231,7 @@ pub fn screen(ds: &Dataset, cfg: &Config) -> Screen {
                 n5 as f64 / r.participants as f64,
             );
             if s2 <= rule.max_share2 && s5 >= rule.min_share5 {
-                flags.entry((r.school_id.clone(), r.year)).or_default().push(Flag {
+                flags.entry((r.school_id.to_string(), r.year)).or_default().push(Flag {
                     marker: DISTRIBUTION.into(),
                     procedure: proc_name(&subject, rule.grade),
                     numbers: json!({"participants": r.participants, "share2": r6(s2), "share5": r6(s5), "max_share2": rule.max_share2, "min_share5": rule.min_share5}),

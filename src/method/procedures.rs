@@ -74,7 +74,7 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
 pub fn by_school(ds: &Dataset) -> BTreeMap<&str, Vec<&ResultRow>> {
     let mut m: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
     for r in &ds.results {
-        m.entry(r.school_id.as_str()).or_default().push(r);
+        m.entry(&*r.school_id).or_default().push(r);
     }
     m
 }

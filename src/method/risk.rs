@@ -53,7 +53,7 @@ pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
     let mut out: Profiles = BTreeMap::new();
     for r in ds.risk.iter().filter(|r| r.year <= year) {
         let e = out
-            .entry(r.school_id.clone())
+            .entry(r.school_id.to_string())
             .or_insert((r.year, BTreeMap::new()));
         if r.year > e.0 {
             *e = (r.year, BTreeMap::new());

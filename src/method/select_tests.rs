@@ -30,10 +30,10 @@ fn dataset(rows: Vec<ResultRow>) -> Dataset {
     let mut ds = Dataset::default();
     for r in &rows {
         ds.schools.insert(
-            r.school_id.clone(),
+            r.school_id.to_string(),
             SchoolRow {
-                school_id: r.school_id.clone(),
-                login: r.school_id.clone(),
+                school_id: r.school_id.to_string(),
+                login: r.school_id.to_string(),
                 settlement: Some("город".into()),
                 kind: Some(crate::model::Kind::Regular),
                 ..Default::default()

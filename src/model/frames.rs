@@ -18,7 +18,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         Column::new("year".into(), r.iter().map(|x| x.year).collect::<Vec<_>>()),
         Column::new(
             "school_id".into(),
-            r.iter().map(|x| x.school_id.as_str()).collect::<Vec<_>>(),
+            r.iter().map(|x| &*x.school_id).collect::<Vec<_>>(),
         ),
         Column::new(
             "region".into(),
@@ -158,7 +158,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
     let risk_profiles = DataFrame::new_infer_height(vec![
         Column::new(
             "school_id".into(),
-            k.iter().map(|x| x.school_id.as_str()).collect::<Vec<_>>(),
+            k.iter().map(|x| &*x.school_id).collect::<Vec<_>>(),
         ),
         Column::new("year".into(), k.iter().map(|x| x.year).collect::<Vec<_>>()),
         Column::new(

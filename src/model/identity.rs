@@ -15,15 +15,17 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     dedup_results(ds, opts, warnings)?;
     dedup_journal(&mut ds.journal, warnings);
     // every school seen in results has a registry row
+    let mut last: Option<&str> = None;
     for r in &ds.results {
-        if ds.schools.contains_key(&r.school_id) {
+        if last == Some(&*r.school_id) || ds.schools.contains_key(&*r.school_id) {
+            last = Some(&r.school_id);
             continue;
         }
         ds.schools
-            .entry(r.school_id.clone())
+            .entry(r.school_id.to_string())
             .or_insert_with(|| super::SchoolRow {
-                school_id: r.school_id.clone(),
-                login: r.school_id.clone(),
+                school_id: r.school_id.to_string(),
+                login: r.school_id.to_string(),
                 municipality: r.municipality.to_string(),
                 ..Default::default()
             });
@@ -77,13 +79,18 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
 
 /// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
 fn report_merged_municipalities(ds: &Dataset, warnings: &mut Warnings) {
-    let raw: std::collections::BTreeSet<&str> = ds
-        .results
-        .iter()
-        .map(|r| &*r.municipality)
-        .chain(ds.schools.values().map(|s| s.municipality.as_str()))
-        .filter(|m| !m.is_empty())
-        .collect();
+    // interned names: a row repeats the previous row's name far more often than not
+    let mut raw: std::collections::BTreeSet<&str> = Default::default();
+    let mut last: Option<&std::sync::Arc<str>> = None;
+    for r in &ds.results {
+        if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, &r.municipality)) {
+            continue;
+        }
+        last = Some(&r.municipality);
+        raw.insert(&r.municipality);
+    }
+    raw.extend(ds.schools.values().map(|s| s.municipality.as_str()));
+    raw.remove("");
     let mut by_key: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for m in raw {
         by_key.entry(municipality_key(m)).or_default().push(m);
@@ -177,8 +184,8 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
         return;
     }
     for r in ds.results.iter_mut() {
-        if let Some(to) = map.get(&r.school_id) {
-            r.school_id = to.clone();
+        if let Some(to) = map.get(&*r.school_id) {
+            r.school_id = to.as_str().into();
         }
     }
     for (from, to) in &map {
@@ -200,14 +207,70 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
     );
 }
 
+/// Rank of each distinct text in sorted order.
+fn rank(mut texts: Vec<&str>) -> std::collections::HashMap<&str, u32> {
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (s, i as u32))
+        .collect()
+}
+
+/// Reorder in place so that `v[j]` becomes the old `v[order[j]]` (cycle by cycle, no second copy).
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    for start in 0..v.len() {
+        let mut j = start;
+        while order[j] as usize != start && order[j] as usize != j {
+            let k = order[j] as usize;
+            v.swap(j, k);
+            order[j] = j as u32;
+            j = k;
+        }
+        order[j] = j as u32;
+    }
+}
+
 fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    // unstable is deterministic here: source and line make the key total
-    ds.results.sort_unstable_by(|a, b| {
-        a.key()
-            .cmp(&b.key())
-            .then(a.source.cmp(&b.source))
-            .then(a.line.cmp(&b.line))
-    });
+    // texts ranked once, rows sorted by integer keys; source and line make the key total
+    let distinct = |f: &dyn Fn(&super::ResultRow) -> &std::sync::Arc<str>| -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut last: Option<&std::sync::Arc<str>> = None;
+        for r in &ds.results {
+            let a = f(r);
+            if !last.is_some_and(|l| std::sync::Arc::ptr_eq(l, a)) {
+                out.push(a);
+                last = Some(a);
+            }
+        }
+        out
+    };
+    let (ids, ass, subj, src) = (
+        rank(distinct(&|r| &r.school_id)),
+        rank(distinct(&|r| &r.assessment)),
+        rank(distinct(&|r| &r.subject)),
+        rank(distinct(&|r| &r.source)),
+    );
+    let keys: Vec<(i32, u32, u32, u32, i32, u32, usize)> = ds
+        .results
+        .iter()
+        .map(|r| {
+            (
+                r.year,
+                ids[&*r.school_id],
+                ass[&*r.assessment],
+                subj[&*r.subject],
+                r.grade,
+                src[&*r.source],
+                r.line,
+            )
+        })
+        .collect();
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| keys[i as usize]);
+    drop(keys);
+    permute(&mut ds.results, order);
     // in place: no second copy of the results at national scale
     let mut conflict: Option<String> = None;
     ds.results.dedup_by(|r, last| {
@@ -265,5 +328,18 @@ fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
     v.dedup();
     if before > v.len() {
         warnings.add_n("exact repeated journal rows dropped", before - v.len(), "");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn permute_follows_cycles() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        super::permute(&mut v, vec![3, 0, 4, 1, 2]);
+        assert_eq!(v, vec!['d', 'a', 'e', 'b', 'c']);
+        let mut w = vec![1, 2, 3];
+        super::permute(&mut w, vec![0, 1, 2]);
+        assert_eq!(w, vec![1, 2, 3]);
     }
 }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow {
     pub year: i32,
-    pub school_id: String,
+    /// Interned per school: a million rows share 45 000 ids.
+    pub school_id: Arc<str>,
     pub municipality: Arc<str>,
     pub assessment: Arc<str>,
     pub subject: Arc<str>,
@@ -124,7 +125,7 @@ pub struct JournalRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskRow {
-    pub school_id: String,
+    pub school_id: Arc<str>,
     pub year: i32,
     pub factor: &'static str,
     /// 0 low, 1 medium, 2 high

@@ -82,7 +82,8 @@ pub fn make_schools(spec: &Spec) -> Vec<School> {
                 Role::Strong | Role::Moderate => -0.6 + 0.7 * normal(&mut rng),
                 _ => 0.3 * (if village { -1.0 } else { 1.0 }) + 0.8 * normal(&mut rng),
             };
-            let digits = format!("99{:04}", i + 1);
+            // logins stay `edu` + 6 digits at national scale: regions 99, 98, … of 9 999 schools
+            let digits = format!("{:02}{:04}", 99 - i / 9999, i % 9999 + 1);
             let num = i + 1;
             let name = match kind {
                 "вечерняя" => format!("МБОУ \"Вечерняя (сменная) школа №{num}\""),

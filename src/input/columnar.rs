@@ -1,0 +1,460 @@
+//! Column-wise fast path for large CSV tables (marks, risk profiles) at national scale: polars'
+//! reader parses the file on every core, values are checked column by column and each distinct
+//! text (login, subject, municipality, factor) is normalised once. A file the fast path does not
+//! accept as clean (an aggregate row, a non-numeric count, a title line, a quoted line break, a
+//! duplicate key…) goes back to the row loader, which handles the unusual shape or gives the
+//! precise error — so both paths give the same dataset (tested in `columnar_tests`).
+use super::flat::{is_aggregate_row, keys, mark_columns, mark_counts, note_school};
+use super::header::{self, Header};
+use super::report::InputReport;
+use super::table::CsvText;
+use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
+use super::Meta;
+use crate::model::{risk_factor, risk_level, Dataset, ResultRow, RiskRow};
+use polars::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Bytes of the file parsed per slice: large enough for polars to use every core, small enough
+/// that a slice's frame stays a fraction of the rows it becomes.
+#[cfg(not(test))]
+const SLICE_BYTES: usize = 32 << 20;
+/// Small slices in unit tests, so that files of a few megabytes cross slice boundaries.
+#[cfg(test)]
+const SLICE_BYTES: usize = 1 << 20;
+
+/// Read a CSV whose header is its first line in slices of whole lines through polars: `numeric`
+/// columns as numbers, the rest as text; `f` gets each slice and the file line of its first row.
+/// False when polars cannot read a slice, a slice is not text in the head's encoding, or a record
+/// is not exactly one line (file line numbers must stay exact for the ledger and warnings).
+pub fn read_slices(
+    path: &Path,
+    head: &CsvText,
+    h: &Header,
+    numeric: &[usize],
+    mut f: impl FnMut(&DataFrame, usize) -> bool,
+) -> bool {
+    if h.row != 0 {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut dtypes = vec![DataType::String; h.raw.len()];
+    for &c in numeric {
+        dtypes[c] = DataType::Float64;
+    }
+    let dtypes = Arc::new(dtypes);
+    let sep = head.separator;
+    let mut buf: Vec<u8> = Vec::with_capacity(SLICE_BYTES + (1 << 20));
+    let mut line = 1usize;
+    let mut first = true;
+    loop {
+        let have = buf.len();
+        buf.resize(have + SLICE_BYTES, 0);
+        let mut got = have;
+        while got < buf.len() {
+            match file.read(&mut buf[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(_) => return false,
+            }
+        }
+        let eof = got < buf.len();
+        buf.truncate(got);
+        let cut = if eof {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                None => return false,
+            }
+        };
+        let mut start = 0;
+        if first {
+            first = false;
+            if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                start = 3;
+            }
+            // the header line itself was read with the head
+            match buf[start..cut].iter().position(|&b| b == b'\n') {
+                Some(i) => start += i + 1,
+                None => return eof,
+            }
+            line = 2;
+        }
+        let slice = &buf[start..cut];
+        if !slice.is_empty() {
+            let text: std::borrow::Cow<str> = if head.encoding == "windows-1251" {
+                encoding_rs::WINDOWS_1251
+                    .decode_without_bom_handling(slice)
+                    .0
+            } else {
+                match std::str::from_utf8(slice) {
+                    Ok(s) => s.into(),
+                    Err(_) => return false,
+                }
+            };
+            let bytes = text.as_bytes();
+            let records = bytes.iter().filter(|&&b| b == b'\n').count()
+                + usize::from(!bytes.ends_with(b"\n"));
+            let Ok(df) = CsvReadOptions::default()
+                .with_has_header(false)
+                .with_dtype_overwrite(Some(dtypes.clone()))
+                .map_parse_options(|p| p.with_separator(sep).with_decimal_comma(sep != b','))
+                .into_reader_with_file_handle(Cursor::new(bytes))
+                .finish()
+            else {
+                return false;
+            };
+            if df.width() != h.raw.len() || df.height() != records || !f(&df, line) {
+                return false;
+            }
+            line += records;
+        }
+        if eof {
+            return true;
+        }
+        buf.drain(..cut);
+    }
+}
+
+/// Text column `c`, row by row (None = empty cell); a constant empty column when absent.
+fn text_col(
+    df: &DataFrame,
+    c: Option<usize>,
+) -> Option<Box<dyn Iterator<Item = Option<&str>> + '_>> {
+    Some(match c {
+        Some(c) => Box::new(df.columns()[c].str().ok()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
+}
+
+fn num_col(df: &DataFrame, c: Option<usize>) -> Option<Box<dyn Iterator<Item = Option<f64>> + '_>> {
+    Some(match c {
+        Some(c) => Box::new(df.columns()[c].f64().ok()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
+}
+
+/// One value per distinct text, computed once; rows refer to values by index.
+struct Distinct<T> {
+    map: PlHashMap<String, u32>,
+    values: Vec<T>,
+}
+
+impl<T> Distinct<T> {
+    fn new() -> Self {
+        Distinct {
+            map: PlHashMap::default(),
+            values: Vec::new(),
+        }
+    }
+    fn index(&mut self, s: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<u32> {
+        if let Some(&i) = self.map.get(s) {
+            return Some(i);
+        }
+        self.values.push(f(s)?);
+        let i = self.values.len() as u32 - 1;
+        self.map.insert(s.to_string(), i);
+        Some(i)
+    }
+    fn get(&mut self, s: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<&T> {
+        let i = self.index(s, f)?;
+        Some(&self.values[i as usize])
+    }
+}
+
+/// A year cell: a whole number 2000–2099, else the file's year when there is no column.
+fn year_of(v: Option<Option<f64>>, has_col: bool, meta: &Meta) -> Option<i32> {
+    match v.flatten() {
+        Some(v) if (2000.0..2100.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
+        _ if !has_col && meta.year > 0 => Some(meta.year),
+        _ => None,
+    }
+}
+
+/// State of a marks table read slice by slice.
+struct Marks<'m> {
+    k: super::flat::Keys,
+    cp: usize,
+    cm: [usize; 4],
+    cmean: Option<usize>,
+    meta: &'m Meta,
+    source: Arc<str>,
+    /// per distinct text: (school id, is a login, login) / name / municipality / subject / assessment
+    logins: Distinct<(Arc<str>, bool, String)>,
+    names: Distinct<String>,
+    /// municipality: (name for results, cell as read for the school registry)
+    muns: Distinct<(Arc<str>, String)>,
+    subjects: Distinct<Arc<str>>,
+    assessments: Distinct<Arc<str>>,
+    aggregate: PlHashMap<(u32, u32, bool), bool>,
+    meta_subject: Option<Arc<str>>,
+    meta_assessment: Arc<str>,
+    rows: Vec<ResultRow>,
+    reconstructed: Vec<usize>,
+    years: BTreeSet<i32>,
+    /// (login, name, municipality) indices, noted once the whole file is accepted
+    notes: Vec<(u32, u32, u32)>,
+}
+
+impl Marks<'_> {
+    fn slice(&mut self, df: &DataFrame, first_line: usize) -> Option<()> {
+        let k = &self.k;
+        let text = |c| text_col(df, c);
+        let num = |c| num_col(df, c);
+        let (mut login, mut name, mut mun, mut subj, mut ass, mut mean) = (
+            text(Some(k.login))?,
+            text(k.name)?,
+            text(k.municipality)?,
+            text(k.subject)?,
+            text(k.assessment)?,
+            text(self.cmean)?,
+        );
+        let (mut part, mut m2, mut m3, mut m4, mut m5, mut year, mut grade) = (
+            num(Some(self.cp))?,
+            num(Some(self.cm[0]))?,
+            num(Some(self.cm[1]))?,
+            num(Some(self.cm[2]))?,
+            num(Some(self.cm[3]))?,
+            num(k.year)?,
+            num(k.grade)?,
+        );
+        for i in 0..df.height() {
+            let y = year_of(year.next(), k.year.is_some(), self.meta)?;
+            let g = match (k.grade, grade.next().flatten()) {
+                (None, _) => self.meta.grade,
+                (Some(_), None) => 0,
+                (Some(_), Some(v)) if (1.0..=11.0).contains(&v) => v as i32,
+                _ => return None,
+            };
+            let li = self
+                .logins
+                .index(login.next().flatten().unwrap_or(""), |s| {
+                    let (code, name0) = split_code_name(s);
+                    let l = code.unwrap_or(name0);
+                    Some((Arc::from(school_id(&l)), looks_like_login(&l), l))
+                })?;
+            let ni = self.names.index(name.next().flatten().unwrap_or(""), |s| {
+                Some(split_code_name(s).1)
+            })?;
+            let raw_mun = mun.next().flatten().unwrap_or("").trim();
+            let mi = self.muns.index(raw_mun, |m| {
+                Some((Arc::from(split_code_name(m).1), m.to_string()))
+            })?;
+            let (sid, is_login, login_code) = &self.logins.values[li as usize];
+            // codes that are not logins (ГИА codes, names): aggregate labels decided once per text
+            if !is_login {
+                let school_name = &self.names.values[ni as usize];
+                let agg = *self
+                    .aggregate
+                    .entry((li, ni, raw_mun.is_empty()))
+                    .or_insert_with(|| {
+                        is_aggregate_row(login_code, school_name, !raw_mun.is_empty())
+                    });
+                if login_code.is_empty() || agg {
+                    return None;
+                }
+            }
+            let subject = match subj.next().flatten() {
+                Some(s) => self.subjects.get(s, |s| subject(s).map(Arc::from))?.clone(),
+                None if k.subject.is_none() => self.meta_subject.clone()?,
+                None => return None,
+            };
+            let assessment = match ass.next().flatten() {
+                Some(a) if !a.trim().is_empty() => self
+                    .assessments
+                    .get(a, |a| Some(Arc::from(a.trim().to_uppercase())))?
+                    .clone(),
+                _ => self.meta_assessment.clone(),
+            };
+            let vals = [
+                m2.next().flatten(),
+                m3.next().flatten(),
+                m4.next().flatten(),
+                m5.next().flatten(),
+            ];
+            let p = part.next().flatten()?;
+            if p < 0.0 || p.fract() != 0.0 || vals.iter().flatten().any(|v| *v < 0.0) {
+                return None;
+            }
+            let (counts, rec) = mark_counts(p, vals)?;
+            if self.notes.last() != Some(&(li, ni, mi)) {
+                self.notes.push((li, ni, mi));
+            }
+            let line = first_line + i;
+            if rec {
+                self.reconstructed.push(line);
+            }
+            self.years.insert(y);
+            self.rows.push(ResultRow {
+                year: y,
+                school_id: sid.clone(),
+                municipality: self.muns.values[mi as usize].0.clone(),
+                assessment,
+                subject,
+                grade: g,
+                participants: p as i64,
+                n2: Some(counts[0]),
+                n3: Some(counts[1]),
+                n4: Some(counts[2]),
+                n5: Some(counts[3]),
+                reconstructed: rec,
+                mean_score: mean
+                    .next()
+                    .flatten()
+                    .and_then(|s| parse_num(s).ok().flatten()),
+                high: Some(counts[3]),
+                high2: None,
+                source: self.source.clone(),
+                line,
+            });
+        }
+        Some(())
+    }
+}
+
+/// A marks table read column-wise from the file; false when the file needs the row loader.
+pub fn load_marks(
+    path: &Path,
+    head: &CsvText,
+    h: &Header,
+    meta: &Meta,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> bool {
+    let k = keys(h);
+    let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
+        return false;
+    };
+    let mut numeric = vec![cp, cm[0], cm[1], cm[2], cm[3]];
+    numeric.extend(k.year);
+    numeric.extend(k.grade);
+    let mut st = Marks {
+        k,
+        cp,
+        cm,
+        cmean: h.find(&["средний балл", "mean_score"]),
+        meta,
+        source: Arc::from(path.display().to_string()),
+        logins: Distinct::new(),
+        names: Distinct::new(),
+        muns: Distinct::new(),
+        subjects: Distinct::new(),
+        assessments: Distinct::new(),
+        aggregate: PlHashMap::default(),
+        meta_subject: (!meta.subject.is_empty()).then(|| Arc::from(meta.subject.as_str())),
+        meta_assessment: Arc::from(meta.assessment.as_str()),
+        rows: Vec::new(),
+        reconstructed: Vec::new(),
+        years: BTreeSet::new(),
+        notes: Vec::new(),
+    };
+    if !read_slices(path, head, h, &numeric, |df, line| {
+        st.slice(df, line).is_some()
+    }) {
+        return false;
+    }
+    for &(li, ni, mi) in &st.notes {
+        let (sid, _, login) = &st.logins.values[li as usize];
+        let name = &st.names.values[ni as usize];
+        note_school(ds, sid, login, name, &st.muns.values[mi as usize].1);
+    }
+    let distinct_ids: HashSet<&Arc<str>> = st.logins.values.iter().map(|(sid, _, _)| sid).collect();
+    rep.rows += st.rows.len();
+    rep.years = st.years.iter().copied().collect();
+    rep.schools = distinct_ids.len();
+    for line in &st.reconstructed {
+        rep.warnings.add(
+            "counts reconstructed from percents",
+            format!("строка {line}"),
+        );
+    }
+    if ds.results.is_empty() {
+        ds.results = std::mem::take(&mut st.rows);
+    } else {
+        ds.results.append(&mut st.rows);
+    }
+    true
+}
+
+/// A long risk-profile table (`login, year, factor, level`) read column-wise from the file; false
+/// when the file needs the row loader (wide layout, unknown text, a repeated key…).
+pub fn load_risk(
+    path: &Path,
+    head: &CsvText,
+    h: &Header,
+    meta: &Meta,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> bool {
+    if !super::risk::is_long(h) {
+        return false;
+    }
+    let (cl, cy) = (h.find(header::LOGIN).unwrap(), h.find(header::YEAR));
+    let (cf, clev) = super::risk::long_columns(h);
+    let numeric: Vec<usize> = cy.into_iter().collect();
+    let mut ids: Distinct<Arc<str>> = Distinct::new();
+    let mut factors: Distinct<(u8, &'static str)> = Distinct::new();
+    let mut levels: Distinct<u8> = Distinct::new();
+    let mut seen: PlHashSet<u64> = PlHashSet::default();
+    let mut rows = Vec::new();
+    let mut slice = |df: &DataFrame| -> Option<()> {
+        let (mut login, mut factor, mut level, mut year) = (
+            text_col(df, Some(cl))?,
+            text_col(df, Some(cf))?,
+            text_col(df, Some(clev))?,
+            num_col(df, cy)?,
+        );
+        for _ in 0..df.height() {
+            // an empty login is a skipped row in the row loader: leave such files to it
+            let raw = login
+                .next()
+                .flatten()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())?;
+            let y = year_of(year.next(), cy.is_some(), meta)?;
+            let idx = ids.index(raw, |s| Some(Arc::from(school_id(s))))?;
+            let &(fi, f) = factors.get(factor.next().flatten()?, |s| {
+                let f = risk_factor(s)?;
+                let fi = crate::model::RISK_FACTORS.iter().position(|x| *x == f)? as u8;
+                Some((fi, f))
+            })?;
+            let &lv = levels.get(level.next().flatten()?, risk_level)?;
+            let key = (u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi);
+            if !seen.insert(key) {
+                return None;
+            }
+            rows.push(RiskRow {
+                school_id: ids.values[idx as usize].clone(),
+                year: y,
+                factor: f,
+                level: lv,
+            });
+        }
+        Some(())
+    };
+    if !read_slices(path, head, h, &numeric, |df, _| slice(df).is_some()) {
+        return false;
+    }
+    // sch/edu spellings of one login are one school: the row loader tells repeats apart
+    let distinct: HashSet<&Arc<str>> = ids.values.iter().collect();
+    if distinct.len() != ids.values.len() {
+        return false;
+    }
+    rep.rows += rows.len();
+    rep.schools = distinct.len();
+    if ds.risk.is_empty() {
+        ds.risk = rows;
+    } else {
+        ds.risk.append(&mut rows);
+    }
+    true
+}
+
+#[cfg(test)]
+#[path = "columnar_tests.rs"]
+mod tests;

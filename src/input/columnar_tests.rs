@@ -1,0 +1,169 @@
+//! The fast path and the row loader give the same dataset; unusual files go to the row loader.
+use super::*;
+use crate::input::{load_paths, Opts};
+
+fn marks_csv(rows: usize, extra: &str) -> String {
+    let mut s =
+        String::from("Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n");
+    for i in 0..rows {
+        let (y, g) = (2023 + (i % 3) as i32, 4 + (i % 2) as i32);
+        let subj = if i % 4 < 2 {
+            "математика"
+        } else {
+            "Русский язык"
+        };
+        let n = 10 + (i % 17) as i64;
+        let n2 = (i % 5) as i64;
+        let n5 = (i % 3) as i64;
+        s += &format!(
+            "{y},{g},{subj},\"{}\",sch{:06},\"МБОУ \"\"СОШ №{}\"\"\",{n},{n2},{},{},{n5}\n",
+            if i % 2 == 0 {
+                "город Заречный"
+            } else {
+                "Берёзовский район"
+            },
+            990000 + i / 7,
+            i / 7,
+            n - n2 - n5 - 1,
+            1
+        );
+    }
+    s + extra
+}
+
+fn load(text: &str) -> crate::input::Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("marks.csv");
+    std::fs::write(&p, text).unwrap();
+    load_paths(&[p], &Opts::default()).unwrap()
+}
+
+fn rows_via_row_loader(text: &str) -> crate::input::Loaded {
+    // a title line above the header sends the file to the row loader
+    load(&format!("Результаты ВПР\n{text}"))
+}
+
+#[test]
+fn marks_fast_path_equals_row_loader() {
+    let text = marks_csv(400, "");
+    let fast = load(&text);
+    let slow = rows_via_row_loader(&text);
+    assert_eq!(fast.data.results.len(), 400);
+    let strip = |rows: &[ResultRow]| -> Vec<ResultRow> {
+        rows.iter()
+            .map(|r| ResultRow {
+                line: 0,
+                source: "".into(),
+                ..r.clone()
+            })
+            .collect()
+    };
+    assert!(strip(&fast.data.results) == strip(&slow.data.results));
+    // the row loader saw the title line: its lines are one further down
+    assert!(fast
+        .data
+        .results
+        .iter()
+        .zip(&slow.data.results)
+        .all(|(a, b)| a.line + 1 == b.line));
+    let fs: Vec<_> = fast
+        .data
+        .schools
+        .values()
+        .map(|s| (&s.login, &s.name, &s.municipality))
+        .collect();
+    let ss: Vec<_> = slow
+        .data
+        .schools
+        .values()
+        .map(|s| (&s.login, &s.name, &s.municipality))
+        .collect();
+    assert_eq!(fs, ss);
+    assert_eq!(fast.reports[0].schools, slow.reports[0].schools);
+    assert_eq!(fast.reports[0].years, slow.reports[0].years);
+}
+
+#[test]
+fn aggregate_rows_and_bad_cells_go_to_the_row_loader() {
+    // an aggregate row at the end: kept apart as a reference row, as the row loader does
+    let text = marks_csv(
+        100,
+        "2025,4,математика,,Вся выборка,,1000,100,300,400,200\n",
+    );
+    let l = load(&text);
+    assert_eq!(l.data.results.len(), 100);
+    assert_eq!(l.data.reference.len(), 1);
+    // a non-numeric count: the row loader's error names the row and the column
+    let text = marks_csv(
+        100,
+        "2025,4,математика,Заречный,sch999999,СОШ,12,abc,3,4,5\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.csv");
+    std::fs::write(&p, text).unwrap();
+    let e = load_paths(&[p], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("row 102") && e.contains("abc"), "{e}");
+}
+
+#[test]
+fn risk_fast_path_equals_row_loader() {
+    let mut text = String::from("Логин,Год,Фактор риска,Уровень\n");
+    for i in 0..60 {
+        for (j, f) in crate::model::RISK_FACTORS.iter().enumerate() {
+            let lv = ["низкий", "средний", "высокий"][(i + j) % 3];
+            text += &format!("edu{:06},2025,{f},{lv}\n", 990000 + i);
+        }
+    }
+    let fast = load(&text);
+    let slow = rows_via_row_loader(&text);
+    assert_eq!(fast.data.risk.len(), 600);
+    assert_eq!(fast.data.risk, slow.data.risk);
+    assert_eq!(fast.reports[0].schools, slow.reports[0].schools);
+    // a repeated key: the row loader drops the exact repeat with a warning
+    let dup = format!(
+        "{text}edu990000,2025,{},низкий\n",
+        crate::model::RISK_FACTORS[0]
+    );
+    let l = load(&dup);
+    assert_eq!(l.data.risk.len(), 600);
+    assert!(l.reports[0].warnings.summary().contains("repeated"));
+}
+
+#[test]
+fn clean_tables_take_the_fast_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let fast = |text: &str| {
+        let p = dir.path().join("m.csv");
+        std::fs::write(&p, text).unwrap();
+        let head = crate::input::table::read_csv_head(&p, 1 << 16).unwrap();
+        let grid = crate::input::table::csv_grid(&p, &head, Some(1)).unwrap();
+        let h = Header::new(0, &grid.rows[0]);
+        let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
+        let ok = load_marks(&p, &head, &h, &Meta::default(), &mut ds, &mut rep);
+        (ok, ds, rep)
+    };
+    let (ok, ds, rep) = fast(&marks_csv(50, ""));
+    assert!(ok);
+    assert_eq!(
+        (ds.results.len(), rep.rows, ds.results[49].line),
+        (50, 50, 51)
+    );
+    // a blank line would shift file line numbers: the row loader takes such a file
+    let (ok, ds, _) = fast(&marks_csv(50, "").replacen('\n', "\n\n", 2));
+    assert!(!ok && ds.results.is_empty());
+}
+
+#[test]
+fn slices_keep_file_line_numbers() {
+    // more than one slice: lines go on counting across slice boundaries
+    let text = marks_csv(30_000, "");
+    assert!(text.len() > (1 << 20));
+    let l = load(&text);
+    assert_eq!(l.data.results.len(), 30_000);
+    let mut lines: Vec<usize> = l.data.results.iter().map(|r| r.line).collect();
+    lines.sort();
+    assert_eq!((lines[0], lines[29_999]), (2, 30_001));
+}
