@@ -1,7 +1,9 @@
 //! End-to-end measurement in one run (docs/PERFORMANCE.md):
 //!   cargo bench --bench e2e -- DIR
-//! reads every CSV of DIR with polars' own CSV reader, then loads DIR with shnor and runs `select`
-//! and a 21-point sweep, and prints the times, the ratios and the peak memory (VmHWM).
+//! Each timed step runs in a child process of this program, so that its peak memory (VmHWM) is
+//! its own: polars' own CSV reader on the flat marks table and on every CSV of DIR, shnor's load of
+//! the flat table, shnor's load + select of DIR. Then, in this process, index + resilience and a
+//! 21-point sweep over the loaded data.
 use shnor::config::Config;
 use shnor::input::{load_paths, Opts};
 use shnor::method::{select, sweep};
@@ -20,42 +22,122 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+fn csvs_of(dir: &PathBuf) -> Vec<PathBuf> {
+    let mut csvs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    csvs.sort();
+    csvs
+}
+
+fn size_mb(paths: &[PathBuf]) -> f64 {
+    paths
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum::<u64>() as f64
+        / 1048576.0
+}
+
+/// One timed step in this process; prints `seconds peak_mb`.
+fn child(step: &str, paths: &[PathBuf]) {
+    let t = Instant::now();
+    match step {
+        "polars" => {
+            for p in paths {
+                use polars::prelude::*;
+                let df = CsvReadOptions::default()
+                    .with_has_header(true)
+                    .try_into_reader_with_file_path(Some(p.clone()))
+                    .unwrap()
+                    .finish()
+                    .unwrap();
+                std::hint::black_box(df.height());
+            }
+        }
+        "load" => {
+            let l = load_paths(paths, &Opts::default()).unwrap();
+            std::hint::black_box(l.data.results.len());
+        }
+        "select" => {
+            let l = load_paths(paths, &Opts::default()).unwrap();
+            let cfg = Config::default();
+            let year = select::resolve_year(&l.data, &cfg, None).unwrap();
+            let sel = select::run(&l.data, &cfg, year).unwrap();
+            std::hint::black_box(sel.schools.len());
+        }
+        _ => panic!("unknown step {step}"),
+    }
+    println!("{} {}", t.elapsed().as_secs_f64(), peak_rss_mb());
+}
+
+/// Run one step in a child process: (seconds, peak MB).
+fn run(step: &str, paths: &[PathBuf]) -> (f64, f64) {
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .arg("--child")
+        .arg(step)
+        .args(paths)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{step}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    let v: Vec<f64> = s.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    (v[0], v[1])
+}
+
 fn main() {
-    let Some(dir) = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        let paths: Vec<PathBuf> = args[i + 2..].iter().map(PathBuf::from).collect();
+        child(&args[i + 1], &paths);
+        return;
+    }
+    let Some(dir) = args
+        .iter()
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
     else {
         eprintln!("usage: cargo bench --bench e2e -- DIR   (e.g. a region from `shnor synth --schools 45000 --flat-only`)");
         return;
     };
-    let mut csvs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    csvs.sort();
-    let bytes: u64 = csvs
+    let csvs = csvs_of(&dir);
+    let flat: Vec<PathBuf> = csvs
         .iter()
-        .map(|p| std::fs::metadata(p).unwrap().len())
-        .sum();
-    let t = Instant::now();
-    for p in &csvs {
-        use polars::prelude::*;
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .try_into_reader_with_file_path(Some(p.clone()))
-            .unwrap()
-            .finish()
-            .unwrap();
-        std::hint::black_box(df.height());
+        .filter(|p| p.file_name().is_some_and(|n| n == "vpr_flat.csv"))
+        .cloned()
+        .collect();
+    if !flat.is_empty() {
+        let (tp, mp) = run("polars", &flat);
+        let (tl, ml) = run("load", &flat);
+        let mb = size_mb(&flat);
+        println!("flat marks table ({mb:.0} MB):");
+        println!("  polars read      {tp:.2} s, peak {mp:.0} MB");
+        println!(
+            "  shnor load       {tl:.2} s = {:.2} × polars, peak {ml:.0} MB = {:.2} × the file",
+            tl / tp,
+            ml / mb
+        );
     }
-    let polars_s = t.elapsed().as_secs_f64();
-    let rss_after_polars = peak_rss_mb();
+    let (tp, mp) = run("polars", &csvs);
+    let (ts, ms) = run("select", &csvs);
+    let mb = size_mb(&csvs);
+    println!("all {} CSV files ({mb:.0} MB):", csvs.len());
+    println!("  polars read      {tp:.2} s, peak {mp:.0} MB");
+    println!(
+        "  shnor load + select {ts:.2} s = {:.2} × polars, peak {ms:.0} MB = {:.2} × the input",
+        ts / tp,
+        ms / mb
+    );
+    // in this process: the steps after loading
     let t = Instant::now();
     let loaded = load_paths(std::slice::from_ref(&dir), &Opts::default()).unwrap();
     let load_s = t.elapsed().as_secs_f64();
-    let rss_after_load = peak_rss_mb();
     let cfg = Config::default();
     let year = select::resolve_year(&loaded.data, &cfg, None).unwrap();
     let t = Instant::now();
@@ -71,29 +153,21 @@ fn main() {
     let (_, points) = sweep::sweep(&loaded.data, &cfg, year, &[p]).unwrap();
     let sweep_s = t.elapsed().as_secs_f64();
     println!(
-        "inputs: {} CSV files, {:.1} MB, {} result rows, {} schools",
-        csvs.len(),
-        bytes as f64 / 1e6,
+        "in one process: {} result rows, {} schools; load {load_s:.2} s, select (stages only) {select_s:.2} s",
         loaded.data.results.len(),
         loaded.data.schools.len()
     );
-    println!("polars read (all CSVs):        {polars_s:.2} s (peak RSS {rss_after_polars:.0} MB)");
-    println!("shnor load:                    {load_s:.2} s = {:.2} × polars (peak RSS {rss_after_load:.0} MB = {:.2} × input size)", load_s / polars_s, rss_after_load * 1e6 / 1048576.0 * 1.048576 / (bytes as f64 / 1e6));
     println!(
-        "shnor select (stages only):    {select_s:.2} s; load + select = {:.2} × polars",
-        (load_s + select_s) / polars_s
-    );
-    println!(
-        "sweep, {} points:              {sweep_s:.2} s; load + sweep = {:.2} × (load + select)",
+        "  sweep, {} points: {sweep_s:.2} s; load + sweep = {:.2} × (load + select)",
         points.len(),
         (load_s + sweep_s) / (load_s + select_s)
     );
     println!(
-        "index + resilience ({} schools): {context_s:.2} s",
+        "  index + resilience ({} schools): {context_s:.2} s",
         idx.schools.len()
     );
     println!(
-        "selected: {}",
+        "  selected: {}",
         sel.schools.iter().filter(|s| s.selected).count()
     );
 }

@@ -87,17 +87,19 @@ pub fn read_slices(
         }
         let slice = &buf[start..cut];
         if !slice.is_empty() {
-            let text: std::borrow::Cow<str> = if head.encoding == "windows-1251" {
-                encoding_rs::WINDOWS_1251
+            // polars checks UTF-8 itself (an invalid text cell is an error, hence the row loader)
+            let text: std::borrow::Cow<[u8]> = if head.encoding == "windows-1251" {
+                match encoding_rs::WINDOWS_1251
                     .decode_without_bom_handling(slice)
                     .0
-            } else {
-                match std::str::from_utf8(slice) {
-                    Ok(s) => s.into(),
-                    Err(_) => return false,
+                {
+                    std::borrow::Cow::Borrowed(s) => s.as_bytes().into(),
+                    std::borrow::Cow::Owned(s) => s.into_bytes().into(),
                 }
+            } else {
+                slice.into()
             };
-            let bytes = text.as_bytes();
+            let bytes: &[u8] = &text;
             let records = bytes.iter().filter(|&&b| b == b'\n').count()
                 + usize::from(!bytes.ends_with(b"\n"));
             let Ok(df) = CsvReadOptions::default()

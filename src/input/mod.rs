@@ -281,7 +281,6 @@ struct Sheet {
     header: Header,
     kind: &'static str,
     path: PathBuf,
-    sha: String,
 }
 
 fn read_spreadsheets_parallel(
@@ -347,6 +346,21 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             return Err(usage(format!("--scales {}: no such file", s.display())));
         }
     }
+    // checksums for the manifest are computed beside the loading, on their own thread
+    let to_hash: Vec<PathBuf> = files
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| table::is_tabular(p))
+        .collect();
+    let hashing = std::thread::spawn(move || {
+        to_hash
+            .into_iter()
+            .map(|p| {
+                let h = sha256_file(&p);
+                (p, h)
+            })
+            .collect::<std::collections::HashMap<PathBuf, Result<String>>>()
+    });
     // spreadsheets are the slow part (unzip + XML): read them on every core, then go on in path order
     let mut sheets_read = read_spreadsheets_parallel(&files);
     for (path, explicit) in &files {
@@ -374,7 +388,6 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 path.display()
             )));
         }
-        rep.sha256 = sha256_file(path)?;
         let mut csv_text = None;
         let grids = if table::is_spreadsheet(path) {
             match sheets_read.remove(path) {
@@ -423,7 +436,6 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                         header: h,
                         kind: k,
                         path: path.clone(),
-                        sha: rep.sha256.clone(),
                     });
                 }
                 Some((_, Detected::Skip(why))) => {
@@ -471,7 +483,6 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             } else {
                 None
             },
-            sha256: s.sha.clone(),
             kind: s.kind.to_string(),
             encoding: Some(s.grid.encoding.to_string()),
             ..Default::default()
@@ -558,6 +569,15 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             rep.year = rep.years.first().copied();
         }
         reports.push(rep);
+    }
+    let mut hashes = hashing.join().expect("the checksum thread panicked");
+    for r in reports.iter_mut() {
+        if let Some(h) = hashes.get_mut(Path::new(&r.path)) {
+            match h {
+                Ok(h) => r.sha256 = h.clone(),
+                Err(e) => return Err(data(e.to_string())),
+            }
+        }
     }
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
     let mut warnings = Warnings::default();

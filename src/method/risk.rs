@@ -51,15 +51,20 @@ pub type Profiles = BTreeMap<String, (i32, BTreeMap<&'static str, u8>)>;
 /// Year-Y profile of each school, else its newest earlier one.
 pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
     let mut out: Profiles = BTreeMap::new();
-    for r in ds.risk.iter().filter(|r| r.year <= year) {
+    // loaded rows are grouped by school (identity::finalize): one map lookup per run of rows
+    for run in ds.risk.chunk_by(|a, b| a.school_id == b.school_id) {
+        let mut rows = run.iter().filter(|r| r.year <= year).peekable();
+        let Some(first) = rows.peek() else { continue };
         let e = out
-            .entry(r.school_id.to_string())
-            .or_insert((r.year, BTreeMap::new()));
-        if r.year > e.0 {
-            *e = (r.year, BTreeMap::new());
-        }
-        if r.year == e.0 {
-            e.1.insert(r.factor, r.level);
+            .entry(first.school_id.to_string())
+            .or_insert((first.year, BTreeMap::new()));
+        for r in rows {
+            if r.year > e.0 {
+                *e = (r.year, BTreeMap::new());
+            }
+            if r.year == e.0 {
+                e.1.insert(r.factor, r.level);
+            }
         }
     }
     out

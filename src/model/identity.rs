@@ -43,8 +43,14 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             s.login = s.school_id.clone();
         }
     }
-    ds.risk
-        .sort_by(|a, b| (&a.school_id, a.year, &a.factor).cmp(&(&b.school_id, b.year, &b.factor)));
+    // by school, year and the factors' canonical order; files written that way need no sort
+    let factor = |f: &str| super::RISK_FACTORS.iter().position(|x| *x == f);
+    let risk_order = |a: &super::RiskRow, b: &super::RiskRow| {
+        (&a.school_id, a.year, factor(a.factor)).cmp(&(&b.school_id, b.year, factor(b.factor)))
+    };
+    if !ds.risk.is_sorted_by(|a, b| risk_order(a, b).is_le()) {
+        ds.risk.sort_by(risk_order);
+    }
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
     ds.histograms.sort_by(|a, b| {
@@ -207,14 +213,18 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
     );
 }
 
-/// Rank of each distinct text in sorted order.
-fn rank(mut texts: Vec<&str>) -> std::collections::HashMap<&str, u32> {
-    texts.sort_unstable();
-    texts.dedup();
+/// Rank of each distinct interned text in sorted order, by the address of its allocation (rows
+/// share one allocation per text; equal texts in two allocations get the same rank).
+fn rank(texts: Vec<&std::sync::Arc<str>>) -> polars::prelude::PlHashMap<usize, u32> {
+    let mut sorted: Vec<&str> = texts.iter().map(|a| &***a).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
     texts
         .into_iter()
-        .enumerate()
-        .map(|(i, s)| (s, i as u32))
+        .map(|a| {
+            let r = sorted.binary_search(&&**a).unwrap() as u32;
+            (std::sync::Arc::as_ptr(a) as *const u8 as usize, r)
+        })
         .collect()
 }
 
@@ -234,43 +244,50 @@ fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
 
 fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     // texts ranked once, rows sorted by integer keys; source and line make the key total
-    let distinct = |f: &dyn Fn(&super::ResultRow) -> &std::sync::Arc<str>| -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+    let distinct = |f: &dyn Fn(&super::ResultRow) -> &std::sync::Arc<str>| {
+        let mut out: Vec<&std::sync::Arc<str>> = Vec::new();
+        let mut seen = polars::prelude::PlHashSet::default();
         let mut last: Option<&std::sync::Arc<str>> = None;
         for r in &ds.results {
             let a = f(r);
             if !last.is_some_and(|l| std::sync::Arc::ptr_eq(l, a)) {
-                out.push(a);
+                if seen.insert(std::sync::Arc::as_ptr(a) as *const u8 as usize) {
+                    out.push(a);
+                }
                 last = Some(a);
             }
         }
         out
     };
+    let at = |a: &std::sync::Arc<str>| std::sync::Arc::as_ptr(a) as *const u8 as usize;
     let (ids, ass, subj, src) = (
         rank(distinct(&|r| &r.school_id)),
         rank(distinct(&|r| &r.assessment)),
         rank(distinct(&|r| &r.subject)),
         rank(distinct(&|r| &r.source)),
     );
-    let keys: Vec<(i32, u32, u32, u32, i32, u32, usize)> = ds
+    // by school first: the method groups rows by school with one pass over runs
+    let keys: Vec<(u32, i32, u32, u32, i32, u32, usize)> = ds
         .results
         .iter()
         .map(|r| {
             (
+                ids[&at(&r.school_id)],
                 r.year,
-                ids[&*r.school_id],
-                ass[&*r.assessment],
-                subj[&*r.subject],
+                ass[&at(&r.assessment)],
+                subj[&at(&r.subject)],
                 r.grade,
-                src[&*r.source],
+                src[&at(&r.source)],
                 r.line,
             )
         })
         .collect();
-    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| keys[i as usize]);
-    drop(keys);
-    permute(&mut ds.results, order);
+    if !keys.is_sorted() {
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| keys[i as usize]);
+        drop(keys);
+        permute(&mut ds.results, order);
+    }
     // in place: no second copy of the results at national scale
     let mut conflict: Option<String> = None;
     ds.results.dedup_by(|r, last| {
