@@ -31,6 +31,15 @@ impl Warnings {
             e.examples.push(example.into());
         }
     }
+    /// Add `other`'s counts and examples after this one's (as if they had been added here in order).
+    pub fn merge(&mut self, other: Warnings) {
+        for (k, e) in other.0 {
+            let mine = self.0.entry(k).or_default();
+            mine.count += e.count;
+            let room = 3usize.saturating_sub(mine.examples.len());
+            mine.examples.extend(e.examples.into_iter().take(room));
+        }
+    }
     pub fn total(&self) -> usize {
         self.0.values().map(|e| e.count).sum()
     }

@@ -161,10 +161,13 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         BTreeMap::new()
     };
 
-    let mut out = Vec::new();
-    for (sid, rows) in &by_school {
+    // one school's three stages: independent of every other school, so schools are judged in parallel
+    let judge = |sid: &&str,
+                 rows: &Vec<&'a ResultRow>,
+                 warnings: &mut Warnings|
+     -> Option<SchoolResult> {
         if !rows.iter().any(|r| r.year == year) {
-            continue;
+            return None;
         }
         let sch = ds.schools.get(*sid);
         let (stratum, kind_known) = stratum(sch, cfg);
@@ -250,8 +253,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                 res.excluded_reason = Some("нет результатов с долей «2» в году отбора".into());
             }
             res.ledger = led;
-            out.push(res);
-            continue;
+            return Some(res);
         }
         let fired_rule = if s1.rule == "risk" {
             let fired: Vec<&Proc> = procs_y
@@ -348,8 +350,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         };
         if !fired_rule {
             res.ledger = led;
-            out.push(res);
-            continue;
+            return Some(res);
         }
         if cfg.stage1.exclude_kinds.contains(&stratum) {
             led.push(
@@ -362,8 +363,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
             );
             res.excluded_reason = Some(format!("исключённый вид: {stratum}"));
             res.ledger = led;
-            out.push(res);
-            continue;
+            return Some(res);
         }
         res.candidate = true;
         res.stage_reached = 2;
@@ -409,8 +409,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         if !enough {
             res.excluded_reason = Some("слишком мало результатов".into());
             res.ledger = led;
-            out.push(res);
-            continue;
+            return Some(res);
         }
         // objectivity (METHOD §6): computed screen, replaced by official markers where they exist
         let doubtful: Vec<&super::objectivity::Flag> = screen
@@ -427,8 +426,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
             if ex {
                 res.excluded_reason = Some("признаки необъективности".into());
                 res.ledger = led;
-                out.push(res);
-                continue;
+                return Some(res);
             }
         }
         let share2 = n2 as f64 / part.max(1) as f64;
@@ -517,7 +515,36 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         res.group = Some(group);
         res.stage_reached = 3;
         res.ledger = led;
-        out.push(res);
+        Some(res)
+    };
+    let schools: Vec<(&&str, &Vec<&ResultRow>)> = by_school.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let per = schools.len().div_ceil(threads).max(1);
+    // chunks in order and warnings merged in order: the same output whatever the thread count
+    let parts: Vec<(Vec<SchoolResult>, Warnings)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = schools
+            .chunks(per)
+            .map(|chunk| {
+                let judge = &judge;
+                sc.spawn(move || {
+                    let mut w = Warnings::default();
+                    let v: Vec<SchoolResult> = chunk
+                        .iter()
+                        .filter_map(|(sid, rows)| judge(sid, rows, &mut w))
+                        .collect();
+                    (v, w)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut out = Vec::with_capacity(schools.len());
+    for (v, w) in parts {
+        out.extend(v);
+        warnings.merge(w);
     }
     if cfg.cluster.method == "kmeans" {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
