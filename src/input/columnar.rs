@@ -123,6 +123,13 @@ pub fn read_slices(
     }
 }
 
+/// Rows a file will give, from its size and the line length of its head (for reserving).
+fn estimated_rows(path: &Path, head: &CsvText) -> usize {
+    let lines = head.text.lines().count().max(1);
+    let size = std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(0);
+    size / (head.text.len() / lines).max(1) * 21 / 20
+}
+
 /// Text column `c`, row by row (None = empty cell); a constant empty column when absent.
 fn text_col(
     df: &DataFrame,
@@ -141,10 +148,12 @@ fn num_col(df: &DataFrame, c: Option<usize>) -> Option<Box<dyn Iterator<Item = O
     })
 }
 
-/// One value per distinct text, computed once; rows refer to values by index.
+/// One value per distinct text, computed once; rows refer to values by index. Neighbouring rows
+/// mostly repeat a text (a school's procedures are written together): the last one is checked first.
 struct Distinct<T> {
     map: PlHashMap<String, u32>,
     values: Vec<T>,
+    last: Option<(String, u32)>,
 }
 
 impl<T> Distinct<T> {
@@ -152,15 +161,28 @@ impl<T> Distinct<T> {
         Distinct {
             map: PlHashMap::default(),
             values: Vec::new(),
+            last: None,
         }
     }
     fn index(&mut self, s: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<u32> {
-        if let Some(&i) = self.map.get(s) {
-            return Some(i);
+        if let Some((text, i)) = &self.last {
+            if text == s {
+                return Some(*i);
+            }
         }
-        self.values.push(f(s)?);
-        let i = self.values.len() as u32 - 1;
-        self.map.insert(s.to_string(), i);
+        let i = match self.map.get(s) {
+            Some(&i) => i,
+            None => {
+                self.values.push(f(s)?);
+                let i = self.values.len() as u32 - 1;
+                self.map.insert(s.to_string(), i);
+                i
+            }
+        };
+        let (text, last) = self.last.get_or_insert_with(|| (String::new(), 0));
+        text.clear();
+        text.push_str(s);
+        *last = i;
         Some(i)
     }
     fn get(&mut self, s: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<&T> {
@@ -355,6 +377,7 @@ pub fn load_marks(
         years: BTreeSet::new(),
         notes: Vec::new(),
     };
+    st.rows.reserve(estimated_rows(path, head));
     if !read_slices(path, head, h, &numeric, |df, line| {
         st.slice(df, line).is_some()
     }) {
@@ -402,8 +425,8 @@ pub fn load_risk(
     let mut ids: Distinct<Arc<str>> = Distinct::new();
     let mut factors: Distinct<(u8, &'static str)> = Distinct::new();
     let mut levels: Distinct<u8> = Distinct::new();
-    let mut seen: PlHashSet<u64> = PlHashSet::default();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(estimated_rows(path, head));
+    let mut seen: PlHashSet<u64> = PlHashSet::with_capacity(rows.capacity());
     let mut slice = |df: &DataFrame| -> Option<()> {
         let (mut login, mut factor, mut level, mut year) = (
             text_col(df, Some(cl))?,

@@ -283,8 +283,23 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
         })
         .collect();
     if !keys.is_sorted() {
-        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| keys[i as usize]);
+        // counting sort by school, then each school's few rows by the rest of the key
+        let mut start = vec![0u32; ids.len() + 1];
+        for k in &keys {
+            start[k.0 as usize + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0u32; keys.len()];
+        for (i, k) in keys.iter().enumerate() {
+            order[next[k.0 as usize] as usize] = i as u32;
+            next[k.0 as usize] += 1;
+        }
+        for w in start.windows(2) {
+            order[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| keys[i as usize]);
+        }
         drop(keys);
         permute(&mut ds.results, order);
     }
