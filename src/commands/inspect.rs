@@ -7,7 +7,9 @@ use serde_json::json;
 pub fn run(a: &super::Common) -> Result<()> {
     let loaded = input::load_paths(a.paths, a.opts)?;
     let text = render(&loaded, a.format)?;
-    output::emit(&text, a.out)
+    output::emit(&text, a.out)?;
+    super::at_exit(loaded);
+    Ok(())
 }
 
 pub fn render(l: &Loaded, format: Format) -> Result<String> {

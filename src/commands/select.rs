@@ -14,9 +14,7 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
     let sel = select::run(&loaded.data, &cfg, year)?;
     let text = render(&sel, &cfg, &loaded, all, a.format)?;
     output::emit(&text, a.out)?;
-    // the process ends after this command: freeing a national dataset object by object takes
-    // longer than the system takes to drop the whole address space
-    std::mem::forget((loaded, sel));
+    super::at_exit((loaded, sel));
     Ok(())
 }
 

@@ -126,7 +126,9 @@ pub fn read_slices(
 /// Rows a file will give, from its size and the line length of its head (for reserving).
 fn estimated_rows(path: &Path, head: &CsvText) -> usize {
     let lines = head.text.lines().count().max(1);
-    let size = std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(0);
+    let size = std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
     size / (head.text.len() / lines).max(1) * 21 / 20
 }
 

@@ -73,7 +73,7 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
 /// Results of every school by id.
 pub fn by_school(ds: &Dataset) -> BTreeMap<&str, Vec<&ResultRow>> {
     let mut m: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
-    // loaded results are grouped by school (identity::finalize): one map entry per run of rows
+    // loaded results are grouped by year and school (identity::finalize): one map entry per run
     for run in ds.results.chunk_by(|a, b| a.school_id == b.school_id) {
         m.entry(&*run[0].school_id).or_default().extend(run);
     }

@@ -123,6 +123,10 @@ pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
 }
 
 fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
+    // only ids that are not logins (`gia:…`, `inn:…`, `ogrn:…`, `name:…`) need the crosswalk
+    if !ds.schools.keys().any(|k| k.contains(':')) {
+        return;
+    }
     let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
     let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
     let mut by_ogrn: BTreeMap<String, String> = BTreeMap::new();
@@ -228,6 +232,39 @@ fn rank(texts: Vec<&std::sync::Arc<str>>) -> polars::prelude::PlHashMap<usize, u
         .collect()
 }
 
+/// Indices of `keys` in key order: a counting sort by (year, school) buckets, then each bucket's
+/// few rows by the whole key; a plain sort when the years span too widely for buckets.
+fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    let (y0, y1) = keys
+        .iter()
+        .fold((i32::MAX, i32::MIN), |(a, b), k| (a.min(k.0), b.max(k.0)));
+    let buckets = ((y1 - y0 + 1).max(1) as usize).saturating_mul(schools);
+    if keys.is_empty() || buckets > 4 * keys.len() + 1024 {
+        order.sort_unstable_by_key(|&i| keys[i as usize]);
+        return order;
+    }
+    let bucket =
+        |k: &(i32, u32, u32, i32, u32, u32, usize)| (k.0 - y0) as usize * schools + k.1 as usize;
+    let mut start = vec![0u32; buckets + 1];
+    for k in keys {
+        start[bucket(k) + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    for (i, k) in keys.iter().enumerate() {
+        let b = bucket(k);
+        order[next[b] as usize] = i as u32;
+        next[b] += 1;
+    }
+    for w in start.windows(2) {
+        order[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| keys[i as usize]);
+    }
+    order
+}
+
 /// Reorder in place so that `v[j]` becomes the old `v[order[j]]` (cycle by cycle, no second copy).
 fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
     for start in 0..v.len() {
@@ -243,6 +280,25 @@ fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
 }
 
 fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
+    // one pass first: rows already in order with no repeated key need neither sort nor de-duplication
+    fn order(r: &super::ResultRow) -> (i32, &str, &str, i32, &str, &str, usize) {
+        (
+            r.year,
+            &r.school_id,
+            &r.assessment,
+            r.grade,
+            &r.subject,
+            &r.source,
+            r.line,
+        )
+    }
+    if ds
+        .results
+        .windows(2)
+        .all(|w| order(&w[0]) < order(&w[1]) && w[0].key() != w[1].key())
+    {
+        return Ok(());
+    }
     // texts ranked once, rows sorted by integer keys; source and line make the key total
     let distinct = |f: &dyn Fn(&super::ResultRow) -> &std::sync::Arc<str>| {
         let mut out: Vec<&std::sync::Arc<str>> = Vec::new();
@@ -266,40 +322,25 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
         rank(distinct(&|r| &r.subject)),
         rank(distinct(&|r| &r.source)),
     );
-    // by school first: the method groups rows by school with one pass over runs
-    let keys: Vec<(u32, i32, u32, u32, i32, u32, usize)> = ds
+    // year, school, then the procedure (grade before subject): the order national exports are
+    // written in, so that they need no sort
+    let keys: Vec<(i32, u32, u32, i32, u32, u32, usize)> = ds
         .results
         .iter()
         .map(|r| {
             (
-                ids[&at(&r.school_id)],
                 r.year,
+                ids[&at(&r.school_id)],
                 ass[&at(&r.assessment)],
-                subj[&at(&r.subject)],
                 r.grade,
+                subj[&at(&r.subject)],
                 src[&at(&r.source)],
                 r.line,
             )
         })
         .collect();
     if !keys.is_sorted() {
-        // counting sort by school, then each school's few rows by the rest of the key
-        let mut start = vec![0u32; ids.len() + 1];
-        for k in &keys {
-            start[k.0 as usize + 1] += 1;
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut next = start.clone();
-        let mut order = vec![0u32; keys.len()];
-        for (i, k) in keys.iter().enumerate() {
-            order[next[k.0 as usize] as usize] = i as u32;
-            next[k.0 as usize] += 1;
-        }
-        for w in start.windows(2) {
-            order[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| keys[i as usize]);
-        }
+        let order = sort_order(&keys, ids.len());
         drop(keys);
         permute(&mut ds.results, order);
     }

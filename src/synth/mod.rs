@@ -123,10 +123,11 @@ const FLAT_PROCS: &[(i32, &str)] = &[
     (6, "математика"),
     (6, "русский язык"),
 ];
+/// In the order national exports list them (grade, then subject).
 const NATIONAL_PROCS: &[(i32, &str)] = &[
     (4, "математика"),
-    (4, "русский язык"),
     (4, "окружающий мир"),
+    (4, "русский язык"),
     (5, "математика"),
     (5, "русский язык"),
     (6, "математика"),
@@ -228,7 +229,9 @@ fn school_share2(
 /// Write the region into `out`. Returns the list of files written.
 pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     std::fs::create_dir_all(out)?;
-    let schools = make_schools(spec);
+    let mut schools = make_schools(spec);
+    // written in login order, as exports are (regions 99, 98, … at national scale)
+    schools.sort_by(|a, b| a.digits.cmp(&b.digits));
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x5EED);
     let mut files = Vec::new();
     let years: Vec<i32> = (spec.years.0..=spec.years.1).collect();
