@@ -428,7 +428,7 @@ pub fn load_risk(
     let mut factors: Distinct<(u8, &'static str)> = Distinct::new();
     let mut levels: Distinct<u8> = Distinct::new();
     let mut rows = Vec::with_capacity(estimated_rows(path, head));
-    let mut seen: PlHashSet<u64> = PlHashSet::with_capacity(rows.capacity());
+    let mut keys: Vec<u64> = Vec::with_capacity(rows.capacity());
     let mut slice = |df: &DataFrame| -> Option<()> {
         let (mut login, mut factor, mut level, mut year) = (
             text_col(df, Some(cl))?,
@@ -451,10 +451,7 @@ pub fn load_risk(
                 Some((fi, f))
             })?;
             let &lv = levels.get(level.next().flatten()?, risk_level)?;
-            let key = (u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi);
-            if !seen.insert(key) {
-                return None;
-            }
+            keys.push((u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi));
             rows.push(RiskRow {
                 school_id: ids.values[idx as usize].clone(),
                 year: y,
@@ -467,6 +464,15 @@ pub fn load_risk(
     if !read_slices(path, head, h, &numeric, |df, _| slice(df).is_some()) {
         return false;
     }
+    // a repeated (school, year, factor): the row loader tells exact repeats from conflicts. Files
+    // written in key order are checked in one pass, others through a sorted copy of the keys.
+    if !keys.is_sorted_by(|a, b| a < b) {
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return false;
+        }
+    }
+    drop(keys);
     // sch/edu spellings of one login are one school: the row loader tells repeats apart
     let distinct: HashSet<&Arc<str>> = ids.values.iter().collect();
     if distinct.len() != ids.values.len() {

@@ -79,6 +79,10 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, NotANumber> {
     if t.is_empty() || t == "-" || t == "–" || t == "—" {
         return Ok(None);
     }
+    // most cells are plain numbers: no copy for them
+    if let Ok(v) = t.parse::<f64>() {
+        return Ok(Some(v));
+    }
     let mut buf = String::with_capacity(t.len());
     for ch in t.chars() {
         match ch {
