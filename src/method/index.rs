@@ -69,8 +69,11 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         .values()
         .filter(|s| ic.indicators.keys().any(|k| s.indicators.contains_key(k)))
         .collect();
-    let known: std::collections::BTreeSet<&str> =
-        ds.results.iter().map(|r| &*r.school_id).collect();
+    let known: std::collections::BTreeSet<&str> = ds
+        .results
+        .chunk_by(|a, b| a.school_id == b.school_id)
+        .map(|run| &*run[0].school_id)
+        .collect();
     let unknown = schools
         .iter()
         .filter(|s| !known.contains(s.school_id.as_str()))
