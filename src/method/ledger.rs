@@ -45,3 +45,14 @@ impl Ledger {
         });
     }
 }
+
+/// `led.push(…)` when the run keeps ledgers; otherwise the numbers and words are not even built
+/// (a sweep needs only who is selected).
+macro_rules! note {
+    ($keep:expr, $led:expr, $($arg:expr),+ $(,)?) => {
+        if $keep {
+            $led.push($($arg),+);
+        }
+    };
+}
+pub(crate) use note;

@@ -1,5 +1,5 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
-use super::ledger::Ledger;
+use super::ledger::{note, Ledger};
 use super::strata::{deficit_from_profile, stratum, RegistryZ};
 use crate::config::Config;
 use crate::error::usage;
@@ -108,6 +108,8 @@ pub struct Context {
     pub profiles: super::risk::Profiles,
     /// Population z-scores of the registry's staffing and equipment indicators (deficit).
     pub registry_z: RegistryZ,
+    /// Whether schools carry their ledgers (a sweep needs only who is selected).
+    pub ledgers: bool,
 }
 
 impl Context {
@@ -123,6 +125,14 @@ impl Context {
             screen,
             profiles,
             registry_z,
+            ledgers: true,
+        }
+    }
+    /// The same context for runs that need only the outcomes, not the ledgers.
+    pub fn without_ledgers(self) -> Context {
+        Context {
+            ledgers: false,
+            ..self
         }
     }
 }
@@ -166,6 +176,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                  rows: &Vec<&'a ResultRow>,
                  warnings: &mut Warnings|
      -> Option<SchoolResult> {
+        let keep = ctx.ledgers;
         if !rows.iter().any(|r| r.year == year) {
             return None;
         }
@@ -223,7 +234,9 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
             .unwrap_or_default();
         if !kind_known {
             warnings.add("school kind unknown: treated as regular", login.clone());
-            led.push(
+            note!(
+                keep,
+                led,
                 1,
                 "kind",
                 json!({"kind": null}),
@@ -245,11 +258,23 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                     .iter()
                     .map(|r| format!("{} — {}", proc_label(r), r.participants))
                     .collect();
-                led.push(1, "min_participants", json!({"procedures": all_y.len(), "max_participants": all_y.iter().map(|r| r.participants).max()}), json!(s1.min_participants), "too_small",
-                    format!("Этап 1: все процедуры < {} участников ({}): судить нельзя.", s1.min_participants, sizes.join("; ")));
+                note!(
+                    keep,
+                    led,
+                    1,
+                    "min_participants",
+                    json!({"procedures": all_y.len(), "max_participants": all_y.iter().map(|r| r.participants).max()}),
+                    json!(s1.min_participants),
+                    "too_small",
+                    format!(
+                        "Этап 1: все процедуры < {} участников ({}): судить нельзя.",
+                        s1.min_participants,
+                        sizes.join("; ")
+                    )
+                );
                 res.excluded_reason = Some("все процедуры < min_participants".into());
             } else {
-                led.push(1, "no_marks", json!({}), json!(null), "no_data", format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."));
+                note!(keep, led, 1, "no_marks", json!({}), json!(null), "no_data", format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."));
                 res.excluded_reason = Some("нет результатов с долей «2» в году отбора".into());
             }
             res.ledger = led;
@@ -267,7 +292,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            led.push(1, "risk.A", json!({
+            note!(keep, led, 1, "risk.A", json!({
                 "year": year,
                 "procedures": procs_y.len(),
                 "fired": fired.len(),
@@ -292,18 +317,28 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                 }
             }
             let b = !both.is_empty();
-            led.push(1, "risk.B", json!({
-                "years": [year - 1, year],
-                "procedures": both.iter().map(|(p, q)| json!({"procedure": proc_label(p.row), "share2_prev": r6(q.share2), "share2": r6(p.share2)})).collect::<Vec<_>>(),
-            }), json!({"threshold": s1.threshold}), if b { "fired" } else { "not_fired" },
-            if b {
-                format!("Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.", pct(s1.threshold), year - 1, year,
+            note!(
+                keep,
+                led,
+                1,
+                "risk.B",
+                json!({
+                    "years": [year - 1, year],
+                    "procedures": both.iter().map(|(p, q)| json!({"procedure": proc_label(p.row), "share2_prev": r6(q.share2), "share2": r6(p.share2)})).collect::<Vec<_>>(),
+                }),
+                json!({"threshold": s1.threshold}),
+                if b { "fired" } else { "not_fired" },
+                if b {
+                    format!("Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.", pct(s1.threshold), year - 1, year,
                     both.iter().map(|(p, q)| format!("{} {} % → {} %", proc_label(p.row), pct(q.share2), pct(p.share2))).collect::<Vec<_>>().join("; "))
-            } else {
-                format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(s1.threshold), year - 1, year)
-            });
+                } else {
+                    format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(s1.threshold), year - 1, year)
+                }
+            );
             let c = if s1.combine == "all" { a && b } else { a || b };
-            led.push(
+            note!(
+                keep,
+                led,
                 1,
                 "risk.combine",
                 json!({"A": a, "B": b}),
@@ -344,7 +379,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                 }
             }
             let c = lows >= s1.k;
-            led.push(1, "bottom", json!({"years": ys, "low_years": lows}), json!({"bottom_share": s1.bottom_share, "k": s1.k, "n": s1.n}), if c { "candidate" } else { "not_candidate" },
+            note!(keep, led, 1, "bottom", json!({"years": ys, "low_years": lows}), json!({"bottom_share": s1.bottom_share, "k": s1.k, "n": s1.n}), if c { "candidate" } else { "not_candidate" },
                 format!("Этап 1, правило bottom (страта {}): {}; в нижних {} % {} из {} лет (нужно ≥ {}) → {}.", stratum, parts.join("; "), pct(s1.bottom_share), lows, s1.n, s1.k, if c { "кандидат" } else { "не кандидат" }));
             c
         };
@@ -353,7 +388,9 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
             return Some(res);
         }
         if cfg.stage1.exclude_kinds.contains(&stratum) {
-            led.push(
+            note!(
+                keep,
+                led,
                 1,
                 "exclude_kinds",
                 json!({"kind": stratum}),
@@ -387,7 +424,9 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         }
         let min_total = cfg.stage2.min_total_participants;
         let enough = total_all >= min_total;
-        led.push(
+        note!(
+            keep,
+            led,
             2,
             "min_total_participants",
             json!({"participants": total_all, "window": window}),
@@ -419,10 +458,28 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         if !doubtful.is_empty() && cfg.objectivity.policy != "ignore" {
             res.objectivity_flag = true;
             let ex = cfg.objectivity.policy == "exclude";
-            led.push(2, "objectivity", json!({"flags": doubtful}), json!(cfg.objectivity.policy), if ex { "excluded" } else { "flagged" },
-                format!("Этап 2: признаки необъективности ВПР в {year}: {}{}.",
-                    doubtful.iter().map(|f| format!("{} ({})", marker_ru(&f.marker), f.procedure)).collect::<Vec<_>>().join("; "),
-                    if ex { " — исключена (policy = exclude)" } else { " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже" }));
+            note!(
+                keep,
+                led,
+                2,
+                "objectivity",
+                json!({"flags": doubtful}),
+                json!(cfg.objectivity.policy),
+                if ex { "excluded" } else { "flagged" },
+                format!(
+                    "Этап 2: признаки необъективности ВПР в {year}: {}{}.",
+                    doubtful
+                        .iter()
+                        .map(|f| format!("{} ({})", marker_ru(&f.marker), f.procedure))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    if ex {
+                        " — исключена (policy = exclude)"
+                    } else {
+                        " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже"
+                    }
+                )
+            );
             if ex {
                 res.excluded_reason = Some("признаки необъективности".into());
                 res.ledger = led;
@@ -442,7 +499,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         if let Some([lo, hi]) = res.share2_ci {
             res.borderline = (lo <= strong && strong <= hi) || (lo <= moderate && moderate <= hi);
         }
-        led.push(2, "cluster.rule", json!({"share2": r6(share2), "n2": n2, "participants": part, "quality": res.quality, "ci": res.share2_ci}),
+        note!(keep, led, 2, "cluster.rule", json!({"share2": r6(share2), "n2": n2, "participants": part, "quality": res.quality, "ci": res.share2_ci}),
             json!({"strong": strong, "moderate": moderate}), cluster,
             format!("Этап 2: общая доля «2» за {}–{} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
                 window[0], year, pct(share2), n2, part,
@@ -451,9 +508,11 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                 if res.borderline { "; интервал накрывает границу кластера — пограничная" } else { "" }));
         if res.settlement == "unknown" {
             warnings.add("settlement unknown: group «unknown»", login.clone());
-            led.push(2, "settlement", json!({"settlement": null}), json!(null), "unknown", "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into());
+            note!(keep, led, 2, "settlement", json!({"settlement": null}), json!(null), "unknown", "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into());
         } else {
-            led.push(
+            note!(
+                keep,
+                led,
                 2,
                 "settlement",
                 json!({"settlement": res.settlement}),
@@ -479,14 +538,14 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                     cfg.deficit.tie.as_str()
                 };
                 res.deficit = Some(which.into());
-                led.push(2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which,
+                note!(keep, led, 2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which,
                     format!("Этап 2: преобладающий дефицит по {} — кадровый {} против инфраструктурного {} → «{}».",
                         if d.source == "risk_profile" { format!("рисковому профилю {}", d.year.unwrap_or(year)) } else { "показателям реестра (z-оценки)".into() },
                         crate::output::num(d.staffing, 2), crate::output::num(d.infrastructure, 2), which));
             }
             None => {
                 warnings.add("deficit unknown: no risk profile and no registry staffing/equipment indicators", login.clone());
-                led.push(2, "deficit", json!({"source": null}), json!(cfg.deficit.source), "unknown",
+                note!(keep, led, 2, "deficit", json!({"source": null}), json!(cfg.deficit.source), "unknown",
                     "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре; группа «не определён».".into());
             }
         }
@@ -496,7 +555,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
             } else {
                 res.resilience.join(", ")
             };
-            led.push(2, "context", json!({"index": res.index, "index_group": res.index_group, "shnsu": res.shnsu, "residual": res.residual, "labels": res.resilience}),
+            note!(keep, led, 2, "context", json!({"index": res.index, "index_group": res.index_group, "shnsu": res.shnsu, "residual": res.residual, "labels": res.resilience}),
                 json!({"shnsu_groups": cfg.index.shnsu_groups, "residual_sd": cfg.resilience.residual_sd}), if res.shnsu { "shnsu" } else { "not_shnsu" },
                 format!("Этап 2: контекст — ИСБШ {} (группа {}{}), стандартизованный остаток {}, метки: {}{}.",
                     res.index.map(|v| crate::output::num(v, 2)).unwrap_or("—".into()),

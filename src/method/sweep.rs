@@ -112,7 +112,7 @@ pub fn sweep(
     if params.is_empty() || params.len() > 2 {
         return Err(usage("sweep takes one or two --param"));
     }
-    let base_ctx = select::Context::new(ds, base, year);
+    let base_ctx = select::Context::new(ds, base, year).without_ledgers();
     let baseline = selected(ds, base, year, &base_ctx)?;
     // the context depends only on these sections; other keys reuse it
     let context_key = |k: &str| {
@@ -145,7 +145,12 @@ pub fn sweep(
             values.insert(p.key.clone(), serde_json::json!(v));
         }
         let s = if params.iter().any(|p| context_key(&p.key)) {
-            selected(ds, &cfg, year, &select::Context::new(ds, &cfg, year))?
+            selected(
+                ds,
+                &cfg,
+                year,
+                &select::Context::new(ds, &cfg, year).without_ledgers(),
+            )?
         } else {
             selected(ds, &cfg, year, &base_ctx)?
         };
