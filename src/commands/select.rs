@@ -11,7 +11,14 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let sel = select::run(&loaded.data, &cfg, year)?;
+    // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
+    let ctx = select::Context::new(&loaded.data, &cfg, year);
+    let ctx = if a.format == Format::Json {
+        ctx
+    } else {
+        ctx.without_ledgers()
+    };
+    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let text = render(&sel, &cfg, &loaded, all, a.format)?;
     output::emit(&text, a.out)?;
     super::at_exit((loaded, sel));

@@ -197,3 +197,28 @@ fn stage3_ranks_by_share_then_quality_then_login() {
     assert!(school(&s, "edu000001").selected);
     assert!(!school(&s, "edu000002").selected);
 }
+
+#[test]
+fn runs_without_ledgers_select_the_same_schools() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+    let cfg = Config::default();
+    let year = resolve_year(&l.data, &cfg, None).unwrap();
+    let with = run(&l.data, &cfg, year).unwrap();
+    let ctx = Context::new(&l.data, &cfg, year).without_ledgers();
+    let without = run_with(&l.data, &cfg, year, &ctx).unwrap();
+    let outcome = |s: &Selection| -> Vec<_> {
+        s.schools
+            .iter()
+            .map(|x| {
+                let mut x = x.clone();
+                x.ledger = Default::default();
+                x
+            })
+            .collect()
+    };
+    assert!(with.schools.iter().filter(|x| x.selected).count() > 5);
+    assert!(with.schools.iter().all(|x| !x.ledger.0.is_empty()));
+    assert_eq!(outcome(&with), outcome(&without));
+    assert_eq!(with.warnings.summary(), without.warnings.summary());
+}
