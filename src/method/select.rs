@@ -114,11 +114,22 @@ pub struct Context {
 
 impl Context {
     pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> Context {
-        let index = super::index::compute(ds, cfg);
-        let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
-        let screen = super::objectivity::screen(ds, cfg);
-        let profiles = super::risk::profiles(ds, year);
-        let registry_z = RegistryZ::new(ds);
+        // index → resilience on one thread; the parts that do not need them on another
+        let ((index, resilience), (screen, profiles, registry_z)) = std::thread::scope(|sc| {
+            let rest = sc.spawn(|| {
+                (
+                    super::objectivity::screen(ds, cfg),
+                    super::risk::profiles(ds, year),
+                    RegistryZ::new(ds),
+                )
+            });
+            let index = super::index::compute(ds, cfg);
+            let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
+            (
+                (index, resilience),
+                rest.join().expect("context thread panicked"),
+            )
+        });
         Context {
             index,
             resilience,
