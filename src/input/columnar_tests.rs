@@ -167,3 +167,35 @@ fn slices_keep_file_line_numbers() {
     lines.sort();
     assert_eq!((lines[0], lines[29_999]), (2, 30_001));
 }
+
+#[test]
+fn crlf_and_windows_1251_files_take_the_fast_path_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let lf = marks_csv(200, "");
+    let fast = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let head = crate::input::table::read_csv_head(&p, 1 << 16).unwrap();
+        let grid = crate::input::table::csv_grid(&p, &head, Some(1)).unwrap();
+        let h = Header::new(0, &grid.rows[0]);
+        let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
+        let ok = load_marks(&p, &head, &h, &Meta::default(), &mut ds, &mut rep);
+        let rows: Vec<ResultRow> = ds
+            .results
+            .into_iter()
+            .map(|r| ResultRow {
+                source: "".into(),
+                ..r
+            })
+            .collect();
+        (ok, rows)
+    };
+    let (ok, base) = fast("lf.csv", lf.as_bytes());
+    assert!(ok);
+    let (ok, crlf) = fast("crlf.csv", lf.replace('\n', "\r\n").as_bytes());
+    assert!(ok && crlf == base);
+    let semicolons = lf.replace(',', ";");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&semicolons);
+    let (ok, win) = fast("win.csv", &cp1251);
+    assert!(ok && win == base);
+}
