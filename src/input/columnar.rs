@@ -123,6 +123,15 @@ pub fn read_slices(
     }
 }
 
+/// Append `rows`, moving the vector itself when `dst` is empty (no second copy of a national table).
+fn move_into<T>(dst: &mut Vec<T>, mut rows: Vec<T>) {
+    if dst.is_empty() {
+        *dst = rows;
+    } else {
+        dst.append(&mut rows);
+    }
+}
+
 /// Rows a file will give, from its size and the line length of its head (for reserving).
 fn estimated_rows(path: &Path, head: &CsvText) -> usize {
     let lines = head.text.lines().count().max(1);
@@ -400,11 +409,7 @@ pub fn load_marks(
             format!("строка {line}"),
         );
     }
-    if ds.results.is_empty() {
-        ds.results = std::mem::take(&mut st.rows);
-    } else {
-        ds.results.append(&mut st.rows);
-    }
+    move_into(&mut ds.results, std::mem::take(&mut st.rows));
     true
 }
 
@@ -480,11 +485,7 @@ pub fn load_risk(
     }
     rep.rows += rows.len();
     rep.schools = distinct.len();
-    if ds.risk.is_empty() {
-        ds.risk = rows;
-    } else {
-        ds.risk.append(&mut rows);
-    }
+    move_into(&mut ds.risk, rows);
     true
 }
 
