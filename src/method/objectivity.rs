@@ -296,6 +296,17 @@ pub fn screen(ds: &Dataset, cfg: &Config) -> Screen {
     }
 }
 
+/// A marker in words, for ledgers.
+pub fn marker_ru(m: &str) -> &'static str {
+    match m {
+        JOURNAL_RAISED => "отметки ВПР выше журнальных заметно чаще, чем в регионе",
+        BOUNDARY_PEAK => "пик баллов на границе «3»",
+        OFFICIAL => "официальный маркер",
+        DISTRIBUTION => "мало «2» при многих «5» (правило распределения)",
+        _ => "маркер",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Ledger};
-use super::strata::{deficit_from_profile, stratum, RegistryZ};
+use super::strata::{deficit_from_profile, stratum};
 use crate::config::Config;
 use crate::error::usage;
 use crate::input::report::Warnings;
@@ -99,54 +99,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
 
 pub use super::procedures::{by_school, judged_procs, pool, Pooled, Proc};
 
-/// The context side that selection reads (index, resilience, objectivity screen): computed once and
-/// reused when only selection keys change (sweep).
-pub struct Context {
-    pub index: super::index::IndexResult,
-    pub resilience: Option<super::resilience::Resilience>,
-    pub screen: super::objectivity::Screen,
-    pub profiles: super::risk::Profiles,
-    /// Population z-scores of the registry's staffing and equipment indicators (deficit).
-    pub registry_z: RegistryZ,
-    /// Whether schools carry their ledgers (a sweep needs only who is selected).
-    pub ledgers: bool,
-}
-
-impl Context {
-    pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> Context {
-        // index → resilience on one thread; the parts that do not need them on another
-        let ((index, resilience), (screen, profiles, registry_z)) = std::thread::scope(|sc| {
-            let rest = sc.spawn(|| {
-                (
-                    super::objectivity::screen(ds, cfg),
-                    super::risk::profiles(ds, year),
-                    RegistryZ::new(ds),
-                )
-            });
-            let index = super::index::compute(ds, cfg);
-            let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
-            (
-                (index, resilience),
-                rest.join().expect("context thread panicked"),
-            )
-        });
-        Context {
-            index,
-            resilience,
-            screen,
-            profiles,
-            registry_z,
-            ledgers: true,
-        }
-    }
-    /// The same context for runs that need only the outcomes, not the ledgers.
-    pub fn without_ledgers(self) -> Context {
-        Context {
-            ledgers: false,
-            ..self
-        }
-    }
-}
+pub use super::context::Context;
 
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
@@ -481,7 +434,11 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                     "Этап 2: признаки необъективности ВПР в {year}: {}{}.",
                     doubtful
                         .iter()
-                        .map(|f| format!("{} ({})", marker_ru(&f.marker), f.procedure))
+                        .map(|f| format!(
+                            "{} ({})",
+                            super::objectivity::marker_ru(&f.marker),
+                            f.procedure
+                        ))
                         .collect::<Vec<_>>()
                         .join("; "),
                     if ex {
@@ -627,18 +584,6 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         schools: out,
         warnings,
     })
-}
-
-fn marker_ru(m: &str) -> &'static str {
-    match m {
-        super::objectivity::JOURNAL_RAISED => {
-            "отметки ВПР выше журнальных заметно чаще, чем в регионе"
-        }
-        super::objectivity::BOUNDARY_PEAK => "пик баллов на границе «3»",
-        super::objectivity::OFFICIAL => "официальный маркер",
-        super::objectivity::DISTRIBUTION => "мало «2» при многих «5» (правило распределения)",
-        _ => "маркер",
-    }
 }
 
 #[cfg(test)]
