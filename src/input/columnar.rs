@@ -352,19 +352,52 @@ impl Marks<'_> {
     }
 }
 
-/// A marks table read column-wise from the file; false when the file needs the row loader.
-pub fn load_marks(
-    path: &Path,
-    head: &CsvText,
-    h: &Header,
-    meta: &Meta,
-    ds: &mut Dataset,
-    rep: &mut InputReport,
-) -> bool {
+/// What a column-wise read of one file produced. Files are read in parallel; their parts are
+/// applied to the dataset in path order, so the result does not depend on which finished first.
+#[derive(Default)]
+pub struct Part {
+    results: Vec<ResultRow>,
+    risk: Vec<RiskRow>,
+    /// (school id, login, name, municipality as read), in file order
+    notes: Vec<(Arc<str>, String, String, String)>,
+    rows: usize,
+    years: Vec<i32>,
+    schools: usize,
+    reconstructed: Vec<usize>,
+}
+
+impl Part {
+    pub fn apply(self, ds: &mut Dataset, rep: &mut InputReport) {
+        for (sid, login, name, mun) in &self.notes {
+            note_school(ds, sid, login, name, mun);
+        }
+        rep.rows += self.rows;
+        rep.years = self.years;
+        rep.schools = self.schools;
+        for line in &self.reconstructed {
+            rep.warnings.add(
+                "counts reconstructed from percents",
+                format!("строка {line}"),
+            );
+        }
+        move_into(&mut ds.results, self.results);
+        move_into(&mut ds.risk, self.risk);
+    }
+}
+
+/// A `marks` or `risk` CSV read column-wise; None when the file needs the row loader.
+pub fn read(kind: &str, path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Part> {
+    match kind {
+        "marks" => read_marks(path, head, h, meta),
+        "risk" => read_risk(path, head, h, meta),
+        _ => None,
+    }
+}
+
+/// A marks table read column-wise from the file; None when the file needs the row loader.
+fn read_marks(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Part> {
     let k = keys(h);
-    let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
-        return false;
-    };
+    let (cp, cm) = (h.find(header::PARTICIPANTS)?, mark_columns(h)?);
     let mut numeric = vec![cp, cm[0], cm[1], cm[2], cm[3]];
     numeric.extend(k.year);
     numeric.extend(k.grade);
@@ -392,39 +425,44 @@ pub fn load_marks(
     if !read_slices(path, head, h, &numeric, |df, line| {
         st.slice(df, line).is_some()
     }) {
-        return false;
+        return None;
     }
-    for &(li, ni, mi) in &st.notes {
-        let (sid, _, login) = &st.logins.values[li as usize];
-        let name = &st.names.values[ni as usize];
-        note_school(ds, sid, login, name, &st.muns.values[mi as usize].1);
-    }
-    let distinct_ids: HashSet<&Arc<str>> = st.logins.values.iter().map(|(sid, _, _)| sid).collect();
-    rep.rows += st.rows.len();
-    rep.years = st.years.iter().copied().collect();
-    rep.schools = distinct_ids.len();
-    for line in &st.reconstructed {
-        rep.warnings.add(
-            "counts reconstructed from percents",
-            format!("строка {line}"),
-        );
-    }
-    move_into(&mut ds.results, std::mem::take(&mut st.rows));
-    true
+    let notes = st
+        .notes
+        .iter()
+        .map(|&(li, ni, mi)| {
+            let (sid, _, login) = &st.logins.values[li as usize];
+            (
+                sid.clone(),
+                login.clone(),
+                st.names.values[ni as usize].clone(),
+                st.muns.values[mi as usize].1.clone(),
+            )
+        })
+        .collect();
+    let schools = st
+        .logins
+        .values
+        .iter()
+        .map(|(sid, _, _)| sid)
+        .collect::<HashSet<_>>()
+        .len();
+    Some(Part {
+        rows: st.rows.len(),
+        years: st.years.iter().copied().collect(),
+        schools,
+        notes,
+        reconstructed: std::mem::take(&mut st.reconstructed),
+        results: std::mem::take(&mut st.rows),
+        ..Default::default()
+    })
 }
 
-/// A long risk-profile table (`login, year, factor, level`) read column-wise from the file; false
+/// A long risk-profile table (`login, year, factor, level`) read column-wise from the file; None
 /// when the file needs the row loader (wide layout, unknown text, a repeated key…).
-pub fn load_risk(
-    path: &Path,
-    head: &CsvText,
-    h: &Header,
-    meta: &Meta,
-    ds: &mut Dataset,
-    rep: &mut InputReport,
-) -> bool {
+fn read_risk(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Part> {
     if !super::risk::is_long(h) {
-        return false;
+        return None;
     }
     let (cl, cy) = (h.find(header::LOGIN).unwrap(), h.find(header::YEAR));
     let (cf, clev) = super::risk::long_columns(h);
@@ -467,26 +505,28 @@ pub fn load_risk(
         Some(())
     };
     if !read_slices(path, head, h, &numeric, |df, _| slice(df).is_some()) {
-        return false;
+        return None;
     }
     // a repeated (school, year, factor): the row loader tells exact repeats from conflicts. Files
     // written in key order are checked in one pass, others through a sorted copy of the keys.
     if !keys.is_sorted_by(|a, b| a < b) {
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0] == w[1]) {
-            return false;
+            return None;
         }
     }
     drop(keys);
     // sch/edu spellings of one login are one school: the row loader tells repeats apart
     let distinct: HashSet<&Arc<str>> = ids.values.iter().collect();
     if distinct.len() != ids.values.len() {
-        return false;
+        return None;
     }
-    rep.rows += rows.len();
-    rep.schools = distinct.len();
-    move_into(&mut ds.risk, rows);
-    true
+    Some(Part {
+        rows: rows.len(),
+        schools: distinct.len(),
+        risk: rows,
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

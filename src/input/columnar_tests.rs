@@ -38,6 +38,20 @@ fn load(text: &str) -> crate::input::Loaded {
     load_paths(&[p], &Opts::default()).unwrap()
 }
 
+/// The column-wise reader alone on a marks file: (accepted, dataset, report).
+fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
+    let head = crate::input::table::read_csv_head(p, 1 << 16).unwrap();
+    let grid = crate::input::table::csv_grid(p, &head, Some(1)).unwrap();
+    let h = Header::new(0, &grid.rows[0]);
+    let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
+    let part = read("marks", p, &head, &h, &Meta::default());
+    let ok = part.is_some();
+    if let Some(part) = part {
+        part.apply(&mut ds, &mut rep);
+    }
+    (ok, ds, rep)
+}
+
 fn rows_via_row_loader(text: &str) -> crate::input::Loaded {
     // a title line above the header sends the file to the row loader
     load(&format!("Результаты ВПР\n{text}"))
@@ -133,12 +147,7 @@ fn clean_tables_take_the_fast_path() {
     let fast = |text: &str| {
         let p = dir.path().join("m.csv");
         std::fs::write(&p, text).unwrap();
-        let head = crate::input::table::read_csv_head(&p, 1 << 16).unwrap();
-        let grid = crate::input::table::csv_grid(&p, &head, Some(1)).unwrap();
-        let h = Header::new(0, &grid.rows[0]);
-        let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
-        let ok = load_marks(&p, &head, &h, &Meta::default(), &mut ds, &mut rep);
-        (ok, ds, rep)
+        read_marks_file(&p)
     };
     let (ok, ds, rep) = fast(&marks_csv(50, ""));
     assert!(ok);
@@ -170,11 +179,7 @@ fn crlf_and_windows_1251_files_take_the_fast_path_too() {
     let fast = |name: &str, bytes: &[u8]| {
         let p = dir.path().join(name);
         std::fs::write(&p, bytes).unwrap();
-        let head = crate::input::table::read_csv_head(&p, 1 << 16).unwrap();
-        let grid = crate::input::table::csv_grid(&p, &head, Some(1)).unwrap();
-        let h = Header::new(0, &grid.rows[0]);
-        let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
-        let ok = load_marks(&p, &head, &h, &Meta::default(), &mut ds, &mut rep);
+        let (ok, ds, _) = read_marks_file(&p);
         let rows: Vec<ResultRow> = ds
             .results
             .into_iter()

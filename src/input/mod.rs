@@ -312,6 +312,26 @@ fn read_spreadsheets_parallel(
     results.into_inner().unwrap()
 }
 
+/// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.
+fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
+    let mut meta = meta_from_path(&s.path);
+    fisoko::title_meta(&s.grid, s.header.row, &mut meta);
+    if meta.year == 0 {
+        meta.year = opts.year.unwrap_or(0);
+    }
+    if meta.grade == 0 {
+        meta.grade = opts.grade.unwrap_or(0);
+    }
+    if meta.subject.is_empty() {
+        meta.subject = opts
+            .subject
+            .as_deref()
+            .and_then(text::subject)
+            .unwrap_or_default();
+    }
+    meta
+}
+
 /// Run a row loader over a sheet held whole, or over the chunks of a CSV read from its file;
 /// `start` is the first data row of the grid it is given.
 fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
@@ -475,7 +495,24 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    for s in sheets {
+    // large CSV marks and risk tables are read column-wise, each file on its own thread; what they
+    // give is applied below in path order (a file the column-wise reader declines gets the row loader)
+    let mut parts: Vec<Option<columnar::Part>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = sheets
+            .iter()
+            .map(|s| {
+                s.stream.as_ref().map(|head| {
+                    let meta = sheet_meta(s, opts);
+                    sc.spawn(move || columnar::read(s.kind, &s.path, head, &s.header, &meta))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.and_then(|h| h.join().expect("a reading thread panicked")))
+            .collect()
+    });
+    for (i, s) in sheets.into_iter().enumerate() {
         let mut rep = InputReport {
             path: s.path.display().to_string(),
             sheet: if table::is_spreadsheet(&s.path) {
@@ -487,23 +524,14 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             encoding: Some(s.grid.encoding.to_string()),
             ..Default::default()
         };
-        let mut meta = meta_from_path(&s.path);
-        fisoko::title_meta(&s.grid, s.header.row, &mut meta);
-        if meta.year == 0 {
-            meta.year = opts.year.unwrap_or(0);
-        }
-        if meta.grade == 0 {
-            meta.grade = opts.grade.unwrap_or(0);
-        }
-        if meta.subject.is_empty() {
-            meta.subject = opts
-                .subject
-                .as_deref()
-                .and_then(text::subject)
-                .unwrap_or_default();
-        }
+        let meta = sheet_meta(&s, opts);
         let (g, h) = (&s.grid, &s.header);
+
+        let part = parts[i].take();
         match s.kind {
+            "marks" | "risk" if part.is_some() => {
+                part.unwrap().apply(&mut data_set, &mut rep);
+            }
             "scales" => {
                 rep.rows = scales.load(g, h)?;
             }
@@ -527,15 +555,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
             }
             "marks" => {
-                let fast = s.stream.as_ref().is_some_and(|t| {
-                    columnar::load_marks(&s.path, t, h, &meta, &mut data_set, &mut rep)
-                });
-                if !fast {
-                    let mut st = flat::MarksState::default();
-                    whole_or_streamed(&s, |g, start| {
-                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
-                    })?
-                }
+                let mut st = flat::MarksState::default();
+                whole_or_streamed(&s, |g, start| {
+                    flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                })?
             }
             "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
             "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
@@ -544,10 +567,6 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             "context-form" => context::load_context_form(g, h, &mut data_set, &mut rep)?,
             "registry" => context::load_registry(g, h, opts, &mut data_set, &mut rep)?,
             "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
-            "risk"
-                if s.stream.as_ref().is_some_and(|t| {
-                    columnar::load_risk(&s.path, t, h, &meta, &mut data_set, &mut rep)
-                }) => {}
             "risk" => {
                 let mut st = risk::RiskState::default();
                 whole_or_streamed(&s, |g, start| {
