@@ -3,6 +3,7 @@
 pub mod cells;
 pub mod columnar;
 pub mod context;
+pub mod files;
 pub mod fisoko;
 pub mod flat;
 pub mod gia;
@@ -17,10 +18,11 @@ pub mod text;
 use crate::error::{data, usage};
 use crate::model::Dataset;
 use anyhow::Result;
+use files::sha256_file;
+pub use files::{expand_paths, meta_from_path};
 use header::Header;
 use report::{InputReport, Warnings};
 use scales::Scales;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use table::Grid;
 
@@ -81,101 +83,6 @@ pub struct Loaded {
     pub data: Dataset,
     pub reports: Vec<InputReport>,
     pub warnings: Warnings,
-}
-
-/// Year/grade/subject from the file name, then its folders (`2020/7/Немецкий язык.xlsx`).
-pub fn meta_from_path(path: &Path) -> Meta {
-    let comps: Vec<String> = path
-        .components()
-        .rev()
-        .take(3)
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .collect();
-    let name = comps.first().cloned().unwrap_or_default();
-    let mut m = Meta {
-        assessment: "ВПР".into(),
-        ..Default::default()
-    };
-    let joined = comps.iter().rev().cloned().collect::<Vec<_>>().join("/");
-    m.year = text::year_in(&name)
-        .or_else(|| text::year_in(&joined))
-        .unwrap_or(0);
-    m.grade = text::grade_in(&name).map(|g| g as i32).unwrap_or(0);
-    if m.grade == 0 {
-        let toks: Vec<&str> = joined
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .collect();
-        for w in toks.windows(2) {
-            if w[0].len() == 4 && w[0].starts_with("20") {
-                if let Ok(g) = w[1].parse::<i32>() {
-                    if (1..=11).contains(&g) {
-                        m.grade = g;
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    m.subject = text::subject_in(&name)
-        .or_else(|| text::subject_in(&joined))
-        .unwrap_or_default();
-    let up = name.to_uppercase();
-    for a in ["ОГЭ", "ЕГЭ"] {
-        if up.contains(a) {
-            m.assessment = a.into();
-        }
-    }
-    m
-}
-
-fn sha256_file(path: &Path) -> Result<String> {
-    let mut h = Sha256::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| std::io::copy(&mut f, &mut h))
-        .map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
-    Ok(format!("{:x}", h.finalize()))
-}
-
-/// Expand folders recursively (sorted), keep files as given.
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found)?;
-            found.sort();
-            out.extend(found.into_iter().map(|f| (f, false)));
-        } else if p.is_file() {
-            out.push((p.clone(), true));
-        } else {
-            return Err(usage(format!("{}: no such file or folder", p.display())));
-        }
-    }
-    out.sort();
-    out.dedup_by(|a, b| a.0 == b.0);
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let rd = std::fs::read_dir(dir)
-        .map_err(|e| usage(format!("{}: cannot list ({e})", dir.display())))?;
-    for entry in rd {
-        let p = entry?.path();
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.starts_with('.') || name.starts_with("~$") {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -495,10 +402,11 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    // large CSV marks and risk tables are read column-wise, each file on its own thread; what they
-    // give is applied below in path order (a file the column-wise reader declines gets the row loader)
-    let mut parts: Vec<Option<columnar::Part>> = std::thread::scope(|sc| {
-        let handles: Vec<_> = sheets
+    // large CSV marks and risk tables are read column-wise, each file on its own thread, while the
+    // other files load here; their parts are applied in path order (a file the column-wise reader
+    // declines gets the row loader)
+    std::thread::scope(|sc| -> Result<()> {
+        let mut parts: Vec<_> = sheets
             .iter()
             .map(|s| {
                 s.stream.as_ref().map(|head| {
@@ -507,88 +415,87 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.and_then(|h| h.join().expect("a reading thread panicked")))
-            .collect()
-    });
-    for (i, s) in sheets.into_iter().enumerate() {
-        let mut rep = InputReport {
-            path: s.path.display().to_string(),
-            sheet: if table::is_spreadsheet(&s.path) {
-                s.grid.sheet.clone()
-            } else {
-                None
-            },
-            kind: s.kind.to_string(),
-            encoding: Some(s.grid.encoding.to_string()),
-            ..Default::default()
-        };
-        let meta = sheet_meta(&s, opts);
-        let (g, h) = (&s.grid, &s.header);
+        for (i, s) in sheets.iter().enumerate() {
+            let mut rep = InputReport {
+                path: s.path.display().to_string(),
+                sheet: if table::is_spreadsheet(&s.path) {
+                    s.grid.sheet.clone()
+                } else {
+                    None
+                },
+                kind: s.kind.to_string(),
+                encoding: Some(s.grid.encoding.to_string()),
+                ..Default::default()
+            };
+            let meta = sheet_meta(s, opts);
+            let (g, h) = (&s.grid, &s.header);
 
-        let part = parts[i].take();
-        match s.kind {
-            "marks" | "risk" if part.is_some() => {
-                part.unwrap().apply(&mut data_set, &mut rep);
-            }
-            "scales" => {
-                rep.rows = scales.load(g, h)?;
-            }
-            "pupils" => {
-                if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
-                    return Err(data(format!(
+            let part = parts[i]
+                .take()
+                .and_then(|h| h.join().expect("a reading thread panicked"));
+            match s.kind {
+                "marks" | "risk" if part.is_some() => {
+                    part.unwrap().apply(&mut data_set, &mut rep);
+                }
+                "scales" => {
+                    rep.rows = scales.load(g, h)?;
+                }
+                "pupils" => {
+                    if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
+                        return Err(data(format!(
                         "{}: cannot tell the year, grade and subject of this per-pupil file (found year {}, grade {}, subject «{}»): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --year/--grade/--subject",
                         s.path.display(), meta.year, meta.grade, meta.subject
                     )));
+                    }
+                    pupil::load(g, h, &meta, &scales, &mut data_set, &mut rep)?;
                 }
-                pupil::load(g, h, &meta, &scales, &mut data_set, &mut rep)?;
+                "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, &mut data_set, &mut rep)?,
+                "gia-summary" => {
+                    gia::load_regional_summary(g, h, &meta, opts, &mut data_set, &mut rep)?
+                }
+                "fisoko-histogram" => {
+                    fisoko::load_histogram_report(g, h, &meta, opts, &mut data_set, &mut rep)?
+                }
+                "fisoko-journal" => {
+                    fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
+                }
+                "marks" => {
+                    let mut st = flat::MarksState::default();
+                    whole_or_streamed(s, |g, start| {
+                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    })?
+                }
+                "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
+                "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
+                "gia" => gia::load_simple(g, h, &meta, opts, &mut data_set, &mut rep)?,
+                "moscow-ege" => gia::load_moscow(g, h, opts, &mut data_set, &mut rep)?,
+                "context-form" => context::load_context_form(g, h, &mut data_set, &mut rep)?,
+                "registry" => context::load_registry(g, h, opts, &mut data_set, &mut rep)?,
+                "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
+                "risk" => {
+                    let mut st = risk::RiskState::default();
+                    whole_or_streamed(s, |g, start| {
+                        risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    })?
+                }
+                _ => unreachable!(),
             }
-            "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, &mut data_set, &mut rep)?,
-            "gia-summary" => {
-                gia::load_regional_summary(g, h, &meta, opts, &mut data_set, &mut rep)?
+            if matches!(
+                s.kind,
+                "pupils" | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
+            ) {
+                rep.year = Some(meta.year);
+                rep.grade = Some(meta.grade);
+                rep.subject = Some(meta.subject.clone());
+                rep.assessment = Some(meta.assessment.clone());
+                rep.years = vec![meta.year];
+            } else if rep.years.len() == 1 {
+                rep.year = rep.years.first().copied();
             }
-            "fisoko-histogram" => {
-                fisoko::load_histogram_report(g, h, &meta, opts, &mut data_set, &mut rep)?
-            }
-            "fisoko-journal" => {
-                fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
-            }
-            "marks" => {
-                let mut st = flat::MarksState::default();
-                whole_or_streamed(&s, |g, start| {
-                    flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
-                })?
-            }
-            "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
-            "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
-            "gia" => gia::load_simple(g, h, &meta, opts, &mut data_set, &mut rep)?,
-            "moscow-ege" => gia::load_moscow(g, h, opts, &mut data_set, &mut rep)?,
-            "context-form" => context::load_context_form(g, h, &mut data_set, &mut rep)?,
-            "registry" => context::load_registry(g, h, opts, &mut data_set, &mut rep)?,
-            "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
-            "risk" => {
-                let mut st = risk::RiskState::default();
-                whole_or_streamed(&s, |g, start| {
-                    risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
-                })?
-            }
-            _ => unreachable!(),
+            reports.push(rep);
         }
-        if matches!(
-            s.kind,
-            "pupils" | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
-        ) {
-            rep.year = Some(meta.year);
-            rep.grade = Some(meta.grade);
-            rep.subject = Some(meta.subject.clone());
-            rep.assessment = Some(meta.assessment.clone());
-            rep.years = vec![meta.year];
-        } else if rep.years.len() == 1 {
-            rep.year = rep.years.first().copied();
-        }
-        reports.push(rep);
-    }
+        Ok(())
+    })?;
     let mut hashes = hashing.join().expect("the checksum thread panicked");
     for r in reports.iter_mut() {
         if let Some(h) = hashes.get_mut(Path::new(&r.path)) {

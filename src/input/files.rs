@@ -1,0 +1,102 @@
+//! Files on disk: folders walked in a stable order, checksums, and what a path says about a file
+//! (year, grade, subject).
+use super::{text, Meta};
+use crate::error::{data, usage};
+use anyhow::Result;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Year/grade/subject from the file name, then its folders (`2020/7/Немецкий язык.xlsx`).
+pub fn meta_from_path(path: &Path) -> Meta {
+    let comps: Vec<String> = path
+        .components()
+        .rev()
+        .take(3)
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    let name = comps.first().cloned().unwrap_or_default();
+    let mut m = Meta {
+        assessment: "ВПР".into(),
+        ..Default::default()
+    };
+    let joined = comps.iter().rev().cloned().collect::<Vec<_>>().join("/");
+    m.year = text::year_in(&name)
+        .or_else(|| text::year_in(&joined))
+        .unwrap_or(0);
+    m.grade = text::grade_in(&name).map(|g| g as i32).unwrap_or(0);
+    if m.grade == 0 {
+        let toks: Vec<&str> = joined
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect();
+        for w in toks.windows(2) {
+            if w[0].len() == 4 && w[0].starts_with("20") {
+                if let Ok(g) = w[1].parse::<i32>() {
+                    if (1..=11).contains(&g) {
+                        m.grade = g;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    m.subject = text::subject_in(&name)
+        .or_else(|| text::subject_in(&joined))
+        .unwrap_or_default();
+    let up = name.to_uppercase();
+    for a in ["ОГЭ", "ЕГЭ"] {
+        if up.contains(a) {
+            m.assessment = a.into();
+        }
+    }
+    m
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut h = Sha256::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::copy(&mut f, &mut h))
+        .map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    Ok(format!("{:x}", h.finalize()))
+}
+
+/// Expand folders recursively (sorted), keep files as given.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found)?;
+            found.sort();
+            out.extend(found.into_iter().map(|f| (f, false)));
+        } else if p.is_file() {
+            out.push((p.clone(), true));
+        } else {
+            return Err(usage(format!("{}: no such file or folder", p.display())));
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| usage(format!("{}: cannot list ({e})", dir.display())))?;
+    for entry in rd {
+        let p = entry?.path();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
