@@ -60,11 +60,18 @@ fn child(step: &str, paths: &[PathBuf]) {
             let l = load_paths(paths, &Opts::default()).unwrap();
             std::hint::black_box(l.data.results.len());
         }
-        "select" => {
+        "select" | "select-list" => {
             let l = load_paths(paths, &Opts::default()).unwrap();
             let cfg = Config::default();
             let year = select::resolve_year(&l.data, &cfg, None).unwrap();
-            let sel = select::run(&l.data, &cfg, year).unwrap();
+            // `select --format json` carries every rule's ledger; the lists need none
+            let ctx = select::Context::new(&l.data, &cfg, year);
+            let ctx = if step == "select" {
+                ctx
+            } else {
+                ctx.without_ledgers()
+            };
+            let sel = select::run_with(&l.data, &cfg, year, &ctx).unwrap();
             std::hint::black_box(sel.schools.len());
         }
         _ => panic!("unknown step {step}"),
@@ -133,15 +140,20 @@ fn main() {
         );
     }
     let (tp, mp) = run("polars", &csvs);
-    let (ts, ms) = run("select", &csvs);
     let mb = size_mb(&csvs);
     println!("all {} CSV files ({mb:.0} MB):", csvs.len());
     println!("  polars read      {tp:.2} s, peak {mp:.0} MB");
-    println!(
-        "  shnor load + select {ts:.2} s = {:.2} × polars, peak {ms:.0} MB = {:.2} × the input",
-        ts / tp,
-        ms / mb
-    );
+    for (step, what) in [
+        ("select-list", "load + select, list"),
+        ("select", "load + select, with ledgers (JSON)"),
+    ] {
+        let (ts, ms) = run(step, &csvs);
+        println!(
+            "  shnor {what}: {ts:.2} s = {:.2} × polars, peak {ms:.0} MB = {:.2} × the input",
+            ts / tp,
+            ms / mb
+        );
+    }
     // in this process: the steps after loading
     let t = Instant::now();
     let loaded = load_paths(std::slice::from_ref(&dir), &Opts::default()).unwrap();
