@@ -48,12 +48,18 @@ pub fn read_slices(
     }
     let dtypes = Arc::new(dtypes);
     let sep = head.separator;
-    let mut buf: Vec<u8> = Vec::with_capacity(SLICE_BYTES + (1 << 20));
+    // a small file gets a buffer of its own size, not a whole slice
+    let slice_bytes = SLICE_BYTES.min(
+        file.metadata()
+            .map(|m| m.len() as usize + 1)
+            .unwrap_or(SLICE_BYTES),
+    );
+    let mut buf: Vec<u8> = Vec::with_capacity(slice_bytes + (1 << 16));
     let mut line = 1usize;
     let mut first = true;
     loop {
         let have = buf.len();
-        buf.resize(have + SLICE_BYTES, 0);
+        buf.resize(have + slice_bytes, 0);
         let mut got = have;
         while got < buf.len() {
             match file.read(&mut buf[got..]) {

@@ -402,19 +402,42 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    // large CSV marks and risk tables are read column-wise, each file on its own thread, while the
-    // other files load here; their parts are applied in path order (a file the column-wise reader
-    // declines gets the row loader)
+    // large CSV marks and risk tables are read column-wise by workers (as many as cores, taking the
+    // files in order, one channel each) while the other files load here; their parts are applied in
+    // path order (a file the column-wise reader declines gets the row loader)
+    let (senders, mut parts): (Vec<_>, Vec<_>) = sheets
+        .iter()
+        .map(|s| match s.stream {
+            Some(_) => {
+                let (tx, rx) = std::sync::mpsc::channel::<Option<columnar::Part>>();
+                (Some(tx), Some(rx))
+            }
+            None => (None, None),
+        })
+        .unzip();
+    let queue: Vec<(usize, std::sync::mpsc::Sender<_>)> = senders
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, tx)| tx.map(|tx| (i, tx)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|sc| -> Result<()> {
-        let mut parts: Vec<_> = sheets
-            .iter()
-            .map(|s| {
-                s.stream.as_ref().map(|head| {
-                    let meta = sheet_meta(s, opts);
-                    sc.spawn(move || columnar::read(s.kind, &s.path, head, &s.header, &meta))
-                })
-            })
-            .collect();
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(queue.len());
+        for _ in 0..workers {
+            let (queue, next, sheets) = (&queue, &next, &sheets);
+            sc.spawn(move || loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((i, tx)) = queue.get(k) else { break };
+                let s = &sheets[*i];
+                let head = s.stream.as_ref().unwrap();
+                let part = columnar::read(s.kind, &s.path, head, &s.header, &sheet_meta(s, opts));
+                // the receiver is gone only when loading stopped on an error
+                let _ = tx.send(part);
+            });
+        }
         for (i, s) in sheets.iter().enumerate() {
             let mut rep = InputReport {
                 path: s.path.display().to_string(),
@@ -432,7 +455,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
 
             let part = parts[i]
                 .take()
-                .and_then(|h| h.join().expect("a reading thread panicked"));
+                .and_then(|rx| rx.recv().expect("a reading thread stopped"));
             match s.kind {
                 "marks" | "risk" if part.is_some() => {
                     part.unwrap().apply(&mut data_set, &mut rep);

@@ -353,7 +353,7 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
         if last.same_values(r) {
             warnings.add(
                 "exact repeated result row dropped",
-                format!("{} {} {} {} кл. {}", r.year, r.school_id, r.assessment, r.subject, r.grade),
+                format!("{} {} {} {} {} кл.", r.year, r.school_id, r.assessment, r.subject, r.grade),
             );
             return true;
         }
