@@ -56,6 +56,17 @@ struct CfgArgs {
     config: Option<PathBuf>,
 }
 
+/// Inputs, config and output of every command that runs the method.
+#[derive(clap::Args, Clone)]
+struct DataArgs {
+    #[command(flatten)]
+    load: LoadArgs,
+    #[command(flatten)]
+    cfg: CfgArgs,
+    #[command(flatten)]
+    out: OutArgs,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
@@ -71,66 +82,44 @@ enum Cmd {
     /// Three-stage ШНОР selection: screen, confirm and classify, pick by group quotas.
     Select {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         /// Selection year (default: the latest year in the results).
         #[arg(long)]
         year: Option<i32>,
         /// Every school that entered stage 1, with the stage it reached and why it stopped.
         #[arg(long)]
         all: bool,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// Tell one school's way through the selection, rule by rule, in Russian.
     Explain {
         /// School login (sch… or edu…).
         login: String,
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         #[arg(long)]
         year: Option<i32>,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// School social well-being index (ИСБШ), its quintile groups and ШНСУ.
     Index {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
-        #[command(flatten)]
-        out: OutArgs,
+        data: DataArgs,
     },
     /// Context-adjusted results: OLS of results on the index, residuals, resilient schools.
     Resilient {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         #[arg(long)]
         year: Option<i32>,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// Objectivity screen of ВПР: journal comparison and the boundary peak, relative to the region.
     Objectivity {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
-        #[command(flatten)]
-        out: OutArgs,
+        data: DataArgs,
     },
     /// Municipalities vs the region: shares below the minimum and high results, Wilson intervals, z-tests.
     Compare {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         /// ASSESSMENT:SUBJECT[:GRADE], e.g. ОГЭ:математика:9 (repeatable; default: every procedure of the latest year).
         #[arg(long = "procedure")]
         procedures: Vec<String>,
@@ -140,45 +129,31 @@ enum Cmd {
         /// Compare the `bottom` rule's cut within each municipality with the regional cut.
         #[arg(long)]
         thresholds: bool,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// Status of every school per year, cluster transitions, entries and exits from the list.
     Monitor {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         /// A range Y1-Y2 (default: every year with results).
         #[arg(long)]
         years: Option<String>,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// Rerun the selection over a grid of one or two parameters: list size, Jaccard, who enters or leaves.
     Sweep {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         #[arg(long)]
         year: Option<i32>,
         /// KEY=START:STOP:STEP with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
         #[arg(long = "param", required = true)]
         params: Vec<String>,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// Aggregate risk profiles per region, municipality and group; profiles of the selected schools.
     Risk {
         #[command(flatten)]
-        load: LoadArgs,
-        #[command(flatten)]
-        cfg: CfgArgs,
+        data: DataArgs,
         #[arg(long)]
         year: Option<i32>,
-        #[command(flatten)]
-        out: OutArgs,
     },
     /// Print the default config with a comment per key, or check a config file.
     Config {
@@ -234,83 +209,39 @@ fn with<T>(
     f(&c)
 }
 
+/// Run a command of the method with its inputs, config, year and output.
+fn with_data<T>(d: &DataArgs, year: Option<i32>, f: impl FnOnce(&Common) -> T) -> T {
+    with(&d.load, Some(&d.cfg), year, &d.out, f)
+}
+
 fn main() {
     let cli = Cli::parse();
     let res = match &cli.cmd {
         Cmd::Inspect { load, out } => with(load, None, None, out, commands::inspect::run),
-        Cmd::Select {
-            load,
-            cfg,
-            year,
-            all,
-            out,
-        } => with(load, Some(cfg), *year, out, |c| {
-            commands::select::run(c, *all)
-        }),
-        Cmd::Explain {
-            login,
-            load,
-            cfg,
-            year,
-            out,
-        } => with(load, Some(cfg), *year, out, |c| {
-            commands::select::explain(login, c)
-        }),
-        Cmd::Index { load, cfg, out } => {
-            with(load, Some(cfg), None, out, commands::context::run_index)
+        Cmd::Select { data, year, all } => {
+            with_data(data, *year, |c| commands::select::run(c, *all))
         }
-        Cmd::Resilient {
-            load,
-            cfg,
-            year,
-            out,
-        } => with(
-            load,
-            Some(cfg),
-            *year,
-            out,
-            commands::context::run_resilient,
-        ),
-        Cmd::Objectivity { load, cfg, out } => with(
-            load,
-            Some(cfg),
-            None,
-            out,
-            commands::context::run_objectivity,
-        ),
+        Cmd::Explain { login, data, year } => {
+            with_data(data, *year, |c| commands::select::explain(login, c))
+        }
+        Cmd::Index { data } => with_data(data, None, commands::context::run_index),
+        Cmd::Resilient { data, year } => with_data(data, *year, commands::context::run_resilient),
+        Cmd::Objectivity { data } => with_data(data, None, commands::context::run_objectivity),
         Cmd::Compare {
-            load,
-            cfg,
+            data,
             procedures,
             years,
             thresholds,
-            out,
-        } => with(load, Some(cfg), None, out, |c| {
+        } => with_data(data, None, |c| {
             commands::compare::run(c, procedures, years.as_deref(), *thresholds)
         }),
-        Cmd::Monitor {
-            load,
-            cfg,
-            years,
-            out,
-        } => with(load, Some(cfg), None, out, |c| {
+        Cmd::Monitor { data, years } => with_data(data, None, |c| {
             commands::dynamics::run_monitor(c, years.as_deref())
         }),
-        Cmd::Sweep {
-            load,
-            cfg,
-            year,
-            params,
-            out,
-        } => with(load, Some(cfg), *year, out, |c| {
-            commands::dynamics::run_sweep(c, params)
-        }),
-        Cmd::Risk {
-            load,
-            cfg,
-            year,
-            out,
-        } => with(load, Some(cfg), *year, out, commands::dynamics::run_risk),
+        Cmd::Sweep { data, year, params } => {
+            with_data(data, *year, |c| commands::dynamics::run_sweep(c, params))
+        }
+        Cmd::Risk { data, year } => with_data(data, *year, commands::dynamics::run_risk),
         Cmd::Config {
             print_default,
             check,

@@ -111,17 +111,7 @@ pub fn run(
     flat_headers.extend_from_slice(&BLOCK_HEADERS);
     let mut flat = Table::new(&flat_headers);
     for b in &blocks {
-        let mut t = Table::new(&[
-            "Муниципалитет",
-            "Участников",
-            "Ниже минимума, % (95 % ДИ)",
-            "Разница, п.п.",
-            "p",
-            "Высокие, % (95 % ДИ)",
-            "Разница, п.п.",
-            "p",
-            "Хуже региона",
-        ]);
+        let mut t = Table::new(&BLOCK_HEADERS);
         t.title = Some(format!(
             "{}, {} (регион {})",
             b.procedure, b.year, b.region_code
