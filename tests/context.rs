@@ -70,7 +70,7 @@ fn planted_resilient_and_inflated_schools_are_found() {
 #[test]
 fn select_carries_context_and_objectivity() {
     let (_d, region) = region(42, 120);
-    let v = select_all(&region, &[]);
+    let v = select_json(&region, &[]);
     let s = by_login(&v);
     let truth = planted(&region);
     let inflated = truth
@@ -98,16 +98,6 @@ fn select_carries_context_and_objectivity() {
         .any(|e| e["rule"] == "context")));
 }
 
-fn select_all(region: &std::path::Path, extra: &[&str]) -> Value {
-    json_of(
-        shnor()
-            .arg("select")
-            .arg(region)
-            .args(["--all", "--format", "json"])
-            .args(extra),
-    )
-}
-
 #[test]
 fn objectivity_policy_exclude_drops_flagged_candidates() {
     let d = tempfile::tempdir().unwrap();
@@ -132,7 +122,7 @@ fn objectivity_policy_exclude_drops_flagged_candidates() {
         ),
     )
     .unwrap();
-    let flag = by_login(&select_all(&region, &[]));
+    let flag = by_login(&select_json(&region, &[]));
     assert_eq!(flag[&strong]["objectivity_flag"], true);
     assert_eq!(
         flag[&strong]["stage_reached"], 3,
@@ -140,7 +130,7 @@ fn objectivity_policy_exclude_drops_flagged_candidates() {
     );
     let cfg = d.path().join("c.toml");
     std::fs::write(&cfg, "[objectivity]\npolicy = \"exclude\"\n").unwrap();
-    let ex = by_login(&select_all(&region, &["--config", cfg.to_str().unwrap()]));
+    let ex = by_login(&select_json(&region, &["--config", cfg.to_str().unwrap()]));
     assert_eq!(ex[&strong]["excluded_reason"], "признаки необъективности");
 }
 

@@ -3,16 +3,6 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn select_json(region: &std::path::Path, extra: &[&str]) -> Value {
-    json_of(
-        shnor()
-            .arg("select")
-            .arg(region)
-            .args(["--all", "--format", "json"])
-            .args(extra),
-    )
-}
-
 #[test]
 fn planted_truth_lands_in_its_clusters() {
     let (_d, region) = region(42, 120);

@@ -59,3 +59,14 @@ pub fn planted(region: &Path) -> std::collections::BTreeMap<String, serde_json::
         .map(|s| (s["login"].as_str().unwrap().to_string(), s.clone()))
         .collect()
 }
+
+/// `shnor select --all --format json` on a folder, with extra arguments.
+pub fn select_json(region: &Path, extra: &[&str]) -> serde_json::Value {
+    json_of(
+        shnor()
+            .arg("select")
+            .arg(region)
+            .args(["--all", "--format", "json"])
+            .args(extra),
+    )
+}
