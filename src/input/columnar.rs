@@ -15,6 +15,7 @@ use polars::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::io::{Cursor, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Bytes of the file parsed per slice: large enough for polars to use every core, small enough
@@ -34,6 +35,7 @@ pub fn read_slices(
     head: &CsvText,
     h: &Header,
     numeric: &[usize],
+    stop: &AtomicBool,
     mut f: impl FnMut(&DataFrame, usize) -> bool,
 ) -> bool {
     if h.row != 0 {
@@ -58,6 +60,9 @@ pub fn read_slices(
     let mut line = 1usize;
     let mut first = true;
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
         let have = buf.len();
         buf.resize(have + slice_bytes, 0);
         let mut got = have;
@@ -392,16 +397,30 @@ impl Part {
 }
 
 /// A `marks` or `risk` CSV read column-wise; None when the file needs the row loader.
-pub fn read(kind: &str, path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Part> {
+/// `stop` ends the read between two slices (loading stopped on another file's error).
+pub fn read(
+    kind: &str,
+    path: &Path,
+    head: &CsvText,
+    h: &Header,
+    meta: &Meta,
+    stop: &AtomicBool,
+) -> Option<Part> {
     match kind {
-        "marks" => read_marks(path, head, h, meta),
-        "risk" => read_risk(path, head, h, meta),
+        "marks" => read_marks(path, head, h, meta, stop),
+        "risk" => read_risk(path, head, h, meta, stop),
         _ => None,
     }
 }
 
 /// A marks table read column-wise from the file; None when the file needs the row loader.
-fn read_marks(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Part> {
+fn read_marks(
+    path: &Path,
+    head: &CsvText,
+    h: &Header,
+    meta: &Meta,
+    stop: &AtomicBool,
+) -> Option<Part> {
     let k = keys(h);
     let (cp, cm) = (h.find(header::PARTICIPANTS)?, mark_columns(h)?);
     let mut numeric = vec![cp, cm[0], cm[1], cm[2], cm[3]];
@@ -428,7 +447,7 @@ fn read_marks(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Pa
         notes: Vec::new(),
     };
     st.rows.reserve(estimated_rows(path, head));
-    if !read_slices(path, head, h, &numeric, |df, line| {
+    if !read_slices(path, head, h, &numeric, stop, |df, line| {
         st.slice(df, line).is_some()
     }) {
         return None;
@@ -466,7 +485,13 @@ fn read_marks(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Pa
 
 /// A long risk-profile table (`login, year, factor, level`) read column-wise from the file; None
 /// when the file needs the row loader (wide layout, unknown text, a repeated key…).
-fn read_risk(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Part> {
+fn read_risk(
+    path: &Path,
+    head: &CsvText,
+    h: &Header,
+    meta: &Meta,
+    stop: &AtomicBool,
+) -> Option<Part> {
     if !super::risk::is_long(h) {
         return None;
     }
@@ -510,7 +535,7 @@ fn read_risk(path: &Path, head: &CsvText, h: &Header, meta: &Meta) -> Option<Par
         }
         Some(())
     };
-    if !read_slices(path, head, h, &numeric, |df, _| slice(df).is_some()) {
+    if !read_slices(path, head, h, &numeric, stop, |df, _| slice(df).is_some()) {
         return None;
     }
     // a repeated (school, year, factor): the row loader tells exact repeats from conflicts. Files

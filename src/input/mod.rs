@@ -219,6 +219,15 @@ fn read_spreadsheets_parallel(
     results.into_inner().unwrap()
 }
 
+/// Raises its flag when dropped.
+struct StopOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.
 fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
     let mut meta = meta_from_path(&s.path);
@@ -421,19 +430,23 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         .filter_map(|(i, tx)| tx.map(|tx| (i, tx)))
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|sc| -> Result<()> {
+        // however this closure ends (an error included), the workers stop at their next slice
+        let _stop_workers = StopOnDrop(&stop);
         let workers = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .min(queue.len());
         for _ in 0..workers {
-            let (queue, next, sheets) = (&queue, &next, &sheets);
+            let (queue, next, sheets, stop) = (&queue, &next, &sheets, &stop);
             sc.spawn(move || loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some((i, tx)) = queue.get(k) else { break };
                 let s = &sheets[*i];
                 let head = s.stream.as_ref().unwrap();
-                let part = columnar::read(s.kind, &s.path, head, &s.header, &sheet_meta(s, opts));
+                let part =
+                    columnar::read(s.kind, &s.path, head, &s.header, &sheet_meta(s, opts), stop);
                 // the receiver is gone only when loading stopped on an error
                 let _ = tx.send(part);
             });
