@@ -245,6 +245,7 @@ struct Marks<'m> {
     years: BTreeSet<i32>,
     /// (login, name, municipality) indices, noted once the whole file is accepted
     notes: Vec<(u32, u32, u32)>,
+    noted: PlHashSet<(u32, u32, u32)>,
 }
 
 impl Marks<'_> {
@@ -328,7 +329,8 @@ impl Marks<'_> {
                 return None;
             }
             let (counts, rec) = mark_counts(p, vals)?;
-            if self.notes.last() != Some(&(li, ni, mi)) {
+            // each distinct (login, name, municipality) once: noting it again changes nothing
+            if self.notes.last() != Some(&(li, ni, mi)) && self.noted.insert((li, ni, mi)) {
                 self.notes.push((li, ni, mi));
             }
             let line = first_line + i;
@@ -445,6 +447,7 @@ fn read_marks(
         reconstructed: Vec::new(),
         years: BTreeSet::new(),
         notes: Vec::new(),
+        noted: PlHashSet::default(),
     };
     st.rows.reserve(estimated_rows(path, head));
     if !read_slices(path, head, h, &numeric, stop, |df, line| {

@@ -130,6 +130,9 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
     })
 }
 
+/// Note a school's login, name and municipality from a row. Noting the same values again changes
+/// nothing, and the outcome does not depend on the order of distinct notes (an `edu` login wins,
+/// otherwise the first; first name, municipality and code win).
 pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) {
     // the common case at national scale: a school already noted under its newest login
     if let Some(e) = ds.schools.get(sid) {
@@ -154,11 +157,15 @@ pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, 
     if e.name.is_empty() && !name.is_empty() {
         e.name = name.to_string();
     }
+    // the first code seen wins, so that noting a school again in any order changes nothing
     let (mcode, mname) = split_code_name(mun);
     if let Some(c) = mcode {
-        e.municipality_code = c.clone();
+        if e.municipality_code.is_empty() {
+            e.municipality_code = c.clone();
+        }
         ds.municipality_codes
-            .insert(super::text::municipality_key(&mname), c);
+            .entry(super::text::municipality_key(&mname))
+            .or_insert(c);
     }
     if e.municipality.is_empty() && !mname.is_empty() {
         e.municipality = mname;

@@ -49,7 +49,8 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         (&a.school_id, a.year, factor(a.factor)).cmp(&(&b.school_id, b.year, factor(b.factor)))
     };
     if !ds.risk.is_sorted_by(|a, b| risk_order(a, b).is_le()) {
-        ds.risk.sort_by(risk_order);
+        ds.risk
+            .sort_by_cached_key(|r| (r.school_id.clone(), r.year, factor(r.factor)));
     }
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
