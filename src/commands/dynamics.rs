@@ -162,7 +162,8 @@ pub fn run_risk(a: &super::Common) -> Result<()> {
         return Err(crate::error::data("no risk profiles in the inputs (Логин, Год, Фактор риска, Уровень — or one column per factor)"));
     }
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let ctx = select::Context::new(&loaded.data, &cfg, year);
+    // the aggregation needs who is selected, not why
+    let ctx = select::Context::new(&loaded.data, &cfg, year).without_ledgers();
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let r = risk::aggregate(&loaded.data, &sel, &ctx.profiles);
     let mut t = Table::new(&[

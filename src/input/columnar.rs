@@ -30,7 +30,7 @@ const SLICE_BYTES: usize = 1 << 20;
 /// columns as numbers, the rest as text; `f` gets each slice and the file line of its first row.
 /// False when polars cannot read a slice, a slice is not text in the head's encoding, or a record
 /// is not exactly one line (file line numbers must stay exact for the ledger and warnings).
-pub fn read_slices(
+fn read_slices(
     path: &Path,
     head: &CsvText,
     h: &Header,
