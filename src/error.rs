@@ -60,6 +60,12 @@ impl fmt::Display for Loc {
 }
 
 /// Exit code for any error: typed errors carry their own, everything else is a data error.
+/// A reader that stopped reading (`shnor … | head`): not an error of the run.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     err.downcast_ref::<ShnorError>()
         .map(|e| e.exit_code())

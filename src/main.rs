@@ -256,6 +256,9 @@ fn main() {
         } => commands::synth::run(*seed, *schools, years, out, *flat_only, *all_pupils),
     };
     if let Err(e) = res {
+        if shnor::error::is_broken_pipe(&e) {
+            std::process::exit(0);
+        }
         eprintln!("shnor: error: {e:#}");
         std::process::exit(shnor::error::exit_code(&e));
     }

@@ -433,3 +433,26 @@ fn xlsx_flat_table_with_title_numbers_as_text_and_aggregate_rows() {
         .stderr(contains("noname.csv, row 2"))
         .stderr(contains("expected a school login"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // `shnor select … | head -1`: the closed pipe ends the run quietly
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("shnor"))
+        .args(["config", "--print-default"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

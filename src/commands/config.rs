@@ -10,8 +10,7 @@ pub fn run(print_default: bool, check: Option<&Path>) -> Result<()> {
         return Ok(());
     }
     if print_default {
-        print!("{DEFAULT_TOML}");
-        return Ok(());
+        return crate::output::emit(DEFAULT_TOML, None);
     }
     Err(crate::error::usage(
         "config: give --print-default or --check FILE",
