@@ -4,15 +4,6 @@ use common::*;
 use predicates::str::contains;
 use serde_json::Value;
 
-fn by_login(v: &Value) -> std::collections::BTreeMap<String, Value> {
-    v["schools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["login"].as_str().unwrap().to_string(), s.clone()))
-        .collect()
-}
-
 #[test]
 fn planted_resilient_and_inflated_schools_are_found() {
     let (_d, region) = region(42, 120);

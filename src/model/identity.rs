@@ -407,6 +407,73 @@ fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::model::ResultRow;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_rank_sort_gives_the_order_the_one_pass_check_expects() {
+        // two definitions of one order (ranks for sorting, texts for the check): they must agree,
+        // including for equal texts held in different allocations
+        let mut rows = Vec::new();
+        for (i, (y, sid, subj, g)) in [
+            (2025, "edu000002", "русский язык", 4),
+            (2024, "edu000001", "математика", 5),
+            (2025, "edu000001", "русский язык", 4),
+            (2025, "edu000001", "математика", 4),
+            (2024, "edu000002", "математика", 4),
+            (2025, "edu000001", "математика", 5),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            rows.push(ResultRow {
+                year: y,
+                school_id: Arc::from(sid),
+                municipality: Arc::from("м"),
+                assessment: Arc::from("ВПР"),
+                subject: Arc::from(subj),
+                grade: g,
+                participants: 10,
+                n2: Some(1),
+                n3: Some(9),
+                n4: Some(0),
+                n5: Some(0),
+                reconstructed: false,
+                mean_score: None,
+                high: Some(0),
+                high2: None,
+                source: Arc::from("f.csv"),
+                line: i + 2,
+            });
+        }
+        let mut ds = Dataset {
+            results: rows,
+            ..Default::default()
+        };
+        dedup_results(&mut ds, &Opts::default(), &mut Warnings::default()).unwrap();
+        let got: Vec<(i32, &str, i32, &str)> = ds
+            .results
+            .iter()
+            .map(|r| (r.year, &*r.school_id, r.grade, &*r.subject))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2024, "edu000001", 5, "математика"),
+                (2024, "edu000002", 4, "математика"),
+                (2025, "edu000001", 4, "математика"),
+                (2025, "edu000001", 4, "русский язык"),
+                (2025, "edu000001", 5, "математика"),
+                (2025, "edu000002", 4, "русский язык"),
+            ]
+        );
+        // once sorted, the one-pass check accepts the rows as they are
+        let before = ds.results.clone();
+        dedup_results(&mut ds, &Opts::default(), &mut Warnings::default()).unwrap();
+        assert!(ds.results == before);
+    }
+
     #[test]
     fn permute_follows_cycles() {
         let mut v = vec!['a', 'b', 'c', 'd', 'e'];

@@ -32,6 +32,21 @@ pub enum Role {
 }
 
 impl Role {
+    /// Roles planted with low results in some year (their context and risk profiles are drawn worse).
+    fn is_low(self) -> bool {
+        matches!(
+            self,
+            Role::Strong
+                | Role::Moderate
+                | Role::Basic
+                | Role::Evening
+                | Role::Improving
+                | Role::Declining
+        )
+    }
+}
+
+impl Role {
     pub fn as_str(&self) -> &'static str {
         match self {
             Role::Regular => "regular",
@@ -372,15 +387,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         let sh = |base: f64, slope: f64, rng: &mut ChaCha8Rng| {
             (base + slope * c + 0.03 * normal(rng)).clamp(0.0, 1.0)
         };
-        let low = matches!(
-            s.role,
-            Role::Strong
-                | Role::Moderate
-                | Role::Basic
-                | Role::Evening
-                | Role::Improving
-                | Role::Declining
-        );
+        let low = s.role.is_low();
         let (staff_bad, infra_bad) = if low {
             (s.staffing_deficit, !s.staffing_deficit)
         } else {
@@ -455,15 +462,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     let lv = ["низкий", "средний", "высокий"];
     for &y in &years {
         for s in &schools {
-            let low = matches!(
-                s.role,
-                Role::Strong
-                    | Role::Moderate
-                    | Role::Basic
-                    | Role::Evening
-                    | Role::Improving
-                    | Role::Declining
-            );
+            let low = s.role.is_low();
             for (fi, f) in RISK_FACTORS.iter().enumerate() {
                 let level = if low && (fi == 1 || fi == 2) {
                     if s.staffing_deficit {

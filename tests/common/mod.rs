@@ -52,6 +52,11 @@ pub fn planted(region: &Path) -> std::collections::BTreeMap<String, serde_json::
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(region.join("planted.json")).unwrap())
             .unwrap();
+    by_login(&v)
+}
+
+/// The `schools` array of a JSON output (or of `planted.json`) by login.
+pub fn by_login(v: &serde_json::Value) -> std::collections::BTreeMap<String, serde_json::Value> {
     v["schools"]
         .as_array()
         .unwrap()
