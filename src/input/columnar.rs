@@ -31,13 +31,17 @@ const SLICE_BYTES: usize = 1 << 20;
 /// False when polars cannot read a slice, a slice is not text in the head's encoding, or a record
 /// is not exactly one line (file line numbers must stay exact for the ledger and warnings).
 fn read_slices(
-    path: &Path,
-    head: &CsvText,
-    h: &Header,
+    src: &Source,
     numeric: &[usize],
-    stop: &AtomicBool,
     mut f: impl FnMut(&DataFrame, usize) -> bool,
 ) -> bool {
+    let Source {
+        path,
+        head,
+        header: h,
+        stop,
+        ..
+    } = *src;
     if h.row != 0 {
         return false;
     }
@@ -398,31 +402,37 @@ impl Part {
     }
 }
 
+/// A CSV file to read column-wise, as detection found it.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub path: &'a Path,
+    /// Its first lines, decoded (encoding and separator).
+    pub head: &'a CsvText,
+    /// Its header, on the first line.
+    pub header: &'a Header,
+    pub meta: &'a Meta,
+    /// Raised when loading stopped on another file's error: the read ends between two slices.
+    pub stop: &'a AtomicBool,
+}
+
 /// A `marks` or `risk` CSV read column-wise; None when the file needs the row loader.
-/// `stop` ends the read between two slices (loading stopped on another file's error).
-pub fn read(
-    kind: &str,
-    path: &Path,
-    head: &CsvText,
-    h: &Header,
-    meta: &Meta,
-    stop: &AtomicBool,
-) -> Option<Part> {
+pub fn read(kind: &str, src: &Source) -> Option<Part> {
     match kind {
-        "marks" => read_marks(path, head, h, meta, stop),
-        "risk" => read_risk(path, head, h, meta, stop),
+        "marks" => read_marks(src),
+        "risk" => read_risk(src),
         _ => None,
     }
 }
 
 /// A marks table read column-wise from the file; None when the file needs the row loader.
-fn read_marks(
-    path: &Path,
-    head: &CsvText,
-    h: &Header,
-    meta: &Meta,
-    stop: &AtomicBool,
-) -> Option<Part> {
+fn read_marks(src: &Source) -> Option<Part> {
+    let Source {
+        path,
+        head,
+        header: h,
+        meta,
+        ..
+    } = *src;
     let k = keys(h);
     let (cp, cm) = (h.find(header::PARTICIPANTS)?, mark_columns(h)?);
     let mut numeric = vec![cp, cm[0], cm[1], cm[2], cm[3]];
@@ -450,9 +460,7 @@ fn read_marks(
         noted: PlHashSet::default(),
     };
     st.rows.reserve(estimated_rows(path, head));
-    if !read_slices(path, head, h, &numeric, stop, |df, line| {
-        st.slice(df, line).is_some()
-    }) {
+    if !read_slices(src, &numeric, |df, line| st.slice(df, line).is_some()) {
         return None;
     }
     let notes = st
@@ -488,13 +496,14 @@ fn read_marks(
 
 /// A long risk-profile table (`login, year, factor, level`) read column-wise from the file; None
 /// when the file needs the row loader (wide layout, unknown text, a repeated key…).
-fn read_risk(
-    path: &Path,
-    head: &CsvText,
-    h: &Header,
-    meta: &Meta,
-    stop: &AtomicBool,
-) -> Option<Part> {
+fn read_risk(src: &Source) -> Option<Part> {
+    let Source {
+        path,
+        head,
+        header: h,
+        meta,
+        ..
+    } = *src;
     if !super::risk::is_long(h) {
         return None;
     }
@@ -538,7 +547,7 @@ fn read_risk(
         }
         Some(())
     };
-    if !read_slices(path, head, h, &numeric, stop, |df, _| slice(df).is_some()) {
+    if !read_slices(src, &numeric, |df, _| slice(df).is_some()) {
         return None;
     }
     // a repeated (school, year, factor): the row loader tells exact repeats from conflicts. Files

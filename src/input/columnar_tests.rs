@@ -44,8 +44,15 @@ fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
     let grid = crate::input::table::csv_grid(p, &head, Some(1)).unwrap();
     let h = Header::new(0, &grid.rows[0]);
     let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let part = read("marks", p, &head, &h, &Meta::default(), &stop);
+    let (meta, stop) = (Meta::default(), std::sync::atomic::AtomicBool::new(false));
+    let src = Source {
+        path: p,
+        head: &head,
+        header: &h,
+        meta: &meta,
+        stop: &stop,
+    };
+    let part = read("marks", &src);
     let ok = part.is_some();
     if let Some(part) = part {
         part.apply(&mut ds, &mut rep);

@@ -445,8 +445,15 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 let Some((i, tx)) = queue.get(k) else { break };
                 let s = &sheets[*i];
                 let head = s.stream.as_ref().unwrap();
-                let part =
-                    columnar::read(s.kind, &s.path, head, &s.header, &sheet_meta(s, opts), stop);
+                let meta = sheet_meta(s, opts);
+                let src = columnar::Source {
+                    path: &s.path,
+                    head,
+                    header: &s.header,
+                    meta: &meta,
+                    stop,
+                };
+                let part = columnar::read(s.kind, &src);
                 // the receiver is gone only when loading stopped on an error
                 let _ = tx.send(part);
             });
