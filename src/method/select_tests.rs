@@ -1,29 +1,9 @@
 //! Unit tests of the stage rules at their boundaries.
 use super::*;
 use crate::model::{ResultRow, SchoolRow};
-use std::sync::Arc;
 
 fn row(year: i32, sid: &str, subject: &str, participants: i64, n2: i64) -> ResultRow {
-    let rest = participants - n2;
-    ResultRow {
-        year,
-        school_id: sid.into(),
-        municipality: Arc::from("м"),
-        assessment: Arc::from("ВПР"),
-        subject: Arc::from(subject),
-        grade: 4,
-        participants,
-        n2: Some(n2),
-        n3: Some(rest),
-        n4: Some(0),
-        n5: Some(0),
-        reconstructed: false,
-        mean_score: None,
-        high: Some(0),
-        high2: None,
-        source: Arc::from("t"),
-        line: 0,
-    }
+    ResultRow::for_test(year, sid, subject, participants, n2)
 }
 
 fn dataset(rows: Vec<ResultRow>) -> Dataset {

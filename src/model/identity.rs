@@ -428,23 +428,10 @@ mod tests {
         .enumerate()
         {
             rows.push(ResultRow {
-                year: y,
-                school_id: Arc::from(sid),
-                municipality: Arc::from("м"),
-                assessment: Arc::from("ВПР"),
-                subject: Arc::from(subj),
                 grade: g,
-                participants: 10,
-                n2: Some(1),
-                n3: Some(9),
-                n4: Some(0),
-                n5: Some(0),
-                reconstructed: false,
-                mean_score: None,
-                high: Some(0),
-                high2: None,
                 source: Arc::from("f.csv"),
                 line: i + 2,
+                ..ResultRow::for_test(y, sid, subj, 10, 1)
             });
         }
         let mut ds = Dataset {

@@ -43,6 +43,29 @@ impl ResultRow {
             self.grade,
         )
     }
+    /// A grade-4 ВПР row with `n2` marks «2» and the rest «3» (unit tests).
+    #[cfg(test)]
+    pub fn for_test(year: i32, sid: &str, subject: &str, participants: i64, n2: i64) -> ResultRow {
+        ResultRow {
+            year,
+            school_id: sid.into(),
+            municipality: Arc::from("м"),
+            assessment: Arc::from("ВПР"),
+            subject: Arc::from(subject),
+            grade: 4,
+            participants,
+            n2: Some(n2),
+            n3: Some(participants - n2),
+            n4: Some(0),
+            n5: Some(0),
+            reconstructed: false,
+            mean_score: None,
+            high: Some(0),
+            high2: None,
+            source: Arc::from("t"),
+            line: 0,
+        }
+    }
     pub fn same_values(&self, o: &ResultRow) -> bool {
         self.participants == o.participants
             && self.n2 == o.n2
