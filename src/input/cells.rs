@@ -56,7 +56,7 @@ pub fn subject_of(
 /// A whole non-negative count; empty is `empty`.
 pub fn count(g: &Grid, h: &Header, r: usize, c: usize, empty: Option<i64>) -> Result<i64> {
     match parse_num(g.cell(r, c)) {
-        Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => Ok(v as i64),
+        Ok(Some(v)) if crate::model::count(v).is_some() => Ok(v as i64),
         Ok(None) if empty.is_some() => Ok(empty.unwrap()),
         _ => Err(data_err(
             &g.loc(r),

@@ -10,7 +10,7 @@ use super::report::InputReport;
 use super::table::CsvText;
 use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
 use super::Meta;
-use crate::model::{risk_factor, risk_level, Dataset, ResultRow, RiskRow};
+use crate::model::{count, risk_factor, risk_level, Dataset, ResultRow, RiskRow, Sym};
 use polars::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::io::{Cursor, Read};
@@ -233,17 +233,17 @@ struct Marks<'m> {
     cm: [usize; 4],
     cmean: Option<usize>,
     meta: &'m Meta,
-    source: Arc<str>,
+    source: Sym,
     /// per distinct text: (school id, is a login, login) / name / municipality / subject / assessment
-    logins: Distinct<(Arc<str>, bool, String)>,
+    logins: Distinct<(Sym, bool, String)>,
     names: Distinct<String>,
     /// municipality: (name for results, cell as read for the school registry)
-    muns: Distinct<(Arc<str>, String)>,
-    subjects: Distinct<Arc<str>>,
-    assessments: Distinct<Arc<str>>,
+    muns: Distinct<(Sym, String)>,
+    subjects: Distinct<Sym>,
+    assessments: Distinct<Sym>,
     aggregate: PlHashMap<(u32, u32, bool), bool>,
-    meta_subject: Option<Arc<str>>,
-    meta_assessment: Arc<str>,
+    meta_subject: Option<Sym>,
+    meta_assessment: Sym,
     rows: Vec<ResultRow>,
     reconstructed: Vec<usize>,
     years: BTreeSet<i32>,
@@ -287,16 +287,17 @@ impl Marks<'_> {
                 .index(login.next().flatten().unwrap_or(""), |s| {
                     let (code, name0) = split_code_name(s);
                     let l = code.unwrap_or(name0);
-                    Some((Arc::from(school_id(&l)), looks_like_login(&l), l))
+                    Some((Sym::new(&school_id(&l)), looks_like_login(&l), l))
                 })?;
             let ni = self.names.index(name.next().flatten().unwrap_or(""), |s| {
                 Some(split_code_name(s).1)
             })?;
             let raw_mun = mun.next().flatten().unwrap_or("").trim();
             let mi = self.muns.index(raw_mun, |m| {
-                Some((Arc::from(split_code_name(m).1), m.to_string()))
+                Some((Sym::new(&split_code_name(m).1), m.to_string()))
             })?;
             let (sid, is_login, login_code) = &self.logins.values[li as usize];
+            let sid = *sid;
             // codes that are not logins (ГИА codes, names): aggregate labels decided once per text
             if !is_login {
                 let school_name = &self.names.values[ni as usize];
@@ -311,16 +312,15 @@ impl Marks<'_> {
                 }
             }
             let subject = match subj.next().flatten() {
-                Some(s) => self.subjects.get(s, |s| subject(s).map(Arc::from))?.clone(),
-                None if k.subject.is_none() => self.meta_subject.clone()?,
+                Some(s) => *self.subjects.get(s, |s| subject(s).map(Sym::from))?,
+                None if k.subject.is_none() => self.meta_subject?,
                 None => return None,
             };
             let assessment = match ass.next().flatten() {
-                Some(a) if !a.trim().is_empty() => self
+                Some(a) if !a.trim().is_empty() => *self
                     .assessments
-                    .get(a, |a| Some(Arc::from(a.trim().to_uppercase())))?
-                    .clone(),
-                _ => self.meta_assessment.clone(),
+                    .get(a, |a| Some(Sym::from(a.trim().to_uppercase())))?,
+                _ => self.meta_assessment,
             };
             let vals = [
                 m2.next().flatten(),
@@ -329,7 +329,8 @@ impl Marks<'_> {
                 m5.next().flatten(),
             ];
             let p = part.next().flatten()?;
-            if p < 0.0 || p.fract() != 0.0 || vals.iter().flatten().any(|v| *v < 0.0) {
+            let pc = count(p)?;
+            if vals.iter().flatten().any(|v| *v < 0.0) {
                 return None;
             }
             let (counts, rec) = mark_counts(p, vals)?;
@@ -344,12 +345,12 @@ impl Marks<'_> {
             self.years.insert(y);
             self.rows.push(ResultRow {
                 year: y,
-                school_id: sid.clone(),
-                municipality: self.muns.values[mi as usize].0.clone(),
+                school_id: sid,
+                municipality: self.muns.values[mi as usize].0,
                 assessment,
                 subject,
                 grade: g,
-                participants: p as i64,
+                participants: pc,
                 n2: Some(counts[0]),
                 n3: Some(counts[1]),
                 n4: Some(counts[2]),
@@ -361,7 +362,7 @@ impl Marks<'_> {
                     .and_then(|s| parse_num(s).ok().flatten()),
                 high: Some(counts[3]),
                 high2: None,
-                source: self.source.clone(),
+                source: self.source,
                 line,
             });
         }
@@ -376,7 +377,7 @@ pub struct Part {
     results: Vec<ResultRow>,
     risk: Vec<RiskRow>,
     /// (school id, login, name, municipality as read), in file order
-    notes: Vec<(Arc<str>, String, String, String)>,
+    notes: Vec<(Sym, String, String, String)>,
     rows: usize,
     years: Vec<i32>,
     schools: usize,
@@ -444,15 +445,15 @@ fn read_marks(src: &Source) -> Option<Part> {
         cm,
         cmean: h.find(&["средний балл", "mean_score"]),
         meta,
-        source: Arc::from(path.display().to_string()),
+        source: Sym::new(&path.display().to_string()),
         logins: Distinct::new(),
         names: Distinct::new(),
         muns: Distinct::new(),
         subjects: Distinct::new(),
         assessments: Distinct::new(),
         aggregate: PlHashMap::default(),
-        meta_subject: (!meta.subject.is_empty()).then(|| Arc::from(meta.subject.as_str())),
-        meta_assessment: Arc::from(meta.assessment.as_str()),
+        meta_subject: (!meta.subject.is_empty()).then(|| Sym::new(&meta.subject)),
+        meta_assessment: Sym::new(&meta.assessment),
         rows: Vec::new(),
         reconstructed: Vec::new(),
         years: BTreeSet::new(),
@@ -469,7 +470,7 @@ fn read_marks(src: &Source) -> Option<Part> {
         .map(|&(li, ni, mi)| {
             let (sid, _, login) = &st.logins.values[li as usize];
             (
-                sid.clone(),
+                *sid,
                 login.clone(),
                 st.names.values[ni as usize].clone(),
                 st.muns.values[mi as usize].1.clone(),
@@ -510,7 +511,7 @@ fn read_risk(src: &Source) -> Option<Part> {
     let (cl, cy) = (h.find(header::LOGIN).unwrap(), h.find(header::YEAR));
     let (cf, clev) = super::risk::long_columns(h);
     let numeric: Vec<usize> = cy.into_iter().collect();
-    let mut ids: Distinct<Arc<str>> = Distinct::new();
+    let mut ids: Distinct<Sym> = Distinct::new();
     let mut factors: Distinct<(u8, &'static str)> = Distinct::new();
     let mut levels: Distinct<u8> = Distinct::new();
     let mut rows = Vec::with_capacity(estimated_rows(path, head));
@@ -530,7 +531,7 @@ fn read_risk(src: &Source) -> Option<Part> {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())?;
             let y = year_of(year.next(), cy.is_some(), meta)?;
-            let idx = ids.index(raw, |s| Some(Arc::from(school_id(s))))?;
+            let idx = ids.index(raw, |s| Some(Sym::new(&school_id(s))))?;
             let &(fi, f) = factors.get(factor.next().flatten()?, |s| {
                 let f = risk_factor(s)?;
                 let fi = crate::model::RISK_FACTORS.iter().position(|x| *x == f)? as u8;
@@ -539,7 +540,7 @@ fn read_risk(src: &Source) -> Option<Part> {
             let &lv = levels.get(level.next().flatten()?, risk_level)?;
             keys.push((u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi));
             rows.push(RiskRow {
-                school_id: ids.values[idx as usize].clone(),
+                school_id: ids.values[idx as usize],
                 year: y,
                 factor: f,
                 level: lv,
@@ -560,7 +561,7 @@ fn read_risk(src: &Source) -> Option<Part> {
     }
     drop(keys);
     // sch/edu spellings of one login are one school: the row loader tells repeats apart
-    let distinct: HashSet<&Arc<str>> = ids.values.iter().collect();
+    let distinct: HashSet<&Sym> = ids.values.iter().collect();
     if distinct.len() != ids.values.len() {
         return None;
     }

@@ -76,7 +76,7 @@ fn marks_fast_path_equals_row_loader() {
             .map(|r| ResultRow {
                 line: 0,
                 source: "".into(),
-                ..r.clone()
+                ..*r
             })
             .collect()
     };

@@ -8,9 +8,9 @@ use super::table::Grid;
 use super::text::{norm_header, norm_text, parse_num, school_id, split_code_name};
 use super::{Meta, Opts};
 use crate::error::data_err;
-use crate::model::{Dataset, JournalRow, ReferenceRow, ResultRow, SchoolRow};
+use crate::model::Sym;
+use crate::model::{count, Count, Dataset, JournalRow, ReferenceRow, ResultRow, SchoolRow};
 use anyhow::Result;
-use std::sync::Arc;
 
 pub fn is_stats(h: &Header) -> bool {
     h.has(&["группы участников"]) && h.find_prefix(&["распределение групп баллов"]).is_some()
@@ -116,11 +116,8 @@ pub fn load_stats(
             "expected the marks 2 | 3 | 4 | 5 in the row under the merged header cell",
         ));
     }
-    let source: Arc<str> = Arc::from(g.file.as_str());
-    let (ass, subj): (Arc<str>, Arc<str>) = (
-        Arc::from(meta.assessment.as_str()),
-        Arc::from(meta.subject.as_str()),
-    );
+    let source = Sym::new(g.file.as_str());
+    let (ass, subj) = (Sym::new(&meta.assessment), Sym::new(&meta.subject));
     let mut municipality = String::new();
     let mut aggregates_seen = 0;
     let mut schools = std::collections::BTreeSet::new();
@@ -143,6 +140,16 @@ pub fn load_stats(
                 }
             };
             let part = num(cp)?;
+            let Some(part_n) = count(part.trunc()) else {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(cp),
+                    format!(
+                        "expected a number of participants up to {}, found {part}",
+                        Count::MAX
+                    ),
+                ));
+            };
             let p: Vec<f64> = cm.iter().map(|&c| num(c)).collect::<Result<_>>()?;
             let sum: f64 = p.iter().sum();
             if part > 0.0 && (sum - 100.0).abs() > 0.5 {
@@ -172,16 +179,16 @@ pub fn load_stats(
                     if let Some(c) = mc {
                         e.municipality_code = c;
                     }
-                    let c = |x: f64| (x / 100.0 * part).round() as i64;
+                    let c = |x: f64| (x / 100.0 * part).round() as Count;
                     schools.insert(sid.clone());
                     ds.results.push(ResultRow {
                         year: meta.year,
                         school_id: sid.into(),
-                        municipality: Arc::from(mn.as_str()),
-                        assessment: ass.clone(),
-                        subject: subj.clone(),
+                        municipality: Sym::new(&mn),
+                        assessment: ass,
+                        subject: subj,
                         grade: meta.grade,
-                        participants: part as i64,
+                        participants: part_n,
                         n2: Some(c(p[0])),
                         n3: Some(c(p[1])),
                         n4: Some(c(p[2])),
@@ -190,7 +197,7 @@ pub fn load_stats(
                         mean_score: None,
                         high: Some(c(p[3])),
                         high2: None,
-                        source: source.clone(),
+                        source,
                         line: g.line_of(r),
                     });
                 }

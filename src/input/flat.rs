@@ -5,9 +5,11 @@ use super::table::Grid;
 use super::text::{is_aggregate_label, norm_text, parse_num, school_id, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
-use crate::model::{Dataset, JournalRow, MarkerRow, ReferenceRow, ResultRow, SchoolRow};
+use crate::model::Sym;
+use crate::model::{
+    count, Count, Dataset, JournalRow, MarkerRow, ReferenceRow, ResultRow, SchoolRow,
+};
 use anyhow::Result;
-use std::sync::Arc;
 
 pub fn mark_columns(h: &Header) -> Option<[usize; 4]> {
     let f = |m: &str| {
@@ -174,16 +176,19 @@ pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, 
 
 /// Counts of «2»..«5» from a row's values: counts that add up to the participants, or percents
 /// (100 ± 0.5) or shares (1 ± 0.005) turned into counts (`true`: reconstructed); None otherwise.
-pub(super) fn mark_counts(part: f64, vals: [Option<f64>; 4]) -> Option<([i64; 4], bool)> {
+pub(super) fn mark_counts(part: f64, vals: [Option<f64>; 4]) -> Option<([Count; 4], bool)> {
     let v = vals.map(|x| x.unwrap_or(0.0));
     let sum: f64 = v.iter().sum();
     let all_int = v.iter().all(|x| x.fract() == 0.0);
+    let counts = |v: [f64; 4]| -> Option<[Count; 4]> {
+        Some([count(v[0])?, count(v[1])?, count(v[2])?, count(v[3])?])
+    };
     if all_int && (sum - part).abs() < 1e-9 {
-        Some((v.map(|x| x as i64), false))
+        Some((counts(v)?, false))
     } else if (sum - 100.0).abs() <= 0.5 {
-        Some((v.map(|p| (p / 100.0 * part).round() as i64), true))
+        Some((counts(v.map(|p| (p / 100.0 * part).round()))?, true))
     } else if (0.995..=1.005).contains(&sum) {
-        Some((v.map(|p| (p * part).round() as i64), true))
+        Some((counts(v.map(|p| (p * part).round()))?, true))
     } else {
         None
     }
@@ -203,7 +208,6 @@ pub(super) fn is_aggregate_row(login: &str, name: &str, has_municipality: bool) 
 pub struct MarksState {
     years: std::collections::BTreeSet<i32>,
     schools: std::collections::BTreeSet<String>,
-    interned: std::collections::HashMap<String, Arc<str>>,
 }
 
 /// Marks table rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
@@ -222,20 +226,8 @@ pub fn load_marks(
     let cp = h.find(header::PARTICIPANTS).unwrap();
     let cm = mark_columns(h).unwrap();
     let cmean = h.find(&["средний балл", "mean_score"]);
-    let source: Arc<str> = Arc::from(g.file.as_str());
-    let MarksState {
-        years,
-        schools,
-        interned,
-    } = st;
-    let mut intern = |s: &str| -> Arc<str> {
-        if let Some(a) = interned.get(s) {
-            return a.clone();
-        }
-        let a: Arc<str> = Arc::from(s);
-        interned.insert(s.to_string(), a.clone());
-        a
-    };
+    let source = Sym::new(g.file.as_str());
+    let MarksState { years, schools } = st;
     for r in start..g.rows.len() {
         if g.rows[r].iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -313,13 +305,16 @@ pub fn load_marks(
                     "expected the number of participants, found an empty cell",
                 )
             })?;
-            if part.fract() != 0.0 {
+            let Some(part_count) = count(part) else {
                 return Err(data_err(
                     &loc,
                     h.raw_name(cp),
-                    format!("expected a whole number of participants, found {part}"),
+                    format!(
+                        "expected a whole number of participants (at most {}), found {part}",
+                        Count::MAX
+                    ),
                 ));
-            }
+            };
             let Some((counts, reconstructed)) = mark_counts(part, vals) else {
                 let sum: f64 = vals.iter().flatten().sum();
                 return Err(data_err(&loc, "2..5", format!(
@@ -332,11 +327,11 @@ pub fn load_marks(
             Ok(Some(ResultRow {
                 year: key.year,
                 school_id: sid.into(),
-                municipality: intern(&mname),
-                assessment: intern(&key.assessment),
-                subject: intern(&key.subject),
+                municipality: Sym::new(&mname),
+                assessment: Sym::new(&key.assessment),
+                subject: Sym::new(&key.subject),
                 grade: key.grade,
-                participants: part as i64,
+                participants: part_count,
                 n2: Some(counts[0]),
                 n3: Some(counts[1]),
                 n4: Some(counts[2]),
@@ -345,7 +340,7 @@ pub fn load_marks(
                 mean_score: cmean.and_then(|c| parse_num(g.cell(r, c)).ok().flatten()),
                 high: Some(counts[3]),
                 high2: None,
-                source: source.clone(),
+                source,
                 line: g.line_of(r),
             }))
         })();

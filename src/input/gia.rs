@@ -6,10 +6,10 @@ use super::table::Grid;
 use super::text::{norm_text, parse_num, split_code_name, year_in};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
-use crate::model::{Dataset, ResultRow, SchoolRow};
+use crate::model::Sym;
+use crate::model::{count, Count, Dataset, ResultRow, SchoolRow};
 use anyhow::Result;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 pub fn is_moscow(h: &Header) -> bool {
     h.has(&["passed_number_full"]) && h.has(&["passes_over_220"])
@@ -57,7 +57,7 @@ pub fn load_simple(
     let cs = h.find(header::SUBJECT);
     let ca = h.find(header::ASSESSMENT);
     let cm = h.find(header::MUNICIPALITY);
-    let source: Arc<str> = Arc::from(g.file.as_str());
+    let source = Sym::new(g.file.as_str());
     // shares or percents, decided per column: any value above 1 means percents
     let percent_col = |c: Option<usize>| {
         c.is_some_and(|c| {
@@ -80,10 +80,16 @@ pub fn load_simple(
         let res = (|| -> Result<ResultRow> {
             let loc = g.loc(r);
             let num = |c: usize| cells::non_negative(g, h, r, c);
-            let part = num(cp)?.ok_or_else(|| {
-                data_err(&loc, h.raw_name(cp), "expected the number of participants")
-            })?;
-            let share = |c: Option<usize>, percent: bool| -> Result<Option<i64>> {
+            let part = num(cp)?
+                .filter(|v| count(v.trunc()).is_some())
+                .ok_or_else(|| {
+                    data_err(
+                        &loc,
+                        h.raw_name(cp),
+                        format!("expected the number of participants (0 to {})", Count::MAX),
+                    )
+                })?;
+            let share = |c: Option<usize>, percent: bool| -> Result<Option<Count>> {
                 let Some(c) = c else { return Ok(None) };
                 let Some(v) = num(c)? else { return Ok(None) };
                 let frac = if percent { v / 100.0 } else { v };
@@ -94,7 +100,7 @@ pub fn load_simple(
                         format!("expected a share 0–100 %, found {v}"),
                     ));
                 }
-                Ok(Some((frac * part).round() as i64))
+                Ok(Some((frac * part).round() as Count))
             };
             let year = cells::year(g, h, r, cy, meta)?;
             let subj = cells::subject_of(g, h, r, cs, meta)?;
@@ -129,11 +135,11 @@ pub fn load_simple(
             Ok(ResultRow {
                 year,
                 school_id: sid.into(),
-                municipality: Arc::from(mun.as_str()),
-                assessment: Arc::from(assessment.as_str()),
-                subject: Arc::from(subj.as_str()),
+                municipality: Sym::new(&mun),
+                assessment: Sym::new(&assessment),
+                subject: Sym::new(&subj),
                 grade,
-                participants: part as i64,
+                participants: part as Count,
                 n2: share(cb, pct_b)?,
                 n3: None,
                 n4: None,
@@ -142,14 +148,14 @@ pub fn load_simple(
                 mean_score: cmean.and_then(|c| num(c).ok().flatten()),
                 high: share(c5, pct_5)?,
                 high2: None,
-                source: source.clone(),
+                source,
                 line: g.line_of(r),
             })
         })();
         match res {
             Ok(row) => {
                 rep.rows += 1;
-                schools.insert(row.school_id.clone());
+                schools.insert(row.school_id);
                 years.insert(row.year);
                 ds.results.push(row);
             }
@@ -177,9 +183,9 @@ pub fn load_moscow(
     let c_220 = h.find(&["passes_over_220"]).unwrap();
     let c_160 = h.find(&["passer_under_160"]);
     let c_year = h.find(&["year"]);
-    let source: Arc<str> = Arc::from(g.file.as_str());
-    let subj: Arc<str> = Arc::from("сумма трёх предметов");
-    let ass: Arc<str> = Arc::from("ЕГЭ");
+    let source = Sym::new(g.file.as_str());
+    let subj = Sym::new("сумма трёх предметов");
+    let ass = Sym::new("ЕГЭ");
     let mut schools = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();
     for r in h.row + 1..g.rows.len() {
@@ -240,27 +246,27 @@ pub fn load_moscow(
             Ok(ResultRow {
                 year,
                 school_id: sid.into(),
-                municipality: Arc::from(e.municipality.as_str()),
-                assessment: ass.clone(),
-                subject: subj.clone(),
+                municipality: Sym::new(&e.municipality),
+                assessment: ass,
+                subject: subj,
                 grade: 11,
-                participants: part,
+                participants: part as Count,
                 n2: None,
                 n3: None,
                 n4: None,
                 n5: None,
                 reconstructed: false,
                 mean_score: None,
-                high: Some(h220),
-                high2: h160,
-                source: source.clone(),
+                high: Some(h220 as Count),
+                high2: h160.map(|x| x as Count),
+                source,
                 line: g.line_of(r),
             })
         })();
         match res {
             Ok(row) => {
                 rep.rows += 1;
-                schools.insert(row.school_id.clone());
+                schools.insert(row.school_id);
                 years.insert(row.year);
                 ds.results.push(row);
             }
@@ -353,7 +359,7 @@ pub fn load_regional_summary(
         "ОГЭ".to_string()
     };
     let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
-    let source: Arc<str> = Arc::from(g.file.as_str());
+    let source = Sym::new(g.file.as_str());
     let mut municipality = String::new();
     let mut schools = std::collections::BTreeSet::new();
     for r in sub_row + 1..g.rows.len() {
@@ -398,6 +404,16 @@ pub fn load_regional_summary(
                 if part == 0.0 {
                     continue;
                 }
+                if count(part.trunc()).is_none() {
+                    return Err(crate::error::data_err(
+                        &g.loc(r),
+                        subj,
+                        format!(
+                            "expected a number of participants up to {}, found {part}",
+                            Count::MAX
+                        ),
+                    ));
+                }
                 let below = get("below")?;
                 let high = match (get("h80")?, get("h100")?) {
                     (None, None) => None,
@@ -413,20 +429,20 @@ pub fn load_regional_summary(
                 out.push(ResultRow {
                     year: meta.year,
                     school_id: sid.as_str().into(),
-                    municipality: Arc::from(municipality.as_str()),
-                    assessment: Arc::from(assessment.as_str()),
-                    subject: Arc::from(subj.as_str()),
+                    municipality: Sym::new(&municipality),
+                    assessment: Sym::new(&assessment),
+                    subject: Sym::new(subj),
                     grade,
-                    participants: part as i64,
-                    n2: below.map(|x| x as i64),
+                    participants: part as Count,
+                    n2: below.map(|x| x as Count),
                     n3: None,
                     n4: None,
                     n5: None,
                     reconstructed: false,
                     mean_score: get("mean")?,
-                    high: high.map(|x| x as i64),
+                    high: high.map(|x| x as Count),
                     high2: None,
-                    source: source.clone(),
+                    source,
                     line: g.line_of(r),
                 });
             }
@@ -436,7 +452,7 @@ pub fn load_regional_summary(
             Ok(rows) => {
                 rep.rows += 1;
                 for row in rows {
-                    schools.insert(row.school_id.clone());
+                    schools.insert(row.school_id);
                     ds.results.push(row);
                 }
             }

@@ -6,10 +6,10 @@ use super::scales::Scales;
 use super::table::Grid;
 use super::text::{norm_text, parse_num, school_id, split_code_name};
 use super::Meta;
-use crate::model::{Dataset, HistRow, JournalRow, ResultRow, SchoolRow};
+use crate::model::Sym;
+use crate::model::{Count, Dataset, HistRow, JournalRow, ResultRow, SchoolRow};
 use anyhow::Result;
 use polars::prelude::*;
-use std::sync::Arc;
 
 pub fn is_pupil_header(h: &Header) -> bool {
     h.has(header::LOGIN) && h.has(header::TOTAL) && h.has(header::VARIANT)
@@ -298,9 +298,9 @@ fn aggregate(
     );
     let (lo, co, ra) = (i64c("lowered")?, i64c("confirmed")?, i64c("raised")?);
     let mean = agg.column("mean_score")?.f64()?;
-    let source: Arc<str> = Arc::from(g.file.as_str());
-    let subj: Arc<str> = Arc::from(subject);
-    let ass: Arc<str> = Arc::from(assessment);
+    let source = Sym::new(g.file.as_str());
+    let subj = Sym::new(subject);
+    let ass = Sym::new(assessment);
     st.schools_with_participants = agg.height();
     for i in 0..agg.height() {
         let sid = sch.get(i).unwrap_or("").to_string();
@@ -315,20 +315,20 @@ fn aggregate(
         ds.results.push(ResultRow {
             year,
             school_id: sid.as_str().into(),
-            municipality: Arc::from(mun.as_str()),
-            assessment: ass.clone(),
-            subject: subj.clone(),
+            municipality: Sym::new(&mun),
+            assessment: ass,
+            subject: subj,
             grade,
-            participants: part[i],
-            n2: with_marks.then_some(n2[i]),
-            n3: with_marks.then_some(n3[i]),
-            n4: with_marks.then_some(n4[i]),
-            n5: with_marks.then_some(n5[i]),
+            participants: part[i] as Count,
+            n2: with_marks.then_some(n2[i] as Count),
+            n3: with_marks.then_some(n3[i] as Count),
+            n4: with_marks.then_some(n4[i] as Count),
+            n5: with_marks.then_some(n5[i] as Count),
             reconstructed: false,
             mean_score: mean.get(i),
-            high: with_marks.then_some(n5[i]),
+            high: with_marks.then_some(n5[i] as Count),
             high2: None,
-            source: source.clone(),
+            source,
             line: 0,
         });
         if with_marks {

@@ -6,7 +6,7 @@ use super::table::Grid;
 use super::text::school_id;
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
-use crate::model::{risk_factor, risk_level, Dataset, RiskRow};
+use crate::model::{risk_factor, risk_level, Dataset, RiskRow, Sym};
 use anyhow::Result;
 
 const FACTOR: &[&str] = &["фактор риска", "factor", "фактор"];
@@ -36,8 +36,8 @@ pub fn is_wide(h: &Header) -> bool {
 /// Running state of a risk table read in chunks.
 #[derive(Default)]
 pub struct RiskState {
-    schools: std::collections::HashSet<std::sync::Arc<str>>,
-    seen: std::collections::HashMap<(std::sync::Arc<str>, i32, &'static str), u8>,
+    schools: std::collections::HashSet<Sym>,
+    seen: std::collections::HashMap<(Sym, i32, &'static str), u8>,
 }
 
 /// Risk rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
@@ -120,9 +120,9 @@ pub fn load(
                 rep.rows += 1;
                 for row in rows {
                     if !schools.contains(&row.school_id) {
-                        schools.insert(row.school_id.clone());
+                        schools.insert(row.school_id);
                     }
-                    let key = (row.school_id.clone(), row.year, row.factor);
+                    let key = (row.school_id, row.year, row.factor);
                     match seen.get(&key) {
                         Some(&l) if l == row.level => rep.warnings.add(
                             "exact repeated row dropped",

@@ -86,8 +86,8 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
         for (&y, m) in &per_year {
             let Some(s) = m.get(login) else { continue };
             let p = judged_procs(&rows, y, cfg);
-            let n: i64 = p.iter().map(|x| x.row.participants).sum();
-            let k: i64 = p.iter().map(|x| x.row.n2.unwrap()).sum();
+            let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
+            let k: i64 = p.iter().map(|x| i64::from(x.row.n2.unwrap())).sum();
             ys.insert(
                 y,
                 Status {

@@ -221,7 +221,7 @@ pub fn screen(ds: &Dataset, cfg: &Config) -> Screen {
             &*r.assessment == "ВПР"
                 && *r.subject == *subject
                 && r.grade == rule.grade
-                && r.participants >= cfg.stage1.min_participants
+                && i64::from(r.participants) >= cfg.stage1.min_participants
         }) {
             let (Some(n2), Some(n5)) = (r.n2, r.n5) else {
                 continue;

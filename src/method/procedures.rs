@@ -16,7 +16,7 @@ pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Pro
         .filter(|r| {
             r.year == y
                 && r.n2.is_some()
-                && r.participants >= s1.min_participants
+                && i64::from(r.participants) >= s1.min_participants
                 && r.participants > 0
                 && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
         })
@@ -57,13 +57,13 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
             && r.n2.is_some()
             && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
     }) {
-        p.total_all += r.participants;
-        if r.participants >= s1.min_participants {
-            p.part += r.participants;
-            p.n2 += r.n2.unwrap();
+        p.total_all += i64::from(r.participants);
+        if i64::from(r.participants) >= s1.min_participants {
+            p.part += i64::from(r.participants);
+            p.n2 += i64::from(r.n2.unwrap());
             if let (Some(a), Some(b), Some(_)) = (r.n4, r.n5, r.n3) {
-                p.qpart += r.participants;
-                p.q45 += a + b;
+                p.qpart += i64::from(r.participants);
+                p.q45 += i64::from(a) + i64::from(b);
             }
         }
     }

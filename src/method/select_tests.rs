@@ -1,8 +1,8 @@
 //! Unit tests of the stage rules at their boundaries.
 use super::*;
-use crate::model::{ResultRow, SchoolRow};
+use crate::model::{Count, ResultRow, SchoolRow};
 
-fn row(year: i32, sid: &str, subject: &str, participants: i64, n2: i64) -> ResultRow {
+fn row(year: i32, sid: &str, subject: &str, participants: Count, n2: Count) -> ResultRow {
     ResultRow::for_test(year, sid, subject, participants, n2)
 }
 

@@ -1,6 +1,6 @@
 //! School identity: crosswalk of ГИА codes / ИНН / ОГРН to logins, de-duplication of result rows,
 //! and municipality keys (ФИС ОКО code when known, else the normalised name).
-use super::Dataset;
+use super::{Dataset, Sym};
 use crate::error::data;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
@@ -50,7 +50,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     };
     if !ds.risk.is_sorted_by(|a, b| risk_order(a, b).is_le()) {
         ds.risk
-            .sort_by_cached_key(|r| (r.school_id.clone(), r.year, factor(r.factor)));
+            .sort_by_cached_key(|r| (r.school_id, r.year, factor(r.factor)));
     }
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
@@ -88,13 +88,13 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
 fn report_merged_municipalities(ds: &Dataset, warnings: &mut Warnings) {
     // interned names: a row repeats the previous row's name far more often than not
     let mut raw: std::collections::BTreeSet<&str> = Default::default();
-    let mut last: Option<&std::sync::Arc<str>> = None;
+    let mut last: Option<Sym> = None;
     for r in &ds.results {
-        if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, &r.municipality)) {
+        if last == Some(r.municipality) {
             continue;
         }
-        last = Some(&r.municipality);
-        raw.insert(&r.municipality);
+        last = Some(r.municipality);
+        raw.insert(r.municipality.as_str());
     }
     raw.extend(ds.schools.values().map(|s| s.municipality.as_str()));
     raw.remove("");
@@ -220,16 +220,13 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
 
 /// Rank of each distinct interned text in sorted order, by the address of its allocation (rows
 /// share one allocation per text; equal texts in two allocations get the same rank).
-fn rank(texts: Vec<&std::sync::Arc<str>>) -> polars::prelude::PlHashMap<usize, u32> {
-    let mut sorted: Vec<&str> = texts.iter().map(|a| &***a).collect();
+fn rank(texts: Vec<Sym>) -> polars::prelude::PlHashMap<Sym, u32> {
+    let mut sorted: Vec<&str> = texts.iter().map(|a| a.as_str()).collect();
     sorted.sort_unstable();
     sorted.dedup();
     texts
         .into_iter()
-        .map(|a| {
-            let r = sorted.binary_search(&&**a).unwrap() as u32;
-            (std::sync::Arc::as_ptr(a) as *const u8 as usize, r)
-        })
+        .map(|a| (a, sorted.binary_search(&a.as_str()).unwrap() as u32))
         .collect()
 }
 
@@ -301,14 +298,14 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
         return Ok(());
     }
     // texts ranked once, rows sorted by integer keys; source and line make the key total
-    let distinct = |f: &dyn Fn(&super::ResultRow) -> &std::sync::Arc<str>| {
-        let mut out: Vec<&std::sync::Arc<str>> = Vec::new();
+    let distinct = |f: &dyn Fn(&super::ResultRow) -> Sym| {
+        let mut out: Vec<Sym> = Vec::new();
         let mut seen = polars::prelude::PlHashSet::default();
-        let mut last: Option<&std::sync::Arc<str>> = None;
+        let mut last: Option<Sym> = None;
         for r in &ds.results {
             let a = f(r);
-            if !last.is_some_and(|l| std::sync::Arc::ptr_eq(l, a)) {
-                if seen.insert(std::sync::Arc::as_ptr(a) as *const u8 as usize) {
+            if last != Some(a) {
+                if seen.insert(a) {
                     out.push(a);
                 }
                 last = Some(a);
@@ -316,12 +313,11 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
         }
         out
     };
-    let at = |a: &std::sync::Arc<str>| std::sync::Arc::as_ptr(a) as *const u8 as usize;
     let (ids, ass, subj, src) = (
-        rank(distinct(&|r| &r.school_id)),
-        rank(distinct(&|r| &r.assessment)),
-        rank(distinct(&|r| &r.subject)),
-        rank(distinct(&|r| &r.source)),
+        rank(distinct(&|r| r.school_id)),
+        rank(distinct(&|r| r.assessment)),
+        rank(distinct(&|r| r.subject)),
+        rank(distinct(&|r| r.source)),
     );
     // year, school, then the procedure (grade before subject): the order national exports are
     // written in, so that they need no sort
@@ -331,11 +327,11 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
         .map(|r| {
             (
                 r.year,
-                ids[&at(&r.school_id)],
-                ass[&at(&r.assessment)],
+                ids[&r.school_id],
+                ass[&r.assessment],
                 r.grade,
-                subj[&at(&r.subject)],
-                src[&at(&r.source)],
+                subj[&r.subject],
+                src[&r.source],
                 r.line,
             )
         })
@@ -409,7 +405,6 @@ fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
 mod tests {
     use super::*;
     use crate::model::ResultRow;
-    use std::sync::Arc;
 
     #[test]
     fn the_rank_sort_gives_the_order_the_one_pass_check_expects() {
@@ -429,7 +424,7 @@ mod tests {
         {
             rows.push(ResultRow {
                 grade: g,
-                source: Arc::from("f.csv"),
+                source: Sym::new("f.csv"),
                 line: i + 2,
                 ..ResultRow::for_test(y, sid, subj, 10, 1)
             });

@@ -1,57 +1,71 @@
 //! The canonical model: typed rows collected from every loader, then the polars frames of METHOD.md §0.
 pub mod frames;
 pub mod identity;
+pub mod sym;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+pub use sym::Sym;
 
-/// One (year, school, assessment, subject, grade) result row.
-#[derive(Debug, Clone, PartialEq)]
+/// A count of pupils in a result row (4 bytes: a national table holds 1.35 M rows of them).
+pub type Count = i32;
+
+/// One (year, school, assessment, subject, grade) result row: texts interned, `Copy`, ≈ 100 bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResultRow {
     pub year: i32,
-    /// Interned per school: a million rows share 45 000 ids.
-    pub school_id: Arc<str>,
-    pub municipality: Arc<str>,
-    pub assessment: Arc<str>,
-    pub subject: Arc<str>,
+    pub school_id: Sym,
+    pub municipality: Sym,
+    pub assessment: Sym,
+    pub subject: Sym,
     pub grade: i32,
-    pub participants: i64,
+    pub participants: Count,
     /// Below the minimum: mark «2» (ВПР/ОГЭ) or below the subject's minimum score (ЕГЭ).
-    pub n2: Option<i64>,
-    pub n3: Option<i64>,
-    pub n4: Option<i64>,
-    pub n5: Option<i64>,
+    pub n2: Option<Count>,
+    pub n3: Option<Count>,
+    pub n4: Option<Count>,
+    pub n5: Option<Count>,
     /// Counts rebuilt from percentages (p × participants, rounded half away from zero).
     pub reconstructed: bool,
     pub mean_score: Option<f64>,
     /// High results: «5» / 80+ points / ≥ 220 on three exams (Moscow).
-    pub high: Option<i64>,
+    pub high: Option<Count>,
     /// Second high-result count where the source has one (Moscow: ≥ 160).
-    pub high2: Option<i64>,
-    pub source: Arc<str>,
+    pub high2: Option<Count>,
+    pub source: Sym,
     pub line: usize,
 }
 
+/// A whole, non-negative number of pupils that fits a `Count`.
+pub fn count(v: f64) -> Option<Count> {
+    (v >= 0.0 && v.fract() == 0.0 && v <= Count::MAX as f64).then_some(v as Count)
+}
+
 impl ResultRow {
-    pub fn key(&self) -> (i32, &str, &str, &str, i32) {
+    pub fn key(&self) -> (i32, &'static str, &'static str, &'static str, i32) {
         (
             self.year,
-            &self.school_id,
-            &self.assessment,
-            &self.subject,
+            self.school_id.as_str(),
+            self.assessment.as_str(),
+            self.subject.as_str(),
             self.grade,
         )
     }
     /// A grade-4 ВПР row with `n2` marks «2» and the rest «3» (unit tests).
     #[cfg(test)]
-    pub fn for_test(year: i32, sid: &str, subject: &str, participants: i64, n2: i64) -> ResultRow {
+    pub fn for_test(
+        year: i32,
+        sid: &str,
+        subject: &str,
+        participants: Count,
+        n2: Count,
+    ) -> ResultRow {
         ResultRow {
             year,
             school_id: sid.into(),
-            municipality: Arc::from("м"),
-            assessment: Arc::from("ВПР"),
-            subject: Arc::from(subject),
+            municipality: Sym::new("м"),
+            assessment: Sym::new("ВПР"),
+            subject: Sym::new(subject),
             grade: 4,
             participants,
             n2: Some(n2),
@@ -62,7 +76,7 @@ impl ResultRow {
             mean_score: None,
             high: Some(0),
             high2: None,
-            source: Arc::from("t"),
+            source: Sym::new("t"),
             line: 0,
         }
     }
@@ -148,7 +162,7 @@ pub struct JournalRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskRow {
-    pub school_id: Arc<str>,
+    pub school_id: Sym,
     pub year: i32,
     pub factor: &'static str,
     /// 0 low, 1 medium, 2 high
