@@ -48,11 +48,17 @@ fn read_slices(
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
-    let mut dtypes = vec![DataType::String; h.raw.len()];
-    for &c in numeric {
-        dtypes[c] = DataType::Float64;
-    }
-    let dtypes = Arc::new(dtypes);
+    // whole numbers parse faster as integers; a slice with a fraction in them is parsed again as
+    // decimals, and so are the slices after it
+    let dtypes_as = |t: DataType| {
+        let mut d = vec![DataType::String; h.raw.len()];
+        for &c in numeric {
+            d[c] = t.clone();
+        }
+        Arc::new(d)
+    };
+    let (ints, decimals) = (dtypes_as(DataType::Int64), dtypes_as(DataType::Float64));
+    let mut whole = true;
     let sep = head.separator;
     // a small file gets a buffer of its own size, not a whole slice
     let slice_bytes = SLICE_BYTES.min(
@@ -117,13 +123,22 @@ fn read_slices(
             let bytes: &[u8] = &text;
             let records = bytes.iter().filter(|&&b| b == b'\n').count()
                 + usize::from(!bytes.ends_with(b"\n"));
-            let Ok(df) = CsvReadOptions::default()
-                .with_has_header(false)
-                .with_dtype_overwrite(Some(dtypes.clone()))
-                .map_parse_options(|p| p.with_separator(sep).with_decimal_comma(sep != b','))
-                .into_reader_with_file_handle(Cursor::new(bytes))
-                .finish()
-            else {
+            let parse = |dtypes: &Arc<Vec<DataType>>| {
+                CsvReadOptions::default()
+                    .with_has_header(false)
+                    .with_dtype_overwrite(Some(dtypes.clone()))
+                    .map_parse_options(|p| p.with_separator(sep).with_decimal_comma(sep != b','))
+                    .into_reader_with_file_handle(Cursor::new(bytes))
+                    .finish()
+            };
+            let parsed = match whole {
+                true => parse(&ints).or_else(|_| {
+                    whole = false;
+                    parse(&decimals)
+                }),
+                false => parse(&decimals),
+            };
+            let Ok(df) = parsed else {
                 return false;
             };
             if df.width() != h.raw.len() || df.height() != records || !f(&df, line) {
@@ -167,10 +182,15 @@ fn text_col(
     })
 }
 
+/// Number column `c` (whole or decimal), row by row; a constant empty column when absent.
 fn num_col(df: &DataFrame, c: Option<usize>) -> Option<Box<dyn Iterator<Item = Option<f64>> + '_>> {
-    Some(match c {
-        Some(c) => Box::new(df.columns()[c].f64().ok()?.iter()),
-        None => Box::new(std::iter::repeat(None)),
+    let Some(c) = c else {
+        return Some(Box::new(std::iter::repeat(None)));
+    };
+    let col = &df.columns()[c];
+    Some(match col.dtype() {
+        DataType::Int64 => Box::new(col.i64().ok()?.iter().map(|v| v.map(|x| x as f64))),
+        _ => Box::new(col.f64().ok()?.iter()),
     })
 }
 

@@ -207,3 +207,34 @@ fn crlf_and_windows_1251_files_take_the_fast_path_too() {
     let (ok, win) = fast("win.csv", &cp1251);
     assert!(ok && win == base);
 }
+
+#[test]
+fn shares_in_a_later_slice_are_read_as_decimals() {
+    // whole counts parse as integers until a slice holds a fraction: that slice and the rest
+    // are read as decimals, and the rows are those of the row loader
+    let text = marks_csv(
+        30_000,
+        "2025,4,математика,Заречный,sch999998,СОШ,40,12.5,37.5,30,20\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.csv");
+    std::fs::write(&p, &text).unwrap();
+    let (ok, ds, rep) = read_marks_file(&p);
+    assert!(ok);
+    let sid = crate::input::text::school_id("sch999998");
+    let last = ds.results.iter().find(|r| *r.school_id == *sid).unwrap();
+    assert_eq!(
+        (last.participants, last.n2, last.n5, last.reconstructed),
+        (40, Some(5), Some(8), true)
+    );
+    assert_eq!(rep.rows, 30_001);
+    let (fast, slow) = (load(&text), rows_via_row_loader(&text));
+    let strip = |r: &ResultRow| ResultRow {
+        line: 0,
+        source: "".into(),
+        ..*r
+    };
+    let a: Vec<ResultRow> = fast.data.results.iter().map(strip).collect();
+    let b: Vec<ResultRow> = slow.data.results.iter().map(strip).collect();
+    assert!(a == b);
+}

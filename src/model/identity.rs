@@ -49,8 +49,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         (&a.school_id, a.year, factor(a.factor)).cmp(&(&b.school_id, b.year, factor(b.factor)))
     };
     if !ds.risk.is_sorted_by(|a, b| risk_order(a, b).is_le()) {
-        ds.risk
-            .sort_by_cached_key(|r| (r.school_id, r.year, factor(r.factor)));
+        sort_risk(&mut ds.risk);
     }
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
@@ -263,6 +262,56 @@ fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) ->
     order
 }
 
+/// Risk rows by school, year and the factors' canonical order: schools ranked by text once, a
+/// counting sort by that rank (file order kept within a school), then each school's few rows.
+fn sort_risk(risk: &mut Vec<super::RiskRow>) {
+    let factor = |f: &str| super::RISK_FACTORS.iter().position(|x| *x == f);
+    let mut ids: Vec<Sym> = Vec::new();
+    let mut seen = polars::prelude::PlHashSet::default();
+    let mut last = None;
+    for r in risk.iter() {
+        if last != Some(r.school_id) && seen.insert(r.school_id) {
+            ids.push(r.school_id);
+        }
+        last = Some(r.school_id);
+    }
+    ids.sort_unstable();
+    let rank: polars::prelude::PlHashMap<Sym, u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, i as u32))
+        .collect();
+    let mut last: Option<(Sym, u32)> = None;
+    let ranks: Vec<u32> = risk
+        .iter()
+        .map(|r| match last {
+            Some((s, k)) if s == r.school_id => k,
+            _ => {
+                let k = rank[&r.school_id];
+                last = Some((r.school_id, k));
+                k
+            }
+        })
+        .collect();
+    let mut start = vec![0usize; ids.len() + 1];
+    for &k in &ranks {
+        start[k as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut out = vec![risk[0]; risk.len()];
+    for (r, &k) in risk.iter().zip(&ranks) {
+        out[next[k as usize]] = *r;
+        next[k as usize] += 1;
+    }
+    for w in start.windows(2) {
+        out[w[0]..w[1]].sort_by_key(|r| (r.year, factor(r.factor)));
+    }
+    *risk = out;
+}
+
 /// Reorder in place so that `v[j]` becomes the old `v[order[j]]` (cycle by cycle, no second copy).
 fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
     for start in 0..v.len() {
@@ -454,6 +503,32 @@ mod tests {
         let before = ds.results.clone();
         dedup_results(&mut ds, &Opts::default(), &mut Warnings::default()).unwrap();
         assert!(ds.results == before);
+    }
+
+    #[test]
+    fn risk_rows_sort_by_school_year_and_factor() {
+        use crate::model::{RiskRow, Sym, RISK_FACTORS};
+        // year-major, factors reversed: the way a regional export may come
+        let mut rows = Vec::new();
+        for year in [2025, 2024] {
+            for sid in ["edu220002", "edu110001", "edu220001"] {
+                for f in RISK_FACTORS.iter().rev().take(3) {
+                    rows.push(RiskRow {
+                        school_id: Sym::new(sid),
+                        year,
+                        factor: f,
+                        level: 1,
+                    });
+                }
+            }
+        }
+        let mut expected = rows.clone();
+        let factor = |f: &str| RISK_FACTORS.iter().position(|x| *x == f);
+        expected.sort_by_key(|r| (r.school_id.to_string(), r.year, factor(r.factor)));
+        super::sort_risk(&mut rows);
+        assert_eq!(rows, expected);
+        assert_eq!(&*rows[0].school_id, "edu110001");
+        assert_eq!(rows[0].factor, RISK_FACTORS[7]);
     }
 
     #[test]

@@ -160,7 +160,7 @@ pub struct JournalRow {
     pub raised: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RiskRow {
     pub school_id: Sym,
     pub year: i32,
