@@ -197,6 +197,7 @@ fn with<T>(
         year: load.file_year,
         grade: load.grade,
         subject: load.subject.clone(),
+        skip_checksums: out.format != Format::Json,
     };
     let c = Common {
         paths: &load.paths,

@@ -250,3 +250,21 @@ fn stage3_caps_limit_the_list() {
         .fold(0.0, f64::max);
     assert!(kept_min >= dropped_max, "{kept_min} < {dropped_max}");
 }
+
+#[test]
+fn json_lists_each_input_with_its_checksum() {
+    // the JSON contract makes a run reproducible: every table input with the SHA-256 of its bytes
+    let (_d, region) = region(7, 40);
+    let v = select_json(&region, &[]);
+    let inputs = v["inputs"].as_array().unwrap();
+    assert!(inputs.len() >= 5);
+    for i in inputs {
+        let path = std::path::Path::new(i["path"].as_str().unwrap());
+        if i["kind"] == "skipped" && !path.extension().is_some_and(|e| e == "csv" || e == "xlsx") {
+            continue;
+        }
+        use sha2::Digest;
+        let want = format!("{:x}", sha2::Sha256::digest(std::fs::read(path).unwrap()));
+        assert_eq!(i["sha256"].as_str().unwrap(), want, "{}", path.display());
+    }
+}

@@ -26,13 +26,59 @@ const SLICE_BYTES: usize = 32 << 20;
 #[cfg(test)]
 const SLICE_BYTES: usize = 1 << 20;
 
-/// Read a CSV whose header is its first line in slices of whole lines through polars: `numeric`
-/// columns as numbers, the rest as text; `f` gets each slice and the file line of its first row.
-/// False when polars cannot read a slice, a slice is not text in the head's encoding, or a record
-/// is not exactly one line (file line numbers must stay exact for the ledger and warnings).
+/// Bytes `start..end` of a file, beginning at a line start. The first range holds the header.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Range {
+    start: u64,
+    end: u64,
+}
+
+/// The file cut into `parts` ranges of whole lines, each read by its own thread so that one
+/// part's rows are built while another part is parsed; one range for a file of a few slices.
+fn split(path: &Path, parts: usize) -> Option<Vec<Range>> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    let parts = parts.min((size / (2 * SLICE_BYTES as u64)) as usize).max(1);
+    let mut starts = vec![0u64];
+    for k in 1..parts {
+        let nominal = size * k as u64 / parts as u64;
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(nominal)).ok()?;
+        let mut window = vec![0u8; 1 << 16];
+        let n = file.read(&mut window).ok()?;
+        // a line longer than the window: read the file as one range
+        let i = window[..n].iter().position(|&b| b == b'\n')?;
+        let at = nominal + i as u64 + 1;
+        if at > *starts.last().unwrap() && at < size {
+            starts.push(at);
+        }
+    }
+    let mut ranges: Vec<Range> = starts
+        .windows(2)
+        .map(|w| Range {
+            start: w[0],
+            end: w[1],
+        })
+        .collect();
+    ranges.push(Range {
+        start: *starts.last().unwrap(),
+        end: size,
+    });
+    Some(ranges)
+}
+
+/// Read a range of a CSV whose header is its first line in slices of whole lines through polars:
+/// `numeric` columns as numbers, the rest as text; `f` gets each slice and the line of its first
+/// row — the file line in the first range, counted from 0 in the others (the caller adds the
+/// lines before). False when polars cannot read a slice, a slice is not text in the head's
+/// encoding, a record is not exactly one line (file line numbers must stay exact for the ledger
+/// and warnings), or `halt` is raised.
 fn read_slices(
     src: &Source,
     numeric: &[usize],
+    range: Range,
+    slice_bytes: usize,
+    halt: &AtomicBool,
     mut f: impl FnMut(&DataFrame, usize) -> bool,
 ) -> bool {
     let Source {
@@ -48,6 +94,11 @@ fn read_slices(
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
+    use std::io::Seek;
+    if file.seek(std::io::SeekFrom::Start(range.start)).is_err() {
+        return false;
+    }
+    let mut file = file.take(range.end - range.start);
     // whole numbers parse faster as integers; a slice with a fraction in them is parsed again as
     // decimals, and so are the slices after it
     let dtypes_as = |t: DataType| {
@@ -61,16 +112,12 @@ fn read_slices(
     let mut whole = true;
     let sep = head.separator;
     // a small file gets a buffer of its own size, not a whole slice
-    let slice_bytes = SLICE_BYTES.min(
-        file.metadata()
-            .map(|m| m.len() as usize + 1)
-            .unwrap_or(SLICE_BYTES),
-    );
+    let slice_bytes = slice_bytes.min((range.end - range.start) as usize + 1);
     let mut buf: Vec<u8> = Vec::with_capacity(slice_bytes + (1 << 16));
-    let mut line = 1usize;
-    let mut first = true;
+    let mut line = 0usize;
+    let mut first = range.start == 0;
     loop {
-        if stop.load(Ordering::Relaxed) {
+        if stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed) {
             return false;
         }
         let have = buf.len();
@@ -434,6 +481,8 @@ pub struct Source<'a> {
     pub meta: &'a Meta,
     /// Raised when loading stopped on another file's error: the read ends between two slices.
     pub stop: &'a AtomicBool,
+    /// Ranges of a large file read on as many threads (1: the whole file on the caller's).
+    pub parts: usize,
 }
 
 /// A `marks` or `risk` CSV read column-wise; None when the file needs the row loader.
@@ -445,7 +494,8 @@ pub fn read(kind: &str, src: &Source) -> Option<Part> {
     }
 }
 
-/// A marks table read column-wise from the file; None when the file needs the row loader.
+/// A marks table read column-wise from the file; None when the file needs the row loader. A
+/// large file is read in `src.parts` ranges on as many threads, joined in file order.
 fn read_marks(src: &Source) -> Option<Part> {
     let Source {
         path,
@@ -454,63 +504,113 @@ fn read_marks(src: &Source) -> Option<Part> {
         meta,
         ..
     } = *src;
-    let k = keys(h);
     let (cp, cm) = (h.find(header::PARTICIPANTS)?, mark_columns(h)?);
+    let k = keys(h);
     let mut numeric = vec![cp, cm[0], cm[1], cm[2], cm[3]];
     numeric.extend(k.year);
     numeric.extend(k.grade);
-    let mut st = Marks {
-        k,
-        cp,
-        cm,
-        cmean: h.find(&["средний балл", "mean_score"]),
-        meta,
-        source: Sym::new(&path.display().to_string()),
-        logins: Distinct::new(),
-        names: Distinct::new(),
-        muns: Distinct::new(),
-        subjects: Distinct::new(),
-        assessments: Distinct::new(),
-        aggregate: PlHashMap::default(),
-        meta_subject: (!meta.subject.is_empty()).then(|| Sym::new(&meta.subject)),
-        meta_assessment: Sym::new(&meta.assessment),
-        rows: Vec::new(),
-        reconstructed: Vec::new(),
-        years: BTreeSet::new(),
-        notes: Vec::new(),
-        noted: PlHashSet::default(),
+    let ranges = split(path, src.parts)?;
+    let size = ranges.last()?.end.max(1);
+    let estimated = estimated_rows(path, head) as u64;
+    let source = Sym::new(&path.display().to_string());
+    let halt = AtomicBool::new(false);
+    let read_range = |r: Range| -> Option<Marks> {
+        let mut st = Marks {
+            k: keys(h),
+            cp,
+            cm,
+            cmean: h.find(&["средний балл", "mean_score"]),
+            meta,
+            source,
+            logins: Distinct::new(),
+            names: Distinct::new(),
+            muns: Distinct::new(),
+            subjects: Distinct::new(),
+            assessments: Distinct::new(),
+            aggregate: PlHashMap::default(),
+            meta_subject: (!meta.subject.is_empty()).then(|| Sym::new(&meta.subject)),
+            meta_assessment: Sym::new(&meta.assessment),
+            rows: Vec::new(),
+            reconstructed: Vec::new(),
+            years: BTreeSet::new(),
+            notes: Vec::new(),
+            noted: PlHashSet::default(),
+        };
+        // the first range's rows become the file's: room for them all, no copy when joined
+        let share = if r.start == 0 { size } else { r.end - r.start };
+        st.rows.reserve((estimated * share / size) as usize);
+        // ranges read side by side: smaller slices keep their frames' memory what one range's was
+        let slice_bytes = if ranges.len() > 1 {
+            SLICE_BYTES / 4
+        } else {
+            SLICE_BYTES
+        };
+        if !read_slices(src, &numeric, r, slice_bytes, &halt, |df, line| {
+            st.slice(df, line).is_some()
+        }) {
+            // the other ranges stop at their next slice
+            halt.store(true, Ordering::Relaxed);
+            return None;
+        }
+        Some(st)
     };
-    st.rows.reserve(estimated_rows(path, head));
-    if !read_slices(src, &numeric, |df, line| st.slice(df, line).is_some()) {
-        return None;
-    }
-    let notes = st
-        .notes
-        .iter()
-        .map(|&(li, ni, mi)| {
-            let (sid, _, login) = &st.logins.values[li as usize];
-            (
-                *sid,
-                login.clone(),
-                st.names.values[ni as usize].clone(),
-                st.muns.values[mi as usize].1.clone(),
+    let parts: Vec<Option<Marks>> = std::thread::scope(|sc| {
+        let later: Vec<_> = ranges[1..]
+            .iter()
+            .map(|&r| sc.spawn(move || read_range(r)))
+            .collect();
+        let first = read_range(ranges[0]);
+        std::iter::once(first)
+            .chain(
+                later
+                    .into_iter()
+                    .map(|t| t.join().expect("a reader thread panicked")),
             )
+            .collect()
+    });
+    let mut parts: Vec<Marks> = parts.into_iter().collect::<Option<_>>()?;
+    // every record became a row: a later range's lines follow those of the ranges before it
+    let total: usize = parts.iter().map(|p| p.rows.len()).sum();
+    let mut results = std::mem::take(&mut parts[0].rows);
+    results.reserve_exact(total - results.len());
+    let mut reconstructed = std::mem::take(&mut parts[0].reconstructed);
+    let mut base = 2 + results.len();
+    for p in &parts[1..] {
+        results.extend(p.rows.iter().map(|r| ResultRow {
+            line: r.line + base,
+            ..*r
+        }));
+        reconstructed.extend(p.reconstructed.iter().map(|l| l + base));
+        base += p.rows.len();
+    }
+    // a school's notes in file order; one noted again by a later range changes nothing
+    let notes = parts
+        .iter()
+        .flat_map(|st| {
+            st.notes.iter().map(|&(li, ni, mi)| {
+                let (sid, _, login) = &st.logins.values[li as usize];
+                (
+                    *sid,
+                    login.clone(),
+                    st.names.values[ni as usize].clone(),
+                    st.muns.values[mi as usize].1.clone(),
+                )
+            })
         })
         .collect();
-    let schools = st
-        .logins
-        .values
+    let schools = parts
         .iter()
-        .map(|(sid, _, _)| sid)
+        .flat_map(|st| st.logins.values.iter().map(|(sid, _, _)| *sid))
         .collect::<HashSet<_>>()
         .len();
+    let years: BTreeSet<i32> = parts.iter().flat_map(|p| p.years.iter().copied()).collect();
     Some(Part {
-        rows: st.rows.len(),
-        years: st.years.iter().copied().collect(),
+        rows: results.len(),
+        years: years.into_iter().collect(),
         schools,
         notes,
-        reconstructed: std::mem::take(&mut st.reconstructed),
-        results: std::mem::take(&mut st.rows),
+        reconstructed,
+        results,
         ..Default::default()
     })
 }
@@ -568,7 +668,14 @@ fn read_risk(src: &Source) -> Option<Part> {
         }
         Some(())
     };
-    if !read_slices(src, &numeric, |df, _| slice(df).is_some()) {
+    let whole = Range {
+        start: 0,
+        end: std::fs::metadata(path).ok()?.len(),
+    };
+    let halt = AtomicBool::new(false);
+    if !read_slices(src, &numeric, whole, SLICE_BYTES, &halt, |df, _| {
+        slice(df).is_some()
+    }) {
         return None;
     }
     // a repeated (school, year, factor): the row loader tells exact repeats from conflicts. Files

@@ -40,6 +40,11 @@ fn load(text: &str) -> crate::input::Loaded {
 
 /// The column-wise reader alone on a marks file: (accepted, dataset, report).
 fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
+    read_marks_parts(p, 1)
+}
+
+/// The same, the file read in `parts` ranges.
+fn read_marks_parts(p: &std::path::Path, parts: usize) -> (bool, Dataset, InputReport) {
     let head = crate::input::table::read_csv_head(p, 1 << 16).unwrap();
     let grid = crate::input::table::csv_grid(p, &head, Some(1)).unwrap();
     let h = Header::new(0, &grid.rows[0]);
@@ -51,6 +56,7 @@ fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
         header: &h,
         meta: &meta,
         stop: &stop,
+        parts,
     };
     let part = read("marks", &src);
     let ok = part.is_some();
@@ -237,4 +243,50 @@ fn shares_in_a_later_slice_are_read_as_decimals() {
     let a: Vec<ResultRow> = fast.data.results.iter().map(strip).collect();
     let b: Vec<ResultRow> = slow.data.results.iter().map(strip).collect();
     assert!(a == b);
+}
+
+#[test]
+fn ranges_on_threads_give_the_rows_of_one_pass() {
+    // a reconstructed row far into the file: its line is counted across the ranges
+    let text = marks_csv(
+        60_000,
+        "2025,4,математика,Заречный,sch999998,СОШ,40,12.5,37.5,30,20\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.csv");
+    std::fs::write(&p, &text).unwrap();
+    let (ok1, one, rep1) = read_marks_parts(&p, 1);
+    let (ok3, three, rep3) = read_marks_parts(&p, 3);
+    assert!(ok1 && ok3);
+    assert_eq!(split(&p, 3).unwrap().len(), 3);
+    assert!(one.results == three.results);
+    assert_eq!(three.results.last().unwrap().line, 60_002);
+    assert_eq!(
+        (
+            rep1.rows,
+            rep1.schools,
+            &rep1.years,
+            rep1.warnings.summary()
+        ),
+        (
+            rep3.rows,
+            rep3.schools,
+            &rep3.years,
+            rep3.warnings.summary()
+        )
+    );
+    let schools = |d: &Dataset| -> Vec<(String, String, String)> {
+        d.schools
+            .values()
+            .map(|s| (s.login.clone(), s.name.clone(), s.municipality.clone()))
+            .collect()
+    };
+    assert_eq!(schools(&one), schools(&three));
+    // ranges start at line starts and cover the file
+    let r = split(&p, 3).unwrap();
+    let bytes = std::fs::read(&p).unwrap();
+    assert_eq!((r[0].start, r[2].end), (0, bytes.len() as u64));
+    assert!(r
+        .windows(2)
+        .all(|w| w[0].end == w[1].start && bytes[w[1].start as usize - 1] == b'\n'));
 }

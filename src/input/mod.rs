@@ -76,6 +76,8 @@ pub struct Opts {
     pub year: Option<i32>,
     pub grade: Option<i32>,
     pub subject: Option<String>,
+    /// The output shows no input checksums (every format but JSON): the files are not hashed.
+    pub skip_checksums: bool,
 }
 
 /// Everything a command needs from its inputs.
@@ -286,7 +288,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let to_hash: Vec<PathBuf> = files
         .iter()
         .map(|(p, _)| p.clone())
-        .filter(|p| table::is_tabular(p))
+        .filter(|p| table::is_tabular(p) && !opts.skip_checksums)
         .collect();
     let hashing = std::thread::spawn(move || {
         to_hash
@@ -434,10 +436,12 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     std::thread::scope(|sc| -> Result<()> {
         // however this closure ends (an error included), the workers stop at their next slice
         let _stop_workers = StopOnDrop(&stop);
-        let workers = std::thread::available_parallelism()
+        let cores = std::thread::available_parallelism()
             .map(|n| n.get())
-            .unwrap_or(1)
-            .min(queue.len());
+            .unwrap_or(1);
+        let workers = cores.min(queue.len());
+        // fewer large files than cores: each is read in ranges on several threads
+        let ranges = (cores / queue.len().max(1)).max(1);
         for _ in 0..workers {
             let (queue, next, sheets, stop) = (&queue, &next, &sheets, &stop);
             sc.spawn(move || loop {
@@ -452,6 +456,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                     header: &s.header,
                     meta: &meta,
                     stop,
+                    parts: ranges,
                 };
                 let part = columnar::read(s.kind, &src);
                 // the receiver is gone only when loading stopped on an error
