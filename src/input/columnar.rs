@@ -314,6 +314,7 @@ struct Marks<'m> {
     rows: Vec<ResultRow>,
     reconstructed: Vec<usize>,
     years: BTreeSet<i32>,
+    last_year: Option<i32>,
     /// (login, name, municipality) indices, noted once the whole file is accepted
     notes: Vec<(u32, u32, u32)>,
     noted: PlHashSet<(u32, u32, u32)>,
@@ -409,7 +410,10 @@ impl Marks<'_> {
             if rec {
                 self.reconstructed.push(line);
             }
-            self.years.insert(y);
+            if self.last_year != Some(y) {
+                self.years.insert(y);
+                self.last_year = Some(y);
+            }
             self.rows.push(ResultRow {
                 year: y,
                 school_id: sid,
@@ -533,6 +537,7 @@ fn read_marks(src: &Source) -> Option<Part> {
             rows: Vec::new(),
             reconstructed: Vec::new(),
             years: BTreeSet::new(),
+            last_year: None,
             notes: Vec::new(),
             noted: PlHashSet::default(),
         };

@@ -69,7 +69,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         .values()
         .filter(|s| ic.indicators.keys().any(|k| s.indicators.contains_key(k)))
         .collect();
-    let known: std::collections::BTreeSet<&str> = ds
+    let known: std::collections::HashSet<&str> = ds
         .results
         .chunk_by(|a, b| a.school_id == b.school_id)
         .map(|run| &*run[0].school_id)
@@ -102,13 +102,20 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
     let mut edges_out = BTreeMap::new();
     let mut loadings_out = BTreeMap::new();
     for (region, list) in &by_region {
+        // every configured indicator of every school, read school by school (one school's map at
+        // a time), then used column by column
+        let keys: Vec<&String> = ic.indicators.keys().collect();
+        let table: Vec<Option<f64>> = list
+            .iter()
+            .flat_map(|s| keys.iter().map(|k| s.indicators.get(*k).copied()))
+            .collect();
+        let cell = |i: usize, j: usize| table[i * keys.len() + j];
         // indicators present in this region, with their z-score parameters
         let mut stats: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-        for k in ic.indicators.keys() {
-            let v: Vec<f64> = list
-                .iter()
-                .filter_map(|s| s.indicators.get(k).copied())
-                .collect();
+        let mut column: BTreeMap<&str, usize> = BTreeMap::new();
+        for (j, k) in keys.iter().enumerate() {
+            let k = *k;
+            let v: Vec<f64> = (0..list.len()).filter_map(|i| cell(i, j)).collect();
             if v.is_empty() {
                 dropped.insert(k.clone(), "absent from every row".to_string());
                 continue;
@@ -123,14 +130,15 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                 continue;
             }
             stats.insert(k.as_str(), (m, sd));
+            column.insert(k.as_str(), j);
             if !used.contains(k) {
                 used.push(k.clone());
             }
         }
         let present_weight: f64 = stats.keys().map(|k| ic.indicators[*k].weight).sum();
-        let z = |s: &crate::model::SchoolRow, k: &str| -> Option<f64> {
+        let z = |i: usize, k: &str| -> Option<f64> {
             let (m, sd) = stats.get(k)?;
-            s.indicators.get(k).map(|v| (v - m) / sd)
+            cell(i, column[k]).map(|v| (v - m) / sd)
         };
         let pca = if ic.method == "pca" {
             pca_loadings(list, &stats, cfg)
@@ -149,17 +157,22 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             );
         }
         let mut rows: Vec<IndexRow> = Vec::new();
-        for s in list {
-            let mut contrib: Vec<Factor> = Vec::new();
+        // weight × direction per indicator, looked up once per region
+        let signed: Vec<(&str, f64, f64)> = stats
+            .keys()
+            .map(|k| {
+                let ind = &ic.indicators[*k];
+                (*k, ind.weight, ind.weight * ind.direction as f64)
+            })
+            .collect();
+        for (i, s) in list.iter().enumerate() {
+            // (indicator, contribution): texts only for the three shown
+            let mut contrib: Vec<(&str, f64)> = Vec::with_capacity(signed.len());
             let mut wsum = 0.0;
-            for k in stats.keys() {
-                if let Some(zv) = z(s, k) {
-                    let ind = &ic.indicators[*k];
-                    contrib.push(Factor {
-                        indicator: k.to_string(),
-                        contribution: ind.weight * ind.direction as f64 * zv,
-                    });
-                    wsum += ind.weight;
+            for &(k, w, ws) in &signed {
+                if let Some(zv) = z(i, k) {
+                    contrib.push((k, ws * zv));
+                    wsum += w;
                 }
             }
             let coverage = if present_weight > 0.0 {
@@ -179,7 +192,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             } else if let Some(l) = &pca {
                 if contrib.len() == stats.len() {
                     (
-                        Some(stats.keys().map(|k| l[k] * z(s, k).unwrap()).sum::<f64>()),
+                        Some(stats.keys().map(|k| l[k] * z(i, k).unwrap()).sum::<f64>()),
                         None,
                     )
                 } else {
@@ -191,21 +204,17 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                     Some("pca: слишком мало школ со всеми показателями".to_string()),
                 )
             } else {
-                (
-                    Some(contrib.iter().map(|f| f.contribution).sum::<f64>() / wsum),
-                    None,
-                )
+                (Some(contrib.iter().map(|f| f.1).sum::<f64>() / wsum), None)
             };
-            contrib.sort_by(|a, b| {
-                b.contribution
-                    .abs()
-                    .total_cmp(&a.contribution.abs())
-                    .then(a.indicator.cmp(&b.indicator))
-            });
-            contrib.truncate(3);
-            for f in contrib.iter_mut() {
-                f.contribution = r6(f.contribution);
-            }
+            contrib.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
+            let contrib: Vec<Factor> = contrib
+                .iter()
+                .take(3)
+                .map(|&(k, c)| Factor {
+                    indicator: k.to_string(),
+                    contribution: r6(c),
+                })
+                .collect();
             if missing.is_some() {
                 warnings.add("school without an index (coverage rule)", s.login.clone());
             }

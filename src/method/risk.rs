@@ -52,20 +52,17 @@ pub type Profiles = BTreeMap<String, (i32, BTreeMap<&'static str, u8>)>;
 pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
     let mut out: Profiles = BTreeMap::new();
     // loaded rows are grouped by school (identity::finalize): one map lookup per run of rows
+    // each school's latest profile up to `year`
     for run in ds.risk.chunk_by(|a, b| a.school_id == b.school_id) {
-        let mut rows = run.iter().filter(|r| r.year <= year).peekable();
-        let Some(first) = rows.peek() else { continue };
-        let e = out
-            .entry(first.school_id.to_string())
-            .or_insert((first.year, BTreeMap::new()));
-        for r in rows {
-            if r.year > e.0 {
-                *e = (r.year, BTreeMap::new());
-            }
-            if r.year == e.0 {
-                e.1.insert(r.factor, r.level);
-            }
-        }
+        let Some(latest) = run.iter().map(|r| r.year).filter(|y| *y <= year).max() else {
+            continue;
+        };
+        let factors = run
+            .iter()
+            .filter(|r| r.year == latest)
+            .map(|r| (r.factor, r.level))
+            .collect();
+        out.insert(run[0].school_id.to_string(), (latest, factors));
     }
     out
 }

@@ -95,12 +95,19 @@ pub struct RegistryZ {
 impl RegistryZ {
     pub fn new(ds: &Dataset) -> RegistryZ {
         let mut stats = BTreeMap::new();
-        for (k, _) in REG_STAFF.iter().chain(REG_INFRA.iter()) {
-            let v: Vec<f64> = ds
-                .schools
-                .values()
-                .filter_map(|s| s.indicators.get(*k).copied())
-                .collect();
+        let keys: Vec<&'static str> = REG_STAFF
+            .iter()
+            .chain(REG_INFRA.iter())
+            .map(|(k, _)| *k)
+            .collect();
+        // school by school (one school's map at a time), then indicator by indicator
+        let mut columns: Vec<Vec<f64>> = vec![Vec::new(); keys.len()];
+        for s in ds.schools.values() {
+            for (col, k) in columns.iter_mut().zip(&keys) {
+                col.extend(s.indicators.get(*k).copied());
+            }
+        }
+        for (k, v) in keys.iter().zip(columns) {
             if v.len() < 2 {
                 continue;
             }

@@ -15,10 +15,10 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     dedup_results(ds, opts, warnings)?;
     dedup_journal(&mut ds.journal, warnings);
     // every school seen in results has a registry row
-    let mut last: Option<&str> = None;
+    let mut last: Option<Sym> = None;
     for r in &ds.results {
-        if last == Some(&*r.school_id) || ds.schools.contains_key(&*r.school_id) {
-            last = Some(&r.school_id);
+        if last == Some(r.school_id) || ds.schools.contains_key(&*r.school_id) {
+            last = Some(r.school_id);
             continue;
         }
         ds.schools
@@ -30,12 +30,16 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
                 ..Default::default()
             });
     }
+    // each distinct municipality spelling looked up once
+    let mut codes: std::collections::HashMap<String, Option<String>> = Default::default();
     for s in ds.schools.values_mut() {
-        if s.municipality_code.is_empty() {
-            if let Some(c) = ds
-                .municipality_codes
-                .get(&municipality_key(&s.municipality))
-            {
+        if s.municipality_code.is_empty() && !ds.municipality_codes.is_empty() {
+            let code = codes.entry(s.municipality.clone()).or_insert_with(|| {
+                ds.municipality_codes
+                    .get(&municipality_key(&s.municipality))
+                    .cloned()
+            });
+            if let Some(c) = code {
                 s.municipality_code = c.clone();
             }
         }
@@ -44,9 +48,12 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         }
     }
     // by school, year and the factors' canonical order; files written that way need no sort
-    let factor = |f: &str| super::RISK_FACTORS.iter().position(|x| *x == f);
+    let factor = super::risk_factor_index;
     let risk_order = |a: &super::RiskRow, b: &super::RiskRow| {
-        (&a.school_id, a.year, factor(a.factor)).cmp(&(&b.school_id, b.year, factor(b.factor)))
+        a.school_id
+            .cmp(&b.school_id)
+            .then(a.year.cmp(&b.year))
+            .then_with(|| factor(a.factor).cmp(&factor(b.factor)))
     };
     if !ds.risk.is_sorted_by(|a, b| risk_order(a, b).is_le()) {
         sort_risk(&mut ds.risk);
@@ -265,7 +272,7 @@ fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) ->
 /// Risk rows by school, year and the factors' canonical order: schools ranked by text once, a
 /// counting sort by that rank (file order kept within a school), then each school's few rows.
 fn sort_risk(risk: &mut Vec<super::RiskRow>) {
-    let factor = |f: &str| super::RISK_FACTORS.iter().position(|x| *x == f);
+    let factor = super::risk_factor_index;
     let mut ids: Vec<Sym> = Vec::new();
     let mut seen = polars::prelude::PlHashSet::default();
     let mut last = None;
@@ -328,21 +335,26 @@ fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
 
 fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     // one pass first: rows already in order with no repeated key need neither sort nor de-duplication
-    fn order(r: &super::ResultRow) -> (i32, &str, &str, i32, &str, &str, usize) {
+    // symbols: equal texts compare as equal numbers, only differing ones by their text
+    fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, usize) {
         (
             r.year,
-            &r.school_id,
-            &r.assessment,
+            r.school_id,
+            r.assessment,
             r.grade,
-            &r.subject,
-            &r.source,
+            r.subject,
+            r.source,
             r.line,
         )
     }
+    let same_key = |a: &super::ResultRow, b: &super::ResultRow| {
+        (a.year, a.school_id, a.assessment, a.subject, a.grade)
+            == (b.year, b.school_id, b.assessment, b.subject, b.grade)
+    };
     if ds
         .results
         .windows(2)
-        .all(|w| order(&w[0]) < order(&w[1]) && w[0].key() != w[1].key())
+        .all(|w| order(&w[0]) < order(&w[1]) && !same_key(&w[0], &w[1]))
     {
         return Ok(());
     }

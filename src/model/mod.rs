@@ -217,6 +217,15 @@ pub const RISK_FACTORS: [&str; 10] = [
     "Низкое качество преодоления языковых и культурных барьеров",
 ];
 
+/// Position of a factor in `RISK_FACTORS` (the canonical order); factors from `risk_factor` are
+/// the very texts of that list, so most are found by address.
+pub fn risk_factor_index(f: &str) -> Option<usize> {
+    RISK_FACTORS
+        .iter()
+        .position(|x| std::ptr::eq(x.as_ptr(), f.as_ptr()) && x.len() == f.len())
+        .or_else(|| RISK_FACTORS.iter().position(|x| *x == f))
+}
+
 /// Match a factor name tolerantly (case, ё/е, «школы» present or not).
 pub fn risk_factor(s: &str) -> Option<&'static str> {
     static KEYS: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
