@@ -135,7 +135,7 @@ fn read_slices(
         let cut = if eof {
             buf.len()
         } else {
-            match buf.iter().rposition(|&b| b == b'\n') {
+            match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
                 None => return false,
             }
@@ -168,8 +168,8 @@ fn read_slices(
                 slice.into()
             };
             let bytes: &[u8] = &text;
-            let records = bytes.iter().filter(|&&b| b == b'\n').count()
-                + usize::from(!bytes.ends_with(b"\n"));
+            let records =
+                memchr::memchr_iter(b'\n', bytes).count() + usize::from(!bytes.ends_with(b"\n"));
             let parse = |dtypes: &Arc<Vec<DataType>>| {
                 CsvReadOptions::default()
                     .with_has_header(false)
