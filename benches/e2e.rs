@@ -65,23 +65,23 @@ fn child(step: &str, paths: &[PathBuf]) {
             let l = load_paths(paths, &opts).unwrap();
             std::hint::black_box(l.data.results.len());
         }
-        "select" | "select-list" => {
-            // the JSON contract lists the inputs' checksums; the list formats do not
+        "select-list" | "select-json" | "select-all-json" => {
+            // as `shnor select` with the list formats, `--format json` and `--all --format json`:
+            // the JSON contract lists the inputs' checksums and the shown schools' ledgers
+            let shown = match step {
+                "select-list" => select::Shown::NoLedgers,
+                "select-json" => select::Shown::Selected,
+                _ => select::Shown::All,
+            };
             let opts = Opts {
-                skip_checksums: step == "select-list",
+                skip_checksums: shown == select::Shown::NoLedgers,
                 ..Opts::default()
             };
             let l = load_paths(paths, &opts).unwrap();
             let cfg = Config::default();
             let year = select::resolve_year(&l.data, &cfg, None).unwrap();
-            // `select --format json` carries every rule's ledger; the lists need none
             let ctx = select::Context::new(&l.data, &cfg, year);
-            let ctx = if step == "select" {
-                ctx
-            } else {
-                ctx.without_ledgers()
-            };
-            let sel = select::run_with(&l.data, &cfg, year, &ctx).unwrap();
+            let sel = select::run_showing(&l.data, &cfg, year, ctx, shown).unwrap();
             std::hint::black_box(sel.schools.len());
         }
         _ => panic!("unknown step {step}"),
@@ -155,7 +155,14 @@ fn main() {
     println!("  polars read      {tp:.2} s, peak {mp:.0} MB");
     for (step, what) in [
         ("select-list", "load + select, list"),
-        ("select", "load + select, with ledgers (JSON)"),
+        (
+            "select-json",
+            "load + select, JSON (selected schools' ledgers)",
+        ),
+        (
+            "select-all-json",
+            "load + select, JSON --all (every ledger)",
+        ),
     ] {
         let (ts, ms) = run(step, &csvs);
         println!(

@@ -268,3 +268,29 @@ fn json_lists_each_input_with_its_checksum() {
         assert_eq!(i["sha256"].as_str().unwrap(), want, "{}", path.display());
     }
 }
+
+#[test]
+fn json_of_the_list_carries_the_same_ledgers_as_json_of_all() {
+    // the list's JSON judges the selected schools a second time, with their ledgers: the result
+    // must be what `--all` shows for them
+    let (_d, region) = region(11, 120);
+    let list = json_of(
+        shnor()
+            .arg("select")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let all = select_json(&region, &[]);
+    let selected: Vec<&serde_json::Value> = all["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["selected"] == true)
+        .collect();
+    let shown: Vec<&serde_json::Value> = list["schools"].as_array().unwrap().iter().collect();
+    assert!(!shown.is_empty());
+    assert_eq!(shown, selected);
+    assert!(shown
+        .iter()
+        .all(|s| s["ledger"].as_array().unwrap().len() > 3));
+}

@@ -13,12 +13,12 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
     let ctx = select::Context::new(&loaded.data, &cfg, year);
-    let ctx = if a.format == Format::Json {
-        ctx
-    } else {
-        ctx.without_ledgers()
+    let shown = match (a.format, all) {
+        (Format::Json, true) => select::Shown::All,
+        (Format::Json, false) => select::Shown::Selected,
+        _ => select::Shown::NoLedgers,
     };
-    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
+    let sel = select::run_showing(&loaded.data, &cfg, year, ctx, shown)?;
     let text = render(&sel, &cfg, &loaded, all, a.format)?;
     output::emit(&text, a.out)?;
     super::at_exit((loaded, sel));
@@ -276,8 +276,18 @@ pub fn explain(login: &str, a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let sel = select::run(&loaded.data, &cfg, year)?;
     let sid = crate::input::text::school_id(login);
+    // only this school's ledger is told
+    let logins = loaded
+        .data
+        .schools
+        .values()
+        .filter(|s| crate::input::text::school_id(&s.login) == sid)
+        .map(|s| s.login.clone())
+        .chain([login.to_string(), sid.clone()])
+        .collect();
+    let ctx = select::Context::new(&loaded.data, &cfg, year).with_ledgers_of(logins);
+    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let Some(x) = sel
         .schools
         .iter()

@@ -15,6 +15,8 @@ pub struct Context {
     pub registry_z: RegistryZ,
     /// Whether schools carry their ledgers (a sweep needs only who is selected).
     pub ledgers: bool,
+    /// Only these schools (logins) carry their ledgers, when set: the ones an output shows.
+    pub ledgers_of: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Context {
@@ -42,6 +44,7 @@ impl Context {
             profiles,
             registry_z,
             ledgers: true,
+            ledgers_of: None,
         }
     }
     /// The same context for runs that need only the outcomes, not the ledgers.
@@ -50,5 +53,16 @@ impl Context {
             ledgers: false,
             ..self
         }
+    }
+    /// The same context where only the schools with these logins carry their ledgers.
+    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context {
+        Context {
+            ledgers: true,
+            ledgers_of: Some(logins),
+            ..self
+        }
+    }
+    pub fn keeps_ledger(&self, login: &str) -> bool {
+        self.ledgers && self.ledgers_of.as_ref().is_none_or(|l| l.contains(login))
     }
 }

@@ -101,6 +101,44 @@ pub use super::procedures::{by_school, judged_procs, pool, Pooled, Proc};
 
 pub use super::context::Context;
 
+/// Whose ledgers an output shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shown {
+    /// None: the lists show where schools stopped, not why.
+    NoLedgers,
+    /// The selected schools (JSON of the list).
+    Selected,
+    /// Every school (JSON with `--all`).
+    All,
+}
+
+/// All three stages, with the ledgers of the schools an output shows: for `Selected`, the
+/// schools are judged without ledgers, then again with the selected schools' ledgers (a ledger
+/// is most of a school's judging time, and a list shows a few dozen of 45 000).
+pub fn run_showing(
+    ds: &Dataset,
+    cfg: &Config,
+    year: i32,
+    ctx: Context,
+    shown: Shown,
+) -> Result<Selection> {
+    match shown {
+        Shown::All => run_with(ds, cfg, year, &ctx),
+        Shown::NoLedgers => run_with(ds, cfg, year, &ctx.without_ledgers()),
+        Shown::Selected => {
+            let ctx = ctx.without_ledgers();
+            let first = run_with(ds, cfg, year, &ctx)?;
+            let selected = first
+                .schools
+                .iter()
+                .filter(|x| x.selected)
+                .map(|x| x.login.clone())
+                .collect();
+            run_with(ds, cfg, year, &ctx.with_ledgers_of(selected))
+        }
+    }
+}
+
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
     run_with(ds, cfg, year, &Context::new(ds, cfg, year))
@@ -140,7 +178,6 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
                  rows: &Vec<&'a ResultRow>,
                  warnings: &mut Warnings|
      -> Option<SchoolResult> {
-        let keep = ctx.ledgers;
         if !rows.iter().any(|r| r.year == year) {
             return None;
         }
@@ -151,6 +188,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
             .map(|s| s.login.clone())
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| sid.to_string());
+        let keep = ctx.keeps_ledger(&login);
         let mut res = SchoolResult {
             login: login.clone(),
             name: sch.map(|s| s.name.clone()).unwrap_or_default(),
