@@ -259,7 +259,7 @@ pub fn load_registry(
                                 format!("expected a percent 0–100, found {v}"),
                             ));
                         }
-                        vals.push((k.to_string(), if percent[j] { v / 100.0 } else { v }));
+                        vals.push((*k, if percent[j] { v / 100.0 } else { v }));
                     }
                     Err(_) => {
                         return Err(data_err(

@@ -67,7 +67,11 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
     let schools: Vec<_> = ds
         .schools
         .values()
-        .filter(|s| ic.indicators.keys().any(|k| s.indicators.contains_key(k)))
+        .filter(|s| {
+            ic.indicators
+                .keys()
+                .any(|k| s.indicators.contains_key(k.as_str()))
+        })
         .collect();
     let known: std::collections::HashSet<&str> = ds
         .results
@@ -107,7 +111,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         let keys: Vec<&String> = ic.indicators.keys().collect();
         let table: Vec<Option<f64>> = list
             .iter()
-            .flat_map(|s| keys.iter().map(|k| s.indicators.get(*k).copied()))
+            .flat_map(|s| keys.iter().map(|k| s.indicators.get(k.as_str()).copied()))
             .collect();
         let cell = |i: usize, j: usize| table[i * keys.len() + j];
         // indicators present in this region, with their z-score parameters
@@ -325,7 +329,7 @@ mod tests {
     use super::*;
     use crate::model::SchoolRow;
 
-    fn ds(rows: &[(&str, &[(&str, f64)])]) -> Dataset {
+    fn ds(rows: &[(&str, &[(&'static str, f64)])]) -> Dataset {
         let mut d = Dataset::default();
         for (login, ind) in rows {
             d.schools.insert(
@@ -333,7 +337,7 @@ mod tests {
                 SchoolRow {
                     school_id: login.to_string(),
                     login: login.to_string(),
-                    indicators: ind.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+                    indicators: ind.iter().copied().collect(),
                     ..Default::default()
                 },
             );

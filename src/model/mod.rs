@@ -145,7 +145,7 @@ pub struct SchoolRow {
     pub inn: Option<String>,
     pub ogrn: Option<String>,
     pub gia_code: Option<String>,
-    pub indicators: BTreeMap<String, f64>,
+    pub indicators: BTreeMap<&'static str, f64>,
     pub sources: Vec<String>,
 }
 
