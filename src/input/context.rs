@@ -186,7 +186,7 @@ pub fn load_context_form(
             e.enrollment = Some(v);
         }
         if let Some(t) = teachers {
-            e.indicators.insert("teachers".into(), t);
+            e.indicators.insert("teachers", t);
         }
         if inn.is_some() {
             e.inn = inn;
