@@ -12,6 +12,7 @@ pub mod pupil;
 pub mod report;
 pub mod risk;
 pub mod scales;
+mod slices;
 pub mod table;
 pub mod text;
 

@@ -1,5 +1,6 @@
 //! The context side of a selection (index, resilience, objectivity screen, risk profiles, registry
 //! z-scores): computed once per inputs and year, shared by every run that changes only selection keys.
+use super::select::{run_with, Selection};
 use super::strata::RegistryZ;
 use crate::config::Config;
 use crate::model::Dataset;
@@ -64,5 +65,43 @@ impl Context {
     }
     pub fn keeps_ledger(&self, login: &str) -> bool {
         self.ledgers && self.ledgers_of.as_ref().is_none_or(|l| l.contains(login))
+    }
+}
+
+/// Whose ledgers an output shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shown {
+    /// None: the lists show where schools stopped, not why.
+    NoLedgers,
+    /// The selected schools (JSON of the list).
+    Selected,
+    /// Every school (JSON with `--all`).
+    All,
+}
+
+/// All three stages, with the ledgers of the schools an output shows: for `Selected`, the
+/// schools are judged without ledgers, then again with the selected schools' ledgers (a ledger
+/// is most of a school's judging time, and a list shows a few dozen of 45 000).
+pub fn run_showing(
+    ds: &Dataset,
+    cfg: &Config,
+    year: i32,
+    ctx: Context,
+    shown: Shown,
+) -> anyhow::Result<Selection> {
+    match shown {
+        Shown::All => run_with(ds, cfg, year, &ctx),
+        Shown::NoLedgers => run_with(ds, cfg, year, &ctx.without_ledgers()),
+        Shown::Selected => {
+            let ctx = ctx.without_ledgers();
+            let first = run_with(ds, cfg, year, &ctx)?;
+            let selected = first
+                .schools
+                .iter()
+                .filter(|x| x.selected)
+                .map(|x| x.login.clone())
+                .collect();
+            run_with(ds, cfg, year, &ctx.with_ledgers_of(selected))
+        }
     }
 }

@@ -99,45 +99,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
 
 pub use super::procedures::{by_school, judged_procs, pool, Pooled, Proc};
 
-pub use super::context::Context;
-
-/// Whose ledgers an output shows.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Shown {
-    /// None: the lists show where schools stopped, not why.
-    NoLedgers,
-    /// The selected schools (JSON of the list).
-    Selected,
-    /// Every school (JSON with `--all`).
-    All,
-}
-
-/// All three stages, with the ledgers of the schools an output shows: for `Selected`, the
-/// schools are judged without ledgers, then again with the selected schools' ledgers (a ledger
-/// is most of a school's judging time, and a list shows a few dozen of 45 000).
-pub fn run_showing(
-    ds: &Dataset,
-    cfg: &Config,
-    year: i32,
-    ctx: Context,
-    shown: Shown,
-) -> Result<Selection> {
-    match shown {
-        Shown::All => run_with(ds, cfg, year, &ctx),
-        Shown::NoLedgers => run_with(ds, cfg, year, &ctx.without_ledgers()),
-        Shown::Selected => {
-            let ctx = ctx.without_ledgers();
-            let first = run_with(ds, cfg, year, &ctx)?;
-            let selected = first
-                .schools
-                .iter()
-                .filter(|x| x.selected)
-                .map(|x| x.login.clone())
-                .collect();
-            run_with(ds, cfg, year, &ctx.with_ledgers_of(selected))
-        }
-    }
-}
+pub use super::context::{run_showing, Context, Shown};
 
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
