@@ -14,10 +14,18 @@ pub struct Context {
     pub profiles: super::risk::Profiles,
     /// Population z-scores of the registry's staffing and equipment indicators (deficit).
     pub registry_z: RegistryZ,
-    /// Whether schools carry their ledgers (a sweep needs only who is selected).
-    pub ledgers: bool,
-    /// Only these schools (logins) carry their ledgers, when set: the ones an output shows.
-    pub ledgers_of: Option<std::collections::BTreeSet<String>>,
+    /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
+    /// selected).
+    pub ledgers: Ledgers,
+}
+
+/// Which schools carry their per-rule ledgers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ledgers {
+    None,
+    All,
+    /// The schools with these logins.
+    Of(std::collections::BTreeSet<String>),
 }
 
 impl Context {
@@ -44,27 +52,29 @@ impl Context {
             screen,
             profiles,
             registry_z,
-            ledgers: true,
-            ledgers_of: None,
+            ledgers: Ledgers::All,
         }
     }
     /// The same context for runs that need only the outcomes, not the ledgers.
     pub fn without_ledgers(self) -> Context {
         Context {
-            ledgers: false,
+            ledgers: Ledgers::None,
             ..self
         }
     }
     /// The same context where only the schools with these logins carry their ledgers.
     pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context {
         Context {
-            ledgers: true,
-            ledgers_of: Some(logins),
+            ledgers: Ledgers::Of(logins),
             ..self
         }
     }
     pub fn keeps_ledger(&self, login: &str) -> bool {
-        self.ledgers && self.ledgers_of.as_ref().is_none_or(|l| l.contains(login))
+        match &self.ledgers {
+            Ledgers::None => false,
+            Ledgers::All => true,
+            Ledgers::Of(logins) => logins.contains(login),
+        }
     }
 }
 
