@@ -290,3 +290,21 @@ fn ranges_on_threads_give_the_rows_of_one_pass() {
         .windows(2)
         .all(|w| w[0].end == w[1].start && bytes[w[1].start as usize - 1] == b'\n'));
 }
+
+#[test]
+fn ranges_of_crlf_windows_1251_files_too() {
+    // `;`, decimal comma, CRLF and Windows-1251: ranges still start at line starts
+    let text = marks_csv(60_000, "")
+        .replace(',', ";")
+        .replace('\n', "\r\n");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("w.csv");
+    std::fs::write(&p, &cp1251).unwrap();
+    let (ok1, one, _) = read_marks_parts(&p, 1);
+    let (ok2, two, _) = read_marks_parts(&p, 2);
+    assert!(ok1 && ok2);
+    assert_eq!(split(&p, 2).unwrap().len(), 2);
+    assert_eq!(one.results.len(), 60_000);
+    assert!(one.results == two.results);
+}
