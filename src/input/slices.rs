@@ -110,18 +110,11 @@ pub(super) fn read_slices(
         if stop.load(Ordering::Relaxed) || halt.load(Ordering::Relaxed) {
             return false;
         }
-        let have = buf.len();
-        buf.resize(have + slice_bytes, 0);
-        let mut got = have;
-        while got < buf.len() {
-            match file.read(&mut buf[got..]) {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(_) => return false,
-            }
-        }
-        let eof = got < buf.len();
-        buf.truncate(got);
+        // appended after the previous slice's partial line, into the buffer's spare room (not zeroed)
+        let Ok(got) = (&mut file).take(slice_bytes as u64).read_to_end(&mut buf) else {
+            return false;
+        };
+        let eof = got < slice_bytes;
         let cut = if eof {
             buf.len()
         } else {
