@@ -10,7 +10,7 @@ pub use sym::Sym;
 /// A count of pupils in a result row (4 bytes: a national table holds 1.35 M rows of them).
 pub type Count = i32;
 
-/// One (year, school, assessment, subject, grade) result row: texts interned, `Copy`, ≈ 100 bytes.
+/// One (year, school, assessment, subject, grade) result row: texts interned, `Copy`, 112 bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResultRow {
     pub year: i32,
