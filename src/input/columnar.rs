@@ -410,7 +410,7 @@ fn read_risk(src: &Source) -> Option<Part> {
             let idx = ids.index(raw, |s| Some(Sym::new(&school_id(s))))?;
             let &(fi, f) = factors.get(factor.next().flatten()?, |s| {
                 let f = risk_factor(s)?;
-                let fi = crate::model::RISK_FACTORS.iter().position(|x| *x == f)? as u8;
+                let fi = crate::model::risk_factor_index(f)? as u8;
                 Some((fi, f))
             })?;
             let &lv = levels.get(level.next().flatten()?, risk_level)?;

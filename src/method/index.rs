@@ -114,9 +114,8 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             .flat_map(|s| keys.iter().map(|k| s.indicators.get(k.as_str()).copied()))
             .collect();
         let cell = |i: usize, j: usize| table[i * keys.len() + j];
-        // indicators present in this region, with their z-score parameters
-        let mut stats: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-        let mut column: BTreeMap<&str, usize> = BTreeMap::new();
+        // indicators present in this region: their z-score parameters and their column
+        let mut stats: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
         for (j, k) in keys.iter().enumerate() {
             let k = *k;
             let v: Vec<f64> = (0..list.len()).filter_map(|i| cell(i, j)).collect();
@@ -133,19 +132,18 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                 );
                 continue;
             }
-            stats.insert(k.as_str(), (m, sd));
-            column.insert(k.as_str(), j);
+            stats.insert(k.as_str(), (m, sd, j));
             if !used.contains(k) {
                 used.push(k.clone());
             }
         }
         let present_weight: f64 = stats.keys().map(|k| ic.indicators[*k].weight).sum();
         let z = |i: usize, k: &str| -> Option<f64> {
-            let (m, sd) = stats.get(k)?;
-            cell(i, column[k]).map(|v| (v - m) / sd)
+            let &(m, sd, j) = stats.get(k)?;
+            cell(i, j).map(|v| (v - m) / sd)
         };
         let pca = if ic.method == "pca" {
-            pca_loadings(list, &stats, cfg)
+            pca_loadings(list, stats.keys().copied().collect(), cfg)
         } else {
             None
         };
@@ -273,10 +271,9 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
 /// First principal component of the correlation matrix of schools with every indicator.
 fn pca_loadings<'a>(
     list: &[&crate::model::SchoolRow],
-    stats: &BTreeMap<&'a str, (f64, f64)>,
+    keys: Vec<&'a str>,
     cfg: &Config,
 ) -> Option<BTreeMap<&'a str, f64>> {
-    let keys: Vec<&str> = stats.keys().copied().collect();
     let complete: Vec<Vec<f64>> = list
         .iter()
         .filter_map(|s| {
