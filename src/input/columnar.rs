@@ -424,10 +424,8 @@ fn read_risk(src: &Source) -> Option<Part> {
         }
         Some(())
     };
-    let whole = Range {
-        start: 0,
-        end: std::fs::metadata(path).ok()?.len(),
-    };
+    // one range: a risk table's rows are cheap to build next to its parse
+    let whole = split(path, 1)?[0];
     let halt = AtomicBool::new(false);
     if !read_slices(src, &numeric, whole, SLICE_BYTES, &halt, |df, _| {
         slice(df).is_some()
