@@ -31,6 +31,28 @@ fn marks_csv(rows: usize, extra: &str) -> String {
     s + extra
 }
 
+/// A row of percents that sum to 100: its counts are rebuilt from them.
+const SHARES_ROW: &str = "2025,4,математика,Заречный,sch999998,СОШ,40,12.5,37.5,30,20\n";
+
+/// `bytes` written to a file of a temporary folder (kept while the folder lives).
+fn temp_file(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.csv");
+    std::fs::write(&p, bytes).unwrap();
+    (dir, p)
+}
+
+/// Rows as both paths must give them: the file name and line numbers set apart.
+fn comparable(rows: &[ResultRow]) -> Vec<ResultRow> {
+    rows.iter()
+        .map(|r| ResultRow {
+            line: 0,
+            source: "".into(),
+            ..*r
+        })
+        .collect()
+}
+
 fn load(text: &str) -> crate::input::Loaded {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("marks.csv");
@@ -77,16 +99,7 @@ fn marks_fast_path_equals_row_loader() {
     let fast = load(&text);
     let slow = rows_via_row_loader(&text);
     assert_eq!(fast.data.results.len(), 400);
-    let strip = |rows: &[ResultRow]| -> Vec<ResultRow> {
-        rows.iter()
-            .map(|r| ResultRow {
-                line: 0,
-                source: "".into(),
-                ..*r
-            })
-            .collect()
-    };
-    assert!(strip(&fast.data.results) == strip(&slow.data.results));
+    assert!(comparable(&fast.data.results) == comparable(&slow.data.results));
     // the row loader saw the title line: its lines are one further down
     assert!(fast
         .data
@@ -218,13 +231,8 @@ fn crlf_and_windows_1251_files_take_the_fast_path_too() {
 fn shares_in_a_later_slice_are_read_as_decimals() {
     // whole counts parse as integers until a slice holds a fraction: that slice and the rest
     // are read as decimals, and the rows are those of the row loader
-    let text = marks_csv(
-        30_000,
-        "2025,4,математика,Заречный,sch999998,СОШ,40,12.5,37.5,30,20\n",
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("m.csv");
-    std::fs::write(&p, &text).unwrap();
+    let text = marks_csv(30_000, SHARES_ROW);
+    let (_dir, p) = temp_file(text.as_bytes());
     let (ok, ds, rep) = read_marks_file(&p);
     assert!(ok);
     let sid = crate::input::text::school_id("sch999998");
@@ -235,26 +243,14 @@ fn shares_in_a_later_slice_are_read_as_decimals() {
     );
     assert_eq!(rep.rows, 30_001);
     let (fast, slow) = (load(&text), rows_via_row_loader(&text));
-    let strip = |r: &ResultRow| ResultRow {
-        line: 0,
-        source: "".into(),
-        ..*r
-    };
-    let a: Vec<ResultRow> = fast.data.results.iter().map(strip).collect();
-    let b: Vec<ResultRow> = slow.data.results.iter().map(strip).collect();
-    assert!(a == b);
+    assert!(comparable(&fast.data.results) == comparable(&slow.data.results));
 }
 
 #[test]
 fn ranges_on_threads_give_the_rows_of_one_pass() {
     // a reconstructed row far into the file: its line is counted across the ranges
-    let text = marks_csv(
-        60_000,
-        "2025,4,математика,Заречный,sch999998,СОШ,40,12.5,37.5,30,20\n",
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("m.csv");
-    std::fs::write(&p, &text).unwrap();
+    let text = marks_csv(60_000, SHARES_ROW);
+    let (_dir, p) = temp_file(text.as_bytes());
     let (ok1, one, rep1) = read_marks_parts(&p, 1);
     let (ok3, three, rep3) = read_marks_parts(&p, 3);
     assert!(ok1 && ok3);
@@ -298,9 +294,7 @@ fn ranges_of_crlf_windows_1251_files_too() {
         .replace(',', ";")
         .replace('\n', "\r\n");
     let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("w.csv");
-    std::fs::write(&p, &cp1251).unwrap();
+    let (_dir, p) = temp_file(&cp1251);
     let (ok1, one, _) = read_marks_parts(&p, 1);
     let (ok2, two, _) = read_marks_parts(&p, 2);
     assert!(ok1 && ok2);
