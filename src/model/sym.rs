@@ -73,12 +73,6 @@ impl Deref for Sym {
     }
 }
 
-impl AsRef<str> for Sym {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl From<&str> for Sym {
     fn from(s: &str) -> Sym {
         Sym::new(s)
@@ -104,18 +98,6 @@ impl Ord for Sym {
         } else {
             self.as_str().cmp(o.as_str())
         }
-    }
-}
-
-impl PartialEq<str> for Sym {
-    fn eq(&self, o: &str) -> bool {
-        self.as_str() == o
-    }
-}
-
-impl PartialEq<&str> for Sym {
-    fn eq(&self, o: &&str) -> bool {
-        self.as_str() == *o
     }
 }
 
