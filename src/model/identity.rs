@@ -347,14 +347,10 @@ fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resu
             r.line,
         )
     }
-    let same_key = |a: &super::ResultRow, b: &super::ResultRow| {
-        (a.year, a.school_id, a.assessment, a.subject, a.grade)
-            == (b.year, b.school_id, b.assessment, b.subject, b.grade)
-    };
     if ds
         .results
         .windows(2)
-        .all(|w| order(&w[0]) < order(&w[1]) && !same_key(&w[0], &w[1]))
+        .all(|w| order(&w[0]) < order(&w[1]) && w[0].key() != w[1].key())
     {
         return Ok(());
     }

@@ -42,12 +42,13 @@ pub fn count(v: f64) -> Option<Count> {
 }
 
 impl ResultRow {
-    pub fn key(&self) -> (i32, &'static str, &'static str, &'static str, i32) {
+    /// (year, school, assessment, subject, grade): one row per key. Symbols compare as numbers.
+    pub fn key(&self) -> (i32, Sym, Sym, Sym, i32) {
         (
             self.year,
-            self.school_id.as_str(),
-            self.assessment.as_str(),
-            self.subject.as_str(),
+            self.school_id,
+            self.assessment,
+            self.subject,
             self.grade,
         )
     }
