@@ -1,5 +1,5 @@
-//! Column-wise fast path for large CSV tables (marks, risk profiles) at national scale: polars'
-//! reader parses the file on every core, values are checked column by column and each distinct
+//! Fast path for large CSV tables (marks, risk profiles) at national scale: ranges of the file
+//! are parsed side by side, values are checked record by record and each distinct
 //! text (login, subject, municipality, factor) is normalised once. A file the fast path does not
 //! accept as clean (an aggregate row, a non-numeric count, a title line, a quoted line break, a
 //! duplicate key…) goes back to the row loader, which handles the unusual shape or gives the
@@ -7,12 +7,12 @@
 use super::flat::{is_aggregate_row, keys, mark_columns, mark_counts, note_school};
 use super::header::{self, Header};
 use super::report::InputReport;
-use super::slices::{num_col, read_slices, split, text_col, Distinct, Range, SLICE_BYTES};
+use super::slices::{read_records, split, Distinct, Range, Record, SLICE_BYTES};
 use super::table::CsvText;
 use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
 use super::Meta;
 use crate::model::{count, risk_factor, risk_level, Dataset, ResultRow, RiskRow, Sym};
-use polars::prelude::*;
+use polars::prelude::{PlHashMap, PlHashSet};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,8 +36,8 @@ fn estimated_rows(path: &Path, head: &CsvText) -> usize {
 }
 
 /// A year cell: a whole number 2000–2099, else the file's year when there is no column.
-fn year_of(v: Option<Option<f64>>, has_col: bool, meta: &Meta) -> Option<i32> {
-    match v.flatten() {
+fn year_of(v: Option<f64>, has_col: bool, meta: &Meta) -> Option<i32> {
+    match v {
         Some(v) if (2000.0..2100.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
         _ if !has_col && meta.year > 0 => Some(meta.year),
         _ => None,
@@ -72,122 +72,99 @@ struct Marks<'m> {
 }
 
 impl Marks<'_> {
-    fn slice(&mut self, df: &DataFrame, first_line: usize) -> Option<()> {
+    fn record(&mut self, r: &Record, line: usize) -> Option<()> {
         let k = &self.k;
-        let text = |c| text_col(df, c);
-        let num = |c| num_col(df, c);
-        let (mut login, mut name, mut mun, mut subj, mut ass, mut mean) = (
-            text(Some(k.login))?,
-            text(k.name)?,
-            text(k.municipality)?,
-            text(k.subject)?,
-            text(k.assessment)?,
-            text(self.cmean)?,
-        );
-        let (mut part, mut m2, mut m3, mut m4, mut m5, mut year, mut grade) = (
-            num(Some(self.cp))?,
-            num(Some(self.cm[0]))?,
-            num(Some(self.cm[1]))?,
-            num(Some(self.cm[2]))?,
-            num(Some(self.cm[3]))?,
-            num(k.year)?,
-            num(k.grade)?,
-        );
-        for i in 0..df.height() {
-            let y = year_of(year.next(), k.year.is_some(), self.meta)?;
-            let g = match (k.grade, grade.next().flatten()) {
-                (None, _) => self.meta.grade,
-                (Some(_), None) => 0,
-                (Some(_), Some(v)) if (1.0..=11.0).contains(&v) => v as i32,
-                _ => return None,
-            };
-            let li = self
-                .logins
-                .index(login.next().flatten().unwrap_or(""), |s| {
-                    let (code, name0) = split_code_name(s);
-                    let l = code.unwrap_or(name0);
-                    Some((Sym::new(&school_id(&l)), looks_like_login(&l), l))
-                })?;
-            let ni = self.names.index(name.next().flatten().unwrap_or(""), |s| {
-                Some(split_code_name(s).1)
+        let y = year_of(r.num(k.year).ok()?, k.year.is_some(), self.meta)?;
+        let g = match (k.grade, r.num(k.grade).ok()?) {
+            (None, _) => self.meta.grade,
+            (Some(_), None) => 0,
+            (Some(_), Some(v)) if (1.0..=11.0).contains(&v) => v as i32,
+            _ => return None,
+        };
+        let li = self
+            .logins
+            .index(r.text(Some(k.login)).unwrap_or(b""), |s| {
+                let (code, name0) = split_code_name(s);
+                let l = code.unwrap_or(name0);
+                Some((Sym::new(&school_id(&l)), looks_like_login(&l), l))
             })?;
-            let raw_mun = mun.next().flatten().unwrap_or("").trim();
-            let mi = self.muns.index(raw_mun, |m| {
-                Some((Sym::new(&split_code_name(m).1), m.to_string()))
-            })?;
-            let (sid, is_login, login_code) = &self.logins.values[li as usize];
-            let sid = *sid;
-            // codes that are not logins (ГИА codes, names): aggregate labels decided once per text
-            if !is_login {
-                let school_name = &self.names.values[ni as usize];
-                let agg = *self
-                    .aggregate
-                    .entry((li, ni, raw_mun.is_empty()))
-                    .or_insert_with(|| {
-                        is_aggregate_row(login_code, school_name, !raw_mun.is_empty())
-                    });
-                if login_code.is_empty() || agg {
-                    return None;
-                }
-            }
-            let subject = match subj.next().flatten() {
-                Some(s) => *self.subjects.get(s, |s| subject(s).map(Sym::from))?,
-                None if k.subject.is_none() => self.meta_subject?,
-                None => return None,
-            };
-            let assessment = match ass.next().flatten() {
-                Some(a) if !a.trim().is_empty() => *self
-                    .assessments
-                    .get(a, |a| Some(Sym::from(a.trim().to_uppercase())))?,
-                _ => self.meta_assessment,
-            };
-            let vals = [
-                m2.next().flatten(),
-                m3.next().flatten(),
-                m4.next().flatten(),
-                m5.next().flatten(),
-            ];
-            let p = part.next().flatten()?;
-            let pc = count(p)?;
-            if vals.iter().flatten().any(|v| *v < 0.0) {
+        let ni = self.names.index(r.text(k.name).unwrap_or(b""), |s| {
+            Some(split_code_name(s).1)
+        })?;
+        let raw_mun = r.text(k.municipality).unwrap_or(b"").trim_ascii();
+        let mi = self.muns.index(raw_mun, |m| {
+            Some((Sym::new(&split_code_name(m).1), m.to_string()))
+        })?;
+        let (sid, is_login, login_code) = &self.logins.values[li as usize];
+        let sid = *sid;
+        // codes that are not logins (ГИА codes, names): aggregate labels decided once per text
+        if !is_login {
+            let school_name = &self.names.values[ni as usize];
+            let agg = *self
+                .aggregate
+                .entry((li, ni, raw_mun.is_empty()))
+                .or_insert_with(|| is_aggregate_row(login_code, school_name, !raw_mun.is_empty()));
+            if login_code.is_empty() || agg {
                 return None;
             }
-            let (counts, rec) = mark_counts(p, vals)?;
-            // each distinct (login, name, municipality) once: noting it again changes nothing
-            if self.notes.last() != Some(&(li, ni, mi)) && self.noted.insert((li, ni, mi)) {
-                self.notes.push((li, ni, mi));
-            }
-            let line = first_line + i;
-            if rec {
-                self.reconstructed.push(line);
-            }
-            if self.last_year != Some(y) {
-                self.years.insert(y);
-                self.last_year = Some(y);
-            }
-            self.rows.push(ResultRow {
-                year: y,
-                school_id: sid,
-                municipality: self.muns.values[mi as usize].0,
-                assessment,
-                subject,
-                grade: g,
-                participants: pc,
-                n2: Some(counts[0]),
-                n3: Some(counts[1]),
-                n4: Some(counts[2]),
-                n5: Some(counts[3]),
-                reconstructed: rec,
-                mean_score: mean
-                    .next()
-                    .flatten()
-                    .and_then(|s| parse_num(s).ok().flatten()),
-                high: Some(counts[3]),
-                high2: None,
-                source: self.source,
-                line,
-            });
         }
+        let subject = match r.text(k.subject) {
+            Some(s) => *self.subjects.get(s, |s| subject(s).map(Sym::from))?,
+            None if k.subject.is_none() => self.meta_subject?,
+            None => return None,
+        };
+        let assessment = match r.text(k.assessment) {
+            Some(a) if !a.trim_ascii().is_empty() => *self
+                .assessments
+                .get(a, |a| Some(Sym::from(a.trim().to_uppercase())))?,
+            _ => self.meta_assessment,
+        };
+        let vals = [
+            r.num(Some(self.cm[0])).ok()?,
+            r.num(Some(self.cm[1])).ok()?,
+            r.num(Some(self.cm[2])).ok()?,
+            r.num(Some(self.cm[3])).ok()?,
+        ];
+        let p = r.num(Some(self.cp)).ok()??;
+        let pc = count(p)?;
+        if vals.iter().flatten().any(|v| *v < 0.0) {
+            return None;
+        }
+        let (counts, rec) = mark_counts(p, vals)?;
+        // each distinct (login, name, municipality) once: noting it again changes nothing
+        if self.notes.last() != Some(&(li, ni, mi)) && self.noted.insert((li, ni, mi)) {
+            self.notes.push((li, ni, mi));
+        }
+        if rec {
+            self.reconstructed.push(line);
+        }
+        if self.last_year != Some(y) {
+            self.years.insert(y);
+            self.last_year = Some(y);
+        }
+        // the row loader reads a mean it cannot parse as none
+        let mean_score = r
+            .text(self.cmean)
+            .and_then(|f| parse_num(std::str::from_utf8(f).ok()?).ok().flatten());
+        self.rows.push(ResultRow {
+            year: y,
+            school_id: sid,
+            municipality: self.muns.values[mi as usize].0,
+            assessment,
+            subject,
+            grade: g,
+            participants: pc,
+            n2: Some(counts[0]),
+            n3: Some(counts[1]),
+            n4: Some(counts[2]),
+            n5: Some(counts[3]),
+            reconstructed: rec,
+            mean_score,
+            high: Some(counts[3]),
+            high2: None,
+            source: self.source,
+            line,
+        });
         Some(())
     }
 }
@@ -260,10 +237,6 @@ fn read_marks(src: &Source) -> Option<Part> {
         ..
     } = *src;
     let (cp, cm) = (h.find(header::PARTICIPANTS)?, mark_columns(h)?);
-    let k = keys(h);
-    let mut numeric = vec![cp, cm[0], cm[1], cm[2], cm[3]];
-    numeric.extend(k.year);
-    numeric.extend(k.grade);
     let ranges = split(path, src.parts)?;
     let size = ranges.last()?.end.max(1);
     let estimated = estimated_rows(path, head) as u64;
@@ -301,8 +274,8 @@ fn read_marks(src: &Source) -> Option<Part> {
         } else {
             SLICE_BYTES
         };
-        if !read_slices(src, &numeric, r, slice_bytes, &halt, |df, line| {
-            st.slice(df, line).is_some()
+        if !read_records(src, r, slice_bytes, &halt, |rec, line| {
+            st.record(rec, line).is_some()
         }) {
             // the other ranges stop at their next slice
             halt.store(true, Ordering::Relaxed);
@@ -386,49 +359,39 @@ fn read_risk(src: &Source) -> Option<Part> {
     }
     let (cl, cy) = (h.find(header::LOGIN).unwrap(), h.find(header::YEAR));
     let (cf, clev) = super::risk::long_columns(h);
-    let numeric: Vec<usize> = cy.into_iter().collect();
     let mut ids: Distinct<Sym> = Distinct::new();
     let mut factors: Distinct<(u8, &'static str)> = Distinct::new();
     let mut levels: Distinct<u8> = Distinct::new();
     let mut rows = Vec::with_capacity(estimated_rows(path, head));
     let mut keys: Vec<u64> = Vec::with_capacity(rows.capacity());
-    let mut slice = |df: &DataFrame| -> Option<()> {
-        let (mut login, mut factor, mut level, mut year) = (
-            text_col(df, Some(cl))?,
-            text_col(df, Some(cf))?,
-            text_col(df, Some(clev))?,
-            num_col(df, cy)?,
-        );
-        for _ in 0..df.height() {
-            // an empty login is a skipped row in the row loader: leave such files to it
-            let raw = login
-                .next()
-                .flatten()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())?;
-            let y = year_of(year.next(), cy.is_some(), meta)?;
-            let idx = ids.index(raw, |s| Some(Sym::new(&school_id(s))))?;
-            let &(fi, f) = factors.get(factor.next().flatten()?, |s| {
-                let f = risk_factor(s)?;
-                let fi = crate::model::risk_factor_index(f)? as u8;
-                Some((fi, f))
-            })?;
-            let &lv = levels.get(level.next().flatten()?, risk_level)?;
-            keys.push((u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi));
-            rows.push(RiskRow {
-                school_id: ids.values[idx as usize],
-                year: y,
-                factor: f,
-                level: lv,
-            });
-        }
+    let mut record = |r: &Record| -> Option<()> {
+        // an empty login is a skipped row in the row loader: leave such files to it
+        let raw = r
+            .text(Some(cl))
+            .map(<[u8]>::trim_ascii)
+            .filter(|l| !l.is_empty())?;
+        let y = year_of(r.num(cy).ok()?, cy.is_some(), meta)?;
+        let idx = ids.index(raw, |s| Some(Sym::new(&school_id(s))))?;
+        let &(fi, f) = factors.get(r.text(Some(cf))?, |s| {
+            let f = risk_factor(s)?;
+            let fi = crate::model::risk_factor_index(f)? as u8;
+            Some((fi, f))
+        })?;
+        let &lv = levels.get(r.text(Some(clev))?, risk_level)?;
+        keys.push((u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi));
+        rows.push(RiskRow {
+            school_id: ids.values[idx as usize],
+            year: y,
+            factor: f,
+            level: lv,
+        });
         Some(())
     };
     // one range: a risk table's rows are cheap to build next to its parse
     let whole = split(path, 1)?[0];
     let halt = AtomicBool::new(false);
-    if !read_slices(src, &numeric, whole, SLICE_BYTES, &halt, |df, _| {
-        slice(df).is_some()
+    if !read_records(src, whole, SLICE_BYTES, &halt, |rec, _| {
+        record(rec).is_some()
     }) {
         return None;
     }

@@ -229,8 +229,8 @@ fn crlf_and_windows_1251_files_take_the_fast_path_too() {
 
 #[test]
 fn shares_in_a_later_slice_are_read_as_decimals() {
-    // whole counts parse as integers until a slice holds a fraction: that slice and the rest
-    // are read as decimals, and the rows are those of the row loader
+    // whole counts take the fast integer parse; shares with a fraction in a later slice are
+    // read as decimals, and the rows are those of the row loader
     let text = marks_csv(30_000, SHARES_ROW);
     let (_dir, p) = temp_file(text.as_bytes());
     let (ok, ds, rep) = read_marks_file(&p);
