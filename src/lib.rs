@@ -14,3 +14,23 @@ pub mod model;
 pub mod output;
 pub mod stats;
 pub mod synth;
+/// Phase timings for national-scale runs: with `SHNOR_TIMINGS` set, each phase's end goes to
+/// stderr with the seconds since the first mark and the peak memory so far (docs/PERFORMANCE.md).
+pub fn timing(label: &str) {
+    static T0: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
+    let Some(t0) =
+        T0.get_or_init(|| std::env::var_os("SHNOR_TIMINGS").map(|_| std::time::Instant::now()))
+    else {
+        return;
+    };
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| format!(", peak {:.0} MB", kb / 1024.0))
+        .unwrap_or_default();
+    eprintln!("{:>7.3} s  {label}{peak}", t0.elapsed().as_secs_f64());
+}

@@ -294,3 +294,25 @@ fn json_of_the_list_carries_the_same_ledgers_as_json_of_all() {
         .iter()
         .all(|s| s["ledger"].as_array().unwrap().len() > 3));
 }
+
+#[test]
+fn timings_go_to_stderr_only_when_asked_and_leave_the_output_alone() {
+    let (_d, region) = region(7, 40);
+    let plain = shnor().arg("select").arg(&region).output().unwrap();
+    let timed = shnor()
+        .env("SHNOR_TIMINGS", "1")
+        .arg("select")
+        .arg(&region)
+        .output()
+        .unwrap();
+    assert!(plain.status.success() && timed.status.success());
+    assert_eq!(plain.stdout, timed.stdout);
+    let err = String::from_utf8(timed.stderr).unwrap();
+    for phase in ["inputs loaded", "context", "three stages", "written"] {
+        assert!(err.contains(phase), "{err}");
+    }
+    assert!(err.contains("peak") && err.contains(" MB"), "{err}");
+    assert!(!String::from_utf8(plain.stderr)
+        .unwrap()
+        .contains("inputs loaded"));
+}

@@ -8,8 +8,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub fn run(a: &super::Common, all: bool) -> Result<()> {
+    crate::timing("select: start");
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
+    crate::timing("inputs loaded");
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
     let ctx = select::Context::new(&loaded.data, &cfg, year);
@@ -18,9 +20,12 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
         (Format::Json, false) => select::Shown::Selected,
         _ => select::Shown::NoLedgers,
     };
+    crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_showing(&loaded.data, &cfg, year, ctx, shown)?;
+    crate::timing("three stages");
     let text = render(&sel, &cfg, &loaded, all, a.format)?;
     output::emit(&text, a.out)?;
+    crate::timing("written");
     super::at_exit((loaded, sel));
     Ok(())
 }

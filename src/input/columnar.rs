@@ -268,13 +268,7 @@ fn read_marks(src: &Source) -> Option<Part> {
         // the first range's rows become the file's: room for them all, no copy when joined
         let share = if r.start == 0 { size } else { r.end - r.start };
         st.rows.reserve((estimated * share / size) as usize);
-        // ranges read side by side: smaller slices keep their frames' memory what one range's was
-        let slice_bytes = if ranges.len() > 1 {
-            SLICE_BYTES / 4
-        } else {
-            SLICE_BYTES
-        };
-        if !read_records(src, r, slice_bytes, &halt, |rec, line| {
+        if !read_records(src, r, SLICE_BYTES, &halt, |rec, line| {
             st.record(rec, line).is_some()
         }) {
             // the other ranges stop at their next slice
@@ -360,10 +354,9 @@ fn read_risk(src: &Source) -> Option<Part> {
     let (cl, cy) = (h.find(header::LOGIN).unwrap(), h.find(header::YEAR));
     let (cf, clev) = super::risk::long_columns(h);
     let mut ids: Distinct<Sym> = Distinct::new();
-    let mut factors: Distinct<(u8, &'static str)> = Distinct::new();
+    let mut factors: Distinct<&'static str> = Distinct::new();
     let mut levels: Distinct<u8> = Distinct::new();
     let mut rows = Vec::with_capacity(estimated_rows(path, head));
-    let mut keys: Vec<u64> = Vec::with_capacity(rows.capacity());
     let mut record = |r: &Record| -> Option<()> {
         // an empty login is a skipped row in the row loader: leave such files to it
         let raw = r
@@ -372,13 +365,8 @@ fn read_risk(src: &Source) -> Option<Part> {
             .filter(|l| !l.is_empty())?;
         let y = year_of(r.num(cy).ok()?, cy.is_some(), meta)?;
         let idx = ids.index(raw, |s| Some(Sym::new(&school_id(s))))?;
-        let &(fi, f) = factors.get(r.text(Some(cf))?, |s| {
-            let f = risk_factor(s)?;
-            let fi = crate::model::risk_factor_index(f)? as u8;
-            Some((fi, f))
-        })?;
+        let &f = factors.get(r.text(Some(cf))?, risk_factor)?;
         let &lv = levels.get(r.text(Some(clev))?, risk_level)?;
-        keys.push((u64::from(idx) << 24) | ((y as u64 & 0xFFFF) << 8) | u64::from(fi));
         rows.push(RiskRow {
             school_id: ids.values[idx as usize],
             year: y,
@@ -395,15 +383,15 @@ fn read_risk(src: &Source) -> Option<Part> {
     }) {
         return None;
     }
-    // a repeated (school, year, factor): the row loader tells exact repeats from conflicts. Files
-    // written in key order are checked in one pass, others through a sorted copy of the keys.
-    if !keys.is_sorted_by(|a, b| a < b) {
-        keys.sort_unstable();
-        if keys.windows(2).any(|w| w[0] == w[1]) {
-            return None;
-        }
+    // in the model's order here, beside the reading of other files, not after them all; then a
+    // repeated (school, year, factor) sits next to its first: the row loader tells exact repeats
+    // from conflicts
+    crate::model::identity::order_risk(&mut rows);
+    if rows.windows(2).any(|w| {
+        (w[0].school_id, w[0].year, w[0].factor) == (w[1].school_id, w[1].year, w[1].factor)
+    }) {
+        return None;
     }
-    drop(keys);
     // sch/edu spellings of one login are one school: the row loader tells repeats apart
     let distinct: HashSet<&Sym> = ids.values.iter().collect();
     if distinct.len() != ids.values.len() {

@@ -441,8 +441,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             .map(|n| n.get())
             .unwrap_or(1);
         let workers = cores.min(queue.len());
-        // fewer large files than cores: each is read in ranges on several threads
-        let ranges = (cores / queue.len().max(1)).max(1);
+        // a large marks table is read in as many ranges as cores, on threads beside the other
+        // files' readers: the system shares the cores between them
+        let ranges = cores;
         for _ in 0..workers {
             let (queue, next, sheets, stop) = (&queue, &next, &sheets, &stop);
             sc.spawn(move || loop {
@@ -541,6 +542,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             } else if rep.years.len() == 1 {
                 rep.year = rep.years.first().copied();
             }
+            crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
             reports.push(rep);
         }
         Ok(())
@@ -557,6 +559,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
+    crate::timing("checked and ordered (identity, repeats)");
     Ok(Loaded {
         data: data_set,
         reports,

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Bytes of the file read per slice: few reads, and a buffer that stays a fraction of the rows
 /// the slice becomes.
 #[cfg(not(test))]
-pub(super) const SLICE_BYTES: usize = 32 << 20;
+pub(super) const SLICE_BYTES: usize = 4 << 20;
 /// Small slices in unit tests, so that files of a few megabytes cross slice boundaries.
 #[cfg(test)]
 pub(super) const SLICE_BYTES: usize = 1 << 20;

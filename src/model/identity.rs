@@ -47,17 +47,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             s.login = s.school_id.clone();
         }
     }
-    // by school, year and the factors' canonical order; files written that way need no sort
-    let factor = super::risk_factor_index;
-    let risk_order = |a: &super::RiskRow, b: &super::RiskRow| {
-        a.school_id
-            .cmp(&b.school_id)
-            .then(a.year.cmp(&b.year))
-            .then_with(|| factor(a.factor).cmp(&factor(b.factor)))
-    };
-    if !ds.risk.is_sorted_by(|a, b| risk_order(a, b).is_le()) {
-        sort_risk(&mut ds.risk);
-    }
+    order_risk(&mut ds.risk);
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
     ds.histograms.sort_by(|a, b| {
@@ -267,6 +257,22 @@ fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) ->
         order[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| keys[i as usize]);
     }
     order
+}
+
+/// Risk rows by school, year and the factors' canonical order; rows already in that order (files
+/// written that way) are only checked.
+pub fn order_risk(risk: &mut Vec<super::RiskRow>) {
+    let factor = super::risk_factor_index;
+    let in_order = |a: &super::RiskRow, b: &super::RiskRow| {
+        a.school_id
+            .cmp(&b.school_id)
+            .then(a.year.cmp(&b.year))
+            .then_with(|| factor(a.factor).cmp(&factor(b.factor)))
+            .is_le()
+    };
+    if !risk.is_sorted_by(in_order) {
+        sort_risk(risk);
+    }
 }
 
 /// Risk rows by school, year and the factors' canonical order: schools ranked by text once, a
