@@ -188,6 +188,8 @@ struct Sheet {
     grid: Grid,
     /// The head of a CSV marks or risk table: its loaders read the file itself.
     stream: Option<table::CsvText>,
+    /// A CSV whose grid holds only its head until it is loaded (beside the large tables' readers).
+    head_only: bool,
     header: Header,
     kind: &'static str,
     path: PathBuf,
@@ -359,19 +361,14 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             match detect(&g, forced) {
                 Some((h, Detected::Kind(k))) => {
                     any = true;
-                    let (grid, stream) = match csv_text.take() {
-                        // marks and risk tables (national scale) are read from the file by their
-                        // loaders; other CSVs are small and read whole
-                        Some(t) if matches!(k, "marks" | "risk") => (g, Some(t)),
-                        Some(_) => (
-                            table::csv_grid(path, &table::read_csv_text(path)?, None)?,
-                            None,
-                        ),
-                        None => (g, None),
-                    };
+                    // marks and risk tables (national scale) are read from the file by their
+                    // loaders; other CSVs are read whole when their turn to load comes
+                    let stream = csv_text.take();
+                    let head_only = stream.is_some() && !matches!(k, "marks" | "risk");
                     sheets.push(Sheet {
-                        grid,
-                        stream,
+                        grid: g,
+                        stream: stream.filter(|_| !head_only),
+                        head_only,
                         header: h,
                         kind: k,
                         path: path.clone(),
@@ -478,7 +475,14 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 ..Default::default()
             };
             let meta = sheet_meta(s, opts);
-            let (g, h) = (&s.grid, &s.header);
+            let whole;
+            let g = if s.head_only {
+                whole = table::csv_grid(&s.path, &table::read_csv_text(&s.path)?, None)?;
+                &whole
+            } else {
+                &s.grid
+            };
+            let h = &s.header;
 
             let part = parts[i]
                 .take()

@@ -61,26 +61,37 @@ pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Re
     let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
     let mut warnings = Warnings::default();
     let bs = by_school(ds);
-    let mut per_region: BTreeMap<String, Vec<(String, f64, Option<f64>)>> = BTreeMap::new();
+    // each school's registry row and index row looked up once
+    struct Pooled<'a> {
+        sid: &'a str,
+        share2: f64,
+        quality: Option<f64>,
+        school: Option<&'a crate::model::SchoolRow>,
+        index: Option<&'a super::index::IndexRow>,
+    }
+    let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
     for (sid, rows) in &bs {
         if !rows.iter().any(|r| r.year == year) {
             continue;
         }
         let p = pool(rows, &window, cfg);
         if let Some(s2) = p.share2() {
-            per_region
-                .entry(region_of(sid))
-                .or_default()
-                .push((sid.to_string(), s2, p.quality()));
+            per_region.entry(region_of(sid)).or_default().push(Pooled {
+                sid,
+                share2: s2,
+                quality: p.quality(),
+                school: ds.schools.get(*sid),
+                index: index.get(sid),
+            });
         }
     }
     let qw = cfg.resilience.quality_weight;
     let mut models = BTreeMap::new();
     let mut out = Vec::new();
     for (region, list) in per_region {
-        let mut score = standardise(&list.iter().map(|x| -x.1).collect::<Vec<_>>());
+        let mut score = standardise(&list.iter().map(|x| -x.share2).collect::<Vec<_>>());
         if qw > 0.0 {
-            let q: Vec<f64> = list.iter().map(|x| x.2.unwrap_or(0.0)).collect();
+            let q: Vec<f64> = list.iter().map(|x| x.quality.unwrap_or(0.0)).collect();
             let zq = standardise(&q);
             score = standardise(
                 &score
@@ -95,9 +106,9 @@ pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Re
         let q75 = quantile_sorted(&sorted, cfg.resilience.top_quantile);
         // OLS on schools with the index
         let idx: Vec<usize> = (0..list.len())
-            .filter(|&i| index.get(&list[i].0).and_then(|r| r.index).is_some())
+            .filter(|&i| list[i].index.and_then(|r| r.index).is_some())
             .collect();
-        let school = |i: usize| ds.schools.get(&list[i].0);
+        let school = |i: usize| list[i].school;
         let village: Vec<Option<f64>> = idx
             .iter()
             .map(|&i| {
@@ -150,7 +161,7 @@ pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Re
             .iter()
             .enumerate()
             .map(|(j, &i)| {
-                let mut row = vec![1.0, index.get(&list[i].0).unwrap().index.unwrap()];
+                let mut row = vec![1.0, list[i].index.unwrap().index.unwrap()];
                 if use_v {
                     row.push(village[j].unwrap());
                 }
@@ -179,8 +190,8 @@ pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Re
                 resid.insert(i, (f.fitted[j], f.residuals[j] / f.sigma));
             }
         }
-        for (i, (sid, s2, q)) in list.iter().enumerate() {
-            let ir = index.get(sid);
+        for (i, p) in list.iter().enumerate() {
+            let ir = p.index;
             let top = score[i] >= q75;
             let mut labels = Vec::new();
             let shnsu = ir.is_some_and(|r| r.shnsu);
@@ -199,15 +210,14 @@ pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Re
                 }
             }
             out.push(ResilienceRow {
-                login: ds
-                    .schools
-                    .get(sid)
+                login: p
+                    .school
                     .map(|s| s.login.clone())
-                    .unwrap_or_else(|| sid.clone()),
-                school_id: sid.clone(),
+                    .unwrap_or_else(|| p.sid.to_string()),
+                school_id: p.sid.to_string(),
                 region: region.clone(),
-                share2: r6(*s2),
-                quality: q.map(r6),
+                share2: r6(p.share2),
+                quality: p.quality.map(r6),
                 actual: r6(score[i]),
                 expected: expected.map(r6),
                 residual: residual.map(r6),

@@ -204,8 +204,9 @@ pub struct ReferenceRow {
     pub p5: Option<f64>,
 }
 
-/// The ten risk-profile factors (FORMATS.md), canonical spelling.
-pub const RISK_FACTORS: [&str; 10] = [
+/// The ten risk-profile factors (FORMATS.md), canonical spelling: a static, so that each text has
+/// one address and rows are matched to their factor by it.
+pub static RISK_FACTORS: [&str; 10] = [
     "Низкий уровень оснащения школы",
     "Дефицит педагогических кадров",
     "Недостаточная предметная и методическая компетентность педагогических работников",
