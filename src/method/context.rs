@@ -7,7 +7,9 @@ use crate::model::Dataset;
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
-pub struct Context {
+pub struct Context<'a> {
+    /// Every school's results (grouped once for resilience and the stages).
+    pub by_school: super::procedures::BySchool<'a>,
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
@@ -28,25 +30,32 @@ pub enum Ledgers {
     Of(std::collections::BTreeSet<String>),
 }
 
-impl Context {
-    pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> Context {
-        // index → resilience on one thread; the parts that do not need them on another
-        let ((index, resilience), (screen, profiles, registry_z)) = std::thread::scope(|sc| {
-            let rest = sc.spawn(|| {
+impl<'a> Context<'a> {
+    pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> Context<'a> {
+        // index, then resilience, on this thread; the results grouped by school and the parts
+        // that need neither on two others
+        let (by_school, (index, resilience), (screen, profiles, registry_z)) =
+            std::thread::scope(|sc| {
+                let grouped = sc.spawn(|| super::procedures::by_school(ds));
+                let rest = sc.spawn(|| {
+                    (
+                        super::objectivity::screen(ds, cfg),
+                        super::risk::profiles(ds, year),
+                        RegistryZ::new(ds),
+                    )
+                });
+                let index = super::index::compute(ds, cfg);
+                let by_school = grouped.join().expect("context thread panicked");
+                let resilience =
+                    super::resilience::compute_with(ds, &by_school, cfg, &index, year).ok();
                 (
-                    super::objectivity::screen(ds, cfg),
-                    super::risk::profiles(ds, year),
-                    RegistryZ::new(ds),
+                    by_school,
+                    (index, resilience),
+                    rest.join().expect("context thread panicked"),
                 )
             });
-            let index = super::index::compute(ds, cfg);
-            let resilience = super::resilience::compute(ds, cfg, &index, year).ok();
-            (
-                (index, resilience),
-                rest.join().expect("context thread panicked"),
-            )
-        });
         Context {
+            by_school,
             index,
             resilience,
             screen,
@@ -56,14 +65,14 @@ impl Context {
         }
     }
     /// The same context for runs that need only the outcomes, not the ledgers.
-    pub fn without_ledgers(self) -> Context {
+    pub fn without_ledgers(self) -> Context<'a> {
         Context {
             ledgers: Ledgers::None,
             ..self
         }
     }
     /// The same context where only the schools with these logins carry their ledgers.
-    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context {
+    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context<'a> {
         Context {
             ledgers: Ledgers::Of(logins),
             ..self

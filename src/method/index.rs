@@ -59,6 +59,9 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
     )
 }
 
+/// An indicator's mean and standard deviation in a region, and its column in the region's table.
+type ZParams = (f64, f64, usize);
+
 /// Compute the index for every school with context indicators, per region.
 pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
     let ic = &cfg.index;
@@ -73,7 +76,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                 .any(|k| s.indicators.contains_key(k.as_str()))
         })
         .collect();
-    let known: std::collections::HashSet<&str> = ds
+    let known: polars::prelude::PlHashSet<&str> = ds
         .results
         .chunk_by(|a, b| a.school_id == b.school_id)
         .map(|run| &*run[0].school_id)
@@ -115,7 +118,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             .collect();
         let cell = |i: usize, j: usize| table[i * keys.len() + j];
         // indicators present in this region: their z-score parameters and their column
-        let mut stats: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+        let mut stats: BTreeMap<&str, ZParams> = BTreeMap::new();
         for (j, k) in keys.iter().enumerate() {
             let k = *k;
             let v: Vec<f64> = (0..list.len()).filter_map(|i| cell(i, j)).collect();
@@ -159,21 +162,21 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             );
         }
         let mut rows: Vec<IndexRow> = Vec::new();
-        // weight × direction per indicator, looked up once per region
-        let signed: Vec<(&str, f64, f64)> = stats
-            .keys()
-            .map(|k| {
+        // weight, weight × direction and z parameters per indicator, looked up once per region
+        let signed: Vec<(&str, f64, f64, ZParams)> = stats
+            .iter()
+            .map(|(k, &zp)| {
                 let ind = &ic.indicators[*k];
-                (*k, ind.weight, ind.weight * ind.direction as f64)
+                (*k, ind.weight, ind.weight * ind.direction as f64, zp)
             })
             .collect();
         for (i, s) in list.iter().enumerate() {
             // (indicator, contribution): texts only for the three shown
             let mut contrib: Vec<(&str, f64)> = Vec::with_capacity(signed.len());
             let mut wsum = 0.0;
-            for &(k, w, ws) in &signed {
-                if let Some(zv) = z(i, k) {
-                    contrib.push((k, ws * zv));
+            for &(k, w, ws, (m, sd, j)) in &signed {
+                if let Some(v) = cell(i, j) {
+                    contrib.push((k, ws * ((v - m) / sd)));
                     wsum += w;
                 }
             }

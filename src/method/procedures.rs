@@ -70,8 +70,11 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
     p
 }
 
+/// Results of every school by school id.
+pub type BySchool<'a> = BTreeMap<&'a str, Vec<&'a ResultRow>>;
+
 /// Results of every school by id.
-pub fn by_school(ds: &Dataset) -> BTreeMap<&str, Vec<&ResultRow>> {
+pub fn by_school(ds: &Dataset) -> BySchool<'_> {
     let mut m: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
     // loaded results are grouped by year and school (identity::finalize): one map entry per run
     for run in ds.results.chunk_by(|a, b| a.school_id == b.school_id) {

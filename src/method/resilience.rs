@@ -1,5 +1,6 @@
 //! Resilient schools and context-adjusted results (METHOD.md §5, §10).
 use super::index::IndexResult;
+use super::procedures::BySchool;
 use super::select::{by_school, pool};
 use crate::config::Config;
 use crate::error::data;
@@ -58,9 +59,19 @@ fn standardise(v: &[f64]) -> Vec<f64> {
 }
 
 pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
+    compute_with(ds, &by_school(ds), cfg, index, year)
+}
+
+/// `compute` with the results by school already grouped (a selection's context shares them).
+pub fn compute_with(
+    ds: &Dataset,
+    bs: &BySchool,
+    cfg: &Config,
+    index: &IndexResult,
+    year: i32,
+) -> Result<Resilience> {
     let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
     let mut warnings = Warnings::default();
-    let bs = by_school(ds);
     // each school's registry row and index row looked up once
     struct Pooled<'a> {
         sid: &'a str,
@@ -70,7 +81,7 @@ pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Re
         index: Option<&'a super::index::IndexRow>,
     }
     let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
-    for (sid, rows) in &bs {
+    for (sid, rows) in bs {
         if !rows.iter().any(|r| r.year == year) {
             continue;
         }

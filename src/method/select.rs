@@ -107,7 +107,12 @@ pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
 }
 
 /// Run all three stages with a precomputed context.
-pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<Selection> {
+pub fn run_with<'a>(
+    ds: &'a Dataset,
+    cfg: &Config,
+    year: i32,
+    ctx: &Context<'a>,
+) -> Result<Selection> {
     let s1 = &cfg.stage1;
     let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
     let mut warnings = Warnings::default();
@@ -115,7 +120,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
         s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment)
     };
     // results by school, only procedures with a known share below the minimum
-    let by_school = by_school(ds);
+    let by_school = &ctx.by_school;
     let no_marks = ds
         .results
         .iter()
@@ -130,7 +135,7 @@ pub fn run_with<'a>(ds: &'a Dataset, cfg: &Config, year: i32, ctx: &Context) -> 
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
     let bottom_low: super::bottom::BottomFlags = if s1.rule == "bottom" {
-        super::bottom::bottom_flags(ds, cfg, &by_school, year, &|sid: &str| region_of(sid))
+        super::bottom::bottom_flags(ds, cfg, by_school, year, &|sid: &str| region_of(sid))
     } else {
         BTreeMap::new()
     };
