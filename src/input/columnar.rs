@@ -14,6 +14,7 @@ use super::Meta;
 use crate::model::{count, risk_factor, risk_level, Dataset, ResultRow, RiskRow, Sym};
 use polars::prelude::{PlHashMap, PlHashSet};
 use std::collections::{BTreeSet, HashSet};
+use std::mem::MaybeUninit;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -62,7 +63,6 @@ struct Marks<'m> {
     aggregate: PlHashMap<(u32, u32, bool), bool>,
     meta_subject: Option<Sym>,
     meta_assessment: Sym,
-    rows: Vec<ResultRow>,
     reconstructed: Vec<usize>,
     years: BTreeSet<i32>,
     last_year: Option<i32>,
@@ -72,7 +72,7 @@ struct Marks<'m> {
 }
 
 impl Marks<'_> {
-    fn record(&mut self, r: &Record, line: usize) -> Option<()> {
+    fn record(&mut self, r: &Record, line: usize, rows: &mut Sink) -> Option<()> {
         let k = &self.k;
         let y = year_of(r.num(k.year).ok()?, k.year.is_some(), self.meta)?;
         let g = match (k.grade, r.num(k.grade).ok()?) {
@@ -146,7 +146,7 @@ impl Marks<'_> {
         let mean_score = r
             .text(self.cmean)
             .and_then(|f| parse_num(std::str::from_utf8(f).ok()?).ok().flatten());
-        self.rows.push(ResultRow {
+        rows.push(ResultRow {
             year: y,
             school_id: sid,
             municipality: self.muns.values[mi as usize].0,
@@ -166,6 +166,66 @@ impl Marks<'_> {
             line,
         });
         Some(())
+    }
+}
+
+/// The rows of one range of a marks table, written straight into that range's block of the
+/// file's result vector, so that joining the ranges moves rows within memory already written
+/// instead of copying them into fresh memory; rows beyond the block's room go to `spill`.
+struct Sink<'s> {
+    slots: &'s mut [MaybeUninit<ResultRow>],
+    n: usize,
+    spill: Vec<ResultRow>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, row: ResultRow) {
+        match self.slots.get_mut(self.n) {
+            Some(slot) => {
+                slot.write(row);
+                self.n += 1;
+            }
+            None => self.spill.push(row),
+        }
+    }
+}
+
+/// The rows of ranges written into consecutive blocks of `results`' spare capacity (`blocks`:
+/// each block's room and the rows written at its start, with those beyond its room), joined in
+/// range order; rows of every range after the first get `base` added to their line.
+fn join_blocks(
+    results: &mut Vec<ResultRow>,
+    blocks: Vec<(usize, usize, Vec<ResultRow>)>,
+    mut base: impl FnMut(usize) -> usize,
+) {
+    let spare = results.spare_capacity_mut();
+    let (mut at, mut start) = (0, 0);
+    let mut ends = Vec::with_capacity(blocks.len());
+    for &(room, n, _) in &blocks {
+        if start != at {
+            // `MaybeUninit<ResultRow>` is `Copy`: moving written rows down is a plain copy
+            spare.copy_within(start..start + n, at);
+        }
+        ends.push(at + n);
+        at += n;
+        start += room;
+    }
+    // SAFETY: slots 0..at hold rows: each block's first n slots were written by its sink (in
+    // order, from the block's start) and moved, block after block, to follow the blocks before it
+    unsafe { results.set_len(at) };
+    for (k, (_, n, mut spill)) in blocks.into_iter().enumerate().rev() {
+        if k > 0 {
+            let b = base(k);
+            for r in results[ends[k] - n..ends[k]]
+                .iter_mut()
+                .chain(spill.iter_mut())
+            {
+                r.line += b;
+            }
+        }
+        if !spill.is_empty() {
+            results.splice(ends[k]..ends[k], spill);
+        }
     }
 }
 
@@ -242,7 +302,25 @@ fn read_marks(src: &Source) -> Option<Part> {
     let estimated = estimated_rows(path, head) as u64;
     let source = Sym::new(&path.display().to_string());
     let halt = AtomicBool::new(false);
-    let read_range = |r: Range| -> Option<Marks> {
+    // each range's room from its share of the bytes (the estimate holds a margin of 5 %)
+    let room: Vec<usize> = ranges
+        .iter()
+        .map(|r| (estimated * (r.end - r.start) / size) as usize + 1024)
+        .collect();
+    let mut results: Vec<ResultRow> = Vec::with_capacity(room.iter().sum());
+    let mut blocks: Vec<&mut [MaybeUninit<ResultRow>]> = Vec::with_capacity(room.len());
+    let mut rest = results.spare_capacity_mut();
+    for &n in &room {
+        let (block, after) = std::mem::take(&mut rest).split_at_mut(n);
+        blocks.push(block);
+        rest = after;
+    }
+    let read_range = |r: Range, slots| -> (Option<Marks>, Sink) {
+        let mut rows = Sink {
+            slots,
+            n: 0,
+            spill: Vec::new(),
+        };
         let mut st = Marks {
             k: keys(h),
             cp,
@@ -258,53 +336,54 @@ fn read_marks(src: &Source) -> Option<Part> {
             aggregate: PlHashMap::default(),
             meta_subject: (!meta.subject.is_empty()).then(|| Sym::new(&meta.subject)),
             meta_assessment: Sym::new(&meta.assessment),
-            rows: Vec::new(),
             reconstructed: Vec::new(),
             years: BTreeSet::new(),
             last_year: None,
             notes: Vec::new(),
             noted: PlHashSet::default(),
         };
-        // the first range's rows become the file's: room for them all, no copy when joined
-        let share = if r.start == 0 { size } else { r.end - r.start };
-        st.rows.reserve((estimated * share / size) as usize);
         if !read_records(src, r, SLICE_BYTES, &halt, |rec, line| {
-            st.record(rec, line).is_some()
+            st.record(rec, line, &mut rows).is_some()
         }) {
             // the other ranges stop at their next slice
             halt.store(true, Ordering::Relaxed);
-            return None;
+            return (None, rows);
         }
-        Some(st)
+        (Some(st), rows)
     };
-    let parts: Vec<Option<Marks>> = std::thread::scope(|sc| {
+    let (parts, sinks): (Vec<Option<Marks>>, Vec<Sink>) = std::thread::scope(|sc| {
+        let mut blocks = blocks.into_iter();
+        let first_block = blocks.next().unwrap();
         let later: Vec<_> = ranges[1..]
             .iter()
-            .map(|&r| sc.spawn(move || read_range(r)))
+            .zip(blocks)
+            .map(|(&r, b)| sc.spawn(move || read_range(r, b)))
             .collect();
-        let first = read_range(ranges[0]);
+        let first = read_range(ranges[0], first_block);
         std::iter::once(first)
             .chain(
                 later
                     .into_iter()
                     .map(|t| t.join().expect("a reader thread panicked")),
             )
-            .collect()
+            .unzip()
     });
-    let mut parts: Vec<Marks> = parts.into_iter().collect::<Option<_>>()?;
+    let blocks: Vec<(usize, usize, Vec<ResultRow>)> = room
+        .iter()
+        .zip(sinks)
+        .map(|(&room, s)| (room, s.n, s.spill))
+        .collect();
+    let parts: Vec<Marks> = parts.into_iter().collect::<Option<_>>()?;
     // every record became a row: a later range's lines follow those of the ranges before it
-    let total: usize = parts.iter().map(|p| p.rows.len()).sum();
-    let mut results = std::mem::take(&mut parts[0].rows);
-    results.reserve_exact(total - results.len());
-    let mut reconstructed = std::mem::take(&mut parts[0].reconstructed);
-    let mut base = 2 + results.len();
-    for p in &parts[1..] {
-        results.extend(p.rows.iter().map(|r| ResultRow {
-            line: r.line + base,
-            ..*r
-        }));
-        reconstructed.extend(p.reconstructed.iter().map(|l| l + base));
-        base += p.rows.len();
+    let counts: Vec<usize> = blocks.iter().map(|(_, n, s)| n + s.len()).collect();
+    let bases: Vec<usize> = (0..counts.len())
+        .map(|k| 2 + counts[..k].iter().sum::<usize>())
+        .collect();
+    join_blocks(&mut results, blocks, |k| bases[k]);
+    let mut reconstructed = Vec::new();
+    for (k, p) in parts.iter().enumerate() {
+        let b = if k == 0 { 0 } else { bases[k] };
+        reconstructed.extend(p.reconstructed.iter().map(|l| l + b));
     }
     // a school's notes in file order; one noted again by a later range changes nothing
     let notes = parts

@@ -302,3 +302,36 @@ fn ranges_of_crlf_windows_1251_files_too() {
     assert_eq!(one.results.len(), 60_000);
     assert!(one.results == two.results);
 }
+
+#[test]
+fn blocks_of_ranges_join_in_order_with_their_spills_and_lines() {
+    let row = |line| ResultRow {
+        line,
+        ..ResultRow::for_test(2025, "sch000001", "математика", 10, 1)
+    };
+    let room = [3, 7];
+    let mut results: Vec<ResultRow> = Vec::with_capacity(10);
+    let (first, second) = results.spare_capacity_mut().split_at_mut(room[0]);
+    let mut a = Sink {
+        slots: first,
+        n: 0,
+        spill: Vec::new(),
+    };
+    // the first range overflows its room by one row: it spills
+    for line in 2..6 {
+        a.push(row(line));
+    }
+    let mut b = Sink {
+        slots: &mut second[..room[1]],
+        n: 0,
+        spill: Vec::new(),
+    };
+    for line in 0..2 {
+        b.push(row(line));
+    }
+    assert_eq!((a.n, a.spill.len(), b.n), (3, 1, 2));
+    let blocks = vec![(room[0], a.n, a.spill), (room[1], b.n, b.spill)];
+    join_blocks(&mut results, blocks, |k| [0, 2 + 4][k]);
+    let lines: Vec<usize> = results.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![2, 3, 4, 5, 6, 7]);
+}
