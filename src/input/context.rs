@@ -81,27 +81,42 @@ pub fn is_directory(h: &Header) -> bool {
 }
 
 fn school<'a>(ds: &'a mut Dataset, login: &str) -> &'a mut SchoolRow {
+    school_in(&mut ds.schools, login)
+}
+
+fn school_in<'a>(
+    schools: &'a mut std::collections::BTreeMap<String, SchoolRow>,
+    login: &str,
+) -> &'a mut SchoolRow {
     let sid = school_id(login);
-    let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
+    let e = schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
         school_id: sid,
         ..Default::default()
     });
-    let l = login.trim().to_lowercase();
-    if e.login.is_empty() || l.starts_with("edu") {
-        e.login = l;
+    let l = login.trim();
+    if e.login.is_empty() || l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("edu")) {
+        e.login = l.to_lowercase();
     }
     e
 }
 
 fn set_municipality(ds: &mut Dataset, login: &str, cell: &str) {
+    let e = school_in(&mut ds.schools, login);
+    set_municipality_of(&mut ds.municipality_codes, e, cell);
+}
+
+/// A school's municipality from a `code | name` or name cell; the code is kept for the name.
+fn set_municipality_of(
+    codes: &mut std::collections::BTreeMap<String, String>,
+    e: &mut SchoolRow,
+    cell: &str,
+) {
     let (code, name) = split_code_name(cell);
     if let Some(c) = &code {
         if !name.is_empty() {
-            ds.municipality_codes
-                .insert(municipality_key(&name), c.clone());
+            codes.insert(municipality_key(&name), c.clone());
         }
     }
-    let e = school(ds, login);
     if let Some(c) = code {
         e.municipality_code = c;
     }
@@ -232,15 +247,16 @@ pub fn load_registry(
                 .any(|v| v > 1.0);
         }
     }
-    let mut schools = std::collections::BTreeSet::new();
+    let mut schools = Vec::new();
+    let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(ind.len());
     for r in h.row + 1..g.rows.len() {
-        let login = g.cell(r, cl).trim().to_string();
+        let login = g.cell(r, cl).trim();
         if login.is_empty() {
             continue;
         }
         let res = (|| -> Result<()> {
             let loc = g.loc(r);
-            let mut vals = Vec::new();
+            vals.clear();
             for (j, (k, c)) in ind.iter().enumerate() {
                 match parse_num(g.cell(r, *c)) {
                     Ok(None) => {}
@@ -312,10 +328,10 @@ pub fn load_registry(
                 },
                 None => None,
             };
+            let e = school_in(&mut ds.schools, login);
             if let Some(c) = cm {
-                set_municipality(ds, &login, g.cell(r, c));
+                set_municipality_of(&mut ds.municipality_codes, e, g.cell(r, c));
             }
-            let e = school(ds, &login);
             if let Some(c) = cn {
                 let n = g.cell(r, c).trim();
                 if !n.is_empty() {
@@ -343,22 +359,22 @@ pub fn load_registry(
                     e.gia_code = Some(v.to_lowercase());
                 }
             }
-            for (k, v) in vals {
+            for &(k, v) in &vals {
                 e.indicators.insert(k, v);
             }
             if !e.sources.contains(&g.file) {
                 e.sources.push(g.file.clone());
             }
+            schools.push(e.school_id.clone());
             Ok(())
         })();
         match res {
-            Ok(()) => {
-                rep.rows += 1;
-                schools.insert(school_id(&login));
-            }
+            Ok(()) => rep.rows += 1,
             Err(e) => super::flat::row_error(opts, rep, e)?,
         }
     }
+    schools.sort_unstable();
+    schools.dedup();
     rep.schools = schools.len();
     Ok(())
 }

@@ -281,7 +281,7 @@ fn pca_loadings<'a>(
         .iter()
         .filter_map(|s| {
             keys.iter()
-                .map(|k| s.indicators.get(*k).copied())
+                .map(|k| s.indicators.get(k).copied())
                 .collect::<Option<Vec<f64>>>()
         })
         .collect();

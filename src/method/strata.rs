@@ -104,7 +104,7 @@ impl RegistryZ {
         let mut columns: Vec<Vec<f64>> = vec![Vec::new(); keys.len()];
         for s in ds.schools.values() {
             for (col, k) in columns.iter_mut().zip(&keys) {
-                col.extend(s.indicators.get(*k).copied());
+                col.extend(s.indicators.get(k).copied());
             }
         }
         for (k, v) in keys.iter().zip(columns) {
@@ -126,7 +126,7 @@ impl RegistryZ {
                 .iter()
                 .filter_map(|(k, dir)| {
                     let (m, sd) = self.stats.get(k)?;
-                    s.indicators.get(*k).map(|v| dir * (v - m) / sd)
+                    s.indicators.get(k).map(|v| dir * (v - m) / sd)
                 })
                 .collect();
             (!z.is_empty()).then(|| z.iter().sum::<f64>() / z.len() as f64)

@@ -146,8 +146,49 @@ pub struct SchoolRow {
     pub inn: Option<String>,
     pub ogrn: Option<String>,
     pub gia_code: Option<String>,
-    pub indicators: BTreeMap<&'static str, f64>,
+    pub indicators: Indicators,
     pub sources: Vec<String>,
+}
+
+/// A school's context indicators by their static names: a short list kept in name order (one
+/// allocation per school, where a map would take several nodes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Indicators(Vec<(&'static str, f64)>);
+
+impl Indicators {
+    pub fn get(&self, name: &str) -> Option<&f64> {
+        let i = self.0.binary_search_by(|(k, _)| (*k).cmp(name)).ok()?;
+        Some(&self.0[i].1)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    /// Set an indicator; the value it had, if any.
+    pub fn insert(&mut self, name: &'static str, v: f64) -> Option<f64> {
+        match self.0.binary_search_by(|(k, _)| (*k).cmp(name)) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, v)),
+            Err(i) => {
+                self.0.insert(i, (name, v));
+                None
+            }
+        }
+    }
+}
+
+impl FromIterator<(&'static str, f64)> for Indicators {
+    fn from_iter<I: IntoIterator<Item = (&'static str, f64)>>(it: I) -> Self {
+        let mut ind = Indicators::default();
+        for (k, v) in it {
+            ind.insert(k, v);
+        }
+        ind
+    }
+}
+
+impl Serialize for Indicators {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -264,4 +305,24 @@ pub struct Dataset {
     pub min3: BTreeMap<(i32, String, i32), i32>,
     /// Municipality name key → ФИС ОКО code, from inputs that carry both.
     pub municipality_codes: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Indicators;
+
+    #[test]
+    fn indicators_keep_name_order_and_replace_values() {
+        let mut ind = Indicators::default();
+        assert_eq!(ind.insert("low_income", 0.3), None);
+        assert_eq!(ind.insert("at_risk_register", 0.01), None);
+        assert_eq!(ind.insert("vacancy_share", 0.1), None);
+        assert_eq!(ind.insert("low_income", 0.25), Some(0.3));
+        assert_eq!(ind.get("low_income"), Some(&0.25));
+        assert!(ind.contains_key("at_risk_register") && !ind.contains_key("teachers"));
+        assert_eq!(
+            serde_json::to_string(&ind).unwrap(),
+            r#"{"at_risk_register":0.01,"low_income":0.25,"vacancy_share":0.1}"#
+        );
+    }
 }
