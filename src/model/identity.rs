@@ -14,11 +14,17 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     report_merged_municipalities(ds, warnings);
     dedup_results(ds, opts, warnings)?;
     dedup_journal(&mut ds.journal, warnings);
-    // every school seen in results has a registry row
+    // every school seen in results has a registry row; each school looked up once (a set of
+    // symbols), not by text per run of its rows
+    let mut seen = polars::prelude::PlHashSet::default();
     let mut last: Option<Sym> = None;
     for r in &ds.results {
-        if last == Some(r.school_id) || ds.schools.contains_key(&*r.school_id) {
+        if last == Some(r.school_id) || !seen.insert(r.school_id) {
             last = Some(r.school_id);
+            continue;
+        }
+        last = Some(r.school_id);
+        if ds.schools.contains_key(&*r.school_id) {
             continue;
         }
         ds.schools
