@@ -153,7 +153,11 @@ pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, 
             school_id: sid.to_string(),
             ..Default::default()
         });
-    if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
+    if e.login.is_empty()
+        || login
+            .get(..3)
+            .is_some_and(|p| p.eq_ignore_ascii_case("edu"))
+    {
         e.login = login.trim().to_lowercase();
     }
     if e.name.is_empty() && !name.is_empty() {
