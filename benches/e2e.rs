@@ -64,6 +64,8 @@ fn child(step: &str, paths: &[PathBuf]) {
             };
             let l = load_paths(paths, &opts).unwrap();
             std::hint::black_box(l.data.results.len());
+            // as the CLI ends (commands::at_exit): the process exits without freeing the dataset
+            std::mem::forget(l);
         }
         "select-list" | "select-json" | "select-all-json" => {
             // as `shnor select` with the list formats, `--format json` and `--all --format json`:
@@ -83,6 +85,8 @@ fn child(step: &str, paths: &[PathBuf]) {
             let ctx = select::Context::new(&l.data, &cfg, year);
             let sel = select::run_showing(&l.data, &cfg, year, ctx, shown).unwrap();
             std::hint::black_box(sel.schools.len());
+            // as the CLI ends (commands::at_exit)
+            std::mem::forget((sel, l));
         }
         _ => panic!("unknown step {step}"),
     }

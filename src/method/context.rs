@@ -32,11 +32,15 @@ pub enum Ledgers {
 
 impl<'a> Context<'a> {
     pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> Context<'a> {
-        // index, then resilience, on this thread; the results grouped by school and the parts
-        // that need neither on two others
+        // the index on this thread; the results grouped by school and pooled for resilience on
+        // a second, the parts that need neither on a third; then the resilience model
         let (by_school, (index, resilience), (screen, profiles, registry_z)) =
             std::thread::scope(|sc| {
-                let grouped = sc.spawn(|| super::procedures::by_school(ds));
+                let grouped = sc.spawn(|| {
+                    let by_school = super::procedures::by_school(ds);
+                    let pooled = super::resilience::pooled(ds, &by_school, cfg, year);
+                    (by_school, pooled)
+                });
                 let rest = sc.spawn(|| {
                     (
                         super::objectivity::screen(ds, cfg),
@@ -45,9 +49,8 @@ impl<'a> Context<'a> {
                     )
                 });
                 let index = super::index::compute(ds, cfg);
-                let by_school = grouped.join().expect("context thread panicked");
-                let resilience =
-                    super::resilience::compute_with(ds, &by_school, cfg, &index, year).ok();
+                let (by_school, pooled) = grouped.join().expect("context thread panicked");
+                let resilience = super::resilience::fit(cfg, &index, year, pooled).ok();
                 (
                     by_school,
                     (index, resilience),

@@ -59,27 +59,26 @@ fn standardise(v: &[f64]) -> Vec<f64> {
 }
 
 pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
-    compute_with(ds, &by_school(ds), cfg, index, year)
+    fit(cfg, index, year, pooled(ds, &by_school(ds), cfg, year))
 }
 
-/// `compute` with the results by school already grouped (a selection's context shares them).
-pub fn compute_with(
-    ds: &Dataset,
-    bs: &BySchool,
+/// A school's pooled results over the window, with its registry row (looked up once).
+pub struct Pooled<'a> {
+    sid: &'a str,
+    share2: f64,
+    quality: Option<f64>,
+    school: Option<&'a crate::model::SchoolRow>,
+}
+
+/// Schools with a pooled share below the minimum in the window, by region: the part of the
+/// model that needs no index (a selection's context computes it beside the index).
+pub fn pooled<'a>(
+    ds: &'a Dataset,
+    bs: &BySchool<'a>,
     cfg: &Config,
-    index: &IndexResult,
     year: i32,
-) -> Result<Resilience> {
-    let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
-    let mut warnings = Warnings::default();
-    // each school's registry row and index row looked up once
-    struct Pooled<'a> {
-        sid: &'a str,
-        share2: f64,
-        quality: Option<f64>,
-        school: Option<&'a crate::model::SchoolRow>,
-        index: Option<&'a super::index::IndexRow>,
-    }
+) -> BTreeMap<String, Vec<Pooled<'a>>> {
+    let window = window_of(cfg, year);
     let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
     for (sid, rows) in bs {
         if !rows.iter().any(|r| r.year == year) {
@@ -92,10 +91,25 @@ pub fn compute_with(
                 share2: s2,
                 quality: p.quality(),
                 school: ds.schools.get(*sid),
-                index: index.get(sid),
             });
         }
     }
+    per_region
+}
+
+fn window_of(cfg: &Config, year: i32) -> Vec<i32> {
+    ((year - cfg.selection.window_years as i32 + 1)..=year).collect()
+}
+
+/// The regression of the pooled results on the index, per region, and each school's labels.
+pub fn fit(
+    cfg: &Config,
+    index: &IndexResult,
+    year: i32,
+    per_region: BTreeMap<String, Vec<Pooled>>,
+) -> Result<Resilience> {
+    let window = window_of(cfg, year);
+    let mut warnings = Warnings::default();
     let qw = cfg.resilience.quality_weight;
     let mut models = BTreeMap::new();
     let mut out = Vec::new();
@@ -116,8 +130,10 @@ pub fn compute_with(
         sorted.sort_by(f64::total_cmp);
         let q75 = quantile_sorted(&sorted, cfg.resilience.top_quantile);
         // OLS on schools with the index
+        let rows: Vec<Option<&super::index::IndexRow>> =
+            list.iter().map(|p| index.get(p.sid)).collect();
         let idx: Vec<usize> = (0..list.len())
-            .filter(|&i| list[i].index.and_then(|r| r.index).is_some())
+            .filter(|&i| rows[i].and_then(|r| r.index).is_some())
             .collect();
         let school = |i: usize| list[i].school;
         let village: Vec<Option<f64>> = idx
@@ -172,7 +188,7 @@ pub fn compute_with(
             .iter()
             .enumerate()
             .map(|(j, &i)| {
-                let mut row = vec![1.0, list[i].index.unwrap().index.unwrap()];
+                let mut row = vec![1.0, rows[i].unwrap().index.unwrap()];
                 if use_v {
                     row.push(village[j].unwrap());
                 }
@@ -202,7 +218,7 @@ pub fn compute_with(
             }
         }
         for (i, p) in list.iter().enumerate() {
-            let ir = p.index;
+            let ir = rows[i];
             let top = score[i] >= q75;
             let mut labels = Vec::new();
             let shnsu = ir.is_some_and(|r| r.shnsu);
