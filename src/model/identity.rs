@@ -267,7 +267,7 @@ fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) ->
 
 /// Risk rows by school, year and the factors' canonical order; rows already in that order (files
 /// written that way) are only checked.
-pub fn order_risk(risk: &mut [super::RiskRow]) {
+pub fn order_risk(risk: &mut Vec<super::RiskRow>) {
     let factor = super::risk_factor_index;
     let in_order = |a: &super::RiskRow, b: &super::RiskRow| {
         a.school_id
@@ -283,7 +283,7 @@ pub fn order_risk(risk: &mut [super::RiskRow]) {
 
 /// Risk rows by school, year and the factors' canonical order: schools ranked by text once, a
 /// counting sort by that rank (file order kept within a school), then each school's few rows.
-fn sort_risk(risk: &mut [super::RiskRow]) {
+fn sort_risk(risk: &mut Vec<super::RiskRow>) {
     let factor = super::risk_factor_index;
     let mut ids: Vec<Sym> = Vec::new();
     let mut seen = polars::prelude::PlHashSet::default();
@@ -320,20 +320,26 @@ fn sort_risk(risk: &mut [super::RiskRow]) {
         start[i] += start[i - 1];
     }
     let mut next = start.clone();
-    // positions, not rows: a fifth of the memory of a sorted copy, then rows moved in place
     let mut order = vec![0u32; risk.len()];
     for (i, &k) in ranks.iter().enumerate() {
         order[next[k as usize]] = i as u32;
         next[k as usize] += 1;
     }
     drop(ranks);
+    // a school's rows keep their file order: already by year and factor in most exports
+    let key = |i: &u32| {
+        let r = &risk[*i as usize];
+        (r.year, factor(r.factor))
+    };
     for w in start.windows(2) {
-        order[w[0]..w[1]].sort_by_key(|&i| {
-            let r = &risk[i as usize];
-            (r.year, factor(r.factor))
-        });
+        let bucket = &mut order[w[0]..w[1]];
+        if !bucket.is_sorted_by_key(key) {
+            bucket.sort_by_key(key);
+        }
     }
-    permute(risk, order);
+    // gathered into a new vector: reads follow a few sequential streams (a year-major file has
+    // one per year), where moving rows in place along the permutation's cycles jumps at random
+    *risk = order.iter().map(|&i| risk[i as usize]).collect();
 }
 
 /// Reorder in place so that `v[j]` becomes the old `v[order[j]]` (cycle by cycle, no second copy).
