@@ -88,18 +88,28 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
 
 /// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
 fn report_merged_municipalities(ds: &Dataset, warnings: &mut Warnings) {
-    // interned names: a row repeats the previous row's name far more often than not
-    let mut raw: std::collections::BTreeSet<&str> = Default::default();
+    // interned names: a row repeats the previous row's name far more often than not, and a name
+    // seen before is found by its symbol, not its text
+    let mut seen = polars::prelude::PlHashSet::default();
     let mut last: Option<Sym> = None;
     for r in &ds.results {
         if last == Some(r.municipality) {
             continue;
         }
         last = Some(r.municipality);
-        raw.insert(r.municipality.as_str());
+        seen.insert(r.municipality);
     }
-    raw.extend(ds.schools.values().map(|s| s.municipality.as_str()));
+    let mut raw: polars::prelude::PlHashSet<&str> = seen.iter().map(|m| m.as_str()).collect();
+    let mut last: Option<&str> = None;
+    for m in ds.schools.values().map(|s| s.municipality.as_str()) {
+        if last != Some(m) {
+            raw.insert(m);
+            last = Some(m);
+        }
+    }
     raw.remove("");
+    let mut raw: Vec<&str> = raw.into_iter().collect();
+    raw.sort_unstable();
     let mut by_key: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for m in raw {
         by_key.entry(municipality_key(m)).or_default().push(m);
