@@ -13,7 +13,7 @@ use super::text::{looks_like_login, parse_num, school_id, split_code_name, subje
 use super::Meta;
 use crate::model::{count, risk_factor, risk_level, Dataset, ResultRow, RiskRow, Sym};
 use polars::prelude::{PlHashMap, PlHashSet};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::mem::MaybeUninit;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -229,14 +229,25 @@ fn join_blocks(
     }
 }
 
+/// The distinct texts of one range of a marks table, as its reader normalised them.
+#[derive(Default)]
+struct NoteTexts {
+    logins: Vec<(Sym, bool, String)>,
+    names: Vec<String>,
+    muns: Vec<(Sym, String)>,
+}
+
 /// What a column-wise read of one file produced. Files are read in parallel; their parts are
 /// applied to the dataset in path order, so the result does not depend on which finished first.
 #[derive(Default)]
 pub struct Part {
     results: Vec<ResultRow>,
     risk: Vec<RiskRow>,
-    /// (school id, login, name, municipality as read), in file order
-    notes: Vec<(Sym, String, String, String)>,
+    /// The texts notes refer to, per range of the file: logins, names, municipalities as read.
+    texts: Vec<NoteTexts>,
+    /// Schools as rows name them, in file order: (range, login, name, municipality) indices
+    /// into `texts` (the texts are moved from the readers, not copied per note).
+    notes: Vec<(u32, u32, u32, u32)>,
     rows: usize,
     years: Vec<i32>,
     schools: usize,
@@ -245,8 +256,16 @@ pub struct Part {
 
 impl Part {
     pub fn apply(self, ds: &mut Dataset, rep: &mut InputReport) {
-        for (sid, login, name, mun) in &self.notes {
-            note_school(ds, sid, login, name, mun);
+        for &(k, li, ni, mi) in &self.notes {
+            let t = &self.texts[k as usize];
+            let (sid, _, login) = &t.logins[li as usize];
+            note_school(
+                ds,
+                sid,
+                login,
+                &t.names[ni as usize],
+                &t.muns[mi as usize].1,
+            );
         }
         rep.rows += self.rows;
         rep.years = self.years;
@@ -385,31 +404,35 @@ fn read_marks(src: &Source) -> Option<Part> {
         let b = if k == 0 { 0 } else { bases[k] };
         reconstructed.extend(p.reconstructed.iter().map(|l| l + b));
     }
-    // a school's notes in file order; one noted again by a later range changes nothing
-    let notes = parts
-        .iter()
-        .flat_map(|st| {
-            st.notes.iter().map(|&(li, ni, mi)| {
-                let (sid, _, login) = &st.logins.values[li as usize];
-                (
-                    *sid,
-                    login.clone(),
-                    st.names.values[ni as usize].clone(),
-                    st.muns.values[mi as usize].1.clone(),
-                )
-            })
-        })
-        .collect();
     let schools = parts
         .iter()
         .flat_map(|st| st.logins.values.iter().map(|(sid, _, _)| *sid))
-        .collect::<HashSet<_>>()
+        .collect::<PlHashSet<_>>()
         .len();
+    // a school's notes in file order; one noted again by a later range changes nothing
+    let notes = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(k, st)| {
+            st.notes
+                .iter()
+                .map(move |&(li, ni, mi)| (k as u32, li, ni, mi))
+        })
+        .collect();
     let years: BTreeSet<i32> = parts.iter().flat_map(|p| p.years.iter().copied()).collect();
+    let texts = parts
+        .into_iter()
+        .map(|st| NoteTexts {
+            logins: st.logins.values,
+            names: st.names.values,
+            muns: st.muns.values,
+        })
+        .collect();
     Some(Part {
         rows: results.len(),
         years: years.into_iter().collect(),
         schools,
+        texts,
         notes,
         reconstructed,
         results,
@@ -472,7 +495,7 @@ fn read_risk(src: &Source) -> Option<Part> {
         return None;
     }
     // sch/edu spellings of one login are one school: the row loader tells repeats apart
-    let distinct: HashSet<&Sym> = ids.values.iter().collect();
+    let distinct: PlHashSet<&Sym> = ids.values.iter().collect();
     if distinct.len() != ids.values.len() {
         return None;
     }
