@@ -237,7 +237,7 @@ struct NoteTexts {
     muns: Vec<(Sym, String)>,
 }
 
-/// What a column-wise read of one file produced. Files are read in parallel; their parts are
+/// What the fast path read from one file. Files are read in parallel; their parts are
 /// applied to the dataset in path order, so the result does not depend on which finished first.
 #[derive(Default)]
 pub struct Part {
@@ -281,7 +281,7 @@ impl Part {
     }
 }
 
-/// A CSV file to read column-wise, as detection found it.
+/// A CSV file for the fast path, as detection found it.
 #[derive(Clone, Copy)]
 pub struct Source<'a> {
     pub path: &'a Path,
@@ -296,7 +296,7 @@ pub struct Source<'a> {
     pub parts: usize,
 }
 
-/// A `marks` or `risk` CSV read column-wise; None when the file needs the row loader.
+/// A `marks` or `risk` CSV read by the fast path; None when the file needs the row loader.
 pub fn read(kind: &str, src: &Source) -> Option<Part> {
     match kind {
         "marks" => read_marks(src),
@@ -305,7 +305,7 @@ pub fn read(kind: &str, src: &Source) -> Option<Part> {
     }
 }
 
-/// A marks table read column-wise from the file; None when the file needs the row loader. A
+/// A marks table read by the fast path; None when the file needs the row loader. A
 /// large file is read in `src.parts` ranges on as many threads, joined in file order.
 fn read_marks(src: &Source) -> Option<Part> {
     let Source {
@@ -440,7 +440,7 @@ fn read_marks(src: &Source) -> Option<Part> {
     })
 }
 
-/// A long risk-profile table (`login, year, factor, level`) read column-wise from the file; None
+/// A long risk-profile table (`login, year, factor, level`) read by the fast path; None
 /// when the file needs the row loader (wide layout, unknown text, a repeated key…).
 fn read_risk(src: &Source) -> Option<Part> {
     let Source {

@@ -60,7 +60,7 @@ fn load(text: &str) -> crate::input::Loaded {
     load_paths(&[p], &Opts::default()).unwrap()
 }
 
-/// The column-wise reader alone on a marks file: (accepted, dataset, report).
+/// The fast path alone on a marks file: (accepted, dataset, report).
 fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
     read_marks_parts(p, 1)
 }

@@ -411,9 +411,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    // large CSV marks and risk tables are read column-wise by workers (as many as cores, taking the
-    // files in order, one channel each) while the other files load here; their parts are applied in
-    // path order (a file the column-wise reader declines gets the row loader)
+    // large CSV marks and risk tables are read by the fast path on workers (as many as cores,
+    // taking the files in order, one channel each) while the other files load here; their parts
+    // are applied in path order (a file the fast path declines gets the row loader)
     let (senders, mut parts): (Vec<_>, Vec<_>) = sheets
         .iter()
         .map(|s| match s.stream {
