@@ -11,30 +11,29 @@ use std::collections::BTreeMap;
 /// Resolve, de-duplicate and normalise the loaded dataset in place.
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     crosswalk(ds, warnings);
-    report_merged_municipalities(ds, warnings);
-    dedup_results(ds, opts, warnings)?;
+    let scanned = scan(&ds.results);
+    report_merged_municipalities(ds, &scanned.municipalities, warnings);
+    dedup_results(ds, opts, warnings, scanned.in_order)?;
     dedup_journal(&mut ds.journal, warnings);
-    // every school seen in results has a registry row; each school looked up once (a set of
-    // symbols), not by text per run of its rows
-    let mut seen = polars::prelude::PlHashSet::default();
-    let mut last: Option<Sym> = None;
-    for r in &ds.results {
-        if last == Some(r.school_id) || !seen.insert(r.school_id) {
-            last = Some(r.school_id);
-            continue;
+    // every school seen in results has a registry row (rows that were sorted are scanned again:
+    // a school's first row is then another one)
+    let firsts = if scanned.in_order {
+        scanned.firsts
+    } else {
+        scan(&ds.results).firsts
+    };
+    for (sid, mun) in firsts {
+        if !ds.schools.contains_key(&*sid) {
+            ds.schools.insert(
+                sid.to_string(),
+                super::SchoolRow {
+                    school_id: sid.to_string(),
+                    login: sid.to_string(),
+                    municipality: mun.to_string(),
+                    ..Default::default()
+                },
+            );
         }
-        last = Some(r.school_id);
-        if ds.schools.contains_key(&*r.school_id) {
-            continue;
-        }
-        ds.schools
-            .entry(r.school_id.to_string())
-            .or_insert_with(|| super::SchoolRow {
-                school_id: r.school_id.to_string(),
-                login: r.school_id.to_string(),
-                municipality: r.municipality.to_string(),
-                ..Default::default()
-            });
     }
     // each distinct municipality spelling looked up once
     let mut codes: std::collections::HashMap<String, Option<String>> = Default::default();
@@ -87,18 +86,63 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
 }
 
 /// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
-fn report_merged_municipalities(ds: &Dataset, warnings: &mut Warnings) {
-    // interned names: a row repeats the previous row's name far more often than not, and a name
-    // seen before is found by its symbol, not its text
-    let mut seen = polars::prelude::PlHashSet::default();
-    let mut last: Option<Sym> = None;
-    for r in &ds.results {
-        if last == Some(r.municipality) {
-            continue;
+/// What one pass over the loaded results tells: whether they are already in the model's order with
+/// no repeated key, the municipalities they name, and each school's first row (school,
+/// municipality) in row order. A row repeats the previous row's school and municipality far more
+/// often than not; one seen before is found by its symbol, not its text.
+struct Scan {
+    in_order: bool,
+    municipalities: polars::prelude::PlHashSet<Sym>,
+    firsts: Vec<(Sym, Sym)>,
+}
+
+/// The model's order of result rows: year, school, then the procedure (grade before subject);
+/// source and line make it total. Symbols compare as numbers when equal, else by their text.
+fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, usize) {
+    (
+        r.year,
+        r.school_id,
+        r.assessment,
+        r.grade,
+        r.subject,
+        r.source,
+        r.line,
+    )
+}
+
+fn scan(results: &[super::ResultRow]) -> Scan {
+    let mut out = Scan {
+        in_order: true,
+        municipalities: Default::default(),
+        firsts: Vec::new(),
+    };
+    let mut schools = polars::prelude::PlHashSet::default();
+    let (mut last_school, mut last_mun): (Option<Sym>, Option<Sym>) = (None, None);
+    let mut prev: Option<&super::ResultRow> = None;
+    for r in results {
+        if let Some(p) = prev.filter(|_| out.in_order) {
+            out.in_order = order(p) < order(r) && p.key() != r.key();
         }
-        last = Some(r.municipality);
-        seen.insert(r.municipality);
+        prev = Some(r);
+        if last_mun != Some(r.municipality) {
+            last_mun = Some(r.municipality);
+            out.municipalities.insert(r.municipality);
+        }
+        if last_school != Some(r.school_id) {
+            last_school = Some(r.school_id);
+            if schools.insert(r.school_id) {
+                out.firsts.push((r.school_id, r.municipality));
+            }
+        }
     }
+    out
+}
+
+fn report_merged_municipalities(
+    ds: &Dataset,
+    seen: &polars::prelude::PlHashSet<Sym>,
+    warnings: &mut Warnings,
+) {
     let mut raw: polars::prelude::PlHashSet<&str> = seen.iter().map(|m| m.as_str()).collect();
     let mut last: Option<&str> = None;
     for m in ds.schools.values().map(|s| s.municipality.as_str()) {
@@ -366,25 +410,14 @@ fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
     }
 }
 
-fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    // one pass first: rows already in order with no repeated key need neither sort nor de-duplication
-    // symbols: equal texts compare as equal numbers, only differing ones by their text
-    fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, usize) {
-        (
-            r.year,
-            r.school_id,
-            r.assessment,
-            r.grade,
-            r.subject,
-            r.source,
-            r.line,
-        )
-    }
-    if ds
-        .results
-        .windows(2)
-        .all(|w| order(&w[0]) < order(&w[1]) && w[0].key() != w[1].key())
-    {
+/// Sort and de-duplicate the results unless one pass found them in order with no repeated key.
+fn dedup_results(
+    ds: &mut Dataset,
+    opts: &Opts,
+    warnings: &mut Warnings,
+    in_order: bool,
+) -> Result<()> {
+    if in_order {
         return Ok(());
     }
     // texts ranked once, rows sorted by integer keys; source and line make the key total
@@ -523,7 +556,8 @@ mod tests {
             results: rows,
             ..Default::default()
         };
-        dedup_results(&mut ds, &Opts::default(), &mut Warnings::default()).unwrap();
+        assert!(!scan(&ds.results).in_order);
+        dedup_results(&mut ds, &Opts::default(), &mut Warnings::default(), false).unwrap();
         let got: Vec<(i32, &str, i32, &str)> = ds
             .results
             .iter()
@@ -541,9 +575,10 @@ mod tests {
             ]
         );
         // once sorted, the one-pass check accepts the rows as they are
-        let before = ds.results.clone();
-        dedup_results(&mut ds, &Opts::default(), &mut Warnings::default()).unwrap();
-        assert!(ds.results == before);
+        let scanned = scan(&ds.results);
+        assert!(scanned.in_order);
+        let firsts: Vec<&str> = scanned.firsts.iter().map(|(s, _)| &**s).collect();
+        assert_eq!(firsts, vec!["edu000001", "edu000002"]);
     }
 
     #[test]
