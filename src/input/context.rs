@@ -85,13 +85,15 @@ fn school<'a>(ds: &'a mut Dataset, login: &str) -> &'a mut SchoolRow {
 }
 
 fn school_in<'a>(
-    schools: &'a mut std::collections::BTreeMap<String, SchoolRow>,
+    schools: &'a mut std::collections::BTreeMap<String, Box<SchoolRow>>,
     login: &str,
 ) -> &'a mut SchoolRow {
     let sid = school_id(login);
-    let e = schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
-        school_id: sid,
-        ..Default::default()
+    let e: &mut SchoolRow = schools.entry(sid.clone()).or_insert_with(|| {
+        Box::new(SchoolRow {
+            school_id: sid,
+            ..Default::default()
+        })
     });
     let l = login.trim();
     if e.login.is_empty() || l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("edu")) {

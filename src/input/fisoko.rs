@@ -162,9 +162,11 @@ pub fn load_stats(
             match school_cell(&label) {
                 Some((login, name)) => {
                     let sid = school_id(&login);
-                    let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
-                        school_id: sid.clone(),
-                        ..Default::default()
+                    let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+                        Box::new(SchoolRow {
+                            school_id: sid.clone(),
+                            ..Default::default()
+                        })
                     });
                     if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
                         e.login = login.to_lowercase();

@@ -146,13 +146,12 @@ pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, 
             return;
         }
     }
-    let e = ds
-        .schools
-        .entry(sid.to_string())
-        .or_insert_with(|| SchoolRow {
+    let e = ds.schools.entry(sid.to_string()).or_insert_with(|| {
+        Box::new(SchoolRow {
             school_id: sid.to_string(),
             ..Default::default()
-        });
+        })
+    });
     if e.login.is_empty()
         || login
             .get(..3)

@@ -116,9 +116,11 @@ pub fn load_simple(
                 });
             let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
             let sid = gia_key(&code);
-            let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
-                school_id: sid.clone(),
-                ..Default::default()
+            let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+                Box::new(SchoolRow {
+                    school_id: sid.clone(),
+                    ..Default::default()
+                })
             });
             e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
             if let Some(c) = cn {
@@ -230,9 +232,11 @@ pub fn load_moscow(
                 .map(|c| g.cell(r, c).trim().to_string())
                 .unwrap_or_default();
             let sid = format!("ogrn:{ogrn}");
-            let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
-                school_id: sid.clone(),
-                ..Default::default()
+            let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+                Box::new(SchoolRow {
+                    school_id: sid.clone(),
+                    ..Default::default()
+                })
             });
             e.ogrn = Some(ogrn);
             if let Some(c) = c_name {
@@ -382,9 +386,11 @@ pub fn load_regional_summary(
                 }
                 _ => name_key(&municipality, &nm),
             };
-            let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
-                school_id: sid.clone(),
-                ..Default::default()
+            let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+                Box::new(SchoolRow {
+                    school_id: sid.clone(),
+                    ..Default::default()
+                })
             });
             if e.name.is_empty() {
                 e.name = nm.clone();

@@ -208,9 +208,11 @@ pub fn load(
         &mut st,
     )?;
     for (sid, (login, mun, sname)) in names {
-        let e = ds.schools.entry(sid.clone()).or_insert_with(|| SchoolRow {
-            school_id: sid.clone(),
-            ..Default::default()
+        let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+            Box::new(SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            })
         });
         if e.login.is_empty() || login.starts_with("edu") {
             e.login = login;

@@ -315,7 +315,7 @@ pub fn thresholds(ds: &Dataset, cfg: &Config, year: i32) -> Vec<ThresholdRow> {
             continue;
         };
         if r.0 != m.0 {
-            let s = ds.schools.get(sid);
+            let s = ds.schools.get(sid).map(Box::as_ref);
             out.push(ThresholdRow {
                 login: s.map(|s| s.login.clone()).unwrap_or_else(|| sid.clone()),
                 name: s.map(|s| s.name.clone()).unwrap_or_default(),

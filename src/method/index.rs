@@ -334,12 +334,12 @@ mod tests {
         for (login, ind) in rows {
             d.schools.insert(
                 login.to_string(),
-                SchoolRow {
+                Box::new(SchoolRow {
                     school_id: login.to_string(),
                     login: login.to_string(),
                     indicators: ind.iter().copied().collect(),
                     ..Default::default()
-                },
+                }),
             );
         }
         d

@@ -90,7 +90,7 @@ pub fn pooled<'a>(
                 sid,
                 share2: s2,
                 quality: p.quality(),
-                school: ds.schools.get(*sid),
+                school: ds.schools.get(*sid).map(Box::as_ref),
             });
         }
     }

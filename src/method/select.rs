@@ -148,7 +148,7 @@ pub fn run_with<'a>(
         if !rows.iter().any(|r| r.year == year) {
             return None;
         }
-        let sch = ds.schools.get(*sid);
+        let sch = ds.schools.get(*sid).map(Box::as_ref);
         let (stratum, kind_known) = stratum(sch, cfg);
         let mut led = Ledger::default();
         let login = sch

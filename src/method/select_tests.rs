@@ -11,13 +11,13 @@ fn dataset(rows: Vec<ResultRow>) -> Dataset {
     for r in &rows {
         ds.schools.insert(
             r.school_id.to_string(),
-            SchoolRow {
+            Box::new(SchoolRow {
                 school_id: r.school_id.to_string(),
                 login: r.school_id.to_string(),
                 settlement: Some("город".into()),
                 kind: Some(crate::model::Kind::Regular),
                 ..Default::default()
-            },
+            }),
         );
     }
     ds.results = rows;

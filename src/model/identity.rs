@@ -26,12 +26,12 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         if !ds.schools.contains_key(&*sid) {
             ds.schools.insert(
                 sid.to_string(),
-                super::SchoolRow {
+                Box::new(super::SchoolRow {
                     school_id: sid.to_string(),
                     login: sid.to_string(),
                     municipality: mun.to_string(),
                     ..Default::default()
-                },
+                }),
             );
         }
     }

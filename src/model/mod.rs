@@ -295,7 +295,7 @@ pub fn risk_level(s: &str) -> Option<u8> {
 #[derive(Debug, Default, Clone)]
 pub struct Dataset {
     pub results: Vec<ResultRow>,
-    pub schools: BTreeMap<String, SchoolRow>,
+    pub schools: BTreeMap<String, Box<SchoolRow>>,
     pub journal: Vec<JournalRow>,
     pub risk: Vec<RiskRow>,
     pub markers: Vec<MarkerRow>,
