@@ -488,7 +488,7 @@ fn read_risk(src: &Source) -> Option<Part> {
     // in the model's order here, beside the reading of other files, not after them all; then a
     // repeated (school, year, factor) sits next to its first: the row loader tells exact repeats
     // from conflicts
-    crate::model::identity::order_risk(&mut rows);
+    crate::model::order::order_risk(&mut rows);
     if rows.windows(2).any(|w| {
         (w[0].school_id, w[0].year, w[0].factor) == (w[1].school_id, w[1].year, w[1].factor)
     }) {

@@ -1,6 +1,7 @@
 //! The canonical model: typed rows collected from every loader, then the polars frames of METHOD.md §0.
 pub mod frames;
 pub mod identity;
+pub mod order;
 pub mod sym;
 
 use serde::Serialize;
