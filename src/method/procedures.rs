@@ -70,6 +70,11 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
     p
 }
 
+/// The selection window: the last `window_years` years up to `year`.
+pub fn window(cfg: &Config, year: i32) -> Vec<i32> {
+    ((year - cfg.selection.window_years as i32 + 1)..=year).collect()
+}
+
 /// Results of every school by school id.
 pub type BySchool<'a> = BTreeMap<&'a str, Vec<&'a ResultRow>>;
 

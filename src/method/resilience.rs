@@ -1,6 +1,6 @@
 //! Resilient schools and context-adjusted results (METHOD.md §5, §10).
 use super::index::IndexResult;
-use super::procedures::BySchool;
+use super::procedures::{window, BySchool};
 use super::select::{by_school, pool};
 use crate::config::Config;
 use crate::error::data;
@@ -78,7 +78,7 @@ pub fn pooled<'a>(
     cfg: &Config,
     year: i32,
 ) -> BTreeMap<String, Vec<Pooled<'a>>> {
-    let window = window_of(cfg, year);
+    let window = window(cfg, year);
     let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
     for (sid, rows) in bs {
         if !rows.iter().any(|r| r.year == year) {
@@ -97,10 +97,6 @@ pub fn pooled<'a>(
     per_region
 }
 
-fn window_of(cfg: &Config, year: i32) -> Vec<i32> {
-    ((year - cfg.selection.window_years as i32 + 1)..=year).collect()
-}
-
 /// The regression of the pooled results on the index, per region, and each school's labels.
 pub fn fit(
     cfg: &Config,
@@ -108,7 +104,7 @@ pub fn fit(
     year: i32,
     per_region: BTreeMap<String, Vec<Pooled>>,
 ) -> Result<Resilience> {
-    let window = window_of(cfg, year);
+    let window = window(cfg, year);
     let mut warnings = Warnings::default();
     let qw = cfg.resilience.quality_weight;
     let mut models = BTreeMap::new();

@@ -114,7 +114,7 @@ pub fn run_with<'a>(
     ctx: &Context<'a>,
 ) -> Result<Selection> {
     let s1 = &cfg.stage1;
-    let window: Vec<i32> = ((year - cfg.selection.window_years as i32 + 1)..=year).collect();
+    let window = super::procedures::window(cfg, year);
     let mut warnings = Warnings::default();
     let in_assessments = |r: &ResultRow| {
         s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment)
