@@ -456,7 +456,7 @@ fn read_risk(src: &Source) -> Option<Part> {
     let (cl, cy) = (h.find(header::LOGIN).unwrap(), h.find(header::YEAR));
     let (cf, clev) = super::risk::long_columns(h);
     let mut ids: Distinct<Sym> = Distinct::new();
-    let mut factors: Distinct<&'static str> = Distinct::new();
+    let mut factors: Distinct<u8> = Distinct::new();
     let mut levels: Distinct<u8> = Distinct::new();
     let mut rows = Vec::with_capacity(estimated_rows(path, head));
     let mut record = |r: &Record| -> Option<()> {

@@ -21,7 +21,7 @@ pub fn long_columns(h: &Header) -> (usize, usize) {
     (h.find(FACTOR).unwrap(), h.find(LEVEL).unwrap())
 }
 
-fn factor_columns(h: &Header) -> Vec<(usize, &'static str)> {
+fn factor_columns(h: &Header) -> Vec<(usize, u8)> {
     h.raw
         .iter()
         .enumerate()
@@ -37,7 +37,7 @@ pub fn is_wide(h: &Header) -> bool {
 #[derive(Default)]
 pub struct RiskState {
     schools: std::collections::HashSet<Sym>,
-    seen: std::collections::HashMap<(Sym, i32, &'static str), u8>,
+    seen: std::collections::HashMap<(Sym, i32, u8), u8>,
 }
 
 /// Risk rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
@@ -108,7 +108,7 @@ pub fn load(
                     out.push(RiskRow {
                         school_id: sid.as_str().into(),
                         year,
-                        factor: f,
+                        factor: *f,
                         level: level(*c)?,
                     });
                 }

@@ -60,7 +60,7 @@ pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
         let factors = run
             .iter()
             .filter(|r| r.year == latest)
-            .map(|r| (r.factor, r.level))
+            .map(|r| (r.factor_name(), r.level))
             .collect();
         out.insert(run[0].school_id.to_string(), (latest, factors));
     }

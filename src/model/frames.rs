@@ -163,7 +163,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         Column::new("year".into(), k.iter().map(|x| x.year).collect::<Vec<_>>()),
         Column::new(
             "factor".into(),
-            k.iter().map(|x| x.factor).collect::<Vec<_>>(),
+            k.iter().map(|x| x.factor_name()).collect::<Vec<_>>(),
         ),
         Column::new(
             "level".into(),

@@ -203,13 +203,21 @@ pub struct JournalRow {
     pub raised: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// One (school, year, factor) level of a risk profile: 12 bytes (a national table holds 1.35 M).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RiskRow {
     pub school_id: Sym,
     pub year: i32,
-    pub factor: &'static str,
+    /// Position in `RISK_FACTORS`, the canonical order.
+    pub factor: u8,
     /// 0 low, 1 medium, 2 high
     pub level: u8,
+}
+
+impl RiskRow {
+    pub fn factor_name(&self) -> &'static str {
+        RISK_FACTORS[self.factor as usize]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -246,8 +254,7 @@ pub struct ReferenceRow {
     pub p5: Option<f64>,
 }
 
-/// The ten risk-profile factors (FORMATS.md), canonical spelling: a static, so that each text has
-/// one address and rows are matched to their factor by it.
+/// The ten risk-profile factors (FORMATS.md), canonical spelling and order.
 pub static RISK_FACTORS: [&str; 10] = [
     "Низкий уровень оснащения школы",
     "Дефицит педагогических кадров",
@@ -261,24 +268,21 @@ pub static RISK_FACTORS: [&str; 10] = [
     "Низкое качество преодоления языковых и культурных барьеров",
 ];
 
-/// Position of a factor in `RISK_FACTORS` (the canonical order); factors from `risk_factor` are
-/// the very texts of that list, so most are found by address.
-pub fn risk_factor_index(f: &str) -> Option<usize> {
-    RISK_FACTORS
-        .iter()
-        .position(|x| std::ptr::eq(x.as_ptr(), f.as_ptr()) && x.len() == f.len())
-        .or_else(|| RISK_FACTORS.iter().position(|x| *x == f))
-}
-
-/// Match a factor name tolerantly (case, ё/е, «школы» present or not).
-pub fn risk_factor(s: &str) -> Option<&'static str> {
-    static KEYS: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
+/// Match a factor name tolerantly (case, ё/е, «школы» present or not): its position in
+/// `RISK_FACTORS`.
+pub fn risk_factor(s: &str) -> Option<u8> {
+    static KEYS: std::sync::OnceLock<Vec<(String, u8)>> = std::sync::OnceLock::new();
     let key = |x: &str| {
         crate::input::text::norm_text(x)
             .replace(" школы", "")
             .replace(['«', '»', '"'], "")
     };
-    let keys = KEYS.get_or_init(|| RISK_FACTORS.iter().map(|f| (key(f), *f)).collect());
+    let keys = KEYS.get_or_init(|| {
+        (0u8..)
+            .zip(RISK_FACTORS.iter())
+            .map(|(i, f)| (key(f), i))
+            .collect()
+    });
     let k = key(s);
     keys.iter().find(|(fk, _)| *fk == k).map(|(_, f)| *f)
 }

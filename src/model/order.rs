@@ -107,13 +107,8 @@ fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) ->
 /// Risk rows by school, year and the factors' canonical order; rows already in that order (files
 /// written that way) are only checked.
 pub fn order_risk(risk: &mut Vec<super::RiskRow>) {
-    let factor = super::risk_factor_index;
     let in_order = |a: &super::RiskRow, b: &super::RiskRow| {
-        a.school_id
-            .cmp(&b.school_id)
-            .then(a.year.cmp(&b.year))
-            .then_with(|| factor(a.factor).cmp(&factor(b.factor)))
-            .is_le()
+        (a.school_id, a.year, a.factor) <= (b.school_id, b.year, b.factor)
     };
     if !risk.is_sorted_by(in_order) {
         sort_risk(risk);
@@ -123,7 +118,6 @@ pub fn order_risk(risk: &mut Vec<super::RiskRow>) {
 /// Risk rows by school, year and the factors' canonical order: schools ranked by text once, a
 /// counting sort by that rank (file order kept within a school), then each school's few rows.
 fn sort_risk(risk: &mut Vec<super::RiskRow>) {
-    let factor = super::risk_factor_index;
     let mut ids: Vec<Sym> = Vec::new();
     let mut seen = polars::prelude::PlHashSet::default();
     let mut last = None;
@@ -168,7 +162,7 @@ fn sort_risk(risk: &mut Vec<super::RiskRow>) {
     // a school's rows keep their file order: already by year and factor in most exports
     let key = |i: &u32| {
         let r = &risk[*i as usize];
-        (r.year, factor(r.factor))
+        (r.year, r.factor)
     };
     for w in start.windows(2) {
         let bucket = &mut order[w[0]..w[1]];
@@ -345,7 +339,7 @@ mod tests {
         let mut rows = Vec::new();
         for year in [2025, 2024] {
             for sid in ["edu220002", "edu110001", "edu220001"] {
-                for f in RISK_FACTORS.iter().rev().take(3) {
+                for f in (7..RISK_FACTORS.len() as u8).rev() {
                     rows.push(RiskRow {
                         school_id: Sym::new(sid),
                         year,
@@ -356,12 +350,11 @@ mod tests {
             }
         }
         let mut expected = rows.clone();
-        let factor = |f: &str| RISK_FACTORS.iter().position(|x| *x == f);
-        expected.sort_by_key(|r| (r.school_id.to_string(), r.year, factor(r.factor)));
+        expected.sort_by_key(|r| (r.school_id.to_string(), r.year, r.factor));
         super::sort_risk(&mut rows);
         assert_eq!(rows, expected);
         assert_eq!(&*rows[0].school_id, "edu110001");
-        assert_eq!(rows[0].factor, RISK_FACTORS[7]);
+        assert_eq!(rows[0].factor_name(), RISK_FACTORS[7]);
     }
 
     #[test]
