@@ -11,7 +11,9 @@ use super::slices::{read_records, split, Distinct, Range, Record, SLICE_BYTES};
 use super::table::CsvText;
 use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
 use super::Meta;
-use crate::model::{count, risk_factor, risk_level, Dataset, ResultRow, RiskRow, Sym};
+use crate::model::{
+    count, line_no, risk_factor, risk_level, Dataset, OptCount, ResultRow, RiskRow, Sym,
+};
 use polars::prelude::{PlHashMap, PlHashSet};
 use std::collections::BTreeSet;
 use std::mem::MaybeUninit;
@@ -154,16 +156,16 @@ impl Marks<'_> {
             subject,
             grade: g,
             participants: pc,
-            n2: Some(counts[0]),
-            n3: Some(counts[1]),
-            n4: Some(counts[2]),
-            n5: Some(counts[3]),
+            n2: counts[0].into(),
+            n3: counts[1].into(),
+            n4: counts[2].into(),
+            n5: counts[3].into(),
             reconstructed: rec,
-            mean_score,
-            high: Some(counts[3]),
-            high2: None,
+            mean_score: mean_score.into(),
+            high: counts[3].into(),
+            high2: OptCount::NONE,
             source: self.source,
-            line,
+            line: line_no(line),
         });
         Some(())
     }
@@ -220,7 +222,7 @@ fn join_blocks(
                 .iter_mut()
                 .chain(spill.iter_mut())
             {
-                r.line += b;
+                r.line = line_no(r.line as usize + b);
             }
         }
         if !spill.is_empty() {

@@ -8,8 +8,8 @@ use super::table::Grid;
 use super::text::{norm_header, norm_text, parse_num, school_id, split_code_name};
 use super::{Meta, Opts};
 use crate::error::data_err;
-use crate::model::Sym;
 use crate::model::{count, Count, Dataset, JournalRow, ReferenceRow, ResultRow, SchoolRow};
+use crate::model::{line_no, OptCount, OptScore, Sym};
 use anyhow::Result;
 
 pub fn is_stats(h: &Header) -> bool {
@@ -191,16 +191,16 @@ pub fn load_stats(
                         subject: subj,
                         grade: meta.grade,
                         participants: part_n,
-                        n2: Some(c(p[0])),
-                        n3: Some(c(p[1])),
-                        n4: Some(c(p[2])),
-                        n5: Some(c(p[3])),
+                        n2: c(p[0]).into(),
+                        n3: c(p[1]).into(),
+                        n4: c(p[2]).into(),
+                        n5: c(p[3]).into(),
                         reconstructed: true,
-                        mean_score: None,
-                        high: Some(c(p[3])),
-                        high2: None,
+                        mean_score: OptScore::NONE,
+                        high: c(p[3]).into(),
+                        high2: OptCount::NONE,
                         source,
-                        line: g.line_of(r),
+                        line: line_no(g.line_of(r)),
                     });
                 }
                 None => {

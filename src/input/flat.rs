@@ -5,10 +5,10 @@ use super::table::Grid;
 use super::text::{is_aggregate_label, norm_text, parse_num, school_id, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
-use crate::model::Sym;
 use crate::model::{
     count, Count, Dataset, JournalRow, MarkerRow, ReferenceRow, ResultRow, SchoolRow,
 };
+use crate::model::{line_no, OptCount, Sym};
 use anyhow::Result;
 
 pub fn mark_columns(h: &Header) -> Option<[usize; 4]> {
@@ -335,16 +335,18 @@ pub fn load_marks(
                 subject: Sym::new(&key.subject),
                 grade: key.grade,
                 participants: part_count,
-                n2: Some(counts[0]),
-                n3: Some(counts[1]),
-                n4: Some(counts[2]),
-                n5: Some(counts[3]),
+                n2: counts[0].into(),
+                n3: counts[1].into(),
+                n4: counts[2].into(),
+                n5: counts[3].into(),
                 reconstructed,
-                mean_score: cmean.and_then(|c| parse_num(g.cell(r, c)).ok().flatten()),
-                high: Some(counts[3]),
-                high2: None,
+                mean_score: cmean
+                    .and_then(|c| parse_num(g.cell(r, c)).ok().flatten())
+                    .into(),
+                high: counts[3].into(),
+                high2: OptCount::NONE,
                 source,
-                line: g.line_of(r),
+                line: line_no(g.line_of(r)),
             }))
         })();
         match res {

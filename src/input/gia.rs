@@ -6,8 +6,8 @@ use super::table::Grid;
 use super::text::{norm_text, parse_num, split_code_name, year_in};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
-use crate::model::Sym;
 use crate::model::{count, Count, Dataset, ResultRow, SchoolRow};
+use crate::model::{line_no, OptCount, OptScore, Sym};
 use anyhow::Result;
 use std::collections::BTreeMap;
 
@@ -142,16 +142,16 @@ pub fn load_simple(
                 subject: Sym::new(&subj),
                 grade,
                 participants: part as Count,
-                n2: share(cb, pct_b)?,
-                n3: None,
-                n4: None,
-                n5: None,
+                n2: share(cb, pct_b)?.into(),
+                n3: OptCount::NONE,
+                n4: OptCount::NONE,
+                n5: OptCount::NONE,
                 reconstructed: true,
-                mean_score: cmean.and_then(|c| num(c).ok().flatten()),
-                high: share(c5, pct_5)?,
-                high2: None,
+                mean_score: cmean.and_then(|c| num(c).ok().flatten()).into(),
+                high: share(c5, pct_5)?.into(),
+                high2: OptCount::NONE,
                 source,
-                line: g.line_of(r),
+                line: line_no(g.line_of(r)),
             })
         })();
         match res {
@@ -255,16 +255,16 @@ pub fn load_moscow(
                 subject: subj,
                 grade: 11,
                 participants: part as Count,
-                n2: None,
-                n3: None,
-                n4: None,
-                n5: None,
+                n2: OptCount::NONE,
+                n3: OptCount::NONE,
+                n4: OptCount::NONE,
+                n5: OptCount::NONE,
                 reconstructed: false,
-                mean_score: None,
-                high: Some(h220 as Count),
-                high2: h160.map(|x| x as Count),
+                mean_score: OptScore::NONE,
+                high: Some(h220 as Count).into(),
+                high2: h160.map(|x| x as Count).into(),
                 source,
-                line: g.line_of(r),
+                line: line_no(g.line_of(r)),
             })
         })();
         match res {
@@ -440,16 +440,16 @@ pub fn load_regional_summary(
                     subject: Sym::new(subj),
                     grade,
                     participants: part as Count,
-                    n2: below.map(|x| x as Count),
-                    n3: None,
-                    n4: None,
-                    n5: None,
+                    n2: below.map(|x| x as Count).into(),
+                    n3: OptCount::NONE,
+                    n4: OptCount::NONE,
+                    n5: OptCount::NONE,
                     reconstructed: false,
-                    mean_score: get("mean")?,
-                    high: high.map(|x| x as Count),
-                    high2: None,
+                    mean_score: get("mean")?.into(),
+                    high: high.map(|x| x as Count).into(),
+                    high2: OptCount::NONE,
                     source,
-                    line: g.line_of(r),
+                    line: line_no(g.line_of(r)),
                 });
             }
             Ok(out)

@@ -6,8 +6,8 @@ use super::scales::Scales;
 use super::table::Grid;
 use super::text::{norm_text, parse_num, school_id, split_code_name};
 use super::Meta;
-use crate::model::Sym;
 use crate::model::{Count, Dataset, HistRow, JournalRow, ResultRow, SchoolRow};
+use crate::model::{OptCount, Sym};
 use anyhow::Result;
 use polars::prelude::*;
 
@@ -322,14 +322,14 @@ fn aggregate(
             subject: subj,
             grade,
             participants: part[i] as Count,
-            n2: with_marks.then_some(n2[i] as Count),
-            n3: with_marks.then_some(n3[i] as Count),
-            n4: with_marks.then_some(n4[i] as Count),
-            n5: with_marks.then_some(n5[i] as Count),
+            n2: with_marks.then_some(n2[i] as Count).into(),
+            n3: with_marks.then_some(n3[i] as Count).into(),
+            n4: with_marks.then_some(n4[i] as Count).into(),
+            n5: with_marks.then_some(n5[i] as Count).into(),
             reconstructed: false,
-            mean_score: mean.get(i),
-            high: with_marks.then_some(n5[i] as Count),
-            high2: None,
+            mean_score: mean.get(i).into(),
+            high: with_marks.then_some(n5[i] as Count).into(),
+            high2: OptCount::NONE,
             source,
             line: 0,
         });

@@ -25,7 +25,7 @@ pub fn bottom_flags<'a>(
             if p.is_empty() {
                 continue;
             }
-            let n2: i64 = p.iter().map(|x| i64::from(x.row.n2.unwrap())).sum();
+            let n2: i64 = p.iter().map(|x| i64::from(x.row.n2.get().unwrap())).sum();
             let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
             let (st, _) = stratum(ds.schools.get(*sid).map(Box::as_ref), cfg);
             strata

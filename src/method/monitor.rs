@@ -87,7 +87,7 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
             let Some(s) = m.get(login) else { continue };
             let p = judged_procs(&rows, y, cfg);
             let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
-            let k: i64 = p.iter().map(|x| i64::from(x.row.n2.unwrap())).sum();
+            let k: i64 = p.iter().map(|x| i64::from(x.row.n2.get().unwrap())).sum();
             ys.insert(
                 y,
                 Status {

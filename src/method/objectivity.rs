@@ -223,7 +223,7 @@ pub fn screen(ds: &Dataset, cfg: &Config) -> Screen {
                 && r.grade == rule.grade
                 && i64::from(r.participants) >= cfg.stage1.min_participants
         }) {
-            let (Some(n2), Some(n5)) = (r.n2, r.n5) else {
+            let (Some(n2), Some(n5)) = (r.n2.get(), r.n5.get()) else {
                 continue;
             };
             let (s2, s5) = (

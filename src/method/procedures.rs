@@ -22,7 +22,7 @@ pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Pro
         })
         .map(|r| Proc {
             row: r,
-            share2: r.n2.unwrap() as f64 / r.participants as f64,
+            share2: r.n2.get().unwrap() as f64 / r.participants as f64,
         })
         .collect()
 }
@@ -60,8 +60,8 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
         p.total_all += i64::from(r.participants);
         if i64::from(r.participants) >= s1.min_participants {
             p.part += i64::from(r.participants);
-            p.n2 += i64::from(r.n2.unwrap());
-            if let (Some(a), Some(b), Some(_)) = (r.n4, r.n5, r.n3) {
+            p.n2 += i64::from(r.n2.get().unwrap());
+            if let (Some(a), Some(b), Some(_)) = (r.n4.get(), r.n5.get(), r.n3.get()) {
                 p.qpart += i64::from(r.participants);
                 p.q45 += i64::from(a) + i64::from(b);
             }

@@ -166,8 +166,8 @@ fn stage3_ranks_by_share_then_quality_then_login() {
         row(2025, "edu000001", "русский язык", 10, 4),
     ];
     // school 3 has better quality: ranks after school 1 and 2; 1 before 2 by login
-    rows[0].n4 = Some(6);
-    rows[0].n3 = Some(0);
+    rows[0].n4 = 6.into();
+    rows[0].n3 = 0.into();
     let s = run(&dataset(rows), &Config::default(), 2025).unwrap();
     let rank = |l: &str| school(&s, l).rank_in_group.unwrap();
     assert_eq!(

@@ -53,22 +53,37 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
             "participants".into(),
             r.iter().map(|x| x.participants).collect::<Vec<_>>(),
         ),
-        Column::new("n2".into(), r.iter().map(|x| x.n2).collect::<Vec<_>>()),
-        Column::new("n3".into(), r.iter().map(|x| x.n3).collect::<Vec<_>>()),
-        Column::new("n4".into(), r.iter().map(|x| x.n4).collect::<Vec<_>>()),
-        Column::new("n5".into(), r.iter().map(|x| x.n5).collect::<Vec<_>>()),
+        Column::new(
+            "n2".into(),
+            r.iter().map(|x| x.n2.get()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "n3".into(),
+            r.iter().map(|x| x.n3.get()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "n4".into(),
+            r.iter().map(|x| x.n4.get()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "n5".into(),
+            r.iter().map(|x| x.n5.get()).collect::<Vec<_>>(),
+        ),
         Column::new(
             "reconstructed".into(),
             r.iter().map(|x| x.reconstructed).collect::<Vec<_>>(),
         ),
         Column::new(
             "mean_score".into(),
-            r.iter().map(|x| x.mean_score).collect::<Vec<_>>(),
+            r.iter().map(|x| x.mean_score.get()).collect::<Vec<_>>(),
         ),
-        Column::new("high".into(), r.iter().map(|x| x.high).collect::<Vec<_>>()),
+        Column::new(
+            "high".into(),
+            r.iter().map(|x| x.high.get()).collect::<Vec<_>>(),
+        ),
         Column::new(
             "high2".into(),
-            r.iter().map(|x| x.high2).collect::<Vec<_>>(),
+            r.iter().map(|x| x.high2.get()).collect::<Vec<_>>(),
         ),
     ])?;
     let s: Vec<_> = ds.schools.values().collect();

@@ -11,7 +11,72 @@ pub use sym::Sym;
 /// A count of pupils in a result row (4 bytes: a national table holds 1.35 M rows of them).
 pub type Count = i32;
 
-/// One (year, school, assessment, subject, grade) result row: texts interned, `Copy`, 112 bytes.
+/// A count that may be missing, in 4 bytes (`Option<Count>` takes 8): `i32::MIN` stands for none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptCount(Count);
+
+impl OptCount {
+    pub const NONE: OptCount = OptCount(Count::MIN);
+    pub fn get(self) -> Option<Count> {
+        (self != Self::NONE).then_some(self.0)
+    }
+    pub fn is_some(self) -> bool {
+        self != Self::NONE
+    }
+    pub fn is_none(self) -> bool {
+        self == Self::NONE
+    }
+}
+
+impl From<Option<Count>> for OptCount {
+    fn from(v: Option<Count>) -> Self {
+        match v {
+            Some(c) => {
+                debug_assert!(c != Count::MIN);
+                OptCount(c)
+            }
+            None => Self::NONE,
+        }
+    }
+}
+
+impl From<Count> for OptCount {
+    fn from(c: Count) -> Self {
+        Some(c).into()
+    }
+}
+
+/// A score that may be missing, in 8 bytes (`Option<f64>` takes 16): NaN stands for none, and
+/// equality compares bits, so two missing scores are equal.
+#[derive(Debug, Clone, Copy)]
+pub struct OptScore(f64);
+
+impl OptScore {
+    pub const NONE: OptScore = OptScore(f64::NAN);
+    pub fn get(self) -> Option<f64> {
+        (!self.0.is_nan()).then_some(self.0)
+    }
+}
+
+impl PartialEq for OptScore {
+    fn eq(&self, o: &Self) -> bool {
+        self.0.to_bits() == o.0.to_bits()
+    }
+}
+
+impl From<Option<f64>> for OptScore {
+    fn from(v: Option<f64>) -> Self {
+        v.filter(|x| !x.is_nan()).map_or(Self::NONE, OptScore)
+    }
+}
+
+/// A file's line number as a result row keeps it (4 bytes; beyond `u32::MAX` lines it saturates).
+pub fn line_no(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+/// One (year, school, assessment, subject, grade) result row: texts interned, `Copy`, 72 bytes
+/// (a national table holds 1.35 M of them, and fresh memory is expensive).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ResultRow {
     pub year: i32,
@@ -22,19 +87,19 @@ pub struct ResultRow {
     pub grade: i32,
     pub participants: Count,
     /// Below the minimum: mark «2» (ВПР/ОГЭ) or below the subject's minimum score (ЕГЭ).
-    pub n2: Option<Count>,
-    pub n3: Option<Count>,
-    pub n4: Option<Count>,
-    pub n5: Option<Count>,
+    pub n2: OptCount,
+    pub n3: OptCount,
+    pub n4: OptCount,
+    pub n5: OptCount,
     /// Counts rebuilt from percentages (p × participants, rounded half away from zero).
     pub reconstructed: bool,
-    pub mean_score: Option<f64>,
+    pub mean_score: OptScore,
     /// High results: «5» / 80+ points / ≥ 220 on three exams (Moscow).
-    pub high: Option<Count>,
+    pub high: OptCount,
     /// Second high-result count where the source has one (Moscow: ≥ 160).
-    pub high2: Option<Count>,
+    pub high2: OptCount,
     pub source: Sym,
-    pub line: usize,
+    pub line: u32,
 }
 
 /// A whole, non-negative number of pupils that fits a `Count`.
@@ -70,14 +135,14 @@ impl ResultRow {
             subject: Sym::new(subject),
             grade: 4,
             participants,
-            n2: Some(n2),
-            n3: Some(participants - n2),
-            n4: Some(0),
-            n5: Some(0),
+            n2: n2.into(),
+            n3: (participants - n2).into(),
+            n4: 0.into(),
+            n5: 0.into(),
             reconstructed: false,
-            mean_score: None,
-            high: Some(0),
-            high2: None,
+            mean_score: OptScore::NONE,
+            high: 0.into(),
+            high2: OptCount::NONE,
             source: Sym::new("t"),
             line: 0,
         }
@@ -314,7 +379,23 @@ pub struct Dataset {
 
 #[cfg(test)]
 mod tests {
-    use super::Indicators;
+    use super::{line_no, Indicators, OptCount, OptScore, ResultRow, RiskRow};
+
+    #[test]
+    fn compact_fields_keep_their_values() {
+        assert_eq!(OptCount::from(Some(0)).get(), Some(0));
+        assert_eq!(OptCount::from(7).get(), Some(7));
+        assert_eq!(OptCount::from(None).get(), None);
+        assert!(OptCount::NONE.is_none() && OptCount::from(-3).is_some());
+        assert_eq!(OptScore::from(Some(14.25)).get(), Some(14.25));
+        assert_eq!(OptScore::from(None), OptScore::NONE);
+        assert_eq!(OptScore::from(Some(f64::NAN)), OptScore::NONE);
+        assert_ne!(OptScore::from(Some(0.0)), OptScore::NONE);
+        assert_eq!(line_no(60_002), 60_002);
+        assert_eq!(line_no(usize::MAX), u32::MAX);
+        assert_eq!(std::mem::size_of::<ResultRow>(), 72);
+        assert_eq!(std::mem::size_of::<RiskRow>(), 12);
+    }
 
     #[test]
     fn indicators_keep_name_order_and_replace_values() {

@@ -19,7 +19,7 @@ pub(super) struct Scan {
 
 /// The model's order of result rows: year, school, then the procedure (grade before subject);
 /// source and line make it total. Symbols compare as numbers when equal, else by their text.
-fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, usize) {
+fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, u32) {
     (
         r.year,
         r.school_id,
@@ -73,7 +73,7 @@ fn rank(texts: Vec<Sym>) -> polars::prelude::PlHashMap<Sym, u32> {
 
 /// Indices of `keys` in key order: a counting sort by (year, school) buckets, then each bucket's
 /// few rows by the whole key; a plain sort when the years span too widely for buckets.
-fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) -> Vec<u32> {
+fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, u32)], schools: usize) -> Vec<u32> {
     let mut order: Vec<u32> = (0..keys.len() as u32).collect();
     let (y0, y1) = keys
         .iter()
@@ -84,7 +84,7 @@ fn sort_order(keys: &[(i32, u32, u32, i32, u32, u32, usize)], schools: usize) ->
         return order;
     }
     let bucket =
-        |k: &(i32, u32, u32, i32, u32, u32, usize)| (k.0 - y0) as usize * schools + k.1 as usize;
+        |k: &(i32, u32, u32, i32, u32, u32, u32)| (k.0 - y0) as usize * schools + k.1 as usize;
     let mut start = vec![0u32; buckets + 1];
     for k in keys {
         start[bucket(k) + 1] += 1;
@@ -223,7 +223,7 @@ pub(super) fn dedup_results(
     );
     // year, school, then the procedure (grade before subject): the order national exports are
     // written in, so that they need no sort
-    let keys: Vec<(i32, u32, u32, i32, u32, u32, usize)> = ds
+    let keys: Vec<(i32, u32, u32, i32, u32, u32, u32)> = ds
         .results
         .iter()
         .map(|r| {
@@ -259,7 +259,7 @@ pub(super) fn dedup_results(
         let msg = format!(
             "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {:?} vs {:?}",
             r.source, r.line, r.school_id, r.assessment, r.subject, r.grade, r.year, last.source, last.line,
-            last.participants, r.participants, last.n2, r.n2
+            last.participants, r.participants, last.n2.get(), r.n2.get()
         );
         if opts.lenient {
             warnings.add("conflicting duplicate row skipped (--lenient)", msg);
@@ -299,7 +299,7 @@ mod tests {
             rows.push(ResultRow {
                 grade: g,
                 source: Sym::new("f.csv"),
-                line: i + 2,
+                line: i as u32 + 2,
                 ..ResultRow::for_test(y, sid, subj, 10, 1)
             });
         }
