@@ -236,10 +236,12 @@ pub fn load_registry(
     let ce = h.find(&["enrollment", "численность обучающихся"]);
     let cinn = h.find(&["inn", "инн"]);
     let cgia = h.find(&["gia_code", "код огэ", "код егэ", "код оо"]);
-    let ind: Vec<(&str, usize)> = INDICATORS
+    // in name order, so that a row's values are too (`Indicators::set_all`)
+    let mut ind: Vec<(&str, usize)> = INDICATORS
         .iter()
         .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c)))
         .collect();
+    ind.sort_unstable();
     // percent or share per column: any value above 1 in a share column means percent
     let mut percent = vec![false; ind.len()];
     for (j, (k, c)) in ind.iter().enumerate() {
@@ -361,9 +363,7 @@ pub fn load_registry(
                     e.gia_code = Some(v.to_lowercase());
                 }
             }
-            for &(k, v) in &vals {
-                e.indicators.insert(k, v);
-            }
+            e.indicators.set_all(&vals);
             if !e.sources.contains(&g.file) {
                 e.sources.push(g.file.clone());
             }

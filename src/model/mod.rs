@@ -239,6 +239,16 @@ impl Indicators {
             }
         }
     }
+    /// Set several indicators; a school without any takes them in one allocation of their size.
+    pub fn set_all(&mut self, vals: &[(&'static str, f64)]) {
+        if self.0.is_empty() && vals.is_sorted_by(|a, b| a.0 < b.0) {
+            self.0 = vals.to_vec();
+        } else {
+            for &(k, v) in vals {
+                self.insert(k, v);
+            }
+        }
+    }
 }
 
 impl FromIterator<(&'static str, f64)> for Indicators {
@@ -410,5 +420,15 @@ mod tests {
             serde_json::to_string(&ind).unwrap(),
             r#"{"at_risk_register":0.01,"low_income":0.25,"vacancy_share":0.1}"#
         );
+        // a second source's values merge into the first's; unsorted values are inserted one by one
+        ind.set_all(&[("internet_mbps", 50.0), ("low_income", 0.2)]);
+        let mut fresh = Indicators::default();
+        fresh.set_all(&[("vacancy_share", 0.1), ("at_risk_register", 0.01)]);
+        fresh.set_all(&[("internet_mbps", 50.0), ("low_income", 0.2)]);
+        assert_eq!(
+            serde_json::to_string(&ind).unwrap(),
+            serde_json::to_string(&fresh).unwrap()
+        );
+        assert_eq!(ind.get("low_income"), Some(&0.2));
     }
 }
