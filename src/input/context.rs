@@ -7,8 +7,9 @@ use super::text::{
 };
 use super::Opts;
 use crate::error::data_err;
-use crate::model::{Dataset, Kind, SchoolRow};
+use crate::model::{Dataset, Kind, SchoolRow, Sym};
 use anyhow::Result;
+use polars::prelude::PlHashMap;
 
 /// Registry indicator columns: (key, Russian label).
 pub const INDICATORS: &[(&str, &str)] = &[
@@ -114,6 +115,15 @@ fn set_municipality_of(
     cell: &str,
 ) {
     let (code, name) = split_code_name(cell);
+    set_municipality_parts(codes, e, code, name);
+}
+
+fn set_municipality_parts(
+    codes: &mut std::collections::BTreeMap<String, String>,
+    e: &mut SchoolRow,
+    code: Option<String>,
+    name: String,
+) {
     if let Some(c) = &code {
         if !name.is_empty() {
             codes.insert(municipality_key(&name), c.clone());
@@ -124,6 +134,27 @@ fn set_municipality_of(
     }
     if !name.is_empty() {
         e.municipality = name;
+    }
+}
+
+/// `f(key)`, computed once per distinct key (a file's cell texts repeat).
+fn memo<'g, T: Clone>(
+    cache: &mut PlHashMap<&'g str, T>,
+    key: &'g str,
+    f: impl FnOnce(&str) -> T,
+) -> T {
+    cache.entry(key).or_insert_with(|| f(key)).clone()
+}
+
+/// A settlement cell: «город», «село», none when empty, or the normalised text it could not read.
+fn settlement_of(cell: &str) -> Result<Option<&'static str>, String> {
+    match norm_text(cell).as_str() {
+        "" => Ok(None),
+        "город" | "city" | "urban" => Ok(Some("город")),
+        "село" | "village" | "rural" | "сельская местность" => {
+            Ok(Some("село"))
+        }
+        s => Err(s.to_string()),
     }
 }
 
@@ -183,8 +214,8 @@ pub fn load_context_form(
         }
         if let Some(w) = where_ {
             match coded_answer(&w) {
-                Some(1..=3) => e.settlement = Some("город".into()),
-                Some(4) => e.settlement = Some("село".into()),
+                Some(1..=3) => e.settlement = Some("город"),
+                Some(4) => e.settlement = Some("село"),
                 _ if !w.trim().is_empty() => rep.warnings.add(
                     "unknown answer to question 14 (settlement)",
                     format!("{login}: «{w}»"),
@@ -211,7 +242,7 @@ pub fn load_context_form(
         if let Some(c) = oge.or(ege) {
             e.gia_code = Some(c.trim_start_matches('0').to_string());
         }
-        let src = g.file.clone();
+        let src = Sym::new(&g.file);
         if !e.sources.contains(&src) {
             e.sources.push(src);
         }
@@ -251,6 +282,11 @@ pub fn load_registry(
                 .any(|v| v > 1.0);
         }
     }
+    let source = Sym::new(&g.file);
+    // a registry repeats a few kinds, settlements and municipalities: each cell text read once
+    let mut kinds = PlHashMap::default();
+    let mut settlements = PlHashMap::default();
+    let mut municipalities = PlHashMap::default();
     let mut schools = Vec::new();
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(ind.len());
     for r in h.row + 1..g.rows.len() {
@@ -290,33 +326,22 @@ pub fn load_registry(
                     }
                 }
             }
-            let kind = match ck.map(|c| g.cell(r, c).trim().to_string()).filter(|s| !s.is_empty()) {
-                Some(k) => Some(Kind::parse(&k).ok_or_else(|| data_err(&loc, h.raw_name(ck.unwrap()), format!(
+            let kind = match ck.map(|c| g.cell(r, c).trim()).filter(|s| !s.is_empty()) {
+                Some(k) => Some(memo(&mut kinds, k, Kind::parse).ok_or_else(|| data_err(&loc, h.raw_name(ck.unwrap()), format!(
                     "expected one of обычная / углубленная / малокомплектная / ОВЗ / вечерняя, found «{k}»")))?),
                 None => None,
             };
-            let settlement = match cs
-                .map(|c| norm_text(g.cell(r, c)))
-                .filter(|s| !s.is_empty())
-            {
-                Some(s) if s == "город" || s == "city" || s == "urban" => {
-                    Some("город".to_string())
-                }
-                Some(s)
-                    if s == "село"
-                        || s == "village"
-                        || s == "rural"
-                        || s == "сельская местность" =>
-                {
-                    Some("село".to_string())
-                }
-                Some(s) => {
-                    return Err(data_err(
-                        &loc,
-                        h.raw_name(cs.unwrap()),
-                        format!("expected «город» or «село», found «{s}»"),
-                    ))
-                }
+            let settlement = match cs.map(|c| g.cell(r, c)) {
+                Some(s) => match memo(&mut settlements, s, settlement_of) {
+                    Ok(s) => s,
+                    Err(s) => {
+                        return Err(data_err(
+                            &loc,
+                            h.raw_name(cs.unwrap()),
+                            format!("expected «город» or «село», found «{s}»"),
+                        ))
+                    }
+                },
                 None => None,
             };
             let enrollment = match ce {
@@ -334,7 +359,8 @@ pub fn load_registry(
             };
             let e = school_in(&mut ds.schools, login);
             if let Some(c) = cm {
-                set_municipality_of(&mut ds.municipality_codes, e, g.cell(r, c));
+                let (code, name) = memo(&mut municipalities, g.cell(r, c), split_code_name);
+                set_municipality_parts(&mut ds.municipality_codes, e, code, name);
             }
             if let Some(c) = cn {
                 let n = g.cell(r, c).trim();
@@ -364,8 +390,8 @@ pub fn load_registry(
                 }
             }
             e.indicators.set_all(&vals);
-            if !e.sources.contains(&g.file) {
-                e.sources.push(g.file.clone());
+            if !e.sources.contains(&source) {
+                e.sources.push(source);
             }
             schools.push(e.school_id.clone());
             Ok(())

@@ -135,13 +135,9 @@ pub fn fit(
         let village: Vec<Option<f64>> = idx
             .iter()
             .map(|&i| {
-                school(i).and_then(|s| s.settlement.as_deref()).map(|s| {
-                    if s == "село" {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                })
+                school(i)
+                    .and_then(|s| s.settlement)
+                    .map(|s| if s == "село" { 1.0 } else { 0.0 })
             })
             .collect();
         let lnenr: Vec<Option<f64>> = idx

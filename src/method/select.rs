@@ -163,9 +163,7 @@ pub fn run_with<'a>(
             municipality_code: sch.map(|s| s.municipality_code.clone()).unwrap_or_default(),
             region: region_of(sid),
             stratum: stratum.clone(),
-            settlement: sch
-                .and_then(|s| s.settlement.clone())
-                .unwrap_or_else(|| "unknown".into()),
+            settlement: sch.and_then(|s| s.settlement).unwrap_or("unknown").into(),
             deficit: None,
             participants: 0,
             share2: None,

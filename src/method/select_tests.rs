@@ -14,7 +14,7 @@ fn dataset(rows: Vec<ResultRow>) -> Dataset {
             Box::new(SchoolRow {
                 school_id: r.school_id.to_string(),
                 login: r.school_id.to_string(),
-                settlement: Some("город".into()),
+                settlement: Some("город"),
                 kind: Some(crate::model::Kind::Regular),
                 ..Default::default()
             }),

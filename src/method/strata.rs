@@ -15,7 +15,7 @@ pub fn kinds_of(s: &SchoolRow, cfg: &Config) -> Vec<Kind> {
     if s.advanced_flag {
         k.push(Kind::Advanced);
     }
-    if s.settlement.as_deref() == Some("село")
+    if s.settlement == Some("село")
         && s.enrollment
             .is_some_and(|e| e <= cfg.kinds.small_rural_max_enrollment)
     {

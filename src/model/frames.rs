@@ -114,9 +114,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         ),
         Column::new(
             "settlement".into(),
-            s.iter()
-                .map(|x| x.settlement.as_deref())
-                .collect::<Vec<_>>(),
+            s.iter().map(|x| x.settlement).collect::<Vec<_>>(),
         ),
         Column::new(
             "kind".into(),

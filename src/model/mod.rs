@@ -203,7 +203,8 @@ pub struct SchoolRow {
     pub name: String,
     pub municipality: String,
     pub municipality_code: String,
-    pub settlement: Option<String>,
+    /// «город» or «село».
+    pub settlement: Option<&'static str>,
     /// Kind flags as read: explicit kind from a registry wins over derived flags.
     pub kind: Option<Kind>,
     pub ovz_flag: bool,
@@ -213,7 +214,8 @@ pub struct SchoolRow {
     pub ogrn: Option<String>,
     pub gia_code: Option<String>,
     pub indicators: Indicators,
-    pub sources: Vec<String>,
+    /// The files that named the school.
+    pub sources: Vec<Sym>,
 }
 
 /// A school's context indicators by their static names: a short list kept in name order (one
