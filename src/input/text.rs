@@ -132,12 +132,15 @@ pub fn split_code_name(s: &str) -> (Option<String>, String) {
 
 /// `sch`/`edu`/`ksh`/`spo` + 6 digits.
 pub fn looks_like_login(s: &str) -> bool {
-    let s = s.trim().to_ascii_lowercase();
+    let s = s.trim().as_bytes();
     if s.len() != 9 {
         return false;
     }
     let (p, d) = s.split_at(3);
-    matches!(p, "sch" | "edu" | "ksh" | "spo") && d.bytes().all(|b| b.is_ascii_digit())
+    [b"sch", b"edu", b"ksh", b"spo"]
+        .iter()
+        .any(|x| p.eq_ignore_ascii_case(*x))
+        && d.iter().all(u8::is_ascii_digit)
 }
 
 /// Canonical school id: trimmed, lower-cased; `sch` logins become `edu` (same digits = same school).
@@ -410,6 +413,19 @@ mod tests {
     fn logins() {
         assert_eq!(school_id(" SCH224145 "), "edu224145");
         assert_eq!(school_id("ksh220028"), "ksh220028");
+        for yes in ["edu220001", " Sch220001 ", "KSH000001", "spo123456"] {
+            assert!(looks_like_login(yes), "{yes}");
+        }
+        for no in [
+            "edu22000",
+            "edu2200011",
+            "abc220001",
+            "edu22000x",
+            "школа0001",
+            "",
+        ] {
+            assert!(!looks_like_login(no), "{no}");
+        }
         assert_eq!(region_of("edu224145"), "22");
     }
 
