@@ -31,7 +31,51 @@ fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, u32) {
     )
 }
 
+/// `scan` of consecutive chunks on as many threads (one per core), joined: the same as one pass.
 pub(super) fn scan(results: &[super::ResultRow]) -> Scan {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    scan_in_chunks(results, results.len().div_ceil(threads).max(1 << 16))
+}
+
+fn scan_in_chunks(results: &[super::ResultRow], size: usize) -> Scan {
+    let chunks: Vec<&[super::ResultRow]> = results.chunks(size).collect();
+    if chunks.len() < 2 {
+        return scan_chunk(results);
+    }
+    let scans: Vec<Scan> = std::thread::scope(|sc| {
+        let later: Vec<_> = chunks[1..]
+            .iter()
+            .map(|c| sc.spawn(move || scan_chunk(c)))
+            .collect();
+        std::iter::once(scan_chunk(chunks[0]))
+            .chain(
+                later
+                    .into_iter()
+                    .map(|t| t.join().expect("a scan thread panicked")),
+            )
+            .collect()
+    });
+    let mut out = Scan {
+        in_order: true,
+        municipalities: Default::default(),
+        firsts: Vec::new(),
+    };
+    let mut schools = polars::prelude::PlHashSet::default();
+    for (k, s) in scans.into_iter().enumerate() {
+        if k > 0 {
+            let (p, r) = (chunks[k - 1].last().unwrap(), &chunks[k][0]);
+            out.in_order &= order(p) < order(r) && p.key() != r.key();
+        }
+        out.in_order &= s.in_order;
+        out.municipalities.extend(s.municipalities);
+        // a school's first row is in the first chunk that names it
+        out.firsts
+            .extend(s.firsts.into_iter().filter(|(sid, _)| schools.insert(*sid)));
+    }
+    out
+}
+
+fn scan_chunk(results: &[super::ResultRow]) -> Scan {
     let mut out = Scan {
         in_order: true,
         municipalities: Default::default(),
@@ -279,6 +323,37 @@ pub(super) fn dedup_results(
 mod tests {
     use super::*;
     use crate::model::ResultRow;
+
+    #[test]
+    fn chunked_scan_is_one_pass() {
+        let row = |y, sid: &str, subj: &str, mun: &str| ResultRow {
+            municipality: Sym::new(mun),
+            ..ResultRow::for_test(y, sid, subj, 10, 1)
+        };
+        let ordered = vec![
+            row(2024, "edu000001", "математика", "А"),
+            row(2024, "edu000001", "русский язык", "А"),
+            row(2024, "edu000002", "математика", "Б"),
+            row(2025, "edu000001", "математика", "В"),
+            row(2025, "edu000002", "математика", "Б"),
+            row(2025, "edu000003", "математика", "Г"),
+            row(2025, "edu000003", "русский язык", "Г"),
+        ];
+        // out of order only across a chunk boundary (rows 2 | 3 with chunks of 3), and a repeat
+        let mut swapped = ordered.clone();
+        swapped.swap(2, 3);
+        let mut repeated = ordered.clone();
+        repeated[3] = repeated[2];
+        for rows in [ordered, swapped, repeated] {
+            let one = scan_chunk(&rows);
+            for size in 1..=rows.len() {
+                let s = scan_in_chunks(&rows, size);
+                assert_eq!(s.in_order, one.in_order, "chunks of {size}");
+                assert_eq!(s.municipalities, one.municipalities);
+                assert_eq!(s.firsts, one.firsts);
+            }
+        }
+    }
 
     #[test]
     fn the_rank_sort_gives_the_order_the_one_pass_check_expects() {
