@@ -4,7 +4,9 @@
 //! accept as clean (an aggregate row, a non-numeric count, a title line, a quoted line break, a
 //! duplicate key…) goes back to the row loader, which handles the unusual shape or gives the
 //! precise error — so both paths give the same dataset (tested in `columnar_tests`).
-use super::flat::{is_aggregate_row, keys, mark_columns, mark_counts, note_school};
+use super::flat::{
+    is_aggregate_row, keys, mark_columns, mark_counts, note_into, note_school, noted,
+};
 use super::header::{self, Header};
 use super::report::InputReport;
 use super::slices::{read_records, split, Distinct, Range, Record, SLICE_BYTES};
@@ -12,10 +14,10 @@ use super::table::CsvText;
 use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
 use super::Meta;
 use crate::model::{
-    count, line_no, risk_factor, risk_level, Dataset, OptCount, ResultRow, RiskRow, Sym,
+    count, line_no, risk_factor, risk_level, Dataset, OptCount, ResultRow, RiskRow, SchoolRow, Sym,
 };
 use polars::prelude::{PlHashMap, PlHashSet};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::mem::MaybeUninit;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -258,16 +260,20 @@ pub struct Part {
 
 impl Part {
     pub fn apply(self, ds: &mut Dataset, rep: &mut InputReport) {
-        for &(k, li, ni, mi) in &self.notes {
-            let t = &self.texts[k as usize];
-            let (sid, _, login) = &t.logins[li as usize];
-            note_school(
-                ds,
-                sid,
-                login,
-                &t.names[ni as usize],
-                &t.muns[mi as usize].1,
-            );
+        if ds.schools.is_empty() && ds.municipality_codes.is_empty() {
+            ds.schools = self.schools_anew(&mut ds.municipality_codes);
+        } else {
+            for &(k, li, ni, mi) in &self.notes {
+                let t = &self.texts[k as usize];
+                let (sid, _, login) = &t.logins[li as usize];
+                note_school(
+                    ds,
+                    sid,
+                    login,
+                    &t.names[ni as usize],
+                    &t.muns[mi as usize].1,
+                );
+            }
         }
         rep.rows += self.rows;
         rep.years = self.years;
@@ -280,6 +286,44 @@ impl Part {
         }
         move_into(&mut ds.results, self.results);
         move_into(&mut ds.risk, self.risk);
+    }
+}
+
+impl Part {
+    /// The rows `note_school` gives a dataset that has no schools yet: each school found by its
+    /// symbol while the notes are read in file order, then the map built at once from the rows
+    /// sorted by id, instead of two searches by text per note and inserts one by one.
+    fn schools_anew(
+        &self,
+        codes: &mut BTreeMap<String, String>,
+    ) -> BTreeMap<String, Box<SchoolRow>> {
+        let mut at: PlHashMap<Sym, usize> = PlHashMap::default();
+        let mut rows: Vec<Box<SchoolRow>> = Vec::new();
+        for &(k, li, ni, mi) in &self.notes {
+            let t = &self.texts[k as usize];
+            let (sid, _, login) = &t.logins[li as usize];
+            let (name, mun) = (&t.names[ni as usize], &t.muns[mi as usize].1);
+            let e = match at.get(sid) {
+                Some(&i) => {
+                    let e = &mut rows[i];
+                    if noted(e, login, mun) {
+                        continue;
+                    }
+                    e
+                }
+                None => {
+                    at.insert(*sid, rows.len());
+                    rows.push(Box::new(SchoolRow {
+                        school_id: sid.to_string(),
+                        ..Default::default()
+                    }));
+                    rows.last_mut().unwrap()
+                }
+            };
+            note_into(e, codes, login, name, mun);
+        }
+        rows.sort_unstable_by(|a, b| a.school_id.cmp(&b.school_id));
+        rows.into_iter().map(|r| (r.school_id.clone(), r)).collect()
     }
 }
 

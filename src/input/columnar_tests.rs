@@ -67,10 +67,17 @@ fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
 
 /// The same, the file read in `parts` ranges.
 fn read_marks_parts(p: &std::path::Path, parts: usize) -> (bool, Dataset, InputReport) {
+    let mut ds = Dataset::default();
+    let (ok, rep) = read_marks_into(p, parts, &mut ds);
+    (ok, ds, rep)
+}
+
+/// The fast path on a marks file, applied to `ds`: (accepted, report).
+fn read_marks_into(p: &std::path::Path, parts: usize, ds: &mut Dataset) -> (bool, InputReport) {
     let head = crate::input::table::read_csv_head(p, 1 << 16).unwrap();
     let grid = crate::input::table::csv_grid(p, &head, Some(1)).unwrap();
     let h = Header::new(0, &grid.rows[0]);
-    let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
+    let mut rep = InputReport::default();
     let (meta, stop) = (Meta::default(), std::sync::atomic::AtomicBool::new(false));
     let src = Source {
         path: p,
@@ -83,9 +90,9 @@ fn read_marks_parts(p: &std::path::Path, parts: usize) -> (bool, Dataset, InputR
     let part = read("marks", &src);
     let ok = part.is_some();
     if let Some(part) = part {
-        part.apply(&mut ds, &mut rep);
+        part.apply(ds, &mut rep);
     }
-    (ok, ds, rep)
+    (ok, rep)
 }
 
 fn rows_via_row_loader(text: &str) -> crate::input::Loaded {
@@ -339,4 +346,46 @@ fn blocks_of_ranges_join_in_order_with_their_spills_and_lines() {
     join_blocks(&mut results, blocks, |k| [0, 2 + 4][k]);
     let lines: Vec<u32> = results.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![2, 3, 4, 5, 6, 7]);
+}
+
+#[test]
+fn schools_built_anew_equal_schools_noted_one_by_one() {
+    // sch/edu spellings of one school, a name that changes, `code | name` municipalities and
+    // a municipality spelled two ways: the fast path's map built at once must give exactly the
+    // rows and codes that noting each row in turn gives
+    let mut text =
+        String::from("Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n");
+    for i in 0..300usize {
+        let login = if i % 3 == 0 { "sch" } else { "edu" };
+        let mun = match i % 4 {
+            0 => "01 | город Заречный".to_string(),
+            1 => "г. Заречный".to_string(),
+            2 => String::new(),
+            _ => format!("{:02} | Берёзовский район", 2 + i % 2),
+        };
+        let name = if i % 5 == 0 {
+            String::new()
+        } else {
+            format!("СОШ №{}", i / 9 + i % 2)
+        };
+        text += &format!(
+            "{},4,математика,{mun},{login}{:06},{name},10,1,2,3,4\n",
+            2023 + i % 3,
+            990000 + i / 9
+        );
+    }
+    let (_dir, p) = temp_file(text.as_bytes());
+    let (ok, anew, _) = read_marks_file(&p);
+    assert!(ok);
+    // a dataset that already has a school takes the notes one by one
+    let mut one_by_one = Dataset::default();
+    one_by_one
+        .schools
+        .insert("other".into(), Box::new(SchoolRow::default()));
+    assert!(read_marks_into(&p, 1, &mut one_by_one).0);
+    one_by_one.schools.remove("other");
+    let json = |d: &Dataset| serde_json::to_string(&(&d.schools, &d.municipality_codes)).unwrap();
+    assert_eq!(anew.schools.len(), 34);
+    assert!(!anew.municipality_codes.is_empty());
+    assert_eq!(json(&anew), json(&one_by_one));
 }

@@ -136,15 +136,8 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
 /// nothing, and the outcome does not depend on the order of distinct notes (an `edu` login wins,
 /// otherwise the first; first name, municipality and code win).
 pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, mun: &str) {
-    // the common case at national scale: a school already noted under its newest login
-    if let Some(e) = ds.schools.get(sid) {
-        if !e.name.is_empty()
-            && !e.municipality.is_empty()
-            && (e.login.starts_with("edu") || e.login == login.trim().to_lowercase())
-            && !mun.contains('|')
-        {
-            return;
-        }
+    if ds.schools.get(sid).is_some_and(|e| noted(e, login, mun)) {
+        return;
     }
     let e = ds.schools.entry(sid.to_string()).or_insert_with(|| {
         Box::new(SchoolRow {
@@ -152,6 +145,26 @@ pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, 
             ..Default::default()
         })
     });
+    note_into(e, &mut ds.municipality_codes, login, name, mun);
+}
+
+/// Noting the school again would change nothing: the common case at national scale, a school
+/// already noted under its newest login.
+pub(super) fn noted(e: &SchoolRow, login: &str, mun: &str) -> bool {
+    !e.name.is_empty()
+        && !e.municipality.is_empty()
+        && (e.login.starts_with("edu") || e.login == login.trim().to_lowercase())
+        && !mun.contains('|')
+}
+
+/// `note_school` on the school's row.
+pub(super) fn note_into(
+    e: &mut SchoolRow,
+    codes: &mut std::collections::BTreeMap<String, String>,
+    login: &str,
+    name: &str,
+    mun: &str,
+) {
     if e.login.is_empty()
         || login
             .get(..3)
@@ -168,7 +181,7 @@ pub(super) fn note_school(ds: &mut Dataset, sid: &str, login: &str, name: &str, 
         if e.municipality_code.is_empty() {
             e.municipality_code = c.clone();
         }
-        ds.municipality_codes
+        codes
             .entry(super::text::municipality_key(&mname))
             .or_insert(c);
     }
