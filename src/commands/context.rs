@@ -133,12 +133,7 @@ pub fn run_resilient(a: &super::Common) -> Result<()> {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));
     }
-    let count = |l: &str| {
-        r.schools
-            .iter()
-            .filter(|s| s.labels.iter().any(|x| x == l))
-            .count()
-    };
+    let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
     let json = json!({
         "year": year,
         "config": cfg.to_json(),

@@ -177,7 +177,7 @@ fn notes(x: &SchoolResult) -> String {
             if x.shnsu { ", ШНСУ" } else { "" }
         ));
     }
-    n.extend(x.resilience.iter().cloned());
+    n.extend(x.resilience.iter().map(|l| l.to_string()));
     n.join("; ")
 }
 

@@ -2,7 +2,7 @@
 use crate::config::Config;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
-use crate::model::Dataset;
+use crate::model::{Dataset, Sym};
 use crate::output::r6;
 use crate::stats::quantile_sorted;
 use nalgebra::{DMatrix, SymmetricEigen};
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Factor {
-    pub indicator: String,
+    pub indicator: Sym,
     /// weight × direction × z: positive pulls the index up (more favourable).
     pub contribution: f64,
 }
@@ -20,7 +20,7 @@ pub struct Factor {
 pub struct IndexRow {
     pub login: String,
     pub school_id: String,
-    pub region: String,
+    pub region: Sym,
     pub index: Option<f64>,
     pub index_group: Option<u32>,
     pub coverage: f64,
@@ -163,20 +163,28 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         }
         let mut rows: Vec<IndexRow> = Vec::new();
         // weight, weight × direction and z parameters per indicator, looked up once per region
-        let signed: Vec<(&str, f64, f64, ZParams)> = stats
+        // names as symbols: a school's three shown factors copy them
+        let signed: Vec<(&str, Sym, f64, f64, ZParams)> = stats
             .iter()
             .map(|(k, &zp)| {
                 let ind = &ic.indicators[*k];
-                (*k, ind.weight, ind.weight * ind.direction as f64, zp)
+                (
+                    *k,
+                    Sym::new(k),
+                    ind.weight,
+                    ind.weight * ind.direction as f64,
+                    zp,
+                )
             })
             .collect();
+        let region_sym = Sym::new(region);
         for (i, s) in list.iter().enumerate() {
             // (indicator, contribution): texts only for the three shown
-            let mut contrib: Vec<(&str, f64)> = Vec::with_capacity(signed.len());
+            let mut contrib: Vec<(&str, Sym, f64)> = Vec::with_capacity(signed.len());
             let mut wsum = 0.0;
-            for &(k, w, ws, (m, sd, j)) in &signed {
+            for &(k, sym, w, ws, (m, sd, j)) in &signed {
                 if let Some(v) = cell(i, j) {
-                    contrib.push((k, ws * ((v - m) / sd)));
+                    contrib.push((k, sym, ws * ((v - m) / sd)));
                     wsum += w;
                 }
             }
@@ -209,14 +217,14 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                     Some("pca: слишком мало школ со всеми показателями".to_string()),
                 )
             } else {
-                (Some(contrib.iter().map(|f| f.1).sum::<f64>() / wsum), None)
+                (Some(contrib.iter().map(|f| f.2).sum::<f64>() / wsum), None)
             };
-            contrib.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(b.0)));
+            contrib.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then(a.0.cmp(b.0)));
             let contrib: Vec<Factor> = contrib
                 .iter()
                 .take(3)
-                .map(|&(k, c)| Factor {
-                    indicator: k.to_string(),
+                .map(|&(_, indicator, c)| Factor {
+                    indicator,
                     contribution: r6(c),
                 })
                 .collect();
@@ -226,7 +234,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             rows.push(IndexRow {
                 login: s.login.clone(),
                 school_id: s.school_id.clone(),
-                region: region.clone(),
+                region: region_sym,
                 index: index.map(r6),
                 index_group: None,
                 coverage: r6(coverage),

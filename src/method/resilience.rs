@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::error::data;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
-use crate::model::Dataset;
+use crate::model::{Dataset, Sym};
 use crate::output::r6;
 use crate::stats::ols::{ols, Fit};
 use crate::stats::quantile_sorted;
@@ -22,7 +22,7 @@ pub const BELOW: &str = "ниже ожидаемого";
 pub struct ResilienceRow {
     pub login: String,
     pub school_id: String,
-    pub region: String,
+    pub region: Sym,
     pub share2: f64,
     pub quality: Option<f64>,
     /// Results score: −share2 standardised (population SD) within the region.
@@ -32,7 +32,7 @@ pub struct ResilienceRow {
     pub index: Option<f64>,
     pub index_group: Option<u32>,
     pub top_quartile: bool,
-    pub labels: Vec<String>,
+    pub labels: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,6 +110,7 @@ pub fn fit(
     let mut models = BTreeMap::new();
     let mut out = Vec::new();
     for (region, list) in per_region {
+        let region_sym = Sym::new(&region);
         let mut score = standardise(&list.iter().map(|x| -x.share2).collect::<Vec<_>>());
         if qw > 0.0 {
             let q: Vec<f64> = list.iter().map(|x| x.quality.unwrap_or(0.0)).collect();
@@ -215,7 +216,7 @@ pub fn fit(
             let mut labels = Vec::new();
             let shnsu = ir.is_some_and(|r| r.shnsu);
             if shnsu && top {
-                labels.push(RESILIENT.to_string());
+                labels.push(RESILIENT);
             }
             let (expected, residual) = match resid.get(&i) {
                 Some((e, r)) => (Some(*e), Some(*r)),
@@ -223,9 +224,9 @@ pub fn fit(
             };
             if let Some(r) = residual {
                 if r >= cfg.resilience.residual_sd {
-                    labels.push(ABOVE.to_string());
+                    labels.push(ABOVE);
                 } else if r <= -cfg.resilience.residual_sd {
-                    labels.push(BELOW.to_string());
+                    labels.push(BELOW);
                 }
             }
             out.push(ResilienceRow {
@@ -234,7 +235,7 @@ pub fn fit(
                     .map(|s| s.login.clone())
                     .unwrap_or_else(|| p.sid.to_string()),
                 school_id: p.sid.to_string(),
-                region: region.clone(),
+                region: region_sym,
                 share2: r6(p.share2),
                 quality: p.quality.map(r6),
                 actual: r6(score[i]),

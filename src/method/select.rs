@@ -47,7 +47,7 @@ pub struct SchoolResult {
     pub shnsu: bool,
     /// Standardised residual of results on context and the resilience labels (METHOD §5).
     pub residual: Option<f64>,
-    pub resilience: Vec<String>,
+    pub resilience: Vec<&'static str>,
     /// Objectivity markers of year Y (doubtful and reported ones).
     pub objectivity_flags: Vec<super::objectivity::Flag>,
     pub ledger: Ledger,
@@ -534,7 +534,7 @@ pub fn run_with<'a>(
                     if res.shnsu { ", ШНСУ" } else { "" },
                     res.residual.map(|v| crate::output::num(v, 2)).unwrap_or("—".into()),
                     labels,
-                    if res.resilience.iter().any(|l| l == super::resilience::BELOW) { " — результаты ниже ожидаемых при её контексте: проблема скорее в школе, чем в контингенте" } else { "" }));
+                    if res.resilience.contains(&super::resilience::BELOW) { " — результаты ниже ожидаемых при её контексте: проблема скорее в школе, чем в контингенте" } else { "" }));
         }
         let group = format!(
             "{} / {} / {}",
