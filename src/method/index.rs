@@ -67,14 +67,21 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
     let mut dropped = BTreeMap::new();
+    // configured indicators in name order, as the loaders' static names where they are one
+    let keys: Vec<&str> = ic
+        .indicators
+        .keys()
+        .map(|k| {
+            crate::input::context::INDICATORS
+                .iter()
+                .find(|(s, _)| s == k)
+                .map_or(k.as_str(), |(s, _)| *s)
+        })
+        .collect();
     let schools: Vec<_> = ds
         .schools
         .values()
-        .filter(|s| {
-            ic.indicators
-                .keys()
-                .any(|k| s.indicators.contains_key(k.as_str()))
-        })
+        .filter(|s| s.indicators.values_of(&keys).any(|v| v.is_some()))
         .collect();
     let known: polars::prelude::PlHashSet<&str> = ds
         .results
@@ -111,10 +118,9 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
     for (region, list) in &by_region {
         // every configured indicator of every school, read school by school (one school's map at
         // a time), then used column by column
-        let keys: Vec<&String> = ic.indicators.keys().collect();
         let table: Vec<Option<f64>> = list
             .iter()
-            .flat_map(|s| keys.iter().map(|k| s.indicators.get(k.as_str()).copied()))
+            .flat_map(|s| s.indicators.values_of(&keys))
             .collect();
         let cell = |i: usize, j: usize| table[i * keys.len() + j];
         // indicators present in this region: their z-score parameters and their column
@@ -123,21 +129,21 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             let k = *k;
             let v: Vec<f64> = (0..list.len()).filter_map(|i| cell(i, j)).collect();
             if v.is_empty() {
-                dropped.insert(k.clone(), "absent from every row".to_string());
+                dropped.insert(k.to_string(), "absent from every row".to_string());
                 continue;
             }
             let (m, sd) = mean_sd(&v);
             if sd <= 1e-12 || v.len() < 2 {
-                dropped.insert(k.clone(), "zero variance".to_string());
+                dropped.insert(k.to_string(), "zero variance".to_string());
                 warnings.add(
                     "indicator with zero variance dropped",
                     format!("{k} (регион {region})"),
                 );
                 continue;
             }
-            stats.insert(k.as_str(), (m, sd, j));
-            if !used.contains(k) {
-                used.push(k.clone());
+            stats.insert(k, (m, sd, j));
+            if !used.iter().any(|u| u == k) {
+                used.push(k.to_string());
             }
         }
         let present_weight: f64 = stats.keys().map(|k| ic.indicators[*k].weight).sum();

@@ -95,16 +95,17 @@ pub struct RegistryZ {
 impl RegistryZ {
     pub fn new(ds: &Dataset) -> RegistryZ {
         let mut stats = BTreeMap::new();
-        let keys: Vec<&'static str> = REG_STAFF
+        let mut keys: Vec<&'static str> = REG_STAFF
             .iter()
             .chain(REG_INFRA.iter())
             .map(|(k, _)| *k)
             .collect();
-        // school by school (one school's map at a time), then indicator by indicator
+        keys.sort_unstable();
+        // school by school (one school's list at a time), then indicator by indicator
         let mut columns: Vec<Vec<f64>> = vec![Vec::new(); keys.len()];
         for s in ds.schools.values() {
-            for (col, k) in columns.iter_mut().zip(&keys) {
-                col.extend(s.indicators.get(k).copied());
+            for (col, v) in columns.iter_mut().zip(s.indicators.values_of(&keys)) {
+                col.extend(v);
             }
         }
         for (k, v) in keys.iter().zip(columns) {

@@ -241,6 +241,30 @@ impl Indicators {
             }
         }
     }
+    /// The values of `keys`, which must be in name order: one merge of the two sorted lists
+    /// instead of a search per key; a name that is the very static text a loader stored matches
+    /// by address.
+    pub fn values_of<'s>(&'s self, keys: &'s [&'s str]) -> impl Iterator<Item = Option<f64>> + 's {
+        debug_assert!(keys.is_sorted());
+        let mut i = 0;
+        keys.iter().map(move |&k| {
+            while let Some(&(name, v)) = self.0.get(i) {
+                if std::ptr::eq(name, k) {
+                    i += 1;
+                    return Some(v);
+                }
+                match name.cmp(k) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Equal => {
+                        i += 1;
+                        return Some(v);
+                    }
+                    std::cmp::Ordering::Greater => return None,
+                }
+            }
+            None
+        })
+    }
     /// Set several indicators; a school without any takes them in one allocation of their size.
     pub fn set_all(&mut self, vals: &[(&'static str, f64)]) {
         if self.0.is_empty() && vals.is_sorted_by(|a, b| a.0 < b.0) {
@@ -432,5 +456,19 @@ mod tests {
             serde_json::to_string(&fresh).unwrap()
         );
         assert_eq!(ind.get("low_income"), Some(&0.2));
+        let keys = [
+            "absent",
+            "at_risk_register",
+            "internet_mbps",
+            "vacancy_share",
+            "zzz",
+        ];
+        let vals: Vec<Option<f64>> = ind.values_of(&keys).collect();
+        assert_eq!(vals, [None, Some(0.01), Some(50.0), Some(0.1), None]);
+        // names stored as other allocations of the same texts match by text
+        let owned: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let keys2: Vec<&str> = owned.iter().map(String::as_str).collect();
+        assert!(ind.values_of(&keys2).eq(vals.iter().copied()));
+        assert_eq!(Indicators::default().values_of(&keys).flatten().count(), 0);
     }
 }
