@@ -80,10 +80,34 @@ pub type BySchool<'a> = BTreeMap<&'a str, Vec<&'a ResultRow>>;
 
 /// Results of every school by id.
 pub fn by_school(ds: &Dataset) -> BySchool<'_> {
-    let mut m: BTreeMap<&str, Vec<&ResultRow>> = BTreeMap::new();
-    // loaded results are grouped by year and school (identity::finalize): one map entry per run
-    for run in ds.results.chunk_by(|a, b| a.school_id == b.school_id) {
-        m.entry(&*run[0].school_id).or_default().extend(run);
+    // loaded results are grouped by year and school (identity::finalize): runs of one school,
+    // found by symbol; each school's rows gathered in row order into a list of its exact size,
+    // then the map built at once from the schools sorted by id
+    let runs: Vec<&[ResultRow]> = ds
+        .results
+        .chunk_by(|a, b| a.school_id == b.school_id)
+        .collect();
+    let mut at: polars::prelude::PlHashMap<crate::model::Sym, usize> = Default::default();
+    let mut schools: Vec<(&str, Vec<&ResultRow>)> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    let slot: Vec<usize> = runs
+        .iter()
+        .map(|run| {
+            let i = *at.entry(run[0].school_id).or_insert_with(|| {
+                schools.push((&*run[0].school_id, Vec::new()));
+                sizes.push(0);
+                schools.len() - 1
+            });
+            sizes[i] += run.len();
+            i
+        })
+        .collect();
+    for ((_, rows), n) in schools.iter_mut().zip(sizes) {
+        rows.reserve_exact(n);
     }
-    m
+    for (run, i) in runs.iter().zip(slot) {
+        schools[i].1.extend(run.iter());
+    }
+    schools.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    schools.into_iter().collect()
 }
