@@ -1,9 +1,10 @@
 //! The context side of a selection (index, resilience, objectivity screen, risk profiles, registry
 //! z-scores): computed once per inputs and year, shared by every run that changes only selection keys.
+use super::procedures::{find_sorted, registry_rows};
 use super::select::{run_with, Selection};
 use super::strata::RegistryZ;
 use crate::config::Config;
-use crate::model::Dataset;
+use crate::model::{Dataset, ResultRow, SchoolRow};
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
@@ -20,6 +21,15 @@ pub struct Context<'a> {
     /// selected).
     pub ledgers: Ledgers,
 }
+
+/// A school's id, results and the rows the other lists hold for it.
+pub type Looked<'s, 'a> = (
+    &'a str,
+    &'s Vec<&'a ResultRow>,
+    Option<&'a SchoolRow>,
+    Option<&'s super::index::IndexRow>,
+    Option<&'s super::resilience::ResilienceRow>,
+);
 
 /// Which schools carry their per-rule ledgers.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,6 +76,23 @@ impl<'a> Context<'a> {
             registry_z,
             ledgers: Ledgers::All,
         }
+    }
+    /// Each school's results with its registry, index and resilience rows: one merge per list
+    /// (all are sorted by id), not a search per school.
+    pub fn looked_up<'s>(&'s self, ds: &'a Dataset) -> Vec<Looked<'s, 'a>> {
+        let bs = &self.by_school;
+        let ids = || bs.keys().copied();
+        let sch_of = registry_rows(ds, ids());
+        let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
+        let rr_of = match &self.resilience {
+            Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
+            None => vec![None; bs.len()],
+        };
+        bs.iter()
+            .zip(sch_of)
+            .zip(ir_of.into_iter().zip(rr_of))
+            .map(|(((sid, rows), sch), (ir, rr))| (*sid, rows, sch, ir, rr))
+            .collect()
     }
     /// The same context for runs that need only the outcomes, not the ledgers.
     pub fn without_ledgers(self) -> Context<'a> {

@@ -1,6 +1,6 @@
 //! Which procedures count and how a school's counts are pooled (METHOD.md §1, §10).
 use crate::config::Config;
-use crate::model::{Dataset, ResultRow};
+use crate::model::{Dataset, ResultRow, SchoolRow};
 use std::collections::BTreeMap;
 
 pub struct Proc<'a> {
@@ -78,6 +78,45 @@ pub fn window(cfg: &Config, year: i32) -> Vec<i32> {
 /// Results of every school by school id.
 pub type BySchool<'a> = BTreeMap<&'a str, Vec<&'a ResultRow>>;
 
+/// For each id, the item of `sorted` (ascending by `key`) with that id: one merge when the ids
+/// ascend too (a school list against another), a search for an id that steps back.
+pub fn find_sorted<'a, 'i, T>(
+    sorted: &'a [T],
+    key: impl Fn(&T) -> &str,
+    ids: impl IntoIterator<Item = &'i str>,
+) -> Vec<Option<&'a T>> {
+    let mut at = 0;
+    let mut last: Option<&str> = None;
+    ids.into_iter()
+        .map(|id| {
+            if last.is_some_and(|l| id < l) {
+                at = sorted.partition_point(|x| key(x) < id);
+            }
+            last = Some(id);
+            while at < sorted.len() && key(&sorted[at]) < id {
+                at += 1;
+            }
+            sorted.get(at).filter(|x| key(x) == id)
+        })
+        .collect()
+}
+
+/// The registry row of each id (ids in ascending order: one merge with the schools map).
+pub fn registry_rows<'a, 'i>(
+    ds: &'a Dataset,
+    ids: impl IntoIterator<Item = &'i str>,
+) -> Vec<Option<&'a SchoolRow>> {
+    let registry: Vec<(&str, &SchoolRow)> = ds
+        .schools
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_ref()))
+        .collect();
+    find_sorted(&registry, |r| r.0, ids)
+        .into_iter()
+        .map(|r| r.map(|r| r.1))
+        .collect()
+}
+
 /// Results of every school by id.
 pub fn by_school(ds: &Dataset) -> BySchool<'_> {
     // loaded results are grouped by year and school (identity::finalize): runs of one school,
@@ -110,4 +149,30 @@ pub fn by_school(ds: &Dataset) -> BySchool<'_> {
     }
     schools.sort_unstable_by(|a, b| a.0.cmp(b.0));
     schools.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_sorted;
+
+    #[test]
+    fn find_sorted_merges_and_searches_back() {
+        let sorted = ["edu1", "edu3", "edu5", "edu7"];
+        let found = |ids: &[&'static str]| -> Vec<Option<&str>> {
+            find_sorted(&sorted, |s| s, ids.iter().copied())
+                .into_iter()
+                .map(|x| x.copied())
+                .collect()
+        };
+        assert_eq!(
+            found(&["edu0", "edu1", "edu2", "edu5", "edu5", "edu9"]),
+            [None, Some("edu1"), None, Some("edu5"), Some("edu5"), None]
+        );
+        // ids that step back are found too
+        assert_eq!(
+            found(&["edu7", "edu3", "edu1", "edu4", "edu7"]),
+            [Some("edu7"), Some("edu3"), Some("edu1"), None, Some("edu7")]
+        );
+        assert_eq!(found(&[]), Vec::<Option<&str>>::new());
+    }
 }

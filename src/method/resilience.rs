@@ -80,7 +80,8 @@ pub fn pooled<'a>(
 ) -> BTreeMap<String, Vec<Pooled<'a>>> {
     let window = window(cfg, year);
     let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
-    for (sid, rows) in bs {
+    let registry = super::procedures::registry_rows(ds, bs.keys().copied());
+    for ((sid, rows), school) in bs.iter().zip(registry) {
         if !rows.iter().any(|r| r.year == year) {
             continue;
         }
@@ -90,7 +91,7 @@ pub fn pooled<'a>(
                 sid,
                 share2: s2,
                 quality: p.quality(),
-                school: ds.schools.get(*sid).map(Box::as_ref),
+                school,
             });
         }
     }
@@ -127,8 +128,11 @@ pub fn fit(
         sorted.sort_by(f64::total_cmp);
         let q75 = quantile_sorted(&sorted, cfg.resilience.top_quantile);
         // OLS on schools with the index
-        let rows: Vec<Option<&super::index::IndexRow>> =
-            list.iter().map(|p| index.get(p.sid)).collect();
+        let rows = super::procedures::find_sorted(
+            &index.schools,
+            |r| r.school_id.as_str(),
+            list.iter().map(|p| p.sid),
+        );
         let idx: Vec<usize> = (0..list.len())
             .filter(|&i| rows[i].and_then(|r| r.index).is_some())
             .collect();
@@ -204,10 +208,10 @@ pub fn fit(
                 }
             }
         };
-        let mut resid: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+        let mut resid: Vec<Option<(f64, f64)>> = vec![None; list.len()];
         if let Some(f) = &fit {
             for (j, &i) in idx.iter().enumerate() {
-                resid.insert(i, (f.fitted[j], f.residuals[j] / f.sigma));
+                resid[i] = Some((f.fitted[j], f.residuals[j] / f.sigma));
             }
         }
         for (i, p) in list.iter().enumerate() {
@@ -218,8 +222,8 @@ pub fn fit(
             if shnsu && top {
                 labels.push(RESILIENT);
             }
-            let (expected, residual) = match resid.get(&i) {
-                Some((e, r)) => (Some(*e), Some(*r)),
+            let (expected, residual) = match resid[i] {
+                Some((e, r)) => (Some(e), Some(r)),
                 None => (None, None),
             };
             if let Some(r) = residual {

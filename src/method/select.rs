@@ -99,7 +99,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
 
 pub use super::procedures::{by_school, judged_procs, pool, Pooled, Proc};
 
-pub use super::context::{run_showing, Context, Shown};
+pub use super::context::{run_showing, Context, Looked, Shown};
 
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
@@ -131,7 +131,7 @@ pub fn run_with<'a>(
     }
     let judged = |rows: &[&'a ResultRow], y: i32| judged_procs(rows, y, cfg);
     let regz = &ctx.registry_z;
-    let (index, resil, screen) = (&ctx.index, &ctx.resilience, &ctx.screen);
+    let screen = &ctx.screen;
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
     let bottom_low: super::bottom::BottomFlags = if s1.rule == "bottom" {
@@ -141,14 +141,12 @@ pub fn run_with<'a>(
     };
 
     // one school's three stages: independent of every other school, so schools are judged in parallel
-    let judge = |sid: &&str,
-                 rows: &Vec<&'a ResultRow>,
+    let judge = |&(sid, rows, sch, ir, rr): &Looked<'_, 'a>,
                  warnings: &mut Warnings|
      -> Option<SchoolResult> {
         if !rows.iter().any(|r| r.year == year) {
             return None;
         }
-        let sch = ds.schools.get(*sid).map(Box::as_ref);
         let (stratum, kind_known) = stratum(sch, cfg);
         let mut led = Ledger::default();
         let login = sch
@@ -186,12 +184,12 @@ pub fn run_with<'a>(
             objectivity_flags: Vec::new(),
             ledger: Ledger::default(),
         };
-        if let Some(ir) = index.get(sid) {
+        if let Some(ir) = ir {
             res.index = ir.index;
             res.index_group = ir.index_group;
             res.shnsu = ir.shnsu;
         }
-        if let Some(rr) = resil.as_ref().and_then(|r| r.get(sid)) {
+        if let Some(rr) = rr {
             res.residual = rr.residual;
             res.resilience = rr.labels.clone();
         }
@@ -547,7 +545,7 @@ pub fn run_with<'a>(
         res.ledger = led;
         Some(res)
     };
-    let schools: Vec<(&&str, &Vec<&ResultRow>)> = by_school.iter().collect();
+    let schools = ctx.looked_up(ds);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -561,10 +559,8 @@ pub fn run_with<'a>(
                 let judge = &judge;
                 sc.spawn(move || {
                     let mut w = Warnings::default();
-                    let v: Vec<SchoolResult> = chunk
-                        .iter()
-                        .filter_map(|(sid, rows)| judge(sid, rows, &mut w))
-                        .collect();
+                    let v: Vec<SchoolResult> =
+                        chunk.iter().filter_map(|s| judge(s, &mut w)).collect();
                     (v, w)
                 })
             })
