@@ -62,7 +62,7 @@ pub fn summary(sel: &Selection) -> Value {
     }
     let mut strata: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     for x in s {
-        let e = strata.entry(x.stratum.clone()).or_default();
+        let e = strata.entry(x.stratum.to_string()).or_default();
         e[0] += 1;
         e[1] += x.candidate as usize;
         e[2] += x.selected as usize;
@@ -234,7 +234,7 @@ pub fn render(
             x.name.clone(),
             x.municipality.clone(),
             x.cluster.clone().unwrap_or_default(),
-            x.settlement.clone(),
+            x.settlement.to_string(),
             x.deficit.clone().unwrap_or_default(),
             if x.stage_reached >= 2 {
                 x.participants.to_string()

@@ -29,7 +29,7 @@ pub fn bottom_flags<'a>(
             let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
             let (st, _) = stratum(ds.schools.get(*sid).map(Box::as_ref), cfg);
             strata
-                .entry((area(sid), st))
+                .entry((area(sid), st.to_string()))
                 .or_default()
                 .push((n2 as f64 / n as f64, sid));
         }

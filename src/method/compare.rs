@@ -320,7 +320,7 @@ pub fn thresholds(ds: &Dataset, cfg: &Config, year: i32) -> Vec<ThresholdRow> {
                 login: s.map(|s| s.login.clone()).unwrap_or_else(|| sid.clone()),
                 name: s.map(|s| s.name.clone()).unwrap_or_default(),
                 municipality: mun_name(ds, sid),
-                stratum: super::strata::stratum(s, cfg).0,
+                stratum: super::strata::stratum(s, cfg).0.to_string(),
                 composite: r6(r.1),
                 region_rank: r.2,
                 region_n: r.3,

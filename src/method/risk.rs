@@ -46,13 +46,15 @@ pub struct RiskReport {
 const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
 
 /// school → (profile year, factor → level).
-pub type Profiles = BTreeMap<String, (i32, BTreeMap<&'static str, u8>)>;
+pub type Profiles = BTreeMap<String, Profile>;
+/// The year of a school's profile and each factor's level.
+pub type Profile = (i32, BTreeMap<&'static str, u8>);
 
 /// Year-Y profile of each school, else its newest earlier one.
 pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
-    let mut out: Profiles = BTreeMap::new();
-    // loaded rows are grouped by school (identity::finalize): one map lookup per run of rows
-    // each school's latest profile up to `year`
+    let mut out: Vec<(String, Profile)> = Vec::new();
+    // loaded rows are grouped by school in id order (identity::finalize): each school's latest
+    // profile up to `year`, then the map built at once
     for run in ds.risk.chunk_by(|a, b| a.school_id == b.school_id) {
         let Some(latest) = run.iter().map(|r| r.year).filter(|y| *y <= year).max() else {
             continue;
@@ -62,9 +64,9 @@ pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
             .filter(|r| r.year == latest)
             .map(|r| (r.factor_name(), r.level))
             .collect();
-        out.insert(run[0].school_id.to_string(), (latest, factors));
+        out.push((run[0].school_id.to_string(), (latest, factors)));
     }
-    out
+    out.into_iter().collect()
 }
 
 fn block(

@@ -24,8 +24,8 @@ pub struct SchoolResult {
     pub municipality: String,
     pub municipality_code: String,
     pub region: String,
-    pub stratum: String,
-    pub settlement: String,
+    pub stratum: &'static str,
+    pub settlement: &'static str,
     pub deficit: Option<String>,
     pub participants: i64,
     pub share2: Option<f64>,
@@ -160,8 +160,8 @@ pub fn run_with<'a>(
             municipality: sch.map(|s| s.municipality.clone()).unwrap_or_default(),
             municipality_code: sch.map(|s| s.municipality_code.clone()).unwrap_or_default(),
             region: region_of(sid),
-            stratum: stratum.clone(),
-            settlement: sch.and_then(|s| s.settlement).unwrap_or("unknown").into(),
+            stratum,
+            settlement: sch.and_then(|s| s.settlement).unwrap_or("unknown"),
             deficit: None,
             participants: 0,
             share2: None,
@@ -352,7 +352,7 @@ pub fn run_with<'a>(
             res.ledger = led;
             return Some(res);
         }
-        if cfg.stage1.exclude_kinds.contains(&stratum) {
+        if cfg.stage1.exclude_kinds.iter().any(|k| k == stratum) {
             note!(
                 keep,
                 led,
@@ -486,7 +486,7 @@ pub fn run_with<'a>(
                 "settlement",
                 json!({"settlement": res.settlement}),
                 json!(null),
-                &res.settlement.clone(),
+                res.settlement,
                 format!("Этап 2: тип населённого пункта — {}.", res.settlement),
             );
         }

@@ -25,21 +25,21 @@ pub fn kinds_of(s: &SchoolRow, cfg: &Config) -> Vec<Kind> {
 }
 
 /// (stratum, known): the first of `strata` the school qualifies for; evening is its own.
-pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (String, bool) {
+pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (&'static str, bool) {
     let Some(s) = s else {
-        return ("regular".into(), false);
+        return ("regular", false);
     };
     let kinds = kinds_of(s, cfg);
     if kinds.contains(&Kind::Evening) {
-        return ("evening".into(), true);
+        return ("evening", true);
     }
     for st in &cfg.stage1.strata {
-        if kinds.iter().any(|k| k.as_str() == st) {
-            return (st.clone(), true);
+        if let Some(k) = kinds.iter().find(|k| k.as_str() == st) {
+            return (k.as_str(), true);
         }
     }
     let known = s.kind.is_some() || s.settlement.is_some() || s.enrollment.is_some();
-    ("regular".into(), known)
+    ("regular", known)
 }
 
 pub const STAFFING: [&str; 2] = [
