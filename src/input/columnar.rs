@@ -4,10 +4,9 @@
 //! accept as clean (an aggregate row, a non-numeric count, a title line, a quoted line break, a
 //! duplicate key…) goes back to the row loader, which handles the unusual shape or gives the
 //! precise error — so both paths give the same dataset (tested in `columnar_tests`).
-use super::flat::{
-    is_aggregate_row, keys, mark_columns, mark_counts, note_into, note_school, noted,
-};
+use super::flat::{is_aggregate_row, keys, mark_columns, mark_counts};
 use super::header::{self, Header};
+use super::notes::{note_into, note_school, noted};
 use super::report::InputReport;
 use super::slices::{read_records, split, Distinct, Range, Record, SLICE_BYTES};
 use super::table::CsvText;

@@ -8,6 +8,7 @@ pub mod fisoko;
 pub mod flat;
 pub mod gia;
 pub mod header;
+mod notes;
 pub mod pupil;
 pub mod report;
 pub mod risk;
