@@ -45,15 +45,6 @@ pub struct Resilience {
     pub warnings: Warnings,
 }
 
-impl Resilience {
-    pub fn get(&self, school_id: &str) -> Option<&ResilienceRow> {
-        self.schools
-            .binary_search_by(|r| r.school_id.as_str().cmp(school_id))
-            .ok()
-            .map(|i| &self.schools[i])
-    }
-}
-
 fn standardise(v: &[f64]) -> Vec<f64> {
     crate::stats::kmeans::zscores(v)
 }
