@@ -251,6 +251,9 @@ pub struct Part {
     /// Schools as rows name them, in file order: (range, login, name, municipality) indices
     /// into `texts` (the texts are moved from the readers, not copied per note).
     notes: Vec<(u32, u32, u32, u32)>,
+    /// The schools and municipality codes the notes give a dataset that has none yet, built on
+    /// the reader's thread when the file is the first input (`Source::first`).
+    prebuilt: Option<NewSchools>,
     rows: usize,
     years: Vec<i32>,
     schools: usize,
@@ -258,9 +261,12 @@ pub struct Part {
 }
 
 impl Part {
-    pub fn apply(self, ds: &mut Dataset, rep: &mut InputReport) {
+    pub fn apply(mut self, ds: &mut Dataset, rep: &mut InputReport) {
         if ds.schools.is_empty() && ds.municipality_codes.is_empty() {
-            ds.schools = self.schools_anew(&mut ds.municipality_codes);
+            (ds.schools, ds.municipality_codes) = self
+                .prebuilt
+                .take()
+                .unwrap_or_else(|| schools_anew(&self.texts, &self.notes));
         } else {
             for &(k, li, ni, mi) in &self.notes {
                 let t = &self.texts[k as usize];
@@ -288,42 +294,42 @@ impl Part {
     }
 }
 
-impl Part {
-    /// The rows `note_school` gives a dataset that has no schools yet: each school found by its
-    /// symbol while the notes are read in file order, then the map built at once from the rows
-    /// sorted by id, instead of two searches by text per note and inserts one by one.
-    fn schools_anew(
-        &self,
-        codes: &mut BTreeMap<String, String>,
-    ) -> BTreeMap<String, Box<SchoolRow>> {
-        let mut at: PlHashMap<Sym, usize> = PlHashMap::default();
-        let mut rows: Vec<Box<SchoolRow>> = Vec::new();
-        for &(k, li, ni, mi) in &self.notes {
-            let t = &self.texts[k as usize];
-            let (sid, _, login) = &t.logins[li as usize];
-            let (name, mun) = (&t.names[ni as usize], &t.muns[mi as usize].1);
-            let e = match at.get(sid) {
-                Some(&i) => {
-                    let e = &mut rows[i];
-                    if noted(e, login, mun) {
-                        continue;
-                    }
-                    e
+/// Schools and municipality codes, as a dataset holds them.
+type NewSchools = (BTreeMap<String, Box<SchoolRow>>, BTreeMap<String, String>);
+
+/// The schools and codes `note_school` gives a dataset that has none yet: each school found by
+/// its symbol while the notes are read in file order, then the map built at once from the rows
+/// sorted by id, instead of two searches by text per note and inserts one by one.
+fn schools_anew(texts: &[NoteTexts], notes: &[(u32, u32, u32, u32)]) -> NewSchools {
+    let mut codes = BTreeMap::new();
+    let mut at: PlHashMap<Sym, usize> = PlHashMap::default();
+    let mut rows: Vec<Box<SchoolRow>> = Vec::new();
+    for &(k, li, ni, mi) in notes {
+        let t = &texts[k as usize];
+        let (sid, _, login) = &t.logins[li as usize];
+        let (name, mun) = (&t.names[ni as usize], &t.muns[mi as usize].1);
+        let e = match at.get(sid) {
+            Some(&i) => {
+                let e = &mut rows[i];
+                if noted(e, login, mun) {
+                    continue;
                 }
-                None => {
-                    at.insert(*sid, rows.len());
-                    rows.push(Box::new(SchoolRow {
-                        school_id: sid.to_string(),
-                        ..Default::default()
-                    }));
-                    rows.last_mut().unwrap()
-                }
-            };
-            note_into(e, codes, login, name, mun);
-        }
-        rows.sort_unstable_by(|a, b| a.school_id.cmp(&b.school_id));
-        rows.into_iter().map(|r| (r.school_id.clone(), r)).collect()
+                e
+            }
+            None => {
+                at.insert(*sid, rows.len());
+                rows.push(Box::new(SchoolRow {
+                    school_id: sid.to_string(),
+                    ..Default::default()
+                }));
+                rows.last_mut().unwrap()
+            }
+        };
+        note_into(e, &mut codes, login, name, mun);
     }
+    rows.sort_unstable_by(|a, b| a.school_id.cmp(&b.school_id));
+    let schools = rows.into_iter().map(|r| (r.school_id.clone(), r)).collect();
+    (schools, codes)
 }
 
 /// A CSV file for the fast path, as detection found it.
@@ -339,6 +345,8 @@ pub struct Source<'a> {
     pub stop: &'a AtomicBool,
     /// Ranges of a large file read on as many threads (1: the whole file on the caller's).
     pub parts: usize,
+    /// No input is applied before this one: its schools may be built while it is read.
+    pub first: bool,
 }
 
 /// A `marks` or `risk` CSV read by the fast path; None when the file needs the row loader.
@@ -443,7 +451,6 @@ fn read_marks(src: &Source) -> Option<Part> {
     let bases: Vec<usize> = (0..counts.len())
         .map(|k| 2 + counts[..k].iter().sum::<usize>())
         .collect();
-    join_blocks(&mut results, blocks, |k| bases[k]);
     let mut reconstructed = Vec::new();
     for (k, p) in parts.iter().enumerate() {
         let b = if k == 0 { 0 } else { bases[k] };
@@ -455,7 +462,7 @@ fn read_marks(src: &Source) -> Option<Part> {
         .collect::<PlHashSet<_>>()
         .len();
     // a school's notes in file order; one noted again by a later range changes nothing
-    let notes = parts
+    let notes: Vec<(u32, u32, u32, u32)> = parts
         .iter()
         .enumerate()
         .flat_map(|(k, st)| {
@@ -465,7 +472,7 @@ fn read_marks(src: &Source) -> Option<Part> {
         })
         .collect();
     let years: BTreeSet<i32> = parts.iter().flat_map(|p| p.years.iter().copied()).collect();
-    let texts = parts
+    let texts: Vec<NoteTexts> = parts
         .into_iter()
         .map(|st| NoteTexts {
             logins: st.logins.values,
@@ -473,12 +480,19 @@ fn read_marks(src: &Source) -> Option<Part> {
             muns: st.muns.values,
         })
         .collect();
+    // the first input to name schools: its schools are built beside the joining of the blocks
+    let prebuilt = std::thread::scope(|sc| {
+        let built = src.first.then(|| sc.spawn(|| schools_anew(&texts, &notes)));
+        join_blocks(&mut results, blocks, |k| bases[k]);
+        built.map(|t| t.join().expect("a school builder panicked"))
+    });
     Some(Part {
         rows: results.len(),
         years: years.into_iter().collect(),
         schools,
         texts,
         notes,
+        prebuilt,
         reconstructed,
         results,
         ..Default::default()

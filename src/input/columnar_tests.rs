@@ -86,6 +86,7 @@ fn read_marks_into(p: &std::path::Path, parts: usize, ds: &mut Dataset) -> (bool
         meta: &meta,
         stop: &stop,
         parts,
+        first: true,
     };
     let part = read("marks", &src);
     let ok = part.is_some();

@@ -457,6 +457,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                     meta: &meta,
                     stop,
                     parts: ranges,
+                    first: sheets[..*i].iter().all(|s| s.kind == "scales"),
                 };
                 let part = columnar::read(s.kind, &src);
                 // the receiver is gone only when loading stopped on an error
