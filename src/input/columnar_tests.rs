@@ -68,12 +68,18 @@ fn read_marks_file(p: &std::path::Path) -> (bool, Dataset, InputReport) {
 /// The same, the file read in `parts` ranges.
 fn read_marks_parts(p: &std::path::Path, parts: usize) -> (bool, Dataset, InputReport) {
     let mut ds = Dataset::default();
-    let (ok, rep) = read_marks_into(p, parts, &mut ds);
+    let (ok, rep) = read_marks_into(p, parts, true, &mut ds);
     (ok, ds, rep)
 }
 
-/// The fast path on a marks file, applied to `ds`: (accepted, report).
-fn read_marks_into(p: &std::path::Path, parts: usize, ds: &mut Dataset) -> (bool, InputReport) {
+/// The fast path on a marks file, applied to `ds`: (accepted, report). `first`: read as the
+/// first input (its schools built beside the reading).
+fn read_marks_into(
+    p: &std::path::Path,
+    parts: usize,
+    first: bool,
+    ds: &mut Dataset,
+) -> (bool, InputReport) {
     let head = crate::input::table::read_csv_head(p, 1 << 16).unwrap();
     let grid = crate::input::table::csv_grid(p, &head, Some(1)).unwrap();
     let h = Header::new(0, &grid.rows[0]);
@@ -86,7 +92,7 @@ fn read_marks_into(p: &std::path::Path, parts: usize, ds: &mut Dataset) -> (bool
         meta: &meta,
         stop: &stop,
         parts,
-        first: true,
+        first,
     };
     let part = read("marks", &src);
     let ok = part.is_some();
@@ -383,10 +389,14 @@ fn schools_built_anew_equal_schools_noted_one_by_one() {
     one_by_one
         .schools
         .insert("other".into(), Box::new(SchoolRow::default()));
-    assert!(read_marks_into(&p, 1, &mut one_by_one).0);
+    assert!(read_marks_into(&p, 1, true, &mut one_by_one).0);
     one_by_one.schools.remove("other");
+    // not read as the first input: built when applied
+    let mut when_applied = Dataset::default();
+    assert!(read_marks_into(&p, 1, false, &mut when_applied).0);
     let json = |d: &Dataset| serde_json::to_string(&(&d.schools, &d.municipality_codes)).unwrap();
     assert_eq!(anew.schools.len(), 34);
     assert!(!anew.municipality_codes.is_empty());
     assert_eq!(json(&anew), json(&one_by_one));
+    assert_eq!(json(&when_applied), json(&one_by_one));
 }
