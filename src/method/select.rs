@@ -546,32 +546,8 @@ pub fn run_with<'a>(
         Some(res)
     };
     let schools = ctx.looked_up(ds);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let per = schools.len().div_ceil(threads).max(1);
-    // chunks in order and warnings merged in order: the same output whatever the thread count
-    let parts: Vec<(Vec<SchoolResult>, Warnings)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = schools
-            .chunks(per)
-            .map(|chunk| {
-                let judge = &judge;
-                sc.spawn(move || {
-                    let mut w = Warnings::default();
-                    let v: Vec<SchoolResult> =
-                        chunk.iter().filter_map(|s| judge(s, &mut w)).collect();
-                    (v, w)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    let mut out = Vec::with_capacity(schools.len());
-    for (v, w) in parts {
-        out.extend(v);
-        warnings.merge(w);
-    }
+    let (mut out, w) = super::judge_in_order(&schools, &judge);
+    warnings.merge(w);
     if cfg.cluster.method == "kmeans" {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
