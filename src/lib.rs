@@ -12,6 +12,7 @@ pub mod input;
 pub mod method;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod stats;
 pub mod synth;
 /// Phase timings for national-scale runs: with `SHNOR_TIMINGS` set, each phase's end goes to

@@ -206,23 +206,8 @@ fn read_spreadsheets_parallel(
             table::is_spreadsheet(p) && std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false)
         })
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(list.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(std::collections::HashMap::new());
-    std::thread::scope(|sc| {
-        for _ in 0..threads {
-            sc.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(p) = list.get(i) else { break };
-                let r = table::read_spreadsheet(p);
-                results.lock().unwrap().insert((*p).clone(), r);
-            });
-        }
-    });
-    results.into_inner().unwrap()
+    let grids = crate::parallel::map_in_order(&list, |p| table::read_spreadsheet(p));
+    list.into_iter().cloned().zip(grids).collect()
 }
 
 /// Raises its flag when dropped.
@@ -435,9 +420,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     std::thread::scope(|sc| -> Result<()> {
         // however this closure ends (an error included), the workers stop at their next slice
         let _stop_workers = StopOnDrop(&stop);
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
+        let cores = crate::parallel::cores();
         let workers = cores.min(queue.len());
         // a large marks table is read in as many ranges as cores, on threads beside the other
         // files' readers: the system shares the cores between them

@@ -17,47 +17,24 @@ pub mod sweep;
 
 use crate::input::report::Warnings;
 
-/// `judge` of every item, on one thread per core (at most eight): eight chunks a thread, taken by
-/// whichever thread is free (one the host holds back does not hold the rest up); results and
-/// warnings joined in item order, so the output does not depend on the thread count.
+/// `judge` of every item across the cores, in chunks (eight a thread) taken by whichever thread
+/// is free; results and warnings joined in item order, so the output does not depend on the
+/// thread count.
 pub fn judge_in_order<T: Sync, R: Send>(
     items: &[T],
     judge: &(impl Fn(&T, &mut Warnings) -> Option<R> + Sync),
 ) -> (Vec<R>, Warnings) {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
     let chunks: Vec<&[T]> = items
-        .chunks(items.len().div_ceil(8 * threads).max(1))
+        .chunks(items.len().div_ceil(8 * crate::parallel::cores()).max(1))
         .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<(usize, Vec<R>, Warnings)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..threads.min(chunks.len()))
-            .map(|_| {
-                let (chunks, next) = (&chunks, &next);
-                sc.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(k) else { break };
-                        let mut w = Warnings::default();
-                        let v: Vec<R> = chunk.iter().filter_map(|x| judge(x, &mut w)).collect();
-                        done.push((k, v, w));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a judging thread panicked"))
-            .collect()
+    let parts = crate::parallel::map_in_order(&chunks, |chunk| {
+        let mut w = Warnings::default();
+        let v: Vec<R> = chunk.iter().filter_map(|x| judge(x, &mut w)).collect();
+        (v, w)
     });
-    parts.sort_unstable_by_key(|p| p.0);
     let mut out = Vec::with_capacity(items.len());
     let mut warnings = Warnings::default();
-    for (_, v, w) in parts {
+    for (v, w) in parts {
         out.extend(v);
         warnings.merge(w);
     }

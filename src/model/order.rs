@@ -33,7 +33,7 @@ fn order(r: &super::ResultRow) -> (i32, Sym, Sym, i32, Sym, Sym, u32) {
 
 /// `scan` of consecutive chunks on as many threads (one per core), joined: the same as one pass.
 pub(super) fn scan(results: &[super::ResultRow]) -> Scan {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::cores();
     scan_in_chunks(results, results.len().div_ceil(threads).max(1 << 16))
 }
 
@@ -42,19 +42,7 @@ fn scan_in_chunks(results: &[super::ResultRow], size: usize) -> Scan {
     if chunks.len() < 2 {
         return scan_chunk(results);
     }
-    let scans: Vec<Scan> = std::thread::scope(|sc| {
-        let later: Vec<_> = chunks[1..]
-            .iter()
-            .map(|c| sc.spawn(move || scan_chunk(c)))
-            .collect();
-        std::iter::once(scan_chunk(chunks[0]))
-            .chain(
-                later
-                    .into_iter()
-                    .map(|t| t.join().expect("a scan thread panicked")),
-            )
-            .collect()
-    });
+    let scans = crate::parallel::map_in_order(&chunks, |c| scan_chunk(c));
     let mut out = Scan {
         in_order: true,
         municipalities: Default::default(),
