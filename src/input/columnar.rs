@@ -240,6 +240,19 @@ struct NoteTexts {
     muns: Vec<(Sym, String)>,
 }
 
+/// A note's (school id, login, name, municipality as read).
+fn note_of<'t>(
+    texts: &'t [NoteTexts],
+    &(k, li, ni, mi): &Note,
+) -> (Sym, &'t str, &'t str, &'t str) {
+    let t = &texts[k as usize];
+    let (sid, _, login) = &t.logins[li as usize];
+    (*sid, login, &t.names[ni as usize], &t.muns[mi as usize].1)
+}
+
+/// A school as a row names it: (range, login, name, municipality) indices into `NoteTexts`.
+type Note = (u32, u32, u32, u32);
+
 /// What the fast path read from one file. Files are read in parallel; their parts are
 /// applied to the dataset in path order, so the result does not depend on which finished first.
 #[derive(Default)]
@@ -248,9 +261,9 @@ pub struct Part {
     risk: Vec<RiskRow>,
     /// The texts notes refer to, per range of the file: logins, names, municipalities as read.
     texts: Vec<NoteTexts>,
-    /// Schools as rows name them, in file order: (range, login, name, municipality) indices
-    /// into `texts` (the texts are moved from the readers, not copied per note).
-    notes: Vec<(u32, u32, u32, u32)>,
+    /// Schools as rows name them, in file order (the texts are moved from the readers, not
+    /// copied per note).
+    notes: Vec<Note>,
     /// The schools and municipality codes the notes give a dataset that has none yet, built on
     /// the reader's thread when the file is the first input (`Source::first`).
     prebuilt: Option<NewSchools>,
@@ -268,16 +281,9 @@ impl Part {
                 .take()
                 .unwrap_or_else(|| schools_anew(&self.texts, &self.notes));
         } else {
-            for &(k, li, ni, mi) in &self.notes {
-                let t = &self.texts[k as usize];
-                let (sid, _, login) = &t.logins[li as usize];
-                note_school(
-                    ds,
-                    sid,
-                    login,
-                    &t.names[ni as usize],
-                    &t.muns[mi as usize].1,
-                );
+            for note in &self.notes {
+                let (sid, login, name, mun) = note_of(&self.texts, note);
+                note_school(ds, &sid, login, name, mun);
             }
         }
         rep.rows += self.rows;
@@ -300,15 +306,13 @@ type NewSchools = (BTreeMap<String, Box<SchoolRow>>, BTreeMap<String, String>);
 /// The schools and codes `note_school` gives a dataset that has none yet: each school found by
 /// its symbol while the notes are read in file order, then the map built at once from the rows
 /// sorted by id, instead of two searches by text per note and inserts one by one.
-fn schools_anew(texts: &[NoteTexts], notes: &[(u32, u32, u32, u32)]) -> NewSchools {
+fn schools_anew(texts: &[NoteTexts], notes: &[Note]) -> NewSchools {
     let mut codes = BTreeMap::new();
     let mut at: PlHashMap<Sym, usize> = PlHashMap::default();
     let mut rows: Vec<Box<SchoolRow>> = Vec::new();
-    for &(k, li, ni, mi) in notes {
-        let t = &texts[k as usize];
-        let (sid, _, login) = &t.logins[li as usize];
-        let (name, mun) = (&t.names[ni as usize], &t.muns[mi as usize].1);
-        let e = match at.get(sid) {
+    for note in notes {
+        let (sid, login, name, mun) = note_of(texts, note);
+        let e = match at.get(&sid) {
             Some(&i) => {
                 let e = &mut rows[i];
                 if noted(e, login, mun) {
@@ -317,7 +321,7 @@ fn schools_anew(texts: &[NoteTexts], notes: &[(u32, u32, u32, u32)]) -> NewSchoo
                 e
             }
             None => {
-                at.insert(*sid, rows.len());
+                at.insert(sid, rows.len());
                 rows.push(Box::new(SchoolRow {
                     school_id: sid.to_string(),
                     ..Default::default()
@@ -462,7 +466,7 @@ fn read_marks(src: &Source) -> Option<Part> {
         .collect::<PlHashSet<_>>()
         .len();
     // a school's notes in file order; one noted again by a later range changes nothing
-    let notes: Vec<(u32, u32, u32, u32)> = parts
+    let notes: Vec<Note> = parts
         .iter()
         .enumerate()
         .flat_map(|(k, st)| {
