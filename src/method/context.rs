@@ -11,6 +11,8 @@ use crate::model::{Dataset, ResultRow, SchoolRow};
 pub struct Context<'a> {
     /// Every school's results (grouped once for resilience and the stages).
     pub by_school: super::procedures::BySchool<'a>,
+    /// Each of those schools' registry row, in the same order.
+    pub registry: Vec<Option<&'a SchoolRow>>,
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
@@ -44,12 +46,13 @@ impl<'a> Context<'a> {
     pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> Context<'a> {
         // the index on this thread; the results grouped by school and pooled for resilience on
         // a second, the parts that need neither on a third; then the resilience model
-        let (by_school, (index, resilience), (screen, profiles, registry_z)) =
+        let ((by_school, registry), (index, resilience), (screen, profiles, registry_z)) =
             std::thread::scope(|sc| {
                 let grouped = sc.spawn(|| {
                     let by_school = super::procedures::by_school(ds);
-                    let pooled = super::resilience::pooled(ds, &by_school, cfg, year);
-                    (by_school, pooled)
+                    let registry = registry_rows(ds, by_school.keys().copied());
+                    let pooled = super::resilience::pooled(&by_school, &registry, cfg, year);
+                    (by_school, registry, pooled)
                 });
                 let rest = sc.spawn(|| {
                     (
@@ -59,16 +62,18 @@ impl<'a> Context<'a> {
                     )
                 });
                 let index = super::index::compute(ds, cfg);
-                let (by_school, pooled) = grouped.join().expect("context thread panicked");
+                let (by_school, registry, pooled) =
+                    grouped.join().expect("context thread panicked");
                 let resilience = super::resilience::fit(cfg, &index, year, pooled).ok();
                 (
-                    by_school,
+                    (by_school, registry),
                     (index, resilience),
                     rest.join().expect("context thread panicked"),
                 )
             });
         Context {
             by_school,
+            registry,
             index,
             resilience,
             screen,
@@ -79,17 +84,16 @@ impl<'a> Context<'a> {
     }
     /// Each school's results with its registry, index and resilience rows: one merge per list
     /// (all are sorted by id), not a search per school.
-    pub fn looked_up<'s>(&'s self, ds: &'a Dataset) -> Vec<Looked<'s, 'a>> {
+    pub fn looked_up<'s>(&'s self) -> Vec<Looked<'s, 'a>> {
         let bs = &self.by_school;
         let ids = || bs.keys().copied();
-        let sch_of = registry_rows(ds, ids());
         let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
         let rr_of = match &self.resilience {
             Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
             None => vec![None; bs.len()],
         };
         bs.iter()
-            .zip(sch_of)
+            .zip(self.registry.iter().copied())
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|(((sid, rows), sch), (ir, rr))| (*sid, rows, sch, ir, rr))
             .collect()

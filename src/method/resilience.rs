@@ -50,7 +50,9 @@ fn standardise(v: &[f64]) -> Vec<f64> {
 }
 
 pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
-    fit(cfg, index, year, pooled(ds, &by_school(ds), cfg, year))
+    let bs = by_school(ds);
+    let registry = super::procedures::registry_rows(ds, bs.keys().copied());
+    fit(cfg, index, year, pooled(&bs, &registry, cfg, year))
 }
 
 /// A school's pooled results over the window, with its registry row (looked up once).
@@ -63,16 +65,16 @@ pub struct Pooled<'a> {
 
 /// Schools with a pooled share below the minimum in the window, by region: the part of the
 /// model that needs no index (a selection's context computes it beside the index).
+/// `registry`: each school's registry row, in `bs` order.
 pub fn pooled<'a>(
-    ds: &'a Dataset,
     bs: &BySchool<'a>,
+    registry: &[Option<&'a crate::model::SchoolRow>],
     cfg: &Config,
     year: i32,
 ) -> BTreeMap<String, Vec<Pooled<'a>>> {
     let window = window(cfg, year);
     let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
-    let registry = super::procedures::registry_rows(ds, bs.keys().copied());
-    for ((sid, rows), school) in bs.iter().zip(registry) {
+    for ((sid, rows), &school) in bs.iter().zip(registry) {
         if !rows.iter().any(|r| r.year == year) {
             continue;
         }

@@ -545,7 +545,7 @@ pub fn run_with<'a>(
         res.ledger = led;
         Some(res)
     };
-    let schools = ctx.looked_up(ds);
+    let schools = ctx.looked_up();
     let (mut out, w) = super::judge_in_order(&schools, &judge);
     warnings.merge(w);
     if cfg.cluster.method == "kmeans" {
