@@ -1,237 +1,249 @@
-//! The canonical polars frames (METHOD.md §0) built from a `Dataset`.
+//! The canonical polars frames (METHOD.md §0, shapes in `schema`) built from the loaders' rows.
+//!
+//! Transitional: loaders still collect typed rows into `Dataset`; `build` turns them into the
+//! frames the method reads. `results` carries two derived columns after the declared ones:
+//! `region` (first two digits of the login) and `municipality_key` (ФИС ОКО code, else the
+//! normalised name).
 use super::Dataset;
 use anyhow::Result;
 use polars::prelude::*;
 
+/// The canonical frames; each has the columns of its `schema` function, in that order.
 pub struct Frames {
     pub results: DataFrame,
     pub schools: DataFrame,
     pub journal: DataFrame,
     pub risk_profiles: DataFrame,
     pub markers: DataFrame,
+    pub histograms: DataFrame,
     pub reference: DataFrame,
+    pub boundaries: DataFrame,
+    pub municipalities: DataFrame,
 }
 
+fn c<T, V>(name: &str, rows: &[T], f: impl Fn(&T) -> V) -> Column
+where
+    Series: NamedFrom<Vec<V>, [V]>,
+{
+    Series::new(name.into(), rows.iter().map(f).collect::<Vec<V>>()).into_column()
+}
+
+fn strings(name: &str, v: Vec<Vec<String>>) -> Column {
+    let series: Vec<Series> = v
+        .into_iter()
+        .map(|x| Series::new(PlSmallStr::EMPTY, x))
+        .collect();
+    let mut s = Series::new(name.into(), series);
+    if s.is_empty() {
+        s = Series::new_empty(name.into(), &DataType::List(Box::new(DataType::String)));
+    }
+    s.into_column()
+}
+
+fn frame(cols: Vec<Column>, schema: &Schema) -> Result<DataFrame> {
+    let df = DataFrame::new_infer_height(cols)?;
+    // empty inputs give columns of dtype Null or wrong inner types: cast to the schema
+    let df = df
+        .lazy()
+        .with_columns(
+            schema
+                .iter()
+                .map(|(n, t)| polars::prelude::col(n.clone()).cast(t.clone()))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    Ok(df)
+}
+
+/// The canonical frames of `ds` (row order: as `ds` holds them; schools by school_id).
 pub fn build(ds: &Dataset) -> Result<Frames> {
+    use super::schema::{self, col as k};
     let r = &ds.results;
-    let results = DataFrame::new_infer_height(vec![
-        Column::new("year".into(), r.iter().map(|x| x.year).collect::<Vec<_>>()),
-        Column::new(
-            "school_id".into(),
-            r.iter().map(|x| &*x.school_id).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "region".into(),
-            r.iter()
-                .map(|x| crate::input::text::region_of(&x.school_id))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "municipality".into(),
-            r.iter().map(|x| &*x.municipality).collect::<Vec<_>>(),
-        ),
-        // the municipality key of the school (ФИС ОКО code, else the normalised name)
-        Column::new(
-            "municipality_key".into(),
-            r.iter()
-                .map(|x| super::identity::municipality_id(ds, &x.school_id))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "assessment".into(),
-            r.iter().map(|x| &*x.assessment).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "subject".into(),
-            r.iter().map(|x| &*x.subject).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "grade".into(),
-            r.iter().map(|x| x.grade).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "participants".into(),
-            r.iter().map(|x| x.participants).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "n2".into(),
-            r.iter().map(|x| x.n2.get()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "n3".into(),
-            r.iter().map(|x| x.n3.get()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "n4".into(),
-            r.iter().map(|x| x.n4.get()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "n5".into(),
-            r.iter().map(|x| x.n5.get()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "reconstructed".into(),
-            r.iter().map(|x| x.reconstructed).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean_score".into(),
-            r.iter().map(|x| x.mean_score.get()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "high".into(),
-            r.iter().map(|x| x.high.get()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "high2".into(),
-            r.iter().map(|x| x.high2.get()).collect::<Vec<_>>(),
-        ),
-    ])?;
-    let s: Vec<_> = ds.schools.values().collect();
-    let schools = DataFrame::new_infer_height(vec![
-        Column::new(
-            "school_id".into(),
-            s.iter().map(|x| x.school_id.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "login".into(),
-            s.iter().map(|x| x.login.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "name".into(),
-            s.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "municipality".into(),
+    let mut rc = vec![
+        c(k::YEAR, r, |x| x.year),
+        c(k::SCHOOL_ID, r, |x| x.school_id.to_string()),
+        c(k::MUNICIPALITY, r, |x| x.municipality.to_string()),
+        c(k::ASSESSMENT, r, |x| x.assessment.to_string()),
+        c(k::SUBJECT, r, |x| x.subject.to_string()),
+        c(k::GRADE, r, |x| x.grade),
+        c(k::PARTICIPANTS, r, |x| x.participants),
+        c(k::N2, r, |x| x.n2.get()),
+        c(k::N3, r, |x| x.n3.get()),
+        c(k::N4, r, |x| x.n4.get()),
+        c(k::N5, r, |x| x.n5.get()),
+        c(k::RECONSTRUCTED, r, |x| x.reconstructed),
+        c(k::MEAN_SCORE, r, |x| x.mean_score.get()),
+        c(k::HIGH, r, |x| x.high.get()),
+        c(k::HIGH2, r, |x| x.high2.get()),
+        c(k::SOURCE, r, |x| x.source.to_string()),
+        c(k::LINE, r, |x| x.line),
+    ];
+    rc.push(c("region", r, |x| {
+        crate::input::text::region_of(&x.school_id)
+    }));
+    rc.push(c("municipality_key", r, |x| {
+        super::identity::municipality_id(ds, &x.school_id)
+    }));
+    let results = frame(rc, &schema::results())?;
+
+    let s: Vec<_> = ds.schools.values().map(|b| &**b).collect();
+    let mut sc = vec![
+        c(k::SCHOOL_ID, &s, |x| x.school_id.clone()),
+        c(k::LOGIN, &s, |x| x.login.clone()),
+        c(k::NAME, &s, |x| x.name.clone()),
+        c(k::MUNICIPALITY, &s, |x| x.municipality.clone()),
+        c(k::MUNICIPALITY_CODE, &s, |x| x.municipality_code.clone()),
+        c(k::SETTLEMENT, &s, |x| x.settlement.map(str::to_string)),
+        c(k::KIND, &s, |x| x.kind.map(|k| k.as_str().to_string())),
+        c(k::OVZ_FLAG, &s, |x| x.ovz_flag),
+        c(k::ADVANCED_FLAG, &s, |x| x.advanced_flag),
+        c(k::ENROLLMENT, &s, |x| x.enrollment),
+        c(k::INN, &s, |x| x.inn.clone()),
+        c(k::OGRN, &s, |x| x.ogrn.clone()),
+        c(k::GIA_CODE, &s, |x| x.gia_code.clone()),
+        strings(
+            k::SOURCES,
             s.iter()
-                .map(|x| x.municipality.as_str())
-                .collect::<Vec<_>>(),
+                .map(|x| x.sources.iter().map(|y| y.to_string()).collect())
+                .collect(),
         ),
-        Column::new(
-            "municipality_code".into(),
-            s.iter()
-                .map(|x| x.municipality_code.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "settlement".into(),
-            s.iter().map(|x| x.settlement).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "kind".into(),
-            s.iter()
-                .map(|x| x.kind.map(|k| k.as_str()))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "enrollment".into(),
-            s.iter().map(|x| x.enrollment).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "inn".into(),
-            s.iter().map(|x| x.inn.as_deref()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "ogrn".into(),
-            s.iter().map(|x| x.ogrn.as_deref()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "gia_code".into(),
-            s.iter().map(|x| x.gia_code.as_deref()).collect::<Vec<_>>(),
-        ),
-    ])?;
+    ];
+    for (name, _) in crate::input::context::INDICATORS {
+        sc.push(c(name, &s, |x| x.indicators.get(name).copied()));
+    }
+    let schools = frame(sc, &schema::schools())?;
+
     let j = &ds.journal;
-    let journal = DataFrame::new_infer_height(vec![
-        Column::new("year".into(), j.iter().map(|x| x.year).collect::<Vec<_>>()),
-        Column::new(
-            "school_id".into(),
-            j.iter().map(|x| x.school_id.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "subject".into(),
-            j.iter().map(|x| x.subject.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "grade".into(),
-            j.iter().map(|x| x.grade).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "lowered".into(),
-            j.iter().map(|x| x.lowered).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "confirmed".into(),
-            j.iter().map(|x| x.confirmed).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "raised".into(),
-            j.iter().map(|x| x.raised).collect::<Vec<_>>(),
-        ),
-    ])?;
-    let k = &ds.risk;
-    let risk_profiles = DataFrame::new_infer_height(vec![
-        Column::new(
-            "school_id".into(),
-            k.iter().map(|x| &*x.school_id).collect::<Vec<_>>(),
-        ),
-        Column::new("year".into(), k.iter().map(|x| x.year).collect::<Vec<_>>()),
-        Column::new(
-            "factor".into(),
-            k.iter().map(|x| x.factor_name()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "level".into(),
-            k.iter()
-                .map(|x| ["low", "medium", "high"][x.level as usize])
-                .collect::<Vec<_>>(),
-        ),
-    ])?;
+    let journal = frame(
+        vec![
+            c(k::YEAR, j, |x| x.year),
+            c(k::SCHOOL_ID, j, |x| x.school_id.clone()),
+            c(k::SUBJECT, j, |x| x.subject.clone()),
+            c(k::GRADE, j, |x| x.grade),
+            c(k::LOWERED, j, |x| x.lowered),
+            c(k::CONFIRMED, j, |x| x.confirmed),
+            c(k::RAISED, j, |x| x.raised),
+        ],
+        &schema::journal(),
+    )?;
+
+    let q = &ds.risk;
+    let risk_profiles = frame(
+        vec![
+            c(k::SCHOOL_ID, q, |x| x.school_id.to_string()),
+            c(k::YEAR, q, |x| x.year),
+            c(k::FACTOR, q, |x| i32::from(x.factor)),
+            c(k::LEVEL, q, |x| i32::from(x.level)),
+        ],
+        &schema::risk_profiles(),
+    )?;
+
     let m = &ds.markers;
-    let markers = DataFrame::new_infer_height(vec![
-        Column::new("year".into(), m.iter().map(|x| x.year).collect::<Vec<_>>()),
-        Column::new(
-            "school_id".into(),
-            m.iter().map(|x| x.school_id.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "count".into(),
-            m.iter().map(|x| x.count).collect::<Vec<_>>(),
-        ),
-    ])?;
+    let markers = frame(
+        vec![
+            c(k::YEAR, m, |x| x.year),
+            c(k::SCHOOL_ID, m, |x| x.school_id.clone()),
+            strings(
+                k::PROCEDURES,
+                m.iter().map(|x| x.procedures.clone()).collect(),
+            ),
+            c(k::COUNT, m, |x| x.count),
+        ],
+        &schema::markers(),
+    )?;
+
+    let h = &ds.histograms;
+    let histograms = frame(
+        vec![
+            c(k::YEAR, h, |x| x.year),
+            c(k::SCHOOL_ID, h, |x| x.school_id.clone()),
+            c(k::SUBJECT, h, |x| x.subject.clone()),
+            c(k::GRADE, h, |x| x.grade),
+            c(k::SCORE, h, |x| x.score),
+            c(k::COUNT, h, |x| x.count),
+        ],
+        &schema::histograms(),
+    )?;
+
     let f = &ds.reference;
-    let reference = DataFrame::new_infer_height(vec![
-        Column::new("year".into(), f.iter().map(|x| x.year).collect::<Vec<_>>()),
-        Column::new(
-            "level".into(),
-            f.iter().map(|x| x.level.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "name".into(),
-            f.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "assessment".into(),
-            f.iter().map(|x| x.assessment.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "subject".into(),
-            f.iter().map(|x| x.subject.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "grade".into(),
-            f.iter().map(|x| x.grade).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "participants".into(),
-            f.iter().map(|x| x.participants).collect::<Vec<_>>(),
-        ),
-        Column::new("p2".into(), f.iter().map(|x| x.p2).collect::<Vec<_>>()),
-    ])?;
+    let reference = frame(
+        vec![
+            c(k::YEAR, f, |x| x.year),
+            c(k::LEVEL, f, |x| x.level.clone()),
+            c(k::NAME, f, |x| x.name.clone()),
+            c(k::ASSESSMENT, f, |x| x.assessment.clone()),
+            c(k::SUBJECT, f, |x| x.subject.clone()),
+            c(k::GRADE, f, |x| x.grade),
+            c(k::PARTICIPANTS, f, |x| x.participants),
+            c(k::P2, f, |x| x.p2),
+            c(k::P3, f, |x| x.p3),
+            c(k::P4, f, |x| x.p4),
+            c(k::P5, f, |x| x.p5),
+        ],
+        &schema::reference(),
+    )?;
+
+    let b: Vec<_> = ds.min3.iter().collect();
+    let boundaries = frame(
+        vec![
+            c(k::YEAR, &b, |x| x.0 .0),
+            c(k::SUBJECT, &b, |x| x.0 .1.clone()),
+            c(k::GRADE, &b, |x| x.0 .2),
+            c(k::MIN3, &b, |x| *x.1),
+        ],
+        &schema::boundaries(),
+    )?;
+
+    let mc: Vec<_> = ds.municipality_codes.iter().collect();
+    let municipalities = frame(
+        vec![
+            c(k::KEY, &mc, |x| x.0.clone()),
+            c(k::CODE, &mc, |x| x.1.clone()),
+        ],
+        &schema::municipalities(),
+    )?;
+
     Ok(Frames {
         results,
         schools,
         journal,
         risk_profiles,
         markers,
+        histograms,
         reference,
+        boundaries,
+        municipalities,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::build;
+    use crate::model::{schema, Dataset, ResultRow};
+
+    #[test]
+    fn frames_have_the_declared_schemas_even_when_empty() {
+        for ds in [Dataset::default(), {
+            let mut d = Dataset::default();
+            d.results
+                .push(ResultRow::for_test(2024, "edu220001", "математика", 20, 3));
+            d
+        }] {
+            let f = build(&ds).unwrap();
+            schema::check("results", &f.results, &schema::results()).unwrap();
+            schema::check("schools", &f.schools, &schema::schools()).unwrap();
+            schema::check("journal", &f.journal, &schema::journal()).unwrap();
+            schema::check("risk_profiles", &f.risk_profiles, &schema::risk_profiles()).unwrap();
+            schema::check("markers", &f.markers, &schema::markers()).unwrap();
+            schema::check("histograms", &f.histograms, &schema::histograms()).unwrap();
+            schema::check("reference", &f.reference, &schema::reference()).unwrap();
+            schema::check("boundaries", &f.boundaries, &schema::boundaries()).unwrap();
+            schema::check(
+                "municipalities",
+                &f.municipalities,
+                &schema::municipalities(),
+            )
+            .unwrap();
+        }
+    }
 }

@@ -2,6 +2,7 @@
 pub mod frames;
 pub mod identity;
 pub mod order;
+pub mod schema;
 pub mod sym;
 
 use serde::Serialize;
