@@ -151,7 +151,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             let &(m, sd, j) = stats.get(k)?;
             cell(i, j).map(|v| (v - m) / sd)
         };
-        let pca = if ic.method == "pca" {
+        let pca = if ic.method == crate::config::IndexMethod::Pca {
             pca_loadings(list, stats.keys().copied().collect(), cfg)
         } else {
             None
@@ -161,7 +161,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                 region.clone(),
                 l.iter().map(|(k, v)| (k.to_string(), r6(*v))).collect(),
             );
-        } else if ic.method == "pca" {
+        } else if ic.method == crate::config::IndexMethod::Pca {
             warnings.add(
                 "pca: fewer than 3 schools with every indicator; no index",
                 region.clone(),
@@ -217,7 +217,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                 } else {
                     (None, Some("pca: нужны все показатели".to_string()))
                 }
-            } else if ic.method == "pca" {
+            } else if ic.method == crate::config::IndexMethod::Pca {
                 (
                     None,
                     Some("pca: слишком мало школ со всеми показателями".to_string()),
@@ -275,7 +275,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         warnings.add("configured indicator dropped", format!("{k}: {why}"));
     }
     IndexResult {
-        method: ic.method.clone(),
+        method: ic.method.label().to_string(),
         indicators: used,
         dropped,
         edges: edges_out,

@@ -1,7 +1,9 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Ledger};
 use super::strata::{deficit_from_profile, stratum};
-use crate::config::Config;
+use crate::config::{
+    ClusterMethod, Combine, Config, DeficitSource, ObjectivityPolicy, SelectionYear, Stage1Rule,
+};
 use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
@@ -81,7 +83,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
     }
     let y = match (cli_year, &cfg.selection.year) {
         (Some(y), _) => y,
-        (None, toml::Value::Integer(y)) => *y as i32,
+        (None, SelectionYear::Year(y)) => *y,
         _ => *years.iter().next_back().unwrap(),
     };
     if !years.contains(&y) {
@@ -117,7 +119,7 @@ pub fn run_with<'a>(
     let window = super::procedures::window(cfg, year);
     let mut warnings = Warnings::default();
     let in_assessments = |r: &ResultRow| {
-        s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment)
+        s1.assessments.is_empty() || s1.assessments.iter().any(|a| a.label() == &*r.assessment)
     };
     // results by school, only procedures with a known share below the minimum
     let by_school = &ctx.by_school;
@@ -134,7 +136,7 @@ pub fn run_with<'a>(
     let screen = &ctx.screen;
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
-    let bottom_low: super::bottom::BottomFlags = if s1.rule == "bottom" {
+    let bottom_low: super::bottom::BottomFlags = if s1.rule == Stage1Rule::Bottom {
         super::bottom::bottom_flags(ds, cfg, by_school, year, &|sid: &str| region_of(sid))
     } else {
         BTreeMap::new()
@@ -245,7 +247,7 @@ pub fn run_with<'a>(
             res.ledger = led;
             return Some(res);
         }
-        let fired_rule = if s1.rule == "risk" {
+        let fired_rule = if s1.rule == Stage1Rule::Risk {
             let fired: Vec<&Proc> = procs_y
                 .iter()
                 .filter(|p| p.share2 >= s1.threshold)
@@ -300,7 +302,11 @@ pub fn run_with<'a>(
                     format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(s1.threshold), year - 1, year)
                 }
             );
-            let c = if s1.combine == "all" { a && b } else { a || b };
+            let c = if s1.combine == Combine::All {
+                a && b
+            } else {
+                a || b
+            };
             note!(
                 keep,
                 led,
@@ -352,7 +358,12 @@ pub fn run_with<'a>(
             res.ledger = led;
             return Some(res);
         }
-        if cfg.stage1.exclude_kinds.iter().any(|k| k == stratum) {
+        if cfg
+            .stage1
+            .exclude_kinds
+            .iter()
+            .any(|k| k.label() == stratum)
+        {
             note!(
                 keep,
                 led,
@@ -420,9 +431,9 @@ pub fn run_with<'a>(
             .of(sid, year)
             .map(|sy| sy.flags.iter().filter(|f| f.doubtful).collect())
             .unwrap_or_default();
-        if !doubtful.is_empty() && cfg.objectivity.policy != "ignore" {
+        if !doubtful.is_empty() && cfg.objectivity.policy != ObjectivityPolicy::Ignore {
             res.objectivity_flag = true;
-            let ex = cfg.objectivity.policy == "exclude";
+            let ex = cfg.objectivity.policy == ObjectivityPolicy::Exclude;
             note!(
                 keep,
                 led,
@@ -492,10 +503,10 @@ pub fn run_with<'a>(
         }
         let from_profile = || deficit_from_profile(&ctx.profiles, sid);
         let from_registry = || sch.and_then(|s| regz.score(s));
-        let d = match cfg.deficit.source.as_str() {
-            "risk_profile" => from_profile(),
-            "registry" => from_registry(),
-            _ => from_profile().or_else(from_registry),
+        let d = match cfg.deficit.source {
+            DeficitSource::RiskProfile => from_profile(),
+            DeficitSource::Registry => from_registry(),
+            DeficitSource::Auto => from_profile().or_else(from_registry),
         };
         match d {
             Some(d) => {
@@ -504,7 +515,7 @@ pub fn run_with<'a>(
                 } else if d.infrastructure > d.staffing {
                     "инфраструктурные"
                 } else {
-                    cfg.deficit.tie.as_str()
+                    cfg.deficit.tie.label()
                 };
                 res.deficit = Some(which.into());
                 note!(keep, led, 2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which,
@@ -548,7 +559,7 @@ pub fn run_with<'a>(
     let schools = ctx.looked_up();
     let (mut out, w) = super::judge_in_order(&schools, &judge);
     warnings.merge(w);
-    if cfg.cluster.method == "kmeans" {
+    if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
     super::stage3::stage3(&mut out, cfg);

@@ -56,7 +56,7 @@ fn rule_b_needs_the_same_procedure_in_both_years() {
     let s = run(&ds, &cfg, 2025).unwrap();
     assert!(school(&s, "edu000001").candidate);
     assert!(!school(&s, "edu000002").candidate);
-    cfg.stage1.combine = "all".into();
+    cfg.stage1.combine = crate::config::Combine::All;
     let s = run(&ds, &cfg, 2025).unwrap();
     assert!(
         !school(&s, "edu000001").candidate,
@@ -121,7 +121,7 @@ fn bottom_rule_keeps_every_school_tied_at_the_cut() {
     }
     let ds = dataset(rows);
     let mut cfg = Config::default();
-    cfg.stage1.rule = "bottom".into();
+    cfg.stage1.rule = crate::config::Stage1Rule::Bottom;
     let s = run(&ds, &cfg, 2025).unwrap();
     let cands: Vec<&str> = s
         .schools

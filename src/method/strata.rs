@@ -34,7 +34,7 @@ pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (&'static str, bool) {
         return ("evening", true);
     }
     for st in &cfg.stage1.strata {
-        if let Some(k) = kinds.iter().find(|k| k.as_str() == st) {
+        if let Some(k) = kinds.iter().find(|k| k.as_str() == st.label()) {
             return (k.as_str(), true);
         }
     }
