@@ -316,3 +316,20 @@ fn timings_go_to_stderr_only_when_asked_and_leave_the_output_alone() {
         .unwrap()
         .contains("inputs loaded"));
 }
+
+#[test]
+fn unwritable_output_is_an_internal_error_exiting_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // --out names an existing folder: the rename of the finished file onto it fails (I/O)
+    let o = shnor()
+        .current_dir(root)
+        .args(["index", "data-samples/region", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("not a problem with the input data"), "{err}");
+}
