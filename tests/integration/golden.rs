@@ -1,7 +1,6 @@
 //! Golden-file (snapshot) tests of table outputs on the shipped sample region.
 //! Regenerate after an intended change with `SHNOR_UPDATE_GOLDEN=1 cargo test --test golden`.
-mod common;
-use common::*;
+use crate::util::*;
 use std::path::Path;
 
 fn golden(name: &str, args: &[&str]) {
