@@ -52,7 +52,7 @@ fn main() {
         if shnor::error::is_broken_pipe(&e) {
             std::process::exit(0);
         }
-        eprintln!("shnor: error: {e:#}");
+        eprintln!("{}", shnor::error::report(&e));
         std::process::exit(shnor::error::exit_code(&e));
     }
 }
