@@ -116,8 +116,11 @@ pub fn load_stats(
             "expected the marks 2 | 3 | 4 | 5 in the row under the merged header cell",
         ));
     }
-    let source = Sym::new(g.file.as_str());
-    let (ass, subj) = (Sym::new(&meta.assessment), Sym::new(&meta.subject));
+    let source = Sym::from(g.file.as_str());
+    let (ass, subj) = (
+        Sym::from(meta.assessment.as_str()),
+        Sym::from(meta.subject.as_str()),
+    );
     let mut municipality = String::new();
     let mut aggregates_seen = 0;
     let mut schools = std::collections::BTreeSet::new();
@@ -186,9 +189,9 @@ pub fn load_stats(
                     ds.results.push(ResultRow {
                         year: meta.year,
                         school_id: sid.into(),
-                        municipality: Sym::new(&mn),
-                        assessment: ass,
-                        subject: subj,
+                        municipality: Sym::from(mn.as_str()),
+                        assessment: ass.clone(),
+                        subject: subj.clone(),
                         grade: meta.grade,
                         participants: part_n,
                         n2: c(p[0]).into(),
@@ -199,7 +202,7 @@ pub fn load_stats(
                         mean_score: OptScore::NONE,
                         high: c(p[3]).into(),
                         high2: OptCount::NONE,
-                        source,
+                        source: source.clone(),
                         line: line_no(g.line_of(r)),
                     });
                 }

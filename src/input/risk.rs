@@ -120,9 +120,9 @@ pub fn load(
                 rep.rows += 1;
                 for row in rows {
                     if !schools.contains(&row.school_id) {
-                        schools.insert(row.school_id);
+                        schools.insert(row.school_id.clone());
                     }
-                    let key = (row.school_id, row.year, row.factor);
+                    let key = (row.school_id.clone(), row.year, row.factor);
                     match seen.get(&key) {
                         Some(&l) if l == row.level => rep.warnings.add(
                             "exact repeated row dropped",
