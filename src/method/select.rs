@@ -7,6 +7,7 @@ use crate::config::{
 use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
+use crate::model::domain::{Cluster, Deficit, ExclusionReason, Marker, Settlement, Stratum};
 use crate::model::{Dataset, ResultRow};
 use crate::output::r6;
 use crate::stats::{wilson, Z95};
@@ -15,10 +16,6 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const STRONG: &str = "сильно неуспевающие";
-pub const MODERATE: &str = "умеренно неуспевающие";
-pub const BASIC: &str = "базово неуспевающие";
-
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SchoolResult {
     pub login: String,
@@ -26,9 +23,9 @@ pub struct SchoolResult {
     pub municipality: String,
     pub municipality_code: String,
     pub region: String,
-    pub stratum: &'static str,
-    pub settlement: &'static str,
-    pub deficit: Option<String>,
+    pub stratum: Stratum,
+    pub settlement: Settlement,
+    pub deficit: Option<Deficit>,
     pub participants: i64,
     pub share2: Option<f64>,
     pub share2_ci: Option<[f64; 2]>,
@@ -36,8 +33,8 @@ pub struct SchoolResult {
     pub candidate: bool,
     /// 1 = stopped at stage 1, 2 = excluded or classified at stage 2, 3 = ranked at stage 3.
     pub stage_reached: u8,
-    pub excluded_reason: Option<String>,
-    pub cluster: Option<String>,
+    pub excluded_reason: Option<ExclusionReason>,
+    pub cluster: Option<Cluster>,
     pub group: Option<String>,
     pub rank_in_group: Option<u32>,
     pub selected: bool,
@@ -163,7 +160,7 @@ pub fn run_with<'a>(
             municipality_code: sch.map(|s| s.municipality_code.clone()).unwrap_or_default(),
             region: region_of(sid),
             stratum,
-            settlement: sch.and_then(|s| s.settlement).unwrap_or("unknown"),
+            settlement: Settlement::of(sch.and_then(|s| s.settlement)),
             deficit: None,
             participants: 0,
             share2: None,
@@ -239,10 +236,10 @@ pub fn run_with<'a>(
                         sizes.join("; ")
                     )
                 );
-                res.excluded_reason = Some("все процедуры < min_participants".into());
+                res.excluded_reason = Some(ExclusionReason::TooSmall);
             } else {
                 note!(keep, led, 1, "no_marks", json!({}), json!(null), "no_data", format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."));
-                res.excluded_reason = Some("нет результатов с долей «2» в году отбора".into());
+                res.excluded_reason = Some(ExclusionReason::NoMarks);
             }
             res.ledger = led;
             return Some(res);
@@ -358,12 +355,7 @@ pub fn run_with<'a>(
             res.ledger = led;
             return Some(res);
         }
-        if cfg
-            .stage1
-            .exclude_kinds
-            .iter()
-            .any(|k| k.label() == stratum)
-        {
+        if cfg.stage1.exclude_kinds.contains(&stratum) {
             note!(
                 keep,
                 led,
@@ -374,7 +366,7 @@ pub fn run_with<'a>(
                 "excluded",
                 format!("Этап 1: правило сработало, но вид школы «{stratum}» исключён из отбора."),
             );
-            res.excluded_reason = Some(format!("исключённый вид: {stratum}"));
+            res.excluded_reason = Some(ExclusionReason::ExcludedKind(stratum));
             res.ledger = led;
             return Some(res);
         }
@@ -422,7 +414,7 @@ pub fn run_with<'a>(
             ),
         );
         if !enough {
-            res.excluded_reason = Some("слишком мало результатов".into());
+            res.excluded_reason = Some(ExclusionReason::TooFewResults);
             res.ledger = led;
             return Some(res);
         }
@@ -448,7 +440,7 @@ pub fn run_with<'a>(
                         .iter()
                         .map(|f| format!(
                             "{} ({})",
-                            super::objectivity::marker_ru(&f.marker),
+                            Marker::from_label(&f.marker).map_or("маркер", Marker::words),
                             f.procedure
                         ))
                         .collect::<Vec<_>>()
@@ -461,7 +453,7 @@ pub fn run_with<'a>(
                 )
             );
             if ex {
-                res.excluded_reason = Some("признаки необъективности".into());
+                res.excluded_reason = Some(ExclusionReason::Objectivity);
                 res.ledger = led;
                 return Some(res);
             }
@@ -469,24 +461,24 @@ pub fn run_with<'a>(
         let share2 = n2 as f64 / part.max(1) as f64;
         let (strong, moderate) = (cfg.cluster.strong, cfg.cluster.moderate);
         let cluster = if share2 >= strong {
-            STRONG
+            Cluster::Strong
         } else if share2 >= moderate {
-            MODERATE
+            Cluster::Moderate
         } else {
-            BASIC
+            Cluster::Basic
         };
-        res.cluster = Some(cluster.into());
+        res.cluster = Some(cluster);
         if let Some([lo, hi]) = res.share2_ci {
             res.borderline = (lo <= strong && strong <= hi) || (lo <= moderate && moderate <= hi);
         }
         note!(keep, led, 2, "cluster.rule", json!({"share2": r6(share2), "n2": n2, "participants": part, "quality": res.quality, "ci": res.share2_ci}),
-            json!({"strong": strong, "moderate": moderate}), cluster,
+            json!({"strong": strong, "moderate": moderate}), cluster.label(),
             format!("Этап 2: общая доля «2» за {}–{} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
                 window[0], year, pct(share2), n2, part,
                 res.share2_ci.map(|c| pct(c[0])).unwrap_or_default(), res.share2_ci.map(|c| pct(c[1])).unwrap_or_default(),
                 res.quality.map(|q| format!("{} %", pct(q))).unwrap_or("—".into()), cluster,
                 if res.borderline { "; интервал накрывает границу кластера — пограничная" } else { "" }));
-        if res.settlement == "unknown" {
+        if res.settlement == Settlement::Unknown {
             warnings.add("settlement unknown: group «unknown»", login.clone());
             note!(keep, led, 2, "settlement", json!({"settlement": null}), json!(null), "unknown", "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into());
         } else {
@@ -497,7 +489,7 @@ pub fn run_with<'a>(
                 "settlement",
                 json!({"settlement": res.settlement}),
                 json!(null),
-                res.settlement,
+                res.settlement.label(),
                 format!("Этап 2: тип населённого пункта — {}.", res.settlement),
             );
         }
@@ -511,14 +503,14 @@ pub fn run_with<'a>(
         match d {
             Some(d) => {
                 let which = if d.staffing > d.infrastructure {
-                    "кадровые"
+                    Deficit::Staffing
                 } else if d.infrastructure > d.staffing {
-                    "инфраструктурные"
+                    Deficit::Infrastructure
                 } else {
-                    cfg.deficit.tie.label()
+                    cfg.deficit.tie
                 };
-                res.deficit = Some(which.into());
-                note!(keep, led, 2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which,
+                res.deficit = Some(which);
+                note!(keep, led, 2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which.label(),
                     format!("Этап 2: преобладающий дефицит по {} — кадровый {} против инфраструктурного {} → «{}».",
                         if d.source == "risk_profile" { format!("рисковому профилю {}", d.year.unwrap_or(year)) } else { "показателям реестра (z-оценки)".into() },
                         crate::output::num(d.staffing, 2), crate::output::num(d.infrastructure, 2), which));
@@ -549,7 +541,7 @@ pub fn run_with<'a>(
             "{} / {} / {}",
             cluster,
             res.settlement,
-            res.deficit.clone().unwrap_or_else(|| "не определён".into())
+            Deficit::group_label(res.deficit)
         );
         res.group = Some(group);
         res.stage_reached = 3;

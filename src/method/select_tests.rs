@@ -76,10 +76,7 @@ fn exactly_min_participants_counts() {
     assert!(school(&s, "edu000001").candidate);
     let small = school(&s, "edu000002");
     assert!(!small.candidate);
-    assert_eq!(
-        small.excluded_reason.as_deref(),
-        Some("все процедуры < min_participants")
-    );
+    assert_eq!(small.excluded_reason, Some(ExclusionReason::TooSmall));
 }
 
 #[test]
@@ -94,10 +91,7 @@ fn min_total_participants_excludes_at_stage_2() {
     let s = run(&ds, &cfg, 2025).unwrap();
     let x = school(&s, "edu000001");
     assert!(x.candidate, "rule B fired");
-    assert_eq!(
-        x.excluded_reason.as_deref(),
-        Some("слишком мало результатов")
-    );
+    assert_eq!(x.excluded_reason, Some(ExclusionReason::TooFewResults));
     cfg.stage2.min_total_participants = 14;
     let s = run(&ds, &cfg, 2025).unwrap();
     assert_eq!(
@@ -144,14 +138,14 @@ fn clusters_at_their_boundaries_and_borderline() {
     let s = run(&ds, &Config::default(), 2025).unwrap();
     let a = school(&s, "edu000001");
     assert_eq!(
-        a.cluster.as_deref(),
-        Some(STRONG),
+        a.cluster,
+        Some(Cluster::Strong),
         "exactly 30 % pooled is strong"
     );
     assert!(a.borderline, "its interval contains 30 %");
     let b = school(&s, "edu000002");
     assert_eq!(b.share2, Some(0.1));
-    assert_eq!(b.cluster.as_deref(), Some(BASIC));
+    assert_eq!(b.cluster, Some(Cluster::Basic));
     assert!(!b.borderline, "10 % ± 0.8 p.p. is clear of 15 %");
 }
 

@@ -100,6 +100,97 @@ impl Deficit {
     }
 }
 
+labelled! {
+    /// The cluster of a confirmed school (METHOD.md §2), by its pooled share of «2».
+    Cluster {
+        Strong = "сильно неуспевающие",
+        Moderate = "умеренно неуспевающие",
+        Basic = "базово неуспевающие",
+    }
+}
+
+labelled! {
+    /// A school's settlement type; `Unknown` when no registry or context form tells it.
+    Settlement {
+        City = "город",
+        Village = "село",
+        Unknown = "unknown",
+    }
+}
+
+impl Settlement {
+    /// From the registry's settlement text (`None` or any other text: unknown).
+    pub fn of(s: Option<&str>) -> Settlement {
+        s.and_then(Settlement::from_label)
+            .filter(|s| *s != Settlement::Unknown)
+            .unwrap_or(Settlement::Unknown)
+    }
+}
+
+labelled! {
+    /// An objectivity marker of a school's ВПР results (METHOD.md §6); the label is its code in
+    /// JSON, [`Marker::words`] its Russian description.
+    Marker {
+        /// ВПР marks above the journal marks much more often than in the region.
+        JournalRaised = "journal_raised",
+        /// ВПР marks below the journal marks much more often than in the region (reported only).
+        JournalLowered = "journal_lowered",
+        /// A peak of primary scores at the first score of «3».
+        BoundaryPeak = "boundary_peak",
+        /// An official marker from ФИС ОКО («Количество маркеров»).
+        Official = "official_marker",
+        /// Too few «2» with too many «5» (`objectivity.distribution`).
+        Distribution = "distribution",
+    }
+}
+
+impl Marker {
+    /// The marker in Russian words, for ledgers.
+    pub fn words(self) -> &'static str {
+        match self {
+            Marker::JournalRaised => "отметки ВПР выше журнальных заметно чаще, чем в регионе",
+            Marker::JournalLowered => "отметки ВПР ниже журнальных заметно чаще, чем в регионе",
+            Marker::BoundaryPeak => "пик баллов на границе «3»",
+            Marker::Official => "официальный маркер",
+            Marker::Distribution => "мало «2» при многих «5» (правило распределения)",
+        }
+    }
+}
+
+/// Why a school stopped before stage 3 without being judged further (`excluded_reason` in JSON:
+/// the label, Russian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExclusionReason {
+    /// Stage 1: every year-Y procedure has fewer than `stage1.min_participants`.
+    TooSmall,
+    /// Stage 1: no year-Y procedure with a share below the minimum.
+    NoMarks,
+    /// Stage 1: a rule fired, but the school's stratum is in `stage1.exclude_kinds`.
+    ExcludedKind(Stratum),
+    /// Stage 2: fewer than `stage2.min_total_participants` over the window.
+    TooFewResults,
+    /// Stage 2: doubtful objectivity under `objectivity.policy = "exclude"`.
+    Objectivity,
+}
+
+impl std::fmt::Display for ExclusionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExclusionReason::TooSmall => f.write_str("все процедуры < min_participants"),
+            ExclusionReason::NoMarks => f.write_str("нет результатов с долей «2» в году отбора"),
+            ExclusionReason::ExcludedKind(s) => write!(f, "исключённый вид: {s}"),
+            ExclusionReason::TooFewResults => f.write_str("слишком мало результатов"),
+            ExclusionReason::Objectivity => f.write_str("признаки необъективности"),
+        }
+    }
+}
+
+impl serde::Serialize for ExclusionReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +208,21 @@ mod tests {
         assert_eq!(Assessment::from_label("EGE"), None);
         assert_eq!(Deficit::group_label(None), "не определён");
         assert_eq!(Deficit::group_label(Some(Deficit::Staffing)), "кадровые");
+        assert_eq!(Settlement::of(Some("село")), Settlement::Village);
+        assert_eq!(Settlement::of(Some("unknown")), Settlement::Unknown);
+        assert_eq!(Settlement::of(None), Settlement::Unknown);
+        assert_eq!(
+            serde_json::to_value(Cluster::Moderate).unwrap(),
+            "умеренно неуспевающие"
+        );
+        assert_eq!(
+            serde_json::to_value(ExclusionReason::ExcludedKind(Stratum::Evening)).unwrap(),
+            "исключённый вид: evening"
+        );
+        assert_eq!(
+            Marker::from_label("boundary_peak"),
+            Some(Marker::BoundaryPeak)
+        );
     }
 
     #[test]
