@@ -14,7 +14,7 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
     crate::timing("inputs loaded");
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
-    let ctx = select::Context::new(&loaded.data, &cfg, year);
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?;
     let shown = match (a.format, all) {
         (Format::Json, true) => select::Shown::All,
         (Format::Json, false) => select::Shown::Selected,
@@ -291,7 +291,7 @@ pub fn explain(login: &str, a: &super::Common) -> Result<()> {
         .map(|s| s.login.clone())
         .chain([login.to_string(), sid.clone()])
         .collect();
-    let ctx = select::Context::new(&loaded.data, &cfg, year).with_ledgers_of(logins);
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?.with_ledgers_of(logins);
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let Some(x) = sel
         .schools

@@ -67,7 +67,7 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
     let mut per_year: BTreeMap<i32, BTreeMap<String, SchoolResult>> = BTreeMap::new();
     for &y in years {
         // statuses and clusters per year; the rules' ledgers are not shown
-        let sel = select::run_with(ds, cfg, y, &Context::new(ds, cfg, y).without_ledgers())?;
+        let sel = select::run_with(ds, cfg, y, &Context::new(ds, cfg, y)?.without_ledgers())?;
         per_year.insert(
             y,
             sel.schools
