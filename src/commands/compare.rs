@@ -86,15 +86,16 @@ pub fn run(
         });
         return output::emit(&output::render(a.format, &[t], &json)?, a.out);
     }
+    let frames = crate::model::frames::build(ds)?;
     let specs: Vec<ProcSpec> = if procedures.is_empty() {
-        compare::default_specs(ds, &[latest])
+        compare::default_specs(&frames, &[latest])?
     } else {
         procedures
             .iter()
             .map(|p| ProcSpec::parse(p).map_err(usage))
             .collect::<Result<_>>()?
     };
-    let blocks = compare::compare(ds, &specs, &years)?;
+    let blocks = compare::compare(&frames, &specs, &years)?;
     if blocks.is_empty() {
         return Err(usage(format!(
             "no results for {} in {:?}",
