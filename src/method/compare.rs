@@ -1,7 +1,7 @@
 //! Municipal vs regional comparison (METHOD.md §7, §10): shares, Wilson intervals, two-proportion
 //! z-tests against the rest of the region, and the `bottom` cut within municipality vs region.
 use super::bottom::bottom_flags;
-use super::frame::{ints, left_join, texts, REGION};
+use super::frame::{ints, left_join, one_of, texts, REGION};
 use super::select::by_school;
 use crate::config::Config;
 use crate::input::text::region_of;
@@ -280,16 +280,11 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
 /// Default procedures: every (assessment, subject, grade) of `results` in the given years, in
 /// that order.
 pub fn default_specs(f: &Frames, years: &[i32]) -> Result<Vec<ProcSpec>> {
-    let in_years = years
-        .iter()
-        .map(|y| col(k::YEAR).eq(lit(*y)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false));
     let procs = f
         .results
         .clone()
         .lazy()
-        .filter(in_years)
+        .filter(one_of(k::YEAR, years.iter().copied()))
         .group_by([col(k::ASSESSMENT), col(k::SUBJECT), col(k::GRADE)])
         .agg([len()])
         .sort([k::ASSESSMENT, k::SUBJECT, k::GRADE], Default::default())

@@ -35,6 +35,16 @@ pub fn with_region(mut df: DataFrame, id: &str) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
+/// `name` equals one of `values` (false when there are none); the crate's polars build has no
+/// `is_in`.
+pub fn one_of<T: Literal>(name: &str, values: impl IntoIterator<Item = T>) -> Expr {
+    values
+        .into_iter()
+        .map(|v| col(name).eq(lit(v)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false))
+}
+
 /// A text column; null as the empty text.
 pub fn texts(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
     Ok(df
@@ -95,5 +105,19 @@ mod tests {
         assert_eq!(ints(&j, "v").unwrap(), [Some(2), None, Some(1)]);
         let r = with_region(j, "school_id").unwrap();
         assert_eq!(texts(&r, REGION).unwrap(), ["99", "", "22"]);
+        let picked = r
+            .lazy()
+            .filter(one_of("region", ["22", "99"]))
+            .collect()
+            .unwrap();
+        assert_eq!(picked.height(), 2);
+        let none = df!("y" => [1i32]).unwrap().lazy();
+        assert_eq!(
+            none.filter(one_of::<i32>("y", []))
+                .collect()
+                .unwrap()
+                .height(),
+            0
+        );
     }
 }
