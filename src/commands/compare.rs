@@ -99,15 +99,16 @@ pub fn run(a: &Args) -> Result<()> {
         });
         return a.data.output.write(&[t], &json);
     }
+    let frames = crate::model::frames::build(ds)?;
     let specs: Vec<ProcSpec> = if a.procedures.is_empty() {
-        compare::default_specs(ds, &[latest])
+        compare::default_specs(&frames, &[latest])?
     } else {
         a.procedures
             .iter()
             .map(|p| ProcSpec::parse(p).map_err(usage))
             .collect::<Result<_>>()?
     };
-    let blocks = compare::compare(ds, &specs, &years)?;
+    let blocks = compare::compare(&frames, &specs, &years)?;
     if blocks.is_empty() {
         return Err(usage(format!(
             "no results for {} in {:?}",

@@ -102,7 +102,7 @@ pub use super::context::{run_showing, Context, Looked, Shown};
 
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
-    run_with(ds, cfg, year, &Context::new(ds, cfg, year))
+    run_with(ds, cfg, year, &Context::new(ds, cfg, year)?)
 }
 
 /// Run all three stages with a precomputed context.
