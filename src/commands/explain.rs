@@ -86,7 +86,7 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
         if x.selected {
             format!(
                 "школа в итоговом списке ШНОР (кластер «{}», группа «{}»)",
-                x.cluster.clone().unwrap_or_default(),
+                x.cluster.map(|c| c.to_string()).unwrap_or_default(),
                 x.group.clone().unwrap_or_default()
             )
         } else {

@@ -2,7 +2,8 @@
 use super::{inputs_json, DataArgs};
 use crate::config::Config;
 use crate::input::Loaded;
-use crate::method::select::{self, SchoolResult, Selection, BASIC, MODERATE, STRONG};
+use crate::method::select::{self, SchoolResult, Selection};
+use crate::model::domain::{Cluster, Stratum};
 use crate::output::{self, pct, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -44,12 +45,12 @@ pub fn run(a: &Args) -> Result<()> {
     Ok(())
 }
 
-fn cluster_order(c: &Option<String>) -> u8 {
-    match c.as_deref() {
-        Some(STRONG) => 0,
-        Some(MODERATE) => 1,
-        Some(BASIC) => 2,
-        _ => 3,
+fn cluster_order(c: &Option<Cluster>) -> u8 {
+    match c {
+        Some(Cluster::Strong) => 0,
+        Some(Cluster::Moderate) => 1,
+        Some(Cluster::Basic) => 2,
+        None => 3,
     }
 }
 
@@ -60,7 +61,7 @@ pub fn summary(sel: &Selection) -> Value {
     let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
     for x in s.iter().filter(|x| x.excluded_reason.is_some()) {
         *excluded
-            .entry(x.excluded_reason.clone().unwrap())
+            .entry(x.excluded_reason.unwrap().to_string())
             .or_default() += 1;
     }
     let mut strata: BTreeMap<String, [usize; 3]> = BTreeMap::new();
@@ -70,12 +71,12 @@ pub fn summary(sel: &Selection) -> Value {
         e[1] += x.candidate as usize;
         e[2] += x.selected as usize;
     }
-    let mut clusters: BTreeMap<String, [usize; 2]> = [STRONG, MODERATE, BASIC]
+    let mut clusters: BTreeMap<String, [usize; 2]> = Cluster::ALL
         .iter()
         .map(|c| (c.to_string(), [0, 0]))
         .collect();
     let mut groups: BTreeMap<String, [usize; 2]> = BTreeMap::new();
-    for c in [STRONG, MODERATE, BASIC] {
+    for c in Cluster::ALL {
         for st in ["город", "село"] {
             for d in ["кадровые", "инфраструктурные"] {
                 groups.insert(format!("{c} / {st} / {d}"), [0, 0]);
@@ -83,7 +84,7 @@ pub fn summary(sel: &Selection) -> Value {
         }
     }
     for x in s.iter().filter(|x| x.stage_reached == 3) {
-        let e = clusters.entry(x.cluster.clone().unwrap()).or_default();
+        let e = clusters.entry(x.cluster.unwrap().to_string()).or_default();
         e[0] += 1;
         e[1] += x.selected as usize;
         let g = groups.entry(x.group.clone().unwrap()).or_default();
@@ -146,7 +147,7 @@ pub(super) fn why_stopped(x: &SchoolResult) -> String {
         return "отобрана".into();
     }
     if let Some(r) = &x.excluded_reason {
-        return r.clone();
+        return r.to_string();
     }
     match x.stage_reached {
         1 => "не сработало ни одно правило этапа 1".into(),
@@ -165,7 +166,7 @@ pub(super) fn why_stopped(x: &SchoolResult) -> String {
 /// Stratum, borderline, objectivity and context in one cell.
 fn notes(x: &SchoolResult) -> String {
     let mut n = Vec::new();
-    if x.stratum != "regular" {
+    if x.stratum != Stratum::Regular {
         n.push(format!("страта {}", x.stratum));
     }
     if x.borderline && x.stage_reached == 3 {
@@ -241,9 +242,9 @@ pub fn render(
             x.login.clone(),
             x.name.clone(),
             x.municipality.clone(),
-            x.cluster.clone().unwrap_or_default(),
+            x.cluster.map(|c| c.to_string()).unwrap_or_default(),
             x.settlement.to_string(),
-            x.deficit.clone().unwrap_or_default(),
+            x.deficit.map(|d| d.to_string()).unwrap_or_default(),
             if x.stage_reached >= 2 {
                 x.participants.to_string()
             } else {

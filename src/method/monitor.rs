@@ -92,7 +92,7 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
                 y,
                 Status {
                     candidate: s.candidate,
-                    cluster: s.cluster.clone(),
+                    cluster: s.cluster.map(|c| c.to_string()),
                     group: s.group.clone(),
                     selected: s.selected,
                     share2: (n > 0).then(|| r6(k as f64 / n as f64)),
