@@ -230,18 +230,66 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
 
 /// Run a row loader over a sheet, or over a CSV's text frame in chunks of records (a national
 /// table is never a grid as a whole); `start` is the first data row of the grid it is given.
-fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
+/// Truncated records are dealt with first (`drop_truncated`).
+fn whole_or_streamed(
+    s: &Sheet,
+    opts: &Opts,
+    rep: &mut InputReport,
+    mut load: impl FnMut(&Grid, usize, &mut InputReport) -> Result<()>,
+) -> Result<()> {
     match &s.frame {
-        None => load(&s.grid, s.header.row + 1),
+        None => load(&s.grid, s.header.row + 1, rep),
         Some(f) => {
             let mut at = s.header.row + 1;
             while at < f.height() {
-                load(&f.grid(at, CHUNK_ROWS), 0)?;
+                let mut g = f.grid(at, CHUNK_ROWS);
+                drop_truncated(&mut g, &s.header, 0, opts, rep)?;
+                load(&g, 0, rep)?;
                 at += CHUNK_ROWS;
             }
             Ok(())
         }
     }
+}
+
+/// Kinds read as flat tables: one record per row, each as wide as the header.
+const FLAT_KINDS: &[&str] = &[
+    "marks",
+    "journal",
+    "markers",
+    "gia",
+    "moscow-ege",
+    "risk",
+    "registry",
+    "directory",
+    "scales",
+];
+
+/// A CSV record below the header with fewer fields than the header names (a truncated line) is a
+/// data error naming its row and the first column it lacks — it is not an aggregate row; with
+/// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
+/// field counts) pass.
+fn drop_truncated(
+    g: &mut Grid,
+    h: &Header,
+    start: usize,
+    opts: &Opts,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let width = h.raw.len();
+    for r in start..g.rows.len().min(g.fields.len()) {
+        let n = g.fields[r] as usize;
+        if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
+            let err = crate::error::data_err(
+                &g.loc(r),
+                h.raw_name(n),
+                format!("the record has {n} fields where the header has {width}: a truncated line; expected a value or an empty field for every column"),
+            );
+            flat::row_error(opts, rep, err)?;
+            g.rows[r].clear();
+        }
+    }
+    Ok(())
 }
 
 /// Load every input under `paths` into one dataset.
@@ -382,15 +430,18 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             };
             let meta = sheet_meta(s, opts);
             // marks and risk tables (national scale) are read in chunks of the text frame
-            let whole;
+            let mut whole;
+            let h = &s.header;
             let g = match &s.frame {
                 Some(f) if !matches!(s.kind, "marks" | "risk") => {
                     whole = f.whole();
+                    if FLAT_KINDS.contains(&s.kind) {
+                        drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
+                    }
                     &whole
                 }
                 _ => &s.grid,
             };
-            let h = &s.header;
             match s.kind {
                 "scales" => {
                     rep.rows = scales.load(g, h)?;
@@ -416,8 +467,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 }
                 "marks" => {
                     let mut st = flat::MarksState::default();
-                    whole_or_streamed(s, |g, start| {
-                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
+                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, rep, &mut st)
                     })?
                 }
                 "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
@@ -429,8 +480,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
                 "risk" => {
                     let mut st = risk::RiskState::default();
-                    whole_or_streamed(s, |g, start| {
-                        risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
+                        risk::load(g, h, start, &meta, opts, &mut data_set, rep, &mut st)
                     })?
                 }
                 _ => unreachable!(),
@@ -479,4 +530,64 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         reports,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKS_HEADER: &str =
+        "Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n";
+
+    /// Load `files` (name, text) written into a fresh folder, each named on the command line.
+    fn load(files: &[(&str, &str)], opts: &Opts) -> Result<Loaded> {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, text)| {
+                let p = dir.path().join(name);
+                std::fs::write(&p, text).unwrap();
+                p
+            })
+            .collect();
+        load_paths(&paths, opts)
+    }
+
+    #[test]
+    fn a_truncated_record_is_a_data_error_naming_its_row() {
+        let text = format!(
+            "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
+             2023,4,математика,город Заречный\n\
+             2023,4,математика,город Заречный,edu990003,СОШ 3,50,5,5,20,20\n"
+        );
+        let e = load(&[("marks.csv", &text)], &Opts::default())
+            .err()
+            .expect("a truncated record is an error, not an aggregate row");
+        let msg = e.to_string();
+        assert!(msg.contains("row 3") && msg.contains("truncated"), "{msg}");
+        assert!(msg.contains("«Логин»"), "{msg}");
+        // --lenient skips it with a counted warning
+        let lenient = Opts {
+            lenient: true,
+            ..Default::default()
+        };
+        let l = load(&[("marks.csv", &text)], &lenient).unwrap();
+        assert_eq!(l.data.results.len(), 2);
+        assert!(l.data.reference.is_empty());
+        assert!(l.reports[0].warnings.summary().contains("truncated"));
+    }
+
+    #[test]
+    fn a_bad_cell_names_its_file_line_after_quoted_line_breaks() {
+        let text = format!(
+            "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,\"СОШ\n№ 1\",77,2,3,9,63\n\
+             2023,4,математика,город Заречный,edu990003,СОШ 3,пятьдесят,5,5,20,20\n"
+        );
+        let msg = load(&[("marks.csv", &text)], &Opts::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("row 4"), "{msg}");
+        assert!(msg.contains("Кол-во участников"), "{msg}");
+    }
 }
