@@ -122,6 +122,9 @@ fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("journal")
     } else if flat::is_marks_header(h) {
         Kind("marks")
+    } else if h.has(header::LOGIN) && flat::mark_columns(h).is_some() {
+        // marks without participants: not a registry or directory (`near_miss` says why)
+        return None;
     } else if gia::is_simple_gia(h) {
         Kind("gia")
     } else if risk::is_long(h) || risk::is_wide(h) {
@@ -160,6 +163,29 @@ fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "directory" => h.has(header::LOGIN) && h.has(header::NAME),
         _ => false,
     }
+}
+
+/// The columns detection looks for, for the error on a file that matches no kind.
+const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); year, grade, subject, max_score, min3, min4, min5 (scales)";
+
+/// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
+/// «2» «3» «4» «5») without its participants column.
+fn near_miss(g: &Grid) -> Option<String> {
+    (0..g.rows.len().min(30)).find_map(|r| {
+        let h = Header::new(r, &g.rows[r]);
+        (h.has(header::LOGIN) && flat::mark_columns(&h).is_some() && !h.has(header::PARTICIPANTS))
+            .then(|| {
+                format!(
+                    "row {}: a marks table (a login and «2» «3» «4» «5») without a participants column: expected one of {}",
+                    g.line_of(r),
+                    header::PARTICIPANTS
+                        .iter()
+                        .map(|p| format!("«{p}»"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    })
 }
 
 /// Find the header row (within the first 30 rows) and what it says the sheet is.
@@ -366,6 +392,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         };
         let mut any = false;
         let mut skipped_sheets = Vec::new();
+        let mut near = None;
         for g in grids {
             match detect(&g, forced) {
                 Some((h, Detected::Kind(k))) => {
@@ -382,6 +409,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                     skipped_sheets.push((g.sheet.clone(), why.to_string()))
                 }
                 None => {
+                    if near.is_none() {
+                        near = near_miss(&g);
+                    }
                     skipped_sheets.push((g.sheet.clone(), "не распознан заголовок".to_string()))
                 }
             }
@@ -389,9 +419,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         for (sheet, why) in &skipped_sheets {
             let unknown = why == "не распознан заголовок";
             if !any && unknown && (*explicit || forced.is_some()) {
-                let what = match forced {
-                    Some(k) => format!("no header of kind «{k}» found in the first 30 rows"),
-                    None => "unknown header layout: no known input kind matches the first 30 rows (see `shnor inspect --help` for the kinds; --kind forces one)".into(),
+                let what = match (forced, &near) {
+                    (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
+                    (None, Some(near)) => near.clone(),
+                    (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one)"),
                 };
                 return Err(data(format!(
                     "{}{}: {what}",
@@ -410,6 +441,23 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 reports.push(r);
             }
         }
+    }
+    if sheets.is_empty() {
+        let skipped: Vec<String> = reports
+            .iter()
+            .take(5)
+            .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
+            .collect();
+        return Err(data(format!(
+            "no input recognised in {}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            reports.len(),
+            skipped.join("; ")
+        )));
     }
     // scales first: per-pupil files need them
     let mut scales = Scales::builtin();
@@ -575,6 +623,65 @@ mod tests {
         assert_eq!(l.data.results.len(), 2);
         assert!(l.data.reference.is_empty());
         assert!(l.reports[0].warnings.summary().contains("truncated"));
+    }
+
+    #[test]
+    fn a_file_or_folder_matching_no_kind_is_an_error_saying_what_was_looked_for() {
+        let msg = load(&[("x.csv", "a,b,c\n1,2,3\n")], &Opts::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("looked for") && msg.contains("Кол-во участников"),
+            "{msg}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.csv"), "a,b,c\n1,2,3\n").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "просто текст\n").unwrap();
+        let e = load_paths(&[dir.path().to_path_buf()], &Opts::default())
+            .err()
+            .expect("a folder with nothing recognised is an error, not an empty result");
+        assert!(e.to_string().contains("no input recognised"), "{e}");
+        assert_eq!(crate::error::exit_code(&e), 1);
+    }
+
+    #[test]
+    fn a_marks_table_without_participants_names_the_missing_column() {
+        let text = "Логин,ОО,2,3,4,5\nedu990001,СОШ 1,2,3,9,63\n";
+        let msg = load(&[("marks.csv", text)], &Opts::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("participants") && msg.contains("«кол-во участников»"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn registry_repeats_are_dropped_and_conflicts_name_the_login() {
+        let same = "login,name,settlement\nedu990002,СОШ 2,город\nedu990001,СОШ 1,село\nedu990002,СОШ 2,город\n";
+        let l = load(&[("reg.csv", same)], &Opts::default()).unwrap();
+        assert_eq!(l.data.schools.len(), 2);
+        let w = &l.reports[0].warnings.0["exact repeated registry row dropped"];
+        assert_eq!(w.count, 1);
+        let differ = same.replacen("СОШ 2,город", "СОШ 2,село", 1);
+        let msg = load(&[("reg.csv", &differ)], &Opts::default())
+            .err()
+            .expect("two different registry rows for one login are an error")
+            .to_string();
+        assert!(msg.contains("edu990002") && msg.contains("row 4"), "{msg}");
+    }
+
+    #[test]
+    fn a_login_cell_that_is_no_login_is_named_in_the_warning() {
+        let text = format!(
+            "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
+             2023,4,математика,город Заречный,school1,СОШ 2,50,5,5,20,20\n"
+        );
+        let l = load(&[("marks.csv", &text)], &Opts::default()).unwrap();
+        let w = l.reports[0].warnings.summary();
+        assert!(w.contains("«school1» (строка 3)"), "{w}");
     }
 
     #[test]
