@@ -278,6 +278,26 @@ fn whole_or_streamed(
     }
 }
 
+/// Kinds whose rows are results.
+const RESULT_KINDS: &[&str] = &[
+    "pupils",
+    "fisoko-marks",
+    "marks",
+    "gia",
+    "gia-summary",
+    "moscow-ege",
+];
+
+/// Warning for a results table none of whose rows a procedure can judge.
+const CONTRIBUTES_NOTHING: &str = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)";
+
+/// Some row names its subject and has a count below the minimum or of high results: the table
+/// contributes to a procedure.
+fn contributes(rows: &[crate::model::ResultRow]) -> bool {
+    rows.iter()
+        .any(|r| !r.subject.is_empty() && (r.n2.is_some() || r.high.is_some()))
+}
+
 /// Kinds read as flat tables: one record per row, each as wide as the header.
 const FLAT_KINDS: &[&str] = &[
     "marks",
@@ -490,6 +510,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 }
                 _ => &s.grid,
             };
+            let before = data_set.results.len();
             match s.kind {
                 "scales" => {
                     rep.rows = scales.load(g, h)?;
@@ -533,6 +554,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                     })?
                 }
                 _ => unreachable!(),
+            }
+            if RESULT_KINDS.contains(&s.kind) && !contributes(&data_set.results[before..]) {
+                rep.warnings
+                    .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
             }
             if matches!(
                 s.kind,
@@ -682,6 +707,40 @@ mod tests {
         let l = load(&[("marks.csv", &text)], &Opts::default()).unwrap();
         let w = l.reports[0].warnings.summary();
         assert!(w.contains("«school1» (строка 3)"), "{w}");
+    }
+
+    #[test]
+    fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_header() {
+        let text = "Код ОО;Наименование ОО;Муниципалитет;Количество участников;Доля не преодолевших минимальный порог, %;Средний балл\n\
+             000101;СОШ 1;город Заречный;40;0,8;65,2\n\
+             000102;СОШ 2;город Заречный;200;0,5;61,0\n\
+             000103;СОШ 3;село Лесное;100;1,0;58,3\n";
+        let l = load(&[("ЕГЭ русский язык 2024.csv", text)], &Opts::default()).unwrap();
+        let rows: Vec<(&str, &str, i32, Option<i32>)> = l
+            .data
+            .results
+            .iter()
+            .map(|r| (&*r.assessment, &*r.subject, r.grade, r.n2.get()))
+            .collect();
+        // 0,8 % of 40 is 0.32 pupils, 0,5 % of 200 is 1, 1 % of 100 is 1 (not 32, 100 and 100)
+        assert_eq!(
+            rows,
+            [
+                ("ЕГЭ", "русский язык", 11, Some(0)),
+                ("ЕГЭ", "русский язык", 11, Some(1)),
+                ("ЕГЭ", "русский язык", 11, Some(1)),
+            ]
+        );
+        assert!(!l.reports[0].warnings.summary().contains("не даёт данных"));
+        // a table with neither a share below the minimum nor high results contributes nothing:
+        // a warning names it
+        let means = "Код ОО;Количество участников;Средний балл\n000101;40;65,2\n";
+        let l = load(&[("ЕГЭ русский язык 2024.csv", means)], &Opts::default()).unwrap();
+        let w = l.reports[0].warnings.summary();
+        assert!(
+            w.contains("не даёт данных") && w.contains("ЕГЭ русский язык 2024.csv"),
+            "{w}"
+        );
     }
 
     #[test]
