@@ -77,7 +77,11 @@ fn benches(c: &mut Criterion) {
     .unwrap();
     g.bench_function("index_and_resilience_45000_schools", |b| {
         b.iter(|| {
-            let idx = shnor::method::index::compute(&nat.data, &cfg);
+            let idx = shnor::method::index::compute(
+                &shnor::model::frames::build(&nat.data).unwrap(),
+                &cfg,
+            )
+            .unwrap();
             shnor::method::resilience::compute(&nat.data, &cfg, &idx, 2025).unwrap()
         })
     });

@@ -24,7 +24,7 @@ fn factors(f: &[index::Factor]) -> String {
 pub fn run_index(a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
-    let r = index::compute(&loaded.data, &cfg);
+    let r = index::compute(&crate::model::frames::build(&loaded.data)?, &cfg)?;
     if r.schools.is_empty() {
         return Err(crate::error::data("no context indicators in the inputs: the index needs a registry/context table with the ИСБШ indicators (see docs/INPUTS.md)"));
     }
@@ -76,7 +76,7 @@ pub fn run_resilient(a: &super::Common) -> Result<()> {
     let cfg = Config::load(a.config)?;
     let loaded = input::load_paths(a.paths, a.opts)?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let idx = index::compute(&loaded.data, &cfg);
+    let idx = index::compute(&crate::model::frames::build(&loaded.data)?, &cfg)?;
     let r = resilience::compute(&loaded.data, &cfg, &idx, year)?;
     let mut model = Table::new(&[
         "Регион",

@@ -74,17 +74,20 @@ impl<'a> Context<'a> {
                         RegistryZ::new(ds),
                     )
                 });
-                let index = super::index::compute(ds, cfg);
+                let index = super::index::compute(&frames, cfg);
                 let (by_school, registry, pooled) =
                     grouped.join().expect("context thread panicked");
-                let resilience = super::resilience::fit(cfg, &index, year, pooled).ok();
+                let resilience = match &index {
+                    Ok(index) => super::resilience::fit(cfg, index, year, pooled).ok(),
+                    Err(_) => None,
+                };
                 (
                     (by_school, registry),
                     (index, resilience),
                     rest.join().expect("context thread panicked"),
                 )
             });
-        let profiles = profiles?;
+        let (profiles, index) = (profiles?, index?);
         Ok(Context {
             frames,
             by_school,
