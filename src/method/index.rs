@@ -63,7 +63,7 @@ const SIGNED: &str = "signed";
 
 /// Whether the configured method is the first principal component (`index.method = "pca"`).
 fn is_pca(cfg: &Config) -> bool {
-    cfg.index.method == "pca"
+    cfg.index.method == crate::config::IndexMethod::Pca
 }
 
 /// The configured indicators that are columns of `schools`, in long form: (school_id, login,
@@ -321,7 +321,7 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
         }
     }
     Ok(IndexResult {
-        method: ic.method.clone(),
+        method: ic.method.label().to_string(),
         indicators: used,
         dropped,
         edges: edges_out,

@@ -18,21 +18,26 @@ pub mod sweep;
 
 use crate::input::report::Warnings;
 
-/// `judge` of every item across the cores, in chunks (eight a thread) taken by whichever thread
-/// is free; results and warnings joined in item order, so the output does not depend on the
+/// `judge` of every item across rayon's threads, in chunks (eight a thread); results and warnings joined in item order, so the output does not depend on the
 /// thread count.
 pub fn judge_in_order<T: Sync, R: Send>(
     items: &[T],
     judge: &(impl Fn(&T, &mut Warnings) -> Option<R> + Sync),
 ) -> (Vec<R>, Warnings) {
-    let chunks: Vec<&[T]> = items
-        .chunks(items.len().div_ceil(8 * crate::parallel::cores()).max(1))
+    use rayon::prelude::*;
+    let size = items
+        .len()
+        .div_ceil(8 * rayon::current_num_threads())
+        .max(1);
+    // rayon's indexed collect keeps the chunks in item order
+    let parts: Vec<(Vec<R>, Warnings)> = items
+        .par_chunks(size)
+        .map(|chunk| {
+            let mut w = Warnings::default();
+            let v: Vec<R> = chunk.iter().filter_map(|x| judge(x, &mut w)).collect();
+            (v, w)
+        })
         .collect();
-    let parts = crate::parallel::map_in_order(&chunks, |chunk| {
-        let mut w = Warnings::default();
-        let v: Vec<R> = chunk.iter().filter_map(|x| judge(x, &mut w)).collect();
-        (v, w)
-    });
     let mut out = Vec::with_capacity(items.len());
     let mut warnings = Warnings::default();
     for (v, w) in parts {

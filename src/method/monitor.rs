@@ -78,7 +78,7 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<BTreeMap<(Stri
     if !s1.assessments.is_empty() {
         judged = judged.and(one_of(
             k::ASSESSMENT,
-            s1.assessments.iter().map(String::as_str),
+            s1.assessments.iter().map(|a| a.label()),
         ));
     }
     let sums = f
@@ -157,7 +157,7 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
                 y,
                 Status {
                     candidate: s.candidate,
-                    cluster: s.cluster.clone(),
+                    cluster: s.cluster.map(|c| c.to_string()),
                     group: s.group.clone(),
                     selected: s.selected,
                     share2: (n > 0).then(|| r6(k as f64 / n as f64)),
@@ -260,7 +260,7 @@ mod tests {
         let s = year_shares(&f, &cfg, &[2024]).unwrap();
         assert_eq!(s.len(), 1, "{s:?}");
         assert_eq!(s[&("edu220001".to_string(), 2024)], (50, 34));
-        cfg.stage1.assessments = vec!["ВПР".into()];
+        cfg.stage1.assessments = vec![crate::model::domain::Assessment::Vpr];
         let s = year_shares(&f, &cfg, &[2023, 2024]).unwrap();
         assert_eq!(s[&("edu220001".to_string(), 2024)], (20, 4));
         assert_eq!(s[&("edu220001".to_string(), 2023)], (10, 1));

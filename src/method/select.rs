@@ -1,10 +1,13 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Ledger};
 use super::strata::{deficit_from_profile, stratum};
-use crate::config::Config;
+use crate::config::{
+    ClusterMethod, Combine, Config, DeficitSource, ObjectivityPolicy, SelectionYear, Stage1Rule,
+};
 use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
+use crate::model::domain::{Cluster, Deficit, ExclusionReason, Marker, Settlement, Stratum};
 use crate::model::{Dataset, ResultRow};
 use crate::output::r6;
 use crate::stats::{wilson, Z95};
@@ -13,10 +16,6 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const STRONG: &str = "сильно неуспевающие";
-pub const MODERATE: &str = "умеренно неуспевающие";
-pub const BASIC: &str = "базово неуспевающие";
-
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SchoolResult {
     pub login: String,
@@ -24,9 +23,9 @@ pub struct SchoolResult {
     pub municipality: String,
     pub municipality_code: String,
     pub region: String,
-    pub stratum: &'static str,
-    pub settlement: &'static str,
-    pub deficit: Option<String>,
+    pub stratum: Stratum,
+    pub settlement: Settlement,
+    pub deficit: Option<Deficit>,
     pub participants: i64,
     pub share2: Option<f64>,
     pub share2_ci: Option<[f64; 2]>,
@@ -34,8 +33,8 @@ pub struct SchoolResult {
     pub candidate: bool,
     /// 1 = stopped at stage 1, 2 = excluded or classified at stage 2, 3 = ranked at stage 3.
     pub stage_reached: u8,
-    pub excluded_reason: Option<String>,
-    pub cluster: Option<String>,
+    pub excluded_reason: Option<ExclusionReason>,
+    pub cluster: Option<Cluster>,
     pub group: Option<String>,
     pub rank_in_group: Option<u32>,
     pub selected: bool,
@@ -81,7 +80,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
     }
     let y = match (cli_year, &cfg.selection.year) {
         (Some(y), _) => y,
-        (None, toml::Value::Integer(y)) => *y as i32,
+        (None, SelectionYear::Year(y)) => *y,
         _ => *years.iter().next_back().unwrap(),
     };
     if !years.contains(&y) {
@@ -117,7 +116,7 @@ pub fn run_with<'a>(
     let window = super::procedures::window(cfg, year);
     let mut warnings = Warnings::default();
     let in_assessments = |r: &ResultRow| {
-        s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment)
+        s1.assessments.is_empty() || s1.assessments.iter().any(|a| a.label() == &*r.assessment)
     };
     // results by school, only procedures with a known share below the minimum
     let by_school = &ctx.by_school;
@@ -134,7 +133,7 @@ pub fn run_with<'a>(
     let screen = &ctx.screen;
 
     // bottom rule: low in each year of the last n, ranked within region × stratum
-    let bottom_low: super::bottom::BottomFlags = if s1.rule == "bottom" {
+    let bottom_low: super::bottom::BottomFlags = if s1.rule == Stage1Rule::Bottom {
         super::bottom::bottom_flags(ds, cfg, by_school, year, &|sid: &str| region_of(sid))
     } else {
         BTreeMap::new()
@@ -161,7 +160,7 @@ pub fn run_with<'a>(
             municipality_code: sch.map(|s| s.municipality_code.clone()).unwrap_or_default(),
             region: region_of(sid),
             stratum,
-            settlement: sch.and_then(|s| s.settlement).unwrap_or("unknown"),
+            settlement: Settlement::of(sch.and_then(|s| s.settlement)),
             deficit: None,
             participants: 0,
             share2: None,
@@ -237,15 +236,15 @@ pub fn run_with<'a>(
                         sizes.join("; ")
                     )
                 );
-                res.excluded_reason = Some("все процедуры < min_participants".into());
+                res.excluded_reason = Some(ExclusionReason::TooSmall);
             } else {
                 note!(keep, led, 1, "no_marks", json!({}), json!(null), "no_data", format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."));
-                res.excluded_reason = Some("нет результатов с долей «2» в году отбора".into());
+                res.excluded_reason = Some(ExclusionReason::NoMarks);
             }
             res.ledger = led;
             return Some(res);
         }
-        let fired_rule = if s1.rule == "risk" {
+        let fired_rule = if s1.rule == Stage1Rule::Risk {
             let fired: Vec<&Proc> = procs_y
                 .iter()
                 .filter(|p| p.share2 >= s1.threshold)
@@ -300,7 +299,11 @@ pub fn run_with<'a>(
                     format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(s1.threshold), year - 1, year)
                 }
             );
-            let c = if s1.combine == "all" { a && b } else { a || b };
+            let c = if s1.combine == Combine::All {
+                a && b
+            } else {
+                a || b
+            };
             note!(
                 keep,
                 led,
@@ -352,7 +355,7 @@ pub fn run_with<'a>(
             res.ledger = led;
             return Some(res);
         }
-        if cfg.stage1.exclude_kinds.iter().any(|k| k == stratum) {
+        if cfg.stage1.exclude_kinds.contains(&stratum) {
             note!(
                 keep,
                 led,
@@ -363,7 +366,7 @@ pub fn run_with<'a>(
                 "excluded",
                 format!("Этап 1: правило сработало, но вид школы «{stratum}» исключён из отбора."),
             );
-            res.excluded_reason = Some(format!("исключённый вид: {stratum}"));
+            res.excluded_reason = Some(ExclusionReason::ExcludedKind(stratum));
             res.ledger = led;
             return Some(res);
         }
@@ -411,7 +414,7 @@ pub fn run_with<'a>(
             ),
         );
         if !enough {
-            res.excluded_reason = Some("слишком мало результатов".into());
+            res.excluded_reason = Some(ExclusionReason::TooFewResults);
             res.ledger = led;
             return Some(res);
         }
@@ -420,9 +423,9 @@ pub fn run_with<'a>(
             .of(sid, year)
             .map(|sy| sy.flags.iter().filter(|f| f.doubtful).collect())
             .unwrap_or_default();
-        if !doubtful.is_empty() && cfg.objectivity.policy != "ignore" {
+        if !doubtful.is_empty() && cfg.objectivity.policy != ObjectivityPolicy::Ignore {
             res.objectivity_flag = true;
-            let ex = cfg.objectivity.policy == "exclude";
+            let ex = cfg.objectivity.policy == ObjectivityPolicy::Exclude;
             note!(
                 keep,
                 led,
@@ -437,7 +440,7 @@ pub fn run_with<'a>(
                         .iter()
                         .map(|f| format!(
                             "{} ({})",
-                            super::objectivity::marker_ru(&f.marker),
+                            Marker::from_label(&f.marker).map_or("маркер", Marker::words),
                             f.procedure
                         ))
                         .collect::<Vec<_>>()
@@ -450,7 +453,7 @@ pub fn run_with<'a>(
                 )
             );
             if ex {
-                res.excluded_reason = Some("признаки необъективности".into());
+                res.excluded_reason = Some(ExclusionReason::Objectivity);
                 res.ledger = led;
                 return Some(res);
             }
@@ -458,24 +461,24 @@ pub fn run_with<'a>(
         let share2 = n2 as f64 / part.max(1) as f64;
         let (strong, moderate) = (cfg.cluster.strong, cfg.cluster.moderate);
         let cluster = if share2 >= strong {
-            STRONG
+            Cluster::Strong
         } else if share2 >= moderate {
-            MODERATE
+            Cluster::Moderate
         } else {
-            BASIC
+            Cluster::Basic
         };
-        res.cluster = Some(cluster.into());
+        res.cluster = Some(cluster);
         if let Some([lo, hi]) = res.share2_ci {
             res.borderline = (lo <= strong && strong <= hi) || (lo <= moderate && moderate <= hi);
         }
         note!(keep, led, 2, "cluster.rule", json!({"share2": r6(share2), "n2": n2, "participants": part, "quality": res.quality, "ci": res.share2_ci}),
-            json!({"strong": strong, "moderate": moderate}), cluster,
+            json!({"strong": strong, "moderate": moderate}), cluster.label(),
             format!("Этап 2: общая доля «2» за {}–{} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
                 window[0], year, pct(share2), n2, part,
                 res.share2_ci.map(|c| pct(c[0])).unwrap_or_default(), res.share2_ci.map(|c| pct(c[1])).unwrap_or_default(),
                 res.quality.map(|q| format!("{} %", pct(q))).unwrap_or("—".into()), cluster,
                 if res.borderline { "; интервал накрывает границу кластера — пограничная" } else { "" }));
-        if res.settlement == "unknown" {
+        if res.settlement == Settlement::Unknown {
             warnings.add("settlement unknown: group «unknown»", login.clone());
             note!(keep, led, 2, "settlement", json!({"settlement": null}), json!(null), "unknown", "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into());
         } else {
@@ -486,28 +489,28 @@ pub fn run_with<'a>(
                 "settlement",
                 json!({"settlement": res.settlement}),
                 json!(null),
-                res.settlement,
+                res.settlement.label(),
                 format!("Этап 2: тип населённого пункта — {}.", res.settlement),
             );
         }
         let from_profile = || deficit_from_profile(&ctx.profiles, sid);
         let from_registry = || sch.and_then(|s| regz.score(s));
-        let d = match cfg.deficit.source.as_str() {
-            "risk_profile" => from_profile(),
-            "registry" => from_registry(),
-            _ => from_profile().or_else(from_registry),
+        let d = match cfg.deficit.source {
+            DeficitSource::RiskProfile => from_profile(),
+            DeficitSource::Registry => from_registry(),
+            DeficitSource::Auto => from_profile().or_else(from_registry),
         };
         match d {
             Some(d) => {
                 let which = if d.staffing > d.infrastructure {
-                    "кадровые"
+                    Deficit::Staffing
                 } else if d.infrastructure > d.staffing {
-                    "инфраструктурные"
+                    Deficit::Infrastructure
                 } else {
-                    cfg.deficit.tie.as_str()
+                    cfg.deficit.tie
                 };
-                res.deficit = Some(which.into());
-                note!(keep, led, 2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which,
+                res.deficit = Some(which);
+                note!(keep, led, 2, "deficit", json!({"source": d.source, "staffing": r6(d.staffing), "infrastructure": r6(d.infrastructure), "profile_year": d.year}), json!({"tie": cfg.deficit.tie}), which.label(),
                     format!("Этап 2: преобладающий дефицит по {} — кадровый {} против инфраструктурного {} → «{}».",
                         if d.source == "risk_profile" { format!("рисковому профилю {}", d.year.unwrap_or(year)) } else { "показателям реестра (z-оценки)".into() },
                         crate::output::num(d.staffing, 2), crate::output::num(d.infrastructure, 2), which));
@@ -538,7 +541,7 @@ pub fn run_with<'a>(
             "{} / {} / {}",
             cluster,
             res.settlement,
-            res.deficit.clone().unwrap_or_else(|| "не определён".into())
+            Deficit::group_label(res.deficit)
         );
         res.group = Some(group);
         res.stage_reached = 3;
@@ -548,7 +551,7 @@ pub fn run_with<'a>(
     let schools = ctx.looked_up();
     let (mut out, w) = super::judge_in_order(&schools, &judge);
     warnings.merge(w);
-    if cfg.cluster.method == "kmeans" {
+    if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
     super::stage3::stage3(&mut out, cfg);
