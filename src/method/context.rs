@@ -64,8 +64,7 @@ impl<'a> Context<'a> {
                 let grouped = sc.spawn(|| {
                     let by_school = super::procedures::by_school(ds);
                     let registry = registry_rows(ds, by_school.keys().copied());
-                    let pooled = super::resilience::pooled(&by_school, &registry, cfg, year);
-                    (by_school, registry, pooled)
+                    (by_school, registry)
                 });
                 let rest = sc.spawn(|| {
                     (
@@ -75,10 +74,10 @@ impl<'a> Context<'a> {
                     )
                 });
                 let index = super::index::compute(&frames, cfg);
-                let (by_school, registry, pooled) =
-                    grouped.join().expect("context thread panicked");
+                let (by_school, registry) = grouped.join().expect("context thread panicked");
+                // no school to model is no resilience, not an error of the selection
                 let resilience = match &index {
-                    Ok(index) => super::resilience::fit(cfg, index, year, pooled).ok(),
+                    Ok(index) => super::resilience::compute(&frames, cfg, index, year).ok(),
                     Err(_) => None,
                 };
                 (
