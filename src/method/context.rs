@@ -64,8 +64,7 @@ impl<'a> Context<'a> {
                 let grouped = sc.spawn(|| {
                     let by_school = super::procedures::by_school(ds);
                     let registry = registry_rows(ds, by_school.keys().copied());
-                    let pooled = super::resilience::pooled(&by_school, &registry, cfg, year);
-                    (by_school, registry, pooled)
+                    (by_school, registry)
                 });
                 let rest = sc.spawn(|| {
                     (
@@ -74,17 +73,20 @@ impl<'a> Context<'a> {
                         RegistryZ::new(ds),
                     )
                 });
-                let index = super::index::compute(ds, cfg);
-                let (by_school, registry, pooled) =
-                    grouped.join().expect("context thread panicked");
-                let resilience = super::resilience::fit(cfg, &index, year, pooled).ok();
+                let index = super::index::compute(&frames, cfg);
+                let (by_school, registry) = grouped.join().expect("context thread panicked");
+                // no school to model is no resilience, not an error of the selection
+                let resilience = match &index {
+                    Ok(index) => super::resilience::compute(&frames, cfg, index, year).ok(),
+                    Err(_) => None,
+                };
                 (
                     (by_school, registry),
                     (index, resilience),
                     rest.join().expect("context thread panicked"),
                 )
             });
-        let profiles = profiles?;
+        let (profiles, index) = (profiles?, index?);
         Ok(Context {
             frames,
             by_school,

@@ -3,6 +3,16 @@
 /// z for a two-sided 95 % interval (METHOD.md §10).
 pub const Z95: f64 = 1.959964;
 
+/// Population mean and standard deviation (divide by n) of `v`, summed in order; NaN when empty.
+pub fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    (
+        m,
+        (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n).sqrt(),
+    )
+}
+
 /// Wilson score interval for k successes out of n.
 pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
     if n <= 0.0 {
@@ -78,3 +88,4 @@ mod tests {
 }
 pub mod kmeans;
 pub mod ols;
+pub mod pca;
