@@ -11,6 +11,7 @@ pub mod error;
 pub mod input;
 pub mod method;
 pub mod model;
+pub mod narrative;
 pub mod output;
 pub mod parallel;
 pub mod stats;

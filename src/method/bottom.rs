@@ -8,6 +8,33 @@ use std::collections::BTreeMap;
 /// (year, school) → (low, composite, rank, N, cut value).
 pub type BottomFlags = BTreeMap<(i32, String), (bool, f64, usize, usize, f64)>;
 
+/// A school's place in its ranking area × stratum in one year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BottomRank {
+    /// In the worst `bottom_share` (ties at the cut are in).
+    pub low: bool,
+    /// Share of «2» over the year's judged procedures (fraction).
+    pub composite: f64,
+    /// 1 = worst.
+    pub rank: usize,
+    /// Schools ranked.
+    pub of: usize,
+    /// The composite at the cut (fraction; 1 when the cut takes no school).
+    pub cut: f64,
+}
+
+impl From<(bool, f64, usize, usize, f64)> for BottomRank {
+    fn from((low, composite, rank, of, cut): (bool, f64, usize, usize, f64)) -> Self {
+        BottomRank {
+            low,
+            composite,
+            rank,
+            of,
+            cut,
+        }
+    }
+}
+
 /// bottom rule per year: (low, composite, rank, N, cut value) per (year, school).
 /// `area` names the ranking area of a school (its region for stage 1; municipality for compare).
 pub fn bottom_flags<'a>(
