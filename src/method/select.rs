@@ -110,10 +110,8 @@ pub fn run_with<'a>(
     ctx: &Context<'a>,
 ) -> Result<Selection> {
     let window = super::procedures::window(cfg, year);
-    let bottom: super::bottom::BottomFlags = match cfg.stage1.rule {
-        Stage1Rule::Bottom => {
-            super::bottom::bottom_flags(ds, cfg, &ctx.by_school, year, &|sid: &str| region_of(sid))
-        }
+    let bottom = match cfg.stage1.rule {
+        Stage1Rule::Bottom => super::bottom::ranks(ds, ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
     };
     let judged: Vec<(SchoolResult, bool)> = ctx
@@ -171,7 +169,7 @@ fn judge<'a>(
     cfg: &Config,
     year: i32,
     ctx: &Context<'a>,
-    bottom: &super::bottom::BottomFlags,
+    bottom: &super::bottom::BottomRanks,
 ) -> Option<(SchoolResult, bool)> {
     if !rows.iter().any(|r| r.year == year) {
         return None;

@@ -2,7 +2,7 @@
 //! candidate when its rule fires — `risk` (rules A and B on the share of «2», combined by
 //! `stage1.combine`) or `bottom` (the worst `bottom_share` of its region × stratum in `k` of the
 //! last `n` years) — unless its stratum is in `stage1.exclude_kinds`.
-use super::bottom::{BottomFlags, BottomRank};
+use super::bottom::BottomRanks;
 use super::ledger::{note, BottomYear, Fact, Ledger, ProcShare};
 use super::procedures::{judged_procs, Proc};
 use super::select::proc_label;
@@ -34,7 +34,7 @@ pub fn screen(
     s: &Screened,
     cfg: &Config,
     year: i32,
-    bottom: &BottomFlags,
+    bottom: &BottomRanks,
     keep: bool,
     led: &mut Ledger,
 ) -> Stage1 {
@@ -189,7 +189,7 @@ fn bottom_rule(
     s: &Screened,
     cfg: &Config,
     year: i32,
-    bottom: &BottomFlags,
+    bottom: &BottomRanks,
     keep: bool,
     led: &mut Ledger,
 ) -> bool {
@@ -197,9 +197,7 @@ fn bottom_rule(
     let years: Vec<BottomYear> = ((year - s1.n as i32 + 1)..=year)
         .map(|y| BottomYear {
             year: y,
-            rank: bottom
-                .get(&(y, s.school_id.to_string()))
-                .map(|t| BottomRank::from(*t)),
+            rank: bottom.get(&(y, s.school_id.to_string())).copied(),
         })
         .collect();
     let low_years = years
