@@ -281,7 +281,7 @@ mod tests {
                 cfg.stage1.strata = s;
             }
             let year = 2025;
-            let ctx = Context::new(&l.data, &cfg, year);
+            let ctx = Context::new(&l.data, &cfg, year).unwrap();
             let new = ranks(&l.data, &ctx, &cfg, year).unwrap();
             let old: BottomRanks =
                 bottom_flags(&l.data, &cfg, &ctx.by_school, year, &|s: &str| region_of(s))
