@@ -280,8 +280,8 @@ pub fn load_registry(
         if is_share(k) {
             percent[j] = h.is_percent(*c)
                 || (h.row + 1..g.rows.len())
-                .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
-                .any(|v| v > 1.0);
+                    .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
+                    .any(|v| v > 1.0);
         }
     }
     let source = Sym::from(g.file.as_str());
