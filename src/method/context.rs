@@ -68,7 +68,7 @@ impl<'a> Context<'a> {
                 });
                 let rest = sc.spawn(|| {
                     (
-                        super::objectivity::screen(ds, cfg),
+                        super::objectivity::screen(&frames, cfg),
                         super::risk::profiles(&frames, year),
                         RegistryZ::new(ds),
                     )
@@ -86,7 +86,7 @@ impl<'a> Context<'a> {
                     rest.join().expect("context thread panicked"),
                 )
             });
-        let (profiles, index) = (profiles?, index?);
+        let (profiles, index, screen) = (profiles?, index?, screen?);
         Ok(Context {
             frames,
             by_school,
