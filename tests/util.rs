@@ -1,9 +1,74 @@
-//! Shared helpers of the integration tests: run the binary, make fixtures reproducibly with `shnor synth`.
-use assert_cmd::Command;
+//! Shared helpers of the integration tests: run the binary, check its outcome, make fixtures
+//! reproducibly with `shnor synth`.
+//!
+//! The binary is run with the standard library's `Command` (Cargo names it in `CARGO_BIN_EXE_shnor`)
+//! rather than `assert_cmd`: that crate's `bstr` turns on a `regex-automata` feature that polars' build
+//! does not have, so `cargo test` compiled polars a second time after `cargo build`.
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
+/// The `shnor` binary Cargo built for these tests, with no standard input.
 pub fn shnor() -> Command {
-    Command::cargo_bin("shnor").unwrap()
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shnor"));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Run a command and check its outcome:
+/// `shnor().arg("index").arg(p).assert().code(1).stderr(contains("row 2"))`.
+pub trait Run {
+    fn assert(&mut self) -> Outcome;
+}
+
+impl Run for Command {
+    fn assert(&mut self) -> Outcome {
+        Outcome(self.output().expect("cannot run shnor"))
+    }
+}
+
+/// A finished run whose exit code and standard error are checked.
+pub struct Outcome(Output);
+
+impl Outcome {
+    fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    /// Exit code 0.
+    pub fn success(self) -> Self {
+        assert!(
+            self.0.status.success(),
+            "expected success, got {}:\n{}",
+            self.0.status,
+            self.stderr_text()
+        );
+        self
+    }
+
+    /// This exit code.
+    pub fn code(self, code: i32) -> Self {
+        assert_eq!(
+            self.0.status.code(),
+            Some(code),
+            "exit code; stderr:\n{}",
+            self.stderr_text()
+        );
+        self
+    }
+
+    /// Standard error holds this text.
+    pub fn stderr(self, want: Contains) -> Self {
+        let err = self.stderr_text();
+        assert!(err.contains(&want.0), "stderr lacks «{}»:\n{err}", want.0);
+        self
+    }
+}
+
+/// A text expected in an output (see [`Outcome::stderr`]).
+pub struct Contains(String);
+
+pub fn contains(text: &str) -> Contains {
+    Contains(text.to_string())
 }
 
 /// A synthetic region in a fresh temp dir.

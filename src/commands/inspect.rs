@@ -26,6 +26,8 @@ pub fn run(a: &Args) -> Result<()> {
     Ok(())
 }
 
+/// One row per input (kind or why it was skipped, year, grade, subject, rows, schools, pupils' counts,
+/// warnings) and the dataset's totals; JSON: `{inputs, warnings, totals}` (docs/JSON.md).
 pub fn render(l: &Loaded, format: Format) -> Result<String> {
     let mut t = Table::new(&[
         "Файл",

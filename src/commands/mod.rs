@@ -130,6 +130,7 @@ impl DataArgs {
         self.inputs.load(self.output.format)
     }
 
+    /// The `--format` chosen.
     pub fn format(&self) -> Format {
         self.output.format
     }

@@ -54,6 +54,8 @@ fn cluster_order(c: &Option<Cluster>) -> u8 {
     }
 }
 
+/// The `summary` object of `select --format json`: counts per stage, exclusion reason, stratum,
+/// cluster and the 12 groups (every group listed, empty ones with zeros), and the warnings.
 pub fn summary(sel: &Selection) -> Value {
     let s = &sel.schools;
     let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
@@ -105,6 +107,7 @@ pub fn summary(sel: &Selection) -> Value {
     })
 }
 
+/// One school of `select --format json` (and of `explain --format json`), fields in contract order.
 pub(super) fn school_json(x: &SchoolResult) -> Value {
     json!({
         "login": x.login,
@@ -138,6 +141,7 @@ pub(super) fn school_json(x: &SchoolResult) -> Value {
     })
 }
 
+/// The «Итог» cell: selected, the exclusion reason, or where in stage 1 or 3 the school stopped.
 pub(super) fn why_stopped(x: &SchoolResult) -> String {
     if x.selected {
         return "отобрана".into();
@@ -183,6 +187,9 @@ fn notes(x: &SchoolResult) -> String {
     n.join("; ")
 }
 
+/// The list (selected schools, or with `all` every school of stage 1) ordered by cluster, group,
+/// rank and login, with the stage counts and warnings as notes; JSON: `{year, window, config,
+/// config_sha256, inputs, summary, schools}` (docs/JSON.md).
 pub fn render(
     sel: &Selection,
     cfg: &Config,

@@ -278,6 +278,7 @@ pub fn load_marks(
                     "«2»..«5» sum to {}: expected percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)",
                     crate::output::num(sum, 2), part, h.raw_name(cp))));
             };
+            cells::check_login(g, r, &key.login, rep);
             let sid = school_id(&key.login);
             note_school(ds, &sid, &key.login, &key.name, &key.municipality);
             let (_, mname) = split_code_name(&key.municipality);

@@ -16,7 +16,7 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
 }
 
 /// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е,
-/// lower-case, drop a trailing `%` or `*`.
+/// lower-case, drop a trailing unit mark (`%`, `, %`, `(%)`, `в %`, `*`; see `header_says_percent`).
 pub fn norm_header(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
@@ -38,13 +38,36 @@ pub fn norm_header(s: &str) -> String {
             out.push(l);
         }
     }
-    while out.ends_with('%') || out.ends_with('*') {
-        out.pop();
-        while out.ends_with(' ') {
-            out.pop();
+    strip_unit(&mut out);
+    out
+}
+
+/// Drop a trailing unit mark from a normalised header: `%`, `*`, `, %`, `(%)`, `в %`; true when
+/// it declared percents.
+fn strip_unit(out: &mut String) -> bool {
+    let mut percent = false;
+    loop {
+        let t = out.trim_end_matches([' ', ',']);
+        let cut = ["(%)", "в %", "%", "*"]
+            .iter()
+            .find_map(|m| t.strip_suffix(m).map(|rest| (rest.len(), *m != "*")));
+        match cut {
+            Some((len, pct)) => {
+                percent |= pct;
+                out.truncate(len);
+                let kept = out.trim_end_matches([' ', ',']).len();
+                out.truncate(kept);
+            }
+            None => return percent,
         }
     }
-    out
+}
+
+/// The header cell declares its values percents: it ends with `%`, `, %`, `(%)` or `в %`
+/// (before any `*`), as «Доля не преодолевших минимальный порог, %» does.
+pub fn header_says_percent(s: &str) -> bool {
+    let mut t = norm_text(s);
+    strip_unit(&mut t)
 }
 
 /// Normalise a free-text value for matching (same rules as headers, keeps `%`).
@@ -373,7 +396,20 @@ mod tests {
             norm_header("2.\tСОКРАЩЕННОЕ  наименование"),
             "2. сокращенное наименование"
         );
-        assert_eq!(norm_header(" Доля «5», %"), "доля «5»,");
+        assert_eq!(norm_header(" Доля «5», %"), "доля «5»");
+        assert_eq!(
+            norm_header("Доля не преодолевших минимальный порог (%)*"),
+            "доля не преодолевших минимальный порог"
+        );
+        assert!(header_says_percent(
+            "Доля не преодолевших минимальный порог, %"
+        ));
+        assert!(header_says_percent("Доля «2» в %"));
+        assert!(header_says_percent("2 (%)*"));
+        assert!(!header_says_percent(
+            "Доля не преодолевших минимальный порог"
+        ));
+        assert!(!header_says_percent("Всего баллов*"));
         assert_eq!(norm_header("Всё\u{a0}баллов*"), "все баллов");
     }
 

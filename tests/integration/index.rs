@@ -1,6 +1,5 @@
 //! `shnor index`: invariance to row order and to percent input, `pca` against `zscore`, bad context tables.
 use crate::util::*;
-use predicates::str::contains;
 
 #[test]
 fn index_invariant_to_row_order_and_percent_input_and_pca_agrees() {

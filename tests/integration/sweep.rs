@@ -1,6 +1,5 @@
 //! `shnor sweep`: the baseline point reproduces `select`.
 use crate::util::*;
-use predicates::str::contains;
 
 #[test]
 fn sweep_reproduces_select_at_the_baseline_point() {
