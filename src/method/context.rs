@@ -57,36 +57,16 @@ impl<'a> Context<'a> {
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context<'a>> {
-        // the index on this thread; the results grouped by school and pooled for resilience on
-        // a second, the parts that need neither on a third; then the resilience model
-        let ((by_school, registry), (index, resilience), (screen, profiles, registry_z)) =
-            std::thread::scope(|sc| {
-                let grouped = sc.spawn(|| {
-                    let by_school = super::procedures::by_school(ds);
-                    let registry = registry_rows(ds, by_school.keys().copied());
-                    (by_school, registry)
-                });
-                let rest = sc.spawn(|| {
-                    (
-                        super::objectivity::screen(ds, cfg),
-                        super::risk::profiles(&frames, year),
-                        RegistryZ::new(ds),
-                    )
-                });
-                let index = super::index::compute(&frames, cfg);
-                let (by_school, registry) = grouped.join().expect("context thread panicked");
-                // no school to model is no resilience, not an error of the selection
-                let resilience = match &index {
-                    Ok(index) => super::resilience::compute(&frames, cfg, index, year).ok(),
-                    Err(_) => None,
-                };
-                (
-                    (by_school, registry),
-                    (index, resilience),
-                    rest.join().expect("context thread panicked"),
-                )
-            });
-        let (profiles, index) = (profiles?, index?);
+        // the context methods run on the frames (polars spreads each over its threads); the
+        // results grouped by school and their registry rows are for the stages
+        let index = super::index::compute(&frames, cfg)?;
+        // no school to model is no resilience, not an error of the selection
+        let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
+        let screen = super::objectivity::screen(&frames, cfg)?;
+        let profiles = super::risk::profiles(&frames, year)?;
+        let by_school = super::procedures::by_school(ds);
+        let registry = registry_rows(ds, by_school.keys().copied());
+        let registry_z = RegistryZ::new(ds);
         Ok(Context {
             frames,
             by_school,
