@@ -1,6 +1,7 @@
 //! shnor: selection of ШНОР / ШНСУ from ФИС ОКО, ВПР, ОГЭ and ЕГЭ exports.
 //!
 //! Data flows one way: paths → `input` → canonical `model` → `method` → `output`.
+#![forbid(unsafe_code)]
 
 /// One allocator for the binary, the tests and the benches (see Cargo.toml).
 #[global_allocator]
@@ -13,7 +14,6 @@ pub mod method;
 pub mod model;
 pub mod narrative;
 pub mod output;
-pub mod parallel;
 pub mod stats;
 pub mod synth;
 /// Phase timings for national-scale runs: with `SHNOR_TIMINGS` set, each phase's end goes to

@@ -1,6 +1,7 @@
-//! `shnor select` and `shnor explain`: the three-stage selection, its list, JSON contract and ledger story.
+//! `shnor select`: the three-stage selection, its list and JSON contract.
+use super::{inputs_json, DataArgs};
 use crate::config::Config;
-use crate::input::{self, Loaded};
+use crate::input::Loaded;
 use crate::method::select::{self, SchoolResult, Selection};
 use crate::model::domain::{Cluster, Stratum};
 use crate::output::{self, pct, Format, Table};
@@ -8,15 +9,28 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-pub fn run(a: &super::Common, all: bool) -> Result<()> {
+/// Three-stage ШНОР selection: screen, confirm and classify, pick by group quotas.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Selection year (default: the latest year in the results).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Every school that entered stage 1, with the stage it reached and why it stopped.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Select and print the final list (or, with `--all`, every school of stage 1).
+pub fn run(a: &Args) -> Result<()> {
     crate::timing("select: start");
-    let cfg = Config::load(a.config)?;
-    let loaded = input::load_paths(a.paths, a.opts)?;
+    let (cfg, loaded) = a.data.load()?;
     crate::timing("inputs loaded");
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
-    let ctx = select::Context::new(&loaded.data, &cfg, year);
-    let shown = match (a.format, all) {
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?;
+    let shown = match (a.data.format(), a.all) {
         (Format::Json, true) => select::Shown::All,
         (Format::Json, false) => select::Shown::Selected,
         _ => select::Shown::NoLedgers,
@@ -24,8 +38,8 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
     crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_showing(&loaded.data, &cfg, year, ctx, shown)?;
     crate::timing("three stages");
-    let text = render(&sel, &cfg, &loaded, all, a.format)?;
-    output::emit(&text, a.out)?;
+    let text = render(&sel, &cfg, &loaded, a.all, a.data.format())?;
+    a.data.output.emit(&text)?;
     crate::timing("written");
     super::at_exit((loaded, sel));
     Ok(())
@@ -38,19 +52,6 @@ fn cluster_order(c: &Option<Cluster>) -> u8 {
         Some(Cluster::Basic) => 2,
         None => 3,
     }
-}
-
-pub fn inputs_json(l: &Loaded) -> Value {
-    let mut v: Vec<Value> = l
-        .reports
-        .iter()
-        .filter(|r| r.skipped.is_none())
-        .map(|r| json!({"path": r.path, "sheet": r.sheet, "sha256": r.sha256, "kind": r.kind, "rows": r.rows}))
-        .collect();
-    v.sort_by(|a, b| {
-        (a["path"].as_str(), a["sheet"].as_str()).cmp(&(b["path"].as_str(), b["sheet"].as_str()))
-    });
-    Value::Array(v)
 }
 
 pub fn summary(sel: &Selection) -> Value {
@@ -104,7 +105,7 @@ pub fn summary(sel: &Selection) -> Value {
     })
 }
 
-fn school_json(x: &SchoolResult) -> Value {
+pub(super) fn school_json(x: &SchoolResult) -> Value {
     json!({
         "login": x.login,
         "name": x.name,
@@ -137,7 +138,7 @@ fn school_json(x: &SchoolResult) -> Value {
     })
 }
 
-fn why_stopped(x: &SchoolResult) -> String {
+pub(super) fn why_stopped(x: &SchoolResult) -> String {
     if x.selected {
         return "отобрана".into();
     }
@@ -275,78 +276,4 @@ pub fn render(
         "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
     });
     output::render(format, &[t], &json)
-}
-
-/// `shnor explain LOGIN`: the ledger as a readable story.
-pub fn explain(login: &str, a: &super::Common) -> Result<()> {
-    let cfg = Config::load(a.config)?;
-    let loaded = input::load_paths(a.paths, a.opts)?;
-    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let sid = crate::input::text::school_id(login);
-    // only this school's ledger is told
-    let logins = loaded
-        .data
-        .schools
-        .values()
-        .filter(|s| crate::input::text::school_id(&s.login) == sid)
-        .map(|s| s.login.clone())
-        .chain([login.to_string(), sid.clone()])
-        .collect();
-    let ctx = select::Context::new(&loaded.data, &cfg, year).with_ledgers_of(logins);
-    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
-    let Some(x) = sel
-        .schools
-        .iter()
-        .find(|x| crate::input::text::school_id(&x.login) == sid)
-    else {
-        return Err(crate::error::usage(format!(
-            "{login}: no such school among the {} schools with results in {year}",
-            sel.schools.len()
-        )));
-    };
-    let mut s = String::new();
-    s.push_str(&format!(
-        "{} — {}{}\n",
-        x.login,
-        if x.name.is_empty() {
-            "(без названия)"
-        } else {
-            &x.name
-        },
-        if x.municipality.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", x.municipality)
-        }
-    ));
-    s.push_str(&format!(
-        "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
-        sel.window[0], x.stratum, x.settlement
-    ));
-    for stage in 1..=3u8 {
-        let entries: Vec<_> = x.ledger.0.iter().filter(|e| e.stage == stage).collect();
-        if entries.is_empty() {
-            continue;
-        }
-        for e in entries {
-            s.push_str(&format!("  {}\n", e.text));
-        }
-    }
-    s.push_str(&format!(
-        "Итог: {}.\n",
-        if x.selected {
-            format!(
-                "школа в итоговом списке ШНОР (кластер «{}», группа «{}»)",
-                x.cluster.map(|c| c.to_string()).unwrap_or_default(),
-                x.group.clone().unwrap_or_default()
-            )
-        } else {
-            format!("школа не в итоговом списке — {}", why_stopped(x))
-        }
-    ));
-    if a.format == Format::Json {
-        let v = json!({"year": year, "school": school_json(x)});
-        return output::emit(&(serde_json::to_string_pretty(&v)? + "\n"), a.out);
-    }
-    output::emit(&s, a.out)
 }

@@ -242,7 +242,7 @@ pub fn load_context_form(
         if let Some(c) = oge.or(ege) {
             e.gia_code = Some(c.trim_start_matches('0').to_string());
         }
-        let src = Sym::new(&g.file);
+        let src = Sym::from(g.file.as_str());
         if !e.sources.contains(&src) {
             e.sources.push(src);
         }
@@ -282,7 +282,7 @@ pub fn load_registry(
                 .any(|v| v > 1.0);
         }
     }
-    let source = Sym::new(&g.file);
+    let source = Sym::from(g.file.as_str());
     // a registry repeats a few kinds, settlements and municipalities: each cell text read once
     let mut kinds = PlHashMap::default();
     let mut settlements = PlHashMap::default();
@@ -391,7 +391,7 @@ pub fn load_registry(
             }
             e.indicators.set_all(&vals);
             if !e.sources.contains(&source) {
-                e.sources.push(source);
+                e.sources.push(source.clone());
             }
             schools.push(e.school_id.clone());
             Ok(())

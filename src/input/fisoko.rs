@@ -116,8 +116,11 @@ pub fn load_stats(
             "expected the marks 2 | 3 | 4 | 5 in the row under the merged header cell",
         ));
     }
-    let source = Sym::new(g.file.as_str());
-    let (ass, subj) = (Sym::new(&meta.assessment), Sym::new(&meta.subject));
+    let source = Sym::from(g.file.as_str());
+    let (ass, subj) = (
+        Sym::from(meta.assessment.as_str()),
+        Sym::from(meta.subject.as_str()),
+    );
     let mut municipality = String::new();
     let mut aggregates_seen = 0;
     let mut schools = std::collections::BTreeSet::new();
@@ -186,9 +189,9 @@ pub fn load_stats(
                     ds.results.push(ResultRow {
                         year: meta.year,
                         school_id: sid.into(),
-                        municipality: Sym::new(&mn),
-                        assessment: ass,
-                        subject: subj,
+                        municipality: Sym::from(mn.as_str()),
+                        assessment: ass.clone(),
+                        subject: subj.clone(),
                         grade: meta.grade,
                         participants: part_n,
                         n2: c(p[0]).into(),
@@ -199,7 +202,7 @@ pub fn load_stats(
                         mean_score: OptScore::NONE,
                         high: c(p[3]).into(),
                         high2: OptCount::NONE,
-                        source,
+                        source: source.clone(),
                         line: line_no(g.line_of(r)),
                     });
                 }
@@ -333,8 +336,9 @@ pub fn score_columns(g: &Grid, h: &Header) -> Option<(usize, Vec<(usize, i32)>)>
             .enumerate()
             .filter_map(|(c, v)| {
                 let t = v.trim();
+                // a number too large for a score (ten digits and more) breaks the sequence
                 (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| (c, t.parse().unwrap()))
+                    .then(|| (c, t.parse().unwrap_or(-1)))
             })
             .collect();
         let consecutive = cols
@@ -413,4 +417,46 @@ pub fn load_histogram_report(
         "отчёт даёт только проценты",
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        Grid {
+            file: "t.csv".into(),
+            sheet: None,
+            first_line: 1,
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            fields: Vec::new(),
+            lines: Vec::new(),
+            encoding: "utf-8",
+            separator: Some(b';'),
+        }
+    }
+
+    #[test]
+    fn a_header_cell_of_ten_digits_is_no_score_and_no_panic() {
+        let g = grid(&[
+            &["Группы участников", "0", "1", "2", "3", "4", "12345678901"],
+            &["edu1", "1", "2", "3", "4", "5", "6"],
+        ]);
+        assert!(score_columns(&g, &Header::new(0, &g.rows[0])).is_none());
+        let g = grid(&[
+            &["Группы участников", "0", "1", "2", "3", "4", "5"],
+            &["edu1", "1", "2", "3", "4", "5", "6"],
+        ]);
+        let (row, cols) = score_columns(&g, &Header::new(0, &g.rows[0])).unwrap();
+        assert_eq!((row, cols.len()), (0, 6));
+        let g = grid(&[
+            &["Группы участников", "0", "99999999999", "2", "3", "4", "5"],
+            &["edu1", "1", "2", "3", "4", "5", "6"],
+        ]);
+        assert!(score_columns(&g, &Header::new(0, &g.rows[0])).is_none());
+        assert!(!is_histogram_report(&g, &Header::new(0, &g.rows[0])));
+    }
 }

@@ -183,7 +183,7 @@ pub fn load_marks(
     let cp = h.find(header::PARTICIPANTS).unwrap();
     let cm = mark_columns(h).unwrap();
     let cmean = h.find(&["средний балл", "mean_score"]);
-    let source = Sym::new(g.file.as_str());
+    let source = Sym::from(g.file.as_str());
     let MarksState { years, schools } = st;
     for r in start..g.rows.len() {
         if g.rows[r].iter().all(|c| c.trim().is_empty()) {
@@ -284,9 +284,9 @@ pub fn load_marks(
             Ok(Some(ResultRow {
                 year: key.year,
                 school_id: sid.into(),
-                municipality: Sym::new(&mname),
-                assessment: Sym::new(&key.assessment),
-                subject: Sym::new(&key.subject),
+                municipality: Sym::from(mname.as_str()),
+                assessment: Sym::from(key.assessment.as_str()),
+                subject: Sym::from(key.subject.as_str()),
                 grade: key.grade,
                 participants: part_count,
                 n2: counts[0].into(),
@@ -299,7 +299,7 @@ pub fn load_marks(
                     .into(),
                 high: counts[3].into(),
                 high2: OptCount::NONE,
-                source,
+                source: source.clone(),
                 line: line_no(g.line_of(r)),
             }))
         })();

@@ -57,7 +57,7 @@ pub fn load_simple(
     let cs = h.find(header::SUBJECT);
     let ca = h.find(header::ASSESSMENT);
     let cm = h.find(header::MUNICIPALITY);
-    let source = Sym::new(g.file.as_str());
+    let source = Sym::from(g.file.as_str());
     // shares or percents, decided per column: any value above 1 means percents
     let percent_col = |c: Option<usize>| {
         c.is_some_and(|c| {
@@ -137,9 +137,9 @@ pub fn load_simple(
             Ok(ResultRow {
                 year,
                 school_id: sid.into(),
-                municipality: Sym::new(&mun),
-                assessment: Sym::new(&assessment),
-                subject: Sym::new(&subj),
+                municipality: Sym::from(mun.as_str()),
+                assessment: Sym::from(assessment.as_str()),
+                subject: Sym::from(subj.as_str()),
                 grade,
                 participants: part as Count,
                 n2: share(cb, pct_b)?.into(),
@@ -150,14 +150,14 @@ pub fn load_simple(
                 mean_score: cmean.and_then(|c| num(c).ok().flatten()).into(),
                 high: share(c5, pct_5)?.into(),
                 high2: OptCount::NONE,
-                source,
+                source: source.clone(),
                 line: line_no(g.line_of(r)),
             })
         })();
         match res {
             Ok(row) => {
                 rep.rows += 1;
-                schools.insert(row.school_id);
+                schools.insert(row.school_id.clone());
                 years.insert(row.year);
                 ds.results.push(row);
             }
@@ -185,9 +185,9 @@ pub fn load_moscow(
     let c_220 = h.find(&["passes_over_220"]).unwrap();
     let c_160 = h.find(&["passer_under_160"]);
     let c_year = h.find(&["year"]);
-    let source = Sym::new(g.file.as_str());
-    let subj = Sym::new("сумма трёх предметов");
-    let ass = Sym::new("ЕГЭ");
+    let source = Sym::from(g.file.as_str());
+    let subj = Sym::from("сумма трёх предметов");
+    let ass = Sym::from("ЕГЭ");
     let mut schools = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();
     for r in h.row + 1..g.rows.len() {
@@ -250,9 +250,9 @@ pub fn load_moscow(
             Ok(ResultRow {
                 year,
                 school_id: sid.into(),
-                municipality: Sym::new(&e.municipality),
-                assessment: ass,
-                subject: subj,
+                municipality: Sym::from(e.municipality.as_str()),
+                assessment: ass.clone(),
+                subject: subj.clone(),
                 grade: 11,
                 participants: part as Count,
                 n2: OptCount::NONE,
@@ -263,14 +263,14 @@ pub fn load_moscow(
                 mean_score: OptScore::NONE,
                 high: Some(h220 as Count).into(),
                 high2: h160.map(|x| x as Count).into(),
-                source,
+                source: source.clone(),
                 line: line_no(g.line_of(r)),
             })
         })();
         match res {
             Ok(row) => {
                 rep.rows += 1;
-                schools.insert(row.school_id);
+                schools.insert(row.school_id.clone());
                 years.insert(row.year);
                 ds.results.push(row);
             }
@@ -363,7 +363,7 @@ pub fn load_regional_summary(
         "ОГЭ".to_string()
     };
     let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
-    let source = Sym::new(g.file.as_str());
+    let source = Sym::from(g.file.as_str());
     let mut municipality = String::new();
     let mut schools = std::collections::BTreeSet::new();
     for r in sub_row + 1..g.rows.len() {
@@ -435,9 +435,9 @@ pub fn load_regional_summary(
                 out.push(ResultRow {
                     year: meta.year,
                     school_id: sid.as_str().into(),
-                    municipality: Sym::new(&municipality),
-                    assessment: Sym::new(&assessment),
-                    subject: Sym::new(subj),
+                    municipality: Sym::from(municipality.as_str()),
+                    assessment: Sym::from(assessment.as_str()),
+                    subject: Sym::from(subj.as_str()),
                     grade,
                     participants: part as Count,
                     n2: below.map(|x| x as Count).into(),
@@ -448,7 +448,7 @@ pub fn load_regional_summary(
                     mean_score: get("mean")?.into(),
                     high: high.map(|x| x as Count).into(),
                     high2: OptCount::NONE,
-                    source,
+                    source: source.clone(),
                     line: line_no(g.line_of(r)),
                 });
             }
@@ -458,7 +458,7 @@ pub fn load_regional_summary(
             Ok(rows) => {
                 rep.rows += 1;
                 for row in rows {
-                    schools.insert(row.school_id);
+                    schools.insert(row.school_id.clone());
                     ds.results.push(row);
                 }
             }

@@ -1,7 +1,6 @@
 //! Loading: find inputs, recognise each by its headers, run the family loader, and merge
 //! everything into one `Dataset` with a load report per input.
 pub mod cells;
-pub mod columnar;
 pub mod context;
 pub mod files;
 pub mod fisoko;
@@ -13,7 +12,6 @@ pub mod pupil;
 pub mod report;
 pub mod risk;
 pub mod scales;
-mod slices;
 pub mod table;
 pub mod text;
 
@@ -28,10 +26,10 @@ use scales::Scales;
 use std::path::{Path, PathBuf};
 use table::Grid;
 
-/// Rows read to recognise a CSV before it is read whole (or streamed).
+/// Records of a CSV that detection reads.
 const HEAD_ROWS: usize = 40;
-/// Bytes read to recognise a CSV.
-const HEAD_BYTES: usize = 256 << 10;
+/// Records of a CSV marks or risk table handed to its loader at a time.
+const CHUNK_ROWS: usize = 65_536;
 
 /// Input kinds, as shown by `inspect` and accepted by `--kind`.
 pub const KINDS: &[(&str, &str)] = &[
@@ -186,37 +184,28 @@ fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected)> {
 }
 
 struct Sheet {
+    /// The sheet, or the first records of a CSV (its loader reads the text frame).
     grid: Grid,
-    /// The head of a CSV marks or risk table: its loaders read the file itself.
-    stream: Option<table::CsvText>,
-    /// A CSV whose grid holds only its head until it is loaded (beside the large tables' readers).
-    head_only: bool,
+    /// A CSV's text frame, shared by the sheets of one file.
+    frame: Option<std::rc::Rc<table::TextFrame>>,
     header: Header,
     kind: &'static str,
     path: PathBuf,
 }
 
-fn read_spreadsheets_parallel(
+/// Every sheet of each non-empty spreadsheet among `files`, read in parallel (rayon).
+fn read_spreadsheets(
     files: &[(PathBuf, bool)],
 ) -> std::collections::HashMap<PathBuf, Result<Vec<Grid>>> {
-    let list: Vec<&PathBuf> = files
-        .iter()
+    use rayon::prelude::*;
+    files
+        .par_iter()
         .map(|(p, _)| p)
         .filter(|p| {
             table::is_spreadsheet(p) && std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false)
         })
-        .collect();
-    let grids = crate::parallel::map_in_order(&list, |p| table::read_spreadsheet(p));
-    list.into_iter().cloned().zip(grids).collect()
-}
-
-/// Raises its flag when dropped.
-struct StopOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
-
-impl Drop for StopOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
+        .map(|p| (p.clone(), table::read_spreadsheet(p)))
+        .collect()
 }
 
 /// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.
@@ -239,16 +228,18 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
     meta
 }
 
-/// Run a row loader over a sheet held whole, or over the chunks of a CSV read from its file;
-/// `start` is the first data row of the grid it is given.
+/// Run a row loader over a sheet, or over a CSV's text frame in chunks of records (a national
+/// table is never a grid as a whole); `start` is the first data row of the grid it is given.
 fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
-    match &s.stream {
+    match &s.frame {
         None => load(&s.grid, s.header.row + 1),
-        Some(_) => {
-            let t = table::read_csv_text(&s.path)?;
-            table::csv_chunks(&s.path, &t, s.header.row + 1, 65_536, |chunk| {
-                load(chunk, 0)
-            })
+        Some(f) => {
+            let mut at = s.header.row + 1;
+            while at < f.height() {
+                load(&f.grid(at, CHUNK_ROWS), 0)?;
+                at += CHUNK_ROWS;
+            }
+            Ok(())
         }
     }
 }
@@ -273,23 +264,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             return Err(usage(format!("--scales {}: no such file", s.display())));
         }
     }
-    // checksums for the manifest are computed beside the loading, on their own thread
-    let to_hash: Vec<PathBuf> = files
-        .iter()
-        .map(|(p, _)| p.clone())
-        .filter(|p| table::is_tabular(p) && !opts.skip_checksums)
-        .collect();
-    let hashing = std::thread::spawn(move || {
-        to_hash
-            .into_iter()
-            .map(|p| {
-                let h = sha256_file(&p);
-                (p, h)
-            })
-            .collect::<std::collections::HashMap<PathBuf, Result<String>>>()
-    });
-    // spreadsheets are the slow part (unzip + XML): read them on every core, then go on in path order
-    let mut sheets_read = read_spreadsheets_parallel(&files);
+    let mut sheets_read = read_spreadsheets(&files);
     for (path, explicit) in &files {
         let forced_scales = extra_scales.contains(path);
         let mut rep = InputReport {
@@ -315,16 +290,16 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 path.display()
             )));
         }
-        let mut csv_text = None;
+        let mut frame = None;
         let grids = if table::is_spreadsheet(path) {
             match sheets_read.remove(path) {
                 Some(r) => r?,
                 None => table::read_spreadsheet(path)?,
             }
         } else {
-            let t = table::read_csv_head(path, HEAD_BYTES)?;
-            let head = table::csv_grid(path, &t, Some(HEAD_ROWS))?;
-            csv_text = Some(t);
+            let f = table::TextFrame::read(path)?;
+            let head = f.grid(0, HEAD_ROWS);
+            frame = Some(std::rc::Rc::new(f));
             vec![head]
         };
         if grids
@@ -347,14 +322,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             match detect(&g, forced) {
                 Some((h, Detected::Kind(k))) => {
                     any = true;
-                    // marks and risk tables (national scale) are read from the file by their
-                    // loaders; other CSVs are read whole when their turn to load comes
-                    let stream = csv_text.take();
-                    let head_only = stream.is_some() && !matches!(k, "marks" | "risk");
                     sheets.push(Sheet {
                         grid: g,
-                        stream: stream.filter(|_| !head_only),
-                        head_only,
+                        frame: frame.clone(),
                         header: h,
                         kind: k,
                         path: path.clone(),
@@ -397,57 +367,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    // large CSV marks and risk tables are read by the fast path on workers (as many as cores,
-    // taking the files in order, one channel each) while the other files load here; their parts
-    // are applied in path order (a file the fast path declines gets the row loader)
-    let (senders, mut parts): (Vec<_>, Vec<_>) = sheets
-        .iter()
-        .map(|s| match s.stream {
-            Some(_) => {
-                let (tx, rx) = std::sync::mpsc::channel::<Option<columnar::Part>>();
-                (Some(tx), Some(rx))
-            }
-            None => (None, None),
-        })
-        .unzip();
-    let queue: Vec<(usize, std::sync::mpsc::Sender<_>)> = senders
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, tx)| tx.map(|tx| (i, tx)))
-        .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|sc| -> Result<()> {
-        // however this closure ends (an error included), the workers stop at their next slice
-        let _stop_workers = StopOnDrop(&stop);
-        let cores = crate::parallel::cores();
-        let workers = cores.min(queue.len());
-        // a large marks table is read in as many ranges as cores, on threads beside the other
-        // files' readers: the system shares the cores between them
-        let ranges = cores;
-        for _ in 0..workers {
-            let (queue, next, sheets, stop) = (&queue, &next, &sheets, &stop);
-            sc.spawn(move || loop {
-                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((i, tx)) = queue.get(k) else { break };
-                let s = &sheets[*i];
-                let head = s.stream.as_ref().unwrap();
-                let meta = sheet_meta(s, opts);
-                let src = columnar::Source {
-                    path: &s.path,
-                    head,
-                    header: &s.header,
-                    meta: &meta,
-                    stop,
-                    parts: ranges,
-                    first: sheets[..*i].iter().all(|s| s.kind == "scales"),
-                };
-                let part = columnar::read(s.kind, &src);
-                // the receiver is gone only when loading stopped on an error
-                let _ = tx.send(part);
-            });
-        }
-        for (i, s) in sheets.iter().enumerate() {
+    {
+        for s in sheets.iter() {
             let mut rep = InputReport {
                 path: s.path.display().to_string(),
                 sheet: if table::is_spreadsheet(&s.path) {
@@ -460,22 +381,17 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 ..Default::default()
             };
             let meta = sheet_meta(s, opts);
+            // marks and risk tables (national scale) are read in chunks of the text frame
             let whole;
-            let g = if s.head_only {
-                whole = table::csv_grid(&s.path, &table::read_csv_text(&s.path)?, None)?;
-                &whole
-            } else {
-                &s.grid
+            let g = match &s.frame {
+                Some(f) if !matches!(s.kind, "marks" | "risk") => {
+                    whole = f.whole();
+                    &whole
+                }
+                _ => &s.grid,
             };
             let h = &s.header;
-
-            let part = parts[i]
-                .take()
-                .and_then(|rx| rx.recv().expect("a reading thread stopped"));
             match s.kind {
-                "marks" | "risk" if part.is_some() => {
-                    part.unwrap().apply(&mut data_set, &mut rep);
-                }
                 "scales" => {
                     rep.rows = scales.load(g, h)?;
                 }
@@ -534,14 +450,23 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
             reports.push(rep);
         }
-        Ok(())
-    })?;
-    let mut hashes = hashing.join().expect("the checksum thread panicked");
-    for r in reports.iter_mut() {
-        if let Some(h) = hashes.get_mut(Path::new(&r.path)) {
-            match h {
-                Ok(h) => r.sha256 = h.clone(),
-                Err(e) => return Err(data(e.to_string())),
+    }
+    drop(sheets);
+    if !opts.skip_checksums {
+        use rayon::prelude::*;
+        let hashes: std::collections::HashMap<&str, String> = reports
+            .par_iter()
+            .filter(|r| table::is_tabular(Path::new(&r.path)))
+            .map(|r| Ok((r.path.as_str(), sha256_file(Path::new(&r.path))?)))
+            .collect::<Result<_>>()
+            .map_err(|e| data(e.to_string()))?;
+        let hashes: std::collections::HashMap<String, String> = hashes
+            .into_iter()
+            .map(|(p, h)| (p.to_string(), h))
+            .collect();
+        for r in reports.iter_mut() {
+            if let Some(h) = hashes.get(&r.path) {
+                r.sha256 = h.clone();
             }
         }
     }

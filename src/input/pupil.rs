@@ -300,9 +300,9 @@ fn aggregate(
     );
     let (lo, co, ra) = (i64c("lowered")?, i64c("confirmed")?, i64c("raised")?);
     let mean = agg.column("mean_score")?.f64()?;
-    let source = Sym::new(g.file.as_str());
-    let subj = Sym::new(subject);
-    let ass = Sym::new(assessment);
+    let source = Sym::from(g.file.as_str());
+    let subj = Sym::from(subject);
+    let ass = Sym::from(assessment);
     st.schools_with_participants = agg.height();
     for i in 0..agg.height() {
         let sid = sch.get(i).unwrap_or("").to_string();
@@ -317,9 +317,9 @@ fn aggregate(
         ds.results.push(ResultRow {
             year,
             school_id: sid.as_str().into(),
-            municipality: Sym::new(&mun),
-            assessment: ass,
-            subject: subj,
+            municipality: Sym::from(mun.as_str()),
+            assessment: ass.clone(),
+            subject: subj.clone(),
             grade,
             participants: part[i] as Count,
             n2: with_marks.then_some(n2[i] as Count).into(),
@@ -330,7 +330,7 @@ fn aggregate(
             mean_score: mean.get(i).into(),
             high: with_marks.then_some(n5[i] as Count).into(),
             high2: OptCount::NONE,
-            source,
+            source: source.clone(),
             line: 0,
         });
         if with_marks {

@@ -38,6 +38,26 @@ pub fn is_wide(h: &Header) -> bool {
 pub struct RiskState {
     schools: std::collections::HashSet<Sym>,
     seen: std::collections::HashMap<(Sym, i32, u8), u8>,
+    /// Each distinct factor and level text read once (a national table repeats ten factors and
+    /// three levels 1.35 M times).
+    factors: std::collections::HashMap<String, Option<u8>>,
+    levels: std::collections::HashMap<String, Option<u8>>,
+    /// The last row's login and school: a school's rows come together.
+    last: Option<(String, Sym)>,
+}
+
+/// `f` of `text`, looked up in `memo` (computed once per distinct text).
+fn memo(
+    memo: &mut std::collections::HashMap<String, Option<u8>>,
+    text: &str,
+    f: impl Fn(&str) -> Option<u8>,
+) -> Option<u8> {
+    if let Some(v) = memo.get(text) {
+        return *v;
+    }
+    let v = f(text);
+    memo.insert(text.to_string(), v);
+    v
 }
 
 /// Risk rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
@@ -62,20 +82,33 @@ pub fn load(
         (None, None)
     };
     let wide = factor_columns(h);
-    let RiskState { schools, seen } = st;
+    let RiskState {
+        schools,
+        seen,
+        factors,
+        levels,
+        last,
+    } = st;
     for r in start..g.rows.len() {
-        let login = g.cell(r, cl).trim().to_string();
+        let login = g.cell(r, cl).trim();
         if login.is_empty() {
             continue;
         }
+        let sid: Sym = match last {
+            Some((l, sid)) if l == login => sid.clone(),
+            _ => {
+                let sid: Sym = school_id(login).into();
+                *last = Some((login.to_string(), sid.clone()));
+                sid
+            }
+        };
         let res = (|| -> Result<Vec<RiskRow>> {
-            let loc = g.loc(r);
+            let loc = || g.loc(r);
             let year = cells::year(g, h, r, cy, meta)?;
-            let sid = school_id(&login);
-            let level = |c: usize| -> Result<u8> {
-                risk_level(g.cell(r, c)).ok_or_else(|| {
+            let mut level = |c: usize| -> Result<u8> {
+                memo(levels, g.cell(r, c), risk_level).ok_or_else(|| {
                     data_err(
-                        &loc,
+                        &loc(),
                         h.raw_name(c),
                         format!(
                             "expected низкий / средний / высокий, found «{}»",
@@ -86,15 +119,15 @@ pub fn load(
             };
             if long {
                 let (cf, clev) = (cf.unwrap(), clev.unwrap());
-                let factor = risk_factor(g.cell(r, cf)).ok_or_else(|| {
+                let factor = memo(factors, g.cell(r, cf), risk_factor).ok_or_else(|| {
                     data_err(
-                        &loc,
+                        &loc(),
                         h.raw_name(cf),
                         format!("unknown risk factor «{}»", g.cell(r, cf)),
                     )
                 })?;
                 Ok(vec![RiskRow {
-                    school_id: sid.into(),
+                    school_id: sid.clone(),
                     year,
                     factor,
                     level: level(clev)?,
@@ -106,7 +139,7 @@ pub fn load(
                         continue;
                     }
                     out.push(RiskRow {
-                        school_id: sid.as_str().into(),
+                        school_id: sid.clone(),
                         year,
                         factor: *f,
                         level: level(*c)?,
@@ -120,9 +153,9 @@ pub fn load(
                 rep.rows += 1;
                 for row in rows {
                     if !schools.contains(&row.school_id) {
-                        schools.insert(row.school_id);
+                        schools.insert(row.school_id.clone());
                     }
-                    let key = (row.school_id, row.year, row.factor);
+                    let key = (row.school_id.clone(), row.year, row.factor);
                     match seen.get(&key) {
                         Some(&l) if l == row.level => rep.warnings.add(
                             "exact repeated row dropped",

@@ -46,6 +46,8 @@ impl Scales {
             sheet: None,
             first_line: 1,
             rows,
+            fields: Vec::new(),
+            lines: Vec::new(),
             encoding: "utf-8",
             separator: Some(b','),
         };

@@ -3,7 +3,9 @@ use super::text::{decode, fmt_cell_num};
 use crate::error::data;
 use anyhow::Result;
 use calamine::{open_workbook_auto, Data, Reader};
+use polars::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 /// One sheet (or one CSV file) as rows of text cells.
 #[derive(Debug, Clone)]
@@ -13,6 +15,12 @@ pub struct Grid {
     /// 1-based line number of `rows[0]` in the file.
     pub first_line: usize,
     pub rows: Vec<Vec<String>>,
+    /// Fields of each row as the file has them (CSV: a truncated record has fewer than its
+    /// header); empty when not known (spreadsheets).
+    pub fields: Vec<u32>,
+    /// 1-based file line on which each row starts, when rows and lines differ (quoted line breaks,
+    /// blank lines); empty when row `r` is on line `first_line + r`.
+    pub lines: Vec<u32>,
     /// Text encoding (CSV) or `xlsx`.
     pub encoding: &'static str,
     pub separator: Option<u8>,
@@ -27,7 +35,10 @@ impl Grid {
             .unwrap_or("")
     }
     pub fn line_of(&self, r: usize) -> usize {
-        self.first_line + r
+        match self.lines.get(r) {
+            Some(&l) => l as usize,
+            None => self.first_line + r,
+        }
     }
     pub fn loc(&self, r: usize) -> crate::error::Loc {
         crate::error::Loc {
@@ -97,6 +108,8 @@ pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
             sheet: Some(name),
             first_line: start_row + 1,
             rows,
+            fields: Vec::new(),
+            lines: Vec::new(),
             encoding: "xlsx",
             separator: None,
         });
@@ -166,29 +179,12 @@ pub struct CsvText {
     pub separator: u8,
 }
 
+/// Read and decode a CSV file (UTF-8 with or without BOM, else Windows-1251) and sniff its separator.
+///
+/// Errors (data): the file cannot be read, or holds NUL bytes (UTF-16 or not text).
 pub fn read_csv_text(path: &Path) -> Result<CsvText> {
     let bytes =
         std::fs::read(path).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
-    csv_text(path, bytes)
-}
-
-/// The first lines of a CSV (at most `max` bytes, cut at a line end), decoded as a whole file
-/// would be: enough to recognise it; loaders that stream read the file themselves.
-pub fn read_csv_head(path: &Path, max: usize) -> Result<CsvText> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(max.min(1 << 20));
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max as u64).read_to_end(&mut bytes))
-        .map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
-    if bytes.len() == max {
-        if let Some(i) = bytes.iter().rposition(|&b| b == b'\n') {
-            bytes.truncate(i + 1);
-        }
-    }
-    csv_text(path, bytes)
-}
-
-fn csv_text(path: &Path, bytes: Vec<u8>) -> Result<CsvText> {
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(data(format!(
             "{}: NUL bytes where a text CSV was expected: a wrong encoding (UTF-16?) or not a CSV at all; expected UTF-8 or Windows-1251 text (re-save as «CSV (разделители — точки с запятой)» or UTF-8)",
@@ -204,101 +200,171 @@ fn csv_text(path: &Path, bytes: Vec<u8>) -> Result<CsvText> {
     })
 }
 
-/// Stream the records after the first `skip` ones in chunks of `chunk` rows, each as a grid whose
-/// `first_line` keeps file line numbers (one record = one line; quoted line breaks are rare in exports).
-pub fn csv_chunks(
-    path: &Path,
-    t: &CsvText,
-    skip: usize,
-    chunk: usize,
-    mut f: impl FnMut(&Grid) -> Result<()>,
-) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(t.separator)
-        .from_reader(t.text.as_bytes());
-    let mut grid = Grid {
-        file: path.display().to_string(),
-        sheet: None,
-        first_line: skip + 1,
-        rows: Vec::with_capacity(chunk),
-        encoding: t.encoding,
-        separator: Some(t.separator),
-    };
-    let mut rec = csv::StringRecord::new();
-    let mut i = 0usize;
-    // row buffers are reused from chunk to chunk: no allocation per cell once warmed up
-    let mut n = 0usize;
-    while rdr
-        .read_record(&mut rec)
-        .map_err(|e| data(format!("{}: CSV parse error: {e}", path.display())))?
-    {
-        i += 1;
-        if i <= skip {
-            continue;
-        }
-        if n == 0 {
-            grid.first_line = rec.position().map(|p| p.line() as usize).unwrap_or(i);
-        }
-        if n == grid.rows.len() {
-            grid.rows.push(Vec::new());
-        }
-        let row = &mut grid.rows[n];
-        let mut width = rec.len();
-        while width > 0 && rec[width - 1].trim().is_empty() {
-            width -= 1;
-        }
-        row.truncate(width);
-        for (j, field) in rec.iter().take(width).enumerate() {
-            match row.get_mut(j) {
-                Some(cell) => {
-                    cell.clear();
-                    cell.push_str(field);
-                }
-                None => row.push(field.to_string()),
-            }
-        }
-        n += 1;
-        if n == chunk {
-            f(&grid)?;
-            n = 0;
-        }
-    }
-    grid.rows.truncate(n);
-    if !grid.rows.is_empty() {
-        f(&grid)?;
-    }
-    Ok(())
+/// Name of the row-index column of a text frame: the record's position in the file, from 0.
+pub const RECORD: &str = "record";
+
+/// Columns of the text frame: the widest of the first lines (title lines, header and the first
+/// records), counted outside quotes. Fields beyond it are dropped when read.
+fn csv_width(t: &CsvText) -> usize {
+    t.text
+        .lines()
+        .take(200)
+        .map(|l| count_outside_quotes(l, t.separator as char) + 1)
+        .max()
+        .unwrap_or(1)
 }
 
-/// Parse CSV text into a grid (flexible row lengths; trailing empty cells trimmed).
-pub fn csv_grid(path: &Path, t: &CsvText, max_rows: Option<usize>) -> Result<Grid> {
+/// The CSV as a text frame, by polars' CSV reader: column `record` (`IdxSize`, the record's
+/// position) then `c0, c1, …` (`String`), one row per record, no header row (title lines above the
+/// header are records too). A field that is empty or that the record does not have is null.
+///
+/// Errors (data): polars cannot parse the text (an unclosed quote).
+pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
+    // polars reads an empty line as a record of nulls, the csv crate (and a spreadsheet user)
+    // skips it: empty lines are dropped so that records are counted alike
+    let kept;
+    let text = if t.text.lines().any(str::is_empty) {
+        kept = t
+            .text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        kept.as_bytes()
+    } else {
+        t.text.as_bytes()
+    };
+    let schema: Schema = (0..csv_width(t))
+        .map(|i| Field::new(format!("c{i}").into(), DataType::String))
+        .collect();
+    let parse = CsvParseOptions::default()
+        .with_separator(t.separator)
+        .with_truncate_ragged_lines(true);
+    CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
+        .with_parse_options(parse)
+        .with_raise_if_empty(false)
+        .with_row_index(Some(RowIndex {
+            name: RECORD.into(),
+            offset: 0,
+        }))
+        .into_reader_with_file_handle(std::io::Cursor::new(text))
+        .finish()
+        .map_err(|e| data(format!("{}: CSV parse error: {e}", path.display())))
+}
+
+/// Where each record starts in the file (1-based line) and how many fields it has — polars tells
+/// neither (a missing field and an empty one are both null, a quoted line break is not a record).
+/// Empty vectors when they follow from the frame: every line holds one whole record with no field
+/// missing (the common case, checked without parsing); else one pass of the csv crate's reader.
+fn record_layout(t: &CsvText, df: &DataFrame) -> (Vec<u32>, Vec<u32>) {
+    let lines = t.text.lines().filter(|l| !l.is_empty()).count();
+    let blank = t.text.lines().any(str::is_empty);
+    let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
+    if lines == df.height() && !blank && full {
+        return (Vec::new(), Vec::new());
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(t.separator)
         .from_reader(t.text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        if max_rows.is_some_and(|m| i >= m) {
-            break;
+    let mut rec = csv::ByteRecord::new();
+    let (mut starts, mut fields) = (Vec::new(), Vec::new());
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        starts.push(
+            rec.position()
+                .map_or(0, |p| crate::model::line_no(p.line() as usize)),
+        );
+        fields.push(rec.len() as u32);
+    }
+    (starts, fields)
+}
+
+/// A CSV read once: its text frame (`csv_frame`) and where its records start in the file.
+pub struct TextFrame {
+    pub file: String,
+    pub df: DataFrame,
+    /// See `Grid::lines` and `Grid::fields` (for the whole file).
+    lines: Vec<u32>,
+    fields: Vec<u32>,
+    pub encoding: &'static str,
+    pub separator: u8,
+}
+
+impl TextFrame {
+    /// Decode, sniff and read a CSV file.
+    pub fn read(path: &Path) -> Result<TextFrame> {
+        let t = read_csv_text(path)?;
+        let df = csv_frame(path, &t)?;
+        let (lines, fields) = record_layout(&t, &df);
+        Ok(TextFrame {
+            file: path.display().to_string(),
+            df,
+            lines,
+            fields,
+            encoding: t.encoding,
+            separator: t.separator,
+        })
+    }
+
+    /// Records.
+    pub fn height(&self) -> usize {
+        self.df.height()
+    }
+
+    /// Records `offset..offset + len` as a grid (trailing empty cells trimmed; each row's field
+    /// count and file line kept).
+    pub fn grid(&self, offset: usize, len: usize) -> Grid {
+        let part = self.df.slice(offset as i64, len);
+        let cols: Vec<&StringChunked> = part
+            .columns()
+            .iter()
+            .skip(1)
+            .filter_map(|c| c.str().ok())
+            .collect();
+        let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+        let rows = grid_rows(iters, part.height());
+        let part_of = |v: &[u32]| {
+            let end = (offset + part.height()).min(v.len());
+            v.get(offset..end).unwrap_or_default().to_vec()
+        };
+        Grid {
+            file: self.file.clone(),
+            sheet: None,
+            first_line: offset + 1,
+            rows,
+            fields: part_of(&self.fields),
+            lines: part_of(&self.lines),
+            encoding: self.encoding,
+            separator: Some(self.separator),
         }
-        let rec = rec.map_err(|e| data(format!("{}: CSV parse error: {e}", path.display())))?;
-        let mut row: Vec<String> = rec.iter().map(|s| s.to_string()).collect();
+    }
+
+    /// The whole file as a grid.
+    pub fn whole(&self) -> Grid {
+        self.grid(0, self.height())
+    }
+}
+
+/// Rows of text cells from column iterators (null is an empty cell); trailing empty cells trimmed.
+fn grid_rows<'a>(
+    mut cols: Vec<impl Iterator<Item = Option<&'a str>>>,
+    n: usize,
+) -> Vec<Vec<String>> {
+    let mut rows = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut row: Vec<String> = cols
+            .iter_mut()
+            .map(|c| c.next().flatten().unwrap_or_default().to_string())
+            .collect();
         while row.last().is_some_and(|s| s.trim().is_empty()) {
             row.pop();
         }
         rows.push(row);
     }
-    Ok(Grid {
-        file: path.display().to_string(),
-        sheet: None,
-        first_line: 1,
-        rows,
-        encoding: t.encoding,
-        separator: Some(t.separator),
-    })
+    rows
 }
 
 #[cfg(test)]
@@ -311,5 +377,52 @@ mod tests {
         assert_eq!(sniff_separator("Отчёт\na,b,c\n1,2,3\n"), b',');
         assert_eq!(sniff_separator("a\tb\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(sniff_separator("\"a;x\",b,c\n1,2,3\n"), b',');
+    }
+
+    fn text(s: &str) -> CsvText {
+        CsvText {
+            text: s.to_string(),
+            encoding: "utf-8",
+            separator: sniff_separator(s),
+        }
+    }
+
+    fn frame(s: &str) -> TextFrame {
+        let t = text(s);
+        let df = csv_frame(Path::new("t.csv"), &t).unwrap();
+        let (lines, fields) = record_layout(&t, &df);
+        TextFrame {
+            file: "t.csv".into(),
+            df,
+            lines,
+            fields,
+            encoding: t.encoding,
+            separator: t.separator,
+        }
+    }
+
+    #[test]
+    fn title_lines_survive_and_missing_fields_are_told_from_empty_ones() {
+        let f = frame("Отчёт\nлогин;участники;2;3\n\nedu1;10;;5;\nedu2;10\n");
+        let g = f.whole();
+        assert_eq!(g.rows[0], ["Отчёт"]);
+        assert_eq!(g.rows[1], ["логин", "участники", "2", "3"]);
+        // a trailing separator is an empty field; a short record has fewer fields
+        assert_eq!(g.rows[2], ["edu1", "10", "", "5"]);
+        assert_eq!(g.fields, [1, 4, 5, 2]);
+        // a blank line is no record, and the lines after it keep their numbers
+        assert_eq!(g.line_of(3), 5);
+        assert_eq!(f.grid(2, 10).line_of(1), 5);
+    }
+
+    #[test]
+    fn rows_keep_file_lines_after_quoted_line_breaks() {
+        let f = frame("login,name,n\nedu1,\"A\nB\",3\nedu2,C,4\n");
+        let g = f.whole();
+        assert_eq!(g.rows.len(), 3);
+        assert_eq!(g.rows[1][1], "A\nB");
+        assert_eq!(g.rows[2][0], "edu2");
+        assert_eq!(g.line_of(2), 4);
+        assert_eq!(f.grid(2, 1).line_of(0), 4);
     }
 }

@@ -176,21 +176,22 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
                 let ind = &ic.indicators[*k];
                 (
                     *k,
-                    Sym::new(k),
+                    Sym::from(*k),
                     ind.weight,
                     ind.weight * ind.direction as f64,
                     zp,
                 )
             })
             .collect();
-        let region_sym = Sym::new(region);
+        let region_sym = Sym::from(region.as_str());
         for (i, s) in list.iter().enumerate() {
             // (indicator, contribution): texts only for the three shown
             let mut contrib: Vec<(&str, Sym, f64)> = Vec::with_capacity(signed.len());
             let mut wsum = 0.0;
-            for &(k, sym, w, ws, (m, sd, j)) in &signed {
+            for (k, sym, w, ws, (m, sd, j)) in &signed {
+                let (k, w, ws, m, sd, j) = (*k, *w, *ws, *m, *sd, *j);
                 if let Some(v) = cell(i, j) {
-                    contrib.push((k, sym, ws * ((v - m) / sd)));
+                    contrib.push((k, sym.clone(), ws * ((v - m) / sd)));
                     wsum += w;
                 }
             }
@@ -229,9 +230,9 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             let contrib: Vec<Factor> = contrib
                 .iter()
                 .take(3)
-                .map(|&(_, indicator, c)| Factor {
-                    indicator,
-                    contribution: r6(c),
+                .map(|(_, indicator, c)| Factor {
+                    indicator: indicator.clone(),
+                    contribution: r6(*c),
                 })
                 .collect();
             if missing.is_some() {
@@ -240,7 +241,7 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
             rows.push(IndexRow {
                 login: s.login.clone(),
                 school_id: s.school_id.clone(),
-                region: region_sym,
+                region: region_sym.clone(),
                 index: index.map(r6),
                 index_group: None,
                 coverage: r6(coverage),

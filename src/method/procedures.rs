@@ -134,7 +134,7 @@ pub fn by_school(ds: &Dataset) -> BySchool<'_> {
     let slot: Vec<usize> = runs
         .iter()
         .map(|run| {
-            let i = *at.entry(run[0].school_id).or_insert_with(|| {
+            let i = *at.entry(run[0].school_id.clone()).or_insert_with(|| {
                 schools.push((&*run[0].school_id, Vec::new()));
                 sizes.push(0);
                 schools.len() - 1

@@ -104,7 +104,7 @@ pub fn fit(
     let mut models = BTreeMap::new();
     let mut out = Vec::new();
     for (region, list) in per_region {
-        let region_sym = Sym::new(&region);
+        let region_sym = Sym::from(region.as_str());
         let mut score = standardise(&list.iter().map(|x| -x.share2).collect::<Vec<_>>());
         if qw > 0.0 {
             let q: Vec<f64> = list.iter().map(|x| x.quality.unwrap_or(0.0)).collect();
@@ -232,7 +232,7 @@ pub fn fit(
                     .map(|s| s.login.clone())
                     .unwrap_or_else(|| p.sid.to_string()),
                 school_id: p.sid.to_string(),
-                region: region_sym,
+                region: region_sym.clone(),
                 share2: r6(p.share2),
                 quality: p.quality.map(r6),
                 actual: r6(score[i]),

@@ -96,7 +96,7 @@ pub use super::context::{run_showing, Context, Looked, Shown};
 
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
-    run_with(ds, cfg, year, &Context::new(ds, cfg, year))
+    run_with(ds, cfg, year, &Context::new(ds, cfg, year)?)
 }
 
 /// Run all three stages with a precomputed context, in METHOD.md's order: every school with
@@ -111,7 +111,7 @@ pub fn run_with<'a>(
 ) -> Result<Selection> {
     let window = super::procedures::window(cfg, year);
     let bottom = match cfg.stage1.rule {
-        Stage1Rule::Bottom => super::bottom::ranks(ds, ctx, cfg, year)?,
+        Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
     };
     let judged: Vec<(SchoolResult, bool)> = ctx

@@ -179,7 +179,7 @@ fn runs_without_ledgers_select_the_same_schools() {
     let cfg = Config::default();
     let year = resolve_year(&l.data, &cfg, None).unwrap();
     let with = run(&l.data, &cfg, year).unwrap();
-    let ctx = Context::new(&l.data, &cfg, year).without_ledgers();
+    let ctx = Context::new(&l.data, &cfg, year).unwrap().without_ledgers();
     let without = run_with(&l.data, &cfg, year, &ctx).unwrap();
     let outcome = |s: &Selection| -> Vec<_> {
         s.schools

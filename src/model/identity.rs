@@ -1,8 +1,8 @@
 //! School identity: crosswalk of ГИА codes / ИНН / ОГРН to logins, the checks that end every load
 //! (`finalize`), and municipality keys (ФИС ОКО code when known, else the normalised name). The
 //! model's row order and de-duplication are in `order`.
-use super::order::{dedup_results, order_risk, scan};
-use super::{Dataset, Sym};
+use super::order::{dedup_results, firsts, municipalities, order_risk};
+use super::Dataset;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
 use crate::input::Opts;
@@ -12,19 +12,12 @@ use std::collections::BTreeMap;
 /// Resolve, de-duplicate and normalise the loaded dataset in place.
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     crosswalk(ds, warnings);
-    let scanned = scan(&ds.results);
-    report_merged_municipalities(ds, &scanned.municipalities, warnings);
-    dedup_results(ds, opts, warnings, scanned.in_order)?;
+    report_merged_municipalities(ds, &municipalities(&ds.results), warnings);
+    dedup_results(ds, opts, warnings)?;
     dedup_journal(&mut ds.journal, warnings);
-    // every school seen in results has a registry row (rows that were sorted are scanned again:
-    // a school's first row is then another one)
-    let firsts = if scanned.in_order {
-        scanned.firsts
-    } else {
-        scan(&ds.results).firsts
-    };
-    for (sid, mun) in firsts {
-        if !ds.schools.contains_key(&*sid) {
+    // every school seen in results has a registry row
+    for (sid, mun) in firsts(&ds.results) {
+        if !ds.schools.contains_key(sid) {
             ds.schools.insert(
                 sid.to_string(),
                 Box::new(super::SchoolRow {
@@ -89,10 +82,10 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
 /// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
 fn report_merged_municipalities(
     ds: &Dataset,
-    seen: &polars::prelude::PlHashSet<Sym>,
+    seen: &std::collections::HashSet<&str>,
     warnings: &mut Warnings,
 ) {
-    let mut raw: polars::prelude::PlHashSet<&str> = seen.iter().map(|m| m.as_str()).collect();
+    let mut raw: std::collections::HashSet<&str> = seen.clone();
     let mut last: Option<&str> = None;
     for m in ds.schools.values().map(|s| s.municipality.as_str()) {
         if last != Some(m) {

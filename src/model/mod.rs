@@ -4,11 +4,13 @@ pub mod frames;
 pub mod identity;
 pub mod order;
 pub mod schema;
-pub mod sym;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-pub use sym::Sym;
+
+/// A text shared by the rows that carry it (a clone is a reference count, not a copy); compared,
+/// hashed and ordered by its content.
+pub type Sym = std::sync::Arc<str>;
 
 /// A count of pupils in a result row (4 bytes: a national table holds 1.35 M rows of them).
 pub type Count = i32;
@@ -77,9 +79,8 @@ pub fn line_no(line: usize) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 
-/// One (year, school, assessment, subject, grade) result row: texts interned, `Copy`, 72 bytes
-/// (a national table holds 1.35 M of them, and fresh memory is expensive).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One (year, school, assessment, subject, grade) result row.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow {
     pub year: i32,
     pub school_id: Sym,
@@ -110,13 +111,13 @@ pub fn count(v: f64) -> Option<Count> {
 }
 
 impl ResultRow {
-    /// (year, school, assessment, subject, grade): one row per key. Symbols compare as numbers.
-    pub fn key(&self) -> (i32, Sym, Sym, Sym, i32) {
+    /// (year, school, assessment, subject, grade): one row per key.
+    pub fn key(&self) -> (i32, &str, &str, &str, i32) {
         (
             self.year,
-            self.school_id,
-            self.assessment,
-            self.subject,
+            &self.school_id,
+            &self.assessment,
+            &self.subject,
             self.grade,
         )
     }
@@ -132,9 +133,9 @@ impl ResultRow {
         ResultRow {
             year,
             school_id: sid.into(),
-            municipality: Sym::new("м"),
-            assessment: Sym::new("ВПР"),
-            subject: Sym::new(subject),
+            municipality: Sym::from("м"),
+            assessment: Sym::from("ВПР"),
+            subject: Sym::from(subject),
             grade: 4,
             participants,
             n2: n2.into(),
@@ -145,7 +146,7 @@ impl ResultRow {
             mean_score: OptScore::NONE,
             high: 0.into(),
             high2: OptCount::NONE,
-            source: Sym::new("t"),
+            source: Sym::from("t"),
             line: 0,
         }
     }
@@ -306,8 +307,8 @@ pub struct JournalRow {
     pub raised: i64,
 }
 
-/// One (school, year, factor) level of a risk profile: 12 bytes (a national table holds 1.35 M).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One (school, year, factor) level of a risk profile.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
     pub school_id: Sym,
     pub year: i32,
@@ -417,7 +418,7 @@ pub struct Dataset {
 
 #[cfg(test)]
 mod tests {
-    use super::{line_no, Indicators, OptCount, OptScore, ResultRow, RiskRow};
+    use super::{line_no, Indicators, OptCount, OptScore};
 
     #[test]
     fn compact_fields_keep_their_values() {
@@ -431,8 +432,6 @@ mod tests {
         assert_ne!(OptScore::from(Some(0.0)), OptScore::NONE);
         assert_eq!(line_no(60_002), 60_002);
         assert_eq!(line_no(usize::MAX), u32::MAX);
-        assert_eq!(std::mem::size_of::<ResultRow>(), 72);
-        assert_eq!(std::mem::size_of::<RiskRow>(), 12);
     }
 
     #[test]

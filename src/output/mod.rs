@@ -1,5 +1,5 @@
 //! Rendering: terminal tables, CSV, Markdown and JSON; atomic file writes. Never computes figures.
-use crate::error::data;
+use crate::error::internal;
 use anyhow::Result;
 use clap::ValueEnum;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as Comfy};
@@ -161,7 +161,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
-        return Err(data(format!("{}: cannot write ({e})", path.display())));
+        return Err(internal(format!("{}: cannot write ({e})", path.display())));
     }
     Ok(())
 }

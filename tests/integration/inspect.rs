@@ -1,6 +1,5 @@
 //! `shnor inspect` and loading: real-shaped fixtures, encodings, and bad input.
-mod common;
-use common::*;
+use crate::util::*;
 use predicates::str::contains;
 
 #[test]

@@ -1,6 +1,6 @@
-//! `shnor compare`: the table of source document 002 (ОГЭ математика, МО vs Край, 2016–2018).
-mod common;
-use common::*;
+//! `shnor compare`: the table of source document 002 (ОГЭ математика, МО vs Край, 2016–2018),
+//! `--thresholds`, and bad procedures and years.
+use crate::util::*;
 use predicates::str::contains;
 
 /// МО: one school; the rest of the region: another municipality. Counts chosen so that the shares

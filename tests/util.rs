@@ -1,5 +1,4 @@
-//! Shared helpers: run the binary, make fixtures reproducibly with `shnor synth`.
-#![allow(dead_code)]
+//! Shared helpers of the integration tests: run the binary, make fixtures reproducibly with `shnor synth`.
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
