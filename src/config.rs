@@ -1,6 +1,7 @@
 //! The one TOML config file: every threshold of the method, with defaults, documentation and
 //! validation. `DEFAULT_TOML` is the single source of the defaults (`config --print-default`).
 use crate::error::usage;
+use crate::model::domain::{labelled, Assessment, Deficit, Stratum};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ pub struct Config {
     pub stage1: Stage1,
     pub stage2: Stage2,
     pub cluster: Cluster,
-    pub deficit: Deficit,
+    pub deficit: DeficitChoice,
     pub stage3: Stage3,
     pub objectivity: Objectivity,
     pub index: Index,
@@ -26,25 +27,25 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Selection {
-    /// "latest" or a year
-    pub year: toml::Value,
+    /// `"latest"` or a year.
+    pub year: SelectionYear,
     pub window_years: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stage1 {
-    pub rule: String,
+    pub rule: Stage1Rule,
     pub threshold: f64,
     pub min_procedures: u32,
-    pub combine: String,
+    pub combine: Combine,
     pub min_participants: i64,
     pub bottom_share: f64,
     pub k: u32,
     pub n: u32,
-    pub assessments: Vec<String>,
-    pub strata: Vec<String>,
-    pub exclude_kinds: Vec<String>,
+    pub assessments: Vec<Assessment>,
+    pub strata: Vec<Stratum>,
+    pub exclude_kinds: Vec<Stratum>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,7 +57,7 @@ pub struct Stage2 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
-    pub method: String,
+    pub method: ClusterMethod,
     pub strong: f64,
     pub moderate: f64,
     pub seed: u64,
@@ -64,9 +65,10 @@ pub struct Cluster {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Deficit {
-    pub source: String,
-    pub tie: String,
+pub struct DeficitChoice {
+    pub source: DeficitSource,
+    /// Which side a tie between the staffing and infrastructure scores goes to.
+    pub tie: Deficit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,7 +91,7 @@ pub struct DistributionRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objectivity {
-    pub policy: String,
+    pub policy: ObjectivityPolicy,
     pub min_journal: i64,
     pub raised_excess: f64,
     pub alpha: f64,
@@ -109,7 +111,7 @@ pub struct Indicator {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
-    pub method: String,
+    pub method: IndexMethod,
     pub min_coverage: f64,
     pub shnsu_groups: Vec<u32>,
     pub indicators: BTreeMap<String, Indicator>,
@@ -135,20 +137,133 @@ pub struct Kinds {
     pub small_rural_max_enrollment: f64,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config::parse(DEFAULT_TOML, "<default>").expect("default config is valid")
+labelled! {
+    /// `stage1.rule`: the candidate rule of stage 1 (METHOD.md §1).
+    Stage1Rule {
+        /// Rosobrnadzor's regional control rule (Omsk 2025): rules A and B on shares of «2».
+        Risk = "risk",
+        /// The worst `bottom_share` of each stratum, in `k` of the last `n` years.
+        Bottom = "bottom",
     }
 }
 
-fn one_of(key: &str, v: &str, allowed: &[&str]) -> Result<()> {
-    if allowed.contains(&v) {
-        Ok(())
-    } else {
-        Err(usage(format!(
-            "config key {key} = \"{v}\": expected one of {}",
-            allowed.join(", ")
-        )))
+labelled! {
+    /// `stage1.combine`: how the risk rules A and B combine.
+    Combine {
+        /// A or B.
+        Any = "any",
+        /// A and B.
+        All = "all",
+    }
+}
+
+labelled! {
+    /// `cluster.method`: how confirmed schools are split into the three clusters (METHOD.md §2).
+    ClusterMethod {
+        /// Cut-offs `cluster.strong` / `cluster.moderate` on the pooled share of «2».
+        Rule = "rule",
+        /// k-means, k = 3, on standardised share of «2» and quality, seeded by `cluster.seed`.
+        Kmeans = "kmeans",
+    }
+}
+
+labelled! {
+    /// `deficit.source`: where the prevailing deficit comes from (METHOD.md §2).
+    DeficitSource {
+        /// The risk profile, else the registry.
+        Auto = "auto",
+        RiskProfile = "risk_profile",
+        Registry = "registry",
+    }
+}
+
+labelled! {
+    /// `objectivity.policy`: what a school with doubtful objectivity gets (METHOD.md §6).
+    ObjectivityPolicy {
+        /// Marked; the selection is unchanged.
+        Flag = "flag",
+        /// Excluded at stage 2.
+        Exclude = "exclude",
+        /// Neither marked nor excluded.
+        Ignore = "ignore",
+    }
+}
+
+labelled! {
+    /// `index.method`: how the ИСБШ is computed from the indicators (METHOD.md §4).
+    IndexMethod {
+        /// Weighted mean of oriented population z-scores.
+        Zscore = "zscore",
+        /// First principal component.
+        Pca = "pca",
+    }
+}
+
+/// `selection.year`: the selection year Y — the latest year in the results, or a given year
+/// (2000–2099). In TOML: `"latest"` or an integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectionYear {
+    Latest,
+    Year(i32),
+}
+
+impl Serialize for SelectionYear {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            SelectionYear::Latest => s.serialize_str("latest"),
+            SelectionYear::Year(y) => s.serialize_i64(i64::from(*y)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectionYear {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SelectionYear;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"latest\" or a year")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<Self::Value, E> {
+                match v {
+                    "latest" => Ok(SelectionYear::Latest),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+                match i32::try_from(v) {
+                    Ok(y) if (2000..2100).contains(&y) => Ok(SelectionYear::Year(y)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+                }
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A serde error of the config as a usage error naming the key: toml reports the key path on
+/// a line `in `a.b``.
+fn config_error(origin: &str, e: &toml::de::Error) -> anyhow::Error {
+    let text = e.to_string();
+    let key = text
+        .lines()
+        .find_map(|l| l.strip_prefix("in `")?.strip_suffix('`'));
+    let message = e.message().replace("unknown variant", "unknown value");
+    match key {
+        Some(k) => usage(format!("{origin}: config key {k}: {message}")),
+        None => usage(format!("{origin}: {message}")),
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::parse(DEFAULT_TOML, "<default>").expect("default config is valid")
     }
 }
 
@@ -181,7 +296,7 @@ impl Config {
     fn from_value(value: toml::Value, origin: &str) -> Result<Config> {
         let cfg: Config = value
             .try_into()
-            .map_err(|e: toml::de::Error| usage(format!("{origin}: {}", e.message())))?;
+            .map_err(|e: toml::de::Error| config_error(origin, &e))?;
         cfg.validate()?;
         Ok(cfg)
     }
@@ -223,8 +338,6 @@ impl Config {
 
     pub fn validate(&self) -> Result<()> {
         let s1 = &self.stage1;
-        one_of("stage1.rule", &s1.rule, &["risk", "bottom"])?;
-        one_of("stage1.combine", &s1.combine, &["any", "all"])?;
         range("stage1.threshold", s1.threshold, 0.0, 1.0)?;
         range("stage1.bottom_share", s1.bottom_share, 0.0, 1.0)?;
         range(
@@ -245,22 +358,10 @@ impl Config {
                 s1.k, s1.n
             )));
         }
-        for s in &s1.strata {
-            one_of(
-                "stage1.strata",
-                s,
-                &["ovz", "advanced", "small_rural", "regular"],
-            )?;
-        }
-        for s in &s1.exclude_kinds {
-            one_of(
-                "stage1.exclude_kinds",
-                s,
-                &["ovz", "advanced", "small_rural", "regular", "evening"],
-            )?;
-        }
-        for a in &s1.assessments {
-            one_of("stage1.assessments", a, &["ВПР", "ОГЭ", "ЕГЭ"])?;
+        if s1.strata.contains(&Stratum::Evening) {
+            return Err(usage(
+                "config key stage1.strata: \"evening\" is its own stratum, not a comparison one: expected ovz, advanced, small_rural, regular",
+            ));
         }
         range(
             "selection.window_years",
@@ -268,15 +369,6 @@ impl Config {
             1.0,
             10.0,
         )?;
-        match &self.selection.year {
-            toml::Value::String(s) if s == "latest" => {}
-            toml::Value::Integer(y) if (2000..2100).contains(y) => {}
-            v => {
-                return Err(usage(format!(
-                    "config key selection.year = {v}: expected \"latest\" or a year"
-                )))
-            }
-        }
         range(
             "stage2.min_total_participants",
             self.stage2.min_total_participants as f64,
@@ -284,33 +376,16 @@ impl Config {
             1e9,
         )?;
         let c = &self.cluster;
-        one_of("cluster.method", &c.method, &["rule", "kmeans"])?;
         range("cluster.strong", c.strong, 0.0, 1.0)?;
         range("cluster.moderate", c.moderate, 0.0, 1.0)?;
         if c.moderate >= c.strong {
             return Err(usage(format!("config keys cluster.moderate = {} and cluster.strong = {}: expected moderate < strong", c.moderate, c.strong)));
         }
-        one_of(
-            "deficit.source",
-            &self.deficit.source,
-            &["auto", "risk_profile", "registry"],
-        )?;
-        one_of(
-            "deficit.tie",
-            &self.deficit.tie,
-            &["кадровые", "инфраструктурные"],
-        )?;
         let o = &self.objectivity;
-        one_of(
-            "objectivity.policy",
-            &o.policy,
-            &["flag", "exclude", "ignore"],
-        )?;
         range("objectivity.raised_excess", o.raised_excess, 0.0, 1.0)?;
         range("objectivity.alpha", o.alpha, 0.0, 1.0)?;
         range("objectivity.boundary_ratio", o.boundary_ratio, 0.0, 1e6)?;
         let i = &self.index;
-        one_of("index.method", &i.method, &["zscore", "pca"])?;
         range("index.min_coverage", i.min_coverage, 0.0, 1.0)?;
         for g in &i.shnsu_groups {
             range("index.shnsu_groups", *g as f64, 1.0, 5.0)?;
@@ -422,6 +497,98 @@ mod tests {
     fn out_of_range_value_names_the_key() {
         let e = Config::from_user("[stage1]\nthreshold = 1.5\n", "x.toml").unwrap_err();
         assert!(e.to_string().contains("stage1.threshold"), "{e}");
+    }
+
+    #[test]
+    fn a_typo_in_a_choice_names_the_key_and_the_allowed_values() {
+        let cases = [
+            (
+                "[stage1]\nrule = \"botom\"\n",
+                "stage1.rule",
+                &["risk", "bottom"][..],
+            ),
+            (
+                "[stage1]\ncombine = \"either\"\n",
+                "stage1.combine",
+                &["any", "all"],
+            ),
+            (
+                "[cluster]\nmethod = \"k-means\"\n",
+                "cluster.method",
+                &["rule", "kmeans"],
+            ),
+            (
+                "[deficit]\nsource = \"profile\"\n",
+                "deficit.source",
+                &["auto", "risk_profile", "registry"],
+            ),
+            (
+                "[deficit]\ntie = \"кадры\"\n",
+                "deficit.tie",
+                &["кадровые", "инфраструктурные"],
+            ),
+            (
+                "[objectivity]\npolicy = \"drop\"\n",
+                "objectivity.policy",
+                &["flag", "exclude", "ignore"],
+            ),
+            (
+                "[index]\nmethod = \"PCA\"\n",
+                "index.method",
+                &["zscore", "pca"],
+            ),
+            (
+                "[stage1]\nstrata = [\"ovz\", \"rural\"]\n",
+                "stage1.strata",
+                &["small_rural"],
+            ),
+            (
+                "[stage1]\nexclude_kinds = [\"вечерняя\"]\n",
+                "stage1.exclude_kinds",
+                &["evening"],
+            ),
+            (
+                "[stage1]\nassessments = [\"VPR\"]\n",
+                "stage1.assessments",
+                &["ВПР", "ОГЭ", "ЕГЭ"],
+            ),
+            (
+                "[selection]\nyear = \"last\"\n",
+                "selection.year",
+                &["latest"],
+            ),
+            ("[selection]\nyear = 1999\n", "selection.year", &["latest"]),
+        ];
+        for (text, key, allowed) in cases {
+            let e = Config::from_user(text, "x.toml").unwrap_err().to_string();
+            assert!(e.contains(&format!("config key {key}")), "{text}: {e}");
+            for a in allowed {
+                assert!(e.contains(a), "{text}: {e} lacks {a}");
+            }
+        }
+        let e = Config::from_user("[stage1]\nstrata = [\"evening\"]\n", "x.toml").unwrap_err();
+        assert!(e.to_string().contains("stage1.strata"), "{e}");
+    }
+
+    #[test]
+    fn choices_parse_to_their_values_and_print_as_written() {
+        let c = Config::from_user(
+            "[selection]\nyear = 2024\n[stage1]\nrule = \"bottom\"\ncombine = \"all\"\nassessments = [\"ЕГЭ\"]\n[deficit]\ntie = \"инфраструктурные\"\n",
+            "x.toml",
+        )
+        .unwrap();
+        assert_eq!(c.selection.year, SelectionYear::Year(2024));
+        assert_eq!(c.stage1.rule, Stage1Rule::Bottom);
+        assert_eq!(c.stage1.combine, Combine::All);
+        assert_eq!(c.stage1.assessments, [Assessment::Ege]);
+        assert_eq!(c.deficit.tie, Deficit::Infrastructure);
+        let j = c.to_json();
+        assert_eq!(j["selection"]["year"], 2024);
+        assert_eq!(j["stage1"]["rule"], "bottom");
+        assert_eq!(j["deficit"]["tie"], "инфраструктурные");
+        assert_eq!(Config::default().to_json()["selection"]["year"], "latest");
+        let back = Config::default().set("stage1.rule", "bottom").unwrap();
+        assert_eq!(back.stage1.rule, Stage1Rule::Bottom);
     }
 
     #[test]

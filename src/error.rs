@@ -1,44 +1,148 @@
-//! Typed errors with exit codes: 1 = data error, 2 = usage error.
+//! Typed errors and their exit codes: 1 = the input data, 2 = the command line or the config,
+//! 3 = anything else (a bug or an I/O failure), which says it is not the user's data.
+//!
+//! Every module returns `anyhow::Result`; the kind of failure travels as a [`ShnorError`] inside the
+//! `anyhow::Error` (made by [`data`], [`data_err`], [`data_expected`], [`usage`], [`internal`]).
+//! An error that carries none — a polars or I/O error passed up with `?` — counts as internal.
 use std::fmt;
 
-#[derive(Debug)]
+/// Exit code of a data error: the input is wrong (file, sheet, row, column named).
+pub const EXIT_DATA: i32 = 1;
+/// Exit code of a usage error: the command line or the config is wrong.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code of an internal error: a bug or an I/O failure, not the user's data.
+pub const EXIT_INTERNAL: i32 = 3;
+
+/// What went wrong, by whose fault; the message of each is the text the user sees after
+/// `shnor: error: `.
+#[derive(Debug, thiserror::Error)]
 pub enum ShnorError {
-    /// Bad input data (file, row, column named in the message).
-    Data(String),
-    /// Bad command line or configuration.
+    /// Bad command line or configuration (exit 2).
+    #[error("{0}")]
     Usage(String),
+    /// Bad input data (exit 1). Shown as `FILE [лист «SHEET»], row ROW: column «COLUMN»: MESSAGE`,
+    /// each part only when known; `MESSAGE` is `expected EXPECTED, found «FOUND»` when those are given
+    /// and no free text is.
+    #[error("{}", data_text(.file, .sheet, .row, .column, .expected, .found, .message))]
+    Data {
+        file: Option<String>,
+        sheet: Option<String>,
+        /// Line number in the file (1-based, counting the header lines) or spreadsheet row.
+        row: Option<usize>,
+        column: Option<String>,
+        expected: Option<String>,
+        found: Option<String>,
+        /// Free text after the location (the whole message when nothing is located).
+        message: Option<String>,
+    },
+    /// A bug or an I/O failure (exit 3): not a problem with the input data.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl ShnorError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            ShnorError::Data(_) => 1,
-            ShnorError::Usage(_) => 2,
+            ShnorError::Data { .. } => EXIT_DATA,
+            ShnorError::Usage(_) => EXIT_USAGE,
+            ShnorError::Internal(_) => EXIT_INTERNAL,
         }
     }
 }
 
-impl fmt::Display for ShnorError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ShnorError::Data(m) | ShnorError::Usage(m) => f.write_str(m),
+/// The text of a data error from its parts (see [`ShnorError::Data`]).
+fn data_text(
+    file: &Option<String>,
+    sheet: &Option<String>,
+    row: &Option<usize>,
+    column: &Option<String>,
+    expected: &Option<String>,
+    found: &Option<String>,
+    message: &Option<String>,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(f) = file {
+        let mut at = f.clone();
+        if let Some(s) = sheet {
+            at.push_str(&format!(" [лист «{}»]", s.trim()));
         }
+        if let Some(r) = row {
+            at.push_str(&format!(", row {r}"));
+        }
+        parts.push(at);
     }
+    if let Some(c) = column {
+        parts.push(format!("column «{c}»"));
+    }
+    match (message, expected, found) {
+        (Some(m), _, _) => parts.push(m.clone()),
+        (None, Some(e), Some(f)) => parts.push(format!("expected {e}, found «{f}»")),
+        (None, Some(e), None) => parts.push(format!("expected {e}")),
+        (None, None, Some(f)) => parts.push(format!("found «{f}»")),
+        (None, None, None) => {}
+    }
+    parts.join(": ")
 }
 
-impl std::error::Error for ShnorError {}
-
-/// A data error located in an input: file, optional sheet, row, column.
+/// A data error located in an input: file, optional sheet, row, column, with free text.
+/// Text: `{loc}: column «{column}»: {msg}`.
 pub fn data_err(loc: &Loc, column: &str, msg: impl fmt::Display) -> anyhow::Error {
-    ShnorError::Data(format!("{}: column «{}»: {}", loc, column, msg)).into()
+    located(loc, column, None, None, Some(msg.to_string()))
 }
 
+/// A data error located in an input that says what the cell should hold and what it holds.
+/// Text: `{loc}: column «{column}»: expected {expected}, found «{found}»`.
+pub fn data_expected(
+    loc: &Loc,
+    column: &str,
+    expected: impl fmt::Display,
+    found: impl fmt::Display,
+) -> anyhow::Error {
+    let (e, f) = (expected.to_string(), found.to_string());
+    located(loc, column, Some(e), Some(f), None)
+}
+
+fn located(
+    loc: &Loc,
+    column: &str,
+    expected: Option<String>,
+    found: Option<String>,
+    message: Option<String>,
+) -> anyhow::Error {
+    ShnorError::Data {
+        file: Some(loc.file.clone()),
+        sheet: loc.sheet.clone(),
+        row: Some(loc.row),
+        column: Some(column.to_string()),
+        expected,
+        found,
+        message,
+    }
+    .into()
+}
+
+/// A usage error (exit 2): the command line or the config is wrong.
 pub fn usage(msg: impl fmt::Display) -> anyhow::Error {
     ShnorError::Usage(msg.to_string()).into()
 }
 
+/// A data error (exit 1) that is not tied to one cell; the message should name the file.
 pub fn data(msg: impl fmt::Display) -> anyhow::Error {
-    ShnorError::Data(msg.to_string()).into()
+    ShnorError::Data {
+        file: None,
+        sheet: None,
+        row: None,
+        column: None,
+        expected: None,
+        found: None,
+        message: Some(msg.to_string()),
+    }
+    .into()
+}
+
+/// An internal error (exit 3): a bug or an I/O failure, not the user's data.
+pub fn internal(msg: impl fmt::Display) -> anyhow::Error {
+    ShnorError::Internal(msg.to_string()).into()
 }
 
 /// Where a value came from, for error messages.
@@ -59,15 +163,114 @@ impl fmt::Display for Loc {
     }
 }
 
-/// Exit code for any error: typed errors carry their own, everything else is a data error.
 /// A reader that stopped reading (`shnor … | head`): not an error of the run.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.downcast_ref::<std::io::Error>()
         .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// Exit code for any error: typed errors carry their own; an untyped one (a polars or I/O error
+/// passed up with `?`) is internal.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     err.downcast_ref::<ShnorError>()
-        .map(|e| e.exit_code())
-        .unwrap_or(1)
+        .map_or(EXIT_INTERNAL, ShnorError::exit_code)
+}
+
+/// What the user reads on stderr: `shnor: error: …` with the whole chain of causes, and for an
+/// internal error a second line saying it is not the input data.
+pub fn report(err: &anyhow::Error) -> String {
+    let mut s = format!("shnor: error: {err:#}");
+    if exit_code(err) == EXIT_INTERNAL {
+        s.push_str(
+            "\nshnor: this is not a problem with the input data: it is a bug in shnor or a failure \
+             to read or write a file (exit code 3)",
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(sheet: Option<&str>) -> Loc {
+        Loc {
+            file: "marks.csv".into(),
+            sheet: sheet.map(String::from),
+            row: 7,
+        }
+    }
+
+    #[test]
+    fn data_error_exits_1_and_names_file_sheet_row_column() {
+        let e = data_err(&loc(Some(" Лист1 ")), "2", "expected a number, found «x»");
+        assert_eq!(exit_code(&e), EXIT_DATA);
+        assert_eq!(
+            e.to_string(),
+            "marks.csv [лист «Лист1»], row 7: column «2»: expected a number, found «x»"
+        );
+        let ShnorError::Data {
+            file, sheet, row, ..
+        } = e.downcast_ref::<ShnorError>().unwrap()
+        else {
+            panic!("not a data error")
+        };
+        assert_eq!(
+            (file.as_deref(), sheet.as_deref(), *row),
+            (Some("marks.csv"), Some(" Лист1 "), Some(7))
+        );
+    }
+
+    #[test]
+    fn data_expected_reads_as_the_free_text_form() {
+        let typed = data_expected(&loc(None), "Год", "a year", "20x4");
+        let free = data_err(&loc(None), "Год", "expected a year, found «20x4»");
+        assert_eq!(typed.to_string(), free.to_string());
+        let ShnorError::Data {
+            expected, found, ..
+        } = typed.downcast_ref::<ShnorError>().unwrap()
+        else {
+            panic!("not a data error")
+        };
+        assert_eq!(
+            (expected.as_deref(), found.as_deref()),
+            (Some("a year"), Some("20x4"))
+        );
+    }
+
+    #[test]
+    fn unlocated_data_error_is_its_message() {
+        let e = data("no results in the inputs");
+        assert_eq!(exit_code(&e), EXIT_DATA);
+        assert_eq!(report(&e), "shnor: error: no results in the inputs");
+    }
+
+    #[test]
+    fn usage_error_exits_2() {
+        let e = usage("--years x: expected a year");
+        assert_eq!(exit_code(&e), EXIT_USAGE);
+        assert_eq!(report(&e), "shnor: error: --years x: expected a year");
+    }
+
+    #[test]
+    fn internal_and_untyped_errors_exit_3_and_say_it_is_not_the_data() {
+        let io: anyhow::Error = std::io::Error::other("disk full").into();
+        for e in [internal("frame without column «school»"), io] {
+            assert_eq!(exit_code(&e), EXIT_INTERNAL);
+            assert!(report(&e).contains("not a problem with the input data"));
+        }
+    }
+
+    #[test]
+    fn typed_error_keeps_its_code_under_context() {
+        let e = usage("bad").context("while reading the config");
+        assert_eq!(exit_code(&e), EXIT_USAGE);
+    }
+
+    #[test]
+    fn broken_pipe_is_recognised() {
+        let e: anyhow::Error = std::io::Error::from(std::io::ErrorKind::BrokenPipe).into();
+        assert!(is_broken_pipe(&e));
+        assert!(!is_broken_pipe(&data("x")));
+    }
 }

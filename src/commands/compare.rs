@@ -1,10 +1,8 @@
 //! `shnor compare`: municipalities against their region, and the `bottom` cut within each.
-use super::select::inputs_json;
-use crate::config::Config;
+use super::{inputs_json, DataArgs};
 use crate::error::usage;
-use crate::input;
 use crate::method::compare::{self, ProcSpec};
-use crate::output::{self, num, pct, Format, Table};
+use crate::output::{num, pct, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -29,14 +27,29 @@ fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
     }
 }
 
-pub fn run(
-    a: &super::Common,
-    procedures: &[String],
-    years: Option<&str>,
-    thresholds: bool,
-) -> Result<()> {
-    let cfg = Config::load(a.config)?;
-    let loaded = input::load_paths(a.paths, a.opts)?;
+/// Municipalities vs the region: shares below the minimum and high results, Wilson intervals, z-tests.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// ASSESSMENT:SUBJECT[:GRADE], e.g. ОГЭ:математика:9 (repeatable; default: every procedure of the latest year).
+    #[arg(long = "procedure")]
+    pub procedures: Vec<String>,
+    /// A year or a range Y1-Y2 (default: the latest year).
+    #[arg(long)]
+    pub years: Option<String>,
+    /// Compare the `bottom` rule's cut within each municipality with the regional cut.
+    #[arg(long)]
+    pub thresholds: bool,
+}
+
+/// Print one block per procedure and year (CSV: one flat table), or with `--thresholds` the
+/// schools on which the municipal and regional `bottom` cuts disagree.
+///
+/// Errors: a data error (exit 1) without results; a usage error (exit 2) for years or procedures
+/// with no results or a malformed `--procedure`.
+pub fn run(a: &Args) -> Result<()> {
+    let (cfg, loaded) = a.data.load()?;
     let ds = &loaded.data;
     let all_years: BTreeSet<i32> = ds.results.iter().map(|r| r.year).collect();
     let Some(&latest) = all_years.iter().next_back() else {
@@ -44,10 +57,10 @@ pub fn run(
             "no results in the inputs: nothing to compare",
         ));
     };
-    let years: Vec<i32> = match years {
+    let years: Vec<i32> = match &a.years {
         None => vec![latest],
         Some(s) => {
-            let (y1, y2) = super::synth::parse_years(s)?;
+            let (y1, y2) = super::parse_years(s)?;
             let ys: Vec<i32> = (y1..=y2).filter(|y| all_years.contains(y)).collect();
             if ys.is_empty() {
                 return Err(usage(format!(
@@ -57,7 +70,7 @@ pub fn run(
             ys
         }
     };
-    if thresholds {
+    if a.thresholds {
         let year = *years.last().unwrap();
         let rows = compare::thresholds(ds, &cfg, year);
         let mut t = Table::new(&BLOCK_HEADERS);
@@ -84,17 +97,18 @@ pub fn run(
                 "in_municipality_only": rows.iter().filter(|r| r.in_municipality).count(), "in_region_only": rows.iter().filter(|r| r.in_region).count()},
             "schools": rows,
         });
-        return output::emit(&output::render(a.format, &[t], &json)?, a.out);
+        return a.data.output.write(&[t], &json);
     }
-    let specs: Vec<ProcSpec> = if procedures.is_empty() {
-        compare::default_specs(ds, &[latest])
+    let frames = crate::model::frames::build(ds)?;
+    let specs: Vec<ProcSpec> = if a.procedures.is_empty() {
+        compare::default_specs(&frames, &[latest])?
     } else {
-        procedures
+        a.procedures
             .iter()
             .map(|p| ProcSpec::parse(p).map_err(usage))
             .collect::<Result<_>>()?
     };
-    let blocks = compare::compare(ds, &specs, &years)?;
+    let blocks = compare::compare(&frames, &specs, &years)?;
     if blocks.is_empty() {
         return Err(usage(format!(
             "no results for {} in {:?}",
@@ -161,10 +175,10 @@ pub fn run(
             "worse": blocks.iter().map(|b| b.municipalities.iter().filter(|m| m.worse).count()).sum::<usize>()},
         "blocks": blocks,
     });
-    let tables = if a.format == Format::Csv {
+    let tables = if a.data.format() == Format::Csv {
         vec![flat]
     } else {
         tables
     };
-    output::emit(&output::render(a.format, &tables, &json)?, a.out)
+    a.data.output.write(&tables, &json)
 }

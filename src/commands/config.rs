@@ -1,15 +1,25 @@
 //! `shnor config`: print the defaults, or check a config file.
 use crate::config::{Config, DEFAULT_TOML};
 use anyhow::Result;
-use std::path::Path;
+use std::path::PathBuf;
 
-pub fn run(print_default: bool, check: Option<&Path>) -> Result<()> {
-    if let Some(p) = check {
+/// Print the default config with a comment per key, or check a config file.
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long)]
+    pub print_default: bool,
+    #[arg(long)]
+    pub check: Option<PathBuf>,
+}
+
+/// `--check FILE` wins over `--print-default`; neither is a usage error (exit 2).
+pub fn run(a: &Args) -> Result<()> {
+    if let Some(p) = &a.check {
         let c = Config::load(Some(p))?;
         println!("{}: valid (config_sha256 {})", p.display(), c.sha256());
         return Ok(());
     }
-    if print_default {
+    if a.print_default {
         return crate::output::emit(DEFAULT_TOML, None);
     }
     Err(crate::error::usage(

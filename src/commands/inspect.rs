@@ -1,17 +1,33 @@
 //! `shnor inspect`: what each input is and what it holds.
-use crate::input::{self, Loaded};
+use super::{InputArgs, OutputArgs};
+use crate::input::Loaded;
 use crate::output::{self, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
-pub fn run(a: &super::Common) -> Result<()> {
-    let loaded = input::load_paths(a.paths, a.opts)?;
-    let text = render(&loaded, a.format)?;
-    output::emit(&text, a.out)?;
+/// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
+///
+/// Kinds: pupils, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal, markers, gia,
+/// gia-summary, moscow-ege, context-form, registry, directory, risk, scales.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Load every input and print one row per input (file or sheet) with the dataset's totals.
+pub fn run(a: &Args) -> Result<()> {
+    let loaded = a.inputs.load(a.output.format)?;
+    let text = render(&loaded, a.output.format)?;
+    a.output.emit(&text)?;
     super::at_exit(loaded);
     Ok(())
 }
 
+/// One row per input (kind or why it was skipped, year, grade, subject, rows, schools, pupils' counts,
+/// warnings) and the dataset's totals; JSON: `{inputs, warnings, totals}` (docs/JSON.md).
 pub fn render(l: &Loaded, format: Format) -> Result<String> {
     let mut t = Table::new(&[
         "Файл",

@@ -1,28 +1,203 @@
-//! One file per subcommand: wires input → method → output.
+//! One file per subcommand, each holding its clap `Args` and its `run` (the xsv/qsv habit); here the
+//! argument groups they share — inputs, config, output — defined once, and the load pipeline every
+//! command of the method starts with (config, then inputs).
 pub mod compare;
 pub mod config;
-pub mod context;
-pub mod dynamics;
+pub mod explain;
+pub mod index;
 pub mod inspect;
+pub mod monitor;
+pub mod objectivity;
+pub mod resilient;
+pub mod risk;
 pub mod select;
+pub mod sweep;
 pub mod synth;
 
-use crate::input::Opts;
-use crate::output::Format;
-use std::path::{Path, PathBuf};
+use crate::config::Config;
+use crate::error::usage;
+use crate::input::{self, Loaded, Opts};
+use crate::output::{self, Format, Table};
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::path::PathBuf;
 
-/// What every data command takes: inputs, load options, config, year, output.
-pub struct Common<'a> {
-    pub paths: &'a [PathBuf],
-    pub opts: &'a Opts,
-    pub config: Option<&'a Path>,
-    pub year: Option<i32>,
+/// Inputs of every command that reads data: the paths and how to read them.
+#[derive(clap::Args, Clone)]
+pub struct InputArgs {
+    /// Files or folders (searched recursively); inputs are recognised by their headers.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Force the input kind instead of detecting it (see `inspect --help`).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Extra primary-score → mark scales (CSV: year, grade, subject, max_score, min3, min4, min5).
+    #[arg(long)]
+    pub scales: Vec<PathBuf>,
+    /// Turn row-level data errors into skipped rows with a counted warning.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Year of files that do not say it (title, name or folders win).
+    #[arg(long = "file-year")]
+    pub file_year: Option<i32>,
+    /// Grade of files that do not say it.
+    #[arg(long)]
+    pub grade: Option<i32>,
+    /// Subject of files that do not say it.
+    #[arg(long)]
+    pub subject: Option<String>,
+}
+
+impl InputArgs {
+    /// Read and recognise every input. Checksums (sha256 of each file) are computed only for
+    /// `format` JSON, the one output that shows them.
+    ///
+    /// Errors: a data error (exit 1) naming file, sheet, row and column; a usage error (exit 2)
+    /// for a bad `--kind` or a missing path.
+    pub fn load(&self, format: Format) -> Result<Loaded> {
+        let opts = Opts {
+            lenient: self.lenient,
+            kind: self.kind.clone(),
+            scales: self.scales.clone(),
+            year: self.file_year,
+            grade: self.grade,
+            subject: self.subject.clone(),
+            skip_checksums: format != Format::Json,
+        };
+        input::load_paths(&self.paths, &opts)
+    }
+}
+
+/// The config file of every command of the method.
+#[derive(clap::Args, Clone)]
+pub struct ConfigArgs {
+    /// TOML config (see `shnor config --print-default`); missing keys keep their defaults.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    /// The config file merged over the defaults (`src/config_default.toml`); without `--config`,
+    /// the defaults. Errors: a usage error naming the key for a bad file.
+    pub fn load(&self) -> Result<Config> {
+        Config::load(self.config.as_deref())
+    }
+}
+
+/// Output of every command that prints results: the format and where it goes.
+#[derive(clap::Args, Clone)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
-    pub out: Option<&'a Path>,
+    /// Write here (atomically) instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Write `text` to `--out` (atomically) or standard output.
+    pub fn emit(&self, text: &str) -> Result<()> {
+        output::emit(text, self.out.as_deref())
+    }
+
+    /// Render `tables` (table, md, csv) or `json` in the chosen format and write it.
+    pub fn write(&self, tables: &[Table], json: &Value) -> Result<()> {
+        self.emit(&output::render(self.format, tables, json)?)
+    }
+}
+
+/// Inputs, config and output of every command that runs the method.
+#[derive(clap::Args, Clone)]
+pub struct DataArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl DataArgs {
+    /// The pipeline every command of the method starts with: the config, then the inputs.
+    pub fn load(&self) -> Result<(Config, Loaded)> {
+        let cfg = self.config.load()?;
+        let loaded = self.load_inputs()?;
+        Ok((cfg, loaded))
+    }
+
+    /// The inputs alone, read for this command's output format.
+    pub fn load_inputs(&self) -> Result<Loaded> {
+        self.inputs.load(self.output.format)
+    }
+
+    /// The `--format` chosen.
+    pub fn format(&self) -> Format {
+        self.output.format
+    }
+}
+
+/// The `inputs` array of every JSON output: path, sheet, sha256, kind and rows of each input that was
+/// read (skipped files left out), sorted by path and sheet.
+pub fn inputs_json(l: &Loaded) -> Value {
+    let mut v: Vec<Value> = l
+        .reports
+        .iter()
+        .filter(|r| r.skipped.is_none())
+        .map(|r| json!({"path": r.path, "sheet": r.sheet, "sha256": r.sha256, "kind": r.kind, "rows": r.rows}))
+        .collect();
+    v.sort_by(|a, b| {
+        (a["path"].as_str(), a["sheet"].as_str()).cmp(&(b["path"].as_str(), b["sheet"].as_str()))
+    });
+    Value::Array(v)
+}
+
+/// A `--years` argument: one year or a range `Y1-Y2`, both within 2000–2099, as (first, last).
+///
+/// Errors: a usage error (exit 2) saying what was expected.
+pub fn parse_years(s: &str) -> Result<(i32, i32)> {
+    let bad = || {
+        usage(format!(
+            "--years {s}: expected a year or a range like 2023-2025"
+        ))
+    };
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim().parse().map_err(|_| bad())?,
+        ),
+        None => {
+            let y = s.trim().parse().map_err(|_| bad())?;
+            (y, y)
+        }
+    };
+    if !(2000..2100).contains(&a) || b < a || b >= 2100 {
+        return Err(bad());
+    }
+    Ok((a, b))
 }
 
 /// Hand over what a command loaded when the process is about to end: freeing a national dataset
 /// object by object takes longer than the system takes to drop the whole address space.
 pub fn at_exit<T>(big: T) {
     std::mem::forget(big);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_years;
+
+    #[test]
+    fn years_one_or_a_range() {
+        assert_eq!(parse_years("2024").unwrap(), (2024, 2024));
+        assert_eq!(parse_years("2023-2025").unwrap(), (2023, 2025));
+        assert_eq!(parse_years(" 2023 - 2025 ").unwrap(), (2023, 2025));
+    }
+
+    #[test]
+    fn years_out_of_order_or_range_are_usage_errors() {
+        for bad in ["2025-2023", "1999", "2023-2100", "x", "2023-"] {
+            let e = parse_years(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&e), 2, "{bad}");
+        }
+    }
 }

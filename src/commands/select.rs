@@ -1,21 +1,36 @@
-//! `shnor select` and `shnor explain`: the three-stage selection, its list, JSON contract and ledger story.
+//! `shnor select`: the three-stage selection, its list and JSON contract.
+use super::{inputs_json, DataArgs};
 use crate::config::Config;
-use crate::input::{self, Loaded};
-use crate::method::select::{self, SchoolResult, Selection, BASIC, MODERATE, STRONG};
+use crate::input::Loaded;
+use crate::method::select::{self, SchoolResult, Selection};
+use crate::model::domain::{Cluster, Stratum};
 use crate::output::{self, pct, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-pub fn run(a: &super::Common, all: bool) -> Result<()> {
+/// Three-stage ШНОР selection: screen, confirm and classify, pick by group quotas.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Selection year (default: the latest year in the results).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Every school that entered stage 1, with the stage it reached and why it stopped.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Select and print the final list (or, with `--all`, every school of stage 1).
+pub fn run(a: &Args) -> Result<()> {
     crate::timing("select: start");
-    let cfg = Config::load(a.config)?;
-    let loaded = input::load_paths(a.paths, a.opts)?;
+    let (cfg, loaded) = a.data.load()?;
     crate::timing("inputs loaded");
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
-    let ctx = select::Context::new(&loaded.data, &cfg, year);
-    let shown = match (a.format, all) {
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?;
+    let shown = match (a.data.format(), a.all) {
         (Format::Json, true) => select::Shown::All,
         (Format::Json, false) => select::Shown::Selected,
         _ => select::Shown::NoLedgers,
@@ -23,41 +38,30 @@ pub fn run(a: &super::Common, all: bool) -> Result<()> {
     crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_showing(&loaded.data, &cfg, year, ctx, shown)?;
     crate::timing("three stages");
-    let text = render(&sel, &cfg, &loaded, all, a.format)?;
-    output::emit(&text, a.out)?;
+    let text = render(&sel, &cfg, &loaded, a.all, a.data.format())?;
+    a.data.output.emit(&text)?;
     crate::timing("written");
     super::at_exit((loaded, sel));
     Ok(())
 }
 
-fn cluster_order(c: &Option<String>) -> u8 {
-    match c.as_deref() {
-        Some(STRONG) => 0,
-        Some(MODERATE) => 1,
-        Some(BASIC) => 2,
-        _ => 3,
+fn cluster_order(c: &Option<Cluster>) -> u8 {
+    match c {
+        Some(Cluster::Strong) => 0,
+        Some(Cluster::Moderate) => 1,
+        Some(Cluster::Basic) => 2,
+        None => 3,
     }
 }
 
-pub fn inputs_json(l: &Loaded) -> Value {
-    let mut v: Vec<Value> = l
-        .reports
-        .iter()
-        .filter(|r| r.skipped.is_none())
-        .map(|r| json!({"path": r.path, "sheet": r.sheet, "sha256": r.sha256, "kind": r.kind, "rows": r.rows}))
-        .collect();
-    v.sort_by(|a, b| {
-        (a["path"].as_str(), a["sheet"].as_str()).cmp(&(b["path"].as_str(), b["sheet"].as_str()))
-    });
-    Value::Array(v)
-}
-
+/// The `summary` object of `select --format json`: counts per stage, exclusion reason, stratum,
+/// cluster and the 12 groups (every group listed, empty ones with zeros), and the warnings.
 pub fn summary(sel: &Selection) -> Value {
     let s = &sel.schools;
     let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
     for x in s.iter().filter(|x| x.excluded_reason.is_some()) {
         *excluded
-            .entry(x.excluded_reason.clone().unwrap())
+            .entry(x.excluded_reason.unwrap().to_string())
             .or_default() += 1;
     }
     let mut strata: BTreeMap<String, [usize; 3]> = BTreeMap::new();
@@ -67,12 +71,12 @@ pub fn summary(sel: &Selection) -> Value {
         e[1] += x.candidate as usize;
         e[2] += x.selected as usize;
     }
-    let mut clusters: BTreeMap<String, [usize; 2]> = [STRONG, MODERATE, BASIC]
+    let mut clusters: BTreeMap<String, [usize; 2]> = Cluster::ALL
         .iter()
         .map(|c| (c.to_string(), [0, 0]))
         .collect();
     let mut groups: BTreeMap<String, [usize; 2]> = BTreeMap::new();
-    for c in [STRONG, MODERATE, BASIC] {
+    for c in Cluster::ALL {
         for st in ["город", "село"] {
             for d in ["кадровые", "инфраструктурные"] {
                 groups.insert(format!("{c} / {st} / {d}"), [0, 0]);
@@ -80,7 +84,7 @@ pub fn summary(sel: &Selection) -> Value {
         }
     }
     for x in s.iter().filter(|x| x.stage_reached == 3) {
-        let e = clusters.entry(x.cluster.clone().unwrap()).or_default();
+        let e = clusters.entry(x.cluster.unwrap().to_string()).or_default();
         e[0] += 1;
         e[1] += x.selected as usize;
         let g = groups.entry(x.group.clone().unwrap()).or_default();
@@ -103,7 +107,8 @@ pub fn summary(sel: &Selection) -> Value {
     })
 }
 
-fn school_json(x: &SchoolResult) -> Value {
+/// One school of `select --format json` (and of `explain --format json`), fields in contract order.
+pub(super) fn school_json(x: &SchoolResult) -> Value {
     json!({
         "login": x.login,
         "name": x.name,
@@ -136,12 +141,13 @@ fn school_json(x: &SchoolResult) -> Value {
     })
 }
 
-fn why_stopped(x: &SchoolResult) -> String {
+/// The «Итог» cell: selected, the exclusion reason, or where in stage 1 or 3 the school stopped.
+pub(super) fn why_stopped(x: &SchoolResult) -> String {
     if x.selected {
         return "отобрана".into();
     }
     if let Some(r) = &x.excluded_reason {
-        return r.clone();
+        return r.to_string();
     }
     match x.stage_reached {
         1 => "не сработало ни одно правило этапа 1".into(),
@@ -160,7 +166,7 @@ fn why_stopped(x: &SchoolResult) -> String {
 /// Stratum, borderline, objectivity and context in one cell.
 fn notes(x: &SchoolResult) -> String {
     let mut n = Vec::new();
-    if x.stratum != "regular" {
+    if x.stratum != Stratum::Regular {
         n.push(format!("страта {}", x.stratum));
     }
     if x.borderline && x.stage_reached == 3 {
@@ -181,6 +187,9 @@ fn notes(x: &SchoolResult) -> String {
     n.join("; ")
 }
 
+/// The list (selected schools, or with `all` every school of stage 1) ordered by cluster, group,
+/// rank and login, with the stage counts and warnings as notes; JSON: `{year, window, config,
+/// config_sha256, inputs, summary, schools}` (docs/JSON.md).
 pub fn render(
     sel: &Selection,
     cfg: &Config,
@@ -233,9 +242,9 @@ pub fn render(
             x.login.clone(),
             x.name.clone(),
             x.municipality.clone(),
-            x.cluster.clone().unwrap_or_default(),
+            x.cluster.map(|c| c.to_string()).unwrap_or_default(),
             x.settlement.to_string(),
-            x.deficit.clone().unwrap_or_default(),
+            x.deficit.map(|d| d.to_string()).unwrap_or_default(),
             if x.stage_reached >= 2 {
                 x.participants.to_string()
             } else {
@@ -274,78 +283,4 @@ pub fn render(
         "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
     });
     output::render(format, &[t], &json)
-}
-
-/// `shnor explain LOGIN`: the ledger as a readable story.
-pub fn explain(login: &str, a: &super::Common) -> Result<()> {
-    let cfg = Config::load(a.config)?;
-    let loaded = input::load_paths(a.paths, a.opts)?;
-    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let sid = crate::input::text::school_id(login);
-    // only this school's ledger is told
-    let logins = loaded
-        .data
-        .schools
-        .values()
-        .filter(|s| crate::input::text::school_id(&s.login) == sid)
-        .map(|s| s.login.clone())
-        .chain([login.to_string(), sid.clone()])
-        .collect();
-    let ctx = select::Context::new(&loaded.data, &cfg, year).with_ledgers_of(logins);
-    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
-    let Some(x) = sel
-        .schools
-        .iter()
-        .find(|x| crate::input::text::school_id(&x.login) == sid)
-    else {
-        return Err(crate::error::usage(format!(
-            "{login}: no such school among the {} schools with results in {year}",
-            sel.schools.len()
-        )));
-    };
-    let mut s = String::new();
-    s.push_str(&format!(
-        "{} — {}{}\n",
-        x.login,
-        if x.name.is_empty() {
-            "(без названия)"
-        } else {
-            &x.name
-        },
-        if x.municipality.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", x.municipality)
-        }
-    ));
-    s.push_str(&format!(
-        "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
-        sel.window[0], x.stratum, x.settlement
-    ));
-    for stage in 1..=3u8 {
-        let entries: Vec<_> = x.ledger.0.iter().filter(|e| e.stage == stage).collect();
-        if entries.is_empty() {
-            continue;
-        }
-        for e in entries {
-            s.push_str(&format!("  {}\n", e.text));
-        }
-    }
-    s.push_str(&format!(
-        "Итог: {}.\n",
-        if x.selected {
-            format!(
-                "школа в итоговом списке ШНОР (кластер «{}», группа «{}»)",
-                x.cluster.clone().unwrap_or_default(),
-                x.group.clone().unwrap_or_default()
-            )
-        } else {
-            format!("школа не в итоговом списке — {}", why_stopped(x))
-        }
-    ));
-    if a.format == Format::Json {
-        let v = json!({"year": year, "school": school_json(x)});
-        return output::emit(&(serde_json::to_string_pretty(&v)? + "\n"), a.out);
-    }
-    output::emit(&s, a.out)
 }

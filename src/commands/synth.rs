@@ -2,58 +2,54 @@
 use crate::error::usage;
 use crate::synth::{self, Spec};
 use anyhow::Result;
-use std::path::Path;
+use std::path::PathBuf;
 
-pub fn parse_years(s: &str) -> Result<(i32, i32)> {
-    let bad = || {
-        usage(format!(
-            "--years {s}: expected a year or a range like 2023-2025"
-        ))
-    };
-    let (a, b) = match s.split_once('-') {
-        Some((a, b)) => (
-            a.trim().parse().map_err(|_| bad())?,
-            b.trim().parse().map_err(|_| bad())?,
-        ),
-        None => {
-            let y = s.trim().parse().map_err(|_| bad())?;
-            (y, y)
-        }
-    };
-    if !(2000..2100).contains(&a) || b < a || b >= 2100 {
-        return Err(bad());
-    }
-    Ok((a, b))
+/// Write a deterministic synthetic region in the real export shapes (with planted truth).
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 120)]
+    pub schools: usize,
+    /// A year or a range, e.g. 2023-2025.
+    #[arg(long, default_value = "2023-2025")]
+    pub years: String,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only a UTF-8 `,` flat marks table with counts (national scale), registry and risk profiles.
+    #[arg(long)]
+    pub flat_only: bool,
+    /// Every ВПР procedure (10 per year) as a per-pupil xlsx instead of a flat table.
+    #[arg(long = "all-per-pupil")]
+    pub all_pupils: bool,
 }
 
-pub fn run(
-    seed: u64,
-    schools: usize,
-    years: &str,
-    out: &Path,
-    flat_only: bool,
-    all_pupils: bool,
-) -> Result<()> {
-    if flat_only && all_pupils {
+/// Write the region's files under `--out` and print their paths, one a line.
+///
+/// Errors: usage (exit 2) for `--flat-only` with `--all-per-pupil`, fewer than 10 schools or bad
+/// `--years`.
+pub fn run(a: &Args) -> Result<()> {
+    if a.flat_only && a.all_pupils {
         return Err(usage("--flat-only and --all-per-pupil exclude each other"));
     }
-    if schools < 10 {
+    if a.schools < 10 {
         return Err(usage(format!(
-            "--schools {schools}: expected at least 10 schools"
+            "--schools {}: expected at least 10 schools",
+            a.schools
         )));
     }
     let spec = Spec {
-        seed,
-        schools,
-        years: parse_years(years)?,
-        flat_only,
-        all_pupils,
+        seed: a.seed,
+        schools: a.schools,
+        years: super::parse_years(&a.years)?,
+        flat_only: a.flat_only,
+        all_pupils: a.all_pupils,
     };
-    let files = synth::write(&spec, out)?;
+    let files = synth::write(&spec, &a.out)?;
     eprintln!(
         "shnor synth: {} files written to {}",
         files.len(),
-        out.display()
+        a.out.display()
     );
     for f in files {
         println!("{f}");

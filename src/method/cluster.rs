@@ -1,13 +1,9 @@
 //! Data-driven clusters (`cluster.method = "kmeans"`, METHOD.md §2).
-use super::select::{SchoolResult, BASIC, MODERATE, STRONG};
+use super::ledger::Fact;
+use super::select::SchoolResult;
 use crate::config::Config;
 use crate::input::report::Warnings;
-use crate::output::r6;
-use serde_json::json;
-
-fn pct(x: f64) -> String {
-    crate::output::pct(x, 1)
-}
+use crate::model::domain::Cluster;
 
 /// `cluster.method = "kmeans"`: k = 3 on population z-scores of (share2, quality), k-means++ seeded
 /// with `cluster.seed`; clusters named by descending mean share2. Schools without quality keep the rule.
@@ -53,19 +49,25 @@ pub fn kmeans_clusters(all: &mut [SchoolResult], cfg: &Config, warnings: &mut Wa
         })
         .collect();
     mean.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let names = [STRONG, MODERATE, BASIC];
+    let names = Cluster::ALL;
     for (j, &i) in idx.iter().enumerate() {
         let pos = mean.iter().position(|m| m.1 == labels[j]).unwrap();
         let name = names[pos];
         let s = &mut all[i];
-        let old = s.cluster.clone().unwrap_or_default();
-        s.cluster = Some(name.into());
+        let old = s.cluster.map_or("", Cluster::label);
+        s.cluster = Some(name);
         if let Some(g) = &s.group {
-            s.group = Some(g.replacen(&old, name, 1));
+            s.group = Some(g.replacen(old, name.label(), 1));
         }
-        s.ledger.push(2, "cluster.kmeans", json!({"z_share2": r6(pts[j][0]), "z_quality": r6(pts[j][1]), "cluster_mean_share2": r6(mean[pos].0)}),
-            json!({"k": 3, "seed": cfg.cluster.seed}), name,
-            format!("Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли «2» ({}) и качества ({}) → «{}» (средняя доля «2» кластера {} %).",
-                cfg.cluster.seed, crate::output::num(pts[j][0], 2), crate::output::num(pts[j][1], 2), name, pct(mean[pos].0)));
+        s.ledger.note(
+            2,
+            Fact::ClusterKmeans {
+                z_share2: pts[j][0],
+                z_quality: pts[j][1],
+                cluster_mean_share2: mean[pos].0,
+                seed: cfg.cluster.seed,
+                cluster: name,
+            },
+        );
     }
 }

@@ -18,7 +18,8 @@ pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Pro
                 && r.n2.is_some()
                 && i64::from(r.participants) >= s1.min_participants
                 && r.participants > 0
-                && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
+                && (s1.assessments.is_empty()
+                    || s1.assessments.iter().any(|a| a.label() == &*r.assessment))
         })
         .map(|r| Proc {
             row: r,
@@ -55,7 +56,8 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
     for r in rows.iter().filter(|r| {
         window.contains(&r.year)
             && r.n2.is_some()
-            && (s1.assessments.is_empty() || s1.assessments.iter().any(|a| a == &*r.assessment))
+            && (s1.assessments.is_empty()
+                || s1.assessments.iter().any(|a| a.label() == &*r.assessment))
     }) {
         p.total_all += i64::from(r.participants);
         if i64::from(r.participants) >= s1.min_participants {

@@ -1,7 +1,7 @@
 //! Stage 3 (METHOD.md §3): severity rank within each group, `per_group` picks, then the caps.
+use super::ledger::Fact;
 use super::select::SchoolResult;
 use crate::config::Config;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 pub fn severity(a: &SchoolResult, b: &SchoolResult) -> std::cmp::Ordering {
@@ -29,9 +29,16 @@ pub fn stage3(all: &mut [SchoolResult], cfg: &Config) {
             let s = &mut all[i];
             s.rank_in_group = Some(rank as u32 + 1);
             let take = (rank as u32) < cfg.stage3.per_group;
-            s.ledger.push(3, "per_group", json!({"group": g, "rank": rank + 1, "of": n}), json!(cfg.stage3.per_group), if take { "picked" } else { "not_picked" },
-                format!("Этап 3: место {} из {} в группе «{}» (доля «2» по убыванию, затем качество по возрастанию); берётся {} → {}.",
-                    rank + 1, n, g, cfg.stage3.per_group, if take { "отобрана" } else { "не отобрана" }));
+            s.ledger.note(
+                3,
+                Fact::PerGroup {
+                    group: g.clone(),
+                    rank: rank + 1,
+                    of: n,
+                    per_group: cfg.stage3.per_group,
+                    picked: take,
+                },
+            );
             if take {
                 picked.push(i);
             }
@@ -51,16 +58,12 @@ pub fn stage3(all: &mut [SchoolResult], cfg: &Config) {
             *c += 1;
             let ok = *c <= cfg.stage3.per_municipality;
             if !ok {
-                all[i].ledger.push(
+                all[i].ledger.note(
                     3,
-                    "per_municipality",
-                    json!({"rank_in_municipality": *c}),
-                    json!(cfg.stage3.per_municipality),
-                    "capped",
-                    format!(
-                        "Этап 3: {}-я по тяжести в муниципалитете при лимите {} — не вошла.",
-                        c, cfg.stage3.per_municipality
-                    ),
+                    Fact::PerMunicipality {
+                        rank: *c,
+                        cap: cfg.stage3.per_municipality,
+                    },
                 );
             }
             ok
@@ -68,17 +71,12 @@ pub fn stage3(all: &mut [SchoolResult], cfg: &Config) {
     }
     if cfg.stage3.total > 0 && keep.len() > cfg.stage3.total as usize {
         for (pos, &i) in keep.iter().enumerate().skip(cfg.stage3.total as usize) {
-            all[i].ledger.push(
+            all[i].ledger.note(
                 3,
-                "total",
-                json!({"rank_overall": pos + 1}),
-                json!(cfg.stage3.total),
-                "capped",
-                format!(
-                    "Этап 3: {}-я по тяжести в общем списке при лимите {} — не вошла.",
-                    pos + 1,
-                    cfg.stage3.total
-                ),
+                Fact::Total {
+                    rank: pos + 1,
+                    cap: cfg.stage3.total,
+                },
             );
         }
         keep.truncate(cfg.stage3.total as usize);

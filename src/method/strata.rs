@@ -1,5 +1,6 @@
 //! School kind → comparison stratum, settlement and the prevailing deficit.
 use crate::config::Config;
+use crate::model::domain::Stratum;
 use crate::model::{Dataset, Kind, SchoolRow};
 use std::collections::BTreeMap;
 
@@ -24,22 +25,32 @@ pub fn kinds_of(s: &SchoolRow, cfg: &Config) -> Vec<Kind> {
     k
 }
 
-/// (stratum, known): the first of `strata` the school qualifies for; evening is its own.
-pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (&'static str, bool) {
-    let Some(s) = s else {
-        return ("regular", false);
-    };
-    let kinds = kinds_of(s, cfg);
-    if kinds.contains(&Kind::Evening) {
-        return ("evening", true);
+/// The stratum of a school kind.
+pub fn stratum_of(k: Kind) -> Stratum {
+    match k {
+        Kind::Regular => Stratum::Regular,
+        Kind::Advanced => Stratum::Advanced,
+        Kind::SmallRural => Stratum::SmallRural,
+        Kind::Ovz => Stratum::Ovz,
+        Kind::Evening => Stratum::Evening,
     }
-    for st in &cfg.stage1.strata {
-        if let Some(k) = kinds.iter().find(|k| k.as_str() == st) {
-            return (k.as_str(), true);
-        }
+}
+
+/// (stratum, known): the first of `stage1.strata` the school qualifies for; evening is its own;
+/// regular otherwise. `known` is false when nothing about the school's kind is known.
+pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (Stratum, bool) {
+    let Some(s) = s else {
+        return (Stratum::Regular, false);
+    };
+    let kinds: Vec<Stratum> = kinds_of(s, cfg).into_iter().map(stratum_of).collect();
+    if kinds.contains(&Stratum::Evening) {
+        return (Stratum::Evening, true);
+    }
+    if let Some(st) = cfg.stage1.strata.iter().find(|st| kinds.contains(st)) {
+        return (*st, true);
     }
     let known = s.kind.is_some() || s.settlement.is_some() || s.enrollment.is_some();
-    ("regular", known)
+    (Stratum::Regular, known)
 }
 
 pub const STAFFING: [&str; 2] = [
@@ -48,7 +59,7 @@ pub const STAFFING: [&str; 2] = [
 ];
 pub const INFRA: &str = "Низкий уровень оснащения школы";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeficitScore {
     pub source: &'static str,
     pub staffing: f64,

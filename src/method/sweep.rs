@@ -112,7 +112,7 @@ pub fn sweep(
     if params.is_empty() || params.len() > 2 {
         return Err(usage("sweep takes one or two --param"));
     }
-    let base_ctx = select::Context::new(ds, base, year).without_ledgers();
+    let base_ctx = select::Context::new(ds, base, year)?.without_ledgers();
     let baseline = selected(ds, base, year, &base_ctx)?;
     // the context depends only on these sections; other keys reuse it
     let context_key = |k: &str| {
@@ -149,7 +149,7 @@ pub fn sweep(
                 ds,
                 &cfg,
                 year,
-                &select::Context::new(ds, &cfg, year).without_ledgers(),
+                &select::Context::new(ds, &cfg, year)?.without_ledgers(),
             )?
         } else {
             selected(ds, &cfg, year, &base_ctx)?

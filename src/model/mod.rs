@@ -1,4 +1,5 @@
 //! The canonical model: typed rows collected from every loader, then the polars frames of METHOD.md §0.
+pub mod domain;
 pub mod frames;
 pub mod identity;
 pub mod order;

@@ -1,11 +1,14 @@
 //! Rendering: terminal tables, CSV, Markdown and JSON; atomic file writes. Never computes figures.
-use crate::error::data;
+use crate::error::internal;
 use anyhow::Result;
 use clap::ValueEnum;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as Comfy};
 use std::io::Write;
 use std::path::Path;
 
+// The `--format` of every command that prints results: a terminal table, CSV (the first table only),
+// JSON (the command's contract, docs/JSON.md) or Markdown. Plain comments here: doc comments on a
+// value enum would change `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -24,6 +27,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table with these column labels.
     pub fn new(headers: &[&str]) -> Table {
         Table {
             headers: headers.iter().map(|s| s.to_string()).collect(),
@@ -31,6 +35,7 @@ impl Table {
         }
     }
 
+    /// Title, a box-drawn table and the notes, one per line, for a terminal.
     pub fn terminal(&self) -> String {
         let mut t = Comfy::new();
         t.load_preset(UTF8_FULL_CONDENSED);
@@ -53,6 +58,7 @@ impl Table {
         out
     }
 
+    /// Headers and rows as CSV (`,`, quoted where needed); no title or notes.
     pub fn csv(&self) -> Result<String> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(&self.headers)?;
@@ -64,6 +70,7 @@ impl Table {
         )?)
     }
 
+    /// Title as `##`, a pipe table (`|` escaped, line breaks as spaces) and the notes.
     pub fn markdown(&self) -> String {
         let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
         let mut out = String::new();
@@ -136,6 +143,9 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
     }
 }
 
+/// Write `bytes` to `path` through a temp file in the same folder and a rename, so a failed run leaves
+/// no half-written file. Errors: usage (exit 2) when the folder does not exist; internal (exit 3) when
+/// the write or the rename fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
@@ -161,16 +171,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
-        return Err(data(format!("{}: cannot write ({e})", path.display())));
+        return Err(internal(format!("{}: cannot write ({e})", path.display())));
     }
     Ok(())
 }
 
-/// Russian decimal formatting: `41,2`.
+/// A fraction as a Russian percent figure without the sign: `pct(0.412, 1)` is `41,2`.
 pub fn pct(x: f64, digits: usize) -> String {
     format!("{:.*}", digits, x * 100.0).replace('.', ",")
 }
 
+/// Russian decimal formatting of a plain number: `num(0.4123, 2)` is `0,41`.
 pub fn num(x: f64, digits: usize) -> String {
     format!("{:.*}", digits, x).replace('.', ",")
 }

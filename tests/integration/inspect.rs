@@ -1,7 +1,5 @@
 //! `shnor inspect` and loading: real-shaped fixtures, encodings, and bad input.
-mod common;
-use common::*;
-use predicates::str::contains;
+use crate::util::*;
 
 #[test]
 fn synthetic_region_is_recognised() {
@@ -437,7 +435,7 @@ fn xlsx_flat_table_with_title_numbers_as_text_and_aggregate_rows() {
 #[test]
 fn a_reader_that_stops_early_is_not_an_error() {
     // `shnor select … | head -1`: the closed pipe ends the run quietly
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("shnor"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shnor"))
         .args(["config", "--print-default"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -1,6 +1,5 @@
-//! `shnor select` / `explain` / `config` on synthetic regions: planted truth, determinism, errors.
-mod common;
-use common::*;
+//! `shnor select` on synthetic regions: planted truth, context, determinism, caps, JSON, errors.
+use crate::util::*;
 use serde_json::Value;
 
 #[test]
@@ -139,19 +138,6 @@ fn output_does_not_depend_on_row_order_file_order_or_threads() {
 }
 
 #[test]
-fn explain_tells_the_story_in_russian() {
-    let (_d, region) = region(42, 120);
-    let truth = planted(&region);
-    let strong = truth.iter().find(|(_, t)| t["role"] == "strong").unwrap().0;
-    let sch = strong.replace("edu", "sch");
-    let out = stdout_of(shnor().args(["explain", &sch]).arg(&region));
-    assert!(out.contains("Этап 1, правило A"), "{out}");
-    assert!(out.contains("Этап 2: общая доля «2»"), "{out}");
-    assert!(out.contains("сильно неуспевающие"), "{out}");
-    assert!(out.contains("Итог:"), "{out}");
-}
-
-#[test]
 fn bad_config_and_year_are_usage_errors() {
     let (_d, region) = region(3, 30);
     let dir = tempfile::tempdir().unwrap();
@@ -205,20 +191,6 @@ fn failed_run_leaves_no_output_file() {
         1,
         "no temp files left"
     );
-}
-
-#[test]
-fn default_config_prints_and_round_trips() {
-    let text = stdout_of(shnor().args(["config", "--print-default"]));
-    assert!(text.contains("threshold = 0.30"));
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("c.toml");
-    std::fs::write(&p, &text).unwrap();
-    shnor()
-        .args(["config", "--check"])
-        .arg(&p)
-        .assert()
-        .success();
 }
 
 #[test]
@@ -315,4 +287,35 @@ fn timings_go_to_stderr_only_when_asked_and_leave_the_output_alone() {
     assert!(!String::from_utf8(plain.stderr)
         .unwrap()
         .contains("inputs loaded"));
+}
+
+#[test]
+fn select_carries_context_and_objectivity() {
+    let (_d, region) = region(42, 120);
+    let v = select_json(&region, &[]);
+    let s = by_login(&v);
+    let truth = planted(&region);
+    let inflated = truth
+        .iter()
+        .find(|(_, t)| t["role"] == "inflated")
+        .unwrap()
+        .0;
+    assert!(!s[inflated]["objectivity_flags"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let strong: Vec<&Value> = v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["selected"] == true)
+        .collect();
+    assert!(strong
+        .iter()
+        .all(|x| x["index"].is_number() && x["index_group"].is_number()));
+    assert!(strong.iter().any(|x| x["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["rule"] == "context")));
 }

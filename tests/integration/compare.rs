@@ -1,7 +1,6 @@
-//! `shnor compare`: the table of source document 002 (ОГЭ математика, МО vs Край, 2016–2018).
-mod common;
-use common::*;
-use predicates::str::contains;
+//! `shnor compare`: the table of source document 002 (ОГЭ математика, МО vs Край, 2016–2018),
+//! `--thresholds`, and bad procedures and years.
+use crate::util::*;
 
 /// МО: one school; the rest of the region: another municipality. Counts chosen so that the shares
 /// are exactly those of seed 002.

@@ -1,0 +1,97 @@
+//! `shnor explain LOGIN`: one school's way through the selection, told from its ledger.
+use super::select::{school_json, why_stopped};
+use super::DataArgs;
+use crate::input::text::school_id;
+use crate::method::select::{self, SchoolResult, Selection};
+use crate::output::Format;
+use anyhow::Result;
+use serde_json::json;
+
+/// Tell one school's way through the selection, rule by rule, in Russian.
+#[derive(clap::Args)]
+pub struct Args {
+    /// School login (sch… or edu…).
+    pub login: String,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+/// Run the selection keeping only this school's ledger, and print its story (or, with
+/// `--format json`, `{year, school}` with the school as in `select --format json`).
+///
+/// Errors: a usage error (exit 2) when no school with results in the year has this login.
+pub fn run(a: &Args) -> Result<()> {
+    let login = &a.login;
+    let (cfg, loaded) = a.data.load()?;
+    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let sid = school_id(login);
+    // only this school's ledger is told
+    let logins = loaded
+        .data
+        .schools
+        .values()
+        .filter(|s| school_id(&s.login) == sid)
+        .map(|s| s.login.clone())
+        .chain([login.to_string(), sid.clone()])
+        .collect();
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?.with_ledgers_of(logins);
+    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
+    let Some(x) = sel.schools.iter().find(|x| school_id(&x.login) == sid) else {
+        return Err(crate::error::usage(format!(
+            "{login}: no such school among the {} schools with results in {year}",
+            sel.schools.len()
+        )));
+    };
+    if a.data.format() == Format::Json {
+        let v = json!({"year": year, "school": school_json(x)});
+        return a
+            .data
+            .output
+            .emit(&(serde_json::to_string_pretty(&v)? + "\n"));
+    }
+    a.data.output.emit(&story(x, &sel, year))
+}
+
+/// The story: who the school is, the selection's year and window, each ledger entry of stages
+/// 1–3 in order, and the outcome.
+fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "{} — {}{}\n",
+        x.login,
+        if x.name.is_empty() {
+            "(без названия)"
+        } else {
+            &x.name
+        },
+        if x.municipality.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", x.municipality)
+        }
+    ));
+    s.push_str(&format!(
+        "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
+        sel.window[0], x.stratum, x.settlement
+    ));
+    for stage in 1..=3u8 {
+        for e in x.ledger.0.iter().filter(|e| e.stage == stage) {
+            s.push_str(&format!("  {}\n", e.text));
+        }
+    }
+    s.push_str(&format!(
+        "Итог: {}.\n",
+        if x.selected {
+            format!(
+                "школа в итоговом списке ШНОР (кластер «{}», группа «{}»)",
+                x.cluster.map(|c| c.to_string()).unwrap_or_default(),
+                x.group.clone().unwrap_or_default()
+            )
+        } else {
+            format!("школа не в итоговом списке — {}", why_stopped(x))
+        }
+    ));
+    s
+}

@@ -1,0 +1,80 @@
+//! `shnor index`: the school social well-being index (ИСБШ), its quintile groups and ШНСУ.
+use super::{inputs_json, DataArgs};
+use crate::method::index;
+use crate::output::{num, pct, Table};
+use anyhow::Result;
+use serde_json::json;
+
+/// School social well-being index (ИСБШ), its quintile groups and ШНСУ.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+fn factors(f: &[index::Factor]) -> String {
+    f.iter()
+        .map(|x| {
+            format!(
+                "{} {}{}",
+                x.indicator,
+                if x.contribution >= 0.0 { "+" } else { "−" },
+                num(x.contribution.abs(), 2)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Compute the index of every school with context indicators and print it with its main factors.
+///
+/// Errors: a data error (exit 1) when the inputs hold no context indicators.
+pub fn run(a: &Args) -> Result<()> {
+    let (cfg, loaded) = a.data.load()?;
+    let r = index::compute(&crate::model::frames::build(&loaded.data)?, &cfg)?;
+    if r.schools.is_empty() {
+        return Err(crate::error::data("no context indicators in the inputs: the index needs a registry/context table with the ИСБШ indicators (see docs/INPUTS.md)"));
+    }
+    let mut t = Table::new(&[
+        "Логин",
+        "ИСБШ",
+        "Группа",
+        "Покрытие, %",
+        "ШНСУ",
+        "Главные факторы",
+        "Примечание",
+    ]);
+    t.title = Some(format!(
+        "ИСБШ ({}): {} школ, показатели: {}",
+        r.method,
+        r.schools.len(),
+        r.indicators.join(", ")
+    ));
+    for s in &r.schools {
+        t.rows.push(vec![
+            s.login.clone(),
+            s.index.map(|v| num(v, 3)).unwrap_or_default(),
+            s.index_group.map(|g| g.to_string()).unwrap_or_default(),
+            pct(s.coverage, 0),
+            if s.shnsu {
+                "ШНСУ".into()
+            } else {
+                String::new()
+            },
+            factors(&s.top_factors),
+            s.missing_reason.clone().unwrap_or_default(),
+        ]);
+    }
+    if !r.warnings.is_empty() {
+        t.notes
+            .push(format!("Предупреждения: {}", r.warnings.summary()));
+    }
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"method": r.method, "indicators": r.indicators, "dropped": r.dropped, "edges": r.edges, "pca_loadings": r.pca_loadings,
+            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
+        "schools": r.schools,
+    });
+    a.data.output.write(&[t], &json)
+}

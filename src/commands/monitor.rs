@@ -1,0 +1,124 @@
+//! `shnor monitor`: each school's status per year, cluster transitions, entries and exits.
+use super::{inputs_json, DataArgs};
+use crate::error::usage;
+use crate::method::monitor;
+use crate::output::{num, Format, Table};
+use anyhow::Result;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// Status of every school per year, cluster transitions, entries and exits from the list.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A range Y1-Y2 (default: every year with results).
+    #[arg(long)]
+    pub years: Option<String>,
+}
+
+/// Run the selection of every year with results in `--years` and print the candidates' statuses
+/// and the transitions (CSV: the statuses only).
+///
+/// Errors: a usage error (exit 2) when fewer than two such years exist.
+pub fn run(a: &Args) -> Result<()> {
+    let (cfg, loaded) = a.data.load()?;
+    let have: BTreeSet<i32> = loaded.data.results.iter().map(|r| r.year).collect();
+    let years: Vec<i32> = match &a.years {
+        Some(s) => {
+            let (y1, y2) = super::parse_years(s)?;
+            (y1..=y2).filter(|y| have.contains(y)).collect()
+        }
+        None => have.iter().copied().collect(),
+    };
+    if years.len() < 2 {
+        return Err(usage(format!(
+            "monitor needs at least two years with results; the data hold {have:?}"
+        )));
+    }
+    let m = monitor::monitor(&loaded.data, &cfg, &years)?;
+    let mut t = Table::new(&["Логин", "Школа"]);
+    for y in &years {
+        t.headers.push(y.to_string());
+    }
+    t.headers.push("Изменение доли «2», п.п.".into());
+    t.title = Some(format!(
+        "Статус школ по годам {}–{} (показаны школы, бывшие кандидатами)",
+        years[0],
+        years[years.len() - 1]
+    ));
+    for s in m
+        .schools
+        .iter()
+        .filter(|s| s.years.values().any(|x| x.candidate))
+    {
+        let mut row = vec![s.login.clone(), s.name.clone()];
+        for y in &years {
+            row.push(match s.years.get(y) {
+                None => "нет данных".into(),
+                Some(x) if x.selected => format!("ШНОР: {}", x.cluster.clone().unwrap_or_default()),
+                Some(x) if x.candidate => format!(
+                    "кандидат{}",
+                    x.cluster
+                        .as_ref()
+                        .map(|c| format!(": {c}"))
+                        .unwrap_or_default()
+                ),
+                Some(_) => monitor::NOT_CANDIDATE.into(),
+            });
+        }
+        row.push(s.share2_change_pp.map(|v| num(v, 1)).unwrap_or_default());
+        t.rows.push(row);
+    }
+    let mut tr = Table::new(&["Годы", "Из", "В", "Школ"]);
+    tr.title = Some("Переходы между кластерами".into());
+    for x in &m.transitions {
+        for (from, to) in &x.matrix {
+            for (k, n) in to {
+                tr.rows.push(vec![
+                    format!("{}→{}", x.from_year, x.to_year),
+                    from.clone(),
+                    k.clone(),
+                    n.to_string(),
+                ]);
+            }
+        }
+    }
+    tr.notes.push(format!(
+        "Вошли в список: {}",
+        m.entered
+            .iter()
+            .map(|(y, v)| format!("{y}: {}", v.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    ));
+    tr.notes.push(format!(
+        "Вышли в эффективный режим ({} лет без правил этапа 1): {}",
+        cfg.monitor.exit_years,
+        if m.exited.is_empty() {
+            "нет".into()
+        } else {
+            m.exited
+                .iter()
+                .map(|e| format!("{} (последний отбор {})", e.login, e.last_selected))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    ));
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"years": years, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
+        "schools": m.schools,
+        "transitions": m.transitions,
+        "entered": m.entered,
+        "candidates_entered": m.candidates_entered,
+        "exited": m.exited,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![t, tr]
+    };
+    a.data.output.write(&tables, &json)
+}

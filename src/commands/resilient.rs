@@ -1,0 +1,95 @@
+//! `shnor resilient`: context-adjusted results — OLS of results on the index, residuals, labels.
+use super::{inputs_json, DataArgs};
+use crate::method::{index, resilience, select};
+use crate::output::{num, pct, Format, Table};
+use anyhow::Result;
+use serde_json::json;
+
+/// Context-adjusted results: OLS of results on the index, residuals, resilient schools.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+/// Fit the model per region over the selection window and print its coefficients and each
+/// school's expected and actual result (CSV: the schools only).
+pub fn run(a: &Args) -> Result<()> {
+    let (cfg, loaded) = a.data.load()?;
+    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let frames = crate::model::frames::build(&loaded.data)?;
+    let idx = index::compute(&frames, &cfg)?;
+    let r = resilience::compute(&frames, &cfg, &idx, year)?;
+    let mut model = Table::new(&[
+        "Регион",
+        "Член",
+        "Оценка",
+        "Ст. ошибка",
+        "t",
+        "p",
+        "R²",
+        "n",
+    ]);
+    model.title = Some(format!(
+        "МНК: результат (−доля «2», z) по ИСБШ, окно {}–{year}",
+        r.window[0]
+    ));
+    for (region, f) in &r.models {
+        for c in &f.coefficients {
+            model.rows.push(vec![
+                region.clone(),
+                c.term.clone(),
+                num(c.estimate, 4),
+                num(c.std_error, 4),
+                num(c.t, 2),
+                format!("{:.4}", c.p),
+                num(f.r2, 3),
+                f.n.to_string(),
+            ]);
+        }
+    }
+    let mut t = Table::new(&[
+        "Логин",
+        "Доля «2», %",
+        "Факт",
+        "Ожидание",
+        "Ст. остаток",
+        "ИСБШ",
+        "Группа",
+        "Метки",
+    ]);
+    t.title = Some("Школы".into());
+    for s in &r.schools {
+        t.rows.push(vec![
+            s.login.clone(),
+            pct(s.share2, 1),
+            num(s.actual, 2),
+            s.expected.map(|v| num(v, 2)).unwrap_or_default(),
+            s.residual.map(|v| num(v, 2)).unwrap_or_default(),
+            s.index.map(|v| num(v, 2)).unwrap_or_default(),
+            s.index_group.map(|g| g.to_string()).unwrap_or_default(),
+            s.labels.join(", "),
+        ]);
+    }
+    if !r.warnings.is_empty() {
+        t.notes
+            .push(format!("Предупреждения: {}", r.warnings.summary()));
+    }
+    let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
+    let json = json!({
+        "year": year,
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "model": r.models,
+        "summary": {"schools": r.schools.len(), "resilient": count(resilience::RESILIENT), "above_expected": count(resilience::ABOVE), "below_expected": count(resilience::BELOW), "warnings": r.warnings},
+        "schools": r.schools,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![model, t]
+    };
+    a.data.output.write(&tables, &json)
+}

@@ -1,0 +1,108 @@
+//! `shnor risk`: risk profiles per region, municipality and group; profiles of the selected schools.
+use super::{inputs_json, DataArgs};
+use crate::method::{risk, select};
+use crate::output::{pct, Format, Table};
+use anyhow::Result;
+use serde_json::json;
+
+/// Aggregate risk profiles per region, municipality and group; profiles of the selected schools.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+/// Run the selection (without ledgers) and aggregate the risk profiles (CSV: the aggregate only).
+///
+/// Errors: a data error (exit 1) when the inputs hold no risk profiles.
+pub fn run(a: &Args) -> Result<()> {
+    let (cfg, loaded) = a.data.load()?;
+    if loaded.data.risk.is_empty() {
+        return Err(crate::error::data("no risk profiles in the inputs (Логин, Год, Фактор риска, Уровень — or one column per factor)"));
+    }
+    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    // the aggregation needs who is selected, not why
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?.without_ledgers();
+    let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
+    let r = risk::aggregate(&ctx.frames, &sel)?;
+    let mut t = Table::new(&[
+        "Уровень",
+        "Название",
+        "Школы",
+        "Фактор",
+        "Низкий",
+        "Средний",
+        "Высокий",
+        "Выбрано",
+        "Доля выбравших, %",
+    ]);
+    t.title = Some(format!("Рисковые профили {year}"));
+    for b in &r.blocks {
+        for f in &b.factors {
+            t.rows.push(vec![
+                format!("{} ({})", b.scope, b.population),
+                b.name.clone(),
+                b.schools.to_string(),
+                f.factor.clone(),
+                f.low.to_string(),
+                f.medium.to_string(),
+                f.high.to_string(),
+                f.selected.to_string(),
+                if b.schools > 0 {
+                    pct(f.selected as f64 / b.schools as f64, 1)
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+    }
+    let mut p = Table::new(&[
+        "Логин",
+        "Школа",
+        "Группа",
+        "Год профиля",
+        "Факторы со средним и высоким уровнем",
+    ]);
+    p.title = Some("Профили отобранных школ".into());
+    for s in &r.selected_profiles {
+        p.rows.push(vec![
+            s.login.clone(),
+            s.name.clone(),
+            s.group.clone().unwrap_or_default(),
+            s.profile_year.to_string(),
+            s.levels
+                .iter()
+                .filter(|(_, l)| l.as_str() != "низкий")
+                .map(|(f, l)| format!("{f} ({l})"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ]);
+    }
+    if !r.without_profile.is_empty() {
+        p.notes.push(format!(
+            "Без рискового профиля: {}",
+            r.without_profile.join(", ")
+        ));
+    }
+    let overall = r
+        .blocks
+        .iter()
+        .find(|b| b.scope == "регион" && b.population == "все школы с профилем");
+    let json = json!({
+        "year": year,
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone())},
+        "factors": r.blocks,
+        "selected_profiles": r.selected_profiles,
+        "without_profile": r.without_profile,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![t, p]
+    };
+    a.data.output.write(&tables, &json)
+}

@@ -1,0 +1,65 @@
+//! `shnor sweep`: the selection rerun over a grid of one or two config parameters.
+use super::{inputs_json, DataArgs};
+use crate::error::usage;
+use crate::method::{select, sweep};
+use crate::output::{num, Table};
+use anyhow::Result;
+use serde_json::json;
+
+/// Rerun the selection over a grid of one or two parameters: list size, Jaccard, who enters or leaves.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// KEY=START:STOP:STEP with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
+    #[arg(long = "param", required = true)]
+    pub params: Vec<String>,
+}
+
+/// Check every parameter against the config before reading the inputs, then print one row per grid
+/// point against the baseline list.
+pub fn run(a: &Args) -> Result<()> {
+    let cfg = a.data.config.load()?;
+    let params: Vec<sweep::Param> = a
+        .params
+        .iter()
+        .map(|p| sweep::parse_param(p))
+        .collect::<Result<_>>()?;
+    if params.is_empty() {
+        return Err(usage("sweep: give one or two --param KEY=START:STOP:STEP"));
+    }
+    for p in &params {
+        cfg.set(&p.key, &p.values[0].to_string())?;
+    }
+    let loaded = a.data.load_inputs()?;
+    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
+    let mut t = Table::new(&["Параметры", "Размер списка", "Жаккар", "Вошли", "Вышли"]);
+    t.title = Some(format!(
+        "Чувствительность списка {year}: базовый список {} школ",
+        baseline.len()
+    ));
+    for p in &points {
+        t.rows.push(vec![
+            p.values
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            p.size.to_string(),
+            num(p.jaccard, 3),
+            p.entered.join(" "),
+            p.left.join(" "),
+        ]);
+    }
+    let json = json!({
+        "year": year,
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"baseline": baseline, "baseline_size": baseline.len(), "params": params, "points": points.len()},
+        "points": points,
+    });
+    a.data.output.write(&[t], &json)
+}

@@ -1,0 +1,36 @@
+//! The one integration-test binary: runs the `shnor` binary as a user would, one module per command,
+//! golden tables and JSON on `data-samples/region`, and the real-data checks (ignored unless asked
+//! for: `SHNOR_REAL_DATA=FOLDER cargo test -- --ignored`).
+//!
+//! One binary links the library and its polars once; `cargo test --test integration select::` runs one
+//! module.
+mod util;
+
+#[path = "integration/compare.rs"]
+mod compare;
+#[path = "integration/config.rs"]
+mod config;
+#[path = "integration/errors.rs"]
+mod errors;
+#[path = "integration/explain.rs"]
+mod explain;
+#[path = "integration/golden.rs"]
+mod golden;
+#[path = "integration/index.rs"]
+mod index;
+#[path = "integration/inspect.rs"]
+mod inspect;
+#[path = "integration/monitor.rs"]
+mod monitor;
+#[path = "integration/objectivity.rs"]
+mod objectivity;
+#[path = "integration/real_data.rs"]
+mod real_data;
+#[path = "integration/resilient.rs"]
+mod resilient;
+#[path = "integration/risk.rs"]
+mod risk;
+#[path = "integration/select.rs"]
+mod select;
+#[path = "integration/sweep.rs"]
+mod sweep;

@@ -1,0 +1,46 @@
+//! Exit codes: 1 for the input data, 2 for the command line or config, 3 for anything else.
+use crate::util::*;
+
+#[test]
+fn unwritable_output_is_an_internal_error_exiting_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // --out names an existing folder: the rename of the finished file onto it fails (I/O)
+    let o = shnor()
+        .current_dir(root)
+        .args(["index", "data-samples/region", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("not a problem with the input data"), "{err}");
+}
+
+#[test]
+fn a_bad_cell_is_a_data_error_exiting_1_naming_file_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;abc;5;5;5\n").unwrap();
+    let o = shnor().arg("inspect").arg(&bad).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("shnor: error: "), "{err}");
+    assert!(err.contains("bad.csv, row 2: column «2»"), "{err}");
+    assert!(!err.contains("not a problem with the input data"), "{err}");
+}
+
+#[test]
+fn a_bad_argument_value_is_a_usage_error_exiting_2() {
+    let o = shnor()
+        .args(["synth", "--years", "2025-2023", "--out", "unused"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "shnor: error: --years 2025-2023: expected a year or a range like 2023-2025\n"
+    );
+}

@@ -1,0 +1,56 @@
+//! `shnor resilient` (with `objectivity`): the planted resilient and inflated schools are found.
+use crate::util::*;
+
+#[test]
+fn planted_resilient_and_inflated_schools_are_found() {
+    let (_d, region) = region(42, 120);
+    let truth = planted(&region);
+    let res = by_login(&json_of(
+        shnor()
+            .arg("resilient")
+            .arg(&region)
+            .args(["--format", "json"]),
+    ));
+    let obj = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let flagged: std::collections::BTreeSet<String> = obj["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["flagged"] == true && s["year"] == 2025)
+        .map(|s| s["login"].as_str().unwrap().to_string())
+        .collect();
+    for (login, t) in &truth {
+        match t["role"].as_str().unwrap() {
+            "resilient" => {
+                let labels = res[login]["labels"].as_array().unwrap();
+                assert!(
+                    labels.iter().any(|l| l == "резильентная"),
+                    "{login}: {labels:?}"
+                );
+            }
+            "inflated" => assert!(flagged.contains(login), "{login} not flagged"),
+            _ => {}
+        }
+    }
+    // a screen that flags most schools is useless
+    assert!(flagged.len() * 5 < truth.len(), "{} flagged", flagged.len());
+    // the OLS model is reported
+    let r = json_of(
+        shnor()
+            .arg("resilient")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let m = &r["model"]["99"];
+    assert_eq!(m["coefficients"][1]["term"], "index");
+    assert!(
+        m["coefficients"][1]["estimate"].as_f64().unwrap() > 0.0,
+        "better context, better results"
+    );
+    assert!(m["n"].as_u64().unwrap() > 100);
+}

@@ -1,0 +1,141 @@
+//! Shared helpers of the integration tests: run the binary, check its outcome, make fixtures
+//! reproducibly with `shnor synth`.
+//!
+//! The binary is run with the standard library's `Command` (Cargo names it in `CARGO_BIN_EXE_shnor`)
+//! rather than `assert_cmd`: that crate's `bstr` turns on a `regex-automata` feature that polars' build
+//! does not have, so `cargo test` compiled polars a second time after `cargo build`.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The `shnor` binary Cargo built for these tests, with no standard input.
+pub fn shnor() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shnor"));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Run a command and check its outcome:
+/// `shnor().arg("index").arg(p).assert().code(1).stderr(contains("row 2"))`.
+pub trait Run {
+    fn assert(&mut self) -> Outcome;
+}
+
+impl Run for Command {
+    fn assert(&mut self) -> Outcome {
+        Outcome(self.output().expect("cannot run shnor"))
+    }
+}
+
+/// A finished run whose exit code and standard error are checked.
+pub struct Outcome(Output);
+
+impl Outcome {
+    fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    /// Exit code 0.
+    pub fn success(self) -> Self {
+        assert!(
+            self.0.status.success(),
+            "expected success, got {}:\n{}",
+            self.0.status,
+            self.stderr_text()
+        );
+        self
+    }
+
+    /// This exit code.
+    pub fn code(self, code: i32) -> Self {
+        assert_eq!(
+            self.0.status.code(),
+            Some(code),
+            "exit code; stderr:\n{}",
+            self.stderr_text()
+        );
+        self
+    }
+
+    /// Standard error holds this text.
+    pub fn stderr(self, want: Contains) -> Self {
+        let err = self.stderr_text();
+        assert!(err.contains(&want.0), "stderr lacks «{}»:\n{err}", want.0);
+        self
+    }
+}
+
+/// A text expected in an output (see [`Outcome::stderr`]).
+pub struct Contains(String);
+
+pub fn contains(text: &str) -> Contains {
+    Contains(text.to_string())
+}
+
+/// A synthetic region in a fresh temp dir.
+pub fn region(seed: u64, schools: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("region");
+    shnor()
+        .args([
+            "synth",
+            "--seed",
+            &seed.to_string(),
+            "--schools",
+            &schools.to_string(),
+            "--years",
+            "2023-2025",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    (dir, out)
+}
+
+pub fn write_cp1251(path: &Path, text: &str) {
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+    std::fs::write(path, bytes).unwrap();
+}
+
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub fn json_of(cmd: &mut Command) -> serde_json::Value {
+    serde_json::from_str(&stdout_of(cmd)).unwrap()
+}
+
+/// Planted roles by login.
+pub fn planted(region: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(region.join("planted.json")).unwrap())
+            .unwrap();
+    by_login(&v)
+}
+
+/// The `schools` array of a JSON output (or of `planted.json`) by login.
+pub fn by_login(v: &serde_json::Value) -> std::collections::BTreeMap<String, serde_json::Value> {
+    v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["login"].as_str().unwrap().to_string(), s.clone()))
+        .collect()
+}
+
+/// `shnor select --all --format json` on a folder, with extra arguments.
+pub fn select_json(region: &Path, extra: &[&str]) -> serde_json::Value {
+    json_of(
+        shnor()
+            .arg("select")
+            .arg(region)
+            .args(["--all", "--format", "json"])
+            .args(extra),
+    )
+}
