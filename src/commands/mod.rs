@@ -17,6 +17,7 @@ pub mod synth;
 use crate::config::Config;
 use crate::error::usage;
 use crate::input::{self, Loaded, Opts};
+use crate::model::domain::Assessment;
 use crate::output::{self, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -46,6 +47,9 @@ pub struct InputArgs {
     /// Subject of files that do not say it.
     #[arg(long)]
     pub subject: Option<String>,
+    /// Assessment (ВПР, ОГЭ or ЕГЭ) of tables that do not say it in a column, their title or their name.
+    #[arg(long)]
+    pub assessment: Option<Assessment>,
 }
 
 impl InputArgs {
@@ -62,6 +66,7 @@ impl InputArgs {
             year: self.file_year,
             grade: self.grade,
             subject: self.subject.clone(),
+            assessment: self.assessment.map(|a| a.label().to_string()),
             skip_checksums: format != Format::Json,
         };
         input::load_paths(&self.paths, &opts)

@@ -100,3 +100,13 @@ pub fn check_login(g: &Grid, r: usize, login: &str, rep: &mut super::report::Inp
         );
     }
 }
+
+/// The error for a results table whose assessment (ВПР, ОГЭ or ЕГЭ) no column, title line or
+/// file name tells: shnor never assumes one (issue 12).
+pub fn no_assessment(loc: &crate::error::Loc) -> anyhow::Error {
+    crate::error::data_err(
+        loc,
+        "assessment",
+        "cannot tell the assessment of this table: expected ВПР, ОГЭ or ЕГЭ in an assessment column, a title line or the file name, or give --assessment",
+    )
+}

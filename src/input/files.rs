@@ -15,10 +15,7 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .map(|c| c.as_os_str().to_string_lossy().to_string())
         .collect();
     let name = comps.first().cloned().unwrap_or_default();
-    let mut m = Meta {
-        assessment: "ВПР".into(),
-        ..Default::default()
-    };
+    let mut m = Meta::default();
     let joined = comps.iter().rev().cloned().collect::<Vec<_>>().join("/");
     m.year = text::year_in(&name)
         .or_else(|| text::year_in(&joined))
@@ -43,13 +40,30 @@ pub fn meta_from_path(path: &Path) -> Meta {
     m.subject = text::subject_in(&name)
         .or_else(|| text::subject_in(&joined))
         .unwrap_or_default();
-    let up = name.to_uppercase();
-    for a in ["ОГЭ", "ЕГЭ"] {
-        if up.contains(a) {
-            m.assessment = a.into();
-        }
-    }
+    m.assessment = assessment_in(&name)
+        .or_else(|| assessment_in(&joined))
+        .unwrap_or_default()
+        .to_string();
     m
+}
+
+/// The assessment a file name or path names: `ВПР`/`vpr`, `ОГЭ`/`oge`, `ЕГЭ`/`ege` as words
+/// (any case); `None` when it names none or more than one.
+pub fn assessment_in(s: &str) -> Option<&'static str> {
+    let mut found = None;
+    for w in s.split(|c: char| !c.is_alphanumeric()) {
+        let a = match w.to_lowercase().as_str() {
+            "впр" | "vpr" => "ВПР",
+            "огэ" | "oge" => "ОГЭ",
+            "егэ" | "ege" => "ЕГЭ",
+            _ => continue,
+        };
+        if found.is_some_and(|f| f != a) {
+            return None;
+        }
+        found = Some(a);
+    }
+    found
 }
 
 pub fn sha256_file(path: &Path) -> Result<String> {
@@ -99,4 +113,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::assessment_in;
+
+    #[test]
+    fn assessments_are_words_of_the_name_in_either_alphabet() {
+        assert_eq!(assessment_in("ОГЭ математика 2023.csv"), Some("ОГЭ"));
+        assert_eq!(assessment_in("ВПР_5-6_классы_по_школам.csv"), Some("ВПР"));
+        assert_eq!(assessment_in("vpr_flat.csv"), Some("ВПР"));
+        assert_eq!(assessment_in("EGE-2024.xlsx"), Some("ЕГЭ"));
+        // not a word of its own, or two different ones: none
+        assert_eq!(assessment_in("впрочем.csv"), None);
+        assert_eq!(assessment_in("ОГЭ и ЕГЭ.csv"), None);
+        assert_eq!(assessment_in("marks.csv"), None);
+    }
 }

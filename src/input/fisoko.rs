@@ -87,6 +87,9 @@ fn check_meta(g: &Grid, h: &Header, meta: &Meta) -> Result<()> {
             "cannot tell the year, grade and subject of this report (found year {}, grade {}, subject «{}»): expected title lines above the header, or give --year/--grade/--subject",
             meta.year, meta.grade, meta.subject)));
     }
+    if meta.assessment.is_empty() {
+        return Err(super::cells::no_assessment(&g.loc(h.row)));
+    }
     Ok(())
 }
 

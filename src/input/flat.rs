@@ -105,11 +105,15 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
         None => meta.grade,
     };
     let subject = cells::subject_of(g, h, r, k.subject, meta)?;
-    let assessment = k
+    let assessment = match k
         .assessment
         .map(|c| g.cell(r, c).trim().to_uppercase())
         .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| meta.assessment.clone());
+    {
+        Some(a) => a,
+        None if !meta.assessment.is_empty() => meta.assessment.clone(),
+        None => return Err(super::cells::no_assessment(&g.loc(r))),
+    };
     let municipality = k
         .municipality
         .map(|c| g.cell(r, c).trim().to_string())

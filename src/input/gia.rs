@@ -106,16 +106,14 @@ pub fn load_simple(
             };
             let year = cells::year(g, h, r, cy, meta)?;
             let subj = cells::subject_of(g, h, r, cs, meta)?;
-            let assessment = ca
+            let assessment = match ca
                 .map(|c| g.cell(r, c).trim().to_uppercase())
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| {
-                    if meta.assessment == "ВПР" {
-                        "ОГЭ".into()
-                    } else {
-                        meta.assessment.clone()
-                    }
-                });
+            {
+                Some(a) => a,
+                None if !meta.assessment.is_empty() => meta.assessment.clone(),
+                None => return Err(cells::no_assessment(&g.loc(r))),
+            };
             let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
             let sid = gia_key(&code);
             let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
@@ -357,7 +355,8 @@ pub fn load_regional_summary(
             "expected subject names over the «приняли участие …» columns",
         ));
     }
-    let assessment = if meta.assessment != "ВПР" {
+    // without a name, 100-point results tell ЕГЭ from ОГЭ (only ЕГЭ has them)
+    let assessment = if !meta.assessment.is_empty() {
         meta.assessment.clone()
     } else if blocks.iter().any(|b| b.1.contains_key("h100")) {
         "ЕГЭ".to_string()

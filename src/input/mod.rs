@@ -76,6 +76,8 @@ pub struct Opts {
     pub year: Option<i32>,
     pub grade: Option<i32>,
     pub subject: Option<String>,
+    /// Assessment (`ВПР`, `ОГЭ`, `ЕГЭ`) of tables that name it nowhere (`--assessment`).
+    pub assessment: Option<String>,
     /// The output shows no input checksums (every format but JSON): the files are not hashed.
     pub skip_checksums: bool,
 }
@@ -250,6 +252,9 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
             .as_deref()
             .and_then(text::subject)
             .unwrap_or_default();
+    }
+    if meta.assessment.is_empty() {
+        meta.assessment = opts.assessment.clone().unwrap_or_default();
     }
     meta
 }
@@ -566,7 +571,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 rep.year = Some(meta.year);
                 rep.grade = Some(meta.grade);
                 rep.subject = Some(meta.subject.clone());
-                rep.assessment = Some(meta.assessment.clone());
+                rep.assessment = (!meta.assessment.is_empty()).then(|| meta.assessment.clone());
                 rep.years = vec![meta.year];
             } else if rep.years.len() == 1 {
                 rep.year = rep.years.first().copied();
@@ -627,13 +632,39 @@ mod tests {
     }
 
     #[test]
+    fn the_assessment_is_never_assumed() {
+        let text =
+            format!("{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n");
+        // no column, title or name tells it: an error that says so (was read as ВПР)
+        let msg = load(&[("marks.csv", &text)], &Opts::default())
+            .err()
+            .expect("a table without its assessment is an error")
+            .to_string();
+        assert!(
+            msg.contains("cannot tell the assessment") && msg.contains("--assessment"),
+            "{msg}"
+        );
+        // the name tells it, in either alphabet; or --assessment does
+        for (name, want) in [("ОГЭ 2023.csv", "ОГЭ"), ("vpr_flat.csv", "ВПР")] {
+            let l = load(&[(name, &text)], &Opts::default()).unwrap();
+            assert_eq!(&*l.data.results[0].assessment, want, "{name}");
+        }
+        let given = Opts {
+            assessment: Some("ЕГЭ".into()),
+            ..Default::default()
+        };
+        let l = load(&[("marks.csv", &text)], &given).unwrap();
+        assert_eq!(&*l.data.results[0].assessment, "ЕГЭ");
+    }
+
+    #[test]
     fn a_truncated_record_is_a_data_error_naming_its_row() {
         let text = format!(
             "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
              2023,4,математика,город Заречный\n\
              2023,4,математика,город Заречный,edu990003,СОШ 3,50,5,5,20,20\n"
         );
-        let e = load(&[("marks.csv", &text)], &Opts::default())
+        let e = load(&[("vpr_marks.csv", &text)], &Opts::default())
             .err()
             .expect("a truncated record is an error, not an aggregate row");
         let msg = e.to_string();
@@ -644,7 +675,7 @@ mod tests {
             lenient: true,
             ..Default::default()
         };
-        let l = load(&[("marks.csv", &text)], &lenient).unwrap();
+        let l = load(&[("vpr_marks.csv", &text)], &lenient).unwrap();
         assert_eq!(l.data.results.len(), 2);
         assert!(l.data.reference.is_empty());
         assert!(l.reports[0].warnings.summary().contains("truncated"));
@@ -704,7 +735,7 @@ mod tests {
             "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
              2023,4,математика,город Заречный,school1,СОШ 2,50,5,5,20,20\n"
         );
-        let l = load(&[("marks.csv", &text)], &Opts::default()).unwrap();
+        let l = load(&[("vpr_marks.csv", &text)], &Opts::default()).unwrap();
         let w = l.reports[0].warnings.summary();
         assert!(w.contains("«school1» (строка 3)"), "{w}");
     }
@@ -749,7 +780,7 @@ mod tests {
             "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,\"СОШ\n№ 1\",77,2,3,9,63\n\
              2023,4,математика,город Заречный,edu990003,СОШ 3,пятьдесят,5,5,20,20\n"
         );
-        let msg = load(&[("marks.csv", &text)], &Opts::default())
+        let msg = load(&[("vpr_marks.csv", &text)], &Opts::default())
             .err()
             .unwrap()
             .to_string();

@@ -35,6 +35,16 @@ macro_rules! labelled {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = String;
+            /// Exactly one of the labels (command-line values such as `--assessment ОГЭ`).
+            fn from_str(s: &str) -> Result<$name, String> {
+                $name::from_label(s.trim()).ok_or_else(|| {
+                    format!("«{s}»: expected one of {}", $name::LABELS.join(", "))
+                })
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.label())
