@@ -83,7 +83,7 @@ fn child(step: &str, paths: &[PathBuf]) {
             let l = load_paths(paths, &opts).unwrap();
             let cfg = Config::default();
             let year = select::resolve_year(&l.data, &cfg, None).unwrap();
-            let ctx = select::Context::new(&l.data, &cfg, year);
+            let ctx = select::Context::new(&l.data, &cfg, year).unwrap();
             let sel = select::run_showing(&l.data, &cfg, year, ctx, shown).unwrap();
             std::hint::black_box(sel.schools.len());
             // as the CLI ends (commands::at_exit)
@@ -186,8 +186,9 @@ fn main() {
     let cfg = Config::default();
     let year = select::resolve_year(&loaded.data, &cfg, None).unwrap();
     let t = Instant::now();
-    let idx = shnor::method::index::compute(&loaded.data, &cfg);
-    let res = shnor::method::resilience::compute(&loaded.data, &cfg, &idx, year).unwrap();
+    let frames = shnor::model::frames::build(&loaded.data).unwrap();
+    let idx = shnor::method::index::compute(&frames, &cfg).unwrap();
+    let res = shnor::method::resilience::compute(&frames, &cfg, &idx, year).unwrap();
     let context_s = t.elapsed().as_secs_f64();
     std::hint::black_box(res.schools.len());
     let t = Instant::now();

@@ -75,10 +75,11 @@ fn benches(c: &mut Criterion) {
         &Opts::default(),
     )
     .unwrap();
+    let frames = shnor::model::frames::build(&nat.data).unwrap();
     g.bench_function("index_and_resilience_45000_schools", |b| {
         b.iter(|| {
-            let idx = shnor::method::index::compute(&nat.data, &cfg);
-            shnor::method::resilience::compute(&nat.data, &cfg, &idx, 2025).unwrap()
+            let idx = shnor::method::index::compute(&frames, &cfg).unwrap();
+            shnor::method::resilience::compute(&frames, &cfg, &idx, 2025).unwrap()
         })
     });
     g.finish();

@@ -12,6 +12,7 @@ pub mod error;
 pub mod input;
 pub mod method;
 pub mod model;
+pub mod narrative;
 pub mod output;
 pub mod stats;
 pub mod synth;

@@ -90,15 +90,16 @@ pub fn run(a: &Args) -> Result<()> {
     if a.thresholds {
         return thresholds(a, &cfg, &loaded, *years.last().unwrap());
     }
+    let frames = crate::model::frames::build(&loaded.data)?;
     let specs: Vec<ProcSpec> = if a.procedures.is_empty() {
-        compare::default_specs(&loaded.data, &[latest])
+        compare::default_specs(&frames, &[latest])?
     } else {
         a.procedures
             .iter()
             .map(|p| ProcSpec::parse(p).map_err(usage))
             .collect::<Result<_>>()?
     };
-    let blocks = compare::compare(&loaded.data, &specs, &years)?;
+    let blocks = compare::compare(&frames, &specs, &years)?;
     if blocks.is_empty() {
         return Err(usage(format!(
             "no results for {} in {:?}",

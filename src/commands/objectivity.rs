@@ -15,7 +15,7 @@ pub struct Args {
 /// Print the regional figures per procedure and each school-year's flags (CSV: the flags only).
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    let s = objectivity::screen(&loaded.data, &cfg);
+    let s = objectivity::screen(&crate::model::frames::build(&loaded.data)?, &cfg)?;
     let mut reg = Table::new(&[
         "Регион",
         "Год",

@@ -19,8 +19,9 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
-    let idx = index::compute(&loaded.data, &cfg);
-    let r = resilience::compute(&loaded.data, &cfg, &idx, year)?;
+    let frames = crate::model::frames::build(&loaded.data)?;
+    let idx = index::compute(&frames, &cfg)?;
+    let r = resilience::compute(&frames, &cfg, &idx, year)?;
     let mut model = Table::new(&[
         "Регион",
         "Член",

@@ -24,9 +24,9 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the aggregation needs who is selected, not why
-    let ctx = select::Context::new(&loaded.data, &cfg, year).without_ledgers();
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?.without_ledgers();
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
-    let r = risk::aggregate(&loaded.data, &sel, &ctx.profiles);
+    let r = risk::aggregate(&ctx.frames, &sel)?;
     let mut t = Table::new(&[
         "Уровень",
         "Название",

@@ -29,7 +29,7 @@ pub fn run(a: &Args) -> Result<()> {
     crate::timing("inputs loaded");
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
-    let ctx = select::Context::new(&loaded.data, &cfg, year);
+    let ctx = select::Context::new(&loaded.data, &cfg, year)?;
     let shown = match (a.data.format(), a.all) {
         (Format::Json, true) => select::Shown::All,
         (Format::Json, false) => select::Shown::Selected,

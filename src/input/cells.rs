@@ -85,3 +85,18 @@ pub fn non_negative(g: &Grid, h: &Header, r: usize, c: usize) -> Result<Option<f
         )),
     }
 }
+
+/// Warning for a login column's cell that is no ФИС ОКО login (`school1`, a name): the school is
+/// kept under that text, and the example names the cell and its row.
+pub const NOT_A_LOGIN: &str =
+    "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом";
+
+/// Note in `rep` a login cell that is no ФИС ОКО login, naming it and its row.
+pub fn check_login(g: &Grid, r: usize, login: &str, rep: &mut super::report::InputReport) {
+    if !super::text::looks_like_login(login.trim()) {
+        rep.warnings.add(
+            NOT_A_LOGIN,
+            format!("«{}» (строка {})", login.trim(), g.line_of(r)),
+        );
+    }
+}

@@ -273,13 +273,15 @@ pub fn load_registry(
         .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c)))
         .collect();
     ind.sort_unstable();
-    // percent or share per column: any value above 1 in a share column means percent
+    // percent or share, once per column: its header says percent (`…, %`), or any value of the
+    // file's share column is above 1
     let mut percent = vec![false; ind.len()];
     for (j, (k, c)) in ind.iter().enumerate() {
         if is_share(k) {
-            percent[j] = (h.row + 1..g.rows.len())
-                .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
-                .any(|v| v > 1.0);
+            percent[j] = h.is_percent(*c)
+                || (h.row + 1..g.rows.len())
+                    .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
+                    .any(|v| v > 1.0);
         }
     }
     let source = Sym::from(g.file.as_str());
@@ -288,12 +290,38 @@ pub fn load_registry(
     let mut settlements = PlHashMap::default();
     let mut municipalities = PlHashMap::default();
     let mut schools = Vec::new();
+    // each school's first row (trimmed cells) and its line: a repeat is dropped, a different
+    // second row is an error
+    let mut seen: std::collections::HashMap<String, (Vec<&str>, usize)> = Default::default();
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(ind.len());
     for r in h.row + 1..g.rows.len() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
             continue;
         }
+        let row: Vec<&str> = g.rows[r].iter().map(|c| c.trim()).collect();
+        match seen.get(&school_id(login)) {
+            Some((first, _)) if *first == row => {
+                rep.warnings.add(
+                    "exact repeated registry row dropped",
+                    format!("{login} (строка {})", g.line_of(r)),
+                );
+                continue;
+            }
+            Some((_, line)) => {
+                let err = data_err(
+                    &g.loc(r),
+                    h.raw_name(cl),
+                    format!("a second, different registry row for login {login} (first on row {line}): expected one row per school"),
+                );
+                super::flat::row_error(opts, rep, err)?;
+                continue;
+            }
+            None => {
+                seen.insert(school_id(login), (row, g.line_of(r)));
+            }
+        }
+        super::cells::check_login(g, r, login, rep);
         let res = (|| -> Result<()> {
             let loc = g.loc(r);
             vals.clear();

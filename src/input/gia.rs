@@ -58,15 +58,17 @@ pub fn load_simple(
     let ca = h.find(header::ASSESSMENT);
     let cm = h.find(header::MUNICIPALITY);
     let source = Sym::from(g.file.as_str());
-    // shares or percents, decided per column: any value above 1 means percents
+    // shares or percents, decided once per column: percents when its header says so (`…, %`);
+    // else percents when any value of the file's column is above 1, shares otherwise
     let percent_col = |c: Option<usize>| {
         c.is_some_and(|c| {
-            (h.row + 1..g.rows.len()).any(|r| {
-                parse_num(g.cell(r, c))
-                    .ok()
-                    .flatten()
-                    .is_some_and(|v| v > 1.0)
-            })
+            h.is_percent(c)
+                || (h.row + 1..g.rows.len()).any(|r| {
+                    parse_num(g.cell(r, c))
+                        .ok()
+                        .flatten()
+                        .is_some_and(|v| v > 1.0)
+                })
         })
     };
     let (pct_b, pct_5) = (percent_col(cb), percent_col(c5));

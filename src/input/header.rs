@@ -31,6 +31,13 @@ impl Header {
     pub fn has(&self, syn: &[&str]) -> bool {
         self.find(syn).is_some()
     }
+    /// Column `c`'s header declares percents (`…, %`): its unit is decided by the header, not by
+    /// the values (`text::header_says_percent`).
+    pub fn is_percent(&self, c: usize) -> bool {
+        self.raw
+            .get(c)
+            .is_some_and(|r| super::text::header_says_percent(r))
+    }
     pub fn raw_name(&self, c: usize) -> &str {
         self.raw.get(c).map(|s| s.as_str()).unwrap_or("?")
     }

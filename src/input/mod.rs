@@ -122,6 +122,9 @@ fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("journal")
     } else if flat::is_marks_header(h) {
         Kind("marks")
+    } else if h.has(header::LOGIN) && flat::mark_columns(h).is_some() {
+        // marks without participants: not a registry or directory (`near_miss` says why)
+        return None;
     } else if gia::is_simple_gia(h) {
         Kind("gia")
     } else if risk::is_long(h) || risk::is_wide(h) {
@@ -160,6 +163,29 @@ fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "directory" => h.has(header::LOGIN) && h.has(header::NAME),
         _ => false,
     }
+}
+
+/// The columns detection looks for, for the error on a file that matches no kind.
+const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); year, grade, subject, max_score, min3, min4, min5 (scales)";
+
+/// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
+/// «2» «3» «4» «5») without its participants column.
+fn near_miss(g: &Grid) -> Option<String> {
+    (0..g.rows.len().min(30)).find_map(|r| {
+        let h = Header::new(r, &g.rows[r]);
+        (h.has(header::LOGIN) && flat::mark_columns(&h).is_some() && !h.has(header::PARTICIPANTS))
+            .then(|| {
+                format!(
+                    "row {}: a marks table (a login and «2» «3» «4» «5») without a participants column: expected one of {}",
+                    g.line_of(r),
+                    header::PARTICIPANTS
+                        .iter()
+                        .map(|p| format!("«{p}»"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    })
 }
 
 /// Find the header row (within the first 30 rows) and what it says the sheet is.
@@ -230,18 +256,86 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
 
 /// Run a row loader over a sheet, or over a CSV's text frame in chunks of records (a national
 /// table is never a grid as a whole); `start` is the first data row of the grid it is given.
-fn whole_or_streamed(s: &Sheet, mut load: impl FnMut(&Grid, usize) -> Result<()>) -> Result<()> {
+/// Truncated records are dealt with first (`drop_truncated`).
+fn whole_or_streamed(
+    s: &Sheet,
+    opts: &Opts,
+    rep: &mut InputReport,
+    mut load: impl FnMut(&Grid, usize, &mut InputReport) -> Result<()>,
+) -> Result<()> {
     match &s.frame {
-        None => load(&s.grid, s.header.row + 1),
+        None => load(&s.grid, s.header.row + 1, rep),
         Some(f) => {
             let mut at = s.header.row + 1;
             while at < f.height() {
-                load(&f.grid(at, CHUNK_ROWS), 0)?;
+                let mut g = f.grid(at, CHUNK_ROWS);
+                drop_truncated(&mut g, &s.header, 0, opts, rep)?;
+                load(&g, 0, rep)?;
                 at += CHUNK_ROWS;
             }
             Ok(())
         }
     }
+}
+
+/// Kinds whose rows are results.
+const RESULT_KINDS: &[&str] = &[
+    "pupils",
+    "fisoko-marks",
+    "marks",
+    "gia",
+    "gia-summary",
+    "moscow-ege",
+];
+
+/// Warning for a results table none of whose rows a procedure can judge.
+const CONTRIBUTES_NOTHING: &str = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)";
+
+/// Some row names its subject and has a count below the minimum or of high results: the table
+/// contributes to a procedure.
+fn contributes(rows: &[crate::model::ResultRow]) -> bool {
+    rows.iter()
+        .any(|r| !r.subject.is_empty() && (r.n2.is_some() || r.high.is_some()))
+}
+
+/// Kinds read as flat tables: one record per row, each as wide as the header.
+const FLAT_KINDS: &[&str] = &[
+    "marks",
+    "journal",
+    "markers",
+    "gia",
+    "moscow-ege",
+    "risk",
+    "registry",
+    "directory",
+    "scales",
+];
+
+/// A CSV record below the header with fewer fields than the header names (a truncated line) is a
+/// data error naming its row and the first column it lacks — it is not an aggregate row; with
+/// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
+/// field counts) pass.
+fn drop_truncated(
+    g: &mut Grid,
+    h: &Header,
+    start: usize,
+    opts: &Opts,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let width = h.raw.len();
+    for r in start..g.rows.len().min(g.fields.len()) {
+        let n = g.fields[r] as usize;
+        if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
+            let err = crate::error::data_err(
+                &g.loc(r),
+                h.raw_name(n),
+                format!("the record has {n} fields where the header has {width}: a truncated line; expected a value or an empty field for every column"),
+            );
+            flat::row_error(opts, rep, err)?;
+            g.rows[r].clear();
+        }
+    }
+    Ok(())
 }
 
 /// Load every input under `paths` into one dataset.
@@ -318,6 +412,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         };
         let mut any = false;
         let mut skipped_sheets = Vec::new();
+        let mut near = None;
         for g in grids {
             match detect(&g, forced) {
                 Some((h, Detected::Kind(k))) => {
@@ -334,6 +429,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                     skipped_sheets.push((g.sheet.clone(), why.to_string()))
                 }
                 None => {
+                    if near.is_none() {
+                        near = near_miss(&g);
+                    }
                     skipped_sheets.push((g.sheet.clone(), "не распознан заголовок".to_string()))
                 }
             }
@@ -341,9 +439,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         for (sheet, why) in &skipped_sheets {
             let unknown = why == "не распознан заголовок";
             if !any && unknown && (*explicit || forced.is_some()) {
-                let what = match forced {
-                    Some(k) => format!("no header of kind «{k}» found in the first 30 rows"),
-                    None => "unknown header layout: no known input kind matches the first 30 rows (see `shnor inspect --help` for the kinds; --kind forces one)".into(),
+                let what = match (forced, &near) {
+                    (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
+                    (None, Some(near)) => near.clone(),
+                    (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one)"),
                 };
                 return Err(data(format!(
                     "{}{}: {what}",
@@ -362,6 +461,23 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 reports.push(r);
             }
         }
+    }
+    if sheets.is_empty() {
+        let skipped: Vec<String> = reports
+            .iter()
+            .take(5)
+            .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
+            .collect();
+        return Err(data(format!(
+            "no input recognised in {}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            reports.len(),
+            skipped.join("; ")
+        )));
     }
     // scales first: per-pupil files need them
     let mut scales = Scales::builtin();
@@ -382,15 +498,19 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             };
             let meta = sheet_meta(s, opts);
             // marks and risk tables (national scale) are read in chunks of the text frame
-            let whole;
+            let mut whole;
+            let h = &s.header;
             let g = match &s.frame {
                 Some(f) if !matches!(s.kind, "marks" | "risk") => {
                     whole = f.whole();
+                    if FLAT_KINDS.contains(&s.kind) {
+                        drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
+                    }
                     &whole
                 }
                 _ => &s.grid,
             };
-            let h = &s.header;
+            let before = data_set.results.len();
             match s.kind {
                 "scales" => {
                     rep.rows = scales.load(g, h)?;
@@ -416,8 +536,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 }
                 "marks" => {
                     let mut st = flat::MarksState::default();
-                    whole_or_streamed(s, |g, start| {
-                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
+                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, rep, &mut st)
                     })?
                 }
                 "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
@@ -429,11 +549,15 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
                 "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
                 "risk" => {
                     let mut st = risk::RiskState::default();
-                    whole_or_streamed(s, |g, start| {
-                        risk::load(g, h, start, &meta, opts, &mut data_set, &mut rep, &mut st)
+                    whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
+                        risk::load(g, h, start, &meta, opts, &mut data_set, rep, &mut st)
                     })?
                 }
                 _ => unreachable!(),
+            }
+            if RESULT_KINDS.contains(&s.kind) && !contributes(&data_set.results[before..]) {
+                rep.warnings
+                    .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
             }
             if matches!(
                 s.kind,
@@ -479,4 +603,157 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         reports,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKS_HEADER: &str =
+        "Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n";
+
+    /// Load `files` (name, text) written into a fresh folder, each named on the command line.
+    fn load(files: &[(&str, &str)], opts: &Opts) -> Result<Loaded> {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, text)| {
+                let p = dir.path().join(name);
+                std::fs::write(&p, text).unwrap();
+                p
+            })
+            .collect();
+        load_paths(&paths, opts)
+    }
+
+    #[test]
+    fn a_truncated_record_is_a_data_error_naming_its_row() {
+        let text = format!(
+            "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
+             2023,4,математика,город Заречный\n\
+             2023,4,математика,город Заречный,edu990003,СОШ 3,50,5,5,20,20\n"
+        );
+        let e = load(&[("marks.csv", &text)], &Opts::default())
+            .err()
+            .expect("a truncated record is an error, not an aggregate row");
+        let msg = e.to_string();
+        assert!(msg.contains("row 3") && msg.contains("truncated"), "{msg}");
+        assert!(msg.contains("«Логин»"), "{msg}");
+        // --lenient skips it with a counted warning
+        let lenient = Opts {
+            lenient: true,
+            ..Default::default()
+        };
+        let l = load(&[("marks.csv", &text)], &lenient).unwrap();
+        assert_eq!(l.data.results.len(), 2);
+        assert!(l.data.reference.is_empty());
+        assert!(l.reports[0].warnings.summary().contains("truncated"));
+    }
+
+    #[test]
+    fn a_file_or_folder_matching_no_kind_is_an_error_saying_what_was_looked_for() {
+        let msg = load(&[("x.csv", "a,b,c\n1,2,3\n")], &Opts::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("looked for") && msg.contains("Кол-во участников"),
+            "{msg}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.csv"), "a,b,c\n1,2,3\n").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "просто текст\n").unwrap();
+        let e = load_paths(&[dir.path().to_path_buf()], &Opts::default())
+            .err()
+            .expect("a folder with nothing recognised is an error, not an empty result");
+        assert!(e.to_string().contains("no input recognised"), "{e}");
+        assert_eq!(crate::error::exit_code(&e), 1);
+    }
+
+    #[test]
+    fn a_marks_table_without_participants_names_the_missing_column() {
+        let text = "Логин,ОО,2,3,4,5\nedu990001,СОШ 1,2,3,9,63\n";
+        let msg = load(&[("marks.csv", text)], &Opts::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            msg.contains("participants") && msg.contains("«кол-во участников»"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn registry_repeats_are_dropped_and_conflicts_name_the_login() {
+        let same = "login,name,settlement\nedu990002,СОШ 2,город\nedu990001,СОШ 1,село\nedu990002,СОШ 2,город\n";
+        let l = load(&[("reg.csv", same)], &Opts::default()).unwrap();
+        assert_eq!(l.data.schools.len(), 2);
+        let w = &l.reports[0].warnings.0["exact repeated registry row dropped"];
+        assert_eq!(w.count, 1);
+        let differ = same.replacen("СОШ 2,город", "СОШ 2,село", 1);
+        let msg = load(&[("reg.csv", &differ)], &Opts::default())
+            .err()
+            .expect("two different registry rows for one login are an error")
+            .to_string();
+        assert!(msg.contains("edu990002") && msg.contains("row 4"), "{msg}");
+    }
+
+    #[test]
+    fn a_login_cell_that_is_no_login_is_named_in_the_warning() {
+        let text = format!(
+            "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
+             2023,4,математика,город Заречный,school1,СОШ 2,50,5,5,20,20\n"
+        );
+        let l = load(&[("marks.csv", &text)], &Opts::default()).unwrap();
+        let w = l.reports[0].warnings.summary();
+        assert!(w.contains("«school1» (строка 3)"), "{w}");
+    }
+
+    #[test]
+    fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_header() {
+        let text = "Код ОО;Наименование ОО;Муниципалитет;Количество участников;Доля не преодолевших минимальный порог, %;Средний балл\n\
+             000101;СОШ 1;город Заречный;40;0,8;65,2\n\
+             000102;СОШ 2;город Заречный;200;0,5;61,0\n\
+             000103;СОШ 3;село Лесное;100;1,0;58,3\n";
+        let l = load(&[("ЕГЭ русский язык 2024.csv", text)], &Opts::default()).unwrap();
+        let rows: Vec<(&str, &str, i32, Option<i32>)> = l
+            .data
+            .results
+            .iter()
+            .map(|r| (&*r.assessment, &*r.subject, r.grade, r.n2.get()))
+            .collect();
+        // 0,8 % of 40 is 0.32 pupils, 0,5 % of 200 is 1, 1 % of 100 is 1 (not 32, 100 and 100)
+        assert_eq!(
+            rows,
+            [
+                ("ЕГЭ", "русский язык", 11, Some(0)),
+                ("ЕГЭ", "русский язык", 11, Some(1)),
+                ("ЕГЭ", "русский язык", 11, Some(1)),
+            ]
+        );
+        assert!(!l.reports[0].warnings.summary().contains("не даёт данных"));
+        // a table with neither a share below the minimum nor high results contributes nothing:
+        // a warning names it
+        let means = "Код ОО;Количество участников;Средний балл\n000101;40;65,2\n";
+        let l = load(&[("ЕГЭ русский язык 2024.csv", means)], &Opts::default()).unwrap();
+        let w = l.reports[0].warnings.summary();
+        assert!(
+            w.contains("не даёт данных") && w.contains("ЕГЭ русский язык 2024.csv"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn a_bad_cell_names_its_file_line_after_quoted_line_breaks() {
+        let text = format!(
+            "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,\"СОШ\n№ 1\",77,2,3,9,63\n\
+             2023,4,математика,город Заречный,edu990003,СОШ 3,пятьдесят,5,5,20,20\n"
+        );
+        let msg = load(&[("marks.csv", &text)], &Opts::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("row 4"), "{msg}");
+        assert!(msg.contains("Кол-во участников"), "{msg}");
+    }
 }

@@ -97,6 +97,7 @@ pub fn load(
         let sid: Sym = match last {
             Some((l, sid)) if l == login => sid.clone(),
             _ => {
+                super::cells::check_login(g, r, login, rep);
                 let sid: Sym = school_id(login).into();
                 *last = Some((login.to_string(), sid.clone()));
                 sid

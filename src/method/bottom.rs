@@ -1,12 +1,41 @@
 //! The `bottom` stage-1 rule (METHOD.md §1, §10): worst share within area × stratum.
+use super::context::Context;
 use super::select::judged_procs;
 use super::strata::stratum;
 use crate::config::Config;
 use crate::model::{Dataset, ResultRow};
+use polars::prelude::*;
 use std::collections::BTreeMap;
 
 /// (year, school) → (low, composite, rank, N, cut value).
 pub type BottomFlags = BTreeMap<(i32, String), (bool, f64, usize, usize, f64)>;
+
+/// A school's place in its ranking area × stratum in one year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BottomRank {
+    /// In the worst `bottom_share` (ties at the cut are in).
+    pub low: bool,
+    /// Share of «2» over the year's judged procedures (fraction).
+    pub composite: f64,
+    /// 1 = worst.
+    pub rank: usize,
+    /// Schools ranked.
+    pub of: usize,
+    /// The composite at the cut (fraction; 1 when the cut takes no school).
+    pub cut: f64,
+}
+
+impl From<(bool, f64, usize, usize, f64)> for BottomRank {
+    fn from((low, composite, rank, of, cut): (bool, f64, usize, usize, f64)) -> Self {
+        BottomRank {
+            low,
+            composite,
+            rank,
+            of,
+            cut,
+        }
+    }
+}
 
 /// bottom rule per year: (low, composite, rank, N, cut value) per (year, school).
 /// `area` names the ranking area of a school (its region for stage 1; municipality for compare).
@@ -60,4 +89,245 @@ pub fn bottom_flags<'a>(
         }
     }
     out
+}
+
+/// (year, school id) → the school's place under the `bottom` cut of stage 1.
+pub type BottomRanks = BTreeMap<(i32, String), BottomRank>;
+
+/// The `bottom` rule's ranks (METHOD.md §1, §10) as polars expressions. For each year of the last
+/// `stage1.n` up to `year` and each school with judged procedures that year (a known share of
+/// «2», at least `min_participants`, in `stage1.assessments`): its composite share of «2»
+/// (pooled over those procedures, a fraction), its rank within `area` × `stratum` × year (worst
+/// first; ties by school id), the group size, the cut rank ⌈bottom_share · N⌉ and the composite
+/// at the cut; `low` when the cut takes at least one school and the school ranks within it or
+/// ties the cut's composite.
+///
+/// `results`: the canonical results frame (`schema::results`) plus a text column `area`;
+/// `strata`: `school_id`, `stratum` (text). Output columns: year (i32), school_id, composite,
+/// rank (u32), of (u32), cut (f64; 1 when the cut takes no school), low (bool).
+pub fn ranks_frame(
+    results: LazyFrame,
+    strata: LazyFrame,
+    cfg: &Config,
+    year: i32,
+) -> PolarsResult<DataFrame> {
+    use crate::model::schema::col as k;
+    let s1 = &cfg.stage1;
+    let first = year - s1.n as i32 + 1;
+    let mut judged = col(k::YEAR)
+        .gt_eq(lit(first))
+        .and(col(k::YEAR).lt_eq(lit(year)))
+        .and(col(k::N2).is_not_null())
+        .and(
+            col(k::PARTICIPANTS)
+                .cast(DataType::Int64)
+                .gt_eq(lit(s1.min_participants)),
+        )
+        .and(col(k::PARTICIPANTS).gt(lit(0)));
+    if let Some(any) = s1
+        .assessments
+        .iter()
+        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
+        .reduce(Expr::or)
+    {
+        judged = judged.and(any);
+    }
+    let group = [col(k::YEAR), col("area"), col("stratum")];
+    let cut_x = lit(s1.bottom_share) * col("of").cast(DataType::Float64) - lit(1e-9);
+    let trunc = cut_x.clone().cast(DataType::Int64);
+    // ⌈x⌉ without the rounding feature: trunc(x), plus one when x lies above it
+    let ceil = trunc.clone()
+        + cut_x
+            .gt(trunc.cast(DataType::Float64))
+            .cast(DataType::Int64);
+    let cut_at = col("composite")
+        .filter(col("rank").cast(DataType::Int64).eq(col("cut_rank")))
+        .first()
+        .over(group.clone())?;
+    results
+        .filter(judged)
+        .group_by([col(k::YEAR), col(k::SCHOOL_ID), col("area")])
+        .agg([
+            col(k::N2).cast(DataType::Int64).sum().alias("n2"),
+            col(k::PARTICIPANTS).cast(DataType::Int64).sum().alias("n"),
+        ])
+        .with_column(
+            (col("n2").cast(DataType::Float64) / col("n").cast(DataType::Float64))
+                .alias("composite"),
+        )
+        .join(
+            strata,
+            [col(k::SCHOOL_ID)],
+            [col(k::SCHOOL_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort_by_exprs(
+            [
+                col(k::YEAR),
+                col("area"),
+                col("stratum"),
+                col("composite"),
+                col(k::SCHOOL_ID),
+            ],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, false, true, false]),
+        )
+        .with_row_index("i", None)
+        .with_columns([
+            (col("i") - col("i").min().over(group.clone())? + lit(1u32)).alias("rank"),
+            len().over(group)?.alias("of"),
+        ])
+        .with_column(
+            when(ceil.clone().lt(lit(0i64)))
+                .then(lit(0i64))
+                .otherwise(ceil)
+                .alias("cut_rank"),
+        )
+        .with_column(cut_at.alias("cut_value"))
+        .with_columns([
+            col("cut_rank")
+                .gt_eq(lit(1i64))
+                .and(
+                    col("rank")
+                        .cast(DataType::Int64)
+                        .lt_eq(col("cut_rank"))
+                        .or(col("composite").gt_eq(col("cut_value"))),
+                )
+                .fill_null(lit(false))
+                .alias("low"),
+            col("cut_value").fill_null(lit(1.0)).alias("cut"),
+        ])
+        .select([
+            col(k::YEAR),
+            col(k::SCHOOL_ID),
+            col("composite"),
+            col("rank").cast(DataType::UInt32),
+            col("of").cast(DataType::UInt32),
+            col("cut"),
+            col("low"),
+        ])
+        .collect()
+}
+
+/// [`ranks_frame`] for stage 1 (area = region) on the context's results frame, as a map;
+/// schools' strata from their registry rows (`stage1.strata`).
+pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRanks> {
+    use crate::model::schema::col as k;
+    let ids: Vec<&str> = ctx.by_school.keys().copied().collect();
+    let strata: Vec<&str> = ctx
+        .registry
+        .iter()
+        .map(|s| stratum(*s, cfg).0.label())
+        .collect();
+    let strata = DataFrame::new_infer_height(vec![
+        Column::new(k::SCHOOL_ID.into(), ids),
+        Column::new("stratum".into(), strata),
+    ])?;
+    let results = ctx
+        .frames
+        .results
+        .clone()
+        .lazy()
+        .with_column(col("region").alias("area"));
+    let df = ranks_frame(results, strata.lazy(), cfg, year)?;
+    let years = df.column(k::YEAR)?.i32()?;
+    let sids = df.column(k::SCHOOL_ID)?.str()?;
+    let comp = df.column("composite")?.f64()?;
+    let rank = df.column("rank")?.u32()?;
+    let of = df.column("of")?.u32()?;
+    let cut = df.column("cut")?.f64()?;
+    let low = df.column("low")?.bool()?;
+    let mut out = BottomRanks::new();
+    for i in 0..df.height() {
+        let (Some(y), Some(sid)) = (years.get(i), sids.get(i)) else {
+            continue;
+        };
+        out.insert(
+            (y, sid.to_string()),
+            BottomRank {
+                low: low.get(i).unwrap_or(false),
+                composite: comp.get(i).unwrap_or(0.0),
+                rank: rank.get(i).unwrap_or(0) as usize,
+                of: of.get(i).unwrap_or(0) as usize,
+                cut: cut.get(i).unwrap_or(1.0),
+            },
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::input::text::region_of;
+
+    fn rows_of(ranks: &BottomRanks) -> Vec<(i32, String, BottomRank)> {
+        ranks
+            .iter()
+            .map(|((y, s), r)| (*y, s.clone(), *r))
+            .collect()
+    }
+
+    #[test]
+    fn polars_ranks_equal_the_row_by_row_ranks_on_the_sample_region() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+        let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+        for (share, n, strata) in [(0.10, 2, None), (0.25, 3, Some(vec![])), (0.0, 1, None)] {
+            let mut cfg = Config::default();
+            cfg.stage1.bottom_share = share;
+            cfg.stage1.n = n;
+            cfg.stage1.k = 1;
+            if let Some(s) = strata {
+                cfg.stage1.strata = s;
+            }
+            let year = 2025;
+            let ctx = Context::new(&l.data, &cfg, year).unwrap();
+            let new = ranks(&ctx, &cfg, year).unwrap();
+            let old: BottomRanks =
+                bottom_flags(&l.data, &cfg, &ctx.by_school, year, &|s: &str| region_of(s))
+                    .into_iter()
+                    .map(|(k, t)| (k, BottomRank::from(t)))
+                    .collect();
+            assert!(new.len() > 100, "{}", new.len());
+            assert_eq!(rows_of(&new), rows_of(&old), "bottom_share {share}, n {n}");
+        }
+    }
+
+    #[test]
+    fn ties_at_the_cut_are_low_and_ranks_go_worst_first_by_id() {
+        // one area, one stratum: composites 0.5, 0.4, 0.4, 0.1; half of 4 → cut rank 2 at 0.4,
+        // so the school tied with it at rank 3 is low too
+        let df = df!(
+            "year" => [2025i32, 2025, 2025, 2025],
+            "school_id" => ["edu0004", "edu0003", "edu0002", "edu0001"],
+            "assessment" => ["ВПР"; 4],
+            "participants" => [10i32, 10, 10, 10],
+            "n2" => [Some(1i32), Some(4), Some(4), Some(5)],
+            "area" => ["01"; 4],
+        )
+        .unwrap();
+        let strata = df!(
+            "school_id" => ["edu0001", "edu0002", "edu0003", "edu0004"],
+            "stratum" => ["regular"; 4],
+        )
+        .unwrap();
+        let mut cfg = Config::default();
+        cfg.stage1.n = 1;
+        cfg.stage1.bottom_share = 0.5;
+        let out = ranks_frame(df.lazy(), strata.lazy(), &cfg, 2025).unwrap();
+        let h = out.height();
+        let ids = out.column("school_id").unwrap().str().unwrap().clone();
+        let ids: Vec<&str> = (0..h).map(|i| ids.get(i).unwrap()).collect();
+        assert_eq!(ids, ["edu0001", "edu0002", "edu0003", "edu0004"]);
+        let rank = out.column("rank").unwrap().u32().unwrap().clone();
+        let rank: Vec<u32> = (0..h).map(|i| rank.get(i).unwrap()).collect();
+        assert_eq!(rank, [1, 2, 3, 4]);
+        let low = out.column("low").unwrap().bool().unwrap().clone();
+        let low: Vec<bool> = (0..h).map(|i| low.get(i).unwrap()).collect();
+        assert_eq!(low, [true, true, true, false]);
+        let cut = out.column("cut").unwrap().f64().unwrap().clone();
+        let cut: Vec<f64> = (0..h).map(|i| cut.get(i).unwrap()).collect();
+        assert_eq!(cut, [0.4; 4]);
+    }
 }

@@ -1,14 +1,9 @@
 //! Data-driven clusters (`cluster.method = "kmeans"`, METHOD.md §2).
+use super::ledger::Fact;
 use super::select::SchoolResult;
 use crate::config::Config;
 use crate::input::report::Warnings;
 use crate::model::domain::Cluster;
-use crate::output::r6;
-use serde_json::json;
-
-fn pct(x: f64) -> String {
-    crate::output::pct(x, 1)
-}
 
 /// `cluster.method = "kmeans"`: k = 3 on population z-scores of (share2, quality), k-means++ seeded
 /// with `cluster.seed`; clusters named by descending mean share2. Schools without quality keep the rule.
@@ -64,9 +59,15 @@ pub fn kmeans_clusters(all: &mut [SchoolResult], cfg: &Config, warnings: &mut Wa
         if let Some(g) = &s.group {
             s.group = Some(g.replacen(old, name.label(), 1));
         }
-        s.ledger.push(2, "cluster.kmeans", json!({"z_share2": r6(pts[j][0]), "z_quality": r6(pts[j][1]), "cluster_mean_share2": r6(mean[pos].0)}),
-            json!({"k": 3, "seed": cfg.cluster.seed}), name.label(),
-            format!("Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли «2» ({}) и качества ({}) → «{}» (средняя доля «2» кластера {} %).",
-                cfg.cluster.seed, crate::output::num(pts[j][0], 2), crate::output::num(pts[j][1], 2), name, pct(mean[pos].0)));
+        s.ledger.note(
+            2,
+            Fact::ClusterKmeans {
+                z_share2: pts[j][0],
+                z_quality: pts[j][1],
+                cluster_mean_share2: mean[pos].0,
+                seed: cfg.cluster.seed,
+                cluster: name,
+            },
+        );
     }
 }

@@ -1,16 +1,19 @@
 //! Municipal vs regional comparison (METHOD.md §7, §10): shares, Wilson intervals, two-proportion
 //! z-tests against the rest of the region, and the `bottom` cut within municipality vs region.
 use super::bottom::bottom_flags;
+use super::frame::{ints, left_join, one_of, texts, REGION};
 use super::select::by_school;
 use crate::config::Config;
 use crate::input::text::region_of;
+use crate::model::frames::Frames;
 use crate::model::identity::municipality_id;
+use crate::model::schema::col as k;
 use crate::model::Dataset;
 use crate::output::r6;
 use crate::stats::{wilson, Z95};
+use anyhow::Result;
+use polars::prelude::*;
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A procedure filter `ASSESSMENT:SUBJECT[:GRADE]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -111,148 +114,156 @@ pub struct Block {
     pub municipalities: Vec<MunicipalityRow>,
 }
 
-/// Pooled two-proportion z-test, two-sided p.
-pub fn two_prop_p(k1: i64, n1: i64, k2: i64, n2: i64) -> Option<f64> {
-    if n1 == 0 || n2 == 0 {
-        return None;
-    }
-    let p = (k1 + k2) as f64 / (n1 + n2) as f64;
-    let se = (p * (1.0 - p) * (1.0 / n1 as f64 + 1.0 / n2 as f64)).sqrt();
-    if se == 0.0 {
-        return Some(1.0);
-    }
-    let z = (k1 as f64 / n1 as f64 - k2 as f64 / n2 as f64) / se;
-    Some(2.0 * (1.0 - Normal::new(0.0, 1.0).unwrap().cdf(z.abs())))
-}
+pub use crate::stats::two_prop_p;
 
 fn mun_name(ds: &Dataset, sid: &str) -> String {
     ds.schools
         .get(sid)
         .map(|s| s.municipality.clone())
         .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| "(муниципалитет не указан)".into())
+        .unwrap_or_else(|| NO_MUNICIPALITY.into())
 }
 
-/// Region figures and, per municipality key, its name and figures.
-type RegionAcc = (Figures, BTreeMap<String, (String, Figures)>);
+/// The name shown for a municipality whose schools name none.
+const NO_MUNICIPALITY: &str = "(муниципалитет не указан)";
 
-/// Sums per region and municipality come from the canonical `results` frame (polars group-by);
-/// the region figures are the sums over its municipalities.
-pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> anyhow::Result<Vec<Block>> {
-    use polars::prelude::*;
-    let results = crate::model::frames::build(ds)?.results;
+/// Sums of participants, pupils below the minimum and with high results, and the participants of
+/// the rows that give each (a row without `n2` or `high` does not count toward its share).
+fn sums() -> Vec<Expr> {
     let counted = |c: &str| {
         when(col(c).is_not_null())
-            .then(col("participants"))
+            .then(col(k::PARTICIPANTS))
             .otherwise(lit(0i64))
             .sum()
     };
+    vec![
+        col(k::PARTICIPANTS).sum().alias("participants"),
+        col(k::N2).sum().alias("below"),
+        counted(k::N2).alias("below_n"),
+        col(k::HIGH).sum().alias("high"),
+        counted(k::HIGH).alias("high_n"),
+    ]
+}
+
+/// The figures of each row of a frame holding the columns of `sums`.
+fn figures(df: &DataFrame) -> Result<Vec<Figures>> {
+    let col = |n: &str| -> Result<Vec<i64>> {
+        Ok(ints(df, n)?.into_iter().map(|v| v.unwrap_or(0)).collect())
+    };
+    let (part, below, below_n) = (col("participants")?, col("below")?, col("below_n")?);
+    let (high, high_n) = (col("high")?, col("high_n")?);
+    Ok((0..df.height())
+        .map(|i| {
+            Figures {
+                participants: part[i],
+                below: below[i],
+                below_n: below_n[i],
+                high: high[i],
+                high_n: high_n[i],
+                ..Default::default()
+            }
+            .finish()
+        })
+        .collect())
+}
+
+/// One municipality beside its whole region (METHOD.md §10 «Compare»): differences in p.p. and
+/// the z-tests against the rest of the region.
+fn municipality_row(name: String, key: String, f: Figures, region: &Figures) -> MunicipalityRow {
+    let diff = |a: Option<f64>, b: Option<f64>| Some(r6((a? - b?) * 100.0));
+    let p2 = two_prop_p(
+        f.below,
+        f.below_n,
+        region.below - f.below,
+        region.below_n - f.below_n,
+    );
+    let ph = two_prop_p(
+        f.high,
+        f.high_n,
+        region.high - f.high,
+        region.high_n - f.high_n,
+    );
+    let worse =
+        p2.is_some_and(|p| p < 0.05) && f.share2.zip(region.share2).is_some_and(|(a, b)| a > b);
+    MunicipalityRow {
+        municipality: name,
+        municipality_key: key,
+        share2_diff_pp: diff(f.share2, region.share2),
+        share2_p: p2.map(r6),
+        share_high_diff_pp: diff(f.share_high, region.share_high),
+        share_high_p: ph.map(r6),
+        worse,
+        figures: f,
+    }
+}
+
+/// Per procedure of `specs` and year of `years`, a block per region (in code order) with its
+/// municipalities (in key order). Sums per municipality and per region are polars group-bys of
+/// the `results` frame (its derived `region` and `municipality_key` columns); the region figures
+/// are sums over the school rows, not a reference row. A municipality's name is that of its
+/// first school (by id) in `schools`. Errors only on frames that lack their columns.
+pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Block>> {
+    let names = f.schools.clone().lazy().select([
+        col(k::SCHOOL_ID).alias("first_school"),
+        col(k::MUNICIPALITY).alias("name"),
+    ]);
     let mut blocks = Vec::new();
     for spec in specs {
         for &year in years {
-            let mut rows = results.clone().lazy().filter(
-                col("year")
+            let mut rows = f.results.clone().lazy().filter(
+                col(k::YEAR)
                     .eq(lit(year))
-                    .and(col("assessment").eq(lit(spec.assessment.as_str())))
-                    .and(col("subject").eq(lit(spec.subject.as_str()))),
+                    .and(col(k::ASSESSMENT).eq(lit(spec.assessment.as_str())))
+                    .and(col(k::SUBJECT).eq(lit(spec.subject.as_str()))),
             );
             if let Some(g) = spec.grade {
-                rows = rows.filter(col("grade").eq(lit(g)));
+                rows = rows.filter(col(k::GRADE).eq(lit(g)));
             }
-            let agg = rows
-                .group_by([col("region"), col("municipality_key")])
-                .agg([
-                    col("participants").sum().alias("participants"),
-                    col("n2").sum().alias("below"),
-                    counted("n2").alias("below_n"),
-                    col("high").sum().alias("high"),
-                    counted("high").alias("high_n"),
-                    col("school_id")
-                        .sort(Default::default())
-                        .first()
-                        .alias("first_school"),
-                ])
-                .sort(["region", "municipality_key"], Default::default())
+            let mut agg = sums();
+            agg.push(
+                col(k::SCHOOL_ID)
+                    .sort(Default::default())
+                    .first()
+                    .alias("first_school"),
+            );
+            let muns = rows
+                .group_by([col(REGION), col("municipality_key")])
+                .agg(agg)
+                .sort([REGION, "municipality_key"], Default::default());
+            let muns = left_join(muns, names.clone(), &["first_school"])
+                .with_column(
+                    when(col("name").is_null().or(col("name").eq(lit(""))))
+                        .then(lit(NO_MUNICIPALITY))
+                        .otherwise(col("name"))
+                        .alias("name"),
+                )
                 .collect()?;
-            let text = |n: &str| -> anyhow::Result<Vec<String>> {
-                let ca = agg.column(n)?.str()?;
-                Ok((0..ca.len())
-                    .map(|i| ca.get(i).unwrap_or("").to_string())
-                    .collect())
-            };
-            let int = |n: &str| -> anyhow::Result<Vec<i64>> {
-                Ok(agg
-                    .column(n)?
-                    .cast(&DataType::Int64)?
-                    .i64()?
-                    .to_vec()
-                    .into_iter()
-                    .map(|v| v.unwrap_or(0))
-                    .collect())
-            };
-            let (reg, key, first) = (
-                text("region")?,
-                text("municipality_key")?,
-                text("first_school")?,
+            let regions = muns
+                .clone()
+                .lazy()
+                .group_by([col(REGION)])
+                .agg(["participants", "below", "below_n", "high", "high_n"].map(|c| col(c).sum()))
+                .sort([REGION], Default::default())
+                .collect()?;
+            let (mun_region, keys, names) = (
+                texts(&muns, REGION)?,
+                texts(&muns, "municipality_key")?,
+                texts(&muns, "name")?,
             );
-            let (part, below, below_n, high, high_n) = (
-                int("participants")?,
-                int("below")?,
-                int("below_n")?,
-                int("high")?,
-                int("high_n")?,
-            );
-            let mut regions: BTreeMap<String, RegionAcc> = BTreeMap::new();
-            for i in 0..agg.height() {
-                let f = Figures {
-                    participants: part[i],
-                    below: below[i],
-                    below_n: below_n[i],
-                    high: high[i],
-                    high_n: high_n[i],
-                    ..Default::default()
-                };
-                let acc = regions.entry(reg[i].clone()).or_default();
-                acc.0.participants += f.participants;
-                acc.0.below += f.below;
-                acc.0.below_n += f.below_n;
-                acc.0.high += f.high;
-                acc.0.high_n += f.high_n;
-                acc.1.insert(key[i].clone(), (mun_name(ds, &first[i]), f));
-            }
-            for (code, (region, muns)) in regions {
-                let region = region.finish();
-                let municipalities = muns
-                    .into_iter()
-                    .map(|(key, (name, f))| {
-                        let f = f.finish();
-                        let diff = |a: Option<f64>, b: Option<f64>| Some(r6((a? - b?) * 100.0));
-                        let p2 = two_prop_p(
-                            f.below,
-                            f.below_n,
-                            region.below - f.below,
-                            region.below_n - f.below_n,
-                        );
-                        let ph = two_prop_p(
-                            f.high,
-                            f.high_n,
-                            region.high - f.high,
-                            region.high_n - f.high_n,
-                        );
-                        let worse = p2.is_some_and(|p| p < 0.05)
-                            && f.share2.zip(region.share2).is_some_and(|(a, b)| a > b);
-                        MunicipalityRow {
-                            municipality: name,
-                            municipality_key: key,
-                            share2_diff_pp: diff(f.share2, region.share2),
-                            share2_p: p2.map(r6),
-                            share_high_diff_pp: diff(f.share_high, region.share_high),
-                            share_high_p: ph.map(r6),
-                            worse,
-                            figures: f,
-                        }
-                    })
-                    .collect();
+            let mun_figures = figures(&muns)?;
+            let mut at = 0;
+            for (code, region) in texts(&regions, REGION)?.into_iter().zip(figures(&regions)?) {
+                let mut municipalities = Vec::new();
+                // municipalities are sorted by region too: this region's run starts at `at`
+                while at < muns.height() && mun_region[at] == code {
+                    municipalities.push(municipality_row(
+                        names[at].clone(),
+                        keys[at].clone(),
+                        mun_figures[at].clone(),
+                        &region,
+                    ));
+                    at += 1;
+                }
                 blocks.push(Block {
                     procedure: spec.label(),
                     year,
@@ -266,19 +277,32 @@ pub fn compare(ds: &Dataset, specs: &[ProcSpec], years: &[i32]) -> anyhow::Resul
     Ok(blocks)
 }
 
-/// Default procedures: every procedure present in the given years.
-pub fn default_specs(ds: &Dataset, years: &[i32]) -> Vec<ProcSpec> {
-    let set: BTreeSet<ProcSpec> = ds
+/// Default procedures: every (assessment, subject, grade) of `results` in the given years, in
+/// that order.
+pub fn default_specs(f: &Frames, years: &[i32]) -> Result<Vec<ProcSpec>> {
+    let procs = f
         .results
-        .iter()
-        .filter(|r| years.contains(&r.year))
-        .map(|r| ProcSpec {
-            assessment: r.assessment.to_string(),
-            subject: r.subject.to_string(),
-            grade: Some(r.grade),
+        .clone()
+        .lazy()
+        .filter(one_of(k::YEAR, years.iter().copied()))
+        .group_by([col(k::ASSESSMENT), col(k::SUBJECT), col(k::GRADE)])
+        .agg([len()])
+        .sort([k::ASSESSMENT, k::SUBJECT, k::GRADE], Default::default())
+        .collect()?;
+    let (a, s, g) = (
+        texts(&procs, k::ASSESSMENT)?,
+        texts(&procs, k::SUBJECT)?,
+        ints(&procs, k::GRADE)?,
+    );
+    Ok(a.into_iter()
+        .zip(s)
+        .zip(g)
+        .map(|((assessment, subject), grade)| ProcSpec {
+            assessment,
+            subject,
+            grade: grade.and_then(|g| i32::try_from(g).ok()),
         })
-        .collect();
-    set.into_iter().collect()
+        .collect())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,11 +365,71 @@ pub fn thresholds(ds: &Dataset, cfg: &Config, year: i32) -> Vec<ThresholdRow> {
 mod tests {
     use super::*;
 
+    fn school(sid: &str, municipality: &str) -> Box<crate::model::SchoolRow> {
+        Box::new(crate::model::SchoolRow {
+            school_id: sid.into(),
+            login: sid.into(),
+            municipality: municipality.into(),
+            ..Default::default()
+        })
+    }
+
     #[test]
-    fn two_proportion_test_textbook() {
-        // 45/100 vs 30/100: pooled p = 0.375, SE = 0.068465, z = 2.1909, two-sided p = 0.0285
-        let p = two_prop_p(45, 100, 30, 100).unwrap();
-        assert!((p - 0.0285).abs() < 5e-4, "{p}");
+    fn municipalities_beside_the_region_they_sum_to() {
+        let mut ds = Dataset::default();
+        for (sid, mun, n, n2) in [
+            ("edu220001", "Алейск", 40, 10),
+            ("edu220002", "Алейск", 60, 20),
+            ("edu220003", "Бийск", 100, 5),
+            ("edu220004", "", 50, 5),
+            ("edu990001", "Бийск", 10, 1),
+        ] {
+            ds.results.push(crate::model::ResultRow::for_test(
+                2024,
+                sid,
+                "математика",
+                n,
+                n2,
+            ));
+            ds.schools.insert(sid.into(), school(sid, mun));
+        }
+        let f = crate::model::frames::build(&ds).unwrap();
+        let specs = default_specs(&f, &[2024]).unwrap();
+        assert_eq!(specs, [ProcSpec::parse("ВПР:математика:4").unwrap()]);
+        assert!(default_specs(&f, &[2023]).unwrap().is_empty());
+        let b = compare(&f, &specs, &[2024]).unwrap();
+        assert_eq!(b.len(), 2, "one block per region");
+        assert_eq!(
+            (b[0].region_code.as_str(), b[1].region_code.as_str()),
+            ("22", "99")
+        );
+        let r = &b[0].region;
+        assert_eq!((r.participants, r.below, r.below_n), (250, 40, 250));
+        assert_eq!(r.share2, Some(0.16));
+        let m: Vec<(&str, i64, i64)> = b[0]
+            .municipalities
+            .iter()
+            .map(|m| {
+                (
+                    m.municipality.as_str(),
+                    m.figures.participants,
+                    m.figures.below,
+                )
+            })
+            .collect();
+        // keys: the empty name's key sorts first
+        assert_eq!(
+            m,
+            [
+                ("(муниципалитет не указан)", 50, 5),
+                ("Алейск", 100, 30),
+                ("Бийск", 100, 5)
+            ]
+        );
+        // Алейск 30/100 against the rest 10/150: worse than the region
+        let a = &b[0].municipalities[1];
+        assert!(a.worse && a.share2_diff_pp == Some(14.0));
+        assert_eq!(a.share2_p, two_prop_p(30, 100, 10, 150).map(r6));
     }
 
     #[test]

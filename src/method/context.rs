@@ -9,6 +9,8 @@ use crate::model::{Dataset, ResultRow, SchoolRow};
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
 pub struct Context<'a> {
+    /// The canonical frames of the inputs (`model::frames`), built once per context.
+    pub frames: crate::model::frames::Frames,
     /// Every school's results (grouped once for resilience and the stages).
     pub by_school: super::procedures::BySchool<'a>,
     /// Each of those schools' registry row, in the same order.
@@ -43,35 +45,30 @@ pub enum Ledgers {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> Context<'a> {
-        // the index on this thread; the results grouped by school and pooled for resilience on
-        // a second, the parts that need neither on a third; then the resilience model
-        let ((by_school, registry), (index, resilience), (screen, profiles, registry_z)) =
-            std::thread::scope(|sc| {
-                let grouped = sc.spawn(|| {
-                    let by_school = super::procedures::by_school(ds);
-                    let registry = registry_rows(ds, by_school.keys().copied());
-                    let pooled = super::resilience::pooled(&by_school, &registry, cfg, year);
-                    (by_school, registry, pooled)
-                });
-                let rest = sc.spawn(|| {
-                    (
-                        super::objectivity::screen(ds, cfg),
-                        super::risk::profiles(ds, year),
-                        RegistryZ::new(ds),
-                    )
-                });
-                let index = super::index::compute(ds, cfg);
-                let (by_school, registry, pooled) =
-                    grouped.join().expect("context thread panicked");
-                let resilience = super::resilience::fit(cfg, &index, year, pooled).ok();
-                (
-                    (by_school, registry),
-                    (index, resilience),
-                    rest.join().expect("context thread panicked"),
-                )
-            });
-        Context {
+    /// The context of `ds` in `year`; errors only when the canonical frames cannot be built or
+    /// lack a declared column (a bug, not the user's data).
+    pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
+        Self::from_frames(ds, crate::model::frames::build(ds)?, cfg, year)
+    }
+    /// The context with the frames of `ds` already built (a run over several years builds them once).
+    pub fn from_frames(
+        ds: &'a Dataset,
+        frames: crate::model::frames::Frames,
+        cfg: &Config,
+        year: i32,
+    ) -> anyhow::Result<Context<'a>> {
+        // the context methods run on the frames (polars spreads each over its threads); the
+        // results grouped by school and their registry rows are for the stages
+        let index = super::index::compute(&frames, cfg)?;
+        // no school to model is no resilience, not an error of the selection
+        let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
+        let screen = super::objectivity::screen(&frames, cfg)?;
+        let profiles = super::risk::profiles(&frames, year)?;
+        let by_school = super::procedures::by_school(ds);
+        let registry = registry_rows(ds, by_school.keys().copied());
+        let registry_z = RegistryZ::new(ds);
+        Ok(Context {
+            frames,
             by_school,
             registry,
             index,
@@ -80,7 +77,7 @@ impl<'a> Context<'a> {
             profiles,
             registry_z,
             ledgers: Ledgers::All,
-        }
+        })
     }
     /// Each school's results with its registry, index and resilience rows: one merge per list
     /// (all are sorted by id), not a search per school.

@@ -1,17 +1,21 @@
-//! ИСБШ — the school social well-being index (METHOD.md §4, §10) and ШНСУ.
+//! ИСБШ — the school social well-being index (METHOD.md §4, §10) and ШНСУ, on the `schools`
+//! frame: the configured indicators in long form (school, indicator, value), z-score parameters
+//! per region and indicator, contributions, coverage and sums per school as polars group-bys and
+//! joins; quintile edges as type-7 quantiles. The PCA eigen-decomposition is `stats::pca`.
+use super::frame::{floats, ints, left_join, texts, with_region, REGION};
 use crate::config::Config;
 use crate::input::report::Warnings;
-use crate::input::text::region_of;
-use crate::model::{Dataset, Sym};
+use crate::model::frames::Frames;
+use crate::model::schema::col as k;
 use crate::output::r6;
-use crate::stats::quantile_sorted;
-use nalgebra::{DMatrix, SymmetricEigen};
+use anyhow::Result;
+use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Factor {
-    pub indicator: Sym,
+    pub indicator: String,
     /// weight × direction × z: positive pulls the index up (more favourable).
     pub contribution: f64,
 }
@@ -20,7 +24,7 @@ pub struct Factor {
 pub struct IndexRow {
     pub login: String,
     pub school_id: String,
-    pub region: Sym,
+    pub region: String,
     pub index: Option<f64>,
     pub index_group: Option<u32>,
     pub coverage: f64,
@@ -50,232 +54,273 @@ impl IndexResult {
     }
 }
 
-fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    (
-        m,
-        (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n).sqrt(),
-    )
+/// Columns of the long form of the indicators.
+const INDICATOR: &str = "indicator";
+const VALUE: &str = "value";
+const WEIGHT: &str = "weight";
+/// weight × direction.
+const SIGNED: &str = "signed";
+
+/// Whether the configured method is the first principal component (`index.method = "pca"`).
+fn is_pca(cfg: &Config) -> bool {
+    cfg.index.method == crate::config::IndexMethod::Pca
 }
 
-/// An indicator's mean and standard deviation in a region, and its column in the region's table.
-type ZParams = (f64, f64, usize);
-
-/// Compute the index for every school with context indicators, per region.
-pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
-    let ic = &cfg.index;
-    let mut warnings = Warnings::default();
-    let mut dropped = BTreeMap::new();
-    // configured indicators in name order, as the loaders' static names where they are one
-    let keys: Vec<&str> = ic
+/// The configured indicators that are columns of `schools`, in long form: (school_id, login,
+/// region, indicator, value, weight, signed), one row per school and present value, sorted by
+/// (region, school_id, indicator).
+fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
+    let schema = f.schools.schema();
+    let parts: Vec<LazyFrame> = cfg
+        .index
         .indicators
-        .keys()
-        .map(|k| {
-            crate::input::context::INDICATORS
-                .iter()
-                .find(|(s, _)| s == k)
-                .map_or(k.as_str(), |(s, _)| *s)
+        .iter()
+        .filter(|(name, _)| schema.contains(name))
+        .map(|(name, ind)| {
+            f.schools
+                .clone()
+                .lazy()
+                .select([
+                    col(k::SCHOOL_ID),
+                    col(k::LOGIN),
+                    lit(name.as_str()).alias(INDICATOR),
+                    col(name.as_str()).cast(DataType::Float64).alias(VALUE),
+                    lit(ind.weight).alias(WEIGHT),
+                    lit(ind.weight * f64::from(ind.direction)).alias(SIGNED),
+                ])
+                .filter(col(VALUE).is_not_null())
         })
         .collect();
-    let schools: Vec<_> = ds
-        .schools
-        .values()
-        .filter(|s| s.indicators.values_of(&keys).any(|v| v.is_some()))
-        .collect();
-    let known: polars::prelude::PlHashSet<&str> = ds
-        .results
-        .chunk_by(|a, b| a.school_id == b.school_id)
-        .map(|run| &*run[0].school_id)
-        .collect();
-    let unknown = schools
+    let long = if parts.is_empty() {
+        DataFrame::empty_with_schema(&Schema::from_iter([
+            Field::new(k::SCHOOL_ID.into(), DataType::String),
+            Field::new(k::LOGIN.into(), DataType::String),
+            Field::new(INDICATOR.into(), DataType::String),
+            Field::new(VALUE.into(), DataType::Float64),
+            Field::new(WEIGHT.into(), DataType::Float64),
+            Field::new(SIGNED.into(), DataType::Float64),
+        ]))
+    } else {
+        concat(parts, UnionArgs::default())?.collect()?
+    };
+    Ok(with_region(long, k::SCHOOL_ID)?
+        .lazy()
+        .sort([REGION, k::SCHOOL_ID, INDICATOR], Default::default())
+        .collect()?)
+}
+
+/// Population mean and standard deviation (divide by n) and the count of each indicator in each
+/// region, sorted by (region, indicator).
+fn region_stats(long: &DataFrame) -> Result<DataFrame> {
+    let dev = col(VALUE) - col(VALUE).mean();
+    Ok(long
+        .clone()
+        .lazy()
+        .group_by([col(REGION), col(INDICATOR)])
+        .agg([
+            col(VALUE).mean().alias("mean"),
+            ((dev.clone() * dev).sum() / col(VALUE).count().cast(DataType::Float64))
+                .sqrt()
+                .alias("sd"),
+            col(VALUE).count().alias("n"),
+            col(WEIGHT).first(),
+        ])
+        .sort([REGION, INDICATOR], Default::default())
+        .collect()?)
+}
+
+/// Which rows of the region statistics are kept, the indicators used (in order of first use) and
+/// the dropped ones with their reasons.
+type Dropping = (Vec<bool>, Vec<String>, BTreeMap<String, String>);
+
+/// The drop rules per region (METHOD.md §4, §10 «Index details»): an indicator absent from a
+/// region's rows is dropped there; one with zero variance (or a single value) too, with a
+/// warning. A configured indicator used in no region is reported with the reason of the last
+/// region. Returns the kept (region, indicator) pairs, the indicators used in order of first
+/// use, and the dropped ones.
+fn drop_rules(
+    stats: &DataFrame,
+    regions: &[String],
+    cfg: &Config,
+    warnings: &mut Warnings,
+) -> Result<Dropping> {
+    let (sr, si) = (texts(stats, REGION)?, texts(stats, INDICATOR)?);
+    let (sd, n) = (floats(stats, "sd")?, ints(stats, "n")?);
+    let at: BTreeMap<(&str, &str), usize> = sr
         .iter()
-        .filter(|s| !known.contains(s.school_id.as_str()))
-        .count();
-    if unknown > 0 && !known.is_empty() {
-        warnings.add_n(
-            "context rows for logins with no results (indexed, not selectable)",
-            unknown,
-            schools
-                .iter()
-                .find(|s| !known.contains(s.school_id.as_str()))
-                .unwrap()
-                .login
-                .clone(),
-        );
-    }
-    let mut by_region: BTreeMap<String, Vec<&crate::model::SchoolRow>> = BTreeMap::new();
-    for s in &schools {
-        by_region
-            .entry(region_of(&s.school_id))
-            .or_default()
-            .push(s);
-    }
+        .zip(&si)
+        .enumerate()
+        .map(|(i, (r, ind))| ((r.as_str(), ind.as_str()), i))
+        .collect();
+    let mut kept = vec![false; stats.height()];
     let mut used: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    let mut edges_out = BTreeMap::new();
-    let mut loadings_out = BTreeMap::new();
-    for (region, list) in &by_region {
-        // every configured indicator of every school, read school by school (one school's map at
-        // a time), then used column by column
-        let table: Vec<Option<f64>> = list
-            .iter()
-            .flat_map(|s| s.indicators.values_of(&keys))
-            .collect();
-        let cell = |i: usize, j: usize| table[i * keys.len() + j];
-        // indicators present in this region: their z-score parameters and their column
-        let mut stats: BTreeMap<&str, ZParams> = BTreeMap::new();
-        for (j, k) in keys.iter().enumerate() {
-            let k = *k;
-            let v: Vec<f64> = (0..list.len()).filter_map(|i| cell(i, j)).collect();
-            if v.is_empty() {
-                dropped.insert(k.to_string(), "absent from every row".to_string());
+    let mut dropped = BTreeMap::new();
+    for region in regions {
+        for key in cfg.index.indicators.keys() {
+            let Some(&i) = at.get(&(region.as_str(), key.as_str())) else {
+                dropped.insert(key.clone(), "absent from every row".to_string());
                 continue;
-            }
-            let (m, sd) = mean_sd(&v);
-            if sd <= 1e-12 || v.len() < 2 {
-                dropped.insert(k.to_string(), "zero variance".to_string());
+            };
+            if sd[i].unwrap_or(0.0) <= 1e-12 || n[i].unwrap_or(0) < 2 {
+                dropped.insert(key.clone(), "zero variance".to_string());
                 warnings.add(
                     "indicator with zero variance dropped",
-                    format!("{k} (регион {region})"),
+                    format!("{key} (регион {region})"),
                 );
                 continue;
             }
-            stats.insert(k, (m, sd, j));
-            if !used.iter().any(|u| u == k) {
-                used.push(k.to_string());
+            kept[i] = true;
+            if !used.contains(key) {
+                used.push(key.clone());
             }
         }
-        let present_weight: f64 = stats.keys().map(|k| ic.indicators[*k].weight).sum();
-        let z = |i: usize, k: &str| -> Option<f64> {
-            let &(m, sd, j) = stats.get(k)?;
-            cell(i, j).map(|v| (v - m) / sd)
+    }
+    for key in &used {
+        dropped.remove(key);
+    }
+    Ok((kept, used, dropped))
+}
+
+/// First principal component loadings of each region's kept indicators, over its schools with
+/// every one of them (`stats::pca`), signed so that `parents_higher_ed` loads positively, or,
+/// without it, so that the unfavourable indicators' loadings sum to a negative number.
+/// Rows (region, indicator, loading); regions with too few complete schools are absent.
+fn pca_loadings(
+    f: &Frames,
+    kept: &DataFrame,
+    regions: &[String],
+    cfg: &Config,
+) -> Result<DataFrame> {
+    let wide = with_region(f.schools.clone(), k::SCHOOL_ID)?;
+    let (kr, ki) = (texts(kept, REGION)?, texts(kept, INDICATOR)?);
+    let (mut lr, mut li, mut lv) = (Vec::new(), Vec::new(), Vec::new());
+    for region in regions {
+        let keys: Vec<&str> = kr
+            .iter()
+            .zip(&ki)
+            .filter(|(r, _)| *r == region)
+            .map(|(_, i)| i.as_str())
+            .collect();
+        let complete = wide
+            .clone()
+            .lazy()
+            .filter(col(REGION).eq(lit(region.as_str())))
+            .select(keys.iter().map(|c| col(*c)).collect::<Vec<_>>())
+            .drop_nulls(None)
+            .collect()?;
+        let columns: Vec<Vec<f64>> = keys
+            .iter()
+            .map(|c| Ok(floats(&complete, c)?.into_iter().flatten().collect()))
+            .collect::<Result<_>>()?;
+        let Some(mut v) = crate::stats::pca::first_component(&columns) else {
+            continue;
         };
-        let pca = if ic.method == crate::config::IndexMethod::Pca {
-            pca_loadings(list, stats.keys().copied().collect(), cfg)
-        } else {
-            None
+        let flip = match keys.iter().position(|k| *k == "parents_higher_ed") {
+            Some(j) => v[j] < 0.0,
+            None => {
+                let unf: Vec<f64> = keys
+                    .iter()
+                    .zip(&v)
+                    .filter(|(k, _)| cfg.index.indicators[**k].direction < 0)
+                    .map(|(_, x)| *x)
+                    .collect();
+                !unf.is_empty() && unf.iter().sum::<f64>() > 0.0
+            }
         };
-        if let Some(l) = &pca {
-            loadings_out.insert(
-                region.clone(),
-                l.iter().map(|(k, v)| (k.to_string(), r6(*v))).collect(),
-            );
-        } else if ic.method == crate::config::IndexMethod::Pca {
+        if flip {
+            v.iter_mut().for_each(|x| *x = -*x);
+        }
+        for (key, x) in keys.iter().zip(v) {
+            lr.push(region.clone());
+            li.push(key.to_string());
+            lv.push(x);
+        }
+    }
+    Ok(df!(REGION => lr, INDICATOR => li, "loading" => lv)?)
+}
+
+/// Compute the index for every school with context indicators, per region (METHOD.md §4, §10).
+/// Errors only on a `schools` frame that lacks its declared columns.
+pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
+    let ic = &cfg.index;
+    let mut warnings = Warnings::default();
+    let long = long(f, cfg)?;
+    // the schools with any configured indicator, by region and id
+    let schools = long
+        .clone()
+        .lazy()
+        .group_by_stable([col(k::SCHOOL_ID)])
+        .agg([col(REGION).first(), col(k::LOGIN).first()])
+        .collect()?;
+    unknown_schools(f, &schools, &mut warnings)?;
+    let regions: Vec<String> = {
+        let r = schools
+            .clone()
+            .lazy()
+            .group_by([col(REGION)])
+            .agg([len()])
+            .sort([REGION], Default::default())
+            .collect()?;
+        texts(&r, REGION)?
+    };
+    let stats = region_stats(&long)?;
+    let (kept, used, dropped) = drop_rules(&stats, &regions, cfg, &mut warnings)?;
+    let kept = stats.filter(&BooleanChunked::from_slice("kept".into(), &kept))?;
+    let pca = if is_pca(cfg) {
+        Some(pca_loadings(f, &kept, &regions, cfg)?)
+    } else {
+        None
+    };
+    // contributions of the kept indicators: weight × direction × z
+    let z = (col(VALUE) - col("mean")) / col("sd");
+    let mut contrib = long.clone().lazy().join(
+        kept.clone()
+            .lazy()
+            .select([col(REGION), col(INDICATOR), col("mean"), col("sd")]),
+        [col(REGION), col(INDICATOR)],
+        [col(REGION), col(INDICATOR)],
+        JoinArgs {
+            maintain_order: MaintainOrderJoin::Left,
+            ..JoinArgs::new(JoinType::Inner)
+        },
+    );
+    contrib = contrib.with_columns([z.clone().alias("z"), (col(SIGNED) * z).alias("c")]);
+    if let Some(l) = &pca {
+        contrib = left_join(contrib, l.clone().lazy(), &[REGION, INDICATOR])
+            .with_column((col("loading") * col("z")).alias("lz"));
+    } else {
+        contrib = contrib.with_column(lit(NULL).cast(DataType::Float64).alias("lz"));
+    }
+    let contrib = contrib.collect()?;
+    let rows = per_school(&schools, &contrib, &kept, pca.as_ref())?;
+    let top = top_factors(&contrib)?;
+    let mut out = index_rows(&rows, top, cfg, &mut warnings)?;
+    let edges_out = quintiles(&mut out, cfg)?;
+    out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
+    for (key, why) in &dropped {
+        warnings.add("configured indicator dropped", format!("{key}: {why}"));
+    }
+    let mut loadings_out = BTreeMap::new();
+    if let Some(l) = &pca {
+        let (lr, li, lv) = (
+            texts(l, REGION)?,
+            texts(l, INDICATOR)?,
+            floats(l, "loading")?,
+        );
+        for ((r, i), v) in lr.into_iter().zip(li).zip(lv) {
+            loadings_out
+                .entry(r)
+                .or_insert_with(BTreeMap::new)
+                .insert(i, r6(v.unwrap_or(f64::NAN)));
+        }
+        for r in regions.iter().filter(|r| !loadings_out.contains_key(*r)) {
             warnings.add(
                 "pca: fewer than 3 schools with every indicator; no index",
-                region.clone(),
+                r.clone(),
             );
         }
-        let mut rows: Vec<IndexRow> = Vec::new();
-        // weight, weight × direction and z parameters per indicator, looked up once per region
-        // names as symbols: a school's three shown factors copy them
-        let signed: Vec<(&str, Sym, f64, f64, ZParams)> = stats
-            .iter()
-            .map(|(k, &zp)| {
-                let ind = &ic.indicators[*k];
-                (
-                    *k,
-                    Sym::from(*k),
-                    ind.weight,
-                    ind.weight * ind.direction as f64,
-                    zp,
-                )
-            })
-            .collect();
-        let region_sym = Sym::from(region.as_str());
-        for (i, s) in list.iter().enumerate() {
-            // (indicator, contribution): texts only for the three shown
-            let mut contrib: Vec<(&str, Sym, f64)> = Vec::with_capacity(signed.len());
-            let mut wsum = 0.0;
-            for (k, sym, w, ws, (m, sd, j)) in &signed {
-                let (k, w, ws, m, sd, j) = (*k, *w, *ws, *m, *sd, *j);
-                if let Some(v) = cell(i, j) {
-                    contrib.push((k, sym.clone(), ws * ((v - m) / sd)));
-                    wsum += w;
-                }
-            }
-            let coverage = if present_weight > 0.0 {
-                wsum / present_weight
-            } else {
-                0.0
-            };
-            let (index, missing) = if coverage + 1e-12 < ic.min_coverage {
-                (
-                    None,
-                    Some(format!(
-                        "покрытие показателей {:.0} % < {:.0} %",
-                        coverage * 100.0,
-                        ic.min_coverage * 100.0
-                    )),
-                )
-            } else if let Some(l) = &pca {
-                if contrib.len() == stats.len() {
-                    (
-                        Some(stats.keys().map(|k| l[k] * z(i, k).unwrap()).sum::<f64>()),
-                        None,
-                    )
-                } else {
-                    (None, Some("pca: нужны все показатели".to_string()))
-                }
-            } else if ic.method == crate::config::IndexMethod::Pca {
-                (
-                    None,
-                    Some("pca: слишком мало школ со всеми показателями".to_string()),
-                )
-            } else {
-                (Some(contrib.iter().map(|f| f.2).sum::<f64>() / wsum), None)
-            };
-            contrib.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then(a.0.cmp(b.0)));
-            let contrib: Vec<Factor> = contrib
-                .iter()
-                .take(3)
-                .map(|(_, indicator, c)| Factor {
-                    indicator: indicator.clone(),
-                    contribution: r6(*c),
-                })
-                .collect();
-            if missing.is_some() {
-                warnings.add("school without an index (coverage rule)", s.login.clone());
-            }
-            rows.push(IndexRow {
-                login: s.login.clone(),
-                school_id: s.school_id.clone(),
-                region: region_sym.clone(),
-                index: index.map(r6),
-                index_group: None,
-                coverage: r6(coverage),
-                shnsu: false,
-                top_factors: contrib,
-                missing_reason: missing,
-            });
-        }
-        let mut vals: Vec<f64> = rows.iter().filter_map(|r| r.index).collect();
-        vals.sort_by(f64::total_cmp);
-        if !vals.is_empty() {
-            let edges: Vec<f64> = [0.2, 0.4, 0.6, 0.8]
-                .iter()
-                .map(|q| quantile_sorted(&vals, *q))
-                .collect();
-            for r in rows.iter_mut() {
-                if let Some(v) = r.index {
-                    let g = 1 + edges.iter().filter(|e| v > **e).count() as u32;
-                    r.index_group = Some(g);
-                    r.shnsu = ic.shnsu_groups.contains(&g);
-                }
-            }
-            edges_out.insert(region.clone(), edges.into_iter().map(r6).collect());
-        }
-        out.extend(rows);
     }
-    out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
-    for k in &used {
-        dropped.remove(k);
-    }
-    for (k, why) in &dropped {
-        warnings.add("configured indicator dropped", format!("{k}: {why}"));
-    }
-    IndexResult {
+    Ok(IndexResult {
         method: ic.method.label().to_string(),
         indicators: used,
         dropped,
@@ -283,66 +328,213 @@ pub fn compute(ds: &Dataset, cfg: &Config) -> IndexResult {
         pca_loadings: loadings_out,
         schools: out,
         warnings,
-    }
+    })
 }
 
-/// First principal component of the correlation matrix of schools with every indicator.
-fn pca_loadings<'a>(
-    list: &[&crate::model::SchoolRow],
-    keys: Vec<&'a str>,
-    cfg: &Config,
-) -> Option<BTreeMap<&'a str, f64>> {
-    let complete: Vec<Vec<f64>> = list
-        .iter()
-        .filter_map(|s| {
-            keys.iter()
-                .map(|k| s.indicators.get(k).copied())
-                .collect::<Option<Vec<f64>>>()
-        })
-        .collect();
-    let (n, p) = (complete.len(), keys.len());
-    if n < 3 || p < 2 {
-        return None;
+/// A warning counting the indexed schools that have no results (when any school has results).
+fn unknown_schools(f: &Frames, schools: &DataFrame, warnings: &mut Warnings) -> Result<()> {
+    if f.results.height() == 0 {
+        return Ok(());
     }
-    // standardise over the complete schools, then correlation = Z'Z / n
-    let mut zm = DMatrix::zeros(n, p);
-    for j in 0..p {
-        let col: Vec<f64> = complete.iter().map(|r| r[j]).collect();
-        let (m, sd) = mean_sd(&col);
-        for i in 0..n {
-            zm[(i, j)] = if sd > 0.0 { (col[i] - m) / sd } else { 0.0 };
-        }
+    let known = f
+        .results
+        .clone()
+        .lazy()
+        .group_by([col(k::SCHOOL_ID)])
+        .agg([len().alias("rows")]);
+    let unknown = left_join(schools.clone().lazy(), known, &[k::SCHOOL_ID])
+        .filter(col("rows").is_null())
+        .sort([k::SCHOOL_ID], Default::default())
+        .collect()?;
+    if let Some(first) = texts(&unknown, k::LOGIN)?.into_iter().next() {
+        warnings.add_n(
+            "context rows for logins with no results (indexed, not selectable)",
+            unknown.height(),
+            first,
+        );
     }
-    let corr = zm.transpose() * &zm / n as f64;
-    let eig = SymmetricEigen::new(corr);
-    let best = (0..p).max_by(|&a, &b| {
-        eig.eigenvalues[a]
-            .total_cmp(&eig.eigenvalues[b])
-            .then(b.cmp(&a))
-    })?;
-    let mut v: Vec<f64> = (0..p).map(|j| eig.eigenvectors[(j, best)]).collect();
-    let flip = match keys.iter().position(|k| *k == "parents_higher_ed") {
-        Some(j) => v[j] < 0.0,
-        None => {
-            let unf: Vec<f64> = keys
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| cfg.index.indicators[**k].direction < 0)
-                .map(|(j, _)| v[j])
-                .collect();
-            !unf.is_empty() && unf.iter().sum::<f64>() > 0.0
-        }
+    Ok(())
+}
+
+/// Per indexed school, in (region, school_id) order: its region's present weight and kept
+/// indicator count, whether its region has PCA loadings, and its sums of weights,
+/// contributions and loading × z over its kept indicators.
+fn per_school(
+    schools: &DataFrame,
+    contrib: &DataFrame,
+    kept: &DataFrame,
+    pca: Option<&DataFrame>,
+) -> Result<DataFrame> {
+    let sums = contrib.clone().lazy().group_by([col(k::SCHOOL_ID)]).agg([
+        col(WEIGHT).sum().alias("wsum"),
+        col("c").sum().alias("csum"),
+        col("lz").sum().alias("lsum"),
+        len().alias("present"),
+    ]);
+    let weights = kept.clone().lazy().group_by([col(REGION)]).agg([
+        col(WEIGHT).sum().alias("present_weight"),
+        len().alias("kept"),
+    ]);
+    let mut rows = left_join(
+        left_join(schools.clone().lazy(), sums, &[k::SCHOOL_ID]),
+        weights,
+        &[REGION],
+    );
+    rows = match pca {
+        Some(l) => left_join(
+            rows,
+            l.clone()
+                .lazy()
+                .group_by([col(REGION)])
+                .agg([len().alias("loadings")]),
+            &[REGION],
+        ),
+        None => rows.with_column(lit(NULL).cast(DataType::UInt32).alias("loadings")),
     };
-    if flip {
-        v.iter_mut().for_each(|x| *x = -*x);
+    Ok(rows
+        .sort([REGION, k::SCHOOL_ID], Default::default())
+        .collect()?)
+}
+
+/// The three largest |contribution| of each school with their signs, ties by indicator key.
+fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
+    let magnitude = when(col("c").lt(lit(0.0)))
+        .then(lit(0.0) - col("c"))
+        .otherwise(col("c"));
+    let sorted = contrib
+        .clone()
+        .lazy()
+        .with_column(magnitude.alias("magnitude"))
+        .sort_by_exprs(
+            [col(k::SCHOOL_ID), col("magnitude"), col(INDICATOR)],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .collect()?;
+    let (ids, inds, c) = (
+        texts(&sorted, k::SCHOOL_ID)?,
+        texts(&sorted, INDICATOR)?,
+        floats(&sorted, "c")?,
+    );
+    let mut top: BTreeMap<String, Vec<Factor>> = BTreeMap::new();
+    for ((sid, indicator), c) in ids.into_iter().zip(inds).zip(c) {
+        let list = top.entry(sid).or_default();
+        if list.len() < 3 {
+            list.push(Factor {
+                indicator,
+                contribution: r6(c.unwrap_or(f64::NAN)),
+            });
+        }
     }
-    Some(keys.into_iter().zip(v).collect())
+    Ok(top)
+}
+
+/// Each school's index, or why it has none (the coverage rule, `min_coverage` of the region's
+/// present weight; PCA needs every kept indicator), in (region, school_id) order.
+fn index_rows(
+    rows: &DataFrame,
+    mut top: BTreeMap<String, Vec<Factor>>,
+    cfg: &Config,
+    warnings: &mut Warnings,
+) -> Result<Vec<IndexRow>> {
+    let ic = &cfg.index;
+    let (ids, logins, regions) = (
+        texts(rows, k::SCHOOL_ID)?,
+        texts(rows, k::LOGIN)?,
+        texts(rows, REGION)?,
+    );
+    let (wsum, csum, lsum) = (
+        floats(rows, "wsum")?,
+        floats(rows, "csum")?,
+        floats(rows, "lsum")?,
+    );
+    let (present, kept) = (ints(rows, "present")?, ints(rows, "kept")?);
+    let (present_weight, loadings) = (floats(rows, "present_weight")?, ints(rows, "loadings")?);
+    let mut out = Vec::with_capacity(rows.height());
+    for (i, ((sid, login), region)) in ids.into_iter().zip(logins).zip(regions).enumerate() {
+        let wsum = wsum[i].unwrap_or(0.0);
+        let pw = present_weight[i].unwrap_or(0.0);
+        let coverage = if pw > 0.0 { wsum / pw } else { 0.0 };
+        let (index, missing) = if coverage + 1e-12 < ic.min_coverage {
+            (
+                None,
+                Some(format!(
+                    "покрытие показателей {:.0} % < {:.0} %",
+                    coverage * 100.0,
+                    ic.min_coverage * 100.0
+                )),
+            )
+        } else if !is_pca(cfg) {
+            (csum[i].map(|c| c / wsum), None)
+        } else if loadings[i].is_none() {
+            let why = "pca: слишком мало школ со всеми показателями";
+            (None, Some(why.to_string()))
+        } else if present[i] == kept[i] {
+            (lsum[i], None)
+        } else {
+            (None, Some("pca: нужны все показатели".to_string()))
+        };
+        if missing.is_some() {
+            warnings.add("school without an index (coverage rule)", login.clone());
+        }
+        out.push(IndexRow {
+            login,
+            top_factors: top.remove(&sid).unwrap_or_default(),
+            school_id: sid,
+            region,
+            index: index.map(r6),
+            index_group: None,
+            coverage: r6(coverage),
+            shnsu: false,
+            missing_reason: missing,
+        });
+    }
+    Ok(out)
+}
+
+/// Quintile edges (type-7 quantiles at 20/40/60/80 %) of each region's rounded indices, each
+/// school's group (1 + the edges below its index) and ШНСУ (`shnsu_groups`).
+fn quintiles(out: &mut [IndexRow], cfg: &Config) -> Result<BTreeMap<String, Vec<f64>>> {
+    let (regions, values): (Vec<&str>, Vec<f64>) = out
+        .iter()
+        .filter_map(|r| Some((r.region.as_str(), r.index?)))
+        .unzip();
+    let q = |p: f64| {
+        col("index")
+            .quantile(lit(p), QuantileMethod::Linear)
+            .alias(format!("q{p}"))
+    };
+    let edges = df!(REGION => regions, "index" => values)?
+        .lazy()
+        .group_by([col(REGION)])
+        .agg([q(0.2), q(0.4), q(0.6), q(0.8)])
+        .collect()?;
+    let er = texts(&edges, REGION)?;
+    let eq: Vec<Vec<Option<f64>>> = ["q0.2", "q0.4", "q0.6", "q0.8"]
+        .iter()
+        .map(|c| floats(&edges, c))
+        .collect::<PolarsResult<_>>()?;
+    let edges: BTreeMap<String, Vec<f64>> = er
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (r, eq.iter().map(|c| c[i].unwrap_or(f64::NAN)).collect()))
+        .collect();
+    for r in out.iter_mut() {
+        if let (Some(v), Some(e)) = (r.index, edges.get(&r.region)) {
+            let g = 1 + e.iter().filter(|x| v > **x).count() as u32;
+            r.index_group = Some(g);
+            r.shnsu = cfg.index.shnsu_groups.contains(&g);
+        }
+    }
+    Ok(edges
+        .into_iter()
+        .map(|(r, e)| (r, e.into_iter().map(r6).collect()))
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SchoolRow;
+    use crate::model::{Dataset, SchoolRow};
 
     fn ds(rows: &[(&str, &[(&'static str, f64)])]) -> Dataset {
         let mut d = Dataset::default();
@@ -377,7 +569,11 @@ mod tests {
                 &[("parents_higher_ed", 0.6), ("low_income", 0.1)],
             ),
         ]);
-        let r = compute(&d, &Config::default());
+        let r = compute(
+            &crate::model::frames::build(&d).unwrap(),
+            &Config::default(),
+        )
+        .unwrap();
         let z = 1.5f64.sqrt();
         assert!((r.get("edu000001").unwrap().index.unwrap() + z).abs() < 1e-6);
         assert!((r.get("edu000003").unwrap().index.unwrap() - z).abs() < 1e-6);
@@ -422,7 +618,11 @@ mod tests {
             ),
             ("edu000004", &[("parents_higher_ed", 0.5)]),
         ]);
-        let r = compute(&d, &Config::default());
+        let r = compute(
+            &crate::model::frames::build(&d).unwrap(),
+            &Config::default(),
+        )
+        .unwrap();
         assert_eq!(
             r.dropped.get("ovz_share").map(|s| s.as_str()),
             Some("zero variance")

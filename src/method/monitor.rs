@@ -1,11 +1,15 @@
 //! Year-over-year monitoring (METHOD.md §8, §10): status per year, cluster transitions, entries and
 //! exits («вышла в эффективный режим»), change in the share of «2».
-use super::select::{self, by_school, judged_procs, Context, SchoolResult};
+use super::frame::{ints, left_join, one_of, texts};
+use super::select::{self, Context, SchoolResult};
 use crate::config::Config;
+use crate::model::frames::Frames;
+use crate::model::schema::col as k;
 use crate::model::Dataset;
 use crate::output::r6;
 use crate::stats::{wilson, Z95};
 use anyhow::Result;
+use polars::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -62,12 +66,75 @@ fn state(s: &Status) -> String {
         .unwrap_or_else(|| NOT_CANDIDATE.to_string())
 }
 
+/// The year's own pooled «2» of each school: sums of `n2` and participants per (school_id, year)
+/// over the procedures stage 1 judges (`procedures::judged_procs`: a known `n2`, at least
+/// `min_participants`, in `stage1.assessments`), as a polars group-by of `results`.
+fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<BTreeMap<(String, i32), Share>> {
+    let s1 = &cfg.stage1;
+    let mut judged = one_of(k::YEAR, years.iter().copied())
+        .and(col(k::N2).is_not_null())
+        .and(col(k::PARTICIPANTS).gt_eq(lit(s1.min_participants)))
+        .and(col(k::PARTICIPANTS).gt(lit(0)));
+    if !s1.assessments.is_empty() {
+        judged = judged.and(one_of(
+            k::ASSESSMENT,
+            s1.assessments.iter().map(|a| a.label()),
+        ));
+    }
+    let sums = f
+        .results
+        .clone()
+        .lazy()
+        .filter(judged)
+        .group_by([col(k::SCHOOL_ID), col(k::YEAR)])
+        .agg([
+            col(k::PARTICIPANTS).cast(DataType::Int64).sum(),
+            col(k::N2).cast(DataType::Int64).sum(),
+        ])
+        .collect()?;
+    let (ids, ys) = (texts(&sums, k::SCHOOL_ID)?, ints(&sums, k::YEAR)?);
+    let (n, n2) = (ints(&sums, k::PARTICIPANTS)?, ints(&sums, k::N2)?);
+    Ok(ids
+        .into_iter()
+        .zip(ys)
+        .zip(n.into_iter().zip(n2))
+        .filter_map(|((sid, y), (n, k))| Some(((sid, i32::try_from(y?).ok()?), (n?, k?))))
+        .collect())
+}
+
+/// Pupils of the judged procedures and those below the minimum.
+type Share = (i64, i64);
+
+/// Each login's name and municipality in the `schools` frame (empty when absent).
+fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>> {
+    let sids: Vec<String> = logins
+        .iter()
+        .map(|l| crate::input::text::school_id(l))
+        .collect();
+    let wanted = df!(k::SCHOOL_ID => sids)?.lazy();
+    let registry =
+        f.schools
+            .clone()
+            .lazy()
+            .select([col(k::SCHOOL_ID), col(k::NAME), col(k::MUNICIPALITY)]);
+    let df = left_join(wanted, registry, &[k::SCHOOL_ID]).collect()?;
+    Ok(texts(&df, k::NAME)?
+        .into_iter()
+        .zip(texts(&df, k::MUNICIPALITY)?)
+        .collect())
+}
+
+/// Every school's status in each of `years` (a selection per year on one set of frames), its
+/// share below the minimum per year with its Wilson interval, the transitions between clusters,
+/// the schools that entered the list or the candidates, and those that left it (METHOD.md §8, §10
+/// «Monitor»).
 pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
-    let bs = by_school(ds);
+    let frames = crate::model::frames::build(ds)?;
     let mut per_year: BTreeMap<i32, BTreeMap<String, SchoolResult>> = BTreeMap::new();
     for &y in years {
         // statuses and clusters per year; the rules' ledgers are not shown
-        let sel = select::run_with(ds, cfg, y, &Context::new(ds, cfg, y).without_ledgers())?;
+        let ctx = Context::from_frames(ds, frames.clone(), cfg, y)?.without_ledgers();
+        let sel = select::run_with(ds, cfg, y, &ctx)?;
         per_year.insert(
             y,
             sel.schools
@@ -76,18 +143,16 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
                 .collect(),
         );
     }
+    let shares = year_shares(&frames, cfg, years)?;
     let logins: BTreeSet<String> = per_year.values().flat_map(|m| m.keys().cloned()).collect();
-    let sid_of = |login: &str| crate::input::text::school_id(login);
+    let names = names(&frames, &logins)?;
     let mut tracks = Vec::new();
-    for login in &logins {
-        let sid = sid_of(login);
-        let rows = bs.get(sid.as_str()).cloned().unwrap_or_default();
+    for (login, (name, municipality)) in logins.iter().zip(names) {
+        let sid = crate::input::text::school_id(login);
         let mut ys = BTreeMap::new();
         for (&y, m) in &per_year {
             let Some(s) = m.get(login) else { continue };
-            let p = judged_procs(&rows, y, cfg);
-            let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
-            let k: i64 = p.iter().map(|x| i64::from(x.row.n2.get().unwrap())).sum();
+            let (n, k) = shares.get(&(sid.clone(), y)).copied().unwrap_or((0, 0));
             ys.insert(
                 y,
                 Status {
@@ -105,11 +170,10 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
         }
         let first = ys.values().find_map(|s| s.share2);
         let last = ys.values().rev().find_map(|s| s.share2);
-        let sch = ds.schools.get(&sid);
         tracks.push(SchoolTrack {
             login: login.clone(),
-            name: sch.map(|s| s.name.clone()).unwrap_or_default(),
-            municipality: sch.map(|s| s.municipality.clone()).unwrap_or_default(),
+            name,
+            municipality,
             share2_change_pp: first.zip(last).map(|(a, b)| r6((b - a) * 100.0)),
             years: ys,
         });
@@ -169,4 +233,36 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
         candidates_entered: cand_entered,
         exited,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ResultRow;
+
+    #[test]
+    fn year_shares_pool_the_judged_procedures_only() {
+        let mut ds = Dataset::default();
+        let mut small = ResultRow::for_test(2024, "edu220001", "русский язык", 3, 3);
+        small.grade = 5;
+        let mut oge = ResultRow::for_test(2024, "edu220001", "математика", 30, 30);
+        oge.assessment = "ОГЭ".into();
+        oge.grade = 9;
+        ds.results = vec![
+            ResultRow::for_test(2024, "edu220001", "математика", 20, 4),
+            ResultRow::for_test(2023, "edu220001", "математика", 10, 1),
+            small,
+            oge,
+        ];
+        let f = crate::model::frames::build(&ds).unwrap();
+        let mut cfg = Config::default();
+        cfg.stage1.min_participants = 5;
+        let s = year_shares(&f, &cfg, &[2024]).unwrap();
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[&("edu220001".to_string(), 2024)], (50, 34));
+        cfg.stage1.assessments = vec![crate::model::domain::Assessment::Vpr];
+        let s = year_shares(&f, &cfg, &[2023, 2024]).unwrap();
+        assert_eq!(s[&("edu220001".to_string(), 2024)], (20, 4));
+        assert_eq!(s[&("edu220001".to_string(), 2023)], (10, 1));
+    }
 }

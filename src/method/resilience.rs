@@ -1,16 +1,18 @@
-//! Resilient schools and context-adjusted results (METHOD.md §5, §10).
+//! Resilient schools and context-adjusted results (METHOD.md §5, §10): the window's pooled
+//! figures per school as a polars group-by of `results` joined with `schools`, results scores and
+//! their top quantile per region as window expressions; the OLS is `stats::ols`.
+use super::frame::{flags, floats, left_join, one_of, opt_texts, texts, with_region, REGION};
 use super::index::IndexResult;
-use super::procedures::{window, BySchool};
-use super::select::{by_school, pool};
+use super::procedures::window;
 use crate::config::Config;
 use crate::error::data;
 use crate::input::report::Warnings;
-use crate::input::text::region_of;
-use crate::model::{Dataset, Sym};
+use crate::model::frames::Frames;
+use crate::model::schema::col as k;
 use crate::output::r6;
 use crate::stats::ols::{ols, Fit};
-use crate::stats::quantile_sorted;
 use anyhow::Result;
+use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -22,7 +24,7 @@ pub const BELOW: &str = "ниже ожидаемого";
 pub struct ResilienceRow {
     pub login: String,
     pub school_id: String,
-    pub region: Sym,
+    pub region: String,
     pub share2: f64,
     pub quality: Option<f64>,
     /// Results score: −share2 standardised (population SD) within the region.
@@ -45,216 +47,163 @@ pub struct Resilience {
     pub warnings: Warnings,
 }
 
-fn standardise(v: &[f64]) -> Vec<f64> {
-    crate::stats::kmeans::zscores(v)
-}
-
-pub fn compute(ds: &Dataset, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
-    let bs = by_school(ds);
-    let registry = super::procedures::registry_rows(ds, bs.keys().copied());
-    fit(cfg, index, year, pooled(&bs, &registry, cfg, year))
-}
-
-/// A school's pooled results over the window, with its registry row (looked up once).
-pub struct Pooled<'a> {
-    sid: &'a str,
-    share2: f64,
-    quality: Option<f64>,
-    school: Option<&'a crate::model::SchoolRow>,
-}
-
-/// Schools with a pooled share below the minimum in the window, by region: the part of the
-/// model that needs no index (a selection's context computes it beside the index).
-/// `registry`: each school's registry row, in `bs` order.
-pub fn pooled<'a>(
-    bs: &BySchool<'a>,
-    registry: &[Option<&'a crate::model::SchoolRow>],
-    cfg: &Config,
-    year: i32,
-) -> BTreeMap<String, Vec<Pooled<'a>>> {
-    let window = window(cfg, year);
-    let mut per_region: BTreeMap<String, Vec<Pooled>> = BTreeMap::new();
-    for ((sid, rows), &school) in bs.iter().zip(registry) {
-        if !rows.iter().any(|r| r.year == year) {
-            continue;
-        }
-        let p = pool(rows, &window, cfg);
-        if let Some(s2) = p.share2() {
-            per_region.entry(region_of(sid)).or_default().push(Pooled {
-                sid,
-                share2: s2,
-                quality: p.quality(),
-                school,
-            });
-        }
+/// Pooled figures over the selection window of each school with a result row in `year` and
+/// participants in the window (METHOD.md §10 «Pooled share2 and quality»: sums over the window's
+/// procedures with a known `n2`, in `stage1.assessments`, with at least `min_participants`;
+/// quality over those with every mark count), with its registry login, settlement and
+/// enrollment; sorted by (region, school_id). Columns: school_id, region, login, share2,
+/// quality, settlement, enrollment.
+fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
+    let s1 = &cfg.stage1;
+    let mut counted = one_of(k::YEAR, window(cfg, year)).and(col(k::N2).is_not_null());
+    if !s1.assessments.is_empty() {
+        counted = counted.and(one_of(
+            k::ASSESSMENT,
+            s1.assessments.iter().map(|a| a.label()),
+        ));
     }
-    per_region
+    let big = col(k::PARTICIPANTS).gt_eq(lit(s1.min_participants));
+    let full = big.clone().and(
+        col(k::N3)
+            .is_not_null()
+            .and(col(k::N4).is_not_null())
+            .and(col(k::N5).is_not_null()),
+    );
+    let sum_if = |cond: Expr, e: Expr| {
+        when(cond)
+            .then(e.cast(DataType::Int64))
+            .otherwise(lit(0i64))
+            .sum()
+    };
+    let sums = f
+        .results
+        .clone()
+        .lazy()
+        .filter(counted)
+        .group_by([col(k::SCHOOL_ID)])
+        .agg([
+            sum_if(big.clone(), col(k::PARTICIPANTS)).alias("part"),
+            sum_if(big, col(k::N2)).alias("n2"),
+            sum_if(full.clone(), col(k::PARTICIPANTS)).alias("qpart"),
+            sum_if(
+                full,
+                col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
+            )
+            .alias("q45"),
+        ]);
+    let active = f
+        .results
+        .clone()
+        .lazy()
+        .filter(col(k::YEAR).eq(lit(year)))
+        .group_by([col(k::SCHOOL_ID)])
+        .agg([len().alias("rows")]);
+    let ratio = |a: &str, b: &str| col(a).cast(DataType::Float64) / col(b).cast(DataType::Float64);
+    let registry = f.schools.clone().lazy().select([
+        col(k::SCHOOL_ID),
+        col(k::LOGIN),
+        col(k::SETTLEMENT),
+        col(k::ENROLLMENT),
+    ]);
+    let df = active
+        .join(
+            sums,
+            [col(k::SCHOOL_ID)],
+            [col(k::SCHOOL_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("part").gt(lit(0i64)))
+        .with_columns([
+            ratio("n2", "part").alias("share2"),
+            when(col("qpart").gt(lit(0i64)))
+                .then(ratio("q45", "qpart"))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("quality"),
+        ]);
+    let df = left_join(df, registry, &[k::SCHOOL_ID])
+        .with_column(coalesce(&[col(k::LOGIN), col(k::SCHOOL_ID)]).alias(k::LOGIN))
+        .collect()?;
+    Ok(with_region(df, k::SCHOOL_ID)?
+        .lazy()
+        .sort([REGION, k::SCHOOL_ID], Default::default())
+        .collect()?)
 }
 
-/// The regression of the pooled results on the index, per region, and each school's labels.
-pub fn fit(
-    cfg: &Config,
-    index: &IndexResult,
-    year: i32,
-    per_region: BTreeMap<String, Vec<Pooled>>,
-) -> Result<Resilience> {
-    let window = window(cfg, year);
-    let mut warnings = Warnings::default();
+/// Population z-scores of `e` within each region; all 0 in a region where `e` is constant.
+fn standardised(e: Expr) -> PolarsResult<Expr> {
+    let mean = e.clone().mean().over([col(REGION)])?;
+    let dev = e.clone() - mean.clone();
+    let n = e
+        .clone()
+        .count()
+        .cast(DataType::Float64)
+        .over([col(REGION)])?;
+    let sd = ((dev.clone() * dev).sum().over([col(REGION)])? / n).sqrt();
+    Ok(when(sd.clone().gt(lit(0.0)))
+        .then((e - mean) / sd)
+        .otherwise(lit(0.0)))
+}
+
+/// The results score of each pooled school (METHOD.md §5, §10): −share2 standardised within its
+/// region, or with `quality_weight` > 0 the standardised blend with standardised quality
+/// (a school without quality counts 0); and whether it reaches the region's type-7
+/// `top_quantile` of the score.
+fn scored(pooled: DataFrame, cfg: &Config) -> Result<DataFrame> {
     let qw = cfg.resilience.quality_weight;
+    let mut score = standardised(col("share2") * lit(-1.0))?;
+    if qw > 0.0 {
+        let zq = standardised(col("quality").fill_null(lit(0.0)))?;
+        score = standardised(lit(1.0 - qw) * score + lit(qw) * zq)?;
+    }
+    let top = col("score").quantile(lit(cfg.resilience.top_quantile), QuantileMethod::Linear);
+    Ok(pooled
+        .lazy()
+        .with_column(score.alias("score"))
+        .with_column(col("score").gt_eq(top.over([col(REGION)])?).alias("top"))
+        .collect()?)
+}
+
+/// The pooled schools, their results scores, the regression of the scores on the index per
+/// region and each school's labels (METHOD.md §5). Errors (as a data error) when no school has a
+/// pooled share below the minimum in the window.
+pub fn compute(f: &Frames, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
+    let window = window(cfg, year);
+    let df = scored(pooled(f, cfg, year)?, cfg)?;
+    let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();
-    let mut out = Vec::new();
-    for (region, list) in per_region {
-        let region_sym = Sym::from(region.as_str());
-        let mut score = standardise(&list.iter().map(|x| -x.share2).collect::<Vec<_>>());
-        if qw > 0.0 {
-            let q: Vec<f64> = list.iter().map(|x| x.quality.unwrap_or(0.0)).collect();
-            let zq = standardise(&q);
-            score = standardise(
-                &score
-                    .iter()
-                    .zip(&zq)
-                    .map(|(a, b)| (1.0 - qw) * a + qw * b)
-                    .collect::<Vec<_>>(),
-            );
-        }
-        let mut sorted = score.clone();
-        sorted.sort_by(f64::total_cmp);
-        let q75 = quantile_sorted(&sorted, cfg.resilience.top_quantile);
-        // OLS on schools with the index
-        let rows = super::procedures::find_sorted(
-            &index.schools,
-            |r| r.school_id.as_str(),
-            list.iter().map(|p| p.sid),
+    let mut out = Vec::with_capacity(df.height());
+    let regions = texts(&df, REGION)?;
+    let schools = Schools {
+        sid: texts(&df, k::SCHOOL_ID)?,
+        login: texts(&df, k::LOGIN)?,
+        share2: floats(&df, "share2")?,
+        quality: floats(&df, "quality")?,
+        score: floats(&df, "score")?,
+        top: flags(&df, "top")?,
+        settlement: opt_texts(&df, k::SETTLEMENT)?,
+        enrollment: floats(&df, k::ENROLLMENT)?,
+    };
+    let mut start = 0;
+    while start < regions.len() {
+        let end = start
+            + regions[start..]
+                .iter()
+                .take_while(|r| **r == regions[start])
+                .count();
+        let region = regions[start].clone();
+        let fit = region_model(
+            &schools,
+            start..end,
+            index,
+            &region,
+            cfg,
+            &mut warnings,
+            &mut out,
         );
-        let idx: Vec<usize> = (0..list.len())
-            .filter(|&i| rows[i].and_then(|r| r.index).is_some())
-            .collect();
-        let school = |i: usize| list[i].school;
-        let village: Vec<Option<f64>> = idx
-            .iter()
-            .map(|&i| {
-                school(i)
-                    .and_then(|s| s.settlement)
-                    .map(|s| if s == "село" { 1.0 } else { 0.0 })
-            })
-            .collect();
-        let lnenr: Vec<Option<f64>> = idx
-            .iter()
-            .map(|&i| {
-                school(i)
-                    .and_then(|s| s.enrollment)
-                    .filter(|e| *e > 0.0)
-                    .map(f64::ln)
-            })
-            .collect();
-        let usable = |v: &[Option<f64>], name: &str, warnings: &mut Warnings| -> bool {
-            if v.iter().any(|x| x.is_none()) {
-                warnings.add(
-                    "OLS term dropped: missing for some schools",
-                    format!("{name} (регион {region})"),
-                );
-                return false;
-            }
-            let f: Vec<f64> = v.iter().map(|x| x.unwrap()).collect();
-            if f.iter().all(|x| (x - f[0]).abs() < 1e-12) {
-                warnings.add(
-                    "OLS term dropped: constant",
-                    format!("{name} (регион {region})"),
-                );
-                return false;
-            }
-            true
-        };
-        let use_v = !idx.is_empty() && usable(&village, "село", &mut warnings);
-        let use_e = !idx.is_empty() && usable(&lnenr, "ln(численность)", &mut warnings);
-        let mut terms = vec!["intercept".to_string(), "index".to_string()];
-        if use_v {
-            terms.push("село".into());
-        }
-        if use_e {
-            terms.push("ln(численность)".into());
-        }
-        let x: Vec<Vec<f64>> = idx
-            .iter()
-            .enumerate()
-            .map(|(j, &i)| {
-                let mut row = vec![1.0, rows[i].unwrap().index.unwrap()];
-                if use_v {
-                    row.push(village[j].unwrap());
-                }
-                if use_e {
-                    row.push(lnenr[j].unwrap());
-                }
-                row
-            })
-            .collect();
-        let y: Vec<f64> = idx.iter().map(|&i| score[i]).collect();
-        let fit = if idx.is_empty() {
-            warnings.add("no school with an index: no regression", region.clone());
-            None
-        } else {
-            match ols(&terms, &x, &y) {
-                Ok(f) => Some(f),
-                Err(e) => {
-                    warnings.add("regression not fitted", format!("регион {region}: {e}"));
-                    None
-                }
-            }
-        };
-        let mut resid: Vec<Option<(f64, f64)>> = vec![None; list.len()];
-        if let Some(f) = &fit {
-            for (j, &i) in idx.iter().enumerate() {
-                resid[i] = Some((f.fitted[j], f.residuals[j] / f.sigma));
-            }
-        }
-        for (i, p) in list.iter().enumerate() {
-            let ir = rows[i];
-            let top = score[i] >= q75;
-            let mut labels = Vec::new();
-            let shnsu = ir.is_some_and(|r| r.shnsu);
-            if shnsu && top {
-                labels.push(RESILIENT);
-            }
-            let (expected, residual) = match resid[i] {
-                Some((e, r)) => (Some(e), Some(r)),
-                None => (None, None),
-            };
-            if let Some(r) = residual {
-                if r >= cfg.resilience.residual_sd {
-                    labels.push(ABOVE);
-                } else if r <= -cfg.resilience.residual_sd {
-                    labels.push(BELOW);
-                }
-            }
-            out.push(ResilienceRow {
-                login: p
-                    .school
-                    .map(|s| s.login.clone())
-                    .unwrap_or_else(|| p.sid.to_string()),
-                school_id: p.sid.to_string(),
-                region: region_sym.clone(),
-                share2: r6(p.share2),
-                quality: p.quality.map(r6),
-                actual: r6(score[i]),
-                expected: expected.map(r6),
-                residual: residual.map(r6),
-                index: ir.and_then(|r| r.index),
-                index_group: ir.and_then(|r| r.index_group),
-                top_quartile: top,
-                labels,
-            });
-        }
-        if let Some(mut f) = fit {
-            for c in f.coefficients.iter_mut() {
-                c.estimate = r6(c.estimate);
-                c.std_error = r6(c.std_error);
-                c.t = r6(c.t);
-                c.p = r6(c.p);
-            }
-            f.r2 = r6(f.r2);
-            f.sigma = r6(f.sigma);
+        if let Some(f) = fit {
             models.insert(region, f);
         }
+        start = end;
     }
     if out.is_empty() {
         return Err(data(format!(
@@ -270,4 +219,198 @@ pub fn fit(
         schools: out,
         warnings,
     })
+}
+
+/// The scored schools' columns, in (region, school_id) order.
+struct Schools {
+    sid: Vec<String>,
+    login: Vec<String>,
+    share2: Vec<Option<f64>>,
+    quality: Vec<Option<f64>>,
+    score: Vec<Option<f64>>,
+    top: Vec<bool>,
+    settlement: Vec<Option<String>>,
+    enrollment: Vec<Option<f64>>,
+}
+
+/// The OLS of one region's scores on the index (+ village dummy, ln enrollment when every
+/// indexed school has them and they vary; METHOD.md §10 «Results population»), rounded for the
+/// report, and the region's rows (pushed onto `out`).
+fn region_model(
+    s: &Schools,
+    range: std::ops::Range<usize>,
+    index: &IndexResult,
+    region: &str,
+    cfg: &Config,
+    warnings: &mut Warnings,
+    out: &mut Vec<ResilienceRow>,
+) -> Option<Fit> {
+    let rows: Vec<Option<&super::index::IndexRow>> =
+        range.clone().map(|i| index.get(&s.sid[i])).collect();
+    let at = |j: usize| range.start + j;
+    let idx: Vec<usize> = (0..range.len())
+        .filter(|&j| rows[j].and_then(|r| r.index).is_some())
+        .collect();
+    let village: Vec<Option<f64>> = idx
+        .iter()
+        .map(|&j| {
+            s.settlement[at(j)]
+                .as_deref()
+                .map(|x| if x == "село" { 1.0 } else { 0.0 })
+        })
+        .collect();
+    let lnenr: Vec<Option<f64>> = idx
+        .iter()
+        .map(|&j| s.enrollment[at(j)].filter(|e| *e > 0.0).map(f64::ln))
+        .collect();
+    let usable = |v: &[Option<f64>], name: &str, warnings: &mut Warnings| -> bool {
+        let Some(f) = v.iter().copied().collect::<Option<Vec<f64>>>() else {
+            warnings.add(
+                "OLS term dropped: missing for some schools",
+                format!("{name} (регион {region})"),
+            );
+            return false;
+        };
+        if f.iter().all(|x| (x - f[0]).abs() < 1e-12) {
+            warnings.add(
+                "OLS term dropped: constant",
+                format!("{name} (регион {region})"),
+            );
+            return false;
+        }
+        true
+    };
+    let use_v = !idx.is_empty() && usable(&village, "село", warnings);
+    let use_e = !idx.is_empty() && usable(&lnenr, "ln(численность)", warnings);
+    let mut terms = vec!["intercept".to_string(), "index".to_string()];
+    if use_v {
+        terms.push("село".into());
+    }
+    if use_e {
+        terms.push("ln(численность)".into());
+    }
+    let score = |j: usize| s.score[at(j)].unwrap_or(f64::NAN);
+    let x: Vec<Vec<f64>> = idx
+        .iter()
+        .enumerate()
+        .map(|(n, &j)| {
+            let mut row = vec![1.0, rows[j].and_then(|r| r.index).unwrap_or(f64::NAN)];
+            if use_v {
+                row.push(village[n].unwrap_or(f64::NAN));
+            }
+            if use_e {
+                row.push(lnenr[n].unwrap_or(f64::NAN));
+            }
+            row
+        })
+        .collect();
+    let y: Vec<f64> = idx.iter().map(|&j| score(j)).collect();
+    let fit = if idx.is_empty() {
+        warnings.add("no school with an index: no regression", region.to_string());
+        None
+    } else {
+        match ols(&terms, &x, &y) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                warnings.add("regression not fitted", format!("регион {region}: {e}"));
+                None
+            }
+        }
+    };
+    let mut resid: Vec<Option<(f64, f64)>> = vec![None; range.len()];
+    if let Some(f) = &fit {
+        for (n, &j) in idx.iter().enumerate() {
+            resid[j] = Some((f.fitted[n], f.residuals[n] / f.sigma));
+        }
+    }
+    for (j, ir) in rows.iter().enumerate() {
+        let i = at(j);
+        let top = s.top[i];
+        let mut labels = Vec::new();
+        if ir.is_some_and(|r| r.shnsu) && top {
+            labels.push(RESILIENT);
+        }
+        let (expected, residual) = (resid[j].map(|r| r.0), resid[j].map(|r| r.1));
+        if let Some(r) = residual {
+            if r >= cfg.resilience.residual_sd {
+                labels.push(ABOVE);
+            } else if r <= -cfg.resilience.residual_sd {
+                labels.push(BELOW);
+            }
+        }
+        out.push(ResilienceRow {
+            login: s.login[i].clone(),
+            school_id: s.sid[i].clone(),
+            region: region.to_string(),
+            share2: r6(s.share2[i].unwrap_or(f64::NAN)),
+            quality: s.quality[i].map(r6),
+            actual: r6(score(j)),
+            expected: expected.map(r6),
+            residual: residual.map(r6),
+            index: ir.and_then(|r| r.index),
+            index_group: ir.and_then(|r| r.index_group),
+            top_quartile: top,
+            labels,
+        });
+    }
+    fit.map(|mut f| {
+        for c in f.coefficients.iter_mut() {
+            c.estimate = r6(c.estimate);
+            c.std_error = r6(c.std_error);
+            c.t = r6(c.t);
+            c.p = r6(c.p);
+        }
+        f.r2 = r6(f.r2);
+        f.sigma = r6(f.sigma);
+        f
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dataset, ResultRow};
+
+    #[test]
+    fn pooled_over_the_window_and_scored_within_the_region() {
+        let mut ds = Dataset::default();
+        for (y, sid, n, n2) in [
+            (2024, "edu220001", 20, 2),
+            (2023, "edu220001", 20, 6),
+            (2022, "edu220001", 20, 20), // outside the two-year window
+            (2024, "edu220002", 10, 5),
+            (2024, "edu220003", 4, 4), // below min_participants: no pooled share
+            (2023, "edu220004", 10, 1), // no row in the year
+            (2024, "edu990001", 10, 1),
+        ] {
+            ds.results
+                .push(ResultRow::for_test(y, sid, "математика", n, n2));
+        }
+        let f = crate::model::frames::build(&ds).unwrap();
+        let cfg = Config::default();
+        let p = pooled(&f, &cfg, 2024).unwrap();
+        assert_eq!(
+            texts(&p, k::SCHOOL_ID).unwrap(),
+            ["edu220001", "edu220002", "edu990001"]
+        );
+        assert_eq!(
+            floats(&p, "share2").unwrap(),
+            [Some(0.2), Some(0.5), Some(0.1)]
+        );
+        // for_test rows have n4 = n5 = 0: quality 0
+        assert_eq!(floats(&p, "quality").unwrap()[0], Some(0.0));
+        let s = scored(p, &cfg).unwrap();
+        let score: Vec<f64> = floats(&s, "score").unwrap().into_iter().flatten().collect();
+        // region 22: −0.2 and −0.5 standardised are +1 and −1; region 99 alone: 0
+        let expected = [1.0, -1.0, 0.0];
+        assert!(
+            score
+                .iter()
+                .zip(expected)
+                .all(|(a, b)| (a - b).abs() < 1e-12),
+            "{score:?}"
+        );
+        // top quartile: q75 of (−1, 1) is 0.5
+        assert_eq!(flags(&s, "top").unwrap(), [true, false, true]);
+    }
 }

@@ -1,6 +1,12 @@
-//! Risk-profile aggregation (METHOD.md §9): 10 factors × низкий / средний / высокий.
+//! Risk-profile aggregation (METHOD.md §9): 10 factors × низкий / средний / высокий, as polars
+//! group-bys over the `risk_profiles` frame joined with `schools` and the selection's outcomes.
+use super::frame::{ints, left_join, texts, with_region, REGION};
 use super::select::Selection;
-use crate::model::{Dataset, RISK_FACTORS};
+use crate::model::frames::Frames;
+use crate::model::schema::col as k;
+use crate::model::RISK_FACTORS;
+use anyhow::Result;
+use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -50,48 +56,59 @@ pub type Profiles = BTreeMap<String, Profile>;
 /// The year of a school's profile and each factor's level.
 pub type Profile = (i32, BTreeMap<&'static str, u8>);
 
-/// Year-Y profile of each school, else its newest earlier one.
-pub fn profiles(ds: &Dataset, year: i32) -> Profiles {
-    let mut out: Vec<(String, Profile)> = Vec::new();
-    // loaded rows are grouped by school in id order (identity::finalize): each school's latest
-    // profile up to `year`, then the map built at once
-    for run in ds.risk.chunk_by(|a, b| a.school_id == b.school_id) {
-        let Some(latest) = run.iter().map(|r| r.year).filter(|y| *y <= year).max() else {
-            continue;
-        };
-        let factors = run
-            .iter()
-            .filter(|r| r.year == latest)
-            .map(|r| (r.factor_name(), r.level))
-            .collect();
-        out.push((run[0].school_id.to_string(), (latest, factors)));
-    }
-    out.into_iter().collect()
+/// Rows of the `risk_profiles` frame (school_id, year, factor, level) of each school's year-`year`
+/// profile, else its newest earlier one (METHOD.md §10 «Deficit from the risk profile», §9).
+fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
+    let newest = col(k::YEAR).max().over([col(k::SCHOOL_ID)])?;
+    Ok(f.risk_profiles
+        .clone()
+        .lazy()
+        .filter(col(k::YEAR).lt_eq(lit(year)))
+        .filter(col(k::YEAR).eq(newest)))
 }
 
+/// Year-Y profile of each school, else its newest earlier one. Errors only on a frame that lacks
+/// a column of `schema::risk_profiles`.
+pub fn profiles(f: &Frames, year: i32) -> Result<Profiles> {
+    let df = latest(f, year)?.collect()?;
+    let (ids, years) = (texts(&df, k::SCHOOL_ID)?, ints(&df, k::YEAR)?);
+    let (factors, levels) = (ints(&df, k::FACTOR)?, ints(&df, k::LEVEL)?);
+    let mut out = Profiles::new();
+    for (i, sid) in ids.into_iter().enumerate() {
+        let (Some(y), Some(fa), Some(lv)) = (years[i], factors[i], levels[i]) else {
+            continue;
+        };
+        let Some(name) = usize::try_from(fa).ok().and_then(|j| RISK_FACTORS.get(j)) else {
+            continue;
+        };
+        let level = u8::try_from(lv).unwrap_or(u8::MAX);
+        out.entry(sid)
+            .or_insert_with(|| (y as i32, BTreeMap::new()))
+            .1
+            .insert(*name, level);
+    }
+    Ok(out)
+}
+
+/// One block's factor counts from its schools' counts per factor (`FACTOR` → low, medium, high).
 fn block(
     scope: &str,
     name: &str,
     population: &str,
-    members: &[&BTreeMap<&'static str, u8>],
+    schools: usize,
+    counts: &BTreeMap<i64, [usize; 3]>,
 ) -> Block {
-    let factors: Vec<FactorCount> = RISK_FACTORS
-        .iter()
-        .map(|f| {
-            let mut c = FactorCount {
+    let factors: Vec<FactorCount> = (0i64..)
+        .zip(RISK_FACTORS.iter())
+        .map(|(j, f)| {
+            let [low, medium, high] = counts.get(&j).copied().unwrap_or_default();
+            FactorCount {
                 factor: f.to_string(),
-                ..Default::default()
-            };
-            for m in members {
-                match m.get(*f) {
-                    Some(0) => c.low += 1,
-                    Some(1) => c.medium += 1,
-                    Some(2) => c.high += 1,
-                    _ => {}
-                }
+                low,
+                medium,
+                high,
+                selected: medium + high,
             }
-            c.selected = c.medium + c.high;
-            c
         })
         .collect();
     let max = factors.iter().map(|f| f.selected).max().unwrap_or(0);
@@ -100,7 +117,7 @@ fn block(
         scope: scope.into(),
         name: name.into(),
         population: population.into(),
-        schools: members.len(),
+        schools,
         most_common: factors
             .iter()
             .filter(|f| f.selected == max && max > 0)
@@ -115,71 +132,95 @@ fn block(
     }
 }
 
-/// `prof`: the year's profiles, as the selection used them (`select::Context::profiles`).
-pub fn aggregate(ds: &Dataset, sel: &Selection, prof: &Profiles) -> RiskReport {
+/// The blocks of one scope: per value of `key` (in text order), its schools and the count of
+/// each factor's levels (polars group-bys over the profile rows `rows`).
+fn blocks_by(rows: &LazyFrame, key: &str, scope: &str, population: &str) -> Result<Vec<Block>> {
+    let rows = rows.clone().filter(col(key).is_not_null());
+    let sizes = rows
+        .clone()
+        .group_by([col(key)])
+        .agg([col(k::SCHOOL_ID).n_unique().alias("schools")])
+        .sort([key], Default::default())
+        .collect()?;
+    let level = |l: i32| col(k::LEVEL).eq(lit(l)).sum().alias(format!("l{l}"));
+    let counts = rows
+        .group_by([col(key), col(k::FACTOR)])
+        .agg([level(0), level(1), level(2)])
+        .collect()?;
+    let mut by_key: BTreeMap<String, BTreeMap<i64, [usize; 3]>> = BTreeMap::new();
+    let (ck, cf) = (texts(&counts, key)?, ints(&counts, k::FACTOR)?);
+    let cl: Vec<Vec<Option<i64>>> = ["l0", "l1", "l2"]
+        .iter()
+        .map(|c| ints(&counts, c))
+        .collect::<PolarsResult<_>>()?;
+    let n = |v: Option<i64>| usize::try_from(v.unwrap_or(0)).unwrap_or(0);
+    for (i, name) in ck.into_iter().enumerate() {
+        let Some(fa) = cf[i] else { continue };
+        by_key
+            .entry(name)
+            .or_default()
+            .insert(fa, [n(cl[0][i]), n(cl[1][i]), n(cl[2][i])]);
+    }
+    let (names, schools) = (texts(&sizes, key)?, ints(&sizes, "schools")?);
+    let empty = BTreeMap::new();
+    Ok(names
+        .iter()
+        .zip(schools)
+        .map(|(name, s)| {
+            let counts = by_key.get(name).unwrap_or(&empty);
+            block(scope, name, population, n(s), counts)
+        })
+        .collect())
+}
+
+/// Who the selection found: login, candidate, selected, group.
+fn outcomes(sel: &Selection) -> PolarsResult<DataFrame> {
+    let s = &sel.schools;
+    df!(
+        k::LOGIN => s.iter().map(|x| x.login.as_str()).collect::<Vec<_>>(),
+        "candidate" => s.iter().map(|x| x.candidate).collect::<Vec<_>>(),
+        "selected" => s.iter().map(|x| x.selected).collect::<Vec<_>>(),
+        "group" => s.iter().map(|x| x.group.clone()).collect::<Vec<_>>(),
+    )
+}
+
+/// Counts of the year's profiles (`sel.year`, as the selection used them) per region,
+/// municipality and group, for all schools with a profile, the candidates and the selected
+/// (METHOD.md §9), and the profile of each selected school. A profiled school absent from the
+/// registry counts under an empty municipality. Errors only on frames that lack their columns.
+pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
+    let registry =
+        f.schools
+            .clone()
+            .lazy()
+            .select([col(k::SCHOOL_ID), col(k::LOGIN), col(k::MUNICIPALITY)]);
+    let rows = left_join(latest(f, sel.year)?, registry, &[k::SCHOOL_ID])
+        .with_columns([
+            coalesce(&[col(k::LOGIN), col(k::SCHOOL_ID)]).alias(k::LOGIN),
+            col(k::MUNICIPALITY).fill_null(lit("")),
+        ])
+        .collect()?;
+    let rows = with_region(rows, k::SCHOOL_ID)?.lazy();
+    let rows = left_join(rows, outcomes(sel)?.lazy(), &[k::LOGIN]);
     let mut blocks = Vec::new();
-    let by_login: BTreeMap<&str, &super::select::SchoolResult> =
-        sel.schools.iter().map(|s| (s.login.as_str(), s)).collect();
-    let sid = |login: &str| crate::input::text::school_id(login);
     for (pop, filter) in [
-        ("все школы с профилем", 0u8),
-        ("кандидаты", 1),
-        ("отобранные", 2),
+        ("все школы с профилем", lit(true)),
+        ("кандидаты", col("candidate").fill_null(lit(false))),
+        ("отобранные", col("selected").fill_null(lit(false))),
     ] {
-        let keep = |sid_: &str| -> bool {
-            match filter {
-                0 => true,
-                _ => {
-                    let login = ds
-                        .schools
-                        .get(sid_)
-                        .map(|s| s.login.as_str())
-                        .unwrap_or(sid_);
-                    by_login.get(login).is_some_and(|s| {
-                        if filter == 1 {
-                            s.candidate
-                        } else {
-                            s.selected
-                        }
-                    })
-                }
-            }
-        };
-        let mut regions: BTreeMap<String, Vec<&BTreeMap<&'static str, u8>>> = BTreeMap::new();
-        let mut muns: BTreeMap<String, Vec<&BTreeMap<&'static str, u8>>> = BTreeMap::new();
-        let mut groups: BTreeMap<String, Vec<&BTreeMap<&'static str, u8>>> = BTreeMap::new();
-        for (s, (_, levels)) in prof.iter().filter(|(s, _)| keep(s)) {
-            regions
-                .entry(crate::input::text::region_of(s))
-                .or_default()
-                .push(levels);
-            let mun = ds
-                .schools
-                .get(s)
-                .map(|x| x.municipality.clone())
-                .unwrap_or_default();
-            muns.entry(mun).or_default().push(levels);
-            let login = ds.schools.get(s).map(|x| x.login.as_str()).unwrap_or(s);
-            if let Some(g) = by_login.get(login).and_then(|x| x.group.clone()) {
-                groups.entry(g).or_default().push(levels);
-            }
-        }
-        for (r, m) in &regions {
-            blocks.push(block("регион", r, pop, m));
-        }
-        for (r, m) in &muns {
-            blocks.push(block("муниципалитет", r, pop, m));
-        }
-        if filter > 0 {
-            for (r, m) in &groups {
-                blocks.push(block("группа", r, pop, m));
-            }
+        let all = pop == "все школы с профилем";
+        let members = rows.clone().filter(filter);
+        blocks.extend(blocks_by(&members, REGION, "регион", pop)?);
+        blocks.extend(blocks_by(&members, k::MUNICIPALITY, "муниципалитет", pop)?);
+        if !all {
+            blocks.extend(blocks_by(&members, "group", "группа", pop)?);
         }
     }
+    let prof = profiles(f, sel.year)?;
     let mut selected_profiles = Vec::new();
     let mut without = Vec::new();
     for s in sel.schools.iter().filter(|s| s.selected) {
-        match prof.get(&sid(&s.login)) {
+        match prof.get(&crate::input::text::school_id(&s.login)) {
             Some((y, lv)) => selected_profiles.push(SchoolProfile {
                 login: s.login.clone(),
                 name: s.name.clone(),
@@ -187,16 +228,69 @@ pub fn aggregate(ds: &Dataset, sel: &Selection, prof: &Profiles) -> RiskReport {
                 profile_year: *y,
                 levels: lv
                     .iter()
-                    .map(|(f, l)| (f.to_string(), LEVELS[*l as usize].to_string()))
+                    .map(|(f, l)| {
+                        let label = LEVELS.get(usize::from(*l)).copied().unwrap_or("");
+                        (f.to_string(), label.to_string())
+                    })
                     .collect(),
             }),
             None => without.push(s.login.clone()),
         }
     }
-    RiskReport {
+    Ok(RiskReport {
         year: sel.year,
         blocks,
         selected_profiles,
         without_profile: without,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dataset, RiskRow};
+
+    fn row(sid: &str, year: i32, factor: u8, level: u8) -> RiskRow {
+        RiskRow {
+            school_id: sid.into(),
+            year,
+            factor,
+            level,
+        }
+    }
+
+    #[test]
+    fn profile_of_the_year_else_the_newest_earlier() {
+        let ds = Dataset {
+            risk: vec![
+                row("edu220001", 2023, 0, 2),
+                row("edu220001", 2024, 0, 1),
+                row("edu220001", 2024, 3, 0),
+                row("edu220001", 2025, 0, 0),
+                row("edu220002", 2022, 1, 2),
+                row("edu220003", 2025, 1, 2),
+            ],
+            ..Default::default()
+        };
+        let f = crate::model::frames::build(&ds).unwrap();
+        let p = profiles(&f, 2024).unwrap();
+        assert_eq!(p.len(), 2, "a school with only later profiles has none");
+        let (y, lv) = &p["edu220001"];
+        assert_eq!(*y, 2024);
+        assert_eq!(lv.len(), 2);
+        assert_eq!(lv[RISK_FACTORS[0]], 1);
+        assert_eq!(lv[RISK_FACTORS[3]], 0);
+        assert_eq!(p["edu220002"].0, 2022);
+        assert_eq!(p["edu220002"].1[RISK_FACTORS[1]], 2);
+    }
+
+    #[test]
+    fn block_counts_medium_and_high_as_selected() {
+        let counts = BTreeMap::from([(0i64, [1, 2, 3]), (9, [4, 0, 0])]);
+        let b = block("регион", "22", "все", 6, &counts);
+        assert_eq!(b.factors.len(), 10);
+        assert_eq!(b.factors[0].selected, 5);
+        assert_eq!(b.most_common, [RISK_FACTORS[0]]);
+        assert_eq!(b.least_common.len(), 9);
     }
 }

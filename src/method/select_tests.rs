@@ -179,7 +179,7 @@ fn runs_without_ledgers_select_the_same_schools() {
     let cfg = Config::default();
     let year = resolve_year(&l.data, &cfg, None).unwrap();
     let with = run(&l.data, &cfg, year).unwrap();
-    let ctx = Context::new(&l.data, &cfg, year).without_ledgers();
+    let ctx = Context::new(&l.data, &cfg, year).unwrap().without_ledgers();
     let without = run_with(&l.data, &cfg, year, &ctx).unwrap();
     let outcome = |s: &Selection| -> Vec<_> {
         s.schools
@@ -195,4 +195,23 @@ fn runs_without_ledgers_select_the_same_schools() {
     assert!(with.schools.iter().all(|x| !x.ledger.0.is_empty()));
     assert_eq!(outcome(&with), outcome(&without));
     assert_eq!(with.warnings.summary(), without.warnings.summary());
+}
+
+#[test]
+fn one_thread_or_four_give_the_same_selection() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+    let cfg = Config::default();
+    let year = resolve_year(&l.data, &cfg, None).unwrap();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let s = pool.install(|| run(&l.data, &cfg, year).unwrap());
+        serde_json::to_string(&s).unwrap()
+    };
+    let one = on(1);
+    assert!(one.contains("\"ledger\""));
+    assert_eq!(one, on(4));
 }

@@ -59,7 +59,7 @@ pub const STAFFING: [&str; 2] = [
 ];
 pub const INFRA: &str = "Низкий уровень оснащения школы";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeficitScore {
     pub source: &'static str,
     pub staffing: f64,

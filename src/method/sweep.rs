@@ -112,7 +112,9 @@ pub fn sweep(
     if params.is_empty() || params.len() > 2 {
         return Err(usage("sweep takes one or two --param"));
     }
-    let base_ctx = select::Context::new(ds, base, year).without_ledgers();
+    // the frames are built once; a grid point that changes a context key builds its context on them
+    let frames = crate::model::frames::build(ds)?;
+    let base_ctx = select::Context::from_frames(ds, frames.clone(), base, year)?.without_ledgers();
     let baseline = selected(ds, base, year, &base_ctx)?;
     // the context depends only on these sections; other keys reuse it
     let context_key = |k: &str| {
@@ -149,7 +151,7 @@ pub fn sweep(
                 ds,
                 &cfg,
                 year,
-                &select::Context::new(ds, &cfg, year).without_ledgers(),
+                &select::Context::from_frames(ds, frames.clone(), &cfg, year)?.without_ledgers(),
             )?
         } else {
             selected(ds, &cfg, year, &base_ctx)?

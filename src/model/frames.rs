@@ -9,6 +9,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 /// The canonical frames; each has the columns of its `schema` function, in that order.
+#[derive(Clone)]
 pub struct Frames {
     pub results: DataFrame,
     pub schools: DataFrame,

@@ -1,0 +1,283 @@
+//! The Russian story of the ledger: one sentence per recorded rule ([`text`]), rendered from the
+//! typed facts the method records (`method::ledger::Fact`). Nothing here decides or computes a
+//! figure; shares are fractions shown as percents with one decimal and a decimal comma.
+use crate::method::ledger::{BottomYear, Fact, ProcShare};
+use crate::model::domain::{Marker, Settlement};
+use crate::output::num;
+
+fn pct(x: f64) -> String {
+    crate::output::pct(x, 1)
+}
+
+/// The words of one ledger entry (the `text` of the JSON contract; `explain` prints them).
+pub fn text(fact: &Fact) -> String {
+    match fact {
+        Fact::KindUnknown => {
+            "Вид школы неизвестен (нет реестра или контекстной формы): считается обычной.".into()
+        }
+        Fact::TooSmall {
+            min_participants,
+            procedures,
+        } => format!(
+            "Этап 1: все процедуры < {} участников ({}): судить нельзя.",
+            min_participants,
+            procedures
+                .iter()
+                .map(|(p, n)| format!("{p} — {n}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Fact::NoMarks { year } => format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."),
+        Fact::RiskA {
+            year,
+            threshold,
+            min_procedures,
+            procedures,
+            fired,
+            outcome,
+        } => format!(
+            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} процедур (нужно ≥ {}){}{}.",
+            pct(*threshold),
+            fired.len(),
+            procedures.len(),
+            min_procedures,
+            if fired.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", shares(fired))
+            },
+            if *outcome {
+                " — сработало"
+            } else {
+                " — не сработало"
+            }
+        ),
+        Fact::RiskB {
+            year,
+            threshold,
+            both,
+            outcome,
+        } => {
+            if *outcome {
+                format!(
+                    "Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.",
+                    pct(*threshold),
+                    year - 1,
+                    year,
+                    both.iter()
+                        .map(|(p, prev, cur)| format!("{p} {} % → {} %", pct(*prev), pct(*cur)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            } else {
+                format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(*threshold), year - 1, year)
+            }
+        }
+        Fact::RiskCombine {
+            combine, outcome, ..
+        } => format!(
+            "Этап 1: комбинирование «{}» → {}.",
+            combine,
+            if *outcome {
+                "кандидат"
+            } else {
+                "не кандидат"
+            }
+        ),
+        Fact::Bottom {
+            stratum,
+            years,
+            bottom_share,
+            k,
+            n,
+            low_years,
+            outcome,
+        } => format!(
+            "Этап 1, правило bottom (страта {}): {}; в нижних {} % {} из {} лет (нужно ≥ {}) → {}.",
+            stratum,
+            years.iter().map(bottom_year).collect::<Vec<_>>().join("; "),
+            pct(*bottom_share),
+            low_years,
+            n,
+            k,
+            if *outcome {
+                "кандидат"
+            } else {
+                "не кандидат"
+            }
+        ),
+        Fact::ExcludedKind { stratum, .. } => {
+            format!("Этап 1: правило сработало, но вид школы «{stratum}» исключён из отбора.")
+        }
+        Fact::MinTotal {
+            participants,
+            window,
+            min_total,
+            outcome,
+        } => format!(
+            "Этап 2: всего участников за {}–{}: {} (нужно ≥ {}){}.",
+            window[0],
+            window[window.len() - 1],
+            participants,
+            min_total,
+            if *outcome {
+                ""
+            } else {
+                " — слишком мало результатов для вывода"
+            }
+        ),
+        Fact::Objectivity {
+            year,
+            flags,
+            policy,
+        } => format!(
+            "Этап 2: признаки необъективности ВПР в {year}: {}{}.",
+            flags
+                .iter()
+                .map(|f| format!(
+                    "{} ({})",
+                    Marker::from_label(&f.marker).map_or("маркер", Marker::words),
+                    f.procedure
+                ))
+                .collect::<Vec<_>>()
+                .join("; "),
+            if *policy == crate::config::ObjectivityPolicy::Exclude {
+                " — исключена (policy = exclude)"
+            } else {
+                " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже"
+            }
+        ),
+        Fact::ClusterRule {
+            window,
+            share2,
+            n2,
+            participants,
+            quality,
+            ci,
+            cluster,
+            borderline,
+            ..
+        } => format!(
+            "Этап 2: общая доля «2» за {}–{} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
+            window[0],
+            window[window.len() - 1],
+            pct(*share2),
+            n2,
+            participants,
+            ci.map(|c| pct(c[0])).unwrap_or_default(),
+            ci.map(|c| pct(c[1])).unwrap_or_default(),
+            quality.map(|q| format!("{} %", pct(q))).unwrap_or("—".into()),
+            cluster,
+            if *borderline {
+                "; интервал накрывает границу кластера — пограничная"
+            } else {
+                ""
+            }
+        ),
+        Fact::ClusterKmeans {
+            z_share2,
+            z_quality,
+            cluster_mean_share2,
+            seed,
+            cluster,
+        } => format!(
+            "Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли «2» ({}) и качества ({}) → «{}» (средняя доля «2» кластера {} %).",
+            seed,
+            num(*z_share2, 2),
+            num(*z_quality, 2),
+            cluster,
+            pct(*cluster_mean_share2)
+        ),
+        Fact::Settlement(Settlement::Unknown) => "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into(),
+        Fact::Settlement(s) => format!("Этап 2: тип населённого пункта — {s}."),
+        Fact::Deficit {
+            score,
+            deficit,
+            year,
+            ..
+        } => format!(
+            "Этап 2: преобладающий дефицит по {} — кадровый {} против инфраструктурного {} → «{}».",
+            if score.source == "risk_profile" {
+                format!("рисковому профилю {}", score.year.unwrap_or(*year))
+            } else {
+                "показателям реестра (z-оценки)".into()
+            },
+            num(score.staffing, 2),
+            num(score.infrastructure, 2),
+            deficit
+        ),
+        Fact::DeficitUnknown { .. } => "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре; группа «не определён».".into(),
+        Fact::Context {
+            index,
+            index_group,
+            shnsu,
+            residual,
+            labels,
+            ..
+        } => format!(
+            "Этап 2: контекст — ИСБШ {} (группа {}{}), стандартизованный остаток {}, метки: {}{}.",
+            index.map(|v| num(v, 2)).unwrap_or("—".into()),
+            index_group.map(|g| g.to_string()).unwrap_or("—".into()),
+            if *shnsu { ", ШНСУ" } else { "" },
+            residual.map(|v| num(v, 2)).unwrap_or("—".into()),
+            if labels.is_empty() {
+                "нет".to_string()
+            } else {
+                labels.join(", ")
+            },
+            if labels.contains(&crate::method::resilience::BELOW) {
+                " — результаты ниже ожидаемых при её контексте: проблема скорее в школе, чем в контингенте"
+            } else {
+                ""
+            }
+        ),
+        Fact::PerGroup {
+            group,
+            rank,
+            of,
+            per_group,
+            picked,
+        } => format!(
+            "Этап 3: место {} из {} в группе «{}» (доля «2» по убыванию, затем качество по возрастанию); берётся {} → {}.",
+            rank,
+            of,
+            group,
+            per_group,
+            if *picked { "отобрана" } else { "не отобрана" }
+        ),
+        Fact::PerMunicipality { rank, cap } => format!(
+            "Этап 3: {rank}-я по тяжести в муниципалитете при лимите {cap} — не вошла."
+        ),
+        Fact::Total { rank, cap } => {
+            format!("Этап 3: {rank}-я по тяжести в общем списке при лимите {cap} — не вошла.")
+        }
+    }
+}
+
+/// «ВПР математика 4 кл. 35,0 %; …».
+fn shares(v: &[ProcShare]) -> String {
+    v.iter()
+        .map(|p| format!("{} {} %", p.procedure, pct(p.share2)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// «2025: доля «2» 12,0 %, место 3 из 40 (отсечка 10,5 %) — в нижней группе».
+fn bottom_year(y: &BottomYear) -> String {
+    match &y.rank {
+        Some(r) => format!(
+            "{}: доля «2» {} %, место {} из {} (отсечка {} %){}",
+            y.year,
+            pct(r.composite),
+            r.rank,
+            r.of,
+            pct(r.cut),
+            if r.low {
+                " — в нижней группе"
+            } else {
+                ""
+            }
+        ),
+        None => format!("{}: нет данных", y.year),
+    }
+}
