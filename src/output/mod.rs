@@ -35,6 +35,21 @@ impl Table {
         }
     }
 
+    /// Every row has one cell per column. Errors: internal (exit 3) naming the table and the row —
+    /// a command that built it wrong, never the input data.
+    pub fn check(&self) -> Result<()> {
+        match self.rows.iter().position(|r| r.len() != self.headers.len()) {
+            None => Ok(()),
+            Some(i) => Err(internal(format!(
+                "table «{}»: row {} has {} cells for {} columns",
+                self.title.as_deref().unwrap_or(""),
+                i + 1,
+                self.rows[i].len(),
+                self.headers.len()
+            ))),
+        }
+    }
+
     /// Title, a box-drawn table and the notes, one per line, for a terminal.
     pub fn terminal(&self) -> String {
         let mut t = Comfy::new();
@@ -103,7 +118,12 @@ impl Table {
 }
 
 /// Render tables (table/csv/md) or a JSON value into one string.
+///
+/// Errors: internal (exit 3) when a table to print has a row whose cells do not match its columns.
 pub fn render(format: Format, tables: &[Table], json: &serde_json::Value) -> Result<String> {
+    if format != Format::Json {
+        tables.iter().try_for_each(Table::check)?;
+    }
     Ok(match format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(json)?;
@@ -189,4 +209,31 @@ pub fn num(x: f64, digits: usize) -> String {
 /// Round to 6 decimals for stable JSON.
 pub fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_that_does_not_fit_its_columns_is_an_internal_error() {
+        let mut t = Table::new(&["Логин", "Доля «2», %"]);
+        t.title = Some("Школы".into());
+        t.rows.push(vec!["edu990001".into(), "12,5".into()]);
+        assert!(render(Format::Csv, &[t.clone()], &serde_json::Value::Null).is_ok());
+        t.rows
+            .push(vec!["edu990002".into(), "7,0".into(), "лишняя".into()]);
+        let e = render(Format::Table, &[t], &serde_json::Value::Null).unwrap_err();
+        assert_eq!(crate::error::exit_code(&e), crate::error::EXIT_INTERNAL);
+        assert_eq!(
+            e.to_string(),
+            "table «Школы»: row 2 has 3 cells for 2 columns"
+        );
+    }
+
+    #[test]
+    fn russian_decimals() {
+        assert_eq!(pct(0.412, 1), "41,2");
+        assert_eq!(num(0.4123, 2), "0,41");
+    }
 }
