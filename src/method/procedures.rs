@@ -153,6 +153,86 @@ pub fn by_school(ds: &Dataset) -> BySchool<'_> {
     schools.into_iter().collect()
 }
 
+/// Pooled counts of every school over the window (METHOD.md §10) as one polars group-by of the
+/// canonical results frame: rows of the window with a known count of «2», in
+/// `stage1.assessments`; `total_all` over all of them, `part` and `n2` over procedures with at
+/// least `min_participants`, `qpart` and `q45` over those of them with full mark counts.
+pub fn pooled_all(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+    cfg: &Config,
+) -> polars::prelude::PolarsResult<BTreeMap<String, Pooled>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let s1 = &cfg.stage1;
+    let (first, last) = (window[0], window[window.len() - 1]);
+    let mut rows = col(k::YEAR)
+        .gt_eq(lit(first))
+        .and(col(k::YEAR).lt_eq(lit(last)))
+        .and(col(k::N2).is_not_null());
+    if let Some(any) = s1
+        .assessments
+        .iter()
+        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
+        .reduce(Expr::or)
+    {
+        rows = rows.and(any);
+    }
+    let big = col(k::PARTICIPANTS)
+        .cast(DataType::Int64)
+        .gt_eq(lit(s1.min_participants));
+    let full = big.clone().and(
+        col(k::N3)
+            .is_not_null()
+            .and(col(k::N4).is_not_null())
+            .and(col(k::N5).is_not_null()),
+    );
+    let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
+    let df = results
+        .clone()
+        .lazy()
+        .filter(rows)
+        .group_by([col(k::SCHOOL_ID)])
+        .agg([
+            n().sum().alias("total_all"),
+            n().filter(big.clone()).sum().alias("part"),
+            col(k::N2)
+                .cast(DataType::Int64)
+                .filter(big)
+                .sum()
+                .alias("n2"),
+            n().filter(full.clone()).sum().alias("qpart"),
+            (col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64))
+                .filter(full)
+                .sum()
+                .alias("q45"),
+        ])
+        .collect()?;
+    let ids = df.column(k::SCHOOL_ID)?.str()?;
+    let i = |name: &str| df.column(name).and_then(|c| Ok(c.i64()?.clone()));
+    let (total_all, part, n2, qpart, q45) = (
+        i("total_all")?,
+        i("part")?,
+        i("n2")?,
+        i("qpart")?,
+        i("q45")?,
+    );
+    Ok((0..df.height())
+        .filter_map(|r| {
+            Some((
+                ids.get(r)?.to_string(),
+                Pooled {
+                    total_all: total_all.get(r).unwrap_or(0),
+                    part: part.get(r).unwrap_or(0),
+                    n2: n2.get(r).unwrap_or(0),
+                    qpart: qpart.get(r).unwrap_or(0),
+                    q45: q45.get(r).unwrap_or(0),
+                },
+            ))
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::find_sorted;
@@ -176,5 +256,33 @@ mod tests {
             [Some("edu7"), Some("edu3"), Some("edu1"), None, Some("edu7")]
         );
         assert_eq!(found(&[]), Vec::<Option<&str>>::new());
+    }
+
+    #[test]
+    fn pooled_by_polars_equals_pooled_row_by_row() {
+        use crate::config::Config;
+        use crate::model::domain::Assessment;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+        let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+        let frames = crate::model::frames::build(&l.data).unwrap();
+        let bs = super::by_school(&l.data);
+        for (window, min, assessments) in [
+            (vec![2024, 2025], 5, vec![]),
+            (vec![2023, 2024, 2025], 20, vec![Assessment::Vpr]),
+        ] {
+            let mut cfg = Config::default();
+            cfg.stage1.min_participants = min;
+            cfg.stage1.assessments = assessments;
+            let all = super::pooled_all(&frames.results, &window, &cfg).unwrap();
+            let mut compared = 0;
+            for (sid, rows) in &bs {
+                let one = super::pool(rows, &window, &cfg);
+                let p = all.get(*sid).copied().unwrap_or_default();
+                let key = |p: &super::Pooled| (p.total_all, p.part, p.n2, p.qpart, p.q45);
+                assert_eq!(key(&p), key(&one), "{sid}");
+                compared += (one.total_all > 0) as usize;
+            }
+            assert!(compared > 100, "{compared}");
+        }
     }
 }

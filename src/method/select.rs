@@ -114,10 +114,11 @@ pub fn run_with<'a>(
         Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
     };
+    let pooled = super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?;
     let judged: Vec<(SchoolResult, bool)> = ctx
         .looked_up()
         .par_iter()
-        .filter_map(|school| judge(school, cfg, year, ctx, &bottom))
+        .filter_map(|school| judge(school, cfg, year, ctx, &bottom, &pooled))
         .collect();
     let mut warnings = warnings_of(ds, year, &judged);
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
@@ -170,6 +171,7 @@ fn judge<'a>(
     year: i32,
     ctx: &Context<'a>,
     bottom: &super::bottom::BottomRanks,
+    pooled: &BTreeMap<String, super::procedures::Pooled>,
 ) -> Option<(SchoolResult, bool)> {
     if !rows.iter().any(|r| r.year == year) {
         return None;
@@ -208,8 +210,8 @@ fn judge<'a>(
             res.stage_reached = 2;
             let c = Candidate {
                 school_id: sid,
-                rows,
                 registry: sch,
+                pooled: pooled.get(sid).copied().unwrap_or_default(),
             };
             match super::stage2::confirm(&c, ctx, cfg, year, &mut res, keep, &mut led) {
                 Ok(()) => res.stage_reached = 3,

@@ -4,20 +4,21 @@
 //! group «cluster / settlement / deficit».
 use super::context::Context;
 use super::ledger::{note, Fact, Ledger};
-use super::procedures::{pool, Pooled};
+use super::procedures::Pooled;
 use super::select::SchoolResult;
 use super::strata::{deficit_from_profile, DeficitScore};
 use crate::config::{Config, DeficitSource, ObjectivityPolicy};
 use crate::model::domain::{Cluster, Deficit, ExclusionReason};
-use crate::model::{ResultRow, SchoolRow};
+use crate::model::SchoolRow;
 use crate::output::r6;
 use crate::stats::{wilson, Z95};
 
 /// One candidate as stage 2 sees it.
-pub struct Candidate<'r, 'a> {
+pub struct Candidate<'a> {
     pub school_id: &'a str,
-    pub rows: &'r [&'a ResultRow],
     pub registry: Option<&'a SchoolRow>,
+    /// Its counts pooled over the window (`procedures::pooled_all`).
+    pub pooled: Pooled,
 }
 
 /// Confirm and classify one candidate: its figures, cluster, deficit and group go to `res`, the
@@ -32,7 +33,7 @@ pub fn confirm(
     led: &mut Ledger,
 ) -> Result<(), ExclusionReason> {
     let window = super::procedures::window(cfg, year);
-    let pooled = pool(c.rows, &window, cfg);
+    let pooled = c.pooled;
     figures(&pooled, res);
     let min_total = cfg.stage2.min_total_participants;
     let enough = pooled.total_all >= min_total;
