@@ -72,7 +72,7 @@ pub fn run(a: &Args) -> Result<()> {
     };
     if a.thresholds {
         let year = *years.last().unwrap();
-        let rows = compare::thresholds(ds, &cfg, year);
+        let rows = compare::thresholds(ds, &crate::model::frames::build(ds)?, &cfg, year)?;
         let mut t = Table::new(&BLOCK_HEADERS);
         t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
         for r in &rows {
