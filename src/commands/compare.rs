@@ -1,7 +1,9 @@
 //! `shnor compare`: municipalities against their region, and the `bottom` cut within each.
 use super::{inputs_json, DataArgs};
+use crate::config::Config;
 use crate::error::usage;
-use crate::method::compare::{self, ProcSpec};
+use crate::input::Loaded;
+use crate::method::compare::{self, Block, ProcSpec, ThresholdRow};
 use crate::output::{num, pct, Format, Table};
 use anyhow::Result;
 use serde_json::json;
@@ -20,6 +22,22 @@ const BLOCK_HEADERS: [&str; 9] = [
     "Хуже региона",
 ];
 
+/// Columns of `--thresholds`: one school whose `bottom` cuts disagree per row.
+const THRESHOLD_HEADERS: [&str; 11] = [
+    "Муниципалитет",
+    "Логин",
+    "Школа",
+    "Страта",
+    "Доля «2», %",
+    "Место в регионе",
+    "Отсечка региона, %",
+    "В нижней группе региона",
+    "Место в МО",
+    "Отсечка МО, %",
+    "В нижней группе МО",
+];
+
+/// A share (fraction) with its 95 % interval as percents: `12,50 (8,1–18,3)`; empty when unknown.
 fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
     match (s, ci) {
         (Some(v), Some(c)) => format!("{} ({}–{})", pct(v, 2), pct(c[0], 1), pct(c[1], 1)),
@@ -50,8 +68,7 @@ pub struct Args {
 /// with no results or a malformed `--procedure`.
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    let ds = &loaded.data;
-    let all_years: BTreeSet<i32> = ds.results.iter().map(|r| r.year).collect();
+    let all_years: BTreeSet<i32> = loaded.data.results.iter().map(|r| r.year).collect();
     let Some(&latest) = all_years.iter().next_back() else {
         return Err(crate::error::data(
             "no results in the inputs: nothing to compare",
@@ -71,35 +88,9 @@ pub fn run(a: &Args) -> Result<()> {
         }
     };
     if a.thresholds {
-        let year = *years.last().unwrap();
-        let rows = compare::thresholds(ds, &crate::model::frames::build(ds)?, &cfg, year)?;
-        let mut t = Table::new(&BLOCK_HEADERS);
-        t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
-        for r in &rows {
-            let yn = |b: bool| if b { "да" } else { "нет" }.to_string();
-            t.rows.push(vec![
-                r.municipality.clone(),
-                r.login.clone(),
-                r.name.clone(),
-                r.stratum.clone(),
-                pct(r.composite, 1),
-                format!("{} из {}", r.region_rank, r.region_n),
-                pct(r.region_cut, 1),
-                yn(r.in_region),
-                format!("{} из {}", r.municipality_rank, r.municipality_n),
-                pct(r.municipality_cut, 1),
-                yn(r.in_municipality),
-            ]);
-        }
-        let json = json!({
-            "config": cfg.to_json(), "inputs": inputs_json(&loaded),
-            "summary": {"year": year, "bottom_share": cfg.stage1.bottom_share, "differ": rows.len(),
-                "in_municipality_only": rows.iter().filter(|r| r.in_municipality).count(), "in_region_only": rows.iter().filter(|r| r.in_region).count()},
-            "schools": rows,
-        });
-        return a.data.output.write(&[t], &json);
+        return thresholds(a, &cfg, &loaded, *years.last().unwrap());
     }
-    let frames = crate::model::frames::build(ds)?;
+    let frames = crate::model::frames::build(&loaded.data)?;
     let specs: Vec<ProcSpec> = if a.procedures.is_empty() {
         compare::default_specs(&frames, &[latest])?
     } else {
@@ -120,54 +111,6 @@ pub fn run(a: &Args) -> Result<()> {
             years
         )));
     }
-    let mut tables = Vec::new();
-    let mut flat_headers = vec!["Процедура", "Год"];
-    flat_headers.extend_from_slice(&BLOCK_HEADERS);
-    let mut flat = Table::new(&flat_headers);
-    for b in &blocks {
-        let mut t = Table::new(&BLOCK_HEADERS);
-        t.title = Some(format!(
-            "{}, {} (регион {})",
-            b.procedure, b.year, b.region_code
-        ));
-        let region_row = vec![
-            "Регион".to_string(),
-            b.region.participants.to_string(),
-            share_cell(b.region.share2, b.region.share2_ci),
-            String::new(),
-            String::new(),
-            share_cell(b.region.share_high, b.region.share_high_ci),
-            String::new(),
-            String::new(),
-            String::new(),
-        ];
-        t.rows.push(region_row.clone());
-        let mut fr = vec![b.procedure.clone(), b.year.to_string()];
-        fr.extend(region_row);
-        flat.rows.push(fr);
-        for m in &b.municipalities {
-            let row = vec![
-                m.municipality.clone(),
-                m.figures.participants.to_string(),
-                share_cell(m.figures.share2, m.figures.share2_ci),
-                m.share2_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
-                m.share2_p.map(|v| num(v, 4)).unwrap_or_default(),
-                share_cell(m.figures.share_high, m.figures.share_high_ci),
-                m.share_high_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
-                m.share_high_p.map(|v| num(v, 4)).unwrap_or_default(),
-                if m.worse {
-                    "хуже".into()
-                } else {
-                    String::new()
-                },
-            ];
-            t.rows.push(row.clone());
-            let mut fr = vec![b.procedure.clone(), b.year.to_string()];
-            fr.extend(row);
-            flat.rows.push(fr);
-        }
-        tables.push(t);
-    }
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
@@ -176,9 +119,103 @@ pub fn run(a: &Args) -> Result<()> {
         "blocks": blocks,
     });
     let tables = if a.data.format() == Format::Csv {
-        vec![flat]
+        vec![flat_table(&blocks)]
     } else {
-        tables
+        blocks.iter().map(block_table).collect()
     };
     a.data.output.write(&tables, &json)
+}
+
+/// `--thresholds`: the schools in under one `bottom` cut (municipality or region, within the
+/// stratum) and out under the other, in `year`.
+fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> {
+    let ds = &loaded.data;
+    let rows = compare::thresholds(ds, &crate::model::frames::build(ds)?, cfg, year)?;
+    let mut t = Table::new(&THRESHOLD_HEADERS);
+    t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
+    t.rows = rows.iter().map(threshold_row).collect();
+    let json = json!({
+        "config": cfg.to_json(), "inputs": inputs_json(loaded),
+        "summary": {"year": year, "bottom_share": cfg.stage1.bottom_share, "differ": rows.len(),
+            "in_municipality_only": rows.iter().filter(|r| r.in_municipality).count(), "in_region_only": rows.iter().filter(|r| r.in_region).count()},
+        "schools": rows,
+    });
+    a.data.output.write(&[t], &json)
+}
+
+/// One row of the `--thresholds` table, in [`THRESHOLD_HEADERS`] order.
+fn threshold_row(r: &ThresholdRow) -> Vec<String> {
+    let yn = |b: bool| if b { "да" } else { "нет" }.to_string();
+    vec![
+        r.municipality.clone(),
+        r.login.clone(),
+        r.name.clone(),
+        r.stratum.clone(),
+        pct(r.composite, 1),
+        format!("{} из {}", r.region_rank, r.region_n),
+        pct(r.region_cut, 1),
+        yn(r.in_region),
+        format!("{} из {}", r.municipality_rank, r.municipality_n),
+        pct(r.municipality_cut, 1),
+        yn(r.in_municipality),
+    ]
+}
+
+/// The rows of one block in [`BLOCK_HEADERS`] order: the region first, then each municipality.
+fn block_rows(b: &Block) -> Vec<Vec<String>> {
+    let region = vec![
+        "Регион".to_string(),
+        b.region.participants.to_string(),
+        share_cell(b.region.share2, b.region.share2_ci),
+        String::new(),
+        String::new(),
+        share_cell(b.region.share_high, b.region.share_high_ci),
+        String::new(),
+        String::new(),
+        String::new(),
+    ];
+    let municipalities = b.municipalities.iter().map(|m| {
+        vec![
+            m.municipality.clone(),
+            m.figures.participants.to_string(),
+            share_cell(m.figures.share2, m.figures.share2_ci),
+            m.share2_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
+            m.share2_p.map(|v| num(v, 4)).unwrap_or_default(),
+            share_cell(m.figures.share_high, m.figures.share_high_ci),
+            m.share_high_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
+            m.share_high_p.map(|v| num(v, 4)).unwrap_or_default(),
+            if m.worse {
+                "хуже".into()
+            } else {
+                String::new()
+            },
+        ]
+    });
+    std::iter::once(region).chain(municipalities).collect()
+}
+
+/// One block as its own titled table (terminal, Markdown).
+fn block_table(b: &Block) -> Table {
+    let mut t = Table::new(&BLOCK_HEADERS);
+    t.title = Some(format!(
+        "{}, {} (регион {})",
+        b.procedure, b.year, b.region_code
+    ));
+    t.rows = block_rows(b);
+    t
+}
+
+/// Every block in one table with procedure and year in front (CSV).
+fn flat_table(blocks: &[Block]) -> Table {
+    let mut headers = vec!["Процедура", "Год"];
+    headers.extend_from_slice(&BLOCK_HEADERS);
+    let mut flat = Table::new(&headers);
+    for b in blocks {
+        for row in block_rows(b) {
+            let mut fr = vec![b.procedure.clone(), b.year.to_string()];
+            fr.extend(row);
+            flat.rows.push(fr);
+        }
+    }
+    flat
 }

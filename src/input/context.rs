@@ -273,13 +273,15 @@ pub fn load_registry(
         .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c)))
         .collect();
     ind.sort_unstable();
-    // percent or share per column: any value above 1 in a share column means percent
+    // percent or share, once per column: its header says percent (`…, %`), or any value of the
+    // file's share column is above 1
     let mut percent = vec![false; ind.len()];
     for (j, (k, c)) in ind.iter().enumerate() {
         if is_share(k) {
-            percent[j] = (h.row + 1..g.rows.len())
-                .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
-                .any(|v| v > 1.0);
+            percent[j] = h.is_percent(*c)
+                || (h.row + 1..g.rows.len())
+                    .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
+                    .any(|v| v > 1.0);
         }
     }
     let source = Sym::from(g.file.as_str());

@@ -184,7 +184,8 @@ pub fn load_stats(
                     if let Some(c) = mc {
                         e.municipality_code = c;
                     }
-                    let c = |x: f64| (x / 100.0 * part).round() as Count;
+                    // shares sum to 100 ± 0.5 (checked above): counts by largest remainders
+                    let c = super::flat::largest_remainders(part_n, [p[0], p[1], p[2], p[3]]);
                     schools.insert(sid.clone());
                     ds.results.push(ResultRow {
                         year: meta.year,
@@ -194,13 +195,13 @@ pub fn load_stats(
                         subject: subj.clone(),
                         grade: meta.grade,
                         participants: part_n,
-                        n2: c(p[0]).into(),
-                        n3: c(p[1]).into(),
-                        n4: c(p[2]).into(),
-                        n5: c(p[3]).into(),
+                        n2: c[0].into(),
+                        n3: c[1].into(),
+                        n4: c[2].into(),
+                        n5: c[3].into(),
                         reconstructed: true,
                         mean_score: OptScore::NONE,
-                        high: c(p[3]).into(),
+                        high: c[3].into(),
                         high2: OptCount::NONE,
                         source: source.clone(),
                         line: line_no(g.line_of(r)),

@@ -133,22 +133,46 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
 
 /// Counts of «2»..«5» from a row's values: counts that add up to the participants, or percents
 /// (100 ± 0.5) or shares (1 ± 0.005) turned into counts (`true`: reconstructed); None otherwise.
+/// Fractional participants are never counts. Counts from percents or shares are the largest
+/// remainders of their parts of the participants, so that they sum to the participants
+/// (`largest_remainders`).
 pub(super) fn mark_counts(part: f64, vals: [Option<f64>; 4]) -> Option<([Count; 4], bool)> {
     let v = vals.map(|x| x.unwrap_or(0.0));
     let sum: f64 = v.iter().sum();
     let all_int = v.iter().all(|x| x.fract() == 0.0);
-    let counts = |v: [f64; 4]| -> Option<[Count; 4]> {
-        Some([count(v[0])?, count(v[1])?, count(v[2])?, count(v[3])?])
-    };
+    let total = count(part)?;
     if all_int && (sum - part).abs() < 1e-9 {
-        Some((counts(v)?, false))
-    } else if (sum - 100.0).abs() <= 0.5 {
-        Some((counts(v.map(|p| (p / 100.0 * part).round()))?, true))
-    } else if (0.995..=1.005).contains(&sum) {
-        Some((counts(v.map(|p| (p * part).round()))?, true))
+        Some((
+            [count(v[0])?, count(v[1])?, count(v[2])?, count(v[3])?],
+            false,
+        ))
+    } else if (sum - 100.0).abs() <= 0.5 || (0.995..=1.005).contains(&sum) {
+        if v.iter().any(|x| *x < 0.0) {
+            return None;
+        }
+        Some((largest_remainders(total, v), true))
     } else {
         None
     }
+}
+
+/// `total` split in proportion to `weights` (non-negative, not all zero) into whole numbers that
+/// sum to `total`: each part's floor, then one more to the largest remainders (the earlier mark on
+/// a tie) — the largest remainder (Hamilton) method.
+pub(super) fn largest_remainders(total: Count, weights: [f64; 4]) -> [Count; 4] {
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 {
+        return [0; 4];
+    }
+    let exact = weights.map(|w| w / sum * total as f64);
+    let mut out = exact.map(|x| x.floor() as Count);
+    let mut order = [0usize, 1, 2, 3];
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+    let short = total - out.iter().sum::<Count>();
+    for &i in order.iter().take(short.max(0) as usize) {
+        out[i] += 1;
+    }
+    out
 }
 
 /// Marks table: percents or counts of «2»..«5» per school and procedure.
@@ -542,5 +566,53 @@ mod tests {
         );
         assert!(is_marks_header(&h));
         assert_eq!(mark_columns(&h), Some([7, 8, 9, 10]));
+    }
+
+    #[test]
+    fn percents_become_counts_that_sum_to_the_participants() {
+        // 3 × 33,3 % of 10: rounding each gives 3 + 3 + 3 = 9; the largest remainder gives 10
+        let (c, rec) = mark_counts(10.0, [Some(33.4), Some(33.3), Some(33.3), Some(0.0)]).unwrap();
+        assert!(rec);
+        assert_eq!(c, [4, 3, 3, 0]);
+        assert_eq!(
+            mark_counts(7.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)]),
+            Some(([1, 2, 3, 1], false))
+        );
+        // fractional participants are no count
+        assert_eq!(
+            mark_counts(10.5, [Some(25.0), Some(25.0), Some(25.0), Some(25.0)]),
+            None
+        );
+        // neither counts that add up nor percents nor shares
+        assert_eq!(
+            mark_counts(10.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)]),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_that_add_up_are_kept(c in proptest::array::uniform4(0i32..10_000)) {
+            let part: i32 = c.iter().sum();
+            let vals = c.map(|x| Some(x as f64));
+            proptest::prop_assert_eq!(mark_counts(part as f64, vals), Some((c, false)));
+        }
+
+        #[test]
+        fn percents_rounded_to_a_tenth_give_counts_summing_to_the_participants(
+            c in proptest::array::uniform4(0i32..2_000),
+        ) {
+            let part: i32 = c.iter().sum();
+            proptest::prop_assume!(part > 0);
+            let pct = c.map(|x| (x as f64 / part as f64 * 1000.0).round() / 10.0);
+            proptest::prop_assume!((pct.iter().sum::<f64>() - 100.0).abs() <= 0.5);
+            let (got, rec) = mark_counts(part as f64, pct.map(Some)).unwrap();
+            proptest::prop_assert!(rec);
+            proptest::prop_assert_eq!(got.iter().sum::<i32>(), part);
+            for (g, x) in got.iter().zip(c) {
+                // a tenth of a percent of up to 8 000 pupils is at most 8 pupils, plus one for the remainder
+                proptest::prop_assert!((g - x).abs() as f64 <= part as f64 / 1000.0 * 2.0 + 1.0);
+            }
+        }
     }
 }

@@ -102,9 +102,13 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, NotANumber> {
     if t.is_empty() || t == "-" || t == "–" || t == "—" {
         return Ok(None);
     }
-    // most cells are plain numbers: no copy for them
+    // most cells are plain numbers: no copy for them; `inf` and `NaN` are no numbers of pupils
     if let Ok(v) = t.parse::<f64>() {
-        return Ok(Some(v));
+        return if v.is_finite() {
+            Ok(Some(v))
+        } else {
+            Err(NotANumber)
+        };
     }
     let mut buf = String::with_capacity(t.len());
     for ch in t.chars() {
@@ -115,7 +119,10 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, NotANumber> {
         }
     }
     let b = buf.trim_end_matches('%');
-    b.parse::<f64>().map(Some).map_err(|_| NotANumber)
+    match b.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(NotANumber),
+    }
 }
 
 /// Format a number read from a spreadsheet cell as text: integers without a fraction.
@@ -389,6 +396,79 @@ pub fn is_aggregate_label(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parse_num_never_panics_and_gives_finite_numbers(s in "\\PC*") {
+            if let Ok(Some(v)) = parse_num(&s) {
+                prop_assert!(v.is_finite());
+            }
+        }
+
+        #[test]
+        fn russian_numbers_parse(
+            int in 0u64..10_000_000_000,
+            frac in 0u32..100,
+            sep in prop::sample::select(vec!["", " ", "\u{a0}", "\u{202f}"]),
+            pct in any::<bool>(),
+        ) {
+            // thousands grouped by `sep`, a decimal comma, an optional `%`
+            let digits = int.to_string();
+            let mut grouped = String::new();
+            for (i, ch) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    grouped.push_str(sep);
+                }
+                grouped.push(ch);
+            }
+            let cell = format!(" {grouped},{frac:02}{} ", if pct { "%" } else { "" });
+            let v = parse_num(&cell).unwrap().unwrap();
+            let expected = int as f64 + frac as f64 / 100.0;
+            prop_assert!((v - expected).abs() <= expected * 1e-12 + 1e-9, "{cell} → {v}");
+        }
+
+        #[test]
+        fn code_and_name_split_at_the_bar(
+            code in "[a-z0-9.]{1,12}",
+            name in "[А-Яа-я0-9 №\"]{0,30}",
+        ) {
+            let (c, n) = split_code_name(&format!(" {code} | {name} "));
+            prop_assert_eq!(c, Some(code));
+            prop_assert_eq!(n, name.trim());
+        }
+
+        #[test]
+        fn a_login_before_a_name_is_split_off(
+            digits in "[0-9]{6}",
+            prefix in prop::sample::select(vec!["edu", "sch", "EDU"]),
+            name in "[А-Я][а-я ]{0,20}",
+            paren in any::<bool>(),
+        ) {
+            let login = format!("{prefix}{digits}");
+            let cell = if paren { format!("({login}) {name}") } else { format!("{login} {name}") };
+            let (c, n) = split_code_name(&cell);
+            prop_assert_eq!(c, Some(login));
+            prop_assert_eq!(n, name.trim());
+        }
+
+        #[test]
+        fn the_latest_year_in_a_text_is_found(
+            a in 2000i32..2100,
+            b in 2000i32..2100,
+            text in "[^0-9]{0,10}",
+        ) {
+            prop_assert_eq!(year_in(&format!("{text}{a}{text}_{b}.xlsx")), Some(a.max(b)));
+            prop_assert_eq!(year_in(&format!("{text}1{a}")), None);
+        }
+
+        #[test]
+        fn year_in_never_panics(s in "\\PC*") {
+            if let Some(y) = year_in(&s) {
+                prop_assert!((2000..2100).contains(&y));
+            }
+        }
+    }
 
     #[test]
     fn headers_normalise() {

@@ -209,11 +209,10 @@ pub fn ranks_frame(
         .collect()
 }
 
-/// [`ranks_frame`] for stage 1 (area = region) as a map: schools' strata from their registry
-/// rows (`stage1.strata`).
-pub fn ranks(ds: &Dataset, ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRanks> {
+/// [`ranks_frame`] for stage 1 (area = region) on the context's results frame, as a map;
+/// schools' strata from their registry rows (`stage1.strata`).
+pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRanks> {
     use crate::model::schema::col as k;
-    let frames = crate::model::frames::build(ds)?;
     let ids: Vec<&str> = ctx.by_school.keys().copied().collect();
     let strata: Vec<&str> = ctx
         .registry
@@ -224,8 +223,10 @@ pub fn ranks(ds: &Dataset, ctx: &Context, cfg: &Config, year: i32) -> anyhow::Re
         Column::new(k::SCHOOL_ID.into(), ids),
         Column::new("stratum".into(), strata),
     ])?;
-    let results = frames
+    let results = ctx
+        .frames
         .results
+        .clone()
         .lazy()
         .with_column(col("region").alias("area"));
     let df = ranks_frame(results, strata.lazy(), cfg, year)?;
@@ -282,7 +283,7 @@ mod tests {
             }
             let year = 2025;
             let ctx = Context::new(&l.data, &cfg, year).unwrap();
-            let new = ranks(&l.data, &ctx, &cfg, year).unwrap();
+            let new = ranks(&ctx, &cfg, year).unwrap();
             let old: BottomRanks =
                 bottom_flags(&l.data, &cfg, &ctx.by_school, year, &|s: &str| region_of(s))
                     .into_iter()

@@ -111,7 +111,7 @@ pub fn run_with<'a>(
 ) -> Result<Selection> {
     let window = super::procedures::window(cfg, year);
     let bottom = match cfg.stage1.rule {
-        Stage1Rule::Bottom => super::bottom::ranks(ds, ctx, cfg, year)?,
+        Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
     };
     let judged: Vec<(SchoolResult, bool)> = ctx
@@ -124,7 +124,7 @@ pub fn run_with<'a>(
     if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
-    super::stage3::stage3(&mut out, cfg);
+    super::stage3::stage3(&mut out, cfg)?;
     out.sort_by(|a, b| a.login.cmp(&b.login));
     Ok(Selection {
         year,
@@ -224,7 +224,7 @@ fn judge<'a>(
 impl SchoolResult {
     /// A school at the start of stage 1: its identity from the registry row (login: the
     /// registry's, else the school id), nothing judged yet.
-    fn new(sid: &str, sch: Option<&SchoolRow>, stratum: Stratum) -> SchoolResult {
+    pub(crate) fn new(sid: &str, sch: Option<&SchoolRow>, stratum: Stratum) -> SchoolResult {
         SchoolResult {
             login: sch
                 .map(|s| s.login.clone())

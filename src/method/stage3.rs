@@ -1,87 +1,271 @@
-//! Stage 3 (METHOD.md §3): severity rank within each group, `per_group` picks, then the caps.
+//! Stage 3 (METHOD.md §3): severity rank within each group, `per_group` picks, then the caps —
+//! as polars expressions over the confirmed schools.
+//!
+//! Severity: pooled share of «2» descending, then quality ascending (a school without quality
+//! after those with it), then login. The picks are capped in severity order: at most
+//! `stage3.per_municipality` per municipality (0 = no cap; municipality code, else the normalised
+//! name), then at most `stage3.total` in all (0 = no cap).
 use super::ledger::Fact;
 use super::select::SchoolResult;
 use crate::config::Config;
-use std::collections::BTreeMap;
+use polars::prelude::*;
 
-pub fn severity(a: &SchoolResult, b: &SchoolResult) -> std::cmp::Ordering {
-    let s = |x: &SchoolResult| x.share2.unwrap_or(0.0);
-    let q = |x: &SchoolResult| x.quality.unwrap_or(f64::INFINITY);
-    s(b).total_cmp(&s(a))
-        .then(q(a).total_cmp(&q(b)))
-        .then(a.login.cmp(&b.login))
+/// One confirmed school's stage-3 decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pick {
+    /// Index of the school in the list given to [`decide`].
+    pub school: usize,
+    /// Rank within its group (1 = most severe) and the group's size.
+    pub rank: u32,
+    pub of: u32,
+    /// Within `per_group`.
+    pub picked: bool,
+    /// A pick left out by the municipality cap: its rank among its municipality's picks.
+    pub capped_in_municipality: Option<u32>,
+    /// A pick left out by the total cap: its rank among the picks kept by the municipality cap.
+    pub capped_in_total: Option<u32>,
 }
 
-/// Stage 3: rank within each group, take `per_group`, then the caps.
-pub fn stage3(all: &mut [SchoolResult], cfg: &Config) {
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, s) in all.iter().enumerate() {
-        if s.stage_reached == 3 {
-            groups.entry(s.group.clone().unwrap()).or_default().push(i);
-        }
+impl Pick {
+    pub fn selected(&self) -> bool {
+        self.picked && self.capped_in_municipality.is_none() && self.capped_in_total.is_none()
     }
-    let mut picked = Vec::new();
-    for (g, idx) in &groups {
-        let mut idx = idx.clone();
-        idx.sort_by(|&a, &b| severity(&all[a], &all[b]));
-        let n = idx.len();
-        for (rank, &i) in idx.iter().enumerate() {
-            let s = &mut all[i];
-            s.rank_in_group = Some(rank as u32 + 1);
-            let take = (rank as u32) < cfg.stage3.per_group;
+}
+
+/// The confirmed schools (`stage_reached == 3`) as a frame: i (index into `all`), group, share2
+/// (0 when unknown), quality (+∞ when unknown), login, municipality (the cap's key).
+fn confirmed(all: &[SchoolResult]) -> PolarsResult<DataFrame> {
+    let c: Vec<(u32, &SchoolResult)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.stage_reached == 3)
+        .map(|(i, s)| (i as u32, s))
+        .collect();
+    let municipality = |s: &SchoolResult| {
+        if s.municipality_code.is_empty() {
+            crate::input::text::municipality_key(&s.municipality)
+        } else {
+            s.municipality_code.clone()
+        }
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("i".into(), c.iter().map(|x| x.0).collect::<Vec<_>>()),
+        Column::new(
+            "group".into(),
+            c.iter()
+                .map(|x| x.1.group.clone().unwrap_or_default())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "share2".into(),
+            c.iter()
+                .map(|x| x.1.share2.unwrap_or(0.0))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "quality".into(),
+            c.iter()
+                .map(|x| x.1.quality.unwrap_or(f64::INFINITY))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "login".into(),
+            c.iter().map(|x| x.1.login.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "municipality".into(),
+            c.iter().map(|x| municipality(x.1)).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
+fn by_severity(first: Vec<Expr>) -> (Vec<Expr>, SortMultipleOptions) {
+    let mut by = first;
+    let mut desc = vec![false; by.len()];
+    by.extend([col("share2"), col("quality"), col("login")]);
+    desc.extend([true, false, false]);
+    (
+        by,
+        SortMultipleOptions::default().with_order_descending_multi(desc),
+    )
+}
+
+/// Rank within `over` of a frame sorted by it first (its groups contiguous): row index minus the
+/// group's first index, plus one.
+fn rank_within(index: &str, over: &str) -> PolarsResult<Expr> {
+    Ok(col(index) - col(index).min().over([col(over)])? + lit(1u32))
+}
+
+/// Stage 3 decisions of the confirmed schools of `all` (order unspecified; `school` indexes `all`).
+pub fn decide(all: &[SchoolResult], cfg: &Config) -> PolarsResult<Vec<Pick>> {
+    let s3 = &cfg.stage3;
+    let (by, opts) = by_severity(vec![col("group")]);
+    let ranked = confirmed(all)?
+        .lazy()
+        .sort_by_exprs(by, opts)
+        .with_row_index("r", None)
+        .with_column(rank_within("r", "group")?.alias("rank"))
+        .with_columns([
+            len().over([col("group")])?.alias("of"),
+            col("rank").lt_eq(lit(s3.per_group)).alias("picked"),
+        ]);
+    let (by, opts) = by_severity(vec![]);
+    let picks = ranked
+        .clone()
+        .filter(col("picked"))
+        .sort_by_exprs(by, opts)
+        .with_row_index("p", None)
+        .sort(["municipality", "p"], SortMultipleOptions::default())
+        .with_row_index("m", None)
+        .with_column(rank_within("m", "municipality")?.alias("mrank"))
+        .with_column(
+            (lit(s3.per_municipality > 0).and(col("mrank").gt(lit(s3.per_municipality))))
+                .alias("capped_mun"),
+        );
+    let kept = picks
+        .clone()
+        .filter(col("capped_mun").not())
+        .sort(["p"], SortMultipleOptions::default())
+        .with_row_index("q", None)
+        .with_column((col("q") + lit(1u32)).alias("pos"))
+        .with_column((lit(s3.total > 0).and(col("pos").gt(lit(s3.total)))).alias("capped_total"));
+    let df = ranked
+        .select([col("i"), col("rank"), col("of"), col("picked")])
+        .join(
+            picks.select([col("i"), col("mrank"), col("capped_mun")]),
+            [col("i")],
+            [col("i")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            kept.select([col("i"), col("pos"), col("capped_total")]),
+            [col("i")],
+            [col("i")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            col("rank").cast(DataType::UInt32),
+            col("of").cast(DataType::UInt32),
+            col("mrank").cast(DataType::UInt32),
+            col("pos").cast(DataType::UInt32),
+        ])
+        .collect()?;
+    let u = |name: &str| df.column(name).and_then(|c| Ok(c.u32()?.clone()));
+    let b = |name: &str| df.column(name).and_then(|c| Ok(c.bool()?.clone()));
+    let (i, rank, of, mrank, pos) = (u("i")?, u("rank")?, u("of")?, u("mrank")?, u("pos")?);
+    let (picked, capped_mun, capped_total) = (b("picked")?, b("capped_mun")?, b("capped_total")?);
+    Ok((0..df.height())
+        .map(|k| Pick {
+            school: i.get(k).unwrap_or(0) as usize,
+            rank: rank.get(k).unwrap_or(0),
+            of: of.get(k).unwrap_or(0),
+            picked: picked.get(k).unwrap_or(false),
+            capped_in_municipality: mrank.get(k).filter(|_| capped_mun.get(k) == Some(true)),
+            capped_in_total: pos.get(k).filter(|_| capped_total.get(k) == Some(true)),
+        })
+        .collect())
+}
+
+/// Stage 3: each confirmed school gets its rank in the group, its ledger entries and whether it
+/// is selected.
+pub fn stage3(all: &mut [SchoolResult], cfg: &Config) -> anyhow::Result<()> {
+    let s3 = &cfg.stage3;
+    for p in decide(all, cfg)? {
+        let s = &mut all[p.school];
+        s.rank_in_group = Some(p.rank);
+        s.ledger.note(
+            3,
+            Fact::PerGroup {
+                group: s.group.clone().unwrap_or_default(),
+                rank: p.rank as usize,
+                of: p.of as usize,
+                per_group: s3.per_group,
+                picked: p.picked,
+            },
+        );
+        if let Some(rank) = p.capped_in_municipality {
             s.ledger.note(
                 3,
-                Fact::PerGroup {
-                    group: g.clone(),
-                    rank: rank + 1,
-                    of: n,
-                    per_group: cfg.stage3.per_group,
-                    picked: take,
+                Fact::PerMunicipality {
+                    rank,
+                    cap: s3.per_municipality,
                 },
             );
-            if take {
-                picked.push(i);
-            }
         }
-    }
-    picked.sort_by(|&a, &b| severity(&all[a], &all[b]));
-    let mut keep: Vec<usize> = picked.clone();
-    if cfg.stage3.per_municipality > 0 {
-        let mut count: BTreeMap<String, u32> = BTreeMap::new();
-        keep.retain(|&i| {
-            let m = if all[i].municipality_code.is_empty() {
-                crate::input::text::municipality_key(&all[i].municipality)
-            } else {
-                all[i].municipality_code.clone()
-            };
-            let c = count.entry(m).or_default();
-            *c += 1;
-            let ok = *c <= cfg.stage3.per_municipality;
-            if !ok {
-                all[i].ledger.note(
-                    3,
-                    Fact::PerMunicipality {
-                        rank: *c,
-                        cap: cfg.stage3.per_municipality,
-                    },
-                );
-            }
-            ok
-        });
-    }
-    if cfg.stage3.total > 0 && keep.len() > cfg.stage3.total as usize {
-        for (pos, &i) in keep.iter().enumerate().skip(cfg.stage3.total as usize) {
-            all[i].ledger.note(
+        if let Some(rank) = p.capped_in_total {
+            s.ledger.note(
                 3,
                 Fact::Total {
-                    rank: pos + 1,
-                    cap: cfg.stage3.total,
+                    rank: rank as usize,
+                    cap: s3.total,
                 },
             );
         }
-        keep.truncate(cfg.stage3.total as usize);
+        s.selected = p.selected();
     }
-    for i in keep {
-        all[i].selected = true;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::domain::Stratum;
+
+    fn confirmed(login: &str, group: &str, share2: f64, municipality: &str) -> SchoolResult {
+        let mut s = SchoolResult::new(login, None, Stratum::Regular);
+        s.stage_reached = 3;
+        s.group = Some(group.into());
+        s.share2 = Some(share2);
+        s.municipality = municipality.into();
+        s
+    }
+
+    #[test]
+    fn ranks_in_groups_then_municipality_then_total_caps() {
+        let mut all = vec![
+            confirmed("edu0000004", "B", 0.2, "Второй район"),
+            confirmed("edu0000003", "A", 0.3, "Второй район"),
+            confirmed("edu0000002", "A", 0.4, "Первый район"),
+            confirmed("edu0000001", "A", 0.5, "Первый район"),
+            SchoolResult::new("edu0000005", None, Stratum::Regular),
+        ];
+        let mut cfg = Config::default();
+        cfg.stage3.per_group = 3;
+        cfg.stage3.per_municipality = 1;
+        cfg.stage3.total = 1;
+        stage3(&mut all, &cfg).unwrap();
+        let by = |login: &str| all.iter().find(|s| s.login == login).unwrap();
+        let rules = |login: &str| -> Vec<(String, String)> {
+            by(login)
+                .ledger
+                .0
+                .iter()
+                .map(|e| (e.rule.clone(), e.outcome.clone()))
+                .collect()
+        };
+        assert_eq!(by("edu0000001").rank_in_group, Some(1));
+        assert_eq!(by("edu0000002").rank_in_group, Some(2));
+        assert_eq!(by("edu0000003").rank_in_group, Some(3));
+        assert_eq!(by("edu0000004").rank_in_group, Some(1));
+        assert_eq!(by("edu0000005").rank_in_group, None);
+        // picks by severity: 1, 2, 3, 4; second in its municipality: 2 and 4; then 3 is second overall
+        assert_eq!(rules("edu0000001"), [("per_group".into(), "picked".into())]);
+        assert_eq!(
+            rules("edu0000002")[1],
+            ("per_municipality".into(), "capped".into())
+        );
+        assert_eq!(
+            rules("edu0000004")[1],
+            ("per_municipality".into(), "capped".into())
+        );
+        assert_eq!(rules("edu0000003")[1], ("total".into(), "capped".into()));
+        assert_eq!(by("edu0000003").ledger.0[1].numbers["rank_overall"], 2);
+        let selected: Vec<&str> = all
+            .iter()
+            .filter(|s| s.selected)
+            .map(|s| s.login.as_str())
+            .collect();
+        assert_eq!(selected, ["edu0000001"]);
+        assert!(by("edu0000005").ledger.0.is_empty());
     }
 }

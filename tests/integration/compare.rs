@@ -131,6 +131,39 @@ fn thresholds_list_schools_in_under_one_cut_only() {
     }
 }
 
+/// Regression: the `--thresholds` table carried the 9 columns of a procedure block over rows of 11
+/// cells (wrong labels in the terminal, and its CSV failed with exit 3).
+#[test]
+fn thresholds_table_and_csv_have_their_own_columns() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["compare", "data-samples/region", "--thresholds"];
+    let csv = stdout_of(
+        shnor()
+            .current_dir(root)
+            .args(args)
+            .args(["--format", "csv"]),
+    );
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        concat!(
+            r#"Муниципалитет,Логин,Школа,Страта,"Доля «2», %",Место в регионе,"#,
+            r#""Отсечка региона, %",В нижней группе региона,Место в МО,"Отсечка МО, %","#,
+            "В нижней группе МО"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|l| l.ends_with(",да") || l.ends_with(",нет")),
+        "{csv}"
+    );
+    let table = stdout_of(shnor().current_dir(root).args(args));
+    assert!(table.contains("Отсечка МО, %"), "{table}");
+    assert!(!table.contains("Ниже минимума"), "{table}");
+}
+
 #[test]
 fn renamed_municipality_and_login_prefix_are_one_each() {
     let d = tempfile::tempdir().unwrap();
