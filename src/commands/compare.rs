@@ -129,7 +129,8 @@ pub fn run(a: &Args) -> Result<()> {
 /// `--thresholds`: the schools in under one `bottom` cut (municipality or region, within the
 /// stratum) and out under the other, in `year`.
 fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> {
-    let rows = compare::thresholds(&loaded.data, cfg, year);
+    let ds = &loaded.data;
+    let rows = compare::thresholds(ds, &crate::model::frames::build(ds)?, cfg, year)?;
     let mut t = Table::new(&THRESHOLD_HEADERS);
     t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
     t.rows = rows.iter().map(threshold_row).collect();

@@ -1,12 +1,10 @@
 //! Municipal vs regional comparison (METHOD.md §7, §10): shares, Wilson intervals, two-proportion
 //! z-tests against the rest of the region, and the `bottom` cut within municipality vs region.
-use super::bottom::bottom_flags;
-use super::frame::{ints, left_join, one_of, texts, REGION};
-use super::select::by_school;
+use super::bottom::ranks_frame;
+use super::frame::{flags, floats, ints, left_join, one_of, texts, REGION};
+use super::strata::stratum;
 use crate::config::Config;
-use crate::input::text::region_of;
 use crate::model::frames::Frames;
-use crate::model::identity::municipality_id;
 use crate::model::schema::col as k;
 use crate::model::Dataset;
 use crate::output::r6;
@@ -115,14 +113,6 @@ pub struct Block {
 }
 
 pub use crate::stats::two_prop_p;
-
-fn mun_name(ds: &Dataset, sid: &str) -> String {
-    ds.schools
-        .get(sid)
-        .map(|s| s.municipality.clone())
-        .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| NO_MUNICIPALITY.into())
-}
 
 /// The name shown for a municipality whose schools name none.
 const NO_MUNICIPALITY: &str = "(муниципалитет не указан)";
@@ -323,42 +313,117 @@ pub struct ThresholdRow {
 }
 
 /// Schools low in Y under the `bottom` cut within municipality ∩ stratum but not within
-/// region ∩ stratum, or the other way round.
-pub fn thresholds(ds: &Dataset, cfg: &Config, year: i32) -> Vec<ThresholdRow> {
-    let bs = by_school(ds);
+/// region ∩ stratum, or the other way round (METHOD.md §10 «Compare `--thresholds`»), sorted by
+/// municipality name and login. Both rankings are `bottom::ranks_frame` on the `results` frame
+/// (the municipal area is the region and `municipality_key`); the strata come from the registry
+/// rows of `ds` (`strata::stratum`). Errors only on frames that lack their columns.
+pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<Vec<ThresholdRow>> {
     let mut one_year = cfg.clone();
     one_year.stage1.n = 1;
     one_year.stage1.k = 1;
-    let reg = bottom_flags(ds, &one_year, &bs, year, &|sid: &str| region_of(sid));
-    let mun = bottom_flags(ds, &one_year, &bs, year, &|sid: &str| {
-        format!("{}|{}", region_of(sid), municipality_id(ds, sid))
-    });
-    let mut out = Vec::new();
-    for ((y, sid), r) in &reg {
-        let Some(m) = mun.get(&(*y, sid.clone())) else {
-            continue;
-        };
-        if r.0 != m.0 {
-            let s = ds.schools.get(sid).map(Box::as_ref);
-            out.push(ThresholdRow {
-                login: s.map(|s| s.login.clone()).unwrap_or_else(|| sid.clone()),
-                name: s.map(|s| s.name.clone()).unwrap_or_default(),
-                municipality: mun_name(ds, sid),
-                stratum: super::strata::stratum(s, cfg).0.to_string(),
-                composite: r6(r.1),
-                region_rank: r.2,
-                region_n: r.3,
-                region_cut: r6(r.4),
-                in_region: r.0,
-                municipality_rank: m.2,
-                municipality_n: m.3,
-                municipality_cut: r6(m.4),
-                in_municipality: m.0,
-            });
-        }
-    }
-    out.sort_by(|a, b| (&a.municipality, &a.login).cmp(&(&b.municipality, &b.login)));
-    out
+    let (ids, strata): (Vec<&str>, Vec<&str>) = ds
+        .schools
+        .iter()
+        .map(|(sid, s)| (sid.as_str(), stratum(Some(s), cfg).0.label()))
+        .unzip();
+    let strata = df!(k::SCHOOL_ID => ids, "stratum" => strata)?;
+    let region_area = f
+        .results
+        .clone()
+        .lazy()
+        .with_column(col(REGION).alias("area"));
+    let reg = ranks_frame(region_area, strata.clone().lazy(), &one_year, year)?;
+    let mut results = f.results.clone();
+    let areas: Vec<String> = texts(&results, REGION)?
+        .into_iter()
+        .zip(texts(&results, "municipality_key")?)
+        .map(|(r, m)| format!("{r}|{m}"))
+        .collect();
+    results.with_column(Column::new("area".into(), areas))?;
+    let mun = ranks_frame(results.lazy(), strata.lazy(), &one_year, year)?;
+    let renamed = |c: &str| col(c).alias(format!("m_{c}"));
+    let mun = mun.lazy().select([
+        col(k::YEAR),
+        col(k::SCHOOL_ID),
+        renamed("rank"),
+        renamed("of"),
+        renamed("cut"),
+        renamed("low"),
+    ]);
+    let registry = f.schools.clone().lazy().select([
+        col(k::SCHOOL_ID),
+        col(k::LOGIN),
+        col(k::NAME),
+        col(k::MUNICIPALITY),
+    ]);
+    let both = reg
+        .lazy()
+        .join(
+            mun,
+            [col(k::YEAR), col(k::SCHOOL_ID)],
+            [col(k::YEAR), col(k::SCHOOL_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("low").neq(col("m_low")));
+    let df = left_join(both, registry, &[k::SCHOOL_ID])
+        .with_columns([
+            coalesce(&[col(k::LOGIN), col(k::SCHOOL_ID)]).alias(k::LOGIN),
+            when(
+                col(k::MUNICIPALITY)
+                    .is_null()
+                    .or(col(k::MUNICIPALITY).eq(lit(""))),
+            )
+            .then(lit(NO_MUNICIPALITY))
+            .otherwise(col(k::MUNICIPALITY))
+            .alias(k::MUNICIPALITY),
+        ])
+        .sort([k::MUNICIPALITY, k::LOGIN], Default::default())
+        .collect()?;
+    let ids = texts(&df, k::SCHOOL_ID)?;
+    let (login, name, municipality) = (
+        texts(&df, k::LOGIN)?,
+        texts(&df, k::NAME)?,
+        texts(&df, k::MUNICIPALITY)?,
+    );
+    let num = |c: &str| -> Result<Vec<f64>> {
+        Ok(floats(&df, c)?
+            .into_iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect())
+    };
+    let count = |c: &str| -> Result<Vec<usize>> {
+        Ok(ints(&df, c)?
+            .into_iter()
+            .map(|v| usize::try_from(v.unwrap_or(0)).unwrap_or(0))
+            .collect())
+    };
+    let (composite, cut, m_cut) = (num("composite")?, num("cut")?, num("m_cut")?);
+    let (rank, of, m_rank, m_of) = (
+        count("rank")?,
+        count("of")?,
+        count("m_rank")?,
+        count("m_of")?,
+    );
+    let (low, m_low) = (flags(&df, "low")?, flags(&df, "m_low")?);
+    Ok((0..df.height())
+        .map(|i| ThresholdRow {
+            login: login[i].clone(),
+            name: name[i].clone(),
+            municipality: municipality[i].clone(),
+            stratum: stratum(ds.schools.get(&ids[i]).map(Box::as_ref), cfg)
+                .0
+                .to_string(),
+            composite: r6(composite[i]),
+            region_rank: rank[i],
+            region_n: of[i],
+            region_cut: r6(cut[i]),
+            in_region: low[i],
+            municipality_rank: m_rank[i],
+            municipality_n: m_of[i],
+            municipality_cut: r6(m_cut[i]),
+            in_municipality: m_low[i],
+        })
+        .collect())
 }
 
 #[cfg(test)]

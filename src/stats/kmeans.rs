@@ -80,9 +80,7 @@ pub fn kmeans(points: &[Vec<f64>], k: usize, seed: u64) -> (Vec<usize>, Vec<Vec<
 
 /// Population z-scores of one column.
 pub fn zscores(v: &[f64]) -> Vec<f64> {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let sd = (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n).sqrt();
+    let (m, sd) = super::mean_sd(v);
     v.iter()
         .map(|x| if sd > 0.0 { (x - m) / sd } else { 0.0 })
         .collect()
