@@ -167,7 +167,7 @@ fn thresholds_table_and_csv_have_their_own_columns() {
 #[test]
 fn renamed_municipality_and_login_prefix_are_one_each() {
     let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("m.csv");
+    let p = d.path().join("vpr_m.csv");
     let t = "Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5\n\
 2024;5;математика;г. Алейск;sch220001;СОШ №1;20;4;6;6;4\n\
 2024;5;математика;Каменский район;sch220003;СОШ №3;20;1;6;6;7\n\

@@ -21,7 +21,7 @@ fn unwritable_output_is_an_internal_error_exiting_3() {
 #[test]
 fn a_bad_cell_is_a_data_error_exiting_1_naming_file_row_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.csv");
+    let bad = dir.path().join("vpr_bad.csv");
     std::fs::write(&bad, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;abc;5;5;5\n").unwrap();
     let o = shnor().arg("inspect").arg(&bad).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);

@@ -142,7 +142,7 @@ fn bad_context_tables() {
         .all(|s| s["index"].is_number()));
     // too few schools for a regression: a named warning, no NaN
     let (_r, region) = region(5, 30);
-    let marks = d.path().join("m.csv");
+    let marks = d.path().join("vpr_m.csv");
     std::fs::write(&marks, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;10;1;3;4;2\n2025;5;математика;edu990002;10;2;3;4;1\n").unwrap();
     let ctx = d.path().join("c2.csv");
     std::fs::write(

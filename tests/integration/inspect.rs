@@ -60,7 +60,7 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
 #[test]
 fn flat_marks_percent_and_counts_cp1251_decimal_comma() {
     let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("marks.csv");
+    let p = d.path().join("vpr_marks.csv");
     write_cp1251(&p, "Отчёт по школам\nГод;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5;\n2025;5;Математика;город Н;sch990001;\"СОШ №1\";20;10,0;40,0;30,0;20,0;\n2025;5;МА;город Н;edu990002;СОШ №2;10;1;3;4;2;\n;;;;;Вся выборка;30;;;;;\n");
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     let r = &v["inputs"][0];
@@ -73,7 +73,7 @@ fn flat_marks_percent_and_counts_cp1251_decimal_comma() {
 #[test]
 fn shares_off_100_are_a_data_error_naming_file_row_and_column() {
     let d = tempfile::tempdir().unwrap();
-    let p = write(d.path(), "m.csv", "Год,Класс,Предмет,Логин,Кол-во участников,2,3,4,5\n2025,5,математика,edu990001,20,10.0,40.0,30.0,25.0\n");
+    let p = write(d.path(), "vpr_m.csv", "Год,Класс,Предмет,Логин,Кол-во участников,2,3,4,5\n2025,5,математика,edu990001,20,10.0,40.0,30.0,25.0\n");
     shnor()
         .arg("inspect")
         .arg(&p)
@@ -99,14 +99,14 @@ fn shares_off_100_are_a_data_error_naming_file_row_and_column() {
 #[test]
 fn counts_that_do_not_add_up_and_non_numeric_counts() {
     let d = tempfile::tempdir().unwrap();
-    let p = write(d.path(), "m.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;1;2;3;4\n");
+    let p = write(d.path(), "vpr_m.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;1;2;3;4\n");
     shnor()
         .arg("inspect")
         .arg(&p)
         .assert()
         .code(1)
         .stderr(contains("row 2"));
-    let p = write(d.path(), "n.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;x;2;3;15\n");
+    let p = write(d.path(), "vpr_n.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;x;2;3;15\n");
     shnor()
         .arg("inspect")
         .arg(&p)
@@ -114,7 +114,7 @@ fn counts_that_do_not_add_up_and_non_numeric_counts() {
         .code(1)
         .stderr(contains("column «2»"))
         .stderr(contains("found «x»"));
-    let p = write(d.path(), "neg.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;-1;2;3;16\n");
+    let p = write(d.path(), "vpr_neg.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;-1;2;3;16\n");
     shnor()
         .arg("inspect")
         .arg(&p)
@@ -128,7 +128,7 @@ fn duplicates_exact_dropped_different_error() {
     let d = tempfile::tempdir().unwrap();
     let head = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
     let row = "2025;5;математика;edu990001;10;1;3;4;2\n";
-    let p = write(d.path(), "dup.csv", &format!("{head}{row}{row}"));
+    let p = write(d.path(), "vpr_dup.csv", &format!("{head}{row}{row}"));
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     assert_eq!(v["totals"]["results"], 1);
     assert_eq!(
@@ -137,7 +137,7 @@ fn duplicates_exact_dropped_different_error() {
     );
     let p2 = write(
         d.path(),
-        "dup2.csv",
+        "vpr_dup2.csv",
         &format!("{head}2025;5;математика;sch990001;10;2;2;4;2\n"),
     );
     shnor()
@@ -166,7 +166,7 @@ fn empty_unknown_truncated_and_missing_inputs() {
         .assert()
         .code(1)
         .stderr(contains("unknown header layout"));
-    let t = d.path().join("t.xlsx");
+    let t = d.path().join("vpr_t.xlsx");
     std::fs::write(&t, b"PK\x03\x04truncated").unwrap();
     shnor()
         .arg("inspect")
@@ -253,7 +253,7 @@ fn large_marks_table_is_streamed_and_errors_keep_file_line_numbers() {
             if bad { "z" } else { "1" }
         ));
     }
-    let p = write(d.path(), "big.csv", &text);
+    let p = write(d.path(), "vpr_big.csv", &text);
     shnor()
         .arg("inspect")
         .arg(&p)
@@ -290,7 +290,7 @@ sch990001 МБОУ СОШ №1;;\nПонизили (Отметка < Отмет�
     assert_eq!(v["inputs"][0]["kind"], "fisoko-journal");
     assert_eq!(v["totals"]["journal"], 1);
     // «Всего» that does not add up is a data error naming the row
-    let bad = d.path().join("bad.csv");
+    let bad = d.path().join("vpr_bad.csv");
     write_cp1251(&bad, &t.replace("Всего;20;100", "Всего;21;100"));
     shnor()
         .arg("inspect")
@@ -417,7 +417,7 @@ fn xlsx_flat_table_with_title_numbers_as_text_and_aggregate_rows() {
     assert_eq!(v["totals"]["reference"], 1, "{v:#}");
     assert_eq!(v["totals"]["schools"], 1);
     // a row with numbers but neither a login nor an aggregate label is an error, not a silent drop
-    let q = d.path().join("noname.csv");
+    let q = d.path().join("vpr_noname.csv");
     std::fs::write(
         &q,
         "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;5;математика;;;10;1;3;4;2\n",

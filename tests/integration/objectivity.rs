@@ -40,7 +40,7 @@ fn objectivity_policy_exclude_drops_flagged_candidates() {
 #[test]
 fn distribution_rule_is_off_by_default_and_fires_when_configured() {
     let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("m.csv");
+    let p = d.path().join("vpr_m.csv");
     std::fs::write(&p, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;0;2;4;14\n2025;5;математика;edu990002;20;4;8;6;2\n").unwrap();
     let v = json_of(
         shnor()

@@ -175,7 +175,7 @@ fn bad_config_and_year_are_usage_errors() {
 fn failed_run_leaves_no_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("list.json");
-    let bad = dir.path().join("bad.csv");
+    let bad = dir.path().join("vpr_bad.csv");
     std::fs::write(&bad, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;abc;5;5;5\n").unwrap();
     let o = shnor()
         .arg("select")
