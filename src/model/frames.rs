@@ -22,7 +22,7 @@ pub struct Frames {
     pub municipalities: DataFrame,
 }
 
-fn c<T, V>(name: &str, rows: &[T], f: impl Fn(&T) -> V) -> Column
+fn c<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
 where
     Series: NamedFrom<Vec<V>, [V]>,
 {
@@ -62,10 +62,10 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
     let r = &ds.results;
     let mut rc = vec![
         c(k::YEAR, r, |x| x.year),
-        c(k::SCHOOL_ID, r, |x| x.school_id.to_string()),
-        c(k::MUNICIPALITY, r, |x| x.municipality.to_string()),
-        c(k::ASSESSMENT, r, |x| x.assessment.to_string()),
-        c(k::SUBJECT, r, |x| x.subject.to_string()),
+        c(k::SCHOOL_ID, r, |x| &*x.school_id),
+        c(k::MUNICIPALITY, r, |x| &*x.municipality),
+        c(k::ASSESSMENT, r, |x| &*x.assessment),
+        c(k::SUBJECT, r, |x| &*x.subject),
         c(k::GRADE, r, |x| x.grade),
         c(k::PARTICIPANTS, r, |x| x.participants),
         c(k::N2, r, |x| x.n2.get()),
@@ -76,14 +76,23 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         c(k::MEAN_SCORE, r, |x| x.mean_score.get()),
         c(k::HIGH, r, |x| x.high.get()),
         c(k::HIGH2, r, |x| x.high2.get()),
-        c(k::SOURCE, r, |x| x.source.to_string()),
+        c(k::SOURCE, r, |x| &*x.source),
         c(k::LINE, r, |x| x.line),
     ];
-    rc.push(c("region", r, |x| {
-        crate::input::text::region_of(&x.school_id)
-    }));
+    // derived per school once, not per result row (a national table has 30 rows a school)
+    let mut derived: std::collections::HashMap<&str, (String, String)> =
+        std::collections::HashMap::new();
+    for x in r {
+        derived.entry(&*x.school_id).or_insert_with(|| {
+            (
+                crate::input::text::region_of(&x.school_id),
+                super::identity::municipality_id(ds, &x.school_id),
+            )
+        });
+    }
+    rc.push(c("region", r, |x| derived[&*x.school_id].0.as_str()));
     rc.push(c("municipality_key", r, |x| {
-        super::identity::municipality_id(ds, &x.school_id)
+        derived[&*x.school_id].1.as_str()
     }));
     let results = frame(rc, &schema::results())?;
 
@@ -131,7 +140,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
     let q = &ds.risk;
     let risk_profiles = frame(
         vec![
-            c(k::SCHOOL_ID, q, |x| x.school_id.to_string()),
+            c(k::SCHOOL_ID, q, |x| &*x.school_id),
             c(k::YEAR, q, |x| x.year),
             c(k::FACTOR, q, |x| i32::from(x.factor)),
             c(k::LEVEL, q, |x| i32::from(x.level)),
