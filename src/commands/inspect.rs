@@ -19,7 +19,9 @@ pub struct Args {
 
 /// Load every input and print one row per input (file or sheet) with the dataset's totals.
 pub fn run(a: &Args) -> Result<()> {
-    let loaded = a.inputs.load(a.output.format)?;
+    let loaded = a
+        .inputs
+        .load_writing(a.output.format, a.output.out.as_deref())?;
     let text = render(&loaded, a.output.format)?;
     a.output.emit(&text)?;
     super::at_exit(loaded);

@@ -59,6 +59,22 @@ impl InputArgs {
     /// Errors: a data error (exit 1) naming file, sheet, row and column; a usage error (exit 2)
     /// for a bad `--kind` or a missing path.
     pub fn load(&self, format: Format) -> Result<Loaded> {
+        self.load_writing(format, None)
+    }
+
+    /// [`InputArgs::load`] for a command that writes `out`: a usage error (exit 2) when `out` is
+    /// one of the inputs, before anything is read or written (inputs are never modified).
+    pub fn load_writing(&self, format: Format, out: Option<&std::path::Path>) -> Result<Loaded> {
+        if let Some(out) = out.and_then(|o| o.canonicalize().ok()) {
+            for (p, _) in input::expand_paths(&self.paths)? {
+                if p.canonicalize().is_ok_and(|p| p == out) {
+                    return Err(crate::error::usage(format!(
+                        "--out {}: this is one of the inputs; shnor never overwrites its inputs — write elsewhere",
+                        p.display()
+                    )));
+                }
+            }
+        }
         let opts = Opts {
             lenient: self.lenient,
             kind: self.kind.clone(),
@@ -132,7 +148,8 @@ impl DataArgs {
 
     /// The inputs alone, read for this command's output format.
     pub fn load_inputs(&self) -> Result<Loaded> {
-        self.inputs.load(self.output.format)
+        self.inputs
+            .load_writing(self.output.format, self.output.out.as_deref())
     }
 
     /// The `--format` chosen.

@@ -251,7 +251,20 @@ pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
         }))
         .into_reader_with_file_handle(std::io::Cursor::new(text))
         .finish()
-        .map_err(|e| data(format!("{}: CSV parse error: {e}", path.display())))
+        .map_err(|_| malformed(path, t))
+}
+
+/// The error for a CSV polars cannot read (its own message speaks of Python options and quotes
+/// the rest of the file): the line where the last record the csv crate finds begins — an
+/// unclosed quote makes that record run to the end of the file.
+fn malformed(path: &Path, t: &CsvText) -> anyhow::Error {
+    let df = DataFrame::empty();
+    let (starts, _) = record_layout(t, &df);
+    let line = starts.last().copied().unwrap_or(1);
+    data(format!(
+        "{}, row {line}: cannot read this CSV from here on: expected well-formed records, found a quoted field («\"…») that is never closed or a malformed record",
+        path.display()
+    ))
 }
 
 /// Where each record starts in the file (1-based line) and how many fields it has — polars tells
@@ -272,11 +285,21 @@ fn record_layout(t: &CsvText, df: &DataFrame) -> (Vec<u32>, Vec<u32>) {
         .from_reader(t.text.as_bytes());
     let mut rec = csv::ByteRecord::new();
     let (mut starts, mut fields) = (Vec::new(), Vec::new());
+    // the csv crate's own line count lags by one after a CRLF (its record ends at the `\r`), so
+    // a record's line is counted from its byte offset, past the line break it may point at
+    let bytes = t.text.as_bytes();
+    let (mut at, mut line) = (0usize, 1usize);
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
-        starts.push(
-            rec.position()
-                .map_or(0, |p| crate::model::line_no(p.line() as usize)),
-        );
+        let mut start = rec.position().map_or(at, |p| p.byte() as usize).max(at);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += bytes[at..start.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        at = start.min(bytes.len());
+        starts.push(crate::model::line_no(line));
         fields.push(rec.len() as u32);
     }
     (starts, fields)
@@ -413,6 +436,28 @@ mod tests {
         // a blank line is no record, and the lines after it keep their numbers
         assert_eq!(g.line_of(3), 5);
         assert_eq!(f.grid(2, 10).line_of(1), 5);
+    }
+
+    #[test]
+    fn crlf_lines_with_a_trailing_separator_keep_their_numbers() {
+        // Excel's «CSV (разделители — точки с запятой)»: CRLF and a `;` after the last field
+        let f = frame("a;b;c;\r\nx;1;2;\r\ny;3;4;\r\nz;5;6;\r\n");
+        let g = f.whole();
+        assert_eq!(g.rows.len(), 4);
+        assert_eq!(g.rows[3][0], "z");
+        assert_eq!(g.line_of(3), 4);
+        assert_eq!(f.grid(2, 10).line_of(0), 3);
+    }
+
+    #[test]
+    fn an_unclosed_quote_names_its_row_not_polars_internals() {
+        let t = text("a;b;c\nx;1;2\ny;\"open;4\nz;5;6\n");
+        let msg = csv_frame(Path::new("q.csv"), &t).err().unwrap().to_string();
+        assert!(msg.starts_with("q.csv, row 3: cannot read"), "{msg}");
+        assert!(
+            !msg.contains("ignore_errors") && !msg.contains("z;5;6"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -319,3 +319,28 @@ fn select_carries_context_and_objectivity() {
         .iter()
         .any(|e| e["rule"] == "context")));
 }
+
+#[test]
+fn out_naming_an_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("vpr_marks.csv");
+    let text = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;5;5;5;5\n";
+    std::fs::write(&input, text).unwrap();
+    // named directly, or found in a folder: either way it is an input
+    for arg in [input.clone(), dir.path().to_path_buf()] {
+        let o = shnor()
+            .args(["select", "--format", "csv", "--out"])
+            .arg(&input)
+            .arg(&arg)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("never overwrites its inputs"));
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+}
