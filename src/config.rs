@@ -375,6 +375,8 @@ impl Config {
             0.0,
             1e9,
         )?;
+        // a list of no school per group is no selection: per_group has no «0 = none» meaning
+        range("stage3.per_group", self.stage3.per_group as f64, 1.0, 1e9)?;
         let c = &self.cluster;
         range("cluster.strong", c.strong, 0.0, 1.0)?;
         range("cluster.moderate", c.moderate, 0.0, 1.0)?;
@@ -484,6 +486,10 @@ mod tests {
         assert_eq!(c.cluster.strong, 0.30);
         assert_eq!(c.cluster.moderate, 0.15);
         assert_eq!(c.stage3.per_group, 1);
+        let zero = Config::from_user("[stage3]\nper_group = 0\n", "z.toml")
+            .err()
+            .unwrap();
+        assert!(zero.to_string().contains("stage3.per_group"), "{zero}");
         assert_eq!(c.index.indicators.len(), 8);
     }
 

@@ -63,9 +63,9 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
             return true;
         }
         let msg = format!(
-            "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {:?} vs {:?}",
+            "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {} vs {}",
             r.source, r.line, r.school_id, r.assessment, r.subject, r.grade, r.year, last.source, last.line,
-            last.participants, r.participants, last.n2.get(), r.n2.get()
+            last.participants, r.participants, shown(last.n2.get()), shown(r.n2.get())
         );
         if opts.lenient {
             warnings.add("conflicting duplicate row skipped (--lenient)", msg);
@@ -79,6 +79,11 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
         Some(msg) => Err(data(msg)),
         None => Ok(()),
     }
+}
+
+/// A count as a user reads it: the number, or «—» when the source gives none.
+fn shown(v: Option<i32>) -> String {
+    v.map_or_else(|| "—".into(), |x| x.to_string())
 }
 
 #[cfg(test)]
@@ -140,6 +145,8 @@ mod tests {
         });
         let e = dedup_results(&mut ds, &Opts::default(), &mut w).unwrap_err();
         assert!(e.to_string().contains("edu000002"), "{e}");
+        // the counts read as numbers, not as Rust's debug text
+        assert!(!e.to_string().contains("Some("), "{e}");
     }
 
     #[test]
