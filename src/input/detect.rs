@@ -1,0 +1,127 @@
+//! Which kind an input is: its header found by content, the kind and what a near miss lacked.
+use super::header::{self, Header};
+use super::table::Grid;
+use super::scales::Scales;
+use super::{context, fisoko, flat, gia, pupil, risk, scales, KINDS};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Detected {
+    Kind(&'static str),
+    Skip(&'static str),
+}
+
+pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
+    use Detected::*;
+    let k = if scales::Scales::is_scales_header(h) {
+        Kind("scales")
+    } else if pupil::is_pupil_header(h) {
+        Kind("pupils")
+    } else if context::is_context_form(h) {
+        Kind("context-form")
+    } else if h.has(&["пользователь"])
+        && h.find_prefix(&["основной учебник", "буква (цифра) класса"])
+            .is_some()
+    {
+        Skip("лист классов и учебников ВПР: результатов нет")
+    } else if fisoko::is_stats(h) {
+        Kind("fisoko-marks")
+    } else if fisoko::is_histogram_report(g, h) {
+        Kind("fisoko-histogram")
+    } else if fisoko::is_journal_report(g, h) {
+        Kind("fisoko-journal")
+    } else if gia::is_moscow(h) {
+        Kind("moscow-ege")
+    } else if gia::is_regional_summary(g, h) {
+        Kind("gia-summary")
+    } else if flat::is_markers_header(h) {
+        Kind("markers")
+    } else if flat::is_journal_header(h) {
+        Kind("journal")
+    } else if flat::is_marks_header(h) {
+        Kind("marks")
+    } else if h.has(header::LOGIN) && flat::mark_columns(h).is_some() {
+        // marks without participants: not a registry or directory (`near_miss` says why)
+        return None;
+    } else if gia::is_simple_gia(h) {
+        Kind("gia")
+    } else if risk::is_long(h) || risk::is_wide(h) {
+        Kind("risk")
+    } else if context::is_registry(h) {
+        Kind("registry")
+    } else if context::is_directory(h) {
+        Kind("directory")
+    } else if h.has(&["№ ким"]) || h.find_prefix(&["умения, виды деятельности"]).is_some()
+    {
+        Skip("описание заданий работы: результатов нет")
+    } else if h.has(&["name"]) && h.has(&["adress", "address"]) {
+        Skip("справочник адресов школ без логинов ФИС ОКО и без результатов")
+    } else {
+        return None;
+    };
+    Some(k)
+}
+
+pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
+    match kind {
+        "scales" => Scales::is_scales_header(h),
+        "pupils" => pupil::is_pupil_header(h),
+        "context-form" => context::is_context_form(h),
+        "fisoko-marks" => fisoko::is_stats(h),
+        "fisoko-journal" => h.has(&["группы участников"]) && fisoko::is_journal_report(g, h),
+        "fisoko-histogram" => fisoko::is_histogram_report(g, h),
+        "moscow-ege" => gia::is_moscow(h),
+        "gia-summary" => gia::is_regional_summary(g, h),
+        "markers" => flat::is_markers_header(h),
+        "journal" => flat::is_journal_header(h),
+        "marks" => flat::is_marks_header(h),
+        "gia" => gia::is_simple_gia(h),
+        "risk" => risk::is_long(h) || risk::is_wide(h),
+        "registry" => h.has(header::LOGIN),
+        "directory" => h.has(header::LOGIN) && h.has(header::NAME),
+        _ => false,
+    }
+}
+
+/// The columns detection looks for, for the error on a file that matches no kind.
+pub(super) const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); year, grade, subject, max_score, min3, min4, min5 (scales)";
+
+/// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
+/// «2» «3» «4» «5») without its participants column.
+pub(super) fn near_miss(g: &Grid) -> Option<String> {
+    (0..g.rows.len().min(30)).find_map(|r| {
+        let h = Header::new(r, &g.rows[r]);
+        (h.has(header::LOGIN) && flat::mark_columns(&h).is_some() && !h.has(header::PARTICIPANTS))
+            .then(|| {
+                format!(
+                    "row {}: a marks table (a login and «2» «3» «4» «5») without a participants column: expected one of {}",
+                    g.line_of(r),
+                    header::PARTICIPANTS
+                        .iter()
+                        .map(|p| format!("«{p}»"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    })
+}
+
+/// Find the header row (within the first 30 rows) and what it says the sheet is.
+pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected)> {
+    for r in 0..g.rows.len().min(30) {
+        if g.rows[r].iter().filter(|c| !c.trim().is_empty()).count() < 2 {
+            continue;
+        }
+        let h = Header::new(r, &g.rows[r]);
+        if let Some(k) = forced {
+            if kind_matches(k, g, &h) {
+                let k = KINDS.iter().find(|(n, _)| *n == k).unwrap().0;
+                return Some((h, Detected::Kind(k)));
+            }
+            continue;
+        }
+        if let Some(d) = detect_header(g, &h) {
+            return Some((h, d));
+        }
+    }
+    None
+}

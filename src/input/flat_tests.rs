@@ -1,0 +1,72 @@
+use super::*;
+
+#[test]
+fn marks_header_detected() {
+    let h = Header::new(
+        0,
+        &[
+            "Год",
+            "Класс",
+            "Предмет",
+            "Муниципалитет",
+            "Логин",
+            "ОО",
+            "Кол-во участников",
+            "2",
+            "3",
+            "4",
+            "5",
+        ]
+        .map(String::from),
+    );
+    assert!(is_marks_header(&h));
+    assert_eq!(mark_columns(&h), Some([7, 8, 9, 10]));
+}
+
+#[test]
+fn percents_become_counts_that_sum_to_the_participants() {
+    // 3 × 33,3 % of 10: rounding each gives 3 + 3 + 3 = 9; the largest remainder gives 10
+    let (c, rec) = mark_counts(10.0, [Some(33.4), Some(33.3), Some(33.3), Some(0.0)]).unwrap();
+    assert!(rec);
+    assert_eq!(c, [4, 3, 3, 0]);
+    assert_eq!(
+        mark_counts(7.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)]),
+        Some(([1, 2, 3, 1], false))
+    );
+    // fractional participants are no count
+    assert_eq!(
+        mark_counts(10.5, [Some(25.0), Some(25.0), Some(25.0), Some(25.0)]),
+        None
+    );
+    // neither counts that add up nor percents nor shares
+    assert_eq!(
+        mark_counts(10.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)]),
+        None
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn counts_that_add_up_are_kept(c in proptest::array::uniform4(0i32..10_000)) {
+        let part: i32 = c.iter().sum();
+        let vals = c.map(|x| Some(x as f64));
+        proptest::prop_assert_eq!(mark_counts(part as f64, vals), Some((c, false)));
+    }
+
+    #[test]
+    fn percents_rounded_to_a_tenth_give_counts_summing_to_the_participants(
+        c in proptest::array::uniform4(0i32..2_000),
+    ) {
+        let part: i32 = c.iter().sum();
+        proptest::prop_assume!(part > 0);
+        let pct = c.map(|x| (x as f64 / part as f64 * 1000.0).round() / 10.0);
+        proptest::prop_assume!((pct.iter().sum::<f64>() - 100.0).abs() <= 0.5);
+        let (got, rec) = mark_counts(part as f64, pct.map(Some)).unwrap();
+        proptest::prop_assert!(rec);
+        proptest::prop_assert_eq!(got.iter().sum::<i32>(), part);
+        for (g, x) in got.iter().zip(c) {
+            // a tenth of a percent of up to 8 000 pupils is at most 8 pupils, plus one for the remainder
+            proptest::prop_assert!((g - x).abs() as f64 <= part as f64 / 1000.0 * 2.0 + 1.0);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+use super::*;
+
+const MARKS_HEADER: &str = "Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n";
+
+/// Load `files` (name, text) written into a fresh folder, each named on the command line.
+fn load(files: &[(&str, &str)], opts: &Opts) -> Result<Loaded> {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(name, text)| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect();
+    load_paths(&paths, opts)
+}
+
+#[test]
+fn the_assessment_is_never_assumed() {
+    let text =
+        format!("{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n");
+    // no column, title or name tells it: an error that says so (was read as ВПР)
+    let msg = load(&[("marks.csv", &text)], &Opts::default())
+        .err()
+        .expect("a table without its assessment is an error")
+        .to_string();
+    assert!(
+        msg.contains("cannot tell the assessment") && msg.contains("--assessment"),
+        "{msg}"
+    );
+    // the name tells it, in either alphabet; or --assessment does
+    for (name, want) in [("ОГЭ 2023.csv", "ОГЭ"), ("vpr_flat.csv", "ВПР")] {
+        let l = load(&[(name, &text)], &Opts::default()).unwrap();
+        assert_eq!(&*l.data.results[0].assessment, want, "{name}");
+    }
+    let given = Opts {
+        assessment: Some("ЕГЭ".into()),
+        ..Default::default()
+    };
+    let l = load(&[("marks.csv", &text)], &given).unwrap();
+    assert_eq!(&*l.data.results[0].assessment, "ЕГЭ");
+}
+
+#[test]
+fn a_truncated_record_is_a_data_error_naming_its_row() {
+    let text = format!(
+        "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
+         2023,4,математика,город Заречный\n\
+         2023,4,математика,город Заречный,edu990003,СОШ 3,50,5,5,20,20\n"
+    );
+    let e = load(&[("vpr_marks.csv", &text)], &Opts::default())
+        .err()
+        .expect("a truncated record is an error, not an aggregate row");
+    let msg = e.to_string();
+    assert!(msg.contains("row 3") && msg.contains("truncated"), "{msg}");
+    assert!(msg.contains("«Логин»"), "{msg}");
+    // --lenient skips it with a counted warning
+    let lenient = Opts {
+        lenient: true,
+        ..Default::default()
+    };
+    let l = load(&[("vpr_marks.csv", &text)], &lenient).unwrap();
+    assert_eq!(l.data.results.len(), 2);
+    assert!(l.data.reference.is_empty());
+    assert!(l.reports[0].warnings.summary().contains("truncated"));
+}
+
+#[test]
+fn a_file_or_folder_matching_no_kind_is_an_error_saying_what_was_looked_for() {
+    let msg = load(&[("x.csv", "a,b,c\n1,2,3\n")], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("looked for") && msg.contains("Кол-во участников"),
+        "{msg}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.csv"), "a,b,c\n1,2,3\n").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "просто текст\n").unwrap();
+    let e = load_paths(&[dir.path().to_path_buf()], &Opts::default())
+        .err()
+        .expect("a folder with nothing recognised is an error, not an empty result");
+    assert!(e.to_string().contains("no input recognised"), "{e}");
+    assert_eq!(crate::error::exit_code(&e), 1);
+}
+
+#[test]
+fn a_marks_table_without_participants_names_the_missing_column() {
+    let text = "Логин,ОО,2,3,4,5\nedu990001,СОШ 1,2,3,9,63\n";
+    let msg = load(&[("marks.csv", text)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("participants") && msg.contains("«кол-во участников»"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn registry_repeats_are_dropped_and_conflicts_name_the_login() {
+    let same = "login,name,settlement\nedu990002,СОШ 2,город\nedu990001,СОШ 1,село\nedu990002,СОШ 2,город\n";
+    let l = load(&[("reg.csv", same)], &Opts::default()).unwrap();
+    assert_eq!(l.data.schools.len(), 2);
+    let w = &l.reports[0].warnings.0["exact repeated registry row dropped"];
+    assert_eq!(w.count, 1);
+    let differ = same.replacen("СОШ 2,город", "СОШ 2,село", 1);
+    let msg = load(&[("reg.csv", &differ)], &Opts::default())
+        .err()
+        .expect("two different registry rows for one login are an error")
+        .to_string();
+    assert!(msg.contains("edu990002") && msg.contains("row 4"), "{msg}");
+}
+
+#[test]
+fn a_login_cell_that_is_no_login_is_named_in_the_warning() {
+    let text = format!(
+        "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n\
+         2023,4,математика,город Заречный,school1,СОШ 2,50,5,5,20,20\n"
+    );
+    let l = load(&[("vpr_marks.csv", &text)], &Opts::default()).unwrap();
+    let w = l.reports[0].warnings.summary();
+    assert!(w.contains("«school1» (строка 3)"), "{w}");
+}
+
+#[test]
+fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_header() {
+    let text = "Код ОО;Наименование ОО;Муниципалитет;Количество участников;Доля не преодолевших минимальный порог, %;Средний балл\n\
+         000101;СОШ 1;город Заречный;40;0,8;65,2\n\
+         000102;СОШ 2;город Заречный;200;0,5;61,0\n\
+         000103;СОШ 3;село Лесное;100;1,0;58,3\n";
+    let l = load(&[("ЕГЭ русский язык 2024.csv", text)], &Opts::default()).unwrap();
+    let rows: Vec<(&str, &str, i32, Option<i32>)> = l
+        .data
+        .results
+        .iter()
+        .map(|r| (&*r.assessment, &*r.subject, r.grade, r.n2.get()))
+        .collect();
+    // 0,8 % of 40 is 0.32 pupils, 0,5 % of 200 is 1, 1 % of 100 is 1 (not 32, 100 and 100)
+    assert_eq!(
+        rows,
+        [
+            ("ЕГЭ", "русский язык", 11, Some(0)),
+            ("ЕГЭ", "русский язык", 11, Some(1)),
+            ("ЕГЭ", "русский язык", 11, Some(1)),
+        ]
+    );
+    assert!(!l.reports[0].warnings.summary().contains("не даёт данных"));
+    // a table with neither a share below the minimum nor high results contributes nothing:
+    // a warning names it
+    let means = "Код ОО;Количество участников;Средний балл\n000101;40;65,2\n";
+    let l = load(&[("ЕГЭ русский язык 2024.csv", means)], &Opts::default()).unwrap();
+    let w = l.reports[0].warnings.summary();
+    assert!(
+        w.contains("не даёт данных") && w.contains("ЕГЭ русский язык 2024.csv"),
+        "{w}"
+    );
+}
+
+#[test]
+fn a_bad_cell_names_its_file_line_after_quoted_line_breaks() {
+    let text = format!(
+        "{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,\"СОШ\n№ 1\",77,2,3,9,63\n\
+         2023,4,математика,город Заречный,edu990003,СОШ 3,пятьдесят,5,5,20,20\n"
+    );
+    let msg = load(&[("vpr_marks.csv", &text)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("row 4"), "{msg}");
+    assert!(msg.contains("Кол-во участников"), "{msg}");
+}

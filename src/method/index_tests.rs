@@ -1,0 +1,99 @@
+use super::*;
+use crate::model::{Dataset, SchoolRow};
+
+fn ds(rows: &[(&str, &[(&'static str, f64)])]) -> Dataset {
+    let mut d = Dataset::default();
+    for (login, ind) in rows {
+        d.schools.insert(
+            login.to_string(),
+            Box::new(SchoolRow {
+                school_id: login.to_string(),
+                login: login.to_string(),
+                indicators: ind.iter().copied().collect(),
+                ..Default::default()
+            }),
+        );
+    }
+    d
+}
+
+#[test]
+fn zscore_index_by_hand() {
+    // two indicators, population z: parents (+) 0.2/0.4/0.6 → −1.2247/0/1.2247; low_income (−) 0.3/0.2/0.1 → same oriented
+    let d = ds(&[
+        (
+            "edu000001",
+            &[("parents_higher_ed", 0.2), ("low_income", 0.3)],
+        ),
+        (
+            "edu000002",
+            &[("parents_higher_ed", 0.4), ("low_income", 0.2)],
+        ),
+        (
+            "edu000003",
+            &[("parents_higher_ed", 0.6), ("low_income", 0.1)],
+        ),
+    ]);
+    let r = compute(
+        &crate::model::frames::build(&d).unwrap(),
+        &Config::default(),
+    )
+    .unwrap();
+    let z = 1.5f64.sqrt();
+    assert!((r.get("edu000001").unwrap().index.unwrap() + z).abs() < 1e-6);
+    assert!((r.get("edu000003").unwrap().index.unwrap() - z).abs() < 1e-6);
+    assert_eq!(r.get("edu000001").unwrap().index_group, Some(1));
+    assert!(r.get("edu000001").unwrap().shnsu);
+    assert_eq!(r.get("edu000003").unwrap().index_group, Some(5));
+    assert_eq!(
+        r.dropped.len(),
+        6,
+        "six configured indicators absent from every row"
+    );
+}
+
+#[test]
+fn coverage_rule_and_zero_variance() {
+    let d = ds(&[
+        (
+            "edu000001",
+            &[
+                ("parents_higher_ed", 0.2),
+                ("low_income", 0.3),
+                ("single_parent", 0.1),
+                ("ovz_share", 0.05),
+            ],
+        ),
+        (
+            "edu000002",
+            &[
+                ("parents_higher_ed", 0.4),
+                ("low_income", 0.2),
+                ("single_parent", 0.2),
+                ("ovz_share", 0.05),
+            ],
+        ),
+        (
+            "edu000003",
+            &[
+                ("parents_higher_ed", 0.6),
+                ("single_parent", 0.3),
+                ("ovz_share", 0.05),
+            ],
+        ),
+        ("edu000004", &[("parents_higher_ed", 0.5)]),
+    ]);
+    let r = compute(
+        &crate::model::frames::build(&d).unwrap(),
+        &Config::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        r.dropped.get("ovz_share").map(|s| s.as_str()),
+        Some("zero variance")
+    );
+    // 3 indicators present: school 3 has 2 of 3 (0.67 < 0.75) → no index; school 4 has 1 of 3
+    assert!(r.get("edu000003").unwrap().index.is_none());
+    assert!(r.get("edu000004").unwrap().missing_reason.is_some());
+    assert!(r.get("edu000002").unwrap().index.is_some());
+}
