@@ -1,7 +1,7 @@
 //! Which kind an input is: its header found by content, the kind and what a near miss lacked.
 use super::header::{self, Header};
-use super::table::Grid;
 use super::scales::Scales;
+use super::table::Grid;
 use super::{context, fisoko, flat, gia, pupil, risk, scales, KINDS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]

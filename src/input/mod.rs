@@ -17,9 +17,9 @@ pub mod table;
 pub mod text;
 
 use crate::error::{data, usage};
-use detect::{detect, near_miss, Detected, LOOKED_FOR};
 use crate::model::Dataset;
 use anyhow::Result;
+use detect::{detect, near_miss, Detected, LOOKED_FOR};
 use files::sha256_file;
 pub use files::{expand_paths, meta_from_path};
 use header::Header;
