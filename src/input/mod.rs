@@ -223,7 +223,8 @@ fn drop_truncated(
     Ok(())
 }
 
-/// Load every input under `paths` into one dataset.
+/// Load every input under `paths` into one dataset: recognise each file (and sheet), load scales
+/// first, then every recognised sheet, then check identities across inputs.
 pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     if let Some(k) = &opts.kind {
         if !KINDS.iter().any(|(n, _)| n == k) {
@@ -245,239 +246,26 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     }
     let mut sheets_read = read_spreadsheets(&files);
     for (path, explicit) in &files {
-        let forced_scales = extra_scales.contains(path);
-        let mut rep = InputReport {
-            path: path.display().to_string(),
-            ..Default::default()
+        let mut found = Recognised {
+            sheets: &mut sheets,
+            reports: &mut reports,
+            sheets_read: &mut sheets_read,
         };
-        if !table::is_tabular(path) {
-            if *explicit {
-                return Err(usage(format!(
-                    "{}: not a CSV or spreadsheet file (expected .csv, .txt, .tsv, .xlsx or .xls)",
-                    path.display()
-                )));
-            }
-            rep.kind = "skipped".into();
-            rep.skipped = Some("не таблица (ожидались .csv, .xlsx, .xls)".into());
-            reports.push(rep);
-            continue;
-        }
-        let meta_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if meta_len == 0 {
-            return Err(data(format!(
-                "{}: the file is empty; expected a table with a header row",
-                path.display()
-            )));
-        }
-        let mut frame = None;
-        let grids = if table::is_spreadsheet(path) {
-            match sheets_read.remove(path) {
-                Some(r) => r?,
-                None => table::read_spreadsheet(path)?,
-            }
-        } else {
-            let f = table::TextFrame::read(path)?;
-            let head = f.grid(0, HEAD_ROWS);
-            frame = Some(std::rc::Rc::new(f));
-            vec![head]
-        };
-        if grids
-            .iter()
-            .all(|g| g.rows.iter().all(|r| r.iter().all(|c| c.trim().is_empty())))
-        {
-            return Err(data(format!(
-                "{}: the file has no rows; expected a table with a header row",
-                path.display()
-            )));
-        }
-        let forced = if forced_scales {
-            Some("scales")
-        } else {
-            opts.kind.as_deref()
-        };
-        let mut any = false;
-        let mut skipped_sheets = Vec::new();
-        let mut near = None;
-        for g in grids {
-            match detect(&g, forced) {
-                Some((h, Detected::Kind(k))) => {
-                    any = true;
-                    sheets.push(Sheet {
-                        grid: g,
-                        frame: frame.clone(),
-                        header: h,
-                        kind: k,
-                        path: path.clone(),
-                    });
-                }
-                Some((_, Detected::Skip(why))) => {
-                    skipped_sheets.push((g.sheet.clone(), why.to_string()))
-                }
-                None => {
-                    if near.is_none() {
-                        near = near_miss(&g);
-                    }
-                    skipped_sheets.push((g.sheet.clone(), "не распознан заголовок".to_string()))
-                }
-            }
-        }
-        for (sheet, why) in &skipped_sheets {
-            let unknown = why == "не распознан заголовок";
-            if !any && unknown && (*explicit || forced.is_some()) {
-                let what = match (forced, &near) {
-                    (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
-                    (None, Some(near)) => near.clone(),
-                    (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one)"),
-                };
-                return Err(data(format!(
-                    "{}{}: {what}",
-                    path.display(),
-                    sheet
-                        .as_ref()
-                        .map(|s| format!(" [лист «{}»]", s.trim()))
-                        .unwrap_or_default()
-                )));
-            }
-            if !any || !unknown {
-                let mut r = rep.clone();
-                r.sheet = sheet.clone();
-                r.kind = "skipped".into();
-                r.skipped = Some(why.clone());
-                reports.push(r);
-            }
-        }
+        recognise(path, *explicit, &extra_scales, opts, &mut found)?;
     }
     if sheets.is_empty() {
-        let skipped: Vec<String> = reports
-            .iter()
-            .take(5)
-            .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
-            .collect();
-        return Err(data(format!(
-            "no input recognised in {}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            reports.len(),
-            skipped.join("; ")
-        )));
+        return Err(no_input(paths, &reports));
     }
     // scales first: per-pupil files need them
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    {
-        for s in sheets.iter() {
-            let mut rep = InputReport {
-                path: s.path.display().to_string(),
-                sheet: if table::is_spreadsheet(&s.path) {
-                    s.grid.sheet.clone()
-                } else {
-                    None
-                },
-                kind: s.kind.to_string(),
-                encoding: Some(s.grid.encoding.to_string()),
-                ..Default::default()
-            };
-            let meta = sheet_meta(s, opts);
-            // marks and risk tables (national scale) are read in chunks of the text frame
-            let mut whole;
-            let h = &s.header;
-            let g = match &s.frame {
-                Some(f) if !matches!(s.kind, "marks" | "risk") => {
-                    whole = f.whole();
-                    if FLAT_KINDS.contains(&s.kind) {
-                        drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
-                    }
-                    &whole
-                }
-                _ => &s.grid,
-            };
-            let before = data_set.results.len();
-            match s.kind {
-                "scales" => {
-                    rep.rows = scales.load(g, h)?;
-                }
-                "pupils" => {
-                    if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
-                        return Err(data(format!(
-                        "{}: cannot tell the year, grade and subject of this per-pupil file (found year {}, grade {}, subject «{}»): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --year/--grade/--subject",
-                        s.path.display(), meta.year, meta.grade, meta.subject
-                    )));
-                    }
-                    pupil::load(g, h, &meta, &scales, &mut data_set, &mut rep)?;
-                }
-                "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, &mut data_set, &mut rep)?,
-                "gia-summary" => {
-                    gia::load_regional_summary(g, h, &meta, opts, &mut data_set, &mut rep)?
-                }
-                "fisoko-histogram" => {
-                    fisoko::load_histogram_report(g, h, &meta, opts, &mut data_set, &mut rep)?
-                }
-                "fisoko-journal" => {
-                    fisoko::load_journal_report(g, h, &meta, opts, &mut data_set, &mut rep)?
-                }
-                "marks" => {
-                    let mut st = flat::MarksState::default();
-                    whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
-                        flat::load_marks(g, h, start, &meta, opts, &mut data_set, rep, &mut st)
-                    })?
-                }
-                "journal" => flat::load_journal(g, h, &meta, opts, &mut data_set, &mut rep)?,
-                "markers" => flat::load_markers(g, h, &meta, opts, &mut data_set, &mut rep)?,
-                "gia" => gia::load_simple(g, h, &meta, opts, &mut data_set, &mut rep)?,
-                "moscow-ege" => gia::load_moscow(g, h, opts, &mut data_set, &mut rep)?,
-                "context-form" => context::load_context_form(g, h, &mut data_set, &mut rep)?,
-                "registry" => context::load_registry(g, h, opts, &mut data_set, &mut rep)?,
-                "directory" => context::load_directory(g, h, &mut data_set, &mut rep)?,
-                "risk" => {
-                    let mut st = risk::RiskState::default();
-                    whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
-                        risk::load(g, h, start, &meta, opts, &mut data_set, rep, &mut st)
-                    })?
-                }
-                _ => unreachable!(),
-            }
-            if RESULT_KINDS.contains(&s.kind) && !contributes(&data_set.results[before..]) {
-                rep.warnings
-                    .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
-            }
-            if matches!(
-                s.kind,
-                "pupils" | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
-            ) {
-                rep.year = Some(meta.year);
-                rep.grade = Some(meta.grade);
-                rep.subject = Some(meta.subject.clone());
-                rep.assessment = (!meta.assessment.is_empty()).then(|| meta.assessment.clone());
-                rep.years = vec![meta.year];
-            } else if rep.years.len() == 1 {
-                rep.year = rep.years.first().copied();
-            }
-            crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
-            reports.push(rep);
-        }
+    for s in sheets.iter() {
+        reports.push(load_sheet(s, opts, &mut scales, &mut data_set)?);
     }
     drop(sheets);
     if !opts.skip_checksums {
-        use rayon::prelude::*;
-        let hashes: std::collections::HashMap<&str, String> = reports
-            .par_iter()
-            .filter(|r| table::is_tabular(Path::new(&r.path)))
-            .map(|r| Ok((r.path.as_str(), sha256_file(Path::new(&r.path))?)))
-            .collect::<Result<_>>()
-            .map_err(|e| data(e.to_string()))?;
-        let hashes: std::collections::HashMap<String, String> = hashes
-            .into_iter()
-            .map(|(p, h)| (p.to_string(), h))
-            .collect();
-        for r in reports.iter_mut() {
-            if let Some(h) = hashes.get(&r.path) {
-                r.sha256 = h.clone();
-            }
-        }
+        add_checksums(&mut reports)?;
     }
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
     let mut warnings = Warnings::default();
@@ -488,6 +276,265 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         reports,
         warnings,
     })
+}
+
+/// Where `recognise` puts what it finds: the recognised sheets, the reports of skipped files and
+/// sheets, and the spreadsheets read ahead in parallel (taken when their turn comes).
+struct Recognised<'a> {
+    sheets: &'a mut Vec<Sheet>,
+    reports: &'a mut Vec<InputReport>,
+    sheets_read: &'a mut std::collections::HashMap<PathBuf, Result<Vec<Grid>>>,
+}
+
+/// Recognise one file: each of its sheets becomes a `Sheet` of a kind, or a skipped report.
+///
+/// Errors: a file named on the command line (`explicit`) or forced by `--kind` that is not a table
+/// or matches no kind (usage / data); an empty file (data).
+fn recognise(
+    path: &Path,
+    explicit: bool,
+    extra_scales: &[PathBuf],
+    opts: &Opts,
+    found: &mut Recognised,
+) -> Result<()> {
+    let (sheets, reports, sheets_read) = (
+        &mut *found.sheets,
+        &mut *found.reports,
+        &mut *found.sheets_read,
+    );
+    let forced_scales = extra_scales.contains(&path.to_path_buf());
+    let mut rep = InputReport {
+        path: path.display().to_string(),
+        ..Default::default()
+    };
+    if !table::is_tabular(path) {
+        if explicit {
+            return Err(usage(format!(
+                "{}: not a CSV or spreadsheet file (expected .csv, .txt, .tsv, .xlsx or .xls)",
+                path.display()
+            )));
+        }
+        rep.kind = "skipped".into();
+        rep.skipped = Some("не таблица (ожидались .csv, .xlsx, .xls)".into());
+        reports.push(rep);
+        return Ok(());
+    }
+    let meta_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if meta_len == 0 {
+        return Err(data(format!(
+            "{}: the file is empty; expected a table with a header row",
+            path.display()
+        )));
+    }
+    let mut frame = None;
+    let grids = if table::is_spreadsheet(path) {
+        match sheets_read.remove(path) {
+            Some(r) => r?,
+            None => table::read_spreadsheet(path)?,
+        }
+    } else {
+        let f = table::TextFrame::read(path)?;
+        let head = f.grid(0, HEAD_ROWS);
+        frame = Some(std::rc::Rc::new(f));
+        vec![head]
+    };
+    if grids
+        .iter()
+        .all(|g| g.rows.iter().all(|r| r.iter().all(|c| c.trim().is_empty())))
+    {
+        return Err(data(format!(
+            "{}: the file has no rows; expected a table with a header row",
+            path.display()
+        )));
+    }
+    let forced = if forced_scales {
+        Some("scales")
+    } else {
+        opts.kind.as_deref()
+    };
+    let mut any = false;
+    let mut skipped_sheets = Vec::new();
+    let mut near = None;
+    for g in grids {
+        match detect(&g, forced) {
+            Some((h, Detected::Kind(k))) => {
+                any = true;
+                sheets.push(Sheet {
+                    grid: g,
+                    frame: frame.clone(),
+                    header: h,
+                    kind: k,
+                    path: path.to_path_buf(),
+                });
+            }
+            Some((_, Detected::Skip(why))) => {
+                skipped_sheets.push((g.sheet.clone(), why.to_string()))
+            }
+            None => {
+                if near.is_none() {
+                    near = near_miss(&g);
+                }
+                skipped_sheets.push((g.sheet.clone(), "не распознан заголовок".to_string()))
+            }
+        }
+    }
+    for (sheet, why) in &skipped_sheets {
+        let unknown = why == "не распознан заголовок";
+        if !any && unknown && (explicit || forced.is_some()) {
+            let what = match (forced, &near) {
+                (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
+                (None, Some(near)) => near.clone(),
+                (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one)"),
+            };
+            return Err(data(format!(
+                "{}{}: {what}",
+                path.display(),
+                sheet
+                    .as_ref()
+                    .map(|s| format!(" [лист «{}»]", s.trim()))
+                    .unwrap_or_default()
+            )));
+        }
+        if !any || !unknown {
+            let mut r = rep.clone();
+            r.sheet = sheet.clone();
+            r.kind = "skipped".into();
+            r.skipped = Some(why.clone());
+            reports.push(r);
+        }
+    }
+    Ok(())
+}
+
+/// The error for inputs in which nothing was recognised: what was skipped and what was looked for.
+fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
+    let skipped: Vec<String> = reports
+        .iter()
+        .take(5)
+        .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
+        .collect();
+    data(format!(
+        "no input recognised in {}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        reports.len(),
+        skipped.join("; ")
+    ))
+}
+
+/// Load one recognised sheet into `ds` with its kind's loader; its load report.
+fn load_sheet(
+    s: &Sheet,
+    opts: &Opts,
+    scales: &mut Scales,
+    ds: &mut Dataset,
+) -> Result<InputReport> {
+    let mut rep = InputReport {
+        path: s.path.display().to_string(),
+        sheet: if table::is_spreadsheet(&s.path) {
+            s.grid.sheet.clone()
+        } else {
+            None
+        },
+        kind: s.kind.to_string(),
+        encoding: Some(s.grid.encoding.to_string()),
+        ..Default::default()
+    };
+    let meta = sheet_meta(s, opts);
+    // marks and risk tables (national scale) are read in chunks of the text frame
+    let mut whole;
+    let h = &s.header;
+    let g = match &s.frame {
+        Some(f) if !matches!(s.kind, "marks" | "risk") => {
+            whole = f.whole();
+            if FLAT_KINDS.contains(&s.kind) {
+                drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
+            }
+            &whole
+        }
+        _ => &s.grid,
+    };
+    let before = ds.results.len();
+    match s.kind {
+        "scales" => {
+            rep.rows = scales.load(g, h)?;
+        }
+        "pupils" => {
+            if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
+                return Err(data(format!(
+                "{}: cannot tell the year, grade and subject of this per-pupil file (found year {}, grade {}, subject «{}»): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --year/--grade/--subject",
+                s.path.display(), meta.year, meta.grade, meta.subject
+            )));
+            }
+            pupil::load(g, h, &meta, scales, ds, &mut rep)?;
+        }
+        "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, ds, &mut rep)?,
+        "gia-summary" => gia::load_regional_summary(g, h, &meta, opts, ds, &mut rep)?,
+        "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
+        "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
+        "marks" => {
+            let mut st = flat::MarksState::default();
+            whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
+                flat::load_marks(g, h, start, &meta, opts, ds, rep, &mut st)
+            })?
+        }
+        "journal" => flat::load_journal(g, h, &meta, opts, ds, &mut rep)?,
+        "markers" => flat::load_markers(g, h, &meta, opts, ds, &mut rep)?,
+        "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
+        "moscow-ege" => gia::load_moscow(g, h, opts, ds, &mut rep)?,
+        "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
+        "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
+        "directory" => context::load_directory(g, h, ds, &mut rep)?,
+        "risk" => {
+            let mut st = risk::RiskState::default();
+            whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
+                risk::load(g, h, start, &meta, opts, ds, rep, &mut st)
+            })?
+        }
+        _ => unreachable!(),
+    }
+    if RESULT_KINDS.contains(&s.kind) && !contributes(&ds.results[before..]) {
+        rep.warnings
+            .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
+    }
+    if matches!(
+        s.kind,
+        "pupils" | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
+    ) {
+        rep.year = Some(meta.year);
+        rep.grade = Some(meta.grade);
+        rep.subject = Some(meta.subject.clone());
+        rep.assessment = (!meta.assessment.is_empty()).then(|| meta.assessment.clone());
+        rep.years = vec![meta.year];
+    } else if rep.years.len() == 1 {
+        rep.year = rep.years.first().copied();
+    }
+    crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
+    Ok(rep)
+}
+
+/// Each tabular input's sha256, computed across the cores.
+fn add_checksums(reports: &mut [InputReport]) -> Result<()> {
+    use rayon::prelude::*;
+    let hashes: std::collections::HashMap<&str, String> = reports
+        .par_iter()
+        .filter(|r| table::is_tabular(Path::new(&r.path)))
+        .map(|r| Ok((r.path.as_str(), sha256_file(Path::new(&r.path))?)))
+        .collect::<Result<_>>()
+        .map_err(|e| data(e.to_string()))?;
+    let hashes: std::collections::HashMap<String, String> = hashes
+        .into_iter()
+        .map(|(p, h)| (p.to_string(), h))
+        .collect();
+    for r in reports.iter_mut() {
+        if let Some(h) = hashes.get(&r.path) {
+            r.sha256 = h.clone();
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
