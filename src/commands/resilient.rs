@@ -16,11 +16,16 @@ pub struct Args {
 
 /// Fit the model per region over the selection window and print its coefficients and each
 /// school's expected and actual result (CSV: the schools only).
+///
+/// Errors: a data error (exit 1) when the inputs hold no context indicators (nothing to regress on).
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
     let frames = crate::model::frames::build(&loaded.data)?;
     let idx = index::compute(&frames, &cfg)?;
+    if idx.schools.is_empty() {
+        return Err(crate::error::data("no context indicators in the inputs: results are regressed on the ИСБШ, which needs a registry/context table with its indicators (see docs/INPUTS.md)"));
+    }
     let r = resilience::compute(&frames, &cfg, &idx, year)?;
     let mut model = Table::new(&[
         "Регион",

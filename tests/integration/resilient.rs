@@ -54,3 +54,20 @@ fn planted_resilient_and_inflated_schools_are_found() {
     );
     assert!(m["n"].as_u64().unwrap() > 100);
 }
+
+#[test]
+fn without_context_indicators_it_is_a_data_error_not_an_empty_model() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("vpr_marks.csv");
+    std::fs::write(
+        &p,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;5;5;5;5\n2025;4;математика;edu990002;30;1;9;10;10\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("resilient")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("no context indicators"));
+}
