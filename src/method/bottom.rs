@@ -1,13 +1,16 @@
 //! The `bottom` stage-1 rule (METHOD.md §1, §10): worst share within area × stratum.
 use super::context::Context;
+#[cfg(test)]
 use super::select::judged_procs;
 use super::strata::stratum;
 use crate::config::Config;
+#[cfg(test)]
 use crate::model::{Dataset, ResultRow};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
 /// (year, school) → (low, composite, rank, N, cut value).
+#[cfg(test)]
 pub type BottomFlags = BTreeMap<(i32, String), (bool, f64, usize, usize, f64)>;
 
 /// A school's place in its ranking area × stratum in one year.
@@ -37,7 +40,9 @@ impl From<(bool, f64, usize, usize, f64)> for BottomRank {
     }
 }
 
-/// bottom rule per year: (low, composite, rank, N, cut value) per (year, school).
+/// bottom rule per year: (low, composite, rank, N, cut value) per (year, school), row by row —
+/// kept only as the test oracle of [`ranks_frame`], which the selection and `compare` use.
+#[cfg(test)]
 /// `area` names the ranking area of a school (its region for stage 1; municipality for compare).
 pub fn bottom_flags<'a>(
     ds: &'a Dataset,

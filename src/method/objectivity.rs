@@ -521,17 +521,6 @@ fn logins<'a>(f: &Frames, ids: impl Iterator<Item = &'a str>) -> Result<Vec<Stri
     Ok(texts(&df, k::LOGIN)?)
 }
 
-/// A marker in words, for ledgers.
-pub fn marker_ru(m: &str) -> &'static str {
-    match m {
-        JOURNAL_RAISED => "отметки ВПР выше журнальных заметно чаще, чем в регионе",
-        BOUNDARY_PEAK => "пик баллов на границе «3»",
-        OFFICIAL => "официальный маркер",
-        DISTRIBUTION => "мало «2» при многих «5» (правило распределения)",
-        _ => "маркер",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
