@@ -1,8 +1,8 @@
 //! The `shnor` binary: parse the command line, dispatch to the subcommand, map errors to exit codes.
 use clap::{Parser, Subcommand};
 use shnor::commands::{
-    compare, config, explain, index, inspect, monitor, objectivity, resilient, risk, select, sweep,
-    synth,
+    compare, config, explain, index, inspect, monitor, objectivity, resilient, risk, scales,
+    select, sweep, synth,
 };
 
 #[derive(Parser)]
@@ -30,6 +30,7 @@ enum Cmd {
     Sweep(sweep::Args),
     Risk(risk::Args),
     Config(config::Args),
+    Scales(scales::Args),
     Synth(synth::Args),
 }
 
@@ -46,6 +47,7 @@ fn main() {
         Cmd::Sweep(a) => sweep::run(a),
         Cmd::Risk(a) => risk::run(a),
         Cmd::Config(a) => config::run(a),
+        Cmd::Scales(a) => scales::run(a),
         Cmd::Synth(a) => synth::run(a),
     };
     if let Err(e) = res {

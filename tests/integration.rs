@@ -30,6 +30,8 @@ mod real_data;
 mod resilient;
 #[path = "integration/risk.rs"]
 mod risk;
+#[path = "integration/scales.rs"]
+mod scales;
 #[path = "integration/select.rs"]
 mod select;
 #[path = "integration/sweep.rs"]

@@ -10,6 +10,7 @@ pub mod monitor;
 pub mod objectivity;
 pub mod resilient;
 pub mod risk;
+pub mod scales;
 pub mod select;
 pub mod sweep;
 pub mod synth;

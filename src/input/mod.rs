@@ -234,7 +234,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             )));
         }
     }
-    let files = expand_paths(paths)?;
+    let mut files = expand_paths(paths)?;
     let mut reports = Vec::new();
     let mut sheets: Vec<Sheet> = Vec::new();
     let mut extra_scales = opts.scales.clone();
@@ -242,6 +242,11 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     for s in &extra_scales {
         if !s.is_file() {
             return Err(usage(format!("--scales {}: no such file", s.display())));
+        }
+        // a scales file given apart from the inputs is read as one of them (named: explicit)
+        let same = |p: &PathBuf| p == s || (p.canonicalize().ok() == s.canonicalize().ok());
+        if !files.iter().any(|(p, _)| same(p)) {
+            files.push((s.clone(), true));
         }
     }
     let mut sheets_read = read_spreadsheets(&files);

@@ -70,10 +70,13 @@ pub fn load(
         None
     };
     let max_score = scale.map(|s| s.max_score).or(item_max);
-    if scale.is_none() {
+    if let Some(note) = scales
+        .info(assessment, year, grade, &subject)
+        .and_then(|i| i.resolved.as_ref())
+    {
         rep.warnings.add(
-            "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",
-            format!("ВПР {year}, {grade} класс, {subject}"),
+            "шкала по опубликованной таблице с перекрытием или пропуском полос",
+            format!("ВПР {year}, {grade} класс, {subject}: {note}"),
         );
     }
     let c_login = h.find(header::LOGIN).unwrap();
@@ -191,6 +194,15 @@ pub fn load(
         p.journal.push(journal);
     }
     st.participants = p.total.len();
+    if scale.is_none() {
+        rep.warnings.add(
+            "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",
+            format!(
+                "ВПР {year}, {grade} класс, {subject}: {} участников без отметок",
+                st.participants
+            ),
+        );
+    }
     for m in p.mark.iter().flatten() {
         st.marks[(*m - 2) as usize] += 1;
     }

@@ -112,3 +112,8 @@ fn compare_json() {
         &["compare", "data-samples/region", "--format", "json"],
     );
 }
+
+#[test]
+fn scales_csv() {
+    golden("scales_builtin.csv", &["scales", "--format", "csv"]);
+}

@@ -1,0 +1,124 @@
+//! `shnor scales`: the built-in primary score → mark scales, as a table or as a scales file to edit.
+use super::OutputArgs;
+use crate::input::scales::{ScaleKey, Scales};
+use crate::output::{Format, Table};
+use anyhow::Result;
+use serde_json::{json, Value};
+
+/// List the built-in primary score → mark scales: procedure, maximum, the «2» «3» «4» «5» bands and
+/// the publication each was read from. `--format csv` writes a scales file that `--scales FILE`
+/// takes back (edit a row to override a built-in, add rows for other years).
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Print the built-in scales in the chosen format (docs/INPUTS.md «Scales»).
+pub fn run(a: &Args) -> Result<()> {
+    let s = Scales::builtin();
+    let table = match a.output.format {
+        Format::Csv => file_table(&s),
+        _ => report_table(&s),
+    };
+    a.output.write(&[table], &json_of(&s))
+}
+
+/// Each built-in row: key, scale and its source and note, in key order.
+fn rows(s: &Scales) -> impl Iterator<Item = (&ScaleKey, String, String, &str, &str)> {
+    s.map.iter().map(|(k, sc)| {
+        let info = s.info.get(k);
+        (
+            k,
+            sc.max_score.to_string(),
+            sc.bands_text(),
+            info.map(|i| i.source.as_str()).unwrap_or(""),
+            info.and_then(|i| i.resolved.as_deref()).unwrap_or(""),
+        )
+    })
+}
+
+/// The scales file: `assessment, year, grade, subject, max_score, bands, source, note` (English
+/// keys, as the scales loader reads them; `note` says how a faulty published table was resolved and
+/// is not read back).
+fn file_table(s: &Scales) -> Table {
+    let mut t = Table::new(&[
+        "assessment",
+        "year",
+        "grade",
+        "subject",
+        "max_score",
+        "bands",
+        "source",
+        "note",
+    ]);
+    for (k, max, bands, source, note) in rows(s) {
+        t.rows.push(vec![
+            k.0.clone(),
+            k.1.to_string(),
+            k.2.to_string(),
+            k.3.clone(),
+            max,
+            bands,
+            source.to_string(),
+            note.to_string(),
+        ]);
+    }
+    t
+}
+
+/// The same rows with Russian labels for a terminal or Markdown, notes below the table.
+fn report_table(s: &Scales) -> Table {
+    let mut t = Table::new(&[
+        "Процедура",
+        "Год",
+        "Класс",
+        "Предмет",
+        "Макс.",
+        "«2» / «3» / «4» / «5»",
+        "Источник",
+    ]);
+    t.title = Some(format!(
+        "Встроенные шкалы перевода первичных баллов в отметки: {}",
+        s.map.len()
+    ));
+    for (k, max, bands, source, note) in rows(s) {
+        t.rows.push(vec![
+            k.0.clone(),
+            k.1.to_string(),
+            k.2.to_string(),
+            k.3.clone(),
+            max,
+            bands,
+            source.to_string(),
+        ]);
+        if !note.is_empty() {
+            t.notes
+                .push(format!("{} {}, {} класс, {}: {note}", k.0, k.1, k.2, k.3));
+        }
+    }
+    t.notes.push(
+        "Свою шкалу (другой год, исправление): `shnor scales --format csv --out scales.csv`, правка, затем `--scales scales.csv`.".into(),
+    );
+    t
+}
+
+/// `{"scales": [{assessment, year, grade, subject, max_score, min3, min4, min5, bands, source,
+/// resolved}]}` (docs/JSON.md).
+fn json_of(s: &Scales) -> Value {
+    let v: Vec<Value> = s
+        .map
+        .iter()
+        .map(|(k, sc)| {
+            let info = s.info.get(k);
+            json!({
+                "assessment": k.0, "year": k.1, "grade": k.2, "subject": k.3,
+                "max_score": sc.max_score, "min3": sc.min3, "min4": sc.min4, "min5": sc.min5,
+                "bands": sc.bands().iter().map(|(a, b)| json!([a, b])).collect::<Vec<_>>(),
+                "source": info.map(|i| i.source.clone()),
+                "resolved": info.and_then(|i| i.resolved.clone()),
+            })
+        })
+        .collect();
+    json!({ "scales": v })
+}
