@@ -45,22 +45,38 @@ pub const INDICATORS: &[(&str, &str)] = &[
     ("pupils_per_computer", "число обучающихся на один компьютер"),
     ("internet_mbps", "скорость интернета, мбит/с"),
     ("equipped_rooms_share", "доля оснащенных учебных кабинетов"),
+    // derived from the 2021 context form (context_2021), or given in a registry
+    (
+        "teachers_pension_share",
+        "доля учителей пенсионного возраста",
+    ),
+    (
+        "teacher_pc_rooms_share",
+        "доля кабинетов с компьютером учителя",
+    ),
+    ("obsolete_computers_share", "доля устаревших компьютеров"),
+    ("internet_band", "полоса скорости интернета"),
 ];
 
 /// Indicators that are shares (percent inputs are divided by 100).
 pub fn is_share(key: &str) -> bool {
-    !matches!(key, "pupils_per_computer" | "internet_mbps")
+    !matches!(
+        key,
+        "pupils_per_computer" | "internet_mbps" | "internet_band"
+    )
 }
 
+/// The 2022 form (`Пользователь` + numbered questions) or the 2021 one (`context_2021`).
 pub fn is_context_form(h: &Header) -> bool {
-    h.has(&["пользователь"])
+    (h.has(&["пользователь"])
         && h.find_prefix(&[
             "14. где расположена",
             "17.2.",
             "20. укажите количество",
             "6. инн",
         ])
-        .is_some()
+        .is_some())
+        || super::context_2021::is_form_2021(h)
 }
 
 pub fn is_registry(h: &Header) -> bool {
@@ -165,6 +181,9 @@ pub fn load_context_form(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
+    if super::context_2021::is_form_2021(h) {
+        return super::context_2021::load(g, h, ds, rep);
+    }
     let cl = h.find(&["пользователь"]).unwrap();
     let cm = h.find(&["муниципалитет"]);
     let cs = h.find(&["школа"]);

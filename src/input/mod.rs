@@ -2,6 +2,7 @@
 //! everything into one `Dataset` with a load report per input.
 pub mod cells;
 pub mod context;
+pub mod context_2021;
 mod detect;
 pub mod files;
 pub mod fisoko;

@@ -87,15 +87,23 @@ pub fn deficit_from_profile(profiles: &super::risk::Profiles, sid: &str) -> Opti
     })
 }
 
-const REG_STAFF: [(&str, f64); 3] = [
+/// Staffing indicators and their orientation (+1: higher is a deeper deficit); the last is the 2021
+/// context form's (docs/METHOD.md «Deficit»).
+const REG_STAFF: [(&str, f64); 4] = [
     ("vacancy_share", 1.0),
     ("no_ped_ed_share", 1.0),
     ("teachers_65plus_share", 1.0),
+    ("teachers_pension_share", 1.0),
 ];
-const REG_INFRA: [(&str, f64); 3] = [
+/// Equipment indicators and their orientation (−1: higher is better equipped); the last three are
+/// the 2021 context form's.
+const REG_INFRA: [(&str, f64); 6] = [
     ("pupils_per_computer", 1.0),
     ("internet_mbps", -1.0),
     ("equipped_rooms_share", -1.0),
+    ("obsolete_computers_share", 1.0),
+    ("teacher_pc_rooms_share", -1.0),
+    ("internet_band", -1.0),
 ];
 
 /// Population z-scores of registry indicators over all registry schools (higher = worse).

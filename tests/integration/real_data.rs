@@ -228,3 +228,83 @@ fn altai_select_gets_strata_and_settlement_from_the_context_form() {
     assert!(strata["small_rural"]["entered"].as_u64().unwrap() > 50);
     assert!(strata["ovz"]["entered"].as_u64().unwrap() > 0);
 }
+
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn context_form_2021_figures() {
+    // SOURCES.md: 733 schools (695 sch, 30 ksh, 8 spo); settlement 472 village / 192 city / 39
+    // capital / 30 urban-type; 35 special, 2 evening
+    let root = real();
+    let opts = shnor::input::Opts {
+        skip_checksums: true,
+        ..Default::default()
+    };
+    let l = shnor::input::load_paths(&[root.join("context_altai_2021")], &opts).unwrap();
+    assert_eq!(l.reports.len(), 1);
+    assert_eq!(l.reports[0].kind, "context-form");
+    let s: Vec<_> = l.data.schools.values().collect();
+    assert_eq!(s.len(), 733);
+    let prefix = |p: &str| s.iter().filter(|x| x.login.starts_with(p)).count();
+    assert_eq!((prefix("sch"), prefix("ksh"), prefix("spo")), (695, 30, 8));
+    let settled = |v: &str| s.iter().filter(|x| x.settlement == Some(v)).count();
+    assert_eq!((settled("село"), settled("город")), (472, 192 + 39 + 30));
+    // special: the form's «Да» (35) — ksh logins are ОВЗ schools too, by their login
+    let special = s.iter().filter(|x| x.ovz_flag).count();
+    assert_eq!(special, 35);
+    let evening = s
+        .iter()
+        .filter(|x| x.kind == Some(shnor::model::Kind::Evening))
+        .count();
+    assert_eq!(evening, 2);
+    // the indicators the deficit rule reads, for every school whose form gives both parts (counted
+    // independently from the sheet: 52 schools report 0 teachers, 9 nothing, 4 more pensioners than
+    // teachers; 11 no classrooms or computers; 2 no computers for pupils)
+    for (k, want) in [
+        ("teachers_pension_share", 668),
+        ("pupils_per_computer", 719),
+        ("obsolete_computers_share", 722),
+        ("teacher_pc_rooms_share", 722),
+        ("internet_band", 733),
+    ] {
+        let n = s.iter().filter(|x| x.indicators.contains_key(k)).count();
+        assert_eq!(n, want, "{k}");
+    }
+    // never the director's name, phone or e-mail
+    assert!(!format!("{:?}", l.data.schools).contains("REDACTED"));
+}
+
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn context_forms_2021_and_2022_combine_by_login() {
+    let root = real();
+    let opts = shnor::input::Opts {
+        skip_checksums: true,
+        ..Default::default()
+    };
+    let both = shnor::input::load_paths(
+        &[
+            root.join("context_altai_2021"),
+            root.join("context_altai_2022"),
+        ],
+        &opts,
+    )
+    .unwrap();
+    let only22 = shnor::input::load_paths(&[root.join("context_altai_2022")], &opts).unwrap();
+    let n = both.data.schools.len();
+    assert!(n < 733 + 678, "one school per login across the forms: {n}");
+    // the 2022 form's fields win where both forms give them
+    for (id, s22) in &only22.data.schools {
+        let s = &both.data.schools[id];
+        if s22.settlement.is_some() {
+            assert_eq!(s.settlement, s22.settlement, "{id}");
+        }
+    }
+    let with_both = both
+        .data
+        .schools
+        .values()
+        .filter(|s| s.sources.len() >= 2)
+        .count();
+    eprintln!("schools: {n}; named by both forms: {with_both}");
+    assert!(with_both > 500, "{with_both}");
+}

@@ -1,0 +1,530 @@
+//! The ФИС ОКО context form of 2021 («Сбор контекстных данных об ОО и участниках ВПР 2021»): one
+//! sheet, header in row 1 (`логин`, `Код региона`, `Название ОО`, …, 95 columns of unnumbered
+//! questions, coded answers `N. text`).
+//!
+//! Read into the school rows: name, settlement (answers 1–3 → город, 4 → село), special
+//! (коррекционная) → ОВЗ, evening (сменная) → kind evening, enrollment, teachers, and the staffing and
+//! equipment indicators the deficit rule uses without a risk profile (docs/INPUTS.md «The 2021 context
+//! form», docs/METHOD.md «Deficit»). The director's name, the phone, the e-mail and the address are
+//! never read. A value the form does not code (an unknown answer, a count that is no number) is a
+//! counted warning naming it; the field stays unknown.
+//!
+//! The form fills what no other input gave: a field already set (by the 2022 form, a registry or
+//! an earlier input) is kept, so two forms of one region combine by login and the newer one wins
+//! whatever the order of reading.
+use super::header::{self, Header};
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{norm_header, norm_text, parse_num, school_id};
+use crate::model::{Dataset, Kind, SchoolRow, Sym};
+use anyhow::Result;
+
+/// The question that tells the 2021 form (normalised header text, found inside the caption).
+const WHERE: &str = "где расположена ваша образовательная организация";
+
+/// A login column and the unnumbered settlement question.
+pub fn is_form_2021(h: &Header) -> bool {
+    h.has(header::LOGIN) && find(h, WHERE).is_some()
+}
+
+/// First column whose normalised caption contains `needle` (the captions are long questions,
+/// some in quotes).
+fn find(h: &Header, needle: &str) -> Option<usize> {
+    let n = norm_header(needle);
+    h.names.iter().position(|c| c.contains(&n))
+}
+
+/// The columns read; every other column (director, phone, e-mail, address…) is left alone.
+struct Cols {
+    login: usize,
+    name: Option<usize>,
+    settlement: Option<usize>,
+    special: Option<usize>,
+    evening: Option<usize>,
+    enrollment: Option<usize>,
+    teachers: Option<usize>,
+    pension: Option<usize>,
+    rooms: Option<usize>,
+    rooms_pc: Option<usize>,
+    computers: Option<usize>,
+    obsolete: Option<usize>,
+    internet: Option<usize>,
+}
+
+impl Cols {
+    fn new(h: &Header) -> Cols {
+        Cols {
+            login: h.find(header::LOGIN).unwrap(),
+            name: find(h, "название оо"),
+            settlement: find(h, WHERE),
+            special: find(h, "является специальной (коррекционной)"),
+            evening: find(h, "является вечерней (сменной)"),
+            enrollment: find(h, "укажите количество обучающихся в оо"),
+            teachers: find(h, "сколько всего в школе учителей"),
+            pension: find(h, "достигших пенсионного возраста"),
+            rooms: find(h, "сколько в школе учебных классов (кабинетов)"),
+            rooms_pc: find(h, "рабочее место учителя оборудовано компьютером"),
+            computers: find(h, "сколько компьютеров обучающиеся могут использовать"),
+            obsolete: find(h, "являются маломощными, устаревшими"),
+            internet: find(h, "скорость интернета"),
+        }
+    }
+}
+
+/// The leading code of an answer `4. Населенный пункт…` or `4) …`.
+pub fn answer_code(s: &str) -> Option<u32> {
+    let t = s.trim();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = t[digits.len()..].trim_start();
+    (!digits.is_empty() && (rest.starts_with('.') || rest.starts_with(')')))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Settlement from the answer code: 1 Столица субъекта РФ, 2 Город, 3 Населенный пункт городского
+/// типа → город; 4 Населенный пункт сельского типа → село.
+pub fn settlement_of_code(code: u32) -> Option<&'static str> {
+    match code {
+        1..=3 => Some("город"),
+        4 => Some("село"),
+        _ => None,
+    }
+}
+
+/// The internet speed band as an ordered value (higher = faster): «Интернет в ОО отсутствует» 0,
+/// «до 25 Мбит/с» 1, «26–50 Мбит/с» 2, «51–100 Мбит/с» 3, «более 100 Мбит/с» 4.
+pub fn internet_band(s: &str) -> Option<f64> {
+    let t = norm_text(s).replace(['—', '-'], "–");
+    Some(match t.as_str() {
+        "интернет в оо отсутствует" => 0.0,
+        "до 25 мбит/с" => 1.0,
+        "26–50 мбит/с" => 2.0,
+        "51–100 мбит/с" => 3.0,
+        "более 100 мбит/с" => 4.0,
+        _ => return None,
+    })
+}
+
+/// One form row's readings, before they go into the school.
+#[derive(Default)]
+struct Reading {
+    name: Option<String>,
+    settlement: Option<&'static str>,
+    special: bool,
+    evening: bool,
+    enrollment: Option<f64>,
+    indicators: Vec<(&'static str, f64)>,
+}
+
+/// A row's cell as a count: none when empty; a counted warning naming it when it is no count.
+fn count(g: &Grid, r: usize, c: Option<usize>, what: &str, rep: &mut InputReport) -> Option<f64> {
+    let cell = g.cell(r, c?);
+    match parse_num(cell) {
+        Ok(Some(v)) if v >= 0.0 => Some(v),
+        Ok(None) => None,
+        _ => {
+            rep.warnings.add(
+                "context form 2021: a count that is no number, left unknown",
+                format!("{what}, строка {}: «{}»", g.line_of(r), cell.trim()),
+            );
+            None
+        }
+    }
+}
+
+/// A Да/Нет answer: Some(true/false), none when empty; a counted warning naming another value.
+fn yes_no(g: &Grid, r: usize, c: Option<usize>, what: &str, rep: &mut InputReport) -> bool {
+    let Some(c) = c else { return false };
+    match norm_text(g.cell(r, c)).as_str() {
+        "да" => true,
+        "нет" | "" => false,
+        v => {
+            rep.warnings.add(
+                "context form 2021: an answer that is neither Да nor Нет, taken as Нет",
+                format!("{what}, строка {}: «{v}»", g.line_of(r)),
+            );
+            false
+        }
+    }
+}
+
+/// `part / whole` when both are known, whole > 0 and part ≤ whole; a counted warning when part
+/// exceeds whole.
+fn share(
+    part: Option<f64>,
+    whole: Option<f64>,
+    what: &str,
+    login: &str,
+    rep: &mut InputReport,
+) -> Option<f64> {
+    let (p, w) = (part?, whole?);
+    if w <= 0.0 {
+        return None;
+    }
+    if p > w {
+        rep.warnings.add(
+            "context form 2021: a part above its whole, share left unknown",
+            format!("{login}: {what} {p} > {w}"),
+        );
+        return None;
+    }
+    Some(p / w)
+}
+
+/// Read one row (its login is not empty).
+fn read(g: &Grid, r: usize, c: &Cols, login: &str, rep: &mut InputReport) -> Reading {
+    let mut x = Reading {
+        name: c
+            .name
+            .map(|i| g.cell(r, i).trim().to_string())
+            .filter(|n| !n.is_empty()),
+        special: yes_no(g, r, c.special, "специальная (коррекционная)", rep),
+        evening: yes_no(g, r, c.evening, "вечерняя (сменная)", rep),
+        enrollment: count(g, r, c.enrollment, "обучающихся", rep),
+        ..Default::default()
+    };
+    if let Some(i) = c.settlement {
+        let cell = g.cell(r, i).trim();
+        match answer_code(cell).and_then(settlement_of_code) {
+            Some(s) => x.settlement = Some(s),
+            None if cell.is_empty() => {}
+            None => rep.warnings.add(
+                "context form 2021: unknown answer to «Где расположена Ваша образовательная организация?», settlement unknown",
+                format!("{login}: «{cell}»"),
+            ),
+        }
+    }
+    let teachers = count(g, r, c.teachers, "учителей", rep);
+    let pension = count(g, r, c.pension, "учителей пенсионного возраста", rep);
+    let rooms = count(g, r, c.rooms, "кабинетов", rep);
+    let rooms_pc = count(g, r, c.rooms_pc, "кабинетов с компьютером учителя", rep);
+    let computers = count(g, r, c.computers, "компьютеров для обучающихся", rep);
+    let obsolete = count(g, r, c.obsolete, "устаревших компьютеров", rep);
+    let mut put = |k: &'static str, v: Option<f64>| {
+        if let Some(v) = v {
+            x.indicators.push((k, v));
+        }
+    };
+    put("teachers", teachers);
+    put(
+        "teachers_pension_share",
+        share(
+            pension,
+            teachers,
+            "учителей пенсионного возраста",
+            login,
+            rep,
+        ),
+    );
+    put(
+        "teacher_pc_rooms_share",
+        share(
+            rooms_pc,
+            rooms,
+            "кабинетов с компьютером учителя",
+            login,
+            rep,
+        ),
+    );
+    put(
+        "obsolete_computers_share",
+        share(obsolete, computers, "устаревших компьютеров", login, rep),
+    );
+    match (x.enrollment, computers) {
+        (Some(e), Some(n)) if n > 0.0 => put("pupils_per_computer", Some(e / n)),
+        (Some(_), Some(_)) => rep.warnings.add(
+            "context form 2021: no computers for pupils, pupils per computer left unknown",
+            login.to_string(),
+        ),
+        _ => {}
+    }
+    if let Some(i) = c.internet {
+        let cell = g.cell(r, i).trim();
+        match internet_band(cell) {
+            Some(b) => put("internet_band", Some(b)),
+            None if cell.is_empty() => {}
+            None => rep.warnings.add(
+                "context form 2021: unknown internet speed band, left unknown",
+                format!("{login}: «{cell}»"),
+            ),
+        }
+    }
+    x
+}
+
+/// Fill the school's fields that are not yet known from the row's readings.
+fn fill(e: &mut SchoolRow, x: Reading, source: &Sym) {
+    if e.name.is_empty() {
+        if let Some(n) = x.name {
+            e.name = n;
+        }
+    }
+    if e.settlement.is_none() {
+        e.settlement = x.settlement;
+    }
+    if x.special {
+        e.ovz_flag = true;
+    }
+    if x.evening && e.kind.is_none() {
+        e.kind = Some(Kind::Evening);
+    }
+    if e.enrollment.is_none() {
+        e.enrollment = x.enrollment;
+    }
+    let nm = norm_text(&e.name);
+    if nm.contains("лицей") || nm.contains("гимнази") || nm.contains("кадет") {
+        e.advanced_flag = true;
+    }
+    for (k, v) in x.indicators {
+        if !e.indicators.contains_key(k) {
+            e.indicators.insert(k, v);
+        }
+    }
+    if !e.sources.contains(source) {
+        e.sources.push(source.clone());
+    }
+}
+
+/// Load the 2021 form's sheet into `ds.schools`.
+pub fn load(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Result<()> {
+    let c = Cols::new(h);
+    let source = Sym::from(g.file.as_str());
+    let mut schools = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        let login = g.cell(r, c.login).trim().to_string();
+        if login.is_empty() {
+            continue;
+        }
+        rep.rows += 1;
+        super::cells::check_login(g, r, &login, rep);
+        let x = read(g, r, &c, &login, rep);
+        let sid = school_id(&login);
+        schools.insert(sid.clone());
+        let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+            Box::new(SchoolRow {
+                school_id: sid,
+                ..Default::default()
+            })
+        });
+        let l = login.to_lowercase();
+        if e.login.is_empty() || l.starts_with("edu") {
+            e.login = l;
+        }
+        fill(e, x, &source);
+    }
+    rep.schools = schools.len();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answer_codes_with_a_dot_or_a_bracket() {
+        assert_eq!(answer_code("4. Населенный пункт сельского типа"), Some(4));
+        assert_eq!(answer_code("1) Столица"), Some(1));
+        assert_eq!(answer_code("12 . x"), Some(12));
+        assert_eq!(answer_code("Город"), None);
+        assert_eq!(answer_code("2020 год"), None);
+        assert_eq!(settlement_of_code(3), Some("город"));
+        assert_eq!(settlement_of_code(4), Some("село"));
+        assert_eq!(settlement_of_code(5), None);
+    }
+
+    #[test]
+    fn internet_bands_are_ordered() {
+        let b: Vec<f64> = [
+            "Интернет в ОО отсутствует",
+            "до 25 Мбит/с",
+            "26–50 Мбит/с",
+            "51-100 Мбит/с",
+            "более 100 Мбит/с",
+        ]
+        .iter()
+        .map(|s| internet_band(s).unwrap())
+        .collect();
+        assert_eq!(b, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(internet_band("быстрый"), None);
+    }
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        Grid {
+            file: "ctx.xlsx".into(),
+            sheet: Some("Лист1".into()),
+            first_line: 1,
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect(),
+            fields: Vec::new(),
+            lines: Vec::new(),
+            encoding: "xlsx",
+            separator: None,
+        }
+    }
+
+    const HEAD: &[&str] = &[
+        "логин",
+        "Код региона",
+        "Название ОО",
+        "ФИО директора (полностью)",
+        "Где расположена Ваша образовательная организация?",
+        "ОО является специальной (коррекционной)?",
+        "ОО является вечерней (сменной)?",
+        "Укажите количество обучающихся в ОО в 2020/2021 учебном году (в сумме по всем классам)",
+        "Сколько всего в школе учителей (работающих не менее чем на 0,5 ставки)?",
+        "Сколько в школе учителей (работающих не менее чем на 0,5 ставки), достигших пенсионного возраста (имеющих право на пенсию по возрасту, а не по педагогическому стажу)?",
+        "Сколько в школе учебных классов (кабинетов), в которых проходят занятия?",
+        "В скольких из них рабочее место учителя оборудовано компьютером?",
+        "Сколько компьютеров обучающиеся могут использовать в процессе обучения (включая компьютеры в компьютерном классе, других учебных классах, библиотеке)?",
+        "Сколько из этих компьютеров являются маломощными, устаревшими, требующими замены или переоснащения?",
+        "\"Скорость Интернета, заявленная Интернет-провайдером (указанная в договоре с Интернет-провайдером)? Выберите вариант из выпадающего списка\"",
+    ];
+
+    fn load_rows(rows: &[&[&str]]) -> (Dataset, InputReport) {
+        let mut all = vec![HEAD];
+        all.extend_from_slice(rows);
+        let g = grid(&all);
+        let h = Header::new(0, &g.rows[0]);
+        assert!(is_form_2021(&h));
+        let (mut ds, mut rep) = (Dataset::default(), InputReport::default());
+        load(&g, &h, &mut ds, &mut rep).unwrap();
+        (ds, rep)
+    }
+
+    #[test]
+    fn a_row_gives_settlement_kind_enrollment_and_indicators() {
+        let (ds, rep) = load_rows(&[
+            &[
+                "sch220001",
+                "22",
+                "МБОУ «Школа»",
+                "Иванов И. И.",
+                "4. Населенный пункт сельского типа (село, хутор, деревня и пр.)",
+                "Нет",
+                "Да",
+                "80",
+                "10",
+                "4",
+                "8",
+                "6",
+                "20",
+                "5",
+                "26–50 Мбит/с",
+            ],
+            &[
+                "ksh220002",
+                "22",
+                "КГБОУ «Интернат»",
+                "REDACTED",
+                "1. Столица субъекта РФ",
+                "Да",
+                "нет",
+                "100",
+                "",
+                "",
+                "",
+                "",
+                "0",
+                "0",
+                "Интернет в ОО отсутствует",
+            ],
+        ]);
+        assert_eq!(rep.rows, 2);
+        let a = &ds.schools["edu220001"];
+        assert_eq!(a.settlement, Some("село"));
+        assert_eq!(a.kind, Some(Kind::Evening));
+        assert!(!a.ovz_flag);
+        assert_eq!(a.enrollment, Some(80.0));
+        assert_eq!(a.indicators.get("teachers_pension_share"), Some(&0.4));
+        assert_eq!(a.indicators.get("teacher_pc_rooms_share"), Some(&0.75));
+        assert_eq!(a.indicators.get("obsolete_computers_share"), Some(&0.25));
+        assert_eq!(a.indicators.get("pupils_per_computer"), Some(&4.0));
+        assert_eq!(a.indicators.get("internet_band"), Some(&2.0));
+        let b = ds
+            .schools
+            .values()
+            .find(|s| s.login == "ksh220002")
+            .unwrap();
+        assert_eq!(b.settlement, Some("город"));
+        assert!(b.ovz_flag && b.kind.is_none());
+        assert_eq!(b.indicators.get("pupils_per_computer"), None);
+        assert_eq!(b.indicators.get("internet_band"), Some(&0.0));
+        // the director's name is never read
+        let all = format!("{ds:?}");
+        assert!(
+            !all.contains("Иванов") && !all.contains("REDACTED"),
+            "{all}"
+        );
+        assert_eq!(rep.warnings.total(), 1, "{:?}", rep.warnings); // no computers for pupils
+    }
+
+    #[test]
+    fn an_unknown_settlement_answer_is_a_counted_warning_naming_it() {
+        let (ds, rep) = load_rows(&[&[
+            "sch220003",
+            "22",
+            "МБОУ «Школа 3»",
+            "",
+            "5. Другое",
+            "Нет",
+            "Нет",
+            "50",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "до 25 Мбит/с",
+        ]]);
+        assert_eq!(ds.schools["edu220003"].settlement, None);
+        let w = format!("{:?}", rep.warnings);
+        assert!(
+            w.contains("settlement unknown") && w.contains("5. Другое"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn a_field_already_known_is_kept() {
+        let mut all = vec![HEAD];
+        all.push(&[
+            "sch220004",
+            "22",
+            "Школа",
+            "",
+            "2. Город",
+            "Нет",
+            "Нет",
+            "300",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
+        let g = grid(&all);
+        let h = Header::new(0, &g.rows[0]);
+        let mut ds = Dataset::default();
+        ds.schools.insert(
+            "edu220004".into(),
+            Box::new(SchoolRow {
+                school_id: "edu220004".into(),
+                login: "edu220004".into(),
+                settlement: Some("село"),
+                enrollment: Some(280.0),
+                ..Default::default()
+            }),
+        );
+        load(&g, &h, &mut ds, &mut InputReport::default()).unwrap();
+        let s = &ds.schools["edu220004"];
+        assert_eq!(
+            (s.login.as_str(), s.settlement, s.enrollment),
+            ("edu220004", Some("село"), Some(280.0))
+        );
+    }
+}
