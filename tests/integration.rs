@@ -36,3 +36,5 @@ mod scales;
 mod select;
 #[path = "integration/sweep.rs"]
 mod sweep;
+#[path = "integration/workbooks.rs"]
+mod workbooks;

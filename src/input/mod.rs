@@ -380,12 +380,12 @@ fn recognise(
                 if near.is_none() {
                     near = near_miss(&g);
                 }
-                skipped_sheets.push((g.sheet.clone(), "не распознан заголовок".to_string()))
+                skipped_sheets.push((g.sheet.clone(), UNRECOGNISED.to_string()))
             }
         }
     }
     for (sheet, why) in &skipped_sheets {
-        let unknown = why == "не распознан заголовок";
+        let unknown = why.starts_with(UNRECOGNISED);
         if !any && unknown && (explicit || forced.is_some()) {
             let what = match (forced, &near) {
                 (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
@@ -401,16 +401,22 @@ fn recognise(
                     .unwrap_or_default()
             )));
         }
-        if !any || !unknown {
-            let mut r = rep.clone();
-            r.sheet = sheet.clone();
-            r.kind = "skipped".into();
-            r.skipped = Some(why.clone());
-            reports.push(r);
-        }
+        // every sheet not loaded has its line in the load report, also beside recognised sheets
+        let mut r = rep.clone();
+        r.sheet = sheet.clone();
+        r.kind = "skipped".into();
+        r.skipped = Some(if any && unknown {
+            format!("{why}; остальные листы книги загружены")
+        } else {
+            why.clone()
+        });
+        reports.push(r);
     }
     Ok(())
 }
+
+/// Why a sheet matched no kind (empty sheets are not read at all: `table::read_spreadsheet`).
+const UNRECOGNISED: &str = "не распознан заголовок";
 
 /// The error for inputs in which nothing was recognised: what was skipped and what was looked for.
 fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {

@@ -1,0 +1,143 @@
+//! Workbooks with sheets of several kinds: the recognised sheets load, every other sheet has a
+//! load-report line saying why it was skipped, and only a file in which nothing is recognised is
+//! an error.
+use crate::util::*;
+use std::path::{Path, PathBuf};
+
+/// Write a workbook with these sheets (name, rows of text cells).
+fn workbook(path: &Path, sheets: &[(&str, &[&[&str]])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+const INSTRUCTIONS: &[&[&str]] = &[
+    &["Инструкция по заполнению"],
+    &["1. Заполните лист «Данные»."],
+    &["2. Не меняйте заголовки."],
+];
+const CODEBOOK: &[&[&str]] = &[&["Код", "Значение"], &["1", "Город"], &["2", "Село"]];
+const CLASSES: &[&[&str]] = &[
+    &["Пользователь", "Буква (цифра) класса", "Основной учебник"],
+    &["edu220001", "А", "Моро М. И."],
+];
+const MARKS: &[&[&str]] = &[
+    &[
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "ОО",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ],
+    &[
+        "2025",
+        "5",
+        "математика",
+        "edu220001",
+        "Школа 1",
+        "20",
+        "2",
+        "8",
+        "6",
+        "4",
+    ],
+    &[
+        "2025",
+        "5",
+        "математика",
+        "edu220002",
+        "Школа 2",
+        "10",
+        "1",
+        "4",
+        "3",
+        "2",
+    ],
+];
+
+fn inspect(p: &Path) -> serde_json::Value {
+    json_of(shnor().arg("inspect").arg(p).args(["--format", "json"]))
+}
+
+fn by_sheet(v: &serde_json::Value) -> std::collections::BTreeMap<String, serde_json::Value> {
+    v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["sheet"].as_str().unwrap_or("").to_string(), i.clone()))
+        .collect()
+}
+
+#[test]
+fn the_other_sheets_are_skipped_with_a_reason_and_the_table_loads() {
+    let d = tempfile::tempdir().unwrap();
+    let p: PathBuf = d.path().join("ВПР 2025.xlsx");
+    workbook(
+        &p,
+        &[
+            ("Инструкция", INSTRUCTIONS),
+            ("Данные", MARKS),
+            ("Кодификатор", CODEBOOK),
+            ("Классы", CLASSES),
+        ],
+    );
+    let v = inspect(&p);
+    let s = by_sheet(&v);
+    assert_eq!(s["Данные"]["kind"], "marks");
+    assert_eq!(s["Данные"]["rows"], 2);
+    for name in ["Инструкция", "Кодификатор", "Классы"] {
+        assert_eq!(s[name]["kind"], "skipped", "{name}: {:#}", s[name]);
+        let why = s[name]["skipped"].as_str().unwrap();
+        assert!(!why.is_empty(), "{name}");
+    }
+    let why = |n: &str| s[n]["skipped"].as_str().unwrap().to_string();
+    assert!(
+        why("Инструкция").contains("остальные листы книги загружены"),
+        "{}",
+        why("Инструкция")
+    );
+    assert!(why("Классы").contains("лист классов"), "{}", why("Классы"));
+    assert_eq!(v["totals"]["schools"], 2, "{v:#}");
+}
+
+#[test]
+fn a_workbook_with_nothing_recognised_is_an_error_when_named() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("Справка.xlsx");
+    workbook(
+        &p,
+        &[("Инструкция", INSTRUCTIONS), ("Кодификатор", CODEBOOK)],
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("Справка.xlsx"))
+        .stderr(contains("unknown header layout"));
+    // found in a folder beside a table: skipped sheet by sheet, the table loads
+    let q = d.path().join("ВПР 2025.xlsx");
+    workbook(&q, &[("Данные", MARKS)]);
+    let v = inspect(d.path());
+    let skipped: Vec<_> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "skipped")
+        .map(|i| i["sheet"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(skipped, vec!["Инструкция", "Кодификатор"], "{v:#}");
+}
