@@ -10,6 +10,8 @@ mod util;
 mod compare;
 #[path = "integration/config.rs"]
 mod config;
+#[path = "integration/csv_data.rs"]
+mod csv_data;
 #[path = "integration/errors.rs"]
 mod errors;
 #[path = "integration/explain.rs"]

@@ -1,7 +1,7 @@
 //! `shnor index`: the school social well-being index (ИСБШ), its quintile groups and ШНСУ.
 use super::{inputs_json, DataArgs};
 use crate::method::index;
-use crate::output::{num, pct, Table};
+use crate::output::{num, Cell, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -52,17 +52,13 @@ pub fn run(a: &Args) -> Result<()> {
     ));
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone(),
-            s.index.map(|v| num(v, 3)).unwrap_or_default(),
-            s.index_group.map(|g| g.to_string()).unwrap_or_default(),
-            pct(s.coverage, 0),
-            if s.shnsu {
-                "ШНСУ".into()
-            } else {
-                String::new()
-            },
-            factors(&s.top_factors),
-            s.missing_reason.clone().unwrap_or_default(),
+            s.login.clone().into(),
+            Cell::num(s.index, 3),
+            Cell::opt_int(s.index_group),
+            Cell::share(Some(s.coverage), 0),
+            if s.shnsu { "ШНСУ" } else { "" }.into(),
+            factors(&s.top_factors).into(),
+            s.missing_reason.clone().unwrap_or_default().into(),
         ]);
     }
     if !r.warnings.is_empty() {

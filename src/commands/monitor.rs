@@ -2,7 +2,7 @@
 use super::{inputs_json, DataArgs};
 use crate::error::usage;
 use crate::method::monitor;
-use crate::output::{num, Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -52,9 +52,9 @@ pub fn run(a: &Args) -> Result<()> {
         .iter()
         .filter(|s| s.years.values().any(|x| x.candidate))
     {
-        let mut row = vec![s.login.clone(), s.name.clone()];
+        let mut row: Vec<Cell> = vec![s.login.clone().into(), s.name.clone().into()];
         for y in &years {
-            row.push(match s.years.get(y) {
+            row.push(Cell::Text(match s.years.get(y) {
                 None => "нет данных".into(),
                 Some(x) if x.selected => format!("ШНОР: {}", x.cluster.clone().unwrap_or_default()),
                 Some(x) if x.candidate => format!(
@@ -65,9 +65,9 @@ pub fn run(a: &Args) -> Result<()> {
                         .unwrap_or_default()
                 ),
                 Some(_) => monitor::NOT_CANDIDATE.into(),
-            });
+            }));
         }
-        row.push(s.share2_change_pp.map(|v| num(v, 1)).unwrap_or_default());
+        row.push(Cell::num(s.share2_change_pp, 1));
         t.rows.push(row);
     }
     let mut tr = Table::new(&["Годы", "Из", "В", "Школ"]);
@@ -76,10 +76,10 @@ pub fn run(a: &Args) -> Result<()> {
         for (from, to) in &x.matrix {
             for (k, n) in to {
                 tr.rows.push(vec![
-                    format!("{}→{}", x.from_year, x.to_year),
-                    from.clone(),
-                    k.clone(),
-                    n.to_string(),
+                    format!("{}→{}", x.from_year, x.to_year).into(),
+                    from.clone().into(),
+                    k.clone().into(),
+                    Cell::int(*n),
                 ]);
             }
         }

@@ -1,7 +1,7 @@
 //! `shnor resilient`: context-adjusted results — OLS of results on the index, residuals, labels.
 use super::{inputs_json, DataArgs};
 use crate::method::{index, resilience, select};
-use crate::output::{num, pct, Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -44,14 +44,14 @@ pub fn run(a: &Args) -> Result<()> {
     for (region, f) in &r.models {
         for c in &f.coefficients {
             model.rows.push(vec![
-                region.clone(),
-                c.term.clone(),
-                num(c.estimate, 4),
-                num(c.std_error, 4),
-                num(c.t, 2),
-                format!("{:.4}", c.p),
-                num(f.r2, 3),
-                f.n.to_string(),
+                region.clone().into(),
+                c.term.clone().into(),
+                Cell::num(Some(c.estimate), 4),
+                Cell::num(Some(c.std_error), 4),
+                Cell::num(Some(c.t), 2),
+                Cell::num(Some(c.p), 4).shown(format!("{:.4}", c.p)),
+                Cell::num(Some(f.r2), 3),
+                Cell::int(f.n),
             ]);
         }
     }
@@ -68,14 +68,14 @@ pub fn run(a: &Args) -> Result<()> {
     t.title = Some("Школы".into());
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone(),
-            pct(s.share2, 1),
-            num(s.actual, 2),
-            s.expected.map(|v| num(v, 2)).unwrap_or_default(),
-            s.residual.map(|v| num(v, 2)).unwrap_or_default(),
-            s.index.map(|v| num(v, 2)).unwrap_or_default(),
-            s.index_group.map(|g| g.to_string()).unwrap_or_default(),
-            s.labels.join(", "),
+            s.login.clone().into(),
+            Cell::share(Some(s.share2), 1),
+            Cell::num(Some(s.actual), 2),
+            Cell::num(s.expected, 2),
+            Cell::num(s.residual, 2),
+            Cell::num(s.index, 2),
+            Cell::opt_int(s.index_group),
+            s.labels.join(", ").into(),
         ]);
     }
     if !r.warnings.is_empty() {

@@ -1,7 +1,7 @@
 //! `shnor risk`: risk profiles per region, municipality and group; profiles of the selected schools.
 use super::{inputs_json, DataArgs};
 use crate::method::{risk, select};
-use crate::output::{pct, Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -42,19 +42,15 @@ pub fn run(a: &Args) -> Result<()> {
     for b in &r.blocks {
         for f in &b.factors {
             t.rows.push(vec![
-                format!("{} ({})", b.scope, b.population),
-                b.name.clone(),
-                b.schools.to_string(),
-                f.factor.clone(),
-                f.low.to_string(),
-                f.medium.to_string(),
-                f.high.to_string(),
-                f.selected.to_string(),
-                if b.schools > 0 {
-                    pct(f.selected as f64 / b.schools as f64, 1)
-                } else {
-                    String::new()
-                },
+                format!("{} ({})", b.scope, b.population).into(),
+                b.name.clone().into(),
+                Cell::int(b.schools),
+                f.factor.clone().into(),
+                Cell::int(f.low),
+                Cell::int(f.medium),
+                Cell::int(f.high),
+                Cell::int(f.selected),
+                Cell::share(b.selected_share(f), 1),
             ]);
         }
     }
@@ -68,16 +64,17 @@ pub fn run(a: &Args) -> Result<()> {
     p.title = Some("Профили отобранных школ".into());
     for s in &r.selected_profiles {
         p.rows.push(vec![
-            s.login.clone(),
-            s.name.clone(),
-            s.group.clone().unwrap_or_default(),
-            s.profile_year.to_string(),
+            s.login.clone().into(),
+            s.name.clone().into(),
+            s.group.clone().unwrap_or_default().into(),
+            Cell::int(s.profile_year),
             s.levels
                 .iter()
                 .filter(|(_, l)| l.as_str() != "низкий")
                 .map(|(f, l)| format!("{f} ({l})"))
                 .collect::<Vec<_>>()
-                .join("; "),
+                .join("; ")
+                .into(),
         ]);
     }
     if !r.without_profile.is_empty() {
