@@ -1,8 +1,8 @@
 //! The `shnor` binary: parse the command line, dispatch to the subcommand, map errors to exit codes.
 use clap::{Parser, Subcommand};
 use shnor::commands::{
-    compare, config, explain, index, inspect, monitor, objectivity, resilient, risk, select, sweep,
-    synth,
+    compare, config, explain, index, inspect, monitor, objectivity, report, resilient, risk,
+    select, sweep, synth,
 };
 
 #[derive(Parser)]
@@ -31,6 +31,7 @@ enum Cmd {
     Risk(risk::Args),
     Config(config::Args),
     Synth(synth::Args),
+    Report(report::Args),
 }
 
 fn main() {
@@ -47,6 +48,7 @@ fn main() {
         Cmd::Risk(a) => risk::run(a),
         Cmd::Config(a) => config::run(a),
         Cmd::Synth(a) => synth::run(a),
+        Cmd::Report(a) => report::run(a),
     };
     if let Err(e) = res {
         if shnor::error::is_broken_pipe(&e) {

@@ -28,6 +28,8 @@ mod monitor;
 mod objectivity;
 #[path = "integration/real_data.rs"]
 mod real_data;
+#[path = "integration/report.rs"]
+mod report;
 #[path = "integration/resilient.rs"]
 mod resilient;
 #[path = "integration/risk.rs"]

@@ -35,6 +35,19 @@ pub fn run(a: &Args) -> Result<()> {
     if r.schools.is_empty() {
         return Err(crate::error::data("no context indicators in the inputs: the index needs a registry/context table with the ИСБШ indicators (see docs/INPUTS.md)"));
     }
+    let t = table(&r);
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"method": r.method, "indicators": r.indicators, "dropped": r.dropped, "edges": r.edges, "pca_loadings": r.pca_loadings,
+            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
+        "schools": r.schools,
+    });
+    a.data.output.write(&[t], &json)
+}
+
+/// One row per school: the index, its group, coverage, ШНСУ and main factors; warnings as notes.
+pub fn table(r: &index::IndexResult) -> Table {
     let mut t = Table::new(&[
         "Логин",
         "ИСБШ",
@@ -65,12 +78,5 @@ pub fn run(a: &Args) -> Result<()> {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));
     }
-    let json = json!({
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "summary": {"method": r.method, "indicators": r.indicators, "dropped": r.dropped, "edges": r.edges, "pca_loadings": r.pca_loadings,
-            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
-        "schools": r.schools,
-    });
-    a.data.output.write(&[t], &json)
+    t
 }

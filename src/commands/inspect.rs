@@ -31,6 +31,25 @@ pub fn run(a: &Args) -> Result<()> {
 /// One row per input (kind or why it was skipped, year, grade, subject, rows, schools, pupils' counts,
 /// warnings) and the dataset's totals; JSON: `{inputs, warnings, totals}` (docs/JSON.md).
 pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String> {
+    let t = table(l);
+    let d = &l.data;
+    let json = json!({
+        "inputs": l.reports,
+        "warnings": l.warnings,
+        "totals": {
+            "results": d.results.len(),
+            "schools": d.schools.len(),
+            "journal": d.journal.len(),
+            "risk_profiles": d.risk.len(),
+            "markers": d.markers.len(),
+            "reference": d.reference.len(),
+        }
+    });
+    output::render_in(format, dialect, &[t], &json)
+}
+
+/// One row per input (file or sheet) with the dataset's totals as a note.
+pub fn table(l: &Loaded) -> Table {
     let mut t = Table::new(&[
         "Файл",
         "Лист",
@@ -94,17 +113,5 @@ pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String>
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
         d.results.len(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
     ));
-    let json = json!({
-        "inputs": l.reports,
-        "warnings": l.warnings,
-        "totals": {
-            "results": d.results.len(),
-            "schools": d.schools.len(),
-            "journal": d.journal.len(),
-            "risk_profiles": d.risk.len(),
-            "markers": d.markers.len(),
-            "reference": d.reference.len(),
-        }
-    });
-    output::render_in(format, dialect, &[t], &json)
+    t
 }

@@ -8,6 +8,7 @@ pub mod index;
 pub mod inspect;
 pub mod monitor;
 pub mod objectivity;
+pub mod report;
 pub mod resilient;
 pub mod risk;
 pub mod select;

@@ -37,8 +37,29 @@ pub fn run(a: &Args) -> Result<()> {
         )));
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;
+    let (t, tr) = tables(&m, &years, &cfg);
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"years": years, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
+        "schools": m.schools,
+        "transitions": m.transitions,
+        "entered": m.entered,
+        "candidates_entered": m.candidates_entered,
+        "exited": m.exited,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![t, tr]
+    };
+    a.data.output.write(&tables, &json)
+}
+
+/// The candidates' statuses per year, and the cluster transitions with entries and exits as notes.
+pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) -> (Table, Table) {
     let mut t = Table::new(&["Логин", "Школа"]);
-    for y in &years {
+    for y in years {
         t.headers.push(y.to_string());
     }
     t.headers.push("Изменение доли «2», п.п.".into());
@@ -53,7 +74,7 @@ pub fn run(a: &Args) -> Result<()> {
         .filter(|s| s.years.values().any(|x| x.candidate))
     {
         let mut row: Vec<Cell> = vec![s.login.clone().into(), s.name.clone().into()];
-        for y in &years {
+        for y in years {
             row.push(Cell::Text(match s.years.get(y) {
                 None => "нет данных".into(),
                 Some(x) if x.selected => format!("ШНОР: {}", x.cluster.clone().unwrap_or_default()),
@@ -105,20 +126,5 @@ pub fn run(a: &Args) -> Result<()> {
                 .join(", ")
         }
     ));
-    let json = json!({
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "summary": {"years": years, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
-        "schools": m.schools,
-        "transitions": m.transitions,
-        "entered": m.entered,
-        "candidates_entered": m.candidates_entered,
-        "exited": m.exited,
-    });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![t, tr]
-    };
-    a.data.output.write(&tables, &json)
+    (t, tr)
 }

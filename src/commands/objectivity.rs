@@ -16,6 +16,23 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
     let s = objectivity::screen(&crate::model::frames::build(&loaded.data)?, &cfg)?;
+    let (reg, t) = tables(&s);
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"counts": s.counts, "official_years": s.official_years, "regions": s.regions, "warnings": s.warnings},
+        "schools": s.schools,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![reg, t]
+    };
+    a.data.output.write(&tables, &json)
+}
+
+/// The regional figures per procedure, and one row per flag of a school-year.
+pub fn tables(s: &objectivity::Screen) -> (Table, Table) {
     let mut reg = Table::new(&[
         "Регион",
         "Год",
@@ -94,16 +111,5 @@ pub fn run(a: &Args) -> Result<()> {
         t.notes
             .push(format!("Предупреждения: {}", s.warnings.summary()));
     }
-    let json = json!({
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "summary": {"counts": s.counts, "official_years": s.official_years, "regions": s.regions, "warnings": s.warnings},
-        "schools": s.schools,
-    });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![reg, t]
-    };
-    a.data.output.write(&tables, &json)
+    (reg, t)
 }

@@ -27,6 +27,26 @@ pub fn run(a: &Args) -> Result<()> {
         return Err(crate::error::data("no context indicators in the inputs: results are regressed on the ИСБШ, which needs a registry/context table with its indicators (see docs/INPUTS.md)"));
     }
     let r = resilience::compute(&frames, &cfg, &idx, year)?;
+    let (model, t) = tables(&r, year);
+    let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
+    let json = json!({
+        "year": year,
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "model": r.models,
+        "summary": {"schools": r.schools.len(), "resilient": count(resilience::RESILIENT), "above_expected": count(resilience::ABOVE), "below_expected": count(resilience::BELOW), "warnings": r.warnings},
+        "schools": r.schools,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![model, t]
+    };
+    a.data.output.write(&tables, &json)
+}
+
+/// The model's coefficients per region, and each school's expected and actual result with its labels.
+pub fn tables(r: &resilience::Resilience, year: i32) -> (Table, Table) {
     let mut model = Table::new(&[
         "Регион",
         "Член",
@@ -82,19 +102,5 @@ pub fn run(a: &Args) -> Result<()> {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));
     }
-    let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
-    let json = json!({
-        "year": year,
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "model": r.models,
-        "summary": {"schools": r.schools.len(), "resilient": count(resilience::RESILIENT), "above_expected": count(resilience::ABOVE), "below_expected": count(resilience::BELOW), "warnings": r.warnings},
-        "schools": r.schools,
-    });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![model, t]
-    };
-    a.data.output.write(&tables, &json)
+    (model, t)
 }

@@ -27,6 +27,30 @@ pub fn run(a: &Args) -> Result<()> {
     let ctx = select::Context::new(&loaded.data, &cfg, year)?.without_ledgers();
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let r = risk::aggregate(&ctx.frames, &sel)?;
+    let (t, p) = tables(&r, year);
+    let overall = r
+        .blocks
+        .iter()
+        .find(|b| b.scope == "регион" && b.population == "все школы с профилем");
+    let json = json!({
+        "year": year,
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone())},
+        "factors": r.blocks,
+        "selected_profiles": r.selected_profiles,
+        "without_profile": r.without_profile,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![t, p]
+    };
+    a.data.output.write(&tables, &json)
+}
+
+/// The factor counts per region, municipality and group, and the selected schools' profiles.
+pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
     let mut t = Table::new(&[
         "Уровень",
         "Название",
@@ -83,23 +107,5 @@ pub fn run(a: &Args) -> Result<()> {
             r.without_profile.join(", ")
         ));
     }
-    let overall = r
-        .blocks
-        .iter()
-        .find(|b| b.scope == "регион" && b.population == "все школы с профилем");
-    let json = json!({
-        "year": year,
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone())},
-        "factors": r.blocks,
-        "selected_profiles": r.selected_profiles,
-        "without_profile": r.without_profile,
-    });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![t, p]
-    };
-    a.data.output.write(&tables, &json)
+    (t, p)
 }

@@ -205,6 +205,23 @@ pub fn render(
     format: Format,
     dialect: CsvDialect,
 ) -> Result<String> {
+    let rows = ordered(sel, all);
+    let t = list_table(sel, &rows, loaded);
+    let json = json!({
+        "year": sel.year,
+        "window": sel.window,
+        "config": cfg.to_json(),
+        "config_sha256": cfg.sha256(),
+        "inputs": inputs_json(loaded),
+        "summary": summary(sel),
+        "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
+    });
+    output::render_in(format, dialect, &[t], &json)
+}
+
+/// The selected schools (or with `all` every school of stage 1) ordered by cluster, group, rank
+/// and login.
+pub fn ordered(sel: &Selection, all: bool) -> Vec<&SchoolResult> {
     let mut rows: Vec<&SchoolResult> = sel.schools.iter().filter(|x| all || x.selected).collect();
     rows.sort_by(|a, b| {
         (
@@ -220,6 +237,11 @@ pub fn render(
                 &b.login,
             ))
     });
+    rows
+}
+
+/// The list of `rows` with the stage counts and warnings (of the selection and the load) as notes.
+pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
     let mut t = Table::new(&[
         "№",
         "Логин",
@@ -274,14 +296,5 @@ pub fn render(
         t.notes
             .push(format!("Загрузка: {}", loaded.warnings.summary()));
     }
-    let json = json!({
-        "year": sel.year,
-        "window": sel.window,
-        "config": cfg.to_json(),
-        "config_sha256": cfg.sha256(),
-        "inputs": inputs_json(loaded),
-        "summary": sm,
-        "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
-    });
-    output::render_in(format, dialect, &[t], &json)
+    t
 }

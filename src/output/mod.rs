@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::Path;
 
 pub mod cell;
+pub mod folder;
+pub mod xlsx;
 pub use cell::{neutralise, Cell, CsvDialect};
 
 // The `--format` of every command that prints results: a terminal table, CSV (the first table only),
