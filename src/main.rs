@@ -1,8 +1,8 @@
 //! The `shnor` binary: parse the command line, dispatch to the subcommand, map errors to exit codes.
 use clap::{Parser, Subcommand};
 use shnor::commands::{
-    compare, config, explain, index, inspect, monitor, objectivity, resilient, risk, scales,
-    select, sweep, synth,
+    compare, config, explain, index, inspect, monitor, objectivity, report, resilient, risk,
+    scales, select, sweep, synth,
 };
 
 #[derive(Parser)]
@@ -32,6 +32,7 @@ enum Cmd {
     Config(config::Args),
     Scales(scales::Args),
     Synth(synth::Args),
+    Report(report::Args),
 }
 
 fn main() {
@@ -49,6 +50,7 @@ fn main() {
         Cmd::Config(a) => config::run(a),
         Cmd::Scales(a) => scales::run(a),
         Cmd::Synth(a) => synth::run(a),
+        Cmd::Report(a) => report::run(a),
     };
     if let Err(e) = res {
         if shnor::error::is_broken_pipe(&e) {

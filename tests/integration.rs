@@ -10,6 +10,8 @@ mod util;
 mod compare;
 #[path = "integration/config.rs"]
 mod config;
+#[path = "integration/csv_data.rs"]
+mod csv_data;
 #[path = "integration/errors.rs"]
 mod errors;
 #[path = "integration/explain.rs"]
@@ -26,6 +28,8 @@ mod monitor;
 mod objectivity;
 #[path = "integration/real_data.rs"]
 mod real_data;
+#[path = "integration/report.rs"]
+mod report;
 #[path = "integration/resilient.rs"]
 mod resilient;
 #[path = "integration/risk.rs"]

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::error::usage;
 use crate::input::Loaded;
 use crate::method::compare::{self, Block, ProcSpec, ThresholdRow};
-use crate::output::{num, pct, Format, Table};
+use crate::output::{pct, Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -38,11 +38,8 @@ const THRESHOLD_HEADERS: [&str; 11] = [
 ];
 
 /// A share (fraction) with its 95 % interval as percents: `12,50 (8,1–18,3)`; empty when unknown.
-fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> String {
-    match (s, ci) {
-        (Some(v), Some(c)) => format!("{} ({}–{})", pct(v, 2), pct(c[0], 1), pct(c[1], 1)),
-        _ => String::new(),
-    }
+fn share_cell(s: Option<f64>, ci: Option<[f64; 2]>) -> Cell {
+    Cell::share_ci(s, ci, 2, 1)
 }
 
 /// Municipalities vs the region: shares below the minimum and high results, Wilson intervals, z-tests.
@@ -144,51 +141,48 @@ fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> 
 }
 
 /// One row of the `--thresholds` table, in [`THRESHOLD_HEADERS`] order.
-fn threshold_row(r: &ThresholdRow) -> Vec<String> {
-    let yn = |b: bool| if b { "да" } else { "нет" }.to_string();
+fn threshold_row(r: &ThresholdRow) -> Vec<Cell> {
+    let yn = |b: bool| Cell::from(if b { "да" } else { "нет" });
+    let of = |k: usize, n: usize| Cell::rank_of(k as i64, n as i64);
     vec![
-        r.municipality.clone(),
-        r.login.clone(),
-        r.name.clone(),
-        r.stratum.clone(),
-        pct(r.composite, 1),
-        format!("{} из {}", r.region_rank, r.region_n),
-        pct(r.region_cut, 1),
+        r.municipality.clone().into(),
+        r.login.clone().into(),
+        r.name.clone().into(),
+        r.stratum.clone().into(),
+        Cell::share(Some(r.composite), 1),
+        of(r.region_rank, r.region_n),
+        Cell::share(Some(r.region_cut), 1),
         yn(r.in_region),
-        format!("{} из {}", r.municipality_rank, r.municipality_n),
-        pct(r.municipality_cut, 1),
+        of(r.municipality_rank, r.municipality_n),
+        Cell::share(Some(r.municipality_cut), 1),
         yn(r.in_municipality),
     ]
 }
 
 /// The rows of one block in [`BLOCK_HEADERS`] order: the region first, then each municipality.
-fn block_rows(b: &Block) -> Vec<Vec<String>> {
+pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
     let region = vec![
-        "Регион".to_string(),
-        b.region.participants.to_string(),
+        "Регион".into(),
+        Cell::int(b.region.participants),
         share_cell(b.region.share2, b.region.share2_ci),
-        String::new(),
-        String::new(),
+        Cell::num(None, 2),
+        Cell::num(None, 4),
         share_cell(b.region.share_high, b.region.share_high_ci),
-        String::new(),
-        String::new(),
-        String::new(),
+        Cell::num(None, 2),
+        Cell::num(None, 4),
+        "".into(),
     ];
     let municipalities = b.municipalities.iter().map(|m| {
         vec![
-            m.municipality.clone(),
-            m.figures.participants.to_string(),
+            m.municipality.clone().into(),
+            Cell::int(m.figures.participants),
             share_cell(m.figures.share2, m.figures.share2_ci),
-            m.share2_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
-            m.share2_p.map(|v| num(v, 4)).unwrap_or_default(),
+            Cell::num(m.share2_diff_pp, 2),
+            Cell::num(m.share2_p, 4),
             share_cell(m.figures.share_high, m.figures.share_high_ci),
-            m.share_high_diff_pp.map(|v| num(v, 2)).unwrap_or_default(),
-            m.share_high_p.map(|v| num(v, 4)).unwrap_or_default(),
-            if m.worse {
-                "хуже".into()
-            } else {
-                String::new()
-            },
+            Cell::num(m.share_high_diff_pp, 2),
+            Cell::num(m.share_high_p, 4),
+            if m.worse { "хуже" } else { "" }.into(),
         ]
     });
     std::iter::once(region).chain(municipalities).collect()
@@ -206,13 +200,13 @@ fn block_table(b: &Block) -> Table {
 }
 
 /// Every block in one table with procedure and year in front (CSV).
-fn flat_table(blocks: &[Block]) -> Table {
+pub fn flat_table(blocks: &[Block]) -> Table {
     let mut headers = vec!["Процедура", "Год"];
     headers.extend_from_slice(&BLOCK_HEADERS);
     let mut flat = Table::new(&headers);
     for b in blocks {
         for row in block_rows(b) {
-            let mut fr = vec![b.procedure.clone(), b.year.to_string()];
+            let mut fr = vec![b.procedure.clone().into(), Cell::int(b.year)];
             fr.extend(row);
             flat.rows.push(fr);
         }

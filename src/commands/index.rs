@@ -1,7 +1,7 @@
 //! `shnor index`: the school social well-being index (ИСБШ), its quintile groups and ШНСУ.
 use super::{inputs_json, DataArgs};
 use crate::method::index;
-use crate::output::{num, pct, Table};
+use crate::output::{num, Cell, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -35,6 +35,19 @@ pub fn run(a: &Args) -> Result<()> {
     if r.schools.is_empty() {
         return Err(crate::error::data("no context indicators in the inputs: the index needs a registry/context table with the ИСБШ indicators (see docs/INPUTS.md)"));
     }
+    let t = table(&r);
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"method": r.method, "indicators": r.indicators, "dropped": r.dropped, "edges": r.edges, "pca_loadings": r.pca_loadings,
+            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
+        "schools": r.schools,
+    });
+    a.data.output.write(&[t], &json)
+}
+
+/// One row per school: the index, its group, coverage, ШНСУ and main factors; warnings as notes.
+pub fn table(r: &index::IndexResult) -> Table {
     let mut t = Table::new(&[
         "Логин",
         "ИСБШ",
@@ -52,29 +65,18 @@ pub fn run(a: &Args) -> Result<()> {
     ));
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone(),
-            s.index.map(|v| num(v, 3)).unwrap_or_default(),
-            s.index_group.map(|g| g.to_string()).unwrap_or_default(),
-            pct(s.coverage, 0),
-            if s.shnsu {
-                "ШНСУ".into()
-            } else {
-                String::new()
-            },
-            factors(&s.top_factors),
-            s.missing_reason.clone().unwrap_or_default(),
+            s.login.clone().into(),
+            Cell::num(s.index, 3),
+            Cell::opt_int(s.index_group),
+            Cell::share(Some(s.coverage), 0),
+            if s.shnsu { "ШНСУ" } else { "" }.into(),
+            factors(&s.top_factors).into(),
+            s.missing_reason.clone().unwrap_or_default().into(),
         ]);
     }
     if !r.warnings.is_empty() {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));
     }
-    let json = json!({
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "summary": {"method": r.method, "indicators": r.indicators, "dropped": r.dropped, "edges": r.edges, "pca_loadings": r.pca_loadings,
-            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
-        "schools": r.schools,
-    });
-    a.data.output.write(&[t], &json)
+    t
 }

@@ -1,7 +1,7 @@
 //! `shnor inspect`: what each input is and what it holds.
 use super::{InputArgs, OutputArgs};
 use crate::input::Loaded;
-use crate::output::{self, Format, Table};
+use crate::output::{self, Cell, CsvDialect, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -22,7 +22,7 @@ pub fn run(a: &Args) -> Result<()> {
     let loaded = a
         .inputs
         .load_writing(a.output.format, a.output.out.as_deref())?;
-    let text = render(&loaded, a.output.format)?;
+    let text = render(&loaded, a.output.format, a.output.dialect())?;
     a.output.emit(&text)?;
     super::at_exit(loaded);
     Ok(())
@@ -30,7 +30,26 @@ pub fn run(a: &Args) -> Result<()> {
 
 /// One row per input (kind or why it was skipped, year, grade, subject, rows, schools, pupils' counts,
 /// warnings) and the dataset's totals; JSON: `{inputs, warnings, totals}` (docs/JSON.md).
-pub fn render(l: &Loaded, format: Format) -> Result<String> {
+pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String> {
+    let t = table(l);
+    let d = &l.data;
+    let json = json!({
+        "inputs": l.reports,
+        "warnings": l.warnings,
+        "totals": {
+            "results": d.results.len(),
+            "schools": d.schools.len(),
+            "journal": d.journal.len(),
+            "risk_profiles": d.risk.len(),
+            "markers": d.markers.len(),
+            "reference": d.reference.len(),
+        }
+    });
+    output::render_in(format, dialect, &[t], &json)
+}
+
+/// One row per input (file or sheet) with the dataset's totals as a note.
+pub fn table(l: &Loaded) -> Table {
     let mut t = Table::new(&[
         "Файл",
         "Лист",
@@ -48,38 +67,41 @@ pub fn render(l: &Loaded, format: Format) -> Result<String> {
     ]);
     for r in &l.reports {
         let p = r.pupils.as_ref();
-        let opt = |v: Option<usize>| v.map(|x| x.to_string()).unwrap_or_default();
+        let opt = Cell::opt_int::<usize>;
         let file = std::path::Path::new(&r.path)
             .file_name()
             .map(|f| f.to_string_lossy().to_string())
             .unwrap_or_default();
-        let years = if r.year.is_some() {
-            r.year.map(|y| y.to_string()).unwrap_or_default()
-        } else {
-            r.years
+        let years = match (r.year, r.years.as_slice()) {
+            (Some(y), _) => Cell::int(y),
+            (None, [y]) => Cell::int(*y),
+            _ => r
+                .years
                 .iter()
                 .map(|y| y.to_string())
                 .collect::<Vec<_>>()
                 .join(",")
+                .into(),
         };
         t.rows.push(vec![
-            file,
-            r.sheet.clone().unwrap_or_default().trim().to_string(),
+            file.into(),
+            r.sheet.clone().unwrap_or_default().trim().into(),
             if let Some(why) = &r.skipped {
                 format!("пропущен: {why}")
             } else {
                 r.kind.clone()
-            },
+            }
+            .into(),
             years,
-            r.grade.map(|g| g.to_string()).unwrap_or_default(),
-            r.subject.clone().unwrap_or_default(),
-            r.rows.to_string(),
-            r.schools.to_string(),
+            Cell::opt_int(r.grade),
+            r.subject.clone().unwrap_or_default().into(),
+            Cell::int(r.rows),
+            Cell::int(r.schools),
             opt(p.map(|p| p.participants)),
             opt(p.map(|p| p.absent)),
             opt(p.map(|p| p.invalid_totals)),
             opt(p.map(|p| p.schools_with_participants)),
-            r.warnings.summary(),
+            r.warnings.summary().into(),
         ]);
     }
     if !l.warnings.is_empty() {
@@ -91,17 +113,5 @@ pub fn render(l: &Loaded, format: Format) -> Result<String> {
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
         d.results.len(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
     ));
-    let json = json!({
-        "inputs": l.reports,
-        "warnings": l.warnings,
-        "totals": {
-            "results": d.results.len(),
-            "schools": d.schools.len(),
-            "journal": d.journal.len(),
-            "risk_profiles": d.risk.len(),
-            "markers": d.markers.len(),
-            "reference": d.reference.len(),
-        }
-    });
-    output::render(format, &[t], &json)
+    t
 }

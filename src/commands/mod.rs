@@ -8,6 +8,7 @@ pub mod index;
 pub mod inspect;
 pub mod monitor;
 pub mod objectivity;
+pub mod report;
 pub mod resilient;
 pub mod risk;
 pub mod scales;
@@ -114,6 +115,12 @@ pub struct OutputArgs {
     /// Write here (atomically) instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// CSV for scripts (rfc4180: `,`, `.` decimals) or for Russian Excel (excel: BOM, `;`, decimal comma).
+    #[arg(long, value_enum, default_value = "rfc4180")]
+    pub csv_dialect: output::CsvDialect,
+    /// Same as `--csv-dialect excel`.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 impl OutputArgs {
@@ -122,9 +129,23 @@ impl OutputArgs {
         output::emit(text, self.out.as_deref())
     }
 
+    /// The CSV dialect chosen (`--excel` wins).
+    pub fn dialect(&self) -> output::CsvDialect {
+        if self.excel {
+            output::CsvDialect::Excel
+        } else {
+            self.csv_dialect
+        }
+    }
+
     /// Render `tables` (table, md, csv) or `json` in the chosen format and write it.
     pub fn write(&self, tables: &[Table], json: &Value) -> Result<()> {
-        self.emit(&output::render(self.format, tables, json)?)
+        self.emit(&output::render_in(
+            self.format,
+            self.dialect(),
+            tables,
+            json,
+        )?)
     }
 }
 

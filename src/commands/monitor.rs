@@ -2,7 +2,7 @@
 use super::{inputs_json, DataArgs};
 use crate::error::usage;
 use crate::method::monitor;
-use crate::output::{num, Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -37,8 +37,29 @@ pub fn run(a: &Args) -> Result<()> {
         )));
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;
+    let (t, tr) = tables(&m, &years, &cfg);
+    let json = json!({
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "summary": {"years": years, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
+        "schools": m.schools,
+        "transitions": m.transitions,
+        "entered": m.entered,
+        "candidates_entered": m.candidates_entered,
+        "exited": m.exited,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![t, tr]
+    };
+    a.data.output.write(&tables, &json)
+}
+
+/// The candidates' statuses per year, and the cluster transitions with entries and exits as notes.
+pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) -> (Table, Table) {
     let mut t = Table::new(&["Логин", "Школа"]);
-    for y in &years {
+    for y in years {
         t.headers.push(y.to_string());
     }
     t.headers.push("Изменение доли «2», п.п.".into());
@@ -52,9 +73,9 @@ pub fn run(a: &Args) -> Result<()> {
         .iter()
         .filter(|s| s.years.values().any(|x| x.candidate))
     {
-        let mut row = vec![s.login.clone(), s.name.clone()];
-        for y in &years {
-            row.push(match s.years.get(y) {
+        let mut row: Vec<Cell> = vec![s.login.clone().into(), s.name.clone().into()];
+        for y in years {
+            row.push(Cell::Text(match s.years.get(y) {
                 None => "нет данных".into(),
                 Some(x) if x.selected => format!("ШНОР: {}", x.cluster.clone().unwrap_or_default()),
                 Some(x) if x.candidate => format!(
@@ -65,9 +86,9 @@ pub fn run(a: &Args) -> Result<()> {
                         .unwrap_or_default()
                 ),
                 Some(_) => monitor::NOT_CANDIDATE.into(),
-            });
+            }));
         }
-        row.push(s.share2_change_pp.map(|v| num(v, 1)).unwrap_or_default());
+        row.push(Cell::num(s.share2_change_pp, 1));
         t.rows.push(row);
     }
     let mut tr = Table::new(&["Годы", "Из", "В", "Школ"]);
@@ -76,10 +97,10 @@ pub fn run(a: &Args) -> Result<()> {
         for (from, to) in &x.matrix {
             for (k, n) in to {
                 tr.rows.push(vec![
-                    format!("{}→{}", x.from_year, x.to_year),
-                    from.clone(),
-                    k.clone(),
-                    n.to_string(),
+                    format!("{}→{}", x.from_year, x.to_year).into(),
+                    from.clone().into(),
+                    k.clone().into(),
+                    Cell::int(*n),
                 ]);
             }
         }
@@ -105,20 +126,5 @@ pub fn run(a: &Args) -> Result<()> {
                 .join(", ")
         }
     ));
-    let json = json!({
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "summary": {"years": years, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
-        "schools": m.schools,
-        "transitions": m.transitions,
-        "entered": m.entered,
-        "candidates_entered": m.candidates_entered,
-        "exited": m.exited,
-    });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![t, tr]
-    };
-    a.data.output.write(&tables, &json)
+    (t, tr)
 }

@@ -1,7 +1,7 @@
 //! `shnor resilient`: context-adjusted results — OLS of results on the index, residuals, labels.
 use super::{inputs_json, DataArgs};
 use crate::method::{index, resilience, select};
-use crate::output::{num, pct, Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -27,6 +27,26 @@ pub fn run(a: &Args) -> Result<()> {
         return Err(crate::error::data("no context indicators in the inputs: results are regressed on the ИСБШ, which needs a registry/context table with its indicators (see docs/INPUTS.md)"));
     }
     let r = resilience::compute(&frames, &cfg, &idx, year)?;
+    let (model, t) = tables(&r, year);
+    let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
+    let json = json!({
+        "year": year,
+        "config": cfg.to_json(),
+        "inputs": inputs_json(&loaded),
+        "model": r.models,
+        "summary": {"schools": r.schools.len(), "resilient": count(resilience::RESILIENT), "above_expected": count(resilience::ABOVE), "below_expected": count(resilience::BELOW), "warnings": r.warnings},
+        "schools": r.schools,
+    });
+    let tables = if a.data.format() == Format::Csv {
+        vec![t]
+    } else {
+        vec![model, t]
+    };
+    a.data.output.write(&tables, &json)
+}
+
+/// The model's coefficients per region, and each school's expected and actual result with its labels.
+pub fn tables(r: &resilience::Resilience, year: i32) -> (Table, Table) {
     let mut model = Table::new(&[
         "Регион",
         "Член",
@@ -44,14 +64,14 @@ pub fn run(a: &Args) -> Result<()> {
     for (region, f) in &r.models {
         for c in &f.coefficients {
             model.rows.push(vec![
-                region.clone(),
-                c.term.clone(),
-                num(c.estimate, 4),
-                num(c.std_error, 4),
-                num(c.t, 2),
-                format!("{:.4}", c.p),
-                num(f.r2, 3),
-                f.n.to_string(),
+                region.clone().into(),
+                c.term.clone().into(),
+                Cell::num(Some(c.estimate), 4),
+                Cell::num(Some(c.std_error), 4),
+                Cell::num(Some(c.t), 2),
+                Cell::num(Some(c.p), 4).shown(format!("{:.4}", c.p)),
+                Cell::num(Some(f.r2), 3),
+                Cell::int(f.n),
             ]);
         }
     }
@@ -68,33 +88,19 @@ pub fn run(a: &Args) -> Result<()> {
     t.title = Some("Школы".into());
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone(),
-            pct(s.share2, 1),
-            num(s.actual, 2),
-            s.expected.map(|v| num(v, 2)).unwrap_or_default(),
-            s.residual.map(|v| num(v, 2)).unwrap_or_default(),
-            s.index.map(|v| num(v, 2)).unwrap_or_default(),
-            s.index_group.map(|g| g.to_string()).unwrap_or_default(),
-            s.labels.join(", "),
+            s.login.clone().into(),
+            Cell::share(Some(s.share2), 1),
+            Cell::num(Some(s.actual), 2),
+            Cell::num(s.expected, 2),
+            Cell::num(s.residual, 2),
+            Cell::num(s.index, 2),
+            Cell::opt_int(s.index_group),
+            s.labels.join(", ").into(),
         ]);
     }
     if !r.warnings.is_empty() {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));
     }
-    let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
-    let json = json!({
-        "year": year,
-        "config": cfg.to_json(),
-        "inputs": inputs_json(&loaded),
-        "model": r.models,
-        "summary": {"schools": r.schools.len(), "resilient": count(resilience::RESILIENT), "above_expected": count(resilience::ABOVE), "below_expected": count(resilience::BELOW), "warnings": r.warnings},
-        "schools": r.schools,
-    });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![model, t]
-    };
-    a.data.output.write(&tables, &json)
+    (model, t)
 }

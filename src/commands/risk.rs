@@ -1,7 +1,7 @@
 //! `shnor risk`: risk profiles per region, municipality and group; profiles of the selected schools.
 use super::{inputs_json, DataArgs};
 use crate::method::{risk, select};
-use crate::output::{pct, Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -27,65 +27,7 @@ pub fn run(a: &Args) -> Result<()> {
     let ctx = select::Context::new(&loaded.data, &cfg, year)?.without_ledgers();
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let r = risk::aggregate(&ctx.frames, &sel)?;
-    let mut t = Table::new(&[
-        "Уровень",
-        "Название",
-        "Школы",
-        "Фактор",
-        "Низкий",
-        "Средний",
-        "Высокий",
-        "Выбрано",
-        "Доля выбравших, %",
-    ]);
-    t.title = Some(format!("Рисковые профили {year}"));
-    for b in &r.blocks {
-        for f in &b.factors {
-            t.rows.push(vec![
-                format!("{} ({})", b.scope, b.population),
-                b.name.clone(),
-                b.schools.to_string(),
-                f.factor.clone(),
-                f.low.to_string(),
-                f.medium.to_string(),
-                f.high.to_string(),
-                f.selected.to_string(),
-                if b.schools > 0 {
-                    pct(f.selected as f64 / b.schools as f64, 1)
-                } else {
-                    String::new()
-                },
-            ]);
-        }
-    }
-    let mut p = Table::new(&[
-        "Логин",
-        "Школа",
-        "Группа",
-        "Год профиля",
-        "Факторы со средним и высоким уровнем",
-    ]);
-    p.title = Some("Профили отобранных школ".into());
-    for s in &r.selected_profiles {
-        p.rows.push(vec![
-            s.login.clone(),
-            s.name.clone(),
-            s.group.clone().unwrap_or_default(),
-            s.profile_year.to_string(),
-            s.levels
-                .iter()
-                .filter(|(_, l)| l.as_str() != "низкий")
-                .map(|(f, l)| format!("{f} ({l})"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ]);
-    }
-    if !r.without_profile.is_empty() {
-        p.notes.push(format!(
-            "Без рискового профиля: {}",
-            r.without_profile.join(", ")
-        ));
-    }
+    let (t, p) = tables(&r, year);
     let overall = r
         .blocks
         .iter()
@@ -105,4 +47,65 @@ pub fn run(a: &Args) -> Result<()> {
         vec![t, p]
     };
     a.data.output.write(&tables, &json)
+}
+
+/// The factor counts per region, municipality and group, and the selected schools' profiles.
+pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
+    let mut t = Table::new(&[
+        "Уровень",
+        "Название",
+        "Школы",
+        "Фактор",
+        "Низкий",
+        "Средний",
+        "Высокий",
+        "Выбрано",
+        "Доля выбравших, %",
+    ]);
+    t.title = Some(format!("Рисковые профили {year}"));
+    for b in &r.blocks {
+        for f in &b.factors {
+            t.rows.push(vec![
+                format!("{} ({})", b.scope, b.population).into(),
+                b.name.clone().into(),
+                Cell::int(b.schools),
+                f.factor.clone().into(),
+                Cell::int(f.low),
+                Cell::int(f.medium),
+                Cell::int(f.high),
+                Cell::int(f.selected),
+                Cell::share(b.selected_share(f), 1),
+            ]);
+        }
+    }
+    let mut p = Table::new(&[
+        "Логин",
+        "Школа",
+        "Группа",
+        "Год профиля",
+        "Факторы со средним и высоким уровнем",
+    ]);
+    p.title = Some("Профили отобранных школ".into());
+    for s in &r.selected_profiles {
+        p.rows.push(vec![
+            s.login.clone().into(),
+            s.name.clone().into(),
+            s.group.clone().unwrap_or_default().into(),
+            Cell::int(s.profile_year),
+            s.levels
+                .iter()
+                .filter(|(_, l)| l.as_str() != "низкий")
+                .map(|(f, l)| format!("{f} ({l})"))
+                .collect::<Vec<_>>()
+                .join("; ")
+                .into(),
+        ]);
+    }
+    if !r.without_profile.is_empty() {
+        p.notes.push(format!(
+            "Без рискового профиля: {}",
+            r.without_profile.join(", ")
+        ));
+    }
+    (t, p)
 }

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::input::Loaded;
 use crate::method::select::{self, SchoolResult, Selection};
 use crate::model::domain::{Cluster, Stratum};
-use crate::output::{self, pct, Format, Table};
+use crate::output::{self, Cell, CsvDialect, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -38,7 +38,14 @@ pub fn run(a: &Args) -> Result<()> {
     crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_showing(&loaded.data, &cfg, year, ctx, shown)?;
     crate::timing("three stages");
-    let text = render(&sel, &cfg, &loaded, a.all, a.data.format())?;
+    let text = render(
+        &sel,
+        &cfg,
+        &loaded,
+        a.all,
+        a.data.format(),
+        a.data.output.dialect(),
+    )?;
     a.data.output.emit(&text)?;
     crate::timing("written");
     super::at_exit((loaded, sel));
@@ -196,7 +203,25 @@ pub fn render(
     loaded: &Loaded,
     all: bool,
     format: Format,
+    dialect: CsvDialect,
 ) -> Result<String> {
+    let rows = ordered(sel, all);
+    let t = list_table(sel, &rows, loaded);
+    let json = json!({
+        "year": sel.year,
+        "window": sel.window,
+        "config": cfg.to_json(),
+        "config_sha256": cfg.sha256(),
+        "inputs": inputs_json(loaded),
+        "summary": summary(sel),
+        "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
+    });
+    output::render_in(format, dialect, &[t], &json)
+}
+
+/// The selected schools (or with `all` every school of stage 1) ordered by cluster, group, rank
+/// and login.
+pub fn ordered(sel: &Selection, all: bool) -> Vec<&SchoolResult> {
     let mut rows: Vec<&SchoolResult> = sel.schools.iter().filter(|x| all || x.selected).collect();
     rows.sort_by(|a, b| {
         (
@@ -212,6 +237,11 @@ pub fn render(
                 &b.login,
             ))
     });
+    rows
+}
+
+/// The list of `rows` with the stage counts and warnings (of the selection and the load) as notes.
+pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
     let mut t = Table::new(&[
         "№",
         "Логин",
@@ -238,26 +268,19 @@ pub fn render(
     ));
     for (i, x) in rows.iter().enumerate() {
         t.rows.push(vec![
-            (i + 1).to_string(),
-            x.login.clone(),
-            x.name.clone(),
-            x.municipality.clone(),
-            x.cluster.map(|c| c.to_string()).unwrap_or_default(),
-            x.settlement.to_string(),
-            x.deficit.map(|d| d.to_string()).unwrap_or_default(),
-            if x.stage_reached >= 2 {
-                x.participants.to_string()
-            } else {
-                String::new()
-            },
-            match (x.share2, x.share2_ci) {
-                (Some(v), Some(c)) => format!("{} ({}–{})", pct(v, 1), pct(c[0], 1), pct(c[1], 1)),
-                _ => String::new(),
-            },
-            x.quality.map(|v| pct(v, 1)).unwrap_or_default(),
-            x.rank_in_group.map(|r| r.to_string()).unwrap_or_default(),
-            why_stopped(x),
-            notes(x),
+            Cell::int(i + 1),
+            x.login.clone().into(),
+            x.name.clone().into(),
+            x.municipality.clone().into(),
+            x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
+            x.settlement.to_string().into(),
+            x.deficit.map(|d| d.to_string()).unwrap_or_default().into(),
+            Cell::opt_int((x.stage_reached >= 2).then_some(x.participants)),
+            Cell::share_ci(x.share2, x.share2_ci, 1, 1),
+            Cell::share(x.quality, 1),
+            Cell::opt_int(x.rank_in_group),
+            why_stopped(x).into(),
+            notes(x).into(),
         ]);
     }
     let sm = summary(sel);
@@ -273,14 +296,5 @@ pub fn render(
         t.notes
             .push(format!("Загрузка: {}", loaded.warnings.summary()));
     }
-    let json = json!({
-        "year": sel.year,
-        "window": sel.window,
-        "config": cfg.to_json(),
-        "config_sha256": cfg.sha256(),
-        "inputs": inputs_json(loaded),
-        "summary": sm,
-        "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
-    });
-    output::render(format, &[t], &json)
+    t
 }

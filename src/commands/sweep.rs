@@ -2,7 +2,7 @@
 use super::{inputs_json, DataArgs};
 use crate::error::usage;
 use crate::method::{select, sweep};
-use crate::output::{num, Table};
+use crate::output::{Cell, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -47,11 +47,12 @@ pub fn run(a: &Args) -> Result<()> {
                 .iter()
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect::<Vec<_>>()
-                .join(", "),
-            p.size.to_string(),
-            num(p.jaccard, 3),
-            p.entered.join(" "),
-            p.left.join(" "),
+                .join(", ")
+                .into(),
+            Cell::int(p.size),
+            Cell::num(Some(p.jaccard), 3),
+            p.entered.join(" ").into(),
+            p.left.join(" ").into(),
         ]);
     }
     let json = json!({

@@ -32,6 +32,14 @@ pub struct Block {
     pub least_common: Vec<String>,
 }
 
+impl Block {
+    /// «Доля выбравших»: the fraction (0–1) of the block's schools with `f` at a medium or high
+    /// level; `None` for a block without schools.
+    pub fn selected_share(&self, f: &FactorCount) -> Option<f64> {
+        (self.schools > 0).then(|| f.selected as f64 / self.schools as f64)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SchoolProfile {
     pub login: String,

@@ -6,6 +6,11 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as Com
 use std::io::Write;
 use std::path::Path;
 
+pub mod cell;
+pub mod folder;
+pub mod xlsx;
+pub use cell::{neutralise, Cell, CsvDialect};
+
 // The `--format` of every command that prints results: a terminal table, CSV (the first table only),
 // JSON (the command's contract, docs/JSON.md) or Markdown. Plain comments here: doc comments on a
 // value enum would change `--help`.
@@ -17,12 +22,13 @@ pub enum Format {
     Md,
 }
 
-/// A rectangular table of text cells with Russian column labels.
+/// A rectangular table of typed cells ([`Cell`]) with Russian column labels: people see each cell's
+/// display, CSV and XLSX its values (a cell of several values spans several data columns).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub title: Option<String>,
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
     pub notes: Vec<String>,
 }
 
@@ -35,19 +41,61 @@ impl Table {
         }
     }
 
-    /// Every row has one cell per column. Errors: internal (exit 3) naming the table and the row —
-    /// a command that built it wrong, never the input data.
+    /// Every row has one cell per column, and each column the same data columns in every row.
+    /// Errors: internal (exit 3) naming the table and the row — a command that built it wrong,
+    /// never the input data.
     pub fn check(&self) -> Result<()> {
-        match self.rows.iter().position(|r| r.len() != self.headers.len()) {
-            None => Ok(()),
-            Some(i) => Err(internal(format!(
-                "table «{}»: row {} has {} cells for {} columns",
-                self.title.as_deref().unwrap_or(""),
+        let title = self.title.as_deref().unwrap_or("");
+        if let Some(i) = self.rows.iter().position(|r| r.len() != self.headers.len()) {
+            return Err(internal(format!(
+                "table «{title}»: row {} has {} cells for {} columns",
                 i + 1,
                 self.rows[i].len(),
                 self.headers.len()
-            ))),
+            )));
         }
+        let headers = self.data_headers();
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| data_width(r) != headers.len())
+        {
+            return Err(internal(format!(
+                "table «{title}»: row {} has {} data cells for {} data columns",
+                i + 1,
+                data_width(&self.rows[i]),
+                headers.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The column labels of the data (CSV, XLSX): each column's label, without the percent mark
+    /// for shares written as fractions, and one label per part of a cell of several values (taken
+    /// from the first row; the plain labels when there is none).
+    pub fn data_headers(&self) -> Vec<String> {
+        let Some(first) = self.rows.first() else {
+            return self.headers.clone();
+        };
+        self.headers
+            .iter()
+            .zip(first)
+            .flat_map(|(h, c)| {
+                c.leaves()
+                    .into_iter()
+                    .map(|(suffix, leaf)| {
+                        format!("{}{suffix}", cell::data_label(h, leaf.is_share()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// One row's values as data, one per data column (see [`Table::data_headers`]).
+    pub fn data_row(row: &[Cell]) -> Vec<&Cell> {
+        row.iter()
+            .flat_map(|c| c.leaves().into_iter().map(|(_, l)| l))
+            .collect()
     }
 
     /// Title, a box-drawn table and the notes, one per line, for a terminal.
@@ -57,7 +105,7 @@ impl Table {
         t.set_content_arrangement(ContentArrangement::Disabled);
         t.set_header(self.headers.clone());
         for r in &self.rows {
-            t.add_row(r.clone());
+            t.add_row(r.iter().map(Cell::human).collect::<Vec<_>>());
         }
         let mut out = String::new();
         if let Some(title) = &self.title {
@@ -73,16 +121,24 @@ impl Table {
         out
     }
 
-    /// Headers and rows as CSV (`,`, quoted where needed); no title or notes.
-    pub fn csv(&self) -> Result<String> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&self.headers)?;
-        for r in &self.rows {
-            w.write_record(r)?;
+    /// The data as CSV in `dialect` (RFC 4180: `,`, `.` decimals; Excel: BOM, `;`, decimal
+    /// comma), quoted where needed, one value per cell, shares as fractions, text neutralised
+    /// against formulas ([`neutralise`]); no title or notes.
+    pub fn csv(&self, dialect: CsvDialect) -> Result<String> {
+        let mut b = csv::WriterBuilder::new();
+        if dialect == CsvDialect::Excel {
+            b.delimiter(b';');
         }
-        Ok(String::from_utf8(
-            w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
-        )?)
+        let mut w = b.from_writer(Vec::new());
+        w.write_record(self.data_headers())?;
+        for r in &self.rows {
+            w.write_record(Table::data_row(r).iter().map(|c| c.data_text(dialect)))?;
+        }
+        let text = String::from_utf8(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        Ok(match dialect {
+            CsvDialect::Rfc4180 => text,
+            CsvDialect::Excel => format!("\u{feff}{text}"),
+        })
     }
 
     /// Title as `##`, a pipe table (`|` escaped, line breaks as spaces) and the notes.
@@ -104,7 +160,10 @@ impl Table {
         for r in &self.rows {
             out.push_str(&format!(
                 "| {} |\n",
-                r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+                r.iter()
+                    .map(|c| esc(&c.human()))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             ));
         }
         if !self.notes.is_empty() {
@@ -117,10 +176,25 @@ impl Table {
     }
 }
 
-/// Render tables (table/csv/md) or a JSON value into one string.
+/// The data width of a row: how many data columns its cells fill.
+fn data_width(row: &[Cell]) -> usize {
+    row.iter().map(|c| c.leaves().len()).sum()
+}
+
+/// Render tables (table/csv/md) or a JSON value into one string, CSV in RFC 4180.
 ///
 /// Errors: internal (exit 3) when a table to print has a row whose cells do not match its columns.
 pub fn render(format: Format, tables: &[Table], json: &serde_json::Value) -> Result<String> {
+    render_in(format, CsvDialect::Rfc4180, tables, json)
+}
+
+/// [`render`] with CSV in `dialect`.
+pub fn render_in(
+    format: Format,
+    dialect: CsvDialect,
+    tables: &[Table],
+    json: &serde_json::Value,
+) -> Result<String> {
     if format != Format::Json {
         tables.iter().try_for_each(Table::check)?;
     }
@@ -143,7 +217,7 @@ pub fn render(format: Format, tables: &[Table], json: &serde_json::Value) -> Res
         Format::Csv => {
             let mut parts = Vec::new();
             for t in tables.iter().take(1) {
-                parts.push(t.csv()?);
+                parts.push(t.csv(dialect)?);
             }
             parts.join("\n")
         }
@@ -219,7 +293,8 @@ mod tests {
     fn a_row_that_does_not_fit_its_columns_is_an_internal_error() {
         let mut t = Table::new(&["Логин", "Доля «2», %"]);
         t.title = Some("Школы".into());
-        t.rows.push(vec!["edu990001".into(), "12,5".into()]);
+        t.rows
+            .push(vec!["edu990001".into(), Cell::share(Some(0.125), 1)]);
         assert!(render(Format::Csv, &[t.clone()], &serde_json::Value::Null).is_ok());
         t.rows
             .push(vec!["edu990002".into(), "7,0".into(), "лишняя".into()]);

@@ -1,0 +1,383 @@
+//! `shnor report`: the yearly pipeline run once, written as a folder people hand on — an Excel
+//! workbook, the CSV of every table, a self-contained HTML page and a reproducibility manifest.
+use super::{inputs_json, ConfigArgs, InputArgs};
+use crate::config::Config;
+use crate::input::Loaded;
+use crate::method::compare::{self as cmp, Block};
+use crate::method::monitor::{self as mon, Monitor};
+use crate::method::risk::{self as rsk, RiskReport};
+use crate::method::select::{self, Context, Selection};
+use crate::output::{self, folder, xlsx, Cell, CsvDialect, Format, Table};
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Run the yearly pipeline once and write a report folder: shnor-report.xlsx, report.html,
+/// csv/*.csv and manifest.json (docs/REPORT.md).
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Folder to write the report into (created; an existing non-empty one only with --force).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Selection year (default: the latest year in the results).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Replace an existing non-empty --out folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What the pipeline computed: the selection and its context (index, resilience, objectivity),
+/// and the parts the inputs may not support, each with the reason when absent.
+pub struct Pipeline<'a> {
+    pub year: i32,
+    pub sel: Selection,
+    pub ctx: Context<'a>,
+    pub compare: Result<Vec<Block>, String>,
+    pub monitor: Result<(Vec<i32>, Monitor), String>,
+    pub risk: Result<RiskReport, String>,
+}
+
+/// One part of the report: its sheet name, CSV file stem and table, or why it is absent.
+pub struct Part {
+    pub sheet: &'static str,
+    pub file: &'static str,
+    pub table: Result<Table, String>,
+}
+
+/// Check `--out`, load, run every part the inputs allow and write the folder.
+///
+/// Errors: usage (exit 2) for a non-empty `--out` without `--force` or an `--out` holding an input;
+/// data (exit 1) as `select`; internal (exit 3) when a file cannot be written.
+pub fn run(a: &Args) -> Result<()> {
+    let t0 = Instant::now();
+    let mut timings = Vec::new();
+    folder::check_target(&a.out, a.force)?;
+    refuse_inputs_inside(a)?;
+    let cfg = a.config.load()?;
+    let loaded = a.inputs.load(Format::Json)?;
+    timings.push(("load", t0.elapsed().as_secs_f64()));
+    let p = pipeline(&loaded, &cfg, a.year)?;
+    timings.push(("method", t0.elapsed().as_secs_f64()));
+    let parts = parts(&p, &loaded, &cfg);
+    let mut files = files(&parts)?;
+    let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
+    let mut text = serde_json::to_string_pretty(&manifest)?;
+    text.push('\n');
+    files.push(("manifest.json".into(), text.into_bytes()));
+    folder::write_folder(&a.out, &files)?;
+    super::at_exit((p.sel, loaded));
+    Ok(())
+}
+
+/// Usage error when an input lies inside `--out`: replacing the folder would delete it.
+fn refuse_inputs_inside(a: &Args) -> Result<()> {
+    let Ok(out) = a.out.canonicalize() else {
+        return Ok(());
+    };
+    for p in &a.inputs.paths {
+        if p.canonicalize().is_ok_and(|p| p.starts_with(&out)) {
+            return Err(crate::error::usage(format!(
+                "--out {}: the input {} is inside it; shnor never overwrites its inputs — write elsewhere",
+                a.out.display(),
+                p.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The yearly pipeline: the selection with every ledger and its context, then the comparison
+/// with the region in year Y, the dynamics over every year with results (two or more), and the
+/// risk profiles — each part absent, with its reason, when the inputs cannot support it.
+pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Result<Pipeline<'a>> {
+    let ds = &loaded.data;
+    let year = select::resolve_year(ds, cfg, year)?;
+    let ctx = Context::new(ds, cfg, year)?;
+    let sel = select::run_with(ds, cfg, year, &ctx)?;
+    let compare = match cmp::default_specs(&ctx.frames, &[year])? {
+        specs if specs.is_empty() => Err("нет процедур с результатами в году отбора".to_string()),
+        specs => Ok(cmp::compare(&ctx.frames, &specs, &[year])?),
+    };
+    let years: Vec<i32> = ds
+        .results
+        .iter()
+        .map(|r| r.year)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let monitor = if years.len() < 2 {
+        Err(format!(
+            "нужны результаты хотя бы двух лет, во входных данных: {years:?}"
+        ))
+    } else {
+        Ok((years.clone(), mon::monitor(ds, cfg, &years)?))
+    };
+    let risk = if ds.risk.is_empty() {
+        Err("во входных данных нет рисковых профилей".to_string())
+    } else {
+        Ok(rsk::aggregate(&ctx.frames, &sel)?)
+    };
+    Ok(Pipeline {
+        year,
+        sel,
+        ctx,
+        compare,
+        monitor,
+        risk,
+    })
+}
+
+fn part(sheet: &'static str, file: &'static str, table: Result<Table, String>) -> Part {
+    Part { sheet, file, table }
+}
+
+/// Every table of the report in sheet order (summary first, inputs last).
+pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
+    let no_index = "во входных данных нет показателей контекста (реестр или контекстная форма с показателями ИСБШ)";
+    let index = (!p.ctx.index.schools.is_empty())
+        .then(|| super::index::table(&p.ctx.index))
+        .ok_or_else(|| no_index.to_string());
+    let resilience = p
+        .ctx
+        .resilience
+        .as_ref()
+        .filter(|_| index.is_ok())
+        .map(|r| super::resilient::tables(r, p.year))
+        .ok_or_else(|| no_index.to_string());
+    let objectivity = (!p.ctx.screen.regions.is_empty() || !p.ctx.screen.schools.is_empty())
+        .then(|| super::objectivity::tables(&p.ctx.screen))
+        .ok_or_else(|| {
+            "во входных данных нет сравнения с журналом, гистограмм баллов или маркеров".to_string()
+        });
+    let monitor = p
+        .monitor
+        .as_ref()
+        .map(|(years, m)| super::monitor::tables(m, years, cfg))
+        .map_err(Clone::clone);
+    let risk = p
+        .risk
+        .as_ref()
+        .map(|r| super::risk::tables(r, p.year))
+        .map_err(Clone::clone);
+    let mut out = vec![
+        part("Итоговый список", "final_list", Ok(final_list(p, loaded))),
+        part("Все школы", "schools", Ok(all_schools(&p.sel))),
+        part("12 групп", "groups", Ok(groups(&p.sel))),
+        part("ИСБШ", "index", index),
+        part(
+            "Устойчивость",
+            "resilience",
+            resilience.clone().map(|t| t.1),
+        ),
+        part("Модель МНК", "resilience_model", resilience.map(|t| t.0)),
+        part(
+            "Объективность",
+            "objectivity",
+            objectivity.clone().map(|t| t.1),
+        ),
+        part(
+            "Объективность, регион",
+            "objectivity_regions",
+            objectivity.map(|t| t.0),
+        ),
+        part(
+            "МО и регион",
+            "municipalities",
+            p.compare
+                .as_ref()
+                .map(|b| super::compare::flat_table(b))
+                .map_err(Clone::clone),
+        ),
+        part("Динамика", "dynamics", monitor.clone().map(|t| t.0)),
+        part("Переходы", "transitions", monitor.map(|t| t.1)),
+        part("Рисковые профили", "risk", risk.clone().map(|t| t.0)),
+        part("Профили ШНОР", "risk_selected", risk.map(|t| t.1)),
+        part(
+            "Входные данные",
+            "inputs",
+            Ok(super::inspect::table(loaded)),
+        ),
+    ];
+    let summary = summary(p, cfg, &out);
+    out.insert(0, part("Сводка", "summary", Ok(summary)));
+    out
+}
+
+fn final_list(p: &Pipeline, loaded: &Loaded) -> Table {
+    super::select::list_table(&p.sel, &super::select::ordered(&p.sel, false), loaded)
+}
+
+/// The summary sheet: year, window, counts per stage, the config's checksum and each part's
+/// presence (with the reason when absent).
+fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
+    let sm = super::select::summary(&p.sel);
+    let mut t = Table::new(&["Показатель", "Значение"]);
+    t.title = Some(format!("Отчёт shnor: отбор ШНОР {}", p.year));
+    let count = |k: &str| Cell::opt_int(sm[k].as_u64());
+    let rows: Vec<(String, Cell)> = vec![
+        ("Год отбора".into(), Cell::int(p.year)),
+        (
+            "Окно".into(),
+            format!("{}–{}", p.sel.window[0], p.year).into(),
+        ),
+        ("Этап 1: школ".into(), count("stage1_entered")),
+        ("Этап 1: кандидатов".into(), count("candidates")),
+        ("Этап 2: подтверждено".into(), count("confirmed")),
+        ("Этап 3: отобрано".into(), count("selected")),
+        ("Пограничных".into(), count("borderline")),
+        (
+            "С признаками необъективности".into(),
+            count("objectivity_flagged"),
+        ),
+        ("Непустых групп из 12".into(), count("groups_nonempty")),
+        ("Конфигурация, sha256".into(), cfg.sha256().into()),
+    ];
+    t.rows = rows.into_iter().map(|(k, v)| vec![k.into(), v]).collect();
+    for x in parts {
+        let status = match &x.table {
+            Ok(_) => "есть".to_string(),
+            Err(why) => format!("нет: {why}"),
+        };
+        t.rows
+            .push(vec![format!("Раздел «{}»", x.sheet).into(), status.into()]);
+    }
+    t
+}
+
+/// Every school of stage 1 with the stage it reached, the outcome and its ledger in brief.
+fn all_schools(sel: &Selection) -> Table {
+    let mut t = Table::new(&[
+        "Логин",
+        "Школа",
+        "Муниципалитет",
+        "Страта",
+        "Этап",
+        "Кандидат",
+        "Причина исключения",
+        "Кластер",
+        "Группа",
+        "Место",
+        "Отобрана",
+        "Итог",
+        "Правила этапа 1",
+        "Журнал правил",
+    ]);
+    t.title = Some("Все школы этапа 1".into());
+    let yn = |b: bool| Cell::from(if b { "да" } else { "нет" });
+    for x in super::select::ordered(sel, true) {
+        let fired: Vec<&str> = x
+            .ledger
+            .0
+            .iter()
+            .filter(|e| e.stage == 1 && e.outcome == "fired")
+            .map(|e| e.rule.as_str())
+            .collect();
+        let ledger: Vec<String> = x
+            .ledger
+            .0
+            .iter()
+            .map(|e| format!("{}: {} → {}", e.stage, e.rule, e.outcome))
+            .collect();
+        t.rows.push(vec![
+            x.login.clone().into(),
+            x.name.clone().into(),
+            x.municipality.clone().into(),
+            x.stratum.to_string().into(),
+            Cell::int(x.stage_reached),
+            yn(x.candidate),
+            x.excluded_reason
+                .map(|r| r.to_string())
+                .unwrap_or_default()
+                .into(),
+            x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
+            x.group.clone().unwrap_or_default().into(),
+            Cell::opt_int(x.rank_in_group),
+            yn(x.selected),
+            super::select::why_stopped(x).into(),
+            fired.join(", ").into(),
+            ledger.join("; ").into(),
+        ]);
+    }
+    t
+}
+
+/// The 12 groups (cluster × settlement × deficit) with the confirmed and selected schools.
+fn groups(sel: &Selection) -> Table {
+    let sm = super::select::summary(sel);
+    let mut t = Table::new(&["Группа", "Подтверждено", "Отобрано"]);
+    t.title = Some("Группы этапа 3".into());
+    if let Some(g) = sm["per_group"].as_object() {
+        for (name, v) in g {
+            t.rows.push(vec![
+                name.clone().into(),
+                Cell::opt_int(v["confirmed"].as_u64()),
+                Cell::opt_int(v["selected"].as_u64()),
+            ]);
+        }
+    }
+    t
+}
+
+/// The files of the folder (manifest aside): the workbook and one RFC 4180 CSV per table.
+fn files(parts: &[Part]) -> Result<Vec<(String, Vec<u8>)>> {
+    let present: Vec<(&str, &Table)> = parts
+        .iter()
+        .filter_map(|p| p.table.as_ref().ok().map(|t| (p.sheet, t)))
+        .collect();
+    let mut files = vec![("shnor-report.xlsx".to_string(), xlsx::workbook(&present)?)];
+    for p in parts {
+        if let Ok(t) = &p.table {
+            files.push((
+                format!("csv/{}.csv", p.file),
+                t.csv(CsvDialect::Rfc4180)?.into_bytes(),
+            ));
+        }
+    }
+    Ok(files)
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// `manifest.json`: shnor's version, the effective config and its sha256, every input (path,
+/// sheet, sha256, kind, rows), the counts per stage, each part's presence, every file's sha256, and
+/// the timings (seconds since the start at the end of each phase; the only field that differs
+/// between two runs on the same inputs).
+fn manifest(
+    p: &Pipeline,
+    loaded: &Loaded,
+    cfg: &Config,
+    parts: &[Part],
+    files: &[(String, Vec<u8>)],
+    timings: &[(&str, f64)],
+) -> Value {
+    let sm = super::select::summary(&p.sel);
+    json!({
+        "shnor_version": env!("CARGO_PKG_VERSION"),
+        "year": p.year,
+        "window": p.sel.window,
+        "config": cfg.to_json(),
+        "config_sha256": cfg.sha256(),
+        "inputs": inputs_json(loaded),
+        "counts": {
+            "stage1_entered": sm["stage1_entered"], "candidates": sm["candidates"],
+            "confirmed": sm["confirmed"], "selected": sm["selected"],
+            "borderline": sm["borderline"], "objectivity_flagged": sm["objectivity_flagged"],
+            "groups_nonempty": sm["groups_nonempty"],
+        },
+        "parts": parts.iter().map(|x| json!({
+            "sheet": x.sheet, "csv": format!("csv/{}.csv", x.file),
+            "present": x.table.is_ok(), "absent_reason": x.table.as_ref().err(),
+        })).collect::<Vec<_>>(),
+        "files": files.iter().map(|(n, b)| json!({"name": n, "sha256": sha256(b)})).collect::<Vec<_>>(),
+        "timings_s": timings.iter().map(|(k, v)| (k.to_string(), json!(output::r6(*v)))).collect::<serde_json::Map<_, _>>(),
+    })
+}

@@ -1,0 +1,150 @@
+//! An Excel workbook of tables (rust_xlsxwriter): one sheet per table, Russian headers in a frozen,
+//! filtered first row, numbers as numbers (shares as percents, intervals in low/high columns),
+//! column widths that fit. Text neutralised against formulas like CSV ([`super::neutralise`]).
+use super::{Cell, Table};
+use anyhow::Result;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+
+/// Widest and narrowest column, in characters.
+const MAX_WIDTH: usize = 60;
+const MIN_WIDTH: usize = 6;
+
+/// The workbook of `sheets` (name, table) as xlsx bytes. The creation date is fixed (1 January
+/// 2000) so that the same tables give the same file. Names are cut to Excel's 31 characters.
+///
+/// Errors: internal (exit 3) when a table is malformed (see [`Table::check`]) or the writer fails.
+pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(internal)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    for (name, table) in sheets {
+        table.check()?;
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(name)).map_err(internal)?;
+        sheet(ws, table).map_err(internal)?;
+    }
+    wb.save_to_buffer().map_err(internal)
+}
+
+fn internal(e: impl std::fmt::Display) -> anyhow::Error {
+    crate::error::internal(format!("cannot build the workbook: {e}"))
+}
+
+/// A sheet name Excel accepts: without `[]:*?/\`, at most 31 characters.
+fn sheet_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+/// The number format of a data cell: percents with the cell's decimals for shares, plain
+/// decimals for numbers, none for text and integers.
+fn num_format(c: &Cell) -> Option<String> {
+    let decimals = |d: usize| {
+        if d == 0 {
+            String::new()
+        } else {
+            format!(".{}", "0".repeat(d))
+        }
+    };
+    match c {
+        Cell::Share(_, d) => Some(format!("0{}%", decimals(*d))),
+        Cell::Num(_, d) => Some(format!("0{}", decimals(*d))),
+        _ => None,
+    }
+}
+
+/// One table on a sheet: the header row (bold, frozen, with an autofilter), then the data.
+fn sheet(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let headers = t.data_headers();
+    let bold = Format::new().set_bold().set_text_wrap();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count().min(30)).collect();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in Table::data_row(row).into_iter().enumerate() {
+            let width = write_cell(ws, r, c as u16, cell)?;
+            widths[c] = widths[c].max(width);
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).clamp(MIN_WIDTH, MAX_WIDTH) as f64 + 1.0)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !headers.is_empty() {
+        ws.autofilter(0, 0, t.rows.len() as u32, headers.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+/// Write one data cell; returns how many characters wide it shows.
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+) -> Result<usize, rust_xlsxwriter::XlsxError> {
+    let value = match cell {
+        Cell::Text(s) => {
+            let s = super::neutralise(s);
+            if !s.is_empty() {
+                ws.write_string(r, c, &s)?;
+            }
+            return Ok(s.chars().count());
+        }
+        Cell::Int(n) => n.map(|n| n as f64),
+        Cell::Share(v, _) | Cell::Num(v, _) => *v,
+        Cell::Shown(inner, _) => return write_cell(ws, r, c, inner),
+        Cell::Parts(..) => None,
+    };
+    let Some(v) = value else { return Ok(0) };
+    match num_format(cell) {
+        Some(f) => ws.write_number_with_format(r, c, v, &Format::new().set_num_format(f))?,
+        None => ws.write_number(r, c, v)?,
+    };
+    Ok(cell.human().chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_fit_excel() {
+        assert_eq!(sheet_name("a/b:c"), "abc");
+        assert_eq!(sheet_name(&"я".repeat(40)).chars().count(), 31);
+    }
+
+    #[test]
+    fn formats_follow_the_cell() {
+        assert_eq!(num_format(&Cell::share(Some(0.1), 1)).unwrap(), "0.0%");
+        assert_eq!(num_format(&Cell::num(Some(0.1), 0)).unwrap(), "0");
+        assert_eq!(num_format(&Cell::int(3)), None);
+    }
+
+    #[test]
+    fn the_same_tables_give_the_same_bytes() {
+        let mut t = Table::new(&["Логин", "Доля «2», %"]);
+        t.rows.push(vec!["=1+1".into(), Cell::share(Some(0.25), 1)]);
+        let a = workbook(&[("Школы", &t)]).unwrap();
+        assert_eq!(a, workbook(&[("Школы", &t)]).unwrap());
+    }
+
+    #[test]
+    fn a_formula_in_text_is_written_neutralised_and_numbers_as_numbers() {
+        use calamine::{Data, Reader};
+        let mut t = Table::new(&["Школа", "Доля «2», %"]);
+        t.rows
+            .push(vec!["=HYPERLINK(1)".into(), Cell::share(Some(0.25), 1)]);
+        let bytes = workbook(&[("Школы", &t)]).unwrap();
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let r = wb.worksheet_range("Школы").unwrap();
+        assert_eq!(r.get((0, 1)), Some(&Data::String("Доля «2»".into())));
+        assert_eq!(r.get((1, 0)), Some(&Data::String("'=HYPERLINK(1)".into())));
+        assert_eq!(r.get((1, 1)), Some(&Data::Float(0.25)));
+    }
+}

@@ -1,0 +1,201 @@
+//! `shnor report`: the folder (workbook, CSV, manifest), read back and checked against `select`.
+use crate::util::*;
+use calamine::{Data, Reader};
+use std::path::{Path, PathBuf};
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region")
+}
+
+fn report(inputs: &Path, out: &Path, extra: &[&str]) {
+    shnor()
+        .arg("report")
+        .arg(inputs)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn the_workbook_reads_back_as_select_says() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    report(&sample(), &out, &[]);
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("shnor-report.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    for want in [
+        "Сводка",
+        "Итоговый список",
+        "Все школы",
+        "12 групп",
+        "ИСБШ",
+        "Устойчивость",
+        "Объективность",
+        "МО и регион",
+        "Динамика",
+        "Рисковые профили",
+        "Входные данные",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    let list = wb.worksheet_range("Итоговый список").unwrap();
+    let headers: Vec<String> = list.rows().next().unwrap().iter().map(text).collect();
+    let col = |h: &str| {
+        headers
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("{h}: {headers:?}"))
+    };
+    let (login, share, lo, quality) = (
+        col("Логин"),
+        col("Доля «2»"),
+        col("Доля «2»: 95 % ДИ, от"),
+        col("Качество"),
+    );
+    let json = json_of(
+        shnor()
+            .arg("select")
+            .arg(sample())
+            .args(["--format", "json"]),
+    );
+    let schools = json["schools"].as_array().unwrap();
+    let rows: Vec<&[Data]> = list.rows().skip(1).collect();
+    assert_eq!(rows.len(), schools.len());
+    assert!(!rows.is_empty());
+    for (r, j) in rows.iter().zip(schools) {
+        assert_eq!(text(&r[login]), j["login"].as_str().unwrap());
+        assert_eq!(r[share], Data::Float(j["share2"].as_f64().unwrap()));
+        assert_eq!(r[lo], Data::Float(j["share2_ci"][0].as_f64().unwrap()));
+        assert_eq!(r[quality], Data::Float(j["quality"].as_f64().unwrap()));
+    }
+    let all = wb.worksheet_range("Все школы").unwrap();
+    assert_eq!(
+        all.rows().count() - 1,
+        json["summary"]["stage1_entered"].as_u64().unwrap() as usize
+    );
+}
+
+/// The files of a report folder (manifest without its timings), by relative path.
+fn contents(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut m = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+            let mut bytes = std::fs::read(&p).unwrap();
+            if rel == "manifest.json" {
+                let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                assert!(v["timings_s"]["method"].as_f64().unwrap() > 0.0);
+                v.as_object_mut().unwrap().remove("timings_s");
+                bytes = serde_json::to_vec(&v).unwrap();
+            }
+            m.insert(rel, bytes);
+        }
+    }
+    m
+}
+
+#[test]
+fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    report(&sample(), &a, &[]);
+    report(&sample(), &b, &["--year", "2025"]);
+    let (ca, cb) = (contents(&a), contents(&b));
+    assert!(ca.contains_key("csv/final_list.csv") && ca.contains_key("shnor-report.xlsx"));
+    assert_eq!(ca.keys().collect::<Vec<_>>(), cb.keys().collect::<Vec<_>>());
+    for (k, v) in &ca {
+        assert!(v == &cb[k], "{k} differs between two runs");
+    }
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 13);
+    assert!(m["inputs"][0]["sha256"].as_str().unwrap().len() == 64);
+    assert_eq!(m["config_sha256"].as_str().unwrap().len(), 64);
+    assert!(m["counts"]["selected"].as_u64().unwrap() > 0);
+    // a non-empty folder is refused, untouched; --force replaces it
+    std::fs::write(a.join("mine.txt"), "x").unwrap();
+    shnor()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&a)
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    assert!(a.join("mine.txt").exists());
+    report(&sample(), &a, &["--force"]);
+    assert!(!a.join("mine.txt").exists());
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        2,
+        "no temp folder left"
+    );
+}
+
+#[test]
+fn parts_the_inputs_cannot_support_are_listed_absent_with_the_reason() {
+    let d = tempfile::tempdir().unwrap();
+    let inputs = d.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for f in [
+        "ОГЭ математика 2024.csv",
+        "ОГЭ математика 2025.csv",
+        "scales.csv",
+    ] {
+        std::fs::copy(sample().join(f), inputs.join(f)).unwrap();
+    }
+    let out = d.path().join("r");
+    report(&inputs, &out, &[]);
+    let summary = std::fs::read_to_string(out.join("csv/summary.csv")).unwrap();
+    assert!(
+        summary.contains("Раздел «ИСБШ»,нет: во входных данных нет показателей контекста"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Раздел «Рисковые профили»,нет: во входных данных нет рисковых профилей"),
+        "{summary}"
+    );
+    assert!(!out.join("csv/index.csv").exists());
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let idx = m["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["sheet"] == "ИСБШ")
+        .unwrap();
+    assert_eq!(idx["present"], false);
+}
+
+#[test]
+fn an_input_inside_the_output_folder_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("ОГЭ математика 2025.csv");
+    std::fs::copy(sample().join("ОГЭ математика 2025.csv"), &f).unwrap();
+    shnor()
+        .arg("report")
+        .arg(&f)
+        .arg("--out")
+        .arg(d.path())
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("never overwrites its inputs"));
+    assert!(f.exists());
+}
