@@ -1,7 +1,7 @@
 //! `shnor scales`: the built-in primary score → mark scales, as a table or as a scales file to edit.
 use super::OutputArgs;
 use crate::input::scales::{ScaleKey, Scales};
-use crate::output::{Format, Table};
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
 
@@ -25,12 +25,12 @@ pub fn run(a: &Args) -> Result<()> {
 }
 
 /// Each built-in row: key, scale and its source and note, in key order.
-fn rows(s: &Scales) -> impl Iterator<Item = (&ScaleKey, String, String, &str, &str)> {
+fn rows(s: &Scales) -> impl Iterator<Item = (&ScaleKey, i32, String, &str, &str)> {
     s.map.iter().map(|(k, sc)| {
         let info = s.info.get(k);
         (
             k,
-            sc.max_score.to_string(),
+            sc.max_score,
             sc.bands_text(),
             info.map(|i| i.source.as_str()).unwrap_or(""),
             info.and_then(|i| i.resolved.as_deref()).unwrap_or(""),
@@ -54,14 +54,14 @@ fn file_table(s: &Scales) -> Table {
     ]);
     for (k, max, bands, source, note) in rows(s) {
         t.rows.push(vec![
-            k.0.clone(),
-            k.1.to_string(),
-            k.2.to_string(),
-            k.3.clone(),
-            max,
-            bands,
-            source.to_string(),
-            note.to_string(),
+            k.0.clone().into(),
+            Cell::Int(Some(k.1.into())),
+            Cell::Int(Some(k.2.into())),
+            k.3.clone().into(),
+            Cell::Int(Some(max.into())),
+            bands.into(),
+            source.into(),
+            note.into(),
         ]);
     }
     t
@@ -84,13 +84,13 @@ fn report_table(s: &Scales) -> Table {
     ));
     for (k, max, bands, source, note) in rows(s) {
         t.rows.push(vec![
-            k.0.clone(),
-            k.1.to_string(),
-            k.2.to_string(),
-            k.3.clone(),
-            max,
-            bands,
-            source.to_string(),
+            k.0.clone().into(),
+            Cell::Int(Some(k.1.into())),
+            Cell::Int(Some(k.2.into())),
+            k.3.clone().into(),
+            Cell::Int(Some(max.into())),
+            bands.into(),
+            source.into(),
         ]);
         if !note.is_empty() {
             t.notes
