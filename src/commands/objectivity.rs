@@ -19,8 +19,12 @@ pub struct Args {
 
 /// Print the regional figures per procedure and each school-year's flags (CSV: the flags only).
 pub fn run(a: &Args) -> Result<()> {
+    crate::timing("objectivity: start");
     let (cfg, loaded) = a.data.load()?;
-    let s = objectivity::screen(&crate::model::frames::build(&loaded.data)?, &cfg)?;
+    let frames = crate::model::frames::build(&loaded.data)?;
+    crate::timing("inputs loaded, frames built");
+    let s = objectivity::screen(&frames, &cfg)?;
+    crate::timing("objectivity screen");
     let relative = cfg.objectivity.method != ObjectivityMethod::Fioko;
     let mut reg = Table::new(&[
         "Регион",
@@ -82,6 +86,11 @@ pub fn run(a: &Args) -> Result<()> {
                 },
             ]);
         }
+    }
+    if cfg.objectivity.method != ObjectivityMethod::Relative && s.fioko.is_empty() {
+        t.notes.push(
+            "Маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.".into(),
+        );
     }
     if !s.warnings.is_empty() {
         t.notes

@@ -198,7 +198,8 @@ fn looked_at(df: &DataFrame) -> Result<LazyFrame> {
         .map(|(s, g)| col(k::SUBJECT).eq(lit(*s)).and(col(k::GRADE).eq(lit(*g))))
         .reduce(|a, b| a.or(b))
         .unwrap_or(lit(false));
-    Ok(with_region(df.clone(), k::SCHOOL_ID)?.lazy().filter(of))
+    let rows = df.clone().lazy().filter(of).collect()?;
+    Ok(with_region(rows, k::SCHOOL_ID)?.lazy())
 }
 
 /// Per procedure and school (sorted): n, Σx, Σx² of the participants' primary scores and the
@@ -266,9 +267,14 @@ fn read_sums(df: &DataFrame) -> Result<Vec<SchoolSums>> {
 }
 
 /// r_s per (procedure, school) over its pupils with a school mark: (r_s or `None` when not
-/// judged, pupils used).
+/// judged, pupils used). The rows are sorted by procedure and school and read run by run.
 fn school_spearman(f: &Frames) -> Result<Rs> {
-    let df = looked_at(&f.mark_scores)?.collect()?;
+    let df = looked_at(&f.mark_scores)?
+        .sort(
+            [REGION, k::YEAR, k::SUBJECT, k::GRADE, k::SCHOOL_ID],
+            Default::default(),
+        )
+        .collect()?;
     let (r, y, s, g) = (
         texts(&df, REGION)?,
         ints(&df, k::YEAR)?,
@@ -282,22 +288,29 @@ fn school_spearman(f: &Frames) -> Result<Rs> {
         ints(&df, k::COUNT)?,
     );
     let int = |v: Option<i64>| v.and_then(|v| i32::try_from(v).ok()).unwrap_or(0);
-    let mut pupils: BTreeMap<SchoolKey, Vec<(i32, i32, i64)>> = BTreeMap::new();
-    for i in 0..df.height() {
-        let key = (r[i].clone(), int(y[i]), s[i].clone(), int(g[i]));
-        pupils.entry((key, sid[i].clone())).or_default().push((
-            int(m[i]),
-            int(sc[i]),
-            c[i].unwrap_or(0),
-        ));
+    let same = |i: usize, j: usize| {
+        (&sid[i], y[i], g[i], &s[i], &r[i]) == (&sid[j], y[j], g[j], &s[j], &r[j])
+    };
+    let mut out = Rs::new();
+    let mut start = 0;
+    for end in 1..=df.height() {
+        if end < df.height() && same(start, end) {
+            continue;
+        }
+        let pupils: Vec<(i32, i32, i64)> = (start..end)
+            .map(|i| (int(m[i]), int(sc[i]), c[i].unwrap_or(0)))
+            .collect();
+        let used = pupils.iter().map(|x| x.2).sum();
+        let key = (
+            r[start].clone(),
+            int(y[start]),
+            s[start].clone(),
+            int(g[start]),
+        );
+        out.insert((key, sid[start].clone()), (spearman(&pupils), used));
+        start = end;
     }
-    Ok(pupils
-        .into_iter()
-        .map(|(key, p)| {
-            let used = p.iter().map(|x| x.2).sum();
-            (key, (spearman(&p), used))
-        })
-        .collect())
+    Ok(out)
 }
 
 /// The markers of one region-year, built up procedure by procedure.
