@@ -99,6 +99,12 @@ pub struct Objectivity {
     pub boundary_ratio: f64,
     pub boundary_min_at: i64,
     pub distribution: Vec<DistributionRule>,
+    /// Which screen runs: the ФИОКО markers, the relative screen, or both.
+    pub method: ObjectivityMethod,
+    /// `inflated_mean`: t of the 95 % interval x̄ ± t·s/√n (ФИОКО: 1.96).
+    pub fioko_t: f64,
+    /// `cohort_drop` / `cohort_rise`: critical values Q1 − k·IQR and Q3 + k·IQR (ФИОКО: k = 3).
+    pub fioko_iqr_k: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +192,18 @@ labelled! {
         Exclude = "exclude",
         /// Neither marked nor excluded.
         Ignore = "ignore",
+    }
+}
+
+labelled! {
+    /// `objectivity.method`: which objectivity screen runs (METHOD.md §6).
+    ObjectivityMethod {
+        /// ФИОКО's markers (inflated_mean, marks_mismatch, cohort_drop, cohort_rise).
+        Fioko = "fioko",
+        /// The project's screen relative to the region (journal comparison, boundary peak).
+        Relative = "relative",
+        /// Both, side by side.
+        Both = "both",
     }
 }
 
@@ -387,6 +405,8 @@ impl Config {
         range("objectivity.raised_excess", o.raised_excess, 0.0, 1.0)?;
         range("objectivity.alpha", o.alpha, 0.0, 1.0)?;
         range("objectivity.boundary_ratio", o.boundary_ratio, 0.0, 1e6)?;
+        range("objectivity.fioko_t", o.fioko_t, 0.0, 10.0)?;
+        range("objectivity.fioko_iqr_k", o.fioko_iqr_k, 0.0, 100.0)?;
         let i = &self.index;
         range("index.min_coverage", i.min_coverage, 0.0, 1.0)?;
         for g in &i.shnsu_groups {

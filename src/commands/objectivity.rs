@@ -1,38 +1,53 @@
 //! `shnor objectivity`: the objectivity screen of ВПР relative to the region.
 use super::{inputs_json, DataArgs};
+use crate::config::ObjectivityMethod;
+use crate::method::fioko::{RegionIndex, Tally, MARKERS};
 use crate::method::objectivity;
+use crate::model::domain::Marker;
 use crate::output::{num, Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
-/// Objectivity screen of ВПР: journal comparison and the boundary peak, relative to the region.
+/// Objectivity screen of ВПР: ФИОКО's markers with the region's objectivity index
+/// (`objectivity.method = "fioko"`, default), or journal comparison and the boundary peak
+/// relative to the region (`"relative"`), or both.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
 }
 
-/// Print the regional figures per procedure and each school-year's flags (CSV: the flags only).
+/// Print the ФИОКО index and markers, the regional figures per procedure (relative screen) and
+/// each school-year's flags (CSV: the flags only).
 pub fn run(a: &Args) -> Result<()> {
+    crate::timing("objectivity: start");
     let (cfg, loaded) = a.data.load()?;
-    let s = objectivity::screen(&crate::model::frames::build(&loaded.data)?, &cfg)?;
-    let (reg, t) = tables(&s);
+    let frames = crate::model::frames::build(&loaded.data)?;
+    crate::timing("inputs loaded, frames built");
+    let s = objectivity::screen(&frames, &cfg)?;
+    crate::timing("objectivity screen");
+    let (reg, t) = tables(&s, cfg.objectivity.method);
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
-        "summary": {"counts": s.counts, "official_years": s.official_years, "regions": s.regions, "warnings": s.warnings},
+        "summary": {"counts": s.counts, "official_years": s.official_years, "regions": s.regions, "fioko": s.fioko, "warnings": s.warnings},
         "schools": s.schools,
     });
     let tables = if a.data.format() == Format::Csv {
         vec![t]
     } else {
-        vec![reg, t]
+        let mut v = fioko_tables(&s.fioko);
+        if cfg.objectivity.method != ObjectivityMethod::Fioko {
+            v.push(reg);
+        }
+        v.push(t);
+        v
     };
     a.data.output.write(&tables, &json)
 }
 
-/// The regional figures per procedure, and one row per flag of a school-year.
-pub fn tables(s: &objectivity::Screen) -> (Table, Table) {
+/// The regional figures per procedure (relative screen), and one row per flag of a school-year.
+pub fn tables(s: &objectivity::Screen, method: ObjectivityMethod) -> (Table, Table) {
     let mut reg = Table::new(&[
         "Регион",
         "Год",
@@ -92,12 +107,17 @@ pub fn tables(s: &objectivity::Screen) -> (Table, Table) {
     ));
     for sy in &s.schools {
         for f in &sy.flags {
+            let words = crate::narrative::flag_numbers(f);
             t.rows.push(vec![
                 sy.login.clone().into(),
                 Cell::int(sy.year),
-                f.marker.clone().into(),
+                match (&words, Marker::from_label(&f.marker)) {
+                    (Some(_), Some(m)) => format!("{} ({})", short(m), m.label()),
+                    _ => f.marker.clone(),
+                }
+                .into(),
                 f.procedure.clone().into(),
-                f.numbers.to_string().into(),
+                words.unwrap_or_else(|| f.numbers.to_string()).into(),
                 if f.doubtful {
                     "да"
                 } else {
@@ -107,9 +127,121 @@ pub fn tables(s: &objectivity::Screen) -> (Table, Table) {
             ]);
         }
     }
+    if method != ObjectivityMethod::Relative && s.fioko.is_empty() {
+        t.notes.push(
+            "Маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.".into(),
+        );
+    }
     if !s.warnings.is_empty() {
         t.notes
             .push(format!("Предупреждения: {}", s.warnings.summary()));
     }
     (reg, t)
+}
+
+/// «отмечено / оценено» of a tally.
+/// As data two columns: marked, and judged under «: оценено».
+fn tally(t: Option<&Tally>) -> Cell {
+    Cell::Parts(
+        vec![
+            ("", Cell::opt_int(t.map(|t| t.marked))),
+            (": оценено", Cell::opt_int(t.map(|t| t.judged))),
+        ],
+        t.map(|t| format!("{} / {}", t.marked, t.judged))
+            .unwrap_or_default(),
+    )
+}
+
+/// The ФИОКО tables: the objectivity index per region-year, then the markers per procedure
+/// (none under `objectivity.method = "relative"`).
+pub fn fioko_tables(idx: &[RegionIndex]) -> Vec<Table> {
+    if idx.is_empty() {
+        return Vec::new();
+    }
+    let marker_heads: Vec<String> = MARKERS
+        .iter()
+        .map(|m| format!("{}: отмечено / оценено", short(*m)))
+        .collect();
+    let mut heads = vec![
+        "Регион",
+        "Год",
+        "Школ",
+        "С признаками",
+        "Индекс объективности",
+    ];
+    heads.extend(marker_heads.iter().map(String::as_str));
+    let mut t = Table::new(&heads);
+    t.title = Some("Уровень объективности (ФИОКО): 100 − % школ хотя бы с одним признаком".into());
+    let mut ph = vec![
+        "Регион",
+        "Год",
+        "Процедура",
+        "Школ (уч.)",
+        "Средний балл региона, 95 % интервал",
+    ];
+    ph.extend(marker_heads.iter().map(String::as_str));
+    ph.push("Критические K");
+    let mut p = Table::new(&ph);
+    p.title = Some("Маркеры ФИОКО по процедурам".into());
+    for r in idx {
+        let mut row = vec![
+            r.region.clone().into(),
+            Cell::int(r.year),
+            Cell::int(r.schools),
+            Cell::int(r.marked_schools),
+            Cell::num(Some(r.index), 1),
+        ];
+        row.extend(MARKERS.iter().map(|m| tally(r.markers.get(m.label()))));
+        t.rows.push(row);
+        for pr in &r.procedures {
+            let mut row = vec![
+                r.region.clone().into(),
+                Cell::int(r.year),
+                pr.procedure.clone().into(),
+                Cell::Parts(
+                    vec![
+                        ("", Cell::int(pr.schools)),
+                        (": участников", Cell::int(pr.pupils)),
+                    ],
+                    format!("{} ({})", pr.schools, pr.pupils),
+                ),
+                interval(Some(pr.region_mean), pr.region_interval),
+            ];
+            row.extend(MARKERS.iter().map(|m| tally(pr.markers.get(m.label()))));
+            row.push(interval(None, pr.cohort_critical));
+            p.rows.push(row);
+        }
+    }
+    t.notes.push(
+        "Признаки: 95 % интервал среднего балла школы выше регионального; r Спирмена школьной отметки и балла < 0; K = S(4 кл., Y−1) / S(5 кл., Y) вне Q1 − 3·IQR … Q3 + 3·IQR".into(),
+    );
+    vec![t, p]
+}
+
+/// A ФИОКО marker's short Russian name (table headers).
+fn short(m: Marker) -> &'static str {
+    match m {
+        Marker::InflatedMean => "завышен средний балл",
+        Marker::MarksMismatch => "противоречие отметкам",
+        Marker::CohortDrop => "резкое падение 4→5",
+        Marker::CohortRise => "резкий рост 4→5",
+        _ => m.label(),
+    }
+}
+
+/// A mean with its interval (`12,00 (11,96–12,05)`) or, without a mean, a pair of critical values
+/// (`0,62 … 1,71`, `v` is `None`); as data one number column per value.
+fn interval(v: Option<Option<f64>>, ci: Option<[f64; 2]>) -> Cell {
+    let shown = match (v.flatten(), ci) {
+        (Some(m), Some([lo, hi])) => format!("{} ({}–{})", num(m, 2), num(lo, 2), num(hi, 2)),
+        (None, Some([lo, hi])) if v.is_none() => format!("{} … {}", num(lo, 2), num(hi, 2)),
+        _ => String::new(),
+    };
+    let mut cells = Vec::new();
+    if let Some(v) = v {
+        cells.push(("", Cell::num(v, 2)));
+    }
+    cells.push((": от", Cell::num(ci.map(|c| c[0]), 2)));
+    cells.push((": до", Cell::num(ci.map(|c| c[1]), 2)));
+    Cell::Parts(cells, shown)
 }

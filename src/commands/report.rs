@@ -151,7 +151,7 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
         .map(|r| super::resilient::tables(r, p.year))
         .ok_or_else(|| no_index.to_string());
     let objectivity = (!p.ctx.screen.regions.is_empty() || !p.ctx.screen.schools.is_empty())
-        .then(|| super::objectivity::tables(&p.ctx.screen))
+        .then(|| super::objectivity::tables(&p.ctx.screen, cfg.objectivity.method))
         .ok_or_else(|| {
             "во входных данных нет сравнения с журналом, гистограмм баллов или маркеров".to_string()
         });

@@ -172,3 +172,38 @@ fn a_bad_cell_names_its_file_line_after_quoted_line_breaks() {
     assert!(msg.contains("row 4"), "{msg}");
     assert!(msg.contains("Кол-во участников"), "{msg}");
 }
+
+#[test]
+fn a_pupil_protocol_gives_joint_school_mark_and_score_counts_and_its_maximum() {
+    let text = "логин школы,отметка за предыдущую четверть/триместр,вариант,всего баллов\n\
+                sch220001,5,1,20\nsch220001,5,2,20\nsch220001,3,1,7\nsch220001,,1,12\n\
+                sch220001,4,отсутствовал,\nsch220002,2,1,3\n";
+    let l = load(
+        &[(
+            "Проведение работы по математике, 4 класс. ВПР 2021.csv",
+            text,
+        )],
+        &Opts::default(),
+    )
+    .unwrap();
+    let got: Vec<(&str, i32, i32, i64)> = l
+        .data
+        .mark_scores
+        .iter()
+        .map(|r| (r.school_id.as_str(), r.school_mark, r.score, r.count))
+        .collect();
+    // the pupil without a mark and the absent one are left out; sch → edu
+    assert_eq!(
+        got,
+        [
+            ("edu220001", 3, 7, 1),
+            ("edu220001", 5, 20, 2),
+            ("edu220002", 2, 3, 1)
+        ]
+    );
+    assert_eq!(
+        l.data.max_score[&(2021, "математика".to_string(), 4)],
+        20,
+        "the 2021 scale's maximum"
+    );
+}

@@ -70,6 +70,9 @@ pub fn load(
         None
     };
     let max_score = scale.map(|s| s.max_score).or(item_max);
+    if let Some(m) = max_score {
+        ds.max_score.insert((year, subject.clone(), grade), m);
+    }
     if let Some(note) = scales
         .info(assessment, year, grade, &subject)
         .and_then(|i| i.resolved.as_ref())
@@ -287,6 +290,7 @@ fn aggregate(
         ])
         .sort(["school"], Default::default())
         .collect()?;
+    mark_scores(&df, year, grade, subject, ds)?;
     let hist = df
         .lazy()
         .group_by([col("school"), col("total")])
@@ -368,6 +372,42 @@ fn aggregate(
             grade,
             score: ht.get(i).unwrap_or(0),
             count: hc.get(i).unwrap_or(0),
+        });
+    }
+    Ok(())
+}
+
+/// The joint (school mark, primary score) counts of the pupils with a school mark, per school:
+/// rows of `ds.mark_scores` (the `mark_scores` frame, for Spearman's r_s of the ФИОКО markers).
+fn mark_scores(
+    df: &DataFrame,
+    year: i32,
+    grade: i32,
+    subject: &str,
+    ds: &mut Dataset,
+) -> Result<()> {
+    let joint = df
+        .clone()
+        .lazy()
+        .filter(col("journal").is_not_null())
+        .group_by([col("school"), col("journal"), col("total")])
+        .agg([len().cast(DataType::Int64).alias("count")])
+        .sort(["school", "journal", "total"], Default::default())
+        .collect()?;
+    let (s, m) = (
+        joint.column("school")?.str()?,
+        joint.column("journal")?.i32()?,
+    );
+    let (t, c) = (joint.column("total")?.i32()?, joint.column("count")?.i64()?);
+    for i in 0..joint.height() {
+        ds.mark_scores.push(crate::model::MarkScoreRow {
+            year,
+            school_id: s.get(i).unwrap_or("").to_string(),
+            subject: subject.to_string(),
+            grade,
+            school_mark: m.get(i).unwrap_or(0),
+            score: t.get(i).unwrap_or(0),
+            count: c.get(i).unwrap_or(0),
         });
     }
     Ok(())

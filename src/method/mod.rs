@@ -3,6 +3,7 @@ pub mod bottom;
 pub mod cluster;
 pub mod compare;
 pub mod context;
+pub mod fioko;
 pub mod frame;
 pub mod index;
 pub mod ledger;

@@ -1,6 +1,6 @@
 //! Objectivity screen of ВПР results (METHOD.md §6), relative to the region's own rates.
 use super::frame::{ints, left_join, texts, with_region, REGION};
-use crate::config::Config;
+use crate::config::{Config, ObjectivityMethod};
 use crate::input::report::Warnings;
 use crate::model::frames::Frames;
 use crate::model::schema::col as k;
@@ -58,6 +58,9 @@ pub struct Screen {
     pub schools: Vec<SchoolYear>,
     pub official_years: Vec<i32>,
     pub counts: BTreeMap<String, usize>,
+    /// ФИОКО's markers: each region-year's objectivity index with its tallies (empty under
+    /// `objectivity.method = "relative"`).
+    pub fioko: Vec<super::fioko::RegionIndex>,
     pub warnings: Warnings,
 }
 
@@ -96,7 +99,7 @@ fn proc_name(subject: &str, grade: i32) -> String {
 type ProcKey = (String, i32, String, i32);
 
 /// Flags per (school_id, year), in the order they were raised.
-type Flags = BTreeMap<(String, i32), Vec<Flag>>;
+pub(crate) type Flags = BTreeMap<(String, i32), Vec<Flag>>;
 
 /// The key columns of a procedure.
 const KEY: [&str; 4] = [REGION, k::YEAR, k::SUBJECT, k::GRADE];
@@ -454,7 +457,11 @@ pub fn screen(f: &Frames, cfg: &Config) -> Result<Screen> {
     };
     let (mut at_j, mut at_b) = (0, 0);
     let mut regions = Vec::new();
-    for key in all_keys(f)? {
+    let keys = match o.method {
+        ObjectivityMethod::Fioko => Vec::new(),
+        _ => all_keys(f)?,
+    };
+    for key in keys {
         let (region, year, subject, grade) = key.clone();
         let mut rr = RegionRates {
             region,
@@ -474,6 +481,11 @@ pub fn screen(f: &Frames, cfg: &Config) -> Result<Screen> {
         regions.push(rr);
     }
     distribution_markers(f, cfg, &mut warnings, &mut flags)?;
+    let fioko = if o.method == ObjectivityMethod::Relative {
+        Vec::new()
+    } else {
+        super::fioko::markers(f, o, &official_years, &mut flags)?
+    };
     official_markers(f, &official_years, &mut warnings, &mut flags)?;
     let logins = logins(f, flags.keys().map(|(sid, _)| sid.as_str()))?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -502,6 +514,7 @@ pub fn screen(f: &Frames, cfg: &Config) -> Result<Screen> {
         schools,
         official_years: official_years.into_iter().collect(),
         counts,
+        fioko,
         warnings,
     })
 }
@@ -563,7 +576,9 @@ mod tests {
             count: 2,
         });
         let f = crate::model::frames::build(&ds).unwrap();
-        let s = screen(&f, &Config::default()).unwrap();
+        let mut cfg = Config::default();
+        cfg.objectivity.method = ObjectivityMethod::Relative;
+        let s = screen(&f, &cfg).unwrap();
         assert_eq!(s.regions.len(), 2, "one procedure in two years");
         let r = &s.regions[0];
         assert_eq!(

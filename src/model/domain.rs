@@ -151,6 +151,14 @@ labelled! {
         Official = "official_marker",
         /// Too few «2» with too many «5» (`objectivity.distribution`).
         Distribution = "distribution",
+        /// ФИОКО: the school's interval of the mean primary score lies above the region's.
+        InflatedMean = "inflated_mean",
+        /// ФИОКО: Spearman's r_s between school marks and primary scores is negative.
+        MarksMismatch = "marks_mismatch",
+        /// ФИОКО: K = S(4, Y−1) / S(5, Y) above Q3 + 3·IQR.
+        CohortDrop = "cohort_drop",
+        /// ФИОКО: K below Q1 − 3·IQR.
+        CohortRise = "cohort_rise",
     }
 }
 
@@ -163,6 +171,10 @@ impl Marker {
             Marker::BoundaryPeak => "пик баллов на границе «3»",
             Marker::Official => "официальный маркер",
             Marker::Distribution => "мало «2» при многих «5» (правило распределения)",
+            Marker::InflatedMean => "средний балл школы выше регионального (ФИОКО)",
+            Marker::MarksMismatch => "результаты противоречат школьным отметкам (ФИОКО)",
+            Marker::CohortDrop => "резкое падение результатов параллели от 4 к 5 классу (ФИОКО)",
+            Marker::CohortRise => "резкий рост результатов параллели от 4 к 5 классу (ФИОКО)",
         }
     }
 }

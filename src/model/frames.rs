@@ -20,6 +20,8 @@ pub struct Frames {
     pub reference: DataFrame,
     pub boundaries: DataFrame,
     pub municipalities: DataFrame,
+    pub mark_scores: DataFrame,
+    pub maxima: DataFrame,
 }
 
 fn c<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
@@ -213,6 +215,31 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         &schema::municipalities(),
     )?;
 
+    let ms = &ds.mark_scores;
+    let mark_scores = frame(
+        vec![
+            c(k::YEAR, ms, |x| x.year),
+            c(k::SCHOOL_ID, ms, |x| x.school_id.clone()),
+            c(k::SUBJECT, ms, |x| x.subject.clone()),
+            c(k::GRADE, ms, |x| x.grade),
+            c(k::SCHOOL_MARK, ms, |x| x.school_mark),
+            c(k::SCORE, ms, |x| x.score),
+            c(k::COUNT, ms, |x| x.count),
+        ],
+        &schema::mark_scores(),
+    )?;
+
+    let mx: Vec<_> = ds.max_score.iter().collect();
+    let maxima = frame(
+        vec![
+            c(k::YEAR, &mx, |x| x.0 .0),
+            c(k::SUBJECT, &mx, |x| x.0 .1.clone()),
+            c(k::GRADE, &mx, |x| x.0 .2),
+            c(k::MAX_SCORE, &mx, |x| *x.1),
+        ],
+        &schema::maxima(),
+    )?;
+
     Ok(Frames {
         results,
         schools,
@@ -223,6 +250,8 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         reference,
         boundaries,
         municipalities,
+        mark_scores,
+        maxima,
     })
 }
 
@@ -254,6 +283,8 @@ mod tests {
                 &schema::municipalities(),
             )
             .unwrap();
+            schema::check("mark_scores", &f.mark_scores, &schema::mark_scores()).unwrap();
+            schema::check("maxima", &f.maxima, &schema::maxima()).unwrap();
         }
     }
 }

@@ -58,6 +58,24 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             b.score,
         ))
     });
+    ds.mark_scores.sort_by(|a, b| {
+        (
+            a.year,
+            &a.school_id,
+            &a.subject,
+            a.grade,
+            a.school_mark,
+            a.score,
+        )
+            .cmp(&(
+                b.year,
+                &b.school_id,
+                &b.subject,
+                b.grade,
+                b.school_mark,
+                b.score,
+            ))
+    });
     ds.reference.sort_by(|a, b| {
         (
             a.year,

@@ -342,6 +342,20 @@ pub struct HistRow {
     pub count: i64,
 }
 
+/// Pupils with one (school mark, primary score) in a (year, school, subject, grade): a row of the
+/// `mark_scores` frame.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarkScoreRow {
+    pub year: i32,
+    pub school_id: String,
+    pub subject: String,
+    pub grade: i32,
+    /// The school mark 1–5 («отметка за предыдущую четверть/триместр»).
+    pub school_mark: i32,
+    pub score: i32,
+    pub count: i64,
+}
+
 /// Aggregate rows (вся выборка / регион / муниципалитет) kept apart from schools.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferenceRow {
@@ -414,6 +428,10 @@ pub struct Dataset {
     pub min3: BTreeMap<(i32, String, i32), i32>,
     /// Municipality name key → ФИС ОКО code, from inputs that carry both.
     pub municipality_codes: BTreeMap<String, String>,
+    /// Joint (school mark, primary score) counts of the per-pupil protocols.
+    pub mark_scores: Vec<MarkScoreRow>,
+    /// Maximum primary score of each per-pupil procedure: (year, subject, grade).
+    pub max_score: BTreeMap<(i32, String, i32), i32>,
 }
 
 #[cfg(test)]

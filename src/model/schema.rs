@@ -53,6 +53,8 @@ pub mod col {
     pub const MIN3: &str = "min3";
     pub const KEY: &str = "key";
     pub const CODE: &str = "code";
+    pub const SCHOOL_MARK: &str = "school_mark";
+    pub const MAX_SCORE: &str = "max_score";
 }
 
 fn schema(fields: &[(&str, DataType)]) -> Schema {
@@ -167,6 +169,35 @@ pub fn histograms() -> Schema {
         (col::GRADE, Int32),
         (col::SCORE, Int32),
         (col::COUNT, Int64),
+    ])
+}
+
+/// `mark_scores`: pupils per (year, school, subject, grade, school mark, primary score), over the
+/// participants of a per-pupil protocol who have a school mark 1–5 («отметка за предыдущую
+/// четверть/триместр», `school_mark`, `Int32`); `score` is the primary score (`Int32`), `count`
+/// whole pupils (`Int64`). The joint counts the ФИОКО marker `marks_mismatch` ranks.
+pub fn mark_scores() -> Schema {
+    use DataType::*;
+    schema(&[
+        (col::YEAR, Int32),
+        (col::SCHOOL_ID, String),
+        (col::SUBJECT, String),
+        (col::GRADE, Int32),
+        (col::SCHOOL_MARK, Int32),
+        (col::SCORE, Int32),
+        (col::COUNT, Int64),
+    ])
+}
+
+/// `maxima`: the maximum primary score of each per-pupil procedure (year, subject, grade), from
+/// its scale, else from the items' maxima in the header (`max_score`, `Int32`).
+pub fn maxima() -> Schema {
+    use DataType::*;
+    schema(&[
+        (col::YEAR, Int32),
+        (col::SUBJECT, String),
+        (col::GRADE, Int32),
+        (col::MAX_SCORE, Int32),
     ])
 }
 

@@ -134,11 +134,18 @@ pub fn text(fact: &Fact) -> String {
             "Этап 2: признаки необъективности ВПР в {year}: {}{}.",
             flags
                 .iter()
-                .map(|f| format!(
-                    "{} ({})",
-                    Marker::from_label(&f.marker).map_or("маркер", Marker::words),
-                    f.procedure
-                ))
+                .map(|f| match flag_numbers(f) {
+                    Some(n) => format!(
+                        "{} ({}: {n})",
+                        Marker::from_label(&f.marker).map_or("маркер", Marker::words),
+                        f.procedure
+                    ),
+                    None => format!(
+                        "{} ({})",
+                        Marker::from_label(&f.marker).map_or("маркер", Marker::words),
+                        f.procedure
+                    ),
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
             if *policy == crate::config::ObjectivityPolicy::Exclude {
@@ -280,4 +287,47 @@ fn bottom_year(y: &BottomYear) -> String {
         ),
         None => format!("{}: нет данных", y.year),
     }
+}
+
+/// The numbers of a ФИОКО marker in Russian (`None` for the other markers, whose numbers are
+/// shown as they are): the intervals of `inflated_mean`, r_s of `marks_mismatch`, K and its
+/// critical values of `cohort_drop` / `cohort_rise` (shapes in docs/JSON.md).
+pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
+    let n = &f.numbers;
+    let x = |k: &str| n[k].as_f64().unwrap_or(f64::NAN);
+    let pair = |k: &str, d| {
+        format!(
+            "{}–{}",
+            num(n[k][0].as_f64().unwrap_or(f64::NAN), d),
+            num(n[k][1].as_f64().unwrap_or(f64::NAN), d)
+        )
+    };
+    Some(match Marker::from_label(&f.marker)? {
+        Marker::InflatedMean => format!(
+            "95 % интервал среднего балла школы {} ({} уч., среднее {}) выше интервала региона {} (среднее {})",
+            pair("interval", 2),
+            n["pupils"],
+            num(x("mean"), 2),
+            pair("region_interval", 2),
+            num(x("region_mean"), 2)
+        ),
+        Marker::MarksMismatch => format!(
+            "r Спирмена отметки и балла = {} по {} уч. с отметкой",
+            num(x("r_s"), 2).replace('-', "−"),
+            n["pupils"]
+        ),
+        m @ (Marker::CohortDrop | Marker::CohortRise) => format!(
+            "K = {} (4 кл. {}: {} % максимума, 5 кл.: {} %) {} критического {} (границы {} … {}, {} школ)",
+            num(x("k"), 2),
+            n["previous_year"],
+            pct(x("s_grade4_previous_year")),
+            pct(x("s_grade5")),
+            if m == Marker::CohortDrop { "выше" } else { "ниже" },
+            num(x(if m == Marker::CohortDrop { "critical_high" } else { "critical_low" }), 2),
+            num(x("critical_low"), 2),
+            num(x("critical_high"), 2),
+            n["schools"]
+        ),
+        _ => return None,
+    })
 }

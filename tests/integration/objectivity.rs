@@ -64,3 +64,130 @@ fn distribution_rule_is_off_by_default_and_fires_when_configured() {
     assert_eq!(s[0]["login"], "edu990001");
     assert_eq!(s[0]["flags"][0]["marker"], "distribution");
 }
+
+/// (school mark, primary score) of a school's pupils.
+type Pupils = &'static [(i32, i32)];
+
+/// Per-pupil protocols of region 99, 2021, 4 кл. математика and русский язык: school 1 has many
+/// «2» and school marks that run against its scores; schools 2–4 do not.
+fn fioko_region(dir: &std::path::Path) {
+    let head = "логин школы,отметка за предыдущую четверть/триместр,вариант,всего баллов\n";
+    let files: [(&str, [Pupils; 4]); 2] = [
+        (
+            "Проведение работы по математике, 4 класс. ВПР 2021.csv",
+            [
+                &[(5, 2), (5, 3), (4, 4), (3, 12), (2, 14)],
+                &[(3, 10), (4, 12), (5, 15), (3, 8), (5, 18)],
+                &[(3, 9), (4, 13), (5, 16), (3, 7), (4, 11)],
+                &[(4, 12), (4, 14), (5, 19), (3, 9), (5, 17)],
+            ],
+        ),
+        (
+            "Проведение работы по русскому языку, 4 класс. ВПР 2021.csv",
+            [
+                &[(5, 5), (5, 8), (4, 10), (3, 25), (2, 30)],
+                &[(3, 20), (4, 28), (5, 35), (3, 18), (5, 33)],
+                &[(3, 19), (4, 27), (5, 36), (3, 17), (4, 26)],
+                &[(4, 29), (4, 30), (5, 37), (3, 21), (5, 34)],
+            ],
+        ),
+    ];
+    for (name, schools) in files {
+        let mut text = head.to_string();
+        for (i, pupils) in schools.iter().enumerate() {
+            for (mark, total) in *pupils {
+                text += &format!("edu99000{},{mark},1,{total}\n", i + 1);
+            }
+        }
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn fioko_is_the_default_and_says_which_marker_fired_with_its_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    fioko_region(d.path());
+    let v = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(d.path())
+            .args(["--format", "json"]),
+    );
+    let idx = &v["summary"]["fioko"][0];
+    assert_eq!(
+        (idx["region"].clone(), idx["year"].clone()),
+        ("99".into(), 2021.into())
+    );
+    assert_eq!(
+        (idx["schools"].clone(), idx["marked_schools"].clone()),
+        (4.into(), 1.into())
+    );
+    assert_eq!(idx["index"], 75.0);
+    assert_eq!(idx["markers"]["marks_mismatch"]["judged"], 4);
+    assert_eq!(
+        v["summary"]["regions"].as_array().unwrap().len(),
+        0,
+        "no relative screen"
+    );
+    // marks 5 5 4 3 2 against scores 2 3 4 12 14: r_s = −9.5 / √95
+    let s = v["schools"].as_array().unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["login"], "edu990001");
+    let f = &s[0]["flags"][0];
+    assert_eq!(
+        (f["marker"].clone(), f["numbers"]["pupils"].clone()),
+        ("marks_mismatch".into(), 5.into())
+    );
+    assert_eq!(f["numbers"]["r_s"], -0.974679);
+    let text = shnor().arg("objectivity").arg(d.path()).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("r Спирмена отметки и балла = −0,97 по 5 уч."),
+        "{text}"
+    );
+    assert!(text.contains("Уровень объективности (ФИОКО)"), "{text}");
+    // explain and the ledger say which marker fired; exclude applies to it
+    let out = shnor()
+        .args(["explain", "edu990001"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let story = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        story.contains("результаты противоречат школьным отметкам (ФИОКО)"),
+        "{story}"
+    );
+    let cfg = d.path().join("c.toml");
+    std::fs::write(&cfg, "[objectivity]\npolicy = \"exclude\"\n").unwrap();
+    let ex = by_login(&select_json(d.path(), &["--config", cfg.to_str().unwrap()]));
+    assert_eq!(
+        ex["edu990001"]["excluded_reason"],
+        "признаки необъективности"
+    );
+}
+
+#[test]
+fn relative_keeps_the_old_screen_and_both_reports_the_two() {
+    let d = tempfile::tempdir().unwrap();
+    fioko_region(d.path());
+    let run = |method: &str| {
+        let cfg = d.path().join(format!("{method}.toml"));
+        std::fs::write(&cfg, format!("[objectivity]\nmethod = \"{method}\"\n")).unwrap();
+        json_of(
+            shnor()
+                .arg("objectivity")
+                .arg(d.path())
+                .arg("--config")
+                .arg(&cfg)
+                .args(["--format", "json"]),
+        )
+    };
+    let rel = run("relative");
+    assert_eq!(rel["summary"]["fioko"].as_array().unwrap().len(), 0);
+    assert_eq!(rel["summary"]["regions"].as_array().unwrap().len(), 2);
+    assert!(rel["summary"]["counts"].get("marks_mismatch").is_none());
+    let both = run("both");
+    assert_eq!(both["summary"]["fioko"].as_array().unwrap().len(), 1);
+    assert_eq!(both["summary"]["regions"], rel["summary"]["regions"]);
+    assert_eq!(both["summary"]["counts"]["marks_mismatch"], 2);
+}

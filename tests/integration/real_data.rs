@@ -158,9 +158,14 @@ fn other_protocol_variants_load() {
 #[ignore = "needs SHNOR_REAL_DATA"]
 fn altai_objectivity_screen_flags_a_small_minority() {
     let root = real();
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("relative.toml");
+    std::fs::write(&cfg, "[objectivity]\nmethod = \"relative\"\n").unwrap();
     let mut cmd = shnor();
     cmd.arg("objectivity")
         .arg(root.join("vpr_altai_2021"))
+        .arg("--config")
+        .arg(&cfg)
         .args(["--format", "json"]);
     let v = json_of(&mut cmd);
     let regions = v["summary"]["regions"].as_array().unwrap();
@@ -206,6 +211,71 @@ fn altai_objectivity_screen_flags_a_small_minority() {
         .count();
     eprintln!("school-years flagged (doubtful ВПР): {flagged} of 631");
     assert!(flagged * 5 < 631, "{flagged}");
+}
+
+/// The ФИОКО markers on Алтайский край 2021, 4 кл.: the numbers of schools judged and marked per
+/// marker were computed independently from the xlsx files with pandas (participants: present,
+/// total a whole number 0…max; interval x̄ ± 1.96·s/√n with s of divisor n − 1; r_s as the Pearson
+/// correlation of average ranks over the pupils with a mark 1–5, judged with ≥ 3 such pupils and
+/// neither variable constant). Only grade 4 of 2021 is there, so the cohort markers judge none.
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn altai_fioko_markers_match_an_independent_count() {
+    let root = real();
+    let mut cmd = shnor();
+    cmd.arg("objectivity")
+        .arg(root.join("vpr_altai_2021"))
+        .args(["--format", "json"]);
+    let v = json_of(&mut cmd);
+    let idx = &v["summary"]["fioko"][0];
+    assert_eq!(
+        (idx["region"].as_str(), idx["year"].as_i64()),
+        (Some("22"), Some(2021))
+    );
+    let procedure = |name: &str| {
+        idx["procedures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["procedure"] == name)
+            .unwrap()
+            .clone()
+    };
+    let tally = |p: &serde_json::Value, m: &str| {
+        (
+            p["markers"][m]["judged"].as_u64().unwrap(),
+            p["markers"][m]["marked"].as_u64().unwrap(),
+        )
+    };
+    let ma = procedure("ВПР математика 4 кл.");
+    assert_eq!(
+        (ma["schools"].as_u64(), ma["pupils"].as_u64()),
+        (Some(631), Some(24917))
+    );
+    let [lo, hi] = [0, 1].map(|i| ma["region_interval"][i].as_f64().unwrap());
+    assert!(
+        (lo - 11.959594).abs() < 1e-6 && (hi - 12.053248).abs() < 1e-6,
+        "{lo} {hi}"
+    );
+    assert_eq!(tally(&ma, "inflated_mean"), (629, 80));
+    assert_eq!(tally(&ma, "marks_mismatch"), (615, 0));
+    let ru = procedure("ВПР русский язык 4 кл.");
+    assert_eq!(
+        (ru["schools"].as_u64(), ru["pupils"].as_u64()),
+        (Some(628), Some(24967))
+    );
+    assert_eq!(tally(&ru, "inflated_mean"), (625, 94));
+    assert_eq!(tally(&ru, "marks_mismatch"), (604, 1));
+    for p in [&ma, &ru] {
+        assert_eq!(tally(p, "cohort_drop"), (0, 0));
+        assert_eq!(tally(p, "cohort_rise"), (0, 0));
+    }
+    // 635 schools in either procedure, 130 marked: index 100 − 20.472441
+    assert_eq!(
+        (idx["schools"].as_u64(), idx["marked_schools"].as_u64()),
+        (Some(635), Some(130))
+    );
+    assert!((idx["index"].as_f64().unwrap() - 79.527559).abs() < 1e-6);
 }
 
 #[test]

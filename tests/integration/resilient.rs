@@ -3,7 +3,7 @@ use crate::util::*;
 
 #[test]
 fn planted_resilient_and_inflated_schools_are_found() {
-    let (_d, region) = region(42, 120);
+    let (d, region) = region(42, 120);
     let truth = planted(&region);
     let res = by_login(&json_of(
         shnor()
@@ -11,10 +11,15 @@ fn planted_resilient_and_inflated_schools_are_found() {
             .arg(&region)
             .args(["--format", "json"]),
     ));
+    // the planted inflation is what the relative screen looks for (journal, boundary peak)
+    let cfg = d.path().join("relative.toml");
+    std::fs::write(&cfg, "[objectivity]\nmethod = \"relative\"\n").unwrap();
     let obj = json_of(
         shnor()
             .arg("objectivity")
             .arg(&region)
+            .arg("--config")
+            .arg(&cfg)
             .args(["--format", "json"]),
     );
     let flagged: std::collections::BTreeSet<String> = obj["schools"]
