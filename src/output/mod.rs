@@ -8,6 +8,7 @@ use std::path::Path;
 
 pub mod cell;
 pub mod folder;
+pub mod html;
 pub mod xlsx;
 pub use cell::{neutralise, Cell, CsvDialect};
 
