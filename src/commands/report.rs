@@ -63,8 +63,11 @@ pub fn run(a: &Args) -> Result<()> {
     let cfg = a.config.load()?;
     let loaded = a.inputs.load(Format::Json)?;
     timings.push(("load", t0.elapsed().as_secs_f64()));
+    let mut progress = crate::progress::Progress::new(0, "отчёт");
+    progress.step("отбор, сравнение, динамика, риски");
     let p = pipeline(&loaded, &cfg, a.year)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
+    progress.step("запись");
     let parts = parts(&p, &loaded, &cfg);
     let mut files = files(&parts)?;
     files.push((
@@ -76,6 +79,7 @@ pub fn run(a: &Args) -> Result<()> {
     text.push('\n');
     files.push(("manifest.json".into(), text.into_bytes()));
     folder::write_folder(&a.out, &files)?;
+    drop(progress);
     super::at_exit((p.sel, loaded));
     Ok(())
 }
