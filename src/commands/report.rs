@@ -125,7 +125,10 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
             "нужны результаты хотя бы двух лет, во входных данных: {years:?}"
         ))
     } else {
-        Ok((years.clone(), mon::monitor(ds, cfg, &years)?))
+        Ok((
+            years.clone(),
+            mon::monitor_with(ds, cfg, &years, &ctx, &sel)?,
+        ))
     };
     let risk = if ds.risk.is_empty() {
         Err("во входных данных нет рисковых профилей".to_string())

@@ -303,3 +303,24 @@ fn the_html_report_renders_in_chromium_with_every_chart() {
     let size = std::fs::metadata(&shot).unwrap().len();
     assert!(size > 60_000, "screenshot of {size} bytes: blank page?");
 }
+
+/// The report's CSV of a table is the command's own `--format csv` (one pipeline, the same figures).
+#[test]
+fn the_report_csvs_are_the_commands_csvs() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    report(&sample(), &out, &[]);
+    for (file, args) in [
+        ("final_list", &["select"][..]),
+        ("municipalities", &["compare"]),
+        ("dynamics", &["monitor"]),
+        ("index", &["index"]),
+        ("resilience", &["resilient"]),
+        ("risk", &["risk"]),
+        ("objectivity", &["objectivity"]),
+    ] {
+        let cmd = stdout_of(shnor().args(args).arg(sample()).args(["--format", "csv"]));
+        let ours = std::fs::read_to_string(out.join(format!("csv/{file}.csv"))).unwrap();
+        assert_eq!(ours, cmd, "{file}");
+    }
+}
