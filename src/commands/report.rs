@@ -84,19 +84,37 @@ pub fn run(a: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Usage error when an input lies inside `--out`: replacing the folder would delete it.
+/// Usage error when an input lies inside `--out` (replacing the folder would delete it), or
+/// `--out` inside an input folder (the report's files would be read as inputs by the next run).
 fn refuse_inputs_inside(a: &Args) -> Result<()> {
-    let Ok(out) = a.out.canonicalize() else {
+    // the folder itself may not exist yet: its parent's real path and its name
+    let parent = a
+        .out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let Ok(out) = parent
+        .canonicalize()
+        .map(|d| d.join(a.out.file_name().unwrap_or_default()))
+    else {
         return Ok(());
     };
     for p in &a.inputs.paths {
-        if p.canonicalize().is_ok_and(|p| p.starts_with(&out)) {
-            return Err(crate::error::usage(format!(
-                "--out {}: the input {} is inside it; shnor never overwrites its inputs — write elsewhere",
-                a.out.display(),
-                p.display()
-            )));
-        }
+        let Ok(input) = p.canonicalize() else {
+            continue;
+        };
+        let why = if input.starts_with(&out) {
+            "is inside it; shnor never overwrites its inputs"
+        } else if input.is_dir() && out.starts_with(&input) {
+            "holds it; the report's files would be read as inputs next time"
+        } else {
+            continue;
+        };
+        return Err(crate::error::usage(format!(
+            "--out {}: the input {} {why} — write elsewhere",
+            a.out.display(),
+            p.display()
+        )));
     }
     Ok(())
 }

@@ -198,6 +198,15 @@ fn an_input_inside_the_output_folder_is_refused() {
         .code(2)
         .stderr(contains("never overwrites its inputs"));
     assert!(f.exists());
+    shnor()
+        .arg("report")
+        .arg(d.path())
+        .arg("--out")
+        .arg(d.path().join("r"))
+        .assert()
+        .code(2)
+        .stderr(contains("would be read as inputs"));
+    assert!(!d.path().join("r").exists());
 }
 
 /// Chromium for the browser test: `SHNOR_CHROMIUM`, else `chromium` or `chromium-browser` on the
