@@ -14,6 +14,7 @@ pub mod method;
 pub mod model;
 pub mod narrative;
 pub mod output;
+pub mod progress;
 pub mod stats;
 pub mod synth;
 /// Phase timings for national-scale runs: with `SHNOR_TIMINGS` set, each phase's end goes to

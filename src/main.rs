@@ -1,8 +1,8 @@
 //! The `shnor` binary: parse the command line, dispatch to the subcommand, map errors to exit codes.
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use shnor::commands::{
-    compare, config, explain, index, inspect, monitor, objectivity, report, resilient, risk,
-    scales, select, sweep, synth,
+    compare, completions, config, explain, index, inspect, man, monitor, objectivity, report,
+    resilient, risk, scales, select, sweep, synth,
 };
 
 #[derive(Parser)]
@@ -14,6 +14,9 @@ use shnor::commands::{
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+    /// No progress on standard error (shown only on a terminal, for steps that take a moment).
+    #[arg(long, global = true)]
+    quiet: bool,
 }
 
 /// The subcommands; each one's arguments, help and `run` live in `src/commands/<name>.rs`.
@@ -33,10 +36,14 @@ enum Cmd {
     Scales(scales::Args),
     Synth(synth::Args),
     Report(report::Args),
+    Completions(completions::Args),
+    Man(man::Args),
 }
 
 fn main() {
-    let res = match &Cli::parse().cmd {
+    let cli = Cli::parse();
+    shnor::progress::set_quiet(cli.quiet);
+    let res = match &cli.cmd {
         Cmd::Inspect(a) => inspect::run(a),
         Cmd::Select(a) => select::run(a),
         Cmd::Explain(a) => explain::run(a),
@@ -51,6 +58,8 @@ fn main() {
         Cmd::Scales(a) => scales::run(a),
         Cmd::Synth(a) => synth::run(a),
         Cmd::Report(a) => report::run(a),
+        Cmd::Completions(a) => completions::run(a, &mut Cli::command()),
+        Cmd::Man(a) => man::run(a, Cli::command()),
     };
     if let Err(e) = res {
         if shnor::error::is_broken_pipe(&e) {

@@ -8,6 +8,8 @@ mod util;
 
 #[path = "integration/compare.rs"]
 mod compare;
+#[path = "integration/completions.rs"]
+mod completions;
 #[path = "integration/config.rs"]
 mod config;
 #[path = "integration/csv_data.rs"]

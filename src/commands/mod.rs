@@ -2,10 +2,12 @@
 //! argument groups they share — inputs, config, output — defined once, and the load pipeline every
 //! command of the method starts with (config, then inputs).
 pub mod compare;
+pub mod completions;
 pub mod config;
 pub mod explain;
 pub mod index;
 pub mod inspect;
+pub mod man;
 pub mod monitor;
 pub mod objectivity;
 pub mod report;

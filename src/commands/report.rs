@@ -7,6 +7,7 @@ use crate::method::compare::{self as cmp, Block};
 use crate::method::monitor::{self as mon, Monitor};
 use crate::method::risk::{self as rsk, RiskReport};
 use crate::method::select::{self, Context, Selection};
+use crate::output::html::{self, Flow, IndexChart, Intervals};
 use crate::output::{self, folder, xlsx, Cell, CsvDialect, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -62,32 +63,58 @@ pub fn run(a: &Args) -> Result<()> {
     let cfg = a.config.load()?;
     let loaded = a.inputs.load(Format::Json)?;
     timings.push(("load", t0.elapsed().as_secs_f64()));
+    let mut progress = crate::progress::Progress::new(0, "отчёт");
+    progress.step("отбор, сравнение, динамика, риски");
     let p = pipeline(&loaded, &cfg, a.year)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
+    progress.step("запись");
     let parts = parts(&p, &loaded, &cfg);
     let mut files = files(&parts)?;
+    files.push((
+        "report.html".into(),
+        html::page(&page(&p, &cfg, &parts)?).into_bytes(),
+    ));
     let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
     let mut text = serde_json::to_string_pretty(&manifest)?;
     text.push('\n');
     files.push(("manifest.json".into(), text.into_bytes()));
     folder::write_folder(&a.out, &files)?;
+    drop(progress);
     super::at_exit((p.sel, loaded));
     Ok(())
 }
 
-/// Usage error when an input lies inside `--out`: replacing the folder would delete it.
+/// Usage error when an input lies inside `--out` (replacing the folder would delete it), or
+/// `--out` inside an input folder (the report's files would be read as inputs by the next run).
 fn refuse_inputs_inside(a: &Args) -> Result<()> {
-    let Ok(out) = a.out.canonicalize() else {
+    // the folder itself may not exist yet: its parent's real path and its name
+    let parent = a
+        .out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let Ok(out) = parent
+        .canonicalize()
+        .map(|d| d.join(a.out.file_name().unwrap_or_default()))
+    else {
         return Ok(());
     };
     for p in &a.inputs.paths {
-        if p.canonicalize().is_ok_and(|p| p.starts_with(&out)) {
-            return Err(crate::error::usage(format!(
-                "--out {}: the input {} is inside it; shnor never overwrites its inputs — write elsewhere",
-                a.out.display(),
-                p.display()
-            )));
-        }
+        let Ok(input) = p.canonicalize() else {
+            continue;
+        };
+        let why = if input.starts_with(&out) {
+            "is inside it; shnor never overwrites its inputs"
+        } else if input.is_dir() && out.starts_with(&input) {
+            "holds it; the report's files would be read as inputs next time"
+        } else {
+            continue;
+        };
+        return Err(crate::error::usage(format!(
+            "--out {}: the input {} {why} — write elsewhere",
+            a.out.display(),
+            p.display()
+        )));
     }
     Ok(())
 }
@@ -116,7 +143,10 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
             "нужны результаты хотя бы двух лет, во входных данных: {years:?}"
         ))
     } else {
-        Ok((years.clone(), mon::monitor(ds, cfg, &years)?))
+        Ok((
+            years.clone(),
+            mon::monitor_with(ds, cfg, &years, &ctx, &sel)?,
+        ))
     };
     let risk = if ds.risk.is_empty() {
         Err("во входных данных нет рисковых профилей".to_string())
@@ -380,4 +410,139 @@ fn manifest(
         "files": files.iter().map(|(n, b)| json!({"name": n, "sha256": sha256(b)})).collect::<Vec<_>>(),
         "timings_s": timings.iter().map(|(k, v)| (k.to_string(), json!(output::r6(*v)))).collect::<serde_json::Map<_, _>>(),
     })
+}
+
+/// The page's figures, taken from the pipeline's results: shares pooled over the window (the
+/// figures of stage 2) for the distribution and the clusters, the resilience model's schools and
+/// expected values, the comparison's intervals and the monitor's transitions.
+fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::Page> {
+    let table_of = |sheet: &str| {
+        parts
+            .iter()
+            .find(|x| x.sheet == sheet)
+            .and_then(|x| x.table.as_ref().ok().cloned())
+            .unwrap_or_default()
+    };
+    let pooled = crate::method::procedures::pooled_all(&p.ctx.frames.results, &p.sel.window, cfg)?;
+    let confirmed: std::collections::BTreeMap<String, &select::SchoolResult> = p
+        .sel
+        .schools
+        .iter()
+        .filter(|x| x.stage_reached == 3)
+        .map(|x| (crate::input::text::school_id(&x.login), x))
+        .collect();
+    let mut clusters = Vec::new();
+    for (sid, pl) in &pooled {
+        let (Some(s2), Some(q)) = (pl.share2(), pl.quality()) else {
+            continue;
+        };
+        clusters.push(match confirmed.get(sid) {
+            Some(x) => (
+                x.share2.unwrap_or(s2),
+                x.quality.unwrap_or(q),
+                x.cluster.map(|c| c.to_string()).unwrap_or_default(),
+                x.selected,
+            ),
+            None => (s2, q, String::new(), false),
+        });
+    }
+    let pct0 = |v: f64| output::pct(v, 0);
+    Ok(html::Page {
+        title: format!("Отбор ШНОР {}: отчёт shnor", p.year),
+        summary: table_of("Сводка"),
+        final_list: table_of("Итоговый список"),
+        shares: pooled.values().filter_map(|x| x.share2()).collect(),
+        thresholds: vec![
+            (
+                format!("сильно неуспевающие ≥ {} %", pct0(cfg.cluster.strong)),
+                cfg.cluster.strong,
+            ),
+            (
+                format!("умеренно неуспевающие ≥ {} %", pct0(cfg.cluster.moderate)),
+                cfg.cluster.moderate,
+            ),
+            (
+                format!(
+                    "порог этапа 1 (по процедуре) {} %",
+                    pct0(cfg.stage1.threshold)
+                ),
+                cfg.stage1.threshold,
+            ),
+        ],
+        clusters,
+        index: index_chart(p),
+        municipalities: p
+            .compare
+            .as_ref()
+            .map(|b| intervals(b))
+            .map_err(Clone::clone),
+        flows: p
+            .monitor
+            .as_ref()
+            .map(|(_, m)| flows(m))
+            .map_err(Clone::clone),
+    })
+}
+
+/// ИСБШ against the results score of the resilience model's schools, resilient ones marked, and
+/// the least-squares line of the score on the index.
+fn index_chart(p: &Pipeline) -> Result<IndexChart, String> {
+    let r = p
+        .ctx
+        .resilience
+        .as_ref()
+        .filter(|_| !p.ctx.index.schools.is_empty())
+        .ok_or("во входных данных нет показателей контекста (ИСБШ)")?;
+    let points = r
+        .schools
+        .iter()
+        .filter_map(|s| {
+            let res = s.labels.contains(&crate::method::resilience::RESILIENT);
+            s.index.map(|i| (i, s.actual, res))
+        })
+        .collect();
+    let line = crate::method::resilience::index_line(r)
+        .map(|l| l.to_vec())
+        .unwrap_or_default();
+    Ok(IndexChart { points, line })
+}
+
+/// One chart per procedure: each municipality's share of «2» with its interval against the region.
+fn intervals(blocks: &[Block]) -> Vec<Intervals> {
+    blocks
+        .iter()
+        .filter_map(|b| {
+            Some(Intervals {
+                title: format!("{}, {}", b.procedure, b.year),
+                region: b.region.share2?,
+                rows: b
+                    .municipalities
+                    .iter()
+                    .filter_map(|m| {
+                        let (v, ci) = (m.figures.share2?, m.figures.share2_ci?);
+                        Some((m.municipality.clone(), v, ci[0], ci[1], m.worse))
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The monitor's transitions as flows.
+fn flows(m: &Monitor) -> Vec<Flow> {
+    let mut out = Vec::new();
+    for t in &m.transitions {
+        for (from, to) in &t.matrix {
+            for (k, n) in to {
+                out.push(Flow {
+                    from_year: t.from_year,
+                    to_year: t.to_year,
+                    from: from.clone(),
+                    to: k.clone(),
+                    schools: *n,
+                });
+            }
+        }
+    }
+    out
 }

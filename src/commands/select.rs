@@ -194,6 +194,24 @@ fn notes(x: &SchoolResult) -> String {
     n.join("; ")
 }
 
+/// The «Примечания» cell: [`notes`] for people; as data one column per value (stratum,
+/// borderline, objectivity, ИСБШ, its group, ШНСУ, resilience labels).
+fn notes_cell(x: &SchoolResult) -> Cell {
+    let yn = |b: bool| Cell::from(if b { "да" } else { "нет" });
+    Cell::Parts(
+        vec![
+            ("Страта", x.stratum.to_string().into()),
+            ("Пограничная", yn(x.borderline && x.stage_reached == 3)),
+            ("Признаки необъективности", yn(x.objectivity_flag)),
+            ("ИСБШ", Cell::num(x.index, 2)),
+            ("Группа ИСБШ", Cell::opt_int(x.index_group)),
+            ("ШНСУ", yn(x.shnsu)),
+            ("Устойчивость", x.resilience.join(", ").into()),
+        ],
+        notes(x),
+    )
+}
+
 /// The list (selected schools, or with `all` every school of stage 1) ordered by cluster, group,
 /// rank and login, with the stage counts and warnings as notes; JSON: `{year, window, config,
 /// config_sha256, inputs, summary, schools}` (docs/JSON.md).
@@ -280,7 +298,7 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
             Cell::share(x.quality, 1),
             Cell::opt_int(x.rank_in_group),
             why_stopped(x).into(),
-            notes(x).into(),
+            notes_cell(x),
         ]);
     }
     let sm = summary(sel);

@@ -250,6 +250,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             files.push((s.clone(), true));
         }
     }
+    let mut progress = crate::progress::Progress::new(0, "загрузка");
     let mut sheets_read = read_spreadsheets(&files);
     for (path, explicit) in &files {
         let mut found = Recognised {
@@ -268,7 +269,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
     for s in sheets.iter() {
         reports.push(load_sheet(s, opts, &mut scales, &mut data_set)?);
+        progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
+    drop(progress);
     drop(sheets);
     if !opts.skip_checksums {
         add_checksums(&mut reports)?;

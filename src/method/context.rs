@@ -79,6 +79,24 @@ impl<'a> Context<'a> {
             ledgers: Ledgers::All,
         })
     }
+    /// The context of `year` on the same inputs and frames: what does not depend on the year (the
+    /// index, the objectivity screen, the results grouped by school, the registry) is reused;
+    /// resilience and risk profiles are computed for `year`. Ledgers as in `self`.
+    pub fn for_year(&self, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
+        let resilience = super::resilience::compute(&self.frames, cfg, &self.index, year).ok();
+        let profiles = super::risk::profiles(&self.frames, year)?;
+        Ok(Context {
+            frames: self.frames.clone(),
+            by_school: self.by_school.clone(),
+            registry: self.registry.clone(),
+            index: self.index.clone(),
+            resilience,
+            screen: self.screen.clone(),
+            profiles,
+            registry_z: self.registry_z.clone(),
+            ledgers: self.ledgers.clone(),
+        })
+    }
     /// Each school's results with its registry, index and resilience rows: one merge per list
     /// (all are sorted by id), not a search per school.
     pub fn looked_up<'s>(&'s self) -> Vec<Looked<'s, 'a>> {

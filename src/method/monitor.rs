@@ -130,22 +130,39 @@ fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>>
 /// «Monitor»).
 pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
     let frames = crate::model::frames::build(ds)?;
+    // statuses and clusters per year; the rules' ledgers are not shown
+    let base = Context::from_frames(ds, frames, cfg, years[0])?.without_ledgers();
+    let first = select::run_with(ds, cfg, years[0], &base)?;
+    monitor_with(ds, cfg, years, &base, &first)
+}
+
+/// [`monitor`] on a context already built (`base`, of the year of `known`) and a selection
+/// already run (`known`, its year's statuses): the other years' contexts reuse what does not
+/// depend on the year ([`Context::for_year`]). The same result as [`monitor`].
+pub fn monitor_with<'a>(
+    ds: &'a Dataset,
+    cfg: &Config,
+    years: &[i32],
+    base: &Context<'a>,
+    known: &select::Selection,
+) -> Result<Monitor> {
+    let frames = &base.frames;
     let mut per_year: BTreeMap<i32, BTreeMap<String, SchoolResult>> = BTreeMap::new();
     for &y in years {
-        // statuses and clusters per year; the rules' ledgers are not shown
-        let ctx = Context::from_frames(ds, frames.clone(), cfg, y)?.without_ledgers();
-        let sel = select::run_with(ds, cfg, y, &ctx)?;
+        let schools = if y == known.year {
+            known.schools.clone()
+        } else {
+            let ctx = base.for_year(cfg, y)?.without_ledgers();
+            select::run_with(ds, cfg, y, &ctx)?.schools
+        };
         per_year.insert(
             y,
-            sel.schools
-                .into_iter()
-                .map(|s| (s.login.clone(), s))
-                .collect(),
+            schools.into_iter().map(|s| (s.login.clone(), s)).collect(),
         );
     }
-    let shares = year_shares(&frames, cfg, years)?;
+    let shares = year_shares(frames, cfg, years)?;
     let logins: BTreeSet<String> = per_year.values().flat_map(|m| m.keys().cloned()).collect();
-    let names = names(&frames, &logins)?;
+    let names = names(frames, &logins)?;
     let mut tracks = Vec::new();
     for (login, (name, municipality)) in logins.iter().zip(names) {
         let sid = crate::input::text::school_id(login);

@@ -366,6 +366,34 @@ fn region_model(
     })
 }
 
+/// The chart line of the results score on ИСБШ alone (simple least squares over the schools
+/// with an index, all regions together), as its two ends at the smallest and largest index:
+/// `[(index, score); 2]`. `None` with fewer than two distinct indices. The model itself
+/// ([`compute`]) has more terms; this is the line a reader sees through the scatter.
+pub fn index_line(r: &Resilience) -> Option<[(f64, f64); 2]> {
+    let pts: Vec<(f64, f64)> = r
+        .schools
+        .iter()
+        .filter_map(|s| Some((s.index?, s.actual)))
+        .collect();
+    let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
+    let ys: Vec<f64> = pts.iter().map(|p| p.1).collect();
+    let ((mx, sx), (my, _)) = (crate::stats::mean_sd(&xs), crate::stats::mean_sd(&ys));
+    if pts.len() < 2 || sx <= 0.0 {
+        return None;
+    }
+    let sxy: f64 = pts.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
+    let slope = sxy / sxx;
+    let at = |x: f64| (x, my + slope * (x - mx));
+    let (lo, hi) = xs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(*x), b.max(*x))
+        });
+    Some([at(lo), at(hi)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,5 +440,33 @@ mod tests {
         );
         // top quartile: q75 of (−1, 1) is 0.5
         assert_eq!(flags(&s, "top").unwrap(), [true, false, true]);
+    }
+
+    #[test]
+    fn the_index_line_passes_through_a_straight_cloud() {
+        let row = |i: f64, a: f64| ResilienceRow {
+            login: String::new(),
+            school_id: String::new(),
+            region: "99".into(),
+            share2: 0.1,
+            quality: None,
+            actual: a,
+            expected: None,
+            residual: None,
+            index: Some(i),
+            index_group: None,
+            top_quartile: false,
+            labels: vec![],
+        };
+        let r = Resilience {
+            year: 2025,
+            window: vec![2025],
+            models: BTreeMap::new(),
+            schools: vec![row(0.0, 1.0), row(1.0, 3.0), row(2.0, 5.0)],
+            warnings: Warnings::default(),
+        };
+        let [a, b] = index_line(&r).unwrap();
+        assert!((a.0 - 0.0).abs() < 1e-12 && (a.1 - 1.0).abs() < 1e-12);
+        assert!((b.0 - 2.0).abs() < 1e-12 && (b.1 - 5.0).abs() < 1e-12);
     }
 }

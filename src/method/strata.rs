@@ -107,6 +107,7 @@ const REG_INFRA: [(&str, f64); 6] = [
 ];
 
 /// Population z-scores of registry indicators over all registry schools (higher = worse).
+#[derive(Clone)]
 pub struct RegistryZ {
     stats: BTreeMap<&'static str, (f64, f64)>,
 }

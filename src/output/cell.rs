@@ -19,8 +19,8 @@ pub enum Cell {
     /// A data cell shown to people as this text instead of its own display.
     Shown(Box<Cell>, String),
     /// Several values in one cell for people (`12,5 (8,1–18,3)`, `3 из 40`); as data, one column
-    /// per part, named by the column's label and the part's suffix (the first part's suffix is
-    /// usually empty).
+    /// per part, named by [`part_label`]: the column's label followed by a suffix that begins with
+    /// `:` (or nothing), or a name of its own.
     Parts(Vec<(&'static str, Cell)>, String),
 }
 
@@ -152,6 +152,16 @@ impl Cell {
     /// True for a share leaf (its column label loses the «, %» of the people's label).
     pub fn is_share(&self) -> bool {
         matches!(self, Cell::Share(..))
+    }
+}
+
+/// The data label of one part of a column: `label` (see [`data_label`]) followed by `suffix` when
+/// it is empty or begins with `:`, else `suffix` itself (a part with a name of its own).
+pub fn part_label(label: &str, suffix: &str, share: bool) -> String {
+    if suffix.is_empty() || suffix.starts_with(':') {
+        format!("{}{suffix}", data_label(label, share))
+    } else {
+        suffix.to_string()
     }
 }
 

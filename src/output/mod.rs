@@ -8,6 +8,7 @@ use std::path::Path;
 
 pub mod cell;
 pub mod folder;
+pub mod html;
 pub mod xlsx;
 pub use cell::{neutralise, Cell, CsvDialect};
 
@@ -83,9 +84,7 @@ impl Table {
             .flat_map(|(h, c)| {
                 c.leaves()
                     .into_iter()
-                    .map(|(suffix, leaf)| {
-                        format!("{}{suffix}", cell::data_label(h, leaf.is_share()))
-                    })
+                    .map(|(suffix, leaf)| cell::part_label(h, suffix, leaf.is_share()))
                     .collect::<Vec<_>>()
             })
             .collect()

@@ -198,4 +198,138 @@ fn an_input_inside_the_output_folder_is_refused() {
         .code(2)
         .stderr(contains("never overwrites its inputs"));
     assert!(f.exists());
+    shnor()
+        .arg("report")
+        .arg(d.path())
+        .arg("--out")
+        .arg(d.path().join("r"))
+        .assert()
+        .code(2)
+        .stderr(contains("would be read as inputs"));
+    assert!(!d.path().join("r").exists());
+}
+
+/// Chromium for the browser test: `SHNOR_CHROMIUM`, else `chromium` or `chromium-browser` on the
+/// PATH.
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SHNOR_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")])
+        .find(|p| p.is_file())
+}
+
+/// Run headless Chromium on `page` with `args`; returns (stdout, stderr).
+fn browse(bin: &Path, profile: &Path, page: &Path, args: &[String]) -> (String, String) {
+    let o = std::process::Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("cannot run chromium");
+    assert!(
+        o.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// report.html in a real browser: not blank, every chart drawn, no console error (the page's
+/// Content-Security-Policy turns any load from outside into one). Skipped, saying so, when no
+/// Chromium is installed, unless `SHNOR_REQUIRE_CHROMIUM=1` (set by .ci/run, which installs it).
+#[test]
+fn the_html_report_renders_in_chromium_with_every_chart() {
+    let Some(bin) = chromium() else {
+        assert!(
+            std::env::var("SHNOR_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
+            "SHNOR_REQUIRE_CHROMIUM=1 but no chromium on the PATH"
+        );
+        eprintln!("SKIPPED the_html_report_renders_in_chromium_with_every_chart: no chromium on the PATH (apt-get install -y chromium; .ci/run installs it)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    report(&sample(), &out, &[]);
+    let page = out.join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("src=") && !html.contains("href="),
+        "external reference"
+    );
+    let (dom, log) = browse(&bin, &d.path().join("p1"), &page, &["--dump-dom".into()]);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "browser console: {console:?}");
+    for id in [
+        "chart-share2",
+        "chart-clusters",
+        "chart-index",
+        "chart-municipalities-1",
+        "chart-flows",
+    ] {
+        let at = dom
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} missing"));
+        let fig = &dom[at..at + dom[at..].find("</figure>").unwrap()];
+        assert!(fig.contains("<svg"), "{id}: no svg");
+        assert!(
+            ["<rect", "<circle", "<path"]
+                .iter()
+                .any(|m| fig.matches(m).count() >= 3),
+            "{id}: drawn empty"
+        );
+    }
+    assert!(dom.contains("Итоговый список") && dom.contains("edu990046"));
+    let shot = d.path().join("shot.png");
+    browse(
+        &bin,
+        &d.path().join("p2"),
+        &page,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=800,3000".into(),
+        ],
+    );
+    // a blank page compresses to a few kilobytes; this one holds tables and charts
+    let size = std::fs::metadata(&shot).unwrap().len();
+    assert!(size > 60_000, "screenshot of {size} bytes: blank page?");
+}
+
+/// The report's CSV of a table is the command's own `--format csv` (one pipeline, the same figures).
+#[test]
+fn the_report_csvs_are_the_commands_csvs() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    report(&sample(), &out, &[]);
+    for (file, args) in [
+        ("final_list", &["select"][..]),
+        ("municipalities", &["compare"]),
+        ("dynamics", &["monitor"]),
+        ("index", &["index"]),
+        ("resilience", &["resilient"]),
+        ("risk", &["risk"]),
+        ("objectivity", &["objectivity"]),
+    ] {
+        let cmd = stdout_of(shnor().args(args).arg(sample()).args(["--format", "csv"]));
+        let ours = std::fs::read_to_string(out.join(format!("csv/{file}.csv"))).unwrap();
+        assert_eq!(ours, cmd, "{file}");
+    }
 }

@@ -1,0 +1,39 @@
+//! `shnor man`: the manual page (roff, clap_mangen) generated from the command line's definition.
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// Print the man page shnor(1) to standard output (`shnor man | man -l -`), or with `--out DIR`
+/// write shnor.1 and one page per subcommand (shnor-select.1, …) into DIR.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Folder to write shnor.1 and shnor-SUBCOMMAND.1 into.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+fn render(cmd: clap::Command) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut buf)?;
+    Ok(buf)
+}
+
+/// Render the pages of `cmd` (the whole `shnor` command line). Errors: usage (exit 2) when
+/// `--out` is not a folder; internal (exit 3) when a page cannot be written.
+pub fn run(a: &Args, mut cmd: clap::Command) -> Result<()> {
+    let Some(dir) = &a.out else {
+        return crate::output::emit(&String::from_utf8(render(cmd)?)?, None);
+    };
+    if !dir.is_dir() {
+        return Err(crate::error::usage(format!(
+            "--out {}: no such folder",
+            dir.display()
+        )));
+    }
+    cmd.build();
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("shnor-{}", sub.get_name());
+        let page = render(sub.clone().display_name(name.clone()))?;
+        crate::output::write_atomic(&dir.join(format!("{name}.1")), &page)?;
+    }
+    crate::output::write_atomic(&dir.join("shnor.1"), &render(cmd)?)
+}
