@@ -289,7 +289,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             return Err(usage(format!("--scales {}: no such file", s.display())));
         }
         // a scales file given apart from the inputs is read as one of them (named: explicit)
-        let same = |p: &PathBuf| p == s || (p.canonicalize().ok() == s.canonicalize().ok());
+        let canon = s.canonicalize().ok();
+        let same = |p: &PathBuf| p == s || (canon.is_some() && p.canonicalize().ok() == canon);
         if !files.iter().any(|(p, _)| same(p)) {
             files.push((s.clone(), true));
         }
