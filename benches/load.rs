@@ -15,6 +15,7 @@ fn synthetic_region() -> (tempfile::TempDir, PathBuf) {
         years: (2023, 2025),
         flat_only: false,
         all_pupils: false,
+        vpr_folder: false,
     };
     shnor::synth::write(&spec, &out).unwrap();
     (dir, out)
@@ -29,6 +30,7 @@ fn flat_table(schools: usize) -> (tempfile::TempDir, PathBuf) {
         years: (2023, 2025),
         flat_only: true,
         all_pupils: false,
+        vpr_folder: false,
     };
     shnor::synth::write(&spec, &out).unwrap();
     (dir, out)

@@ -42,5 +42,7 @@ mod scales;
 mod select;
 #[path = "integration/sweep.rs"]
 mod sweep;
+#[path = "integration/vpr_folder.rs"]
+mod vpr_folder;
 #[path = "integration/workbooks.rs"]
 mod workbooks;

@@ -90,17 +90,32 @@ fn report_table(s: &Scales) -> Table {
             k.3.clone().into(),
             Cell::Int(Some(max.into())),
             bands.into(),
-            source.into(),
+            short_source(source, k).into(),
         ]);
         if !note.is_empty() {
             t.notes
                 .push(format!("{} {}, {} класс, {}: {note}", k.0, k.1, k.2, k.3));
         }
     }
+    t.notes.push(format!("Источник каждой строки — {SECTION} описания работы её года, класса и предмета; полностью: `shnor scales --format csv`."));
     t.notes.push(
         "Свою шкалу (другой год, исправление): `shnor scales --format csv --out scales.csv`, правка, затем `--scales scales.csv`.".into(),
     );
     t
+}
+
+/// The section of a work's description that every built-in row is read from.
+const SECTION: &str =
+    "раздел «Рекомендации по переводу первичных баллов в отметки по пятибалльной шкале»";
+
+/// A built-in row's source without what the row and the notes already say (its grade, subject and
+/// section): `ФИОКО/Рособрнадзор, «Описание проверочной работы» ВПР 2021`; other sources whole.
+fn short_source(source: &str, k: &ScaleKey) -> String {
+    let tail = format!(", {} класс, {}: «", k.2, k.3);
+    match source.split_once(&tail) {
+        Some((head, rest)) if SECTION.contains(rest.trim_end_matches('»')) => head.to_string(),
+        _ => source.to_string(),
+    }
 }
 
 /// `{"scales": [{assessment, year, grade, subject, max_score, min3, min4, min5, bands, source,
@@ -121,4 +136,24 @@ fn json_of(s: &Scales) -> Value {
         })
         .collect();
     json!({ "scales": v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_shortens_only_the_builtin_sources() {
+        let s = Scales::builtin();
+        let (k, info) = s.info.iter().next().unwrap();
+        assert_eq!(
+            short_source(&info.source, k),
+            "ФИОКО/Рособрнадзор, «Описание проверочной работы» ВПР 2021"
+        );
+        let user = "my.csv, строка 2";
+        assert_eq!(short_source(user, k), user);
+        let t = report_table(&s);
+        assert_eq!(t.rows.len(), 34);
+        assert!(t.notes.iter().any(|n| n.contains("27–35 / 35–40")));
+    }
 }

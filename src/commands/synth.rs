@@ -22,15 +22,27 @@ pub struct Args {
     /// Every ВПР procedure (10 per year) as a per-pupil xlsx instead of a flat table.
     #[arg(long = "all-per-pupil")]
     pub all_pupils: bool,
+    /// A region's ВПР folder as downloaded: 40 per-pupil xlsx a year (34 procedures with a
+    /// built-in 2021 scale, 6 without), the 2021 ФИС ОКО context form and a directory; no
+    /// registry, risk profiles or flat tables.
+    #[arg(long = "vpr-folder")]
+    pub vpr_folder: bool,
 }
 
 /// Write the region's files under `--out` and print their paths, one a line.
 ///
-/// Errors: usage (exit 2) for `--flat-only` with `--all-per-pupil`, fewer than 10 schools or bad
+/// Errors: usage (exit 2) for two of `--flat-only`, `--all-per-pupil`, `--vpr-folder`, fewer than 10 schools or bad
 /// `--years`.
 pub fn run(a: &Args) -> Result<()> {
-    if a.flat_only && a.all_pupils {
-        return Err(usage("--flat-only and --all-per-pupil exclude each other"));
+    if [a.flat_only, a.all_pupils, a.vpr_folder]
+        .iter()
+        .filter(|x| **x)
+        .count()
+        > 1
+    {
+        return Err(usage(
+            "--flat-only, --all-per-pupil and --vpr-folder exclude each other",
+        ));
     }
     if a.schools < 10 {
         return Err(usage(format!(
@@ -44,6 +56,7 @@ pub fn run(a: &Args) -> Result<()> {
         years: super::parse_years(&a.years)?,
         flat_only: a.flat_only,
         all_pupils: a.all_pupils,
+        vpr_folder: a.vpr_folder,
     };
     let files = synth::write(&spec, &a.out)?;
     eprintln!(

@@ -100,12 +100,26 @@ struct Sheet {
     header: Header,
     kind: &'static str,
     path: PathBuf,
+    /// A per-pupil sheet's pupils, read ahead with its cells dropped (`grid` keeps the rows down to
+    /// the header, for its title and detection).
+    pupils: Option<Box<pupil::PupilFile>>,
 }
 
-/// Every sheet of each non-empty spreadsheet among `files`, read in parallel (rayon).
+/// A spreadsheet's sheet read ahead: its grid, or for a per-pupil sheet its header and pupils with
+/// the grid cut after the header row.
+struct ReadAhead {
+    grid: Grid,
+    pupils: Option<(Header, Box<pupil::PupilFile>)>,
+}
+
+/// Every sheet of each non-empty spreadsheet among `files`, read in parallel (rayon); a per-pupil
+/// sheet is read to its pupils at once and its cells dropped, so the memory held is that of the
+/// files being read, not of the folder (docs/PERFORMANCE.md).
 fn read_spreadsheets(
     files: &[(PathBuf, bool)],
-) -> std::collections::HashMap<PathBuf, Result<Vec<Grid>>> {
+    extra_scales: &[PathBuf],
+    opts: &Opts,
+) -> std::collections::HashMap<PathBuf, Result<Vec<ReadAhead>>> {
     use rayon::prelude::*;
     files
         .par_iter()
@@ -113,8 +127,38 @@ fn read_spreadsheets(
         .filter(|p| {
             table::is_spreadsheet(p) && std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false)
         })
-        .map(|p| (p.clone(), table::read_spreadsheet(p)))
+        .map(|p| {
+            let forced = forced_kind(p, extra_scales, opts);
+            let read = table::read_spreadsheet(p)
+                .map(|gs| gs.into_iter().map(|g| read_ahead(g, forced)).collect());
+            (p.clone(), read)
+        })
         .collect()
+}
+
+/// The kind a file is forced to: `scales` for a `--scales` file, else `--kind`.
+fn forced_kind<'a>(path: &Path, extra_scales: &[PathBuf], opts: &'a Opts) -> Option<&'a str> {
+    if extra_scales.iter().any(|s| s == path) {
+        Some("scales")
+    } else {
+        opts.kind.as_deref()
+    }
+}
+
+/// A sheet as read ahead: a per-pupil sheet becomes its pupils (`pupil::read`) and its header.
+fn read_ahead(mut grid: Grid, forced: Option<&str>) -> ReadAhead {
+    match detect(&grid, forced) {
+        Some((h, Detected::Kind("pupils"))) => {
+            let pupils = Box::new(pupil::read(&grid, &h));
+            grid.rows.truncate(h.row + 1);
+            grid.rows.shrink_to_fit();
+            ReadAhead {
+                grid,
+                pupils: Some((h, pupils)),
+            }
+        }
+        _ => ReadAhead { grid, pupils: None },
+    }
 }
 
 /// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.
@@ -245,13 +289,14 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             return Err(usage(format!("--scales {}: no such file", s.display())));
         }
         // a scales file given apart from the inputs is read as one of them (named: explicit)
-        let same = |p: &PathBuf| p == s || (p.canonicalize().ok() == s.canonicalize().ok());
+        let canon = s.canonicalize().ok();
+        let same = |p: &PathBuf| p == s || (canon.is_some() && p.canonicalize().ok() == canon);
         if !files.iter().any(|(p, _)| same(p)) {
             files.push((s.clone(), true));
         }
     }
     let mut progress = crate::progress::Progress::new(0, "загрузка");
-    let mut sheets_read = read_spreadsheets(&files);
+    let mut sheets_read = read_spreadsheets(&files, &extra_scales, opts);
     for (path, explicit) in &files {
         let mut found = Recognised {
             sheets: &mut sheets,
@@ -267,12 +312,13 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    for s in sheets.iter() {
-        reports.push(load_sheet(s, opts, &mut scales, &mut data_set)?);
+    // each sheet is dropped once loaded
+    for mut s in std::mem::take(&mut sheets) {
+        let pre = s.pupils.take();
+        reports.push(load_sheet(&s, pre, opts, &mut scales, &mut data_set)?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
     drop(progress);
-    drop(sheets);
     if !opts.skip_checksums {
         add_checksums(&mut reports)?;
     }
@@ -292,7 +338,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
 struct Recognised<'a> {
     sheets: &'a mut Vec<Sheet>,
     reports: &'a mut Vec<InputReport>,
-    sheets_read: &'a mut std::collections::HashMap<PathBuf, Result<Vec<Grid>>>,
+    sheets_read: &'a mut std::collections::HashMap<PathBuf, Result<Vec<ReadAhead>>>,
 }
 
 /// Recognise one file: each of its sheets becomes a `Sheet` of a kind, or a skipped report.
@@ -311,7 +357,6 @@ fn recognise(
         &mut *found.reports,
         &mut *found.sheets_read,
     );
-    let forced_scales = extra_scales.contains(&path.to_path_buf());
     let mut rep = InputReport {
         path: path.display().to_string(),
         ..Default::default()
@@ -336,35 +381,54 @@ fn recognise(
         )));
     }
     let mut frame = None;
+    let forced = forced_kind(path, extra_scales, opts);
     let grids = if table::is_spreadsheet(path) {
         match sheets_read.remove(path) {
             Some(r) => r?,
-            None => table::read_spreadsheet(path)?,
+            None => table::read_spreadsheet(path)?
+                .into_iter()
+                .map(|g| read_ahead(g, forced))
+                .collect(),
         }
     } else {
         let f = table::TextFrame::read(path)?;
         let head = f.grid(0, HEAD_ROWS);
         frame = Some(std::rc::Rc::new(f));
-        vec![head]
+        vec![ReadAhead {
+            grid: head,
+            pupils: None,
+        }]
     };
-    if grids
-        .iter()
-        .all(|g| g.rows.iter().all(|r| r.iter().all(|c| c.trim().is_empty())))
-    {
+    if grids.iter().all(|ra| {
+        ra.pupils.is_none()
+            && ra
+                .grid
+                .rows
+                .iter()
+                .all(|r| r.iter().all(|c| c.trim().is_empty()))
+    }) {
         return Err(data(format!(
             "{}: the file has no rows; expected a table with a header row",
             path.display()
         )));
     }
-    let forced = if forced_scales {
-        Some("scales")
-    } else {
-        opts.kind.as_deref()
-    };
     let mut any = false;
     let mut skipped_sheets = Vec::new();
     let mut near = None;
-    for g in grids {
+    for ra in grids {
+        let g = ra.grid;
+        if let Some((h, pupils)) = ra.pupils {
+            any = true;
+            sheets.push(Sheet {
+                grid: g,
+                frame: None,
+                header: h,
+                kind: "pupils",
+                path: path.to_path_buf(),
+                pupils: Some(pupils),
+            });
+            continue;
+        }
         match detect(&g, forced) {
             Some((h, Detected::Kind(k))) => {
                 any = true;
@@ -374,6 +438,7 @@ fn recognise(
                     header: h,
                     kind: k,
                     path: path.to_path_buf(),
+                    pupils: None,
                 });
             }
             Some((_, Detected::Skip(why))) => {
@@ -443,6 +508,7 @@ fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
 /// Load one recognised sheet into `ds` with its kind's loader; its load report.
 fn load_sheet(
     s: &Sheet,
+    pupils: Option<Box<pupil::PupilFile>>,
     opts: &Opts,
     scales: &mut Scales,
     ds: &mut Dataset,
@@ -484,7 +550,10 @@ fn load_sheet(
                 s.path.display(), meta.year, meta.grade, meta.subject
             )));
             }
-            pupil::load(g, h, &meta, scales, ds, &mut rep)?;
+            match pupils {
+                Some(f) => pupil::finish(*f, &meta, scales, ds, &mut rep)?,
+                None => pupil::load(g, h, &meta, scales, ds, &mut rep)?,
+            }
         }
         "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, ds, &mut rep)?,
         "gia-summary" => gia::load_regional_summary(g, h, &meta, opts, ds, &mut rep)?,

@@ -46,6 +46,26 @@ struct Pupils {
     total: Vec<i32>,
 }
 
+/// A school's login, municipality (`code|name` or name) and short name as its first row gives them.
+type Names = std::collections::BTreeMap<String, (String, String, String)>;
+
+/// A per-pupil sheet read before the scales are known, its cells dropped: per present pupil the
+/// school, total and journal mark (and the file line, for the warning of a total above the
+/// maximum), the schools' names, and the report so far. About 60 bytes a pupil where the sheet's
+/// cells took about 1.5 KB (docs/PERFORMANCE.md).
+pub struct PupilFile {
+    /// Rows, schools and the warnings of reading.
+    rep: InputReport,
+    st: PupilStats,
+    pupils: Pupils,
+    lines: Vec<u32>,
+    names: Names,
+    /// The work's maximum from the item captions (`1 (2б)` …), when every item gives one.
+    item_max: Option<i32>,
+    file: String,
+}
+
+/// Read a per-pupil sheet and aggregate it to per-school counts with the scale of its procedure.
 pub fn load(
     g: &Grid,
     h: &Header,
@@ -54,34 +74,19 @@ pub fn load(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    let year = meta.year;
-    let grade = meta.grade;
-    let subject = meta.subject.clone();
-    let assessment = "ВПР";
-    rep.assessment = Some(assessment.into());
-    let scale = scales.get(assessment, year, grade, &subject);
-    if let Some(sc) = scale {
-        ds.min3.insert((year, subject.clone(), grade), sc.min3);
-    }
+    finish(read(g, h), meta, scales, ds, rep)
+}
+
+/// Read the pupils of a per-pupil sheet without its scale (see [`PupilFile`]): absent pupils, empty
+/// and non-numeric totals are counted here; a total of 0 beside item scores that sum to more is the
+/// item sum.
+pub fn read(g: &Grid, h: &Header) -> PupilFile {
     let items = item_columns(h);
     let item_max: Option<i32> = if !items.is_empty() && items.iter().all(|(_, m)| m.is_some()) {
         Some(items.iter().map(|(_, m)| m.unwrap()).sum())
     } else {
         None
     };
-    let max_score = scale.map(|s| s.max_score).or(item_max);
-    if let Some(m) = max_score {
-        ds.max_score.insert((year, subject.clone(), grade), m);
-    }
-    if let Some(note) = scales
-        .info(assessment, year, grade, &subject)
-        .and_then(|i| i.resolved.as_ref())
-    {
-        rep.warnings.add(
-            "шкала по опубликованной таблице с перекрытием или пропуском полос",
-            format!("ВПР {year}, {grade} класс, {subject}: {note}"),
-        );
-    }
     let c_login = h.find(header::LOGIN).unwrap();
     let c_total = h.find(header::TOTAL).unwrap();
     let c_var = h.find(header::VARIANT).unwrap();
@@ -89,20 +94,17 @@ pub fn load(
     let c_mun = h.find(&["муниципалитет", "регион"]);
     let c_school = h.find(&["школа"]);
 
-    let mut st = PupilStats {
-        marks_computed: scale.is_some(),
-        max_score,
-        ..Default::default()
-    };
+    let mut rep = InputReport::default();
+    let mut st = PupilStats::default();
     let mut p = Pupils {
         school: Vec::new(),
         mark: Vec::new(),
         journal: Vec::new(),
         total: Vec::new(),
     };
+    let mut lines = Vec::new();
     let mut all_schools = std::collections::BTreeSet::new();
-    let mut names: std::collections::BTreeMap<String, (String, String, String)> =
-        Default::default();
+    let mut names: Names = Default::default();
     for r in h.row + 1..g.rows.len() {
         let row = &g.rows[r];
         if row.iter().all(|c| c.trim().is_empty()) {
@@ -172,22 +174,88 @@ pub fn load(
                 st.totals_from_items += 1;
             }
         }
-        let total = total.unwrap();
+        let journal = c_journal.and_then(|c| match parse_num(g.cell(r, c)) {
+            Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
+            _ => None,
+        });
+        p.school.push(sid);
+        p.total.push(total.unwrap());
+        p.journal.push(journal);
+        lines.push(g.line_of(r) as u32);
+    }
+    rep.schools = all_schools.len();
+    PupilFile {
+        rep,
+        st,
+        pupils: p,
+        lines,
+        names,
+        item_max,
+        file: g.file.clone(),
+    }
+}
+
+/// Apply the procedure's scale to a read sheet: totals above the maximum (the scale's, else the
+/// items') are invalid and counted, the others get their marks, and the pupils are aggregated to
+/// per-school results, journal comparison and score histograms.
+pub fn finish(
+    f: PupilFile,
+    meta: &Meta,
+    scales: &Scales,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let year = meta.year;
+    let grade = meta.grade;
+    let subject = meta.subject.clone();
+    let assessment = "ВПР";
+    rep.assessment = Some(assessment.into());
+    rep.rows += f.rep.rows;
+    rep.schools = f.rep.schools;
+    rep.warnings.merge(f.rep.warnings);
+    let scale = scales.get(assessment, year, grade, &subject);
+    if let Some(sc) = scale {
+        ds.min3.insert((year, subject.clone(), grade), sc.min3);
+    }
+    let max_score = scale.map(|s| s.max_score).or(f.item_max);
+    if let Some(m) = max_score {
+        ds.max_score.insert((year, subject.clone(), grade), m);
+    }
+    if let Some(note) = scales
+        .info(assessment, year, grade, &subject)
+        .and_then(|i| i.resolved.as_ref())
+    {
+        rep.warnings.add(
+            "шкала по опубликованной таблице с перекрытием или пропуском полос",
+            format!("ВПР {year}, {grade} класс, {subject}: {note}"),
+        );
+    }
+    let mut st = PupilStats {
+        marks_computed: scale.is_some(),
+        max_score,
+        ..f.st
+    };
+    let read = f.pupils;
+    let n = read.total.len();
+    let mut p = Pupils {
+        school: Vec::with_capacity(n),
+        mark: Vec::with_capacity(n),
+        journal: Vec::with_capacity(n),
+        total: Vec::with_capacity(n),
+    };
+    let pupils = read.school.into_iter().zip(read.total).zip(read.journal);
+    for (((sid, total), journal), line) in pupils.zip(f.lines) {
         if let Some(m) = max_score {
             if total > m {
                 st.invalid_totals += 1;
                 st.above_max += 1;
                 rep.warnings.add(
                     "первичный балл выше максимума",
-                    format!("строка {}: {} > {}", g.line_of(r), total, m),
+                    format!("строка {line}: {total} > {m}"),
                 );
                 continue;
             }
         }
-        let journal = c_journal.and_then(|c| match parse_num(g.cell(r, c)) {
-            Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
-            _ => None,
-        });
         if journal.is_none() {
             st.no_journal_mark += 1;
         }
@@ -209,7 +277,7 @@ pub fn load(
     for m in p.mark.iter().flatten() {
         st.marks[(*m - 2) as usize] += 1;
     }
-    rep.schools = all_schools.len();
+    let names = f.names;
     aggregate(
         &p,
         year,
@@ -217,7 +285,7 @@ pub fn load(
         &subject,
         assessment,
         scale.is_some(),
-        g,
+        &f.file,
         ds,
         &names,
         &mut st,
@@ -258,9 +326,9 @@ fn aggregate(
     subject: &str,
     assessment: &str,
     with_marks: bool,
-    g: &Grid,
+    file: &str,
     ds: &mut Dataset,
-    names: &std::collections::BTreeMap<String, (String, String, String)>,
+    names: &Names,
     st: &mut PupilStats,
 ) -> Result<()> {
     if p.total.is_empty() {
@@ -316,7 +384,7 @@ fn aggregate(
     );
     let (lo, co, ra) = (i64c("lowered")?, i64c("confirmed")?, i64c("raised")?);
     let mean = agg.column("mean_score")?.f64()?;
-    let source = Sym::from(g.file.as_str());
+    let source = Sym::from(file);
     let subj = Sym::from(subject);
     let ass = Sym::from(assessment);
     st.schools_with_participants = agg.height();

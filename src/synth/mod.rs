@@ -10,6 +10,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use std::fmt::Write as _;
 use std::path::Path;
 
+mod folder;
 mod pupils;
 mod schools;
 use pupils::write_pupils;
@@ -86,6 +87,9 @@ pub struct Spec {
     pub flat_only: bool,
     /// Every ВПР procedure as a per-pupil xlsx (10 per year), no flat table.
     pub all_pupils: bool,
+    /// A region's ВПР folder as downloaded: 40 per-pupil xlsx a year, the 2021 context form and a
+    /// directory; no registry, risk profiles or flat tables (`folder`).
+    pub vpr_folder: bool,
 }
 
 fn dative(subject: &str) -> &'static str {
@@ -258,7 +262,9 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         min4: 10,
         min5: 15,
     };
-    let pupil_procs: Vec<(i32, &str, &str, Scale)> = if spec.all_pupils {
+    let pupil_procs: Vec<(i32, &str, &str, Scale)> = if spec.vpr_folder {
+        folder::procedures()
+    } else if spec.all_pupils {
         NATIONAL_PROCS
             .iter()
             .map(|(g, subj)| {
@@ -277,6 +283,9 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         let mut sc = String::from("assessment,year,grade,subject,max_score,min3,min4,min5\n");
         for y in &years {
             for (g, subj, _, s) in &pupil_procs {
+                if spec.vpr_folder && !folder::has_scale(*g, subj) {
+                    continue;
+                }
                 writeln!(
                     sc,
                     "ВПР,{y},{g},{subj},{},{},{},{}",
@@ -307,7 +316,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     // flat marks table (none when every procedure is per-pupil)
     let flat_procs: &[(i32, &str)] = if spec.flat_only {
         NATIONAL_PROCS
-    } else if spec.all_pupils {
+    } else if spec.all_pupils || spec.vpr_folder {
         &[]
     } else {
         FLAT_PROCS
@@ -378,150 +387,155 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         write_atomic(&out.join("ВПР_5-6_классы_по_школам.csv"), &bytes)?;
         files.push("ВПР_5-6_классы_по_школам.csv".into());
     }
-    // registry / context table
-    let mut reg = String::from("login;name;municipality;settlement;kind;enrollment;gia_code;parents_higher_ed;single_parent;low_income;at_risk_register;non_native;ovz_share;unemployed_parents;large_family;vacancy_share;no_ped_ed_share;teachers_65plus_share;pupils_per_computer;internet_mbps;equipped_rooms_share\n");
-    let last = *years.last().unwrap();
-    let mut missing_planted = false;
-    for s in &schools {
-        let c = s.context;
-        let sh = |base: f64, slope: f64, rng: &mut ChaCha8Rng| {
-            (base + slope * c + 0.03 * normal(rng)).clamp(0.0, 1.0)
-        };
-        let low = s.role.is_low();
-        let (staff_bad, infra_bad) = if low {
-            (s.staffing_deficit, !s.staffing_deficit)
-        } else {
-            (false, false)
-        };
-        let vals = [
-            sh(0.30, 0.10, &mut rng),
-            sh(0.22, -0.05, &mut rng),
-            sh(0.18, -0.07, &mut rng),
-            sh(0.03, -0.015, &mut rng),
-            sh(0.05, -0.02, &mut rng),
-            sh(0.04, -0.01, &mut rng),
-            sh(0.08, -0.04, &mut rng),
-            sh(0.15, -0.04, &mut rng),
-            if staff_bad {
-                0.25
-            } else {
-                sh(0.05, 0.0, &mut rng)
-            },
-            if staff_bad {
-                0.30
-            } else {
-                sh(0.08, 0.0, &mut rng)
-            },
-            if staff_bad {
-                0.20
-            } else {
-                sh(0.06, 0.0, &mut rng)
-            },
-        ];
-        let ppc = if infra_bad {
-            25.0
-        } else {
-            (8.0 + 2.0 * normal(&mut rng)).max(2.0)
-        };
-        let net = if infra_bad {
-            2.0
-        } else {
-            (50.0 + 15.0 * normal(&mut rng)).max(5.0)
-        };
-        let rooms = if infra_bad {
-            0.3
-        } else {
-            sh(0.85, 0.0, &mut rng)
-        };
-        // one resilient school misses an indicator on purpose (coverage rule)
-        let mut cells: Vec<String> = vals.iter().map(|v| format!("{v:.3}")).collect();
-        if s.role == Role::Resilient && !missing_planted {
-            cells[3] = String::new();
-            missing_planted = true;
-        }
-        writeln!(
-            reg,
-            "{};{};{};{};{};{};{};{};{:.1};{:.1};{:.3}",
-            login(s, last),
-            s.name,
-            MUNICIPALITIES[s.municipality],
-            if s.village { "село" } else { "город" },
-            s.kind,
-            s.enrollment,
-            s.gia_code,
-            cells.join(";"),
-            ppc,
-            net,
-            rooms
-        )?;
-    }
-    write_atomic(&out.join("registry.csv"), reg.as_bytes())?;
-    files.push("registry.csv".into());
-    // risk profiles (long form), one per school and year
-    let mut risk = String::from("Логин,Год,Фактор риска,Уровень\n");
-    let lv = ["низкий", "средний", "высокий"];
-    for &y in &years {
+    if spec.vpr_folder {
+        let last = *years.last().unwrap();
+        files.extend(folder::write_context(&schools, last, &mut rng, out)?);
+    } else {
+        // registry / context table
+        let mut reg = String::from("login;name;municipality;settlement;kind;enrollment;gia_code;parents_higher_ed;single_parent;low_income;at_risk_register;non_native;ovz_share;unemployed_parents;large_family;vacancy_share;no_ped_ed_share;teachers_65plus_share;pupils_per_computer;internet_mbps;equipped_rooms_share\n");
+        let last = *years.last().unwrap();
+        let mut missing_planted = false;
         for s in &schools {
+            let c = s.context;
+            let sh = |base: f64, slope: f64, rng: &mut ChaCha8Rng| {
+                (base + slope * c + 0.03 * normal(rng)).clamp(0.0, 1.0)
+            };
             let low = s.role.is_low();
-            for (fi, f) in RISK_FACTORS.iter().enumerate() {
-                let level = if low && (fi == 1 || fi == 2) {
-                    if s.staffing_deficit {
-                        2
-                    } else {
-                        0
-                    }
-                } else if low && fi == 0 {
-                    if s.staffing_deficit {
-                        0
-                    } else {
-                        2
-                    }
+            let (staff_bad, infra_bad) = if low {
+                (s.staffing_deficit, !s.staffing_deficit)
+            } else {
+                (false, false)
+            };
+            let vals = [
+                sh(0.30, 0.10, &mut rng),
+                sh(0.22, -0.05, &mut rng),
+                sh(0.18, -0.07, &mut rng),
+                sh(0.03, -0.015, &mut rng),
+                sh(0.05, -0.02, &mut rng),
+                sh(0.04, -0.01, &mut rng),
+                sh(0.08, -0.04, &mut rng),
+                sh(0.15, -0.04, &mut rng),
+                if staff_bad {
+                    0.25
                 } else {
-                    let base = if low { 1.0 } else { 0.4 };
-                    ((base + 0.6 * normal(&mut rng)).round().clamp(0.0, 2.0)) as usize
-                };
-                writeln!(risk, "{},{y},{f},{}", login(s, y), lv[level])?;
+                    sh(0.05, 0.0, &mut rng)
+                },
+                if staff_bad {
+                    0.30
+                } else {
+                    sh(0.08, 0.0, &mut rng)
+                },
+                if staff_bad {
+                    0.20
+                } else {
+                    sh(0.06, 0.0, &mut rng)
+                },
+            ];
+            let ppc = if infra_bad {
+                25.0
+            } else {
+                (8.0 + 2.0 * normal(&mut rng)).max(2.0)
+            };
+            let net = if infra_bad {
+                2.0
+            } else {
+                (50.0 + 15.0 * normal(&mut rng)).max(5.0)
+            };
+            let rooms = if infra_bad {
+                0.3
+            } else {
+                sh(0.85, 0.0, &mut rng)
+            };
+            // one resilient school misses an indicator on purpose (coverage rule)
+            let mut cells: Vec<String> = vals.iter().map(|v| format!("{v:.3}")).collect();
+            if s.role == Role::Resilient && !missing_planted {
+                cells[3] = String::new();
+                missing_planted = true;
+            }
+            writeln!(
+                reg,
+                "{};{};{};{};{};{};{};{};{:.1};{:.1};{:.3}",
+                login(s, last),
+                s.name,
+                MUNICIPALITIES[s.municipality],
+                if s.village { "село" } else { "город" },
+                s.kind,
+                s.enrollment,
+                s.gia_code,
+                cells.join(";"),
+                ppc,
+                net,
+                rooms
+            )?;
+        }
+        write_atomic(&out.join("registry.csv"), reg.as_bytes())?;
+        files.push("registry.csv".into());
+        // risk profiles (long form), one per school and year
+        let mut risk = String::from("Логин,Год,Фактор риска,Уровень\n");
+        let lv = ["низкий", "средний", "высокий"];
+        for &y in &years {
+            for s in &schools {
+                let low = s.role.is_low();
+                for (fi, f) in RISK_FACTORS.iter().enumerate() {
+                    let level = if low && (fi == 1 || fi == 2) {
+                        if s.staffing_deficit {
+                            2
+                        } else {
+                            0
+                        }
+                    } else if low && fi == 0 {
+                        if s.staffing_deficit {
+                            0
+                        } else {
+                            2
+                        }
+                    } else {
+                        let base = if low { 1.0 } else { 0.4 };
+                        ((base + 0.6 * normal(&mut rng)).round().clamp(0.0, 2.0)) as usize
+                    };
+                    writeln!(risk, "{},{y},{f},{}", login(s, y), lv[level])?;
+                }
             }
         }
-    }
-    write_atomic(&out.join("risk_profiles.csv"), risk.as_bytes())?;
-    files.push("risk_profiles.csv".into());
-    if !spec.flat_only {
-        // ОГЭ per-school table, one per year, with ГИА codes bridged by the registry
-        for &y in &years {
-            let mut t = String::from("Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»\n");
-            for s in schools
-                .iter()
-                .filter(|s| s.kind != "малокомплектная" && s.role != Role::Tiny)
-            {
-                let share2 = school_share2(s, y, years[0], false, &mut rng);
-                let n = cohort(s, &mut rng);
-                let mu = mu_for(share2, &flat_scale);
-                let mut c = [0usize; 4];
-                let mut sum = 0;
-                for _ in 0..n {
-                    let tot = draw_total(&mut rng, mu, &flat_scale);
-                    sum += tot;
-                    c[flat_scale.mark(tot) as usize - 2] += 1;
+        write_atomic(&out.join("risk_profiles.csv"), risk.as_bytes())?;
+        files.push("risk_profiles.csv".into());
+        if !spec.flat_only {
+            // ОГЭ per-school table, one per year, with ГИА codes bridged by the registry
+            for &y in &years {
+                let mut t = String::from("Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»\n");
+                for s in schools
+                    .iter()
+                    .filter(|s| s.kind != "малокомплектная" && s.role != Role::Tiny)
+                {
+                    let share2 = school_share2(s, y, years[0], false, &mut rng);
+                    let n = cohort(s, &mut rng);
+                    let mu = mu_for(share2, &flat_scale);
+                    let mut c = [0usize; 4];
+                    let mut sum = 0;
+                    for _ in 0..n {
+                        let tot = draw_total(&mut rng, mu, &flat_scale);
+                        sum += tot;
+                        c[flat_scale.mark(tot) as usize - 2] += 1;
+                    }
+                    let code = if s.digits.ends_with('7') {
+                        format!("00{}", s.gia_code)
+                    } else {
+                        s.gia_code.clone()
+                    };
+                    let f = |x: f64| format!("{x:.2}").replace('.', ",");
+                    writeln!(
+                        t,
+                        "{code};{};{n};{};{};{}",
+                        s.name,
+                        f(sum as f64 / n as f64 * 1.5),
+                        f(c[0] as f64 * 100.0 / n as f64),
+                        f(c[3] as f64 * 100.0 / n as f64)
+                    )?;
                 }
-                let code = if s.digits.ends_with('7') {
-                    format!("00{}", s.gia_code)
-                } else {
-                    s.gia_code.clone()
-                };
-                let f = |x: f64| format!("{x:.2}").replace('.', ",");
-                writeln!(
-                    t,
-                    "{code};{};{n};{};{};{}",
-                    s.name,
-                    f(sum as f64 / n as f64 * 1.5),
-                    f(c[0] as f64 * 100.0 / n as f64),
-                    f(c[3] as f64 * 100.0 / n as f64)
-                )?;
+                let name = format!("ОГЭ математика {y}.csv");
+                write_atomic(&out.join(&name), t.as_bytes())?;
+                files.push(name);
             }
-            let name = format!("ОГЭ математика {y}.csv");
-            write_atomic(&out.join(&name), t.as_bytes())?;
-            files.push(name);
         }
     }
     // planted truth, for tests and for the curious

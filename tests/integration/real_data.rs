@@ -378,3 +378,59 @@ fn context_forms_2021_and_2022_combine_by_login() {
     eprintln!("schools: {n}; named by both forms: {with_both}");
     assert!(with_both > 500, "{with_both}");
 }
+
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn altai_2021_select_with_the_2021_form_knows_settlement_and_deficit() {
+    let root = real();
+    let mut cmd = shnor();
+    cmd.arg("select")
+        .arg(root.join("vpr_altai_2021"))
+        .arg(root.join("context_altai_2021"))
+        .arg(root.join("vpr_altai_other/logins.xlsx"))
+        .args(["--all", "--format", "json"]);
+    let v = json_of(&mut cmd);
+    let schools = v["schools"].as_array().unwrap();
+    let unknown = schools
+        .iter()
+        .filter(|s| s["settlement"] == "unknown" || s["settlement"].is_null())
+        .count();
+    assert_eq!(unknown, 0, "of {}", schools.len());
+    // no risk profiles: a confirmed school's deficit comes from the form's indicators, known
+    // exactly when the form gives it a staffing and an equipment indicator (a school reporting 0
+    // teachers has no share of teachers of pension age)
+    let opts = shnor::input::Opts {
+        skip_checksums: true,
+        ..Default::default()
+    };
+    let form = shnor::input::load_paths(&[root.join("context_altai_2021")], &opts).unwrap();
+    let both_sides = |login: &str| {
+        let id = login.replace("sch", "edu");
+        form.data.schools.get(&id).is_some_and(|s| {
+            s.indicators.contains_key("teachers_pension_share")
+                && [
+                    "pupils_per_computer",
+                    "obsolete_computers_share",
+                    "teacher_pc_rooms_share",
+                    "internet_band",
+                ]
+                .iter()
+                .any(|k| s.indicators.contains_key(k))
+        })
+    };
+    let confirmed: Vec<&Value> = schools
+        .iter()
+        .filter(|s| s["cluster"].is_string())
+        .collect();
+    assert!(!confirmed.is_empty());
+    for s in confirmed {
+        let known = s["deficit"] == "кадровые" || s["deficit"] == "инфраструктурные";
+        assert_eq!(
+            known,
+            both_sides(s["login"].as_str().unwrap()),
+            "{}",
+            s["login"]
+        );
+        assert!(!s["name"].as_str().unwrap_or("").is_empty(), "{s}");
+    }
+}
