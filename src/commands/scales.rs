@@ -38,6 +38,18 @@ fn rows(s: &Scales) -> impl Iterator<Item = (&ScaleKey, i32, String, &str, &str)
     })
 }
 
+/// A row's procedure, year, grade, subject, maximum and bands.
+fn key_cells(k: &ScaleKey, max: i32, bands: String) -> Vec<Cell> {
+    vec![
+        k.0.clone().into(),
+        Cell::int(k.1),
+        Cell::int(k.2),
+        k.3.clone().into(),
+        Cell::int(max),
+        bands.into(),
+    ]
+}
+
 /// The scales file: `assessment, year, grade, subject, max_score, bands, source, note` (English
 /// keys, as the scales loader reads them; `note` says how a faulty published table was resolved and
 /// is not read back).
@@ -53,16 +65,9 @@ fn file_table(s: &Scales) -> Table {
         "note",
     ]);
     for (k, max, bands, source, note) in rows(s) {
-        t.rows.push(vec![
-            k.0.clone().into(),
-            Cell::Int(Some(k.1.into())),
-            Cell::Int(Some(k.2.into())),
-            k.3.clone().into(),
-            Cell::Int(Some(max.into())),
-            bands.into(),
-            source.into(),
-            note.into(),
-        ]);
+        let mut row = key_cells(k, max, bands);
+        row.extend([source.into(), note.into()]);
+        t.rows.push(row);
     }
     t
 }
@@ -83,15 +88,9 @@ fn report_table(s: &Scales) -> Table {
         s.map.len()
     ));
     for (k, max, bands, source, note) in rows(s) {
-        t.rows.push(vec![
-            k.0.clone().into(),
-            Cell::Int(Some(k.1.into())),
-            Cell::Int(Some(k.2.into())),
-            k.3.clone().into(),
-            Cell::Int(Some(max.into())),
-            bands.into(),
-            short_source(source, k).into(),
-        ]);
+        let mut row = key_cells(k, max, bands);
+        row.push(short_source(source, k).into());
+        t.rows.push(row);
         if !note.is_empty() {
             t.notes
                 .push(format!("{} {}, {} класс, {}: {note}", k.0, k.1, k.2, k.3));
