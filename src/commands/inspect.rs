@@ -89,13 +89,13 @@ pub fn render(l: &Loaded, format: Format) -> Result<String> {
     let d = &l.data;
     t.notes.push(format!(
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
-        d.results.len(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
+        d.results.height(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
     ));
     let json = json!({
         "inputs": l.reports,
         "warnings": l.warnings,
         "totals": {
-            "results": d.results.len(),
+            "results": d.results.height(),
             "schools": d.schools.len(),
             "journal": d.journal.len(),
             "risk_profiles": d.risk.len(),

@@ -190,7 +190,7 @@ pub fn load_stats(
                     // shares sum to 100 ± 0.5 (checked above): counts by largest remainders
                     let c = super::flat::largest_remainders(part_n, [p[0], p[1], p[2], p[3]]);
                     schools.insert(sid.clone());
-                    ds.results.push(ResultRow {
+                    ds.push_result(ResultRow {
                         year: meta.year,
                         school_id: sid.into(),
                         municipality: Sym::from(mn.as_str()),

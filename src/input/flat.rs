@@ -343,7 +343,7 @@ pub fn load_marks(
                         format!("строка {}", row.line),
                     );
                 }
-                ds.results.push(row);
+                ds.push_result(row);
             }
             Ok(None) => rep.warnings.add(
                 "aggregate row (вся выборка / регион / муниципалитет) kept apart from schools",

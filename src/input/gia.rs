@@ -159,7 +159,7 @@ pub fn load_simple(
                 rep.rows += 1;
                 schools.insert(row.school_id.clone());
                 years.insert(row.year);
-                ds.results.push(row);
+                ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
         }
@@ -272,7 +272,7 @@ pub fn load_moscow(
                 rep.rows += 1;
                 schools.insert(row.school_id.clone());
                 years.insert(row.year);
-                ds.results.push(row);
+                ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
         }
@@ -460,7 +460,7 @@ pub fn load_regional_summary(
                 rep.rows += 1;
                 for row in rows {
                     schools.insert(row.school_id.clone());
-                    ds.results.push(row);
+                    ds.push_result(row);
                 }
             }
             Err(e) => row_error(opts, rep, e)?,

@@ -32,14 +32,14 @@ fn the_assessment_is_never_assumed() {
     // the name tells it, in either alphabet; or --assessment does
     for (name, want) in [("ОГЭ 2023.csv", "ОГЭ"), ("vpr_flat.csv", "ВПР")] {
         let l = load(&[(name, &text)], &Opts::default()).unwrap();
-        assert_eq!(&*l.data.results[0].assessment, want, "{name}");
+        assert_eq!(&*l.data.result_rows()[0].assessment, want, "{name}");
     }
     let given = Opts {
         assessment: Some("ЕГЭ".into()),
         ..Default::default()
     };
     let l = load(&[("marks.csv", &text)], &given).unwrap();
-    assert_eq!(&*l.data.results[0].assessment, "ЕГЭ");
+    assert_eq!(&*l.data.result_rows()[0].assessment, "ЕГЭ");
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn a_truncated_record_is_a_data_error_naming_its_row() {
         ..Default::default()
     };
     let l = load(&[("vpr_marks.csv", &text)], &lenient).unwrap();
-    assert_eq!(l.data.results.len(), 2);
+    assert_eq!(l.data.results.height(), 2);
     assert!(l.data.reference.is_empty());
     assert!(l.reports[0].warnings.summary().contains("truncated"));
 }
@@ -134,7 +134,7 @@ fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_
     let l = load(&[("ЕГЭ русский язык 2024.csv", text)], &Opts::default()).unwrap();
     let rows: Vec<(&str, &str, i32, Option<i32>)> = l
         .data
-        .results
+        .result_rows()
         .iter()
         .map(|r| (&*r.assessment, &*r.subject, r.grade, r.n2.get()))
         .collect();

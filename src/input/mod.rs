@@ -176,11 +176,27 @@ const RESULT_KINDS: &[&str] = &[
 /// Warning for a results table none of whose rows a procedure can judge.
 const CONTRIBUTES_NOTHING: &str = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)";
 
-/// Some row names its subject and has a count below the minimum or of high results: the table
-/// contributes to a procedure.
-fn contributes(rows: &[crate::model::ResultRow]) -> bool {
-    rows.iter()
-        .any(|r| !r.subject.is_empty() && (r.n2.is_some() || r.high.is_some()))
+/// Some row of the sheet's results frames names its subject and has a count below the minimum or
+/// of high results: the table contributes to a procedure.
+fn contributes(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    for p in parts {
+        let n = p
+            .clone()
+            .lazy()
+            .filter(
+                col(k::SUBJECT)
+                    .neq(lit(""))
+                    .and(col(k::N2).is_not_null().or(col(k::HIGH).is_not_null())),
+            )
+            .select([len()])
+            .collect()?;
+        if n.column("len")?.get(0)?.extract::<u64>().unwrap_or(0) > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Kinds read as flat tables: one record per row, each as wide as the header.
@@ -457,7 +473,7 @@ fn load_sheet(
         }
         _ => &s.grid,
     };
-    let before = ds.results.len();
+    let before = ds.result_parts.len();
     match s.kind {
         "scales" => {
             rep.rows = scales.load(g, h)?;
@@ -496,7 +512,8 @@ fn load_sheet(
         }
         _ => unreachable!(),
     }
-    if RESULT_KINDS.contains(&s.kind) && !contributes(&ds.results[before..]) {
+    ds.flush_rows()?;
+    if RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings
             .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
     }

@@ -314,7 +314,7 @@ fn aggregate(
                     .unwrap_or(m.clone())
             })
             .unwrap_or_default();
-        ds.results.push(ResultRow {
+        ds.push_result(ResultRow {
             year,
             school_id: sid.as_str().into(),
             municipality: Sym::from(mun.as_str()),
