@@ -8,6 +8,7 @@ pub mod fisoko;
 pub mod flat;
 pub mod gia;
 pub mod header;
+pub mod marks;
 mod notes;
 pub mod pupil;
 pub mod report;
@@ -216,7 +217,7 @@ const FLAT_KINDS: &[&str] = &[
 /// data error naming its row and the first column it lacks — it is not an aggregate row; with
 /// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
 /// field counts) pass.
-fn drop_truncated(
+pub(super) fn drop_truncated(
     g: &mut Grid,
     h: &Header,
     start: usize,
@@ -492,10 +493,15 @@ fn load_sheet(
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
         "marks" => {
-            let mut st = flat::MarksState::default();
-            whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
-                flat::load_marks(g, h, start, &meta, opts, ds, rep, &mut st)
-            })?
+            let sheet;
+            let f = match &s.frame {
+                Some(f) => f.as_ref(),
+                None => {
+                    sheet = table::TextFrame::from_grid(&s.grid)?;
+                    &sheet
+                }
+            };
+            marks::load(f, h, &meta, opts, ds, &mut rep)?
         }
         "journal" => flat::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => flat::load_markers(g, h, &meta, opts, ds, &mut rep)?,
