@@ -89,7 +89,7 @@ pub fn render(l: &Loaded, format: Format) -> Result<String> {
     let d = &l.data;
     t.notes.push(format!(
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
-        d.results.height(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
+        d.results.height(), d.schools.len(), d.journal.len(), d.risk.height(), d.markers.len(), d.reference.len()
     ));
     let json = json!({
         "inputs": l.reports,
@@ -98,7 +98,7 @@ pub fn render(l: &Loaded, format: Format) -> Result<String> {
             "results": d.results.height(),
             "schools": d.schools.len(),
             "journal": d.journal.len(),
-            "risk_profiles": d.risk.len(),
+            "risk_profiles": d.risk.height(),
             "markers": d.markers.len(),
             "reference": d.reference.len(),
         }

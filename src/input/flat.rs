@@ -382,7 +382,14 @@ pub fn load_marks(
             };
             cells::check_login(g, r, &key.login, rep);
             let sid = school_id(&key.login);
-            note_school(ds, &sid, &key.login, &key.name, &key.municipality);
+            note_school(
+                ds,
+                &sid,
+                &key.login,
+                &key.name,
+                &key.municipality,
+                &mut rep.warnings,
+            );
             let (_, mname) = split_code_name(&key.municipality);
             Ok(Some(ResultRow {
                 year: key.year,
@@ -480,7 +487,14 @@ pub fn load_journal(
                 }
             }
             let sid = school_id(&key.login);
-            note_school(ds, &sid, &key.login, &key.name, &key.municipality);
+            note_school(
+                ds,
+                &sid,
+                &key.login,
+                &key.name,
+                &key.municipality,
+                &mut rep.warnings,
+            );
             Ok(Some(JournalRow {
                 year: key.year,
                 school_id: sid,
@@ -582,7 +596,7 @@ pub fn load_markers(
             let mun = cmun
                 .map(|c| g.cell(r, c).trim().to_string())
                 .unwrap_or_default();
-            note_school(ds, &sid, &login, &name, &mun);
+            note_school(ds, &sid, &login, &name, &mun, &mut rep.warnings);
             Ok(MarkerRow {
                 year,
                 school_id: sid,

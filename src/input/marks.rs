@@ -20,14 +20,14 @@ use anyhow::Result;
 use polars::prelude::*;
 
 /// A text column decoded once per run of equal cells: row `r`'s value is `values[idx[r]]`.
-struct Runs<T> {
-    values: Vec<T>,
-    idx: Vec<u32>,
+pub(super) struct Runs<T> {
+    pub values: Vec<T>,
+    pub idx: Vec<u32>,
 }
 
 impl<T> Runs<T> {
     /// `f` of each cell (null as empty), computed once per run of equal cells.
-    fn of(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
+    pub fn of(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
         let mut values = Vec::new();
         let mut idx = Vec::with_capacity(ca.len());
         let mut prev: Option<&str> = None;
@@ -41,14 +41,35 @@ impl<T> Runs<T> {
         }
         Runs { values, idx }
     }
+    /// `f` of each cell (null as empty), computed once per distinct cell: for columns of few
+    /// values that alternate from row to row (subjects, grades, risk factors and levels).
+    pub fn distinct(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
+        let mut values = Vec::new();
+        let mut at: PlHashMap<&str, u32> = PlHashMap::new();
+        let mut idx = Vec::with_capacity(ca.len());
+        let mut prev: Option<(&str, u32)> = None;
+        for cell in ca.iter() {
+            let cell = cell.unwrap_or("");
+            let i = match prev {
+                Some((p, i)) if p == cell => i,
+                _ => *at.entry(cell).or_insert_with(|| {
+                    values.push(f(cell));
+                    values.len() as u32 - 1
+                }),
+            };
+            prev = Some((cell, i));
+            idx.push(i);
+        }
+        Runs { values, idx }
+    }
     /// One value for all `n` rows (a key the file gives in its title or name).
-    fn constant(v: T, n: usize) -> Runs<T> {
+    pub fn constant(v: T, n: usize) -> Runs<T> {
         Runs {
             values: vec![v],
             idx: vec![0; n],
         }
     }
-    fn get(&self, r: usize) -> &T {
+    pub fn get(&self, r: usize) -> &T {
         &self.values[self.idx[r] as usize]
     }
 }
@@ -94,15 +115,15 @@ fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> KeyCols {
             None => Runs::constant((meta.year > 0).then_some(meta.year), n),
         },
         grade: match kk.grade {
-            Some(c) => Runs::of(&text(c), grade_cell),
+            Some(c) => Runs::distinct(&text(c), grade_cell),
             None => Runs::constant(Some(meta.grade), n),
         },
         subject: match kk.subject {
-            Some(c) => Runs::of(&text(c), subject),
+            Some(c) => Runs::distinct(&text(c), subject),
             None => Runs::constant(or_meta(&meta.subject), n),
         },
         assessment: match kk.assessment {
-            Some(c) => Runs::of(&text(c), |s| {
+            Some(c) => Runs::distinct(&text(c), |s| {
                 assessment_cell(s).or_else(|| or_meta(&meta.assessment))
             }),
             None => Runs::constant(or_meta(&meta.assessment), n),
@@ -340,6 +361,7 @@ fn note_rows(
                 login,
                 keys.name.get(r),
                 &keys.municipality.get(r).0,
+                &mut rep.warnings,
             );
             if !st.schools.contains(sid) {
                 st.schools.insert(sid.clone());

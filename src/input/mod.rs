@@ -31,9 +31,6 @@ use table::Grid;
 
 /// Records of a CSV that detection reads.
 const HEAD_ROWS: usize = 40;
-/// Records of a CSV marks or risk table handed to its loader at a time.
-const CHUNK_ROWS: usize = 65_536;
-
 /// Input kinds, as shown by `inspect` and accepted by `--kind`.
 pub const KINDS: &[(&str, &str)] = &[
     (
@@ -138,30 +135,6 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
         meta.assessment = opts.assessment.clone().unwrap_or_default();
     }
     meta
-}
-
-/// Run a row loader over a sheet, or over a CSV's text frame in chunks of records (a national
-/// table is never a grid as a whole); `start` is the first data row of the grid it is given.
-/// Truncated records are dealt with first (`drop_truncated`).
-fn whole_or_streamed(
-    s: &Sheet,
-    opts: &Opts,
-    rep: &mut InputReport,
-    mut load: impl FnMut(&Grid, usize, &mut InputReport) -> Result<()>,
-) -> Result<()> {
-    match &s.frame {
-        None => load(&s.grid, s.header.row + 1, rep),
-        Some(f) => {
-            let mut at = s.header.row + 1;
-            while at < f.height() {
-                let mut g = f.grid(at, CHUNK_ROWS);
-                drop_truncated(&mut g, &s.header, 0, opts, rep)?;
-                load(&g, 0, rep)?;
-                at += CHUNK_ROWS;
-            }
-            Ok(())
-        }
-    }
 }
 
 /// Kinds whose rows are results.
@@ -511,10 +484,15 @@ fn load_sheet(
         "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
         "risk" => {
-            let mut st = risk::RiskState::default();
-            whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
-                risk::load(g, h, start, &meta, opts, ds, rep, &mut st)
-            })?
+            let sheet;
+            let f = match &s.frame {
+                Some(f) => f.as_ref(),
+                None => {
+                    sheet = table::TextFrame::from_grid(&s.grid)?;
+                    &sheet
+                }
+            };
+            risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
         }
         _ => unreachable!(),
     }

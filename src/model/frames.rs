@@ -82,6 +82,22 @@ pub fn results_frame(r: &[ResultRow]) -> Result<DataFrame> {
     frame(rc, &schema::results())
 }
 
+/// The `risk_profiles` frame (`schema::risk_profiles`) of typed rows, in their order.
+///
+/// Errors: none on rows of the declared types (a failure is a bug).
+pub fn risk_frame(q: &[super::RiskRow]) -> Result<DataFrame> {
+    use super::schema::{self, col as k};
+    frame(
+        vec![
+            c(k::SCHOOL_ID, q, |x| &*x.school_id),
+            c(k::YEAR, q, |x| x.year),
+            c(k::FACTOR, q, |x| i32::from(x.factor)),
+            c(k::LEVEL, q, |x| i32::from(x.level)),
+        ],
+        &schema::risk_profiles(),
+    )
+}
+
 /// The typed rows of a `results` frame, in its order; a text equal to the previous row's is
 /// shared, not copied.
 ///
@@ -230,16 +246,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         &schema::journal(),
     )?;
 
-    let q = &ds.risk;
-    let risk_profiles = frame(
-        vec![
-            c(k::SCHOOL_ID, q, |x| &*x.school_id),
-            c(k::YEAR, q, |x| x.year),
-            c(k::FACTOR, q, |x| i32::from(x.factor)),
-            c(k::LEVEL, q, |x| i32::from(x.level)),
-        ],
-        &schema::risk_profiles(),
-    )?;
+    let risk_profiles = ds.risk.clone();
 
     let m = &ds.markers;
     let markers = frame(

@@ -47,7 +47,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             s.login = s.school_id.clone();
         }
     }
-    order_risk(&mut ds.risk);
+    order_risk(ds)?;
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
     ds.histograms.sort_by(|a, b| {

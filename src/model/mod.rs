@@ -219,6 +219,18 @@ pub struct SchoolRow {
     pub indicators: Indicators,
     /// The files that named the school.
     pub sources: Vec<Sym>,
+    /// Which source gave each merged fact (`input::notes::merge`).
+    #[serde(skip)]
+    pub merged: Merged,
+}
+
+/// For each fact the school-merge policy merges (name, municipality, municipality code, kind,
+/// settlement): the rank of the source that gave the kept value (0: none yet), and whether a
+/// disagreement on it was counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Merged {
+    pub rank: [u8; 5],
+    pub reported: [bool; 5],
 }
 
 /// A school's context indicators by their static names: a short list kept in name order (one
@@ -418,7 +430,11 @@ pub struct Dataset {
     pub(crate) rows: std::sync::OnceLock<Vec<ResultRow>>,
     pub schools: BTreeMap<String, Box<SchoolRow>>,
     pub journal: Vec<JournalRow>,
-    pub risk: Vec<RiskRow>,
+    /// The canonical `risk_profiles` frame (`schema::risk_profiles`): after
+    /// `identity::finalize`, by school, year and factor (file order among equals).
+    pub risk: polars::prelude::DataFrame,
+    /// Each loaded sheet's risk profiles, until `identity::finalize` joins them.
+    pub risk_parts: Vec<polars::prelude::DataFrame>,
     pub markers: Vec<MarkerRow>,
     pub histograms: Vec<HistRow>,
     pub reference: Vec<ReferenceRow>,
@@ -437,7 +453,8 @@ impl Default for Dataset {
             rows: Default::default(),
             schools: Default::default(),
             journal: Vec::new(),
-            risk: Vec::new(),
+            risk: schema::empty(&schema::risk_profiles()),
+            risk_parts: Vec::new(),
             markers: Vec::new(),
             histograms: Vec::new(),
             reference: Vec::new(),

@@ -2,7 +2,7 @@
 //! before subject), with source file and line making it total, and its repeated keys dropped or
 //! reported (polars sort and neighbour comparison); risk-profile rows by school, year and factor.
 use super::schema::col as k;
-use super::{Dataset, RiskRow};
+use super::Dataset;
 use crate::error::data;
 use crate::input::report::Warnings;
 use crate::input::Opts;
@@ -23,6 +23,28 @@ const ORDER: [&str; 7] = [
 const KEY: [&str; 5] = [k::YEAR, k::SCHOOL_ID, k::ASSESSMENT, k::SUBJECT, k::GRADE];
 /// A repeat whose values equal the first row's is an exact repeat.
 const VALUES: [&str; 6] = [k::PARTICIPANTS, k::N2, k::N3, k::N4, k::N5, k::HIGH];
+
+/// `df` sorted by `keys` (stable), or as it is when its rows are in that order already (one
+/// vectorised comparison of each row with the previous, cheaper than a sort of a national table).
+fn sorted_by(df: DataFrame, keys: &[&str]) -> Result<DataFrame> {
+    let mut in_order = lit(true);
+    for k in keys.iter().rev() {
+        let (c, p) = (col(*k), col(*k).shift(lit(1)));
+        in_order = c.clone().gt(p.clone()).or(c.eq(p).and(in_order));
+    }
+    let check = df
+        .clone()
+        .lazy()
+        .select([in_order.fill_null(lit(true)).all(true).alias("ok")])
+        .collect()?;
+    if check.column("ok")?.bool()?.get(0).unwrap_or(false) {
+        return Ok(df);
+    }
+    Ok(df.sort(
+        keys.to_vec(),
+        SortMultipleOptions::default().with_maintain_order(true),
+    )?)
+}
 
 /// Every sheet's results frame joined into `ds.results` (kept as it is when no sheet gave any).
 pub(super) fn join_parts(ds: &mut Dataset) -> Result<()> {
@@ -62,14 +84,17 @@ pub(super) fn firsts(results: &DataFrame) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// Risk rows by school, year and the factors' canonical order (file order kept among equals).
-pub fn order_risk(risk: &mut [RiskRow]) {
-    let key = |r: &RiskRow| (r.school_id.clone(), r.year, r.factor);
-    if !risk.is_sorted_by(|a, b| key(a) <= key(b)) {
-        risk.sort_by(|a, b| {
-            (&a.school_id, a.year, a.factor).cmp(&(&b.school_id, b.year, b.factor))
-        });
+/// Every sheet's risk profiles joined into `ds.risk`, by school, year and the factors' canonical
+/// order (file order kept among equals).
+pub(super) fn order_risk(ds: &mut Dataset) -> Result<()> {
+    let mut parts = std::mem::take(&mut ds.risk_parts).into_iter();
+    if let Some(mut df) = parts.next() {
+        for p in parts {
+            df.vstack_mut_owned(p)?;
+        }
+        ds.risk = sorted_by(df, &[k::SCHOOL_ID, k::YEAR, k::FACTOR])?;
     }
+    Ok(())
 }
 
 /// Sort the results into the model's order and drop repeated keys: an exact repeat is dropped with
@@ -77,10 +102,7 @@ pub fn order_risk(risk: &mut [RiskRow]) {
 /// dropped with `--lenient`). Repeats are the rows whose key equals the previous row's in that
 /// order; each is compared with the first row of its key.
 pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    let sorted = ds.results.sort(
-        ORDER,
-        SortMultipleOptions::default().with_maintain_order(true),
-    )?;
+    let sorted = sorted_by(ds.results.clone(), &ORDER)?;
     let repeat = KEY
         .iter()
         .map(|c| col(*c).eq_missing(col(*c).shift(lit(1))))
@@ -231,6 +253,26 @@ mod tests {
     }
 
     #[test]
+    fn sorted_by_keeps_an_ordered_frame_and_sorts_another_stably() {
+        let df = |a: Vec<&str>, b: Vec<i32>, tag: Vec<i32>| {
+            DataFrame::new_infer_height(vec![
+                Column::new("a".into(), a),
+                Column::new("b".into(), b),
+                Column::new("tag".into(), tag),
+            ])
+            .unwrap()
+        };
+        let ordered = df(vec!["x", "x", "y", "y"], vec![1, 2, 0, 0], vec![0, 1, 2, 3]);
+        assert!(sorted_by(ordered.clone(), &["a", "b"])
+            .unwrap()
+            .equals(&ordered));
+        let mixed = df(vec!["y", "x", "y", "x"], vec![0, 2, 0, 1], vec![0, 1, 2, 3]);
+        let got = sorted_by(mixed, &["a", "b"]).unwrap();
+        let tags: Vec<Option<i32>> = got.column("tag").unwrap().i32().unwrap().iter().collect();
+        assert_eq!(tags, [Some(3), Some(1), Some(0), Some(2)]);
+    }
+
+    #[test]
     fn risk_rows_sort_by_school_year_and_factor() {
         let mut rows = Vec::new();
         for year in [2025, 2024] {
@@ -245,12 +287,27 @@ mod tests {
                 }
             }
         }
-        order_risk(&mut rows);
-        let keys: Vec<(String, i32, u8)> = rows
-            .iter()
-            .map(|r| (r.school_id.to_string(), r.year, r.factor))
+        let mut ds = Dataset::default();
+        let (a, b) = rows.split_at(7);
+        ds.risk_parts = vec![
+            crate::model::frames::risk_frame(a).unwrap(),
+            crate::model::frames::risk_frame(b).unwrap(),
+        ];
+        order_risk(&mut ds).unwrap();
+        let col = |c: &str| -> Vec<String> {
+            let s = ds.risk.column(c).unwrap().as_materialized_series().clone();
+            (0..s.len())
+                .map(|i| s.get(i).unwrap().to_string())
+                .collect()
+        };
+        let keys: Vec<(String, String, String)> = col("school_id")
+            .into_iter()
+            .zip(col("year"))
+            .zip(col("factor"))
+            .map(|((a, b), c)| (a, b, c))
             .collect();
+        assert_eq!(keys.len(), rows.len());
         assert!(keys.is_sorted());
-        assert_eq!(keys[0], ("edu110001".to_string(), 2024, 7));
+        assert_eq!(keys[0], ("\"edu110001\"".into(), "2024".into(), "7".into()));
     }
 }
