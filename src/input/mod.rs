@@ -250,10 +250,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    for s in sheets.iter() {
-        reports.push(load_sheet(s, opts, &mut scales, &mut data_set)?);
+    // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
+    for s in sheets {
+        reports.push(load_sheet(&s, opts, &mut scales, &mut data_set)?);
     }
-    drop(sheets);
     if !opts.skip_checksums {
         add_checksums(&mut reports)?;
     }
