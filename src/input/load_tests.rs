@@ -255,3 +255,35 @@ fn a_gia_share_column_unit_is_decided_from_whole_pupils_once_per_file() {
         "{w}"
     );
 }
+
+/// Issue 12 «one school-merge policy»: the registry's municipality and name win over a marks
+/// table's, whichever file loads first, and the disagreement is counted in the report of the file
+/// read second.
+#[test]
+fn the_registry_wins_a_school_merge_and_the_disagreement_is_counted() {
+    let marks =
+        format!("{MARKS_HEADER}2024,4,математика,Бийский район,edu220001,СОШ №1,20,2,6,6,6\n");
+    let registry =
+        "login;name;municipality;settlement\nedu220001;МБОУ «Лицей 1»;город Алейск;город\n";
+    for (a, b) in [
+        ("a_registry.csv", "b_vpr.csv"),
+        ("b_registry.csv", "a_vpr.csv"),
+    ] {
+        let l = load(&[(a, registry), (b, &marks)], &Opts::default()).unwrap();
+        let s = &l.data.schools["edu220001"];
+        assert_eq!(
+            (s.name.as_str(), s.municipality.as_str()),
+            ("МБОУ «Лицей 1»", "город Алейск")
+        );
+        let second = l.reports.iter().find(|r| r.path.ends_with(a.max(b)));
+        let w = &second.unwrap().warnings.0[super::notes::DISAGREE];
+        assert_eq!(w.count, 2, "{a}: {:?}", w.examples);
+        assert!(
+            w.examples
+                .iter()
+                .any(|e| e.contains("«город Алейск» / «Бийский район»")),
+            "{:?}",
+            w.examples
+        );
+    }
+}

@@ -1,4 +1,5 @@
-//! The canonical model: typed rows collected from every loader, then the polars frames of METHOD.md §0.
+//! The canonical model: the `results` and `risk_profiles` frames the loaders return, the other
+//! tables still as typed rows, and the polars frames of METHOD.md §0 built from them (`frames`).
 pub mod domain;
 pub mod frames;
 pub mod identity;
