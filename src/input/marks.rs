@@ -62,6 +62,21 @@ impl<T> Runs<T> {
         }
         Runs { values, idx }
     }
+    /// Column `name` of the rows `good`: `pick` of each row's value, gathered from the column of
+    /// the decoded values (each text stored once, the rows sharing it).
+    pub fn gather<'a>(
+        &'a self,
+        name: &str,
+        good: &[usize],
+        pick: impl Fn(&'a T) -> &'a str,
+    ) -> PolarsResult<Column> {
+        let values: StringChunked = self.values.iter().map(|v| Some(pick(v))).collect();
+        let idx: IdxCa = good
+            .iter()
+            .map(|&r| self.idx[r] as IdxSize)
+            .collect_ca("".into());
+        Ok(values.take(&idx)?.with_name(name.into()).into_column())
+    }
     /// One value for all `n` rows (a key the file gives in its title or name).
     pub fn constant(v: T, n: usize) -> Runs<T> {
         Runs {
@@ -75,16 +90,16 @@ impl<T> Runs<T> {
 }
 
 /// A number column (`text::parse_num`: spaces and NBSP, decimal comma, `%`, dashes as empty) as
-/// `Float64`; a cell that is no non-negative number marks its row in `bad`.
-fn numbers(ca: &StringChunked, bad: &mut [bool]) -> Float64Chunked {
+/// numbers, NaN for an empty cell; a cell that is no non-negative number marks its row in `bad`.
+fn numbers(ca: &StringChunked, bad: &mut [bool]) -> Vec<f64> {
     ca.iter()
         .zip(bad.iter_mut())
         .map(|(c, b)| match parse_num(c.unwrap_or("")) {
-            Ok(Some(v)) if v >= 0.0 => Some(v),
-            Ok(None) => None,
+            Ok(Some(v)) if v >= 0.0 => v,
+            Ok(None) => f64::NAN,
             _ => {
                 *b = true;
-                None
+                f64::NAN
             }
         })
         .collect()
@@ -167,19 +182,17 @@ impl KeyCols {
     }
 }
 
-/// The number columns: participants (whole), the four marks, the mean score.
+/// The number columns (NaN: empty): participants, the four marks; the mean score.
 struct Numbers {
-    part: Float64Chunked,
-    marks: [Float64Chunked; 4],
+    part: Vec<f64>,
+    marks: [Vec<f64>; 4],
     mean: Float64Chunked,
 }
 
 impl Numbers {
     fn row(&self, r: usize) -> (f64, [Option<f64>; 4]) {
-        (
-            self.part.get(r).unwrap_or(f64::NAN),
-            [0, 1, 2, 3].map(|i| self.marks[i].get(r)),
-        )
+        let m = |i: usize| Some(self.marks[i][r]).filter(|v| !v.is_nan());
+        (self.part[r], [m(0), m(1), m(2), m(3)])
     }
 }
 
@@ -220,12 +233,7 @@ pub fn load(
     };
     // school rows: keys parse, whole participants, marks parse
     let school: Vec<usize> = (0..n)
-        .filter(|&r| {
-            !blank[r]
-                && !bad[r]
-                && keys.school_row(r)
-                && count(nums.part.get(r).unwrap_or(f64::NAN)).is_some()
-        })
+        .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(nums.part[r]).is_some())
         .collect();
     let mut st = MarksState {
         unit: unit_of(h, &cm, &school, &nums, f, first),
@@ -339,6 +347,7 @@ fn note_rows(
     st: &mut MarksState,
 ) {
     let mut last: Option<(u32, u32, u32)> = None;
+    let mut last_year = None;
     for (&r, (_, reconstructed)) in good.iter().zip(counts) {
         let line = f.line_of(first + r);
         let (login, sid) = keys.login.get(r);
@@ -367,8 +376,11 @@ fn note_rows(
                 st.schools.insert(sid.clone());
             }
         }
-        if let Some(y) = *keys.year.get(r) {
-            st.years.insert(y);
+        if last_year != Some(keys.year.idx[r]) {
+            last_year = Some(keys.year.idx[r]);
+            if let Some(y) = *keys.year.get(r) {
+                st.years.insert(y);
+            }
         }
         rep.rows += 1;
         if *reconstructed {
@@ -390,13 +402,6 @@ fn results(
     counts: &[([Count; 4], bool)],
 ) -> Result<DataFrame> {
     let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
-    fn texts<'a>(name: &str, good: &[usize], pick: impl Fn(usize) -> &'a str) -> Column {
-        good.iter()
-            .map(|&r| Some(pick(r)))
-            .collect::<StringChunked>()
-            .with_name(name.into())
-            .into_column()
-    }
     let each =
         |pick: &dyn Fn(usize) -> i32| -> Vec<i32> { good.iter().map(|&r| pick(r)).collect() };
     let mark = |i: usize| -> Vec<i32> { counts.iter().map(|c| c.0[i]).collect() };
@@ -404,21 +409,15 @@ fn results(
     let len = good.len();
     let cols = vec![
         int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0))),
-        texts(k::SCHOOL_ID, good, |r| keys.login.get(r).1.as_str()),
-        texts(k::MUNICIPALITY, good, |r| {
-            keys.municipality.get(r).1.as_str()
-        }),
-        texts(k::ASSESSMENT, good, |r| {
-            keys.assessment.get(r).as_deref().unwrap_or("")
-        }),
-        texts(k::SUBJECT, good, |r| {
-            keys.subject.get(r).as_deref().unwrap_or("")
-        }),
+        keys.login.gather(k::SCHOOL_ID, good, |v| v.1.as_str())?,
+        keys.municipality
+            .gather(k::MUNICIPALITY, good, |v| v.1.as_str())?,
+        keys.assessment
+            .gather(k::ASSESSMENT, good, |v| v.as_deref().unwrap_or(""))?,
+        keys.subject
+            .gather(k::SUBJECT, good, |v| v.as_deref().unwrap_or(""))?,
         int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0))),
-        int(
-            k::PARTICIPANTS,
-            each(&|r| nums.part.get(r).and_then(count).unwrap_or(0)),
-        ),
+        int(k::PARTICIPANTS, each(&|r| count(nums.part[r]).unwrap_or(0))),
         int(k::N2, mark(0)),
         int(k::N3, mark(1)),
         int(k::N4, mark(2)),

@@ -50,43 +50,21 @@ const FACT: [&str; 5] = [
 pub fn merge(e: &mut SchoolRow, src: SchoolSource, facts: &SchoolFacts, w: &mut Warnings) {
     let src = src as u8;
     let r = &mut e.merged.rank;
-    let text = |a: &String| a.clone();
-    let opt = |a: &Option<&'static str>| a.unwrap_or_default().to_string();
-    let kind = |a: &Option<Kind>| a.map_or("", |k| k.as_str()).to_string();
+    let name = |a: &str, b: &str| a == b || norm_text(a) == norm_text(b);
+    let mun = |a: &str, b: &str| a == b || municipality_key(a) == municipality_key(b);
+    let code = |a: &str, b: &str| a == b;
     let d = [
-        fact(
-            &mut e.name,
-            facts.name.into(),
-            text,
-            |a, b| norm_text(a) == norm_text(b),
-            &mut r[0],
-            src,
-        ),
-        fact(
-            &mut e.municipality,
-            facts.municipality.into(),
-            text,
-            |a, b| municipality_key(a) == municipality_key(b),
-            &mut r[1],
-            src,
-        ),
-        fact(
+        text_fact(&mut e.name, facts.name, name, &mut r[0], src),
+        text_fact(&mut e.municipality, facts.municipality, mun, &mut r[1], src),
+        text_fact(
             &mut e.municipality_code,
-            facts.municipality_code.trim().into(),
-            text,
-            |a, b| a == b,
+            facts.municipality_code.trim(),
+            code,
             &mut r[2],
             src,
         ),
-        fact(&mut e.kind, facts.kind, kind, |a, b| a == b, &mut r[3], src),
-        fact(
-            &mut e.settlement,
-            facts.settlement,
-            opt,
-            |a, b| a == b,
-            &mut r[4],
-            src,
-        ),
+        fact(&mut e.kind, facts.kind, |k| k.as_str(), &mut r[3], src),
+        fact(&mut e.settlement, facts.settlement, |s| s, &mut r[4], src),
     ];
     for (i, d) in d.into_iter().enumerate() {
         if let Some((kept, other)) = d {
@@ -103,39 +81,67 @@ pub fn merge(e: &mut SchoolRow, src: SchoolSource, facts: &SchoolFacts, w: &mut 
     }
 }
 
-/// One fact: set when the row has none (shown empty), replaced by a higher-ranked source, kept
-/// otherwise; the kept and the other value when they differ.
-fn fact<T>(
-    cur: &mut T,
-    new: T,
-    show: impl Fn(&T) -> String,
-    same: impl Fn(&T, &T) -> bool,
+/// Whether a value from a source of rank `src` replaces the kept one of rank `held` (0: set
+/// outside the policy, ranked as a result table's).
+fn replaces(src: u8, held: u8) -> bool {
+    src < if held == 0 {
+        SchoolSource::Results as u8
+    } else {
+        held
+    }
+}
+
+/// A text fact: set when the row has none, replaced by a higher-ranked source, kept otherwise;
+/// the kept and the other value when they differ (`same`).
+fn text_fact(
+    cur: &mut String,
+    new: &str,
+    same: impl Fn(&str, &str) -> bool,
     rank: &mut u8,
     src: u8,
 ) -> Option<(String, String)> {
-    if show(&new).is_empty() {
+    if new.is_empty() {
         return None;
     }
-    if show(cur).is_empty() {
-        *cur = new;
+    if cur.is_empty() {
+        *cur = new.to_string();
         *rank = src;
         return None;
     }
-    // a value set outside the policy ranks as a result table's
-    let held = if *rank == 0 {
-        SchoolSource::Results as u8
-    } else {
-        *rank
-    };
-    let out = (!same(cur, &new)).then(|| {
-        if src < held {
-            (show(&new), show(cur))
-        } else {
-            (show(cur), show(&new))
-        }
+    let differs = !same(cur, new);
+    let out = differs.then(|| match replaces(src, *rank) {
+        true => (new.to_string(), cur.clone()),
+        false => (cur.clone(), new.to_string()),
     });
-    if src < held {
-        *cur = new;
+    if replaces(src, *rank) {
+        if cur != new {
+            *cur = new.to_string();
+        }
+        *rank = src;
+    }
+    out
+}
+
+/// A fact of few values (kind, settlement), as `text_fact`.
+fn fact<T: Copy + PartialEq>(
+    cur: &mut Option<T>,
+    new: Option<T>,
+    show: impl Fn(T) -> &'static str,
+    rank: &mut u8,
+    src: u8,
+) -> Option<(String, String)> {
+    let new = new?;
+    let Some(held) = *cur else {
+        *cur = Some(new);
+        *rank = src;
+        return None;
+    };
+    let out = (held != new).then(|| match replaces(src, *rank) {
+        true => (show(new).to_string(), show(held).to_string()),
+        false => (show(held).to_string(), show(new).to_string()),
+    });
+    if replaces(src, *rank) {
+        *cur = Some(new);
         *rank = src;
     }
     out
