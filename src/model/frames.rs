@@ -172,31 +172,32 @@ pub fn rows_of(df: &DataFrame) -> Result<Vec<ResultRow>> {
 /// derived once per school.
 fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
-    let mut derived: std::collections::HashMap<&str, (String, String)> = Default::default();
-    for id in ids.iter().flatten() {
-        derived.entry(id).or_insert_with(|| {
-            (
-                crate::input::text::region_of(id),
-                super::identity::municipality_id(ds, id),
-            )
-        });
+    // each school's pair once (a school's rows come in runs), the rows gathering it
+    let mut at: std::collections::HashMap<&str, IdxSize> = Default::default();
+    let (mut region, mut municipality) = (Vec::new(), Vec::new());
+    let mut prev: Option<(&str, IdxSize)> = None;
+    let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
+    for id in ids.iter() {
+        let id = id.unwrap_or("");
+        let i = match prev {
+            Some((p, i)) if p == id => i,
+            _ => *at.entry(id).or_insert_with(|| {
+                region.push(crate::input::text::region_of(id));
+                municipality.push(super::identity::municipality_id(ds, id));
+                region.len() as IdxSize - 1
+            }),
+        };
+        prev = Some((id, i));
+        idx.push(i);
     }
-    let of = |pick: fn(&(String, String)) -> &str| -> StringChunked {
-        ids.iter()
-            .map(|id| id.and_then(|id| derived.get(id)).map(pick))
-            .collect()
+    let idx = IdxCa::from_vec("".into(), idx);
+    let gather = |vals: &[String], name: &str| -> Result<Column> {
+        let ca: StringChunked = vals.iter().map(|v| Some(v.as_str())).collect();
+        Ok(ca.take(&idx)?.with_name(name.into()).into_column())
     };
     let mut df = ds.results.clone();
-    df.with_column(
-        of(|d| d.0.as_str())
-            .with_name("region".into())
-            .into_column(),
-    )?;
-    df.with_column(
-        of(|d| d.1.as_str())
-            .with_name("municipality_key".into())
-            .into_column(),
-    )?;
+    df.with_column(gather(&region, "region")?)?;
+    df.with_column(gather(&municipality, "municipality_key")?)?;
     Ok(df)
 }
 
