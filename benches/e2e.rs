@@ -64,7 +64,7 @@ fn child(step: &str, paths: &[PathBuf]) {
                 ..Opts::default()
             };
             let l = load_paths(paths, &opts).unwrap();
-            std::hint::black_box(l.data.results.len());
+            std::hint::black_box(l.data.results.height());
             // as the CLI ends (commands::at_exit): the process exits without freeing the dataset
             std::mem::forget(l);
         }
@@ -200,7 +200,7 @@ fn main() {
     let sweep_s = t.elapsed().as_secs_f64();
     println!(
         "in one process: {} result rows, {} schools; load {load_s:.2} s, select (stages only) {select_s:.2} s",
-        loaded.data.results.len(),
+        loaded.data.results.height(),
         loaded.data.schools.len()
     );
     println!(

@@ -65,7 +65,7 @@ pub struct Args {
 /// with no results or a malformed `--procedure`.
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    let all_years: BTreeSet<i32> = loaded.data.results.iter().map(|r| r.year).collect();
+    let all_years: BTreeSet<i32> = loaded.data.result_years();
     let Some(&latest) = all_years.iter().next_back() else {
         return Err(crate::error::data(
             "no results in the inputs: nothing to compare",

@@ -37,10 +37,10 @@ pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String>
         "inputs": l.reports,
         "warnings": l.warnings,
         "totals": {
-            "results": d.results.len(),
+            "results": d.results.height(),
             "schools": d.schools.len(),
             "journal": d.journal.len(),
-            "risk_profiles": d.risk.len(),
+            "risk_profiles": d.risk.height(),
             "markers": d.markers.len(),
             "reference": d.reference.len(),
         }
@@ -111,7 +111,7 @@ pub fn table(l: &Loaded) -> Table {
     let d = &l.data;
     t.notes.push(format!(
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
-        d.results.len(), d.schools.len(), d.journal.len(), d.risk.len(), d.markers.len(), d.reference.len()
+        d.results.height(), d.schools.len(), d.journal.len(), d.risk.height(), d.markers.len(), d.reference.len()
     ));
     t
 }

@@ -23,7 +23,7 @@ pub struct Args {
 /// Errors: a usage error (exit 2) when fewer than two such years exist.
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    let have: BTreeSet<i32> = loaded.data.results.iter().map(|r| r.year).collect();
+    let have: BTreeSet<i32> = loaded.data.result_years();
     let years: Vec<i32> = match &a.years {
         Some(s) => {
             let (y1, y2) = super::parse_years(s)?;

@@ -132,7 +132,7 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
         specs => Ok(cmp::compare(&ctx.frames, &specs, &[year])?),
     };
     let years: Vec<i32> = ds
-        .results
+        .result_rows()
         .iter()
         .map(|r| r.year)
         .collect::<std::collections::BTreeSet<_>>()
@@ -148,7 +148,7 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
             mon::monitor_with(ds, cfg, &years, &ctx, &sel)?,
         ))
     };
-    let risk = if ds.risk.is_empty() {
+    let risk = if ds.risk.height() == 0 {
         Err("во входных данных нет рисковых профилей".to_string())
     } else {
         Ok(rsk::aggregate(&ctx.frames, &sel)?)

@@ -19,7 +19,7 @@ pub struct Args {
 /// Errors: a data error (exit 1) when the inputs hold no risk profiles.
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    if loaded.data.risk.is_empty() {
+    if loaded.data.risk.height() == 0 {
         return Err(crate::error::data("no risk profiles in the inputs (Логин, Год, Фактор риска, Уровень — or one column per factor)"));
     }
     let year = select::resolve_year(&loaded.data, &cfg, a.year)?;

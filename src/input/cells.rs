@@ -6,18 +6,24 @@ use super::Meta;
 use crate::error::data_err;
 use anyhow::Result;
 
+/// A year cell: a whole number 2000–2099, else the latest such year in its text (`2015-2016`).
+pub fn year_cell(s: &str) -> Option<i32> {
+    match parse_num(s) {
+        Ok(Some(v)) if (2000.0..2100.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
+        _ => year_in(s),
+    }
+}
+
 /// Year from a column (`2025`, `2015-2016`), else the file's year, else an error.
 pub fn year(g: &Grid, h: &Header, r: usize, col: Option<usize>, meta: &Meta) -> Result<i32> {
     match col {
-        Some(c) => match parse_num(g.cell(r, c)) {
-            Ok(Some(v)) if (2000.0..2100.0).contains(&v) && v.fract() == 0.0 => Ok(v as i32),
-            _ => year_in(g.cell(r, c)).ok_or_else(|| {
-                data_err(
-                    &g.loc(r),
-                    h.raw_name(c),
-                    format!("expected a year, found «{}»", g.cell(r, c)),
-                )
-            }),
+        Some(c) => match year_cell(g.cell(r, c)) {
+            Some(y) => Ok(y),
+            None => Err(data_err(
+                &g.loc(r),
+                h.raw_name(c),
+                format!("expected a year, found «{}»", g.cell(r, c)),
+            )),
         },
         None if meta.year > 0 => Ok(meta.year),
         None => Err(data_err(

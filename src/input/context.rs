@@ -1,5 +1,6 @@
 //! Registry and context: the ФИС ОКО context form, a user context/registry table, school directories.
 use super::header::{self, Header};
+use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
 use super::table::Grid;
 use super::text::{
@@ -119,37 +120,17 @@ fn school_in<'a>(
     e
 }
 
-fn set_municipality(ds: &mut Dataset, login: &str, cell: &str) {
-    let e = school_in(&mut ds.schools, login);
-    set_municipality_of(&mut ds.municipality_codes, e, cell);
-}
-
-/// A school's municipality from a `code | name` or name cell; the code is kept for the name.
-fn set_municipality_of(
+/// A municipality's ФИС ОКО code for its name key (a later input's code for one name replaces an
+/// earlier one's, as the registry's municipality did).
+fn note_code(
     codes: &mut std::collections::BTreeMap<String, String>,
-    e: &mut SchoolRow,
-    cell: &str,
+    code: &Option<String>,
+    name: &str,
 ) {
-    let (code, name) = split_code_name(cell);
-    set_municipality_parts(codes, e, code, name);
-}
-
-fn set_municipality_parts(
-    codes: &mut std::collections::BTreeMap<String, String>,
-    e: &mut SchoolRow,
-    code: Option<String>,
-    name: String,
-) {
-    if let Some(c) = &code {
-        if !name.is_empty() {
-            codes.insert(municipality_key(&name), c.clone());
-        }
-    }
     if let Some(c) = code {
-        e.municipality_code = c;
-    }
-    if !name.is_empty() {
-        e.municipality = name;
+        if !name.is_empty() {
+            codes.insert(municipality_key(name), c.clone());
+        }
     }
 }
 
@@ -203,9 +184,10 @@ pub fn load_context_form(
         }
         rep.rows += 1;
         schools.insert(school_id(&login));
-        if let Some(c) = cm {
-            set_municipality(ds, &login, g.cell(r, c));
-        }
+        let (mcode, mname) = cm
+            .map(|c| split_code_name(g.cell(r, c)))
+            .unwrap_or_default();
+        note_code(&mut ds.municipality_codes, &mcode, &mname);
         let sname = c_short
             .map(|c| g.cell(r, c).trim().to_string())
             .filter(|s| !s.is_empty())
@@ -225,23 +207,27 @@ pub fn load_context_form(
         };
         let (inn, oge, ege) = (code(c_inn), code(c_oge), code(c_ege));
         let lower = login.to_lowercase();
-        let e = school(ds, &login);
-        if let Some(n) = sname {
-            if !n.is_empty() {
-                e.name = n;
-            }
-        }
-        if let Some(w) = where_ {
-            match coded_answer(&w) {
-                Some(1..=3) => e.settlement = Some("город"),
-                Some(4) => e.settlement = Some("село"),
-                _ if !w.trim().is_empty() => rep.warnings.add(
+        let settlement = match where_.as_deref().map(|w| (coded_answer(w), w)) {
+            Some((Some(1..=3), _)) => Some("город"),
+            Some((Some(4), _)) => Some("село"),
+            Some((_, w)) if !w.trim().is_empty() => {
+                rep.warnings.add(
                     "unknown answer to question 14 (settlement)",
                     format!("{login}: «{w}»"),
-                ),
-                _ => {}
+                );
+                None
             }
-        }
+            _ => None,
+        };
+        let e = school(ds, &login);
+        let facts = SchoolFacts {
+            name: sname.as_deref().unwrap_or(""),
+            municipality: &mname,
+            municipality_code: mcode.as_deref().unwrap_or(""),
+            settlement,
+            ..Default::default()
+        };
+        merge(e, SchoolSource::ContextForm, &facts, &mut rep.warnings);
         if lower.starts_with("ksh") || aop.as_deref() == Some("да") {
             e.ovz_flag = true;
         }
@@ -404,23 +390,20 @@ pub fn load_registry(
                 },
                 None => None,
             };
+            let (code, mname) = match cm {
+                Some(c) => memo(&mut municipalities, g.cell(r, c), split_code_name),
+                None => Default::default(),
+            };
+            note_code(&mut ds.municipality_codes, &code, &mname);
             let e = school_in(&mut ds.schools, login);
-            if let Some(c) = cm {
-                let (code, name) = memo(&mut municipalities, g.cell(r, c), split_code_name);
-                set_municipality_parts(&mut ds.municipality_codes, e, code, name);
-            }
-            if let Some(c) = cn {
-                let n = g.cell(r, c).trim();
-                if !n.is_empty() {
-                    e.name = n.to_string();
-                }
-            }
-            if kind.is_some() {
-                e.kind = kind;
-            }
-            if settlement.is_some() {
-                e.settlement = settlement;
-            }
+            let facts = SchoolFacts {
+                name: cn.map_or("", |c| g.cell(r, c).trim()),
+                municipality: &mname,
+                municipality_code: code.as_deref().unwrap_or(""),
+                kind,
+                settlement,
+            };
+            merge(e, SchoolSource::Registry, &facts, &mut rep.warnings);
             if enrollment.is_some() {
                 e.enrollment = enrollment;
             }
@@ -470,12 +453,12 @@ pub fn load_directory(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputRep
             .map(|c| g.cell(r, c).trim().to_string())
             .unwrap_or_default();
         let e = school(ds, &login);
-        if e.name.is_empty() {
-            e.name = name;
-        }
-        if e.municipality.is_empty() {
-            e.municipality = mun;
-        }
+        let facts = SchoolFacts {
+            name: &name,
+            municipality: &mun,
+            ..Default::default()
+        };
+        merge(e, SchoolSource::Directory, &facts, &mut rep.warnings);
     }
     rep.schools = rep.rows;
     Ok(())

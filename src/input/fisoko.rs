@@ -3,6 +3,7 @@
 //! муниципалитет → школы; the current municipality is carried down to its schools.
 use super::flat::row_error;
 use super::header::Header;
+use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
 use super::table::Grid;
 use super::text::{norm_header, norm_text, parse_num, school_id, split_code_name};
@@ -177,20 +178,18 @@ pub fn load_stats(
                     if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
                         e.login = login.to_lowercase();
                     }
-                    if e.name.is_empty() {
-                        e.name = name;
-                    }
                     let (mc, mn) = split_code_name(&municipality);
-                    if e.municipality.is_empty() {
-                        e.municipality = mn.clone();
-                    }
-                    if let Some(c) = mc {
-                        e.municipality_code = c;
-                    }
+                    let facts = SchoolFacts {
+                        name: &name,
+                        municipality: &mn,
+                        municipality_code: mc.as_deref().unwrap_or(""),
+                        ..Default::default()
+                    };
+                    merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
                     // shares sum to 100 ± 0.5 (checked above): counts by largest remainders
                     let c = super::flat::largest_remainders(part_n, [p[0], p[1], p[2], p[3]]);
                     schools.insert(sid.clone());
-                    ds.results.push(ResultRow {
+                    ds.push_result(ResultRow {
                         year: meta.year,
                         school_id: sid.into(),
                         municipality: Sym::from(mn.as_str()),

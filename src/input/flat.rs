@@ -75,6 +75,21 @@ pub(super) fn keys(h: &Header) -> Keys {
     }
 }
 
+/// A grade cell: a number 1–11, a text such as «4 класс», or empty (0: no grade); None when it
+/// is none of these.
+pub(super) fn grade_cell(s: &str) -> Option<i32> {
+    match parse_num(s) {
+        Ok(Some(v)) if (1.0..=11.0).contains(&v) => Some(v as i32),
+        Ok(None) => Some(0),
+        _ => super::text::grade_in(&format!("{} класс", s.trim())).map(|x| x as i32),
+    }
+}
+
+/// An assessment cell (`ВПР`, `огэ`): upper-cased; None when empty.
+pub(super) fn assessment_cell(s: &str) -> Option<String> {
+    Some(s.trim().to_uppercase()).filter(|a| !a.is_empty())
+}
+
 struct RowKey {
     year: i32,
     grade: i32,
@@ -89,27 +104,17 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
     let loc = g.loc(r);
     let year = cells::year(g, h, r, k.year, meta)?;
     let grade = match k.grade {
-        Some(c) => match parse_num(g.cell(r, c)) {
-            Ok(Some(v)) if (1.0..=11.0).contains(&v) => v as i32,
-            Ok(None) => 0,
-            _ => super::text::grade_in(&format!("{} класс", g.cell(r, c).trim()))
-                .map(|x| x as i32)
-                .ok_or_else(|| {
-                    data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a grade 1–11, found «{}»", g.cell(r, c)),
-                    )
-                })?,
-        },
+        Some(c) => grade_cell(g.cell(r, c)).ok_or_else(|| {
+            data_err(
+                &loc,
+                h.raw_name(c),
+                format!("expected a grade 1–11, found «{}»", g.cell(r, c)),
+            )
+        })?,
         None => meta.grade,
     };
     let subject = cells::subject_of(g, h, r, k.subject, meta)?;
-    let assessment = match k
-        .assessment
-        .map(|c| g.cell(r, c).trim().to_uppercase())
-        .filter(|a| !a.is_empty())
-    {
+    let assessment = match k.assessment.and_then(|c| assessment_cell(g.cell(r, c))) {
         Some(a) => a,
         None if !meta.assessment.is_empty() => meta.assessment.clone(),
         None => return Err(super::cells::no_assessment(&g.loc(r))),
@@ -135,28 +140,84 @@ fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<RowK
     })
 }
 
-/// Counts of «2»..«5» from a row's values: counts that add up to the participants, or percents
-/// (100 ± 0.5) or shares (1 ± 0.005) turned into counts (`true`: reconstructed); None otherwise.
-/// Fractional participants are never counts. Counts from percents or shares are the largest
-/// remainders of their parts of the participants, so that they sum to the participants
-/// (`largest_remainders`).
-pub(super) fn mark_counts(part: f64, vals: [Option<f64>; 4]) -> Option<([Count; 4], bool)> {
+/// The unit of a marks table's «2»..«5» columns, decided once per file (`decide_unit`), never
+/// per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkUnit {
+    /// Whole pupils that add up to the participants.
+    Counts,
+    /// Percents of the participants that sum to 100 ± 0.5.
+    Percents,
+    /// Shares (fractions) of the participants that sum to 1 ± 0.005.
+    Shares,
+}
+
+impl MarkUnit {
+    /// What a row of this unit must hold (error messages).
+    pub fn expected(self, part: f64, participants: &str) -> String {
+        match self {
+            MarkUnit::Counts => {
+                format!("counts that add up to the {part} participants («{participants}»)")
+            }
+            MarkUnit::Percents => "percents that sum to 100 ± 0.5".into(),
+            MarkUnit::Shares => "shares that sum to 1 ± 0.005".into(),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            MarkUnit::Counts => "counts",
+            MarkUnit::Percents => "percents",
+            MarkUnit::Shares => "shares",
+        }
+    }
+}
+
+/// The unit of a file's marks: percents when a mark column's header says so (`…, %`); else the
+/// first of counts, percents and shares that every school row (`rows`: participants and marks)
+/// fits; None when none fits them all (the caller names the rows that do not fit the unit of
+/// the file's first school row).
+pub fn decide_unit<I>(header_percent: bool, rows: I) -> Option<MarkUnit>
+where
+    I: Iterator<Item = (f64, [Option<f64>; 4])> + Clone,
+{
+    if header_percent {
+        return Some(MarkUnit::Percents);
+    }
+    [MarkUnit::Counts, MarkUnit::Percents, MarkUnit::Shares]
+        .into_iter()
+        .find(|&u| rows.clone().all(|(p, v)| mark_counts(p, v, u).is_some()))
+}
+
+/// Counts of «2»..«5» from a row's values in the file's unit (`true`: reconstructed from percents
+/// or shares); None when the row does not fit the unit. Fractional participants are never counts.
+/// Counts from percents or shares are the largest remainders of their parts of the participants,
+/// so that they sum to the participants (`largest_remainders`).
+pub(super) fn mark_counts(
+    part: f64,
+    vals: [Option<f64>; 4],
+    unit: MarkUnit,
+) -> Option<([Count; 4], bool)> {
     let v = vals.map(|x| x.unwrap_or(0.0));
     let sum: f64 = v.iter().sum();
-    let all_int = v.iter().all(|x| x.fract() == 0.0);
     let total = count(part)?;
-    if all_int && (sum - part).abs() < 1e-9 {
-        Some((
-            [count(v[0])?, count(v[1])?, count(v[2])?, count(v[3])?],
-            false,
-        ))
-    } else if (sum - 100.0).abs() <= 0.5 || (0.995..=1.005).contains(&sum) {
-        if v.iter().any(|x| *x < 0.0) {
-            return None;
+    if v.iter().any(|x| *x < 0.0) {
+        return None;
+    }
+    match unit {
+        MarkUnit::Counts => {
+            let all_int = v.iter().all(|x| x.fract() == 0.0);
+            (all_int && (sum - part).abs() < 1e-9).then_some(())?;
+            Some((
+                [count(v[0])?, count(v[1])?, count(v[2])?, count(v[3])?],
+                false,
+            ))
         }
-        Some((largest_remainders(total, v), true))
-    } else {
-        None
+        MarkUnit::Percents => {
+            ((sum - 100.0).abs() <= 0.5).then(|| (largest_remainders(total, v), true))
+        }
+        MarkUnit::Shares => (0.995..=1.005)
+            .contains(&sum)
+            .then(|| (largest_remainders(total, v), true)),
     }
 }
 
@@ -188,11 +249,13 @@ pub(super) fn is_aggregate_row(login: &str, name: &str, has_municipality: bool) 
             || (login.is_empty() && name.is_empty() && has_municipality))
 }
 
-/// Running state of a marks table read in chunks.
+/// What a marks table has gathered: its years and schools, and the unit of its marks with why
+/// (none when no unit fits any of its school rows).
 #[derive(Default)]
 pub struct MarksState {
-    years: std::collections::BTreeSet<i32>,
-    schools: std::collections::BTreeSet<String>,
+    pub years: std::collections::BTreeSet<i32>,
+    pub schools: std::collections::BTreeSet<String>,
+    pub unit: Option<(MarkUnit, String)>,
 }
 
 /// Marks table rows `start..` of `g` (a whole sheet, or one chunk of a streamed CSV).
@@ -212,7 +275,11 @@ pub fn load_marks(
     let cm = mark_columns(h).unwrap();
     let cmean = h.find(&["средний балл", "mean_score"]);
     let source = Sym::from(g.file.as_str());
-    let MarksState { years, schools } = st;
+    let MarksState {
+        years,
+        schools,
+        unit,
+    } = st;
     for r in start..g.rows.len() {
         if g.rows[r].iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -300,15 +367,29 @@ pub fn load_marks(
                     ),
                 ));
             };
-            let Some((counts, reconstructed)) = mark_counts(part, vals) else {
-                let sum: f64 = vals.iter().flatten().sum();
-                return Err(data_err(&loc, "2..5", format!(
-                    "«2»..«5» sum to {}: expected percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)",
-                    crate::output::num(sum, 2), part, h.raw_name(cp))));
+            let fit = unit.as_ref().and_then(|(u, _)| mark_counts(part, vals, *u));
+            let Some((counts, reconstructed)) = fit else {
+                let sum = crate::output::num(vals.iter().flatten().sum(), 2);
+                let expected = match unit {
+                    Some((u, why)) => format!("{}: the file's marks are {} ({why})", u.expected(part, h.raw_name(cp)), u.name()),
+                    None => format!("percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)", part, h.raw_name(cp)),
+                };
+                return Err(data_err(
+                    &loc,
+                    "2..5",
+                    format!("«2»..«5» sum to {sum}: expected {expected}"),
+                ));
             };
             cells::check_login(g, r, &key.login, rep);
             let sid = school_id(&key.login);
-            note_school(ds, &sid, &key.login, &key.name, &key.municipality);
+            note_school(
+                ds,
+                &sid,
+                &key.login,
+                &key.name,
+                &key.municipality,
+                &mut rep.warnings,
+            );
             let (_, mname) = split_code_name(&key.municipality);
             Ok(Some(ResultRow {
                 year: key.year,
@@ -343,7 +424,7 @@ pub fn load_marks(
                         format!("строка {}", row.line),
                     );
                 }
-                ds.results.push(row);
+                ds.push_result(row);
             }
             Ok(None) => rep.warnings.add(
                 "aggregate row (вся выборка / регион / муниципалитет) kept apart from schools",
@@ -406,7 +487,14 @@ pub fn load_journal(
                 }
             }
             let sid = school_id(&key.login);
-            note_school(ds, &sid, &key.login, &key.name, &key.municipality);
+            note_school(
+                ds,
+                &sid,
+                &key.login,
+                &key.name,
+                &key.municipality,
+                &mut rep.warnings,
+            );
             Ok(Some(JournalRow {
                 year: key.year,
                 school_id: sid,
@@ -508,7 +596,7 @@ pub fn load_markers(
             let mun = cmun
                 .map(|c| g.cell(r, c).trim().to_string())
                 .unwrap_or_default();
-            note_school(ds, &sid, &login, &name, &mun);
+            note_school(ds, &sid, &login, &name, &mun, &mut rep.warnings);
             Ok(MarkerRow {
                 year,
                 school_id: sid,

@@ -26,23 +26,74 @@ fn marks_header_detected() {
 #[test]
 fn percents_become_counts_that_sum_to_the_participants() {
     // 3 × 33,3 % of 10: rounding each gives 3 + 3 + 3 = 9; the largest remainder gives 10
-    let (c, rec) = mark_counts(10.0, [Some(33.4), Some(33.3), Some(33.3), Some(0.0)]).unwrap();
+    use MarkUnit::*;
+    let (c, rec) = mark_counts(
+        10.0,
+        [Some(33.4), Some(33.3), Some(33.3), Some(0.0)],
+        Percents,
+    )
+    .unwrap();
     assert!(rec);
     assert_eq!(c, [4, 3, 3, 0]);
     assert_eq!(
-        mark_counts(7.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)]),
+        mark_counts(7.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)], Counts),
         Some(([1, 2, 3, 1], false))
     );
+    // shares of 1 likewise
+    assert_eq!(
+        mark_counts(4.0, [Some(0.25), Some(0.5), Some(0.25), None], Shares),
+        Some(([1, 2, 1, 0], true))
+    );
     // fractional participants are no count
+    for u in [Counts, Percents, Shares] {
+        assert_eq!(
+            mark_counts(10.5, [Some(25.0), Some(25.0), Some(25.0), Some(25.0)], u),
+            None
+        );
+        // neither counts that add up nor percents nor shares
+        assert_eq!(
+            mark_counts(10.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)], u),
+            None
+        );
+    }
+    // a row of counts is no row of percents: the unit is the file's, not the row's
     assert_eq!(
-        mark_counts(10.5, [Some(25.0), Some(25.0), Some(25.0), Some(25.0)]),
+        mark_counts(
+            100.0,
+            [Some(10.0), Some(20.0), Some(30.0), Some(40.0)],
+            Percents
+        ),
+        Some(([10, 20, 30, 40], true))
+    );
+    assert_eq!(
+        mark_counts(
+            50.0,
+            [Some(10.0), Some(20.0), Some(30.0), Some(40.0)],
+            Counts
+        ),
         None
     );
-    // neither counts that add up nor percents nor shares
-    assert_eq!(
-        mark_counts(10.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)]),
-        None
-    );
+}
+
+#[test]
+fn the_unit_is_decided_once_per_file() {
+    use MarkUnit::*;
+    let counts = [(7.0, [Some(1.0), Some(2.0), Some(3.0), Some(1.0)])];
+    let pct = [
+        (10.0, [Some(10.0), Some(40.0), Some(30.0), Some(20.0)]),
+        // 100 participants whose counts sum to 100 fit percents too
+        (100.0, [Some(10.0), Some(40.0), Some(30.0), Some(20.0)]),
+    ];
+    assert_eq!(decide_unit(false, counts.iter().copied()), Some(Counts));
+    assert_eq!(decide_unit(false, pct.iter().copied()), Some(Percents));
+    // the header's % decides, whatever the values
+    assert_eq!(decide_unit(true, counts.iter().copied()), Some(Percents));
+    // counts and percents in one file: no unit fits every row
+    let mixed = [counts[0], pct[0]];
+    assert_eq!(decide_unit(false, mixed.iter().copied()), None);
+    // the order of the rows does not change the decision
+    let shuffled = [pct[1], pct[0]];
+    assert_eq!(decide_unit(false, shuffled.iter().copied()), Some(Percents));
 }
 
 proptest::proptest! {
@@ -50,7 +101,7 @@ proptest::proptest! {
     fn counts_that_add_up_are_kept(c in proptest::array::uniform4(0i32..10_000)) {
         let part: i32 = c.iter().sum();
         let vals = c.map(|x| Some(x as f64));
-        proptest::prop_assert_eq!(mark_counts(part as f64, vals), Some((c, false)));
+        proptest::prop_assert_eq!(mark_counts(part as f64, vals, MarkUnit::Counts), Some((c, false)));
     }
 
     #[test]
@@ -61,7 +112,7 @@ proptest::proptest! {
         proptest::prop_assume!(part > 0);
         let pct = c.map(|x| (x as f64 / part as f64 * 1000.0).round() / 10.0);
         proptest::prop_assume!((pct.iter().sum::<f64>() - 100.0).abs() <= 0.5);
-        let (got, rec) = mark_counts(part as f64, pct.map(Some)).unwrap();
+        let (got, rec) = mark_counts(part as f64, pct.map(Some), MarkUnit::Percents).unwrap();
         proptest::prop_assert!(rec);
         proptest::prop_assert_eq!(got.iter().sum::<i32>(), part);
         for (g, x) in got.iter().zip(c) {

@@ -1,6 +1,7 @@
 //! Family D: ОГЭ / ЕГЭ per-school tables and the Moscow open-data ЕГЭ file.
 use super::flat::row_error;
 use super::header::{self, Header};
+use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
 use super::table::Grid;
 use super::text::{norm_text, parse_num, split_code_name, year_in};
@@ -39,6 +40,48 @@ pub fn gia_key(code: &str) -> String {
     format!("gia:{}", code.trim().trim_start_matches('0').to_lowercase())
 }
 
+/// Digits after the decimal separator of a number cell (`6,67` → 2, `12` → 0).
+fn decimals(cell: &str) -> i32 {
+    let t = cell.trim().trim_end_matches('%').trim_end();
+    t.rsplit_once([',', '.']).map_or(0, |(_, d)| {
+        d.chars().filter(char::is_ascii_digit).count() as i32
+    })
+}
+
+/// Warning for a share column in which percents and fractions both give whole pupils.
+pub const UNIT_AMBIGUOUS: &str =
+    "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты";
+
+/// Whether share column `c` holds percents (else fractions 0–1), decided once per file (issue 12
+/// «one decision for units»): percents when its header says so (`…, %`); else the unit in which
+/// every row's value is a whole number of its participants (column `cp`), within the rounding of
+/// the cell's decimals; when neither fits every row, the one that fits more rows; percents when
+/// both fit every row (a counted warning) or as many.
+fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputReport) -> bool {
+    if h.is_percent(c) {
+        return true;
+    }
+    let rows = (h.row + 1..g.rows.len()).filter_map(|r| {
+        let v = parse_num(g.cell(r, c)).ok().flatten()?;
+        let n = parse_num(g.cell(r, cp)).ok().flatten()?;
+        Some((v, n, 0.5 * 10f64.powi(-decimals(g.cell(r, c)))))
+    });
+    let fits = |scale: f64| {
+        rows.clone()
+            .filter(|&(v, n, half)| {
+                let pupils = v / scale * n;
+                let tol = n * half / scale + 1e-9;
+                pupils <= n + tol && (pupils - pupils.round()).abs() <= tol
+            })
+            .count()
+    };
+    let (all, pct, share) = (rows.clone().count(), fits(100.0), fits(1.0));
+    if all > 0 && pct == all && share == all {
+        rep.warnings.add(UNIT_AMBIGUOUS, h.raw_name(c).to_string());
+    }
+    pct >= share
+}
+
 pub fn load_simple(
     g: &Grid,
     h: &Header,
@@ -58,19 +101,8 @@ pub fn load_simple(
     let ca = h.find(header::ASSESSMENT);
     let cm = h.find(header::MUNICIPALITY);
     let source = Sym::from(g.file.as_str());
-    // shares or percents, decided once per column: percents when its header says so (`…, %`);
-    // else percents when any value of the file's column is above 1, shares otherwise
-    let percent_col = |c: Option<usize>| {
-        c.is_some_and(|c| {
-            h.is_percent(c)
-                || (h.row + 1..g.rows.len()).any(|r| {
-                    parse_num(g.cell(r, c))
-                        .ok()
-                        .flatten()
-                        .is_some_and(|v| v > 1.0)
-                })
-        })
-    };
+    // shares or percents, decided once per column and file (`percent_column`)
+    let mut percent_col = |c: Option<usize>| c.is_some_and(|c| percent_column(g, h, c, cp, rep));
     let (pct_b, pct_5) = (percent_col(cb), percent_col(c5));
     let mut schools = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();
@@ -123,17 +155,15 @@ pub fn load_simple(
                 })
             });
             e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
-            if let Some(c) = cn {
-                if e.name.is_empty() {
-                    e.name = g.cell(r, c).trim().to_string();
-                }
-            }
             let mun = cm
                 .map(|c| split_code_name(g.cell(r, c)).1)
                 .unwrap_or_default();
-            if e.municipality.is_empty() {
-                e.municipality = mun.clone();
-            }
+            let facts = SchoolFacts {
+                name: cn.map_or("", |c| g.cell(r, c).trim()),
+                municipality: &mun,
+                ..Default::default()
+            };
+            merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
             Ok(ResultRow {
                 year,
                 school_id: sid.into(),
@@ -159,7 +189,7 @@ pub fn load_simple(
                 rep.rows += 1;
                 schools.insert(row.school_id.clone());
                 years.insert(row.year);
-                ds.results.push(row);
+                ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
         }
@@ -239,14 +269,17 @@ pub fn load_moscow(
                 })
             });
             e.ogrn = Some(ogrn);
-            if let Some(c) = c_name {
-                e.name = g.cell(r, c).trim().to_string();
-            }
-            e.municipality = if adm.is_empty() {
+            let mun = if adm.is_empty() {
                 district.clone()
             } else {
                 format!("{district} ({adm})")
             };
+            let facts = SchoolFacts {
+                name: c_name.map_or("", |c| g.cell(r, c).trim()),
+                municipality: &mun,
+                ..Default::default()
+            };
+            merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
             Ok(ResultRow {
                 year,
                 school_id: sid.into(),
@@ -272,7 +305,7 @@ pub fn load_moscow(
                 rep.rows += 1;
                 schools.insert(row.school_id.clone());
                 years.insert(row.year);
-                ds.results.push(row);
+                ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
         }
@@ -393,12 +426,12 @@ pub fn load_regional_summary(
                     ..Default::default()
                 })
             });
-            if e.name.is_empty() {
-                e.name = nm.clone();
-            }
-            if e.municipality.is_empty() {
-                e.municipality = municipality.clone();
-            }
+            let facts = SchoolFacts {
+                name: &nm,
+                municipality: &municipality,
+                ..Default::default()
+            };
+            merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
             let mut out = Vec::new();
             for (subj, cols) in &blocks {
                 let get = |k: &str| -> Result<Option<f64>> {
@@ -460,7 +493,7 @@ pub fn load_regional_summary(
                 rep.rows += 1;
                 for row in rows {
                     schools.insert(row.school_id.clone());
-                    ds.results.push(row);
+                    ds.push_result(row);
                 }
             }
             Err(e) => row_error(opts, rep, e)?,

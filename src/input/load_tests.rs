@@ -32,14 +32,14 @@ fn the_assessment_is_never_assumed() {
     // the name tells it, in either alphabet; or --assessment does
     for (name, want) in [("ОГЭ 2023.csv", "ОГЭ"), ("vpr_flat.csv", "ВПР")] {
         let l = load(&[(name, &text)], &Opts::default()).unwrap();
-        assert_eq!(&*l.data.results[0].assessment, want, "{name}");
+        assert_eq!(&*l.data.result_rows()[0].assessment, want, "{name}");
     }
     let given = Opts {
         assessment: Some("ЕГЭ".into()),
         ..Default::default()
     };
     let l = load(&[("marks.csv", &text)], &given).unwrap();
-    assert_eq!(&*l.data.results[0].assessment, "ЕГЭ");
+    assert_eq!(&*l.data.result_rows()[0].assessment, "ЕГЭ");
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn a_truncated_record_is_a_data_error_naming_its_row() {
         ..Default::default()
     };
     let l = load(&[("vpr_marks.csv", &text)], &lenient).unwrap();
-    assert_eq!(l.data.results.len(), 2);
+    assert_eq!(l.data.results.height(), 2);
     assert!(l.data.reference.is_empty());
     assert!(l.reports[0].warnings.summary().contains("truncated"));
 }
@@ -134,7 +134,7 @@ fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_
     let l = load(&[("ЕГЭ русский язык 2024.csv", text)], &Opts::default()).unwrap();
     let rows: Vec<(&str, &str, i32, Option<i32>)> = l
         .data
-        .results
+        .result_rows()
         .iter()
         .map(|r| (&*r.assessment, &*r.subject, r.grade, r.n2.get()))
         .collect();
@@ -206,4 +206,119 @@ fn a_pupil_protocol_gives_joint_school_mark_and_score_counts_and_its_maximum() {
         20,
         "the 2021 scale's maximum"
     );
+}
+
+#[test]
+fn risk_repeats_and_bad_cells_are_found_in_file_order() {
+    const H: &str = "Логин,Год,Фактор риска,Уровень\n";
+    let f1 = "Низкий уровень оснащения школы";
+    let f2 = "Дефицит педагогических кадров";
+    // an exact repeat (line 4) is dropped with a warning naming its line
+    let text = format!(
+        "{H}edu990001,2024,{f1},высокий\nedu990001,2024,{f2},низкий\nedu990001,2024,{f1},высокий\n"
+    );
+    let l = load(&[("risk.csv", &text)], &Opts::default()).unwrap();
+    assert_eq!(l.data.risk.height(), 2);
+    let w = &l.reports[0].warnings.0["exact repeated row dropped"];
+    assert_eq!((w.count, w.examples[0].as_str()), (1, "строка 4"));
+    // a second, different level (line 4) comes before a bad level (line 5): the error names line 4
+    let text = format!("{H}edu990001,2024,{f1},высокий\nedu990002,2024,{f1},низкий\nedu990001,2024,{f1},низкий\nedu990003,2024,{f1},никакой\n");
+    let msg = load(&[("risk.csv", &text)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("risk.csv, row 4") && msg.contains("a second, different level"),
+        "{msg}"
+    );
+    // the bad level first (line 3), the conflict after it (line 5): the error names line 3
+    let text = format!("{H}edu990001,2024,{f1},высокий\nedu990003,2024,{f1},никакой\nedu990002,2024,{f1},низкий\nedu990001,2024,{f1},низкий\n");
+    let msg = load(&[("risk.csv", &text)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("risk.csv, row 3") && msg.contains("никакой"),
+        "{msg}"
+    );
+    // --lenient: both rows skipped with counted warnings, the rest kept in school, year, factor order
+    let lenient = Opts {
+        lenient: true,
+        ..Default::default()
+    };
+    let l = load(&[("risk.csv", &text)], &lenient).unwrap();
+    assert_eq!(l.data.risk.height(), 2);
+    assert_eq!(
+        l.reports[0].warnings.0["строка с ошибкой данных пропущена (--lenient)"].count,
+        2
+    );
+    let ids: Vec<Option<&str>> = l
+        .data
+        .risk
+        .column("school_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(ids, [Some("edu990001"), Some("edu990002")]);
+}
+
+/// Issue 12 «one decision for units»: a share column without `%` is read in the unit in which its
+/// values are whole pupils of their participants — not as percents because some value is above 1.
+#[test]
+fn a_gia_share_column_unit_is_decided_from_whole_pupils_once_per_file() {
+    const H: &str =
+        "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог\n";
+    let n2 = |text: String| -> (Vec<Option<i32>>, String) {
+        let l = load(&[("ОГЭ математика 2024.csv", &text)], &Opts::default()).unwrap();
+        let w = l.reports[0].warnings.summary();
+        (l.data.result_rows().iter().map(|r| r.n2.get()).collect(), w)
+    };
+    // fractions: 0,067 of 120 and 0,125 of 40 are 8 and 5 pupils
+    let (got, w) = n2(format!("{H}0001;СОШ 1;120;0,067\n0002;СОШ 2;40;0,125\n"));
+    assert_eq!((got, w.is_empty()), (vec![Some(8), Some(5)], true));
+    // percents: 6,67 % of 120 and 12,5 % of 40 are the same pupils
+    let (got, _) = n2(format!("{H}0001;СОШ 1;120;6,67\n0002;СОШ 2;40;12,5\n"));
+    assert_eq!(got, [Some(8), Some(5)]);
+    // 0,5 of 200 and 0,25 of 400: whole pupils in either unit — percents (1 and 1 pupil, not
+    // 100 and 100), with a warning naming the column
+    let (got, w) = n2(format!("{H}0001;СОШ 1;200;0,5\n0002;СОШ 2;400;0,25\n"));
+    assert_eq!(got, [Some(1), Some(1)]);
+    assert!(
+        w.contains("прочитан как проценты") && w.contains("Доля не преодолевших"),
+        "{w}"
+    );
+}
+
+/// Issue 12 «one school-merge policy»: the registry's municipality and name win over a marks
+/// table's, whichever file loads first, and the disagreement is counted in the report of the file
+/// read second.
+#[test]
+fn the_registry_wins_a_school_merge_and_the_disagreement_is_counted() {
+    let marks =
+        format!("{MARKS_HEADER}2024,4,математика,Бийский район,edu220001,СОШ №1,20,2,6,6,6\n");
+    let registry =
+        "login;name;municipality;settlement\nedu220001;МБОУ «Лицей 1»;город Алейск;город\n";
+    for (a, b) in [
+        ("a_registry.csv", "b_vpr.csv"),
+        ("b_registry.csv", "a_vpr.csv"),
+    ] {
+        let l = load(&[(a, registry), (b, &marks)], &Opts::default()).unwrap();
+        let s = &l.data.schools["edu220001"];
+        assert_eq!(
+            (s.name.as_str(), s.municipality.as_str()),
+            ("МБОУ «Лицей 1»", "город Алейск")
+        );
+        let second = l.reports.iter().find(|r| r.path.ends_with(a.max(b)));
+        let w = &second.unwrap().warnings.0[super::notes::DISAGREE];
+        assert_eq!(w.count, 2, "{a}: {:?}", w.examples);
+        assert!(
+            w.examples
+                .iter()
+                .any(|e| e.contains("«город Алейск» / «Бийский район»")),
+            "{:?}",
+            w.examples
+        );
+    }
 }

@@ -9,6 +9,7 @@ pub mod fisoko;
 pub mod flat;
 pub mod gia;
 pub mod header;
+pub mod marks;
 mod notes;
 pub mod pupil;
 pub mod report;
@@ -31,9 +32,6 @@ use table::Grid;
 
 /// Records of a CSV that detection reads.
 const HEAD_ROWS: usize = 40;
-/// Records of a CSV marks or risk table handed to its loader at a time.
-const CHUNK_ROWS: usize = 65_536;
-
 /// Input kinds, as shown by `inspect` and accepted by `--kind`.
 pub const KINDS: &[(&str, &str)] = &[
     (
@@ -184,30 +182,6 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
     meta
 }
 
-/// Run a row loader over a sheet, or over a CSV's text frame in chunks of records (a national
-/// table is never a grid as a whole); `start` is the first data row of the grid it is given.
-/// Truncated records are dealt with first (`drop_truncated`).
-fn whole_or_streamed(
-    s: &Sheet,
-    opts: &Opts,
-    rep: &mut InputReport,
-    mut load: impl FnMut(&Grid, usize, &mut InputReport) -> Result<()>,
-) -> Result<()> {
-    match &s.frame {
-        None => load(&s.grid, s.header.row + 1, rep),
-        Some(f) => {
-            let mut at = s.header.row + 1;
-            while at < f.height() {
-                let mut g = f.grid(at, CHUNK_ROWS);
-                drop_truncated(&mut g, &s.header, 0, opts, rep)?;
-                load(&g, 0, rep)?;
-                at += CHUNK_ROWS;
-            }
-            Ok(())
-        }
-    }
-}
-
 /// Kinds whose rows are results.
 const RESULT_KINDS: &[&str] = &[
     "pupils",
@@ -221,11 +195,27 @@ const RESULT_KINDS: &[&str] = &[
 /// Warning for a results table none of whose rows a procedure can judge.
 const CONTRIBUTES_NOTHING: &str = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)";
 
-/// Some row names its subject and has a count below the minimum or of high results: the table
-/// contributes to a procedure.
-fn contributes(rows: &[crate::model::ResultRow]) -> bool {
-    rows.iter()
-        .any(|r| !r.subject.is_empty() && (r.n2.is_some() || r.high.is_some()))
+/// Some row of the sheet's results frames names its subject and has a count below the minimum or
+/// of high results: the table contributes to a procedure.
+fn contributes(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    for p in parts {
+        let n = p
+            .clone()
+            .lazy()
+            .filter(
+                col(k::SUBJECT)
+                    .neq(lit(""))
+                    .and(col(k::N2).is_not_null().or(col(k::HIGH).is_not_null())),
+            )
+            .select([len()])
+            .collect()?;
+        if n.column("len")?.get(0)?.extract::<u64>().unwrap_or(0) > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Kinds read as flat tables: one record per row, each as wide as the header.
@@ -245,7 +235,7 @@ const FLAT_KINDS: &[&str] = &[
 /// data error naming its row and the first column it lacks — it is not an aggregate row; with
 /// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
 /// field counts) pass.
-fn drop_truncated(
+pub(super) fn drop_truncated(
     g: &mut Grid,
     h: &Header,
     start: usize,
@@ -312,8 +302,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
-    // each sheet is dropped once loaded
-    for mut s in std::mem::take(&mut sheets) {
+    // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
+    for mut s in sheets {
         let pre = s.pupils.take();
         reports.push(load_sheet(&s, pre, opts, &mut scales, &mut data_set)?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
@@ -538,7 +528,7 @@ fn load_sheet(
         }
         _ => &s.grid,
     };
-    let before = ds.results.len();
+    let before = ds.result_parts.len();
     match s.kind {
         "scales" => {
             rep.rows = scales.load(g, h)?;
@@ -560,10 +550,15 @@ fn load_sheet(
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
         "marks" => {
-            let mut st = flat::MarksState::default();
-            whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
-                flat::load_marks(g, h, start, &meta, opts, ds, rep, &mut st)
-            })?
+            let sheet;
+            let f = match &s.frame {
+                Some(f) => f.as_ref(),
+                None => {
+                    sheet = table::TextFrame::from_grid(&s.grid)?;
+                    &sheet
+                }
+            };
+            marks::load(f, h, &meta, opts, ds, &mut rep)?
         }
         "journal" => flat::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => flat::load_markers(g, h, &meta, opts, ds, &mut rep)?,
@@ -573,14 +568,20 @@ fn load_sheet(
         "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
         "risk" => {
-            let mut st = risk::RiskState::default();
-            whole_or_streamed(s, opts, &mut rep, |g, start, rep| {
-                risk::load(g, h, start, &meta, opts, ds, rep, &mut st)
-            })?
+            let sheet;
+            let f = match &s.frame {
+                Some(f) => f.as_ref(),
+                None => {
+                    sheet = table::TextFrame::from_grid(&s.grid)?;
+                    &sheet
+                }
+            };
+            risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
         }
         _ => unreachable!(),
     }
-    if RESULT_KINDS.contains(&s.kind) && !contributes(&ds.results[before..]) {
+    ds.flush_rows()?;
+    if RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings
             .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
     }

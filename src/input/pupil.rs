@@ -300,19 +300,23 @@ pub fn finish(
         if e.login.is_empty() || login.starts_with("edu") {
             e.login = login;
         }
-        if e.name.is_empty() && !sname.is_empty() {
-            e.name = sname;
+        let (code, name) = mun.split_once('|').unwrap_or(("", &mun));
+        if !code.is_empty() && !name.is_empty() {
+            ds.municipality_codes
+                .insert(super::text::municipality_key(name), code.to_string());
         }
-        if let Some((code, name)) = mun.split_once('|') {
-            e.municipality_code = code.to_string();
-            if !name.is_empty() {
-                ds.municipality_codes
-                    .insert(super::text::municipality_key(name), code.to_string());
-                e.municipality = name.to_string();
-            }
-        } else if e.municipality.is_empty() && !mun.is_empty() {
-            e.municipality = mun;
-        }
+        let facts = super::notes::SchoolFacts {
+            name: &sname,
+            municipality: name,
+            municipality_code: code,
+            ..Default::default()
+        };
+        super::notes::merge(
+            e,
+            super::notes::SchoolSource::Results,
+            &facts,
+            &mut rep.warnings,
+        );
     }
     rep.pupils = Some(st);
     Ok(())
@@ -398,7 +402,7 @@ fn aggregate(
                     .unwrap_or(m.clone())
             })
             .unwrap_or_default();
-        ds.results.push(ResultRow {
+        ds.push_result(ResultRow {
             year,
             school_id: sid.as_str().into(),
             municipality: Sym::from(mun.as_str()),

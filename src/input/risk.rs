@@ -1,13 +1,16 @@
 //! Risk profiles: long (`login, year, factor, level`) or wide (one column per factor).
 use super::flat::row_error;
 use super::header::{self, Header};
+use super::marks::Runs;
 use super::report::InputReport;
 use super::table::Grid;
+use super::table::TextFrame;
 use super::text::school_id;
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::{risk_factor, risk_level, Dataset, RiskRow, Sym};
 use anyhow::Result;
+use polars::prelude::*;
 
 const FACTOR: &[&str] = &["фактор риска", "factor", "фактор"];
 const LEVEL: &[&str] = &["уровень", "level", "уровень риска"];
@@ -44,6 +47,10 @@ pub struct RiskState {
     levels: std::collections::HashMap<String, Option<u8>>,
     /// The last row's login and school: a school's rows come together.
     last: Option<(String, Sym)>,
+    /// The rows read, in file order (a frame at the loader's end).
+    pub rows: Vec<RiskRow>,
+    /// The login cells were checked already (`load_long` checks every row's).
+    logins_checked: bool,
 }
 
 /// `f` of `text`, looked up in `memo` (computed once per distinct text).
@@ -68,7 +75,6 @@ pub fn load(
     start: usize,
     meta: &Meta,
     opts: &Opts,
-    ds: &mut Dataset,
     rep: &mut InputReport,
     st: &mut RiskState,
 ) -> Result<()> {
@@ -88,6 +94,8 @@ pub fn load(
         factors,
         levels,
         last,
+        rows: out,
+        logins_checked,
     } = st;
     for r in start..g.rows.len() {
         let login = g.cell(r, cl).trim();
@@ -97,7 +105,9 @@ pub fn load(
         let sid: Sym = match last {
             Some((l, sid)) if l == login => sid.clone(),
             _ => {
-                super::cells::check_login(g, r, login, rep);
+                if !*logins_checked {
+                    super::cells::check_login(g, r, login, rep);
+                }
                 let sid: Sym = school_id(login).into();
                 *last = Some((login.to_string(), sid.clone()));
                 sid
@@ -176,7 +186,7 @@ pub fn load(
                         )?,
                         None => {
                             seen.insert(key, row.level);
-                            ds.risk.push(row);
+                            out.push(row);
                         }
                     }
                 }
@@ -186,4 +196,209 @@ pub fn load(
     }
     rep.schools = schools.len();
     Ok(())
+}
+
+/// A long risk table (`login, year, factor, level`) from its text frame as column operations:
+/// each column decoded once per run of equal cells, the rows as a frame, a repeated (school, year,
+/// factor) found by a polars sort and a comparison with the previous row; rows with a bad cell or
+/// a truncated record go through the row walker `load`, which names file, row and column. A wide
+/// table (one column per factor) goes through `load` whole.
+///
+/// Errors (data, unless `--lenient` skips the row with a counted warning): a bad year, factor or
+/// level, a truncated record, a second, different level for one school, year and factor — the
+/// first of them in file order.
+pub fn load_frame(
+    f: &TextFrame,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let mut st = RiskState::default();
+    let first = h.row + 1;
+    if !is_long(h) {
+        let mut g = f.rows_grid(&(first..f.height()).collect::<Vec<_>>());
+        super::drop_truncated(&mut g, h, 0, opts, rep)?;
+        load(&g, h, 0, meta, opts, rep, &mut st)?;
+        ds.risk_parts
+            .push(crate::model::frames::risk_frame(&st.rows)?);
+        return Ok(());
+    }
+    let n = f.height().saturating_sub(first);
+    let (cf, clev) = long_columns(h);
+    let text = |c: usize| f.text_col(c, first);
+    let login = Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
+        let l = s.trim().to_string();
+        let sid = school_id(&l);
+        (l, sid)
+    });
+    let year = match h.find(header::YEAR) {
+        Some(c) => Runs::distinct(&text(c), cells::year_cell),
+        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+    };
+    let factor = Runs::distinct(&text(cf), risk_factor);
+    let level = Runs::distinct(&text(clev), risk_level);
+    let width = h.raw.len();
+    let truncated = |r: usize| f.fields_of(first + r).is_some_and(|x| (x as usize) < width);
+    let mut good = Vec::with_capacity(n);
+    let mut rest = Vec::new();
+    let mut last_login = None;
+    for r in 0..n {
+        let (l, _) = login.get(r);
+        if truncated(r) {
+            rest.push(first + r);
+            continue;
+        }
+        if l.is_empty() {
+            continue;
+        }
+        if last_login != Some(login.idx[r]) {
+            last_login = Some(login.idx[r]);
+            if !super::text::looks_like_login(l) {
+                rep.warnings.add(
+                    cells::NOT_A_LOGIN,
+                    format!("«{l}» (строка {})", f.line_of(first + r)),
+                );
+            }
+        }
+        if year.get(r).is_some() && factor.get(r).is_some() && level.get(r).is_some() {
+            good.push(r);
+        } else {
+            rest.push(first + r);
+        }
+    }
+    let df = DataFrame::new_infer_height(vec![
+        good.iter()
+            .map(|&r| Some(login.get(r).1.as_str()))
+            .collect::<StringChunked>()
+            .with_name(crate::model::schema::col::SCHOOL_ID.into())
+            .into_column(),
+        Column::new("year".into(), each(&good, |r| year.get(r).unwrap_or(0))),
+        Column::new(
+            "factor".into(),
+            each(&good, |r| i32::from(factor.get(r).unwrap_or(0))),
+        ),
+        Column::new(
+            "level".into(),
+            each(&good, |r| i32::from(level.get(r).unwrap_or(0))),
+        ),
+        Column::new(
+            "line".into(),
+            good.iter()
+                .map(|&r| crate::model::line_no(f.line_of(first + r)))
+                .collect::<Vec<u32>>(),
+        ),
+    ])?;
+    rep.rows += good.len();
+    let schools = df
+        .column(crate::model::schema::col::SCHOOL_ID)?
+        .as_materialized_series()
+        .unique()?;
+    let (df, conflicts) = drop_repeats(df, f, rep)?;
+    // the first error in file order: a conflicting repeat, or a row the walker rejects
+    if !opts.lenient {
+        if let Some((line, msg)) = conflicts.first() {
+            if rest.first().is_none_or(|&r| f.line_of(r) > *line) {
+                return Err(anyhow::anyhow!(msg.clone()));
+            }
+        }
+    }
+    if !rest.is_empty() {
+        let mut g = f.rows_grid(&rest);
+        super::drop_truncated(&mut g, h, 0, opts, rep)?;
+        st.logins_checked = true;
+        load(&g, h, 0, meta, opts, rep, &mut st)?;
+    }
+    for (_, msg) in conflicts {
+        row_error(opts, rep, anyhow::anyhow!(msg))?;
+    }
+    let mut all: std::collections::HashSet<&str> = schools.str()?.iter().flatten().collect();
+    all.extend(st.schools.iter().map(|s| &**s));
+    rep.schools = all.len();
+    ds.risk_parts.push(df.drop("line")?);
+    ds.risk_parts
+        .push(crate::model::frames::risk_frame(&st.rows)?);
+    Ok(())
+}
+
+fn each(good: &[usize], f: impl Fn(usize) -> i32) -> Vec<i32> {
+    good.iter().map(|&r| f(r)).collect()
+}
+
+/// `df` (`school_id, year, factor, level, line`) without its repeated (school, year, factor):
+/// an exact repeat is dropped with a counted warning; a second, different level is dropped and
+/// returned as an error message with its line (in file order) for the caller to raise.
+fn drop_repeats(
+    df: DataFrame,
+    f: &TextFrame,
+    rep: &mut InputReport,
+) -> Result<(DataFrame, Vec<(usize, String)>)> {
+    use crate::model::schema::col as k;
+    let keys = [k::SCHOOL_ID, k::YEAR, k::FACTOR];
+    let sorted = df.sort(
+        keys,
+        SortMultipleOptions::default().with_maintain_order(true),
+    )?;
+    let repeat = keys
+        .iter()
+        .map(|c| col(*c).eq_missing(col(*c).shift(lit(1))))
+        .reduce(Expr::and)
+        .expect("keys")
+        .fill_null(lit(false))
+        .alias("repeat");
+    let mask = sorted.clone().lazy().select([repeat]).collect()?;
+    let mask = mask.column("repeat")?.bool()?.clone();
+    if !mask.any() {
+        return Ok((sorted, Vec::new()));
+    }
+    let lines = sorted.column("line")?.u32()?;
+    let levels = sorted.column(k::LEVEL)?.i32()?;
+    let ids = sorted.column(k::SCHOOL_ID)?.str()?;
+    let (years, factors) = (
+        sorted.column(k::YEAR)?.i32()?,
+        sorted.column(k::FACTOR)?.i32()?,
+    );
+    let mut events: Vec<(usize, Option<String>)> = Vec::new();
+    let mut first = 0;
+    for (r, m) in mask.iter().enumerate() {
+        if !m.unwrap_or(false) {
+            first = r;
+            continue;
+        }
+        let line = lines.get(r).unwrap_or(0) as usize;
+        if levels.get(r) == levels.get(first) {
+            events.push((line, None));
+        } else {
+            let loc = crate::error::Loc {
+                file: f.file.clone(),
+                sheet: f.sheet.clone(),
+                row: line,
+            };
+            let msg = data_err(
+                &loc,
+                "Уровень",
+                format!(
+                    "a second, different level for {} / {} / {}",
+                    ids.get(r).unwrap_or(""),
+                    years.get(r).unwrap_or(0),
+                    factors.get(r).unwrap_or(0)
+                ),
+            )
+            .to_string();
+            events.push((line, Some(msg)));
+        }
+    }
+    events.sort_by_key(|e| e.0);
+    let mut conflicts = Vec::new();
+    for (line, msg) in events {
+        match msg {
+            None => rep
+                .warnings
+                .add("exact repeated row dropped", format!("строка {line}")),
+            Some(m) => conflicts.push((line, m)),
+        }
+    }
+    let keep: BooleanChunked = mask.iter().map(|m| !m.unwrap_or(false)).collect();
+    Ok((sorted.filter(&keep)?, conflicts))
 }

@@ -308,6 +308,8 @@ fn record_layout(t: &CsvText, df: &DataFrame) -> (Vec<u32>, Vec<u32>) {
 /// A CSV read once: its text frame (`csv_frame`) and where its records start in the file.
 pub struct TextFrame {
     pub file: String,
+    /// The sheet a spreadsheet's frame comes from (`from_grid`); none for a CSV.
+    pub sheet: Option<String>,
     pub df: DataFrame,
     /// See `Grid::lines` and `Grid::fields` (for the whole file).
     lines: Vec<u32>,
@@ -324,6 +326,7 @@ impl TextFrame {
         let (lines, fields) = record_layout(&t, &df);
         Ok(TextFrame {
             file: path.display().to_string(),
+            sheet: None,
             df,
             lines,
             fields,
@@ -355,7 +358,7 @@ impl TextFrame {
         };
         Grid {
             file: self.file.clone(),
-            sheet: None,
+            sheet: self.sheet.clone(),
             first_line: offset + 1,
             rows,
             fields: part_of(&self.fields),
@@ -368,6 +371,95 @@ impl TextFrame {
     /// The whole file as a grid.
     pub fn whole(&self) -> Grid {
         self.grid(0, self.height())
+    }
+
+    /// A sheet as a text frame: column `c{i}` holds the sheet's column `i` (an empty cell is
+    /// null), each record keeping its line.
+    pub fn from_grid(g: &Grid) -> Result<TextFrame> {
+        let width = g.rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let n = g.rows.len();
+        let mut cols = vec![Column::new(
+            RECORD.into(),
+            (0..n as IdxSize).collect::<Vec<IdxSize>>(),
+        )];
+        for c in 0..width {
+            let ca: StringChunked = g
+                .rows
+                .iter()
+                .map(|row| row.get(c).map(String::as_str).filter(|s| !s.is_empty()))
+                .collect();
+            cols.push(ca.with_name(format!("c{c}").into()).into_column());
+        }
+        Ok(TextFrame {
+            file: g.file.clone(),
+            sheet: g.sheet.clone(),
+            df: DataFrame::new_infer_height(cols)?,
+            lines: (0..n)
+                .map(|r| crate::model::line_no(g.line_of(r)))
+                .collect(),
+            fields: g.fields.clone(),
+            encoding: g.encoding,
+            separator: g.separator.unwrap_or(b';'),
+        })
+    }
+
+    /// The file line on which record `r` starts (1-based).
+    pub fn line_of(&self, r: usize) -> usize {
+        self.lines.get(r).map_or(r + 1, |&l| l as usize)
+    }
+
+    /// The fields record `r` has in the file, when they can be fewer than the header's.
+    pub fn fields_of(&self, r: usize) -> Option<u32> {
+        self.fields.get(r).copied()
+    }
+
+    /// Column `c` of the records from `first` on (all null beyond the frame's width).
+    pub fn text_col(&self, c: usize, first: usize) -> StringChunked {
+        let n = self.height().saturating_sub(first);
+        match self
+            .df
+            .column(&format!("c{c}"))
+            .ok()
+            .and_then(|x| x.str().ok())
+        {
+            Some(ca) => ca.slice(first as i64, n),
+            None => StringChunked::full_null("".into(), n),
+        }
+    }
+
+    /// The columns of the frame (without the record index).
+    pub fn width(&self) -> usize {
+        self.df.width().saturating_sub(1)
+    }
+
+    /// The records `recs` (ascending) as a grid: each row keeps its file line and field count.
+    pub fn rows_grid(&self, recs: &[usize]) -> Grid {
+        let idx: IdxCa = recs.iter().map(|&r| r as IdxSize).collect_ca("".into());
+        let part = self.df.take(&idx).unwrap_or_else(|_| self.df.clear());
+        let cols: Vec<&StringChunked> = part
+            .columns()
+            .iter()
+            .skip(1)
+            .filter_map(|c| c.str().ok())
+            .collect();
+        let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+        Grid {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            first_line: 1,
+            rows: grid_rows(iters, part.height()),
+            fields: if self.fields.is_empty() {
+                Vec::new()
+            } else {
+                recs.iter().map(|&r| self.fields[r]).collect()
+            },
+            lines: recs
+                .iter()
+                .map(|&r| crate::model::line_no(self.line_of(r)))
+                .collect(),
+            encoding: self.encoding,
+            separator: Some(self.separator),
+        }
     }
 }
 
@@ -416,6 +508,7 @@ mod tests {
         let (lines, fields) = record_layout(&t, &df);
         TextFrame {
             file: "t.csv".into(),
+            sheet: None,
             df,
             lines,
             fields,

@@ -442,6 +442,7 @@ mod tests {
     #[test]
     fn municipalities_beside_the_region_they_sum_to() {
         let mut ds = Dataset::default();
+        let mut rows = Vec::new();
         for (sid, mun, n, n2) in [
             ("edu220001", "Алейск", 40, 10),
             ("edu220002", "Алейск", 60, 20),
@@ -449,7 +450,7 @@ mod tests {
             ("edu220004", "", 50, 5),
             ("edu990001", "Бийск", 10, 1),
         ] {
-            ds.results.push(crate::model::ResultRow::for_test(
+            rows.push(crate::model::ResultRow::for_test(
                 2024,
                 sid,
                 "математика",
@@ -458,6 +459,7 @@ mod tests {
             ));
             ds.schools.insert(sid.into(), school(sid, mun));
         }
+        ds.set_results(&rows);
         let f = crate::model::frames::build(&ds).unwrap();
         let specs = default_specs(&f, &[2024]).unwrap();
         assert_eq!(specs, [ProcSpec::parse("ВПР:математика:4").unwrap()]);

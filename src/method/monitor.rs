@@ -265,12 +265,12 @@ mod tests {
         let mut oge = ResultRow::for_test(2024, "edu220001", "математика", 30, 30);
         oge.assessment = "ОГЭ".into();
         oge.grade = 9;
-        ds.results = vec![
+        ds.set_results(&[
             ResultRow::for_test(2024, "edu220001", "математика", 20, 4),
             ResultRow::for_test(2023, "edu220001", "математика", 10, 1),
             small,
             oge,
-        ];
+        ]);
         let f = crate::model::frames::build(&ds).unwrap();
         let mut cfg = Config::default();
         cfg.stage1.min_participants = 5;

@@ -125,7 +125,7 @@ pub fn by_school(ds: &Dataset) -> BySchool<'_> {
     // found by symbol; each school's rows gathered in row order into a list of its exact size,
     // then the map built at once from the schools sorted by id
     let runs: Vec<&[ResultRow]> = ds
-        .results
+        .result_rows()
         .chunk_by(|a, b| a.school_id == b.school_id)
         .collect();
     let mut at: polars::prelude::PlHashMap<crate::model::Sym, usize> = Default::default();

@@ -402,6 +402,7 @@ mod tests {
     #[test]
     fn pooled_over_the_window_and_scored_within_the_region() {
         let mut ds = Dataset::default();
+        let mut rows = Vec::new();
         for (y, sid, n, n2) in [
             (2024, "edu220001", 20, 2),
             (2023, "edu220001", 20, 6),
@@ -411,9 +412,9 @@ mod tests {
             (2023, "edu220004", 10, 1), // no row in the year
             (2024, "edu990001", 10, 1),
         ] {
-            ds.results
-                .push(ResultRow::for_test(y, sid, "математика", n, n2));
+            rows.push(ResultRow::for_test(y, sid, "математика", n, n2));
         }
+        ds.set_results(&rows);
         let f = crate::model::frames::build(&ds).unwrap();
         let cfg = Config::default();
         let p = pooled(&f, &cfg, 2024).unwrap();

@@ -270,14 +270,15 @@ mod tests {
     #[test]
     fn profile_of_the_year_else_the_newest_earlier() {
         let ds = Dataset {
-            risk: vec![
+            risk: crate::model::frames::risk_frame(&[
                 row("edu220001", 2023, 0, 2),
                 row("edu220001", 2024, 0, 1),
                 row("edu220001", 2024, 3, 0),
                 row("edu220001", 2025, 0, 0),
                 row("edu220002", 2022, 1, 2),
                 row("edu220003", 2025, 1, 2),
-            ],
+            ])
+            .unwrap(),
             ..Default::default()
         };
         let f = crate::model::frames::build(&ds).unwrap();

@@ -68,7 +68,7 @@ pub fn proc_label(r: &ResultRow) -> String {
 
 /// Selection year: config, else `--year`, else the latest year in the results.
 pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result<i32> {
-    let years: BTreeSet<i32> = ds.results.iter().map(|r| r.year).collect();
+    let years: BTreeSet<i32> = ds.result_years();
     if years.is_empty() {
         return Err(crate::error::data("no results in the inputs: selection needs marks (per-pupil files, marks tables or ОГЭ/ЕГЭ tables)"));
     }
@@ -141,7 +141,7 @@ pub fn run_with<'a>(
 fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Warnings {
     let mut w = Warnings::default();
     let no_marks = ds
-        .results
+        .result_rows()
         .iter()
         .filter(|r| r.year == year && r.n2.is_none())
         .count();

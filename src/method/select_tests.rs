@@ -20,7 +20,7 @@ fn dataset(rows: Vec<ResultRow>) -> Dataset {
             }),
         );
     }
-    ds.results = rows;
+    ds.set_results(&rows);
     ds
 }
 

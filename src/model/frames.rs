@@ -1,10 +1,9 @@
 //! The canonical polars frames (METHOD.md §0, shapes in `schema`) built from the loaders' rows.
 //!
-//! Transitional: loaders still collect typed rows into `Dataset`; `build` turns them into the
-//! frames the method reads. `results` carries two derived columns after the declared ones:
-//! `region` (first two digits of the login) and `municipality_key` (ФИС ОКО code, else the
-//! normalised name).
-use super::Dataset;
+//! `Dataset::results` is a frame already; `build` adds its two derived columns after the declared
+//! ones — `region` (first two digits of the login) and `municipality_key` (ФИС ОКО code, else the
+//! normalised name) — and turns the other tables, still typed rows, into frames.
+use super::{Dataset, ResultRow};
 use anyhow::Result;
 use polars::prelude::*;
 
@@ -58,11 +57,12 @@ fn frame(cols: Vec<Column>, schema: &Schema) -> Result<DataFrame> {
     Ok(df)
 }
 
-/// The canonical frames of `ds` (row order: as `ds` holds them; schools by school_id).
-pub fn build(ds: &Dataset) -> Result<Frames> {
+/// The `results` frame (`schema::results`) of typed rows, in their order.
+///
+/// Errors: none on rows of the declared types (a failure is a bug).
+pub fn results_frame(r: &[ResultRow]) -> Result<DataFrame> {
     use super::schema::{self, col as k};
-    let r = &ds.results;
-    let mut rc = vec![
+    let rc = vec![
         c(k::YEAR, r, |x| x.year),
         c(k::SCHOOL_ID, r, |x| &*x.school_id),
         c(k::MUNICIPALITY, r, |x| &*x.municipality),
@@ -81,22 +81,132 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         c(k::SOURCE, r, |x| &*x.source),
         c(k::LINE, r, |x| x.line),
     ];
-    // derived per school once, not per result row (a national table has 30 rows a school)
-    let mut derived: std::collections::HashMap<&str, (String, String)> =
-        std::collections::HashMap::new();
-    for x in r {
-        derived.entry(&*x.school_id).or_insert_with(|| {
-            (
-                crate::input::text::region_of(&x.school_id),
-                super::identity::municipality_id(ds, &x.school_id),
-            )
-        });
+    frame(rc, &schema::results())
+}
+
+/// The `risk_profiles` frame (`schema::risk_profiles`) of typed rows, in their order.
+///
+/// Errors: none on rows of the declared types (a failure is a bug).
+pub fn risk_frame(q: &[super::RiskRow]) -> Result<DataFrame> {
+    use super::schema::{self, col as k};
+    frame(
+        vec![
+            c(k::SCHOOL_ID, q, |x| &*x.school_id),
+            c(k::YEAR, q, |x| x.year),
+            c(k::FACTOR, q, |x| i32::from(x.factor)),
+            c(k::LEVEL, q, |x| i32::from(x.level)),
+        ],
+        &schema::risk_profiles(),
+    )
+}
+
+/// The typed rows of a `results` frame, in its order; a text equal to the previous row's is
+/// shared, not copied.
+///
+/// Errors: the frame lacks a declared column or has another dtype (a bug).
+pub fn rows_of(df: &DataFrame) -> Result<Vec<ResultRow>> {
+    use super::schema::col as k;
+    use super::{OptCount, OptScore, Sym};
+    let s = |n: &str| -> Result<Vec<Sym>> {
+        let mut last: Option<(&str, Sym)> = None;
+        Ok(df
+            .column(n)?
+            .str()?
+            .iter()
+            .map(|v| {
+                let v = v.unwrap_or("");
+                match &last {
+                    Some((p, sym)) if *p == v => sym.clone(),
+                    _ => {
+                        let sym = Sym::from(v);
+                        last = Some((v, sym.clone()));
+                        sym
+                    }
+                }
+            })
+            .collect())
+    };
+    let i = |n: &str| -> Result<Vec<Option<i32>>> { Ok(df.column(n)?.i32()?.iter().collect()) };
+    let (sid, mun, asm, subj, src) = (
+        s(k::SCHOOL_ID)?,
+        s(k::MUNICIPALITY)?,
+        s(k::ASSESSMENT)?,
+        s(k::SUBJECT)?,
+        s(k::SOURCE)?,
+    );
+    let (year, grade, part) = (i(k::YEAR)?, i(k::GRADE)?, i(k::PARTICIPANTS)?);
+    let (n2, n3, n4, n5, high, high2) = (
+        i(k::N2)?,
+        i(k::N3)?,
+        i(k::N4)?,
+        i(k::N5)?,
+        i(k::HIGH)?,
+        i(k::HIGH2)?,
+    );
+    let rec: Vec<Option<bool>> = df.column(k::RECONSTRUCTED)?.bool()?.iter().collect();
+    let mean: Vec<Option<f64>> = df.column(k::MEAN_SCORE)?.f64()?.iter().collect();
+    let line: Vec<Option<u32>> = df.column(k::LINE)?.u32()?.iter().collect();
+    Ok((0..df.height())
+        .map(|r| ResultRow {
+            year: year[r].unwrap_or(0),
+            school_id: sid[r].clone(),
+            municipality: mun[r].clone(),
+            assessment: asm[r].clone(),
+            subject: subj[r].clone(),
+            grade: grade[r].unwrap_or(0),
+            participants: part[r].unwrap_or(0),
+            n2: OptCount::from(n2[r]),
+            n3: OptCount::from(n3[r]),
+            n4: OptCount::from(n4[r]),
+            n5: OptCount::from(n5[r]),
+            reconstructed: rec[r].unwrap_or(false),
+            mean_score: OptScore::from(mean[r]),
+            high: OptCount::from(high[r]),
+            high2: OptCount::from(high2[r]),
+            source: src[r].clone(),
+            line: line[r].unwrap_or(0),
+        })
+        .collect())
+}
+
+/// `results` with its two derived columns: `region` (first two digits of the login) and
+/// `municipality_key` (the school's ФИС ОКО code, else its normalised municipality name), each
+/// derived once per school.
+fn with_derived(ds: &Dataset) -> Result<DataFrame> {
+    let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
+    // each school's pair once (a school's rows come in runs), the rows gathering it
+    let mut at: std::collections::HashMap<&str, IdxSize> = Default::default();
+    let (mut region, mut municipality) = (Vec::new(), Vec::new());
+    let mut prev: Option<(&str, IdxSize)> = None;
+    let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
+    for id in ids.iter() {
+        let id = id.unwrap_or("");
+        let i = match prev {
+            Some((p, i)) if p == id => i,
+            _ => *at.entry(id).or_insert_with(|| {
+                region.push(crate::input::text::region_of(id));
+                municipality.push(super::identity::municipality_id(ds, id));
+                region.len() as IdxSize - 1
+            }),
+        };
+        prev = Some((id, i));
+        idx.push(i);
     }
-    rc.push(c("region", r, |x| derived[&*x.school_id].0.as_str()));
-    rc.push(c("municipality_key", r, |x| {
-        derived[&*x.school_id].1.as_str()
-    }));
-    let results = frame(rc, &schema::results())?;
+    let idx = IdxCa::from_vec("".into(), idx);
+    let gather = |vals: &[String], name: &str| -> Result<Column> {
+        let ca: StringChunked = vals.iter().map(|v| Some(v.as_str())).collect();
+        Ok(ca.take(&idx)?.with_name(name.into()).into_column())
+    };
+    let mut df = ds.results.clone();
+    df.with_column(gather(&region, "region")?)?;
+    df.with_column(gather(&municipality, "municipality_key")?)?;
+    Ok(df)
+}
+
+/// The canonical frames of `ds` (row order: as `ds` holds them; schools by school_id).
+pub fn build(ds: &Dataset) -> Result<Frames> {
+    use super::schema::{self, col as k};
+    let results = with_derived(ds)?;
 
     let s: Vec<_> = ds.schools.values().map(|b| &**b).collect();
     let mut sc = vec![
@@ -139,16 +249,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         &schema::journal(),
     )?;
 
-    let q = &ds.risk;
-    let risk_profiles = frame(
-        vec![
-            c(k::SCHOOL_ID, q, |x| &*x.school_id),
-            c(k::YEAR, q, |x| x.year),
-            c(k::FACTOR, q, |x| i32::from(x.factor)),
-            c(k::LEVEL, q, |x| i32::from(x.level)),
-        ],
-        &schema::risk_profiles(),
-    )?;
+    let risk_profiles = ds.risk.clone();
 
     let m = &ds.markers;
     let markers = frame(
@@ -264,8 +365,7 @@ mod tests {
     fn frames_have_the_declared_schemas_even_when_empty() {
         for ds in [Dataset::default(), {
             let mut d = Dataset::default();
-            d.results
-                .push(ResultRow::for_test(2024, "edu220001", "математика", 20, 3));
+            d.set_results(&[ResultRow::for_test(2024, "edu220001", "математика", 20, 3)]);
             d
         }] {
             let f = build(&ds).unwrap();

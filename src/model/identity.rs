@@ -1,7 +1,7 @@
 //! School identity: crosswalk of ГИА codes / ИНН / ОГРН to logins, the checks that end every load
 //! (`finalize`), and municipality keys (ФИС ОКО code when known, else the normalised name). The
 //! model's row order and de-duplication are in `order`.
-use super::order::{dedup_results, firsts, municipalities, order_risk};
+use super::order::{dedup_results, firsts, join_parts, municipalities, order_risk};
 use super::Dataset;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
@@ -11,13 +11,14 @@ use std::collections::BTreeMap;
 
 /// Resolve, de-duplicate and normalise the loaded dataset in place.
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    crosswalk(ds, warnings);
-    report_merged_municipalities(ds, &municipalities(&ds.results), warnings);
+    join_parts(ds)?;
+    crosswalk(ds, warnings)?;
+    report_merged_municipalities(ds, &municipalities(&ds.results)?, warnings);
     dedup_results(ds, opts, warnings)?;
     dedup_journal(&mut ds.journal, warnings);
     // every school seen in results has a registry row
-    for (sid, mun) in firsts(&ds.results) {
-        if !ds.schools.contains_key(sid) {
+    for (sid, mun) in firsts(&ds.results)? {
+        if !ds.schools.contains_key(&sid) {
             ds.schools.insert(
                 sid.to_string(),
                 Box::new(super::SchoolRow {
@@ -46,7 +47,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             s.login = s.school_id.clone();
         }
     }
-    order_risk(&mut ds.risk);
+    order_risk(ds)?;
     ds.markers
         .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
     ds.histograms.sort_by(|a, b| {
@@ -100,10 +101,10 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
 /// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
 fn report_merged_municipalities(
     ds: &Dataset,
-    seen: &std::collections::HashSet<&str>,
+    seen: &std::collections::HashSet<String>,
     warnings: &mut Warnings,
 ) {
-    let mut raw: std::collections::HashSet<&str> = seen.clone();
+    let mut raw: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
     let mut last: Option<&str> = None;
     for m in ds.schools.values().map(|s| s.municipality.as_str()) {
         if last != Some(m) {
@@ -139,10 +140,10 @@ pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
     }
 }
 
-fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
+fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     // only ids that are not logins (`gia:…`, `inn:…`, `ogrn:…`, `name:…`) need the crosswalk
     if !ds.schools.keys().any(|k| k.contains(':')) {
-        return;
+        return Ok(());
     }
     let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
     let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
@@ -208,13 +209,21 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
         }
     }
     if map.is_empty() {
-        return;
+        return Ok(());
     }
-    for r in ds.results.iter_mut() {
-        if let Some(to) = map.get(&*r.school_id) {
-            r.school_id = to.as_str().into();
-        }
-    }
+    let sid = super::schema::col::SCHOOL_ID;
+    let renamed: polars::prelude::StringChunked = ds
+        .results
+        .column(sid)?
+        .str()?
+        .iter()
+        .map(|id| id.map(|id| map.get(id).map_or(id, String::as_str)))
+        .collect();
+    let mut df = ds.results.clone();
+    df.with_column(polars::prelude::IntoColumn::into_column(
+        renamed.with_name(sid.into()),
+    ))?;
+    ds.set_frame(df);
     for (from, to) in &map {
         if let Some(src) = ds.schools.remove(from) {
             let dst = ds.schools.get_mut(to).unwrap();
@@ -232,6 +241,7 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) {
             map.values().next().unwrap()
         ),
     );
+    Ok(())
 }
 
 fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {

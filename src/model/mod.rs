@@ -1,4 +1,5 @@
-//! The canonical model: typed rows collected from every loader, then the polars frames of METHOD.md §0.
+//! The canonical model: the `results` and `risk_profiles` frames the loaders return, the other
+//! tables still as typed rows, and the polars frames of METHOD.md §0 built from them (`frames`).
 pub mod domain;
 pub mod frames;
 pub mod identity;
@@ -219,6 +220,18 @@ pub struct SchoolRow {
     pub indicators: Indicators,
     /// The files that named the school.
     pub sources: Vec<Sym>,
+    /// Which source gave each merged fact (`input::notes::merge`).
+    #[serde(skip)]
+    pub merged: Merged,
+}
+
+/// For each fact the school-merge policy merges (name, municipality, municipality code, kind,
+/// settlement): the rank of the source that gave the kept value (0: none yet), and whether a
+/// disagreement on it was counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Merged {
+    pub rank: [u8; 5],
+    pub reported: [bool; 5],
 }
 
 /// A school's context indicators by their static names: a short list kept in name order (one
@@ -414,13 +427,29 @@ pub fn risk_level(s: &str) -> Option<u8> {
     }
 }
 
-/// Everything the loaders produced, before it becomes frames.
-#[derive(Debug, Default, Clone)]
+/// Everything the loaders produced. `results` is the canonical frame (`schema::results`); the
+/// other tables are still typed rows that `frames::build` turns into frames.
+#[derive(Debug, Clone)]
 pub struct Dataset {
-    pub results: Vec<ResultRow>,
+    /// The canonical `results` frame (`schema::results`, no derived columns): after
+    /// `identity::finalize`, in the model's order (year, school, assessment, grade, subject, then
+    /// source and line) with one row per (year, school, assessment, subject, grade).
+    pub results: polars::prelude::DataFrame,
+    /// Each loaded sheet's results (`schema::results`), until `identity::finalize` joins them.
+    pub result_parts: Vec<polars::prelude::DataFrame>,
+    /// Rows of the loader that runs now (a grid walker), until its sheet's end turns them into a
+    /// frame (`push_result`, `flush_rows`).
+    pub(crate) pending: Vec<ResultRow>,
+    /// `results` as rows, built on first use by the stages that walk a school's procedures
+    /// (`result_rows`; transitional until stages 1 and 2 read the frame).
+    pub(crate) rows: std::sync::OnceLock<Vec<ResultRow>>,
     pub schools: BTreeMap<String, Box<SchoolRow>>,
     pub journal: Vec<JournalRow>,
-    pub risk: Vec<RiskRow>,
+    /// The canonical `risk_profiles` frame (`schema::risk_profiles`): after
+    /// `identity::finalize`, by school, year and factor (file order among equals).
+    pub risk: polars::prelude::DataFrame,
+    /// Each loaded sheet's risk profiles, until `identity::finalize` joins them.
+    pub risk_parts: Vec<polars::prelude::DataFrame>,
     pub markers: Vec<MarkerRow>,
     pub histograms: Vec<HistRow>,
     pub reference: Vec<ReferenceRow>,
@@ -432,6 +461,68 @@ pub struct Dataset {
     pub mark_scores: Vec<MarkScoreRow>,
     /// Maximum primary score of each per-pupil procedure: (year, subject, grade).
     pub max_score: BTreeMap<(i32, String, i32), i32>,
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset {
+            results: schema::empty(&schema::results()),
+            result_parts: Vec::new(),
+            pending: Vec::new(),
+            rows: Default::default(),
+            schools: Default::default(),
+            journal: Vec::new(),
+            risk: schema::empty(&schema::risk_profiles()),
+            risk_parts: Vec::new(),
+            markers: Vec::new(),
+            histograms: Vec::new(),
+            reference: Vec::new(),
+            min3: Default::default(),
+            municipality_codes: Default::default(),
+            mark_scores: Vec::new(),
+            max_score: Default::default(),
+        }
+    }
+}
+
+impl Dataset {
+    /// A row loader's result row; `flush_rows` turns the rows into a frame at its sheet's end.
+    pub fn push_result(&mut self, row: ResultRow) {
+        self.pending.push(row);
+    }
+    /// The rows pushed since the last flush, as one results frame in `result_parts`.
+    ///
+    /// Errors: none on rows of the declared types (a failure is a bug).
+    pub fn flush_rows(&mut self) -> anyhow::Result<()> {
+        if !self.pending.is_empty() {
+            let rows = std::mem::take(&mut self.pending);
+            self.result_parts.push(frames::results_frame(&rows)?);
+        }
+        Ok(())
+    }
+    /// Replace the results by `rows` (tests and synthetic data; no ordering or de-duplication).
+    pub fn set_results(&mut self, rows: &[ResultRow]) {
+        self.results = frames::results_frame(rows).expect("rows of the declared types");
+        self.rows = Default::default();
+    }
+    /// Replace the results frame (its rows view follows).
+    pub fn set_frame(&mut self, df: polars::prelude::DataFrame) {
+        self.results = df;
+        self.rows = Default::default();
+    }
+    /// `results` as rows (built once; see the field `rows`).
+    pub fn result_rows(&self) -> &[ResultRow] {
+        self.rows
+            .get_or_init(|| frames::rows_of(&self.results).expect("the results schema"))
+    }
+    /// The distinct years of `results`, ascending.
+    pub fn result_years(&self) -> std::collections::BTreeSet<i32> {
+        self.results
+            .column(schema::col::YEAR)
+            .ok()
+            .and_then(|c| c.i32().ok().map(|y| y.iter().flatten().collect()))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

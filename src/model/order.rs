@@ -1,88 +1,187 @@
-//! The model's row order: result rows by year, school, then the procedure (grade before subject),
-//! with source file and line making it total; repeated keys dropped or reported; risk-profile rows
-//! by school, year and factor. Plain std sorts (stable), skipped when the rows are already in order.
-use super::{Dataset, ResultRow, RiskRow};
+//! The model's row order: the `results` frame sorted by year, school, then the procedure (grade
+//! before subject), with source file and line making it total, and its repeated keys dropped or
+//! reported (polars sort and neighbour comparison); risk-profile rows by school, year and factor.
+use super::schema::col as k;
+use super::Dataset;
 use crate::error::data;
 use crate::input::report::Warnings;
 use crate::input::Opts;
 use anyhow::Result;
-use std::cmp::Ordering;
+use polars::prelude::*;
 
 /// The model's order of result rows: year, school, assessment, grade, subject, source, line.
-fn order(a: &ResultRow, b: &ResultRow) -> Ordering {
-    (a.year, &a.school_id, &a.assessment, a.grade, &a.subject)
-        .cmp(&(b.year, &b.school_id, &b.assessment, b.grade, &b.subject))
-        .then_with(|| (&a.source, a.line).cmp(&(&b.source, b.line)))
+const ORDER: [&str; 7] = [
+    k::YEAR,
+    k::SCHOOL_ID,
+    k::ASSESSMENT,
+    k::GRADE,
+    k::SUBJECT,
+    k::SOURCE,
+    k::LINE,
+];
+/// One row per key.
+const KEY: [&str; 5] = [k::YEAR, k::SCHOOL_ID, k::ASSESSMENT, k::SUBJECT, k::GRADE];
+/// A repeat whose values equal the first row's is an exact repeat.
+const VALUES: [&str; 6] = [k::PARTICIPANTS, k::N2, k::N3, k::N4, k::N5, k::HIGH];
+
+/// `df` sorted by `keys` (stable), or as it is when its rows are in that order already (one
+/// vectorised comparison of each row with the previous, cheaper than a sort of a national table).
+fn sorted_by(df: DataFrame, keys: &[&str]) -> Result<DataFrame> {
+    let mut in_order = lit(true);
+    for k in keys.iter().rev() {
+        let (c, p) = (col(*k), col(*k).shift(lit(1)));
+        in_order = c.clone().gt(p.clone()).or(c.eq(p).and(in_order));
+    }
+    let check = df
+        .clone()
+        .lazy()
+        .select([in_order.fill_null(lit(true)).all(true).alias("ok")])
+        .collect()?;
+    if check.column("ok")?.bool()?.get(0).unwrap_or(false) {
+        return Ok(df);
+    }
+    Ok(df.sort(
+        keys.to_vec(),
+        SortMultipleOptions::default().with_maintain_order(true),
+    )?)
 }
 
-/// The distinct municipality names the result rows carry.
-pub(super) fn municipalities(results: &[ResultRow]) -> std::collections::HashSet<&str> {
-    results.iter().map(|r| &*r.municipality).collect()
+/// Every sheet's results frame joined into `ds.results` (kept as it is when no sheet gave any).
+pub(super) fn join_parts(ds: &mut Dataset) -> Result<()> {
+    let mut parts = std::mem::take(&mut ds.result_parts).into_iter();
+    if let Some(mut df) = parts.next() {
+        for p in parts {
+            df.vstack_mut_owned(p)?;
+        }
+        ds.set_frame(df);
+    }
+    Ok(())
+}
+
+/// The distinct municipality names the results carry.
+pub(super) fn municipalities(results: &DataFrame) -> Result<std::collections::HashSet<String>> {
+    let u = results.column(k::MUNICIPALITY)?.unique()?;
+    Ok(u.str()?.iter().flatten().map(str::to_string).collect())
 }
 
 /// Each school's first row (school, municipality), in row order.
-pub(super) fn firsts(results: &[ResultRow]) -> Vec<(&str, &str)> {
-    let mut seen = std::collections::HashSet::new();
-    results
+pub(super) fn firsts(results: &DataFrame) -> Result<Vec<(String, String)>> {
+    let f = results
+        .select([k::SCHOOL_ID, k::MUNICIPALITY])?
+        .unique_stable(
+            Some(&[k::SCHOOL_ID.to_string()]),
+            UniqueKeepStrategy::First,
+            None,
+        )?;
+    let (ids, muns) = (
+        f.column(k::SCHOOL_ID)?.str()?,
+        f.column(k::MUNICIPALITY)?.str()?,
+    );
+    Ok(ids
         .iter()
-        .filter(|r| seen.insert(&*r.school_id))
-        .map(|r| (&*r.school_id, &*r.municipality))
-        .collect()
+        .zip(muns.iter())
+        .map(|(i, m)| (i.unwrap_or("").to_string(), m.unwrap_or("").to_string()))
+        .collect())
 }
 
-/// Risk rows by school, year and the factors' canonical order (file order kept among equals).
-pub fn order_risk(risk: &mut [RiskRow]) {
-    let key = |r: &RiskRow| (r.school_id.clone(), r.year, r.factor);
-    if !risk.is_sorted_by(|a, b| key(a) <= key(b)) {
-        risk.sort_by(|a, b| {
-            (&a.school_id, a.year, a.factor).cmp(&(&b.school_id, b.year, b.factor))
-        });
+/// Every sheet's risk profiles joined into `ds.risk`, by school, year and the factors' canonical
+/// order (file order kept among equals).
+pub(super) fn order_risk(ds: &mut Dataset) -> Result<()> {
+    let mut parts = std::mem::take(&mut ds.risk_parts).into_iter();
+    if let Some(mut df) = parts.next() {
+        for p in parts {
+            df.vstack_mut_owned(p)?;
+        }
+        ds.risk = sorted_by(df, &[k::SCHOOL_ID, k::YEAR, k::FACTOR])?;
     }
+    Ok(())
 }
 
 /// Sort the results into the model's order and drop repeated keys: an exact repeat is dropped with
 /// a counted warning; a second, different row for one key is a data error (a counted warning and
-/// dropped with `--lenient`).
+/// dropped with `--lenient`). Repeats are the rows whose key equals the previous row's in that
+/// order; each is compared with the first row of its key.
 pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    if !ds
-        .results
-        .is_sorted_by(|a, b| order(a, b) != Ordering::Greater)
-    {
-        ds.results.sort_by(order);
+    let sorted = sorted_by(ds.results.clone(), &ORDER)?;
+    let repeat = KEY
+        .iter()
+        .map(|c| col(*c).eq_missing(col(*c).shift(lit(1))))
+        .reduce(Expr::and)
+        .expect("a key")
+        .fill_null(lit(false))
+        .alias("repeat");
+    let mask = sorted.clone().lazy().select([repeat]).collect()?;
+    let mask = mask.column("repeat")?.bool()?;
+    let repeats: Vec<usize> = mask
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.unwrap_or(false).then_some(i))
+        .collect();
+    if repeats.is_empty() {
+        ds.set_frame(sorted);
+        return Ok(());
     }
-    let mut conflict: Option<String> = None;
-    ds.results.dedup_by(|r, last| {
-        if last.key() != r.key() || conflict.is_some() {
-            return false;
+    let text = |c: &str, r: usize| -> Result<String> {
+        Ok(sorted
+            .column(c)?
+            .get(r)?
+            .get_str()
+            .unwrap_or("")
+            .to_string())
+    };
+    let int = |c: &str, r: usize| -> Result<Option<i64>> {
+        Ok(sorted.column(c)?.get(r)?.extract::<i64>())
+    };
+    let same = |a: usize, b: usize| -> Result<bool> {
+        for c in VALUES {
+            if int(c, a)? != int(c, b)? {
+                return Ok(false);
+            }
         }
-        if last.same_values(r) {
+        Ok(true)
+    };
+    let mut first = 0;
+    let mut drop = vec![false; sorted.height()];
+    for &r in &repeats {
+        if r == 0 || !mask.get(r - 1).unwrap_or(false) {
+            first = r - 1;
+        }
+        drop[r] = true;
+        if same(first, r)? {
             warnings.add(
                 "exact repeated result row dropped",
-                format!("{} {} {} {} {} кл.", r.year, r.school_id, r.assessment, r.subject, r.grade),
+                format!(
+                    "{} {} {} {} {} кл.",
+                    int(k::YEAR, r)?.unwrap_or(0),
+                    text(k::SCHOOL_ID, r)?,
+                    text(k::ASSESSMENT, r)?,
+                    text(k::SUBJECT, r)?,
+                    int(k::GRADE, r)?.unwrap_or(0)
+                ),
             );
-            return true;
+            continue;
         }
         let msg = format!(
             "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {} vs {}",
-            r.source, r.line, r.school_id, r.assessment, r.subject, r.grade, r.year, last.source, last.line,
-            last.participants, r.participants, shown(last.n2.get()), shown(r.n2.get())
+            text(k::SOURCE, r)?, int(k::LINE, r)?.unwrap_or(0), text(k::SCHOOL_ID, r)?,
+            text(k::ASSESSMENT, r)?, text(k::SUBJECT, r)?, int(k::GRADE, r)?.unwrap_or(0), int(k::YEAR, r)?.unwrap_or(0),
+            text(k::SOURCE, first)?, int(k::LINE, first)?.unwrap_or(0),
+            shown(int(k::PARTICIPANTS, first)?), shown(int(k::PARTICIPANTS, r)?),
+            shown(int(k::N2, first)?), shown(int(k::N2, r)?)
         );
         if opts.lenient {
             warnings.add("conflicting duplicate row skipped (--lenient)", msg);
-            true
         } else {
-            conflict = Some(msg);
-            false
+            return Err(data(msg));
         }
-    });
-    match conflict {
-        Some(msg) => Err(data(msg)),
-        None => Ok(()),
     }
+    let keep: BooleanChunked = drop.iter().map(|d| !d).collect();
+    ds.set_frame(sorted.filter(&keep)?);
+    Ok(())
 }
 
 /// A count as a user reads it: the number, or «—» when the source gives none.
-fn shown(v: Option<i32>) -> String {
+fn shown(v: Option<i64>) -> String {
     v.map_or_else(|| "—".into(), |x| x.to_string())
 }
 
@@ -113,14 +212,12 @@ mod tests {
                 ..ResultRow::for_test(y, sid, subj, 10, 1)
             });
         }
-        let mut ds = Dataset {
-            results: rows,
-            ..Default::default()
-        };
+        let mut ds = Dataset::default();
+        ds.set_results(&rows);
         let mut w = Warnings::default();
         dedup_results(&mut ds, &Opts::default(), &mut w).unwrap();
         let got: Vec<(i32, &str, i32, &str)> = ds
-            .results
+            .result_rows()
             .iter()
             .map(|r| (r.year, &*r.school_id, r.grade, &*r.subject))
             .collect();
@@ -136,17 +233,43 @@ mod tests {
             ]
         );
         assert_eq!(w.0["exact repeated result row dropped"].count, 1);
-        let f: Vec<&str> = firsts(&ds.results).into_iter().map(|f| f.0).collect();
+        let f: Vec<String> = firsts(&ds.results)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         assert_eq!(f, ["edu000001", "edu000002"]);
         // a second, different row for one key is an error naming both rows
-        ds.results.push(ResultRow {
+        let mut rows = ds.result_rows().to_vec();
+        rows.push(ResultRow {
             line: 99,
             ..ResultRow::for_test(2025, "edu000002", "русский язык", 10, 2)
         });
+        ds.set_results(&rows);
         let e = dedup_results(&mut ds, &Opts::default(), &mut w).unwrap_err();
         assert!(e.to_string().contains("edu000002"), "{e}");
         // the counts read as numbers, not as Rust's debug text
         assert!(!e.to_string().contains("Some("), "{e}");
+    }
+
+    #[test]
+    fn sorted_by_keeps_an_ordered_frame_and_sorts_another_stably() {
+        let df = |a: Vec<&str>, b: Vec<i32>, tag: Vec<i32>| {
+            DataFrame::new_infer_height(vec![
+                Column::new("a".into(), a),
+                Column::new("b".into(), b),
+                Column::new("tag".into(), tag),
+            ])
+            .unwrap()
+        };
+        let ordered = df(vec!["x", "x", "y", "y"], vec![1, 2, 0, 0], vec![0, 1, 2, 3]);
+        assert!(sorted_by(ordered.clone(), &["a", "b"])
+            .unwrap()
+            .equals(&ordered));
+        let mixed = df(vec!["y", "x", "y", "x"], vec![0, 2, 0, 1], vec![0, 1, 2, 3]);
+        let got = sorted_by(mixed, &["a", "b"]).unwrap();
+        let tags: Vec<Option<i32>> = got.column("tag").unwrap().i32().unwrap().iter().collect();
+        assert_eq!(tags, [Some(3), Some(1), Some(0), Some(2)]);
     }
 
     #[test]
@@ -164,12 +287,27 @@ mod tests {
                 }
             }
         }
-        order_risk(&mut rows);
-        let keys: Vec<(String, i32, u8)> = rows
-            .iter()
-            .map(|r| (r.school_id.to_string(), r.year, r.factor))
+        let mut ds = Dataset::default();
+        let (a, b) = rows.split_at(7);
+        ds.risk_parts = vec![
+            crate::model::frames::risk_frame(a).unwrap(),
+            crate::model::frames::risk_frame(b).unwrap(),
+        ];
+        order_risk(&mut ds).unwrap();
+        let col = |c: &str| -> Vec<String> {
+            let s = ds.risk.column(c).unwrap().as_materialized_series().clone();
+            (0..s.len())
+                .map(|i| s.get(i).unwrap().to_string())
+                .collect()
+        };
+        let keys: Vec<(String, String, String)> = col("school_id")
+            .into_iter()
+            .zip(col("year"))
+            .zip(col("factor"))
+            .map(|((a, b), c)| (a, b, c))
             .collect();
+        assert_eq!(keys.len(), rows.len());
         assert!(keys.is_sorted());
-        assert_eq!(keys[0], ("edu110001".to_string(), 2024, 7));
+        assert_eq!(keys[0], ("\"edu110001\"".into(), "2024".into(), "7".into()));
     }
 }

@@ -58,16 +58,36 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn flat_marks_percent_and_counts_cp1251_decimal_comma() {
+fn flat_marks_percent_cp1251_decimal_comma() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("vpr_marks.csv");
-    write_cp1251(&p, "Отчёт по школам\nГод;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5;\n2025;5;Математика;город Н;sch990001;\"СОШ №1\";20;10,0;40,0;30,0;20,0;\n2025;5;МА;город Н;edu990002;СОШ №2;10;1;3;4;2;\n;;;;;Вся выборка;30;;;;;\n");
+    write_cp1251(&p, "Отчёт по школам\nГод;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5;\n2025;5;Математика;город Н;sch990001;\"СОШ №1\";20;10,0;40,0;30,0;20,0;\n2025;5;МА;город Н;edu990002;СОШ №2;10;10;30;40;20;\n;;;;;Вся выборка;30;;;;;\n");
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     let r = &v["inputs"][0];
     assert_eq!(r["kind"], "marks");
     assert_eq!(r["rows"], 2);
     assert_eq!(r["schools"], 2);
-    assert!(r["warnings"]["counts reconstructed from percents"]["count"] == 1);
+    assert!(r["warnings"]["counts reconstructed from percents"]["count"] == 2);
+}
+
+/// Issue 12 «one decision for units»: a file's marks are counts, percents or shares as a whole —
+/// a row of counts among rows of percents is a data error naming it, not a row read in a unit
+/// of its own (before: the counts row was taken as counts, the percent row as percents).
+#[test]
+fn counts_among_percents_are_a_data_error_not_a_unit_per_row() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "vpr_mixed.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;10,0;40,0;30,0;20,0\n2025;5;математика;edu990002;10;1;3;4;2\n");
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("mixed.csv, row 3"))
+        .stderr(contains("the file's marks are percents"));
+    // a percent header decides for every row, even one whose values would add up as counts
+    let p = write(d.path(), "vpr_pct.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2, %;3, %;4, %;5, %\n2025;5;математика;edu990001;100;10;20;30;40\n");
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert!(v["inputs"][0]["warnings"]["counts reconstructed from percents"]["count"] == 1);
 }
 
 #[test]

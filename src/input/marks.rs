@@ -1,0 +1,444 @@
+//! Flat marks tables (family C) as column operations on the text frame: each key and number
+//! column is parsed once into a typed column, the unit of the marks is decided once per file,
+//! and the school rows become the `results` frame directly. The few other rows — aggregates
+//! (вся выборка / регион / муниципалитет), bad cells, truncated records, marks that do not fit
+//! the file's unit — go through the row walker `flat::load_marks`, which keeps the aggregates
+//! apart and reports each bad row with file, row and column.
+use super::flat::{
+    assessment_cell, decide_unit, grade_cell, is_aggregate_row, keys, mark_columns, mark_counts,
+    MarkUnit, MarksState,
+};
+use super::header::{self, Header};
+use super::notes::note_school;
+use super::report::InputReport;
+use super::table::TextFrame;
+use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
+use super::{cells, Meta, Opts};
+use crate::model::schema::col as k;
+use crate::model::{count, line_no, Count, Dataset};
+use anyhow::Result;
+use polars::prelude::*;
+
+/// A text column decoded once per run of equal cells: row `r`'s value is `values[idx[r]]`.
+pub(super) struct Runs<T> {
+    pub values: Vec<T>,
+    pub idx: Vec<u32>,
+}
+
+impl<T> Runs<T> {
+    /// `f` of each cell (null as empty), computed once per run of equal cells.
+    pub fn of(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
+        let mut values = Vec::new();
+        let mut idx = Vec::with_capacity(ca.len());
+        let mut prev: Option<&str> = None;
+        for cell in ca.iter() {
+            let cell = cell.unwrap_or("");
+            if prev != Some(cell) {
+                values.push(f(cell));
+                prev = Some(cell);
+            }
+            idx.push(values.len() as u32 - 1);
+        }
+        Runs { values, idx }
+    }
+    /// `f` of each cell (null as empty), computed once per distinct cell: for columns of few
+    /// values that alternate from row to row (subjects, grades, risk factors and levels).
+    pub fn distinct(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
+        let mut values = Vec::new();
+        let mut at: PlHashMap<&str, u32> = PlHashMap::new();
+        let mut idx = Vec::with_capacity(ca.len());
+        let mut prev: Option<(&str, u32)> = None;
+        for cell in ca.iter() {
+            let cell = cell.unwrap_or("");
+            let i = match prev {
+                Some((p, i)) if p == cell => i,
+                _ => *at.entry(cell).or_insert_with(|| {
+                    values.push(f(cell));
+                    values.len() as u32 - 1
+                }),
+            };
+            prev = Some((cell, i));
+            idx.push(i);
+        }
+        Runs { values, idx }
+    }
+    /// Column `name` of the rows `good`: `pick` of each row's value, gathered from the column of
+    /// the decoded values (each text stored once, the rows sharing it).
+    pub fn gather<'a>(
+        &'a self,
+        name: &str,
+        good: &[usize],
+        pick: impl Fn(&'a T) -> &'a str,
+    ) -> PolarsResult<Column> {
+        let values: StringChunked = self.values.iter().map(|v| Some(pick(v))).collect();
+        let idx: IdxCa = good
+            .iter()
+            .map(|&r| self.idx[r] as IdxSize)
+            .collect_ca("".into());
+        Ok(values.take(&idx)?.with_name(name.into()).into_column())
+    }
+    /// One value for all `n` rows (a key the file gives in its title or name).
+    pub fn constant(v: T, n: usize) -> Runs<T> {
+        Runs {
+            values: vec![v],
+            idx: vec![0; n],
+        }
+    }
+    pub fn get(&self, r: usize) -> &T {
+        &self.values[self.idx[r] as usize]
+    }
+}
+
+/// A number column (`text::parse_num`: spaces and NBSP, decimal comma, `%`, dashes as empty) as
+/// numbers, NaN for an empty cell; a cell that is no non-negative number marks its row in `bad`.
+fn numbers(ca: &StringChunked, bad: &mut [bool]) -> Vec<f64> {
+    ca.iter()
+        .zip(bad.iter_mut())
+        .map(|(c, b)| match parse_num(c.unwrap_or("")) {
+            Ok(Some(v)) if v >= 0.0 => v,
+            Ok(None) => f64::NAN,
+            _ => {
+                *b = true;
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// The typed key columns of a marks table (`flat::keys`), each row's value or None when its cell
+/// does not parse (the row walker then names the error).
+struct KeyCols {
+    year: Runs<Option<i32>>,
+    grade: Runs<Option<i32>>,
+    subject: Runs<Option<String>>,
+    assessment: Runs<Option<String>>,
+    /// The trimmed cell and its name part (a `code | name` cell's name).
+    municipality: Runs<(String, String)>,
+    /// The login and the school id.
+    login: Runs<(String, String)>,
+    name: Runs<String>,
+}
+
+fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> KeyCols {
+    let n = f.height().saturating_sub(first);
+    let kk = keys(h);
+    let text = |c: usize| f.text_col(c, first);
+    let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    KeyCols {
+        year: match kk.year {
+            Some(c) => Runs::of(&text(c), cells::year_cell),
+            None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+        },
+        grade: match kk.grade {
+            Some(c) => Runs::distinct(&text(c), grade_cell),
+            None => Runs::constant(Some(meta.grade), n),
+        },
+        subject: match kk.subject {
+            Some(c) => Runs::distinct(&text(c), subject),
+            None => Runs::constant(or_meta(&meta.subject), n),
+        },
+        assessment: match kk.assessment {
+            Some(c) => Runs::distinct(&text(c), |s| {
+                assessment_cell(s).or_else(|| or_meta(&meta.assessment))
+            }),
+            None => Runs::constant(or_meta(&meta.assessment), n),
+        },
+        municipality: match kk.municipality {
+            Some(c) => Runs::of(&text(c), |s| {
+                let raw = s.trim().to_string();
+                let name = split_code_name(&raw).1;
+                (raw, name)
+            }),
+            None => Runs::constant(Default::default(), n),
+        },
+        login: Runs::of(&text(kk.login), |s| {
+            let (code, name0) = split_code_name(s);
+            let login = code.unwrap_or(name0);
+            let sid = school_id(&login);
+            (login, sid)
+        }),
+        name: match kk.name {
+            Some(c) => Runs::of(&text(c), |s| split_code_name(s).1),
+            None => Runs::constant(String::new(), n),
+        },
+    }
+}
+
+impl KeyCols {
+    /// Row `r` is a plain school row as far as its keys go: every key parses, it is no aggregate
+    /// row and names its login.
+    fn school_row(&self, r: usize) -> bool {
+        let (login, _) = self.login.get(r);
+        self.year.get(r).is_some()
+            && self.grade.get(r).is_some()
+            && self.subject.get(r).is_some()
+            && self.assessment.get(r).is_some()
+            && !login.is_empty()
+            && !is_aggregate_row(
+                login,
+                self.name.get(r),
+                !self.municipality.get(r).0.is_empty(),
+            )
+    }
+}
+
+/// The number columns (NaN: empty): participants, the four marks; the mean score.
+struct Numbers {
+    part: Vec<f64>,
+    marks: [Vec<f64>; 4],
+    mean: Float64Chunked,
+}
+
+impl Numbers {
+    fn row(&self, r: usize) -> (f64, [Option<f64>; 4]) {
+        let m = |i: usize| Some(self.marks[i][r]).filter(|v| !v.is_nan());
+        (self.part[r], [m(0), m(1), m(2), m(3)])
+    }
+}
+
+/// Load a flat marks table from its text frame: the school rows as one `results` frame in
+/// `ds.result_parts`, the other rows through `flat::load_marks`.
+///
+/// Errors (data, unless `--lenient` skips the row with a counted warning): a bad cell, a
+/// truncated record, marks that do not fit the file's unit — each naming file, row and column.
+pub fn load(
+    f: &TextFrame,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let first = h.row + 1;
+    let n = f.height().saturating_sub(first);
+    let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
+        return Err(crate::error::data(format!(
+            "{}: a marks table needs a participants column and the columns «2»..«5»",
+            f.file
+        )));
+    };
+    let text = |c: usize| f.text_col(c, first);
+    let (blank, mut bad) = blank_and_truncated(f, h, first, n);
+    let keys = key_cols(f, h, first, meta);
+    let nums = Numbers {
+        part: numbers(&text(cp), &mut bad),
+        marks: cm.map(|c| numbers(&text(c), &mut bad)),
+        mean: match h.find(&["средний балл", "mean_score"]) {
+            Some(c) => text(c)
+                .iter()
+                .map(|v| parse_num(v.unwrap_or("")).ok().flatten())
+                .collect(),
+            None => Float64Chunked::full_null("".into(), n),
+        },
+    };
+    // school rows: keys parse, whole participants, marks parse
+    let school: Vec<usize> = (0..n)
+        .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(nums.part[r]).is_some())
+        .collect();
+    let mut st = MarksState {
+        unit: unit_of(h, &cm, &school, &nums, f, first),
+        ..Default::default()
+    };
+    let mut good = Vec::with_capacity(school.len());
+    let mut counts: Vec<([Count; 4], bool)> = Vec::with_capacity(school.len());
+    for &r in &school {
+        let (part, vals) = nums.row(r);
+        if let Some(c) = st
+            .unit
+            .as_ref()
+            .and_then(|(u, _)| mark_counts(part, vals, *u))
+        {
+            good.push(r);
+            counts.push(c);
+        }
+    }
+    note_rows(f, first, &keys, &good, &counts, ds, rep, &mut st);
+    ds.result_parts
+        .push(results(f, first, &keys, &nums, &good, &counts)?);
+    // every other non-blank row, in file order, through the row walker
+    let mut is_good = vec![false; n];
+    for &r in &good {
+        is_good[r] = true;
+    }
+    let rest: Vec<usize> = (0..n)
+        .filter(|&r| !blank[r] && !is_good[r])
+        .map(|r| first + r)
+        .collect();
+    if !rest.is_empty() {
+        let mut g = f.rows_grid(&rest);
+        super::drop_truncated(&mut g, h, 0, opts, rep)?;
+        super::flat::load_marks(&g, h, 0, meta, opts, ds, rep, &mut st)?;
+    }
+    rep.years = st.years.iter().copied().collect();
+    rep.schools = st.schools.len();
+    Ok(())
+}
+
+/// Rows with no text in any cell, and rows of records with fewer fields than the header (CSV).
+fn blank_and_truncated(
+    f: &TextFrame,
+    h: &Header,
+    first: usize,
+    n: usize,
+) -> (Vec<bool>, Vec<bool>) {
+    let mut blank = vec![true; n];
+    for c in 0..f.width() {
+        for (b, v) in blank.iter_mut().zip(f.text_col(c, first).iter()) {
+            if v.is_some_and(|s| !s.trim().is_empty()) {
+                *b = false;
+            }
+        }
+    }
+    let width = h.raw.len();
+    let bad = (0..n)
+        .map(|r| !blank[r] && f.fields_of(first + r).is_some_and(|x| (x as usize) < width))
+        .collect();
+    (blank, bad)
+}
+
+/// The unit of the file's marks (`flat::decide_unit`) and why: the header's `%`, else the unit
+/// every school row fits, else the unit of the first school row that fits one; None when no
+/// school row fits any.
+fn unit_of(
+    h: &Header,
+    cm: &[usize; 4],
+    school: &[usize],
+    nums: &Numbers,
+    f: &TextFrame,
+    first: usize,
+) -> Option<(MarkUnit, String)> {
+    let header_percent = cm.iter().any(|&c| h.is_percent(c));
+    let rows = school.iter().map(|&r| nums.row(r));
+    if let Some(u) = decide_unit(header_percent, rows) {
+        let why = if header_percent {
+            "the header of «2»..«5» says %".to_string()
+        } else {
+            format!("every school row holds {}", u.name())
+        };
+        return Some((u, why));
+    }
+    school.iter().find_map(|&r| {
+        let (part, vals) = nums.row(r);
+        let u = [MarkUnit::Counts, MarkUnit::Percents, MarkUnit::Shares]
+            .into_iter()
+            .find(|&u| mark_counts(part, vals, u).is_some())?;
+        Some((
+            u,
+            format!(
+                "as its first school row, row {}, holds them",
+                f.line_of(first + r)
+            ),
+        ))
+    })
+}
+
+/// What the school rows tell besides their figures: each school's login, name and municipality
+/// (noted once per run of rows that name them alike), cells of the login column that are no
+/// login, years and schools, rows, counts reconstructed from percents.
+#[allow(clippy::too_many_arguments)]
+fn note_rows(
+    f: &TextFrame,
+    first: usize,
+    keys: &KeyCols,
+    good: &[usize],
+    counts: &[([Count; 4], bool)],
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+    st: &mut MarksState,
+) {
+    let mut last: Option<(u32, u32, u32)> = None;
+    let mut last_year = None;
+    for (&r, (_, reconstructed)) in good.iter().zip(counts) {
+        let line = f.line_of(first + r);
+        let (login, sid) = keys.login.get(r);
+        if !looks_like_login(login.trim()) {
+            rep.warnings.add(
+                cells::NOT_A_LOGIN,
+                format!("«{}» (строка {line})", login.trim()),
+            );
+        }
+        let run = (
+            keys.login.idx[r],
+            keys.name.idx[r],
+            keys.municipality.idx[r],
+        );
+        if last != Some(run) {
+            last = Some(run);
+            note_school(
+                ds,
+                sid,
+                login,
+                keys.name.get(r),
+                &keys.municipality.get(r).0,
+                &mut rep.warnings,
+            );
+            if !st.schools.contains(sid) {
+                st.schools.insert(sid.clone());
+            }
+        }
+        if last_year != Some(keys.year.idx[r]) {
+            last_year = Some(keys.year.idx[r]);
+            if let Some(y) = *keys.year.get(r) {
+                st.years.insert(y);
+            }
+        }
+        rep.rows += 1;
+        if *reconstructed {
+            rep.warnings.add(
+                "counts reconstructed from percents",
+                format!("строка {line}"),
+            );
+        }
+    }
+}
+
+/// The `results` frame (`schema::results`) of the good rows.
+fn results(
+    f: &TextFrame,
+    first: usize,
+    keys: &KeyCols,
+    nums: &Numbers,
+    good: &[usize],
+    counts: &[([Count; 4], bool)],
+) -> Result<DataFrame> {
+    let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
+    let each =
+        |pick: &dyn Fn(usize) -> i32| -> Vec<i32> { good.iter().map(|&r| pick(r)).collect() };
+    let mark = |i: usize| -> Vec<i32> { counts.iter().map(|c| c.0[i]).collect() };
+    let idx: IdxCa = good.iter().map(|&r| r as IdxSize).collect_ca("".into());
+    let len = good.len();
+    let cols = vec![
+        int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0))),
+        keys.login.gather(k::SCHOOL_ID, good, |v| v.1.as_str())?,
+        keys.municipality
+            .gather(k::MUNICIPALITY, good, |v| v.1.as_str())?,
+        keys.assessment
+            .gather(k::ASSESSMENT, good, |v| v.as_deref().unwrap_or(""))?,
+        keys.subject
+            .gather(k::SUBJECT, good, |v| v.as_deref().unwrap_or(""))?,
+        int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0))),
+        int(k::PARTICIPANTS, each(&|r| count(nums.part[r]).unwrap_or(0))),
+        int(k::N2, mark(0)),
+        int(k::N3, mark(1)),
+        int(k::N4, mark(2)),
+        int(k::N5, mark(3)),
+        Column::new(
+            k::RECONSTRUCTED.into(),
+            counts.iter().map(|c| c.1).collect::<Vec<bool>>(),
+        ),
+        nums.mean
+            .take(&idx)?
+            .with_name(k::MEAN_SCORE.into())
+            .into_column(),
+        int(k::HIGH, mark(3)),
+        Column::full_null(k::HIGH2.into(), len, &DataType::Int32),
+        StringChunked::full(k::SOURCE.into(), &f.file, len).into_column(),
+        Column::new(
+            k::LINE.into(),
+            good.iter()
+                .map(|&r| line_no(f.line_of(first + r)))
+                .collect::<Vec<u32>>(),
+        ),
+    ];
+    Ok(DataFrame::new_infer_height(cols)?)
+}
