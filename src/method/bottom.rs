@@ -1,7 +1,7 @@
 //! The `bottom` stage-1 rule (METHOD.md §1, §10): worst share within area × stratum.
 use super::context::Context;
 #[cfg(test)]
-use super::select::judged_procs;
+use super::procedures::{judged_procs, ProcRow};
 use super::strata::stratum;
 use crate::config::Config;
 #[cfg(test)]
@@ -55,11 +55,12 @@ pub fn bottom_flags<'a>(
     for y in (year - cfg.stage1.n as i32 + 1)..=year {
         let mut strata: BTreeMap<(String, String), Vec<(f64, &str)>> = BTreeMap::new();
         for (sid, rows) in by_school {
-            let p = judged_procs(rows, y, cfg);
+            let rows: Vec<_> = rows.iter().map(|r| ProcRow::of(r)).collect();
+            let p = judged_procs(&rows, y, cfg);
             if p.is_empty() {
                 continue;
             }
-            let n2: i64 = p.iter().map(|x| i64::from(x.row.n2.get().unwrap())).sum();
+            let n2: i64 = p.iter().map(|x| i64::from(x.row.n2.unwrap())).sum();
             let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
             let (st, _) = stratum(ds.schools.get(*sid).map(Box::as_ref), cfg);
             strata
@@ -218,7 +219,7 @@ pub fn ranks_frame(
 /// schools' strata from their registry rows (`stage1.strata`).
 pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRanks> {
     use crate::model::schema::col as k;
-    let ids: Vec<&str> = ctx.by_school.keys().copied().collect();
+    let ids: Vec<&str> = ctx.school_ids.iter().map(String::as_str).collect();
     let strata: Vec<&str> = ctx
         .registry
         .iter()
@@ -288,9 +289,10 @@ mod tests {
             }
             let year = 2025;
             let ctx = Context::new(&l.data, &cfg, year).unwrap();
+            let by_school = crate::method::procedures::by_school(&l.data);
             let new = ranks(&ctx, &cfg, year).unwrap();
             let old: BottomRanks =
-                bottom_flags(&l.data, &cfg, &ctx.by_school, year, &|s: &str| region_of(s))
+                bottom_flags(&l.data, &cfg, &by_school, year, &|s: &str| region_of(s))
                     .into_iter()
                     .map(|(k, t)| (k, BottomRank::from(t)))
                     .collect();

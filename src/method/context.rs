@@ -4,15 +4,15 @@ use super::procedures::{find_sorted, registry_rows};
 use super::select::{run_with, Selection};
 use super::strata::RegistryZ;
 use crate::config::Config;
-use crate::model::{Dataset, ResultRow, SchoolRow};
+use crate::model::{Dataset, SchoolRow};
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
 pub struct Context<'a> {
     /// The canonical frames of the inputs (`model::frames`), built once per context.
     pub frames: crate::model::frames::Frames,
-    /// Every school's results (grouped once for resilience and the stages).
-    pub by_school: super::procedures::BySchool<'a>,
+    /// The id of every school with results (any year), ascending.
+    pub school_ids: Vec<String>,
     /// Each of those schools' registry row, in the same order.
     pub registry: Vec<Option<&'a SchoolRow>>,
     pub index: super::index::IndexResult,
@@ -26,10 +26,9 @@ pub struct Context<'a> {
     pub ledgers: Ledgers,
 }
 
-/// A school's id, results and the rows the other lists hold for it.
+/// A school's id and the rows the other lists hold for it.
 pub type Looked<'s, 'a> = (
-    &'a str,
-    &'s Vec<&'a ResultRow>,
+    &'s str,
     Option<&'a SchoolRow>,
     Option<&'s super::index::IndexRow>,
     Option<&'s super::resilience::ResilienceRow>,
@@ -58,18 +57,18 @@ impl<'a> Context<'a> {
         year: i32,
     ) -> anyhow::Result<Context<'a>> {
         // the context methods run on the frames (polars spreads each over its threads); the
-        // results grouped by school and their registry rows are for the stages
+        // schools' ids and registry rows are for the stages
         let index = super::index::compute(&frames, cfg)?;
         // no school to model is no resilience, not an error of the selection
         let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = super::risk::profiles(&frames, year)?;
-        let by_school = super::procedures::by_school(ds);
-        let registry = registry_rows(ds, by_school.keys().copied());
+        let school_ids = super::procedures::school_ids(&frames.results)?;
+        let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
         let registry_z = RegistryZ::new(ds);
         Ok(Context {
             frames,
-            by_school,
+            school_ids,
             registry,
             index,
             resilience,
@@ -80,14 +79,14 @@ impl<'a> Context<'a> {
         })
     }
     /// The context of `year` on the same inputs and frames: what does not depend on the year (the
-    /// index, the objectivity screen, the results grouped by school, the registry) is reused;
+    /// index, the objectivity screen, the school ids, the registry) is reused;
     /// resilience and risk profiles are computed for `year`. Ledgers as in `self`.
     pub fn for_year(&self, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
         let resilience = super::resilience::compute(&self.frames, cfg, &self.index, year).ok();
         let profiles = super::risk::profiles(&self.frames, year)?;
         Ok(Context {
             frames: self.frames.clone(),
-            by_school: self.by_school.clone(),
+            school_ids: self.school_ids.clone(),
             registry: self.registry.clone(),
             index: self.index.clone(),
             resilience,
@@ -97,11 +96,11 @@ impl<'a> Context<'a> {
             ledgers: self.ledgers.clone(),
         })
     }
-    /// Each school's results with its registry, index and resilience rows: one merge per list
-    /// (all are sorted by id), not a search per school.
+    /// Each school's id with its registry, index and resilience rows: one merge per list (all
+    /// are sorted by id), not a search per school.
     pub fn looked_up<'s>(&'s self) -> Vec<Looked<'s, 'a>> {
-        let bs = &self.by_school;
-        let ids = || bs.keys().copied();
+        let bs = &self.school_ids;
+        let ids = || bs.iter().map(String::as_str);
         let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
         let rr_of = match &self.resilience {
             Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
@@ -110,7 +109,7 @@ impl<'a> Context<'a> {
         bs.iter()
             .zip(self.registry.iter().copied())
             .zip(ir_of.into_iter().zip(rr_of))
-            .map(|(((sid, rows), sch), (ir, rr))| (*sid, rows, sch, ir, rr))
+            .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()
     }
     /// The same context for runs that need only the outcomes, not the ledgers.

@@ -1,16 +1,49 @@
 //! Which procedures count and how a school's counts are pooled (METHOD.md §1, §10).
 use crate::config::Config;
-use crate::model::{Dataset, ResultRow, SchoolRow};
+#[cfg(test)]
+use crate::model::ResultRow;
+use crate::model::{Count, Dataset, SchoolRow};
 use std::collections::BTreeMap;
 
+/// One row of the results frame as stage 1 reads it (`YearRows`): the procedure's key, its
+/// participants and its count of «2» (`None`: no share below the minimum), borrowed from the
+/// frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProcRow<'a> {
+    pub school_id: &'a str,
+    pub year: i32,
+    pub assessment: &'a str,
+    pub subject: &'a str,
+    pub grade: i32,
+    pub participants: Count,
+    pub n2: Option<Count>,
+}
+
+#[cfg(test)]
+impl<'a> ProcRow<'a> {
+    /// The stage-1 view of a result row (test oracles).
+    pub fn of(r: &'a ResultRow) -> ProcRow<'a> {
+        ProcRow {
+            school_id: &r.school_id,
+            year: r.year,
+            assessment: &r.assessment,
+            subject: &r.subject,
+            grade: r.grade,
+            participants: r.participants,
+            n2: r.n2.get(),
+        }
+    }
+}
+
 pub struct Proc<'a> {
-    pub row: &'a ResultRow,
+    pub row: ProcRow<'a>,
+    /// Share of «2» (fraction).
     pub share2: f64,
 }
 
 /// Year-`y` procedures that count for stage 1: a known share below the minimum, at least
 /// `min_participants`, in `stage1.assessments` (all when empty).
-pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Proc<'a>> {
+pub fn judged_procs<'a>(rows: &[ProcRow<'a>], y: i32, cfg: &Config) -> Vec<Proc<'a>> {
     let s1 = &cfg.stage1;
     rows.iter()
         .filter(|r| {
@@ -19,13 +52,84 @@ pub fn judged_procs<'a>(rows: &[&'a ResultRow], y: i32, cfg: &Config) -> Vec<Pro
                 && i64::from(r.participants) >= s1.min_participants
                 && r.participants > 0
                 && (s1.assessments.is_empty()
-                    || s1.assessments.iter().any(|a| a.label() == &*r.assessment))
+                    || s1.assessments.iter().any(|a| a.label() == r.assessment))
         })
         .map(|r| Proc {
-            row: r,
-            share2: r.n2.get().unwrap() as f64 / r.participants as f64,
+            row: *r,
+            share2: r.n2.unwrap() as f64 / r.participants as f64,
         })
         .collect()
+}
+
+/// The rows of years Y−1 and Y of the results frame, by school id (ascending; each school's rows
+/// in the frame's order): what stage 1 reads of a school. `results`: the canonical results frame
+/// (`schema::results`, derived columns allowed). Errors: a missing declared column (a bug).
+pub struct YearRows {
+    df: polars::prelude::DataFrame,
+}
+
+impl YearRows {
+    pub fn new(
+        results: &polars::prelude::DataFrame,
+        year: i32,
+    ) -> polars::prelude::PolarsResult<YearRows> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        let df = results
+            .clone()
+            .lazy()
+            .filter(
+                col(k::YEAR)
+                    .eq(lit(year))
+                    .or(col(k::YEAR).eq(lit(year - 1))),
+            )
+            .select([
+                col(k::SCHOOL_ID),
+                col(k::YEAR),
+                col(k::ASSESSMENT),
+                col(k::SUBJECT),
+                col(k::GRADE),
+                col(k::PARTICIPANTS),
+                col(k::N2),
+            ])
+            .sort(
+                [k::SCHOOL_ID],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .collect()?;
+        Ok(YearRows { df })
+    }
+    /// The rows, in school order (group them with `chunk_by` on `school_id`).
+    pub fn rows(&self) -> polars::prelude::PolarsResult<Vec<ProcRow<'_>>> {
+        use crate::model::schema::col as k;
+        let d = &self.df;
+        let (sid, year, asm, subj) = (
+            d.column(k::SCHOOL_ID)?.str()?,
+            d.column(k::YEAR)?.i32()?,
+            d.column(k::ASSESSMENT)?.str()?,
+            d.column(k::SUBJECT)?.str()?,
+        );
+        let (grade, part, n2) = (
+            d.column(k::GRADE)?.i32()?,
+            d.column(k::PARTICIPANTS)?.i32()?,
+            d.column(k::N2)?.i32()?,
+        );
+        Ok(sid
+            .iter()
+            .zip(year.iter())
+            .zip(asm.iter().zip(subj.iter()))
+            .zip(grade.iter().zip(part.iter()).zip(n2.iter()))
+            .map(|(((s, y), (a, su)), ((g, p), n2))| ProcRow {
+                school_id: s.unwrap_or_default(),
+                year: y.unwrap_or_default(),
+                assessment: a.unwrap_or_default(),
+                subject: su.unwrap_or_default(),
+                grade: g.unwrap_or_default(),
+                participants: p.unwrap_or_default(),
+                n2,
+            })
+            .collect())
+    }
 }
 
 /// Pooled counts of one school over the window (METHOD.md §10).
@@ -50,6 +154,7 @@ impl Pooled {
     }
 }
 
+#[cfg(test)]
 pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
     let s1 = &cfg.stage1;
     let mut p = Pooled::default();
@@ -76,9 +181,6 @@ pub fn pool(rows: &[&ResultRow], window: &[i32], cfg: &Config) -> Pooled {
 pub fn window(cfg: &Config, year: i32) -> Vec<i32> {
     ((year - cfg.selection.window_years as i32 + 1)..=year).collect()
 }
-
-/// Results of every school by school id.
-pub type BySchool<'a> = BTreeMap<&'a str, Vec<&'a ResultRow>>;
 
 /// For each id, the item of `sorted` (ascending by `key`) with that id: one merge when the ids
 /// ascend too (a school list against another), a search for an id that steps back.
@@ -119,38 +221,38 @@ pub fn registry_rows<'a, 'i>(
         .collect()
 }
 
-/// Results of every school by id.
+/// Results of every school by school id (test oracles: the results as rows).
+#[cfg(test)]
+pub type BySchool<'a> = BTreeMap<&'a str, Vec<&'a ResultRow>>;
+
+/// Results of every school by id, in the frame's order (test oracles).
+#[cfg(test)]
 pub fn by_school(ds: &Dataset) -> BySchool<'_> {
-    // loaded results are grouped by year and school (identity::finalize): runs of one school,
-    // found by symbol; each school's rows gathered in row order into a list of its exact size,
-    // then the map built at once from the schools sorted by id
-    let runs: Vec<&[ResultRow]> = ds
-        .result_rows()
-        .chunk_by(|a, b| a.school_id == b.school_id)
-        .collect();
-    let mut at: polars::prelude::PlHashMap<crate::model::Sym, usize> = Default::default();
-    let mut schools: Vec<(&str, Vec<&ResultRow>)> = Vec::new();
-    let mut sizes: Vec<usize> = Vec::new();
-    let slot: Vec<usize> = runs
+    let mut out: BySchool = BTreeMap::new();
+    for r in ds.result_rows() {
+        out.entry(&*r.school_id).or_default().push(r);
+    }
+    out
+}
+
+/// The distinct school ids of a results frame, ascending. Errors: no `school_id` text column.
+pub fn school_ids(
+    results: &polars::prelude::DataFrame,
+) -> polars::prelude::PolarsResult<Vec<String>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let df = results
+        .clone()
+        .lazy()
+        .select([col(k::SCHOOL_ID).unique().sort(Default::default())])
+        .collect()?;
+    Ok(df
+        .column(k::SCHOOL_ID)?
+        .str()?
         .iter()
-        .map(|run| {
-            let i = *at.entry(run[0].school_id.clone()).or_insert_with(|| {
-                schools.push((&*run[0].school_id, Vec::new()));
-                sizes.push(0);
-                schools.len() - 1
-            });
-            sizes[i] += run.len();
-            i
-        })
-        .collect();
-    for ((_, rows), n) in schools.iter_mut().zip(sizes) {
-        rows.reserve_exact(n);
-    }
-    for (run, i) in runs.iter().zip(slot) {
-        schools[i].1.extend(run.iter());
-    }
-    schools.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    schools.into_iter().collect()
+        .flatten()
+        .map(str::to_string)
+        .collect())
 }
 
 /// Pooled counts of every school over the window (METHOD.md §10) as one polars group-by of the
@@ -256,6 +358,35 @@ mod tests {
             [Some("edu7"), Some("edu3"), Some("edu1"), None, Some("edu7")]
         );
         assert_eq!(found(&[]), Vec::<Option<&str>>::new());
+    }
+
+    #[test]
+    fn year_rows_of_the_frame_equal_the_rows_of_each_school() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+        let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+        let frames = crate::model::frames::build(&l.data).unwrap();
+        let bs = super::by_school(&l.data);
+        for year in [2024, 2025] {
+            let yr = super::YearRows::new(&frames.results, year).unwrap();
+            let rows = yr.rows().unwrap();
+            let got: Vec<(&str, Vec<super::ProcRow>)> = rows
+                .chunk_by(|a, b| a.school_id == b.school_id)
+                .map(|g| (g[0].school_id, g.to_vec()))
+                .collect();
+            let want: Vec<(&str, Vec<super::ProcRow>)> = bs
+                .iter()
+                .map(|(sid, rows)| {
+                    let of_years = rows
+                        .iter()
+                        .filter(|r| r.year == year || r.year == year - 1)
+                        .map(|r| super::ProcRow::of(r));
+                    (*sid, of_years.collect::<Vec<_>>())
+                })
+                .filter(|(_, rows)| !rows.is_empty())
+                .collect();
+            assert!(want.len() > 100, "{}", want.len());
+            assert_eq!(got, want, "{year}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Fact, Ledger};
+use super::procedures::{find_sorted, ProcRow, YearRows};
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
 use super::strata::stratum;
@@ -8,7 +9,7 @@ use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
 use crate::model::domain::{Cluster, Deficit, ExclusionReason, Settlement, Stratum};
-use crate::model::{Dataset, ResultRow, SchoolRow};
+use crate::model::{Dataset, SchoolRow};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -58,7 +59,7 @@ pub struct Selection {
     pub warnings: Warnings,
 }
 
-pub fn proc_label(r: &ResultRow) -> String {
+pub fn proc_label(r: &ProcRow) -> String {
     if r.grade > 0 {
         format!("{} {} {} кл.", r.assessment, r.subject, r.grade)
     } else {
@@ -90,7 +91,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
     Ok(y)
 }
 
-pub use super::procedures::{by_school, judged_procs, pool, Pooled, Proc};
+pub use super::procedures::{judged_procs, Pooled, Proc};
 
 pub use super::context::{run_showing, Context, Looked, Shown};
 
@@ -115,12 +116,24 @@ pub fn run_with<'a>(
         Stage1Rule::Risk => BTreeMap::new(),
     };
     let pooled = super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?;
-    let judged: Vec<(SchoolResult, bool)> = ctx
-        .looked_up()
-        .par_iter()
-        .filter_map(|school| judge(school, cfg, year, ctx, &bottom, &pooled))
+    // the rows of Y−1 and Y by school, found for each school of the context by one merge
+    let year_rows = YearRows::new(&ctx.frames.results, year)?;
+    let rows = year_rows.rows()?;
+    let groups: Vec<(&str, &[ProcRow])> = rows
+        .chunk_by(|a, b| a.school_id == b.school_id)
+        .map(|g| (g[0].school_id, g))
         .collect();
-    let mut warnings = warnings_of(ds, year, &judged);
+    let looked = ctx.looked_up();
+    let found = find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0));
+    let judged: Vec<(SchoolResult, bool)> = looked
+        .par_iter()
+        .zip(found)
+        .filter_map(|(school, g)| {
+            let rows = g.map(|g| g.1).unwrap_or_default();
+            judge(school, rows, cfg, year, ctx, &bottom, &pooled)
+        })
+        .collect();
+    let mut warnings = warnings_of(ds, year, &judged)?;
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
     if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
@@ -138,13 +151,17 @@ pub fn run_with<'a>(
 /// The warnings of a run: year-Y rows without a share below the minimum; schools whose kind,
 /// settlement or deficit is unknown (examples in school order). `judged` holds each school with
 /// whether its kind is known.
-fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Warnings {
+fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Result<Warnings> {
+    use crate::model::schema::col as k;
+    use polars::prelude::{col, lit, IntoLazy};
     let mut w = Warnings::default();
     let no_marks = ds
-        .result_rows()
-        .iter()
-        .filter(|r| r.year == year && r.n2.is_none())
-        .count();
+        .results
+        .clone()
+        .lazy()
+        .filter(col(k::YEAR).eq(lit(year)).and(col(k::N2).is_null()))
+        .collect()?
+        .height();
     w.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", no_marks, "");
     for (res, kind_known) in judged {
         if !kind_known {
@@ -160,13 +177,14 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Warn
             );
         }
     }
-    w
+    Ok(w)
 }
 
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its
 /// kind is known.
 fn judge<'a>(
-    &(sid, rows, sch, ir, rr): &Looked<'_, 'a>,
+    &(sid, sch, ir, rr): &Looked<'_, 'a>,
+    rows: &[ProcRow],
     cfg: &Config,
     year: i32,
     ctx: &Context<'a>,

@@ -4,17 +4,16 @@
 //! last `n` years) — unless its stratum is in `stage1.exclude_kinds`.
 use super::bottom::BottomRanks;
 use super::ledger::{note, BottomYear, Fact, Ledger, ProcShare};
-use super::procedures::{judged_procs, Proc};
+use super::procedures::{judged_procs, Proc, ProcRow};
 use super::select::proc_label;
 use crate::config::{Combine, Config, Stage1Rule};
 use crate::model::domain::{ExclusionReason, Stratum};
-use crate::model::ResultRow;
 
 /// One school as stage 1 sees it.
 pub struct Screened<'r, 'a> {
     pub school_id: &'a str,
-    /// Every result row of the school (all years).
-    pub rows: &'r [&'a ResultRow],
+    /// The school's result rows of years Y−1 and Y (`procedures::YearRows`).
+    pub rows: &'r [ProcRow<'a>],
     pub stratum: Stratum,
 }
 
@@ -73,7 +72,7 @@ fn unjudged(
     led: &mut Ledger,
 ) -> ExclusionReason {
     let s1 = &cfg.stage1;
-    let with_marks: Vec<&&ResultRow> = s
+    let with_marks: Vec<&ProcRow> = s
         .rows
         .iter()
         .filter(|r| r.year == year && r.n2.is_some() && in_assessments(cfg, r))
@@ -98,14 +97,14 @@ fn unjudged(
 }
 
 /// `stage1.assessments` holds the row's assessment (all when empty).
-pub fn in_assessments(cfg: &Config, r: &ResultRow) -> bool {
+pub fn in_assessments(cfg: &Config, r: &ProcRow) -> bool {
     let a = &cfg.stage1.assessments;
-    a.is_empty() || a.iter().any(|a| a.label() == &*r.assessment)
+    a.is_empty() || a.iter().any(|a| a.label() == r.assessment)
 }
 
 fn share(p: &Proc) -> ProcShare {
     ProcShare {
-        procedure: proc_label(p.row),
+        procedure: proc_label(&p.row),
         participants: i64::from(p.row.participants),
         share2: p.share2,
     }
@@ -161,7 +160,7 @@ fn risk(
             threshold: s1.threshold,
             both: both
                 .iter()
-                .map(|(p, q)| (proc_label(p.row), q.share2, p.share2))
+                .map(|(p, q)| (proc_label(&p.row), q.share2, p.share2))
                 .collect(),
             outcome: b,
         }

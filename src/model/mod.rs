@@ -440,8 +440,8 @@ pub struct Dataset {
     /// Rows of the loader that runs now (a grid walker), until its sheet's end turns them into a
     /// frame (`push_result`, `flush_rows`).
     pub(crate) pending: Vec<ResultRow>,
-    /// `results` as rows, built on first use by the stages that walk a school's procedures
-    /// (`result_rows`; transitional until stages 1 and 2 read the frame).
+    /// `results` as rows, built on first use (`result_rows`: the test oracles and the years of
+    /// `commands/report.rs`; the method reads the frame).
     pub(crate) rows: std::sync::OnceLock<Vec<ResultRow>>,
     pub schools: BTreeMap<String, Box<SchoolRow>>,
     pub journal: Vec<JournalRow>,
