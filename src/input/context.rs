@@ -278,17 +278,13 @@ pub fn load_registry(
         .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c)))
         .collect();
     ind.sort_unstable();
-    // percent or share, once per column: its header says percent (`…, %`), or any value of the
-    // file's share column is above 1
-    let mut percent = vec![false; ind.len()];
-    for (j, (k, c)) in ind.iter().enumerate() {
-        if is_share(k) {
-            percent[j] = h.is_percent(*c)
-                || (h.row + 1..g.rows.len())
-                    .filter_map(|r| parse_num(g.cell(r, *c)).ok().flatten())
-                    .any(|v| v > 1.0);
-        }
-    }
+    // the unit of each share column, decided once per file from its header alone (issue 12):
+    // percents when it says `%` (`…, %`), else the documented unit, a fraction 0–1
+    // (docs/INPUTS.md «Registry»); never from the values
+    let percent: Vec<bool> = ind
+        .iter()
+        .map(|(k, c)| is_share(k) && h.is_percent(*c))
+        .collect();
     let source = Sym::from(g.file.as_str());
     // a registry repeats a few kinds, settlements and municipalities: each cell text read once
     let mut kinds = PlHashMap::default();
@@ -346,6 +342,13 @@ pub fn load_registry(
                                 &loc,
                                 h.raw_name(*c),
                                 format!("expected a percent 0–100, found {v}"),
+                            ));
+                        }
+                        if is_share(k) && !percent[j] && v > 1.0 {
+                            return Err(data_err(
+                                &loc,
+                                h.raw_name(*c),
+                                format!("expected a fraction 0–1 (the header has no «%», so the column holds shares), found {v}; a column of percents says so in its header, e.g. «{}, %»", h.raw_name(*c)),
                             ));
                         }
                         vals.push((*k, if percent[j] { v / 100.0 } else { v }));

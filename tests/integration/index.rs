@@ -10,7 +10,8 @@ fn index_invariant_to_row_order_and_percent_input_and_pca_agrees() {
             .arg(region.join("registry.csv"))
             .args(["--format", "json"]),
     );
-    // the same registry reversed, with the share indicators in percent (decimal comma)
+    // the same registry reversed, with the share indicators in percent (decimal comma), declared
+    // by their headers (`…, %`)
     let text = std::fs::read_to_string(region.join("registry.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(|s| s.to_string()).collect();
     let header: Vec<String> = lines[0].split(';').map(|s| s.to_string()).collect();
@@ -41,6 +42,15 @@ fn index_invariant_to_row_order_and_percent_input_and_pca_agrees() {
         }
         *l = cells.join(";");
     }
+    lines[0] = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match pct_cols.contains(&i) {
+            true => format!("{h}, %"),
+            false => h.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(";");
     let mut body = lines.split_off(1);
     body.reverse();
     let d = tempfile::tempdir().unwrap();
@@ -106,7 +116,7 @@ fn bad_context_tables() {
     let p = d.path().join("ctx.csv");
     std::fs::write(
         &p,
-        "login;low_income;single_parent\nedu990001;120;10\nedu990002;20;15\n",
+        "login;low_income, %;single_parent, %\nedu990001;120;10\nedu990002;20;15\n",
     )
     .unwrap();
     shnor()
@@ -116,6 +126,22 @@ fn bad_context_tables() {
         .code(1)
         .stderr(contains("ctx.csv, row 2"))
         .stderr(contains("percent 0–100"));
+    // a share column's unit comes from its header, never from its values: without «%» it holds
+    // fractions, and 45 there is an error naming the row, the column and the unit (it was read as
+    // a percent, with every other value of the column, because one value was above 1)
+    std::fs::write(
+        &p,
+        "login;low_income;single_parent\nedu990001;0,2;0,1\nedu990002;45;0,15\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("index")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("ctx.csv, row 3"))
+        .stderr(contains("low_income"))
+        .stderr(contains("expected a fraction 0–1"));
     std::fs::write(
         &p,
         "login;low_income;single_parent\nedu990001;-0,1;0,1\nedu990002;0,2;0,15\n",
