@@ -22,13 +22,14 @@ pub struct Args {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Folder to write the report into (created; an existing non-empty one only with --force).
+    /// Folder to write the report into (created; an existing non-empty one only with --force, and
+    /// only when it is an earlier shnor report).
     #[arg(long)]
     pub out: PathBuf,
     /// Selection year (default: the latest year in the results).
     #[arg(long)]
     pub year: Option<i32>,
-    /// Replace an existing non-empty --out folder.
+    /// Replace an earlier shnor report in --out (a folder holding anything else is refused).
     #[arg(long)]
     pub force: bool,
 }
@@ -58,8 +59,8 @@ pub struct Part {
 pub fn run(a: &Args) -> Result<()> {
     let t0 = Instant::now();
     let mut timings = Vec::new();
-    folder::check_target(&a.out, a.force)?;
     refuse_inputs_inside(a)?;
+    folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     let loaded = a.inputs.load(Format::Json)?;
     timings.push(("load", t0.elapsed().as_secs_f64()));

@@ -139,11 +139,49 @@ fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
         .code(2)
         .stderr(contains("--force"));
     assert!(a.join("mine.txt").exists());
+    // --force replaces only an earlier report: a user's file in it is never deleted
+    shnor()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&a)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("mine.txt"));
+    assert!(a.join("mine.txt").exists());
+    std::fs::remove_file(a.join("mine.txt")).unwrap();
     report(&sample(), &a, &["--force"]);
-    assert!(!a.join("mine.txt").exists());
+    assert_eq!(
+        contents(&a).keys().collect::<Vec<_>>(),
+        ca.keys().collect::<Vec<_>>()
+    );
     assert_eq!(
         std::fs::read_dir(d.path()).unwrap().count(),
         2,
+        "no temp folder left"
+    );
+}
+
+#[test]
+fn force_never_deletes_a_folder_that_is_not_a_report() {
+    let d = tempfile::tempdir().unwrap();
+    let x = d.path().join("x");
+    std::fs::create_dir_all(x.join("sub")).unwrap();
+    std::fs::write(x.join("sub/thesis.docx"), "x").unwrap();
+    shnor()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&x)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("manifest.json"));
+    assert_eq!(std::fs::read(x.join("sub/thesis.docx")).unwrap(), b"x");
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        1,
         "no temp folder left"
     );
 }
