@@ -32,6 +32,9 @@ pub struct Args {
     /// Replace an earlier shnor report in --out (a folder holding anything else is refused).
     #[arg(long)]
     pub force: bool,
+    /// Write csv/*.csv in the Excel dialect (UTF-8 with BOM, `;`, decimal comma) instead of RFC 4180.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// What the pipeline computed: the selection and its context (index, resilience, objectivity),
@@ -70,7 +73,12 @@ pub fn run(a: &Args) -> Result<()> {
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
     let parts = parts(&p, &loaded, &cfg);
-    let mut files = files(&parts)?;
+    let dialect = if a.excel {
+        CsvDialect::Excel
+    } else {
+        CsvDialect::Rfc4180
+    };
+    let mut files = files(&parts, dialect)?;
     files.push((
         "report.html".into(),
         html::page(&page(&p, &cfg, &parts)?).into_bytes(),
@@ -406,8 +414,8 @@ fn groups(sel: &Selection) -> Table {
     t
 }
 
-/// The files of the folder (manifest aside): the workbook and one RFC 4180 CSV per table.
-fn files(parts: &[Part]) -> Result<Vec<(String, Vec<u8>)>> {
+/// The files of the folder (manifest aside): the workbook and one CSV per table in `dialect`.
+fn files(parts: &[Part], dialect: CsvDialect) -> Result<Vec<(String, Vec<u8>)>> {
     let present: Vec<(&str, &Table)> = parts
         .iter()
         .filter_map(|p| p.table.as_ref().ok().map(|t| (p.sheet, t)))
@@ -415,10 +423,7 @@ fn files(parts: &[Part]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![("shnor-report.xlsx".to_string(), xlsx::workbook(&present)?)];
     for p in parts {
         if let Ok(t) = &p.table {
-            files.push((
-                format!("csv/{}.csv", p.file),
-                t.csv(CsvDialect::Rfc4180)?.into_bytes(),
-            ));
+            files.push((format!("csv/{}.csv", p.file), t.csv(dialect)?.into_bytes()));
         }
     }
     Ok(files)
