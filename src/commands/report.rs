@@ -378,7 +378,7 @@ fn all_schools(sel: &Selection) -> Table {
             x.login.clone().into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
-            x.stratum.to_string().into(),
+            output::words::stratum(x.stratum).into(),
             Cell::int(x.stage_reached),
             yn(x.candidate),
             x.excluded_reason
