@@ -74,7 +74,9 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
     ));
     s.push_str(&format!(
         "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
-        sel.window[0], x.stratum, x.settlement
+        sel.window[0],
+        crate::output::words::stratum(x.stratum),
+        crate::output::words::settlement(x.settlement)
     ));
     for stage in 1..=3u8 {
         for e in x.ledger.0.iter().filter(|e| e.stage == stage) {

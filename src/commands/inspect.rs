@@ -19,6 +19,7 @@ pub struct Args {
 
 /// Load every input and print one row per input (file or sheet) with the dataset's totals.
 pub fn run(a: &Args) -> Result<()> {
+    a.output.check()?;
     let loaded = a
         .inputs
         .load_writing(a.output.format, a.output.out.as_deref())?;

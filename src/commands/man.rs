@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// write shnor.1 and one page per subcommand (shnor-select.1, …) into DIR.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Folder to write shnor.1 and shnor-SUBCOMMAND.1 into.
+    /// Folder to write shnor.1 and shnor-SUBCOMMAND.1 into (created when it does not exist).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -17,18 +17,23 @@ fn render(cmd: clap::Command) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Render the pages of `cmd` (the whole `shnor` command line). Errors: usage (exit 2) when
-/// `--out` is not a folder; internal (exit 3) when a page cannot be written.
+/// Render the pages of `cmd` (the whole `shnor` command line); `--out` is created when it does
+/// not exist. Errors: usage (exit 2) when `--out` is a file; internal (exit 3) when the folder
+/// cannot be created or a page cannot be written.
 pub fn run(a: &Args, mut cmd: clap::Command) -> Result<()> {
     let Some(dir) = &a.out else {
         return crate::output::emit(&String::from_utf8(render(cmd)?)?, None);
     };
-    if !dir.is_dir() {
+    if dir.exists() && !dir.is_dir() {
         return Err(crate::error::usage(format!(
-            "--out {}: no such folder",
+            "--out {}: this is a file, not a folder",
             dir.display()
         )));
     }
+    // created like `report --out`, with its parents
+    std::fs::create_dir_all(dir).map_err(|e| {
+        crate::error::internal(format!("--out {}: cannot create ({e})", dir.display()))
+    })?;
     cmd.build();
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("shnor-{}", sub.get_name());

@@ -112,7 +112,12 @@ impl ConfigArgs {
 /// Output of every command that prints results: the format and where it goes.
 #[derive(clap::Args, Clone)]
 pub struct OutputArgs {
-    #[arg(long, value_enum, default_value = "table")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "table",
+        default_value_ifs = [("excel", clap::builder::ArgPredicate::IsPresent, Some("csv")), ("csv_dialect", "excel".into(), Some("csv"))]
+    )]
     pub format: Format,
     /// Write here (atomically) instead of standard output.
     #[arg(long)]
@@ -120,7 +125,7 @@ pub struct OutputArgs {
     /// CSV for scripts (rfc4180: `,`, `.` decimals) or for Russian Excel (excel: BOM, `;`, decimal comma).
     #[arg(long, value_enum, default_value = "rfc4180")]
     pub csv_dialect: output::CsvDialect,
-    /// Same as `--csv-dialect excel`.
+    /// Same as `--csv-dialect excel`; either implies `--format csv`.
     #[arg(long)]
     pub excel: bool,
 }
@@ -129,6 +134,21 @@ impl OutputArgs {
     /// Write `text` to `--out` (atomically) or standard output.
     pub fn emit(&self, text: &str) -> Result<()> {
         output::emit(text, self.out.as_deref())
+    }
+
+    /// Usage error (exit 2) when the Excel dialect is asked for with a format other than CSV
+    /// (`--excel` and `--csv-dialect excel` imply `--format csv`; an explicit other format would
+    /// silently ignore them).
+    pub fn check(&self) -> Result<()> {
+        if self.dialect() == output::CsvDialect::Excel && self.format != Format::Csv {
+            return Err(crate::error::usage(format!(
+                "--excel (--csv-dialect excel) writes CSV for Excel; it cannot go with --format {}",
+                clap::ValueEnum::to_possible_value(&self.format)
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default()
+            )));
+        }
+        Ok(())
     }
 
     /// The CSV dialect chosen (`--excel` wins).
@@ -142,6 +162,7 @@ impl OutputArgs {
 
     /// Render `tables` (table, md, csv) or `json` in the chosen format and write it.
     pub fn write(&self, tables: &[Table], json: &Value) -> Result<()> {
+        self.check()?;
         self.emit(&output::render_in(
             self.format,
             self.dialect(),
@@ -172,6 +193,7 @@ impl DataArgs {
 
     /// The inputs alone, read for this command's output format.
     pub fn load_inputs(&self) -> Result<Loaded> {
+        self.output.check()?;
         self.inputs
             .load_writing(self.output.format, self.output.out.as_deref())
     }

@@ -107,17 +107,19 @@ pub fn tables(s: &objectivity::Screen, method: ObjectivityMethod) -> (Table, Tab
     ));
     for sy in &s.schools {
         for f in &sy.flags {
-            let words = crate::narrative::flag_numbers(f);
             t.rows.push(vec![
                 sy.login.clone().into(),
                 Cell::int(sy.year),
-                match (&words, Marker::from_label(&f.marker)) {
-                    (Some(_), Some(m)) => format!("{} ({})", short(m), m.label()),
-                    _ => f.marker.clone(),
-                }
-                .into(),
+                Cell::from(f.marker.as_str()).shown(
+                    Marker::from_label(&f.marker).map_or(f.marker.clone(), |m| short(m).into()),
+                ),
                 f.procedure.clone().into(),
-                words.unwrap_or_else(|| f.numbers.to_string()).into(),
+                // as data the numbers in the JSON contract's shape (docs/JSON.md), one JSON
+                // object per cell with `.` decimals; for people in Russian words
+                Cell::Parts(
+                    vec![("Числа, JSON", Cell::from(f.numbers.to_string()))],
+                    crate::narrative::flag_words(f),
+                ),
                 if f.doubtful {
                     "да"
                 } else {
@@ -218,14 +220,18 @@ pub fn fioko_tables(idx: &[RegionIndex]) -> Vec<Table> {
     vec![t, p]
 }
 
-/// A ФИОКО marker's short Russian name (table headers).
+/// A marker's short Russian name (table headers, the «Признак» column; the data keep the label).
 fn short(m: Marker) -> &'static str {
     match m {
         Marker::InflatedMean => "завышен средний балл",
         Marker::MarksMismatch => "противоречие отметкам",
         Marker::CohortDrop => "резкое падение 4→5",
         Marker::CohortRise => "резкий рост 4→5",
-        _ => m.label(),
+        Marker::JournalRaised => "ВПР выше журнала",
+        Marker::JournalLowered => "ВПР ниже журнала",
+        Marker::BoundaryPeak => "пик у границы «3»",
+        Marker::Official => "официальный маркер",
+        Marker::Distribution => "мало «2», много «5»",
     }
 }
 

@@ -22,15 +22,19 @@ pub struct Args {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Folder to write the report into (created; an existing non-empty one only with --force).
+    /// Folder to write the report into (created; an existing non-empty one only with --force, and
+    /// only when it is an earlier shnor report).
     #[arg(long)]
     pub out: PathBuf,
     /// Selection year (default: the latest year in the results).
     #[arg(long)]
     pub year: Option<i32>,
-    /// Replace an existing non-empty --out folder.
+    /// Replace an earlier shnor report in --out (a folder holding anything else is refused).
     #[arg(long)]
     pub force: bool,
+    /// Write csv/*.csv in the Excel dialect (UTF-8 with BOM, `;`, decimal comma) instead of RFC 4180.
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// What the pipeline computed: the selection and its context (index, resilience, objectivity),
@@ -58,8 +62,8 @@ pub struct Part {
 pub fn run(a: &Args) -> Result<()> {
     let t0 = Instant::now();
     let mut timings = Vec::new();
-    folder::check_target(&a.out, a.force)?;
     refuse_inputs_inside(a)?;
+    folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     let loaded = a.inputs.load(Format::Json)?;
     timings.push(("load", t0.elapsed().as_secs_f64()));
@@ -69,7 +73,12 @@ pub fn run(a: &Args) -> Result<()> {
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
     let parts = parts(&p, &loaded, &cfg);
-    let mut files = files(&parts)?;
+    let dialect = if a.excel {
+        CsvDialect::Excel
+    } else {
+        CsvDialect::Rfc4180
+    };
+    let mut files = files(&parts, dialect)?;
     files.push((
         "report.html".into(),
         html::page(&page(&p, &cfg, &parts)?).into_bytes(),
@@ -180,11 +189,7 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
         .filter(|_| index.is_ok())
         .map(|r| super::resilient::tables(r, p.year))
         .ok_or_else(|| no_index.to_string());
-    let objectivity = (!p.ctx.screen.regions.is_empty() || !p.ctx.screen.schools.is_empty())
-        .then(|| super::objectivity::tables(&p.ctx.screen, cfg.objectivity.method))
-        .ok_or_else(|| {
-            "во входных данных нет сравнения с журналом, гистограмм баллов или маркеров".to_string()
-        });
+    let [fioko_index, fioko_markers, objectivity_regions, objectivity] = objectivity(p, cfg);
     let monitor = p
         .monitor
         .as_ref()
@@ -206,15 +211,13 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
             resilience.clone().map(|t| t.1),
         ),
         part("Модель МНК", "resilience_model", resilience.map(|t| t.0)),
-        part(
-            "Объективность",
-            "objectivity",
-            objectivity.clone().map(|t| t.1),
-        ),
+        part("Объективность (ФИОКО)", "objectivity_index", fioko_index),
+        part("Маркеры ФИОКО", "objectivity_markers", fioko_markers),
+        part("Объективность", "objectivity", objectivity),
         part(
             "Объективность, регион",
             "objectivity_regions",
-            objectivity.map(|t| t.0),
+            objectivity_regions,
         ),
         part(
             "МО и регион",
@@ -234,9 +237,52 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
             Ok(super::inspect::table(loaded)),
         ),
     ];
+    for x in &mut out {
+        if x.table.as_ref().is_ok_and(|t| t.rows.is_empty()) {
+            x.table = Err("таблица пуста: во входных данных нет ни одной её строки".into());
+        }
+    }
     let summary = summary(p, cfg, &out);
     out.insert(0, part("Сводка", "summary", Ok(summary)));
     out
+}
+
+/// The objectivity parts: ФИОКО's index per region-year and markers per procedure
+/// (`commands::objectivity::fioko_tables`), the flags per school-year, and the relative screen's
+/// regional figures (only under `objectivity.method` `relative` or `both`); each absent with its
+/// reason when the method did not compute it or it has no rows.
+fn objectivity(p: &Pipeline, cfg: &Config) -> [Result<Table, String>; 4] {
+    use crate::config::ObjectivityMethod as M;
+    let s = &p.ctx.screen;
+    let method = cfg.objectivity.method;
+    let (regions, flags) = super::objectivity::tables(s, method);
+    let mut fioko = super::objectivity::fioko_tables(&s.fioko).into_iter();
+    let no_fioko = match method {
+        M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",
+        _ => "маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.",
+    };
+    let rows = |t: Option<Table>, why: &str| {
+        t.filter(|t| !t.rows.is_empty())
+            .ok_or_else(|| why.to_string())
+    };
+    let regions = match method {
+        M::Fioko => {
+            Err("objectivity.method = \"fioko\": экран относительно региона не вычисляется".into())
+        }
+        _ => rows(
+            Some(regions),
+            "во входных данных нет сравнения с журналом или гистограмм баллов",
+        ),
+    };
+    [
+        rows(fioko.next(), no_fioko),
+        rows(fioko.next(), no_fioko),
+        regions,
+        rows(
+            Some(flags),
+            "ни у одной школы нет признаков необъективности",
+        ),
+    ]
 }
 
 fn final_list(p: &Pipeline, loaded: &Loaded) -> Table {
@@ -268,7 +314,21 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
         ("Непустых групп из 12".into(), count("groups_nonempty")),
         ("Конфигурация, sha256".into(), cfg.sha256().into()),
     ];
-    t.rows = rows.into_iter().map(|(k, v)| vec![k.into(), v]).collect();
+    let rows = rows.into_iter().chain(p.ctx.screen.fioko.iter().map(|r| {
+        (
+            format!(
+                "Уровень объективности ВПР (ФИОКО), регион {}, {}",
+                r.region, r.year
+            ),
+            Cell::num(Some(r.index), 1).shown(format!(
+                "{} ({} из {} школ с признаками)",
+                output::num(r.index, 1),
+                r.marked_schools,
+                r.schools
+            )),
+        )
+    }));
+    t.rows = rows.map(|(k, v)| vec![k.into(), v]).collect();
     for x in parts {
         let status = match &x.table {
             Ok(_) => "есть".to_string(),
@@ -318,7 +378,7 @@ fn all_schools(sel: &Selection) -> Table {
             x.login.clone().into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
-            x.stratum.to_string().into(),
+            output::words::stratum(x.stratum).into(),
             Cell::int(x.stage_reached),
             yn(x.candidate),
             x.excluded_reason
@@ -354,8 +414,8 @@ fn groups(sel: &Selection) -> Table {
     t
 }
 
-/// The files of the folder (manifest aside): the workbook and one RFC 4180 CSV per table.
-fn files(parts: &[Part]) -> Result<Vec<(String, Vec<u8>)>> {
+/// The files of the folder (manifest aside): the workbook and one CSV per table in `dialect`.
+fn files(parts: &[Part], dialect: CsvDialect) -> Result<Vec<(String, Vec<u8>)>> {
     let present: Vec<(&str, &Table)> = parts
         .iter()
         .filter_map(|p| p.table.as_ref().ok().map(|t| (p.sheet, t)))
@@ -363,10 +423,7 @@ fn files(parts: &[Part]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![("shnor-report.xlsx".to_string(), xlsx::workbook(&present)?)];
     for p in parts {
         if let Ok(t) = &p.table {
-            files.push((
-                format!("csv/{}.csv", p.file),
-                t.csv(CsvDialect::Rfc4180)?.into_bytes(),
-            ));
+            files.push((format!("csv/{}.csv", p.file), t.csv(dialect)?.into_bytes()));
         }
     }
     Ok(files)

@@ -65,11 +65,11 @@ pub fn tables(r: &resilience::Resilience, year: i32) -> (Table, Table) {
         for c in &f.coefficients {
             model.rows.push(vec![
                 region.clone().into(),
-                c.term.clone().into(),
+                crate::output::words::term(&c.term).into(),
                 Cell::num(Some(c.estimate), 4),
                 Cell::num(Some(c.std_error), 4),
                 Cell::num(Some(c.t), 2),
-                Cell::num(Some(c.p), 4).shown(format!("{:.4}", c.p)),
+                Cell::num(Some(c.p), 4),
                 Cell::num(Some(f.r2), 3),
                 Cell::int(f.n),
             ]);

@@ -200,7 +200,7 @@ fn notes_cell(x: &SchoolResult) -> Cell {
     let yn = |b: bool| Cell::from(if b { "да" } else { "нет" });
     Cell::Parts(
         vec![
-            ("Страта", x.stratum.to_string().into()),
+            ("Страта", output::words::stratum(x.stratum).into()),
             ("Пограничная", yn(x.borderline && x.stage_reached == 3)),
             ("Признаки необъективности", yn(x.objectivity_flag)),
             ("ИСБШ", Cell::num(x.index, 2)),
@@ -291,7 +291,7 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
             x.name.clone().into(),
             x.municipality.clone().into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
-            x.settlement.to_string().into(),
+            output::words::settlement(x.settlement).into(),
             x.deficit.map(|d| d.to_string()).unwrap_or_default().into(),
             Cell::opt_int((x.stage_reached >= 2).then_some(x.participants)),
             Cell::share_ci(x.share2, x.share2_ci, 1, 1),

@@ -289,6 +289,57 @@ fn bottom_year(y: &BottomYear) -> String {
     }
 }
 
+/// The numbers of any marker in Russian, for people (the objectivity table): ФИОКО's as
+/// [`flag_numbers`], and the journal comparison, the boundary peak, the distribution rule and the
+/// official markers' count in words; a marker without words shows its numbers as they are.
+pub fn flag_words(f: &crate::method::objectivity::Flag) -> String {
+    if let Some(w) = flag_numbers(f) {
+        return w;
+    }
+    let n = &f.numbers;
+    let x = |k: &str| n[k].as_f64().unwrap_or(f64::NAN);
+    let p = |v: f64| {
+        if v < 0.001 {
+            "p < 0,001".to_string()
+        } else {
+            format!("p = {}", num(v, 3))
+        }
+    };
+    match Marker::from_label(&f.marker) {
+        Some(m @ (Marker::JournalRaised | Marker::JournalLowered)) => format!(
+            "{} из {} уч. с отметкой журнала ({} %) получили на ВПР отметку {} журнальной, в регионе {} % (разница {} п.п. при пороге {}, {})",
+            n["count"],
+            n["pupils_with_journal_mark"],
+            pct(x("share")),
+            if m == Marker::JournalRaised { "выше" } else { "ниже" },
+            pct(x("region_share")),
+            pct(x("excess")),
+            pct(x("threshold_excess")),
+            p(x("p_value"))
+        ),
+        Some(Marker::BoundaryPeak) => format!(
+            "на первом балле «3» ({}) {} уч., на балле ниже {}: отношение {} при пороге {} (в регионе {}), всего {} уч.",
+            n["min3"],
+            n["at_min3"],
+            n["at_min3_minus_1"],
+            num(x("ratio"), 2),
+            num(x("threshold_ratio"), 2),
+            num(x("region_ratio"), 2),
+            n["pupils"]
+        ),
+        Some(Marker::Distribution) => format!(
+            "{} уч.: «2» {} % (не больше {} %), «5» {} % (не меньше {} %)",
+            n["participants"],
+            pct(x("share2")),
+            pct(x("max_share2")),
+            pct(x("share5")),
+            pct(x("min_share5"))
+        ),
+        Some(Marker::Official) => format!("маркеров в официальной таблице: {}", n["markers"]),
+        _ => n.to_string(),
+    }
+}
+
 /// The numbers of a ФИОКО marker in Russian (`None` for the other markers, whose numbers are
 /// shown as they are): the intervals of `inflated_mean`, r_s of `marks_mismatch`, K and its
 /// critical values of `cohort_drop` / `cohort_rise` (shapes in docs/JSON.md).

@@ -4,8 +4,10 @@ use crate::error::{internal, usage};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
-/// Check that `dir` may be written: absent, or an empty folder, or (with `force`) any folder.
-/// Errors: usage (exit 2) for an existing file, or a non-empty folder without `force`.
+/// Check that `dir` may be written: absent, or an empty folder, or (with `force`) an earlier shnor
+/// report (see [`earlier_report`]) — never a folder holding anything else.
+/// Errors: usage (exit 2) for an existing file, a non-empty folder without `force`, or, with
+/// `force`, a folder that is not an earlier report (naming what it holds that is not the report's).
 pub fn check_target(dir: &Path, force: bool) -> Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -25,6 +27,102 @@ pub fn check_target(dir: &Path, force: bool) -> Result<()> {
             "--out {}: the folder exists and is not empty; choose another or add --force to replace it",
             dir.display()
         )));
+    }
+    if !empty {
+        earlier_report(dir).map_err(|what| {
+            usage(format!(
+                "--out {}: --force replaces only an earlier shnor report, and this folder {what}; \
+                 nothing was deleted — choose another folder",
+                dir.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// The manifest every report folder holds; `--force` replaces only a folder that has one.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Whether `dir` is an earlier shnor report that `--force` may replace: it holds a `manifest.json`
+/// written by shnor (with `shnor_version` and the `files` list with each file's sha256), and
+/// nothing else than the files that manifest lists, unchanged (same sha256), and their folders.
+/// Errors: what the folder holds that makes it not one (a user's file is never deleted).
+pub fn earlier_report(dir: &Path) -> std::result::Result<(), String> {
+    let (listed, no) = match listed_files(dir) {
+        Ok(l) => (l, None),
+        Err(no) => (Default::default(), Some(no)),
+    };
+    let mut foreign = Vec::new();
+    walk(dir, Path::new(""), &listed, &mut foreign).map_err(|e| format!("cannot be read ({e})"))?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let n = foreign.len();
+    foreign.truncate(5);
+    let what = format!(
+        "holds {n} item(s) that are not the report's own files: {}{}",
+        foreign.join(", "),
+        if n > 5 { ", …" } else { "" }
+    );
+    Err(match no {
+        None => what,
+        Some(no) => format!("{no} and {what}"),
+    })
+}
+
+/// The files (relative path → sha256) of the report whose manifest is in `dir`.
+fn listed_files(
+    dir: &Path,
+) -> std::result::Result<std::collections::BTreeMap<String, String>, &'static str> {
+    let no = || "has no manifest.json written by shnor (it is not a shnor report)";
+    let text = std::fs::read(dir.join(MANIFEST)).map_err(|_| no())?;
+    let v: serde_json::Value = serde_json::from_slice(&text).map_err(|_| no())?;
+    let files = v["files"]
+        .as_array()
+        .filter(|_| v["shnor_version"].is_string());
+    let files = files.ok_or_else(no)?;
+    files
+        .iter()
+        .map(|f| match (f["name"].as_str(), f["sha256"].as_str()) {
+            (Some(n), Some(h)) => Ok((n.to_string(), h.to_string())),
+            _ => Err(no()),
+        })
+        .collect()
+}
+
+/// Collect into `foreign` every entry under `dir/rel` that is neither the manifest, nor a file it
+/// lists unchanged, nor a folder holding only such files.
+fn walk(
+    dir: &Path,
+    rel: &Path,
+    listed: &std::collections::BTreeMap<String, String>,
+    foreign: &mut Vec<String>,
+) -> std::io::Result<()> {
+    use sha2::{Digest, Sha256};
+    for e in std::fs::read_dir(dir.join(rel))? {
+        let e = e?;
+        let r = rel.join(e.file_name());
+        let name = r.to_string_lossy().replace('\\', "/");
+        let kind = e.file_type()?;
+        if kind.is_dir() {
+            if listed.keys().any(|k| k.starts_with(&format!("{name}/"))) {
+                walk(dir, &r, listed, foreign)?;
+            } else {
+                foreign.push(format!("{name}/"));
+            }
+        } else if !kind.is_file() {
+            foreign.push(name);
+        } else if name == MANIFEST {
+            continue;
+        } else if let Some(want) = listed.get(&name) {
+            let got = format!("{:x}", Sha256::digest(std::fs::read(e.path())?));
+            if &got != want {
+                foreign.push(format!("{name} (changed since shnor wrote it)"));
+            }
+        } else {
+            foreign.push(name);
+        }
     }
     Ok(())
 }
@@ -76,6 +174,12 @@ fn fill(tmp: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
 /// after.
 fn swap(dir: &Path, tmp: &Path, old: &Path) -> std::io::Result<()> {
     let existed = dir.exists();
+    let empty = existed && std::fs::read_dir(dir)?.next().is_none();
+    if existed && !empty {
+        // checked again just before: the folder may have changed during the run
+        earlier_report(dir)
+            .map_err(|what| std::io::Error::other(format!("not replaced: the folder {what}")))?;
+    }
     if existed {
         std::fs::rename(dir, old)?;
     }
@@ -95,16 +199,58 @@ fn swap(dir: &Path, tmp: &Path, old: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A report's files with a manifest listing them, as `shnor report` writes them.
+    fn report_files(files: &[(&str, &[u8])]) -> Vec<(String, Vec<u8>)> {
+        use sha2::{Digest, Sha256};
+        let listed: Vec<_> = files
+            .iter()
+            .map(|(n, b)| serde_json::json!({"name": n, "sha256": format!("{:x}", Sha256::digest(b))}))
+            .collect();
+        let m = serde_json::json!({"shnor_version": "0", "files": listed});
+        let mut out: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        out.push((MANIFEST.into(), m.to_string().into_bytes()));
+        out
+    }
+
+    #[test]
+    fn force_never_replaces_a_folder_that_is_not_an_earlier_report() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("x");
+        std::fs::create_dir_all(out.join("sub")).unwrap();
+        std::fs::write(out.join("sub/thesis.docx"), "x").unwrap();
+        let e = check_target(&out, true).unwrap_err();
+        assert_eq!(crate::error::exit_code(&e), 2);
+        assert!(e.to_string().contains("manifest.json"), "{e}");
+        // a report with a file of the user's added, or a report file changed
+        let r = d.path().join("r");
+        write_folder(&r, &report_files(&[("csv/a.csv", b"1"), ("b.html", b"2")])).unwrap();
+        check_target(&r, true).unwrap();
+        std::fs::write(r.join("csv/notes.txt"), "mine").unwrap();
+        let e = check_target(&r, true).unwrap_err();
+        assert!(e.to_string().contains("csv/notes.txt"), "{e}");
+        std::fs::remove_file(r.join("csv/notes.txt")).unwrap();
+        std::fs::write(r.join("b.html"), "edited").unwrap();
+        let e = check_target(&r, true).unwrap_err();
+        assert!(e.to_string().contains("b.html (changed"), "{e}");
+        // and write_folder itself refuses to swap it
+        assert!(write_folder(&r, &report_files(&[("c.csv", b"3")])).is_err());
+        assert_eq!(std::fs::read(r.join("b.html")).unwrap(), b"edited");
+        assert!(out.join("sub/thesis.docx").exists());
+    }
+
     #[test]
     fn a_non_empty_folder_needs_force_and_is_replaced_whole() {
         let d = tempfile::tempdir().unwrap();
         let out = d.path().join("r");
         check_target(&out, false).unwrap();
-        write_folder(&out, &[("a.txt".into(), b"1".to_vec())]).unwrap();
+        write_folder(&out, &report_files(&[("a.txt", b"1")])).unwrap();
         let e = check_target(&out, false).unwrap_err();
         assert_eq!(crate::error::exit_code(&e), 2);
         check_target(&out, true).unwrap();
-        write_folder(&out, &[("sub/b.txt".into(), b"2".to_vec())]).unwrap();
+        write_folder(&out, &report_files(&[("sub/b.txt", b"2")])).unwrap();
         assert!(!out.join("a.txt").exists());
         assert_eq!(std::fs::read(out.join("sub/b.txt")).unwrap(), b"2");
         // nothing left beside it

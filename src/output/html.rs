@@ -75,9 +75,11 @@ pub fn esc(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:11pt;margin:1.5em;color:#222}\
 h1{font-size:16pt}h2{font-size:13pt;margin-top:1.4em;break-after:avoid}\
-table{border-collapse:collapse;font-size:8pt;margin:.5em 0;width:100%}td,th{border:1px solid #999;padding:2px 4px;vertical-align:top;overflow-wrap:anywhere}\
-th{background:#eee}td.n{text-align:right}figure{margin:.5em 0;break-inside:avoid}figcaption{font-size:9pt;color:#555}\
-svg{max-width:100%;height:auto}svg text{font-family:'DejaVu Sans',Arial,sans-serif}.note{font-size:9pt;color:#555}\
+table{border-collapse:collapse;font-size:8pt;margin:.5em 0;width:100%}table.kv{width:auto}table.kv td.n{text-align:left}\
+td,th{border:1px solid #999;padding:2px 4px;vertical-align:top;overflow-wrap:normal;word-break:normal;hyphens:manual}\
+th{background:#eee}td.n{text-align:right;white-space:nowrap}td.t{hyphens:auto;min-width:12em}\
+figure{margin:.5em 0;break-inside:avoid}figcaption{font-size:9pt;color:#555}\
+svg{width:100%;max-width:1100px;height:auto}svg text{font-family:'DejaVu Sans',Arial,sans-serif}.note{font-size:9pt;color:#555}\
 @page{size:A4;margin:12mm}@media print{body{margin:0}section{break-inside:auto}}";
 
 /// The whole page.
@@ -91,7 +93,11 @@ pub fn page(p: &Page) -> String {
         esc(&p.title)
     );
     let _ = writeln!(h, "<h1>{}</h1>", esc(&p.title));
-    section(&mut h, "Сводка", &table(&p.summary));
+    section(
+        &mut h,
+        "Сводка",
+        &table(&p.summary).replacen("<table>", "<table class=\"kv\">", 1),
+    );
     section(&mut h, "Итоговый список", &table(&p.final_list));
     let dist = figure(
         "chart-share2",
@@ -170,10 +176,9 @@ fn table(t: &Table) -> String {
     for r in &t.rows {
         h.push_str("<tr>");
         for c in r {
-            let class = if matches!(c, super::Cell::Text(_)) {
-                ""
-            } else {
-                " class=\"n\""
+            let class = match cell_class(c) {
+                "" => String::new(),
+                k => format!(" class=\"{k}\""),
             };
             let _ = write!(h, "<td{class}>{}</td>", esc(&c.human()));
         }
@@ -185,6 +190,25 @@ fn table(t: &Table) -> String {
     }
     h
 }
+
+/// The class of a cell for people: `n` (right-aligned, never wrapped) when every value it holds
+/// is a number, `t` (hyphenated) for long text, none for short text.
+fn cell_class(c: &super::Cell) -> &'static str {
+    let numeric = c
+        .leaves()
+        .iter()
+        .all(|(_, l)| !matches!(l, super::Cell::Text(_)));
+    if numeric {
+        "n"
+    } else if c.human().chars().count() > LONG_TEXT {
+        "t"
+    } else {
+        ""
+    }
+}
+
+/// Text longer than this many characters is a long text cell (hyphenated, see [`cell_class`]).
+const LONG_TEXT: usize = 30;
 
 /// A linear map of [d0, d1] onto [r0, r1].
 #[derive(Clone, Copy)]
@@ -413,29 +437,38 @@ fn index_chart(c: &IndexChart) -> String {
 
 /// One row per municipality: its share with the interval, the region's share as a line.
 fn intervals(b: &Intervals) -> String {
-    const ROW: f64 = 18.0;
-    const NAMES: f64 = 250.0;
-    let h = TOP + BOTTOM + ROW * b.rows.len() as f64;
+    let lines: Vec<Vec<String>> = b.rows.iter().map(|r| label_lines(&r.0)).collect();
+    let widest = lines.iter().flatten().map(|l| l.chars().count()).max();
+    let names = (16.0 + CHAR_W * widest.unwrap_or(0) as f64).clamp(120.0, W / 2.0);
+    let row = if lines.iter().any(|l| l.len() > 1) {
+        26.0
+    } else {
+        18.0
+    };
+    let h = TOP + BOTTOM + row * b.rows.len() as f64;
     let hi = b.rows.iter().map(|r| r.3).fold(b.region, f64::max);
-    let x = Scale::new((0.0, hi * 1.05), NAMES, W - RIGHT);
+    let x = Scale::new((0.0, hi * 1.05), names, W - RIGHT);
     let mut s = svg_open(h);
-    for (i, (name, v, lo, up, worse)) in b.rows.iter().enumerate() {
-        let cy = TOP + ROW * (i as f64 + 0.5);
+    for (i, ((_, v, lo, up, worse), label)) in b.rows.iter().zip(&lines).enumerate() {
+        let cy = TOP + row * (i as f64 + 0.5);
         let c = if *worse { "#c0392b" } else { "#34495e" };
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
-            NAMES - 8.0,
-            cy + 3.5,
-            esc(name)
-        );
+        let top = cy + 3.5 - 5.5 * (label.len() as f64 - 1.0);
+        for (k, l) in label.iter().enumerate() {
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
+                names - 8.0,
+                top + 11.0 * k as f64,
+                esc(l)
+            );
+        }
         let _ = write!(s, "<line x1=\"{:.1}\" y1=\"{cy:.1}\" x2=\"{:.1}\" y2=\"{cy:.1}\" stroke=\"{c}\" stroke-width=\"2\"/><circle cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"4\" fill=\"{c}\"/>", x.at(*lo), x.at(*up), x.at(*v));
     }
     let (y0, rx) = (h - BOTTOM, x.at(b.region));
     let _ = write!(s, "<line x1=\"{rx:.1}\" y1=\"{TOP}\" x2=\"{rx:.1}\" y2=\"{y0:.1}\" stroke=\"#27ae60\" stroke-dasharray=\"4 3\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#27ae60\">регион {} %</text>", rx + 3.0, y0 - 3.0, esc(&super::pct(b.region, 1)));
     let _ = write!(
         s,
-        "<line x1=\"{NAMES}\" y1=\"{y0:.1}\" x2=\"{:.1}\" y2=\"{y0:.1}\" stroke=\"#333\"/>",
+        "<line x1=\"{names:.1}\" y1=\"{y0:.1}\" x2=\"{:.1}\" y2=\"{y0:.1}\" stroke=\"#333\"/>",
         W - RIGHT
     );
     for (v, l) in ticks(0.0, hi * 1.05, nice_step(hi * 1.05), pct_label) {
@@ -449,6 +482,27 @@ fn intervals(b: &Intervals) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+/// Width of one character of a 10-pixel label (DejaVu Sans, Cyrillic, with a margin).
+const CHAR_W: f64 = 6.3;
+
+/// A municipality's label in one line, or in two split at the space nearest the middle when it
+/// is wider than half the chart.
+fn label_lines(name: &str) -> Vec<String> {
+    let n = name.chars().count();
+    if 16.0 + CHAR_W * n as f64 <= W / 2.0 {
+        return vec![name.to_string()];
+    }
+    let mid = name.len() / 2;
+    let split = name
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| i.abs_diff(mid));
+    match split {
+        Some(i) => vec![name[..i].to_string(), name[i + 1..].to_string()],
+        None => vec![name.to_string()],
+    }
 }
 
 /// The states of the flows in drawing order (clusters, then «не кандидат»).
@@ -555,6 +609,7 @@ fn flows(f: &[Flow]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Cell;
     use super::*;
 
     fn page_of(flows: Vec<Flow>) -> Page {
@@ -604,6 +659,50 @@ mod tests {
             assert!(h.contains(&format!("id=\"{id}\"")), "{id}");
         }
         assert!(h.contains("Нет данных: нет показателей"));
+    }
+
+    #[test]
+    fn words_are_not_broken_text_is_not_aligned_as_numbers_and_long_labels_fit() {
+        assert!(!STYLE.contains("anywhere") && !STYLE.contains("break-all"));
+        let notes = Cell::Parts(
+            vec![
+                (": страта", Cell::from("regular")),
+                (": ИСБШ", Cell::num(Some(0.5), 2)),
+            ],
+            "ИСБШ 0,50 (гр. 3); ниже ожидаемого".into(),
+        );
+        assert_eq!(cell_class(&notes), "t");
+        assert_eq!(cell_class(&Cell::int(10)), "n");
+        assert_eq!(
+            cell_class(&Cell::share_ci(Some(0.1), Some([0.05, 0.2]), 1, 1)),
+            "n"
+        );
+        assert_eq!(cell_class(&Cell::from("edu990046")), "");
+        let long = "Немецкий национальный муниципальный район";
+        let b = Intervals {
+            title: "ВПР".into(),
+            region: 0.1,
+            rows: vec![(long.into(), 0.12, 0.1, 0.14, true)],
+        };
+        let svg = intervals(&b);
+        // the label ends 8 px left of the axis, which starts far enough right for all its letters
+        let axis: f64 = svg
+            .split("<line x1=\"")
+            .last()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            axis >= 16.0 + CHAR_W * long.chars().count() as f64,
+            "{axis}"
+        );
+        let longer = format!("{long} {long}");
+        let two = label_lines(&longer);
+        assert_eq!(two.len(), 2);
+        assert_eq!(two.join(" "), longer);
     }
 
     #[test]

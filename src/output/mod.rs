@@ -9,6 +9,7 @@ use std::path::Path;
 pub mod cell;
 pub mod folder;
 pub mod html;
+pub mod words;
 pub mod xlsx;
 pub use cell::{neutralise, Cell, CsvDialect};
 

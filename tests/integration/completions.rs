@@ -30,6 +30,12 @@ fn man_pages_are_roff_for_the_command_and_each_subcommand() {
         "{report}"
     );
     assert!(!d.path().join("shnor-help.1").exists());
+    // a folder that does not exist yet is created, as report does
+    let new = d.path().join("man/man1");
+    shnor().arg("man").arg("--out").arg(&new).assert().success();
+    assert!(new.join("shnor.1").is_file());
+    let file = d.path().join("shnor.1");
+    shnor().arg("man").arg("--out").arg(&file).assert().code(2);
 }
 
 #[test]

@@ -114,3 +114,31 @@ fn a_formula_in_a_school_name_is_neutralised_in_csv() {
     let table = stdout_of(shnor().arg("select").arg(d.path()).args(["--format", "md"]));
     assert!(table.contains(&format!("| {name} |")), "{table}");
 }
+
+#[test]
+fn excel_implies_csv_and_is_never_silently_ignored() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    for flag in [&["--excel"][..], &["--csv-dialect", "excel"]] {
+        let text = stdout_of(shnor().arg("select").arg(&sample).args(flag));
+        assert!(text.starts_with("\u{feff}№;Логин;"), "{flag:?}: {text}");
+    }
+    shnor()
+        .arg("select")
+        .arg(&sample)
+        .args(["--excel", "--format", "table"])
+        .assert()
+        .code(2)
+        .stderr(contains("--excel"));
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    shnor()
+        .arg("report")
+        .arg(&sample)
+        .arg("--out")
+        .arg(&out)
+        .arg("--excel")
+        .assert()
+        .success();
+    let s = std::fs::read_to_string(out.join("csv/final_list.csv")).unwrap();
+    assert!(s.starts_with("\u{feff}№;Логин;"), "{s}");
+}

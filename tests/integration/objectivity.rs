@@ -191,3 +191,62 @@ fn relative_keeps_the_old_screen_and_both_reports_the_two() {
     assert_eq!(both["summary"]["regions"], rel["summary"]["regions"]);
     assert_eq!(both["summary"]["counts"]["marks_mismatch"], 2);
 }
+
+#[test]
+fn the_numbers_are_json_data_in_csv_and_russian_words_for_people() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("markers.csv"),
+        "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;Количество маркеров\n2025;edu990001;м;ОО;1;;1\n",
+    )
+    .unwrap();
+    let out = shnor().arg("objectivity").arg(d.path()).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("официальный маркер") && text.contains("маркеров в официальной таблице: 1"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("official_marker") && !text.contains('{'),
+        "{text}"
+    );
+    // every flag of the sample (ФИОКО's and the relative screen's): the CSV cell is the JSON's
+    // numbers, the people's table has no JSON
+    let cfg = d.path().join("both.toml");
+    std::fs::write(&cfg, "[objectivity]\nmethod = \"both\"\n").unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let args = |f: &str| {
+        let mut c = shnor();
+        c.arg("objectivity")
+            .arg(&sample)
+            .args(["--config", cfg.to_str().unwrap(), "--format", f]);
+        c
+    };
+    let json = json_of(&mut args("json"));
+    let flags: Vec<&serde_json::Value> = json["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["flags"].as_array().unwrap())
+        .collect();
+    let csv = String::from_utf8(args("csv").output().unwrap().stdout).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let heads = r.headers().unwrap().clone();
+    let col = heads.iter().position(|h| h == "Числа, JSON").unwrap();
+    let marker = heads.iter().position(|h| h == "Признак").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), flags.len());
+    let kinds: std::collections::BTreeSet<&str> = flags
+        .iter()
+        .map(|f| f["marker"].as_str().unwrap())
+        .collect();
+    assert!(kinds.len() >= 3, "{kinds:?}");
+    for (row, f) in rows.iter().zip(&flags) {
+        let v: serde_json::Value = serde_json::from_str(&row[col]).unwrap();
+        assert_eq!(v, f["numbers"]);
+        assert_eq!(&row[marker], f["marker"].as_str().unwrap());
+    }
+    let table = String::from_utf8(args("table").output().unwrap().stdout).unwrap();
+    assert!(!table.contains("{\""), "{table}");
+    assert!(!table.contains("journal_raised") && !table.contains("boundary_peak"));
+}

@@ -41,6 +41,8 @@ fn the_workbook_reads_back_as_select_says() {
         "ИСБШ",
         "Устойчивость",
         "Объективность",
+        "Объективность (ФИОКО)",
+        "Маркеры ФИОКО",
         "МО и регион",
         "Динамика",
         "Рисковые профили",
@@ -139,13 +141,103 @@ fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
         .code(2)
         .stderr(contains("--force"));
     assert!(a.join("mine.txt").exists());
+    // --force replaces only an earlier report: a user's file in it is never deleted
+    shnor()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&a)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("mine.txt"));
+    assert!(a.join("mine.txt").exists());
+    std::fs::remove_file(a.join("mine.txt")).unwrap();
     report(&sample(), &a, &["--force"]);
-    assert!(!a.join("mine.txt").exists());
+    assert_eq!(
+        contents(&a).keys().collect::<Vec<_>>(),
+        ca.keys().collect::<Vec<_>>()
+    );
     assert_eq!(
         std::fs::read_dir(d.path()).unwrap().count(),
         2,
         "no temp folder left"
     );
+}
+
+#[test]
+fn force_never_deletes_a_folder_that_is_not_a_report() {
+    let d = tempfile::tempdir().unwrap();
+    let x = d.path().join("x");
+    std::fs::create_dir_all(x.join("sub")).unwrap();
+    std::fs::write(x.join("sub/thesis.docx"), "x").unwrap();
+    shnor()
+        .arg("report")
+        .arg(sample())
+        .arg("--out")
+        .arg(&x)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("manifest.json"));
+    assert_eq!(std::fs::read(x.join("sub/thesis.docx")).unwrap(), b"x");
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        1,
+        "no temp folder left"
+    );
+}
+
+#[test]
+fn the_fioko_objectivity_index_is_in_the_report_and_no_part_is_present_without_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    report(&sample(), &out, &[]);
+    let json = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(sample())
+            .args(["--format", "json"]),
+    );
+    let fioko = json["summary"]["fioko"].as_array().unwrap();
+    assert!(!fioko.is_empty());
+    let index = std::fs::read_to_string(out.join("csv/objectivity_index.csv")).unwrap();
+    let markers = std::fs::read_to_string(out.join("csv/objectivity_markers.csv")).unwrap();
+    assert_eq!(index.lines().count(), fioko.len() + 1, "{index}");
+    assert!(markers.lines().count() > fioko.len(), "{markers}");
+    let summary = std::fs::read_to_string(out.join("csv/summary.csv")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for r in fioko {
+        let (region, year) = (r["region"].as_str().unwrap(), r["year"].as_i64().unwrap());
+        let idx = r["index"].as_f64().unwrap();
+        assert!(index.contains(&format!("{region},{year},")), "{index}");
+        let label = format!("Уровень объективности ВПР (ФИОКО), регион {region}, {year}");
+        assert!(summary.contains(&format!("\"{label}\",{idx}")), "{summary}");
+        let shown = format!("{:.1}", idx).replace('.', ",");
+        assert!(
+            html.contains(&label) && html.contains(&shown),
+            "{label} {shown}"
+        );
+    }
+    // the relative screen's table only under objectivity.method relative or both
+    assert!(!out.join("csv/objectivity_regions.csv").exists());
+    assert!(
+        summary.contains("«Объективность, регион»\",\"нет: objectivity.method = \"\"fioko\"\""),
+        "{summary}"
+    );
+    let cfg = d.path().join("both.toml");
+    std::fs::write(&cfg, "[objectivity]\nmethod = \"both\"\n").unwrap();
+    let both = d.path().join("b");
+    report(&sample(), &both, &["--config", cfg.to_str().unwrap()]);
+    let regions = std::fs::read_to_string(both.join("csv/objectivity_regions.csv")).unwrap();
+    assert!(regions.lines().count() > 1, "{regions}");
+    // every part said present has rows
+    for dir in [&out, &both] {
+        for e in std::fs::read_dir(dir.join("csv")).unwrap() {
+            let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            assert!(t.lines().count() > 1, "{t}");
+        }
+    }
 }
 
 #[test]

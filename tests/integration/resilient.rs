@@ -76,3 +76,42 @@ fn without_context_indicators_it_is_a_data_error_not_an_empty_model() {
         .code(1)
         .stderr(contains("no context indicators"));
 }
+
+#[test]
+fn people_see_russian_words_and_decimals_not_english_codes() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let model = stdout_of(shnor().arg("resilient").arg(&sample));
+    assert!(
+        model.contains("┆ константа ") && model.contains("┆ ИСБШ "),
+        "{model}"
+    );
+    assert!(
+        !model.contains("intercept") && !model.contains(" index "),
+        "{model}"
+    );
+    // p with a decimal comma, as every other number
+    let re_p = model.lines().find(|l| l.contains("константа")).unwrap();
+    assert!(!re_p.contains('.'), "{re_p}");
+    let csv = stdout_of(
+        shnor()
+            .arg("select")
+            .arg(&sample)
+            .args(["--all", "--format", "csv"]),
+    );
+    for code in [",regular,", ",small_rural,", ",unknown,"] {
+        assert!(!csv.contains(code), "{code}");
+    }
+    assert!(csv.contains(",обычная,"));
+    // JSON keeps the codes
+    let json = json_of(
+        shnor()
+            .arg("select")
+            .arg(&sample)
+            .args(["--all", "--format", "json"]),
+    );
+    assert!(json["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["stratum"] == "regular"));
+}
