@@ -140,13 +140,7 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
         specs if specs.is_empty() => Err("нет процедур с результатами в году отбора".to_string()),
         specs => Ok(cmp::compare(&ctx.frames, &specs, &[year])?),
     };
-    let years: Vec<i32> = ds
-        .result_rows()
-        .iter()
-        .map(|r| r.year)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let years: Vec<i32> = ds.result_years().into_iter().collect();
     let monitor = if years.len() < 2 {
         Err(format!(
             "нужны результаты хотя бы двух лет, во входных данных: {years:?}"

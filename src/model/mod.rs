@@ -440,8 +440,9 @@ pub struct Dataset {
     /// Rows of the loader that runs now (a grid walker), until its sheet's end turns them into a
     /// frame (`push_result`, `flush_rows`).
     pub(crate) pending: Vec<ResultRow>,
-    /// `results` as rows, built on first use (`result_rows`: the test oracles and the years of
-    /// `commands/report.rs`; the method reads the frame).
+    /// `results` as rows, built on first use (`result_rows`: the test oracles only; the method and
+    /// the outputs read the frame).
+    #[cfg(test)]
     pub(crate) rows: std::sync::OnceLock<Vec<ResultRow>>,
     pub schools: BTreeMap<String, Box<SchoolRow>>,
     pub journal: Vec<JournalRow>,
@@ -469,6 +470,7 @@ impl Default for Dataset {
             results: schema::empty(&schema::results()),
             result_parts: Vec::new(),
             pending: Vec::new(),
+            #[cfg(test)]
             rows: Default::default(),
             schools: Default::default(),
             journal: Vec::new(),
@@ -503,14 +505,21 @@ impl Dataset {
     /// Replace the results by `rows` (tests and synthetic data; no ordering or de-duplication).
     pub fn set_results(&mut self, rows: &[ResultRow]) {
         self.results = frames::results_frame(rows).expect("rows of the declared types");
-        self.rows = Default::default();
+        #[cfg(test)]
+        {
+            self.rows = Default::default();
+        }
     }
     /// Replace the results frame (its rows view follows).
     pub fn set_frame(&mut self, df: polars::prelude::DataFrame) {
         self.results = df;
-        self.rows = Default::default();
+        #[cfg(test)]
+        {
+            self.rows = Default::default();
+        }
     }
     /// `results` as rows (built once; see the field `rows`).
+    #[cfg(test)]
     pub fn result_rows(&self) -> &[ResultRow] {
         self.rows
             .get_or_init(|| frames::rows_of(&self.results).expect("the results schema"))
