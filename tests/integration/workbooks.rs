@@ -141,3 +141,65 @@ fn a_workbook_with_nothing_recognised_is_an_error_when_named() {
         .collect();
     assert_eq!(skipped, vec!["Инструкция", "Кодификатор"], "{v:#}");
 }
+
+/// A cell holding an Excel error (a formula that could not be computed) is named by Excel's own
+/// text (`#DIV/0!`), never by calamine's Debug name (`#Div0`).
+#[test]
+fn an_excel_error_cell_is_named_as_excel_shows_it() {
+    let d = tempfile::tempdir().unwrap();
+    for (shown, formula) in [
+        ("#DIV/0!", "=1/0"),
+        ("#N/A", "=NA()"),
+        ("#VALUE!", "=\"a\"+1"),
+        ("#REF!", "=#REF!"),
+        ("#NAME?", "=nosuch()"),
+        ("#NUM!", "=SQRT(-1)"),
+        ("#NULL!", "=A1 B1"),
+    ] {
+        let p = d.path().join("ВПР 2025.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, row) in MARKS.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        ws.write_formula(
+            2,
+            6,
+            rust_xlsxwriter::Formula::new(formula).set_result(shown),
+        )
+        .unwrap();
+        wb.save(&p).unwrap();
+        let out = shnor().arg("inspect").arg(&p).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(&format!("«{shown}»")), "{shown}: {err}");
+        assert!(err.contains("row 3") && err.contains("«2»"), "{err}");
+        assert!(err.contains("Excel"), "{err}");
+    }
+}
+
+/// A file named .xlsx that is not a zip archive says so in words, not with the zip library's
+/// «Could not find EOCD».
+#[test]
+fn a_file_named_xlsx_that_is_no_zip_says_it_is_not_a_workbook() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ВПР 2025.xlsx");
+    std::fs::write(&p, "Логин;2;3;4;5\nedu220001;1;2;3;4\n").unwrap();
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("ВПР 2025.xlsx"), "{err}");
+    assert!(err.contains("not an Excel workbook"), "{err}");
+    assert!(!err.contains("EOCD") && !err.contains("Zip error"), "{err}");
+    // a zip cut short: damaged or truncated, in words
+    workbook(&p, &[("Данные", MARKS)]);
+    let whole = std::fs::read(&p).unwrap();
+    std::fs::write(&p, &whole[..whole.len() / 2]).unwrap();
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("damaged or truncated"), "{err}");
+    assert!(!err.contains("EOCD") && !err.contains("Zip error"), "{err}");
+}
