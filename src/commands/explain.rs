@@ -73,8 +73,10 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
         }
     ));
     s.push_str(&format!(
-        "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
-        sel.window[0], x.stratum, x.settlement
+        "Год отбора {year}, окно {}; страта: {}; населённый пункт: {}.\n",
+        crate::method::procedures::window_label(&sel.window),
+        x.stratum,
+        x.settlement
     ));
     for stage in 1..=3u8 {
         for e in x.ledger.0.iter().filter(|e| e.stage == stage) {
