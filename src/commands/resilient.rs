@@ -24,7 +24,10 @@ pub fn run(a: &Args) -> Result<()> {
     let frames = crate::model::frames::build(&loaded.data)?;
     let idx = index::compute(&frames, &cfg)?;
     if idx.schools.is_empty() {
-        return Err(crate::error::data("no context indicators in the inputs: results are regressed on the ИСБШ, which needs a registry/context table with its indicators (see docs/INPUTS.md)"));
+        let why = index::missing_reason(&frames, &cfg)?.unwrap_or_default();
+        return Err(crate::error::data(format!(
+            "no ИСБШ to regress the results on: {why}"
+        )));
     }
     let r = resilience::compute(&frames, &cfg, &idx, year)?;
     let (model, t) = tables(&r, year);
