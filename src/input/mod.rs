@@ -20,7 +20,7 @@ pub mod text;
 use crate::error::{data, usage};
 use crate::model::Dataset;
 use anyhow::Result;
-use detect::{detect, near_miss, Detected, LOOKED_FOR};
+use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR};
 use files::sha256_file;
 pub use files::{expand_paths, meta_from_path};
 use header::Header;
@@ -430,7 +430,19 @@ fn recognise(
             continue;
         }
         match detect(&g, forced) {
+            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => skipped_sheets.push((
+                g.sheet.clone(),
+                format!(
+                    "{EMPTY_TABLE} (заголовок вида «{k}» в строке {}, под ним ничего): лист не загружен",
+                    g.line_of(h.row)
+                ),
+            )),
             Some((h, Detected::Kind(k))) => {
+                if k == "marks" {
+                    if let Some(dup) = duplicated_mark(&h, g.line_of(h.row)) {
+                        return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
+                    }
+                }
                 any = true;
                 sheets.push(Sheet {
                     grid: g,
@@ -450,6 +462,17 @@ fn recognise(
                 }
                 skipped_sheets.push((g.sheet.clone(), UNRECOGNISED.to_string()))
             }
+        }
+    }
+    if !any && (explicit || forced.is_some()) {
+        if let Some((sheet, why)) = skipped_sheets
+            .iter()
+            .find(|(_, why)| why.starts_with(EMPTY_TABLE))
+        {
+            return Err(data(format!(
+                "{}: a table header with no data rows below it ({why}); expected the table's rows under its header (is this an instruction or template sheet?)",
+                sheet_of(path, sheet)
+            )));
         }
     }
     for (sheet, why) in &skipped_sheets {
@@ -485,6 +508,30 @@ fn recognise(
 
 /// Why a sheet matched no kind (empty sheets are not read at all: `table::read_spreadsheet`).
 const UNRECOGNISED: &str = "не распознан заголовок";
+
+/// Why a sheet whose header was recognised is not loaded: nothing below the header (an
+/// instruction sheet with an example header, an empty template).
+const EMPTY_TABLE: &str = "таблица без строк данных";
+
+/// Whether some row below the header row `h.row` of `g` has a non-empty cell.
+fn has_rows_below(g: &Grid, h: &Header) -> bool {
+    g.rows
+        .iter()
+        .skip(h.row + 1)
+        .any(|r| r.iter().any(|c| !c.trim().is_empty()))
+}
+
+/// `FILE` or `FILE [лист «SHEET»]`, for an error about one sheet.
+fn sheet_of(path: &Path, sheet: &Option<String>) -> String {
+    format!(
+        "{}{}",
+        path.display(),
+        sheet
+            .as_ref()
+            .map(|s| format!(" [лист «{}»]", s.trim()))
+            .unwrap_or_default()
+    )
+}
 
 /// The error for inputs in which nothing was recognised: what was skipped and what was looked for.
 fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {

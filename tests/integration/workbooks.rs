@@ -203,3 +203,63 @@ fn a_file_named_xlsx_that_is_no_zip_says_it_is_not_a_workbook() {
     assert!(err.contains("damaged or truncated"), "{err}");
     assert!(!err.contains("EOCD") && !err.contains("Zip error"), "{err}");
 }
+
+/// An instruction sheet with an example header (login and name, nothing below) is no directory
+/// of 0 schools: beside a table it has a load-report line naming it; alone it is a data error.
+#[test]
+fn a_recognised_sheet_without_rows_is_reported_and_alone_is_an_error() {
+    const EXAMPLE: &[&[&str]] = &[
+        &["Заполните таблицу по образцу"],
+        &["Логин", "Наименование ОО"],
+    ];
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ВПР 2025.xlsx");
+    workbook(&p, &[("Инструкция", EXAMPLE), ("Данные", MARKS)]);
+    let v = inspect(&p);
+    let s = by_sheet(&v);
+    assert_eq!(s["Данные"]["kind"], "marks");
+    assert_eq!(s["Инструкция"]["kind"], "skipped", "{:#}", s["Инструкция"]);
+    let why = s["Инструкция"]["skipped"].as_str().unwrap();
+    assert!(
+        why.contains("без строк данных") && why.contains("строке 2"),
+        "{why}"
+    );
+    let q = d.path().join("Справочник.xlsx");
+    workbook(&q, &[("Инструкция", EXAMPLE)]);
+    let out = shnor().arg("inspect").arg(&q).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Справочник.xlsx [лист «Инструкция»]"), "{err}");
+    assert!(err.contains("no data rows"), "{err}");
+}
+
+/// A marks header with «2» twice names the duplicated column (and the mark it stands for is
+/// missing), not «unknown header layout»; a recognised table with a second «2» is an error too.
+#[test]
+fn a_duplicated_mark_column_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ВПР 2025.xlsx");
+    let mut header: Vec<&str> = MARKS[0].to_vec();
+    header[7] = "2"; // «3» typed as «2»
+    workbook(&p, &[("Данные", &[&header, MARKS[1]])]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the column «2» appears twice (columns 7 and 8) and there is no «3»"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown header layout"), "{err}");
+    let mut header: Vec<&str> = MARKS[0].to_vec();
+    header.push("2");
+    let mut row: Vec<&str> = MARKS[1].to_vec();
+    row.push("1");
+    workbook(&p, &[("Данные", &[&header, &row])]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("[лист «Данные»]: row 1: the column «2» appears twice (columns 7 and 11)"),
+        "{err}"
+    );
+}
