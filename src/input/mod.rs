@@ -242,7 +242,8 @@ const FLAT_KINDS: &[&str] = &[
 ];
 
 /// A CSV record below the header with fewer fields than the header names (a truncated line) is a
-/// data error naming its row and the first column it lacks — it is not an aggregate row; with
+/// data error naming its row and the first column it lacks — it is not an aggregate row; one with
+/// a value beyond the header's last column (`too_wide`) is a data error too; with
 /// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
 /// field counts) pass.
 fn drop_truncated(
@@ -265,7 +266,32 @@ fn drop_truncated(
             g.rows[r].clear();
         }
     }
+    for r in start..g.rows.len() {
+        // trailing empty fields are trimmed: a longer row has a value beyond the header
+        if g.rows[r].len() > width {
+            let err = too_wide(g, r, width);
+            flat::row_error(opts, rep, err)?;
+            g.rows[r].clear();
+        }
+    }
     Ok(())
+}
+
+/// The error for a CSV record with a value beyond the header's last column: a separator inside an
+/// unquoted value (a comma in a school name), or decimal commas in a comma-separated file.
+fn too_wide(g: &Grid, r: usize, width: usize) -> anyhow::Error {
+    let sep = g.separator.map_or(';', char::from);
+    let text: String = g.rows[r].join(&sep.to_string()).chars().take(100).collect();
+    let decimal = if sep == ',' {
+        ", or decimal commas (0,5) in a file separated by «,» (save it with «;» as the separator)"
+    } else {
+        ""
+    };
+    data(format!(
+        "{}: the record has {} fields where the header has {width}: expected {width} fields, found «{text}»; a separator inside an unquoted value? (a «{sep}» in a school name: put the value in double quotes){decimal}",
+        g.loc(r),
+        g.rows[r].len(),
+    ))
 }
 
 /// Load every input under `paths` into one dataset: recognise each file (and sheet), load scales

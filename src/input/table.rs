@@ -255,15 +255,25 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
 /// Name of the row-index column of a text frame: the record's position in the file, from 0.
 pub const RECORD: &str = "record";
 
-/// Columns of the text frame: the widest of the first lines (title lines, header and the first
-/// records), counted outside quotes. Fields beyond it are dropped when read.
+/// Columns of the text frame: the widest line of the file, counted outside quotes (one pass over
+/// the bytes), so that a record wider than the header anywhere keeps its extra fields and is
+/// told as such (`input::too_wide`), not cut to the header's width.
 fn csv_width(t: &CsvText) -> usize {
-    t.text
-        .lines()
-        .take(200)
-        .map(|l| count_outside_quotes(l, t.separator as char) + 1)
-        .max()
-        .unwrap_or(1)
+    let (sep, mut inq, mut n, mut widest) = (t.separator, false, 1usize, 1usize);
+    for &b in t.text.as_bytes() {
+        match b {
+            b'"' => inq = !inq,
+            b'\n' => {
+                widest = widest.max(n);
+                n = 1;
+                // each line counted on its own (as the first lines were before)
+                inq = false;
+            }
+            _ if b == sep && !inq => n += 1,
+            _ => {}
+        }
+    }
+    widest.max(n)
 }
 
 /// The CSV as a text frame, by polars' CSV reader: column `record` (`IdxSize`, the record's
