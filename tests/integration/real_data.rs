@@ -471,3 +471,18 @@ fn altai_other_without_scales_is_a_data_error() {
         .stderr(contains("shnor scales"))
         .stderr(contains("--scales"));
 }
+
+/// 2020 and 2022 have no scale: the monitor's years are those with marks (was: a run over
+/// 2020–2022 in which two years judged nothing).
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn altai_monitor_counts_only_years_with_marks() {
+    let root = real();
+    shnor()
+        .arg("monitor")
+        .arg(root.join("vpr_altai_2021"))
+        .arg(root.join("vpr_altai_other"))
+        .assert()
+        .code(2)
+        .stderr(contains("share below the minimum; the data hold {2021}"));
+}
