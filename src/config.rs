@@ -272,11 +272,43 @@ fn config_error(origin: &str, e: &toml::de::Error) -> anyhow::Error {
     let key = text
         .lines()
         .find_map(|l| l.strip_prefix("in `")?.strip_suffix('`'));
-    let message = e.message().replace("unknown variant", "unknown value");
+    let message = type_error_in_words(e.message())
+        .unwrap_or_else(|| e.message().replace("unknown variant", "unknown value"));
     match key {
         Some(k) => usage(format!("{origin}: config key {k}: {message}")),
         None => usage(format!("{origin}: {message}")),
     }
+}
+
+/// serde's «invalid type: string "x", expected f64» as «expected a number, found «"x"» (text)»:
+/// the expected type in words and the value found. `None` for any other message.
+fn type_error_in_words(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let expected = match expected {
+        "f64" | "f32" => "a number",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number ≥ 0",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "a string" => "a word in quotes",
+        "a sequence" => "a list in brackets, e.g. [\"ovz\"]",
+        "a boolean" => "true or false",
+        e if e.starts_with("struct ") => "a table",
+        e => e,
+    };
+    let found = if let Some(text) = found.strip_prefix("string ") {
+        format!("«{text}» (text)")
+    } else if let Some((_, v)) = found.split_once(" `") {
+        format!("«{}»", v.trim_end_matches('`'))
+    } else {
+        match found {
+            "sequence" => "a list".to_string(),
+            "map" => "a table".to_string(),
+            f => format!("«{f}»"),
+        }
+    };
+    Some(format!("expected {expected}, found {found}"))
 }
 
 impl Default for Config {
@@ -315,7 +347,8 @@ impl Config {
         let cfg: Config = value
             .try_into()
             .map_err(|e: toml::de::Error| config_error(origin, &e))?;
-        cfg.validate()?;
+        cfg.validate()
+            .map_err(|e| usage(format!("{origin}: {e}")))?;
         Ok(cfg)
     }
 

@@ -125,3 +125,69 @@ fn dotted_set() {
     assert_eq!(c.stage1.threshold, 0.25);
     assert!(Config::default().set("stage1.nope", "1").is_err());
 }
+
+#[test]
+fn a_value_of_the_wrong_type_names_the_file_the_key_the_type_in_words_and_the_value() {
+    let cases = [
+        (
+            "[stage1]\nthreshold = \"x\"\n",
+            "stage1.threshold",
+            "expected a number, found «\"x\"» (text)",
+        ),
+        (
+            "[stage1]\nmin_procedures = -1\n",
+            "stage1.min_procedures",
+            "expected a whole number ≥ 0, found «-1»",
+        ),
+        (
+            "[selection]\nwindow_years = 2.5\n",
+            "selection.window_years",
+            "expected a whole number ≥ 0, found «2.5»",
+        ),
+        (
+            "[stage1]\nrule = 3\n",
+            "stage1.rule",
+            "expected a word in quotes, found «3»",
+        ),
+        (
+            "[stage1]\nstrata = \"ovz\"\n",
+            "stage1.strata",
+            "expected a list in brackets",
+        ),
+    ];
+    for (text, key, words) in cases {
+        let e = Config::from_user(text, "my.toml").unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("my.toml: config key {key}: ")),
+            "{text}: {e}"
+        );
+        assert!(e.contains(words), "{text}: {e}");
+        assert!(
+            !e.contains("f64") && !e.contains("u32") && !e.contains("invalid type"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_value_out_of_range_names_the_config_file() {
+    let e = Config::from_user("[stage1]\nthreshold = 1.5\n", "my.toml").unwrap_err();
+    assert_eq!(crate::error::exit_code(&e), crate::error::EXIT_USAGE);
+    assert_eq!(
+        e.to_string(),
+        "my.toml: config key stage1.threshold = 1.5: expected a value in [0, 1]"
+    );
+    let e = Config::from_user("[cluster]\nmoderate = 0.4\n", "my.toml").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("my.toml: config keys cluster.moderate = 0.4"),
+        "{e}"
+    );
+    let e = Config::default()
+        .set("stage1.threshold", "1.5")
+        .unwrap_err();
+    assert!(
+        e.to_string().starts_with("--param stage1.threshold: "),
+        "{e}"
+    );
+}

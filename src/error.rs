@@ -102,6 +102,22 @@ pub fn data_expected(
     located(loc, column, Some(e), Some(f), None)
 }
 
+/// Excel's error values, as a cell shows them (calamine reads them so).
+const EXCEL_ERRORS: [&str; 8] = [
+    "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!",
+];
+
+/// A hint when the value found is one of Excel's error values: the cell's formula failed.
+fn excel_error_hint(found: Option<&str>, message: Option<&str>) -> Option<String> {
+    let e = EXCEL_ERRORS.iter().find(|e| {
+        found.is_some_and(|f| f.trim() == **e)
+            || message.is_some_and(|m| m.contains(&format!("«{e}»")))
+    })?;
+    Some(format!(
+        "«{e}» is an Excel error value: the cell holds a formula that could not be computed; fix the formula or enter the value in the workbook"
+    ))
+}
+
 fn located(
     loc: &Loc,
     column: &str,
@@ -109,6 +125,18 @@ fn located(
     found: Option<String>,
     message: Option<String>,
 ) -> anyhow::Error {
+    let message = match excel_error_hint(found.as_deref(), message.as_deref()) {
+        None => message,
+        Some(hint) => {
+            let base = match (&message, &expected, &found) {
+                (Some(m), _, _) => m.clone(),
+                (None, Some(e), Some(f)) => format!("expected {e}, found «{f}»"),
+                (None, _, Some(f)) => format!("found «{f}»"),
+                _ => String::new(),
+            };
+            Some(format!("{base}; {hint}"))
+        }
+    };
     ShnorError::Data {
         file: Some(loc.file.clone()),
         sheet: loc.sheet.clone(),

@@ -73,8 +73,9 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
         }
     ));
     s.push_str(&format!(
-        "Год отбора {year}, окно {}–{year}; страта: {}; населённый пункт: {}.\n",
-        sel.window[0],
+        "Год отбора {year}, окно {}; страта: {}; населённый пункт: {}.
+",
+        crate::method::procedures::window_label(&sel.window),
         crate::output::words::stratum(x.stratum),
         crate::output::words::settlement(x.settlement)
     ));

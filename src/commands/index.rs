@@ -31,9 +31,11 @@ fn factors(f: &[index::Factor]) -> String {
 /// Errors: a data error (exit 1) when the inputs hold no context indicators.
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    let r = index::compute(&crate::model::frames::build(&loaded.data)?, &cfg)?;
+    let frames = crate::model::frames::build(&loaded.data)?;
+    let r = index::compute(&frames, &cfg)?;
     if r.schools.is_empty() {
-        return Err(crate::error::data("no context indicators in the inputs: the index needs a registry/context table with the ИСБШ indicators (see docs/INPUTS.md)"));
+        let why = index::missing_reason(&frames, &cfg)?.unwrap_or_default();
+        return Err(crate::error::data(format!("no ИСБШ: {why}")));
     }
     let t = table(&r);
     let json = json!({

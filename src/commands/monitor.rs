@@ -17,13 +17,19 @@ pub struct Args {
     pub years: Option<String>,
 }
 
-/// Run the selection of every year with results in `--years` and print the candidates' statuses
+/// Run the selection of every year with results that have a share below the minimum in `--years` and print the candidates' statuses
 /// and the transitions (CSV: the statuses only).
 ///
 /// Errors: a usage error (exit 2) when fewer than two such years exist.
 pub fn run(a: &Args) -> Result<()> {
     let (cfg, loaded) = a.data.load()?;
-    let have: BTreeSet<i32> = loaded.data.result_years();
+    // a year none of whose results has a share below the minimum cannot be judged (no scale,
+    // high results only): it is no year of the monitor
+    let all: Vec<i32> = loaded.data.result_years().into_iter().collect();
+    let have: BTreeSet<i32> =
+        crate::method::procedures::years_with_marks(&loaded.data.results, &all)?
+            .into_iter()
+            .collect();
     let years: Vec<i32> = match &a.years {
         Some(s) => {
             let (y1, y2) = super::parse_years(s)?;
@@ -33,7 +39,7 @@ pub fn run(a: &Args) -> Result<()> {
     };
     if years.len() < 2 {
         return Err(usage(format!(
-            "monitor needs at least two years with results; the data hold {have:?}"
+            "monitor needs at least two years with results that have a share below the minimum; the data hold {have:?}"
         )));
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;

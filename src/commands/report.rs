@@ -172,10 +172,13 @@ fn part(sheet: &'static str, file: &'static str, table: Result<Table, String>) -
 
 /// Every table of the report in sheet order (summary first, inputs last).
 pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
-    let no_index = "во входных данных нет показателей контекста (реестр или контекстная форма с показателями ИСБШ)";
+    let no_index = crate::method::index::missing_reason(&p.ctx.frames, cfg)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
     let index = (!p.ctx.index.schools.is_empty())
         .then(|| super::index::table(&p.ctx.index))
-        .ok_or_else(|| no_index.to_string());
+        .ok_or_else(|| no_index.clone());
     let resilience = p
         .ctx
         .resilience
@@ -294,7 +297,7 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
         ("Год отбора".into(), Cell::int(p.year)),
         (
             "Окно".into(),
-            format!("{}–{}", p.sel.window[0], p.year).into(),
+            crate::method::procedures::window_label(&p.sel.window).into(),
         ),
         ("Этап 1: школ".into(), count("stage1_entered")),
         ("Этап 1: кандидатов".into(), count("candidates")),

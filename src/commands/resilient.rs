@@ -24,7 +24,10 @@ pub fn run(a: &Args) -> Result<()> {
     let frames = crate::model::frames::build(&loaded.data)?;
     let idx = index::compute(&frames, &cfg)?;
     if idx.schools.is_empty() {
-        return Err(crate::error::data("no context indicators in the inputs: results are regressed on the ИСБШ, which needs a registry/context table with its indicators (see docs/INPUTS.md)"));
+        let why = index::missing_reason(&frames, &cfg)?.unwrap_or_default();
+        return Err(crate::error::data(format!(
+            "no ИСБШ to regress the results on: {why}"
+        )));
     }
     let r = resilience::compute(&frames, &cfg, &idx, year)?;
     let (model, t) = tables(&r, year);
@@ -46,7 +49,9 @@ pub fn run(a: &Args) -> Result<()> {
 }
 
 /// The model's coefficients per region, and each school's expected and actual result with its labels.
-pub fn tables(r: &resilience::Resilience, year: i32) -> (Table, Table) {
+/// The window named is `r.window` (the years with marks); `_year`, the selection year, is kept
+/// for the callers.
+pub fn tables(r: &resilience::Resilience, _year: i32) -> (Table, Table) {
     let mut model = Table::new(&[
         "Регион",
         "Член",
@@ -58,8 +63,8 @@ pub fn tables(r: &resilience::Resilience, year: i32) -> (Table, Table) {
         "n",
     ]);
     model.title = Some(format!(
-        "МНК: результат (−доля «2», z) по ИСБШ, окно {}–{year}",
-        r.window[0]
+        "МНК: результат (−доля «2», z) по ИСБШ, окно {}",
+        crate::method::procedures::window_label(&r.window)
     ));
     for (region, f) in &r.models {
         for c in &f.coefficients {

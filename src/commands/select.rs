@@ -276,13 +276,12 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         "Примечания",
     ]);
     t.title = Some(format!(
-        "ШНОР {}: отобрано {} из {} кандидатов ({} школ на этапе 1); окно {}–{}",
+        "ШНОР {}: отобрано {} из {} кандидатов ({} школ на этапе 1); окно {}",
         sel.year,
         sel.schools.iter().filter(|x| x.selected).count(),
         sel.schools.iter().filter(|x| x.candidate).count(),
         sel.schools.len(),
-        sel.window[0],
-        sel.year
+        crate::method::procedures::window_label(&sel.window),
     ));
     for (i, x) in rows.iter().enumerate() {
         t.rows.push(vec![

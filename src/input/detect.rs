@@ -85,11 +85,64 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
 /// The columns detection looks for, for the error on a file that matches no kind.
 pub(super) const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); year, grade, subject, max_score and min3, min4, min5 or bands (scales)";
 
+/// The first mark column («2» «3» «4» «5», in the spellings `flat::mark_columns` reads) that a
+/// header with a login column holds more than once: «column «2» appears twice (columns 4 and 5)»,
+/// with the marks then missing. Such a header is no marks table, or one read from the wrong column.
+/// `line` is the header row's line in the file.
+pub(super) fn duplicated_mark(h: &Header, line: usize) -> Option<String> {
+    if !h.has(header::LOGIN) {
+        return None;
+    }
+    let columns = |m: &str| -> Vec<usize> {
+        let spellings = [
+            m.to_string(),
+            format!("«{m}»"),
+            format!("\"{m}\""),
+            format!("отметка {m}"),
+            format!("отметка «{m}»"),
+            format!("n{m}"),
+            format!("доля {m}"),
+        ];
+        (0..h.names.len())
+            .filter(|&c| spellings.contains(&h.names[c]))
+            .collect()
+    };
+    let marks = ["2", "3", "4", "5"];
+    let (m, at) = marks
+        .iter()
+        .map(|m| (*m, columns(m)))
+        .find(|(_, at)| at.len() > 1)?;
+    let missing: Vec<String> = marks
+        .iter()
+        .filter(|m| columns(m).is_empty())
+        .map(|m| format!("«{m}»"))
+        .collect();
+    let times = match at.len() {
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
+    let at: Vec<String> = at.iter().map(|c| (c + 1).to_string()).collect();
+    let (last, rest) = at.split_last().expect("two or more columns");
+    Some(format!(
+        "row {line}: the column «{}» appears {times} (columns {} and {last}){}: expected each of «2» «3» «4» «5» once",
+        h.raw_name(columns(m)[0]).trim(),
+        rest.join(", "),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" and there is no {}", missing.join(", "))
+        }
+    ))
+}
+
 /// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
-/// «2» «3» «4» «5») without its participants column.
+/// «2» «3» «4» «5») with a mark column twice, or without its participants column.
 pub(super) fn near_miss(g: &Grid) -> Option<String> {
     (0..g.rows.len().min(30)).find_map(|r| {
         let h = Header::new(r, &g.rows[r]);
+        if let Some(dup) = duplicated_mark(&h, g.line_of(r)) {
+            return Some(dup);
+        }
         (h.has(header::LOGIN) && flat::mark_columns(&h).is_some() && !h.has(header::PARTICIPANTS))
             .then(|| {
                 format!(

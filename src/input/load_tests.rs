@@ -67,6 +67,51 @@ fn a_truncated_record_is_a_data_error_naming_its_row() {
 }
 
 #[test]
+fn a_record_wider_than_the_header_is_a_data_error_naming_line_and_counts() {
+    // a comma in a school name, the extra field at the end (was read silently: «2» «3» «4» «5»
+    // taken from the wrong fields, the last one dropped)
+    let good = "2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n";
+    let named = format!("{MARKS_HEADER}{good}2023,4,математика,город Заречный,edu990002,СОШ 2, филиал,50,5,5,20,20\n");
+    // decimal commas in a comma-separated table of percents
+    let decimal = format!("{MARKS_HEADER}{good}2023,4,математика,город Заречный,edu990002,СОШ 2,50,10,0,40,0,30,0,20,0\n");
+    // far below the first lines too
+    let late = format!(
+        "{MARKS_HEADER}{}2023,4,математика,город Заречный,edu990999,СОШ 9,50,5,5,20,20,1\n",
+        (0..300)
+            .map(|i| format!("2023,4,математика,город Заречный,edu99{i:04},СОШ,77,2,3,9,63\n"))
+            .collect::<String>()
+    );
+    for (text, line, found) in [(&named, 3, 12), (&decimal, 3, 15), (&late, 302, 12)] {
+        let msg = load(&[("vpr_marks.csv", text)], &Opts::default())
+            .err()
+            .expect("a record wider than its header is an error")
+            .to_string();
+        assert!(
+            msg.contains(&format!("vpr_marks.csv, row {line}: ")),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(&format!(
+                "the record has {found} fields where the header has 11"
+            )),
+            "{msg}"
+        );
+        assert!(msg.contains("separator inside an unquoted value"), "{msg}");
+        assert!(msg.contains("decimal commas"), "{msg}");
+    }
+    // a trailing separator adds an empty field: not an error
+    let trailing = format!("{MARKS_HEADER}{}", good.replace('\n', ",\n"));
+    assert_eq!(
+        load(&[("vpr_marks.csv", &trailing)], &Opts::default())
+            .unwrap()
+            .data
+            .results
+            .height(),
+        1
+    );
+}
+
+#[test]
 fn a_file_or_folder_matching_no_kind_is_an_error_saying_what_was_looked_for() {
     let msg = load(&[("x.csv", "a,b,c\n1,2,3\n")], &Opts::default())
         .err()

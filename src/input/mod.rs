@@ -21,7 +21,7 @@ pub mod text;
 use crate::error::{data, usage};
 use crate::model::Dataset;
 use anyhow::Result;
-use detect::{detect, near_miss, Detected, LOOKED_FOR};
+use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR};
 use files::sha256_file;
 pub use files::{expand_paths, meta_from_path};
 use header::Header;
@@ -232,7 +232,8 @@ const FLAT_KINDS: &[&str] = &[
 ];
 
 /// A CSV record below the header with fewer fields than the header names (a truncated line) is a
-/// data error naming its row and the first column it lacks — it is not an aggregate row; with
+/// data error naming its row and the first column it lacks — it is not an aggregate row; one with
+/// a value beyond the header's last column (`too_wide`) is a data error too; with
 /// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
 /// field counts) pass.
 pub(super) fn drop_truncated(
@@ -255,7 +256,32 @@ pub(super) fn drop_truncated(
             g.rows[r].clear();
         }
     }
+    for r in start..g.rows.len() {
+        // trailing empty fields are trimmed: a longer row has a value beyond the header
+        if g.rows[r].len() > width {
+            let err = too_wide(g, r, width);
+            flat::row_error(opts, rep, err)?;
+            g.rows[r].clear();
+        }
+    }
     Ok(())
+}
+
+/// The error for a CSV record with a value beyond the header's last column: a separator inside an
+/// unquoted value (a comma in a school name), or decimal commas in a comma-separated file.
+fn too_wide(g: &Grid, r: usize, width: usize) -> anyhow::Error {
+    let sep = g.separator.map_or(';', char::from);
+    let text: String = g.rows[r].join(&sep.to_string()).chars().take(100).collect();
+    let decimal = if sep == ',' {
+        ", or decimal commas (0,5) in a file separated by «,» (save it with «;» as the separator)"
+    } else {
+        ""
+    };
+    data(format!(
+        "{}: the record has {} fields where the header has {width}: expected {width} fields, found «{text}»; a separator inside an unquoted value? (a «{sep}» in a school name: put the value in double quotes){decimal}",
+        g.loc(r),
+        g.rows[r].len(),
+    ))
 }
 
 /// Load every input under `paths` into one dataset: recognise each file (and sheet), load scales
@@ -420,7 +446,19 @@ fn recognise(
             continue;
         }
         match detect(&g, forced) {
+            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => skipped_sheets.push((
+                g.sheet.clone(),
+                format!(
+                    "{EMPTY_TABLE} (заголовок вида «{k}» в строке {}, под ним ничего): лист не загружен",
+                    g.line_of(h.row)
+                ),
+            )),
             Some((h, Detected::Kind(k))) => {
+                if k == "marks" {
+                    if let Some(dup) = duplicated_mark(&h, g.line_of(h.row)) {
+                        return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
+                    }
+                }
                 any = true;
                 sheets.push(Sheet {
                     grid: g,
@@ -440,6 +478,17 @@ fn recognise(
                 }
                 skipped_sheets.push((g.sheet.clone(), UNRECOGNISED.to_string()))
             }
+        }
+    }
+    if !any && (explicit || forced.is_some()) {
+        if let Some((sheet, why)) = skipped_sheets
+            .iter()
+            .find(|(_, why)| why.starts_with(EMPTY_TABLE))
+        {
+            return Err(data(format!(
+                "{}: a table header with no data rows below it ({why}); expected the table's rows under its header (is this an instruction or template sheet?)",
+                sheet_of(path, sheet)
+            )));
         }
     }
     for (sheet, why) in &skipped_sheets {
@@ -475,6 +524,30 @@ fn recognise(
 
 /// Why a sheet matched no kind (empty sheets are not read at all: `table::read_spreadsheet`).
 const UNRECOGNISED: &str = "не распознан заголовок";
+
+/// Why a sheet whose header was recognised is not loaded: nothing below the header (an
+/// instruction sheet with an example header, an empty template).
+const EMPTY_TABLE: &str = "таблица без строк данных";
+
+/// Whether some row below the header row `h.row` of `g` has a non-empty cell.
+fn has_rows_below(g: &Grid, h: &Header) -> bool {
+    g.rows
+        .iter()
+        .skip(h.row + 1)
+        .any(|r| r.iter().any(|c| !c.trim().is_empty()))
+}
+
+/// `FILE` or `FILE [лист «SHEET»]`, for an error about one sheet.
+fn sheet_of(path: &Path, sheet: &Option<String>) -> String {
+    format!(
+        "{}{}",
+        path.display(),
+        sheet
+            .as_ref()
+            .map(|s| format!(" [лист «{}»]", s.trim()))
+            .unwrap_or_default()
+    )
+}
 
 /// The error for inputs in which nothing was recognised: what was skipped and what was looked for.
 fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {

@@ -14,21 +14,21 @@ pub struct WarnEntry {
 pub struct Warnings(pub BTreeMap<String, WarnEntry>);
 
 impl Warnings {
+    /// Count one case of `what`; `example` (empty: none) is kept among the first three.
     pub fn add(&mut self, what: &str, example: impl Into<String>) {
-        let e = self.0.entry(what.to_string()).or_default();
-        e.count += 1;
-        if e.examples.len() < 3 {
-            e.examples.push(example.into());
-        }
+        self.add_n(what, 1, example);
     }
+    /// Count `n` cases of `what` (none when 0); `example` (empty: none) is kept among the first
+    /// three, so a summary never reads «(e.g. )».
     pub fn add_n(&mut self, what: &str, n: usize, example: impl Into<String>) {
         if n == 0 {
             return;
         }
         let e = self.0.entry(what.to_string()).or_default();
         e.count += n;
-        if e.examples.len() < 3 {
-            e.examples.push(example.into());
+        let example = example.into();
+        if e.examples.len() < 3 && !example.is_empty() {
+            e.examples.push(example);
         }
     }
     /// Add `other`'s counts and examples after this one's (as if they had been added here in order).
@@ -97,4 +97,19 @@ pub struct PupilStats {
     pub marks_computed: bool,
     pub max_score: Option<i32>,
     pub marks: [usize; 4],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Warnings;
+
+    #[test]
+    fn an_empty_example_is_no_example() {
+        let mut w = Warnings::default();
+        w.add_n("exact repeated journal rows dropped", 4, "");
+        w.add("x", "");
+        assert_eq!(w.summary(), "exact repeated journal rows dropped: 4 | x: 1");
+        w.add("x", "edu220001");
+        assert_eq!(w.0["x"].examples, ["edu220001"]);
+    }
 }

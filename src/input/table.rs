@@ -74,9 +74,9 @@ pub fn is_tabular(path: &Path) -> bool {
 pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
     let file = path.display().to_string();
     let mut wb = open_workbook_auto(path).map_err(|e| {
-        data(format!(
+        not_a_workbook(path, &e).unwrap_or_else(|| data(format!(
             "{file}: cannot read as a spreadsheet ({e}); expected a valid xlsx/xls file (is it truncated or mislabelled?)"
-        ))
+        )))
     })?;
     let names = wb.sheet_names().to_vec();
     let mut grids = Vec::new();
@@ -117,6 +117,57 @@ pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
     Ok(grids)
 }
 
+/// The error for a file named as a workbook whose first bytes are no workbook's (an xlsx is a zip
+/// archive, `PK…`; an xls an OLE compound document, `D0 CF 11 E0`), saying what it seems to be
+/// instead; for a zip whose archive cannot be read (`error` from calamine), that it is damaged or
+/// truncated. `None` when the bytes look right otherwise, or cannot be read.
+fn not_a_workbook(path: &Path, error: &calamine::Error) -> Option<anyhow::Error> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)
+        .ok()?
+        .take(512)
+        .read_to_end(&mut head)
+        .ok()?;
+    if head.starts_with(b"PK\x03\x04") && error.to_string().contains("Zip error") {
+        return Some(data(format!(
+            "{}: cannot read as a spreadsheet: the zip archive of this xlsx is damaged or truncated; expected a complete xlsx file (copy or download it again)",
+            path.display()
+        )));
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return None;
+    }
+    let xls = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xls"));
+    let what = if xls {
+        "not an Excel workbook (an xls file is an OLE compound document; this file is not one)"
+    } else {
+        "not an Excel workbook (xlsx is a zip archive; this file is not one)"
+    };
+    let text = String::from_utf8_lossy(&head);
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    let seems = if start.to_ascii_lowercase().starts_with("<html")
+        || start.to_ascii_lowercase().starts_with("<!doctype")
+        || start.to_ascii_lowercase().starts_with("<table")
+    {
+        "; it is an HTML page (some systems export tables as HTML named .xls): open it in Excel and save it as xlsx".to_string()
+    } else if !head.contains(&0) && !start.is_empty() {
+        let line: String = start
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(60)
+            .collect();
+        format!("; it starts as text («{line}»): if it is a CSV table, give it the extension .csv")
+    } else {
+        "; expected an xlsx or xls file saved by Excel (is it mislabelled?)".to_string()
+    };
+    Some(data(format!("{}: {what}{seems}", path.display())))
+}
+
 fn cell_text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
@@ -132,7 +183,8 @@ fn cell_text(c: &Data) -> String {
         }
         Data::DateTime(d) => fmt_cell_num(d.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // Excel's own text (`#DIV/0!`, `#N/A`), as the user sees it in the cell
+        Data::Error(e) => e.to_string(),
     }
 }
 
@@ -203,15 +255,25 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
 /// Name of the row-index column of a text frame: the record's position in the file, from 0.
 pub const RECORD: &str = "record";
 
-/// Columns of the text frame: the widest of the first lines (title lines, header and the first
-/// records), counted outside quotes. Fields beyond it are dropped when read.
+/// Columns of the text frame: the widest line of the file, counted outside quotes (one pass over
+/// the bytes), so that a record wider than the header anywhere keeps its extra fields and is
+/// told as such (`input::too_wide`), not cut to the header's width.
 fn csv_width(t: &CsvText) -> usize {
-    t.text
-        .lines()
-        .take(200)
-        .map(|l| count_outside_quotes(l, t.separator as char) + 1)
-        .max()
-        .unwrap_or(1)
+    let (sep, mut inq, mut n, mut widest) = (t.separator, false, 1usize, 1usize);
+    for &b in t.text.as_bytes() {
+        match b {
+            b'"' => inq = !inq,
+            b'\n' => {
+                widest = widest.max(n);
+                n = 1;
+                // each line counted on its own (as the first lines were before)
+                inq = false;
+            }
+            _ if b == sep && !inq => n += 1,
+            _ => {}
+        }
+    }
+    widest.max(n)
 }
 
 /// The CSV as a text frame, by polars' CSV reader: column `record` (`IdxSize`, the record's

@@ -54,6 +54,45 @@ impl IndexResult {
     }
 }
 
+/// Why no school has an ИСБШ on these inputs, in Russian, for `index`, `resilient` and the report
+/// alike: which of the configured indicators (`index.indicators`) no school has, and which context
+/// indicators the inputs do carry instead (the 2021 context form gives staffing and equipment
+/// ones, not the social ones of the default index). `None` when some school has a configured
+/// indicator. `f.schools`: one nullable `Float64` column per `input::context::INDICATORS` key.
+pub fn missing_reason(f: &Frames, cfg: &Config) -> Result<Option<String>> {
+    let has = |name: &str| -> Result<bool> {
+        Ok(match f.schools.column(name) {
+            Ok(c) => c.len() > c.null_count(),
+            Err(_) => false,
+        })
+    };
+    let configured: Vec<&str> = cfg.index.indicators.keys().map(String::as_str).collect();
+    for name in &configured {
+        if has(name)? {
+            return Ok(None);
+        }
+    }
+    let mut carried = Vec::new();
+    for (name, _) in crate::input::context::INDICATORS {
+        if has(name)? {
+            carried.push(*name);
+        }
+    }
+    let lacking = format!(
+        "во входных данных нет ни одного из {} показателей ИСБШ ({})",
+        configured.len(),
+        configured.join(", ")
+    );
+    Ok(Some(if carried.is_empty() {
+        format!("{lacking}: нужен реестр или контекстная форма с ними (docs/INPUTS.md)")
+    } else {
+        format!(
+            "{lacking}; есть другие показатели контекста: {} — они не входят в индекс (index.indicators); нужен реестр с показателями ИСБШ (docs/INPUTS.md)",
+            carried.join(", ")
+        )
+    }))
+}
+
 /// Columns of the long form of the indicators.
 const INDICATOR: &str = "indicator";
 const VALUE: &str = "value";

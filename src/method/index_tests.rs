@@ -97,3 +97,39 @@ fn coverage_rule_and_zero_variance() {
     assert!(r.get("edu000004").unwrap().missing_reason.is_some());
     assert!(r.get("edu000002").unwrap().index.is_some());
 }
+
+#[test]
+fn the_reason_for_no_index_names_the_lacking_and_the_carried_indicators() {
+    // the 2021 context form's kind of inputs: staffing and equipment, none of the social ones
+    let d = ds(&[
+        (
+            "edu000001",
+            &[
+                ("teachers_pension_share", 0.2),
+                ("pupils_per_computer", 9.0),
+            ],
+        ),
+        ("edu000002", &[("teachers_pension_share", 0.4)]),
+    ]);
+    let f = crate::model::frames::build(&d).unwrap();
+    let cfg = Config::default();
+    assert!(compute(&f, &cfg).unwrap().schools.is_empty());
+    let why = missing_reason(&f, &cfg).unwrap().unwrap();
+    for want in [
+        "8 показателей ИСБШ",
+        "parents_higher_ed",
+        "low_income",
+        "есть другие показатели контекста: pupils_per_computer, teachers_pension_share",
+    ] {
+        assert!(why.contains(want), "{want}: {why}");
+    }
+    assert!(!why.contains("нет показателей контекста"), "{why}");
+    // nothing at all: no «other» list
+    let none = crate::model::frames::build(&ds(&[("edu000001", &[])])).unwrap();
+    let why = missing_reason(&none, &cfg).unwrap().unwrap();
+    assert!(!why.contains("есть другие"), "{why}");
+    // a configured indicator present: no reason
+    let d = ds(&[("edu000001", &[("low_income", 0.2)])]);
+    let f = crate::model::frames::build(&d).unwrap();
+    assert_eq!(missing_reason(&f, &cfg).unwrap(), None);
+}

@@ -182,6 +182,89 @@ pub fn window(cfg: &Config, year: i32) -> Vec<i32> {
     ((year - cfg.selection.window_years as i32 + 1)..=year).collect()
 }
 
+/// A procedure's label from its assessment, subject and grade (0: no grade): «ВПР математика 4 кл.».
+pub fn proc_label_of(assessment: &str, subject: &str, grade: i32) -> String {
+    if grade > 0 {
+        format!("{assessment} {subject} {grade} кл.")
+    } else {
+        format!("{assessment} {subject}")
+    }
+}
+
+/// A window's years as the reports write them: `2024–2025`, `2025`, or `2021, 2023` with a gap.
+pub fn window_label(window: &[i32]) -> String {
+    match (window.first(), window.last()) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) if (b - a) as usize + 1 == window.len() => format!("{a}–{b}"),
+        _ => window
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The years of `window` in which some result has a count below the minimum (`n2` known),
+/// ascending: the years the selection can judge. `results`: the results frame
+/// (`model::schema::results`; `year` Int32, `n2` Int32 nullable).
+pub fn years_with_marks(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+) -> polars::prelude::PolarsResult<Vec<i32>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let years = results
+        .clone()
+        .lazy()
+        .filter(super::frame::one_of(k::YEAR, window.iter().copied()).and(col(k::N2).is_not_null()))
+        .select([col(k::YEAR)])
+        .unique(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let mut out: Vec<i32> = super::frame::ints(&years, k::YEAR)?
+        .into_iter()
+        .flatten()
+        .map(|y| y as i32)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The procedures of `window` none of whose results has a count below the minimum, as
+/// «ВПР химия 11 кл. 2022», sorted: what a selection cannot judge (a per-pupil file without a
+/// primary score → mark scale, a table of high results only).
+pub fn procedures_without_marks(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+) -> polars::prelude::PolarsResult<Vec<String>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let keys = [k::YEAR, k::ASSESSMENT, k::SUBJECT, k::GRADE];
+    let df = results
+        .clone()
+        .lazy()
+        .filter(super::frame::one_of(k::YEAR, window.iter().copied()))
+        .group_by(keys.map(col))
+        .agg([col(k::N2).is_not_null().any(true).alias("marks")])
+        .filter(col("marks").not())
+        .collect()?;
+    let (years, grades) = (
+        super::frame::ints(&df, k::YEAR)?,
+        super::frame::ints(&df, k::GRADE)?,
+    );
+    let (assessments, subjects) = (
+        super::frame::texts(&df, k::ASSESSMENT)?,
+        super::frame::texts(&df, k::SUBJECT)?,
+    );
+    let mut out: Vec<String> = (0..df.height())
+        .map(|i| {
+            let label = proc_label_of(&assessments[i], &subjects[i], grades[i].unwrap_or(0) as i32);
+            format!("{label} {}", years[i].unwrap_or(0))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// For each id, the item of `sorted` (ascending by `key`) with that id: one merge when the ids
 /// ascend too (a school list against another), a search for an id that steps back.
 pub fn find_sorted<'a, 'i, T>(

@@ -167,7 +167,11 @@ fn scored(pooled: DataFrame, cfg: &Config) -> Result<DataFrame> {
 /// region and each school's labels (METHOD.md §5). Errors (as a data error) when no school has a
 /// pooled share below the minimum in the window.
 pub fn compute(f: &Frames, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
-    let window = window(cfg, year);
+    // the window reported is the years with marks (as the selection's), else the configured one
+    let window = match super::procedures::years_with_marks(&f.results, &window(cfg, year))? {
+        used if used.is_empty() => window(cfg, year),
+        used => used,
+    };
     let df = scored(pooled(f, cfg, year)?, cfg)?;
     let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();
@@ -207,8 +211,8 @@ pub fn compute(f: &Frames, cfg: &Config, index: &IndexResult, year: i32) -> Resu
     }
     if out.is_empty() {
         return Err(data(format!(
-            "no school has a pooled share below the minimum in {}–{year}: nothing to model",
-            window[0]
+            "no school has a pooled share below the minimum in {}: nothing to model",
+            super::procedures::window_label(&window)
         )));
     }
     out.sort_by(|a, b| a.school_id.cmp(&b.school_id));

@@ -60,11 +60,7 @@ pub struct Selection {
 }
 
 pub fn proc_label(r: &ProcRow) -> String {
-    if r.grade > 0 {
-        format!("{} {} {} кл.", r.assessment, r.subject, r.grade)
-    } else {
-        format!("{} {}", r.assessment, r.subject)
-    }
+    super::procedures::proc_label_of(r.assessment, r.subject, r.grade)
 }
 
 /// Selection year: config, else `--year`, else the latest year in the results.
@@ -111,6 +107,10 @@ pub fn run_with<'a>(
     ctx: &Context<'a>,
 ) -> Result<Selection> {
     let window = super::procedures::window(cfg, year);
+    let judged_years = super::procedures::years_with_marks(&ctx.frames.results, &window)?;
+    if judged_years.is_empty() {
+        return Err(nothing_to_judge(ctx, &window)?);
+    }
     let bottom = match cfg.stage1.rule {
         Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
@@ -130,10 +130,21 @@ pub fn run_with<'a>(
         .zip(found)
         .filter_map(|(school, g)| {
             let rows = g.map(|g| g.1).unwrap_or_default();
-            judge(school, rows, cfg, year, ctx, &bottom, &pooled)
+            judge(
+                school,
+                rows,
+                cfg,
+                (year, &judged_years),
+                ctx,
+                &bottom,
+                &pooled,
+            )
         })
         .collect();
     let mut warnings = warnings_of(ds, year, &judged)?;
+    for y in window.iter().filter(|y| !judged_years.contains(y)) {
+        warnings.add(WINDOW_WITHOUT_MARKS, y.to_string());
+    }
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
     if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
@@ -142,27 +153,71 @@ pub fn run_with<'a>(
     out.sort_by(|a, b| a.login.cmp(&b.login));
     Ok(Selection {
         year,
-        window,
+        window: judged_years,
         schools: out,
         warnings,
     })
+}
+
+/// Warning for each year of the configured window (`selection.window_years`) without a result
+/// that has a count below the minimum: the window reported is the years with such results.
+pub const WINDOW_WITHOUT_MARKS: &str =
+    "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными";
+
+/// The error of a selection whose window holds no result with a count below the minimum: it
+/// names the procedures without marks and where scales come from.
+fn nothing_to_judge(ctx: &Context<'_>, window: &[i32]) -> Result<anyhow::Error> {
+    let missing = super::procedures::procedures_without_marks(&ctx.frames.results, window)?;
+    let years = super::procedures::window_label(window);
+    let listed = if missing.is_empty() {
+        "no results in these years".to_string()
+    } else {
+        format!("without marks: {}", missing.join(", "))
+    };
+    Ok(crate::error::data(format!(
+        "nothing to judge: no result in the selection window {years} has a share below the minimum (marks «2»); {listed}. A per-pupil ВПР file needs its primary score → mark scale: `shnor scales` lists the built-in ones, give others with `--scales FILE` (a table of ЕГЭ high results only has no share below the minimum)"
+    )))
 }
 
 /// The warnings of a run: year-Y rows without a share below the minimum; schools whose kind,
 /// settlement or deficit is unknown (examples in school order). `judged` holds each school with
 /// whether its kind is known.
 fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Result<Warnings> {
+    use super::frame;
     use crate::model::schema::col as k;
-    use polars::prelude::{col, lit, IntoLazy};
+    use polars::prelude::{col, len, lit, IntoLazy};
     let mut w = Warnings::default();
+    // one example per procedure (in label order), counted in rows
     let no_marks = ds
         .results
         .clone()
         .lazy()
         .filter(col(k::YEAR).eq(lit(year)).and(col(k::N2).is_null()))
-        .collect()?
-        .height();
-    w.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", no_marks, "");
+        .group_by([col(k::ASSESSMENT), col(k::SUBJECT), col(k::GRADE)])
+        .agg([len().alias("rows")])
+        .collect()?;
+    let (assessments, subjects) = (
+        frame::texts(&no_marks, k::ASSESSMENT)?,
+        frame::texts(&no_marks, k::SUBJECT)?,
+    );
+    let (grades, counts) = (
+        frame::ints(&no_marks, k::GRADE)?,
+        frame::ints(&no_marks, "rows")?,
+    );
+    let mut labelled: Vec<(String, usize)> = (0..no_marks.height())
+        .map(|i| {
+            let label = super::procedures::proc_label_of(
+                &assessments[i],
+                &subjects[i],
+                grades[i].unwrap_or(0) as i32,
+            );
+            (label, counts[i].unwrap_or(0) as usize)
+        })
+        .collect();
+    labelled.sort();
+    for (label, n) in labelled {
+        w.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", n, label);
+    }
     for (res, kind_known) in judged {
         if !kind_known {
             w.add("school kind unknown: treated as regular", res.login.clone());
@@ -186,7 +241,7 @@ fn judge<'a>(
     &(sid, sch, ir, rr): &Looked<'_, 'a>,
     rows: &[ProcRow],
     cfg: &Config,
-    year: i32,
+    (year, window): (i32, &[i32]),
     ctx: &Context<'a>,
     bottom: &super::bottom::BottomRanks,
     pooled: &BTreeMap<String, super::procedures::Pooled>,
@@ -230,6 +285,7 @@ fn judge<'a>(
                 school_id: sid,
                 registry: sch,
                 pooled: pooled.get(sid).copied().unwrap_or_default(),
+                window,
             };
             match super::stage2::confirm(&c, ctx, cfg, year, &mut res, keep, &mut led) {
                 Ok(()) => res.stage_reached = 3,

@@ -215,3 +215,62 @@ fn one_thread_or_four_give_the_same_selection() {
     assert!(one.contains("\"ledger\""));
     assert_eq!(one, on(4));
 }
+
+#[test]
+fn the_window_reported_is_the_years_with_marks_and_a_missing_year_is_a_counted_warning() {
+    let mut rows = vec![
+        row(2025, "edu000001", "математика", 10, 3),
+        row(2025, "edu000001", "русский язык", 10, 3),
+    ];
+    let s = run(&dataset(rows.clone()), &Config::default(), 2025).unwrap();
+    assert_eq!(s.window, [2025]);
+    let w = &s.warnings.0[WINDOW_WITHOUT_MARKS];
+    assert_eq!((w.count, w.examples.clone()), (1, vec!["2024".to_string()]));
+    // both years with marks: the configured window, no warning
+    rows.push(row(2024, "edu000001", "математика", 10, 1));
+    let s = run(&dataset(rows), &Config::default(), 2025).unwrap();
+    assert_eq!(s.window, [2024, 2025]);
+    assert!(!s.warnings.0.contains_key(WINDOW_WITHOUT_MARKS));
+}
+
+#[test]
+fn a_window_without_any_marks_is_a_data_error_naming_the_procedures() {
+    let mut a = row(2025, "edu000001", "химия", 10, 0);
+    a.grade = 11;
+    a.n2 = crate::model::OptCount::NONE;
+    let mut b = row(2025, "edu000002", "математика", 10, 0);
+    b.n2 = crate::model::OptCount::NONE;
+    let e = run(&dataset(vec![a, b]), &Config::default(), 2025).unwrap_err();
+    assert_eq!(crate::error::exit_code(&e), crate::error::EXIT_DATA);
+    let text = e.to_string();
+    for want in [
+        "2024–2025",
+        "ВПР математика 4 кл. 2025, ВПР химия 11 кл. 2025",
+        "shnor scales",
+        "--scales",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}
+
+#[test]
+fn rows_without_marks_are_warned_with_their_procedures_as_examples() {
+    let mut a = row(2025, "edu000001", "химия", 10, 0);
+    a.n2 = crate::model::OptCount::NONE;
+    let ds = dataset(vec![
+        a,
+        row(2025, "edu000001", "математика", 10, 3),
+        row(2025, "edu000001", "русский язык", 10, 3),
+    ]);
+    let s = run(&ds, &Config::default(), 2025).unwrap();
+    let (_, w) = s
+        .warnings
+        .0
+        .iter()
+        .find(|(k, _)| k.starts_with("year-Y result rows without"))
+        .unwrap();
+    assert_eq!(
+        (w.count, w.examples.clone()),
+        (1, vec!["ВПР химия 4 кл.".to_string()])
+    );
+}

@@ -19,6 +19,9 @@ pub struct Candidate<'a> {
     pub registry: Option<&'a SchoolRow>,
     /// Its counts pooled over the window (`procedures::pooled_all`).
     pub pooled: Pooled,
+    /// The years of the window that hold results with a count below the minimum
+    /// (`procedures::years_with_marks`): the window the ledger names.
+    pub window: &'a [i32],
 }
 
 /// Confirm and classify one candidate: its figures, cluster, deficit and group go to `res`, the
@@ -32,7 +35,7 @@ pub fn confirm(
     keep: bool,
     led: &mut Ledger,
 ) -> Result<(), ExclusionReason> {
-    let window = super::procedures::window(cfg, year);
+    let window = c.window.to_vec();
     let pooled = c.pooled;
     figures(&pooled, res);
     let min_total = cfg.stage2.min_total_participants;

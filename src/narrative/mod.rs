@@ -115,9 +115,8 @@ pub fn text(fact: &Fact) -> String {
             min_total,
             outcome,
         } => format!(
-            "Этап 2: всего участников за {}–{}: {} (нужно ≥ {}){}.",
-            window[0],
-            window[window.len() - 1],
+            "Этап 2: всего участников за {}: {} (нужно ≥ {}){}.",
+            crate::method::procedures::window_label(window),
             participants,
             min_total,
             if *outcome {
@@ -165,9 +164,8 @@ pub fn text(fact: &Fact) -> String {
             borderline,
             ..
         } => format!(
-            "Этап 2: общая доля «2» за {}–{} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
-            window[0],
-            window[window.len() - 1],
+            "Этап 2: общая доля «2» за {} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
+            crate::method::procedures::window_label(window),
             pct(*share2),
             n2,
             participants,

@@ -195,3 +195,25 @@ fn bad_context_tables() {
         .all(|s| s["residual"].is_null()));
     drop(region);
 }
+
+/// Inputs that carry staffing and equipment indicators only (as the 2021 context form does): the
+/// error names the ИСБШ indicators they lack and the ones they carry, not «no context indicators».
+#[test]
+fn no_index_names_the_lacking_and_the_carried_indicators() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("registry.csv");
+    std::fs::write(
+        &p,
+        "login;name;teachers_pension_share;pupils_per_computer\nedu220001;Школа 1;0,2;9\nedu220002;Школа 2;0,4;5\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("index")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("parents_higher_ed"))
+        .stderr(contains(
+            "есть другие показатели контекста: pupils_per_computer, teachers_pension_share",
+        ));
+}

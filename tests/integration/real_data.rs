@@ -434,3 +434,55 @@ fn altai_2021_select_with_the_2021_form_knows_settlement_and_deficit() {
         assert!(!s["name"].as_str().unwrap_or("").is_empty(), "{s}");
     }
 }
+
+/// Only 2021 loaded: the window reported is 2021, with a counted warning naming 2020 (the
+/// configured window 2020–2021 reaches a year without data).
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn altai_2021_window_is_the_year_with_data() {
+    let root = real();
+    let mut cmd = shnor();
+    cmd.arg("select")
+        .arg(root.join("vpr_altai_2021"))
+        .arg(root.join("context_altai_2021"))
+        .arg(root.join("vpr_altai_other/logins.xlsx"))
+        .args(["--format", "json"]);
+    let v = json_of(&mut cmd);
+    assert_eq!(v["window"], serde_json::json!([2021]), "{:#}", v["window"]);
+    let text = v.to_string();
+    assert!(
+        text.contains("окно отбора включает год без результатов"),
+        "{text:.2000}"
+    );
+}
+
+/// No procedure of the window has a scale: a data error naming them and pointing to the scales,
+/// not an empty list.
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn altai_other_without_scales_is_a_data_error() {
+    let root = real();
+    shnor()
+        .arg("select")
+        .arg(root.join("vpr_altai_other"))
+        .assert()
+        .code(1)
+        .stderr(contains("ВПР химия 11 кл. 2022"))
+        .stderr(contains("shnor scales"))
+        .stderr(contains("--scales"));
+}
+
+/// 2020 and 2022 have no scale: the monitor's years are those with marks (was: a run over
+/// 2020–2022 in which two years judged nothing).
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn altai_monitor_counts_only_years_with_marks() {
+    let root = real();
+    shnor()
+        .arg("monitor")
+        .arg(root.join("vpr_altai_2021"))
+        .arg(root.join("vpr_altai_other"))
+        .assert()
+        .code(2)
+        .stderr(contains("share below the minimum; the data hold {2021}"));
+}

@@ -74,7 +74,8 @@ fn without_context_indicators_it_is_a_data_error_not_an_empty_model() {
         .arg(&p)
         .assert()
         .code(1)
-        .stderr(contains("no context indicators"));
+        .stderr(contains("no ИСБШ to regress the results on"))
+        .stderr(contains("parents_higher_ed"));
 }
 
 #[test]
