@@ -367,3 +367,20 @@ fn the_registry_wins_a_school_merge_and_the_disagreement_is_counted() {
         );
     }
 }
+
+/// A long risk table read as column operations names a record wider than its header too (was
+/// loaded silently: the extra field dropped).
+#[test]
+fn a_risk_record_wider_than_the_header_is_a_data_error() {
+    let text = "Логин,Год,Фактор риска,Уровень\n\
+                edu990001,2024,Низкий уровень оснащения школы,высокий\n\
+                edu990002,2024,Низкий уровень оснащения школы,высокий,лишнее\n";
+    let msg = load(&[("risk.csv", text)], &Opts::default())
+        .err()
+        .expect("a record wider than its header is an error")
+        .to_string();
+    assert!(
+        msg.contains("risk.csv, row 3") && msg.contains("5 fields where the header has 4"),
+        "{msg}"
+    );
+}

@@ -274,7 +274,8 @@ pub fn load(
     Ok(())
 }
 
-/// Rows with no text in any cell, and rows of records with fewer fields than the header (CSV).
+/// Rows with no text in any cell, and rows of records with fewer fields than the header or a
+/// value beyond its last column (CSV): the row walker names their error.
 fn blank_and_truncated(
     f: &TextFrame,
     h: &Header,
@@ -290,9 +291,12 @@ fn blank_and_truncated(
         }
     }
     let width = h.raw.len();
-    let bad = (0..n)
+    let mut bad: Vec<bool> = (0..n)
         .map(|r| !blank[r] && f.fields_of(first + r).is_some_and(|x| (x as usize) < width))
         .collect();
+    for (b, w) in bad.iter_mut().zip(f.has_value_beyond(width, first)) {
+        *b |= w;
+    }
     (blank, bad)
 }
 

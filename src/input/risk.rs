@@ -200,8 +200,8 @@ pub fn load(
 
 /// A long risk table (`login, year, factor, level`) from its text frame as column operations:
 /// each column decoded once per run of equal cells, the rows as a frame, a repeated (school, year,
-/// factor) found by a polars sort and a comparison with the previous row; rows with a bad cell or
-/// a truncated record go through the row walker `load`, which names file, row and column. A wide
+/// factor) found by a polars sort and a comparison with the previous row; rows with a bad cell, a
+/// truncated record or a value beyond the header go through the row walker `load`, which names file, row and column. A wide
 /// table (one column per factor) goes through `load` whole.
 ///
 /// Errors (data, unless `--lenient` skips the row with a counted warning): a bad year, factor or
@@ -240,7 +240,9 @@ pub fn load_frame(
     let factor = Runs::distinct(&text(cf), risk_factor);
     let level = Runs::distinct(&text(clev), risk_level);
     let width = h.raw.len();
-    let truncated = |r: usize| f.fields_of(first + r).is_some_and(|x| (x as usize) < width);
+    let wide = f.has_value_beyond(width, first);
+    let truncated =
+        |r: usize| wide[r] || f.fields_of(first + r).is_some_and(|x| (x as usize) < width);
     let mut good = Vec::with_capacity(n);
     let mut rest = Vec::new();
     let mut last_login = None;

@@ -475,6 +475,20 @@ impl TextFrame {
         self.fields.get(r).copied()
     }
 
+    /// For each record from `first` on, whether it has a value (non-blank) beyond the first `width`
+    /// columns: a separator inside an unquoted value, told by `input::too_wide` in the row walker.
+    pub fn has_value_beyond(&self, width: usize, first: usize) -> Vec<bool> {
+        let mut out = vec![false; self.height().saturating_sub(first)];
+        for c in width..self.width() {
+            for (b, v) in out.iter_mut().zip(self.text_col(c, first).iter()) {
+                if v.is_some_and(|s| !s.trim().is_empty()) {
+                    *b = true;
+                }
+            }
+        }
+        out
+    }
+
     /// Column `c` of the records from `first` on (all null beyond the frame's width).
     pub fn text_col(&self, c: usize, first: usize) -> StringChunked {
         let n = self.height().saturating_sub(first);
