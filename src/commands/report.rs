@@ -143,7 +143,8 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
     let years: Vec<i32> = ds.result_years().into_iter().collect();
     let monitor = if years.len() < 2 {
         Err(format!(
-            "нужны результаты хотя бы двух лет, во входных данных: {years:?}"
+            "нужны результаты хотя бы двух лет, во входных данных: {}",
+            crate::method::procedures::window_label(&years)
         ))
     } else {
         Ok((
@@ -305,7 +306,7 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
         ("Этап 3: отобрано".into(), count("selected")),
         ("Пограничных".into(), count("borderline")),
         (
-            "С признаками необъективности".into(),
+            "Кандидатов с признаками необъективности".into(),
             count("objectivity_flagged"),
         ),
         ("Непустых групп из 12".into(), count("groups_nonempty")),

@@ -384,3 +384,19 @@ fn a_risk_record_wider_than_the_header_is_a_data_error() {
         "{msg}"
     );
 }
+
+/// A per-pupil file whose year, grade and subject cannot be told names the options that exist
+/// (`--file-year`, not `--year`) and says «not found» (was «year 0, subject «»»).
+#[test]
+fn a_per_pupil_file_without_its_procedure_names_the_real_options() {
+    let text = "логин школы,вариант,всего баллов\nsch220001,1,20\n";
+    let msg = load(&[("protocol.csv", text)], &Opts::default())
+        .err()
+        .expect("a per-pupil file without year, grade and subject is an error")
+        .to_string();
+    assert!(
+        msg.contains("--file-year/--grade/--subject") && msg.contains("year not found"),
+        "{msg}"
+    );
+    assert!(!msg.contains("year 0") && !msg.contains("«»"), "{msg}");
+}

@@ -609,8 +609,11 @@ fn load_sheet(
         "pupils" => {
             if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
                 return Err(data(format!(
-                "{}: cannot tell the year, grade and subject of this per-pupil file (found year {}, grade {}, subject «{}»): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --year/--grade/--subject",
-                s.path.display(), meta.year, meta.grade, meta.subject
+                "{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
+                s.path.display(),
+                found(meta.year),
+                found(meta.grade),
+                if meta.subject.is_empty() { "not found".to_string() } else { format!("«{}»", meta.subject) },
             )));
             }
             match pupils {
@@ -698,3 +701,12 @@ fn add_checksums(reports: &mut [InputReport]) -> Result<()> {
 #[cfg(test)]
 #[path = "load_tests.rs"]
 mod tests;
+
+/// A year or grade read from a file's name or sheet, or «not found» for 0.
+fn found(v: i32) -> String {
+    if v == 0 {
+        "not found".into()
+    } else {
+        v.to_string()
+    }
+}

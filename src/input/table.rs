@@ -188,7 +188,8 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
-/// Guess the separator from the first lines: the candidate with the most consistent, largest count.
+/// Guess the separator from the first lines: the candidate whose most frequent per-line count
+/// (title lines have few separators; one over-wide record has more) times that count is largest.
 pub fn sniff_separator(text: &str) -> u8 {
     let lines: Vec<&str> = text
         .lines()
@@ -201,9 +202,13 @@ pub fn sniff_separator(text: &str) -> u8 {
             .iter()
             .map(|l| count_outside_quotes(l, sep as char))
             .collect();
-        let max = counts.iter().copied().max().unwrap_or(0);
-        // lines that reach the header width dominate; title lines above have few separators
-        let score = counts.iter().filter(|&&c| c == max && c > 0).count() * max;
+        // the record width most lines share (the larger one on a tie): a single over-wide record
+        // (an unquoted separator, a stray trailing «;») must not tip the choice
+        let mut freq: std::collections::BTreeMap<usize, usize> = Default::default();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            *freq.entry(c).or_default() += 1;
+        }
+        let score = freq.iter().map(|(&c, &n)| n * c).max().unwrap_or(0);
         if score > best.1 {
             best = (sep, score);
         }
@@ -568,6 +573,14 @@ mod tests {
         assert_eq!(sniff_separator("Отчёт\na,b,c\n1,2,3\n"), b',');
         assert_eq!(sniff_separator("a\tb\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(sniff_separator("\"a;x\",b,c\n1,2,3\n"), b',');
+        // one over-wide record (a stray «;;») among «;» records with decimal commas: still «;»
+        // (was «,», and the whole file went unrecognised)
+        let mut t = String::from("Год;Логин;2;3;4;5;\n");
+        for i in 0..20 {
+            t += &format!("2023;edu99{i:04};6,8;6,8;16,9;69,5;\n");
+        }
+        t += "2023;edu990099;6,8;6,8;16,9;69,5;;\n";
+        assert_eq!(sniff_separator(&t), b';');
     }
 
     fn text(s: &str) -> CsvText {
