@@ -1,6 +1,8 @@
 //! Loading: find inputs, recognise each by its headers, run the family loader, and merge
 //! everything into one `Dataset` with a load report per input.
 pub mod cells;
+mod records;
+pub(super) use records::drop_truncated;
 pub mod context;
 pub mod context_2021;
 mod detect;
@@ -230,59 +232,6 @@ const FLAT_KINDS: &[&str] = &[
     "directory",
     "scales",
 ];
-
-/// A CSV record below the header with fewer fields than the header names (a truncated line) is a
-/// data error naming its row and the first column it lacks — it is not an aggregate row; one with
-/// a value beyond the header's last column (`too_wide`) is a data error too; with
-/// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
-/// field counts) pass.
-pub(super) fn drop_truncated(
-    g: &mut Grid,
-    h: &Header,
-    start: usize,
-    opts: &Opts,
-    rep: &mut InputReport,
-) -> Result<()> {
-    let width = h.raw.len();
-    for r in start..g.rows.len().min(g.fields.len()) {
-        let n = g.fields[r] as usize;
-        if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
-            let err = crate::error::data_err(
-                &g.loc(r),
-                h.raw_name(n),
-                format!("the record has {n} fields where the header has {width}: a truncated line; expected a value or an empty field for every column"),
-            );
-            flat::row_error(opts, rep, err)?;
-            g.rows[r].clear();
-        }
-    }
-    for r in start..g.rows.len() {
-        // trailing empty fields are trimmed: a longer row has a value beyond the header
-        if g.rows[r].len() > width {
-            let err = too_wide(g, r, width);
-            flat::row_error(opts, rep, err)?;
-            g.rows[r].clear();
-        }
-    }
-    Ok(())
-}
-
-/// The error for a CSV record with a value beyond the header's last column: a separator inside an
-/// unquoted value (a comma in a school name), or decimal commas in a comma-separated file.
-fn too_wide(g: &Grid, r: usize, width: usize) -> anyhow::Error {
-    let sep = g.separator.map_or(';', char::from);
-    let text: String = g.rows[r].join(&sep.to_string()).chars().take(100).collect();
-    let decimal = if sep == ',' {
-        ", or decimal commas (0,5) in a file separated by «,» (save it with «;» as the separator)"
-    } else {
-        ""
-    };
-    data(format!(
-        "{}: the record has {} fields where the header has {width}: expected {width} fields, found «{text}»; a separator inside an unquoted value? (a «{sep}» in a school name: put the value in double quotes){decimal}",
-        g.loc(r),
-        g.rows[r].len(),
-    ))
-}
 
 /// Load every input under `paths` into one dataset: recognise each file (and sheet), load scales
 /// first, then every recognised sheet, then check identities across inputs.
@@ -625,17 +574,7 @@ fn load_sheet(
         "gia-summary" => gia::load_regional_summary(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
-        "marks" => {
-            let sheet;
-            let f = match &s.frame {
-                Some(f) => f.as_ref(),
-                None => {
-                    sheet = table::TextFrame::from_grid(&s.grid)?;
-                    &sheet
-                }
-            };
-            marks::load(f, h, &meta, opts, ds, &mut rep)?
-        }
+        "marks" => with_frame(s, |f| marks::load(f, h, &meta, opts, ds, &mut rep))?,
         "journal" => flat::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => flat::load_markers(g, h, &meta, opts, ds, &mut rep)?,
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
@@ -643,17 +582,7 @@ fn load_sheet(
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
         "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
-        "risk" => {
-            let sheet;
-            let f = match &s.frame {
-                Some(f) => f.as_ref(),
-                None => {
-                    sheet = table::TextFrame::from_grid(&s.grid)?;
-                    &sheet
-                }
-            };
-            risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
-        }
+        "risk" => with_frame(s, |f| risk::load_frame(f, h, &meta, opts, ds, &mut rep))?,
         _ => unreachable!(),
     }
     ds.flush_rows()?;
@@ -708,5 +637,13 @@ fn found(v: i32) -> String {
         "not found".into()
     } else {
         v.to_string()
+    }
+}
+
+/// `run` on the sheet's text frame: the CSV's own, or one made from a spreadsheet's grid.
+fn with_frame<T>(s: &Sheet, run: impl FnOnce(&table::TextFrame) -> Result<T>) -> Result<T> {
+    match &s.frame {
+        Some(f) => run(f.as_ref()),
+        None => run(&table::TextFrame::from_grid(&s.grid)?),
     }
 }
