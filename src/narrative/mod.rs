@@ -205,13 +205,13 @@ pub fn text(fact: &Fact) -> String {
             if score.source == "risk_profile" {
                 format!("рисковому профилю {}", score.year.unwrap_or(*year))
             } else {
-                "показателям реестра (z-оценки)".into()
+                "показателям кадров и оснащения (реестр или контекстная форма; z-оценки)".into()
             },
             num(score.staffing, 2),
             num(score.infrastructure, 2),
             deficit
         ),
-        Fact::DeficitUnknown { .. } => "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре; группа «не определён».".into(),
+        Fact::DeficitUnknown { .. } => "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре или контекстной форме; группа «не определён».".into(),
         Fact::Context {
             index,
             index_group,
@@ -379,4 +379,32 @@ pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
         ),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+    use crate::method::ledger::Fact;
+    use crate::method::strata::DeficitScore;
+    use crate::model::domain::Deficit;
+
+    /// The staffing and equipment indicators come from the registry or the 2021 context form: the
+    /// ledger names neither alone (it said «показателям реестра» when the form gave them).
+    #[test]
+    fn the_deficit_from_indicators_does_not_claim_the_registry() {
+        let fact = Fact::Deficit {
+            score: DeficitScore {
+                source: "registry",
+                staffing: 0.5,
+                infrastructure: -0.25,
+                year: None,
+            },
+            tie: Deficit::Staffing,
+            deficit: Deficit::Staffing,
+            year: 2021,
+        };
+        let t = text(&fact);
+        assert!(!t.contains("реестра (z"), "{t}");
+        assert!(t.contains("реестр или контекстная форма"), "{t}");
+    }
 }
