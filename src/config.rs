@@ -503,6 +503,20 @@ impl Config {
     }
 }
 
+/// «; did you mean «stage1.threshold»?» when a known key of the same table is within two edits of
+/// `key` (`strsim`'s Levenshtein distance), else nothing.
+fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a String>, prefix: &str) -> String {
+    known
+        .map(|k| (strsim::levenshtein(key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| match prefix {
+            "" => format!("; did you mean «{k}»?"),
+            p => format!("; did you mean «{p}.{k}»?"),
+        })
+        .unwrap_or_default()
+}
+
 fn merge(base: &mut toml::Value, user: &toml::Value, prefix: &str, origin: &str) -> Result<()> {
     let (Some(bt), Some(ut)) = (base.as_table_mut(), user.as_table()) else {
         return Ok(());
@@ -517,7 +531,12 @@ fn merge(base: &mut toml::Value, user: &toml::Value, prefix: &str, origin: &str)
             None if prefix == "index.indicators" => {
                 bt.insert(k.clone(), v.clone());
             }
-            None => return Err(usage(format!("{origin}: unknown config key «{key}»"))),
+            None => {
+                return Err(usage(format!(
+                    "{origin}: unknown config key «{key}»{}",
+                    did_you_mean(k, bt.keys(), prefix)
+                )))
+            }
             Some(b) if b.is_table() && v.is_table() && key != "index.indicators" => {
                 merge(b, v, &key, origin)?
             }

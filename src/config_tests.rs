@@ -191,3 +191,27 @@ fn a_value_out_of_range_names_the_config_file() {
         "{e}"
     );
 }
+
+/// A misspelt key is a usage error naming the key, with the near known key suggested; a key far
+/// from every known one gets no suggestion.
+#[test]
+fn a_misspelt_key_suggests_the_known_one() {
+    let e = Config::from_user("[stage1]\nthreshhold = 0.3\n", "c.toml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains(
+            "c.toml: unknown config key «stage1.threshhold»; did you mean «stage1.threshold»?"
+        ),
+        "{e}"
+    );
+    let e = Config::from_user("[stage1]\nzzzzzzzz = 1\n", "c.toml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("«stage1.zzzzzzzz»") && !e.contains("did you mean"),
+        "{e}"
+    );
+}
