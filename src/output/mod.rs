@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub mod cell;
+mod charts;
 pub mod folder;
 pub mod html;
 pub mod words;
