@@ -1,6 +1,7 @@
 //! Loading: find inputs, recognise each by its headers, run the family loader, and merge
 //! everything into one `Dataset` with a load report per input.
 pub mod cells;
+mod journal;
 mod records;
 pub(super) use records::drop_truncated;
 pub mod context;
@@ -575,8 +576,8 @@ fn load_sheet(
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
         "marks" => with_frame(s, |f| marks::load(f, h, &meta, opts, ds, &mut rep))?,
-        "journal" => flat::load_journal(g, h, &meta, opts, ds, &mut rep)?,
-        "markers" => flat::load_markers(g, h, &meta, opts, ds, &mut rep)?,
+        "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
+        "markers" => journal::load_markers(g, h, &meta, opts, ds, &mut rep)?,
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
         "moscow-ege" => gia::load_moscow(g, h, opts, ds, &mut rep)?,
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,

@@ -1,0 +1,207 @@
+//! The journal comparison table (понизили / подтвердили / повысили per school and procedure) and the
+//! official marker table (`Количество маркеров`): flat per-school tables walked row by row.
+use super::flat::{is_aggregate_row, keys, row_error, row_key};
+use super::header::{self, Header};
+use super::notes::note_school;
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{norm_text, parse_num, school_id, split_code_name};
+use super::{cells, Meta, Opts};
+use crate::error::data_err;
+use crate::model::{Dataset, JournalRow, MarkerRow};
+use anyhow::Result;
+
+/// Journal comparison table: понизили / подтвердили / повысили per school and procedure.
+pub fn load_journal(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let k = keys(h);
+    let cl = h.find_prefix(&["понизили"]).unwrap();
+    let cc = h.find_prefix(&["подтвердили"]).unwrap();
+    let cr = h.find_prefix(&["повысили"]).unwrap();
+    let ct = h.find(&["всего", "кол-во участников", "количество участников"]);
+    let mut schools = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeSet::new();
+    for r in h.row + 1..g.rows.len() {
+        if g.rows[r].iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let res = (|| -> Result<Option<JournalRow>> {
+            let key = row_key(g, h, &k, r, meta)?;
+            if is_aggregate_row(&key.login, &key.name, !key.municipality.is_empty()) {
+                return Ok(None);
+            }
+            if key.login.is_empty() {
+                return Err(data_err(
+                    &g.loc(r),
+                    h.raw_name(k.login),
+                    "expected a school login (or an aggregate label such as «Итого» / «Вся выборка»), found an empty cell",
+                ));
+            }
+            let loc = g.loc(r);
+            let cnt = |c: usize| cells::count(g, h, r, c, Some(0));
+            let (lo, co, ra) = (cnt(cl)?, cnt(cc)?, cnt(cr)?);
+            if let Some(c) = ct {
+                let t = cnt(c)?;
+                if t != lo + co + ra {
+                    return Err(data_err(
+                        &loc,
+                        h.raw_name(c),
+                        format!(
+                            "expected {} (понизили + подтвердили + повысили), found {t}",
+                            lo + co + ra
+                        ),
+                    ));
+                }
+            }
+            let sid = school_id(&key.login);
+            note_school(
+                ds,
+                &sid,
+                &key.login,
+                &key.name,
+                &key.municipality,
+                &mut rep.warnings,
+            );
+            Ok(Some(JournalRow {
+                year: key.year,
+                school_id: sid,
+                subject: key.subject,
+                grade: key.grade,
+                lowered: lo,
+                confirmed: co,
+                raised: ra,
+            }))
+        })();
+        match res {
+            Ok(Some(row)) => {
+                rep.rows += 1;
+                schools.insert(row.school_id.clone());
+                years.insert(row.year);
+                ds.journal.push(row);
+            }
+            Ok(None) => {}
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.years = years.into_iter().collect();
+    rep.schools = schools.len();
+    Ok(())
+}
+
+/// Official objectivity markers: `Год, Логин, Муниципалитет, ОО, 4 РУ, …, Количество маркеров`.
+pub fn load_markers(
+    g: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cl = h.find(header::LOGIN).unwrap();
+    let cy = h.find(header::YEAR);
+    let cn = h
+        .find(&["количество маркеров", "кол-во маркеров", "markers"])
+        .unwrap();
+    let cmun = h.find(header::MUNICIPALITY);
+    let cname = h.find(header::NAME);
+    let proc_cols: Vec<usize> = (0..h.names.len())
+        .filter(|&c| {
+            Some(c) != cy
+                && c != cl
+                && c != cn
+                && Some(c) != cmun
+                && Some(c) != cname
+                && !h.names[c].is_empty()
+        })
+        .collect();
+    let mut seen: std::collections::HashMap<Vec<String>, usize> = Default::default();
+    let mut keyseen: std::collections::HashMap<(i32, String), usize> = Default::default();
+    let mut schools = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeMap::<i32, usize>::new();
+    for r in h.row + 1..g.rows.len() {
+        let row = &g.rows[r];
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let norm: Vec<String> = row.iter().map(|c| norm_text(c)).collect();
+        if let Some(first) = seen.get(&norm) {
+            rep.warnings.add(
+                "exact repeated row dropped",
+                format!("строка {} = строка {}", g.line_of(r), first),
+            );
+            continue;
+        }
+        seen.insert(norm, g.line_of(r));
+        let res = (|| -> Result<MarkerRow> {
+            let loc = g.loc(r);
+            let year = cells::year(g, h, r, cy, meta)?;
+            let login = split_code_name(g.cell(r, cl))
+                .0
+                .unwrap_or_else(|| g.cell(r, cl).trim().to_string());
+            if login.is_empty() {
+                return Err(data_err(
+                    &loc,
+                    h.raw_name(cl),
+                    "expected a school login, found an empty cell",
+                ));
+            }
+            let count = cells::count(g, h, r, cn, None)?;
+            let procedures: Vec<String> = proc_cols
+                .iter()
+                .filter(|&&c| {
+                    parse_num(g.cell(r, c))
+                        .ok()
+                        .flatten()
+                        .is_some_and(|v| v > 0.0)
+                })
+                .map(|&c| h.raw_name(c).trim().to_string())
+                .collect();
+            let sid = school_id(&login);
+            let name = cname
+                .map(|c| g.cell(r, c).trim().to_string())
+                .unwrap_or_default();
+            let mun = cmun
+                .map(|c| g.cell(r, c).trim().to_string())
+                .unwrap_or_default();
+            note_school(ds, &sid, &login, &name, &mun, &mut rep.warnings);
+            Ok(MarkerRow {
+                year,
+                school_id: sid,
+                procedures,
+                count,
+            })
+        })();
+        match res {
+            Ok(m) => {
+                if let Some(first) = keyseen.get(&(m.year, m.school_id.clone())) {
+                    let e = data_err(
+                        &g.loc(r),
+                        h.raw_name(cl),
+                        format!(
+                            "a second, different row for {} in {} (first at row {first})",
+                            m.school_id, m.year
+                        ),
+                    );
+                    row_error(opts, rep, e)?;
+                    continue;
+                }
+                keyseen.insert((m.year, m.school_id.clone()), g.line_of(r));
+                rep.rows += 1;
+                schools.insert(m.school_id.clone());
+                *years.entry(m.year).or_default() += 1;
+                ds.markers.push(m);
+            }
+            Err(e) => row_error(opts, rep, e)?,
+        }
+    }
+    rep.years = years.keys().copied().collect();
+    rep.schools = schools.len();
+    rep.per_year = years;
+    Ok(())
+}
