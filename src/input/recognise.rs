@@ -1,0 +1,203 @@
+//! Recognising inputs: each file's sheets become `Sheet`s of a kind (by their headers, or `--kind`),
+//! or a skipped-file report saying why.
+use super::*;
+
+/// Where `recognise` puts what it finds: the recognised sheets, the reports of skipped files and
+/// sheets, and the spreadsheets read ahead in parallel (taken when their turn comes).
+pub(super) struct Recognised<'a> {
+    pub(super) sheets: &'a mut Vec<Sheet>,
+    pub(super) reports: &'a mut Vec<InputReport>,
+    pub(super) sheets_read: &'a mut std::collections::HashMap<PathBuf, Result<Vec<ReadAhead>>>,
+}
+
+/// Recognise one file: each of its sheets becomes a `Sheet` of a kind, or a skipped report.
+///
+/// Errors: a file named on the command line (`explicit`) or forced by `--kind` that is not a table
+/// or matches no kind (usage / data); an empty file (data).
+pub(super) fn recognise(
+    path: &Path,
+    explicit: bool,
+    extra_scales: &[PathBuf],
+    opts: &Opts,
+    found: &mut Recognised,
+) -> Result<()> {
+    let (sheets, reports, sheets_read) = (
+        &mut *found.sheets,
+        &mut *found.reports,
+        &mut *found.sheets_read,
+    );
+    let mut rep = InputReport {
+        path: path.display().to_string(),
+        ..Default::default()
+    };
+    if !table::is_tabular(path) {
+        if explicit {
+            return Err(usage(format!(
+                "{}: not a CSV or spreadsheet file (expected .csv, .txt, .tsv, .xlsx or .xls)",
+                path.display()
+            )));
+        }
+        rep.kind = "skipped".into();
+        rep.skipped = Some("не таблица (ожидались .csv, .xlsx, .xls)".into());
+        reports.push(rep);
+        return Ok(());
+    }
+    let meta_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if meta_len == 0 {
+        return Err(data(format!(
+            "{}: the file is empty; expected a table with a header row",
+            path.display()
+        )));
+    }
+    let mut frame = None;
+    let forced = forced_kind(path, extra_scales, opts);
+    let grids = if table::is_spreadsheet(path) {
+        match sheets_read.remove(path) {
+            Some(r) => r?,
+            None => table::read_spreadsheet(path)?
+                .into_iter()
+                .map(|g| read_ahead(g, forced))
+                .collect(),
+        }
+    } else {
+        let f = table::TextFrame::read(path)?;
+        let head = f.grid(0, HEAD_ROWS);
+        frame = Some(std::rc::Rc::new(f));
+        vec![ReadAhead {
+            grid: head,
+            pupils: None,
+        }]
+    };
+    if grids.iter().all(|ra| {
+        ra.pupils.is_none()
+            && ra
+                .grid
+                .rows
+                .iter()
+                .all(|r| r.iter().all(|c| c.trim().is_empty()))
+    }) {
+        return Err(data(format!(
+            "{}: the file has no rows; expected a table with a header row",
+            path.display()
+        )));
+    }
+    let mut any = false;
+    let mut skipped_sheets = Vec::new();
+    let mut near = None;
+    for ra in grids {
+        let g = ra.grid;
+        if let Some((h, pupils)) = ra.pupils {
+            any = true;
+            sheets.push(Sheet {
+                grid: g,
+                frame: None,
+                header: h,
+                kind: "pupils",
+                path: path.to_path_buf(),
+                pupils: Some(pupils),
+            });
+            continue;
+        }
+        match detect(&g, forced) {
+            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => skipped_sheets.push((
+                g.sheet.clone(),
+                format!(
+                    "{EMPTY_TABLE} (заголовок вида «{k}» в строке {}, под ним ничего): лист не загружен",
+                    g.line_of(h.row)
+                ),
+            )),
+            Some((h, Detected::Kind(k))) => {
+                if k == "marks" {
+                    if let Some(dup) = duplicated_mark(&h, g.line_of(h.row)) {
+                        return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
+                    }
+                }
+                any = true;
+                sheets.push(Sheet {
+                    grid: g,
+                    frame: frame.clone(),
+                    header: h,
+                    kind: k,
+                    path: path.to_path_buf(),
+                    pupils: None,
+                });
+            }
+            Some((_, Detected::Skip(why))) => {
+                skipped_sheets.push((g.sheet.clone(), why.to_string()))
+            }
+            None => {
+                if near.is_none() {
+                    near = near_miss(&g);
+                }
+                skipped_sheets.push((g.sheet.clone(), UNRECOGNISED.to_string()))
+            }
+        }
+    }
+    if !any && (explicit || forced.is_some()) {
+        if let Some((sheet, why)) = skipped_sheets
+            .iter()
+            .find(|(_, why)| why.starts_with(EMPTY_TABLE))
+        {
+            return Err(data(format!(
+                "{}: a table header with no data rows below it ({why}); expected the table's rows under its header (is this an instruction or template sheet?)",
+                sheet_of(path, sheet)
+            )));
+        }
+    }
+    for (sheet, why) in &skipped_sheets {
+        let unknown = why.starts_with(UNRECOGNISED);
+        if !any && unknown && (explicit || forced.is_some()) {
+            let what = match (forced, &near) {
+                (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
+                (None, Some(near)) => near.clone(),
+                (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one)"),
+            };
+            return Err(data(format!(
+                "{}{}: {what}",
+                path.display(),
+                sheet
+                    .as_ref()
+                    .map(|s| format!(" [лист «{}»]", s.trim()))
+                    .unwrap_or_default()
+            )));
+        }
+        // every sheet not loaded has its line in the load report, also beside recognised sheets
+        let mut r = rep.clone();
+        r.sheet = sheet.clone();
+        r.kind = "skipped".into();
+        r.skipped = Some(if any && unknown {
+            format!("{why}; остальные листы книги загружены")
+        } else {
+            why.clone()
+        });
+        reports.push(r);
+    }
+    Ok(())
+}
+
+/// Why a sheet matched no kind (empty sheets are not read at all: `table::read_spreadsheet`).
+const UNRECOGNISED: &str = "не распознан заголовок";
+
+/// Why a sheet whose header was recognised is not loaded: nothing below the header (an
+/// instruction sheet with an example header, an empty template).
+const EMPTY_TABLE: &str = "таблица без строк данных";
+
+/// Whether some row below the header row `h.row` of `g` has a non-empty cell.
+fn has_rows_below(g: &Grid, h: &Header) -> bool {
+    g.rows
+        .iter()
+        .skip(h.row + 1)
+        .any(|r| r.iter().any(|c| !c.trim().is_empty()))
+}
+
+/// `FILE` or `FILE [лист «SHEET»]`, for an error about one sheet.
+fn sheet_of(path: &Path, sheet: &Option<String>) -> String {
+    format!(
+        "{}{}",
+        path.display(),
+        sheet
+            .as_ref()
+            .map(|s| format!(" [лист «{}»]", s.trim()))
+            .unwrap_or_default()
+    )
+}
