@@ -497,9 +497,8 @@ impl Config {
     }
 
     pub fn sha256(&self) -> String {
-        use sha2::{Digest, Sha256};
         let text = serde_json::to_string(&self.to_json()).unwrap();
-        format!("{:x}", Sha256::digest(text.as_bytes()))
+        crate::sha256_hex(text.as_bytes())
     }
 }
 

@@ -17,6 +17,12 @@ pub mod output;
 pub mod progress;
 pub mod stats;
 pub mod synth;
+/// The SHA-256 of `bytes` as 64 lowercase hex digits (manifests, config and input checksums).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
 /// Phase timings for national-scale runs: with `SHNOR_TIMINGS` set, each phase's end goes to
 /// stderr with the seconds since the first mark and the peak memory so far (docs/PERFORMANCE.md).
 pub fn timing(label: &str) {

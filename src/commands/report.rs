@@ -427,11 +427,6 @@ fn files(parts: &[Part], dialect: CsvDialect) -> Result<Vec<(String, Vec<u8>)>> 
     Ok(files)
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(bytes))
-}
-
 /// `manifest.json`: shnor's version, the effective config and its sha256, every input (path,
 /// sheet, sha256, kind, rows), the counts per stage, each part's presence, every file's sha256, and
 /// the timings (seconds since the start at the end of each phase; the only field that differs
@@ -462,7 +457,7 @@ fn manifest(
             "sheet": x.sheet, "csv": format!("csv/{}.csv", x.file),
             "present": x.table.is_ok(), "absent_reason": x.table.as_ref().err(),
         })).collect::<Vec<_>>(),
-        "files": files.iter().map(|(n, b)| json!({"name": n, "sha256": sha256(b)})).collect::<Vec<_>>(),
+        "files": files.iter().map(|(n, b)| json!({"name": n, "sha256": crate::sha256_hex(b)})).collect::<Vec<_>>(),
         "timings_s": timings.iter().map(|(k, v)| (k.to_string(), json!(output::r6(*v)))).collect::<serde_json::Map<_, _>>(),
     })
 }

@@ -99,7 +99,6 @@ fn walk(
     listed: &std::collections::BTreeMap<String, String>,
     foreign: &mut Vec<String>,
 ) -> std::io::Result<()> {
-    use sha2::{Digest, Sha256};
     for e in std::fs::read_dir(dir.join(rel))? {
         let e = e?;
         let r = rel.join(e.file_name());
@@ -116,7 +115,7 @@ fn walk(
         } else if name == MANIFEST {
             continue;
         } else if let Some(want) = listed.get(&name) {
-            let got = format!("{:x}", Sha256::digest(std::fs::read(e.path())?));
+            let got = crate::sha256_hex(&std::fs::read(e.path())?);
             if &got != want {
                 foreign.push(format!("{name} (changed since shnor wrote it)"));
             }
@@ -201,10 +200,9 @@ mod tests {
 
     /// A report's files with a manifest listing them, as `shnor report` writes them.
     fn report_files(files: &[(&str, &[u8])]) -> Vec<(String, Vec<u8>)> {
-        use sha2::{Digest, Sha256};
         let listed: Vec<_> = files
             .iter()
-            .map(|(n, b)| serde_json::json!({"name": n, "sha256": format!("{:x}", Sha256::digest(b))}))
+            .map(|(n, b)| serde_json::json!({"name": n, "sha256": crate::sha256_hex(b)}))
             .collect();
         let m = serde_json::json!({"shnor_version": "0", "files": listed});
         let mut out: Vec<(String, Vec<u8>)> = files
