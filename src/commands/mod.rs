@@ -54,6 +54,10 @@ pub struct InputArgs {
     /// Assessment (ВПР, ОГЭ or ЕГЭ) of tables that do not say it in a column, their title or their name.
     #[arg(long)]
     pub assessment: Option<Assessment>,
+    /// School (ФИС ОКО login, e.g. edu220001) of a school's own ВПР protocol, which has no school
+    /// column; without it the login in the file name (edu220001_протокол.xlsx) is used.
+    #[arg(long, value_name = "LOGIN")]
+    pub school: Option<String>,
 }
 
 impl InputArgs {
@@ -79,6 +83,13 @@ impl InputArgs {
                 }
             }
         }
+        if let Some(s) = self.school.as_deref() {
+            if !input::text::looks_like_login(s) {
+                return Err(usage(format!(
+                    "--school {s}: not a ФИС ОКО school login; expected sch, edu, ksh or spo and six digits (edu220001)"
+                )));
+            }
+        }
         let opts = Opts {
             lenient: self.lenient,
             kind: self.kind.clone(),
@@ -87,6 +98,7 @@ impl InputArgs {
             grade: self.grade,
             subject: self.subject.clone(),
             assessment: self.assessment.map(|a| a.label().to_string()),
+            school: self.school.clone(),
             skip_checksums: format != Format::Json,
         };
         input::load_paths(&self.paths, &opts)

@@ -2,7 +2,7 @@
 use super::header::{self, Header};
 use super::scales::Scales;
 use super::table::Grid;
-use super::{context, fisoko, flat, gia, pupil, risk, scales, KINDS};
+use super::{context, fisoko, flat, gia, protocol, pupil, risk, scales, KINDS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Detected {
@@ -16,6 +16,8 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("scales")
     } else if pupil::is_pupil_header(h) {
         Kind("pupils")
+    } else if protocol::is_protocol_form(h) {
+        Kind(protocol::KIND)
     } else if context::is_context_form(h) {
         Kind("context-form")
     } else if h.has(&["пользователь"])
@@ -65,6 +67,7 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
     match kind {
         "scales" => Scales::is_scales_header(h),
         "pupils" => pupil::is_pupil_header(h),
+        protocol::KIND => protocol::is_protocol_form(h),
         "context-form" => context::is_context_form(h),
         "fisoko-marks" => fisoko::is_stats(h),
         "fisoko-journal" => h.has(&["группы участников"]) && fisoko::is_journal_report(g, h),
@@ -83,7 +86,7 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
 }
 
 /// The columns detection looks for, for the error on a file that matches no kind.
-pub(super) const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); year, grade, subject, max_score and min3, min4, min5 or bands (scales)";
+pub(super) const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); «Код» + «Вариант…» + items «1 (1б)»… + «Итого баллов» (a school's own protocol); year, grade, subject, max_score and min3, min4, min5 or bands (scales)";
 
 /// The first mark column («2» «3» «4» «5», in the spellings `flat::mark_columns` reads) that a
 /// header with a login column holds more than once: «column «2» appears twice (columns 4 and 5)»,

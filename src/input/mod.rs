@@ -16,6 +16,7 @@ pub mod gia;
 pub mod header;
 pub mod marks;
 mod notes;
+pub mod protocol;
 pub mod pupil;
 pub mod report;
 pub mod risk;
@@ -42,6 +43,10 @@ pub const KINDS: &[(&str, &str)] = &[
     (
         "pupils",
         "per-pupil ВПР protocol (2020 dump, 2021 layout, 2022 «Протокол»)",
+    ),
+    (
+        protocol::KIND,
+        "a school's own ВПР protocol (items «1 (1б)»…, no school column: --school LOGIN)",
     ),
     ("fisoko-marks", "ФИС ОКО «Статистика по отметкам»"),
     (
@@ -84,6 +89,9 @@ pub struct Opts {
     pub subject: Option<String>,
     /// Assessment (`ВПР`, `ОГЭ`, `ЕГЭ`) of tables that name it nowhere (`--assessment`).
     pub assessment: Option<String>,
+    /// The school of a school's own protocol, which has no school column (`--school`; else the
+    /// login in the file name).
+    pub school: Option<String>,
     /// The output shows no input checksums (every format but JSON): the files are not hashed.
     pub skip_checksums: bool,
 }
@@ -168,6 +176,19 @@ fn read_ahead(mut grid: Grid, forced: Option<&str>) -> ReadAhead {
 fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
     let mut meta = meta_from_path(&s.path);
     fisoko::title_meta(&s.grid, s.header.row, &mut meta);
+    if s.kind == protocol::KIND {
+        // a school's protocol may say its grade and subject in the sheet's name («4 кл математика»)
+        let sheet = s.grid.sheet.as_deref().unwrap_or_default();
+        if meta.grade == 0 {
+            meta.grade = text::grade_in(sheet).map_or(0, |g| g as i32);
+        }
+        if meta.subject.is_empty() {
+            meta.subject = text::subject_in(sheet).unwrap_or_default();
+        }
+        if meta.year == 0 {
+            meta.year = text::year_in(sheet).unwrap_or(0);
+        }
+    }
     if meta.year == 0 {
         meta.year = opts.year.unwrap_or(0);
     }
@@ -190,6 +211,7 @@ fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
 /// Kinds whose rows are results.
 const RESULT_KINDS: &[&str] = &[
     "pupils",
+    protocol::KIND,
     "fisoko-marks",
     "marks",
     "gia",
@@ -358,7 +380,7 @@ fn load_sheet(
         "scales" => {
             rep.rows = scales.load(g, h)?;
         }
-        "pupils" => {
+        "pupils" | protocol::KIND => {
             if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
                 return Err(data(format!(
                 "{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
@@ -370,6 +392,12 @@ fn load_sheet(
             }
             match pupils {
                 Some(f) => pupil::finish(*f, &meta, scales, ds, &mut rep)?,
+                None if s.kind == protocol::KIND => {
+                    let school = protocol::school_of(&s.path, opts)?
+                        .ok_or_else(|| data(protocol::no_school(&s.path, &s.grid.sheet)))?;
+                    let f = protocol::read(g, h, &school, opts)?;
+                    pupil::finish(f, &meta, scales, ds, &mut rep)?
+                }
                 None => pupil::load(g, h, &meta, scales, ds, &mut rep)?,
             }
         }
@@ -395,7 +423,7 @@ fn load_sheet(
     }
     if matches!(
         s.kind,
-        "pupils" | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
+        "pupils" | protocol::KIND | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
     ) {
         rep.year = Some(meta.year);
         rep.grade = Some(meta.grade);

@@ -15,8 +15,8 @@ pub fn is_pupil_header(h: &Header) -> bool {
     h.has(header::LOGIN) && h.has(header::TOTAL) && h.has(header::VARIANT)
 }
 
-/// Columns holding item scores: `балл за N`, `a-N-grade`, `N (Kб)`.
-fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
+/// Columns holding item scores: `балл за N`, `a-N-grade`, `N (Kб)` (with the item's maximum K).
+pub(super) fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
     h.names
         .iter()
         .enumerate()
@@ -81,15 +81,51 @@ pub fn load(
 /// and non-numeric totals are counted here; a total of 0 beside item scores that sum to more is the
 /// item sum.
 pub fn read(g: &Grid, h: &Header) -> PupilFile {
+    let form = Form {
+        school: SchoolOf::Column(h.find(header::LOGIN).unwrap()),
+        variant: h.find(header::VARIANT).unwrap(),
+        invalid: &Default::default(),
+        blank_is_absent: false,
+    };
+    read_rows(g, h, &form)
+}
+
+/// Where the pupils' school is: a login column, or one school for the whole sheet (a school's own
+/// protocol: `--school` or the login in the file name).
+pub(super) enum SchoolOf<'a> {
+    Column(usize),
+    Given(&'a str),
+}
+
+/// How a per-pupil sheet is read: its school, its variant column (`отсутствовал` there marks an
+/// absent pupil), the rows its own checks found invalid and whether a row without any item score
+/// or total is an absent pupil (the school's protocol form, whose total is empty then).
+pub(super) struct Form<'a> {
+    pub school: SchoolOf<'a>,
+    pub variant: usize,
+    /// Grid rows judged invalid before reading (counted as invalid, not participants; the reader
+    /// of the form adds their warnings).
+    pub invalid: &'a std::collections::BTreeSet<usize>,
+    pub blank_is_absent: bool,
+}
+
+impl PupilFile {
+    /// Add a warning to the sheet's report (the checks of a form made before its pupils are read).
+    pub(super) fn warn(&mut self, what: &str, example: String) {
+        self.rep.warnings.add(what, example);
+    }
+}
+
+/// [`read`] with the school and the variant column of `form`.
+pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
     let items = item_columns(h);
     let item_max: Option<i32> = if !items.is_empty() && items.iter().all(|(_, m)| m.is_some()) {
         Some(items.iter().map(|(_, m)| m.unwrap()).sum())
     } else {
         None
     };
-    let c_login = h.find(header::LOGIN).unwrap();
     let c_total = h.find(header::TOTAL).unwrap();
-    let c_var = h.find(header::VARIANT).unwrap();
+    let c_var = form.variant;
     let c_journal = h.find(header::JOURNAL);
     let c_mun = h.find(&["муниципалитет", "регион"]);
     let c_school = h.find(&["школа"]);
@@ -110,9 +146,14 @@ pub fn read(g: &Grid, h: &Header) -> PupilFile {
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let login_cell = g.cell(r, c_login);
-        let (code, _) = split_code_name(login_cell);
-        let login = code.unwrap_or_else(|| login_cell.trim().to_string());
+        let login = match form.school {
+            SchoolOf::Column(c_login) => {
+                let login_cell = g.cell(r, c_login);
+                let (code, _) = split_code_name(login_cell);
+                code.unwrap_or_else(|| login_cell.trim().to_string())
+            }
+            SchoolOf::Given(login) => login.to_string(),
+        };
         if login.is_empty() {
             rep.warnings.add(
                 "строка без логина школы пропущена",
@@ -143,6 +184,21 @@ pub fn read(g: &Grid, h: &Header) -> PupilFile {
             continue;
         }
         let total_cell = g.cell(r, c_total);
+        if form.blank_is_absent
+            && total_cell.trim().is_empty()
+            && items.iter().all(|(c, _)| g.cell(r, *c).trim().is_empty())
+        {
+            st.absent += 1;
+            rep.warnings.add(
+                "строка протокола без баллов и без отметки «отсутствовал»: участник считается отсутствовавшим",
+                format!("строка {}", g.line_of(r)),
+            );
+            continue;
+        }
+        if form.invalid.contains(&r) {
+            st.invalid_totals += 1;
+            continue;
+        }
         let mut total = match parse_num(total_cell) {
             Ok(Some(v)) if v.fract() == 0.0 && v >= 0.0 => Some(v as i32),
             Ok(None) => {
@@ -218,6 +274,17 @@ pub fn finish(
         ds.min3.insert((year, subject.clone(), grade), sc.min3);
     }
     let max_score = scale.map(|s| s.max_score).or(f.item_max);
+    if let (Some(sc), Some(items)) = (scale, f.item_max) {
+        if sc.max_score != items {
+            rep.warnings.add(
+                "сумма максимумов заданий в заголовках не равна максимуму шкалы (используется шкала)",
+                format!(
+                    "ВПР {year}, {grade} класс, {subject}: заголовки заданий {items}, шкала {}",
+                    sc.max_score
+                ),
+            );
+        }
+    }
     if let Some(m) = max_score {
         ds.max_score.insert((year, subject.clone(), grade), m);
     }

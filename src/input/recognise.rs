@@ -84,6 +84,8 @@ pub(super) fn recognise(
     let mut any = false;
     let mut skipped_sheets = Vec::new();
     let mut near = None;
+    // the protocol sheets taken from this workbook, to pass over a copy of one (`same_protocol`)
+    let mut protocols = Vec::new();
     for ra in grids {
         let g = ra.grid;
         if let Some((h, pupils)) = ra.pupils {
@@ -106,6 +108,23 @@ pub(super) fn recognise(
                     g.line_of(h.row)
                 ),
             )),
+            Some((h, Detected::Kind(protocol::KIND))) => {
+                let why = same_protocol(path, explicit || forced.is_some(), opts, &g, &h, &mut protocols)?;
+                match why {
+                    Some(why) => skipped_sheets.push((g.sheet.clone(), why)),
+                    None => {
+                        any = true;
+                        sheets.push(Sheet {
+                            grid: g,
+                            frame: frame.clone(),
+                            header: h,
+                            kind: protocol::KIND,
+                            path: path.to_path_buf(),
+                            pupils: None,
+                        });
+                    }
+                }
+            }
             Some((h, Detected::Kind(k))) => {
                 if k == "marks" {
                     if let Some(dup) = duplicated_mark(&h, g.line_of(h.row)) {
@@ -173,6 +192,35 @@ pub(super) fn recognise(
         reports.push(r);
     }
     Ok(())
+}
+
+/// Why a school's protocol sheet is not loaded: its school is unknown (an error when the file is
+/// named or forced, else skipped), or it holds the same pupils as a protocol sheet before it in the
+/// workbook (the real form's `Протокол_2`); `None` when it loads. `taken` collects the loaded
+/// sheets' names and pupils.
+fn same_protocol(
+    path: &Path,
+    named: bool,
+    opts: &Opts,
+    g: &Grid,
+    h: &Header,
+    taken: &mut Vec<(String, Vec<[String; 4]>)>,
+) -> Result<Option<String>> {
+    if protocol::school_of(path, opts)?.is_none() {
+        if named {
+            return Err(data(protocol::no_school(path, &g.sheet)));
+        }
+        return Ok(Some(protocol::NO_SCHOOL_SKIP.to_string()));
+    }
+    let pupils = protocol::pupils_signature(g, h);
+    if let Some((first, _)) = taken.iter().find(|(_, p)| *p == pupils) {
+        return Ok(Some(format!(
+            "тот же протокол, что на листе «{first}» (те же коды, варианты, баллы и отметки): лист не загружен"
+        )));
+    }
+    let name = g.sheet.as_deref().unwrap_or_default().trim().to_string();
+    taken.push((name, pupils));
+    Ok(None)
 }
 
 /// Why a sheet matched no kind (empty sheets are not read at all: `table::read_spreadsheet`).

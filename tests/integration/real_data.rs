@@ -486,3 +486,72 @@ fn altai_monitor_counts_only_years_with_marks() {
         .code(2)
         .stderr(contains("share below the minimum; the data hold {2021}"));
 }
+
+/// A school's own ВПР protocol (`protocol_form/base_form.xlsx`, SOURCES.md): no school column, so the
+/// school is `--school`; 20 pupils, 2 absent, 4 кл. математика (max 20 from the item captions). With
+/// the 2021 scale: «5» 15, «4» 2, «3» 1, «2» 0; journal comparison понизили 2 / подтвердили 7 /
+/// повысили 9. The copy of the pupils on `Протокол_2` is not counted twice.
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn protocol_form_figures() {
+    let f = real().join("protocol_form/base_form.xlsx");
+    let flags = [
+        "--school",
+        "edu220001",
+        "--file-year",
+        "2021",
+        "--grade",
+        "4",
+        "--subject",
+        "математика",
+    ];
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&f)
+            .args(flags)
+            .args(["--format", "json"]),
+    );
+    let inputs = v["inputs"].as_array().unwrap();
+    let loaded: Vec<&Value> = inputs.iter().filter(|i| i["skipped"].is_null()).collect();
+    assert_eq!(loaded.len(), 1, "{inputs:#?}");
+    let r = loaded[0];
+    assert_eq!(r["kind"], "school-protocol");
+    assert_eq!(r["sheet"], "Протокол");
+    let p = &r["pupils"];
+    assert_eq!(
+        (p["participants"].as_u64(), p["absent"].as_u64()),
+        (Some(18), Some(2))
+    );
+    assert_eq!(p["max_score"], 20);
+    // «2» «3» «4» «5»
+    assert_eq!(p["marks"], serde_json::json!([0, 1, 2, 15]));
+    assert_eq!(r["warnings"], serde_json::json!({}), "{r:#}");
+    assert_eq!(v["totals"]["results"], 1);
+    assert_eq!(v["totals"]["journal"], 1);
+    // the journal comparison, as loaded for the school given
+    let opts = shnor::input::Opts {
+        school: Some("edu220001".into()),
+        year: Some(2021),
+        grade: Some(4),
+        subject: Some("математика".into()),
+        skip_checksums: true,
+        ..Default::default()
+    };
+    let l = shnor::input::load_paths(std::slice::from_ref(&f), &opts).unwrap();
+    let j = &l.data.journal;
+    assert_eq!(j.len(), 1);
+    assert_eq!(j[0].school_id, "edu220001");
+    assert_eq!((j[0].lowered, j[0].confirmed, j[0].raised), (2, 7, 9));
+    // one histogram: 18 pupils, not 36
+    let pupils: i64 = l.data.histograms.iter().map(|h| h.count).sum();
+    assert_eq!(pupils, 18);
+    // without a school: an error that says the form has none and names --school
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains("no school column"))
+        .stderr(contains("--school"));
+}
