@@ -28,6 +28,8 @@ mod inspect;
 mod monitor;
 #[path = "integration/objectivity.rs"]
 mod objectivity;
+#[path = "integration/protocol.rs"]
+mod protocol;
 #[path = "integration/real_data.rs"]
 mod real_data;
 #[path = "integration/report.rs"]

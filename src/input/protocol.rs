@@ -99,7 +99,8 @@ pub fn pupils_signature(g: &Grid, h: &Header) -> Vec<[String; 4]> {
 }
 
 /// Read a protocol's pupils for `login`: each item score is checked against its caption first.
-/// An absent pupil (`отсутствовал` in the variant column, or a row with no score and no total) is no
+/// An absent pupil (`отсутствовал` in the variant column, or a row with no item score and an empty or
+/// zero total: a counted warning) is no
 /// participant; an item score above its caption's maximum makes the pupil's result invalid (a
 /// counted warning, as a total above the maximum is); an «Итого баллов» other than the sum of the
 /// items is a counted warning (the total is kept, as for every per-pupil protocol).

@@ -99,7 +99,8 @@ pub(super) enum SchoolOf<'a> {
 
 /// How a per-pupil sheet is read: its school, its variant column (`отсутствовал` there marks an
 /// absent pupil), the rows its own checks found invalid and whether a row without any item score
-/// or total is an absent pupil (the school's protocol form, whose total is empty then).
+/// and with an empty or zero total is an absent pupil (the school's protocol form, whose total
+/// formula gives an empty text, or 0 where it was not computed).
 pub(super) struct Form<'a> {
     pub school: SchoolOf<'a>,
     pub variant: usize,
@@ -185,7 +186,7 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
         }
         let total_cell = g.cell(r, c_total);
         if form.blank_is_absent
-            && total_cell.trim().is_empty()
+            && matches!(parse_num(total_cell), Ok(None | Some(0.0)))
             && items.iter().all(|(c, _)| g.cell(r, *c).trim().is_empty())
         {
             st.absent += 1;
