@@ -7,7 +7,7 @@ use serde_json::json;
 
 /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
 ///
-/// Kinds: pupils, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal, markers, gia,
+/// Kinds: pupils, school-protocol, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal, markers, gia,
 /// gia-summary, moscow-ege, context-form, registry, directory, risk, scales.
 #[derive(clap::Args)]
 pub struct Args {

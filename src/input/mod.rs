@@ -303,7 +303,13 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut data_set = Dataset::default();
     sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
     // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
+    let mut protocols = Default::default();
     for mut s in sheets {
+        if s.kind == protocol::KIND {
+            let at = format!("{}{}", s.path.display(), recognise::in_sheet(&s.grid.sheet));
+            let school = protocol::school_of(&s.path, opts)?.unwrap_or_default();
+            protocol::one_per_school(&mut protocols, school, &sheet_meta(&s, opts), at)?;
+        }
         let pre = s.pupils.take();
         reports.push(load_sheet(&s, pre, opts, &mut scales, &mut data_set)?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());

@@ -7,7 +7,7 @@ use super::header::{self, Header};
 use super::pupil::{self, Form, PupilFile, SchoolOf};
 use super::table::Grid;
 use super::text::{looks_like_login, norm_text, parse_num, school_id};
-use super::Opts;
+use super::{Meta, Opts};
 use crate::error::{data, data_expected};
 use anyhow::Result;
 use std::collections::BTreeSet;
@@ -69,12 +69,33 @@ pub fn no_school(path: &Path, sheet: &Option<String>) -> String {
     format!(
         "{}{}: a school's ВПР protocol (pupil codes, item scores «1 (1б)»…, «Итого баллов») has no school column: give the school with --school LOGIN (e.g. --school edu220001) or put its login in the file name (edu220001_{})",
         path.display(),
-        sheet
-            .as_ref()
-            .map(|s| format!(" [лист «{}»]", s.trim()))
-            .unwrap_or_default(),
+        super::recognise::in_sheet(sheet),
         path.file_name().unwrap_or_default().to_string_lossy()
     )
+}
+
+/// The protocols loaded so far: (school, year, grade, subject) → where.
+pub type Seen = std::collections::BTreeMap<(String, i32, i32, String), String>;
+
+/// One protocol per school and procedure: a second one (another class's sheet, a copy of the file)
+/// would be a second row of results for the school, dropped as a repeat when its counts happen to be
+/// equal. `at` names the file and sheet; a protocol whose year, grade or subject is unknown is left
+/// to the per-pupil loader's error.
+///
+/// Errors: a second protocol of the school and procedure (data, naming both).
+pub fn one_per_school(seen: &mut Seen, school: String, meta: &Meta, at: String) -> Result<()> {
+    if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
+        return Ok(());
+    }
+    let key = (school, meta.year, meta.grade, meta.subject.clone());
+    if let Some(first) = seen.get(&key) {
+        return Err(data(format!(
+            "{at}: a second protocol of school {} for ВПР {} {} кл. {} (the first is {first}): shnor reads one protocol per school and procedure; put the classes of the parallel in one protocol (its «Класс» column tells them apart) and give each file once",
+            key.0, key.3, key.2, key.1
+        )));
+    }
+    seen.insert(key, at);
+    Ok(())
 }
 
 /// Why a skipped protocol sheet was not loaded, in a folder walk.

@@ -240,12 +240,13 @@ fn has_rows_below(g: &Grid, h: &Header) -> bool {
 
 /// `FILE` or `FILE [лист «SHEET»]`, for an error about one sheet.
 fn sheet_of(path: &Path, sheet: &Option<String>) -> String {
-    format!(
-        "{}{}",
-        path.display(),
-        sheet
-            .as_ref()
-            .map(|s| format!(" [лист «{}»]", s.trim()))
-            .unwrap_or_default()
-    )
+    format!("{}{}", path.display(), in_sheet(sheet))
+}
+
+/// ` [лист «SHEET»]`, or nothing for a CSV.
+pub(super) fn in_sheet(sheet: &Option<String>) -> String {
+    sheet
+        .as_ref()
+        .map(|s| format!(" [лист «{}»]", s.trim()))
+        .unwrap_or_default()
 }

@@ -338,3 +338,28 @@ fn item_captions_that_add_up_to_another_maximum_than_the_scale_are_a_warning_wit
     let ex = n["examples"][0].as_str().unwrap();
     assert!(ex.contains("21") && ex.contains("20"), "{ex}");
 }
+
+#[test]
+fn a_second_protocol_of_the_school_and_procedure_is_an_error_naming_both() {
+    let d = tempfile::tempdir().unwrap();
+    let name = |class: &str| {
+        d.path().join(format!(
+            "edu220001 ВПР 2021 математика 4 класс {class}.xlsx"
+        ))
+    };
+    workbook(&name("А"), "Протокол", &rows());
+    // another class whose counts happen to be the same: never dropped as a repeat
+    let mut other = rows();
+    for r in other.iter_mut().skip(1) {
+        r[0] = format!("5{}", &r[0][1..]);
+    }
+    workbook(&name("Б"), "Протокол", &other);
+    shnor()
+        .arg("inspect")
+        .arg(d.path())
+        .assert()
+        .code(1)
+        .stderr(contains("a second protocol of school edu220001"))
+        .stderr(contains("4 класс А.xlsx"))
+        .stderr(contains("4 класс Б.xlsx"));
+}
