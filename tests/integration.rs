@@ -12,6 +12,8 @@ mod compare;
 mod completions;
 #[path = "integration/config.rs"]
 mod config;
+#[path = "integration/context_table.rs"]
+mod context_table;
 #[path = "integration/csv_data.rs"]
 mod csv_data;
 #[path = "integration/errors.rs"]

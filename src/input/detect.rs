@@ -2,7 +2,7 @@
 use super::header::{self, Header};
 use super::scales::Scales;
 use super::table::Grid;
-use super::{context, fisoko, flat, gia, pupil, risk, scales, KINDS};
+use super::{context, context_table, fisoko, flat, gia, pupil, risk, scales, KINDS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Detected {
@@ -46,6 +46,10 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("gia")
     } else if risk::is_long(h) || risk::is_wide(h) {
         Kind("risk")
+    } else if context_table::is_table(h) {
+        Kind("context-table")
+    } else if context_table::is_codebook(g, h) {
+        Kind("codebook")
     } else if context::is_registry(h) {
         Kind("registry")
     } else if context::is_directory(h) {
@@ -78,6 +82,8 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "risk" => risk::is_long(h) || risk::is_wide(h),
         "registry" => h.has(header::LOGIN),
         "directory" => h.has(header::LOGIN) && h.has(header::NAME),
+        "context-table" => context_table::is_table(h),
+        "codebook" => context_table::is_codebook(g, h),
         _ => false,
     }
 }
