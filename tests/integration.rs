@@ -28,6 +28,8 @@ mod index;
 mod inspect;
 #[path = "integration/monitor.rs"]
 mod monitor;
+#[path = "integration/no_school_key.rs"]
+mod no_school_key;
 #[path = "integration/objectivity.rs"]
 mod objectivity;
 #[path = "integration/real_data.rs"]

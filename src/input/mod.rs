@@ -27,7 +27,7 @@ pub mod text;
 use crate::error::{data, usage};
 use crate::model::Dataset;
 use anyhow::Result;
-use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR};
+use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR, NO_SCHOOL_KEY};
 use files::sha256_file;
 pub use files::{expand_paths, meta_from_path};
 use header::Header;
@@ -313,6 +313,18 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
     crate::model::context_years::use_year(&mut data_set, None, &mut warnings);
+    // a results table with no school key in a folder: skipped, and said beside the results
+    for r in &reports {
+        if r.skipped
+            .as_deref()
+            .is_some_and(|w| w.starts_with(NO_SCHOOL_KEY))
+        {
+            warnings.add(
+                "таблица результатов без ключа школы (логина, кода, названия ОО) не загружена",
+                r.path.clone(),
+            );
+        }
+    }
     crate::timing("checked and ordered (identity, repeats)");
     Ok(Loaded {
         data: data_set,
