@@ -235,13 +235,14 @@ fn codes_no_input_maps_to_a_login_stay_under_their_code() {
     let p = d.path().join("ctx.csv");
     let mut text = String::from("code;year;ses1;ses2\n");
     for (i, code) in ["0101", "0102", "0103"].iter().enumerate() {
-        text.push_str(&format!("{code};2024;0.{};0.{}\n", i + 1, 5 - i));
+        // ses2 in percent, as its wording says
+        text.push_str(&format!("{code};2024;0.{};{}0\n", i + 1, 5 - i));
     }
     std::fs::write(&p, text).unwrap();
     let book = d.path().join("book.csv");
     std::fs::write(
         &book,
-        "code;label\nses1;Доля обучающихся из неполных семей\nses2;Доля детей из малообеспеченных семей\n",
+        "code;label\nses1;Доля обучающихся из неполных семей\nses2;Доля детей из малообеспеченных семей, %\n",
     )
     .unwrap();
     let reg = d.path().join("registry.csv");
@@ -259,6 +260,15 @@ fn codes_no_input_maps_to_a_login_stay_under_their_code() {
         .map(|s| s["login"].as_str().unwrap())
         .collect();
     assert_eq!(logins, ["edu220001", "gia:102", "gia:103"]);
+    // without the «%» the percents are no fractions: an error naming the column
+    std::fs::write(&book, "code;label\nses1;Доля обучающихся из неполных семей\nses2;Доля детей из малообеспеченных семей\n").unwrap();
+    shnor()
+        .arg("index")
+        .args([&p, &book])
+        .assert()
+        .code(1)
+        .stderr(contains("column «ses2»"))
+        .stderr(contains("expected a fraction 0–1"));
 }
 
 /// A synthetic region whose registry keeps its schools' facts but gives its indicators to a
