@@ -12,6 +12,8 @@ mod compare;
 mod completions;
 #[path = "integration/config.rs"]
 mod config;
+#[path = "integration/context_table.rs"]
+mod context_table;
 #[path = "integration/csv_data.rs"]
 mod csv_data;
 #[path = "integration/errors.rs"]
@@ -26,6 +28,8 @@ mod index;
 mod inspect;
 #[path = "integration/monitor.rs"]
 mod monitor;
+#[path = "integration/no_school_key.rs"]
+mod no_school_key;
 #[path = "integration/objectivity.rs"]
 mod objectivity;
 #[path = "integration/protocol.rs"]

@@ -24,8 +24,8 @@ pub struct Args {
 /// Errors: a usage error (exit 2) when no school with results in the year has this login.
 pub fn run(a: &Args) -> Result<()> {
     let login = &a.login;
-    let (cfg, loaded) = a.data.load()?;
-    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let (cfg, mut loaded) = a.data.load()?;
+    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let sid = school_id(login);
     // only this school's ledger is told
     let logins = loaded

@@ -7,8 +7,9 @@ use serde_json::json;
 
 /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
 ///
-/// Kinds: pupils, school-protocol, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal, markers, gia,
-/// gia-summary, moscow-ege, context-form, registry, directory, risk, scales.
+/// Kinds: pupils, school-protocol, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal,
+/// markers, gia, gia-summary, moscow-ege, context-form, registry, directory, context-table, codebook,
+/// risk, scales.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -105,9 +106,24 @@ pub fn table(l: &Loaded) -> Table {
             r.warnings.summary().into(),
         ]);
     }
+    for r in l.reports.iter().filter(|r| !r.unmatched.is_empty()) {
+        t.notes.push(format!(
+            "{}{}: показатели не сопоставлены с показателями индекса и не используются: {}",
+            r.path,
+            r.sheet
+                .as_ref()
+                .map(|s| format!(" [лист «{}»]", s.trim()))
+                .unwrap_or_default(),
+            r.unmatched.join("; ")
+        ));
+    }
     if !l.warnings.is_empty() {
         t.notes
             .push(format!("Сводные предупреждения: {}", l.warnings.summary()));
+    }
+    if let Some(y) = l.data.context_years.applied() {
+        t.notes
+            .push(format!("Таблицы контекста: показатели за {y} год"));
     }
     let d = &l.data;
     t.notes.push(format!(

@@ -216,6 +216,17 @@ impl DataArgs {
     }
 }
 
+/// The selection year (`select::resolve_year`: `--year`, the config, else the latest year with
+/// results), with the context tables' values of that year laid over the schools
+/// (`model::context_years::use_year`), so that the index, resilience and deficit read that year.
+///
+/// Errors: as `resolve_year` (no results; a year absent from them).
+pub fn selection_year(loaded: &mut Loaded, cfg: &Config, year: Option<i32>) -> Result<i32> {
+    let y = crate::method::select::resolve_year(&loaded.data, cfg, year)?;
+    crate::model::context_years::use_year(&mut loaded.data, Some(y), &mut loaded.warnings);
+    Ok(y)
+}
+
 /// The `inputs` array of every JSON output: path, sheet, sha256, kind and rows of each input that was
 /// read (skipped files left out), sorted by path and sheet.
 pub fn inputs_json(l: &Loaded) -> Value {

@@ -65,7 +65,8 @@ pub fn run(a: &Args) -> Result<()> {
     refuse_inputs_inside(a)?;
     folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
-    let loaded = a.inputs.load(Format::Json)?;
+    let mut loaded = a.inputs.load(Format::Json)?;
+    super::selection_year(&mut loaded, &cfg, a.year)?;
     timings.push(("load", t0.elapsed().as_secs_f64()));
     let mut progress = crate::progress::Progress::new(0, "отчёт");
     progress.step("отбор, сравнение, динамика, риски");

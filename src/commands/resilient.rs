@@ -1,6 +1,6 @@
 //! `shnor resilient`: context-adjusted results — OLS of results on the index, residuals, labels.
 use super::{inputs_json, DataArgs};
-use crate::method::{index, resilience, select};
+use crate::method::{index, resilience};
 use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
@@ -19,8 +19,8 @@ pub struct Args {
 ///
 /// Errors: a data error (exit 1) when the inputs hold no context indicators (nothing to regress on).
 pub fn run(a: &Args) -> Result<()> {
-    let (cfg, loaded) = a.data.load()?;
-    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let (cfg, mut loaded) = a.data.load()?;
+    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let frames = crate::model::frames::build(&loaded.data)?;
     let idx = index::compute(&frames, &cfg)?;
     if idx.schools.is_empty() {

@@ -1,7 +1,7 @@
 //! `shnor sweep`: the selection rerun over a grid of one or two config parameters.
 use super::{inputs_json, DataArgs};
 use crate::error::usage;
-use crate::method::{select, sweep};
+use crate::method::sweep;
 use crate::output::{Cell, Table};
 use anyhow::Result;
 use serde_json::json;
@@ -33,8 +33,8 @@ pub fn run(a: &Args) -> Result<()> {
     for p in &params {
         cfg.set(&p.key, &p.values[0].to_string())?;
     }
-    let loaded = a.data.load_inputs()?;
-    let year = select::resolve_year(&loaded.data, &cfg, a.year)?;
+    let mut loaded = a.data.load_inputs()?;
+    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
     let mut t = Table::new(&["Параметры", "Размер списка", "Жаккар", "Вошли", "Вышли"]);
     t.title = Some(format!(

@@ -59,6 +59,75 @@ pub const INDICATORS: &[(&str, &str)] = &[
     ("internet_band", "полоса скорости интернета"),
 ];
 
+/// Other wordings of the social indicators, as research tables' codebooks and regional forms
+/// spell them (issue 14): matched, like the labels of `INDICATORS`, by `indicator_of`.
+pub const SYNONYMS: &[(&str, &str)] = &[
+    ("single_parent", "доля детей из неполных семей"),
+    ("low_income", "доля детей из малообеспеченных семей"),
+    ("low_income", "доля обучающихся из малоимущих семей"),
+    (
+        "non_native",
+        "доля детей, для которых русский язык не является родным",
+    ),
+    (
+        "non_native",
+        "доля обучающихся, для которых русский язык не родной",
+    ),
+    (
+        "ovz_share",
+        "доля обучающихся с ограниченными возможностями здоровья",
+    ),
+    ("ovz_share", "доля детей с овз"),
+    ("unemployed_parents", "доля безработных родителей"),
+    (
+        "unemployed_parents",
+        "доля обучающихся, у которых родители безработные",
+    ),
+    ("large_family", "доля детей из многодетных семей"),
+    (
+        "at_risk_register",
+        "доля обучающихся, состоящих на внутришкольном учете",
+    ),
+    (
+        "at_risk_register",
+        "доля детей, состоящих на внутришкольном учете",
+    ),
+    (
+        "parents_higher_ed",
+        "доля обучающихся, у которых оба родителя имеют высшее образование",
+    ),
+];
+
+/// A wording reduced for matching: normalised as a header (case, ё, spaces, a trailing unit),
+/// then only its letters, digits and single spaces (commas, quotes, brackets, dots dropped).
+fn wording_key(s: &str) -> String {
+    let t = super::text::norm_header(s);
+    let kept: String = t
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The indicator a wording names: its key (`low_income`), its label in `INDICATORS` or one of its
+/// `SYNONYMS`, compared by `wording_key`; none for any other wording.
+pub fn indicator_of(wording: &str) -> Option<&'static str> {
+    let w = wording_key(wording);
+    if w.is_empty() {
+        return None;
+    }
+    INDICATORS
+        .iter()
+        .find(|(k, l)| wording_key(k) == w || wording_key(l) == w)
+        .map(|(k, _)| *k)
+        .or_else(|| {
+            SYNONYMS
+                .iter()
+                .find(|(_, l)| wording_key(l) == w)
+                .map(|(k, _)| *k)
+        })
+}
+
 /// Indicators that are shares (percent inputs are divided by 100).
 pub fn is_share(key: &str) -> bool {
     !matches!(

@@ -2,7 +2,7 @@
 use super::header::{self, Header};
 use super::scales::Scales;
 use super::table::Grid;
-use super::{context, fisoko, flat, gia, protocol, pupil, risk, scales, KINDS};
+use super::{context, context_table, fisoko, flat, gia, protocol, pupil, risk, scales, KINDS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Detected {
@@ -48,6 +48,10 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("gia")
     } else if risk::is_long(h) || risk::is_wide(h) {
         Kind("risk")
+    } else if context_table::is_table(h) {
+        Kind("context-table")
+    } else if context_table::is_codebook(g, h) {
+        Kind("codebook")
     } else if context::is_registry(h) {
         Kind("registry")
     } else if context::is_directory(h) {
@@ -57,6 +61,8 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Skip("описание заданий работы: результатов нет")
     } else if h.has(&["name"]) && h.has(&["adress", "address"]) {
         Skip("справочник адресов школ без логинов ФИС ОКО и без результатов")
+    } else if is_keyless_results(h) {
+        Skip(NO_SCHOOL_KEY)
     } else {
         return None;
     };
@@ -81,8 +87,58 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "risk" => risk::is_long(h) || risk::is_wide(h),
         "registry" => h.has(header::LOGIN),
         "directory" => h.has(header::LOGIN) && h.has(header::NAME),
+        "context-table" => context_table::is_table(h),
+        "codebook" => context_table::is_codebook(g, h),
         _ => false,
     }
+}
+
+/// Why a results table with no school key is not loaded (`is_keyless_results`).
+pub(super) const NO_SCHOOL_KEY: &str =
+    "таблица результатов без ключа школы (нет логина, кода или названия ОО): не загружена";
+
+/// A results table with no school key (issue 14): a subject, a count of participants and a
+/// result (a mean, a share, marks «2»…«5»), but no login, school code, ИНН or school name column —
+/// an open-data extract of totals (`Дата экзамена; Предмет; Количество участников; Средняя
+/// оценка`). Never loaded as results: nothing in it can be judged per school.
+pub(super) fn is_keyless_results(h: &Header) -> bool {
+    let subject = h.has(&[
+        "предмет",
+        "subject",
+        "учебный предмет",
+        "наименование предмета",
+    ]);
+    let count = h.has(header::PARTICIPANTS)
+        || h.find_prefix(&["количество", "кол-во", "число", "участник", "сдавал"])
+            .is_some();
+    let result = flat::mark_columns(h).is_some()
+        || h.find_prefix(&["средн", "доля", "процент", "mean", "average"])
+            .is_some();
+    let key = h.has(header::LOGIN)
+        || h.has(header::GIA_CODE)
+        || h.has(header::NAME)
+        || h.has(&[
+            "код",
+            "code",
+            "id",
+            "инн",
+            "inn",
+            "огрн",
+            "школа",
+            "наименование школы",
+        ]);
+    subject && count && result && !key
+}
+
+/// The captions of a header's non-empty columns, «…», «…», for a message.
+pub(super) fn columns_read(h: &Header) -> String {
+    h.raw
+        .iter()
+        .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|c| !c.is_empty())
+        .map(|c| format!("«{c}»"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The columns detection looks for, for the error on a file that matches no kind.

@@ -8,6 +8,7 @@ use recognise::{recognise, Recognised};
 pub(super) use records::drop_truncated;
 pub mod context;
 pub mod context_2021;
+pub mod context_table;
 mod detect;
 pub mod files;
 pub mod fisoko;
@@ -27,7 +28,7 @@ pub mod text;
 use crate::error::{data, usage};
 use crate::model::Dataset;
 use anyhow::Result;
-use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR};
+use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR, NO_SCHOOL_KEY};
 use files::sha256_file;
 pub use files::{expand_paths, meta_from_path};
 use header::Header;
@@ -65,6 +66,14 @@ pub const KINDS: &[(&str, &str)] = &[
     ("moscow-ege", "Moscow open-data ЕГЭ per school"),
     ("context-form", "ФИС ОКО context form"),
     ("registry", "user context/registry table"),
+    (
+        "context-table",
+        "context indicators by school code and year (ses1…, with a codebook)",
+    ),
+    (
+        "codebook",
+        "codebook of a context table: code → indicator wording",
+    ),
     ("directory", "school directory (login, name, municipality)"),
     ("risk", "risk profiles"),
     ("scales", "primary score → mark scales"),
@@ -256,6 +265,8 @@ const FLAT_KINDS: &[&str] = &[
     "registry",
     "directory",
     "scales",
+    "context-table",
+    "codebook",
 ];
 
 /// Load every input under `paths` into one dataset: recognise each file (and sheet), load scales
@@ -301,7 +312,15 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     // scales first: per-pupil files need them
     let mut scales = Scales::builtin();
     let mut data_set = Dataset::default();
-    sheets.sort_by_key(|s| (s.kind != "scales", s.path.clone(), s.grid.sheet.clone()));
+    // codebooks next: context tables need them, in any file
+    sheets.sort_by_key(|s| {
+        let rank = match s.kind {
+            "scales" => 0,
+            "codebook" => 1,
+            _ => 2,
+        };
+        (rank, s.path.clone(), s.grid.sheet.clone())
+    });
     // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
     let mut protocols = Default::default();
     for mut s in sheets {
@@ -321,6 +340,19 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
+    crate::model::context_years::use_year(&mut data_set, None, &mut warnings);
+    // a results table with no school key in a folder: skipped, and said beside the results
+    for r in &reports {
+        if r.skipped
+            .as_deref()
+            .is_some_and(|w| w.starts_with(NO_SCHOOL_KEY))
+        {
+            warnings.add(
+                "таблица результатов без ключа школы (логина, кода, названия ОО) не загружена",
+                r.path.clone(),
+            );
+        }
+    }
     crate::timing("checked and ordered (identity, repeats)");
     Ok(Loaded {
         data: data_set,
@@ -419,6 +451,8 @@ fn load_sheet(
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
         "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
+        "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
+        "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
         "risk" => with_frame(s, |f| risk::load_frame(f, h, &meta, opts, ds, &mut rep))?,
         _ => unreachable!(),
     }

@@ -86,6 +86,8 @@ pub(super) fn recognise(
     let mut near = None;
     // the protocol sheets taken from this workbook, to pass over a copy of one (`same_protocol`)
     let mut protocols = Vec::new();
+    // the first sheet that is a results table with no school key, and the columns it has
+    let mut no_key = None;
     for ra in grids {
         let g = ra.grid;
         if let Some((h, pupils)) = ra.pupils {
@@ -141,6 +143,11 @@ pub(super) fn recognise(
                     pupils: None,
                 });
             }
+            Some((h, Detected::Skip(why))) if why == NO_SCHOOL_KEY => {
+                let read = detect::columns_read(&h);
+                no_key.get_or_insert_with(|| (g.sheet.clone(), read.clone()));
+                skipped_sheets.push((g.sheet.clone(), format!("{why}; прочитаны столбцы {read}")))
+            }
             Some((_, Detected::Skip(why))) => {
                 skipped_sheets.push((g.sheet.clone(), why.to_string()))
             }
@@ -162,6 +169,12 @@ pub(super) fn recognise(
                 sheet_of(path, sheet)
             )));
         }
+    }
+    if let Some((sheet, read)) = no_key.filter(|_| !any && (explicit || forced.is_some())) {
+        return Err(data(format!(
+            "{}: a results table with no school key: no login, school code («Код ОО») or school name column; read the columns {read}; expected results per school (an extract of a region's or a municipality's totals cannot be selected from)",
+            sheet_of(path, &sheet)
+        )));
     }
     for (sheet, why) in &skipped_sheets {
         let unknown = why.starts_with(UNRECOGNISED);

@@ -82,6 +82,9 @@ pub struct InputReport {
     pub pupils: Option<PupilStats>,
     pub skipped: Option<String>,
     pub warnings: Warnings,
+    /// Context tables: the indicator columns matched to no index indicator (`ses5 «wording»`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

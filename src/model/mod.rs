@@ -1,5 +1,6 @@
 //! The canonical model: the `results` and `risk_profiles` frames the loaders return, the other
 //! tables still as typed rows, and the polars frames of METHOD.md §0 built from them (`frames`).
+pub mod context_years;
 pub mod domain;
 pub mod frames;
 pub mod identity;
@@ -462,6 +463,9 @@ pub struct Dataset {
     pub mark_scores: Vec<MarkScoreRow>,
     /// Maximum primary score of each per-pupil procedure: (year, subject, grade).
     pub max_score: BTreeMap<(i32, String, i32), i32>,
+    /// Context tables keyed by code and year, laid over `schools` for one year
+    /// (`context_years::use_year`).
+    pub context_years: context_years::ContextYears,
 }
 
 impl Default for Dataset {
@@ -483,6 +487,7 @@ impl Default for Dataset {
             municipality_codes: Default::default(),
             mark_scores: Vec::new(),
             max_score: Default::default(),
+            context_years: Default::default(),
         }
     }
 }

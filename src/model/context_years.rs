@@ -1,0 +1,241 @@
+//! Context indicators by year from context tables keyed by school code (`input::context_table`):
+//! kept apart from the schools until the year is known, then laid over the schools' indicators
+//! for that year (`ContextYears::use_year`), so that `index`, `resilient` and the registry z-scores
+//! (deficit) read the year of the selection.
+use super::{Dataset, Indicators, SchoolRow, Sym};
+use crate::input::report::Warnings;
+use std::collections::BTreeMap;
+
+/// One school's values in one year: (indicator key, value), in name order.
+pub type YearValues = Vec<(&'static str, f64)>;
+
+/// The context tables' values, by school key and year, and what is laid over the schools now.
+#[derive(Debug, Clone, Default)]
+pub struct ContextYears {
+    /// School key (a login's `school_id`, or `gia:CODE` for another code) → year → the values
+    /// read (indicator key, value; fractions for shares), in name order.
+    pub rows: BTreeMap<String, BTreeMap<i32, YearValues>>,
+    /// The files that gave each school key's rows.
+    pub sources: BTreeMap<String, Vec<Sym>>,
+    /// Each school key's code as first given (lower-case): the login of a school known only by it.
+    pub given: BTreeMap<String, String>,
+    /// Code → indicator wording, from the codebooks read (`input::context_table::load_codebook`),
+    /// with the file that gave each.
+    pub codebook: BTreeMap<String, (String, String)>,
+    /// The year whose values lie over the schools now (`None`: none laid yet).
+    applied: Option<i32>,
+    /// The asked-for year of the last `use_year` (a repeat with it does nothing).
+    asked: Option<i32>,
+    /// Each touched school's indicators before the first overlay (restored before another year's).
+    base: BTreeMap<String, Indicators>,
+}
+
+impl ContextYears {
+    /// The years any context table holds, ascending.
+    pub fn years(&self) -> std::collections::BTreeSet<i32> {
+        self.rows.values().flat_map(|y| y.keys().copied()).collect()
+    }
+    /// The year laid over the schools now.
+    pub fn applied(&self) -> Option<i32> {
+        self.applied
+    }
+}
+
+/// The school a context table's key names: the school with that id; for `gia:CODE`, the school
+/// whose ГИА code (a registry's `gia_code`, a context form's ОГЭ/ЕГЭ code) is CODE (`by_gia`);
+/// else none.
+fn resolve(ds: &Dataset, by_gia: &BTreeMap<String, String>, key: &str) -> Option<String> {
+    if ds.schools.contains_key(key) {
+        return Some(key.to_string());
+    }
+    by_gia.get(key.strip_prefix("gia:")?).cloned()
+}
+
+/// ГИА code → id of the school that has it (schools with a login first: a code's own school,
+/// `gia:CODE`, is found by its id).
+fn by_gia(ds: &Dataset) -> BTreeMap<String, String> {
+    ds.schools
+        .values()
+        .filter_map(|s| Some((s.gia_code.clone()?, s.school_id.clone())))
+        .collect()
+}
+
+/// Lay the context tables' values of one year over the schools' indicators.
+///
+/// The year: `year` (the selection year) or, without it, the latest year of the results, else the
+/// latest year of the tables. When the tables lack that year, the latest earlier year they hold,
+/// with a counted warning naming both; none earlier: no values, with a warning. A table's value
+/// replaces the one another input (a registry) gave for the same indicator, with a counted warning
+/// when they differ. A key that names no school (no login, no ГИА code known) becomes a school of
+/// its own, under that key. Called again with another year, the previous year's values are taken
+/// off first; with the same year, nothing happens.
+pub fn use_year(ds: &mut Dataset, year: Option<i32>, warnings: &mut Warnings) {
+    if ds.context_years.rows.is_empty() {
+        return;
+    }
+    let target = year
+        .or_else(|| ds.result_years().last().copied())
+        .or_else(|| ds.context_years.years().last().copied());
+    if ds.context_years.applied.is_some() && ds.context_years.asked == target {
+        return;
+    }
+    let Some(target) = target else { return };
+    let years = ds.context_years.years();
+    let used = years.range(..=target).next_back().copied();
+    let shown = |ys: &std::collections::BTreeSet<i32>| {
+        ys.iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match used {
+        Some(u) if u != target => warnings.add(
+            "в таблице контекста нет года отбора: взят последний более ранний",
+            format!("нужен {target}, взят {u} (в таблице: {})", shown(&years)),
+        ),
+        None => warnings.add(
+            "в таблице контекста нет года отбора и более ранних: показатели таблицы не использованы",
+            format!("нужен {target} (в таблице: {})", shown(&years)),
+        ),
+        _ => {}
+    }
+    restore(ds);
+    ds.context_years.asked = Some(target);
+    ds.context_years.applied = used;
+    let Some(used) = used else { return };
+    let keys: Vec<String> = ds.context_years.rows.keys().cloned().collect();
+    let by_gia = by_gia(ds);
+    for key in keys {
+        let Some(vals) = ds.context_years.rows[&key].get(&used).cloned() else {
+            continue;
+        };
+        let sid = resolve(ds, &by_gia, &key).unwrap_or_else(|| new_school(ds, &key));
+        let sources = ds.context_years.sources.get(&key).cloned();
+        let e = ds.schools.get_mut(&sid).expect("resolved or made");
+        ds.context_years
+            .base
+            .entry(sid.clone())
+            .or_insert_with(|| e.indicators.clone());
+        for (k, v) in vals {
+            if let Some(old) = e.indicators.insert(k, v) {
+                if (old - v).abs() > 1e-9 {
+                    warnings.add(
+                        "таблица контекста и другой вход расходятся в показателе: взято значение таблицы за год",
+                        format!("{} {k}: {old} → {v} ({used})", e.login),
+                    );
+                }
+            }
+        }
+        for s in sources.into_iter().flatten() {
+            if !e.sources.contains(&s) {
+                e.sources.push(s);
+            }
+        }
+    }
+}
+
+/// Take the laid year's values off: every touched school's indicators as before the overlay.
+fn restore(ds: &mut Dataset) {
+    for (sid, ind) in &ds.context_years.base {
+        if let Some(e) = ds.schools.get_mut(sid) {
+            e.indicators = ind.clone();
+        }
+    }
+}
+
+/// A school known only by a context table's key: its id is the key, its login the login as given
+/// (`sch…` stays `sch…`) or, for another code, the key (`gia:CODE`, as an ОГЭ/ЕГЭ table names it).
+fn new_school(ds: &mut Dataset, key: &str) -> String {
+    let login = match ds.context_years.given.get(key) {
+        Some(l) if !key.starts_with("gia:") => l.clone(),
+        _ => key.to_string(),
+    };
+    ds.schools.insert(
+        key.to_string(),
+        Box::new(SchoolRow {
+            school_id: key.to_string(),
+            login,
+            gia_code: key.strip_prefix("gia:").map(str::to_string),
+            ..Default::default()
+        }),
+    );
+    key.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ds() -> Dataset {
+        let mut ds = Dataset::default();
+        ds.schools.insert(
+            "edu220001".into(),
+            Box::new(SchoolRow {
+                school_id: "edu220001".into(),
+                login: "edu220001".into(),
+                gia_code: Some("1001".into()),
+                indicators: [("low_income", 0.5)].into_iter().collect(),
+                ..Default::default()
+            }),
+        );
+        let c = &mut ds.context_years;
+        c.rows.insert(
+            "gia:1001".into(),
+            [
+                (2022, vec![("low_income", 0.2), ("single_parent", 0.1)]),
+                (2023, vec![("single_parent", 0.3)]),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        c.rows.insert(
+            "gia:1002".into(),
+            [(2023, vec![("ovz_share", 0.05)])].into(),
+        );
+        ds
+    }
+
+    #[test]
+    fn a_year_lies_over_the_schools_and_another_replaces_it() {
+        let mut d = ds();
+        let mut w = Warnings::default();
+        use_year(&mut d, Some(2022), &mut w);
+        let a = &d.schools["edu220001"].indicators;
+        assert_eq!(
+            (a.get("low_income"), a.get("single_parent")),
+            (Some(&0.2), Some(&0.1))
+        );
+        assert_eq!(w.total(), 1, "{w:?}"); // the registry's 0.5 replaced
+        assert!(!d.schools.contains_key("gia:1002"));
+        use_year(&mut d, Some(2023), &mut w);
+        let a = &d.schools["edu220001"].indicators;
+        assert_eq!(
+            (a.get("low_income"), a.get("single_parent")),
+            (Some(&0.5), Some(&0.3))
+        );
+        // a code no input maps to a login stays under its code
+        let b = &d.schools["gia:1002"];
+        assert_eq!(
+            (b.login.as_str(), b.indicators.get("ovz_share")),
+            ("gia:1002", Some(&0.05))
+        );
+    }
+
+    #[test]
+    fn a_missing_year_takes_the_latest_earlier_one_with_a_warning() {
+        let mut d = ds();
+        let mut w = Warnings::default();
+        use_year(&mut d, Some(2025), &mut w);
+        assert_eq!(d.context_years.applied(), Some(2023));
+        assert!(
+            w.summary().contains("нужен 2025, взят 2023"),
+            "{}",
+            w.summary()
+        );
+        let mut w = Warnings::default();
+        use_year(&mut d, Some(2020), &mut w);
+        assert_eq!(d.context_years.applied(), None);
+        assert_eq!(d.schools["edu220001"].indicators.get("single_parent"), None);
+        assert!(w.summary().contains("нужен 2020"), "{}", w.summary());
+    }
+}
