@@ -405,3 +405,65 @@ fn counts_negative_or_not_whole_are_errors() {
         );
     }
 }
+
+#[test]
+fn municipality_repeated_on_every_row_and_a_two_row_header() {
+    let d = tempfile::tempdir().unwrap();
+    // the 2023 sheet with the municipality on each school row too
+    let mut rows = results(2023, 2023, true);
+    for (r, m) in [(11, "город Н"), (12, "город Н"), (14, "Сельский район")]
+    {
+        rows[r][0] = m.into();
+    }
+    let p = d.path().join("Условная область.xlsx");
+    workbook(&p, &[("2023", rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let r = input(&v, "2023");
+    assert_eq!(
+        (r["rows"].as_i64(), r["schools"].as_i64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(
+        r["warnings"]["итог муниципалитета в форме ЕГЭ/ОГЭ не равен сумме его школ"]["count"],
+        1
+    );
+    // two header rows (subjects in the header row, no «из них»), «Всего» last, a wrong total
+    let csv = d.path().join("ЕГЭ 2023 по школам.csv");
+    std::fs::write(
+        &csv,
+        "Муниципалитет;ОО;Русский язык, чел.;;;;;Математика (базовая), чел.;;;;\n\
+;;приняло участие;не преодолен min порог;высокобалльники (80-99 баллов);получили 100 баллов;средний балл;приняло участие;не преодолен min порог;высокобалльники (80-99 баллов);получили 100 баллов;средний балл\n\
+город Н;СОШ №1;30;1;5;1;71,5;12;2;0;0;15\n\
+город Н;СОШ №2;20;;2;;68,0;;;;;\n\
+Сельский район;СОШ №3;10;2;;;52,0;5;1;;;12\n\
+Всего;;60;3;7;1;66,1;17;4;0;0;14\n",
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&csv).args(["--format", "json"]));
+    let r = &v["inputs"][0];
+    assert_eq!(r["kind"], "gia-summary", "{v:#}");
+    assert_eq!(
+        (r["rows"].as_i64(), r["schools"].as_i64()),
+        (Some(3), Some(3))
+    );
+    let w = &r["warnings"]["итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"];
+    assert_eq!(w["count"], 1, "{r:#}");
+    assert!(w["examples"][0].as_str().unwrap().contains(
+        "строка 6, математика базовая, «не преодолен min порог»: в итоге 4, сумма школ 3"
+    ));
+    assert_eq!(v["totals"]["results"], 5);
+    assert_eq!(v["totals"]["reference"], 2);
+}
+
+#[test]
+fn select_on_the_form_alone_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let p = form(d.path());
+    let out = shnor().arg("select").arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{out:?}"
+    );
+}
