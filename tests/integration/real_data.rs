@@ -515,7 +515,20 @@ fn ege_eao_federal_form_figures() {
         assert_eq!(r["assessment"], "ЕГЭ");
         assert_eq!(r["schools"], schools, "{r:#}");
         assert_eq!(r["rows"], schools);
+        // every municipality subtotal equals the sum of its schools
+        assert!(
+            r["warnings"]["итог муниципалитета в форме ЕГЭ/ОГЭ не равен сумме его школ"].is_null()
+        );
     }
+    // the one figure of the file whose total differs from its schools (checked by hand: the
+    // schools' column AE sums to 187)
+    let w = &sheet("2023")["warnings"]["итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"];
+    assert_eq!(w["count"], 1);
+    assert_eq!(
+        w["examples"][0],
+        "лист «2023», строка 10, обществознание, «не преодолен min порог»: в итоге 186, сумма школ 187"
+    );
+    assert!(sheet("2022")["warnings"].as_object().unwrap().is_empty());
     let mut cmd = shnor();
     cmd.arg("compare").arg(&f).args([
         "--format",
