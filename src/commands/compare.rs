@@ -191,10 +191,12 @@ pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
 /// One block as its own titled table (terminal, Markdown).
 fn block_table(b: &Block) -> Table {
     let mut t = Table::new(&BLOCK_HEADERS);
-    t.title = Some(format!(
-        "{}, {} (регион {})",
-        b.procedure, b.year, b.region_code
-    ));
+    // schools known only by name have no region code: no «(регион )»
+    t.title = Some(if b.region_code.is_empty() {
+        format!("{}, {}", b.procedure, b.year)
+    } else {
+        format!("{}, {} (регион {})", b.procedure, b.year, b.region_code)
+    });
     t.rows = block_rows(b);
     t
 }

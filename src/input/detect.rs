@@ -2,7 +2,9 @@
 use super::header::{self, Header};
 use super::scales::Scales;
 use super::table::Grid;
-use super::{context, context_table, fisoko, flat, gia, protocol, pupil, risk, scales, KINDS};
+use super::{
+    context, context_table, fisoko, flat, gia, gia_form, protocol, pupil, risk, scales, KINDS,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Detected {
@@ -33,8 +35,10 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("fisoko-journal")
     } else if gia::is_moscow(h) {
         Kind("moscow-ege")
-    } else if gia::is_regional_summary(g, h) {
+    } else if gia_form::is_form(g, h) {
         Kind("gia-summary")
+    } else if gia_form::is_applications(g, h) {
+        Skip("заявления на участие в ЕГЭ/ОГЭ (форма по школам): результатов нет")
     } else if flat::is_markers_header(h) {
         Kind("markers")
     } else if flat::is_journal_header(h) {
@@ -79,7 +83,7 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "fisoko-journal" => h.has(&["группы участников"]) && fisoko::is_journal_report(g, h),
         "fisoko-histogram" => fisoko::is_histogram_report(g, h),
         "moscow-ege" => gia::is_moscow(h),
-        "gia-summary" => gia::is_regional_summary(g, h),
+        "gia-summary" => gia_form::is_form(g, h),
         "markers" => flat::is_markers_header(h),
         "journal" => flat::is_journal_header(h),
         "marks" => flat::is_marks_header(h),

@@ -234,6 +234,9 @@ pub fn load_stats(
                         p3: Some(p[1] / 100.0),
                         p4: Some(p[2] / 100.0),
                         p5: Some(p[3] / 100.0),
+                        n2: None,
+                        high: None,
+                        mean_score: None,
                     });
                 }
             }

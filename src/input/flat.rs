@@ -348,6 +348,9 @@ pub fn load_marks(
                     p3: p(vals[1]),
                     p4: p(vals[2]),
                     p5: p(vals[3]),
+                    n2: None,
+                    high: None,
+                    mean_score: None,
                 });
                 return Ok(None);
             }

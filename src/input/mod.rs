@@ -14,6 +14,7 @@ pub mod files;
 pub mod fisoko;
 pub mod flat;
 pub mod gia;
+pub mod gia_form;
 pub mod header;
 pub mod marks;
 mod notes;
@@ -61,7 +62,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("gia", "ОГЭ/ЕГЭ per-school table"),
     (
         "gia-summary",
-        "regional ОГЭ/ЕГЭ per-school summary (three-level header)",
+        "federal ЕГЭ/ОГЭ per-school form (subject over приняло участие / не преодолен min порог / 80-99 / 100 / средний балл)",
     ),
     ("moscow-ege", "Moscow open-data ЕГЭ per school"),
     ("context-form", "ФИС ОКО context form"),
@@ -440,7 +441,7 @@ fn load_sheet(
             }
         }
         "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, ds, &mut rep)?,
-        "gia-summary" => gia::load_regional_summary(g, h, &meta, opts, ds, &mut rep)?,
+        "gia-summary" => gia_form::load(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
         "marks" => with_frame(s, |f| marks::load(f, h, &meta, opts, ds, &mut rep))?,

@@ -292,6 +292,9 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
             c(k::P3, f, |x| x.p3),
             c(k::P4, f, |x| x.p4),
             c(k::P5, f, |x| x.p5),
+            c(k::N2, f, |x| x.n2),
+            c(k::HIGH, f, |x| x.high),
+            c(k::MEAN_SCORE, f, |x| x.mean_score),
         ],
         &schema::reference(),
     )?;

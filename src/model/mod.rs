@@ -384,6 +384,12 @@ pub struct ReferenceRow {
     pub p3: Option<f64>,
     pub p4: Option<f64>,
     pub p5: Option<f64>,
+    /// Pupils below the minimum score (ОГЭ/ЕГЭ form; `p2` is their share); none for other tables.
+    pub n2: Option<i64>,
+    /// Pupils with high results (ЕГЭ form: 80–99 and 100 points); none for other tables.
+    pub high: Option<i64>,
+    /// Mean score on the exam's scale (ЕГЭ: 0–100 points) as the row gives it; none if not given.
+    pub mean_score: Option<f64>,
 }
 
 /// The ten risk-profile factors (FORMATS.md), canonical spelling and order.

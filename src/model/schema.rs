@@ -202,7 +202,8 @@ pub fn maxima() -> Schema {
 }
 
 /// `reference`: aggregate rows (вся выборка / регион / муниципалитет), never mixed with schools;
-/// `p2`..`p5` are shares (fractions).
+/// `p2`..`p5` are shares (fractions); `n2`, `high` (pupils) and `mean_score` (points) only from the
+/// ОГЭ/ЕГЭ per-school form (`input::gia_form`), null elsewhere.
 pub fn reference() -> Schema {
     use DataType::*;
     schema(&[
@@ -217,6 +218,9 @@ pub fn reference() -> Schema {
         (col::P3, Float64),
         (col::P4, Float64),
         (col::P5, Float64),
+        (col::N2, Int64),
+        (col::HIGH, Int64),
+        (col::MEAN_SCORE, Float64),
     ])
 }
 

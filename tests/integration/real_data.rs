@@ -554,4 +554,87 @@ fn protocol_form_figures() {
         .code(1)
         .stderr(contains("no school column"))
         .stderr(contains("--school"));
+
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn ege_eao_federal_form_figures() {
+    // SOURCES.md `ege_eao`: 6 municipalities; 42 schools in 2023, 43 in 2022; the total and the
+    // subtotals are no schools (a naive import counted 7 municipalities and 51 schools)
+    let f = real().join("ege_eao/Еврейская автономная область.xlsx");
+    let v = inspect(std::slice::from_ref(&f));
+    let sheet = |s: &str| {
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["sheet"] == s)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        sheet("2024")["kind"],
+        "skipped",
+        "applications, not results"
+    );
+    for (s, schools) in [("2023", 42), ("2022", 43)] {
+        let r = sheet(s);
+        assert_eq!(r["kind"], "gia-summary");
+        assert_eq!(r["year"], s.parse::<i64>().unwrap());
+        assert_eq!(r["assessment"], "ЕГЭ");
+        assert_eq!(r["schools"], schools, "{r:#}");
+        assert_eq!(r["rows"], schools);
+        // every municipality subtotal equals the sum of its schools
+        assert!(
+            r["warnings"]["итог муниципалитета в форме ЕГЭ/ОГЭ не равен сумме его школ"].is_null()
+        );
+    }
+    // the one figure of the file whose total differs from its schools (checked by hand: the
+    // schools' column AE sums to 187)
+    let w = &sheet("2023")["warnings"]["итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"];
+    assert_eq!(w["count"], 1);
+    assert_eq!(
+        w["examples"][0],
+        "лист «2023», строка 10, обществознание, «не преодолен min порог»: в итоге 186, сумма школ 187"
+    );
+    assert!(sheet("2022")["warnings"].as_object().unwrap().is_empty());
+    let mut cmd = shnor();
+    cmd.arg("compare").arg(&f).args([
+        "--format",
+        "json",
+        "--years",
+        "2022-2023",
+        "--procedure",
+        "ЕГЭ:русский язык:11",
+        "--procedure",
+        "ЕГЭ:математика профильная:11",
+    ]);
+    let c = json_of(&mut cmd);
+    let block = |subject: &str, year: i64| {
+        c["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["year"] == year && b["procedure"].as_str().unwrap().contains(subject))
+            .unwrap_or_else(|| panic!("no block {subject} {year}"))
+            .clone()
+    };
+    // took / below the minimum / high (80–99 + 100), sums over the schools
+    for (subject, year, want) in [
+        ("русский язык", 2023, (867, 8, 119 + 1)),
+        ("математика профильная", 2023, (223, 25, 4)),
+        ("русский язык", 2022, (832, 3, 101)),
+    ] {
+        let b = block(subject, year);
+        let r = &b["region"];
+        assert_eq!(
+            (
+                r["participants"].as_i64().unwrap(),
+                r["below"].as_i64().unwrap(),
+                r["high"].as_i64().unwrap()
+            ),
+            want,
+            "{subject} {year}"
+        );
+        assert_eq!(b["municipalities"].as_array().unwrap().len(), 6);
+    }
 }
