@@ -554,6 +554,7 @@ fn protocol_form_figures() {
         .code(1)
         .stderr(contains("no school column"))
         .stderr(contains("--school"));
+}
 
 #[test]
 #[ignore = "needs SHNOR_REAL_DATA"]
