@@ -15,6 +15,7 @@ pub mod flat;
 pub mod gia;
 pub mod header;
 pub mod marks;
+pub mod names;
 mod notes;
 pub mod pupil;
 pub mod report;

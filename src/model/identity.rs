@@ -140,6 +140,145 @@ pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
     }
 }
 
+/// Schools known only by name (`name:<municipality key>/<name key>`, `input::gia::name_key`): the
+/// crosswalk files' name → login pairs, and how `finalize` matched each name.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// Name key (`<municipality key>/<name key>`) → the login a crosswalk file gives it.
+    pub logins: BTreeMap<String, NameLogin>,
+    /// Set by `finalize`.
+    pub matches: NameMatches,
+}
+
+/// One row of a crosswalk file: the login (as a school id) and where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameLogin {
+    pub school_id: String,
+    /// `FILE` or `FILE [лист «SHEET»]`, and the row's line in it.
+    pub file: String,
+    pub line: usize,
+}
+
+/// How the schools known only by name were matched to logins (`inspect` lists all of them).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct NameMatches {
+    /// Names matched through a crosswalk file.
+    pub by_crosswalk: usize,
+    /// Names matched to the one school of their municipality with that name.
+    pub by_name: usize,
+    /// Names no school of their municipality has: kept under their name.
+    pub unmatched: Vec<NamedSchool>,
+    /// Names several schools of their municipality have: not matched, kept under their name.
+    pub ambiguous: Vec<NamedSchool>,
+}
+
+/// A school known only by name, as the inputs spell it, and the schools its name fits.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NamedSchool {
+    /// Its key, `name:<municipality key>/<name key>`.
+    pub school_id: String,
+    pub name: String,
+    pub municipality: String,
+    pub candidates: Vec<Candidate>,
+}
+
+/// A school whose name fits an ambiguous one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Candidate {
+    pub login: String,
+    pub name: String,
+}
+
+/// Warning: a name without a login matches no school of its municipality.
+pub const NAME_UNMATCHED: &str = "школа без логина: название не найдено среди школ муниципалитета (учтена под своим названием; полный список — в shnor inspect)";
+/// Warning: a name without a login fits several schools of its municipality.
+pub const NAME_AMBIGUOUS: &str = "школа без логина: название подходит нескольким школам муниципалитета (не сопоставлена, учтена под своим названием; полный список с кандидатами — в shnor inspect)";
+/// Warning: names without a login matched to logins.
+pub const NAME_MATCHED: &str =
+    "школы без логина сопоставлены с логинами по названию в муниципалитете или по файлу соответствия";
+
+/// The schools with a login that name-keyed schools can match: by `<municipality key>/<name key>`
+/// and, for names given without a municipality, by name key alone (`/<name key>`); each key's
+/// schools in id order.
+fn name_index(ds: &Dataset) -> BTreeMap<String, Vec<String>> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in ds.schools.values() {
+        if s.school_id.contains(':') || s.name.is_empty() {
+            continue;
+        }
+        if !s.municipality.is_empty() {
+            let k = crate::input::gia::name_key(&s.municipality, &s.name);
+            by_name
+                .entry(k[5..].to_string())
+                .or_default()
+                .push(s.school_id.clone());
+        }
+        let region = crate::input::names::school_name_key("", &s.name);
+        by_name
+            .entry(format!("/{region}"))
+            .or_default()
+            .push(s.school_id.clone());
+    }
+    by_name
+}
+
+/// Match each name-keyed school: a crosswalk file first, then the name index (one school: a match;
+/// several: ambiguous, listed with its candidates; none: unmatched, listed). Returns the matches.
+fn match_names(ds: &mut Dataset, have_logins: bool) -> BTreeMap<String, String> {
+    let index = name_index(ds);
+    let mut out = BTreeMap::new();
+    let mut m = NameMatches::default();
+    for (id, s) in ds.schools.iter().filter(|(k, _)| k.starts_with("name:")) {
+        let code = &id[5..];
+        if let Some(l) = ds.names.logins.get(code) {
+            out.insert(id.clone(), l.school_id.clone());
+            m.by_crosswalk += 1;
+            continue;
+        }
+        let named = |candidates: Vec<Candidate>| NamedSchool {
+            school_id: id.clone(),
+            name: s.name.clone(),
+            municipality: s.municipality.clone(),
+            candidates,
+        };
+        match index.get(code).map(Vec::as_slice) {
+            Some([one]) => {
+                out.insert(id.clone(), one.clone());
+                m.by_name += 1;
+            }
+            Some(many) => m.ambiguous.push(named(
+                many.iter()
+                    .map(|c| Candidate {
+                        login: ds.schools[c].login.clone(),
+                        name: ds.schools[c].name.clone(),
+                    })
+                    .collect(),
+            )),
+            None if have_logins => m.unmatched.push(named(Vec::new())),
+            None => {}
+        }
+    }
+    ds.names.matches = m;
+    out
+}
+
+/// The load report's counted warnings for the name matches (`inspect` lists every case).
+fn report_names(m: &NameMatches, warnings: &mut Warnings) {
+    let shown = |s: &NamedSchool| format!("«{}» ({})", s.name, s.municipality);
+    warnings.add_n(NAME_MATCHED, m.by_crosswalk + m.by_name, "");
+    for s in &m.unmatched {
+        warnings.add(NAME_UNMATCHED, shown(s));
+    }
+    for s in &m.ambiguous {
+        let c: Vec<String> = s
+            .candidates
+            .iter()
+            .map(|c| format!("{} «{}»", c.login, c.name))
+            .collect();
+        warnings.add(NAME_AMBIGUOUS, format!("{}: {}", shown(s), c.join(", ")));
+    }
+}
+
 fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     // only ids that are not logins (`gia:…`, `inn:…`, `ogrn:…`, `name:…`) need the crosswalk
     if !ds.schools.keys().any(|k| k.contains(':')) {
@@ -148,18 +287,9 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
     let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
     let mut by_ogrn: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_name: BTreeMap<String, Option<String>> = BTreeMap::new();
     for s in ds.schools.values() {
         if s.school_id.contains(':') {
             continue;
-        }
-        if !s.name.is_empty() && !s.municipality.is_empty() {
-            let k = crate::input::gia::name_key(&s.municipality, &s.name);
-            // a name shared by two schools of one municipality is ambiguous: no match
-            by_name
-                .entry(k[5..].to_string())
-                .and_modify(|v| *v = None)
-                .or_insert(Some(s.school_id.clone()));
         }
         if let Some(c) = &s.gia_code {
             by_gia.insert(c.clone(), s.school_id.clone());
@@ -177,7 +307,6 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             "gia" => by_gia.get(code).cloned(),
             "inn" => by_inn.get(code).cloned(),
             "ogrn" => by_ogrn.get(code).cloned(),
-            "name" => by_name.get(code).cloned().flatten(),
             _ => None,
         }
     };
@@ -190,7 +319,7 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     let unmatched: Vec<&String> = ds
         .schools
         .keys()
-        .filter(|k| k.contains(':') && !map.contains_key(*k))
+        .filter(|k| k.contains(':') && !k.starts_with("name:") && !map.contains_key(*k))
         .collect();
     let have_logins = ds.schools.keys().any(|k| !k.contains(':'));
     if have_logins {
@@ -208,6 +337,10 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             );
         }
     }
+    let codes = map.len();
+    let code_example = map.iter().next().map(|(k, v)| format!("{k} → {v}"));
+    map.extend(match_names(ds, have_logins));
+    report_names(&ds.names.matches, warnings);
     if map.is_empty() {
         return Ok(());
     }
@@ -232,15 +365,9 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             }
         }
     }
-    warnings.add_n(
-        "ГИА / ИНН / ОГРН codes matched to logins",
-        map.len(),
-        format!(
-            "{} → {}",
-            map.keys().next().unwrap(),
-            map.values().next().unwrap()
-        ),
-    );
+    if let Some(example) = code_example {
+        warnings.add_n("ГИА / ИНН / ОГРН codes matched to logins", codes, example);
+    }
     Ok(())
 }
 

@@ -462,6 +462,9 @@ pub struct Dataset {
     pub mark_scores: Vec<MarkScoreRow>,
     /// Maximum primary score of each per-pupil procedure: (year, subject, grade).
     pub max_score: BTreeMap<(i32, String, i32), i32>,
+    /// Schools known only by name: the crosswalk files' name → login pairs and, after
+    /// `identity::finalize`, how each name was matched.
+    pub names: identity::Names,
 }
 
 impl Default for Dataset {
@@ -483,6 +486,7 @@ impl Default for Dataset {
             municipality_codes: Default::default(),
             mark_scores: Vec::new(),
             max_score: Default::default(),
+            names: Default::default(),
         }
     }
 }

@@ -1,0 +1,121 @@
+//! Schools known only by name (docs/INPUTS.md «Schools known only by name»): a results table
+//! without logins is matched to the registry's schools by normalised name within the municipality;
+//! unmatched and ambiguous names are listed in full by `inspect`; a crosswalk file maps names to
+//! logins first.
+use crate::util::*;
+use serde_json::Value;
+use std::path::Path;
+
+/// A registry with logins in two municipalities, spelled as regions do.
+const REGISTRY: &str = "\
+login;name;municipality;settlement;kind
+edu790001;МБОУ \"СОШ № 5\";г. Биробиджан;город;обычная
+edu790002;МБОУ \"СОШ № 15\";г. Биробиджан;город;обычная
+edu790003;МКОУ \"СОШ с. Бирофельд\";Биробиджанский район;село;обычная
+edu790004;МКОУ СОШ №1;Облученский район;город;обычная
+edu790006;Гимназия № 1;г. Биробиджан;город;обычная
+";
+
+/// An ЕГЭ table in the `gia` shape with a school name and a municipality, no code or login.
+const EGE: &str = "\
+Муниципалитет;ОО;Предмет;Количество участников;Средний балл;Доля не преодолевших минимальный порог
+город Биробиджан;Средняя общеобразовательная школа №5;русский язык;40;70,5;2,5
+город Биробиджан;МБОУ «СОШ № 15» г. Биробиджана;русский язык;20;65;5
+Биробиджанский район;Муниципальное казённое общеобразовательное учреждение \"Средняя общеобразовательная школа села Бирофельд\";русский язык;10;60;10
+Облученский район;СОШ № 1;русский язык;12;61;0
+г. Биробиджан;Лицей № 23;русский язык;30;72;0
+";
+
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(d.path().join(name), text).unwrap();
+    }
+    d
+}
+
+fn inspect(dir: &Path) -> Value {
+    json_of(
+        shnor()
+            .arg("inspect")
+            .arg(dir)
+            .args(["--assessment", "ЕГЭ", "--format", "json"]),
+    )
+}
+
+#[test]
+fn names_match_within_the_municipality_and_the_rest_are_listed() {
+    let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
+    let v = inspect(d.path());
+    let m = &v["school_names"];
+    assert_eq!(m["by_name"], 4, "{m:#}");
+    assert_eq!(m["by_crosswalk"], 0);
+    let unmatched = m["unmatched"].as_array().unwrap();
+    assert_eq!(unmatched.len(), 1, "{m:#}");
+    assert_eq!(unmatched[0]["name"], "Лицей № 23");
+    assert_eq!(unmatched[0]["municipality"], "г. Биробиджан");
+    assert_eq!(m["ambiguous"].as_array().unwrap().len(), 0);
+    // five registry schools and the one named only: «СОШ № 5» never joins «СОШ № 15»
+    assert_eq!(v["totals"]["schools"], 6);
+    let w = v["warnings"].to_string();
+    assert!(
+        w.contains("название не найдено среди школ муниципалитета"),
+        "{w}"
+    );
+    let text = stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(d.path())
+            .args(["--assessment", "ЕГЭ"]),
+    );
+    assert!(text.contains("не найдено 1, неоднозначно 0"), "{text}");
+    assert!(text.contains("Лицей № 23"), "{text}");
+}
+
+#[test]
+fn every_unmatched_name_is_listed_not_only_the_first_three() {
+    let mut ege = EGE.lines().next().unwrap().to_string();
+    for i in 30..40 {
+        ege.push_str(&format!("\nг. Биробиджан;Лицей № {i};русский язык;30;72;0"));
+    }
+    let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", &ege)]);
+    let v = inspect(d.path());
+    assert_eq!(v["school_names"]["unmatched"].as_array().unwrap().len(), 10);
+    let w = &v["warnings"];
+    let (_, e) = w
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.contains("название не найдено"))
+        .unwrap();
+    assert_eq!(e["count"], 10, "{w:#}");
+}
+
+#[test]
+fn an_ambiguous_name_is_listed_with_its_candidates_and_not_joined() {
+    let registry = format!(
+        "{REGISTRY}edu790007;Средняя общеобразовательная школа № 5;г. Биробиджан;город;обычная\n"
+    );
+    let d = folder(&[("registry.csv", &registry), ("ЕГЭ 2024.csv", EGE)]);
+    let v = inspect(d.path());
+    let m = &v["school_names"];
+    let amb = m["ambiguous"].as_array().unwrap();
+    assert_eq!(amb.len(), 1, "{m:#}");
+    assert_eq!(amb[0]["name"], "Средняя общеобразовательная школа №5");
+    let logins: Vec<&str> = amb[0]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(logins, ["edu790001", "edu790007"]);
+    assert_eq!(m["by_name"], 3);
+    let text = stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(d.path())
+            .args(["--assessment", "ЕГЭ"]),
+    );
+    assert!(text.contains("неоднозначно"), "{text}");
+    assert!(text.contains("edu790007"), "{text}");
+}
