@@ -8,7 +8,7 @@ use serde_json::json;
 /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
 ///
 /// Kinds: pupils, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal, markers, gia,
-/// gia-summary, moscow-ege, context-form, registry, directory, risk, scales.
+/// gia-summary, moscow-ege, context-form, registry, directory, crosswalk, risk, scales.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]

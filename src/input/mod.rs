@@ -62,6 +62,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("context-form", "ФИС ОКО context form"),
     ("registry", "user context/registry table"),
     ("directory", "school directory (login, name, municipality)"),
+    (
+        "crosswalk",
+        "school name + municipality → login, for tables without logins",
+    ),
     ("risk", "risk profiles"),
     ("scales", "primary score → mark scales"),
 ];
@@ -234,6 +238,7 @@ const FLAT_KINDS: &[&str] = &[
     "risk",
     "registry",
     "directory",
+    "crosswalk",
     "scales",
 ];
 
@@ -386,6 +391,7 @@ fn load_sheet(
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
         "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
+        "crosswalk" => names::load_crosswalk(g, h, ds, &mut rep)?,
         "risk" => with_frame(s, |f| risk::load_frame(f, h, &meta, opts, ds, &mut rep))?,
         _ => unreachable!(),
     }

@@ -1,6 +1,15 @@
 //! School names normalised for matching (docs/INPUTS.md «Schools known only by name»): the key
 //! under which a school named in a table without a login is looked up among the schools of its
 //! municipality that the other inputs know, and under which a crosswalk file maps names to logins.
+use super::header::{self, Header};
+use super::notes::{merge, SchoolFacts, SchoolSource};
+use super::report::InputReport;
+use super::table::Grid;
+use super::text::{school_id, split_code_name};
+use crate::error::data_err;
+use crate::model::identity::NameLogin;
+use crate::model::{Dataset, SchoolRow};
+use anyhow::Result;
 
 /// The matching key of a school's `name` within `municipality` (both as the inputs spell them):
 /// lower-case words and numbers joined by single spaces, with
@@ -335,6 +344,110 @@ fn places(tokens: Vec<Token>, own: &[String]) -> Vec<Token> {
     out
 }
 
+/// Header cells a crosswalk may hold besides its three columns: a row number.
+const ROW_NUMBER: &[&str] = &["№", "№ п/п", "п/п", "n", "no"];
+
+/// A crosswalk file: a login, a school name and a municipality column, and nothing else but a row
+/// number («Наименование ОО; Муниципалитет; Логин»). A directory with other columns, or without a
+/// municipality, is a `directory`.
+pub fn is_crosswalk(h: &Header) -> bool {
+    h.has(header::LOGIN)
+        && h.has(header::NAME)
+        && h.has(header::MUNICIPALITY)
+        && h.names.iter().filter(|n| !n.is_empty()).all(|n| {
+            let n = n.as_str();
+            [
+                header::LOGIN,
+                header::NAME,
+                header::MUNICIPALITY,
+                ROW_NUMBER,
+            ]
+            .iter()
+            .any(|syn| syn.contains(&n))
+        })
+}
+
+/// Warning: a crosswalk row without a login or without a name maps nothing.
+pub const CROSSWALK_INCOMPLETE: &str =
+    "строка файла соответствия без логина или без названия школы: пропущена";
+
+/// Load a crosswalk file: each row's name key within its municipality (`gia::name_key`) maps to its
+/// login in `ds.names.logins`, used before the name index in `identity::finalize`; the school gets
+/// the row's name and municipality by the school-merge policy (rank of a `directory`).
+///
+/// Errors (data): one name key given two different logins, in this file or in two files — naming
+/// both rows.
+pub fn load_crosswalk(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Result<()> {
+    let cl = h.find(header::LOGIN).unwrap();
+    let cn = h.find(header::NAME).unwrap();
+    let cm = h.find(header::MUNICIPALITY).unwrap();
+    let at = |r: usize| {
+        let mut f = g.file.clone();
+        if let Some(s) = &g.sheet {
+            f.push_str(&format!(" [лист «{}»]", s.trim()));
+        }
+        (f, g.line_of(r))
+    };
+    for r in h.row + 1..g.rows.len() {
+        let (login, name) = (g.cell(r, cl).trim(), g.cell(r, cn).trim());
+        let mun = split_code_name(g.cell(r, cm)).1;
+        if login.is_empty() && name.is_empty() && mun.is_empty() {
+            continue;
+        }
+        if login.is_empty() || name.is_empty() {
+            rep.warnings
+                .add(CROSSWALK_INCOMPLETE, format!("строка {}", g.line_of(r)));
+            continue;
+        }
+        rep.rows += 1;
+        let sid = school_id(login);
+        let key = super::gia::name_key(&mun, name)[5..].to_string();
+        let (file, line) = at(r);
+        if let Some(prev) = ds.names.logins.get(&key) {
+            if prev.school_id != sid {
+                return Err(data_err(
+                    &g.loc(r),
+                    h.raw_name(cl),
+                    format!(
+                        "the crosswalk gives «{name}» ({mun}) the login {login}, but {}, row {} gives the same name the login {}: one name in a municipality must have one login",
+                        prev.file, prev.line, prev.school_id
+                    ),
+                ));
+            }
+            continue;
+        }
+        ds.names.logins.insert(
+            key,
+            NameLogin {
+                school_id: sid.clone(),
+                file,
+                line,
+            },
+        );
+        let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+            Box::new(SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            })
+        });
+        if e.login.is_empty()
+            || login
+                .get(..3)
+                .is_some_and(|p| p.eq_ignore_ascii_case("edu"))
+        {
+            e.login = login.to_lowercase();
+        }
+        let facts = SchoolFacts {
+            name,
+            municipality: &mun,
+            ..Default::default()
+        };
+        merge(e, SchoolSource::Directory, &facts, &mut rep.warnings);
+    }
+    rep.schools = rep.rows;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::school_name_key as key;
@@ -414,6 +527,31 @@ mod tests {
         );
         // a word that merely ends in «оу» in lower case is no legal form
         assert_eq!(key(m, "Школа шоу"), "школа шоу");
+    }
+
+    #[test]
+    fn a_crosswalk_header_has_name_municipality_login_and_nothing_else() {
+        use super::{is_crosswalk, Header};
+        let h = |cells: &[&str]| {
+            Header::new(0, &cells.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        };
+        assert!(is_crosswalk(&h(&[
+            "Наименование ОО",
+            "Муниципалитет",
+            "Логин"
+        ])));
+        assert!(is_crosswalk(&h(&["№ п/п", "Логин", "Школа", "Район", ""])));
+        assert!(
+            !is_crosswalk(&h(&["логин", "имя", "регион"])),
+            "a directory"
+        );
+        assert!(!is_crosswalk(&h(&[
+            "Логин",
+            "ОО",
+            "Муниципалитет",
+            "Телефон"
+        ])));
+        assert!(!is_crosswalk(&h(&["Наименование ОО", "Муниципалитет"])));
     }
 
     proptest! {

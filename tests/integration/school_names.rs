@@ -119,3 +119,77 @@ fn an_ambiguous_name_is_listed_with_its_candidates_and_not_joined() {
     assert!(text.contains("неоднозначно"), "{text}");
     assert!(text.contains("edu790007"), "{text}");
 }
+
+/// A crosswalk in the shape regions keep one: name, municipality, login.
+const CROSSWALK: &str = "\
+Наименование ОО;Муниципалитет;Логин
+Лицей № 23;г. Биробиджан;edu790008
+Средняя общеобразовательная школа № 5;г. Биробиджан;edu790001
+";
+
+/// The crosswalk matches a name the registry does not have (and one it has), before the name index.
+fn crosswalk_matches(v: &Value) {
+    let inputs = v["inputs"].as_array().unwrap();
+    assert!(
+        inputs.iter().any(|i| i["kind"] == "crosswalk"),
+        "{inputs:#?}"
+    );
+    let m = &v["school_names"];
+    assert_eq!(m["by_crosswalk"], 2, "{m:#}");
+    assert_eq!(m["by_name"], 3, "{m:#}");
+    assert_eq!(m["unmatched"].as_array().unwrap().len(), 0, "{m:#}");
+    // the registry's five schools and the crosswalk's new login, no name keys left
+    assert_eq!(v["totals"]["schools"], 6);
+}
+
+#[test]
+fn a_crosswalk_file_in_utf8_or_windows_1251_maps_names_to_logins() {
+    let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
+    std::fs::write(d.path().join("соответствие.csv"), CROSSWALK).unwrap();
+    crosswalk_matches(&inspect(d.path()));
+    write_cp1251(&d.path().join("соответствие.csv"), CROSSWALK);
+    let v = inspect(d.path());
+    crosswalk_matches(&v);
+    let cw = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "crosswalk")
+        .unwrap();
+    assert_eq!(cw["encoding"], "windows-1251");
+}
+
+#[test]
+fn a_crosswalk_workbook_maps_names_to_logins() {
+    let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in CROSSWALK.lines().enumerate() {
+        for (c, v) in line.split(';').enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(d.path().join("соответствие.xlsx")).unwrap();
+    crosswalk_matches(&inspect(d.path()));
+}
+
+#[test]
+fn a_name_given_two_logins_is_an_error_naming_both_rows() {
+    let d = folder(&[
+        ("registry.csv", REGISTRY),
+        ("ЕГЭ 2024.csv", EGE),
+        (
+            "соответствие.csv",
+            &format!("{CROSSWALK}МБОУ «Лицей №23»;город Биробиджан;edu790009\n"),
+        ),
+    ]);
+    shnor()
+        .arg("inspect")
+        .arg(d.path())
+        .assert()
+        .code(1)
+        .stderr(contains("соответствие.csv, row 4"))
+        .stderr(contains(
+            "соответствие.csv, row 2 gives the same name the login edu790008",
+        ));
+}
