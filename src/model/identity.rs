@@ -140,6 +140,68 @@ pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
     }
 }
 
+/// The login of a school as a person reads it (tables, CSV, xlsx): none for a school known only by
+/// name (`name:…`), which the name beside it shows; any other id as it stands. JSON keeps the key.
+pub fn shown_login(login: &str) -> &str {
+    if login.starts_with("name:") {
+        ""
+    } else {
+        login
+    }
+}
+
+/// Regions of the schools with logins (`text::region_of`: the login's first two digits), for the
+/// schools without one (kept under a ГИА code, ИНН, ОГРН or their name), whose id tells no region.
+pub struct Regions {
+    /// Municipality key → the one region of its schools with logins (None: several).
+    by_municipality: BTreeMap<String, Option<String>>,
+    /// The one region of all the schools with logins (None: several or none).
+    all: Option<String>,
+}
+
+impl Regions {
+    pub fn new(ds: &Dataset) -> Regions {
+        let mut by_municipality: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut all: std::collections::BTreeSet<String> = Default::default();
+        for sid in ds.schools.keys() {
+            let r = crate::input::text::region_of(sid);
+            if r.is_empty() {
+                continue;
+            }
+            by_municipality
+                .entry(municipality_id(ds, sid))
+                .and_modify(|v| {
+                    if v.as_deref() != Some(r.as_str()) {
+                        *v = None
+                    }
+                })
+                .or_insert_with(|| Some(r.clone()));
+            all.insert(r);
+        }
+        let all = (all.len() == 1).then(|| all.into_iter().next().unwrap());
+        Regions {
+            by_municipality,
+            all,
+        }
+    }
+
+    /// A school's region: its login's (`text::region_of`); for an id that is no login (`gia:…`,
+    /// `name:…`), the one region of the schools with logins of its municipality, else of all the
+    /// schools with logins, else none (empty) — so a school known only by name counts in its
+    /// municipality and its region (`compare`, the stage-1 `bottom` rule).
+    pub fn of(&self, ds: &Dataset, sid: &str) -> String {
+        let r = crate::input::text::region_of(sid);
+        if !r.is_empty() || !sid.contains(':') {
+            return r;
+        }
+        match self.by_municipality.get(&municipality_id(ds, sid)) {
+            Some(one) => one.clone(),
+            None => self.all.clone(),
+        }
+        .unwrap_or_default()
+    }
+}
+
 /// Schools known only by name (`name:<municipality key>/<name key>`, `input::gia::name_key`): the
 /// crosswalk files' name → login pairs, and how `finalize` matched each name.
 #[derive(Debug, Clone, Default)]

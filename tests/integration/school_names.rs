@@ -193,3 +193,96 @@ fn a_name_given_two_logins_is_an_error_naming_both_rows() {
             "соответствие.csv, row 2 gives the same name the login edu790008",
         ));
 }
+
+#[test]
+fn an_unmatched_school_counts_in_its_municipality_and_is_shown_under_its_name() {
+    let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
+    let ege = ["--assessment", "ЕГЭ"];
+    // compare: one region, «Лицей № 23» among the schools of г. Биробиджан (40 + 20 + 30)
+    let v = json_of(
+        shnor()
+            .arg("compare")
+            .arg(d.path())
+            .args(ege)
+            .args(["--format", "json"]),
+    );
+    let blocks = v["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 1, "{v:#}");
+    let b = &blocks[0];
+    assert_eq!(b["region_code"], "79", "{b:#}");
+    assert_eq!(b["region"]["participants"], 112);
+    let city = b["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["municipality"] == "г. Биробиджан")
+        .unwrap_or_else(|| panic!("{b:#}"));
+    assert_eq!(city["participants"], 90, "{city:#}");
+    // select: text and CSV show the name, never the `name:` key; JSON keeps the key and the name
+    for format in ["table", "csv"] {
+        let out = stdout_of(
+            shnor()
+                .arg("select")
+                .arg(d.path())
+                .args(ege)
+                .args(["--all", "--format", format]),
+        );
+        assert!(out.contains("Лицей № 23"), "{out}");
+        assert!(!out.contains("name:"), "{out}");
+    }
+    let sel = select_json(d.path(), &ege);
+    let lyceum = sel["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Лицей № 23")
+        .unwrap();
+    assert_eq!(lyceum["login"], "name:город биробиджан/лицей 23");
+    assert_eq!(lyceum["municipality"], "г. Биробиджан");
+    assert_eq!(lyceum["region"], "79");
+    // explain takes the name as the inputs spell it (or another spelling of it)
+    let story = stdout_of(
+        shnor()
+            .args(["explain", "МБОУ «Лицей №23»"])
+            .arg(d.path())
+            .args(ege),
+    );
+    assert!(
+        story.starts_with("без логина — Лицей № 23, г. Биробиджан"),
+        "{story}"
+    );
+}
+
+#[test]
+fn a_gia_code_column_holding_names_keys_those_schools_by_name() {
+    let registry = REGISTRY.replace(
+        "login;name;municipality;settlement;kind",
+        "login;name;municipality;settlement;kind;gia_code",
+    );
+    let registry: String = registry
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l}\n"),
+            _ => format!("{l};{}\n", 1000 + i),
+        })
+        .collect();
+    // one school by its code (edu790001 = 1001), one by name in «Код ОО», one by the name column
+    let ege = "\
+Код ОО;Наименование ОО;МО;Количество участников;Средний балл;Доля не преодолевших минимальный порог
+1001;МБОУ СОШ № 5;г. Биробиджан;40;70;2,5
+МБОУ «СОШ № 15» г. Биробиджана;;г. Биробиджан;20;65;5
+Гимназия №1;;город Биробиджан;25;75;0
+";
+    let d = folder(&[
+        ("registry.csv", &registry),
+        ("ЕГЭ русский язык 2024.csv", ege),
+    ]);
+    let v = inspect(d.path());
+    let m = &v["school_names"];
+    assert_eq!(m["by_name"], 2, "{m:#}");
+    assert_eq!(m["unmatched"].as_array().unwrap().len(), 0, "{m:#}");
+    assert_eq!(v["totals"]["schools"], 5, "{:#}", v["totals"]);
+    let w = v["warnings"].to_string();
+    assert!(w.contains("gia:1001 → edu790001"), "{w}");
+}
