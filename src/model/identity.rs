@@ -287,6 +287,9 @@ fn name_index(ds: &Dataset) -> BTreeMap<String, Vec<String>> {
 /// Match each name-keyed school: a crosswalk file first, then the name index (one school: a match;
 /// several: ambiguous, listed with its candidates; none: unmatched, listed). Returns the matches.
 fn match_names(ds: &mut Dataset, have_logins: bool) -> BTreeMap<String, String> {
+    if !ds.schools.keys().any(|k| k.starts_with("name:")) {
+        return BTreeMap::new();
+    }
     let index = name_index(ds);
     let mut out = BTreeMap::new();
     let mut m = NameMatches::default();
@@ -325,9 +328,13 @@ fn match_names(ds: &mut Dataset, have_logins: bool) -> BTreeMap<String, String> 
 }
 
 /// The load report's counted warnings for the name matches (`inspect` lists every case).
-fn report_names(m: &NameMatches, warnings: &mut Warnings) {
+fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut Warnings) {
+    let m = &ds.names.matches;
     let shown = |s: &NamedSchool| format!("«{}» ({})", s.name, s.municipality);
-    warnings.add_n(NAME_MATCHED, m.by_crosswalk + m.by_name, "");
+    let example = matched.iter().next().map_or(String::new(), |(from, to)| {
+        format!("«{}» → {to}", ds.schools.get(from).map_or("", |s| &s.name))
+    });
+    warnings.add_n(NAME_MATCHED, m.by_crosswalk + m.by_name, example);
     for s in &m.unmatched {
         warnings.add(NAME_UNMATCHED, shown(s));
     }
@@ -401,8 +408,9 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     }
     let codes = map.len();
     let code_example = map.iter().next().map(|(k, v)| format!("{k} → {v}"));
-    map.extend(match_names(ds, have_logins));
-    report_names(&ds.names.matches, warnings);
+    let names = match_names(ds, have_logins);
+    report_names(ds, &names, warnings);
+    map.extend(names);
     if map.is_empty() {
         return Ok(());
     }
