@@ -33,9 +33,10 @@ const FIVE: &[&str] = &[
 const SCHOOL_NAME: &[&str] = &["наименование оо", "оо", "образовательная организация"];
 
 /// A `gia` table: «Код ОО» (codes, or names of schools without one), or the school's name with its
-/// municipality; participants; the share below the minimum or the mean score.
+/// municipality and no login column; participants; the share below the minimum or the mean score.
 pub fn is_simple_gia(h: &Header) -> bool {
-    (h.has(header::GIA_CODE) || (h.has(SCHOOL_NAME) && h.has(header::MUNICIPALITY)))
+    let by_name = h.has(SCHOOL_NAME) && h.has(header::MUNICIPALITY) && !h.has(header::LOGIN);
+    (h.has(header::GIA_CODE) || by_name)
         && h.has(header::PARTICIPANTS)
         && (h.has(BELOW) || h.has(&["средний балл"]))
 }
