@@ -46,6 +46,8 @@ mod resilient;
 mod risk;
 #[path = "integration/scales.rs"]
 mod scales;
+#[path = "integration/school_names.rs"]
+mod school_names;
 #[path = "integration/select.rs"]
 mod select;
 #[path = "integration/sweep.rs"]

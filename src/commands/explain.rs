@@ -10,7 +10,8 @@ use serde_json::json;
 /// Tell one school's way through the selection, rule by rule, in Russian.
 #[derive(clap::Args)]
 pub struct Args {
-    /// School login (sch… or edu…).
+    /// School login (sch… or edu…), or the name of a school known only by name (as the inputs
+    /// spell it; matched as names are, docs/INPUTS.md «Schools known only by name»).
     pub login: String,
     #[command(flatten)]
     pub data: DataArgs,
@@ -26,7 +27,7 @@ pub fn run(a: &Args) -> Result<()> {
     let login = &a.login;
     let (cfg, mut loaded) = a.data.load()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
-    let sid = school_id(login);
+    let sid = by_name(&loaded.data, login)?.unwrap_or_else(|| school_id(login));
     // only this school's ledger is told
     let logins = loaded
         .data
@@ -54,13 +55,45 @@ pub fn run(a: &Args) -> Result<()> {
     a.data.output.emit(&story(x, &sel, year))
 }
 
+/// The id of the school known only by name (`name:…`) that `arg` names, when `arg` is no school's
+/// id: the one such school whose name has `arg`'s name key (`input::names::school_name_key`).
+///
+/// Errors: a usage error (exit 2) when several such schools have that name, listing them.
+fn by_name(ds: &crate::model::Dataset, arg: &str) -> Result<Option<String>> {
+    use crate::input::names::school_name_key;
+    if ds.schools.contains_key(&school_id(arg)) {
+        return Ok(None);
+    }
+    let key = school_name_key("", arg);
+    let found: Vec<&crate::model::SchoolRow> = ds
+        .schools
+        .values()
+        .filter(|s| s.school_id.starts_with("name:") && school_name_key("", &s.name) == key)
+        .map(|s| s.as_ref())
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.school_id.clone())),
+        many => Err(crate::error::usage(format!(
+            "«{arg}»: several schools known only by name have this name: {}; give the name as the inputs spell it with its place",
+            many.iter()
+                .map(|s| format!("«{}» ({})", s.name, s.municipality))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
 /// The story: who the school is, the selection's year and window, each ledger entry of stages
 /// 1–3 in order, and the outcome.
 fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "{} — {}{}\n",
-        x.login,
+        match crate::model::identity::shown_login(&x.login) {
+            "" => "без логина",
+            login => login,
+        },
         if x.name.is_empty() {
             "(без названия)"
         } else {

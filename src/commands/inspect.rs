@@ -8,8 +8,8 @@ use serde_json::json;
 /// Say what each input is: kind, year, grade, subject, rows, schools, warnings.
 ///
 /// Kinds: pupils, school-protocol, fisoko-marks, fisoko-journal, fisoko-histogram, marks, journal,
-/// markers, gia, gia-summary, moscow-ege, context-form, registry, directory, context-table, codebook,
-/// risk, scales.
+/// markers, gia, gia-summary, moscow-ege, context-form, registry, directory, crosswalk,
+/// context-table, codebook, risk, scales.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -35,7 +35,7 @@ pub fn run(a: &Args) -> Result<()> {
 pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String> {
     let t = table(l);
     let d = &l.data;
-    let json = json!({
+    let mut json = json!({
         "inputs": l.reports,
         "warnings": l.warnings,
         "totals": {
@@ -47,7 +47,49 @@ pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String>
             "reference": d.reference.len(),
         }
     });
-    output::render_in(format, dialect, &[t], &json)
+    let m = &d.names.matches;
+    let mut tables = vec![t];
+    if m.by_crosswalk + m.by_name + m.unmatched.len() + m.ambiguous.len() > 0 {
+        json["school_names"] = serde_json::to_value(m)?;
+        tables.extend(names_table(m));
+    }
+    output::render_in(format, dialect, &tables, &json)
+}
+
+/// Every school known only by name that no login was found for: unmatched ones, then ambiguous ones
+/// with the schools their name fits; none when every name was matched.
+pub fn names_table(m: &crate::model::identity::NameMatches) -> Option<Table> {
+    let mut t = Table::new(&["Муниципалитет", "Школа (без логина)", "Итог", "Кандидаты"]);
+    t.title = Some(format!(
+        "Школы без логина: сопоставлено {} (по файлу соответствия {}, по названию {}), не найдено {}, неоднозначно {}",
+        m.by_crosswalk + m.by_name,
+        m.by_crosswalk,
+        m.by_name,
+        m.unmatched.len(),
+        m.ambiguous.len()
+    ));
+    for s in &m.unmatched {
+        t.rows.push(vec![
+            s.municipality.clone().into(),
+            s.name.clone().into(),
+            "не найдена среди школ муниципалитета".into(),
+            "".into(),
+        ]);
+    }
+    for s in &m.ambiguous {
+        let c: Vec<String> = s
+            .candidates
+            .iter()
+            .map(|c| format!("{} «{}»", c.login, c.name))
+            .collect();
+        t.rows.push(vec![
+            s.municipality.clone().into(),
+            s.name.clone().into(),
+            "неоднозначно: не сопоставлена".into(),
+            c.join("; ").into(),
+        ]);
+    }
+    (!t.rows.is_empty()).then_some(t)
 }
 
 /// One row per input (file or sheet) with the dataset's totals as a note.

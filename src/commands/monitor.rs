@@ -79,7 +79,10 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
         .iter()
         .filter(|s| s.years.values().any(|x| x.candidate))
     {
-        let mut row: Vec<Cell> = vec![s.login.clone().into(), s.name.clone().into()];
+        let mut row: Vec<Cell> = vec![
+            crate::model::identity::shown_login(&s.login).into(),
+            s.name.clone().into(),
+        ];
         for y in years {
             row.push(Cell::Text(match s.years.get(y) {
                 None => "нет данных".into(),

@@ -374,7 +374,7 @@ fn all_schools(sel: &Selection) -> Table {
             .map(|e| format!("{}: {} → {}", e.stage, e.rule, e.outcome))
             .collect();
         t.rows.push(vec![
-            x.login.clone().into(),
+            crate::model::identity::shown_login(&x.login).into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
             output::words::stratum(x.stratum).into(),

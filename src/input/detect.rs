@@ -3,7 +3,8 @@ use super::header::{self, Header};
 use super::scales::Scales;
 use super::table::Grid;
 use super::{
-    context, context_table, fisoko, flat, gia, gia_form, protocol, pupil, risk, scales, KINDS,
+    context, context_table, fisoko, flat, gia, gia_form, names, protocol, pupil, risk, scales,
+    KINDS,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +59,8 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("codebook")
     } else if context::is_registry(h) {
         Kind("registry")
+    } else if names::is_crosswalk(h) {
+        Kind("crosswalk")
     } else if context::is_directory(h) {
         Kind("directory")
     } else if h.has(&["№ ким"]) || h.find_prefix(&["умения, виды деятельности"]).is_some()
@@ -93,6 +96,7 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "directory" => h.has(header::LOGIN) && h.has(header::NAME),
         "context-table" => context_table::is_table(h),
         "codebook" => context_table::is_codebook(g, h),
+        "crosswalk" => names::is_crosswalk(h),
         _ => false,
     }
 }
@@ -146,7 +150,7 @@ pub(super) fn columns_read(h: &Header) -> String {
 }
 
 /// The columns detection looks for, for the error on a file that matches no kind.
-pub(super) const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); «Код» + «Вариант…» + items «1 (1б)»… + «Итого баллов» (a school's own protocol); year, grade, subject, max_score and min3, min4, min5 or bands (scales)";
+pub(super) const LOOKED_FOR: &str = "looked for a login column («Логин», «Логин школы», «Код ОО», «Пользователь»…) with «Кол-во участников» and «2» «3» «4» «5» (marks), «Понизили…» «Подтвердили…» «Повысили…» (journal), «Количество маркеров» (markers), «Фактор риска» + «Уровень» or one column per factor (risk), registry columns (settlement, kind, enrollment, indicators) or «ОО» (directory); «Наименование ОО» + «Муниципалитет» + «Логин», nothing else (crosswalk); «Код ОО» with participants and «Доля не преодолевших…» or «Средний балл» (gia); «Группы участников» (ФИС ОКО reports); «Всего баллов» + «Вариант» (per-pupil protocols); «Код» + «Вариант…» + items «1 (1б)»… + «Итого баллов» (a school's own protocol); year, grade, subject, max_score and min3, min4, min5 or bands (scales)";
 
 /// The first mark column («2» «3» «4» «5», in the spellings `flat::mark_columns` reads) that a
 /// header with a login column holds more than once: «column «2» appears twice (columns 4 and 5)»,

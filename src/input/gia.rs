@@ -4,7 +4,7 @@ use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
 use super::table::Grid;
-use super::text::{norm_text, parse_num, split_code_name, year_in};
+use super::text::{parse_num, split_code_name, year_in};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::{count, Count, Dataset, ResultRow, SchoolRow};
@@ -28,8 +28,14 @@ const FIVE: &[&str] = &[
     "доля «5»",
 ];
 
+/// Columns that name the school in a `gia` table without a «Код ОО» column.
+const SCHOOL_NAME: &[&str] = &["наименование оо", "оо", "образовательная организация"];
+
+/// A `gia` table: «Код ОО» (codes, or names of schools without one), or the school's name with its
+/// municipality and no login column; participants; the share below the minimum or the mean score.
 pub fn is_simple_gia(h: &Header) -> bool {
-    h.has(header::GIA_CODE)
+    let by_name = h.has(SCHOOL_NAME) && h.has(header::MUNICIPALITY) && !h.has(header::LOGIN);
+    (h.has(header::GIA_CODE) || by_name)
         && h.has(header::PARTICIPANTS)
         && (h.has(BELOW) || h.has(&["средний балл"]))
 }
@@ -37,6 +43,16 @@ pub fn is_simple_gia(h: &Header) -> bool {
 /// School key for a ГИА code, resolved to a login through the crosswalk in `finalize`.
 pub fn gia_key(code: &str) -> String {
     format!("gia:{}", code.trim().trim_start_matches('0').to_lowercase())
+}
+
+/// The school's name when a «Код ОО» cell holds one rather than a code: text with a space, or
+/// without a digit («МБОУ "СОШ № 5"», «Гимназия»); codes (`790001`, `1000`) and `code | name` or
+/// `login name` cells are codes.
+fn school_named(cell: &str) -> Option<&str> {
+    let t = cell.trim();
+    let coded = split_code_name(t).0.is_some();
+    (!coded && (t.contains(char::is_whitespace) || !t.contains(|c: char| c.is_ascii_digit())))
+        .then_some(t)
 }
 
 /// Digits after the decimal separator of a number cell (`6,67` → 2, `12` → 0).
@@ -89,8 +105,11 @@ pub fn load_simple(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    let cc = h.find(header::GIA_CODE).unwrap();
     let cn = h.find(&["наименование оо", "оо", "наименование"]);
+    let cc = h
+        .find(header::GIA_CODE)
+        .or_else(|| h.find(SCHOOL_NAME))
+        .unwrap();
     let cp = h.find(header::PARTICIPANTS).unwrap();
     let cmean = h.find(&["средний балл"]);
     let cb = h.find(BELOW);
@@ -146,19 +165,32 @@ pub fn load_simple(
                 None => return Err(cells::no_assessment(&g.loc(r))),
             };
             let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
-            let sid = gia_key(&code);
+            let mun = cm
+                .map(|c| split_code_name(g.cell(r, c)).1)
+                .unwrap_or_default();
+            let named = school_named(&code);
+            let sid = match named {
+                Some(name) => name_key(&mun, name),
+                None => gia_key(&code),
+            };
             let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
                 Box::new(SchoolRow {
                     school_id: sid.clone(),
                     ..Default::default()
                 })
             });
-            e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
-            let mun = cm
-                .map(|c| split_code_name(g.cell(r, c)).1)
-                .unwrap_or_default();
+            if named.is_none() {
+                e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
+            }
+            let name = cn
+                .filter(|&c| c != cc || named.is_some())
+                .map_or("", |c| g.cell(r, c).trim());
             let facts = SchoolFacts {
-                name: cn.map_or("", |c| g.cell(r, c).trim()),
+                name: if name.is_empty() {
+                    named.unwrap_or("")
+                } else {
+                    name
+                },
                 municipality: &mun,
                 ..Default::default()
             };
@@ -314,11 +346,13 @@ pub fn load_moscow(
     Ok(())
 }
 
-/// School key for a name within a municipality, resolved through the registry in `finalize`.
+/// School key for a name within a municipality, resolved through a crosswalk file or the schools
+/// the other inputs know in `identity::finalize`: `name:<municipality key>/<name key>`
+/// (`text::municipality_key`, `names::school_name_key`).
 pub fn name_key(municipality: &str, name: &str) -> String {
     format!(
         "name:{}/{}",
         crate::input::text::municipality_key(municipality),
-        norm_text(name)
+        super::names::school_name_key(municipality, name)
     )
 }

@@ -17,6 +17,7 @@ pub mod gia;
 pub mod gia_form;
 pub mod header;
 pub mod marks;
+pub mod names;
 mod notes;
 pub mod protocol;
 pub mod pupil;
@@ -76,6 +77,10 @@ pub const KINDS: &[(&str, &str)] = &[
         "codebook of a context table: code → indicator wording",
     ),
     ("directory", "school directory (login, name, municipality)"),
+    (
+        "crosswalk",
+        "school name + municipality → login, for tables without logins",
+    ),
     ("risk", "risk profiles"),
     ("scales", "primary score → mark scales"),
 ];
@@ -265,6 +270,7 @@ const FLAT_KINDS: &[&str] = &[
     "risk",
     "registry",
     "directory",
+    "crosswalk",
     "scales",
     "context-table",
     "codebook",
@@ -454,6 +460,7 @@ fn load_sheet(
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
+        "crosswalk" => names::load_crosswalk(g, h, ds, &mut rep)?,
         "risk" => with_frame(s, |f| risk::load_frame(f, h, &meta, opts, ds, &mut rep))?,
         _ => unreachable!(),
     }

@@ -146,6 +146,16 @@ pub fn run_with<'a>(
         warnings.add(WINDOW_WITHOUT_MARKS, y.to_string());
     }
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
+    // a school without a login takes its municipality's region (`identity::Regions`)
+    if out
+        .iter()
+        .any(|x| x.region.is_empty() && x.login.contains(':'))
+    {
+        let regions = crate::model::identity::Regions::new(ds);
+        for x in out.iter_mut().filter(|x| x.region.is_empty()) {
+            x.region = regions.of(ds, &x.login);
+        }
+    }
     if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
@@ -219,16 +229,21 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
         w.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", n, label);
     }
     for (res, kind_known) in judged {
+        // a school known only by name is named by its name, not its `name:…` key
+        let who = match crate::model::identity::shown_login(&res.login) {
+            "" => format!("«{}»", res.name),
+            login => login.to_string(),
+        };
         if !kind_known {
-            w.add("school kind unknown: treated as regular", res.login.clone());
+            w.add("school kind unknown: treated as regular", who.clone());
         }
         if res.stage_reached == 3 && res.settlement == Settlement::Unknown {
-            w.add("settlement unknown: group «unknown»", res.login.clone());
+            w.add("settlement unknown: group «unknown»", who.clone());
         }
         if res.stage_reached == 3 && res.deficit.is_none() {
             w.add(
                 "deficit unknown: no risk profile and no registry staffing/equipment indicators",
-                res.login.clone(),
+                who,
             );
         }
     }

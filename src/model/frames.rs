@@ -179,12 +179,20 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let (mut region, mut municipality) = (Vec::new(), Vec::new());
     let mut prev: Option<(&str, IdxSize)> = None;
     let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
+    let regions = ds
+        .schools
+        .keys()
+        .any(|k| k.contains(':'))
+        .then(|| super::identity::Regions::new(ds));
     for id in ids.iter() {
         let id = id.unwrap_or("");
         let i = match prev {
             Some((p, i)) if p == id => i,
             _ => *at.entry(id).or_insert_with(|| {
-                region.push(crate::input::text::region_of(id));
+                region.push(match &regions {
+                    Some(r) => r.of(ds, id),
+                    None => crate::input::text::region_of(id),
+                });
                 municipality.push(super::identity::municipality_id(ds, id));
                 region.len() as IdxSize - 1
             }),

@@ -140,6 +140,214 @@ pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
     }
 }
 
+/// The login of a school as a person reads it (tables, CSV, xlsx): none for a school known only by
+/// name (`name:…`), which the name beside it shows; any other id as it stands. JSON keeps the key.
+pub fn shown_login(login: &str) -> &str {
+    if login.starts_with("name:") {
+        ""
+    } else {
+        login
+    }
+}
+
+/// Regions of the schools with logins (`text::region_of`: the login's first two digits), for the
+/// schools without one (kept under a ГИА code, ИНН, ОГРН or their name), whose id tells no region.
+pub struct Regions {
+    /// Municipality key → the one region of its schools with logins (None: several).
+    by_municipality: BTreeMap<String, Option<String>>,
+    /// The one region of all the schools with logins (None: several or none).
+    all: Option<String>,
+}
+
+impl Regions {
+    pub fn new(ds: &Dataset) -> Regions {
+        let mut by_municipality: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut all: std::collections::BTreeSet<String> = Default::default();
+        for sid in ds.schools.keys() {
+            let r = crate::input::text::region_of(sid);
+            if r.is_empty() {
+                continue;
+            }
+            by_municipality
+                .entry(municipality_id(ds, sid))
+                .and_modify(|v| {
+                    if v.as_deref() != Some(r.as_str()) {
+                        *v = None
+                    }
+                })
+                .or_insert_with(|| Some(r.clone()));
+            all.insert(r);
+        }
+        let all = (all.len() == 1).then(|| all.into_iter().next().unwrap());
+        Regions {
+            by_municipality,
+            all,
+        }
+    }
+
+    /// A school's region: its login's (`text::region_of`); for an id that is no login (`gia:…`,
+    /// `name:…`), the one region of the schools with logins of its municipality, else of all the
+    /// schools with logins, else none (empty) — so a school known only by name counts in its
+    /// municipality and its region (`compare`, the stage-1 `bottom` rule).
+    pub fn of(&self, ds: &Dataset, sid: &str) -> String {
+        let r = crate::input::text::region_of(sid);
+        if !r.is_empty() || !sid.contains(':') {
+            return r;
+        }
+        match self.by_municipality.get(&municipality_id(ds, sid)) {
+            Some(one) => one.clone(),
+            None => self.all.clone(),
+        }
+        .unwrap_or_default()
+    }
+}
+
+/// Schools known only by name (`name:<municipality key>/<name key>`, `input::gia::name_key`): the
+/// crosswalk files' name → login pairs, and how `finalize` matched each name.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// Name key (`<municipality key>/<name key>`) → the login a crosswalk file gives it.
+    pub logins: BTreeMap<String, NameLogin>,
+    /// Set by `finalize`.
+    pub matches: NameMatches,
+}
+
+/// One row of a crosswalk file: the login (as a school id) and where it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameLogin {
+    pub school_id: String,
+    /// `FILE` or `FILE [лист «SHEET»]`, and the row's line in it.
+    pub file: String,
+    pub line: usize,
+}
+
+/// How the schools known only by name were matched to logins (`inspect` lists all of them).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct NameMatches {
+    /// Names matched through a crosswalk file.
+    pub by_crosswalk: usize,
+    /// Names matched to the one school of their municipality with that name.
+    pub by_name: usize,
+    /// Names no school of their municipality has: kept under their name.
+    pub unmatched: Vec<NamedSchool>,
+    /// Names several schools of their municipality have: not matched, kept under their name.
+    pub ambiguous: Vec<NamedSchool>,
+}
+
+/// A school known only by name, as the inputs spell it, and the schools its name fits.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NamedSchool {
+    /// Its key, `name:<municipality key>/<name key>`.
+    pub school_id: String,
+    pub name: String,
+    pub municipality: String,
+    pub candidates: Vec<Candidate>,
+}
+
+/// A school whose name fits an ambiguous one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Candidate {
+    pub login: String,
+    pub name: String,
+}
+
+/// Warning: a name without a login matches no school of its municipality.
+pub const NAME_UNMATCHED: &str = "школа без логина: название не найдено среди школ муниципалитета (учтена под своим названием; полный список — в shnor inspect)";
+/// Warning: a name without a login fits several schools of its municipality.
+pub const NAME_AMBIGUOUS: &str = "школа без логина: название подходит нескольким школам муниципалитета (не сопоставлена, учтена под своим названием; полный список с кандидатами — в shnor inspect)";
+/// Warning: names without a login matched to logins.
+pub const NAME_MATCHED: &str =
+    "школы без логина сопоставлены с логинами по названию в муниципалитете или по файлу соответствия";
+
+/// The schools with a login that name-keyed schools can match: by `<municipality key>/<name key>`
+/// and, for names given without a municipality, by name key alone (`/<name key>`); each key's
+/// schools in id order.
+fn name_index(ds: &Dataset) -> BTreeMap<String, Vec<String>> {
+    let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in ds.schools.values() {
+        if s.school_id.contains(':') || s.name.is_empty() {
+            continue;
+        }
+        if !s.municipality.is_empty() {
+            let k = crate::input::gia::name_key(&s.municipality, &s.name);
+            by_name
+                .entry(k[5..].to_string())
+                .or_default()
+                .push(s.school_id.clone());
+        }
+        let region = crate::input::names::school_name_key("", &s.name);
+        by_name
+            .entry(format!("/{region}"))
+            .or_default()
+            .push(s.school_id.clone());
+    }
+    by_name
+}
+
+/// Match each name-keyed school: a crosswalk file first, then the name index (one school: a match;
+/// several: ambiguous, listed with its candidates; none: unmatched, listed). Returns the matches.
+fn match_names(ds: &mut Dataset, have_logins: bool) -> BTreeMap<String, String> {
+    if !ds.schools.keys().any(|k| k.starts_with("name:")) {
+        return BTreeMap::new();
+    }
+    let index = name_index(ds);
+    let mut out = BTreeMap::new();
+    let mut m = NameMatches::default();
+    for (id, s) in ds.schools.iter().filter(|(k, _)| k.starts_with("name:")) {
+        let code = &id[5..];
+        if let Some(l) = ds.names.logins.get(code) {
+            out.insert(id.clone(), l.school_id.clone());
+            m.by_crosswalk += 1;
+            continue;
+        }
+        let named = |candidates: Vec<Candidate>| NamedSchool {
+            school_id: id.clone(),
+            name: s.name.clone(),
+            municipality: s.municipality.clone(),
+            candidates,
+        };
+        match index.get(code).map(Vec::as_slice) {
+            Some([one]) => {
+                out.insert(id.clone(), one.clone());
+                m.by_name += 1;
+            }
+            Some(many) => m.ambiguous.push(named(
+                many.iter()
+                    .map(|c| Candidate {
+                        login: ds.schools[c].login.clone(),
+                        name: ds.schools[c].name.clone(),
+                    })
+                    .collect(),
+            )),
+            None if have_logins => m.unmatched.push(named(Vec::new())),
+            None => {}
+        }
+    }
+    ds.names.matches = m;
+    out
+}
+
+/// The load report's counted warnings for the name matches (`inspect` lists every case).
+fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut Warnings) {
+    let m = &ds.names.matches;
+    let shown = |s: &NamedSchool| format!("«{}» ({})", s.name, s.municipality);
+    let example = matched.iter().next().map_or(String::new(), |(from, to)| {
+        format!("«{}» → {to}", ds.schools.get(from).map_or("", |s| &s.name))
+    });
+    warnings.add_n(NAME_MATCHED, m.by_crosswalk + m.by_name, example);
+    for s in &m.unmatched {
+        warnings.add(NAME_UNMATCHED, shown(s));
+    }
+    for s in &m.ambiguous {
+        let c: Vec<String> = s
+            .candidates
+            .iter()
+            .map(|c| format!("{} «{}»", c.login, c.name))
+            .collect();
+        warnings.add(NAME_AMBIGUOUS, format!("{}: {}", shown(s), c.join(", ")));
+    }
+}
+
 fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     // only ids that are not logins (`gia:…`, `inn:…`, `ogrn:…`, `name:…`) need the crosswalk
     if !ds.schools.keys().any(|k| k.contains(':')) {
@@ -148,18 +356,9 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
     let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
     let mut by_ogrn: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_name: BTreeMap<String, Option<String>> = BTreeMap::new();
     for s in ds.schools.values() {
         if s.school_id.contains(':') {
             continue;
-        }
-        if !s.name.is_empty() && !s.municipality.is_empty() {
-            let k = crate::input::gia::name_key(&s.municipality, &s.name);
-            // a name shared by two schools of one municipality is ambiguous: no match
-            by_name
-                .entry(k[5..].to_string())
-                .and_modify(|v| *v = None)
-                .or_insert(Some(s.school_id.clone()));
         }
         if let Some(c) = &s.gia_code {
             by_gia.insert(c.clone(), s.school_id.clone());
@@ -177,7 +376,6 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             "gia" => by_gia.get(code).cloned(),
             "inn" => by_inn.get(code).cloned(),
             "ogrn" => by_ogrn.get(code).cloned(),
-            "name" => by_name.get(code).cloned().flatten(),
             _ => None,
         }
     };
@@ -190,7 +388,7 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     let unmatched: Vec<&String> = ds
         .schools
         .keys()
-        .filter(|k| k.contains(':') && !map.contains_key(*k))
+        .filter(|k| k.contains(':') && !k.starts_with("name:") && !map.contains_key(*k))
         .collect();
     let have_logins = ds.schools.keys().any(|k| !k.contains(':'));
     if have_logins {
@@ -208,6 +406,11 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             );
         }
     }
+    let codes = map.len();
+    let code_example = map.iter().next().map(|(k, v)| format!("{k} → {v}"));
+    let names = match_names(ds, have_logins);
+    report_names(ds, &names, warnings);
+    map.extend(names);
     if map.is_empty() {
         return Ok(());
     }
@@ -232,15 +435,9 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             }
         }
     }
-    warnings.add_n(
-        "ГИА / ИНН / ОГРН codes matched to logins",
-        map.len(),
-        format!(
-            "{} → {}",
-            map.keys().next().unwrap(),
-            map.values().next().unwrap()
-        ),
-    );
+    if let Some(example) = code_example {
+        warnings.add_n("ГИА / ИНН / ОГРН codes matched to logins", codes, example);
+    }
     Ok(())
 }
 
@@ -269,5 +466,108 @@ fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
     v.dedup();
     if before > v.len() {
         warnings.add_n("exact repeated journal rows dropped", before - v.len(), "");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SchoolRow;
+
+    fn school(ds: &mut Dataset, id: &str, name: &str, municipality: &str) {
+        ds.schools.insert(
+            id.to_string(),
+            Box::new(SchoolRow {
+                school_id: id.to_string(),
+                login: if id.contains(':') { "" } else { id }.to_string(),
+                name: name.to_string(),
+                municipality: municipality.to_string(),
+                ..Default::default()
+            }),
+        );
+    }
+
+    fn named(ds: &mut Dataset, name: &str, municipality: &str) -> String {
+        let id = crate::input::gia::name_key(municipality, name);
+        school(ds, &id, name, municipality);
+        id
+    }
+
+    #[test]
+    fn names_match_one_school_of_their_municipality_and_list_the_rest() {
+        let mut ds = Dataset::default();
+        school(&mut ds, "edu790001", "МБОУ \"СОШ № 5\"", "г. Биробиджан");
+        school(&mut ds, "edu790002", "МБОУ \"СОШ № 15\"", "г. Биробиджан");
+        school(&mut ds, "edu790003", "СОШ № 7", "г. Биробиджан");
+        school(
+            &mut ds,
+            "edu790004",
+            "Средняя школа № 7",
+            "город Биробиджан",
+        );
+        school(&mut ds, "edu790005", "СОШ № 5", "Облученский район");
+        let five = named(
+            &mut ds,
+            "Средняя общеобразовательная школа №5",
+            "город Биробиджан",
+        );
+        let seven = named(&mut ds, "СОШ №7", "г. Биробиджан");
+        let nine = named(&mut ds, "СОШ № 9", "г. Биробиджан");
+        school(&mut ds, "edu790006", "СОШ № 7", "г. Биробиджан");
+        let map = match_names(&mut ds, true);
+        assert_eq!(map.get(&five).map(String::as_str), Some("edu790001"));
+        assert_eq!(map.len(), 1, "{map:?}");
+        let m = &ds.names.matches;
+        assert_eq!(m.by_name, 1);
+        assert_eq!(m.unmatched.len(), 1);
+        assert_eq!(m.unmatched[0].school_id, nine);
+        assert_eq!(m.ambiguous.len(), 1);
+        assert_eq!(m.ambiguous[0].school_id, seven);
+        let c: Vec<&str> = m.ambiguous[0]
+            .candidates
+            .iter()
+            .map(|c| c.login.as_str())
+            .collect();
+        assert_eq!(c, ["edu790003", "edu790006"]);
+    }
+
+    #[test]
+    fn a_crosswalk_pair_comes_before_the_name_index() {
+        let mut ds = Dataset::default();
+        school(&mut ds, "edu790001", "СОШ № 5", "г. Биробиджан");
+        school(
+            &mut ds,
+            "edu790002",
+            "Средняя общеобразовательная школа № 5",
+            "г. Биробиджан",
+        );
+        let five = named(&mut ds, "СОШ №5", "г. Биробиджан");
+        ds.names.logins.insert(
+            five[5..].to_string(),
+            NameLogin {
+                school_id: "edu790002".into(),
+                file: "cw.csv".into(),
+                line: 2,
+            },
+        );
+        let map = match_names(&mut ds, true);
+        assert_eq!(map[&five], "edu790002");
+        assert_eq!(ds.names.matches.by_crosswalk, 1);
+        assert!(ds.names.matches.ambiguous.is_empty());
+    }
+
+    #[test]
+    fn a_school_without_a_login_takes_its_municipalitys_region() {
+        let mut ds = Dataset::default();
+        school(&mut ds, "edu790001", "СОШ № 5", "г. Биробиджан");
+        school(&mut ds, "edu220001", "СОШ № 1", "г. Барнаул");
+        let lyceum = named(&mut ds, "Лицей № 23", "город Биробиджан");
+        let elsewhere = named(&mut ds, "Лицей № 2", "Нигде");
+        let r = Regions::new(&ds);
+        assert_eq!(r.of(&ds, &lyceum), "79");
+        assert_eq!(r.of(&ds, &elsewhere), "", "two regions: none");
+        assert_eq!(r.of(&ds, "edu220001"), "22");
+        assert_eq!(shown_login(&lyceum), "");
+        assert_eq!(shown_login("edu220001"), "edu220001");
     }
 }

@@ -472,6 +472,9 @@ pub struct Dataset {
     /// Context tables keyed by code and year, laid over `schools` for one year
     /// (`context_years::use_year`).
     pub context_years: context_years::ContextYears,
+    /// Schools known only by name: the crosswalk files' name → login pairs and, after
+    /// `identity::finalize`, how each name was matched.
+    pub names: identity::Names,
 }
 
 impl Default for Dataset {
@@ -494,6 +497,7 @@ impl Default for Dataset {
             mark_scores: Vec::new(),
             max_score: Default::default(),
             context_years: Default::default(),
+            names: Default::default(),
         }
     }
 }

@@ -353,10 +353,8 @@ fn regional_gia_summary_with_three_level_header() {
     assert_eq!(r["rows"], 3, "the «Итого» row is not a school");
     assert_eq!(r["schools"], 3);
     // two schools match the registry by name within their municipality; one stays under its name key
-    assert_eq!(
-        v["warnings"]["ГИА / ИНН / ОГРН codes matched to logins"]["count"],
-        2
-    );
+    assert_eq!(v["school_names"]["by_name"], 2, "{:#}", v["school_names"]);
+    assert_eq!(v["school_names"]["unmatched"][0]["name"], "СОШ №2");
     assert_eq!(v["totals"]["results"], 5);
 }
 
