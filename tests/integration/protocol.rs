@@ -83,21 +83,28 @@ fn rows() -> Vec<Vec<String>> {
 /// Write the protocol as the form does: numbers as numbers, the total as a formula over the items
 /// with its computed value.
 fn workbook(path: &Path, sheet: &str, rows: &[Vec<String>]) {
+    workbook_of(path, &[(sheet, rows)]);
+}
+
+/// [`workbook`] with several sheets, in order.
+fn workbook_of(path: &Path, sheets: &[(&str, &[Vec<String>])]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet).unwrap();
-    let last = rows[0].len() - 1;
-    for (r, cells) in rows.iter().enumerate() {
-        for (c, v) in cells.iter().enumerate() {
-            let (r, c16) = (r as u32, c as u16);
-            if r > 0 && c == last && !v.is_empty() {
-                let f = format!("IF(LEN(C{0})>0, SUM(C{0}:J{0},L{0}:R{0}), \"\")", r + 1);
-                ws.write_formula(r, c16, rust_xlsxwriter::Formula::new(f).set_result(v))
-                    .unwrap();
-            } else if let (true, Ok(n)) = (r > 0, v.parse::<f64>()) {
-                ws.write_number(r, c16, n).unwrap();
-            } else if !v.is_empty() {
-                ws.write_string(r, c16, v).unwrap();
+    for (sheet, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*sheet).unwrap();
+        let last = rows[0].len() - 1;
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                let (r, c16) = (r as u32, c as u16);
+                if r > 0 && c == last && !v.is_empty() {
+                    let f = format!("IF(LEN(C{0})>0, SUM(C{0}:J{0},L{0}:R{0}), \"\")", r + 1);
+                    ws.write_formula(r, c16, rust_xlsxwriter::Formula::new(f).set_result(v))
+                        .unwrap();
+                } else if let (true, Ok(n)) = (r > 0, v.parse::<f64>()) {
+                    ws.write_number(r, c16, n).unwrap();
+                } else if !v.is_empty() {
+                    ws.write_string(r, c16, v).unwrap();
+                }
             }
         }
     }
@@ -456,6 +463,50 @@ fn two_class_files_of_a_school_join_to_the_sum_of_each_alone() {
     assert!(
         text.contains("Протоколы одной школы и процедуры объединены"),
         "{text}"
+    );
+}
+
+/// The classes as sheets of one workbook (with a copy sheet, as the real form's `Протокол_2`): the
+/// same result as the classes' files.
+#[test]
+fn class_sheets_of_one_workbook_join_alike_and_a_copy_sheet_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let school = d.path().join("edu220001");
+    std::fs::create_dir(&school).unwrap();
+    workbook(
+        &school.join("ВПР 2021 математика 4 класс 4А.xlsx"),
+        "Протокол",
+        &rows(),
+    );
+    workbook(
+        &school.join("ВПР 2021 математика 4 класс 4Б.xlsx"),
+        "Протокол",
+        &rows_of(PUPILS_B),
+    );
+    let files = school_figures(&school);
+    let one = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
+    let (a, b) = (rows(), rows_of(PUPILS_B));
+    workbook_of(&one, &[("4А", &a), ("4А (2)", &a), ("4Б", &b)]);
+    assert_eq!(school_figures(&one), files);
+    let v = inspect_json(&one, &[]);
+    let kinds: Vec<(&str, &str)> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["sheet"].as_str().unwrap(), i["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("4А", "school-protocol"),
+            ("4А (2)", "skipped"),
+            ("4Б", "school-protocol")
+        ]
+    );
+    assert_eq!(
+        v["inputs"][0]["joined"].as_array().unwrap().len(),
+        2,
+        "{v:#}"
     );
 }
 
