@@ -159,6 +159,18 @@ pub fn table(l: &Loaded) -> Table {
             r.unmatched.join("; ")
         ));
     }
+    let joined: std::collections::BTreeSet<&Vec<String>> = l
+        .reports
+        .iter()
+        .filter(|r| !r.joined.is_empty())
+        .map(|r| &r.joined)
+        .collect();
+    for files in joined {
+        t.notes.push(format!(
+            "Протоколы одной школы и процедуры объединены (результат школы — по ученикам всех): {}",
+            files.join("; ")
+        ));
+    }
     if !l.warnings.is_empty() {
         t.notes
             .push(format!("Сводные предупреждения: {}", l.warnings.summary()));

@@ -55,7 +55,8 @@ pub struct InputArgs {
     #[arg(long)]
     pub assessment: Option<Assessment>,
     /// School (ФИС ОКО login, e.g. edu220001) of a school's own ВПР protocol, which has no school
-    /// column; without it the login in the file name (edu220001_протокол.xlsx) is used.
+    /// column; without it the login in the file or folder name (edu220001_4А.xlsx, edu220001/4А.xlsx)
+    /// is used. A school's classes in several files are joined.
     #[arg(long, value_name = "LOGIN")]
     pub school: Option<String>,
 }

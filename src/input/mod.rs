@@ -328,16 +328,17 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         };
         (rank, s.path.clone(), s.grid.sheet.clone())
     });
+    // a school's protocols: copies taken out, its classes joined
+    let mut classes = protocol::classes(&mut sheets, opts, &mut reports)?;
     // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
-    let mut protocols = Default::default();
     for mut s in sheets {
-        if s.kind == protocol::KIND {
-            let at = format!("{}{}", s.path.display(), recognise::in_sheet(&s.grid.sheet));
-            let school = protocol::school_of(&s.path, opts)?.unwrap_or_default();
-            protocol::one_per_school(&mut protocols, school, &sheet_meta(&s, opts), at)?;
-        }
         let pre = s.pupils.take();
-        reports.push(load_sheet(&s, pre, opts, &mut scales, &mut data_set)?);
+        let mut load = Loading {
+            scales: &mut scales,
+            ds: &mut data_set,
+            classes: &mut classes,
+        };
+        reports.push(load_sheet(&s, pre, opts, &mut load)?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
     drop(progress);
@@ -387,14 +388,22 @@ fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
     ))
 }
 
+/// What loading sheets fills: the scales (scales sheets first), the dataset and a school's
+/// protocols joined so far.
+struct Loading<'a> {
+    scales: &'a mut Scales,
+    ds: &'a mut Dataset,
+    classes: &'a mut protocol::Classes,
+}
+
 /// Load one recognised sheet into `ds` with its kind's loader; its load report.
 fn load_sheet(
     s: &Sheet,
     pupils: Option<Box<pupil::PupilFile>>,
     opts: &Opts,
-    scales: &mut Scales,
-    ds: &mut Dataset,
+    load: &mut Loading,
 ) -> Result<InputReport> {
+    let (scales, ds) = (&mut *load.scales, &mut *load.ds);
     let mut rep = InputReport {
         path: s.path.display().to_string(),
         sheet: if table::is_spreadsheet(&s.path) {
@@ -421,6 +430,7 @@ fn load_sheet(
         _ => &s.grid,
     };
     let before = ds.result_parts.len();
+    let mut stored = true;
     match s.kind {
         "scales" => {
             rep.rows = scales.load(g, h)?;
@@ -438,10 +448,8 @@ fn load_sheet(
             match pupils {
                 Some(f) => pupil::finish(*f, &meta, scales, ds, &mut rep)?,
                 None if s.kind == protocol::KIND => {
-                    let school = protocol::school_of(&s.path, opts)?
-                        .ok_or_else(|| data(protocol::no_school(&s.path, &s.grid.sheet)))?;
-                    let f = protocol::read(g, h, &school, opts)?;
-                    pupil::finish(f, &meta, scales, ds, &mut rep)?
+                    // one of a school's classes: the school's result is stored with the last
+                    stored = protocol::load(s, g, &meta, opts, scales, ds, &mut rep, load.classes)?
                 }
                 None => pupil::load(g, h, &meta, scales, ds, &mut rep)?,
             }
@@ -465,7 +473,7 @@ fn load_sheet(
         _ => unreachable!(),
     }
     ds.flush_rows()?;
-    if RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
+    if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings
             .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
     }

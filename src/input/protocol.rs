@@ -1,16 +1,21 @@
 //! A school's own ВПР protocol, the form teachers fill: `Код` (the pupil's code), item scores with
 //! the item's maximum in the caption (`1 (1б)`, `5.1 (1б)`, `11.3 k1 (2б)`), `Вариант (часть 1)`
 //! and sometimes `Вариант (часть 2)` among the items, `Класс …`, `Пол`, `Отметка за предыдущий…`,
-//! `Итого баллов` — and no school column. The school is `--school LOGIN` or a login in the file
-//! name; the pupils then go through the per-pupil loader (`pupil::read_rows`, `pupil::finish`).
+//! `Итого баллов` — and no school column. The school is `--school LOGIN` or a login in the file or
+//! folder name; the pupils then go through the per-pupil loader (`pupil::read_rows`,
+//! `pupil::finish`). The form is filled per class: the protocols of one school and procedure are
+//! its classes, joined into one result ([`classes`], [`load`]).
 use super::header::{self, Header};
 use super::pupil::{self, Form, PupilFile, SchoolOf};
+use super::report::InputReport;
+use super::scales::Scales;
 use super::table::Grid;
 use super::text::{looks_like_login, norm_text, parse_num, school_id};
-use super::{Meta, Opts};
+use super::{recognise, Meta, Opts, Sheet};
 use crate::error::{data, data_expected};
+use crate::model::Dataset;
 use anyhow::Result;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The kind's name, as `inspect` shows it and `--kind` takes it.
@@ -36,27 +41,39 @@ fn variant_column(h: &Header) -> Option<usize> {
         .or_else(|| h.find_prefix(&["вариант"]))
 }
 
-/// The one ФИС ОКО login among the words of the file's name (`edu220001_base_form.xlsx`), if
-/// exactly one school is named there.
+/// The one ФИС ОКО login among the words of the file's name (`edu220001_base_form.xlsx`), else of
+/// its folder's or the folder above (`edu220001/4А.xlsx`, `edu220001/2021/4А.xlsx`: the folders
+/// the year, grade and subject are also read from, `files::meta_from_path`). The nearest name with
+/// a login decides: none when it names two schools.
 fn login_in_name(path: &Path) -> Option<String> {
-    let stem = path.file_stem()?.to_string_lossy();
-    let found: BTreeSet<String> = stem
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| looks_like_login(w))
-        .map(school_id)
-        .collect();
+    let stem = path.file_stem()?.to_string_lossy().to_string();
+    let folders = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .rev()
+        .take(2)
+        .map(|c| c.as_os_str().to_string_lossy().to_string());
+    let found = std::iter::once(stem).chain(folders).find_map(|name| {
+        let found: BTreeSet<String> = name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| looks_like_login(w))
+            .map(school_id)
+            .collect();
+        (!found.is_empty()).then_some(found)
+    })?;
     (found.len() == 1).then(|| found.into_iter().next().unwrap())
 }
 
-/// The school of a protocol file: `--school`, else the login in its file name; `None` when neither
-/// names one.
+/// The school of a protocol file: `--school`, else the login in its file or folder name
+/// ([`login_in_name`]); `None` when neither names one.
 ///
 /// Errors: `--school` and the file name name different schools (data).
 pub fn school_of(path: &Path, opts: &Opts) -> Result<Option<String>> {
     let named = login_in_name(path);
     match (&opts.school, named) {
         (Some(given), Some(named)) if school_id(given) != named => Err(data(format!(
-            "{}: the file name names school {named} but --school is {given}: a school's protocol belongs to one school; rename the file or drop --school",
+            "{}: the file or folder name names school {named} but --school is {given}: a school's protocol belongs to one school; rename the file or drop --school",
             path.display()
         ))),
         (Some(given), _) => Ok(Some(school_id(given))),
@@ -67,40 +84,172 @@ pub fn school_of(path: &Path, opts: &Opts) -> Result<Option<String>> {
 /// The error (or, in a folder walk, the skip reason) for a protocol whose school is not known.
 pub fn no_school(path: &Path, sheet: &Option<String>) -> String {
     format!(
-        "{}{}: a school's ВПР protocol (pupil codes, item scores «1 (1б)»…, «Итого баллов») has no school column: give the school with --school LOGIN (e.g. --school edu220001) or put its login in the file name (edu220001_{})",
+        "{}{}: a school's ВПР protocol (pupil codes, item scores «1 (1б)»…, «Итого баллов») has no school column: give the school with --school LOGIN (e.g. --school edu220001) or put its login in the file name (edu220001_{}) or its folder's (edu220001/)",
         path.display(),
         super::recognise::in_sheet(sheet),
         path.file_name().unwrap_or_default().to_string_lossy()
     )
 }
 
-/// The protocols loaded so far: (school, year, grade, subject) → where.
-pub type Seen = std::collections::BTreeMap<(String, i32, i32, String), String>;
+/// A protocol's school and procedure: (school, year, grade, subject).
+type Key = (String, i32, i32, String);
 
-/// One protocol per school and procedure: a second one (another class's sheet, a copy of the file)
-/// would be a second row of results for the school, dropped as a repeat when its counts happen to be
-/// equal. `at` names the file and sheet; a protocol whose year, grade or subject is unknown is left
-/// to the per-pupil loader's error.
+/// A protocol's pupils as [`pupils_signature`] gives them: code, variant, total, journal mark.
+type Signature = Vec<[String; 4]>;
+
+/// The protocols of each school and procedure, the school's classes (another class's file or
+/// sheet, a folder of them): every member's `file [лист «…»]`, how many are still to load and the
+/// pupils judged so far, stored as one school's result when the last is loaded ([`load`]).
+#[derive(Default)]
+pub(super) struct Classes(BTreeMap<Key, Class>);
+
+struct Class {
+    members: Vec<String>,
+    left: usize,
+    joined: Option<pupil::Judged>,
+}
+
+/// `FILE [лист «SHEET»]`: where a protocol sheet is.
+fn at(s: &Sheet) -> String {
+    format!("{}{}", s.path.display(), recognise::in_sheet(&s.grid.sheet))
+}
+
+/// The school and procedure of a protocol sheet, when all are known (else its load fails with the
+/// no-school or the per-pupil error).
 ///
-/// Errors: a second protocol of the school and procedure (data, naming both).
-pub fn one_per_school(seen: &mut Seen, school: String, meta: &Meta, at: String) -> Result<()> {
+/// Errors: `--school` and the file name naming two schools (data, [`school_of`]).
+fn key_of(s: &Sheet, opts: &Opts) -> Result<Option<Key>> {
+    let meta = super::sheet_meta(s, opts);
+    let Some(school) = school_of(&s.path, opts)? else {
+        return Ok(None);
+    };
     if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let key = (school, meta.year, meta.grade, meta.subject.clone());
-    if let Some(first) = seen.get(&key) {
-        return Err(data(format!(
-            "{at}: a second protocol of school {} for ВПР {} {} кл. {} (the first is {first}): shnor reads one protocol per school and procedure; put the classes of the parallel in one protocol (its «Класс» column tells them apart) and give each file once",
-            key.0, key.3, key.2, key.1
-        )));
+    Ok(Some((school, meta.year, meta.grade, meta.subject)))
+}
+
+/// Sort out the protocols among `sheets` (in path and sheet order) by school and procedure before
+/// any is loaded. One holding the same pupils as a protocol before it (the same codes, variants,
+/// totals and journal marks in the same order: a copy of the file or of a sheet) is taken out, with
+/// a skipped report in `reports` naming the first; the others are the school's classes, their pupils
+/// joined when loaded ([`load`]).
+///
+/// Errors: a pupil code in two protocols of one school and procedure that are not copies of each
+/// other (data, naming both and the code: the pupil cannot be counted once).
+pub(super) fn classes(
+    sheets: &mut Vec<Sheet>,
+    opts: &Opts,
+    reports: &mut Vec<InputReport>,
+) -> Result<Classes> {
+    let mut seen: BTreeMap<Key, Vec<(String, Signature)>> = BTreeMap::new();
+    let mut keep = Vec::with_capacity(sheets.len());
+    for s in sheets.drain(..) {
+        let key = match s.kind {
+            KIND => key_of(&s, opts)?,
+            _ => None,
+        };
+        let Some(key) = key else {
+            keep.push(s);
+            continue;
+        };
+        let pupils = match &s.frame {
+            Some(f) => pupils_signature(&f.whole(), &s.header),
+            None => pupils_signature(&s.grid, &s.header),
+        };
+        let class = seen.entry(key).or_default();
+        if let Some((first, _)) = class.iter().find(|(_, p)| *p == pupils) {
+            reports.push(InputReport {
+                path: s.path.display().to_string(),
+                sheet: s.grid.sheet.clone().filter(|_| s.frame.is_none()),
+                kind: "skipped".into(),
+                skipped: Some(format!(
+                    "тот же протокол, что {first} (те же коды, варианты, баллы и отметки): не загружен, ученики не считаются дважды"
+                )),
+                ..Default::default()
+            });
+            continue;
+        }
+        check_codes(class, &at(&s), &pupils)?;
+        class.push((at(&s), pupils));
+        keep.push(s);
     }
-    seen.insert(key, at);
+    *sheets = keep;
+    let classes = seen.into_iter().map(|(key, members)| {
+        let class = Class {
+            left: members.len(),
+            members: members.into_iter().map(|(at, _)| at).collect(),
+            joined: None,
+        };
+        (key, class)
+    });
+    Ok(Classes(classes.collect()))
+}
+
+/// A pupil code of `pupils` (at `here`) already in another protocol of the school and procedure.
+///
+/// Errors: the first such code (data, naming both protocols, the code and both rows).
+fn check_codes(class: &[(String, Signature)], here: &str, pupils: &Signature) -> Result<()> {
+    let row = |r: &[String; 4]| format!("вариант «{}», итого «{}», отметка «{}»", r[1], r[2], r[3]);
+    for mine in pupils.iter().filter(|r| !r[0].is_empty()) {
+        for (there, theirs) in class {
+            if let Some(other) = theirs.iter().find(|r| r[0] == mine[0]) {
+                return Err(data(format!(
+                    "{here}: pupil code {} is also in {there} ({} there, {} here): the protocols of one school and procedure are joined as its classes, each pupil once, and these two are no copies of each other; remove the pupil from the protocol it does not belong to, or give each file once",
+                    mine[0],
+                    row(other),
+                    row(mine)
+                )));
+            }
+        }
+    }
     Ok(())
+}
+
+/// Load a protocol sheet's pupils for its school into `rep` (`g`: the sheet's rows, all of them).
+/// Alone, it goes through the per-pupil loader; one of several classes of its school and procedure
+/// ([`classes`]), its pupils are judged with its own figures in `rep` and joined to the others', and
+/// the last one loaded stores the school's result over all of them. Every member's report names
+/// them all (`joined`). Whether the school's result was stored with this sheet.
+///
+/// Errors: the school unknown ([`no_school`]); those of [`read`] and of the per-pupil loader.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn load(
+    s: &Sheet,
+    g: &Grid,
+    meta: &Meta,
+    opts: &Opts,
+    scales: &Scales,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+    classes: &mut Classes,
+) -> Result<bool> {
+    let school =
+        school_of(&s.path, opts)?.ok_or_else(|| data(no_school(&s.path, &s.grid.sheet)))?;
+    let f = read(g, &s.header, &school, opts)?;
+    let key = (school, meta.year, meta.grade, meta.subject.clone());
+    let Some(class) = classes.0.get_mut(&key).filter(|c| c.members.len() > 1) else {
+        pupil::finish(f, meta, scales, ds, rep)?;
+        return Ok(true);
+    };
+    rep.joined = class.members.clone();
+    let judged = pupil::judge(f, meta, scales, ds, rep);
+    match &mut class.joined {
+        Some(j) => j.append(judged),
+        None => class.joined = Some(judged),
+    }
+    class.left -= 1;
+    if class.left > 0 {
+        return Ok(false);
+    }
+    let joined = class.joined.take().expect("the class's pupils were joined");
+    pupil::store(joined, meta, ds, rep)?;
+    Ok(true)
 }
 
 /// Why a skipped protocol sheet was not loaded, in a folder walk.
 pub const NO_SCHOOL_SKIP: &str =
-    "протокол школы без столбца школы: укажите --school LOGIN или логин в имени файла";
+    "протокол школы без столбца школы: укажите --school LOGIN или логин в имени файла или папки";
 
 /// What makes two sheets of one workbook the same protocol: every data row's pupil code, variant,
 /// total and journal mark, in order (the real form ships a second sheet `Протокол_2` with the same
@@ -244,9 +393,27 @@ mod tests {
             Some("edu220001")
         );
         assert!(school_of(p, &o(Some("edu220002"))).is_err());
-        let bare = Path::new("edu220001/base_form.xlsx");
+        // a folder named by the login, or the folder above it
+        for p in ["edu220001/4А.xlsx", "r/sch220001/2021/4 кл.xlsx"] {
+            let p = Path::new(p);
+            assert_eq!(
+                school_of(p, &o(None)).unwrap().as_deref(),
+                Some("edu220001")
+            );
+        }
+        // the file name's login before its folder's; three levels up is no longer the school's
+        let inner = Path::new("edu220002/edu220001_4А.xlsx");
+        assert_eq!(
+            school_of(inner, &o(None)).unwrap().as_deref(),
+            Some("edu220001")
+        );
+        let far = Path::new("edu220001/a/b/base_form.xlsx");
+        assert_eq!(school_of(far, &o(None)).unwrap(), None);
+        let bare = Path::new("protocols/base_form.xlsx");
         assert_eq!(school_of(bare, &o(None)).unwrap(), None);
         let two = Path::new("edu220001_edu220002.xlsx");
         assert_eq!(school_of(two, &o(None)).unwrap(), None);
+        let two_dirs = Path::new("edu220001-edu220002/4А.xlsx");
+        assert_eq!(school_of(two_dirs, &o(None)).unwrap(), None);
     }
 }

@@ -262,6 +262,46 @@ pub fn finish(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
+    let judged = judge(f, meta, scales, ds, rep);
+    store(judged, meta, ds, rep)
+}
+
+/// A sheet's pupils judged by the procedure's scale (see [`judge`]), not yet aggregated: those of
+/// several protocols of one school and procedure are joined ([`Judged::append`]) and stored once.
+pub(super) struct Judged {
+    pupils: Pupils,
+    names: Names,
+    /// The file (or files, `a.xlsx + b.xlsx`) the pupils come from: the results' source.
+    file: String,
+    with_marks: bool,
+}
+
+impl Judged {
+    /// Add `other`'s pupils after these (another class of the school); the first file's school
+    /// names are kept.
+    pub(super) fn append(&mut self, other: Judged) {
+        let (p, o) = (&mut self.pupils, other.pupils);
+        p.school.extend(o.school);
+        p.mark.extend(o.mark);
+        p.journal.extend(o.journal);
+        p.total.extend(o.total);
+        for (sid, n) in other.names {
+            self.names.entry(sid).or_insert(n);
+        }
+        self.file = format!("{} + {}", self.file, other.file);
+    }
+}
+
+/// The judging half of [`finish`]: the sheet's statistics (`rep.pupils`, with its own participants,
+/// marks and schools with participants), its warnings and the procedure's maximum and «3» threshold
+/// in `ds`; the pupils kept, with their marks.
+pub(super) fn judge(
+    f: PupilFile,
+    meta: &Meta,
+    scales: &Scales,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Judged {
     let year = meta.year;
     let grade = meta.grade;
     let subject = meta.subject.clone();
@@ -345,18 +385,35 @@ pub fn finish(
     for m in p.mark.iter().flatten() {
         st.marks[(*m - 2) as usize] += 1;
     }
-    let names = f.names;
+    st.schools_with_participants = p
+        .school
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    rep.pupils = Some(st);
+    Judged {
+        pupils: p,
+        names: f.names,
+        file: f.file,
+        with_marks: scale.is_some(),
+    }
+}
+
+/// The storing half of [`finish`]: the judged pupils aggregated per school to results, journal
+/// comparison, joint mark–score counts and histograms in `ds`, and their schools' logins and names.
+pub(super) fn store(j: Judged, meta: &Meta, ds: &mut Dataset, rep: &mut InputReport) -> Result<()> {
+    let (year, grade, subject) = (meta.year, meta.grade, meta.subject.clone());
+    let names = j.names;
     aggregate(
-        &p,
+        &j.pupils,
         year,
         grade,
         &subject,
-        assessment,
-        scale.is_some(),
-        &f.file,
+        "ВПР",
+        j.with_marks,
+        &j.file,
         ds,
         &names,
-        &mut st,
     )?;
     for (sid, (login, mun, sname)) in names {
         let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
@@ -386,7 +443,6 @@ pub fn finish(
             &mut rep.warnings,
         );
     }
-    rep.pupils = Some(st);
     Ok(())
 }
 
@@ -401,7 +457,6 @@ fn aggregate(
     file: &str,
     ds: &mut Dataset,
     names: &Names,
-    st: &mut PupilStats,
 ) -> Result<()> {
     if p.total.is_empty() {
         return Ok(());
@@ -459,7 +514,6 @@ fn aggregate(
     let source = Sym::from(file);
     let subj = Sym::from(subject);
     let ass = Sym::from(assessment);
-    st.schools_with_participants = agg.height();
     for i in 0..agg.height() {
         let sid = sch.get(i).unwrap_or("").to_string();
         let mun = names

@@ -85,6 +85,11 @@ pub struct InputReport {
     /// Context tables: the indicator columns matched to no index indicator (`ses5 «wording»`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmatched: Vec<String>,
+    /// A school's protocol that is one of several of its school and procedure (its classes): every
+    /// one of them, `file [лист «…»]` in path order, whose pupils together make the school's
+    /// result (this report's own figures are its own pupils').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -83,21 +83,28 @@ fn rows() -> Vec<Vec<String>> {
 /// Write the protocol as the form does: numbers as numbers, the total as a formula over the items
 /// with its computed value.
 fn workbook(path: &Path, sheet: &str, rows: &[Vec<String>]) {
+    workbook_of(path, &[(sheet, rows)]);
+}
+
+/// [`workbook`] with several sheets, in order.
+fn workbook_of(path: &Path, sheets: &[(&str, &[Vec<String>])]) {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet).unwrap();
-    let last = rows[0].len() - 1;
-    for (r, cells) in rows.iter().enumerate() {
-        for (c, v) in cells.iter().enumerate() {
-            let (r, c16) = (r as u32, c as u16);
-            if r > 0 && c == last && !v.is_empty() {
-                let f = format!("IF(LEN(C{0})>0, SUM(C{0}:J{0},L{0}:R{0}), \"\")", r + 1);
-                ws.write_formula(r, c16, rust_xlsxwriter::Formula::new(f).set_result(v))
-                    .unwrap();
-            } else if let (true, Ok(n)) = (r > 0, v.parse::<f64>()) {
-                ws.write_number(r, c16, n).unwrap();
-            } else if !v.is_empty() {
-                ws.write_string(r, c16, v).unwrap();
+    for (sheet, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*sheet).unwrap();
+        let last = rows[0].len() - 1;
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                let (r, c16) = (r as u32, c as u16);
+                if r > 0 && c == last && !v.is_empty() {
+                    let f = format!("IF(LEN(C{0})>0, SUM(C{0}:J{0},L{0}:R{0}), \"\")", r + 1);
+                    ws.write_formula(r, c16, rust_xlsxwriter::Formula::new(f).set_result(v))
+                        .unwrap();
+                } else if let (true, Ok(n)) = (r > 0, v.parse::<f64>()) {
+                    ws.write_number(r, c16, n).unwrap();
+                } else if !v.is_empty() {
+                    ws.write_string(r, c16, v).unwrap();
+                }
             }
         }
     }
@@ -339,8 +346,242 @@ fn item_captions_that_add_up_to_another_maximum_than_the_scale_are_a_warning_wit
     assert!(ex.contains("21") && ex.contains("20"), "{ex}");
 }
 
+/// Another class of the school (4Б): «5» 1, «4» 1, «3» 2, «2» 1 by the 2021 scale; понизили 1
+/// (50004), подтвердили 3, повысили 1 (50002); 50006 absent.
+const PUPILS_B: &[(&str, &str, Option<i32>, &str)] = &[
+    ("50001", "2", Some(18), "5"),
+    ("50002", "1", Some(14), "3"),
+    ("50003", "2", Some(9), "3"),
+    ("50004", "1", Some(7), "4"),
+    ("50005", "2", Some(5), "2"),
+    ("50006", "отсутствовал", None, ""),
+];
+
+fn rows_of(pupils: &[(&str, &str, Option<i32>, &str)]) -> Vec<Vec<String>> {
+    let mut rows = vec![header()];
+    rows.extend(pupils.iter().map(|(c, v, t, j)| row(c, v, *t, j)));
+    rows
+}
+
+/// The figures a load gives the school: its results row's participants and «2»…«5», its journal
+/// comparison, and its pupils in the histograms and the joint mark–score counts.
+fn school_figures(p: &Path) -> (Vec<i64>, (i64, i64, i64), i64, i64) {
+    let opts = shnor::input::Opts {
+        skip_checksums: true,
+        ..Default::default()
+    };
+    let l = shnor::input::load_paths(&[p.to_path_buf()], &opts).unwrap();
+    let r = &l.data.results;
+    assert_eq!(r.height(), 1, "{r}");
+    let counts = ["participants", "n2", "n3", "n4", "n5"].map(|c| {
+        r.column(c)
+            .unwrap()
+            .cast(&polars::prelude::DataType::Int64)
+            .unwrap()
+            .i64()
+            .unwrap()
+            .get(0)
+            .unwrap()
+    });
+    let j = &l.data.journal;
+    assert_eq!(j.len(), 1);
+    assert_eq!(j[0].school_id, "edu220001");
+    let hist = l.data.histograms.iter().map(|h| h.count).sum();
+    let joint = l.data.mark_scores.iter().map(|m| m.count).sum();
+    (
+        counts.to_vec(),
+        (j[0].lowered, j[0].confirmed, j[0].raised),
+        hist,
+        joint,
+    )
+}
+
+/// A school's two classes, each in its own file in a folder named by the school's login: loaded
+/// together they are one result of the school, the sum of each alone.
 #[test]
-fn a_second_protocol_of_the_school_and_procedure_is_an_error_naming_both() {
+fn two_class_files_of_a_school_join_to_the_sum_of_each_alone() {
+    let d = tempfile::tempdir().unwrap();
+    let school = d.path().join("edu220001");
+    std::fs::create_dir(&school).unwrap();
+    let a = school.join("ВПР 2021 математика 4 класс 4А.xlsx");
+    let b = school.join("ВПР 2021 математика 4 класс 4Б.xlsx");
+    workbook(&a, "Протокол", &rows());
+    workbook(&b, "Протокол", &rows_of(PUPILS_B));
+    // each alone: the login comes from the folder's name
+    let alone_a = school_figures(&a);
+    let alone_b = school_figures(&b);
+    assert_eq!(alone_a.0, [5, 1, 1, 1, 2]);
+    assert_eq!(alone_b.0, [5, 1, 2, 1, 1]);
+    let both = school_figures(&school);
+    let sum: Vec<i64> = alone_a
+        .0
+        .iter()
+        .zip(&alone_b.0)
+        .map(|(x, y)| x + y)
+        .collect();
+    assert_eq!(both.0, sum);
+    let (ja, jb) = (alone_a.1, alone_b.1);
+    assert_eq!(both.1, (ja.0 + jb.0, ja.1 + jb.1, ja.2 + jb.2));
+    assert_eq!(both.1, (3, 5, 2));
+    assert_eq!(
+        (both.2, both.3),
+        (alone_a.2 + alone_b.2, alone_a.3 + alone_b.3)
+    );
+    // the load report: each file with its own pupils, both named as joined
+    let v = inspect_json(&school, &[]);
+    let inputs = v["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2, "{v:#}");
+    let names = |i: &serde_json::Value| -> Vec<String> {
+        i["joined"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    for (i, part) in inputs.iter().zip([5, 5]) {
+        assert_eq!(i["kind"], "school-protocol");
+        assert_eq!(i["pupils"]["participants"], part, "{i:#}");
+        let joined = names(i);
+        assert_eq!(joined.len(), 2, "{joined:?}");
+        assert!(
+            joined[0].contains("4А.xlsx") && joined[1].contains("4Б.xlsx"),
+            "{joined:?}"
+        );
+        assert!(
+            !i["warnings"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .any(|k| k.contains("не даёт данных")),
+            "{i:#}"
+        );
+    }
+    assert_eq!(v["totals"]["results"], 1);
+    assert_eq!(v["totals"]["journal"], 1);
+    let text = stdout_of(shnor().arg("inspect").arg(&school));
+    assert!(
+        text.contains("Протоколы одной школы и процедуры объединены"),
+        "{text}"
+    );
+}
+
+/// The classes as sheets of one workbook (with a copy sheet, as the real form's `Протокол_2`): the
+/// same result as the classes' files.
+#[test]
+fn class_sheets_of_one_workbook_join_alike_and_a_copy_sheet_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let school = d.path().join("edu220001");
+    std::fs::create_dir(&school).unwrap();
+    workbook(
+        &school.join("ВПР 2021 математика 4 класс 4А.xlsx"),
+        "Протокол",
+        &rows(),
+    );
+    workbook(
+        &school.join("ВПР 2021 математика 4 класс 4Б.xlsx"),
+        "Протокол",
+        &rows_of(PUPILS_B),
+    );
+    let files = school_figures(&school);
+    let one = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
+    let (a, b) = (rows(), rows_of(PUPILS_B));
+    workbook_of(&one, &[("4А", &a), ("4А (2)", &a), ("4Б", &b)]);
+    assert_eq!(school_figures(&one), files);
+    let v = inspect_json(&one, &[]);
+    let kinds: Vec<(&str, &str)> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["sheet"].as_str().unwrap(), i["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("4А", "school-protocol"),
+            ("4А (2)", "skipped"),
+            ("4Б", "school-protocol")
+        ]
+    );
+    assert_eq!(
+        v["inputs"][0]["joined"].as_array().unwrap().len(),
+        2,
+        "{v:#}"
+    );
+}
+
+/// A copy of a class's file beside the classes' files: skipped with its reason, never counted twice.
+#[test]
+fn a_copy_of_a_class_file_is_skipped_with_its_reason_and_the_figures_unchanged() {
+    let d = tempfile::tempdir().unwrap();
+    let school = d.path().join("edu220001");
+    std::fs::create_dir(&school).unwrap();
+    let a = school.join("ВПР 2021 математика 4 класс 4А.xlsx");
+    workbook(&a, "Протокол", &rows());
+    workbook(
+        &school.join("ВПР 2021 математика 4 класс 4Б.xlsx"),
+        "Протокол",
+        &rows_of(PUPILS_B),
+    );
+    let without_copy = school_figures(&school);
+    // the same pupils, as another sheet name, in another file
+    workbook(
+        &school.join("ВПР 2021 математика 4 класс 4А (копия).xlsx"),
+        "Лист1",
+        &rows(),
+    );
+    assert_eq!(school_figures(&school), without_copy);
+    let v = inspect_json(&school, &[]);
+    let inputs = v["inputs"].as_array().unwrap();
+    let skipped: Vec<&serde_json::Value> =
+        inputs.iter().filter(|i| i["kind"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1, "{v:#}");
+    let why = skipped[0]["skipped"].as_str().unwrap();
+    assert!(
+        why.contains("тот же протокол") && why.contains("не считаются дважды"),
+        "{why}"
+    );
+    // the one kept of the two copies is named, whichever comes first in path order
+    let kept_a = inputs
+        .iter()
+        .find(|i| i["kind"] == "school-protocol" && i["path"].as_str().unwrap().contains("4А"))
+        .unwrap();
+    assert!(why.contains(kept_a["path"].as_str().unwrap()), "{why}");
+    assert_eq!(kept_a["pupils"]["participants"], 5);
+    assert_eq!(v["totals"]["results"], 1);
+    // one file alone and its copy: the figures of the one
+    let lone = tempfile::tempdir().unwrap();
+    workbook(
+        &lone
+            .path()
+            .join("edu220001 ВПР 2021 математика 4 класс.xlsx"),
+        "Протокол",
+        &rows(),
+    );
+    workbook(
+        &lone
+            .path()
+            .join("edu220001 ВПР 2021 математика 4 класс copy.xlsx"),
+        "Протокол",
+        &rows(),
+    );
+    let v = inspect_json(lone.path(), &[]);
+    let loaded: Vec<&serde_json::Value> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] != "skipped")
+        .collect();
+    assert_eq!(loaded.len(), 1, "{v:#}");
+    assert!(loaded[0].get("joined").is_none(), "{v:#}");
+    check_figures(&serde_json::json!({"inputs": [loaded[0]], "totals": v["totals"]}));
+}
+
+/// Two classes' files that share a pupil code with other scores: which is the pupil's cannot be
+/// told, so an error naming both files and the code (another class whose counts happen to be the
+/// same is no copy: it joins).
+#[test]
+fn a_pupil_code_in_two_class_files_with_other_scores_is_an_error_naming_both() {
     let d = tempfile::tempdir().unwrap();
     let name = |class: &str| {
         d.path().join(format!(
@@ -348,18 +589,35 @@ fn a_second_protocol_of_the_school_and_procedure_is_an_error_naming_both() {
         ))
     };
     workbook(&name("А"), "Протокол", &rows());
-    // another class whose counts happen to be the same: never dropped as a repeat
+    // another class whose counts are the same as 4А's: joined, not taken for a copy
     let mut other = rows();
     for r in other.iter_mut().skip(1) {
         r[0] = format!("5{}", &r[0][1..]);
     }
     workbook(&name("Б"), "Протокол", &other);
+    let v = inspect_json(d.path(), &[]);
+    let parts: Vec<u64> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["pupils"]["participants"].as_u64().unwrap())
+        .collect();
+    assert_eq!(parts, [5, 5], "{v:#}");
+    // 4В repeats 4А's pupil 40003 with another total
+    let mut clash = rows_of(PUPILS_B);
+    for r in clash.iter_mut().skip(1) {
+        r[0] = format!("6{}", &r[0][1..]);
+    }
+    clash[2] = row("40003", "1", Some(14), "5");
+    workbook(&name("В"), "Протокол", &clash);
     shnor()
         .arg("inspect")
         .arg(d.path())
         .assert()
         .code(1)
-        .stderr(contains("a second protocol of school edu220001"))
+        .stderr(contains("pupil code 40003"))
         .stderr(contains("4 класс А.xlsx"))
-        .stderr(contains("4 класс Б.xlsx"));
+        .stderr(contains("4 класс В.xlsx"))
+        .stderr(contains("итого «12»"))
+        .stderr(contains("итого «14»"));
 }
