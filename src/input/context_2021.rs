@@ -349,19 +349,11 @@ mod tests {
     }
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        Grid {
-            file: "ctx.xlsx".into(),
-            sheet: Some("Лист1".into()),
-            first_line: 1,
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|s| s.to_string()).collect())
-                .collect(),
-            fields: Vec::new(),
-            lines: Vec::new(),
-            encoding: "xlsx",
-            separator: None,
-        }
+        let rows = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        Grid::of_rows("ctx.xlsx", Some("Лист1".into()), rows, None)
     }
 
     const HEAD: &[&str] = &[

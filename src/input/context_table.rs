@@ -361,19 +361,11 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        Grid {
-            file: "ctx.xlsx".into(),
-            sheet: Some("Кодовая книга".into()),
-            first_line: 1,
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|s| s.to_string()).collect())
-                .collect(),
-            fields: Vec::new(),
-            lines: Vec::new(),
-            encoding: "xlsx",
-            separator: None,
-        }
+        let rows = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        Grid::of_rows("ctx.xlsx", Some("Кодовая книга".into()), rows, None)
     }
 
     #[test]

@@ -430,19 +430,11 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        Grid {
-            file: "t.csv".into(),
-            sheet: None,
-            first_line: 1,
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.to_string()).collect())
-                .collect(),
-            fields: Vec::new(),
-            lines: Vec::new(),
-            encoding: "utf-8",
-            separator: Some(b';'),
-        }
+        let rows = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        Grid::of_rows("t.csv", None, rows, Some(("utf-8", b';')))
     }
 
     #[test]

@@ -109,16 +109,7 @@ impl Scales {
                     .collect()
             })
             .collect();
-        let grid = Grid {
-            file: "<built-in scales>".into(),
-            sheet: None,
-            first_line: 1,
-            rows,
-            fields: Vec::new(),
-            lines: Vec::new(),
-            encoding: "utf-8",
-            separator: Some(b','),
-        };
+        let grid = Grid::of_rows("<built-in scales>", None, rows, Some(("utf-8", b',')));
         let mut s = Scales::default();
         s.load_from(&grid, &Header::new(0, &grid.rows[0]), Origin::BuiltIn)
             .expect("built-in scales are valid");
@@ -439,19 +430,11 @@ mod tests {
     use super::*;
 
     fn grid(text: &str) -> Grid {
-        Grid {
-            file: "s.csv".into(),
-            sheet: None,
-            first_line: 1,
-            rows: text
-                .lines()
-                .map(|l| l.split(',').map(str::to_string).collect())
-                .collect(),
-            fields: Vec::new(),
-            lines: Vec::new(),
-            encoding: "utf-8",
-            separator: Some(b','),
-        }
+        let rows = text
+            .lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect();
+        Grid::of_rows("s.csv", None, rows, Some(("utf-8", b',')))
     }
 
     fn load_user(text: &str) -> Result<Scales> {

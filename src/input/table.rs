@@ -27,6 +27,28 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// A sheet's rows as read (`first_line` 1 = `rows[0]` is the file's first line), with no
+    /// record widths or line map: a spreadsheet (`encoding` `xlsx`, no separator) or text already
+    /// split into cells (its `encoding` and `separator`).
+    pub fn of_rows(
+        file: impl Into<String>,
+        sheet: Option<String>,
+        rows: Vec<Vec<String>>,
+        text: Option<(&'static str, u8)>,
+    ) -> Grid {
+        let (encoding, separator) = text.map_or(("xlsx", None), |(e, s)| (e, Some(s)));
+        Grid {
+            file: file.into(),
+            sheet,
+            first_line: 1,
+            rows,
+            fields: Vec::new(),
+            lines: Vec::new(),
+            encoding,
+            separator,
+        }
+    }
+
     pub fn cell(&self, r: usize, c: usize) -> &str {
         self.rows
             .get(r)
@@ -104,14 +126,8 @@ pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
             continue;
         }
         grids.push(Grid {
-            file: file.clone(),
-            sheet: Some(name),
             first_line: start_row + 1,
-            rows,
-            fields: Vec::new(),
-            lines: Vec::new(),
-            encoding: "xlsx",
-            separator: None,
+            ..Grid::of_rows(file.clone(), Some(name), rows, None)
         });
     }
     Ok(grids)
