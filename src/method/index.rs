@@ -338,6 +338,11 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
     let edges_out = quintiles(&mut out, cfg)?;
     out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
     for (key, why) in &dropped {
+        let why = match why.as_str() {
+            "absent from every row" => "нет ни у одной школы",
+            "zero variance" => "без разброса значений",
+            other => other,
+        };
         warnings.add(WarningCode::IndicatorDropped, format!("{key}: {why}"));
     }
     let mut loadings_out = BTreeMap::new();

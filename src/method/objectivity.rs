@@ -381,7 +381,11 @@ fn official_markers(
             warnings.add_n(
                 WarningCode::FlagsReplacedByMarkers,
                 before - flags.len(),
-                format!("{official_years:?}"),
+                official_years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             );
         }
     }
