@@ -4,7 +4,6 @@ pub mod cells;
 mod journal;
 mod recognise;
 mod records;
-use crate::model::warning::WarningCode;
 use recognise::{recognise, Recognised};
 pub(super) use records::drop_truncated;
 pub mod context;
@@ -29,6 +28,7 @@ pub mod table;
 pub mod text;
 
 use crate::error::{data, usage};
+use crate::model::warning::WarningCode;
 use crate::model::Dataset;
 use anyhow::Result;
 use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR, NO_SCHOOL_KEY};
