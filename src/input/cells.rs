@@ -4,6 +4,7 @@ use super::table::Grid;
 use super::text::{parse_num, subject, year_in};
 use super::Meta;
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use anyhow::Result;
 
 /// A year cell: a whole number 2000–2099, else the latest such year in its text (`2015-2016`).
@@ -92,16 +93,11 @@ pub fn non_negative(g: &Grid, h: &Header, r: usize, c: usize) -> Result<Option<f
     }
 }
 
-/// Warning for a login column's cell that is no ФИС ОКО login (`school1`, a name): the school is
-/// kept under that text, and the example names the cell and its row.
-pub const NOT_A_LOGIN: &str =
-    "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом";
-
 /// Note in `rep` a login cell that is no ФИС ОКО login, naming it and its row.
 pub fn check_login(g: &Grid, r: usize, login: &str, rep: &mut super::report::InputReport) {
     if !super::text::looks_like_login(login.trim()) {
         rep.warnings.add(
-            NOT_A_LOGIN,
+            WarningCode::NotALogin,
             format!("«{}» (строка {})", login.trim(), g.line_of(r)),
         );
     }

@@ -8,6 +8,7 @@ use super::text::{
 };
 use super::Opts;
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Kind, SchoolRow, Sym};
 use anyhow::Result;
 use polars::prelude::PlHashMap;
@@ -280,10 +281,8 @@ pub fn load_context_form(
             Some((Some(1..=3), _)) => Some("город"),
             Some((Some(4), _)) => Some("село"),
             Some((_, w)) if !w.trim().is_empty() => {
-                rep.warnings.add(
-                    "unknown answer to question 14 (settlement)",
-                    format!("{login}: «{w}»"),
-                );
+                rep.warnings
+                    .add(WarningCode::Question14Unknown, format!("{login}: «{w}»"));
                 None
             }
             _ => None,
@@ -373,7 +372,7 @@ pub fn load_registry(
         match seen.get(&school_id(login)) {
             Some((first, _)) if *first == row => {
                 rep.warnings.add(
-                    "exact repeated registry row dropped",
+                    WarningCode::RegistryRowRepeated,
                     format!("{login} (строка {})", g.line_of(r)),
                 );
                 continue;

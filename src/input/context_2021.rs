@@ -16,6 +16,7 @@ use super::header::{self, Header};
 use super::report::InputReport;
 use super::table::Grid;
 use super::text::{norm_header, norm_text, parse_num, school_id};
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Kind, SchoolRow, Sym};
 use anyhow::Result;
 
@@ -124,7 +125,7 @@ fn count(g: &Grid, r: usize, c: Option<usize>, what: &str, rep: &mut InputReport
         Ok(None) => None,
         _ => {
             rep.warnings.add(
-                "context form 2021: a count that is no number, left unknown",
+                WarningCode::Form2021CountNotNumber,
                 format!("{what}, строка {}: «{}»", g.line_of(r), cell.trim()),
             );
             None
@@ -140,7 +141,7 @@ fn yes_no(g: &Grid, r: usize, c: Option<usize>, what: &str, rep: &mut InputRepor
         "нет" | "" => false,
         v => {
             rep.warnings.add(
-                "context form 2021: an answer that is neither Да nor Нет, taken as Нет",
+                WarningCode::Form2021AnswerNotYesNo,
                 format!("{what}, строка {}: «{v}»", g.line_of(r)),
             );
             false
@@ -163,7 +164,7 @@ fn share(
     }
     if p > w {
         rep.warnings.add(
-            "context form 2021: a part above its whole, share left unknown",
+            WarningCode::Form2021PartAboveWhole,
             format!("{login}: {what} {p} > {w}"),
         );
         return None;
@@ -189,7 +190,7 @@ fn read(g: &Grid, r: usize, c: &Cols, login: &str, rep: &mut InputReport) -> Rea
             Some(s) => x.settlement = Some(s),
             None if cell.is_empty() => {}
             None => rep.warnings.add(
-                "context form 2021: unknown answer to «Где расположена Ваша образовательная организация?», settlement unknown",
+                WarningCode::Form2021SettlementUnknown,
                 format!("{login}: «{cell}»"),
             ),
         }
@@ -232,10 +233,9 @@ fn read(g: &Grid, r: usize, c: &Cols, login: &str, rep: &mut InputReport) -> Rea
     );
     match (x.enrollment, computers) {
         (Some(e), Some(n)) if n > 0.0 => put("pupils_per_computer", Some(e / n)),
-        (Some(_), Some(_)) => rep.warnings.add(
-            "context form 2021: no computers for pupils, pupils per computer left unknown",
-            login.to_string(),
-        ),
+        (Some(_), Some(_)) => rep
+            .warnings
+            .add(WarningCode::Form2021NoComputers, login.to_string()),
         _ => {}
     }
     if let Some(i) = c.internet {
@@ -244,7 +244,7 @@ fn read(g: &Grid, r: usize, c: &Cols, login: &str, rep: &mut InputReport) -> Rea
             Some(b) => put("internet_band", Some(b)),
             None if cell.is_empty() => {}
             None => rep.warnings.add(
-                "context form 2021: unknown internet speed band, left unknown",
+                WarningCode::Form2021InternetUnknown,
                 format!("{login}: «{cell}»"),
             ),
         }
@@ -472,9 +472,9 @@ mod tests {
             "до 25 Мбит/с",
         ]]);
         assert_eq!(ds.schools["edu220003"].settlement, None);
-        let w = format!("{:?}", rep.warnings);
+        let w = rep.warnings.summary();
         assert!(
-            w.contains("settlement unknown") && w.contains("5. Другое"),
+            w.contains("тип населённого пункта не определён") && w.contains("5. Другое"),
             "{w}"
         );
     }

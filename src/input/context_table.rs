@@ -16,6 +16,7 @@ use super::table::Grid;
 use super::text::{header_says_percent, looks_like_login, parse_num, school_id};
 use super::Opts;
 use crate::error::{data, data_err};
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Sym};
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -266,7 +267,7 @@ pub fn load_table(
         }
     }
     rep.warnings.add_n(
-        "показатель таблицы контекста не сопоставлен с показателями индекса (не используется)",
+        WarningCode::ContextIndicatorUnmatched,
         unmatched.len(),
         unmatched.first().cloned().unwrap_or_default(),
     );
@@ -305,7 +306,7 @@ pub fn load_table(
         match seen.get(&(key.clone(), year)) {
             Some((first, _)) if *first == vals => {
                 rep.warnings.add(
-                    "exact repeated context table row dropped",
+                    WarningCode::ContextTableRowRepeated,
                     format!("{code} {year} (строка {})", g.line_of(r)),
                 );
                 continue;

@@ -9,6 +9,7 @@ use super::table::Grid;
 use super::text::{norm_header, norm_text, parse_num, school_id, split_code_name};
 use super::{Meta, Opts};
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{count, Count, Dataset, JournalRow, ReferenceRow, ResultRow, SchoolRow};
 use crate::model::{line_no, OptCount, OptScore, Sym};
 use anyhow::Result;
@@ -249,7 +250,7 @@ pub fn load_stats(
     }
     rep.schools = schools.len();
     rep.warnings.add_n(
-        "counts reconstructed from percents",
+        WarningCode::CountsFromPercents,
         rep.schools,
         "отчёт даёт только проценты",
     );
@@ -418,7 +419,7 @@ pub fn load_histogram_report(
     }
     rep.schools = schools.len();
     rep.warnings.add_n(
-        "pupil counts per score reconstructed from percents",
+        WarningCode::ScoreCountsFromPercents,
         rep.schools,
         "отчёт даёт только проценты",
     );

@@ -6,6 +6,7 @@ use super::table::Grid;
 use super::text::{is_aggregate_label, parse_num, school_id, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{count, Count, Dataset, ReferenceRow, ResultRow};
 use crate::model::{line_no, OptCount, Sym};
 use anyhow::Result;
@@ -43,10 +44,8 @@ pub fn is_markers_header(h: &Header) -> bool {
 /// A row-level data error: fatal unless `--lenient`, then a counted warning.
 pub fn row_error(opts: &Opts, rep: &mut InputReport, err: anyhow::Error) -> Result<()> {
     if opts.lenient {
-        rep.warnings.add(
-            "строка с ошибкой данных пропущена (--lenient)",
-            err.to_string(),
-        );
+        rep.warnings
+            .add(WarningCode::RowSkippedLenient, err.to_string());
         Ok(())
     } else {
         Err(err)
@@ -424,14 +423,14 @@ pub fn load_marks(
                 rep.rows += 1;
                 if row.reconstructed {
                     rep.warnings.add(
-                        "counts reconstructed from percents",
+                        WarningCode::CountsFromPercents,
                         format!("строка {}", row.line),
                     );
                 }
                 ds.push_result(row);
             }
             Ok(None) => rep.warnings.add(
-                "aggregate row (вся выборка / регион / муниципалитет) kept apart from schools",
+                WarningCode::AggregateRowApart,
                 format!("строка {}", g.line_of(r)),
             ),
             Err(e) => row_error(opts, rep, e)?,

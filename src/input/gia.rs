@@ -7,6 +7,7 @@ use super::table::Grid;
 use super::text::{parse_num, split_code_name, year_in};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{count, Count, Dataset, ResultRow, SchoolRow};
 use crate::model::{line_no, OptCount, OptScore, Sym};
 use anyhow::Result;
@@ -63,10 +64,6 @@ fn decimals(cell: &str) -> i32 {
     })
 }
 
-/// Warning for a share column in which percents and fractions both give whole pupils.
-pub const UNIT_AMBIGUOUS: &str =
-    "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты";
-
 /// Whether share column `c` holds percents (else fractions 0–1), decided once per file (issue 12
 /// «one decision for units»): percents when its header says so (`…, %`); else the unit in which
 /// every row's value is a whole number of its participants (column `cp`), within the rounding of
@@ -92,7 +89,8 @@ fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputRepo
     };
     let (all, pct, share) = (rows.clone().count(), fits(100.0), fits(1.0));
     if all > 0 && pct == all && share == all {
-        rep.warnings.add(UNIT_AMBIGUOUS, h.raw_name(c).to_string());
+        rep.warnings
+            .add(WarningCode::UnitAmbiguous, h.raw_name(c).to_string());
     }
     pct >= share
 }

@@ -8,6 +8,7 @@ use super::table::Grid;
 use super::text::{norm_text, parse_num, school_id, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, JournalRow, MarkerRow};
 use anyhow::Result;
 
@@ -132,7 +133,7 @@ pub fn load_markers(
         let norm: Vec<String> = row.iter().map(|c| norm_text(c)).collect();
         if let Some(first) = seen.get(&norm) {
             rep.warnings.add(
-                "exact repeated row dropped",
+                WarningCode::RowRepeated,
                 format!("строка {} = строка {}", g.line_of(r), first),
             );
             continue;

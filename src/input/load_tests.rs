@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::warning::WarningCode;
 
 const MARKS_HEADER: &str = "Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n";
 
@@ -149,7 +150,7 @@ fn registry_repeats_are_dropped_and_conflicts_name_the_login() {
     let same = "login,name,settlement\nedu990002,СОШ 2,город\nedu990001,СОШ 1,село\nedu990002,СОШ 2,город\n";
     let l = load(&[("reg.csv", same)], &Opts::default()).unwrap();
     assert_eq!(l.data.schools.len(), 2);
-    let w = &l.reports[0].warnings.0["exact repeated registry row dropped"];
+    let w = &l.reports[0].warnings.0[&WarningCode::RegistryRowRepeated];
     assert_eq!(w.count, 1);
     let differ = same.replacen("СОШ 2,город", "СОШ 2,село", 1);
     let msg = load(&[("reg.csv", &differ)], &Opts::default())
@@ -264,7 +265,7 @@ fn risk_repeats_and_bad_cells_are_found_in_file_order() {
     );
     let l = load(&[("risk.csv", &text)], &Opts::default()).unwrap();
     assert_eq!(l.data.risk.height(), 2);
-    let w = &l.reports[0].warnings.0["exact repeated row dropped"];
+    let w = &l.reports[0].warnings.0[&WarningCode::RowRepeated];
     assert_eq!((w.count, w.examples[0].as_str()), (1, "строка 4"));
     // a second, different level (line 4) comes before a bad level (line 5): the error names line 4
     let text = format!("{H}edu990001,2024,{f1},высокий\nedu990002,2024,{f1},низкий\nedu990001,2024,{f1},низкий\nedu990003,2024,{f1},никакой\n");
@@ -294,7 +295,7 @@ fn risk_repeats_and_bad_cells_are_found_in_file_order() {
     let l = load(&[("risk.csv", &text)], &lenient).unwrap();
     assert_eq!(l.data.risk.height(), 2);
     assert_eq!(
-        l.reports[0].warnings.0["строка с ошибкой данных пропущена (--lenient)"].count,
+        l.reports[0].warnings.0[&WarningCode::RowSkippedLenient].count,
         2
     );
     let ids: Vec<Option<&str>> = l
@@ -356,7 +357,7 @@ fn the_registry_wins_a_school_merge_and_the_disagreement_is_counted() {
             ("МБОУ «Лицей 1»", "город Алейск")
         );
         let second = l.reports.iter().find(|r| r.path.ends_with(a.max(b)));
-        let w = &second.unwrap().warnings.0[super::notes::DISAGREE];
+        let w = &second.unwrap().warnings.0[&WarningCode::SchoolFactsDisagree];
         assert_eq!(w.count, 2, "{a}: {:?}", w.examples);
         assert!(
             w.examples

@@ -15,6 +15,7 @@ use super::table::TextFrame;
 use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
 use super::{cells, Meta, Opts};
 use crate::model::schema::col as k;
+use crate::model::warning::WarningCode;
 use crate::model::{count, line_no, Count, Dataset};
 use anyhow::Result;
 use polars::prelude::*;
@@ -357,7 +358,7 @@ fn note_rows(
         let (login, sid) = keys.login.get(r);
         if !looks_like_login(login.trim()) {
             rep.warnings.add(
-                cells::NOT_A_LOGIN,
+                WarningCode::NotALogin,
                 format!("«{}» (строка {line})", login.trim()),
             );
         }
@@ -388,10 +389,8 @@ fn note_rows(
         }
         rep.rows += 1;
         if *reconstructed {
-            rep.warnings.add(
-                "counts reconstructed from percents",
-                format!("строка {line}"),
-            );
+            rep.warnings
+                .add(WarningCode::CountsFromPercents, format!("строка {line}"));
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod table;
 pub mod text;
 
 use crate::error::{data, usage};
+use crate::model::warning::WarningCode;
 use crate::model::Dataset;
 use anyhow::Result;
 use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR, NO_SCHOOL_KEY};
@@ -234,9 +235,6 @@ const RESULT_KINDS: &[&str] = &[
     "moscow-ege",
 ];
 
-/// Warning for a results table none of whose rows a procedure can judge.
-const CONTRIBUTES_NOTHING: &str = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)";
-
 /// Some row of the sheet's results frames names its subject and has a count below the minimum or
 /// of high results: the table contributes to a procedure.
 fn contributes(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
@@ -355,10 +353,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             .as_deref()
             .is_some_and(|w| w.starts_with(NO_SCHOOL_KEY))
         {
-            warnings.add(
-                "таблица результатов без ключа школы (логина, кода, названия ОО) не загружена",
-                r.path.clone(),
-            );
+            warnings.add(WarningCode::ResultsWithoutSchoolKey, r.path.clone());
         }
     }
     crate::timing("checked and ordered (identity, repeats)");
@@ -474,8 +469,10 @@ fn load_sheet(
     }
     ds.flush_rows()?;
     if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
-        rep.warnings
-            .add(CONTRIBUTES_NOTHING, s.path.display().to_string());
+        rep.warnings.add(
+            WarningCode::ContributesNothing,
+            s.path.display().to_string(),
+        );
     }
     if matches!(
         s.kind,

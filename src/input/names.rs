@@ -8,6 +8,7 @@ use super::table::Grid;
 use super::text::{school_id, split_code_name};
 use crate::error::data_err;
 use crate::model::identity::NameLogin;
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, SchoolRow};
 use anyhow::Result;
 
@@ -367,10 +368,6 @@ pub fn is_crosswalk(h: &Header) -> bool {
         })
 }
 
-/// Warning: a crosswalk row without a login or without a name maps nothing.
-pub const CROSSWALK_INCOMPLETE: &str =
-    "строка файла соответствия без логина или без названия школы: пропущена";
-
 /// Load a crosswalk file: each row's name key within its municipality (`gia::name_key`) maps to its
 /// login in `ds.names.logins`, used before the name index in `identity::finalize`; the school gets
 /// the row's name and municipality by the school-merge policy (rank of a `directory`).
@@ -395,8 +392,10 @@ pub fn load_crosswalk(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputRep
             continue;
         }
         if login.is_empty() || name.is_empty() {
-            rep.warnings
-                .add(CROSSWALK_INCOMPLETE, format!("строка {}", g.line_of(r)));
+            rep.warnings.add(
+                WarningCode::CrosswalkIncomplete,
+                format!("строка {}", g.line_of(r)),
+            );
             continue;
         }
         rep.rows += 1;

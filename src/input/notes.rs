@@ -3,6 +3,7 @@
 //! two inputs disagree, and the count of disagreements in the load report.
 use super::report::Warnings;
 use super::text::{municipality_key, norm_text, split_code_name};
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Kind, SchoolRow};
 use std::collections::BTreeMap;
 
@@ -31,10 +32,6 @@ pub struct SchoolFacts<'a> {
     pub kind: Option<Kind>,
     pub settlement: Option<&'static str>,
 }
-
-/// Warning: two inputs give a school different facts; the higher-ranked (or first) source's value
-/// is kept. Counted once per school and fact; the example names both values.
-pub const DISAGREE: &str = "входные файлы расходятся в сведениях о школе (название, муниципалитет, код муниципалитета, вид, тип поселения): оставлено значение источника с большим приоритетом (docs/INPUTS.md)";
 
 const FACT: [&str; 5] = [
     "название",
@@ -75,7 +72,10 @@ pub fn merge(e: &mut SchoolRow, src: SchoolSource, facts: &SchoolFacts, w: &mut 
                 } else {
                     &e.login
                 };
-                w.add(DISAGREE, format!("{id}: {} «{kept}» / «{other}»", FACT[i]));
+                w.add(
+                    WarningCode::SchoolFactsDisagree,
+                    format!("{id}: {} «{kept}» / «{other}»", FACT[i]),
+                );
             }
         }
     }
@@ -237,9 +237,13 @@ mod tests {
             assert_eq!(e.name, "Лицей 1");
             assert_eq!(e.municipality, "Алейский район");
             assert_eq!((e.kind, e.settlement), (Some(Kind::Advanced), Some("село")));
-            assert_eq!(w.0[DISAGREE].count, 2, "{registry_first}");
+            assert_eq!(
+                w.0[&WarningCode::SchoolFactsDisagree].count,
+                2,
+                "{registry_first}"
+            );
             // the kept value first, then the other
-            let first = &w.0[DISAGREE].examples[0];
+            let first = &w.0[&WarningCode::SchoolFactsDisagree].examples[0];
             let want = if registry_first {
                 "название «Лицей 1» / «МБОУ СОШ 1»"
             } else {

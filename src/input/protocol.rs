@@ -13,6 +13,7 @@ use super::table::Grid;
 use super::text::{looks_like_login, norm_text, parse_num, school_id};
 use super::{recognise, Meta, Opts, Sheet};
 use crate::error::{data, data_expected};
+use crate::model::warning::WarningCode;
 use crate::model::Dataset;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
@@ -300,8 +301,12 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
                     if v > max as f64 {
                         invalid.insert(r);
                         warnings.push((
-                            "балл за задание выше максимума в заголовке: результат участника недействителен",
-                            format!("строка {}, «{}»: {v} > {max}", g.line_of(r), h.raw_name(c).trim()),
+                            WarningCode::ItemAboveMax,
+                            format!(
+                                "строка {}, «{}»: {v} > {max}",
+                                g.line_of(r),
+                                h.raw_name(c).trim()
+                            ),
                         ));
                     }
                 }
@@ -316,10 +321,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
                         return Err(err);
                     }
                     invalid.insert(r);
-                    warnings.push((
-                        "строка с ошибкой данных пропущена (--lenient)",
-                        err.to_string(),
-                    ));
+                    warnings.push((WarningCode::RowSkippedLenient, err.to_string()));
                     sum = None;
                 }
             }
@@ -327,7 +329,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         if let (Some(s), Ok(Some(t))) = (sum, parse_num(g.cell(r, total))) {
             if t != s && t != 0.0 && !invalid.contains(&r) {
                 warnings.push((
-                    "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)",
+                    WarningCode::TotalNotItemSum,
                     format!("строка {}: {t} ≠ {s}", g.line_of(r)),
                 ));
             }
@@ -340,8 +342,8 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         blank_is_absent: true,
     };
     let mut f = pupil::read_rows(g, h, &form);
-    for (what, example) in warnings {
-        f.warn(what, example);
+    for (code, example) in warnings {
+        f.warn(code, example);
     }
     Ok(f)
 }

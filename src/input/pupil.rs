@@ -6,6 +6,7 @@ use super::scales::Scales;
 use super::table::Grid;
 use super::text::{norm_text, parse_num, school_id, split_code_name};
 use super::Meta;
+use crate::model::warning::WarningCode;
 use crate::model::{Count, Dataset, HistRow, JournalRow, ResultRow, SchoolRow};
 use crate::model::{OptCount, Sym};
 use anyhow::Result;
@@ -112,8 +113,8 @@ pub(super) struct Form<'a> {
 
 impl PupilFile {
     /// Add a warning to the sheet's report (the checks of a form made before its pupils are read).
-    pub(super) fn warn(&mut self, what: &str, example: String) {
-        self.rep.warnings.add(what, example);
+    pub(super) fn warn(&mut self, code: WarningCode, example: String) {
+        self.rep.warnings.add(code, example);
     }
 }
 
@@ -157,7 +158,7 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
         };
         if login.is_empty() {
             rep.warnings.add(
-                "строка без логина школы пропущена",
+                WarningCode::RowWithoutLogin,
                 format!("строка {}", g.line_of(r)),
             );
             continue;
@@ -191,7 +192,7 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
         {
             st.absent += 1;
             rep.warnings.add(
-                "строка протокола без баллов и без отметки «отсутствовал»: участник считается отсутствовавшим",
+                WarningCode::ProtocolRowEmpty,
                 format!("строка {}", g.line_of(r)),
             );
             continue;
@@ -205,17 +206,15 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
             Ok(None) => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
-                rep.warnings.add(
-                    "пустой первичный балл у присутствовавшего",
-                    format!("строка {}", g.line_of(r)),
-                );
+                rep.warnings
+                    .add(WarningCode::TotalEmpty, format!("строка {}", g.line_of(r)));
                 continue;
             }
             _ => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
                 rep.warnings.add(
-                    "нечисловой первичный балл",
+                    WarningCode::TotalNotNumeric,
                     format!("строка {}: «{}»", g.line_of(r), total_cell),
                 );
                 continue;
@@ -318,7 +317,7 @@ pub(super) fn judge(
     if let (Some(sc), Some(items)) = (scale, f.item_max) {
         if sc.max_score != items {
             rep.warnings.add(
-                "сумма максимумов заданий в заголовках не равна максимуму шкалы (используется шкала)",
+                WarningCode::ItemMaxSumDiffers,
                 format!(
                     "ВПР {year}, {grade} класс, {subject}: заголовки заданий {items}, шкала {}",
                     sc.max_score
@@ -334,7 +333,7 @@ pub(super) fn judge(
         .and_then(|i| i.resolved.as_ref())
     {
         rep.warnings.add(
-            "шкала по опубликованной таблице с перекрытием или пропуском полос",
+            WarningCode::ScaleBandsOverlap,
             format!("ВПР {year}, {grade} класс, {subject}: {note}"),
         );
     }
@@ -358,7 +357,7 @@ pub(super) fn judge(
                 st.invalid_totals += 1;
                 st.above_max += 1;
                 rep.warnings.add(
-                    "первичный балл выше максимума",
+                    WarningCode::TotalAboveMax,
                     format!("строка {line}: {total} > {m}"),
                 );
                 continue;
@@ -375,7 +374,7 @@ pub(super) fn judge(
     st.participants = p.total.len();
     if scale.is_none() {
         rep.warnings.add(
-            "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",
+            WarningCode::NoScale,
             format!(
                 "ВПР {year}, {grade} класс, {subject}: {} участников без отметок",
                 st.participants

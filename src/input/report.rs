@@ -1,4 +1,5 @@
 //! Load reports: one per input, with summarised warnings (counts and first examples).
+use crate::model::warning::WarningCode;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -8,23 +9,24 @@ pub struct WarnEntry {
     pub examples: Vec<String>,
 }
 
-/// Warnings grouped by message, never one line per row.
+/// Warnings grouped by code, never one line per row. JSON: an object keyed by each code's stable
+/// key (`WarningCode::key`), in key order; people read the codes' Russian labels (`summary`).
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(transparent)]
-pub struct Warnings(pub BTreeMap<String, WarnEntry>);
+pub struct Warnings(pub BTreeMap<WarningCode, WarnEntry>);
 
 impl Warnings {
-    /// Count one case of `what`; `example` (empty: none) is kept among the first three.
-    pub fn add(&mut self, what: &str, example: impl Into<String>) {
-        self.add_n(what, 1, example);
+    /// Count one case of `code`; `example` (empty: none) is kept among the first three.
+    pub fn add(&mut self, code: WarningCode, example: impl Into<String>) {
+        self.add_n(code, 1, example);
     }
-    /// Count `n` cases of `what` (none when 0); `example` (empty: none) is kept among the first
-    /// three, so a summary never reads «(e.g. )».
-    pub fn add_n(&mut self, what: &str, n: usize, example: impl Into<String>) {
+    /// Count `n` cases of `code` (none when 0); `example` (empty: none) is kept among the first
+    /// three, so a summary never reads «(напр. )».
+    pub fn add_n(&mut self, code: WarningCode, n: usize, example: impl Into<String>) {
         if n == 0 {
             return;
         }
-        let e = self.0.entry(what.to_string()).or_default();
+        let e = self.0.entry(code).or_default();
         e.count += n;
         let example = example.into();
         if e.examples.len() < 3 && !example.is_empty() {
@@ -46,14 +48,16 @@ impl Warnings {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// For people: `label: count (напр. example; example)` per code, joined by « | », in key order.
     pub fn summary(&self) -> String {
         self.0
             .iter()
             .map(|(k, e)| {
+                let label = k.label();
                 if e.examples.is_empty() {
-                    format!("{k}: {}", e.count)
+                    format!("{label}: {}", e.count)
                 } else {
-                    format!("{k}: {} (e.g. {})", e.count, e.examples.join("; "))
+                    format!("{label}: {} (напр. {})", e.count, e.examples.join("; "))
                 }
             })
             .collect::<Vec<_>>()
@@ -110,14 +114,34 @@ pub struct PupilStats {
 #[cfg(test)]
 mod tests {
     use super::Warnings;
+    use crate::model::warning::WarningCode as W;
 
     #[test]
     fn an_empty_example_is_no_example() {
         let mut w = Warnings::default();
-        w.add_n("exact repeated journal rows dropped", 4, "");
-        w.add("x", "");
-        assert_eq!(w.summary(), "exact repeated journal rows dropped: 4 | x: 1");
-        w.add("x", "edu220001");
-        assert_eq!(w.0["x"].examples, ["edu220001"]);
+        w.add_n(W::JournalRowsRepeated, 4, "");
+        w.add(W::KindUnknown, "");
+        assert_eq!(
+            w.summary(),
+            "полностью повторяющиеся строки журнала отброшены: 4 | вид школы неизвестен: считается обычной: 1"
+        );
+        w.add(W::KindUnknown, "edu220001");
+        assert_eq!(w.0[&W::KindUnknown].examples, ["edu220001"]);
+        assert_eq!(
+            w.summary(),
+            "полностью повторяющиеся строки журнала отброшены: 4 | вид школы неизвестен: считается обычной: 2 (напр. edu220001)"
+        );
+    }
+
+    #[test]
+    fn json_is_keyed_by_the_stable_key_in_key_order() {
+        let mut w = Warnings::default();
+        w.add(W::KindUnknown, "edu1");
+        w.add(W::CodesMatched, "gia:1 → edu1");
+        w.add(W::CountsFromPercents, "строка 3");
+        assert_eq!(
+            serde_json::to_string(&w).unwrap(),
+            r#"{"counts reconstructed from percents":{"count":1,"examples":["строка 3"]},"school kind unknown: treated as regular":{"count":1,"examples":["edu1"]},"ГИА / ИНН / ОГРН codes matched to logins":{"count":1,"examples":["gia:1 → edu1"]}}"#
+        );
     }
 }

@@ -8,6 +8,7 @@ use super::table::TextFrame;
 use super::text::school_id;
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{risk_factor, risk_level, Dataset, RiskRow, Sym};
 use anyhow::Result;
 use polars::prelude::*;
@@ -168,10 +169,9 @@ pub fn load(
                     }
                     let key = (row.school_id.clone(), row.year, row.factor);
                     match seen.get(&key) {
-                        Some(&l) if l == row.level => rep.warnings.add(
-                            "exact repeated row dropped",
-                            format!("строка {}", g.line_of(r)),
-                        ),
+                        Some(&l) if l == row.level => rep
+                            .warnings
+                            .add(WarningCode::RowRepeated, format!("строка {}", g.line_of(r))),
                         Some(_) => row_error(
                             opts,
                             rep,
@@ -259,7 +259,7 @@ pub fn load_frame(
             last_login = Some(login.idx[r]);
             if !super::text::looks_like_login(l) {
                 rep.warnings.add(
-                    cells::NOT_A_LOGIN,
+                    WarningCode::NotALogin,
                     format!("«{l}» (строка {})", f.line_of(first + r)),
                 );
             }
@@ -397,7 +397,7 @@ fn drop_repeats(
         match msg {
             None => rep
                 .warnings
-                .add("exact repeated row dropped", format!("строка {line}")),
+                .add(WarningCode::RowRepeated, format!("строка {line}")),
             Some(m) => conflicts.push((line, m)),
         }
     }

@@ -4,6 +4,7 @@ use super::select::SchoolResult;
 use crate::config::Config;
 use crate::input::report::Warnings;
 use crate::model::domain::Cluster;
+use crate::model::warning::WarningCode;
 
 /// `cluster.method = "kmeans"`: k = 3 on population z-scores of (share2, quality), k-means++ seeded
 /// with `cluster.seed`; clusters named by descending mean share2. Schools without quality keep the rule.
@@ -12,10 +13,7 @@ pub fn kmeans_clusters(all: &mut [SchoolResult], cfg: &Config, warnings: &mut Wa
         .filter(|&i| all[i].stage_reached == 3 && all[i].quality.is_some())
         .collect();
     if idx.len() < 3 {
-        warnings.add(
-            "kmeans needs at least 3 confirmed schools with quality: rule clusters kept",
-            idx.len().to_string(),
-        );
+        warnings.add(WarningCode::KmeansTooFew, idx.len().to_string());
         return;
     }
     let zs = crate::stats::kmeans::zscores(

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::input::report::Warnings;
 use crate::model::frames::Frames;
 use crate::model::schema::col as k;
+use crate::model::warning::WarningCode;
 use crate::output::r6;
 use anyhow::Result;
 use polars::prelude::*;
@@ -203,7 +204,7 @@ fn drop_rules(
             if sd[i].unwrap_or(0.0) <= 1e-12 || n[i].unwrap_or(0) < 2 {
                 dropped.insert(key.clone(), "zero variance".to_string());
                 warnings.add(
-                    "indicator with zero variance dropped",
+                    WarningCode::IndicatorZeroVariance,
                     format!("{key} (регион {region})"),
                 );
                 continue;
@@ -337,7 +338,12 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
     let edges_out = quintiles(&mut out, cfg)?;
     out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
     for (key, why) in &dropped {
-        warnings.add("configured indicator dropped", format!("{key}: {why}"));
+        let why = match why.as_str() {
+            "absent from every row" => "нет ни у одной школы",
+            "zero variance" => "без разброса значений",
+            other => other,
+        };
+        warnings.add(WarningCode::IndicatorDropped, format!("{key}: {why}"));
     }
     let mut loadings_out = BTreeMap::new();
     if let Some(l) = &pca {
@@ -353,10 +359,7 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
                 .insert(i, r6(v.unwrap_or(f64::NAN)));
         }
         for r in regions.iter().filter(|r| !loadings_out.contains_key(*r)) {
-            warnings.add(
-                "pca: fewer than 3 schools with every indicator; no index",
-                r.clone(),
-            );
+            warnings.add(WarningCode::PcaTooFewSchools, r.clone());
         }
     }
     Ok(IndexResult {
@@ -386,11 +389,7 @@ fn unknown_schools(f: &Frames, schools: &DataFrame, warnings: &mut Warnings) -> 
         .sort([k::SCHOOL_ID], Default::default())
         .collect()?;
     if let Some(first) = texts(&unknown, k::LOGIN)?.into_iter().next() {
-        warnings.add_n(
-            "context rows for logins with no results (indexed, not selectable)",
-            unknown.height(),
-            first,
-        );
+        warnings.add_n(WarningCode::ContextWithoutResults, unknown.height(), first);
     }
     Ok(())
 }
@@ -513,7 +512,7 @@ fn index_rows(
             (None, Some("pca: нужны все показатели".to_string()))
         };
         if missing.is_some() {
-            warnings.add("school without an index (coverage rule)", login.clone());
+            warnings.add(WarningCode::SchoolWithoutIndex, login.clone());
         }
         out.push(IndexRow {
             login,

@@ -4,6 +4,7 @@ use crate::config::{Config, ObjectivityMethod};
 use crate::input::report::Warnings;
 use crate::model::frames::Frames;
 use crate::model::schema::col as k;
+use crate::model::warning::WarningCode;
 use crate::output::r6;
 use anyhow::Result;
 use polars::prelude::*;
@@ -326,10 +327,7 @@ fn distribution_markers(
 ) -> Result<()> {
     for rule in &cfg.objectivity.distribution {
         let Some(subject) = crate::input::text::subject(&rule.subject) else {
-            warnings.add(
-                "distribution rule with an unknown subject ignored",
-                rule.subject.clone(),
-            );
+            warnings.add(WarningCode::RuleUnknownSubject, rule.subject.clone());
             continue;
         };
         let rows = f
@@ -381,9 +379,13 @@ fn official_markers(
         flags.retain(|(_, y), _| !official_years.contains(y));
         if flags.len() < before {
             warnings.add_n(
-                "computed flags replaced by official markers for the years they cover",
+                WarningCode::FlagsReplacedByMarkers,
                 before - flags.len(),
-                format!("{official_years:?}"),
+                official_years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             );
         }
     }

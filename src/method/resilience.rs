@@ -9,6 +9,7 @@ use crate::error::data;
 use crate::input::report::Warnings;
 use crate::model::frames::Frames;
 use crate::model::schema::col as k;
+use crate::model::warning::WarningCode;
 use crate::output::r6;
 use crate::stats::ols::{ols, Fit};
 use anyhow::Result;
@@ -270,14 +271,14 @@ fn region_model(
     let usable = |v: &[Option<f64>], name: &str, warnings: &mut Warnings| -> bool {
         let Some(f) = v.iter().copied().collect::<Option<Vec<f64>>>() else {
             warnings.add(
-                "OLS term dropped: missing for some schools",
+                WarningCode::OlsTermMissing,
                 format!("{name} (регион {region})"),
             );
             return false;
         };
         if f.iter().all(|x| (x - f[0]).abs() < 1e-12) {
             warnings.add(
-                "OLS term dropped: constant",
+                WarningCode::OlsTermConstant,
                 format!("{name} (регион {region})"),
             );
             return false;
@@ -310,13 +311,16 @@ fn region_model(
         .collect();
     let y: Vec<f64> = idx.iter().map(|&j| score(j)).collect();
     let fit = if idx.is_empty() {
-        warnings.add("no school with an index: no regression", region.to_string());
+        warnings.add(WarningCode::NoIndexNoRegression, region.to_string());
         None
     } else {
         match ols(&terms, &x, &y) {
             Ok(f) => Some(f),
             Err(e) => {
-                warnings.add("regression not fitted", format!("регион {region}: {e}"));
+                warnings.add(
+                    WarningCode::RegressionNotFitted,
+                    format!("регион {region}: {e}"),
+                );
                 None
             }
         }

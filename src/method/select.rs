@@ -9,6 +9,7 @@ use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
 use crate::model::domain::{Cluster, Deficit, ExclusionReason, Settlement, Stratum};
+use crate::model::warning::WarningCode;
 use crate::model::{Dataset, SchoolRow};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -143,7 +144,7 @@ pub fn run_with<'a>(
         .collect();
     let mut warnings = warnings_of(ds, year, &judged)?;
     for y in window.iter().filter(|y| !judged_years.contains(y)) {
-        warnings.add(WINDOW_WITHOUT_MARKS, y.to_string());
+        warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
     }
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
     // a school without a login takes its municipality's region (`identity::Regions`)
@@ -168,11 +169,6 @@ pub fn run_with<'a>(
         warnings,
     })
 }
-
-/// Warning for each year of the configured window (`selection.window_years`) without a result
-/// that has a count below the minimum: the window reported is the years with such results.
-pub const WINDOW_WITHOUT_MARKS: &str =
-    "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными";
 
 /// The error of a selection whose window holds no result with a count below the minimum: it
 /// names the procedures without marks and where scales come from.
@@ -226,7 +222,7 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
         .collect();
     labelled.sort();
     for (label, n) in labelled {
-        w.add_n("year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used", n, label);
+        w.add_n(WarningCode::NoShareBelowMin, n, label);
     }
     for (res, kind_known) in judged {
         // a school known only by name is named by its name, not its `name:…` key
@@ -235,16 +231,13 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
             login => login.to_string(),
         };
         if !kind_known {
-            w.add("school kind unknown: treated as regular", who.clone());
+            w.add(WarningCode::KindUnknown, who.clone());
         }
         if res.stage_reached == 3 && res.settlement == Settlement::Unknown {
-            w.add("settlement unknown: group «unknown»", who.clone());
+            w.add(WarningCode::SettlementUnknown, who.clone());
         }
         if res.stage_reached == 3 && res.deficit.is_none() {
-            w.add(
-                "deficit unknown: no risk profile and no registry staffing/equipment indicators",
-                who,
-            );
+            w.add(WarningCode::DeficitUnknown, who);
         }
     }
     Ok(w)

@@ -1,5 +1,6 @@
 //! Unit tests of the stage rules at their boundaries.
 use super::*;
+use crate::model::warning::WarningCode;
 use crate::model::{Count, ResultRow, SchoolRow};
 
 fn row(year: i32, sid: &str, subject: &str, participants: Count, n2: Count) -> ResultRow {
@@ -224,13 +225,13 @@ fn the_window_reported_is_the_years_with_marks_and_a_missing_year_is_a_counted_w
     ];
     let s = run(&dataset(rows.clone()), &Config::default(), 2025).unwrap();
     assert_eq!(s.window, [2025]);
-    let w = &s.warnings.0[WINDOW_WITHOUT_MARKS];
+    let w = &s.warnings.0[&WarningCode::WindowWithoutMarks];
     assert_eq!((w.count, w.examples.clone()), (1, vec!["2024".to_string()]));
     // both years with marks: the configured window, no warning
     rows.push(row(2024, "edu000001", "математика", 10, 1));
     let s = run(&dataset(rows), &Config::default(), 2025).unwrap();
     assert_eq!(s.window, [2024, 2025]);
-    assert!(!s.warnings.0.contains_key(WINDOW_WITHOUT_MARKS));
+    assert!(!s.warnings.0.contains_key(&WarningCode::WindowWithoutMarks));
 }
 
 #[test]
@@ -263,12 +264,7 @@ fn rows_without_marks_are_warned_with_their_procedures_as_examples() {
         row(2025, "edu000001", "русский язык", 10, 3),
     ]);
     let s = run(&ds, &Config::default(), 2025).unwrap();
-    let (_, w) = s
-        .warnings
-        .0
-        .iter()
-        .find(|(k, _)| k.starts_with("year-Y result rows without"))
-        .unwrap();
+    let w = &s.warnings.0[&WarningCode::NoShareBelowMin];
     assert_eq!(
         (w.count, w.examples.clone()),
         (1, vec!["ВПР химия 4 кл.".to_string()])

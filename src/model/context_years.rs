@@ -4,6 +4,7 @@
 //! (deficit) read the year of the selection.
 use super::{Dataset, Indicators, SchoolRow, Sym};
 use crate::input::report::Warnings;
+use crate::model::warning::WarningCode;
 use std::collections::BTreeMap;
 
 /// One school's values in one year: (indicator key, value), in name order.
@@ -90,11 +91,11 @@ pub fn use_year(ds: &mut Dataset, year: Option<i32>, warnings: &mut Warnings) {
     };
     match used {
         Some(u) if u != target => warnings.add(
-            "в таблице контекста нет года отбора: взят последний более ранний",
+            WarningCode::ContextYearEarlier,
             format!("нужен {target}, взят {u} (в таблице: {})", shown(&years)),
         ),
         None => warnings.add(
-            "в таблице контекста нет года отбора и более ранних: показатели таблицы не использованы",
+            WarningCode::ContextYearMissing,
             format!("нужен {target} (в таблице: {})", shown(&years)),
         ),
         _ => {}
@@ -120,7 +121,7 @@ pub fn use_year(ds: &mut Dataset, year: Option<i32>, warnings: &mut Warnings) {
             if let Some(old) = e.indicators.insert(k, v) {
                 if (old - v).abs() > 1e-9 {
                     warnings.add(
-                        "таблица контекста и другой вход расходятся в показателе: взято значение таблицы за год",
+                        WarningCode::ContextDisagrees,
                         format!("{} {k}: {old} → {v} ({used})", e.login),
                     );
                 }

@@ -6,6 +6,7 @@ use super::Dataset;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
 use crate::input::Opts;
+use crate::model::warning::WarningCode;
 use anyhow::Result;
 use std::collections::BTreeMap;
 
@@ -121,7 +122,7 @@ fn report_merged_municipalities(
     }
     for names in by_key.values().filter(|v| v.len() > 1) {
         warnings.add(
-            "municipality spellings treated as one",
+            WarningCode::MunicipalitySpellings,
             names
                 .iter()
                 .map(|n| format!("«{n}»"))
@@ -251,14 +252,6 @@ pub struct Candidate {
     pub name: String,
 }
 
-/// Warning: a name without a login matches no school of its municipality.
-pub const NAME_UNMATCHED: &str = "школа без логина: название не найдено среди школ муниципалитета (учтена под своим названием; полный список — в shnor inspect)";
-/// Warning: a name without a login fits several schools of its municipality.
-pub const NAME_AMBIGUOUS: &str = "школа без логина: название подходит нескольким школам муниципалитета (не сопоставлена, учтена под своим названием; полный список с кандидатами — в shnor inspect)";
-/// Warning: names without a login matched to logins.
-pub const NAME_MATCHED: &str =
-    "школы без логина сопоставлены с логинами по названию в муниципалитете или по файлу соответствия";
-
 /// The schools with a login that name-keyed schools can match: by `<municipality key>/<name key>`
 /// and, for names given without a municipality, by name key alone (`/<name key>`); each key's
 /// schools in id order.
@@ -334,9 +327,13 @@ fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut
     let example = matched.iter().next().map_or(String::new(), |(from, to)| {
         format!("«{}» → {to}", ds.schools.get(from).map_or("", |s| &s.name))
     });
-    warnings.add_n(NAME_MATCHED, m.by_crosswalk + m.by_name, example);
+    warnings.add_n(
+        WarningCode::NameMatched,
+        m.by_crosswalk + m.by_name,
+        example,
+    );
     for s in &m.unmatched {
-        warnings.add(NAME_UNMATCHED, shown(s));
+        warnings.add(WarningCode::NameUnmatched, shown(s));
     }
     for s in &m.ambiguous {
         let c: Vec<String> = s
@@ -344,7 +341,10 @@ fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut
             .iter()
             .map(|c| format!("{} «{}»", c.login, c.name))
             .collect();
-        warnings.add(NAME_AMBIGUOUS, format!("{}: {}", shown(s), c.join(", ")));
+        warnings.add(
+            WarningCode::NameAmbiguous,
+            format!("{}: {}", shown(s), c.join(", ")),
+        );
     }
 }
 
@@ -393,17 +393,10 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     let have_logins = ds.schools.keys().any(|k| !k.contains(':'));
     if have_logins {
         for id in unmatched.iter().take(3) {
-            warnings.add(
-                "school code with no login in the crosswalk (kept under its own code)",
-                id.to_string(),
-            );
+            warnings.add(WarningCode::CodeWithoutLogin, id.to_string());
         }
         if unmatched.len() > 3 {
-            warnings.add_n(
-                "school code with no login in the crosswalk (kept under its own code)",
-                unmatched.len() - 3,
-                "…",
-            );
+            warnings.add_n(WarningCode::CodeWithoutLogin, unmatched.len() - 3, "…");
         }
     }
     let codes = map.len();
@@ -436,7 +429,7 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
         }
     }
     if let Some(example) = code_example {
-        warnings.add_n("ГИА / ИНН / ОГРН codes matched to logins", codes, example);
+        warnings.add_n(WarningCode::CodesMatched, codes, example);
     }
     Ok(())
 }
@@ -465,7 +458,7 @@ fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
     let before = v.len();
     v.dedup();
     if before > v.len() {
-        warnings.add_n("exact repeated journal rows dropped", before - v.len(), "");
+        warnings.add_n(WarningCode::JournalRowsRepeated, before - v.len(), "");
     }
 }
 

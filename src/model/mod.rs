@@ -6,6 +6,7 @@ pub mod frames;
 pub mod identity;
 pub mod order;
 pub mod schema;
+pub mod warning;
 
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -6,6 +6,7 @@ use super::Dataset;
 use crate::error::data;
 use crate::input::report::Warnings;
 use crate::input::Opts;
+use crate::model::warning::WarningCode;
 use anyhow::Result;
 use polars::prelude::*;
 
@@ -149,7 +150,7 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
         drop[r] = true;
         if same(first, r)? {
             warnings.add(
-                "exact repeated result row dropped",
+                WarningCode::ResultRowRepeated,
                 format!(
                     "{} {} {} {} {} кл.",
                     int(k::YEAR, r)?.unwrap_or(0),
@@ -170,7 +171,7 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
             shown(int(k::N2, first)?), shown(int(k::N2, r)?)
         );
         if opts.lenient {
-            warnings.add("conflicting duplicate row skipped (--lenient)", msg);
+            warnings.add(WarningCode::ConflictingRowSkipped, msg);
         } else {
             return Err(data(msg));
         }
@@ -232,7 +233,7 @@ mod tests {
                 (2025, "edu000002", 4, "русский язык"),
             ]
         );
-        assert_eq!(w.0["exact repeated result row dropped"].count, 1);
+        assert_eq!(w.0[&WarningCode::ResultRowRepeated].count, 1);
         let f: Vec<String> = firsts(&ds.results)
             .unwrap()
             .into_iter()

@@ -88,6 +88,13 @@ fn counts_among_percents_are_a_data_error_not_a_unit_per_row() {
     let p = write(d.path(), "vpr_pct.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2, %;3, %;4, %;5, %\n2025;5;математика;edu990001;100;10;20;30;40\n");
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     assert!(v["inputs"][0]["warnings"]["counts reconstructed from percents"]["count"] == 1);
+    // people read the warning's Russian label, not its JSON key (issue 12 «typed boundaries»)
+    let text = stdout_of(shnor().arg("inspect").arg(&p).args(["--format", "csv"]));
+    assert!(
+        text.contains("численности по отметкам восстановлены по процентам: 1 (напр. строка 2)")
+            && !text.contains("reconstructed"),
+        "{text}"
+    );
 }
 
 #[test]

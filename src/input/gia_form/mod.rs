@@ -18,6 +18,7 @@ use super::table::Grid;
 use super::text::{self, norm_text, parse_num, split_code_name, year_in};
 use super::{Meta, Opts};
 use crate::error::data_err;
+use crate::model::warning::WarningCode;
 use crate::model::{line_no, Count, Dataset, OptCount, ReferenceRow, ResultRow, SchoolRow, Sym};
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -183,18 +184,10 @@ fn figures(g: &Grid, b: &Block, r: usize) -> Result<Option<Figures>> {
     Ok(Some(Figures { counts, mean }))
 }
 
-/// Warning for a title naming another year than the sheet's name (the sheet's name is taken).
-pub const YEAR_MISMATCH: &str =
-    "год в заголовке листа формы ЕГЭ/ОГЭ не совпадает с именем листа: взят год из имени листа";
-/// Warning for a municipality subtotal that differs from the sum of its schools.
-pub const SUBTOTAL_DIFFERS: &str = "итог муниципалитета в форме ЕГЭ/ОГЭ не равен сумме его школ";
-/// Warning for the region total that differs from the sum of all schools.
-pub const TOTAL_DIFFERS: &str = "итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ";
-
 /// The year of a sheet of the form: the sheet's name (`2023`), else the title lines above the
 /// header, else `meta.year` (file name, folders, `--file-year`). Captions inside the header
 /// («…участвовавшие в 2022 году») are never read for it. A title naming another year than the
-/// sheet's name is a counted warning (`YEAR_MISMATCH`).
+/// sheet's name is a counted warning (`WarningCode::YearMismatch`).
 ///
 /// Errors: no year anywhere (data).
 fn form_year(g: &Grid, h: &Header, meta: &Meta, rep: &mut InputReport) -> Result<i32> {
@@ -203,7 +196,7 @@ fn form_year(g: &Grid, h: &Header, meta: &Meta, rep: &mut InputReport) -> Result
     if let (Some(s), Some(t)) = (sheet, title) {
         if s != t {
             rep.warnings.add(
-                YEAR_MISMATCH,
+                WarningCode::YearMismatch,
                 format!(
                     "лист «{}»: в заголовке {t}",
                     g.sheet.as_deref().unwrap_or("")
@@ -273,7 +266,7 @@ struct Sheet<'a> {
 /// Load one sheet of the federal ЕГЭ/ОГЭ form (module docs): schools to `ds.results` (keyed by a
 /// login in the name cell, else `gia::name_key(municipality, name)`), the region total and the
 /// municipality subtotals to `ds.reference` (level «регион» / «муниципалитет»), each checked
-/// against the sum of its schools (`SUBTOTAL_DIFFERS`, `TOTAL_DIFFERS`).
+/// against the sum of its schools (`WarningCode::SubtotalDiffers`, `WarningCode::TotalDiffers`).
 ///
 /// Errors (data): the layout (`layout`), the year (`form_year`), a row's figures (`figures`), a
 /// school before any municipality; row errors are counted warnings under `--lenient`.
@@ -471,9 +464,9 @@ fn check_totals(s: &Sheet, got: &Gathered, rep: &mut InputReport) {
                     continue;
                 }
                 let what = if a.municipality.is_some() {
-                    SUBTOTAL_DIFFERS
+                    WarningCode::SubtotalDiffers
                 } else {
-                    TOTAL_DIFFERS
+                    WarningCode::TotalDiffers
                 };
                 rep.warnings.add(
                     what,

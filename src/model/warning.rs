@@ -1,0 +1,309 @@
+//! Warning codes: every counted warning a loader, the model or the method can give, with its
+//! Russian label for people and its stable JSON key (issue 12 «typed boundaries»).
+//!
+//! The key is a stable code, not prose: it is the text these warnings were keyed by before they
+//! were typed, so the JSON contract (`warnings` objects, docs/JSON.md) does not change. Text,
+//! Markdown, xlsx and HTML outputs show the label.
+use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
+
+macro_rules! warning_codes {
+    ($($(#[$vm:meta])* $var:ident = $key:literal => $label:literal),+ $(,)?) => {
+        /// One kind of counted warning (`input::report::Warnings`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum WarningCode {
+            $($(#[$vm])* $var),+
+        }
+
+        impl WarningCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [WarningCode] = &[$(WarningCode::$var),+];
+
+            /// The stable JSON key (docs/JSON.md): never reworded.
+            pub const fn key(self) -> &'static str {
+                match self {
+                    $(WarningCode::$var => $key),+
+                }
+            }
+
+            /// The Russian text a user reads.
+            pub const fn label(self) -> &'static str {
+                match self {
+                    $(WarningCode::$var => $label),+
+                }
+            }
+        }
+    };
+}
+
+warning_codes! {
+    // --- loaders: repeated and skipped rows
+    /// A row equal to an earlier one of the same file (journal, risk table).
+    RowRepeated = "exact repeated row dropped"
+        => "полностью повторяющаяся строка отброшена",
+    /// A result row equal to an earlier one (same school, procedure, figures).
+    ResultRowRepeated = "exact repeated result row dropped"
+        => "полностью повторяющаяся строка результатов отброшена",
+    /// A second, different result row for one school and procedure, with `--lenient`.
+    ConflictingRowSkipped = "conflicting duplicate row skipped (--lenient)"
+        => "вторая строка результатов школы по той же процедуре с другими числами пропущена (--lenient)",
+    /// A registry row equal to an earlier one for the same login.
+    RegistryRowRepeated = "exact repeated registry row dropped"
+        => "полностью повторяющаяся строка реестра отброшена",
+    /// A context table row equal to an earlier one.
+    ContextTableRowRepeated = "exact repeated context table row dropped"
+        => "полностью повторяющаяся строка таблицы контекста отброшена",
+    /// Journal rows equal to earlier ones, across inputs.
+    JournalRowsRepeated = "exact repeated journal rows dropped"
+        => "полностью повторяющиеся строки журнала отброшены",
+    /// A row with a data error, skipped under `--lenient`.
+    RowSkippedLenient = "строка с ошибкой данных пропущена (--lenient)"
+        => "строка с ошибкой данных пропущена (--lenient)",
+    /// An aggregate row of a results table (whole sample, region, municipality).
+    AggregateRowApart = "aggregate row (вся выборка / регион / муниципалитет) kept apart from schools"
+        => "итоговая строка (вся выборка / регион / муниципалитет) учтена отдельно от школ",
+    // --- loaders: cells and units
+    /// A login cell that is no ФИС ОКО login: the school is kept under that text.
+    NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
+        => "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом",
+    /// Mark counts rebuilt from percents.
+    CountsFromPercents = "counts reconstructed from percents"
+        => "численности по отметкам восстановлены по процентам",
+    /// Pupil counts per score rebuilt from percents (ФИС ОКО histogram).
+    ScoreCountsFromPercents = "pupil counts per score reconstructed from percents"
+        => "численности участников по баллам восстановлены по процентам",
+    /// A share column in which percents and fractions both give whole pupils.
+    UnitAmbiguous = "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты"
+        => "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты",
+    // --- ЕГЭ / ОГЭ forms
+    /// A sheet's title naming another year than the sheet's name.
+    YearMismatch = "год в заголовке листа формы ЕГЭ/ОГЭ не совпадает с именем листа: взят год из имени листа"
+        => "год в заголовке листа формы ЕГЭ/ОГЭ не совпадает с именем листа: взят год из имени листа",
+    /// A municipality subtotal that differs from the sum of its schools.
+    SubtotalDiffers = "итог муниципалитета в форме ЕГЭ/ОГЭ не равен сумме его школ"
+        => "итог муниципалитета в форме ЕГЭ/ОГЭ не равен сумме его школ",
+    /// The region total that differs from the sum of all schools.
+    TotalDiffers = "итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"
+        => "итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ",
+    // --- per-pupil protocols
+    /// A protocol row without the school's login.
+    RowWithoutLogin = "строка без логина школы пропущена"
+        => "строка без логина школы пропущена",
+    /// A protocol row with no scores and no «absent» mark.
+    ProtocolRowEmpty = "строка протокола без баллов и без отметки «отсутствовал»: участник считается отсутствовавшим"
+        => "строка протокола без баллов и без отметки «отсутствовал»: участник считается отсутствовавшим",
+    /// A present pupil with an empty total score.
+    TotalEmpty = "пустой первичный балл у присутствовавшего"
+        => "пустой первичный балл у присутствовавшего",
+    /// A total score that is no number.
+    TotalNotNumeric = "нечисловой первичный балл"
+        => "нечисловой первичный балл",
+    /// A total score above the scale's maximum.
+    TotalAboveMax = "первичный балл выше максимума"
+        => "первичный балл выше максимума",
+    /// An item score above the maximum in its header.
+    ItemAboveMax = "балл за задание выше максимума в заголовке: результат участника недействителен"
+        => "балл за задание выше максимума в заголовке: результат участника недействителен",
+    /// «Итого баллов» differing from the sum of the item scores.
+    TotalNotItemSum = "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)"
+        => "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)",
+    /// Item maxima in the headers that do not add up to the scale's maximum.
+    ItemMaxSumDiffers = "сумма максимумов заданий в заголовках не равна максимуму шкалы (используется шкала)"
+        => "сумма максимумов заданий в заголовках не равна максимуму шкалы (используется шкала)",
+    /// A published scale with overlapping or missing bands.
+    ScaleBandsOverlap = "шкала по опубликованной таблице с перекрытием или пропуском полос"
+        => "шкала по опубликованной таблице с перекрытием или пропуском полос",
+    /// No conversion scale for a procedure: no marks, no part in the selection.
+    NoScale = "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе"
+        => "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",
+    // --- context: registry, questionnaires, tables
+    /// An answer to question 14 (settlement) that is none of the known ones.
+    Question14Unknown = "unknown answer to question 14 (settlement)"
+        => "неизвестный ответ на вопрос 14 (тип населённого пункта): тип не определён",
+    /// Context form 2021: a count that is no number.
+    Form2021CountNotNumber = "context form 2021: a count that is no number, left unknown"
+        => "контекстная анкета 2021 года: количество не является числом, значение не определено",
+    /// Context form 2021: an answer that is neither Да nor Нет.
+    Form2021AnswerNotYesNo = "context form 2021: an answer that is neither Да nor Нет, taken as Нет"
+        => "контекстная анкета 2021 года: ответ не «Да» и не «Нет», принят за «Нет»",
+    /// Context form 2021: a part above its whole.
+    Form2021PartAboveWhole = "context form 2021: a part above its whole, share left unknown"
+        => "контекстная анкета 2021 года: часть больше целого, доля не определена",
+    /// Context form 2021: an unknown answer to the settlement question.
+    Form2021SettlementUnknown = "context form 2021: unknown answer to «Где расположена Ваша образовательная организация?», settlement unknown"
+        => "контекстная анкета 2021 года: неизвестный ответ на вопрос «Где расположена Ваша образовательная организация?», тип населённого пункта не определён",
+    /// Context form 2021: no computers for pupils.
+    Form2021NoComputers = "context form 2021: no computers for pupils, pupils per computer left unknown"
+        => "контекстная анкета 2021 года: нет компьютеров для обучающихся, число обучающихся на компьютер не определено",
+    /// Context form 2021: an unknown internet speed band.
+    Form2021InternetUnknown = "context form 2021: unknown internet speed band, left unknown"
+        => "контекстная анкета 2021 года: неизвестный диапазон скорости интернета, значение не определено",
+    /// A context table's indicator matched to no index indicator.
+    ContextIndicatorUnmatched = "показатель таблицы контекста не сопоставлен с показателями индекса (не используется)"
+        => "показатель таблицы контекста не сопоставлен с показателями индекса (не используется)",
+    /// A context table without the selection year: an earlier year taken.
+    ContextYearEarlier = "в таблице контекста нет года отбора: взят последний более ранний"
+        => "в таблице контекста нет года отбора: взят последний более ранний",
+    /// A context table without the selection year or an earlier one.
+    ContextYearMissing = "в таблице контекста нет года отбора и более ранних: показатели таблицы не использованы"
+        => "в таблице контекста нет года отбора и более ранних: показатели таблицы не использованы",
+    /// A context table and another input disagreeing on an indicator.
+    ContextDisagrees = "таблица контекста и другой вход расходятся в показателе: взято значение таблицы за год"
+        => "таблица контекста и другой входной файл расходятся в показателе: взято значение таблицы за год",
+    // --- inputs as a whole
+    /// A results table without a school key, not loaded.
+    ResultsWithoutSchoolKey = "таблица результатов без ключа школы (логина, кода, названия ОО) не загружена"
+        => "таблица результатов без ключа школы (логина, кода, названия ОО) не загружена",
+    /// A results table that gives no procedure any data.
+    ContributesNothing = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)"
+        => "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)",
+    /// Inputs disagreeing on a school's facts: the source of higher priority kept.
+    SchoolFactsDisagree = "входные файлы расходятся в сведениях о школе (название, муниципалитет, код муниципалитета, вид, тип поселения): оставлено значение источника с большим приоритетом (docs/INPUTS.md)"
+        => "входные файлы расходятся в сведениях о школе (название, муниципалитет, код муниципалитета, вид, тип поселения): оставлено значение источника с большим приоритетом (docs/INPUTS.md)",
+    // --- identity: logins, codes, names
+    /// Spellings of one municipality treated as one.
+    MunicipalitySpellings = "municipality spellings treated as one"
+        => "разные написания одного муниципалитета объединены",
+    /// A crosswalk row without a login or a name.
+    CrosswalkIncomplete = "строка файла соответствия без логина или без названия школы: пропущена"
+        => "строка файла соответствия без логина или без названия школы: пропущена",
+    /// A school code (ГИА, ИНН, ОГРН) with no login in the crosswalk.
+    CodeWithoutLogin = "school code with no login in the crosswalk (kept under its own code)"
+        => "код школы не найден в файле соответствия: школа учтена под своим кодом",
+    /// ГИА / ИНН / ОГРН codes matched to logins.
+    CodesMatched = "ГИА / ИНН / ОГРН codes matched to logins"
+        => "коды ГИА / ИНН / ОГРН сопоставлены с логинами",
+    /// Names without a login matched to logins.
+    NameMatched = "школы без логина сопоставлены с логинами по названию в муниципалитете или по файлу соответствия"
+        => "школы без логина сопоставлены с логинами по названию в муниципалитете или по файлу соответствия",
+    /// A name without a login that matches no school of its municipality.
+    NameUnmatched = "школа без логина: название не найдено среди школ муниципалитета (учтена под своим названием; полный список — в shnor inspect)"
+        => "школа без логина: название не найдено среди школ муниципалитета (учтена под своим названием; полный список — в shnor inspect)",
+    /// A name without a login that fits several schools of its municipality.
+    NameAmbiguous = "школа без логина: название подходит нескольким школам муниципалитета (не сопоставлена, учтена под своим названием; полный список с кандидатами — в shnor inspect)"
+        => "школа без логина: название подходит нескольким школам муниципалитета (не сопоставлена, учтена под своим названием; полный список с кандидатами — в shnor inspect)",
+    // --- selection
+    /// A year of the window without results with a count below the minimum.
+    WindowWithoutMarks = "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными"
+        => "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными",
+    /// Year-Y result rows without a share below the minimum.
+    NoShareBelowMin = "year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used"
+        => "результаты года отбора без доли ниже минимума (нет шкалы или у ЕГЭ только высокие результаты): не используются",
+    /// A school of unknown kind.
+    KindUnknown = "school kind unknown: treated as regular"
+        => "вид школы неизвестен: считается обычной",
+    /// A confirmed school of unknown settlement type.
+    SettlementUnknown = "settlement unknown: group «unknown»"
+        => "тип населённого пункта неизвестен: школа в группе с неизвестным типом",
+    /// A confirmed school of unknown prevailing deficit.
+    DeficitUnknown = "deficit unknown: no risk profile and no registry staffing/equipment indicators"
+        => "дефицит не определён: нет ни профиля рисков, ни показателей кадров и оснащения в реестре",
+    /// `cluster.method = "kmeans"` with fewer than 3 confirmed schools with quality.
+    KmeansTooFew = "kmeans needs at least 3 confirmed schools with quality: rule clusters kept"
+        => "для кластеризации методом k-средних нужно не меньше трёх подтверждённых школ с показателем качества: оставлены кластеры по правилу",
+    // --- objectivity
+    /// A distribution rule naming an unknown subject.
+    RuleUnknownSubject = "distribution rule with an unknown subject ignored"
+        => "правило распределения отметок с неизвестным предметом не применено",
+    /// Computed flags replaced by official markers for the years they cover.
+    FlagsReplacedByMarkers = "computed flags replaced by official markers for the years they cover"
+        => "вычисленные признаки заменены официальными маркерами за годы, которые те охватывают",
+    // --- index
+    /// An indicator with zero variance in a region.
+    IndicatorZeroVariance = "indicator with zero variance dropped"
+        => "показатель без разброса значений исключён",
+    /// A configured indicator that is not used.
+    IndicatorDropped = "configured indicator dropped"
+        => "показатель из настроек не использован",
+    /// Fewer than 3 schools with every indicator in a region: no index.
+    PcaTooFewSchools = "pca: fewer than 3 schools with every indicator; no index"
+        => "метод главных компонент: меньше трёх школ со всеми показателями, индекс не вычислен",
+    /// Context rows for logins with no results.
+    ContextWithoutResults = "context rows for logins with no results (indexed, not selectable)"
+        => "контекстные данные для логинов без результатов (индекс вычислен, в отбор не входят)",
+    /// A school without an index under the coverage rule.
+    SchoolWithoutIndex = "school without an index (coverage rule)"
+        => "школа без индекса (не хватает показателей по правилу полноты)",
+    // --- resilience
+    /// A regression term missing for some schools.
+    OlsTermMissing = "OLS term dropped: missing for some schools"
+        => "фактор регрессии (МНК) исключён: нет значений у части школ",
+    /// A regression term constant over the schools.
+    OlsTermConstant = "OLS term dropped: constant"
+        => "фактор регрессии (МНК) исключён: одинаков у всех школ",
+    /// A region without a school with an index.
+    NoIndexNoRegression = "no school with an index: no regression"
+        => "нет ни одной школы с индексом: регрессия не построена",
+    /// A regression that could not be fitted.
+    RegressionNotFitted = "regression not fitted"
+        => "регрессия не построена",
+}
+
+impl PartialOrd for WarningCode {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By key, so that `Warnings` keeps the JSON key order it had when keyed by text.
+impl Ord for WarningCode {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(other.key())
+    }
+}
+
+/// As its key (a JSON object key in `warnings`).
+impl Serialize for WarningCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl std::fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WarningCode;
+    use std::collections::BTreeSet;
+
+    /// Latin terms a label may keep: an option and a command the user types, login prefixes, a
+    /// document path.
+    const ALLOWED: [&str; 4] = ["--lenient", "shnor inspect", "edu…/sch…", "docs/INPUTS.md"];
+
+    #[test]
+    fn labels_are_russian_and_keys_unique() {
+        let keys: BTreeSet<&str> = WarningCode::ALL.iter().map(|c| c.key()).collect();
+        assert_eq!(keys.len(), WarningCode::ALL.len(), "a key is repeated");
+        for c in WarningCode::ALL {
+            let label = c.label();
+            assert!(!label.trim().is_empty(), "{c:?}");
+            assert!(
+                label
+                    .chars()
+                    .any(|ch| ('а'..='я').contains(&ch.to_lowercase().next().unwrap())),
+                "{c:?}: no Cyrillic"
+            );
+            let rest = ALLOWED
+                .iter()
+                .fold(label.to_string(), |s, a| s.replace(a, " "));
+            let latin_word = rest
+                .split(|ch: char| !ch.is_ascii_alphabetic())
+                .find(|w| w.len() >= 3);
+            assert_eq!(latin_word, None, "{c:?}: «{label}»");
+            assert!(!label.contains("e.g."), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_order_is_the_keys_order() {
+        let mut by_code = WarningCode::ALL.to_vec();
+        by_code.sort();
+        let mut keys: Vec<&str> = WarningCode::ALL.iter().map(|c| c.key()).collect();
+        keys.sort();
+        assert_eq!(by_code.iter().map(|c| c.key()).collect::<Vec<_>>(), keys);
+    }
+}
