@@ -1,6 +1,7 @@
 //! Registry and context: the ФИС ОКО context form, a user context/registry table, school directories.
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
+use super::records::Seen;
 use super::report::InputReport;
 use super::table::Grid;
 use super::text::{
@@ -361,7 +362,7 @@ pub fn load_registry(
     let mut schools = Vec::new();
     // each school's first row (trimmed cells) and its line: a repeat is dropped, a different
     // second row is an error
-    let mut seen: std::collections::HashMap<String, (Vec<&str>, usize)> = Default::default();
+    let mut seen = super::records::FirstRows::new();
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(ind.len());
     for r in h.row + 1..g.rows.len() {
         let login = g.cell(r, cl).trim();
@@ -369,15 +370,16 @@ pub fn load_registry(
             continue;
         }
         let row: Vec<&str> = g.rows[r].iter().map(|c| c.trim()).collect();
-        match seen.get(&school_id(login)) {
-            Some((first, _)) if *first == row => {
+        match seen.check(school_id(login), row, g.line_of(r)) {
+            Seen::First => {}
+            Seen::Same { .. } => {
                 rep.warnings.add(
                     WarningCode::RegistryRowRepeated,
                     format!("{login} (строка {})", g.line_of(r)),
                 );
                 continue;
             }
-            Some((_, line)) => {
+            Seen::Different { line } => {
                 let err = data_err(
                     &g.loc(r),
                     h.raw_name(cl),
@@ -385,9 +387,6 @@ pub fn load_registry(
                 );
                 super::flat::row_error(opts, rep, err)?;
                 continue;
-            }
-            None => {
-                seen.insert(school_id(login), (row, g.line_of(r)));
             }
         }
         super::cells::check_login(g, r, login, rep);

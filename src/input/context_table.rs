@@ -11,6 +11,7 @@
 use super::context::{indicator_of, is_share};
 use super::gia::gia_key;
 use super::header::{self, Header};
+use super::records::Seen;
 use super::report::InputReport;
 use super::table::Grid;
 use super::text::{header_says_percent, looks_like_login, parse_num, school_id};
@@ -19,7 +20,6 @@ use crate::error::{data, data_err};
 use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Sym};
 use anyhow::Result;
-use std::collections::BTreeMap;
 
 /// School code columns of a context table (a login column serves too).
 const CODE: &[&str] = &[
@@ -274,8 +274,7 @@ pub fn load_table(
     rep.unmatched = unmatched;
     let source = Sym::from(g.file.as_str());
     // each (school, year)'s first values and line: an exact repeat is dropped, another is an error
-    type First = (Vec<Option<f64>>, usize);
-    let mut seen: BTreeMap<(String, i32), First> = BTreeMap::new();
+    let mut seen = super::records::FirstRows::new();
     for r in h.row + 1..g.rows.len() {
         let code = g.cell(r, ck).trim();
         if code.is_empty() {
@@ -303,21 +302,19 @@ pub fn load_table(
             }
         };
         let key = key_of(code);
-        match seen.get(&(key.clone(), year)) {
-            Some((first, _)) if *first == vals => {
+        match seen.check((key.clone(), year), vals.clone(), g.line_of(r)) {
+            Seen::First => {}
+            Seen::Same { .. } => {
                 rep.warnings.add(
                     WarningCode::ContextTableRowRepeated,
                     format!("{code} {year} (строка {})", g.line_of(r)),
                 );
                 continue;
             }
-            Some((_, line)) => {
+            Seen::Different { line } => {
                 let e = data_err(&g.loc(r), h.raw_name(ck), format!("a second, different row for school {code} in {year} (first on row {line}): expected one row per school and year"));
                 super::flat::row_error(opts, rep, e)?;
                 continue;
-            }
-            None => {
-                seen.insert((key.clone(), year), (vals.clone(), g.line_of(r)));
             }
         }
         rep.rows += 1;

@@ -61,3 +61,56 @@ fn too_wide(g: &Grid, r: usize, width: usize) -> anyhow::Error {
         g.rows[r].len(),
     ))
 }
+
+/// A keyed row against the first row of its key (`FirstRows::check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seen {
+    /// The key's first row: keep it.
+    First,
+    /// The same values as the first row, on `line` (1-based): drop it with a counted warning.
+    Same { line: usize },
+    /// Other values than the first row, on `line`: a data error (one row per key).
+    Different { line: usize },
+}
+
+/// Each key's first row (its values and 1-based line), for tables that hold one row per key
+/// (registry: login; context table: code and year): an exact repeat is dropped with a counted
+/// warning, a different second row is a data error naming both lines.
+pub(crate) struct FirstRows<K, V>(std::collections::HashMap<K, (V, usize)>);
+
+impl<K: std::hash::Hash + Eq, V: PartialEq> FirstRows<K, V> {
+    pub(crate) fn new() -> Self {
+        FirstRows(Default::default())
+    }
+
+    /// Where the row of `key` with `values` on `line` stands; the first one is remembered.
+    pub(crate) fn check(&mut self, key: K, values: V, line: usize) -> Seen {
+        match self.0.get(&key) {
+            Some((first, at)) if *first == values => Seen::Same { line: *at },
+            Some((_, at)) => Seen::Different { line: *at },
+            None => {
+                self.0.insert(key, (values, line));
+                Seen::First
+            }
+        }
+    }
+
+    /// The keys seen, in no particular order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.keys()
+    }
+}
+
+#[cfg(test)]
+mod first_rows_tests {
+    use super::{FirstRows, Seen};
+
+    #[test]
+    fn a_repeat_and_a_different_second_row_name_the_first_line() {
+        let mut f = FirstRows::new();
+        assert_eq!(f.check("edu1", vec![1.0], 2), Seen::First);
+        assert_eq!(f.check("edu2", vec![1.0], 3), Seen::First);
+        assert_eq!(f.check("edu1", vec![1.0], 4), Seen::Same { line: 2 });
+        assert_eq!(f.check("edu1", vec![2.0], 5), Seen::Different { line: 2 });
+    }
+}
