@@ -4,7 +4,8 @@
 //! polars step it is compared with), so that its peak
 //! memory (VmHWM) is its own: polars' own CSV reader on the flat marks table and on every CSV of DIR, shnor's load of
 //! the flat table, shnor's load + select of DIR. Then, in this process, index + resilience and a
-//! 21-point sweep over the loaded data.
+//! 21-point sweep over the loaded data. Also the CLI itself: `shnor select DIR` against
+//! `shnor report DIR` (issue 15).
 use shnor::config::Config;
 use shnor::input::{load_paths, Opts};
 use shnor::method::{select, sweep};
@@ -128,6 +129,57 @@ fn run_once(step: &str, paths: &[PathBuf]) -> (f64, f64) {
     (v[0], v[1])
 }
 
+/// The CLI as people run it (the release binary of this build): `shnor select DIR` against
+/// `shnor report DIR --out TMP`, interleaved over three rounds, the best of each with its peak
+/// memory (the last `SHNOR_TIMINGS` line). Issue 15: report adds ≤ 1 s to select.
+fn cli_select_vs_report(dir: &std::path::Path) {
+    let out = std::env::temp_dir().join(format!("shnor-e2e-report-{}", std::process::id()));
+    let run = |args: &[&std::ffi::OsStr]| -> (f64, f64) {
+        let t = Instant::now();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_shnor"))
+            .args(args)
+            .env("SHNOR_TIMINGS", "1")
+            .output()
+            .unwrap();
+        let s = t.elapsed().as_secs_f64();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{args:?}: {err}");
+        let peak = err
+            .lines()
+            .rev()
+            .find_map(|l| l.rsplit_once("peak ")?.1.strip_suffix(" MB")?.parse().ok())
+            .unwrap_or(f64::NAN);
+        (s, peak)
+    };
+    let (dir, out_s) = (dir.as_os_str(), out.as_os_str());
+    let mut best = [(f64::INFINITY, f64::NAN); 2];
+    for _ in 0..3 {
+        let r = [
+            run(&["select".as_ref(), dir]),
+            run(&[
+                "report".as_ref(),
+                dir,
+                "--out".as_ref(),
+                out_s,
+                "--force".as_ref(),
+            ]),
+        ];
+        for (b, r) in best.iter_mut().zip(r) {
+            if r.0 < b.0 {
+                *b = r;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let [(ts, ms), (tr, mr)] = best;
+    println!("the CLI, best of three interleaved:");
+    println!("  shnor select     {ts:.2} s, peak {ms:.0} MB");
+    println!(
+        "  shnor report     {tr:.2} s, peak {mr:.0} MB: adds {:.2} s to select",
+        tr - ts
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
@@ -179,6 +231,7 @@ fn main() {
             ms / mb
         );
     }
+    cli_select_vs_report(&dir);
     // in this process: the steps after loading
     let t = Instant::now();
     let loaded = load_paths(std::slice::from_ref(&dir), &Opts::default()).unwrap();

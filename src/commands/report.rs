@@ -65,8 +65,10 @@ pub fn run(a: &Args) -> Result<()> {
     refuse_inputs_inside(a)?;
     folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
+    crate::timing("report: start");
     let mut loaded = a.inputs.load(Format::Json)?;
     super::selection_year(&mut loaded, &cfg, a.year)?;
+    crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
     let mut progress = crate::progress::Progress::new(0, "отчёт");
     progress.step("отбор, сравнение, динамика, риски");
@@ -74,21 +76,27 @@ pub fn run(a: &Args) -> Result<()> {
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
     let parts = parts(&p, &loaded, &cfg);
+    crate::timing("tables");
     let dialect = if a.excel {
         CsvDialect::Excel
     } else {
         CsvDialect::Rfc4180
     };
-    let mut files = files(&parts, dialect)?;
-    files.push((
-        "report.html".into(),
-        html::page(&page(&p, &cfg, &parts)?).into_bytes(),
-    ));
+    // the workbook, the CSVs and the page are built from the same tables, side by side
+    let (files, html) = rayon::join(
+        || files(&parts, dialect),
+        || page(&p, &cfg, &parts).map(|x| html::page(&x).into_bytes()),
+    );
+    let mut files = files?;
+    files.push(("report.html".into(), html?));
+    crate::timing("workbook, CSVs and page");
     let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
     let mut text = serde_json::to_string_pretty(&manifest)?;
     text.push('\n');
     files.push(("manifest.json".into(), text.into_bytes()));
+    crate::timing("manifest");
     folder::write_folder(&a.out, &files)?;
+    crate::timing("written");
     drop(progress);
     super::at_exit((p.sel, loaded));
     Ok(())
@@ -136,28 +144,17 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
     let ctx = Context::new(ds, cfg, year)?;
+    crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_with(ds, cfg, year, &ctx)?;
-    let compare = match cmp::default_specs(&ctx.frames, &[year])? {
-        specs if specs.is_empty() => Err("нет процедур с результатами в году отбора".to_string()),
-        specs => Ok(cmp::compare(&ctx.frames, &specs, &[year])?),
-    };
-    let years: Vec<i32> = ds.result_years().into_iter().collect();
-    let monitor = if years.len() < 2 {
-        Err(format!(
-            "нужны результаты хотя бы двух лет, во входных данных: {}",
-            crate::method::procedures::window_label(&years)
-        ))
-    } else {
-        Ok((
-            years.clone(),
-            mon::monitor_with(ds, cfg, &years, &ctx, &sel)?,
-        ))
-    };
-    let risk = if ds.risk.height() == 0 {
-        Err("во входных данных нет рисковых профилей".to_string())
-    } else {
-        Ok(rsk::aggregate(&ctx.frames, &sel)?)
-    };
+    crate::timing("three stages");
+    // the comparison, the dynamics and the risk profiles read the same context and selection and
+    // not each other: run side by side (the dynamics, with a selection per other year, the longest)
+    let (monitor, (compare, risk)) = rayon::join(
+        || monitor_part(ds, cfg, &ctx, &sel),
+        || (compare_part(&ctx, year), risk_part(ds, &ctx, &sel)),
+    );
+    crate::timing("comparison, dynamics and risk profiles");
+    let (compare, monitor, risk) = (compare?, monitor?, risk?);
     Ok(Pipeline {
         year,
         sel,
@@ -165,6 +162,46 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
         compare,
         monitor,
         risk,
+    })
+}
+
+/// The comparison with the region in `year`, absent without procedures with results that year.
+fn compare_part(ctx: &Context, year: i32) -> Result<Result<Vec<Block>, String>> {
+    Ok(match cmp::default_specs(&ctx.frames, &[year])? {
+        specs if specs.is_empty() => Err("нет процедур с результатами в году отбора".to_string()),
+        specs => Ok(cmp::compare(&ctx.frames, &specs, &[year])?),
+    })
+}
+
+/// The dynamics over every year with results, absent with fewer than two.
+fn monitor_part(
+    ds: &crate::model::Dataset,
+    cfg: &Config,
+    ctx: &Context,
+    sel: &Selection,
+) -> Result<Result<(Vec<i32>, Monitor), String>> {
+    let years: Vec<i32> = ds.result_years().into_iter().collect();
+    Ok(if years.len() < 2 {
+        Err(format!(
+            "нужны результаты хотя бы двух лет, во входных данных: {}",
+            crate::method::procedures::window_label(&years)
+        ))
+    } else {
+        let m = mon::monitor_with(ds, cfg, &years, ctx, sel)?;
+        Ok((years, m))
+    })
+}
+
+/// The risk profiles' counts, absent without risk profiles in the inputs.
+fn risk_part(
+    ds: &crate::model::Dataset,
+    ctx: &Context,
+    sel: &Selection,
+) -> Result<Result<RiskReport, String>> {
+    Ok(if ds.risk.height() == 0 {
+        Err("во входных данных нет рисковых профилей".to_string())
+    } else {
+        Ok(rsk::aggregate(&ctx.frames, sel)?)
     })
 }
 
@@ -419,12 +456,21 @@ fn files(parts: &[Part], dialect: CsvDialect) -> Result<Vec<(String, Vec<u8>)>> 
         .iter()
         .filter_map(|p| p.table.as_ref().ok().map(|t| (p.sheet, t)))
         .collect();
-    let mut files = vec![("shnor-report.xlsx".to_string(), xlsx::workbook(&present)?)];
-    for p in parts {
-        if let Ok(t) = &p.table {
-            files.push((format!("csv/{}.csv", p.file), t.csv(dialect)?.into_bytes()));
-        }
-    }
+    // the workbook is the longest to build: the CSVs beside it
+    let (workbook, csvs) = rayon::join(
+        || xlsx::workbook(&present),
+        || -> Result<Vec<(String, Vec<u8>)>> {
+            let mut csvs = Vec::new();
+            for p in parts {
+                if let Ok(t) = &p.table {
+                    csvs.push((format!("csv/{}.csv", p.file), t.csv(dialect)?.into_bytes()));
+                }
+            }
+            Ok(csvs)
+        },
+    );
+    let mut files = vec![("shnor-report.xlsx".to_string(), workbook?)];
+    files.extend(csvs?);
     Ok(files)
 }
 

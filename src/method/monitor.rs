@@ -147,28 +147,37 @@ pub fn monitor_with<'a>(
     known: &select::Selection,
 ) -> Result<Monitor> {
     let frames = &base.frames;
-    let mut per_year: BTreeMap<i32, BTreeMap<String, SchoolResult>> = BTreeMap::new();
+    // the other years' selections, run here; the known year's schools are borrowed (cloning them
+    // would copy every ledger, which a status does not read)
+    let mut others: Vec<Vec<SchoolResult>> = Vec::new();
+    for &y in years.iter().filter(|&&y| y != known.year) {
+        let ctx = base.for_year(cfg, y)?.without_ledgers();
+        others.push(select::run_with(ds, cfg, y, &ctx)?.schools);
+    }
+    let mut others = others.iter();
+    let mut per_year: BTreeMap<i32, BTreeMap<&str, &SchoolResult>> = BTreeMap::new();
     for &y in years {
         let schools = if y == known.year {
-            known.schools.clone()
+            &known.schools
         } else {
-            let ctx = base.for_year(cfg, y)?.without_ledgers();
-            select::run_with(ds, cfg, y, &ctx)?.schools
+            others.next().expect("one selection per other year")
         };
-        per_year.insert(
-            y,
-            schools.into_iter().map(|s| (s.login.clone(), s)).collect(),
-        );
+        per_year.insert(y, schools.iter().map(|s| (s.login.as_str(), s)).collect());
     }
     let shares = year_shares(frames, cfg, years)?;
-    let logins: BTreeSet<String> = per_year.values().flat_map(|m| m.keys().cloned()).collect();
+    let logins: BTreeSet<String> = per_year
+        .values()
+        .flat_map(|m| m.keys().map(|l| l.to_string()))
+        .collect();
     let names = names(frames, &logins)?;
     let mut tracks = Vec::new();
     for (login, (name, municipality)) in logins.iter().zip(names) {
         let sid = crate::input::text::school_id(login);
         let mut ys = BTreeMap::new();
         for (&y, m) in &per_year {
-            let Some(s) = m.get(login) else { continue };
+            let Some(s) = m.get(login.as_str()) else {
+                continue;
+            };
             let (n, k) = shares.get(&(sid.clone(), y)).copied().unwrap_or((0, 0));
             ys.insert(
                 y,

@@ -209,7 +209,11 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
         ])
         .collect()?;
     let rows = with_region(rows, k::SCHOOL_ID)?.lazy();
-    let rows = left_join(rows, outcomes(sel)?.lazy(), &[k::LOGIN]);
+    // joined once: every block below filters and groups these rows (a lazy join would be run
+    // again by each of their collects)
+    let rows = left_join(rows, outcomes(sel)?.lazy(), &[k::LOGIN])
+        .collect()?
+        .lazy();
     let mut blocks = Vec::new();
     for (pop, filter) in [
         ("все школы с профилем", lit(true)),

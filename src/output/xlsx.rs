@@ -4,6 +4,7 @@
 use super::{Cell, Table};
 use anyhow::Result;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+use std::collections::HashMap;
 
 /// Widest and narrowest column, in characters.
 const MAX_WIDTH: usize = 60;
@@ -63,10 +64,12 @@ fn sheet(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
     }
+    // one format object per number format of the sheet, not one per cell
+    let mut formats = HashMap::new();
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in Table::data_row(row).into_iter().enumerate() {
-            let width = write_cell(ws, r, c as u16, cell)?;
+            let width = write_cell(ws, &mut formats, r, c as u16, cell)?;
             widths[c] = widths[c].max(width);
         }
     }
@@ -80,9 +83,11 @@ fn sheet(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError
     Ok(())
 }
 
-/// Write one data cell; returns how many characters wide it shows.
+/// Write one data cell (its number format taken from `formats`, made there on first use); returns
+/// how many characters wide it shows.
 fn write_cell(
     ws: &mut Worksheet,
+    formats: &mut HashMap<String, Format>,
     r: u32,
     c: u16,
     cell: &Cell,
@@ -97,12 +102,17 @@ fn write_cell(
         }
         Cell::Int(n) => n.map(|n| n as f64),
         Cell::Share(v, _) | Cell::Num(v, _) => *v,
-        Cell::Shown(inner, _) => return write_cell(ws, r, c, inner),
+        Cell::Shown(inner, _) => return write_cell(ws, formats, r, c, inner),
         Cell::Parts(..) => None,
     };
     let Some(v) = value else { return Ok(0) };
     match num_format(cell) {
-        Some(f) => ws.write_number_with_format(r, c, v, &Format::new().set_num_format(f))?,
+        Some(f) => {
+            let format = formats
+                .entry(f)
+                .or_insert_with_key(|f| Format::new().set_num_format(f));
+            ws.write_number_with_format(r, c, v, format)?
+        }
         None => ws.write_number(r, c, v)?,
     };
     Ok(cell.human().chars().count() + 1)
