@@ -28,6 +28,8 @@ mod golden;
 mod index;
 #[path = "integration/inspect.rs"]
 mod inspect;
+#[path = "integration/load_warnings.rs"]
+mod load_warnings;
 #[path = "integration/monitor.rs"]
 mod monitor;
 #[path = "integration/no_school_key.rs"]

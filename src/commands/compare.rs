@@ -120,7 +120,7 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         blocks.iter().map(block_table).collect()
     };
-    a.data.output.write(&tables, &json)
+    a.data.write(&loaded, tables, json)
 }
 
 /// `--thresholds`: the schools in under one `bottom` cut (municipality or region, within the
@@ -137,7 +137,7 @@ fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> 
             "in_municipality_only": rows.iter().filter(|r| r.in_municipality).count(), "in_region_only": rows.iter().filter(|r| r.in_region).count()},
         "schools": rows,
     });
-    a.data.output.write(&[t], &json)
+    a.data.write(loaded, vec![t], json)
 }
 
 /// One row of the `--thresholds` table, in [`THRESHOLD_HEADERS`] order.

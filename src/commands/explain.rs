@@ -19,8 +19,9 @@ pub struct Args {
     pub year: Option<i32>,
 }
 
-/// Run the selection keeping only this school's ledger, and print its story (or, with
-/// `--format json`, `{year, school}` with the school as in `select --format json`).
+/// Run the selection keeping only this school's ledger, and print its story with the load
+/// warnings as notes (or, with `--format json`, `{year, school}` with the school as in
+/// `select --format json`, and `load_warnings` when the load warned).
 ///
 /// Errors: a usage error (exit 2) when no school with results in the year has this login.
 pub fn run(a: &Args) -> Result<()> {
@@ -46,13 +47,19 @@ pub fn run(a: &Args) -> Result<()> {
         )));
     };
     if a.data.format() == Format::Json {
-        let v = json!({"year": year, "school": school_json(x)});
+        let mut v = json!({"year": year, "school": school_json(x)});
+        super::with_load_warnings(&loaded, &mut [], &mut v);
         return a
             .data
             .output
             .emit(&(serde_json::to_string_pretty(&v)? + "\n"));
     }
-    a.data.output.emit(&story(x, &sel, year))
+    let mut text = story(x, &sel, year);
+    for n in super::load_notes(&loaded) {
+        text.push_str(&n);
+        text.push('\n');
+    }
+    a.data.output.emit(&text)
 }
 
 /// The id of the school known only by name (`name:…`) that `arg` names, when `arg` is no school's

@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> Result<()> {
             "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
         "schools": r.schools,
     });
-    a.data.output.write(&[t], &json)
+    a.data.write(&loaded, vec![t], json)
 }
 
 /// One row per school: the index, its group, coverage, ШНСУ and main factors; warnings as notes.

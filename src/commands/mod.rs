@@ -215,6 +215,90 @@ impl DataArgs {
     pub fn format(&self) -> Format {
         self.output.format
     }
+
+    /// [`OutputArgs::write`] with `loaded`'s load warnings added ([`with_load_warnings`]): as
+    /// notes under the last table, and in JSON under `load_warnings`.
+    pub fn write(&self, loaded: &Loaded, mut tables: Vec<Table>, mut json: Value) -> Result<()> {
+        with_load_warnings(loaded, &mut tables, &mut json);
+        self.output.write(&tables, &json)
+    }
+}
+
+/// How many inputs' load warnings the notes name one by one; the rest are counted.
+const LOAD_NOTE_INPUTS: usize = 5;
+
+/// The load warnings for people, one note each: the dataset's («Загрузка: …», from identity,
+/// finalisation and context years), then each input's with its file and sheet («Загрузка,
+/// FILE: …», in path order; after [`LOAD_NOTE_INPUTS`] inputs the rest counted, `shnor inspect`
+/// lists them). Each note is a summary: every warning's count and first examples. Empty when the
+/// load warned of nothing.
+pub fn load_notes(l: &Loaded) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !l.warnings.is_empty() {
+        notes.push(format!("Загрузка: {}", l.warnings.summary()));
+    }
+    let warned = warned_inputs(l);
+    for r in warned.iter().take(LOAD_NOTE_INPUTS) {
+        notes.push(format!(
+            "Загрузка, {}: {}",
+            input_label(r),
+            r.warnings.summary()
+        ));
+    }
+    if warned.len() > LOAD_NOTE_INPUTS {
+        let rest = &warned[LOAD_NOTE_INPUTS..];
+        notes.push(format!(
+            "Загрузка: ещё {} входов с предупреждениями ({} случаев) — полностью в shnor inspect",
+            rest.len(),
+            rest.iter().map(|r| r.warnings.total()).sum::<usize>()
+        ));
+    }
+    notes
+}
+
+/// The `load_warnings` object of every JSON output (docs/JSON.md), `None` when the load warned of
+/// nothing: `{dataset: {warning: {count, examples}}, inputs: [{path, sheet, warnings}]}` — the
+/// dataset's warnings and each warned input's, inputs in path and sheet order.
+pub fn load_warnings_json(l: &Loaded) -> Option<Value> {
+    let warned = warned_inputs(l);
+    if l.warnings.is_empty() && warned.is_empty() {
+        return None;
+    }
+    let inputs: Vec<Value> = warned
+        .iter()
+        .map(|r| json!({"path": r.path, "sheet": r.sheet, "warnings": r.warnings}))
+        .collect();
+    Some(json!({"dataset": l.warnings, "inputs": inputs}))
+}
+
+/// Add the load warnings to a command's output: [`load_notes`] after the last table's notes, and
+/// [`load_warnings_json`] as the JSON object's last key `load_warnings` (no key when there are none).
+pub fn with_load_warnings(l: &Loaded, tables: &mut [Table], json: &mut Value) {
+    if let Some(t) = tables.last_mut() {
+        t.notes.extend(load_notes(l));
+    }
+    if let (Some(w), Some(obj)) = (load_warnings_json(l), json.as_object_mut()) {
+        obj.insert("load_warnings".into(), w);
+    }
+}
+
+/// The inputs read (skipped files left out) that warned of something, by path and sheet.
+fn warned_inputs(l: &Loaded) -> Vec<&input::report::InputReport> {
+    let mut v: Vec<_> = l
+        .reports
+        .iter()
+        .filter(|r| r.skipped.is_none() && !r.warnings.is_empty())
+        .collect();
+    v.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
+    v
+}
+
+/// An input as the notes name it: its path, and its sheet when it is one of a workbook's.
+fn input_label(r: &input::report::InputReport) -> String {
+    match &r.sheet {
+        Some(s) => format!("{}, лист «{s}»", r.path),
+        None => r.path.clone(),
+    }
 }
 
 /// The selection year (`select::resolve_year`: `--year`, the config, else the latest year with

@@ -59,7 +59,7 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         vec![t, tr]
     };
-    a.data.output.write(&tables, &json)
+    a.data.write(&loaded, tables, json)
 }
 
 /// The candidates' statuses per year, and the cluster transitions with entries and exits as notes.

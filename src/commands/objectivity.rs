@@ -43,7 +43,7 @@ pub fn run(a: &Args) -> Result<()> {
         v.push(t);
         v
     };
-    a.data.output.write(&tables, &json)
+    a.data.write(&loaded, tables, json)
 }
 
 /// The regional figures per procedure (relative screen), and one row per flag of a school-year.

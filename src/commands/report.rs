@@ -477,7 +477,7 @@ fn files(parts: &[Part], dialect: CsvDialect) -> Result<Vec<(String, Vec<u8>)>> 
 /// `manifest.json`: shnor's version, the effective config and its sha256, every input (path,
 /// sheet, sha256, kind, rows), the counts per stage, each part's presence, every file's sha256, and
 /// the timings (seconds since the start at the end of each phase; the only field that differs
-/// between two runs on the same inputs).
+/// between two runs on the same inputs), and `load_warnings` when the load warned.
 fn manifest(
     p: &Pipeline,
     loaded: &Loaded,
@@ -487,7 +487,7 @@ fn manifest(
     timings: &[(&str, f64)],
 ) -> Value {
     let sm = super::select::summary(&p.sel);
-    json!({
+    let mut m = json!({
         "shnor_version": env!("CARGO_PKG_VERSION"),
         "year": p.year,
         "window": p.sel.window,
@@ -506,7 +506,9 @@ fn manifest(
         })).collect::<Vec<_>>(),
         "files": files.iter().map(|(n, b)| json!({"name": n, "sha256": crate::sha256_hex(b)})).collect::<Vec<_>>(),
         "timings_s": timings.iter().map(|(k, v)| (k.to_string(), json!(output::r6(*v)))).collect::<serde_json::Map<_, _>>(),
-    })
+    });
+    super::with_load_warnings(loaded, &mut [], &mut m);
+    m
 }
 
 /// The page's figures, taken from the pipeline's results: shares pooled over the window (the

@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         vec![model, t]
     };
-    a.data.output.write(&tables, &json)
+    a.data.write(&loaded, tables, json)
 }
 
 /// The model's coefficients per region, and each school's expected and actual result with its labels.

@@ -46,7 +46,7 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         vec![t, p]
     };
-    a.data.output.write(&tables, &json)
+    a.data.write(&loaded, tables, json)
 }
 
 /// The factor counts per region, municipality and group, and the selected schools' profiles.

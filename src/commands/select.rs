@@ -214,7 +214,7 @@ fn notes_cell(x: &SchoolResult) -> Cell {
 
 /// The list (selected schools, or with `all` every school of stage 1) ordered by cluster, group,
 /// rank and login, with the stage counts and warnings as notes; JSON: `{year, window, config,
-/// config_sha256, inputs, summary, schools}` (docs/JSON.md).
+/// config_sha256, inputs, summary, schools}` and `load_warnings` when the load warned (docs/JSON.md).
 pub fn render(
     sel: &Selection,
     cfg: &Config,
@@ -225,7 +225,7 @@ pub fn render(
 ) -> Result<String> {
     let rows = ordered(sel, all);
     let t = list_table(sel, &rows, loaded);
-    let json = json!({
+    let mut json = json!({
         "year": sel.year,
         "window": sel.window,
         "config": cfg.to_json(),
@@ -234,6 +234,8 @@ pub fn render(
         "summary": summary(sel),
         "schools": rows.iter().map(|x| school_json(x)).collect::<Vec<_>>(),
     });
+    // the table's load notes are `list_table`'s (the report's final list has them too)
+    super::with_load_warnings(loaded, &mut [], &mut json);
     output::render_in(format, dialect, &[t], &json)
 }
 
@@ -258,7 +260,8 @@ pub fn ordered(sel: &Selection, all: bool) -> Vec<&SchoolResult> {
     rows
 }
 
-/// The list of `rows` with the stage counts and warnings (of the selection and the load) as notes.
+/// The list of `rows` with the stage counts and warnings (of the selection, and the load's as
+/// `super::load_notes` gives them) as notes.
 pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
     let mut t = Table::new(&[
         "№",
@@ -309,9 +312,6 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         t.notes
             .push(format!("Предупреждения: {}", sel.warnings.summary()));
     }
-    if !loaded.warnings.is_empty() {
-        t.notes
-            .push(format!("Загрузка: {}", loaded.warnings.summary()));
-    }
+    t.notes.extend(super::load_notes(loaded));
     t
 }

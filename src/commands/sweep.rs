@@ -62,5 +62,5 @@ pub fn run(a: &Args) -> Result<()> {
         "summary": {"baseline": baseline, "baseline_size": baseline.len(), "params": params, "points": points.len()},
         "points": points,
     });
-    a.data.output.write(&[t], &json)
+    a.data.write(&loaded, vec![t], json)
 }

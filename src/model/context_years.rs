@@ -29,6 +29,8 @@ pub struct ContextYears {
     asked: Option<i32>,
     /// Each touched school's indicators before the first overlay (restored before another year's).
     base: BTreeMap<String, Indicators>,
+    /// The warnings of the overlay now laid (taken back from the load's before another year's).
+    warned: Warnings,
 }
 
 impl ContextYears {
@@ -69,7 +71,8 @@ fn by_gia(ds: &Dataset) -> BTreeMap<String, String> {
 /// replaces the one another input (a registry) gave for the same indicator, with a counted warning
 /// when they differ. A key that names no school (no login, no ГИА code known) becomes a school of
 /// its own, under that key. Called again with another year, the previous year's values are taken
-/// off first; with the same year, nothing happens.
+/// off first, and so are its warnings from `warnings` (they describe the year used, never a year
+/// laid before it); with the same year, nothing happens.
 pub fn use_year(ds: &mut Dataset, year: Option<i32>, warnings: &mut Warnings) {
     if ds.context_years.rows.is_empty() {
         return;
@@ -81,6 +84,35 @@ pub fn use_year(ds: &mut Dataset, year: Option<i32>, warnings: &mut Warnings) {
         return;
     }
     let Some(target) = target else { return };
+    take_back(warnings, &std::mem::take(&mut ds.context_years.warned));
+    let mut mine = Warnings::default();
+    lay(ds, target, &mut mine);
+    warnings.merge(mine.clone());
+    ds.context_years.warned = mine;
+}
+
+/// Take `laid`'s counts and examples (an earlier overlay's warnings) out of `warnings`; a warning
+/// left with no case is dropped.
+fn take_back(warnings: &mut Warnings, laid: &Warnings) {
+    for (k, w) in &laid.0 {
+        let Some(e) = warnings.0.get_mut(k) else {
+            continue;
+        };
+        e.count = e.count.saturating_sub(w.count);
+        for x in &w.examples {
+            if let Some(i) = e.examples.iter().position(|y| y == x) {
+                e.examples.remove(i);
+            }
+        }
+        if e.count == 0 {
+            warnings.0.remove(k);
+        }
+    }
+}
+
+/// [`use_year`]'s overlay of the year for `target` (itself, else the latest earlier one), its
+/// warnings counted in `warnings`.
+fn lay(ds: &mut Dataset, target: i32, warnings: &mut Warnings) {
     let years = ds.context_years.years();
     let used = years.range(..=target).next_back().copied();
     let shown = |ys: &std::collections::BTreeSet<i32>| {
@@ -220,6 +252,22 @@ mod tests {
             (b.login.as_str(), b.indicators.get("ovz_share")),
             ("gia:1002", Some(&0.05))
         );
+    }
+
+    #[test]
+    fn another_year_replaces_the_warnings_of_the_one_before() {
+        let mut d = ds();
+        let mut w = Warnings::default();
+        w.add("другое", "x"); // the load's own warnings stay
+        use_year(&mut d, Some(2025), &mut w); // 2023 laid, with a warning naming it
+        use_year(&mut d, Some(2020), &mut w); // none laid
+        let s = w.summary();
+        assert!(!s.contains("нужен 2025"), "{s}");
+        assert!(s.contains("нужен 2020"), "{s}");
+        use_year(&mut d, Some(2022), &mut w); // the registry's 0.5 replaced, once
+        assert_eq!(w.total(), 2, "{}", w.summary());
+        assert!(w.summary().contains("0.5 → 0.2 (2022)"), "{}", w.summary());
+        assert_eq!(w.0["другое"].count, 1);
     }
 
     #[test]
