@@ -37,7 +37,7 @@ pub fn run(a: &Args) -> Result<()> {
         let why = index::missing_reason(&frames, &cfg)?.unwrap_or_default();
         return Err(crate::error::data(format!("no ИСБШ: {why}")));
     }
-    let t = table(&r);
+    let t = table(&r, &loaded.data);
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
@@ -49,7 +49,7 @@ pub fn run(a: &Args) -> Result<()> {
 }
 
 /// One row per school: the index, its group, coverage, ШНСУ and main factors; warnings as notes.
-pub fn table(r: &index::IndexResult) -> Table {
+pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
     let mut t = Table::new(&[
         "Логин",
         "ИСБШ",
@@ -67,7 +67,7 @@ pub fn table(r: &index::IndexResult) -> Table {
     ));
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone().into(),
+            crate::model::identity::shown_id(ds, &s.login).into(),
             Cell::num(s.index, 3),
             Cell::opt_int(s.index_group),
             Cell::share(Some(s.coverage), 0),

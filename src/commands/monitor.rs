@@ -114,11 +114,18 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
             }
         }
     }
+    let who = |login: &str| match m.schools.iter().find(|s| s.login == login) {
+        Some(s) => crate::model::identity::shown_school(login, &s.name, &s.municipality),
+        None => crate::model::identity::shown_school(login, "", ""),
+    };
     tr.notes.push(format!(
         "Вошли в список: {}",
         m.entered
             .iter()
-            .map(|(y, v)| format!("{y}: {}", v.join(", ")))
+            .map(|(y, v)| {
+                let v: Vec<String> = v.iter().map(|l| who(l)).collect();
+                format!("{y}: {}", v.join(", "))
+            })
             .collect::<Vec<_>>()
             .join("; ")
     ));
@@ -130,7 +137,7 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
         } else {
             m.exited
                 .iter()
-                .map(|e| format!("{} (последний отбор {})", e.login, e.last_selected))
+                .map(|e| format!("{} (последний отбор {})", who(&e.login), e.last_selected))
                 .collect::<Vec<_>>()
                 .join(", ")
         }

@@ -179,16 +179,17 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
         .flatten()
         .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
     let index = (!p.ctx.index.schools.is_empty())
-        .then(|| super::index::table(&p.ctx.index))
+        .then(|| super::index::table(&p.ctx.index, &loaded.data))
         .ok_or_else(|| no_index.clone());
     let resilience = p
         .ctx
         .resilience
         .as_ref()
         .filter(|_| index.is_ok())
-        .map(|r| super::resilient::tables(r, p.year))
+        .map(|r| super::resilient::tables(r, p.year, &loaded.data))
         .ok_or_else(|| no_index.to_string());
-    let [fioko_index, fioko_markers, objectivity_regions, objectivity] = objectivity(p, cfg);
+    let [fioko_index, fioko_markers, objectivity_regions, objectivity] =
+        objectivity(p, cfg, &loaded.data);
     let monitor = p
         .monitor
         .as_ref()
@@ -250,11 +251,15 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
 /// (`commands::objectivity::fioko_tables`), the flags per school-year, and the relative screen's
 /// regional figures (only under `objectivity.method` `relative` or `both`); each absent with its
 /// reason when the method did not compute it or it has no rows.
-fn objectivity(p: &Pipeline, cfg: &Config) -> [Result<Table, String>; 4] {
+fn objectivity(
+    p: &Pipeline,
+    cfg: &Config,
+    ds: &crate::model::Dataset,
+) -> [Result<Table, String>; 4] {
     use crate::config::ObjectivityMethod as M;
     let s = &p.ctx.screen;
     let method = cfg.objectivity.method;
-    let (regions, flags) = super::objectivity::tables(s, method);
+    let (regions, flags) = super::objectivity::tables(s, method, ds);
     let mut fioko = super::objectivity::fioko_tables(&s.fioko).into_iter();
     let no_fioko = match method {
         M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",

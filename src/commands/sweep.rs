@@ -51,8 +51,8 @@ pub fn run(a: &Args) -> Result<()> {
                 .into(),
             Cell::int(p.size),
             Cell::num(Some(p.jaccard), 3),
-            p.entered.join(" ").into(),
-            p.left.join(" ").into(),
+            shown(&loaded.data, &p.entered).into(),
+            shown(&loaded.data, &p.left).into(),
         ]);
     }
     let json = json!({
@@ -63,4 +63,13 @@ pub fn run(a: &Args) -> Result<()> {
         "points": points,
     });
     a.data.output.write(&[t], &json)
+}
+
+/// Schools of a list as a person reads them ([`crate::model::identity::shown_id`]), «, »-separated.
+fn shown(ds: &crate::model::Dataset, logins: &[String]) -> String {
+    logins
+        .iter()
+        .map(|l| crate::model::identity::shown_id(ds, l))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
