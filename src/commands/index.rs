@@ -12,12 +12,22 @@ pub struct Args {
     pub data: DataArgs,
 }
 
+/// What «Главные факторы» means, under the index table.
+const FACTORS_LEGEND: &str = "Главные факторы: вклад показателя в ИСБШ (вес × z-оценка с учётом направления); «лучше среднего» (+) — условие благоприятнее среднего и поднимает ИСБШ (например, доля обучающихся с ОВЗ ниже средней), «хуже среднего» (−) — опускает его.";
+
+/// The main factors of a school in Russian: «обучающиеся с ОВЗ: лучше среднего (+2,50); …»
+/// (a positive contribution pulls the index up: the school's condition is more favourable).
 fn factors(f: &[index::Factor]) -> String {
     f.iter()
         .map(|x| {
             format!(
-                "{} {}{}",
-                x.indicator,
+                "{}: {} среднего ({}{})",
+                crate::output::words::indicator(&x.indicator),
+                if x.contribution >= 0.0 {
+                    "лучше"
+                } else {
+                    "хуже"
+                },
                 if x.contribution >= 0.0 { "+" } else { "−" },
                 num(x.contribution.abs(), 2)
             )
@@ -61,9 +71,13 @@ pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
     ]);
     t.title = Some(format!(
         "ИСБШ ({}): {} школ, показатели: {}",
-        r.method,
+        crate::output::words::index_method(&r.method),
         r.schools.len(),
-        r.indicators.join(", ")
+        r.indicators
+            .iter()
+            .map(|k| crate::output::words::indicator(k))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     for s in &r.schools {
         t.rows.push(vec![
@@ -76,6 +90,7 @@ pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
             s.missing_reason.clone().unwrap_or_default().into(),
         ]);
     }
+    t.notes.push(FACTORS_LEGEND.into());
     if !r.warnings.is_empty() {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));

@@ -370,13 +370,13 @@ fn all_schools(sel: &Selection) -> Table {
             .0
             .iter()
             .filter(|e| e.stage == 1 && e.outcome == "fired")
-            .map(|e| e.rule.as_str())
+            .map(|e| e.short.0)
             .collect();
         let ledger: Vec<String> = x
             .ledger
             .0
             .iter()
-            .map(|e| format!("{}: {} → {}", e.stage, e.rule, e.outcome))
+            .map(|e| format!("{}: {} → {}", e.stage, e.short.0, e.short.1))
             .collect();
         t.rows.push(vec![
             crate::model::identity::shown_login(&x.login).into(),
@@ -390,7 +390,7 @@ fn all_schools(sel: &Selection) -> Table {
                 .unwrap_or_default()
                 .into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
-            x.group.clone().unwrap_or_default().into(),
+            output::words::group(x.group.as_deref().unwrap_or_default()).into(),
             Cell::opt_int(x.rank_in_group),
             yn(x.selected),
             super::select::why_stopped(x).into(),
@@ -409,7 +409,7 @@ fn groups(sel: &Selection) -> Table {
     if let Some(g) = sm["per_group"].as_object() {
         for (name, v) in g {
             t.rows.push(vec![
-                name.clone().into(),
+                output::words::group(name).into(),
                 Cell::opt_int(v["confirmed"].as_u64()),
                 Cell::opt_int(v["selected"].as_u64()),
             ]);

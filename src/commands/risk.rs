@@ -90,7 +90,7 @@ pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
         p.rows.push(vec![
             crate::model::identity::shown_login(&s.login).into(),
             s.name.clone().into(),
-            s.group.clone().unwrap_or_default().into(),
+            crate::output::words::group(s.group.as_deref().unwrap_or_default()).into(),
             Cell::int(s.profile_year),
             s.levels
                 .iter()
