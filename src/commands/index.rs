@@ -70,9 +70,9 @@ pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
         "Примечание",
     ]);
     t.title = Some(format!(
-        "ИСБШ ({}): {} школ, показатели: {}",
+        "ИСБШ ({}): {}, показатели: {}",
         crate::output::words::index_method(&r.method),
-        r.schools.len(),
+        crate::output::words::count(r.schools.len(), crate::output::words::SCHOOLS),
         r.indicators
             .iter()
             .map(|k| crate::output::words::indicator(k))

@@ -130,8 +130,8 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
             .join("; ")
     ));
     tr.notes.push(format!(
-        "Вышли в эффективный режим ({} лет без правил этапа 1): {}",
-        cfg.monitor.exit_years,
+        "Вышли в эффективный режим ({} без правил этапа 1): {}",
+        crate::output::words::count(cfg.monitor.exit_years, crate::output::words::YEARS),
         if m.exited.is_empty() {
             "нет".into()
         } else {

@@ -106,8 +106,11 @@ pub fn tables(
         "Сомнение в ВПР",
     ]);
     t.title = Some(format!(
-        "Признаки необъективности: {} школо-лет с сомнением",
-        s.counts["flagged_school_years"]
+        "Признаки необъективности: {} с сомнением",
+        crate::output::words::count(
+            s.counts["flagged_school_years"],
+            crate::output::words::SCHOOL_YEARS
+        )
     ));
     for sy in &s.schools {
         for f in &sy.flags {

@@ -325,10 +325,10 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
                 r.region, r.year
             ),
             Cell::num(Some(r.index), 1).shown(format!(
-                "{} ({} из {} школ с признаками)",
+                "{} ({} из {} с признаками)",
                 output::num(r.index, 1),
                 r.marked_schools,
-                r.schools
+                output::words::count(r.schools, output::words::OF_SCHOOLS)
             )),
         )
     }));

@@ -38,8 +38,8 @@ pub fn run(a: &Args) -> Result<()> {
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
     let mut t = Table::new(&["Параметры", "Размер списка", "Жаккар", "Вошли", "Вышли"]);
     t.title = Some(format!(
-        "Чувствительность списка {year}: базовый список {} школ",
-        baseline.len()
+        "Чувствительность списка {year}: базовый список {}",
+        crate::output::words::count(baseline.len(), crate::output::words::SCHOOLS)
     ));
     for p in &points {
         t.rows.push(vec![

@@ -19,8 +19,8 @@ pub fn text(fact: &Fact) -> String {
             min_participants,
             procedures,
         } => format!(
-            "Этап 1: все процедуры < {} участников ({}): судить нельзя.",
-            min_participants,
+            "Этап 1: все процедуры < {} ({}): судить нельзя.",
+            words::count(*min_participants, ["участника", "участников", "участников"]),
             procedures
                 .iter()
                 .map(|(p, n)| format!("{p} — {n}"))
@@ -36,10 +36,10 @@ pub fn text(fact: &Fact) -> String {
             fired,
             outcome,
         } => format!(
-            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} процедур (нужно ≥ {}){}{}.",
+            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} (нужно ≥ {}){}{}.",
             pct(*threshold),
             fired.len(),
-            procedures.len(),
+            words::count(procedures.len(), ["процедуры", "процедур", "процедур"]),
             min_procedures,
             if fired.is_empty() {
                 String::new()
@@ -93,12 +93,12 @@ pub fn text(fact: &Fact) -> String {
             low_years,
             outcome,
         } => format!(
-            "Этап 1, правило нижней группы (страта «{}»): {}; в нижних {} % {} из {} лет (нужно ≥ {}) → {}.",
+            "Этап 1, правило нижней группы (страта «{}»): {}; в нижних {} % {} из {} (нужно ≥ {}) → {}.",
             words::stratum(*stratum),
             years.iter().map(bottom_year).collect::<Vec<_>>().join("; "),
             pct(*bottom_share),
             low_years,
-            n,
+            words::count(*n, words::OF_YEARS),
             k,
             if *outcome {
                 "кандидат"
@@ -415,7 +415,7 @@ pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
             n["pupils"]
         ),
         m @ (Marker::CohortDrop | Marker::CohortRise) => format!(
-            "K = {} (4 кл. {}: {} % максимума, 5 кл.: {} %) {} критического {} (границы {} … {}, {} школ)",
+            "K = {} (4 кл. {}: {} % максимума, 5 кл.: {} %) {} критического {} (границы {} … {}, {})",
             num(x("k"), 2),
             n["previous_year"],
             pct(x("s_grade4_previous_year")),
@@ -425,6 +425,8 @@ pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
             num(x("critical_low"), 2),
             num(x("critical_high"), 2),
             n["schools"]
+                .as_u64()
+                .map_or(format!("{} школ", n["schools"]), |k| words::count(k, words::SCHOOLS))
         ),
         _ => return None,
     })

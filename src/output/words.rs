@@ -78,6 +78,36 @@ pub fn index_method(m: &str) -> &str {
     }
 }
 
+/// Schools counted: 1 школа, 2 школы, 5 школ ([`count`]).
+pub const SCHOOLS: [&str; 3] = ["школа", "школы", "школ"];
+/// Schools after «из»: из 1 школы, из 2 школ, из 5 школ.
+pub const OF_SCHOOLS: [&str; 3] = ["школы", "школ", "школ"];
+/// Years counted: 1 год, 2 года, 5 лет.
+pub const YEARS: [&str; 3] = ["год", "года", "лет"];
+/// Years after «из»: из 1 года, из 3 лет.
+pub const OF_YEARS: [&str; 3] = ["года", "лет", "лет"];
+/// School-years (a school in one year) counted: 1 школо-год, 2 школо-года, 5 школо-лет.
+pub const SCHOOL_YEARS: [&str; 3] = ["школо-год", "школо-года", "школо-лет"];
+
+/// The Russian plural form of a noun for the count `n`, `forms` being (one, few, many) as in
+/// («школа», «школы», «школ»): 1, 21, 101 → one; 2–4, 22–24 → few; 0, 5–20, 25–30, 111–114 → many.
+pub fn plural(n: u64, forms: [&str; 3]) -> &str {
+    let (d10, d100) = (n % 10, n % 100);
+    if d10 == 1 && d100 != 11 {
+        forms[0]
+    } else if (2..=4).contains(&d10) && !(12..=14).contains(&d100) {
+        forms[1]
+    } else {
+        forms[2]
+    }
+}
+
+/// A count with its noun in agreement ([`plural`]): `count(42, SCHOOLS)` → «42 школы».
+pub fn count<N: TryInto<u64>>(n: N, forms: [&str; 3]) -> String {
+    let n: u64 = n.try_into().unwrap_or(0);
+    format!("{n} {}", plural(n, forms))
+}
+
 /// A term of the resilience model in Russian: `intercept` → «константа», `index` → «ИСБШ»;
 /// the other terms («село», «ln(численность)») are Russian already.
 pub fn term(t: &str) -> &str {
@@ -91,6 +121,35 @@ pub fn term(t: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        for (n, want) in [
+            (0, "0 школ"),
+            (1, "1 школа"),
+            (2, "2 школы"),
+            (4, "4 школы"),
+            (5, "5 школ"),
+            (11, "11 школ"),
+            (12, "12 школ"),
+            (14, "14 школ"),
+            (21, "21 школа"),
+            (22, "22 школы"),
+            (42, "42 школы"),
+            (101, "101 школа"),
+            (111, "111 школ"),
+            (112, "112 школ"),
+            (1024, "1024 школы"),
+        ] {
+            assert_eq!(count(n as u64, SCHOOLS), want);
+        }
+        assert_eq!(count(1usize, YEARS), "1 год");
+        assert_eq!(count(2u32, YEARS), "2 года");
+        assert_eq!(count(5i64, YEARS), "5 лет");
+        assert_eq!(count(1, SCHOOL_YEARS), "1 школо-год");
+        assert_eq!(count(3, SCHOOL_YEARS), "3 школо-года");
+        assert_eq!(count(1, OF_SCHOOLS), "1 школы");
+    }
 
     #[test]
     fn no_english_code_reaches_people() {
