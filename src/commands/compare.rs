@@ -146,7 +146,7 @@ fn threshold_row(r: &ThresholdRow) -> Vec<Cell> {
     let of = |k: usize, n: usize| Cell::rank_of(k as i64, n as i64);
     vec![
         r.municipality.clone().into(),
-        crate::model::identity::shown_login(&r.login).into(),
+        crate::model::identity::shown_key(&r.login).into(),
         r.name.clone().into(),
         r.stratum.clone().into(),
         Cell::share(Some(r.composite), 1),

@@ -80,7 +80,7 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
         .filter(|s| s.years.values().any(|x| x.candidate))
     {
         let mut row: Vec<Cell> = vec![
-            crate::model::identity::shown_login(&s.login).into(),
+            crate::model::identity::shown_key(&s.login).into(),
             s.name.clone().into(),
         ];
         for y in years {

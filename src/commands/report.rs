@@ -379,7 +379,7 @@ fn all_schools(sel: &Selection) -> Table {
             .map(|e| format!("{}: {} → {}", e.stage, e.short.0, e.short.1))
             .collect();
         t.rows.push(vec![
-            crate::model::identity::shown_login(&x.login).into(),
+            crate::model::identity::shown_key(&x.login).into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
             output::words::stratum(x.stratum).into(),

@@ -289,7 +289,7 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
     for (i, x) in rows.iter().enumerate() {
         t.rows.push(vec![
             Cell::int(i + 1),
-            crate::model::identity::shown_login(&x.login).into(),
+            crate::model::identity::shown_key(&x.login).into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
