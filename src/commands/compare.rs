@@ -129,7 +129,7 @@ fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> 
     let ds = &loaded.data;
     let rows = compare::thresholds(ds, &crate::model::frames::build(ds)?, cfg, year)?;
     let mut t = Table::new(&THRESHOLD_HEADERS);
-    t.title = Some(format!("Правило bottom ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
+    t.title = Some(format!("Правило нижней группы ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
     t.rows = rows.iter().map(threshold_row).collect();
     let json = json!({
         "config": cfg.to_json(), "inputs": inputs_json(loaded),
@@ -146,7 +146,7 @@ fn threshold_row(r: &ThresholdRow) -> Vec<Cell> {
     let of = |k: usize, n: usize| Cell::rank_of(k as i64, n as i64);
     vec![
         r.municipality.clone().into(),
-        crate::model::identity::shown_login(&r.login).into(),
+        crate::model::identity::shown_key(&r.login).into(),
         r.name.clone().into(),
         r.stratum.clone().into(),
         Cell::share(Some(r.composite), 1),

@@ -130,7 +130,7 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
             format!(
                 "школа в итоговом списке ШНОР (кластер «{}», группа «{}»)",
                 x.cluster.map(|c| c.to_string()).unwrap_or_default(),
-                x.group.clone().unwrap_or_default()
+                crate::output::words::group(x.group.as_deref().unwrap_or_default())
             )
         } else {
             format!("школа не в итоговом списке — {}", why_stopped(x))

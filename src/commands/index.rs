@@ -12,12 +12,22 @@ pub struct Args {
     pub data: DataArgs,
 }
 
+/// What «Главные факторы» means, under the index table.
+const FACTORS_LEGEND: &str = "Главные факторы: вклад показателя в ИСБШ (вес × z-оценка с учётом направления); «лучше среднего» (+) — условие благоприятнее среднего и поднимает ИСБШ (например, доля обучающихся с ОВЗ ниже средней), «хуже среднего» (−) — опускает его.";
+
+/// The main factors of a school in Russian: «обучающиеся с ОВЗ: лучше среднего (+2,50); …»
+/// (a positive contribution pulls the index up: the school's condition is more favourable).
 fn factors(f: &[index::Factor]) -> String {
     f.iter()
         .map(|x| {
             format!(
-                "{} {}{}",
-                x.indicator,
+                "{}: {} среднего ({}{})",
+                crate::output::words::indicator(&x.indicator),
+                if x.contribution >= 0.0 {
+                    "лучше"
+                } else {
+                    "хуже"
+                },
                 if x.contribution >= 0.0 { "+" } else { "−" },
                 num(x.contribution.abs(), 2)
             )
@@ -37,7 +47,7 @@ pub fn run(a: &Args) -> Result<()> {
         let why = index::missing_reason(&frames, &cfg)?.unwrap_or_default();
         return Err(crate::error::data(format!("no ИСБШ: {why}")));
     }
-    let t = table(&r);
+    let t = table(&r, &loaded.data);
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
@@ -49,7 +59,7 @@ pub fn run(a: &Args) -> Result<()> {
 }
 
 /// One row per school: the index, its group, coverage, ШНСУ and main factors; warnings as notes.
-pub fn table(r: &index::IndexResult) -> Table {
+pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
     let mut t = Table::new(&[
         "Логин",
         "ИСБШ",
@@ -60,14 +70,18 @@ pub fn table(r: &index::IndexResult) -> Table {
         "Примечание",
     ]);
     t.title = Some(format!(
-        "ИСБШ ({}): {} школ, показатели: {}",
-        r.method,
-        r.schools.len(),
-        r.indicators.join(", ")
+        "ИСБШ ({}): {}, показатели: {}",
+        crate::output::words::index_method(&r.method),
+        crate::output::words::count(r.schools.len(), crate::output::words::SCHOOLS),
+        r.indicators
+            .iter()
+            .map(|k| crate::output::words::indicator(k))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone().into(),
+            crate::model::identity::shown_id(ds, &s.login).into(),
             Cell::num(s.index, 3),
             Cell::opt_int(s.index_group),
             Cell::share(Some(s.coverage), 0),
@@ -76,6 +90,7 @@ pub fn table(r: &index::IndexResult) -> Table {
             s.missing_reason.clone().unwrap_or_default().into(),
         ]);
     }
+    t.notes.push(FACTORS_LEGEND.into());
     if !r.warnings.is_empty() {
         t.notes
             .push(format!("Предупреждения: {}", r.warnings.summary()));

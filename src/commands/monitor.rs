@@ -80,7 +80,7 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
         .filter(|s| s.years.values().any(|x| x.candidate))
     {
         let mut row: Vec<Cell> = vec![
-            crate::model::identity::shown_login(&s.login).into(),
+            crate::model::identity::shown_key(&s.login).into(),
             s.name.clone().into(),
         ];
         for y in years {
@@ -114,23 +114,30 @@ pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) 
             }
         }
     }
+    let who = |login: &str| match m.schools.iter().find(|s| s.login == login) {
+        Some(s) => crate::model::identity::shown_school(login, &s.name, &s.municipality),
+        None => crate::model::identity::shown_school(login, "", ""),
+    };
     tr.notes.push(format!(
         "Вошли в список: {}",
         m.entered
             .iter()
-            .map(|(y, v)| format!("{y}: {}", v.join(", ")))
+            .map(|(y, v)| {
+                let v: Vec<String> = v.iter().map(|l| who(l)).collect();
+                format!("{y}: {}", v.join(", "))
+            })
             .collect::<Vec<_>>()
             .join("; ")
     ));
     tr.notes.push(format!(
-        "Вышли в эффективный режим ({} лет без правил этапа 1): {}",
-        cfg.monitor.exit_years,
+        "Вышли в эффективный режим ({} без правил этапа 1): {}",
+        crate::output::words::count(cfg.monitor.exit_years, crate::output::words::YEARS),
         if m.exited.is_empty() {
             "нет".into()
         } else {
             m.exited
                 .iter()
-                .map(|e| format!("{} (последний отбор {})", e.login, e.last_selected))
+                .map(|e| format!("{} (последний отбор {})", who(&e.login), e.last_selected))
                 .collect::<Vec<_>>()
                 .join(", ")
         }

@@ -26,7 +26,7 @@ pub fn run(a: &Args) -> Result<()> {
     crate::timing("inputs loaded, frames built");
     let s = objectivity::screen(&frames, &cfg)?;
     crate::timing("objectivity screen");
-    let (reg, t) = tables(&s, cfg.objectivity.method);
+    let (reg, t) = tables(&s, cfg.objectivity.method, &loaded.data);
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
@@ -47,7 +47,11 @@ pub fn run(a: &Args) -> Result<()> {
 }
 
 /// The regional figures per procedure (relative screen), and one row per flag of a school-year.
-pub fn tables(s: &objectivity::Screen, method: ObjectivityMethod) -> (Table, Table) {
+pub fn tables(
+    s: &objectivity::Screen,
+    method: ObjectivityMethod,
+    ds: &crate::model::Dataset,
+) -> (Table, Table) {
     let mut reg = Table::new(&[
         "Регион",
         "Год",
@@ -102,13 +106,16 @@ pub fn tables(s: &objectivity::Screen, method: ObjectivityMethod) -> (Table, Tab
         "Сомнение в ВПР",
     ]);
     t.title = Some(format!(
-        "Признаки необъективности: {} школо-лет с сомнением",
-        s.counts["flagged_school_years"]
+        "Признаки необъективности: {} с сомнением",
+        crate::output::words::count(
+            s.counts["flagged_school_years"],
+            crate::output::words::SCHOOL_YEARS
+        )
     ));
     for sy in &s.schools {
         for f in &sy.flags {
             t.rows.push(vec![
-                sy.login.clone().into(),
+                crate::model::identity::shown_id(ds, &sy.login).into(),
                 Cell::int(sy.year),
                 Cell::from(f.marker.as_str()).shown(
                     Marker::from_label(&f.marker).map_or(f.marker.clone(), |m| short(m).into()),

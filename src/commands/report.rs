@@ -216,16 +216,17 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
         .flatten()
         .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
     let index = (!p.ctx.index.schools.is_empty())
-        .then(|| super::index::table(&p.ctx.index))
+        .then(|| super::index::table(&p.ctx.index, &loaded.data))
         .ok_or_else(|| no_index.clone());
     let resilience = p
         .ctx
         .resilience
         .as_ref()
         .filter(|_| index.is_ok())
-        .map(|r| super::resilient::tables(r, p.year))
+        .map(|r| super::resilient::tables(r, p.year, &loaded.data))
         .ok_or_else(|| no_index.to_string());
-    let [fioko_index, fioko_markers, objectivity_regions, objectivity] = objectivity(p, cfg);
+    let [fioko_index, fioko_markers, objectivity_regions, objectivity] =
+        objectivity(p, cfg, &loaded.data);
     let monitor = p
         .monitor
         .as_ref()
@@ -287,11 +288,15 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
 /// (`commands::objectivity::fioko_tables`), the flags per school-year, and the relative screen's
 /// regional figures (only under `objectivity.method` `relative` or `both`); each absent with its
 /// reason when the method did not compute it or it has no rows.
-fn objectivity(p: &Pipeline, cfg: &Config) -> [Result<Table, String>; 4] {
+fn objectivity(
+    p: &Pipeline,
+    cfg: &Config,
+    ds: &crate::model::Dataset,
+) -> [Result<Table, String>; 4] {
     use crate::config::ObjectivityMethod as M;
     let s = &p.ctx.screen;
     let method = cfg.objectivity.method;
-    let (regions, flags) = super::objectivity::tables(s, method);
+    let (regions, flags) = super::objectivity::tables(s, method, ds);
     let mut fioko = super::objectivity::fioko_tables(&s.fioko).into_iter();
     let no_fioko = match method {
         M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",
@@ -357,10 +362,10 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
                 r.region, r.year
             ),
             Cell::num(Some(r.index), 1).shown(format!(
-                "{} ({} из {} школ с признаками)",
+                "{} ({} из {} с признаками)",
                 output::num(r.index, 1),
                 r.marked_schools,
-                r.schools
+                output::words::count(r.schools, output::words::OF_SCHOOLS)
             )),
         )
     }));
@@ -402,16 +407,16 @@ fn all_schools(sel: &Selection) -> Table {
             .0
             .iter()
             .filter(|e| e.stage == 1 && e.outcome == "fired")
-            .map(|e| e.rule.as_str())
+            .map(|e| e.short.0)
             .collect();
         let ledger: Vec<String> = x
             .ledger
             .0
             .iter()
-            .map(|e| format!("{}: {} → {}", e.stage, e.rule, e.outcome))
+            .map(|e| format!("{}: {} → {}", e.stage, e.short.0, e.short.1))
             .collect();
         t.rows.push(vec![
-            crate::model::identity::shown_login(&x.login).into(),
+            crate::model::identity::shown_key(&x.login).into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
             output::words::stratum(x.stratum).into(),
@@ -422,7 +427,7 @@ fn all_schools(sel: &Selection) -> Table {
                 .unwrap_or_default()
                 .into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
-            x.group.clone().unwrap_or_default().into(),
+            output::words::group(x.group.as_deref().unwrap_or_default()).into(),
             Cell::opt_int(x.rank_in_group),
             yn(x.selected),
             super::select::why_stopped(x).into(),
@@ -441,7 +446,7 @@ fn groups(sel: &Selection) -> Table {
     if let Some(g) = sm["per_group"].as_object() {
         for (name, v) in g {
             t.rows.push(vec![
-                name.clone().into(),
+                output::words::group(name).into(),
                 Cell::opt_int(v["confirmed"].as_u64()),
                 Cell::opt_int(v["selected"].as_u64()),
             ]);

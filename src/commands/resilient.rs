@@ -30,7 +30,7 @@ pub fn run(a: &Args) -> Result<()> {
         )));
     }
     let r = resilience::compute(&frames, &cfg, &idx, year)?;
-    let (model, t) = tables(&r, year);
+    let (model, t) = tables(&r, year, &loaded.data);
     let count = |l: &str| r.schools.iter().filter(|s| s.labels.contains(&l)).count();
     let json = json!({
         "year": year,
@@ -51,7 +51,11 @@ pub fn run(a: &Args) -> Result<()> {
 /// The model's coefficients per region, and each school's expected and actual result with its labels.
 /// The window named is `r.window` (the years with marks); `_year`, the selection year, is kept
 /// for the callers.
-pub fn tables(r: &resilience::Resilience, _year: i32) -> (Table, Table) {
+pub fn tables(
+    r: &resilience::Resilience,
+    _year: i32,
+    ds: &crate::model::Dataset,
+) -> (Table, Table) {
     let mut model = Table::new(&[
         "Регион",
         "Член",
@@ -93,7 +97,7 @@ pub fn tables(r: &resilience::Resilience, _year: i32) -> (Table, Table) {
     t.title = Some("Школы".into());
     for s in &r.schools {
         t.rows.push(vec![
-            s.login.clone().into(),
+            crate::model::identity::shown_id(ds, &s.login).into(),
             Cell::share(Some(s.share2), 1),
             Cell::num(Some(s.actual), 2),
             Cell::num(s.expected, 2),

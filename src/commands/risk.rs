@@ -88,9 +88,9 @@ pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
     p.title = Some("Профили отобранных школ".into());
     for s in &r.selected_profiles {
         p.rows.push(vec![
-            s.login.clone().into(),
+            crate::model::identity::shown_key(&s.login).into(),
             s.name.clone().into(),
-            s.group.clone().unwrap_or_default().into(),
+            crate::output::words::group(s.group.as_deref().unwrap_or_default()).into(),
             Cell::int(s.profile_year),
             s.levels
                 .iter()

@@ -279,17 +279,20 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         "Примечания",
     ]);
     t.title = Some(format!(
-        "ШНОР {}: отобрано {} из {} кандидатов ({} школ на этапе 1); окно {}",
+        "ШНОР {}: отобрано {} из {} ({} на этапе 1); окно {}",
         sel.year,
         sel.schools.iter().filter(|x| x.selected).count(),
-        sel.schools.iter().filter(|x| x.candidate).count(),
-        sel.schools.len(),
+        output::words::count(
+            sel.schools.iter().filter(|x| x.candidate).count(),
+            ["кандидата", "кандидатов", "кандидатов"]
+        ),
+        output::words::count(sel.schools.len(), output::words::SCHOOLS),
         crate::method::procedures::window_label(&sel.window),
     ));
     for (i, x) in rows.iter().enumerate() {
         t.rows.push(vec![
             Cell::int(i + 1),
-            crate::model::identity::shown_login(&x.login).into(),
+            crate::model::identity::shown_key(&x.login).into(),
             x.name.clone().into(),
             x.municipality.clone().into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
@@ -305,8 +308,8 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
     }
     let sm = summary(sel);
     t.notes.push(format!(
-        "Этап 1: {} школ, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
-        sm["stage1_entered"], sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]
+        "Этап 1: {}, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
+        output::words::count(sm["stage1_entered"].as_u64().unwrap_or(0), output::words::SCHOOLS), sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]
     ));
     if !sel.warnings.is_empty() {
         t.notes

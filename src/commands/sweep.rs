@@ -38,8 +38,8 @@ pub fn run(a: &Args) -> Result<()> {
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
     let mut t = Table::new(&["Параметры", "Размер списка", "Жаккар", "Вошли", "Вышли"]);
     t.title = Some(format!(
-        "Чувствительность списка {year}: базовый список {} школ",
-        baseline.len()
+        "Чувствительность списка {year}: базовый список {}",
+        crate::output::words::count(baseline.len(), crate::output::words::SCHOOLS)
     ));
     for p in &points {
         t.rows.push(vec![
@@ -51,8 +51,8 @@ pub fn run(a: &Args) -> Result<()> {
                 .into(),
             Cell::int(p.size),
             Cell::num(Some(p.jaccard), 3),
-            p.entered.join(" ").into(),
-            p.left.join(" ").into(),
+            shown(&loaded.data, &p.entered).into(),
+            shown(&loaded.data, &p.left).into(),
         ]);
     }
     let json = json!({
@@ -63,4 +63,13 @@ pub fn run(a: &Args) -> Result<()> {
         "points": points,
     });
     a.data.write(&loaded, vec![t], json)
+}
+
+/// Schools of a list as a person reads them ([`crate::model::identity::shown_id`]), «, »-separated.
+fn shown(ds: &crate::model::Dataset, logins: &[String]) -> String {
+    logins
+        .iter()
+        .map(|l| crate::model::identity::shown_id(ds, l))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

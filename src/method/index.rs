@@ -80,8 +80,11 @@ pub fn missing_reason(f: &Frames, cfg: &Config) -> Result<Option<String>> {
         }
     }
     let lacking = format!(
-        "во входных данных нет ни одного из {} показателей ИСБШ ({})",
-        configured.len(),
+        "во входных данных нет ни одного из {} ИСБШ ({})",
+        crate::output::words::count(
+            configured.len(),
+            ["показателя", "показателей", "показателей"]
+        ),
         configured.join(", ")
     );
     Ok(Some(if carried.is_empty() {

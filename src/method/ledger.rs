@@ -22,6 +22,10 @@ pub struct LedgerEntry {
     pub outcome: String,
     /// The same in words (Russian), rendered by `narrative`.
     pub text: String,
+    /// The rule and its outcome in a few Russian words (`narrative::short`) for table cells;
+    /// not in JSON, which keeps `rule` and `outcome`.
+    #[serde(skip)]
+    pub short: (&'static str, String),
 }
 
 /// A school's ledger: its entries in the order the rules were met.
@@ -396,6 +400,7 @@ impl LedgerEntry {
             threshold,
             outcome: outcome.into(),
             text: crate::narrative::text(fact),
+            short: crate::narrative::short(fact),
         }
     }
 }

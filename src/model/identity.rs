@@ -151,6 +151,46 @@ pub fn shown_login(login: &str) -> &str {
     }
 }
 
+/// A school as a person reads it in a list or a sentence (monitor, sweep, notes): its login, or for a
+/// school known only by name (`name:…`) «its name» with its municipality in brackets, never the key.
+/// A school kept under a ГИА code, ИНН or ОГРН shows that code in words: `gia:1001` → «код ГИА 1001».
+pub fn shown_school(login: &str, name: &str, municipality: &str) -> String {
+    for (prefix, words) in [("gia:", "код ГИА"), ("inn:", "ИНН"), ("ogrn:", "ОГРН")] {
+        if let Some(code) = login.strip_prefix(prefix) {
+            return format!("{words} {code}");
+        }
+    }
+    if !shown_login(login).is_empty() {
+        return login.to_string();
+    }
+    let name = if name.trim().is_empty() {
+        login.rsplit('/').next().unwrap_or(login)
+    } else {
+        name
+    };
+    match municipality.trim() {
+        "" => format!("«{name}»"),
+        m => format!("«{name}» ({m})"),
+    }
+}
+
+/// [`shown_school`] of a login of the dataset, its name and municipality from the dataset's school row.
+pub fn shown_id(ds: &Dataset, login: &str) -> String {
+    match ds.schools.get(&crate::input::text::school_id(login)) {
+        Some(s) => shown_school(login, &s.name, &s.municipality),
+        None => shown_school(login, "", ""),
+    }
+}
+
+/// [`shown_login`] for a table's login column, a ГИА code, ИНН or ОГРН key in words
+/// (`gia:1001` → «код ГИА 1001», see [`shown_school`]).
+pub fn shown_key(login: &str) -> String {
+    match shown_login(login) {
+        "" => String::new(),
+        l => shown_school(l, "", ""),
+    }
+}
+
 /// Regions of the schools with logins (`text::region_of`: the login's first two digits), for the
 /// schools without one (kept under a ГИА code, ИНН, ОГРН or their name), whose id tells no region.
 pub struct Regions {
@@ -562,5 +602,15 @@ mod tests {
         assert_eq!(r.of(&ds, "edu220001"), "22");
         assert_eq!(shown_login(&lyceum), "");
         assert_eq!(shown_login("edu220001"), "edu220001");
+        assert_eq!(shown_school("edu220001", "СОШ 1", "Ленинский"), "edu220001");
+        assert_eq!(
+            shown_school("name:ленинский/сош 1", "СОШ № 1", "Ленинский район"),
+            "«СОШ № 1» (Ленинский район)"
+        );
+        assert_eq!(shown_school("name:ленинский/сош 1", "", ""), "«сош 1»");
+        assert_eq!(shown_school("gia:1001", "", ""), "код ГИА 1001");
+        assert_eq!(shown_key("gia:1001"), "код ГИА 1001");
+        assert_eq!(shown_key(&lyceum), "");
+        assert_eq!(shown_key("edu220001"), "edu220001");
     }
 }

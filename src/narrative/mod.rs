@@ -3,7 +3,7 @@
 //! figure; shares are fractions shown as percents with one decimal and a decimal comma.
 use crate::method::ledger::{BottomYear, Fact, ProcShare};
 use crate::model::domain::{Marker, Settlement};
-use crate::output::num;
+use crate::output::{num, words};
 
 fn pct(x: f64) -> String {
     crate::output::pct(x, 1)
@@ -19,8 +19,8 @@ pub fn text(fact: &Fact) -> String {
             min_participants,
             procedures,
         } => format!(
-            "Этап 1: все процедуры < {} участников ({}): судить нельзя.",
-            min_participants,
+            "Этап 1: все процедуры < {} ({}): судить нельзя.",
+            words::count(*min_participants, ["участника", "участников", "участников"]),
             procedures
                 .iter()
                 .map(|(p, n)| format!("{p} — {n}"))
@@ -36,10 +36,10 @@ pub fn text(fact: &Fact) -> String {
             fired,
             outcome,
         } => format!(
-            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} процедур (нужно ≥ {}){}{}.",
+            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} (нужно ≥ {}){}{}.",
             pct(*threshold),
             fired.len(),
-            procedures.len(),
+            words::count(procedures.len(), ["процедуры", "процедур", "процедур"]),
             min_procedures,
             if fired.is_empty() {
                 String::new()
@@ -76,8 +76,8 @@ pub fn text(fact: &Fact) -> String {
         Fact::RiskCombine {
             combine, outcome, ..
         } => format!(
-            "Этап 1: комбинирование «{}» → {}.",
-            combine,
+            "Этап 1: правила объединены как «{}» → {}.",
+            words::combine(*combine),
             if *outcome {
                 "кандидат"
             } else {
@@ -93,12 +93,12 @@ pub fn text(fact: &Fact) -> String {
             low_years,
             outcome,
         } => format!(
-            "Этап 1, правило bottom (страта {}): {}; в нижних {} % {} из {} лет (нужно ≥ {}) → {}.",
-            stratum,
+            "Этап 1, правило нижней группы (страта «{}»): {}; в нижних {} % {} из {} (нужно ≥ {}) → {}.",
+            words::stratum(*stratum),
             years.iter().map(bottom_year).collect::<Vec<_>>().join("; "),
             pct(*bottom_share),
             low_years,
-            n,
+            words::count(*n, words::OF_YEARS),
             k,
             if *outcome {
                 "кандидат"
@@ -107,7 +107,10 @@ pub fn text(fact: &Fact) -> String {
             }
         ),
         Fact::ExcludedKind { stratum, .. } => {
-            format!("Этап 1: правило сработало, но вид школы «{stratum}» исключён из отбора.")
+            format!(
+                "Этап 1: правило сработало, но вид школы «{}» исключён из отбора.",
+                words::stratum(*stratum)
+            )
         }
         Fact::MinTotal {
             participants,
@@ -193,7 +196,7 @@ pub fn text(fact: &Fact) -> String {
             cluster,
             pct(*cluster_mean_share2)
         ),
-        Fact::Settlement(Settlement::Unknown) => "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — группа «unknown».".into(),
+        Fact::Settlement(Settlement::Unknown) => "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — в группе «не определён».".into(),
         Fact::Settlement(s) => format!("Этап 2: тип населённого пункта — {s}."),
         Fact::Deficit {
             score,
@@ -246,7 +249,7 @@ pub fn text(fact: &Fact) -> String {
             "Этап 3: место {} из {} в группе «{}» (доля «2» по убыванию, затем качество по возрастанию); берётся {} → {}.",
             rank,
             of,
-            group,
+            words::group(group),
             per_group,
             if *picked { "отобрана" } else { "не отобрана" }
         ),
@@ -256,6 +259,52 @@ pub fn text(fact: &Fact) -> String {
         Fact::Total { rank, cap } => {
             format!("Этап 3: {rank}-я по тяжести в общем списке при лимите {cap} — не вошла.")
         }
+    }
+}
+
+/// The rule and its outcome of one ledger entry in a few Russian words, for a table cell (the
+/// «Журнал правил» of the report): («правило A», «не сработало»). JSON keeps the codes
+/// (`risk.A`, `not_fired`).
+pub fn short(fact: &Fact) -> (&'static str, String) {
+    let yes = |b: bool, y: &str, n: &str| if b { y } else { n }.to_string();
+    let candidate = |b: bool| yes(b, "кандидат", "не кандидат");
+    match fact {
+        Fact::KindUnknown => ("вид школы", "неизвестен: обычная".into()),
+        Fact::TooSmall { .. } => ("мало участников", "судить нельзя".into()),
+        Fact::NoMarks { .. } => ("доля «2»", "нет данных".into()),
+        Fact::RiskA { outcome, .. } => ("правило A", yes(*outcome, "сработало", "не сработало")),
+        Fact::RiskB { outcome, .. } => ("правило B", yes(*outcome, "сработало", "не сработало")),
+        Fact::RiskCombine {
+            combine, outcome, ..
+        } => (words::combine(*combine), candidate(*outcome)),
+        Fact::Bottom { outcome, .. } => ("правило нижней группы", candidate(*outcome)),
+        Fact::ExcludedKind { stratum, .. } => (
+            "исключённый вид",
+            format!("{}: исключена", words::stratum(*stratum)),
+        ),
+        Fact::MinTotal { outcome, .. } => (
+            "участников за окно",
+            yes(*outcome, "достаточно", "мало: исключена"),
+        ),
+        Fact::Objectivity { policy, .. } => (
+            "объективность",
+            yes(
+                *policy == crate::config::ObjectivityPolicy::Exclude,
+                "исключена",
+                "отмечена",
+            ),
+        ),
+        Fact::ClusterRule { cluster, .. } => ("кластер", cluster.label().into()),
+        Fact::ClusterKmeans { cluster, .. } => ("кластер (k-средних)", cluster.label().into()),
+        Fact::Settlement(s) => ("населённый пункт", words::settlement(*s).into()),
+        Fact::Deficit { deficit, .. } => ("дефицит", deficit.label().into()),
+        Fact::DeficitUnknown { .. } => ("дефицит", "не определён".into()),
+        Fact::Context { shnsu, .. } => ("контекст", yes(*shnsu, "ШНСУ", "не ШНСУ")),
+        Fact::PerGroup { picked, .. } => {
+            ("место в группе", yes(*picked, "отобрана", "не отобрана"))
+        }
+        Fact::PerMunicipality { .. } => ("лимит муниципалитета", "не вошла".into()),
+        Fact::Total { .. } => ("общий лимит", "не вошла".into()),
     }
 }
 
@@ -366,7 +415,7 @@ pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
             n["pupils"]
         ),
         m @ (Marker::CohortDrop | Marker::CohortRise) => format!(
-            "K = {} (4 кл. {}: {} % максимума, 5 кл.: {} %) {} критического {} (границы {} … {}, {} школ)",
+            "K = {} (4 кл. {}: {} % максимума, 5 кл.: {} %) {} критического {} (границы {} … {}, {})",
             num(x("k"), 2),
             n["previous_year"],
             pct(x("s_grade4_previous_year")),
@@ -376,6 +425,8 @@ pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
             num(x("critical_low"), 2),
             num(x("critical_high"), 2),
             n["schools"]
+                .as_u64()
+                .map_or(format!("{} школ", n["schools"]), |k| words::count(k, words::SCHOOLS))
         ),
         _ => return None,
     })
@@ -406,5 +457,46 @@ mod tests {
         let t = text(&fact);
         assert!(!t.contains("реестра (z"), "{t}");
         assert!(t.contains("реестр или контекстная форма"), "{t}");
+    }
+
+    /// `explain` said «комбинирование «any»» and «группа «unknown»»: the config's codes.
+    #[test]
+    fn the_story_and_the_short_words_hold_no_english_code() {
+        use crate::config::Combine;
+        use crate::model::domain::{Settlement, Stratum};
+        let facts = [
+            Fact::RiskCombine {
+                a: true,
+                b: false,
+                combine: Combine::Any,
+                outcome: true,
+            },
+            Fact::Settlement(Settlement::Unknown),
+            Fact::ExcludedKind {
+                stratum: Stratum::Evening,
+                exclude_kinds: vec![Stratum::Evening],
+            },
+            Fact::KindUnknown,
+            Fact::PerGroup {
+                group: "сильно неуспевающие / unknown / кадровые".into(),
+                rank: 1,
+                of: 2,
+                per_group: 1,
+                picked: true,
+            },
+        ];
+        for f in &facts {
+            let (rule, outcome) = super::short(f);
+            for t in [text(f), rule.to_string(), outcome] {
+                assert!(
+                    !t.chars().any(|c| c.is_ascii_lowercase() && c != 'k'),
+                    "{t}"
+                );
+            }
+        }
+        assert_eq!(
+            text(&facts[0]),
+            "Этап 1: правила объединены как «A или B» → кандидат."
+        );
     }
 }

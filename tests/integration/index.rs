@@ -217,3 +217,39 @@ fn no_index_names_the_lacking_and_the_carried_indicators() {
             "есть другие показатели контекста: pupils_per_computer, teachers_pension_share",
         ));
 }
+
+/// A context table keyed by ГИА codes, its columns named by a codebook: the text shows the code in
+/// words, the indicators by their Russian labels and what the sign of a factor means (it showed
+/// «gia:1002 … ovz_share +2,50» with no legend).
+#[test]
+fn the_index_table_names_schools_and_indicators_in_russian() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("ctx.csv"),
+        "Код;Год;ses1;ses2;ses4\n001001;2025;0,1;0,2;0,05\n001002;2025;0,3;0,1;0,01\n001003;2025;0,2;0,4;0,2\n001004;2025;0,25;0,3;0,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("codebook.csv"),
+        "ses1;Доля обучающихся из неполных семей\nses2;Доля обучающихся из малообеспеченных семей\nses4;Доля обучающихся с ОВЗ\n",
+    )
+    .unwrap();
+    let out = stdout_of(
+        shnor()
+            .arg("index")
+            .arg(d.path().join("ctx.csv"))
+            .arg(d.path().join("codebook.csv")),
+    );
+    assert!(out.contains("│ код ГИА 1002"), "{out}");
+    assert!(
+        out.contains("обучающиеся с ОВЗ: лучше среднего (+"),
+        "{out}"
+    );
+    assert!(
+        out.contains("«лучше среднего» (+) — условие благоприятнее"),
+        "{out}"
+    );
+    for code in ["gia:", "ovz_share", "low_income", "single_parent", "zscore"] {
+        assert!(!out.contains(code), "{code}: {out}");
+    }
+}

@@ -69,4 +69,10 @@ fn monitor_finds_the_planted_entry_and_exit() {
         .unwrap();
     assert!(s["share2_change_pp"].as_f64().unwrap() < -30.0);
     assert!(s["years"]["2023"]["share2_ci"].is_array());
+    // the text agrees its counts with their nouns (it said «2 лет»)
+    let text = stdout_of(shnor().arg("monitor").arg(&region));
+    assert!(
+        text.contains("Вышли в эффективный режим (2 года без правил этапа 1)"),
+        "{text}"
+    );
 }

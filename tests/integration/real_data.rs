@@ -639,3 +639,24 @@ fn ege_eao_federal_form_figures() {
         assert_eq!(b["municipalities"].as_array().unwrap().len(), 6);
     }
 }
+
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn ege_eao_schools_known_by_name_are_shown_by_name_in_monitor_and_sweep() {
+    // the ЕГЭ form names its schools without logins: the lists people read name them, never by
+    // their `name:…` key, and separate two schools with «, »
+    let d = real().join("ege_eao");
+    let monitor = stdout_of(shnor().arg("monitor").arg(&d));
+    assert!(monitor.contains("Вошли в список: 2023: «"), "{monitor}");
+    let sweep = stdout_of(shnor().arg("sweep").arg(&d).args([
+        "--param",
+        "stage1.threshold=0.10:0.50:0.2",
+        "--format",
+        "csv",
+    ]));
+    assert!(sweep.contains("» (Смидовичский"), "{sweep}");
+    assert!(sweep.contains("), «"), "two schools in one cell: {sweep}");
+    for out in [&monitor, &sweep] {
+        assert!(!out.contains("name:"), "{out}");
+    }
+}

@@ -85,6 +85,38 @@ fn the_workbook_reads_back_as_select_says() {
         all.rows().count() - 1,
         json["summary"]["stage1_entered"].as_u64().unwrap() as usize
     );
+    the_sheets_people_read_hold_no_english_codes(&mut wb, &out);
+}
+
+/// The ledger summary and the index factors are in Russian in the workbook and the CSV files
+/// (they showed «1: kind → regular; risk.A → not_fired» and «ovz_share +2,50»).
+fn the_sheets_people_read_hold_no_english_codes(
+    wb: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    out: &Path,
+) {
+    for (sheet, file) in [("Все школы", "schools"), ("ИСБШ", "index")] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let cells: Vec<String> = range.rows().flat_map(|r| r.iter().map(text)).collect();
+        let csv = std::fs::read_to_string(out.join(format!("csv/{file}.csv"))).unwrap();
+        for (what, all) in [(sheet, cells.join("\n")), (file, csv)] {
+            for code in [
+                "risk.",
+                "fired",
+                "kind →",
+                "regular",
+                "candidate",
+                "any",
+                "ovz_",
+                "low_income",
+            ] {
+                assert!(!all.contains(code), "{what}: «{code}» in\n{all}");
+            }
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("csv/schools.csv")).unwrap();
+    assert!(csv.contains("правило A → "), "{csv}");
+    let csv = std::fs::read_to_string(out.join("csv/index.csv")).unwrap();
+    assert!(csv.contains(" среднего ("), "{csv}");
 }
 
 /// The files of a report folder (manifest without its timings), by relative path.
