@@ -258,7 +258,7 @@ mod tests {
     fn another_year_replaces_the_warnings_of_the_one_before() {
         let mut d = ds();
         let mut w = Warnings::default();
-        w.add("другое", "x"); // the load's own warnings stay
+        w.add(WarningCode::RowRepeated, "x"); // the load's own warnings stay
         use_year(&mut d, Some(2025), &mut w); // 2023 laid, with a warning naming it
         use_year(&mut d, Some(2020), &mut w); // none laid
         let s = w.summary();
@@ -267,7 +267,7 @@ mod tests {
         use_year(&mut d, Some(2022), &mut w); // the registry's 0.5 replaced, once
         assert_eq!(w.total(), 2, "{}", w.summary());
         assert!(w.summary().contains("0.5 → 0.2 (2022)"), "{}", w.summary());
-        assert_eq!(w.0["другое"].count, 1);
+        assert_eq!(w.0[&WarningCode::RowRepeated].count, 1);
     }
 
     #[test]
