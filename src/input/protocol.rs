@@ -273,7 +273,9 @@ pub fn pupils_signature(g: &Grid, h: &Header) -> Vec<[String; 4]> {
 /// zero total: a counted warning) is no
 /// participant; an item score above its caption's maximum makes the pupil's result invalid (a
 /// counted warning, as a total above the maximum is); an «Итого баллов» other than the sum of the
-/// items is a counted warning (the total is kept, as for every per-pupil protocol).
+/// items is a counted warning (the total is kept, as for every per-pupil protocol). A row with some
+/// item scores blank and others filled is scored with the blanks as 0 (as the per-pupil loader sums
+/// the items a row has), with a counted warning naming the row and the blank columns.
 ///
 /// Errors: an item score that is not a whole number ≥ 0 (data, naming file, sheet, row and column;
 /// `--lenient`: the pupil is skipped with a counted warning).
@@ -290,11 +292,12 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
             continue;
         }
         let mut sum = Some(0.0);
+        let mut blank = Vec::new();
         for &(c, max) in &items {
             let max = max.expect("every item caption gives its maximum");
             let cell = g.cell(r, c);
             match parse_num(cell) {
-                Ok(None) => sum = None,
+                Ok(None) => blank.push(c),
                 Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => {
                     sum = sum.map(|s| s + v);
                     if v > max as f64 {
@@ -324,6 +327,19 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
                 }
             }
         }
+        if !blank.is_empty() && blank.len() < items.len() && sum.is_some() && !invalid.contains(&r)
+        {
+            warnings.push((
+                "строка протокола с пустыми баллами за часть заданий: пустые засчитаны как 0",
+                format!(
+                    "строка {}: пусто {}",
+                    g.line_of(r),
+                    blank_columns(h, &blank)
+                ),
+            ));
+        } else if blank.len() == items.len() {
+            sum = None;
+        }
         if let (Some(s), Ok(Some(t))) = (sum, parse_num(g.cell(r, total))) {
             if t != s && t != 0.0 && !invalid.contains(&r) {
                 warnings.push((
@@ -344,6 +360,20 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         f.warn(what, example);
     }
     Ok(f)
+}
+
+/// The captions of a row's blank item columns, `«3 (2б)», «4 (1б)»`, the first six and how many
+/// more.
+fn blank_columns(h: &Header, cols: &[usize]) -> String {
+    let mut s: Vec<String> = cols
+        .iter()
+        .take(6)
+        .map(|&c| format!("«{}»", h.raw_name(c).trim()))
+        .collect();
+    if cols.len() > 6 {
+        s.push(format!("и ещё {}", cols.len() - 6));
+    }
+    s.join(", ")
 }
 
 #[cfg(test)]
