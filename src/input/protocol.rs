@@ -142,7 +142,7 @@ pub(super) fn classes(
     opts: &Opts,
     reports: &mut Vec<InputReport>,
 ) -> Result<Classes> {
-    let mut seen: BTreeMap<Key, Vec<(String, Signature)>> = BTreeMap::new();
+    let mut seen: BTreeMap<Key, Vec<(String, Signature, Vec<usize>)>> = BTreeMap::new();
     let mut keep = Vec::with_capacity(sheets.len());
     for s in sheets.drain(..) {
         let key = match s.kind {
@@ -153,12 +153,18 @@ pub(super) fn classes(
             keep.push(s);
             continue;
         };
-        let pupils = match &s.frame {
-            Some(f) => pupils_signature(&f.whole(), &s.header),
-            None => pupils_signature(&s.grid, &s.header),
+        let (pupils, lines) = match &s.frame {
+            Some(f) => {
+                let g = f.whole();
+                (pupils_signature(&g, &s.header), pupil_lines(&g, &s.header))
+            }
+            None => (
+                pupils_signature(&s.grid, &s.header),
+                pupil_lines(&s.grid, &s.header),
+            ),
         };
         let class = seen.entry(key).or_default();
-        if let Some((first, _)) = class.iter().find(|(_, p)| *p == pupils) {
+        if let Some((first, _, _)) = class.iter().find(|(_, p, _)| *p == pupils) {
             reports.push(InputReport {
                 path: s.path.display().to_string(),
                 sheet: s.grid.sheet.clone().filter(|_| s.frame.is_none()),
@@ -170,15 +176,15 @@ pub(super) fn classes(
             });
             continue;
         }
-        check_codes(class, &at(&s), &pupils)?;
-        class.push((at(&s), pupils));
+        check_codes(class, &at(&s), &pupils, &lines)?;
+        class.push((at(&s), pupils, lines));
         keep.push(s);
     }
     *sheets = keep;
     let classes = seen.into_iter().map(|(key, members)| {
         let class = Class {
             left: members.len(),
-            members: members.into_iter().map(|(at, _)| at).collect(),
+            members: members.into_iter().map(|(at, _, _)| at).collect(),
             joined: None,
         };
         (key, class)
@@ -186,18 +192,26 @@ pub(super) fn classes(
     Ok(Classes(classes.collect()))
 }
 
-/// A pupil code of `pupils` (at `here`) already in another protocol of the school and procedure.
+/// A pupil code of `pupils` (at `here`, on file lines `lines`) already in another protocol of the
+/// school and procedure.
 ///
-/// Errors: the first such code (data, naming both protocols, the code and both rows).
-fn check_codes(class: &[(String, Signature)], here: &str, pupils: &Signature) -> Result<()> {
+/// Errors: the first such code (data, naming both protocols, the code and both rows with their
+/// line numbers).
+fn check_codes(
+    class: &[(String, Signature, Vec<usize>)],
+    here: &str,
+    pupils: &Signature,
+    lines: &[usize],
+) -> Result<()> {
     let row = |r: &[String; 4]| format!("вариант «{}», итого «{}», отметка «{}»", r[1], r[2], r[3]);
-    for mine in pupils.iter().filter(|r| !r[0].is_empty()) {
-        for (there, theirs) in class {
-            if let Some(other) = theirs.iter().find(|r| r[0] == mine[0]) {
+    for (mine, &line) in pupils.iter().zip(lines).filter(|(r, _)| !r[0].is_empty()) {
+        for (there, theirs, their_lines) in class {
+            if let Some(k) = theirs.iter().position(|r| r[0] == mine[0]) {
                 return Err(data(format!(
-                    "{here}: pupil code {} is also in {there} ({} there, {} here): the protocols of one school and procedure are joined as its classes, each pupil once, and these two are no copies of each other; remove the pupil from the protocol it does not belong to, or give each file once",
+                    "{here}, row {line}: pupil code {} is also in {there}, row {} ({} there, {} here): the protocols of one school and procedure are joined as its classes, each pupil once, and these two are no copies of each other; remove the pupil from the protocol it does not belong to, or give each file once",
                     mine[0],
-                    row(other),
+                    their_lines[k],
+                    row(&theirs[k]),
                     row(mine)
                 )));
             }
@@ -251,6 +265,16 @@ pub(super) fn load(
 pub const NO_SCHOOL_SKIP: &str =
     "протокол школы без столбца школы: укажите --school LOGIN или логин в имени файла или папки";
 
+/// The file lines of the rows [`pupils_signature`] reads, in its order.
+fn pupil_lines(g: &Grid, h: &Header) -> Vec<usize> {
+    pupil_rows(g, h).map(|r| g.line_of(r)).collect()
+}
+
+/// The data rows of a protocol sheet: those under the header with any cell filled.
+fn pupil_rows<'a>(g: &'a Grid, h: &Header) -> impl Iterator<Item = usize> + 'a {
+    (h.row + 1..g.rows.len()).filter(|&r| g.rows[r].iter().any(|c| !c.trim().is_empty()))
+}
+
 /// What makes two sheets of one workbook the same protocol: every data row's pupil code, variant,
 /// total and journal mark, in order (the real form ships a second sheet `Протокол_2` with the same
 /// pupils laid out without the `Вариант (часть 2)` column).
@@ -262,8 +286,7 @@ pub fn pupils_signature(g: &Grid, h: &Header) -> Vec<[String; 4]> {
         h.find(header::TOTAL),
         h.find(header::JOURNAL),
     ];
-    (h.row + 1..g.rows.len())
-        .filter(|&r| g.rows[r].iter().any(|c| !c.trim().is_empty()))
+    pupil_rows(g, h)
         .map(|r| cols.map(|c| c.map(|c| norm_text(g.cell(r, c))).unwrap_or_default()))
         .collect()
 }

@@ -616,8 +616,8 @@ fn a_pupil_code_in_two_class_files_with_other_scores_is_an_error_naming_both() {
         .assert()
         .code(1)
         .stderr(contains("pupil code 40003"))
-        .stderr(contains("4 класс А.xlsx"))
-        .stderr(contains("4 класс В.xlsx"))
+        .stderr(contains("А.xlsx [лист «Протокол»], row 4"))
+        .stderr(contains("В.xlsx [лист «Протокол»], row 3"))
         .stderr(contains("итого «12»"))
         .stderr(contains("итого «14»"));
 }
