@@ -446,6 +446,11 @@ fn municipality_repeated_on_every_row_and_a_two_row_header() {
         (r["rows"].as_i64(), r["schools"].as_i64()),
         (Some(3), Some(3))
     );
+    // «Участников» of `inspect`: the school rows' participants over both subjects, not the total's
+    assert_eq!(r["participants"], 30 + 12 + 20 + 10 + 5, "{r:#}");
+    let text = shnor().arg("inspect").arg(&csv).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("┆ 77 "), "{text}");
     let w = &r["warnings"]["итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"];
     assert_eq!(w["count"], 1, "{r:#}");
     assert!(w["examples"][0].as_str().unwrap().contains(

@@ -310,6 +310,7 @@ pub fn load(
     }
     check_totals(&s, &got, rep);
     rep.schools = got.schools.len();
+    rep.participants = Some(got.region.values().map(|c| c[0] as usize).sum());
     rep.years = vec![year];
     rep.assessment = Some(assessment);
     Ok(())
