@@ -141,7 +141,7 @@ pub fn table(l: &Loaded) -> Table {
             r.subject.clone().unwrap_or_default().into(),
             Cell::int(r.rows),
             Cell::int(r.schools),
-            opt(p.map(|p| p.participants)),
+            opt(p.map(|p| p.participants).or(r.participants)),
             opt(p.map(|p| p.absent)),
             opt(p.map(|p| p.invalid_totals)),
             opt(p.map(|p| p.schools_with_participants)),

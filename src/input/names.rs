@@ -370,7 +370,9 @@ pub fn is_crosswalk(h: &Header) -> bool {
 
 /// Load a crosswalk file: each row's name key within its municipality (`gia::name_key`) maps to its
 /// login in `ds.names.logins`, used before the name index in `identity::finalize`; the school gets
-/// the row's name and municipality by the school-merge policy (rank of a `directory`).
+/// the row's name and municipality by the school-merge policy (rank of a `directory`). A login
+/// cell that is no ФИС ОКО login (`school1`) is kept with the counted warning
+/// [`super::cells::NOT_A_LOGIN`] naming the cell and its row.
 ///
 /// Errors (data): one name key given two different logins, in this file or in two files — naming
 /// both rows.
@@ -399,6 +401,7 @@ pub fn load_crosswalk(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputRep
             continue;
         }
         rep.rows += 1;
+        super::cells::check_login(g, r, login, rep);
         let sid = school_id(login);
         let key = super::gia::name_key(&mun, name)[5..].to_string();
         let (file, line) = at(r);

@@ -143,7 +143,7 @@ pub(super) fn classes(
     opts: &Opts,
     reports: &mut Vec<InputReport>,
 ) -> Result<Classes> {
-    let mut seen: BTreeMap<Key, Vec<(String, Signature)>> = BTreeMap::new();
+    let mut seen: BTreeMap<Key, Vec<(String, Signature, Vec<usize>)>> = BTreeMap::new();
     let mut keep = Vec::with_capacity(sheets.len());
     for s in sheets.drain(..) {
         let key = match s.kind {
@@ -154,12 +154,18 @@ pub(super) fn classes(
             keep.push(s);
             continue;
         };
-        let pupils = match &s.frame {
-            Some(f) => pupils_signature(&f.whole(), &s.header),
-            None => pupils_signature(&s.grid, &s.header),
+        let (pupils, lines) = match &s.frame {
+            Some(f) => {
+                let g = f.whole();
+                (pupils_signature(&g, &s.header), pupil_lines(&g, &s.header))
+            }
+            None => (
+                pupils_signature(&s.grid, &s.header),
+                pupil_lines(&s.grid, &s.header),
+            ),
         };
         let class = seen.entry(key).or_default();
-        if let Some((first, _)) = class.iter().find(|(_, p)| *p == pupils) {
+        if let Some((first, _, _)) = class.iter().find(|(_, p, _)| *p == pupils) {
             reports.push(InputReport {
                 path: s.path.display().to_string(),
                 sheet: s.grid.sheet.clone().filter(|_| s.frame.is_none()),
@@ -171,15 +177,15 @@ pub(super) fn classes(
             });
             continue;
         }
-        check_codes(class, &at(&s), &pupils)?;
-        class.push((at(&s), pupils));
+        check_codes(class, &at(&s), &pupils, &lines)?;
+        class.push((at(&s), pupils, lines));
         keep.push(s);
     }
     *sheets = keep;
     let classes = seen.into_iter().map(|(key, members)| {
         let class = Class {
             left: members.len(),
-            members: members.into_iter().map(|(at, _)| at).collect(),
+            members: members.into_iter().map(|(at, _, _)| at).collect(),
             joined: None,
         };
         (key, class)
@@ -187,18 +193,26 @@ pub(super) fn classes(
     Ok(Classes(classes.collect()))
 }
 
-/// A pupil code of `pupils` (at `here`) already in another protocol of the school and procedure.
+/// A pupil code of `pupils` (at `here`, on file lines `lines`) already in another protocol of the
+/// school and procedure.
 ///
-/// Errors: the first such code (data, naming both protocols, the code and both rows).
-fn check_codes(class: &[(String, Signature)], here: &str, pupils: &Signature) -> Result<()> {
+/// Errors: the first such code (data, naming both protocols, the code and both rows with their
+/// line numbers).
+fn check_codes(
+    class: &[(String, Signature, Vec<usize>)],
+    here: &str,
+    pupils: &Signature,
+    lines: &[usize],
+) -> Result<()> {
     let row = |r: &[String; 4]| format!("вариант «{}», итого «{}», отметка «{}»", r[1], r[2], r[3]);
-    for mine in pupils.iter().filter(|r| !r[0].is_empty()) {
-        for (there, theirs) in class {
-            if let Some(other) = theirs.iter().find(|r| r[0] == mine[0]) {
+    for (mine, &line) in pupils.iter().zip(lines).filter(|(r, _)| !r[0].is_empty()) {
+        for (there, theirs, their_lines) in class {
+            if let Some(k) = theirs.iter().position(|r| r[0] == mine[0]) {
                 return Err(data(format!(
-                    "{here}: pupil code {} is also in {there} ({} there, {} here): the protocols of one school and procedure are joined as its classes, each pupil once, and these two are no copies of each other; remove the pupil from the protocol it does not belong to, or give each file once",
+                    "{here}, row {line}: pupil code {} is also in {there}, row {} ({} there, {} here): the protocols of one school and procedure are joined as its classes, each pupil once, and these two are no copies of each other; remove the pupil from the protocol it does not belong to, or give each file once",
                     mine[0],
-                    row(other),
+                    their_lines[k],
+                    row(&theirs[k]),
                     row(mine)
                 )));
             }
@@ -252,6 +266,16 @@ pub(super) fn load(
 pub const NO_SCHOOL_SKIP: &str =
     "протокол школы без столбца школы: укажите --school LOGIN или логин в имени файла или папки";
 
+/// The file lines of the rows [`pupils_signature`] reads, in its order.
+fn pupil_lines(g: &Grid, h: &Header) -> Vec<usize> {
+    pupil_rows(g, h).map(|r| g.line_of(r)).collect()
+}
+
+/// The data rows of a protocol sheet: those under the header with any cell filled.
+fn pupil_rows<'a>(g: &'a Grid, h: &Header) -> impl Iterator<Item = usize> + 'a {
+    (h.row + 1..g.rows.len()).filter(|&r| g.rows[r].iter().any(|c| !c.trim().is_empty()))
+}
+
 /// What makes two sheets of one workbook the same protocol: every data row's pupil code, variant,
 /// total and journal mark, in order (the real form ships a second sheet `Протокол_2` with the same
 /// pupils laid out without the `Вариант (часть 2)` column).
@@ -263,8 +287,7 @@ pub fn pupils_signature(g: &Grid, h: &Header) -> Vec<[String; 4]> {
         h.find(header::TOTAL),
         h.find(header::JOURNAL),
     ];
-    (h.row + 1..g.rows.len())
-        .filter(|&r| g.rows[r].iter().any(|c| !c.trim().is_empty()))
+    pupil_rows(g, h)
         .map(|r| cols.map(|c| c.map(|c| norm_text(g.cell(r, c))).unwrap_or_default()))
         .collect()
 }
@@ -274,7 +297,9 @@ pub fn pupils_signature(g: &Grid, h: &Header) -> Vec<[String; 4]> {
 /// zero total: a counted warning) is no
 /// participant; an item score above its caption's maximum makes the pupil's result invalid (a
 /// counted warning, as a total above the maximum is); an «Итого баллов» other than the sum of the
-/// items is a counted warning (the total is kept, as for every per-pupil protocol).
+/// items is a counted warning (the total is kept, as for every per-pupil protocol). A row with some
+/// item scores blank and others filled is scored with the blanks as 0 (as the per-pupil loader sums
+/// the items a row has), with a counted warning naming the row and the blank columns.
 ///
 /// Errors: an item score that is not a whole number ≥ 0 (data, naming file, sheet, row and column;
 /// `--lenient`: the pupil is skipped with a counted warning).
@@ -291,11 +316,12 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
             continue;
         }
         let mut sum = Some(0.0);
+        let mut blank = Vec::new();
         for &(c, max) in &items {
             let max = max.expect("every item caption gives its maximum");
             let cell = g.cell(r, c);
             match parse_num(cell) {
-                Ok(None) => sum = None,
+                Ok(None) => blank.push(c),
                 Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 => {
                     sum = sum.map(|s| s + v);
                     if v > max as f64 {
@@ -326,6 +352,19 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
                 }
             }
         }
+        if !blank.is_empty() && blank.len() < items.len() && sum.is_some() && !invalid.contains(&r)
+        {
+            warnings.push((
+                "строка протокола с пустыми баллами за часть заданий: пустые засчитаны как 0",
+                format!(
+                    "строка {}: пусто {}",
+                    g.line_of(r),
+                    blank_columns(h, &blank)
+                ),
+            ));
+        } else if blank.len() == items.len() {
+            sum = None;
+        }
         if let (Some(s), Ok(Some(t))) = (sum, parse_num(g.cell(r, total))) {
             if t != s && t != 0.0 && !invalid.contains(&r) {
                 warnings.push((
@@ -346,6 +385,20 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         f.warn(code, example);
     }
     Ok(f)
+}
+
+/// The captions of a row's blank item columns, `«3 (2б)», «4 (1б)»`, the first six and how many
+/// more.
+fn blank_columns(h: &Header, cols: &[usize]) -> String {
+    let mut s: Vec<String> = cols
+        .iter()
+        .take(6)
+        .map(|&c| format!("«{}»", h.raw_name(c).trim()))
+        .collect();
+    if cols.len() > 6 {
+        s.push(format!("и ещё {}", cols.len() - 6));
+    }
+    s.join(", ")
 }
 
 #[cfg(test)]

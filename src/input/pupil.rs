@@ -540,6 +540,7 @@ fn aggregate(
             high: with_marks.then_some(n5[i] as Count).into(),
             high2: OptCount::NONE,
             source: source.clone(),
+            // aggregated from the pupils: no single row (`model::order` says so in its messages)
             line: 0,
         });
         if with_marks {

@@ -338,16 +338,58 @@ pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
 }
 
 /// The error for a CSV polars cannot read (its own message speaks of Python options and quotes
-/// the rest of the file): the line where the last record the csv crate finds begins — an
-/// unclosed quote makes that record run to the end of the file.
+/// the rest of the file): the line where the first bad quoted field starts ([`bad_quote_line`]),
+/// else the line where the last record the csv crate finds begins.
 fn malformed(path: &Path, t: &CsvText) -> anyhow::Error {
-    let df = DataFrame::empty();
-    let (starts, _) = record_layout(t, &df);
-    let line = starts.last().copied().unwrap_or(1);
+    let line = bad_quote_line(t).unwrap_or_else(|| {
+        let (starts, _) = record_layout(t, &DataFrame::empty());
+        starts.last().copied().unwrap_or(1) as usize
+    });
     data(format!(
-        "{}, row {line}: cannot read this CSV from here on: expected well-formed records, found a quoted field («\"…») that is never closed or a malformed record",
+        "{}, row {line}: cannot read this CSV from here on: expected well-formed records, found a quoted field («\"…») starting here that is never closed, or a malformed record",
         path.display()
     ))
+}
+
+/// The 1-based line where the first quoted field starts that is never closed or whose closing
+/// quote is followed by other text than a separator or a line break (RFC 4180: `""` is a quote
+/// inside a quoted field; a quote inside an unquoted field is text). `None` when every quoted field
+/// is well formed. A quoted field may span lines: the line counted is where it starts.
+fn bad_quote_line(t: &CsvText) -> Option<usize> {
+    let (b, sep) = (t.text.as_bytes(), t.separator);
+    let (mut i, mut line, mut field_start) = (0usize, 1usize, true);
+    while i < b.len() {
+        if field_start && b[i] == b'"' {
+            let start = line;
+            i += 1;
+            loop {
+                match b.get(i) {
+                    None => return Some(start),
+                    Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        match b.get(i) {
+                            None | Some(b'\r' | b'\n') => break,
+                            Some(&c) if c == sep => break,
+                            _ => return Some(start),
+                        }
+                    }
+                    Some(c) => {
+                        line += usize::from(*c == b'\n');
+                        i += 1;
+                    }
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        match b[i] {
+            b'\n' => (line, field_start) = (line + 1, true),
+            c => field_start = c == sep,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Where each record starts in the file (1-based line) and how many fields it has — polars tells

@@ -76,6 +76,20 @@ fn an_unclosed_quote_names_its_row_not_polars_internals() {
     );
 }
 
+/// A quoted field whose quote closes lines later, followed by text (`""СОШ № 1"";;30` left open
+/// on line 2, closed by the quote that opens a field on line 4): the row named is where the quoted
+/// field starts, not where the csv crate's last record begins.
+#[test]
+fn a_bad_quote_names_the_line_where_its_field_starts() {
+    let t = text("a;b;c\n;\"МБОУ \"\"СОШ № 1\"\";;30\nx;1;2\n;\"МАОУ \"\"Лицей\"\"\";5\ny;3;4\n");
+    assert_eq!(bad_quote_line(&t), Some(2));
+    let msg = csv_frame(Path::new("q.csv"), &t).err().unwrap().to_string();
+    assert!(msg.starts_with("q.csv, row 2: cannot read"), "{msg}");
+    // quoted line breaks and doubled quotes are well formed
+    let ok = text("a;b\n\"x\ny\";\"a \"\"b\"\"\"\nz;\"\"\n");
+    assert_eq!(bad_quote_line(&ok), None);
+}
+
 #[test]
 fn rows_keep_file_lines_after_quoted_line_breaks() {
     let f = frame("login,name,n\nedu1,\"A\nB\",3\nedu2,C,4\n");

@@ -162,14 +162,7 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
             );
             continue;
         }
-        let msg = format!(
-            "{}, row {}: a second, different row for school {} and procedure {} {} {} кл. {} (first in {}, row {}): participants {} vs {}, «2» {} vs {}",
-            text(k::SOURCE, r)?, int(k::LINE, r)?.unwrap_or(0), text(k::SCHOOL_ID, r)?,
-            text(k::ASSESSMENT, r)?, text(k::SUBJECT, r)?, int(k::GRADE, r)?.unwrap_or(0), int(k::YEAR, r)?.unwrap_or(0),
-            text(k::SOURCE, first)?, int(k::LINE, first)?.unwrap_or(0),
-            shown(int(k::PARTICIPANTS, first)?), shown(int(k::PARTICIPANTS, r)?),
-            shown(int(k::N2, first)?), shown(int(k::N2, r)?)
-        );
+        let msg = conflict(&sorted, first, r)?;
         if opts.lenient {
             warnings.add(WarningCode::ConflictingRowSkipped, msg);
         } else {
@@ -181,9 +174,76 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
     Ok(())
 }
 
-/// A count as a user reads it: the number, or «—» when the source gives none.
-fn shown(v: Option<i64>) -> String {
-    v.map_or_else(|| "—".into(), |x| x.to_string())
+/// The fields a result row is told apart by, with their names in messages.
+const FIELDS: [(&str, &str); 7] = [
+    (k::PARTICIPANTS, "participants"),
+    (k::N2, "«2»"),
+    (k::N3, "«3»"),
+    (k::N4, "«4»"),
+    (k::N5, "«5»"),
+    (k::HIGH, "high results"),
+    (k::MEAN_SCORE, "mean score"),
+];
+
+/// The message for row `r` of `df`, a second, different row for the key of row `first`: both
+/// rows (a per-pupil sheet's results, line 0, are aggregated from its pupils and have no single
+/// row), the fields that differ with both values and, for a school known only by name given twice
+/// in one file, that two schools may share the name in the municipality.
+fn conflict(df: &DataFrame, first: usize, r: usize) -> Result<String> {
+    let text = |c: &str, r: usize| -> Result<String> {
+        Ok(df.column(c)?.get(r)?.get_str().unwrap_or("").to_string())
+    };
+    let int = |c: &str, r: usize| -> Result<i64> {
+        Ok(df.column(c)?.get(r)?.extract::<i64>().unwrap_or(0))
+    };
+    let at = |r: usize| -> Result<String> {
+        Ok(match int(k::LINE, r)? {
+            0 => format!(
+                "{} (results aggregated from its pupils, no single row)",
+                text(k::SOURCE, r)?
+            ),
+            line => format!("{}, row {line}", text(k::SOURCE, r)?),
+        })
+    };
+    let mut differ = Vec::new();
+    for (c, label) in FIELDS {
+        let (a, b) = (df.column(c)?.get(first)?, df.column(c)?.get(r)?);
+        if a != b {
+            let v = |x: AnyValue| match x {
+                AnyValue::Null => "—".to_string(),
+                x => x.extract::<f64>().map_or_else(
+                    || x.to_string(),
+                    |f| {
+                        let s = format!("{f:.2}");
+                        s.trim_end_matches('0').trim_end_matches('.').to_string()
+                    },
+                ),
+            };
+            differ.push(format!("{label} {} vs {}", v(a), v(b)));
+        }
+    }
+    let sid = text(k::SCHOOL_ID, r)?;
+    let mut msg = format!(
+        "{}: a second, different row for school {sid} and procedure {} {} {} кл. {} (first in {}): {}",
+        at(r)?,
+        text(k::ASSESSMENT, r)?,
+        text(k::SUBJECT, r)?,
+        int(k::GRADE, r)?,
+        int(k::YEAR, r)?,
+        at(first)?,
+        differ.join(", ")
+    );
+    if let Some(key) = sid.strip_prefix("name:") {
+        if text(k::SOURCE, r)? == text(k::SOURCE, first)? {
+            let (mun, name) = key.split_once('/').unwrap_or(("", key));
+            msg.push_str(&format!(
+                "; rows {} and {} name schools of one municipality («{mun}») whose names fold to one name key «{name}»: two schools have the same name in the municipality (or one school is given twice); give them their logins (a crosswalk file or a login column) or remove the repeated row",
+                int(k::LINE, first)?,
+                int(k::LINE, r)?
+            ));
+        }
+    }
+    Ok(msg)
 }
 
 #[cfg(test)]
@@ -251,6 +311,52 @@ mod tests {
         assert!(e.to_string().contains("edu000002"), "{e}");
         // the counts read as numbers, not as Rust's debug text
         assert!(!e.to_string().contains("Some("), "{e}");
+        // only the fields that differ are named, with both values
+        assert!(e.to_string().contains("): «2» 1 vs 2, «3» 9 vs 8"), "{e}");
+        assert!(!e.to_string().contains("participants"), "{e}");
+    }
+
+    /// Results aggregated from a per-pupil sheet (line 0) have no single row: the message says so,
+    /// never «row 0»; a school known only by name twice in one file is named as two schools of one
+    /// name in the municipality, with both rows.
+    #[test]
+    fn a_conflict_names_aggregated_results_and_two_schools_of_one_name() {
+        let mut w = Warnings::default();
+        let mut ds = Dataset::default();
+        let pupils = |file: &str, n2| ResultRow {
+            source: Sym::from(file),
+            line: 0,
+            ..ResultRow::for_test(2025, "edu990001", "математика", 10, n2)
+        };
+        ds.set_results(&[pupils("a.xlsx", 1), pupils("b.csv", 2)]);
+        let e = dedup_results(&mut ds, &Opts::default(), &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("row 0"), "{e}");
+        assert!(
+            e.contains("b.csv (results aggregated from its pupils, no single row)"),
+            "{e}"
+        );
+        assert!(e.contains("first in a.xlsx (results aggregated"), "{e}");
+        let named = |line, n2| ResultRow {
+            source: Sym::from("form.csv"),
+            line,
+            ..ResultRow::for_test(2024, "name:заречный район/сош 1", "математика", 10, n2)
+        };
+        ds.set_results(&[named(7, 1), named(8, 2)]);
+        let e = dedup_results(&mut ds, &Opts::default(), &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("form.csv, row 8"), "{e}");
+        assert!(e.contains("rows 7 and 8"), "{e}");
+        assert!(
+            e.contains("two schools have the same name in the municipality"),
+            "{e}"
+        );
+        assert!(
+            e.contains("«заречный район»") && e.contains("«сош 1»"),
+            "{e}"
+        );
     }
 
     #[test]

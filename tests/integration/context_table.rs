@@ -269,6 +269,29 @@ fn codes_no_input_maps_to_a_login_stay_under_their_code() {
         .map(|s| s["login"].as_str().unwrap())
         .collect();
     assert_eq!(logins, ["edu220001", "gia:102", "gia:103"]);
+    // never unnoticed: such a school has no municipality or region — a counted load warning
+    // naming each code (not when the table alone names every school by code)
+    let unmapped = |paths: &[&Path]| {
+        let v = json_of(
+            shnor()
+                .arg("inspect")
+                .args(paths)
+                .args(["--format", "json"]),
+        );
+        v["warnings"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.contains("не сопоставлен ни с одной школой других входов"))
+            .map(|(_, w)| w.clone())
+    };
+    let w = unmapped(&[&p, &book, &reg]).expect("a warning for the unmapped codes");
+    assert_eq!(w["count"], 2, "{w}");
+    assert!(
+        w["examples"][0].as_str().unwrap().starts_with("gia:102 ("),
+        "{w}"
+    );
+    assert!(unmapped(&[&p, &book]).is_none());
     // without the «%» the percents are no fractions: an error naming the column
     std::fs::write(&book, "code;label\nses1;Доля обучающихся из неполных семей\nses2;Доля детей из малообеспеченных семей\n").unwrap();
     shnor()

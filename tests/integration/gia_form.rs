@@ -446,6 +446,11 @@ fn municipality_repeated_on_every_row_and_a_two_row_header() {
         (r["rows"].as_i64(), r["schools"].as_i64()),
         (Some(3), Some(3))
     );
+    // «Участников» of `inspect`: the school rows' participants over both subjects, not the total's
+    assert_eq!(r["participants"], 30 + 12 + 20 + 10 + 5, "{r:#}");
+    let text = shnor().arg("inspect").arg(&csv).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("┆ 77 "), "{text}");
     let w = &r["warnings"]["итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"];
     assert_eq!(w["count"], 1, "{r:#}");
     assert!(w["examples"][0].as_str().unwrap().contains(
@@ -453,6 +458,31 @@ fn municipality_repeated_on_every_row_and_a_two_row_header() {
     ));
     assert_eq!(v["totals"]["results"], 5);
     assert_eq!(v["totals"]["reference"], 2);
+}
+
+/// A form with no year anywhere (no title line, no year in the file name): the error says what is
+/// missing and where it was looked for, without a made-up column.
+#[test]
+fn a_form_without_a_year_names_what_is_missing_not_a_column() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = d.path().join("форма.csv");
+    std::fs::write(
+        &csv,
+        "Муниципалитет;ОО;Русский язык, чел.;;;;\n\
+;;приняло участие;не преодолен min порог;высокобалльники (80-99 баллов);получили 100 баллов;средний балл\n\
+город Н;СОШ №1;30;1;5;1;71,5\n",
+    )
+    .unwrap();
+    let out = shnor().arg("inspect").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot tell the year of this form"), "{err}");
+    assert!(
+        err.contains("there is no title line above the header"),
+        "{err}"
+    );
+    assert!(err.contains("--file-year"), "{err}");
+    assert!(!err.contains("column «"), "{err}");
 }
 
 #[test]

@@ -616,8 +616,36 @@ fn a_pupil_code_in_two_class_files_with_other_scores_is_an_error_naming_both() {
         .assert()
         .code(1)
         .stderr(contains("pupil code 40003"))
-        .stderr(contains("4 класс А.xlsx"))
-        .stderr(contains("4 класс В.xlsx"))
+        .stderr(contains("А.xlsx [лист «Протокол»], row 4"))
+        .stderr(contains("В.xlsx [лист «Протокол»], row 3"))
         .stderr(contains("итого «12»"))
         .stderr(contains("итого «14»"));
+}
+
+/// A pupil row with one item filled and the others blank (the form left half filled): scored with
+/// the blanks as 0, never silently — a counted warning names the row and the blank columns.
+#[test]
+fn a_partly_filled_pupil_row_is_a_counted_warning_naming_the_row_and_blank_columns() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
+    let mut r = rows();
+    // 40007 (a row with its code only): item «1 (1б)» 1, total 1, the other items blank
+    r[7][2] = "1".into();
+    r[7][header().len() - 1] = "1".into();
+    workbook(&p, "Протокол", &r);
+    let v = inspect_json(&p, &[]);
+    let i = &v["inputs"][0];
+    assert_eq!(i["pupils"]["participants"], 6, "{i:#}");
+    let w = i["warnings"].as_object().unwrap();
+    let (_, n) = w
+        .iter()
+        .find(|(k, _)| k.contains("пустыми баллами за часть заданий"))
+        .unwrap_or_else(|| panic!("{w:#?}"));
+    assert_eq!(n["count"], 1);
+    let example = n["examples"][0].as_str().unwrap();
+    assert!(
+        example.starts_with("строка 8: пусто «2 (1б)», «3 (2б)»"),
+        "{example}"
+    );
+    assert!(example.contains("и ещё"), "{example}");
 }

@@ -173,6 +173,34 @@ fn a_crosswalk_workbook_maps_names_to_logins() {
     crosswalk_matches(&inspect(d.path()));
 }
 
+/// A crosswalk's login cell that is no ФИС ОКО login is kept, never silently: the counted warning
+/// of every login column, naming the cell and its row.
+#[test]
+fn a_crosswalk_login_that_is_no_login_is_a_warning_naming_the_cell() {
+    let d = folder(&[
+        ("registry.csv", REGISTRY),
+        ("ЕГЭ 2024.csv", EGE),
+        (
+            "соответствие.csv",
+            &format!("{CROSSWALK}Лицей № 2;город Северск;school1\n"),
+        ),
+    ]);
+    let v = inspect(d.path());
+    let cw = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "crosswalk")
+        .unwrap();
+    let w = cw["warnings"].as_object().unwrap();
+    let (_, n) = w
+        .iter()
+        .find(|(k, _)| k.contains("не логин ФИС ОКО"))
+        .unwrap_or_else(|| panic!("{w:#?}"));
+    assert_eq!(n["count"], 1);
+    assert_eq!(n["examples"][0], "«school1» (строка 4)");
+}
+
 #[test]
 fn a_name_given_two_logins_is_an_error_naming_both_rows() {
     let d = folder(&[

@@ -206,11 +206,17 @@ fn form_year(g: &Grid, h: &Header, meta: &Meta, rep: &mut InputReport) -> Result
     }
     match sheet.or(title).or((meta.year > 0).then_some(meta.year)) {
         Some(y) => Ok(y),
-        None => Err(data_err(
-            &g.loc(h.row),
-            "title",
-            "cannot tell the year of this form: expected it in the sheet name, the title, the file name, or --file-year",
-        )),
+        None => {
+            let titles = match h.row {
+                0 => "there is no title line above the header".to_string(),
+                n => format!("none of the {n} title line(s) above the header names one"),
+            };
+            Err(crate::error::data(format!(
+                "{}{}: cannot tell the year of this form: expected a year in the sheet name, a title line above the header («Информация о результатах ЕГЭ … в 2024 году»), the file name or its folders, or --file-year; {titles}, and neither the sheet name nor the file name has one",
+                g.file,
+                super::recognise::in_sheet(&g.sheet)
+            )))
+        }
     }
 }
 
@@ -297,6 +303,7 @@ pub fn load(
     }
     check_totals(&s, &got, rep);
     rep.schools = got.schools.len();
+    rep.participants = Some(got.region.values().map(|c| c[0] as usize).sum());
     rep.years = vec![year];
     rep.assessment = Some(assessment);
     Ok(())
