@@ -355,7 +355,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         if !blank.is_empty() && blank.len() < items.len() && sum.is_some() && !invalid.contains(&r)
         {
             warnings.push((
-                "строка протокола с пустыми баллами за часть заданий: пустые засчитаны как 0",
+                WarningCode::ProtocolItemsBlank,
                 format!(
                     "строка {}: пусто {}",
                     g.line_of(r),

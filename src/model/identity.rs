@@ -100,15 +100,10 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     Ok(())
 }
 
-/// Warning: a context table's school code that no other input maps to a school, while the inputs
-/// know schools by login: the code stays a school of its own with no municipality or region.
-pub const UNMAPPED_CONTEXT_CODE: &str =
-    "код школы из таблицы контекста не сопоставлен ни с одной школой других входов: школа учтена под кодом, без муниципалитета и региона";
-
 /// Count every context-table key that is no login (`gia:CODE`) and names no school the other
 /// inputs know (by id or by ГИА code), when some school has a login (the table alone names all its
 /// schools by code, and nothing is amiss): such a school has no municipality or region, so it
-/// must not pass unnoticed ([`UNMAPPED_CONTEXT_CODE`], with the code and the files giving it).
+/// must not pass unnoticed ([`WarningCode::UnmappedContextCode`], with the code and the files giving it).
 fn report_unmapped_context_codes(ds: &Dataset, warnings: &mut Warnings) {
     let region_of = crate::input::text::region_of;
     if !ds.schools.keys().any(|k| !region_of(k).is_empty()) {
@@ -135,7 +130,7 @@ fn report_unmapped_context_codes(ds: &Dataset, warnings: &mut Warnings) {
             .map(|f| f.to_string())
             .collect();
         warnings.add(
-            UNMAPPED_CONTEXT_CODE,
+            WarningCode::UnmappedContextCode,
             format!("{key} ({})", files.join(", ")),
         );
     }

@@ -85,6 +85,10 @@ warning_codes! {
     /// The region total that differs from the sum of all schools.
     TotalDiffers = "итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ"
         => "итог по региону в форме ЕГЭ/ОГЭ не равен сумме школ",
+    /// A context table's school code that no other input maps to a school, while the inputs know
+    /// schools by login: the school stays under its code with no municipality or region.
+    UnmappedContextCode = "код школы из таблицы контекста не сопоставлен ни с одной школой других входов: школа учтена под кодом, без муниципалитета и региона"
+        => "код школы из таблицы контекста не сопоставлен ни с одной школой других входов: школа учтена под кодом, без муниципалитета и региона",
     // --- per-pupil protocols
     /// A protocol row without the school's login.
     RowWithoutLogin = "строка без логина школы пропущена"
@@ -92,6 +96,9 @@ warning_codes! {
     /// A protocol row with no scores and no «absent» mark.
     ProtocolRowEmpty = "строка протокола без баллов и без отметки «отсутствовал»: участник считается отсутствовавшим"
         => "строка протокола без баллов и без отметки «отсутствовал»: участник считается отсутствовавшим",
+    /// A protocol row with some item scores blank and others filled: the blanks scored 0.
+    ProtocolItemsBlank = "строка протокола с пустыми баллами за часть заданий: пустые засчитаны как 0"
+        => "строка протокола с пустыми баллами за часть заданий: пустые засчитаны как 0",
     /// A present pupil with an empty total score.
     TotalEmpty = "пустой первичный балл у присутствовавшего"
         => "пустой первичный балл у присутствовавшего",
