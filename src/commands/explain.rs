@@ -121,7 +121,7 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
     ));
     for stage in 1..=3u8 {
         for e in x.ledger.0.iter().filter(|e| e.stage == stage) {
-            s.push_str(&format!("  {}\n", e.text));
+            s.push_str(&format!("  {}\n", e.text()));
         }
     }
     s.push_str(&format!(

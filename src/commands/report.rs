@@ -406,14 +406,17 @@ fn all_schools(sel: &Selection) -> Table {
             .ledger
             .0
             .iter()
-            .filter(|e| e.stage == 1 && e.outcome == "fired")
-            .map(|e| e.short.0)
+            .filter(|e| e.stage == 1 && e.outcome() == "fired")
+            .map(|e| e.short().0)
             .collect();
         let ledger: Vec<String> = x
             .ledger
             .0
             .iter()
-            .map(|e| format!("{}: {} → {}", e.stage, e.short.0, e.short.1))
+            .map(|e| {
+                let (rule, outcome) = e.short();
+                format!("{}: {} → {}", e.stage, rule, outcome)
+            })
             .collect();
         t.rows.push(vec![
             crate::model::identity::shown_key(&x.login).into(),

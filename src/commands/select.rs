@@ -163,7 +163,7 @@ pub(super) fn why_stopped(x: &SchoolResult) -> String {
             .0
             .iter()
             .rev()
-            .find(|e| e.stage == 3 && e.outcome == "capped")
+            .find(|e| e.stage == 3 && e.outcome() == "capped")
             .map(|_| "лимит этапа 3".to_string())
             .unwrap_or_else(|| format!("место {} в группе", x.rank_in_group.unwrap_or(0))),
         _ => String::new(),

@@ -1,7 +1,9 @@
 //! The per-school ledger (METHOD.md §10): each rule a school met, as data — the stage, the rule,
-//! the numbers it saw, the threshold and the outcome. A rule is recorded as a typed [`Fact`];
-//! its JSON numbers come from [`Fact::record`] here, its Russian words from
-//! [`crate::narrative::text`] (the `text` field of the JSON contract and `explain`).
+//! the numbers it saw, the threshold and the outcome. A rule is recorded as a typed [`Fact`] and
+//! rendered only when asked: its rule and outcome by [`Fact::rule`] and [`Fact::outcome`], its JSON
+//! numbers by [`LedgerEntry::numbers`] (where JSON is written), its Russian words by
+//! [`crate::narrative::text`] (the `text` field of the JSON contract and `explain`) and
+//! [`crate::narrative::short`] (table cells).
 use super::objectivity::Flag;
 use super::strata::DeficitScore;
 use crate::config::{Combine, DeficitSource, ObjectivityPolicy};
@@ -10,22 +12,32 @@ use crate::output::r6;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-/// One rule's record in the ledger (an item of `ledger` in the JSON of `select`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One rule's record in the ledger (an item of `ledger` in the JSON of `select`): the stage and
+/// the typed [`Fact`]. Its JSON (`rule`, `numbers`, `threshold`, `outcome`, `text`) and its short
+/// words are rendered when asked, so a run that shows only the short words (the report's sheet of
+/// every school) never builds the numbers.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LedgerEntry {
     pub stage: u8,
-    pub rule: String,
-    /// What the rule saw (shares are fractions rounded to 6 decimals).
-    pub numbers: Map<String, Value>,
-    /// The config values the rule applied.
-    pub threshold: Value,
-    pub outcome: String,
-    /// The same in words (Russian), rendered by `narrative`.
-    pub text: String,
-    /// The rule and its outcome in a few Russian words (`narrative::short`) for table cells;
-    /// not in JSON, which keeps `rule` and `outcome`.
-    #[serde(skip)]
-    pub short: (&'static str, String),
+    pub fact: Fact,
+}
+
+/// The JSON contract of an entry: `stage`, `rule`, `numbers` (what the rule saw; shares are
+/// fractions rounded to 6 decimals; a bare value is wrapped as `{"value": …}`), `threshold` (the
+/// config values the rule applied), `outcome` and `text` (the same in Russian words, `narrative`).
+impl Serialize for LedgerEntry {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (numbers, threshold) = self.numbers();
+        let mut st = ser.serialize_struct("LedgerEntry", 6)?;
+        st.serialize_field("stage", &self.stage)?;
+        st.serialize_field("rule", self.fact.rule())?;
+        st.serialize_field("numbers", &numbers)?;
+        st.serialize_field("threshold", &threshold)?;
+        st.serialize_field("outcome", self.fact.outcome())?;
+        st.serialize_field("text", &self.text())?;
+        st.end()
+    }
 }
 
 /// A school's ledger: its entries in the order the rules were met.
@@ -187,29 +199,99 @@ fn candidate(b: bool) -> &'static str {
 }
 
 impl Fact {
-    /// (rule, numbers, threshold, outcome) of the JSON contract.
-    pub fn record(&self) -> (&'static str, Value, Value, &'static str) {
+    /// The rule's name in the JSON contract (`rule`), without building its numbers.
+    pub fn rule(&self) -> &'static str {
         match self {
-            Fact::KindUnknown => ("kind", json!({"kind": null}), json!(null), "regular"),
+            Fact::KindUnknown => "kind",
+            Fact::TooSmall { .. } => "min_participants",
+            Fact::NoMarks { .. } => "no_marks",
+            Fact::RiskA { .. } => "risk.A",
+            Fact::RiskB { .. } => "risk.B",
+            Fact::RiskCombine { .. } => "risk.combine",
+            Fact::Bottom { .. } => "bottom",
+            Fact::ExcludedKind { .. } => "exclude_kinds",
+            Fact::MinTotal { .. } => "min_total_participants",
+            Fact::Objectivity { .. } => "objectivity",
+            Fact::ClusterRule { .. } => "cluster.rule",
+            Fact::ClusterKmeans { .. } => "cluster.kmeans",
+            Fact::Settlement(_) => "settlement",
+            Fact::Deficit { .. } | Fact::DeficitUnknown { .. } => "deficit",
+            Fact::Context { .. } => "context",
+            Fact::PerGroup { .. } => "per_group",
+            Fact::PerMunicipality { .. } => "per_municipality",
+            Fact::Total { .. } => "total",
+        }
+    }
+
+    /// The rule's outcome in the JSON contract (`outcome`), without building its numbers.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Fact::KindUnknown => "regular",
+            Fact::TooSmall { .. } => "too_small",
+            Fact::NoMarks { .. } => "no_data",
+            Fact::RiskA { outcome, .. } | Fact::RiskB { outcome, .. } => fired(*outcome),
+            Fact::RiskCombine { outcome, .. } | Fact::Bottom { outcome, .. } => candidate(*outcome),
+            Fact::ExcludedKind { .. } => "excluded",
+            Fact::MinTotal { outcome, .. } => {
+                if *outcome {
+                    "passed"
+                } else {
+                    "excluded"
+                }
+            }
+            Fact::Objectivity { policy, .. } => {
+                if *policy == ObjectivityPolicy::Exclude {
+                    "excluded"
+                } else {
+                    "flagged"
+                }
+            }
+            Fact::ClusterRule { cluster, .. } | Fact::ClusterKmeans { cluster, .. } => {
+                cluster.label()
+            }
+            Fact::Settlement(Settlement::Unknown) => "unknown",
+            Fact::Settlement(s) => s.label(),
+            Fact::Deficit { deficit, .. } => deficit.label(),
+            Fact::DeficitUnknown { .. } => "unknown",
+            Fact::Context { shnsu, .. } => {
+                if *shnsu {
+                    "shnsu"
+                } else {
+                    "not_shnsu"
+                }
+            }
+            Fact::PerGroup { picked, .. } => {
+                if *picked {
+                    "picked"
+                } else {
+                    "not_picked"
+                }
+            }
+            Fact::PerMunicipality { .. } | Fact::Total { .. } => "capped",
+        }
+    }
+
+    /// (numbers, threshold) of the JSON contract: what the rule saw (shares as fractions rounded
+    /// to 6 decimals) and the config values it applied. Built only where JSON is written.
+    fn numbers(&self) -> (Value, Value) {
+        match self {
+            Fact::KindUnknown => (json!({"kind": null}), json!(null)),
             Fact::TooSmall {
                 min_participants,
                 procedures,
             } => (
-                "min_participants",
                 json!({"procedures": procedures.len(), "max_participants": procedures.iter().map(|p| p.1).max()}),
                 json!(min_participants),
-                "too_small",
             ),
-            Fact::NoMarks { .. } => ("no_marks", json!({}), json!(null), "no_data"),
+            Fact::NoMarks { .. } => (json!({}), json!(null)),
             Fact::RiskA {
                 year,
                 threshold,
                 min_procedures,
                 procedures,
                 fired: f,
-                outcome,
+                ..
             } => (
-                "risk.A",
                 json!({
                     "year": year,
                     "procedures": procedures.len(),
@@ -217,77 +299,45 @@ impl Fact {
                     "shares": procedures.iter().map(|p| json!({"procedure": p.procedure, "participants": p.participants, "share2": r6(p.share2)})).collect::<Vec<_>>(),
                 }),
                 json!({"threshold": threshold, "min_procedures": min_procedures}),
-                fired(*outcome),
             ),
             Fact::RiskB {
                 year,
                 threshold,
                 both,
-                outcome,
+                ..
             } => (
-                "risk.B",
                 json!({
                     "years": [year - 1, year],
                     "procedures": both.iter().map(|(p, prev, cur)| json!({"procedure": p, "share2_prev": r6(*prev), "share2": r6(*cur)})).collect::<Vec<_>>(),
                 }),
                 json!({"threshold": threshold}),
-                fired(*outcome),
             ),
-            Fact::RiskCombine {
-                a,
-                b,
-                combine,
-                outcome,
-            } => (
-                "risk.combine",
-                json!({"A": a, "B": b}),
-                json!(combine),
-                candidate(*outcome),
-            ),
+            Fact::RiskCombine { a, b, combine, .. } => (json!({"A": a, "B": b}), json!(combine)),
             Fact::Bottom {
                 years,
                 bottom_share,
                 k,
                 n,
                 low_years,
-                outcome,
                 ..
             } => (
-                "bottom",
                 json!({"years": years.iter().map(|y| y.year).collect::<Vec<_>>(), "low_years": low_years}),
                 json!({"bottom_share": bottom_share, "k": k, "n": n}),
-                candidate(*outcome),
             ),
             Fact::ExcludedKind {
                 stratum,
                 exclude_kinds,
-            } => (
-                "exclude_kinds",
-                json!({"kind": stratum}),
-                json!(exclude_kinds),
-                "excluded",
-            ),
+            } => (json!({"kind": stratum}), json!(exclude_kinds)),
             Fact::MinTotal {
                 participants,
                 window,
                 min_total,
-                outcome,
+                ..
             } => (
-                "min_total_participants",
                 json!({"participants": participants, "window": window}),
                 json!(min_total),
-                if *outcome { "passed" } else { "excluded" },
             ),
-            Fact::Objectivity { flags, policy, .. } => (
-                "objectivity",
-                json!({"flags": flags}),
-                json!(policy),
-                if *policy == ObjectivityPolicy::Exclude {
-                    "excluded"
-                } else {
-                    "flagged"
-                },
-            ),
+            Fact::Objectivity { flags, policy, .. } => (json!({"flags": flags}), json!(policy)),
             Fact::ClusterRule {
                 share2,
                 n2,
@@ -296,52 +346,28 @@ impl Fact {
                 ci,
                 strong,
                 moderate,
-                cluster,
                 ..
             } => (
-                "cluster.rule",
                 json!({"share2": r6(*share2), "n2": n2, "participants": participants, "quality": quality, "ci": ci}),
                 json!({"strong": strong, "moderate": moderate}),
-                cluster.label(),
             ),
             Fact::ClusterKmeans {
                 z_share2,
                 z_quality,
                 cluster_mean_share2,
                 seed,
-                cluster,
-            } => (
-                "cluster.kmeans",
-                json!({"z_share2": r6(*z_share2), "z_quality": r6(*z_quality), "cluster_mean_share2": r6(*cluster_mean_share2)}),
-                json!({"k": 3, "seed": seed}),
-                cluster.label(),
-            ),
-            Fact::Settlement(Settlement::Unknown) => (
-                "settlement",
-                json!({"settlement": null}),
-                json!(null),
-                "unknown",
-            ),
-            Fact::Settlement(s) => (
-                "settlement",
-                json!({"settlement": s}),
-                json!(null),
-                s.label(),
-            ),
-            Fact::Deficit {
-                score,
-                tie,
-                deficit,
                 ..
             } => (
-                "deficit",
+                json!({"z_share2": r6(*z_share2), "z_quality": r6(*z_quality), "cluster_mean_share2": r6(*cluster_mean_share2)}),
+                json!({"k": 3, "seed": seed}),
+            ),
+            Fact::Settlement(Settlement::Unknown) => (json!({"settlement": null}), json!(null)),
+            Fact::Settlement(s) => (json!({"settlement": s}), json!(null)),
+            Fact::Deficit { score, tie, .. } => (
                 json!({"source": score.source, "staffing": r6(score.staffing), "infrastructure": r6(score.infrastructure), "profile_year": score.year}),
                 json!({"tie": tie}),
-                deficit.label(),
             ),
-            Fact::DeficitUnknown { source } => {
-                ("deficit", json!({"source": null}), json!(source), "unknown")
-            }
+            Fact::DeficitUnknown { source } => (json!({"source": null}), json!(source)),
             Fact::Context {
                 index,
                 index_group,
@@ -351,64 +377,65 @@ impl Fact {
                 shnsu_groups,
                 residual_sd,
             } => (
-                "context",
                 json!({"index": index, "index_group": index_group, "shnsu": shnsu, "residual": residual, "labels": labels}),
                 json!({"shnsu_groups": shnsu_groups, "residual_sd": residual_sd}),
-                if *shnsu { "shnsu" } else { "not_shnsu" },
             ),
             Fact::PerGroup {
                 group,
                 rank,
                 of,
                 per_group,
-                picked,
+                ..
             } => (
-                "per_group",
                 json!({"group": group, "rank": rank, "of": of}),
                 json!(per_group),
-                if *picked { "picked" } else { "not_picked" },
             ),
-            Fact::PerMunicipality { rank, cap } => (
-                "per_municipality",
-                json!({"rank_in_municipality": rank}),
-                json!(cap),
-                "capped",
-            ),
-            Fact::Total { rank, cap } => {
-                ("total", json!({"rank_overall": rank}), json!(cap), "capped")
+            Fact::PerMunicipality { rank, cap } => {
+                (json!({"rank_in_municipality": rank}), json!(cap))
             }
+            Fact::Total { rank, cap } => (json!({"rank_overall": rank}), json!(cap)),
         }
     }
 }
 
 impl LedgerEntry {
-    /// The entry of a fact met at a stage: its numbers and its words.
-    pub fn of(stage: u8, fact: &Fact) -> LedgerEntry {
-        let (rule, numbers, threshold, outcome) = fact.record();
+    /// The rule's name (`rule` of the JSON contract).
+    pub fn rule(&self) -> &'static str {
+        self.fact.rule()
+    }
+
+    /// The rule's outcome (`outcome` of the JSON contract).
+    pub fn outcome(&self) -> &'static str {
+        self.fact.outcome()
+    }
+
+    /// (numbers, threshold) of the JSON contract, built on each call: `numbers` is always an
+    /// object (a bare value is wrapped as `{"value": …}`).
+    pub fn numbers(&self) -> (Map<String, Value>, Value) {
+        let (numbers, threshold) = self.fact.numbers();
         let numbers = match numbers {
             Value::Object(m) => m,
-            other => {
-                let mut m = Map::new();
-                m.insert("value".into(), other);
-                m
-            }
+            other => Map::from_iter([("value".to_string(), other)]),
         };
-        LedgerEntry {
-            stage,
-            rule: rule.into(),
-            numbers,
-            threshold,
-            outcome: outcome.into(),
-            text: crate::narrative::text(fact),
-            short: crate::narrative::short(fact),
-        }
+        (numbers, threshold)
+    }
+
+    /// The same in words (Russian), rendered by `narrative` on each call.
+    pub fn text(&self) -> String {
+        crate::narrative::text(&self.fact)
+    }
+
+    /// The rule and its outcome in a few Russian words (`narrative::short`) for table cells;
+    /// not in JSON, which keeps `rule` and `outcome`.
+    pub fn short(&self) -> (&'static str, String) {
+        crate::narrative::short(&self.fact)
     }
 }
 
 impl Ledger {
     /// Record a fact met at a stage.
     pub fn note(&mut self, stage: u8, fact: Fact) {
-        self.0.push(LedgerEntry::of(stage, &fact));
+        self.0.push(LedgerEntry { stage, fact });
     }
 }
 

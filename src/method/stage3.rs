@@ -240,7 +240,7 @@ mod tests {
                 .ledger
                 .0
                 .iter()
-                .map(|e| (e.rule.clone(), e.outcome.clone()))
+                .map(|e| (e.rule().to_string(), e.outcome().to_string()))
                 .collect()
         };
         assert_eq!(by("edu0000001").rank_in_group, Some(1));
@@ -259,7 +259,7 @@ mod tests {
             ("per_municipality".into(), "capped".into())
         );
         assert_eq!(rules("edu0000003")[1], ("total".into(), "capped".into()));
-        assert_eq!(by("edu0000003").ledger.0[1].numbers["rank_overall"], 2);
+        assert_eq!(by("edu0000003").ledger.0[1].numbers().0["rank_overall"], 2);
         let selected: Vec<&str> = all
             .iter()
             .filter(|s| s.selected)
