@@ -426,7 +426,7 @@ fn all_schools(sel: &Selection) -> Table {
             Cell::int(x.stage_reached),
             yn(x.candidate),
             x.excluded_reason
-                .map(|r| r.to_string())
+                .map(|r| crate::narrative::exclusion(r, &x.ledger))
                 .unwrap_or_default()
                 .into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),

@@ -153,8 +153,8 @@ pub(super) fn why_stopped(x: &SchoolResult) -> String {
     if x.selected {
         return "отобрана".into();
     }
-    if let Some(r) = &x.excluded_reason {
-        return r.to_string();
+    if let Some(r) = x.excluded_reason {
+        return crate::narrative::exclusion(r, &x.ledger);
     }
     match x.stage_reached {
         1 => "не сработало ни одно правило этапа 1".into(),
@@ -174,7 +174,7 @@ pub(super) fn why_stopped(x: &SchoolResult) -> String {
 fn notes(x: &SchoolResult) -> String {
     let mut n = Vec::new();
     if x.stratum != Stratum::Regular {
-        n.push(format!("страта {}", x.stratum));
+        n.push(format!("страта «{}»", output::words::stratum(x.stratum)));
     }
     if x.borderline && x.stage_reached == 3 {
         n.push("пограничная".to_string());

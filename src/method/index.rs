@@ -346,7 +346,9 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
             "zero variance" => "без разброса значений",
             other => other,
         };
-        warnings.add(WarningCode::IndicatorDropped, format!("{key}: {why}"));
+        // people read the example: the indicator's words, not its config key
+        let shown = crate::output::words::indicator(key);
+        warnings.add(WarningCode::IndicatorDropped, format!("«{shown}»: {why}"));
     }
     let mut loadings_out = BTreeMap::new();
     if let Some(l) = &pca {

@@ -50,6 +50,13 @@ fn zscore_index_by_hand() {
         6,
         "six configured indicators absent from every row"
     );
+    // the example said «at_risk_register: нет ни у одной школы»: a config key for people
+    let s = r.warnings.summary();
+    assert!(
+        s.contains("«на профилактическом учёте»: нет ни у одной школы"),
+        "{s}"
+    );
+    assert!(!s.contains("at_risk_register"), "{s}");
 }
 
 #[test]

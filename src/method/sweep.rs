@@ -82,8 +82,9 @@ fn selected(
         .collect())
 }
 
-/// The value a config key holds, as a number (for integer keys the grid values are rounded).
-fn set_value(cfg: &Config, key: &str, v: f64) -> Result<Config> {
+/// The value a config key holds, as a number (for integer keys the grid values are rounded), and
+/// the value set as JSON: an integer for an integer key (`stage3.per_group = 2`, not `2.0`).
+fn set_value(cfg: &Config, key: &str, v: f64) -> Result<(Config, serde_json::Value)> {
     let current = toml::Value::try_from(cfg)?;
     let mut cur = &current;
     for p in key.split('.') {
@@ -91,16 +92,19 @@ fn set_value(cfg: &Config, key: &str, v: f64) -> Result<Config> {
             .get(p)
             .ok_or_else(|| usage(format!("--param {key}: unknown config key")))?;
     }
-    let raw = match cur {
-        toml::Value::Integer(_) => format!("{}", v.round() as i64),
-        toml::Value::Float(_) => format!("{v}"),
+    let (raw, value) = match cur {
+        toml::Value::Integer(_) => (
+            format!("{}", v.round() as i64),
+            serde_json::json!(v.round() as i64),
+        ),
+        toml::Value::Float(_) => (format!("{v}"), serde_json::json!(v)),
         other => {
             return Err(usage(format!(
                 "--param {key}: the key holds {other}, not a number"
             )))
         }
     };
-    cfg.set(key, &raw)
+    Ok((cfg.set(key, &raw)?, value))
 }
 
 pub fn sweep(
@@ -143,8 +147,9 @@ pub fn sweep(
         let mut cfg = base.clone();
         let mut values = serde_json::Map::new();
         for (p, v) in params.iter().zip(&g) {
-            cfg = set_value(&cfg, &p.key, *v)?;
-            values.insert(p.key.clone(), serde_json::json!(v));
+            let (c, value) = set_value(&cfg, &p.key, *v)?;
+            cfg = c;
+            values.insert(p.key.clone(), value);
         }
         let s = if params.iter().any(|p| context_key(&p.key)) {
             selected(
@@ -178,5 +183,16 @@ mod tests {
         assert!(p.values.contains(&0.30));
         assert_eq!(p.values[10], 0.35);
         assert!(parse_param("stage1.threshold=0.3").is_err());
+    }
+
+    /// `sweep --param stage3.per_group=1:3:1` printed «stage3.per_group = 1.0».
+    #[test]
+    fn an_integer_key_is_swept_as_an_integer() {
+        let cfg = Config::default();
+        let (c, v) = set_value(&cfg, "stage3.per_group", 2.0).unwrap();
+        assert_eq!(c.stage3.per_group, 2);
+        assert_eq!(v.to_string(), "2");
+        let (_, v) = set_value(&cfg, "stage1.threshold", 0.25).unwrap();
+        assert_eq!(v.to_string(), "0.25");
     }
 }

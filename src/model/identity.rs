@@ -477,7 +477,11 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
         }
     }
     let codes = map.len();
-    let code_example = map.iter().next().map(|(k, v)| format!("{k} → {v}"));
+    // people read the example: «код ГИА 1000 → edu990001», not the key `gia:1000`
+    let code_example = map
+        .iter()
+        .next()
+        .map(|(k, v)| format!("{} → {v}", shown_key(k)));
     let names = match_names(ds, have_logins);
     report_names(ds, &names, warnings);
     map.extend(names);

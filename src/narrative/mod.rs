@@ -1,8 +1,8 @@
 //! The Russian story of the ledger: one sentence per recorded rule ([`text`]), rendered from the
 //! typed facts the method records (`method::ledger::Fact`). Nothing here decides or computes a
 //! figure; shares are fractions shown as percents with one decimal and a decimal comma.
-use crate::method::ledger::{BottomYear, Fact, ProcShare};
-use crate::model::domain::{Marker, Settlement};
+use crate::method::ledger::{BottomYear, Fact, Ledger, ProcShare};
+use crate::model::domain::{ExclusionReason, Marker, Settlement};
 use crate::output::{num, words};
 
 fn pct(x: f64) -> String {
@@ -262,6 +262,27 @@ pub fn text(fact: &Fact) -> String {
     }
 }
 
+/// Why a school stopped before stage 3, in Russian for people (the «Итог» of tables, `explain`
+/// and the report): the stratum's words and «меньше минимального числа участников (N)», N being
+/// the threshold the school's `min_participants` ledger entry applied, where JSON keeps the label
+/// of `ExclusionReason` (codes and the config key).
+pub fn exclusion(r: ExclusionReason, ledger: &Ledger) -> String {
+    match r {
+        ExclusionReason::TooSmall => {
+            let min = ledger
+                .0
+                .iter()
+                .find(|e| e.rule == "min_participants")
+                .and_then(|e| e.threshold.as_i64())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            format!("во всех процедурах меньше минимального числа участников{min}")
+        }
+        ExclusionReason::ExcludedKind(s) => format!("исключённый вид: {}", words::stratum(s)),
+        r => r.to_string(),
+    }
+}
+
 /// The rule and its outcome of one ledger entry in a few Russian words, for a table cell (the
 /// «Журнал правил» of the report): («правило A», «не сработало»). JSON keeps the codes
 /// (`risk.A`, `not_fired`).
@@ -457,6 +478,31 @@ mod tests {
         let t = text(&fact);
         assert!(!t.contains("реестра (z"), "{t}");
         assert!(t.contains("реестр или контекстная форма"), "{t}");
+    }
+
+    /// `select`, `explain` and the report said «исключённый вид: evening» and «все процедуры <
+    /// min_participants»: a code and the config key; JSON keeps them.
+    #[test]
+    fn the_exclusion_is_told_in_words() {
+        use crate::method::ledger::{Ledger, LedgerEntry};
+        use crate::model::domain::{ExclusionReason, Stratum};
+        let small = Ledger(vec![LedgerEntry::of(
+            1,
+            &Fact::TooSmall {
+                min_participants: 5,
+                procedures: vec![("ВПР математика 4 кл.".into(), 3)],
+            },
+        )]);
+        assert_eq!(
+            super::exclusion(ExclusionReason::TooSmall, &small),
+            "во всех процедурах меньше минимального числа участников (5)"
+        );
+        let kind = ExclusionReason::ExcludedKind(Stratum::Evening);
+        assert_eq!(
+            super::exclusion(kind, &Ledger::default()),
+            "исключённый вид: вечерняя"
+        );
+        assert_eq!(kind.to_string(), "исключённый вид: evening");
     }
 
     /// `explain` said «комбинирование «any»» and «группа «unknown»»: the config's codes.

@@ -273,12 +273,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A fraction as a Russian percent figure without the sign: `pct(0.412, 1)` is `41,2`.
 pub fn pct(x: f64, digits: usize) -> String {
-    format!("{:.*}", digits, x * 100.0).replace('.', ",")
+    num(x * 100.0, digits)
 }
 
-/// Russian decimal formatting of a plain number: `num(0.4123, 2)` is `0,41`.
+/// Russian decimal formatting of a plain number: `num(0.4123, 2)` is `0,41`; a number that
+/// rounds to zero shows no sign (`num(-0.01, 1)` is `0,0`, not `-0,0`).
 pub fn num(x: f64, digits: usize) -> String {
-    format!("{:.*}", digits, x).replace('.', ",")
+    let s = format!("{:.*}", digits, x);
+    let s = match s.strip_prefix('-') {
+        Some(abs) if abs.bytes().all(|b| b == b'0' || b == b'.') => abs.to_string(),
+        _ => s,
+    };
+    s.replace('.', ",")
 }
 
 /// Round to 6 decimals for stable JSON.
@@ -289,6 +295,19 @@ pub fn r6(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `monitor` showed «-0,0» for a change that rounds to zero.
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(num(-0.04, 1), "0,0");
+        assert_eq!(num(-0.0, 2), "0,00");
+        assert_eq!(num(-0.0004, 0), "0");
+        assert_eq!(pct(-0.0001, 1), "0,0");
+        assert_eq!(num(-0.05, 1), "-0,1");
+        assert_eq!(num(-10.0, 0), "-10");
+        assert_eq!(pct(-0.5, 1), "-50,0");
+        assert_eq!(num(0.4123, 2), "0,41");
+    }
 
     #[test]
     fn a_row_that_does_not_fit_its_columns_is_an_internal_error() {
