@@ -272,8 +272,8 @@ pub fn exclusion(r: ExclusionReason, ledger: &Ledger) -> String {
             let min = ledger
                 .0
                 .iter()
-                .find(|e| e.rule == "min_participants")
-                .and_then(|e| e.threshold.as_i64())
+                .find(|e| e.rule() == "min_participants")
+                .and_then(|e| e.numbers().1.as_i64())
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
             format!("во всех процедурах меньше минимального числа участников{min}")
