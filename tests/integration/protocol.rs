@@ -649,3 +649,30 @@ fn a_partly_filled_pupil_row_is_a_counted_warning_naming_the_row_and_blank_colum
     );
     assert!(example.contains("и ещё"), "{example}");
 }
+
+#[test]
+fn an_absent_row_with_scores_and_a_scored_row_without_a_code_are_counted_warnings() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
+    let mut r = rows();
+    // 40006 «отсутствовал» with its items and a total of 20; 40002 scored without its code
+    r[6] = row("40006", "отсутствовал", Some(20), "5");
+    r[2][0] = String::new();
+    workbook(&p, "Протокол", &r);
+    let v = inspect_json(&p, &[]);
+    let i = &v["inputs"][0];
+    assert_eq!(i["pupils"]["participants"], 5, "{i:#}");
+    assert_eq!(i["pupils"]["absent"], 2, "{i:#}");
+    let w = i["warnings"].as_object().unwrap();
+    for (what, line) in [
+        ("с отметкой «отсутствовал», но с баллами", "строка 7"),
+        ("с баллами, но без кода участника", "строка 3"),
+    ] {
+        let (_, n) = w
+            .iter()
+            .find(|(k, _)| k.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {w:#?}"));
+        assert_eq!(n["count"], 1);
+        assert_eq!(n["examples"][0], line);
+    }
+}
