@@ -382,7 +382,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
             sum = None;
         }
         if let (Some(s), Ok(Some(t))) = (sum, parse_num(g.cell(r, total))) {
-            if t != s && t != 0.0 && !invalid.contains(&r) {
+            if t != s && !invalid.contains(&r) {
                 warnings.push((
                     WarningCode::TotalNotItemSum,
                     format!("строка {}: {t} ≠ {s}", g.line_of(r)),
@@ -395,6 +395,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         variant,
         invalid: &invalid,
         blank_is_absent: true,
+        total_wins: true,
     };
     let mut f = pupil::read_rows(g, h, &form);
     for (code, example) in warnings {

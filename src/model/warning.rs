@@ -117,6 +117,9 @@ warning_codes! {
     /// A protocol row with item scores but no pupil code: counted as a participant.
     ProtocolCodeEmpty = "строка протокола с баллами, но без кода участника: участник учтён"
         => "строка протокола с баллами, но без кода участника: участник учтён",
+    /// A protocol row with item scores and an empty «Итого баллов»: scored from the items.
+    TotalFromItems = "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания"
+        => "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания",
     /// «Итого баллов» differing from the sum of the item scores.
     TotalNotItemSum = "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)"
         => "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)",
