@@ -15,6 +15,21 @@ pub fn year_cell(s: &str) -> Option<i32> {
     }
 }
 
+/// A cell holding only a whole year 2000–2099: four digits with optional surrounding spaces, or an
+/// xlsx number read as `2023.0`; anything else (`2023/24`, `2023-2024`, `2023,5`, `год 2023`) is None.
+/// Used where docs/INPUTS.md says a year that is no year is a data error (context tables).
+pub fn whole_year(s: &str) -> Option<i32> {
+    let t = s.trim();
+    let t = match t.split_once('.') {
+        Some((y, z)) if !z.is_empty() && z.bytes().all(|b| b == b'0') => y,
+        Some(_) => return None,
+        None => t,
+    };
+    let y: i32 =
+        (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok())??;
+    (2000..2100).contains(&y).then_some(y)
+}
+
 /// Year from a column (`2025`, `2015-2016`), else the file's year, else an error.
 pub fn year(g: &Grid, h: &Header, r: usize, col: Option<usize>, meta: &Meta) -> Result<i32> {
     match col {
@@ -111,4 +126,27 @@ pub fn no_assessment(loc: &crate::error::Loc) -> anyhow::Error {
         "assessment",
         "cannot tell the assessment of this table: expected ВПР, ОГЭ or ЕГЭ in an assessment column, a title line or the file name, or give --assessment",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_year_is_four_digits_or_an_xlsx_number() {
+        assert_eq!(whole_year(" 2023 "), Some(2023));
+        assert_eq!(whole_year("2023.0"), Some(2023));
+        for s in [
+            "2023/24",
+            "2023-2024",
+            "2023,5",
+            "год 2023",
+            "2023.5",
+            "23",
+            "1999",
+            "",
+        ] {
+            assert_eq!(whole_year(s), None, "{s}");
+        }
+    }
 }

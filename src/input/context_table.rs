@@ -281,7 +281,7 @@ pub fn load_table(
             continue;
         }
         let read = (|| -> Result<(i32, Vec<Option<f64>>)> {
-            let year = super::cells::year_cell(g.cell(r, cy)).ok_or_else(|| {
+            let year = super::cells::whole_year(g.cell(r, cy)).ok_or_else(|| {
                 data_err(
                     &g.loc(r),
                     h.raw_name(cy),

@@ -308,12 +308,28 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
     let variant = variant_column(h).expect("a protocol form has a variant column");
     let total = h.find(header::TOTAL).expect("a protocol form has a total");
     let mut invalid = BTreeSet::new();
+    let code = h.find(&["код", "код участника"]);
     let mut warnings = Vec::new();
     for r in h.row + 1..g.rows.len() {
-        if norm_text(g.cell(r, variant)) == "отсутствовал"
-            || g.rows[r].iter().all(|c| c.trim().is_empty())
-        {
+        let scored = items.iter().any(|&(c, _)| !g.cell(r, c).trim().is_empty());
+        if norm_text(g.cell(r, variant)) == "отсутствовал" {
+            if scored || !matches!(parse_num(g.cell(r, total)), Ok(None | Some(0.0))) {
+                let line = g.line_of(r);
+                warnings.push((
+                    WarningCode::ProtocolAbsentWithScores,
+                    format!("строка {line}"),
+                ));
+            }
             continue;
+        }
+        if g.rows[r].iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if scored && code.is_some_and(|c| g.cell(r, c).trim().is_empty()) {
+            warnings.push((
+                WarningCode::ProtocolCodeEmpty,
+                format!("строка {}", g.line_of(r)),
+            ));
         }
         let mut sum = Some(0.0);
         let mut blank = Vec::new();
@@ -366,7 +382,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
             sum = None;
         }
         if let (Some(s), Ok(Some(t))) = (sum, parse_num(g.cell(r, total))) {
-            if t != s && t != 0.0 && !invalid.contains(&r) {
+            if t != s && !invalid.contains(&r) {
                 warnings.push((
                     WarningCode::TotalNotItemSum,
                     format!("строка {}: {t} ≠ {s}", g.line_of(r)),
@@ -379,6 +395,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         variant,
         invalid: &invalid,
         blank_is_absent: true,
+        total_wins: true,
     };
     let mut f = pupil::read_rows(g, h, &form);
     for (code, example) in warnings {

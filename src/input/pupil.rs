@@ -87,6 +87,7 @@ pub fn read(g: &Grid, h: &Header) -> PupilFile {
         variant: h.find(header::VARIANT).unwrap(),
         invalid: &Default::default(),
         blank_is_absent: false,
+        total_wins: false,
     };
     read_rows(g, h, &form)
 }
@@ -109,6 +110,11 @@ pub(super) struct Form<'a> {
     /// of the form adds their warnings).
     pub invalid: &'a std::collections::BTreeSet<usize>,
     pub blank_is_absent: bool,
+    /// The total is the score even when it is 0 and the items add up to more (the school's
+    /// protocol form: its reader warns of the difference), and an empty total with item scores is
+    /// scored from the items with a counted warning; else (`pupils`) a 0 total with item scores is
+    /// re-scored from the items and an empty total is invalid.
+    pub total_wins: bool,
 }
 
 impl PupilFile {
@@ -201,8 +207,23 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
             st.invalid_totals += 1;
             continue;
         }
+        let item_sum = || -> f64 {
+            items
+                .iter()
+                .filter_map(|(c, _)| parse_num(g.cell(r, *c)).ok().flatten())
+                .sum()
+        };
         let mut total = match parse_num(total_cell) {
             Ok(Some(v)) if v.fract() == 0.0 && v >= 0.0 => Some(v as i32),
+            Ok(None) if form.total_wins => {
+                let s = item_sum();
+                st.totals_from_items += 1;
+                rep.warnings.add(
+                    WarningCode::TotalFromItems,
+                    format!("строка {}: {s}", g.line_of(r)),
+                );
+                Some(s as i32)
+            }
             Ok(None) => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
@@ -220,11 +241,8 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
                 continue;
             }
         };
-        if total == Some(0) && !items.is_empty() {
-            let s: f64 = items
-                .iter()
-                .filter_map(|(c, _)| parse_num(g.cell(r, *c)).ok().flatten())
-                .sum();
+        if total == Some(0) && !items.is_empty() && !form.total_wins {
+            let s = item_sum();
             if s > 0.0 {
                 total = Some(s as i32);
                 st.totals_from_items += 1;

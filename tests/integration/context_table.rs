@@ -239,6 +239,28 @@ fn a_cell_neither_a_number_nor_na_is_an_error_naming_sheet_row_and_column() {
 }
 
 #[test]
+fn a_year_cell_that_is_not_a_whole_year_is_an_error_naming_sheet_row_and_column() {
+    for bad in ["2023/24", "2023-2024", "2023,5", "год 2023"] {
+        let d = tempfile::tempdir().unwrap();
+        let wb = d.path().join("ctx.xlsx");
+        let mut rows = context_rows(None);
+        rows[9][1] = bad.to_string();
+        workbook(
+            &wb,
+            &[("Данные", &rows), ("Кодовая книга", &codebook_rows(true))],
+        );
+        shnor()
+            .arg("index")
+            .arg(&wb)
+            .assert()
+            .code(1)
+            .stderr(contains("[лист «Данные»], row 10"))
+            .stderr(contains("«year»"))
+            .stderr(contains(format!("expected a year, found «{bad}»").as_str()));
+    }
+}
+
+#[test]
 fn codes_no_input_maps_to_a_login_stay_under_their_code() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("ctx.csv");

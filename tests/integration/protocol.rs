@@ -649,3 +649,62 @@ fn a_partly_filled_pupil_row_is_a_counted_warning_naming_the_row_and_blank_colum
     );
     assert!(example.contains("и ещё"), "{example}");
 }
+
+#[test]
+fn an_absent_row_with_scores_and_a_scored_row_without_a_code_are_counted_warnings() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
+    let mut r = rows();
+    // 40006 «отсутствовал» with its items and a total of 20; 40002 scored without its code
+    r[6] = row("40006", "отсутствовал", Some(20), "5");
+    r[2][0] = String::new();
+    workbook(&p, "Протокол", &r);
+    let v = inspect_json(&p, &[]);
+    let i = &v["inputs"][0];
+    assert_eq!(i["pupils"]["participants"], 5, "{i:#}");
+    assert_eq!(i["pupils"]["absent"], 2, "{i:#}");
+    let w = i["warnings"].as_object().unwrap();
+    for (what, line) in [
+        ("с отметкой «отсутствовал», но с баллами", "строка 7"),
+        ("с баллами, но без кода участника", "строка 3"),
+    ] {
+        let (_, n) = w
+            .iter()
+            .find(|(k, _)| k.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {w:#?}"));
+        assert_eq!(n["count"], 1);
+        assert_eq!(n["examples"][0], line);
+    }
+}
+
+#[test]
+fn a_blank_total_is_scored_from_the_items_and_a_zero_total_is_kept_with_counted_warnings() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
+    let mut r = rows();
+    let last = header().len() - 1;
+    // 40001: items add to 20, total blank; 40002: items add to 16, total 0
+    r[1][last] = String::new();
+    r[2][last] = "0".into();
+    workbook(&p, "Протокол", &r);
+    let v = inspect_json(&p, &[]);
+    let i = &v["inputs"][0];
+    let pp = &i["pupils"];
+    assert_eq!(pp["participants"], 5, "{i:#}");
+    assert_eq!(pp["invalid_totals"], 0, "{i:#}");
+    assert_eq!(pp["totals_from_items"], 1, "{i:#}");
+    // 40001 keeps its «5» (20 from the items), 40002 gets «2» (its total 0 kept)
+    assert_eq!(pp["marks"], serde_json::json!([2, 1, 1, 1]), "{i:#}");
+    let w = i["warnings"].as_object().unwrap();
+    for (what, example) in [
+        ("с пустым «Итого баллов»", "строка 2: 20"),
+        ("не равно сумме баллов", "строка 3: 0 ≠ 16"),
+    ] {
+        let (_, n) = w
+            .iter()
+            .find(|(k, _)| k.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {w:#?}"));
+        assert_eq!(n["count"], 1);
+        assert_eq!(n["examples"][0], example);
+    }
+}
