@@ -401,3 +401,20 @@ fn a_per_pupil_file_without_its_procedure_names_the_real_options() {
     );
     assert!(!msg.contains("year 0") && !msg.contains("«»"), "{msg}");
 }
+
+#[test]
+fn a_pupil_row_with_items_partly_blank_and_a_zero_total_is_named() {
+    let text = "логин школы,вариант,балл за 1,балл за 2,балл за 3,всего баллов\n\
+                sch220001,1,2,1,1,4\nsch220001,1,2,,1,0\nsch220001,1,,,,0\nsch220002,1,1,1,1,3\n";
+    let l = load(
+        &[(
+            "Проведение работы по математике, 4 класс. ВПР 2021.csv",
+            text,
+        )],
+        &Opts::default(),
+    )
+    .unwrap();
+    let w = &l.reports[0].warnings.0[&WarningCode::ProtocolItemsBlank];
+    assert_eq!(w.count, 1, "{w:?}");
+    assert_eq!(w.examples, ["строка 3: пусто «балл за 2»"], "{w:?}");
+}

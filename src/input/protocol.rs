@@ -372,11 +372,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         {
             warnings.push((
                 WarningCode::ProtocolItemsBlank,
-                format!(
-                    "строка {}: пусто {}",
-                    g.line_of(r),
-                    blank_columns(h, &blank)
-                ),
+                pupil::blank_items_note(g, h, r, &blank),
             ));
         } else if blank.len() == items.len() {
             sum = None;
@@ -402,20 +398,6 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         f.warn(code, example);
     }
     Ok(f)
-}
-
-/// The captions of a row's blank item columns, `«3 (2б)», «4 (1б)»`, the first six and how many
-/// more.
-fn blank_columns(h: &Header, cols: &[usize]) -> String {
-    let mut s: Vec<String> = cols
-        .iter()
-        .take(6)
-        .map(|&c| format!("«{}»", h.raw_name(c).trim()))
-        .collect();
-    if cols.len() > 6 {
-        s.push(format!("и ещё {}", cols.len() - 6));
-    }
-    s.join(", ")
 }
 
 #[cfg(test)]

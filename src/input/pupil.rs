@@ -80,7 +80,9 @@ pub fn load(
 
 /// Read the pupils of a per-pupil sheet without its scale (see [`PupilFile`]): absent pupils, empty
 /// and non-numeric totals are counted here; a total of 0 beside item scores that sum to more is the
-/// item sum.
+/// item sum. A row with a total of 0 and its item scores partly blank, partly filled is scored with
+/// the blanks as 0, with a counted warning naming the row and the blank columns (as the school's
+/// protocol form, `protocol::read`).
 pub fn read(g: &Grid, h: &Header) -> PupilFile {
     let form = Form {
         school: SchoolOf::Column(h.find(header::LOGIN).unwrap()),
@@ -242,6 +244,20 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
             }
         };
         if total == Some(0) && !items.is_empty() && !form.total_wins {
+            // the school's protocol form (`blank_is_absent`) names such rows in `protocol::read`
+            if !form.blank_is_absent {
+                let blank: Vec<usize> = items
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .filter(|c| g.cell(r, *c).trim().is_empty())
+                    .collect();
+                if !blank.is_empty() && blank.len() < items.len() {
+                    rep.warnings.add(
+                        WarningCode::ProtocolItemsBlank,
+                        blank_items_note(g, h, r, &blank),
+                    );
+                }
+            }
             let s = item_sum();
             if s > 0.0 {
                 total = Some(s as i32);
@@ -267,6 +283,21 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
         item_max,
         file: g.file.clone(),
     }
+}
+
+/// The example of a [`WarningCode::ProtocolItemsBlank`] warning: the row's line and its blank item
+/// columns, `строка 5: пусто «3 (2б)», «4 (1б)»` (the first six captions and how many more).
+/// Shared by the school's protocol form (`protocol::read`) and the ФИС ОКО per-pupil kind.
+pub(super) fn blank_items_note(g: &Grid, h: &Header, r: usize, blank: &[usize]) -> String {
+    let mut s: Vec<String> = blank
+        .iter()
+        .take(6)
+        .map(|&c| format!("«{}»", h.raw_name(c).trim()))
+        .collect();
+    if blank.len() > 6 {
+        s.push(format!("и ещё {}", blank.len() - 6));
+    }
+    format!("строка {}: пусто {}", g.line_of(r), s.join(", "))
 }
 
 /// Apply the procedure's scale to a read sheet: totals above the maximum (the scale's, else the

@@ -35,6 +35,29 @@ pub fn with_region(mut df: DataFrame, id: &str) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
+/// [`with_region`], a school whose id is no login taking its region from `regions`
+/// (`Frames::regions`, by `identity::Regions`); empty when that has none.
+pub fn with_region_of(
+    mut df: DataFrame,
+    id: &str,
+    regions: &std::collections::BTreeMap<String, String>,
+) -> PolarsResult<DataFrame> {
+    let derived: Vec<String> = df
+        .column(id)?
+        .str()?
+        .iter()
+        .map(|s| {
+            let s = s.unwrap_or("");
+            match regions.get(s) {
+                Some(r) => r.clone(),
+                None => crate::input::text::region_of(s),
+            }
+        })
+        .collect();
+    df.with_column(Column::new(REGION.into(), derived))?;
+    Ok(df)
+}
+
 /// `name` equals one of `values` (false when there are none); the crate's polars build has no
 /// `is_in`.
 pub fn one_of<T: Literal>(name: &str, values: impl IntoIterator<Item = T>) -> Expr {

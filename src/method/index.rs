@@ -2,7 +2,7 @@
 //! frame: the configured indicators in long form (school, indicator, value), z-score parameters
 //! per region and indicator, contributions, coverage and sums per school as polars group-bys and
 //! joins; quintile edges as type-7 quantiles. The PCA eigen-decomposition is `stats::pca`.
-use super::frame::{floats, ints, left_join, texts, with_region, REGION};
+use super::frame::{floats, ints, left_join, texts, with_region_of, REGION};
 use crate::config::Config;
 use crate::input::report::Warnings;
 use crate::model::frames::Frames;
@@ -146,10 +146,60 @@ fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
     } else {
         concat(parts, UnionArgs::default())?.collect()?
     };
-    Ok(with_region(long, k::SCHOOL_ID)?
+    Ok(with_region_of(long, k::SCHOOL_ID, &f.regions)?
         .lazy()
         .sort([REGION, k::SCHOOL_ID, INDICATOR], Default::default())
         .collect()?)
+}
+
+/// Why a school without a region is left out of the index when other schools have one.
+const NO_REGION: &str = "регион не определён: школа учтена под кодом без логина и муниципалитета, а у школ с логинами несколько регионов";
+
+/// The rows of `long` of the schools left out of the region strata: an id that is no login
+/// (`gia:…`, `name:…`) and has no region (`Frames::regions`) while other schools have one — it
+/// would form a stratum of its own. Returns the other rows and the (school_id, login) left out.
+fn without_region(long: DataFrame) -> Result<(DataFrame, Vec<(String, String)>)> {
+    let (ids, regions) = (texts(&long, k::SCHOOL_ID)?, texts(&long, REGION)?);
+    if regions.iter().all(|r| r.is_empty()) {
+        return Ok((long, Vec::new()));
+    }
+    let out: Vec<bool> = ids
+        .iter()
+        .zip(&regions)
+        .map(|(id, r)| r.is_empty() && id.contains(':'))
+        .collect();
+    if !out.contains(&true) {
+        return Ok((long, Vec::new()));
+    }
+    let logins = texts(&long, k::LOGIN)?;
+    let mut left: Vec<(String, String)> = (0..long.height())
+        .filter(|&i| out[i])
+        .map(|i| (ids[i].clone(), logins[i].clone()))
+        .collect();
+    left.dedup();
+    let keep: BooleanChunked = out.iter().map(|o| !o).collect();
+    Ok((long.filter(&keep)?, left))
+}
+
+/// The index rows of the schools [`without_region`] left out, with the reason, counted in a
+/// warning.
+fn left_out_rows(left: Vec<(String, String)>, warnings: &mut Warnings) -> Vec<IndexRow> {
+    left.into_iter()
+        .map(|(school_id, login)| {
+            warnings.add(WarningCode::SchoolWithoutRegion, login.clone());
+            IndexRow {
+                login,
+                school_id,
+                region: String::new(),
+                index: None,
+                index_group: None,
+                coverage: 0.0,
+                shnsu: false,
+                top_factors: Vec::new(),
+                missing_reason: Some(NO_REGION.to_string()),
+            }
+        })
+        .collect()
 }
 
 /// Population mean and standard deviation (divide by n) and the count of each indicator in each
@@ -234,7 +284,7 @@ fn pca_loadings(
     regions: &[String],
     cfg: &Config,
 ) -> Result<DataFrame> {
-    let wide = with_region(f.schools.clone(), k::SCHOOL_ID)?;
+    let wide = with_region_of(f.schools.clone(), k::SCHOOL_ID, &f.regions)?;
     let (kr, ki) = (texts(kept, REGION)?, texts(kept, INDICATOR)?);
     let (mut lr, mut li, mut lv) = (Vec::new(), Vec::new(), Vec::new());
     for region in regions {
@@ -287,7 +337,7 @@ fn pca_loadings(
 pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
-    let long = long(f, cfg)?;
+    let (long, left_out) = without_region(long(f, cfg)?)?;
     // the schools with any configured indicator, by region and id
     let schools = long
         .clone()
@@ -339,6 +389,7 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
     let top = top_factors(&contrib)?;
     let mut out = index_rows(&rows, top, cfg, &mut warnings)?;
     let edges_out = quintiles(&mut out, cfg)?;
+    out.extend(left_out_rows(left_out, &mut warnings));
     out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
     for (key, why) in &dropped {
         let why = match why.as_str() {

@@ -1,7 +1,7 @@
 //! Resilient schools and context-adjusted results (METHOD.md §5, §10): the window's pooled
 //! figures per school as a polars group-by of `results` joined with `schools`, results scores and
 //! their top quantile per region as window expressions; the OLS is `stats::ols`.
-use super::frame::{flags, floats, left_join, one_of, opt_texts, texts, with_region, REGION};
+use super::frame::{flags, floats, left_join, one_of, opt_texts, texts, with_region_of, REGION};
 use super::index::IndexResult;
 use super::procedures::window;
 use crate::config::Config;
@@ -124,7 +124,7 @@ fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
     let df = left_join(df, registry, &[k::SCHOOL_ID])
         .with_column(coalesce(&[col(k::LOGIN), col(k::SCHOOL_ID)]).alias(k::LOGIN))
         .collect()?;
-    Ok(with_region(df, k::SCHOOL_ID)?
+    Ok(with_region_of(df, k::SCHOOL_ID, &f.regions)?
         .lazy()
         .sort([REGION, k::SCHOOL_ID], Default::default())
         .collect()?)

@@ -21,6 +21,10 @@ pub struct Frames {
     pub municipalities: DataFrame,
     pub mark_scores: DataFrame,
     pub maxima: DataFrame,
+    /// Region of each school whose id is no login (`gia:…`, `inn:…`, `ogrn:…`, `name:…`), by
+    /// `identity::Regions` (its municipality's one region, else the one region of all the schools
+    /// with logins); absent when none is known. Read by `method::frame::with_region_of`.
+    pub regions: std::collections::BTreeMap<String, String>,
 }
 
 fn c<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
@@ -211,6 +215,20 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     Ok(df)
 }
 
+/// The region of each school of `ds` whose id is no login, where `identity::Regions` knows one.
+fn keyless_regions(ds: &Dataset) -> std::collections::BTreeMap<String, String> {
+    let keyless: Vec<&String> = ds.schools.keys().filter(|k| k.contains(':')).collect();
+    if keyless.is_empty() {
+        return Default::default();
+    }
+    let regions = super::identity::Regions::new(ds);
+    keyless
+        .into_iter()
+        .map(|sid| (sid.clone(), regions.of(ds, sid)))
+        .filter(|(_, r)| !r.is_empty())
+        .collect()
+}
+
 /// The canonical frames of `ds` (row order: as `ds` holds them; schools by school_id).
 pub fn build(ds: &Dataset) -> Result<Frames> {
     use super::schema::{self, col as k};
@@ -352,7 +370,9 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         &schema::maxima(),
     )?;
 
+    let regions = keyless_regions(ds);
     Ok(Frames {
+        regions,
         results,
         schools,
         journal,

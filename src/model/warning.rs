@@ -240,6 +240,10 @@ warning_codes! {
     /// A school without an index under the coverage rule.
     SchoolWithoutIndex = "school without an index (coverage rule)"
         => "школа без индекса (не хватает показателей по правилу полноты)",
+    /// A school kept under a code (no login, no municipality) while the schools with logins are of
+    /// several regions: no region, so left out of the index strata (METHOD.md §10 «Region»).
+    SchoolWithoutRegion = "school without a region left out of the index"
+        => "школа без региона не вошла в расчёт индекса (учтена под кодом без логина и муниципалитета, а у школ с логинами несколько регионов)",
     // --- resilience
     /// A regression term missing for some schools.
     OlsTermMissing = "OLS term dropped: missing for some schools"

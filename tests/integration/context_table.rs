@@ -409,3 +409,110 @@ fn the_table_feeds_selection_resilience_and_deficit_for_the_matching_year() {
         figures(shnor().arg("index").arg(&region))
     );
 }
+
+/// A school kept under a code no input maps (no municipality, no login) beside a region whose
+/// schools have logins takes the one region of those schools: no output shows an empty region.
+#[test]
+fn an_unmapped_code_takes_the_one_region_of_the_login_schools() {
+    let (d, region) = region(7, 60);
+    let ctx = d.path().join("ctx");
+    region_with_context_table(&region, &ctx);
+    let mut text = std::fs::read_to_string(ctx.join("context.csv")).unwrap();
+    let first: Vec<String> = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .map(String::from)
+        .collect();
+    for year in ["2023", "2024", "2025"] {
+        text.push_str(&format!("777777;{year};{}\n", first[2..].join(";")));
+    }
+    std::fs::write(ctx.join("context.csv"), text).unwrap();
+    let blank = |out: &str| {
+        out.contains("регион )")
+            || out.contains("регион \n")
+            || out.contains("регион ,")
+            || out.contains("\"region\": \"\"")
+            || out.contains("\"region\":\"\"")
+    };
+    for cmd in ["index", "resilient", "select"] {
+        let out = stdout_of(shnor().arg(cmd).arg(&ctx));
+        assert!(!blank(&out), "{cmd}: {out}");
+    }
+    let rep = d.path().join("rep");
+    shnor()
+        .arg("report")
+        .arg(&ctx)
+        .arg("--out")
+        .arg(&rep)
+        .assert()
+        .success();
+    for f in std::fs::read_dir(&rep).unwrap() {
+        let f = f.unwrap().path();
+        if let Ok(text) = std::fs::read_to_string(&f) {
+            assert!(!blank(&text), "{}", f.display());
+        }
+    }
+    let v = json_of(shnor().arg("index").arg(&ctx).args(["--format", "json"]));
+    let s = v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["login"] == "gia:777777")
+        .expect("the unmapped school is indexed");
+    let region_of_logins = v["schools"][0]["region"].as_str().unwrap().to_string();
+    assert!(!region_of_logins.is_empty());
+    assert_eq!(s["region"], region_of_logins.as_str(), "{s}");
+}
+
+/// With login schools of two regions, a school under a code no input maps has no region: it is
+/// left out of the index strata and listed without an index, with the reason.
+#[test]
+fn an_unmapped_code_beside_two_regions_is_left_out_of_the_index() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ctx.csv");
+    let mut text = String::from("code;year;ses1;ses2\n");
+    for (i, code) in ["0101", "0102", "0103", "0104", "0105"].iter().enumerate() {
+        text.push_str(&format!("{code};2024;0.{};0.{}\n", i + 1, 5 - i));
+    }
+    std::fs::write(&p, text).unwrap();
+    let book = d.path().join("book.csv");
+    std::fs::write(
+        &book,
+        "code;label\nses1;Доля обучающихся из неполных семей\nses2;Доля детей из малообеспеченных семей\n",
+    )
+    .unwrap();
+    let reg = d.path().join("registry.csv");
+    std::fs::write(
+        &reg,
+        "login;gia_code;settlement\nedu220001;101;город\nedu220002;102;город\nedu990003;103;город\nedu990004;104;село\n",
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("index")
+            .args([&p, &book, &reg])
+            .args(["--format", "json"]),
+    );
+    let schools = v["schools"].as_array().unwrap();
+    let s = schools
+        .iter()
+        .find(|s| s["login"] == "gia:105")
+        .expect("the unmapped school is listed");
+    assert!(s["index"].is_null(), "{s}");
+    assert!(
+        s["missing_reason"]
+            .as_str()
+            .unwrap()
+            .contains("регион не определён"),
+        "{s}"
+    );
+    assert!(schools
+        .iter()
+        .filter(|s| s["login"] != "gia:105")
+        .all(|s| s["index"].is_number() && s["region"] != ""));
+    let out = stdout_of(shnor().arg("index").args([&p, &book, &reg]));
+    assert!(!out.contains("регион )"), "{out}");
+    assert!(out.contains("регион не определён"), "{out}");
+}
