@@ -484,15 +484,16 @@ mod tests {
     /// min_participants»: a code and the config key; JSON keeps them.
     #[test]
     fn the_exclusion_is_told_in_words() {
-        use crate::method::ledger::{Ledger, LedgerEntry};
+        use crate::method::ledger::Ledger;
         use crate::model::domain::{ExclusionReason, Stratum};
-        let small = Ledger(vec![LedgerEntry::of(
+        let mut small = Ledger::default();
+        small.note(
             1,
-            &Fact::TooSmall {
+            Fact::TooSmall {
                 min_participants: 5,
                 procedures: vec![("ВПР математика 4 кл.".into(), 3)],
             },
-        )]);
+        );
         assert_eq!(
             super::exclusion(ExclusionReason::TooSmall, &small),
             "во всех процедурах меньше минимального числа участников (5)"
