@@ -1,0 +1,183 @@
+//! Tests of `input::text`: the cell parsers (property tests), headers, numbers, code|name cells,
+//! logins, subjects, titles, municipalities, decoding.
+use super::*;
+use proptest::prelude::*;
+
+proptest! {
+    #[test]
+    fn parse_num_never_panics_and_gives_finite_numbers(s in "\\PC*") {
+        if let Ok(Some(v)) = parse_num(&s) {
+            prop_assert!(v.is_finite());
+        }
+    }
+
+    #[test]
+    fn russian_numbers_parse(
+        int in 0u64..10_000_000_000,
+        frac in 0u32..100,
+        sep in prop::sample::select(vec!["", " ", "\u{a0}", "\u{202f}"]),
+        pct in any::<bool>(),
+    ) {
+        // thousands grouped by `sep`, a decimal comma, an optional `%`
+        let digits = int.to_string();
+        let mut grouped = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push_str(sep);
+            }
+            grouped.push(ch);
+        }
+        let cell = format!(" {grouped},{frac:02}{} ", if pct { "%" } else { "" });
+        let v = parse_num(&cell).unwrap().unwrap();
+        let expected = int as f64 + frac as f64 / 100.0;
+        prop_assert!((v - expected).abs() <= expected * 1e-12 + 1e-9, "{cell} → {v}");
+    }
+
+    #[test]
+    fn code_and_name_split_at_the_bar(
+        code in "[a-z0-9.]{1,12}",
+        name in "[А-Яа-я0-9 №\"]{0,30}",
+    ) {
+        let (c, n) = split_code_name(&format!(" {code} | {name} "));
+        prop_assert_eq!(c, Some(code));
+        prop_assert_eq!(n, name.trim());
+    }
+
+    #[test]
+    fn a_login_before_a_name_is_split_off(
+        digits in "[0-9]{6}",
+        prefix in prop::sample::select(vec!["edu", "sch", "EDU"]),
+        name in "[А-Я][а-я ]{0,20}",
+        paren in any::<bool>(),
+    ) {
+        let login = format!("{prefix}{digits}");
+        let cell = if paren { format!("({login}) {name}") } else { format!("{login} {name}") };
+        let (c, n) = split_code_name(&cell);
+        prop_assert_eq!(c, Some(login));
+        prop_assert_eq!(n, name.trim());
+    }
+
+    #[test]
+    fn the_latest_year_in_a_text_is_found(
+        a in 2000i32..2100,
+        b in 2000i32..2100,
+        text in "[^0-9]{0,10}",
+    ) {
+        prop_assert_eq!(year_in(&format!("{text}{a}{text}_{b}.xlsx")), Some(a.max(b)));
+        prop_assert_eq!(year_in(&format!("{text}1{a}")), None);
+    }
+
+    #[test]
+    fn year_in_never_panics(s in "\\PC*") {
+        if let Some(y) = year_in(&s) {
+            prop_assert!((2000..2100).contains(&y));
+        }
+    }
+}
+
+#[test]
+fn headers_normalise() {
+    assert_eq!(
+        norm_header("2.\tСОКРАЩЕННОЕ  наименование"),
+        "2. сокращенное наименование"
+    );
+    assert_eq!(norm_header(" Доля «5», %"), "доля «5»");
+    assert_eq!(
+        norm_header("Доля не преодолевших минимальный порог (%)*"),
+        "доля не преодолевших минимальный порог"
+    );
+    assert!(header_says_percent(
+        "Доля не преодолевших минимальный порог, %"
+    ));
+    assert!(header_says_percent("Доля «2» в %"));
+    assert!(header_says_percent("2 (%)*"));
+    assert!(!header_says_percent(
+        "Доля не преодолевших минимальный порог"
+    ));
+    assert!(!header_says_percent("Всего баллов*"));
+    assert_eq!(norm_header("Всё\u{a0}баллов*"), "все баллов");
+}
+
+#[test]
+fn numbers() {
+    assert_eq!(parse_num("1 234,5"), Ok(Some(1234.5)));
+    assert_eq!(parse_num("-"), Ok(None));
+    assert_eq!(parse_num(""), Ok(None));
+    assert_eq!(parse_num("12\u{a0}000"), Ok(Some(12000.0)));
+    assert!(parse_num("abc").is_err());
+}
+
+#[test]
+fn code_name_cells() {
+    assert_eq!(
+        split_code_name("reg22_m019 | Красногорский муниципальный район"),
+        (
+            Some("reg22_m019".into()),
+            "Красногорский муниципальный район".into()
+        )
+    );
+    assert_eq!(
+        split_code_name("(sch223015) МБОУ СОШ"),
+        (Some("sch223015".into()), "МБОУ СОШ".into())
+    );
+    assert_eq!(
+        split_code_name("sch223015 МБОУ СОШ"),
+        (Some("sch223015".into()), "МБОУ СОШ".into())
+    );
+    assert_eq!(
+        split_code_name("город Барнаул"),
+        (None, "город Барнаул".into())
+    );
+}
+
+#[test]
+fn logins() {
+    assert_eq!(school_id(" SCH224145 "), "edu224145");
+    assert_eq!(school_id("ksh220028"), "ksh220028");
+    for yes in ["edu220001", " Sch220001 ", "KSH000001", "spo123456"] {
+        assert!(looks_like_login(yes), "{yes}");
+    }
+    for no in [
+        "edu22000",
+        "edu2200011",
+        "abc220001",
+        "edu22000x",
+        "школа0001",
+        "",
+    ] {
+        assert!(!looks_like_login(no), "{no}");
+    }
+    assert_eq!(region_of("edu224145"), "22");
+}
+
+#[test]
+fn subjects_and_titles() {
+    assert_eq!(subject("МА").as_deref(), Some("математика"));
+    assert_eq!(subject("Русский язык").as_deref(), Some("русский язык"));
+    let f = "Проведение работы по окружающему миру, 4 класс. ВПР 2021.xlsx";
+    assert_eq!(subject_in(f).as_deref(), Some("окружающий мир"));
+    assert_eq!(grade_in(f), Some(4));
+    assert_eq!(year_in(f), Some(2021));
+    assert_eq!(year_in("2015-2016"), Some(2016));
+    assert_eq!(grade_in("2020_7_Немецкий"), None);
+}
+
+#[test]
+fn municipalities() {
+    assert_eq!(
+        municipality_key("г. Алейск"),
+        municipality_key("город Алейск")
+    );
+    assert_eq!(
+        municipality_key("Каменский район"),
+        municipality_key("Каменский муниципальный район")
+    );
+}
+
+#[test]
+fn windows_1251() {
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Логин;Год");
+    let (t, enc) = decode(bytes.into_owned());
+    assert_eq!(t, "Логин;Год");
+    assert_eq!(enc, "windows-1251");
+}
