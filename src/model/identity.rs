@@ -470,7 +470,7 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     let have_logins = ds.schools.keys().any(|k| !k.contains(':'));
     if have_logins {
         for id in unmatched.iter().take(3) {
-            warnings.add(WarningCode::CodeWithoutLogin, id.to_string());
+            warnings.add(WarningCode::CodeWithoutLogin, shown_key(id));
         }
         if unmatched.len() > 3 {
             warnings.add_n(WarningCode::CodeWithoutLogin, unmatched.len() - 3, "…");
