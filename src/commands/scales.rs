@@ -108,11 +108,16 @@ const SECTION: &str =
     "раздел «Рекомендации по переводу первичных баллов в отметки по пятибалльной шкале»";
 
 /// A built-in row's source without what the row and the notes already say (its grade, subject and
-/// section): `ФИОКО/Рособрнадзор, «Описание проверочной работы» ВПР 2021`; other sources whole.
+/// section): `ФИОКО/Рособрнадзор, «Описание проверочной работы» ВПР 2021`, with what follows the
+/// section kept (where the table was read: `… ВПР 2026 (таблица прочитана в перепечатке URL)`);
+/// other sources whole.
 fn short_source(source: &str, k: &ScaleKey) -> String {
     let tail = format!(", {} класс, {}: «", k.2, k.3);
-    match source.split_once(&tail) {
-        Some((head, rest)) if SECTION.contains(rest.trim_end_matches('»')) => head.to_string(),
+    let Some((head, rest)) = source.split_once(&tail) else {
+        return source.to_string();
+    };
+    match rest.split_once('»') {
+        Some((section, after)) if SECTION.contains(section) => format!("{head}{after}"),
         _ => source.to_string(),
     }
 }
@@ -152,7 +157,13 @@ mod tests {
         let user = "my.csv, строка 2";
         assert_eq!(short_source(user, k), user);
         let t = report_table(&s);
-        assert_eq!(t.rows.len(), 34);
+        assert_eq!(t.rows.len(), s.map.len());
         assert!(t.notes.iter().any(|n| n.contains("27–35 / 35–40")));
+        let k = ("ВПР".to_string(), 2026, 4, "русский язык".to_string());
+        let short = short_source(&s.info[&k].source, &k);
+        assert!(
+            short.starts_with("ФИОКО, «Описание проверочной работы» и образец ВПР 2026 (таблица прочитана в перепечатке https://"),
+            "{short}"
+        );
     }
 }

@@ -92,9 +92,10 @@ pub struct Scales {
 }
 
 impl Scales {
-    /// The shipped scales (`scales_builtin.csv`): the ВПР 2021 procedures, each from its «Описание
-    /// проверочной работы» (ФИОКО / Рособрнадзор). Panics only if the shipped file is invalid,
-    /// which the unit tests rule out.
+    /// The shipped scales (`scales_builtin.csv`): the 34 ВПР 2021 procedures and ВПР 2026 4 класс
+    /// русский язык, each from its «Описание проверочной работы» (ФИОКО / Рособрнадзор), the row's
+    /// `source` naming the publication and where its table was read (docs/INPUTS.md «Scales»).
+    /// Panics only if the shipped file is invalid, which the unit tests rule out.
     pub fn builtin() -> Scales {
         let text = include_str!("scales_builtin.csv");
         let mut rdr = csv::ReaderBuilder::new()
@@ -465,6 +466,65 @@ mod tests {
         }
         let r = s.get("ВПР", 2021, 7, "английский язык").unwrap();
         assert_eq!((r.max_score, r.min3, r.min4, r.min5), (30, 13, 21, 27));
+    }
+
+    /// Every shipped row names its publication (the work's description, its year, grade and
+    /// subject), is the only row of its procedure, and gives marks over bands contiguous from 0 to
+    /// the maximum; a published table that is not so is exactly the one known (8 кл. география
+    /// 2021), resolved with a note.
+    #[test]
+    fn every_builtin_row_is_sourced_and_contiguous_from_0_to_max() {
+        let s = Scales::builtin();
+        let mut rdr = csv::Reader::from_reader(include_str!("scales_builtin.csv").as_bytes());
+        let (mut rows, mut faulty) = (0, Vec::new());
+        for r in rdr.records() {
+            let r = r.unwrap();
+            rows += 1;
+            let num = |i: usize| r[i].parse::<i32>().unwrap();
+            let (year, grade, subj, max) = (num(1), num(2), &r[3], num(4));
+            let key = ("ВПР".to_string(), year, grade, subj.to_string());
+            let source = &r[6];
+            assert!(source.contains("«Описание проверочной работы»"), "{source}");
+            assert!(source.contains(&format!("ВПР {year}")), "{source}");
+            assert!(
+                source.contains(&format!("{grade} класс, {subj}")),
+                "{source}"
+            );
+            assert_eq!(s.info[&key].source, source);
+            let printed = parse_bands(&r[5]).unwrap();
+            let clean = printed[0].0 == 0
+                && printed[3].1 == max
+                && printed.windows(2).all(|w| w[1].0 == w[0].1 + 1);
+            assert_eq!(s.info[&key].resolved.is_some(), !clean, "{key:?}");
+            if !clean {
+                faulty.push((year, grade, subj.to_string()));
+            }
+            let used = s.map[&key].bands();
+            assert_eq!((used[0].0, used[3].1), (0, max), "{key:?}");
+            assert!(
+                used.windows(2)
+                    .all(|w| w[0].0 <= w[0].1 && w[1].0 == w[0].1 + 1),
+                "{key:?}: {used:?}"
+            );
+        }
+        assert_eq!(rows, s.map.len(), "one row per procedure");
+        assert_eq!(faulty, vec![(2021, 8, "география".to_string())]);
+    }
+
+    #[test]
+    fn builtin_2026_russian_4_reads_its_published_table() {
+        let s = Scales::builtin();
+        let r = s.get("ВПР", 2026, 4, "русский язык").unwrap();
+        assert_eq!((r.max_score, r.min3, r.min4, r.min5), (24, 10, 16, 21));
+        assert_eq!(r.bands_text(), "0–9 / 10–15 / 16–20 / 21–24");
+        assert_eq!(
+            (r.mark(9), r.mark(10), r.mark(20), r.mark(21)),
+            (2, 3, 4, 5)
+        );
+        // the 2021 table of the same work (a 38-point work) stays its own
+        let old = s.get("ВПР", 2021, 4, "русский язык").unwrap();
+        assert_eq!(old.max_score, 38);
+        assert!(s.get("ВПР", 2025, 4, "русский язык").is_none());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `shnor synth`: a deterministic synthetic region in the real export shapes, with planted
 //! low-result (strong / moderate / basic), resilient, inflated-result, tiny and evening schools.
-use crate::input::scales::Scale;
+use crate::input::scales::{Scale, Scales};
 use crate::model::RISK_FACTORS;
 use crate::output::write_atomic;
 use anyhow::Result;
@@ -279,13 +279,17 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
         PUPIL_PROCS.to_vec()
     };
     if !spec.flat_only {
-        // scales for the synthetic years (same bands as 2021)
+        // a year's published scale where shnor has one, else the list's (the 2021 bands)
+        let builtin = Scales::builtin();
+        let year_scale =
+            |y: i32, g: i32, subj: &str, s: &Scale| builtin.get("ВПР", y, g, subj).unwrap_or(*s);
         let mut sc = String::from("assessment,year,grade,subject,max_score,min3,min4,min5\n");
-        for y in &years {
+        for &y in &years {
             for (g, subj, _, s) in &pupil_procs {
                 if spec.vpr_folder && !folder::has_scale(*g, subj) {
                     continue;
                 }
+                let s = year_scale(y, *g, subj, s);
                 writeln!(
                     sc,
                     "ВПР,{y},{g},{subj},{},{},{},{}",
@@ -304,7 +308,7 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
                     (y, years[0]),
                     *g,
                     subj,
-                    scale,
+                    &year_scale(y, *g, subj, scale),
                     &mut rng,
                     &out.join(&name),
                     y == years[0] && *subj == "математика",

@@ -26,10 +26,17 @@ fn geography_8(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 #[test]
-fn the_table_lists_every_2021_procedure_with_its_source() {
+fn the_table_lists_every_builtin_procedure_with_its_source() {
     let v = json_of(shnor().args(["scales", "--format", "json"]));
     let rows = v["scales"].as_array().unwrap();
     assert_eq!(rows.iter().filter(|r| r["year"] == 2021).count(), 34);
+    let r26: Vec<_> = rows.iter().filter(|r| r["year"] == 2026).collect();
+    assert_eq!(r26.len(), 1);
+    assert_eq!(r26[0]["subject"], "русский язык");
+    assert_eq!(
+        r26[0]["bands"],
+        serde_json::json!([[0, 9], [10, 15], [16, 20], [21, 24]])
+    );
     assert!(rows.iter().all(|r| r["source"]
         .as_str()
         .unwrap()
@@ -58,7 +65,7 @@ fn the_written_file_loads_back_and_its_edits_win() {
     );
     let inputs = v["inputs"].as_array().unwrap();
     let sc = inputs.iter().find(|i| i["kind"] == "scales").unwrap();
-    assert_eq!(sc["rows"], 34);
+    assert_eq!(sc["rows"], 35);
     let p = inputs.iter().find(|i| i["kind"] == "pupils").unwrap();
     assert_eq!(p["pupils"]["marks"], serde_json::json!([0, 0, 1, 2]), "{p}");
     // edited: «5» from 36
@@ -145,4 +152,51 @@ fn the_builtin_overlap_is_a_warning_of_the_file_that_uses_it() {
     let text = v.to_string();
     assert!(text.contains("перекрываются"), "{text}");
     assert!(text.contains("«5» с 35"), "{text}");
+}
+
+/// A 2026 per-pupil synth folder as downloaded (no scales file): the 4 кл. русский язык work is
+/// scored by the built-in 2026 table (before that row, no 2026 work had marks) with no pupil above
+/// its maximum of 24; the works without a 2026 table load with the «no scale» warning.
+#[test]
+fn a_2026_folder_is_scored_where_a_2026_table_is_built_in() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("vpr2026");
+    shnor()
+        .args(["synth", "--all-per-pupil", "--seed", "5", "--schools", "10"])
+        .args(["--years", "2026", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::remove_file(out.join("scales.csv")).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&out).args(["--format", "json"]));
+    let inputs = v["inputs"].as_array().unwrap();
+    let pupils: Vec<&serde_json::Value> = inputs.iter().filter(|i| i["kind"] == "pupils").collect();
+    assert_eq!(pupils.len(), 10);
+    for p in pupils {
+        let rus4 = p["grade"] == 4 && p["subject"] == "русский язык";
+        assert_eq!(p["year"], 2026);
+        assert_eq!(p["pupils"]["marks_computed"], rus4, "{p}");
+        let marks: u64 = p["pupils"]["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_u64().unwrap())
+            .sum();
+        if rus4 {
+            assert_eq!(p["pupils"]["max_score"], 24, "{p}");
+            assert_eq!(p["pupils"]["above_max"], 0, "{p}");
+            assert!(marks > 0);
+            assert_eq!(marks, p["pupils"]["participants"].as_u64().unwrap(), "{p}");
+            assert!(
+                !p["warnings"].to_string().contains("нет шкалы перевода"),
+                "{p}"
+            );
+        } else {
+            assert_eq!(marks, 0);
+            assert!(
+                p["warnings"].to_string().contains("участников без отметок"),
+                "{p}"
+            );
+        }
+    }
 }
