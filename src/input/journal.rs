@@ -11,6 +11,7 @@ use crate::error::data_err;
 use crate::model::warning::WarningCode;
 use crate::model::Dataset;
 use anyhow::Result;
+use polars::prelude::{NamedFrom, Series};
 
 /// A journal row read: year, school, subject, grade, [понизили, подтвердили, повысили].
 type Journal = (i32, String, String, i32, [i64; 3]);
@@ -190,8 +191,7 @@ pub fn load_markers(
                 rep.rows += 1;
                 schools.insert(sid.clone());
                 *years.entry(year).or_default() += 1;
-                use polars::prelude::NamedFrom;
-                let procedures = polars::prelude::Series::new("".into(), procedures);
+                let procedures = Series::new("".into(), procedures);
                 ds.pending_tables.markers.push(year, sid, procedures, count);
             }
             Err(e) => row_error(opts, rep, e)?,

@@ -598,39 +598,22 @@ fn aggregate(
             line: 0,
         });
     }
-    let procedure = |df: DataFrame, s: &Schema| {
-        let keys = [
-            lit(year).alias(k::YEAR),
-            col("school").alias(k::SCHOOL_ID),
-            lit(subject).alias(k::SUBJECT),
-            lit(grade).alias(k::GRADE),
-        ];
-        shaped(df.lazy().with_columns(keys), s)
-    };
+    // the procedure's keys beside each school's figures
+    let keys = [
+        lit(year).alias(k::YEAR),
+        col("school").alias(k::SCHOOL_ID),
+        lit(subject).alias(k::SUBJECT),
+        lit(grade).alias(k::GRADE),
+    ];
+    // (`shaped` keeps the schema's columns: the journal counts have its names already)
     let t = &mut ds.tables;
     if with_marks {
-        let j = agg.lazy().select([
-            col("school"),
-            col("lowered").alias(k::LOWERED),
-            col("confirmed").alias(k::CONFIRMED),
-            col("raised").alias(k::RAISED),
-        ]);
-        append(
-            &mut t.journal,
-            procedure(j.collect()?, &schema::journal())?,
-            &schema::journal(),
-        )?;
+        let j = agg.lazy().with_columns(keys.clone());
+        append(&mut t.journal, j.collect()?, &schema::journal())?;
     }
-    let h = hist.lazy().select([
-        col("school"),
-        col("total").alias(k::SCORE),
-        col("count").alias(k::COUNT),
-    ]);
-    append(
-        &mut t.histograms,
-        procedure(h.collect()?, &schema::histograms())?,
-        &schema::histograms(),
-    )?;
+    let h = hist.lazy().with_columns(keys);
+    let h = h.with_column(col("total").alias(k::SCORE));
+    append(&mut t.histograms, h.collect()?, &schema::histograms())?;
     Ok(())
 }
 
