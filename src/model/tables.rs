@@ -321,3 +321,46 @@ pub fn texts(df: &DataFrame, name: &str) -> Vec<String> {
     let c = df.column(name).unwrap().str().unwrap().clone();
     c.iter().map(|v| v.unwrap_or("").to_string()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finish_orders_drops_exact_journal_repeats_and_keeps_the_last_boundary() {
+        let mut ds = Dataset::default();
+        let p = &mut ds.pending_tables;
+        for (y, sid, lo) in [
+            (2024, "b", 1),
+            (2023, "b", 1),
+            (2024, "a", 2),
+            (2024, "b", 1),
+        ] {
+            p.journal
+                .push(y, sid.into(), "математика".into(), 4, lo, 10, 0);
+        }
+        p.boundaries.push(2021, "математика".into(), 5, 7);
+        p.boundaries.push(2020, "математика".into(), 4, 6);
+        ds.flush_rows().unwrap();
+        // a later sheet's boundary for one procedure replaces the earlier one
+        ds.pending_tables
+            .boundaries
+            .push(2021, "математика".into(), 5, 8);
+        let mut w = Warnings::default();
+        finish(&mut ds, &mut w).unwrap();
+        let j = &ds.tables.journal;
+        assert_eq!(ints(j, k::YEAR), [2023, 2024, 2024]);
+        assert_eq!(texts(j, k::SCHOOL_ID), ["b", "a", "b"]);
+        assert_eq!(w.0[&WarningCode::JournalRowsRepeated].count, 1);
+        let b = &ds.tables.boundaries;
+        assert_eq!(ints(b, k::YEAR), [2020, 2021]);
+        assert_eq!(ints(b, k::MIN3), [6, 8]);
+        for (name, df, s) in [
+            ("journal", j, schema::journal()),
+            ("markers", &ds.tables.markers, schema::markers()),
+            ("maxima", &ds.tables.maxima, schema::maxima()),
+        ] {
+            schema::check(name, df, &s).unwrap();
+        }
+    }
+}
