@@ -139,3 +139,16 @@ pub fn select_json(region: &Path, extra: &[&str]) -> serde_json::Value {
             .args(extra),
     )
 }
+
+/// A frame's column as whole numbers (nulls as 0): checks of the loaders' frames.
+pub fn ints(df: &polars::prelude::DataFrame, name: &str) -> Vec<i64> {
+    let c = df.column(name).unwrap();
+    let c = c.cast(&polars::prelude::DataType::Int64).unwrap();
+    c.i64().unwrap().iter().map(|v| v.unwrap_or(0)).collect()
+}
+
+/// A frame's text column (nulls as ""): checks of the loaders' frames.
+pub fn texts(df: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
+    let c = df.column(name).unwrap().str().unwrap().clone();
+    c.iter().map(|v| v.unwrap_or("").to_string()).collect()
+}

@@ -41,10 +41,10 @@ pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String>
         "totals": {
             "results": d.results.height(),
             "schools": d.schools.len(),
-            "journal": d.journal.len(),
+            "journal": d.tables.journal.height(),
             "risk_profiles": d.risk.height(),
-            "markers": d.markers.len(),
-            "reference": d.reference.len(),
+            "markers": d.tables.markers.height(),
+            "reference": d.tables.reference.height(),
         }
     });
     let m = &d.names.matches;
@@ -182,7 +182,7 @@ pub fn table(l: &Loaded) -> Table {
     let d = &l.data;
     t.notes.push(format!(
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
-        d.results.height(), d.schools.len(), d.journal.len(), d.risk.height(), d.markers.len(), d.reference.len()
+        d.results.height(), d.schools.len(), d.tables.journal.height(), d.risk.height(), d.tables.markers.height(), d.tables.reference.height()
     ));
     t
 }

@@ -10,7 +10,7 @@ use super::text::{norm_header, norm_text, parse_num, school_id, split_code_name}
 use super::{Meta, Opts};
 use crate::error::data_err;
 use crate::model::warning::WarningCode;
-use crate::model::{count, Count, Dataset, JournalRow, ReferenceRow, ResultRow, SchoolRow};
+use crate::model::{count, Count, Dataset, ResultRow, SchoolRow};
 use crate::model::{line_no, OptCount, OptScore, Sym};
 use anyhow::Result;
 
@@ -223,22 +223,22 @@ pub fn load_stats(
                     {
                         municipality = label.clone();
                     }
-                    ds.reference.push(ReferenceRow {
-                        year: meta.year,
-                        level: level.into(),
-                        name: split_code_name(&label).1,
-                        assessment: meta.assessment.clone(),
-                        subject: meta.subject.clone(),
-                        grade: meta.grade,
-                        participants: Some(part as i64),
-                        p2: Some(p[0] / 100.0),
-                        p3: Some(p[1] / 100.0),
-                        p4: Some(p[2] / 100.0),
-                        p5: Some(p[3] / 100.0),
-                        n2: None,
-                        high: None,
-                        mean_score: None,
-                    });
+                    ds.pending_tables.reference.push(
+                        meta.year,
+                        level.into(),
+                        split_code_name(&label).1,
+                        meta.assessment.clone(),
+                        meta.subject.clone(),
+                        meta.grade,
+                        Some(part as i64),
+                        Some(p[0] / 100.0),
+                        Some(p[1] / 100.0),
+                        Some(p[2] / 100.0),
+                        Some(p[3] / 100.0),
+                        None,
+                        None,
+                        None,
+                    );
                 }
             }
             Ok(())
@@ -310,15 +310,15 @@ pub fn load_journal_report(
                             return Err(data_err(&g.loc(r), h.raw_name(cp), format!("«Всего» is {v}, expected {} (понизили + подтвердили + повысили)", lo + co + ra)));
                         }
                         schools.insert(sid.clone());
-                        ds.journal.push(JournalRow {
-                            year: meta.year,
-                            school_id: sid.clone(),
-                            subject: meta.subject.clone(),
-                            grade: meta.grade,
-                            lowered: lo,
-                            confirmed: co,
-                            raised: ra,
-                        });
+                        ds.pending_tables.journal.push(
+                            meta.year,
+                            sid.clone(),
+                            meta.subject.clone(),
+                            meta.grade,
+                            lo,
+                            co,
+                            ra,
+                        );
                     }
                 }
             }
@@ -399,14 +399,14 @@ pub fn load_histogram_report(
             for ((_, score), pc) in cols.iter().zip(&p) {
                 let count = (pc / 100.0 * part as f64).round() as i64;
                 if count > 0 {
-                    ds.histograms.push(crate::model::HistRow {
-                        year: meta.year,
-                        school_id: sid.clone(),
-                        subject: meta.subject.clone(),
-                        grade: meta.grade,
-                        score: *score,
+                    ds.pending_tables.histograms.push(
+                        meta.year,
+                        sid.clone(),
+                        meta.subject.clone(),
+                        meta.grade,
+                        *score,
                         count,
-                    });
+                    );
                 }
             }
             schools.insert(sid);

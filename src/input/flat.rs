@@ -7,7 +7,7 @@ use super::text::{is_aggregate_label, parse_num, school_id, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::warning::WarningCode;
-use crate::model::{count, Count, Dataset, ReferenceRow, ResultRow};
+use crate::model::{count, Count, Dataset, ResultRow};
 use crate::model::{line_no, OptCount, Sym};
 use anyhow::Result;
 
@@ -327,30 +327,32 @@ pub fn load_marks(
                         }
                     })
                 };
-                ds.reference.push(ReferenceRow {
-                    year: key.year,
-                    level: if key.login.is_empty() && !key.municipality.is_empty() {
-                        "муниципалитет".into()
-                    } else {
-                        "регион".into()
-                    },
-                    name: if key.name.is_empty() {
-                        key.login.clone()
-                    } else {
-                        key.name.clone()
-                    },
-                    assessment: key.assessment,
-                    subject: key.subject,
-                    grade: key.grade,
-                    participants: part.map(|x| x as i64),
-                    p2: p(vals[0]),
-                    p3: p(vals[1]),
-                    p4: p(vals[2]),
-                    p5: p(vals[3]),
-                    n2: None,
-                    high: None,
-                    mean_score: None,
-                });
+                let level = if key.login.is_empty() && !key.municipality.is_empty() {
+                    "муниципалитет"
+                } else {
+                    "регион"
+                };
+                let name = if key.name.is_empty() {
+                    key.login.clone()
+                } else {
+                    key.name.clone()
+                };
+                ds.pending_tables.reference.push(
+                    key.year,
+                    level.into(),
+                    name,
+                    key.assessment,
+                    key.subject,
+                    key.grade,
+                    part.map(|x| x as i64),
+                    p(vals[0]),
+                    p(vals[1]),
+                    p(vals[2]),
+                    p(vals[3]),
+                    None,
+                    None,
+                    None,
+                );
                 return Ok(None);
             }
             let part = part.ok_or_else(|| {

@@ -9,10 +9,15 @@ use super::text::{norm_text, parse_num, school_id, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::warning::WarningCode;
-use crate::model::{Dataset, JournalRow, MarkerRow};
+use crate::model::Dataset;
 use anyhow::Result;
+use polars::prelude::{NamedFrom, Series};
 
-/// Journal comparison table: понизили / подтвердили / повысили per school and procedure.
+/// A journal row read: year, school, subject, grade, [понизили, подтвердили, повысили].
+type Journal = (i32, String, String, i32, [i64; 3]);
+
+/// Journal comparison table: понизили / подтвердили / повысили per school and procedure: rows of
+/// the `journal` frame.
 pub fn load_journal(
     g: &Grid,
     h: &Header,
@@ -32,7 +37,7 @@ pub fn load_journal(
         if g.rows[r].iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let res = (|| -> Result<Option<JournalRow>> {
+        let res = (|| -> Result<Option<Journal>> {
             let key = row_key(g, h, &k, r, meta)?;
             if is_aggregate_row(&key.login, &key.name, !key.municipality.is_empty()) {
                 return Ok(None);
@@ -69,22 +74,16 @@ pub fn load_journal(
                 &key.municipality,
                 &mut rep.warnings,
             );
-            Ok(Some(JournalRow {
-                year: key.year,
-                school_id: sid,
-                subject: key.subject,
-                grade: key.grade,
-                lowered: lo,
-                confirmed: co,
-                raised: ra,
-            }))
+            Ok(Some((key.year, sid, key.subject, key.grade, [lo, co, ra])))
         })();
         match res {
-            Ok(Some(row)) => {
+            Ok(Some((year, sid, subject, grade, [lo, co, ra]))) => {
                 rep.rows += 1;
-                schools.insert(row.school_id.clone());
-                years.insert(row.year);
-                ds.journal.push(row);
+                schools.insert(sid.clone());
+                years.insert(year);
+                ds.pending_tables
+                    .journal
+                    .push(year, sid, subject, grade, lo, co, ra);
             }
             Ok(None) => {}
             Err(e) => row_error(opts, rep, e)?,
@@ -95,7 +94,8 @@ pub fn load_journal(
     Ok(())
 }
 
-/// Official objectivity markers: `Год, Логин, Муниципалитет, ОО, 4 РУ, …, Количество маркеров`.
+/// Official objectivity markers: `Год, Логин, Муниципалитет, ОО, 4 РУ, …, Количество маркеров`:
+/// rows of the `markers` frame.
 pub fn load_markers(
     g: &Grid,
     h: &Header,
@@ -139,7 +139,7 @@ pub fn load_markers(
             continue;
         }
         seen.insert(norm, g.line_of(r));
-        let res = (|| -> Result<MarkerRow> {
+        let res = (|| -> Result<(i32, String, Vec<String>, i64)> {
             let loc = g.loc(r);
             let year = cells::year(g, h, r, cy, meta)?;
             let login = split_code_name(g.cell(r, cl))
@@ -171,32 +171,28 @@ pub fn load_markers(
                 .map(|c| g.cell(r, c).trim().to_string())
                 .unwrap_or_default();
             note_school(ds, &sid, &login, &name, &mun, &mut rep.warnings);
-            Ok(MarkerRow {
-                year,
-                school_id: sid,
-                procedures,
-                count,
-            })
+            Ok((year, sid, procedures, count))
         })();
         match res {
-            Ok(m) => {
-                if let Some(first) = keyseen.get(&(m.year, m.school_id.clone())) {
+            Ok((year, sid, procedures, count)) => {
+                if let Some(first) = keyseen.get(&(year, sid.clone())) {
                     let e = data_err(
                         &g.loc(r),
                         h.raw_name(cl),
                         format!(
                             "a second, different row for {} in {} (first at row {first})",
-                            m.school_id, m.year
+                            sid, year
                         ),
                     );
                     row_error(opts, rep, e)?;
                     continue;
                 }
-                keyseen.insert((m.year, m.school_id.clone()), g.line_of(r));
+                keyseen.insert((year, sid.clone()), g.line_of(r));
                 rep.rows += 1;
-                schools.insert(m.school_id.clone());
-                *years.entry(m.year).or_default() += 1;
-                ds.markers.push(m);
+                schools.insert(sid.clone());
+                *years.entry(year).or_default() += 1;
+                let procedures = Series::new("".into(), procedures);
+                ds.pending_tables.markers.push(year, sid, procedures, count);
             }
             Err(e) => row_error(opts, rep, e)?,
         }

@@ -63,7 +63,7 @@ fn a_truncated_record_is_a_data_error_naming_its_row() {
     };
     let l = load(&[("vpr_marks.csv", &text)], &lenient).unwrap();
     assert_eq!(l.data.results.height(), 2);
-    assert!(l.data.reference.is_empty());
+    assert_eq!(l.data.tables.reference.height(), 0);
     assert!(l.reports[0].warnings.summary().contains("truncated"));
 }
 
@@ -232,11 +232,12 @@ fn a_pupil_protocol_gives_joint_school_mark_and_score_counts_and_its_maximum() {
         &Opts::default(),
     )
     .unwrap();
-    let got: Vec<(&str, i32, i32, i64)> = l
-        .data
-        .mark_scores
-        .iter()
-        .map(|r| (r.school_id.as_str(), r.school_mark, r.score, r.count))
+    use crate::model::tables::{ints, texts};
+    let m = &l.data.tables.mark_scores;
+    let (sid, mark) = (texts(m, "school_id"), ints(m, "school_mark"));
+    let (score, count) = (ints(m, "score"), ints(m, "count"));
+    let got: Vec<(&str, i64, i64, i64)> = (0..m.height())
+        .map(|i| (sid[i].as_str(), mark[i], score[i], count[i]))
         .collect();
     // the pupil without a mark and the absent one are left out; sch → edu
     assert_eq!(
@@ -247,11 +248,12 @@ fn a_pupil_protocol_gives_joint_school_mark_and_score_counts_and_its_maximum() {
             ("edu220002", 2, 3, 1)
         ]
     );
+    let mx = &l.data.tables.maxima;
     assert_eq!(
-        l.data.max_score[&(2021, "математика".to_string(), 4)],
-        20,
-        "the 2021 scale's maximum"
+        (texts(mx, "subject"), ints(mx, "year"), ints(mx, "grade")),
+        (vec!["математика".to_string()], vec![2021], vec![4])
     );
+    assert_eq!(ints(mx, "max_score"), [20], "the 2021 scale's maximum");
 }
 
 #[test]

@@ -6,8 +6,10 @@ use super::scales::Scales;
 use super::table::Grid;
 use super::text::{norm_text, parse_num, school_id, split_code_name};
 use super::Meta;
+use crate::model::schema::{self, col as k};
+use crate::model::tables::{append, shaped};
 use crate::model::warning::WarningCode;
-use crate::model::{Count, Dataset, HistRow, JournalRow, ResultRow, SchoolRow};
+use crate::model::{Count, Dataset, ResultRow, SchoolRow};
 use crate::model::{OptCount, Sym};
 use anyhow::Result;
 use polars::prelude::*;
@@ -360,7 +362,9 @@ pub(super) fn judge(
     rep.warnings.merge(f.rep.warnings);
     let scale = scales.get(assessment, year, grade, &subject);
     if let Some(sc) = scale {
-        ds.min3.insert((year, subject.clone(), grade), sc.min3);
+        ds.pending_tables
+            .boundaries
+            .push(year, subject.clone(), grade, sc.min3);
     }
     let max_score = scale.map(|s| s.max_score).or(f.item_max);
     if let (Some(sc), Some(items)) = (scale, f.item_max) {
@@ -375,7 +379,9 @@ pub(super) fn judge(
         }
     }
     if let Some(m) = max_score {
-        ds.max_score.insert((year, subject.clone(), grade), m);
+        ds.pending_tables
+            .maxima
+            .push(year, subject.clone(), grade, m);
     }
     if let Some(note) = scales
         .info(assessment, year, grade, &subject)
@@ -557,7 +563,6 @@ fn aggregate(
         i64c("n4")?,
         i64c("n5")?,
     );
-    let (lo, co, ra) = (i64c("lowered")?, i64c("confirmed")?, i64c("raised")?);
     let mean = agg.column("mean_score")?.f64()?;
     let source = Sym::from(file);
     let subj = Sym::from(subject);
@@ -592,36 +597,28 @@ fn aggregate(
             // aggregated from the pupils: no single row (`model::order` says so in its messages)
             line: 0,
         });
-        if with_marks {
-            ds.journal.push(JournalRow {
-                year,
-                school_id: sid,
-                subject: subject.to_string(),
-                grade,
-                lowered: lo[i],
-                confirmed: co[i],
-                raised: ra[i],
-            });
-        }
     }
-    let hs = hist.column("school")?.str()?;
-    let ht = hist.column("total")?.i32()?;
-    let hc = hist.column("count")?.i64()?;
-    for i in 0..hist.height() {
-        ds.histograms.push(HistRow {
-            year,
-            school_id: hs.get(i).unwrap_or("").to_string(),
-            subject: subject.to_string(),
-            grade,
-            score: ht.get(i).unwrap_or(0),
-            count: hc.get(i).unwrap_or(0),
-        });
+    // the procedure's keys beside each school's figures
+    let keys = [
+        lit(year).alias(k::YEAR),
+        col("school").alias(k::SCHOOL_ID),
+        lit(subject).alias(k::SUBJECT),
+        lit(grade).alias(k::GRADE),
+    ];
+    // (`shaped` keeps the schema's columns: the journal counts have its names already)
+    let t = &mut ds.tables;
+    if with_marks {
+        let j = agg.lazy().with_columns(keys.clone());
+        append(&mut t.journal, j.collect()?, &schema::journal())?;
     }
+    let h = hist.lazy().with_columns(keys);
+    let h = h.with_column(col("total").alias(k::SCORE));
+    append(&mut t.histograms, h.collect()?, &schema::histograms())?;
     Ok(())
 }
 
 /// The joint (school mark, primary score) counts of the pupils with a school mark, per school:
-/// rows of `ds.mark_scores` (the `mark_scores` frame, for Spearman's r_s of the ФИОКО markers).
+/// rows of the `mark_scores` frame (for Spearman's r_s of the ФИОКО markers).
 fn mark_scores(
     df: &DataFrame,
     year: i32,
@@ -637,21 +634,15 @@ fn mark_scores(
         .agg([len().cast(DataType::Int64).alias("count")])
         .sort(["school", "journal", "total"], Default::default())
         .collect()?;
-    let (s, m) = (
-        joint.column("school")?.str()?,
-        joint.column("journal")?.i32()?,
-    );
-    let (t, c) = (joint.column("total")?.i32()?, joint.column("count")?.i64()?);
-    for i in 0..joint.height() {
-        ds.mark_scores.push(crate::model::MarkScoreRow {
-            year,
-            school_id: s.get(i).unwrap_or("").to_string(),
-            subject: subject.to_string(),
-            grade,
-            school_mark: m.get(i).unwrap_or(0),
-            score: t.get(i).unwrap_or(0),
-            count: c.get(i).unwrap_or(0),
-        });
-    }
-    Ok(())
+    let df = joint.lazy().select([
+        lit(year).alias(k::YEAR),
+        col("school").alias(k::SCHOOL_ID),
+        lit(subject).alias(k::SUBJECT),
+        lit(grade).alias(k::GRADE),
+        col("journal").alias(k::SCHOOL_MARK),
+        col("total").alias(k::SCORE),
+        col("count").alias(k::COUNT),
+    ]);
+    let s = schema::mark_scores();
+    append(&mut ds.tables.mark_scores, shaped(df, &s)?, &s)
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::Config;
-use crate::model::{Dataset, HistRow, MarkScoreRow};
+use crate::model::Dataset;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
@@ -61,28 +61,23 @@ fn cohort_k_and_critical_values() {
 
 fn hist(ds: &mut Dataset, year: i32, sid: &str, grade: i32, scores: &[i32]) {
     for &s in scores {
-        ds.histograms.push(HistRow {
-            year,
-            school_id: sid.into(),
-            subject: "математика".into(),
-            grade,
-            score: s,
-            count: 1,
-        });
+        let h = &mut ds.pending_tables.histograms;
+        h.push(year, sid.into(), "математика".into(), grade, s, 1);
     }
 }
 
 fn marks(ds: &mut Dataset, sid: &str, pairs: &[(i32, i32)]) {
     for &(school_mark, score) in pairs {
-        ds.mark_scores.push(MarkScoreRow {
-            year: 2021,
-            school_id: sid.into(),
-            subject: "математика".into(),
-            grade: 4,
+        let m = &mut ds.pending_tables.mark_scores;
+        m.push(
+            2021,
+            sid.into(),
+            "математика".into(),
+            4,
             school_mark,
             score,
-            count: 1,
-        });
+            1,
+        );
     }
 }
 
@@ -90,8 +85,9 @@ fn marks(ds: &mut Dataset, sid: &str, pairs: &[(i32, i32)]) {
 fn region() -> Dataset {
     let mut ds = Dataset::default();
     for g in [4, 5] {
-        ds.max_score.insert((2021, "математика".into(), g), 20);
-        ds.max_score.insert((2020, "математика".into(), g), 20);
+        let m = &mut ds.pending_tables.maxima;
+        m.push(2021, "математика".into(), g, 20);
+        m.push(2020, "математика".into(), g, 20);
     }
     hist(&mut ds, 2021, "edu220001", 4, &[15; 5]);
     hist(&mut ds, 2021, "edu220002", 4, &[10]);
@@ -130,6 +126,7 @@ fn region() -> Dataset {
         }
         hist(&mut ds, 2021, &sid, 5, &[x5]);
     }
+    ds.flush_rows().unwrap();
     ds
 }
 
@@ -233,8 +230,8 @@ fn the_markers_and_the_index_on_a_hand_computed_region() {
 #[test]
 fn the_result_does_not_depend_on_row_order() {
     let mut ds = region();
-    ds.histograms.reverse();
-    ds.mark_scores.reverse();
+    let t = &mut ds.tables;
+    (t.histograms, t.mark_scores) = (t.histograms.reverse(), t.mark_scores.reverse());
     let run = |ds: &Dataset| {
         let f = crate::model::frames::build(ds).unwrap();
         let mut flags = super::super::objectivity::Flags::new();

@@ -1,6 +1,6 @@
 //! Tests of the relative objectivity screen (`method::objectivity`).
 use super::*;
-use crate::model::{Dataset, JournalRow, MarkerRow};
+use crate::model::Dataset;
 
 #[test]
 fn binomial_upper_tail_textbook() {
@@ -9,16 +9,17 @@ fn binomial_upper_tail_textbook() {
     assert_eq!(upper_tail(0, 10, 0.3), 1.0);
 }
 
-fn journal_row(year: i32, sid: &str, lowered: i64, confirmed: i64, raised: i64) -> JournalRow {
-    JournalRow {
+fn journal_row(ds: &mut Dataset, year: i32, sid: &str, lowered: i64, confirmed: i64, raised: i64) {
+    let j = &mut ds.pending_tables.journal;
+    j.push(
         year,
-        school_id: sid.into(),
-        subject: "математика".into(),
-        grade: 4,
+        sid.into(),
+        "математика".into(),
+        4,
         lowered,
         confirmed,
         raised,
-    }
+    );
 }
 
 #[test]
@@ -27,17 +28,16 @@ fn journal_rates_are_the_regions_and_official_markers_replace_their_years() {
     // region 22: 9 schools with 1 of 40 raised, one with 30 of 40 raised
     for i in 1..=9 {
         let sid = format!("edu22000{i}");
-        ds.journal.push(journal_row(2023, &sid, 0, 39, 1));
-        ds.journal.push(journal_row(2024, &sid, 0, 39, 1));
+        journal_row(&mut ds, 2023, &sid, 0, 39, 1);
+        journal_row(&mut ds, 2024, &sid, 0, 39, 1);
     }
-    ds.journal.push(journal_row(2023, "edu220010", 0, 10, 30));
-    ds.journal.push(journal_row(2024, "edu220010", 0, 10, 30));
-    ds.markers.push(MarkerRow {
-        year: 2024,
-        school_id: "edu220003".into(),
-        procedures: vec!["ВПР математика 4".into(), "ВПР русский язык 4".into()],
-        count: 2,
-    });
+    journal_row(&mut ds, 2023, "edu220010", 0, 10, 30);
+    journal_row(&mut ds, 2024, "edu220010", 0, 10, 30);
+    let procedures = ["ВПР математика 4", "ВПР русский язык 4"];
+    let procedures = polars::prelude::Series::new("".into(), procedures);
+    let m = &mut ds.pending_tables.markers;
+    m.push(2024, "edu220003".into(), procedures, 2);
+    ds.flush_rows().unwrap();
     let f = crate::model::frames::build(&ds).unwrap();
     let mut cfg = Config::default();
     cfg.objectivity.method = ObjectivityMethod::Relative;

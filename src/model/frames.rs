@@ -2,7 +2,8 @@
 //!
 //! `Dataset::results` is a frame already; `build` adds its two derived columns after the declared
 //! ones — `region` (first two digits of the login) and `municipality_key` (ФИС ОКО code, else the
-//! normalised name) — and turns the other tables, still typed rows, into frames.
+//! normalised name); `risk_profiles` and the `tables` are passed on as they are, and the schools,
+//! still typed rows, become a frame.
 use super::{Dataset, ResultRow};
 use anyhow::Result;
 use polars::prelude::*;
@@ -261,80 +262,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
     }
     let schools = frame(sc, &schema::schools())?;
 
-    let j = &ds.journal;
-    let journal = frame(
-        vec![
-            c(k::YEAR, j, |x| x.year),
-            c(k::SCHOOL_ID, j, |x| x.school_id.clone()),
-            c(k::SUBJECT, j, |x| x.subject.clone()),
-            c(k::GRADE, j, |x| x.grade),
-            c(k::LOWERED, j, |x| x.lowered),
-            c(k::CONFIRMED, j, |x| x.confirmed),
-            c(k::RAISED, j, |x| x.raised),
-        ],
-        &schema::journal(),
-    )?;
-
     let risk_profiles = ds.risk.clone();
-
-    let m = &ds.markers;
-    let markers = frame(
-        vec![
-            c(k::YEAR, m, |x| x.year),
-            c(k::SCHOOL_ID, m, |x| x.school_id.clone()),
-            strings(
-                k::PROCEDURES,
-                m.iter().map(|x| x.procedures.clone()).collect(),
-            ),
-            c(k::COUNT, m, |x| x.count),
-        ],
-        &schema::markers(),
-    )?;
-
-    let h = &ds.histograms;
-    let histograms = frame(
-        vec![
-            c(k::YEAR, h, |x| x.year),
-            c(k::SCHOOL_ID, h, |x| x.school_id.clone()),
-            c(k::SUBJECT, h, |x| x.subject.clone()),
-            c(k::GRADE, h, |x| x.grade),
-            c(k::SCORE, h, |x| x.score),
-            c(k::COUNT, h, |x| x.count),
-        ],
-        &schema::histograms(),
-    )?;
-
-    let f = &ds.reference;
-    let reference = frame(
-        vec![
-            c(k::YEAR, f, |x| x.year),
-            c(k::LEVEL, f, |x| x.level.clone()),
-            c(k::NAME, f, |x| x.name.clone()),
-            c(k::ASSESSMENT, f, |x| x.assessment.clone()),
-            c(k::SUBJECT, f, |x| x.subject.clone()),
-            c(k::GRADE, f, |x| x.grade),
-            c(k::PARTICIPANTS, f, |x| x.participants),
-            c(k::P2, f, |x| x.p2),
-            c(k::P3, f, |x| x.p3),
-            c(k::P4, f, |x| x.p4),
-            c(k::P5, f, |x| x.p5),
-            c(k::N2, f, |x| x.n2),
-            c(k::HIGH, f, |x| x.high),
-            c(k::MEAN_SCORE, f, |x| x.mean_score),
-        ],
-        &schema::reference(),
-    )?;
-
-    let b: Vec<_> = ds.min3.iter().collect();
-    let boundaries = frame(
-        vec![
-            c(k::YEAR, &b, |x| x.0 .0),
-            c(k::SUBJECT, &b, |x| x.0 .1.clone()),
-            c(k::GRADE, &b, |x| x.0 .2),
-            c(k::MIN3, &b, |x| *x.1),
-        ],
-        &schema::boundaries(),
-    )?;
 
     let mc: Vec<_> = ds.municipality_codes.iter().collect();
     let municipalities = frame(
@@ -345,45 +273,21 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
         &schema::municipalities(),
     )?;
 
-    let ms = &ds.mark_scores;
-    let mark_scores = frame(
-        vec![
-            c(k::YEAR, ms, |x| x.year),
-            c(k::SCHOOL_ID, ms, |x| x.school_id.clone()),
-            c(k::SUBJECT, ms, |x| x.subject.clone()),
-            c(k::GRADE, ms, |x| x.grade),
-            c(k::SCHOOL_MARK, ms, |x| x.school_mark),
-            c(k::SCORE, ms, |x| x.score),
-            c(k::COUNT, ms, |x| x.count),
-        ],
-        &schema::mark_scores(),
-    )?;
-
-    let mx: Vec<_> = ds.max_score.iter().collect();
-    let maxima = frame(
-        vec![
-            c(k::YEAR, &mx, |x| x.0 .0),
-            c(k::SUBJECT, &mx, |x| x.0 .1.clone()),
-            c(k::GRADE, &mx, |x| x.0 .2),
-            c(k::MAX_SCORE, &mx, |x| *x.1),
-        ],
-        &schema::maxima(),
-    )?;
-
     let regions = keyless_regions(ds);
+    let t = ds.tables.clone();
     Ok(Frames {
         regions,
         results,
         schools,
-        journal,
+        journal: t.journal,
         risk_profiles,
-        markers,
-        histograms,
-        reference,
-        boundaries,
+        markers: t.markers,
+        histograms: t.histograms,
+        reference: t.reference,
+        boundaries: t.boundaries,
         municipalities,
-        mark_scores,
-        maxima,
+        mark_scores: t.mark_scores,
+        maxima: t.maxima,
     })
 }
 

@@ -16,7 +16,6 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     crosswalk(ds, warnings)?;
     report_merged_municipalities(ds, &municipalities(&ds.results)?, warnings);
     dedup_results(ds, opts, warnings)?;
-    dedup_journal(&mut ds.journal, warnings);
     // every school seen in results has a registry row
     for (sid, mun) in firsts(&ds.results)? {
         if !ds.schools.contains_key(&sid) {
@@ -49,53 +48,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         }
     }
     order_risk(ds)?;
-    ds.markers
-        .sort_by(|a, b| (a.year, &a.school_id).cmp(&(b.year, &b.school_id)));
-    ds.histograms.sort_by(|a, b| {
-        (a.year, &a.school_id, &a.subject, a.grade, a.score).cmp(&(
-            b.year,
-            &b.school_id,
-            &b.subject,
-            b.grade,
-            b.score,
-        ))
-    });
-    ds.mark_scores.sort_by(|a, b| {
-        (
-            a.year,
-            &a.school_id,
-            &a.subject,
-            a.grade,
-            a.school_mark,
-            a.score,
-        )
-            .cmp(&(
-                b.year,
-                &b.school_id,
-                &b.subject,
-                b.grade,
-                b.school_mark,
-                b.score,
-            ))
-    });
-    ds.reference.sort_by(|a, b| {
-        (
-            a.year,
-            &a.assessment,
-            &a.subject,
-            a.grade,
-            &a.level,
-            &a.name,
-        )
-            .cmp(&(
-                b.year,
-                &b.assessment,
-                &b.subject,
-                b.grade,
-                &b.level,
-                &b.name,
-            ))
-    });
+    super::tables::finish(ds, warnings)?;
     report_unmapped_context_codes(ds, warnings);
     Ok(())
 }
@@ -513,34 +466,6 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
         warnings.add_n(WarningCode::CodesMatched, codes, example);
     }
     Ok(())
-}
-
-fn dedup_journal(v: &mut Vec<super::JournalRow>, warnings: &mut Warnings) {
-    v.sort_by(|a, b| {
-        (
-            a.year,
-            &a.school_id,
-            &a.subject,
-            a.grade,
-            a.lowered,
-            a.confirmed,
-            a.raised,
-        )
-            .cmp(&(
-                b.year,
-                &b.school_id,
-                &b.subject,
-                b.grade,
-                b.lowered,
-                b.confirmed,
-                b.raised,
-            ))
-    });
-    let before = v.len();
-    v.dedup();
-    if before > v.len() {
-        warnings.add_n(WarningCode::JournalRowsRepeated, before - v.len(), "");
-    }
 }
 
 #[cfg(test)]

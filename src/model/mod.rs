@@ -1,11 +1,13 @@
-//! The canonical model: the `results` and `risk_profiles` frames the loaders return, the other
-//! tables still as typed rows, and the polars frames of METHOD.md §0 built from them (`frames`).
+//! The canonical model: the frames the loaders return (`results`, `risk_profiles` and the
+//! `tables`), the schools still as typed rows, and the polars frames of METHOD.md §0 built from
+//! them (`frames`).
 pub mod context_years;
 pub mod domain;
 pub mod frames;
 pub mod identity;
 pub mod order;
 pub mod schema;
+pub mod tables;
 pub mod warning;
 
 use serde::Serialize;
@@ -311,17 +313,6 @@ impl Serialize for Indicators {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JournalRow {
-    pub year: i32,
-    pub school_id: String,
-    pub subject: String,
-    pub grade: i32,
-    pub lowered: i64,
-    pub confirmed: i64,
-    pub raised: i64,
-}
-
 /// One (school, year, factor) level of a risk profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
@@ -337,60 +328,6 @@ impl RiskRow {
     pub fn factor_name(&self) -> &'static str {
         RISK_FACTORS[self.factor as usize]
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MarkerRow {
-    pub year: i32,
-    pub school_id: String,
-    pub procedures: Vec<String>,
-    pub count: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistRow {
-    pub year: i32,
-    pub school_id: String,
-    pub subject: String,
-    pub grade: i32,
-    pub score: i32,
-    pub count: i64,
-}
-
-/// Pupils with one (school mark, primary score) in a (year, school, subject, grade): a row of the
-/// `mark_scores` frame.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MarkScoreRow {
-    pub year: i32,
-    pub school_id: String,
-    pub subject: String,
-    pub grade: i32,
-    /// The school mark 1–5 («отметка за предыдущую четверть/триместр»).
-    pub school_mark: i32,
-    pub score: i32,
-    pub count: i64,
-}
-
-/// Aggregate rows (вся выборка / регион / муниципалитет) kept apart from schools.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ReferenceRow {
-    pub year: i32,
-    pub level: String,
-    pub name: String,
-    pub assessment: String,
-    pub subject: String,
-    pub grade: i32,
-    pub participants: Option<i64>,
-    pub p2: Option<f64>,
-    pub p3: Option<f64>,
-    pub p4: Option<f64>,
-    pub p5: Option<f64>,
-    /// Pupils below the minimum score (ОГЭ/ЕГЭ form; `p2` is their share); none for other tables.
-    pub n2: Option<i64>,
-    /// Pupils with high results (ЕГЭ form: 80–99 and 100 points); none for other tables.
-    pub high: Option<i64>,
-    /// Mean score on the exam's scale (ЕГЭ: 0–100 points) as the row gives it; none if not given.
-    pub mean_score: Option<f64>,
 }
 
 /// The ten risk-profile factors (FORMATS.md), canonical spelling and order.
@@ -435,8 +372,8 @@ pub fn risk_level(s: &str) -> Option<u8> {
     }
 }
 
-/// Everything the loaders produced. `results` is the canonical frame (`schema::results`); the
-/// other tables are still typed rows that `frames::build` turns into frames.
+/// Everything the loaders produced. `results`, `risk` and `tables` are canonical frames (`schema`);
+/// the schools are still typed rows that `frames::build` turns into a frame.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     /// The canonical `results` frame (`schema::results`, no derived columns): after
@@ -453,23 +390,19 @@ pub struct Dataset {
     #[cfg(test)]
     pub(crate) rows: std::sync::OnceLock<Vec<ResultRow>>,
     pub schools: BTreeMap<String, Box<SchoolRow>>,
-    pub journal: Vec<JournalRow>,
     /// The canonical `risk_profiles` frame (`schema::risk_profiles`): after
     /// `identity::finalize`, by school, year and factor (file order among equals).
     pub risk: polars::prelude::DataFrame,
     /// Each loaded sheet's risk profiles, until `identity::finalize` joins them.
     pub risk_parts: Vec<polars::prelude::DataFrame>,
-    pub markers: Vec<MarkerRow>,
-    pub histograms: Vec<HistRow>,
-    pub reference: Vec<ReferenceRow>,
-    /// First score of «3» of each per-pupil procedure loaded with a scale: (year, subject, grade).
-    pub min3: BTreeMap<(i32, String, i32), i32>,
+    /// The canonical `journal`, `markers`, `histograms`, `mark_scores`, `reference`, `boundaries`
+    /// and `maxima` frames (`tables::Tables`).
+    pub tables: tables::Tables,
+    /// The rows of those frames the loader that runs now pushed, until its sheet's end appends
+    /// them to `tables` (`flush_rows`).
+    pub(crate) pending_tables: tables::Pending,
     /// Municipality name key → ФИС ОКО code, from inputs that carry both.
     pub municipality_codes: BTreeMap<String, String>,
-    /// Joint (school mark, primary score) counts of the per-pupil protocols.
-    pub mark_scores: Vec<MarkScoreRow>,
-    /// Maximum primary score of each per-pupil procedure: (year, subject, grade).
-    pub max_score: BTreeMap<(i32, String, i32), i32>,
     /// Context tables keyed by code and year, laid over `schools` for one year
     /// (`context_years::use_year`).
     pub context_years: context_years::ContextYears,
@@ -487,16 +420,11 @@ impl Default for Dataset {
             #[cfg(test)]
             rows: Default::default(),
             schools: Default::default(),
-            journal: Vec::new(),
             risk: schema::empty(&schema::risk_profiles()),
             risk_parts: Vec::new(),
-            markers: Vec::new(),
-            histograms: Vec::new(),
-            reference: Vec::new(),
-            min3: Default::default(),
+            tables: Default::default(),
+            pending_tables: Default::default(),
             municipality_codes: Default::default(),
-            mark_scores: Vec::new(),
-            max_score: Default::default(),
             context_years: Default::default(),
             names: Default::default(),
         }
@@ -508,10 +436,12 @@ impl Dataset {
     pub fn push_result(&mut self, row: ResultRow) {
         self.pending.push(row);
     }
-    /// The rows pushed since the last flush, as one results frame in `result_parts`.
+    /// The rows pushed since the last flush: the results as one frame in `result_parts`, the
+    /// other tables' appended to `tables`.
     ///
     /// Errors: none on rows of the declared types (a failure is a bug).
     pub fn flush_rows(&mut self) -> anyhow::Result<()> {
+        self.pending_tables.flush(&mut self.tables)?;
         if !self.pending.is_empty() {
             let rows = std::mem::take(&mut self.pending);
             self.result_parts.push(frames::results_frame(&rows)?);

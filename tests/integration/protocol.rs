@@ -160,16 +160,12 @@ fn the_login_in_the_file_name_gives_the_school_and_the_name_the_procedure() {
         ..Default::default()
     };
     let l = shnor::input::load_paths(&[p], &opts).unwrap();
-    let j = &l.data.journal;
-    assert_eq!(j.len(), 1);
-    assert_eq!(j[0].school_id, "edu220001");
-    assert_eq!((j[0].lowered, j[0].confirmed, j[0].raised), (2, 2, 1));
-    let hist: Vec<(i32, i64)> = l
-        .data
-        .histograms
-        .iter()
-        .map(|h| (h.score, h.count))
-        .collect();
+    let j = &l.data.tables.journal;
+    assert_eq!(texts(j, "school_id"), ["edu220001"]);
+    let counts = ["lowered", "confirmed", "raised"].map(|c| ints(j, c));
+    assert_eq!(counts, [[2], [2], [1]]);
+    let h = &l.data.tables.histograms;
+    let hist: Vec<(i64, i64)> = ints(h, "score").into_iter().zip(ints(h, "count")).collect();
     assert_eq!(hist, [(3, 1), (8, 1), (12, 1), (16, 1), (20, 1)]);
 }
 
@@ -383,17 +379,12 @@ fn school_figures(p: &Path) -> (Vec<i64>, (i64, i64, i64), i64, i64) {
             .get(0)
             .unwrap()
     });
-    let j = &l.data.journal;
-    assert_eq!(j.len(), 1);
-    assert_eq!(j[0].school_id, "edu220001");
-    let hist = l.data.histograms.iter().map(|h| h.count).sum();
-    let joint = l.data.mark_scores.iter().map(|m| m.count).sum();
-    (
-        counts.to_vec(),
-        (j[0].lowered, j[0].confirmed, j[0].raised),
-        hist,
-        joint,
-    )
+    let t = &l.data.tables;
+    assert_eq!(texts(&t.journal, "school_id"), ["edu220001"]);
+    let hist = ints(&t.histograms, "count").iter().sum();
+    let joint = ints(&t.mark_scores, "count").iter().sum();
+    let j = ["lowered", "confirmed", "raised"].map(|c| ints(&t.journal, c)[0]);
+    (counts.to_vec(), (j[0], j[1], j[2]), hist, joint)
 }
 
 /// A school's two classes, each in its own file in a folder named by the school's login: loaded

@@ -539,12 +539,12 @@ fn protocol_form_figures() {
         ..Default::default()
     };
     let l = shnor::input::load_paths(std::slice::from_ref(&f), &opts).unwrap();
-    let j = &l.data.journal;
-    assert_eq!(j.len(), 1);
-    assert_eq!(j[0].school_id, "edu220001");
-    assert_eq!((j[0].lowered, j[0].confirmed, j[0].raised), (2, 7, 9));
+    let j = &l.data.tables.journal;
+    assert_eq!(texts(j, "school_id"), ["edu220001"]);
+    let counts = ["lowered", "confirmed", "raised"].map(|c| ints(j, c));
+    assert_eq!(counts, [[2], [7], [9]]);
     // one histogram: 18 pupils, not 36
-    let pupils: i64 = l.data.histograms.iter().map(|h| h.count).sum();
+    let pupils: i64 = ints(&l.data.tables.histograms, "count").iter().sum();
     assert_eq!(pupils, 18);
     // without a school: an error that says the form has none and names --school
     shnor()

@@ -19,7 +19,7 @@ use super::text::{self, norm_text, parse_num, split_code_name, year_in};
 use super::{Meta, Opts};
 use crate::error::data_err;
 use crate::model::warning::WarningCode;
-use crate::model::{line_no, Count, Dataset, OptCount, ReferenceRow, ResultRow, SchoolRow, Sym};
+use crate::model::{line_no, Count, Dataset, OptCount, ResultRow, SchoolRow, Sym};
 use anyhow::Result;
 use std::collections::BTreeMap;
 mod layout;
@@ -271,7 +271,7 @@ struct Sheet<'a> {
 
 /// Load one sheet of the federal ЕГЭ/ОГЭ form (module docs): schools to `ds.results` (keyed by a
 /// login in the name cell, else `gia::name_key(municipality, name)`), the region total and the
-/// municipality subtotals to `ds.reference` (level «регион» / «муниципалитет»), each checked
+/// municipality subtotals to the `reference` frame (level «регион» / «муниципалитет»), each checked
 /// against the sum of its schools (`WarningCode::SubtotalDiffers`, `WarningCode::TotalDiffers`).
 ///
 /// Errors (data): the layout (`layout`), the year (`form_year`), a row's figures (`figures`), a
@@ -434,22 +434,22 @@ fn push_reference(
     for (b, f) in s.l.blocks.iter().zip(figures) {
         let Some(f) = f else { continue };
         let [part, below, h80, h100] = f.counts;
-        ds.reference.push(ReferenceRow {
-            year: s.year,
-            level: level.into(),
-            name: name.into(),
-            assessment: s.assessment.to_string(),
-            subject: b.subject.clone(),
-            grade: s.grade,
-            participants: Some(part),
-            p2: Some(below as f64 / part as f64),
-            p3: None,
-            p4: None,
-            p5: None,
-            n2: Some(below),
-            high: Some(h80 + h100),
-            mean_score: f.mean,
-        });
+        ds.pending_tables.reference.push(
+            s.year,
+            level.into(),
+            name.into(),
+            s.assessment.to_string(),
+            b.subject.clone(),
+            s.grade,
+            Some(part),
+            Some(below as f64 / part as f64),
+            None,
+            None,
+            None,
+            Some(below),
+            Some(h80 + h100),
+            f.mean,
+        );
     }
 }
 

@@ -74,21 +74,23 @@ fn ege_eao_total_and_subtotals_are_reference_rows() {
     let root = std::env::var_os("SHNOR_REAL_DATA").expect("SHNOR_REAL_DATA");
     let f = std::path::Path::new(&root).join("ege_eao/Еврейская автономная область.xlsx");
     let l = crate::input::load_paths(&[f], &Opts::default()).unwrap();
-    let refs = &l.data.reference;
-    let total = refs
-        .iter()
-        .find(|r| r.year == 2023 && r.level == "регион" && r.subject == "русский язык")
+    use crate::model::tables::{ints, texts};
+    let refs = &l.data.tables.reference;
+    let (year, level) = (ints(refs, "year"), texts(refs, "level"));
+    let (subject, name) = (texts(refs, "subject"), texts(refs, "name"));
+    let total = (0..refs.height())
+        .find(|&i| year[i] == 2023 && level[i] == "регион" && subject[i] == "русский язык")
         .unwrap();
-    assert_eq!(total.name, "ВСЕГО по региону");
+    assert_eq!(name[total], "ВСЕГО по региону");
     assert_eq!(
-        (total.participants, total.n2, total.high),
-        (Some(867), Some(8), Some(120))
+        ["participants", "n2", "high"].map(|c| ints(refs, c)[total]),
+        [867, 8, 120]
     );
-    assert!((total.mean_score.unwrap() - 61.56).abs() < 1e-9);
-    let muns: std::collections::BTreeSet<&str> = refs
-        .iter()
-        .filter(|r| r.year == 2023 && r.level == "муниципалитет")
-        .map(|r| r.name.as_str())
+    let mean = refs.column("mean_score").unwrap().f64().unwrap().get(total);
+    assert!((mean.unwrap() - 61.56).abs() < 1e-9);
+    let muns: std::collections::BTreeSet<&str> = (0..refs.height())
+        .filter(|&i| year[i] == 2023 && level[i] == "муниципалитет")
+        .map(|i| name[i].as_str())
         .collect();
     assert_eq!(muns.len(), 6, "{muns:?}");
     assert!(!l.data.schools.keys().any(|k| k.contains("всего")));
