@@ -18,6 +18,8 @@ pub struct Context<'a> {
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
+    /// The risk profiles of the year, with only the factors the deficit reads (none when
+    /// `deficit.source` is `registry`).
     pub profiles: super::risk::Profiles,
     /// Population z-scores of the registry's staffing and equipment indicators (deficit).
     pub registry_z: RegistryZ,
@@ -62,7 +64,7 @@ impl<'a> Context<'a> {
         // no school to model is no resilience, not an error of the selection
         let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
         let screen = super::objectivity::screen(&frames, cfg)?;
-        let profiles = super::risk::profiles(&frames, year)?;
+        let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
         let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
         let registry_z = RegistryZ::new(ds);
@@ -78,22 +80,46 @@ impl<'a> Context<'a> {
             ledgers: Ledgers::All,
         })
     }
-    /// The context of `year` on the same inputs and frames: what does not depend on the year (the
-    /// index, the objectivity screen, the school ids, the registry) is reused;
-    /// resilience and risk profiles are computed for `year`. Ledgers as in `self`.
-    pub fn for_year(&self, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
-        let resilience = super::resilience::compute(&self.frames, cfg, &self.index, year).ok();
-        let profiles = super::risk::profiles(&self.frames, year)?;
+    /// The context of `year` for statuses only (candidate, cluster, group, selected: what the
+    /// dynamics read of the other years): the objectivity screen, the school ids and the registry
+    /// of `self`; the risk profiles of `year` only when `deficit.source` reads them; no index, no
+    /// resilience (they change no decision, only what a school's row and ledger show) and no
+    /// ledgers.
+    pub fn for_statuses(&self, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
         Ok(Context {
             frames: self.frames.clone(),
             school_ids: self.school_ids.clone(),
             registry: self.registry.clone(),
-            index: self.index.clone(),
-            resilience,
+            index: super::index::IndexResult::default(),
+            resilience: None,
             screen: self.screen.clone(),
-            profiles,
+            profiles: profiles_for_deficit(&self.frames, cfg, year)?,
             registry_z: self.registry_z.clone(),
-            ledgers: self.ledgers.clone(),
+            ledgers: Ledgers::None,
+        })
+    }
+    /// The context of `ds` in `year` for statuses only, as [`Context::for_statuses`]: what
+    /// `shnor monitor` reads.
+    pub fn statuses(
+        ds: &'a Dataset,
+        frames: crate::model::frames::Frames,
+        cfg: &Config,
+        year: i32,
+    ) -> anyhow::Result<Context<'a>> {
+        let screen = super::objectivity::screen(&frames, cfg)?;
+        let profiles = profiles_for_deficit(&frames, cfg, year)?;
+        let school_ids = super::procedures::school_ids(&frames.results)?;
+        let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
+        Ok(Context {
+            frames,
+            school_ids,
+            registry,
+            index: super::index::IndexResult::default(),
+            resilience: None,
+            screen,
+            profiles,
+            registry_z: RegistryZ::new(ds),
+            ledgers: Ledgers::None,
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
@@ -133,6 +159,20 @@ impl<'a> Context<'a> {
             Ledgers::Of(logins) => logins.contains(login),
         }
     }
+}
+
+/// The risk profiles of `year` when `deficit.source` reads them (`risk_profile`, `auto`), else
+/// none (stage 2 reads them for nothing else).
+fn profiles_for_deficit(
+    frames: &crate::model::frames::Frames,
+    cfg: &Config,
+    year: i32,
+) -> anyhow::Result<super::risk::Profiles> {
+    use super::strata::{INFRA, STAFFING};
+    Ok(match cfg.deficit.source {
+        crate::config::DeficitSource::Registry => Default::default(),
+        _ => super::risk::profiles_with(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
+    })
 }
 
 /// Whose ledgers an output shows.

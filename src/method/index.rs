@@ -34,7 +34,7 @@ pub struct IndexRow {
     pub missing_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct IndexResult {
     pub method: String,
     pub indicators: Vec<String>,

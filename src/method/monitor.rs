@@ -131,14 +131,15 @@ fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>>
 pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
     let frames = crate::model::frames::build(ds)?;
     // statuses and clusters per year; the rules' ledgers are not shown
-    let base = Context::from_frames(ds, frames, cfg, years[0])?.without_ledgers();
+    let base = Context::statuses(ds, frames, cfg, years[0])?;
     let first = select::run_with(ds, cfg, years[0], &base)?;
     monitor_with(ds, cfg, years, &base, &first)
 }
 
 /// [`monitor`] on a context already built (`base`, of the year of `known`) and a selection
-/// already run (`known`, its year's statuses): the other years' contexts reuse what does not
-/// depend on the year ([`Context::for_year`]). The same result as [`monitor`].
+/// already run (`known`, its year's statuses): the other years are judged side by side for their
+/// statuses only ([`Context::for_statuses`]: no index, resilience or ledgers), reusing what does
+/// not depend on the year. The same result as [`monitor`].
 pub fn monitor_with<'a>(
     ds: &'a Dataset,
     cfg: &Config,
@@ -146,14 +147,15 @@ pub fn monitor_with<'a>(
     base: &Context<'a>,
     known: &select::Selection,
 ) -> Result<Monitor> {
+    use rayon::prelude::*;
     let frames = &base.frames;
     // the other years' selections, run here; the known year's schools are borrowed (cloning them
     // would copy every ledger, which a status does not read)
-    let mut others: Vec<Vec<SchoolResult>> = Vec::new();
-    for &y in years.iter().filter(|&&y| y != known.year) {
-        let ctx = base.for_year(cfg, y)?.without_ledgers();
-        others.push(select::run_with(ds, cfg, y, &ctx)?.schools);
-    }
+    let other_years: Vec<i32> = years.iter().copied().filter(|&y| y != known.year).collect();
+    let others: Vec<Vec<SchoolResult>> = other_years
+        .par_iter()
+        .map(|&y| Ok(select::run_with(ds, cfg, y, &base.for_statuses(cfg, y)?)?.schools))
+        .collect::<Result<_>>()?;
     let mut others = others.iter();
     let mut per_year: BTreeMap<i32, BTreeMap<&str, &SchoolResult>> = BTreeMap::new();
     for &y in years {

@@ -78,7 +78,23 @@ fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
 /// Year-Y profile of each school, else its newest earlier one. Errors only on a frame that lacks
 /// a column of `schema::risk_profiles`.
 pub fn profiles(f: &Frames, year: i32) -> Result<Profiles> {
-    let df = latest(f, year)?.collect()?;
+    profiles_of(latest(f, year)?)
+}
+
+/// [`profiles`] with only the levels of `factors` (names of `RISK_FACTORS`): the year of a
+/// school's profile is still that of its newest profile up to `year`, whichever factors it holds.
+pub fn profiles_with(f: &Frames, year: i32, factors: &[&str]) -> Result<Profiles> {
+    let ids = RISK_FACTORS
+        .iter()
+        .zip(0i32..)
+        .filter(|(name, _)| factors.contains(name))
+        .map(|(_, j)| j);
+    profiles_of(latest(f, year)?.filter(super::frame::one_of(k::FACTOR, ids)))
+}
+
+/// The profiles of the rows `rows` (school_id, year, factor, level).
+fn profiles_of(rows: LazyFrame) -> Result<Profiles> {
+    let df = rows.collect()?;
     let (ids, years) = (texts(&df, k::SCHOOL_ID)?, ints(&df, k::YEAR)?);
     let (factors, levels) = (ints(&df, k::FACTOR)?, ints(&df, k::LEVEL)?);
     let mut out = Profiles::new();
@@ -295,6 +311,36 @@ mod tests {
         assert_eq!(lv[RISK_FACTORS[3]], 0);
         assert_eq!(p["edu220002"].0, 2022);
         assert_eq!(p["edu220002"].1[RISK_FACTORS[1]], 2);
+    }
+
+    #[test]
+    fn profiles_with_keeps_the_newest_year_and_only_the_factors_asked() {
+        let ds = Dataset {
+            risk: crate::model::frames::risk_frame(&[
+                row("edu220001", 2023, 0, 2),
+                row("edu220001", 2023, 4, 1),
+                row("edu220001", 2024, 4, 2),
+                row("edu220001", 2024, 7, 0),
+                row("edu220002", 2023, 0, 1),
+                row("edu220002", 2023, 5, 2),
+            ])
+            .unwrap(),
+            ..Default::default()
+        };
+        let f = crate::model::frames::build(&ds).unwrap();
+        let p = profiles_with(&f, 2024, &[RISK_FACTORS[0], RISK_FACTORS[4]]).unwrap();
+        // the newest profile (2024) lacks factor 0: its 2023 level is not taken
+        assert_eq!(
+            p["edu220001"],
+            (2024, BTreeMap::from([(RISK_FACTORS[4], 2)]))
+        );
+        assert_eq!(
+            p["edu220002"],
+            (2023, BTreeMap::from([(RISK_FACTORS[0], 1)]))
+        );
+        assert!(profiles_with(&f, 2024, &[RISK_FACTORS[9]])
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

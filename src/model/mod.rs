@@ -474,6 +474,7 @@ impl Dataset {
     pub fn result_years(&self) -> std::collections::BTreeSet<i32> {
         self.results
             .column(schema::col::YEAR)
+            .and_then(|c| c.unique())
             .ok()
             .and_then(|c| c.i32().ok().map(|y| y.iter().flatten().collect()))
             .unwrap_or_default()

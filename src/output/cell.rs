@@ -141,7 +141,7 @@ impl Cell {
             }
         };
         match self {
-            Cell::Text(s) => neutralise(s),
+            Cell::Text(s) => neutralise(s).into_owned(),
             Cell::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
             Cell::Share(v, _) | Cell::Num(v, _) => v.map(float).unwrap_or_default(),
             Cell::Shown(c, _) => c.data_text(dialect),
@@ -189,10 +189,10 @@ pub enum CsvDialect {
 /// A text cell made safe for a spreadsheet: a value beginning with `=`, `+`, `-`, `@`, TAB or CR
 /// would be run as a formula by Excel or LibreOffice (OWASP «CSV injection»), so it gets a leading
 /// `'`. A school name from an input can thus never run a formula in the analyst's spreadsheet.
-pub fn neutralise(s: &str) -> String {
+pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! column widths that fit. Text neutralised against formulas like CSV ([`super::neutralise`]).
 use super::{Cell, Table};
 use anyhow::Result;
+use rayon::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 use std::collections::HashMap;
 
@@ -18,11 +19,19 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(internal)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
-    for (name, table) in sheets {
-        table.check()?;
-        let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(name)).map_err(internal)?;
-        sheet(ws, table).map_err(internal)?;
+    // the sheets are filled side by side (rayon), then added in order: the same file
+    let filled: Vec<Worksheet> = sheets
+        .par_iter()
+        .map(|(name, table)| {
+            table.check()?;
+            let mut ws = Worksheet::new();
+            ws.set_name(sheet_name(name)).map_err(internal)?;
+            sheet(&mut ws, table).map_err(internal)?;
+            Ok(ws)
+        })
+        .collect::<Result<_>>()?;
+    for ws in filled {
+        wb.push_worksheet(ws);
     }
     wb.save_to_buffer().map_err(internal)
 }
@@ -95,10 +104,11 @@ fn write_cell(
     let value = match cell {
         Cell::Text(s) => {
             let s = super::neutralise(s);
+            let width = s.chars().count();
             if !s.is_empty() {
-                ws.write_string(r, c, &s)?;
+                ws.write_string(r, c, s.into_owned())?;
             }
-            return Ok(s.chars().count());
+            return Ok(width);
         }
         Cell::Int(n) => n.map(|n| n as f64),
         Cell::Share(v, _) | Cell::Num(v, _) => *v,
