@@ -97,6 +97,27 @@ pub fn write_cp1251(path: &Path, text: &str) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Write a workbook with these sheets (name, rows), every cell as text, as exports that keep
+/// numbers as text do: the fixture of tests of workbooks and of context tables.
+pub fn text_workbook<R: AsRef<[C]>, C: AsRef<str>>(path: &Path, sheets: &[(&str, &[R])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.as_ref().iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v.as_ref()).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// A row of text cells, as fixtures build sheets.
+pub fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
 pub fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     assert!(

@@ -162,14 +162,8 @@ fn a_crosswalk_file_in_utf8_or_windows_1251_maps_names_to_logins() {
 #[test]
 fn a_crosswalk_workbook_maps_names_to_logins() {
     let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (r, line) in CROSSWALK.lines().enumerate() {
-        for (c, v) in line.split(';').enumerate() {
-            ws.write_string(r as u32, c as u16, v).unwrap();
-        }
-    }
-    wb.save(d.path().join("соответствие.xlsx")).unwrap();
+    let rows: Vec<Vec<&str>> = CROSSWALK.lines().map(|l| l.split(';').collect()).collect();
+    text_workbook(&d.path().join("соответствие.xlsx"), &[("Sheet1", &rows)]);
     crosswalk_matches(&inspect(d.path()));
 }
 
