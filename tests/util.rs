@@ -113,6 +113,21 @@ pub fn text_workbook<R: AsRef<[C]>, C: AsRef<str>>(path: &Path, sheets: &[(&str,
     wb.save(path).unwrap();
 }
 
+/// The counted warning of a load report (`warnings` of `inspect --format json`, of the whole load
+/// or of one input: wording → `count`, `examples`) whose wording contains `words`.
+pub fn find_warning<'a>(
+    warnings: &'a serde_json::Value,
+    words: &str,
+) -> Option<&'a serde_json::Value> {
+    let w = warnings.as_object().unwrap();
+    w.iter().find(|(k, _)| k.contains(words)).map(|(_, n)| n)
+}
+
+/// [`find_warning`] that must be there: panics naming `words` and listing the warnings.
+pub fn warning<'a>(warnings: &'a serde_json::Value, words: &str) -> &'a serde_json::Value {
+    find_warning(warnings, words).unwrap_or_else(|| panic!("no «{words}» among {warnings:#}"))
+}
+
 /// A row of text cells, as fixtures build sheets.
 pub fn row(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()

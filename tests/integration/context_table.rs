@@ -281,12 +281,11 @@ fn codes_no_input_maps_to_a_login_stay_under_their_code() {
                 .args(paths)
                 .args(["--format", "json"]),
         );
-        v["warnings"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .find(|(k, _)| k.contains("не сопоставлен ни с одной школой других входов"))
-            .map(|(_, w)| w.clone())
+        find_warning(
+            &v["warnings"],
+            "не сопоставлен ни с одной школой других входов",
+        )
+        .cloned()
     };
     let w = unmapped(&[&p, &book, &reg]).expect("a warning for the unmapped codes");
     assert_eq!(w["count"], 2, "{w}");
