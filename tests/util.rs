@@ -97,6 +97,42 @@ pub fn write_cp1251(path: &Path, text: &str) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Write a workbook with these sheets (name, rows), every cell as text, as exports that keep
+/// numbers as text do: the fixture of tests of workbooks and of context tables.
+pub fn text_workbook<R: AsRef<[C]>, C: AsRef<str>>(path: &Path, sheets: &[(&str, &[R])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.as_ref().iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v.as_ref()).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// The counted warning of a load report (`warnings` of `inspect --format json`, of the whole load
+/// or of one input: wording → `count`, `examples`) whose wording contains `words`.
+pub fn find_warning<'a>(
+    warnings: &'a serde_json::Value,
+    words: &str,
+) -> Option<&'a serde_json::Value> {
+    let w = warnings.as_object().unwrap();
+    w.iter().find(|(k, _)| k.contains(words)).map(|(_, n)| n)
+}
+
+/// [`find_warning`] that must be there: panics naming `words` and listing the warnings.
+pub fn warning<'a>(warnings: &'a serde_json::Value, words: &str) -> &'a serde_json::Value {
+    find_warning(warnings, words).unwrap_or_else(|| panic!("no «{words}» among {warnings:#}"))
+}
+
+/// A row of text cells, as fixtures build sheets.
+pub fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
 pub fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     assert!(

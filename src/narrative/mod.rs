@@ -12,78 +12,12 @@ fn pct(x: f64) -> String {
 /// The words of one ledger entry (the `text` of the JSON contract; `explain` prints them).
 pub fn text(fact: &Fact) -> String {
     match fact {
-        Fact::KindUnknown => {
-            "Вид школы неизвестен (нет реестра или контекстной формы): считается обычной.".into()
-        }
-        Fact::TooSmall {
-            min_participants,
-            procedures,
-        } => format!(
-            "Этап 1: все процедуры < {} ({}): судить нельзя.",
-            words::count(*min_participants, ["участника", "участников", "участников"]),
-            procedures
-                .iter()
-                .map(|(p, n)| format!("{p} — {n}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        Fact::NoMarks { year } => format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."),
-        Fact::RiskA {
-            year,
-            threshold,
-            min_procedures,
-            procedures,
-            fired,
-            outcome,
-        } => format!(
-            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} (нужно ≥ {}){}{}.",
-            pct(*threshold),
-            fired.len(),
-            words::count(procedures.len(), ["процедуры", "процедур", "процедур"]),
-            min_procedures,
-            if fired.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", shares(fired))
-            },
-            if *outcome {
-                " — сработало"
-            } else {
-                " — не сработало"
-            }
-        ),
-        Fact::RiskB {
-            year,
-            threshold,
-            both,
-            outcome,
-        } => {
-            if *outcome {
-                format!(
-                    "Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.",
-                    pct(*threshold),
-                    year - 1,
-                    year,
-                    both.iter()
-                        .map(|(p, prev, cur)| format!("{p} {} % → {} %", pct(*prev), pct(*cur)))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
-            } else {
-                format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(*threshold), year - 1, year)
-            }
-        }
-        Fact::RiskCombine {
-            combine, outcome, ..
-        } => format!(
-            "Этап 1: правила объединены как «{}» → {}.",
-            words::combine(*combine),
-            if *outcome {
-                "кандидат"
-            } else {
-                "не кандидат"
-            }
-        ),
+        Fact::KindUnknown
+        | Fact::TooSmall { .. }
+        | Fact::NoMarks { .. }
+        | Fact::ExcludedKind { .. }
+        | Fact::MinTotal { .. } => eligibility_text(fact),
+        Fact::RiskA { .. } | Fact::RiskB { .. } | Fact::RiskCombine { .. } => risk_text(fact),
         Fact::Bottom {
             stratum,
             years,
@@ -100,12 +34,53 @@ pub fn text(fact: &Fact) -> String {
             low_years,
             words::count(*n, words::OF_YEARS),
             k,
-            if *outcome {
-                "кандидат"
-            } else {
-                "не кандидат"
-            }
+            candidate(*outcome)
         ),
+        Fact::Objectivity {
+            year,
+            flags,
+            policy,
+        } => objectivity_text(*year, flags, *policy),
+        Fact::ClusterRule { .. } | Fact::ClusterKmeans { .. } => cluster_text(fact),
+        Fact::Settlement(_)
+        | Fact::Deficit { .. }
+        | Fact::DeficitUnknown { .. }
+        | Fact::Context { .. } => group_text(fact),
+        Fact::PerGroup { .. } | Fact::PerMunicipality { .. } | Fact::Total { .. } => {
+            stage3_text(fact)
+        }
+    }
+}
+
+/// «кандидат» or «не кандидат»: the outcome of a stage-1 rule that makes candidates.
+fn candidate(outcome: bool) -> &'static str {
+    if outcome {
+        "кандидат"
+    } else {
+        "не кандидат"
+    }
+}
+
+/// Whether the school can be judged at all: its kind, its procedures' size and shares of «2»
+/// (stage 1), its participants over the window (stage 2). Only for those facts.
+fn eligibility_text(fact: &Fact) -> String {
+    match fact {
+        Fact::KindUnknown => {
+            "Вид школы неизвестен (нет реестра или контекстной формы): считается обычной.".into()
+        }
+        Fact::TooSmall {
+            min_participants,
+            procedures,
+        } => format!(
+            "Этап 1: все процедуры < {} ({}): судить нельзя.",
+            words::count(*min_participants, ["участника", "участников", "участников"]),
+            procedures
+                .iter()
+                .map(|(p, n)| format!("{p} — {n}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Fact::NoMarks { year } => format!("Этап 1: в {year} нет процедур с долей «2» (нет шкалы перевода или только высокие баллы ЕГЭ)."),
         Fact::ExcludedKind { stratum, .. } => {
             format!(
                 "Этап 1: правило сработало, но вид школы «{}» исключён из отбора.",
@@ -128,34 +103,98 @@ pub fn text(fact: &Fact) -> String {
                 " — слишком мало результатов для вывода"
             }
         ),
-        Fact::Objectivity {
+        _ => unreachable!("not an eligibility fact"),
+    }
+}
+
+/// Stage 1's risk rules: A (share of «2» over the threshold in enough procedures of a year), B
+/// (over it two years running) and how they combine. Only for those facts.
+fn risk_text(fact: &Fact) -> String {
+    let fired_or_not = |b: bool| {
+        if b {
+            " — сработало"
+        } else {
+            " — не сработало"
+        }
+    };
+    match fact {
+        Fact::RiskA {
             year,
-            flags,
-            policy,
+            threshold,
+            min_procedures,
+            procedures,
+            fired,
+            outcome,
         } => format!(
-            "Этап 2: признаки необъективности ВПР в {year}: {}{}.",
-            flags
-                .iter()
-                .map(|f| match flag_numbers(f) {
-                    Some(n) => format!(
-                        "{} ({}: {n})",
-                        Marker::from_label(&f.marker).map_or("маркер", Marker::words),
-                        f.procedure
-                    ),
-                    None => format!(
-                        "{} ({})",
-                        Marker::from_label(&f.marker).map_or("маркер", Marker::words),
-                        f.procedure
-                    ),
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            if *policy == crate::config::ObjectivityPolicy::Exclude {
-                " — исключена (policy = exclude)"
+            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} (нужно ≥ {}){}{}.",
+            pct(*threshold),
+            fired.len(),
+            words::count(procedures.len(), ["процедуры", "процедур", "процедур"]),
+            min_procedures,
+            if fired.is_empty() {
+                String::new()
             } else {
-                " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже"
-            }
+                format!(": {}", shares(fired))
+            },
+            fired_or_not(*outcome)
         ),
+        Fact::RiskB {
+            year,
+            threshold,
+            both,
+            outcome: true,
+        } => format!(
+            "Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.",
+            pct(*threshold),
+            year - 1,
+            year,
+            both.iter()
+                .map(|(p, prev, cur)| format!("{p} {} % → {} %", pct(*prev), pct(*cur)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Fact::RiskB {
+            year, threshold, ..
+        } => format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(*threshold), year - 1, year),
+        Fact::RiskCombine {
+            combine, outcome, ..
+        } => format!(
+            "Этап 1: правила объединены как «{}» → {}.",
+            words::combine(*combine),
+            candidate(*outcome)
+        ),
+        _ => unreachable!("not a risk-rule fact"),
+    }
+}
+
+/// Stage 2's signs of unobjective ВПР results in `year` and what the policy does with them.
+fn objectivity_text(
+    year: i32,
+    flags: &[crate::method::objectivity::Flag],
+    policy: crate::config::ObjectivityPolicy,
+) -> String {
+    let flag = |f: &crate::method::objectivity::Flag| {
+        let marker = Marker::from_label(&f.marker).map_or("маркер", Marker::words);
+        match flag_numbers(f) {
+            Some(n) => format!("{marker} ({}: {n})", f.procedure),
+            None => format!("{marker} ({})", f.procedure),
+        }
+    };
+    format!(
+        "Этап 2: признаки необъективности ВПР в {year}: {}{}.",
+        flags.iter().map(flag).collect::<Vec<_>>().join("; "),
+        if policy == crate::config::ObjectivityPolicy::Exclude {
+            " — исключена (policy = exclude)"
+        } else {
+            " — отмечена, отбор не меняется (policy = flag): реальные результаты могут быть ещё ниже"
+        }
+    )
+}
+
+/// Stage 2's cluster, by the rule (pooled share of «2» with its 95 % interval, and quality) or by
+/// k-means. Only for those facts.
+fn cluster_text(fact: &Fact) -> String {
+    match fact {
         Fact::ClusterRule {
             window,
             share2,
@@ -196,6 +235,14 @@ pub fn text(fact: &Fact) -> String {
             cluster,
             pct(*cluster_mean_share2)
         ),
+        _ => unreachable!("not a cluster fact"),
+    }
+}
+
+/// Stage 2's grouping: settlement type, prevailing deficit, and the social context (ИСБШ, ШНСУ,
+/// resilience labels). Only for those facts.
+fn group_text(fact: &Fact) -> String {
+    match fact {
         Fact::Settlement(Settlement::Unknown) => "Этап 2: тип населённого пункта неизвестен (нет реестра или контекстной формы) — в группе «не определён».".into(),
         Fact::Settlement(s) => format!("Этап 2: тип населённого пункта — {s}."),
         Fact::Deficit {
@@ -215,30 +262,48 @@ pub fn text(fact: &Fact) -> String {
             deficit
         ),
         Fact::DeficitUnknown { .. } => "Этап 2: преобладающий дефицит не определён — нет рискового профиля и показателей кадров/оснащения в реестре или контекстной форме; группа «не определён».".into(),
-        Fact::Context {
-            index,
-            index_group,
-            shnsu,
-            residual,
-            labels,
-            ..
-        } => format!(
-            "Этап 2: контекст — ИСБШ {} (группа {}{}), стандартизованный остаток {}, метки: {}{}.",
-            index.map(|v| num(v, 2)).unwrap_or("—".into()),
-            index_group.map(|g| g.to_string()).unwrap_or("—".into()),
-            if *shnsu { ", ШНСУ" } else { "" },
-            residual.map(|v| num(v, 2)).unwrap_or("—".into()),
-            if labels.is_empty() {
-                "нет".to_string()
-            } else {
-                labels.join(", ")
-            },
-            if labels.contains(&crate::method::resilience::BELOW) {
-                " — результаты ниже ожидаемых при её контексте: проблема скорее в школе, чем в контингенте"
-            } else {
-                ""
-            }
-        ),
+        Fact::Context { .. } => context_text(fact),
+        _ => unreachable!("not a grouping fact"),
+    }
+}
+
+/// Stage 2's social context: ИСБШ and its group, ШНСУ, the standardised residual and the
+/// resilience labels, with what «below expected» means. Only for that fact.
+fn context_text(fact: &Fact) -> String {
+    let Fact::Context {
+        index,
+        index_group,
+        shnsu,
+        residual,
+        labels,
+        ..
+    } = fact
+    else {
+        unreachable!("not a context fact")
+    };
+    format!(
+        "Этап 2: контекст — ИСБШ {} (группа {}{}), стандартизованный остаток {}, метки: {}{}.",
+        index.map(|v| num(v, 2)).unwrap_or("—".into()),
+        index_group.map(|g| g.to_string()).unwrap_or("—".into()),
+        if *shnsu { ", ШНСУ" } else { "" },
+        residual.map(|v| num(v, 2)).unwrap_or("—".into()),
+        if labels.is_empty() {
+            "нет".to_string()
+        } else {
+            labels.join(", ")
+        },
+        if labels.contains(&crate::method::resilience::BELOW) {
+            " — результаты ниже ожидаемых при её контексте: проблема скорее в школе, чем в контингенте"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Stage 3: the school's place in its group, or the municipality's or the overall cap it missed.
+/// Only for those facts.
+fn stage3_text(fact: &Fact) -> String {
+    match fact {
         Fact::PerGroup {
             group,
             rank,
@@ -259,6 +324,7 @@ pub fn text(fact: &Fact) -> String {
         Fact::Total { rank, cap } => {
             format!("Этап 3: {rank}-я по тяжести в общем списке при лимите {cap} — не вошла.")
         }
+        _ => unreachable!("not a stage-3 fact"),
     }
 }
 
@@ -288,7 +354,6 @@ pub fn exclusion(r: ExclusionReason, ledger: &Ledger) -> String {
 /// (`risk.A`, `not_fired`).
 pub fn short(fact: &Fact) -> (&'static str, String) {
     let yes = |b: bool, y: &str, n: &str| if b { y } else { n }.to_string();
-    let candidate = |b: bool| yes(b, "кандидат", "не кандидат");
     match fact {
         Fact::KindUnknown => ("вид школы", "неизвестен: обычная".into()),
         Fact::TooSmall { .. } => ("мало участников", "судить нельзя".into()),
@@ -297,8 +362,8 @@ pub fn short(fact: &Fact) -> (&'static str, String) {
         Fact::RiskB { outcome, .. } => ("правило B", yes(*outcome, "сработало", "не сработало")),
         Fact::RiskCombine {
             combine, outcome, ..
-        } => (words::combine(*combine), candidate(*outcome)),
-        Fact::Bottom { outcome, .. } => ("правило нижней группы", candidate(*outcome)),
+        } => (words::combine(*combine), candidate(*outcome).into()),
+        Fact::Bottom { outcome, .. } => ("правило нижней группы", candidate(*outcome).into()),
         Fact::ExcludedKind { stratum, .. } => (
             "исключённый вид",
             format!("{}: исключена", words::stratum(*stratum)),

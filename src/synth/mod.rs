@@ -1,7 +1,6 @@
 //! `shnor synth`: a deterministic synthetic region in the real export shapes, with planted
 //! low-result (strong / moderate / basic), resilient, inflated-result, tiny and evening schools.
 use crate::input::scales::{Scale, Scales};
-use crate::model::RISK_FACTORS;
 use crate::output::write_atomic;
 use anyhow::Result;
 use rand::{Rng, SeedableRng};
@@ -12,7 +11,9 @@ use std::path::Path;
 
 mod folder;
 mod pupils;
+mod registry;
 mod schools;
+mod tables;
 use pupils::write_pupils;
 pub use schools::make_schools;
 
@@ -110,6 +111,15 @@ const MUNICIPALITIES: &[&str] = &[
     "Кедровый муниципальный район",
     "город Северск-на-Оби",
 ];
+
+/// The scale of the flat tables and of national procedures with none listed: 20 points with the
+/// 2021 bands of ВПР математика 4 класс («3» from 6, «4» from 10, «5» from 15).
+const GENERIC_SCALE: Scale = Scale {
+    max_score: 20,
+    min3: 6,
+    min4: 10,
+    min5: 15,
+};
 
 /// Procedures of the per-pupil files and of the flat table.
 const PUPIL_PROCS: &[(i32, &str, &str, Scale)] = &[
@@ -254,15 +264,40 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x5EED);
     let mut files = Vec::new();
     let years: Vec<i32> = (spec.years.0..=spec.years.1).collect();
-    let mun_code = |m: usize| format!("reg99_m{:03}", m + 1);
+    if !spec.flat_only {
+        let procs = pupil_procedures(spec);
+        let builtin = Scales::builtin();
+        files.push(write_scales(spec, &builtin, &procs, &years, out)?);
+        let pupil_files = write_pupil_files(&schools, &builtin, &procs, &years, &mut rng, out)?;
+        files.extend(pupil_files);
+    }
+    files.extend(tables::write_flat_table(
+        spec, &schools, &years, &mut rng, out,
+    )?);
+    let last = *years.last().unwrap();
+    if spec.vpr_folder {
+        files.extend(folder::write_context(&schools, last, &mut rng, out)?);
+    } else {
+        files.push(registry::write_registry(&schools, last, &mut rng, out)?);
+        files.push(registry::write_risk_profiles(
+            &schools, &years, &mut rng, out,
+        )?);
+        if !spec.flat_only {
+            files.extend(tables::write_oge_tables(&schools, &years, &mut rng, out)?);
+        }
+    }
+    files.push(write_planted(spec, &schools, out)?);
+    Ok(files)
+}
 
-    let generic = Scale {
-        max_score: 20,
-        min3: 6,
-        min4: 10,
-        min5: 15,
-    };
-    let pupil_procs: Vec<(i32, &str, &str, Scale)> = if spec.vpr_folder {
+/// A per-pupil procedure: grade, subject, the subject in the dative (as file names say it) and
+/// the scale it is drawn on.
+type PupilProc = (i32, &'static str, &'static str, Scale);
+
+/// The per-pupil procedures: the downloaded folder's (`--vpr-folder`), every national one
+/// (`--all-per-pupil`; those not in [`PUPIL_PROCS`] on [`GENERIC_SCALE`]), else [`PUPIL_PROCS`].
+fn pupil_procedures(spec: &Spec) -> Vec<PupilProc> {
+    if spec.vpr_folder {
         folder::procedures()
     } else if spec.all_pupils {
         NATIONAL_PROCS
@@ -272,277 +307,84 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
                     .iter()
                     .find(|p| p.0 == *g && p.1 == *subj)
                     .map(|p| p.3);
-                (*g, *subj, dative(subj), known.unwrap_or(generic))
+                (*g, *subj, dative(subj), known.unwrap_or(GENERIC_SCALE))
             })
             .collect()
     } else {
         PUPIL_PROCS.to_vec()
-    };
-    if !spec.flat_only {
-        // a year's published scale where shnor has one, else the list's (the 2021 bands)
-        let builtin = Scales::builtin();
-        let year_scale =
-            |y: i32, g: i32, subj: &str, s: &Scale| builtin.get("ВПР", y, g, subj).unwrap_or(*s);
-        let mut sc = String::from("assessment,year,grade,subject,max_score,min3,min4,min5\n");
-        for &y in &years {
-            for (g, subj, _, s) in &pupil_procs {
-                if spec.vpr_folder && !folder::has_scale(*g, subj) {
-                    continue;
-                }
-                let s = year_scale(y, *g, subj, s);
-                writeln!(
-                    sc,
-                    "ВПР,{y},{g},{subj},{},{},{},{}",
-                    s.max_score, s.min3, s.min4, s.min5
-                )?;
-            }
-        }
-        write_atomic(&out.join("scales.csv"), sc.as_bytes())?;
-        files.push("scales.csv".into());
-        // per-pupil xlsx in the 2021 layout
-        for &y in &years {
-            for (g, subj, dative, scale) in &pupil_procs {
-                let name = format!("Проведение работы по {dative}, {g} класс. ВПР {y}.xlsx");
-                write_pupils(
-                    &schools,
-                    (y, years[0]),
-                    *g,
-                    subj,
-                    &year_scale(y, *g, subj, scale),
-                    &mut rng,
-                    &out.join(&name),
-                    y == years[0] && *subj == "математика",
-                )?;
-                files.push(name);
-            }
-        }
     }
-    // flat marks table (none when every procedure is per-pupil)
-    let flat_procs: &[(i32, &str)] = if spec.flat_only {
-        NATIONAL_PROCS
-    } else if spec.all_pupils || spec.vpr_folder {
-        &[]
-    } else {
-        FLAT_PROCS
-    };
-    let flat_scale = Scale {
-        max_score: 20,
-        min3: 6,
-        min4: 10,
-        min5: 15,
-    };
-    let mut flat = String::with_capacity(schools.len() * years.len() * flat_procs.len() * 90);
-    if spec.flat_only {
-        flat.push_str("Год,Класс,Предмет,Муниципалитет,Логин,ОО,Кол-во участников,2,3,4,5\n");
-    } else {
-        flat.push_str("Результаты ВПР по школам (проценты)\n");
-        flat.push_str("Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5;\n");
-    }
-    for &y in &years {
-        for s in &schools {
-            for (g, subj) in flat_procs {
-                let share2 = school_share2(s, y, years[0], spec.flat_only && *g == 4, &mut rng);
-                let mu = mu_for(share2, &flat_scale);
-                let n = cohort(s, &mut rng);
-                let mut c = [0usize; 4];
-                for _ in 0..n {
-                    let t = draw_total(&mut rng, mu, &flat_scale);
-                    c[flat_scale.mark(t) as usize - 2] += 1;
-                }
-                let mun = MUNICIPALITIES[s.municipality];
-                if spec.flat_only {
-                    writeln!(
-                        flat,
-                        "{y},{g},{subj},{mun},{},\"{}\",{n},{},{},{},{}",
-                        login(s, y),
-                        s.name.replace('"', "\"\""),
-                        c[0],
-                        c[1],
-                        c[2],
-                        c[3]
-                    )?;
-                } else {
-                    // percents with a decimal comma, as re-saved by Russian Excel; the last one closes to 100
-                    let p: Vec<f64> = c
-                        .iter()
-                        .map(|&x| (x as f64 * 1000.0 / n as f64).round() / 10.0)
-                        .collect();
-                    let p4 = ((100.0 - p[0] - p[1] - p[2]) * 10.0).round() / 10.0;
-                    let f = |x: f64| format!("{x:.1}").replace('.', ",");
-                    writeln!(
-                        flat,
-                        "{y};{g};{subj};{mun};{};\"{}\";{n};{};{};{};{};",
-                        login(s, y),
-                        s.name.replace('"', "\"\""),
-                        f(p[0]),
-                        f(p[1]),
-                        f(p[2]),
-                        f(p4)
-                    )?;
-                }
+}
+
+/// A year's published ВПР scale where shnor has one built in, else the procedure list's (the
+/// 2021 bands).
+fn year_scale(builtin: &Scales, year: i32, grade: i32, subject: &str, listed: &Scale) -> Scale {
+    builtin.get("ВПР", year, grade, subject).unwrap_or(*listed)
+}
+
+/// Write `scales.csv` (assessment, year, grade, subject, max_score, min3, min4, min5): the scale
+/// of each per-pupil procedure in each year; in a ВПР folder only the procedures
+/// [`folder::has_scale`] admits. Its file name.
+fn write_scales(
+    spec: &Spec,
+    builtin: &Scales,
+    procs: &[PupilProc],
+    years: &[i32],
+    out: &Path,
+) -> Result<String> {
+    let mut sc = String::from("assessment,year,grade,subject,max_score,min3,min4,min5\n");
+    for &y in years {
+        for (g, subj, _, s) in procs {
+            if spec.vpr_folder && !folder::has_scale(*g, subj) {
+                continue;
             }
-        }
-    }
-    if spec.flat_only {
-        write_atomic(&out.join("vpr_flat.csv"), flat.as_bytes())?;
-        files.push("vpr_flat.csv".into());
-    } else if !flat_procs.is_empty() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&flat);
-        write_atomic(&out.join("ВПР_5-6_классы_по_школам.csv"), &bytes)?;
-        files.push("ВПР_5-6_классы_по_школам.csv".into());
-    }
-    if spec.vpr_folder {
-        let last = *years.last().unwrap();
-        files.extend(folder::write_context(&schools, last, &mut rng, out)?);
-    } else {
-        // registry / context table
-        let mut reg = String::from("login;name;municipality;settlement;kind;enrollment;gia_code;parents_higher_ed;single_parent;low_income;at_risk_register;non_native;ovz_share;unemployed_parents;large_family;vacancy_share;no_ped_ed_share;teachers_65plus_share;pupils_per_computer;internet_mbps;equipped_rooms_share\n");
-        let last = *years.last().unwrap();
-        let mut missing_planted = false;
-        for s in &schools {
-            let c = s.context;
-            let sh = |base: f64, slope: f64, rng: &mut ChaCha8Rng| {
-                (base + slope * c + 0.03 * normal(rng)).clamp(0.0, 1.0)
-            };
-            let low = s.role.is_low();
-            let (staff_bad, infra_bad) = if low {
-                (s.staffing_deficit, !s.staffing_deficit)
-            } else {
-                (false, false)
-            };
-            let vals = [
-                sh(0.30, 0.10, &mut rng),
-                sh(0.22, -0.05, &mut rng),
-                sh(0.18, -0.07, &mut rng),
-                sh(0.03, -0.015, &mut rng),
-                sh(0.05, -0.02, &mut rng),
-                sh(0.04, -0.01, &mut rng),
-                sh(0.08, -0.04, &mut rng),
-                sh(0.15, -0.04, &mut rng),
-                if staff_bad {
-                    0.25
-                } else {
-                    sh(0.05, 0.0, &mut rng)
-                },
-                if staff_bad {
-                    0.30
-                } else {
-                    sh(0.08, 0.0, &mut rng)
-                },
-                if staff_bad {
-                    0.20
-                } else {
-                    sh(0.06, 0.0, &mut rng)
-                },
-            ];
-            let ppc = if infra_bad {
-                25.0
-            } else {
-                (8.0 + 2.0 * normal(&mut rng)).max(2.0)
-            };
-            let net = if infra_bad {
-                2.0
-            } else {
-                (50.0 + 15.0 * normal(&mut rng)).max(5.0)
-            };
-            let rooms = if infra_bad {
-                0.3
-            } else {
-                sh(0.85, 0.0, &mut rng)
-            };
-            // one resilient school misses an indicator on purpose (coverage rule)
-            let mut cells: Vec<String> = vals.iter().map(|v| format!("{v:.3}")).collect();
-            if s.role == Role::Resilient && !missing_planted {
-                cells[3] = String::new();
-                missing_planted = true;
-            }
+            let s = year_scale(builtin, y, *g, subj, s);
             writeln!(
-                reg,
-                "{};{};{};{};{};{};{};{};{:.1};{:.1};{:.3}",
-                login(s, last),
-                s.name,
-                MUNICIPALITIES[s.municipality],
-                if s.village { "село" } else { "город" },
-                s.kind,
-                s.enrollment,
-                s.gia_code,
-                cells.join(";"),
-                ppc,
-                net,
-                rooms
+                sc,
+                "ВПР,{y},{g},{subj},{},{},{},{}",
+                s.max_score, s.min3, s.min4, s.min5
             )?;
         }
-        write_atomic(&out.join("registry.csv"), reg.as_bytes())?;
-        files.push("registry.csv".into());
-        // risk profiles (long form), one per school and year
-        let mut risk = String::from("Логин,Год,Фактор риска,Уровень\n");
-        let lv = ["низкий", "средний", "высокий"];
-        for &y in &years {
-            for s in &schools {
-                let low = s.role.is_low();
-                for (fi, f) in RISK_FACTORS.iter().enumerate() {
-                    let level = if low && (fi == 1 || fi == 2) {
-                        if s.staffing_deficit {
-                            2
-                        } else {
-                            0
-                        }
-                    } else if low && fi == 0 {
-                        if s.staffing_deficit {
-                            0
-                        } else {
-                            2
-                        }
-                    } else {
-                        let base = if low { 1.0 } else { 0.4 };
-                        ((base + 0.6 * normal(&mut rng)).round().clamp(0.0, 2.0)) as usize
-                    };
-                    writeln!(risk, "{},{y},{f},{}", login(s, y), lv[level])?;
-                }
-            }
-        }
-        write_atomic(&out.join("risk_profiles.csv"), risk.as_bytes())?;
-        files.push("risk_profiles.csv".into());
-        if !spec.flat_only {
-            // ОГЭ per-school table, one per year, with ГИА codes bridged by the registry
-            for &y in &years {
-                let mut t = String::from("Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»\n");
-                for s in schools
-                    .iter()
-                    .filter(|s| s.kind != "малокомплектная" && s.role != Role::Tiny)
-                {
-                    let share2 = school_share2(s, y, years[0], false, &mut rng);
-                    let n = cohort(s, &mut rng);
-                    let mu = mu_for(share2, &flat_scale);
-                    let mut c = [0usize; 4];
-                    let mut sum = 0;
-                    for _ in 0..n {
-                        let tot = draw_total(&mut rng, mu, &flat_scale);
-                        sum += tot;
-                        c[flat_scale.mark(tot) as usize - 2] += 1;
-                    }
-                    let code = if s.digits.ends_with('7') {
-                        format!("00{}", s.gia_code)
-                    } else {
-                        s.gia_code.clone()
-                    };
-                    let f = |x: f64| format!("{x:.2}").replace('.', ",");
-                    writeln!(
-                        t,
-                        "{code};{};{n};{};{};{}",
-                        s.name,
-                        f(sum as f64 / n as f64 * 1.5),
-                        f(c[0] as f64 * 100.0 / n as f64),
-                        f(c[3] as f64 * 100.0 / n as f64)
-                    )?;
-                }
-                let name = format!("ОГЭ математика {y}.csv");
-                write_atomic(&out.join(&name), t.as_bytes())?;
-                files.push(name);
-            }
+    }
+    write_atomic(&out.join("scales.csv"), sc.as_bytes())?;
+    Ok("scales.csv".into())
+}
+
+/// Write the per-pupil xlsx in the 2021 layout, one per year and procedure («Проведение работы
+/// по математике, 4 класс. ВПР 2023.xlsx»); the first year's математика holds one planted
+/// invalid total. Their file names.
+fn write_pupil_files(
+    schools: &[School],
+    builtin: &Scales,
+    procs: &[PupilProc],
+    years: &[i32],
+    rng: &mut ChaCha8Rng,
+    out: &Path,
+) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for &y in years {
+        for (g, subj, dative, scale) in procs {
+            let name = format!("Проведение работы по {dative}, {g} класс. ВПР {y}.xlsx");
+            write_pupils(
+                schools,
+                (y, years[0]),
+                *g,
+                subj,
+                &year_scale(builtin, y, *g, subj, scale),
+                rng,
+                &out.join(&name),
+                y == years[0] && *subj == "математика",
+            )?;
+            files.push(name);
         }
     }
-    // planted truth, for tests and for the curious
+    Ok(files)
+}
+
+/// Write `planted.json`, the planted truth for tests and for the curious: the seed and each
+/// school's login, role, settlement, deficit, kind, municipality and municipality code. Its file
+/// name.
+fn write_planted(spec: &Spec, schools: &[School], out: &Path) -> Result<String> {
+    let mun_code = |m: usize| format!("reg99_m{:03}", m + 1);
     let mut truth = String::from("{\n  \"seed\": ");
     write!(truth, "{},\n  \"schools\": [\n", spec.seed)?;
     for (i, s) in schools.iter().enumerate() {
@@ -561,6 +403,5 @@ pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
     }
     truth.push_str("  ]\n}\n");
     write_atomic(&out.join("planted.json"), truth.as_bytes())?;
-    files.push("planted.json".into());
-    Ok(files)
+    Ok("planted.json".into())
 }

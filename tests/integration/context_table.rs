@@ -3,21 +3,6 @@
 use crate::util::*;
 use std::path::Path;
 
-/// Write a workbook with these sheets (name, rows of text cells).
-fn workbook(path: &Path, sheets: &[(&str, &[Vec<String>])]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, v).unwrap();
-            }
-        }
-    }
-    wb.save(path).unwrap();
-}
-
 /// A command's table output without its load notes («Загрузка…»: they name the files read).
 fn figures(cmd: &mut std::process::Command) -> String {
     stdout_of(cmd)
@@ -25,10 +10,6 @@ fn figures(cmd: &mut std::process::Command) -> String {
         .filter(|l| !l.starts_with("Загрузка"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn row(cells: &[&str]) -> Vec<String> {
-    cells.iter().map(|s| s.to_string()).collect()
 }
 
 /// The codebook of the fixtures: the wordings the issue names, and one no index indicator has.
@@ -158,7 +139,7 @@ fn a_codebook_table_gives_the_index_of_the_same_figures_in_a_registry() {
     let reg = d.path().join("registry.csv");
     registry(&reg);
     let wb = d.path().join("Контекст школ 2022-2023.xlsx");
-    workbook(
+    text_workbook(
         &wb,
         &[
             ("Данные", &context_rows(None)),
@@ -186,7 +167,7 @@ fn a_codebook_table_gives_the_index_of_the_same_figures_in_a_registry() {
 fn unmatched_codebook_indicators_are_listed() {
     let d = tempfile::tempdir().unwrap();
     let wb = d.path().join("ctx.xlsx");
-    workbook(
+    text_workbook(
         &wb,
         &[
             ("Данные", &context_rows(None)),
@@ -221,7 +202,7 @@ fn unmatched_codebook_indicators_are_listed() {
 fn a_cell_neither_a_number_nor_na_is_an_error_naming_sheet_row_and_column() {
     let d = tempfile::tempdir().unwrap();
     let wb = d.path().join("ctx.xlsx");
-    workbook(
+    text_workbook(
         &wb,
         &[
             ("Данные", &context_rows(Some("н/д"))),
@@ -245,7 +226,7 @@ fn a_year_cell_that_is_not_a_whole_year_is_an_error_naming_sheet_row_and_column(
         let wb = d.path().join("ctx.xlsx");
         let mut rows = context_rows(None);
         rows[9][1] = bad.to_string();
-        workbook(
+        text_workbook(
             &wb,
             &[("Данные", &rows), ("Кодовая книга", &codebook_rows(true))],
         );
@@ -300,12 +281,11 @@ fn codes_no_input_maps_to_a_login_stay_under_their_code() {
                 .args(paths)
                 .args(["--format", "json"]),
         );
-        v["warnings"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .find(|(k, _)| k.contains("не сопоставлен ни с одной школой других входов"))
-            .map(|(_, w)| w.clone())
+        find_warning(
+            &v["warnings"],
+            "не сопоставлен ни с одной школой других входов",
+        )
+        .cloned()
     };
     let w = unmapped(&[&p, &book, &reg]).expect("a warning for the unmapped codes");
     assert_eq!(w["count"], 2, "{w}");

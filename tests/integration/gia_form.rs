@@ -9,10 +9,6 @@ use std::path::Path;
 
 type Rows = Vec<Vec<String>>;
 
-fn row(cells: &[&str]) -> Vec<String> {
-    cells.iter().map(|c| c.to_string()).collect()
-}
-
 const METRICS: [&str; 5] = [
     "приняло участие",
     "не преодолен min порог",

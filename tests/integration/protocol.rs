@@ -306,12 +306,8 @@ fn an_item_score_above_its_caption_makes_the_pupil_invalid_with_a_counted_warnin
     let i = &v["inputs"][0];
     assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
     assert_eq!(i["pupils"]["invalid_totals"], 1);
-    let w = i["warnings"].as_object().unwrap();
-    let (what, n) = w
-        .iter()
-        .find(|(k, _)| k.contains("выше максимума в заголовке"))
-        .unwrap_or_else(|| panic!("{w:#?}"));
-    assert_eq!(n["count"], 1, "{what}");
+    let n = warning(&i["warnings"], "выше максимума в заголовке");
+    assert_eq!(n["count"], 1, "{n}");
     assert!(
         n["examples"][0]
             .as_str()
@@ -333,11 +329,7 @@ fn item_captions_that_add_up_to_another_maximum_than_the_scale_are_a_warning_wit
     let v = inspect_json(&p, &[]);
     let i = &v["inputs"][0];
     assert_eq!(i["pupils"]["max_score"], 20, "the scale's maximum is used");
-    let w = i["warnings"].as_object().unwrap();
-    let (_, n) = w
-        .iter()
-        .find(|(k, _)| k.contains("не равна максимуму шкалы"))
-        .unwrap_or_else(|| panic!("{w:#?}"));
+    let n = warning(&i["warnings"], "не равна максимуму шкалы");
     let ex = n["examples"][0].as_str().unwrap();
     assert!(ex.contains("21") && ex.contains("20"), "{ex}");
 }
@@ -627,11 +619,7 @@ fn a_partly_filled_pupil_row_is_a_counted_warning_naming_the_row_and_blank_colum
     let v = inspect_json(&p, &[]);
     let i = &v["inputs"][0];
     assert_eq!(i["pupils"]["participants"], 6, "{i:#}");
-    let w = i["warnings"].as_object().unwrap();
-    let (_, n) = w
-        .iter()
-        .find(|(k, _)| k.contains("пустыми баллами за часть заданий"))
-        .unwrap_or_else(|| panic!("{w:#?}"));
+    let n = warning(&i["warnings"], "пустыми баллами за часть заданий");
     assert_eq!(n["count"], 1);
     let example = n["examples"][0].as_str().unwrap();
     assert!(
@@ -654,15 +642,11 @@ fn an_absent_row_with_scores_and_a_scored_row_without_a_code_are_counted_warning
     let i = &v["inputs"][0];
     assert_eq!(i["pupils"]["participants"], 5, "{i:#}");
     assert_eq!(i["pupils"]["absent"], 2, "{i:#}");
-    let w = i["warnings"].as_object().unwrap();
     for (what, line) in [
         ("с отметкой «отсутствовал», но с баллами", "строка 7"),
         ("с баллами, но без кода участника", "строка 3"),
     ] {
-        let (_, n) = w
-            .iter()
-            .find(|(k, _)| k.contains(what))
-            .unwrap_or_else(|| panic!("{what}: {w:#?}"));
+        let n = warning(&i["warnings"], what);
         assert_eq!(n["count"], 1);
         assert_eq!(n["examples"][0], line);
     }
@@ -686,15 +670,11 @@ fn a_blank_total_is_scored_from_the_items_and_a_zero_total_is_kept_with_counted_
     assert_eq!(pp["totals_from_items"], 1, "{i:#}");
     // 40001 keeps its «5» (20 from the items), 40002 gets «2» (its total 0 kept)
     assert_eq!(pp["marks"], serde_json::json!([2, 1, 1, 1]), "{i:#}");
-    let w = i["warnings"].as_object().unwrap();
     for (what, example) in [
         ("с пустым «Итого баллов»", "строка 2: 20"),
         ("не равно сумме баллов", "строка 3: 0 ≠ 16"),
     ] {
-        let (_, n) = w
-            .iter()
-            .find(|(k, _)| k.contains(what))
-            .unwrap_or_else(|| panic!("{what}: {w:#?}"));
+        let n = warning(&i["warnings"], what);
         assert_eq!(n["count"], 1);
         assert_eq!(n["examples"][0], example);
     }

@@ -43,6 +43,16 @@ fn inspect(dir: &Path) -> Value {
     )
 }
 
+/// [`inspect`]'s load report as the terminal shows it.
+fn inspect_text(dir: &Path) -> String {
+    stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(dir)
+            .args(["--assessment", "ЕГЭ"]),
+    )
+}
+
 #[test]
 fn names_match_within_the_municipality_and_the_rest_are_listed() {
     let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
@@ -62,12 +72,7 @@ fn names_match_within_the_municipality_and_the_rest_are_listed() {
         w.contains("название не найдено среди школ муниципалитета"),
         "{w}"
     );
-    let text = stdout_of(
-        shnor()
-            .arg("inspect")
-            .arg(d.path())
-            .args(["--assessment", "ЕГЭ"]),
-    );
+    let text = inspect_text(d.path());
     assert!(text.contains("не найдено 1, неоднозначно 0"), "{text}");
     assert!(text.contains("Лицей № 23"), "{text}");
 }
@@ -81,14 +86,8 @@ fn every_unmatched_name_is_listed_not_only_the_first_three() {
     let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", &ege)]);
     let v = inspect(d.path());
     assert_eq!(v["school_names"]["unmatched"].as_array().unwrap().len(), 10);
-    let w = &v["warnings"];
-    let (_, e) = w
-        .as_object()
-        .unwrap()
-        .iter()
-        .find(|(k, _)| k.contains("название не найдено"))
-        .unwrap();
-    assert_eq!(e["count"], 10, "{w:#}");
+    let e = warning(&v["warnings"], "название не найдено");
+    assert_eq!(e["count"], 10, "{e:#}");
 }
 
 #[test]
@@ -110,12 +109,7 @@ fn an_ambiguous_name_is_listed_with_its_candidates_and_not_joined() {
         .collect();
     assert_eq!(logins, ["edu790001", "edu790007"]);
     assert_eq!(m["by_name"], 3);
-    let text = stdout_of(
-        shnor()
-            .arg("inspect")
-            .arg(d.path())
-            .args(["--assessment", "ЕГЭ"]),
-    );
+    let text = inspect_text(d.path());
     assert!(text.contains("неоднозначно"), "{text}");
     assert!(text.contains("edu790007"), "{text}");
 }
@@ -162,14 +156,8 @@ fn a_crosswalk_file_in_utf8_or_windows_1251_maps_names_to_logins() {
 #[test]
 fn a_crosswalk_workbook_maps_names_to_logins() {
     let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (r, line) in CROSSWALK.lines().enumerate() {
-        for (c, v) in line.split(';').enumerate() {
-            ws.write_string(r as u32, c as u16, v).unwrap();
-        }
-    }
-    wb.save(d.path().join("соответствие.xlsx")).unwrap();
+    let rows: Vec<Vec<&str>> = CROSSWALK.lines().map(|l| l.split(';').collect()).collect();
+    text_workbook(&d.path().join("соответствие.xlsx"), &[("Sheet1", &rows)]);
     crosswalk_matches(&inspect(d.path()));
 }
 
@@ -192,11 +180,7 @@ fn a_crosswalk_login_that_is_no_login_is_a_warning_naming_the_cell() {
         .iter()
         .find(|i| i["kind"] == "crosswalk")
         .unwrap();
-    let w = cw["warnings"].as_object().unwrap();
-    let (_, n) = w
-        .iter()
-        .find(|(k, _)| k.contains("не логин ФИС ОКО"))
-        .unwrap_or_else(|| panic!("{w:#?}"));
+    let n = warning(&cw["warnings"], "не логин ФИС ОКО");
     assert_eq!(n["count"], 1);
     assert_eq!(n["examples"][0], "«school1» (строка 4)");
 }

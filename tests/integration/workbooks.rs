@@ -4,21 +4,6 @@
 use crate::util::*;
 use std::path::{Path, PathBuf};
 
-/// Write a workbook with these sheets (name, rows of text cells).
-fn workbook(path: &Path, sheets: &[(&str, &[&[&str]])]) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                ws.write_string(r as u32, c as u16, *v).unwrap();
-            }
-        }
-    }
-    wb.save(path).unwrap();
-}
-
 const INSTRUCTIONS: &[&[&str]] = &[
     &["Инструкция по заполнению"],
     &["1. Заполните лист «Данные»."],
@@ -85,7 +70,7 @@ fn by_sheet(v: &serde_json::Value) -> std::collections::BTreeMap<String, serde_j
 fn the_other_sheets_are_skipped_with_a_reason_and_the_table_loads() {
     let d = tempfile::tempdir().unwrap();
     let p: PathBuf = d.path().join("ВПР 2025.xlsx");
-    workbook(
+    text_workbook(
         &p,
         &[
             ("Инструкция", INSTRUCTIONS),
@@ -117,7 +102,7 @@ fn the_other_sheets_are_skipped_with_a_reason_and_the_table_loads() {
 fn a_workbook_with_nothing_recognised_is_an_error_when_named() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("Справка.xlsx");
-    workbook(
+    text_workbook(
         &p,
         &[("Инструкция", INSTRUCTIONS), ("Кодификатор", CODEBOOK)],
     );
@@ -130,7 +115,7 @@ fn a_workbook_with_nothing_recognised_is_an_error_when_named() {
         .stderr(contains("unknown header layout"));
     // found in a folder beside a table: skipped sheet by sheet, the table loads
     let q = d.path().join("ВПР 2025.xlsx");
-    workbook(&q, &[("Данные", MARKS)]);
+    text_workbook(&q, &[("Данные", MARKS)]);
     let v = inspect(d.path());
     let skipped: Vec<_> = v["inputs"]
         .as_array()
@@ -194,7 +179,7 @@ fn a_file_named_xlsx_that_is_no_zip_says_it_is_not_a_workbook() {
     assert!(err.contains("not an Excel workbook"), "{err}");
     assert!(!err.contains("EOCD") && !err.contains("Zip error"), "{err}");
     // a zip cut short: damaged or truncated, in words
-    workbook(&p, &[("Данные", MARKS)]);
+    text_workbook(&p, &[("Данные", MARKS)]);
     let whole = std::fs::read(&p).unwrap();
     std::fs::write(&p, &whole[..whole.len() / 2]).unwrap();
     let out = shnor().arg("inspect").arg(&p).output().unwrap();
@@ -214,7 +199,7 @@ fn a_recognised_sheet_without_rows_is_reported_and_alone_is_an_error() {
     ];
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("ВПР 2025.xlsx");
-    workbook(&p, &[("Инструкция", EXAMPLE), ("Данные", MARKS)]);
+    text_workbook(&p, &[("Инструкция", EXAMPLE), ("Данные", MARKS)]);
     let v = inspect(&p);
     let s = by_sheet(&v);
     assert_eq!(s["Данные"]["kind"], "marks");
@@ -225,7 +210,7 @@ fn a_recognised_sheet_without_rows_is_reported_and_alone_is_an_error() {
         "{why}"
     );
     let q = d.path().join("Справочник.xlsx");
-    workbook(&q, &[("Инструкция", EXAMPLE)]);
+    text_workbook(&q, &[("Инструкция", EXAMPLE)]);
     let out = shnor().arg("inspect").arg(&q).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -241,7 +226,7 @@ fn a_duplicated_mark_column_is_named() {
     let p = d.path().join("ВПР 2025.xlsx");
     let mut header: Vec<&str> = MARKS[0].to_vec();
     header[7] = "2"; // «3» typed as «2»
-    workbook(&p, &[("Данные", &[&header, MARKS[1]])]);
+    text_workbook(&p, &[("Данные", &[&header, MARKS[1]])]);
     let out = shnor().arg("inspect").arg(&p).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -254,7 +239,7 @@ fn a_duplicated_mark_column_is_named() {
     header.push("2");
     let mut row: Vec<&str> = MARKS[1].to_vec();
     row.push("1");
-    workbook(&p, &[("Данные", &[&header, &row])]);
+    text_workbook(&p, &[("Данные", &[&header, &row])]);
     let out = shnor().arg("inspect").arg(&p).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
