@@ -100,3 +100,75 @@ fn rows_keep_file_lines_after_quoted_line_breaks() {
     assert_eq!(g.line_of(2), 4);
     assert_eq!(f.grid(2, 1).line_of(0), 4);
 }
+
+/// Rows taken by a [`RowSink`]: (grid index, file line, cells).
+#[derive(Default)]
+struct Taken(Vec<(usize, usize, Vec<String>)>);
+
+impl RowSink for Taken {
+    fn row(&mut self, r: usize, line: usize, cells: &[String]) {
+        self.0.push((r, line, cells.to_vec()));
+    }
+}
+
+/// A workbook whose first sheet starts at C3 with a title, a blank row and rows of every cell
+/// type (whole and fractional numbers, booleans, empty texts, gaps) past the head; a second sheet
+/// of a few rows and an empty third one.
+fn workbook(path: &Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Протокол").unwrap();
+    ws.write_string(2, 2, "Результаты ВПР").unwrap();
+    for r in 4..150u32 {
+        if r % 17 == 0 {
+            continue;
+        }
+        ws.write_string(r, 2, format!("sch{r}")).unwrap();
+        ws.write_number(r, 3, f64::from(r)).unwrap();
+        ws.write_number(r, 4, f64::from(r) / 8.0).unwrap();
+        ws.write_boolean(r, 5, r % 2 == 0).unwrap();
+        ws.write_string(r, 7, if r % 3 == 0 { "" } else { " x " })
+            .unwrap();
+        if r % 5 == 0 {
+            ws.write_string(r, 12, "").unwrap();
+        }
+    }
+    ws.write_string(160, 1, "").unwrap();
+    let ws = wb.add_worksheet().set_name("Лист2").unwrap();
+    ws.write_string(0, 0, "a").unwrap();
+    ws.write_number(3, 1, 1e20).unwrap();
+    wb.add_worksheet().set_name("Пусто").unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn streamed_sheets_give_the_rows_and_grids_of_whole_ones() {
+    let dir = std::env::temp_dir().join(format!("shnor-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("w.xlsx");
+    workbook(&path);
+    let whole = read_spreadsheet(&path).unwrap();
+    assert_eq!(whole.len(), 2, "the empty sheet is skipped");
+    // every sheet streamed: the rows taken are the whole grid's, the grid is the head
+    let streamed = read_spreadsheet_rows(&path, |_| Some(Taken::default())).unwrap();
+    assert_eq!(streamed.len(), 2);
+    for ((head, taken), g) in streamed.iter().zip(&whole) {
+        let taken = &taken.as_ref().unwrap().0;
+        assert_eq!((&head.sheet, head.first_line), (&g.sheet, g.first_line));
+        assert_eq!(head.rows[..], g.rows[..head.rows.len()]);
+        assert_eq!(head.rows.len(), g.rows.len().min(HEAD_ROWS));
+        assert_eq!(taken.len(), g.rows.len());
+        for (r, (i, line, cells)) in taken.iter().enumerate() {
+            assert_eq!((*i, *line, cells), (r, g.line_of(r), &g.rows[r]));
+        }
+    }
+    assert_eq!(whole[0].first_line, 3);
+    assert_eq!(whole[0].cell(2, 4), "0.5");
+    assert_eq!(whole[0].cell(3, 4), "0.625");
+    assert_eq!(whole[0].cell(4, 5), "Да");
+    assert_eq!(whole[1].cell(3, 1), "100000000000000000000");
+    // declined: the whole grids
+    let declined = read_spreadsheet_rows(&path, |_| None::<Taken>).unwrap();
+    let grids: Vec<&Vec<Vec<String>>> = declined.iter().map(|(g, _)| &g.rows).collect();
+    assert_eq!(grids, whole.iter().map(|g| &g.rows).collect::<Vec<_>>());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
