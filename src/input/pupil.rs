@@ -138,7 +138,7 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
 static NO_ROWS: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
 
 /// A per-pupil sheet read one row at a time ([`read`] and [`read_rows`] over a grid, or the rows
-/// of an xlsx sheet as they are read, `table::RowSink`, so that its cells are never held): the
+/// of an xlsx sheet as they are read, `sheet_rows::RowSink`, so that its cells are never held): the
 /// pupils, their schools' names and the report so far; [`PupilRows::finish`] gives the
 /// [`PupilFile`].
 pub struct PupilRows<'a> {
@@ -342,7 +342,7 @@ impl<'a> PupilRows<'a> {
     }
 }
 
-impl super::table::RowSink for PupilRows<'_> {
+impl super::sheet_rows::RowSink for PupilRows<'_> {
     fn row(&mut self, r: usize, line: usize, cells: &[String]) {
         if r > self.h.row {
             PupilRows::row(self, r, line, cells);

@@ -2,7 +2,7 @@
 use super::text::{decode, fmt_cell_num};
 use crate::error::data;
 use anyhow::Result;
-use calamine::{open_workbook_auto, Data, DataRef, Reader, Sheets, Xlsx};
+use calamine::{open_workbook_auto, Data, Reader, Sheets};
 use polars::prelude::*;
 use std::fs::File;
 use std::io::BufReader;
@@ -109,7 +109,7 @@ pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
 /// Open a workbook of any kind calamine reads.
 ///
 /// Errors (data): not a workbook (what it seems to be instead), a damaged archive.
-fn open_spreadsheet(path: &Path) -> Result<Sheets<BufReader<File>>> {
+pub(super) fn open_spreadsheet(path: &Path) -> Result<Sheets<BufReader<File>>> {
     open_workbook_auto(path).map_err(|e| {
         not_a_workbook(path, &e).unwrap_or_else(|| data(format!(
             "{}: cannot read as a spreadsheet ({e}); expected a valid xlsx/xls file (is it truncated or mislabelled?)",
@@ -121,7 +121,11 @@ fn open_spreadsheet(path: &Path) -> Result<Sheets<BufReader<File>>> {
 /// Sheet `name` read whole (calamine's `Range`) as a grid; `None` when it has no cells.
 ///
 /// Errors (data): the sheet cannot be read, naming file and sheet.
-fn range_grid(wb: &mut Sheets<BufReader<File>>, file: &str, name: String) -> Result<Option<Grid>> {
+pub(super) fn range_grid(
+    wb: &mut Sheets<BufReader<File>>,
+    file: &str,
+    name: String,
+) -> Result<Option<Grid>> {
     let range = wb.worksheet_range(&name).map_err(|e| {
         data(format!(
             "{file} [лист «{name}»]: cannot read the sheet ({e})"
@@ -148,192 +152,6 @@ fn range_grid(wb: &mut Sheets<BufReader<File>>, file: &str, name: String) -> Res
         first_line: start_row + 1,
         ..Grid::of_rows(file.to_string(), Some(name), rows, None)
     }))
-}
-
-/// Rows of a sheet taken one at a time as they are read ([`read_spreadsheet_rows`]).
-pub trait RowSink {
-    /// Row `r` of the sheet's grid, on file line `line`: its cells by column, trailing empty cells
-    /// trimmed (an empty row is an empty slice), as [`read_spreadsheet`] gives them.
-    fn row(&mut self, r: usize, line: usize, cells: &[String]);
-}
-
-/// Rows of a sheet read as a grid before [`read_spreadsheet_rows`] asks how to go on.
-pub const HEAD_ROWS: usize = 64;
-
-/// [`read_spreadsheet`], with the sheets of an xlsx streamed (calamine's cell reader): the first
-/// [`HEAD_ROWS`] rows of each sheet (all, if it has fewer) are read as a grid and given to
-/// `decide`; when it returns a sink, every row of the sheet (the head's too) goes to the sink as it
-/// is read and is not kept, and the sheet's grid is its head. Otherwise, and for other workbooks
-/// (xls, xlsb, ods) and a sheet whose cells come out of row order or cannot be read this way, the
-/// sheet is read whole as [`read_spreadsheet`] reads it (same grid, same errors). A per-pupil
-/// sheet's cells are thus never held whole: memory and time go with its rows, not its cells
-/// (docs/PERFORMANCE.md).
-pub fn read_spreadsheet_rows<S: RowSink>(
-    path: &Path,
-    decide: impl Fn(&Grid) -> Option<S>,
-) -> Result<Vec<(Grid, Option<S>)>> {
-    let file = path.display().to_string();
-    let mut wb = open_spreadsheet(path)?;
-    let names = wb.sheet_names().to_vec();
-    let mut sheets = Vec::new();
-    for name in names {
-        if let Sheets::Xlsx(x) = &mut wb {
-            if let Some((g, sink)) = stream_sheet(x, &file, &name, &decide) {
-                if sink.is_some() || !g.rows.iter().all(Vec::is_empty) {
-                    sheets.push((g, sink));
-                }
-                continue;
-            }
-        }
-        sheets.extend(range_grid(&mut wb, &file, name)?.map(|g| (g, None)));
-    }
-    Ok(sheets)
-}
-
-/// An xlsx sheet read by calamine's cell reader (see [`read_spreadsheet_rows`]); `None` when it
-/// must be read whole instead (an error, a cell above one already read).
-fn stream_sheet<S: RowSink>(
-    x: &mut Xlsx<BufReader<File>>,
-    file: &str,
-    name: &str,
-    decide: &impl Fn(&Grid) -> Option<S>,
-) -> Option<(Grid, Option<S>)> {
-    let mut cells = x.worksheet_cells_reader(name).ok()?;
-    let mut st = Stream {
-        head: Grid::of_rows(file, Some(name.to_string()), Vec::new(), None),
-        decide,
-        decided: false,
-        sink: None,
-        row: Vec::new(),
-        width: 0,
-        next: 0,
-    };
-    // the sheet's first row with a cell (calamine's `Range` starts there) and the row being read
-    let mut first: Option<u32> = None;
-    let mut at = 0u32;
-    while let Some(cell) = cells.next_cell().ok()? {
-        if matches!(cell.get_value(), DataRef::Empty) {
-            continue;
-        }
-        let (r, c) = cell.get_position();
-        match first {
-            None => {
-                first = Some(r);
-                st.head.first_line = r as usize + 1;
-                at = r;
-            }
-            Some(_) if r < at => return None,
-            Some(_) if r > at => {
-                st.end_row();
-                while st.next < (r - first.unwrap()) as usize {
-                    st.end_row();
-                }
-                at = r;
-            }
-            Some(_) => {}
-        }
-        st.put(c as usize, cell.get_value());
-    }
-    if first.is_some() {
-        st.end_row();
-    }
-    if !st.decided {
-        st.decide();
-    }
-    Some((st.head, st.sink))
-}
-
-/// A sheet being streamed: its head (the grid), the sink once decided, the row being read.
-struct Stream<'d, S, D> {
-    head: Grid,
-    decide: &'d D,
-    decided: bool,
-    sink: Option<S>,
-    /// Cells of the row being read by column; those past `width` are empty.
-    row: Vec<String>,
-    width: usize,
-    /// Index of the row being read in the sheet's grid.
-    next: usize,
-}
-
-impl<S: RowSink, D: Fn(&Grid) -> Option<S>> Stream<'_, S, D> {
-    /// Cell `c` of the row being read.
-    fn put(&mut self, c: usize, v: &DataRef) {
-        if self.row.len() <= c {
-            self.row.resize(c + 1, String::new());
-        }
-        let out = &mut self.row[c];
-        out.clear();
-        put_cell_text(out, v);
-        self.width = self.width.max(c + 1);
-    }
-
-    /// The row being read is complete: to the sink, or to the head (deciding when it is full).
-    fn end_row(&mut self) {
-        let mut n = self.width;
-        while n > 0 && self.row[n - 1].is_empty() {
-            n -= 1;
-        }
-        let r = self.next;
-        match &mut self.sink {
-            Some(s) => s.row(r, self.head.first_line + r, &self.row[..n]),
-            None => {
-                self.head.rows.push(self.row[..n].to_vec());
-                if !self.decided && self.head.rows.len() == HEAD_ROWS {
-                    self.decide();
-                }
-            }
-        }
-        for s in &mut self.row[..self.width] {
-            s.clear();
-        }
-        self.width = 0;
-        self.next += 1;
-    }
-
-    /// Ask `decide` about the head (not when it has no cells: read on, the sheet may be skipped);
-    /// a sink gets the head's rows at once.
-    fn decide(&mut self) {
-        self.decided = true;
-        if self.head.rows.iter().all(|r| r.is_empty()) {
-            return;
-        }
-        self.sink = (self.decide)(&self.head);
-        if let Some(s) = &mut self.sink {
-            for (r, row) in self.head.rows.iter().enumerate() {
-                s.row(r, self.head.first_line + r, row);
-            }
-        }
-    }
-}
-
-/// [`cell_text`] of a cell as calamine's cell reader gives it, written into `out`.
-fn put_cell_text(out: &mut String, c: &DataRef) {
-    use std::fmt::Write;
-    match c {
-        DataRef::Empty => {}
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => out.push_str(s),
-        DataRef::SharedString(s) => out.push_str(s),
-        DataRef::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        DataRef::Float(f) => put_cell_num(out, *f),
-        DataRef::Bool(b) => out.push_str(if *b { "Да" } else { "Нет" }),
-        DataRef::DateTime(d) => put_cell_num(out, d.as_f64()),
-        DataRef::Error(e) => {
-            let _ = write!(out, "{e}");
-        }
-    }
-}
-
-/// `text::fmt_cell_num` written into `out`.
-fn put_cell_num(out: &mut String, v: f64) {
-    use std::fmt::Write;
-    let _ = if v.fract() == 0.0 && v.abs() < 1e15 {
-        write!(out, "{}", v as i64)
-    } else {
-        write!(out, "{v}")
-    };
 }
 
 /// The error for a file named as a workbook whose first bytes are no workbook's (an xlsx is a zip
