@@ -24,6 +24,7 @@ pub mod pupil;
 pub mod report;
 pub mod risk;
 pub mod scales;
+pub mod sheet_rows;
 pub mod table;
 pub mod text;
 
@@ -156,8 +157,15 @@ fn read_spreadsheets(
         })
         .map(|p| {
             let forced = forced_kind(p, extra_scales, opts);
-            let read = table::read_spreadsheet(p)
-                .map(|gs| gs.into_iter().map(|g| read_ahead(g, forced)).collect());
+            let read = sheet_rows::read_spreadsheet_rows(p, |head| stream_pupils(head, forced))
+                .map(|gs| {
+                    gs.into_iter()
+                        .map(|(g, rows)| match rows {
+                            Some(rows) => streamed(g, rows),
+                            None => read_ahead(g, forced),
+                        })
+                        .collect()
+                });
             (p.clone(), read)
         })
         .collect()
@@ -185,6 +193,34 @@ fn read_ahead(mut grid: Grid, forced: Option<&str>) -> ReadAhead {
             }
         }
         _ => ReadAhead { grid, pupils: None },
+    }
+}
+
+/// The reader of a sheet's pupils row by row when the first rows of an xlsx sheet (`head`, see
+/// `sheet_rows::read_spreadsheet_rows`) show a per-pupil sheet, and detection on them is detection on
+/// the whole sheet: a header row is looked for in the first 30 rows, and what decides a kind lies at
+/// most 12 rows below a candidate header or in its first 5 non-empty rows below (a codebook).
+fn stream_pupils(head: &Grid, forced: Option<&str>) -> Option<pupil::PupilRows<'static>> {
+    let (h, kind) = detect(head, forced)?;
+    let filled_below = head.rows[h.row + 1..]
+        .iter()
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .count();
+    let whole = head.rows.len() < sheet_rows::HEAD_ROWS;
+    let decides = whole || (h.row + 13 <= head.rows.len() && filled_below >= 5);
+    (kind == Detected::Kind("pupils") && decides).then(|| pupil::PupilRows::pupils(h))
+}
+
+/// A per-pupil sheet read row by row: its pupils, and its grid cut after the header row (as
+/// `read_ahead` leaves it).
+fn streamed(mut grid: Grid, rows: pupil::PupilRows<'static>) -> ReadAhead {
+    let h = rows.header().clone();
+    let pupils = Box::new(rows.finish(grid.file.clone()));
+    grid.rows.truncate(h.row + 1);
+    grid.rows.shrink_to_fit();
+    ReadAhead {
+        grid,
+        pupils: Some((h, pupils)),
     }
 }
 

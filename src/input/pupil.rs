@@ -86,18 +86,20 @@ pub fn load(
 /// the blanks as 0, with a counted warning naming the row and the blank columns (as the school's
 /// protocol form, `protocol::read`).
 pub fn read(g: &Grid, h: &Header) -> PupilFile {
-    let form = Form {
-        school: SchoolOf::Column(h.find(header::LOGIN).unwrap()),
-        variant: h.find(header::VARIANT).unwrap(),
-        invalid: &Default::default(),
-        blank_is_absent: false,
-        total_wins: false,
-    };
-    read_rows(g, h, &form)
+    read_grid(g, PupilRows::pupils(h.clone()))
+}
+
+/// The rows of `g` below the header through `rows`, then its pupils.
+fn read_grid(g: &Grid, mut rows: PupilRows) -> PupilFile {
+    for r in rows.h.row + 1..g.rows.len() {
+        rows.row(r, g.line_of(r), &g.rows[r]);
+    }
+    rows.finish(g.file.clone())
 }
 
 /// Where the pupils' school is: a login column, or one school for the whole sheet (a school's own
 /// protocol: `--school` or the login in the file name).
+#[derive(Clone, Copy)]
 pub(super) enum SchoolOf<'a> {
     Column(usize),
     Given(&'a str),
@@ -107,6 +109,7 @@ pub(super) enum SchoolOf<'a> {
 /// absent pupil), the rows its own checks found invalid and whether a row without any item score
 /// and with an empty or zero total is an absent pupil (the school's protocol form, whose total
 /// formula gives an empty text, or 0 where it was not computed).
+#[derive(Clone, Copy)]
 pub(super) struct Form<'a> {
     pub school: SchoolOf<'a>,
     pub variant: usize,
@@ -130,91 +133,157 @@ impl PupilFile {
 
 /// [`read`] with the school and the variant column of `form`.
 pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
-    let items = item_columns(h);
-    let item_max: Option<i32> = if !items.is_empty() && items.iter().all(|(_, m)| m.is_some()) {
-        Some(items.iter().map(|(_, m)| m.unwrap()).sum())
-    } else {
-        None
-    };
-    let c_total = h.find(header::TOTAL).unwrap();
-    let c_var = form.variant;
-    let c_journal = h.find(header::JOURNAL);
-    let c_mun = h.find(&["муниципалитет", "регион"]);
-    let c_school = h.find(&["школа"]);
+    read_grid(g, PupilRows::new(h.clone(), *form))
+}
 
-    let mut rep = InputReport::default();
-    let mut st = PupilStats::default();
-    let mut p = Pupils {
-        school: Vec::new(),
-        mark: Vec::new(),
-        journal: Vec::new(),
-        total: Vec::new(),
-    };
-    let mut lines = Vec::new();
-    let mut all_schools = std::collections::BTreeSet::new();
-    let mut names: Names = Default::default();
-    for r in h.row + 1..g.rows.len() {
-        let row = &g.rows[r];
+/// No rows judged invalid before reading (the ФИС ОКО per-pupil kind).
+static NO_ROWS: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+
+/// A per-pupil sheet read one row at a time ([`read`] and [`read_rows`] over a grid, or the rows
+/// of an xlsx sheet as they are read, `sheet_rows::RowSink`, so that its cells are never held): the
+/// pupils, their schools' names and the report so far; [`PupilRows::finish`] gives the
+/// [`PupilFile`].
+pub struct PupilRows<'a> {
+    h: Header,
+    form: Form<'a>,
+    items: Vec<(usize, Option<i32>)>,
+    item_max: Option<i32>,
+    c_total: usize,
+    c_journal: Option<usize>,
+    c_mun: Option<usize>,
+    c_school: Option<usize>,
+    rep: InputReport,
+    st: PupilStats,
+    p: Pupils,
+    lines: Vec<u32>,
+    names: Names,
+}
+
+impl PupilRows<'static> {
+    /// The reader of a ФИС ОКО per-pupil sheet under header `h` (see [`read`]).
+    pub fn pupils(h: Header) -> PupilRows<'static> {
+        let form = Form {
+            school: SchoolOf::Column(h.find(header::LOGIN).unwrap()),
+            variant: h.find(header::VARIANT).unwrap(),
+            invalid: &NO_ROWS,
+            blank_is_absent: false,
+            total_wins: false,
+        };
+        PupilRows::new(h, form)
+    }
+}
+
+impl<'a> PupilRows<'a> {
+    fn new(h: Header, form: Form<'a>) -> PupilRows<'a> {
+        let items = item_columns(&h);
+        let item_max: Option<i32> = if !items.is_empty() && items.iter().all(|(_, m)| m.is_some()) {
+            Some(items.iter().map(|(_, m)| m.unwrap()).sum())
+        } else {
+            None
+        };
+        PupilRows {
+            c_total: h.find(header::TOTAL).unwrap(),
+            c_journal: h.find(header::JOURNAL),
+            c_mun: h.find(&["муниципалитет", "регион"]),
+            c_school: h.find(&["школа"]),
+            h,
+            form,
+            items,
+            item_max,
+            rep: InputReport::default(),
+            st: PupilStats::default(),
+            p: Pupils {
+                school: Vec::new(),
+                mark: Vec::new(),
+                journal: Vec::new(),
+                total: Vec::new(),
+            },
+            lines: Vec::new(),
+            names: Default::default(),
+        }
+    }
+
+    /// The sheet's header.
+    pub fn header(&self) -> &Header {
+        &self.h
+    }
+
+    /// The pupils read, the sheet's cells gone; `file` is the sheet's file.
+    pub fn finish(mut self, file: String) -> PupilFile {
+        // every school with a row, present or not, has its names
+        self.rep.schools = self.names.len();
+        PupilFile {
+            rep: self.rep,
+            st: self.st,
+            pupils: self.p,
+            lines: self.lines,
+            names: self.names,
+            item_max: self.item_max,
+            file,
+        }
+    }
+
+    /// Read row `r` of the sheet's grid (on file line `line`; `row` its cells by column).
+    pub fn row(&mut self, r: usize, line: usize, row: &[String]) {
+        let cell = |c: usize| row.get(c).map_or("", String::as_str);
+        let (form, items) = (&self.form, &self.items);
+        let (rep, st) = (&mut self.rep, &mut self.st);
         if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return;
         }
         let login = match form.school {
             SchoolOf::Column(c_login) => {
-                let login_cell = g.cell(r, c_login);
+                let login_cell = cell(c_login);
                 let (code, _) = split_code_name(login_cell);
                 code.unwrap_or_else(|| login_cell.trim().to_string())
             }
             SchoolOf::Given(login) => login.to_string(),
         };
         if login.is_empty() {
-            rep.warnings.add(
-                WarningCode::RowWithoutLogin,
-                format!("строка {}", g.line_of(r)),
-            );
-            continue;
+            rep.warnings
+                .add(WarningCode::RowWithoutLogin, format!("строка {line}"));
+            return;
         }
         let sid = school_id(&login);
         rep.rows += 1;
-        all_schools.insert(sid.clone());
-        if !names.contains_key(&sid) {
-            let (mcode, mname) = c_mun
-                .map(|c| split_code_name(g.cell(r, c)))
+        if !self.names.contains_key(&sid) {
+            let (mcode, mname) = self
+                .c_mun
+                .map(|c| split_code_name(cell(c)))
                 .unwrap_or((None, String::new()));
-            let sname = c_school
-                .map(|c| split_code_name(g.cell(r, c)).1)
+            let sname = self
+                .c_school
+                .map(|c| split_code_name(cell(c)).1)
                 .unwrap_or_default();
-            names.insert(sid.clone(), (login.to_lowercase(), mname, sname));
-            if let Some(mc) = mcode {
-                if mc.contains("_m") {
-                    let entry = names.get_mut(&sid).unwrap();
-                    entry.1 = format!("{}|{}", mc, entry.1);
-                }
-            }
+            let mun = match mcode {
+                Some(mc) if mc.contains("_m") => format!("{mc}|{mname}"),
+                _ => mname,
+            };
+            self.names
+                .insert(sid.clone(), (login.to_lowercase(), mun, sname));
         }
-        if norm_text(g.cell(r, c_var)) == "отсутствовал" {
+        if norm_text(cell(form.variant)) == "отсутствовал" {
             st.absent += 1;
-            continue;
+            return;
         }
-        let total_cell = g.cell(r, c_total);
+        let total_cell = cell(self.c_total);
         if form.blank_is_absent
             && matches!(parse_num(total_cell), Ok(None | Some(0.0)))
-            && items.iter().all(|(c, _)| g.cell(r, *c).trim().is_empty())
+            && items.iter().all(|(c, _)| cell(*c).trim().is_empty())
         {
             st.absent += 1;
-            rep.warnings.add(
-                WarningCode::ProtocolRowEmpty,
-                format!("строка {}", g.line_of(r)),
-            );
-            continue;
+            rep.warnings
+                .add(WarningCode::ProtocolRowEmpty, format!("строка {line}"));
+            return;
         }
         if form.invalid.contains(&r) {
             st.invalid_totals += 1;
-            continue;
+            return;
         }
         let item_sum = || -> f64 {
             items
                 .iter()
-                .filter_map(|(c, _)| parse_num(g.cell(r, *c)).ok().flatten())
+                .filter_map(|(c, _)| parse_num(cell(*c)).ok().flatten())
                 .sum()
         };
         let mut total = match parse_num(total_cell) {
@@ -222,27 +291,25 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
             Ok(None) if form.total_wins => {
                 let s = item_sum();
                 st.totals_from_items += 1;
-                rep.warnings.add(
-                    WarningCode::TotalFromItems,
-                    format!("строка {}: {s}", g.line_of(r)),
-                );
+                rep.warnings
+                    .add(WarningCode::TotalFromItems, format!("строка {line}: {s}"));
                 Some(s as i32)
             }
             Ok(None) => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
                 rep.warnings
-                    .add(WarningCode::TotalEmpty, format!("строка {}", g.line_of(r)));
-                continue;
+                    .add(WarningCode::TotalEmpty, format!("строка {line}"));
+                return;
             }
             _ => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
                 rep.warnings.add(
                     WarningCode::TotalNotNumeric,
-                    format!("строка {}: «{}»", g.line_of(r), total_cell),
+                    format!("строка {line}: «{total_cell}»"),
                 );
-                continue;
+                return;
             }
         };
         if total == Some(0) && !items.is_empty() && !form.total_wins {
@@ -251,12 +318,12 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
                 let blank: Vec<usize> = items
                     .iter()
                     .map(|(c, _)| *c)
-                    .filter(|c| g.cell(r, *c).trim().is_empty())
+                    .filter(|c| cell(*c).trim().is_empty())
                     .collect();
                 if !blank.is_empty() && blank.len() < items.len() {
                     rep.warnings.add(
                         WarningCode::ProtocolItemsBlank,
-                        blank_items_note(g, h, r, &blank),
+                        blank_items_line(&self.h, line, &blank),
                     );
                 }
             }
@@ -266,24 +333,22 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
                 st.totals_from_items += 1;
             }
         }
-        let journal = c_journal.and_then(|c| match parse_num(g.cell(r, c)) {
+        let journal = self.c_journal.and_then(|c| match parse_num(cell(c)) {
             Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
             _ => None,
         });
-        p.school.push(sid);
-        p.total.push(total.unwrap());
-        p.journal.push(journal);
-        lines.push(g.line_of(r) as u32);
+        self.p.school.push(sid);
+        self.p.total.push(total.unwrap());
+        self.p.journal.push(journal);
+        self.lines.push(line as u32);
     }
-    rep.schools = all_schools.len();
-    PupilFile {
-        rep,
-        st,
-        pupils: p,
-        lines,
-        names,
-        item_max,
-        file: g.file.clone(),
+}
+
+impl super::sheet_rows::RowSink for PupilRows<'_> {
+    fn row(&mut self, r: usize, line: usize, cells: &[String]) {
+        if r > self.h.row {
+            PupilRows::row(self, r, line, cells);
+        }
     }
 }
 
@@ -291,6 +356,11 @@ pub(super) fn read_rows(g: &Grid, h: &Header, form: &Form) -> PupilFile {
 /// columns, `строка 5: пусто «3 (2б)», «4 (1б)»` (the first six captions and how many more).
 /// Shared by the school's protocol form (`protocol::read`) and the ФИС ОКО per-pupil kind.
 pub(super) fn blank_items_note(g: &Grid, h: &Header, r: usize, blank: &[usize]) -> String {
+    blank_items_line(h, g.line_of(r), blank)
+}
+
+/// [`blank_items_note`] of the row on file line `line`.
+fn blank_items_line(h: &Header, line: usize, blank: &[usize]) -> String {
     let mut s: Vec<String> = blank
         .iter()
         .take(6)
@@ -299,7 +369,7 @@ pub(super) fn blank_items_note(g: &Grid, h: &Header, r: usize, blank: &[usize]) 
     if blank.len() > 6 {
         s.push(format!("и ещё {}", blank.len() - 6));
     }
-    format!("строка {}: пусто {}", g.line_of(r), s.join(", "))
+    format!("строка {line}: пусто {}", s.join(", "))
 }
 
 /// Apply the procedure's scale to a read sheet: totals above the maximum (the scale's, else the

@@ -2,8 +2,10 @@
 use super::text::{decode, fmt_cell_num};
 use crate::error::data;
 use anyhow::Result;
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, Reader, Sheets};
 use polars::prelude::*;
+use std::fs::File;
+use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -95,42 +97,61 @@ pub fn is_tabular(path: &Path) -> bool {
 /// Read every sheet of a spreadsheet as grids. Empty sheets are skipped.
 pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
     let file = path.display().to_string();
-    let mut wb = open_workbook_auto(path).map_err(|e| {
-        not_a_workbook(path, &e).unwrap_or_else(|| data(format!(
-            "{file}: cannot read as a spreadsheet ({e}); expected a valid xlsx/xls file (is it truncated or mislabelled?)"
-        )))
-    })?;
+    let mut wb = open_spreadsheet(path)?;
     let names = wb.sheet_names().to_vec();
     let mut grids = Vec::new();
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(|e| {
-            data(format!(
-                "{file} [лист «{name}»]: cannot read the sheet ({e})"
-            ))
-        })?;
-        let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-        let mut rows = Vec::with_capacity(range.height());
-        for row in range.rows() {
-            let mut out: Vec<String> = Vec::with_capacity(row.len() + start_col);
-            out.resize(start_col, String::new());
-            for c in row {
-                out.push(cell_text(c));
-            }
-            while out.last().is_some_and(|s| s.is_empty()) {
-                out.pop();
-            }
-            rows.push(out);
-        }
-        if rows.iter().all(|r| r.is_empty()) {
-            continue;
-        }
-        grids.push(Grid {
-            first_line: start_row + 1,
-            ..Grid::of_rows(file.clone(), Some(name), rows, None)
-        });
+        grids.extend(range_grid(&mut wb, &file, name)?);
     }
     Ok(grids)
+}
+
+/// Open a workbook of any kind calamine reads.
+///
+/// Errors (data): not a workbook (what it seems to be instead), a damaged archive.
+pub(super) fn open_spreadsheet(path: &Path) -> Result<Sheets<BufReader<File>>> {
+    open_workbook_auto(path).map_err(|e| {
+        not_a_workbook(path, &e).unwrap_or_else(|| data(format!(
+            "{}: cannot read as a spreadsheet ({e}); expected a valid xlsx/xls file (is it truncated or mislabelled?)",
+            path.display()
+        )))
+    })
+}
+
+/// Sheet `name` read whole (calamine's `Range`) as a grid; `None` when it has no cells.
+///
+/// Errors (data): the sheet cannot be read, naming file and sheet.
+pub(super) fn range_grid(
+    wb: &mut Sheets<BufReader<File>>,
+    file: &str,
+    name: String,
+) -> Result<Option<Grid>> {
+    let range = wb.worksheet_range(&name).map_err(|e| {
+        data(format!(
+            "{file} [лист «{name}»]: cannot read the sheet ({e})"
+        ))
+    })?;
+    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    let mut rows = Vec::with_capacity(range.height());
+    for row in range.rows() {
+        let mut out: Vec<String> = Vec::with_capacity(row.len() + start_col);
+        out.resize(start_col, String::new());
+        for c in row {
+            out.push(cell_text(c));
+        }
+        while out.last().is_some_and(|s| s.is_empty()) {
+            out.pop();
+        }
+        rows.push(out);
+    }
+    if rows.iter().all(|r| r.is_empty()) {
+        return Ok(None);
+    }
+    Ok(Some(Grid {
+        first_line: start_row + 1,
+        ..Grid::of_rows(file.to_string(), Some(name), rows, None)
+    }))
 }
 
 /// The error for a file named as a workbook whose first bytes are no workbook's (an xlsx is a zip
