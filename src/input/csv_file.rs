@@ -252,14 +252,16 @@ impl Lines {
 mod tests {
     use super::*;
 
-    /// The head and the whole frame of a file, by `open` and by the general way, are the same.
-    fn same_as_general(text: &str) {
+    /// The head and the whole frame of a file, by `open` and by the general way, are the same;
+    /// whether `open` found the file plain.
+    fn same_as_general(text: &str) -> bool {
         let dir = std::env::temp_dir().join(format!("shnor-csvfile-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join(format!("t{}.csv", text.len()));
         std::fs::write(&p, text).unwrap();
         let general = TextFrame::read(&p).unwrap();
         let (g, f) = CsvFile::open(&p, 3).unwrap();
+        let plain = f.plain.is_some();
         assert_eq!(g.rows, general.grid(0, 3).rows, "{text:?}");
         let h = (0..3).map(|r| g.line_of(r)).collect::<Vec<_>>();
         let h0 = (0..3)
@@ -272,15 +274,16 @@ mod tests {
             assert_eq!(a.line_of(r), b.line_of(r));
         }
         std::fs::remove_file(&p).unwrap();
+        plain
     }
 
     #[test]
     fn plain_and_other_files_read_as_the_general_way() {
-        same_as_general("a;b;c\n1;2;3\n4;5;6\n7;8;9\n10;11;12\n");
+        assert!(same_as_general("a;b;c\n1;2;3\n4;5;6\n7;8;9\n10;11;12\n"));
         same_as_general("a;b;c\r\n1;2;3\r\n4;5\r\n7;8;9;\r\n10;11;12;13\r\n");
         same_as_general("title\na;b;c\n1;\"2\n2\";3\n4;5;6\n7;8;9\n");
-        same_as_general("a;b;c\n\n1;2;3\n4;5;6\n7;8;9\n");
-        same_as_general("\u{feff}a;b;c\n1;2;3\n4;5;6\n7;8;9\n");
+        assert!(!same_as_general("a;b;c\n\n1;2;3\n4;5;6\n7;8;9\n"));
+        assert!(!same_as_general("\u{feff}a;b;c\n1;2;3\n4;5;6\n7;8;9\n"));
         same_as_general("a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,2,3,4,5,6\n");
         let mut long = String::from("a;b;c\n");
         for i in 0..50_000 {
@@ -288,6 +291,14 @@ mod tests {
         }
         long += "1;2;3;4\n";
         same_as_general(&long);
+        // beyond the first block: a wider record, a quoted line break, a truncated record
+        let mut big = String::from("Логин;Имя;Число\n");
+        for i in 0..60_000 {
+            big += &format!("edu{i:06};Школа №{i};{}\n", i % 7);
+        }
+        for tail in ["1;2;3;4\n", "x;\"a\nb\";3\n", "x;2\n"] {
+            assert!(same_as_general(&(big.clone() + tail + "y;1;2\n")));
+        }
     }
 
     #[test]
