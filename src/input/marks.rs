@@ -198,12 +198,13 @@ impl Numbers {
 }
 
 /// Load a flat marks table from its text frame: the school rows as one `results` frame in
-/// `ds.result_parts`, the other rows through `flat::load_marks`.
+/// `ds.result_parts`, the other rows through `flat::load_marks`. The text frame is dropped once
+/// every column is parsed and the other rows' cells are taken, before the `results` frame is made.
 ///
 /// Errors (data, unless `--lenient` skips the row with a counted warning): a bad cell, a
 /// truncated record, marks that do not fit the file's unit — each naming file, row and column.
 pub fn load(
-    f: &TextFrame,
+    f: TextFrame,
     h: &Header,
     meta: &Meta,
     opts: &Opts,
@@ -219,8 +220,8 @@ pub fn load(
         )));
     };
     let text = |c: usize| f.text_col(c, first);
-    let (blank, mut bad) = blank_and_truncated(f, h, first, n);
-    let keys = key_cols(f, h, first, meta);
+    let (blank, mut bad) = blank_and_truncated(&f, h, first, n);
+    let keys = key_cols(&f, h, first, meta);
     let nums = Numbers {
         part: numbers(&text(cp), &mut bad),
         marks: cm.map(|c| numbers(&text(c), &mut bad)),
@@ -237,7 +238,7 @@ pub fn load(
         .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(nums.part[r]).is_some())
         .collect();
     let mut st = MarksState {
-        unit: unit_of(h, &cm, &school, &nums, f, first),
+        unit: unit_of(h, &cm, &school, &nums, &f, first),
         ..Default::default()
     };
     let mut good = Vec::with_capacity(school.len());
@@ -253,10 +254,7 @@ pub fn load(
             counts.push(c);
         }
     }
-    note_rows(f, first, &keys, &good, &counts, ds, rep, &mut st);
-    ds.result_parts
-        .push(results(f, first, &keys, &nums, &good, &counts)?);
-    // every other non-blank row, in file order, through the row walker
+    // every other non-blank row, in file order, through the row walker (after the school rows)
     let mut is_good = vec![false; n];
     for &r in &good {
         is_good[r] = true;
@@ -265,8 +263,17 @@ pub fn load(
         .filter(|&r| !blank[r] && !is_good[r])
         .map(|r| first + r)
         .collect();
-    if !rest.is_empty() {
-        let mut g = f.rows_grid(&rest);
+    let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
+    let lines: Vec<u32> = good
+        .iter()
+        .map(|&r| line_no(f.line_of(first + r)))
+        .collect();
+    let file = f.file.clone();
+    drop(f);
+    note_rows(&lines, &keys, &good, &counts, ds, rep, &mut st);
+    ds.result_parts
+        .push(results(&file, &keys, &nums, &good, &counts, lines)?);
+    if let Some(mut g) = rest {
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
         super::flat::load_marks(&g, h, 0, meta, opts, ds, rep, &mut st)?;
     }
@@ -340,10 +347,9 @@ fn unit_of(
 /// What the school rows tell besides their figures: each school's login, name and municipality
 /// (noted once per run of rows that name them alike), cells of the login column that are no
 /// login, years and schools, rows, counts reconstructed from percents.
-#[allow(clippy::too_many_arguments)]
+/// `lines`: each good row's file line.
 fn note_rows(
-    f: &TextFrame,
-    first: usize,
+    lines: &[u32],
     keys: &KeyCols,
     good: &[usize],
     counts: &[([Count; 4], bool)],
@@ -353,8 +359,7 @@ fn note_rows(
 ) {
     let mut last: Option<(u32, u32, u32)> = None;
     let mut last_year = None;
-    for (&r, (_, reconstructed)) in good.iter().zip(counts) {
-        let line = f.line_of(first + r);
+    for ((&r, (_, reconstructed)), &line) in good.iter().zip(counts).zip(lines) {
         let (login, sid) = keys.login.get(r);
         if !looks_like_login(login.trim()) {
             rep.warnings.add(
@@ -395,14 +400,14 @@ fn note_rows(
     }
 }
 
-/// The `results` frame (`schema::results`) of the good rows.
+/// The `results` frame (`schema::results`) of the good rows of `file`, on their `lines`.
 fn results(
-    f: &TextFrame,
-    first: usize,
+    file: &str,
     keys: &KeyCols,
     nums: &Numbers,
     good: &[usize],
     counts: &[([Count; 4], bool)],
+    lines: Vec<u32>,
 ) -> Result<DataFrame> {
     let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
     let each =
@@ -435,13 +440,8 @@ fn results(
             .into_column(),
         int(k::HIGH, mark(3)),
         Column::full_null(k::HIGH2.into(), len, &DataType::Int32),
-        StringChunked::full(k::SOURCE.into(), &f.file, len).into_column(),
-        Column::new(
-            k::LINE.into(),
-            good.iter()
-                .map(|&r| line_no(f.line_of(first + r)))
-                .collect::<Vec<u32>>(),
-        ),
+        StringChunked::full(k::SOURCE.into(), file, len).into_column(),
+        Column::new(k::LINE.into(), lines),
     ];
     Ok(DataFrame::new_infer_height(cols)?)
 }

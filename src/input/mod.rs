@@ -9,6 +9,7 @@ pub(super) use records::drop_truncated;
 pub mod context;
 pub mod context_2021;
 pub mod context_table;
+pub mod csv_file;
 mod detect;
 pub mod files;
 pub mod fisoko;
@@ -123,8 +124,8 @@ pub struct Loaded {
 struct Sheet {
     /// The sheet, or the first records of a CSV (its loader reads the text frame).
     grid: Grid,
-    /// A CSV's text frame, shared by the sheets of one file.
-    frame: Option<std::rc::Rc<table::TextFrame>>,
+    /// A CSV's text frame, read when its loader asks (a CSV is one sheet).
+    frame: Option<csv_file::CsvFile>,
     header: Header,
     kind: &'static str,
     path: PathBuf,
@@ -367,12 +368,13 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
     for mut s in sheets {
         let pre = s.pupils.take();
+        let frame = s.frame.take();
         let mut load = Loading {
             scales: &mut scales,
             ds: &mut data_set,
             classes: &mut classes,
         };
-        reports.push(load_sheet(&s, pre, opts, &mut load)?);
+        reports.push(load_sheet(&s, frame, pre, opts, &mut load)?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
     drop(progress);
@@ -430,6 +432,7 @@ struct Loading<'a> {
 /// Load one recognised sheet into `ds` with its kind's loader; its load report.
 fn load_sheet(
     s: &Sheet,
+    mut frame: Option<csv_file::CsvFile>,
     pupils: Option<Box<pupil::PupilFile>>,
     opts: &Opts,
     load: &mut Loading,
@@ -450,9 +453,10 @@ fn load_sheet(
     // marks and risk tables (national scale) are read in chunks of the text frame
     let mut whole;
     let h = &s.header;
-    let g = match &s.frame {
-        Some(f) if !matches!(s.kind, "marks" | "risk") => {
-            whole = f.whole();
+    let g = match frame.take_if(|_| !matches!(s.kind, "marks" | "risk")) {
+        Some(f) => {
+            // the text frame is dropped once the grid is made
+            whole = f.into_frame()?.whole();
             if FLAT_KINDS.contains(&s.kind) {
                 drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
             }
@@ -489,7 +493,7 @@ fn load_sheet(
         "gia-summary" => gia_form::load(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
-        "marks" => with_frame(s, |f| marks::load(f, h, &meta, opts, ds, &mut rep))?,
+        "marks" => marks::load(text_frame(s, frame)?, h, &meta, opts, ds, &mut rep)?,
         "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => journal::load_markers(g, h, &meta, opts, ds, &mut rep)?,
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
@@ -500,7 +504,7 @@ fn load_sheet(
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
         "crosswalk" => names::load_crosswalk(g, h, ds, &mut rep)?,
-        "risk" => with_frame(s, |f| risk::load_frame(f, h, &meta, opts, ds, &mut rep))?,
+        "risk" => risk::load_frame(text_frame(s, frame)?, h, &meta, opts, ds, &mut rep)?,
         _ => unreachable!(),
     }
     ds.flush_rows()?;
@@ -560,10 +564,10 @@ fn found(v: i32) -> String {
     }
 }
 
-/// `run` on the sheet's text frame: the CSV's own, or one made from a spreadsheet's grid.
-fn with_frame<T>(s: &Sheet, run: impl FnOnce(&table::TextFrame) -> Result<T>) -> Result<T> {
-    match &s.frame {
-        Some(f) => run(f.as_ref()),
-        None => run(&table::TextFrame::from_grid(&s.grid)?),
+/// The sheet's text frame: the CSV's own (`frame`), or one made from a spreadsheet's grid.
+fn text_frame(s: &Sheet, frame: Option<csv_file::CsvFile>) -> Result<table::TextFrame> {
+    match frame {
+        Some(f) => f.into_frame(),
+        None => table::TextFrame::from_grid(&s.grid),
     }
 }

@@ -156,7 +156,7 @@ pub(super) fn classes(
         };
         let (pupils, lines) = match &s.frame {
             Some(f) => {
-                let g = f.whole();
+                let g = f.frame()?.whole();
                 (pupils_signature(&g, &s.header), pupil_lines(&g, &s.header))
             }
             None => (

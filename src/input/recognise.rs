@@ -60,9 +60,8 @@ pub(super) fn recognise(
                 .collect(),
         }
     } else {
-        let f = table::TextFrame::read(path)?;
-        let head = f.grid(0, HEAD_ROWS);
-        frame = Some(std::rc::Rc::new(f));
+        let (head, f) = csv_file::CsvFile::open(path, HEAD_ROWS)?;
+        frame = Some(f);
         vec![ReadAhead {
             grid: head,
             pupils: None,
@@ -76,6 +75,10 @@ pub(super) fn recognise(
                 .iter()
                 .all(|r| r.iter().all(|c| c.trim().is_empty()))
     }) {
+        // a CSV that cannot be read is said first, as when it was read whole to be recognised
+        if let Some(f) = &frame {
+            f.frame()?;
+        }
         return Err(data(format!(
             "{}: the file has no rows; expected a table with a header row",
             path.display()
@@ -118,7 +121,7 @@ pub(super) fn recognise(
                         any = true;
                         sheets.push(Sheet {
                             grid: g,
-                            frame: frame.clone(),
+                            frame: frame.take(),
                             header: h,
                             kind: protocol::KIND,
                             path: path.to_path_buf(),
@@ -136,7 +139,7 @@ pub(super) fn recognise(
                 any = true;
                 sheets.push(Sheet {
                     grid: g,
-                    frame: frame.clone(),
+                    frame: frame.take(),
                     header: h,
                     kind: k,
                     path: path.to_path_buf(),
@@ -158,6 +161,11 @@ pub(super) fn recognise(
                 skipped_sheets.push((g.sheet.clone(), UNRECOGNISED.to_string()))
             }
         }
+    }
+    // a CSV not loaded is read whole all the same: one that cannot be read is an error, as when
+    // every CSV was read whole to be recognised
+    if let Some(f) = &frame {
+        f.frame()?;
     }
     if !any && (explicit || forced.is_some()) {
         if let Some((sheet, why)) = skipped_sheets

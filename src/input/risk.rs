@@ -208,7 +208,7 @@ pub fn load(
 /// level, a truncated record, a second, different level for one school, year and factor — the
 /// first of them in file order.
 pub fn load_frame(
-    f: &TextFrame,
+    f: TextFrame,
     h: &Header,
     meta: &Meta,
     opts: &Opts,
@@ -293,21 +293,24 @@ pub fn load_frame(
         ),
     ])?;
     rep.rows += good.len();
+    // the rows the walker reads keep their cells; the text frame is dropped
+    let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
+    let (file, sheet) = (f.file.clone(), f.sheet.clone());
+    drop(f);
     let schools = df
         .column(crate::model::schema::col::SCHOOL_ID)?
         .as_materialized_series()
         .unique()?;
-    let (df, conflicts) = drop_repeats(df, f, rep)?;
+    let (df, conflicts) = drop_repeats(df, (file, sheet), rep)?;
     // the first error in file order: a conflicting repeat, or a row the walker rejects
     if !opts.lenient {
         if let Some((line, msg)) = conflicts.first() {
-            if rest.first().is_none_or(|&r| f.line_of(r) > *line) {
+            if rest.as_ref().is_none_or(|g| g.line_of(0) > *line) {
                 return Err(anyhow::anyhow!(msg.clone()));
             }
         }
     }
-    if !rest.is_empty() {
-        let mut g = f.rows_grid(&rest);
+    if let Some(mut g) = rest {
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
         st.logins_checked = true;
         load(&g, h, 0, meta, opts, rep, &mut st)?;
@@ -328,12 +331,13 @@ fn each(good: &[usize], f: impl Fn(usize) -> i32) -> Vec<i32> {
     good.iter().map(|&r| f(r)).collect()
 }
 
-/// `df` (`school_id, year, factor, level, line`) without its repeated (school, year, factor):
-/// an exact repeat is dropped with a counted warning; a second, different level is dropped and
-/// returned as an error message with its line (in file order) for the caller to raise.
+/// `df` (`school_id, year, factor, level, line`) of `(file, sheet)` without its repeated
+/// (school, year, factor): an exact repeat is dropped with a counted warning; a second, different
+/// level is dropped and returned as an error message with its line (in file order) for the caller
+/// to raise.
 fn drop_repeats(
     df: DataFrame,
-    f: &TextFrame,
+    (file, sheet): (String, Option<String>),
     rep: &mut InputReport,
 ) -> Result<(DataFrame, Vec<(usize, String)>)> {
     use crate::model::schema::col as k;
@@ -373,8 +377,8 @@ fn drop_repeats(
             events.push((line, None));
         } else {
             let loc = crate::error::Loc {
-                file: f.file.clone(),
-                sheet: f.sheet.clone(),
+                file: file.clone(),
+                sheet: sheet.clone(),
                 row: line,
             };
             let msg = data_err(

@@ -300,7 +300,7 @@ pub const RECORD: &str = "record";
 /// Columns of the text frame: the widest line of the file, counted outside quotes (one pass over
 /// the bytes), so that a record wider than the header anywhere keeps its extra fields and is
 /// told as such (`input::too_wide`), not cut to the header's width.
-fn csv_width(t: &CsvText) -> usize {
+pub(super) fn csv_width(t: &CsvText) -> usize {
     let (sep, mut inq, mut n, mut widest) = (t.separator, false, 1usize, 1usize);
     for &b in t.text.as_bytes() {
         match b {
@@ -324,6 +324,12 @@ fn csv_width(t: &CsvText) -> usize {
 ///
 /// Errors (data): polars cannot parse the text (an unclosed quote).
 pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
+    csv_frame_of_width(path, t, csv_width(t))
+}
+
+/// `csv_frame` with `width` columns (the widest line of the whole file, when `t` is its first
+/// lines).
+fn csv_frame_of_width(path: &Path, t: &CsvText, width: usize) -> Result<DataFrame> {
     // polars reads an empty line as a record of nulls, the csv crate (and a spreadsheet user)
     // skips it: empty lines are dropped so that records are counted alike
     let kept;
@@ -338,12 +344,21 @@ pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
     } else {
         t.text.as_bytes()
     };
-    let schema: Schema = (0..csv_width(t))
+    text_read_options(width, t.separator, true)
+        .into_reader_with_file_handle(std::io::Cursor::new(text))
+        .finish()
+        .map_err(|_| malformed(path, t))
+}
+
+/// The options of the text frame's read: `width` columns `c0, c1, …` of text, no header, the
+/// record index first, a record wider than `width` cut (`truncate`; else polars refuses the file).
+pub(super) fn text_read_options(width: usize, separator: u8, truncate: bool) -> CsvReadOptions {
+    let schema: Schema = (0..width)
         .map(|i| Field::new(format!("c{i}").into(), DataType::String))
         .collect();
     let parse = CsvParseOptions::default()
-        .with_separator(t.separator)
-        .with_truncate_ragged_lines(true);
+        .with_separator(separator)
+        .with_truncate_ragged_lines(truncate);
     CsvReadOptions::default()
         .with_has_header(false)
         .with_schema(Some(Arc::new(schema)))
@@ -353,9 +368,6 @@ pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
             name: RECORD.into(),
             offset: 0,
         }))
-        .into_reader_with_file_handle(std::io::Cursor::new(text))
-        .finish()
-        .map_err(|_| malformed(path, t))
 }
 
 /// The error for a CSV polars cannot read (its own message speaks of Python options and quotes
@@ -417,7 +429,7 @@ fn bad_quote_line(t: &CsvText) -> Option<usize> {
 /// neither (a missing field and an empty one are both null, a quoted line break is not a record).
 /// Empty vectors when they follow from the frame: every line holds one whole record with no field
 /// missing (the common case, checked without parsing); else one pass of the csv crate's reader.
-fn record_layout(t: &CsvText, df: &DataFrame) -> (Vec<u32>, Vec<u32>) {
+pub(super) fn record_layout(t: &CsvText, df: &DataFrame) -> (Vec<u32>, Vec<u32>) {
     let lines = t.text.lines().filter(|l| !l.is_empty()).count();
     let blank = t.text.lines().any(str::is_empty);
     let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
@@ -479,6 +491,24 @@ impl TextFrame {
             encoding: t.encoding,
             separator: t.separator,
         })
+    }
+
+    /// A UTF-8 CSV's frame read elsewhere (`csv_file`), with its record layout (`record_layout`).
+    pub(super) fn of(
+        path: &Path,
+        df: DataFrame,
+        (lines, fields): (Vec<u32>, Vec<u32>),
+        separator: u8,
+    ) -> TextFrame {
+        TextFrame {
+            file: path.display().to_string(),
+            sheet: None,
+            df,
+            lines,
+            fields,
+            encoding: "utf-8",
+            separator,
+        }
     }
 
     /// Records.

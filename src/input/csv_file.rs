@@ -1,0 +1,314 @@
+//! A CSV named as an input: its first records read for detection, the whole file read into its
+//! text frame only when its loader asks (`CsvFile::frame`), so that the text frames of a folder's
+//! files are not all held at once (docs/PERFORMANCE.md). A plain file — UTF-8 without BOM, no
+//! empty line — is checked in blocks without holding its text, and polars reads it from the file
+//! itself; any other file (Windows-1251, a BOM, empty lines, a record wider than the first lines'
+//! widest) goes the general way, `TextFrame::read`, with the same frame and the same errors.
+use super::table::{self, CsvText, Grid, TextFrame};
+use crate::error::data;
+use anyhow::Result;
+use polars::prelude::SerReader;
+use std::cell::OnceCell;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Bytes read at a time when a plain file is checked.
+const BLOCK: usize = 1 << 20;
+/// Lines with text that a plain file's start, read as text, holds at least (the separator is
+/// sniffed from the first 30; detection reads the first `HEAD_ROWS` records).
+const HEAD_LINES: usize = 200;
+
+/// A plain CSV: UTF-8 without BOM and without empty line.
+#[derive(Clone, Copy)]
+struct Plain {
+    separator: u8,
+    /// Columns of the frame: the widest line of the file's start (`table::csv_width`); no record
+    /// of the file may be wider (else the general way).
+    width: usize,
+    /// Lines of the file.
+    lines: usize,
+}
+
+/// A CSV input: its path and, once read, its text frame.
+pub struct CsvFile {
+    path: PathBuf,
+    plain: Option<Plain>,
+    frame: OnceCell<TextFrame>,
+}
+
+impl CsvFile {
+    /// Open a CSV for detection: its first `rows` records as a grid (as `TextFrame::grid(0, rows)`
+    /// of the whole file's frame), the file read whole only when `frame` is asked.
+    ///
+    /// Errors (data): as `TextFrame::read`.
+    pub fn open(path: &Path, rows: usize) -> Result<(Grid, CsvFile)> {
+        if let Some((plain, start, whole)) = scan(path)? {
+            if let Some(g) = head(path, start, whole, plain.separator, rows) {
+                let (g, width) = g;
+                let plain = Plain { width, ..plain };
+                let file = CsvFile {
+                    path: path.to_path_buf(),
+                    plain: Some(plain),
+                    frame: OnceCell::new(),
+                };
+                return Ok((g, file));
+            }
+        }
+        let f = TextFrame::read(path)?;
+        let g = f.grid(0, rows);
+        let file = CsvFile {
+            path: path.to_path_buf(),
+            plain: None,
+            frame: OnceCell::from(f),
+        };
+        Ok((g, file))
+    }
+
+    /// The whole file's text frame, read at the first call.
+    ///
+    /// Errors (data): as `TextFrame::read` (an unclosed quote).
+    pub fn frame(&self) -> Result<&TextFrame> {
+        if let Some(f) = self.frame.get() {
+            return Ok(f);
+        }
+        let f = match self.plain {
+            Some(p) => read_plain(&self.path, p)?,
+            None => TextFrame::read(&self.path)?,
+        };
+        Ok(self.frame.get_or_init(|| f))
+    }
+
+    /// The whole file's text frame, read now unless it was already.
+    ///
+    /// Errors (data): as `frame`.
+    pub fn into_frame(self) -> Result<TextFrame> {
+        self.frame()?;
+        Ok(self.frame.into_inner().expect("read above"))
+    }
+}
+
+/// The whole plain file's frame, read by polars from the file: no record wider than `p.width`
+/// (else, or when polars refuses the file, the general way, whose frame and errors are those of
+/// every CSV).
+fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
+    let read = table::text_read_options(p.width, p.separator, false)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish());
+    let Ok(df) = read else {
+        return TextFrame::read(path);
+    };
+    let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
+    if p.lines == df.height() && full {
+        // each line one whole record: the layout follows from the frame
+        return Ok(TextFrame::of(
+            path,
+            df,
+            (Vec::new(), Vec::new()),
+            p.separator,
+        ));
+    }
+    let t = table::read_csv_text(path)?;
+    let layout = table::record_layout(&t, &df);
+    Ok(TextFrame::of(path, df, layout, p.separator))
+}
+
+/// The first records of a plain file as a grid, and the width they were read with: the file's
+/// start `start` (the whole file when `whole`) read as the text frame is, with no record cut.
+/// `None` when that start cannot tell them (an unclosed quote in it, a record wider than its
+/// widest line, fewer records than `rows` in a longer file).
+fn head(
+    path: &Path,
+    start: String,
+    whole: bool,
+    separator: u8,
+    rows: usize,
+) -> Option<(Grid, usize)> {
+    let t = CsvText {
+        text: start,
+        encoding: "utf-8",
+        separator,
+    };
+    let width = table::csv_width(&t);
+    let df = table::text_read_options(width, separator, false)
+        .into_reader_with_file_handle(std::io::Cursor::new(t.text.as_bytes()))
+        .finish()
+        .ok()?;
+    if !whole && df.height() <= rows {
+        return None;
+    }
+    let layout = table::record_layout(&t, &df);
+    let f = TextFrame::of(path, df, layout, separator);
+    Some((f.grid(0, rows), width))
+}
+
+/// Check a CSV in blocks: `Some((plain, start, whole))` for a plain file (its separator and lines;
+/// its start as text, cut after a line, `whole` when that is the whole file), `None` for any
+/// other (a BOM, invalid UTF-8, an empty line).
+///
+/// Errors (data): the file cannot be read, or holds NUL bytes in its first 8 KiB (as
+/// `table::read_csv_text`).
+fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
+    let cannot = |e: std::io::Error| data(format!("{}: cannot read ({e})", path.display()));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut buf = vec![0u8; BLOCK];
+    let (mut carried, mut first) = (0usize, true);
+    let mut start: Vec<u8> = Vec::new();
+    let mut start_done = false;
+    let mut lines = Lines::default();
+    loop {
+        let n = fill(&mut file, &mut buf[carried..]).map_err(cannot)?;
+        let end = carried + n;
+        let eof = end < BLOCK;
+        if first {
+            first = false;
+            if buf[..end.min(8192)].contains(&0) {
+                // the general way says what is wrong
+                return Ok(None);
+            }
+            if buf[..end].starts_with(&[0xEF, 0xBB, 0xBF]) {
+                return Ok(None);
+            }
+        }
+        let valid = match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => end,
+            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+            Err(_) => return Ok(None),
+        };
+        let block = &buf[..valid];
+        if !lines.feed(block) {
+            return Ok(None);
+        }
+        if !start_done {
+            start.extend_from_slice(block);
+            let text = std::str::from_utf8(&start).unwrap_or_default();
+            start_done = eof || text.lines().filter(|l| !l.trim().is_empty()).count() > HEAD_LINES;
+        }
+        if eof {
+            break;
+        }
+        buf.copy_within(valid..end, 0);
+        carried = end - valid;
+    }
+    let whole = start.len() as u64 == std::fs::metadata(path).map_err(cannot)?.len();
+    if !whole {
+        let cut = start.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        start.truncate(cut);
+    }
+    let Ok(start) = String::from_utf8(start) else {
+        return Ok(None);
+    };
+    let plain = Plain {
+        separator: table::sniff_separator(&start),
+        width: 0,
+        lines: lines.count(),
+    };
+    Ok(Some((plain, start, whole)))
+}
+
+/// Read until `buf` is full or the file ends; the bytes read.
+fn fill(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Lines of a text fed in blocks, as `str::lines` counts them, and whether one is empty.
+#[derive(Default)]
+struct Lines {
+    breaks: usize,
+    /// The current line so far: 0 nothing, 1 a `\r` only, 2 more.
+    state: u8,
+}
+
+impl Lines {
+    /// Feed a block; false at an empty line (`""` or `"\r"` before its `\n`).
+    fn feed(&mut self, block: &[u8]) -> bool {
+        for &b in block {
+            if b == b'\n' {
+                if self.state < 2 {
+                    return false;
+                }
+                self.breaks += 1;
+                self.state = 0;
+            } else if self.state < 2 {
+                self.state = if self.state == 0 && b == b'\r' { 1 } else { 2 };
+            }
+        }
+        true
+    }
+    fn count(&self) -> usize {
+        self.breaks + usize::from(self.state != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The head and the whole frame of a file, by `open` and by the general way, are the same;
+    /// whether `open` found the file plain.
+    fn same_as_general(text: &str) -> bool {
+        let dir = std::env::temp_dir().join(format!("shnor-csvfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(format!("t{}.csv", text.len()));
+        std::fs::write(&p, text).unwrap();
+        let general = TextFrame::read(&p).unwrap();
+        let (g, f) = CsvFile::open(&p, 3).unwrap();
+        let plain = f.plain.is_some();
+        assert_eq!(g.rows, general.grid(0, 3).rows, "{text:?}");
+        let h = (0..3).map(|r| g.line_of(r)).collect::<Vec<_>>();
+        let h0 = (0..3)
+            .map(|r| general.grid(0, 3).line_of(r))
+            .collect::<Vec<_>>();
+        assert_eq!(h, h0);
+        let (a, b) = (f.frame().unwrap().whole(), general.whole());
+        assert_eq!(a.rows, b.rows, "{text:?}");
+        for r in 0..a.rows.len() {
+            assert_eq!(a.line_of(r), b.line_of(r));
+        }
+        std::fs::remove_file(&p).unwrap();
+        plain
+    }
+
+    #[test]
+    fn plain_and_other_files_read_as_the_general_way() {
+        assert!(same_as_general("a;b;c\n1;2;3\n4;5;6\n7;8;9\n10;11;12\n"));
+        same_as_general("a;b;c\r\n1;2;3\r\n4;5\r\n7;8;9;\r\n10;11;12;13\r\n");
+        same_as_general("title\na;b;c\n1;\"2\n2\";3\n4;5;6\n7;8;9\n");
+        assert!(!same_as_general("a;b;c\n\n1;2;3\n4;5;6\n7;8;9\n"));
+        assert!(!same_as_general("\u{feff}a;b;c\n1;2;3\n4;5;6\n7;8;9\n"));
+        same_as_general("a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,2,3,4,5,6\n");
+        let mut long = String::from("a;b;c\n");
+        for i in 0..50_000 {
+            long += &format!("{i};\"x{i}\";{}\n", i % 7);
+        }
+        long += "1;2;3;4\n";
+        same_as_general(&long);
+        // beyond the first block: a wider record, a quoted line break, a truncated record
+        let mut big = String::from("Логин;Имя;Число\n");
+        for i in 0..60_000 {
+            big += &format!("edu{i:06};Школа №{i};{}\n", i % 7);
+        }
+        for tail in ["1;2;3;4\n", "x;\"a\nb\";3\n", "x;2\n"] {
+            assert!(same_as_general(&(big.clone() + tail + "y;1;2\n")));
+        }
+    }
+
+    #[test]
+    fn empty_lines_are_found_across_blocks() {
+        let mut l = Lines::default();
+        assert!(l.feed(b"a\r"));
+        assert!(l.feed(b"\nb\n\r"));
+        assert!(!l.feed(b"\n"));
+        let mut l = Lines::default();
+        assert!(l.feed(b"a\nb"));
+        assert_eq!(l.count(), 2);
+    }
+}
