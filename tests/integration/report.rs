@@ -237,6 +237,13 @@ fn the_fioko_objectivity_index_is_in_the_report_and_no_part_is_present_without_r
     let markers = std::fs::read_to_string(out.join("csv/objectivity_markers.csv")).unwrap();
     assert_eq!(index.lines().count(), fioko.len() + 1, "{index}");
     assert!(markers.lines().count() > fioko.len(), "{markers}");
+    // fresh-eyes #8: each marker's two columns, not «…: отмечено / оценено: оценено»
+    let head = index.lines().next().unwrap();
+    assert!(
+        head.contains("завышен средний балл: отмечено,завышен средний балл: оценено"),
+        "{head}"
+    );
+    assert!(!head.contains('/'), "{head}");
     let summary = std::fs::read_to_string(out.join("csv/summary.csv")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     for r in fioko {
