@@ -131,11 +131,11 @@ pub fn table(l: &Loaded) -> Table {
             file.into(),
             r.sheet.clone().unwrap_or_default().trim().into(),
             if let Some(why) = &r.skipped {
-                format!("пропущен: {why}")
+                format!("пропущен: {why}").into()
             } else {
-                r.kind.clone()
-            }
-            .into(),
+                // people read the kind in Russian, data keeps the code (as JSON `kind`)
+                Cell::from(r.kind.as_str()).shown(crate::output::words::input_kind(&r.kind))
+            },
             years,
             Cell::opt_int(r.grade),
             r.subject.clone().unwrap_or_default().into(),

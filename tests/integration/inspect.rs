@@ -30,6 +30,29 @@ fn synthetic_region_is_recognised() {
         "pupils"
     );
     assert_eq!(kind("planted.json"), "skipped");
+    // fresh-eyes #7: the table people read names the kinds in Russian, the CSV keeps the codes
+    let table = stdout_of(shnor().arg("inspect").arg(&region));
+    for words in [
+        "поимённый протокол ВПР",
+        "реестр школ",
+        "шкалы перевода баллов",
+    ] {
+        assert!(table.contains(words), "{words}: {table}");
+    }
+    assert!(
+        !table.contains(" pupils ") && !table.contains(" registry "),
+        "{table}"
+    );
+    let csv = stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "csv"]),
+    );
+    assert!(
+        csv.contains(",pupils,") && csv.contains(",registry,"),
+        "{csv}"
+    );
     let flat = inputs.iter().find(|i| i["kind"] == "marks").unwrap();
     assert_eq!(flat["encoding"], "windows-1251");
     assert_eq!(flat["rows"], 120 * 4 * 3);
