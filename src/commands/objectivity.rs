@@ -118,7 +118,8 @@ pub fn tables(
             t.rows.push(vec![
                 crate::model::identity::shown_id(ds, &sy.login).into(),
                 Cell::int(sy.year),
-                Cell::from(f.marker.as_str()).shown(
+                // the marker in Russian for the table and the CSV alike; JSON keeps the code
+                Cell::from(
                     Marker::from_label(&f.marker).map_or(f.marker.clone(), |m| short(m).into()),
                 ),
                 f.procedure.clone().into(),
