@@ -196,7 +196,7 @@ fn duplicates_exact_dropped_different_error() {
         .arg(&p2)
         .assert()
         .code(1)
-        .stderr(contains("a second, different row for school edu990001"));
+        .stderr(contains("вторая, другая строка для школы edu990001"));
 }
 
 #[test]
