@@ -502,3 +502,33 @@ fn a_reader_that_stops_early_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Fresh-eyes #9: a folder's «Предупреждения» cells held every warning with its examples, lines
+/// of 1 500 characters; the terminal table shows the first kind with its count and how many
+/// more, the CSV keeps the full text.
+#[test]
+fn the_warnings_column_stays_short_in_the_terminal_and_full_in_csv() {
+    let (_d, region) = region(42, 30);
+    let table = stdout_of(shnor().arg("inspect").arg(&region));
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with('│')).collect();
+    assert!(
+        rows.iter()
+            .any(|l| l.contains("численности по отметкам восстановлены по процентам")),
+        "{table}"
+    );
+    for l in &rows {
+        assert!(!l.contains("напр."), "{l}");
+        assert!(l.chars().count() < 360, "{l}");
+    }
+    assert!(table.contains("Предупреждения полностью, с примерами строк: --format json"));
+    let csv = stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "csv"]),
+    );
+    assert!(
+        csv.contains("восстановлены по процентам: 360 (напр."),
+        "{csv}"
+    );
+}
