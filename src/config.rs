@@ -329,15 +329,13 @@ fn range(key: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
 
 impl Config {
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
-        let value: toml::Value =
-            toml::from_str(text).map_err(|e| usage(format!("{origin}: not valid TOML: {e}")))?;
+        let value: toml::Value = toml::from_str(text).map_err(|e| not_toml(origin, text, &e))?;
         Self::from_value(value, origin)
     }
 
     /// A user file: keys missing from it keep their defaults; unknown keys are errors.
     pub fn from_user(text: &str, origin: &str) -> Result<Config> {
-        let user: toml::Value =
-            toml::from_str(text).map_err(|e| usage(format!("{origin}: not valid TOML: {e}")))?;
+        let user: toml::Value = toml::from_str(text).map_err(|e| not_toml(origin, text, &e))?;
         let mut base: toml::Value = toml::from_str(DEFAULT_TOML).expect("default TOML");
         merge(&mut base, &user, "", origin)?;
         Self::from_value(base, origin)
@@ -376,7 +374,10 @@ impl Config {
                 .as_table_mut()
                 .ok_or_else(|| usage(format!("config key {key}: not a table at «{p}»")))?;
             if !t.contains_key(*p) {
-                return Err(usage(format!("config key {key}: unknown key «{p}»")));
+                return Err(usage(format!(
+                    "config key {key}: unknown key «{p}»{}",
+                    did_you_mean(p, t.keys(), &parts[..i].join("."))
+                )));
             }
             if i + 1 == parts.len() {
                 t.insert(p.to_string(), parsed.clone());
@@ -500,6 +501,21 @@ impl Config {
         let text = serde_json::to_string(&self.to_json()).unwrap();
         crate::sha256_hex(text.as_bytes())
     }
+}
+
+/// A config text that does not parse as TOML: the parser's message, and, when a value is written
+/// with a decimal comma as Russian Excel shows numbers (`threshold = 0,30`), how TOML writes it.
+fn not_toml(origin: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let comma = text.lines().find_map(|l| {
+        let v = l.split_once('=')?.1.split('#').next()?.trim();
+        let (a, b) = v.split_once(',')?;
+        let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
+        (digits(a.trim_start_matches('-')) && digits(b)).then(|| format!("{a}.{b}"))
+    });
+    let hint = comma
+        .map(|n| format!("\nв TOML дробные числа пишутся с точкой: {n}"))
+        .unwrap_or_default();
+    usage(format!("{origin}: not valid TOML: {e}{hint}"))
 }
 
 /// «; did you mean «stage1.threshold»?» when a known key of the same table is within two edits of

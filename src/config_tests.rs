@@ -206,6 +206,13 @@ fn a_misspelt_key_suggests_the_known_one() {
         ),
         "{e}"
     );
+    // fresh-eyes #13: `sweep --param` and `--set`-style keys suggest as well
+    let e = Config::default()
+        .set("stage1.treshold", "0.3")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("did you mean «stage1.threshold»?"), "{e}");
     let e = Config::from_user("[stage1]\nzzzzzzzz = 1\n", "c.toml")
         .err()
         .unwrap()
@@ -214,4 +221,24 @@ fn a_misspelt_key_suggests_the_known_one() {
         e.contains("«stage1.zzzzzzzz»") && !e.contains("did you mean"),
         "{e}"
     );
+}
+
+/// Fresh-eyes #13: a decimal comma (`threshold = 0,30`) is a TOML error with a hint; without one,
+/// no hint.
+#[test]
+fn a_decimal_comma_gets_a_hint() {
+    let e = Config::from_user("[stage1]\nthreshold = 0,30 # доля\n", "c.toml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("c.toml: not valid TOML"), "{e}");
+    assert!(
+        e.contains("в TOML дробные числа пишутся с точкой: 0.30"),
+        "{e}"
+    );
+    let e = Config::from_user("[stage1]\nthreshold = \n", "c.toml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(!e.contains("с точкой"), "{e}");
 }

@@ -1,5 +1,6 @@
 //! `shnor inspect`: what each input is and what it holds.
 use super::{InputArgs, OutputArgs};
+use crate::input::report::Warnings;
 use crate::input::Loaded;
 use crate::output::{self, Cell, CsvDialect, Format, Table};
 use anyhow::Result;
@@ -92,6 +93,31 @@ pub fn names_table(m: &crate::model::identity::NameMatches) -> Option<Table> {
     (!t.rows.is_empty()).then_some(t)
 }
 
+/// Longest first warning label people read in a table row, in characters.
+const WARNING_SHOWN: usize = 60;
+
+/// An input's warnings: all of them with examples as data (CSV), for people the first kind with
+/// its count, shortened, and how many kinds more, so a terminal row stays readable (a folder's
+/// summary ran to 1 500 characters a line).
+fn warnings_cell(w: &Warnings) -> Cell {
+    let Some((code, e)) = w.0.iter().next() else {
+        return Cell::from("");
+    };
+    let label = code.label();
+    let label = if label.chars().count() > WARNING_SHOWN {
+        let cut: String = label.chars().take(WARNING_SHOWN - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        label.to_string()
+    };
+    let mut shown = format!("{label}: {}", e.count);
+    if w.0.len() > 1 {
+        let more = crate::output::words::count(w.0.len() - 1, ["вид", "вида", "видов"]);
+        shown.push_str(&format!("; ещё {more}"));
+    }
+    Cell::from(w.summary()).shown(shown)
+}
+
 /// One row per input (file or sheet) with the dataset's totals as a note.
 pub fn table(l: &Loaded) -> Table {
     let mut t = Table::new(&[
@@ -131,11 +157,11 @@ pub fn table(l: &Loaded) -> Table {
             file.into(),
             r.sheet.clone().unwrap_or_default().trim().into(),
             if let Some(why) = &r.skipped {
-                format!("пропущен: {why}")
+                format!("пропущен: {why}").into()
             } else {
-                r.kind.clone()
-            }
-            .into(),
+                // people read the kind in Russian, data keeps the code (as JSON `kind`)
+                Cell::from(r.kind.as_str()).shown(crate::output::words::input_kind(&r.kind))
+            },
             years,
             Cell::opt_int(r.grade),
             r.subject.clone().unwrap_or_default().into(),
@@ -145,8 +171,13 @@ pub fn table(l: &Loaded) -> Table {
             opt(p.map(|p| p.absent)),
             opt(p.map(|p| p.invalid_totals)),
             opt(p.map(|p| p.schools_with_participants)),
-            r.warnings.summary().into(),
+            warnings_cell(&r.warnings),
         ]);
+    }
+    if l.reports.iter().any(|r| !r.warnings.is_empty()) {
+        t.notes.push(
+            "Предупреждения полностью, с примерами строк: --format json или --format csv".into(),
+        );
     }
     for r in l.reports.iter().filter(|r| !r.unmatched.is_empty()) {
         t.notes.push(format!(

@@ -4,6 +4,7 @@ use crate::config::ObjectivityMethod;
 use crate::method::fioko::{RegionIndex, Tally, MARKERS};
 use crate::method::objectivity;
 use crate::model::domain::Marker;
+use crate::output::cell::MARKED_OF_JUDGED;
 use crate::output::{num, Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
@@ -117,7 +118,8 @@ pub fn tables(
             t.rows.push(vec![
                 crate::model::identity::shown_id(ds, &sy.login).into(),
                 Cell::int(sy.year),
-                Cell::from(f.marker.as_str()).shown(
+                // the marker in Russian for the table and the CSV alike; JSON keeps the code
+                Cell::from(
                     Marker::from_label(&f.marker).map_or(f.marker.clone(), |m| short(m).into()),
                 ),
                 f.procedure.clone().into(),
@@ -148,12 +150,12 @@ pub fn tables(
     (reg, t)
 }
 
-/// «отмечено / оценено» of a tally.
-/// As data two columns: marked, and judged under «: оценено».
+/// «отмечено / оценено» of a tally, under a label ending in [`MARKED_OF_JUDGED`].
+/// As data two columns: marked under «: отмечено», and judged under «: оценено».
 fn tally(t: Option<&Tally>) -> Cell {
     Cell::Parts(
         vec![
-            ("", Cell::opt_int(t.map(|t| t.marked))),
+            (": отмечено", Cell::opt_int(t.map(|t| t.marked))),
             (": оценено", Cell::opt_int(t.map(|t| t.judged))),
         ],
         t.map(|t| format!("{} / {}", t.marked, t.judged))
@@ -169,7 +171,7 @@ pub fn fioko_tables(idx: &[RegionIndex]) -> Vec<Table> {
     }
     let marker_heads: Vec<String> = MARKERS
         .iter()
-        .map(|m| format!("{}: отмечено / оценено", short(*m)))
+        .map(|m| format!("{}{MARKED_OF_JUDGED}", short(*m)))
         .collect();
     let mut heads = vec![
         "Регион",

@@ -85,16 +85,26 @@ pub fn missing_reason(f: &Frames, cfg: &Config) -> Result<Option<String>> {
             configured.len(),
             ["показателя", "показателей", "показателей"]
         ),
-        configured.join(", ")
+        russian(&configured)
     );
     Ok(Some(if carried.is_empty() {
         format!("{lacking}: нужен реестр или контекстная форма с ними (docs/INPUTS.md)")
     } else {
         format!(
             "{lacking}; есть другие показатели контекста: {} — они не входят в индекс (index.indicators); нужен реестр с показателями ИСБШ (docs/INPUTS.md)",
-            carried.join(", ")
+            russian(&carried)
         )
     }))
+}
+
+/// Indicator keys in Russian words for the reason people read (`low_income` → «малообеспеченные
+/// семьи»), `;`-separated as some words hold commas.
+fn russian(keys: &[&str]) -> String {
+    let words: Vec<&str> = keys
+        .iter()
+        .map(|k| crate::output::words::indicator(k))
+        .collect();
+    words.join("; ")
 }
 
 /// Columns of the long form of the indicators.

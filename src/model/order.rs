@@ -176,13 +176,13 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
 
 /// The fields a result row is told apart by, with their names in messages.
 const FIELDS: [(&str, &str); 7] = [
-    (k::PARTICIPANTS, "participants"),
+    (k::PARTICIPANTS, "участников"),
     (k::N2, "«2»"),
     (k::N3, "«3»"),
     (k::N4, "«4»"),
     (k::N5, "«5»"),
-    (k::HIGH, "high results"),
-    (k::MEAN_SCORE, "mean score"),
+    (k::HIGH, "высоких результатов"),
+    (k::MEAN_SCORE, "средний балл"),
 ];
 
 /// The message for row `r` of `df`, a second, different row for the key of row `first`: both
@@ -199,10 +199,10 @@ fn conflict(df: &DataFrame, first: usize, r: usize) -> Result<String> {
     let at = |r: usize| -> Result<String> {
         Ok(match int(k::LINE, r)? {
             0 => format!(
-                "{} (results aggregated from its pupils, no single row)",
+                "{} (результаты собраны по ученикам, одной строки нет)",
                 text(k::SOURCE, r)?
             ),
-            line => format!("{}, row {line}", text(k::SOURCE, r)?),
+            line => format!("{}, строка {line}", text(k::SOURCE, r)?),
         })
     };
     let mut differ = Vec::new();
@@ -215,16 +215,17 @@ fn conflict(df: &DataFrame, first: usize, r: usize) -> Result<String> {
                     || x.to_string(),
                     |f| {
                         let s = format!("{f:.2}");
-                        s.trim_end_matches('0').trim_end_matches('.').to_string()
+                        let s = s.trim_end_matches('0').trim_end_matches('.');
+                        s.replace('.', ",")
                     },
                 ),
             };
-            differ.push(format!("{label} {} vs {}", v(a), v(b)));
+            differ.push(format!("{label} {} и {}", v(a), v(b)));
         }
     }
     let sid = text(k::SCHOOL_ID, r)?;
     let mut msg = format!(
-        "{}: a second, different row for school {sid} and procedure {} {} {} кл. {} (first in {}): {}",
+        "{}: вторая, другая строка для школы {sid} и процедуры {} {} {} кл. {} (первая: {}): {}",
         at(r)?,
         text(k::ASSESSMENT, r)?,
         text(k::SUBJECT, r)?,
@@ -237,7 +238,7 @@ fn conflict(df: &DataFrame, first: usize, r: usize) -> Result<String> {
         if text(k::SOURCE, r)? == text(k::SOURCE, first)? {
             let (mun, name) = key.split_once('/').unwrap_or(("", key));
             msg.push_str(&format!(
-                "; rows {} and {} name schools of one municipality («{mun}») whose names fold to one name key «{name}»: two schools have the same name in the municipality (or one school is given twice); give them their logins (a crosswalk file or a login column) or remove the repeated row",
+                "; строки {} и {} называют школы одного муниципалитета («{mun}») с одним ключом названия «{name}»: у двух школ муниципалитета одно название (или одна школа дана дважды); дайте им логины (файл сопоставления или столбец логина) или удалите повторную строку",
                 int(k::LINE, first)?,
                 int(k::LINE, r)?
             ));
@@ -312,8 +313,14 @@ mod tests {
         // the counts read as numbers, not as Rust's debug text
         assert!(!e.to_string().contains("Some("), "{e}");
         // only the fields that differ are named, with both values
-        assert!(e.to_string().contains("): «2» 1 vs 2, «3» 9 vs 8"), "{e}");
-        assert!(!e.to_string().contains("participants"), "{e}");
+        assert!(e.to_string().contains("): «2» 1 и 2, «3» 9 и 8"), "{e}");
+        assert!(!e.to_string().contains("участников"), "{e}");
+        // fresh-eyes #7: in Russian, as the --lenient words around it
+        assert!(
+            e.to_string()
+                .contains("вторая, другая строка для школы edu000002"),
+            "{e}"
+        );
     }
 
     /// Results aggregated from a per-pupil sheet (line 0) have no single row: the message says so,
@@ -332,12 +339,12 @@ mod tests {
         let e = dedup_results(&mut ds, &Opts::default(), &mut w)
             .unwrap_err()
             .to_string();
-        assert!(!e.contains("row 0"), "{e}");
+        assert!(!e.contains("строка 0"), "{e}");
         assert!(
-            e.contains("b.csv (results aggregated from its pupils, no single row)"),
+            e.contains("b.csv (результаты собраны по ученикам, одной строки нет)"),
             "{e}"
         );
-        assert!(e.contains("first in a.xlsx (results aggregated"), "{e}");
+        assert!(e.contains("первая: a.xlsx (результаты собраны"), "{e}");
         let named = |line, n2| ResultRow {
             source: Sym::from("form.csv"),
             line,
@@ -347,10 +354,10 @@ mod tests {
         let e = dedup_results(&mut ds, &Opts::default(), &mut w)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("form.csv, row 8"), "{e}");
-        assert!(e.contains("rows 7 and 8"), "{e}");
+        assert!(e.contains("form.csv, строка 8"), "{e}");
+        assert!(e.contains("строки 7 и 8"), "{e}");
         assert!(
-            e.contains("two schools have the same name in the municipality"),
+            e.contains("у двух школ муниципалитета одно название"),
             "{e}"
         );
         assert!(

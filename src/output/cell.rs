@@ -28,6 +28,9 @@ pub enum Cell {
 pub const CI_LOW: &str = ": 95 % ДИ, от";
 /// Suffix of an interval's upper bound column in data outputs.
 pub const CI_HIGH: &str = ": 95 % ДИ, до";
+/// Suffix of a column shown to people as «marked / judged» (`3 / 40`); its data columns drop it
+/// ([`data_label`]) and add «: отмечено» and «: оценено».
+pub const MARKED_OF_JUDGED: &str = ": отмечено / оценено";
 
 impl From<String> for Cell {
     fn from(s: String) -> Cell {
@@ -165,10 +168,13 @@ pub fn part_label(label: &str, suffix: &str, share: bool) -> String {
     }
 }
 
-/// The data label of a column whose people's label is `label`: without the «(95 % ДИ)» the data
-/// puts in columns of its own, and, for a share written as a fraction, without «, %».
+/// The data label of a column whose people's label is `label`: without the «(95 % ДИ)» or
+/// [`MARKED_OF_JUDGED`] the data puts in columns of its own, and, for a share written as a
+/// fraction, without «, %».
 pub fn data_label(label: &str, share: bool) -> String {
-    let l = label.replace(" (95 % ДИ)", "");
+    let l = label
+        .replace(" (95 % ДИ)", "")
+        .replace(MARKED_OF_JUDGED, "");
     if share {
         l.replace(", %", "")
     } else {
@@ -253,5 +259,15 @@ mod tests {
         assert_eq!(data_label("Доля «2», % (95 % ДИ)", true), "Доля «2»");
         assert_eq!(data_label("Качество, %", true), "Качество");
         assert_eq!(data_label("Разница, п.п.", false), "Разница, п.п.");
+        // fresh-eyes #8: «…: отмечено / оценено» then «…: отмечено / оценено: оценено»
+        let h = format!("завышен средний балл{MARKED_OF_JUDGED}");
+        assert_eq!(
+            part_label(&h, ": отмечено", false),
+            "завышен средний балл: отмечено"
+        );
+        assert_eq!(
+            part_label(&h, ": оценено", false),
+            "завышен средний балл: оценено"
+        );
     }
 }

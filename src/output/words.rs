@@ -69,6 +69,35 @@ pub fn indicator(key: &str) -> &str {
     }
 }
 
+/// An input kind (`input::KINDS` code, or `skipped`) in Russian for the «Вид» column of
+/// `inspect`: `context-form` → «форма контекстных данных ФИС ОКО»; JSON keeps the code. A code
+/// without words shows as it is.
+pub fn input_kind(code: &str) -> &str {
+    match code {
+        "pupils" => "поимённый протокол ВПР",
+        "school-protocol" => "протокол ВПР одной школы",
+        "fisoko-marks" => "ФИС ОКО: статистика по отметкам",
+        "fisoko-journal" => "ФИС ОКО: сравнение с журналом",
+        "fisoko-histogram" => "ФИС ОКО: гистограмма баллов",
+        "marks" => "отметки по школам",
+        "journal" => "сравнение с журналом по школам",
+        "markers" => "маркеры необъективности",
+        "gia" => "ОГЭ/ЕГЭ по школам",
+        "gia-summary" => "форма ОГЭ/ЕГЭ по школам",
+        "moscow-ege" => "ЕГЭ Москвы (открытые данные)",
+        "context-form" => "форма контекстных данных ФИС ОКО",
+        "registry" => "реестр школ",
+        "context-table" => "контекстные показатели по кодам",
+        "codebook" => "кодификатор показателей",
+        "directory" => "справочник школ",
+        "crosswalk" => "сопоставление названий с логинами",
+        "risk" => "рисковые профили",
+        "scales" => "шкалы перевода баллов",
+        "skipped" => "пропущен",
+        k => k,
+    }
+}
+
 /// How the ИСБШ is computed (`index.method`), in Russian: `zscore` → «сумма z-оценок».
 pub fn index_method(m: &str) -> &str {
     match crate::config::IndexMethod::from_label(m) {
@@ -121,6 +150,18 @@ pub fn term(t: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fresh-eyes #7: `inspect`'s «Вид» showed the codes (`pupils`, `context-form`).
+    #[test]
+    fn every_input_kind_has_russian_words() {
+        for (code, _) in crate::input::KINDS {
+            let w = input_kind(code);
+            assert!(
+                w != *code && !w.contains(|c: char| c.is_ascii_lowercase()),
+                "{code}"
+            );
+        }
+    }
 
     #[test]
     fn counts_agree_with_their_nouns() {

@@ -8,7 +8,7 @@ use crate::output::write_atomic;
 use anyhow::Result;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use std::path::Path;
 
 /// The 6 procedures of a real region-year without a built-in scale (foreign languages, grade 10
@@ -170,7 +170,7 @@ pub(super) fn write_context(
     out: &Path,
 ) -> Result<Vec<String>> {
     let form = "Сбор контекстных данных об ОО и участниках ВПР 2021.xlsx".to_string();
-    let mut wb = Workbook::new();
+    let mut wb = dated_workbook(year)?;
     let ws = wb.add_worksheet();
     ws.set_name("Сбор контекстных данных об ОО и")?;
     for (c, h) in FORM_HEAD.iter().enumerate() {
@@ -183,7 +183,7 @@ pub(super) fn write_context(
     }
     write_atomic(&out.join(&form), &wb.save_to_buffer()?)?;
     let dir = "logins.xlsx".to_string();
-    let mut wb = Workbook::new();
+    let mut wb = dated_workbook(year)?;
     let ws = wb.add_worksheet();
     for (c, h) in ["логин", "имя", "регион"].iter().enumerate() {
         ws.write_string(0, c as u16, *h)?;
@@ -200,4 +200,14 @@ pub(super) fn write_context(
     }
     write_atomic(&out.join(&dir), &wb.save_to_buffer()?)?;
     Ok(vec![form, dir])
+}
+
+/// An empty workbook created on 20 April of `year` (as the per-pupil files, `synth::pupils`):
+/// without a fixed creation date rust_xlsxwriter stamps the current time, and the same seed
+/// would give different bytes.
+fn dated_workbook(year: i32) -> Result<Workbook> {
+    let mut wb = Workbook::new();
+    let date = ExcelDateTime::from_ymd(year as u16, 4, 20)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    Ok(wb)
 }

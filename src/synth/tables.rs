@@ -101,20 +101,32 @@ fn counts_row(s: &School, (y, g, subj): (i32, i32, &str), c: [usize; 4]) -> Stri
 }
 
 /// One row of a region's re-saved table (`;`-separated, a trailing `;`): the shares of «2» …
-/// «5» as percents to 0,1 with a decimal comma, as Russian Excel shows them, the last one
-/// closing the sum to 100.
+/// «5» as percents to 0,1 with a decimal comma, as Russian Excel shows them, rounded so that
+/// they sum to 100 and none is negative ([`tenths_of_percent`]).
 fn percents_row(s: &School, (y, g, subj): (i32, i32, &str), c: [usize; 4]) -> String {
     let n: usize = c.iter().sum();
-    let p: Vec<f64> = c
-        .iter()
-        .map(|&x| (x as f64 * 1000.0 / n as f64).round() / 10.0)
-        .collect();
-    let p4 = ((100.0 - p[0] - p[1] - p[2]) * 10.0).round() / 10.0;
-    let f = |x: f64| format!("{x:.1}").replace('.', ",");
+    let t = tenths_of_percent(c);
+    let f = |x: usize| format!("{},{}", x / 10, x % 10);
     let mun = MUNICIPALITIES[s.municipality];
     let (login, name) = (login(s, y), quoted(&s.name));
-    let (p2, p3, p4, p5) = (f(p[0]), f(p[1]), f(p[2]), f(p4));
+    let (p2, p3, p4, p5) = (f(t[0]), f(t[1]), f(t[2]), f(t[3]));
     format!("{y};{g};{subj};{mun};{login};{name};{n};{p2};{p3};{p4};{p5};\n")
+}
+
+/// Counts of marks «2» … «5» as shares in tenths of a percent summing to exactly 1000, by the
+/// largest-remainder method: each share is floored, and the tenths left over go to the largest
+/// remainders (ties to the lower mark). Every share is ≥ 0, unlike closing the sum with the last one.
+/// `c` must not be all zeros.
+fn tenths_of_percent(c: [usize; 4]) -> [usize; 4] {
+    let n: usize = c.iter().sum();
+    let mut t = c.map(|x| x * 1000 / n);
+    let left = 1000 - t.iter().sum::<usize>();
+    let mut order = [0, 1, 2, 3];
+    order.sort_by_key(|&i| std::cmp::Reverse(c[i] * 1000 % n));
+    for &i in order.iter().take(left) {
+        t[i] += 1;
+    }
+    t
 }
 
 /// Write the ОГЭ математика per-school tables, one a year («ОГЭ математика 2023.csv»), schools
@@ -163,4 +175,35 @@ fn oge_row(s: &School, totals: &[i32]) -> String {
         f(c[3] as f64 * 100.0 / n as f64),
     );
     format!("{code};{};{n};{mean};{share2};{share5}\n", s.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tenths_of_percent;
+
+    #[test]
+    fn percents_sum_to_100_and_none_is_negative() {
+        // closing the sum with the last share gave 16,7 + 16,7 + 66,7 + (-0,1) for 1, 1, 4, 0
+        // and 33,3 + 33,3 + 33,3 + 0,1 for 1, 1, 1, 0 (no «5» at all)
+        assert_eq!(tenths_of_percent([1, 1, 4, 0]), [167, 167, 666, 0]);
+        for c in [
+            [1, 1, 4, 0],
+            [1, 1, 1, 0],
+            [2, 2, 2, 0],
+            [0, 2, 1, 0],
+            [3, 3, 3, 0],
+            [1, 0, 0, 0],
+            [5, 7, 11, 13],
+        ] {
+            let t = tenths_of_percent(c);
+            assert_eq!(t.iter().sum::<usize>(), 1000, "{c:?}");
+            let n: usize = c.iter().sum();
+            for (x, p) in c.iter().zip(t) {
+                let exact = *x as f64 * 1000.0 / n as f64;
+                assert!((p as f64 - exact).abs() < 1.0, "{c:?} → {t:?}");
+            }
+        }
+        assert_eq!(tenths_of_percent([1, 1, 1, 0]), [334, 333, 333, 0]);
+        assert_eq!(tenths_of_percent([0, 1, 1, 1]), [0, 334, 333, 333]);
+    }
 }

@@ -176,8 +176,8 @@ fn unmatched_codebook_indicators_are_listed() {
     );
     let out = stdout_of(shnor().arg("inspect").arg(&wb));
     assert!(
-        out.contains("context-table")
-            && out.contains("codebook")
+        out.contains("контекстные показатели по кодам")
+            && out.contains("кодификатор показателей")
             && out.contains("не сопоставлены с показателями индекса")
             && out.contains("ses8 «Доля выпускников, поступивших в вузы»")
             && out.contains("показатели за 2023 год"),

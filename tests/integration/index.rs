@@ -212,9 +212,9 @@ fn no_index_names_the_lacking_and_the_carried_indicators() {
         .arg(&p)
         .assert()
         .code(1)
-        .stderr(contains("parents_higher_ed"))
+        .stderr(contains("оба родителя с высшим образованием"))
         .stderr(contains(
-            "есть другие показатели контекста: pupils_per_computer, teachers_pension_share",
+            "есть другие показатели контекста: обучающихся на компьютер; учителя пенсионного возраста",
         ));
 }
 

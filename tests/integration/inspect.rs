@@ -30,6 +30,29 @@ fn synthetic_region_is_recognised() {
         "pupils"
     );
     assert_eq!(kind("planted.json"), "skipped");
+    // fresh-eyes #7: the table people read names the kinds in Russian, the CSV keeps the codes
+    let table = stdout_of(shnor().arg("inspect").arg(&region));
+    for words in [
+        "поимённый протокол ВПР",
+        "реестр школ",
+        "шкалы перевода баллов",
+    ] {
+        assert!(table.contains(words), "{words}: {table}");
+    }
+    assert!(
+        !table.contains(" pupils ") && !table.contains(" registry "),
+        "{table}"
+    );
+    let csv = stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "csv"]),
+    );
+    assert!(
+        csv.contains(",pupils,") && csv.contains(",registry,"),
+        "{csv}"
+    );
     let flat = inputs.iter().find(|i| i["kind"] == "marks").unwrap();
     assert_eq!(flat["encoding"], "windows-1251");
     assert_eq!(flat["rows"], 120 * 4 * 3);
@@ -173,7 +196,7 @@ fn duplicates_exact_dropped_different_error() {
         .arg(&p2)
         .assert()
         .code(1)
-        .stderr(contains("a second, different row for school edu990001"));
+        .stderr(contains("вторая, другая строка для школы edu990001"));
 }
 
 #[test]
@@ -477,5 +500,35 @@ fn a_reader_that_stops_early_is_not_an_error() {
         out.stderr.is_empty(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Fresh-eyes #9: a folder's «Предупреждения» cells held every warning with its examples, lines
+/// of 1 500 characters; the terminal table shows the first kind with its count and how many
+/// more, the CSV keeps the full text.
+#[test]
+fn the_warnings_column_stays_short_in_the_terminal_and_full_in_csv() {
+    let (_d, region) = region(42, 30);
+    let table = stdout_of(shnor().arg("inspect").arg(&region));
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with('│')).collect();
+    assert!(
+        rows.iter()
+            .any(|l| l.contains("численности по отметкам восстановлены по процентам")),
+        "{table}"
+    );
+    for l in &rows {
+        assert!(!l.contains("напр."), "{l}");
+        assert!(l.chars().count() < 360, "{l}");
+    }
+    assert!(table.contains("Предупреждения полностью, с примерами строк: --format json"));
+    let csv = stdout_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "csv"]),
+    );
+    assert!(
+        csv.contains("восстановлены по процентам: 360 (напр."),
+        "{csv}"
     );
 }

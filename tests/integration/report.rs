@@ -237,6 +237,13 @@ fn the_fioko_objectivity_index_is_in_the_report_and_no_part_is_present_without_r
     let markers = std::fs::read_to_string(out.join("csv/objectivity_markers.csv")).unwrap();
     assert_eq!(index.lines().count(), fioko.len() + 1, "{index}");
     assert!(markers.lines().count() > fioko.len(), "{markers}");
+    // fresh-eyes #8: each marker's two columns, not «…: отмечено / оценено: оценено»
+    let head = index.lines().next().unwrap();
+    assert!(
+        head.contains("завышен средний балл: отмечено,завышен средний балл: оценено"),
+        "{head}"
+    );
+    assert!(!head.contains('/'), "{head}");
     let summary = std::fs::read_to_string(out.join("csv/summary.csv")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     for r in fioko {
@@ -288,7 +295,7 @@ fn parts_the_inputs_cannot_support_are_listed_absent_with_the_reason() {
     report(&inputs, &out, &[]);
     let summary = std::fs::read_to_string(out.join("csv/summary.csv")).unwrap();
     assert!(
-        summary.contains("Раздел «ИСБШ»,\"нет: во входных данных нет ни одного из 8 показателей ИСБШ (at_risk_register"),
+        summary.contains("Раздел «ИСБШ»,нет: во входных данных нет ни одного из 8 показателей ИСБШ (на профилактическом учёте; многодетные семьи; малообеспеченные семьи"),
         "{summary}"
     );
     assert!(

@@ -75,7 +75,7 @@ fn without_context_indicators_it_is_a_data_error_not_an_empty_model() {
         .assert()
         .code(1)
         .stderr(contains("no ИСБШ to regress the results on"))
-        .stderr(contains("parents_higher_ed"));
+        .stderr(contains("оба родителя с высшим образованием"));
 }
 
 #[test]
