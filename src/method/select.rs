@@ -294,6 +294,7 @@ fn judge<'a>(
                 registry: sch,
                 pooled: pooled.get(sid).copied().unwrap_or_default(),
                 window,
+                small: small_procedures(rows, cfg, window),
             };
             match super::stage2::confirm(&c, ctx, cfg, year, &mut res, keep, &mut led) {
                 Ok(()) => res.stage_reached = 3,
@@ -303,6 +304,21 @@ fn judge<'a>(
     }
     res.ledger = led;
     Some((res, kind_known))
+}
+
+/// The window's judged procedures (a count below the minimum, an assessment stage 1 uses) with
+/// fewer than `min_participants` pupils, by year then procedure: counted for
+/// `min_total_participants`, left out of the shares (METHOD.md §10).
+fn small_procedures(rows: &[ProcRow], cfg: &Config, window: &[i32]) -> Vec<(String, i32, i64)> {
+    let mut small: Vec<(String, i32, i64)> = rows
+        .iter()
+        .filter(|r| window.contains(&r.year) && r.n2.is_some())
+        .filter(|r| super::stage1::in_assessments(cfg, r))
+        .filter(|r| i64::from(r.participants) < cfg.stage1.min_participants)
+        .map(|r| (proc_label(r), r.year, i64::from(r.participants)))
+        .collect();
+    small.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    small
 }
 
 impl SchoolResult {

@@ -22,6 +22,9 @@ pub struct Candidate<'a> {
     /// The years of the window that hold results with a count below the minimum
     /// (`procedures::years_with_marks`): the window the ledger names.
     pub window: &'a [i32],
+    /// The window's procedures with fewer than `min_participants` (procedure, year,
+    /// participants): in `pooled.total_all`, not in the shares.
+    pub small: Vec<(String, i32, i64)>,
 }
 
 /// Confirm and classify one candidate: its figures, cluster, deficit and group go to `res`, the
@@ -49,6 +52,8 @@ pub fn confirm(
             window: window.clone(),
             min_total,
             outcome: enough,
+            small: c.small.clone(),
+            min_participants: cfg.stage1.min_participants,
         }
     );
     if !enough {
