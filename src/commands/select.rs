@@ -298,7 +298,7 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
             output::words::settlement(x.settlement).into(),
             x.deficit.map(|d| d.to_string()).unwrap_or_default().into(),
-            Cell::opt_int((x.stage_reached >= 2).then_some(x.participants)),
+            Cell::opt_int((x.stage_reached >= 2 || x.participants > 0).then_some(x.participants)),
             Cell::share_ci(x.share2, x.share2_ci, 1, 1),
             Cell::share(x.quality, 1),
             Cell::opt_int(x.rank_in_group),

@@ -273,6 +273,8 @@ fn judge<'a>(
         .of(sid, year)
         .map(|sy| sy.flags.clone())
         .unwrap_or_default();
+    let school_pooled = pooled.get(sid).copied().unwrap_or_default();
+    super::stage2::figures(&school_pooled, &mut res);
     let keep = ctx.keeps_ledger(&res.login);
     let mut led = Ledger::default();
     if !kind_known {
@@ -292,7 +294,7 @@ fn judge<'a>(
             let c = Candidate {
                 school_id: sid,
                 registry: sch,
-                pooled: pooled.get(sid).copied().unwrap_or_default(),
+                pooled: school_pooled,
                 window,
                 small: small_procedures(rows, cfg, window),
             };

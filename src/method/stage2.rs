@@ -118,8 +118,9 @@ pub fn confirm(
 }
 
 /// Pooled participants, share of «2» with its Wilson 95 % interval, and quality (fractions
-/// rounded to 6 decimals).
-fn figures(p: &Pooled, res: &mut SchoolResult) {
+/// rounded to 6 decimals). Every judged school gets them (`select --all` shows them), a candidate
+/// again when confirmed.
+pub(super) fn figures(p: &Pooled, res: &mut SchoolResult) {
     res.participants = p.part;
     if p.part > 0 {
         let (lo, hi) = wilson(p.n2 as f64, p.part as f64, Z95);
