@@ -194,6 +194,17 @@ fn notes(x: &SchoolResult) -> String {
     n.join("; ")
 }
 
+/// The «Дефицит» cell: the prevailing deficit; for a confirmed school whose deficit could not be
+/// told, «не определён» for people (as explain and the group name say it) and an empty cell as
+/// data; empty for a school that never reached stage 3 (not judged).
+fn deficit_cell(x: &SchoolResult) -> Cell {
+    match x.deficit {
+        Some(d) => d.to_string().into(),
+        None if x.stage_reached == 3 => Cell::from("").shown(crate::model::domain::DEFICIT_UNKNOWN),
+        None => "".into(),
+    }
+}
+
 /// The «Примечания» cell: [`notes`] for people; as data one column per value (stratum,
 /// borderline, objectivity, ИСБШ, its group, ШНСУ, resilience labels).
 fn notes_cell(x: &SchoolResult) -> Cell {
@@ -297,7 +308,7 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
             x.municipality.clone().into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
             output::words::settlement(x.settlement).into(),
-            x.deficit.map(|d| d.to_string()).unwrap_or_default().into(),
+            deficit_cell(x),
             Cell::opt_int((x.stage_reached >= 2 || x.participants > 0).then_some(x.participants)),
             Cell::share_ci(x.share2, x.share2_ci, 1, 1),
             Cell::share(x.quality, 1),

@@ -385,3 +385,30 @@ fn select_all_shows_the_figures_of_schools_that_are_not_candidates() {
     );
     assert_eq!(s["share2"].as_f64(), Some(0.05), "{s}");
 }
+
+/// Fresh-eyes #11: an undetermined deficit of a confirmed school reads «не определён» in the
+/// table, as in explain and in «Нас. пункт»; the CSV data format keeps an empty cell.
+#[test]
+fn an_undetermined_deficit_reads_not_determined_in_the_table() {
+    let d = tempfile::tempdir().unwrap();
+    let marks = d.path().join("vpr_marks.csv");
+    std::fs::write(
+        &marks,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n\
+         2025;4;математика;edu990001;10;5;3;1;1\n\
+         2025;4;русский язык;edu990001;10;5;3;1;1\n",
+    )
+    .unwrap();
+    let table = stdout_of(shnor().arg("select").arg(&marks).args(["--format", "md"]));
+    let row = table.lines().find(|l| l.contains("edu990001")).unwrap();
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    // | № | Логин | Школа | Муниципалитет | Кластер | Нас. пункт | Дефицит | …
+    assert_eq!(
+        (cells[6], cells[7]),
+        ("не определён", "не определён"),
+        "{table}"
+    );
+    let csv = stdout_of(shnor().arg("select").arg(&marks).args(["--format", "csv"]));
+    let line = csv.lines().find(|l| l.contains("edu990001")).unwrap();
+    assert!(line.contains(",не определён,,"), "{csv}");
+}
