@@ -318,6 +318,9 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         ]);
     }
     let sm = summary(sel);
+    if rows.iter().any(|x| x.objectivity_flag) {
+        t.notes.push(output::words::OBJECTIVITY_SCREEN_NOTE.into());
+    }
     t.notes.push(format!(
         "Этап 1: {}, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
         output::words::count(sm["stage1_entered"].as_u64().unwrap_or(0), output::words::SCHOOLS), sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]

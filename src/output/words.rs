@@ -4,6 +4,13 @@
 use crate::config::Combine;
 use crate::model::domain::{Settlement, Stratum};
 
+/// The note beside every objectivity flag people read (METHOD.md «Objectivity screen of ВПР»,
+/// OBJECTIVITY_FIOKO.md): the flag is a screen that asks for a look, never a verdict.
+pub const OBJECTIVITY_SCREEN_NOTE: &str = "Признаки необъективности — скрининг, а не вывод: сигнал означает, что результаты ВПР школы стоит проверить (журнал, протоколы, порядок проведения), но не доказывает необъективность.";
+
+/// The label of the objectivity flag's column in tables people read.
+pub const OBJECTIVITY_SCREEN_LABEL: &str = "Сигнал необъективности (скрининг)";
+
 /// A stratum in Russian (`regular` → «обычная»); the codes are `stage1.strata` in the config.
 pub fn stratum(s: Stratum) -> &'static str {
     match s {
