@@ -274,6 +274,8 @@ pub fn ordered(sel: &Selection, all: bool) -> Vec<&SchoolResult> {
 /// The list of `rows` with the stage counts and warnings (of the selection, and the load's as
 /// `super::load_notes` gives them) as notes.
 pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
+    let below_min = crate::method::procedures::below_min_kind(&loaded.data.results, &sel.window)
+        .unwrap_or(crate::method::procedures::BelowMin::Mark2);
     let mut t = Table::new(&[
         "№",
         "Логин",
@@ -282,8 +284,8 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         "Кластер",
         "Нас. пункт",
         "Дефицит",
-        "Участников",
-        "Доля «2», % (95 % ДИ)",
+        output::words::SITTINGS,
+        &format!("{}, % (95 % ДИ)", output::words::below_min(below_min)),
         "Качество, %",
         "Место",
         "Итог",

@@ -408,6 +408,12 @@ fn an_undetermined_deficit_reads_not_determined_in_the_table() {
         ("не определён", "не определён"),
         "{table}"
     );
+    // fresh-eyes #10: the pooled participants are a sum of sittings over procedures, and for ВПР
+    // the share below the minimum is the share of «2»
+    assert!(
+        table.contains("| Участий (сумма по процедурам) | Доля «2», % (95 % ДИ) |"),
+        "{table}"
+    );
     let csv = stdout_of(shnor().arg("select").arg(&marks).args(["--format", "csv"]));
     let line = csv.lines().find(|l| l.contains("edu990001")).unwrap();
     assert!(line.contains(",не определён,,"), "{csv}");
