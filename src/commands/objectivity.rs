@@ -104,10 +104,10 @@ pub fn tables(
         "Признак",
         "Процедура",
         "Числа",
-        "Сомнение в ВПР",
+        crate::output::words::OBJECTIVITY_SCREEN_LABEL,
     ]);
     t.title = Some(format!(
-        "Признаки необъективности: {} с сомнением",
+        "Признаки необъективности (скрининг, не вывод): {} с сигналом",
         crate::output::words::count(
             s.counts["flagged_school_years"],
             crate::output::words::SCHOOL_YEARS
@@ -138,6 +138,8 @@ pub fn tables(
             ]);
         }
     }
+    t.notes
+        .push(crate::output::words::OBJECTIVITY_SCREEN_NOTE.into());
     if method != ObjectivityMethod::Relative && s.fioko.is_empty() {
         t.notes.push(
             "Маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.".into(),

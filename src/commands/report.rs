@@ -349,7 +349,7 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
         ("Этап 3: отобрано".into(), count("selected")),
         ("Пограничных".into(), count("borderline")),
         (
-            "Кандидатов с признаками необъективности".into(),
+            "Кандидатов с признаками необъективности (скрининг)".into(),
             count("objectivity_flagged"),
         ),
         ("Непустых групп из 12".into(), count("groups_nonempty")),

@@ -194,6 +194,17 @@ fn notes(x: &SchoolResult) -> String {
     n.join("; ")
 }
 
+/// The «Дефицит» cell: the prevailing deficit; for a confirmed school whose deficit could not be
+/// told, «не определён» for people (as explain and the group name say it) and an empty cell as
+/// data; empty for a school that never reached stage 3 (not judged).
+fn deficit_cell(x: &SchoolResult) -> Cell {
+    match x.deficit {
+        Some(d) => d.to_string().into(),
+        None if x.stage_reached == 3 => Cell::from("").shown(crate::model::domain::DEFICIT_UNKNOWN),
+        None => "".into(),
+    }
+}
+
 /// The «Примечания» cell: [`notes`] for people; as data one column per value (stratum,
 /// borderline, objectivity, ИСБШ, its group, ШНСУ, resilience labels).
 fn notes_cell(x: &SchoolResult) -> Cell {
@@ -263,6 +274,8 @@ pub fn ordered(sel: &Selection, all: bool) -> Vec<&SchoolResult> {
 /// The list of `rows` with the stage counts and warnings (of the selection, and the load's as
 /// `super::load_notes` gives them) as notes.
 pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
+    let below_min = crate::method::procedures::below_min_kind(&loaded.data.results, &sel.window)
+        .unwrap_or(crate::method::procedures::BelowMin::Mark2);
     let mut t = Table::new(&[
         "№",
         "Логин",
@@ -271,8 +284,8 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         "Кластер",
         "Нас. пункт",
         "Дефицит",
-        "Участников",
-        "Доля «2», % (95 % ДИ)",
+        output::words::SITTINGS,
+        &format!("{}, % (95 % ДИ)", output::words::below_min(below_min)),
         "Качество, %",
         "Место",
         "Итог",
@@ -297,8 +310,8 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
             x.municipality.clone().into(),
             x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
             output::words::settlement(x.settlement).into(),
-            x.deficit.map(|d| d.to_string()).unwrap_or_default().into(),
-            Cell::opt_int((x.stage_reached >= 2).then_some(x.participants)),
+            deficit_cell(x),
+            Cell::opt_int((x.stage_reached >= 2 || x.participants > 0).then_some(x.participants)),
             Cell::share_ci(x.share2, x.share2_ci, 1, 1),
             Cell::share(x.quality, 1),
             Cell::opt_int(x.rank_in_group),
@@ -307,6 +320,9 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         ]);
     }
     let sm = summary(sel);
+    if rows.iter().any(|x| x.objectivity_flag) {
+        t.notes.push(output::words::OBJECTIVITY_SCREEN_NOTE.into());
+    }
     t.notes.push(format!(
         "Этап 1: {}, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
         output::words::count(sm["stage1_entered"].as_u64().unwrap_or(0), output::words::SCHOOLS), sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]

@@ -185,8 +185,10 @@ fn school_in<'a>(
         })
     });
     let l = login.trim();
-    if e.login.is_empty() || l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("edu")) {
+    let edu = l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("edu"));
+    if e.login.is_empty() || !e.login_listed || edu {
         e.login = l.to_lowercase();
+        e.login_listed = true;
     }
     e
 }

@@ -307,8 +307,9 @@ pub fn load(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Re
             })
         });
         let l = login.to_lowercase();
-        if e.login.is_empty() || l.starts_with("edu") {
+        if e.login.is_empty() || !e.login_listed || l.starts_with("edu") {
             e.login = l;
+            e.login_listed = true;
         }
         fill(e, x, &source);
     }
@@ -514,9 +515,10 @@ mod tests {
         );
         load(&g, &h, &mut ds, &mut InputReport::default()).unwrap();
         let s = &ds.schools["edu220004"];
+        // the login the form spells is shown (a school list's spelling wins over a result table's)
         assert_eq!(
             (s.login.as_str(), s.settlement, s.enrollment),
-            ("edu220004", Some("село"), Some(280.0))
+            ("sch220004", Some("село"), Some(280.0))
         );
     }
 }

@@ -176,11 +176,10 @@ pub(super) fn note_into(
     mun: &str,
     w: &mut Warnings,
 ) {
-    if e.login.is_empty()
-        || login
-            .get(..3)
-            .is_some_and(|p| p.eq_ignore_ascii_case("edu"))
-    {
+    let edu = login
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("edu"));
+    if e.login.is_empty() || (edu && !e.login_listed) {
         e.login = login.trim().to_lowercase();
     }
     let (mcode, mname) = split_code_name(mun);

@@ -55,29 +55,32 @@ fn login_in_name(path: &Path) -> Option<String> {
         .rev()
         .take(2)
         .map(|c| c.as_os_str().to_string_lossy().to_string());
-    let found = std::iter::once(stem).chain(folders).find_map(|name| {
-        let found: BTreeSet<String> = name
+    let mut found = std::iter::once(stem).chain(folders).find_map(|name| {
+        let found: Vec<String> = name
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| looks_like_login(w))
-            .map(school_id)
+            .map(str::to_lowercase)
             .collect();
         (!found.is_empty()).then_some(found)
     })?;
-    (found.len() == 1).then(|| found.into_iter().next().unwrap())
+    let schools: BTreeSet<String> = found.iter().map(|l| school_id(l)).collect();
+    (schools.len() == 1).then(|| found.swap_remove(0))
 }
 
 /// The school of a protocol file: `--school`, else the login in its file or folder name
-/// ([`login_in_name`]); `None` when neither names one.
+/// ([`login_in_name`]); `None` when neither names one. The login is spelled as given (trimmed,
+/// lower-cased: `sch220001` stays `sch220001`, the school's shown login); `school_id` of it is the
+/// school's key.
 ///
 /// Errors: `--school` and the file name name different schools (data).
 pub fn school_of(path: &Path, opts: &Opts) -> Result<Option<String>> {
     let named = login_in_name(path);
     match (&opts.school, named) {
-        (Some(given), Some(named)) if school_id(given) != named => Err(data(format!(
+        (Some(given), Some(named)) if school_id(given) != school_id(&named) => Err(data(format!(
             "{}: the file or folder name names school {named} but --school is {given}: a school's protocol belongs to one school; rename the file or drop --school",
             path.display()
         ))),
-        (Some(given), _) => Ok(Some(school_id(given))),
+        (Some(given), _) => Ok(Some(given.trim().to_lowercase())),
         (None, named) => Ok(named),
     }
 }
@@ -127,7 +130,12 @@ fn key_of(s: &Sheet, opts: &Opts) -> Result<Option<Key>> {
     if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
         return Ok(None);
     }
-    Ok(Some((school, meta.year, meta.grade, meta.subject)))
+    Ok(Some((
+        school_id(&school),
+        meta.year,
+        meta.grade,
+        meta.subject,
+    )))
 }
 
 /// Sort out the protocols among `sheets` (in path and sheet order) by school and procedure before
@@ -242,7 +250,12 @@ pub(super) fn load(
     let school =
         school_of(&s.path, opts)?.ok_or_else(|| data(no_school(&s.path, &s.grid.sheet)))?;
     let f = read(g, &s.header, &school, opts)?;
-    let key = (school, meta.year, meta.grade, meta.subject.clone());
+    let key = (
+        school_id(&school),
+        meta.year,
+        meta.grade,
+        meta.subject.clone(),
+    );
     let Some(class) = classes.0.get_mut(&key).filter(|c| c.members.len() > 1) else {
         pupil::finish(f, meta, scales, ds, rep)?;
         return Ok(true);
@@ -440,7 +453,7 @@ mod tests {
         let p = Path::new("dir/sch220001_base_form.xlsx");
         assert_eq!(
             school_of(p, &o(None)).unwrap().as_deref(),
-            Some("edu220001")
+            Some("sch220001")
         );
         assert_eq!(
             school_of(p, &o(Some("edu220001"))).unwrap().as_deref(),
@@ -448,12 +461,12 @@ mod tests {
         );
         assert!(school_of(p, &o(Some("edu220002"))).is_err());
         // a folder named by the login, or the folder above it
-        for p in ["edu220001/4А.xlsx", "r/sch220001/2021/4 кл.xlsx"] {
+        for (p, login) in [
+            ("edu220001/4А.xlsx", "edu220001"),
+            ("r/sch220001/2021/4 кл.xlsx", "sch220001"),
+        ] {
             let p = Path::new(p);
-            assert_eq!(
-                school_of(p, &o(None)).unwrap().as_deref(),
-                Some("edu220001")
-            );
+            assert_eq!(school_of(p, &o(None)).unwrap().as_deref(), Some(login));
         }
         // the file name's login before its folder's; three levels up is no longer the school's
         let inner = Path::new("edu220002/edu220001_4А.xlsx");

@@ -546,7 +546,7 @@ pub(super) fn store(j: Judged, meta: &Meta, ds: &mut Dataset, rep: &mut InputRep
                 ..Default::default()
             })
         });
-        if e.login.is_empty() || login.starts_with("edu") {
+        if e.login.is_empty() || (login.starts_with("edu") && !e.login_listed) {
             e.login = login;
         }
         let (code, name) = mun.split_once('|').unwrap_or(("", &mun));

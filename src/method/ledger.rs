@@ -113,12 +113,17 @@ pub enum Fact {
         stratum: Stratum,
         exclude_kinds: Vec<Stratum>,
     },
-    /// Stage 2: enough participants over the window?
+    /// Stage 2: enough participants over the window? `participants` counts every window procedure
+    /// (METHOD.md §10: `min_total_participants` counts all); `small` are the window procedures
+    /// with fewer than `min_participants`, counted here but left out of the shares and of the
+    /// school's participants: (procedure, year, participants).
     MinTotal {
         participants: i64,
         window: Vec<i32>,
         min_total: i64,
         outcome: bool,
+        small: Vec<(String, i32, i64)>,
+        min_participants: i64,
     },
     /// Stage 2: doubtful objectivity of year Y.
     Objectivity {

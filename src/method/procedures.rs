@@ -191,6 +191,50 @@ pub fn proc_label_of(assessment: &str, subject: &str, grade: i32) -> String {
     }
 }
 
+/// What «below the minimum» (`n2`) is in the results a list shows: marks «2» (ВПР, ОГЭ), scores
+/// below the subject's minimum threshold (ЕГЭ), or both (METHOD.md §0, share2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BelowMin {
+    Mark2,
+    Threshold,
+    Mixed,
+}
+
+/// [`BelowMin`] of the window's results that have a count below the minimum: `Threshold` when all
+/// are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`.
+///
+/// Errors: a polars error on a `results` frame not in `schema::results`' shape.
+pub fn below_min_kind(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+) -> polars::prelude::PolarsResult<BelowMin> {
+    use crate::model::domain::Assessment;
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let (Some(first), Some(last)) = (window.first(), window.last()) else {
+        return Ok(BelowMin::Mark2);
+    };
+    let kinds = results
+        .clone()
+        .lazy()
+        .filter(
+            col(k::YEAR)
+                .gt_eq(lit(*first))
+                .and(col(k::YEAR).lt_eq(lit(*last)))
+                .and(col(k::N2).is_not_null()),
+        )
+        .select([col(k::ASSESSMENT).unique()])
+        .collect()?;
+    let kinds = super::frame::texts(&kinds, k::ASSESSMENT)?;
+    let ege = Assessment::Ege.label();
+    let n_ege = kinds.iter().filter(|a| a.as_str() == ege).count();
+    Ok(match n_ege {
+        0 => BelowMin::Mark2,
+        n if n == kinds.len() => BelowMin::Threshold,
+        _ => BelowMin::Mixed,
+    })
+}
+
 /// A window's years as the reports write them: `2024–2025`, `2025`, or `2021, 2023` with a gap.
 pub fn window_label(window: &[i32]) -> String {
     match (window.first(), window.last()) {
@@ -498,5 +542,35 @@ mod tests {
             }
             assert!(compared > 100, "{compared}");
         }
+    }
+
+    /// Fresh-eyes #10: ЕГЭ's count below the minimum is no mark «2», and a list's label says so.
+    #[test]
+    fn below_min_kind_tells_marks_thresholds_and_a_mix() {
+        use super::{below_min_kind, BelowMin};
+        use polars::prelude::*;
+        let f = |a: &[&str], n2: &[Option<i32>]| {
+            let years = vec![2025i32; a.len()];
+            df!("year" => years, "assessment" => a, "n2" => n2).unwrap()
+        };
+        let kind = |df: &DataFrame| below_min_kind(df, &[2024, 2025]).unwrap();
+        assert_eq!(
+            kind(&f(&["ЕГЭ", "ЕГЭ"], &[Some(1), Some(0)])),
+            BelowMin::Threshold
+        );
+        assert_eq!(
+            kind(&f(&["ВПР", "ОГЭ"], &[Some(1), Some(0)])),
+            BelowMin::Mark2
+        );
+        assert_eq!(
+            kind(&f(&["ЕГЭ", "ОГЭ"], &[Some(1), Some(0)])),
+            BelowMin::Mixed
+        );
+        // a row with no count below the minimum (ЕГЭ high scores only) does not decide
+        assert_eq!(kind(&f(&["ЕГЭ", "ОГЭ"], &[None, Some(0)])), BelowMin::Mark2);
+        assert_eq!(
+            below_min_kind(&f(&["ЕГЭ"], &[Some(1)]), &[2023]).unwrap(),
+            BelowMin::Mark2
+        );
     }
 }

@@ -273,6 +273,8 @@ fn judge<'a>(
         .of(sid, year)
         .map(|sy| sy.flags.clone())
         .unwrap_or_default();
+    let school_pooled = pooled.get(sid).copied().unwrap_or_default();
+    super::stage2::figures(&school_pooled, &mut res);
     let keep = ctx.keeps_ledger(&res.login);
     let mut led = Ledger::default();
     if !kind_known {
@@ -292,8 +294,9 @@ fn judge<'a>(
             let c = Candidate {
                 school_id: sid,
                 registry: sch,
-                pooled: pooled.get(sid).copied().unwrap_or_default(),
+                pooled: school_pooled,
                 window,
+                small: small_procedures(rows, cfg, window),
             };
             match super::stage2::confirm(&c, ctx, cfg, year, &mut res, keep, &mut led) {
                 Ok(()) => res.stage_reached = 3,
@@ -303,6 +306,21 @@ fn judge<'a>(
     }
     res.ledger = led;
     Some((res, kind_known))
+}
+
+/// The window's judged procedures (a count below the minimum, an assessment stage 1 uses) with
+/// fewer than `min_participants` pupils, by year then procedure: counted for
+/// `min_total_participants`, left out of the shares (METHOD.md §10).
+fn small_procedures(rows: &[ProcRow], cfg: &Config, window: &[i32]) -> Vec<(String, i32, i64)> {
+    let mut small: Vec<(String, i32, i64)> = rows
+        .iter()
+        .filter(|r| window.contains(&r.year) && r.n2.is_some())
+        .filter(|r| super::stage1::in_assessments(cfg, r))
+        .filter(|r| i64::from(r.participants) < cfg.stage1.min_participants)
+        .map(|r| (proc_label(r), r.year, i64::from(r.participants)))
+        .collect();
+    small.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    small
 }
 
 impl SchoolResult {

@@ -22,6 +22,9 @@ pub struct Candidate<'a> {
     /// The years of the window that hold results with a count below the minimum
     /// (`procedures::years_with_marks`): the window the ledger names.
     pub window: &'a [i32],
+    /// The window's procedures with fewer than `min_participants` (procedure, year,
+    /// participants): in `pooled.total_all`, not in the shares.
+    pub small: Vec<(String, i32, i64)>,
 }
 
 /// Confirm and classify one candidate: its figures, cluster, deficit and group go to `res`, the
@@ -49,6 +52,8 @@ pub fn confirm(
             window: window.clone(),
             min_total,
             outcome: enough,
+            small: c.small.clone(),
+            min_participants: cfg.stage1.min_participants,
         }
     );
     if !enough {
@@ -113,8 +118,9 @@ pub fn confirm(
 }
 
 /// Pooled participants, share of «2» with its Wilson 95 % interval, and quality (fractions
-/// rounded to 6 decimals).
-fn figures(p: &Pooled, res: &mut SchoolResult) {
+/// rounded to 6 decimals). Every judged school gets them (`select --all` shows them), a candidate
+/// again when confirmed.
+pub(super) fn figures(p: &Pooled, res: &mut SchoolResult) {
     res.participants = p.part;
     if p.part > 0 {
         let (lo, hi) = wilson(p.n2 as f64, p.part as f64, Z95);

@@ -227,6 +227,10 @@ pub struct SchoolRow {
     /// Which source gave each merged fact (`input::notes::merge`).
     #[serde(skip)]
     pub merged: Merged,
+    /// `login` is a registry's or context form's spelling, which a result table's does not replace
+    /// (`input::context`: the spelling the school list uses is the one shown).
+    #[serde(skip)]
+    pub login_listed: bool,
 }
 
 /// For each fact the school-merge policy merges (name, municipality, municipality code, kind,

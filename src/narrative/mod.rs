@@ -92,8 +92,10 @@ fn eligibility_text(fact: &Fact) -> String {
             window,
             min_total,
             outcome,
+            small,
+            min_participants,
         } => format!(
-            "Этап 2: всего участников за {}: {} (нужно ≥ {}){}.",
+            "Этап 2: всего участников за {}: {} (нужно ≥ {}){}.{}",
             crate::method::procedures::window_label(window),
             participants,
             min_total,
@@ -101,10 +103,26 @@ fn eligibility_text(fact: &Fact) -> String {
                 ""
             } else {
                 " — слишком мало результатов для вывода"
-            }
+            },
+            small_text(small, *min_participants, window.len() > 1)
         ),
         _ => unreachable!("not an eligibility fact"),
     }
+}
+
+/// The window's procedures below `min_participants`: counted in the total above, left out of the
+/// shares and of the list's «Участий (сумма по процедурам)» (METHOD.md §10), so the two counts reconcile. Empty when none.
+fn small_text(small: &[(String, i32, i64)], min_participants: i64, years: bool) -> String {
+    small
+        .iter()
+        .map(|(p, year, n)| {
+            format!(
+                " {p}{}: {}, меньше {min_participants} — учтено в этом числе, но не в долях и не в «Участий (сумма по процедурам)» списка.",
+                if years { format!(" ({year})") } else { String::new() },
+                words::count(*n, ["участник", "участника", "участников"])
+            )
+        })
+        .collect()
 }
 
 /// Stage 1's risk rules: A (share of «2» over the threshold in enough procedures of a year), B

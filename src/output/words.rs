@@ -4,6 +4,28 @@
 use crate::config::Combine;
 use crate::model::domain::{Settlement, Stratum};
 
+/// The note beside every objectivity flag people read (METHOD.md «Objectivity screen of ВПР»,
+/// OBJECTIVITY_FIOKO.md): the flag is a screen that asks for a look, never a verdict.
+pub const OBJECTIVITY_SCREEN_NOTE: &str = "Признаки необъективности — скрининг, а не вывод: сигнал означает, что результаты ВПР школы стоит проверить (журнал, протоколы, порядок проведения), но не доказывает необъективность.";
+
+/// The label of the objectivity flag's column in tables people read.
+pub const OBJECTIVITY_SCREEN_LABEL: &str = "Сигнал необъективности (скрининг)";
+
+/// The label of a list's pooled participants: a sum of sittings over the school's procedures
+/// (subjects, grades, years of the window), not a count of pupils.
+pub const SITTINGS: &str = "Участий (сумма по процедурам)";
+
+/// The label of the share below the minimum for the results a list shows: «Доля «2»» (ВПР,
+/// ОГЭ), «Доля ниже мин. порога» (ЕГЭ), or both names for a mix.
+pub fn below_min(k: crate::method::procedures::BelowMin) -> &'static str {
+    use crate::method::procedures::BelowMin;
+    match k {
+        BelowMin::Mark2 => "Доля «2»",
+        BelowMin::Threshold => "Доля ниже мин. порога",
+        BelowMin::Mixed => "Доля «2» / ниже порога",
+    }
+}
+
 /// A stratum in Russian (`regular` → «обычная»); the codes are `stage1.strata` in the config.
 pub fn stratum(s: Stratum) -> &'static str {
     match s {

@@ -13,3 +13,42 @@ fn explain_tells_the_story_in_russian() {
     assert!(out.contains("сильно неуспевающие"), "{out}");
     assert!(out.contains("Итог:"), "{out}");
 }
+
+/// Fresh-eyes #4: a procedure with fewer than `min_participants` pupils counts towards the window
+/// total (METHOD.md §10) but not towards the shares: explain says so, and its figures reconcile
+/// with select's «Участников».
+#[test]
+fn a_procedure_too_small_for_the_shares_is_named_and_the_counts_reconcile() {
+    let d = tempfile::tempdir().unwrap();
+    let marks = d.path().join("vpr_marks.csv");
+    std::fs::write(
+        &marks,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n\
+         2025;4;математика;edu990001;5;2;1;1;1\n\
+         2025;4;русский язык;edu990001;5;2;1;1;1\n\
+         2025;4;окружающий мир;edu990001;4;1;1;1;1\n\
+         2025;4;математика;edu990002;20;1;5;8;6\n\
+         2025;4;русский язык;edu990002;20;1;5;8;6\n",
+    )
+    .unwrap();
+    let out = stdout_of(shnor().args(["explain", "edu990001"]).arg(&marks));
+    assert!(
+        out.contains("всего участников за 2025: 14 (нужно ≥ 10)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "ВПР окружающий мир 4 кл.: 4 участника, меньше 5 — учтено в этом числе, но не в долях"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("(4 из 10;"), "{out}");
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(&marks)
+            .args(["--all", "--format", "json"]),
+    );
+    let s = &by_login(&v)["edu990001"];
+    assert_eq!(s["participants"], 10, "{s}");
+}

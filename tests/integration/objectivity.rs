@@ -258,3 +258,36 @@ fn the_numbers_are_json_data_in_csv_and_russian_words_for_people() {
     assert!(!table.contains("{\""), "{table}");
     assert!(!table.contains("journal_raised") && !table.contains("boundary_peak"));
 }
+
+/// Fresh-eyes #12: where people read an objectivity flag (objectivity's table, select's list) it
+/// is named a screen, not a verdict; JSON keeps its keys.
+#[test]
+fn an_objectivity_flag_is_said_to_be_a_screen_not_a_verdict() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("vpr_marks.csv"),
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n\
+         2025;4;математика;edu990001;10;5;3;1;1\n\
+         2025;4;русский язык;edu990001;10;5;3;1;1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("markers.csv"),
+        "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;Количество маркеров\n2025;edu990001;м;ОО;1;;1\n",
+    )
+    .unwrap();
+    let text = stdout_of(shnor().arg("objectivity").arg(d.path()));
+    assert!(text.contains("Сигнал необъективности (скрининг)"), "{text}");
+    assert!(text.contains("скрининг, а не вывод"), "{text}");
+    assert!(!text.contains("Сомнение в ВПР"), "{text}");
+    let list = stdout_of(shnor().arg("select").arg(d.path()));
+    assert!(list.contains("признаки необъективности"), "{list}");
+    assert!(list.contains("скрининг, а не вывод"), "{list}");
+    let v = json_of(
+        shnor()
+            .arg("objectivity")
+            .arg(d.path())
+            .args(["--format", "json"]),
+    );
+    assert_eq!(v["schools"][0]["flags"][0]["doubtful"], true, "{v}");
+}

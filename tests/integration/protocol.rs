@@ -679,3 +679,45 @@ fn a_blank_total_is_scored_from_the_items_and_a_zero_total_is_kept_with_counted_
         assert_eq!(n["examples"][0], example);
     }
 }
+
+/// Fresh-eyes #6: `--school sch220001` is shown as `sch220001` (table, CSV and the JSON `login`),
+/// not as the `edu` spelling the school is keyed under; the key stays one school.
+#[test]
+fn the_school_flag_login_is_shown_as_spelled() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("base_form.xlsx");
+    workbook(&p, "4 кл математика", &rows());
+    let run = |format: &str| {
+        stdout_of(shnor().arg("select").arg(&p).args([
+            "--school",
+            "sch220001",
+            "--file-year",
+            "2021",
+            "--grade",
+            "4",
+            "--subject",
+            "математика",
+            "--all",
+            "--format",
+            format,
+        ]))
+    };
+    for format in ["csv", "table", "json"] {
+        let out = run(format);
+        assert!(out.contains("sch220001"), "{format}: {out}");
+        assert!(!out.contains("edu220001"), "{format}: {out}");
+    }
+    // a file named by the sch spelling is shown so as well
+    let named = d.path().join("sch220001_математика_4_класс_ВПР_2021.xlsx");
+    workbook(&named, "Протокол", &rows());
+    let out = stdout_of(
+        shnor()
+            .arg("select")
+            .arg(&named)
+            .args(["--all", "--format", "csv"]),
+    );
+    assert!(
+        out.contains("sch220001") && !out.contains("edu220001"),
+        "{out}"
+    );
+}
