@@ -91,6 +91,7 @@ pub(super) fn recognise(
     for ra in grids {
         let g = ra.grid;
         if let Some((h, pupils)) = ra.pupils {
+            repeated_column(path, &g, &h, "pupils")?;
             any = true;
             sheets.push(Sheet {
                 grid: g,
@@ -111,6 +112,7 @@ pub(super) fn recognise(
                 ),
             )),
             Some((h, Detected::Kind(protocol::KIND))) => {
+                repeated_column(path, &g, &h, protocol::KIND)?;
                 let why = same_protocol(path, explicit || forced.is_some(), opts, &g, &h, &mut protocols)?;
                 match why {
                     Some(why) => skipped_sheets.push((g.sheet.clone(), why)),
@@ -133,6 +135,7 @@ pub(super) fn recognise(
                         return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
                     }
                 }
+                repeated_column(path, &g, &h, k)?;
                 any = true;
                 sheets.push(Sheet {
                     grid: g,
@@ -205,6 +208,14 @@ pub(super) fn recognise(
         reports.push(r);
     }
     Ok(())
+}
+
+/// The error for a recognised header that has a caption twice (`detect::duplicated_column`).
+fn repeated_column(path: &Path, g: &Grid, h: &Header, kind: &str) -> Result<()> {
+    match detect::duplicated_column(h, kind, g.line_of(h.row)) {
+        Some(dup) => Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet)))),
+        None => Ok(()),
+    }
 }
 
 /// Why a school's protocol sheet is not loaded: its school is unknown (an error when the file is
