@@ -123,3 +123,77 @@ fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
     assert_eq!(i["pupils"]["totals_from_items"], 0, "{i:#}");
     assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
 }
+
+/// Defect #13: loader messages quote a cell as written (a count too large for a number), say the
+/// accepted range of a year, hint at the encoding of a CSV that reads as another 8-bit encoding,
+/// and name a sheet exactly as the workbook does (a trailing space kept).
+#[test]
+fn loader_messages_quote_cells_ranges_encodings_and_sheet_names_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
+    let run = |name: &str, bytes: &[u8]| {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        shnor().arg("inspect").arg(&f).assert().code(1)
+    };
+    let big = format!("{head}2025;4;математика;edu990001;99999999999999999999;5;5;5;5\n");
+    run("ВПР big.csv", big.as_bytes()).stderr(contains("found «99999999999999999999»"));
+    let old = format!("{head}1899;4;математика;edu990001;20;5;5;5;5\n");
+    run("ВПР old.csv", old.as_bytes()).stderr(contains(
+        "column «Год»: expected a year from 2000 to 2099, found «1899»",
+    ));
+    let text = format!(
+        "{head}2025;4;математика;edu990001;20;5;5;5;5\n2025;4;русский язык;edu990002;20;5;5;5;5\n"
+    );
+    let (koi8, _, _) = encoding_rs::KOI8_R.encode(&text);
+    run("ВПР koi8.csv", &koi8)
+        .stderr(contains("unknown header layout"))
+        .stderr(contains("expected UTF-8 or Windows-1251"));
+    // a plain unknown layout in Windows-1251 gets no such hint
+    let other = dir.path().join("other.csv");
+    write_cp1251(
+        &other,
+        "Фамилия;Имя;Отчество\nИванов;Иван;Иванович\nПетров;Пётр;Петрович\n",
+    );
+    let o = shnor().arg("inspect").arg(&other).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown header layout"), "{err}");
+    assert!(!err.contains("Windows-1251"), "{err}");
+    let x = dir.path().join("ВПР итоги.xlsx");
+    text_workbook(
+        &x,
+        &[(
+            "Итоги ",
+            &[
+                row(&[
+                    "Год",
+                    "Класс",
+                    "Предмет",
+                    "Логин",
+                    "Кол-во участников",
+                    "2",
+                    "3",
+                    "4",
+                    "5",
+                ]),
+                row(&[
+                    "2025",
+                    "4",
+                    "математика",
+                    "edu990001",
+                    "20",
+                    "abc",
+                    "5",
+                    "5",
+                    "5",
+                ]),
+            ],
+        )],
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&x)
+        .assert()
+        .code(1)
+        .stderr(contains("[лист «Итоги »], row 2"));
+}
