@@ -64,7 +64,7 @@ fn data_text(
     if let Some(f) = file {
         let mut at = f.clone();
         if let Some(s) = sheet {
-            at.push_str(&format!(" [лист «{}»]", s.trim()));
+            at.push_str(&format!(" [лист «{s}»]"));
         }
         if let Some(r) = row {
             at.push_str(&format!(", row {r}"));
@@ -185,7 +185,7 @@ impl fmt::Display for Loc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
         if let Some(s) = &self.sheet {
-            write!(f, " [лист «{}»]", s.trim())?;
+            write!(f, " [лист «{s}»]")?;
         }
         write!(f, ", row {}", self.row)
     }

@@ -20,6 +20,8 @@ mod csv_data;
 mod errors;
 #[path = "integration/explain.rs"]
 mod explain;
+#[path = "integration/fresh_defects.rs"]
+mod fresh_defects;
 #[path = "integration/gia_form.rs"]
 mod gia_form;
 #[path = "integration/golden.rs"]

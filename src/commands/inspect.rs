@@ -185,7 +185,7 @@ pub fn table(l: &Loaded) -> Table {
             r.path,
             r.sheet
                 .as_ref()
-                .map(|s| format!(" [лист «{}»]", s.trim()))
+                .map(|s| format!(" [лист «{s}»]"))
                 .unwrap_or_default(),
             r.unmatched.join("; ")
         ));

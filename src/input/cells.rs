@@ -38,7 +38,10 @@ pub fn year(g: &Grid, h: &Header, r: usize, col: Option<usize>, meta: &Meta) -> 
             None => Err(data_err(
                 &g.loc(r),
                 h.raw_name(c),
-                format!("expected a year, found «{}»", g.cell(r, c)),
+                format!(
+                    "expected a year from 2000 to 2099, found «{}»",
+                    g.cell(r, c)
+                ),
             )),
         },
         None if meta.year > 0 => Ok(meta.year),

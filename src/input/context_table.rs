@@ -285,7 +285,10 @@ pub fn load_table(
                 data_err(
                     &g.loc(r),
                     h.raw_name(cy),
-                    format!("expected a year, found «{}»", g.cell(r, cy)),
+                    format!(
+                        "expected a year from 2000 to 2099, found «{}»",
+                        g.cell(r, cy)
+                    ),
                 )
             })?;
             let vals = cols

@@ -202,6 +202,42 @@ pub(super) fn duplicated_mark(h: &Header, line: usize) -> Option<String> {
     ))
 }
 
+/// Two or more columns of a recognised header with the same caption (normalised as
+/// `text::norm_header`; empty captions aside), as «row 1: the header has the column «Логин» twice
+/// (columns C (3) and D (4))…»: a loader reads the first and would drop the other silently.
+/// `line` is the header row's line in the file. Multi-row headers (ФИС ОКО reports, the federal
+/// ЕГЭ/ОГЭ form) repeat metric captions under different subject captions: their kinds combine the
+/// rows themselves and are not judged here.
+pub(super) fn duplicated_column(h: &Header, kind: &str, line: usize) -> Option<String> {
+    if matches!(
+        kind,
+        "fisoko-marks" | "fisoko-journal" | "fisoko-histogram" | "gia-summary"
+    ) {
+        return None;
+    }
+    let (first, name) = h
+        .names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_empty())
+        .find(|(c, n)| h.names[c + 1..].contains(n))?;
+    let at: Vec<String> = (first..h.names.len())
+        .filter(|&c| h.names[c] == *name)
+        .map(|c| format!("{} ({})", super::gia_form::col_letter(c), c + 1))
+        .collect();
+    let times = match at.len() {
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
+    let (last, rest) = at.split_last().expect("two or more columns");
+    Some(format!(
+        "header row {line}: the column «{}» appears {times} (columns {} and {last}); header: {}: expected each column once (rename or delete the copy, so that it is clear which one holds the data)",
+        h.raw_name(first).split_whitespace().collect::<Vec<_>>().join(" "),
+        rest.join(", "),
+        columns_read(h),
+    ))
+}
+
 /// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
 /// «2» «3» «4» «5») with a mark column twice, or without its participants column.
 pub(super) fn near_miss(g: &Grid) -> Option<String> {

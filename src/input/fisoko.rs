@@ -153,8 +153,9 @@ pub fn load_stats(
                     &loc,
                     h.raw_name(cp),
                     format!(
-                        "expected a number of participants up to {}, found {part}",
-                        Count::MAX
+                        "expected a number of participants up to {}, found «{}»",
+                        Count::MAX,
+                        g.cell(r, cp).trim()
                     ),
                 ));
             };

@@ -367,8 +367,9 @@ pub fn load_marks(
                     &loc,
                     h.raw_name(cp),
                     format!(
-                        "expected a whole number of participants (at most {}), found {part}",
-                        Count::MAX
+                        "expected a whole number of participants (at most {}), found «{}»",
+                        Count::MAX,
+                        g.cell(r, cp).trim()
                     ),
                 ));
             };

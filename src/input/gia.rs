@@ -136,7 +136,11 @@ pub fn load_simple(
                     data_err(
                         &loc,
                         h.raw_name(cp),
-                        format!("expected the number of participants (0 to {})", Count::MAX),
+                        format!(
+                            "expected the number of participants (0 to {}), found «{}»",
+                            Count::MAX,
+                            g.cell(r, cp).trim()
+                        ),
                     )
                 })?;
             let share = |c: Option<usize>, percent: bool| -> Result<Option<Count>> {

@@ -383,7 +383,7 @@ pub fn load_crosswalk(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputRep
     let at = |r: usize| {
         let mut f = g.file.clone();
         if let Some(s) = &g.sheet {
-            f.push_str(&format!(" [лист «{}»]", s.trim()));
+            f.push_str(&format!(" [лист «{s}»]"));
         }
         (f, g.line_of(r))
     };

@@ -81,8 +81,9 @@ pub fn load(
 }
 
 /// Read the pupils of a per-pupil sheet without its scale (see [`PupilFile`]): absent pupils, empty
-/// and non-numeric totals are counted here; a total of 0 beside item scores that sum to more is the
-/// item sum. A row with a total of 0 and its item scores partly blank, partly filled is scored with
+/// and non-numeric totals are counted here; a total that differs from the sum of the item scores
+/// (0 among them) is kept with a counted warning naming the row and both numbers, as the school's
+/// protocol form does (docs/INPUTS.md). A row with a total of 0 and its item scores partly blank, partly filled is scored with
 /// the blanks as 0, with a counted warning naming the row and the blank columns (as the school's
 /// protocol form, `protocol::read`).
 pub fn read(g: &Grid, h: &Header) -> PupilFile {
@@ -117,10 +118,10 @@ pub(super) struct Form<'a> {
     /// of the form adds their warnings).
     pub invalid: &'a std::collections::BTreeSet<usize>,
     pub blank_is_absent: bool,
-    /// The total is the score even when it is 0 and the items add up to more (the school's
-    /// protocol form: its reader warns of the difference), and an empty total with item scores is
-    /// scored from the items with a counted warning; else (`pupils`) a 0 total with item scores is
-    /// re-scored from the items and an empty total is invalid.
+    /// An empty total with item scores is scored from the items with a counted warning (the
+    /// school's protocol form, whose reader warns of a total that differs from the items); else
+    /// (`pupils`) an empty total is invalid and a total that differs from the items is warned of
+    /// here. Both keep the total as the score, 0 too.
     pub total_wins: bool,
 }
 
@@ -286,7 +287,7 @@ impl<'a> PupilRows<'a> {
                 .filter_map(|(c, _)| parse_num(cell(*c)).ok().flatten())
                 .sum()
         };
-        let mut total = match parse_num(total_cell) {
+        let total = match parse_num(total_cell) {
             Ok(Some(v)) if v.fract() == 0.0 && v >= 0.0 => Some(v as i32),
             Ok(None) if form.total_wins => {
                 let s = item_sum();
@@ -327,10 +328,12 @@ impl<'a> PupilRows<'a> {
                     );
                 }
             }
-            let s = item_sum();
-            if s > 0.0 {
-                total = Some(s as i32);
-                st.totals_from_items += 1;
+        }
+        if !form.total_wins {
+            // one rule with the school's protocol form (`protocol::read`, which warns itself): the
+            // total is the score, a sum of the items that differs is a counted warning
+            if let Some(note) = total_not_item_sum(g, &items, r, total) {
+                rep.warnings.add(WarningCode::TotalNotItemSum, note);
             }
         }
         let journal = self.c_journal.and_then(|c| match parse_num(cell(c)) {
@@ -350,6 +353,28 @@ impl super::sheet_rows::RowSink for PupilRows<'_> {
             PupilRows::row(self, r, line, cells);
         }
     }
+}
+
+/// The example of a [`WarningCode::TotalNotItemSum`] warning for row `r`, `строка 5: 3 ≠ 20`
+/// (the total, then the sum of the items), when some item score is filled, every filled one is a
+/// number and they add up to another number than `total`; `None` otherwise (no item scores: a
+/// dump of totals only).
+fn total_not_item_sum(
+    g: &Grid,
+    items: &[(usize, Option<i32>)],
+    r: usize,
+    total: Option<i32>,
+) -> Option<String> {
+    let scores: Vec<Option<f64>> = items
+        .iter()
+        .map(|(c, _)| parse_num(g.cell(r, *c)).ok())
+        .collect::<Option<_>>()?;
+    if scores.iter().all(Option::is_none) {
+        return None;
+    }
+    let s: f64 = scores.into_iter().flatten().sum();
+    let t = f64::from(total?);
+    (t != s).then(|| format!("строка {}: {t} ≠ {s}", g.line_of(r)))
 }
 
 /// The example of a [`WarningCode::ProtocolItemsBlank`] warning: the row's line and its blank item

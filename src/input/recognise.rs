@@ -84,6 +84,18 @@ pub(super) fn recognise(
             path.display()
         )));
     }
+    // a CSV's first records, for the hint on a wrong encoding (`encoding_hint`)
+    let grids_text = match &frame {
+        Some(_) => grids[0]
+            .grid
+            .rows
+            .iter()
+            .flatten()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => String::new(),
+    };
     let mut any = false;
     let mut skipped_sheets = Vec::new();
     let mut near = None;
@@ -94,6 +106,7 @@ pub(super) fn recognise(
     for ra in grids {
         let g = ra.grid;
         if let Some((h, pupils)) = ra.pupils {
+            repeated_column(path, &g, &h, "pupils")?;
             any = true;
             sheets.push(Sheet {
                 grid: g,
@@ -114,6 +127,7 @@ pub(super) fn recognise(
                 ),
             )),
             Some((h, Detected::Kind(protocol::KIND))) => {
+                repeated_column(path, &g, &h, protocol::KIND)?;
                 let why = same_protocol(path, explicit || forced.is_some(), opts, &g, &h, &mut protocols)?;
                 match why {
                     Some(why) => skipped_sheets.push((g.sheet.clone(), why)),
@@ -136,6 +150,7 @@ pub(super) fn recognise(
                         return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
                     }
                 }
+                repeated_column(path, &g, &h, k)?;
                 any = true;
                 sheets.push(Sheet {
                     grid: g,
@@ -190,14 +205,14 @@ pub(super) fn recognise(
             let what = match (forced, &near) {
                 (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
                 (None, Some(near)) => near.clone(),
-                (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one)"),
+                (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one){}", encoding_hint(&grids_text)),
             };
             return Err(data(format!(
                 "{}{}: {what}",
                 path.display(),
                 sheet
                     .as_ref()
-                    .map(|s| format!(" [лист «{}»]", s.trim()))
+                    .map(|s| format!(" [лист «{s}»]"))
                     .unwrap_or_default()
             )));
         }
@@ -213,6 +228,24 @@ pub(super) fn recognise(
         reports.push(r);
     }
     Ok(())
+}
+
+/// The error for a recognised header that has a caption twice (`detect::duplicated_column`).
+fn repeated_column(path: &Path, g: &Grid, h: &Header, kind: &str) -> Result<()> {
+    match detect::duplicated_column(h, kind, g.line_of(h.row)) {
+        Some(dup) => Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet)))),
+        None => Ok(()),
+    }
+}
+
+/// The hint added to an unknown CSV layout whose text looks decoded from the wrong 8-bit
+/// encoding (`text::looks_misdecoded`); empty otherwise.
+fn encoding_hint(text: &str) -> &'static str {
+    if text::looks_misdecoded(text) {
+        "; the text looks like another encoding (KOI8-R, CP866, ISO-8859-5?): expected UTF-8 or Windows-1251, re-save the file in one of them"
+    } else {
+        ""
+    }
 }
 
 /// Why a school's protocol sheet is not loaded: its school is unknown (an error when the file is
@@ -268,6 +301,6 @@ fn sheet_of(path: &Path, sheet: &Option<String>) -> String {
 pub(super) fn in_sheet(sheet: &Option<String>) -> String {
     sheet
         .as_ref()
-        .map(|s| format!(" [лист «{}»]", s.trim()))
+        .map(|s| format!(" [лист «{s}»]"))
         .unwrap_or_default()
 }

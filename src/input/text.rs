@@ -15,6 +15,34 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
     }
 }
 
+/// Whether text read as UTF-8 or Windows-1251 looks like another 8-bit encoding (KOI8-R,
+/// ISO-8859-5, CP866): most of its non-ASCII letters are no Cyrillic (Latin-1 and other signs), or
+/// most of its Cyrillic words change from lower to upper case inside the word (`мПЗХО` is
+/// «Логин» in KOI8-R read as Windows-1251). Text without 20 non-ASCII letters tells nothing.
+pub fn looks_misdecoded(text: &str) -> bool {
+    let high: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+    if high.len() < 20 {
+        return false;
+    }
+    let cyrillic = |c: &char| ('\u{400}'..='\u{4ff}').contains(c);
+    if high.iter().filter(|c| !cyrillic(c)).count() * 2 > high.len() {
+        return true;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !cyrillic(&c))
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    let broken = words
+        .iter()
+        .filter(|w| {
+            let cs: Vec<char> = w.chars().collect();
+            cs.windows(2)
+                .any(|p| p[0].is_lowercase() && p[1].is_uppercase())
+        })
+        .count();
+    !words.is_empty() && broken * 2 > words.len()
+}
+
 /// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е,
 /// lower-case, drop a trailing unit mark (`%`, `, %`, `(%)`, `в %`, `*`; see `header_says_percent`).
 pub fn norm_header(s: &str) -> String {

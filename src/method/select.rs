@@ -146,6 +146,7 @@ pub fn run_with<'a>(
     for y in window.iter().filter(|y| !judged_years.contains(y)) {
         warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
     }
+    outside_window(&ctx.frames.results, &window, &mut warnings)?;
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
     // a school without a login takes its municipality's region (`identity::Regions`)
     if out
@@ -168,6 +169,34 @@ pub fn run_with<'a>(
         schools: out,
         warnings,
     })
+}
+
+/// Count the result rows of years outside `window` ([`WarningCode::OutsideWindow`], `N`
+/// rows): «N результатов за годы 2016, 2021 вне окна выбора (2022–2023)». `results`: the results
+/// frame (`model::schema::results`, `year` Int32).
+fn outside_window(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+    w: &mut Warnings,
+) -> Result<()> {
+    use crate::model::schema::col as k;
+    let years = results.column(k::YEAR)?.i32()?;
+    let mut outside: BTreeMap<i32, usize> = BTreeMap::new();
+    for y in years.iter().flatten().filter(|y| !window.contains(y)) {
+        *outside.entry(y).or_default() += 1;
+    }
+    let n: usize = outside.values().sum();
+    let listed: Vec<String> = outside.keys().map(i32::to_string).collect();
+    w.add_n(
+        WarningCode::OutsideWindow,
+        n,
+        format!(
+            "{n} результатов за годы {} вне окна выбора ({})",
+            listed.join(", "),
+            super::procedures::window_label(window)
+        ),
+    );
+    Ok(())
 }
 
 /// The error of a selection whose window holds no result with a count below the minimum: it

@@ -50,6 +50,55 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     order_risk(ds)?;
     super::tables::finish(ds, warnings)?;
     report_unmapped_context_codes(ds, warnings);
+    report_regions(ds, warnings)?;
+    Ok(())
+}
+
+/// The region code a school id carries: a login's (`text::region_of`), an ОГРН's (its 4th and
+/// 5th digits, `ogrn:…`) or an ИНН's (its first two digits, `inn:…`); empty for any other id.
+pub fn region_code(sid: &str) -> String {
+    let digits = |s: &str, len: &[usize], at: std::ops::Range<usize>| {
+        if len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+            s[at].to_string()
+        } else {
+            String::new()
+        }
+    };
+    if let Some(ogrn) = sid.strip_prefix("ogrn:") {
+        digits(ogrn, &[13], 3..5)
+    } else if let Some(inn) = sid.strip_prefix("inn:") {
+        digits(inn, &[10, 12], 0..2)
+    } else {
+        crate::input::text::region_of(sid)
+    }
+}
+
+/// Count [`WarningCode::SeveralRegions`] once per region when the schools with results carry
+/// more than one region code ([`region_code`]): the example names each region with its schools,
+/// and the schools whose id tells no region. One region (or none known): nothing.
+fn report_regions(ds: &Dataset, warnings: &mut Warnings) -> Result<()> {
+    use crate::model::schema::col as k;
+    let ids = ds.results.column(k::SCHOOL_ID)?.unique()?;
+    let mut by_region: BTreeMap<String, usize> = BTreeMap::new();
+    for sid in ids.str()?.iter().flatten() {
+        *by_region.entry(region_code(sid)).or_default() += 1;
+    }
+    let unknown = by_region.remove("").unwrap_or(0);
+    if by_region.len() < 2 {
+        return Ok(());
+    }
+    let mut parts: Vec<String> = by_region
+        .iter()
+        .map(|(r, n)| format!("регион {r}: школ {n}"))
+        .collect();
+    if unknown > 0 {
+        parts.push(format!("без кода региона: школ {unknown}"));
+    }
+    warnings.add_n(
+        WarningCode::SeveralRegions,
+        by_region.len(),
+        parts.join("; "),
+    );
     Ok(())
 }
 

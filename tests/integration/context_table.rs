@@ -237,7 +237,9 @@ fn a_year_cell_that_is_not_a_whole_year_is_an_error_naming_sheet_row_and_column(
             .code(1)
             .stderr(contains("[лист «Данные»], row 10"))
             .stderr(contains("«year»"))
-            .stderr(contains(format!("expected a year, found «{bad}»").as_str()));
+            .stderr(contains(
+                format!("expected a year from 2000 to 2099, found «{bad}»").as_str(),
+            ));
     }
 }
 

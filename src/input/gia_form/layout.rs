@@ -98,7 +98,7 @@ pub(super) fn school_col(h: &Header) -> Option<usize> {
 }
 
 /// Excel's letter of a 0-based column (`0` → `A`, `26` → `AA`).
-pub(super) fn col_letter(c: usize) -> String {
+pub(crate) fn col_letter(c: usize) -> String {
     let mut n = c + 1;
     let mut s = Vec::new();
     while n > 0 {

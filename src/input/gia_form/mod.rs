@@ -23,6 +23,7 @@ use crate::model::{line_no, Count, Dataset, OptCount, ResultRow, SchoolRow, Sym}
 use anyhow::Result;
 use std::collections::BTreeMap;
 mod layout;
+pub(crate) use layout::col_letter;
 use layout::*;
 pub use layout::{is_applications, is_form};
 

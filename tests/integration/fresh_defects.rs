@@ -1,0 +1,199 @@
+//! Regressions of the fresh-eyes tester's loader defects (/work/tools/fresh-defects.md #1, #2, #3,
+//! #13): what a load must say instead of passing over silently.
+use crate::util::*;
+
+/// Defect #2: two columns with the same caption («Логин» twice) are a data error naming the
+/// file, both columns and the header, not the first column read and the second dropped.
+#[test]
+fn a_header_with_a_column_twice_is_a_data_error_naming_both_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("marks_twice.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;edu990002;20;5;5;5;5\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains("marks_twice.csv: header row 1: the column «Логин» appears twice (columns D (4) and E (5))"))
+        .stderr(contains("header: «Год», «Класс»"));
+    // the same in a workbook sheet, of another kind (a directory)
+    let x = dir.path().join("dir.xlsx");
+    text_workbook(
+        &x,
+        &[(
+            "Школы",
+            &[
+                row(&["Логин", "ОО", "Муниципалитет", "ОО"]),
+                row(&["edu990001", "Школа 1", "Район", "Школа 1"]),
+            ],
+        )],
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&x)
+        .assert()
+        .code(1)
+        .stderr(contains("dir.xlsx [лист «Школы»]: header row 1: the column «ОО» appears twice (columns B (2) and D (4))"));
+}
+
+/// Defect #3: results of schools of several regions (the region code of their logins) in one run
+/// are a counted warning naming each region with its schools; results of years outside the
+/// selection window a counted warning with their number, years and the window.
+#[test]
+fn several_regions_and_years_outside_the_window_are_counted_warnings() {
+    let (dir, region) = region(3, 30);
+    let v = select_json(&region, &[]);
+    assert!(
+        find_warning(&v["load_warnings"]["dataset"], "нескольких регионов").is_none(),
+        "one region: {}",
+        v["load_warnings"]
+    );
+    let other = dir.path().join("ВПР other.csv");
+    std::fs::write(
+        &other,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu770001;20;5;5;5;5\n2016;4;математика;edu770002;20;5;5;5;5\n",
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(&region)
+            .arg(&other)
+            .args(["--all", "--format", "json"]),
+    );
+    let w = warning(&v["load_warnings"]["dataset"], "нескольких регионов");
+    assert_eq!(w["count"], 2, "{w}");
+    let example = w["examples"][0].as_str().unwrap();
+    assert_eq!(example, "регион 77: школ 2; регион 99: школ 30");
+    let w = warning(&v["summary"]["warnings"], "вне окна отбора");
+    let example = w["examples"][0].as_str().unwrap();
+    assert!(
+        example.ends_with("результатов за годы 2016, 2023 вне окна выбора (2024–2025)"),
+        "{example}"
+    );
+    assert_eq!(
+        example,
+        format!(
+            "{} результатов за годы 2016, 2023 вне окна выбора (2024–2025)",
+            w["count"]
+        )
+    );
+}
+
+/// Defect #1: a per-pupil ВПР protocol (ФИС ОКО `pupils`) whose total differs from the sum of the
+/// item scores keeps its total, with a counted warning naming the row and both numbers (the rule
+/// of the school's protocol form); a total of 0 beside scored items is the same warning, not a
+/// silent re-score from the items.
+#[test]
+fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    let head = [
+        "Логин школы",
+        "Вариант",
+        "балл за 1",
+        "балл за 2",
+        "Всего баллов",
+    ];
+    let pupil = |login: &str, a: &str, b: &str, total: &str| row(&[login, "1", a, b, total]);
+    let rows = vec![
+        row(&head),
+        pupil("sch220001", "10", "10", "3"),
+        pupil("sch220001", "8", "7", "0"),
+        pupil("sch220001", "5", "5", "10"),
+        pupil("sch220001", "", "", "7"),
+    ];
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "не равно сумме баллов");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 2: 3 ≠ 20", "строка 3: 0 ≠ 15"]),
+        "{i:#}"
+    );
+    // the totals as given: none re-scored from the items
+    assert_eq!(i["pupils"]["totals_from_items"], 0, "{i:#}");
+    assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
+}
+
+/// Defect #13: loader messages quote a cell as written (a count too large for a number), say the
+/// accepted range of a year, hint at the encoding of a CSV that reads as another 8-bit encoding,
+/// and name a sheet exactly as the workbook does (a trailing space kept).
+#[test]
+fn loader_messages_quote_cells_ranges_encodings_and_sheet_names_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
+    let run = |name: &str, bytes: &[u8]| {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        shnor().arg("inspect").arg(&f).assert().code(1)
+    };
+    let big = format!("{head}2025;4;математика;edu990001;99999999999999999999;5;5;5;5\n");
+    run("ВПР big.csv", big.as_bytes()).stderr(contains("found «99999999999999999999»"));
+    let old = format!("{head}1899;4;математика;edu990001;20;5;5;5;5\n");
+    run("ВПР old.csv", old.as_bytes()).stderr(contains(
+        "column «Год»: expected a year from 2000 to 2099, found «1899»",
+    ));
+    let text = format!(
+        "{head}2025;4;математика;edu990001;20;5;5;5;5\n2025;4;русский язык;edu990002;20;5;5;5;5\n"
+    );
+    let (koi8, _, _) = encoding_rs::KOI8_R.encode(&text);
+    run("ВПР koi8.csv", &koi8)
+        .stderr(contains("unknown header layout"))
+        .stderr(contains("expected UTF-8 or Windows-1251"));
+    // a plain unknown layout in Windows-1251 gets no such hint
+    let other = dir.path().join("other.csv");
+    write_cp1251(
+        &other,
+        "Фамилия;Имя;Отчество\nИванов;Иван;Иванович\nПетров;Пётр;Петрович\n",
+    );
+    let o = shnor().arg("inspect").arg(&other).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown header layout"), "{err}");
+    assert!(!err.contains("Windows-1251"), "{err}");
+    let x = dir.path().join("ВПР итоги.xlsx");
+    text_workbook(
+        &x,
+        &[(
+            "Итоги ",
+            &[
+                row(&[
+                    "Год",
+                    "Класс",
+                    "Предмет",
+                    "Логин",
+                    "Кол-во участников",
+                    "2",
+                    "3",
+                    "4",
+                    "5",
+                ]),
+                row(&[
+                    "2025",
+                    "4",
+                    "математика",
+                    "edu990001",
+                    "20",
+                    "abc",
+                    "5",
+                    "5",
+                    "5",
+                ]),
+            ],
+        )],
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&x)
+        .assert()
+        .code(1)
+        .stderr(contains("[лист «Итоги »], row 2"));
+}
