@@ -332,7 +332,7 @@ impl<'a> PupilRows<'a> {
         if !form.total_wins {
             // one rule with the school's protocol form (`protocol::read`, which warns itself): the
             // total is the score, a sum of the items that differs is a counted warning
-            if let Some(note) = total_not_item_sum(g, &items, r, total) {
+            if let Some(note) = total_not_item_sum(&cell, &items, line, total) {
                 rep.warnings.add(WarningCode::TotalNotItemSum, note);
             }
         }
@@ -355,26 +355,26 @@ impl super::sheet_rows::RowSink for PupilRows<'_> {
     }
 }
 
-/// The example of a [`WarningCode::TotalNotItemSum`] warning for row `r`, `строка 5: 3 ≠ 20`
+/// The example of a [`WarningCode::TotalNotItemSum`] warning for the row on file line `line`, `строка 5: 3 ≠ 20`
 /// (the total, then the sum of the items), when some item score is filled, every filled one is a
 /// number and they add up to another number than `total`; `None` otherwise (no item scores: a
 /// dump of totals only).
-fn total_not_item_sum(
-    g: &Grid,
+fn total_not_item_sum<'c>(
+    cell: &impl Fn(usize) -> &'c str,
     items: &[(usize, Option<i32>)],
-    r: usize,
+    line: usize,
     total: Option<i32>,
 ) -> Option<String> {
     let scores: Vec<Option<f64>> = items
         .iter()
-        .map(|(c, _)| parse_num(g.cell(r, *c)).ok())
+        .map(|(c, _)| parse_num(cell(*c)).ok())
         .collect::<Option<_>>()?;
     if scores.iter().all(Option::is_none) {
         return None;
     }
     let s: f64 = scores.into_iter().flatten().sum();
     let t = f64::from(total?);
-    (t != s).then(|| format!("строка {}: {t} ≠ {s}", g.line_of(r)))
+    (t != s).then(|| format!("строка {line}: {t} ≠ {s}"))
 }
 
 /// The example of a [`WarningCode::ProtocolItemsBlank`] warning: the row's line and its blank item

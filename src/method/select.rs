@@ -172,7 +172,8 @@ pub fn run_with<'a>(
 }
 
 /// Count the result rows of years outside `window` ([`WarningCode::OutsideWindow`], `N`
-/// rows): «N результатов за годы 2016, 2021 вне окна выбора (2022–2023)». `results`: the results
+/// rows): «2518 результатов за годы 2016, 2021 вне окна выбора (2022–2023)», «834 результата за
+/// 2023 год …» (Russian agreement). `results`: the results
 /// frame (`model::schema::results`, `year` Int32).
 fn outside_window(
     results: &polars::prelude::DataFrame,
@@ -187,12 +188,16 @@ fn outside_window(
     }
     let n: usize = outside.values().sum();
     let listed: Vec<String> = outside.keys().map(i32::to_string).collect();
+    let years = match listed.as_slice() {
+        [one] => format!("за {one} год"),
+        many => format!("за годы {}", many.join(", ")),
+    };
     w.add_n(
         WarningCode::OutsideWindow,
         n,
         format!(
-            "{n} результатов за годы {} вне окна выбора ({})",
-            listed.join(", "),
+            "{} {years} вне окна выбора ({})",
+            crate::output::words::count(n, ["результат", "результата", "результатов"]),
             super::procedures::window_label(window)
         ),
     );
