@@ -235,7 +235,8 @@ mod tests {
         assert_eq!(exit_code(&e), EXIT_DATA);
         assert_eq!(
             e.to_string(),
-            "marks.csv [лист «Лист1»], row 7: column «2»: expected a number, found «x»"
+            // the sheet as it is named, spaces included (fresh-eyes #13: «Итоги » was shown «Итоги»)
+            "marks.csv [лист « Лист1 »], row 7: column «2»: expected a number, found «x»"
         );
         let ShnorError::Data {
             file, sheet, row, ..
