@@ -42,6 +42,7 @@ enum Cmd {
 
 fn main() {
     let cli = Cli::parse();
+    shnor::input::table::quiet_workbook_panics();
     shnor::progress::set_quiet(cli.quiet);
     let res = match &cli.cmd {
         Cmd::Inspect(a) => inspect::run(a),

@@ -13,7 +13,7 @@ pub struct Args {
     pub data: DataArgs,
     #[arg(long)]
     pub year: Option<i32>,
-    /// KEY=START:STOP:STEP with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
+    /// KEY=START:STOP:STEP (or KEY=VALUE, one point) with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
     #[arg(long = "param", required = true)]
     pub params: Vec<String>,
 }

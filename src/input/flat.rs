@@ -78,10 +78,28 @@ pub(super) fn keys(h: &Header) -> Keys {
 /// is none of these.
 pub(super) fn grade_cell(s: &str) -> Option<i32> {
     match parse_num(s) {
-        Ok(Some(v)) if (1.0..=11.0).contains(&v) => Some(v as i32),
+        Ok(Some(v)) if (1.0..=11.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
         Ok(None) => Some(0),
-        _ => super::text::grade_in(&format!("{} класс", s.trim())).map(|x| x as i32),
+        Ok(Some(_)) => None,
+        Err(_) => grade_words(s),
     }
+}
+
+/// A grade written with its word: «4 класс», «4 кл.», «4кл», «4-й класс», «4-й»; `None` for any
+/// other text («3x6», «4 7», «4-7», «x7»: a grade cell names one grade, it is never searched for
+/// a number inside other text — fresh-eyes: «3x6» was read as grade 6).
+fn grade_words(s: &str) -> Option<i32> {
+    let t = s.trim().to_lowercase();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let rest = t[digits..].trim_start();
+    let rest = ["-й", "-го", "-ой"]
+        .iter()
+        .find_map(|e| rest.strip_prefix(e))
+        .unwrap_or(rest)
+        .trim();
+    let word = matches!(rest, "" | "класс" | "кл" | "кл.");
+    let grade: i32 = t[..digits].parse().ok()?;
+    word.then_some(grade).filter(|g| (1..=11).contains(g))
 }
 
 /// An assessment cell (`ВПР`, `огэ`): upper-cased; None when empty.

@@ -121,3 +121,30 @@ proptest::proptest! {
         }
     }
 }
+
+/// Fresh-eyes (second run): a grade cell names one grade; «3x6» was read as grade 6 and «4 7»,
+/// «1a7», «x7», «4-7» loaded silently, while «7x» was refused.
+#[test]
+fn a_grade_cell_is_one_grade_or_none() {
+    for (cell, grade) in [
+        ("4", Some(4)),
+        (" 11 ", Some(11)),
+        ("4 класс", Some(4)),
+        ("4 кл.", Some(4)),
+        ("4кл", Some(4)),
+        ("4-й класс", Some(4)),
+        ("4-й", Some(4)),
+        ("", Some(0)),
+        ("3x6", None),
+        ("4 7", None),
+        ("1a7", None),
+        ("x7", None),
+        ("4-7", None),
+        ("7x", None),
+        ("4,5", None),
+        ("12", None),
+        ("12 класс", None),
+    ] {
+        assert_eq!(grade_cell(cell), grade, "«{cell}»");
+    }
+}

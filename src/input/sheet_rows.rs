@@ -30,32 +30,42 @@ pub fn read_spreadsheet_rows<S: RowSink>(
     path: &Path,
     decide: impl Fn(&Grid) -> Option<S>,
 ) -> Result<Vec<(Grid, Option<S>)>> {
-    let file = path.display().to_string();
-    let mut wb = table::open_spreadsheet(path)?;
-    let names = wb.sheet_names().to_vec();
-    let mut sheets = Vec::new();
-    for name in names {
-        if let Sheets::Xlsx(x) = &mut wb {
-            if let Some((g, sink)) = stream_sheet(x, &file, &name, &decide) {
-                if sink.is_some() || !g.rows.iter().all(Vec::is_empty) {
-                    sheets.push((g, sink));
+    table::guarded(path, || {
+        let file = path.display().to_string();
+        let mut wb = table::open_spreadsheet(path)?;
+        let names = wb.sheet_names().to_vec();
+        let mut sheets = Vec::new();
+        for name in names {
+            if let Sheets::Xlsx(x) = &mut wb {
+                if let Some(read) = stream_sheet(x, &file, &name, &decide) {
+                    let (g, sink) = read?;
+                    if sink.is_some() || !g.rows.iter().all(Vec::is_empty) {
+                        sheets.push((g, sink));
+                    }
+                    continue;
                 }
-                continue;
             }
+            sheets.extend(table::range_grid(&mut wb, &file, name)?.map(|g| (g, None)));
         }
-        sheets.extend(table::range_grid(&mut wb, &file, name)?.map(|g| (g, None)));
-    }
-    Ok(sheets)
+        Ok(sheets)
+    })
 }
+
+/// The last row and column an xlsx sheet can have (Excel's limits, 0-based): a cell beyond them is a
+/// damaged file, refused before rows up to it are made.
+const XLSX_LAST_ROW: u32 = 1_048_575;
+const XLSX_LAST_COL: u32 = 16_383;
 
 /// An xlsx sheet read by calamine's cell reader (see [`read_spreadsheet_rows`]); `None` when it
 /// must be read whole instead (an error, a cell above one already read).
+///
+/// Errors (data): a cell beyond Excel's last row or column, naming file, sheet and cell.
 fn stream_sheet<S: RowSink>(
     x: &mut Xlsx<BufReader<File>>,
     file: &str,
     name: &str,
     decide: &impl Fn(&Grid) -> Option<S>,
-) -> Option<(Grid, Option<S>)> {
+) -> Option<Result<(Grid, Option<S>)>> {
     let mut cells = x.worksheet_cells_reader(name).ok()?;
     let mut st = Stream {
         head: Grid::of_rows(file, Some(name.to_string()), Vec::new(), None),
@@ -74,6 +84,13 @@ fn stream_sheet<S: RowSink>(
             continue;
         }
         let (r, c) = cell.get_position();
+        if r > XLSX_LAST_ROW || c > XLSX_LAST_COL {
+            return Some(Err(crate::error::data(format!(
+                "{file} [лист «{name}»]: a cell at row {}, column {} is beyond the last row and column a workbook can have (1 048 576 × 16 384): expected a valid xlsx file (is it damaged?)",
+                u64::from(r) + 1,
+                u64::from(c) + 1
+            ))));
+        }
         match first {
             None => {
                 first = Some(r);
@@ -98,7 +115,7 @@ fn stream_sheet<S: RowSink>(
     if !st.decided {
         st.decide();
     }
-    Some((st.head, st.sink))
+    Some(Ok((st.head, st.sink)))
 }
 
 /// A sheet being streamed: its head (the grid), the sink once decided, the row being read.

@@ -96,14 +96,54 @@ pub fn is_tabular(path: &Path) -> bool {
 
 /// Read every sheet of a spreadsheet as grids. Empty sheets are skipped.
 pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
-    let file = path.display().to_string();
-    let mut wb = open_spreadsheet(path)?;
-    let names = wb.sheet_names().to_vec();
-    let mut grids = Vec::new();
-    for name in names {
-        grids.extend(range_grid(&mut wb, &file, name)?);
-    }
-    Ok(grids)
+    guarded(path, || {
+        let file = path.display().to_string();
+        let mut wb = open_spreadsheet(path)?;
+        let names = wb.sheet_names().to_vec();
+        let mut grids = Vec::new();
+        for name in names {
+            grids.extend(range_grid(&mut wb, &file, name)?);
+        }
+        Ok(grids)
+    })
+}
+
+thread_local! {
+    /// Whether this thread is inside a [`guarded`] workbook read.
+    static IN_WORKBOOK_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `read` (calamine reading the workbook `path`), with a panic inside calamine turned into a data
+/// error naming the file: calamine 0.31 indexes out of bounds or overflows on some damaged xlsx
+/// (a shared-string index past the table, a cell reference of 13 digits; found by a tester).
+/// Such a panic is not printed ([`quiet_workbook_panics`]).
+pub(super) fn guarded<T>(path: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    IN_WORKBOOK_READ.with(|f| f.set(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    IN_WORKBOOK_READ.with(|f| f.set(false));
+    out.unwrap_or_else(|p| {
+        let why = p
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| p.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        Err(data(format!(
+            "{}: cannot read this workbook, it is damaged (the xlsx reader failed: {why}); expected a valid xlsx/xls file (open it in Excel and save it again)",
+            path.display()
+        )))
+    })
+}
+
+/// Install a panic hook that stays silent for a panic inside a [`guarded`] workbook read (it
+/// becomes a data error) and reports every other panic as the default hook does. Called once by
+/// the binary's `main`.
+pub fn quiet_workbook_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_WORKBOOK_READ.with(|f| f.get()) {
+            default(info)
+        }
+    }));
 }
 
 /// Open a workbook of any kind calamine reads.

@@ -14,7 +14,11 @@ pub struct Param {
     pub values: Vec<f64>,
 }
 
-/// `stage1.threshold=0.25:0.35:0.01` → grid point i = round(start + i × step, 9).
+/// `stage1.threshold=0.25:0.35:0.01` → grid point i = round(start + i × step, 9);
+/// `stage1.threshold=0.3` → the one point 0.3.
+///
+/// Errors (usage): no «=», not numbers, two or more than three numbers, a step ≤ 0 or stop < start,
+/// more than 10 000 points.
 pub fn parse_param(s: &str) -> Result<Param> {
     let bad = |why: &str| {
         usage(format!("--param {s}: {why}; expected KEY=START:STOP:STEP, e.g. stage1.threshold=0.25:0.35:0.01"))
@@ -25,8 +29,10 @@ pub fn parse_param(s: &str) -> Result<Param> {
         .map(|x| x.trim().replace(',', ".").parse::<f64>())
         .collect::<Result<_, _>>()
         .map_err(|_| bad("not numbers"))?;
-    let [start, stop, step] = parts[..] else {
-        return Err(bad("three numbers needed"));
+    let (start, stop, step) = match parts[..] {
+        [v] => (v, v, 1.0),
+        [start, stop, step] => (start, stop, step),
+        _ => return Err(bad("one number or three (START:STOP:STEP) needed")),
     };
     if step <= 0.0 || stop < start {
         return Err(bad("step must be positive and stop ≥ start"));
@@ -182,7 +188,13 @@ mod tests {
         assert_eq!(p.values.len(), 11);
         assert!(p.values.contains(&0.30));
         assert_eq!(p.values[10], 0.35);
-        assert!(parse_param("stage1.threshold=0.3").is_err());
+        // one value is a grid of one point (a second tester ran `--param stage1.treshold=0.3`
+        // and was told «three numbers needed» instead of «did you mean stage1.threshold»)
+        assert_eq!(
+            parse_param("stage1.threshold=0.3").unwrap().values,
+            vec![0.3]
+        );
+        assert!(parse_param("stage1.threshold=0.3:0.4").is_err());
     }
 
     /// `sweep --param stage3.per_group=1:3:1` printed «stage3.per_group = 1.0».

@@ -1,4 +1,4 @@
-//! Regressions of the fresh-eyes tester's loader defects (/work/tools/fresh-defects.md #1, #2, #3,
+//! Regressions of the loader defects a fresh-eyes tester reported (numbered as in its report: #1, #2, #3,
 //! #13): what a load must say instead of passing over silently.
 use crate::util::*;
 
@@ -196,4 +196,28 @@ fn loader_messages_quote_cells_ranges_encodings_and_sheet_names_as_they_are() {
         .assert()
         .code(1)
         .stderr(contains("[лист «Итоги »], row 2"));
+}
+
+/// Second fresh-eyes run: a damaged xlsx made calamine panic (exit 101) — a shared-string index
+/// past the table («index out of bounds»), a 13-digit cell reference («attempt to multiply with
+/// overflow»). Each is now a data error naming the file, alone and inside a folder, and nothing
+/// of the panic is printed.
+#[test]
+fn a_damaged_workbook_is_a_data_error_not_a_panic() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/damaged");
+    for name in ["bad_shared_string.xlsx", "bad_cell_reference.xlsx"] {
+        let f = fixtures.join(name);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(&f, dir.path().join(name)).unwrap();
+        for path in [f.as_path(), dir.path()] {
+            let o = shnor().arg("inspect").arg(path).output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+            assert!(
+                err.contains(name) && err.contains("damaged"),
+                "{name}: {err}"
+            );
+            assert!(!err.contains("panicked"), "{name}: {err}");
+        }
+    }
 }
