@@ -332,7 +332,7 @@ impl<'a> PupilRows<'a> {
         if !form.total_wins {
             // one rule with the school's protocol form (`protocol::read`, which warns itself): the
             // total is the score, a sum of the items that differs is a counted warning
-            if let Some(note) = total_not_item_sum(&cell, &items, line, total) {
+            if let Some(note) = total_not_item_sum(&cell, items, line, total) {
                 rep.warnings.add(WarningCode::TotalNotItemSum, note);
             }
         }
