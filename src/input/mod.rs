@@ -10,6 +10,7 @@ pub mod context;
 pub mod context_2021;
 pub mod context_table;
 pub mod csv_file;
+pub mod csv_text;
 mod detect;
 pub mod files;
 pub mod fisoko;

@@ -1,0 +1,458 @@
+//! A CSV file as a text frame: decoded (`encoding_rs`: BOM / UTF-8 / Windows-1251), its separator
+//! sniffed, read by polars' CSV reader with every column as text and a record index, and where each
+//! record starts in the file (line numbers for messages, also after quoted line breaks). Grids of a
+//! frame's records for the row loaders (`TextFrame::grid`). Spreadsheets are read in `table`.
+use super::table::Grid;
+use super::text::decode;
+use crate::error::data;
+use anyhow::Result;
+use polars::prelude::*;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Guess the separator from the first lines: the candidate whose most frequent per-line count
+/// (title lines have few separators; one over-wide record has more) times that count is largest.
+pub fn sniff_separator(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let mut best = (b';', 0usize);
+    for sep in [b';', b',', b'\t', b'|'] {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, sep as char))
+            .collect();
+        // the record width most lines share (the larger one on a tie): a single over-wide record
+        // (an unquoted separator, a stray trailing «;») must not tip the choice
+        let mut freq: std::collections::BTreeMap<usize, usize> = Default::default();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            *freq.entry(c).or_default() += 1;
+        }
+        let score = freq.iter().map(|(&c, &n)| n * c).max().unwrap_or(0);
+        if score > best.1 {
+            best = (sep, score);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, sep: char) -> usize {
+    let mut inq = false;
+    let mut n = 0;
+    for ch in line.chars() {
+        if ch == '"' {
+            inq = !inq;
+        } else if ch == sep && !inq {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Decoded CSV text with its encoding and separator.
+pub struct CsvText {
+    pub text: String,
+    pub encoding: &'static str,
+    pub separator: u8,
+}
+
+/// Read and decode a CSV file (UTF-8 with or without BOM, else Windows-1251) and sniff its separator.
+///
+/// Errors (data): the file cannot be read, or holds NUL bytes (UTF-16 or not text).
+pub fn read_csv_text(path: &Path) -> Result<CsvText> {
+    let bytes =
+        std::fs::read(path).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(data(format!(
+            "{}: NUL bytes where a text CSV was expected: a wrong encoding (UTF-16?) or not a CSV at all; expected UTF-8 or Windows-1251 text (re-save as «CSV (разделители — точки с запятой)» or UTF-8)",
+            path.display()
+        )));
+    }
+    let (text, encoding) = decode(bytes);
+    let separator = sniff_separator(&text);
+    Ok(CsvText {
+        text,
+        encoding,
+        separator,
+    })
+}
+
+/// Name of the row-index column of a text frame: the record's position in the file, from 0.
+pub const RECORD: &str = "record";
+
+/// Columns of the text frame: the widest line of the file, counted outside quotes (one pass over
+/// the bytes), so that a record wider than the header anywhere keeps its extra fields and is
+/// told as such (`input::too_wide`), not cut to the header's width.
+pub(super) fn csv_width(t: &CsvText) -> usize {
+    let (sep, mut inq, mut n, mut widest) = (t.separator, false, 1usize, 1usize);
+    for &b in t.text.as_bytes() {
+        match b {
+            b'"' => inq = !inq,
+            b'\n' => {
+                widest = widest.max(n);
+                n = 1;
+                // each line counted on its own (as the first lines were before)
+                inq = false;
+            }
+            _ if b == sep && !inq => n += 1,
+            _ => {}
+        }
+    }
+    widest.max(n)
+}
+
+/// The CSV as a text frame, by polars' CSV reader: column `record` (`IdxSize`, the record's
+/// position) then `c0, c1, …` (`String`), one row per record, no header row (title lines above the
+/// header are records too). A field that is empty or that the record does not have is null.
+///
+/// Errors (data): polars cannot parse the text (an unclosed quote).
+pub fn csv_frame(path: &Path, t: &CsvText) -> Result<DataFrame> {
+    csv_frame_of_width(path, t, csv_width(t))
+}
+
+/// `csv_frame` with `width` columns (the widest line of the whole file, when `t` is its first
+/// lines).
+fn csv_frame_of_width(path: &Path, t: &CsvText, width: usize) -> Result<DataFrame> {
+    // polars reads an empty line as a record of nulls, the csv crate (and a spreadsheet user)
+    // skips it: empty lines are dropped so that records are counted alike
+    let kept;
+    let text = if t.text.lines().any(str::is_empty) {
+        kept = t
+            .text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        kept.as_bytes()
+    } else {
+        t.text.as_bytes()
+    };
+    text_read_options(width, t.separator, true)
+        .into_reader_with_file_handle(std::io::Cursor::new(text))
+        .finish()
+        .map_err(|_| malformed(path, t))
+}
+
+/// The options of the text frame's read: `width` columns `c0, c1, …` of text, no header, the
+/// record index first, a record wider than `width` cut (`truncate`; else polars refuses the file).
+pub(super) fn text_read_options(width: usize, separator: u8, truncate: bool) -> CsvReadOptions {
+    let schema: Schema = (0..width)
+        .map(|i| Field::new(format!("c{i}").into(), DataType::String))
+        .collect();
+    let parse = CsvParseOptions::default()
+        .with_separator(separator)
+        .with_truncate_ragged_lines(truncate);
+    CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
+        .with_parse_options(parse)
+        .with_raise_if_empty(false)
+        .with_row_index(Some(RowIndex {
+            name: RECORD.into(),
+            offset: 0,
+        }))
+}
+
+/// The error for a CSV polars cannot read (its own message speaks of Python options and quotes
+/// the rest of the file): the line where the first bad quoted field starts ([`bad_quote_line`]),
+/// else the line where the last record the csv crate finds begins.
+fn malformed(path: &Path, t: &CsvText) -> anyhow::Error {
+    let line = bad_quote_line(t).unwrap_or_else(|| {
+        let (starts, _) = record_layout(t, &DataFrame::empty());
+        starts.last().copied().unwrap_or(1) as usize
+    });
+    data(format!(
+        "{}, row {line}: cannot read this CSV from here on: expected well-formed records, found a quoted field («\"…») starting here that is never closed, or a malformed record",
+        path.display()
+    ))
+}
+
+/// The 1-based line where the first quoted field starts that is never closed or whose closing
+/// quote is followed by other text than a separator or a line break (RFC 4180: `""` is a quote
+/// inside a quoted field; a quote inside an unquoted field is text). `None` when every quoted field
+/// is well formed. A quoted field may span lines: the line counted is where it starts.
+pub(super) fn bad_quote_line(t: &CsvText) -> Option<usize> {
+    let (b, sep) = (t.text.as_bytes(), t.separator);
+    let (mut i, mut line, mut field_start) = (0usize, 1usize, true);
+    while i < b.len() {
+        if field_start && b[i] == b'"' {
+            let start = line;
+            i += 1;
+            loop {
+                match b.get(i) {
+                    None => return Some(start),
+                    Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        match b.get(i) {
+                            None | Some(b'\r' | b'\n') => break,
+                            Some(&c) if c == sep => break,
+                            _ => return Some(start),
+                        }
+                    }
+                    Some(c) => {
+                        line += usize::from(*c == b'\n');
+                        i += 1;
+                    }
+                }
+            }
+            field_start = false;
+            continue;
+        }
+        match b[i] {
+            b'\n' => (line, field_start) = (line + 1, true),
+            c => field_start = c == sep,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Where each record starts in the file (1-based line) and how many fields it has — polars tells
+/// neither (a missing field and an empty one are both null, a quoted line break is not a record).
+/// Empty vectors when they follow from the frame: every line holds one whole record with no field
+/// missing (the common case, checked without parsing); else one pass of the csv crate's reader.
+pub(super) fn record_layout(t: &CsvText, df: &DataFrame) -> (Vec<u32>, Vec<u32>) {
+    let lines = t.text.lines().filter(|l| !l.is_empty()).count();
+    let blank = t.text.lines().any(str::is_empty);
+    let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
+    if lines == df.height() && !blank && full {
+        return (Vec::new(), Vec::new());
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(t.separator)
+        .from_reader(t.text.as_bytes());
+    let mut rec = csv::ByteRecord::new();
+    let (mut starts, mut fields) = (Vec::new(), Vec::new());
+    // the csv crate's own line count lags by one after a CRLF (its record ends at the `\r`), so
+    // a record's line is counted from its byte offset, past the line break it may point at
+    let bytes = t.text.as_bytes();
+    let (mut at, mut line) = (0usize, 1usize);
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        let mut start = rec.position().map_or(at, |p| p.byte() as usize).max(at);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += bytes[at..start.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        at = start.min(bytes.len());
+        starts.push(crate::model::line_no(line));
+        fields.push(rec.len() as u32);
+    }
+    (starts, fields)
+}
+
+/// A CSV read once: its text frame (`csv_frame`) and where its records start in the file.
+pub struct TextFrame {
+    pub file: String,
+    /// The sheet a spreadsheet's frame comes from (`from_grid`); none for a CSV.
+    pub sheet: Option<String>,
+    pub df: DataFrame,
+    /// See `Grid::lines` and `Grid::fields` (for the whole file).
+    pub(super) lines: Vec<u32>,
+    pub(super) fields: Vec<u32>,
+    pub encoding: &'static str,
+    pub separator: u8,
+}
+
+impl TextFrame {
+    /// Decode, sniff and read a CSV file.
+    pub fn read(path: &Path) -> Result<TextFrame> {
+        let t = read_csv_text(path)?;
+        let df = csv_frame(path, &t)?;
+        let (lines, fields) = record_layout(&t, &df);
+        Ok(TextFrame {
+            file: path.display().to_string(),
+            sheet: None,
+            df,
+            lines,
+            fields,
+            encoding: t.encoding,
+            separator: t.separator,
+        })
+    }
+
+    /// A UTF-8 CSV's frame read elsewhere (`csv_file`), with its record layout (`record_layout`).
+    pub(super) fn of(
+        path: &Path,
+        df: DataFrame,
+        (lines, fields): (Vec<u32>, Vec<u32>),
+        separator: u8,
+    ) -> TextFrame {
+        TextFrame {
+            file: path.display().to_string(),
+            sheet: None,
+            df,
+            lines,
+            fields,
+            encoding: "utf-8",
+            separator,
+        }
+    }
+
+    /// Records.
+    pub fn height(&self) -> usize {
+        self.df.height()
+    }
+
+    /// Records `offset..offset + len` as a grid (trailing empty cells trimmed; each row's field
+    /// count and file line kept).
+    pub fn grid(&self, offset: usize, len: usize) -> Grid {
+        let part = self.df.slice(offset as i64, len);
+        let cols: Vec<&StringChunked> = part
+            .columns()
+            .iter()
+            .skip(1)
+            .filter_map(|c| c.str().ok())
+            .collect();
+        let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+        let rows = grid_rows(iters, part.height());
+        let part_of = |v: &[u32]| {
+            let end = (offset + part.height()).min(v.len());
+            v.get(offset..end).unwrap_or_default().to_vec()
+        };
+        Grid {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            first_line: offset + 1,
+            rows,
+            fields: part_of(&self.fields),
+            lines: part_of(&self.lines),
+            encoding: self.encoding,
+            separator: Some(self.separator),
+        }
+    }
+
+    /// The whole file as a grid.
+    pub fn whole(&self) -> Grid {
+        self.grid(0, self.height())
+    }
+
+    /// A sheet as a text frame: column `c{i}` holds the sheet's column `i` (an empty cell is
+    /// null), each record keeping its line.
+    pub fn from_grid(g: &Grid) -> Result<TextFrame> {
+        let width = g.rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let n = g.rows.len();
+        let mut cols = vec![Column::new(
+            RECORD.into(),
+            (0..n as IdxSize).collect::<Vec<IdxSize>>(),
+        )];
+        for c in 0..width {
+            let ca: StringChunked = g
+                .rows
+                .iter()
+                .map(|row| row.get(c).map(String::as_str).filter(|s| !s.is_empty()))
+                .collect();
+            cols.push(ca.with_name(format!("c{c}").into()).into_column());
+        }
+        Ok(TextFrame {
+            file: g.file.clone(),
+            sheet: g.sheet.clone(),
+            df: DataFrame::new_infer_height(cols)?,
+            lines: (0..n)
+                .map(|r| crate::model::line_no(g.line_of(r)))
+                .collect(),
+            fields: g.fields.clone(),
+            encoding: g.encoding,
+            separator: g.separator.unwrap_or(b';'),
+        })
+    }
+
+    /// The file line on which record `r` starts (1-based).
+    pub fn line_of(&self, r: usize) -> usize {
+        self.lines.get(r).map_or(r + 1, |&l| l as usize)
+    }
+
+    /// The fields record `r` has in the file, when they can be fewer than the header's.
+    pub fn fields_of(&self, r: usize) -> Option<u32> {
+        self.fields.get(r).copied()
+    }
+
+    /// For each record from `first` on, whether it has a value (non-blank) beyond the first `width`
+    /// columns: a separator inside an unquoted value, told by `input::too_wide` in the row walker.
+    pub fn has_value_beyond(&self, width: usize, first: usize) -> Vec<bool> {
+        let mut out = vec![false; self.height().saturating_sub(first)];
+        for c in width..self.width() {
+            for (b, v) in out.iter_mut().zip(self.text_col(c, first).iter()) {
+                if v.is_some_and(|s| !s.trim().is_empty()) {
+                    *b = true;
+                }
+            }
+        }
+        out
+    }
+
+    /// Column `c` of the records from `first` on (all null beyond the frame's width).
+    pub fn text_col(&self, c: usize, first: usize) -> StringChunked {
+        let n = self.height().saturating_sub(first);
+        match self
+            .df
+            .column(&format!("c{c}"))
+            .ok()
+            .and_then(|x| x.str().ok())
+        {
+            Some(ca) => ca.slice(first as i64, n),
+            None => StringChunked::full_null("".into(), n),
+        }
+    }
+
+    /// The columns of the frame (without the record index).
+    pub fn width(&self) -> usize {
+        self.df.width().saturating_sub(1)
+    }
+
+    /// The records `recs` (ascending) as a grid: each row keeps its file line and field count.
+    pub fn rows_grid(&self, recs: &[usize]) -> Grid {
+        let idx: IdxCa = recs.iter().map(|&r| r as IdxSize).collect_ca("".into());
+        let part = self.df.take(&idx).unwrap_or_else(|_| self.df.clear());
+        let cols: Vec<&StringChunked> = part
+            .columns()
+            .iter()
+            .skip(1)
+            .filter_map(|c| c.str().ok())
+            .collect();
+        let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+        Grid {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            first_line: 1,
+            rows: grid_rows(iters, part.height()),
+            fields: if self.fields.is_empty() {
+                Vec::new()
+            } else {
+                recs.iter().map(|&r| self.fields[r]).collect()
+            },
+            lines: recs
+                .iter()
+                .map(|&r| crate::model::line_no(self.line_of(r)))
+                .collect(),
+            encoding: self.encoding,
+            separator: Some(self.separator),
+        }
+    }
+}
+
+/// Rows of text cells from column iterators (null is an empty cell); trailing empty cells trimmed.
+fn grid_rows<'a>(
+    mut cols: Vec<impl Iterator<Item = Option<&'a str>>>,
+    n: usize,
+) -> Vec<Vec<String>> {
+    let mut rows = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut row: Vec<String> = cols
+            .iter_mut()
+            .map(|c| c.next().flatten().unwrap_or_default().to_string())
+            .collect();
+        while row.last().is_some_and(|s| s.trim().is_empty()) {
+            row.pop();
+        }
+        rows.push(row);
+    }
+    rows
+}
