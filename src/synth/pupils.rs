@@ -24,7 +24,9 @@ pub(super) fn write_pupils(
     wb.set_properties(&props);
     let ws = wb.add_worksheet();
     ws.set_name("Sheet")?;
-    let items = (scale.max_score / 2) as usize;
+    // two points an item, enough items for the maximum (an odd maximum leaves one point spare):
+    // every total up to the maximum is the sum of its items
+    let items = ((scale.max_score + 1) / 2) as usize;
     let mut head: Vec<String> = [
         "логин школы",
         "регион",

@@ -100,3 +100,33 @@ fn the_same_seed_gives_byte_identical_files() {
         assert!(second[name] == *bytes, "{name:?} differs between runs");
     }
 }
+
+/// Second fresh-eyes run: synth wrote totals its items could not reach (a published maximum of 29
+/// over 14 two-point items), so every synth folder showed hundreds of «total ≠ items» warnings.
+/// Now only the planted invalid total of each first-year математика file differs from its items.
+#[test]
+fn synth_pupils_items_add_up_to_their_totals() {
+    let (_d, region) = folder();
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    for i in v["inputs"].as_array().unwrap() {
+        let Some(w) = i["warnings"].as_object() else {
+            continue;
+        };
+        let differing: i64 = w
+            .iter()
+            .filter(|(k, _)| k.contains("не равно сумме"))
+            .map(|(_, x)| x["count"].as_i64().unwrap())
+            .sum();
+        let planted = i["subject"] == "математика";
+        assert!(
+            differing <= i64::from(planted),
+            "{}: {differing} {w:?}",
+            i["path"]
+        );
+    }
+}
