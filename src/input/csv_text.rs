@@ -305,14 +305,7 @@ impl TextFrame {
     /// count and file line kept).
     pub fn grid(&self, offset: usize, len: usize) -> Grid {
         let part = self.df.slice(offset as i64, len);
-        let cols: Vec<&StringChunked> = part
-            .columns()
-            .iter()
-            .skip(1)
-            .filter_map(|c| c.str().ok())
-            .collect();
-        let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
-        let rows = grid_rows(iters, part.height());
+        let rows = text_rows(&part);
         let part_of = |v: &[u32]| {
             let end = (offset + part.height()).min(v.len());
             v.get(offset..end).unwrap_or_default().to_vec()
@@ -411,18 +404,11 @@ impl TextFrame {
     pub fn rows_grid(&self, recs: &[usize]) -> Grid {
         let idx: IdxCa = recs.iter().map(|&r| r as IdxSize).collect_ca("".into());
         let part = self.df.take(&idx).unwrap_or_else(|_| self.df.clear());
-        let cols: Vec<&StringChunked> = part
-            .columns()
-            .iter()
-            .skip(1)
-            .filter_map(|c| c.str().ok())
-            .collect();
-        let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
         Grid {
             file: self.file.clone(),
             sheet: self.sheet.clone(),
             first_line: 1,
-            rows: grid_rows(iters, part.height()),
+            rows: text_rows(&part),
             fields: if self.fields.is_empty() {
                 Vec::new()
             } else {
@@ -436,6 +422,19 @@ impl TextFrame {
             separator: Some(self.separator),
         }
     }
+}
+
+/// The text cells of a part of a text frame (its columns after the record index) as rows
+/// ([`grid_rows`]).
+fn text_rows(part: &DataFrame) -> Vec<Vec<String>> {
+    let cols: Vec<&StringChunked> = part
+        .columns()
+        .iter()
+        .skip(1)
+        .filter_map(|c| c.str().ok())
+        .collect();
+    let iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+    grid_rows(iters, part.height())
 }
 
 /// Rows of text cells from column iterators (null is an empty cell); trailing empty cells trimmed.

@@ -6,10 +6,22 @@ use crate::util::*;
 use serde_json::Value;
 
 fn folder() -> (tempfile::TempDir, std::path::PathBuf) {
+    synth_folder("3", "60")
+}
+
+/// `synth --vpr-folder --years 2021` with `seed` and `schools`, in a temporary folder.
+fn synth_folder(seed: &str, schools: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("vpr2021");
     shnor()
-        .args(["synth", "--vpr-folder", "--seed", "3", "--schools", "60"])
+        .args([
+            "synth",
+            "--vpr-folder",
+            "--seed",
+            seed,
+            "--schools",
+            schools,
+        ])
         .args(["--years", "2021", "--out"])
         .arg(&out)
         .assert()
@@ -73,14 +85,7 @@ fn a_downloaded_folder_is_scored_and_selected_with_settlement_and_deficit() {
 #[test]
 fn the_same_seed_gives_byte_identical_files() {
     let run = || {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("f");
-        shnor()
-            .args(["synth", "--vpr-folder", "--seed", "4", "--schools", "10"])
-            .args(["--years", "2021", "--out"])
-            .arg(&out)
-            .assert()
-            .success();
+        let (_dir, out) = synth_folder("4", "10");
         let mut files = std::collections::BTreeMap::new();
         for e in std::fs::read_dir(&out).unwrap() {
             let p = e.unwrap().path();
