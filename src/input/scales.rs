@@ -92,9 +92,10 @@ pub struct Scales {
 }
 
 impl Scales {
-    /// The shipped scales (`scales_builtin.csv`): the 34 ВПР 2021 procedures and ВПР 2026 4 класс
-    /// русский язык, each from its «Описание проверочной работы» (ФИОКО / Рособрнадзор), the row's
-    /// `source` naming the publication and where its table was read (docs/INPUTS.md «Scales»).
+    /// The shipped scales (`scales_builtin.csv`): the 34 ВПР 2021 procedures, ВПР 2023 5 класс
+    /// биология and ВПР 2026 4 класс русский язык, each from its «Описание проверочной работы»
+    /// (ФИОКО / Рособрнадзор), the row's `source` naming the publication and where its table was
+    /// read (docs/INPUTS.md «Scales»).
     /// Panics only if the shipped file is invalid, which the unit tests rule out.
     pub fn builtin() -> Scales {
         let text = include_str!("scales_builtin.csv");
@@ -525,6 +526,21 @@ mod tests {
         let old = s.get("ВПР", 2021, 4, "русский язык").unwrap();
         assert_eq!(old.max_score, 38);
         assert!(s.get("ВПР", 2025, 4, "русский язык").is_none());
+    }
+
+    /// ВПР 2023 5 класс биология as reprinted from the 2023 demo's scoring system (max 29:
+    /// «2» 0–11, «3» 12–17, «4» 18–23, «5» 24–29); no other 2023 procedure is built in.
+    #[test]
+    fn builtin_2023_biology_5_reads_its_published_table() {
+        let s = Scales::builtin();
+        let r = s.get("ВПР", 2023, 5, "биология").unwrap();
+        assert_eq!((r.max_score, r.min3, r.min4, r.min5), (29, 12, 18, 24));
+        let marks = [0, 11, 12, 17, 18, 23, 24, 29].map(|t| r.mark(t));
+        assert_eq!(marks, [2, 2, 3, 3, 4, 4, 5, 5]);
+        let src = &s.info("ВПР", 2023, 5, "биология").unwrap().source;
+        assert!(src.contains("https://vpr-sdamgia.ru/2023/07/05/"), "{src}");
+        assert_eq!(s.map.keys().filter(|k| k.1 == 2023).count(), 1);
+        assert!(s.get("ВПР", 2023, 5, "история").is_none());
     }
 
     #[test]
