@@ -64,8 +64,13 @@ pub fn judged_procs<'a>(rows: &[ProcRow<'a>], y: i32, cfg: &Config) -> Vec<Proc<
 /// The rows of years Y−1 and Y of the results frame, by school id (ascending; each school's rows
 /// in the frame's order): what stage 1 reads of a school. `results`: the canonical results frame
 /// (`schema::results`, derived columns allowed). Errors: a missing declared column (a bug).
+///
+/// The rows are read straight from the frame's columns (no filtered copy of the frame) and put in
+/// school order by a stable sort: the model's frame is in year-then-school order
+/// (`model::order`), so the two years are two sorted runs, which the sort merges in one pass.
 pub struct YearRows {
     df: polars::prelude::DataFrame,
+    year: i32,
 }
 
 impl YearRows {
@@ -73,31 +78,10 @@ impl YearRows {
         results: &polars::prelude::DataFrame,
         year: i32,
     ) -> polars::prelude::PolarsResult<YearRows> {
-        use crate::model::schema::col as k;
-        use polars::prelude::*;
-        let df = results
-            .clone()
-            .lazy()
-            .filter(
-                col(k::YEAR)
-                    .eq(lit(year))
-                    .or(col(k::YEAR).eq(lit(year - 1))),
-            )
-            .select([
-                col(k::SCHOOL_ID),
-                col(k::YEAR),
-                col(k::ASSESSMENT),
-                col(k::SUBJECT),
-                col(k::GRADE),
-                col(k::PARTICIPANTS),
-                col(k::N2),
-            ])
-            .sort(
-                [k::SCHOOL_ID],
-                SortMultipleOptions::default().with_maintain_order(true),
-            )
-            .collect()?;
-        Ok(YearRows { df })
+        Ok(YearRows {
+            df: results.clone(),
+            year,
+        })
     }
     /// The rows, in school order (group them with `chunk_by` on `school_id`).
     pub fn rows(&self) -> polars::prelude::PolarsResult<Vec<ProcRow<'_>>> {
@@ -114,11 +98,13 @@ impl YearRows {
             d.column(k::PARTICIPANTS)?.i32()?,
             d.column(k::N2)?.i32()?,
         );
-        Ok(sid
+        let wanted = |y: Option<i32>| y == Some(self.year) || y == Some(self.year - 1);
+        let mut rows: Vec<ProcRow> = sid
             .iter()
             .zip(year.iter())
             .zip(asm.iter().zip(subj.iter()))
             .zip(grade.iter().zip(part.iter()).zip(n2.iter()))
+            .filter(|(((_, y), _), _)| wanted(*y))
             .map(|(((s, y), (a, su)), ((g, p), n2))| ProcRow {
                 school_id: s.unwrap_or_default(),
                 year: y.unwrap_or_default(),
@@ -128,7 +114,9 @@ impl YearRows {
                 participants: p.unwrap_or_default(),
                 n2,
             })
-            .collect())
+            .collect();
+        rows.sort_by(|a, b| a.school_id.cmp(b.school_id));
+        Ok(rows)
     }
 }
 

@@ -78,39 +78,82 @@ fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
 /// Year-Y profile of each school, else its newest earlier one. Errors only on a frame that lacks
 /// a column of `schema::risk_profiles`.
 pub fn profiles(f: &Frames, year: i32) -> Result<Profiles> {
-    profiles_of(latest(f, year)?)
+    newest(f, year, |_| true, |_| true)
 }
 
 /// [`profiles`] with only the levels of `factors` (names of `RISK_FACTORS`): the year of a
 /// school's profile is still that of its newest profile up to `year`, whichever factors it holds.
 pub fn profiles_with(f: &Frames, year: i32, factors: &[&str]) -> Result<Profiles> {
-    let ids = RISK_FACTORS
-        .iter()
-        .zip(0i32..)
-        .filter(|(name, _)| factors.contains(name))
-        .map(|(_, j)| j);
-    profiles_of(latest(f, year)?.filter(super::frame::one_of(k::FACTOR, ids)))
+    newest(f, year, |_| true, |name| factors.contains(&name))
 }
 
-/// The profiles of the rows `rows` (school_id, year, factor, level).
-fn profiles_of(rows: LazyFrame) -> Result<Profiles> {
-    let df = rows.collect()?;
-    let (ids, years) = (texts(&df, k::SCHOOL_ID)?, ints(&df, k::YEAR)?);
-    let (factors, levels) = (ints(&df, k::FACTOR)?, ints(&df, k::LEVEL)?);
-    let mut out = Profiles::new();
-    for (i, sid) in ids.into_iter().enumerate() {
-        let (Some(y), Some(fa), Some(lv)) = (years[i], factors[i], levels[i]) else {
+/// Each school's newest profile up to `year` (the rows of [`latest`]) for the schools (ids)
+/// `schools` keeps, with the levels of the factors `wanted` keeps; a school none of whose newest
+/// rows is kept (or whose factor or level is null or unknown) has none. One pass over the frame's columns, no window: the model's rows come
+/// in school-then-year order (`model::order`), so each school is a run folded in place, and rows
+/// in any other order give the same profiles (a later run of a school folds into its entry).
+fn newest(
+    f: &Frames,
+    year: i32,
+    schools: impl Fn(&str) -> bool,
+    wanted: impl Fn(&'static str) -> bool,
+) -> Result<Profiles> {
+    let d = &f.risk_profiles;
+    let (ids, years) = (d.column(k::SCHOOL_ID)?.str()?, d.column(k::YEAR)?.i32()?);
+    let (factors, levels) = (d.column(k::FACTOR)?.i32()?, d.column(k::LEVEL)?.i32()?);
+    // (profile year, its kept levels); `None` levels for a row of the newest year not kept
+    type Acc = (i32, BTreeMap<&'static str, u8>);
+    let fold = |acc: &mut Acc, y: i32, level: Option<(&'static str, u8)>| {
+        if y > acc.0 {
+            *acc = (y, BTreeMap::new());
+        }
+        if let (true, Some((name, lv))) = (y == acc.0, level) {
+            acc.1.insert(name, lv);
+        }
+    };
+    let mut out: BTreeMap<String, Acc> = BTreeMap::new();
+    // the school of the current run, whether it is kept, and its fold
+    let mut run: Option<(&str, bool, Acc)> = None;
+    let flush = |run: Option<(&str, bool, Acc)>, out: &mut BTreeMap<String, Acc>| {
+        let Some((sid, true, (y, lv))) = run else {
+            return;
+        };
+        match out.get_mut(sid) {
+            Some(acc) if y > acc.0 => *acc = (y, lv),
+            Some(acc) if y == acc.0 => acc.1.extend(lv),
+            Some(_) => {}
+            None => {
+                out.insert(sid.to_string(), (y, lv));
+            }
+        }
+    };
+    let rows = ids
+        .iter()
+        .zip(years.iter())
+        .zip(factors.iter().zip(levels.iter()));
+    for ((sid, y), (fa, lv)) in rows {
+        let Some(y) = y.filter(|y| *y <= year) else {
             continue;
         };
-        let Some(name) = usize::try_from(fa).ok().and_then(|j| RISK_FACTORS.get(j)) else {
+        let sid = sid.unwrap_or("");
+        if run.as_ref().is_none_or(|(s, _, _)| *s != sid) {
+            flush(run.take(), &mut out);
+            run = Some((sid, schools(sid), (i32::MIN, BTreeMap::new())));
+        }
+        let Some((_, true, acc)) = run.as_mut() else {
             continue;
         };
-        let level = u8::try_from(lv).unwrap_or(u8::MAX);
-        out.entry(sid)
-            .or_insert_with(|| (y as i32, BTreeMap::new()))
-            .1
-            .insert(*name, level);
+        let name = fa
+            .and_then(|fa| usize::try_from(fa).ok())
+            .and_then(|j| RISK_FACTORS.get(j).copied())
+            .filter(|name| wanted(name));
+        let level = name
+            .zip(lv)
+            .map(|(n, lv)| (n, u8::try_from(lv).unwrap_or(u8::MAX)));
+        fold(acc, y, level);
     }
+    flush(run, &mut out);
+    out.retain(|_, (_, lv)| !lv.is_empty());
     Ok(out)
 }
 
@@ -244,7 +287,14 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
             blocks.extend(blocks_by(&members, "group", "группа", pop)?);
         }
     }
-    let prof = profiles(f, sel.year)?;
+    // the profiles of the selected schools only (a few hundred of the national 45 000)
+    let selected: std::collections::BTreeSet<String> = sel
+        .schools
+        .iter()
+        .filter(|s| s.selected)
+        .map(|s| crate::input::text::school_id(&s.login))
+        .collect();
+    let prof = newest(f, sel.year, |sid| selected.contains(sid), |_| true)?;
     let mut selected_profiles = Vec::new();
     let mut without = Vec::new();
     for s in sel.schools.iter().filter(|s| s.selected) {
@@ -341,6 +391,40 @@ mod tests {
         assert!(profiles_with(&f, 2024, &[RISK_FACTORS[9]])
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn profiles_of_rows_in_any_order_are_those_of_sorted_rows() {
+        let rows = [
+            row("edu220001", 2023, 0, 2),
+            row("edu220002", 2024, 1, 1),
+            row("edu220001", 2024, 0, 1),
+            row("edu220001", 2022, 3, 1),
+            row("edu220002", 2024, 2, 2),
+            row("edu220001", 2024, 4, 0),
+            row("edu220003", 2025, 4, 0),
+            row("edu220001", 2023, 5, 2),
+        ];
+        let mut sorted = rows.to_vec();
+        sorted.sort_by(|a, b| (&a.school_id, a.year).cmp(&(&b.school_id, b.year)));
+        let of = |rows: &[RiskRow]| {
+            let ds = Dataset {
+                risk: crate::model::frames::risk_frame(rows).unwrap(),
+                ..Default::default()
+            };
+            profiles(&crate::model::frames::build(&ds).unwrap(), 2024).unwrap()
+        };
+        let p = of(&rows);
+        assert_eq!(p, of(&sorted));
+        assert_eq!(
+            p["edu220001"],
+            (
+                2024,
+                BTreeMap::from([(RISK_FACTORS[0], 1), (RISK_FACTORS[4], 0)])
+            )
+        );
+        assert_eq!(p["edu220002"].1.len(), 2);
+        assert_eq!(p.len(), 2, "a school with only later profiles has none");
     }
 
     #[test]
