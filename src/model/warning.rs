@@ -120,6 +120,10 @@ warning_codes! {
     /// A protocol row with item scores and an empty «Итого баллов»: scored from the items.
     TotalFromItems = "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания"
         => "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания",
+    /// A per-pupil sheet's item score that is no whole number ≥ 0 (text, negative, fractional):
+    /// the cell is named, the total stays the pupil's score.
+    ItemScoreInvalid = "балл за задание — не целое неотрицательное число (ячейка не учтена, балл участника — «Итого баллов»)"
+        => "балл за задание — не целое неотрицательное число (ячейка не учтена, балл участника — «Итого баллов»)",
     /// «Итого баллов» differing from the sum of the item scores.
     TotalNotItemSum = "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)"
         => "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)",
