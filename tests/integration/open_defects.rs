@@ -48,3 +48,61 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
     );
     assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
 }
+
+/// An ЕГЭ-only marks table of two years: four schools with half their graduates below the
+/// minimum threshold.
+fn ege_table(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut t = String::from("Процедура;Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n");
+    for y in [2024, 2025] {
+        for i in 1..=20 {
+            let n2 = if i <= 4 { 15 } else { i % 3 };
+            let rest = 30 - n2;
+            let (n3, n4) = (rest / 3, rest / 3);
+            let n5 = rest - n3 - n4;
+            t.push_str(&format!(
+                "ЕГЭ;{y};11;математика;edu99{i:04};30;{n2};{n3};{n4};{n5}\n"
+            ));
+        }
+    }
+    let p = dir.join("ЕГЭ по школам.csv");
+    std::fs::write(&p, t).unwrap();
+    p
+}
+
+/// Defect 2: for ЕГЭ the measure is the share below the minimum threshold: `explain`, `monitor`,
+/// the report's dynamics CSV and its chart captions never call it the share of «2».
+#[test]
+fn ege_results_are_told_as_the_share_below_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let story = stdout_of(shnor().arg("explain").arg("edu990001").arg(&p));
+    assert!(
+        story.contains("общая доля ниже минимального порога за 2024–2025 — 50,0 %"),
+        "{story}"
+    );
+    assert!(!story.contains("«2»"), "{story}");
+    let m = stdout_of(shnor().arg("monitor").arg(&p).args(["--format", "csv"]));
+    assert!(
+        m.lines()
+            .next()
+            .unwrap()
+            .ends_with("\"Изменение доли ниже минимального порога, п.п.\""),
+        "{m}"
+    );
+    let out = dir.path().join("report");
+    shnor()
+        .arg("report")
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let dynamics = std::fs::read_to_string(out.join("csv/dynamics.csv")).unwrap();
+    assert!(
+        dynamics.contains("Изменение доли ниже минимального порога"),
+        "{dynamics}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Распределение школ по доле ниже минимального порога"));
+    assert!(!html.contains("«2»"), "a «2» in the ЕГЭ report");
+}
