@@ -25,6 +25,7 @@ pub(super) fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
         .enumerate()
         .filter_map(|(i, n)| {
             if n.starts_with("балл за ") || (n.starts_with("a-") && n.ends_with("-grade")) {
+                h.read(Some(i));
                 return Some((i, None));
             }
             // `1 (2б)`, `5(1) (1б)`
@@ -35,6 +36,7 @@ pub(super) fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
                     .chars()
                     .take_while(|c| c.is_ascii_digit())
                     .collect();
+                h.read(Some(i));
                 return Some((i, pts.parse().ok()));
             }
             None

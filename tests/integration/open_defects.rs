@@ -106,3 +106,40 @@ fn ege_results_are_told_as_the_share_below_the_threshold() {
     assert!(html.contains("Распределение школ по доле ниже минимального порога"));
     assert!(!html.contains("«2»"), "a «2» in the ЕГЭ report");
 }
+
+/// Defect 3: a caption given twice is an error only when the loader reads that column; a
+/// repeated column no loader reads («Примечание») is a counted warning naming the row, the
+/// caption and the columns, and the table loads.
+#[test]
+fn a_repeated_column_no_loader_reads_is_a_named_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ВПР marks_note_twice.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Примечание;Кол-во участников;2;3;4;5;Примечание\n2025;4;математика;edu990001;а;20;5;5;5;5;б\n",
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&f).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["kind"], "marks", "{i:#}");
+    let w = warning(&i["warnings"], "столбец повторён в заголовке");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 1: «Примечание», столбцы E (5) и K (11)"])
+    );
+    // the same caption on a column the loader reads stays an error, with the same columns named
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5;Кол-во участников\n2025;4;математика;edu990001;20;5;5;5;5;20\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "the column «Кол-во участников» appears twice (columns E (5) and J (10))",
+        ));
+}
