@@ -38,6 +38,8 @@ mod monitor;
 mod no_school_key;
 #[path = "integration/objectivity.rs"]
 mod objectivity;
+#[path = "integration/open_defects.rs"]
+mod open_defects;
 #[path = "integration/protocol.rs"]
 mod protocol;
 #[path = "integration/real_data.rs"]

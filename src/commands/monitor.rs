@@ -43,7 +43,8 @@ pub fn run(a: &Args) -> Result<()> {
         )));
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;
-    let (t, tr) = tables(&m, &years, &cfg);
+    let below = crate::method::procedures::below_min_kind(&loaded.data.results, &years)?;
+    let (t, tr) = tables(&m, &years, &cfg, below);
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
@@ -62,13 +63,22 @@ pub fn run(a: &Args) -> Result<()> {
     a.data.write(&loaded, tables, json)
 }
 
-/// The candidates' statuses per year, and the cluster transitions with entries and exits as notes.
-pub fn tables(m: &monitor::Monitor, years: &[i32], cfg: &crate::config::Config) -> (Table, Table) {
+/// The candidates' statuses per year, and the cluster transitions with entries and exits as notes;
+/// `below` names the share whose change is shown (`procedures::below_min_kind` of `years`).
+pub fn tables(
+    m: &monitor::Monitor,
+    years: &[i32],
+    cfg: &crate::config::Config,
+    below: crate::method::procedures::BelowMin,
+) -> (Table, Table) {
     let mut t = Table::new(&["Логин", "Школа"]);
     for y in years {
         t.headers.push(y.to_string());
     }
-    t.headers.push("Изменение доли «2», п.п.".into());
+    t.headers.push(format!(
+        "Изменение доли {}, п.п.",
+        crate::output::words::below_min_of(below)
+    ));
     t.title = Some(format!(
         "Статус школ по годам {}–{} (показаны школы, бывшие кандидатами)",
         years[0],

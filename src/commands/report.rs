@@ -230,7 +230,11 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
     let monitor = p
         .monitor
         .as_ref()
-        .map(|(years, m)| super::monitor::tables(m, years, cfg))
+        .map(|(years, m)| {
+            let below = crate::method::procedures::below_min_kind(&loaded.data.results, years)
+                .unwrap_or(crate::method::procedures::BelowMin::Mark2);
+            super::monitor::tables(m, years, cfg, below)
+        })
         .map_err(Clone::clone);
     let risk = p
         .risk
@@ -588,6 +592,7 @@ fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::Page> {
             .as_ref()
             .map(|(_, m)| flows(m))
             .map_err(Clone::clone),
+        below: crate::method::procedures::below_min_kind(&p.ctx.frames.results, &p.sel.window)?,
     })
 }
 
@@ -621,6 +626,7 @@ fn intervals(blocks: &[Block]) -> Vec<Intervals> {
         .filter_map(|b| {
             Some(Intervals {
                 title: format!("{}, {}", b.procedure, b.year),
+                below: crate::method::procedures::BelowMin::of(b.procedure.split(' ').next()),
                 region: b.region.share2?,
                 rows: b
                     .municipalities

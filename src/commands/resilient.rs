@@ -66,8 +66,11 @@ pub fn tables(
         "R²",
         "n",
     ]);
+    let below = crate::method::procedures::below_min_kind(&ds.results, &r.window)
+        .unwrap_or(crate::method::procedures::BelowMin::Mark2);
     model.title = Some(format!(
-        "МНК: результат (−доля «2», z) по ИСБШ, окно {}",
+        "МНК: результат (−доля {}, z) по ИСБШ, окно {}",
+        crate::output::words::below_min_of(below),
         crate::method::procedures::window_label(&r.window)
     ));
     for (region, f) in &r.models {
@@ -84,9 +87,10 @@ pub fn tables(
             ]);
         }
     }
+    let share = format!("{}, %", crate::output::words::below_min(below));
     let mut t = Table::new(&[
         "Логин",
-        "Доля «2», %",
+        &share,
         "Факт",
         "Ожидание",
         "Ст. остаток",

@@ -32,7 +32,7 @@ pub fn is_form_2021(h: &Header) -> bool {
 /// some in quotes).
 fn find(h: &Header, needle: &str) -> Option<usize> {
     let n = norm_header(needle);
-    h.names.iter().position(|c| c.contains(&n))
+    h.read(h.names.iter().position(|c| c.contains(&n)))
 }
 
 /// The columns read; every other column (director, phone, e-mail, address…) is left alone.

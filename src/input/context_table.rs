@@ -165,10 +165,13 @@ fn columns(h: &Header, ds: &Dataset) -> (Vec<(usize, &'static str, bool)>, Vec<S
         let code = raw.trim().to_lowercase();
         if !is_code_name(&code) {
             if let Some(k) = indicator_of(raw) {
+                h.read(Some(c));
                 cols.push((c, k, is_share(k) && header_says_percent(raw)));
             }
             continue;
         }
+        // a code column is read: an indicator, or one named as matched to none
+        h.read(Some(c));
         let wording = ds
             .context_years
             .codebook

@@ -202,40 +202,80 @@ pub(super) fn duplicated_mark(h: &Header, line: usize) -> Option<String> {
     ))
 }
 
-/// Two or more columns of a recognised header with the same caption (normalised as
-/// `text::norm_header`; empty captions aside), as «row 1: the header has the column «Логин» twice
-/// (columns C (3) and D (4))…»: a loader reads the first and would drop the other silently.
-/// `line` is the header row's line in the file. Multi-row headers (ФИС ОКО reports, the federal
+/// A caption that a recognised header has in two or more columns (normalised as
+/// `text::norm_header`; empty captions aside): `columns`, 0-based, in order.
+pub(super) struct Repeated {
+    pub columns: Vec<usize>,
+    /// Whether the sheet's loader read one of them (`Header::was_read`): which one holds the
+    /// data is then unclear, an error; else a counted warning.
+    pub read: bool,
+}
+
+impl Repeated {
+    /// The caption as written in its first column, and its columns as `D (4) and E (5)`: the
+    /// same words in the error and in the warning.
+    fn parts(&self, h: &Header) -> (String, String, String) {
+        let at: Vec<String> = self
+            .columns
+            .iter()
+            .map(|&c| format!("{} ({})", super::gia_form::col_letter(c), c + 1))
+            .collect();
+        let (last, rest) = at.split_last().expect("two or more columns");
+        let name = h.raw_name(self.columns[0]).split_whitespace();
+        (
+            name.collect::<Vec<_>>().join(" "),
+            rest.join(", "),
+            last.clone(),
+        )
+    }
+
+    /// The data error of a repeated column the loader reads: «header row 1: the column «Логин»
+    /// appears twice (columns C (3) and D (4)); header: …».
+    pub(super) fn error(&self, h: &Header, line: usize) -> String {
+        let (name, rest, last) = self.parts(h);
+        let times = match self.columns.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        format!(
+            "header row {line}: the column «{name}» appears {times} (columns {rest} and {last}); header: {}: expected each column once (rename or delete the copy, so that it is clear which one holds the data)",
+            columns_read(h),
+        )
+    }
+
+    /// The example of a [`WarningCode::ColumnRepeatedUnused`] warning: «строка 1: «Примечание»,
+    /// столбцы C (3) и D (4)».
+    pub(super) fn example(&self, h: &Header, line: usize) -> String {
+        let (name, rest, last) = self.parts(h);
+        format!("строка {line}: «{name}», столбцы {rest} и {last}")
+    }
+}
+
+/// Every caption of a recognised header given in two or more columns, in column order, each with
+/// whether the loader read it (ask after loading). Multi-row headers (ФИС ОКО reports, the federal
 /// ЕГЭ/ОГЭ form) repeat metric captions under different subject captions: their kinds combine the
 /// rows themselves and are not judged here.
-pub(super) fn duplicated_column(h: &Header, kind: &str, line: usize) -> Option<String> {
+pub(super) fn duplicated_columns(h: &Header, kind: &str) -> Vec<Repeated> {
     if matches!(
         kind,
         "fisoko-marks" | "fisoko-journal" | "fisoko-histogram" | "gia-summary"
     ) {
-        return None;
+        return Vec::new();
     }
-    let (first, name) = h
-        .names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| !n.is_empty())
-        .find(|(c, n)| h.names[c + 1..].contains(n))?;
-    let at: Vec<String> = (first..h.names.len())
-        .filter(|&c| h.names[c] == *name)
-        .map(|c| format!("{} ({})", super::gia_form::col_letter(c), c + 1))
-        .collect();
-    let times = match at.len() {
-        2 => "twice".to_string(),
-        n => format!("{n} times"),
-    };
-    let (last, rest) = at.split_last().expect("two or more columns");
-    Some(format!(
-        "header row {line}: the column «{}» appears {times} (columns {} and {last}); header: {}: expected each column once (rename or delete the copy, so that it is clear which one holds the data)",
-        h.raw_name(first).split_whitespace().collect::<Vec<_>>().join(" "),
-        rest.join(", "),
-        columns_read(h),
-    ))
+    let mut out = Vec::new();
+    for (first, name) in h.names.iter().enumerate() {
+        if name.is_empty() || h.names[..first].contains(name) {
+            continue;
+        }
+        let columns: Vec<usize> = (first..h.names.len())
+            .filter(|&c| h.names[c] == *name)
+            .collect();
+        if columns.len() > 1 {
+            let read = columns.iter().any(|&c| h.was_read(c));
+            out.push(Repeated { columns, read });
+        }
+    }
+    out
 }
 
 /// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
@@ -271,11 +311,14 @@ pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected
         if let Some(k) = forced {
             if kind_matches(k, g, &h) {
                 let k = KINDS.iter().find(|(n, _)| *n == k).unwrap().0;
+                h.forget_reads();
                 return Some((h, Detected::Kind(k)));
             }
             continue;
         }
         if let Some(d) = detect_header(g, &h) {
+            // the loader's lookups from here on tell the columns it reads
+            h.forget_reads();
             return Some((h, d));
         }
     }

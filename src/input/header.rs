@@ -7,6 +7,10 @@ pub struct Header {
     pub row: usize,
     pub names: Vec<String>,
     pub raw: Vec<String>,
+    /// Per column, whether a lookup found it since the last [`Header::forget_reads`] (shared by
+    /// the header's clones): the columns a loader reads, for a caption given twice
+    /// (`detect::duplicated_column`: an error when read, else a warning).
+    reads: std::sync::Arc<[std::sync::atomic::AtomicBool]>,
 }
 
 impl Header {
@@ -15,18 +19,42 @@ impl Header {
             row,
             names: raw.iter().map(|s| norm_header(s)).collect(),
             raw: raw.to_vec(),
+            reads: raw.iter().map(|_| Default::default()).collect(),
         }
     }
     /// First column whose normalised header equals one of `syn`.
     pub fn find(&self, syn: &[&str]) -> Option<usize> {
-        syn.iter()
-            .find_map(|s| self.names.iter().position(|n| n == s))
+        let c = syn
+            .iter()
+            .find_map(|s| self.names.iter().position(|n| n == s));
+        self.read(c)
     }
     /// First column whose normalised header starts with one of `prefixes`.
     pub fn find_prefix(&self, prefixes: &[&str]) -> Option<usize> {
-        prefixes
+        let c = prefixes
             .iter()
-            .find_map(|p| self.names.iter().position(|n| n.starts_with(p)))
+            .find_map(|p| self.names.iter().position(|n| n.starts_with(p)));
+        self.read(c)
+    }
+    /// Note column `c` as read (a lookup found it); `c` back.
+    pub fn read(&self, c: Option<usize>) -> Option<usize> {
+        if let Some(r) = c.and_then(|c| self.reads.get(c)) {
+            r.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        c
+    }
+    /// Whether a lookup found column `c` since the last [`Header::forget_reads`].
+    pub fn was_read(&self, c: usize) -> bool {
+        self.reads
+            .get(c)
+            .is_some_and(|r| r.load(std::sync::atomic::Ordering::Relaxed))
+    }
+    /// Forget the lookups so far (those of detection), so that [`Header::was_read`] tells the
+    /// columns the loader reads.
+    pub fn forget_reads(&self) {
+        for r in self.reads.iter() {
+            r.store(false, std::sync::atomic::Ordering::Relaxed);
+        }
     }
     pub fn has(&self, syn: &[&str]) -> bool {
         self.find(syn).is_some()

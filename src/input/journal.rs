@@ -120,6 +120,7 @@ pub fn load_markers(
                 && Some(c) != cname
                 && !h.names[c].is_empty()
         })
+        .filter_map(|c| h.read(Some(c)))
         .collect();
     let mut seen: std::collections::HashMap<Vec<String>, usize> = Default::default();
     let mut keyseen: std::collections::HashMap<(i32, String), usize> = Default::default();

@@ -375,7 +375,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             ds: &mut data_set,
             classes: &mut classes,
         };
-        reports.push(load_sheet(&s, frame, pre, opts, &mut load)?);
+        // a loader's error on a sheet with a column it reads twice: the repeated column is said
+        let loaded = load_sheet(&s, frame, pre, opts, &mut load);
+        reports.push(loaded.map_err(|e| recognise::repeated_read(&s).unwrap_or(e))?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
     drop(progress);
@@ -508,6 +510,7 @@ fn load_sheet(
         "risk" => risk::load_frame(text_frame(s, frame)?, h, &meta, opts, ds, &mut rep)?,
         _ => unreachable!(),
     }
+    recognise::repeated_columns(s, &mut rep)?;
     ds.flush_rows()?;
     if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings.add(

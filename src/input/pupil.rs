@@ -4,7 +4,7 @@ use super::header::{self, Header};
 use super::report::{InputReport, PupilStats};
 use super::scales::Scales;
 use super::table::Grid;
-use super::text::{norm_text, parse_num, school_id, split_code_name};
+use super::text::{norm_text, parse_num, ru_num, school_id, split_code_name};
 use super::Meta;
 use crate::model::schema::{self, col as k};
 use crate::model::tables::{append, shaped};
@@ -25,6 +25,7 @@ pub(super) fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
         .enumerate()
         .filter_map(|(i, n)| {
             if n.starts_with("балл за ") || (n.starts_with("a-") && n.ends_with("-grade")) {
+                h.read(Some(i));
                 return Some((i, None));
             }
             // `1 (2б)`, `5(1) (1б)`
@@ -35,6 +36,7 @@ pub(super) fn item_columns(h: &Header) -> Vec<(usize, Option<i32>)> {
                     .chars()
                     .take_while(|c| c.is_ascii_digit())
                     .collect();
+                h.read(Some(i));
                 return Some((i, pts.parse().ok()));
             }
             None
@@ -292,8 +294,10 @@ impl<'a> PupilRows<'a> {
             Ok(None) if form.total_wins => {
                 let s = item_sum();
                 st.totals_from_items += 1;
-                rep.warnings
-                    .add(WarningCode::TotalFromItems, format!("строка {line}: {s}"));
+                rep.warnings.add(
+                    WarningCode::TotalFromItems,
+                    format!("строка {line}: {}", ru_num(s)),
+                );
                 Some(s as i32)
             }
             Ok(None) => {
@@ -330,9 +334,25 @@ impl<'a> PupilRows<'a> {
             }
         }
         if !form.total_wins {
+            // an item score that is no whole number ≥ 0 is named (the school's protocol form
+            // refuses it in `protocol::read`); the total stays the score
+            let bad: Vec<usize> = items
+                .iter()
+                .map(|(c, _)| *c)
+                .filter(|c| !is_item_score(cell(*c)))
+                .collect();
+            for &c in &bad {
+                let (name, value) = (self.h.raw_name(c).trim(), cell(c).trim());
+                rep.warnings.add(
+                    WarningCode::ItemScoreInvalid,
+                    format!("строка {line}, «{name}»: «{value}»"),
+                );
+            }
             // one rule with the school's protocol form (`protocol::read`, which warns itself): the
             // total is the score, a sum of the items that differs is a counted warning
-            if let Some(note) = total_not_item_sum(&cell, items, line, total) {
+            if let Some(note) =
+                total_not_item_sum(&cell, items, line, total).filter(|_| bad.is_empty())
+            {
                 rep.warnings.add(WarningCode::TotalNotItemSum, note);
             }
         }
@@ -355,6 +375,16 @@ impl super::sheet_rows::RowSink for PupilRows<'_> {
     }
 }
 
+/// Whether an item score cell is empty or a whole number ≥ 0 (the rule of the school's protocol
+/// form, `protocol::read`).
+fn is_item_score(cell: &str) -> bool {
+    match parse_num(cell) {
+        Ok(None) => true,
+        Ok(Some(v)) => v >= 0.0 && v.fract() == 0.0,
+        Err(_) => false,
+    }
+}
+
 /// The example of a [`WarningCode::TotalNotItemSum`] warning for the row on file line `line`, `строка 5: 3 ≠ 20`
 /// (the total, then the sum of the items), when some item score is filled, every filled one is a
 /// number and they add up to another number than `total`; `None` otherwise (no item scores: a
@@ -374,7 +404,7 @@ fn total_not_item_sum<'c>(
     }
     let s: f64 = scores.into_iter().flatten().sum();
     let t = f64::from(total?);
-    (t != s).then(|| format!("строка {line}: {t} ≠ {s}"))
+    (t != s).then(|| format!("строка {line}: {} ≠ {}", ru_num(t), ru_num(s)))
 }
 
 /// The example of a [`WarningCode::ProtocolItemsBlank`] warning: the row's line and its blank item

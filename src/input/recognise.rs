@@ -106,7 +106,6 @@ pub(super) fn recognise(
     for ra in grids {
         let g = ra.grid;
         if let Some((h, pupils)) = ra.pupils {
-            repeated_column(path, &g, &h, "pupils")?;
             any = true;
             sheets.push(Sheet {
                 grid: g,
@@ -127,7 +126,6 @@ pub(super) fn recognise(
                 ),
             )),
             Some((h, Detected::Kind(protocol::KIND))) => {
-                repeated_column(path, &g, &h, protocol::KIND)?;
                 let why = same_protocol(path, explicit || forced.is_some(), opts, &g, &h, &mut protocols)?;
                 match why {
                     Some(why) => skipped_sheets.push((g.sheet.clone(), why)),
@@ -150,7 +148,6 @@ pub(super) fn recognise(
                         return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
                     }
                 }
-                repeated_column(path, &g, &h, k)?;
                 any = true;
                 sheets.push(Sheet {
                     grid: g,
@@ -230,12 +227,30 @@ pub(super) fn recognise(
     Ok(())
 }
 
-/// The error for a recognised header that has a caption twice (`detect::duplicated_column`).
-fn repeated_column(path: &Path, g: &Grid, h: &Header, kind: &str) -> Result<()> {
-    match detect::duplicated_column(h, kind, g.line_of(h.row)) {
-        Some(dup) => Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet)))),
-        None => Ok(()),
+/// A loaded sheet's header that has a caption twice (`detect::duplicated_columns`): a data error
+/// when its loader read that column (which copy holds the data is unclear), else a counted warning
+/// naming the row, the caption and the columns in `rep`.
+pub(super) fn repeated_columns(s: &Sheet, rep: &mut InputReport) -> Result<()> {
+    if let Some(e) = repeated_read(s) {
+        return Err(e);
     }
+    let (h, line) = (&s.header, s.grid.line_of(s.header.row));
+    for r in detect::duplicated_columns(h, s.kind) {
+        rep.warnings
+            .add(WarningCode::ColumnRepeatedUnused, r.example(h, line));
+    }
+    Ok(())
+}
+
+/// The data error of the first caption a sheet's header gives twice on a column its loader read
+/// (so far), naming the file, the sheet, the columns and the header.
+pub(super) fn repeated_read(s: &Sheet) -> Option<anyhow::Error> {
+    let (h, line) = (&s.header, s.grid.line_of(s.header.row));
+    let r = detect::duplicated_columns(h, s.kind)
+        .into_iter()
+        .find(|r| r.read)?;
+    let sheet = sheet_of(&s.path, &s.grid.sheet);
+    Some(data(format!("{sheet}: {}", r.error(h, line))))
 }
 
 /// The hint added to an unknown CSV layout whose text looks decoded from the wrong 8-bit

@@ -29,7 +29,7 @@ fn factor_columns(h: &Header) -> Vec<(usize, u8)> {
     h.raw
         .iter()
         .enumerate()
-        .filter_map(|(i, n)| risk_factor(n).map(|f| (i, f)))
+        .filter_map(|(i, n)| risk_factor(n).map(|f| (h.read(Some(i)).unwrap_or(i), f)))
         .collect()
 }
 

@@ -162,6 +162,11 @@ pub fn fmt_cell_num(v: f64) -> String {
     }
 }
 
+/// A number in a message the Russian way: the shortest form, a decimal comma (`5,5`, `6`).
+pub fn ru_num(v: f64) -> String {
+    v.to_string().replace('.', ",")
+}
+
 /// Split `code | name` (or `login name`, `(login) name`) cells into code and name.
 pub fn split_code_name(s: &str) -> (Option<String>, String) {
     let t = s.trim();

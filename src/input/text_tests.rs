@@ -181,3 +181,11 @@ fn windows_1251() {
     assert_eq!(t, "Логин;Год");
     assert_eq!(enc, "windows-1251");
 }
+
+/// A number in a message has a decimal comma («6 ≠ 5.5» read as English; fresh-eyes defect).
+#[test]
+fn message_numbers_have_a_decimal_comma() {
+    assert_eq!(ru_num(5.5), "5,5");
+    assert_eq!(ru_num(6.0), "6");
+    assert_eq!(ru_num(-0.25), "-0,25");
+}

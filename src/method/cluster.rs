@@ -65,6 +65,7 @@ pub fn kmeans_clusters(all: &mut [SchoolResult], cfg: &Config, warnings: &mut Wa
                 cluster_mean_share2: mean[pos].0,
                 seed: cfg.cluster.seed,
                 cluster: name,
+                below: s.below_min,
             },
         );
     }

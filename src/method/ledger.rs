@@ -5,6 +5,7 @@
 //! [`crate::narrative::text`] (the `text` field of the JSON contract and `explain`) and
 //! [`crate::narrative::short`] (table cells).
 use super::objectivity::Flag;
+use super::procedures::BelowMin;
 use super::strata::DeficitScore;
 use crate::config::{Combine, DeficitSource, ObjectivityPolicy};
 use crate::model::domain::{Cluster, Deficit, Settlement, Stratum};
@@ -83,6 +84,8 @@ pub enum Fact {
         procedures: Vec<ProcShare>,
         fired: Vec<ProcShare>,
         outcome: bool,
+        /// What is below the minimum in these procedures (the words of the share).
+        below: BelowMin,
     },
     /// Stage 1, risk rule B: one procedure fires in both Y−1 and Y: (procedure, share Y−1, share Y).
     RiskB {
@@ -90,6 +93,10 @@ pub enum Fact {
         threshold: f64,
         both: Vec<(String, f64, f64)>,
         outcome: bool,
+        /// Judged procedures of Y−1 (0: the rule had no year to compare with).
+        prev_procedures: usize,
+        /// What is below the minimum in the procedures of Y−1 and Y.
+        below: BelowMin,
     },
     /// Stage 1: rules A and B combined.
     RiskCombine {
@@ -143,6 +150,8 @@ pub enum Fact {
         moderate: f64,
         cluster: Cluster,
         borderline: bool,
+        /// What is below the minimum in the school's results (`SchoolResult::below_min`).
+        below: BelowMin,
     },
     /// Stage 2: the cluster by k-means (`cluster.method = "kmeans"`).
     ClusterKmeans {
@@ -151,6 +160,8 @@ pub enum Fact {
         cluster_mean_share2: f64,
         seed: u64,
         cluster: Cluster,
+        /// What is below the minimum in the school's results (`SchoolResult::below_min`).
+        below: BelowMin,
     },
     /// Stage 2: the settlement type.
     Settlement(Settlement),
@@ -180,6 +191,8 @@ pub enum Fact {
         of: usize,
         per_group: u32,
         picked: bool,
+        /// What is below the minimum in the school's results (`SchoolResult::below_min`).
+        below: BelowMin,
     },
     /// Stage 3: capped by `stage3.per_municipality`.
     PerMunicipality { rank: u32, cap: u32 },

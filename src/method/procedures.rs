@@ -188,6 +188,24 @@ pub enum BelowMin {
     Mixed,
 }
 
+impl BelowMin {
+    /// The kind of procedures of these assessments (`Assessment` labels, repeats allowed):
+    /// `Threshold` when all are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`.
+    pub fn of<'s>(assessments: impl IntoIterator<Item = &'s str>) -> BelowMin {
+        let ege = crate::model::domain::Assessment::Ege.label();
+        let (mut n, mut n_ege) = (0usize, 0usize);
+        for a in assessments {
+            n += 1;
+            n_ege += usize::from(a == ege);
+        }
+        match n_ege {
+            0 => BelowMin::Mark2,
+            e if e == n => BelowMin::Threshold,
+            _ => BelowMin::Mixed,
+        }
+    }
+}
+
 /// [`BelowMin`] of the window's results that have a count below the minimum: `Threshold` when all
 /// are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`.
 ///
@@ -196,7 +214,6 @@ pub fn below_min_kind(
     results: &polars::prelude::DataFrame,
     window: &[i32],
 ) -> polars::prelude::PolarsResult<BelowMin> {
-    use crate::model::domain::Assessment;
     use crate::model::schema::col as k;
     use polars::prelude::*;
     let (Some(first), Some(last)) = (window.first(), window.last()) else {
@@ -214,13 +231,7 @@ pub fn below_min_kind(
         .select([col(k::ASSESSMENT).unique()])
         .collect()?;
     let kinds = super::frame::texts(&kinds, k::ASSESSMENT)?;
-    let ege = Assessment::Ege.label();
-    let n_ege = kinds.iter().filter(|a| a.as_str() == ege).count();
-    Ok(match n_ege {
-        0 => BelowMin::Mark2,
-        n if n == kinds.len() => BelowMin::Threshold,
-        _ => BelowMin::Mixed,
-    })
+    Ok(BelowMin::of(kinds.iter().map(String::as_str)))
 }
 
 /// A window's years as the reports write them: `2024–2025`, `2025`, or `2021, 2023` with a gap.

@@ -50,6 +50,10 @@ pub struct SchoolResult {
     /// Objectivity markers of year Y (doubtful and reported ones).
     pub objectivity_flags: Vec<super::objectivity::Flag>,
     pub ledger: Ledger,
+    /// What is below the minimum in the school's judged results of Y−1 and Y (the words of its
+    /// share in the ledger); not in JSON.
+    #[serde(skip)]
+    pub below_min: super::procedures::BelowMin,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -308,6 +312,11 @@ fn judge<'a>(
         .map(|sy| sy.flags.clone())
         .unwrap_or_default();
     let school_pooled = pooled.get(sid).copied().unwrap_or_default();
+    res.below_min = super::procedures::BelowMin::of(
+        rows.iter()
+            .filter(|r| r.n2.is_some() && super::stage1::in_assessments(cfg, r))
+            .map(|r| r.assessment),
+    );
     super::stage2::figures(&school_pooled, &mut res);
     let keep = ctx.keeps_ledger(&res.login);
     let mut led = Ledger::default();
@@ -393,6 +402,7 @@ impl SchoolResult {
             resilience: Vec::new(),
             objectivity_flags: Vec::new(),
             ledger: Ledger::default(),
+            below_min: super::procedures::BelowMin::Mark2,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! last `n` years) — unless its stratum is in `stage1.exclude_kinds`.
 use super::bottom::BottomRanks;
 use super::ledger::{note, BottomYear, Fact, Ledger, ProcShare};
-use super::procedures::{judged_procs, Proc, ProcRow};
+use super::procedures::{judged_procs, BelowMin, Proc, ProcRow};
 use super::select::proc_label;
 use crate::config::{Combine, Config, Stage1Rule};
 use crate::model::domain::{ExclusionReason, Stratum};
@@ -137,6 +137,7 @@ fn risk(
             procedures: procs_y.iter().map(share).collect(),
             fired: fired.iter().map(|p| share(p)).collect(),
             outcome: a,
+            below: BelowMin::of(procs_y.iter().map(|p| p.row.assessment)),
         }
     );
     let prev = judged_procs(s.rows, year - 1, cfg);
@@ -163,6 +164,8 @@ fn risk(
                 .map(|(p, q)| (proc_label(&p.row), q.share2, p.share2))
                 .collect(),
             outcome: b,
+            prev_procedures: prev.len(),
+            below: BelowMin::of(procs_y.iter().chain(&prev).map(|p| p.row.assessment)),
         }
     );
     let c = match s1.combine {

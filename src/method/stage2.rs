@@ -88,6 +88,7 @@ pub fn confirm(
             moderate,
             cluster,
             borderline: res.borderline,
+            below: res.below_min,
         }
     );
     note!(keep, led, 2, Fact::Settlement(res.settlement));

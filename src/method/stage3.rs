@@ -181,6 +181,7 @@ pub fn stage3(all: &mut [SchoolResult], cfg: &Config) -> anyhow::Result<()> {
                 of: p.of as usize,
                 per_group: s3.per_group,
                 picked: p.picked,
+                below: s.below_min,
             },
         );
         if let Some(rank) = p.capped_in_municipality {

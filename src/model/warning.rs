@@ -66,6 +66,10 @@ warning_codes! {
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
         => "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом",
+    /// A caption given in two or more columns of a header, none of which the loader reads (a
+    /// column it reads twice is a data error).
+    ColumnRepeatedUnused = "столбец повторён в заголовке; загрузчик этот столбец не читает, копии не использованы"
+        => "столбец повторён в заголовке; загрузчик этот столбец не читает, копии не использованы",
     /// Mark counts rebuilt from percents.
     CountsFromPercents = "counts reconstructed from percents"
         => "численности по отметкам восстановлены по процентам",
@@ -120,6 +124,10 @@ warning_codes! {
     /// A protocol row with item scores and an empty «Итого баллов»: scored from the items.
     TotalFromItems = "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания"
         => "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания",
+    /// A per-pupil sheet's item score that is no whole number ≥ 0 (text, negative, fractional):
+    /// the cell is named, the total stays the pupil's score.
+    ItemScoreInvalid = "балл за задание — не целое неотрицательное число (ячейка не учтена, балл участника — «Итого баллов»)"
+        => "балл за задание — не целое неотрицательное число (ячейка не учтена, балл участника — «Итого баллов»)",
     /// «Итого баллов» differing from the sum of the item scores.
     TotalNotItemSum = "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)"
         => "«Итого баллов» не равно сумме баллов за задания (взято «Итого баллов»)",

@@ -143,8 +143,10 @@ fn risk_text(fact: &Fact) -> String {
             procedures,
             fired,
             outcome,
+            below,
         } => format!(
-            "Этап 1, правило A: в {year} доля «2» ≥ {} % в {} из {} (нужно ≥ {}){}{}.",
+            "Этап 1, правило A: в {year} доля {} ≥ {} % в {} из {} (нужно ≥ {}){}{}.",
+            words::below_min_of(*below),
             pct(*threshold),
             fired.len(),
             words::count(procedures.len(), ["процедуры", "процедур", "процедур"]),
@@ -161,8 +163,11 @@ fn risk_text(fact: &Fact) -> String {
             threshold,
             both,
             outcome: true,
+            below,
+            ..
         } => format!(
-            "Этап 1, правило B: доля «2» ≥ {} % два года подряд ({}–{}): {} — сработало.",
+            "Этап 1, правило B: доля {} ≥ {} % два года подряд ({}–{}): {} — сработало.",
+            words::below_min_of(*below),
             pct(*threshold),
             year - 1,
             year,
@@ -172,8 +177,27 @@ fn risk_text(fact: &Fact) -> String {
                 .join("; ")
         ),
         Fact::RiskB {
-            year, threshold, ..
-        } => format!("Этап 1, правило B: ни одна процедура не имела долю «2» ≥ {} % и в {}, и в {} — не сработало.", pct(*threshold), year - 1, year),
+            year,
+            prev_procedures: 0,
+            below,
+            ..
+        } => format!(
+            "Этап 1, правило B: в {} у школы нет процедур с долей {} и достаточным числом участников — сравнить не с чем, не сработало.",
+            year - 1,
+            words::below_min_of(*below)
+        ),
+        Fact::RiskB {
+            year,
+            threshold,
+            below,
+            ..
+        } => format!(
+            "Этап 1, правило B: ни одна процедура не имела долю {} ≥ {} % и в {}, и в {} — не сработало.",
+            words::below_min_of(*below),
+            pct(*threshold),
+            year - 1,
+            year
+        ),
         Fact::RiskCombine {
             combine, outcome, ..
         } => format!(
@@ -222,9 +246,11 @@ fn cluster_text(fact: &Fact) -> String {
             ci,
             cluster,
             borderline,
+            below,
             ..
         } => format!(
-            "Этап 2: общая доля «2» за {} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
+            "Этап 2: общая доля {} за {} — {} % ({} из {}; 95 % ДИ {}–{} %), качество {} → «{}»{}.",
+            words::below_min_of(*below),
             crate::method::procedures::window_label(window),
             pct(*share2),
             n2,
@@ -245,13 +271,15 @@ fn cluster_text(fact: &Fact) -> String {
             cluster_mean_share2,
             seed,
             cluster,
+            below,
         } => format!(
-            "Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли «2» ({}) и качества ({}) → «{}» (средняя доля «2» кластера {} %).",
+            "Этап 2: k-средних (k = 3, seed {}) по z-оценкам доли {b} ({}) и качества ({}) → «{}» (средняя доля {b} кластера {} %).",
             seed,
             num(*z_share2, 2),
             num(*z_quality, 2),
             cluster,
-            pct(*cluster_mean_share2)
+            pct(*cluster_mean_share2),
+            b = words::below_min_of(*below)
         ),
         _ => unreachable!("not a cluster fact"),
     }
@@ -328,11 +356,13 @@ fn stage3_text(fact: &Fact) -> String {
             of,
             per_group,
             picked,
+            below,
         } => format!(
-            "Этап 3: место {} из {} в группе «{}» (доля «2» по убыванию, затем качество по возрастанию); берётся {} → {}.",
+            "Этап 3: место {} из {} в группе «{}» (доля {} по убыванию, затем качество по возрастанию); берётся {} → {}.",
             rank,
             of,
             words::group(group),
+            words::below_min_of(*below),
             per_group,
             if *picked { "отобрана" } else { "не отобрана" }
         ),
@@ -613,6 +643,7 @@ mod tests {
                 of: 2,
                 per_group: 1,
                 picked: true,
+                below: crate::method::procedures::BelowMin::Mark2,
             },
         ];
         for f in &facts {
@@ -628,5 +659,68 @@ mod tests {
             text(&facts[0]),
             "Этап 1: правила объединены как «A или B» → кандидат."
         );
+    }
+
+    /// Fresh-eyes defect: for ЕГЭ the measure is the share below the minimum threshold, not of
+    /// «2»; a school with ЕГЭ and ВПР is told both names.
+    #[test]
+    fn the_share_is_named_by_the_assessment() {
+        use crate::method::ledger::ProcShare;
+        use crate::method::procedures::BelowMin;
+        let ege = ProcShare {
+            procedure: "ЕГЭ математика".into(),
+            participants: 30,
+            share2: 0.4,
+        };
+        let a = |below| Fact::RiskA {
+            year: 2025,
+            threshold: 0.3,
+            min_procedures: 1,
+            procedures: vec![ege.clone()],
+            fired: vec![ege.clone()],
+            outcome: true,
+            below,
+        };
+        let t = text(&a(BelowMin::Threshold));
+        assert!(
+            t.starts_with("Этап 1, правило A: в 2025 доля ниже минимального порога ≥ 30,0 %"),
+            "{t}"
+        );
+        assert!(!t.contains("«2»"), "{t}");
+        let t = text(&a(BelowMin::Mixed));
+        assert!(t.contains("доля «2» / ниже порога ≥ 30,0 %"), "{t}");
+        let group = Fact::PerGroup {
+            group: "сильно неуспевающие / город / кадровые".into(),
+            rank: 1,
+            of: 2,
+            per_group: 1,
+            picked: true,
+            below: BelowMin::Threshold,
+        };
+        assert!(
+            text(&group).contains("(доля ниже минимального порога по убыванию"),
+            "{}",
+            text(&group)
+        );
+    }
+
+    /// Fresh-eyes defect: rule B said «ни одна процедура не имела долю «2» ≥ 30 % и в 2024, и в
+    /// 2025» when the school had no result in 2024 at all: it says there is nothing to compare.
+    #[test]
+    fn rule_b_without_the_year_before_says_so() {
+        use crate::method::procedures::BelowMin;
+        let b = |prev_procedures| Fact::RiskB {
+            year: 2025,
+            threshold: 0.3,
+            both: vec![],
+            outcome: false,
+            prev_procedures,
+            below: BelowMin::Mark2,
+        };
+        assert_eq!(
+            text(&b(0)),
+            "Этап 1, правило B: в 2024 у школы нет процедур с долей «2» и достаточным числом участников — сравнить не с чем, не сработало."
+        );
+        assert!(text(&b(3)).contains("и в 2024, и в 2025 — не сработало"));
     }
 }

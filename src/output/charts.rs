@@ -113,7 +113,8 @@ pub(super) fn nice_step(span: f64) -> f64 {
 }
 
 /// Histogram of shares in 2.5-point bins over 0 – the largest share, with threshold lines.
-pub(super) fn histogram(shares: &[f64], thresholds: &[(String, f64)]) -> String {
+/// `share` is the x axis' words (`words::below_min`).
+pub(super) fn histogram(shares: &[f64], thresholds: &[(String, f64)], share: &str) -> String {
     const BIN: f64 = 0.025;
     let top = shares
         .iter()
@@ -135,7 +136,7 @@ pub(super) fn histogram(shares: &[f64], thresholds: &[(String, f64)]) -> String 
         pct_label,
     );
     let yt = ticks(0.0, maxc, nice_step(maxc).max(1.0), |v| format!("{v:.0}"));
-    s.push_str(&axes(x, y, &xt, &yt, "Доля «2»", "Школ"));
+    s.push_str(&axes(x, y, &xt, &yt, share, "Школ"));
     for (i, c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
         let (x0, x1) = (x.at(i as f64 * BIN), x.at((i + 1) as f64 * BIN));
         let y0 = y.at(*c as f64);
@@ -149,15 +150,16 @@ pub(super) fn histogram(shares: &[f64], thresholds: &[(String, f64)]) -> String 
     s
 }
 
-/// Scatter of share of «2» against quality, coloured by cluster, selected schools outlined.
-pub(super) fn clusters(points: &[(f64, f64, String, bool)]) -> String {
+/// Scatter of share of «2» against quality, coloured by cluster, selected schools outlined;
+/// `share` is the x axis' words (`words::below_min`).
+pub(super) fn clusters(points: &[(f64, f64, String, bool)], share: &str) -> String {
     let (_, xmax) = extent(points.iter().map(|p| p.0));
     let x = Scale::new((0.0, xmax.max(0.05)), LEFT, W - RIGHT);
     let y = Scale::new((0.0, 1.0), H - BOTTOM, TOP);
     let mut s = svg_open(H);
     let xt = ticks(0.0, xmax.max(0.05), nice_step(xmax.max(0.05)), pct_label);
     let yt = ticks(0.0, 1.0, 0.2, pct_label);
-    s.push_str(&axes(x, y, &xt, &yt, "Доля «2»", "Качество"));
+    s.push_str(&axes(x, y, &xt, &yt, share, "Качество"));
     // grey first, then clusters on top
     let mut order: Vec<&(f64, f64, String, bool)> = points.iter().collect();
     order.sort_by_key(|p| !p.2.is_empty());
@@ -190,7 +192,8 @@ pub(super) fn legend(items: &[(&str, &str)], x: f64) -> String {
 }
 
 /// ИСБШ against results with the model's line; resilient schools in green.
-pub(super) fn index_chart(c: &IndexChart) -> String {
+/// `result` is the y axis' words (`Результат (−доля «2», z)`).
+pub(super) fn index_chart(c: &IndexChart, result: &str) -> String {
     let xs = extent(
         c.points
             .iter()
@@ -208,7 +211,7 @@ pub(super) fn index_chart(c: &IndexChart) -> String {
     let mut s = svg_open(H);
     let xt = ticks(xs.0, xs.1, nice_step(xs.1 - xs.0), |v| super::num(v, 1));
     let yt = ticks(ys.0, ys.1, nice_step(ys.1 - ys.0), |v| super::num(v, 1));
-    s.push_str(&axes(x, y, &xt, &yt, "ИСБШ", "Результат (−доля «2», z)"));
+    s.push_str(&axes(x, y, &xt, &yt, "ИСБШ", result));
     for (px, py, res) in &c.points {
         let fill = if *res { "#27ae60" } else { "#7f9db9" };
         let r = if *res { 5 } else { 3 };

@@ -25,6 +25,8 @@ pub struct Page {
     pub municipalities: Result<Vec<Intervals>, String>,
     /// Flows between states (cluster or «не кандидат») from one year to the next.
     pub flows: Result<Vec<Flow>, String>,
+    /// What is below the minimum in the window's results: the words of the share in captions.
+    pub below: crate::method::procedures::BelowMin,
 }
 
 /// ИСБШ against results: schools and the regression line (the model's expected values).
@@ -36,6 +38,8 @@ pub struct IndexChart {
 /// One procedure: the region's share of «2» and each municipality's with its 95 % interval.
 pub struct Intervals {
     pub title: String,
+    /// What is below the minimum in this procedure (ЕГЭ: the threshold).
+    pub below: crate::method::procedures::BelowMin,
     pub region: f64,
     /// (name, share, low, high, worse than the region).
     pub rows: Vec<(String, f64, f64, f64, bool)>,
@@ -100,23 +104,27 @@ pub fn page(p: &Page) -> String {
         &table(&p.summary).replacen("<table>", "<table class=\"kv\">", 1),
     );
     section(&mut h, "Итоговый список", &table(&p.final_list));
+    let (share, of) = (
+        super::words::below_min(p.below),
+        super::words::below_min_of(p.below),
+    );
     let dist = figure(
         "chart-share2",
-        &histogram(&p.shares, &p.thresholds),
-        "Распределение школ по доле «2» за окно отбора; линии — пороги",
+        &histogram(&p.shares, &p.thresholds, share),
+        &format!("Распределение школ по доле {of} за окно отбора; линии — пороги"),
     );
-    section(&mut h, "Доля «2»", &dist);
+    section(&mut h, share, &dist);
     let cl = figure(
         "chart-clusters",
-        &clusters(&p.clusters),
-        "Школы: доля «2» и качество («4» и «5»); цвет — кластер подтверждённой школы, обводка — отобрана",
+        &clusters(&p.clusters, share),
+        &format!("Школы: доля {of} и качество («4» и «5»); цвет — кластер подтверждённой школы, обводка — отобрана"),
     );
     section(&mut h, "Кластеры", &cl);
     let idx = match &p.index {
         Ok(c) => figure(
             "chart-index",
-            &index_chart(c),
-            "ИСБШ и результат (−доля «2», z): линия — регрессия результата на ИСБШ, зелёные — резильентные школы",
+            &index_chart(c, &format!("Результат (−доля {of}, z)")),
+            &format!("ИСБШ и результат (−доля {of}, z): линия — регрессия результата на ИСБШ, зелёные — резильентные школы"),
         ),
         Err(why) => absent(why),
     };
@@ -130,8 +138,9 @@ pub fn page(p: &Page) -> String {
                     &format!("chart-municipalities-{}", i + 1),
                     &intervals(b),
                     &format!(
-                        "{}: доля «2» с 95 % ДИ; линия — регион, красные — хуже региона",
-                        b.title
+                        "{}: доля {} с 95 % ДИ; линия — регион, красные — хуже региона",
+                        b.title,
+                        super::words::below_min_of(b.below)
                     ),
                 )
             })
@@ -233,10 +242,12 @@ mod tests {
             index: Err("нет показателей".into()),
             municipalities: Ok(vec![Intervals {
                 title: "ВПР".into(),
+                below: crate::method::procedures::BelowMin::Mark2,
                 region: 0.1,
                 rows: vec![("МО".into(), 0.12, 0.1, 0.14, true)],
             }]),
             flows: Ok(flows),
+            below: crate::method::procedures::BelowMin::Threshold,
         }
     }
 
@@ -264,6 +275,11 @@ mod tests {
             assert!(h.contains(&format!("id=\"{id}\"")), "{id}");
         }
         assert!(h.contains("Нет данных: нет показателей"));
+        // an ЕГЭ window: the share is below the minimum threshold, no «2» in captions and axes
+        assert!(h.contains("Распределение школ по доле ниже минимального порога"));
+        assert!(h.contains("Доля ниже мин. порога</text>"));
+        assert!(h.contains("ВПР: доля «2» с 95 % ДИ"));
+        assert!(!h.contains("доле «2»") && !h.contains("Доля «2»"));
     }
 
     #[test]
@@ -286,6 +302,7 @@ mod tests {
         let long = "Немецкий национальный муниципальный район";
         let b = Intervals {
             title: "ВПР".into(),
+            below: crate::method::procedures::BelowMin::Mark2,
             region: 0.1,
             rows: vec![(long.into(), 0.12, 0.1, 0.14, true)],
         };

@@ -26,6 +26,18 @@ pub fn below_min(k: crate::method::procedures::BelowMin) -> &'static str {
     }
 }
 
+/// What is below the minimum, in words after «доля», «доли», «по доле» in prose and captions
+/// (the one place these words come from, with [`below_min`]): «2» (ВПР, ОГЭ), «ниже
+/// минимального порога» (ЕГЭ, whose measure is no mark), or both names for a mix.
+pub fn below_min_of(k: crate::method::procedures::BelowMin) -> &'static str {
+    use crate::method::procedures::BelowMin;
+    match k {
+        BelowMin::Mark2 => "«2»",
+        BelowMin::Threshold => "ниже минимального порога",
+        BelowMin::Mixed => "«2» / ниже порога",
+    }
+}
+
 /// A stratum in Russian (`regular` → «обычная»); the codes are `stage1.strata` in the config.
 pub fn stratum(s: Stratum) -> &'static str {
     match s {

@@ -1,0 +1,145 @@
+//! Regressions of the defects a fresh-eyes tester reported and the session after fixed: a bad
+//! item score named, ЕГЭ wording, a repeated unused column, `select --all` counts, explain and
+//! load-report wording.
+use crate::util::*;
+
+/// Defect 1: a non-numeric, negative or fractional item score in a per-pupil sheet is a counted
+/// warning naming the row, the column and the cell (not only a «total ≠ items» mismatch), and the
+/// numbers of a mismatch are written the Russian way (a decimal comma).
+#[test]
+fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    let head = [
+        "Логин школы",
+        "Вариант",
+        "балл за 1",
+        "балл за 2",
+        "Всего баллов",
+    ];
+    let pupil = |a: &str, b: &str, total: &str| row(&["sch220001", "1", a, b, total]);
+    let rows = vec![
+        row(&head),
+        pupil("x", "2", "5"),
+        pupil("-1", "3", "2"),
+        pupil("3", "2,5", "6"),
+        pupil("3", "2", "5"),
+    ];
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "не целое неотрицательное");
+    assert_eq!(w["count"], 3, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!([
+            "строка 2, «балл за 1»: «x»",
+            "строка 3, «балл за 1»: «-1»",
+            "строка 4, «балл за 2»: «2,5»"
+        ]),
+        "{i:#}"
+    );
+    // the rows with a named bad cell give no second, mismatch warning; the totals are the scores
+    assert!(
+        find_warning(&i["warnings"], "не равно сумме").is_none(),
+        "{i:#}"
+    );
+    assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
+}
+
+/// An ЕГЭ-only marks table of two years: four schools with half their graduates below the
+/// minimum threshold.
+fn ege_table(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut t = String::from("Процедура;Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n");
+    for y in [2024, 2025] {
+        for i in 1..=20 {
+            let n2 = if i <= 4 { 15 } else { i % 3 };
+            let rest = 30 - n2;
+            let (n3, n4) = (rest / 3, rest / 3);
+            let n5 = rest - n3 - n4;
+            t.push_str(&format!(
+                "ЕГЭ;{y};11;математика;edu99{i:04};30;{n2};{n3};{n4};{n5}\n"
+            ));
+        }
+    }
+    let p = dir.join("ЕГЭ по школам.csv");
+    std::fs::write(&p, t).unwrap();
+    p
+}
+
+/// Defect 2: for ЕГЭ the measure is the share below the minimum threshold: `explain`, `monitor`,
+/// the report's dynamics CSV and its chart captions never call it the share of «2».
+#[test]
+fn ege_results_are_told_as_the_share_below_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let story = stdout_of(shnor().arg("explain").arg("edu990001").arg(&p));
+    assert!(
+        story.contains("общая доля ниже минимального порога за 2024–2025 — 50,0 %"),
+        "{story}"
+    );
+    assert!(!story.contains("«2»"), "{story}");
+    let m = stdout_of(shnor().arg("monitor").arg(&p).args(["--format", "csv"]));
+    assert!(
+        m.lines()
+            .next()
+            .unwrap()
+            .ends_with("\"Изменение доли ниже минимального порога, п.п.\""),
+        "{m}"
+    );
+    let out = dir.path().join("report");
+    shnor()
+        .arg("report")
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let dynamics = std::fs::read_to_string(out.join("csv/dynamics.csv")).unwrap();
+    assert!(
+        dynamics.contains("Изменение доли ниже минимального порога"),
+        "{dynamics}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Распределение школ по доле ниже минимального порога"));
+    assert!(!html.contains("«2»"), "a «2» in the ЕГЭ report");
+}
+
+/// Defect 3: a caption given twice is an error only when the loader reads that column; a
+/// repeated column no loader reads («Примечание») is a counted warning naming the row, the
+/// caption and the columns, and the table loads.
+#[test]
+fn a_repeated_column_no_loader_reads_is_a_named_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ВПР marks_note_twice.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Примечание;Кол-во участников;2;3;4;5;Примечание\n2025;4;математика;edu990001;а;20;5;5;5;5;б\n",
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&f).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["kind"], "marks", "{i:#}");
+    let w = warning(&i["warnings"], "столбец повторён в заголовке");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 1: «Примечание», столбцы E (5) и K (11)"])
+    );
+    // the same caption on a column the loader reads stays an error, with the same columns named
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5;Кол-во участников\n2025;4;математика;edu990001;20;5;5;5;5;20\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "the column «Кол-во участников» appears twice (columns E (5) and J (10))",
+        ));
+}
