@@ -236,3 +236,73 @@ fn a_group_spells_an_unknown_part_one_way() {
     let groups = v["summary"]["per_group"].as_object().unwrap();
     assert!(groups.keys().all(|g| !g.contains("unknown")), "{groups:?}");
 }
+
+/// Defect 5: rows hidden in an xlsx sheet were loaded and counted without a word: the load
+/// report names them (a counted warning with their row numbers); the sheet's rows still load.
+#[test]
+fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР отметки 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Отметки «2025»").unwrap();
+    let rows = [
+        [
+            "Год",
+            "Класс",
+            "Предмет",
+            "Логин",
+            "Кол-во участников",
+            "2",
+            "3",
+            "4",
+            "5",
+        ],
+        [
+            "2025",
+            "4",
+            "математика",
+            "edu990001",
+            "20",
+            "5",
+            "5",
+            "5",
+            "5",
+        ],
+        [
+            "2025",
+            "4",
+            "математика",
+            "edu990002",
+            "20",
+            "2",
+            "6",
+            "6",
+            "6",
+        ],
+        [
+            "2025",
+            "4",
+            "математика",
+            "edu990003",
+            "20",
+            "1",
+            "7",
+            "6",
+            "6",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    ws.set_row_hidden(2).unwrap();
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "скрытые строки листа Excel");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
+    assert_eq!(i["schools"], 3, "{i:#}");
+}
