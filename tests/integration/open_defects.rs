@@ -22,10 +22,13 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
     let pupil = |a: &str, b: &str, total: &str| row(&["sch220001", "1", a, b, total]);
     let rows = vec![
         row(&head),
-        pupil("x", "2", "5"),
+        pupil("пять", "2", "5"),
         pupil("-1", "3", "2"),
         pupil("3", "2,5", "6"),
         pupil("3", "2", "5"),
+        // ФИС ОКО's sentinels of an item not scored are no bad cells
+        pupil("X", "2", "2"),
+        pupil("х", "не пройд.", "0"),
     ];
     text_workbook(&p, &[("Sheet", &rows)]);
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
@@ -35,7 +38,7 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
     assert_eq!(
         w["examples"],
         serde_json::json!([
-            "строка 2, «балл за 1»: «x»",
+            "строка 2, «балл за 1»: «пять»",
             "строка 3, «балл за 1»: «-1»",
             "строка 4, «балл за 2»: «2,5»"
         ]),
@@ -46,7 +49,7 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
         find_warning(&i["warnings"], "не равно сумме").is_none(),
         "{i:#}"
     );
-    assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
+    assert_eq!(i["pupils"]["participants"], 6, "{i:#}");
 }
 
 /// An ЕГЭ-only marks table of two years: four schools with half their graduates below the
