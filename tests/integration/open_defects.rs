@@ -304,7 +304,7 @@ fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
     wb.save(&p).unwrap();
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     let i = &v["inputs"][0];
-    let w = warning(&i["warnings"], "скрытые строки листа Excel");
+    let w = warning(&i["warnings"], "скрытые строки листа загружены");
     assert_eq!(w["count"], 1, "{i:#}");
     assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
     assert_eq!(i["schools"], 3, "{i:#}");
