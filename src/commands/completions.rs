@@ -7,6 +7,7 @@ use clap_complete::Shell;
 /// e.g. `shnor completions bash > ~/.local/share/bash-completion/completions/shnor`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// The shell to write completions for.
     #[arg(value_enum)]
     pub shell: Shell,
 }

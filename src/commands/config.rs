@@ -6,8 +6,10 @@ use std::path::PathBuf;
 /// Print the default config with a comment per key, or check a config file.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Print the default config (TOML) with a comment per key saying its meaning and source.
     #[arg(long)]
     pub print_default: bool,
+    /// Check a config file (unknown keys, values out of range) and print its config_sha256.
     #[arg(long)]
     pub check: Option<PathBuf>,
 }

@@ -15,6 +15,7 @@ pub struct Args {
     pub login: String,
     #[command(flatten)]
     pub data: DataArgs,
+    /// Selection year (default: the latest year in the results).
     #[arg(long)]
     pub year: Option<i32>,
 }

@@ -125,6 +125,7 @@ impl ConfigArgs {
 /// Output of every command that prints results: the format and where it goes.
 #[derive(clap::Args, Clone)]
 pub struct OutputArgs {
+    /// Output format (`--excel` or `--csv-dialect excel` imply csv).
     #[arg(
         long,
         value_enum,

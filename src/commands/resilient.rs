@@ -10,6 +10,7 @@ use serde_json::json;
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Selection year (default: the latest year in the results).
     #[arg(long)]
     pub year: Option<i32>,
 }

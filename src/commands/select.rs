@@ -125,7 +125,8 @@ pub(super) fn school_json(x: &SchoolResult) -> Value {
         "stratum": x.stratum,
         "settlement": x.settlement,
         "deficit": x.deficit,
-        "participants": x.participants,
+        // none pooled (every window procedure below `min_participants`): unknown, as its share
+        "participants": (x.participants > 0).then_some(x.participants),
         "share2": x.share2,
         "share2_ci": x.share2_ci,
         "quality": x.quality,

@@ -11,6 +11,7 @@ use serde_json::json;
 pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Selection year (default: the latest year in the results).
     #[arg(long)]
     pub year: Option<i32>,
     /// KEY=START:STOP:STEP (or KEY=VALUE, one point) with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).

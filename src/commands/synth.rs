@@ -7,13 +7,16 @@ use std::path::PathBuf;
 /// Write a deterministic synthetic region in the real export shapes (with planted truth).
 #[derive(clap::Args)]
 pub struct Args {
+    /// Seed of the generator: the same seed writes the same files.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Number of schools of the region.
     #[arg(long, default_value_t = 120)]
     pub schools: usize,
     /// A year or a range, e.g. 2023-2025.
     #[arg(long, default_value = "2023-2025")]
     pub years: String,
+    /// Folder to write the region into.
     #[arg(long)]
     pub out: PathBuf,
     /// Only a UTF-8 `,` flat marks table with counts (national scale), registry and risk profiles.

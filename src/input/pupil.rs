@@ -375,13 +375,17 @@ impl super::sheet_rows::RowSink for PupilRows<'_> {
     }
 }
 
-/// Whether an item score cell is empty or a whole number ≥ 0 (the rule of the school's protocol
-/// form, `protocol::read`).
+/// Whether an item score cell is empty, a whole number ≥ 0 (the rule of the school's protocol
+/// form, `protocol::read`) or a ФИС ОКО sentinel of an item not scored: `X`/`х` (FORMATS.md) or
+/// `не пройд.` (real 2021 exports); neither adds to the items' sum.
 fn is_item_score(cell: &str) -> bool {
     match parse_num(cell) {
         Ok(None) => true,
         Ok(Some(v)) => v >= 0.0 && v.fract() == 0.0,
-        Err(_) => false,
+        Err(_) => {
+            let t = norm_text(cell);
+            t == "x" || t == "х" || t.starts_with("не пройд")
+        }
     }
 }
 

@@ -112,7 +112,7 @@ pub fn confirm(
     res.group = Some(format!(
         "{} / {} / {}",
         cluster,
-        res.settlement,
+        res.settlement.group_label(),
         Deficit::group_label(res.deficit)
     ));
     Ok(())

@@ -129,6 +129,16 @@ labelled! {
 }
 
 impl Settlement {
+    /// The settlement part of a group name: the label, or «не определён» for `Unknown` (the
+    /// spelling of an unknown deficit, [`DEFICIT_UNKNOWN`]: one word for «not known» in a group;
+    /// the `settlement` field keeps the code `unknown`).
+    pub fn group_label(self) -> &'static str {
+        match self {
+            Settlement::Unknown => DEFICIT_UNKNOWN,
+            s => s.label(),
+        }
+    }
+
     /// From the registry's settlement text (`None` or any other text: unknown).
     pub fn of(s: Option<&str>) -> Settlement {
         s.and_then(Settlement::from_label)

@@ -66,6 +66,9 @@ warning_codes! {
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
         => "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом",
+    /// Rows an xlsx sheet hides (Excel's «скрыть строки»), loaded as every row is.
+    HiddenRowsLoaded = "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)"
+        => "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)",
     /// A caption given in two or more columns of a header, none of which the loader reads (a
     /// column it reads twice is a data error).
     ColumnRepeatedUnused = "столбец повторён в заголовке; загрузчик этот столбец не читает, копии не использованы"

@@ -22,10 +22,13 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
     let pupil = |a: &str, b: &str, total: &str| row(&["sch220001", "1", a, b, total]);
     let rows = vec![
         row(&head),
-        pupil("x", "2", "5"),
+        pupil("пять", "2", "5"),
         pupil("-1", "3", "2"),
         pupil("3", "2,5", "6"),
         pupil("3", "2", "5"),
+        // ФИС ОКО's sentinels of an item not scored are no bad cells
+        pupil("X", "2", "2"),
+        pupil("х", "не пройд.", "0"),
     ];
     text_workbook(&p, &[("Sheet", &rows)]);
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
@@ -35,7 +38,7 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
     assert_eq!(
         w["examples"],
         serde_json::json!([
-            "строка 2, «балл за 1»: «x»",
+            "строка 2, «балл за 1»: «пять»",
             "строка 3, «балл за 1»: «-1»",
             "строка 4, «балл за 2»: «2,5»"
         ]),
@@ -46,7 +49,7 @@ fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
         find_warning(&i["warnings"], "не равно сумме").is_none(),
         "{i:#}"
     );
-    assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
+    assert_eq!(i["pupils"]["participants"], 6, "{i:#}");
 }
 
 /// An ЕГЭ-only marks table of two years: four schools with half their graduates below the
@@ -142,4 +145,167 @@ fn a_repeated_column_no_loader_reads_is_a_named_warning() {
         .stderr(contains(
             "the column «Кол-во участников» appears twice (columns E (5) and J (10))",
         ));
+}
+
+/// Defect 4: `select --all` gave 0 participants for a school excluded because every procedure
+/// it has is below `min_participants` (the sample's edu990029): none is pooled, so its
+/// participants are unknown (`null`, an empty cell), as its share is — never 0.
+#[test]
+fn a_school_with_only_tiny_procedures_has_no_participant_count() {
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(&region)
+            .args(["--all", "--format", "json"]),
+    );
+    let s = &by_login(&v)["edu990029"];
+    assert_eq!(
+        s["excluded_reason"], "все процедуры < min_participants",
+        "{s}"
+    );
+    assert!(s["participants"].is_null(), "{s}");
+    assert!(s["share2"].is_null(), "{s}");
+    // every other school keeps its pooled count
+    let counted = v["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["participants"].as_i64().is_some_and(|n| n > 0))
+        .count();
+    assert_eq!(counted, v["schools"].as_array().unwrap().len() - 1);
+}
+
+/// Defect 5: `shnor config --help` listed `--print-default` and `--check` with no words; every
+/// option and argument of every command has a description.
+#[test]
+fn every_option_of_every_command_is_described() {
+    let top = stdout_of(shnor().arg("--help"));
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() > 10, "{top}");
+    let mut bare = Vec::new();
+    for c in &commands {
+        let help = stdout_of(shnor().args([c.as_str(), "--help"]));
+        let lines: Vec<&str> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Arguments:") && !l.starts_with("Options:"))
+            .collect();
+        for (i, l) in lines.iter().enumerate() {
+            let t = l.trim_start();
+            let indent = l.len() - t.len();
+            if indent > 6 || !(t.starts_with('-') || t.starts_with('<')) {
+                continue;
+            }
+            // «  --flag <X>  words», or the words on the next, deeper line (clap's long help)
+            let same_line = t
+                .trim_end()
+                .split("  ")
+                .filter(|p| !p.trim().is_empty())
+                .count()
+                > 1;
+            let next = lines.get(i + 1).map_or("", |n| n.trim());
+            let next_line = lines.get(i + 1).is_some_and(|n| {
+                n.len() - n.trim_start().len() > indent + 2 && !next.starts_with('[')
+            });
+            if !same_line && !next_line {
+                bare.push(format!("{c}: {}", t.trim_end()));
+            }
+        }
+    }
+    assert!(bare.is_empty(), "options without a description: {bare:#?}");
+}
+
+/// Defect 5: the JSON `group` of a school with an unknown settlement and deficit read
+/// «… / unknown / не определён»: one spelling, «не определён», as tables show it (the
+/// `settlement` field keeps its code `unknown`).
+#[test]
+fn a_group_spells_an_unknown_part_one_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let v = json_of(shnor().arg("select").arg(&p).args(["--format", "json"]));
+    let s = &by_login(&v)["edu990001"];
+    assert_eq!(s["settlement"], "unknown", "{s}");
+    assert_eq!(
+        s["group"], "сильно неуспевающие / не определён / не определён",
+        "{s}"
+    );
+    let groups = v["summary"]["per_group"].as_object().unwrap();
+    assert!(groups.keys().all(|g| !g.contains("unknown")), "{groups:?}");
+}
+
+/// Defect 5: rows hidden in an xlsx sheet were loaded and counted without a word: the load
+/// report names them (a counted warning with their row numbers); the sheet's rows still load.
+#[test]
+fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР отметки 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Отметки «2025»").unwrap();
+    let rows = [
+        [
+            "Год",
+            "Класс",
+            "Предмет",
+            "Логин",
+            "Кол-во участников",
+            "2",
+            "3",
+            "4",
+            "5",
+        ],
+        [
+            "2025",
+            "4",
+            "математика",
+            "edu990001",
+            "20",
+            "5",
+            "5",
+            "5",
+            "5",
+        ],
+        [
+            "2025",
+            "4",
+            "математика",
+            "edu990002",
+            "20",
+            "2",
+            "6",
+            "6",
+            "6",
+        ],
+        [
+            "2025",
+            "4",
+            "математика",
+            "edu990003",
+            "20",
+            "1",
+            "7",
+            "6",
+            "6",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    ws.set_row_hidden(2).unwrap();
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "скрытые строки листа загружены");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
+    assert_eq!(i["schools"], 3, "{i:#}");
 }

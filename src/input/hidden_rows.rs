@@ -1,0 +1,145 @@
+//! The rows an xlsx sheet hides (`<row r="7" hidden="1">`): calamine (0.31) reads their cells as
+//! any other row's and does not say they are hidden, so a loader would count them without a word.
+//! Read here from the workbook's parts (zip, quick-xml: the crates calamine reads them with): the
+//! sheet's part is found through `xl/workbook.xml` and its relationships, and its row tags are
+//! found by a byte search (memchr), so that the cells are never parsed a second time.
+use anyhow::{Context, Result};
+use quick_xml::events::{BytesStart, Event};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// The 1-based numbers of the rows that sheet `sheet` of the xlsx file `path` hides, in file
+/// order; empty when it hides none or the workbook does not name the sheet.
+///
+/// Errors: the file is no zip of an xlsx workbook, or a part of it cannot be read.
+pub fn hidden_rows(path: &Path, sheet: &str) -> Result<Vec<u32>> {
+    let file = File::open(path).with_context(|| path.display().to_string())?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))?;
+    let Some(part) = sheet_part(&mut zip, sheet)? else {
+        return Ok(Vec::new());
+    };
+    let Ok(xml) = zip.by_name(&part) else {
+        return Ok(Vec::new());
+    };
+    scan_rows(xml)
+}
+
+/// The zip path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`): its relationship id in
+/// `xl/workbook.xml`, that id's target in `xl/_rels/workbook.xml.rels`.
+fn sheet_part<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    sheet: &str,
+) -> Result<Option<String>> {
+    let rid = tags(zip, "xl/workbook.xml", b"sheet")?
+        .into_iter()
+        .find(|a| a.iter().any(|(k, v)| k == "name" && v == sheet))
+        .and_then(|a| a.into_iter().find(|(k, _)| k == "id").map(|(_, v)| v));
+    let Some(rid) = rid else { return Ok(None) };
+    let target = tags(zip, "xl/_rels/workbook.xml.rels", b"Relationship")?
+        .into_iter()
+        .find(|a| a.iter().any(|(k, v)| k == "Id" && *v == rid))
+        .and_then(|a| a.into_iter().find(|(k, _)| k == "Target").map(|(_, v)| v));
+    Ok(target.map(|t| match t.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{t}"),
+    }))
+}
+
+/// The attributes (local name, unescaped value) of every element named `name` in a small part.
+fn tags<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    part: &str,
+    name: &[u8],
+) -> Result<Vec<Vec<(String, String)>>> {
+    let mut text = String::new();
+    zip.by_name(part)?.read_to_string(&mut text)?;
+    let mut r = quick_xml::Reader::from_str(&text);
+    let mut out = Vec::new();
+    loop {
+        match r.read_event()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == name => {
+                out.push(attributes(&e));
+            }
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+fn attributes(e: &BytesStart) -> Vec<(String, String)> {
+    e.attributes()
+        .flatten()
+        .map(|a| {
+            let key = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
+            let raw = String::from_utf8_lossy(&a.value);
+            let value = quick_xml::escape::unescape(&raw)
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| raw.to_string());
+            (key, value)
+        })
+        .collect()
+}
+
+/// The hidden rows among the `<row …>` tags of a sheet's XML, read in chunks.
+fn scan_rows(mut xml: impl Read) -> Result<Vec<u32>> {
+    let find = memchr::memmem::Finder::new(b"<row");
+    let mut out = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = xml.read(&mut chunk)?;
+        buf.extend_from_slice(&chunk[..n]);
+        // the bytes from which the next search starts over (an unfinished tag, or the last bytes
+        // that may begin one)
+        let mut keep = buf.len().saturating_sub(3);
+        let mut at = 0;
+        while let Some(i) = find.find(&buf[at..]).map(|i| at + i) {
+            let Some(end) = memchr::memchr(b'>', &buf[i..]).map(|e| i + e) else {
+                keep = i;
+                break;
+            };
+            if let Some(row) = hidden(&buf[i..=end]) {
+                out.push(row);
+            }
+            at = end + 1;
+            keep = keep.max(at);
+        }
+        if n == 0 {
+            return Ok(out);
+        }
+        buf.drain(..keep.min(buf.len()));
+    }
+}
+
+/// The row number of a `<row …>` tag that hides its row.
+fn hidden(tag: &[u8]) -> Option<u32> {
+    let mut r = quick_xml::Reader::from_reader(tag);
+    let e = match r.read_event().ok()? {
+        Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"row" => e,
+        _ => return None,
+    };
+    let a = attributes(&e);
+    let hides = a
+        .iter()
+        .any(|(k, v)| k == "hidden" && (v == "1" || v == "true"));
+    let row = a.iter().find(|(k, _)| k == "r")?.1.parse().ok()?;
+    hides.then_some(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_tags_across_chunks_are_read() {
+        // a tag cut by the 1 MiB chunk boundary, `<rows>` elsewhere and a hidden self-closing row
+        let mut xml = String::from("<sheetData>");
+        let pad = (1 << 20) - xml.len() - 10;
+        xml.push_str(&" ".repeat(pad));
+        xml.push_str(r#"<row r="3" spans="1:2" hidden="1"><c r="A3"><v>1</v></c></row>"#);
+        xml.push_str(r#"<row r="4"><c r="A4"><v>2</v></c></row><row r="9" hidden="true"/>"#);
+        xml.push_str(r#"<row r="10" hidden="0"/></sheetData>"#);
+        assert_eq!(scan_rows(xml.as_bytes()).unwrap(), vec![3, 9]);
+    }
+}
