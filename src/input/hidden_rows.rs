@@ -2,7 +2,7 @@
 //! any other row's and does not say they are hidden, so a loader would count them without a word.
 //! Read here from the workbook's parts (zip, quick-xml: the crates calamine reads them with): the
 //! sheet's part is found through `xl/workbook.xml` and its relationships, and its row tags are
-//! found by a byte search (memchr), so that the cells are never parsed a second time.
+//! read by quick-xml's streaming reader (the cells are skipped as events, never decoded).
 use anyhow::{Context, Result};
 use quick_xml::events::{BytesStart, Event};
 use std::fs::File;
@@ -81,45 +81,27 @@ fn attributes(e: &BytesStart) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The hidden rows among the `<row …>` tags of a sheet's XML, read in chunks.
-fn scan_rows(mut xml: impl Read) -> Result<Vec<u32>> {
-    let find = memchr::memmem::Finder::new(b"<row");
+/// The hidden rows among the `<row …>` tags of a sheet's XML, read by quick-xml's streaming
+/// reader (only the `row` tags' attributes are looked at; cells are skipped as events).
+fn scan_rows(xml: impl Read) -> Result<Vec<u32>> {
+    let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, xml));
+    let mut buf = Vec::with_capacity(1024);
     let mut out = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
-    let mut chunk = vec![0u8; 1 << 20];
     loop {
-        let n = xml.read(&mut chunk)?;
-        buf.extend_from_slice(&chunk[..n]);
-        // the bytes from which the next search starts over (an unfinished tag, or the last bytes
-        // that may begin one)
-        let mut keep = buf.len().saturating_sub(3);
-        let mut at = 0;
-        while let Some(i) = find.find(&buf[at..]).map(|i| at + i) {
-            let Some(end) = memchr::memchr(b'>', &buf[i..]).map(|e| i + e) else {
-                keep = i;
-                break;
-            };
-            if let Some(row) = hidden(&buf[i..=end]) {
-                out.push(row);
+        match reader.read_event_into(&mut buf)? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"row" => {
+                out.extend(hidden(&e));
             }
-            at = end + 1;
-            keep = keep.max(at);
+            Event::Eof => return Ok(out),
+            _ => {}
         }
-        if n == 0 {
-            return Ok(out);
-        }
-        buf.drain(..keep.min(buf.len()));
+        buf.clear();
     }
 }
 
 /// The row number of a `<row …>` tag that hides its row.
-fn hidden(tag: &[u8]) -> Option<u32> {
-    let mut r = quick_xml::Reader::from_reader(tag);
-    let e = match r.read_event().ok()? {
-        Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"row" => e,
-        _ => return None,
-    };
-    let a = attributes(&e);
+fn hidden(e: &BytesStart) -> Option<u32> {
+    let a = attributes(e);
     let hides = a
         .iter()
         .any(|(k, v)| k == "hidden" && (v == "1" || v == "true"));

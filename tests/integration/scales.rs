@@ -65,7 +65,10 @@ fn the_written_file_loads_back_and_its_edits_win() {
     );
     let inputs = v["inputs"].as_array().unwrap();
     let sc = inputs.iter().find(|i| i["kind"] == "scales").unwrap();
-    assert_eq!(sc["rows"], shnor::input::scales::Scales::builtin().map.len());
+    assert_eq!(
+        sc["rows"],
+        shnor::input::scales::Scales::builtin().map.len()
+    );
     let p = inputs.iter().find(|i| i["kind"] == "pupils").unwrap();
     assert_eq!(p["pupils"]["marks"], serde_json::json!([0, 0, 1, 2]), "{p}");
     // edited: «5» from 36
