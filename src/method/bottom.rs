@@ -62,7 +62,7 @@ pub fn bottom_flags<'a>(
             }
             let n2: i64 = p.iter().map(|x| i64::from(x.row.n2.unwrap())).sum();
             let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
-            let (st, _) = stratum(ds.schools.get(*sid).map(Box::as_ref), cfg);
+            let (st, _) = stratum(ds.school_view().get(sid).as_ref(), cfg);
             strata
                 .entry((area(sid), st.to_string()))
                 .or_default()
@@ -223,7 +223,7 @@ pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRan
     let strata: Vec<&str> = ctx
         .registry
         .iter()
-        .map(|s| stratum(*s, cfg).0.label())
+        .map(|s| stratum(s.as_ref(), cfg).0.label())
         .collect();
     let strata = DataFrame::new_infer_height(vec![
         Column::new(k::SCHOOL_ID.into(), ids),

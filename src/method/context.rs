@@ -13,8 +13,11 @@ pub struct Context<'a> {
     pub frames: crate::model::frames::Frames,
     /// The id of every school with results (any year), ascending.
     pub school_ids: Vec<String>,
-    /// Each of those schools' registry row, in the same order.
-    pub registry: Vec<Option<&'a SchoolRow>>,
+    /// Each of those schools' registry row (read from the `schools` frame), in the same order;
+    /// shared by the contexts made from this one.
+    pub registry: std::sync::Arc<Vec<Option<SchoolRow>>>,
+    /// The dataset the context was built from outlives it.
+    of: std::marker::PhantomData<&'a Dataset>,
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
@@ -29,9 +32,9 @@ pub struct Context<'a> {
 }
 
 /// A school's id and the rows the other lists hold for it.
-pub type Looked<'s, 'a> = (
+pub type Looked<'s> = (
     &'s str,
-    Option<&'a SchoolRow>,
+    Option<&'s SchoolRow>,
     Option<&'s super::index::IndexRow>,
     Option<&'s super::resilience::ResilienceRow>,
 );
@@ -66,12 +69,13 @@ impl<'a> Context<'a> {
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
+        let registry = registry_rows(ds, school_ids.iter().map(String::as_str)).into();
         let registry_z = RegistryZ::new(ds);
         Ok(Context {
             frames,
             school_ids,
             registry,
+            of: std::marker::PhantomData,
             index,
             resilience,
             screen,
@@ -90,6 +94,7 @@ impl<'a> Context<'a> {
             frames: self.frames.clone(),
             school_ids: self.school_ids.clone(),
             registry: self.registry.clone(),
+            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen: self.screen.clone(),
@@ -109,11 +114,12 @@ impl<'a> Context<'a> {
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
+        let registry = registry_rows(ds, school_ids.iter().map(String::as_str)).into();
         Ok(Context {
             frames,
             school_ids,
             registry,
+            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen,
@@ -124,7 +130,7 @@ impl<'a> Context<'a> {
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
     /// are sorted by id), not a search per school.
-    pub fn looked_up<'s>(&'s self) -> Vec<Looked<'s, 'a>> {
+    pub fn looked_up(&self) -> Vec<Looked<'_>> {
         let bs = &self.school_ids;
         let ids = || bs.iter().map(String::as_str);
         let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
@@ -133,7 +139,7 @@ impl<'a> Context<'a> {
             None => vec![None; bs.len()],
         };
         bs.iter()
-            .zip(self.registry.iter().copied())
+            .zip(self.registry.iter().map(Option::as_ref))
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()

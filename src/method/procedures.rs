@@ -332,20 +332,13 @@ pub fn find_sorted<'a, 'i, T>(
         .collect()
 }
 
-/// The registry row of each id (ids in ascending order: one merge with the schools map).
-pub fn registry_rows<'a, 'i>(
-    ds: &'a Dataset,
+/// The registry row of each id, read from the `schools` frame (`schools::View::get`).
+pub fn registry_rows<'i>(
+    ds: &Dataset,
     ids: impl IntoIterator<Item = &'i str>,
-) -> Vec<Option<&'a SchoolRow>> {
-    let registry: Vec<(&str, &SchoolRow)> = ds
-        .schools
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_ref()))
-        .collect();
-    find_sorted(&registry, |r| r.0, ids)
-        .into_iter()
-        .map(|r| r.map(|r| r.1))
-        .collect()
+) -> Vec<Option<SchoolRow>> {
+    let view = ds.school_view();
+    ids.into_iter().map(|id| view.get(id)).collect()
 }
 
 /// Results of every school by school id (test oracles: the results as rows).

@@ -280,7 +280,7 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its
 /// kind is known.
 fn judge<'a>(
-    &(sid, sch, ir, rr): &Looked<'_, 'a>,
+    &(sid, sch, ir, rr): &Looked<'_>,
     rows: &[ProcRow],
     cfg: &Config,
     (year, window): (i32, &[i32]),

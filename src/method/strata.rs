@@ -115,20 +115,15 @@ pub struct RegistryZ {
 impl RegistryZ {
     pub fn new(ds: &Dataset) -> RegistryZ {
         let mut stats = BTreeMap::new();
-        let mut keys: Vec<&'static str> = REG_STAFF
-            .iter()
-            .chain(REG_INFRA.iter())
-            .map(|(k, _)| *k)
-            .collect();
-        keys.sort_unstable();
-        // school by school (one school's list at a time), then indicator by indicator
-        let mut columns: Vec<Vec<f64>> = vec![Vec::new(); keys.len()];
-        for s in ds.schools.values() {
-            for (col, v) in columns.iter_mut().zip(s.indicators.values_of(&keys)) {
-                col.extend(v);
-            }
-        }
-        for (k, v) in keys.iter().zip(columns) {
+        // each indicator's column of the `schools` frame, its schools in id order
+        let values = |k: &str| -> Vec<f64> {
+            ds.schools
+                .column(k)
+                .and_then(|c| c.f64().map(|v| v.iter().flatten().collect()))
+                .unwrap_or_default()
+        };
+        for (k, _) in REG_STAFF.iter().chain(REG_INFRA.iter()) {
+            let v = values(k);
             if v.len() < 2 {
                 continue;
             }
