@@ -322,8 +322,11 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
     one_year.stage1.n = 1;
     one_year.stage1.k = 1;
     let view = ds.school_view();
-    let (ids, strata): (Vec<&str>, Vec<&str>) = (0..view.len())
-        .map(|i| (view.id(i), stratum(Some(&view.row(i)), cfg).0.label()))
+    let of_school = super::strata::strata_of(&ds.schools, cfg)?;
+    let (ids, strata): (Vec<&str>, Vec<&str>) = view
+        .ids()
+        .zip(&of_school)
+        .map(|(sid, s)| (sid, s.0.label()))
         .unzip();
     let strata = df!(k::SCHOOL_ID => ids, "stratum" => strata)?;
     let region_area = f
@@ -409,7 +412,11 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
             login: login[i].clone(),
             name: name[i].clone(),
             municipality: municipality[i].clone(),
-            stratum: stratum(view.get(&ids[i]).as_ref(), cfg).0.to_string(),
+            stratum: view
+                .find(&ids[i])
+                .map_or(stratum(None, cfg), |at| of_school[at])
+                .0
+                .to_string(),
             composite: r6(composite[i]),
             region_rank: rank[i],
             region_n: of[i],

@@ -1,10 +1,11 @@
 //! The context side of a selection (index, resilience, objectivity screen, risk profiles, registry
 //! z-scores): computed once per inputs and year, shared by every run that changes only selection keys.
-use super::procedures::{find_sorted, registry_rows};
+use super::procedures::find_sorted;
+use super::registry::{Registered, Registry};
 use super::select::{run_with, Selection};
 use super::strata::RegistryZ;
 use crate::config::Config;
-use crate::model::{Dataset, SchoolRow};
+use crate::model::Dataset;
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
@@ -13,9 +14,9 @@ pub struct Context<'a> {
     pub frames: crate::model::frames::Frames,
     /// The id of every school with results (any year), ascending.
     pub school_ids: Vec<String>,
-    /// Each of those schools' registry row (read from the `schools` frame), in the same order;
+    /// Each of those schools' registry facts (read from the `schools` frame), in the same order;
     /// shared by the contexts made from this one.
-    pub registry: std::sync::Arc<Vec<Option<SchoolRow>>>,
+    pub registry: std::sync::Arc<Registry>,
     /// The dataset the context was built from outlives it.
     of: std::marker::PhantomData<&'a Dataset>,
     pub index: super::index::IndexResult,
@@ -24,8 +25,6 @@ pub struct Context<'a> {
     /// The risk profiles of the year, with only the factors the deficit reads (none when
     /// `deficit.source` is `registry`).
     pub profiles: super::risk::Profiles,
-    /// Population z-scores of the registry's staffing and equipment indicators (deficit).
-    pub registry_z: RegistryZ,
     /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
     /// selected).
     pub ledgers: Ledgers,
@@ -34,7 +33,7 @@ pub struct Context<'a> {
 /// A school's id and the rows the other lists hold for it.
 pub type Looked<'s> = (
     &'s str,
-    Option<&'s SchoolRow>,
+    Registered<'s>,
     Option<&'s super::index::IndexRow>,
     Option<&'s super::resilience::ResilienceRow>,
 );
@@ -56,21 +55,22 @@ impl<'a> Context<'a> {
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
-        ds: &'a Dataset,
+        _ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context<'a>> {
         // the context methods run on the frames (polars spreads each over its threads); the
-        // schools' ids and registry rows are for the stages
+        // schools' ids and registry facts (with the registry deficit's z-scores over all the
+        // schools) are for the stages
         let index = super::index::compute(&frames, cfg)?;
         // no school to model is no resilience, not an error of the selection
         let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry = registry_rows(ds, school_ids.iter().map(String::as_str)).into();
-        let registry_z = RegistryZ::new(ds);
+        let registry_z = RegistryZ::new(&frames.schools);
+        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
         Ok(Context {
             frames,
             school_ids,
@@ -80,7 +80,6 @@ impl<'a> Context<'a> {
             resilience,
             screen,
             profiles,
-            registry_z,
             ledgers: Ledgers::All,
         })
     }
@@ -99,14 +98,13 @@ impl<'a> Context<'a> {
             resilience: None,
             screen: self.screen.clone(),
             profiles: profiles_for_deficit(&self.frames, cfg, year)?,
-            registry_z: self.registry_z.clone(),
             ledgers: Ledgers::None,
         })
     }
     /// The context of `ds` in `year` for statuses only, as [`Context::for_statuses`]: what
     /// `shnor monitor` reads.
     pub fn statuses(
-        ds: &'a Dataset,
+        _ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
@@ -114,7 +112,8 @@ impl<'a> Context<'a> {
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry = registry_rows(ds, school_ids.iter().map(String::as_str)).into();
+        let registry_z = RegistryZ::new(&frames.schools);
+        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
         Ok(Context {
             frames,
             school_ids,
@@ -124,13 +123,12 @@ impl<'a> Context<'a> {
             resilience: None,
             screen,
             profiles,
-            registry_z: RegistryZ::new(ds),
             ledgers: Ledgers::None,
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
     /// are sorted by id), not a search per school.
-    pub fn looked_up(&self) -> Vec<Looked<'_>> {
+    pub fn looked_up(&self, cfg: &Config) -> Vec<Looked<'_>> {
         let bs = &self.school_ids;
         let ids = || bs.iter().map(String::as_str);
         let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
@@ -139,7 +137,7 @@ impl<'a> Context<'a> {
             None => vec![None; bs.len()],
         };
         bs.iter()
-            .zip(self.registry.iter().map(Option::as_ref))
+            .zip((0..bs.len()).map(|i| self.registry.get(i, cfg)))
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()

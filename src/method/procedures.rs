@@ -1,8 +1,10 @@
 //! Which procedures count and how a school's counts are pooled (METHOD.md §1, §10).
 use crate::config::Config;
+use crate::model::Count;
+#[cfg(test)]
+use crate::model::Dataset;
 #[cfg(test)]
 use crate::model::ResultRow;
-use crate::model::{Count, Dataset, SchoolRow};
 use std::collections::BTreeMap;
 
 /// One row of the results frame as stage 1 reads it (`YearRows`): the procedure's key, its
@@ -330,15 +332,6 @@ pub fn find_sorted<'a, 'i, T>(
             sorted.get(at).filter(|x| key(x) == id)
         })
         .collect()
-}
-
-/// The registry row of each id, read from the `schools` frame (`schools::View::get`).
-pub fn registry_rows<'i>(
-    ds: &Dataset,
-    ids: impl IntoIterator<Item = &'i str>,
-) -> Vec<Option<SchoolRow>> {
-    let view = ds.school_view();
-    ids.into_iter().map(|id| view.get(id)).collect()
 }
 
 /// Results of every school by school id (test oracles: the results as rows).

@@ -62,8 +62,8 @@ fn settlement(s: &str) -> Option<&'static str> {
     ["город", "село"].into_iter().find(|x| *x == s)
 }
 
-/// A kind by its `Kind::as_str` name.
-fn kind(s: &str) -> Option<Kind> {
+/// A kind by its `Kind::as_str` name (the `kind` column of `schema::schools`).
+pub fn kind(s: &str) -> Option<Kind> {
     [
         Kind::Regular,
         Kind::Advanced,
