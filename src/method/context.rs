@@ -137,7 +137,7 @@ impl<'a> Context<'a> {
             None => vec![None; bs.len()],
         };
         bs.iter()
-            .zip((0..bs.len()).map(|i| self.registry.get(i, cfg)))
+            .zip(self.registry.all(cfg))
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()

@@ -13,6 +13,11 @@ use polars::prelude::*;
 pub struct Registry {
     /// The rows, in the order of the ids.
     df: DataFrame,
+    login: StringChunked,
+    name: StringChunked,
+    municipality: StringChunked,
+    municipality_code: StringChunked,
+    settlement: StringChunked,
     /// The registry's deficit scores of each row (`deficit.source` `registry` or `auto`).
     deficits: Vec<Option<DeficitScore>>,
 }
@@ -46,7 +51,16 @@ impl Registry {
         df.rechunk_mut();
         KindColumns::new(&df)?;
         let deficits = z.scores(&df)?;
-        Ok(Registry { df, deficits })
+        let text = |n: &str| -> Result<StringChunked> { Ok(df.column(n)?.str()?.clone()) };
+        Ok(Registry {
+            login: text(k::LOGIN)?,
+            name: text(k::NAME)?,
+            municipality: text(k::MUNICIPALITY)?,
+            municipality_code: text(k::MUNICIPALITY_CODE)?,
+            settlement: text(k::SETTLEMENT)?,
+            df,
+            deficits,
+        })
     }
     /// How many schools.
     pub fn len(&self) -> usize {
@@ -55,21 +69,25 @@ impl Registry {
     pub fn is_empty(&self) -> bool {
         self.df.height() == 0
     }
-    /// Row `i`'s facts (the school `ids[i]`), its stratum under `cfg`.
-    pub fn get(&self, i: usize, cfg: &Config) -> Registered<'_> {
-        let text = |n: &str| self.df.column(n).ok()?.str().ok()?.get(i);
+    /// Every row's facts (row `i`: the school `ids[i]`), the strata under `cfg`.
+    pub fn all<'s>(&'s self, cfg: &Config) -> Vec<Registered<'s>> {
         let kinds = KindColumns::new(&self.df).expect("checked in Registry::new");
-        let (stratum, kind_known) = stratum(kinds.at(i).as_ref(), cfg);
-        Registered {
-            login: text(k::LOGIN).unwrap_or(""),
-            name: text(k::NAME).unwrap_or(""),
-            municipality: text(k::MUNICIPALITY).unwrap_or(""),
-            municipality_code: text(k::MUNICIPALITY_CODE).unwrap_or(""),
-            settlement: text(k::SETTLEMENT),
-            stratum,
-            kind_known,
-            deficit: self.deficits[i].as_ref(),
-        }
+        (0..self.len())
+            .map(|i| {
+                let (stratum, kind_known) = stratum(kinds.at(i).as_ref(), cfg);
+                let text = |c: &'s StringChunked| c.get(i).unwrap_or("");
+                Registered {
+                    login: text(&self.login),
+                    name: text(&self.name),
+                    municipality: text(&self.municipality),
+                    municipality_code: text(&self.municipality_code),
+                    settlement: self.settlement.get(i),
+                    stratum,
+                    kind_known,
+                    deficit: self.deficits[i].as_ref(),
+                }
+            })
+            .collect()
     }
     /// The stratum of each row under `cfg`.
     pub fn strata(&self, cfg: &Config) -> Result<Vec<Stratum>> {
@@ -77,5 +95,53 @@ impl Registry {
             .into_iter()
             .map(|s| s.0)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dataset, SchoolRow};
+
+    #[test]
+    fn each_id_gets_its_row_and_the_stratum_of_the_run_config() {
+        let mut ds = Dataset::default();
+        ds.set_schools([SchoolRow {
+            school_id: "edu220001".into(),
+            login: "edu220001".into(),
+            name: "СОШ № 1".into(),
+            settlement: Some("село"),
+            enrollment: Some(80.0),
+            indicators: [("vacancy_share", 0.1), ("internet_mbps", 10.0)]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        }]);
+        let ids = ["edu220001".to_string(), "edu220002".to_string()];
+        let z = RegistryZ::new(&ds.schools);
+        let r = Registry::new(&ds.schools, &ids, &z).unwrap();
+        let mut cfg = Config::default();
+        let all = r.all(&cfg);
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].name, all[0].settlement), ("СОШ № 1", Some("село")));
+        assert_eq!(
+            (all[0].stratum, all[0].kind_known),
+            (Stratum::SmallRural, true)
+        );
+        // a school without a registry row: regular, its kind unknown
+        assert_eq!((all[1].login, all[1].settlement), ("", None));
+        assert_eq!(
+            (all[1].stratum, all[1].kind_known),
+            (Stratum::Regular, false)
+        );
+        // one school has no spread of values: no z-scores, no registry deficit
+        assert!(all.iter().all(|x| x.deficit.is_none()));
+        // the strata follow the config of the run, not the one the registry was built under
+        cfg.kinds.small_rural_max_enrollment = 50.0;
+        assert_eq!(r.all(&cfg)[0].stratum, Stratum::Regular);
+        assert_eq!(
+            r.strata(&cfg).unwrap(),
+            [Stratum::Regular, Stratum::Regular]
+        );
     }
 }

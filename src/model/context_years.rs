@@ -256,15 +256,10 @@ fn laid_over(
         let v: Vec<Option<f64>> = t.iter().map(|x| x.values[at]).collect();
         cols.push(Column::new(format!("__{n}").into(), v));
     }
-    let lists: Vec<Series> = t
-        .iter()
-        .map(|x| Series::new(PlSmallStr::EMPTY, &x.sources))
-        .collect();
-    let mut sources = Series::new("__sources".into(), lists);
-    if sources.dtype() != &DataType::List(Box::new(DataType::String)) {
-        sources = sources.cast(&DataType::List(Box::new(DataType::String)))?;
-    }
-    cols.push(sources.into_column());
+    cols.push(super::frames::strings(
+        "__sources",
+        t.iter().map(|x| x.sources.iter().map(String::as_str)),
+    ));
     let over = DataFrame::new_infer_height(cols)?;
     let hit = || col("__touched").is_not_null();
     let exprs: Vec<Expr> = schema::schools()

@@ -34,16 +34,17 @@ where
     Series::new(name.into(), rows.iter().map(f).collect::<Vec<V>>()).into_column()
 }
 
-pub(super) fn strings(name: &str, v: Vec<Vec<String>>) -> Column {
-    let series: Vec<Series> = v
-        .into_iter()
-        .map(|x| Series::new(PlSmallStr::EMPTY, x))
-        .collect();
-    let mut s = Series::new(name.into(), series);
-    if s.is_empty() {
-        s = Series::new_empty(name.into(), &DataType::List(Box::new(DataType::String)));
+/// A `list<str>` column of one list of texts per row (one builder, not a series per row).
+pub(crate) fn strings<'a, L, I>(name: &str, lists: L) -> Column
+where
+    L: ExactSizeIterator<Item = I>,
+    I: Iterator<Item = &'a str>,
+{
+    let mut b = ListStringChunkedBuilder::new(name.into(), lists.len(), lists.len());
+    for l in lists {
+        b.append_values_iter(l);
     }
-    s.into_column()
+    b.finish().into_series().into_column()
 }
 
 pub(super) fn frame(cols: Vec<Column>, schema: &Schema) -> Result<DataFrame> {

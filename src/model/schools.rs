@@ -34,12 +34,7 @@ pub fn frame_of(s: &[&SchoolRow]) -> Result<DataFrame> {
         c(k::INN, s, |x| x.inn.clone()),
         c(k::OGRN, s, |x| x.ogrn.clone()),
         c(k::GIA_CODE, s, |x| x.gia_code.clone()),
-        strings(
-            k::SOURCES,
-            s.iter()
-                .map(|x| x.sources.iter().map(|y| y.to_string()).collect())
-                .collect(),
-        ),
+        strings(k::SOURCES, s.iter().map(|x| x.sources.iter().map(|y| &**y))),
     ];
     for (name, _) in crate::input::context::INDICATORS {
         sc.push(c(name, s, |x| x.indicators.get(name).copied()));
