@@ -199,14 +199,11 @@ fn overlay(
         };
         let e = touched
             .entry(sid)
-            .or_insert_with_key(|sid| match view.get(sid) {
-                Some(r) => Touched {
-                    login: r.login,
-                    values: INDICATORS
-                        .iter()
-                        .map(|(n, _)| r.indicators.get(n).copied())
-                        .collect(),
-                    sources: r.sources.iter().map(|s| s.to_string()).collect(),
+            .or_insert_with_key(|sid| match view.find(sid) {
+                Some(i) => Touched {
+                    login: view.login(i).to_string(),
+                    values: INDICATORS.iter().map(|(n, _)| view.number(n, i)).collect(),
+                    sources: view.sources(i),
                 },
                 None => Touched {
                     login: new.last().map_or(String::new(), |s| s.login.clone()),

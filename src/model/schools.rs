@@ -145,9 +145,23 @@ impl<'a> View<'a> {
             .expect("a text column of schema::schools")
             .iter()
     }
-    /// The school's facts as a typed row (the method's stratum, deficit and identity read these).
+    /// The `Float64` column `name` (an indicator, `enrollment`) at row `i` (null: none).
+    pub fn number(&self, name: &str, i: usize) -> Option<f64> {
+        self.df.column(name).ok()?.f64().ok()?.get(i)
+    }
+    /// The files that named the school at row `i`.
+    pub fn sources(&self, i: usize) -> Vec<String> {
+        self.df
+            .column(k::SOURCES)
+            .ok()
+            .and_then(|c| c.list().ok()?.get_as_series(i))
+            .and_then(|s| Some(s.str().ok()?.iter().flatten().map(str::to_string).collect()))
+            .unwrap_or_default()
+    }
+    /// The school's facts as a typed row, as the loaders merged them (tests and checks; the
+    /// method reads the frame's columns).
     pub fn row(&self, i: usize) -> SchoolRow {
-        let f = |n: &str| self.df.column(n).ok().and_then(|c| c.f64().ok()?.get(i));
+        let f = |n: &str| self.number(n, i);
         let b = |n: &str| {
             self.df
                 .column(n)
@@ -156,17 +170,7 @@ impl<'a> View<'a> {
                 .unwrap_or(false)
         };
         let o = |n: &str| self.text(n, i).map(str::to_string);
-        let sources = self
-            .df
-            .column(k::SOURCES)
-            .ok()
-            .and_then(|c| c.list().ok()?.get_as_series(i))
-            .map(|s| {
-                s.str()
-                    .map(|v| v.iter().flatten().map(super::Sym::from).collect())
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default();
+        let sources = self.sources(i).into_iter().map(super::Sym::from).collect();
         SchoolRow {
             school_id: self.id(i).to_string(),
             login: self.login(i).to_string(),
