@@ -254,7 +254,7 @@ fn main() {
     println!(
         "in one process: {} result rows, {} schools; load {load_s:.2} s, select (stages only) {select_s:.2} s",
         loaded.data.results.height(),
-        loaded.data.schools.len()
+        loaded.data.schools.height()
     );
     println!(
         "  sweep, {} points: {sweep_s:.2} s; load + sweep = {:.2} × (load + select)",

@@ -33,10 +33,11 @@ pub fn run(a: &Args) -> Result<()> {
     // only this school's ledger is told
     let logins = loaded
         .data
-        .schools
-        .values()
-        .filter(|s| school_id(&s.login) == sid)
-        .map(|s| s.login.clone())
+        .school_view()
+        .column(crate::model::schema::col::LOGIN)
+        .flatten()
+        .filter(|l| school_id(l) == sid)
+        .map(str::to_string)
         .chain([login.to_string(), sid.clone()])
         .collect();
     let ctx = select::Context::new(&loaded.data, &cfg, year)?.with_ledgers_of(logins);
@@ -69,23 +70,21 @@ pub fn run(a: &Args) -> Result<()> {
 /// Errors: a usage error (exit 2) when several such schools have that name, listing them.
 fn by_name(ds: &crate::model::Dataset, arg: &str) -> Result<Option<String>> {
     use crate::input::names::school_name_key;
-    if ds.schools.contains_key(&school_id(arg)) {
+    let view = ds.school_view();
+    if view.contains(&school_id(arg)) {
         return Ok(None);
     }
     let key = school_name_key("", arg);
-    let found: Vec<&crate::model::SchoolRow> = ds
-        .schools
-        .values()
-        .filter(|s| s.school_id.starts_with("name:") && school_name_key("", &s.name) == key)
-        .map(|s| s.as_ref())
+    let found: Vec<usize> = (0..view.len())
+        .filter(|&i| view.id(i).starts_with("name:") && school_name_key("", view.name(i)) == key)
         .collect();
     match found.as_slice() {
         [] => Ok(None),
-        [one] => Ok(Some(one.school_id.clone())),
+        [one] => Ok(Some(view.id(*one).to_string())),
         many => Err(crate::error::usage(format!(
             "«{arg}»: several schools known only by name have this name: {}; give the name as the inputs spell it with its place",
             many.iter()
-                .map(|s| format!("«{}» ({})", s.name, s.municipality))
+                .map(|&i| format!("«{}» ({})", view.name(i), view.municipality(i)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),

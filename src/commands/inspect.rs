@@ -41,7 +41,7 @@ pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String>
         "warnings": l.warnings,
         "totals": {
             "results": d.results.height(),
-            "schools": d.schools.len(),
+            "schools": d.schools.height(),
             "journal": d.tables.journal.height(),
             "risk_profiles": d.risk.height(),
             "markers": d.tables.markers.height(),
@@ -213,7 +213,7 @@ pub fn table(l: &Loaded) -> Table {
     let d = &l.data;
     t.notes.push(format!(
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
-        d.results.height(), d.schools.len(), d.tables.journal.height(), d.risk.height(), d.tables.markers.height(), d.tables.reference.height()
+        d.results.height(), d.schools.height(), d.tables.journal.height(), d.risk.height(), d.tables.markers.height(), d.tables.reference.height()
     ));
     t
 }

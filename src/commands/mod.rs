@@ -309,7 +309,7 @@ fn input_label(r: &input::report::InputReport) -> String {
 /// Errors: as `resolve_year` (no results; a year absent from them).
 pub fn selection_year(loaded: &mut Loaded, cfg: &Config, year: Option<i32>) -> Result<i32> {
     let y = crate::method::select::resolve_year(&loaded.data, cfg, year)?;
-    crate::model::context_years::use_year(&mut loaded.data, Some(y), &mut loaded.warnings);
+    crate::model::context_years::use_year(&mut loaded.data, Some(y), &mut loaded.warnings)?;
     Ok(y)
 }
 

@@ -170,7 +170,7 @@ pub fn is_directory(h: &Header) -> bool {
 }
 
 fn school<'a>(ds: &'a mut Dataset, login: &str) -> &'a mut SchoolRow {
-    school_in(&mut ds.schools, login)
+    school_in(&mut ds.book, login)
 }
 
 fn school_in<'a>(
@@ -467,7 +467,7 @@ pub fn load_registry(
                 None => Default::default(),
             };
             note_code(&mut ds.municipality_codes, &code, &mname);
-            let e = school_in(&mut ds.schools, login);
+            let e = school_in(&mut ds.book, login);
             let facts = SchoolFacts {
                 name: cn.map_or("", |c| g.cell(r, c).trim()),
                 municipality: &mname,

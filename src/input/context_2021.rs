@@ -285,7 +285,7 @@ fn fill(e: &mut SchoolRow, x: Reading, source: &Sym) {
     }
 }
 
-/// Load the 2021 form's sheet into `ds.schools`.
+/// Load the 2021 form's sheet into the school book (`ds.book`).
 pub fn load(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Result<()> {
     let c = Cols::new(h);
     let source = Sym::from(g.file.as_str());
@@ -300,7 +300,7 @@ pub fn load(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Re
         let x = read(g, r, &c, &login, rep);
         let sid = school_id(&login);
         schools.insert(sid.clone());
-        let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+        let e = ds.book.entry(sid.clone()).or_insert_with(|| {
             Box::new(SchoolRow {
                 school_id: sid,
                 ..Default::default()
@@ -425,7 +425,7 @@ mod tests {
             ],
         ]);
         assert_eq!(rep.rows, 2);
-        let a = &ds.schools["edu220001"];
+        let a = &ds.book["edu220001"];
         assert_eq!(a.settlement, Some("село"));
         assert_eq!(a.kind, Some(Kind::Evening));
         assert!(!a.ovz_flag);
@@ -435,11 +435,7 @@ mod tests {
         assert_eq!(a.indicators.get("obsolete_computers_share"), Some(&0.25));
         assert_eq!(a.indicators.get("pupils_per_computer"), Some(&4.0));
         assert_eq!(a.indicators.get("internet_band"), Some(&2.0));
-        let b = ds
-            .schools
-            .values()
-            .find(|s| s.login == "ksh220002")
-            .unwrap();
+        let b = ds.book.values().find(|s| s.login == "ksh220002").unwrap();
         assert_eq!(b.settlement, Some("город"));
         assert!(b.ovz_flag && b.kind.is_none());
         assert_eq!(b.indicators.get("pupils_per_computer"), None);
@@ -472,7 +468,7 @@ mod tests {
             "",
             "до 25 Мбит/с",
         ]]);
-        assert_eq!(ds.schools["edu220003"].settlement, None);
+        assert_eq!(ds.book["edu220003"].settlement, None);
         let w = rep.warnings.summary();
         assert!(
             w.contains("тип населённого пункта не определён") && w.contains("5. Другое"),
@@ -503,7 +499,7 @@ mod tests {
         let g = grid(&all);
         let h = Header::new(0, &g.rows[0]);
         let mut ds = Dataset::default();
-        ds.schools.insert(
+        ds.book.insert(
             "edu220004".into(),
             Box::new(SchoolRow {
                 school_id: "edu220004".into(),
@@ -514,7 +510,7 @@ mod tests {
             }),
         );
         load(&g, &h, &mut ds, &mut InputReport::default()).unwrap();
-        let s = &ds.schools["edu220004"];
+        let s = &ds.book["edu220004"];
         // the login the form spells is shown (a school list's spelling wins over a result table's)
         assert_eq!(
             (s.login.as_str(), s.settlement, s.enrollment),

@@ -171,7 +171,7 @@ pub fn load_stats(
             match school_cell(&label) {
                 Some((login, name)) => {
                     let sid = school_id(&login);
-                    let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+                    let e = ds.book.entry(sid.clone()).or_insert_with(|| {
                         Box::new(SchoolRow {
                             school_id: sid.clone(),
                             ..Default::default()

@@ -175,7 +175,7 @@ pub fn load_simple(
                 Some(name) => name_key(&mun, name),
                 None => gia_key(&code),
             };
-            let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+            let e = ds.book.entry(sid.clone()).or_insert_with(|| {
                 Box::new(SchoolRow {
                     school_id: sid.clone(),
                     ..Default::default()
@@ -295,7 +295,7 @@ pub fn load_moscow(
                 .map(|c| g.cell(r, c).trim().to_string())
                 .unwrap_or_default();
             let sid = format!("ogrn:{ogrn}");
-            let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+            let e = ds.book.entry(sid.clone()).or_insert_with(|| {
                 Box::new(SchoolRow {
                     school_id: sid.clone(),
                     ..Default::default()

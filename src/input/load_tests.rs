@@ -149,7 +149,7 @@ fn a_marks_table_without_participants_names_the_missing_column() {
 fn registry_repeats_are_dropped_and_conflicts_name_the_login() {
     let same = "login,name,settlement\nedu990002,СОШ 2,город\nedu990001,СОШ 1,село\nedu990002,СОШ 2,город\n";
     let l = load(&[("reg.csv", same)], &Opts::default()).unwrap();
-    assert_eq!(l.data.schools.len(), 2);
+    assert_eq!(l.data.schools.height(), 2);
     let w = &l.reports[0].warnings.0[&WarningCode::RegistryRowRepeated];
     assert_eq!(w.count, 1);
     let differ = same.replacen("СОШ 2,город", "СОШ 2,село", 1);
@@ -353,7 +353,7 @@ fn the_registry_wins_a_school_merge_and_the_disagreement_is_counted() {
         ("b_registry.csv", "a_vpr.csv"),
     ] {
         let l = load(&[(a, registry), (b, &marks)], &Opts::default()).unwrap();
-        let s = &l.data.schools["edu220001"];
+        let s = &l.data.school_view().get("edu220001").unwrap();
         assert_eq!(
             (s.name.as_str(), s.municipality.as_str()),
             ("МБОУ «Лицей 1»", "город Алейск")

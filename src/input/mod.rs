@@ -388,7 +388,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
-    crate::model::context_years::use_year(&mut data_set, None, &mut warnings);
+    crate::model::context_years::use_year(&mut data_set, None, &mut warnings)?;
     // a results table with no school key in a folder: skipped, and said beside the results
     for r in &reports {
         if r.skipped

@@ -426,7 +426,7 @@ pub fn load_crosswalk(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputRep
                 line,
             },
         );
-        let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+        let e = ds.book.entry(sid.clone()).or_insert_with(|| {
             Box::new(SchoolRow {
                 school_id: sid.clone(),
                 ..Default::default()

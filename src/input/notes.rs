@@ -158,7 +158,7 @@ pub(super) fn note_school(
     mun: &str,
     w: &mut Warnings,
 ) {
-    let e = ds.schools.entry(sid.to_string()).or_insert_with(|| {
+    let e = ds.book.entry(sid.to_string()).or_insert_with(|| {
         Box::new(SchoolRow {
             school_id: sid.to_string(),
             ..Default::default()

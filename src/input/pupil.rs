@@ -599,7 +599,7 @@ pub(super) fn store(j: Judged, meta: &Meta, ds: &mut Dataset, rep: &mut InputRep
         &names,
     )?;
     for (sid, (login, mun, sname)) in names {
-        let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+        let e = ds.book.entry(sid.clone()).or_insert_with(|| {
             Box::new(SchoolRow {
                 school_id: sid.clone(),
                 ..Default::default()

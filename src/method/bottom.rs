@@ -2,7 +2,8 @@
 use super::context::Context;
 #[cfg(test)]
 use super::procedures::{judged_procs, ProcRow};
-use super::strata::stratum;
+#[cfg(test)]
+use super::strata::{strata_of, stratum};
 use crate::config::Config;
 #[cfg(test)]
 use crate::model::{Dataset, ResultRow};
@@ -52,6 +53,7 @@ pub fn bottom_flags<'a>(
     area: &dyn Fn(&str) -> String,
 ) -> BottomFlags {
     let mut out = BTreeMap::new();
+    let (view, of_school) = (ds.school_view(), strata_of(&ds.schools, cfg).unwrap());
     for y in (year - cfg.stage1.n as i32 + 1)..=year {
         let mut strata: BTreeMap<(String, String), Vec<(f64, &str)>> = BTreeMap::new();
         for (sid, rows) in by_school {
@@ -62,7 +64,9 @@ pub fn bottom_flags<'a>(
             }
             let n2: i64 = p.iter().map(|x| i64::from(x.row.n2.unwrap())).sum();
             let n: i64 = p.iter().map(|x| i64::from(x.row.participants)).sum();
-            let (st, _) = stratum(ds.schools.get(*sid).map(Box::as_ref), cfg);
+            let (st, _) = view
+                .find(sid)
+                .map_or(stratum(None, cfg), |at| of_school[at]);
             strata
                 .entry((area(sid), st.to_string()))
                 .or_default()
@@ -222,8 +226,9 @@ pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRan
     let ids: Vec<&str> = ctx.school_ids.iter().map(String::as_str).collect();
     let strata: Vec<&str> = ctx
         .registry
-        .iter()
-        .map(|s| stratum(*s, cfg).0.label())
+        .strata(cfg)?
+        .into_iter()
+        .map(|s| s.label())
         .collect();
     let strata = DataFrame::new_infer_height(vec![
         Column::new(k::SCHOOL_ID.into(), ids),

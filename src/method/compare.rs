@@ -321,10 +321,12 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
     let mut one_year = cfg.clone();
     one_year.stage1.n = 1;
     one_year.stage1.k = 1;
-    let (ids, strata): (Vec<&str>, Vec<&str>) = ds
-        .schools
-        .iter()
-        .map(|(sid, s)| (sid.as_str(), stratum(Some(s), cfg).0.label()))
+    let view = ds.school_view();
+    let of_school = super::strata::strata_of(&ds.schools, cfg)?;
+    let (ids, strata): (Vec<&str>, Vec<&str>) = view
+        .ids()
+        .zip(&of_school)
+        .map(|(sid, s)| (sid, s.0.label()))
         .unzip();
     let strata = df!(k::SCHOOL_ID => ids, "stratum" => strata)?;
     let region_area = f
@@ -410,7 +412,9 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
             login: login[i].clone(),
             name: name[i].clone(),
             municipality: municipality[i].clone(),
-            stratum: stratum(ds.schools.get(&ids[i]).map(Box::as_ref), cfg)
+            stratum: view
+                .find(&ids[i])
+                .map_or(stratum(None, cfg), |at| of_school[at])
                 .0
                 .to_string(),
             composite: r6(composite[i]),
@@ -430,19 +434,19 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
 mod tests {
     use super::*;
 
-    fn school(sid: &str, municipality: &str) -> Box<crate::model::SchoolRow> {
-        Box::new(crate::model::SchoolRow {
+    fn school(sid: &str, municipality: &str) -> crate::model::SchoolRow {
+        crate::model::SchoolRow {
             school_id: sid.into(),
             login: sid.into(),
             municipality: municipality.into(),
             ..Default::default()
-        })
+        }
     }
 
     #[test]
     fn municipalities_beside_the_region_they_sum_to() {
         let mut ds = Dataset::default();
-        let mut rows = Vec::new();
+        let (mut rows, mut schools) = (Vec::new(), Vec::new());
         for (sid, mun, n, n2) in [
             ("edu220001", "Алейск", 40, 10),
             ("edu220002", "Алейск", 60, 20),
@@ -457,8 +461,9 @@ mod tests {
                 n,
                 n2,
             ));
-            ds.schools.insert(sid.into(), school(sid, mun));
+            schools.push(school(sid, mun));
         }
+        ds.set_schools(schools);
         ds.set_results(&rows);
         let f = crate::model::frames::build(&ds).unwrap();
         let specs = default_specs(&f, &[2024]).unwrap();

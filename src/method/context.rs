@@ -1,10 +1,11 @@
 //! The context side of a selection (index, resilience, objectivity screen, risk profiles, registry
 //! z-scores): computed once per inputs and year, shared by every run that changes only selection keys.
-use super::procedures::{find_sorted, registry_rows};
+use super::procedures::find_sorted;
+use super::registry::{Registered, Registry};
 use super::select::{run_with, Selection};
 use super::strata::RegistryZ;
 use crate::config::Config;
-use crate::model::{Dataset, SchoolRow};
+use crate::model::Dataset;
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
@@ -13,25 +14,26 @@ pub struct Context<'a> {
     pub frames: crate::model::frames::Frames,
     /// The id of every school with results (any year), ascending.
     pub school_ids: Vec<String>,
-    /// Each of those schools' registry row, in the same order.
-    pub registry: Vec<Option<&'a SchoolRow>>,
+    /// Each of those schools' registry facts (read from the `schools` frame), in the same order;
+    /// shared by the contexts made from this one.
+    pub registry: std::sync::Arc<Registry>,
+    /// The dataset the context was built from outlives it.
+    of: std::marker::PhantomData<&'a Dataset>,
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
     /// The risk profiles of the year, with only the factors the deficit reads (none when
     /// `deficit.source` is `registry`).
     pub profiles: super::risk::Profiles,
-    /// Population z-scores of the registry's staffing and equipment indicators (deficit).
-    pub registry_z: RegistryZ,
     /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
     /// selected).
     pub ledgers: Ledgers,
 }
 
 /// A school's id and the rows the other lists hold for it.
-pub type Looked<'s, 'a> = (
+pub type Looked<'s> = (
     &'s str,
-    Option<&'a SchoolRow>,
+    Registered<'s>,
     Option<&'s super::index::IndexRow>,
     Option<&'s super::resilience::ResilienceRow>,
 );
@@ -53,30 +55,31 @@ impl<'a> Context<'a> {
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
-        ds: &'a Dataset,
+        _ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context<'a>> {
         // the context methods run on the frames (polars spreads each over its threads); the
-        // schools' ids and registry rows are for the stages
+        // schools' ids and registry facts (with the registry deficit's z-scores over all the
+        // schools) are for the stages
         let index = super::index::compute(&frames, cfg)?;
         // no school to model is no resilience, not an error of the selection
         let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
-        let registry_z = RegistryZ::new(ds);
+        let registry_z = RegistryZ::new(&frames.schools);
+        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
         Ok(Context {
             frames,
             school_ids,
             registry,
+            of: std::marker::PhantomData,
             index,
             resilience,
             screen,
             profiles,
-            registry_z,
             ledgers: Ledgers::All,
         })
     }
@@ -90,18 +93,18 @@ impl<'a> Context<'a> {
             frames: self.frames.clone(),
             school_ids: self.school_ids.clone(),
             registry: self.registry.clone(),
+            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen: self.screen.clone(),
             profiles: profiles_for_deficit(&self.frames, cfg, year)?,
-            registry_z: self.registry_z.clone(),
             ledgers: Ledgers::None,
         })
     }
     /// The context of `ds` in `year` for statuses only, as [`Context::for_statuses`]: what
     /// `shnor monitor` reads.
     pub fn statuses(
-        ds: &'a Dataset,
+        _ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
@@ -109,22 +112,23 @@ impl<'a> Context<'a> {
         let screen = super::objectivity::screen(&frames, cfg)?;
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry = registry_rows(ds, school_ids.iter().map(String::as_str));
+        let registry_z = RegistryZ::new(&frames.schools);
+        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
         Ok(Context {
             frames,
             school_ids,
             registry,
+            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen,
             profiles,
-            registry_z: RegistryZ::new(ds),
             ledgers: Ledgers::None,
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
     /// are sorted by id), not a search per school.
-    pub fn looked_up<'s>(&'s self) -> Vec<Looked<'s, 'a>> {
+    pub fn looked_up(&self, cfg: &Config) -> Vec<Looked<'_>> {
         let bs = &self.school_ids;
         let ids = || bs.iter().map(String::as_str);
         let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
@@ -133,7 +137,7 @@ impl<'a> Context<'a> {
             None => vec![None; bs.len()],
         };
         bs.iter()
-            .zip(self.registry.iter().copied())
+            .zip(self.registry.all(cfg))
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()

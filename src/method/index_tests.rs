@@ -3,17 +3,19 @@ use crate::model::{Dataset, SchoolRow};
 
 fn ds(rows: &[(&str, &[(&'static str, f64)])]) -> Dataset {
     let mut d = Dataset::default();
-    for (login, ind) in rows {
-        d.schools.insert(
-            login.to_string(),
-            Box::new(SchoolRow {
+    let schools: std::collections::BTreeMap<&str, SchoolRow> = rows
+        .iter()
+        .map(|(login, ind)| {
+            let row = SchoolRow {
                 school_id: login.to_string(),
                 login: login.to_string(),
                 indicators: ind.iter().copied().collect(),
                 ..Default::default()
-            }),
-        );
-    }
+            };
+            (*login, row)
+        })
+        .collect();
+    d.set_schools(schools.into_values());
     d
 }
 

@@ -1,8 +1,10 @@
 //! Which procedures count and how a school's counts are pooled (METHOD.md §1, §10).
 use crate::config::Config;
+use crate::model::Count;
+#[cfg(test)]
+use crate::model::Dataset;
 #[cfg(test)]
 use crate::model::ResultRow;
-use crate::model::{Count, Dataset, SchoolRow};
 use std::collections::BTreeMap;
 
 /// One row of the results frame as stage 1 reads it (`YearRows`): the procedure's key, its
@@ -328,22 +330,6 @@ pub fn find_sorted<'a, 'i, T>(
             }
             sorted.get(at).filter(|x| key(x) == id)
         })
-        .collect()
-}
-
-/// The registry row of each id (ids in ascending order: one merge with the schools map).
-pub fn registry_rows<'a, 'i>(
-    ds: &'a Dataset,
-    ids: impl IntoIterator<Item = &'i str>,
-) -> Vec<Option<&'a SchoolRow>> {
-    let registry: Vec<(&str, &SchoolRow)> = ds
-        .schools
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_ref()))
-        .collect();
-    find_sorted(&registry, |r| r.0, ids)
-        .into_iter()
-        .map(|r| r.map(|r| r.1))
         .collect()
 }
 

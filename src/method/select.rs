@@ -1,16 +1,16 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Fact, Ledger};
 use super::procedures::{find_sorted, ProcRow, YearRows};
+use super::registry::Registered;
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
-use super::strata::stratum;
 use crate::config::{ClusterMethod, Config, SelectionYear, Stage1Rule};
 use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
 use crate::model::domain::{Cluster, Deficit, ExclusionReason, Settlement, Stratum};
 use crate::model::warning::WarningCode;
-use crate::model::{Dataset, SchoolRow};
+use crate::model::Dataset;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -128,7 +128,7 @@ pub fn run_with<'a>(
         .chunk_by(|a, b| a.school_id == b.school_id)
         .map(|g| (g[0].school_id, g))
         .collect();
-    let looked = ctx.looked_up();
+    let looked = ctx.looked_up(cfg);
     let found = find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0));
     let judged: Vec<(SchoolResult, bool)> = looked
         .par_iter()
@@ -284,7 +284,7 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its
 /// kind is known.
 fn judge<'a>(
-    &(sid, sch, ir, rr): &Looked<'_, 'a>,
+    &(sid, sch, ir, rr): &Looked<'_>,
     rows: &[ProcRow],
     cfg: &Config,
     (year, window): (i32, &[i32]),
@@ -295,8 +295,8 @@ fn judge<'a>(
     if !rows.iter().any(|r| r.year == year) {
         return None;
     }
-    let (stratum, kind_known) = stratum(sch, cfg);
-    let mut res = SchoolResult::new(sid, sch, stratum);
+    let (stratum, kind_known) = (sch.stratum, sch.kind_known);
+    let mut res = SchoolResult::new(sid, Some(&sch), stratum);
     if let Some(ir) = ir {
         res.index = ir.index;
         res.index_group = ir.index_group;
@@ -336,7 +336,7 @@ fn judge<'a>(
             res.stage_reached = 2;
             let c = Candidate {
                 school_id: sid,
-                registry: sch,
+                registry_deficit: sch.deficit,
                 pooled: school_pooled,
                 window,
                 small: small_procedures(rows, cfg, window),
@@ -369,15 +369,16 @@ fn small_procedures(rows: &[ProcRow], cfg: &Config, window: &[i32]) -> Vec<(Stri
 impl SchoolResult {
     /// A school at the start of stage 1: its identity from the registry row (login: the
     /// registry's, else the school id), nothing judged yet.
-    pub(crate) fn new(sid: &str, sch: Option<&SchoolRow>, stratum: Stratum) -> SchoolResult {
+    pub(crate) fn new(sid: &str, sch: Option<&Registered>, stratum: Stratum) -> SchoolResult {
         SchoolResult {
             login: sch
-                .map(|s| s.login.clone())
+                .map(|s| s.login)
                 .filter(|l| !l.is_empty())
-                .unwrap_or_else(|| sid.to_string()),
-            name: sch.map(|s| s.name.clone()).unwrap_or_default(),
-            municipality: sch.map(|s| s.municipality.clone()).unwrap_or_default(),
-            municipality_code: sch.map(|s| s.municipality_code.clone()).unwrap_or_default(),
+                .unwrap_or(sid)
+                .to_string(),
+            name: sch.map_or("", |s| s.name).to_string(),
+            municipality: sch.map_or("", |s| s.municipality).to_string(),
+            municipality_code: sch.map_or("", |s| s.municipality_code).to_string(),
             region: region_of(sid),
             stratum,
             settlement: Settlement::of(sch.and_then(|s| s.settlement)),

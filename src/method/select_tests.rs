@@ -9,18 +9,14 @@ fn row(year: i32, sid: &str, subject: &str, participants: Count, n2: Count) -> R
 
 fn dataset(rows: Vec<ResultRow>) -> Dataset {
     let mut ds = Dataset::default();
-    for r in &rows {
-        ds.schools.insert(
-            r.school_id.to_string(),
-            Box::new(SchoolRow {
-                school_id: r.school_id.to_string(),
-                login: r.school_id.to_string(),
-                settlement: Some("город"),
-                kind: Some(crate::model::Kind::Regular),
-                ..Default::default()
-            }),
-        );
-    }
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| &*r.school_id).collect();
+    ds.set_schools(ids.into_iter().map(|sid| SchoolRow {
+        school_id: sid.to_string(),
+        login: sid.to_string(),
+        settlement: Some("город"),
+        kind: Some(crate::model::Kind::Regular),
+        ..Default::default()
+    }));
     ds.set_results(&rows);
     ds
 }

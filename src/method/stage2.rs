@@ -9,14 +9,14 @@ use super::select::SchoolResult;
 use super::strata::{deficit_from_profile, DeficitScore};
 use crate::config::{Config, DeficitSource, ObjectivityPolicy};
 use crate::model::domain::{Cluster, Deficit, ExclusionReason};
-use crate::model::SchoolRow;
 use crate::output::r6;
 use crate::stats::{wilson, Z95};
 
 /// One candidate as stage 2 sees it.
 pub struct Candidate<'a> {
     pub school_id: &'a str,
-    pub registry: Option<&'a SchoolRow>,
+    /// Its deficit scores from the registry's indicators (`strata::RegistryZ::scores`).
+    pub registry_deficit: Option<&'a DeficitScore>,
     /// Its counts pooled over the window (`procedures::pooled_all`).
     pub pooled: Pooled,
     /// The years of the window that hold results with a count below the minimum
@@ -183,7 +183,7 @@ fn deficit(
     led: &mut Ledger,
 ) -> Option<Deficit> {
     let from_profile = || deficit_from_profile(&ctx.profiles, c.school_id);
-    let from_registry = || c.registry.and_then(|s| ctx.registry_z.score(s));
+    let from_registry = || c.registry_deficit.cloned();
     let score: Option<DeficitScore> = match cfg.deficit.source {
         DeficitSource::RiskProfile => from_profile(),
         DeficitSource::Registry => from_registry(),

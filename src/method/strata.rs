@@ -1,11 +1,28 @@
 //! School kind → comparison stratum, settlement and the prevailing deficit.
 use crate::config::Config;
 use crate::model::domain::Stratum;
-use crate::model::{Dataset, Kind, SchoolRow};
+use crate::model::schema::col as k;
+use crate::model::Kind;
+use polars::prelude::DataFrame;
 use std::collections::BTreeMap;
 
+/// What tells a school's kind (a `schools` frame row's `kind`, `ovz_flag`, `advanced_flag`,
+/// `login`, `settlement`, `enrollment`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KindFacts<'a> {
+    /// Explicit kind from a registry.
+    pub kind: Option<Kind>,
+    pub ovz_flag: bool,
+    pub advanced_flag: bool,
+    pub login: &'a str,
+    /// «город» or «село».
+    pub settlement: Option<&'a str>,
+    /// Pupils.
+    pub enrollment: Option<f64>,
+}
+
 /// All kinds a school qualifies for (explicit registry kind, context-form flags, size).
-pub fn kinds_of(s: &SchoolRow, cfg: &Config) -> Vec<Kind> {
+pub fn kinds_of(s: &KindFacts, cfg: &Config) -> Vec<Kind> {
     let mut k = Vec::new();
     if let Some(x) = s.kind {
         k.push(x);
@@ -38,7 +55,7 @@ pub fn stratum_of(k: Kind) -> Stratum {
 
 /// (stratum, known): the first of `stage1.strata` the school qualifies for; evening is its own;
 /// regular otherwise. `known` is false when nothing about the school's kind is known.
-pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (Stratum, bool) {
+pub fn stratum(s: Option<&KindFacts>, cfg: &Config) -> (Stratum, bool) {
     let Some(s) = s else {
         return (Stratum::Regular, false);
     };
@@ -51,6 +68,55 @@ pub fn stratum(s: Option<&SchoolRow>, cfg: &Config) -> (Stratum, bool) {
     }
     let known = s.kind.is_some() || s.settlement.is_some() || s.enrollment.is_some();
     (Stratum::Regular, known)
+}
+
+/// [`stratum`] of every row of a frame with the `schools` columns (`schema::schools`); a row
+/// whose `school_id` has no registry row (null `login`, as a left join leaves it) is regular, its
+/// kind unknown.
+///
+/// Errors: a column missing or of another dtype (a bug).
+pub fn strata_of(schools: &DataFrame, cfg: &Config) -> anyhow::Result<Vec<(Stratum, bool)>> {
+    let c = KindColumns::new(schools)?;
+    Ok((0..schools.height())
+        .map(|i| stratum(c.at(i).as_ref(), cfg))
+        .collect())
+}
+
+/// The columns of a frame with the `schools` columns that tell a school's kind.
+pub struct KindColumns<'a> {
+    login: &'a polars::prelude::StringChunked,
+    settlement: &'a polars::prelude::StringChunked,
+    kind: &'a polars::prelude::StringChunked,
+    ovz: &'a polars::prelude::BooleanChunked,
+    advanced: &'a polars::prelude::BooleanChunked,
+    enrollment: &'a polars::prelude::Float64Chunked,
+}
+
+impl<'a> KindColumns<'a> {
+    /// Errors: a column missing or of another dtype (a bug).
+    pub fn new(schools: &'a DataFrame) -> anyhow::Result<Self> {
+        let text = |n: &str| schools.column(n).and_then(|c| c.str());
+        let flag = |n: &str| schools.column(n).and_then(|c| c.bool());
+        Ok(KindColumns {
+            login: text(k::LOGIN)?,
+            settlement: text(k::SETTLEMENT)?,
+            kind: text(k::KIND)?,
+            ovz: flag(k::OVZ_FLAG)?,
+            advanced: flag(k::ADVANCED_FLAG)?,
+            enrollment: schools.column(k::ENROLLMENT)?.f64()?,
+        })
+    }
+    /// Row `i`'s facts; none for a row without a registry row (null `login`).
+    pub fn at(&self, i: usize) -> Option<KindFacts<'a>> {
+        Some(KindFacts {
+            login: self.login.get(i)?,
+            kind: self.kind.get(i).and_then(crate::model::schools::kind),
+            ovz_flag: self.ovz.get(i).unwrap_or(false),
+            advanced_flag: self.advanced.get(i).unwrap_or(false),
+            settlement: self.settlement.get(i),
+            enrollment: self.enrollment.get(i),
+        })
+    }
 }
 
 pub const STAFFING: [&str; 2] = [
@@ -113,22 +179,18 @@ pub struct RegistryZ {
 }
 
 impl RegistryZ {
-    pub fn new(ds: &Dataset) -> RegistryZ {
+    /// The z-scores' means and deviations over the schools of a `schools` frame.
+    pub fn new(schools: &DataFrame) -> RegistryZ {
         let mut stats = BTreeMap::new();
-        let mut keys: Vec<&'static str> = REG_STAFF
-            .iter()
-            .chain(REG_INFRA.iter())
-            .map(|(k, _)| *k)
-            .collect();
-        keys.sort_unstable();
-        // school by school (one school's list at a time), then indicator by indicator
-        let mut columns: Vec<Vec<f64>> = vec![Vec::new(); keys.len()];
-        for s in ds.schools.values() {
-            for (col, v) in columns.iter_mut().zip(s.indicators.values_of(&keys)) {
-                col.extend(v);
-            }
-        }
-        for (k, v) in keys.iter().zip(columns) {
+        // each indicator's column of the `schools` frame, its schools in id order
+        let values = |k: &str| -> Vec<f64> {
+            schools
+                .column(k)
+                .and_then(|c| c.f64().map(|v| v.iter().flatten().collect()))
+                .unwrap_or_default()
+        };
+        for (k, _) in REG_STAFF.iter().chain(REG_INFRA.iter()) {
+            let v = values(k);
             if v.len() < 2 {
                 continue;
             }
@@ -141,22 +203,35 @@ impl RegistryZ {
         RegistryZ { stats }
     }
 
-    pub fn score(&self, s: &SchoolRow) -> Option<DeficitScore> {
-        let side = |list: &[(&'static str, f64)]| -> Option<f64> {
-            let z: Vec<f64> = list
+    /// The registry deficit scores of every row of a frame with the `schools` indicator columns:
+    /// each side the mean of its indicators' oriented z-scores the row has; none when a side has
+    /// none.
+    ///
+    /// Errors: an indicator column missing or not `Float64` (a bug).
+    pub fn scores(&self, schools: &DataFrame) -> anyhow::Result<Vec<Option<DeficitScore>>> {
+        let column = |list: &[(&'static str, f64)]| -> anyhow::Result<Vec<_>> {
+            list.iter()
+                .filter_map(|(k, dir)| Some((self.stats.get(k)?, *dir, *k)))
+                .map(|(&(m, sd), dir, k)| Ok((schools.column(k)?.f64()?, m, sd, dir)))
+                .collect()
+        };
+        let (staff, infra) = (column(&REG_STAFF)?, column(&REG_INFRA)?);
+        let side = |cols: &[(&polars::prelude::Float64Chunked, f64, f64, f64)], i: usize| {
+            let z: Vec<f64> = cols
                 .iter()
-                .filter_map(|(k, dir)| {
-                    let (m, sd) = self.stats.get(k)?;
-                    s.indicators.get(k).map(|v| dir * (v - m) / sd)
-                })
+                .filter_map(|(c, m, sd, dir)| c.get(i).map(|v| dir * (v - m) / sd))
                 .collect();
             (!z.is_empty()).then(|| z.iter().sum::<f64>() / z.len() as f64)
         };
-        Some(DeficitScore {
-            source: "registry",
-            staffing: side(&REG_STAFF)?,
-            infrastructure: side(&REG_INFRA)?,
-            year: None,
-        })
+        Ok((0..schools.height())
+            .map(|i| {
+                Some(DeficitScore {
+                    source: "registry",
+                    staffing: side(&staff, i)?,
+                    infrastructure: side(&infra, i)?,
+                    year: None,
+                })
+            })
+            .collect())
     }
 }

@@ -2,8 +2,7 @@
 //!
 //! `Dataset::results` is a frame already; `build` adds its two derived columns after the declared
 //! ones — `region` (first two digits of the login) and `municipality_key` (ФИС ОКО code, else the
-//! normalised name); `risk_profiles` and the `tables` are passed on as they are, and the schools,
-//! still typed rows, become a frame.
+//! normalised name); `schools`, `risk_profiles` and the `tables` are passed on as they are.
 use super::{Dataset, ResultRow};
 use anyhow::Result;
 use polars::prelude::*;
@@ -28,26 +27,27 @@ pub struct Frames {
     pub regions: std::collections::BTreeMap<String, String>,
 }
 
-fn c<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
+pub(super) fn c<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
 where
     Series: NamedFrom<Vec<V>, [V]>,
 {
     Series::new(name.into(), rows.iter().map(f).collect::<Vec<V>>()).into_column()
 }
 
-fn strings(name: &str, v: Vec<Vec<String>>) -> Column {
-    let series: Vec<Series> = v
-        .into_iter()
-        .map(|x| Series::new(PlSmallStr::EMPTY, x))
-        .collect();
-    let mut s = Series::new(name.into(), series);
-    if s.is_empty() {
-        s = Series::new_empty(name.into(), &DataType::List(Box::new(DataType::String)));
+/// A `list<str>` column of one list of texts per row (one builder, not a series per row).
+pub(crate) fn strings<'a, L, I>(name: &str, lists: L) -> Column
+where
+    L: ExactSizeIterator<Item = I>,
+    I: Iterator<Item = &'a str>,
+{
+    let mut b = ListStringChunkedBuilder::new(name.into(), lists.len(), lists.len());
+    for l in lists {
+        b.append_values_iter(l);
     }
-    s.into_column()
+    b.finish().into_series().into_column()
 }
 
-fn frame(cols: Vec<Column>, schema: &Schema) -> Result<DataFrame> {
+pub(super) fn frame(cols: Vec<Column>, schema: &Schema) -> Result<DataFrame> {
     let df = DataFrame::new_infer_height(cols)?;
     // empty inputs give columns of dtype Null or wrong inner types: cast to the schema
     let df = df
@@ -185,8 +185,8 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let mut prev: Option<(&str, IdxSize)> = None;
     let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
     let regions = ds
-        .schools
-        .keys()
+        .school_view()
+        .ids()
         .any(|k| k.contains(':'))
         .then(|| super::identity::Regions::new(ds));
     for id in ids.iter() {
@@ -218,14 +218,15 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
 
 /// The region of each school of `ds` whose id is no login, where `identity::Regions` knows one.
 fn keyless_regions(ds: &Dataset) -> std::collections::BTreeMap<String, String> {
-    let keyless: Vec<&String> = ds.schools.keys().filter(|k| k.contains(':')).collect();
+    let view = ds.school_view();
+    let keyless: Vec<&str> = view.ids().filter(|k| k.contains(':')).collect();
     if keyless.is_empty() {
         return Default::default();
     }
     let regions = super::identity::Regions::new(ds);
     keyless
         .into_iter()
-        .map(|sid| (sid.clone(), regions.of(ds, sid)))
+        .map(|sid| (sid.to_string(), regions.of(ds, sid)))
         .filter(|(_, r)| !r.is_empty())
         .collect()
 }
@@ -235,32 +236,7 @@ pub fn build(ds: &Dataset) -> Result<Frames> {
     use super::schema::{self, col as k};
     let results = with_derived(ds)?;
 
-    let s: Vec<_> = ds.schools.values().map(|b| &**b).collect();
-    let mut sc = vec![
-        c(k::SCHOOL_ID, &s, |x| x.school_id.clone()),
-        c(k::LOGIN, &s, |x| x.login.clone()),
-        c(k::NAME, &s, |x| x.name.clone()),
-        c(k::MUNICIPALITY, &s, |x| x.municipality.clone()),
-        c(k::MUNICIPALITY_CODE, &s, |x| x.municipality_code.clone()),
-        c(k::SETTLEMENT, &s, |x| x.settlement.map(str::to_string)),
-        c(k::KIND, &s, |x| x.kind.map(|k| k.as_str().to_string())),
-        c(k::OVZ_FLAG, &s, |x| x.ovz_flag),
-        c(k::ADVANCED_FLAG, &s, |x| x.advanced_flag),
-        c(k::ENROLLMENT, &s, |x| x.enrollment),
-        c(k::INN, &s, |x| x.inn.clone()),
-        c(k::OGRN, &s, |x| x.ogrn.clone()),
-        c(k::GIA_CODE, &s, |x| x.gia_code.clone()),
-        strings(
-            k::SOURCES,
-            s.iter()
-                .map(|x| x.sources.iter().map(|y| y.to_string()).collect())
-                .collect(),
-        ),
-    ];
-    for (name, _) in crate::input::context::INDICATORS {
-        sc.push(c(name, &s, |x| x.indicators.get(name).copied()));
-    }
-    let schools = frame(sc, &schema::schools())?;
+    let schools = ds.schools.clone();
 
     let risk_profiles = ds.risk.clone();
 

@@ -18,8 +18,8 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     dedup_results(ds, opts, warnings)?;
     // every school seen in results has a registry row
     for (sid, mun) in firsts(&ds.results)? {
-        if !ds.schools.contains_key(&sid) {
-            ds.schools.insert(
+        if !ds.book.contains_key(&sid) {
+            ds.book.insert(
                 sid.to_string(),
                 Box::new(super::SchoolRow {
                     school_id: sid.to_string(),
@@ -32,7 +32,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     }
     // each distinct municipality spelling looked up once
     let mut codes: std::collections::HashMap<String, Option<String>> = Default::default();
-    for s in ds.schools.values_mut() {
+    for s in ds.book.values_mut() {
         if s.municipality_code.is_empty() && !ds.municipality_codes.is_empty() {
             let code = codes.entry(s.municipality.clone()).or_insert_with(|| {
                 ds.municipality_codes
@@ -51,6 +51,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     super::tables::finish(ds, warnings)?;
     report_unmapped_context_codes(ds, warnings);
     report_regions(ds, warnings)?;
+    ds.schools = super::schools::frame(&std::mem::take(&mut ds.book))?;
     Ok(())
 }
 
@@ -108,11 +109,11 @@ fn report_regions(ds: &Dataset, warnings: &mut Warnings) -> Result<()> {
 /// must not pass unnoticed ([`WarningCode::UnmappedContextCode`], with the code and the files giving it).
 fn report_unmapped_context_codes(ds: &Dataset, warnings: &mut Warnings) {
     let region_of = crate::input::text::region_of;
-    if !ds.schools.keys().any(|k| !region_of(k).is_empty()) {
+    if !ds.book.keys().any(|k| !region_of(k).is_empty()) {
         return;
     }
     let codes: std::collections::BTreeSet<&str> = ds
-        .schools
+        .book
         .values()
         .filter_map(|s| s.gia_code.as_deref())
         .collect();
@@ -120,7 +121,7 @@ fn report_unmapped_context_codes(ds: &Dataset, warnings: &mut Warnings) {
         let Some(code) = key.strip_prefix("gia:") else {
             continue;
         };
-        if ds.schools.contains_key(key) || codes.contains(code) {
+        if ds.book.contains_key(key) || codes.contains(code) {
             continue;
         }
         let files: Vec<String> = ds
@@ -146,7 +147,7 @@ fn report_merged_municipalities(
 ) {
     let mut raw: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
     let mut last: Option<&str> = None;
-    for m in ds.schools.values().map(|s| s.municipality.as_str()) {
+    for m in ds.book.values().map(|s| s.municipality.as_str()) {
         if last != Some(m) {
             raw.insert(m);
             last = Some(m);
@@ -173,9 +174,10 @@ fn report_merged_municipalities(
 
 /// Municipality key of a school: its ФИС ОКО code, else its normalised name.
 pub fn municipality_id(ds: &Dataset, school_id: &str) -> String {
-    match ds.schools.get(school_id) {
-        Some(s) if !s.municipality_code.is_empty() => s.municipality_code.clone(),
-        Some(s) => municipality_key(&s.municipality),
+    let v = ds.school_view();
+    match v.find(school_id) {
+        Some(i) if !v.municipality_code(i).is_empty() => v.municipality_code(i).to_string(),
+        Some(i) => municipality_key(v.municipality(i)),
         None => String::new(),
     }
 }
@@ -215,8 +217,9 @@ pub fn shown_school(login: &str, name: &str, municipality: &str) -> String {
 
 /// [`shown_school`] of a login of the dataset, its name and municipality from the dataset's school row.
 pub fn shown_id(ds: &Dataset, login: &str) -> String {
-    match ds.schools.get(&crate::input::text::school_id(login)) {
-        Some(s) => shown_school(login, &s.name, &s.municipality),
+    let v = ds.school_view();
+    match v.find(&crate::input::text::school_id(login)) {
+        Some(i) => shown_school(login, v.name(i), v.municipality(i)),
         None => shown_school(login, "", ""),
     }
 }
@@ -243,7 +246,7 @@ impl Regions {
     pub fn new(ds: &Dataset) -> Regions {
         let mut by_municipality: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut all: std::collections::BTreeSet<String> = Default::default();
-        for sid in ds.schools.keys() {
+        for sid in ds.school_view().ids() {
             let r = crate::input::text::region_of(sid);
             if r.is_empty() {
                 continue;
@@ -336,7 +339,7 @@ pub struct Candidate {
 /// schools in id order.
 fn name_index(ds: &Dataset) -> BTreeMap<String, Vec<String>> {
     let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for s in ds.schools.values() {
+    for s in ds.book.values() {
         if s.school_id.contains(':') || s.name.is_empty() {
             continue;
         }
@@ -359,13 +362,13 @@ fn name_index(ds: &Dataset) -> BTreeMap<String, Vec<String>> {
 /// Match each name-keyed school: a crosswalk file first, then the name index (one school: a match;
 /// several: ambiguous, listed with its candidates; none: unmatched, listed). Returns the matches.
 fn match_names(ds: &mut Dataset, have_logins: bool) -> BTreeMap<String, String> {
-    if !ds.schools.keys().any(|k| k.starts_with("name:")) {
+    if !ds.book.keys().any(|k| k.starts_with("name:")) {
         return BTreeMap::new();
     }
     let index = name_index(ds);
     let mut out = BTreeMap::new();
     let mut m = NameMatches::default();
-    for (id, s) in ds.schools.iter().filter(|(k, _)| k.starts_with("name:")) {
+    for (id, s) in ds.book.iter().filter(|(k, _)| k.starts_with("name:")) {
         let code = &id[5..];
         if let Some(l) = ds.names.logins.get(code) {
             out.insert(id.clone(), l.school_id.clone());
@@ -386,8 +389,8 @@ fn match_names(ds: &mut Dataset, have_logins: bool) -> BTreeMap<String, String> 
             Some(many) => m.ambiguous.push(named(
                 many.iter()
                     .map(|c| Candidate {
-                        login: ds.schools[c].login.clone(),
-                        name: ds.schools[c].name.clone(),
+                        login: ds.book[c].login.clone(),
+                        name: ds.book[c].name.clone(),
                     })
                     .collect(),
             )),
@@ -404,7 +407,7 @@ fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut
     let m = &ds.names.matches;
     let shown = |s: &NamedSchool| format!("«{}» ({})", s.name, s.municipality);
     let example = matched.iter().next().map_or(String::new(), |(from, to)| {
-        format!("«{}» → {to}", ds.schools.get(from).map_or("", |s| &s.name))
+        format!("«{}» → {to}", ds.book.get(from).map_or("", |s| &s.name))
     });
     warnings.add_n(
         WarningCode::NameMatched,
@@ -429,13 +432,13 @@ fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut
 
 fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     // only ids that are not logins (`gia:…`, `inn:…`, `ogrn:…`, `name:…`) need the crosswalk
-    if !ds.schools.keys().any(|k| k.contains(':')) {
+    if !ds.book.keys().any(|k| k.contains(':')) {
         return Ok(());
     }
     let mut by_gia: BTreeMap<String, String> = BTreeMap::new();
     let mut by_inn: BTreeMap<String, String> = BTreeMap::new();
     let mut by_ogrn: BTreeMap<String, String> = BTreeMap::new();
-    for s in ds.schools.values() {
+    for s in ds.book.values() {
         if s.school_id.contains(':') {
             continue;
         }
@@ -459,17 +462,17 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
         }
     };
     let mut map = BTreeMap::new();
-    for id in ds.schools.keys().filter(|k| k.contains(':')) {
+    for id in ds.book.keys().filter(|k| k.contains(':')) {
         if let Some(to) = resolve(id) {
             map.insert(id.clone(), to);
         }
     }
     let unmatched: Vec<&String> = ds
-        .schools
+        .book
         .keys()
         .filter(|k| k.contains(':') && !k.starts_with("name:") && !map.contains_key(*k))
         .collect();
-    let have_logins = ds.schools.keys().any(|k| !k.contains(':'));
+    let have_logins = ds.book.keys().any(|k| !k.contains(':'));
     if have_logins {
         for id in unmatched.iter().take(3) {
             warnings.add(WarningCode::CodeWithoutLogin, shown_key(id));
@@ -504,8 +507,8 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     ))?;
     ds.set_frame(df);
     for (from, to) in &map {
-        if let Some(src) = ds.schools.remove(from) {
-            let dst = ds.schools.get_mut(to).unwrap();
+        if let Some(src) = ds.book.remove(from) {
+            let dst = ds.book.get_mut(to).unwrap();
             if dst.name.is_empty() {
                 dst.name = src.name;
             }

@@ -4,7 +4,7 @@ use super::*;
 use crate::model::SchoolRow;
 
 fn school(ds: &mut Dataset, id: &str, name: &str, municipality: &str) {
-    ds.schools.insert(
+    ds.book.insert(
         id.to_string(),
         Box::new(SchoolRow {
             school_id: id.to_string(),
@@ -92,6 +92,7 @@ fn a_school_without_a_login_takes_its_municipalitys_region() {
     school(&mut ds, "edu220001", "СОШ № 1", "г. Барнаул");
     let lyceum = named(&mut ds, "Лицей № 23", "город Биробиджан");
     let elsewhere = named(&mut ds, "Лицей № 2", "Нигде");
+    ds.schools = crate::model::schools::frame(&ds.book).unwrap();
     let r = Regions::new(&ds);
     assert_eq!(r.of(&ds, &lyceum), "79");
     assert_eq!(r.of(&ds, &elsewhere), "", "two regions: none");

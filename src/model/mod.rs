@@ -1,12 +1,12 @@
-//! The canonical model: the frames the loaders return (`results`, `risk_profiles` and the
-//! `tables`), the schools still as typed rows, and the polars frames of METHOD.md §0 built from
-//! them (`frames`).
+//! The canonical model: the frames the loaders return (`results`, `schools`, `risk_profiles` and
+//! the `tables`), and the polars frames of METHOD.md §0 built from them (`frames`).
 pub mod context_years;
 pub mod domain;
 pub mod frames;
 pub mod identity;
 pub mod order;
 pub mod schema;
+pub mod schools;
 pub mod tables;
 pub mod warning;
 
@@ -376,8 +376,9 @@ pub fn risk_level(s: &str) -> Option<u8> {
     }
 }
 
-/// Everything the loaders produced. `results`, `risk` and `tables` are canonical frames (`schema`);
-/// the schools are still typed rows that `frames::build` turns into a frame.
+/// Everything the loaders produced: canonical frames (`schema`), and the loading side's parts
+/// (`result_parts`, `pending`, `risk_parts`, `pending_tables`, `book`) that `identity::finalize`
+/// turns into them.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     /// The canonical `results` frame (`schema::results`, no derived columns): after
@@ -393,7 +394,13 @@ pub struct Dataset {
     /// the outputs read the frame).
     #[cfg(test)]
     pub(crate) rows: std::sync::OnceLock<Vec<ResultRow>>,
-    pub schools: BTreeMap<String, Box<SchoolRow>>,
+    /// The canonical `schools` frame (`schema::schools`): after `identity::finalize`, one row per
+    /// school id in ascending id order (`schools::View` finds one); the context tables' values of
+    /// the selection year laid over it by `context_years::use_year`.
+    pub schools: polars::prelude::DataFrame,
+    /// The loaders' schools by id, merged under the one school-merge policy (docs/INPUTS.md),
+    /// until `identity::finalize` turns them into `schools`.
+    pub(crate) book: schools::Book,
     /// The canonical `risk_profiles` frame (`schema::risk_profiles`): after
     /// `identity::finalize`, by school, year and factor (file order among equals).
     pub risk: polars::prelude::DataFrame,
@@ -423,7 +430,8 @@ impl Default for Dataset {
             pending: Vec::new(),
             #[cfg(test)]
             rows: Default::default(),
-            schools: Default::default(),
+            schools: schema::empty(&schema::schools()),
+            book: Default::default(),
             risk: schema::empty(&schema::risk_profiles()),
             risk_parts: Vec::new(),
             tables: Default::default(),
@@ -473,6 +481,19 @@ impl Dataset {
     pub fn result_rows(&self) -> &[ResultRow] {
         self.rows
             .get_or_init(|| frames::rows_of(&self.results).expect("the results schema"))
+    }
+    /// The `schools` frame's lookup by school id.
+    pub fn school_view(&self) -> schools::View<'_> {
+        schools::View::new(&self.schools)
+    }
+    /// Replace the schools by `rows` (tests: a dataset built by hand, without `finalize`).
+    #[cfg(test)]
+    pub fn set_schools(&mut self, rows: impl IntoIterator<Item = SchoolRow>) {
+        let book: schools::Book = rows
+            .into_iter()
+            .map(|r| (r.school_id.clone(), Box::new(r)))
+            .collect();
+        self.schools = schools::frame(&book).expect("rows of the declared types");
     }
     /// The distinct years of `results`, ascending.
     pub fn result_years(&self) -> std::collections::BTreeSet<i32> {

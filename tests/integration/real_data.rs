@@ -312,7 +312,8 @@ fn context_form_2021_figures() {
     let l = shnor::input::load_paths(&[root.join("context_altai_2021")], &opts).unwrap();
     assert_eq!(l.reports.len(), 1);
     assert_eq!(l.reports[0].kind, "context-form");
-    let s: Vec<_> = l.data.schools.values().collect();
+    let v = l.data.school_view();
+    let s: Vec<_> = (0..v.len()).map(|i| v.row(i)).collect();
     assert_eq!(s.len(), 733);
     let prefix = |p: &str| s.iter().filter(|x| x.login.starts_with(p)).count();
     assert_eq!((prefix("sch"), prefix("ksh"), prefix("spo")), (695, 30, 8));
@@ -340,7 +341,7 @@ fn context_form_2021_figures() {
         assert_eq!(n, want, "{k}");
     }
     // never the director's name, phone or e-mail
-    assert!(!format!("{:?}", l.data.schools).contains("REDACTED"));
+    assert!(!format!("{s:?}").contains("REDACTED"));
 }
 
 #[test]
@@ -360,20 +361,19 @@ fn context_forms_2021_and_2022_combine_by_login() {
     )
     .unwrap();
     let only22 = shnor::input::load_paths(&[root.join("context_altai_2022")], &opts).unwrap();
-    let n = both.data.schools.len();
+    let n = both.data.schools.height();
     assert!(n < 733 + 678, "one school per login across the forms: {n}");
     // the 2022 form's fields win where both forms give them
-    for (id, s22) in &only22.data.schools {
-        let s = &both.data.schools[id];
+    let (v22, vb) = (only22.data.school_view(), both.data.school_view());
+    for i in 0..v22.len() {
+        let (id, s22) = (v22.id(i), v22.row(i));
+        let s = vb.get(id).unwrap();
         if s22.settlement.is_some() {
             assert_eq!(s.settlement, s22.settlement, "{id}");
         }
     }
-    let with_both = both
-        .data
-        .schools
-        .values()
-        .filter(|s| s.sources.len() >= 2)
+    let with_both = (0..vb.len())
+        .filter(|&i| vb.row(i).sources.len() >= 2)
         .count();
     eprintln!("schools: {n}; named by both forms: {with_both}");
     assert!(with_both > 500, "{with_both}");
@@ -406,7 +406,7 @@ fn altai_2021_select_with_the_2021_form_knows_settlement_and_deficit() {
     let form = shnor::input::load_paths(&[root.join("context_altai_2021")], &opts).unwrap();
     let both_sides = |login: &str| {
         let id = login.replace("sch", "edu");
-        form.data.schools.get(&id).is_some_and(|s| {
+        form.data.school_view().get(&id).is_some_and(|s| {
             s.indicators.contains_key("teachers_pension_share")
                 && [
                     "pupils_per_computer",

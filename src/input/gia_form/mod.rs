@@ -377,14 +377,14 @@ fn load_row(
 
 /// The school of a row: a login in its name cell (`edu…| name`), else its name within its
 /// municipality (`gia::name_key`), resolved in `identity::finalize`. Its name and municipality are
-/// merged into `ds.schools`.
+/// merged into `ds.book`.
 fn school(municipality: &str, cell: &str, ds: &mut Dataset, rep: &mut InputReport) -> String {
     let (code, name) = split_code_name(cell);
     let sid = match code {
         Some(c) if text::looks_like_login(&c) => text::school_id(&c),
         _ => super::gia::name_key(municipality, &name),
     };
-    let e = ds.schools.entry(sid.clone()).or_insert_with(|| {
+    let e = ds.book.entry(sid.clone()).or_insert_with(|| {
         Box::new(SchoolRow {
             school_id: sid.clone(),
             ..Default::default()

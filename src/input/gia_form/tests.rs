@@ -93,5 +93,5 @@ fn ege_eao_total_and_subtotals_are_reference_rows() {
         .map(|i| name[i].as_str())
         .collect();
     assert_eq!(muns.len(), 6, "{muns:?}");
-    assert!(!l.data.schools.keys().any(|k| k.contains("всего")));
+    assert!(!l.data.school_view().ids().any(|k| k.contains("всего")));
 }
