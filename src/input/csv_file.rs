@@ -7,10 +7,11 @@
 use super::table::{self, CsvText, Grid, TextFrame};
 use crate::error::data;
 use anyhow::Result;
-use polars::prelude::{Column, DataFrame, SerReader};
+use polars::prelude::{Column, DataFrame, DataType, SerReader};
 use std::cell::OnceCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Bytes read at a time when a plain file is checked.
 const BLOCK: usize = 1 << 20;
@@ -83,6 +84,45 @@ impl CsvFile {
     pub fn into_frame(self) -> Result<TextFrame> {
         self.frame()?;
         Ok(self.frame.into_inner().expect("read above"))
+    }
+}
+
+impl CsvFile {
+    /// The whole file's frame with the columns `ints` read by polars as `Int32` (the others text,
+    /// as in `frame`): for a plain file in which every line is one whole record, and `None` for any
+    /// other, or when polars refuses the file. A cell of those columns that is no whole number —
+    /// the header's, `1 234`, `10,5` — is null (polars' `ignore_errors`): the caller takes the
+    /// typed frame only when the cells it reads are not null, and the text frame otherwise.
+    ///
+    /// Errors (data): the file cannot be read.
+    pub fn typed_frame(&self, ints: &[usize]) -> Result<Option<TextFrame>> {
+        let Some(p) = self.plain else {
+            return Ok(None);
+        };
+        let mut opts = table::text_read_options(p.width, p.separator, false);
+        let mut schema = (**opts.schema.as_ref().expect("a schema")).clone();
+        for &c in ints.iter().filter(|&&c| c < p.width) {
+            schema.set_dtype_at_index(c, DataType::Int32);
+        }
+        opts = opts
+            .with_schema(Some(Arc::new(schema)))
+            .with_ignore_errors(true);
+        let read = opts
+            .try_into_reader_with_file_path(Some(self.path.clone()))
+            .and_then(|r| r.finish());
+        let Ok(df) = read else {
+            return Ok(None);
+        };
+        let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
+        if has_empty_record(&df) || !full || count_lines(&self.path)? != df.height() {
+            return Ok(None);
+        }
+        Ok(Some(TextFrame::of(
+            &self.path,
+            df,
+            (Vec::new(), Vec::new()),
+            p.separator,
+        )))
     }
 }
 

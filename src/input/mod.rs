@@ -496,11 +496,11 @@ fn load_sheet(
         "gia-summary" => gia_form::load(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
-        "marks" => {
-            let f = text_frame(s, frame)?;
-            rep.encoding = Some(f.encoding.to_string());
-            marks::load(f, h, &meta, opts, ds, &mut rep)?
-        }
+        "marks" => match frame {
+            // a CSV's participants and marks are read as numbers by polars where they can be
+            Some(f) => marks::load_csv(f, h, &meta, opts, ds, &mut rep)?,
+            None => marks::load(text_frame(s, None)?, h, &meta, opts, ds, &mut rep)?,
+        },
         "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => journal::load_markers(g, h, &meta, opts, ds, &mut rep)?,
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
