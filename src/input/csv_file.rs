@@ -7,10 +7,11 @@
 use super::table::{self, CsvText, Grid, TextFrame};
 use crate::error::data;
 use anyhow::Result;
-use polars::prelude::SerReader;
+use polars::prelude::{Column, DataFrame, DataType, SerReader};
 use std::cell::OnceCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Bytes read at a time when a plain file is checked.
 const BLOCK: usize = 1 << 20;
@@ -18,15 +19,14 @@ const BLOCK: usize = 1 << 20;
 /// sniffed from the first 30; detection reads the first `HEAD_ROWS` records).
 const HEAD_LINES: usize = 200;
 
-/// A plain CSV: UTF-8 without BOM and without empty line.
+/// A CSV whose start is plain: UTF-8 without BOM and without empty line (the rest is checked when
+/// the frame is read).
 #[derive(Clone, Copy)]
 struct Plain {
     separator: u8,
     /// Columns of the frame: the widest line of the file's start (`table::csv_width`); no record
     /// of the file may be wider (else the general way).
     width: usize,
-    /// Lines of the file.
-    lines: usize,
 }
 
 /// A CSV input: its path and, once read, its text frame.
@@ -87,9 +87,49 @@ impl CsvFile {
     }
 }
 
+impl CsvFile {
+    /// The whole file's frame with the columns `ints` read by polars as `Int32` (the others text,
+    /// as in `frame`): for a plain file in which every line is one whole record, and `None` for any
+    /// other, or when polars refuses the file. A cell of those columns that is no whole number —
+    /// the header's, `1 234`, `10,5` — is null (polars' `ignore_errors`): the caller takes the
+    /// typed frame only when the cells it reads are not null, and the text frame otherwise.
+    ///
+    /// Errors (data): the file cannot be read.
+    pub fn typed_frame(&self, ints: &[usize]) -> Result<Option<TextFrame>> {
+        let Some(p) = self.plain else {
+            return Ok(None);
+        };
+        let mut opts = table::text_read_options(p.width, p.separator, false);
+        let mut schema = (**opts.schema.as_ref().expect("a schema")).clone();
+        for &c in ints.iter().filter(|&&c| c < p.width) {
+            schema.set_dtype_at_index(c, DataType::Int32);
+        }
+        opts = opts
+            .with_schema(Some(Arc::new(schema)))
+            .with_ignore_errors(true);
+        let read = opts
+            .try_into_reader_with_file_path(Some(self.path.clone()))
+            .and_then(|r| r.finish());
+        let Ok(df) = read else {
+            return Ok(None);
+        };
+        let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
+        if has_empty_record(&df) || !full || count_lines(&self.path)? != df.height() {
+            return Ok(None);
+        }
+        Ok(Some(TextFrame::of(
+            &self.path,
+            df,
+            (Vec::new(), Vec::new()),
+            p.separator,
+        )))
+    }
+}
+
 /// The whole plain file's frame, read by polars from the file: no record wider than `p.width`
-/// (else, or when polars refuses the file, the general way, whose frame and errors are those of
-/// every CSV).
+/// (else, or when polars refuses the file — invalid UTF-8 past the start —, or when a record of the
+/// frame is empty — an empty line past the start —, the general way, whose frame and errors are
+/// those of every CSV).
 fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
     let read = table::text_read_options(p.width, p.separator, false)
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
@@ -97,8 +137,11 @@ fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
     let Ok(df) = read else {
         return TextFrame::read(path);
     };
+    if has_empty_record(&df) {
+        return TextFrame::read(path);
+    }
     let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
-    if p.lines == df.height() && full {
+    if full && count_lines(path)? == df.height() {
         // each line one whole record: the layout follows from the frame
         return Ok(TextFrame::of(
             path,
@@ -110,6 +153,20 @@ fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
     let t = table::read_csv_text(path)?;
     let layout = table::record_layout(&t, &df);
     Ok(TextFrame::of(path, df, layout, p.separator))
+}
+
+/// Some record of a text frame has no field (every column null): an empty line, which the general
+/// way drops (or a line of separators only, which it reads alike).
+fn has_empty_record(df: &DataFrame) -> bool {
+    let cols: Vec<&Column> = df.columns().iter().skip(1).collect();
+    if cols.first().is_none_or(|c| c.null_count() == 0) {
+        return false;
+    }
+    let mut all = cols[0].is_null();
+    for c in &cols[1..] {
+        all = all & c.is_null();
+    }
+    all.any()
 }
 
 /// The first records of a plain file as a grid, and the width they were read with: the file's
@@ -141,55 +198,52 @@ fn head(
     Some((f.grid(0, rows), width))
 }
 
-/// Check a CSV in blocks: `Some((plain, start, whole))` for a plain file (its separator and lines;
-/// its start as text, cut after a line, `whole` when that is the whole file), `None` for any
-/// other (a BOM, invalid UTF-8, an empty line).
+/// Check a CSV's start in blocks: `Some((plain, start, whole))` when its start looks plain (its
+/// separator; the start as text, cut after a line, at least `HEAD_LINES` lines with text or the
+/// whole file, `whole` when it is), `None` for any other (a BOM, invalid UTF-8 or an empty line in
+/// the start). The rest of the file is checked when its frame is read (`read_plain`): polars
+/// refuses invalid UTF-8, and the lines are counted there.
 ///
-/// Errors (data): the file cannot be read, or holds NUL bytes in its first 8 KiB (as
-/// `table::read_csv_text`).
+/// Errors (data): the file cannot be read.
 fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
     let cannot = |e: std::io::Error| data(format!("{}: cannot read ({e})", path.display()));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
-    let mut buf = vec![0u8; BLOCK];
-    let (mut carried, mut first) = (0usize, true);
     let mut start: Vec<u8> = Vec::new();
-    let mut start_done = false;
     let mut lines = Lines::default();
-    loop {
-        let n = fill(&mut file, &mut buf[carried..]).map_err(cannot)?;
-        let end = carried + n;
-        let eof = end < BLOCK;
-        if first {
-            first = false;
-            if buf[..end.min(8192)].contains(&0) {
+    let (mut checked, mut text_lines) = (0usize, 0usize);
+    let whole = loop {
+        let at = start.len();
+        start.resize(at + BLOCK, 0);
+        let n = fill(&mut file, &mut start[at..]).map_err(cannot)?;
+        start.truncate(at + n);
+        let eof = n < BLOCK;
+        if at == 0 {
+            if start[..start.len().min(8192)].contains(&0) {
                 // the general way says what is wrong
                 return Ok(None);
             }
-            if buf[..end].starts_with(&[0xEF, 0xBB, 0xBF]) {
+            if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 return Ok(None);
             }
         }
-        let valid = match std::str::from_utf8(&buf[..end]) {
-            Ok(_) => end,
-            Err(e) if e.error_len().is_none() && !eof => e.valid_up_to(),
+        let valid = match std::str::from_utf8(&start[checked..]) {
+            Ok(_) => start.len(),
+            Err(e) if e.error_len().is_none() && !eof => checked + e.valid_up_to(),
             Err(_) => return Ok(None),
         };
-        let block = &buf[..valid];
-        if !lines.feed(block) {
+        if !lines.feed(&start[checked..valid]) {
             return Ok(None);
         }
-        if !start_done {
-            start.extend_from_slice(block);
-            let text = std::str::from_utf8(&start).unwrap_or_default();
-            start_done = eof || text.lines().filter(|l| !l.trim().is_empty()).count() > HEAD_LINES;
-        }
+        let text = std::str::from_utf8(&start[checked..valid]).unwrap_or_default();
+        text_lines += text.lines().filter(|l| !l.trim().is_empty()).count();
+        checked = valid;
         if eof {
-            break;
+            break true;
         }
-        buf.copy_within(valid..end, 0);
-        carried = end - valid;
-    }
-    let whole = start.len() as u64 == std::fs::metadata(path).map_err(cannot)?.len();
+        if text_lines > HEAD_LINES {
+            break false;
+        }
+    };
     if !whole {
         let cut = start.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         start.truncate(cut);
@@ -200,9 +254,29 @@ fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
     let plain = Plain {
         separator: table::sniff_separator(&start),
         width: 0,
-        lines: lines.count(),
     };
     Ok(Some((plain, start, whole)))
+}
+
+/// Lines of a file (as `str::lines` counts them in a file without empty lines), counted in blocks.
+///
+/// Errors (data): the file cannot be read.
+fn count_lines(path: &Path) -> Result<usize> {
+    let cannot = |e: std::io::Error| data(format!("{}: cannot read ({e})", path.display()));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut buf = vec![0u8; BLOCK];
+    let (mut breaks, mut last) = (0usize, b'\n');
+    loop {
+        let n = fill(&mut file, &mut buf).map_err(cannot)?;
+        breaks += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        if let Some(&b) = buf[..n].last() {
+            last = b;
+        }
+        if n < BLOCK {
+            break;
+        }
+    }
+    Ok(breaks + usize::from(last != b'\n'))
 }
 
 /// Read until `buf` is full or the file ends; the bytes read.
@@ -242,9 +316,6 @@ impl Lines {
             }
         }
         true
-    }
-    fn count(&self) -> usize {
-        self.breaks + usize::from(self.state != 0)
     }
 }
 
@@ -309,6 +380,31 @@ mod tests {
         assert!(!l.feed(b"\n"));
         let mut l = Lines::default();
         assert!(l.feed(b"a\nb"));
-        assert_eq!(l.count(), 2);
+        assert_eq!(l.breaks, 1);
+    }
+
+    #[test]
+    fn past_the_start_empty_lines_and_other_encodings_go_the_general_way() {
+        let mut big = String::from("Login;Name;N\n");
+        for i in 0..60_000 {
+            big += &format!("edu{i:06};School {i};{}\n", i % 7);
+        }
+        for tail in ["\n", "\r\n", ";;\n", "x;y;z\n\n"] {
+            same_as_general(&(big.clone() + tail + "y;1;2\n"));
+        }
+        same_as_general(&(big.clone() + "y;1;2"));
+        // Windows-1251 past the start: polars refuses it, the general way decodes it
+        let dir = std::env::temp_dir().join(format!("shnor-csvfile-cp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("cp1251.csv");
+        let mut bytes = big.into_bytes();
+        bytes.extend_from_slice(b"y;\xd8\xea\xee\xeb\xe0;2\n");
+        std::fs::write(&p, &bytes).unwrap();
+        let (_, f) = CsvFile::open(&p, 3).unwrap();
+        let frame = f.frame().unwrap();
+        assert_eq!(frame.encoding, "windows-1251");
+        let last = frame.text_col(1, frame.height() - 1);
+        assert_eq!(last.get(0), Some("Школа"));
+        std::fs::remove_file(&p).unwrap();
     }
 }

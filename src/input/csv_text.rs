@@ -395,6 +395,14 @@ impl TextFrame {
         }
     }
 
+    /// Column `c` of the records from `first` on when the frame holds it as whole numbers
+    /// (`CsvFile::typed_frame`); None for a text column.
+    pub fn int_col(&self, c: usize, first: usize) -> Option<Int32Chunked> {
+        let n = self.height().saturating_sub(first);
+        let ca = self.df.column(&format!("c{c}")).ok()?.i32().ok()?;
+        Some(ca.slice(first as i64, n))
+    }
+
     /// The columns of the frame (without the record index).
     pub fn width(&self) -> usize {
         self.df.width().saturating_sub(1)

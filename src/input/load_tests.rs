@@ -420,3 +420,42 @@ fn a_pupil_row_with_items_partly_blank_and_a_zero_total_is_named() {
     assert_eq!(w.count, 1, "{w:?}");
     assert_eq!(w.examples, ["строка 3: пусто «балл за 2»"], "{w:?}");
 }
+
+/// The participants and marks of a plain marks CSV are read as numbers by polars
+/// (`marks::load_csv`); the same file going the text way (here: with a BOM) loads alike.
+#[test]
+fn typed_and_text_marks_frames_load_alike() {
+    let mut text = String::from(MARKS_HEADER);
+    for i in 0..400 {
+        let (n2, n3, n4) = (i % 5, i % 7, i % 11);
+        text += &format!(
+            "{},{},математика,город Заречный,edu99{:04},\"СОШ \"\"{}\"\"\",{},{n2},{n3},{n4},{}\n",
+            2022 + i % 3,
+            4 + i % 4,
+            i / 3,
+            i / 3,
+            n2 + n3 + n4 + 20,
+            20
+        );
+    }
+    let typed = load(&[("vpr_marks.csv", &text)], &Opts::default()).unwrap();
+    let bom = format!("\u{feff}{text}");
+    let general = load(&[("vpr_marks.csv", &bom)], &Opts::default()).unwrap();
+    assert!(typed.data.results.height() > 0);
+    // the same rows, but for the file's path (each load writes its own folder)
+    let src = crate::model::schema::col::SOURCE;
+    let (ra, rb) = (&typed.data.results, &general.data.results);
+    assert!(ra.drop(src).unwrap().equals_missing(&rb.drop(src).unwrap()));
+    let (a, b) = (&typed.reports[0], &general.reports[0]);
+    assert_eq!((a.rows, a.schools, &a.years), (b.rows, b.schools, &b.years));
+    assert_eq!(a.warnings.summary(), b.warnings.summary());
+    // a cell that is no whole number sends the file the text way, whose error quotes it
+    let bad = text
+        .replacen(",20\n", ",2 0\n", 1)
+        .replacen(",20\n", ",-1\n", 1);
+    let msg = load(&[("vpr_marks.csv", &bad)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("vpr_marks.csv, row 3"), "{msg}");
+}

@@ -211,6 +211,84 @@ pub fn load(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
+    let p = parse(&f, h, meta)?;
+    finish(f, p, h, meta, opts, ds, rep)
+}
+
+/// Load a flat marks table from a CSV: from its frame with the participants and marks read by
+/// polars as whole numbers (`CsvFile::typed_frame`) when every data cell of theirs is one and
+/// every row is a school row that fits the file's unit; else, as `load`, from its text frame
+/// (the row walker then quotes the cells as the file writes them).
+///
+/// Errors: as `load`.
+pub fn load_csv(
+    file: super::csv_file::CsvFile,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    if let Some(f) = typed(&file, h)? {
+        let p = parse(&f, h, meta)?;
+        if p.rest.is_empty() {
+            return finish(f, p, h, meta, opts, ds, rep);
+        }
+    }
+    let f = file.into_frame()?;
+    // the whole file tells its encoding (its start may read as UTF-8)
+    rep.encoding = Some(f.encoding.to_string());
+    load(f, h, meta, opts, ds, rep)
+}
+
+/// The frame of a header-first marks CSV with its participants and marks as `Int32`, when none of
+/// their data cells is null (empty, or no whole number: see `CsvFile::typed_frame`).
+fn typed(file: &super::csv_file::CsvFile, h: &Header) -> Result<Option<TextFrame>> {
+    let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
+        return Ok(None);
+    };
+    let kk = keys(h);
+    let key = [
+        kk.year,
+        kk.grade,
+        kk.subject,
+        kk.assessment,
+        kk.municipality,
+        Some(kk.login),
+        kk.name,
+    ];
+    let ints: Vec<usize> = std::iter::once(cp).chain(cm).collect();
+    if ints.iter().any(|c| key.contains(&Some(*c))) {
+        return Ok(None);
+    }
+    let Some(f) = file.typed_frame(&ints)? else {
+        return Ok(None);
+    };
+    let first = h.row + 1;
+    let n = f.height().saturating_sub(first);
+    let filled = ints.iter().all(|&c| {
+        f.int_col(c, first)
+            .is_some_and(|ca| ca.len() == n && ca.null_count() == 0)
+    });
+    Ok(filled.then_some(f))
+}
+
+/// A marks table's columns parsed: the school rows that fit the file's unit and the other rows.
+struct Parsed {
+    keys: KeyCols,
+    nums: Numbers,
+    st: MarksState,
+    /// The rows (from the header's next record) that become `results`, with their counts.
+    good: Vec<usize>,
+    counts: Vec<([Count; 4], bool)>,
+    /// Every other non-blank row, as records of the frame, in file order.
+    rest: Vec<usize>,
+}
+
+/// Parse the key and number columns of a marks table's frame and sort its rows (`Parsed`).
+///
+/// Errors (data): the header lacks the participants or a mark column.
+fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
     let first = h.row + 1;
     let n = f.height().saturating_sub(first);
     let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
@@ -220,11 +298,11 @@ pub fn load(
         )));
     };
     let text = |c: usize| f.text_col(c, first);
-    let (blank, mut bad) = blank_and_truncated(&f, h, first, n);
-    let keys = key_cols(&f, h, first, meta);
+    let (blank, mut bad) = blank_and_truncated(f, h, first, n);
+    let keys = key_cols(f, h, first, meta);
     let nums = Numbers {
-        part: numbers(&text(cp), &mut bad),
-        marks: cm.map(|c| numbers(&text(c), &mut bad)),
+        part: numbers_of(f, cp, first, &mut bad),
+        marks: cm.map(|c| numbers_of(f, c, first, &mut bad)),
         mean: match h.find(&["средний балл", "mean_score"]) {
             Some(c) => text(c)
                 .iter()
@@ -237,8 +315,8 @@ pub fn load(
     let school: Vec<usize> = (0..n)
         .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(nums.part[r]).is_some())
         .collect();
-    let mut st = MarksState {
-        unit: unit_of(h, &cm, &school, &nums, &f, first),
+    let st = MarksState {
+        unit: unit_of(h, &cm, &school, &nums, f, first),
         ..Default::default()
     };
     let mut good = Vec::with_capacity(school.len());
@@ -263,6 +341,36 @@ pub fn load(
         .filter(|&r| !blank[r] && !is_good[r])
         .map(|r| first + r)
         .collect();
+    Ok(Parsed {
+        keys,
+        nums,
+        st,
+        good,
+        counts,
+        rest,
+    })
+}
+
+/// The parsed rows into `ds`: the school rows as a `results` frame, the other rows through the
+/// row walker; the frame is dropped once the other rows' cells are taken.
+fn finish(
+    f: TextFrame,
+    p: Parsed,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let first = h.row + 1;
+    let Parsed {
+        keys,
+        nums,
+        mut st,
+        good,
+        counts,
+        rest,
+    } = p;
     let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
     let lines: Vec<u32> = good
         .iter()
@@ -282,6 +390,26 @@ pub fn load(
     Ok(())
 }
 
+/// Column `c` of the rows from `first` on as numbers (`numbers`), read from its whole numbers
+/// when the frame holds it typed (`typed`: no null among them), else parsed from its text.
+fn numbers_of(f: &TextFrame, c: usize, first: usize, bad: &mut [bool]) -> Vec<f64> {
+    match f.int_col(c, first) {
+        Some(ca) => ca
+            .iter()
+            .zip(bad.iter_mut())
+            .map(|(v, b)| match v {
+                Some(v) if v >= 0 => f64::from(v),
+                None => f64::NAN,
+                Some(_) => {
+                    *b = true;
+                    f64::NAN
+                }
+            })
+            .collect(),
+        None => numbers(&f.text_col(c, first), bad),
+    }
+}
+
 /// Rows with no text in any cell, and rows of records with fewer fields than the header or a
 /// value beyond its last column (CSV): the row walker names their error.
 fn blank_and_truncated(
@@ -292,6 +420,12 @@ fn blank_and_truncated(
 ) -> (Vec<bool>, Vec<bool>) {
     let mut blank = vec![true; n];
     for c in 0..f.width() {
+        if let Some(ca) = f.int_col(c, first) {
+            for (b, v) in blank.iter_mut().zip(ca.iter()) {
+                *b &= v.is_none();
+            }
+            continue;
+        }
         for (b, v) in blank.iter_mut().zip(f.text_col(c, first).iter()) {
             if v.is_some_and(|s| !s.trim().is_empty()) {
                 *b = false;

@@ -461,6 +461,8 @@ fn load_sheet(
         Some(f) => {
             // the text frame is dropped once the grid is made
             whole = f.into_frame()?.whole();
+            // the whole file tells its encoding (its start may read as UTF-8)
+            rep.encoding = Some(whole.encoding.to_string());
             if FLAT_KINDS.contains(&s.kind) {
                 drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
             }
@@ -497,7 +499,11 @@ fn load_sheet(
         "gia-summary" => gia_form::load(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-histogram" => fisoko::load_histogram_report(g, h, &meta, opts, ds, &mut rep)?,
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
-        "marks" => marks::load(text_frame(s, frame)?, h, &meta, opts, ds, &mut rep)?,
+        "marks" => match frame {
+            // a CSV's participants and marks are read as numbers by polars where they can be
+            Some(f) => marks::load_csv(f, h, &meta, opts, ds, &mut rep)?,
+            None => marks::load(text_frame(s, None)?, h, &meta, opts, ds, &mut rep)?,
+        },
         "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => journal::load_markers(g, h, &meta, opts, ds, &mut rep)?,
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
@@ -508,7 +514,11 @@ fn load_sheet(
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
         "crosswalk" => names::load_crosswalk(g, h, ds, &mut rep)?,
-        "risk" => risk::load_frame(text_frame(s, frame)?, h, &meta, opts, ds, &mut rep)?,
+        "risk" => {
+            let f = text_frame(s, frame)?;
+            rep.encoding = Some(f.encoding.to_string());
+            risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
+        }
         _ => unreachable!(),
     }
     recognise::repeated_columns(s, &mut rep)?;
