@@ -274,10 +274,20 @@ fn laid_over(
             }
         })
         .collect();
-    let mut df = schools
-        .lazy()
+    join_by_school(schools.lazy(), over, exprs)
+}
+
+/// `left` left-joined with `right` on `school_id`, then `exprs` selected, sorted by `school_id`
+/// (the schools frame's order), in one chunk.
+fn join_by_school(
+    left: polars::prelude::LazyFrame,
+    right: polars::prelude::DataFrame,
+    exprs: Vec<polars::prelude::Expr>,
+) -> anyhow::Result<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let mut df = left
         .join(
-            over.lazy(),
+            right.lazy(),
             [col(k::SCHOOL_ID)],
             [col(k::SCHOOL_ID)],
             JoinArgs::new(JoinType::Left),
@@ -305,22 +315,7 @@ fn restore(ds: &mut Dataset) -> anyhow::Result<()> {
         .filter(|n| !INDICATORS.iter().any(|(x, _)| *x == n.as_str()))
         .map(|n| col(n.clone()))
         .collect();
-    let mut df = ds
-        .schools
-        .clone()
-        .lazy()
-        .select(kept)
-        .join(
-            base.lazy(),
-            [col(k::SCHOOL_ID)],
-            [col(k::SCHOOL_ID)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select(exprs)
-        .sort([k::SCHOOL_ID], Default::default())
-        .collect()?;
-    df.rechunk_mut();
-    ds.schools = df;
+    ds.schools = join_by_school(ds.schools.clone().lazy().select(kept), base, exprs)?;
     Ok(())
 }
 
