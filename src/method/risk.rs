@@ -66,13 +66,44 @@ pub type Profile = (i32, BTreeMap<&'static str, u8>);
 
 /// Rows of the `risk_profiles` frame (school_id, year, factor, level) of each school's year-`year`
 /// profile, else its newest earlier one (METHOD.md §10 «Deficit from the risk profile», §9).
+///
+/// The rows are picked by a mask of two passes over the school and year columns, one lookup per
+/// run of a school's rows (the model's rows come in school-then-year order, `model::order`; rows in
+/// any order give the same rows), not by a window (`max().over(school)`) on every row.
 fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
-    let newest = col(k::YEAR).max().over([col(k::SCHOOL_ID)])?;
-    Ok(f.risk_profiles
-        .clone()
-        .lazy()
-        .filter(col(k::YEAR).lt_eq(lit(year)))
-        .filter(col(k::YEAR).eq(newest)))
+    let d = &f.risk_profiles;
+    let (ids, years) = (d.column(k::SCHOOL_ID)?.str()?, d.column(k::YEAR)?.i32()?);
+    let years: Vec<Option<i32>> = years.iter().map(|y| y.filter(|y| *y <= year)).collect();
+    // each run of one school's rows: (first row, school); then each school's newest year
+    let mut runs: Vec<(usize, Option<&str>)> = Vec::new();
+    for (i, sid) in ids.iter().enumerate() {
+        if runs.last().is_none_or(|(_, s)| *s != sid) {
+            runs.push((i, sid));
+        }
+    }
+    let ends = runs.iter().skip(1).map(|r| r.0).chain([years.len()]);
+    let spans: Vec<(std::ops::Range<usize>, Option<&str>)> = runs
+        .iter()
+        .zip(ends)
+        .map(|(&(start, sid), end)| (start..end, sid))
+        .collect();
+    let mut newest: std::collections::HashMap<Option<&str>, i32> = Default::default();
+    for (span, sid) in &spans {
+        if let Some(y) = years[span.clone()].iter().flatten().max() {
+            let n = newest.entry(*sid).or_insert(*y);
+            *n = (*n).max(*y);
+        }
+    }
+    let mut mask = vec![false; years.len()];
+    for (span, sid) in spans {
+        if let Some(n) = newest.get(&sid) {
+            for i in span {
+                mask[i] = years[i] == Some(*n);
+            }
+        }
+    }
+    let mask: BooleanChunked = mask.into_iter().collect();
+    Ok(d.filter(&mask)?.lazy())
 }
 
 /// Year-Y profile of each school, else its newest earlier one. Errors only on a frame that lacks
@@ -425,6 +456,29 @@ mod tests {
         );
         assert_eq!(p["edu220002"].1.len(), 2);
         assert_eq!(p.len(), 2, "a school with only later profiles has none");
+        // the rows of each school's newest profile, whatever the rows' order
+        let latest_rows = |rows: &[RiskRow]| {
+            let ds = Dataset {
+                risk: crate::model::frames::risk_frame(rows).unwrap(),
+                ..Default::default()
+            };
+            let f = crate::model::frames::build(&ds).unwrap();
+            let df = latest(&f, 2024).unwrap().collect().unwrap();
+            let (ids, years) = (
+                texts(&df, k::SCHOOL_ID).unwrap(),
+                ints(&df, k::YEAR).unwrap(),
+            );
+            let factors = ints(&df, k::FACTOR).unwrap();
+            let mut out: Vec<_> = (0..df.height())
+                .map(|i| (ids[i].clone(), years[i], factors[i]))
+                .collect();
+            out.sort();
+            out
+        };
+        let got = latest_rows(&rows);
+        assert_eq!(got, latest_rows(&sorted));
+        let years: Vec<Option<i64>> = got.iter().map(|r| r.1).collect();
+        assert_eq!(years, [Some(2024); 4]);
     }
 
     #[test]
