@@ -124,9 +124,13 @@ pub fn tables(
             }
         }
     }
-    let who = |login: &str| match m.schools.iter().find(|s| s.login == login) {
-        Some(s) => crate::model::identity::shown_school(login, &s.name, &s.municipality),
-        None => crate::model::identity::shown_school(login, "", ""),
+    // the tracks are in login order (`monitor::Monitor::schools`)
+    let who = |login: &str| match m.schools.binary_search_by(|s| s.login.as_str().cmp(login)) {
+        Ok(i) => {
+            let s = &m.schools[i];
+            crate::model::identity::shown_school(login, &s.name, &s.municipality)
+        }
+        Err(_) => crate::model::identity::shown_school(login, "", ""),
     };
     tr.notes.push(format!(
         "Вошли в список: {}",

@@ -45,6 +45,7 @@ pub struct Exit {
 #[derive(Debug, Clone, Serialize)]
 pub struct Monitor {
     pub years: Vec<i32>,
+    /// Every school judged in some year, in login order.
     pub schools: Vec<SchoolTrack>,
     /// (from year, to year) → from state → to state → count.
     pub transitions: Vec<Transition>,
@@ -68,8 +69,9 @@ fn state(s: &Status) -> String {
 
 /// The year's own pooled «2» of each school: sums of `n2` and participants per (school_id, year)
 /// over the procedures stage 1 judges (`procedures::judged_procs`: a known `n2`, at least
-/// `min_participants`, in `stage1.assessments`), as a polars group-by of `results`.
-fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<BTreeMap<(String, i32), Share>> {
+/// `min_participants`, in `stage1.assessments`), as a polars group-by of `results`: school id →
+/// year → sums (a school's lookup borrows its id).
+fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
     let s1 = &cfg.stage1;
     let mut judged = one_of(k::YEAR, years.iter().copied())
         .and(col(k::N2).is_not_null())
@@ -94,16 +96,19 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<BTreeMap<(Stri
         .collect()?;
     let (ids, ys) = (texts(&sums, k::SCHOOL_ID)?, ints(&sums, k::YEAR)?);
     let (n, n2) = (ints(&sums, k::PARTICIPANTS)?, ints(&sums, k::N2)?);
-    Ok(ids
-        .into_iter()
-        .zip(ys)
-        .zip(n.into_iter().zip(n2))
-        .filter_map(|((sid, y), (n, k))| Some(((sid, i32::try_from(y?).ok()?), (n?, k?))))
-        .collect())
+    let mut out = Shares::new();
+    for ((sid, y), (n, k)) in ids.into_iter().zip(ys).zip(n.into_iter().zip(n2)) {
+        if let (Some(y), Some(n), Some(k)) = (y.and_then(|y| i32::try_from(y).ok()), n, k) {
+            out.entry(sid).or_default().insert(y, (n, k));
+        }
+    }
+    Ok(out)
 }
 
 /// Pupils of the judged procedures and those below the minimum.
 type Share = (i64, i64);
+/// Each school's [`Share`] per year.
+type Shares = BTreeMap<String, BTreeMap<i32, Share>>;
 
 /// Each login's name and municipality in the `schools` frame (empty when absent).
 fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>> {
@@ -180,7 +185,11 @@ pub fn monitor_with<'a>(
             let Some(s) = m.get(login.as_str()) else {
                 continue;
             };
-            let (n, k) = shares.get(&(sid.clone(), y)).copied().unwrap_or((0, 0));
+            let (n, k) = shares
+                .get(&sid)
+                .and_then(|s| s.get(&y))
+                .copied()
+                .unwrap_or((0, 0));
             ys.insert(
                 y,
                 Status {
@@ -287,10 +296,10 @@ mod tests {
         cfg.stage1.min_participants = 5;
         let s = year_shares(&f, &cfg, &[2024]).unwrap();
         assert_eq!(s.len(), 1, "{s:?}");
-        assert_eq!(s[&("edu220001".to_string(), 2024)], (50, 34));
+        assert_eq!(s["edu220001"][&2024], (50, 34));
         cfg.stage1.assessments = vec![crate::model::domain::Assessment::Vpr];
         let s = year_shares(&f, &cfg, &[2023, 2024]).unwrap();
-        assert_eq!(s[&("edu220001".to_string(), 2024)], (20, 4));
-        assert_eq!(s[&("edu220001".to_string(), 2023)], (10, 1));
+        assert_eq!(s["edu220001"][&2024], (20, 4));
+        assert_eq!(s["edu220001"][&2023], (10, 1));
     }
 }

@@ -101,22 +101,25 @@ impl YearRows {
             d.column(k::N2)?.i32()?,
         );
         let wanted = |y: Option<i32>| y == Some(self.year) || y == Some(self.year - 1);
-        let mut rows: Vec<ProcRow> = sid
-            .iter()
-            .zip(year.iter())
-            .zip(asm.iter().zip(subj.iter()))
-            .zip(grade.iter().zip(part.iter()).zip(n2.iter()))
-            .filter(|(((_, y), _), _)| wanted(*y))
-            .map(|(((s, y), (a, su)), ((g, p), n2))| ProcRow {
-                school_id: s.unwrap_or_default(),
-                year: y.unwrap_or_default(),
-                assessment: a.unwrap_or_default(),
-                subject: su.unwrap_or_default(),
-                grade: g.unwrap_or_default(),
-                participants: p.unwrap_or_default(),
-                n2,
-            })
-            .collect();
+        // sized once: the rows of a national year pair are ~65 MB, grown by doubling they were
+        // twice that in fresh pages
+        let mut rows: Vec<ProcRow> = Vec::with_capacity(year.iter().filter(|y| wanted(*y)).count());
+        rows.extend(
+            sid.iter()
+                .zip(year.iter())
+                .zip(asm.iter().zip(subj.iter()))
+                .zip(grade.iter().zip(part.iter()).zip(n2.iter()))
+                .filter(|(((_, y), _), _)| wanted(*y))
+                .map(|(((s, y), (a, su)), ((g, p), n2))| ProcRow {
+                    school_id: s.unwrap_or_default(),
+                    year: y.unwrap_or_default(),
+                    assessment: a.unwrap_or_default(),
+                    subject: su.unwrap_or_default(),
+                    grade: g.unwrap_or_default(),
+                    participants: p.unwrap_or_default(),
+                    n2,
+                }),
+        );
         rows.sort_by(|a, b| a.school_id.cmp(b.school_id));
         Ok(rows)
     }

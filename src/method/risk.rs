@@ -66,13 +66,44 @@ pub type Profile = (i32, BTreeMap<&'static str, u8>);
 
 /// Rows of the `risk_profiles` frame (school_id, year, factor, level) of each school's year-`year`
 /// profile, else its newest earlier one (METHOD.md §10 «Deficit from the risk profile», §9).
+///
+/// The rows are picked by a mask of two passes over the school and year columns, one lookup per
+/// run of a school's rows (the model's rows come in school-then-year order, `model::order`; rows in
+/// any order give the same rows), not by a window (`max().over(school)`) on every row.
 fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
-    let newest = col(k::YEAR).max().over([col(k::SCHOOL_ID)])?;
-    Ok(f.risk_profiles
-        .clone()
-        .lazy()
-        .filter(col(k::YEAR).lt_eq(lit(year)))
-        .filter(col(k::YEAR).eq(newest)))
+    let d = &f.risk_profiles;
+    let (ids, years) = (d.column(k::SCHOOL_ID)?.str()?, d.column(k::YEAR)?.i32()?);
+    let years: Vec<Option<i32>> = years.iter().map(|y| y.filter(|y| *y <= year)).collect();
+    // each run of one school's rows: (first row, school); then each school's newest year
+    let mut runs: Vec<(usize, Option<&str>)> = Vec::new();
+    for (i, sid) in ids.iter().enumerate() {
+        if runs.last().is_none_or(|(_, s)| *s != sid) {
+            runs.push((i, sid));
+        }
+    }
+    let ends = runs.iter().skip(1).map(|r| r.0).chain([years.len()]);
+    let spans: Vec<(std::ops::Range<usize>, Option<&str>)> = runs
+        .iter()
+        .zip(ends)
+        .map(|(&(start, sid), end)| (start..end, sid))
+        .collect();
+    let mut newest: std::collections::HashMap<Option<&str>, i32> = Default::default();
+    for (span, sid) in &spans {
+        if let Some(y) = years[span.clone()].iter().flatten().max() {
+            let n = newest.entry(*sid).or_insert(*y);
+            *n = (*n).max(*y);
+        }
+    }
+    let mut mask = vec![false; years.len()];
+    for (span, sid) in spans {
+        if let Some(n) = newest.get(&sid) {
+            for i in span {
+                mask[i] = years[i] == Some(*n);
+            }
+        }
+    }
+    let mask: BooleanChunked = mask.into_iter().collect();
+    Ok(d.filter(&mask)?.lazy())
 }
 
 /// Year-Y profile of each school, else its newest earlier one. Errors only on a frame that lacks
@@ -199,45 +230,77 @@ fn block(
     }
 }
 
-/// The blocks of one scope: per value of `key` (in text order), its schools and the count of
-/// each factor's levels (polars group-bys over the profile rows `rows`).
-fn blocks_by(rows: &LazyFrame, key: &str, scope: &str, population: &str) -> Result<Vec<Block>> {
+/// The blocks of one scope for each population of `pops` (name, which rows are its members): per
+/// value of `key` with members (in text order), its schools and the count of each factor's levels.
+/// Two polars group-bys over the profile rows `rows` serve every population (a column per
+/// population), not two per population.
+fn blocks_by(
+    rows: &LazyFrame,
+    key: &str,
+    scope: &str,
+    pops: &[(&str, Expr)],
+) -> Result<Vec<Vec<Block>>> {
     let rows = rows.clone().filter(col(key).is_not_null());
+    let mut per_key = Vec::new();
+    let mut per_factor = Vec::new();
+    for (p, (_, member)) in pops.iter().enumerate() {
+        let m = member.clone();
+        per_key.push(m.clone().sum().alias(format!("m{p}")));
+        per_key.push(
+            col(k::SCHOOL_ID)
+                .filter(m.clone())
+                .n_unique()
+                .alias(format!("s{p}")),
+        );
+        for l in 0..3 {
+            let hit = col(k::LEVEL).eq(lit(l)).and(m.clone());
+            per_factor.push(hit.sum().alias(format!("l{p}_{l}")));
+        }
+    }
     let sizes = rows
         .clone()
         .group_by([col(key)])
-        .agg([col(k::SCHOOL_ID).n_unique().alias("schools")])
+        .agg(per_key)
         .sort([key], Default::default())
         .collect()?;
-    let level = |l: i32| col(k::LEVEL).eq(lit(l)).sum().alias(format!("l{l}"));
     let counts = rows
         .group_by([col(key), col(k::FACTOR)])
-        .agg([level(0), level(1), level(2)])
+        .agg(per_factor)
         .collect()?;
-    let mut by_key: BTreeMap<String, BTreeMap<i64, [usize; 3]>> = BTreeMap::new();
     let (ck, cf) = (texts(&counts, key)?, ints(&counts, k::FACTOR)?);
-    let cl: Vec<Vec<Option<i64>>> = ["l0", "l1", "l2"]
-        .iter()
-        .map(|c| ints(&counts, c))
-        .collect::<PolarsResult<_>>()?;
+    let names = texts(&sizes, key)?;
     let n = |v: Option<i64>| usize::try_from(v.unwrap_or(0)).unwrap_or(0);
-    for (i, name) in ck.into_iter().enumerate() {
-        let Some(fa) = cf[i] else { continue };
-        by_key
-            .entry(name)
-            .or_default()
-            .insert(fa, [n(cl[0][i]), n(cl[1][i]), n(cl[2][i])]);
-    }
-    let (names, schools) = (texts(&sizes, key)?, ints(&sizes, "schools")?);
     let empty = BTreeMap::new();
-    Ok(names
-        .iter()
-        .zip(schools)
-        .map(|(name, s)| {
-            let counts = by_key.get(name).unwrap_or(&empty);
-            block(scope, name, population, n(s), counts)
-        })
-        .collect())
+    let mut out = Vec::new();
+    for (p, (population, _)) in pops.iter().enumerate() {
+        let cl: Vec<Vec<Option<i64>>> = (0..3)
+            .map(|l| ints(&counts, &format!("l{p}_{l}")))
+            .collect::<PolarsResult<_>>()?;
+        let mut by_key: BTreeMap<&str, BTreeMap<i64, [usize; 3]>> = BTreeMap::new();
+        for (i, name) in ck.iter().enumerate() {
+            let Some(fa) = cf[i] else { continue };
+            by_key
+                .entry(name)
+                .or_default()
+                .insert(fa, [n(cl[0][i]), n(cl[1][i]), n(cl[2][i])]);
+        }
+        let (members, schools) = (
+            ints(&sizes, &format!("m{p}"))?,
+            ints(&sizes, &format!("s{p}"))?,
+        );
+        out.push(
+            names
+                .iter()
+                .zip(members.into_iter().zip(schools))
+                .filter(|(_, (m, _))| n(*m) > 0)
+                .map(|(name, (_, s))| {
+                    let counts = by_key.get(name.as_str()).unwrap_or(&empty);
+                    block(scope, name, population, n(s), counts)
+                })
+                .collect(),
+        );
+    }
+    Ok(out)
 }
 
 /// Who the selection found: login, candidate, selected, group.
@@ -273,18 +336,22 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
     let rows = left_join(rows, outcomes(sel)?.lazy(), &[k::LOGIN])
         .collect()?
         .lazy();
-    let mut blocks = Vec::new();
-    for (pop, filter) in [
+    let pops = [
         ("все школы с профилем", lit(true)),
         ("кандидаты", col("candidate").fill_null(lit(false))),
         ("отобранные", col("selected").fill_null(lit(false))),
-    ] {
-        let all = pop == "все школы с профилем";
-        let members = rows.clone().filter(filter);
-        blocks.extend(blocks_by(&members, REGION, "регион", pop)?);
-        blocks.extend(blocks_by(&members, k::MUNICIPALITY, "муниципалитет", pop)?);
-        if !all {
-            blocks.extend(blocks_by(&members, "group", "группа", pop)?);
+    ];
+    let regions = blocks_by(&rows, REGION, "регион", &pops)?;
+    let municipalities = blocks_by(&rows, k::MUNICIPALITY, "муниципалитет", &pops)?;
+    // groups only for the candidates and the selected
+    let groups = blocks_by(&rows, "group", "группа", &pops[1..])?;
+    let mut groups = groups.into_iter();
+    let mut blocks = Vec::new();
+    for (i, (r, m)) in regions.into_iter().zip(municipalities).enumerate() {
+        blocks.extend(r);
+        blocks.extend(m);
+        if i > 0 {
+            blocks.extend(groups.next().unwrap_or_default());
         }
     }
     // the profiles of the selected schools only (a few hundred of the national 45 000)
@@ -425,6 +492,29 @@ mod tests {
         );
         assert_eq!(p["edu220002"].1.len(), 2);
         assert_eq!(p.len(), 2, "a school with only later profiles has none");
+        // the rows of each school's newest profile, whatever the rows' order
+        let latest_rows = |rows: &[RiskRow]| {
+            let ds = Dataset {
+                risk: crate::model::frames::risk_frame(rows).unwrap(),
+                ..Default::default()
+            };
+            let f = crate::model::frames::build(&ds).unwrap();
+            let df = latest(&f, 2024).unwrap().collect().unwrap();
+            let (ids, years) = (
+                texts(&df, k::SCHOOL_ID).unwrap(),
+                ints(&df, k::YEAR).unwrap(),
+            );
+            let factors = ints(&df, k::FACTOR).unwrap();
+            let mut out: Vec<_> = (0..df.height())
+                .map(|i| (ids[i].clone(), years[i], factors[i]))
+                .collect();
+            out.sort();
+            out
+        };
+        let got = latest_rows(&rows);
+        assert_eq!(got, latest_rows(&sorted));
+        let years: Vec<Option<i64>> = got.iter().map(|r| r.1).collect();
+        assert_eq!(years, [Some(2024); 4]);
     }
 
     #[test]

@@ -96,7 +96,7 @@ fn sheet(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError
 /// how many characters wide it shows.
 fn write_cell(
     ws: &mut Worksheet,
-    formats: &mut HashMap<String, Format>,
+    formats: &mut HashMap<(bool, usize), Format>,
     r: u32,
     c: u16,
     cell: &Cell,
@@ -116,11 +116,17 @@ fn write_cell(
         Cell::Parts(..) => None,
     };
     let Some(v) = value else { return Ok(0) };
-    match num_format(cell) {
-        Some(f) => {
-            let format = formats
-                .entry(f)
-                .or_insert_with_key(|f| Format::new().set_num_format(f));
+    // the format's text is made once per sheet and kind of cell, not once per cell
+    let key = match cell {
+        Cell::Share(_, d) => Some((true, *d)),
+        Cell::Num(_, d) => Some((false, *d)),
+        _ => None,
+    };
+    match key {
+        Some(key) => {
+            let format = formats.entry(key).or_insert_with(|| {
+                Format::new().set_num_format(num_format(cell).unwrap_or_default())
+            });
             ws.write_number_with_format(r, c, v, format)?
         }
         None => ws.write_number(r, c, v)?,
