@@ -309,3 +309,32 @@ fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
     assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
     assert_eq!(i["schools"], 3, "{i:#}");
 }
+
+/// The header of an ОГЭ/ЕГЭ per-school table (family D) with shares in percents.
+const GIA_HEAD: &str = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»";
+
+/// Fresh-eyes defect 1: a fractional participant count in an ОГЭ/ЕГЭ per-school table is a data
+/// error naming the file, row and column (as in the flat ВПР table), never truncated.
+#[test]
+fn a_fractional_participant_count_in_a_gia_table_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    for cell in ["12.7", "1 200,9"] {
+        std::fs::write(&p, format!("{GIA_HEAD}\n1001;Б;{cell};23,2;25;50\n")).unwrap();
+        let out = shnor()
+            .arg("select")
+            .arg(dir.path())
+            .arg("--all")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cell}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for part in [
+            "ОГЭ математика 2025.csv, row 2: column «Количество участников»",
+            "expected a whole number of participants",
+            cell,
+        ] {
+            assert!(err.contains(part), "{part} not in {err}");
+        }
+    }
+}
