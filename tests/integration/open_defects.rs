@@ -338,3 +338,20 @@ fn a_fractional_participant_count_in_a_gia_table_is_a_data_error() {
         }
     }
 }
+/// Fresh-eyes defect 2: a share that gives no whole pupil count within the rounding of its cell
+/// (40 % of 12 = 4,8) is a counted warning naming the row, as the flat ВПР table's percents are;
+/// shares that give whole pupils (25 % of 12) are no warning.
+#[test]
+fn a_gia_share_giving_no_whole_pupils_is_a_named_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    let t = format!(
+        "{GIA_HEAD}\n1000;Ш;12;23,2;40;50\n1001;Б;12;23,2;25;50\n1002;В;20;23,2;5;10\n1003;Г;12;23,2;8,3;41,67\n"
+    );
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "counts reconstructed from percents");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(w["examples"], serde_json::json!(["строка 2"]), "{i:#}");
+}
