@@ -355,3 +355,22 @@ fn a_gia_share_giving_no_whole_pupils_is_a_named_warning() {
     assert_eq!(w["count"], 1, "{i:#}");
     assert_eq!(w["examples"], serde_json::json!(["строка 2"]), "{i:#}");
 }
+
+/// Fresh-eyes defect 3: a selection with nothing to judge in ЕГЭ results (means only, no share
+/// below the minimum) words the measure «ниже минимального порога», never marks «2».
+#[test]
+fn nothing_to_judge_in_ege_results_names_no_mark_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ЕГЭ математика 2025.csv");
+    let t =
+        "Код ОО;Наименование ОО;Количество участников;Средний балл\n1001;Б;12;61,5\n1002;В;20;55\n";
+    std::fs::write(&p, t).unwrap();
+    let out = shnor().arg("select").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has a share below the minimum (ниже минимального порога)"),
+        "{err}"
+    );
+    assert!(!err.contains("«2»"), "{err}");
+}
