@@ -127,6 +127,9 @@ pub fn load_simple(
     let (pct_b, pct_5) = (percent_col(cb), percent_col(c5));
     let mut schools = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();
+    // the procedures loaded, for the load report's grade, subject and assessment
+    let mut procs = std::collections::BTreeSet::new();
+    let mut participants = 0usize;
     for r in h.row + 1..g.rows.len() {
         let code = g.cell(r, cc).trim().to_string();
         if code.is_empty() || super::text::is_aggregate_label(&code) {
@@ -240,6 +243,8 @@ pub fn load_simple(
                 }
                 schools.insert(row.school_id.clone());
                 years.insert(row.year);
+                procs.insert((row.assessment.clone(), row.subject.clone(), row.grade));
+                participants += row.participants as usize;
                 ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
@@ -247,6 +252,12 @@ pub fn load_simple(
     }
     rep.schools = schools.len();
     rep.years = years.into_iter().collect();
+    rep.participants = Some(participants);
+    if let [(assessment, subject, grade)] = Vec::from_iter(procs).as_slice() {
+        rep.assessment = Some(assessment.to_string());
+        rep.subject = Some(subject.to_string());
+        rep.grade = Some(*grade);
+    }
     Ok(())
 }
 

@@ -374,3 +374,19 @@ fn nothing_to_judge_in_ege_results_names_no_mark_2() {
     );
     assert!(!err.contains("«2»"), "{err}");
 }
+
+/// Fresh-eyes defect 4: `inspect` of an ОГЭ per-school table of one procedure gives its grade,
+/// subject, assessment and participants (as `select` knows «ОГЭ математика 9 кл.»).
+#[test]
+fn inspect_of_a_gia_table_gives_its_procedure_and_participants() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    let t = format!("{GIA_HEAD}\n1001;Б;12;23,2;25;50\n1002;В;20;23,2;5;10\n");
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["participants"], 32, "{i:#}");
+    assert_eq!(i["grade"], 9, "{i:#}");
+    assert_eq!(i["subject"], "математика", "{i:#}");
+    assert_eq!(i["assessment"], "ОГЭ", "{i:#}");
+}
