@@ -80,11 +80,7 @@ fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputRepo
     });
     let fits = |scale: f64| {
         rows.clone()
-            .filter(|&(v, n, half)| {
-                let pupils = v / scale * n;
-                let tol = n * half / scale + 1e-9;
-                pupils <= n + tol && (pupils - pupils.round()).abs() <= tol
-            })
+            .filter(|&(v, n, half)| whole_pupils(v, scale, n, half))
             .count()
     };
     let (all, pct, share) = (rows.clone().count(), fits(100.0), fits(1.0));
@@ -93,6 +89,15 @@ fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputRepo
             .add(WarningCode::UnitAmbiguous, h.raw_name(c).to_string());
     }
     pct >= share
+}
+
+/// Whether share `v` (in `scale`: 100 for percents, 1 for fractions) of `n` participants is a
+/// whole number of pupils, within `half` (half a unit of the cell's last decimal), and no more
+/// than `n`.
+fn whole_pupils(v: f64, scale: f64, n: f64, half: f64) -> bool {
+    let pupils = v / scale * n;
+    let tol = n * half / scale + 1e-9;
+    pupils <= n + tol && (pupils - pupils.round()).abs() <= tol
 }
 
 pub fn load_simple(
@@ -122,37 +127,47 @@ pub fn load_simple(
     let (pct_b, pct_5) = (percent_col(cb), percent_col(c5));
     let mut schools = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();
+    // the procedures loaded, for the load report's grade, subject and assessment
+    let mut procs = std::collections::BTreeSet::new();
+    let mut participants = 0usize;
     for r in h.row + 1..g.rows.len() {
         let code = g.cell(r, cc).trim().to_string();
         if code.is_empty() || super::text::is_aggregate_label(&code) {
             continue;
         }
+        // a share rounded to whole pupils that it does not give (40 % of 12 = 4,8 → 5): the
+        // counted warning of counts rebuilt from percents, as the flat ВПР table gives
+        let rounded = std::cell::Cell::new(false);
         let res = (|| -> Result<ResultRow> {
             let loc = g.loc(r);
             let num = |c: usize| cells::non_negative(g, h, r, c);
-            let part = num(cp)?
-                .filter(|v| count(v.trunc()).is_some())
-                .ok_or_else(|| {
-                    data_err(
-                        &loc,
-                        h.raw_name(cp),
-                        format!(
-                            "expected the number of participants (0 to {}), found «{}»",
-                            Count::MAX,
-                            g.cell(r, cp).trim()
-                        ),
-                    )
-                })?;
+            // a fraction of a pupil is no count: the flat ВПР table's error, never truncated
+            let part = num(cp)?.filter(|&v| count(v).is_some()).ok_or_else(|| {
+                data_err(
+                    &loc,
+                    h.raw_name(cp),
+                    format!(
+                        "expected a whole number of participants (at most {}), found «{}»",
+                        Count::MAX,
+                        g.cell(r, cp).trim()
+                    ),
+                )
+            })?;
             let share = |c: Option<usize>, percent: bool| -> Result<Option<Count>> {
                 let Some(c) = c else { return Ok(None) };
                 let Some(v) = num(c)? else { return Ok(None) };
-                let frac = if percent { v / 100.0 } else { v };
+                let scale = if percent { 100.0 } else { 1.0 };
+                let frac = v / scale;
                 if frac > 1.0 {
                     return Err(data_err(
                         &loc,
                         h.raw_name(c),
                         format!("expected a share 0–100 %, found {v}"),
                     ));
+                }
+                let half = 0.5 * 10f64.powi(-decimals(g.cell(r, c)));
+                if !whole_pupils(v, scale, part, half) {
+                    rounded.set(true);
                 }
                 Ok(Some((frac * part).round() as Count))
             };
@@ -220,8 +235,16 @@ pub fn load_simple(
         match res {
             Ok(row) => {
                 rep.rows += 1;
+                if rounded.get() {
+                    rep.warnings.add(
+                        WarningCode::CountsFromPercents,
+                        format!("строка {}", row.line),
+                    );
+                }
                 schools.insert(row.school_id.clone());
                 years.insert(row.year);
+                procs.insert((row.assessment.clone(), row.subject.clone(), row.grade));
+                participants += row.participants as usize;
                 ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
@@ -229,6 +252,12 @@ pub fn load_simple(
     }
     rep.schools = schools.len();
     rep.years = years.into_iter().collect();
+    rep.participants = Some(participants);
+    if let [(assessment, subject, grade)] = Vec::from_iter(procs).as_slice() {
+        rep.assessment = Some(assessment.to_string());
+        rep.subject = Some(subject.to_string());
+        rep.grade = Some(*grade);
+    }
     Ok(())
 }
 

@@ -84,8 +84,8 @@ pub struct InputReport {
     pub per_year: BTreeMap<i32, usize>,
     /// Per-pupil files only.
     pub pupils: Option<PupilStats>,
-    /// Aggregated results tables without pupils (`gia-summary`): the participants of the school
-    /// rows loaded, summed over subjects (a pupil once per subject sat; reference rows not counted).
+    /// Aggregated results tables without pupils (`gia-summary`, `gia`): the participants of the
+    /// school rows loaded, summed over subjects (a pupil once per subject sat; reference rows not counted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<usize>,
     pub skipped: Option<String>,

@@ -218,9 +218,32 @@ fn nothing_to_judge(ctx: &Context<'_>, window: &[i32]) -> Result<anyhow::Error> 
     } else {
         format!("without marks: {}", missing.join(", "))
     };
+    let what = match window_kind(ctx, window)? {
+        super::procedures::BelowMin::Mark2 => "marks «2»",
+        k => crate::output::words::below_min_of(k),
+    };
     Ok(crate::error::data(format!(
-        "nothing to judge: no result in the selection window {years} has a share below the minimum (marks «2»); {listed}. A per-pupil ВПР file needs its primary score → mark scale: `shnor scales` lists the built-in ones, give others with `--scales FILE` (a table of ЕГЭ high results only has no share below the minimum)"
+        "nothing to judge: no result in the selection window {years} has a share below the minimum ({what}); {listed}. A per-pupil ВПР file needs its primary score → mark scale: `shnor scales` lists the built-in ones, give others with `--scales FILE` (a table of ЕГЭ high results only has no share below the minimum)"
     )))
+}
+
+/// What is below the minimum in all results of `window` (with a count below it or not): ЕГЭ
+/// results have no «2» but scores below the minimum threshold ([`BelowMin::of`]).
+fn window_kind(ctx: &Context<'_>, window: &[i32]) -> Result<super::procedures::BelowMin> {
+    use crate::model::schema::col as k;
+    use polars::prelude::{col, IntoLazy};
+    let kinds = ctx
+        .frames
+        .results
+        .clone()
+        .lazy()
+        .filter(super::frame::one_of(k::YEAR, window.iter().copied()))
+        .select([col(k::ASSESSMENT).unique()])
+        .collect()?;
+    let kinds = super::frame::texts(&kinds, k::ASSESSMENT)?;
+    Ok(super::procedures::BelowMin::of(
+        kinds.iter().map(String::as_str),
+    ))
 }
 
 /// The warnings of a run: year-Y rows without a share below the minimum; schools whose kind,

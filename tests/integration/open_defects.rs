@@ -309,3 +309,84 @@ fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
     assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
     assert_eq!(i["schools"], 3, "{i:#}");
 }
+
+/// The header of an ОГЭ/ЕГЭ per-school table (family D) with shares in percents.
+const GIA_HEAD: &str = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»";
+
+/// Fresh-eyes defect 1: a fractional participant count in an ОГЭ/ЕГЭ per-school table is a data
+/// error naming the file, row and column (as in the flat ВПР table), never truncated.
+#[test]
+fn a_fractional_participant_count_in_a_gia_table_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    for cell in ["12.7", "1 200,9"] {
+        std::fs::write(&p, format!("{GIA_HEAD}\n1001;Б;{cell};23,2;25;50\n")).unwrap();
+        let out = shnor()
+            .arg("select")
+            .arg(dir.path())
+            .arg("--all")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cell}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for part in [
+            "ОГЭ математика 2025.csv, row 2: column «Количество участников»",
+            "expected a whole number of participants",
+            cell,
+        ] {
+            assert!(err.contains(part), "{part} not in {err}");
+        }
+    }
+}
+/// Fresh-eyes defect 2: a share that gives no whole pupil count within the rounding of its cell
+/// (40 % of 12 = 4,8) is a counted warning naming the row, as the flat ВПР table's percents are;
+/// shares that give whole pupils (25 % of 12) are no warning.
+#[test]
+fn a_gia_share_giving_no_whole_pupils_is_a_named_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    let t = format!(
+        "{GIA_HEAD}\n1000;Ш;12;23,2;40;50\n1001;Б;12;23,2;25;50\n1002;В;20;23,2;5;10\n1003;Г;12;23,2;8,3;41,67\n"
+    );
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "counts reconstructed from percents");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(w["examples"], serde_json::json!(["строка 2"]), "{i:#}");
+}
+
+/// Fresh-eyes defect 3: a selection with nothing to judge in ЕГЭ results (means only, no share
+/// below the minimum) words the measure «ниже минимального порога», never marks «2».
+#[test]
+fn nothing_to_judge_in_ege_results_names_no_mark_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ЕГЭ математика 2025.csv");
+    let t =
+        "Код ОО;Наименование ОО;Количество участников;Средний балл\n1001;Б;12;61,5\n1002;В;20;55\n";
+    std::fs::write(&p, t).unwrap();
+    let out = shnor().arg("select").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has a share below the minimum (ниже минимального порога)"),
+        "{err}"
+    );
+    assert!(!err.contains("«2»"), "{err}");
+}
+
+/// Fresh-eyes defect 4: `inspect` of an ОГЭ per-school table of one procedure gives its grade,
+/// subject, assessment and participants (as `select` knows «ОГЭ математика 9 кл.»).
+#[test]
+fn inspect_of_a_gia_table_gives_its_procedure_and_participants() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    let t = format!("{GIA_HEAD}\n1001;Б;12;23,2;25;50\n1002;В;20;23,2;5;10\n");
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["participants"], 32, "{i:#}");
+    assert_eq!(i["grade"], 9, "{i:#}");
+    assert_eq!(i["subject"], "математика", "{i:#}");
+    assert_eq!(i["assessment"], "ОГЭ", "{i:#}");
+}
