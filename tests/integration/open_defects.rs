@@ -309,3 +309,32 @@ fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
     assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
     assert_eq!(i["schools"], 3, "{i:#}");
 }
+
+/// Fresh-eyes (h16) #2: an existing folder given as `--out` of a command that writes one file is
+/// a usage error (exit 2) naming it, not «a bug in shnor» (exit 3).
+#[test]
+fn an_existing_folder_as_out_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["select", "index", "inspect"] {
+        shnor()
+            .arg(cmd)
+            .arg("data-samples/region")
+            .arg("--out")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(contains(&format!(
+                "--out: {} is a folder; give a file path",
+                dir.path().display()
+            )));
+    }
+    // synth writes a folder: an existing file as its --out is a usage error too
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    shnor()
+        .args(["synth", "--schools", "10", "--years", "2025", "--out"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains("this is a file, not a folder"));
+}
