@@ -338,3 +338,29 @@ fn an_existing_folder_as_out_is_a_usage_error() {
         .code(2)
         .stderr(contains("this is a file, not a folder"));
 }
+
+/// Fresh-eyes (h16) #3: no leftover formatting in messages: an empty folder says no file was
+/// found (not «0 file(s) … skipped, e.g. ;») and the years the data hold are written as a list,
+/// not a Rust set («{2025}»).
+#[test]
+fn messages_have_no_leftover_formatting() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    shnor()
+        .arg("select")
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stderr(contains("empty: no file found; looked for"));
+    let s = dir.path().join("s");
+    shnor()
+        .args(["synth", "--schools", "10", "--years", "2025", "--out"])
+        .arg(&s)
+        .assert()
+        .success();
+    let out = shnor().arg("monitor").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the data hold 2025\n"), "{err}");
+}
