@@ -364,3 +364,23 @@ fn messages_have_no_leftover_formatting() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("the data hold 2025\n"), "{err}");
 }
+
+/// Fresh-eyes (h16) #4: `explain --format csv` printed the plain story; it writes the ledger as
+/// a table: one row per entry with stage, rule, outcome and the entry in words.
+#[test]
+fn explain_csv_is_the_ledger_as_a_table() {
+    let out = stdout_of(shnor().args([
+        "explain",
+        "edu990041",
+        "data-samples/region",
+        "--format",
+        "csv",
+    ]));
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("этап,правило,итог,пояснение"), "{out}");
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() >= 3, "{out}");
+    assert!(rows[0].starts_with("1,risk.A,"), "{out}");
+    assert!(rows.iter().any(|r| r.starts_with("3,per_group,")), "{out}");
+    assert!(!out.contains("Год отбора"), "{out}");
+}
