@@ -447,6 +447,7 @@ impl Config {
             range("index.shnsu_groups", *g as f64, 1.0, 5.0)?;
         }
         for (k, ind) in &i.indicators {
+            known_indicator(k)?;
             if ind.direction != 1 && ind.direction != -1 {
                 return Err(usage(format!(
                     "config key index.indicators.{k}.direction = {}: expected 1 or -1",
@@ -518,6 +519,25 @@ fn not_toml(origin: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
     usage(format!("{origin}: not valid TOML: {e}{hint}"))
 }
 
+/// `index.indicators.NAME`: NAME must be one of the context indicators the loaders know
+/// (`input::context::INDICATORS`); else a usage error with the near name suggested, or the list.
+fn known_indicator(name: &str) -> Result<()> {
+    let known: Vec<String> = crate::input::context::INDICATORS
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .collect();
+    if known.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    let hint = match did_you_mean(name, known.iter(), "index.indicators") {
+        h if h.is_empty() => format!("; known: {}", known.join(", ")),
+        h => h,
+    };
+    Err(usage(format!(
+        "unknown ИСБШ indicator «index.indicators.{name}»{hint}"
+    )))
+}
+
 /// «; did you mean «stage1.threshold»?» when a known key of the same table is within two edits of
 /// `key` (`strsim`'s Levenshtein distance), else nothing.
 fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a String>, prefix: &str) -> String {
@@ -552,9 +572,9 @@ fn merge(base: &mut toml::Value, user: &toml::Value, prefix: &str, origin: &str)
                     did_you_mean(k, bt.keys(), prefix)
                 )))
             }
-            Some(b) if b.is_table() && v.is_table() && key != "index.indicators" => {
-                merge(b, v, &key, origin)?
-            }
+            // tables merge key by key, `index.indicators` too: an indicator given updates its
+            // fields and the others keep their defaults (docs/CONFIG.md)
+            Some(b) if b.is_table() && v.is_table() => merge(b, v, &key, origin)?,
             Some(b) => *b = v.clone(),
         }
     }

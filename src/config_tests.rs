@@ -242,3 +242,65 @@ fn a_decimal_comma_gets_a_hint() {
         .to_string();
     assert!(!e.contains("с точкой"), "{e}");
 }
+
+/// Fresh-eyes (h16) #1: one indicator given in a config updates that indicator only; the other
+/// seven keep their defaults (docs/CONFIG.md «missing keys keep their defaults»), and a field left
+/// out keeps its default too.
+#[test]
+fn one_indicator_given_merges_with_the_defaults() {
+    let c = Config::from_user(
+        "[index.indicators.low_income]\ndirection = -1\nweight = 2\n",
+        "c.toml",
+    )
+    .unwrap();
+    let d = Config::default();
+    assert_eq!(c.index.indicators.len(), 8);
+    assert_eq!(c.index.indicators["low_income"].weight, 2.0);
+    assert_eq!(
+        c.index.indicators["single_parent"],
+        d.index.indicators["single_parent"]
+    );
+    let c = Config::from_user("[index.indicators.low_income]\nweight = 3\n", "c.toml").unwrap();
+    assert_eq!(c.index.indicators["low_income"].direction, -1);
+    assert_eq!(c.index.indicators["low_income"].weight, 3.0);
+    // a known context indicator not in the defaults is added
+    let c = Config::from_user(
+        "[index.indicators.vacancy_share]\ndirection = -1\nweight = 1\n",
+        "c.toml",
+    )
+    .unwrap();
+    assert_eq!(c.index.indicators.len(), 9);
+}
+
+/// Fresh-eyes (h16) #1: a misspelt indicator name is a usage error at load (so `config --check`
+/// rejects it) with the near name suggested; a far one lists the known names.
+#[test]
+fn an_unknown_indicator_is_an_error_with_a_hint() {
+    let e = Config::from_user(
+        "[index.indicators.low_incom]\ndirection = -1\nweight = 2\n",
+        "c.toml",
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        e.contains("c.toml: unknown ИСБШ indicator «index.indicators.low_incom»; did you mean «index.indicators.low_income»?"),
+        "{e}"
+    );
+    let e = Config::from_user(
+        "[index.indicators.zzzzzzzz]\ndirection = -1\nweight = 2\n",
+        "c.toml",
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("known: parents_higher_ed, "), "{e}");
+    let e = Config::from_user("[index.indicators.low_income]\nwieght = 2\n", "c.toml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("did you mean «index.indicators.low_income.weight»?"),
+        "{e}"
+    );
+}

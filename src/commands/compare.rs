@@ -78,7 +78,8 @@ pub fn run(a: &Args) -> Result<()> {
             let ys: Vec<i32> = (y1..=y2).filter(|y| all_years.contains(y)).collect();
             if ys.is_empty() {
                 return Err(usage(format!(
-                    "--years {s}: no results in those years (the data hold {all_years:?})"
+                    "--years {s}: no results in those years (the data hold {})",
+                    super::years_in_words(&all_years)
                 )));
             }
             ys

@@ -3,7 +3,7 @@ use super::select::{school_json, why_stopped};
 use super::DataArgs;
 use crate::input::text::school_id;
 use crate::method::select::{self, SchoolResult, Selection};
-use crate::output::Format;
+use crate::output::{Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
 
@@ -22,10 +22,12 @@ pub struct Args {
 
 /// Run the selection keeping only this school's ledger, and print its story with the load
 /// warnings as notes (or, with `--format json`, `{year, school}` with the school as in
-/// `select --format json`, and `load_warnings` when the load warned).
+/// `select --format json`, and `load_warnings` when the load warned; with `--format csv`, the
+/// ledger as a table, [`ledger_table`]).
 ///
 /// Errors: a usage error (exit 2) when no school with results in the year has this login.
 pub fn run(a: &Args) -> Result<()> {
+    a.data.output.check()?;
     let login = &a.login;
     let (cfg, mut loaded) = a.data.load()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
@@ -55,6 +57,9 @@ pub fn run(a: &Args) -> Result<()> {
             .data
             .output
             .emit(&(serde_json::to_string_pretty(&v)? + "\n"));
+    }
+    if a.data.format() == Format::Csv {
+        return a.data.output.write(&[ledger_table(x)], &json!(null));
     }
     let mut text = story(x, &sel, year);
     for n in super::load_notes(&loaded) {
@@ -89,6 +94,24 @@ fn by_name(ds: &crate::model::Dataset, arg: &str) -> Result<Option<String>> {
                 .join(", ")
         ))),
     }
+}
+
+/// The school's ledger entries of stages 1–3 in the story's order, one row each: stage (whole
+/// number), rule and outcome (the JSON contract's names, `method::ledger`) and the entry in
+/// Russian words.
+fn ledger_table(x: &SchoolResult) -> Table {
+    let mut t = Table::new(&["этап", "правило", "итог", "пояснение"]);
+    for stage in 1..=3u8 {
+        for e in x.ledger.0.iter().filter(|e| e.stage == stage) {
+            t.rows.push(vec![
+                Cell::Int(Some(i64::from(stage))),
+                Cell::Text(e.rule().to_string()),
+                Cell::Text(e.outcome().to_string()),
+                Cell::Text(e.text()),
+            ]);
+        }
+    }
+    t
 }
 
 /// The story: who the school is, the selection's year and window, each ledger entry of stages

@@ -328,6 +328,15 @@ pub fn inputs_json(l: &Loaded) -> Value {
     Value::Array(v)
 }
 
+/// Years as a reader writes them in a message: «2024, 2025», or «no year» for none.
+pub fn years_in_words<'a>(years: impl IntoIterator<Item = &'a i32>) -> String {
+    let list: Vec<String> = years.into_iter().map(i32::to_string).collect();
+    match list.is_empty() {
+        true => "no year".to_string(),
+        false => list.join(", "),
+    }
+}
+
 /// A `--years` argument: one year or a range `Y1-Y2`, both within 2000–2099, as (first, last).
 ///
 /// Errors: a usage error (exit 2) saying what was expected.

@@ -39,7 +39,8 @@ pub fn run(a: &Args) -> Result<()> {
     };
     if years.len() < 2 {
         return Err(usage(format!(
-            "monitor needs at least two years with results that have a share below the minimum; the data hold {have:?}"
+            "monitor needs at least two years with results that have a share below the minimum; the data hold {}",
+            super::years_in_words(&have)
         )));
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;

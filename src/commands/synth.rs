@@ -34,8 +34,8 @@ pub struct Args {
 
 /// Write the region's files under `--out` and print their paths, one a line.
 ///
-/// Errors: usage (exit 2) for two of `--flat-only`, `--all-per-pupil`, `--vpr-folder`, fewer than 10 schools or bad
-/// `--years`.
+/// Errors: usage (exit 2) for two of `--flat-only`, `--all-per-pupil`, `--vpr-folder`, fewer than 10 schools, bad
+/// `--years` or an `--out` that is a file.
 pub fn run(a: &Args) -> Result<()> {
     if [a.flat_only, a.all_pupils, a.vpr_folder]
         .iter()
@@ -51,6 +51,12 @@ pub fn run(a: &Args) -> Result<()> {
         return Err(usage(format!(
             "--schools {}: expected at least 10 schools",
             a.schools
+        )));
+    }
+    if a.out.exists() && !a.out.is_dir() {
+        return Err(usage(format!(
+            "--out {}: this is a file, not a folder",
+            a.out.display()
         )));
     }
     let spec = Spec {

@@ -413,15 +413,20 @@ fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
         .take(5)
         .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
         .collect();
+    let what = match reports.len() {
+        0 => "no file found".to_string(),
+        n => format!(
+            "{n} file(s) or sheet(s) skipped, e.g. {}",
+            skipped.join("; ")
+        ),
+    };
     data(format!(
-        "no input recognised in {}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
+        "no input recognised in {}: {what}; {LOOKED_FOR}",
         paths
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        reports.len(),
-        skipped.join("; ")
     ))
 }
 

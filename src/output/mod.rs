@@ -239,13 +239,19 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
 }
 
 /// Write `bytes` to `path` through a temp file in the same folder and a rename, so a failed run leaves
-/// no half-written file. Errors: usage (exit 2) when the folder does not exist; internal (exit 3) when
-/// the write or the rename fails.
+/// no half-written file. Errors: usage (exit 2) when `path` is a folder or its folder does not
+/// exist; internal (exit 3) when the write or the rename fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if path.is_dir() {
+        return Err(crate::error::usage(format!(
+            "--out: {} is a folder; give a file path",
+            path.display()
+        )));
+    }
     if !dir.is_dir() {
         return Err(crate::error::usage(format!(
             "--out {}: the folder {} does not exist",

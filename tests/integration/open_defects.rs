@@ -390,3 +390,78 @@ fn inspect_of_a_gia_table_gives_its_procedure_and_participants() {
     assert_eq!(i["subject"], "математика", "{i:#}");
     assert_eq!(i["assessment"], "ОГЭ", "{i:#}");
 }
+
+/// Fresh-eyes (h16) #2: an existing folder given as `--out` of a command that writes one file is
+/// a usage error (exit 2) naming it, not «a bug in shnor» (exit 3).
+#[test]
+fn an_existing_folder_as_out_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["select", "index", "inspect"] {
+        shnor()
+            .arg(cmd)
+            .arg("data-samples/region")
+            .arg("--out")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(contains(&format!(
+                "--out: {} is a folder; give a file path",
+                dir.path().display()
+            )));
+    }
+    // synth writes a folder: an existing file as its --out is a usage error too
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    shnor()
+        .args(["synth", "--schools", "10", "--years", "2025", "--out"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains("this is a file, not a folder"));
+}
+
+/// Fresh-eyes (h16) #3: no leftover formatting in messages: an empty folder says no file was
+/// found (not «0 file(s) … skipped, e.g. ;») and the years the data hold are written as a list,
+/// not a Rust set («{2025}»).
+#[test]
+fn messages_have_no_leftover_formatting() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    shnor()
+        .arg("select")
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stderr(contains("empty: no file found; looked for"));
+    let s = dir.path().join("s");
+    shnor()
+        .args(["synth", "--schools", "10", "--years", "2025", "--out"])
+        .arg(&s)
+        .assert()
+        .success();
+    let out = shnor().arg("monitor").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the data hold 2025\n"), "{err}");
+}
+
+/// Fresh-eyes (h16) #4: `explain --format csv` printed the plain story; it writes the ledger as
+/// a table: one row per entry with stage, rule, outcome and the entry in words.
+#[test]
+fn explain_csv_is_the_ledger_as_a_table() {
+    let out = stdout_of(shnor().args([
+        "explain",
+        "edu990041",
+        "data-samples/region",
+        "--format",
+        "csv",
+    ]));
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("этап,правило,итог,пояснение"), "{out}");
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() >= 3, "{out}");
+    assert!(rows[0].starts_with("1,risk.A,"), "{out}");
+    assert!(rows.iter().any(|r| r.starts_with("3,per_group,")), "{out}");
+    assert!(!out.contains("Год отбора"), "{out}");
+}
