@@ -312,6 +312,30 @@ pub struct ThresholdRow {
     pub in_municipality: bool,
 }
 
+/// What the `--thresholds` composite counts below the minimum in `year`: the kind of the judged
+/// results (`stage1.assessments`, empty = all) that have a count below the minimum
+/// (`procedures::below_min_kind`). Errors only on a `results` frame that lacks its columns.
+pub fn thresholds_below_min(
+    f: &Frames,
+    cfg: &Config,
+    year: i32,
+) -> Result<super::procedures::BelowMin> {
+    let mut results = f.results.clone().lazy();
+    if let Some(any) = cfg
+        .stage1
+        .assessments
+        .iter()
+        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
+        .reduce(Expr::or)
+    {
+        results = results.filter(any);
+    }
+    Ok(super::procedures::below_min_kind(
+        &results.collect()?,
+        &[year],
+    )?)
+}
+
 /// Schools low in Y under the `bottom` cut within municipality ∩ stratum but not within
 /// region ∩ stratum, or the other way round (METHOD.md §10 «Compare `--thresholds`»), sorted by
 /// municipality name and login. Both rankings are `bottom::ranks_frame` on the `results` frame

@@ -309,3 +309,42 @@ fn rows_hidden_in_a_workbook_are_named_in_the_load_report() {
     assert_eq!(w["examples"], serde_json::json!(["строка 3"]), "{i:#}");
     assert_eq!(i["schools"], 3, "{i:#}");
 }
+
+/// Second round, defect 1: the `compare --thresholds` table shows strata in Russian (JSON keeps
+/// the codes) and names its share by what it counts: below the minimum threshold for ЕГЭ.
+#[test]
+fn compare_thresholds_speaks_russian_and_knows_ege() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["compare", "data-samples/region", "--thresholds"];
+    let table = stdout_of(shnor().current_dir(root).args(args));
+    for code in ["regular", "small_rural", "advanced"] {
+        assert!(!table.contains(code), "{code} in\n{table}");
+    }
+    assert!(table.contains("обычная"), "{table}");
+    assert!(table.contains("малокомплектная сельская"), "{table}");
+    let v = json_of(
+        shnor()
+            .current_dir(root)
+            .args(args)
+            .args(["--format", "json"]),
+    );
+    assert!(
+        v["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["stratum"] == "regular"),
+        "{v:#}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let csv = stdout_of(
+        shnor()
+            .arg("compare")
+            .arg(&p)
+            .args(["--thresholds", "--format", "csv"]),
+    );
+    let head = csv.lines().next().unwrap();
+    assert!(head.contains("Доля ниже мин. порога"), "{head}");
+    assert!(!head.contains("«2»"), "{head}");
+}
