@@ -348,3 +348,39 @@ fn compare_thresholds_speaks_russian_and_knows_ege() {
     assert!(head.contains("Доля ниже мин. порога"), "{head}");
     assert!(!head.contains("«2»"), "{head}");
 }
+
+/// Second round, defect 2: without a registry or context form every confirmed school falls into
+/// the undetermined group, whose quota shortens the list; the run says so with the counts (a
+/// counted warning in JSON, a note under the table) and names the input that would fix it. The
+/// selection itself is unchanged.
+#[test]
+fn undetermined_groups_that_shorten_the_list_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(&p)
+            .args(["--year", "2025", "--format", "json"]),
+    );
+    let s = &v["summary"];
+    assert_eq!(
+        (s["confirmed"].as_u64(), s["selected"].as_u64()),
+        (Some(4), Some(1)),
+        "{s:#}"
+    );
+    let w = warning(&s["warnings"], "per-group quota of the undetermined groups");
+    assert_eq!(w["count"], 4, "{w:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["отобрано 1 из 4"]),
+        "{w:#}"
+    );
+    let table = stdout_of(shnor().arg("select").arg(&p).args(["--year", "2025"]));
+    assert!(
+        table.contains("у 4 подтверждённых школ не известны ни тип населённого пункта, ни дефицит"),
+        "{table}"
+    );
+    assert!(table.contains("оставляет из них 1"), "{table}");
+    assert!(table.contains("контекстную форму ФИС ОКО"), "{table}");
+}
