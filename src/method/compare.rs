@@ -209,6 +209,7 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
             if let Some(g) = spec.grade {
                 rows = rows.filter(col(k::GRADE).eq(lit(g)));
             }
+            let label = shown_label(spec, rows.clone())?;
             let mut agg = sums();
             agg.push(
                 col(k::SCHOOL_ID)
@@ -255,7 +256,7 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
                     at += 1;
                 }
                 blocks.push(Block {
-                    procedure: spec.label(),
+                    procedure: label.clone(),
                     year,
                     region_code: code,
                     region,
@@ -265,6 +266,28 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
         }
     }
     Ok(blocks)
+}
+
+/// The title of `spec`'s blocks: [`ProcSpec::label`], with the grade of its `rows` (a `results`
+/// frame filtered to the spec and year) when the spec names none and the rows hold one grade, so
+/// `--procedure ЕГЭ:русский язык` is titled as the default «ЕГЭ русский язык 11 кл.».
+fn shown_label(spec: &ProcSpec, rows: LazyFrame) -> Result<String> {
+    if spec.grade.is_some() {
+        return Ok(spec.label());
+    }
+    let grades = rows
+        .select([col(k::GRADE).unique()])
+        .filter(col(k::GRADE).is_not_null())
+        .collect()?;
+    let grades = ints(&grades, k::GRADE)?;
+    Ok(match grades.as_slice() {
+        [Some(g)] => ProcSpec {
+            grade: Some(i32::try_from(*g)?),
+            ..spec.clone()
+        }
+        .label(),
+        _ => spec.label(),
+    })
 }
 
 /// Default procedures: every (assessment, subject, grade) of `results` in the given years, in

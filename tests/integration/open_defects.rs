@@ -384,3 +384,25 @@ fn undetermined_groups_that_shorten_the_list_are_told() {
     assert!(table.contains("оставляет из них 1"), "{table}");
     assert!(table.contains("контекстную форму ФИС ОКО"), "{table}");
 }
+
+/// Second round, defect 3: `--procedure ЕГЭ:математика` (no grade) titles its block as the default
+/// does, with the one grade of its results: «ЕГЭ математика 11 кл., 2025».
+#[test]
+fn a_procedure_without_a_grade_is_titled_as_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let default = stdout_of(shnor().arg("compare").arg(&p));
+    let asked = stdout_of(
+        shnor()
+            .arg("compare")
+            .arg(&p)
+            .args(["--procedure", "ЕГЭ:математика"]),
+    );
+    let title = |t: &str| t.lines().next().unwrap().to_string();
+    assert_eq!(
+        title(&default),
+        "ЕГЭ математика 11 кл., 2025 (регион 99)",
+        "{default}"
+    );
+    assert_eq!(title(&asked), title(&default), "{asked}");
+}
