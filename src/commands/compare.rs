@@ -22,13 +22,14 @@ const BLOCK_HEADERS: [&str; 9] = [
     "Хуже региона",
 ];
 
-/// Columns of `--thresholds`: one school whose `bottom` cuts disagree per row.
+/// Columns of `--thresholds`: one school whose `bottom` cuts disagree per row; the fifth, the
+/// composite share, is named by what it counts (`words::below_min`) in `thresholds`.
 const THRESHOLD_HEADERS: [&str; 11] = [
     "Муниципалитет",
     "Логин",
     "Школа",
     "Страта",
-    "Доля «2», %",
+    "",
     "Место в регионе",
     "Отсечка региона, %",
     "В нижней группе региона",
@@ -128,8 +129,13 @@ pub fn run(a: &Args) -> Result<()> {
 /// stratum) and out under the other, in `year`.
 fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> {
     let ds = &loaded.data;
-    let rows = compare::thresholds(ds, &crate::model::frames::build(ds)?, cfg, year)?;
-    let mut t = Table::new(&THRESHOLD_HEADERS);
+    let frames = crate::model::frames::build(ds)?;
+    let rows = compare::thresholds(ds, &frames, cfg, year)?;
+    let below = compare::thresholds_below_min(&frames, cfg, year)?;
+    let mut headers = THRESHOLD_HEADERS;
+    let share = format!("{}, %", crate::output::words::below_min(below));
+    headers[4] = &share;
+    let mut t = Table::new(&headers);
     t.title = Some(format!("Правило нижней группы ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
     t.rows = rows.iter().map(threshold_row).collect();
     let json = json!({
@@ -149,7 +155,12 @@ fn threshold_row(r: &ThresholdRow) -> Vec<Cell> {
         r.municipality.clone().into(),
         crate::model::identity::shown_key(&r.login).into(),
         r.name.clone().into(),
-        r.stratum.clone().into(),
+        // tables show the stratum in Russian; JSON keeps the code
+        crate::model::domain::Stratum::from_label(&r.stratum)
+            .map_or(r.stratum.clone(), |s| {
+                crate::output::words::stratum(s).to_string()
+            })
+            .into(),
         Cell::share(Some(r.composite), 1),
         of(r.region_rank, r.region_n),
         Cell::share(Some(r.region_cut), 1),

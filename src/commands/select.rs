@@ -272,6 +272,15 @@ pub fn ordered(sel: &Selection, all: bool) -> Vec<&SchoolResult> {
     rows
 }
 
+/// The note of [`crate::method::stage3::undetermined_cut`]: `n` confirmed schools with neither
+/// settlement type nor deficit, `m` of them selected, and what input would place them.
+fn undetermined_note(n: usize, m: usize) -> String {
+    format!(
+        "Этап 3: у {} не известны ни тип населённого пункта, ни дефицит: все они в группах «… / не определён / не определён», и квота на группу (stage3.per_group) оставляет из них {m}. Чтобы разнести их по группам, добавьте реестр школ (тип населённого пункта, кадры, оснащение) или контекстную форму ФИС ОКО.",
+        output::words::count(n, ["подтверждённой школы", "подтверждённых школ", "подтверждённых школ"])
+    )
+}
+
 /// The list of `rows` with the stage counts and warnings (of the selection, and the load's as
 /// `super::load_notes` gives them) as notes.
 pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
@@ -328,6 +337,9 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         "Этап 1: {}, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
         output::words::count(sm["stage1_entered"].as_u64().unwrap_or(0), output::words::SCHOOLS), sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]
     ));
+    if let Some((n, m)) = crate::method::stage3::undetermined_cut(&sel.schools) {
+        t.notes.push(undetermined_note(n, m));
+    }
     if !sel.warnings.is_empty() {
         t.notes
             .push(format!("Предупреждения: {}", sel.warnings.summary()));

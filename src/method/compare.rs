@@ -209,6 +209,7 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
             if let Some(g) = spec.grade {
                 rows = rows.filter(col(k::GRADE).eq(lit(g)));
             }
+            let label = shown_label(spec, rows.clone())?;
             let mut agg = sums();
             agg.push(
                 col(k::SCHOOL_ID)
@@ -255,7 +256,7 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
                     at += 1;
                 }
                 blocks.push(Block {
-                    procedure: spec.label(),
+                    procedure: label.clone(),
                     year,
                     region_code: code,
                     region,
@@ -265,6 +266,28 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
         }
     }
     Ok(blocks)
+}
+
+/// The title of `spec`'s blocks: [`ProcSpec::label`], with the grade of its `rows` (a `results`
+/// frame filtered to the spec and year) when the spec names none and the rows hold one grade, so
+/// `--procedure ЕГЭ:русский язык` is titled as the default «ЕГЭ русский язык 11 кл.».
+fn shown_label(spec: &ProcSpec, rows: LazyFrame) -> Result<String> {
+    if spec.grade.is_some() {
+        return Ok(spec.label());
+    }
+    let grades = rows
+        .select([col(k::GRADE).unique()])
+        .filter(col(k::GRADE).is_not_null())
+        .collect()?;
+    let grades = ints(&grades, k::GRADE)?;
+    Ok(match grades.as_slice() {
+        [Some(g)] => ProcSpec {
+            grade: Some(i32::try_from(*g)?),
+            ..spec.clone()
+        }
+        .label(),
+        _ => spec.label(),
+    })
 }
 
 /// Default procedures: every (assessment, subject, grade) of `results` in the given years, in
@@ -310,6 +333,30 @@ pub struct ThresholdRow {
     pub municipality_n: usize,
     pub municipality_cut: f64,
     pub in_municipality: bool,
+}
+
+/// What the `--thresholds` composite counts below the minimum in `year`: the kind of the judged
+/// results (`stage1.assessments`, empty = all) that have a count below the minimum
+/// (`procedures::below_min_kind`). Errors only on a `results` frame that lacks its columns.
+pub fn thresholds_below_min(
+    f: &Frames,
+    cfg: &Config,
+    year: i32,
+) -> Result<super::procedures::BelowMin> {
+    let mut results = f.results.clone().lazy();
+    if let Some(any) = cfg
+        .stage1
+        .assessments
+        .iter()
+        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
+        .reduce(Expr::or)
+    {
+        results = results.filter(any);
+    }
+    Ok(super::procedures::below_min_kind(
+        &results.collect()?,
+        &[year],
+    )?)
 }
 
 /// Schools low in Y under the `bottom` cut within municipality ∩ stratum but not within

@@ -166,6 +166,13 @@ pub fn run_with<'a>(
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
     super::stage3::stage3(&mut out, cfg)?;
+    if let Some((n, m)) = super::stage3::undetermined_cut(&out) {
+        warnings.add_n(
+            WarningCode::UndeterminedGroups,
+            n,
+            format!("отобрано {m} из {n}"),
+        );
+    }
     out.sort_by(|a, b| a.login.cmp(&b.login));
     Ok(Selection {
         year,

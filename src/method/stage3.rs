@@ -207,6 +207,23 @@ pub fn stage3(all: &mut [SchoolResult], cfg: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Confirmed schools (stage 3) with neither settlement type nor deficit known, and how many of
+/// them are selected: `Some((n, m))` when the quota of their undetermined groups
+/// (`stage3.per_group`, METHOD.md stage 3) leaves fewer than all (`m < n`), else `None`.
+pub fn undetermined_cut(all: &[SchoolResult]) -> Option<(usize, usize)> {
+    let undetermined: Vec<&SchoolResult> = all
+        .iter()
+        .filter(|s| {
+            s.stage_reached == 3
+                && s.settlement == crate::model::domain::Settlement::Unknown
+                && s.deficit.is_none()
+        })
+        .collect();
+    let n = undetermined.len();
+    let m = undetermined.iter().filter(|s| s.selected).count();
+    (m < n).then_some((n, m))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -465,3 +465,100 @@ fn explain_csv_is_the_ledger_as_a_table() {
     assert!(rows.iter().any(|r| r.starts_with("3,per_group,")), "{out}");
     assert!(!out.contains("Год отбора"), "{out}");
 }
+
+/// Second round, defect 1: the `compare --thresholds` table shows strata in Russian (JSON keeps
+/// the codes) and names its share by what it counts: below the minimum threshold for ЕГЭ.
+#[test]
+fn compare_thresholds_speaks_russian_and_knows_ege() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["compare", "data-samples/region", "--thresholds"];
+    let table = stdout_of(shnor().current_dir(root).args(args));
+    for code in ["regular", "small_rural", "advanced"] {
+        assert!(!table.contains(code), "{code} in\n{table}");
+    }
+    assert!(table.contains("обычная"), "{table}");
+    assert!(table.contains("малокомплектная сельская"), "{table}");
+    let v = json_of(
+        shnor()
+            .current_dir(root)
+            .args(args)
+            .args(["--format", "json"]),
+    );
+    assert!(
+        v["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["stratum"] == "regular"),
+        "{v:#}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let csv = stdout_of(
+        shnor()
+            .arg("compare")
+            .arg(&p)
+            .args(["--thresholds", "--format", "csv"]),
+    );
+    let head = csv.lines().next().unwrap();
+    assert!(head.contains("Доля ниже мин. порога"), "{head}");
+    assert!(!head.contains("«2»"), "{head}");
+}
+
+/// Second round, defect 2: without a registry or context form every confirmed school falls into
+/// the undetermined group, whose quota shortens the list; the run says so with the counts (a
+/// counted warning in JSON, a note under the table) and names the input that would fix it. The
+/// selection itself is unchanged.
+#[test]
+fn undetermined_groups_that_shorten_the_list_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(&p)
+            .args(["--year", "2025", "--format", "json"]),
+    );
+    let s = &v["summary"];
+    assert_eq!(
+        (s["confirmed"].as_u64(), s["selected"].as_u64()),
+        (Some(4), Some(1)),
+        "{s:#}"
+    );
+    let w = warning(&s["warnings"], "per-group quota of the undetermined groups");
+    assert_eq!(w["count"], 4, "{w:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["отобрано 1 из 4"]),
+        "{w:#}"
+    );
+    let table = stdout_of(shnor().arg("select").arg(&p).args(["--year", "2025"]));
+    assert!(
+        table.contains("у 4 подтверждённых школ не известны ни тип населённого пункта, ни дефицит"),
+        "{table}"
+    );
+    assert!(table.contains("оставляет из них 1"), "{table}");
+    assert!(table.contains("контекстную форму ФИС ОКО"), "{table}");
+}
+
+/// Second round, defect 3: `--procedure ЕГЭ:математика` (no grade) titles its block as the default
+/// does, with the one grade of its results: «ЕГЭ математика 11 кл., 2025».
+#[test]
+fn a_procedure_without_a_grade_is_titled_as_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ege_table(dir.path());
+    let default = stdout_of(shnor().arg("compare").arg(&p));
+    let asked = stdout_of(
+        shnor()
+            .arg("compare")
+            .arg(&p)
+            .args(["--procedure", "ЕГЭ:математика"]),
+    );
+    let title = |t: &str| t.lines().next().unwrap().to_string();
+    assert_eq!(
+        title(&default),
+        "ЕГЭ математика 11 кл., 2025 (регион 99)",
+        "{default}"
+    );
+    assert_eq!(title(&asked), title(&default), "{asked}");
+}
