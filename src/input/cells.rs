@@ -94,6 +94,21 @@ pub fn count(g: &Grid, h: &Header, r: usize, c: usize, empty: Option<i64>) -> Re
     }
 }
 
+/// The data error of a participants cell that holds no whole count (`12.7`, `1 200,9`, or above
+/// `Count::MAX`): a fraction of a pupil is never truncated. Names the cell's file, sheet, row
+/// and column and quotes the cell as written.
+pub fn not_whole_participants(g: &Grid, h: &Header, r: usize, c: usize) -> anyhow::Error {
+    data_err(
+        &g.loc(r),
+        h.raw_name(c),
+        format!(
+            "expected a whole number of participants (at most {}), found «{}»",
+            crate::model::Count::MAX,
+            g.cell(r, c).trim()
+        ),
+    )
+}
+
 /// A non-negative number, or none for an empty cell.
 pub fn non_negative(g: &Grid, h: &Header, r: usize, c: usize) -> Result<Option<f64>> {
     match parse_num(g.cell(r, c)) {

@@ -381,15 +381,7 @@ pub fn load_marks(
                 )
             })?;
             let Some(part_count) = count(part) else {
-                return Err(data_err(
-                    &loc,
-                    h.raw_name(cp),
-                    format!(
-                        "expected a whole number of participants (at most {}), found «{}»",
-                        Count::MAX,
-                        g.cell(r, cp).trim()
-                    ),
-                ));
+                return Err(cells::not_whole_participants(g, h, r, cp));
             };
             let fit = unit.as_ref().and_then(|(u, _)| mark_counts(part, vals, *u));
             let Some((counts, reconstructed)) = fit else {

@@ -142,17 +142,9 @@ pub fn load_simple(
             let loc = g.loc(r);
             let num = |c: usize| cells::non_negative(g, h, r, c);
             // a fraction of a pupil is no count: the flat ВПР table's error, never truncated
-            let part = num(cp)?.filter(|&v| count(v).is_some()).ok_or_else(|| {
-                data_err(
-                    &loc,
-                    h.raw_name(cp),
-                    format!(
-                        "expected a whole number of participants (at most {}), found «{}»",
-                        Count::MAX,
-                        g.cell(r, cp).trim()
-                    ),
-                )
-            })?;
+            let part = num(cp)?
+                .filter(|&v| count(v).is_some())
+                .ok_or_else(|| cells::not_whole_participants(g, h, r, cp))?;
             let share = |c: Option<usize>, percent: bool| -> Result<Option<Count>> {
                 let Some(c) = c else { return Ok(None) };
                 let Some(v) = num(c)? else { return Ok(None) };
