@@ -234,7 +234,7 @@ warning_codes! {
     /// Confirmed schools with neither settlement type nor deficit known, more of them than stage 3
     /// picks: they share the undetermined groups, whose quota (`stage3.per_group`) cuts the list.
     UndeterminedGroups = "confirmed schools with no settlement type and no deficit: the per-group quota of the undetermined groups limits the list (a registry or the ФИС ОКО context form would place them)"
-        => "подтверждённые школы без типа населённого пункта и дефицита попадают в группы «не определён / не определён», и квота на группу (stage3.per_group) сокращает список: поместить их в свои группы позволит реестр школ (тип населённого пункта, кадры, оснащение) или контекстная форма ФИС ОКО",
+        => "подтверждённые школы без типа населённого пункта и дефицита попадают в группы «не определён / не определён», и квота на группу сокращает список: поместить их в свои группы позволит реестр школ (тип населённого пункта, кадры, оснащение) или контекстная форма ФИС ОКО",
     /// `cluster.method = "kmeans"` with fewer than 3 confirmed schools with quality.
     KmeansTooFew = "kmeans needs at least 3 confirmed schools with quality: rule clusters kept"
         => "для кластеризации методом k-средних нужно не меньше трёх подтверждённых школ с показателем качества: оставлены кластеры по правилу",
