@@ -55,33 +55,20 @@ impl<'a> Context<'a> {
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
-        _ds: &'a Dataset,
+        ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context<'a>> {
-        // the context methods run on the frames (polars spreads each over its threads); the
-        // schools' ids and registry facts (with the registry deficit's z-scores over all the
-        // schools) are for the stages
-        let index = super::index::compute(&frames, cfg)?;
+        // the context methods run on the frames (polars spreads each over its threads): the
+        // statuses' part (screen, school ids, registry with its z-scores over all the schools,
+        // profiles), then the index and the resilience that a school's row and ledger show
+        let mut c = Self::statuses(ds, frames, cfg, year)?;
+        c.index = super::index::compute(&c.frames, cfg)?;
         // no school to model is no resilience, not an error of the selection
-        let resilience = super::resilience::compute(&frames, cfg, &index, year).ok();
-        let screen = super::objectivity::screen(&frames, cfg)?;
-        let profiles = profiles_for_deficit(&frames, cfg, year)?;
-        let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry_z = RegistryZ::new(&frames.schools);
-        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
-        Ok(Context {
-            frames,
-            school_ids,
-            registry,
-            of: std::marker::PhantomData,
-            index,
-            resilience,
-            screen,
-            profiles,
-            ledgers: Ledgers::All,
-        })
+        c.resilience = super::resilience::compute(&c.frames, cfg, &c.index, year).ok();
+        c.ledgers = Ledgers::All;
+        Ok(c)
     }
     /// The context of `year` for statuses only (candidate, cluster, group, selected: what the
     /// dynamics read of the other years): the objectivity screen, the school ids and the registry
