@@ -25,6 +25,52 @@ pub fn hidden_rows(path: &Path, sheet: &str) -> Result<Vec<u32>> {
     scan_rows(xml)
 }
 
+/// The data rows (below the header, at 1-based line `header`) that sheet `sheet` of the xlsx
+/// file `path` hides, loaded as every row is: a counted
+/// warning naming them, so that rows hidden in Excel are never counted unseen.
+///
+/// Errors: the workbook's parts cannot be read (data, naming the file).
+pub(super) fn report(
+    path: &Path,
+    sheet: Option<&str>,
+    header: u32,
+    rep: &mut super::report::InputReport,
+) -> Result<()> {
+    let xlsx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let Some(sheet) = sheet.filter(|_| xlsx) else {
+        return Ok(());
+    };
+    let rows: Vec<u32> = hidden_rows(path, sheet)
+        .map_err(|e| crate::error::data(format!("{} [лист «{sheet}»]: cannot read its hidden rows ({e}): expected a valid xlsx file", path.display())))?
+        .into_iter()
+        .filter(|&r| r > header)
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = rows.iter().take(10).map(u32::to_string).collect();
+    let mut example = format!(
+        "{} {}",
+        if rows.len() == 1 {
+            "строка"
+        } else {
+            "строки"
+        },
+        shown.join(", ")
+    );
+    if rows.len() > 10 {
+        example.push_str(&format!(" и ещё {}", rows.len() - 10));
+    }
+    rep.warnings.add_n(
+        crate::model::warning::WarningCode::HiddenRowsLoaded,
+        rows.len(),
+        example,
+    );
+    Ok(())
+}
+
 /// The zip path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`): its relationship id in
 /// `xl/workbook.xml`, that id's target in `xl/_rels/workbook.xml.rels`.
 fn sheet_part<R: Read + std::io::Seek>(

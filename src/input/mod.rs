@@ -527,7 +527,12 @@ fn load_sheet(
         _ => unreachable!(),
     }
     recognise::repeated_columns(s, &mut rep)?;
-    hidden_data_rows(s, &mut rep)?;
+    hidden_rows::report(
+        &s.path,
+        s.grid.sheet.as_deref(),
+        s.grid.line_of(s.header.row) as u32,
+        &mut rep,
+    )?;
     ds.flush_rows()?;
     if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings.add(
@@ -549,45 +554,6 @@ fn load_sheet(
     }
     crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
     Ok(rep)
-}
-
-/// The data rows (below the header) that an xlsx sheet hides, loaded as every row is: a counted
-/// warning naming them, so that rows hidden in Excel are never counted unseen.
-///
-/// Errors: the workbook's parts cannot be read (data, naming the file).
-fn hidden_data_rows(s: &Sheet, rep: &mut InputReport) -> Result<()> {
-    let xlsx = s
-        .path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let Some(sheet) = s.grid.sheet.as_deref().filter(|_| xlsx) else {
-        return Ok(());
-    };
-    let header = s.grid.line_of(s.header.row) as u32;
-    let rows: Vec<u32> = hidden_rows::hidden_rows(&s.path, sheet)
-        .map_err(|e| data(format!("{} [лист «{sheet}»]: cannot read its hidden rows ({e}): expected a valid xlsx file", s.path.display())))?
-        .into_iter()
-        .filter(|&r| r > header)
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<String> = rows.iter().take(10).map(u32::to_string).collect();
-    let mut example = format!(
-        "{} {}",
-        if rows.len() == 1 {
-            "строка"
-        } else {
-            "строки"
-        },
-        shown.join(", ")
-    );
-    if rows.len() > 10 {
-        example.push_str(&format!(" и ещё {}", rows.len() - 10));
-    }
-    rep.warnings
-        .add_n(WarningCode::HiddenRowsLoaded, rows.len(), example);
-    Ok(())
 }
 
 /// Each tabular input's sha256, computed across the cores.
