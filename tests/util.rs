@@ -113,6 +113,31 @@ pub fn text_workbook<R: AsRef<[C]>, C: AsRef<str>>(path: &Path, sheets: &[(&str,
     wb.save(path).unwrap();
 }
 
+/// `inspect --format json`'s first input for a per-pupil ВПР protocol (4 кл. математика 2025, two
+/// items) whose pupils are (login, item 1, item 2, total), every cell as text.
+pub fn inspect_two_item_protocol(pupils: &[[&str; 4]]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    let head = [
+        "Логин школы",
+        "Вариант",
+        "балл за 1",
+        "балл за 2",
+        "Всего баллов",
+    ];
+    let mut rows = vec![head.map(String::from).to_vec()];
+    rows.extend(
+        pupils
+            .iter()
+            .map(|[login, a, b, total]| [*login, "1", *a, *b, *total].map(String::from).to_vec()),
+    );
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    v["inputs"][0].clone()
+}
+
 /// The counted warning of a load report (`warnings` of `inspect --format json`, of the whole load
 /// or of one input: wording → `count`, `examples`) whose wording contains `words`.
 pub fn find_warning<'a>(

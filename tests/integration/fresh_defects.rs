@@ -90,28 +90,13 @@ fn several_regions_and_years_outside_the_window_are_counted_warnings() {
 /// silent re-score from the items.
 #[test]
 fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir
-        .path()
-        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
-    let head = [
-        "Логин школы",
-        "Вариант",
-        "балл за 1",
-        "балл за 2",
-        "Всего баллов",
-    ];
-    let pupil = |login: &str, a: &str, b: &str, total: &str| row(&[login, "1", a, b, total]);
-    let rows = vec![
-        row(&head),
-        pupil("sch220001", "10", "10", "3"),
-        pupil("sch220001", "8", "7", "0"),
-        pupil("sch220001", "5", "5", "10"),
-        pupil("sch220001", "", "", "7"),
-    ];
-    text_workbook(&p, &[("Sheet", &rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let i = &v["inputs"][0];
+    let s = "sch220001";
+    let i = &inspect_two_item_protocol(&[
+        [s, "10", "10", "3"],
+        [s, "8", "7", "0"],
+        [s, "5", "5", "10"],
+        [s, "", "", "7"],
+    ]);
     let w = warning(&i["warnings"], "не равно сумме баллов");
     assert_eq!(w["count"], 2, "{i:#}");
     assert_eq!(

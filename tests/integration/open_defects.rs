@@ -8,31 +8,16 @@ use crate::util::*;
 /// numbers of a mismatch are written the Russian way (a decimal comma).
 #[test]
 fn a_bad_item_score_is_a_named_warning_and_numbers_have_a_comma() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir
-        .path()
-        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
-    let head = [
-        "Логин школы",
-        "Вариант",
-        "балл за 1",
-        "балл за 2",
-        "Всего баллов",
-    ];
-    let pupil = |a: &str, b: &str, total: &str| row(&["sch220001", "1", a, b, total]);
-    let rows = vec![
-        row(&head),
-        pupil("пять", "2", "5"),
-        pupil("-1", "3", "2"),
-        pupil("3", "2,5", "6"),
-        pupil("3", "2", "5"),
+    let s = "sch220001";
+    let i = &inspect_two_item_protocol(&[
+        [s, "пять", "2", "5"],
+        [s, "-1", "3", "2"],
+        [s, "3", "2,5", "6"],
+        [s, "3", "2", "5"],
         // ФИС ОКО's sentinels of an item not scored are no bad cells
-        pupil("X", "2", "2"),
-        pupil("х", "не пройд.", "0"),
-    ];
-    text_workbook(&p, &[("Sheet", &rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let i = &v["inputs"][0];
+        [s, "X", "2", "2"],
+        [s, "х", "не пройд.", "0"],
+    ]);
     let w = warning(&i["warnings"], "не целое неотрицательное");
     assert_eq!(w["count"], 3, "{i:#}");
     assert_eq!(
