@@ -72,23 +72,17 @@ pub fn run(a: &Args) -> Result<()> {
     timings.push(("load", t0.elapsed().as_secs_f64()));
     let mut progress = crate::progress::Progress::new(0, "отчёт");
     progress.step("отбор, сравнение, динамика, риски");
-    let p = pipeline(&loaded, &cfg, a.year)?;
-    timings.push(("method", t0.elapsed().as_secs_f64()));
-    progress.step("запись");
-    let parts = parts(&p, &loaded, &cfg);
-    crate::timing("tables");
     let dialect = if a.excel {
         CsvDialect::Excel
     } else {
         CsvDialect::Rfc4180
     };
-    // the workbook, the CSVs and the page are built from the same tables, side by side
-    let (files, html) = rayon::join(
-        || files(&parts, dialect),
-        || page(&p, &cfg, &parts).map(|x| html::page(&x).into_bytes()),
-    );
-    let mut files = files?;
-    files.push(("report.html".into(), html?));
+    let (p, early) = pipeline(&loaded, &cfg, a.year, dialect)?;
+    timings.push(("method", t0.elapsed().as_secs_f64()));
+    progress.step("запись");
+    let (parts, rendered) = parts(&p, &loaded, &cfg, early, dialect)?;
+    crate::timing("tables");
+    let mut files = files(&p, &cfg, &parts, rendered)?;
     crate::timing("workbook, CSVs and page");
     let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
     let mut text = serde_json::to_string_pretty(&manifest)?;
@@ -139,8 +133,15 @@ fn refuse_inputs_inside(a: &Args) -> Result<()> {
 
 /// The yearly pipeline: the selection with every ledger and its context, then the comparison
 /// with the region in year Y, the dynamics over every year with results (two or more), and the
-/// risk profiles — each part absent, with its reason, when the inputs cannot support it.
-pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Result<Pipeline<'a>> {
+/// risk profiles — each part absent, with its reason, when the inputs cannot support it. Beside
+/// the dynamics (the longest), the parts that read only the selection and its context are built
+/// and rendered ([`Early`]).
+pub fn pipeline<'a>(
+    loaded: &'a Loaded,
+    cfg: &Config,
+    year: Option<i32>,
+    dialect: CsvDialect,
+) -> Result<(Pipeline<'a>, Early)> {
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
     let ctx = Context::new(ds, cfg, year)?;
@@ -148,21 +149,68 @@ pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Resu
     let sel = select::run_with(ds, cfg, year, &ctx)?;
     crate::timing("three stages");
     // the comparison, the dynamics and the risk profiles read the same context and selection and
-    // not each other: run side by side (the dynamics, with a selection per other year, the longest)
-    let (monitor, (compare, risk)) = rayon::join(
+    // not each other: run side by side (the dynamics, with a selection per other year, the
+    // longest), and beside them the selection's own tables, sheets and CSVs
+    let (monitor, (compare, risk, early)) = rayon::join(
         || monitor_part(ds, cfg, &ctx, &sel),
-        || (compare_part(&ctx, year), risk_part(ds, &ctx, &sel)),
+        || {
+            let early = early_parts(year, &sel, &ctx, loaded, cfg);
+            let rendered = render(&early, dialect);
+            (
+                compare_part(&ctx, year),
+                risk_part(ds, &ctx, &sel),
+                rendered.map(|r| Early {
+                    parts: early,
+                    rendered: r,
+                }),
+            )
+        },
     );
-    crate::timing("comparison, dynamics and risk profiles");
-    let (compare, monitor, risk) = (compare?, monitor?, risk?);
-    Ok(Pipeline {
+    crate::timing("comparison, dynamics and risk profiles; the selection's sheets and CSVs");
+    let (compare, monitor, risk, early) = (compare?, monitor?, risk?, early?);
+    let p = Pipeline {
         year,
         sel,
         ctx,
         compare,
         monitor,
         risk,
-    })
+    };
+    Ok((p, early))
+}
+
+/// The parts built beside the dynamics (final list to objectivity, then inputs) with their sheets
+/// and CSVs.
+pub struct Early {
+    parts: Vec<Part>,
+    rendered: Vec<Rendered>,
+}
+
+/// A part's sheet and CSV bytes, none when the part is absent.
+struct Rendered {
+    sheet: Option<xlsx::Worksheet>,
+    csv: Option<Vec<u8>>,
+}
+
+/// Each part's sheet and CSV in `dialect`, side by side (rayon).
+fn render(parts: &[Part], dialect: CsvDialect) -> Result<Vec<Rendered>> {
+    use rayon::prelude::*;
+    parts
+        .par_iter()
+        .map(|x| {
+            let Ok(t) = &x.table else {
+                return Ok(Rendered {
+                    sheet: None,
+                    csv: None,
+                });
+            };
+            let (sheet, csv) = rayon::join(|| xlsx::sheet(x.sheet, t), || t.csv(dialect));
+            Ok(Rendered {
+                sheet: Some(sheet?),
+                csv: Some(csv?.into_bytes()),
+            })
+        })
+        .collect()
 }
 
 /// The comparison with the region in `year`, absent without procedures with results that year.
@@ -205,53 +253,59 @@ fn risk_part(
     })
 }
 
+/// A part; a table without rows is absent, with that reason.
 fn part(sheet: &'static str, file: &'static str, table: Result<Table, String>) -> Part {
+    let table = match table {
+        Ok(t) if t.rows.is_empty() => {
+            Err("таблица пуста: во входных данных нет ни одной её строки".into())
+        }
+        t => t,
+    };
     Part { sheet, file, table }
 }
 
-/// Every table of the report in sheet order (summary first, inputs last).
-pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
-    let no_index = crate::method::index::missing_reason(&p.ctx.frames, cfg)
+/// Two tables made together as two parts: both present, or both absent for the same reason.
+type Pair = (Result<Table, String>, Result<Table, String>);
+
+fn split(r: Result<(Table, Table), String>) -> Pair {
+    match r {
+        Ok((a, b)) => (Ok(a), Ok(b)),
+        Err(why) => (Err(why.clone()), Err(why)),
+    }
+}
+
+/// The parts that read only the selection and its context, in sheet order (final list to
+/// objectivity), then the inputs.
+fn early_parts(
+    year: i32,
+    sel: &Selection,
+    ctx: &Context,
+    loaded: &Loaded,
+    cfg: &Config,
+) -> Vec<Part> {
+    let no_index = crate::method::index::missing_reason(&ctx.frames, cfg)
         .ok()
         .flatten()
         .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
-    let index = (!p.ctx.index.schools.is_empty())
-        .then(|| super::index::table(&p.ctx.index, &loaded.data))
+    let index = (!ctx.index.schools.is_empty())
+        .then(|| super::index::table(&ctx.index, &loaded.data))
         .ok_or_else(|| no_index.clone());
-    let resilience = p
-        .ctx
-        .resilience
-        .as_ref()
-        .filter(|_| index.is_ok())
-        .map(|r| super::resilient::tables(r, p.year, &loaded.data))
-        .ok_or_else(|| no_index.to_string());
+    let (resilience_model, resilience) = split(
+        ctx.resilience
+            .as_ref()
+            .filter(|_| index.is_ok())
+            .map(|r| super::resilient::tables(r, year, &loaded.data))
+            .ok_or_else(|| no_index.to_string()),
+    );
     let [fioko_index, fioko_markers, objectivity_regions, objectivity] =
-        objectivity(p, cfg, &loaded.data);
-    let monitor = p
-        .monitor
-        .as_ref()
-        .map(|(years, m)| {
-            let below = crate::method::procedures::below_min_kind(&loaded.data.results, years)
-                .unwrap_or(crate::method::procedures::BelowMin::Mark2);
-            super::monitor::tables(m, years, cfg, below)
-        })
-        .map_err(Clone::clone);
-    let risk = p
-        .risk
-        .as_ref()
-        .map(|r| super::risk::tables(r, p.year))
-        .map_err(Clone::clone);
-    let mut out = vec![
-        part("Итоговый список", "final_list", Ok(final_list(p, loaded))),
-        part("Все школы", "schools", Ok(all_schools(&p.sel))),
-        part("12 групп", "groups", Ok(groups(&p.sel))),
+        objectivity(ctx, cfg, &loaded.data);
+    vec![
+        part("Итоговый список", "final_list", Ok(final_list(sel, loaded))),
+        part("Все школы", "schools", Ok(all_schools(sel))),
+        part("12 групп", "groups", Ok(groups(sel))),
         part("ИСБШ", "index", index),
-        part(
-            "Устойчивость",
-            "resilience",
-            resilience.clone().map(|t| t.1),
-        ),
-        part("Модель МНК", "resilience_model", resilience.map(|t| t.0)),
+        part("Устойчивость", "resilience", resilience),
+        part("Модель МНК", "resilience_model", resilience_model),
         part("Объективность (ФИОКО)", "objectivity_index", fioko_index),
         part("Маркеры ФИОКО", "objectivity_markers", fioko_markers),
         part("Объективность", "objectivity", objectivity),
@@ -261,6 +315,33 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
             objectivity_regions,
         ),
         part(
+            "Входные данные",
+            "inputs",
+            Ok(super::inspect::table(loaded)),
+        ),
+    ]
+}
+
+/// The parts of the comparison, the dynamics and the risk profiles, in sheet order.
+fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
+    let (dynamics, transitions) = split(
+        p.monitor
+            .as_ref()
+            .map(|(years, m)| {
+                let below = crate::method::procedures::below_min_kind(&loaded.data.results, years)
+                    .unwrap_or(crate::method::procedures::BelowMin::Mark2);
+                super::monitor::tables(m, years, cfg, below)
+            })
+            .map_err(Clone::clone),
+    );
+    let (risk, risk_selected) = split(
+        p.risk
+            .as_ref()
+            .map(|r| super::risk::tables(r, p.year))
+            .map_err(Clone::clone),
+    );
+    vec![
+        part(
             "МО и регион",
             "municipalities",
             p.compare
@@ -268,24 +349,37 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
                 .map(|b| super::compare::flat_table(b))
                 .map_err(Clone::clone),
         ),
-        part("Динамика", "dynamics", monitor.clone().map(|t| t.0)),
-        part("Переходы", "transitions", monitor.map(|t| t.1)),
-        part("Рисковые профили", "risk", risk.clone().map(|t| t.0)),
-        part("Профили ШНОР", "risk_selected", risk.map(|t| t.1)),
-        part(
-            "Входные данные",
-            "inputs",
-            Ok(super::inspect::table(loaded)),
-        ),
-    ];
-    for x in &mut out {
-        if x.table.as_ref().is_ok_and(|t| t.rows.is_empty()) {
-            x.table = Err("таблица пуста: во входных данных нет ни одной её строки".into());
-        }
-    }
-    let summary = summary(p, cfg, &out);
-    out.insert(0, part("Сводка", "summary", Ok(summary)));
-    out
+        part("Динамика", "dynamics", dynamics),
+        part("Переходы", "transitions", transitions),
+        part("Рисковые профили", "risk", risk),
+        part("Профили ШНОР", "risk_selected", risk_selected),
+    ]
+}
+
+/// Every part of the report in sheet order (summary first, inputs last) with its sheet and CSV:
+/// the early ones rendered beside the dynamics, the others and the summary here.
+fn parts(
+    p: &Pipeline,
+    loaded: &Loaded,
+    cfg: &Config,
+    early: Early,
+    dialect: CsvDialect,
+) -> Result<(Vec<Part>, Vec<Rendered>)> {
+    let Early {
+        parts: mut out,
+        mut rendered,
+    } = early;
+    let late = late_parts(p, loaded, cfg);
+    let late_rendered = render(&late, dialect)?;
+    // the inputs stay last
+    let at = out.len() - 1;
+    out.splice(at..at, late);
+    rendered.splice(at..at, late_rendered);
+    let summary = vec![part("Сводка", "summary", Ok(summary(p, cfg, &out)))];
+    let summary_rendered = render(&summary, dialect)?;
+    out.splice(0..0, summary);
+    rendered.splice(0..0, summary_rendered);
+    Ok((out, rendered))
 }
 
 /// The objectivity parts: ФИОКО's index per region-year and markers per procedure
@@ -293,12 +387,12 @@ pub fn parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
 /// regional figures (only under `objectivity.method` `relative` or `both`); each absent with its
 /// reason when the method did not compute it or it has no rows.
 fn objectivity(
-    p: &Pipeline,
+    ctx: &Context,
     cfg: &Config,
     ds: &crate::model::Dataset,
 ) -> [Result<Table, String>; 4] {
     use crate::config::ObjectivityMethod as M;
-    let s = &p.ctx.screen;
+    let s = &ctx.screen;
     let method = cfg.objectivity.method;
     let (regions, flags) = super::objectivity::tables(s, method, ds);
     let mut fioko = super::objectivity::fioko_tables(&s.fioko).into_iter();
@@ -330,8 +424,8 @@ fn objectivity(
     ]
 }
 
-fn final_list(p: &Pipeline, loaded: &Loaded) -> Table {
-    super::select::list_table(&p.sel, &super::select::ordered(&p.sel, false), loaded)
+fn final_list(sel: &Selection, loaded: &Loaded) -> Table {
+    super::select::list_table(sel, &super::select::ordered(sel, false), loaded)
 }
 
 /// The summary sheet: year, window, counts per stage, the config's checksum and each part's
@@ -462,27 +556,29 @@ fn groups(sel: &Selection) -> Table {
     t
 }
 
-/// The files of the folder (manifest aside): the workbook and one CSV per table in `dialect`.
-fn files(parts: &[Part], dialect: CsvDialect) -> Result<Vec<(String, Vec<u8>)>> {
-    let present: Vec<(&str, &Table)> = parts
-        .iter()
-        .filter_map(|p| p.table.as_ref().ok().map(|t| (p.sheet, t)))
-        .collect();
-    // the workbook is the longest to build: the CSVs beside it
-    let (workbook, csvs) = rayon::join(
-        || xlsx::workbook(&present),
-        || -> Result<Vec<(String, Vec<u8>)>> {
-            let mut csvs = Vec::new();
-            for p in parts {
-                if let Ok(t) = &p.table {
-                    csvs.push((format!("csv/{}.csv", p.file), t.csv(dialect)?.into_bytes()));
-                }
-            }
-            Ok(csvs)
-        },
+/// The files of the folder (manifest aside): the workbook of the rendered sheets, one CSV per
+/// present part, and the page, built beside the workbook (the longest: its zip is one thread's).
+fn files(
+    p: &Pipeline,
+    cfg: &Config,
+    parts: &[Part],
+    rendered: Vec<Rendered>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut sheets = Vec::new();
+    let mut csvs = Vec::new();
+    for (x, r) in parts.iter().zip(rendered) {
+        sheets.extend(r.sheet);
+        if let Some(csv) = r.csv {
+            csvs.push((format!("csv/{}.csv", x.file), csv));
+        }
+    }
+    let (workbook, html) = rayon::join(
+        || xlsx::assemble(sheets),
+        || page(p, cfg, parts).map(|x| html::page(&x).into_bytes()),
     );
     let mut files = vec![("shnor-report.xlsx".to_string(), workbook?)];
-    files.extend(csvs?);
+    files.extend(csvs);
+    files.push(("report.html".into(), html?));
     Ok(files)
 }
 

@@ -4,33 +4,45 @@
 use super::{Cell, Table};
 use anyhow::Result;
 use rayon::prelude::*;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+pub use rust_xlsxwriter::Worksheet;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use std::collections::HashMap;
 
 /// Widest and narrowest column, in characters.
 const MAX_WIDTH: usize = 60;
 const MIN_WIDTH: usize = 6;
 
-/// The workbook of `sheets` (name, table) as xlsx bytes. The creation date is fixed (1 January
-/// 2000) so that the same tables give the same file. Names are cut to Excel's 31 characters.
-///
-/// Errors: internal (exit 3) when a table is malformed (see [`Table::check`]) or the writer fails.
+/// The workbook of `sheets` (name, table) as xlsx bytes: [`sheet`] for each, side by side (rayon),
+/// then [`assemble`]. Errors as theirs.
 pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>> {
+    let filled: Vec<Worksheet> = sheets
+        .par_iter()
+        .map(|(name, table)| sheet(name, table))
+        .collect::<Result<_>>()?;
+    assemble(filled)
+}
+
+/// One table as a named sheet (a name cut to Excel's 31 characters), ready for [`assemble`]; the
+/// sheets of a workbook may be filled apart, at different times.
+///
+/// Errors: internal (exit 3) when the table is malformed (see [`Table::check`]) or the writer fails.
+pub fn sheet(name: &str, table: &Table) -> Result<Worksheet> {
+    table.check()?;
+    let mut ws = Worksheet::new();
+    ws.set_name(sheet_name(name)).map_err(internal)?;
+    fill(&mut ws, table).map_err(internal)?;
+    Ok(ws)
+}
+
+/// The workbook of filled `sheets`, in their order, as xlsx bytes. The creation date is fixed (1
+/// January 2000) so that the same tables give the same file.
+///
+/// Errors: internal (exit 3) when the writer fails.
+pub fn assemble(sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(internal)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
-    // the sheets are filled side by side (rayon), then added in order: the same file
-    let filled: Vec<Worksheet> = sheets
-        .par_iter()
-        .map(|(name, table)| {
-            table.check()?;
-            let mut ws = Worksheet::new();
-            ws.set_name(sheet_name(name)).map_err(internal)?;
-            sheet(&mut ws, table).map_err(internal)?;
-            Ok(ws)
-        })
-        .collect::<Result<_>>()?;
-    for ws in filled {
+    for ws in sheets {
         wb.push_worksheet(ws);
     }
     wb.save_to_buffer().map_err(internal)
@@ -66,7 +78,7 @@ fn num_format(c: &Cell) -> Option<String> {
 }
 
 /// One table on a sheet: the header row (bold, frozen, with an autofilter), then the data.
-fn sheet(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
+fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
     let headers = t.data_headers();
     let bold = Format::new().set_bold().set_text_wrap();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count().min(30)).collect();
