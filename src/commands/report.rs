@@ -77,19 +77,20 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         CsvDialect::Rfc4180
     };
-    let (p, early) = pipeline(&loaded, &cfg, a.year, dialect)?;
+    let (p, early) = pipeline(&loaded, &cfg, a.year)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
-    let (parts, rendered) = parts(&p, &loaded, &cfg, early, dialect)?;
+    let (parts, sheets) = parts(&p, &loaded, &cfg, early)?;
     crate::timing("tables");
-    let mut files = files(&p, &cfg, &parts, rendered)?;
+    let stage = folder::Staging::new(&a.out)?;
+    let files = files(&p, &cfg, &parts, sheets, dialect, &stage)?;
     crate::timing("workbook, CSVs and page");
     let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
     let mut text = serde_json::to_string_pretty(&manifest)?;
     text.push('\n');
-    files.push(("manifest.json".into(), text.into_bytes()));
+    stage.write(folder::MANIFEST, text.as_bytes())?;
     crate::timing("manifest");
-    folder::write_folder(&a.out, &files)?;
+    stage.finish()?;
     crate::timing("written");
     drop(progress);
     super::at_exit((p.sel, loaded));
@@ -135,12 +136,11 @@ fn refuse_inputs_inside(a: &Args) -> Result<()> {
 /// with the region in year Y, the dynamics over every year with results (two or more), and the
 /// risk profiles — each part absent, with its reason, when the inputs cannot support it. Beside
 /// the dynamics (the longest), the parts that read only the selection and its context are built
-/// and rendered ([`Early`]).
+/// and their sheets filled ([`Early`]).
 pub fn pipeline<'a>(
     loaded: &'a Loaded,
     cfg: &Config,
     year: Option<i32>,
-    dialect: CsvDialect,
 ) -> Result<(Pipeline<'a>, Early)> {
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
@@ -150,23 +150,23 @@ pub fn pipeline<'a>(
     crate::timing("three stages");
     // the comparison, the dynamics and the risk profiles read the same context and selection and
     // not each other: run side by side (the dynamics, with a selection per other year, the
-    // longest), and beside them the selection's own tables, sheets and CSVs
+    // longest), and beside them the selection's own tables and sheets
     let (monitor, (compare, risk, early)) = rayon::join(
         || monitor_part(ds, cfg, &ctx, &sel),
         || {
             let early = early_parts(year, &sel, &ctx, loaded, cfg);
-            let rendered = render(&early, dialect);
+            let sheets = sheets(&early);
             (
                 compare_part(&ctx, year),
                 risk_part(ds, &ctx, &sel),
-                rendered.map(|r| Early {
+                sheets.map(|sheets| Early {
                     parts: early,
-                    rendered: r,
+                    sheets,
                 }),
             )
         },
     );
-    crate::timing("comparison, dynamics and risk profiles; the selection's sheets and CSVs");
+    crate::timing("comparison, dynamics and risk profiles; the selection's sheets");
     let (compare, monitor, risk, early) = (compare?, monitor?, risk?, early?);
     let p = Pipeline {
         year,
@@ -179,36 +179,23 @@ pub fn pipeline<'a>(
     Ok((p, early))
 }
 
-/// The parts built beside the dynamics (final list to objectivity, then inputs) with their sheets
-/// and CSVs.
+/// The parts built beside the dynamics (final list to objectivity, then inputs) with their sheets.
 pub struct Early {
     parts: Vec<Part>,
-    rendered: Vec<Rendered>,
+    sheets: Vec<Option<xlsx::Worksheet>>,
 }
 
-/// A part's sheet and CSV bytes, none when the part is absent.
-struct Rendered {
-    sheet: Option<xlsx::Worksheet>,
-    csv: Option<Vec<u8>>,
-}
-
-/// Each part's sheet and CSV in `dialect`, side by side (rayon).
-fn render(parts: &[Part], dialect: CsvDialect) -> Result<Vec<Rendered>> {
+/// Each part's sheet, side by side (rayon); none for an absent part.
+fn sheets(parts: &[Part]) -> Result<Vec<Option<xlsx::Worksheet>>> {
     use rayon::prelude::*;
     parts
         .par_iter()
         .map(|x| {
-            let Ok(t) = &x.table else {
-                return Ok(Rendered {
-                    sheet: None,
-                    csv: None,
-                });
-            };
-            let (sheet, csv) = rayon::join(|| xlsx::sheet(x.sheet, t), || t.csv(dialect));
-            Ok(Rendered {
-                sheet: Some(sheet?),
-                csv: Some(csv?.into_bytes()),
-            })
+            x.table
+                .as_ref()
+                .ok()
+                .map(|t| xlsx::sheet(x.sheet, t))
+                .transpose()
         })
         .collect()
 }
@@ -356,30 +343,29 @@ fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
     ]
 }
 
-/// Every part of the report in sheet order (summary first, inputs last) with its sheet and CSV:
-/// the early ones rendered beside the dynamics, the others and the summary here.
+/// Every part of the report in sheet order (summary first, inputs last) with its sheet: the
+/// early ones filled beside the dynamics, the others and the summary here.
 fn parts(
     p: &Pipeline,
     loaded: &Loaded,
     cfg: &Config,
     early: Early,
-    dialect: CsvDialect,
-) -> Result<(Vec<Part>, Vec<Rendered>)> {
+) -> Result<(Vec<Part>, Vec<Option<xlsx::Worksheet>>)> {
     let Early {
         parts: mut out,
-        mut rendered,
+        sheets: mut filled,
     } = early;
     let late = late_parts(p, loaded, cfg);
-    let late_rendered = render(&late, dialect)?;
+    let late_sheets = sheets(&late)?;
     // the inputs stay last
     let at = out.len() - 1;
     out.splice(at..at, late);
-    rendered.splice(at..at, late_rendered);
+    filled.splice(at..at, late_sheets);
     let summary = vec![part("Сводка", "summary", Ok(summary(p, cfg, &out)))];
-    let summary_rendered = render(&summary, dialect)?;
+    let summary_sheet = sheets(&summary)?;
     out.splice(0..0, summary);
-    rendered.splice(0..0, summary_rendered);
-    Ok((out, rendered))
+    filled.splice(0..0, summary_sheet);
+    Ok((out, filled))
 }
 
 /// The objectivity parts: ФИОКО's index per region-year and markers per procedure
@@ -556,29 +542,37 @@ fn groups(sel: &Selection) -> Table {
     t
 }
 
-/// The files of the folder (manifest aside): the workbook of the rendered sheets, one CSV per
-/// present part, and the page, built beside the workbook (the longest: its zip is one thread's).
+/// The files of the folder (manifest aside), written into `stage`: the workbook of the filled
+/// sheets, and beside it (the longest: its zip is one thread's) one CSV in `dialect` per present
+/// part and the page. Returns each file's name and sha256, the workbook first.
 fn files(
     p: &Pipeline,
     cfg: &Config,
     parts: &[Part],
-    rendered: Vec<Rendered>,
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut sheets = Vec::new();
-    let mut csvs = Vec::new();
-    for (x, r) in parts.iter().zip(rendered) {
-        sheets.extend(r.sheet);
-        if let Some(csv) = r.csv {
-            csvs.push((format!("csv/{}.csv", x.file), csv));
-        }
-    }
-    let (workbook, html) = rayon::join(
-        || xlsx::assemble(sheets),
-        || page(p, cfg, parts).map(|x| html::page(&x).into_bytes()),
+    sheets: Vec<Option<xlsx::Worksheet>>,
+    dialect: CsvDialect,
+    stage: &folder::Staging,
+) -> Result<Vec<(String, String)>> {
+    use rayon::prelude::*;
+    let write = |name: String, bytes: &[u8]| -> Result<(String, String)> {
+        stage.write(&name, bytes)?;
+        Ok((name, crate::sha256_hex(bytes)))
+    };
+    let (workbook, others) = rayon::join(
+        || xlsx::assemble(sheets.into_iter().flatten().collect()),
+        || -> Result<Vec<(String, String)>> {
+            let mut out: Vec<(String, String)> = parts
+                .par_iter()
+                .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
+                .map(|(file, t)| write(format!("csv/{file}.csv"), t.csv(dialect)?.as_bytes()))
+                .collect::<Result<_>>()?;
+            let html = html::page(&page(p, cfg, parts)?);
+            out.push(write("report.html".into(), html.as_bytes())?);
+            Ok(out)
+        },
     );
-    let mut files = vec![("shnor-report.xlsx".to_string(), workbook?)];
-    files.extend(csvs);
-    files.push(("report.html".into(), html?));
+    let mut files = vec![write("shnor-report.xlsx".into(), &workbook?)?];
+    files.extend(others?);
     Ok(files)
 }
 
@@ -591,7 +585,7 @@ fn manifest(
     loaded: &Loaded,
     cfg: &Config,
     parts: &[Part],
-    files: &[(String, Vec<u8>)],
+    files: &[(String, String)],
     timings: &[(&str, f64)],
 ) -> Value {
     let sm = super::select::summary(&p.sel);
@@ -612,7 +606,7 @@ fn manifest(
             "sheet": x.sheet, "csv": format!("csv/{}.csv", x.file),
             "present": x.table.is_ok(), "absent_reason": x.table.as_ref().err(),
         })).collect::<Vec<_>>(),
-        "files": files.iter().map(|(n, b)| json!({"name": n, "sha256": crate::sha256_hex(b)})).collect::<Vec<_>>(),
+        "files": files.iter().map(|(n, h)| json!({"name": n, "sha256": h})).collect::<Vec<_>>(),
         "timings_s": timings.iter().map(|(k, v)| (k.to_string(), json!(output::r6(*v)))).collect::<serde_json::Map<_, _>>(),
     });
     super::with_load_warnings(loaded, &mut [], &mut m);

@@ -128,45 +128,87 @@ fn walk(
 
 /// Write `files` (relative path, bytes) into `dir` as one: a temporary folder beside `dir` is
 /// filled, then an existing `dir` is moved aside, the new one renamed into place and the old one
-/// removed. Errors: usage (exit 2) when the parent folder does not exist; internal (exit 3) when a
-/// write or rename fails (the temporary folder is removed).
+/// removed ([`Staging`]). Errors: usage (exit 2) when the parent folder does not exist; internal
+/// (exit 3) when a write or rename fails (the temporary folder is removed).
 pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !parent.is_dir() {
-        return Err(usage(format!(
-            "--out {}: the folder {} does not exist",
-            dir.display(),
-            parent.display()
-        )));
+    let stage = Staging::new(dir)?;
+    for (rel, bytes) in files {
+        stage.write(rel, bytes)?;
     }
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "report".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let res = fill(&tmp, files).and_then(|_| swap(dir, &tmp, &old));
-    if let Err(e) = res {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(internal(format!("{}: cannot write ({e})", dir.display())));
-    }
-    Ok(())
+    stage.finish()
 }
 
-fn fill(tmp: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    std::fs::create_dir(tmp)?;
-    for (rel, bytes) in files {
-        let p: PathBuf = tmp.join(rel);
-        if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d)?;
+/// A folder being written as one: its files go into a temporary folder beside it (any thread may
+/// write, each file once), which [`Staging::finish`] puts in its place; dropped unfinished (a
+/// failed run), the temporary folder is removed.
+pub struct Staging {
+    dir: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    done: bool,
+}
+
+impl Staging {
+    /// The temporary folder of `dir`, created. Errors: usage (exit 2) when the parent folder does
+    /// not exist; internal (exit 3) when the temporary folder cannot be created.
+    pub fn new(dir: &Path) -> Result<Staging> {
+        let parent = dir
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(usage(format!(
+                "--out {}: the folder {} does not exist",
+                dir.display(),
+                parent.display()
+            )));
         }
-        std::fs::write(&p, bytes)?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "report".into());
+        let pid = std::process::id();
+        let stage = Staging {
+            dir: dir.to_path_buf(),
+            tmp: parent.join(format!(".{name}.tmp-{pid}")),
+            old: parent.join(format!(".{name}.old-{pid}")),
+            done: false,
+        };
+        std::fs::create_dir(&stage.tmp).map_err(|e| stage.failed(e))?;
+        Ok(stage)
     }
-    Ok(())
+
+    /// Write one file (path relative to the folder, its subfolders created).
+    /// Errors: internal (exit 3) when the write fails.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let p: PathBuf = self.tmp.join(rel);
+        let res = match p.parent() {
+            Some(d) => std::fs::create_dir_all(d),
+            None => Ok(()),
+        };
+        res.and_then(|_| std::fs::write(&p, bytes))
+            .map_err(|e| self.failed(e))
+    }
+
+    /// Put the written folder in the place of `dir` (see [`write_folder`]).
+    /// Errors: internal (exit 3) when the rename fails or `dir` is no more an earlier report.
+    pub fn finish(mut self) -> Result<()> {
+        swap(&self.dir, &self.tmp, &self.old).map_err(|e| self.failed(e))?;
+        self.done = true;
+        Ok(())
+    }
+
+    fn failed(&self, e: std::io::Error) -> anyhow::Error {
+        internal(format!("{}: cannot write ({e})", self.dir.display()))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Put `tmp` in the place of `dir`, moving an existing `dir` aside to `old` first and removing it
