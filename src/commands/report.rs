@@ -7,12 +7,16 @@ use crate::method::compare::{self as cmp, Block};
 use crate::method::monitor::{self as mon, Monitor};
 use crate::method::risk::{self as rsk, RiskReport};
 use crate::method::select::{self, Context, Selection};
-use crate::output::html::{self, Flow, IndexChart, Intervals};
-use crate::output::{self, folder, xlsx, Cell, CsvDialect, Format, Table};
+use crate::output::html;
+use crate::output::{self, folder, xlsx, CsvDialect, Format};
 use anyhow::Result;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::Instant;
+
+mod page;
+mod parts;
+pub use parts::{Early, Part};
 
 /// Run the yearly pipeline once and write a report folder: shnor-report.xlsx, report.html,
 /// csv/*.csv and manifest.json (docs/REPORT.md).
@@ -48,13 +52,6 @@ pub struct Pipeline<'a> {
     pub risk: Result<RiskReport, String>,
 }
 
-/// One part of the report: its sheet name, CSV file stem and table, or why it is absent.
-pub struct Part {
-    pub sheet: &'static str,
-    pub file: &'static str,
-    pub table: Result<Table, String>,
-}
-
 /// Check `--out`, load, run every part the inputs allow and write the folder.
 ///
 /// Errors: usage (exit 2) for a non-empty `--out` without `--force` or an `--out` holding an input;
@@ -80,7 +77,7 @@ pub fn run(a: &Args) -> Result<()> {
     let (p, early) = pipeline(&loaded, &cfg, a.year)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
-    let (parts, sheets) = parts(&p, &loaded, &cfg, early)?;
+    let (parts, sheets) = parts::parts(&p, &loaded, &cfg, early)?;
     crate::timing("tables");
     let stage = folder::Staging::new(&a.out)?;
     let files = files(&p, &cfg, &parts, sheets, dialect, &stage)?;
@@ -154,16 +151,8 @@ pub fn pipeline<'a>(
     let (monitor, (compare, risk, early)) = rayon::join(
         || monitor_part(ds, cfg, &ctx, &sel),
         || {
-            let early = early_parts(year, &sel, &ctx, loaded, cfg);
-            let sheets = sheets(&early);
-            (
-                compare_part(&ctx, year),
-                risk_part(ds, &ctx, &sel),
-                sheets.map(|sheets| Early {
-                    parts: early,
-                    sheets,
-                }),
-            )
+            let early = parts::early(year, &sel, &ctx, loaded, cfg);
+            (compare_part(&ctx, year), risk_part(ds, &ctx, &sel), early)
         },
     );
     crate::timing("comparison, dynamics and risk profiles; the selection's sheets");
@@ -177,27 +166,6 @@ pub fn pipeline<'a>(
         risk,
     };
     Ok((p, early))
-}
-
-/// The parts built beside the dynamics (final list to objectivity, then inputs) with their sheets.
-pub struct Early {
-    parts: Vec<Part>,
-    sheets: Vec<Option<xlsx::Worksheet>>,
-}
-
-/// Each part's sheet, side by side (rayon); none for an absent part.
-fn sheets(parts: &[Part]) -> Result<Vec<Option<xlsx::Worksheet>>> {
-    use rayon::prelude::*;
-    parts
-        .par_iter()
-        .map(|x| {
-            x.table
-                .as_ref()
-                .ok()
-                .map(|t| xlsx::sheet(x.sheet, t))
-                .transpose()
-        })
-        .collect()
 }
 
 /// The comparison with the region in `year`, absent without procedures with results that year.
@@ -240,308 +208,6 @@ fn risk_part(
     })
 }
 
-/// A part; a table without rows is absent, with that reason.
-fn part(sheet: &'static str, file: &'static str, table: Result<Table, String>) -> Part {
-    let table = match table {
-        Ok(t) if t.rows.is_empty() => {
-            Err("таблица пуста: во входных данных нет ни одной её строки".into())
-        }
-        t => t,
-    };
-    Part { sheet, file, table }
-}
-
-/// Two tables made together as two parts: both present, or both absent for the same reason.
-type Pair = (Result<Table, String>, Result<Table, String>);
-
-fn split(r: Result<(Table, Table), String>) -> Pair {
-    match r {
-        Ok((a, b)) => (Ok(a), Ok(b)),
-        Err(why) => (Err(why.clone()), Err(why)),
-    }
-}
-
-/// The parts that read only the selection and its context, in sheet order (final list to
-/// objectivity), then the inputs.
-fn early_parts(
-    year: i32,
-    sel: &Selection,
-    ctx: &Context,
-    loaded: &Loaded,
-    cfg: &Config,
-) -> Vec<Part> {
-    let no_index = crate::method::index::missing_reason(&ctx.frames, cfg)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
-    let index = (!ctx.index.schools.is_empty())
-        .then(|| super::index::table(&ctx.index, &loaded.data))
-        .ok_or_else(|| no_index.clone());
-    let (resilience_model, resilience) = split(
-        ctx.resilience
-            .as_ref()
-            .filter(|_| index.is_ok())
-            .map(|r| super::resilient::tables(r, year, &loaded.data))
-            .ok_or_else(|| no_index.to_string()),
-    );
-    let [fioko_index, fioko_markers, objectivity_regions, objectivity] =
-        objectivity(ctx, cfg, &loaded.data);
-    vec![
-        part("Итоговый список", "final_list", Ok(final_list(sel, loaded))),
-        part("Все школы", "schools", Ok(all_schools(sel))),
-        part("12 групп", "groups", Ok(groups(sel))),
-        part("ИСБШ", "index", index),
-        part("Устойчивость", "resilience", resilience),
-        part("Модель МНК", "resilience_model", resilience_model),
-        part("Объективность (ФИОКО)", "objectivity_index", fioko_index),
-        part("Маркеры ФИОКО", "objectivity_markers", fioko_markers),
-        part("Объективность", "objectivity", objectivity),
-        part(
-            "Объективность, регион",
-            "objectivity_regions",
-            objectivity_regions,
-        ),
-        part(
-            "Входные данные",
-            "inputs",
-            Ok(super::inspect::table(loaded)),
-        ),
-    ]
-}
-
-/// The parts of the comparison, the dynamics and the risk profiles, in sheet order.
-fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
-    let (dynamics, transitions) = split(
-        p.monitor
-            .as_ref()
-            .map(|(years, m)| {
-                let below = crate::method::procedures::below_min_kind(&loaded.data.results, years)
-                    .unwrap_or(crate::method::procedures::BelowMin::Mark2);
-                super::monitor::tables(m, years, cfg, below)
-            })
-            .map_err(Clone::clone),
-    );
-    let (risk, risk_selected) = split(
-        p.risk
-            .as_ref()
-            .map(|r| super::risk::tables(r, p.year))
-            .map_err(Clone::clone),
-    );
-    vec![
-        part(
-            "МО и регион",
-            "municipalities",
-            p.compare
-                .as_ref()
-                .map(|b| super::compare::flat_table(b))
-                .map_err(Clone::clone),
-        ),
-        part("Динамика", "dynamics", dynamics),
-        part("Переходы", "transitions", transitions),
-        part("Рисковые профили", "risk", risk),
-        part("Профили ШНОР", "risk_selected", risk_selected),
-    ]
-}
-
-/// Every part of the report in sheet order (summary first, inputs last) with its sheet: the
-/// early ones filled beside the dynamics, the others and the summary here.
-fn parts(
-    p: &Pipeline,
-    loaded: &Loaded,
-    cfg: &Config,
-    early: Early,
-) -> Result<(Vec<Part>, Vec<Option<xlsx::Worksheet>>)> {
-    let Early {
-        parts: mut out,
-        sheets: mut filled,
-    } = early;
-    let late = late_parts(p, loaded, cfg);
-    let late_sheets = sheets(&late)?;
-    // the inputs stay last
-    let at = out.len() - 1;
-    out.splice(at..at, late);
-    filled.splice(at..at, late_sheets);
-    let summary = vec![part("Сводка", "summary", Ok(summary(p, cfg, &out)))];
-    let summary_sheet = sheets(&summary)?;
-    out.splice(0..0, summary);
-    filled.splice(0..0, summary_sheet);
-    Ok((out, filled))
-}
-
-/// The objectivity parts: ФИОКО's index per region-year and markers per procedure
-/// (`commands::objectivity::fioko_tables`), the flags per school-year, and the relative screen's
-/// regional figures (only under `objectivity.method` `relative` or `both`); each absent with its
-/// reason when the method did not compute it or it has no rows.
-fn objectivity(
-    ctx: &Context,
-    cfg: &Config,
-    ds: &crate::model::Dataset,
-) -> [Result<Table, String>; 4] {
-    use crate::config::ObjectivityMethod as M;
-    let s = &ctx.screen;
-    let method = cfg.objectivity.method;
-    let (regions, flags) = super::objectivity::tables(s, method, ds);
-    let mut fioko = super::objectivity::fioko_tables(&s.fioko).into_iter();
-    let no_fioko = match method {
-        M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",
-        _ => "маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.",
-    };
-    let rows = |t: Option<Table>, why: &str| {
-        t.filter(|t| !t.rows.is_empty())
-            .ok_or_else(|| why.to_string())
-    };
-    let regions = match method {
-        M::Fioko => {
-            Err("objectivity.method = \"fioko\": экран относительно региона не вычисляется".into())
-        }
-        _ => rows(
-            Some(regions),
-            "во входных данных нет сравнения с журналом или гистограмм баллов",
-        ),
-    };
-    [
-        rows(fioko.next(), no_fioko),
-        rows(fioko.next(), no_fioko),
-        regions,
-        rows(
-            Some(flags),
-            "ни у одной школы нет признаков необъективности",
-        ),
-    ]
-}
-
-fn final_list(sel: &Selection, loaded: &Loaded) -> Table {
-    super::select::list_table(sel, &super::select::ordered(sel, false), loaded)
-}
-
-/// The summary sheet: year, window, counts per stage, the config's checksum and each part's
-/// presence (with the reason when absent).
-fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
-    let sm = super::select::summary(&p.sel);
-    let mut t = Table::new(&["Показатель", "Значение"]);
-    t.title = Some(format!("Отчёт shnor: отбор ШНОР {}", p.year));
-    let count = |k: &str| Cell::opt_int(sm[k].as_u64());
-    let rows: Vec<(String, Cell)> = vec![
-        ("Год отбора".into(), Cell::int(p.year)),
-        (
-            "Окно".into(),
-            crate::method::procedures::window_label(&p.sel.window).into(),
-        ),
-        ("Этап 1: школ".into(), count("stage1_entered")),
-        ("Этап 1: кандидатов".into(), count("candidates")),
-        ("Этап 2: подтверждено".into(), count("confirmed")),
-        ("Этап 3: отобрано".into(), count("selected")),
-        ("Пограничных".into(), count("borderline")),
-        (
-            "Кандидатов с признаками необъективности (скрининг)".into(),
-            count("objectivity_flagged"),
-        ),
-        ("Непустых групп из 12".into(), count("groups_nonempty")),
-        ("Конфигурация, sha256".into(), cfg.sha256().into()),
-    ];
-    let rows = rows.into_iter().chain(p.ctx.screen.fioko.iter().map(|r| {
-        (
-            format!(
-                "Уровень объективности ВПР (ФИОКО), регион {}, {}",
-                r.region, r.year
-            ),
-            Cell::num(Some(r.index), 1).shown(format!(
-                "{} ({} из {} с признаками)",
-                output::num(r.index, 1),
-                r.marked_schools,
-                output::words::count(r.schools, output::words::OF_SCHOOLS)
-            )),
-        )
-    }));
-    t.rows = rows.map(|(k, v)| vec![k.into(), v]).collect();
-    for x in parts {
-        let status = match &x.table {
-            Ok(_) => "есть".to_string(),
-            Err(why) => format!("нет: {why}"),
-        };
-        t.rows
-            .push(vec![format!("Раздел «{}»", x.sheet).into(), status.into()]);
-    }
-    t
-}
-
-/// Every school of stage 1 with the stage it reached, the outcome and its ledger in brief.
-fn all_schools(sel: &Selection) -> Table {
-    let mut t = Table::new(&[
-        "Логин",
-        "Школа",
-        "Муниципалитет",
-        "Страта",
-        "Этап",
-        "Кандидат",
-        "Причина исключения",
-        "Кластер",
-        "Группа",
-        "Место",
-        "Отобрана",
-        "Итог",
-        "Правила этапа 1",
-        "Журнал правил",
-    ]);
-    t.title = Some("Все школы этапа 1".into());
-    let yn = |b: bool| Cell::from(if b { "да" } else { "нет" });
-    for x in super::select::ordered(sel, true) {
-        let fired: Vec<&str> = x
-            .ledger
-            .0
-            .iter()
-            .filter(|e| e.stage == 1 && e.outcome() == "fired")
-            .map(|e| e.short().0)
-            .collect();
-        let ledger: Vec<String> = x
-            .ledger
-            .0
-            .iter()
-            .map(|e| {
-                let (rule, outcome) = e.short();
-                format!("{}: {} → {}", e.stage, rule, outcome)
-            })
-            .collect();
-        t.rows.push(vec![
-            crate::model::identity::shown_key(&x.login).into(),
-            x.name.clone().into(),
-            x.municipality.clone().into(),
-            output::words::stratum(x.stratum).into(),
-            Cell::int(x.stage_reached),
-            yn(x.candidate),
-            x.excluded_reason
-                .map(|r| crate::narrative::exclusion(r, &x.ledger))
-                .unwrap_or_default()
-                .into(),
-            x.cluster.map(|c| c.to_string()).unwrap_or_default().into(),
-            output::words::group(x.group.as_deref().unwrap_or_default()).into(),
-            Cell::opt_int(x.rank_in_group),
-            yn(x.selected),
-            super::select::why_stopped(x).into(),
-            fired.join(", ").into(),
-            ledger.join("; ").into(),
-        ]);
-    }
-    t
-}
-
-/// The 12 groups (cluster × settlement × deficit) with the confirmed and selected schools.
-fn groups(sel: &Selection) -> Table {
-    let sm = super::select::summary(sel);
-    let mut t = Table::new(&["Группа", "Подтверждено", "Отобрано"]);
-    t.title = Some("Группы этапа 3".into());
-    if let Some(g) = sm["per_group"].as_object() {
-        for (name, v) in g {
-            t.rows.push(vec![
-                output::words::group(name).into(),
-                Cell::opt_int(v["confirmed"].as_u64()),
-                Cell::opt_int(v["selected"].as_u64()),
-            ]);
-        }
-    }
-    t
-}
-
 /// The files of the folder (manifest aside), written into `stage`: the workbook of the filled
 /// sheets, and beside it (the longest: its zip is one thread's) one CSV in `dialect` per present
 /// part and the page. Returns each file's name and sha256, the workbook first.
@@ -566,7 +232,7 @@ fn files(
                 .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
                 .map(|(file, t)| write(format!("csv/{file}.csv"), t.csv(dialect)?.as_bytes()))
                 .collect::<Result<_>>()?;
-            let html = html::page(&page(p, cfg, parts)?);
+            let html = html::page(&page::page(p, cfg, parts)?);
             out.push(write("report.html".into(), html.as_bytes())?);
             Ok(out)
         },
@@ -611,141 +277,4 @@ fn manifest(
     });
     super::with_load_warnings(loaded, &mut [], &mut m);
     m
-}
-
-/// The page's figures, taken from the pipeline's results: shares pooled over the window (the
-/// figures of stage 2) for the distribution and the clusters, the resilience model's schools and
-/// expected values, the comparison's intervals and the monitor's transitions.
-fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::Page> {
-    let table_of = |sheet: &str| {
-        parts
-            .iter()
-            .find(|x| x.sheet == sheet)
-            .and_then(|x| x.table.as_ref().ok().cloned())
-            .unwrap_or_default()
-    };
-    let pooled = crate::method::procedures::pooled_all(&p.ctx.frames.results, &p.sel.window, cfg)?;
-    let confirmed: std::collections::BTreeMap<String, &select::SchoolResult> = p
-        .sel
-        .schools
-        .iter()
-        .filter(|x| x.stage_reached == 3)
-        .map(|x| (crate::input::text::school_id(&x.login), x))
-        .collect();
-    let mut clusters = Vec::new();
-    for (sid, pl) in &pooled {
-        let (Some(s2), Some(q)) = (pl.share2(), pl.quality()) else {
-            continue;
-        };
-        clusters.push(match confirmed.get(sid) {
-            Some(x) => (
-                x.share2.unwrap_or(s2),
-                x.quality.unwrap_or(q),
-                x.cluster.map(|c| c.to_string()).unwrap_or_default(),
-                x.selected,
-            ),
-            None => (s2, q, String::new(), false),
-        });
-    }
-    let pct0 = |v: f64| output::pct(v, 0);
-    Ok(html::Page {
-        title: format!("Отбор ШНОР {}: отчёт shnor", p.year),
-        summary: table_of("Сводка"),
-        final_list: table_of("Итоговый список"),
-        shares: pooled.values().filter_map(|x| x.share2()).collect(),
-        thresholds: vec![
-            (
-                format!("сильно неуспевающие ≥ {} %", pct0(cfg.cluster.strong)),
-                cfg.cluster.strong,
-            ),
-            (
-                format!("умеренно неуспевающие ≥ {} %", pct0(cfg.cluster.moderate)),
-                cfg.cluster.moderate,
-            ),
-            (
-                format!(
-                    "порог этапа 1 (по процедуре) {} %",
-                    pct0(cfg.stage1.threshold)
-                ),
-                cfg.stage1.threshold,
-            ),
-        ],
-        clusters,
-        index: index_chart(p),
-        municipalities: p
-            .compare
-            .as_ref()
-            .map(|b| intervals(b))
-            .map_err(Clone::clone),
-        flows: p
-            .monitor
-            .as_ref()
-            .map(|(_, m)| flows(m))
-            .map_err(Clone::clone),
-        below: crate::method::procedures::below_min_kind(&p.ctx.frames.results, &p.sel.window)?,
-    })
-}
-
-/// ИСБШ against the results score of the resilience model's schools, resilient ones marked, and
-/// the least-squares line of the score on the index.
-fn index_chart(p: &Pipeline) -> Result<IndexChart, String> {
-    let r = p
-        .ctx
-        .resilience
-        .as_ref()
-        .filter(|_| !p.ctx.index.schools.is_empty())
-        .ok_or("во входных данных нет показателей контекста (ИСБШ)")?;
-    let points = r
-        .schools
-        .iter()
-        .filter_map(|s| {
-            let res = s.labels.contains(&crate::method::resilience::RESILIENT);
-            s.index.map(|i| (i, s.actual, res))
-        })
-        .collect();
-    let line = crate::method::resilience::index_line(r)
-        .map(|l| l.to_vec())
-        .unwrap_or_default();
-    Ok(IndexChart { points, line })
-}
-
-/// One chart per procedure: each municipality's share of «2» with its interval against the region.
-fn intervals(blocks: &[Block]) -> Vec<Intervals> {
-    blocks
-        .iter()
-        .filter_map(|b| {
-            Some(Intervals {
-                title: format!("{}, {}", b.procedure, b.year),
-                below: crate::method::procedures::BelowMin::of(b.procedure.split(' ').next()),
-                region: b.region.share2?,
-                rows: b
-                    .municipalities
-                    .iter()
-                    .filter_map(|m| {
-                        let (v, ci) = (m.figures.share2?, m.figures.share2_ci?);
-                        Some((m.municipality.clone(), v, ci[0], ci[1], m.worse))
-                    })
-                    .collect(),
-            })
-        })
-        .collect()
-}
-
-/// The monitor's transitions as flows.
-fn flows(m: &Monitor) -> Vec<Flow> {
-    let mut out = Vec::new();
-    for t in &m.transitions {
-        for (from, to) in &t.matrix {
-            for (k, n) in to {
-                out.push(Flow {
-                    from_year: t.from_year,
-                    to_year: t.to_year,
-                    from: from.clone(),
-                    to: k.clone(),
-                    schools: *n,
-                });
-            }
-        }
-    }
-    out
 }
