@@ -50,17 +50,16 @@ fn indicator_columns(s: &[&SchoolRow]) -> Vec<Column> {
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_unstable_by_key(|&i| names[i].0);
     let keys: Vec<&str> = order.iter().map(|&i| names[i].0).collect();
-    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(s.len()); names.len()];
+    let mut cols: Vec<PrimitiveChunkedBuilder<Float64Type>> = names
+        .iter()
+        .map(|(name, _)| PrimitiveChunkedBuilder::new((*name).into(), s.len()))
+        .collect();
     for x in s {
         for (&i, v) in order.iter().zip(x.indicators.values_of(&keys)) {
-            cols[i].push(v);
+            cols[i].append_option(v);
         }
     }
-    names
-        .iter()
-        .zip(cols)
-        .map(|((name, _), v)| Column::new((*name).into(), v))
-        .collect()
+    cols.into_iter().map(|b| b.finish().into_column()).collect()
 }
 
 /// The `schools` frame of a book (ascending school id).
