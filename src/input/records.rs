@@ -76,7 +76,7 @@ pub(crate) enum Seen {
 /// Each key's first row (its values and 1-based line), for tables that hold one row per key
 /// (registry: login; context table: code and year): an exact repeat is dropped with a counted
 /// warning, a different second row is a data error naming both lines.
-pub(crate) struct FirstRows<K, V>(std::collections::HashMap<K, (V, usize)>);
+pub(crate) struct FirstRows<K, V>(polars::prelude::PlHashMap<K, (V, usize)>);
 
 impl<K: std::hash::Hash + Eq, V: PartialEq> FirstRows<K, V> {
     pub(crate) fn new() -> Self {

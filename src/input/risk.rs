@@ -270,12 +270,17 @@ pub fn load_frame(
             rest.push(first + r);
         }
     }
+    // the schools of the kept rows, one per run of a login (not a hash of every row's id)
+    let mut schools: PlHashSet<&str> = Default::default();
+    let mut run = None;
+    for &r in &good {
+        if run != Some(login.idx[r]) {
+            run = Some(login.idx[r]);
+            schools.insert(login.get(r).1.as_str());
+        }
+    }
     let df = DataFrame::new_infer_height(vec![
-        good.iter()
-            .map(|&r| Some(login.get(r).1.as_str()))
-            .collect::<StringChunked>()
-            .with_name(crate::model::schema::col::SCHOOL_ID.into())
-            .into_column(),
+        login.gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
         Column::new("year".into(), each(&good, |r| year.get(r).unwrap_or(0))),
         Column::new(
             "factor".into(),
@@ -297,10 +302,6 @@ pub fn load_frame(
     let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
     let (file, sheet) = (f.file.clone(), f.sheet.clone());
     drop(f);
-    let schools = df
-        .column(crate::model::schema::col::SCHOOL_ID)?
-        .as_materialized_series()
-        .unique()?;
     let (df, conflicts) = drop_repeats(df, (file, sheet), rep)?;
     // the first error in file order: a conflicting repeat, or a row the walker rejects
     if !opts.lenient {
@@ -318,9 +319,8 @@ pub fn load_frame(
     for (_, msg) in conflicts {
         row_error(opts, rep, anyhow::anyhow!(msg))?;
     }
-    let mut all: std::collections::HashSet<&str> = schools.str()?.iter().flatten().collect();
-    all.extend(st.schools.iter().map(|s| &**s));
-    rep.schools = all.len();
+    schools.extend(st.schools.iter().map(|s| &**s));
+    rep.schools = schools.len();
     ds.risk_parts.push(df.drop("line")?);
     ds.risk_parts
         .push(crate::model::frames::risk_frame(&st.rows)?);

@@ -21,27 +21,45 @@ pub type Book = BTreeMap<String, Box<SchoolRow>>;
 /// Errors: none on rows of the declared types (a failure is a bug).
 pub fn frame_of(s: &[&SchoolRow]) -> Result<DataFrame> {
     let mut sc = vec![
-        c(k::SCHOOL_ID, s, |x| x.school_id.clone()),
-        c(k::LOGIN, s, |x| x.login.clone()),
-        c(k::NAME, s, |x| x.name.clone()),
-        c(k::MUNICIPALITY, s, |x| x.municipality.clone()),
-        c(k::MUNICIPALITY_CODE, s, |x| x.municipality_code.clone()),
-        c(k::SETTLEMENT, s, |x| x.settlement.map(str::to_string)),
-        c(k::KIND, s, |x| x.kind.map(|k| k.as_str().to_string())),
+        c(k::SCHOOL_ID, s, |x| x.school_id.as_str()),
+        c(k::LOGIN, s, |x| x.login.as_str()),
+        c(k::NAME, s, |x| x.name.as_str()),
+        c(k::MUNICIPALITY, s, |x| x.municipality.as_str()),
+        c(k::MUNICIPALITY_CODE, s, |x| x.municipality_code.as_str()),
+        c(k::SETTLEMENT, s, |x| x.settlement),
+        c(k::KIND, s, |x| x.kind.map(|k| k.as_str())),
         c(k::OVZ_FLAG, s, |x| x.ovz_flag),
         c(k::ADVANCED_FLAG, s, |x| x.advanced_flag),
         c(k::ENROLLMENT, s, |x| x.enrollment),
-        c(k::INN, s, |x| x.inn.clone()),
-        c(k::OGRN, s, |x| x.ogrn.clone()),
-        c(k::GIA_CODE, s, |x| x.gia_code.clone()),
+        c(k::INN, s, |x| x.inn.as_deref()),
+        c(k::OGRN, s, |x| x.ogrn.as_deref()),
+        c(k::GIA_CODE, s, |x| x.gia_code.as_deref()),
         strings(k::SOURCES, s.iter().map(|x| x.sources.iter().map(|y| &**y))),
     ];
-    for (name, _) in crate::input::context::INDICATORS {
-        sc.push(c(name, s, |x| x.indicators.get(name).copied()));
-    }
+    sc.extend(indicator_columns(s));
     let mut df = typed(sc, &schema::schools())?;
     df.rechunk_mut();
     Ok(df)
+}
+
+/// The `Float64` columns of `input::context::INDICATORS`, in that order: each school's indicators
+/// read in one merge of its sorted list with the sorted names (`Indicators::values_of`), not one
+/// search per name and school.
+fn indicator_columns(s: &[&SchoolRow]) -> Vec<Column> {
+    let names = crate::input::context::INDICATORS;
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_unstable_by_key(|&i| names[i].0);
+    let keys: Vec<&str> = order.iter().map(|&i| names[i].0).collect();
+    let mut cols: Vec<PrimitiveChunkedBuilder<Float64Type>> = names
+        .iter()
+        .map(|(name, _)| PrimitiveChunkedBuilder::new((*name).into(), s.len()))
+        .collect();
+    for x in s {
+        for (&i, v) in order.iter().zip(x.indicators.values_of(&keys)) {
+            cols[i].append_option(v);
+        }
+    }
+    cols.into_iter().map(|b| b.finish().into_column()).collect()
 }
 
 /// The `schools` frame of a book (ascending school id).
