@@ -206,3 +206,52 @@ fn a_damaged_workbook_is_a_data_error_not_a_panic() {
         }
     }
 }
+
+/// Third fresh-eyes run, #1: a UTF-8 CSV with one row saved in Windows-1251 is a data error
+/// naming the file, that row and the mixed encodings (it read as an unknown layout, and a folder
+/// holding it as «no input recognised»), in the first lines as past them; a file wholly in
+/// Windows-1251 loads as before.
+#[test]
+fn a_utf8_csv_with_a_row_in_windows_1251_is_an_error_naming_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
+    let line = |i: usize| format!("2025;4;математика;edu99{i:04};20;5;5;5;5\n");
+    let (bad, _, _) =
+        encoding_rs::WINDOWS_1251.encode("2025;4;русский язык;edu990999;20;5;5;5;5\n");
+    for (name, at, rows) in [("ВПР смесь.csv", 2, 3), ("ВПР длинный.csv", 250, 300)]
+    {
+        let mut bytes = head.as_bytes().to_vec();
+        for i in 1..=rows {
+            if i == at {
+                bytes.extend_from_slice(&bad);
+            } else {
+                bytes.extend_from_slice(line(i).as_bytes());
+            }
+        }
+        let sub = dir.path().join(name.replace(".csv", ""));
+        std::fs::create_dir(&sub).unwrap();
+        let f = sub.join(name);
+        std::fs::write(&f, &bytes).unwrap();
+        for path in [f.as_path(), sub.as_path()] {
+            shnor()
+                .arg("inspect")
+                .arg(path)
+                .assert()
+                .code(1)
+                .stderr(contains(&format!(
+                    "{name}: the file mixes encodings: row {} is not UTF-8",
+                    at + 1
+                )))
+                .stderr(contains("«2025;4;русский язык;edu990999;20;5;5;5;5»"));
+        }
+    }
+    let whole = dir.path().join("ВПР 1251.csv");
+    write_cp1251(&whole, &format!("{head}{}{}", line(1), line(2)));
+    let i = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&whole)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(i["totals"]["results"], 2, "{i:#}");
+}
