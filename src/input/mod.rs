@@ -484,8 +484,9 @@ fn load_sheet(
         "pupils" | protocol::KIND => {
             if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
                 return Err(data(format!(
-                "{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
+                "{}{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
                 s.path.display(),
+                recognise::in_sheet(&rep.sheet),
                 found(meta.year),
                 found(meta.grade),
                 if meta.subject.is_empty() { "not found".to_string() } else { format!("«{}»", meta.subject) },

@@ -255,3 +255,35 @@ fn a_utf8_csv_with_a_row_in_windows_1251_is_an_error_naming_the_row() {
     );
     assert_eq!(i["totals"]["results"], 2, "{i:#}");
 }
+
+/// Third fresh-eyes run, #2: a per-pupil sheet whose year, grade and subject cannot be told is a
+/// data error naming the workbook's sheet (it named the file only), as a marks sheet's does.
+#[test]
+fn a_per_pupil_sheet_without_year_grade_subject_names_its_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("protocol.xlsx");
+    text_workbook(
+        &p,
+        &[(
+            "Протокол",
+            &[
+                row(&[
+                    "Логин школы",
+                    "Вариант",
+                    "балл за 1",
+                    "балл за 2",
+                    "Всего баллов",
+                ]),
+                row(&["sch220001", "1", "10", "10", "20"]),
+            ],
+        )],
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "protocol.xlsx [лист «Протокол»]: cannot tell the year, grade and subject of this per-pupil file (year not found, grade not found, subject not found)",
+        ));
+}
