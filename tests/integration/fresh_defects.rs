@@ -287,3 +287,44 @@ fn a_per_pupil_sheet_without_year_grade_subject_names_its_sheet() {
             "protocol.xlsx [лист «Протокол»]: cannot tell the year, grade and subject of this per-pupil file (year not found, grade not found, subject not found)",
         ));
 }
+
+/// Third fresh-eyes run, #3: a flat marks table with no assessment column, title or file name
+/// saying it is an error that names no column of its own invention («assessment» was not in the
+/// file): it says the assessment could not be told from a column, the title, the file name or
+/// `--assessment` and lists what was looked for; an empty cell of an assessment column names
+/// that column.
+#[test]
+fn a_marks_table_without_an_assessment_says_what_was_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("итоги 2025.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;5;5;5;5\n",
+    )
+    .unwrap();
+    let o = shnor().arg("inspect").arg(&f).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains(": column «"), "{err}");
+    for part in [
+        "итоги 2025.csv, row 2: cannot tell the assessment of this table from a column, the title, the file name or --assessment",
+        "looked for a column «процедура», «оценочная процедура», «assessment» or «экзамен» (none in this table)",
+        "ВПР, ОГЭ or ЕГЭ (VPR, OGE, EGE) as a word of the title lines above the header, of the file name or of its folders",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    let e = dir.path().join("итоги пусто.csv");
+    std::fs::write(
+        &e,
+        "Год;Класс;Предмет;Процедура;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;;edu990001;20;5;5;5;5\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&e)
+        .assert()
+        .code(1)
+        .stderr(contains(
+        "итоги пусто.csv, row 2: column «Процедура»: expected ВПР, ОГЭ or ЕГЭ, found an empty cell",
+    ));
+}
