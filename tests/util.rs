@@ -153,6 +153,26 @@ pub fn warning<'a>(warnings: &'a serde_json::Value, words: &str) -> &'a serde_js
     find_warning(warnings, words).unwrap_or_else(|| panic!("no «{words}» among {warnings:#}"))
 }
 
+/// Write a one-sheet workbook as [`text_workbook`] does, but a cell starting with `=` is a formula
+/// whose value is not saved (`<f>…</f><v></v>`), as a program that writes formulas without
+/// computing them leaves it: calamine reads such a cell as empty.
+pub fn unsaved_formula_workbook(path: &Path, sheet: &str, rows: &[Vec<String>]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    ws.set_formula_result_default("");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if v.starts_with('=') {
+                ws.write_formula(r as u32, c as u16, v.as_str()).unwrap();
+            } else {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
 /// A row of text cells, as fixtures build sheets.
 pub fn row(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()

@@ -15,6 +15,7 @@ mod detect;
 pub mod files;
 pub mod fisoko;
 pub mod flat;
+mod formulas;
 pub mod gia;
 pub mod gia_form;
 pub mod header;
@@ -378,6 +379,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         };
         // a loader's error on a sheet with a column it reads twice: the repeated column is said
         let loaded = load_sheet(&s, frame, pre, opts, &mut load);
+        // a formula whose value was not saved reads as an empty cell: the error says so
+        let loaded = loaded.map_err(|e| formulas::explain(e, &s.path, &s.header));
         reports.push(loaded.map_err(|e| recognise::repeated_read(&s).unwrap_or(e))?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
@@ -532,6 +535,7 @@ fn load_sheet(
         &s.path,
         s.grid.sheet.as_deref(),
         s.grid.line_of(s.header.row) as u32,
+        &s.header.raw,
         &mut rep,
     )?;
     ds.flush_rows()?;

@@ -328,3 +328,72 @@ fn a_marks_table_without_an_assessment_says_what_was_looked_for() {
         "итоги пусто.csv, row 2: column «Процедура»: expected ВПР, ОГЭ or ЕГЭ, found an empty cell",
     ));
 }
+
+/// Third fresh-eyes run, #4: an xlsx formula cell whose value was not saved (calamine reads it as
+/// empty) is said to be one, naming sheet, row, column and formula, with what to do: in a data
+/// error about its cell («found an empty cell» before), in one about its row, and as a counted
+/// warning of a sheet that loads.
+#[test]
+fn an_xlsx_formula_without_a_saved_value_is_said_to_be_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = row(&[
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]);
+    let school = |login: &str, part: &str, two: &str| {
+        row(&["2025", "4", "математика", login, part, two, "5", "5", "5"])
+    };
+    let f = dir.path().join("ВПР участники.xlsx");
+    let rows = [
+        head.clone(),
+        school("edu990001", "=SUM(F2:I2)", "5"),
+        school("edu990002", "20", "5"),
+    ];
+    unsaved_formula_workbook(&f, "Итоги", &rows);
+    shnor().arg("inspect").arg(&f).assert().code(1).stderr(contains(
+        "ВПР участники.xlsx [лист «Итоги»], row 2: column «Кол-во участников»: expected the number of participants, found a formula whose value was not saved in the file (cell E2: «=SUM(F2:I2)»); open the workbook in Excel or LibreOffice and save it",
+    ));
+    let f = dir.path().join("ВПР отметки.xlsx");
+    let rows = [
+        head,
+        school("edu990001", "20", "=20-G2-H2-I2"),
+        school("edu990002", "20", "5"),
+    ];
+    unsaved_formula_workbook(&f, "Итоги", &rows);
+    shnor().arg("inspect").arg(&f).assert().code(1).stderr(contains(
+        "row 2 holds formulas whose values were not saved in the file (read as empty cells): F2 in column «2» («=20-G2-H2-I2»)",
+    ));
+    // a per-pupil sheet whose total is such a formula: a counted warning naming the cell
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    let rows = [
+        row(&[
+            "Логин школы",
+            "Вариант",
+            "балл за 1",
+            "балл за 2",
+            "Всего баллов",
+        ]),
+        row(&["sch220001", "1", "10", "10", "=C2+D2"]),
+        row(&["sch220001", "1", "10", "8", "18"]),
+    ];
+    unsaved_formula_workbook(&p, "Протокол", &rows);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = warning(
+        &v["inputs"][0]["warnings"],
+        "формулы без сохранённого значения",
+    );
+    assert_eq!(w["count"], 1, "{w}");
+    assert_eq!(
+        w["examples"][0],
+        "E2 (строка 2, столбец «Всего баллов»): «=C2+D2»"
+    );
+}
