@@ -397,3 +397,44 @@ fn an_xlsx_formula_without_a_saved_value_is_said_to_be_one() {
         "E2 (строка 2, столбец «Всего баллов»): «=C2+D2»"
     );
 }
+
+/// Third fresh-eyes run, #5: a per-pupil total («Первичный балл») of 0 whose row's item scores add
+/// up to more, beside an item not scored (`X`, `не пройд.`), is the counted total-mismatch warning
+/// of every other such row (the total kept as the score); it passed silently.
+#[test]
+fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    text_workbook(
+        &p,
+        &[(
+            "Sheet",
+            &[
+                row(&[
+                    "Логин школы",
+                    "Вариант",
+                    "балл за 1",
+                    "балл за 2",
+                    "Первичный балл",
+                ]),
+                row(&["sch220001", "1", "10", "10", "20"]),
+                row(&["sch220001", "1", "8", "X", "0"]),
+                row(&["sch220001", "1", "не пройд.", "7", "3"]),
+                row(&["sch220001", "1", "X", "5", "5"]),
+            ],
+        )],
+    );
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "не равно сумме баллов");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 3: 0 ≠ 8", "строка 4: 3 ≠ 7"]),
+        "{i:#}"
+    );
+    assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
+    assert_eq!(i["pupils"]["totals_from_items"], 0, "{i:#}");
+}
