@@ -438,3 +438,51 @@ fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
     assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
     assert_eq!(i["pupils"]["totals_from_items"], 0, "{i:#}");
 }
+
+/// Third fresh-eyes run, #6: `monitor` lists every school that left the list with the reason it
+/// left, not only those that became «effective» (METHOD.md §8): on the sample region edu990008
+/// (selected in 2023) and edu990106 (in 2024) stay candidates that stage 3 does not select; over
+/// 2023–2024 edu990014 has one quiet year only, so it has left but not yet exited.
+#[test]
+fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
+    let left = |years: &[&str]| {
+        let v = json_of(
+            shnor()
+                .args(["monitor", "data-samples/region", "--format", "json"])
+                .args(years),
+        );
+        v["left"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} {} {} {}",
+                    l["login"].as_str().unwrap(),
+                    l["last_selected"],
+                    l["year"],
+                    l["reason"].as_str().unwrap(),
+                    l["cluster"].as_str().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        left(&[]),
+        vec![
+            "edu990008 2023 2024 кандидат, не отобрана на этапе 3 умеренно неуспевающие",
+            "edu990014 2023 2024 вышла в эффективный режим -",
+            "edu990106 2024 2025 кандидат, не отобрана на этапе 3 сильно неуспевающие",
+        ]
+    );
+    let short = left(&["--years", "2023-2024"]);
+    assert!(
+        short.contains(&"edu990014 2023 2024 не кандидат: правила этапа 1 не сработали (выход в эффективный режим ещё не подтверждён) -".to_string()),
+        "{short:?}"
+    );
+    let text = stdout_of(shnor().args(["monitor", "data-samples/region"]));
+    assert!(
+        text.contains("Покинули список: edu990008 — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»); edu990014 — 2024: вышла в эффективный режим;"),
+        "{text}"
+    );
+}
