@@ -301,7 +301,7 @@ fn objectivity(
     let s = &p.ctx.screen;
     let method = cfg.objectivity.method;
     let (regions, flags) = super::objectivity::tables(s, method, ds);
-    let mut fioko = super::objectivity::fioko_tables(&s.fioko).into_iter();
+    let mut fioko = super::objectivity::fioko_tables(&s.fioko, cfg.objectivity.fioko_t).into_iter();
     let no_fioko = match method {
         M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",
         _ => "маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.",

@@ -486,3 +486,35 @@ fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
         "{text}"
     );
 }
+
+/// Third fresh-eyes run, #7: the default (ФИОКО) objectivity screen marks about half the sample's
+/// schools by «завышен средний балл», which is the published rule (OBJECTIVITY_FIOKO.md §1): the
+/// output now says why — the criterion, its t, how narrow the region's interval is and where the
+/// share is largest; the relative screen, which marks none that way, says nothing of it.
+#[test]
+fn the_fioko_screen_says_why_it_marks_so_many_schools() {
+    let text = stdout_of(shnor().args(["objectivity", "data-samples/region"]));
+    for part in [
+        "Почему отмечено много школ: признак «завышен средний балл» (ФИОКО) ставится, когда нижняя граница интервала среднего балла школы x̄ ± t·s/√m (t = 1,96) выше верхней границы такого же интервала региона",
+        "(ВПР русский язык 4 кл. 2025, участников 6496: 29,85–30,32, ± 0,24 балла)",
+        "Больше всего: регион 99, 2025 год — 72 из 120 школ (60 %)",
+    ] {
+        assert!(text.contains(part), "{part}\n{text}");
+    }
+    assert!(
+        text.contains("(objectivity.method = \"relative\" в файле настроек)"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("relative.toml");
+    std::fs::write(&cfg, "[objectivity]\nmethod = \"relative\"\n").unwrap();
+    let relative = stdout_of(
+        shnor()
+            .args(["objectivity", "data-samples/region", "--config"])
+            .arg(&cfg),
+    );
+    assert!(
+        !relative.contains("Почему отмечено много школ"),
+        "{relative}"
+    );
+}
