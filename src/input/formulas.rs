@@ -29,13 +29,6 @@ impl Unsaved {
     }
 }
 
-/// The formula cells of 1-based row `row` of sheet `sheet` of the xlsx `path` whose value was not
-/// saved, in column order; empty when there are none or the workbook cannot be read this way.
-pub(super) fn unsaved_in_row(path: &Path, sheet: &str, row: usize) -> Vec<Unsaved> {
-    let scan = super::hidden_rows::scan_file(path, sheet).unwrap_or_default();
-    scan.unsaved.into_iter().filter(|u| u.row == row).collect()
-}
-
 /// One `<c>` element being read: its reference, whether it has a formula (and its text) and a
 /// non-empty value.
 #[derive(Default)]
@@ -131,14 +124,14 @@ impl Tracker {
 }
 
 /// The 1-based row of a cell reference (`E2` → 2).
-fn row_of(r: &str) -> Option<usize> {
+pub(super) fn row_of(r: &str) -> Option<usize> {
     r.trim_start_matches(|c: char| c.is_ascii_alphabetic())
         .parse()
         .ok()
 }
 
 /// The 0-based column of a cell reference (`E2` → 4).
-fn col_of(r: &str) -> Option<usize> {
+pub(super) fn col_of(r: &str) -> Option<usize> {
     let letters: Vec<u8> = r.bytes().take_while(u8::is_ascii_alphabetic).collect();
     if letters.is_empty() || letters.len() > 3 {
         return None;
@@ -149,10 +142,22 @@ fn col_of(r: &str) -> Option<usize> {
     Some(n - 1)
 }
 
+/// The address of a cell (1-based row, 0-based column): (2, 4) → `E2`.
+pub(super) fn reference(row: usize, col: usize) -> String {
+    let (mut n, mut letters) = (col + 1, Vec::new());
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{row}", String::from_utf8_lossy(&letters))
+}
+
 /// `err`, when it is a data error at a row of an xlsx sheet that holds formula cells without a
-/// saved value, told so: the cell of its own column («found an empty cell» becomes «found a formula
-/// whose value was not saved») or else the row's such cells, each with its column and formula, and
-/// what to do (open and save the workbook in Excel or LibreOffice). Any other error as it is.
+/// saved value, told so: the cell of its own column («found an empty cell» becomes «found a
+/// formula whose value was not saved») or else the row's such cells, each with its column and
+/// formula, and what to do (open and save the workbook in Excel or LibreOffice); when the row holds
+/// two cells at one address, told so too (the last one is read). Any other error as it is.
 pub(super) fn explain(mut err: anyhow::Error, path: &Path, h: &Header) -> anyhow::Error {
     let xlsx = path
         .extension()
@@ -169,8 +174,15 @@ pub(super) fn explain(mut err: anyhow::Error, path: &Path, h: &Header) -> anyhow
     else {
         return err;
     };
-    let cells = unsaved_in_row(path, sheet, *row);
-    if cells.is_empty() {
+    let scan = super::hidden_rows::scan_file(path, sheet).unwrap_or_default();
+    let cells: Vec<Unsaved> = scan.unsaved.into_iter().filter(|u| u.row == *row).collect();
+    let repeated: Vec<usize> = scan
+        .repeated
+        .iter()
+        .filter(|(r, _)| r == row)
+        .map(|(_, c)| *c)
+        .collect();
+    if cells.is_empty() && repeated.is_empty() {
         return err;
     }
     let caption = |c: usize| h.raw.get(c).map(String::as_str).unwrap_or("");
@@ -186,6 +198,7 @@ pub(super) fn explain(mut err: anyhow::Error, path: &Path, h: &Header) -> anyhow
     };
     let save = "open the workbook in Excel or LibreOffice and save it, so that the values of its formulas are saved";
     match own {
+        _ if cells.is_empty() => {}
         Some(u) if text.contains("found an empty cell") || text.ends_with("found «»") => {
             let what = format!(
                 "found a formula whose value was not saved in the file (cell {}: {})",
@@ -216,6 +229,16 @@ pub(super) fn explain(mut err: anyhow::Error, path: &Path, h: &Header) -> anyhow
             ));
         }
     }
+    if !repeated.is_empty() {
+        let listed: Vec<String> = repeated
+            .iter()
+            .map(|&c| format!("{} in column «{}»", reference(*row, c), caption(c)))
+            .collect();
+        text.push_str(&format!(
+            "; row {row} holds two cells at one address ({}): the last one is read (is the file damaged? open it in Excel or LibreOffice and save it)",
+            listed.join(", ")
+        ));
+    }
     *message = Some(text);
     err
 }
@@ -243,6 +266,8 @@ mod tests {
             ]
         );
         assert_eq!(col_of("AA10"), Some(26));
+        assert_eq!(reference(10, 26), "AA10");
+        assert_eq!(reference(2, 4), "E2");
         assert_eq!(row_of("AA10"), Some(10));
     }
 }

@@ -30,7 +30,8 @@ pub(super) fn scan_file(path: &Path, sheet: &str) -> Result<SheetScan> {
 /// file `path` hides, loaded as every row is: a counted
 /// warning naming them, so that rows hidden in Excel are never counted unseen. Its formula cells
 /// below the header without a saved value, read as empty: a counted warning naming each cell, its
-/// column (`captions`: the header's cells) and formula.
+/// column (`captions`: the header's cells) and formula. An address given to two or more cells: a
+/// counted warning naming it (the last cell is the one read).
 ///
 /// Errors: the workbook's parts cannot be read (data, naming the file).
 pub(super) fn report(
@@ -66,6 +67,20 @@ pub(super) fn report(
                 u.reference,
                 u.row,
                 u.shown()
+            ),
+        );
+    }
+    for &(row, col) in &scan.repeated {
+        let caption = captions
+            .get(col)
+            .filter(|_| row > header as usize)
+            .map(|c| format!(", столбец «{c}»"))
+            .unwrap_or_default();
+        rep.warnings.add(
+            crate::model::warning::WarningCode::CellAddressRepeated,
+            format!(
+                "{} (строка {row}{caption})",
+                super::formulas::reference(row, col)
             ),
         );
     }
@@ -150,12 +165,57 @@ fn attributes(e: &BytesStart) -> Vec<(String, String)> {
         .collect()
 }
 
-/// What a sheet's XML tells that calamine does not: the rows it hides (1-based, in file order) and
-/// its formula cells without a saved value (`formulas::Unsaved`, read by calamine as empty).
+/// What a sheet's XML tells that calamine does not: the rows it hides (1-based, in file order),
+/// its formula cells without a saved value (`formulas::Unsaved`, read by calamine as empty) and
+/// the addresses given to two or more cells (a damaged file; calamine keeps the last cell), as
+/// (1-based row, 0-based column) in address order.
 #[derive(Default)]
 pub(super) struct SheetScan {
     pub(super) hidden: Vec<u32>,
     pub(super) unsaved: Vec<super::formulas::Unsaved>,
+    pub(super) repeated: Vec<(usize, usize)>,
+}
+
+/// The cell addresses of a sheet in file order, to find an address given twice: kept as one `u64`
+/// a cell and sorted only when they come out of order (in order, no address can repeat).
+#[derive(Default)]
+struct Places {
+    seen: Vec<u64>,
+    disordered: bool,
+}
+
+impl Places {
+    fn add(&mut self, e: &BytesStart) {
+        let Ok(Some(a)) = e.try_get_attribute("r") else {
+            return;
+        };
+        let r = String::from_utf8_lossy(&a.value);
+        let (Some(row), Some(col)) = (super::formulas::row_of(&r), super::formulas::col_of(&r))
+        else {
+            return;
+        };
+        let key = ((row as u64) << 16) | col as u64;
+        if self.seen.last().is_some_and(|&last| key <= last) {
+            self.disordered = true;
+        }
+        self.seen.push(key);
+    }
+
+    /// The addresses given more than once, each once, in address order.
+    fn repeated(mut self) -> Vec<(usize, usize)> {
+        if !self.disordered {
+            return Vec::new();
+        }
+        self.seen.sort_unstable();
+        let mut out: Vec<(usize, usize)> = self
+            .seen
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| ((w[0] >> 16) as usize, (w[0] & 0xFFFF) as usize))
+            .collect();
+        out.dedup();
+        out
+    }
 }
 
 /// A sheet's XML read once by quick-xml's streaming reader: the `row` tags' attributes and the
@@ -165,6 +225,7 @@ pub(super) fn scan_sheet(xml: impl Read) -> Result<SheetScan> {
     let mut buf = Vec::with_capacity(1024);
     let mut out = Vec::new();
     let mut formulas = super::formulas::Tracker::default();
+    let mut places = Places::default();
     loop {
         let event = reader.read_event_into(&mut buf)?;
         match &event {
@@ -175,7 +236,12 @@ pub(super) fn scan_sheet(xml: impl Read) -> Result<SheetScan> {
                 return Ok(SheetScan {
                     hidden: out,
                     unsaved: formulas.unsaved,
+                    repeated: places.repeated(),
                 })
+            }
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
+                places.add(e);
+                formulas.feed(&event);
             }
             _ => formulas.feed(&event),
         }

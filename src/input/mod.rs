@@ -379,7 +379,8 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         };
         // a loader's error on a sheet with a column it reads twice: the repeated column is said
         let loaded = load_sheet(&s, frame, pre, opts, &mut load);
-        // a formula whose value was not saved reads as an empty cell: the error says so
+        // a formula whose value was not saved reads as an empty cell, of two cells at one address
+        // the last is read: the error says so
         let loaded = loaded.map_err(|e| formulas::explain(e, &s.path, &s.header));
         reports.push(loaded.map_err(|e| recognise::repeated_read(&s).unwrap_or(e))?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());

@@ -69,6 +69,10 @@ warning_codes! {
     /// Rows an xlsx sheet hides (Excel's «скрыть строки»), loaded as every row is.
     HiddenRowsLoaded = "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)"
         => "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)",
+    /// Two or more cells of an xlsx sheet at one address (a damaged or hand-edited file): calamine
+    /// keeps the last one.
+    CellAddressRepeated = "в листе две ячейки с одним адресом (файл повреждён?): взята последняя"
+        => "в листе две ячейки с одним адресом (файл повреждён?): взята последняя",
     /// Formula cells of an xlsx sheet whose value was not saved (a workbook written by a program
     /// that does not compute formulas, never opened and saved in Excel or LibreOffice): calamine
     /// reads them as empty cells.

@@ -518,3 +518,68 @@ fn the_fioko_screen_says_why_it_marks_so_many_schools() {
         "{relative}"
     );
 }
+
+/// `path`'s sheet XML with `edit` applied: a workbook damaged as a hand-edited or broken export is.
+fn edit_first_sheet(path: &std::path::Path, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// Third fresh-eyes run, #8: two cells at one address in an xlsx sheet (a damaged file; calamine
+/// keeps the last) are a counted warning naming the address, row and column, and a data error
+/// at that row says so.
+#[test]
+fn two_cells_at_one_address_are_a_counted_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ВПР дубль.xlsx");
+    let head = row(&[
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]);
+    let school = |login: &str| row(&["2025", "4", "математика", login, "20", "5", "5", "5", "5"]);
+    let rows = [head, school("edu990001"), school("edu990002")];
+    text_workbook(&f, &[("Итоги", &rows)]);
+    // a first E2 holding 40 before the sheet's own E2 (20, which calamine keeps)
+    let dup = |x: String| x.replacen("<c r=\"E2\"", "<c r=\"E2\"><v>40</v></c><c r=\"E2\"", 1);
+    edit_first_sheet(&f, dup);
+    let v = json_of(shnor().arg("inspect").arg(&f).args(["--format", "json"]));
+    let w = warning(&v["inputs"][0]["warnings"], "две ячейки с одним адресом");
+    assert_eq!(w["count"], 1, "{w}");
+    assert_eq!(
+        w["examples"][0],
+        "E2 (строка 2, столбец «Кол-во участников»)"
+    );
+    assert_eq!(v["totals"]["results"], 2, "{v:#}");
+    // the other order: 40 read, the row's marks do not add up; the error names the address
+    let g = dir.path().join("ВПР дубль 2.xlsx");
+    text_workbook(&g, &[("Итоги", &rows)]);
+    edit_first_sheet(&g, |x| {
+        let at = x.find("<c r=\"F2\"").unwrap();
+        format!("{}<c r=\"E2\" t=\"n\"><v>40</v></c>{}", &x[..at], &x[at..])
+    });
+    shnor().arg("inspect").arg(&g).assert().code(1).stderr(contains(
+        "row 2 holds two cells at one address (E2 in column «Кол-во участников»): the last one is read",
+    ));
+}
