@@ -38,6 +38,9 @@ struct Cell {
     value: bool,
     in_f: bool,
     in_v: bool,
+    /// `t="str"`: a formula's text result, whose empty `<v></v>` is a saved empty string (the
+    /// result of `IF(…, "")`, as Excel and LibreOffice save it), not a missing value.
+    text_result: bool,
 }
 
 /// The formula cells without a saved value of a sheet's XML, fed its events in order
@@ -59,6 +62,8 @@ impl Tracker {
                 if let Ok(Some(a)) = e.try_get_attribute("r") {
                     c.reference.push_str(&String::from_utf8_lossy(&a.value));
                 }
+                c.text_result =
+                    matches!(e.try_get_attribute("t"), Ok(Some(a)) if a.value.as_ref() == b"str");
                 (c.formula, c.value, c.in_f, c.in_v) = (None, false, false, false);
                 self.cell = Some(c);
             }
@@ -66,19 +71,34 @@ impl Tracker {
                 if let Some(c) = self.cell.as_mut() {
                     match e.local_name().as_ref() {
                         b"f" => (c.in_f, c.formula) = (true, Some(String::new())),
-                        b"v" => c.in_v = true,
+                        b"v" => (c.in_v, c.value) = (true, c.value || c.text_result),
                         _ => {}
                     }
                 }
             }
             Event::Empty(e) => {
-                if let Some(c) = self
-                    .cell
-                    .as_mut()
-                    .filter(|_| e.local_name().as_ref() == b"f")
-                {
-                    // a shared formula's other cells: `<f t="shared" si="0"/>`
-                    c.formula.get_or_insert_with(String::new);
+                if let Some(c) = self.cell.as_mut() {
+                    match e.local_name().as_ref() {
+                        // a shared formula's other cells: `<f t="shared" si="0"/>`
+                        b"f" => {
+                            c.formula.get_or_insert_with(String::new);
+                        }
+                        b"v" => c.value |= c.text_result,
+                        _ => {}
+                    }
+                }
+            }
+            Event::GeneralRef(r) => {
+                // `&gt;`, `&quot;`, `&#62;` inside a formula (quick-xml gives them apart)
+                if let Some(f) = self.cell.as_mut().filter(|c| c.in_f) {
+                    let name = String::from_utf8_lossy(r);
+                    let ch = match r.resolve_char_ref() {
+                        Ok(Some(ch)) => ch.to_string(),
+                        _ => quick_xml::escape::resolve_predefined_entity(&name)
+                            .map(str::to_string)
+                            .unwrap_or_else(|| format!("&{name};")),
+                    };
+                    f.formula.get_or_insert_with(String::new).push_str(&ch);
                 }
             }
             Event::Text(t) => {
@@ -106,14 +126,11 @@ impl Tracker {
         let Some(c) = self.cell.as_mut().filter(|c| !c.value) else {
             return;
         };
-        let (Some(f), Some(col), Some(row)) =
+        let (Some(formula), Some(col), Some(row)) =
             (c.formula.take(), col_of(&c.reference), row_of(&c.reference))
         else {
             return;
         };
-        let formula = quick_xml::escape::unescape(&f)
-            .map(|s| s.into_owned())
-            .unwrap_or(f);
         self.unsaved.push(Unsaved {
             row,
             col,
@@ -249,7 +266,8 @@ mod tests {
 
     #[test]
     fn formula_cells_without_a_saved_value_are_found() {
-        let xml = r#"<worksheet><sheetData><row r="2"><c r="A2" t="n"><v>2025</v></c><c r="E2"><f>SUM(F2:I2)</f><v /></c><c r="F2"><f>G2&gt;0</f><v>1</v></c><c r="G2"><f t="shared" si="0"/></c></row><row r="3"><c r="E3"><f>SUM(F3:I3)</f></c></row></sheetData></worksheet>"#;
+        // H2: a saved empty text result (`t="str"`), not a missing value; E3: no `<v>` at all
+        let xml = r#"<worksheet><sheetData><row r="2"><c r="A2" t="n"><v>2025</v></c><c r="E2"><f>SUM(F2:I2)</f><v /></c><c r="F2"><f>G2&gt;0</f><v>1</v></c><c r="H2" t="str"><f>IF(A2&gt;0, &quot;&quot;)</f><v></v></c><c r="G2"><f t="shared" si="0"/></c></row><row r="3"><c r="E3"><f>IF(F3&gt;0,&quot;&quot;,&#49;)</f></c></row></sheetData></worksheet>"#;
         let found = super::super::hidden_rows::scan_sheet(xml.as_bytes()).unwrap();
         let cell = |row, col, r: &str, f: &str| Unsaved {
             row,
@@ -262,7 +280,7 @@ mod tests {
             vec![
                 cell(2, 4, "E2", "SUM(F2:I2)"),
                 cell(2, 6, "G2", ""),
-                cell(3, 4, "E3", "SUM(F3:I3)"),
+                cell(3, 4, "E3", "IF(F3>0,\"\",1)"),
             ]
         );
         assert_eq!(col_of("AA10"), Some(26));
