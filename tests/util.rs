@@ -153,6 +153,49 @@ pub fn warning<'a>(warnings: &'a serde_json::Value, words: &str) -> &'a serde_js
     find_warning(warnings, words).unwrap_or_else(|| panic!("no «{words}» among {warnings:#}"))
 }
 
+/// Write a one-sheet workbook as [`text_workbook`] does, but a cell starting with `=` is a formula
+/// whose value is not saved (`<f>…</f>` and no `<v>`), as a program that writes formulas without
+/// computing them leaves it: calamine reads such a cell as empty.
+pub fn unsaved_formula_workbook(path: &Path, sheet: &str, rows: &[Vec<String>]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if v.starts_with('=') {
+                ws.write_formula(r as u32, c as u16, v.as_str()).unwrap();
+            } else {
+                ws.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+    // rust_xlsxwriter saves the result 0: drop it
+    edit_first_sheet(path, |x| x.replace("</f><v>0</v>", "</f>"));
+}
+
+/// Rewrite `path`'s first sheet XML with `edit`: a workbook damaged as a hand-edited or broken
+/// export is, or left as a program that writes formulas without computing them leaves it.
+pub fn edit_first_sheet(path: &Path, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = edit(String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap();
+}
+
 /// A row of text cells, as fixtures build sheets.
 pub fn row(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()

@@ -55,6 +55,7 @@ pub fn run(a: &Args) -> Result<()> {
         "entered": m.entered,
         "candidates_entered": m.candidates_entered,
         "exited": m.exited,
+        "left": m.left,
     });
     let tables = if a.data.format() == Format::Csv {
         vec![t]
@@ -155,6 +156,25 @@ pub fn tables(
                 .map(|e| format!("{} (последний отбор {})", who(&e.login), e.last_selected))
                 .collect::<Vec<_>>()
                 .join(", ")
+        }
+    ));
+    tr.notes.push(format!(
+        "Покинули список: {}",
+        if m.left.is_empty() {
+            "нет".into()
+        } else {
+            m.left
+                .iter()
+                .map(|l| {
+                    let cluster = l
+                        .cluster
+                        .as_ref()
+                        .map(|c| format!(" (кластер «{c}»)"))
+                        .unwrap_or_default();
+                    format!("{} — {}: {}{cluster}", who(&l.login), l.year, l.reason)
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
         }
     ));
     (t, tr)

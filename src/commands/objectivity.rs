@@ -37,7 +37,7 @@ pub fn run(a: &Args) -> Result<()> {
     let tables = if a.data.format() == Format::Csv {
         vec![t]
     } else {
-        let mut v = fioko_tables(&s.fioko);
+        let mut v = fioko_tables(&s.fioko, cfg.objectivity.fioko_t);
         if cfg.objectivity.method != ObjectivityMethod::Fioko {
             v.push(reg);
         }
@@ -166,8 +166,9 @@ fn tally(t: Option<&Tally>) -> Cell {
 }
 
 /// The ФИОКО tables: the objectivity index per region-year, then the markers per procedure
-/// (none under `objectivity.method = "relative"`).
-pub fn fioko_tables(idx: &[RegionIndex]) -> Vec<Table> {
+/// (none under `objectivity.method = "relative"`); `t_value` is `objectivity.fioko_t`, named in the
+/// note that says why `inflated_mean` marks so many schools ([`why_inflated_mean`]).
+pub fn fioko_tables(idx: &[RegionIndex], t_value: f64) -> Vec<Table> {
     if idx.is_empty() {
         return Vec::new();
     }
@@ -228,7 +229,49 @@ pub fn fioko_tables(idx: &[RegionIndex]) -> Vec<Table> {
     t.notes.push(
         "Признаки: 95 % интервал среднего балла школы выше регионального; r Спирмена школьной отметки и балла < 0; K = S(4 кл., Y−1) / S(5 кл., Y) вне Q1 − 3·IQR … Q3 + 3·IQR".into(),
     );
+    t.notes.extend(why_inflated_mean(idx, t_value));
     vec![t, p]
+}
+
+/// Why ФИОКО's `inflated_mean` marks many schools, when it marks any: the criterion with its `t`,
+/// the narrowest region interval (the procedure with most pupils) as the example of how narrow the
+/// region's interval is, and the region-year where it marks the largest share of the schools. The
+/// rule is the published one (../shared/brief/OBJECTIVITY_FIOKO.md §1): the region's interval over
+/// thousands of pupils is a fraction of a point wide, so nearly every school whose mean is clearly
+/// above the region's is marked — a property of the method, not of the data.
+fn why_inflated_mean(idx: &[RegionIndex], t: f64) -> Option<String> {
+    let label = Marker::InflatedMean.label();
+    let most = idx
+        .iter()
+        .filter_map(|r| r.markers.get(label).map(|m| (r, m)))
+        .filter(|(_, m)| m.marked > 0 && m.judged > 0)
+        .max_by(|a, b| {
+            let share = |(_, m): &(&RegionIndex, &Tally)| m.marked as f64 / m.judged as f64;
+            share(a).total_cmp(&share(b))
+        })?;
+    let (r, m) = most;
+    let widest = r
+        .procedures
+        .iter()
+        .filter(|p| p.region_interval.is_some())
+        .max_by_key(|p| p.pupils)?;
+    let [lo, hi] = widest.region_interval?;
+    Some(format!(
+        "Почему отмечено много школ: признак «{}» (ФИОКО) ставится, когда нижняя граница интервала среднего балла школы x̄ ± t·s/√m (t = {}) выше верхней границы такого же интервала региона; интервал региона по всем его участникам узок ({} {}, участников {}: {}–{}, ± {} балла), поэтому отмечается почти каждая школа со средним баллом заметно выше регионального — это свойство методики, а не ошибка данных. Больше всего: регион {}, {} год — {} из {} школ ({} %). Экран относительно региона (objectivity.method = \"relative\" в файле настроек) отмечает только резкие отклонения от региона.",
+        short(Marker::InflatedMean),
+        num(t, 2),
+        widest.procedure,
+        r.year,
+        widest.pupils,
+        num(lo, 2),
+        num(hi, 2),
+        num((hi - lo) / 2.0, 2),
+        r.region,
+        r.year,
+        m.marked,
+        m.judged,
+        num(100.0 * m.marked as f64 / m.judged as f64, 0),
+    ))
 }
 
 /// A marker's short Russian name (table headers, the «Признак» column; the data keep the label).

@@ -136,14 +136,50 @@ pub fn check_login(g: &Grid, r: usize, login: &str, rep: &mut super::report::Inp
     }
 }
 
-/// The error for a results table whose assessment (ВПР, ОГЭ or ЕГЭ) no column, title line or
-/// file name tells: shnor never assumes one (issue 12).
-pub fn no_assessment(loc: &crate::error::Loc) -> anyhow::Error {
-    crate::error::data_err(
-        loc,
-        "assessment",
-        "cannot tell the assessment of this table: expected ВПР, ОГЭ or ЕГЭ in an assessment column, a title line or the file name, or give --assessment",
-    )
+/// `«a», «b» or «c»`.
+fn one_of(captions: &[&str]) -> String {
+    let quoted: Vec<String> = captions.iter().map(|c| format!("«{c}»")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The error for a results table whose assessment (ВПР, ОГЭ or ЕГЭ) no column, title line, file
+/// name or `--assessment` tells: shnor never assumes one (issue 12). `column`: the table's
+/// assessment column, whose cell in this row is empty; `None` when the table has none (the error
+/// names no column then, and lists the captions looked for when `table`, a header-first table).
+pub fn no_assessment(loc: &crate::error::Loc, column: Option<&str>, table: bool) -> anyhow::Error {
+    let words = "ВПР, ОГЭ or ЕГЭ (VPR, OGE, EGE) as a word of the title lines above the header, of the file name or of its folders";
+    match column {
+        Some(c) => crate::error::data_err(
+            loc,
+            c,
+            format!("expected ВПР, ОГЭ or ЕГЭ, found an empty cell, and no {words}; fill the cell or give --assessment"),
+        ),
+        None => {
+            let columns = match table {
+                true => format!(
+                    "a column {} (none in this table), ",
+                    one_of(super::header::ASSESSMENT)
+                ),
+                false => String::new(),
+            };
+            crate::error::ShnorError::Data {
+                file: Some(loc.file.clone()),
+                sheet: loc.sheet.clone(),
+                row: Some(loc.row),
+                column: None,
+                expected: None,
+                found: None,
+                message: Some(format!(
+                    "cannot tell the assessment of this table from a column, the title, the file name or --assessment: looked for {columns}{words}; give --assessment ВПР, ОГЭ or ЕГЭ"
+                )),
+            }
+            .into()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! record starts in the file (line numbers for messages, also after quoted line breaks). Grids of a
 //! frame's records for the row loaders (`TextFrame::grid`). Spreadsheets are read in `table`.
 use super::table::Grid;
-use super::text::decode;
+use super::text::{decode, mixed_encoding_lines};
 use crate::error::data;
 use anyhow::Result;
 use polars::prelude::*;
@@ -70,6 +70,7 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
             path.display()
         )));
     }
+    check_one_encoding(path, &bytes)?;
     let (text, encoding) = decode(bytes);
     let separator = sniff_separator(&text);
     Ok(CsvText {
@@ -77,6 +78,43 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
         encoding,
         separator,
     })
+}
+
+/// A file that is UTF-8 (a BOM, or Cyrillic lines in UTF-8) with lines that are not (a row saved
+/// in Windows-1251 into a UTF-8 export) is a data error naming those lines (`text::mixed_encoding_lines`)
+/// (rows = lines of the file) and quoting the first as Windows-1251 reads it. A file wholly in UTF-8 is checked in one pass.
+fn check_one_encoding(path: &Path, bytes: &[u8]) -> Result<()> {
+    if !bytes.starts_with(&[0xEF, 0xBB, 0xBF]) && std::str::from_utf8(bytes).is_ok() {
+        return Ok(());
+    }
+    let bad = mixed_encoding_lines(bytes);
+    let Some(&first) = bad.first() else {
+        return Ok(());
+    };
+    let line = bytes
+        .split(|&b| b == b'\n')
+        .nth(first - 1)
+        .unwrap_or_default();
+    let (found, _, _) = encoding_rs::WINDOWS_1251.decode(line);
+    let found: String = found.trim_end().chars().take(80).collect();
+    let lines = bad
+        .iter()
+        .take(5)
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = match bad.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    let (what, which) = match bad.len() {
+        1 => ("row", "is"),
+        _ => ("rows", "are"),
+    };
+    Err(data(format!(
+        "{}: the file mixes encodings: {what} {lines}{more} {which} not UTF-8 while the rest of the file is (a row saved in Windows-1251?; read as Windows-1251, row {first} is «{found}»); expected the whole file in one encoding, UTF-8 or Windows-1251: re-save it in one of them",
+        path.display()
+    )))
 }
 
 /// Name of the row-index column of a text frame: the record's position in the file, from 0.

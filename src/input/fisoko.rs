@@ -90,7 +90,7 @@ fn check_meta(g: &Grid, h: &Header, meta: &Meta) -> Result<()> {
             meta.year, meta.grade, meta.subject)));
     }
     if meta.assessment.is_empty() {
-        return Err(super::cells::no_assessment(&g.loc(h.row)));
+        return Err(super::cells::no_assessment(&g.loc(h.row), None, false));
     }
     Ok(())
 }

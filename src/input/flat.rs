@@ -135,7 +135,10 @@ pub(super) fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> 
     let assessment = match k.assessment.and_then(|c| assessment_cell(g.cell(r, c))) {
         Some(a) => a,
         None if !meta.assessment.is_empty() => meta.assessment.clone(),
-        None => return Err(super::cells::no_assessment(&g.loc(r))),
+        None => {
+            let column = k.assessment.map(|c| h.raw_name(c));
+            return Err(super::cells::no_assessment(&g.loc(r), column, true));
+        }
     };
     let municipality = k
         .municipality

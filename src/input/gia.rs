@@ -171,7 +171,10 @@ pub fn load_simple(
             {
                 Some(a) => a,
                 None if !meta.assessment.is_empty() => meta.assessment.clone(),
-                None => return Err(cells::no_assessment(&g.loc(r))),
+                None => {
+                    let column = ca.map(|c| h.raw_name(c));
+                    return Err(cells::no_assessment(&g.loc(r), column, true));
+                }
             };
             let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
             let mun = cm

@@ -2,38 +2,43 @@
 //! any other row's and does not say they are hidden, so a loader would count them without a word.
 //! Read here from the workbook's parts (zip, quick-xml: the crates calamine reads them with): the
 //! sheet's part is found through `xl/workbook.xml` and its relationships, and its row tags are
-//! read by quick-xml's streaming reader (the cells are skipped as events, never decoded).
+//! read by quick-xml's streaming reader (the cells are skipped as events, never decoded). The same
+//! pass finds the formula cells without a saved value (`formulas`), which calamine reads as empty.
 use anyhow::{Context, Result};
 use quick_xml::events::{BytesStart, Event};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-/// The 1-based numbers of the rows that sheet `sheet` of the xlsx file `path` hides, in file
-/// order; empty when it hides none or the workbook does not name the sheet.
+/// [`scan_sheet`] of sheet `sheet` of the xlsx file `path`; nothing found when the workbook does
+/// not name the sheet.
 ///
 /// Errors: the file is no zip of an xlsx workbook, or a part of it cannot be read.
-pub fn hidden_rows(path: &Path, sheet: &str) -> Result<Vec<u32>> {
+pub(super) fn scan_file(path: &Path, sheet: &str) -> Result<SheetScan> {
     let file = File::open(path).with_context(|| path.display().to_string())?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file))?;
     let Some(part) = sheet_part(&mut zip, sheet)? else {
-        return Ok(Vec::new());
+        return Ok(SheetScan::default());
     };
     let Ok(xml) = zip.by_name(&part) else {
-        return Ok(Vec::new());
+        return Ok(SheetScan::default());
     };
-    scan_rows(xml)
+    scan_sheet(xml)
 }
 
 /// The data rows (below the header, at 1-based line `header`) that sheet `sheet` of the xlsx
 /// file `path` hides, loaded as every row is: a counted
-/// warning naming them, so that rows hidden in Excel are never counted unseen.
+/// warning naming them, so that rows hidden in Excel are never counted unseen. Its formula cells
+/// below the header without a saved value, read as empty: a counted warning naming each cell, its
+/// column (`captions`: the header's cells) and formula. An address given to two or more cells: a
+/// counted warning naming it (the last cell is the one read).
 ///
 /// Errors: the workbook's parts cannot be read (data, naming the file).
 pub(super) fn report(
     path: &Path,
     sheet: Option<&str>,
     header: u32,
+    captions: &[String],
     rep: &mut super::report::InputReport,
 ) -> Result<()> {
     let xlsx = path
@@ -42,11 +47,44 @@ pub(super) fn report(
     let Some(sheet) = sheet.filter(|_| xlsx) else {
         return Ok(());
     };
-    let rows: Vec<u32> = hidden_rows(path, sheet)
-        .map_err(|e| crate::error::data(format!("{} [лист «{sheet}»]: cannot read its hidden rows ({e}): expected a valid xlsx file", path.display())))?
-        .into_iter()
-        .filter(|&r| r > header)
+    let scan = scan_file(path, sheet).map_err(|e| {
+        crate::error::data(format!(
+            "{} [лист «{sheet}»]: cannot read its hidden rows ({e}): expected a valid xlsx file",
+            path.display()
+        ))
+    })?;
+    let unsaved: Vec<_> = scan
+        .unsaved
+        .iter()
+        .filter(|u| u.row > header as usize)
         .collect();
+    for u in &unsaved {
+        let caption = captions.get(u.col).map(String::as_str).unwrap_or("");
+        rep.warnings.add(
+            crate::model::warning::WarningCode::UnsavedFormulas,
+            format!(
+                "{} (строка {}, столбец «{caption}»): {}",
+                u.reference,
+                u.row,
+                u.shown()
+            ),
+        );
+    }
+    for &(row, col) in &scan.repeated {
+        let caption = captions
+            .get(col)
+            .filter(|_| row > header as usize)
+            .map(|c| format!(", столбец «{c}»"))
+            .unwrap_or_default();
+        rep.warnings.add(
+            crate::model::warning::WarningCode::CellAddressRepeated,
+            format!(
+                "{} (строка {row}{caption})",
+                super::formulas::reference(row, col)
+            ),
+        );
+    }
+    let rows: Vec<u32> = scan.hidden.into_iter().filter(|&r| r > header).collect();
     if rows.is_empty() {
         return Ok(());
     }
@@ -127,19 +165,85 @@ fn attributes(e: &BytesStart) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The hidden rows among the `<row …>` tags of a sheet's XML, read by quick-xml's streaming
-/// reader (only the `row` tags' attributes are looked at; cells are skipped as events).
-fn scan_rows(xml: impl Read) -> Result<Vec<u32>> {
+/// What a sheet's XML tells that calamine does not: the rows it hides (1-based, in file order),
+/// its formula cells without a saved value (`formulas::Unsaved`, read by calamine as empty) and
+/// the addresses given to two or more cells (a damaged file; calamine keeps the last cell), as
+/// (1-based row, 0-based column) in address order.
+#[derive(Default)]
+pub(super) struct SheetScan {
+    pub(super) hidden: Vec<u32>,
+    pub(super) unsaved: Vec<super::formulas::Unsaved>,
+    pub(super) repeated: Vec<(usize, usize)>,
+}
+
+/// The cell addresses of a sheet in file order, to find an address given twice: kept as one `u64`
+/// a cell and sorted only when they come out of order (in order, no address can repeat).
+#[derive(Default)]
+struct Places {
+    seen: Vec<u64>,
+    disordered: bool,
+}
+
+impl Places {
+    fn add(&mut self, e: &BytesStart) {
+        let Ok(Some(a)) = e.try_get_attribute("r") else {
+            return;
+        };
+        let r = String::from_utf8_lossy(&a.value);
+        let (Some(row), Some(col)) = (super::formulas::row_of(&r), super::formulas::col_of(&r))
+        else {
+            return;
+        };
+        let key = ((row as u64) << 16) | col as u64;
+        if self.seen.last().is_some_and(|&last| key <= last) {
+            self.disordered = true;
+        }
+        self.seen.push(key);
+    }
+
+    /// The addresses given more than once, each once, in address order.
+    fn repeated(mut self) -> Vec<(usize, usize)> {
+        if !self.disordered {
+            return Vec::new();
+        }
+        self.seen.sort_unstable();
+        let mut out: Vec<(usize, usize)> = self
+            .seen
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| ((w[0] >> 16) as usize, (w[0] & 0xFFFF) as usize))
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
+/// A sheet's XML read once by quick-xml's streaming reader: the `row` tags' attributes and the
+/// cells' formula and value elements (see [`SheetScan`]).
+pub(super) fn scan_sheet(xml: impl Read) -> Result<SheetScan> {
     let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(1 << 16, xml));
     let mut buf = Vec::with_capacity(1024);
     let mut out = Vec::new();
+    let mut formulas = super::formulas::Tracker::default();
+    let mut places = Places::default();
     loop {
-        match reader.read_event_into(&mut buf)? {
+        let event = reader.read_event_into(&mut buf)?;
+        match &event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"row" => {
-                out.extend(hidden(&e));
+                out.extend(hidden(e));
             }
-            Event::Eof => return Ok(out),
-            _ => {}
+            Event::Eof => {
+                return Ok(SheetScan {
+                    hidden: out,
+                    unsaved: formulas.unsaved,
+                    repeated: places.repeated(),
+                })
+            }
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
+                places.add(e);
+                formulas.feed(&event);
+            }
+            _ => formulas.feed(&event),
         }
         buf.clear();
     }
@@ -168,6 +272,6 @@ mod tests {
         xml.push_str(r#"<row r="3" spans="1:2" hidden="1"><c r="A3"><v>1</v></c></row>"#);
         xml.push_str(r#"<row r="4"><c r="A4"><v>2</v></c></row><row r="9" hidden="true"/>"#);
         xml.push_str(r#"<row r="10" hidden="0"/></sheetData>"#);
-        assert_eq!(scan_rows(xml.as_bytes()).unwrap(), vec![3, 9]);
+        assert_eq!(scan_sheet(xml.as_bytes()).unwrap().hidden, vec![3, 9]);
     }
 }

@@ -15,6 +15,7 @@ mod detect;
 pub mod files;
 pub mod fisoko;
 pub mod flat;
+mod formulas;
 pub mod gia;
 pub mod gia_form;
 pub mod header;
@@ -378,6 +379,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         };
         // a loader's error on a sheet with a column it reads twice: the repeated column is said
         let loaded = load_sheet(&s, frame, pre, opts, &mut load);
+        // a formula whose value was not saved reads as an empty cell, of two cells at one address
+        // the last is read: the error says so
+        let loaded = loaded.map_err(|e| formulas::explain(e, &s.path, &s.header));
         reports.push(loaded.map_err(|e| recognise::repeated_read(&s).unwrap_or(e))?);
         progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
     }
@@ -484,8 +488,9 @@ fn load_sheet(
         "pupils" | protocol::KIND => {
             if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
                 return Err(data(format!(
-                "{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
+                "{}{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
                 s.path.display(),
+                recognise::in_sheet(&rep.sheet),
                 found(meta.year),
                 found(meta.grade),
                 if meta.subject.is_empty() { "not found".to_string() } else { format!("«{}»", meta.subject) },
@@ -531,6 +536,7 @@ fn load_sheet(
         &s.path,
         s.grid.sheet.as_deref(),
         s.grid.line_of(s.header.row) as u32,
+        &s.header.raw,
         &mut rep,
     )?;
     ds.flush_rows()?;

@@ -391,8 +391,10 @@ fn is_item_score(cell: &str) -> bool {
 
 /// The example of a [`WarningCode::TotalNotItemSum`] warning for the row on file line `line`, `строка 5: 3 ≠ 20`
 /// (the total, then the sum of the items), when some item score is filled, every filled one is a
-/// number and they add up to another number than `total`; `None` otherwise (no item scores: a
-/// dump of totals only).
+/// number or a sentinel of an item not scored (`X`, `не пройд.`: adds nothing, as in
+/// [`is_item_score`]) and they add up to another number than `total`; `None` otherwise (no item
+/// scores: a dump of totals only). A total of 0 beside items that add up to more is such a case
+/// (it was silent when a sentinel stood among the items: fresh-eyes defect).
 fn total_not_item_sum<'c>(
     cell: &impl Fn(usize) -> &'c str,
     items: &[(usize, Option<i32>)],
@@ -401,7 +403,11 @@ fn total_not_item_sum<'c>(
 ) -> Option<String> {
     let scores: Vec<Option<f64>> = items
         .iter()
-        .map(|(c, _)| parse_num(cell(*c)).ok())
+        .map(|(c, _)| match parse_num(cell(*c)) {
+            Ok(v) => Some(v),
+            Err(_) if is_item_score(cell(*c)) => Some(None),
+            Err(_) => None,
+        })
         .collect::<Option<_>>()?;
     if scores.iter().all(Option::is_none) {
         return None;

@@ -15,6 +15,33 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
     }
 }
 
+/// The lines (numbered from 1, as in the file) that are not UTF-8 in a file that is UTF-8 elsewhere:
+/// a row saved in Windows-1251 into a UTF-8 export. The file is UTF-8 elsewhere when it begins with
+/// a UTF-8 BOM, or when another line is valid UTF-8 holding Cyrillic letters (a line of Cyrillic
+/// text in Windows-1251 is never valid UTF-8: two lower-case letters in a row are no UTF-8
+/// sequence). Empty for a file wholly in UTF-8 and for one wholly in Windows-1251.
+pub fn mixed_encoding_lines(bytes: &[u8]) -> Vec<usize> {
+    let (body, bom) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let mut bad = Vec::new();
+    let mut utf8_cyrillic = bom;
+    for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(s) => {
+                utf8_cyrillic |= s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+            }
+            Err(_) => bad.push(i + 1),
+        }
+    }
+    if utf8_cyrillic {
+        bad
+    } else {
+        Vec::new()
+    }
+}
+
 /// Whether text read as UTF-8 or Windows-1251 looks like another 8-bit encoding (KOI8-R,
 /// ISO-8859-5, CP866): most of its non-ASCII letters are no Cyrillic (Latin-1 and other signs), or
 /// most of its Cyrillic words change from lower to upper case inside the word (`мПЗХО` is

@@ -182,6 +182,25 @@ fn windows_1251() {
     assert_eq!(enc, "windows-1251");
 }
 
+/// Fresh-eyes defect: a UTF-8 file with one row saved in Windows-1251 mixes encodings (that row
+/// named); a file wholly in one encoding does not.
+#[test]
+fn mixed_encodings_name_the_lines_not_in_utf8() {
+    let (row, _, _) = encoding_rs::WINDOWS_1251.encode("2025;русский язык\n");
+    let mut bytes = "Год;Предмет\n2025;математика\n".as_bytes().to_vec();
+    bytes.extend_from_slice(&row);
+    bytes.extend_from_slice("2025;история\n".as_bytes());
+    assert_eq!(mixed_encoding_lines(&bytes), vec![3]);
+    let (whole, _, _) = encoding_rs::WINDOWS_1251.encode("Год;Предмет\n2025;математика\n");
+    assert!(mixed_encoding_lines(&whole).is_empty());
+    assert!(mixed_encoding_lines("Год;Предмет\n".as_bytes()).is_empty());
+    // a BOM declares UTF-8: a line that is not is named even without other Cyrillic lines
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(b"a;b\n");
+    bom.extend_from_slice(&row);
+    assert_eq!(mixed_encoding_lines(&bom), vec![2]);
+}
+
 /// A number in a message has a decimal comma («6 ≠ 5.5» read as English; fresh-eyes defect).
 #[test]
 fn message_numbers_have_a_decimal_comma() {

@@ -42,6 +42,55 @@ pub struct Exit {
     pub quiet_years: Vec<i32>,
 }
 
+/// Why a school left the list (METHOD.md §8: only [`LeftReason::Effective`] is an exit into the
+/// effective mode); serialised as its Russian label.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LeftReason {
+    /// `monitor.exit_years` data years in a row without a stage-1 rule right after the last
+    /// selection («переход в эффективный режим работы»; the school is in `exited` too).
+    Effective,
+    /// Stopped before stage 3 that year: a stage-1 or stage-2 exclusion.
+    Excluded(crate::model::domain::ExclusionReason),
+    /// No stage-1 rule fired that year, and not yet `exit_years` such years in a row.
+    NoRule,
+    /// A candidate that year (classified) that stage 3 did not select.
+    NotSelected,
+    /// No judged results in any later year of the range.
+    NoData,
+}
+
+impl std::fmt::Display for LeftReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LeftReason::Effective => f.write_str("вышла в эффективный режим"),
+            LeftReason::Excluded(r) => write!(f, "исключена: {r}"),
+            LeftReason::NoRule => f.write_str(
+                "не кандидат: правила этапа 1 не сработали (выход в эффективный режим ещё не подтверждён)",
+            ),
+            LeftReason::NotSelected => f.write_str("кандидат, не отобрана на этапе 3"),
+            LeftReason::NoData => f.write_str("нет данных в следующих годах"),
+        }
+    }
+}
+
+impl Serialize for LeftReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A school that was selected in `last_selected` and is not on the list in `year` (the next year
+/// with its data; for [`LeftReason::Effective`] the first quiet year, for [`LeftReason::NoData`]
+/// the next year of the range), why, and its cluster that year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Left {
+    pub login: String,
+    pub year: i32,
+    pub last_selected: i32,
+    pub reason: LeftReason,
+    pub cluster: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Monitor {
     pub years: Vec<i32>,
@@ -52,6 +101,9 @@ pub struct Monitor {
     pub entered: BTreeMap<i32, Vec<String>>,
     pub candidates_entered: BTreeMap<i32, Vec<String>>,
     pub exited: Vec<Exit>,
+    /// Every school that left the list, each time, with its reason, in login then year order
+    /// (`exited` is those of [`LeftReason::Effective`]).
+    pub left: Vec<Left>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,6 +314,7 @@ pub fn monitor_with<'a>(
             }
         }
     }
+    let left = left_list(&tracks, &per_year, &exited, years);
     Ok(Monitor {
         years: years.to_vec(),
         schools: tracks,
@@ -269,7 +322,59 @@ pub fn monitor_with<'a>(
         entered,
         candidates_entered: cand_entered,
         exited,
+        left,
     })
+}
+
+/// Every time a school left the list (selected in a data year, not in its next data year, or no
+/// data after it within `years`), with its reason ([`LeftReason`]): the exit into the effective
+/// mode (`exited`) first, then the stage that left it out that year.
+fn left_list(
+    tracks: &[SchoolTrack],
+    per_year: &BTreeMap<i32, BTreeMap<&str, &SchoolResult>>,
+    exited: &[Exit],
+    years: &[i32],
+) -> Vec<Left> {
+    let mut out = Vec::new();
+    for t in tracks {
+        let ys: Vec<(&i32, &Status)> = t.years.iter().collect();
+        for (i, (y, s)) in ys.iter().enumerate() {
+            if !s.selected {
+                continue;
+            }
+            let next = ys.get(i + 1);
+            if next.is_some_and(|(_, n)| n.selected) {
+                continue;
+            }
+            let exit = exited
+                .iter()
+                .find(|e| e.login == t.login && e.last_selected == **y);
+            let (year, reason, cluster) = match (exit, next) {
+                (Some(e), _) => (e.quiet_years[0], LeftReason::Effective, None),
+                (None, Some((&ny, n))) => {
+                    let r = per_year[&ny][t.login.as_str()];
+                    let reason = match (r.excluded_reason, n.candidate) {
+                        (Some(x), _) => LeftReason::Excluded(x),
+                        (None, false) => LeftReason::NoRule,
+                        (None, true) => LeftReason::NotSelected,
+                    };
+                    (ny, reason, n.cluster.clone())
+                }
+                (None, None) => match years.iter().find(|&&r| r > **y) {
+                    Some(&ny) => (ny, LeftReason::NoData, None),
+                    None => continue,
+                },
+            };
+            out.push(Left {
+                login: t.login.clone(),
+                year,
+                last_selected: **y,
+                reason,
+                cluster,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -69,6 +69,15 @@ warning_codes! {
     /// Rows an xlsx sheet hides (Excel's «скрыть строки»), loaded as every row is.
     HiddenRowsLoaded = "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)"
         => "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)",
+    /// Two or more cells of an xlsx sheet at one address (a damaged or hand-edited file): calamine
+    /// keeps the last one.
+    CellAddressRepeated = "в листе две ячейки с одним адресом (файл повреждён?): взята последняя"
+        => "в листе две ячейки с одним адресом (файл повреждён?): взята последняя",
+    /// Formula cells of an xlsx sheet whose value was not saved (a workbook written by a program
+    /// that does not compute formulas, never opened and saved in Excel or LibreOffice): calamine
+    /// reads them as empty cells.
+    UnsavedFormulas = "формулы без сохранённого значения прочитаны как пустые ячейки (откройте книгу в табличном редакторе и сохраните её)"
+        => "формулы без сохранённого значения прочитаны как пустые ячейки (откройте книгу в табличном редакторе и сохраните её)",
     /// A caption given in two or more columns of a header, none of which the loader reads (a
     /// column it reads twice is a data error).
     ColumnRepeatedUnused = "столбец повторён в заголовке; загрузчик этот столбец не читает, копии не использованы"

@@ -206,3 +206,375 @@ fn a_damaged_workbook_is_a_data_error_not_a_panic() {
         }
     }
 }
+
+/// Third fresh-eyes run, #1: a UTF-8 CSV with one row saved in Windows-1251 is a data error
+/// naming the file, that row and the mixed encodings (it read as an unknown layout, and a folder
+/// holding it as «no input recognised»), in the first lines as past them; a file wholly in
+/// Windows-1251 loads as before.
+#[test]
+fn a_utf8_csv_with_a_row_in_windows_1251_is_an_error_naming_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n";
+    let line = |i: usize| format!("2025;4;математика;edu99{i:04};20;5;5;5;5\n");
+    let (bad, _, _) =
+        encoding_rs::WINDOWS_1251.encode("2025;4;русский язык;edu990999;20;5;5;5;5\n");
+    for (name, at, rows) in [("ВПР смесь.csv", 2, 3), ("ВПР длинный.csv", 250, 300)]
+    {
+        let mut bytes = head.as_bytes().to_vec();
+        for i in 1..=rows {
+            if i == at {
+                bytes.extend_from_slice(&bad);
+            } else {
+                bytes.extend_from_slice(line(i).as_bytes());
+            }
+        }
+        let sub = dir.path().join(name.replace(".csv", ""));
+        std::fs::create_dir(&sub).unwrap();
+        let f = sub.join(name);
+        std::fs::write(&f, &bytes).unwrap();
+        for path in [f.as_path(), sub.as_path()] {
+            shnor()
+                .arg("inspect")
+                .arg(path)
+                .assert()
+                .code(1)
+                .stderr(contains(&format!(
+                    "{name}: the file mixes encodings: row {} is not UTF-8",
+                    at + 1
+                )))
+                .stderr(contains("«2025;4;русский язык;edu990999;20;5;5;5;5»"));
+        }
+    }
+    let whole = dir.path().join("ВПР 1251.csv");
+    write_cp1251(&whole, &format!("{head}{}{}", line(1), line(2)));
+    let i = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&whole)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(i["totals"]["results"], 2, "{i:#}");
+}
+
+/// Third fresh-eyes run, #2: a per-pupil sheet whose year, grade and subject cannot be told is a
+/// data error naming the workbook's sheet (it named the file only), as a marks sheet's does.
+#[test]
+fn a_per_pupil_sheet_without_year_grade_subject_names_its_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("protocol.xlsx");
+    text_workbook(
+        &p,
+        &[(
+            "Протокол",
+            &[
+                row(&[
+                    "Логин школы",
+                    "Вариант",
+                    "балл за 1",
+                    "балл за 2",
+                    "Всего баллов",
+                ]),
+                row(&["sch220001", "1", "10", "10", "20"]),
+            ],
+        )],
+    );
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "protocol.xlsx [лист «Протокол»]: cannot tell the year, grade and subject of this per-pupil file (year not found, grade not found, subject not found)",
+        ));
+}
+
+/// Third fresh-eyes run, #3: a flat marks table with no assessment column, title or file name
+/// saying it is an error that names no column of its own invention («assessment» was not in the
+/// file): it says the assessment could not be told from a column, the title, the file name or
+/// `--assessment` and lists what was looked for; an empty cell of an assessment column names
+/// that column.
+#[test]
+fn a_marks_table_without_an_assessment_says_what_was_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("итоги 2025.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;5;5;5;5\n",
+    )
+    .unwrap();
+    let o = shnor().arg("inspect").arg(&f).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains(": column «"), "{err}");
+    for part in [
+        "итоги 2025.csv, row 2: cannot tell the assessment of this table from a column, the title, the file name or --assessment",
+        "looked for a column «процедура», «оценочная процедура», «assessment» or «экзамен» (none in this table)",
+        "ВПР, ОГЭ or ЕГЭ (VPR, OGE, EGE) as a word of the title lines above the header, of the file name or of its folders",
+    ] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    let e = dir.path().join("итоги пусто.csv");
+    std::fs::write(
+        &e,
+        "Год;Класс;Предмет;Процедура;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;;edu990001;20;5;5;5;5\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&e)
+        .assert()
+        .code(1)
+        .stderr(contains(
+        "итоги пусто.csv, row 2: column «Процедура»: expected ВПР, ОГЭ or ЕГЭ, found an empty cell",
+    ));
+}
+
+/// Third fresh-eyes run, #4: an xlsx formula cell whose value was not saved (calamine reads it as
+/// empty) is said to be one, naming sheet, row, column and formula, with what to do: in a data
+/// error about its cell («found an empty cell» before), in one about its row, and as a counted
+/// warning of a sheet that loads.
+#[test]
+fn an_xlsx_formula_without_a_saved_value_is_said_to_be_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = row(&[
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]);
+    let school = |login: &str, part: &str, two: &str| {
+        row(&["2025", "4", "математика", login, part, two, "5", "5", "5"])
+    };
+    let f = dir.path().join("ВПР участники.xlsx");
+    let rows = [
+        head.clone(),
+        school("edu990001", "=SUM(F2:I2)", "5"),
+        school("edu990002", "20", "5"),
+    ];
+    unsaved_formula_workbook(&f, "Итоги", &rows);
+    shnor().arg("inspect").arg(&f).assert().code(1).stderr(contains(
+        "ВПР участники.xlsx [лист «Итоги»], row 2: column «Кол-во участников»: expected the number of participants, found a formula whose value was not saved in the file (cell E2: «=SUM(F2:I2)»); open the workbook in Excel or LibreOffice and save it",
+    ));
+    let f = dir.path().join("ВПР отметки.xlsx");
+    let rows = [
+        head,
+        school("edu990001", "20", "=20-G2-H2-I2"),
+        school("edu990002", "20", "5"),
+    ];
+    unsaved_formula_workbook(&f, "Итоги", &rows);
+    shnor().arg("inspect").arg(&f).assert().code(1).stderr(contains(
+        "row 2 holds formulas whose values were not saved in the file (read as empty cells): F2 in column «2» («=20-G2-H2-I2»)",
+    ));
+    // a per-pupil sheet whose total is such a formula: a counted warning naming the cell
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    let rows = [
+        row(&[
+            "Логин школы",
+            "Вариант",
+            "балл за 1",
+            "балл за 2",
+            "Всего баллов",
+        ]),
+        row(&["sch220001", "1", "10", "10", "=C2+D2"]),
+        row(&["sch220001", "1", "10", "8", "18"]),
+    ];
+    unsaved_formula_workbook(&p, "Протокол", &rows);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = warning(
+        &v["inputs"][0]["warnings"],
+        "формулы без сохранённого значения",
+    );
+    assert_eq!(w["count"], 1, "{w}");
+    assert_eq!(
+        w["examples"][0],
+        "E2 (строка 2, столбец «Всего баллов»): «=C2+D2»"
+    );
+    // a formula whose saved result is an empty text (`t="str"`, `<v></v>`: the school's protocol
+    // form's `IF(LEN(C2)>0, SUM(…), "")` as LibreOffice saves it) is no such warning
+    edit_first_sheet(&p, |x| {
+        x.replacen("<c r=\"E2\"", "<c r=\"E2\" t=\"str\"", 1)
+            .replacen(
+                "<f>C2+D2</f>",
+                "<f>IF(LEN(C2)&gt;0,C2+D2,&quot;&quot;)</f><v></v>",
+                1,
+            )
+    });
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert!(
+        find_warning(&i["warnings"], "формулы без сохранённого значения").is_none(),
+        "{i:#}"
+    );
+}
+
+/// Third fresh-eyes run, #5: a per-pupil total («Первичный балл») of 0 whose row's item scores add
+/// up to more, beside an item not scored (`X`, `не пройд.`), is the counted total-mismatch warning
+/// of every other such row (the total kept as the score); it passed silently.
+#[test]
+fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    text_workbook(
+        &p,
+        &[(
+            "Sheet",
+            &[
+                row(&[
+                    "Логин школы",
+                    "Вариант",
+                    "балл за 1",
+                    "балл за 2",
+                    "Первичный балл",
+                ]),
+                row(&["sch220001", "1", "10", "10", "20"]),
+                row(&["sch220001", "1", "8", "X", "0"]),
+                row(&["sch220001", "1", "не пройд.", "7", "3"]),
+                row(&["sch220001", "1", "X", "5", "5"]),
+            ],
+        )],
+    );
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    let w = warning(&i["warnings"], "не равно сумме баллов");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 3: 0 ≠ 8", "строка 4: 3 ≠ 7"]),
+        "{i:#}"
+    );
+    assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
+    assert_eq!(i["pupils"]["totals_from_items"], 0, "{i:#}");
+}
+
+/// Third fresh-eyes run, #6: `monitor` lists every school that left the list with the reason it
+/// left, not only those that became «effective» (METHOD.md §8): on the sample region edu990008
+/// (selected in 2023) and edu990106 (in 2024) stay candidates that stage 3 does not select; over
+/// 2023–2024 edu990014 has one quiet year only, so it has left but not yet exited.
+#[test]
+fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
+    let left = |years: &[&str]| {
+        let v = json_of(
+            shnor()
+                .args(["monitor", "data-samples/region", "--format", "json"])
+                .args(years),
+        );
+        v["left"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {} {} {} {}",
+                    l["login"].as_str().unwrap(),
+                    l["last_selected"],
+                    l["year"],
+                    l["reason"].as_str().unwrap(),
+                    l["cluster"].as_str().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        left(&[]),
+        vec![
+            "edu990008 2023 2024 кандидат, не отобрана на этапе 3 умеренно неуспевающие",
+            "edu990014 2023 2024 вышла в эффективный режим -",
+            "edu990106 2024 2025 кандидат, не отобрана на этапе 3 сильно неуспевающие",
+        ]
+    );
+    let short = left(&["--years", "2023-2024"]);
+    assert!(
+        short.contains(&"edu990014 2023 2024 не кандидат: правила этапа 1 не сработали (выход в эффективный режим ещё не подтверждён) -".to_string()),
+        "{short:?}"
+    );
+    let text = stdout_of(shnor().args(["monitor", "data-samples/region"]));
+    assert!(
+        text.contains("Покинули список: edu990008 — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»); edu990014 — 2024: вышла в эффективный режим;"),
+        "{text}"
+    );
+}
+
+/// Third fresh-eyes run, #7: the default (ФИОКО) objectivity screen marks about half the sample's
+/// schools by «завышен средний балл», which is the published rule (OBJECTIVITY_FIOKO.md §1): the
+/// output now says why — the criterion, its t, how narrow the region's interval is and where the
+/// share is largest; the relative screen, which marks none that way, says nothing of it.
+#[test]
+fn the_fioko_screen_says_why_it_marks_so_many_schools() {
+    let text = stdout_of(shnor().args(["objectivity", "data-samples/region"]));
+    for part in [
+        "Почему отмечено много школ: признак «завышен средний балл» (ФИОКО) ставится, когда нижняя граница интервала среднего балла школы x̄ ± t·s/√m (t = 1,96) выше верхней границы такого же интервала региона",
+        "(ВПР русский язык 4 кл. 2025, участников 6496: 29,85–30,32, ± 0,24 балла)",
+        "Больше всего: регион 99, 2025 год — 72 из 120 школ (60 %)",
+    ] {
+        assert!(text.contains(part), "{part}\n{text}");
+    }
+    assert!(
+        text.contains("(objectivity.method = \"relative\" в файле настроек)"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("relative.toml");
+    std::fs::write(&cfg, "[objectivity]\nmethod = \"relative\"\n").unwrap();
+    let relative = stdout_of(
+        shnor()
+            .args(["objectivity", "data-samples/region", "--config"])
+            .arg(&cfg),
+    );
+    assert!(
+        !relative.contains("Почему отмечено много школ"),
+        "{relative}"
+    );
+}
+
+/// Third fresh-eyes run, #8: two cells at one address in an xlsx sheet (a damaged file; calamine
+/// keeps the last) are a counted warning naming the address, row and column, and a data error
+/// at that row says so.
+#[test]
+fn two_cells_at_one_address_are_a_counted_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ВПР дубль.xlsx");
+    let head = row(&[
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]);
+    let school = |login: &str| row(&["2025", "4", "математика", login, "20", "5", "5", "5", "5"]);
+    let rows = [head, school("edu990001"), school("edu990002")];
+    text_workbook(&f, &[("Итоги", &rows)]);
+    // a first E2 holding 40 before the sheet's own E2 (20, which calamine keeps)
+    let dup = |x: String| x.replacen("<c r=\"E2\"", "<c r=\"E2\"><v>40</v></c><c r=\"E2\"", 1);
+    edit_first_sheet(&f, dup);
+    let v = json_of(shnor().arg("inspect").arg(&f).args(["--format", "json"]));
+    let w = warning(&v["inputs"][0]["warnings"], "две ячейки с одним адресом");
+    assert_eq!(w["count"], 1, "{w}");
+    assert_eq!(
+        w["examples"][0],
+        "E2 (строка 2, столбец «Кол-во участников»)"
+    );
+    assert_eq!(v["totals"]["results"], 2, "{v:#}");
+    // the other order: 40 read, the row's marks do not add up; the error names the address
+    let g = dir.path().join("ВПР дубль 2.xlsx");
+    text_workbook(&g, &[("Итоги", &rows)]);
+    edit_first_sheet(&g, |x| {
+        let at = x.find("<c r=\"F2\"").unwrap();
+        format!("{}<c r=\"E2\" t=\"n\"><v>40</v></c>{}", &x[..at], &x[at..])
+    });
+    shnor().arg("inspect").arg(&g).assert().code(1).stderr(contains(
+        "row 2 holds two cells at one address (E2 in column «Кол-во участников»): the last one is read",
+    ));
+}
