@@ -51,7 +51,9 @@ impl<'a> Context<'a> {
     /// The context of `ds` in `year`; errors only when the canonical frames cannot be built or
     /// lack a declared column (a bug, not the user's data).
     pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
-        Self::from_frames(ds, crate::model::frames::build(ds)?, cfg, year)
+        let frames = crate::model::frames::build(ds)?;
+        crate::timing("  context: frames");
+        Self::from_frames(ds, frames, cfg, year)
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
@@ -64,9 +66,11 @@ impl<'a> Context<'a> {
         // statuses' part (screen, school ids, registry with its z-scores over all the schools,
         // profiles), then the index and the resilience that a school's row and ledger show
         let mut c = Self::statuses(ds, frames, cfg, year)?;
-        c.index = super::index::compute(&c.frames, cfg)?;
+        c.index = super::index::compute_with_ids(&c.frames, cfg, &c.school_ids)?;
+        crate::timing("  context: index");
         // no school to model is no resilience, not an error of the selection
         c.resilience = super::resilience::compute(&c.frames, cfg, &c.index, year).ok();
+        crate::timing("  context: resilience");
         c.ledgers = Ledgers::All;
         Ok(c)
     }
@@ -97,10 +101,13 @@ impl<'a> Context<'a> {
         year: i32,
     ) -> anyhow::Result<Context<'a>> {
         let screen = super::objectivity::screen(&frames, cfg)?;
+        crate::timing("  context: objectivity screen");
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
+        crate::timing("  context: profiles");
         let school_ids = super::procedures::school_ids(&frames.results)?;
         let registry_z = RegistryZ::new(&frames.schools);
         let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
+        crate::timing("  context: school ids, registry");
         Ok(Context {
             frames,
             school_ids,

@@ -113,6 +113,10 @@ const VALUE: &str = "value";
 const WEIGHT: &str = "weight";
 /// weight × direction.
 const SIGNED: &str = "signed";
+/// A school's place in (region, school_id) order and an indicator's among the configured keys:
+/// the sort keys of the long form ([`long`]).
+const SCHOOL_ORD: &str = "school_ord";
+const INDICATOR_ORD: &str = "indicator_ord";
 
 /// Whether the configured method is the first principal component (`index.method = "pca"`).
 fn is_pca(cfg: &Config) -> bool {
@@ -120,18 +124,31 @@ fn is_pca(cfg: &Config) -> bool {
 }
 
 /// The configured indicators that are columns of `schools`, in long form: (school_id, login,
-/// region, indicator, value, weight, signed), one row per school and present value, sorted by
-/// (region, school_id, indicator).
+/// indicator, value, weight, signed, region, school_ord, indicator_ord), one row per school and
+/// present value, sorted by (region, school_id, indicator). The schools are put in (region,
+/// school_id) order once, numbered (`school_ord`), and the rows sorted by that number and the
+/// indicator's place among the configured keys (`indicator_ord`; the keys ascend as their texts
+/// do): integer sort keys instead of three texts on every row.
 fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
     let schema = f.schools.schema();
-    let parts: Vec<LazyFrame> = cfg
+    let present: Vec<(&String, &crate::config::Indicator)> = cfg
         .index
         .indicators
         .iter()
         .filter(|(name, _)| schema.contains(name))
-        .map(|(name, ind)| {
-            f.schools
-                .clone()
+        .collect();
+    let mut wide_cols = vec![k::SCHOOL_ID, k::LOGIN];
+    wide_cols.extend(present.iter().map(|(name, _)| name.as_str()));
+    let wide = with_region_of(f.schools.select(wide_cols)?, k::SCHOOL_ID, &f.regions)?
+        .lazy()
+        .sort([REGION, k::SCHOOL_ID], Default::default())
+        .with_row_index(SCHOOL_ORD, None)
+        .collect()?;
+    let parts: Vec<LazyFrame> = present
+        .iter()
+        .enumerate()
+        .map(|(j, (name, ind))| {
+            wide.clone()
                 .lazy()
                 .select([
                     col(k::SCHOOL_ID),
@@ -140,25 +157,28 @@ fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
                     col(name.as_str()).cast(DataType::Float64).alias(VALUE),
                     lit(ind.weight).alias(WEIGHT),
                     lit(ind.weight * f64::from(ind.direction)).alias(SIGNED),
+                    col(REGION),
+                    col(SCHOOL_ORD),
+                    lit(j as IdxSize).alias(INDICATOR_ORD),
                 ])
                 .filter(col(VALUE).is_not_null())
         })
         .collect();
-    let long = if parts.is_empty() {
-        DataFrame::empty_with_schema(&Schema::from_iter([
+    if parts.is_empty() {
+        return Ok(DataFrame::empty_with_schema(&Schema::from_iter([
             Field::new(k::SCHOOL_ID.into(), DataType::String),
             Field::new(k::LOGIN.into(), DataType::String),
             Field::new(INDICATOR.into(), DataType::String),
             Field::new(VALUE.into(), DataType::Float64),
             Field::new(WEIGHT.into(), DataType::Float64),
             Field::new(SIGNED.into(), DataType::Float64),
-        ]))
-    } else {
-        concat(parts, UnionArgs::default())?.collect()?
-    };
-    Ok(with_region_of(long, k::SCHOOL_ID, &f.regions)?
-        .lazy()
-        .sort([REGION, k::SCHOOL_ID, INDICATOR], Default::default())
+            Field::new(REGION.into(), DataType::String),
+            Field::new(SCHOOL_ORD.into(), IDX_DTYPE),
+            Field::new(INDICATOR_ORD.into(), IDX_DTYPE),
+        ])));
+    }
+    Ok(concat(parts, UnionArgs::default())?
+        .sort([SCHOOL_ORD, INDICATOR_ORD], Default::default())
         .collect()?)
 }
 
@@ -169,19 +189,22 @@ const NO_REGION: &str = "регион не определён: школа учт
 /// (`gia:…`, `name:…`) and has no region (`Frames::regions`) while other schools have one — it
 /// would form a stratum of its own. Returns the other rows and the (school_id, login) left out.
 fn without_region(long: DataFrame) -> Result<(DataFrame, Vec<(String, String)>)> {
-    let (ids, regions) = (texts(&long, k::SCHOOL_ID)?, texts(&long, REGION)?);
-    if regions.iter().all(|r| r.is_empty()) {
+    let (ids, regions) = (
+        long.column(k::SCHOOL_ID)?.str()?,
+        long.column(REGION)?.str()?,
+    );
+    if regions.iter().all(|r| r.unwrap_or("").is_empty()) {
         return Ok((long, Vec::new()));
     }
     let out: Vec<bool> = ids
         .iter()
-        .zip(&regions)
-        .map(|(id, r)| r.is_empty() && id.contains(':'))
+        .zip(regions.iter())
+        .map(|(id, r)| r.unwrap_or("").is_empty() && id.unwrap_or("").contains(':'))
         .collect();
     if !out.contains(&true) {
         return Ok((long, Vec::new()));
     }
-    let logins = texts(&long, k::LOGIN)?;
+    let (ids, logins) = (texts(&long, k::SCHOOL_ID)?, texts(&long, k::LOGIN)?);
     let mut left: Vec<(String, String)> = (0..long.height())
         .filter(|&i| out[i])
         .map(|i| (ids[i].clone(), logins[i].clone()))
@@ -345,6 +368,12 @@ fn pca_loadings(
 /// Compute the index for every school with context indicators, per region (METHOD.md §4, §10).
 /// Errors only on a `schools` frame that lacks its declared columns.
 pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
+    compute_with_ids(f, cfg, &super::procedures::school_ids(&f.results)?)
+}
+
+/// [`compute`] given the distinct school ids of `f.results`, ascending
+/// (`procedures::school_ids`; a selection's context has them already).
+pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Result<IndexResult> {
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
     let (long, left_out) = without_region(long(f, cfg)?)?;
@@ -355,7 +384,7 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
         .group_by_stable([col(k::SCHOOL_ID)])
         .agg([col(REGION).first(), col(k::LOGIN).first()])
         .collect()?;
-    unknown_schools(f, &schools, &mut warnings)?;
+    unknown_schools(f, &schools, with_results, &mut warnings)?;
     let regions: Vec<String> = {
         let r = schools
             .clone()
@@ -440,18 +469,21 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
 }
 
 /// A warning counting the indexed schools that have no results (when any school has results).
-fn unknown_schools(f: &Frames, schools: &DataFrame, warnings: &mut Warnings) -> Result<()> {
+/// `with_results`: the school ids of `f.results`, distinct.
+fn unknown_schools(
+    f: &Frames,
+    schools: &DataFrame,
+    with_results: &[String],
+    warnings: &mut Warnings,
+) -> Result<()> {
     if f.results.height() == 0 {
         return Ok(());
     }
-    let known = f
-        .results
-        .clone()
+    let known = df!(k::SCHOOL_ID => with_results)?
         .lazy()
-        .group_by([col(k::SCHOOL_ID)])
-        .agg([len().alias("rows")]);
+        .with_column(lit(true).alias("known"));
     let unknown = left_join(schools.clone().lazy(), known, &[k::SCHOOL_ID])
-        .filter(col("rows").is_null())
+        .filter(col("known").is_null())
         .sort([k::SCHOOL_ID], Default::default())
         .collect()?;
     if let Some(first) = texts(&unknown, k::LOGIN)?.into_iter().next() {
@@ -500,7 +532,8 @@ fn per_school(
         .collect()?)
 }
 
-/// The three largest |contribution| of each school with their signs, ties by indicator key.
+/// The three largest |contribution| of each school with their signs, ties by indicator key
+/// (sorted by the integer keys of [`long`]: school, magnitude descending, indicator).
 fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
     let magnitude = when(col("c").lt(lit(0.0)))
         .then(lit(0.0) - col("c"))
@@ -508,26 +541,42 @@ fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
     let sorted = contrib
         .clone()
         .lazy()
-        .with_column(magnitude.alias("magnitude"))
+        .select([
+            col(k::SCHOOL_ID),
+            col(INDICATOR),
+            col("c"),
+            col(SCHOOL_ORD),
+            col(INDICATOR_ORD),
+            magnitude.alias("magnitude"),
+        ])
         .sort_by_exprs(
-            [col(k::SCHOOL_ID), col("magnitude"), col(INDICATOR)],
+            [col(SCHOOL_ORD), col("magnitude"), col(INDICATOR_ORD)],
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
         )
         .collect()?;
     let (ids, inds, c) = (
-        texts(&sorted, k::SCHOOL_ID)?,
-        texts(&sorted, INDICATOR)?,
-        floats(&sorted, "c")?,
+        sorted.column(k::SCHOOL_ID)?.str()?,
+        sorted.column(INDICATOR)?.str()?,
+        sorted.column("c")?.f64()?,
     );
     let mut top: BTreeMap<String, Vec<Factor>> = BTreeMap::new();
-    for ((sid, indicator), c) in ids.into_iter().zip(inds).zip(c) {
-        let list = top.entry(sid).or_default();
+    let mut current: Option<(&str, Vec<Factor>)> = None;
+    for ((sid, indicator), c) in ids.iter().zip(inds.iter()).zip(c.iter()) {
+        let sid = sid.unwrap_or("");
+        if current.as_ref().is_some_and(|(s, _)| *s != sid) {
+            let (s, list) = current.take().unwrap();
+            top.insert(s.to_string(), list);
+        }
+        let list = &mut current.get_or_insert_with(|| (sid, Vec::new())).1;
         if list.len() < 3 {
             list.push(Factor {
-                indicator,
+                indicator: indicator.unwrap_or("").to_string(),
                 contribution: r6(c.unwrap_or(f64::NAN)),
             });
         }
+    }
+    if let Some((s, list)) = current {
+        top.insert(s.to_string(), list);
     }
     Ok(top)
 }

@@ -71,18 +71,29 @@ fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
             .and(col(k::N5).is_not_null()),
     );
     let sum_if = |cond: Expr, e: Expr| {
-        when(cond)
+        when(counted.clone().and(cond))
             .then(e.cast(DataType::Int64))
             .otherwise(lit(0i64))
             .sum()
     };
-    let sums = f
+    let this_year = col(k::YEAR).eq(lit(year));
+    // one group-by of the window's counted rows and the rows of the year (a school with a row
+    // in the year is active)
+    let ratio = |a: &str, b: &str| col(a).cast(DataType::Float64) / col(b).cast(DataType::Float64);
+    let registry = f.schools.clone().lazy().select([
+        col(k::SCHOOL_ID),
+        col(k::LOGIN),
+        col(k::SETTLEMENT),
+        col(k::ENROLLMENT),
+    ]);
+    let df = f
         .results
         .clone()
         .lazy()
-        .filter(counted)
+        .filter(counted.clone().or(this_year.clone()))
         .group_by([col(k::SCHOOL_ID)])
         .agg([
+            this_year.any(true).alias("active"),
             sum_if(big.clone(), col(k::PARTICIPANTS)).alias("part"),
             sum_if(big, col(k::N2)).alias("n2"),
             sum_if(full.clone(), col(k::PARTICIPANTS)).alias("qpart"),
@@ -91,29 +102,15 @@ fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
                 col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
             )
             .alias("q45"),
-        ]);
-    let active = f
-        .results
-        .clone()
-        .lazy()
-        .filter(col(k::YEAR).eq(lit(year)))
-        .group_by([col(k::SCHOOL_ID)])
-        .agg([len().alias("rows")]);
-    let ratio = |a: &str, b: &str| col(a).cast(DataType::Float64) / col(b).cast(DataType::Float64);
-    let registry = f.schools.clone().lazy().select([
-        col(k::SCHOOL_ID),
-        col(k::LOGIN),
-        col(k::SETTLEMENT),
-        col(k::ENROLLMENT),
-    ]);
-    let df = active
-        .join(
-            sums,
-            [col(k::SCHOOL_ID)],
-            [col(k::SCHOOL_ID)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col("part").gt(lit(0i64)))
+        ])
+        .filter(col("active").and(col("part").gt(lit(0i64))))
+        .select([
+            col(k::SCHOOL_ID),
+            col("part"),
+            col("n2"),
+            col("qpart"),
+            col("q45"),
+        ])
         .with_columns([
             ratio("n2", "part").alias("share2"),
             when(col("qpart").gt(lit(0i64)))

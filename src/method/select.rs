@@ -120,7 +120,9 @@ pub fn run_with<'a>(
         Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
     };
+    crate::timing("  stages: bottom ranks");
     let pooled = super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?;
+    crate::timing("  stages: pooled");
     // the rows of Y−1 and Y by school, found for each school of the context by one merge
     let year_rows = YearRows::new(&ctx.frames.results, year)?;
     let rows = year_rows.rows()?;
@@ -130,6 +132,7 @@ pub fn run_with<'a>(
         .collect();
     let looked = ctx.looked_up(cfg);
     let found = find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0));
+    crate::timing("  stages: year rows, looked up");
     let judged: Vec<(SchoolResult, bool)> = looked
         .par_iter()
         .zip(found)
@@ -146,6 +149,7 @@ pub fn run_with<'a>(
             )
         })
         .collect();
+    crate::timing("  stages: judged");
     let mut warnings = warnings_of(ds, year, &judged)?;
     for y in window.iter().filter(|y| !judged_years.contains(y)) {
         warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
@@ -165,6 +169,7 @@ pub fn run_with<'a>(
     if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
+    crate::timing("  stages: warnings, regions, clusters");
     super::stage3::stage3(&mut out, cfg)?;
     if let Some((n, m)) = super::stage3::undetermined_cut(&out) {
         warnings.add_n(
