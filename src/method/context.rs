@@ -28,6 +28,9 @@ pub struct Context<'a> {
     /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
     /// selected).
     pub ledgers: Ledgers,
+    /// The window's pooled sums when the context computed them (for the resilience); the stages
+    /// reuse them when they [`fit`](super::procedures::PooledSums::fits) the run's config.
+    pub pooled: Option<super::procedures::PooledSums>,
 }
 
 /// A school's id and the rows the other lists hold for it.
@@ -68,8 +71,12 @@ impl<'a> Context<'a> {
         let mut c = Self::statuses(ds, frames, cfg, year)?;
         c.index = super::index::compute_with_ids(&c.frames, cfg, &c.school_ids)?;
         crate::timing("  context: index");
+        // the window's pooled sums, for the resilience and the stages
+        let sums = super::resilience::sums(&c.frames, cfg, year)?;
         // no school to model is no resilience, not an error of the selection
-        c.resilience = super::resilience::compute(&c.frames, cfg, &c.index, year).ok();
+        c.resilience =
+            super::resilience::compute_with_sums(&c.frames, cfg, &c.index, year, &sums).ok();
+        c.pooled = Some(sums);
         crate::timing("  context: resilience");
         c.ledgers = Ledgers::All;
         Ok(c)
@@ -90,6 +97,7 @@ impl<'a> Context<'a> {
             screen: self.screen.clone(),
             profiles: profiles_for_deficit(&self.frames, cfg, year)?,
             ledgers: Ledgers::None,
+            pooled: None,
         })
     }
     /// The context of `ds` in `year` for statuses only, as [`Context::for_statuses`]: what
@@ -118,6 +126,7 @@ impl<'a> Context<'a> {
             screen,
             profiles,
             ledgers: Ledgers::None,
+            pooled: None,
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all

@@ -121,7 +121,10 @@ pub fn run_with<'a>(
         Stage1Rule::Risk => BTreeMap::new(),
     };
     crate::timing("  stages: bottom ranks");
-    let pooled = super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?;
+    let pooled = match &ctx.pooled {
+        Some(sums) if sums.fits(&window, cfg) => super::procedures::pooled_map(&sums.df)?,
+        _ => super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?,
+    };
     crate::timing("  stages: pooled");
     // the rows of Y−1 and Y by school, found for each school of the context by one merge
     let year_rows = YearRows::new(&ctx.frames.results, year)?;
