@@ -39,10 +39,10 @@ pub struct Args {
 
 /// What the pipeline computed: the selection and its context (index, resilience, objectivity),
 /// and the parts the inputs may not support, each with the reason when absent.
-pub struct Pipeline<'a> {
+pub struct Pipeline {
     pub year: i32,
     pub sel: Selection,
-    pub ctx: Context<'a>,
+    pub ctx: Context,
     pub compare: Result<Vec<Block>, String>,
     pub monitor: Result<(Vec<i32>, Monitor), String>,
     pub risk: Result<RiskReport, String>,
@@ -140,7 +140,7 @@ fn refuse_inputs_inside(a: &Args) -> Result<()> {
 /// The yearly pipeline: the selection with every ledger and its context, then the comparison
 /// with the region in year Y, the dynamics over every year with results (two or more), and the
 /// risk profiles — each part absent, with its reason, when the inputs cannot support it.
-pub fn pipeline<'a>(loaded: &'a Loaded, cfg: &Config, year: Option<i32>) -> Result<Pipeline<'a>> {
+pub fn pipeline(loaded: &Loaded, cfg: &Config, year: Option<i32>) -> Result<Pipeline> {
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
     let ctx = Context::new(ds, cfg, year)?;

@@ -9,7 +9,7 @@ use crate::model::Dataset;
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
-pub struct Context<'a> {
+pub struct Context {
     /// The canonical frames of the inputs (`model::frames`), built once per context.
     pub frames: crate::model::frames::Frames,
     /// The id of every school with results (any year), ascending.
@@ -17,8 +17,6 @@ pub struct Context<'a> {
     /// Each of those schools' registry facts (read from the `schools` frame), in the same order;
     /// shared by the contexts made from this one.
     pub registry: std::sync::Arc<Registry>,
-    /// The dataset the context was built from outlives it.
-    of: std::marker::PhantomData<&'a Dataset>,
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
@@ -50,25 +48,24 @@ pub enum Ledgers {
     Of(std::collections::BTreeSet<String>),
 }
 
-impl<'a> Context<'a> {
+impl Context {
     /// The context of `ds` in `year`; errors only when the canonical frames cannot be built or
     /// lack a declared column (a bug, not the user's data).
-    pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
+    pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
         let frames = crate::model::frames::build(ds)?;
         crate::timing("  context: frames");
-        Self::from_frames(ds, frames, cfg, year)
+        Self::from_frames(frames, cfg, year)
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
-        ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
-    ) -> anyhow::Result<Context<'a>> {
+    ) -> anyhow::Result<Context> {
         // the context methods run on the frames (polars spreads each over its threads): the
         // statuses' part (screen, school ids, registry with its z-scores over all the schools,
         // profiles), then the index and the resilience that a school's row and ledger show
-        let mut c = Self::statuses(ds, frames, cfg, year)?;
+        let mut c = Self::statuses(frames, cfg, year)?;
         c.index = super::index::compute_with_ids(&c.frames, cfg, &c.school_ids)?;
         crate::timing("  context: index");
         // the window's pooled sums, for the resilience and the stages
@@ -86,12 +83,11 @@ impl<'a> Context<'a> {
     /// of `self`; the risk profiles of `year` only when `deficit.source` reads them; no index, no
     /// resilience (they change no decision, only what a school's row and ledger show) and no
     /// ledgers.
-    pub fn for_statuses(&self, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
+    pub fn for_statuses(&self, cfg: &Config, year: i32) -> anyhow::Result<Context> {
         Ok(Context {
             frames: self.frames.clone(),
             school_ids: self.school_ids.clone(),
             registry: self.registry.clone(),
-            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen: self.screen.clone(),
@@ -100,14 +96,13 @@ impl<'a> Context<'a> {
             pooled: None,
         })
     }
-    /// The context of `ds` in `year` for statuses only, as [`Context::for_statuses`]: what
+    /// The context of the frames in `year` for statuses only, as [`Context::for_statuses`]: what
     /// `shnor monitor` reads.
     pub fn statuses(
-        _ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
-    ) -> anyhow::Result<Context<'a>> {
+    ) -> anyhow::Result<Context> {
         let screen = super::objectivity::screen(&frames, cfg)?;
         crate::timing("  context: objectivity screen");
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
@@ -120,7 +115,6 @@ impl<'a> Context<'a> {
             frames,
             school_ids,
             registry,
-            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen,
@@ -146,14 +140,14 @@ impl<'a> Context<'a> {
             .collect()
     }
     /// The same context for runs that need only the outcomes, not the ledgers.
-    pub fn without_ledgers(self) -> Context<'a> {
+    pub fn without_ledgers(self) -> Context {
         Context {
             ledgers: Ledgers::None,
             ..self
         }
     }
     /// The same context where only the schools with these logins carry their ledgers.
-    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context<'a> {
+    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context {
         Context {
             ledgers: Ledgers::Of(logins),
             ..self
