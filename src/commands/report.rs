@@ -43,10 +43,10 @@ pub struct Args {
 
 /// What the pipeline computed: the selection and its context (index, resilience, objectivity),
 /// and the parts the inputs may not support, each with the reason when absent.
-pub struct Pipeline<'a> {
+pub struct Pipeline {
     pub year: i32,
     pub sel: Selection,
-    pub ctx: Context<'a>,
+    pub ctx: Context,
     pub compare: Result<Vec<Block>, String>,
     pub monitor: Result<(Vec<i32>, Monitor), String>,
     pub risk: Result<RiskReport, String>,
@@ -134,11 +134,7 @@ fn refuse_inputs_inside(a: &Args) -> Result<()> {
 /// risk profiles — each part absent, with its reason, when the inputs cannot support it. Beside
 /// the dynamics (the longest), the parts that read only the selection and its context are built
 /// and their sheets filled ([`Early`]).
-pub fn pipeline<'a>(
-    loaded: &'a Loaded,
-    cfg: &Config,
-    year: Option<i32>,
-) -> Result<(Pipeline<'a>, Early)> {
+pub fn pipeline(loaded: &Loaded, cfg: &Config, year: Option<i32>) -> Result<(Pipeline, Early)> {
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
     let ctx = Context::new(ds, cfg, year)?;

@@ -9,7 +9,7 @@ use crate::model::Dataset;
 
 /// The context side that selection reads (index, resilience, objectivity screen): computed once and
 /// reused when only selection keys change (sweep).
-pub struct Context<'a> {
+pub struct Context {
     /// The canonical frames of the inputs (`model::frames`), built once per context.
     pub frames: crate::model::frames::Frames,
     /// The id of every school with results (any year), ascending.
@@ -17,8 +17,6 @@ pub struct Context<'a> {
     /// Each of those schools' registry facts (read from the `schools` frame), in the same order;
     /// shared by the contexts made from this one.
     pub registry: std::sync::Arc<Registry>,
-    /// The dataset the context was built from outlives it.
-    of: std::marker::PhantomData<&'a Dataset>,
     pub index: super::index::IndexResult,
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
@@ -28,6 +26,9 @@ pub struct Context<'a> {
     /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
     /// selected).
     pub ledgers: Ledgers,
+    /// The window's pooled sums when the context computed them (for the resilience); the stages
+    /// reuse them when they [`fit`](super::procedures::PooledSums::fits) the run's config.
+    pub pooled: Option<super::procedures::PooledSums>,
 }
 
 /// A school's id and the rows the other lists hold for it.
@@ -47,26 +48,33 @@ pub enum Ledgers {
     Of(std::collections::BTreeSet<String>),
 }
 
-impl<'a> Context<'a> {
+impl Context {
     /// The context of `ds` in `year`; errors only when the canonical frames cannot be built or
     /// lack a declared column (a bug, not the user's data).
-    pub fn new(ds: &'a Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
-        Self::from_frames(ds, crate::model::frames::build(ds)?, cfg, year)
+    pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
+        let frames = crate::model::frames::build(ds)?;
+        crate::timing("  context: frames");
+        Self::from_frames(frames, cfg, year)
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
-        ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
-    ) -> anyhow::Result<Context<'a>> {
+    ) -> anyhow::Result<Context> {
         // the context methods run on the frames (polars spreads each over its threads): the
         // statuses' part (screen, school ids, registry with its z-scores over all the schools,
         // profiles), then the index and the resilience that a school's row and ledger show
-        let mut c = Self::statuses(ds, frames, cfg, year)?;
-        c.index = super::index::compute(&c.frames, cfg)?;
+        let mut c = Self::statuses(frames, cfg, year)?;
+        c.index = super::index::compute_with_ids(&c.frames, cfg, &c.school_ids)?;
+        crate::timing("  context: index");
+        // the window's pooled sums, for the resilience and the stages
+        let sums = super::resilience::sums(&c.frames, cfg, year)?;
         // no school to model is no resilience, not an error of the selection
-        c.resilience = super::resilience::compute(&c.frames, cfg, &c.index, year).ok();
+        c.resilience =
+            super::resilience::compute_with_sums(&c.frames, cfg, &c.index, year, &sums).ok();
+        c.pooled = Some(sums);
+        crate::timing("  context: resilience");
         c.ledgers = Ledgers::All;
         Ok(c)
     }
@@ -75,42 +83,44 @@ impl<'a> Context<'a> {
     /// of `self`; the risk profiles of `year` only when `deficit.source` reads them; no index, no
     /// resilience (they change no decision, only what a school's row and ledger show) and no
     /// ledgers.
-    pub fn for_statuses(&self, cfg: &Config, year: i32) -> anyhow::Result<Context<'a>> {
+    pub fn for_statuses(&self, cfg: &Config, year: i32) -> anyhow::Result<Context> {
         Ok(Context {
             frames: self.frames.clone(),
             school_ids: self.school_ids.clone(),
             registry: self.registry.clone(),
-            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen: self.screen.clone(),
             profiles: profiles_for_deficit(&self.frames, cfg, year)?,
             ledgers: Ledgers::None,
+            pooled: None,
         })
     }
-    /// The context of `ds` in `year` for statuses only, as [`Context::for_statuses`]: what
+    /// The context of the frames in `year` for statuses only, as [`Context::for_statuses`]: what
     /// `shnor monitor` reads.
     pub fn statuses(
-        _ds: &'a Dataset,
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
-    ) -> anyhow::Result<Context<'a>> {
+    ) -> anyhow::Result<Context> {
         let screen = super::objectivity::screen(&frames, cfg)?;
+        crate::timing("  context: objectivity screen");
         let profiles = profiles_for_deficit(&frames, cfg, year)?;
+        crate::timing("  context: profiles");
         let school_ids = super::procedures::school_ids(&frames.results)?;
         let registry_z = RegistryZ::new(&frames.schools);
         let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
+        crate::timing("  context: school ids, registry");
         Ok(Context {
             frames,
             school_ids,
             registry,
-            of: std::marker::PhantomData,
             index: super::index::IndexResult::default(),
             resilience: None,
             screen,
             profiles,
             ledgers: Ledgers::None,
+            pooled: None,
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
@@ -130,14 +140,14 @@ impl<'a> Context<'a> {
             .collect()
     }
     /// The same context for runs that need only the outcomes, not the ledgers.
-    pub fn without_ledgers(self) -> Context<'a> {
+    pub fn without_ledgers(self) -> Context {
         Context {
             ledgers: Ledgers::None,
             ..self
         }
     }
     /// The same context where only the schools with these logins carry their ledgers.
-    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context<'a> {
+    pub fn with_ledgers_of(self, logins: std::collections::BTreeSet<String>) -> Context {
         Context {
             ledgers: Ledgers::Of(logins),
             ..self

@@ -2,7 +2,7 @@
 //! frame: the configured indicators in long form (school, indicator, value), z-score parameters
 //! per region and indicator, contributions, coverage and sums per school as polars group-bys and
 //! joins; quintile edges as type-7 quantiles. The PCA eigen-decomposition is `stats::pca`.
-use super::frame::{floats, ints, left_join, texts, with_region_of, REGION};
+use super::frame::{floats, ints, left_join, texts, REGION};
 use crate::config::Config;
 use crate::input::report::Warnings;
 use crate::model::frames::Frames;
@@ -13,6 +13,12 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+mod regions;
+use regions::{
+    drop_rules, is_pca, left_out_rows, long, pca_loadings, region_stats, without_region, INDICATOR,
+    INDICATOR_ORD, SCHOOL_ORD, SIGNED, VALUE, WEIGHT,
+};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Factor {
@@ -107,244 +113,15 @@ fn russian(keys: &[&str]) -> String {
     words.join("; ")
 }
 
-/// Columns of the long form of the indicators.
-const INDICATOR: &str = "indicator";
-const VALUE: &str = "value";
-const WEIGHT: &str = "weight";
-/// weight × direction.
-const SIGNED: &str = "signed";
-
-/// Whether the configured method is the first principal component (`index.method = "pca"`).
-fn is_pca(cfg: &Config) -> bool {
-    cfg.index.method == crate::config::IndexMethod::Pca
-}
-
-/// The configured indicators that are columns of `schools`, in long form: (school_id, login,
-/// region, indicator, value, weight, signed), one row per school and present value, sorted by
-/// (region, school_id, indicator).
-fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
-    let schema = f.schools.schema();
-    let parts: Vec<LazyFrame> = cfg
-        .index
-        .indicators
-        .iter()
-        .filter(|(name, _)| schema.contains(name))
-        .map(|(name, ind)| {
-            f.schools
-                .clone()
-                .lazy()
-                .select([
-                    col(k::SCHOOL_ID),
-                    col(k::LOGIN),
-                    lit(name.as_str()).alias(INDICATOR),
-                    col(name.as_str()).cast(DataType::Float64).alias(VALUE),
-                    lit(ind.weight).alias(WEIGHT),
-                    lit(ind.weight * f64::from(ind.direction)).alias(SIGNED),
-                ])
-                .filter(col(VALUE).is_not_null())
-        })
-        .collect();
-    let long = if parts.is_empty() {
-        DataFrame::empty_with_schema(&Schema::from_iter([
-            Field::new(k::SCHOOL_ID.into(), DataType::String),
-            Field::new(k::LOGIN.into(), DataType::String),
-            Field::new(INDICATOR.into(), DataType::String),
-            Field::new(VALUE.into(), DataType::Float64),
-            Field::new(WEIGHT.into(), DataType::Float64),
-            Field::new(SIGNED.into(), DataType::Float64),
-        ]))
-    } else {
-        concat(parts, UnionArgs::default())?.collect()?
-    };
-    Ok(with_region_of(long, k::SCHOOL_ID, &f.regions)?
-        .lazy()
-        .sort([REGION, k::SCHOOL_ID, INDICATOR], Default::default())
-        .collect()?)
-}
-
-/// Why a school without a region is left out of the index when other schools have one.
-const NO_REGION: &str = "регион не определён: школа учтена под кодом без логина и муниципалитета, а у школ с логинами несколько регионов";
-
-/// The rows of `long` of the schools left out of the region strata: an id that is no login
-/// (`gia:…`, `name:…`) and has no region (`Frames::regions`) while other schools have one — it
-/// would form a stratum of its own. Returns the other rows and the (school_id, login) left out.
-fn without_region(long: DataFrame) -> Result<(DataFrame, Vec<(String, String)>)> {
-    let (ids, regions) = (texts(&long, k::SCHOOL_ID)?, texts(&long, REGION)?);
-    if regions.iter().all(|r| r.is_empty()) {
-        return Ok((long, Vec::new()));
-    }
-    let out: Vec<bool> = ids
-        .iter()
-        .zip(&regions)
-        .map(|(id, r)| r.is_empty() && id.contains(':'))
-        .collect();
-    if !out.contains(&true) {
-        return Ok((long, Vec::new()));
-    }
-    let logins = texts(&long, k::LOGIN)?;
-    let mut left: Vec<(String, String)> = (0..long.height())
-        .filter(|&i| out[i])
-        .map(|i| (ids[i].clone(), logins[i].clone()))
-        .collect();
-    left.dedup();
-    let keep: BooleanChunked = out.iter().map(|o| !o).collect();
-    Ok((long.filter(&keep)?, left))
-}
-
-/// The index rows of the schools [`without_region`] left out, with the reason, counted in a
-/// warning.
-fn left_out_rows(left: Vec<(String, String)>, warnings: &mut Warnings) -> Vec<IndexRow> {
-    left.into_iter()
-        .map(|(school_id, login)| {
-            warnings.add(WarningCode::SchoolWithoutRegion, login.clone());
-            IndexRow {
-                login,
-                school_id,
-                region: String::new(),
-                index: None,
-                index_group: None,
-                coverage: 0.0,
-                shnsu: false,
-                top_factors: Vec::new(),
-                missing_reason: Some(NO_REGION.to_string()),
-            }
-        })
-        .collect()
-}
-
-/// Population mean and standard deviation (divide by n) and the count of each indicator in each
-/// region, sorted by (region, indicator).
-fn region_stats(long: &DataFrame) -> Result<DataFrame> {
-    let dev = col(VALUE) - col(VALUE).mean();
-    Ok(long
-        .clone()
-        .lazy()
-        .group_by([col(REGION), col(INDICATOR)])
-        .agg([
-            col(VALUE).mean().alias("mean"),
-            ((dev.clone() * dev).sum() / col(VALUE).count().cast(DataType::Float64))
-                .sqrt()
-                .alias("sd"),
-            col(VALUE).count().alias("n"),
-            col(WEIGHT).first(),
-        ])
-        .sort([REGION, INDICATOR], Default::default())
-        .collect()?)
-}
-
-/// Which rows of the region statistics are kept, the indicators used (in order of first use) and
-/// the dropped ones with their reasons.
-type Dropping = (Vec<bool>, Vec<String>, BTreeMap<String, String>);
-
-/// The drop rules per region (METHOD.md §4, §10 «Index details»): an indicator absent from a
-/// region's rows is dropped there; one with zero variance (or a single value) too, with a
-/// warning. A configured indicator used in no region is reported with the reason of the last
-/// region. Returns the kept (region, indicator) pairs, the indicators used in order of first
-/// use, and the dropped ones.
-fn drop_rules(
-    stats: &DataFrame,
-    regions: &[String],
-    cfg: &Config,
-    warnings: &mut Warnings,
-) -> Result<Dropping> {
-    let (sr, si) = (texts(stats, REGION)?, texts(stats, INDICATOR)?);
-    let (sd, n) = (floats(stats, "sd")?, ints(stats, "n")?);
-    let at: BTreeMap<(&str, &str), usize> = sr
-        .iter()
-        .zip(&si)
-        .enumerate()
-        .map(|(i, (r, ind))| ((r.as_str(), ind.as_str()), i))
-        .collect();
-    let mut kept = vec![false; stats.height()];
-    let mut used: Vec<String> = Vec::new();
-    let mut dropped = BTreeMap::new();
-    for region in regions {
-        for key in cfg.index.indicators.keys() {
-            let Some(&i) = at.get(&(region.as_str(), key.as_str())) else {
-                dropped.insert(key.clone(), "absent from every row".to_string());
-                continue;
-            };
-            if sd[i].unwrap_or(0.0) <= 1e-12 || n[i].unwrap_or(0) < 2 {
-                dropped.insert(key.clone(), "zero variance".to_string());
-                warnings.add(
-                    WarningCode::IndicatorZeroVariance,
-                    format!("{key} (регион {region})"),
-                );
-                continue;
-            }
-            kept[i] = true;
-            if !used.contains(key) {
-                used.push(key.clone());
-            }
-        }
-    }
-    for key in &used {
-        dropped.remove(key);
-    }
-    Ok((kept, used, dropped))
-}
-
-/// First principal component loadings of each region's kept indicators, over its schools with
-/// every one of them (`stats::pca`), signed so that `parents_higher_ed` loads positively, or,
-/// without it, so that the unfavourable indicators' loadings sum to a negative number.
-/// Rows (region, indicator, loading); regions with too few complete schools are absent.
-fn pca_loadings(
-    f: &Frames,
-    kept: &DataFrame,
-    regions: &[String],
-    cfg: &Config,
-) -> Result<DataFrame> {
-    let wide = with_region_of(f.schools.clone(), k::SCHOOL_ID, &f.regions)?;
-    let (kr, ki) = (texts(kept, REGION)?, texts(kept, INDICATOR)?);
-    let (mut lr, mut li, mut lv) = (Vec::new(), Vec::new(), Vec::new());
-    for region in regions {
-        let keys: Vec<&str> = kr
-            .iter()
-            .zip(&ki)
-            .filter(|(r, _)| *r == region)
-            .map(|(_, i)| i.as_str())
-            .collect();
-        let complete = wide
-            .clone()
-            .lazy()
-            .filter(col(REGION).eq(lit(region.as_str())))
-            .select(keys.iter().map(|c| col(*c)).collect::<Vec<_>>())
-            .drop_nulls(None)
-            .collect()?;
-        let columns: Vec<Vec<f64>> = keys
-            .iter()
-            .map(|c| Ok(floats(&complete, c)?.into_iter().flatten().collect()))
-            .collect::<Result<_>>()?;
-        let Some(mut v) = crate::stats::pca::first_component(&columns) else {
-            continue;
-        };
-        let flip = match keys.iter().position(|k| *k == "parents_higher_ed") {
-            Some(j) => v[j] < 0.0,
-            None => {
-                let unf: Vec<f64> = keys
-                    .iter()
-                    .zip(&v)
-                    .filter(|(k, _)| cfg.index.indicators[**k].direction < 0)
-                    .map(|(_, x)| *x)
-                    .collect();
-                !unf.is_empty() && unf.iter().sum::<f64>() > 0.0
-            }
-        };
-        if flip {
-            v.iter_mut().for_each(|x| *x = -*x);
-        }
-        for (key, x) in keys.iter().zip(v) {
-            lr.push(region.clone());
-            li.push(key.to_string());
-            lv.push(x);
-        }
-    }
-    Ok(df!(REGION => lr, INDICATOR => li, "loading" => lv)?)
-}
-
 /// Compute the index for every school with context indicators, per region (METHOD.md §4, §10).
 /// Errors only on a `schools` frame that lacks its declared columns.
 pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
+    compute_with_ids(f, cfg, &super::procedures::school_ids(&f.results)?)
+}
+
+/// [`compute`] given the distinct school ids of `f.results`, ascending
+/// (`procedures::school_ids`; a selection's context has them already).
+pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Result<IndexResult> {
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
     let (long, left_out) = without_region(long(f, cfg)?)?;
@@ -355,7 +132,7 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
         .group_by_stable([col(k::SCHOOL_ID)])
         .agg([col(REGION).first(), col(k::LOGIN).first()])
         .collect()?;
-    unknown_schools(f, &schools, &mut warnings)?;
+    unknown_schools(f, &schools, with_results, &mut warnings)?;
     let regions: Vec<String> = {
         let r = schools
             .clone()
@@ -440,18 +217,21 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
 }
 
 /// A warning counting the indexed schools that have no results (when any school has results).
-fn unknown_schools(f: &Frames, schools: &DataFrame, warnings: &mut Warnings) -> Result<()> {
+/// `with_results`: the school ids of `f.results`, distinct.
+fn unknown_schools(
+    f: &Frames,
+    schools: &DataFrame,
+    with_results: &[String],
+    warnings: &mut Warnings,
+) -> Result<()> {
     if f.results.height() == 0 {
         return Ok(());
     }
-    let known = f
-        .results
-        .clone()
+    let known = df!(k::SCHOOL_ID => with_results)?
         .lazy()
-        .group_by([col(k::SCHOOL_ID)])
-        .agg([len().alias("rows")]);
+        .with_column(lit(true).alias("known"));
     let unknown = left_join(schools.clone().lazy(), known, &[k::SCHOOL_ID])
-        .filter(col("rows").is_null())
+        .filter(col("known").is_null())
         .sort([k::SCHOOL_ID], Default::default())
         .collect()?;
     if let Some(first) = texts(&unknown, k::LOGIN)?.into_iter().next() {
@@ -500,7 +280,8 @@ fn per_school(
         .collect()?)
 }
 
-/// The three largest |contribution| of each school with their signs, ties by indicator key.
+/// The three largest |contribution| of each school with their signs, ties by indicator key
+/// (sorted by the integer keys of [`long`]: school, magnitude descending, indicator).
 fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
     let magnitude = when(col("c").lt(lit(0.0)))
         .then(lit(0.0) - col("c"))
@@ -508,26 +289,42 @@ fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
     let sorted = contrib
         .clone()
         .lazy()
-        .with_column(magnitude.alias("magnitude"))
+        .select([
+            col(k::SCHOOL_ID),
+            col(INDICATOR),
+            col("c"),
+            col(SCHOOL_ORD),
+            col(INDICATOR_ORD),
+            magnitude.alias("magnitude"),
+        ])
         .sort_by_exprs(
-            [col(k::SCHOOL_ID), col("magnitude"), col(INDICATOR)],
+            [col(SCHOOL_ORD), col("magnitude"), col(INDICATOR_ORD)],
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
         )
         .collect()?;
     let (ids, inds, c) = (
-        texts(&sorted, k::SCHOOL_ID)?,
-        texts(&sorted, INDICATOR)?,
-        floats(&sorted, "c")?,
+        sorted.column(k::SCHOOL_ID)?.str()?,
+        sorted.column(INDICATOR)?.str()?,
+        sorted.column("c")?.f64()?,
     );
     let mut top: BTreeMap<String, Vec<Factor>> = BTreeMap::new();
-    for ((sid, indicator), c) in ids.into_iter().zip(inds).zip(c) {
-        let list = top.entry(sid).or_default();
+    let mut current: Option<(&str, Vec<Factor>)> = None;
+    for ((sid, indicator), c) in ids.iter().zip(inds.iter()).zip(c.iter()) {
+        let sid = sid.unwrap_or("");
+        if current.as_ref().is_some_and(|(s, _)| *s != sid) {
+            let (s, list) = current.take().unwrap();
+            top.insert(s.to_string(), list);
+        }
+        let list = &mut current.get_or_insert_with(|| (sid, Vec::new())).1;
         if list.len() < 3 {
             list.push(Factor {
-                indicator,
+                indicator: indicator.unwrap_or("").to_string(),
                 contribution: r6(c.unwrap_or(f64::NAN)),
             });
         }
+    }
+    if let Some((s, list)) = current {
+        top.insert(s.to_string(), list);
     }
     Ok(top)
 }

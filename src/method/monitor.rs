@@ -188,7 +188,7 @@ fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>>
 pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
     let frames = crate::model::frames::build(ds)?;
     // statuses and clusters per year; the rules' ledgers are not shown
-    let base = Context::statuses(ds, frames, cfg, years[0])?;
+    let base = Context::statuses(frames, cfg, years[0])?;
     let first = select::run_with(ds, cfg, years[0], &base)?;
     monitor_with(ds, cfg, years, &base, &first)
 }
@@ -197,11 +197,11 @@ pub fn monitor(ds: &Dataset, cfg: &Config, years: &[i32]) -> Result<Monitor> {
 /// already run (`known`, its year's statuses): the other years are judged side by side for their
 /// statuses only ([`Context::for_statuses`]: no index, resilience or ledgers), reusing what does
 /// not depend on the year. The same result as [`monitor`].
-pub fn monitor_with<'a>(
-    ds: &'a Dataset,
+pub fn monitor_with(
+    ds: &Dataset,
     cfg: &Config,
     years: &[i32],
-    base: &Context<'a>,
+    base: &Context,
     known: &select::Selection,
 ) -> Result<Monitor> {
     use rayon::prelude::*;

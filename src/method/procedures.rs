@@ -379,52 +379,110 @@ pub fn pooled_all(
     window: &[i32],
     cfg: &Config,
 ) -> polars::prelude::PolarsResult<BTreeMap<String, Pooled>> {
-    use crate::model::schema::col as k;
-    use polars::prelude::*;
-    let s1 = &cfg.stage1;
-    let (first, last) = (window[0], window[window.len() - 1]);
-    let mut rows = col(k::YEAR)
-        .gt_eq(lit(first))
-        .and(col(k::YEAR).lt_eq(lit(last)))
-        .and(col(k::N2).is_not_null());
-    if let Some(any) = s1
-        .assessments
-        .iter()
-        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
-        .reduce(Expr::or)
-    {
-        rows = rows.and(any);
-    }
-    let big = col(k::PARTICIPANTS)
-        .cast(DataType::Int64)
-        .gt_eq(lit(s1.min_participants));
-    let full = big.clone().and(
-        col(k::N3)
-            .is_not_null()
-            .and(col(k::N4).is_not_null())
-            .and(col(k::N5).is_not_null()),
-    );
-    let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
-    let df = results
-        .clone()
-        .lazy()
-        .filter(rows)
-        .group_by([col(k::SCHOOL_ID)])
-        .agg([
-            n().sum().alias("total_all"),
-            n().filter(big.clone()).sum().alias("part"),
-            col(k::N2)
-                .cast(DataType::Int64)
-                .filter(big)
+    pooled_map(&PooledSums::new(results, window, None, cfg)?.df)
+}
+
+/// [`pooled_all`]'s sums as a frame, with the key they were computed under: a selection's context
+/// computes them once for the resilience and the stages.
+#[derive(Clone)]
+pub struct PooledSums {
+    window: Vec<i32>,
+    min_participants: i64,
+    assessments: Vec<crate::model::domain::Assessment>,
+    /// Columns: school_id, active (Boolean: a row in the `active` year; false without one),
+    /// total_all, part, n2, qpart, q45 (Int64): one row per school with a counted row in the
+    /// window or a row in the `active` year (zero sums without a counted row).
+    pub df: polars::prelude::DataFrame,
+}
+
+impl PooledSums {
+    /// The sums over `window` (consecutive years, ascending) under `cfg`'s `stage1` keys, and
+    /// with `active` which schools have a row in that year. Errors: a `results` frame not in
+    /// `schema::results`' shape (a bug).
+    pub fn new(
+        results: &polars::prelude::DataFrame,
+        window: &[i32],
+        active: Option<i32>,
+        cfg: &Config,
+    ) -> polars::prelude::PolarsResult<PooledSums> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        let s1 = &cfg.stage1;
+        let (first, last) = (window[0], window[window.len() - 1]);
+        let mut counted = col(k::YEAR)
+            .gt_eq(lit(first))
+            .and(col(k::YEAR).lt_eq(lit(last)))
+            .and(col(k::N2).is_not_null());
+        if let Some(any) = s1
+            .assessments
+            .iter()
+            .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
+            .reduce(Expr::or)
+        {
+            counted = counted.and(any);
+        }
+        let big = col(k::PARTICIPANTS)
+            .cast(DataType::Int64)
+            .gt_eq(lit(s1.min_participants));
+        let full = big.clone().and(
+            col(k::N3)
+                .is_not_null()
+                .and(col(k::N4).is_not_null())
+                .and(col(k::N5).is_not_null()),
+        );
+        let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
+        let sum_if = |cond: Expr, e: Expr| {
+            when(counted.clone().and(cond))
+                .then(e)
+                .otherwise(lit(0i64))
                 .sum()
-                .alias("n2"),
-            n().filter(full.clone()).sum().alias("qpart"),
-            (col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64))
-                .filter(full)
-                .sum()
+        };
+        let (rows, active) = match active {
+            Some(y) => (
+                counted.clone().or(col(k::YEAR).eq(lit(y))),
+                col(k::YEAR).eq(lit(y)).any(true),
+            ),
+            None => (counted.clone(), lit(false)),
+        };
+        let df = results
+            .clone()
+            .lazy()
+            .filter(rows)
+            .group_by([col(k::SCHOOL_ID)])
+            .agg([
+                active.alias("active"),
+                sum_if(lit(true), n()).alias("total_all"),
+                sum_if(big.clone(), n()).alias("part"),
+                sum_if(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
+                sum_if(full.clone(), n()).alias("qpart"),
+                sum_if(
+                    full,
+                    col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
+                )
                 .alias("q45"),
-        ])
-        .collect()?;
+            ])
+            .collect()?;
+        Ok(PooledSums {
+            window: window.to_vec(),
+            min_participants: s1.min_participants,
+            assessments: s1.assessments.clone(),
+            df,
+        })
+    }
+    /// Whether these are the sums of `window` under `cfg` (a sweep's grid point may change
+    /// `stage1` keys of a context).
+    pub fn fits(&self, window: &[i32], cfg: &Config) -> bool {
+        self.window == window
+            && self.min_participants == cfg.stage1.min_participants
+            && self.assessments == cfg.stage1.assessments
+    }
+}
+
+/// Each school's [`Pooled`] of a [`PooledSums`] frame, by school id.
+pub fn pooled_map(
+    df: &polars::prelude::DataFrame,
+) -> polars::prelude::PolarsResult<BTreeMap<String, Pooled>> {
+    use crate::model::schema::col as k;
     let ids = df.column(k::SCHOOL_ID)?.str()?;
     let i = |name: &str| df.column(name).and_then(|c| Ok(c.i64()?.clone()));
     let (total_all, part, n2, qpart, q45) = (

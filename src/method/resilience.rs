@@ -1,9 +1,9 @@
 //! Resilient schools and context-adjusted results (METHOD.md §5, §10): the window's pooled
 //! figures per school as a polars group-by of `results` joined with `schools`, results scores and
 //! their top quantile per region as window expressions; the OLS is `stats::ols`.
-use super::frame::{flags, floats, left_join, one_of, opt_texts, texts, with_region_of, REGION};
+use super::frame::{flags, floats, left_join, opt_texts, texts, with_region_of, REGION};
 use super::index::IndexResult;
-use super::procedures::window;
+use super::procedures::{window, PooledSums};
 use crate::config::Config;
 use crate::error::data;
 use crate::input::report::Warnings;
@@ -53,52 +53,9 @@ pub struct Resilience {
 /// procedures with a known `n2`, in `stage1.assessments`, with at least `min_participants`;
 /// quality over those with every mark count), with its registry login, settlement and
 /// enrollment; sorted by (region, school_id). Columns: school_id, region, login, share2,
-/// quality, settlement, enrollment.
-fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
-    let s1 = &cfg.stage1;
-    let mut counted = one_of(k::YEAR, window(cfg, year)).and(col(k::N2).is_not_null());
-    if !s1.assessments.is_empty() {
-        counted = counted.and(one_of(
-            k::ASSESSMENT,
-            s1.assessments.iter().map(|a| a.label()),
-        ));
-    }
-    let big = col(k::PARTICIPANTS).gt_eq(lit(s1.min_participants));
-    let full = big.clone().and(
-        col(k::N3)
-            .is_not_null()
-            .and(col(k::N4).is_not_null())
-            .and(col(k::N5).is_not_null()),
-    );
-    let sum_if = |cond: Expr, e: Expr| {
-        when(cond)
-            .then(e.cast(DataType::Int64))
-            .otherwise(lit(0i64))
-            .sum()
-    };
-    let sums = f
-        .results
-        .clone()
-        .lazy()
-        .filter(counted)
-        .group_by([col(k::SCHOOL_ID)])
-        .agg([
-            sum_if(big.clone(), col(k::PARTICIPANTS)).alias("part"),
-            sum_if(big, col(k::N2)).alias("n2"),
-            sum_if(full.clone(), col(k::PARTICIPANTS)).alias("qpart"),
-            sum_if(
-                full,
-                col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
-            )
-            .alias("q45"),
-        ]);
-    let active = f
-        .results
-        .clone()
-        .lazy()
-        .filter(col(k::YEAR).eq(lit(year)))
-        .group_by([col(k::SCHOOL_ID)])
-        .agg([len().alias("rows")]);
+/// quality, settlement, enrollment. `sums`: the window's [`PooledSums`] with the schools active
+/// in `year`.
+fn pooled(f: &Frames, sums: &PooledSums) -> Result<DataFrame> {
     let ratio = |a: &str, b: &str| col(a).cast(DataType::Float64) / col(b).cast(DataType::Float64);
     let registry = f.schools.clone().lazy().select([
         col(k::SCHOOL_ID),
@@ -106,14 +63,18 @@ fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
         col(k::SETTLEMENT),
         col(k::ENROLLMENT),
     ]);
-    let df = active
-        .join(
-            sums,
-            [col(k::SCHOOL_ID)],
-            [col(k::SCHOOL_ID)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col("part").gt(lit(0i64)))
+    let df = sums
+        .df
+        .clone()
+        .lazy()
+        .filter(col("active").and(col("part").gt(lit(0i64))))
+        .select([
+            col(k::SCHOOL_ID),
+            col("part"),
+            col("n2"),
+            col("qpart"),
+            col("q45"),
+        ])
         .with_columns([
             ratio("n2", "part").alias("share2"),
             when(col("qpart").gt(lit(0i64)))
@@ -128,6 +89,17 @@ fn pooled(f: &Frames, cfg: &Config, year: i32) -> Result<DataFrame> {
         .lazy()
         .sort([REGION, k::SCHOOL_ID], Default::default())
         .collect()?)
+}
+
+/// The window's pooled sums of `year` under `cfg`, with the schools active in `year`: what
+/// [`compute_with_sums`] reads.
+pub fn sums(f: &Frames, cfg: &Config, year: i32) -> Result<PooledSums> {
+    Ok(PooledSums::new(
+        &f.results,
+        &window(cfg, year),
+        Some(year),
+        cfg,
+    )?)
 }
 
 /// Population z-scores of `e` within each region; all 0 in a region where `e` is constant.
@@ -168,12 +140,24 @@ fn scored(pooled: DataFrame, cfg: &Config) -> Result<DataFrame> {
 /// region and each school's labels (METHOD.md §5). Errors (as a data error) when no school has a
 /// pooled share below the minimum in the window.
 pub fn compute(f: &Frames, cfg: &Config, index: &IndexResult, year: i32) -> Result<Resilience> {
+    compute_with_sums(f, cfg, index, year, &sums(f, cfg, year)?)
+}
+
+/// [`compute`] with the window's pooled sums ([`sums`]; a selection's context shares them with
+/// the stages).
+pub fn compute_with_sums(
+    f: &Frames,
+    cfg: &Config,
+    index: &IndexResult,
+    year: i32,
+    sums: &PooledSums,
+) -> Result<Resilience> {
     // the window reported is the years with marks (as the selection's), else the configured one
     let window = match super::procedures::years_with_marks(&f.results, &window(cfg, year))? {
         used if used.is_empty() => window(cfg, year),
         used => used,
     };
-    let df = scored(pooled(f, cfg, year)?, cfg)?;
+    let df = scored(pooled(f, sums)?, cfg)?;
     let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();
     let mut out = Vec::with_capacity(df.height());
@@ -425,7 +409,7 @@ mod tests {
         ds.set_results(&rows);
         let f = crate::model::frames::build(&ds).unwrap();
         let cfg = Config::default();
-        let p = pooled(&f, &cfg, 2024).unwrap();
+        let p = pooled(&f, &sums(&f, &cfg, 2024).unwrap()).unwrap();
         assert_eq!(
             texts(&p, k::SCHOOL_ID).unwrap(),
             ["edu220001", "edu220002", "edu990001"]

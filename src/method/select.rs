@@ -105,12 +105,7 @@ pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
 /// results in year Y is screened (stage 1); candidates are confirmed and classified (stage 2),
 /// schools judged in parallel (each independently of the others, joined in school order); then
 /// k-means clusters when configured, and the picks of stage 3. Schools sorted by login.
-pub fn run_with<'a>(
-    ds: &'a Dataset,
-    cfg: &Config,
-    year: i32,
-    ctx: &Context<'a>,
-) -> Result<Selection> {
+pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<Selection> {
     let window = super::procedures::window(cfg, year);
     let judged_years = super::procedures::years_with_marks(&ctx.frames.results, &window)?;
     if judged_years.is_empty() {
@@ -120,7 +115,12 @@ pub fn run_with<'a>(
         Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
     };
-    let pooled = super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?;
+    crate::timing("  stages: bottom ranks");
+    let pooled = match &ctx.pooled {
+        Some(sums) if sums.fits(&window, cfg) => super::procedures::pooled_map(&sums.df)?,
+        _ => super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?,
+    };
+    crate::timing("  stages: pooled");
     // the rows of Y−1 and Y by school, found for each school of the context by one merge
     let year_rows = YearRows::new(&ctx.frames.results, year)?;
     let rows = year_rows.rows()?;
@@ -130,6 +130,7 @@ pub fn run_with<'a>(
         .collect();
     let looked = ctx.looked_up(cfg);
     let found = find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0));
+    crate::timing("  stages: year rows, looked up");
     let judged: Vec<(SchoolResult, bool)> = looked
         .par_iter()
         .zip(found)
@@ -146,6 +147,7 @@ pub fn run_with<'a>(
             )
         })
         .collect();
+    crate::timing("  stages: judged");
     let mut warnings = warnings_of(ds, year, &judged)?;
     for y in window.iter().filter(|y| !judged_years.contains(y)) {
         warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
@@ -165,6 +167,7 @@ pub fn run_with<'a>(
     if cfg.cluster.method == ClusterMethod::Kmeans {
         super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
     }
+    crate::timing("  stages: warnings, regions, clusters");
     super::stage3::stage3(&mut out, cfg)?;
     if let Some((n, m)) = super::stage3::undetermined_cut(&out) {
         warnings.add_n(
@@ -217,7 +220,7 @@ fn outside_window(
 
 /// The error of a selection whose window holds no result with a count below the minimum: it
 /// names the procedures without marks and where scales come from.
-fn nothing_to_judge(ctx: &Context<'_>, window: &[i32]) -> Result<anyhow::Error> {
+fn nothing_to_judge(ctx: &Context, window: &[i32]) -> Result<anyhow::Error> {
     let missing = super::procedures::procedures_without_marks(&ctx.frames.results, window)?;
     let years = super::procedures::window_label(window);
     let listed = if missing.is_empty() {
@@ -236,7 +239,7 @@ fn nothing_to_judge(ctx: &Context<'_>, window: &[i32]) -> Result<anyhow::Error> 
 
 /// What is below the minimum in all results of `window` (with a count below it or not): ЕГЭ
 /// results have no «2» but scores below the minimum threshold ([`BelowMin::of`]).
-fn window_kind(ctx: &Context<'_>, window: &[i32]) -> Result<super::procedures::BelowMin> {
+fn window_kind(ctx: &Context, window: &[i32]) -> Result<super::procedures::BelowMin> {
     use crate::model::schema::col as k;
     use polars::prelude::{col, IntoLazy};
     let kinds = ctx
@@ -313,12 +316,12 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
 
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its
 /// kind is known.
-fn judge<'a>(
+fn judge(
     &(sid, sch, ir, rr): &Looked<'_>,
     rows: &[ProcRow],
     cfg: &Config,
     (year, window): (i32, &[i32]),
-    ctx: &Context<'a>,
+    ctx: &Context,
     bottom: &super::bottom::BottomRanks,
     pooled: &BTreeMap<String, super::procedures::Pooled>,
 ) -> Option<(SchoolResult, bool)> {

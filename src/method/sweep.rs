@@ -124,7 +124,7 @@ pub fn sweep(
     }
     // the frames are built once; a grid point that changes a context key builds its context on them
     let frames = crate::model::frames::build(ds)?;
-    let base_ctx = select::Context::from_frames(ds, frames.clone(), base, year)?.without_ledgers();
+    let base_ctx = select::Context::from_frames(frames.clone(), base, year)?.without_ledgers();
     let baseline = selected(ds, base, year, &base_ctx)?;
     // the context depends only on these sections; other keys reuse it
     let context_key = |k: &str| {
@@ -162,7 +162,7 @@ pub fn sweep(
                 ds,
                 &cfg,
                 year,
-                &select::Context::from_frames(ds, frames.clone(), &cfg, year)?.without_ledgers(),
+                &select::Context::from_frames(frames.clone(), &cfg, year)?.without_ledgers(),
             )?
         } else {
             selected(ds, &cfg, year, &base_ctx)?
