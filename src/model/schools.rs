@@ -36,8 +36,22 @@ pub fn frame_of(s: &[&SchoolRow]) -> Result<DataFrame> {
         c(k::GIA_CODE, s, |x| x.gia_code.clone()),
         strings(k::SOURCES, s.iter().map(|x| x.sources.iter().map(|y| &**y))),
     ];
-    for (name, _) in crate::input::context::INDICATORS {
-        sc.push(c(name, s, |x| x.indicators.get(name).copied()));
+    // each school's indicators read in one merge of two sorted lists (`Indicators::values_of`)
+    let mut names: Vec<(&str, usize)> = crate::input::context::INDICATORS
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (*name, i))
+        .collect();
+    names.sort_unstable();
+    let keys: Vec<&str> = names.iter().map(|n| n.0).collect();
+    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(s.len()); keys.len()];
+    for x in s {
+        for (v, (_, i)) in x.indicators.values_of(&keys).zip(&names) {
+            cols[*i].push(v);
+        }
+    }
+    for ((name, _), v) in crate::input::context::INDICATORS.iter().zip(cols) {
+        sc.push(Column::new((*name).into(), v));
     }
     let mut df = typed(sc, &schema::schools())?;
     df.rechunk_mut();
