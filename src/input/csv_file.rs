@@ -27,6 +27,8 @@ struct Plain {
     /// Columns of the frame: the widest line of the file's start (`table::csv_width`); no record
     /// of the file may be wider (else the general way).
     width: usize,
+    /// Each record of the file's start is on a line of its own (no quoted line break in it).
+    start_lines: bool,
 }
 
 /// A CSV input: its path and, once read, its text frame.
@@ -44,8 +46,12 @@ impl CsvFile {
     pub fn open(path: &Path, rows: usize) -> Result<(Grid, CsvFile)> {
         if let Some((plain, start, whole)) = scan(path)? {
             if let Some(g) = head(path, start, whole, plain.separator, rows) {
-                let (g, width) = g;
-                let plain = Plain { width, ..plain };
+                let (g, width, start_lines) = g;
+                let plain = Plain {
+                    width,
+                    start_lines,
+                    ..plain
+                };
                 let file = CsvFile {
                     path: path.to_path_buf(),
                     plain: Some(plain),
@@ -89,8 +95,9 @@ impl CsvFile {
 
 impl CsvFile {
     /// The whole file's frame with the columns `ints` read by polars as `Int32` (the others text,
-    /// as in `frame`): for a plain file in which every line is one whole record, and `None` for any
-    /// other, or when polars refuses the file. A cell of those columns that is no whole number —
+    /// as in `frame`): for a plain file in which every line is one whole record (no text cell holds
+    /// a line break, nor does any record of the file's start, whose cells of `ints` may be text),
+    /// and `None` for any other, or when polars refuses the file. A cell of those columns that is no whole number —
     /// the header's, `1 234`, `10,5` — is null (polars' `ignore_errors`): the caller takes the
     /// typed frame only when the cells it reads are not null, and the text frame otherwise.
     ///
@@ -114,7 +121,7 @@ impl CsvFile {
             return Ok(None);
         };
         let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
-        if has_empty_record(&df) || !full || count_lines(&self.path)? != df.height() {
+        if has_empty_record(&df) || !full || !p.start_lines || has_line_break(&df) {
             return Ok(None);
         }
         Ok(Some(TextFrame::of(
@@ -141,7 +148,7 @@ fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
         return TextFrame::read(path);
     }
     let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
-    if full && count_lines(path)? == df.height() {
+    if full && !has_line_break(&df) {
         // each line one whole record: the layout follows from the frame
         return Ok(TextFrame::of(
             path,
@@ -153,6 +160,19 @@ fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
     let t = table::read_csv_text(path)?;
     let layout = table::record_layout(&t, &df);
     Ok(TextFrame::of(path, df, layout, p.separator))
+}
+
+/// Some text cell of a frame holds a line break: a quoted one, so that some record spans lines and
+/// the records are not the file's lines (the file's lines are not counted: the frame holds all the
+/// text, and its cells are read once, column by column in parallel).
+fn has_line_break(df: &DataFrame) -> bool {
+    use rayon::prelude::*;
+    df.columns().par_iter().any(|c| {
+        c.str().is_ok_and(|ca| {
+            ca.downcast_iter()
+                .any(|a| a.values_iter().any(|v| v.as_bytes().contains(&b'\n')))
+        })
+    })
 }
 
 /// Some record of a text frame has no field (every column null): an empty line, which the general
@@ -172,14 +192,15 @@ fn has_empty_record(df: &DataFrame) -> bool {
 /// The first records of a plain file as a grid, and the width they were read with: the file's
 /// start `start` (the whole file when `whole`) read as the text frame is, with no record cut.
 /// `None` when that start cannot tell them (an unclosed quote in it, a record wider than its
-/// widest line, fewer records than `rows` in a longer file).
+/// widest line, fewer records than `rows` in a longer file). Also whether each record of the start
+/// is on a line of its own.
 fn head(
     path: &Path,
     start: String,
     whole: bool,
     separator: u8,
     rows: usize,
-) -> Option<(Grid, usize)> {
+) -> Option<(Grid, usize, bool)> {
     let t = CsvText {
         text: start,
         encoding: "utf-8",
@@ -194,8 +215,13 @@ fn head(
         return None;
     }
     let layout = table::record_layout(&t, &df);
+    let start_lines = layout
+        .0
+        .iter()
+        .enumerate()
+        .all(|(r, &l)| l as usize == r + 1);
     let f = TextFrame::of(path, df, layout, separator);
-    Some((f.grid(0, rows), width))
+    Some((f.grid(0, rows), width, start_lines))
 }
 
 /// Check a CSV's start in blocks: `Some((plain, start, whole))` when its start looks plain (its
@@ -254,29 +280,9 @@ fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
     let plain = Plain {
         separator: table::sniff_separator(&start),
         width: 0,
+        start_lines: false,
     };
     Ok(Some((plain, start, whole)))
-}
-
-/// Lines of a file (as `str::lines` counts them in a file without empty lines), counted in blocks.
-///
-/// Errors (data): the file cannot be read.
-fn count_lines(path: &Path) -> Result<usize> {
-    let cannot = |e: std::io::Error| data(format!("{}: cannot read ({e})", path.display()));
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
-    let mut buf = vec![0u8; BLOCK];
-    let (mut breaks, mut last) = (0usize, b'\n');
-    loop {
-        let n = fill(&mut file, &mut buf).map_err(cannot)?;
-        breaks += buf[..n].iter().filter(|&&b| b == b'\n').count();
-        if let Some(&b) = buf[..n].last() {
-            last = b;
-        }
-        if n < BLOCK {
-            break;
-        }
-    }
-    Ok(breaks + usize::from(last != b'\n'))
 }
 
 /// Read until `buf` is full or the file ends; the bytes read.

@@ -183,17 +183,65 @@ impl KeyCols {
     }
 }
 
-/// The number columns (NaN: empty): participants, the four marks; the mean score.
+/// A number column of the rows from the header's next record on: parsed from text (NaN: empty),
+/// or the whole numbers polars read (`CsvFile::typed_frame`: none null), held as read.
+enum Num {
+    Parsed(Vec<f64>),
+    Whole(Int32Chunked),
+}
+
+/// A number column's values (`Num`).
+#[derive(Clone, Copy)]
+enum NumSlice<'a> {
+    Parsed(&'a [f64]),
+    Whole(&'a [i32]),
+}
+
+impl Num {
+    fn slice(&self) -> NumSlice<'_> {
+        match self {
+            Num::Parsed(v) => NumSlice::Parsed(v),
+            Num::Whole(ca) => NumSlice::Whole(ca.cont_slice().expect("one chunk, no null")),
+        }
+    }
+}
+
+impl NumSlice<'_> {
+    fn at(self, r: usize) -> f64 {
+        match self {
+            NumSlice::Parsed(v) => v[r],
+            NumSlice::Whole(v) => f64::from(v[r]),
+        }
+    }
+}
+
+/// The number columns: participants, the four marks; the mean score.
 struct Numbers {
-    part: Vec<f64>,
-    marks: [Vec<f64>; 4],
+    part: Num,
+    marks: [Num; 4],
     mean: Float64Chunked,
 }
 
 impl Numbers {
+    fn view(&self) -> NumView<'_> {
+        NumView {
+            part: self.part.slice(),
+            marks: [0, 1, 2, 3].map(|i| self.marks[i].slice()),
+        }
+    }
+}
+
+/// The values of `Numbers`' participants and marks.
+#[derive(Clone, Copy)]
+struct NumView<'a> {
+    part: NumSlice<'a>,
+    marks: [NumSlice<'a>; 4],
+}
+
+impl NumView<'_> {
     fn row(&self, r: usize) -> (f64, [Option<f64>; 4]) {
-        let m = |i: usize| Some(self.marks[i][r]).filter(|v| !v.is_nan());
-        (self.part[r], [m(0), m(1), m(2), m(3)])
+        let m = |i: usize| Some(self.marks[i].at(r)).filter(|v| !v.is_nan());
+        (self.part.at(r), [m(0), m(1), m(2), m(3)])
     }
 }
 
@@ -312,17 +360,18 @@ fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
         },
     };
     // school rows: keys parse, whole participants, marks parse
+    let v = nums.view();
     let school: Vec<usize> = (0..n)
-        .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(nums.part[r]).is_some())
+        .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(v.part.at(r)).is_some())
         .collect();
     let st = MarksState {
-        unit: unit_of(h, &cm, &school, &nums, f, first),
+        unit: unit_of(h, &cm, &school, v, f, first),
         ..Default::default()
     };
     let mut good = Vec::with_capacity(school.len());
     let mut counts: Vec<([Count; 4], bool)> = Vec::with_capacity(school.len());
     for &r in &school {
-        let (part, vals) = nums.row(r);
+        let (part, vals) = v.row(r);
         if let Some(c) = st
             .unit
             .as_ref()
@@ -390,23 +439,33 @@ fn finish(
     Ok(())
 }
 
-/// Column `c` of the rows from `first` on as numbers (`numbers`), read from its whole numbers
-/// when the frame holds it typed (`typed`: no null among them), else parsed from its text.
-fn numbers_of(f: &TextFrame, c: usize, first: usize, bad: &mut [bool]) -> Vec<f64> {
+/// Column `c` of the rows from `first` on as numbers (`numbers`): its whole numbers as read when
+/// the frame holds it typed (`typed`: no null among them; a negative one marks its row in `bad`),
+/// else parsed from its text.
+fn numbers_of(f: &TextFrame, c: usize, first: usize, bad: &mut [bool]) -> Num {
     match f.int_col(c, first) {
-        Some(ca) => ca
-            .iter()
-            .zip(bad.iter_mut())
-            .map(|(v, b)| match v {
-                Some(v) if v >= 0 => f64::from(v),
-                None => f64::NAN,
-                Some(_) => {
-                    *b = true;
-                    f64::NAN
-                }
-            })
-            .collect(),
-        None => numbers(&f.text_col(c, first), bad),
+        Some(ca) if ca.null_count() == 0 => {
+            let ca = ca.rechunk().into_owned();
+            let v = ca.cont_slice().expect("one chunk, no null");
+            for (b, &x) in bad.iter_mut().zip(v) {
+                *b |= x < 0;
+            }
+            Num::Whole(ca)
+        }
+        Some(ca) => Num::Parsed(
+            ca.iter()
+                .zip(bad.iter_mut())
+                .map(|(v, b)| match v {
+                    Some(v) if v >= 0 => f64::from(v),
+                    None => f64::NAN,
+                    Some(_) => {
+                        *b = true;
+                        f64::NAN
+                    }
+                })
+                .collect(),
+        ),
+        None => Num::Parsed(numbers(&f.text_col(c, first), bad)),
     }
 }
 
@@ -418,8 +477,10 @@ fn blank_and_truncated(
     first: usize,
     n: usize,
 ) -> (Vec<bool>, Vec<bool>) {
-    let mut blank = vec![true; n];
-    for c in 0..f.width() {
+    // a column of whole numbers read with none null (`typed`): no row is blank
+    let filled = (0..f.width()).any(|c| f.int_col(c, first).is_some_and(|ca| ca.null_count() == 0));
+    let mut blank = vec![!filled; n];
+    for c in (0..f.width()).filter(|_| !filled) {
         if let Some(ca) = f.int_col(c, first) {
             for (b, v) in blank.iter_mut().zip(ca.iter()) {
                 *b &= v.is_none();
@@ -449,7 +510,7 @@ fn unit_of(
     h: &Header,
     cm: &[usize; 4],
     school: &[usize],
-    nums: &Numbers,
+    nums: NumView,
     f: &TextFrame,
     first: usize,
 ) -> Option<(MarkUnit, String)> {
@@ -493,9 +554,16 @@ fn note_rows(
 ) {
     let mut last: Option<(u32, u32, u32)> = None;
     let mut last_year = None;
+    // each run's login checked once
+    let logins: Vec<bool> = keys
+        .login
+        .values
+        .iter()
+        .map(|(l, _)| looks_like_login(l.trim()))
+        .collect();
     for ((&r, (_, reconstructed)), &line) in good.iter().zip(counts).zip(lines) {
         let (login, sid) = keys.login.get(r);
-        if !looks_like_login(login.trim()) {
+        if !logins[keys.login.idx[r] as usize] {
             rep.warnings.add(
                 WarningCode::NotALogin,
                 format!("«{}» (строка {line})", login.trim()),
@@ -544,9 +612,19 @@ fn results(
     lines: Vec<u32>,
 ) -> Result<DataFrame> {
     let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
+    // every row good and no count reconstructed: the whole numbers as read are the counts
+    let as_read = good.len() == nums.mean.len() && counts.iter().all(|c| !c.1);
+    let whole = |x: &Num, name: &str| match x {
+        Num::Whole(ca) if as_read => Some(ca.clone().with_name(name.into()).into_column()),
+        _ => None,
+    };
+    let v = nums.view();
     let each =
         |pick: &dyn Fn(usize) -> i32| -> Vec<i32> { good.iter().map(|&r| pick(r)).collect() };
-    let mark = |i: usize| -> Vec<i32> { counts.iter().map(|c| c.0[i]).collect() };
+    let mark = |i: usize, name: &str| {
+        whole(&nums.marks[i], name)
+            .unwrap_or_else(|| int(name, counts.iter().map(|c| c.0[i]).collect()))
+    };
     let idx: IdxCa = good.iter().map(|&r| r as IdxSize).collect_ca("".into());
     let len = good.len();
     let cols = vec![
@@ -559,11 +637,12 @@ fn results(
         keys.subject
             .gather(k::SUBJECT, good, |v| v.as_deref().unwrap_or(""))?,
         int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0))),
-        int(k::PARTICIPANTS, each(&|r| count(nums.part[r]).unwrap_or(0))),
-        int(k::N2, mark(0)),
-        int(k::N3, mark(1)),
-        int(k::N4, mark(2)),
-        int(k::N5, mark(3)),
+        whole(&nums.part, k::PARTICIPANTS)
+            .unwrap_or_else(|| int(k::PARTICIPANTS, each(&|r| count(v.part.at(r)).unwrap_or(0)))),
+        mark(0, k::N2),
+        mark(1, k::N3),
+        mark(2, k::N4),
+        mark(3, k::N5),
         Column::new(
             k::RECONSTRUCTED.into(),
             counts.iter().map(|c| c.1).collect::<Vec<bool>>(),
@@ -572,7 +651,7 @@ fn results(
             .take(&idx)?
             .with_name(k::MEAN_SCORE.into())
             .into_column(),
-        int(k::HIGH, mark(3)),
+        mark(3, k::HIGH),
         Column::full_null(k::HIGH2.into(), len, &DataType::Int32),
         StringChunked::full(k::SOURCE.into(), file, len).into_column(),
         Column::new(k::LINE.into(), lines),

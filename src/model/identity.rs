@@ -79,7 +79,8 @@ pub fn region_code(sid: &str) -> String {
 /// and the schools whose id tells no region. One region (or none known): nothing.
 fn report_regions(ds: &Dataset, warnings: &mut Warnings) -> Result<()> {
     use crate::model::schema::col as k;
-    let ids = ds.results.column(k::SCHOOL_ID)?.unique()?;
+    let ids = super::order::run_starts(&ds.results.select([k::SCHOOL_ID])?, k::SCHOOL_ID)?;
+    let ids = ids.column(k::SCHOOL_ID)?.unique()?;
     let mut by_region: BTreeMap<String, usize> = BTreeMap::new();
     for sid in ids.str()?.iter().flatten() {
         *by_region.entry(region_code(sid)).or_default() += 1;

@@ -59,21 +59,34 @@ pub(super) fn join_parts(ds: &mut Dataset) -> Result<()> {
     Ok(())
 }
 
+/// The rows of `df` whose `c` differs from the previous row's (and its first row): each value's
+/// first row among them, in row order, as in `df` — fewer rows to make distinct when equal
+/// values come in runs (the results in the model's order, a marks table in its file's).
+pub(crate) fn run_starts(df: &DataFrame, c: &str) -> Result<DataFrame> {
+    let start = col(c)
+        .neq_missing(col(c).shift(lit(1)))
+        .fill_null(lit(true));
+    Ok(df.clone().lazy().filter(start).collect()?)
+}
+
 /// The distinct municipality names the results carry.
 pub(super) fn municipalities(results: &DataFrame) -> Result<std::collections::HashSet<String>> {
-    let u = results.column(k::MUNICIPALITY)?.unique()?;
+    let u = run_starts(&results.select([k::MUNICIPALITY])?, k::MUNICIPALITY)?;
+    let u = u.column(k::MUNICIPALITY)?.unique()?;
     Ok(u.str()?.iter().flatten().map(str::to_string).collect())
 }
 
 /// Each school's first row (school, municipality), in row order.
 pub(super) fn firsts(results: &DataFrame) -> Result<Vec<(String, String)>> {
-    let f = results
-        .select([k::SCHOOL_ID, k::MUNICIPALITY])?
-        .unique_stable(
-            Some(&[k::SCHOOL_ID.to_string()]),
-            UniqueKeepStrategy::First,
-            None,
-        )?;
+    let f = run_starts(
+        &results.select([k::SCHOOL_ID, k::MUNICIPALITY])?,
+        k::SCHOOL_ID,
+    )?
+    .unique_stable(
+        Some(&[k::SCHOOL_ID.to_string()]),
+        UniqueKeepStrategy::First,
+        None,
+    )?;
     let (ids, muns) = (
         f.column(k::SCHOOL_ID)?.str()?,
         f.column(k::MUNICIPALITY)?.str()?,
