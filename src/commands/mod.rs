@@ -308,9 +308,38 @@ fn input_label(r: &input::report::InputReport) -> String {
 ///
 /// Errors: as `resolve_year` (no results; a year absent from them).
 pub fn selection_year(loaded: &mut Loaded, cfg: &Config, year: Option<i32>) -> Result<i32> {
-    let y = crate::method::select::resolve_year(&loaded.data, cfg, year)?;
+    let y = crate::method::select::resolve_year(&loaded.data, cfg, year)
+        .map_err(|e| with_inputs_read(e, loaded))?;
     crate::model::context_years::use_year(&mut loaded.data, Some(y), &mut loaded.warnings)?;
     Ok(y)
+}
+
+/// The error «no results in the inputs» with, one line each, the inputs read and what each was
+/// read as (`inspect`'s «Вид», the reason of one skipped); any other error as it is.
+fn with_inputs_read(e: anyhow::Error, loaded: &Loaded) -> anyhow::Error {
+    if !loaded.data.result_years().is_empty() || loaded.reports.is_empty() {
+        return e;
+    }
+    let lines: Vec<String> = loaded
+        .reports
+        .iter()
+        .map(|r| {
+            let why = r
+                .skipped
+                .as_ref()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
+            format!(
+                "  {}: {}{why}",
+                input_label(r),
+                crate::output::words::input_kind(&r.kind)
+            )
+        })
+        .collect();
+    crate::error::data(format!(
+        "{e}; the inputs were read as:\n{}",
+        lines.join("\n")
+    ))
 }
 
 /// The `inputs` array of every JSON output: path, sheet, sha256, kind and rows of each input that was

@@ -61,7 +61,7 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("registry")
     } else if names::is_crosswalk(h) {
         Kind("crosswalk")
-    } else if context::is_directory(h) {
+    } else if context::is_directory(h) && !has_results_columns(h) {
         Kind("directory")
     } else if h.has(&["№ ким"]) || h.find_prefix(&["умения, виды деятельности"]).is_some()
     {
@@ -278,6 +278,80 @@ pub(super) fn duplicated_columns(h: &Header, kind: &str) -> Vec<Repeated> {
     out
 }
 
+/// Whether a header has columns of results: participants, marks «2»..«5», or a caption over
+/// marks («Распределение отметок, %»). Such a table is never a directory of schools.
+pub(super) fn has_results_columns(h: &Header) -> bool {
+    h.has(header::PARTICIPANTS) || flat::mark_columns(h).is_some() || mark_caption(h).is_some()
+}
+
+/// The first column whose caption speaks of marks («Распределение отметок, %», «Отметки»…).
+fn mark_caption(h: &Header) -> Option<usize> {
+    h.names
+        .iter()
+        .position(|n| n.contains("отмет") || n.contains("оцен"))
+}
+
+/// A marks header given in two rows: row `r` with the login, the participants and a caption merged
+/// over the mark columns («Распределение отметок, %»), row `r + 1` with «2» «3» «4» «5» under it
+/// (cells merged down read empty there). The rows combined as one header at row `r + 1` (the data
+/// start below it); a mark column under a caption that says `%` is read as percents.
+pub(super) fn two_row_marks(g: &Grid, r: usize) -> Option<Header> {
+    let (top, sub) = (g.rows.get(r)?, g.rows.get(r + 1)?);
+    let top_h = Header::new(r, top);
+    if !top_h.has(header::LOGIN) || flat::mark_columns(&top_h).is_some() {
+        return None;
+    }
+    let width = top.len().max(sub.len());
+    let cell =
+        |row: &[String], c: usize| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+    let mut caption = String::new();
+    let mut raw = Vec::with_capacity(width);
+    let mut from_sub = Vec::new();
+    for c in 0..width {
+        let (t, s) = (cell(top, c), cell(sub, c));
+        if !t.is_empty() {
+            caption = t.clone();
+        }
+        if s.is_empty() {
+            raw.push(t);
+        } else if t.is_empty() || t == caption {
+            // under the caption: a percent caption makes the mark a percent
+            from_sub.push(c);
+            if super::text::header_says_percent(&caption) && !super::text::header_says_percent(&s) {
+                raw.push(format!("{s}, %"));
+            } else {
+                raw.push(s);
+            }
+        } else {
+            return None;
+        }
+    }
+    let h = Header::new(r + 1, &raw);
+    let marks = flat::mark_columns(&h)?;
+    (flat::is_marks_header(&h) && marks.iter().all(|c| from_sub.contains(c))).then_some(h)
+}
+
+/// The near miss of a header with a login and columns of results (participants, a caption over
+/// marks) but no «2» «3» «4» «5» read in it nor in the row below: what was found, what was expected.
+fn results_without_marks(g: &Grid, h: &Header) -> String {
+    let mut found = Vec::new();
+    if let Some(c) = h.find(header::PARTICIPANTS) {
+        found.push(format!("a participants column «{}»", h.raw_name(c).trim()));
+    }
+    if let Some(c) = mark_caption(h) {
+        found.push(format!(
+            "a caption «{}» (column {}) over the mark columns",
+            h.raw_name(c).trim(),
+            super::gia_form::col_letter(c)
+        ));
+    }
+    let (line, next) = (g.line_of(h.row), g.line_of(h.row + 1));
+    format!(
+        "header rows {line}–{next}: a login column with {}, but no mark columns «2» «3» «4» «5» in row {line} nor under the caption in row {next}: not a directory of schools (login and name only); expected a marks table with «2» «3» «4» «5» in the header row, or in the row below a caption merged over them",
+        found.join(" and "),
+    )
+}
+
 /// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
 /// «2» «3» «4» «5») with a mark column twice, or without its participants column.
 pub(super) fn near_miss(g: &Grid) -> Option<String> {
@@ -285,6 +359,9 @@ pub(super) fn near_miss(g: &Grid) -> Option<String> {
         let h = Header::new(r, &g.rows[r]);
         if let Some(dup) = duplicated_mark(&h, g.line_of(r)) {
             return Some(dup);
+        }
+        if h.has(header::LOGIN) && flat::mark_columns(&h).is_none() && has_results_columns(&h) {
+            return Some(results_without_marks(g, &h));
         }
         (h.has(header::LOGIN) && flat::mark_columns(&h).is_some() && !h.has(header::PARTICIPANTS))
             .then(|| {
@@ -314,9 +391,25 @@ pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected
                 h.forget_reads();
                 return Some((h, Detected::Kind(k)));
             }
+            if k == "marks" {
+                if let Some(two) = two_row_marks(g, r) {
+                    two.forget_reads();
+                    return Some((two, Detected::Kind("marks")));
+                }
+            }
             continue;
         }
-        if let Some(d) = detect_header(g, &h) {
+        let d = detect_header(g, &h);
+        if matches!(
+            d,
+            None | Some(Detected::Kind("directory" | "registry" | "crosswalk"))
+        ) {
+            if let Some(two) = two_row_marks(g, r) {
+                two.forget_reads();
+                return Some((two, Detected::Kind("marks")));
+            }
+        }
+        if let Some(d) = d {
             // the loader's lookups from here on tell the columns it reads
             h.forget_reads();
             return Some((h, d));

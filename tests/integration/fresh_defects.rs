@@ -578,3 +578,81 @@ fn two_cells_at_one_address_are_a_counted_warning() {
         "row 2 holds two cells at one address (E2 in column «Кол-во участников»): the last one is read",
     ));
 }
+
+/// A marks table with two title lines and a two-row header (x1): «Муниципалитет», «Логин», «ОО»,
+/// «Кол-во участников» merged down rows 3–4, «Распределение отметок, %» merged over E3:H3 and
+/// «2» «3» «4» «5» in row 4. Read as a marks table in percents, never as a directory of schools.
+#[test]
+fn a_two_row_marks_header_is_read_as_marks_not_as_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x1.xlsx");
+    let mut rows = vec![
+        row(&["Статистика по отметкам ВПР 2024"]),
+        row(&["Математика, 5 класс"]),
+        row(&[
+            "Муниципалитет",
+            "Логин",
+            "ОО",
+            "Кол-во участников",
+            "Распределение отметок, %",
+        ]),
+        row(&["", "", "", "", "2", "3", "4", "5"]),
+    ];
+    rows.push(row(&[
+        "район 0",
+        "edu990000",
+        "Школа 0",
+        "40",
+        "10",
+        "20",
+        "30",
+        "40",
+    ]));
+    rows.push(row(&[
+        "район 1",
+        "edu990001",
+        "Школа 1",
+        "20",
+        "5",
+        "45",
+        "25",
+        "25",
+    ]));
+    text_workbook(&f, &[("Статистика", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&f).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["kind"], "marks", "{v:#}");
+    assert_eq!(v["totals"]["results"], 2, "{v:#}");
+    // percents: 10 % of 40 participants are 4 marks «2»
+    let s = json_of(shnor().arg("select").arg(&f).args(["--format", "json"]));
+    assert!(s.to_string().contains("edu990000"), "{s:#}");
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&f)
+            .args(["--kind", "marks", "--format", "json"]),
+    );
+    assert_eq!(v["inputs"][0]["kind"], "marks", "{v:#}");
+    // the same header without the marks under the caption: a data error, not a directory
+    let g = dir.path().join("x2.xlsx");
+    rows[3] = row(&["", "", "", "", "", "", "", ""]);
+    text_workbook(&g, &[("Статистика", &rows)]);
+    shnor().arg("inspect").arg(&g).assert().code(1).stderr(contains(
+        "x2.xlsx [лист «Статистика»]: header rows 3–4: a login column with a participants column «Кол-во участников» and a caption «Распределение отметок, %» (column E) over the mark columns, but no mark columns «2» «3» «4» «5»",
+    ));
+}
+
+/// `select` with no results names, one line each, the inputs read and what each was read as.
+#[test]
+fn no_results_names_each_input_and_what_it_was_read_as() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dir.csv"), "Логин;ОО\nedu990001;Школа 1\n").unwrap();
+    std::fs::write(dir.path().join("junk.csv"), "a;b\n1;2\n").unwrap();
+    shnor()
+        .arg("select")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains("no results in the inputs"))
+        .stderr(contains("dir.csv: справочник школ\n"))
+        .stderr(contains("junk.csv: пропущен (не распознан заголовок)"));
+}
