@@ -487,7 +487,7 @@ fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
         left(&[]),
         vec![
             "edu990008 2023 2024 кандидат, не отобрана на этапе 3 умеренно неуспевающие",
-            "edu990014 2023 2024 вышла в эффективный режим -",
+            "edu990014 2023 2024 не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025) -",
             "edu990106 2024 2025 кандидат, не отобрана на этапе 3 сильно неуспевающие",
         ]
     );
@@ -498,7 +498,7 @@ fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
     );
     let text = stdout_of(shnor().args(["monitor", "data-samples/region"]));
     assert!(
-        text.contains("Покинули список: edu990008 — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»); edu990014 — 2024: вышла в эффективный режим;"),
+        text.contains("Покинули список:\n  edu990008 «МБОУ \"СОШ №8\"» — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»)\n"),
         "{text}"
     );
 }
@@ -577,4 +577,33 @@ fn two_cells_at_one_address_are_a_counted_warning() {
     shnor().arg("inspect").arg(&g).assert().code(1).stderr(contains(
         "row 2 holds two cells at one address (E2 in column «Кол-во участников»): the last one is read",
     ));
+}
+
+/// Fourth fresh-eyes run, #1: a school that became effective left the list in its first quiet
+/// year, and counted as effective only after `monitor.exit_years` of them: the reason says both
+/// years (text and JSON, with `effective_year`), and the text note gives each school's name, one
+/// school a line.
+#[test]
+fn monitor_says_when_a_school_that_left_became_effective() {
+    let v = json_of(shnor().args(["monitor", "data-samples/region", "--format", "json"]));
+    let l = v["left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["login"] == "edu990014")
+        .unwrap()
+        .clone();
+    assert_eq!(l["year"], 2024, "{l}");
+    assert_eq!(l["effective_year"], 2025, "{l}");
+    assert_eq!(
+        l["reason"],
+        "не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025)"
+    );
+    let text = stdout_of(shnor().args(["monitor", "data-samples/region"]));
+    assert!(
+        text.contains(
+            "Покинули список:\n  edu990008 «МБОУ \"СОШ №8\"» — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»)\n  edu990014 «МБОУ \"СОШ №14\"» — 2024: не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025)\n"
+        ),
+        "{text}"
+    );
 }
