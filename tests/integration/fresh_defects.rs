@@ -607,3 +607,37 @@ fn monitor_says_when_a_school_that_left_became_effective() {
         "{text}"
     );
 }
+
+/// Fourth fresh-eyes run, #2: `synth --out` into a folder that holds files refuses (exit 2,
+/// naming the folder and what it holds) instead of overwriting them, unless `--force`.
+#[test]
+fn synth_refuses_a_folder_with_files_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("region");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("registry.csv"), "mine").unwrap();
+    shnor()
+        .args(["synth", "--schools", "10", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains(&out.display().to_string()))
+        .stderr(contains("registry.csv"));
+    assert_eq!(std::fs::read(out.join("registry.csv")).unwrap(), b"mine");
+    shnor()
+        .args(["synth", "--schools", "10", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(out.join("registry.csv")).unwrap(), b"mine");
+}
+
+/// Fourth fresh-eyes run, #3: a `synth --out` that cannot be created names the path.
+#[test]
+fn synth_names_an_out_it_cannot_create() {
+    shnor()
+        .args(["synth", "--schools", "10", "--out", "/proc/syn"])
+        .assert()
+        .code(3)
+        .stderr(contains("/proc/syn"));
+}
