@@ -158,24 +158,33 @@ pub fn tables(
                 .join(", ")
         }
     ));
-    tr.notes.push(format!(
-        "Покинули список: {}",
-        if m.left.is_empty() {
-            "нет".into()
-        } else {
-            m.left
-                .iter()
-                .map(|l| {
-                    let cluster = l
-                        .cluster
-                        .as_ref()
-                        .map(|c| format!(" (кластер «{c}»)"))
-                        .unwrap_or_default();
-                    format!("{} — {}: {}{cluster}", who(&l.login), l.year, l.reason)
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
+    // one school a line, its name beside its login
+    let named = |login: &str| {
+        let shown = who(login);
+        match m.schools.binary_search_by(|s| s.login.as_str().cmp(login)) {
+            Ok(i) if shown == login && !m.schools[i].name.trim().is_empty() => {
+                format!("{shown} «{}»", m.schools[i].name.trim())
+            }
+            _ => shown,
         }
-    ));
+    };
+    if m.left.is_empty() {
+        tr.notes.push("Покинули список: нет".into());
+    } else {
+        tr.notes.push("Покинули список:".into());
+        for l in &m.left {
+            let cluster = l
+                .cluster
+                .as_ref()
+                .map(|c| format!(" (кластер «{c}»)"))
+                .unwrap_or_default();
+            tr.notes.push(format!(
+                "  {} — {}: {}{cluster}",
+                named(&l.login),
+                l.year,
+                l.reason
+            ));
+        }
+    }
     (t, tr)
 }

@@ -16,9 +16,12 @@ pub struct Args {
     /// A year or a range, e.g. 2023-2025.
     #[arg(long, default_value = "2023-2025")]
     pub years: String,
-    /// Folder to write the region into.
+    /// Folder to write the region into (created; an existing non-empty one only with --force).
     #[arg(long)]
     pub out: PathBuf,
+    /// Write into an --out folder that already holds files (overwriting those of the same name).
+    #[arg(long)]
+    pub force: bool,
     /// Only a UTF-8 `,` flat marks table with counts (national scale), registry and risk profiles.
     #[arg(long)]
     pub flat_only: bool,
@@ -35,7 +38,8 @@ pub struct Args {
 /// Write the region's files under `--out` and print their paths, one a line.
 ///
 /// Errors: usage (exit 2) for two of `--flat-only`, `--all-per-pupil`, `--vpr-folder`, fewer than 10 schools, bad
-/// `--years` or an `--out` that is a file.
+/// `--years`, an `--out` that is a file or a non-empty folder without `--force`; internal (exit 3)
+/// naming `--out` when it cannot be created.
 pub fn run(a: &Args) -> Result<()> {
     if [a.flat_only, a.all_pupils, a.vpr_folder]
         .iter()
@@ -53,12 +57,7 @@ pub fn run(a: &Args) -> Result<()> {
             a.schools
         )));
     }
-    if a.out.exists() && !a.out.is_dir() {
-        return Err(usage(format!(
-            "--out {}: this is a file, not a folder",
-            a.out.display()
-        )));
-    }
+    crate::output::folder::check_free(&a.out, a.force)?;
     let spec = Spec {
         seed: a.seed,
         schools: a.schools,

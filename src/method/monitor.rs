@@ -44,11 +44,12 @@ pub struct Exit {
 
 /// Why a school left the list (METHOD.md §8: only [`LeftReason::Effective`] is an exit into the
 /// effective mode); serialised as its Russian label.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LeftReason {
     /// `monitor.exit_years` data years in a row without a stage-1 rule right after the last
-    /// selection («переход в эффективный режим работы»; the school is in `exited` too).
-    Effective,
+    /// selection («переход в эффективный режим работы»; the school is in `exited` too): those
+    /// years; the school left the list in the first and counted as effective in the last.
+    Effective(Vec<i32>),
     /// Stopped before stage 3 that year: a stage-1 or stage-2 exclusion.
     Excluded(crate::model::domain::ExclusionReason),
     /// No stage-1 rule fired that year, and not yet `exit_years` such years in a row.
@@ -62,7 +63,17 @@ pub enum LeftReason {
 impl std::fmt::Display for LeftReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LeftReason::Effective => f.write_str("вышла в эффективный режим"),
+            LeftReason::Effective(quiet) => write!(
+                f,
+                "не отобрана; вышла в эффективный режим в {} ({} без правил этапа 1: {})",
+                quiet.last().copied().unwrap_or_default(),
+                crate::output::words::count(quiet.len() as u32, crate::output::words::YEARS),
+                quiet
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             LeftReason::Excluded(r) => write!(f, "исключена: {r}"),
             LeftReason::NoRule => f.write_str(
                 "не кандидат: правила этапа 1 не сработали (выход в эффективный режим ещё не подтверждён)",
@@ -81,7 +92,8 @@ impl Serialize for LeftReason {
 
 /// A school that was selected in `last_selected` and is not on the list in `year` (the next year
 /// with its data; for [`LeftReason::Effective`] the first quiet year, for [`LeftReason::NoData`]
-/// the next year of the range), why, and its cluster that year.
+/// the next year of the range), why, its cluster that year and, for an exit into the effective
+/// mode, the year it counted as one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Left {
     pub login: String,
@@ -89,6 +101,8 @@ pub struct Left {
     pub last_selected: i32,
     pub reason: LeftReason,
     pub cluster: Option<String>,
+    /// For [`LeftReason::Effective`], the year it counted as effective (the last quiet year).
+    pub effective_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -350,7 +364,11 @@ fn left_list(
                 .iter()
                 .find(|e| e.login == t.login && e.last_selected == **y);
             let (year, reason, cluster) = match (exit, next) {
-                (Some(e), _) => (e.quiet_years[0], LeftReason::Effective, None),
+                (Some(e), _) => (
+                    e.quiet_years[0],
+                    LeftReason::Effective(e.quiet_years.clone()),
+                    None,
+                ),
                 (None, Some((&ny, n))) => {
                     let r = per_year[&ny][t.login.as_str()];
                     let reason = match (r.excluded_reason, n.candidate) {
@@ -365,12 +383,17 @@ fn left_list(
                     None => continue,
                 },
             };
+            let effective_year = match &reason {
+                LeftReason::Effective(quiet) => quiet.last().copied(),
+                _ => None,
+            };
             out.push(Left {
                 login: t.login.clone(),
                 year,
                 last_selected: **y,
                 reason,
                 cluster,
+                effective_year,
             });
         }
     }

@@ -9,26 +9,7 @@ use std::path::{Path, PathBuf};
 /// Errors: usage (exit 2) for an existing file, a non-empty folder without `force`, or, with
 /// `force`, a folder that is not an earlier report (naming what it holds that is not the report's).
 pub fn check_target(dir: &Path, force: bool) -> Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    if !dir.is_dir() {
-        return Err(usage(format!(
-            "--out {}: this is a file, not a folder",
-            dir.display()
-        )));
-    }
-    let empty = std::fs::read_dir(dir)
-        .map_err(|e| usage(format!("--out {}: cannot read ({e})", dir.display())))?
-        .next()
-        .is_none();
-    if !empty && !force {
-        return Err(usage(format!(
-            "--out {}: the folder exists and is not empty; choose another or add --force to replace it",
-            dir.display()
-        )));
-    }
-    if !empty {
+    if check_free(dir, force)? {
         earlier_report(dir).map_err(|what| {
             usage(format!(
                 "--out {}: --force replaces only an earlier shnor report, and this folder {what}; \
@@ -38,6 +19,43 @@ pub fn check_target(dir: &Path, force: bool) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+/// Check that `dir` is absent or a folder, empty unless `force`; returns whether it holds anything
+/// (what `force` may do with it is the caller's: `report` replaces only an earlier report, `synth`
+/// overwrites its own files).
+/// Errors: usage (exit 2) for an existing file or a non-empty folder without `force` (naming what
+/// it holds).
+pub fn check_free(dir: &Path, force: bool) -> Result<bool> {
+    if !dir.exists() {
+        return Ok(false);
+    }
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "--out {}: this is a file, not a folder",
+            dir.display()
+        )));
+    }
+    let mut held: Vec<String> = std::fs::read_dir(dir)
+        .and_then(|r| {
+            r.map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect()
+        })
+        .map_err(|e| usage(format!("--out {}: cannot read ({e})", dir.display())))?;
+    if !held.is_empty() && !force {
+        held.sort();
+        let more = match held.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        held.truncate(5);
+        return Err(usage(format!(
+            "--out {}: the folder exists and is not empty (it holds {}{more}); choose another or add --force to replace it",
+            dir.display(),
+            held.join(", ")
+        )));
+    }
+    Ok(!held.is_empty())
 }
 
 /// The manifest every report folder holds; `--force` replaces only a folder that has one.

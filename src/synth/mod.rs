@@ -257,7 +257,9 @@ fn school_share2(
 
 /// Write the region into `out`. Returns the list of files written.
 pub fn write(spec: &Spec, out: &Path) -> Result<Vec<String>> {
-    std::fs::create_dir_all(out)?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        crate::error::internal(format!("--out {}: cannot create ({e})", out.display()))
+    })?;
     let mut schools = make_schools(spec);
     // written in login order, as exports are (regions 99, 98, … at national scale)
     schools.sort_by(|a, b| a.digits.cmp(&b.digits));

@@ -487,7 +487,7 @@ fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
         left(&[]),
         vec![
             "edu990008 2023 2024 кандидат, не отобрана на этапе 3 умеренно неуспевающие",
-            "edu990014 2023 2024 вышла в эффективный режим -",
+            "edu990014 2023 2024 не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025) -",
             "edu990106 2024 2025 кандидат, не отобрана на этапе 3 сильно неуспевающие",
         ]
     );
@@ -498,7 +498,7 @@ fn monitor_lists_every_school_that_left_the_list_with_its_reason() {
     );
     let text = stdout_of(shnor().args(["monitor", "data-samples/region"]));
     assert!(
-        text.contains("Покинули список: edu990008 — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»); edu990014 — 2024: вышла в эффективный режим;"),
+        text.contains("Покинули список:\n  edu990008 «МБОУ \"СОШ №8\"» — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»)\n"),
         "{text}"
     );
 }
@@ -655,4 +655,67 @@ fn no_results_names_each_input_and_what_it_was_read_as() {
         .stderr(contains("no results in the inputs"))
         .stderr(contains("dir.csv: справочник школ\n"))
         .stderr(contains("junk.csv: пропущен (не распознан заголовок)"));
+}
+
+/// Fourth fresh-eyes run, #1: a school that became effective left the list in its first quiet
+/// year, and counted as effective only after `monitor.exit_years` of them: the reason says both
+/// years (text and JSON, with `effective_year`), and the text note gives each school's name, one
+/// school a line.
+#[test]
+fn monitor_says_when_a_school_that_left_became_effective() {
+    let v = json_of(shnor().args(["monitor", "data-samples/region", "--format", "json"]));
+    let l = v["left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["login"] == "edu990014")
+        .unwrap()
+        .clone();
+    assert_eq!(l["year"], 2024, "{l}");
+    assert_eq!(l["effective_year"], 2025, "{l}");
+    assert_eq!(
+        l["reason"],
+        "не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025)"
+    );
+    let text = stdout_of(shnor().args(["monitor", "data-samples/region"]));
+    assert!(
+        text.contains(
+            "Покинули список:\n  edu990008 «МБОУ \"СОШ №8\"» — 2024: кандидат, не отобрана на этапе 3 (кластер «умеренно неуспевающие»)\n  edu990014 «МБОУ \"СОШ №14\"» — 2024: не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025)\n"
+        ),
+        "{text}"
+    );
+}
+
+/// Fourth fresh-eyes run, #2: `synth --out` into a folder that holds files refuses (exit 2,
+/// naming the folder and what it holds) instead of overwriting them, unless `--force`.
+#[test]
+fn synth_refuses_a_folder_with_files_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("region");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("registry.csv"), "mine").unwrap();
+    shnor()
+        .args(["synth", "--schools", "10", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains(&out.display().to_string()))
+        .stderr(contains("registry.csv"));
+    assert_eq!(std::fs::read(out.join("registry.csv")).unwrap(), b"mine");
+    shnor()
+        .args(["synth", "--schools", "10", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(out.join("registry.csv")).unwrap(), b"mine");
+}
+
+/// Fourth fresh-eyes run, #3: a `synth --out` that cannot be created names the path.
+#[test]
+fn synth_names_an_out_it_cannot_create() {
+    shnor()
+        .args(["synth", "--schools", "10", "--out", "/proc/syn"])
+        .assert()
+        .code(3)
+        .stderr(contains("/proc/syn"));
 }
