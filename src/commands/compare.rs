@@ -22,6 +22,21 @@ const BLOCK_HEADERS: [&str; 9] = [
     "Хуже региона",
 ];
 
+/// [`BLOCK_HEADERS`] as the flat table (CSV, the report's sheet and csv/municipalities.csv) names
+/// them: each difference and p-value says which share it belongs to, so no header repeats (pandas
+/// would rename the copies `p.1`). The people's per-block table keeps the short names.
+const FLAT_BLOCK_HEADERS: [&str; 9] = [
+    "Муниципалитет",
+    "Участников",
+    "Ниже минимума, % (95 % ДИ)",
+    "Ниже минимума: разница с регионом, п.п.",
+    "Ниже минимума: p",
+    "Высокие, % (95 % ДИ)",
+    "Высокие: разница с регионом, п.п.",
+    "Высокие: p",
+    "Хуже региона",
+];
+
 /// Columns of `--thresholds`: one school whose `bottom` cuts disagree per row; the fifth, the
 /// composite share, is named by what it counts (`words::below_min`) in `thresholds`.
 const THRESHOLD_HEADERS: [&str; 11] = [
@@ -213,10 +228,11 @@ fn block_table(b: &Block) -> Table {
     t
 }
 
-/// Every block in one table with procedure and year in front (CSV).
+/// Every block in one table with procedure and year in front (CSV, the report's sheet), headed by
+/// [`FLAT_BLOCK_HEADERS`].
 pub fn flat_table(blocks: &[Block]) -> Table {
     let mut headers = vec!["Процедура", "Год"];
-    headers.extend_from_slice(&BLOCK_HEADERS);
+    headers.extend_from_slice(&FLAT_BLOCK_HEADERS);
     let mut flat = Table::new(&headers);
     for b in blocks {
         for row in block_rows(b) {

@@ -142,3 +142,58 @@ fn excel_implies_csv_and_is_never_silently_ignored() {
     let s = std::fs::read_to_string(out.join("csv/final_list.csv")).unwrap();
     assert!(s.starts_with("\u{feff}№;Логин;"), "{s}");
 }
+
+/// Every header of a CSV table is unique, so pandas and polars read each column under its own
+/// name (pandas would rename a repeated «p» to `p.1`): every command's `--format csv` and every
+/// file of `report`'s csv/ on the sample region.
+#[test]
+fn no_csv_written_repeats_a_header() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let unique = |what: &str, text: &str| {
+        let (h, _) = parse(text, b',');
+        assert!(!h.is_empty(), "{what}: no header");
+        let mut seen = std::collections::BTreeSet::new();
+        for x in &h {
+            assert!(seen.insert(x), "{what}: header «{x}» repeats in {h:?}");
+        }
+    };
+    for args in [
+        &["select"][..],
+        &["select", "--all"],
+        &["index"],
+        &["resilient"],
+        &["objectivity"],
+        &["compare"],
+        &["compare", "--thresholds"],
+        &["monitor"],
+        &["risk"],
+    ] {
+        let text = stdout_of(
+            shnor()
+                .current_dir(root)
+                .args(&args[..1])
+                .arg("data-samples/region")
+                .args(&args[1..])
+                .args(["--format", "csv"]),
+        );
+        unique(&args.join(" "), &text);
+    }
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    shnor()
+        .current_dir(root)
+        .args(["report", "data-samples/region", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut n = 0;
+    for e in std::fs::read_dir(out.join("csv")).unwrap() {
+        let p = e.unwrap().path();
+        unique(
+            &p.display().to_string(),
+            &std::fs::read_to_string(&p).unwrap(),
+        );
+        n += 1;
+    }
+    assert!(n >= 10, "{n} CSV files in the report");
+}
