@@ -201,6 +201,21 @@ pub fn row(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()
 }
 
+/// The header row of a per-school marks table (year, grade, subject, login, participants, «2»..«5»).
+pub fn marks_head() -> Vec<String> {
+    row(&[
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ])
+}
+
 pub fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
     assert!(

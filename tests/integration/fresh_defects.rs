@@ -338,17 +338,7 @@ fn a_marks_table_without_an_assessment_says_what_was_looked_for() {
 #[test]
 fn an_xlsx_formula_without_a_saved_value_is_said_to_be_one() {
     let dir = tempfile::tempdir().unwrap();
-    let head = row(&[
-        "Год",
-        "Класс",
-        "Предмет",
-        "Логин",
-        "Кол-во участников",
-        "2",
-        "3",
-        "4",
-        "5",
-    ]);
+    let head = marks_head();
     let school = |login: &str, part: &str, two: &str| {
         row(&["2025", "4", "математика", login, part, two, "5", "5", "5"])
     };
@@ -536,17 +526,7 @@ fn the_fioko_screen_says_why_it_marks_so_many_schools() {
 fn two_cells_at_one_address_are_a_counted_warning() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("ВПР дубль.xlsx");
-    let head = row(&[
-        "Год",
-        "Класс",
-        "Предмет",
-        "Логин",
-        "Кол-во участников",
-        "2",
-        "3",
-        "4",
-        "5",
-    ]);
+    let head = marks_head();
     let school = |login: &str| row(&["2025", "4", "математика", login, "20", "5", "5", "5", "5"]);
     let rows = [head, school("edu990001"), school("edu990002")];
     text_workbook(&f, &[("Итоги", &rows)]);
