@@ -6,6 +6,11 @@
 //! the flat table, shnor's load + select of DIR. Then, in this process, index + resilience and a
 //! 21-point sweep over the loaded data. Also the CLI itself: `shnor select DIR` against
 //! `shnor report DIR` (issue 15).
+/// The binary's allocator options (src/allocator.rs), set in every child: polars' read and shnor's
+/// steps run under the allocator settings of the `shnor` binary.
+#[path = "../src/allocator.rs"]
+mod allocator;
+
 use shnor::config::Config;
 use shnor::input::{load_paths, Opts};
 use shnor::method::{select, sweep};
@@ -44,6 +49,7 @@ fn size_mb(paths: &[PathBuf]) -> f64 {
 
 /// One timed step in this process; prints `seconds peak_mb`.
 fn child(step: &str, paths: &[PathBuf]) {
+    allocator::tune();
     let t = Instant::now();
     match step {
         "polars" => {

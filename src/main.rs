@@ -1,4 +1,6 @@
 //! The `shnor` binary: parse the command line, dispatch to the subcommand, map errors to exit codes.
+mod allocator;
+
 use clap::{CommandFactory, Parser, Subcommand};
 use shnor::commands::{
     compare, completions, config, explain, index, inspect, man, monitor, objectivity, report,
@@ -41,6 +43,7 @@ enum Cmd {
 }
 
 fn main() {
+    allocator::tune();
     let cli = Cli::parse();
     shnor::input::table::quiet_workbook_panics();
     shnor::progress::set_quiet(cli.quiet);
