@@ -312,6 +312,48 @@ fn risk_repeats_and_bad_cells_are_found_in_file_order() {
     assert_eq!(ids, [Some("edu990001"), Some("edu990002")]);
 }
 
+/// Risk tables load beside the other sheets: of a bad risk table and a bad marks table, the error
+/// is the first one in the inputs' order, as in one pass; the risk frames of two tables are kept in
+/// that order too.
+#[test]
+fn risk_tables_loaded_apart_keep_the_inputs_order() {
+    let risk =
+        "Логин,Год,Фактор риска,Уровень\nedu990001,2024,Дефицит педагогических кадров,никакой\n";
+    let marks =
+        format!("{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,x,2,3,9,63\n");
+    for (names, want) in [
+        (["a_risk.csv", "b_vpr.csv"], "a_risk.csv"),
+        (["b_risk.csv", "a_vpr.csv"], "a_vpr.csv"),
+    ] {
+        let msg = load(&[(names[0], risk), (names[1], &marks)], &Opts::default())
+            .err()
+            .expect("both tables are bad")
+            .to_string();
+        assert!(msg.contains(want), "{names:?}: {msg}");
+    }
+    let f = "Дефицит педагогических кадров";
+    let a = format!("Логин,Год,Фактор риска,Уровень\nedu990001,2024,{f},высокий\n");
+    let b = format!("Логин,Год,Фактор риска,Уровень\nedu990001,2024,{f},низкий\n");
+    let ok =
+        format!("{MARKS_HEADER}2023,4,математика,город Заречный,edu990001,СОШ 1,77,2,3,9,63\n");
+    let l = load(
+        &[("b_risk.csv", &b), ("vpr.csv", &ok), ("a_risk.csv", &a)],
+        &Opts::default(),
+    )
+    .unwrap();
+    let levels: Vec<Option<i32>> = l
+        .data
+        .risk
+        .column("level")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(levels, [Some(2), Some(0)]);
+    assert_eq!(l.reports.len(), 3);
+}
+
 /// Issue 12 «one decision for units»: a share column without `%` is read in the unit in which its
 /// values are whole pupils of their participants — not as percents because some value is above 1.
 #[test]

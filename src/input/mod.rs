@@ -368,23 +368,49 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     });
     // a school's protocols: copies taken out, its classes joined
     let mut classes = protocol::classes(&mut sheets, opts, &mut reports)?;
-    // each sheet (and the text frame of its file, once no sheet holds it) is dropped once loaded
-    for mut s in sheets {
-        let pre = s.pupils.take();
-        let frame = s.frame.take();
-        let mut load = Loading {
-            scales: &mut scales,
-            ds: &mut data_set,
-            classes: &mut classes,
-        };
-        // a loader's error on a sheet with a column it reads twice: the repeated column is said
-        let loaded = load_sheet(&s, frame, pre, opts, &mut load);
-        // a formula whose value was not saved reads as an empty cell, of two cells at one address
-        // the last is read: the error says so
-        let loaded = loaded.map_err(|e| formulas::explain(e, &s.path, &s.header));
-        reports.push(loaded.map_err(|e| recognise::repeated_read(&s).unwrap_or(e))?);
-        progress.step(&s.path.file_name().unwrap_or_default().to_string_lossy());
+    // risk profiles fill their own frames only: loaded beside the sheets before the first results
+    // table (rayon; not beside a results table, whose frames would then be held with theirs), their
+    // frames appended after, in the sheets' order; the first error in that order is the one said
+    let (apart, sheets): (Vec<_>, Vec<_>) = sheets
+        .into_iter()
+        .enumerate()
+        .partition(|(_, s)| s.kind == "risk");
+    let results_at = sheets
+        .iter()
+        .position(|(_, s)| RESULT_KINDS.contains(&s.kind))
+        .unwrap_or(sheets.len());
+    let mut sheets = sheets.into_iter();
+    let before: Vec<_> = sheets.by_ref().take(results_at).collect();
+    let mut load = Loading {
+        scales: &mut scales,
+        ds: &mut data_set,
+        classes: &mut classes,
+    };
+    let (apart, main) = rayon::join(
+        || load_apart(apart, opts),
+        || load_in_order(before, opts, &mut load, &mut reports, &mut progress),
+    );
+    let (risk, loaded, apart_err) = apart;
+    let main = main.and_then(|()| {
+        // past a risk table that failed, nothing is loaded (as in one pass in order)
+        let failed = apart_err.as_ref().map_or(usize::MAX, |(j, _)| *j);
+        let rest = sheets.filter(|(i, _)| *i < failed).collect();
+        load_in_order(rest, opts, &mut load, &mut reports, &mut progress)
+    });
+    let first_err = match (main, apart_err) {
+        (Err((i, e)), Some((j, _))) if i < j => Some(e),
+        (_, Some((_, e))) => Some(e),
+        (Err((_, e)), None) => Some(e),
+        (Ok(()), None) => None,
+    };
+    if let Some(e) = first_err {
+        return Err(e);
     }
+    for r in loaded {
+        progress.step(&file_name(&r.path));
+        reports.push(r);
+    }
+    data_set.risk_parts.extend(risk.risk_parts);
     drop(progress);
     if !opts.skip_checksums {
         add_checksums(&mut reports)?;
@@ -408,6 +434,69 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         reports,
         warnings,
     })
+}
+
+/// Load `sheets` (each with its position among all sheets) in their order, each report pushed to
+/// `reports`; on the first error, that sheet's position and the error. Each sheet (and the text
+/// frame of its file, once no sheet holds it) is dropped once loaded.
+fn load_in_order(
+    sheets: Vec<(usize, Sheet)>,
+    opts: &Opts,
+    load: &mut Loading,
+    reports: &mut Vec<InputReport>,
+    progress: &mut crate::progress::Progress,
+) -> Result<(), (usize, anyhow::Error)> {
+    for (i, s) in sheets {
+        let name = file_name(&s.path.display().to_string());
+        reports.push(load_one(s, opts, load).map_err(|e| (i, e))?);
+        progress.step(&name);
+    }
+    Ok(())
+}
+
+/// Load `sheets` that fill nothing but their own frames (risk profiles) into a dataset of their
+/// own, in their order: the dataset, the reports, and the first error with its sheet's position.
+#[allow(clippy::type_complexity)]
+fn load_apart(
+    sheets: Vec<(usize, Sheet)>,
+    opts: &Opts,
+) -> (Dataset, Vec<InputReport>, Option<(usize, anyhow::Error)>) {
+    let (mut scales, mut ds) = (Scales::builtin(), Dataset::default());
+    let mut classes = protocol::Classes::default();
+    let mut load = Loading {
+        scales: &mut scales,
+        ds: &mut ds,
+        classes: &mut classes,
+    };
+    let mut reports = Vec::new();
+    for (i, s) in sheets {
+        match load_one(s, opts, &mut load) {
+            Ok(r) => reports.push(r),
+            Err(e) => return (ds, reports, Some((i, e))),
+        }
+    }
+    (ds, reports, None)
+}
+
+/// Load one recognised sheet (`load_sheet`), its error explained.
+fn load_one(mut s: Sheet, opts: &Opts, load: &mut Loading) -> Result<InputReport> {
+    let pre = s.pupils.take();
+    let frame = s.frame.take();
+    // a loader's error on a sheet with a column it reads twice: the repeated column is said
+    let loaded = load_sheet(&s, frame, pre, opts, load);
+    // a formula whose value was not saved reads as an empty cell, of two cells at one address
+    // the last is read: the error says so
+    let loaded = loaded.map_err(|e| formulas::explain(e, &s.path, &s.header));
+    loaded.map_err(|e| recognise::repeated_read(&s).unwrap_or(e))
+}
+
+/// The file name of a path, for the progress.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The error for inputs in which nothing was recognised: what was skipped and what was looked for.

@@ -342,10 +342,8 @@ fn drop_repeats(
 ) -> Result<(DataFrame, Vec<(usize, String)>)> {
     use crate::model::schema::col as k;
     let keys = [k::SCHOOL_ID, k::YEAR, k::FACTOR];
-    let sorted = df.sort(
-        keys,
-        SortMultipleOptions::default().with_maintain_order(true),
-    )?;
+    // a table in that order already (as a school's rows come together) is not sorted again
+    let sorted = crate::model::order::sorted_by(df, &keys)?;
     let repeat = keys
         .iter()
         .map(|c| col(*c).eq_missing(col(*c).shift(lit(1))))

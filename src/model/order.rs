@@ -27,7 +27,7 @@ const VALUES: [&str; 6] = [k::PARTICIPANTS, k::N2, k::N3, k::N4, k::N5, k::HIGH]
 
 /// `df` sorted by `keys` (stable), or as it is when its rows are in that order already (one
 /// vectorised comparison of each row with the previous, cheaper than a sort of a national table).
-fn sorted_by(df: DataFrame, keys: &[&str]) -> Result<DataFrame> {
+pub(crate) fn sorted_by(df: DataFrame, keys: &[&str]) -> Result<DataFrame> {
     let mut in_order = lit(true);
     for k in keys.iter().rev() {
         let (c, p) = (col(*k), col(*k).shift(lit(1)));
