@@ -6,7 +6,6 @@ use anyhow::Result;
 use rayon::prelude::*;
 pub use rust_xlsxwriter::Worksheet;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
-use std::collections::HashMap;
 
 /// Widest and narrowest column, in characters.
 const MAX_WIDTH: usize = 60;
@@ -85,12 +84,15 @@ fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError>
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
     }
-    // one format object per number format of the sheet, not one per cell
-    let mut formats = HashMap::new();
+    // one format object per number format of the sheet, not one per cell; one vector of a row's
+    // cells and one text buffer for the widths, not one per row and cell
+    let mut formats = Formats::new();
+    let (mut cells, mut buf) = (Vec::new(), String::new());
     for (r, row) in t.rows.iter().enumerate() {
         let r = r as u32 + 1;
-        for (c, cell) in Table::data_row(row).into_iter().enumerate() {
-            let width = write_cell(ws, &mut formats, r, c as u16, cell)?;
+        data_cells(row, &mut cells);
+        for (c, cell) in cells.iter().enumerate() {
+            let width = write_cell(ws, (&mut formats, &mut buf), r, c as u16, cell)?;
             widths[c] = widths[c].max(width);
         }
     }
@@ -104,11 +106,26 @@ fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError>
     Ok(())
 }
 
+/// The number formats of a sheet made so far, by kind of cell (share or not, decimals): a few.
+type Formats = Vec<((bool, usize), Format)>;
+
+/// The data cells of `row` into `out` (cleared first): [`Table::data_row`] without a vector per
+/// cell and row (a sheet has a million cells).
+fn data_cells<'a>(row: &'a [Cell], out: &mut Vec<&'a Cell>) {
+    out.clear();
+    for c in row {
+        match c {
+            Cell::Shown(..) | Cell::Parts(..) => out.extend(c.leaves().into_iter().map(|(_, l)| l)),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Write one data cell (its number format taken from `formats`, made there on first use); returns
-/// how many characters wide it shows.
+/// how many characters wide it shows (measured in `buf`).
 fn write_cell(
     ws: &mut Worksheet,
-    formats: &mut HashMap<(bool, usize), Format>,
+    (formats, buf): (&mut Formats, &mut String),
     r: u32,
     c: u16,
     cell: &Cell,
@@ -124,7 +141,7 @@ fn write_cell(
         }
         Cell::Int(n) => n.map(|n| n as f64),
         Cell::Share(v, _) | Cell::Num(v, _) => *v,
-        Cell::Shown(inner, _) => return write_cell(ws, formats, r, c, inner),
+        Cell::Shown(inner, _) => return write_cell(ws, (formats, buf), r, c, inner),
         Cell::Parts(..) => None,
     };
     let Some(v) = value else { return Ok(0) };
@@ -136,14 +153,42 @@ fn write_cell(
     };
     match key {
         Some(key) => {
-            let format = formats.entry(key).or_insert_with(|| {
-                Format::new().set_num_format(num_format(cell).unwrap_or_default())
-            });
-            ws.write_number_with_format(r, c, v, format)?
+            let at = match formats.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    let format = Format::new().set_num_format(num_format(cell).unwrap_or_default());
+                    formats.push((key, format));
+                    formats.len() - 1
+                }
+            };
+            ws.write_number_with_format(r, c, v, &formats[at].1)?
         }
         None => ws.write_number(r, c, v)?,
     };
-    Ok(cell.human().chars().count() + 1)
+    Ok(shown_width(cell, buf) + 1)
+}
+
+/// How many characters `cell.human()` has ([`super::num`], [`super::pct`]), measured in `buf`
+/// for a number instead of making its text.
+fn shown_width(cell: &Cell, buf: &mut String) -> usize {
+    use std::fmt::Write;
+    let (x, digits) = match cell {
+        Cell::Share(Some(v), d) => (v * 100.0, *d),
+        Cell::Num(Some(v), d) => (*v, *d),
+        Cell::Int(Some(n)) => (*n as f64, 0),
+        c => return c.human().chars().count(),
+    };
+    buf.clear();
+    match cell {
+        Cell::Int(Some(n)) => write!(buf, "{n}"),
+        _ => write!(buf, "{x:.digits$}"),
+    }
+    .expect("a String takes any text");
+    // a number that rounds to zero shows no sign (as `num`)
+    match buf.strip_prefix('-') {
+        Some(abs) if abs.bytes().all(|b| b == b'0' || b == b'.') => abs.len(),
+        _ => buf.len(),
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +206,38 @@ mod tests {
         assert_eq!(num_format(&Cell::share(Some(0.1), 1)).unwrap(), "0.0%");
         assert_eq!(num_format(&Cell::num(Some(0.1), 0)).unwrap(), "0");
         assert_eq!(num_format(&Cell::int(3)), None);
+    }
+
+    #[test]
+    fn widths_are_those_of_the_shown_text() {
+        let mut buf = String::new();
+        let nums = [
+            0.0,
+            -0.0,
+            -0.004,
+            -0.05,
+            0.05,
+            1.0 / 3.0,
+            -12.345,
+            1e12,
+            99.95,
+            f64::NAN,
+        ];
+        for x in nums {
+            for d in 0..4 {
+                for c in [Cell::share(Some(x), d), Cell::num(Some(x), d)] {
+                    assert_eq!(
+                        shown_width(&c, &mut buf),
+                        c.human().chars().count(),
+                        "{c:?}"
+                    );
+                }
+            }
+        }
+        for n in [0, 7, -7, 123_456] {
+            let c = Cell::int(n);
+            assert_eq!(shown_width(&c, &mut buf), c.human().chars().count());
+        }
     }
 
     #[test]
