@@ -735,3 +735,53 @@ fn synth_seed_42_reproduces_the_sample_region() {
         );
     }
 }
+
+/// Fifth fresh-eyes run, #6: an .xlsx workbook renamed to .csv is named as a workbook (a zip
+/// archive) with the extension to give it, not as «UTF-16?».
+#[test]
+fn a_workbook_named_csv_is_named_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("book.xlsx");
+    text_workbook(&x, &[("Лист1", &[row(&["Логин", "ОО"])])]);
+    let f = dir.path().join("ВПР 2025.csv");
+    std::fs::copy(&x, &f).unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains("ВПР 2025.csv: a zip archive, not a text CSV"))
+        .stderr(contains("rename it to .xlsx"));
+}
+
+/// Fifth fresh-eyes run, #5: a config `selection.year` no input holds (1999, which the config
+/// refused as «not a year», or 2030) is a usage error naming the key and the years the results hold.
+#[test]
+fn a_config_year_no_input_holds_names_the_years_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    for y in ["1999", "2030"] {
+        let cfg = dir.path().join(format!("y{y}.toml"));
+        std::fs::write(&cfg, format!("[selection]\nyear = {y}\n")).unwrap();
+        shnor()
+            .arg("select")
+            .arg(&region)
+            .arg("--config")
+            .arg(&cfg)
+            .assert()
+            .code(2)
+            .stderr(contains(&format!(
+                "year {y} (selection.year of the config) is absent from the data: the results hold 2023, 2024, 2025"
+            )));
+    }
+    let cfg = dir.path().join("y99.toml");
+    std::fs::write(&cfg, "[selection]\nyear = 99\n").unwrap();
+    shnor()
+        .arg("select")
+        .arg(&region)
+        .arg("--config")
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(contains("\"latest\" or a four-digit year"));
+}
