@@ -162,10 +162,11 @@ pub fn load_stats(
             let p: Vec<f64> = cm.iter().map(|&c| num(c)).collect::<Result<_>>()?;
             let sum: f64 = p.iter().sum();
             if part > 0.0 && (sum - 100.0).abs() > 0.5 {
+                let empty = cm.iter().all(|&c| g.cell(r, c).trim().is_empty());
                 return Err(data_err(
                     &loc,
                     "Распределение групп баллов в %",
-                    format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
+                    shares_not_100(sum, empty),
                 ));
             }
             match school_cell(&label) {
@@ -390,11 +391,8 @@ pub fn load_histogram_report(
                 .collect::<Result<_>>()?;
             let sum: f64 = p.iter().sum();
             if part > 0 && (sum - 100.0).abs() > 0.5 {
-                return Err(data_err(
-                    &g.loc(r),
-                    "0 … max",
-                    format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
-                ));
+                let empty = cols.iter().all(|(c, _)| g.cell(r, *c).trim().is_empty());
+                return Err(data_err(&g.loc(r), "0 … max", shares_not_100(sum, empty)));
             }
             let sid = school_id(&login);
             for ((_, score), pc) in cols.iter().zip(&p) {
@@ -425,6 +423,15 @@ pub fn load_histogram_report(
         "отчёт даёт только проценты",
     );
     Ok(())
+}
+
+/// The error of a row of percent shares that do not sum to 100 ± 0.5: their sum, or that the cells
+/// are empty (`empty`), which «sum to 0.00» would hide.
+fn shares_not_100(sum: f64, empty: bool) -> String {
+    match empty {
+        true => "the percent cells are empty: expected shares that sum to 100 ± 0.5".into(),
+        false => format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
+    }
 }
 
 #[cfg(test)]
@@ -458,5 +465,17 @@ mod tests {
         ]);
         assert!(score_columns(&g, &Header::new(0, &g.rows[0])).is_none());
         assert!(!is_histogram_report(&g, &Header::new(0, &g.rows[0])));
+    }
+
+    #[test]
+    fn empty_percent_cells_are_named_empty_not_summed() {
+        assert_eq!(
+            super::shares_not_100(0.0, true),
+            "the percent cells are empty: expected shares that sum to 100 ± 0.5"
+        );
+        assert_eq!(
+            super::shares_not_100(90.0, false),
+            "shares sum to 90.00: expected 100 ± 0.5"
+        );
     }
 }

@@ -785,3 +785,24 @@ fn a_config_year_no_input_holds_names_the_years_held() {
         .code(2)
         .stderr(contains("\"latest\" or a four-digit year"));
 }
+
+/// Fifth fresh-eyes run, #7: a percent table whose «2»..«5» cells are empty says they are empty,
+/// not that they «sum to 0,00».
+#[test]
+fn empty_percent_cells_are_named_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ВПР 5 класс.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;;;;\n2025;5;математика;edu990002;20;2,5;10;50;37,5\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "ВПР 5 класс.csv, row 2: column «2..5»: «2»..«5» are empty: expected percents",
+        ));
+}
