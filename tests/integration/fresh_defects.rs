@@ -806,3 +806,34 @@ fn empty_percent_cells_are_named_empty() {
             "ВПР 5 класс.csv, row 2: column «2..5»: «2»..«5» are empty: expected percents",
         ));
 }
+
+/// Fifth fresh-eyes run, #8: the objectivity note defines m and gives the configured t
+/// (`objectivity.fioko_t`) and k (`objectivity.fioko_iqr_k`), not «95 %» and «3·IQR» whatever the
+/// config says; each flag's interval names its t.
+#[test]
+fn the_objectivity_note_gives_the_configured_t_and_k() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("o.toml");
+    std::fs::write(&cfg, "[objectivity]\nfioko_t = 2.58\nfioko_iqr_k = 1.5\n").unwrap();
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let out = stdout_of(
+        shnor()
+            .arg("objectivity")
+            .arg(&region)
+            .arg("--config")
+            .arg(&cfg),
+    );
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("Признаки:"))
+        .unwrap_or_else(|| panic!("no note of the markers in {out}"));
+    assert!(note.contains("m — число участников"), "{note}");
+    assert!(note.contains("t = 2,58"), "{note}");
+    assert!(note.contains("Q1 − k·IQR … Q3 + k·IQR (k = 1,5"), "{note}");
+    assert!(!note.contains("95 %") && !note.contains("3·IQR"), "{note}");
+    assert!(
+        out.contains("интервал среднего балла школы x̄ ± t·s/√m (t = 2,58)"),
+        "no flag names its t"
+    );
+    assert!(!out.contains("95 % интервал"), "{out}");
+}

@@ -189,8 +189,12 @@ fn objectivity(
     let s = &ctx.screen;
     let method = cfg.objectivity.method;
     let (regions, flags) = crate::commands::objectivity::tables(s, method, ds);
-    let mut fioko =
-        crate::commands::objectivity::fioko_tables(&s.fioko, cfg.objectivity.fioko_t).into_iter();
+    let mut fioko = crate::commands::objectivity::fioko_tables(
+        &s.fioko,
+        cfg.objectivity.fioko_t,
+        cfg.objectivity.fioko_iqr_k,
+    )
+    .into_iter();
     let no_fioko = match method {
         M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",
         _ => "маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.",
