@@ -67,6 +67,8 @@ pub struct PupilFile {
     names: Names,
     /// The work's maximum from the item captions (`1 (2б)` …), when every item gives one.
     item_max: Option<i32>,
+    /// The total's header as the file writes it («всего баллов», «Итого баллов»), for warnings.
+    total_name: String,
     file: String,
 }
 
@@ -87,7 +89,9 @@ pub fn load(
 /// (0 among them) is kept with a counted warning naming the row and both numbers, as the school's
 /// protocol form does (docs/INPUTS.md). A row with a total of 0 and its item scores partly blank, partly filled is scored with
 /// the blanks as 0, with a counted warning naming the row and the blank columns (as the school's
-/// protocol form, `protocol::read`).
+/// protocol form, `protocol::read`). A journal mark other than 1–5 or «нет отметки» and a variant
+/// other than a number or «отсутствовал» are counted warnings too (the pupil kept). Every example
+/// names the row, the column by the file's own header, the value and what was expected.
 pub fn read(g: &Grid, h: &Header) -> PupilFile {
     read_grid(g, PupilRows::pupils(h.clone()))
 }
@@ -222,6 +226,7 @@ impl<'a> PupilRows<'a> {
             lines: self.lines,
             names: self.names,
             item_max: self.item_max,
+            total_name: self.h.raw_name(self.c_total).trim().to_string(),
             file,
         }
     }
@@ -243,8 +248,12 @@ impl<'a> PupilRows<'a> {
             SchoolOf::Given(login) => login.to_string(),
         };
         if login.is_empty() {
+            let col = match form.school {
+                SchoolOf::Column(c) => format!(", «{}»: пусто", self.h.raw_name(c).trim()),
+                SchoolOf::Given(_) => String::new(),
+            };
             rep.warnings
-                .add(WarningCode::RowWithoutLogin, format!("строка {line}"));
+                .add(WarningCode::RowWithoutLogin, format!("строка {line}{col}"));
             return;
         }
         let sid = school_id(&login);
@@ -269,7 +278,21 @@ impl<'a> PupilRows<'a> {
             st.absent += 1;
             return;
         }
+        let named = |c: usize, what: &str| {
+            format!(
+                "строка {line}, «{}»: «{}», {what}",
+                self.h.raw_name(c).trim(),
+                cell(c).trim()
+            )
+        };
+        if !is_variant(cell(form.variant)) {
+            rep.warnings.add(
+                WarningCode::VariantInvalid,
+                named(form.variant, "ожидался номер варианта или «отсутствовал»"),
+            );
+        }
         let total_cell = cell(self.c_total);
+        let total_name = self.h.raw_name(self.c_total).trim();
         if form.blank_is_absent
             && matches!(parse_num(total_cell), Ok(None | Some(0.0)))
             && items.iter().all(|(c, _)| cell(*c).trim().is_empty())
@@ -296,15 +319,17 @@ impl<'a> PupilRows<'a> {
                 st.totals_from_items += 1;
                 rep.warnings.add(
                     WarningCode::TotalFromItems,
-                    format!("строка {line}: {}", ru_num(s)),
+                    format!("строка {line}, «{total_name}»: пусто → {}", ru_num(s)),
                 );
                 Some(s as i32)
             }
             Ok(None) => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
-                rep.warnings
-                    .add(WarningCode::TotalEmpty, format!("строка {line}"));
+                rep.warnings.add(
+                    WarningCode::TotalEmpty,
+                    format!("строка {line}, «{total_name}»: пусто"),
+                );
                 return;
             }
             _ => {
@@ -312,7 +337,7 @@ impl<'a> PupilRows<'a> {
                 st.non_numeric_totals += 1;
                 rep.warnings.add(
                     WarningCode::TotalNotNumeric,
-                    format!("строка {line}: «{total_cell}»"),
+                    named(self.c_total, "ожидалось целое число ≥ 0"),
                 );
                 return;
             }
@@ -351,14 +376,21 @@ impl<'a> PupilRows<'a> {
             // one rule with the school's protocol form (`protocol::read`, which warns itself): the
             // total is the score, a sum of the items that differs is a counted warning
             if let Some(note) =
-                total_not_item_sum(&cell, items, line, total).filter(|_| bad.is_empty())
+                total_not_item_sum(&cell, items, line, total_name, total).filter(|_| bad.is_empty())
             {
                 rep.warnings.add(WarningCode::TotalNotItemSum, note);
             }
         }
         let journal = self.c_journal.and_then(|c| match parse_num(cell(c)) {
             Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
-            _ => None,
+            _ if is_no_mark(cell(c)) => None,
+            _ => {
+                rep.warnings.add(
+                    WarningCode::JournalMarkInvalid,
+                    named(c, "ожидалась отметка 1–5 или пусто (нет отметки)"),
+                );
+                None
+            }
         });
         self.p.school.push(sid);
         self.p.total.push(total.unwrap());
@@ -389,8 +421,26 @@ fn is_item_score(cell: &str) -> bool {
     }
 }
 
-/// The example of a [`WarningCode::TotalNotItemSum`] warning for the row on file line `line`, `строка 5: 3 ≠ 20`
-/// (the total, then the sum of the items), when some item score is filled, every filled one is a
+/// Whether a variant cell is a variant: empty, a whole number (`1`, `2`; real exports hold `0` too)
+/// or «отсутствовал» (an absent pupil).
+fn is_variant(cell: &str) -> bool {
+    matches!(parse_num(cell), Ok(None))
+        || matches!(parse_num(cell), Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0)
+        || norm_text(cell) == "отсутствовал"
+}
+
+/// Whether a journal-mark cell says there is no mark: empty, «нет отметки» (real exports), «нет»,
+/// a dash or «н/а».
+fn is_no_mark(cell: &str) -> bool {
+    matches!(
+        norm_text(cell).as_str(),
+        "" | "нет отметки" | "нет" | "-" | "—" | "–" | "н/а"
+    )
+}
+
+/// The example of a [`WarningCode::TotalNotItemSum`] warning for the row on file line `line`,
+/// `строка 5, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)` (the total under its header
+/// `total_name`, then the sum of the items), when some item score is filled, every filled one is a
 /// number or a sentinel of an item not scored (`X`, `не пройд.`: adds nothing, as in
 /// [`is_item_score`]) and they add up to another number than `total`; `None` otherwise (no item
 /// scores: a dump of totals only). A total of 0 beside items that add up to more is such a case
@@ -399,6 +449,7 @@ fn total_not_item_sum<'c>(
     cell: &impl Fn(usize) -> &'c str,
     items: &[(usize, Option<i32>)],
     line: usize,
+    total_name: &str,
     total: Option<i32>,
 ) -> Option<String> {
     let scores: Vec<Option<f64>> = items
@@ -414,7 +465,17 @@ fn total_not_item_sum<'c>(
     }
     let s: f64 = scores.into_iter().flatten().sum();
     let t = f64::from(total?);
-    (t != s).then(|| format!("строка {line}: {} ≠ {}", ru_num(t), ru_num(s)))
+    (t != s).then(|| item_sum_note(line, total_name, t, s))
+}
+
+/// `строка 5, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)`: the example of a
+/// [`WarningCode::TotalNotItemSum`] warning, the total under the file's own header.
+pub(super) fn item_sum_note(line: usize, total_name: &str, total: f64, sum: f64) -> String {
+    format!(
+        "строка {line}, «{total_name}»: {} ≠ {} (сумма баллов за задания)",
+        ru_num(total),
+        ru_num(sum)
+    )
 }
 
 /// The example of a [`WarningCode::ProtocolItemsBlank`] warning: the row's line and its blank item
@@ -502,6 +563,10 @@ pub(super) fn judge(
             .push(year, subject.clone(), grade, sc.min3);
     }
     let max_score = scale.map(|s| s.max_score).or(f.item_max);
+    let max_of = match scale {
+        Some(_) => "максимум шкалы",
+        None => "сумма максимумов заданий в заголовках",
+    };
     if let (Some(sc), Some(items)) = (scale, f.item_max) {
         if sc.max_score != items {
             rep.warnings.add(
@@ -548,7 +613,10 @@ pub(super) fn judge(
                 st.above_max += 1;
                 rep.warnings.add(
                     WarningCode::TotalAboveMax,
-                    format!("строка {line}: {total} > {m}"),
+                    format!(
+                        "строка {line}, «{}»: {total} > {m} ({max_of})",
+                        f.total_name
+                    ),
                 );
                 continue;
             }

@@ -98,7 +98,13 @@ fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
         [s, "", "", "7"],
     ]);
     // the totals as given: none re-scored from the items
-    assert_totals_kept(i, ["строка 2: 3 ≠ 20", "строка 3: 0 ≠ 15"]);
+    assert_totals_kept(
+        i,
+        [
+            "строка 2, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)",
+            "строка 3, «Всего баллов»: 0 ≠ 15 (сумма баллов за задания)",
+        ],
+    );
 }
 
 /// The input `i` of `inspect --format json` warns of two totals that differ from their items
@@ -436,7 +442,13 @@ fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
     );
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     let i = &v["inputs"][0];
-    assert_totals_kept(i, ["строка 3: 0 ≠ 8", "строка 4: 3 ≠ 7"]);
+    assert_totals_kept(
+        i,
+        [
+            "строка 3, «Первичный балл»: 0 ≠ 8 (сумма баллов за задания)",
+            "строка 4, «Первичный балл»: 3 ≠ 7 (сумма баллов за задания)",
+        ],
+    );
 }
 
 /// Third fresh-eyes run, #6: `monitor` lists every school that left the list with the reason it
@@ -836,4 +848,65 @@ fn the_objectivity_note_gives_the_configured_t_and_k() {
         "no flag names its t"
     );
     assert!(!out.contains("95 % интервал"), "{out}");
+}
+
+/// Fifth fresh-eyes run, #2, #3, #4: each per-pupil protocol warning names the row, the column by
+/// the file's own header («Всего баллов», not «Итого баллов»), the value, what was expected and
+/// what was done with the row: a journal mark «7» (silent before), a variant «x» (silent before),
+/// a total «-3» (called «нечисловой»), a total above the maximum (which maximum, and that the
+/// pupil is not counted), rows without a login (named with their column).
+#[test]
+fn per_pupil_warnings_name_row_column_value_expected_and_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2021.xlsx");
+    let head = [
+        "Логин школы",
+        "Вариант",
+        "Отметка за предыдущую четверть/триместр",
+        "балл за 1",
+        "балл за 2",
+        "Всего баллов",
+    ];
+    let pupils = [
+        ["edu990001", "1", "4", "2", "2", "4"],
+        ["edu990001", "x", "4", "1", "1", "2"],
+        ["edu990001", "1", "7", "1", "1", "2"],
+        ["edu990001", "1", "нет отметки", "1", "1", "-3"],
+        ["", "1", "4", "1", "1", "2"],
+        ["", "1", "4", "1", "1", "2"],
+        ["edu990001", "1", "4", "1", "1", "5"],
+        ["edu990001", "1", "4", "", "", "25"],
+    ];
+    let mut rows = vec![head.map(String::from).to_vec()];
+    rows.extend(pupils.iter().map(|r| r.map(String::from).to_vec()));
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = &v["inputs"][0]["warnings"];
+    let ex = |words: &str| warning(w, words)["examples"].clone();
+    assert_eq!(
+        ex("отметка за четверть")[0],
+        "строка 4, «Отметка за предыдущую четверть/триместр»: «7», ожидалась отметка 1–5 или пусто (нет отметки)"
+    );
+    assert_eq!(
+        ex("вариант")[0],
+        "строка 3, «Вариант»: «x», ожидался номер варианта или «отсутствовал»"
+    );
+    assert_eq!(
+        ex("нечисловой первичный балл")[0],
+        "строка 5, «Всего баллов»: «-3», ожидалось целое число ≥ 0"
+    );
+    let login = warning(w, "строка без логина");
+    assert_eq!(login["count"], 2);
+    assert_eq!(login["examples"][0], "строка 6, «Логин школы»: пусто");
+    assert_eq!(login["examples"][1], "строка 7, «Логин школы»: пусто");
+    assert_eq!(
+        ex("не равно сумме баллов")[0],
+        "строка 8, «Всего баллов»: 5 ≠ 2 (сумма баллов за задания)"
+    );
+    assert_eq!(
+        ex("выше максимума")[0],
+        "строка 9, «Всего баллов»: 25 > 20 (максимум шкалы)"
+    );
 }
