@@ -910,3 +910,65 @@ fn per_pupil_warnings_name_row_column_value_expected_and_outcome() {
         "строка 9, «Всего баллов»: 25 > 20 (максимум шкалы)"
     );
 }
+
+/// Fifth fresh-eyes run, #1: the schools that left the list, with the reason and the year of the
+/// exit into the effective mode, are in `monitor --format csv --csv-table changes`, in the
+/// report's workbook (sheet «Вход и выход»), its CSV (`csv/list_changes.csv`) and its page.
+#[test]
+fn the_schools_that_left_the_list_are_in_the_csv_and_the_report() {
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let csv = stdout_of(shnor().arg("monitor").arg(&region).args([
+        "--format",
+        "csv",
+        "--csv-table",
+        "changes",
+    ]));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Год,Событие,Логин,Школа,Муниципалитет,Последний отбор,Причина выхода,Кластер,Эффективный режим с"
+    );
+    let effective = "2024,покинула список,edu990014,\"МБОУ \"\"СОШ №14\"\"\",Луговской муниципальный район,2023,\"не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025)\",,2025";
+    assert!(csv.lines().any(|l| l == effective), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2025,покинула список,edu990106,")
+                && l.contains("\"кандидат, не отобрана на этапе 3\",сильно неуспевающие,")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2025,вошла в список,edu990104,")),
+        "{csv}"
+    );
+    let transitions = stdout_of(shnor().arg("monitor").arg(&region).args([
+        "--format",
+        "csv",
+        "--csv-table",
+        "transitions",
+    ]));
+    assert!(transitions.starts_with("Годы,Из,В,Школ\n"), "{transitions}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    shnor()
+        .arg("report")
+        .arg(&region)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let report_csv = std::fs::read_to_string(out.join("csv/list_changes.csv")).unwrap();
+    assert_eq!(report_csv, csv);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("shnor-report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Вход и выход").unwrap();
+    let text = |d: &calamine::Data| d.to_string();
+    assert!(sheet
+        .rows()
+        .any(|r| text(&r[2]) == "edu990014" && text(&r[8]) == "2025"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let at = html
+        .find("<h2>Вход в список и выход из него</h2>")
+        .expect("no section");
+    assert!(html[at..].contains("<td>edu990014</td>"));
+}

@@ -146,6 +146,14 @@ fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
         ),
         part("Динамика", "dynamics", dynamics),
         part("Переходы", "transitions", transitions),
+        part(
+            "Вход и выход",
+            "list_changes",
+            p.monitor
+                .as_ref()
+                .map(|(_, m)| crate::commands::monitor::changes(m))
+                .map_err(Clone::clone),
+        ),
         part("Рисковые профили", "risk", risk),
         part("Профили ШНОР", "risk_selected", risk_selected),
     ]
