@@ -218,7 +218,8 @@ labelled! {
 }
 
 /// `selection.year`: the selection year Y — the latest year in the results, or a given year
-/// (2000–2099). In TOML: `"latest"` or an integer.
+/// (four digits; a year the results do not hold is a data error naming the years they hold,
+/// `method::select`). In TOML: `"latest"` or an integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectionYear {
     Latest,
@@ -240,7 +241,7 @@ impl<'de> Deserialize<'de> for SelectionYear {
         impl serde::de::Visitor<'_> for V {
             type Value = SelectionYear;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("\"latest\" or a year")
+                f.write_str("\"latest\" or a four-digit year")
             }
             fn visit_str<E: serde::de::Error>(
                 self,
@@ -253,7 +254,7 @@ impl<'de> Deserialize<'de> for SelectionYear {
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
                 match i32::try_from(v) {
-                    Ok(y) if (2000..2100).contains(&y) => Ok(SelectionYear::Year(y)),
+                    Ok(y) if (1000..10000).contains(&y) => Ok(SelectionYear::Year(y)),
                     _ => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
                 }
             }

@@ -85,7 +85,11 @@ fn a_typo_in_a_choice_names_the_key_and_the_allowed_values() {
             "selection.year",
             &["latest"],
         ),
-        ("[selection]\nyear = 1999\n", "selection.year", &["latest"]),
+        (
+            "[selection]\nyear = 99\n",
+            "selection.year",
+            &["latest", "four-digit year"],
+        ),
     ];
     for (text, key, allowed) in cases {
         let e = Config::from_user(text, "x.toml").unwrap_err().to_string();

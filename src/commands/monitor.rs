@@ -15,10 +15,27 @@ pub struct Args {
     /// A range Y1-Y2 (default: every year with results).
     #[arg(long)]
     pub years: Option<String>,
+    /// The table `--format csv` writes (one table a CSV; table, Markdown and JSON show them all):
+    /// the candidates' statuses per year, the cluster transitions, or the entries into and exits
+    /// from the list (one row per school and event, with the reason and the year of the exit into
+    /// the effective mode).
+    #[arg(long, value_enum, default_value_t = CsvTable::Statuses)]
+    pub csv_table: CsvTable,
+}
+
+/// Which of the monitor's tables a CSV holds (`--csv-table`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvTable {
+    /// The candidates' statuses per year (one row per school).
+    Statuses,
+    /// The cluster transitions (one row per pair of years, state and next state).
+    Transitions,
+    /// The entries into and exits from the list (one row per school and event).
+    Changes,
 }
 
 /// Run the selection of every year with results that have a share below the minimum in `--years` and print the candidates' statuses
-/// and the transitions (CSV: the statuses only).
+/// and the transitions with the entries and exits (CSV: the one table `--csv-table` names).
 ///
 /// Errors: a usage error (exit 2) when fewer than two such years exist.
 pub fn run(a: &Args) -> Result<()> {
@@ -57,10 +74,11 @@ pub fn run(a: &Args) -> Result<()> {
         "exited": m.exited,
         "left": m.left,
     });
-    let tables = if a.data.format() == Format::Csv {
-        vec![t]
-    } else {
-        vec![t, tr]
+    let tables = match (a.data.format(), a.csv_table) {
+        (Format::Csv, CsvTable::Statuses) => vec![t],
+        (Format::Csv, CsvTable::Transitions) => vec![tr],
+        (Format::Csv, CsvTable::Changes) => vec![changes(&m)],
+        _ => vec![t, tr],
     };
     a.data.write(&loaded, tables, json)
 }
@@ -187,4 +205,89 @@ pub fn tables(
         }
     }
     (t, tr)
+}
+
+/// The entries into the list and the exits from it, one row per school and event in year order
+/// (entries first), for the CSV (`--csv-table changes`) and the report: the year, the event, the
+/// school, the year it was last selected, the reason it left (`monitor::LeftReason`), its cluster
+/// that year and, for an exit into the effective mode, the year it counted as one.
+pub fn changes(m: &monitor::Monitor) -> Table {
+    let mut t = Table::new(&[
+        "Год",
+        "Событие",
+        "Логин",
+        "Школа",
+        "Муниципалитет",
+        "Последний отбор",
+        "Причина выхода",
+        "Кластер",
+        "Эффективный режим с",
+    ]);
+    t.title = Some("Вход в список ШНОР и выход из него".into());
+    let school = |login: &str| {
+        m.schools
+            .binary_search_by(|s| s.login.as_str().cmp(login))
+            .ok()
+            .map(|i| &m.schools[i])
+    };
+    let mut rows: Vec<(i32, u8, Vec<Cell>)> = Vec::new();
+    for (y, logins) in &m.entered {
+        for l in logins {
+            let s = school(l);
+            let cluster = s
+                .and_then(|s| s.years.get(y))
+                .and_then(|x| x.cluster.clone());
+            rows.push((
+                *y,
+                0,
+                event_row(*y, "вошла в список", l, s, None, "", cluster, None),
+            ));
+        }
+    }
+    for l in &m.left {
+        let s = school(&l.login);
+        let why = l.reason.to_string();
+        let row = event_row(
+            l.year,
+            "покинула список",
+            &l.login,
+            s,
+            Some(l.last_selected),
+            &why,
+            l.cluster.clone(),
+            l.effective_year,
+        );
+        rows.push((l.year, 1, row));
+    }
+    // stable: logins stay in their order within a year and event
+    rows.sort_by_key(|(y, e, _)| (*y, *e));
+    t.rows = rows.into_iter().map(|(_, _, r)| r).collect();
+    t
+}
+
+/// One row of [`changes`].
+#[allow(clippy::too_many_arguments)]
+fn event_row(
+    year: i32,
+    event: &str,
+    login: &str,
+    s: Option<&monitor::SchoolTrack>,
+    last_selected: Option<i32>,
+    why: &str,
+    cluster: Option<String>,
+    effective: Option<i32>,
+) -> Vec<Cell> {
+    vec![
+        Cell::int(year),
+        event.into(),
+        crate::model::identity::shown_key(login).into(),
+        s.map(|s| s.name.trim().to_string())
+            .unwrap_or_default()
+            .into(),
+        s.map(|s| s.municipality.clone()).unwrap_or_default().into(),
+        Cell::opt_int(last_selected),
+        why.into(),
+        cluster.unwrap_or_default().into(),
+        Cell::opt_int(effective),
+    ]
 }

@@ -37,7 +37,11 @@ pub fn run(a: &Args) -> Result<()> {
     let tables = if a.data.format() == Format::Csv {
         vec![t]
     } else {
-        let mut v = fioko_tables(&s.fioko, cfg.objectivity.fioko_t);
+        let mut v = fioko_tables(
+            &s.fioko,
+            cfg.objectivity.fioko_t,
+            cfg.objectivity.fioko_iqr_k,
+        );
         if cfg.objectivity.method != ObjectivityMethod::Fioko {
             v.push(reg);
         }
@@ -166,9 +170,10 @@ fn tally(t: Option<&Tally>) -> Cell {
 }
 
 /// The ФИОКО tables: the objectivity index per region-year, then the markers per procedure
-/// (none under `objectivity.method = "relative"`); `t_value` is `objectivity.fioko_t`, named in the
-/// note that says why `inflated_mean` marks so many schools ([`why_inflated_mean`]).
-pub fn fioko_tables(idx: &[RegionIndex], t_value: f64) -> Vec<Table> {
+/// (none under `objectivity.method = "relative"`); `t_value` is `objectivity.fioko_t` and `iqr_k`
+/// `objectivity.fioko_iqr_k`, named in the note of the markers ([`markers_note`]) and the one that
+/// says why `inflated_mean` marks so many schools ([`why_inflated_mean`]).
+pub fn fioko_tables(idx: &[RegionIndex], t_value: f64, iqr_k: f64) -> Vec<Table> {
     if idx.is_empty() {
         return Vec::new();
     }
@@ -191,7 +196,7 @@ pub fn fioko_tables(idx: &[RegionIndex], t_value: f64) -> Vec<Table> {
         "Год",
         "Процедура",
         "Школ (уч.)",
-        "Средний балл региона, 95 % интервал",
+        "Средний балл региона, интервал x̄ ± t·s/√m",
     ];
     ph.extend(marker_heads.iter().map(String::as_str));
     ph.push("Критические K");
@@ -226,11 +231,19 @@ pub fn fioko_tables(idx: &[RegionIndex], t_value: f64) -> Vec<Table> {
             p.rows.push(row);
         }
     }
-    t.notes.push(
-        "Признаки: 95 % интервал среднего балла школы выше регионального; r Спирмена школьной отметки и балла < 0; K = S(4 кл., Y−1) / S(5 кл., Y) вне Q1 − 3·IQR … Q3 + 3·IQR".into(),
-    );
+    t.notes.push(markers_note(t_value, iqr_k));
     t.notes.extend(why_inflated_mean(idx, t_value));
     vec![t, p]
+}
+
+/// The markers' criteria with the configured `t` (`objectivity.fioko_t`) and `k`
+/// (`objectivity.fioko_iqr_k`), every letter defined.
+fn markers_note(t: f64, k: f64) -> String {
+    format!(
+        "Признаки: интервал среднего балла школы x̄ ± t·s/√m (x̄ — средний балл, s — его стандартное отклонение, m — число участников; t = {}, objectivity.fioko_t) выше такого же интервала региона; r Спирмена школьной отметки и балла < 0; K = S(4 кл., Y−1) / S(5 кл., Y) вне Q1 − k·IQR … Q3 + k·IQR (k = {}, objectivity.fioko_iqr_k; Q1, Q3 — квартили K по школам региона, IQR = Q3 − Q1)",
+        t.to_string().replace('.', ","),
+        k.to_string().replace('.', ",")
+    )
 }
 
 /// Why ФИОКО's `inflated_mean` marks many schools, when it marks any: the criterion with its `t`,

@@ -64,6 +64,9 @@ pub struct CsvText {
 pub fn read_csv_text(path: &Path) -> Result<CsvText> {
     let bytes =
         std::fs::read(path).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    if let Some(what) = binary_kind(&bytes) {
+        return Err(data(format!("{}: {what}", path.display())));
+    }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(data(format!(
             "{}: NUL bytes where a text CSV was expected: a wrong encoding (UTF-16?) or not a CSV at all; expected UTF-8 or Windows-1251 text (re-save as «CSV (разделители — точки с запятой)» or UTF-8)",
@@ -78,6 +81,19 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
         encoding,
         separator,
     })
+}
+
+/// What a file read as CSV is when its first bytes are a workbook's signature: a zip archive
+/// (`PK\x03\x04`, an .xlsx/.xlsm workbook, ECMA-376 Part 2) or an OLE2 compound file
+/// (`D0 CF 11 E0 A1 B1 1A E1`, an .xls workbook); `None` for anything else.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some("a zip archive, not a text CSV: it looks like an Excel .xlsx workbook saved under another extension; rename it to .xlsx (or re-save it as «CSV (разделители — точки с запятой)»)")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("an OLE2 compound file, not a text CSV: it looks like an Excel .xls workbook saved under another extension; rename it to .xls (or re-save it as «CSV (разделители — точки с запятой)»)")
+    } else {
+        None
+    }
 }
 
 /// A file that is UTF-8 (a BOM, or Cyrillic lines in UTF-8) with lines that are not (a row saved

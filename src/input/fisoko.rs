@@ -104,30 +104,16 @@ pub fn load_stats(
     rep: &mut InputReport,
 ) -> Result<()> {
     let (cg, cp) = group_columns(g, h, meta)?;
-    // marks under the merged cell: the row below the header holds 2 | 3 | 4 | 5
     let sub = h.row + 1;
-    let mut cm = [usize::MAX; 4];
-    for (c, v) in g.rows.get(sub).into_iter().flatten().enumerate() {
-        if let Ok(Some(m)) = parse_num(&norm_header(v)) {
-            if (2.0..=5.0).contains(&m) && m.fract() == 0.0 {
-                cm[m as usize - 2] = c;
-            }
-        }
-    }
-    if cm.contains(&usize::MAX) {
-        return Err(data_err(
-            &g.loc(sub),
-            "Распределение групп баллов в %",
-            "expected the marks 2 | 3 | 4 | 5 in the row under the merged header cell",
-        ));
-    }
-    let source = Sym::from(g.file.as_str());
-    let (ass, subj) = (
-        Sym::from(meta.assessment.as_str()),
-        Sym::from(meta.subject.as_str()),
-    );
-    let mut municipality = String::new();
-    let mut aggregates_seen = 0;
+    let cm = mark_columns(g, sub)?;
+    let file = StatsFile {
+        g,
+        meta,
+        source: Sym::from(g.file.as_str()),
+        ass: Sym::from(meta.assessment.as_str()),
+        subj: Sym::from(meta.subject.as_str()),
+    };
+    let mut levels = Levels::default();
     let mut schools = std::collections::BTreeSet::new();
     for r in sub + 1..g.rows.len() {
         let label = g.cell(r, cg).trim().to_string();
@@ -135,95 +121,15 @@ pub fn load_stats(
             continue;
         }
         let res = (|| -> Result<()> {
-            let loc = g.loc(r);
-            let num = |c: usize| -> Result<f64> {
-                match parse_num(g.cell(r, c)) {
-                    Ok(Some(v)) if v >= 0.0 => Ok(v),
-                    Ok(None) => Ok(0.0),
-                    _ => Err(data_err(
-                        &loc,
-                        &format!("{}{}", h.raw_name(c), if c == cp { "" } else { " (%)" }),
-                        format!("expected a non-negative number, found «{}»", g.cell(r, c)),
-                    )),
-                }
-            };
-            let part = num(cp)?;
-            let Some(part_n) = count(part.trunc()) else {
-                return Err(data_err(
-                    &loc,
-                    h.raw_name(cp),
-                    format!(
-                        "expected a number of participants up to {}, found «{}»",
-                        Count::MAX,
-                        g.cell(r, cp).trim()
-                    ),
-                ));
-            };
-            let p: Vec<f64> = cm.iter().map(|&c| num(c)).collect::<Result<_>>()?;
-            let sum: f64 = p.iter().sum();
-            if part > 0.0 && (sum - 100.0).abs() > 0.5 {
-                return Err(data_err(
-                    &loc,
-                    "Распределение групп баллов в %",
-                    format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
-                ));
-            }
+            let (part, part_n, p) = stats_figures(g, h, r, cp, &cm)?;
             match school_cell(&label) {
                 Some((login, name)) => {
-                    let sid = school_id(&login);
-                    let e = ds.book.entry(sid.clone()).or_insert_with(|| {
-                        Box::new(SchoolRow {
-                            school_id: sid.clone(),
-                            ..Default::default()
-                        })
-                    });
-                    if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
-                        e.login = login.to_lowercase();
-                    }
-                    let (mc, mn) = split_code_name(&municipality);
-                    let facts = SchoolFacts {
-                        name: &name,
-                        municipality: &mn,
-                        municipality_code: mc.as_deref().unwrap_or(""),
-                        ..Default::default()
-                    };
-                    merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
-                    // shares sum to 100 ± 0.5 (checked above): counts by largest remainders
-                    let c = super::flat::largest_remainders(part_n, [p[0], p[1], p[2], p[3]]);
-                    schools.insert(sid.clone());
-                    ds.push_result(ResultRow {
-                        year: meta.year,
-                        school_id: sid.into(),
-                        municipality: Sym::from(mn.as_str()),
-                        assessment: ass.clone(),
-                        subject: subj.clone(),
-                        grade: meta.grade,
-                        participants: part_n,
-                        n2: c[0].into(),
-                        n3: c[1].into(),
-                        n4: c[2].into(),
-                        n5: c[3].into(),
-                        reconstructed: true,
-                        mean_score: OptScore::NONE,
-                        high: c[3].into(),
-                        high2: OptCount::NONE,
-                        source: source.clone(),
-                        line: line_no(g.line_of(r)),
-                    });
+                    let row = SchoolFigures { r, part_n, p: &p };
+                    let sid = file.push_school(&row, &login, &name, &levels.municipality, ds, rep);
+                    schools.insert(sid);
                 }
                 None => {
-                    let level = if norm_text(&label) == "вся выборка" {
-                        "вся выборка"
-                    } else if aggregates_seen <= 1 && municipality.is_empty() {
-                        "регион"
-                    } else {
-                        "муниципалитет"
-                    };
-                    aggregates_seen += 1;
-                    if level == "муниципалитет" || (level == "регион" && aggregates_seen > 2)
-                    {
-                        municipality = label.clone();
-                    }
+                    let level = levels.of(&label);
                     ds.pending_tables.reference.push(
                         meta.year,
                         level.into(),
@@ -390,11 +296,8 @@ pub fn load_histogram_report(
                 .collect::<Result<_>>()?;
             let sum: f64 = p.iter().sum();
             if part > 0 && (sum - 100.0).abs() > 0.5 {
-                return Err(data_err(
-                    &g.loc(r),
-                    "0 … max",
-                    format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
-                ));
+                let empty = cols.iter().all(|(c, _)| g.cell(r, *c).trim().is_empty());
+                return Err(data_err(&g.loc(r), "0 … max", shares_not_100(sum, empty)));
             }
             let sid = school_id(&login);
             for ((_, score), pc) in cols.iter().zip(&p) {
@@ -425,6 +328,186 @@ pub fn load_histogram_report(
         "отчёт даёт только проценты",
     );
     Ok(())
+}
+
+/// A ФИС ОКО statistics report being loaded: its grid, procedure and the result rows' source.
+struct StatsFile<'a> {
+    g: &'a Grid,
+    meta: &'a Meta,
+    source: Sym,
+    ass: Sym,
+    subj: Sym,
+}
+
+/// A school row's figures: its grid row, participants and percents of «2» … «5».
+struct SchoolFigures<'a> {
+    r: usize,
+    part_n: Count,
+    p: &'a [f64],
+}
+
+impl StatsFile<'_> {
+    /// The school `login` «`name`» of row `f.r` (under `municipality`, `code|name` or name) in
+    /// `ds`'s book, and its result with counts rebuilt from the percents by largest remainders;
+    /// its key.
+    fn push_school(
+        &self,
+        f: &SchoolFigures,
+        login: &str,
+        name: &str,
+        municipality: &str,
+        ds: &mut Dataset,
+        rep: &mut InputReport,
+    ) -> String {
+        let (meta, p) = (self.meta, f.p);
+        let sid = school_id(login);
+        let e = ds.book.entry(sid.clone()).or_insert_with(|| {
+            Box::new(SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            })
+        });
+        if e.login.is_empty() || login.to_lowercase().starts_with("edu") {
+            e.login = login.to_lowercase();
+        }
+        let (mc, mn) = split_code_name(municipality);
+        let facts = SchoolFacts {
+            name,
+            municipality: &mn,
+            municipality_code: mc.as_deref().unwrap_or(""),
+            ..Default::default()
+        };
+        merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
+        // shares sum to 100 ± 0.5 (checked by `stats_figures`): counts by largest remainders
+        let c = super::flat::largest_remainders(f.part_n, [p[0], p[1], p[2], p[3]]);
+        ds.push_result(ResultRow {
+            year: meta.year,
+            school_id: sid.clone().into(),
+            municipality: Sym::from(mn.as_str()),
+            assessment: self.ass.clone(),
+            subject: self.subj.clone(),
+            grade: meta.grade,
+            participants: f.part_n,
+            n2: c[0].into(),
+            n3: c[1].into(),
+            n4: c[2].into(),
+            n5: c[3].into(),
+            reconstructed: true,
+            mean_score: OptScore::NONE,
+            high: c[3].into(),
+            high2: OptCount::NONE,
+            source: self.source.clone(),
+            line: line_no(self.g.line_of(f.r)),
+        });
+        sid
+    }
+}
+
+/// The hierarchy of a ФИС ОКО statistics report in row order: «вся выборка», the region, then
+/// each municipality followed by its schools.
+#[derive(Default)]
+struct Levels {
+    /// The municipality whose schools follow (its label, `code|name` or name).
+    municipality: String,
+    aggregates_seen: usize,
+}
+
+impl Levels {
+    /// The level of the aggregate row `label` («вся выборка», «регион» or «муниципалитет»); a
+    /// municipality (or a third region-like row) becomes the municipality of the schools below.
+    fn of(&mut self, label: &str) -> &'static str {
+        let level = if norm_text(label) == "вся выборка" {
+            "вся выборка"
+        } else if self.aggregates_seen <= 1 && self.municipality.is_empty() {
+            "регион"
+        } else {
+            "муниципалитет"
+        };
+        self.aggregates_seen += 1;
+        if level == "муниципалитет" || (level == "регион" && self.aggregates_seen > 2)
+        {
+            self.municipality = label.to_string();
+        }
+        level
+    }
+}
+
+/// The columns of «2» … «5» of a ФИС ОКО statistics report: the marks under the merged cell
+/// «Распределение групп баллов в %», in row `sub` (the row below the header).
+/// Errors: a mark missing from that row.
+fn mark_columns(g: &Grid, sub: usize) -> Result<[usize; 4]> {
+    let mut cm = [usize::MAX; 4];
+    for (c, v) in g.rows.get(sub).into_iter().flatten().enumerate() {
+        if let Ok(Some(m)) = parse_num(&norm_header(v)) {
+            if (2.0..=5.0).contains(&m) && m.fract() == 0.0 {
+                cm[m as usize - 2] = c;
+            }
+        }
+    }
+    if cm.contains(&usize::MAX) {
+        return Err(data_err(
+            &g.loc(sub),
+            "Распределение групп баллов в %",
+            "expected the marks 2 | 3 | 4 | 5 in the row under the merged header cell",
+        ));
+    }
+    Ok(cm)
+}
+
+/// Row `r`'s participants (as written and as a count) and its percents of «2» … «5» (columns
+/// `cm`; an empty cell is 0). Errors: a negative or non-numeric cell, participants beyond a count,
+/// percents of a row with participants that do not sum to 100 ± 0.5.
+fn stats_figures(
+    g: &Grid,
+    h: &Header,
+    r: usize,
+    cp: usize,
+    cm: &[usize; 4],
+) -> Result<(f64, Count, Vec<f64>)> {
+    let loc = g.loc(r);
+    let num = |c: usize| -> Result<f64> {
+        match parse_num(g.cell(r, c)) {
+            Ok(Some(v)) if v >= 0.0 => Ok(v),
+            Ok(None) => Ok(0.0),
+            _ => Err(data_err(
+                &loc,
+                &format!("{}{}", h.raw_name(c), if c == cp { "" } else { " (%)" }),
+                format!("expected a non-negative number, found «{}»", g.cell(r, c)),
+            )),
+        }
+    };
+    let part = num(cp)?;
+    let Some(part_n) = count(part.trunc()) else {
+        return Err(data_err(
+            &loc,
+            h.raw_name(cp),
+            format!(
+                "expected a number of participants up to {}, found «{}»",
+                Count::MAX,
+                g.cell(r, cp).trim()
+            ),
+        ));
+    };
+    let p: Vec<f64> = cm.iter().map(|&c| num(c)).collect::<Result<_>>()?;
+    let sum: f64 = p.iter().sum();
+    if part > 0.0 && (sum - 100.0).abs() > 0.5 {
+        let empty = cm.iter().all(|&c| g.cell(r, c).trim().is_empty());
+        return Err(data_err(
+            &loc,
+            "Распределение групп баллов в %",
+            shares_not_100(sum, empty),
+        ));
+    }
+    Ok((part, part_n, p))
+}
+
+/// The error of a row of percent shares that do not sum to 100 ± 0.5: their sum, or that the cells
+/// are empty (`empty`), which «sum to 0.00» would hide.
+fn shares_not_100(sum: f64, empty: bool) -> String {
+    match empty {
+        true => "the percent cells are empty: expected shares that sum to 100 ± 0.5".into(),
+        false => format!("shares sum to {sum:.2}: expected 100 ± 0.5"),
+    }
 }
 
 #[cfg(test)]
@@ -458,5 +541,17 @@ mod tests {
         ]);
         assert!(score_columns(&g, &Header::new(0, &g.rows[0])).is_none());
         assert!(!is_histogram_report(&g, &Header::new(0, &g.rows[0])));
+    }
+
+    #[test]
+    fn empty_percent_cells_are_named_empty_not_summed() {
+        assert_eq!(
+            super::shares_not_100(0.0, true),
+            "the percent cells are empty: expected shares that sum to 100 ± 0.5"
+        );
+        assert_eq!(
+            super::shares_not_100(90.0, false),
+            "shares sum to 90.00: expected 100 ± 0.5"
+        );
     }
 }

@@ -393,10 +393,14 @@ pub fn load_marks(
                     Some((u, why)) => format!("{}: the file's marks are {} ({why})", u.expected(part, h.raw_name(cp)), u.name()),
                     None => format!("percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)", part, h.raw_name(cp)),
                 };
+                let found = match vals.iter().all(Option::is_none) {
+                    true => "«2»..«5» are empty".to_string(),
+                    false => format!("«2»..«5» sum to {sum}"),
+                };
                 return Err(data_err(
                     &loc,
                     "2..5",
-                    format!("«2»..«5» sum to {sum}: expected {expected}"),
+                    format!("{found}: expected {expected}"),
                 ));
             };
             cells::check_login(g, r, &key.login, rep);

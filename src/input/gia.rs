@@ -108,126 +108,28 @@ pub fn load_simple(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    let cn = h.find(&["наименование оо", "оо", "наименование"]);
-    let cc = h
-        .find(header::GIA_CODE)
-        .or_else(|| h.find(SCHOOL_NAME))
-        .unwrap();
-    let cp = h.find(header::PARTICIPANTS).unwrap();
-    let cmean = h.find(&["средний балл"]);
-    let cb = h.find(BELOW);
-    let c5 = h.find(FIVE);
-    let cy = h.find(header::YEAR);
-    let cs = h.find(header::SUBJECT);
-    let ca = h.find(header::ASSESSMENT);
-    let cm = h.find(header::MUNICIPALITY);
-    let source = Sym::from(g.file.as_str());
+    let c = SimpleCols::of(h);
     // shares or percents, decided once per column and file (`percent_column`)
-    let mut percent_col = |c: Option<usize>| c.is_some_and(|c| percent_column(g, h, c, cp, rep));
-    let (pct_b, pct_5) = (percent_col(cb), percent_col(c5));
-    let mut schools = std::collections::BTreeSet::new();
-    let mut years = std::collections::BTreeSet::new();
-    // the procedures loaded, for the load report's grade, subject and assessment
-    let mut procs = std::collections::BTreeSet::new();
-    let mut participants = 0usize;
+    let mut percent_col = |x: Option<usize>| x.is_some_and(|x| percent_column(g, h, x, c.cp, rep));
+    let pct = (percent_col(c.cb), percent_col(c.c5));
+    let source = Sym::from(g.file.as_str());
+    let mut tally = Tally::default();
     for r in h.row + 1..g.rows.len() {
-        let code = g.cell(r, cc).trim().to_string();
+        let code = g.cell(r, c.cc).trim().to_string();
         if code.is_empty() || super::text::is_aggregate_label(&code) {
             continue;
         }
         // a share rounded to whole pupils that it does not give (40 % of 12 = 4,8 → 5): the
         // counted warning of counts rebuilt from percents, as the flat ВПР table gives
         let rounded = std::cell::Cell::new(false);
-        let res = (|| -> Result<ResultRow> {
-            let loc = g.loc(r);
-            let num = |c: usize| cells::non_negative(g, h, r, c);
-            // a fraction of a pupil is no count: the flat ВПР table's error, never truncated
-            let part = num(cp)?
-                .filter(|&v| count(v).is_some())
-                .ok_or_else(|| cells::not_whole_participants(g, h, r, cp))?;
-            let share = |c: Option<usize>, percent: bool| -> Result<Option<Count>> {
-                let Some(c) = c else { return Ok(None) };
-                let Some(v) = num(c)? else { return Ok(None) };
-                let scale = if percent { 100.0 } else { 1.0 };
-                let frac = v / scale;
-                if frac > 1.0 {
-                    return Err(data_err(
-                        &loc,
-                        h.raw_name(c),
-                        format!("expected a share 0–100 %, found {v}"),
-                    ));
-                }
-                let half = 0.5 * 10f64.powi(-decimals(g.cell(r, c)));
-                if !whole_pupils(v, scale, part, half) {
-                    rounded.set(true);
-                }
-                Ok(Some((frac * part).round() as Count))
-            };
-            let year = cells::year(g, h, r, cy, meta)?;
-            let subj = cells::subject_of(g, h, r, cs, meta)?;
-            let assessment = match ca
-                .map(|c| g.cell(r, c).trim().to_uppercase())
-                .filter(|s| !s.is_empty())
-            {
-                Some(a) => a,
-                None if !meta.assessment.is_empty() => meta.assessment.clone(),
-                None => {
-                    let column = ca.map(|c| h.raw_name(c));
-                    return Err(cells::no_assessment(&g.loc(r), column, true));
-                }
-            };
-            let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
-            let mun = cm
-                .map(|c| split_code_name(g.cell(r, c)).1)
-                .unwrap_or_default();
-            let named = school_named(&code);
-            let sid = match named {
-                Some(name) => name_key(&mun, name),
-                None => gia_key(&code),
-            };
-            let e = ds.book.entry(sid.clone()).or_insert_with(|| {
-                Box::new(SchoolRow {
-                    school_id: sid.clone(),
-                    ..Default::default()
-                })
-            });
-            if named.is_none() {
-                e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
-            }
-            let name = cn
-                .filter(|&c| c != cc || named.is_some())
-                .map_or("", |c| g.cell(r, c).trim());
-            let facts = SchoolFacts {
-                name: if name.is_empty() {
-                    named.unwrap_or("")
-                } else {
-                    name
-                },
-                municipality: &mun,
-                ..Default::default()
-            };
-            merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
-            Ok(ResultRow {
-                year,
-                school_id: sid.into(),
-                municipality: Sym::from(mun.as_str()),
-                assessment: Sym::from(assessment.as_str()),
-                subject: Sym::from(subj.as_str()),
-                grade,
-                participants: part as Count,
-                n2: share(cb, pct_b)?.into(),
-                n3: OptCount::NONE,
-                n4: OptCount::NONE,
-                n5: OptCount::NONE,
-                reconstructed: true,
-                mean_score: cmean.and_then(|c| num(c).ok().flatten()).into(),
-                high: share(c5, pct_5)?.into(),
-                high2: OptCount::NONE,
-                source: source.clone(),
-                line: line_no(g.line_of(r)),
-            })
-        })();
-        match res {
+        let at = SimpleRow {
+            g,
+            h,
+            r,
+            c: &c,
+            pct,
+        };
+        match at.result(&code, meta, &source, &rounded, ds, rep) {
             Ok(row) => {
                 rep.rows += 1;
                 if rounded.get() {
@@ -236,24 +138,231 @@ pub fn load_simple(
                         format!("строка {}", row.line),
                     );
                 }
-                schools.insert(row.school_id.clone());
-                years.insert(row.year);
-                procs.insert((row.assessment.clone(), row.subject.clone(), row.grade));
-                participants += row.participants as usize;
+                tally.add(&row);
                 ds.push_result(row);
             }
             Err(e) => row_error(opts, rep, e)?,
         }
     }
-    rep.schools = schools.len();
-    rep.years = years.into_iter().collect();
-    rep.participants = Some(participants);
-    if let [(assessment, subject, grade)] = Vec::from_iter(procs).as_slice() {
-        rep.assessment = Some(assessment.to_string());
-        rep.subject = Some(subject.to_string());
-        rep.grade = Some(*grade);
-    }
+    tally.report(rep);
     Ok(())
+}
+
+/// The columns of a simple per-school ОГЭ/ЕГЭ table ([`load_simple`]): name, code (ГИА code or
+/// school name), participants, mean score, share below the minimum, share of «5» / high results,
+/// year, subject, assessment, municipality.
+struct SimpleCols {
+    cn: Option<usize>,
+    cc: usize,
+    cp: usize,
+    cmean: Option<usize>,
+    cb: Option<usize>,
+    c5: Option<usize>,
+    cy: Option<usize>,
+    cs: Option<usize>,
+    ca: Option<usize>,
+    cm: Option<usize>,
+}
+
+impl SimpleCols {
+    /// The columns under `h`, which `is_simple_gia` recognised (a code or name and participants).
+    fn of(h: &Header) -> SimpleCols {
+        SimpleCols {
+            cn: h.find(&["наименование оо", "оо", "наименование"]),
+            cc: h
+                .find(header::GIA_CODE)
+                .or_else(|| h.find(SCHOOL_NAME))
+                .unwrap(),
+            cp: h.find(header::PARTICIPANTS).unwrap(),
+            cmean: h.find(&["средний балл"]),
+            cb: h.find(BELOW),
+            c5: h.find(FIVE),
+            cy: h.find(header::YEAR),
+            cs: h.find(header::SUBJECT),
+            ca: h.find(header::ASSESSMENT),
+            cm: h.find(header::MUNICIPALITY),
+        }
+    }
+}
+
+/// Row `r` of a simple ОГЭ/ЕГЭ table with its columns and whether the share below the minimum and
+/// the share of «5» are percents (`pct`).
+struct SimpleRow<'a> {
+    g: &'a Grid,
+    h: &'a Header,
+    r: usize,
+    c: &'a SimpleCols,
+    pct: (bool, bool),
+}
+
+impl SimpleRow<'_> {
+    /// The row's result for the school of `code`, its school noted in `ds`'s book; `rounded` is set
+    /// when a share is rounded to whole pupils it does not give.
+    fn result(
+        &self,
+        code: &str,
+        meta: &Meta,
+        source: &Sym,
+        rounded: &std::cell::Cell<bool>,
+        ds: &mut Dataset,
+        rep: &mut InputReport,
+    ) -> Result<ResultRow> {
+        let (g, h, r, c) = (self.g, self.h, self.r, self.c);
+        let num = |x: usize| cells::non_negative(g, h, r, x);
+        // a fraction of a pupil is no count: the flat ВПР table's error, never truncated
+        let part = num(c.cp)?
+            .filter(|&v| count(v).is_some())
+            .ok_or_else(|| cells::not_whole_participants(g, h, r, c.cp))?;
+        let year = cells::year(g, h, r, c.cy, meta)?;
+        let subj = cells::subject_of(g, h, r, c.cs, meta)?;
+        let assessment = self.assessment(meta)?;
+        let grade = if assessment == "ЕГЭ" { 11 } else { 9 };
+        let mun =
+            c.cm.map(|x| split_code_name(g.cell(r, x)).1)
+                .unwrap_or_default();
+        let sid = self.note_school(code, &mun, ds, rep);
+        Ok(ResultRow {
+            year,
+            school_id: sid.into(),
+            municipality: Sym::from(mun.as_str()),
+            assessment: Sym::from(assessment.as_str()),
+            subject: Sym::from(subj.as_str()),
+            grade,
+            participants: part as Count,
+            n2: self.share(c.cb, self.pct.0, part, rounded)?.into(),
+            n3: OptCount::NONE,
+            n4: OptCount::NONE,
+            n5: OptCount::NONE,
+            reconstructed: true,
+            mean_score: c.cmean.and_then(|x| num(x).ok().flatten()).into(),
+            high: self.share(c.c5, self.pct.1, part, rounded)?.into(),
+            high2: OptCount::NONE,
+            source: source.clone(),
+            line: line_no(g.line_of(r)),
+        })
+    }
+
+    /// The pupils of `part` that the share in column `col` (a percent when `percent`) gives,
+    /// rounded; `rounded` set when it gives no whole number of pupils. Errors: a share above 100 %.
+    fn share(
+        &self,
+        col: Option<usize>,
+        percent: bool,
+        part: f64,
+        rounded: &std::cell::Cell<bool>,
+    ) -> Result<Option<Count>> {
+        let (g, h, r) = (self.g, self.h, self.r);
+        let Some(c) = col else { return Ok(None) };
+        let Some(v) = cells::non_negative(g, h, r, c)? else {
+            return Ok(None);
+        };
+        let scale = if percent { 100.0 } else { 1.0 };
+        let frac = v / scale;
+        if frac > 1.0 {
+            return Err(data_err(
+                &g.loc(r),
+                h.raw_name(c),
+                format!("expected a share 0–100 %, found {v}"),
+            ));
+        }
+        let half = 0.5 * 10f64.powi(-decimals(g.cell(r, c)));
+        if !whole_pupils(v, scale, part, half) {
+            rounded.set(true);
+        }
+        Ok(Some((frac * part).round() as Count))
+    }
+
+    /// The row's assessment: its column, else the file's (`meta`). Errors: neither says it.
+    fn assessment(&self, meta: &Meta) -> Result<String> {
+        let (g, r, ca) = (self.g, self.r, self.c.ca);
+        match ca
+            .map(|c| g.cell(r, c).trim().to_uppercase())
+            .filter(|s| !s.is_empty())
+        {
+            Some(a) => Ok(a),
+            None if !meta.assessment.is_empty() => Ok(meta.assessment.clone()),
+            None => {
+                let column = ca.map(|c| self.h.raw_name(c));
+                Err(cells::no_assessment(&g.loc(r), column, true))
+            }
+        }
+    }
+
+    /// The school of `code` (a ГИА code, or a school's name keyed within its municipality `mun`)
+    /// in `ds`'s book with its name and municipality merged (`notes::merge`); its key.
+    fn note_school(
+        &self,
+        code: &str,
+        mun: &str,
+        ds: &mut Dataset,
+        rep: &mut InputReport,
+    ) -> String {
+        let (g, r, c) = (self.g, self.r, self.c);
+        let named = school_named(code);
+        let sid = match named {
+            Some(name) => name_key(mun, name),
+            None => gia_key(code),
+        };
+        let e = ds.book.entry(sid.clone()).or_insert_with(|| {
+            Box::new(SchoolRow {
+                school_id: sid.clone(),
+                ..Default::default()
+            })
+        });
+        if named.is_none() {
+            e.gia_code = Some(code.trim_start_matches('0').to_lowercase());
+        }
+        let name =
+            c.cn.filter(|&x| x != c.cc || named.is_some())
+                .map_or("", |x| g.cell(r, x).trim());
+        let facts = SchoolFacts {
+            name: if name.is_empty() {
+                named.unwrap_or("")
+            } else {
+                name
+            },
+            municipality: mun,
+            ..Default::default()
+        };
+        merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
+        sid
+    }
+}
+
+/// What a simple ОГЭ/ЕГЭ table loaded, for its load report: schools, years, procedures and
+/// participants.
+#[derive(Default)]
+struct Tally {
+    schools: std::collections::BTreeSet<String>,
+    years: std::collections::BTreeSet<i32>,
+    procs: std::collections::BTreeSet<(String, String, i32)>,
+    participants: usize,
+}
+
+impl Tally {
+    fn add(&mut self, row: &ResultRow) {
+        self.schools.insert(row.school_id.to_string());
+        self.years.insert(row.year);
+        self.procs.insert((
+            row.assessment.to_string(),
+            row.subject.to_string(),
+            row.grade,
+        ));
+        self.participants += row.participants as usize;
+    }
+
+    /// The load report's schools, years, participants and — when the table holds one procedure —
+    /// its assessment, subject and grade.
+    fn report(self, rep: &mut InputReport) {
+        rep.schools = self.schools.len();
+        rep.years = self.years.into_iter().collect();
+        rep.participants = Some(self.participants);
+        if let [(assessment, subject, grade)] = Vec::from_iter(self.procs).as_slice() {
+            rep.assessment = Some(assessment.to_string());
+            rep.subject = Some(subject.to_string());
+            rep.grade = Some(*grade);
+        }
+    }
 }
 
 /// Moscow open data: ЕГЭ per school with ОГРН, counts ≥ 220 and ≥ 160 over three exams.

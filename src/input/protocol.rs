@@ -10,7 +10,7 @@ use super::pupil::{self, Form, PupilFile, SchoolOf};
 use super::report::InputReport;
 use super::scales::Scales;
 use super::table::Grid;
-use super::text::{looks_like_login, norm_text, parse_num, ru_num, school_id};
+use super::text::{looks_like_login, norm_text, parse_num, school_id};
 use super::{recognise, Meta, Opts, Sheet};
 use crate::error::{data, data_expected};
 use crate::model::warning::WarningCode;
@@ -394,7 +394,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
             if t != s && !invalid.contains(&r) {
                 warnings.push((
                     WarningCode::TotalNotItemSum,
-                    format!("строка {}: {} ≠ {}", g.line_of(r), ru_num(t), ru_num(s)),
+                    pupil::item_sum_note(g.line_of(r), h.raw_name(total).trim(), t, s),
                 ));
             }
         }

@@ -74,14 +74,14 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
     if years.is_empty() {
         return Err(crate::error::data("no results in the inputs: selection needs marks (per-pupil files, marks tables or ОГЭ/ЕГЭ tables)"));
     }
-    let y = match (cli_year, &cfg.selection.year) {
-        (Some(y), _) => y,
-        (None, SelectionYear::Year(y)) => *y,
-        _ => *years.iter().next_back().unwrap(),
+    let (y, from) = match (cli_year, &cfg.selection.year) {
+        (Some(y), _) => (y, "--year"),
+        (None, SelectionYear::Year(y)) => (*y, "selection.year of the config"),
+        _ => (*years.iter().next_back().unwrap(), ""),
     };
     if !years.contains(&y) {
         return Err(usage(format!(
-            "year {y} is absent from the data: the results hold {}",
+            "year {y} ({from}) is absent from the data: the results hold {}",
             years
                 .iter()
                 .map(|y| y.to_string())

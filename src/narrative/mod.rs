@@ -536,7 +536,8 @@ pub fn flag_numbers(f: &crate::method::objectivity::Flag) -> Option<String> {
     };
     Some(match Marker::from_label(&f.marker)? {
         Marker::InflatedMean => format!(
-            "95 % интервал среднего балла школы {} ({} уч., среднее {}) выше интервала региона {} (среднее {})",
+            "интервал среднего балла школы x̄ ± t·s/√m (t = {}) {} ({} уч., среднее {}) выше интервала региона {} (среднее {})",
+            num(x("t"), 2),
             pair("interval", 2),
             n["pupils"],
             num(x("mean"), 2),

@@ -27,6 +27,9 @@ pub struct Page {
     pub flows: Result<Vec<Flow>, String>,
     /// What is below the minimum in the window's results: the words of the share in captions.
     pub below: crate::method::procedures::BelowMin,
+    /// The entries into and exits from the list with their reasons (`commands::monitor::changes`),
+    /// or why there are none.
+    pub changes: Result<Table, String>,
 }
 
 /// ИСБШ against results: schools and the regression line (the model's expected values).
@@ -157,6 +160,11 @@ pub fn page(p: &Page) -> String {
         Err(why) => absent(why),
     };
     section(&mut h, "Переходы между кластерами", &fl);
+    let ch = match &p.changes {
+        Ok(t) => table(t),
+        Err(why) => absent(why),
+    };
+    section(&mut h, "Вход в список и выход из него", &ch);
     h.push_str("</body></html>\n");
     h
 }
@@ -248,6 +256,7 @@ mod tests {
             }]),
             flows: Ok(flows),
             below: crate::method::procedures::BelowMin::Threshold,
+            changes: Err("нет динамики".into()),
         }
     }
 

@@ -98,7 +98,13 @@ fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
         [s, "", "", "7"],
     ]);
     // the totals as given: none re-scored from the items
-    assert_totals_kept(i, ["строка 2: 3 ≠ 20", "строка 3: 0 ≠ 15"]);
+    assert_totals_kept(
+        i,
+        [
+            "строка 2, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)",
+            "строка 3, «Всего баллов»: 0 ≠ 15 (сумма баллов за задания)",
+        ],
+    );
 }
 
 /// The input `i` of `inspect --format json` warns of two totals that differ from their items
@@ -436,7 +442,13 @@ fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
     );
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     let i = &v["inputs"][0];
-    assert_totals_kept(i, ["строка 3: 0 ≠ 8", "строка 4: 3 ≠ 7"]);
+    assert_totals_kept(
+        i,
+        [
+            "строка 3, «Первичный балл»: 0 ≠ 8 (сумма баллов за задания)",
+            "строка 4, «Первичный балл»: 3 ≠ 7 (сумма баллов за задания)",
+        ],
+    );
 }
 
 /// Third fresh-eyes run, #6: `monitor` lists every school that left the list with the reason it
@@ -692,4 +704,271 @@ fn synth_names_an_out_it_cannot_create() {
         .assert()
         .code(3)
         .stderr(contains("/proc/syn"));
+}
+
+/// Fifth fresh-eyes run, #9: the README's regeneration command (`synth --seed 42 --schools 120
+/// --years 2023-2025`) gives `data-samples/region` byte for byte (synth's largest-remainder
+/// percents of 5703d32 had left the shipped ВПР_5-6 table behind).
+#[test]
+fn synth_seed_42_reproduces_the_sample_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("region");
+    shnor()
+        .args([
+            "synth",
+            "--seed",
+            "42",
+            "--schools",
+            "120",
+            "--years",
+            "2023-2025",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let mut names: Vec<_> = std::fs::read_dir(&shipped)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    let mut made: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    made.sort();
+    assert_eq!(names, made);
+    for n in &names {
+        assert!(
+            std::fs::read(shipped.join(n)).unwrap() == std::fs::read(out.join(n)).unwrap(),
+            "{} differs from synth --seed 42",
+            n.to_string_lossy()
+        );
+    }
+}
+
+/// Fifth fresh-eyes run, #6: an .xlsx workbook renamed to .csv is named as a workbook (a zip
+/// archive) with the extension to give it, not as «UTF-16?».
+#[test]
+fn a_workbook_named_csv_is_named_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("book.xlsx");
+    text_workbook(&x, &[("Лист1", &[row(&["Логин", "ОО"])])]);
+    let f = dir.path().join("ВПР 2025.csv");
+    std::fs::copy(&x, &f).unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains("ВПР 2025.csv: a zip archive, not a text CSV"))
+        .stderr(contains("rename it to .xlsx"));
+}
+
+/// Fifth fresh-eyes run, #5: a config `selection.year` no input holds (1999, which the config
+/// refused as «not a year», or 2030) is a usage error naming the key and the years the results hold.
+#[test]
+fn a_config_year_no_input_holds_names_the_years_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    for y in ["1999", "2030"] {
+        let cfg = dir.path().join(format!("y{y}.toml"));
+        std::fs::write(&cfg, format!("[selection]\nyear = {y}\n")).unwrap();
+        shnor()
+            .arg("select")
+            .arg(&region)
+            .arg("--config")
+            .arg(&cfg)
+            .assert()
+            .code(2)
+            .stderr(contains(&format!(
+                "year {y} (selection.year of the config) is absent from the data: the results hold 2023, 2024, 2025"
+            )));
+    }
+    let cfg = dir.path().join("y99.toml");
+    std::fs::write(&cfg, "[selection]\nyear = 99\n").unwrap();
+    shnor()
+        .arg("select")
+        .arg(&region)
+        .arg("--config")
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(contains("\"latest\" or a four-digit year"));
+}
+
+/// Fifth fresh-eyes run, #7: a percent table whose «2»..«5» cells are empty says they are empty,
+/// not that they «sum to 0,00».
+#[test]
+fn empty_percent_cells_are_named_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ВПР 5 класс.csv");
+    std::fs::write(
+        &f,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;20;;;;\n2025;5;математика;edu990002;20;2,5;10;50;37,5\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "ВПР 5 класс.csv, row 2: column «2..5»: «2»..«5» are empty: expected percents",
+        ));
+}
+
+/// Fifth fresh-eyes run, #8: the objectivity note defines m and gives the configured t
+/// (`objectivity.fioko_t`) and k (`objectivity.fioko_iqr_k`), not «95 %» and «3·IQR» whatever the
+/// config says; each flag's interval names its t.
+#[test]
+fn the_objectivity_note_gives_the_configured_t_and_k() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("o.toml");
+    std::fs::write(&cfg, "[objectivity]\nfioko_t = 2.58\nfioko_iqr_k = 1.5\n").unwrap();
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let out = stdout_of(
+        shnor()
+            .arg("objectivity")
+            .arg(&region)
+            .arg("--config")
+            .arg(&cfg),
+    );
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("Признаки:"))
+        .unwrap_or_else(|| panic!("no note of the markers in {out}"));
+    assert!(note.contains("m — число участников"), "{note}");
+    assert!(note.contains("t = 2,58"), "{note}");
+    assert!(note.contains("Q1 − k·IQR … Q3 + k·IQR (k = 1,5"), "{note}");
+    assert!(!note.contains("95 %") && !note.contains("3·IQR"), "{note}");
+    assert!(
+        out.contains("интервал среднего балла школы x̄ ± t·s/√m (t = 2,58)"),
+        "no flag names its t"
+    );
+    assert!(!out.contains("95 % интервал"), "{out}");
+}
+
+/// Fifth fresh-eyes run, #2, #3, #4: each per-pupil protocol warning names the row, the column by
+/// the file's own header («Всего баллов», not «Итого баллов»), the value, what was expected and
+/// what was done with the row: a journal mark «7» (silent before), a variant «x» (silent before),
+/// a total «-3» (called «нечисловой»), a total above the maximum (which maximum, and that the
+/// pupil is not counted), rows without a login (named with their column).
+#[test]
+fn per_pupil_warnings_name_row_column_value_expected_and_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2021.xlsx");
+    let head = [
+        "Логин школы",
+        "Вариант",
+        "Отметка за предыдущую четверть/триместр",
+        "балл за 1",
+        "балл за 2",
+        "Всего баллов",
+    ];
+    let pupils = [
+        ["edu990001", "1", "4", "2", "2", "4"],
+        ["edu990001", "x", "4", "1", "1", "2"],
+        ["edu990001", "1", "7", "1", "1", "2"],
+        ["edu990001", "1", "нет отметки", "1", "1", "-3"],
+        ["", "1", "4", "1", "1", "2"],
+        ["", "1", "4", "1", "1", "2"],
+        ["edu990001", "1", "4", "1", "1", "5"],
+        ["edu990001", "1", "4", "", "", "25"],
+    ];
+    let mut rows = vec![head.map(String::from).to_vec()];
+    rows.extend(pupils.iter().map(|r| r.map(String::from).to_vec()));
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = &v["inputs"][0]["warnings"];
+    let ex = |words: &str| warning(w, words)["examples"].clone();
+    assert_eq!(
+        ex("отметка за четверть")[0],
+        "строка 4, «Отметка за предыдущую четверть/триместр»: «7», ожидалась отметка 1–5 или пусто (нет отметки)"
+    );
+    assert_eq!(
+        ex("вариант")[0],
+        "строка 3, «Вариант»: «x», ожидался номер варианта или «отсутствовал»"
+    );
+    assert_eq!(
+        ex("нечисловой первичный балл")[0],
+        "строка 5, «Всего баллов»: «-3», ожидалось целое число ≥ 0"
+    );
+    let login = warning(w, "строка без логина");
+    assert_eq!(login["count"], 2);
+    assert_eq!(login["examples"][0], "строка 6, «Логин школы»: пусто");
+    assert_eq!(login["examples"][1], "строка 7, «Логин школы»: пусто");
+    assert_eq!(
+        ex("не равно сумме баллов")[0],
+        "строка 8, «Всего баллов»: 5 ≠ 2 (сумма баллов за задания)"
+    );
+    assert_eq!(
+        ex("выше максимума")[0],
+        "строка 9, «Всего баллов»: 25 > 20 (максимум шкалы)"
+    );
+}
+
+/// Fifth fresh-eyes run, #1: the schools that left the list, with the reason and the year of the
+/// exit into the effective mode, are in `monitor --format csv --csv-table changes`, in the
+/// report's workbook (sheet «Вход и выход»), its CSV (`csv/list_changes.csv`) and its page.
+#[test]
+fn the_schools_that_left_the_list_are_in_the_csv_and_the_report() {
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let csv = stdout_of(shnor().arg("monitor").arg(&region).args([
+        "--format",
+        "csv",
+        "--csv-table",
+        "changes",
+    ]));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Год,Событие,Логин,Школа,Муниципалитет,Последний отбор,Причина выхода,Кластер,Эффективный режим с"
+    );
+    let effective = "2024,покинула список,edu990014,\"МБОУ \"\"СОШ №14\"\"\",Луговской муниципальный район,2023,\"не отобрана; вышла в эффективный режим в 2025 (2 года без правил этапа 1: 2024, 2025)\",,2025";
+    assert!(csv.lines().any(|l| l == effective), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2025,покинула список,edu990106,")
+                && l.contains("\"кандидат, не отобрана на этапе 3\",сильно неуспевающие,")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2025,вошла в список,edu990104,")),
+        "{csv}"
+    );
+    let transitions = stdout_of(shnor().arg("monitor").arg(&region).args([
+        "--format",
+        "csv",
+        "--csv-table",
+        "transitions",
+    ]));
+    assert!(transitions.starts_with("Годы,Из,В,Школ\n"), "{transitions}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    shnor()
+        .arg("report")
+        .arg(&region)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let report_csv = std::fs::read_to_string(out.join("csv/list_changes.csv")).unwrap();
+    assert_eq!(report_csv, csv);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("shnor-report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Вход и выход").unwrap();
+    let text = |d: &calamine::Data| d.to_string();
+    assert!(sheet
+        .rows()
+        .any(|r| text(&r[2]) == "edu990014" && text(&r[8]) == "2025"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let at = html
+        .find("<h2>Вход в список и выход из него</h2>")
+        .expect("no section");
+    assert!(html[at..].contains("<td>edu990014</td>"));
 }

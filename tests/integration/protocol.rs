@@ -671,8 +671,14 @@ fn a_blank_total_is_scored_from_the_items_and_a_zero_total_is_kept_with_counted_
     // 40001 keeps its «5» (20 from the items), 40002 gets «2» (its total 0 kept)
     assert_eq!(pp["marks"], serde_json::json!([2, 1, 1, 1]), "{i:#}");
     for (what, example) in [
-        ("с пустым «Итого баллов»", "строка 2: 20"),
-        ("не равно сумме баллов", "строка 3: 0 ≠ 16"),
+        (
+            "с пустым «Итого баллов»",
+            "строка 2, «Итого баллов»: пусто → 20",
+        ),
+        (
+            "не равно сумме баллов",
+            "строка 3, «Итого баллов»: 0 ≠ 16 (сумма баллов за задания)",
+        ),
     ] {
         let n = warning(&i["warnings"], what);
         assert_eq!(n["count"], 1);

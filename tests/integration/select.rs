@@ -170,7 +170,7 @@ fn bad_config_and_year_are_usage_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2019 is absent"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2019 (--year) is absent"));
 }
 
 #[test]

@@ -78,6 +78,11 @@ pub(super) fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::P
             .map(|(_, m)| flows(m))
             .map_err(Clone::clone),
         below: crate::method::procedures::below_min_kind(&p.ctx.frames.results, &p.sel.window)?,
+        changes: parts
+            .iter()
+            .find(|x| x.sheet == "Вход и выход")
+            .map(|x| x.table.clone())
+            .unwrap_or_else(|| Err("нет динамики".into())),
     })
 }
 

@@ -146,6 +146,14 @@ fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
         ),
         part("Динамика", "dynamics", dynamics),
         part("Переходы", "transitions", transitions),
+        part(
+            "Вход и выход",
+            "list_changes",
+            p.monitor
+                .as_ref()
+                .map(|(_, m)| crate::commands::monitor::changes(m))
+                .map_err(Clone::clone),
+        ),
         part("Рисковые профили", "risk", risk),
         part("Профили ШНОР", "risk_selected", risk_selected),
     ]
@@ -189,8 +197,12 @@ fn objectivity(
     let s = &ctx.screen;
     let method = cfg.objectivity.method;
     let (regions, flags) = crate::commands::objectivity::tables(s, method, ds);
-    let mut fioko =
-        crate::commands::objectivity::fioko_tables(&s.fioko, cfg.objectivity.fioko_t).into_iter();
+    let mut fioko = crate::commands::objectivity::fioko_tables(
+        &s.fioko,
+        cfg.objectivity.fioko_t,
+        cfg.objectivity.fioko_iqr_k,
+    )
+    .into_iter();
     let no_fioko = match method {
         M::Relative => "objectivity.method = \"relative\": маркеры ФИОКО не вычисляются",
         _ => "маркеры ФИОКО не вычислены: нет поимённых протоколов ВПР по русскому языку и математике 4–5 кл.",
