@@ -711,22 +711,7 @@ fn synth_names_an_out_it_cannot_create() {
 /// percents of 5703d32 had left the shipped ВПР_5-6 table behind).
 #[test]
 fn synth_seed_42_reproduces_the_sample_region() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("region");
-    shnor()
-        .args([
-            "synth",
-            "--seed",
-            "42",
-            "--schools",
-            "120",
-            "--years",
-            "2023-2025",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, out) = region(42, 120);
     let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
     let mut names: Vec<_> = std::fs::read_dir(&shipped)
         .unwrap()
