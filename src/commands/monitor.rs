@@ -55,8 +55,13 @@ pub fn run(a: &Args) -> Result<()> {
         None => have.iter().copied().collect(),
     };
     if years.len() < 2 {
+        // say when it is `--years` that left too few of the data's years
+        let asked = match &a.years {
+            Some(s) => format!(" (--years {s} keeps {})", super::years_in_words(&years)),
+            None => String::new(),
+        };
         return Err(usage(format!(
-            "monitor needs at least two years with results that have a share below the minimum; the data hold {}",
+            "monitor needs at least two years with results that have a share below the minimum; the data hold {}{asked}",
             super::years_in_words(&have)
         )));
     }

@@ -270,7 +270,8 @@ pub fn compare(f: &Frames, specs: &[ProcSpec], years: &[i32]) -> Result<Vec<Bloc
 
 /// The title of `spec`'s blocks: [`ProcSpec::label`], with the grade of its `rows` (a `results`
 /// frame filtered to the spec and year) when the spec names none and the rows hold one grade, so
-/// `--procedure ЕГЭ:русский язык` is titled as the default «ЕГЭ русский язык 11 кл.».
+/// `--procedure ЕГЭ:русский язык` is titled as the default «ЕГЭ русский язык 11 кл.»; rows of
+/// several grades (pooled) name them: «ВПР математика 4, 5, 6 кл. вместе».
 fn shown_label(spec: &ProcSpec, rows: LazyFrame) -> Result<String> {
     if spec.grade.is_some() {
         return Ok(spec.label());
@@ -286,6 +287,13 @@ fn shown_label(spec: &ProcSpec, rows: LazyFrame) -> Result<String> {
             ..spec.clone()
         }
         .label(),
+        // several grades pooled: the title says which («ВПР математика 4, 5, 6 кл. вместе»)
+        [_, _, ..] => {
+            let mut g: Vec<i64> = grades.iter().flatten().copied().collect();
+            g.sort_unstable();
+            let g: Vec<String> = g.iter().map(i64::to_string).collect();
+            format!("{} кл. вместе", [spec.label(), g.join(", ")].join(" "))
+        }
         _ => spec.label(),
     })
 }

@@ -957,3 +957,36 @@ fn the_schools_that_left_the_list_are_in_the_csv_and_the_report() {
         .expect("no section");
     assert!(html[at..].contains("<td>edu990014</td>"));
 }
+
+/// Sixth fresh-eyes run, #6: `monitor --years` that keeps fewer than two of the data's years says
+/// so (the years it keeps), not only which years the data hold.
+#[test]
+fn monitor_says_when_its_years_filter_leaves_too_few() {
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    shnor()
+        .arg("monitor")
+        .arg(&region)
+        .args(["--years", "2030-2031"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the data hold 2023, 2024, 2025 (--years 2030-2031 keeps no year)",
+        ));
+}
+
+/// Sixth fresh-eyes run, #7: `compare --procedure ВПР:математика` (no grade) pools grades 4–6 and
+/// its title says so, not «ВПР математика» as if it were one procedure.
+#[test]
+fn a_compare_of_pooled_grades_names_them() {
+    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let out = stdout_of(
+        shnor()
+            .arg("compare")
+            .arg(&region)
+            .args(["--procedure", "ВПР:математика"]),
+    );
+    assert!(
+        out.starts_with("ВПР математика 4, 5, 6 кл. вместе, 2025 (регион 99)"),
+        "{out}"
+    );
+}
