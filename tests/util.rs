@@ -71,6 +71,11 @@ pub fn contains(text: &str) -> Contains {
     Contains(text.to_string())
 }
 
+/// The shipped sample region, `data-samples/region` (read only).
+pub fn sample_region() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region")
+}
+
 /// A synthetic region in a fresh temp dir.
 pub fn region(seed: u64, schools: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

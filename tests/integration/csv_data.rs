@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// The sample region copied into a temp dir, with school edu990046's name replaced by `name`.
 fn region_with_name(name: &str) -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let src = sample_region();
     let d = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir(&src).unwrap() {
         let p = e.unwrap().path();
@@ -117,7 +117,7 @@ fn a_formula_in_a_school_name_is_neutralised_in_csv() {
 
 #[test]
 fn excel_implies_csv_and_is_never_silently_ignored() {
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let sample = sample_region();
     for flag in [&["--excel"][..], &["--csv-dialect", "excel"]] {
         let text = stdout_of(shnor().arg("select").arg(&sample).args(flag));
         assert!(text.starts_with("\u{feff}№;Логин;"), "{flag:?}: {text}");

@@ -712,7 +712,7 @@ fn synth_names_an_out_it_cannot_create() {
 #[test]
 fn synth_seed_42_reproduces_the_sample_region() {
     let (_dir, out) = region(42, 120);
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let shipped = sample_region();
     let mut names: Vec<_> = std::fs::read_dir(&shipped)
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -756,7 +756,7 @@ fn a_workbook_named_csv_is_named_a_workbook() {
 #[test]
 fn a_config_year_no_input_holds_names_the_years_held() {
     let dir = tempfile::tempdir().unwrap();
-    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let region = sample_region();
     for y in ["1999", "2030"] {
         let cfg = dir.path().join(format!("y{y}.toml"));
         std::fs::write(&cfg, format!("[selection]\nyear = {y}\n")).unwrap();
@@ -812,7 +812,7 @@ fn the_objectivity_note_gives_the_configured_t_and_k() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("o.toml");
     std::fs::write(&cfg, "[objectivity]\nfioko_t = 2.58\nfioko_iqr_k = 1.5\n").unwrap();
-    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let region = sample_region();
     let out = stdout_of(
         shnor()
             .arg("objectivity")
@@ -901,7 +901,7 @@ fn per_pupil_warnings_name_row_column_value_expected_and_outcome() {
 /// report's workbook (sheet «Вход и выход»), its CSV (`csv/list_changes.csv`) and its page.
 #[test]
 fn the_schools_that_left_the_list_are_in_the_csv_and_the_report() {
-    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let region = sample_region();
     let csv = stdout_of(shnor().arg("monitor").arg(&region).args([
         "--format",
         "csv",
@@ -962,7 +962,7 @@ fn the_schools_that_left_the_list_are_in_the_csv_and_the_report() {
 /// so (the years it keeps), not only which years the data hold.
 #[test]
 fn monitor_says_when_its_years_filter_leaves_too_few() {
-    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let region = sample_region();
     shnor()
         .arg("monitor")
         .arg(&region)
@@ -978,7 +978,7 @@ fn monitor_says_when_its_years_filter_leaves_too_few() {
 /// its title says so, not «ВПР математика» as if it were one procedure.
 #[test]
 fn a_compare_of_pooled_grades_names_them() {
-    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let region = sample_region();
     let out = stdout_of(
         shnor()
             .arg("compare")

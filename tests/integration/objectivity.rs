@@ -214,7 +214,7 @@ fn the_numbers_are_json_data_in_csv_and_russian_words_for_people() {
     // numbers, the people's table has no JSON
     let cfg = d.path().join("both.toml");
     std::fs::write(&cfg, "[objectivity]\nmethod = \"both\"\n").unwrap();
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let sample = sample_region();
     let args = |f: &str| {
         let mut c = shnor();
         c.arg("objectivity")

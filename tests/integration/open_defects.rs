@@ -137,7 +137,7 @@ fn a_repeated_column_no_loader_reads_is_a_named_warning() {
 /// participants are unknown (`null`, an empty cell), as its share is — never 0.
 #[test]
 fn a_school_with_only_tiny_procedures_has_no_participant_count() {
-    let region = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let region = sample_region();
     let v = json_of(
         shnor()
             .arg("select")

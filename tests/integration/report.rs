@@ -3,10 +3,6 @@ use crate::util::*;
 use calamine::{Data, Reader};
 use std::path::{Path, PathBuf};
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region")
-}
-
 fn report(inputs: &Path, out: &Path, extra: &[&str]) {
     shnor()
         .arg("report")
@@ -30,7 +26,7 @@ fn text(d: &Data) -> String {
 fn the_workbook_reads_back_as_select_says() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r");
-    report(&sample(), &out, &[]);
+    report(&sample_region(), &out, &[]);
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("shnor-report.xlsx")).unwrap();
     let names = wb.sheet_names();
     for want in [
@@ -67,7 +63,7 @@ fn the_workbook_reads_back_as_select_says() {
     let json = json_of(
         shnor()
             .arg("select")
-            .arg(sample())
+            .arg(sample_region())
             .args(["--format", "json"]),
     );
     let schools = json["schools"].as_array().unwrap();
@@ -148,8 +144,8 @@ fn contents(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
     let d = tempfile::tempdir().unwrap();
     let (a, b) = (d.path().join("a"), d.path().join("b"));
-    report(&sample(), &a, &[]);
-    report(&sample(), &b, &["--year", "2025"]);
+    report(&sample_region(), &a, &[]);
+    report(&sample_region(), &b, &["--year", "2025"]);
     let (ca, cb) = (contents(&a), contents(&b));
     assert!(ca.contains_key("csv/final_list.csv") && ca.contains_key("shnor-report.xlsx"));
     assert_eq!(ca.keys().collect::<Vec<_>>(), cb.keys().collect::<Vec<_>>());
@@ -166,7 +162,7 @@ fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
     std::fs::write(a.join("mine.txt"), "x").unwrap();
     shnor()
         .arg("report")
-        .arg(sample())
+        .arg(sample_region())
         .arg("--out")
         .arg(&a)
         .assert()
@@ -176,7 +172,7 @@ fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
     // --force replaces only an earlier report: a user's file in it is never deleted
     shnor()
         .arg("report")
-        .arg(sample())
+        .arg(sample_region())
         .arg("--out")
         .arg(&a)
         .arg("--force")
@@ -185,7 +181,7 @@ fn the_same_inputs_give_the_same_files_and_a_full_folder_needs_force() {
         .stderr(contains("mine.txt"));
     assert!(a.join("mine.txt").exists());
     std::fs::remove_file(a.join("mine.txt")).unwrap();
-    report(&sample(), &a, &["--force"]);
+    report(&sample_region(), &a, &["--force"]);
     assert_eq!(
         contents(&a).keys().collect::<Vec<_>>(),
         ca.keys().collect::<Vec<_>>()
@@ -205,7 +201,7 @@ fn force_never_deletes_a_folder_that_is_not_a_report() {
     std::fs::write(x.join("sub/thesis.docx"), "x").unwrap();
     shnor()
         .arg("report")
-        .arg(sample())
+        .arg(sample_region())
         .arg("--out")
         .arg(&x)
         .arg("--force")
@@ -224,11 +220,11 @@ fn force_never_deletes_a_folder_that_is_not_a_report() {
 fn the_fioko_objectivity_index_is_in_the_report_and_no_part_is_present_without_rows() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r");
-    report(&sample(), &out, &[]);
+    report(&sample_region(), &out, &[]);
     let json = json_of(
         shnor()
             .arg("objectivity")
-            .arg(sample())
+            .arg(sample_region())
             .args(["--format", "json"]),
     );
     let fioko = json["summary"]["fioko"].as_array().unwrap();
@@ -267,7 +263,11 @@ fn the_fioko_objectivity_index_is_in_the_report_and_no_part_is_present_without_r
     let cfg = d.path().join("both.toml");
     std::fs::write(&cfg, "[objectivity]\nmethod = \"both\"\n").unwrap();
     let both = d.path().join("b");
-    report(&sample(), &both, &["--config", cfg.to_str().unwrap()]);
+    report(
+        &sample_region(),
+        &both,
+        &["--config", cfg.to_str().unwrap()],
+    );
     let regions = std::fs::read_to_string(both.join("csv/objectivity_regions.csv")).unwrap();
     assert!(regions.lines().count() > 1, "{regions}");
     // every part said present has rows
@@ -289,7 +289,7 @@ fn parts_the_inputs_cannot_support_are_listed_absent_with_the_reason() {
         "ОГЭ математика 2025.csv",
         "scales.csv",
     ] {
-        std::fs::copy(sample().join(f), inputs.join(f)).unwrap();
+        std::fs::copy(sample_region().join(f), inputs.join(f)).unwrap();
     }
     let out = d.path().join("r");
     report(&inputs, &out, &[]);
@@ -318,7 +318,7 @@ fn parts_the_inputs_cannot_support_are_listed_absent_with_the_reason() {
 fn an_input_inside_the_output_folder_is_refused() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("ОГЭ математика 2025.csv");
-    std::fs::copy(sample().join("ОГЭ математика 2025.csv"), &f).unwrap();
+    std::fs::copy(sample_region().join("ОГЭ математика 2025.csv"), &f).unwrap();
     shnor()
         .arg("report")
         .arg(&f)
@@ -399,7 +399,7 @@ fn the_html_report_renders_in_chromium_with_every_chart() {
     };
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r");
-    report(&sample(), &out, &[]);
+    report(&sample_region(), &out, &[]);
     let page = out.join("report.html");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
@@ -449,7 +449,7 @@ fn the_html_report_renders_in_chromium_with_every_chart() {
 fn the_report_csvs_are_the_commands_csvs() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r");
-    report(&sample(), &out, &[]);
+    report(&sample_region(), &out, &[]);
     for (file, args) in [
         ("final_list", &["select"][..]),
         ("municipalities", &["compare"]),
@@ -459,7 +459,12 @@ fn the_report_csvs_are_the_commands_csvs() {
         ("risk", &["risk"]),
         ("objectivity", &["objectivity"]),
     ] {
-        let cmd = stdout_of(shnor().args(args).arg(sample()).args(["--format", "csv"]));
+        let cmd = stdout_of(
+            shnor()
+                .args(args)
+                .arg(sample_region())
+                .args(["--format", "csv"]),
+        );
         let ours = std::fs::read_to_string(out.join(format!("csv/{file}.csv"))).unwrap();
         assert_eq!(ours, cmd, "{file}");
     }

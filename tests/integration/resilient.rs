@@ -80,7 +80,7 @@ fn without_context_indicators_it_is_a_data_error_not_an_empty_model() {
 
 #[test]
 fn people_see_russian_words_and_decimals_not_english_codes() {
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let sample = sample_region();
     let model = stdout_of(shnor().arg("resilient").arg(&sample));
     assert!(
         model.contains("┆ константа ") && model.contains("┆ ИСБШ "),
