@@ -158,17 +158,7 @@ fn loader_messages_quote_cells_ranges_encodings_and_sheet_names_as_they_are() {
         &[(
             "Итоги ",
             &[
-                row(&[
-                    "Год",
-                    "Класс",
-                    "Предмет",
-                    "Логин",
-                    "Кол-во участников",
-                    "2",
-                    "3",
-                    "4",
-                    "5",
-                ]),
+                marks_head(),
                 row(&[
                     "2025",
                     "4",
