@@ -22,6 +22,7 @@ pub struct Config {
     pub resilience: Resilience,
     pub monitor: Monitor,
     pub kinds: Kinds,
+    pub report: Report,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +142,15 @@ pub struct Monitor {
 #[serde(deny_unknown_fields)]
 pub struct Kinds {
     pub small_rural_max_enrollment: f64,
+}
+
+/// `[report]`: how `shnor report` writes its folder (no figure depends on it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Deflate level of the workbook's zip parts, 1 (fastest, largest) … 9 (slowest, smallest);
+    /// rust_xlsxwriter's range (`Workbook::set_zip_compression_level`, which has no 0).
+    pub xlsx_zip_level: u32,
 }
 
 labelled! {
@@ -492,6 +502,12 @@ impl Config {
             0.0,
             1e6,
         )?;
+        let level = self.report.xlsx_zip_level;
+        if !(1..=9).contains(&level) {
+            return Err(usage(format!(
+                "config key report.xlsx_zip_level = {level}: expected a whole number from 1 (fastest) to 9 (smallest file)"
+            )));
+        }
         Ok(())
     }
 

@@ -308,3 +308,22 @@ fn an_unknown_indicator_is_an_error_with_a_hint() {
         "{e}"
     );
 }
+
+#[test]
+fn the_workbook_zip_level_is_one_to_nine() {
+    for (text, ok) in [("0", false), ("1", true), ("9", true), ("10", false)] {
+        let r = Config::from_user(&format!("[report]\nxlsx_zip_level = {text}\n"), "z.toml");
+        match (r, ok) {
+            (Ok(c), true) => assert_eq!(c.report.xlsx_zip_level.to_string(), text),
+            (Err(e), false) => {
+                let e = e.to_string();
+                assert!(
+                    e.contains(&format!("report.xlsx_zip_level = {text}")),
+                    "{e}"
+                );
+                assert!(e.contains("from 1") && e.contains("to 9"), "{e}");
+            }
+            (r, _) => panic!("level {text}: {:?}", r.map(|c| c.report)),
+        }
+    }
+}

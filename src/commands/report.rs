@@ -221,7 +221,12 @@ fn files(
         Ok((name, crate::sha256_hex(bytes)))
     };
     let (workbook, others) = rayon::join(
-        || xlsx::assemble(sheets.into_iter().flatten().collect()),
+        || {
+            let sheets = sheets.into_iter().flatten().collect();
+            let bytes = xlsx::assemble(sheets, cfg.report.xlsx_zip_level);
+            crate::timing("  workbook assembled and zipped");
+            bytes
+        },
         || -> Result<Vec<(String, String)>> {
             let mut out: Vec<(String, String)> = parts
                 .par_iter()

@@ -12,13 +12,13 @@ const MAX_WIDTH: usize = 60;
 const MIN_WIDTH: usize = 6;
 
 /// The workbook of `sheets` (name, table) as xlsx bytes: [`sheet`] for each, side by side (rayon),
-/// then [`assemble`]. Errors as theirs.
-pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>> {
+/// then [`assemble`] at deflate level `zip_level`. Errors as theirs.
+pub fn workbook(sheets: &[(&str, &Table)], zip_level: u32) -> Result<Vec<u8>> {
     let filled: Vec<Worksheet> = sheets
         .par_iter()
         .map(|(name, table)| sheet(name, table))
         .collect::<Result<_>>()?;
-    assemble(filled)
+    assemble(filled, zip_level)
 }
 
 /// One table as a named sheet (a name cut to Excel's 31 characters), ready for [`assemble`]; the
@@ -33,12 +33,19 @@ pub fn sheet(name: &str, table: &Table) -> Result<Worksheet> {
     Ok(ws)
 }
 
-/// The workbook of filled `sheets`, in their order, as xlsx bytes. The creation date is fixed (1
+/// The workbook of filled `sheets`, in their order, as xlsx bytes, its parts deflated at
+/// `zip_level` (1 fastest … 9 smallest: `report.xlsx_zip_level`). The creation date is fixed (1
 /// January 2000) so that the same tables give the same file.
 ///
-/// Errors: internal (exit 3) when the writer fails.
-pub fn assemble(sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
+/// Errors: internal (exit 3) when the writer fails or `zip_level` is outside 1–9 (the config
+/// refuses it first).
+pub fn assemble(sheets: Vec<Worksheet>, zip_level: u32) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
+    // the writer only warns on stderr for a level outside its range: refuse it here
+    match u8::try_from(zip_level) {
+        Ok(level @ 1..=9) => wb.set_zip_compression_level(level),
+        _ => return Err(internal(format!("zip level {zip_level} outside 1–9"))),
+    };
     let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(internal)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
     for ws in sheets {
@@ -244,8 +251,8 @@ mod tests {
     fn the_same_tables_give_the_same_bytes() {
         let mut t = Table::new(&["Логин", "Доля «2», %"]);
         t.rows.push(vec!["=1+1".into(), Cell::share(Some(0.25), 1)]);
-        let a = workbook(&[("Школы", &t)]).unwrap();
-        assert_eq!(a, workbook(&[("Школы", &t)]).unwrap());
+        let a = workbook(&[("Школы", &t)], 6).unwrap();
+        assert_eq!(a, workbook(&[("Школы", &t)], 6).unwrap());
     }
 
     #[test]
@@ -254,7 +261,7 @@ mod tests {
         let mut t = Table::new(&["Школа", "Доля «2», %"]);
         t.rows
             .push(vec!["=HYPERLINK(1)".into(), Cell::share(Some(0.25), 1)]);
-        let bytes = workbook(&[("Школы", &t)]).unwrap();
+        let bytes = workbook(&[("Школы", &t)], 6).unwrap();
         let mut wb: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let r = wb.worksheet_range("Школы").unwrap();
