@@ -227,6 +227,7 @@ pub fn monitor_with(
         .par_iter()
         .map(|&y| Ok(select::run_with(ds, cfg, y, &base.for_statuses(cfg, y)?)?.schools))
         .collect::<Result<_>>()?;
+    crate::timing("  dynamics: other years' selections");
     let mut others = others.iter();
     let mut per_year: BTreeMap<i32, BTreeMap<&str, &SchoolResult>> = BTreeMap::new();
     for &y in years {
@@ -238,11 +239,13 @@ pub fn monitor_with(
         per_year.insert(y, schools.iter().map(|s| (s.login.as_str(), s)).collect());
     }
     let shares = year_shares(frames, cfg, years)?;
+    crate::timing("  dynamics: shares");
     let logins: BTreeSet<String> = per_year
         .values()
         .flat_map(|m| m.keys().map(|l| l.to_string()))
         .collect();
     let names = names(frames, &logins)?;
+    crate::timing("  dynamics: names");
     let mut tracks = Vec::new();
     for (login, (name, municipality)) in logins.iter().zip(names) {
         let sid = crate::input::text::school_id(login);
@@ -299,6 +302,7 @@ pub fn monitor_with(
             matrix,
         });
     }
+    crate::timing("  dynamics: tracks, transitions");
     let mut entered: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     let mut cand_entered: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     let mut exited = Vec::new();
