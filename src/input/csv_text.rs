@@ -191,6 +191,10 @@ fn csv_frame_of_width(path: &Path, t: &CsvText, width: usize) -> Result<DataFram
 
 /// The options of the text frame's read: `width` columns `c0, c1, …` of text, no header, the
 /// record index first, a record wider than `width` cut (`truncate`; else polars refuses the file).
+/// The columns are kept in the chunks polars parsed them in (no `rechunk`): the loaders read them
+/// cell by cell or gather from them, and a rechunk would copy every text column's 16-byte views
+/// while the chunks are still held — about 130 MB of fresh memory for a national marks table
+/// (docs/PERFORMANCE.md).
 pub(super) fn text_read_options(width: usize, separator: u8, truncate: bool) -> CsvReadOptions {
     let schema: Schema = (0..width)
         .map(|i| Field::new(format!("c{i}").into(), DataType::String))
@@ -203,6 +207,7 @@ pub(super) fn text_read_options(width: usize, separator: u8, truncate: bool) -> 
         .with_schema(Some(Arc::new(schema)))
         .with_parse_options(parse)
         .with_raise_if_empty(false)
+        .with_rechunk(false)
         .with_row_index(Some(RowIndex {
             name: RECORD.into(),
             offset: 0,
@@ -409,6 +414,12 @@ impl TextFrame {
             encoding: g.encoding,
             separator: g.separator.unwrap_or(b';'),
         })
+    }
+
+    /// Free the frame's cells once a loader has read every one it needs: the frame keeps its
+    /// columns' names and types, no record, and still tells each record's line (`line_of`).
+    pub fn drop_cells(&mut self) {
+        self.df = self.df.clear();
     }
 
     /// The file line on which record `r` starts (1-based).

@@ -120,48 +120,64 @@ struct KeyCols {
     name: Runs<String>,
 }
 
+/// The key columns of the rows from the header's next record on, each decoded on its own (the
+/// columns side by side with rayon: the file's read is done, and one core would do them in turn).
 fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> KeyCols {
+    use rayon::join;
     let n = f.height().saturating_sub(first);
     let kk = keys(h);
     let text = |c: usize| f.text_col(c, first);
     let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
-    KeyCols {
-        year: match kk.year {
-            Some(c) => Runs::of(&text(c), cells::year_cell),
-            None => Runs::constant((meta.year > 0).then_some(meta.year), n),
-        },
-        grade: match kk.grade {
-            Some(c) => Runs::distinct(&text(c), grade_cell),
-            None => Runs::constant(Some(meta.grade), n),
-        },
-        subject: match kk.subject {
-            Some(c) => Runs::distinct(&text(c), subject),
-            None => Runs::constant(or_meta(&meta.subject), n),
-        },
-        assessment: match kk.assessment {
-            Some(c) => Runs::distinct(&text(c), |s| {
-                assessment_cell(s).or_else(|| or_meta(&meta.assessment))
-            }),
-            None => Runs::constant(or_meta(&meta.assessment), n),
-        },
-        municipality: match kk.municipality {
-            Some(c) => Runs::of(&text(c), |s| {
-                let raw = s.trim().to_string();
-                let name = split_code_name(&raw).1;
-                (raw, name)
-            }),
-            None => Runs::constant(Default::default(), n),
-        },
-        login: Runs::of(&text(kk.login), |s| {
+    let year = || match kk.year {
+        Some(c) => Runs::of(&text(c), cells::year_cell),
+        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+    };
+    let grade = || match kk.grade {
+        Some(c) => Runs::distinct(&text(c), grade_cell),
+        None => Runs::constant(Some(meta.grade), n),
+    };
+    let subject = || match kk.subject {
+        Some(c) => Runs::distinct(&text(c), subject),
+        None => Runs::constant(or_meta(&meta.subject), n),
+    };
+    let assessment = || match kk.assessment {
+        Some(c) => Runs::distinct(&text(c), |s| {
+            assessment_cell(s).or_else(|| or_meta(&meta.assessment))
+        }),
+        None => Runs::constant(or_meta(&meta.assessment), n),
+    };
+    let municipality = || match kk.municipality {
+        Some(c) => Runs::of(&text(c), |s| {
+            let raw = s.trim().to_string();
+            let name = split_code_name(&raw).1;
+            (raw, name)
+        }),
+        None => Runs::constant(Default::default(), n),
+    };
+    let login = || {
+        Runs::of(&text(kk.login), |s| {
             let (code, name0) = split_code_name(s);
             let login = code.unwrap_or(name0);
             let sid = school_id(&login);
             (login, sid)
-        }),
-        name: match kk.name {
-            Some(c) => Runs::of(&text(c), |s| split_code_name(s).1),
-            None => Runs::constant(String::new(), n),
-        },
+        })
+    };
+    let name = || match kk.name {
+        Some(c) => Runs::of(&text(c), |s| split_code_name(s).1),
+        None => Runs::constant(String::new(), n),
+    };
+    let (((year, grade), (subject, assessment)), ((municipality, login), name)) = join(
+        || join(|| join(year, grade), || join(subject, assessment)),
+        || join(|| join(municipality, login), name),
+    );
+    KeyCols {
+        year,
+        grade,
+        subject,
+        assessment,
+        municipality,
+        login,
+        name,
     }
 }
 
@@ -277,8 +293,15 @@ pub fn load_csv(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    if let Some(f) = typed(&file, h)? {
-        let p = parse(&f, h, meta)?;
+    if let Some(mut f) = typed(&file, h)? {
+        crate::timing("  marks: typed frame read");
+        let cols = columns(&f, h, meta)?;
+        crate::timing("  marks: columns");
+        // every cell the loader reads is in `cols`: the frame's columns are freed before the rows
+        // are sorted and the `results` frame is built (a text fallback reads the file again)
+        f.drop_cells();
+        let p = sort_rows(cols, h, |r| f.line_of(r));
+        crate::timing("  marks: rows sorted");
         if p.rest.is_empty() {
             return finish(f, p, h, meta, opts, ds, rep);
         }
@@ -337,6 +360,25 @@ struct Parsed {
 ///
 /// Errors (data): the header lacks the participants or a mark column.
 fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
+    let cols = columns(f, h, meta)?;
+    Ok(sort_rows(cols, h, |r| f.line_of(r)))
+}
+
+/// The cells of a marks table's frame that the loader reads, parsed (`parse`'s first step: after
+/// it the frame's columns are no longer read).
+struct Columns {
+    keys: KeyCols,
+    nums: Numbers,
+    cm: [usize; 4],
+    /// Rows with no text, and rows with a bad number cell or a truncated / too wide record.
+    blank: Vec<bool>,
+    bad: Vec<bool>,
+}
+
+/// Parse the key and number columns of a marks table's frame (`Columns`).
+///
+/// Errors (data): the header lacks the participants or a mark column.
+fn columns(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Columns> {
     let first = h.row + 1;
     let n = f.height().saturating_sub(first);
     let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
@@ -359,13 +401,34 @@ fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
             None => Float64Chunked::full_null("".into(), n),
         },
     };
+    Ok(Columns {
+        keys,
+        nums,
+        cm,
+        blank,
+        bad,
+    })
+}
+
+/// Sort a marks table's rows (`parse`'s second step): the school rows that fit the file's unit
+/// and the other rows. `line_of`: the file line of a record of the frame.
+fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed {
+    let Columns {
+        keys,
+        nums,
+        cm,
+        blank,
+        bad,
+    } = c;
+    let first = h.row + 1;
+    let n = blank.len();
     // school rows: keys parse, whole participants, marks parse
     let v = nums.view();
     let school: Vec<usize> = (0..n)
         .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(v.part.at(r)).is_some())
         .collect();
     let st = MarksState {
-        unit: unit_of(h, &cm, &school, v, f, first),
+        unit: unit_of(h, &cm, &school, v, |r| line_of(first + r)),
         ..Default::default()
     };
     let mut good = Vec::with_capacity(school.len());
@@ -390,14 +453,14 @@ fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
         .filter(|&r| !blank[r] && !is_good[r])
         .map(|r| first + r)
         .collect();
-    Ok(Parsed {
+    Parsed {
         keys,
         nums,
         st,
         good,
         counts,
         rest,
-    })
+    }
 }
 
 /// The parsed rows into `ds`: the school rows as a `results` frame, the other rows through the
@@ -428,6 +491,7 @@ fn finish(
     let file = f.file.clone();
     drop(f);
     note_rows(&lines, &keys, &good, &counts, ds, rep, &mut st);
+    crate::timing("  marks: noted");
     ds.result_parts
         .push(results(&file, &keys, &nums, &good, &counts, lines)?);
     if let Some(mut g) = rest {
@@ -511,8 +575,7 @@ fn unit_of(
     cm: &[usize; 4],
     school: &[usize],
     nums: NumView,
-    f: &TextFrame,
-    first: usize,
+    line_of: impl Fn(usize) -> usize,
 ) -> Option<(MarkUnit, String)> {
     let header_percent = cm.iter().any(|&c| h.is_percent(c));
     let rows = school.iter().map(|&r| nums.row(r));
@@ -531,10 +594,7 @@ fn unit_of(
             .find(|&u| mark_counts(part, vals, u).is_some())?;
         Some((
             u,
-            format!(
-                "as its first school row, row {}, holds them",
-                f.line_of(first + r)
-            ),
+            format!("as its first school row, row {}, holds them", line_of(r)),
         ))
     })
 }

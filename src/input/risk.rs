@@ -228,17 +228,31 @@ pub fn load_frame(
     let n = f.height().saturating_sub(first);
     let (cf, clev) = long_columns(h);
     let text = |c: usize| f.text_col(c, first);
-    let login = Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
-        let l = s.trim().to_string();
-        let sid = school_id(&l);
-        (l, sid)
-    });
-    let year = match h.find(header::YEAR) {
-        Some(c) => Runs::distinct(&text(c), cells::year_cell),
-        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
-    };
-    let factor = Runs::distinct(&text(cf), risk_factor);
-    let level = Runs::distinct(&text(clev), risk_level);
+    // the four columns decoded side by side (rayon)
+    let ((login, year), (factor, level)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
+                        let l = s.trim().to_string();
+                        let sid = school_id(&l);
+                        (l, sid)
+                    })
+                },
+                || match h.find(header::YEAR) {
+                    Some(c) => Runs::distinct(&text(c), cells::year_cell),
+                    None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || Runs::distinct(&text(cf), risk_factor),
+                || Runs::distinct(&text(clev), risk_level),
+            )
+        },
+    );
+    crate::timing("  risk: columns");
     let width = h.raw.len();
     let wide = f.has_value_beyond(width, first);
     let truncated =
@@ -279,6 +293,15 @@ pub fn load_frame(
             schools.insert(login.get(r).1.as_str());
         }
     }
+    // the rows the walker reads keep their cells; the text frame is dropped before the rows'
+    // frame is built (every cell read is in the runs above)
+    let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
+    let lines: Vec<u32> = good
+        .iter()
+        .map(|&r| crate::model::line_no(f.line_of(first + r)))
+        .collect();
+    let (file, sheet) = (f.file.clone(), f.sheet.clone());
+    drop(f);
     let df = DataFrame::new_infer_height(vec![
         login.gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
         Column::new("year".into(), each(&good, |r| year.get(r).unwrap_or(0))),
@@ -290,18 +313,9 @@ pub fn load_frame(
             "level".into(),
             each(&good, |r| i32::from(level.get(r).unwrap_or(0))),
         ),
-        Column::new(
-            "line".into(),
-            good.iter()
-                .map(|&r| crate::model::line_no(f.line_of(first + r)))
-                .collect::<Vec<u32>>(),
-        ),
+        Column::new("line".into(), lines),
     ])?;
     rep.rows += good.len();
-    // the rows the walker reads keep their cells; the text frame is dropped
-    let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
-    let (file, sheet) = (f.file.clone(), f.sheet.clone());
-    drop(f);
     let (df, conflicts) = drop_repeats(df, (file, sheet), rep)?;
     // the first error in file order: a conflicting repeat, or a row the walker rejects
     if !opts.lenient {
