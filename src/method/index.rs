@@ -125,6 +125,7 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
     let (long, left_out) = without_region(long(f, cfg)?)?;
+    crate::timing("    index: long form");
     // the schools with any configured indicator, by region and id
     let schools = long
         .clone()
@@ -143,6 +144,7 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
             .collect()?;
         texts(&r, REGION)?
     };
+    crate::timing("    index: schools");
     let stats = region_stats(&long)?;
     let (kept, used, dropped) = drop_rules(&stats, &regions, cfg, &mut warnings)?;
     let kept = stats.filter(&BooleanChunked::from_slice("kept".into(), &kept))?;
@@ -172,8 +174,11 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
         contrib = contrib.with_column(lit(NULL).cast(DataType::Float64).alias("lz"));
     }
     let contrib = contrib.collect()?;
+    crate::timing("    index: contributions");
     let rows = per_school(&schools, &contrib, &kept, pca.as_ref())?;
+    crate::timing("    index: per school");
     let top = top_factors(&contrib)?;
+    crate::timing("    index: top factors");
     let mut out = index_rows(&rows, top, cfg, &mut warnings)?;
     let edges_out = quintiles(&mut out, cfg)?;
     out.extend(left_out_rows(left_out, &mut warnings));
