@@ -532,22 +532,44 @@ impl PooledSums {
             ),
             None => (counted.clone(), lit(false)),
         };
+        // the frames' integer school key when the frame has it (`model::frames::SCHOOL_KEY`),
+        // the id's text otherwise
+        let key = crate::model::frames::SCHOOL_KEY;
+        let (by, id) = match results.schema().contains(key) {
+            true => (col(key), vec![col(k::SCHOOL_ID).first()]),
+            false => (col(k::SCHOOL_ID), vec![]),
+        };
         let df = results
             .clone()
             .lazy()
             .filter(rows)
-            .group_by([col(k::SCHOOL_ID)])
-            .agg([
-                active.alias("active"),
-                sum_if(lit(true), n()).alias("total_all"),
-                sum_if(big.clone(), n()).alias("part"),
-                sum_if(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
-                sum_if(full.clone(), n()).alias("qpart"),
-                sum_if(
-                    full,
-                    col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
-                )
-                .alias("q45"),
+            .group_by([by])
+            .agg(
+                [
+                    id,
+                    vec![
+                        active.alias("active"),
+                        sum_if(lit(true), n()).alias("total_all"),
+                        sum_if(big.clone(), n()).alias("part"),
+                        sum_if(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
+                        sum_if(full.clone(), n()).alias("qpart"),
+                        sum_if(
+                            full,
+                            col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
+                        )
+                        .alias("q45"),
+                    ],
+                ]
+                .concat(),
+            )
+            .select([
+                col(k::SCHOOL_ID),
+                col("active"),
+                col("total_all"),
+                col("part"),
+                col("n2"),
+                col("qpart"),
+                col("q45"),
             ])
             .collect()?;
         Ok(PooledSums {

@@ -174,9 +174,14 @@ pub fn rows_of(df: &DataFrame) -> Result<Vec<ResultRow>> {
         .collect())
 }
 
-/// `results` with its two derived columns: `region` (first two digits of the login) and
+/// The derived integer key of a school in `Frames::results` (`IdxSize`): equal for the rows of
+/// one school id, distinct between ids, in no particular order — a group-by key cheaper than
+/// the id's text.
+pub const SCHOOL_KEY: &str = "school_key";
+
+/// `results` with its derived columns: `region` (first two digits of the login),
 /// `municipality_key` (the school's ФИС ОКО code, else its normalised municipality name), each
-/// derived once per school.
+/// derived once per school, and [`SCHOOL_KEY`].
 fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
     // each school's pair once (a school's rows come in runs), the rows gathering it
@@ -213,6 +218,7 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let mut df = ds.results.clone();
     df.with_column(gather(&region, "region")?)?;
     df.with_column(gather(&municipality, "municipality_key")?)?;
+    df.with_column(idx.with_name(SCHOOL_KEY.into()).into_column())?;
     Ok(df)
 }
 
