@@ -194,6 +194,18 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
         .ids()
         .any(|k| k.contains(':'))
         .then(|| super::identity::Regions::new(ds));
+    // `identity::municipality_id` (the ФИС ОКО code, else the normalised name), each distinct
+    // name normalised once: a municipality's schools share it
+    let view = ds.school_view();
+    let mut keys: std::collections::HashMap<&str, String> = Default::default();
+    let mut municipality_id = |id: &str| match view.find(id) {
+        Some(i) if !view.municipality_code(i).is_empty() => view.municipality_code(i).to_string(),
+        Some(i) => keys
+            .entry(view.municipality(i))
+            .or_insert_with_key(|m| crate::input::text::municipality_key(m))
+            .clone(),
+        None => String::new(),
+    };
     for id in ids.iter() {
         let id = id.unwrap_or("");
         let i = match prev {
@@ -203,7 +215,7 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
                     Some(r) => r.of(ds, id),
                     None => crate::input::text::region_of(id),
                 });
-                municipality.push(super::identity::municipality_id(ds, id));
+                municipality.push(municipality_id(id));
                 region.len() as IdxSize - 1
             }),
         };
