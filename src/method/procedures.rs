@@ -519,19 +519,18 @@ impl PooledSums {
                 .and(col(k::N5).is_not_null()),
         );
         let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
-        let sum_if = |cond: Expr, e: Expr| {
-            when(counted.clone().and(cond))
-                .then(e)
-                .otherwise(lit(0i64))
-                .sum()
-        };
+        // each row's terms first, over whole columns; the group-by then only sums them (polars'
+        // fast path: a conditional inside the aggregation is evaluated group by group)
+        let term =
+            |cond: Expr, e: Expr| when(counted.clone().and(cond)).then(e).otherwise(lit(0i64));
         let (rows, active) = match active {
             Some(y) => (
                 counted.clone().or(col(k::YEAR).eq(lit(y))),
-                col(k::YEAR).eq(lit(y)).any(true),
+                col(k::YEAR).eq(lit(y)),
             ),
             None => (counted.clone(), lit(false)),
         };
+        let sums = ["total_all", "part", "n2", "qpart", "q45"];
         // the frames' integer school key when the frame has it (`model::frames::SCHOOL_KEY`),
         // the id's text otherwise
         let key = crate::model::frames::SCHOOL_KEY;
@@ -539,38 +538,30 @@ impl PooledSums {
             true => (col(key), vec![col(k::SCHOOL_ID).first()]),
             false => (col(k::SCHOOL_ID), vec![]),
         };
+        let mut agg = id;
+        agg.push(col("active").any(true));
+        agg.extend(sums.map(|c| col(c).sum()));
+        let mut out = vec![col(k::SCHOOL_ID), col("active")];
+        out.extend(sums.map(col));
         let df = results
             .clone()
             .lazy()
             .filter(rows)
-            .group_by([by])
-            .agg(
-                [
-                    id,
-                    vec![
-                        active.alias("active"),
-                        sum_if(lit(true), n()).alias("total_all"),
-                        sum_if(big.clone(), n()).alias("part"),
-                        sum_if(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
-                        sum_if(full.clone(), n()).alias("qpart"),
-                        sum_if(
-                            full,
-                            col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
-                        )
-                        .alias("q45"),
-                    ],
-                ]
-                .concat(),
-            )
-            .select([
-                col(k::SCHOOL_ID),
-                col("active"),
-                col("total_all"),
-                col("part"),
-                col("n2"),
-                col("qpart"),
-                col("q45"),
+            .with_columns([
+                active.alias("active"),
+                term(lit(true), n()).alias("total_all"),
+                term(big.clone(), n()).alias("part"),
+                term(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
+                term(full.clone(), n()).alias("qpart"),
+                term(
+                    full,
+                    col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
+                )
+                .alias("q45"),
             ])
+            .group_by([by])
+            .agg(agg)
+            .select(out)
             .collect()?;
         Ok(PooledSums {
             window: window.to_vec(),
