@@ -70,6 +70,7 @@ impl Context {
         crate::timing("  context: index");
         // the window's pooled sums, for the resilience and the stages
         let sums = super::resilience::sums(&c.frames, cfg, year)?;
+        crate::timing("    resilience: sums");
         // no school to model is no resilience, not an error of the selection
         c.resilience =
             super::resilience::compute_with_sums(&c.frames, cfg, &c.index, year, &sums).ok();

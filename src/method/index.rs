@@ -125,12 +125,19 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
     let (long, left_out) = without_region(long(f, cfg)?)?;
+    crate::timing("    index: long form");
     // the schools with any configured indicator, by region and id
+    // one row per school, in the long form's (region, school_id) order: grouped by the school's
+    // place in it, an integer
     let schools = long
         .clone()
         .lazy()
-        .group_by_stable([col(k::SCHOOL_ID)])
-        .agg([col(REGION).first(), col(k::LOGIN).first()])
+        .group_by_stable([col(SCHOOL_ORD)])
+        .agg([
+            col(k::SCHOOL_ID).first(),
+            col(REGION).first(),
+            col(k::LOGIN).first(),
+        ])
         .collect()?;
     unknown_schools(f, &schools, with_results, &mut warnings)?;
     let regions: Vec<String> = {
@@ -143,6 +150,7 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
             .collect()?;
         texts(&r, REGION)?
     };
+    crate::timing("    index: schools");
     let stats = region_stats(&long)?;
     let (kept, used, dropped) = drop_rules(&stats, &regions, cfg, &mut warnings)?;
     let kept = stats.filter(&BooleanChunked::from_slice("kept".into(), &kept))?;
@@ -172,8 +180,11 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
         contrib = contrib.with_column(lit(NULL).cast(DataType::Float64).alias("lz"));
     }
     let contrib = contrib.collect()?;
+    crate::timing("    index: contributions");
     let rows = per_school(&schools, &contrib, &kept, pca.as_ref())?;
+    crate::timing("    index: per school");
     let top = top_factors(&contrib)?;
+    crate::timing("    index: top factors");
     let mut out = index_rows(&rows, top, cfg, &mut warnings)?;
     let edges_out = quintiles(&mut out, cfg)?;
     out.extend(left_out_rows(left_out, &mut warnings));
@@ -240,7 +251,7 @@ fn unknown_schools(
     Ok(())
 }
 
-/// Per indexed school, in (region, school_id) order: its region's present weight and kept
+/// Per indexed school, in (region, school_id) order (`SCHOOL_ORD`): its region's present weight and kept
 /// indicator count, whether its region has PCA loadings, and its sums of weights,
 /// contributions and loading × z over its kept indicators.
 fn per_school(
@@ -249,7 +260,7 @@ fn per_school(
     kept: &DataFrame,
     pca: Option<&DataFrame>,
 ) -> Result<DataFrame> {
-    let sums = contrib.clone().lazy().group_by([col(k::SCHOOL_ID)]).agg([
+    let sums = contrib.clone().lazy().group_by([col(SCHOOL_ORD)]).agg([
         col(WEIGHT).sum().alias("wsum"),
         col("c").sum().alias("csum"),
         col("lz").sum().alias("lsum"),
@@ -260,7 +271,7 @@ fn per_school(
         len().alias("kept"),
     ]);
     let mut rows = left_join(
-        left_join(schools.clone().lazy(), sums, &[k::SCHOOL_ID]),
+        left_join(schools.clone().lazy(), sums, &[SCHOOL_ORD]),
         weights,
         &[REGION],
     );
@@ -275,14 +286,13 @@ fn per_school(
         ),
         None => rows.with_column(lit(NULL).cast(DataType::UInt32).alias("loadings")),
     };
-    Ok(rows
-        .sort([REGION, k::SCHOOL_ID], Default::default())
-        .collect()?)
+    Ok(rows.sort([SCHOOL_ORD], Default::default()).collect()?)
 }
 
 /// The three largest |contribution| of each school with their signs, ties by indicator key
-/// (sorted by the integer keys of [`long`]: school, magnitude descending, indicator).
-fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
+/// (sorted by the integer keys of [`long`]: school, magnitude descending, indicator), by the
+/// school's place in (region, school_id) order (`SCHOOL_ORD`), ascending.
+fn top_factors(contrib: &DataFrame) -> Result<Vec<(IdxSize, Vec<Factor>)>> {
     let magnitude = when(col("c").lt(lit(0.0)))
         .then(lit(0.0) - col("c"))
         .otherwise(col("c"));
@@ -302,29 +312,26 @@ fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
         )
         .collect()?;
-    let (ids, inds, c) = (
-        sorted.column(k::SCHOOL_ID)?.str()?,
+    let (ords, inds, c) = (
+        sorted.column(SCHOOL_ORD)?.idx()?,
         sorted.column(INDICATOR)?.str()?,
         sorted.column("c")?.f64()?,
     );
-    let mut top: BTreeMap<String, Vec<Factor>> = BTreeMap::new();
-    let mut current: Option<(&str, Vec<Factor>)> = None;
-    for ((sid, indicator), c) in ids.iter().zip(inds.iter()).zip(c.iter()) {
-        let sid = sid.unwrap_or("");
-        if current.as_ref().is_some_and(|(s, _)| *s != sid) {
-            let (s, list) = current.take().unwrap();
-            top.insert(s.to_string(), list);
+    let mut top: Vec<(IdxSize, Vec<Factor>)> = Vec::new();
+    for ((ord, indicator), c) in ords.iter().zip(inds.iter()).zip(c.iter()) {
+        let ord = ord.unwrap_or(0);
+        if top.last().is_none_or(|(o, _)| *o != ord) {
+            top.push((ord, Vec::with_capacity(3)));
         }
-        let list = &mut current.get_or_insert_with(|| (sid, Vec::new())).1;
+        let Some((_, list)) = top.last_mut() else {
+            continue;
+        };
         if list.len() < 3 {
             list.push(Factor {
                 indicator: indicator.unwrap_or("").to_string(),
                 contribution: r6(c.unwrap_or(f64::NAN)),
             });
         }
-    }
-    if let Some((s, list)) = current {
-        top.insert(s.to_string(), list);
     }
     Ok(top)
 }
@@ -333,7 +340,7 @@ fn top_factors(contrib: &DataFrame) -> Result<BTreeMap<String, Vec<Factor>>> {
 /// present weight; PCA needs every kept indicator), in (region, school_id) order.
 fn index_rows(
     rows: &DataFrame,
-    mut top: BTreeMap<String, Vec<Factor>>,
+    top: Vec<(IdxSize, Vec<Factor>)>,
     cfg: &Config,
     warnings: &mut Warnings,
 ) -> Result<Vec<IndexRow>> {
@@ -350,6 +357,9 @@ fn index_rows(
     );
     let (present, kept) = (ints(rows, "present")?, ints(rows, "kept")?);
     let (present_weight, loadings) = (floats(rows, "present_weight")?, ints(rows, "loadings")?);
+    let ords = rows.column(SCHOOL_ORD)?.idx()?;
+    // both in school order: each school's factors found by one merge
+    let mut top = top.into_iter().peekable();
     let mut out = Vec::with_capacity(rows.height());
     for (i, ((sid, login), region)) in ids.into_iter().zip(logins).zip(regions).enumerate() {
         let wsum = wsum[i].unwrap_or(0.0);
@@ -377,9 +387,15 @@ fn index_rows(
         if missing.is_some() {
             warnings.add(WarningCode::SchoolWithoutIndex, login.clone());
         }
+        let ord = ords.get(i).unwrap_or(0);
+        while top.next_if(|(o, _)| *o < ord).is_some() {}
+        let top_factors = match top.next_if(|(o, _)| *o == ord) {
+            Some((_, list)) => list,
+            None => Vec::new(),
+        };
         out.push(IndexRow {
             login,
-            top_factors: top.remove(&sid).unwrap_or_default(),
+            top_factors,
             school_id: sid,
             region,
             index: index.map(r6),

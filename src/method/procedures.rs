@@ -63,16 +63,35 @@ pub fn judged_procs<'a>(rows: &[ProcRow<'a>], y: i32, cfg: &Config) -> Vec<Proc<
         .collect()
 }
 
-/// The rows of years Y−1 and Y of the results frame, by school id (ascending; each school's rows
-/// in the frame's order): what stage 1 reads of a school. `results`: the canonical results frame
-/// (`schema::results`, derived columns allowed). Errors: a missing declared column (a bug).
+/// The rows of years Y−1 and Y of the results frame, by school id: what stage 1 reads of a
+/// school. `results`: the canonical results frame (`schema::results`, derived columns allowed).
+/// Errors: a missing declared column (a bug).
 ///
-/// The rows are read straight from the frame's columns (no filtered copy of the frame) and put in
-/// school order by a stable sort: the model's frame is in year-then-school order
-/// (`model::order`), so the two years are two sorted runs, which the sort merges in one pass.
+/// Nothing is copied per row up front: one polars pass finds the frame's segments (the runs of
+/// rows of one school and year: the model's frame is in year-then-school order, `model::order`),
+/// keeps those of the two years and sorts them by school id (stable, so a school's segments stay
+/// in frame order); a school's rows are read from the columns when it is judged
+/// ([`YearRows::rows_of`]), in frame order — as a stable sort of the two years' rows by school
+/// would give them, whatever the frame's order.
 pub struct YearRows {
-    df: polars::prelude::DataFrame,
-    year: i32,
+    /// The segments (school_id, `row` first row, `end` one past the last row), by school id.
+    segments: polars::prelude::DataFrame,
+    cols: YearCols,
+    /// Each school with its range in `spans`, ascending by id.
+    schools: Vec<(usize, std::ops::Range<usize>)>,
+    /// Row ranges of the frame, grouped by school (`schools`).
+    spans: Vec<std::ops::Range<usize>>,
+}
+
+/// The columns of the results frame that a [`ProcRow`] reads.
+struct YearCols {
+    sid: polars::prelude::StringChunked,
+    year: polars::prelude::Int32Chunked,
+    assessment: polars::prelude::StringChunked,
+    subject: polars::prelude::StringChunked,
+    grade: polars::prelude::Int32Chunked,
+    participants: polars::prelude::Int32Chunked,
+    n2: polars::prelude::Int32Chunked,
 }
 
 impl YearRows {
@@ -80,48 +99,112 @@ impl YearRows {
         results: &polars::prelude::DataFrame,
         year: i32,
     ) -> polars::prelude::PolarsResult<YearRows> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        let changed = |c: &str| col(c).neq_missing(col(c).shift(lit(1)));
+        let (row, end) = ("row", "end");
+        let segments = results
+            .clone()
+            .lazy()
+            .select([col(k::SCHOOL_ID), col(k::YEAR)])
+            .with_row_index(row, None)
+            .filter(changed(k::SCHOOL_ID).or(changed(k::YEAR)))
+            .with_column(
+                col(row)
+                    .shift(lit(-1))
+                    .fill_null(lit(results.height() as IdxSize))
+                    .alias(end),
+            )
+            .filter(
+                col(k::YEAR)
+                    .eq(lit(year))
+                    .or(col(k::YEAR).eq(lit(year - 1))),
+            )
+            .select([col(k::SCHOOL_ID), col(row), col(end)])
+            .sort(
+                [k::SCHOOL_ID],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .collect()?;
+        let (ids, rows, ends) = (
+            segments.column(k::SCHOOL_ID)?.str()?,
+            segments.column(row)?.idx()?,
+            segments.column(end)?.idx()?,
+        );
+        // the rows read lie in [lo, hi): that slice of the columns in one chunk each, so that a
+        // row is found without a walk over the chunks
+        let lo = rows.min().unwrap_or(0) as usize;
+        let hi = ends.max().unwrap_or(0) as usize;
+        let mut schools: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut spans = Vec::with_capacity(segments.height());
+        let mut last: Option<&str> = None;
+        for (i, ((id, r), e)) in ids.iter().zip(rows.iter()).zip(ends.iter()).enumerate() {
+            let id = id.unwrap_or_default();
+            if last != Some(id) {
+                schools.push((i, spans.len()..spans.len()));
+                last = Some(id);
+            }
+            spans.push(r.unwrap_or(0) as usize - lo..e.unwrap_or(0) as usize - lo);
+            if let Some(s) = schools.last_mut() {
+                s.1.end = spans.len();
+            }
+        }
+        let part = results.slice(lo as i64, hi.saturating_sub(lo));
+        let (s, i) = (
+            |c: &str| -> PolarsResult<StringChunked> {
+                Ok(part.column(c)?.str()?.rechunk().into_owned())
+            },
+            |c: &str| -> PolarsResult<Int32Chunked> {
+                Ok(part.column(c)?.i32()?.rechunk().into_owned())
+            },
+        );
+        let cols = YearCols {
+            sid: s(k::SCHOOL_ID)?,
+            year: i(k::YEAR)?,
+            assessment: s(k::ASSESSMENT)?,
+            subject: s(k::SUBJECT)?,
+            grade: i(k::GRADE)?,
+            participants: i(k::PARTICIPANTS)?,
+            n2: i(k::N2)?,
+        };
         Ok(YearRows {
-            df: results.clone(),
-            year,
+            segments,
+            cols,
+            schools,
+            spans,
         })
     }
-    /// The rows, in school order (group them with `chunk_by` on `school_id`).
-    pub fn rows(&self) -> polars::prelude::PolarsResult<Vec<ProcRow<'_>>> {
-        use crate::model::schema::col as k;
-        let d = &self.df;
-        let (sid, year, asm, subj) = (
-            d.column(k::SCHOOL_ID)?.str()?,
-            d.column(k::YEAR)?.i32()?,
-            d.column(k::ASSESSMENT)?.str()?,
-            d.column(k::SUBJECT)?.str()?,
-        );
-        let (grade, part, n2) = (
-            d.column(k::GRADE)?.i32()?,
-            d.column(k::PARTICIPANTS)?.i32()?,
-            d.column(k::N2)?.i32()?,
-        );
-        let wanted = |y: Option<i32>| y == Some(self.year) || y == Some(self.year - 1);
-        // sized once: the rows of a national year pair are ~65 MB, grown by doubling they were
-        // twice that in fresh pages
-        let mut rows: Vec<ProcRow> = Vec::with_capacity(year.iter().filter(|y| wanted(*y)).count());
-        rows.extend(
-            sid.iter()
-                .zip(year.iter())
-                .zip(asm.iter().zip(subj.iter()))
-                .zip(grade.iter().zip(part.iter()).zip(n2.iter()))
-                .filter(|(((_, y), _), _)| wanted(*y))
-                .map(|(((s, y), (a, su)), ((g, p), n2))| ProcRow {
-                    school_id: s.unwrap_or_default(),
-                    year: y.unwrap_or_default(),
-                    assessment: a.unwrap_or_default(),
-                    subject: su.unwrap_or_default(),
-                    grade: g.unwrap_or_default(),
-                    participants: p.unwrap_or_default(),
-                    n2,
-                }),
-        );
-        rows.sort_by(|a, b| a.school_id.cmp(b.school_id));
-        Ok(rows)
+    /// The schools with rows in the two years, ascending by id, each with its handle for
+    /// [`YearRows::rows_of`].
+    pub fn schools(&self) -> Vec<(&str, std::ops::Range<usize>)> {
+        let ids = self
+            .segments
+            .column(crate::model::schema::col::SCHOOL_ID)
+            .and_then(|c| c.str());
+        let Ok(ids) = ids else {
+            return Vec::new();
+        };
+        self.schools
+            .iter()
+            .map(|(i, spans)| (ids.get(*i).unwrap_or_default(), spans.clone()))
+            .collect()
+    }
+    /// The rows of one school (`spans`: its handle from [`YearRows::schools`]), in frame order.
+    pub fn rows_of(&self, spans: std::ops::Range<usize>) -> Vec<ProcRow<'_>> {
+        let c = &self.cols;
+        self.spans[spans]
+            .iter()
+            .flat_map(|r| r.clone())
+            .map(|i| ProcRow {
+                school_id: c.sid.get(i).unwrap_or_default(),
+                year: c.year.get(i).unwrap_or_default(),
+                assessment: c.assessment.get(i).unwrap_or_default(),
+                subject: c.subject.get(i).unwrap_or_default(),
+                grade: c.grade.get(i).unwrap_or_default(),
+                participants: c.participants.get(i).unwrap_or_default(),
+                n2: c.n2.get(i),
+            })
+            .collect()
     }
 }
 
@@ -436,36 +519,49 @@ impl PooledSums {
                 .and(col(k::N5).is_not_null()),
         );
         let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
-        let sum_if = |cond: Expr, e: Expr| {
-            when(counted.clone().and(cond))
-                .then(e)
-                .otherwise(lit(0i64))
-                .sum()
-        };
+        // each row's terms first, over whole columns; the group-by then only sums them (polars'
+        // fast path: a conditional inside the aggregation is evaluated group by group)
+        let term =
+            |cond: Expr, e: Expr| when(counted.clone().and(cond)).then(e).otherwise(lit(0i64));
         let (rows, active) = match active {
             Some(y) => (
                 counted.clone().or(col(k::YEAR).eq(lit(y))),
-                col(k::YEAR).eq(lit(y)).any(true),
+                col(k::YEAR).eq(lit(y)),
             ),
             None => (counted.clone(), lit(false)),
         };
+        let sums = ["total_all", "part", "n2", "qpart", "q45"];
+        // the frames' integer school key when the frame has it (`model::frames::SCHOOL_KEY`),
+        // the id's text otherwise
+        let key = crate::model::frames::SCHOOL_KEY;
+        let (by, id) = match results.schema().contains(key) {
+            true => (col(key), vec![col(k::SCHOOL_ID).first()]),
+            false => (col(k::SCHOOL_ID), vec![]),
+        };
+        let mut agg = id;
+        agg.push(col("active").any(true));
+        agg.extend(sums.map(|c| col(c).sum()));
+        let mut out = vec![col(k::SCHOOL_ID), col("active")];
+        out.extend(sums.map(col));
         let df = results
             .clone()
             .lazy()
             .filter(rows)
-            .group_by([col(k::SCHOOL_ID)])
-            .agg([
+            .with_columns([
                 active.alias("active"),
-                sum_if(lit(true), n()).alias("total_all"),
-                sum_if(big.clone(), n()).alias("part"),
-                sum_if(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
-                sum_if(full.clone(), n()).alias("qpart"),
-                sum_if(
+                term(lit(true), n()).alias("total_all"),
+                term(big.clone(), n()).alias("part"),
+                term(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
+                term(full.clone(), n()).alias("qpart"),
+                term(
                     full,
                     col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
                 )
                 .alias("q45"),
             ])
+            .group_by([by])
+            .agg(agg)
+            .select(out)
             .collect()?;
         Ok(PooledSums {
             window: window.to_vec(),
@@ -556,10 +652,10 @@ mod tests {
         let bs = super::by_school(&l.data);
         for year in [2024, 2025] {
             let yr = super::YearRows::new(&frames.results, year).unwrap();
-            let rows = yr.rows().unwrap();
-            let got: Vec<(&str, Vec<super::ProcRow>)> = rows
-                .chunk_by(|a, b| a.school_id == b.school_id)
-                .map(|g| (g[0].school_id, g.to_vec()))
+            let got: Vec<(&str, Vec<super::ProcRow>)> = yr
+                .schools()
+                .into_iter()
+                .map(|(sid, spans)| (sid, yr.rows_of(spans)))
                 .collect();
             let want: Vec<(&str, Vec<super::ProcRow>)> = bs
                 .iter()

@@ -158,6 +158,7 @@ pub fn compute_with_sums(
         used => used,
     };
     let df = scored(pooled(f, sums)?, cfg)?;
+    crate::timing("    resilience: pooled, scored");
     let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();
     let mut out = Vec::with_capacity(df.height());

@@ -123,11 +123,7 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
     crate::timing("  stages: pooled");
     // the rows of Y−1 and Y by school, found for each school of the context by one merge
     let year_rows = YearRows::new(&ctx.frames.results, year)?;
-    let rows = year_rows.rows()?;
-    let groups: Vec<(&str, &[ProcRow])> = rows
-        .chunk_by(|a, b| a.school_id == b.school_id)
-        .map(|g| (g[0].school_id, g))
-        .collect();
+    let groups = year_rows.schools();
     let looked = ctx.looked_up(cfg);
     let found = find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0));
     crate::timing("  stages: year rows, looked up");
@@ -135,10 +131,10 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
         .par_iter()
         .zip(found)
         .filter_map(|(school, g)| {
-            let rows = g.map(|g| g.1).unwrap_or_default();
+            let rows = g.map(|g| year_rows.rows_of(g.1.clone()));
             judge(
                 school,
-                rows,
+                rows.as_deref().unwrap_or_default(),
                 cfg,
                 (year, &judged_years),
                 ctx,

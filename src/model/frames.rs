@@ -174,9 +174,14 @@ pub fn rows_of(df: &DataFrame) -> Result<Vec<ResultRow>> {
         .collect())
 }
 
-/// `results` with its two derived columns: `region` (first two digits of the login) and
+/// The derived integer key of a school in `Frames::results` (`IdxSize`): equal for the rows of
+/// one school id, distinct between ids, in no particular order — a group-by key cheaper than
+/// the id's text.
+pub const SCHOOL_KEY: &str = "school_key";
+
+/// `results` with its derived columns: `region` (first two digits of the login),
 /// `municipality_key` (the school's ФИС ОКО code, else its normalised municipality name), each
-/// derived once per school.
+/// derived once per school, and [`SCHOOL_KEY`].
 fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
     // each school's pair once (a school's rows come in runs), the rows gathering it
@@ -189,6 +194,18 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
         .ids()
         .any(|k| k.contains(':'))
         .then(|| super::identity::Regions::new(ds));
+    // `identity::municipality_id` (the ФИС ОКО code, else the normalised name), each distinct
+    // name normalised once: a municipality's schools share it
+    let view = ds.school_view();
+    let mut keys: std::collections::HashMap<&str, String> = Default::default();
+    let mut municipality_id = |id: &str| match view.find(id) {
+        Some(i) if !view.municipality_code(i).is_empty() => view.municipality_code(i).to_string(),
+        Some(i) => keys
+            .entry(view.municipality(i))
+            .or_insert_with_key(|m| crate::input::text::municipality_key(m))
+            .clone(),
+        None => String::new(),
+    };
     for id in ids.iter() {
         let id = id.unwrap_or("");
         let i = match prev {
@@ -198,7 +215,7 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
                     Some(r) => r.of(ds, id),
                     None => crate::input::text::region_of(id),
                 });
-                municipality.push(super::identity::municipality_id(ds, id));
+                municipality.push(municipality_id(id));
                 region.len() as IdxSize - 1
             }),
         };
@@ -213,6 +230,7 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let mut df = ds.results.clone();
     df.with_column(gather(&region, "region")?)?;
     df.with_column(gather(&municipality, "municipality_key")?)?;
+    df.with_column(idx.with_name(SCHOOL_KEY.into()).into_column())?;
     Ok(df)
 }
 
