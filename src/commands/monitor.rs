@@ -18,9 +18,9 @@ pub struct Args {
     /// The table `--format csv` writes (one table a CSV; table, Markdown and JSON show them all):
     /// the candidates' statuses per year, the cluster transitions, or the entries into and exits
     /// from the list (one row per school and event, with the reason and the year of the exit into
-    /// the effective mode).
-    #[arg(long, value_enum, default_value_t = CsvTable::Statuses)]
-    pub csv_table: CsvTable,
+    /// the effective mode). Default: the statuses. Only with `--format csv` (a usage error otherwise).
+    #[arg(long, value_enum)]
+    pub csv_table: Option<CsvTable>,
 }
 
 /// Which of the monitor's tables a CSV holds (`--csv-table`).
@@ -37,8 +37,10 @@ pub enum CsvTable {
 /// Run the selection of every year with results that have a share below the minimum in `--years` and print the candidates' statuses
 /// and the transitions with the entries and exits (CSV: the one table `--csv-table` names).
 ///
-/// Errors: a usage error (exit 2) when fewer than two such years exist.
+/// Errors: a usage error (exit 2) when fewer than two such years exist, or when `--csv-table` is
+/// given with a format other than CSV.
 pub fn run(a: &Args) -> Result<()> {
+    check_csv_table(a)?;
     let (cfg, loaded) = a.data.load()?;
     // a year none of whose results has a share below the minimum cannot be judged (no scale,
     // high results only): it is no year of the monitor
@@ -79,13 +81,28 @@ pub fn run(a: &Args) -> Result<()> {
         "exited": m.exited,
         "left": m.left,
     });
-    let tables = match (a.data.format(), a.csv_table) {
+    let tables = match (a.data.format(), a.csv_table.unwrap_or(CsvTable::Statuses)) {
         (Format::Csv, CsvTable::Statuses) => vec![t],
         (Format::Csv, CsvTable::Transitions) => vec![tr],
         (Format::Csv, CsvTable::Changes) => vec![changes(&m)],
         _ => vec![t, tr],
     };
     a.data.write(&loaded, tables, json)
+}
+
+/// Usage error (exit 2) when `--csv-table` is given with a format other than CSV: the table,
+/// Markdown and JSON show every table, so the choice would silently go unused.
+fn check_csv_table(a: &Args) -> Result<()> {
+    let format = a.data.format();
+    if a.csv_table.is_some() && format != Format::Csv {
+        return Err(usage(format!(
+            "--csv-table chooses the table of a CSV and needs --format csv; --format {} shows every table",
+            clap::ValueEnum::to_possible_value(&format)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        )));
+    }
+    Ok(())
 }
 
 /// The candidates' statuses per year, and the cluster transitions with entries and exits as notes;

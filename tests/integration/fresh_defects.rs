@@ -980,3 +980,35 @@ fn a_compare_of_pooled_grades_names_them() {
         "{out}"
     );
 }
+
+/// Tidy: `monitor --csv-table` chooses the one table a CSV holds; given with another format (or
+/// with none, the table format) it went unused in silence. It is a usage error that says it needs
+/// `--format csv`; `--excel`, which implies CSV, takes it.
+#[test]
+fn monitor_csv_table_without_csv_format_is_a_usage_error() {
+    let region = sample_region();
+    for format in [None, Some("table"), Some("md"), Some("json")] {
+        let mut cmd = shnor();
+        cmd.arg("monitor")
+            .arg(&region)
+            .args(["--csv-table", "changes"]);
+        if let Some(f) = format {
+            cmd.args(["--format", f]);
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(contains(
+                "--csv-table chooses the table of a CSV and needs --format csv",
+            ))
+            .stderr(contains(&format!(
+                "--format {} shows every table",
+                format.unwrap_or("table")
+            )));
+    }
+    let excel = stdout_of(shnor().arg("monitor").arg(&region).args([
+        "--excel",
+        "--csv-table",
+        "transitions",
+    ]));
+    assert!(excel.starts_with("\u{feff}Годы;Из;В;Школ"), "{excel}");
+}
