@@ -177,6 +177,8 @@ struct Seen<'a> {
     protocols: Vec<(String, Vec<[String; 4]>)>,
     /// The first sheet that is a results table with no school key, and the columns it has.
     no_key: Option<(Option<String>, String)>,
+    /// The first sheet with a header and nothing below it: the sheet, the header's kind and line.
+    empty: Option<(Option<String>, &'static str, usize)>,
 }
 
 /// A recognised sheet of `path`.
@@ -211,6 +213,7 @@ impl<'a> Seen<'a> {
             near: None,
             protocols: Vec::new(),
             no_key: None,
+            empty: None,
         }
     }
 
@@ -233,19 +236,29 @@ impl<'a> Seen<'a> {
             return Ok(());
         }
         match detect(&g, forced) {
-            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => self.skipped.push((
-                g.sheet.clone(),
-                format!(
-                    "{EMPTY_TABLE} (заголовок вида «{k}» в строке {}, под ним ничего): лист не загружен",
-                    g.line_of(h.row)
-                ),
-            )),
+            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => {
+                let line = g.line_of(h.row);
+                self.empty.get_or_insert_with(|| (g.sheet.clone(), k, line));
+                self.skipped.push((
+                    g.sheet.clone(),
+                    format!(
+                        "{EMPTY_TABLE} (заголовок вида «{k}» в строке {line}, под ним ничего): лист не загружен"
+                    ),
+                ))
+            }
             Some((h, Detected::Kind(protocol::KIND))) => {
                 match same_protocol(path, named, opts, &g, &h, &mut self.protocols)? {
                     Some(why) => self.skipped.push((g.sheet.clone(), why)),
                     None => {
                         self.any = true;
-                        sheets.push(sheet_of_kind(g, frame.take(), h, protocol::KIND, path, None));
+                        sheets.push(sheet_of_kind(
+                            g,
+                            frame.take(),
+                            h,
+                            protocol::KIND,
+                            path,
+                            None,
+                        ));
                     }
                 }
             }
@@ -270,7 +283,8 @@ impl<'a> Seen<'a> {
                 if self.near.is_none() {
                     self.near = near_miss(&g);
                 }
-                self.skipped.push((g.sheet.clone(), UNRECOGNISED.to_string()))
+                self.skipped
+                    .push((g.sheet.clone(), UNRECOGNISED.to_string()))
             }
         }
         Ok(())
@@ -282,13 +296,9 @@ impl<'a> Seen<'a> {
     /// `head_text`). `None` when every sheet was skipped for another reason.
     fn nothing_loaded(&self, head_text: &str) -> Option<anyhow::Error> {
         let (path, forced) = (self.path, self.forced);
-        if let Some((sheet, why)) = self
-            .skipped
-            .iter()
-            .find(|(_, why)| why.starts_with(EMPTY_TABLE))
-        {
+        if let Some((sheet, kind, line)) = &self.empty {
             return Some(data(format!(
-                "{}: a table header with no data rows below it ({why}); expected the table's rows under its header (is this an instruction or template sheet?)",
+                "{}: a table header with no data rows below it (a header of kind «{kind}» on row {line}, nothing below; the sheet is not loaded); expected the table's rows under its header (is this an instruction or template sheet?)",
                 sheet_of(path, sheet)
             )));
         }

@@ -1012,3 +1012,21 @@ fn monitor_csv_table_without_csv_format_is_a_usage_error() {
     ]));
     assert!(excel.starts_with("\u{feff}Годы;Из;В;Школ"), "{excel}");
 }
+
+/// Tidy: a named file whose only table is a header with nothing below is a data error in one
+/// language: the kind and row of the header in the error's words, not the load report's Russian
+/// reason («таблица без строк данных … под ним ничего») inside an English sentence.
+#[test]
+fn a_named_header_without_rows_is_an_error_in_the_errors_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("header_only.csv");
+    std::fs::write(&f, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n").unwrap();
+    let out = shnor().arg("inspect").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("header_only.csv: a table header with no data rows below it (a header of kind «marks» on row 1, nothing below; the sheet is not loaded)"),
+        "{err}"
+    );
+    assert!(!err.contains("под ним ничего"), "{err}");
+}
