@@ -18,9 +18,9 @@ pub struct Args {
     /// The table `--format csv` writes (one table a CSV; table, Markdown and JSON show them all):
     /// the candidates' statuses per year, the cluster transitions, or the entries into and exits
     /// from the list (one row per school and event, with the reason and the year of the exit into
-    /// the effective mode).
-    #[arg(long, value_enum, default_value_t = CsvTable::Statuses)]
-    pub csv_table: CsvTable,
+    /// the effective mode). Default: the statuses. Only with `--format csv` (a usage error otherwise).
+    #[arg(long, value_enum)]
+    pub csv_table: Option<CsvTable>,
 }
 
 /// Which of the monitor's tables a CSV holds (`--csv-table`).
@@ -37,8 +37,10 @@ pub enum CsvTable {
 /// Run the selection of every year with results that have a share below the minimum in `--years` and print the candidates' statuses
 /// and the transitions with the entries and exits (CSV: the one table `--csv-table` names).
 ///
-/// Errors: a usage error (exit 2) when fewer than two such years exist.
+/// Errors: a usage error (exit 2) when fewer than two such years exist, or when `--csv-table` is
+/// given with a format other than CSV.
 pub fn run(a: &Args) -> Result<()> {
+    check_csv_table(a)?;
     let (cfg, loaded) = a.data.load()?;
     // a year none of whose results has a share below the minimum cannot be judged (no scale,
     // high results only): it is no year of the monitor
@@ -79,13 +81,28 @@ pub fn run(a: &Args) -> Result<()> {
         "exited": m.exited,
         "left": m.left,
     });
-    let tables = match (a.data.format(), a.csv_table) {
+    let tables = match (a.data.format(), a.csv_table.unwrap_or(CsvTable::Statuses)) {
         (Format::Csv, CsvTable::Statuses) => vec![t],
         (Format::Csv, CsvTable::Transitions) => vec![tr],
         (Format::Csv, CsvTable::Changes) => vec![changes(&m)],
         _ => vec![t, tr],
     };
     a.data.write(&loaded, tables, json)
+}
+
+/// Usage error (exit 2) when `--csv-table` is given with a format other than CSV: the table,
+/// Markdown and JSON show every table, so the choice would silently go unused.
+fn check_csv_table(a: &Args) -> Result<()> {
+    let format = a.data.format();
+    if a.csv_table.is_some() && format != Format::Csv {
+        return Err(usage(format!(
+            "--csv-table chooses the table of a CSV and needs --format csv; --format {} shows every table",
+            clap::ValueEnum::to_possible_value(&format)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        )));
+    }
+    Ok(())
 }
 
 /// The candidates' statuses per year, and the cluster transitions with entries and exits as notes;
@@ -96,6 +113,20 @@ pub fn tables(
     cfg: &crate::config::Config,
     below: crate::method::procedures::BelowMin,
 ) -> (Table, Table) {
+    let mut tr = transitions(m);
+    tr.notes.push(entered_note(m));
+    tr.notes.push(exited_note(m, cfg));
+    tr.notes.extend(left_notes(m));
+    (statuses(m, years, below), tr)
+}
+
+/// The statuses per year of every school that was a candidate in one of `years` (login order), with
+/// the change of the share `below` in percentage points.
+fn statuses(
+    m: &monitor::Monitor,
+    years: &[i32],
+    below: crate::method::procedures::BelowMin,
+) -> Table {
     let mut t = Table::new(&["Логин", "Школа"]);
     for y in years {
         t.headers.push(y.to_string());
@@ -119,22 +150,34 @@ pub fn tables(
             s.name.clone().into(),
         ];
         for y in years {
-            row.push(Cell::Text(match s.years.get(y) {
-                None => "нет данных".into(),
-                Some(x) if x.selected => format!("ШНОР: {}", x.cluster.clone().unwrap_or_default()),
-                Some(x) if x.candidate => format!(
-                    "кандидат{}",
-                    x.cluster
-                        .as_ref()
-                        .map(|c| format!(": {c}"))
-                        .unwrap_or_default()
-                ),
-                Some(_) => monitor::NOT_CANDIDATE.into(),
-            }));
+            row.push(Cell::Text(status(s.years.get(y))));
         }
         row.push(Cell::num(s.share2_change_pp, 1));
         t.rows.push(row);
     }
+    t
+}
+
+/// A school's status in one year: «нет данных», «ШНОР: CLUSTER», «кандидат[: CLUSTER]» or not a
+/// candidate (`monitor::NOT_CANDIDATE`).
+fn status(year: Option<&monitor::Status>) -> String {
+    match year {
+        None => "нет данных".into(),
+        Some(x) if x.selected => format!("ШНОР: {}", x.cluster.clone().unwrap_or_default()),
+        Some(x) if x.candidate => format!(
+            "кандидат{}",
+            x.cluster
+                .as_ref()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
+        ),
+        Some(_) => monitor::NOT_CANDIDATE.into(),
+    }
+}
+
+/// The cluster transitions: one row per pair of years, state and next state, with the number of
+/// schools.
+fn transitions(m: &monitor::Monitor) -> Table {
     let mut tr = Table::new(&["Годы", "Из", "В", "Школ"]);
     tr.title = Some("Переходы между кластерами".into());
     for x in &m.transitions {
@@ -149,26 +192,40 @@ pub fn tables(
             }
         }
     }
-    // the tracks are in login order (`monitor::Monitor::schools`)
-    let who = |login: &str| match m.schools.binary_search_by(|s| s.login.as_str().cmp(login)) {
+    tr
+}
+
+/// The school `login` as the notes show it (`identity::shown_school` with its name and
+/// municipality; the tracks are in login order, `monitor::Monitor::schools`).
+fn who(m: &monitor::Monitor, login: &str) -> String {
+    match m.schools.binary_search_by(|s| s.login.as_str().cmp(login)) {
         Ok(i) => {
             let s = &m.schools[i];
             crate::model::identity::shown_school(login, &s.name, &s.municipality)
         }
         Err(_) => crate::model::identity::shown_school(login, "", ""),
-    };
-    tr.notes.push(format!(
+    }
+}
+
+/// «Вошли в список: YEAR: SCHOOL, …; …»: the schools that entered the list, by year.
+fn entered_note(m: &monitor::Monitor) -> String {
+    format!(
         "Вошли в список: {}",
         m.entered
             .iter()
             .map(|(y, v)| {
-                let v: Vec<String> = v.iter().map(|l| who(l)).collect();
+                let v: Vec<String> = v.iter().map(|l| who(m, l)).collect();
                 format!("{y}: {}", v.join(", "))
             })
             .collect::<Vec<_>>()
             .join("; ")
-    ));
-    tr.notes.push(format!(
+    )
+}
+
+/// «Вышли в эффективный режим (N лет без правил этапа 1): …»: the schools that exited into the
+/// effective mode (`monitor.exit_years`), each with the year it was last selected.
+fn exited_note(m: &monitor::Monitor, cfg: &crate::config::Config) -> String {
+    format!(
         "Вышли в эффективный режим ({} без правил этапа 1): {}",
         crate::output::words::count(cfg.monitor.exit_years, crate::output::words::YEARS),
         if m.exited.is_empty() {
@@ -176,14 +233,21 @@ pub fn tables(
         } else {
             m.exited
                 .iter()
-                .map(|e| format!("{} (последний отбор {})", who(&e.login), e.last_selected))
+                .map(|e| format!("{} (последний отбор {})", who(m, &e.login), e.last_selected))
                 .collect::<Vec<_>>()
                 .join(", ")
         }
-    ));
-    // one school a line, its name beside its login
+    )
+}
+
+/// «Покинули список:» and one line a school that left the list: the school (its name beside its
+/// login), the year, the reason and its cluster; «Покинули список: нет» when none did.
+fn left_notes(m: &monitor::Monitor) -> Vec<String> {
+    if m.left.is_empty() {
+        return vec!["Покинули список: нет".into()];
+    }
     let named = |login: &str| {
-        let shown = who(login);
+        let shown = who(m, login);
         match m.schools.binary_search_by(|s| s.login.as_str().cmp(login)) {
             Ok(i) if shown == login && !m.schools[i].name.trim().is_empty() => {
                 format!("{shown} «{}»", m.schools[i].name.trim())
@@ -191,25 +255,21 @@ pub fn tables(
             _ => shown,
         }
     };
-    if m.left.is_empty() {
-        tr.notes.push("Покинули список: нет".into());
-    } else {
-        tr.notes.push("Покинули список:".into());
-        for l in &m.left {
-            let cluster = l
-                .cluster
-                .as_ref()
-                .map(|c| format!(" (кластер «{c}»)"))
-                .unwrap_or_default();
-            tr.notes.push(format!(
-                "  {} — {}: {}{cluster}",
-                named(&l.login),
-                l.year,
-                l.reason
-            ));
-        }
+    let mut notes = vec!["Покинули список:".to_string()];
+    for l in &m.left {
+        let cluster = l
+            .cluster
+            .as_ref()
+            .map(|c| format!(" (кластер «{c}»)"))
+            .unwrap_or_default();
+        notes.push(format!(
+            "  {} — {}: {}{cluster}",
+            named(&l.login),
+            l.year,
+            l.reason
+        ));
     }
-    (t, tr)
+    notes
 }
 
 /// The entries into the list and the exits from it, one row per school and event in year order

@@ -4,7 +4,7 @@ pub mod cells;
 mod journal;
 mod recognise;
 mod records;
-use recognise::{recognise, Recognised};
+use recognise::{read_spreadsheets, recognise, Recognised};
 pub(super) use records::drop_truncated;
 pub mod context;
 pub mod context_2021;
@@ -135,97 +135,6 @@ struct Sheet {
     /// A per-pupil sheet's pupils, read ahead with its cells dropped (`grid` keeps the rows down to
     /// the header, for its title and detection).
     pupils: Option<Box<pupil::PupilFile>>,
-}
-
-/// A spreadsheet's sheet read ahead: its grid, or for a per-pupil sheet its header and pupils with
-/// the grid cut after the header row.
-struct ReadAhead {
-    grid: Grid,
-    pupils: Option<(Header, Box<pupil::PupilFile>)>,
-}
-
-/// Every sheet of each non-empty spreadsheet among `files`, read in parallel (rayon); a per-pupil
-/// sheet is read to its pupils at once and its cells dropped, so the memory held is that of the
-/// files being read, not of the folder (docs/PERFORMANCE.md).
-fn read_spreadsheets(
-    files: &[(PathBuf, bool)],
-    extra_scales: &[PathBuf],
-    opts: &Opts,
-) -> std::collections::HashMap<PathBuf, Result<Vec<ReadAhead>>> {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .map(|(p, _)| p)
-        .filter(|p| {
-            table::is_spreadsheet(p) && std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false)
-        })
-        .map(|p| {
-            let forced = forced_kind(p, extra_scales, opts);
-            let read = sheet_rows::read_spreadsheet_rows(p, |head| stream_pupils(head, forced))
-                .map(|gs| {
-                    gs.into_iter()
-                        .map(|(g, rows)| match rows {
-                            Some(rows) => streamed(g, rows),
-                            None => read_ahead(g, forced),
-                        })
-                        .collect()
-                });
-            (p.clone(), read)
-        })
-        .collect()
-}
-
-/// The kind a file is forced to: `scales` for a `--scales` file, else `--kind`.
-fn forced_kind<'a>(path: &Path, extra_scales: &[PathBuf], opts: &'a Opts) -> Option<&'a str> {
-    if extra_scales.iter().any(|s| s == path) {
-        Some("scales")
-    } else {
-        opts.kind.as_deref()
-    }
-}
-
-/// A sheet as read ahead: a per-pupil sheet becomes its pupils (`pupil::read`) and its header.
-fn read_ahead(mut grid: Grid, forced: Option<&str>) -> ReadAhead {
-    match detect(&grid, forced) {
-        Some((h, Detected::Kind("pupils"))) => {
-            let pupils = Box::new(pupil::read(&grid, &h));
-            grid.rows.truncate(h.row + 1);
-            grid.rows.shrink_to_fit();
-            ReadAhead {
-                grid,
-                pupils: Some((h, pupils)),
-            }
-        }
-        _ => ReadAhead { grid, pupils: None },
-    }
-}
-
-/// The reader of a sheet's pupils row by row when the first rows of an xlsx sheet (`head`, see
-/// `sheet_rows::read_spreadsheet_rows`) show a per-pupil sheet, and detection on them is detection on
-/// the whole sheet: a header row is looked for in the first 30 rows, and what decides a kind lies at
-/// most 12 rows below a candidate header or in its first 5 non-empty rows below (a codebook).
-fn stream_pupils(head: &Grid, forced: Option<&str>) -> Option<pupil::PupilRows<'static>> {
-    let (h, kind) = detect(head, forced)?;
-    let filled_below = head.rows[h.row + 1..]
-        .iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .count();
-    let whole = head.rows.len() < sheet_rows::HEAD_ROWS;
-    let decides = whole || (h.row + 13 <= head.rows.len() && filled_below >= 5);
-    (kind == Detected::Kind("pupils") && decides).then(|| pupil::PupilRows::pupils(h))
-}
-
-/// A per-pupil sheet read row by row: its pupils, and its grid cut after the header row (as
-/// `read_ahead` leaves it).
-fn streamed(mut grid: Grid, rows: pupil::PupilRows<'static>) -> ReadAhead {
-    let h = rows.header().clone();
-    let pupils = Box::new(rows.finish(grid.file.clone()));
-    grid.rows.truncate(h.row + 1);
-    grid.rows.shrink_to_fit();
-    ReadAhead {
-        grid,
-        pupils: Some((h, pupils)),
-    }
 }
 
 /// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.

@@ -1,5 +1,6 @@
 //! Recognising inputs: each file's sheets become `Sheet`s of a kind (by their headers, or `--kind`),
-//! or a skipped-file report saying why.
+//! or a skipped-file report saying why. Spreadsheets are read ahead in parallel
+//! (`read_spreadsheets`); a per-pupil sheet is read to its pupils at once.
 use super::*;
 
 /// Where `recognise` puts what it finds: the recognised sheets, the reports of skipped files and
@@ -12,6 +13,11 @@ pub(super) struct Recognised<'a> {
 
 /// Recognise one file: each of its sheets becomes a `Sheet` of a kind, or a skipped report.
 ///
+/// Steps: a file that is no table is skipped ([`not_a_table`]); an empty or blank one is an error
+/// ([`check_not_empty`], [`check_has_rows`]); each sheet is detected ([`Seen::take`]); a named
+/// file of which nothing loads is an error ([`Seen::nothing_loaded`]); every sheet not loaded gets
+/// its line in the load report ([`Seen::report_skipped`]).
+///
 /// Errors: a file named on the command line (`explicit`) or forced by `--kind` that is not a table
 /// or matches no kind (usage / data); an empty file (data).
 pub(super) fn recognise(
@@ -21,27 +27,58 @@ pub(super) fn recognise(
     opts: &Opts,
     found: &mut Recognised,
 ) -> Result<()> {
-    let (sheets, reports, sheets_read) = (
-        &mut *found.sheets,
-        &mut *found.reports,
-        &mut *found.sheets_read,
-    );
-    let mut rep = InputReport {
+    let rep = InputReport {
         path: path.display().to_string(),
         ..Default::default()
     };
     if !table::is_tabular(path) {
-        if explicit {
-            return Err(usage(format!(
-                "{}: not a CSV or spreadsheet file (expected .csv, .txt, .tsv, .xlsx or .xls)",
-                path.display()
-            )));
-        }
-        rep.kind = "skipped".into();
-        rep.skipped = Some("не таблица (ожидались .csv, .xlsx, .xls)".into());
-        reports.push(rep);
-        return Ok(());
+        return not_a_table(path, explicit, rep, found.reports);
     }
+    check_not_empty(path)?;
+    let forced = forced_kind(path, extra_scales, opts);
+    let (grids, mut frame) = read_grids(path, forced, found.sheets_read)?;
+    check_has_rows(path, &grids, frame.as_ref())?;
+    let head_text = csv_head_text(&grids, frame.as_ref());
+    let mut seen = Seen::new(path, explicit || forced.is_some(), forced, opts);
+    for ra in grids {
+        seen.take(ra, &mut frame, found.sheets)?;
+    }
+    // a CSV not loaded is read whole all the same: one that cannot be read is an error, as when
+    // every CSV was read whole to be recognised
+    if let Some(f) = &frame {
+        f.frame()?;
+    }
+    if !seen.any && seen.named {
+        if let Some(e) = seen.nothing_loaded(&head_text) {
+            return Err(e);
+        }
+    }
+    seen.report_skipped(&rep, found.reports);
+    Ok(())
+}
+
+/// A file that is not a CSV or spreadsheet: a usage error when named on the command line
+/// (`explicit`), else a skipped line in `reports`.
+fn not_a_table(
+    path: &Path,
+    explicit: bool,
+    mut rep: InputReport,
+    reports: &mut Vec<InputReport>,
+) -> Result<()> {
+    if explicit {
+        return Err(usage(format!(
+            "{}: not a CSV or spreadsheet file (expected .csv, .txt, .tsv, .xlsx or .xls)",
+            path.display()
+        )));
+    }
+    rep.kind = "skipped".into();
+    rep.skipped = Some("не таблица (ожидались .csv, .xlsx, .xls)".into());
+    reports.push(rep);
+    Ok(())
+}
+
+/// Data error for a file of zero bytes.
+fn check_not_empty(path: &Path) -> Result<()> {
     let meta_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if meta_len == 0 {
         return Err(data(format!(
@@ -49,43 +86,65 @@ pub(super) fn recognise(
             path.display()
         )));
     }
-    let mut frame = None;
-    let forced = forced_kind(path, extra_scales, opts);
-    let grids = if table::is_spreadsheet(path) {
-        match sheets_read.remove(path) {
+    Ok(())
+}
+
+/// The sheets of `path` to detect: a spreadsheet's sheets (read ahead, or read now), or a CSV's
+/// first [`HEAD_ROWS`] records with the CSV itself (its text frame, read when asked).
+fn read_grids(
+    path: &Path,
+    forced: Option<&str>,
+    sheets_read: &mut std::collections::HashMap<PathBuf, Result<Vec<ReadAhead>>>,
+) -> Result<(Vec<ReadAhead>, Option<csv_file::CsvFile>)> {
+    if table::is_spreadsheet(path) {
+        let grids = match sheets_read.remove(path) {
             Some(r) => r?,
             None => table::read_spreadsheet(path)?
                 .into_iter()
                 .map(|g| read_ahead(g, forced))
                 .collect(),
-        }
-    } else {
-        let (head, f) = csv_file::CsvFile::open(path, HEAD_ROWS)?;
-        frame = Some(f);
-        vec![ReadAhead {
-            grid: head,
-            pupils: None,
-        }]
-    };
-    if grids.iter().all(|ra| {
+        };
+        return Ok((grids, None));
+    }
+    let (head, f) = csv_file::CsvFile::open(path, HEAD_ROWS)?;
+    let grids = vec![ReadAhead {
+        grid: head,
+        pupils: None,
+    }];
+    Ok((grids, Some(f)))
+}
+
+/// Data error for a file whose every sheet is blank (a CSV that cannot be read says so first, as
+/// when it was read whole to be recognised).
+fn check_has_rows(
+    path: &Path,
+    grids: &[ReadAhead],
+    frame: Option<&csv_file::CsvFile>,
+) -> Result<()> {
+    let blank = grids.iter().all(|ra| {
         ra.pupils.is_none()
             && ra
                 .grid
                 .rows
                 .iter()
                 .all(|r| r.iter().all(|c| c.trim().is_empty()))
-    }) {
-        // a CSV that cannot be read is said first, as when it was read whole to be recognised
-        if let Some(f) = &frame {
-            f.frame()?;
-        }
-        return Err(data(format!(
-            "{}: the file has no rows; expected a table with a header row",
-            path.display()
-        )));
+    });
+    if !blank {
+        return Ok(());
     }
-    // a CSV's first records, for the hint on a wrong encoding (`encoding_hint`)
-    let grids_text = match &frame {
+    if let Some(f) = frame {
+        f.frame()?;
+    }
+    Err(data(format!(
+        "{}: the file has no rows; expected a table with a header row",
+        path.display()
+    )))
+}
+
+/// A CSV's first records as one text, for the hint on a wrong encoding (`encoding_hint`); empty
+/// for a spreadsheet.
+fn csv_head_text(grids: &[ReadAhead], frame: Option<&csv_file::CsvFile>) -> String {
+    match frame {
         Some(_) => grids[0]
             .grid
             .rows
@@ -95,50 +154,111 @@ pub(super) fn recognise(
             .collect::<Vec<_>>()
             .join(" "),
         None => String::new(),
-    };
-    let mut any = false;
-    let mut skipped_sheets = Vec::new();
-    let mut near = None;
-    // the protocol sheets taken from this workbook, to pass over a copy of one (`same_protocol`)
-    let mut protocols = Vec::new();
-    // the first sheet that is a results table with no school key, and the columns it has
-    let mut no_key = None;
-    for ra in grids {
+    }
+}
+
+/// What the sheets of one file came to, sheet by sheet (`Seen::take`).
+struct Seen<'a> {
+    /// The file.
+    path: &'a Path,
+    /// Whether the file is named on the command line or forced by `--kind` (then what does not
+    /// load is an error, not a skipped line).
+    named: bool,
+    /// The kind the file is forced to (`forced_kind`).
+    forced: Option<&'a str>,
+    opts: &'a Opts,
+    /// Whether some sheet was recognised and taken.
+    any: bool,
+    /// The sheets not loaded and why, in the file's order.
+    skipped: Vec<(Option<String>, String)>,
+    /// The first unrecognised sheet's near miss (`detect::near_miss`).
+    near: Option<String>,
+    /// The protocol sheets taken from this workbook, to pass over a copy of one (`same_protocol`).
+    protocols: Vec<(String, Vec<[String; 4]>)>,
+    /// The first sheet that is a results table with no school key, and the columns it has.
+    no_key: Option<(Option<String>, String)>,
+    /// The first sheet with a header and nothing below it: the sheet, the header's kind and line.
+    empty: Option<(Option<String>, &'static str, usize)>,
+}
+
+/// A recognised sheet of `path`.
+fn sheet_of_kind(
+    grid: Grid,
+    frame: Option<csv_file::CsvFile>,
+    header: Header,
+    kind: &'static str,
+    path: &Path,
+    pupils: Option<Box<pupil::PupilFile>>,
+) -> Sheet {
+    Sheet {
+        grid,
+        frame,
+        header,
+        kind,
+        path: path.to_path_buf(),
+        pupils,
+    }
+}
+
+impl<'a> Seen<'a> {
+    /// Nothing seen yet of the file `path`.
+    fn new(path: &'a Path, named: bool, forced: Option<&'a str>, opts: &'a Opts) -> Self {
+        Seen {
+            path,
+            named,
+            forced,
+            opts,
+            any: false,
+            skipped: Vec::new(),
+            near: None,
+            protocols: Vec::new(),
+            no_key: None,
+            empty: None,
+        }
+    }
+
+    /// Detect one sheet read ahead (`ra`) and push it to `sheets` (a CSV's `frame` goes with it),
+    /// or note why it is skipped.
+    ///
+    /// Errors: a marks table with a mark column twice (data); a protocol of an unknown school in a
+    /// named file (data).
+    fn take(
+        &mut self,
+        ra: ReadAhead,
+        frame: &mut Option<csv_file::CsvFile>,
+        sheets: &mut Vec<Sheet>,
+    ) -> Result<()> {
+        let (path, named, forced, opts) = (self.path, self.named, self.forced, self.opts);
         let g = ra.grid;
         if let Some((h, pupils)) = ra.pupils {
-            any = true;
-            sheets.push(Sheet {
-                grid: g,
-                frame: None,
-                header: h,
-                kind: "pupils",
-                path: path.to_path_buf(),
-                pupils: Some(pupils),
-            });
-            continue;
+            self.any = true;
+            sheets.push(sheet_of_kind(g, None, h, "pupils", path, Some(pupils)));
+            return Ok(());
         }
         match detect(&g, forced) {
-            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => skipped_sheets.push((
-                g.sheet.clone(),
-                format!(
-                    "{EMPTY_TABLE} (заголовок вида «{k}» в строке {}, под ним ничего): лист не загружен",
-                    g.line_of(h.row)
-                ),
-            )),
+            Some((h, Detected::Kind(k))) if !has_rows_below(&g, &h) => {
+                let line = g.line_of(h.row);
+                self.empty.get_or_insert_with(|| (g.sheet.clone(), k, line));
+                self.skipped.push((
+                    g.sheet.clone(),
+                    format!(
+                        "{EMPTY_TABLE} (заголовок вида «{k}» в строке {line}, под ним ничего): лист не загружен"
+                    ),
+                ))
+            }
             Some((h, Detected::Kind(protocol::KIND))) => {
-                let why = same_protocol(path, explicit || forced.is_some(), opts, &g, &h, &mut protocols)?;
-                match why {
-                    Some(why) => skipped_sheets.push((g.sheet.clone(), why)),
+                match same_protocol(path, named, opts, &g, &h, &mut self.protocols)? {
+                    Some(why) => self.skipped.push((g.sheet.clone(), why)),
                     None => {
-                        any = true;
-                        sheets.push(Sheet {
-                            grid: g,
-                            frame: frame.take(),
-                            header: h,
-                            kind: protocol::KIND,
-                            path: path.to_path_buf(),
-                            pupils: None,
-                        });
+                        self.any = true;
+                        sheets.push(sheet_of_kind(
+                            g,
+                            frame.take(),
+                            h,
+                            protocol::KIND,
+                            path,
+                            None,
+                        ));
                     }
                 }
             }
@@ -148,83 +268,165 @@ pub(super) fn recognise(
                         return Err(data(format!("{}: {dup}", sheet_of(path, &g.sheet))));
                     }
                 }
-                any = true;
-                sheets.push(Sheet {
-                    grid: g,
-                    frame: frame.take(),
-                    header: h,
-                    kind: k,
-                    path: path.to_path_buf(),
-                    pupils: None,
-                });
+                self.any = true;
+                sheets.push(sheet_of_kind(g, frame.take(), h, k, path, None));
             }
             Some((h, Detected::Skip(why))) if why == NO_SCHOOL_KEY => {
                 let read = detect::columns_read(&h);
-                no_key.get_or_insert_with(|| (g.sheet.clone(), read.clone()));
-                skipped_sheets.push((g.sheet.clone(), format!("{why}; прочитаны столбцы {read}")))
+                self.no_key
+                    .get_or_insert_with(|| (g.sheet.clone(), read.clone()));
+                self.skipped
+                    .push((g.sheet.clone(), format!("{why}; прочитаны столбцы {read}")))
             }
-            Some((_, Detected::Skip(why))) => {
-                skipped_sheets.push((g.sheet.clone(), why.to_string()))
-            }
+            Some((_, Detected::Skip(why))) => self.skipped.push((g.sheet.clone(), why.to_string())),
             None => {
-                if near.is_none() {
-                    near = near_miss(&g);
+                if self.near.is_none() {
+                    self.near = near_miss(&g);
                 }
-                skipped_sheets.push((g.sheet.clone(), UNRECOGNISED.to_string()))
+                self.skipped
+                    .push((g.sheet.clone(), UNRECOGNISED.to_string()))
             }
         }
+        Ok(())
     }
-    // a CSV not loaded is read whole all the same: one that cannot be read is an error, as when
-    // every CSV was read whole to be recognised
-    if let Some(f) = &frame {
-        f.frame()?;
-    }
-    if !any && (explicit || forced.is_some()) {
-        if let Some((sheet, why)) = skipped_sheets
-            .iter()
-            .find(|(_, why)| why.starts_with(EMPTY_TABLE))
-        {
-            return Err(data(format!(
-                "{}: a table header with no data rows below it ({why}); expected the table's rows under its header (is this an instruction or template sheet?)",
+
+    /// The data error for a named file of which no sheet loaded, the first that applies: a header
+    /// with no rows below it, a results table with no school key, a sheet whose header matched no
+    /// kind (with `forced`, the near miss, or what was looked for and the encoding hint on
+    /// `head_text`). `None` when every sheet was skipped for another reason.
+    fn nothing_loaded(&self, head_text: &str) -> Option<anyhow::Error> {
+        let (path, forced) = (self.path, self.forced);
+        if let Some((sheet, kind, line)) = &self.empty {
+            return Some(data(format!(
+                "{}: a table header with no data rows below it (a header of kind «{kind}» on row {line}, nothing below; the sheet is not loaded); expected the table's rows under its header (is this an instruction or template sheet?)",
                 sheet_of(path, sheet)
             )));
         }
-    }
-    if let Some((sheet, read)) = no_key.filter(|_| !any && (explicit || forced.is_some())) {
-        return Err(data(format!(
-            "{}: a results table with no school key: no login, school code («Код ОО») or school name column; read the columns {read}; expected results per school (an extract of a region's or a municipality's totals cannot be selected from)",
-            sheet_of(path, &sheet)
-        )));
-    }
-    for (sheet, why) in &skipped_sheets {
-        let unknown = why.starts_with(UNRECOGNISED);
-        if !any && unknown && (explicit || forced.is_some()) {
-            let what = match (forced, &near) {
-                (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
-                (None, Some(near)) => near.clone(),
-                (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one){}", encoding_hint(&grids_text)),
-            };
-            return Err(data(format!(
-                "{}{}: {what}",
-                path.display(),
-                sheet
-                    .as_ref()
-                    .map(|s| format!(" [лист «{s}»]"))
-                    .unwrap_or_default()
+        if let Some((sheet, read)) = &self.no_key {
+            return Some(data(format!(
+                "{}: a results table with no school key: no login, school code («Код ОО») or school name column; read the columns {read}; expected results per school (an extract of a region's or a municipality's totals cannot be selected from)",
+                sheet_of(path, sheet)
             )));
         }
-        // every sheet not loaded has its line in the load report, also beside recognised sheets
-        let mut r = rep.clone();
-        r.sheet = sheet.clone();
-        r.kind = "skipped".into();
-        r.skipped = Some(if any && unknown {
-            format!("{why}; остальные листы книги загружены")
-        } else {
-            why.clone()
-        });
-        reports.push(r);
+        let (sheet, _) = self
+            .skipped
+            .iter()
+            .find(|(_, why)| why.starts_with(UNRECOGNISED))?;
+        let what = match (forced, &self.near) {
+            (Some(k), _) => format!("no header of kind «{k}» found in the first 30 rows"),
+            (None, Some(near)) => near.clone(),
+            (None, None) => format!("unknown header layout: no known input kind matches the first 30 rows; {LOOKED_FOR} (see `shnor inspect --help` for the kinds; --kind forces one){}", encoding_hint(head_text)),
+        };
+        Some(data(format!("{}: {what}", sheet_of(path, sheet))))
     }
-    Ok(())
+
+    /// Every sheet not loaded gets its line in the load report (a copy of `rep`), also beside
+    /// recognised sheets.
+    fn report_skipped(self, rep: &InputReport, reports: &mut Vec<InputReport>) {
+        for (sheet, why) in self.skipped {
+            let unknown = why.starts_with(UNRECOGNISED);
+            let mut r = rep.clone();
+            r.sheet = sheet;
+            r.kind = "skipped".into();
+            r.skipped = Some(if self.any && unknown {
+                format!("{why}; остальные листы книги загружены")
+            } else {
+                why
+            });
+            reports.push(r);
+        }
+    }
+}
+
+/// A spreadsheet's sheet read ahead: its grid, or for a per-pupil sheet its header and pupils with
+/// the grid cut after the header row.
+pub(super) struct ReadAhead {
+    grid: Grid,
+    pupils: Option<(Header, Box<pupil::PupilFile>)>,
+}
+
+/// Every sheet of each non-empty spreadsheet among `files`, read in parallel (rayon); a per-pupil
+/// sheet is read to its pupils at once and its cells dropped, so the memory held is that of the
+/// files being read, not of the folder (docs/PERFORMANCE.md).
+pub(super) fn read_spreadsheets(
+    files: &[(PathBuf, bool)],
+    extra_scales: &[PathBuf],
+    opts: &Opts,
+) -> std::collections::HashMap<PathBuf, Result<Vec<ReadAhead>>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            table::is_spreadsheet(p) && std::fs::metadata(p).map(|m| m.len() > 0).unwrap_or(false)
+        })
+        .map(|p| {
+            let forced = forced_kind(p, extra_scales, opts);
+            let read = sheet_rows::read_spreadsheet_rows(p, |head| stream_pupils(head, forced))
+                .map(|gs| {
+                    gs.into_iter()
+                        .map(|(g, rows)| match rows {
+                            Some(rows) => streamed(g, rows),
+                            None => read_ahead(g, forced),
+                        })
+                        .collect()
+                });
+            (p.clone(), read)
+        })
+        .collect()
+}
+
+/// The kind a file is forced to: `scales` for a `--scales` file, else `--kind`.
+fn forced_kind<'a>(path: &Path, extra_scales: &[PathBuf], opts: &'a Opts) -> Option<&'a str> {
+    if extra_scales.iter().any(|s| s == path) {
+        Some("scales")
+    } else {
+        opts.kind.as_deref()
+    }
+}
+
+/// A sheet as read ahead: a per-pupil sheet becomes its pupils (`pupil::read`) and its header.
+fn read_ahead(mut grid: Grid, forced: Option<&str>) -> ReadAhead {
+    match detect(&grid, forced) {
+        Some((h, Detected::Kind("pupils"))) => {
+            let pupils = Box::new(pupil::read(&grid, &h));
+            grid.rows.truncate(h.row + 1);
+            grid.rows.shrink_to_fit();
+            ReadAhead {
+                grid,
+                pupils: Some((h, pupils)),
+            }
+        }
+        _ => ReadAhead { grid, pupils: None },
+    }
+}
+
+/// The reader of a sheet's pupils row by row when the first rows of an xlsx sheet (`head`, see
+/// `sheet_rows::read_spreadsheet_rows`) show a per-pupil sheet, and detection on them is detection on
+/// the whole sheet: a header row is looked for in the first 30 rows, and what decides a kind lies at
+/// most 12 rows below a candidate header or in its first 5 non-empty rows below (a codebook).
+fn stream_pupils(head: &Grid, forced: Option<&str>) -> Option<pupil::PupilRows<'static>> {
+    let (h, kind) = detect(head, forced)?;
+    let filled_below = head.rows[h.row + 1..]
+        .iter()
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .count();
+    let whole = head.rows.len() < sheet_rows::HEAD_ROWS;
+    let decides = whole || (h.row + 13 <= head.rows.len() && filled_below >= 5);
+    (kind == Detected::Kind("pupils") && decides).then(|| pupil::PupilRows::pupils(h))
+}
+
+/// A per-pupil sheet read row by row: its pupils, and its grid cut after the header row (as
+/// `read_ahead` leaves it).
+fn streamed(mut grid: Grid, rows: pupil::PupilRows<'static>) -> ReadAhead {
+    let h = rows.header().clone();
+    let pupils = Box::new(rows.finish(grid.file.clone()));
+    grid.rows.truncate(h.row + 1);
+    grid.rows.shrink_to_fit();
+    ReadAhead {
+        grid,
+        pupils: Some((h, pupils)),
+    }
 }
 
 /// A loaded sheet's header that has a caption twice (`detect::duplicated_columns`): a data error

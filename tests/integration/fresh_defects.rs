@@ -980,3 +980,53 @@ fn a_compare_of_pooled_grades_names_them() {
         "{out}"
     );
 }
+
+/// Tidy: `monitor --csv-table` chooses the one table a CSV holds; given with another format (or
+/// with none, the table format) it went unused in silence. It is a usage error that says it needs
+/// `--format csv`; `--excel`, which implies CSV, takes it.
+#[test]
+fn monitor_csv_table_without_csv_format_is_a_usage_error() {
+    let region = sample_region();
+    for format in [None, Some("table"), Some("md"), Some("json")] {
+        let mut cmd = shnor();
+        cmd.arg("monitor")
+            .arg(&region)
+            .args(["--csv-table", "changes"]);
+        if let Some(f) = format {
+            cmd.args(["--format", f]);
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(contains(
+                "--csv-table chooses the table of a CSV and needs --format csv",
+            ))
+            .stderr(contains(&format!(
+                "--format {} shows every table",
+                format.unwrap_or("table")
+            )));
+    }
+    let excel = stdout_of(shnor().arg("monitor").arg(&region).args([
+        "--excel",
+        "--csv-table",
+        "transitions",
+    ]));
+    assert!(excel.starts_with("\u{feff}Годы;Из;В;Школ"), "{excel}");
+}
+
+/// Tidy: a named file whose only table is a header with nothing below is a data error in one
+/// language: the kind and row of the header in the error's words, not the load report's Russian
+/// reason («таблица без строк данных … под ним ничего») inside an English sentence.
+#[test]
+fn a_named_header_without_rows_is_an_error_in_the_errors_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("header_only.csv");
+    std::fs::write(&f, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n").unwrap();
+    let out = shnor().arg("inspect").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("header_only.csv: a table header with no data rows below it (a header of kind «marks» on row 1, nothing below; the sheet is not loaded)"),
+        "{err}"
+    );
+    assert!(!err.contains("под ним ничего"), "{err}");
+}

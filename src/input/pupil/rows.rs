@@ -92,91 +92,143 @@ impl<'a> PupilRows<'a> {
         }
     }
 
-    /// Read row `r` of the sheet's grid (on file line `line`; `row` its cells by column).
+    /// Read row `r` of the sheet's grid (on file line `line`; `row` its cells by column): a pupil
+    /// with a score, an absent pupil counted, or a row passed over with a counted warning. The
+    /// steps: the school ([`Self::login`], [`Self::note_names`]), absence and the variant
+    /// ([`Self::check_variant`], [`Self::blank_protocol_row`]), the total ([`Self::total`]), the
+    /// item scores ([`Self::check_items`]) and the journal mark ([`Self::journal`]).
     pub fn row(&mut self, r: usize, line: usize, row: &[String]) {
-        let cell = |c: usize| row.get(c).map_or("", String::as_str);
-        let (form, items) = (&self.form, &self.items);
-        let (rep, st) = (&mut self.rep, &mut self.st);
         if row.iter().all(|c| c.trim().is_empty()) {
             return;
         }
-        let login = match form.school {
+        let Some(login) = self.login(line, row) else {
+            return;
+        };
+        let sid = school_id(&login);
+        self.rep.rows += 1;
+        self.note_names(&sid, &login, row);
+        if norm_text(cell_of(row, self.form.variant)) == "отсутствовал" {
+            self.st.absent += 1;
+            return;
+        }
+        self.check_variant(line, row);
+        if self.blank_protocol_row(line, row) {
+            return;
+        }
+        if self.form.invalid.contains(&r) {
+            self.st.invalid_totals += 1;
+            return;
+        }
+        let Some(total) = self.total(line, row) else {
+            return;
+        };
+        if !self.form.total_wins {
+            self.check_items(line, row, total);
+        }
+        let journal = self.journal(line, row);
+        self.p.school.push(sid);
+        self.p.total.push(total);
+        self.p.journal.push(journal);
+        self.lines.push(line as u32);
+    }
+
+    /// The row's school login: the code of its login cell (`КОД | name`, or the cell itself), or
+    /// the login the form is given. `None` with a [`WarningCode::RowWithoutLogin`] warning when it
+    /// is empty.
+    fn login(&mut self, line: usize, row: &[String]) -> Option<String> {
+        let login = match self.form.school {
             SchoolOf::Column(c_login) => {
-                let login_cell = cell(c_login);
+                let login_cell = cell_of(row, c_login);
                 let (code, _) = split_code_name(login_cell);
                 code.unwrap_or_else(|| login_cell.trim().to_string())
             }
             SchoolOf::Given(login) => login.to_string(),
         };
-        if login.is_empty() {
-            let col = match form.school {
-                SchoolOf::Column(c) => format!(", «{}»: пусто", self.h.raw_name(c).trim()),
-                SchoolOf::Given(_) => String::new(),
-            };
-            rep.warnings
-                .add(WarningCode::RowWithoutLogin, format!("строка {line}{col}"));
-            return;
+        if !login.is_empty() {
+            return Some(login);
         }
-        let sid = school_id(&login);
-        rep.rows += 1;
-        if !self.names.contains_key(&sid) {
-            let (mcode, mname) = self
-                .c_mun
-                .map(|c| split_code_name(cell(c)))
-                .unwrap_or((None, String::new()));
-            let sname = self
-                .c_school
-                .map(|c| split_code_name(cell(c)).1)
-                .unwrap_or_default();
-            let mun = match mcode {
-                Some(mc) if mc.contains("_m") => format!("{mc}|{mname}"),
-                _ => mname,
-            };
-            self.names
-                .insert(sid.clone(), (login.to_lowercase(), mun, sname));
-        }
-        if norm_text(cell(form.variant)) == "отсутствовал" {
-            st.absent += 1;
-            return;
-        }
-        let named = |c: usize, what: &str| {
-            format!(
-                "строка {line}, «{}»: «{}», {what}",
-                self.h.raw_name(c).trim(),
-                cell(c).trim()
-            )
+        let col = match self.form.school {
+            SchoolOf::Column(c) => format!(", «{}»: пусто", self.h.raw_name(c).trim()),
+            SchoolOf::Given(_) => String::new(),
         };
-        if !is_variant(cell(form.variant)) {
-            rep.warnings.add(
-                WarningCode::VariantInvalid,
-                named(form.variant, "ожидался номер варианта или «отсутствовал»"),
+        self.rep
+            .warnings
+            .add(WarningCode::RowWithoutLogin, format!("строка {line}{col}"));
+        None
+    }
+
+    /// The names of school `sid` (login `login`) from its first row: the login in lower case, the
+    /// municipality (`CODE|name` when its code is a municipality's, `…_m…`) and the school's name.
+    fn note_names(&mut self, sid: &str, login: &str, row: &[String]) {
+        if self.names.contains_key(sid) {
+            return;
+        }
+        let (mcode, mname) = self
+            .c_mun
+            .map(|c| split_code_name(cell_of(row, c)))
+            .unwrap_or((None, String::new()));
+        let sname = self
+            .c_school
+            .map(|c| split_code_name(cell_of(row, c)).1)
+            .unwrap_or_default();
+        let mun = match mcode {
+            Some(mc) if mc.contains("_m") => format!("{mc}|{mname}"),
+            _ => mname,
+        };
+        self.names
+            .insert(sid.to_string(), (login.to_lowercase(), mun, sname));
+    }
+
+    /// A [`WarningCode::VariantInvalid`] warning when the variant cell is no variant
+    /// ([`is_variant`]); the row is read all the same.
+    fn check_variant(&mut self, line: usize, row: &[String]) {
+        let c = self.form.variant;
+        if !is_variant(cell_of(row, c)) {
+            let note = named(
+                &self.h,
+                row,
+                line,
+                c,
+                "ожидался номер варианта или «отсутствовал»",
             );
+            self.rep.warnings.add(WarningCode::VariantInvalid, note);
         }
-        let total_cell = cell(self.c_total);
-        let total_name = self.h.raw_name(self.c_total).trim();
-        if form.blank_is_absent
-            && matches!(parse_num(total_cell), Ok(None | Some(0.0)))
-            && items.iter().all(|(c, _)| cell(*c).trim().is_empty())
-        {
-            st.absent += 1;
-            rep.warnings
-                .add(WarningCode::ProtocolRowEmpty, format!("строка {line}"));
-            return;
-        }
-        if form.invalid.contains(&r) {
-            st.invalid_totals += 1;
-            return;
-        }
-        let item_sum = || -> f64 {
-            items
+    }
+
+    /// Whether the row is a blank row of the school's protocol form (`blank_is_absent`: no total
+    /// or 0, every item score empty): an absent pupil, counted with a
+    /// [`WarningCode::ProtocolRowEmpty`] warning.
+    fn blank_protocol_row(&mut self, line: usize, row: &[String]) -> bool {
+        let blank = self.form.blank_is_absent
+            && matches!(parse_num(cell_of(row, self.c_total)), Ok(None | Some(0.0)))
+            && self
+                .items
                 .iter()
-                .filter_map(|(c, _)| parse_num(cell(*c)).ok().flatten())
-                .sum()
-        };
-        let total = match parse_num(total_cell) {
+                .all(|(c, _)| cell_of(row, *c).trim().is_empty());
+        if blank {
+            self.st.absent += 1;
+            self.rep
+                .warnings
+                .add(WarningCode::ProtocolRowEmpty, format!("строка {line}"));
+        }
+        blank
+    }
+
+    /// The row's total score: a whole number ≥ 0, or when the form lets the items win
+    /// (`total_wins`) and the total is empty the items' sum (a [`WarningCode::TotalFromItems`]
+    /// warning). `None` (the row is an invalid total, counted with a [`WarningCode::TotalEmpty`] or
+    /// [`WarningCode::TotalNotNumeric`] warning) otherwise.
+    fn total(&mut self, line: usize, row: &[String]) -> Option<i32> {
+        let (rep, st) = (&mut self.rep, &mut self.st);
+        let total_name = self.h.raw_name(self.c_total).trim();
+        match parse_num(cell_of(row, self.c_total)) {
             Ok(Some(v)) if v.fract() == 0.0 && v >= 0.0 => Some(v as i32),
-            Ok(None) if form.total_wins => {
-                let s = item_sum();
+            Ok(None) if self.form.total_wins => {
+                let s: f64 = self
+                    .items
+                    .iter()
+                    .filter_map(|(c, _)| parse_num(cell_of(row, *c)).ok().flatten())
+                    .sum();
                 st.totals_from_items += 1;
                 rep.warnings.add(
                     WarningCode::TotalFromItems,
@@ -191,73 +243,103 @@ impl<'a> PupilRows<'a> {
                     WarningCode::TotalEmpty,
                     format!("строка {line}, «{total_name}»: пусто"),
                 );
-                return;
+                None
             }
             _ => {
                 st.invalid_totals += 1;
                 st.non_numeric_totals += 1;
                 rep.warnings.add(
                     WarningCode::TotalNotNumeric,
-                    named(self.c_total, "ожидалось целое число ≥ 0"),
-                );
-                return;
-            }
-        };
-        if total == Some(0) && !items.is_empty() && !form.total_wins {
-            // the school's protocol form (`blank_is_absent`) names such rows in `protocol::read`
-            if !form.blank_is_absent {
-                let blank: Vec<usize> = items
-                    .iter()
-                    .map(|(c, _)| *c)
-                    .filter(|c| cell(*c).trim().is_empty())
-                    .collect();
-                if !blank.is_empty() && blank.len() < items.len() {
-                    rep.warnings.add(
-                        WarningCode::ProtocolItemsBlank,
-                        blank_items_line(&self.h, line, &blank),
-                    );
-                }
-            }
-        }
-        if !form.total_wins {
-            // an item score that is no whole number ≥ 0 is named (the school's protocol form
-            // refuses it in `protocol::read`); the total stays the score
-            let bad: Vec<usize> = items
-                .iter()
-                .map(|(c, _)| *c)
-                .filter(|c| !is_item_score(cell(*c)))
-                .collect();
-            for &c in &bad {
-                let (name, value) = (self.h.raw_name(c).trim(), cell(c).trim());
-                rep.warnings.add(
-                    WarningCode::ItemScoreInvalid,
-                    format!("строка {line}, «{name}»: «{value}»"),
-                );
-            }
-            // one rule with the school's protocol form (`protocol::read`, which warns itself): the
-            // total is the score, a sum of the items that differs is a counted warning
-            if let Some(note) =
-                total_not_item_sum(&cell, items, line, total_name, total).filter(|_| bad.is_empty())
-            {
-                rep.warnings.add(WarningCode::TotalNotItemSum, note);
-            }
-        }
-        let journal = self.c_journal.and_then(|c| match parse_num(cell(c)) {
-            Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
-            _ if is_no_mark(cell(c)) => None,
-            _ => {
-                rep.warnings.add(
-                    WarningCode::JournalMarkInvalid,
-                    named(c, "ожидалась отметка 1–5 или пусто (нет отметки)"),
+                    named(
+                        &self.h,
+                        row,
+                        line,
+                        self.c_total,
+                        "ожидалось целое число ≥ 0",
+                    ),
                 );
                 None
             }
-        });
-        self.p.school.push(sid);
-        self.p.total.push(total.unwrap());
-        self.p.journal.push(journal);
-        self.lines.push(line as u32);
+        }
     }
+
+    /// The checks of the item scores when the total is the score (not `total_wins`), each a
+    /// counted warning: a total of 0 beside some blank items ([`WarningCode::ProtocolItemsBlank`],
+    /// not in the school's protocol form, which names them in `protocol::read`), an item score that
+    /// is no whole number ≥ 0 ([`WarningCode::ItemScoreInvalid`]), and else a sum of the items
+    /// other than the total ([`WarningCode::TotalNotItemSum`]; one rule with `protocol::read`).
+    fn check_items(&mut self, line: usize, row: &[String], total: i32) {
+        let (items, h, rep) = (&self.items, &self.h, &mut self.rep);
+        let cell = |c: usize| cell_of(row, c);
+        if total == 0 && !items.is_empty() && !self.form.blank_is_absent {
+            let blank: Vec<usize> = items
+                .iter()
+                .map(|(c, _)| *c)
+                .filter(|c| cell(*c).trim().is_empty())
+                .collect();
+            if !blank.is_empty() && blank.len() < items.len() {
+                rep.warnings.add(
+                    WarningCode::ProtocolItemsBlank,
+                    blank_items_line(h, line, &blank),
+                );
+            }
+        }
+        let bad: Vec<usize> = items
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| !is_item_score(cell(*c)))
+            .collect();
+        for &c in &bad {
+            let (name, value) = (h.raw_name(c).trim(), cell(c).trim());
+            rep.warnings.add(
+                WarningCode::ItemScoreInvalid,
+                format!("строка {line}, «{name}»: «{value}»"),
+            );
+        }
+        let total_name = h.raw_name(self.c_total).trim();
+        if let Some(note) = total_not_item_sum(&cell, items, line, total_name, Some(total))
+            .filter(|_| bad.is_empty())
+        {
+            rep.warnings.add(WarningCode::TotalNotItemSum, note);
+        }
+    }
+
+    /// The row's journal mark: 1–5, or `None` when the sheet has no journal column or the cell
+    /// says there is no mark ([`is_no_mark`]); anything else is `None` with a
+    /// [`WarningCode::JournalMarkInvalid`] warning.
+    fn journal(&mut self, line: usize, row: &[String]) -> Option<i32> {
+        let c = self.c_journal?;
+        match parse_num(cell_of(row, c)) {
+            Ok(Some(v)) if (1.0..=5.0).contains(&v) && v.fract() == 0.0 => Some(v as i32),
+            _ if is_no_mark(cell_of(row, c)) => None,
+            _ => {
+                let note = named(
+                    &self.h,
+                    row,
+                    line,
+                    c,
+                    "ожидалась отметка 1–5 или пусто (нет отметки)",
+                );
+                self.rep.warnings.add(WarningCode::JournalMarkInvalid, note);
+                None
+            }
+        }
+    }
+}
+
+/// The cell of `row` in column `c` (empty past the row's end).
+fn cell_of(row: &[String], c: usize) -> &str {
+    row.get(c).map_or("", String::as_str)
+}
+
+/// `строка 5, «Вариант»: «x», WHAT`: a warning's example naming the row's line, column `c` by the
+/// file's own header `h`, its value and what was expected.
+fn named(h: &Header, row: &[String], line: usize, c: usize, what: &str) -> String {
+    format!(
+        "строка {line}, «{}»: «{}», {what}",
+        h.raw_name(c).trim(),
+        cell_of(row, c).trim()
+    )
 }
 
 impl crate::input::sheet_rows::RowSink for PupilRows<'_> {

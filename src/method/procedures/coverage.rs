@@ -1,0 +1,146 @@
+//! What the results cover: procedures' and windows' labels, the kind of «below the minimum»
+//! ([`BelowMin`]), the years with a count below the minimum and the procedures without one.
+
+/// A procedure's label from its assessment, subject and grade (0: no grade): «ВПР математика 4 кл.».
+pub fn proc_label_of(assessment: &str, subject: &str, grade: i32) -> String {
+    if grade > 0 {
+        format!("{assessment} {subject} {grade} кл.")
+    } else {
+        format!("{assessment} {subject}")
+    }
+}
+
+/// What «below the minimum» (`n2`) is in the results a list shows: marks «2» (ВПР, ОГЭ), scores
+/// below the subject's minimum threshold (ЕГЭ), or both (METHOD.md §0, share2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BelowMin {
+    Mark2,
+    Threshold,
+    Mixed,
+}
+
+impl BelowMin {
+    /// The kind of procedures of these assessments (`Assessment` labels, repeats allowed):
+    /// `Threshold` when all are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`.
+    pub fn of<'s>(assessments: impl IntoIterator<Item = &'s str>) -> BelowMin {
+        let ege = crate::model::domain::Assessment::Ege.label();
+        let (mut n, mut n_ege) = (0usize, 0usize);
+        for a in assessments {
+            n += 1;
+            n_ege += usize::from(a == ege);
+        }
+        match n_ege {
+            0 => BelowMin::Mark2,
+            e if e == n => BelowMin::Threshold,
+            _ => BelowMin::Mixed,
+        }
+    }
+}
+
+/// [`BelowMin`] of the window's results that have a count below the minimum: `Threshold` when all
+/// are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`.
+///
+/// Errors: a polars error on a `results` frame not in `schema::results`' shape.
+pub fn below_min_kind(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+) -> polars::prelude::PolarsResult<BelowMin> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let (Some(first), Some(last)) = (window.first(), window.last()) else {
+        return Ok(BelowMin::Mark2);
+    };
+    let kinds = results
+        .clone()
+        .lazy()
+        .filter(
+            col(k::YEAR)
+                .gt_eq(lit(*first))
+                .and(col(k::YEAR).lt_eq(lit(*last)))
+                .and(col(k::N2).is_not_null()),
+        )
+        .select([col(k::ASSESSMENT).unique()])
+        .collect()?;
+    let kinds = crate::method::frame::texts(&kinds, k::ASSESSMENT)?;
+    Ok(BelowMin::of(kinds.iter().map(String::as_str)))
+}
+
+/// A window's years as the reports write them: `2024–2025`, `2025`, or `2021, 2023` with a gap.
+pub fn window_label(window: &[i32]) -> String {
+    match (window.first(), window.last()) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) if (b - a) as usize + 1 == window.len() => format!("{a}–{b}"),
+        _ => window
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The years of `window` in which some result has a count below the minimum (`n2` known),
+/// ascending: the years the selection can judge. `results`: the results frame
+/// (`model::schema::results`; `year` Int32, `n2` Int32 nullable).
+pub fn years_with_marks(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+) -> polars::prelude::PolarsResult<Vec<i32>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let years = results
+        .clone()
+        .lazy()
+        .filter(
+            crate::method::frame::one_of(k::YEAR, window.iter().copied())
+                .and(col(k::N2).is_not_null()),
+        )
+        .select([col(k::YEAR)])
+        .unique(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let mut out: Vec<i32> = crate::method::frame::ints(&years, k::YEAR)?
+        .into_iter()
+        .flatten()
+        .map(|y| y as i32)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The procedures of `window` none of whose results has a count below the minimum, as
+/// «ВПР химия 11 кл. 2022», sorted: what a selection cannot judge (a per-pupil file without a
+/// primary score → mark scale, a table of high results only).
+pub fn procedures_without_marks(
+    results: &polars::prelude::DataFrame,
+    window: &[i32],
+) -> polars::prelude::PolarsResult<Vec<String>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let keys = [k::YEAR, k::ASSESSMENT, k::SUBJECT, k::GRADE];
+    let df = results
+        .clone()
+        .lazy()
+        .filter(crate::method::frame::one_of(
+            k::YEAR,
+            window.iter().copied(),
+        ))
+        .group_by(keys.map(col))
+        .agg([col(k::N2).is_not_null().any(true).alias("marks")])
+        .filter(col("marks").not())
+        .collect()?;
+    let (years, grades) = (
+        crate::method::frame::ints(&df, k::YEAR)?,
+        crate::method::frame::ints(&df, k::GRADE)?,
+    );
+    let (assessments, subjects) = (
+        crate::method::frame::texts(&df, k::ASSESSMENT)?,
+        crate::method::frame::texts(&df, k::SUBJECT)?,
+    );
+    let mut out: Vec<String> = (0..df.height())
+        .map(|i| {
+            let label = proc_label_of(&assessments[i], &subjects[i], grades[i].unwrap_or(0) as i32);
+            format!("{label} {}", years[i].unwrap_or(0))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,207 @@
+//! The procedures stage 1 judges: the rows of a year pair read from the results frame
+//! ([`YearRows`]) and those of a year that count ([`judged_procs`]).
+use crate::config::Config;
+use crate::model::Count;
+#[cfg(test)]
+use crate::model::ResultRow;
+
+/// One row of the results frame as stage 1 reads it (`YearRows`): the procedure's key, its
+/// participants and its count of «2» (`None`: no share below the minimum), borrowed from the
+/// frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProcRow<'a> {
+    pub school_id: &'a str,
+    pub year: i32,
+    pub assessment: &'a str,
+    pub subject: &'a str,
+    pub grade: i32,
+    pub participants: Count,
+    pub n2: Option<Count>,
+}
+
+#[cfg(test)]
+impl<'a> ProcRow<'a> {
+    /// The stage-1 view of a result row (test oracles).
+    pub fn of(r: &'a ResultRow) -> ProcRow<'a> {
+        ProcRow {
+            school_id: &r.school_id,
+            year: r.year,
+            assessment: &r.assessment,
+            subject: &r.subject,
+            grade: r.grade,
+            participants: r.participants,
+            n2: r.n2.get(),
+        }
+    }
+}
+
+pub struct Proc<'a> {
+    pub row: ProcRow<'a>,
+    /// Share of «2» (fraction).
+    pub share2: f64,
+}
+
+/// Year-`y` procedures that count for stage 1: a known share below the minimum, at least
+/// `min_participants`, in `stage1.assessments` (all when empty).
+pub fn judged_procs<'a>(rows: &[ProcRow<'a>], y: i32, cfg: &Config) -> Vec<Proc<'a>> {
+    let s1 = &cfg.stage1;
+    rows.iter()
+        .filter(|r| {
+            r.year == y
+                && r.n2.is_some()
+                && i64::from(r.participants) >= s1.min_participants
+                && r.participants > 0
+                && (s1.assessments.is_empty()
+                    || s1.assessments.iter().any(|a| a.label() == r.assessment))
+        })
+        .map(|r| Proc {
+            row: *r,
+            share2: r.n2.unwrap() as f64 / r.participants as f64,
+        })
+        .collect()
+}
+
+/// The rows of years Y−1 and Y of the results frame, by school id: what stage 1 reads of a
+/// school. `results`: the canonical results frame (`schema::results`, derived columns allowed).
+/// Errors: a missing declared column (a bug).
+///
+/// Nothing is copied per row up front: one polars pass finds the frame's segments (the runs of
+/// rows of one school and year: the model's frame is in year-then-school order, `model::order`),
+/// keeps those of the two years and sorts them by school id (stable, so a school's segments stay
+/// in frame order); a school's rows are read from the columns when it is judged
+/// ([`YearRows::rows_of`]), in frame order — as a stable sort of the two years' rows by school
+/// would give them, whatever the frame's order.
+pub struct YearRows {
+    /// The segments (school_id, `row` first row, `end` one past the last row), by school id.
+    segments: polars::prelude::DataFrame,
+    cols: YearCols,
+    /// Each school with its range in `spans`, ascending by id.
+    schools: Vec<(usize, std::ops::Range<usize>)>,
+    /// Row ranges of the frame, grouped by school (`schools`).
+    spans: Vec<std::ops::Range<usize>>,
+}
+
+/// The columns of the results frame that a [`ProcRow`] reads.
+struct YearCols {
+    sid: polars::prelude::StringChunked,
+    year: polars::prelude::Int32Chunked,
+    assessment: polars::prelude::StringChunked,
+    subject: polars::prelude::StringChunked,
+    grade: polars::prelude::Int32Chunked,
+    participants: polars::prelude::Int32Chunked,
+    n2: polars::prelude::Int32Chunked,
+}
+
+impl YearRows {
+    pub fn new(
+        results: &polars::prelude::DataFrame,
+        year: i32,
+    ) -> polars::prelude::PolarsResult<YearRows> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        let changed = |c: &str| col(c).neq_missing(col(c).shift(lit(1)));
+        let (row, end) = ("row", "end");
+        let segments = results
+            .clone()
+            .lazy()
+            .select([col(k::SCHOOL_ID), col(k::YEAR)])
+            .with_row_index(row, None)
+            .filter(changed(k::SCHOOL_ID).or(changed(k::YEAR)))
+            .with_column(
+                col(row)
+                    .shift(lit(-1))
+                    .fill_null(lit(results.height() as IdxSize))
+                    .alias(end),
+            )
+            .filter(
+                col(k::YEAR)
+                    .eq(lit(year))
+                    .or(col(k::YEAR).eq(lit(year - 1))),
+            )
+            .select([col(k::SCHOOL_ID), col(row), col(end)])
+            .sort(
+                [k::SCHOOL_ID],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .collect()?;
+        let (ids, rows, ends) = (
+            segments.column(k::SCHOOL_ID)?.str()?,
+            segments.column(row)?.idx()?,
+            segments.column(end)?.idx()?,
+        );
+        // the rows read lie in [lo, hi): that slice of the columns in one chunk each, so that a
+        // row is found without a walk over the chunks
+        let lo = rows.min().unwrap_or(0) as usize;
+        let hi = ends.max().unwrap_or(0) as usize;
+        let mut schools: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut spans = Vec::with_capacity(segments.height());
+        let mut last: Option<&str> = None;
+        for (i, ((id, r), e)) in ids.iter().zip(rows.iter()).zip(ends.iter()).enumerate() {
+            let id = id.unwrap_or_default();
+            if last != Some(id) {
+                schools.push((i, spans.len()..spans.len()));
+                last = Some(id);
+            }
+            spans.push(r.unwrap_or(0) as usize - lo..e.unwrap_or(0) as usize - lo);
+            if let Some(s) = schools.last_mut() {
+                s.1.end = spans.len();
+            }
+        }
+        let part = results.slice(lo as i64, hi.saturating_sub(lo));
+        let (s, i) = (
+            |c: &str| -> PolarsResult<StringChunked> {
+                Ok(part.column(c)?.str()?.rechunk().into_owned())
+            },
+            |c: &str| -> PolarsResult<Int32Chunked> {
+                Ok(part.column(c)?.i32()?.rechunk().into_owned())
+            },
+        );
+        let cols = YearCols {
+            sid: s(k::SCHOOL_ID)?,
+            year: i(k::YEAR)?,
+            assessment: s(k::ASSESSMENT)?,
+            subject: s(k::SUBJECT)?,
+            grade: i(k::GRADE)?,
+            participants: i(k::PARTICIPANTS)?,
+            n2: i(k::N2)?,
+        };
+        Ok(YearRows {
+            segments,
+            cols,
+            schools,
+            spans,
+        })
+    }
+    /// The schools with rows in the two years, ascending by id, each with its handle for
+    /// [`YearRows::rows_of`].
+    pub fn schools(&self) -> Vec<(&str, std::ops::Range<usize>)> {
+        let ids = self
+            .segments
+            .column(crate::model::schema::col::SCHOOL_ID)
+            .and_then(|c| c.str());
+        let Ok(ids) = ids else {
+            return Vec::new();
+        };
+        self.schools
+            .iter()
+            .map(|(i, spans)| (ids.get(*i).unwrap_or_default(), spans.clone()))
+            .collect()
+    }
+    /// The rows of one school (`spans`: its handle from [`YearRows::schools`]), in frame order.
+    pub fn rows_of(&self, spans: std::ops::Range<usize>) -> Vec<ProcRow<'_>> {
+        let c = &self.cols;
+        self.spans[spans]
+            .iter()
+            .flat_map(|r| r.clone())
+            .map(|i| ProcRow {
+                school_id: c.sid.get(i).unwrap_or_default(),
+                year: c.year.get(i).unwrap_or_default(),
+                assessment: c.assessment.get(i).unwrap_or_default(),
+                subject: c.subject.get(i).unwrap_or_default(),
+                grade: c.grade.get(i).unwrap_or_default(),
+                participants: c.participants.get(i).unwrap_or_default(),
+                n2: c.n2.get(i),
+            })
+            .collect()
+    }
+}
