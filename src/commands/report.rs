@@ -74,13 +74,15 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         CsvDialect::Rfc4180
     };
-    let (p, early) = pipeline(&loaded, &cfg, a.year)?;
+    // the staging folder first: the workbook's large sheets are written there as they are filled
+    let stage = folder::Staging::new(&a.out)?;
+    let book = xlsx::Book::new(cfg.report.xlsx_zip_level, Some(stage.path()))?;
+    let (p, early) = pipeline(&loaded, &cfg, a.year, &book)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
-    let (parts, sheets) = parts::parts(&p, &loaded, &cfg, early)?;
+    let (parts, sheets) = parts::parts(&p, &loaded, &cfg, early, &book)?;
     crate::timing("tables");
-    let stage = folder::Staging::new(&a.out)?;
-    let files = files(&p, &cfg, &parts, sheets, dialect, &stage)?;
+    let files = files(&p, &cfg, &parts, (book, sheets), dialect, &stage)?;
     crate::timing("workbook, CSVs and page");
     let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
     let mut text = serde_json::to_string_pretty(&manifest)?;
@@ -133,8 +135,13 @@ fn refuse_inputs_inside(a: &Args) -> Result<()> {
 /// with the region in year Y, the dynamics over every year with results (two or more), and the
 /// risk profiles — each part absent, with its reason, when the inputs cannot support it. Beside
 /// the dynamics (the longest), the parts that read only the selection and its context are built
-/// and their sheets filled ([`Early`]).
-pub fn pipeline(loaded: &Loaded, cfg: &Config, year: Option<i32>) -> Result<(Pipeline, Early)> {
+/// and their sheets filled in `book` ([`Early`]).
+pub fn pipeline(
+    loaded: &Loaded,
+    cfg: &Config,
+    year: Option<i32>,
+    book: &xlsx::Book,
+) -> Result<(Pipeline, Early)> {
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
     let ctx = Context::new(ds, cfg, year)?;
@@ -147,7 +154,7 @@ pub fn pipeline(loaded: &Loaded, cfg: &Config, year: Option<i32>) -> Result<(Pip
     let (monitor, (compare, risk, early)) = rayon::join(
         || monitor_part(ds, cfg, &ctx, &sel),
         || {
-            let early = parts::early(year, &sel, &ctx, loaded, cfg);
+            let early = parts::early(year, &sel, &ctx, loaded, cfg, book);
             (compare_part(&ctx, year), risk_part(ds, &ctx, &sel), early)
         },
     );
@@ -205,13 +212,13 @@ fn risk_part(
 }
 
 /// The files of the folder (manifest aside), written into `stage`: the workbook of the filled
-/// sheets, and beside it (the longest: its zip is one thread's) one CSV in `dialect` per present
+/// sheets (`book`'s), and beside it (the longest: its zip is one thread's) one CSV in `dialect` per present
 /// part and the page. Returns each file's name and sha256, the workbook first.
 fn files(
     p: &Pipeline,
     cfg: &Config,
     parts: &[Part],
-    sheets: Vec<Option<xlsx::Worksheet>>,
+    (book, sheets): (xlsx::Book, Vec<Option<xlsx::Worksheet>>),
     dialect: CsvDialect,
     stage: &folder::Staging,
 ) -> Result<Vec<(String, String)>> {
@@ -223,7 +230,7 @@ fn files(
     let (workbook, others) = rayon::join(
         || {
             let sheets = sheets.into_iter().flatten().collect();
-            let bytes = xlsx::assemble(sheets, cfg.report.xlsx_zip_level);
+            let bytes = book.finish(sheets);
             crate::timing("  workbook assembled and zipped");
             bytes
         },

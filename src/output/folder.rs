@@ -196,6 +196,11 @@ impl Staging {
         Ok(stage)
     }
 
+    /// The temporary folder itself (for the workbook's temporary files, which have no name).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Write one file (path relative to the folder, its subfolders created).
     /// Errors: internal (exit 3) when the write fails.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {

@@ -11,47 +11,133 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 const MAX_WIDTH: usize = 60;
 const MIN_WIDTH: usize = 6;
 
-/// The workbook of `sheets` (name, table) as xlsx bytes: [`sheet`] for each, side by side (rayon),
-/// then [`assemble`] at deflate level `zip_level`. Errors as theirs.
+/// The workbook of `sheets` (name, table) as xlsx bytes: [`Book::sheet`] for each, side by side
+/// (rayon), then [`Book::finish`] at deflate level `zip_level`; a large sheet's rows go through a
+/// temporary file in the system's temporary folder. Errors as theirs.
 pub fn workbook(sheets: &[(&str, &Table)], zip_level: u32) -> Result<Vec<u8>> {
+    let book = Book::new(zip_level, None)?;
     let filled: Vec<Worksheet> = sheets
         .par_iter()
-        .map(|(name, table)| sheet(name, table))
+        .map(|(name, table)| book.sheet(name, table))
         .collect::<Result<_>>()?;
-    assemble(filled, zip_level)
+    book.finish(filled)
 }
 
-/// One table as a named sheet (a name cut to Excel's 31 characters), ready for [`assemble`]; the
-/// sheets of a workbook may be filled apart, at different times.
-///
-/// Errors: internal (exit 3) when the table is malformed (see [`Table::check`]) or the writer fails.
-pub fn sheet(name: &str, table: &Table) -> Result<Worksheet> {
-    table.check()?;
-    let mut ws = Worksheet::new();
-    ws.set_name(sheet_name(name)).map_err(internal)?;
-    fill(&mut ws, table).map_err(internal)?;
-    Ok(ws)
+/// Sheets with more data rows than this are written row by row to a temporary file (the writer's
+/// constant-memory mode: no cell kept in memory, strings inline) instead of held as cells until
+/// the workbook is assembled: the national report's large sheets held ≈ 340 MB of cells.
+pub const LARGE_ROWS: usize = 1000;
+
+/// The number formats registered, in this order, before the first large sheet is filled: their
+/// indices in the workbook then do not depend on which sheet, on which thread, used one first.
+const DECIMALS: std::ops::RangeInclusive<usize> = 0..=6;
+
+/// A workbook whose sheets are filled apart (any thread, any time) and assembled at the end.
+pub struct Book {
+    wb: std::sync::Mutex<Workbook>,
+    registered: std::sync::atomic::AtomicBool,
+    /// [`LARGE_ROWS`] (tests lower or raise it).
+    large_rows: usize,
 }
 
-/// The workbook of filled `sheets`, in their order, as xlsx bytes, its parts deflated at
-/// `zip_level` (1 fastest … 9 smallest: `report.xlsx_zip_level`). The creation date is fixed (1
-/// January 2000) so that the same tables give the same file.
-///
-/// Errors: internal (exit 3) when the writer fails or `zip_level` is outside 1–9 (the config
-/// refuses it first).
-pub fn assemble(sheets: Vec<Worksheet>, zip_level: u32) -> Result<Vec<u8>> {
-    let mut wb = Workbook::new();
-    // the writer only warns on stderr for a level outside its range: refuse it here
-    match u8::try_from(zip_level) {
-        Ok(level @ 1..=9) => wb.set_zip_compression_level(level),
-        _ => return Err(internal(format!("zip level {zip_level} outside 1–9"))),
-    };
-    let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(internal)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
-    for ws in sheets {
-        wb.push_worksheet(ws);
+impl Book {
+    /// An empty workbook; its parts will be deflated at `zip_level` (1 fastest … 9 smallest:
+    /// `report.xlsx_zip_level`), and the rows of its large sheets ([`LARGE_ROWS`]) kept in
+    /// unnamed temporary files in `tempdir` (the system's temporary folder when `None`), which
+    /// vanish with the process. The creation date is fixed (1 January 2000) so that the same
+    /// tables give the same file.
+    ///
+    /// Errors: internal (exit 3) when `zip_level` is outside 1–9 (the config refuses it first) or
+    /// `tempdir` cannot hold files.
+    pub fn new(zip_level: u32, tempdir: Option<&std::path::Path>) -> Result<Book> {
+        let mut wb = Workbook::new();
+        // the writer only warns on stderr for a level outside its range: refuse it here
+        match u8::try_from(zip_level) {
+            Ok(level @ 1..=9) => wb.set_zip_compression_level(level),
+            _ => return Err(internal(format!("zip level {zip_level} outside 1–9"))),
+        };
+        if let Some(dir) = tempdir {
+            wb.set_tempdir(dir).map_err(internal)?;
+        }
+        let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(internal)?;
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+        Ok(Book {
+            wb: std::sync::Mutex::new(wb),
+            registered: false.into(),
+            large_rows: LARGE_ROWS,
+        })
     }
-    wb.save_to_buffer().map_err(internal)
+
+    /// One table as a named sheet (a name cut to Excel's 31 characters), ready for
+    /// [`Book::finish`]: held in memory, or for a large table with the usual number formats
+    /// written row by row to a temporary file.
+    ///
+    /// Errors: internal (exit 3) when the table is malformed (see [`Table::check`]), the
+    /// temporary file cannot be made or the writer fails.
+    pub fn sheet(&self, name: &str, table: &Table) -> Result<Worksheet> {
+        table.check()?;
+        let mut ws = if table.rows.len() > self.large_rows && usual_formats(table) {
+            self.large()?
+        } else {
+            Worksheet::new()
+        };
+        ws.set_name(sheet_name(name)).map_err(internal)?;
+        fill(&mut ws, table).map_err(internal)?;
+        Ok(ws)
+    }
+
+    /// A sheet in the writer's constant-memory mode, the number formats registered first.
+    fn large(&self) -> Result<Worksheet> {
+        use std::sync::atomic::Ordering;
+        let mut wb = self.wb.lock().map_err(internal)?;
+        if !self.registered.swap(true, Ordering::SeqCst) {
+            wb.register_format(&header_format());
+            for d in DECIMALS {
+                for share in [true, false] {
+                    wb.register_format(&number_format(share, d));
+                }
+            }
+        }
+        wb.new_worksheet_with_constant_memory().map_err(internal)
+    }
+
+    /// The workbook of filled `sheets`, in their order, as xlsx bytes.
+    ///
+    /// Errors: internal (exit 3) when the writer fails.
+    pub fn finish(self, sheets: Vec<Worksheet>) -> Result<Vec<u8>> {
+        let mut wb = self.wb.into_inner().map_err(internal)?;
+        for ws in sheets {
+            wb.push_worksheet(ws);
+        }
+        wb.save_to_buffer().map_err(internal)
+    }
+}
+
+/// Whether every number format of `t`'s data cells (leaves) is one [`Book::large`] registers.
+fn usual_formats(t: &Table) -> bool {
+    let mut cells = Vec::new();
+    t.rows.iter().all(|row| {
+        data_cells(row, &mut cells);
+        cells.iter().all(|c| match c {
+            Cell::Share(_, d) | Cell::Num(_, d) => DECIMALS.contains(d),
+            _ => true,
+        })
+    })
+}
+
+/// The header row's format: bold, wrapped.
+fn header_format() -> Format {
+    Format::new().set_bold().set_text_wrap()
+}
+
+/// The format of a share (percent) or number with `d` decimals (see [`num_format`]).
+fn number_format(share: bool, d: usize) -> Format {
+    let cell = if share {
+        Cell::share(Some(0.0), d)
+    } else {
+        Cell::num(Some(0.0), d)
+    };
+    Format::new().set_num_format(num_format(&cell).unwrap_or_default())
 }
 
 fn internal(e: impl std::fmt::Display) -> anyhow::Error {
@@ -86,7 +172,7 @@ fn num_format(c: &Cell) -> Option<String> {
 /// One table on a sheet: the header row (bold, frozen, with an autofilter), then the data.
 fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError> {
     let headers = t.data_headers();
-    let bold = Format::new().set_bold().set_text_wrap();
+    let bold = header_format();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count().min(30)).collect();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
@@ -163,8 +249,7 @@ fn write_cell(
             let at = match formats.iter().position(|(k, _)| *k == key) {
                 Some(at) => at,
                 None => {
-                    let format = Format::new().set_num_format(num_format(cell).unwrap_or_default());
-                    formats.push((key, format));
+                    formats.push((key, number_format(key.0, key.1)));
                     formats.len() - 1
                 }
             };
@@ -253,6 +338,58 @@ mod tests {
         t.rows.push(vec!["=1+1".into(), Cell::share(Some(0.25), 1)]);
         let a = workbook(&[("Школы", &t)], 6).unwrap();
         assert_eq!(a, workbook(&[("Школы", &t)], 6).unwrap());
+    }
+
+    /// Every cell of every sheet of `bytes`, read back.
+    fn cells(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let names = wb.sheet_names();
+        names
+            .into_iter()
+            .map(|n| {
+                let rows = wb
+                    .worksheet_range(&n)
+                    .unwrap()
+                    .rows()
+                    .map(|r| r.to_vec())
+                    .collect();
+                (n, rows)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn large_sheets_written_row_by_row_read_back_the_same_and_the_same_bytes() {
+        let mut t = Table::new(&["Логин", "Доля «2», %", "Балл", "Школ", "Пусто"]);
+        for i in 0..50 {
+            t.rows.push(vec![
+                format!("-шк{}", i % 7).into(),
+                Cell::share(Some(i as f64 / 97.0), 1 + i % 3),
+                Cell::num((i % 5 != 0).then_some(i as f64 * 1.25), 2),
+                Cell::int(i as i64),
+                "".into(),
+            ]);
+        }
+        let small = Table::new(&["Показатель"]);
+        let sheets = [("Школы", &t), ("Сводка", &small), ("Ещё", &t)];
+        let write = |large_rows| {
+            let mut book = Book::new(1, None).unwrap();
+            book.large_rows = large_rows;
+            let filled: Vec<Worksheet> = sheets
+                .par_iter()
+                .map(|(name, table)| book.sheet(name, table))
+                .collect::<Result<_>>()
+                .unwrap();
+            book.finish(filled).unwrap()
+        };
+        let (held, streamed) = (write(usize::MAX), write(10));
+        assert_ne!(held, streamed, "the large sheets were not streamed");
+        assert_eq!(cells(held), cells(streamed.clone()));
+        for _ in 0..3 {
+            assert_eq!(write(10), streamed);
+        }
     }
 
     #[test]

@@ -27,14 +27,15 @@ pub(super) fn early(
     ctx: &Context,
     loaded: &Loaded,
     cfg: &Config,
+    book: &xlsx::Book,
 ) -> Result<Early> {
     let parts = early_parts(year, sel, ctx, loaded, cfg);
-    let sheets = sheets(&parts)?;
+    let sheets = sheets(&parts, book)?;
     Ok(Early { parts, sheets })
 }
 
 /// Each part's sheet, side by side (rayon); none for an absent part.
-fn sheets(parts: &[Part]) -> Result<Vec<Option<xlsx::Worksheet>>> {
+fn sheets(parts: &[Part], book: &xlsx::Book) -> Result<Vec<Option<xlsx::Worksheet>>> {
     use rayon::prelude::*;
     parts
         .par_iter()
@@ -42,7 +43,7 @@ fn sheets(parts: &[Part]) -> Result<Vec<Option<xlsx::Worksheet>>> {
             x.table
                 .as_ref()
                 .ok()
-                .map(|t| xlsx::sheet(x.sheet, t))
+                .map(|t| book.sheet(x.sheet, t))
                 .transpose()
         })
         .collect()
@@ -166,19 +167,20 @@ pub(super) fn parts(
     loaded: &Loaded,
     cfg: &Config,
     early: Early,
+    book: &xlsx::Book,
 ) -> Result<(Vec<Part>, Vec<Option<xlsx::Worksheet>>)> {
     let Early {
         parts: mut out,
         sheets: mut filled,
     } = early;
     let late = late_parts(p, loaded, cfg);
-    let late_sheets = sheets(&late)?;
+    let late_sheets = sheets(&late, book)?;
     // the inputs stay last
     let at = out.len() - 1;
     out.splice(at..at, late);
     filled.splice(at..at, late_sheets);
     let summary = vec![part("Сводка", "summary", Ok(summary(p, cfg, &out)))];
-    let summary_sheet = sheets(&summary)?;
+    let summary_sheet = sheets(&summary, book)?;
     out.splice(0..0, summary);
     filled.splice(0..0, summary_sheet);
     Ok((out, filled))
