@@ -1030,3 +1030,61 @@ fn a_named_header_without_rows_is_an_error_in_the_errors_words() {
     );
     assert!(!err.contains("под ним ничего"), "{err}");
 }
+
+/// Session 8 #1: a non-numeric «Средний балл» (an optional number column) is a data error naming
+/// file, row, column, expected and found — with `--lenient` a counted, named warning — in the
+/// simple ОГЭ/ЕГЭ table and in the flat ВПР table, not a mean silently left empty.
+#[test]
+fn a_word_in_the_mean_score_column_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sample_region().join("ОГЭ математика 2024.csv")).unwrap();
+    let bad = text.replacen(";24,38;", ";abc;", 1);
+    assert_ne!(bad, text);
+    let f = dir.path().join("badnum.csv");
+    std::fs::write(&f, bad).unwrap();
+    let args = [
+        "--file-year",
+        "2024",
+        "--assessment",
+        "ОГЭ",
+        "--subject",
+        "математика",
+        "--grade",
+        "9",
+        "--all",
+    ];
+    shnor()
+        .arg("select")
+        .arg(&f)
+        .args(args)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "badnum.csv, row 3: column «Средний балл»: expected a number, found «abc»",
+        ));
+    let v =
+        json_of(
+            shnor()
+                .arg("select")
+                .arg(&f)
+                .args(args)
+                .args(["--lenient", "--format", "json"]),
+        );
+    let w = warning(&v["load_warnings"]["inputs"][0]["warnings"], "--lenient");
+    assert_eq!(w["count"], 1, "{w}");
+    // the flat ВПР table's mean score
+    let flat = dir.path().join("vpr_mean.csv");
+    std::fs::write(
+        &flat,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5;Средний балл\n2025;4;математика;edu990001;20;5;5;5;5;н/д\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&flat)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "vpr_mean.csv, row 2: column «Средний балл»: expected a number, found «н/д»",
+        ));
+}
