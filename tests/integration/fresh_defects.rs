@@ -1088,3 +1088,45 @@ fn a_word_in_the_mean_score_column_is_a_data_error() {
             "vpr_mean.csv, row 2: column «Средний балл»: expected a number, found «н/д»",
         ));
 }
+
+/// Session 8 #2: `report` says on standard error where it wrote what — the folder, its files, the
+/// number of schools selected — in Russian; nothing with `--quiet`.
+#[test]
+fn report_says_where_it_wrote_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let run = shnor()
+        .arg("report")
+        .arg(sample_region())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&run.stderr);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let csv = std::fs::read_dir(out.join("csv")).unwrap().count();
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "shnor report: отчёт записан в {}: shnor-report.xlsx, report.html, manifest.json и csv/ (таблиц CSV: {csv}); отобрано школ: {}",
+            out.display(),
+            manifest["counts"]["selected"]
+        )
+    );
+    let quiet = shnor()
+        .arg("report")
+        .arg(sample_region())
+        .arg("--out")
+        .arg(&out)
+        .args(["--force", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}
