@@ -1130,3 +1130,34 @@ fn report_says_where_it_wrote_what() {
         String::from_utf8_lossy(&quiet.stderr)
     );
 }
+
+/// Session 8 #3: the report's «Входные данные» sheet and `csv/inputs.csv` show each input's kind
+/// in the Russian words `inspect` shows («реестр школ»), not its code (`registry`).
+#[test]
+fn the_reports_inputs_table_names_kinds_in_russian() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    shnor()
+        .arg("report")
+        .arg(sample_region())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let csv = std::fs::read_to_string(out.join("csv/inputs.csv")).unwrap();
+    assert!(csv.contains("\nregistry.csv,,реестр школ,"), "{csv}");
+    assert!(
+        csv.contains("\nrisk_profiles.csv,,рисковые профили,"),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains(",registry,") && !csv.contains(",risk,"),
+        "{csv}"
+    );
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("shnor-report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Входные данные").unwrap();
+    let kinds: Vec<String> = sheet.rows().map(|r| r[2].to_string()).collect();
+    assert!(kinds.iter().any(|k| k == "реестр школ"), "{kinds:?}");
+    assert!(!kinds.iter().any(|k| k == "registry"), "{kinds:?}");
+}
