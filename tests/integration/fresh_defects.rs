@@ -1161,3 +1161,26 @@ fn the_reports_inputs_table_names_kinds_in_russian() {
     assert!(kinds.iter().any(|k| k == "реестр школ"), "{kinds:?}");
     assert!(!kinds.iter().any(|k| k == "registry"), "{kinds:?}");
 }
+
+/// Session 8 #4: a config saved in Windows-1251 is a usage error saying the file is not UTF-8
+/// (likely Windows-1251, quoting its line as such) and to save it as UTF-8 — not «stream did not
+/// contain valid UTF-8».
+#[test]
+fn a_config_in_windows_1251_says_save_it_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("w.toml");
+    write_cp1251(&f, "[stage3]\ntie = \"инфраструктурные\"\n");
+    let out = shnor()
+        .args(["config", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("w.toml: the file is not UTF-8 (line 2; likely Windows-1251, which reads it as «tie = \"инфраструктурные\"»)"),
+        "{err}"
+    );
+    assert!(err.contains("save it as UTF-8"), "{err}");
+    assert!(!err.contains("stream did not contain"), "{err}");
+}
