@@ -445,6 +445,19 @@ impl Config {
                 s1.k, s1.n
             )));
         }
+        if let Some((i, twice)) = s1
+            .strata
+            .iter()
+            .enumerate()
+            .find(|(i, s)| s1.strata[..*i].contains(s))
+        {
+            return Err(usage(format!(
+                "config key stage1.strata: \"{}\" appears twice (items {} and {}): expected each stratum once, in the order a school is tried for them",
+                twice.label(),
+                s1.strata.iter().position(|s| s == twice).unwrap_or(0) + 1,
+                i + 1
+            )));
+        }
         if s1.strata.contains(&Stratum::Evening) {
             return Err(usage(
                 "config key stage1.strata: \"evening\" is its own stratum, not a comparison one: expected ovz, advanced, small_rural, regular",

@@ -1184,3 +1184,20 @@ fn a_config_in_windows_1251_says_save_it_as_utf8() {
     assert!(err.contains("save it as UTF-8"), "{err}");
     assert!(!err.contains("stream did not contain"), "{err}");
 }
+
+/// Session 8 #6: a stratum twice in `stage1.strata` is a config error naming the key, the stratum
+/// and where it appears.
+#[test]
+fn a_stratum_twice_in_the_config_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.toml");
+    std::fs::write(&f, "[stage1]\nstrata = [\"ovz\", \"ovz\", \"regular\"]\n").unwrap();
+    shnor()
+        .args(["config", "--check"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "config key stage1.strata: \"ovz\" appears twice (items 1 and 2)",
+        ));
+}
