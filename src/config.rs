@@ -338,6 +338,29 @@ fn range(key: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
     }
 }
 
+/// The usage error for a config file that is not UTF-8 (TOML is UTF-8): the first line that is not,
+/// as Windows-1251 — the likely encoding of a file saved on Russian Windows — reads it.
+fn not_utf8(path: &std::path::Path, bytes: &[u8]) -> anyhow::Error {
+    let at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_no = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let (found, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes[start..end]);
+    let found: String = found.trim_end().chars().take(80).collect();
+    usage(format!(
+        "--config {}: the file is not UTF-8 (line {line_no}; likely Windows-1251, which reads it as «{found}»): a config file is TOML, UTF-8 text — save it as UTF-8",
+        path.display()
+    ))
+}
+
 impl Config {
     pub fn parse(text: &str, origin: &str) -> Result<Config> {
         let value: toml::Value = toml::from_str(text).map_err(|e| not_toml(origin, text, &e))?;
@@ -365,8 +388,9 @@ impl Config {
         match path {
             None => Ok(Config::default()),
             Some(p) => {
-                let text = std::fs::read_to_string(p)
+                let bytes = std::fs::read(p)
                     .map_err(|e| usage(format!("--config {}: cannot read ({e})", p.display())))?;
+                let text = String::from_utf8(bytes).map_err(|e| not_utf8(p, e.as_bytes()))?;
                 Config::from_user(&text, &p.display().to_string())
             }
         }
@@ -419,6 +443,19 @@ impl Config {
             return Err(usage(format!(
                 "config keys stage1.k = {} and stage1.n = {}: expected 1 ≤ k ≤ n",
                 s1.k, s1.n
+            )));
+        }
+        if let Some((i, twice)) = s1
+            .strata
+            .iter()
+            .enumerate()
+            .find(|(i, s)| s1.strata[..*i].contains(s))
+        {
+            return Err(usage(format!(
+                "config key stage1.strata: \"{}\" appears twice (items {} and {}): expected each stratum once, in the order a school is tried for them",
+                twice.label(),
+                s1.strata.iter().position(|s| s == twice).unwrap_or(0) + 1,
+                i + 1
             )));
         }
         if s1.strata.contains(&Stratum::Evening) {

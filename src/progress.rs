@@ -16,6 +16,11 @@ pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
+/// Whether `--quiet` was given: no progress and no summary on standard error.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 /// Whether progress may be drawn: not quiet, and standard error is a terminal.
 pub fn enabled() -> bool {
     !QUIET.load(Ordering::Relaxed) && std::io::stderr().is_terminal()

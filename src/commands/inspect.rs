@@ -118,6 +118,20 @@ fn warnings_cell(w: &Warnings) -> Cell {
     Cell::from(w.summary()).shown(shown)
 }
 
+/// [`table`] for a report people read (the report's «Входные данные» sheet and `csv/inputs.csv`):
+/// the «Вид» column holds the kind's Russian words (`words::input_kind`, as `inspect` shows it)
+/// as its value, not the code.
+pub fn table_in_words(l: &Loaded) -> Table {
+    const KIND: usize = 2;
+    let mut t = table(l);
+    for row in &mut t.rows {
+        if let Cell::Shown(_, words) = &row[KIND] {
+            row[KIND] = Cell::from(words.as_str());
+        }
+    }
+    t
+}
+
 /// One row per input (file or sheet) with the dataset's totals as a note.
 pub fn table(l: &Loaded) -> Table {
     let mut t = Table::new(&[

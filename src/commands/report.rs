@@ -92,8 +92,31 @@ pub fn run(a: &Args) -> Result<()> {
     stage.finish()?;
     crate::timing("written");
     drop(progress);
+    if !crate::progress::quiet() {
+        eprintln!(
+            "{}",
+            written(&a.out, &files, &manifest["counts"]["selected"])
+        );
+    }
     super::at_exit((p.sel, loaded));
     Ok(())
+}
+
+/// The summary on standard error (not with `--quiet`): the folder, its files and the number of
+/// schools selected, in Russian.
+fn written(out: &std::path::Path, files: &[(String, String)], selected: &Value) -> String {
+    let csv = files.iter().filter(|(n, _)| n.starts_with("csv/")).count();
+    let mut named: Vec<&str> = files
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !n.starts_with("csv/"))
+        .collect();
+    named.push(folder::MANIFEST);
+    format!(
+        "shnor report: отчёт записан в {}: {} и csv/ (таблиц CSV: {csv}); отобрано школ: {selected}",
+        out.display(),
+        named.join(", "),
+    )
 }
 
 /// Usage error when an input lies inside `--out` (replacing the folder would delete it), or

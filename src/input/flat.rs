@@ -428,7 +428,9 @@ pub fn load_marks(
                 n5: counts[3].into(),
                 reconstructed,
                 mean_score: cmean
-                    .and_then(|c| parse_num(g.cell(r, c)).ok().flatten())
+                    .map(|c| cells::non_negative(g, h, r, c))
+                    .transpose()?
+                    .flatten()
                     .into(),
                 high: counts[3].into(),
                 high2: OptCount::NONE,

@@ -234,7 +234,7 @@ impl SimpleRow<'_> {
             n4: OptCount::NONE,
             n5: OptCount::NONE,
             reconstructed: true,
-            mean_score: c.cmean.and_then(|x| num(x).ok().flatten()).into(),
+            mean_score: c.cmean.map(num).transpose()?.flatten().into(),
             high: self.share(c.c5, self.pct.1, part, rounded)?.into(),
             high2: OptCount::NONE,
             source: source.clone(),

@@ -394,9 +394,18 @@ fn columns(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Columns> {
         part: numbers_of(f, cp, first, &mut bad),
         marks: cm.map(|c| numbers_of(f, c, first, &mut bad)),
         mean: match h.find(&["средний балл", "mean_score"]) {
+            // a cell that is no non-negative number marks its row: the row walker names it
             Some(c) => text(c)
                 .iter()
-                .map(|v| parse_num(v.unwrap_or("")).ok().flatten())
+                .zip(bad.iter_mut())
+                .map(|(v, b)| match parse_num(v.unwrap_or("")) {
+                    Ok(Some(x)) if x >= 0.0 => Some(x),
+                    Ok(None) => None,
+                    _ => {
+                        *b = true;
+                        None
+                    }
+                })
                 .collect(),
             None => Float64Chunked::full_null("".into(), n),
         },

@@ -1030,3 +1030,207 @@ fn a_named_header_without_rows_is_an_error_in_the_errors_words() {
     );
     assert!(!err.contains("под ним ничего"), "{err}");
 }
+
+/// Session 8 #1: a non-numeric «Средний балл» (an optional number column) is a data error naming
+/// file, row, column, expected and found — with `--lenient` a counted, named warning — in the
+/// simple ОГЭ/ЕГЭ table and in the flat ВПР table, not a mean silently left empty.
+#[test]
+fn a_word_in_the_mean_score_column_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sample_region().join("ОГЭ математика 2024.csv")).unwrap();
+    let bad = text.replacen(";24,38;", ";abc;", 1);
+    assert_ne!(bad, text);
+    let f = dir.path().join("badnum.csv");
+    std::fs::write(&f, bad).unwrap();
+    let args = [
+        "--file-year",
+        "2024",
+        "--assessment",
+        "ОГЭ",
+        "--subject",
+        "математика",
+        "--grade",
+        "9",
+        "--all",
+    ];
+    shnor()
+        .arg("select")
+        .arg(&f)
+        .args(args)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "badnum.csv, row 3: column «Средний балл»: expected a number, found «abc»",
+        ));
+    let v =
+        json_of(
+            shnor()
+                .arg("select")
+                .arg(&f)
+                .args(args)
+                .args(["--lenient", "--format", "json"]),
+        );
+    let w = warning(&v["load_warnings"]["inputs"][0]["warnings"], "--lenient");
+    assert_eq!(w["count"], 1, "{w}");
+    // the flat ВПР table's mean score
+    let flat = dir.path().join("vpr_mean.csv");
+    std::fs::write(
+        &flat,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5;Средний балл\n2025;4;математика;edu990001;20;5;5;5;5;н/д\n",
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&flat)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "vpr_mean.csv, row 2: column «Средний балл»: expected a number, found «н/д»",
+        ));
+}
+
+/// Session 8 #2: `report` says on standard error where it wrote what — the folder, its files, the
+/// number of schools selected — in Russian; nothing with `--quiet`.
+#[test]
+fn report_says_where_it_wrote_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let run = shnor()
+        .arg("report")
+        .arg(sample_region())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&run.stderr);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let csv = std::fs::read_dir(out.join("csv")).unwrap().count();
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "shnor report: отчёт записан в {}: shnor-report.xlsx, report.html, manifest.json и csv/ (таблиц CSV: {csv}); отобрано школ: {}",
+            out.display(),
+            manifest["counts"]["selected"]
+        )
+    );
+    let quiet = shnor()
+        .arg("report")
+        .arg(sample_region())
+        .arg("--out")
+        .arg(&out)
+        .args(["--force", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}
+
+/// Session 8 #3: the report's «Входные данные» sheet and `csv/inputs.csv` show each input's kind
+/// in the Russian words `inspect` shows («реестр школ»), not its code (`registry`).
+#[test]
+fn the_reports_inputs_table_names_kinds_in_russian() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    shnor()
+        .arg("report")
+        .arg(sample_region())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let csv = std::fs::read_to_string(out.join("csv/inputs.csv")).unwrap();
+    assert!(csv.contains("\nregistry.csv,,реестр школ,"), "{csv}");
+    assert!(
+        csv.contains("\nrisk_profiles.csv,,рисковые профили,"),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains(",registry,") && !csv.contains(",risk,"),
+        "{csv}"
+    );
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out.join("shnor-report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Входные данные").unwrap();
+    let kinds: Vec<String> = sheet.rows().map(|r| r[2].to_string()).collect();
+    assert!(kinds.iter().any(|k| k == "реестр школ"), "{kinds:?}");
+    assert!(!kinds.iter().any(|k| k == "registry"), "{kinds:?}");
+}
+
+/// Session 8 #4: a config saved in Windows-1251 is a usage error saying the file is not UTF-8
+/// (likely Windows-1251, quoting its line as such) and to save it as UTF-8 — not «stream did not
+/// contain valid UTF-8».
+#[test]
+fn a_config_in_windows_1251_says_save_it_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("w.toml");
+    write_cp1251(&f, "[stage3]\ntie = \"инфраструктурные\"\n");
+    let out = shnor()
+        .args(["config", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("w.toml: the file is not UTF-8 (line 2; likely Windows-1251, which reads it as «tie = \"инфраструктурные\"»)"),
+        "{err}"
+    );
+    assert!(err.contains("save it as UTF-8"), "{err}");
+    assert!(!err.contains("stream did not contain"), "{err}");
+}
+
+/// Session 8 #6: a stratum twice in `stage1.strata` is a config error naming the key, the stratum
+/// and where it appears.
+#[test]
+fn a_stratum_twice_in_the_config_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.toml");
+    std::fs::write(&f, "[stage1]\nstrata = [\"ovz\", \"ovz\", \"regular\"]\n").unwrap();
+    shnor()
+        .args(["config", "--check"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "config key stage1.strata: \"ovz\" appears twice (items 1 and 2)",
+        ));
+}
+
+/// Session 8 #5: the selection's warnings in `select --format json` (deficit, settlement and kind
+/// unknown, no share below the minimum, the undetermined groups) are in Russian, as their
+/// siblings, not English codes among Russian ones.
+#[test]
+fn the_selections_warnings_are_russian() {
+    let r = sample_region();
+    let mut cmd = shnor();
+    cmd.arg("select")
+        .arg(r.join("ВПР_5-6_классы_по_школам.csv"));
+    for y in ["2024", "2025"] {
+        for s in ["математике", "русскому языку"] {
+            cmd.arg(r.join(format!("Проведение работы по {s}, 4 класс. ВПР {y}.xlsx")));
+        }
+    }
+    let v = json_of(cmd.args(["--format", "json"]));
+    let keys: Vec<&String> = v["summary"]["warnings"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert!(keys.len() >= 5, "{keys:?}");
+    for k in &keys {
+        let latin = k
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() >= 3);
+        assert!(!latin, "an English warning among Russian ones: {k}");
+    }
+    assert!(
+        keys.iter().any(|k| k.starts_with("дефицит не определён")),
+        "{keys:?}"
+    );
+}

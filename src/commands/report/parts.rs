@@ -113,7 +113,7 @@ fn early_parts(
         part(
             "Входные данные",
             "inputs",
-            Ok(crate::commands::inspect::table(loaded)),
+            Ok(crate::commands::inspect::table_in_words(loaded)),
         ),
     ]
 }
