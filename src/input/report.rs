@@ -140,12 +140,12 @@ mod tests {
     #[test]
     fn json_is_keyed_by_the_stable_key_in_key_order() {
         let mut w = Warnings::default();
-        w.add(W::MunicipalitySpellings, "edu1");
+        w.add(W::KindUnknown, "edu1");
         w.add(W::CodesMatched, "gia:1 → edu1");
         w.add(W::CountsFromPercents, "строка 3");
         assert_eq!(
             serde_json::to_string(&w).unwrap(),
-            r#"{"counts reconstructed from percents":{"count":1,"examples":["строка 3"]},"municipality spellings treated as one":{"count":1,"examples":["edu1"]},"ГИА / ИНН / ОГРН codes matched to logins":{"count":1,"examples":["gia:1 → edu1"]}}"#
+            r#"{"counts reconstructed from percents":{"count":1,"examples":["строка 3"]},"school kind unknown: treated as regular":{"count":1,"examples":["edu1"]},"ГИА / ИНН / ОГРН codes matched to logins":{"count":1,"examples":["gia:1 → edu1"]}}"#
         );
     }
 }

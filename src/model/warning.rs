@@ -236,23 +236,23 @@ warning_codes! {
     WindowWithoutMarks = "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными"
         => "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными",
     /// Year-Y result rows without a share below the minimum.
-    NoShareBelowMin = "результаты года отбора без доли ниже минимума (нет шкалы или у ЕГЭ только высокие результаты): не используются"
+    NoShareBelowMin = "year-Y result rows without a share below the minimum (no scale or ЕГЭ high results only): not used"
         => "результаты года отбора без доли ниже минимума (нет шкалы или у ЕГЭ только высокие результаты): не используются",
     /// A school of unknown kind.
-    KindUnknown = "вид школы неизвестен: считается обычной"
+    KindUnknown = "school kind unknown: treated as regular"
         => "вид школы неизвестен: считается обычной",
     /// A confirmed school of unknown settlement type.
-    SettlementUnknown = "тип населённого пункта неизвестен: школа в группе с неизвестным типом"
+    SettlementUnknown = "settlement unknown: group «unknown»"
         => "тип населённого пункта неизвестен: школа в группе с неизвестным типом",
     /// A confirmed school of unknown prevailing deficit.
-    DeficitUnknown = "дефицит не определён: нет ни профиля рисков, ни показателей кадров и оснащения в реестре"
+    DeficitUnknown = "deficit unknown: no risk profile and no registry staffing/equipment indicators"
         => "дефицит не определён: нет ни профиля рисков, ни показателей кадров и оснащения в реестре",
     /// Confirmed schools with neither settlement type nor deficit known, more of them than stage 3
     /// picks: they share the undetermined groups, whose quota (`stage3.per_group`) cuts the list.
-    UndeterminedGroups = "подтверждённые школы без типа населённого пункта и дефицита попадают в группы «не определён / не определён», и квота на группу сокращает список: поместить их в свои группы позволит реестр школ (тип населённого пункта, кадры, оснащение) или контекстная форма ФИС ОКО"
+    UndeterminedGroups = "confirmed schools with no settlement type and no deficit: the per-group quota of the undetermined groups limits the list (a registry or the ФИС ОКО context form would place them)"
         => "подтверждённые школы без типа населённого пункта и дефицита попадают в группы «не определён / не определён», и квота на группу сокращает список: поместить их в свои группы позволит реестр школ (тип населённого пункта, кадры, оснащение) или контекстная форма ФИС ОКО",
     /// `cluster.method = "kmeans"` with fewer than 3 confirmed schools with quality.
-    KmeansTooFew = "для кластеризации методом k-средних нужно не меньше трёх подтверждённых школ с показателем качества: оставлены кластеры по правилу"
+    KmeansTooFew = "kmeans needs at least 3 confirmed schools with quality: rule clusters kept"
         => "для кластеризации методом k-средних нужно не меньше трёх подтверждённых школ с показателем качества: оставлены кластеры по правилу",
     // --- objectivity
     /// A distribution rule naming an unknown subject.

@@ -1201,36 +1201,3 @@ fn a_stratum_twice_in_the_config_is_a_config_error() {
             "config key stage1.strata: \"ovz\" appears twice (items 1 and 2)",
         ));
 }
-
-/// Session 8 #5: the selection's warnings in `select --format json` (deficit, settlement and kind
-/// unknown, no share below the minimum, the undetermined groups) are in Russian, as their
-/// siblings, not English codes among Russian ones.
-#[test]
-fn the_selections_warnings_are_russian() {
-    let r = sample_region();
-    let mut cmd = shnor();
-    cmd.arg("select")
-        .arg(r.join("ВПР_5-6_классы_по_школам.csv"));
-    for y in ["2024", "2025"] {
-        for s in ["математике", "русскому языку"] {
-            cmd.arg(r.join(format!("Проведение работы по {s}, 4 класс. ВПР {y}.xlsx")));
-        }
-    }
-    let v = json_of(cmd.args(["--format", "json"]));
-    let keys: Vec<&String> = v["summary"]["warnings"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .collect();
-    assert!(keys.len() >= 5, "{keys:?}");
-    for k in &keys {
-        let latin = k
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .any(|w| w.len() >= 3);
-        assert!(!latin, "an English warning among Russian ones: {k}");
-    }
-    assert!(
-        keys.iter().any(|k| k.starts_with("дефицит не определён")),
-        "{keys:?}"
-    );
-}

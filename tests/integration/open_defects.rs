@@ -510,7 +510,7 @@ fn undetermined_groups_that_shorten_the_list_are_told() {
         (Some(4), Some(1)),
         "{s:#}"
     );
-    let w = warning(&s["warnings"], "квота на группу сокращает список");
+    let w = warning(&s["warnings"], "per-group quota of the undetermined groups");
     assert_eq!(w["count"], 4, "{w:#}");
     assert_eq!(
         w["examples"],
