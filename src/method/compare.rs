@@ -36,8 +36,13 @@ impl ProcSpec {
                 parts[0]
             ));
         }
-        let subject = crate::input::text::subject(parts[1])
-            .ok_or_else(|| format!("--procedure {s}: unknown subject «{}»", parts[1]))?;
+        let subject = crate::input::text::subject(parts[1]).ok_or_else(|| {
+            format!(
+                "--procedure {s}: unknown subject «{}»; known: {}",
+                parts[1],
+                crate::input::text::subject_names().join(", ")
+            )
+        })?;
         let grade = match parts.get(2) {
             Some(g) => Some(
                 g.trim()

@@ -1201,3 +1201,17 @@ fn a_stratum_twice_in_the_config_is_a_config_error() {
             "config key stage1.strata: \"ovz\" appears twice (items 1 and 2)",
         ));
 }
+
+/// Fresh-eyes run (2026-11-30): `compare --procedure ВПР:матем:4` said «unknown subject «матем»»
+/// without saying which subjects shnor knows.
+#[test]
+fn an_unknown_procedure_subject_lists_the_known_subjects() {
+    shnor()
+        .arg("compare")
+        .arg(sample_region())
+        .args(["--procedure", "ВПР:матем:4"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown subject «матем»; known: математика, "))
+        .stderr(contains("русский язык"));
+}
