@@ -218,15 +218,7 @@ pub fn monitor_with(
     base: &Context,
     known: &select::Selection,
 ) -> Result<Monitor> {
-    use rayon::prelude::*;
-    let frames = &base.frames;
-    // the other years' selections, run here; the known year's schools are borrowed (cloning them
-    // would copy every ledger, which a status does not read)
-    let other_years: Vec<i32> = years.iter().copied().filter(|&y| y != known.year).collect();
-    let others: Vec<Vec<SchoolResult>> = other_years
-        .par_iter()
-        .map(|&y| Ok(select::run_with(ds, cfg, y, &base.for_statuses(cfg, y)?)?.schools))
-        .collect::<Result<_>>()?;
+    let others = other_years_schools(ds, cfg, years, base, known)?;
     crate::timing("  dynamics: other years' selections");
     let mut others = others.iter();
     let mut per_year: BTreeMap<i32, BTreeMap<&str, &SchoolResult>> = BTreeMap::new();
@@ -238,56 +230,105 @@ pub fn monitor_with(
         };
         per_year.insert(y, schools.iter().map(|s| (s.login.as_str(), s)).collect());
     }
-    let shares = year_shares(frames, cfg, years)?;
+    let shares = year_shares(&base.frames, cfg, years)?;
     crate::timing("  dynamics: shares");
     let logins: BTreeSet<String> = per_year
         .values()
         .flat_map(|m| m.keys().map(|l| l.to_string()))
         .collect();
-    let names = names(frames, &logins)?;
+    let names = names(&base.frames, &logins)?;
     crate::timing("  dynamics: names");
-    let mut tracks = Vec::new();
-    for (login, (name, municipality)) in logins.iter().zip(names) {
-        let sid = crate::input::text::school_id(login);
-        let mut ys = BTreeMap::new();
-        for (&y, m) in &per_year {
-            let Some(s) = m.get(login.as_str()) else {
-                continue;
-            };
-            let (n, k) = shares
-                .get(&sid)
-                .and_then(|s| s.get(&y))
-                .copied()
-                .unwrap_or((0, 0));
-            ys.insert(
-                y,
-                Status {
-                    candidate: s.candidate,
-                    cluster: s.cluster.map(|c| c.to_string()),
-                    group: s.group.clone(),
-                    selected: s.selected,
-                    share2: (n > 0).then(|| r6(k as f64 / n as f64)),
-                    share2_ci: (n > 0).then(|| {
-                        let (a, b) = wilson(k as f64, n as f64, Z95);
-                        [r6(a), r6(b)]
-                    }),
-                },
-            );
-        }
-        let first = ys.values().find_map(|s| s.share2);
-        let last = ys.values().rev().find_map(|s| s.share2);
-        tracks.push(SchoolTrack {
-            login: login.clone(),
-            name,
-            municipality,
-            share2_change_pp: first.zip(last).map(|(a, b)| r6((b - a) * 100.0)),
-            years: ys,
-        });
+    let tracks: Vec<SchoolTrack> = logins
+        .iter()
+        .zip(names)
+        .map(|(login, (name, municipality))| track(login, name, municipality, &per_year, &shares))
+        .collect();
+    let transitions = transitions(&tracks, years);
+    crate::timing("  dynamics: tracks, transitions");
+    let (entered, candidates_entered, exited) = entries_and_exits(&tracks, cfg);
+    let left = left_list(&tracks, &per_year, &exited, years);
+    Ok(Monitor {
+        years: years.to_vec(),
+        schools: tracks,
+        transitions,
+        entered,
+        candidates_entered,
+        exited,
+        left,
+    })
+}
+
+/// The schools of each year of `years` but `known`'s, judged side by side for their statuses
+/// only ([`Context::for_statuses`]), in `years` order; the known year's schools are borrowed by
+/// the caller (cloning them would copy every ledger, which a status does not read).
+fn other_years_schools(
+    ds: &Dataset,
+    cfg: &Config,
+    years: &[i32],
+    base: &Context,
+    known: &select::Selection,
+) -> Result<Vec<Vec<SchoolResult>>> {
+    use rayon::prelude::*;
+    let other_years: Vec<i32> = years.iter().copied().filter(|&y| y != known.year).collect();
+    other_years
+        .par_iter()
+        .map(|&y| Ok(select::run_with(ds, cfg, y, &base.for_statuses(cfg, y)?)?.schools))
+        .collect()
+}
+
+/// One school's track: its status in each year it was judged, with the share of «2» of that
+/// year (`shares`: participants and «2» per school id and year; the Wilson 95 % interval) and
+/// the change of that share in p.p. from its first to its last year with one.
+fn track(
+    login: &str,
+    name: String,
+    municipality: String,
+    per_year: &BTreeMap<i32, BTreeMap<&str, &SchoolResult>>,
+    shares: &Shares,
+) -> SchoolTrack {
+    let sid = crate::input::text::school_id(login);
+    let mut ys = BTreeMap::new();
+    for (&y, m) in per_year {
+        let Some(s) = m.get(login) else {
+            continue;
+        };
+        let (n, k) = shares
+            .get(&sid)
+            .and_then(|s| s.get(&y))
+            .copied()
+            .unwrap_or((0, 0));
+        ys.insert(
+            y,
+            Status {
+                candidate: s.candidate,
+                cluster: s.cluster.map(|c| c.to_string()),
+                group: s.group.clone(),
+                selected: s.selected,
+                share2: (n > 0).then(|| r6(k as f64 / n as f64)),
+                share2_ci: (n > 0).then(|| {
+                    let (a, b) = wilson(k as f64, n as f64, Z95);
+                    [r6(a), r6(b)]
+                }),
+            },
+        );
     }
+    let first = ys.values().find_map(|s| s.share2);
+    let last = ys.values().rev().find_map(|s| s.share2);
+    SchoolTrack {
+        login: login.to_string(),
+        name,
+        municipality,
+        share2_change_pp: first.zip(last).map(|(a, b)| r6((b - a) * 100.0)),
+        years: ys,
+    }
+}
+
+/// For each pair of consecutive years, how many schools went from each state to each other.
+fn transitions(tracks: &[SchoolTrack], years: &[i32]) -> Vec<Transition> {
     let mut transitions = Vec::new();
     for w in years.windows(2) {
         let mut matrix: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-        for t in &tracks {
+        for t in tracks {
             if let (Some(a), Some(b)) = (t.years.get(&w[0]), t.years.get(&w[1])) {
                 *matrix
                     .entry(state(a))
@@ -302,11 +343,24 @@ pub fn monitor_with(
             matrix,
         });
     }
-    crate::timing("  dynamics: tracks, transitions");
+    transitions
+}
+
+/// Logins per year that entered the list and the candidates, and the exits into the effective
+/// mode: after the last year a school was selected, `monitor.exit_years` data years in a row
+/// with no stage-1 rule (seed 004).
+type Entries = (
+    BTreeMap<i32, Vec<String>>,
+    BTreeMap<i32, Vec<String>>,
+    Vec<Exit>,
+);
+
+/// The [`Entries`] of the tracks.
+fn entries_and_exits(tracks: &[SchoolTrack], cfg: &Config) -> Entries {
     let mut entered: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     let mut cand_entered: BTreeMap<i32, Vec<String>> = BTreeMap::new();
     let mut exited = Vec::new();
-    for t in &tracks {
+    for t in tracks {
         let ys: Vec<(&i32, &Status)> = t.years.iter().collect();
         for w in ys.windows(2) {
             if w[1].1.selected && !w[0].1.selected {
@@ -332,16 +386,7 @@ pub fn monitor_with(
             }
         }
     }
-    let left = left_list(&tracks, &per_year, &exited, years);
-    Ok(Monitor {
-        years: years.to_vec(),
-        schools: tracks,
-        transitions,
-        entered,
-        candidates_entered: cand_entered,
-        exited,
-        left,
-    })
+    (entered, cand_entered, exited)
 }
 
 /// Every time a school left the list (selected in a data year, not in its next data year, or no
