@@ -238,67 +238,20 @@ fn region_model(
     let rows: Vec<Option<&super::index::IndexRow>> =
         range.clone().map(|i| index.get(&s.sid[i])).collect();
     let at = |j: usize| range.start + j;
+    // the region's schools with an index, by their place in `range`
     let idx: Vec<usize> = (0..range.len())
         .filter(|&j| rows[j].and_then(|r| r.index).is_some())
         .collect();
-    let village: Vec<Option<f64>> = idx
-        .iter()
-        .map(|&j| {
-            s.settlement[at(j)]
-                .as_deref()
-                .map(|x| if x == "село" { 1.0 } else { 0.0 })
-        })
-        .collect();
-    let lnenr: Vec<Option<f64>> = idx
-        .iter()
-        .map(|&j| s.enrollment[at(j)].filter(|e| *e > 0.0).map(f64::ln))
-        .collect();
-    let usable = |v: &[Option<f64>], name: &str, warnings: &mut Warnings| -> bool {
-        let Some(f) = v.iter().copied().collect::<Option<Vec<f64>>>() else {
-            warnings.add(
-                WarningCode::OlsTermMissing,
-                format!("{name} (регион {region})"),
-            );
-            return false;
-        };
-        if f.iter().all(|x| (x - f[0]).abs() < 1e-12) {
-            warnings.add(
-                WarningCode::OlsTermConstant,
-                format!("{name} (регион {region})"),
-            );
-            return false;
-        }
-        true
-    };
-    let use_v = !idx.is_empty() && usable(&village, "село", warnings);
-    let use_e = !idx.is_empty() && usable(&lnenr, "ln(численность)", warnings);
-    let mut terms = vec!["intercept".to_string(), "index".to_string()];
-    if use_v {
-        terms.push("село".into());
-    }
-    if use_e {
-        terms.push("ln(численность)".into());
-    }
-    let score = |j: usize| s.score[at(j)].unwrap_or(f64::NAN);
-    let x: Vec<Vec<f64>> = idx
-        .iter()
-        .enumerate()
-        .map(|(n, &j)| {
-            let mut row = vec![1.0, rows[j].and_then(|r| r.index).unwrap_or(f64::NAN)];
-            if use_v {
-                row.push(village[n].unwrap_or(f64::NAN));
-            }
-            if use_e {
-                row.push(lnenr[n].unwrap_or(f64::NAN));
-            }
-            row
-        })
-        .collect();
-    let y: Vec<f64> = idx.iter().map(|&j| score(j)).collect();
     let fit = if idx.is_empty() {
         warnings.add(WarningCode::NoIndexNoRegression, region.to_string());
         None
     } else {
+        let places: Vec<usize> = idx.iter().map(|&j| at(j)).collect();
+        let (terms, x) = design(s, &places, &rows, &idx, region, warnings);
+        let y: Vec<f64> = places
+            .iter()
+            .map(|&i| s.score[i].unwrap_or(f64::NAN))
+            .collect();
         match ols(&terms, &x, &y) {
             Ok(f) => Some(f),
             Err(e) => {
@@ -317,46 +270,131 @@ fn region_model(
         }
     }
     for (j, ir) in rows.iter().enumerate() {
-        let i = at(j);
-        let top = s.top[i];
-        let mut labels = Vec::new();
-        if ir.is_some_and(|r| r.shnsu) && top {
-            labels.push(RESILIENT);
-        }
-        let (expected, residual) = (resid[j].map(|r| r.0), resid[j].map(|r| r.1));
-        if let Some(r) = residual {
-            if r >= cfg.resilience.residual_sd {
-                labels.push(ABOVE);
-            } else if r <= -cfg.resilience.residual_sd {
-                labels.push(BELOW);
-            }
-        }
-        out.push(ResilienceRow {
-            login: s.login[i].clone(),
-            school_id: s.sid[i].clone(),
-            region: region.to_string(),
-            share2: r6(s.share2[i].unwrap_or(f64::NAN)),
-            quality: s.quality[i].map(r6),
-            actual: r6(score(j)),
-            expected: expected.map(r6),
-            residual: residual.map(r6),
-            index: ir.and_then(|r| r.index),
-            index_group: ir.and_then(|r| r.index_group),
-            top_quartile: top,
-            labels,
-        });
+        out.push(school_row(s, at(j), *ir, resid[j], region, cfg));
     }
-    fit.map(|mut f| {
-        for c in f.coefficients.iter_mut() {
-            c.estimate = r6(c.estimate);
-            c.std_error = r6(c.std_error);
-            c.t = r6(c.t);
-            c.p = r6(c.p);
+    fit.map(rounded)
+}
+
+/// The model's terms and design matrix over the schools at `places` (their index rows
+/// `rows[idx[n]]`): intercept and index, then the village dummy and ln enrollment when every
+/// such school has them and they vary (else a counted warning naming the term and region).
+fn design(
+    s: &Schools,
+    places: &[usize],
+    rows: &[Option<&super::index::IndexRow>],
+    idx: &[usize],
+    region: &str,
+    warnings: &mut Warnings,
+) -> (Vec<String>, Vec<Vec<f64>>) {
+    let village: Vec<Option<f64>> = places
+        .iter()
+        .map(|&i| {
+            s.settlement[i]
+                .as_deref()
+                .map(|x| if x == "село" { 1.0 } else { 0.0 })
+        })
+        .collect();
+    let lnenr: Vec<Option<f64>> = places
+        .iter()
+        .map(|&i| s.enrollment[i].filter(|e| *e > 0.0).map(f64::ln))
+        .collect();
+    let use_v = usable(&village, "село", region, warnings);
+    let use_e = usable(&lnenr, "ln(численность)", region, warnings);
+    let mut terms = vec!["intercept".to_string(), "index".to_string()];
+    if use_v {
+        terms.push("село".into());
+    }
+    if use_e {
+        terms.push("ln(численность)".into());
+    }
+    let x = idx
+        .iter()
+        .enumerate()
+        .map(|(n, &j)| {
+            let mut row = vec![1.0, rows[j].and_then(|r| r.index).unwrap_or(f64::NAN)];
+            if use_v {
+                row.push(village[n].unwrap_or(f64::NAN));
+            }
+            if use_e {
+                row.push(lnenr[n].unwrap_or(f64::NAN));
+            }
+            row
+        })
+        .collect();
+    (terms, x)
+}
+
+/// Whether a term `name` enters region `region`'s model: every school has it and it varies;
+/// else a counted warning (missing or constant) and false.
+fn usable(v: &[Option<f64>], name: &str, region: &str, warnings: &mut Warnings) -> bool {
+    let Some(f) = v.iter().copied().collect::<Option<Vec<f64>>>() else {
+        warnings.add(
+            WarningCode::OlsTermMissing,
+            format!("{name} (регион {region})"),
+        );
+        return false;
+    };
+    if f.iter().all(|x| (x - f[0]).abs() < 1e-12) {
+        warnings.add(
+            WarningCode::OlsTermConstant,
+            format!("{name} (регион {region})"),
+        );
+        return false;
+    }
+    true
+}
+
+/// School `i`'s row: its figures, the model's expected score and standardised residual
+/// (`resid`, when fitted) and its labels — resilient (ШНСУ in the top quartile), above or below
+/// expectation by `resilience.residual_sd`.
+fn school_row(
+    s: &Schools,
+    i: usize,
+    ir: Option<&super::index::IndexRow>,
+    resid: Option<(f64, f64)>,
+    region: &str,
+    cfg: &Config,
+) -> ResilienceRow {
+    let top = s.top[i];
+    let mut labels = Vec::new();
+    if ir.is_some_and(|r| r.shnsu) && top {
+        labels.push(RESILIENT);
+    }
+    let (expected, residual) = (resid.map(|r| r.0), resid.map(|r| r.1));
+    if let Some(r) = residual {
+        if r >= cfg.resilience.residual_sd {
+            labels.push(ABOVE);
+        } else if r <= -cfg.resilience.residual_sd {
+            labels.push(BELOW);
         }
-        f.r2 = r6(f.r2);
-        f.sigma = r6(f.sigma);
-        f
-    })
+    }
+    ResilienceRow {
+        login: s.login[i].clone(),
+        school_id: s.sid[i].clone(),
+        region: region.to_string(),
+        share2: r6(s.share2[i].unwrap_or(f64::NAN)),
+        quality: s.quality[i].map(r6),
+        actual: r6(s.score[i].unwrap_or(f64::NAN)),
+        expected: expected.map(r6),
+        residual: residual.map(r6),
+        index: ir.and_then(|r| r.index),
+        index_group: ir.and_then(|r| r.index_group),
+        top_quartile: top,
+        labels,
+    }
+}
+
+/// The fit rounded for the report (6 decimals).
+fn rounded(mut f: Fit) -> Fit {
+    for c in f.coefficients.iter_mut() {
+        c.estimate = r6(c.estimate);
+        c.std_error = r6(c.std_error);
+        c.t = r6(c.t);
+        c.p = r6(c.p);
+    }
+    f.r2 = r6(f.r2);
+    f.sigma = r6(f.sigma);
+    f
 }
 
 /// The chart line of the results score on ИСБШ alone (simple least squares over the schools
