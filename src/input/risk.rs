@@ -226,71 +226,16 @@ pub fn load_frame(
         return Ok(());
     }
     let n = f.height().saturating_sub(first);
-    let (cf, clev) = long_columns(h);
-    let text = |c: usize| f.text_col(c, first);
-    // the four columns decoded side by side (rayon)
-    let ((login, year), (factor, level)) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
-                        let l = s.trim().to_string();
-                        let sid = school_id(&l);
-                        (l, sid)
-                    })
-                },
-                || match h.find(header::YEAR) {
-                    Some(c) => Runs::distinct(&text(c), cells::year_cell),
-                    None => Runs::constant((meta.year > 0).then_some(meta.year), n),
-                },
-            )
-        },
-        || {
-            rayon::join(
-                || Runs::distinct(&text(cf), risk_factor),
-                || Runs::distinct(&text(clev), risk_level),
-            )
-        },
-    );
+    let c = LongCols::decode(&f, h, meta, first, n);
     crate::timing("  risk: columns");
-    let width = h.raw.len();
-    let wide = f.has_value_beyond(width, first);
-    let truncated =
-        |r: usize| wide[r] || f.fields_of(first + r).is_some_and(|x| (x as usize) < width);
-    let mut good = Vec::with_capacity(n);
-    let mut rest = Vec::new();
-    let mut last_login = None;
-    for r in 0..n {
-        let (l, _) = login.get(r);
-        if truncated(r) {
-            rest.push(first + r);
-            continue;
-        }
-        if l.is_empty() {
-            continue;
-        }
-        if last_login != Some(login.idx[r]) {
-            last_login = Some(login.idx[r]);
-            if !super::text::looks_like_login(l) {
-                rep.warnings.add(
-                    WarningCode::NotALogin,
-                    format!("«{l}» (строка {})", f.line_of(first + r)),
-                );
-            }
-        }
-        if year.get(r).is_some() && factor.get(r).is_some() && level.get(r).is_some() {
-            good.push(r);
-        } else {
-            rest.push(first + r);
-        }
-    }
+    let (good, rest) = c.sort_rows(&f, h, first, n, rep);
     // the schools of the kept rows, one per run of a login (not a hash of every row's id)
     let mut schools: PlHashSet<&str> = Default::default();
     let mut run = None;
     for &r in &good {
-        if run != Some(login.idx[r]) {
-            run = Some(login.idx[r]);
-            schools.insert(login.get(r).1.as_str());
+        if run != Some(c.login.idx[r]) {
+            run = Some(c.login.idx[r]);
+            schools.insert(c.login.get(r).1.as_str());
         }
     }
     // the rows the walker reads keep their cells; the text frame is dropped before the rows'
@@ -303,15 +248,16 @@ pub fn load_frame(
     let (file, sheet) = (f.file.clone(), f.sheet.clone());
     drop(f);
     let df = DataFrame::new_infer_height(vec![
-        login.gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
-        Column::new("year".into(), each(&good, |r| year.get(r).unwrap_or(0))),
+        c.login
+            .gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
+        Column::new("year".into(), each(&good, |r| c.year.get(r).unwrap_or(0))),
         Column::new(
             "factor".into(),
-            each(&good, |r| i32::from(factor.get(r).unwrap_or(0))),
+            each(&good, |r| i32::from(c.factor.get(r).unwrap_or(0))),
         ),
         Column::new(
             "level".into(),
-            each(&good, |r| i32::from(level.get(r).unwrap_or(0))),
+            each(&good, |r| i32::from(c.level.get(r).unwrap_or(0))),
         ),
         Column::new("line".into(), lines),
     ])?;
@@ -339,6 +285,102 @@ pub fn load_frame(
     ds.risk_parts
         .push(crate::model::frames::risk_frame(&st.rows)?);
     Ok(())
+}
+
+/// The four columns of a long risk table, each decoded once per run of equal cells.
+struct LongCols {
+    /// The login as written (trimmed) and its school id.
+    login: Runs<(String, String)>,
+    year: Runs<Option<i32>>,
+    factor: Runs<Option<u8>>,
+    level: Runs<Option<u8>>,
+}
+
+impl LongCols {
+    /// The columns of the `n` rows from `first` on, decoded side by side (rayon); the year from
+    /// the file's title or name (`meta.year`) when it has no year column.
+    fn decode(f: &TextFrame, h: &Header, meta: &Meta, first: usize, n: usize) -> LongCols {
+        let (cf, clev) = long_columns(h);
+        let text = |c: usize| f.text_col(c, first);
+        let ((login, year), (factor, level)) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
+                            let l = s.trim().to_string();
+                            let sid = school_id(&l);
+                            (l, sid)
+                        })
+                    },
+                    || match h.find(header::YEAR) {
+                        Some(c) => Runs::distinct(&text(c), cells::year_cell),
+                        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || Runs::distinct(&text(cf), risk_factor),
+                    || Runs::distinct(&text(clev), risk_level),
+                )
+            },
+        );
+        LongCols {
+            login,
+            year,
+            factor,
+            level,
+        }
+    }
+
+    /// The rows (from 0) whose every cell decoded, and the frame rows (from `first`) the row
+    /// walker must read: truncated records, values beyond the header, a bad year, factor or
+    /// level. Rows without a login are skipped; a login that does not look like one is a
+    /// counted warning, once per run.
+    fn sort_rows(
+        &self,
+        f: &TextFrame,
+        h: &Header,
+        first: usize,
+        n: usize,
+        rep: &mut InputReport,
+    ) -> (Vec<usize>, Vec<usize>) {
+        let width = h.raw.len();
+        let wide = f.has_value_beyond(width, first);
+        let truncated =
+            |r: usize| wide[r] || f.fields_of(first + r).is_some_and(|x| (x as usize) < width);
+        let mut good = Vec::with_capacity(n);
+        let mut rest = Vec::new();
+        let mut last_login = None;
+        for r in 0..n {
+            let (l, _) = self.login.get(r);
+            if truncated(r) {
+                rest.push(first + r);
+                continue;
+            }
+            if l.is_empty() {
+                continue;
+            }
+            if last_login != Some(self.login.idx[r]) {
+                last_login = Some(self.login.idx[r]);
+                if !super::text::looks_like_login(l) {
+                    rep.warnings.add(
+                        WarningCode::NotALogin,
+                        format!("«{l}» (строка {})", f.line_of(first + r)),
+                    );
+                }
+            }
+            let decoded = self.year.get(r).is_some()
+                && self.factor.get(r).is_some()
+                && self.level.get(r).is_some();
+            if decoded {
+                good.push(r);
+            } else {
+                rest.push(first + r);
+            }
+        }
+        (good, rest)
+    }
 }
 
 fn each(good: &[usize], f: impl Fn(usize) -> i32) -> Vec<i32> {
