@@ -27,6 +27,7 @@ pub mod protocol;
 pub mod pupil;
 pub mod report;
 pub mod risk;
+mod runs;
 pub mod scales;
 pub mod sheet_rows;
 pub mod table;

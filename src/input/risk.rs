@@ -1,8 +1,8 @@
 //! Risk profiles: long (`login, year, factor, level`) or wide (one column per factor).
 use super::flat::row_error;
 use super::header::{self, Header};
-use super::marks::Runs;
 use super::report::InputReport;
+use super::runs::Runs;
 use super::table::Grid;
 use super::table::TextFrame;
 use super::text::school_id;

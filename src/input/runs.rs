@@ -1,0 +1,73 @@
+//! A text column decoded once per run of equal cells (or once per distinct cell): the marks and
+//! risk loaders' key columns, where one school's rows repeat its login, name and municipality.
+use polars::prelude::*;
+
+/// A text column decoded once per run of equal cells: row `r`'s value is `values[idx[r]]`.
+pub(super) struct Runs<T> {
+    pub values: Vec<T>,
+    pub idx: Vec<u32>,
+}
+
+impl<T> Runs<T> {
+    /// `f` of each cell (null as empty), computed once per run of equal cells.
+    pub fn of(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
+        let mut values = Vec::new();
+        let mut idx = Vec::with_capacity(ca.len());
+        let mut prev: Option<&str> = None;
+        for cell in ca.iter() {
+            let cell = cell.unwrap_or("");
+            if prev != Some(cell) {
+                values.push(f(cell));
+                prev = Some(cell);
+            }
+            idx.push(values.len() as u32 - 1);
+        }
+        Runs { values, idx }
+    }
+    /// `f` of each cell (null as empty), computed once per distinct cell: for columns of few
+    /// values that alternate from row to row (subjects, grades, risk factors and levels).
+    pub fn distinct(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
+        let mut values = Vec::new();
+        let mut at: PlHashMap<&str, u32> = PlHashMap::new();
+        let mut idx = Vec::with_capacity(ca.len());
+        let mut prev: Option<(&str, u32)> = None;
+        for cell in ca.iter() {
+            let cell = cell.unwrap_or("");
+            let i = match prev {
+                Some((p, i)) if p == cell => i,
+                _ => *at.entry(cell).or_insert_with(|| {
+                    values.push(f(cell));
+                    values.len() as u32 - 1
+                }),
+            };
+            prev = Some((cell, i));
+            idx.push(i);
+        }
+        Runs { values, idx }
+    }
+    /// Column `name` of the rows `good`: `pick` of each row's value, gathered from the column of
+    /// the decoded values (each text stored once, the rows sharing it).
+    pub fn gather<'a>(
+        &'a self,
+        name: &str,
+        good: &[usize],
+        pick: impl Fn(&'a T) -> &'a str,
+    ) -> PolarsResult<Column> {
+        let values: StringChunked = self.values.iter().map(|v| Some(pick(v))).collect();
+        let idx: IdxCa = good
+            .iter()
+            .map(|&r| self.idx[r] as IdxSize)
+            .collect_ca("".into());
+        Ok(values.take(&idx)?.with_name(name.into()).into_column())
+    }
+    /// One value for all `n` rows (a key the file gives in its title or name).
+    pub fn constant(v: T, n: usize) -> Runs<T> {
+        Runs {
+            values: vec![v],
+            idx: vec![0; n],
+        }
+    }
+    pub fn get(&self, r: usize) -> &T {
+        &self.values[self.idx[r] as usize]
+    }
+}
