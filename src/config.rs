@@ -423,7 +423,17 @@ impl Config {
         Self::from_value(v, &format!("--param {key}"))
     }
 
+    /// Every value in its range and every combination allowed; the first key that is not, as a
+    /// usage error naming the key, its value and what was expected (exit 2).
     pub fn validate(&self) -> Result<()> {
+        self.validate_stage1()?;
+        self.validate_selection()?;
+        self.validate_context()?;
+        self.validate_output()
+    }
+
+    /// Stage 1: thresholds, k of n, strata (each once, no evening).
+    fn validate_stage1(&self) -> Result<()> {
         let s1 = &self.stage1;
         range("stage1.threshold", s1.threshold, 0.0, 1.0)?;
         range("stage1.bottom_share", s1.bottom_share, 0.0, 1.0)?;
@@ -463,6 +473,11 @@ impl Config {
                 "config key stage1.strata: \"evening\" is its own stratum, not a comparison one: expected ovz, advanced, small_rural, regular",
             ));
         }
+        Ok(())
+    }
+
+    /// The window, stages 2 and 3, the clusters' cut-offs.
+    fn validate_selection(&self) -> Result<()> {
         range(
             "selection.window_years",
             self.selection.window_years as f64,
@@ -483,6 +498,11 @@ impl Config {
         if c.moderate >= c.strong {
             return Err(usage(format!("config keys cluster.moderate = {} and cluster.strong = {}: expected moderate < strong", c.moderate, c.strong)));
         }
+        Ok(())
+    }
+
+    /// Objectivity and the ИСБШ index with its indicators.
+    fn validate_context(&self) -> Result<()> {
         let o = &self.objectivity;
         range("objectivity.raised_excess", o.raised_excess, 0.0, 1.0)?;
         range("objectivity.alpha", o.alpha, 0.0, 1.0)?;
@@ -509,6 +529,11 @@ impl Config {
                 1e6,
             )?;
         }
+        Ok(())
+    }
+
+    /// Resilience, monitor, kinds and the report.
+    fn validate_output(&self) -> Result<()> {
         range(
             "resilience.top_quantile",
             self.resilience.top_quantile,
