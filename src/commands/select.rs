@@ -3,7 +3,7 @@ use super::{inputs_json, DataArgs};
 use crate::config::Config;
 use crate::input::Loaded;
 use crate::method::select::{self, SchoolResult, Selection};
-use crate::model::domain::{Cluster, Stratum};
+use crate::model::domain::{Cluster, Settlement, Stratum};
 use crate::output::{self, Cell, CsvDialect, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -62,7 +62,8 @@ fn cluster_order(c: &Option<Cluster>) -> u8 {
 }
 
 /// The `summary` object of `select --format json`: counts per stage, exclusion reason, stratum,
-/// cluster and the 12 groups (every group listed, empty ones with zeros), and the warnings.
+/// cluster and the 12 groups (every group listed, empty ones with zeros), the confirmed schools
+/// outside them (`unknown_group`: settlement or deficit not known, METHOD.md §2), and the warnings.
 pub fn summary(sel: &Selection) -> Value {
     let s = &sel.schools;
     let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
@@ -90,13 +91,25 @@ pub fn summary(sel: &Selection) -> Value {
             }
         }
     }
+    // METHOD.md §2: a school whose settlement (or deficit) is not known is in the group
+    // `unknown`, outside the 12: counted apart, with the part that is not known
+    let mut unknown = [0usize; 4];
     for x in s.iter().filter(|x| x.stage_reached == 3) {
         let e = clusters.entry(x.cluster.unwrap().to_string()).or_default();
         e[0] += 1;
         e[1] += x.selected as usize;
-        let g = groups.entry(x.group.clone().unwrap()).or_default();
-        g[0] += 1;
-        g[1] += x.selected as usize;
+        match groups.get_mut(x.group.as_deref().unwrap_or_default()) {
+            Some(g) => {
+                g[0] += 1;
+                g[1] += x.selected as usize;
+            }
+            None => {
+                unknown[0] += 1;
+                unknown[1] += x.selected as usize;
+                unknown[2] += (x.settlement == Settlement::Unknown) as usize;
+                unknown[3] += x.deficit.is_none() as usize;
+            }
+        }
     }
     json!({
         "stage1_entered": s.len(),
@@ -110,6 +123,7 @@ pub fn summary(sel: &Selection) -> Value {
         "per_stratum": strata.iter().map(|(k, v)| (k.clone(), json!({"entered": v[0], "candidates": v[1], "selected": v[2]}))).collect::<serde_json::Map<_, _>>(),
         "per_cluster": clusters.iter().map(|(k, v)| (k.clone(), json!({"confirmed": v[0], "selected": v[1]}))).collect::<serde_json::Map<_, _>>(),
         "per_group": groups.iter().map(|(k, v)| (k.clone(), json!({"confirmed": v[0], "selected": v[1]}))).collect::<serde_json::Map<_, _>>(),
+        "unknown_group": {"confirmed": unknown[0], "selected": unknown[1], "settlement_unknown": unknown[2], "deficit_unknown": unknown[3]},
         "warnings": sel.warnings,
     })
 }
@@ -281,6 +295,22 @@ fn undetermined_note(n: usize, m: usize) -> String {
     )
 }
 
+/// The part of the stage-3 note on the confirmed schools outside the 12 groups (`unknown_group` of
+/// [`summary`]): empty when there are none, else «; вне 12 групп …» with the parts not known.
+fn unknown_group_note(u: &Value) -> String {
+    let n = |k: &str| u[k].as_u64().unwrap_or(0);
+    if n("confirmed") == 0 {
+        return String::new();
+    }
+    format!(
+        "; вне 12 групп, в группе «не определена» (не известен тип населённого пункта: {}, дефицит: {}): подтверждено {}, отобрано {}",
+        n("settlement_unknown"),
+        n("deficit_unknown"),
+        n("confirmed"),
+        n("selected")
+    )
+}
+
 /// The list of `rows` with the stage counts and warnings (of the selection, and the load's as
 /// `super::load_notes` gives them) as notes.
 pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> Table {
@@ -334,8 +364,9 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         t.notes.push(output::words::OBJECTIVITY_SCREEN_NOTE.into());
     }
     t.notes.push(format!(
-        "Этап 1: {}, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12).",
-        output::words::count(sm["stage1_entered"].as_u64().unwrap_or(0), output::words::SCHOOLS), sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"]
+        "Этап 1: {}, кандидатов {}; этап 2: подтверждено {}; этап 3: отобрано {} (непустых групп {} из 12{}).",
+        output::words::count(sm["stage1_entered"].as_u64().unwrap_or(0), output::words::SCHOOLS), sm["candidates"], sm["confirmed"], sm["selected"], sm["groups_nonempty"],
+        unknown_group_note(&sm["unknown_group"])
     ));
     if let Some((n, m)) = crate::method::stage3::undetermined_cut(&sel.schools) {
         t.notes.push(undetermined_note(n, m));
