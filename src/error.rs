@@ -204,10 +204,14 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         .map_or(EXIT_INTERNAL, ShnorError::exit_code)
 }
 
-/// What the user reads on stderr: `shnor: error: …` with the whole chain of causes, and for an
-/// internal error a second line saying it is not the input data.
+/// What the user reads on stderr: `shnor: error: …` with the whole chain of causes (school keys
+/// in the user's words, `model::warning::in_words`), and for an internal error a second line
+/// saying it is not the input data.
 pub fn report(err: &anyhow::Error) -> String {
-    let mut s = format!("shnor: error: {err:#}");
+    let mut s = format!(
+        "shnor: error: {}",
+        crate::model::warning::in_words(&format!("{err:#}"))
+    );
     if exit_code(err) == EXIT_INTERNAL {
         s.push_str(
             "\nshnor: this is not a problem with the input data: it is a bug in shnor or a failure \

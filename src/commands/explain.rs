@@ -120,9 +120,9 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "{} — {}{}\n",
-        match crate::model::identity::shown_login(&x.login) {
-            "" => "без логина",
-            login => login,
+        match crate::model::identity::shown_key(&x.login).as_str() {
+            "" => "без логина".to_string(),
+            key => key.to_string(),
         },
         if x.name.is_empty() {
             "(без названия)"

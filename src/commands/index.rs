@@ -92,8 +92,10 @@ pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
     }
     t.notes.push(FACTORS_LEGEND.into());
     if !r.warnings.is_empty() {
-        t.notes
-            .push(format!("Предупреждения: {}", r.warnings.summary()));
+        t.notes.push(format!(
+            "Предупреждения: {}",
+            crate::model::warning::in_words(&r.warnings.summary())
+        ));
     }
     t
 }

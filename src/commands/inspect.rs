@@ -217,8 +217,10 @@ pub fn table(l: &Loaded) -> Table {
         ));
     }
     if !l.warnings.is_empty() {
-        t.notes
-            .push(format!("Сводные предупреждения: {}", l.warnings.summary()));
+        t.notes.push(format!(
+            "Сводные предупреждения: {}",
+            crate::model::warning::in_words(&l.warnings.summary())
+        ));
     }
     if let Some(y) = l.data.context_years.applied() {
         t.notes

@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::error::usage;
 use crate::input::{self, Loaded, Opts};
 use crate::model::domain::Assessment;
+use crate::model::warning::in_words;
 use crate::output::{self, Format, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -236,14 +237,14 @@ const LOAD_NOTE_INPUTS: usize = 5;
 pub fn load_notes(l: &Loaded) -> Vec<String> {
     let mut notes = Vec::new();
     if !l.warnings.is_empty() {
-        notes.push(format!("Загрузка: {}", l.warnings.summary()));
+        notes.push(format!("Загрузка: {}", in_words(&l.warnings.summary())));
     }
     let warned = warned_inputs(l);
     for r in warned.iter().take(LOAD_NOTE_INPUTS) {
         notes.push(format!(
             "Загрузка, {}: {}",
             input_label(r),
-            r.warnings.summary()
+            in_words(&r.warnings.summary())
         ));
     }
     if warned.len() > LOAD_NOTE_INPUTS {

@@ -150,8 +150,10 @@ pub fn tables(
         );
     }
     if !s.warnings.is_empty() {
-        t.notes
-            .push(format!("Предупреждения: {}", s.warnings.summary()));
+        t.notes.push(format!(
+            "Предупреждения: {}",
+            crate::model::warning::in_words(&s.warnings.summary())
+        ));
     }
     (reg, t)
 }

@@ -113,8 +113,10 @@ pub fn tables(
         ]);
     }
     if !r.warnings.is_empty() {
-        t.notes
-            .push(format!("Предупреждения: {}", r.warnings.summary()));
+        t.notes.push(format!(
+            "Предупреждения: {}",
+            crate::model::warning::in_words(&r.warnings.summary())
+        ));
     }
     (model, t)
 }

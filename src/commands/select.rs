@@ -372,8 +372,10 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         t.notes.push(undetermined_note(n, m));
     }
     if !sel.warnings.is_empty() {
-        t.notes
-            .push(format!("Предупреждения: {}", sel.warnings.summary()));
+        t.notes.push(format!(
+            "Предупреждения: {}",
+            crate::model::warning::in_words(&sel.warnings.summary())
+        ));
     }
     t.notes.extend(super::load_notes(loaded));
     t

@@ -322,9 +322,82 @@ impl std::fmt::Display for WarningCode {
     }
 }
 
+/// Prefixes of the internal school keys (`input::gia::gia_key`, `input::gia::name_key`, ИНН,
+/// ОГРН) that [`in_words`] finds in a text.
+const KEY_PREFIXES: [&str; 4] = ["gia:", "inn:", "ogrn:", "name:"];
+
+/// Characters that end a `name:` key inside a sentence (its name part holds words and spaces).
+const NAME_KEY_END: &[char] = &[
+    ';', '|', ',', '(', ')', '«', '»', '→', '=', '<', '>', '"', '\n', '\t',
+];
+
+/// A text people read (a warning's summary, an error) with every internal school key in the user's
+/// words, as tables show it (`model::identity::shown_school`): `gia:1000` → «код ГИА 1000», `inn:…`
+/// → «ИНН …», `ogrn:…` → «ОГРН …», `name:ленинский муниципальный район/сош 1` → «сош 1»
+/// (ленинский муниципальный район). JSON and CSV keep the key, as their `login` does. A key
+/// starts after a character that is not a letter, digit or `_`; a code key is the letters and
+/// digits after its prefix, a name key runs to the end of the text or
+/// to one of [`NAME_KEY_END`] and must hold its `/`; anything else is left as it is.
+pub fn in_words(text: &str) -> std::borrow::Cow<'_, str> {
+    if !KEY_PREFIXES.iter().any(|p| text.contains(p)) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, key)) = next_key(text, rest) {
+        out.push_str(&rest[..at]);
+        out.push_str(&shown_key(key));
+        rest = &rest[at + key.len()..];
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// The first school key in `rest` (a suffix of `text`): its byte offset in `rest` and the key.
+fn next_key<'a>(text: &str, rest: &'a str) -> Option<(usize, &'a str)> {
+    let base = text.len() - rest.len();
+    let mut from = 0;
+    loop {
+        let (at, prefix) = KEY_PREFIXES
+            .iter()
+            .filter_map(|p| rest[from..].find(p).map(|i| (from + i, *p)))
+            .min()?;
+        let after = &rest[at + prefix.len()..];
+        let bounded = !text[..base + at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let len = match prefix {
+            "name:" => after
+                .find(NAME_KEY_END)
+                .map_or(after, |end| &after[..end])
+                .trim_end()
+                .len(),
+            _ => after
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(after.len()),
+        };
+        let key = &rest[at..at + prefix.len() + len];
+        let whole = len > 0 && (prefix != "name:" || key.contains('/'));
+        if bounded && whole {
+            return Some((at, key));
+        }
+        from = at + prefix.len();
+    }
+}
+
+/// One school key in words (`identity::shown_school`; a name key with its municipality part).
+fn shown_key(key: &str) -> String {
+    let municipality = key
+        .strip_prefix("name:")
+        .and_then(|k| k.split_once('/'))
+        .map_or("", |(m, _)| m);
+    crate::model::identity::shown_school(key, "", municipality)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::WarningCode;
+    use super::{in_words, WarningCode};
     use std::collections::BTreeSet;
 
     /// Latin terms a label may keep: an option and a command the user types, login prefixes, a
@@ -352,6 +425,32 @@ mod tests {
                 .find(|w| w.len() >= 3);
             assert_eq!(latin_word, None, "{c:?}: «{label}»");
             assert!(!label.contains("e.g."), "{c:?}");
+        }
+    }
+
+    /// Tidy #2 (session 9): warnings showed `gia:1000` where tables show «код ГИА 1000».
+    #[test]
+    fn school_keys_read_in_the_users_words() {
+        assert_eq!(in_words("gia:1003; gia:1045"), "код ГИА 1003; код ГИА 1045");
+        assert_eq!(in_words("gia:1000 → edu990001"), "код ГИА 1000 → edu990001");
+        assert_eq!(
+            in_words("inn:2201001234, ogrn:1022200001"),
+            "ИНН 2201001234, ОГРН 1022200001"
+        );
+        assert_eq!(
+            in_words("напр. name:ленинский муниципальный район/сош 1; edu990001"),
+            "напр. «сош 1» (ленинский муниципальный район); edu990001"
+        );
+        assert_eq!(in_words("(name:город/лицей 2)"), "(«лицей 2» (город))");
+        // not keys: a word ending in a prefix, a prefix without a code, a name without `/`
+        for t in [
+            "username:1",
+            "gia: 1000",
+            "column name: «ОО»",
+            "name:x",
+            "edu990001",
+        ] {
+            assert_eq!(in_words(t), t);
         }
     }
 

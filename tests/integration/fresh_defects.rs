@@ -1266,3 +1266,39 @@ fn schools_with_an_unknown_group_part_are_outside_the_twelve_groups() {
         "{table}"
     );
 }
+
+/// Tidy #2 (session 9): warnings and errors showed internal school keys (`gia:1003`) where tables
+/// show «код ГИА 1003»: every text people read says the key in their words; JSON keeps the key,
+/// as its `login` does.
+#[test]
+fn warnings_and_errors_name_a_school_key_in_words() {
+    let d = tempfile::tempdir().unwrap();
+    let src = sample_region().join("ОГЭ математика 2025.csv");
+    std::fs::copy(&src, d.path().join("ОГЭ математика 2025.csv")).unwrap();
+    let table = stdout_of(shnor().arg("select").arg(d.path()));
+    let notes = &table[table.find("Предупреждения:").unwrap()..];
+    assert!(
+        notes.contains("(напр. код ГИА 1000; код ГИА 1001"),
+        "{notes}"
+    );
+    assert!(!notes.contains("gia:"), "{notes}");
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(d.path())
+            .args(["--format", "json"]),
+    );
+    assert!(
+        v["summary"]["warnings"].to_string().contains("gia:1000"),
+        "{v:#}"
+    );
+    let story = stdout_of(shnor().arg("explain").arg("gia:1003").arg(d.path()));
+    assert!(story.starts_with("код ГИА 1003 — "), "{story}");
+    shnor()
+        .arg("explain")
+        .arg("gia:9999")
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(contains("shnor: error: код ГИА 9999: no such school"));
+}
