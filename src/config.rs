@@ -227,6 +227,28 @@ labelled! {
     }
 }
 
+/// The config keys whose value is a choice among labels, each with its allowed values (the
+/// labels of its enum): what `sweep --param KEY=A,B` may list, each value checked as a config
+/// file's is.
+pub const CHOICE_KEYS: &[(&str, &[&str])] = &[
+    ("stage1.rule", Stage1Rule::LABELS),
+    ("stage1.combine", Combine::LABELS),
+    ("cluster.method", ClusterMethod::LABELS),
+    ("deficit.source", DeficitSource::LABELS),
+    ("deficit.tie", Deficit::LABELS),
+    ("objectivity.policy", ObjectivityPolicy::LABELS),
+    ("objectivity.method", ObjectivityMethod::LABELS),
+    ("index.method", IndexMethod::LABELS),
+];
+
+/// The allowed values of a choice key ([`CHOICE_KEYS`]), `None` for any other key.
+pub fn choices(key: &str) -> Option<&'static [&'static str]> {
+    CHOICE_KEYS
+        .iter()
+        .find(|(k, _)| *k == key.trim())
+        .map(|(_, v)| *v)
+}
+
 /// `selection.year`: the selection year Y — the latest year in the results, or a given year
 /// (four digits; a year the results do not hold is a data error naming the years they hold,
 /// `method::select`). In TOML: `"latest"` or an integer.

@@ -23,6 +23,9 @@ pub struct Args {
 /// point against the baseline list.
 pub fn run(a: &Args) -> Result<()> {
     let cfg = a.data.config.load()?;
+    for p in &a.params {
+        choice_param(&cfg, p)?;
+    }
     let params: Vec<sweep::Param> = a
         .params
         .iter()
@@ -73,4 +76,35 @@ fn shown(ds: &crate::model::Dataset, logins: &[String]) -> String {
         .map(|l| crate::model::identity::shown_id(ds, l))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A `--param KEY=A,B` of a choice key (`config::choices`: stage1.rule, combine, cluster.method,
+/// deficit.*, objectivity.policy/method, index.method): each value checked as the config checks
+/// it, so a typo is a usage error naming the key and its allowed values. The sweep itself reruns
+/// the selection over numbers (`method::sweep::Param` holds numbers), so a valid list of choices
+/// is a usage error that says so and what to run instead. Other keys: `Ok`.
+fn choice_param(cfg: &crate::config::Config, p: &str) -> Result<()> {
+    let Some((key, values)) = p.split_once('=') else {
+        return Ok(());
+    };
+    let Some(allowed) = crate::config::choices(key) else {
+        return Ok(());
+    };
+    for v in values.split(',') {
+        if !allowed.contains(&v.trim()) {
+            return Err(usage(format!(
+                "--param {p}: config key {}: unknown value «{}», expected one of {}",
+                key.trim(),
+                v.trim(),
+                allowed.join(", ")
+            )));
+        }
+        cfg.set(key.trim(), &format!("\"{}\"", v.trim()))?;
+    }
+    Err(usage(format!(
+        "--param {p}: {} is a choice ({}); sweep reruns the selection over numeric keys only — \
+         compare the choices with `shnor select --all --format json --config FILE` once per value",
+        key.trim(),
+        allowed.join(", ")
+    )))
 }

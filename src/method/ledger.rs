@@ -293,6 +293,31 @@ impl Fact {
     /// to 6 decimals) and the config values it applied. Built only where JSON is written.
     fn numbers(&self) -> (Value, Value) {
         match self {
+            Fact::KindUnknown
+            | Fact::TooSmall { .. }
+            | Fact::NoMarks { .. }
+            | Fact::RiskA { .. }
+            | Fact::RiskB { .. }
+            | Fact::RiskCombine { .. }
+            | Fact::Bottom { .. }
+            | Fact::ExcludedKind { .. } => self.screen_numbers(),
+            Fact::MinTotal { .. }
+            | Fact::Objectivity { .. }
+            | Fact::ClusterRule { .. }
+            | Fact::ClusterKmeans { .. }
+            | Fact::Settlement(_)
+            | Fact::Deficit { .. }
+            | Fact::DeficitUnknown { .. }
+            | Fact::Context { .. } => self.classify_numbers(),
+            Fact::PerGroup { .. } | Fact::PerMunicipality { .. } | Fact::Total { .. } => {
+                self.pick_numbers()
+            }
+        }
+    }
+
+    /// [`Fact::numbers`] of the stage-1 facts (the screen: kind, sizes, rules A and B, `bottom`).
+    fn screen_numbers(&self) -> (Value, Value) {
+        match self {
             Fact::KindUnknown => (json!({"kind": null}), json!(null)),
             Fact::TooSmall {
                 min_participants,
@@ -346,6 +371,14 @@ impl Fact {
                 stratum,
                 exclude_kinds,
             } => (json!({"kind": stratum}), json!(exclude_kinds)),
+            _ => (json!({}), json!(null)),
+        }
+    }
+
+    /// [`Fact::numbers`] of the stage-2 facts (confirm and classify: window total, objectivity,
+    /// cluster, settlement, deficit, context).
+    fn classify_numbers(&self) -> (Value, Value) {
+        match self {
             Fact::MinTotal {
                 participants,
                 window,
@@ -398,6 +431,14 @@ impl Fact {
                 json!({"index": index, "index_group": index_group, "shnsu": shnsu, "residual": residual, "labels": labels}),
                 json!({"shnsu_groups": shnsu_groups, "residual_sd": residual_sd}),
             ),
+            _ => (json!({}), json!(null)),
+        }
+    }
+
+    /// [`Fact::numbers`] of the stage-3 facts (group rank and the caps); `numbers` routes each fact
+    /// to its stage, so the last arm (another stage's fact) is never met.
+    fn pick_numbers(&self) -> (Value, Value) {
+        match self {
             Fact::PerGroup {
                 group,
                 rank,
@@ -412,6 +453,7 @@ impl Fact {
                 (json!({"rank_in_municipality": rank}), json!(cap))
             }
             Fact::Total { rank, cap } => (json!({"rank_overall": rank}), json!(cap)),
+            _ => (json!({}), json!(null)),
         }
     }
 }

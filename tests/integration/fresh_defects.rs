@@ -1302,3 +1302,33 @@ fn warnings_and_errors_name_a_school_key_in_words() {
         .code(2)
         .stderr(contains("shnor: error: код ГИА 9999: no such school"));
 }
+
+/// Tidy #3 (session 9): `sweep --param stage1.rule=risk,botom` said «not numbers»: a value of a
+/// choice key is checked as the config checks it, and a typo names the key and the allowed values
+/// (before the inputs are read).
+#[test]
+fn a_typo_in_a_swept_choice_names_the_key_and_the_allowed_values() {
+    let d = tempfile::tempdir().unwrap();
+    for (param, allowed) in [
+        (
+            "stage1.rule=risk,botom",
+            "«botom», expected one of risk, bottom",
+        ),
+        ("index.method=pcа", "«pcа», expected one of zscore, pca"),
+        (
+            "deficit.tie=кадры",
+            "«кадры», expected one of кадровые, инфраструктурные",
+        ),
+    ] {
+        let key = param.split('=').next().unwrap();
+        shnor()
+            .arg("sweep")
+            .arg(d.path())
+            .args(["--param", param])
+            .assert()
+            .code(2)
+            .stderr(contains(&format!(
+                "--param {param}: config key {key}: unknown value {allowed}"
+            )));
+    }
+}
