@@ -14,18 +14,15 @@ pub struct Args {
     /// Selection year (default: the latest year in the results).
     #[arg(long)]
     pub year: Option<i32>,
-    /// KEY=START:STOP:STEP (or KEY=VALUE, one point) with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01 (one or two).
+    /// KEY=START:STOP:STEP (or KEY=VALUE, one point) with a dotted config key, e.g. stage1.threshold=0.25:0.35:0.01; for a choice key a list of its values, e.g. stage1.rule=risk,bottom (one or two).
     #[arg(long = "param", required = true)]
     pub params: Vec<String>,
 }
 
-/// Check every parameter against the config before reading the inputs, then print one row per grid
-/// point against the baseline list.
+/// Check every parameter against the config before reading the inputs (a typo in a key or a
+/// choice is a usage error), then print one row per grid point against the baseline list.
 pub fn run(a: &Args) -> Result<()> {
     let cfg = a.data.config.load()?;
-    for p in &a.params {
-        choice_param(&cfg, p)?;
-    }
     let params: Vec<sweep::Param> = a
         .params
         .iter()
@@ -35,7 +32,7 @@ pub fn run(a: &Args) -> Result<()> {
         return Err(usage("sweep: give one or two --param KEY=START:STOP:STEP"));
     }
     for p in &params {
-        cfg.set(&p.key, &p.values[0].to_string())?;
+        cfg.set(&p.key, &p.values[0].raw())?;
     }
     let mut loaded = a.data.load_inputs()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
@@ -49,7 +46,10 @@ pub fn run(a: &Args) -> Result<()> {
         t.rows.push(vec![
             p.values
                 .iter()
-                .map(|(k, v)| format!("{k} = {v}"))
+                .map(|(k, v)| match v.as_str() {
+                    Some(w) => format!("{k} = {w}"),
+                    None => format!("{k} = {v}"),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
                 .into(),
@@ -76,35 +76,4 @@ fn shown(ds: &crate::model::Dataset, logins: &[String]) -> String {
         .map(|l| crate::model::identity::shown_id(ds, l))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A `--param KEY=A,B` of a choice key (`config::choices`: stage1.rule, combine, cluster.method,
-/// deficit.*, objectivity.policy/method, index.method): each value checked as the config checks
-/// it, so a typo is a usage error naming the key and its allowed values. The sweep itself reruns
-/// the selection over numbers (`method::sweep::Param` holds numbers), so a valid list of choices
-/// is a usage error that says so and what to run instead. Other keys: `Ok`.
-fn choice_param(cfg: &crate::config::Config, p: &str) -> Result<()> {
-    let Some((key, values)) = p.split_once('=') else {
-        return Ok(());
-    };
-    let Some(allowed) = crate::config::choices(key) else {
-        return Ok(());
-    };
-    for v in values.split(',') {
-        if !allowed.contains(&v.trim()) {
-            return Err(usage(format!(
-                "--param {p}: config key {}: unknown value «{}», expected one of {}",
-                key.trim(),
-                v.trim(),
-                allowed.join(", ")
-            )));
-        }
-        cfg.set(key.trim(), &format!("\"{}\"", v.trim()))?;
-    }
-    Err(usage(format!(
-        "--param {p}: {} is a choice ({}); sweep reruns the selection over numeric keys only — \
-         compare the choices with `shnor select --all --format json --config FILE` once per value",
-        key.trim(),
-        allowed.join(", ")
-    )))
 }

@@ -1332,3 +1332,47 @@ fn a_typo_in_a_swept_choice_names_the_key_and_the_allowed_values() {
             )));
     }
 }
+
+/// A tester could not sweep a choice (`sweep` varied numbers only): `stage1.rule=risk,bottom` gives a
+/// row per word, and the `bottom` row's list is `select`'s with `stage1.rule = "bottom"`.
+#[test]
+fn a_choice_key_is_swept_over_its_words() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("bottom.toml");
+    std::fs::write(&cfg, "[stage1]\nrule = \"bottom\"\n").unwrap();
+    let out = shnor()
+        .args(["sweep", "data-samples/region", "--format", "json"])
+        .args(["--param", "stage1.rule=risk,bottom"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sweep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = sweep["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1]["values"]["stage1.rule"], "bottom");
+    let out = shnor()
+        .args([
+            "select",
+            "data-samples/region",
+            "--format",
+            "json",
+            "--config",
+        ])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    let select: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let selected = select["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["selected"] == true)
+        .count();
+    assert_eq!(points[1]["size"], selected);
+    assert_eq!(points[0]["jaccard"], 1.0);
+}
