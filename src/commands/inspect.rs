@@ -149,45 +149,56 @@ pub fn table(l: &Loaded) -> Table {
         "Школ с участниками",
         "Предупреждения",
     ]);
-    for r in &l.reports {
-        let p = r.pupils.as_ref();
-        let opt = Cell::opt_int::<usize>;
-        let file = std::path::Path::new(&r.path)
-            .file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let years = match (r.year, r.years.as_slice()) {
-            (Some(y), _) => Cell::int(y),
-            (None, [y]) => Cell::int(*y),
-            _ => r
-                .years
-                .iter()
-                .map(|y| y.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-                .into(),
-        };
-        t.rows.push(vec![
-            file.into(),
-            r.sheet.clone().unwrap_or_default().trim().into(),
-            if let Some(why) = &r.skipped {
-                format!("пропущен: {why}").into()
-            } else {
-                // people read the kind in Russian, data keeps the code (as JSON `kind`)
-                Cell::from(r.kind.as_str()).shown(crate::output::words::input_kind(&r.kind))
-            },
-            years,
-            Cell::opt_int(r.grade),
-            r.subject.clone().unwrap_or_default().into(),
-            Cell::int(r.rows),
-            Cell::int(r.schools),
-            opt(p.map(|p| p.participants).or(r.participants)),
-            opt(p.map(|p| p.absent)),
-            opt(p.map(|p| p.invalid_totals)),
-            opt(p.map(|p| p.schools_with_participants)),
-            warnings_cell(&r.warnings),
-        ]);
-    }
+    t.rows.extend(l.reports.iter().map(input_row));
+    table_notes(l, &mut t);
+    t
+}
+
+/// The row of one input of [`table`]: file, sheet, kind (or why it was skipped), year(s), grade,
+/// subject, sizes, the per-pupil counts and its warnings.
+fn input_row(r: &crate::input::report::InputReport) -> Vec<Cell> {
+    let p = r.pupils.as_ref();
+    let opt = Cell::opt_int::<usize>;
+    let file = std::path::Path::new(&r.path)
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let years = match (r.year, r.years.as_slice()) {
+        (Some(y), _) => Cell::int(y),
+        (None, [y]) => Cell::int(*y),
+        _ => r
+            .years
+            .iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+            .into(),
+    };
+    vec![
+        file.into(),
+        r.sheet.clone().unwrap_or_default().trim().into(),
+        if let Some(why) = &r.skipped {
+            format!("пропущен: {why}").into()
+        } else {
+            // people read the kind in Russian, data keeps the code (as JSON `kind`)
+            Cell::from(r.kind.as_str()).shown(crate::output::words::input_kind(&r.kind))
+        },
+        years,
+        Cell::opt_int(r.grade),
+        r.subject.clone().unwrap_or_default().into(),
+        Cell::int(r.rows),
+        Cell::int(r.schools),
+        opt(p.map(|p| p.participants).or(r.participants)),
+        opt(p.map(|p| p.absent)),
+        opt(p.map(|p| p.invalid_totals)),
+        opt(p.map(|p| p.schools_with_participants)),
+        warnings_cell(&r.warnings),
+    ]
+}
+
+/// The notes under [`table`]: where the full warnings are, unmatched indicators, joined
+/// protocols, the dataset's warnings, the context year and the totals.
+fn table_notes(l: &Loaded, t: &mut Table) {
     if l.reports.iter().any(|r| !r.warnings.is_empty()) {
         t.notes.push(
             "Предупреждения полностью, с примерами строк: --format json или --format csv".into(),
@@ -231,5 +242,4 @@ pub fn table(l: &Loaded) -> Table {
         "Итого: результатов {}, школ {}, строк журнала {}, рисковых профилей {}, маркеров {}, опорных строк {}",
         d.results.height(), d.schools.height(), d.tables.journal.height(), d.risk.height(), d.tables.markers.height(), d.tables.reference.height()
     ));
-    t
 }

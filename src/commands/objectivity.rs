@@ -57,6 +57,12 @@ pub fn tables(
     method: ObjectivityMethod,
     ds: &crate::model::Dataset,
 ) -> (Table, Table) {
+    (region_table(s), flags_table(s, method, ds))
+}
+
+/// The regional figures per procedure of the relative screen: pupils with a journal mark, the
+/// rates of raised and lowered marks, the ratio at the boundary of «3», the schools checked.
+fn region_table(s: &objectivity::Screen) -> Table {
     let mut reg = Table::new(&[
         "Регион",
         "Год",
@@ -102,6 +108,16 @@ pub fn tables(
             ),
         ]);
     }
+    reg
+}
+
+/// One row per flag of a school-year (the marker in Russian, its numbers in words, whether it
+/// makes the results doubtful), with the screen's notes and warnings.
+fn flags_table(
+    s: &objectivity::Screen,
+    method: ObjectivityMethod,
+    ds: &crate::model::Dataset,
+) -> Table {
     let mut t = Table::new(&[
         "Логин",
         "Год",
@@ -155,7 +171,7 @@ pub fn tables(
             crate::model::warning::in_words(&s.warnings.summary())
         ));
     }
-    (reg, t)
+    t
 }
 
 /// «отмечено / оценено» of a tally, under a label ending in [`MARKED_OF_JUDGED`].

@@ -378,9 +378,6 @@ pub fn thresholds_below_min(
 /// (the municipal area is the region and `municipality_key`); the strata come from the registry
 /// rows of `ds` (`strata::stratum`). Errors only on frames that lack their columns.
 pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<Vec<ThresholdRow>> {
-    let mut one_year = cfg.clone();
-    one_year.stage1.n = 1;
-    one_year.stage1.k = 1;
     let view = ds.school_view();
     let of_school = super::strata::strata_of(&ds.schools, cfg)?;
     let (ids, strata): (Vec<&str>, Vec<&str>) = view
@@ -389,29 +386,30 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
         .map(|(sid, s)| (sid, s.0.label()))
         .unzip();
     let strata = df!(k::SCHOOL_ID => ids, "stratum" => strata)?;
+    let df = disagreements(f, strata, cfg, year)?;
+    threshold_rows(&df, |id| {
+        view.find(id)
+            .map_or(stratum(None, cfg), |at| of_school[at])
+            .0
+            .to_string()
+    })
+}
+
+/// The `bottom` ranks of year `year` within region ∩ stratum (`rank`, `of`, `cut`, `low`) and
+/// within municipality ∩ stratum (`m_rank`, `m_of`, `m_cut`, `m_low`) of every school whose two
+/// verdicts differ, with its login (else its id), name and municipality (else
+/// [`NO_MUNICIPALITY`]), sorted by municipality and login. `strata`: school_id, stratum.
+fn disagreements(f: &Frames, strata: DataFrame, cfg: &Config, year: i32) -> Result<DataFrame> {
+    let mut one_year = cfg.clone();
+    one_year.stage1.n = 1;
+    one_year.stage1.k = 1;
     let region_area = f
         .results
         .clone()
         .lazy()
         .with_column(col(REGION).alias("area"));
     let reg = ranks_frame(region_area, strata.clone().lazy(), &one_year, year)?;
-    let mut results = f.results.clone();
-    let areas: Vec<String> = texts(&results, REGION)?
-        .into_iter()
-        .zip(texts(&results, "municipality_key")?)
-        .map(|(r, m)| format!("{r}|{m}"))
-        .collect();
-    results.with_column(Column::new("area".into(), areas))?;
-    let mun = ranks_frame(results.lazy(), strata.lazy(), &one_year, year)?;
-    let renamed = |c: &str| col(c).alias(format!("m_{c}"));
-    let mun = mun.lazy().select([
-        col(k::YEAR),
-        col(k::SCHOOL_ID),
-        renamed("rank"),
-        renamed("of"),
-        renamed("cut"),
-        renamed("low"),
-    ]);
+    let mun = municipal_ranks(f, strata, &one_year, year)?;
     let registry = f.schools.clone().lazy().select([
         col(k::SCHOOL_ID),
         col(k::LOGIN),
@@ -427,7 +425,7 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
             JoinArgs::new(JoinType::Inner),
         )
         .filter(col("low").neq(col("m_low")));
-    let df = left_join(both, registry, &[k::SCHOOL_ID])
+    Ok(left_join(both, registry, &[k::SCHOOL_ID])
         .with_columns([
             coalesce(&[col(k::LOGIN), col(k::SCHOOL_ID)]).alias(k::LOGIN),
             when(
@@ -440,21 +438,55 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
             .alias(k::MUNICIPALITY),
         ])
         .sort([k::MUNICIPALITY, k::LOGIN], Default::default())
-        .collect()?;
-    let ids = texts(&df, k::SCHOOL_ID)?;
+        .collect()?)
+}
+
+/// The `bottom` ranks within municipality ∩ stratum (the area is region|municipality key) of
+/// `one_year` (k = n = 1): year, school_id and the ranks' columns prefixed `m_`.
+fn municipal_ranks(
+    f: &Frames,
+    strata: DataFrame,
+    one_year: &Config,
+    year: i32,
+) -> Result<LazyFrame> {
+    let mut results = f.results.clone();
+    let areas: Vec<String> = texts(&results, REGION)?
+        .into_iter()
+        .zip(texts(&results, "municipality_key")?)
+        .map(|(r, m)| format!("{r}|{m}"))
+        .collect();
+    results.with_column(Column::new("area".into(), areas))?;
+    let mun = ranks_frame(results.lazy(), strata.lazy(), one_year, year)?;
+    let renamed = |c: &str| col(c).alias(format!("m_{c}"));
+    Ok(mun.lazy().select([
+        col(k::YEAR),
+        col(k::SCHOOL_ID),
+        renamed("rank"),
+        renamed("of"),
+        renamed("cut"),
+        renamed("low"),
+    ]))
+}
+
+/// The rows of [`disagreements`]' frame, each school's stratum from `stratum_of(school_id)`.
+fn threshold_rows(
+    df: &DataFrame,
+    stratum_of: impl Fn(&str) -> String,
+) -> Result<Vec<ThresholdRow>> {
+    let ids = texts(df, k::SCHOOL_ID)?;
     let (login, name, municipality) = (
-        texts(&df, k::LOGIN)?,
-        texts(&df, k::NAME)?,
-        texts(&df, k::MUNICIPALITY)?,
+        texts(df, k::LOGIN)?,
+        texts(df, k::NAME)?,
+        texts(df, k::MUNICIPALITY)?,
     );
     let num = |c: &str| -> Result<Vec<f64>> {
-        Ok(floats(&df, c)?
+        Ok(floats(df, c)?
             .into_iter()
             .map(|v| v.unwrap_or(0.0))
             .collect())
     };
     let count = |c: &str| -> Result<Vec<usize>> {
-        Ok(ints(&df, c)?
+        Ok(ints(df, c)?
             .into_iter()
             .map(|v| usize::try_from(v.unwrap_or(0)).unwrap_or(0))
             .collect())
@@ -466,17 +498,13 @@ pub fn thresholds(ds: &Dataset, f: &Frames, cfg: &Config, year: i32) -> Result<V
         count("m_rank")?,
         count("m_of")?,
     );
-    let (low, m_low) = (flags(&df, "low")?, flags(&df, "m_low")?);
+    let (low, m_low) = (flags(df, "low")?, flags(df, "m_low")?);
     Ok((0..df.height())
         .map(|i| ThresholdRow {
             login: login[i].clone(),
             name: name[i].clone(),
             municipality: municipality[i].clone(),
-            stratum: view
-                .find(&ids[i])
-                .map_or(stratum(None, cfg), |at| of_school[at])
-                .0
-                .to_string(),
+            stratum: stratum_of(&ids[i]),
             composite: r6(composite[i]),
             region_rank: rank[i],
             region_n: of[i],
