@@ -254,7 +254,7 @@ fn main() {
     let sel = select::run(&loaded.data, &cfg, year).unwrap();
     let select_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let p = sweep::parse_param("stage1.threshold=0.20:0.40:0.01").unwrap();
+    let p = sweep::parse_param(&cfg, "stage1.threshold=0.20:0.40:0.01").unwrap();
     let (_, points) = sweep::sweep(&loaded.data, &cfg, year, &[p]).unwrap();
     let sweep_s = t.elapsed().as_secs_f64();
     println!(

@@ -1,6 +1,5 @@
 //! `shnor sweep`: the selection rerun over a grid of one or two config parameters.
 use super::{inputs_json, DataArgs};
-use crate::error::usage;
 use crate::method::sweep;
 use crate::output::{Cell, Table};
 use anyhow::Result;
@@ -23,17 +22,7 @@ pub struct Args {
 /// choice is a usage error), then print one row per grid point against the baseline list.
 pub fn run(a: &Args) -> Result<()> {
     let cfg = a.data.config.load()?;
-    let params: Vec<sweep::Param> = a
-        .params
-        .iter()
-        .map(|p| sweep::parse_param(p))
-        .collect::<Result<_>>()?;
-    if params.is_empty() {
-        return Err(usage("sweep: give one or two --param KEY=START:STOP:STEP"));
-    }
-    for p in &params {
-        cfg.set(&p.key, &p.values[0].raw())?;
-    }
+    let params = sweep::parse_params(&cfg, &a.params)?;
     let mut loaded = a.data.load_inputs()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
@@ -44,17 +33,9 @@ pub fn run(a: &Args) -> Result<()> {
     ));
     for p in &points {
         t.rows.push(vec![
-            p.values
-                .iter()
-                .map(|(k, v)| match v.as_str() {
-                    Some(w) => format!("{k} = {w}"),
-                    None => format!("{k} = {v}"),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-                .into(),
-            Cell::int(p.size),
-            Cell::num(Some(p.jaccard), 3),
+            point_label(p).into(),
+            Cell::opt_int(p.size),
+            Cell::num(p.jaccard, 3),
             shown(&loaded.data, &p.entered).into(),
             shown(&loaded.data, &p.left).into(),
         ]);
@@ -67,6 +48,24 @@ pub fn run(a: &Args) -> Result<()> {
         "points": points,
     });
     a.data.write(&loaded, vec![t], json)
+}
+
+/// A grid point's values as the table shows them (`stage1.threshold = 0,25; stage1.rule = bottom`:
+/// numbers with a decimal comma, as the other cells), with the reason for a point the config refuses.
+fn point_label(p: &sweep::Point) -> String {
+    let values = p
+        .values
+        .iter()
+        .map(|(k, v)| match v.as_str() {
+            Some(w) => format!("{k} = {w}"),
+            None => format!("{k} = {}", v.to_string().replace('.', ",")),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    match &p.invalid {
+        Some(why) => format!("{values} — недопустимое сочетание, не рассчитано: {why}"),
+        None => values,
+    }
 }
 
 /// Schools of a list as a person reads them ([`crate::model::identity::shown_id`]), «, »-separated.

@@ -25,35 +25,56 @@ pub enum Value {
 }
 
 impl Value {
-    /// The value as a config file writes it (`0.3`, `2`, `"bottom"`), for [`Config::set`].
-    pub fn raw(&self) -> String {
+    /// The value as JSON: a number or a string.
+    fn json(&self) -> serde_json::Value {
         match self {
-            Value::Number(x) => format!("{x}"),
-            Value::Choice(w) => format!("\"{w}\""),
+            Value::Number(x) => serde_json::json!(x),
+            Value::Choice(w) => serde_json::json!(w),
         }
     }
 }
 
 /// `stage1.threshold=0.25:0.35:0.01` → grid point i = round(start + i × step, 9);
 /// `stage1.threshold=0.3` → the one point 0.3; a choice key ([`crate::config::choices`]) takes
-/// a comma-separated list of its allowed words, `stage1.rule=risk,bottom`.
+/// a comma-separated list of its allowed words, `stage1.rule=risk,bottom`. The key is checked
+/// against `cfg` first, so a typo is named as one (with the nearest key) whatever the values.
 ///
-/// Errors (usage): no «=», not numbers, two or more than three numbers, a step ≤ 0 or stop < start,
-/// more than 10 000 points; for a choice key, a word it does not allow (named with the allowed
-/// ones) or the same word twice.
-pub fn parse_param(s: &str) -> Result<Param> {
+/// Errors (usage): no «=» or no key, an unknown key, a key that holds neither a number nor a
+/// choice (`selection.year`, lists, tables), not numbers (a list is for choice keys only), two or
+/// more than three numbers, a step ≤ 0 or stop < start, more than 10 000 points; for a choice key,
+/// a word it does not allow (named with the allowed ones) or the same word twice.
+pub fn parse_param(cfg: &Config, s: &str) -> Result<Param> {
     let bad = |why: &str| {
         usage(format!("--param {s}: {why}; expected KEY=START:STOP:STEP, e.g. stage1.threshold=0.25:0.35:0.01"))
     };
     let (key, range) = s.split_once('=').ok_or_else(|| bad("no «=»"))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(bad("no config key before «=»"));
+    }
     if let Some(allowed) = crate::config::choices(key) {
-        return parse_choices(s, key.trim(), range, allowed);
+        return parse_choices(s, key, range, allowed);
+    }
+    match current(cfg, key).map_err(|e| usage(format!("--param {s}: {e}")))? {
+        toml::Value::Integer(_) | toml::Value::Float(_) => {}
+        other => return Err(usage(format!(
+            "--param {s}: {key} holds {other}; sweep varies numeric keys and choice keys ({}) only",
+            crate::config::CHOICE_KEYS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
     }
     let parts: Vec<f64> = range
         .split(':')
         .map(|x| x.trim().replace(',', ".").parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad("not numbers"))?;
+        .collect::<Result<Vec<_>, _>>()
+        .ok()
+        .filter(|xs| xs.iter().all(|x| x.is_finite()))
+        .ok_or_else(|| {
+            bad("not numbers (a decimal comma is allowed; a list A,B is for choice keys only)")
+        })?;
     let (start, stop, step) = match parts[..] {
         [v] => (v, v, 1.0),
         [start, stop, step] => (start, stop, step),
@@ -76,9 +97,50 @@ pub fn parse_param(s: &str) -> Result<Param> {
         }
     }
     Ok(Param {
-        key: key.trim().to_string(),
+        key: key.to_string(),
         values: values.into_iter().map(Value::Number).collect(),
     })
+}
+
+/// Every `--param` of a sweep ([`parse_param`]); one or two, each key once.
+///
+/// Errors (usage): none or more than two, a key given twice, or a [`parse_param`] error.
+pub fn parse_params(cfg: &Config, raw: &[String]) -> Result<Vec<Param>> {
+    if raw.is_empty() || raw.len() > 2 {
+        return Err(usage(
+            "sweep takes one or two --param KEY=START:STOP:STEP (or KEY=A,B for a choice key)",
+        ));
+    }
+    let params: Vec<Param> = raw
+        .iter()
+        .map(|s| parse_param(cfg, s))
+        .collect::<Result<_>>()?;
+    if params.len() == 2 && params[0].key == params[1].key {
+        return Err(usage(format!(
+            "--param {}: the key is given twice; give its values in one --param",
+            params[0].key
+        )));
+    }
+    Ok(params)
+}
+
+/// The value `key` (dotted) holds in `cfg`. Errors: an unknown key, named as [`Config::set`]
+/// names it (with the nearest key).
+fn current(cfg: &Config, key: &str) -> Result<toml::Value> {
+    let mut cur = toml::Value::try_from(cfg)?;
+    for p in key.split('.') {
+        match cur.get(p) {
+            Some(v) => cur = v.clone(),
+            // set reports an unknown key with its nearest spelling
+            None => {
+                return Err(cfg
+                    .set(key, "0")
+                    .err()
+                    .unwrap_or_else(|| usage(format!("config key {key}: unknown key"))))
+            }
+        }
+    }
+    Ok(cur)
 }
 
 /// The values of a choice key's `--param` (`list` = `risk,bottom`), each one of `allowed`.
@@ -103,13 +165,18 @@ fn parse_choices(s: &str, key: &str, list: &str, allowed: &[&str]) -> Result<Par
     })
 }
 
+/// One grid point: the values set, and the list against the baseline — or, for a combination the
+/// config refuses (`stage1.k` > `stage1.n`, `stage3.per_group = 0`), why (`invalid`; then no
+/// size or Jaccard, and nobody enters or leaves).
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
     pub values: serde_json::Map<String, serde_json::Value>,
-    pub size: usize,
-    pub jaccard: f64,
+    pub size: Option<usize>,
+    pub jaccard: Option<f64>,
     pub entered: Vec<String>,
     pub left: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid: Option<String>,
 }
 
 fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
@@ -135,103 +202,126 @@ fn selected(
         .collect())
 }
 
-/// `cfg` with `key` set to a grid value, and the value set as JSON (see [`set_number`]; a choice
-/// as its word).
+/// `cfg` with `key` set to a grid value and the value as JSON: a number rounded to an integer for
+/// an integer key (`stage3.per_group = 2`, not `2.0`), a choice as its word.
 fn set_value(cfg: &Config, key: &str, v: &Value) -> Result<(Config, serde_json::Value)> {
-    match v {
-        Value::Number(x) => set_number(cfg, key, *x),
-        Value::Choice(w) => Ok((cfg.set(key, &v.raw())?, serde_json::json!(w))),
-    }
+    let value = shown(cfg, key, v)?;
+    Ok((cfg.set(key, &value.to_string())?, value))
 }
 
-/// The value a config key holds, as a number (for integer keys the grid values are rounded), and
-/// the value set as JSON: an integer for an integer key (`stage3.per_group = 2`, not `2.0`).
-fn set_number(cfg: &Config, key: &str, v: f64) -> Result<(Config, serde_json::Value)> {
-    let current = toml::Value::try_from(cfg)?;
-    let mut cur = &current;
-    for p in key.split('.') {
-        cur = cur
-            .get(p)
-            .ok_or_else(|| usage(format!("--param {key}: unknown config key")))?;
-    }
-    let (raw, value) = match cur {
-        toml::Value::Integer(_) => (
-            format!("{}", v.round() as i64),
-            serde_json::json!(v.round() as i64),
-        ),
-        toml::Value::Float(_) => (format!("{v}"), serde_json::json!(v)),
-        other => {
-            return Err(usage(format!(
-                "--param {key}: the key holds {other}, not a number"
-            )))
-        }
-    };
-    Ok((cfg.set(key, &raw)?, value))
+/// A grid value of `key` as JSON (and, as text, as a config file writes it): a number rounded
+/// to an integer for an integer key (`stage3.per_group = 2`, not `2.0`), a choice as its word.
+fn shown(cfg: &Config, key: &str, v: &Value) -> Result<serde_json::Value> {
+    Ok(match v {
+        Value::Choice(w) => serde_json::json!(w),
+        Value::Number(x) => match current(cfg, key)? {
+            toml::Value::Integer(_) => serde_json::json!(x.round() as i64),
+            _ => serde_json::json!(x),
+        },
+    })
 }
 
+/// The selection at every grid point of `params` (one or two, from [`parse_params`]; two make
+/// their cross product, the first key varying slowest) against the baseline list under `base`.
+/// A point whose combination the config refuses is kept, marked `invalid` with the reason.
+/// Errors: a selection error (data) at the baseline or at a point.
 pub fn sweep(
     ds: &Dataset,
     base: &Config,
     year: i32,
     params: &[Param],
 ) -> Result<(BTreeSet<String>, Vec<Point>)> {
-    if params.is_empty() || params.len() > 2 {
-        return Err(usage("sweep takes one or two --param"));
-    }
     // the frames are built once; a grid point that changes a context key builds its context on them
     let frames = crate::model::frames::build(ds)?;
     let base_ctx = select::Context::from_frames(frames.clone(), base, year)?.without_ledgers();
     let baseline = selected(ds, base, year, &base_ctx)?;
-    // the context depends only on these sections; other keys reuse it
-    let context_key = |k: &str| {
-        [
-            "index.",
-            "resilience.",
-            "objectivity.",
-            "selection.",
-            "stage1.min_participants",
-            "stage1.assessments",
-        ]
-        .iter()
-        .any(|p| k.starts_with(p))
-    };
-    let grid: Vec<Vec<&Value>> = if params.len() == 1 {
-        params[0].values.iter().map(|v| vec![v]).collect()
-    } else {
-        params[0]
-            .values
-            .iter()
-            .flat_map(|a| params[1].values.iter().map(move |b| vec![a, b]))
-            .collect()
-    };
+    let own_context = params.iter().any(|p| context_key(&p.key));
     let mut points = Vec::new();
-    for g in grid {
-        let mut cfg = base.clone();
-        let mut values = serde_json::Map::new();
-        for (p, v) in params.iter().zip(&g) {
-            let (c, value) = set_value(&cfg, &p.key, v)?;
-            cfg = c;
-            values.insert(p.key.clone(), value);
-        }
-        let s = if params.iter().any(|p| context_key(&p.key)) {
-            selected(
-                ds,
-                &cfg,
-                year,
-                &select::Context::from_frames(frames.clone(), &cfg, year)?.without_ledgers(),
-            )?
+    for g in grid(params) {
+        let (values, cfg) = point_config(base, params, &g);
+        let cfg = match cfg {
+            Ok(cfg) => cfg,
+            Err(e) => {
+                points.push(Point {
+                    values,
+                    size: None,
+                    jaccard: None,
+                    entered: Vec::new(),
+                    left: Vec::new(),
+                    invalid: Some(e.to_string()),
+                });
+                continue;
+            }
+        };
+        let s = if own_context {
+            let ctx = select::Context::from_frames(frames.clone(), &cfg, year)?.without_ledgers();
+            selected(ds, &cfg, year, &ctx)?
         } else {
             selected(ds, &cfg, year, &base_ctx)?
         };
         points.push(Point {
             values,
-            size: s.len(),
-            jaccard: r6(jaccard(&baseline, &s)),
+            size: Some(s.len()),
+            jaccard: Some(r6(jaccard(&baseline, &s))),
             entered: s.difference(&baseline).cloned().collect(),
             left: baseline.difference(&s).cloned().collect(),
+            invalid: None,
         });
     }
     Ok((baseline, points))
+}
+
+/// Whether the selection's context (index, resilience, objectivity, the window) depends on `key`:
+/// a point that sets one builds its own context; other keys reuse the baseline's.
+fn context_key(key: &str) -> bool {
+    [
+        "index.",
+        "resilience.",
+        "objectivity.",
+        "selection.",
+        "stage1.min_participants",
+        "stage1.assessments",
+    ]
+    .iter()
+    .any(|p| key.starts_with(p))
+}
+
+/// The grid points of one or two params: each a value per param, the first varying slowest.
+fn grid(params: &[Param]) -> Vec<Vec<&Value>> {
+    match params {
+        [a] => a.values.iter().map(|v| vec![v]).collect(),
+        [a, b] => a
+            .values
+            .iter()
+            .flat_map(|x| b.values.iter().map(move |y| vec![x, y]))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The values of one grid point as JSON (key → value, in the params' order) and `base` with them
+/// set — in the params' order, or in the reverse order when the first is refused alone
+/// (`stage1.k = 3` before `stage1.n = 4`); `Err` with the config's reason when both are refused.
+fn point_config(
+    base: &Config,
+    params: &[Param],
+    g: &[&Value],
+) -> (serde_json::Map<String, serde_json::Value>, Result<Config>) {
+    let mut values = serde_json::Map::new();
+    for (p, v) in params.iter().zip(g) {
+        let value = shown(base, &p.key, v).unwrap_or_else(|_| v.json());
+        values.insert(p.key.clone(), value);
+    }
+    let apply = |order: Vec<(&Param, &&Value)>| {
+        order.into_iter().try_fold(
+            base.clone(),
+            |cfg, (p, v)| Ok(set_value(&cfg, &p.key, v)?.0),
+        )
+    };
+    let pairs: Vec<_> = params.iter().zip(g).collect();
+    let reversed: Vec<_> = pairs.iter().rev().copied().collect();
+    let cfg = apply(pairs).or_else(|first: anyhow::Error| apply(reversed).map_err(|_| first));
+    (values, cfg)
 }
 
 #[cfg(test)]
@@ -240,34 +330,36 @@ mod tests {
 
     #[test]
     fn grid_hits_the_baseline_exactly() {
-        let p = parse_param("stage1.threshold=0.25:0.35:0.01").unwrap();
+        let p = parse_param(&Config::default(), "stage1.threshold=0.25:0.35:0.01").unwrap();
         assert_eq!(p.values.len(), 11);
         assert!(p.values.contains(&Value::Number(0.30)));
         assert_eq!(p.values[10], Value::Number(0.35));
         // one value is a grid of one point (a second tester ran `--param stage1.treshold=0.3`
         // and was told «three numbers needed» instead of «did you mean stage1.threshold»)
         assert_eq!(
-            parse_param("stage1.threshold=0.3").unwrap().values,
+            parse_param(&Config::default(), "stage1.threshold=0.3")
+                .unwrap()
+                .values,
             vec![Value::Number(0.3)]
         );
-        assert!(parse_param("stage1.threshold=0.3:0.4").is_err());
+        assert!(parse_param(&Config::default(), "stage1.threshold=0.3:0.4").is_err());
     }
 
     /// `sweep --param stage3.per_group=1:3:1` printed «stage3.per_group = 1.0».
     #[test]
     fn an_integer_key_is_swept_as_an_integer() {
         let cfg = Config::default();
-        let (c, v) = set_number(&cfg, "stage3.per_group", 2.0).unwrap();
+        let (c, v) = set_value(&cfg, "stage3.per_group", &Value::Number(2.0)).unwrap();
         assert_eq!(c.stage3.per_group, 2);
         assert_eq!(v.to_string(), "2");
-        let (_, v) = set_number(&cfg, "stage1.threshold", 0.25).unwrap();
+        let (_, v) = set_value(&cfg, "stage1.threshold", &Value::Number(0.25)).unwrap();
         assert_eq!(v.to_string(), "0.25");
     }
 
     /// A tester could not sweep `stage1.rule`: a choice key takes a list of its allowed words.
     #[test]
     fn a_choice_key_is_swept_over_its_words() {
-        let p = parse_param("stage1.rule=risk, bottom").unwrap();
+        let p = parse_param(&Config::default(), "stage1.rule=risk, bottom").unwrap();
         assert_eq!(
             p.values,
             vec![Value::Choice("risk".into()), Value::Choice("bottom".into())]
@@ -275,13 +367,58 @@ mod tests {
         let (c, v) = set_value(&Config::default(), "stage1.rule", &p.values[1]).unwrap();
         assert_eq!(c.stage1.rule, crate::config::Stage1Rule::Bottom);
         assert_eq!(v.to_string(), "\"bottom\"");
-        let e = parse_param("stage1.rule=risk,botom")
+        let e = parse_param(&Config::default(), "stage1.rule=risk,botom")
             .unwrap_err()
             .to_string();
         assert!(
             e.contains("unknown value «botom», expected one of risk, bottom"),
             "{e}"
         );
-        assert!(parse_param("stage1.rule=risk,risk").is_err());
+        assert!(parse_param(&Config::default(), "stage1.rule=risk,risk").is_err());
+    }
+
+    /// A tester's `--param stage1.rulez=risk,bottom` was told «not numbers», and
+    /// `--param stage1.threshold=0.25:0.35:0.05 --param stage1.threshold=0.4` gave three rows of 0.4.
+    #[test]
+    fn a_key_is_checked_first_and_given_once() {
+        let cfg = Config::default();
+        let e = parse_param(&cfg, "stage1.rulez=risk,bottom")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown key «rulez»") && e.contains("stage1.rule"),
+            "{e}"
+        );
+        let e = parse_param(&cfg, "selection.year=2024:2025:1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("sweep varies numeric keys and choice keys"),
+            "{e}"
+        );
+        assert!(parse_param(&cfg, "stage1.threshold=nan:1:0.1").is_err());
+        let twice = [
+            "stage1.threshold=0.25:0.35:0.05".to_string(),
+            "stage1.threshold=0.4".to_string(),
+        ];
+        let e = parse_params(&cfg, &twice).unwrap_err().to_string();
+        assert!(e.contains("given twice"), "{e}");
+    }
+
+    /// `stage1.k=1:2:1` with `stage1.n=1:3:1` stopped at k = 2, n = 1: a refused combination is a
+    /// point marked invalid; k = 3 before n = 4 is set in the other order.
+    #[test]
+    fn a_refused_combination_is_a_point_not_an_error() {
+        let cfg = Config::default();
+        let params =
+            parse_params(&cfg, &["stage1.k=2:3:1".into(), "stage1.n=1:4:3".into()]).unwrap();
+        let points: Vec<_> = grid(&params)
+            .iter()
+            .map(|g| point_config(&cfg, &params, g))
+            .collect();
+        assert!(points[0].1.is_err()); // k = 2, n = 1
+        assert_eq!(points[0].0["stage1.k"], 2);
+        let c = points[3].1.as_ref().unwrap(); // k = 3, n = 4
+        assert_eq!((c.stage1.k, c.stage1.n), (3, 4));
     }
 }
