@@ -142,22 +142,10 @@ fn newest(
             acc.1.insert(name, lv);
         }
     };
-    let mut out: BTreeMap<String, Acc> = BTreeMap::new();
-    // the school of the current run, whether it is kept, and its fold
-    let mut run: Option<(&str, bool, Acc)> = None;
-    let flush = |run: Option<(&str, bool, Acc)>, out: &mut BTreeMap<String, Acc>| {
-        let Some((sid, true, (y, lv))) = run else {
-            return;
-        };
-        match out.get_mut(sid) {
-            Some(acc) if y > acc.0 => *acc = (y, lv),
-            Some(acc) if y == acc.0 => acc.1.extend(lv),
-            Some(_) => {}
-            None => {
-                out.insert(sid.to_string(), (y, lv));
-            }
-        }
-    };
+    // each kept run of a school's rows with its fold, in frame order
+    let mut runs: Vec<(&str, Acc)> = Vec::new();
+    // the school of the current run and whether it is kept
+    let mut run: Option<(&str, bool)> = None;
     let rows = ids
         .iter()
         .zip(years.iter())
@@ -167,11 +155,14 @@ fn newest(
             continue;
         };
         let sid = sid.unwrap_or("");
-        if run.as_ref().is_none_or(|(s, _, _)| *s != sid) {
-            flush(run.take(), &mut out);
-            run = Some((sid, schools(sid), (i32::MIN, BTreeMap::new())));
+        if run.is_none_or(|(s, _)| s != sid) {
+            let kept = schools(sid);
+            if kept {
+                runs.push((sid, (i32::MIN, BTreeMap::new())));
+            }
+            run = Some((sid, kept));
         }
-        let Some((_, true, acc)) = run.as_mut() else {
+        let (Some((_, true)), Some((_, acc))) = (run, runs.last_mut()) else {
             continue;
         };
         let name = fa
@@ -183,7 +174,25 @@ fn newest(
             .map(|(n, lv)| (n, u8::try_from(lv).unwrap_or(u8::MAX)));
         fold(acc, y, level);
     }
-    flush(run, &mut out);
+    // a school's later runs (rows not in school order) fold into its first, in frame order: the
+    // stable sort keeps them so; the map is then built from its sorted entries at once
+    runs.sort_by(|a, b| a.0.cmp(b.0));
+    let mut merged: Vec<(String, Acc)> = Vec::with_capacity(runs.len());
+    let mut last: Option<&str> = None;
+    for (sid, (y, lv)) in runs {
+        match merged.last_mut() {
+            Some((_, acc)) if last == Some(sid) => {
+                if y > acc.0 {
+                    *acc = (y, lv);
+                } else if y == acc.0 {
+                    acc.1.extend(lv);
+                }
+            }
+            _ => merged.push((sid.to_string(), (y, lv))),
+        }
+        last = Some(sid);
+    }
+    let mut out: BTreeMap<String, Acc> = merged.into_iter().collect();
     out.retain(|_, (_, lv)| !lv.is_empty());
     Ok(out)
 }
