@@ -102,14 +102,15 @@ impl PooledSums {
             None => (counted.clone(), lit(false)),
         };
         // the frames' integer school key when the frame has it (`model::frames::SCHOOL_KEY`),
-        // the id's text otherwise
+        // the id's text otherwise; `max` of a Boolean, not `any` (a function polars applies
+        // group by group)
         let key = crate::model::frames::SCHOOL_KEY;
         let (by, id) = match results.schema().contains(key) {
             true => (col(key), vec![col(k::SCHOOL_ID).first()]),
             false => (col(k::SCHOOL_ID), vec![]),
         };
         let mut agg = id;
-        agg.push(col("active").any(true));
+        agg.push(col("active").max());
         agg.extend(SUMS.map(|c| col(c).sum()));
         let mut terms = terms(cfg, counted);
         terms.push(active.alias("active"));
@@ -157,7 +158,7 @@ impl PooledSums {
             })
             .into();
         terms.push(active.alias("active"));
-        let mut agg = vec![col(k::SCHOOL_ID).first(), col("active").any(true)];
+        let mut agg = vec![col(k::SCHOOL_ID).first(), col("active").max()];
         agg.extend(SUMS.map(|c| col(c).sum()));
         let df = years
             .df
@@ -260,46 +261,66 @@ fn counted_row(cfg: &Config) -> polars::prelude::Expr {
 /// only sums them (polars' fast path: a conditional inside the aggregation is evaluated group by
 /// group).
 fn terms(cfg: &Config, counted: polars::prelude::Expr) -> Vec<polars::prelude::Expr> {
+    terms_of(cfg, counted, polars::prelude::DataType::Int64)
+}
+
+/// [`terms`] of integer type `dt`.
+fn terms_of(
+    cfg: &Config,
+    counted: polars::prelude::Expr,
+    dt: polars::prelude::DataType,
+) -> Vec<polars::prelude::Expr> {
     use crate::model::schema::col as k;
     use polars::prelude::*;
-    let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
-    let big = n().gt_eq(lit(cfg.stage1.min_participants));
+    let n = || col(k::PARTICIPANTS).cast(dt.clone());
+    let big = col(k::PARTICIPANTS)
+        .cast(DataType::Int64)
+        .gt_eq(lit(cfg.stage1.min_participants));
     let full = big.clone().and(
         col(k::N3)
             .is_not_null()
             .and(col(k::N4).is_not_null())
             .and(col(k::N5).is_not_null()),
     );
-    let term = |cond: Expr, e: Expr| when(counted.clone().and(cond)).then(e).otherwise(lit(0i64));
+    let zero = lit(0i64).cast(dt.clone());
+    let term = |cond: Expr, e: Expr| {
+        when(counted.clone().and(cond))
+            .then(e)
+            .otherwise(zero.clone())
+    };
+    let of = |c: &str| col(c).cast(dt.clone());
     vec![
         term(lit(true), n()).alias("total_all"),
         term(big.clone(), n()).alias("part"),
-        term(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
+        term(big, of(k::N2)).alias("n2"),
         term(full.clone(), n()).alias("qpart"),
-        term(
-            full,
-            col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
-        )
-        .alias("q45"),
+        term(full, of(k::N4) + of(k::N5)).alias("q45"),
     ]
 }
 
 /// Each school's pooling sums per year (the terms of [`PooledSums`] under `cfg`'s `stage1` keys,
-/// summed by school and year in one group-by of the results frame): what the sums of any
-/// window are made of ([`PooledSums::from_years`]: a selection's context and the other years'
-/// selections of `report` and `monitor` share them).
+/// summed over each run of rows of one school and year): what the sums of any window are made
+/// of ([`PooledSums::from_years`]: a selection's context and the other years' selections of
+/// `report` and `monitor` share them).
 pub struct YearSums {
     min_participants: i64,
     assessments: Vec<crate::model::domain::Assessment>,
     /// Columns: school_key (`model::frames::SCHOOL_KEY`), school_id, year (Int32), counted
-    /// (Boolean: the school has a counted row that year), total_all, part, n2, qpart, q45
-    /// (Int64); one row per school and year with a result row.
-    df: polars::prelude::DataFrame,
+    /// (Boolean: a counted row in the run), total_all, part, n2, qpart, q45 (Int64); one row per
+    /// run of the frame's rows of one school and year (one per school and year in the model's
+    /// year-then-school order, `model::order`; more in any other order, which the windows' sums
+    /// add up).
+    pub(super) df: polars::prelude::DataFrame,
 }
 
 impl YearSums {
     /// The sums of the canonical results frame with its derived school key
     /// (`model::frames::build`). Errors: a frame without those columns (a bug).
+    ///
+    /// The runs are numbered by `rle_id` of one integer of year and school key, which polars
+    /// knows to be sorted, so the group-by takes each run as a slice of the frame (no hash
+    /// table, no index list per group); the terms are Int32 (a run's sums are a few hundred
+    /// pupils), Int64 from the sums on.
     pub fn new(
         results: &polars::prelude::DataFrame,
         cfg: &Config,
@@ -307,26 +328,26 @@ impl YearSums {
         use crate::model::schema::col as k;
         use polars::prelude::*;
         let key = crate::model::frames::SCHOOL_KEY;
-        // one integer key per school and year: the group-by's fast path
-        let by =
-            col(k::YEAR).cast(DataType::Int64) * lit(1i64 << 32) + col(key).cast(DataType::Int64);
+        let run = (col(k::YEAR).cast(DataType::Int64) * lit(1i64 << 32)
+            + col(key).cast(DataType::Int64))
+        .rle_id();
         let counted = counted_row(cfg);
-        let mut terms = terms(cfg, counted.clone());
+        let mut terms = terms_of(cfg, counted.clone(), DataType::Int32);
         terms.push(counted.alias("counted"));
         let mut agg = vec![
             col(key).first(),
             col(k::SCHOOL_ID).first(),
             col(k::YEAR).first(),
-            col("counted").any(true),
+            col("counted").max(),
         ];
         agg.extend(SUMS.map(|c| col(c).sum()));
         let mut out = vec![col(key), col(k::SCHOOL_ID), col(k::YEAR), col("counted")];
-        out.extend(SUMS.map(col));
+        out.extend(SUMS.map(|c| col(c).cast(DataType::Int64)));
         let df = results
             .clone()
             .lazy()
             .with_columns(terms)
-            .group_by([by.alias("school_year")])
+            .group_by([run.alias("run")])
             .agg(agg)
             .select(out)
             .collect()?;

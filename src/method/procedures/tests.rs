@@ -120,6 +120,13 @@ fn window_sums_from_the_sums_per_year_equal_the_window_group_by() {
         cfg.stage1.assessments = assessments;
         let years = super::YearSums::new(&frames.results, &cfg).unwrap();
         assert!(years.fits(&cfg));
+        // rows in another order: a school's year in several runs, which the windows add up
+        let shuffled = frames
+            .results
+            .sort(["subject", "grade"], Default::default())
+            .unwrap();
+        let runs = super::YearSums::new(&shuffled, &cfg).unwrap();
+        assert!(runs.df.height() > years.df.height());
         for (window, active) in [
             (vec![2024, 2025], Some(2025)),
             (vec![2024, 2025], None),
@@ -130,6 +137,12 @@ fn window_sums_from_the_sums_per_year_equal_the_window_group_by() {
             let got = super::PooledSums::from_years(&years, &window, active).unwrap();
             assert!(want.df.height() > 100, "{window:?}");
             assert_eq!(rows(&got.df), rows(&want.df), "{window:?} {active:?}");
+            let got = super::PooledSums::from_years(&runs, &window, active).unwrap();
+            assert_eq!(
+                rows(&got.df),
+                rows(&want.df),
+                "shuffled {window:?} {active:?}"
+            );
             assert!(got.fits(&window, &cfg));
         }
     }
