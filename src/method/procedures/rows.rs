@@ -208,18 +208,18 @@ impl YearRows {
         ) else {
             return Vec::new();
         };
-        self.spans[spans]
-            .iter()
-            .flat_map(|r| r.clone())
-            .map(|i| ProcRow {
-                school_id: sid.get(i).unwrap_or_default(),
-                year: year.get(i).unwrap_or_default(),
-                assessment: assessment.get(i).unwrap_or_default(),
-                subject: subject.get(i).unwrap_or_default(),
-                grade: grade.get(i).unwrap_or_default(),
-                participants: participants.get(i).unwrap_or_default(),
-                n2: n2.get(i),
-            })
-            .collect()
+        let spans = &self.spans[spans];
+        // sized up front (a flattened range does not tell its length)
+        let mut out = Vec::with_capacity(spans.iter().map(|r| r.len()).sum());
+        out.extend(spans.iter().flat_map(|r| r.clone()).map(|i| ProcRow {
+            school_id: sid.get(i).unwrap_or_default(),
+            year: year.get(i).unwrap_or_default(),
+            assessment: assessment.get(i).unwrap_or_default(),
+            subject: subject.get(i).unwrap_or_default(),
+            grade: grade.get(i).unwrap_or_default(),
+            participants: participants.get(i).unwrap_or_default(),
+            n2: n2.get(i),
+        }));
+        out
     }
 }
