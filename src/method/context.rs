@@ -1,6 +1,6 @@
 //! The context side of a selection (index, resilience, objectivity screen, risk profiles, registry
 //! z-scores): computed once per inputs and year, shared by every run that changes only selection keys.
-use super::procedures::find_sorted;
+use super::procedures::{find_sorted, PooledSums, YearSums};
 use super::registry::{Registered, Registry};
 use super::select::{run_with, Selection};
 use super::strata::RegistryZ;
@@ -29,6 +29,10 @@ pub struct Context {
     /// The window's pooled sums when the context computed them (for the resilience); the stages
     /// reuse them when they [`fit`](super::procedures::PooledSums::fits) the run's config.
     pub pooled: Option<super::procedures::PooledSums>,
+    /// Each school's pooling sums per year, from which the sums of any window are made: the
+    /// context's own [`pooled`](Context::pooled) and those of the other years' contexts
+    /// ([`Context::for_statuses`]).
+    pub year_sums: Option<std::sync::Arc<super::procedures::YearSums>>,
 }
 
 /// A school's id and the rows the other lists hold for it.
@@ -68,9 +72,12 @@ impl Context {
         let mut c = Self::statuses(frames, cfg, year)?;
         c.index = super::index::compute_with_ids(&c.frames, cfg, &c.school_ids)?;
         crate::timing("  context: index");
-        // the window's pooled sums, for the resilience and the stages
-        let sums = super::resilience::sums(&c.frames, cfg, year)?;
-        crate::timing("    resilience: sums");
+        // the window's pooled sums (with the schools active in `year`), for the resilience and
+        // the stages
+        let sums = match c.pooled.take() {
+            Some(sums) => sums,
+            None => super::resilience::sums(&c.frames, cfg, year)?,
+        };
         // no school to model is no resilience, not an error of the selection
         c.resilience =
             super::resilience::compute_with_sums(&c.frames, cfg, &c.index, year, &sums).ok();
@@ -83,7 +90,7 @@ impl Context {
     /// dynamics read of the other years): the objectivity screen, the school ids and the registry
     /// of `self`; the risk profiles of `year` only when `deficit.source` reads them; no index, no
     /// resilience (they change no decision, only what a school's row and ledger show) and no
-    /// ledgers.
+    /// ledgers; the pooled sums of `year`'s window are made from `self`'s sums per year.
     pub fn for_statuses(&self, cfg: &Config, year: i32) -> anyhow::Result<Context> {
         Ok(Context {
             frames: self.frames.clone(),
@@ -95,6 +102,7 @@ impl Context {
             profiles: profiles_for_deficit(&self.frames, cfg, year)?,
             ledgers: Ledgers::None,
             pooled: None,
+            year_sums: self.year_sums.clone(),
         })
     }
     /// The context of the frames in `year` for statuses only, as [`Context::for_statuses`]: what
@@ -112,6 +120,15 @@ impl Context {
         let registry_z = RegistryZ::new(&frames.schools);
         let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
         crate::timing("  context: school ids, registry");
+        // the sums of every year once; the window's of `year`, with the schools active in it
+        // (the resilience's population; the stages read only the sums)
+        let year_sums = YearSums::new(&frames.results, cfg)?;
+        let pooled = PooledSums::from_years(
+            &year_sums,
+            &super::procedures::window(cfg, year),
+            Some(year),
+        )?;
+        crate::timing("  context: pooled sums");
         Ok(Context {
             frames,
             school_ids,
@@ -121,7 +138,8 @@ impl Context {
             screen,
             profiles,
             ledgers: Ledgers::None,
-            pooled: None,
+            pooled: Some(pooled),
+            year_sums: Some(year_sums.into()),
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all

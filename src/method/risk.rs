@@ -142,36 +142,47 @@ fn newest(
             acc.1.insert(name, lv);
         }
     };
-    let mut out: BTreeMap<String, Acc> = BTreeMap::new();
-    // the school of the current run, whether it is kept, and its fold
-    let mut run: Option<(&str, bool, Acc)> = None;
-    let flush = |run: Option<(&str, bool, Acc)>, out: &mut BTreeMap<String, Acc>| {
-        let Some((sid, true, (y, lv))) = run else {
-            return;
-        };
-        match out.get_mut(sid) {
-            Some(acc) if y > acc.0 => *acc = (y, lv),
-            Some(acc) if y == acc.0 => acc.1.extend(lv),
-            Some(_) => {}
-            None => {
-                out.insert(sid.to_string(), (y, lv));
-            }
-        }
-    };
-    let rows = ids
+    // each kept run of a school's rows with its fold, in frame order
+    let mut runs: Vec<(&str, Acc)> = Vec::new();
+    // the school of the current run and whether it is kept
+    let mut run: Option<(&str, bool)> = None;
+    // where the school id differs from the row before's (polars compares the whole column at
+    // once): a row right after the last one read starts a run only there, so the ids are read
+    // (and compared) once per run, not once per row
+    let starts = d
+        .clone()
+        .lazy()
+        .select([col(k::SCHOOL_ID)
+            .neq_missing(col(k::SCHOOL_ID).shift(lit(1)))
+            .alias("start")])
+        .collect()?;
+    let starts = starts.column("start")?.bool()?.clone();
+    let mut last_read: Option<usize> = None;
+    let rows = starts
         .iter()
         .zip(years.iter())
         .zip(factors.iter().zip(levels.iter()));
-    for ((sid, y), (fa, lv)) in rows {
+    for (i, ((start, y), (fa, lv))) in rows.enumerate() {
         let Some(y) = y.filter(|y| *y <= year) else {
             continue;
         };
-        let sid = sid.unwrap_or("");
-        if run.as_ref().is_none_or(|(s, _, _)| *s != sid) {
-            flush(run.take(), &mut out);
-            run = Some((sid, schools(sid), (i32::MIN, BTreeMap::new())));
+        let same = match run {
+            Some(_) if last_read.is_some_and(|r| r + 1 == i) && start == Some(false) => true,
+            Some((s, _)) if start != Some(true) || last_read.is_none_or(|r| r + 1 != i) => {
+                s == ids.get(i).unwrap_or("")
+            }
+            _ => false,
+        };
+        last_read = Some(i);
+        if !same {
+            let sid = ids.get(i).unwrap_or("");
+            let kept = schools(sid);
+            if kept {
+                runs.push((sid, (i32::MIN, BTreeMap::new())));
+            }
+            run = Some((sid, kept));
         }
-        let Some((_, true, acc)) = run.as_mut() else {
+        let (Some((_, true)), Some((_, acc))) = (run, runs.last_mut()) else {
             continue;
         };
         let name = fa
@@ -183,7 +194,25 @@ fn newest(
             .map(|(n, lv)| (n, u8::try_from(lv).unwrap_or(u8::MAX)));
         fold(acc, y, level);
     }
-    flush(run, &mut out);
+    // a school's later runs (rows not in school order) fold into its first, in frame order: the
+    // stable sort keeps them so; the map is then built from its sorted entries at once
+    runs.sort_by(|a, b| a.0.cmp(b.0));
+    let mut merged: Vec<(String, Acc)> = Vec::with_capacity(runs.len());
+    let mut last: Option<&str> = None;
+    for (sid, (y, lv)) in runs {
+        match merged.last_mut() {
+            Some((_, acc)) if last == Some(sid) => {
+                if y > acc.0 {
+                    *acc = (y, lv);
+                } else if y == acc.0 {
+                    acc.1.extend(lv);
+                }
+            }
+            _ => merged.push((sid.to_string(), (y, lv))),
+        }
+        last = Some(sid);
+    }
+    let mut out: BTreeMap<String, Acc> = merged.into_iter().collect();
     out.retain(|_, (_, lv)| !lv.is_empty());
     Ok(out)
 }
@@ -492,6 +521,37 @@ mod tests {
         );
         assert_eq!(p["edu220002"].1.len(), 2);
         assert_eq!(p.len(), 2, "a school with only later profiles has none");
+        {
+            // rows of a later year (skipped) between two rows of one school, or before another
+            // school's rows: each row still goes to its own school
+            let skipped = [
+                row("edu220001", 2024, 0, 1),
+                row("edu220002", 2025, 1, 2),
+                row("edu220002", 2024, 2, 0),
+                row("edu220002", 2025, 3, 1),
+                row("edu220002", 2024, 4, 2),
+                row("edu220001", 2025, 5, 1),
+                row("edu220001", 2024, 6, 2),
+            ];
+            let p = of(&skipped);
+            let mut sorted = skipped.to_vec();
+            sorted.sort_by(|a, b| (&a.school_id, a.year).cmp(&(&b.school_id, b.year)));
+            assert_eq!(p, of(&sorted));
+            assert_eq!(
+                p["edu220001"],
+                (
+                    2024,
+                    BTreeMap::from([(RISK_FACTORS[0], 1), (RISK_FACTORS[6], 2)])
+                )
+            );
+            assert_eq!(
+                p["edu220002"],
+                (
+                    2024,
+                    BTreeMap::from([(RISK_FACTORS[2], 0), (RISK_FACTORS[4], 2)])
+                )
+            );
+        }
         // the rows of each school's newest profile, whatever the rows' order
         let latest_rows = |rows: &[RiskRow]| {
             let ds = Dataset {

@@ -116,8 +116,12 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
         Stage1Rule::Risk => BTreeMap::new(),
     };
     crate::timing("  stages: bottom ranks");
-    let pooled = match &ctx.pooled {
-        Some(sums) if sums.fits(&window, cfg) => super::procedures::pooled_map(&sums.df)?,
+    let pooled = match (&ctx.pooled, &ctx.year_sums) {
+        (Some(sums), _) if sums.fits(&window, cfg) => super::procedures::pooled_map(&sums.df)?,
+        (_, Some(years)) if years.fits(cfg) => {
+            let sums = super::procedures::PooledSums::from_years(years, &window, None)?;
+            super::procedures::pooled_map(&sums.df)?
+        }
         _ => super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?,
     };
     crate::timing("  stages: pooled");

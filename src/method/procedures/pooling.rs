@@ -93,34 +93,7 @@ impl PooledSums {
     ) -> polars::prelude::PolarsResult<PooledSums> {
         use crate::model::schema::col as k;
         use polars::prelude::*;
-        let s1 = &cfg.stage1;
-        let (first, last) = (window[0], window[window.len() - 1]);
-        let mut counted = col(k::YEAR)
-            .gt_eq(lit(first))
-            .and(col(k::YEAR).lt_eq(lit(last)))
-            .and(col(k::N2).is_not_null());
-        if let Some(any) = s1
-            .assessments
-            .iter()
-            .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
-            .reduce(Expr::or)
-        {
-            counted = counted.and(any);
-        }
-        let big = col(k::PARTICIPANTS)
-            .cast(DataType::Int64)
-            .gt_eq(lit(s1.min_participants));
-        let full = big.clone().and(
-            col(k::N3)
-                .is_not_null()
-                .and(col(k::N4).is_not_null())
-                .and(col(k::N5).is_not_null()),
-        );
-        let n = || col(k::PARTICIPANTS).cast(DataType::Int64);
-        // each row's terms first, over whole columns; the group-by then only sums them (polars'
-        // fast path: a conditional inside the aggregation is evaluated group by group)
-        let term =
-            |cond: Expr, e: Expr| when(counted.clone().and(cond)).then(e).otherwise(lit(0i64));
+        let counted = in_years(window).and(counted_row(cfg));
         let (rows, active) = match active {
             Some(y) => (
                 counted.clone().or(col(k::YEAR).eq(lit(y))),
@@ -128,43 +101,79 @@ impl PooledSums {
             ),
             None => (counted.clone(), lit(false)),
         };
-        let sums = ["total_all", "part", "n2", "qpart", "q45"];
         // the frames' integer school key when the frame has it (`model::frames::SCHOOL_KEY`),
-        // the id's text otherwise
+        // the id's text otherwise; `max` of a Boolean, not `any` (a function polars applies
+        // group by group)
         let key = crate::model::frames::SCHOOL_KEY;
         let (by, id) = match results.schema().contains(key) {
             true => (col(key), vec![col(k::SCHOOL_ID).first()]),
             false => (col(k::SCHOOL_ID), vec![]),
         };
         let mut agg = id;
-        agg.push(col("active").any(true));
-        agg.extend(sums.map(|c| col(c).sum()));
-        let mut out = vec![col(k::SCHOOL_ID), col("active")];
-        out.extend(sums.map(col));
+        agg.push(col("active").max());
+        agg.extend(SUMS.map(|c| col(c).sum()));
+        let mut terms = terms(cfg, counted);
+        terms.push(active.alias("active"));
         let df = results
             .clone()
             .lazy()
             .filter(rows)
-            .with_columns([
-                active.alias("active"),
-                term(lit(true), n()).alias("total_all"),
-                term(big.clone(), n()).alias("part"),
-                term(big, col(k::N2).cast(DataType::Int64)).alias("n2"),
-                term(full.clone(), n()).alias("qpart"),
-                term(
-                    full,
-                    col(k::N4).cast(DataType::Int64) + col(k::N5).cast(DataType::Int64),
-                )
-                .alias("q45"),
-            ])
+            .with_columns(terms)
             .group_by([by])
             .agg(agg)
-            .select(out)
+            .select(pooled_columns())
             .collect()?;
         Ok(PooledSums {
             window: window.to_vec(),
-            min_participants: s1.min_participants,
-            assessments: s1.assessments.clone(),
+            min_participants: cfg.stage1.min_participants,
+            assessments: cfg.stage1.assessments.clone(),
+            df,
+        })
+    }
+    /// [`PooledSums::new`] from the sums per school and year ([`YearSums`], computed once for
+    /// every window under the same `stage1` keys): the same sums, the same schools (a row in
+    /// `active`'s year, or a counted row in the window), in another row order.
+    pub fn from_years(
+        years: &YearSums,
+        window: &[i32],
+        active: Option<i32>,
+    ) -> polars::prelude::PolarsResult<PooledSums> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        let in_window = in_years(window);
+        let counted = in_window.clone().and(col("counted"));
+        let (rows, active) = match active {
+            Some(y) => (
+                counted.clone().or(col(k::YEAR).eq(lit(y))),
+                col(k::YEAR).eq(lit(y)),
+            ),
+            None => (counted, lit(false)),
+        };
+        let mut terms: Vec<Expr> = SUMS
+            .map(|c| {
+                when(in_window.clone())
+                    .then(col(c))
+                    .otherwise(lit(0i64))
+                    .alias(c)
+            })
+            .into();
+        terms.push(active.alias("active"));
+        let mut agg = vec![col(k::SCHOOL_ID).first(), col("active").max()];
+        agg.extend(SUMS.map(|c| col(c).sum()));
+        let df = years
+            .df
+            .clone()
+            .lazy()
+            .filter(rows)
+            .with_columns(terms)
+            .group_by([col(crate::model::frames::SCHOOL_KEY)])
+            .agg(agg)
+            .select(pooled_columns())
+            .collect()?;
+        Ok(PooledSums {
+            window: window.to_vec(),
+            min_participants: years.min_participants,
+            assessments: years.assessments.clone(),
             df,
         })
     }
@@ -205,4 +214,152 @@ pub fn pooled_map(
             ))
         })
         .collect())
+}
+
+/// The sums of [`Pooled`], in their order.
+const SUMS: [&str; 5] = ["total_all", "part", "n2", "qpart", "q45"];
+
+/// The columns of a [`PooledSums`] frame after its group-by.
+fn pooled_columns() -> Vec<polars::prelude::Expr> {
+    use polars::prelude::col;
+    let mut out = vec![col(crate::model::schema::col::SCHOOL_ID), col("active")];
+    out.extend(SUMS.map(col));
+    out
+}
+
+/// A row of a year in `window` (consecutive years, ascending).
+fn in_years(window: &[i32]) -> polars::prelude::Expr {
+    use crate::model::schema::col as k;
+    use polars::prelude::{col, lit};
+    let (first, last) = (window[0], window[window.len() - 1]);
+    col(k::YEAR)
+        .gt_eq(lit(first))
+        .and(col(k::YEAR).lt_eq(lit(last)))
+}
+
+/// A row that the pooling counts, whatever its year: a known count of «2», in
+/// `stage1.assessments` (all when empty).
+fn counted_row(cfg: &Config) -> polars::prelude::Expr {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let mut counted = col(k::N2).is_not_null();
+    if let Some(any) = cfg
+        .stage1
+        .assessments
+        .iter()
+        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
+        .reduce(Expr::or)
+    {
+        counted = counted.and(any);
+    }
+    counted
+}
+
+/// Each row's terms of the sums ([`SUMS`]) where `counted` holds, else 0: `total_all` its
+/// participants, `part` and `n2` when it has at least `min_participants`, `qpart` and `q45`
+/// («4» + «5») when it has every mark count too. Computed over whole columns, so that a group-by
+/// only sums them (polars' fast path: a conditional inside the aggregation is evaluated group by
+/// group).
+fn terms(cfg: &Config, counted: polars::prelude::Expr) -> Vec<polars::prelude::Expr> {
+    terms_of(cfg, counted, polars::prelude::DataType::Int64)
+}
+
+/// [`terms`] of integer type `dt`.
+fn terms_of(
+    cfg: &Config,
+    counted: polars::prelude::Expr,
+    dt: polars::prelude::DataType,
+) -> Vec<polars::prelude::Expr> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let n = || col(k::PARTICIPANTS).cast(dt.clone());
+    let big = col(k::PARTICIPANTS)
+        .cast(DataType::Int64)
+        .gt_eq(lit(cfg.stage1.min_participants));
+    let full = big.clone().and(
+        col(k::N3)
+            .is_not_null()
+            .and(col(k::N4).is_not_null())
+            .and(col(k::N5).is_not_null()),
+    );
+    let zero = lit(0i64).cast(dt.clone());
+    let term = |cond: Expr, e: Expr| {
+        when(counted.clone().and(cond))
+            .then(e)
+            .otherwise(zero.clone())
+    };
+    let of = |c: &str| col(c).cast(dt.clone());
+    vec![
+        term(lit(true), n()).alias("total_all"),
+        term(big.clone(), n()).alias("part"),
+        term(big, of(k::N2)).alias("n2"),
+        term(full.clone(), n()).alias("qpart"),
+        term(full, of(k::N4) + of(k::N5)).alias("q45"),
+    ]
+}
+
+/// Each school's pooling sums per year (the terms of [`PooledSums`] under `cfg`'s `stage1` keys,
+/// summed over each run of rows of one school and year): what the sums of any window are made
+/// of ([`PooledSums::from_years`]: a selection's context and the other years' selections of
+/// `report` and `monitor` share them).
+pub struct YearSums {
+    min_participants: i64,
+    assessments: Vec<crate::model::domain::Assessment>,
+    /// Columns: school_key (`model::frames::SCHOOL_KEY`), school_id, year (Int32), counted
+    /// (Boolean: a counted row in the run), total_all, part, n2, qpart, q45 (Int64); one row per
+    /// run of the frame's rows of one school and year (one per school and year in the model's
+    /// year-then-school order, `model::order`; more in any other order, which the windows' sums
+    /// add up).
+    pub(super) df: polars::prelude::DataFrame,
+}
+
+impl YearSums {
+    /// The sums of the canonical results frame with its derived school key
+    /// (`model::frames::build`). Errors: a frame without those columns (a bug).
+    ///
+    /// The runs are numbered by `rle_id` of one integer of year and school key, which polars
+    /// knows to be sorted, so the group-by takes each run as a slice of the frame (no hash
+    /// table, no index list per group); the terms are Int32 (a run's sums are a few hundred
+    /// pupils), Int64 from the sums on.
+    pub fn new(
+        results: &polars::prelude::DataFrame,
+        cfg: &Config,
+    ) -> polars::prelude::PolarsResult<YearSums> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        let key = crate::model::frames::SCHOOL_KEY;
+        let run = (col(k::YEAR).cast(DataType::Int64) * lit(1i64 << 32)
+            + col(key).cast(DataType::Int64))
+        .rle_id();
+        let counted = counted_row(cfg);
+        let mut terms = terms_of(cfg, counted.clone(), DataType::Int32);
+        terms.push(counted.alias("counted"));
+        let mut agg = vec![
+            col(key).first(),
+            col(k::SCHOOL_ID).first(),
+            col(k::YEAR).first(),
+            col("counted").max(),
+        ];
+        agg.extend(SUMS.map(|c| col(c).sum()));
+        let mut out = vec![col(key), col(k::SCHOOL_ID), col(k::YEAR), col("counted")];
+        out.extend(SUMS.map(|c| col(c).cast(DataType::Int64)));
+        let df = results
+            .clone()
+            .lazy()
+            .with_columns(terms)
+            .group_by([run.alias("run")])
+            .agg(agg)
+            .select(out)
+            .collect()?;
+        Ok(YearSums {
+            min_participants: cfg.stage1.min_participants,
+            assessments: cfg.stage1.assessments.clone(),
+            df,
+        })
+    }
+    /// Whether these are the sums under `cfg`'s `stage1` keys.
+    pub fn fits(&self, cfg: &Config) -> bool {
+        self.min_participants == cfg.stage1.min_participants
+            && self.assessments == cfg.stage1.assessments
+    }
 }

@@ -189,19 +189,37 @@ impl YearRows {
     }
     /// The rows of one school (`spans`: its handle from [`YearRows::schools`]), in frame order.
     pub fn rows_of(&self, spans: std::ops::Range<usize>) -> Vec<ProcRow<'_>> {
+        use polars::prelude::StaticArray;
         let c = &self.cols;
-        self.spans[spans]
-            .iter()
-            .flat_map(|r| r.clone())
-            .map(|i| ProcRow {
-                school_id: c.sid.get(i).unwrap_or_default(),
-                year: c.year.get(i).unwrap_or_default(),
-                assessment: c.assessment.get(i).unwrap_or_default(),
-                subject: c.subject.get(i).unwrap_or_default(),
-                grade: c.grade.get(i).unwrap_or_default(),
-                participants: c.participants.get(i).unwrap_or_default(),
-                n2: c.n2.get(i),
-            })
-            .collect()
+        // each column is one chunk (`YearRows::new`): its array read directly, not through the
+        // chunked array's lookup of a row's chunk
+        let (Some(sid), Some(assessment), Some(subject)) = (
+            c.sid.downcast_get(0),
+            c.assessment.downcast_get(0),
+            c.subject.downcast_get(0),
+        ) else {
+            return Vec::new();
+        };
+        let (Some(year), Some(grade), Some(participants), Some(n2)) = (
+            c.year.downcast_get(0),
+            c.grade.downcast_get(0),
+            c.participants.downcast_get(0),
+            c.n2.downcast_get(0),
+        ) else {
+            return Vec::new();
+        };
+        let spans = &self.spans[spans];
+        // sized up front (a flattened range does not tell its length)
+        let mut out = Vec::with_capacity(spans.iter().map(|r| r.len()).sum());
+        out.extend(spans.iter().flat_map(|r| r.clone()).map(|i| ProcRow {
+            school_id: sid.get(i).unwrap_or_default(),
+            year: year.get(i).unwrap_or_default(),
+            assessment: assessment.get(i).unwrap_or_default(),
+            subject: subject.get(i).unwrap_or_default(),
+            grade: grade.get(i).unwrap_or_default(),
+            participants: participants.get(i).unwrap_or_default(),
+            n2: n2.get(i),
+        }));
+        out
     }
 }

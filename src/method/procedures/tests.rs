@@ -89,6 +89,65 @@ fn pooled_by_polars_equals_pooled_row_by_row() {
     }
 }
 
+#[test]
+fn window_sums_from_the_sums_per_year_equal_the_window_group_by() {
+    use crate::config::Config;
+    use crate::model::domain::Assessment;
+    use polars::prelude::*;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+    let frames = crate::model::frames::build(&l.data).unwrap();
+    // each school's row, in school id order, as text
+    let rows = |df: &DataFrame| {
+        let df = df
+            .sort(["school_id"], Default::default())
+            .unwrap()
+            .select([
+                "school_id",
+                "active",
+                "total_all",
+                "part",
+                "n2",
+                "qpart",
+                "q45",
+            ])
+            .unwrap();
+        format!("{df:?}")
+    };
+    for (min, assessments) in [(5, vec![]), (20, vec![Assessment::Vpr])] {
+        let mut cfg = Config::default();
+        cfg.stage1.min_participants = min;
+        cfg.stage1.assessments = assessments;
+        let years = super::YearSums::new(&frames.results, &cfg).unwrap();
+        assert!(years.fits(&cfg));
+        // rows in another order: a school's year in several runs, which the windows add up
+        let shuffled = frames
+            .results
+            .sort(["subject", "grade"], Default::default())
+            .unwrap();
+        let runs = super::YearSums::new(&shuffled, &cfg).unwrap();
+        assert!(runs.df.height() > years.df.height());
+        for (window, active) in [
+            (vec![2024, 2025], Some(2025)),
+            (vec![2024, 2025], None),
+            (vec![2023, 2024, 2025], Some(2024)),
+            (vec![2022, 2023], None),
+        ] {
+            let want = super::PooledSums::new(&frames.results, &window, active, &cfg).unwrap();
+            let got = super::PooledSums::from_years(&years, &window, active).unwrap();
+            assert!(want.df.height() > 100, "{window:?}");
+            assert_eq!(rows(&got.df), rows(&want.df), "{window:?} {active:?}");
+            let got = super::PooledSums::from_years(&runs, &window, active).unwrap();
+            assert_eq!(
+                rows(&got.df),
+                rows(&want.df),
+                "shuffled {window:?} {active:?}"
+            );
+            assert!(got.fits(&window, &cfg));
+        }
+    }
+}
+
 /// Fresh-eyes #10: ЕГЭ's count below the minimum is no mark «2», and a list's label says so.
 #[test]
 fn below_min_kind_tells_marks_thresholds_and_a_mix() {
