@@ -25,6 +25,7 @@ pub mod names;
 mod notes;
 pub mod protocol;
 pub mod pupil;
+pub mod registry;
 pub mod report;
 pub mod risk;
 mod runs;
@@ -518,7 +519,7 @@ fn load_sheet(
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
         "moscow-ege" => gia::load_moscow(g, h, opts, ds, &mut rep)?,
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
-        "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
+        "registry" => registry::load_registry(g, h, opts, ds, &mut rep)?,
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
