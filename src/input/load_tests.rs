@@ -501,3 +501,62 @@ fn typed_and_text_marks_frames_load_alike() {
         .to_string();
     assert!(msg.contains("vpr_marks.csv, row 3"), "{msg}");
 }
+
+/// The registry is read from its text frame's columns (no grid): numbers the polars cast reads and
+/// numbers only `parse_num` reads (decimal comma, spaces, `%`) load alike, an empty cell is no
+/// value, and a truncated record, a record too wide and a bad cell are the errors (or, with
+/// `--lenient`, the counted skips) they are for every flat table, each naming its row.
+#[test]
+fn registry_cells_read_from_the_frame_keep_their_values_and_errors() {
+    use crate::model::schema::col as k;
+    let text = "login;name;low_income;enrollment\n\
+                edu990001;СОШ 1;0,25;1 200\n\
+                edu990002;СОШ 2;0.5;\n\
+                edu990003;СОШ 3\n\
+                edu990004;СОШ 4;0.1;7;extra\n\
+                edu990005;СОШ 5;abc;1\n\
+                edu990006;СОШ 6;1e-1;30\n";
+    let lenient = Opts {
+        lenient: true,
+        ..Default::default()
+    };
+    let l = load(&[("reg.csv", text)], &lenient).unwrap();
+    assert_eq!(
+        l.reports[0].warnings.0[&WarningCode::RowSkippedLenient].count,
+        3
+    );
+    let s = l
+        .data
+        .schools
+        .clone()
+        .sort([k::SCHOOL_ID], Default::default())
+        .unwrap();
+    let ids: Vec<&str> = s
+        .column(k::SCHOOL_ID)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(Option::unwrap)
+        .collect();
+    assert_eq!(ids, ["edu990001", "edu990002", "edu990006"]);
+    let f64s =
+        |c: &str| -> Vec<Option<f64>> { s.column(c).unwrap().f64().unwrap().iter().collect() };
+    assert_eq!(f64s("low_income"), [Some(0.25), Some(0.5), Some(0.1)]);
+    assert_eq!(f64s(k::ENROLLMENT), [Some(1200.0), None, Some(30.0)]);
+    // without --lenient: the first bad record is the error, naming its row
+    let msg = load(&[("reg.csv", text)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("row 4") && msg.contains("truncated"), "{msg}");
+    let bad = "login;name;low_income;enrollment\nedu990005;СОШ 5;abc;1\n";
+    let msg = load(&[("reg.csv", bad)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("row 2") && msg.contains("low_income") && msg.contains("«abc»"),
+        "{msg}"
+    );
+}

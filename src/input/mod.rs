@@ -463,10 +463,10 @@ fn load_sheet(
         ..Default::default()
     };
     let meta = sheet_meta(s, opts);
-    // marks and risk tables (national scale) are read in chunks of the text frame
+    // marks, risk and registry tables (national scale) are read from the columns of the text frame
     let mut whole;
     let h = &s.header;
-    let g = match frame.take_if(|_| !matches!(s.kind, "marks" | "risk")) {
+    let g = match frame.take_if(|_| !matches!(s.kind, "marks" | "risk" | "registry")) {
         Some(f) => {
             // the text frame is dropped once the grid is made
             whole = f.into_frame()?.whole();
@@ -519,7 +519,13 @@ fn load_sheet(
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
         "moscow-ege" => gia::load_moscow(g, h, opts, ds, &mut rep)?,
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
-        "registry" => registry::load_registry(g, h, opts, ds, &mut rep)?,
+        "registry" => {
+            // a CSV's cells are read from its text frame's columns, a sheet's from a frame of its grid
+            let csv = frame.is_some();
+            let f = text_frame(s, frame)?;
+            rep.encoding = Some(f.encoding.to_string());
+            registry::load_registry(f, h, csv, opts, ds, &mut rep)?
+        }
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,

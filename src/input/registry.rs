@@ -5,14 +5,131 @@ use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
 use super::report::InputReport;
-use super::table::Grid;
-use super::text::{parse_num, school_id, split_code_name};
+use super::table::TextFrame;
+use super::text::{looks_like_login, parse_num, school_id, split_code_name, NotANumber};
 use super::Opts;
-use crate::error::data_err;
+use crate::error::{data_err, Loc};
 use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Kind, Sym};
 use anyhow::Result;
-use polars::prelude::PlHashMap;
+use polars::prelude::{ChunkCast, DataType, PlHashMap, StringChunked};
+
+/// A registry's cells, read from its text frame's columns (no grid of `String`s): `cell` reads as
+/// `Grid::cell` of the frame's grid would, the indicator and enrollment columns are cast to
+/// `Float64` by polars once (a cell the cast does not read — empty, `0,5`, `12 %`, text — is parsed
+/// by `parse_num`, so values and errors are those of the cell as written).
+struct Cells<'f> {
+    f: &'f TextFrame,
+    /// The frame's text columns, each in one chunk (`load_registry`); a column the frame lacks
+    /// reads as empty.
+    cols: Vec<StringChunked>,
+    /// The number columns cast, by column, NaN where the cast read no number (none for a text
+    /// column).
+    nums: Vec<Option<Vec<f64>>>,
+    /// A CSV's (not a sheet's): a cell that is blank after `trim` ends a row's values as an empty
+    /// one does (`Grid` rows of a CSV have their trailing blank cells trimmed).
+    csv: bool,
+    /// Records dropped as truncated or too wide (`drop_truncated`, `--lenient`).
+    dropped: Vec<bool>,
+}
+
+impl<'f> Cells<'f> {
+    /// The cells of `f`, with columns `numbers` cast; records of a CSV from `first` on that are
+    /// truncated or too wide are reported as `input::drop_truncated` reports them (a data error,
+    /// or skipped with a counted warning under `--lenient`).
+    fn of(
+        f: &'f TextFrame,
+        h: &Header,
+        numbers: &[usize],
+        csv: bool,
+        opts: &Opts,
+        rep: &mut InputReport,
+    ) -> Result<Cells<'f>> {
+        let cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
+        // NaN where the cast read no number: the cell is parsed then
+        let nums = (0..cols.len())
+            .map(|c| {
+                if !numbers.contains(&c) {
+                    return Ok(None);
+                }
+                let cast = cols[c].cast(&DataType::Float64)?;
+                Ok(Some(
+                    cast.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        let mut dropped = vec![false; f.height()];
+        let first = h.row + 1;
+        if csv {
+            let width = h.raw.len();
+            let beyond = f.has_value_beyond(width, first);
+            let odd: Vec<usize> = (first..f.height())
+                .filter(|&r| {
+                    beyond[r - first] || f.fields_of(r).is_some_and(|n| (n as usize) < width)
+                })
+                .collect();
+            if !odd.is_empty() {
+                let mut g = f.rows_grid(&odd);
+                super::drop_truncated(&mut g, h, 0, opts, rep)?;
+                for (i, &r) in odd.iter().enumerate() {
+                    dropped[r] = g.rows[i].is_empty();
+                }
+            }
+        }
+        Ok(Cells {
+            f,
+            cols,
+            nums,
+            csv,
+            dropped,
+        })
+    }
+
+    /// Cell `c` of record `r` as text (empty when null or beyond the frame, or the record dropped).
+    fn cell(&self, r: usize, c: usize) -> &str {
+        if self.dropped[r] {
+            return "";
+        }
+        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(0));
+        arr.and_then(|a| a.get(r)).unwrap_or("")
+    }
+
+    /// Cell `c` of record `r` as a number (`parse_num`; the cast value where the cast read it).
+    fn num(&self, r: usize, c: usize) -> std::result::Result<Option<f64>, NotANumber> {
+        match self.nums.get(c).and_then(|n| n.as_ref()?.get(r).copied()) {
+            Some(v) if v.is_finite() && !self.dropped[r] => Ok(Some(v)),
+            _ => parse_num(self.cell(r, c)),
+        }
+    }
+
+    /// Record `r`'s cells trimmed, as its grid row is (trailing empty cells left out).
+    fn row(&self, r: usize) -> Vec<&str> {
+        let mut n = self.cols.len();
+        while n > 0 && {
+            let c = self.cell(r, n - 1);
+            if self.csv {
+                c.trim().is_empty()
+            } else {
+                c.is_empty()
+            }
+        } {
+            n -= 1;
+        }
+        (0..n).map(|c| self.cell(r, c).trim()).collect()
+    }
+
+    fn line_of(&self, r: usize) -> usize {
+        self.f.line_of(r)
+    }
+
+    fn loc(&self, r: usize) -> Loc {
+        Loc {
+            file: self.f.file.clone(),
+            sheet: self.f.sheet.clone(),
+            row: self.line_of(r),
+        }
+    }
+}
 
 /// The columns of a registry (`is_registry`), found once per file from its header.
 struct RegistryColumns {
@@ -73,7 +190,7 @@ struct RegistryRow<'g> {
 /// A registry's cells read into checked values; a registry repeats a few kinds, settlements and
 /// municipalities, so each of those cell texts is read once.
 struct RegistryReader<'g> {
-    g: &'g Grid,
+    g: &'g Cells<'g>,
     h: &'g Header,
     cols: RegistryColumns,
     kinds: PlHashMap<&'g str, Option<Kind>>,
@@ -90,7 +207,7 @@ impl<'g> RegistryReader<'g> {
         let (g, h) = (self.g, self.h);
         vals.clear();
         for &(k, c, percent) in &self.cols.indicators {
-            let v = match parse_num(g.cell(r, c)) {
+            let v = match g.num(r, c) {
                 Ok(None) => continue,
                 Ok(Some(v)) => v,
                 Err(_) => {
@@ -141,7 +258,7 @@ impl<'g> RegistryReader<'g> {
             None => None,
         };
         let enrollment = match cols.enrollment {
-            Some(c) => match parse_num(g.cell(r, c)) {
+            Some(c) => match g.num(r, c) {
                 Ok(v) if v.is_none_or(|x| x >= 0.0) => v,
                 _ => {
                     return Err(data_err(
@@ -220,34 +337,44 @@ fn store_registry_row(
 /// row for one login (an identical one is dropped with a counted warning), and the cell errors of
 /// `RegistryReader::indicators` and `RegistryReader::facts`.
 pub fn load_registry(
-    g: &Grid,
+    mut f: TextFrame,
     h: &Header,
+    csv: bool,
     opts: &Opts,
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
+    let cols = RegistryColumns::of(h);
+    let numbers: Vec<usize> = cols
+        .indicators
+        .iter()
+        .map(|&(_, c, _)| c)
+        .chain(cols.enrollment)
+        .collect();
+    // each column in one chunk (polars' read leaves several), so that a cell is read at its index
+    f.df.rechunk_mut();
+    let g = &Cells::of(&f, h, &numbers, csv, opts, rep)?;
     let mut reader = RegistryReader {
         g,
         h,
-        cols: RegistryColumns::of(h),
+        cols,
         kinds: PlHashMap::default(),
         settlements: PlHashMap::default(),
         municipalities: PlHashMap::default(),
     };
     let cl = reader.cols.login;
-    let source = Sym::from(g.file.as_str());
+    let source = Sym::from(f.file.as_str());
     let mut schools = Vec::new();
     // each school's first row (trimmed cells) and its line: a repeat is dropped, a different
     // second row is an error
     let mut seen = super::records::FirstRows::new();
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
-    for r in h.row + 1..g.rows.len() {
+    for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
             continue;
         }
-        let row: Vec<&str> = g.rows[r].iter().map(|c| c.trim()).collect();
-        match seen.check(school_id(login), row, g.line_of(r)) {
+        match seen.check(school_id(login), g.row(r), g.line_of(r)) {
             Seen::First => {}
             Seen::Same { .. } => {
                 rep.warnings.add(
@@ -266,7 +393,13 @@ pub fn load_registry(
                 continue;
             }
         }
-        super::cells::check_login(g, r, login, rep);
+        // as `cells::check_login`
+        if !looks_like_login(login) {
+            rep.warnings.add(
+                WarningCode::NotALogin,
+                format!("«{login}» (строка {})", g.line_of(r)),
+            );
+        }
         let read = reader
             .indicators(r, &mut vals)
             .and_then(|()| reader.facts(r));
