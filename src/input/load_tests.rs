@@ -502,6 +502,48 @@ fn typed_and_text_marks_frames_load_alike() {
     assert!(msg.contains("vpr_marks.csv, row 3"), "{msg}");
 }
 
+/// Years and grades read by polars as whole numbers (`marks::typed`) load as their text does:
+/// with every cell a plain year and grade, with a grade written with its word past the first
+/// records (the file then goes the text way), and with one in the first records (only the counts
+/// are typed).
+#[test]
+fn typed_years_and_grades_load_as_their_text() {
+    let mut text = String::from(MARKS_HEADER);
+    for i in 0..400 {
+        text += &format!(
+            "{},{},математика,город Заречный,edu99{:04},СОШ {},30,{},5,5,{}\n",
+            2022 + i % 3,
+            4 + i % 4,
+            i / 3,
+            i / 3,
+            i % 5,
+            20 - i % 5
+        );
+    }
+    let late = text.replacen(
+        ",6,математика,город Заречный,edu990090",
+        ",6 класс,математика,город Заречный,edu990090",
+        1,
+    );
+    let early = text.replacen("2022,4,", "2022,4 кл.,", 1);
+    assert!(late != text && early != text);
+    let src = crate::model::schema::col::SOURCE;
+    for t in [&text, &late, &early] {
+        let typed = load(&[("vpr_marks.csv", t)], &Opts::default()).unwrap();
+        let general = load(
+            &[("vpr_marks.csv", &format!("\u{feff}{t}"))],
+            &Opts::default(),
+        )
+        .unwrap();
+        let (ra, rb) = (&typed.data.results, &general.data.results);
+        assert_eq!(ra.height(), 400);
+        assert!(ra.drop(src).unwrap().equals_missing(&rb.drop(src).unwrap()));
+        let (a, b) = (&typed.reports[0], &general.reports[0]);
+        assert_eq!((a.rows, a.schools, &a.years), (b.rows, b.schools, &b.years));
+        assert_eq!(a.warnings.summary(), b.warnings.summary());
+    }
+}
+
 /// The registry is read from its text frame's columns (no grid): numbers the polars cast reads and
 /// numbers only `parse_num` reads (decimal comma, spaces, `%`) load alike, an empty cell is no
 /// value, and a truncated record, a record too wide and a bad cell are the errors (or, with

@@ -511,7 +511,7 @@ fn load_sheet(
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
         "marks" => match frame {
             // a CSV's participants and marks are read as numbers by polars where they can be
-            Some(f) => marks::load_csv(f, h, &meta, opts, ds, &mut rep)?,
+            Some(f) => marks::load_csv(f, &s.grid, h, &meta, opts, ds, &mut rep)?,
             None => marks::load(text_frame(s, None)?, h, &meta, opts, ds, &mut rep)?,
         },
         "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
