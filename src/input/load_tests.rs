@@ -501,3 +501,104 @@ fn typed_and_text_marks_frames_load_alike() {
         .to_string();
     assert!(msg.contains("vpr_marks.csv, row 3"), "{msg}");
 }
+
+/// Years and grades read by polars as whole numbers (`marks::typed`) load as their text does:
+/// with every cell a plain year and grade, with a grade written with its word past the first
+/// records (the file then goes the text way), and with one in the first records (only the counts
+/// are typed).
+#[test]
+fn typed_years_and_grades_load_as_their_text() {
+    let mut text = String::from(MARKS_HEADER);
+    for i in 0..400 {
+        text += &format!(
+            "{},{},математика,город Заречный,edu99{:04},СОШ {},30,{},5,5,{}\n",
+            2022 + i % 3,
+            4 + i % 4,
+            i / 3,
+            i / 3,
+            i % 5,
+            20 - i % 5
+        );
+    }
+    let late = text.replacen(
+        ",6,математика,город Заречный,edu990090",
+        ",6 класс,математика,город Заречный,edu990090",
+        1,
+    );
+    let early = text.replacen("2022,4,", "2022,4 кл.,", 1);
+    assert!(late != text && early != text);
+    let src = crate::model::schema::col::SOURCE;
+    for t in [&text, &late, &early] {
+        let typed = load(&[("vpr_marks.csv", t)], &Opts::default()).unwrap();
+        let general = load(
+            &[("vpr_marks.csv", &format!("\u{feff}{t}"))],
+            &Opts::default(),
+        )
+        .unwrap();
+        let (ra, rb) = (&typed.data.results, &general.data.results);
+        assert_eq!(ra.height(), 400);
+        assert!(ra.drop(src).unwrap().equals_missing(&rb.drop(src).unwrap()));
+        let (a, b) = (&typed.reports[0], &general.reports[0]);
+        assert_eq!((a.rows, a.schools, &a.years), (b.rows, b.schools, &b.years));
+        assert_eq!(a.warnings.summary(), b.warnings.summary());
+    }
+}
+
+/// The registry is read from its text frame's columns (no grid): numbers the polars cast reads and
+/// numbers only `parse_num` reads (decimal comma, spaces, `%`) load alike, an empty cell is no
+/// value, and a truncated record, a record too wide and a bad cell are the errors (or, with
+/// `--lenient`, the counted skips) they are for every flat table, each naming its row.
+#[test]
+fn registry_cells_read_from_the_frame_keep_their_values_and_errors() {
+    use crate::model::schema::col as k;
+    let text = "login;name;low_income;enrollment\n\
+                edu990001;СОШ 1;0,25;1 200\n\
+                edu990002;СОШ 2;0.5;\n\
+                edu990003;СОШ 3\n\
+                edu990004;СОШ 4;0.1;7;extra\n\
+                edu990005;СОШ 5;abc;1\n\
+                edu990006;СОШ 6;1e-1;30\n";
+    let lenient = Opts {
+        lenient: true,
+        ..Default::default()
+    };
+    let l = load(&[("reg.csv", text)], &lenient).unwrap();
+    assert_eq!(
+        l.reports[0].warnings.0[&WarningCode::RowSkippedLenient].count,
+        3
+    );
+    let s = l
+        .data
+        .schools
+        .clone()
+        .sort([k::SCHOOL_ID], Default::default())
+        .unwrap();
+    let ids: Vec<&str> = s
+        .column(k::SCHOOL_ID)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(Option::unwrap)
+        .collect();
+    assert_eq!(ids, ["edu990001", "edu990002", "edu990006"]);
+    let f64s =
+        |c: &str| -> Vec<Option<f64>> { s.column(c).unwrap().f64().unwrap().iter().collect() };
+    assert_eq!(f64s("low_income"), [Some(0.25), Some(0.5), Some(0.1)]);
+    assert_eq!(f64s(k::ENROLLMENT), [Some(1200.0), None, Some(30.0)]);
+    // without --lenient: the first bad record is the error, naming its row
+    let msg = load(&[("reg.csv", text)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("row 4") && msg.contains("truncated"), "{msg}");
+    let bad = "login;name;low_income;enrollment\nedu990005;СОШ 5;abc;1\n";
+    let msg = load(&[("reg.csv", bad)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("row 2") && msg.contains("low_income") && msg.contains("«abc»"),
+        "{msg}"
+    );
+}

@@ -59,12 +59,20 @@ fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> KeyCols {
     let kk = keys(h);
     let text = |c: usize| f.text_col(c, first);
     let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    // a year or grade column polars read as whole numbers (`typed`: every one a year 2000–2099 or a
+    // grade 1–11, as `year_cell` and `grade_cell` read its text) is taken as read
     let year = || match kk.year {
-        Some(c) => Runs::of(&text(c), cells::year_cell),
+        Some(c) => match f.int_col(c, first) {
+            Some(ca) => Runs::of_ints(&ca),
+            None => Runs::of(&text(c), cells::year_cell),
+        },
         None => Runs::constant((meta.year > 0).then_some(meta.year), n),
     };
     let grade = || match kk.grade {
-        Some(c) => Runs::distinct(&text(c), grade_cell),
+        Some(c) => match f.int_col(c, first) {
+            Some(ca) => Runs::of_ints(&ca),
+            None => Runs::distinct(&text(c), grade_cell),
+        },
         None => Runs::constant(Some(meta.grade), n),
     };
     let subject = || match kk.subject {
@@ -218,13 +226,14 @@ pub fn load(
 /// Errors: as `load`.
 pub fn load_csv(
     file: super::csv_file::CsvFile,
+    head: &super::table::Grid,
     h: &Header,
     meta: &Meta,
     opts: &Opts,
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    if let Some(mut f) = typed(&file, h)? {
+    if let Some(mut f) = typed(&file, h, head)? {
         crate::timing("  marks: typed frame read");
         let cols = columns(&f, h, meta)?;
         crate::timing("  marks: columns");
@@ -244,8 +253,15 @@ pub fn load_csv(
 }
 
 /// The frame of a header-first marks CSV with its participants and marks as `Int32`, when none of
-/// their data cells is null (empty, or no whole number: see `CsvFile::typed_frame`).
-fn typed(file: &super::csv_file::CsvFile, h: &Header) -> Result<Option<TextFrame>> {
+/// their data cells is null (empty, or no whole number: see `CsvFile::typed_frame`); its year and
+/// grade columns too when the first records (`head`, detection's grid) hold plain whole years and
+/// grades, and then only when every one of them is a year 2000–2099 and a grade 1–11 (else the
+/// text way reads the file again, as for a count that is no whole number).
+fn typed(
+    file: &super::csv_file::CsvFile,
+    h: &Header,
+    head: &super::table::Grid,
+) -> Result<Option<TextFrame>> {
     let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
         return Ok(None);
     };
@@ -259,20 +275,58 @@ fn typed(file: &super::csv_file::CsvFile, h: &Header) -> Result<Option<TextFrame
         Some(kk.login),
         kk.name,
     ];
-    let ints: Vec<usize> = std::iter::once(cp).chain(cm).collect();
-    if ints.iter().any(|c| key.contains(&Some(*c))) {
+    let nums: Vec<usize> = std::iter::once(cp).chain(cm).collect();
+    if nums.iter().any(|c| key.contains(&Some(*c))) {
         return Ok(None);
     }
+    let year_range = 2000..2100;
+    let grade_range = 1..12;
+    // (column, the whole numbers it may hold)
+    let whole: Vec<(usize, std::ops::Range<i32>)> =
+        [(kk.year, year_range), (kk.grade, grade_range)]
+            .into_iter()
+            .filter_map(|(c, range)| Some((c?, range)))
+            .filter(|(c, range)| plain_in(head, h.row + 1, *c, range))
+            .collect();
+    if whole.len() == 2 && whole[0].0 == whole[1].0 {
+        return Ok(None);
+    }
+    let ints: Vec<usize> = nums
+        .iter()
+        .copied()
+        .chain(whole.iter().map(|w| w.0))
+        .collect();
     let Some(f) = file.typed_frame(&ints)? else {
         return Ok(None);
     };
     let first = h.row + 1;
     let n = f.height().saturating_sub(first);
-    let filled = ints.iter().all(|&c| {
+    let column = |c: usize| {
         f.int_col(c, first)
-            .is_some_and(|ca| ca.len() == n && ca.null_count() == 0)
+            .filter(|ca| ca.len() == n && ca.null_count() == 0)
+    };
+    let filled = nums.iter().all(|&c| column(c).is_some());
+    let in_range = whole.iter().all(|(c, range)| {
+        column(*c).is_some_and(|ca| {
+            let (lo, hi) = (ca.min(), ca.max());
+            n == 0
+                || lo
+                    .zip(hi)
+                    .is_some_and(|(lo, hi)| range.contains(&lo) && range.contains(&hi))
+        })
     });
-    Ok(filled.then_some(f))
+    Ok((filled && in_range).then_some(f))
+}
+
+/// Every cell of column `c` in the rows of `g` from `first` on is a plain whole number (ASCII
+/// digits) in `range`.
+fn plain_in(g: &super::table::Grid, first: usize, c: usize, range: &std::ops::Range<i32>) -> bool {
+    (first..g.rows.len()).all(|r| {
+        let t = g.cell(r, c);
+        !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit())
+            && t.parse::<i32>().is_ok_and(|v| range.contains(&v))
+    })
 }
 
 /// A marks table's columns parsed: the school rows that fit the file's unit and the other rows.

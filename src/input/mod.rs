@@ -25,6 +25,7 @@ pub mod names;
 mod notes;
 pub mod protocol;
 pub mod pupil;
+pub mod registry;
 pub mod report;
 pub mod risk;
 mod runs;
@@ -462,10 +463,10 @@ fn load_sheet(
         ..Default::default()
     };
     let meta = sheet_meta(s, opts);
-    // marks and risk tables (national scale) are read in chunks of the text frame
+    // marks, risk and registry tables (national scale) are read from the columns of the text frame
     let mut whole;
     let h = &s.header;
-    let g = match frame.take_if(|_| !matches!(s.kind, "marks" | "risk")) {
+    let g = match frame.take_if(|_| !matches!(s.kind, "marks" | "risk" | "registry")) {
         Some(f) => {
             // the text frame is dropped once the grid is made
             whole = f.into_frame()?.whole();
@@ -510,7 +511,7 @@ fn load_sheet(
         "fisoko-journal" => fisoko::load_journal_report(g, h, &meta, opts, ds, &mut rep)?,
         "marks" => match frame {
             // a CSV's participants and marks are read as numbers by polars where they can be
-            Some(f) => marks::load_csv(f, h, &meta, opts, ds, &mut rep)?,
+            Some(f) => marks::load_csv(f, &s.grid, h, &meta, opts, ds, &mut rep)?,
             None => marks::load(text_frame(s, None)?, h, &meta, opts, ds, &mut rep)?,
         },
         "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
@@ -518,7 +519,13 @@ fn load_sheet(
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
         "moscow-ege" => gia::load_moscow(g, h, opts, ds, &mut rep)?,
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
-        "registry" => context::load_registry(g, h, opts, ds, &mut rep)?,
+        "registry" => {
+            // a CSV's cells are read from its text frame's columns, a sheet's from a frame of its grid
+            let csv = frame.is_some();
+            let f = text_frame(s, frame)?;
+            rep.encoding = Some(f.encoding.to_string());
+            registry::load_registry(f, h, csv, opts, ds, &mut rep)?
+        }
         "directory" => context::load_directory(g, h, ds, &mut rep)?,
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,

@@ -71,3 +71,18 @@ impl<T> Runs<T> {
         &self.values[self.idx[r] as usize]
     }
 }
+
+impl Runs<Option<i32>> {
+    /// A column of whole numbers (`None` for null), one value per run of equal cells.
+    pub fn of_ints(ca: &Int32Chunked) -> Runs<Option<i32>> {
+        let mut values: Vec<Option<i32>> = Vec::new();
+        let mut idx = Vec::with_capacity(ca.len());
+        for v in ca.iter() {
+            if values.last() != Some(&v) {
+                values.push(v);
+            }
+            idx.push(values.len() as u32 - 1);
+        }
+        Runs { values, idx }
+    }
+}

@@ -1,0 +1,418 @@
+//! User registry/context tables keyed by login (FORMATS.md «Registry and context»): one row per
+//! school merged into the school book.
+use super::context::{is_share, memo, note_code, school_in, settlement_of, INDICATORS};
+use super::header::{self, Header};
+use super::notes::{merge, SchoolFacts, SchoolSource};
+use super::records::Seen;
+use super::report::InputReport;
+use super::table::TextFrame;
+use super::text::{looks_like_login, parse_num, school_id, split_code_name, NotANumber};
+use super::Opts;
+use crate::error::{data_err, Loc};
+use crate::model::warning::WarningCode;
+use crate::model::{Dataset, Kind, Sym};
+use anyhow::Result;
+use polars::prelude::{ChunkCast, DataType, PlHashMap, StringChunked};
+
+/// A registry's cells, read from its text frame's columns (no grid of `String`s): `cell` reads as
+/// `Grid::cell` of the frame's grid would, the indicator and enrollment columns are cast to
+/// `Float64` by polars once (a cell the cast does not read — empty, `0,5`, `12 %`, text — is parsed
+/// by `parse_num`, so values and errors are those of the cell as written).
+struct Cells<'f> {
+    f: &'f TextFrame,
+    /// The frame's text columns, each in one chunk (`load_registry`); a column the frame lacks
+    /// reads as empty.
+    cols: Vec<StringChunked>,
+    /// The number columns cast, by column, NaN where the cast read no number (none for a text
+    /// column).
+    nums: Vec<Option<Vec<f64>>>,
+    /// A CSV's (not a sheet's): a cell that is blank after `trim` ends a row's values as an empty
+    /// one does (`Grid` rows of a CSV have their trailing blank cells trimmed).
+    csv: bool,
+    /// Records dropped as truncated or too wide (`drop_truncated`, `--lenient`).
+    dropped: Vec<bool>,
+}
+
+impl<'f> Cells<'f> {
+    /// The cells of `f`, with columns `numbers` cast; records of a CSV from `first` on that are
+    /// truncated or too wide are reported as `input::drop_truncated` reports them (a data error,
+    /// or skipped with a counted warning under `--lenient`).
+    fn of(
+        f: &'f TextFrame,
+        h: &Header,
+        numbers: &[usize],
+        csv: bool,
+        opts: &Opts,
+        rep: &mut InputReport,
+    ) -> Result<Cells<'f>> {
+        let cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
+        // NaN where the cast read no number: the cell is parsed then
+        let nums = (0..cols.len())
+            .map(|c| {
+                if !numbers.contains(&c) {
+                    return Ok(None);
+                }
+                let cast = cols[c].cast(&DataType::Float64)?;
+                Ok(Some(
+                    cast.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        let mut dropped = vec![false; f.height()];
+        let first = h.row + 1;
+        if csv {
+            let width = h.raw.len();
+            let beyond = f.has_value_beyond(width, first);
+            let odd: Vec<usize> = (first..f.height())
+                .filter(|&r| {
+                    beyond[r - first] || f.fields_of(r).is_some_and(|n| (n as usize) < width)
+                })
+                .collect();
+            if !odd.is_empty() {
+                let mut g = f.rows_grid(&odd);
+                super::drop_truncated(&mut g, h, 0, opts, rep)?;
+                for (i, &r) in odd.iter().enumerate() {
+                    dropped[r] = g.rows[i].is_empty();
+                }
+            }
+        }
+        Ok(Cells {
+            f,
+            cols,
+            nums,
+            csv,
+            dropped,
+        })
+    }
+
+    /// Cell `c` of record `r` as text (empty when null or beyond the frame, or the record dropped).
+    fn cell(&self, r: usize, c: usize) -> &str {
+        if self.dropped[r] {
+            return "";
+        }
+        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(0));
+        arr.and_then(|a| a.get(r)).unwrap_or("")
+    }
+
+    /// Cell `c` of record `r` as a number (`parse_num`; the cast value where the cast read it).
+    fn num(&self, r: usize, c: usize) -> std::result::Result<Option<f64>, NotANumber> {
+        match self.nums.get(c).and_then(|n| n.as_ref()?.get(r).copied()) {
+            Some(v) if v.is_finite() && !self.dropped[r] => Ok(Some(v)),
+            _ => parse_num(self.cell(r, c)),
+        }
+    }
+
+    /// Record `r`'s cells trimmed, as its grid row is (trailing empty cells left out).
+    fn row(&self, r: usize) -> Vec<&str> {
+        let mut n = self.cols.len();
+        while n > 0 && {
+            let c = self.cell(r, n - 1);
+            if self.csv {
+                c.trim().is_empty()
+            } else {
+                c.is_empty()
+            }
+        } {
+            n -= 1;
+        }
+        (0..n).map(|c| self.cell(r, c).trim()).collect()
+    }
+
+    fn line_of(&self, r: usize) -> usize {
+        self.f.line_of(r)
+    }
+
+    fn loc(&self, r: usize) -> Loc {
+        Loc {
+            file: self.f.file.clone(),
+            sheet: self.f.sheet.clone(),
+            row: self.line_of(r),
+        }
+    }
+}
+
+/// The columns of a registry (`is_registry`), found once per file from its header.
+struct RegistryColumns {
+    login: usize,
+    name: Option<usize>,
+    municipality: Option<usize>,
+    settlement: Option<usize>,
+    kind: Option<usize>,
+    enrollment: Option<usize>,
+    inn: Option<usize>,
+    gia: Option<usize>,
+    /// Indicator columns (key, column) in key order, so that a row's values are too
+    /// (`Indicators::set_all`), and whether each holds percents.
+    indicators: Vec<(&'static str, usize, bool)>,
+}
+
+impl RegistryColumns {
+    fn of(h: &Header) -> RegistryColumns {
+        let mut indicators: Vec<(&'static str, usize, bool)> = INDICATORS
+            .iter()
+            .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c, false)))
+            .collect();
+        indicators.sort_unstable();
+        // the unit of each share column, decided once per file from its header alone (issue 12):
+        // percents when it says `%` (`…, %`), else the documented unit, a fraction 0–1
+        // (docs/INPUTS.md «Registry»); never from the values
+        for (k, c, percent) in &mut indicators {
+            *percent = is_share(k) && h.is_percent(*c);
+        }
+        RegistryColumns {
+            login: h
+                .find(header::LOGIN)
+                .expect("a registry has a login column"),
+            name: h.find(&["name", "наименование оо", "оо", "школа"]),
+            municipality: h.find(header::MUNICIPALITY),
+            settlement: h.find(&["settlement", "тип населенного пункта"]),
+            kind: h.find(&["kind", "вид оо"]),
+            enrollment: h.find(&["enrollment", "численность обучающихся"]),
+            inn: h.find(&["inn", "инн"]),
+            gia: h.find(&["gia_code", "код огэ", "код егэ", "код оо"]),
+            indicators,
+        }
+    }
+}
+
+/// What a registry row says of its school, read and checked (`RegistryReader::row`).
+struct RegistryRow<'g> {
+    name: &'g str,
+    municipality: String,
+    municipality_code: Option<String>,
+    kind: Option<Kind>,
+    settlement: Option<&'static str>,
+    enrollment: Option<f64>,
+    inn: Option<&'g str>,
+    gia_code: Option<&'g str>,
+}
+
+/// A registry's cells read into checked values; a registry repeats a few kinds, settlements and
+/// municipalities, so each of those cell texts is read once.
+struct RegistryReader<'g> {
+    g: &'g Cells<'g>,
+    h: &'g Header,
+    cols: RegistryColumns,
+    kinds: PlHashMap<&'g str, Option<Kind>>,
+    settlements: PlHashMap<&'g str, Result<Option<&'static str>, String>>,
+    municipalities: PlHashMap<&'g str, (Option<String>, String)>,
+}
+
+impl<'g> RegistryReader<'g> {
+    /// Row `r`'s indicators into `vals` (shares as fractions), in key order.
+    ///
+    /// Errors (data, naming row and column): a cell that is no number, a negative value, a share
+    /// above 1 (above 100 in a column of percents).
+    fn indicators(&self, r: usize, vals: &mut Vec<(&'static str, f64)>) -> Result<()> {
+        let (g, h) = (self.g, self.h);
+        vals.clear();
+        for &(k, c, percent) in &self.cols.indicators {
+            let v = match g.num(r, c) {
+                Ok(None) => continue,
+                Ok(Some(v)) => v,
+                Err(_) => {
+                    return Err(data_err(
+                        &g.loc(r),
+                        h.raw_name(c),
+                        format!("expected a number, found «{}»", g.cell(r, c)),
+                    ))
+                }
+            };
+            let bad = if v < 0.0 {
+                Some(format!("expected a non-negative value, found {v}"))
+            } else if is_share(k) && percent && v > 100.0 {
+                Some(format!("expected a percent 0–100, found {v}"))
+            } else if is_share(k) && !percent && v > 1.0 {
+                Some(format!("expected a fraction 0–1 (the header has no «%», so the column holds shares), found {v}; a column of percents says so in its header, e.g. «{}, %»", h.raw_name(c)))
+            } else {
+                None
+            };
+            if let Some(msg) = bad {
+                return Err(data_err(&g.loc(r), h.raw_name(c), msg));
+            }
+            vals.push((k, if percent { v / 100.0 } else { v }));
+        }
+        Ok(())
+    }
+
+    /// Row `r`'s facts other than its indicators.
+    ///
+    /// Errors (data, naming row and column): an unknown kind or settlement, an enrollment that is
+    /// no non-negative number.
+    fn facts(&mut self, r: usize) -> Result<RegistryRow<'g>> {
+        let (g, h, cols) = (self.g, self.h, &self.cols);
+        let loc = || g.loc(r);
+        let kind = match cols.kind.map(|c| (c, g.cell(r, c).trim())) {
+            Some((c, k)) if !k.is_empty() => Some(memo(&mut self.kinds, k, Kind::parse).ok_or_else(|| data_err(&loc(), h.raw_name(c), format!(
+                "expected one of обычная / углубленная / малокомплектная / ОВЗ / вечерняя, found «{k}»")))?),
+            _ => None,
+        };
+        let settlement = match cols.settlement {
+            Some(c) => memo(&mut self.settlements, g.cell(r, c), settlement_of).map_err(|s| {
+                data_err(
+                    &loc(),
+                    h.raw_name(c),
+                    format!("expected «город» or «село», found «{s}»"),
+                )
+            })?,
+            None => None,
+        };
+        let enrollment = match cols.enrollment {
+            Some(c) => match g.num(r, c) {
+                Ok(v) if v.is_none_or(|x| x >= 0.0) => v,
+                _ => {
+                    return Err(data_err(
+                        &loc(),
+                        h.raw_name(c),
+                        format!("expected a number of pupils, found «{}»", g.cell(r, c)),
+                    ))
+                }
+            },
+            None => None,
+        };
+        let (municipality_code, municipality) = match cols.municipality {
+            Some(c) => memo(&mut self.municipalities, g.cell(r, c), split_code_name),
+            None => Default::default(),
+        };
+        let text = |c: Option<usize>| c.map(|c| g.cell(r, c).trim());
+        Ok(RegistryRow {
+            name: text(cols.name).unwrap_or(""),
+            municipality,
+            municipality_code,
+            kind,
+            settlement,
+            enrollment,
+            inn: text(cols.inn).filter(|v| !v.is_empty()),
+            gia_code: text(cols.gia)
+                .map(|v| v.trim_start_matches('0'))
+                .filter(|v| !v.is_empty()),
+        })
+    }
+}
+
+/// Merge a registry row into its school's book entry (`notes::merge`, the registry's rank);
+/// the school's id.
+fn store_registry_row(
+    ds: &mut Dataset,
+    login: &str,
+    row: &RegistryRow,
+    vals: &[(&'static str, f64)],
+    source: &Sym,
+    rep: &mut InputReport,
+) -> String {
+    note_code(
+        &mut ds.municipality_codes,
+        &row.municipality_code,
+        &row.municipality,
+    );
+    let e = school_in(&mut ds.book, login);
+    let facts = SchoolFacts {
+        name: row.name,
+        municipality: &row.municipality,
+        municipality_code: row.municipality_code.as_deref().unwrap_or(""),
+        kind: row.kind,
+        settlement: row.settlement,
+    };
+    merge(e, SchoolSource::Registry, &facts, &mut rep.warnings);
+    if row.enrollment.is_some() {
+        e.enrollment = row.enrollment;
+    }
+    if let Some(v) = row.inn {
+        e.inn = Some(v.to_string());
+    }
+    if let Some(v) = row.gia_code {
+        e.gia_code = Some(v.to_lowercase());
+    }
+    e.indicators.set_all(vals);
+    if !e.sources.contains(source) {
+        e.sources.push(source.clone());
+    }
+    e.school_id.clone()
+}
+
+/// User registry/context table keyed by login (FORMATS.md «Registry and context»): one row per
+/// school merged into the school book.
+///
+/// Errors (data, unless `--lenient` skips the row with a counted warning): a second, different
+/// row for one login (an identical one is dropped with a counted warning), and the cell errors of
+/// `RegistryReader::indicators` and `RegistryReader::facts`.
+pub fn load_registry(
+    mut f: TextFrame,
+    h: &Header,
+    csv: bool,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let cols = RegistryColumns::of(h);
+    let numbers: Vec<usize> = cols
+        .indicators
+        .iter()
+        .map(|&(_, c, _)| c)
+        .chain(cols.enrollment)
+        .collect();
+    // each column in one chunk (polars' read leaves several), so that a cell is read at its index
+    f.df.rechunk_mut();
+    let g = &Cells::of(&f, h, &numbers, csv, opts, rep)?;
+    let mut reader = RegistryReader {
+        g,
+        h,
+        cols,
+        kinds: PlHashMap::default(),
+        settlements: PlHashMap::default(),
+        municipalities: PlHashMap::default(),
+    };
+    let cl = reader.cols.login;
+    let source = Sym::from(f.file.as_str());
+    let mut schools = Vec::new();
+    // each school's first row (trimmed cells) and its line: a repeat is dropped, a different
+    // second row is an error
+    let mut seen = super::records::FirstRows::new();
+    let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
+    for r in h.row + 1..f.height() {
+        let login = g.cell(r, cl).trim();
+        if login.is_empty() {
+            continue;
+        }
+        match seen.check(school_id(login), g.row(r), g.line_of(r)) {
+            Seen::First => {}
+            Seen::Same { .. } => {
+                rep.warnings.add(
+                    WarningCode::RegistryRowRepeated,
+                    format!("{login} (строка {})", g.line_of(r)),
+                );
+                continue;
+            }
+            Seen::Different { line } => {
+                let err = data_err(
+                    &g.loc(r),
+                    h.raw_name(cl),
+                    format!("a second, different registry row for login {login} (first on row {line}): expected one row per school"),
+                );
+                super::flat::row_error(opts, rep, err)?;
+                continue;
+            }
+        }
+        // as `cells::check_login`
+        if !looks_like_login(login) {
+            rep.warnings.add(
+                WarningCode::NotALogin,
+                format!("«{login}» (строка {})", g.line_of(r)),
+            );
+        }
+        let read = reader
+            .indicators(r, &mut vals)
+            .and_then(|()| reader.facts(r));
+        match read {
+            Ok(row) => {
+                schools.push(store_registry_row(ds, login, &row, &vals, &source, rep));
+                rep.rows += 1;
+            }
+            Err(e) => super::flat::row_error(opts, rep, e)?,
+        }
+    }
+    schools.sort_unstable();
+    schools.dedup();
+    rep.schools = schools.len();
+    Ok(())
+}
