@@ -330,13 +330,21 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
     crate::model::context_years::use_year(&mut data_set, None, &mut warnings)?;
-    // a results table with no school key in a folder: skipped, and said beside the results
+    // a table in a folder skipped because it has no school key, or because no sheet of it has a
+    // header shnor knows: said beside the results, not only in `inspect`
     for r in &reports {
-        if r.skipped
-            .as_deref()
-            .is_some_and(|w| w.starts_with(NO_SCHOOL_KEY))
-        {
-            warnings.add(WarningCode::ResultsWithoutSchoolKey, r.path.clone());
+        match r.skipped.as_deref() {
+            Some(w) if w.starts_with(NO_SCHOOL_KEY) => {
+                warnings.add(WarningCode::ResultsWithoutSchoolKey, r.path.clone())
+            }
+            Some(w) if w == recognise::UNRECOGNISED && is_table_file(&r.path) => warnings.add(
+                WarningCode::TableNotRecognised,
+                match &r.sheet {
+                    Some(sheet) => format!("{}, лист «{sheet}»", r.path),
+                    None => r.path.clone(),
+                },
+            ),
+            _ => {}
         }
     }
     crate::timing("checked and ordered (identity, repeats)");
@@ -345,6 +353,16 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         reports,
         warnings,
     })
+}
+
+/// Whether `path` is named as a table (.csv, .xlsx, .xls, any case): a text file beside the
+/// tables (LICENSE.txt, links.txt) that is skipped is not worth a warning.
+fn is_table_file(path: &str) -> bool {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    matches!(ext.as_deref(), Some("csv" | "xlsx" | "xls"))
 }
 
 /// Load `sheets` (each with its position among all sheets) in their order, each report pushed to

@@ -495,7 +495,9 @@ fn same_protocol(
 }
 
 /// Why a sheet matched no kind (empty sheets are not read at all: `table::read_spreadsheet`).
-const UNRECOGNISED: &str = "не распознан заголовок";
+/// The skip reason of a sheet whose header matched no kind (`InputReport::skipped` starts with it;
+/// «; остальные листы книги загружены» follows it when other sheets of the workbook loaded).
+pub(super) const UNRECOGNISED: &str = "не распознан заголовок";
 
 /// Why a sheet whose header was recognised is not loaded: nothing below the header (an
 /// instruction sheet with an example header, an empty template).

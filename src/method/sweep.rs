@@ -57,14 +57,16 @@ pub fn parse_param(cfg: &Config, s: &str) -> Result<Param> {
     }
     match current(cfg, key).map_err(|e| usage(format!("--param {s}: {e}")))? {
         toml::Value::Integer(_) | toml::Value::Float(_) => {}
-        other => return Err(usage(format!(
+        other => {
+            return Err(usage(format!(
             "--param {s}: {key} holds {other}; sweep varies numeric keys and choice keys ({}) only",
             crate::config::CHOICE_KEYS
                 .iter()
                 .map(|(k, _)| *k)
                 .collect::<Vec<_>>()
                 .join(", ")
-        ))),
+        )))
+        }
     }
     let parts: Vec<f64> = range
         .split(':')

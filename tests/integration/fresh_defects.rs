@@ -1376,3 +1376,27 @@ fn a_choice_key_is_swept_over_its_words() {
     assert_eq!(points[1]["size"], selected);
     assert_eq!(points[0]["jaccard"], 1.0);
 }
+
+/// A tester removed the header line of a CSV in a copy of the sample region: `select` returned 6
+/// schools instead of 11 and said nothing (only `inspect` showed the skip). A table in a folder
+/// whose header matches no kind is now a counted warning naming it.
+#[test]
+fn a_table_skipped_in_a_folder_is_named_beside_the_results() {
+    let d = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir("data-samples/region").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, d.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let name = "ВПР_5-6_классы_по_школам.csv";
+    let bytes = std::fs::read(d.path().join(name)).unwrap();
+    // the title line and the header line removed: the first line left is a data row
+    let mut lines = bytes.splitn(3, |&b| b == b'\n');
+    let body = lines.nth(2).unwrap().to_vec();
+    std::fs::write(d.path().join(name), body).unwrap();
+    let out = stdout_of(shnor().arg("select").arg(d.path()));
+    let line = out
+        .lines()
+        .find(|l| l.contains("таблица в папке не распознана"))
+        .unwrap_or_else(|| panic!("no warning for the skipped table:\n{out}"));
+    assert!(line.contains(name), "{line}");
+}
