@@ -428,27 +428,28 @@ fn file_name(path: &str) -> String {
         .into_owned()
 }
 
-/// The error for inputs in which nothing was recognised: what was skipped and what was looked for.
+/// The error for inputs in which nothing was recognised: what was skipped and what was looked for
+/// (for a folder with no file at all, only that: the header catalogue would not help).
 fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
+    let shown = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if reports.is_empty() {
+        return data(format!(
+            "no input recognised in {shown}: no file found; expected .csv, .xlsx or .xls exports in it"
+        ));
+    }
     let skipped: Vec<String> = reports
         .iter()
         .take(5)
         .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
         .collect();
-    let what = match reports.len() {
-        0 => "no file found".to_string(),
-        n => format!(
-            "{n} file(s) or sheet(s) skipped, e.g. {}",
-            skipped.join("; ")
-        ),
-    };
     data(format!(
-        "no input recognised in {}: {what}; {LOOKED_FOR}",
-        paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        "no input recognised in {shown}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
+        reports.len(),
+        skipped.join("; ")
     ))
 }
 

@@ -407,7 +407,8 @@ fn an_existing_folder_as_out_is_a_usage_error() {
 
 /// Fresh-eyes (h16) #3: no leftover formatting in messages: an empty folder says no file was
 /// found (not «0 file(s) … skipped, e.g. ;») and the years the data hold are written as a list,
-/// not a Rust set («{2025}»).
+/// not a Rust set («{2025}»). A later tester: the empty folder's error listed the whole header
+/// catalogue; it now says which files it expects.
 #[test]
 fn messages_have_no_leftover_formatting() {
     let dir = tempfile::tempdir().unwrap();
@@ -418,7 +419,9 @@ fn messages_have_no_leftover_formatting() {
         .arg(&empty)
         .assert()
         .code(1)
-        .stderr(contains("empty: no file found; looked for"));
+        .stderr(contains(
+            "empty: no file found; expected .csv, .xlsx or .xls exports in it",
+        ));
     let s = dir.path().join("s");
     shnor()
         .args(["synth", "--schools", "10", "--years", "2025", "--out"])
