@@ -63,7 +63,8 @@ pub fn run(a: &Args) -> Result<()> {
     folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
-    let mut loaded = a.inputs.load(Format::Json)?;
+    // the inputs' checksums (the manifest's) are computed beside the pipeline, not in the load
+    let mut loaded = a.inputs.load(Format::Table)?;
     super::selection_year(&mut loaded, &cfg, a.year)?;
     crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
@@ -77,7 +78,17 @@ pub fn run(a: &Args) -> Result<()> {
     // the staging folder first: the workbook's large sheets are written there as they are filled
     let stage = folder::Staging::new(&a.out)?;
     let book = xlsx::Book::new(cfg.report.xlsx_zip_level, Some(stage.path()))?;
-    let (p, early) = pipeline(&loaded, &cfg, a.year, &book)?;
+    let (piped, sums) = rayon::join(
+        || pipeline(&loaded, &cfg, a.year, &book),
+        || checksums(&loaded),
+    );
+    let (p, early) = piped?;
+    let sums = sums?;
+    for r in &mut loaded.reports {
+        if let Some(h) = sums.get(&r.path) {
+            r.sha256 = h.clone();
+        }
+    }
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
     let (parts, sheets) = parts::parts(&p, &loaded, &cfg, early, &book)?;
@@ -100,6 +111,27 @@ pub fn run(a: &Args) -> Result<()> {
     }
     super::at_exit((p.sel, loaded));
     Ok(())
+}
+
+/// The sha256 of each tabular input file (the manifest's `inputs`; as `select --format json`
+/// shows them), by path, the files side by side.
+fn checksums(loaded: &Loaded) -> Result<std::collections::HashMap<String, String>> {
+    use rayon::prelude::*;
+    let paths: std::collections::BTreeSet<&str> = loaded
+        .reports
+        .iter()
+        .map(|r| r.path.as_str())
+        .filter(|p| crate::input::table::is_tabular(std::path::Path::new(p)))
+        .collect();
+    paths
+        .into_par_iter()
+        .map(|p| {
+            Ok((
+                p.to_string(),
+                crate::input::files::sha256_file(std::path::Path::new(p))?,
+            ))
+        })
+        .collect()
 }
 
 /// The summary on standard error (not with `--quiet`): the folder, its files and the number of
@@ -250,26 +282,34 @@ fn files(
         stage.write(&name, bytes)?;
         Ok((name, crate::sha256_hex(bytes)))
     };
-    let (workbook, others) = rayon::join(
-        || {
+    // three branches: the workbook (its zip is one thread's), the CSVs (side by side) and the page
+    let (workbook, (csvs, page)) = rayon::join(
+        || -> Result<(String, String)> {
             let sheets = sheets.into_iter().flatten().collect();
-            let bytes = book.finish(sheets);
+            let bytes = book.finish(sheets)?;
             crate::timing("  workbook assembled and zipped");
-            bytes
+            write("shnor-report.xlsx".into(), &bytes)
         },
-        || -> Result<Vec<(String, String)>> {
-            let mut out: Vec<(String, String)> = parts
-                .par_iter()
-                .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
-                .map(|(file, t)| write(format!("csv/{file}.csv"), t.csv(dialect)?.as_bytes()))
-                .collect::<Result<_>>()?;
-            let html = html::page(&page::page(p, cfg, parts)?);
-            out.push(write("report.html".into(), html.as_bytes())?);
-            Ok(out)
+        || {
+            rayon::join(
+                || -> Result<Vec<(String, String)>> {
+                    parts
+                        .par_iter()
+                        .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
+                        .map(|(file, t)| write(format!("csv/{file}.csv"), &t.csv_bytes(dialect)?))
+                        .collect()
+                },
+                || -> Result<(String, String)> {
+                    let html = html::page(&page::page(p, cfg, parts)?);
+                    crate::timing("  page drawn");
+                    write("report.html".into(), html.as_bytes())
+                },
+            )
         },
     );
-    let mut files = vec![write("shnor-report.xlsx".into(), &workbook?)?];
-    files.extend(others?);
+    let mut files = vec![workbook?];
+    files.extend(csvs?);
+    files.push(page?);
     Ok(files)
 }
 
