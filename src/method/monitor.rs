@@ -127,11 +127,10 @@ pub struct Transition {
     pub matrix: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-/// The year's own pooled «2» of each school: sums of `n2` and participants per school and year
+/// The year's own pooled «2» of each school: sums of `n2` and participants per (school_id, year)
 /// over the procedures stage 1 judges (`procedures::judged_procs`: a known `n2`, at least
-/// `min_participants`, in `stage1.assessments`), as one polars group-by of `results` on one
-/// integer key of the school and the year (the frames' `model::frames::SCHOOL_KEY`; the id's text
-/// and the year when the frame has none).
+/// `min_participants`, in `stage1.assessments`), as a polars group-by of `results`: school id →
+/// its shares in the order of `years`.
 fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
     let s1 = &cfg.stage1;
     let mut judged = one_of(k::YEAR, years.iter().copied())
@@ -144,31 +143,18 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
             s1.assessments.iter().map(|a| a.label()),
         ));
     }
-    let key = crate::model::frames::SCHOOL_KEY;
-    let sums = [
-        col(k::PARTICIPANTS).cast(DataType::Int64).sum(),
-        col(k::N2).cast(DataType::Int64).sum(),
-    ];
-    let (by, agg) = match f.results.schema().contains(key) {
-        true => {
-            // school key × years + the year's place: one integer per school and year
-            let first = years.iter().copied().min().unwrap_or_default();
-            let span = years.iter().copied().max().unwrap_or_default() - first + 1;
-            let by = col(key).cast(DataType::Int64) * lit(i64::from(span))
-                + (col(k::YEAR).cast(DataType::Int64) - lit(i64::from(first)));
-            let mut agg = vec![col(k::SCHOOL_ID).first(), col(k::YEAR).first()];
-            agg.extend(sums);
-            (vec![by.alias("school_year")], agg)
-        }
-        false => (vec![col(k::SCHOOL_ID), col(k::YEAR)], sums.to_vec()),
-    };
+    // the id's text and the year as the keys: measured faster than the frames' integer school
+    // key (`model::frames::SCHOOL_KEY`) with the id taken as each group's first
     let sums = f
         .results
         .clone()
         .lazy()
         .filter(judged)
-        .group_by(by)
-        .agg(agg)
+        .group_by([col(k::SCHOOL_ID), col(k::YEAR)])
+        .agg([
+            col(k::PARTICIPANTS).cast(DataType::Int64).sum(),
+            col(k::N2).cast(DataType::Int64).sum(),
+        ])
         .collect()?;
     let ids = sums.column(k::SCHOOL_ID)?.str()?;
     let ys = ints(&sums, k::YEAR)?;
