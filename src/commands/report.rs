@@ -63,8 +63,7 @@ pub fn run(a: &Args) -> Result<()> {
     folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
-    // the inputs' checksums (the manifest's) are computed beside the pipeline, not in the load
-    let mut loaded = a.inputs.load(Format::Table)?;
+    let mut loaded = a.inputs.load(Format::Json)?;
     super::selection_year(&mut loaded, &cfg, a.year)?;
     crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
@@ -78,17 +77,7 @@ pub fn run(a: &Args) -> Result<()> {
     // the staging folder first: the workbook's large sheets are written there as they are filled
     let stage = folder::Staging::new(&a.out)?;
     let book = xlsx::Book::new(cfg.report.xlsx_zip_level, Some(stage.path()))?;
-    let (piped, sums) = rayon::join(
-        || pipeline(&loaded, &cfg, a.year, &book),
-        || checksums(&loaded),
-    );
-    let (p, early) = piped?;
-    let sums = sums?;
-    for r in &mut loaded.reports {
-        if let Some(h) = sums.get(&r.path) {
-            r.sha256 = h.clone();
-        }
-    }
+    let (p, early) = pipeline(&loaded, &cfg, a.year, &book)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
     let (parts, sheets) = parts::parts(&p, &loaded, &cfg, early, &book)?;
@@ -111,27 +100,6 @@ pub fn run(a: &Args) -> Result<()> {
     }
     super::at_exit((p.sel, loaded));
     Ok(())
-}
-
-/// The sha256 of each tabular input file (the manifest's `inputs`; as `select --format json`
-/// shows them), by path, the files side by side.
-fn checksums(loaded: &Loaded) -> Result<std::collections::HashMap<String, String>> {
-    use rayon::prelude::*;
-    let paths: std::collections::BTreeSet<&str> = loaded
-        .reports
-        .iter()
-        .map(|r| r.path.as_str())
-        .filter(|p| crate::input::table::is_tabular(std::path::Path::new(p)))
-        .collect();
-    paths
-        .into_par_iter()
-        .map(|p| {
-            Ok((
-                p.to_string(),
-                crate::input::files::sha256_file(std::path::Path::new(p))?,
-            ))
-        })
-        .collect()
 }
 
 /// The summary on standard error (not with `--quiet`): the folder, its files and the number of
