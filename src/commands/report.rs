@@ -250,26 +250,34 @@ fn files(
         stage.write(&name, bytes)?;
         Ok((name, crate::sha256_hex(bytes)))
     };
-    let (workbook, others) = rayon::join(
-        || {
+    // three branches: the workbook (its zip is one thread's), the CSVs (side by side) and the page
+    let (workbook, (csvs, page)) = rayon::join(
+        || -> Result<(String, String)> {
             let sheets = sheets.into_iter().flatten().collect();
-            let bytes = book.finish(sheets);
+            let bytes = book.finish(sheets)?;
             crate::timing("  workbook assembled and zipped");
-            bytes
+            write("shnor-report.xlsx".into(), &bytes)
         },
-        || -> Result<Vec<(String, String)>> {
-            let mut out: Vec<(String, String)> = parts
-                .par_iter()
-                .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
-                .map(|(file, t)| write(format!("csv/{file}.csv"), t.csv(dialect)?.as_bytes()))
-                .collect::<Result<_>>()?;
-            let html = html::page(&page::page(p, cfg, parts)?);
-            out.push(write("report.html".into(), html.as_bytes())?);
-            Ok(out)
+        || {
+            rayon::join(
+                || -> Result<Vec<(String, String)>> {
+                    parts
+                        .par_iter()
+                        .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
+                        .map(|(file, t)| write(format!("csv/{file}.csv"), &t.csv_bytes(dialect)?))
+                        .collect()
+                },
+                || -> Result<(String, String)> {
+                    let html = html::page(&page::page(p, cfg, parts)?);
+                    crate::timing("  page drawn");
+                    write("report.html".into(), html.as_bytes())
+                },
+            )
         },
     );
-    let mut files = vec![write("shnor-report.xlsx".into(), &workbook?)?];
-    files.extend(others?);
+    let mut files = vec![workbook?];
+    files.extend(csvs?);
+    files.push(page?);
     Ok(files)
 }
 

@@ -11,7 +11,7 @@ use crate::stats::{wilson, Z95};
 use anyhow::Result;
 use polars::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 pub const NOT_CANDIDATE: &str = "не кандидат";
 
@@ -127,16 +127,10 @@ pub struct Transition {
     pub matrix: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-fn state(s: &Status) -> String {
-    s.cluster
-        .clone()
-        .unwrap_or_else(|| NOT_CANDIDATE.to_string())
-}
-
 /// The year's own pooled «2» of each school: sums of `n2` and participants per (school_id, year)
 /// over the procedures stage 1 judges (`procedures::judged_procs`: a known `n2`, at least
 /// `min_participants`, in `stage1.assessments`), as a polars group-by of `results`: school id →
-/// year → sums (a school's lookup borrows its id).
+/// its shares in the order of `years`.
 fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
     let s1 = &cfg.stage1;
     let mut judged = one_of(k::YEAR, years.iter().copied())
@@ -149,6 +143,8 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
             s1.assessments.iter().map(|a| a.label()),
         ));
     }
+    // the id's text and the year as the keys: measured faster than the frames' integer school
+    // key (`model::frames::SCHOOL_KEY`) with the id taken as each group's first
     let sums = f
         .results
         .clone()
@@ -160,12 +156,26 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
             col(k::N2).cast(DataType::Int64).sum(),
         ])
         .collect()?;
-    let (ids, ys) = (texts(&sums, k::SCHOOL_ID)?, ints(&sums, k::YEAR)?);
+    let ids = sums.column(k::SCHOOL_ID)?.str()?;
+    let ys = ints(&sums, k::YEAR)?;
     let (n, n2) = (ints(&sums, k::PARTICIPANTS)?, ints(&sums, k::N2)?);
-    let mut out = Shares::new();
-    for ((sid, y), (n, k)) in ids.into_iter().zip(ys).zip(n.into_iter().zip(n2)) {
-        if let (Some(y), Some(n), Some(k)) = (y.and_then(|y| i32::try_from(y).ok()), n, k) {
-            out.entry(sid).or_default().insert(y, (n, k));
+    let mut out = Shares::with_capacity(ids.len());
+    for (((sid, y), n), k) in ids.iter().zip(ys).zip(n).zip(n2) {
+        let (Some(at), Some(n), Some(k)) = (
+            y.and_then(|y| years.iter().position(|&r| i64::from(r) == y)),
+            n,
+            k,
+        ) else {
+            continue;
+        };
+        let sid = sid.unwrap_or("");
+        match out.get_mut(sid) {
+            Some(v) => v[at] = (n, k),
+            None => {
+                let mut v = vec![(0, 0); years.len()];
+                v[at] = (n, k);
+                out.insert(sid.to_string(), v);
+            }
         }
     }
     Ok(out)
@@ -173,15 +183,12 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
 
 /// Pupils of the judged procedures and those below the minimum.
 type Share = (i64, i64);
-/// Each school's [`Share`] per year.
-type Shares = BTreeMap<String, BTreeMap<i32, Share>>;
+/// Each school id's [`Share`] per year, in the order of the years asked for ((0, 0): none judged).
+type Shares = HashMap<String, Vec<Share>>;
 
 /// Each login's name and municipality in the `schools` frame (empty when absent).
-fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>> {
-    let sids: Vec<String> = logins
-        .iter()
-        .map(|l| crate::input::text::school_id(l))
-        .collect();
+fn names<'a>(f: &Frames, logins: impl Iterator<Item = &'a str>) -> Result<Vec<(String, String)>> {
+    let sids: Vec<String> = logins.map(crate::input::text::school_id).collect();
     let wanted = df!(k::SCHOOL_ID => sids)?.lazy();
     let registry =
         f.schools
@@ -193,6 +200,62 @@ fn names(f: &Frames, logins: &BTreeSet<String>) -> Result<Vec<(String, String)>>
         .into_iter()
         .zip(texts(&df, k::MUNICIPALITY)?)
         .collect())
+}
+
+/// Every school judged in some year, in login order, with its result in each of the years
+/// (`per_year[i]`: that year's schools): one merge of the selections' lists, each in login order
+/// (sorted here if not), a login's last result kept when a list holds it twice.
+struct Judged<'a> {
+    logins: Vec<&'a str>,
+    /// `years` results per login, row-major.
+    results: Vec<Option<&'a SchoolResult>>,
+    years: usize,
+}
+
+impl<'a> Judged<'a> {
+    fn new(per_year: &[&'a [SchoolResult]]) -> Judged<'a> {
+        let lists: Vec<Vec<&SchoolResult>> = per_year
+            .iter()
+            .map(|l| {
+                let mut v: Vec<&SchoolResult> = l.iter().collect();
+                if !v.is_sorted_by(|a, b| a.login <= b.login) {
+                    v.sort_by(|a, b| a.login.cmp(&b.login));
+                }
+                v
+            })
+            .collect();
+        let mut at = vec![0usize; lists.len()];
+        let (mut logins, mut results) = (Vec::new(), Vec::new());
+        loop {
+            let next = lists
+                .iter()
+                .zip(&at)
+                .filter_map(|(l, &i)| l.get(i).map(|s| s.login.as_str()))
+                .min();
+            let Some(login) = next else {
+                break;
+            };
+            logins.push(login);
+            for (l, i) in lists.iter().zip(at.iter_mut()) {
+                let mut found = None;
+                while let Some(s) = l.get(*i).filter(|s| s.login == login) {
+                    found = Some(*s);
+                    *i += 1;
+                }
+                results.push(found);
+            }
+        }
+        Judged {
+            logins,
+            results,
+            years: lists.len(),
+        }
+    }
+
+    /// The results of the `i`-th login, one per year.
+    fn of(&self, i: usize) -> &[Option<&'a SchoolResult>] {
+        &self.results[i * self.years..(i + 1) * self.years]
+    }
 }
 
 /// Every school's status in each of `years` (a selection per year on one set of frames), its
@@ -221,32 +284,33 @@ pub fn monitor_with(
     let others = other_years_schools(ds, cfg, years, base, known)?;
     crate::timing("  dynamics: other years' selections");
     let mut others = others.iter();
-    let mut per_year: BTreeMap<i32, BTreeMap<&str, &SchoolResult>> = BTreeMap::new();
-    for &y in years {
-        let schools = if y == known.year {
-            &known.schools
-        } else {
-            others.next().expect("one selection per other year")
-        };
-        per_year.insert(y, schools.iter().map(|s| (s.login.as_str(), s)).collect());
-    }
+    let per_year: Vec<&[SchoolResult]> = years
+        .iter()
+        .map(|&y| match y == known.year {
+            true => known.schools.as_slice(),
+            false => others
+                .next()
+                .expect("one selection per other year")
+                .as_slice(),
+        })
+        .collect();
     let shares = year_shares(&base.frames, cfg, years)?;
     crate::timing("  dynamics: shares");
-    let logins: BTreeSet<String> = per_year
-        .values()
-        .flat_map(|m| m.keys().map(|l| l.to_string()))
-        .collect();
-    let names = names(&base.frames, &logins)?;
+    let judged = Judged::new(&per_year);
+    let names = names(&base.frames, judged.logins.iter().copied())?;
     crate::timing("  dynamics: names");
-    let tracks: Vec<SchoolTrack> = logins
-        .iter()
-        .zip(names)
-        .map(|(login, (name, municipality))| track(login, name, municipality, &per_year, &shares))
+    let tracks: Vec<SchoolTrack> = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, municipality))| {
+            let login = judged.logins[i];
+            track(login, name, municipality, (years, judged.of(i)), &shares)
+        })
         .collect();
     let transitions = transitions(&tracks, years);
     crate::timing("  dynamics: tracks, transitions");
     let (entered, candidates_entered, exited) = entries_and_exits(&tracks, cfg);
-    let left = left_list(&tracks, &per_year, &exited, years);
+    let left = left_list(&tracks, &judged, &exited, years);
     Ok(Monitor {
         years: years.to_vec(),
         schools: tracks,
@@ -276,27 +340,25 @@ fn other_years_schools(
         .collect()
 }
 
-/// One school's track: its status in each year it was judged, with the share of «2» of that
-/// year (`shares`: participants and «2» per school id and year; the Wilson 95 % interval) and
-/// the change of that share in p.p. from its first to its last year with one.
+/// One school's track: its status in each year it was judged (`results`: its result in each of
+/// `years`), with the share of «2» of that year (`shares`: participants and «2» per school id and
+/// year; the Wilson 95 % interval) and the change of that share in p.p. from its first to its last
+/// year with one.
 fn track(
     login: &str,
     name: String,
     municipality: String,
-    per_year: &BTreeMap<i32, BTreeMap<&str, &SchoolResult>>,
+    (years, results): (&[i32], &[Option<&SchoolResult>]),
     shares: &Shares,
 ) -> SchoolTrack {
     let sid = crate::input::text::school_id(login);
+    let of_school = shares.get(&sid);
     let mut ys = BTreeMap::new();
-    for (&y, m) in per_year {
-        let Some(s) = m.get(login) else {
+    for (i, (&y, s)) in years.iter().zip(results).enumerate() {
+        let Some(s) = s else {
             continue;
         };
-        let (n, k) = shares
-            .get(&sid)
-            .and_then(|s| s.get(&y))
-            .copied()
-            .unwrap_or((0, 0));
+        let (n, k) = of_school.map(|v| v[i]).unwrap_or((0, 0));
         ys.insert(
             y,
             Status {
@@ -323,19 +385,27 @@ fn track(
     }
 }
 
-/// For each pair of consecutive years, how many schools went from each state to each other.
+/// For each pair of consecutive years, how many schools went from each state to each other (a
+/// state: the cluster, or [`NOT_CANDIDATE`]).
 fn transitions(tracks: &[SchoolTrack], years: &[i32]) -> Vec<Transition> {
     let mut transitions = Vec::new();
     for w in years.windows(2) {
-        let mut matrix: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut counts: BTreeMap<(Option<&str>, Option<&str>), usize> = BTreeMap::new();
         for t in tracks {
             if let (Some(a), Some(b)) = (t.years.get(&w[0]), t.years.get(&w[1])) {
-                *matrix
-                    .entry(state(a))
-                    .or_default()
-                    .entry(state(b))
+                *counts
+                    .entry((a.cluster.as_deref(), b.cluster.as_deref()))
                     .or_default() += 1;
             }
+        }
+        let mut matrix: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for ((a, b), n) in counts {
+            let (a, b) = (a.unwrap_or(NOT_CANDIDATE), b.unwrap_or(NOT_CANDIDATE));
+            *matrix
+                .entry(a.to_string())
+                .or_default()
+                .entry(b.to_string())
+                .or_default() += n;
         }
         transitions.push(Transition {
             from_year: w[0],
@@ -392,14 +462,11 @@ fn entries_and_exits(tracks: &[SchoolTrack], cfg: &Config) -> Entries {
 /// Every time a school left the list (selected in a data year, not in its next data year, or no
 /// data after it within `years`), with its reason ([`LeftReason`]): the exit into the effective
 /// mode (`exited`) first, then the stage that left it out that year.
-fn left_list(
-    tracks: &[SchoolTrack],
-    per_year: &BTreeMap<i32, BTreeMap<&str, &SchoolResult>>,
-    exited: &[Exit],
-    years: &[i32],
-) -> Vec<Left> {
+fn left_list(tracks: &[SchoolTrack], judged: &Judged, exited: &[Exit], years: &[i32]) -> Vec<Left> {
+    // one exit at most per school (`entries_and_exits`)
+    let exits: HashMap<&str, &Exit> = exited.iter().map(|e| (e.login.as_str(), e)).collect();
     let mut out = Vec::new();
-    for t in tracks {
+    for (ti, t) in tracks.iter().enumerate() {
         let ys: Vec<(&i32, &Status)> = t.years.iter().collect();
         for (i, (y, s)) in ys.iter().enumerate() {
             if !s.selected {
@@ -409,9 +476,9 @@ fn left_list(
             if next.is_some_and(|(_, n)| n.selected) {
                 continue;
             }
-            let exit = exited
-                .iter()
-                .find(|e| e.login == t.login && e.last_selected == **y);
+            let exit = exits
+                .get(t.login.as_str())
+                .filter(|e| e.last_selected == **y);
             let (year, reason, cluster) = match (exit, next) {
                 (Some(e), _) => (
                     e.quiet_years[0],
@@ -419,7 +486,10 @@ fn left_list(
                     None,
                 ),
                 (None, Some((&ny, n))) => {
-                    let r = per_year[&ny][t.login.as_str()];
+                    let at = years.iter().position(|&r| r == ny);
+                    let r = at
+                        .and_then(|at| judged.of(ti)[at])
+                        .expect("a status in a year of the school's results");
                     let reason = match (r.excluded_reason, n.candidate) {
                         (Some(x), _) => LeftReason::Excluded(x),
                         (None, false) => LeftReason::NoRule,
@@ -473,10 +543,36 @@ mod tests {
         cfg.stage1.min_participants = 5;
         let s = year_shares(&f, &cfg, &[2024]).unwrap();
         assert_eq!(s.len(), 1, "{s:?}");
-        assert_eq!(s["edu220001"][&2024], (50, 34));
+        assert_eq!(s["edu220001"], [(50, 34)]);
         cfg.stage1.assessments = vec![crate::model::domain::Assessment::Vpr];
         let s = year_shares(&f, &cfg, &[2023, 2024]).unwrap();
-        assert_eq!(s["edu220001"][&2024], (20, 4));
-        assert_eq!(s["edu220001"][&2023], (10, 1));
+        assert_eq!(s["edu220001"], [(10, 1), (20, 4)]);
+    }
+
+    #[test]
+    fn judged_merges_the_years_in_login_order_keeping_a_repeated_logins_last() {
+        use crate::model::domain::Stratum;
+        let school = |login: &str, participants: i64| {
+            let mut s = SchoolResult::new(login, None, Stratum::Regular);
+            s.participants = participants;
+            s
+        };
+        let y1 = [school("edu2", 1), school("edu4", 1)];
+        // not in login order, and edu3 twice: its later result counts (as a map's insert would)
+        let y2 = [school("edu3", 2), school("edu1", 2), school("edu3", 3)];
+        let j = Judged::new(&[&y1, &y2]);
+        assert_eq!(j.logins, ["edu1", "edu2", "edu3", "edu4"]);
+        let got: Vec<Vec<Option<i64>>> = (0..4)
+            .map(|i| j.of(i).iter().map(|s| s.map(|s| s.participants)).collect())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                vec![None, Some(2)],
+                vec![Some(1), None],
+                vec![None, Some(3)],
+                vec![Some(1), None]
+            ]
+        );
     }
 }

@@ -132,23 +132,51 @@ impl Cell {
         }
     }
 
+    /// Calls `f` on each cell written as data, in order ([`Cell::leaves`] without the suffixes
+    /// and without a vector).
+    pub fn for_each_leaf<'a, E>(
+        &'a self,
+        f: &mut impl FnMut(&'a Cell) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Cell::Shown(c, _) => c.for_each_leaf(f),
+            Cell::Parts(p, _) => p.iter().try_for_each(|(_, c)| c.for_each_leaf(f)),
+            c => f(c),
+        }
+    }
+
     /// The cell as one CSV field in `dialect`: numbers with `.` (or `,` for Excel) in full
     /// precision, shares as fractions, text neutralised against formulas, empty when unknown.
     /// Only meaningful on a leaf (see [`Cell::leaves`]).
     pub fn data_text(&self, dialect: CsvDialect) -> String {
-        let float = |v: f64| {
-            let s = format!("{v}");
-            match dialect {
-                CsvDialect::Rfc4180 => s,
-                CsvDialect::Excel => s.replace('.', ","),
-            }
-        };
+        let mut out = String::new();
+        self.push_data_text(dialect, &mut out);
+        out
+    }
+
+    /// [`Cell::data_text`] appended to `out`.
+    pub fn push_data_text(&self, dialect: CsvDialect, out: &mut String) {
+        use std::fmt::Write;
         match self {
-            Cell::Text(s) => neutralise(s).into_owned(),
-            Cell::Int(n) => n.map(|n| n.to_string()).unwrap_or_default(),
-            Cell::Share(v, _) | Cell::Num(v, _) => v.map(float).unwrap_or_default(),
-            Cell::Shown(c, _) => c.data_text(dialect),
-            Cell::Parts(..) => String::new(),
+            Cell::Text(s) => out.push_str(&neutralise(s)),
+            Cell::Int(n) => {
+                if let Some(n) = n {
+                    let _ = write!(out, "{n}");
+                }
+            }
+            Cell::Share(v, _) | Cell::Num(v, _) => {
+                if let Some(v) = v {
+                    let from = out.len();
+                    let _ = write!(out, "{v}");
+                    if dialect == CsvDialect::Excel {
+                        if let Some(i) = out[from..].find('.') {
+                            out.replace_range(from + i..from + i + 1, ",");
+                        }
+                    }
+                }
+            }
+            Cell::Shown(c, _) => c.push_data_text(dialect, out),
+            Cell::Parts(..) => {}
         }
     }
 

@@ -126,20 +126,33 @@ impl Table {
     /// comma), quoted where needed, one value per cell, shares as fractions, text neutralised
     /// against formulas ([`neutralise`]); no title or notes.
     pub fn csv(&self, dialect: CsvDialect) -> Result<String> {
+        Ok(String::from_utf8(self.csv_bytes(dialect)?)?)
+    }
+
+    /// [`Table::csv`] as the file's bytes (UTF-8), each field written through one buffer.
+    pub fn csv_bytes(&self, dialect: CsvDialect) -> Result<Vec<u8>> {
         let mut b = csv::WriterBuilder::new();
         if dialect == CsvDialect::Excel {
             b.delimiter(b';');
         }
-        let mut w = b.from_writer(Vec::new());
+        let start = match dialect {
+            CsvDialect::Rfc4180 => Vec::new(),
+            CsvDialect::Excel => "\u{feff}".as_bytes().to_vec(),
+        };
+        let mut w = b.from_writer(start);
         w.write_record(self.data_headers())?;
+        let mut field = String::new();
         for r in &self.rows {
-            w.write_record(Table::data_row(r).iter().map(|c| c.data_text(dialect)))?;
+            for c in r {
+                c.for_each_leaf(&mut |leaf| {
+                    field.clear();
+                    leaf.push_data_text(dialect, &mut field);
+                    w.write_field(&field)
+                })?;
+            }
+            w.write_record(None::<&[u8]>)?;
         }
-        let text = String::from_utf8(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        Ok(match dialect {
-            CsvDialect::Rfc4180 => text,
-            CsvDialect::Excel => format!("\u{feff}{text}"),
-        })
+        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// Title as `##`, a pipe table (`|` escaped, line breaks as spaces) and the notes.

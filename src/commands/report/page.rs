@@ -19,7 +19,14 @@ pub(super) fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::P
             .and_then(|x| x.table.as_ref().ok().cloned())
             .unwrap_or_default()
     };
-    let pooled = crate::method::procedures::pooled_all(&p.ctx.frames.results, &p.sel.window, cfg)?;
+    // the context's sums of the window when they are those of the selection's window (as the
+    // stages read them); its schools with a row in year Y only have no share and are skipped
+    let pooled = match &p.ctx.pooled {
+        Some(sums) if sums.fits(&p.sel.window, cfg) => {
+            crate::method::procedures::pooled_map(&sums.df)?
+        }
+        _ => crate::method::procedures::pooled_all(&p.ctx.frames.results, &p.sel.window, cfg)?,
+    };
     let confirmed: std::collections::BTreeMap<String, &select::SchoolResult> = p
         .sel
         .schools
