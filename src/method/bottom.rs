@@ -134,12 +134,7 @@ pub fn ranks_frame(
                 .gt_eq(lit(s1.min_participants)),
         )
         .and(col(k::PARTICIPANTS).gt(lit(0)));
-    if let Some(any) = s1
-        .assessments
-        .iter()
-        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
-        .reduce(Expr::or)
-    {
+    if let Some(any) = super::procedures::in_assessments(cfg) {
         judged = judged.and(any);
     }
     let group = [col(k::YEAR), col("area"), col("stratum")];

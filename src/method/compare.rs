@@ -357,13 +357,7 @@ pub fn thresholds_below_min(
     year: i32,
 ) -> Result<super::procedures::BelowMin> {
     let mut results = f.results.clone().lazy();
-    if let Some(any) = cfg
-        .stage1
-        .assessments
-        .iter()
-        .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
-        .reduce(Expr::or)
-    {
+    if let Some(any) = super::procedures::in_assessments(cfg) {
         results = results.filter(any);
     }
     Ok(super::procedures::below_min_kind(

@@ -137,11 +137,8 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
         .and(col(k::N2).is_not_null())
         .and(col(k::PARTICIPANTS).gt_eq(lit(s1.min_participants)))
         .and(col(k::PARTICIPANTS).gt(lit(0)));
-    if !s1.assessments.is_empty() {
-        judged = judged.and(one_of(
-            k::ASSESSMENT,
-            s1.assessments.iter().map(|a| a.label()),
-        ));
+    if let Some(any) = super::procedures::in_assessments(cfg) {
+        judged = judged.and(any);
     }
     // the id's text and the year as the keys: measured faster than the frames' integer school
     // key (`model::frames::SCHOOL_KEY`) with the id taken as each group's first

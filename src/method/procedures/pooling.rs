@@ -242,17 +242,24 @@ fn in_years(window: &[i32]) -> polars::prelude::Expr {
 fn counted_row(cfg: &Config) -> polars::prelude::Expr {
     use crate::model::schema::col as k;
     use polars::prelude::*;
-    let mut counted = col(k::N2).is_not_null();
-    if let Some(any) = cfg
-        .stage1
+    let counted = col(k::N2).is_not_null();
+    match in_assessments(cfg) {
+        Some(any) => counted.and(any),
+        None => counted,
+    }
+}
+
+/// A row whose assessment is one of `stage1.assessments` (Boolean expression over
+/// `schema::col::ASSESSMENT`); `None` when the list is empty (every assessment counts). The one
+/// filter the pooling, the bottom ranks, the comparison and the dynamics share.
+pub fn in_assessments(cfg: &Config) -> Option<polars::prelude::Expr> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    cfg.stage1
         .assessments
         .iter()
         .map(|a| col(k::ASSESSMENT).eq(lit(a.label())))
         .reduce(Expr::or)
-    {
-        counted = counted.and(any);
-    }
-    counted
 }
 
 /// Each row's terms of the sums ([`SUMS`]) where `counted` holds, else 0: `total_all` its
