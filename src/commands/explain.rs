@@ -10,8 +10,9 @@ use serde_json::json;
 /// Tell one school's way through the selection, rule by rule, in Russian.
 #[derive(clap::Args)]
 pub struct Args {
-    /// School login (sch… or edu…), or the name of a school known only by name (as the inputs
-    /// spell it; matched as names are, docs/INPUTS.md «Schools known only by name»).
+    /// School login (sch… or edu…), its ГИА code, ИНН or ОГРН (when the inputs give them), or
+    /// its name (as the inputs spell it; matched as names are, docs/INPUTS.md «Schools known only
+    /// by name»); a code or name several schools share is an error listing them.
     pub login: String,
     #[command(flatten)]
     pub data: DataArgs,
@@ -69,27 +70,56 @@ pub fn run(a: &Args) -> Result<()> {
     a.data.output.emit(&text)
 }
 
-/// The id of the school known only by name (`name:…`) that `arg` names, when `arg` is no school's
-/// id: the one such school whose name has `arg`'s name key (`input::names::school_name_key`).
+/// The id of the school `arg` names when it is no school's id: the school with this ГИА code,
+/// ИНН or ОГРН (the identity map's `gia_code`, `inn`, `ogrn`, or a school kept under `gia:…`,
+/// `inn:…`, `ogrn:…`), else the school whose name has `arg`'s name key
+/// (`input::names::school_name_key`, as names are matched: docs/INPUTS.md); `None` when none does.
 ///
-/// Errors: a usage error (exit 2) when several such schools have that name, listing them.
+/// Errors: a usage error (exit 2) when several schools have that code or name, listing each with
+/// its login (or key in words), name and municipality — never a silent pick.
 fn by_name(ds: &crate::model::Dataset, arg: &str) -> Result<Option<String>> {
     use crate::input::names::school_name_key;
+    use crate::model::schema::col as k;
     let view = ds.school_view();
     if view.contains(&school_id(arg)) {
         return Ok(None);
     }
-    let key = school_name_key("", arg);
-    let found: Vec<usize> = (0..view.len())
-        .filter(|&i| view.id(i).starts_with("name:") && school_name_key("", view.name(i)) == key)
+    let code = arg.trim();
+    let keyed = ["gia:", "inn:", "ogrn:"].map(|p| format!("{p}{code}"));
+    let by_code: Vec<usize> = (0..view.len())
+        .filter(|&i| {
+            keyed.iter().any(|key| view.id(i) == key)
+                || [k::GIA_CODE, k::INN, k::OGRN]
+                    .iter()
+                    .any(|c| view.text(c, i) == Some(code))
+        })
         .collect();
+    let (found, what) = if by_code.is_empty() {
+        let key = school_name_key("", arg);
+        let named: Vec<usize> = (0..view.len())
+            .filter(|&i| !view.name(i).is_empty() && school_name_key("", view.name(i)) == key)
+            .collect();
+        (named, "name")
+    } else {
+        (by_code, "code")
+    };
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(view.id(*one).to_string())),
         many => Err(crate::error::usage(format!(
-            "«{arg}»: several schools known only by name have this name: {}; give the name as the inputs spell it with its place",
+            "«{arg}»: several schools have this {what}: {}; give the school's login",
             many.iter()
-                .map(|&i| format!("«{}» ({})", view.name(i), view.municipality(i)))
+                .map(|&i| {
+                    let municipality = match view.municipality(i) {
+                        "" => "муниципалитет не известен",
+                        m => m,
+                    };
+                    format!(
+                        "{} «{}» ({municipality})",
+                        crate::model::identity::shown_key(view.id(i)),
+                        view.name(i)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),

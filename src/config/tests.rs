@@ -327,3 +327,76 @@ fn the_workbook_zip_level_is_one_to_nine() {
         }
     }
 }
+
+/// Fresh-eyes (session 9) #1: values that pass the old ranges but make no sense are usage errors
+/// naming the key (or the entry and field) and the allowed range.
+#[test]
+fn senseless_values_are_errors_naming_the_key_and_range() {
+    let zero_weights: String = Config::default()
+        .index
+        .indicators
+        .iter()
+        .map(|(k, ind)| format!("{k} = {{ direction = {}, weight = 0 }}\n", ind.direction))
+        .collect();
+    let cases: Vec<(String, &[&str])> = vec![
+        (
+            format!("[index.indicators]\n{zero_weights}"),
+            &["index.indicators", "every weight is 0", "weight > 0"],
+        ),
+        (
+            "[objectivity]\ndistribution = [{ subject = \"алгебра\", grade = 5, max_share2 = 0.0, min_share5 = 0.5 }]\n".into(),
+            &["objectivity.distribution[1].subject = «алгебра»", "математика"],
+        ),
+        (
+            "[objectivity]\ndistribution = [{ subject = \"математика\", grade = 5, max_share2 = 0.0, min_share5 = 0.5 }, { subject = \"математика\", grade = 9, max_share2 = 0.0, min_share5 = 0.5 }]\n".into(),
+            &["objectivity.distribution[2].grade = 9", "4–8, 10–11"],
+        ),
+        (
+            "[objectivity]\ndistribution = [{ subject = \"русский язык\", grade = 4, max_share2 = 0.0, min_share5 = 50 }]\n".into(),
+            &["objectivity.distribution[1].min_share5 = 50", "[0, 1]"],
+        ),
+        (
+            "[resilience]\ntop_quantile = 1\n".into(),
+            &["resilience.top_quantile = 1", "(0, 1)"],
+        ),
+        (
+            "[resilience]\ntop_quantile = 0\n".into(),
+            &["resilience.top_quantile = 0", "(0, 1)"],
+        ),
+        (
+            "[stage1]\nbottom_share = 0\n".into(),
+            &["stage1.bottom_share = 0", "(0, 1]"],
+        ),
+        (
+            "[objectivity]\nalpha = 0\n".into(),
+            &["objectivity.alpha = 0", "(0, 1]"],
+        ),
+        (
+            "[objectivity]\nraised_excess = 1\n".into(),
+            &["objectivity.raised_excess = 1", "[0, 1)"],
+        ),
+        (
+            "[index]\nmin_coverage = 0\n".into(),
+            &["index.min_coverage = 0", "(0, 1]"],
+        ),
+        (
+            "[cluster]\nmoderate = 0\n".into(),
+            &["cluster.moderate = 0", "(0, 1]"],
+        ),
+    ];
+    for (text, words) in cases {
+        let e = Config::from_user(&text, "c.toml").unwrap_err().to_string();
+        for w in words {
+            assert!(e.contains(w), "{text}: «{w}» not in {e}");
+        }
+    }
+    // the edges that stay allowed, and a valid rule
+    for ok in [
+        "[stage1]\nbottom_share = 1\nthreshold = 1\n",
+        "[resilience]\ntop_quantile = 0.99\n",
+        "[index.indicators]\nlow_income = { direction = -1, weight = 0 }\n",
+        "[objectivity]\nraised_excess = 0\nalpha = 1\ndistribution = [{ subject = \"Математика\", grade = 11, max_share2 = 0.0, min_share5 = 1 }]\n",
+    ] {
+        Config::from_user(ok, "c.toml").unwrap();
+    }
+}

@@ -6,6 +6,31 @@ use crate::error::usage;
 use crate::model::domain::Stratum;
 use anyhow::Result;
 
+/// The grades the ВПР is written in (4–8; 10–11 in the years it was held there; grade 9 writes
+/// the ОГЭ), for `objectivity.distribution`.
+const VPR_GRADES: [i32; 7] = [4, 5, 6, 7, 8, 10, 11];
+
+/// `v` strictly inside (lo, hi), or at an end allowed (`lo_in`, `hi_in`): an end excluded is a
+/// value at which the rule it sets is empty (or takes every school); `why` says so in the error.
+fn open_range(
+    key: &str,
+    v: f64,
+    (lo, lo_in): (f64, bool),
+    (hi, hi_in): (f64, bool),
+    why: &str,
+) -> Result<()> {
+    let above = v > lo || (lo_in && v == lo);
+    let below = v < hi || (hi_in && v == hi);
+    if v.is_finite() && above && below {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "config key {key} = {v}: expected a value in {}{lo}, {hi}{} ({why})",
+        if lo_in { '[' } else { '(' },
+        if hi_in { ']' } else { ')' }
+    )))
+}
+
 fn range(key: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
     if v.is_finite() && v >= lo && v <= hi {
         Ok(())
@@ -30,7 +55,13 @@ impl Config {
     fn validate_stage1(&self) -> Result<()> {
         let s1 = &self.stage1;
         range("stage1.threshold", s1.threshold, 0.0, 1.0)?;
-        range("stage1.bottom_share", s1.bottom_share, 0.0, 1.0)?;
+        open_range(
+            "stage1.bottom_share",
+            s1.bottom_share,
+            (0.0, false),
+            (1.0, true),
+            "at 0 no school is in the bottom group",
+        )?;
         range(
             "stage1.min_procedures",
             s1.min_procedures as f64,
@@ -88,7 +119,13 @@ impl Config {
         range("stage3.per_group", self.stage3.per_group as f64, 1.0, 1e9)?;
         let c = &self.cluster;
         range("cluster.strong", c.strong, 0.0, 1.0)?;
-        range("cluster.moderate", c.moderate, 0.0, 1.0)?;
+        open_range(
+            "cluster.moderate",
+            c.moderate,
+            (0.0, false),
+            (1.0, true),
+            "at 0 the «базово неуспевающие» cluster is empty",
+        )?;
         if c.moderate >= c.strong {
             return Err(usage(format!("config keys cluster.moderate = {} and cluster.strong = {}: expected moderate < strong", c.moderate, c.strong)));
         }
@@ -98,13 +135,31 @@ impl Config {
     /// Objectivity and the ИСБШ index with its indicators.
     fn validate_context(&self) -> Result<()> {
         let o = &self.objectivity;
-        range("objectivity.raised_excess", o.raised_excess, 0.0, 1.0)?;
-        range("objectivity.alpha", o.alpha, 0.0, 1.0)?;
+        open_range(
+            "objectivity.raised_excess",
+            o.raised_excess,
+            (0.0, true),
+            (1.0, false),
+            "at 1 no school can exceed the region by it",
+        )?;
+        open_range(
+            "objectivity.alpha",
+            o.alpha,
+            (0.0, false),
+            (1.0, true),
+            "at 0 no probability is below it",
+        )?;
         range("objectivity.boundary_ratio", o.boundary_ratio, 0.0, 1e6)?;
         range("objectivity.fioko_t", o.fioko_t, 0.0, 10.0)?;
         range("objectivity.fioko_iqr_k", o.fioko_iqr_k, 0.0, 100.0)?;
         let i = &self.index;
-        range("index.min_coverage", i.min_coverage, 0.0, 1.0)?;
+        open_range(
+            "index.min_coverage",
+            i.min_coverage,
+            (0.0, false),
+            (1.0, true),
+            "at 0 a school with no indicator would get an index",
+        )?;
         for g in &i.shnsu_groups {
             range("index.shnsu_groups", *g as f64, 1.0, 5.0)?;
         }
@@ -123,16 +178,47 @@ impl Config {
                 1e6,
             )?;
         }
+        if i.indicators.values().all(|ind| ind.weight == 0.0) {
+            return Err(usage(format!(
+                "config key index.indicators: every weight is 0 ({}): expected at least one indicator with weight > 0, else no school gets an index",
+                i.indicators.keys().map(|k| format!("{k}.weight")).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        self.validate_distribution()
+    }
+
+    /// `objectivity.distribution`: each rule's subject known (`input::text::subject`), its grade
+    /// one the ВПР is written in (4–8, 10–11; the rules read ВПР rows only), its shares fractions.
+    fn validate_distribution(&self) -> Result<()> {
+        for (n, rule) in self.objectivity.distribution.iter().enumerate() {
+            let entry = format!("objectivity.distribution[{}]", n + 1);
+            if crate::input::text::subject(&rule.subject).is_none() {
+                return Err(usage(format!(
+                    "config key {entry}.subject = «{}»: not a subject shnor knows; known: {}",
+                    rule.subject,
+                    crate::input::text::subject_names().join(", ")
+                )));
+            }
+            if !VPR_GRADES.contains(&rule.grade) {
+                return Err(usage(format!(
+                    "config key {entry}.grade = {}: expected a grade the ВПР is written in: 4–8, 10–11",
+                    rule.grade
+                )));
+            }
+            range(&format!("{entry}.max_share2"), rule.max_share2, 0.0, 1.0)?;
+            range(&format!("{entry}.min_share5"), rule.min_share5, 0.0, 1.0)?;
+        }
         Ok(())
     }
 
     /// Resilience, monitor, kinds and the report.
     fn validate_output(&self) -> Result<()> {
-        range(
+        open_range(
             "resilience.top_quantile",
             self.resilience.top_quantile,
-            0.0,
-            1.0,
+            (0.0, false),
+            (1.0, false),
+            "at 0 every school is in the top, at 1 only the region's best one",
         )?;
         range(
             "resilience.residual_sd",

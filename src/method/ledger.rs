@@ -114,6 +114,8 @@ pub enum Fact {
         n: u32,
         low_years: u32,
         outcome: bool,
+        /// What is below the minimum in the school's procedures (the words of the share).
+        below: BelowMin,
     },
     /// Stage 1: a rule fired, but the stratum is left out of the selection.
     ExcludedKind {

@@ -296,11 +296,8 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
         w.add_n(WarningCode::NoShareBelowMin, n, label);
     }
     for (res, kind_known) in judged {
-        // a school known only by name is named by its name, not its `name:…` key
-        let who = match crate::model::identity::shown_login(&res.login) {
-            "" => format!("«{}»", res.name),
-            login => login.to_string(),
-        };
+        // a school known only by name is named by its name and municipality, not its `name:…` key
+        let who = crate::model::identity::example_school(&res.login, &res.name, &res.municipality);
         if !kind_known {
             w.add(WarningCode::KindUnknown, who.clone());
         }

@@ -219,6 +219,7 @@ fn bottom_rule(
             n: s1.n,
             low_years,
             outcome: c,
+            below: BelowMin::of(s.rows.iter().map(|r| r.assessment)),
         }
     );
     c

@@ -216,6 +216,19 @@ pub fn shown_school(login: &str, name: &str, municipality: &str) -> String {
     }
 }
 
+/// A school as a warning's example names it, in JSON and text alike (docs/JSON.md «warnings»): its
+/// login, or the key of a school kept under a ГИА code, ИНН or ОГРН (`gia:1000`, as its `login`;
+/// text outputs say it in words, `model::warning::in_words`), or for a school known only by name
+/// «its name» (its municipality) as [`shown_school`] says it — a `name:…` key's name part is
+/// normalised, so the spelling of the inputs is shown, with the municipality that tells two
+/// schools of one name apart (as the load's name warnings do).
+pub fn example_school(login: &str, name: &str, municipality: &str) -> String {
+    match shown_login(login) {
+        "" => shown_school(login, name, municipality),
+        key => key.to_string(),
+    }
+}
+
 /// [`shown_school`] of a login of the dataset, its name and municipality from the dataset's school row.
 pub fn shown_id(ds: &Dataset, login: &str) -> String {
     let v = ds.school_view();

@@ -110,3 +110,19 @@ fn a_school_without_a_login_takes_its_municipalitys_region() {
     assert_eq!(shown_key(&lyceum), "");
     assert_eq!(shown_key("edu220001"), "edu220001");
 }
+
+/// Fresh-eyes (session 9) #3: `select` named a school known only by name «МБОУ "СОШ № 10"» in its
+/// warnings, without the municipality inspect and sweep give; a code key stays the key in JSON.
+#[test]
+fn a_warning_names_a_school_known_by_name_with_its_municipality() {
+    assert_eq!(
+        example_school(
+            "name:город биробиджан/сош 10",
+            "МБОУ \"СОШ № 10\"",
+            "город Биробиджан"
+        ),
+        "«МБОУ \"СОШ № 10\"» (город Биробиджан)"
+    );
+    assert_eq!(example_school("gia:1000", "СОШ 1", "Район"), "gia:1000");
+    assert_eq!(example_school("edu790001", "СОШ 1", "Район"), "edu790001");
+}

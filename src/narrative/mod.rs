@@ -2,6 +2,7 @@
 //! typed facts the method records (`method::ledger::Fact`). Nothing here decides or computes a
 //! figure; shares are fractions shown as percents with one decimal and a decimal comma.
 use crate::method::ledger::{BottomYear, Fact, Ledger, ProcShare};
+use crate::method::procedures::BelowMin;
 use crate::model::domain::{ExclusionReason, Marker, Settlement};
 use crate::output::{num, words};
 
@@ -26,10 +27,15 @@ pub fn text(fact: &Fact) -> String {
             n,
             low_years,
             outcome,
+            below,
         } => format!(
             "Этап 1, правило нижней группы (страта «{}»): {}; в нижних {} % {} из {} (нужно ≥ {}) → {}.",
             words::stratum(*stratum),
-            years.iter().map(bottom_year).collect::<Vec<_>>().join("; "),
+            years
+                .iter()
+                .map(|y| bottom_year(y, *below))
+                .collect::<Vec<_>>()
+                .join("; "),
             pct(*bottom_share),
             low_years,
             words::count(*n, words::OF_YEARS),
@@ -450,12 +456,14 @@ fn shares(v: &[ProcShare]) -> String {
         .join("; ")
 }
 
-/// «2025: доля «2» 12,0 %, место 3 из 40 (отсечка 10,5 %) — в нижней группе».
-fn bottom_year(y: &BottomYear) -> String {
+/// «2025: доля «2» 12,0 %, место 3 из 40 (отсечка 10,5 %) — в нижней группе»; ЕГЭ's share is
+/// «доля ниже минимального порога» (`words::below_min_of`).
+fn bottom_year(y: &BottomYear, below: BelowMin) -> String {
     match &y.rank {
         Some(r) => format!(
-            "{}: доля «2» {} %, место {} из {} (отсечка {} %){}",
+            "{}: доля {} {} %, место {} из {} (отсечка {} %){}",
             y.year,
+            words::below_min_of(below),
             pct(r.composite),
             r.rank,
             r.of,

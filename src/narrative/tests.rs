@@ -154,3 +154,31 @@ fn rule_b_without_the_year_before_says_so() {
     );
     assert!(text(&b(3)).contains("и в 2024, и в 2025 — не сработало"));
 }
+
+/// Fresh-eyes (session 9) #4: with `stage1.rule = "bottom"` on ЕГЭ results the bottom rule said
+/// «доля «2»» where every other sentence says «доля ниже минимального порога».
+#[test]
+fn the_bottom_rule_on_ege_says_below_the_minimum() {
+    use crate::method::ledger::BottomYear;
+    use crate::method::procedures::BelowMin;
+    let fact = |below| Fact::Bottom {
+        stratum: crate::model::domain::Stratum::Regular,
+        years: vec![BottomYear {
+            year: 2023,
+            rank: Some((false, 0.0, 30, 38, 0.31).into()),
+        }],
+        bottom_share: 0.1,
+        k: 2,
+        n: 2,
+        low_years: 0,
+        outcome: false,
+        below,
+    };
+    let t = text(&fact(BelowMin::Threshold));
+    assert!(
+        t.contains("2023: доля ниже минимального порога 0,0 %, место 30 из 38"),
+        "{t}"
+    );
+    assert!(!t.contains("«2»"), "{t}");
+    assert!(text(&fact(BelowMin::Mark2)).contains("2023: доля «2» 0,0 %"));
+}

@@ -1400,3 +1400,43 @@ fn a_table_skipped_in_a_folder_is_named_beside_the_results() {
         .unwrap_or_else(|| panic!("no warning for the skipped table:\n{out}"));
     assert!(line.contains(name), "{line}");
 }
+
+/// Fresh-eyes (session 9) #2: every run prints «код ГИА 1000 → edu990001» yet `explain 1000` said
+/// «no such school»: explain takes a ГИА code, an ИНН (when the identity map holds one) and a name;
+/// a name two schools of different municipalities share is a usage error listing both with their
+/// municipality, never a silent pick.
+#[test]
+fn explain_takes_a_gia_code_an_inn_and_a_name_and_refuses_an_ambiguous_name() {
+    let d = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(sample_region()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, d.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let registry = d.path().join("registry.csv");
+    let text: String = std::fs::read_to_string(&registry)
+        .unwrap()
+        .lines()
+        .map(|l| match l.split(';').next().unwrap() {
+            "login" => format!("{l};inn\n"),
+            "edu990004" => format!("{l};8601000004\n"),
+            "edu990003" => l.replace("МКОУ \"Сельская СОШ №3\"", "МБОУ \"СОШ №2\"") + ";\n",
+            _ => format!("{l};\n"),
+        })
+        .collect();
+    std::fs::write(&registry, text).unwrap();
+    for (arg, head) in [
+        ("1000", "edu990001 — МБОУ \"СОШ №1\", город Заречный\n"),
+        ("8601000004", "edu990004 — МБОУ \"СОШ №4\", город Каменск\n"),
+        ("МБОУ \"СОШ №4\"", "edu990004 — "),
+    ] {
+        let story = stdout_of(shnor().arg("explain").arg(arg).arg(d.path()));
+        assert!(story.starts_with(head), "{arg}: {story}");
+    }
+    shnor()
+        .arg("explain")
+        .arg("МБОУ «СОШ №2»")
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(contains("«МБОУ «СОШ №2»»: several schools have this name: edu990002 «МБОУ \"СОШ №2\"» (Берёзовский муниципальный район), edu990003 «МБОУ \"СОШ №2\"» (Озёрный муниципальный район)"));
+}

@@ -299,3 +299,20 @@ fn a_gia_code_column_holding_names_keys_those_schools_by_name() {
     // the example for people names the code in words, not the key `gia:1001`
     assert!(w.contains("код ГИА 1001 → edu790001"), "{w}");
 }
+
+/// Fresh-eyes (session 9) #3: `select` named a school known only by name in its warnings without
+/// its municipality («МБОУ "СОШ № 10"» on /work/shared/real/ege_eao) where inspect and sweep give
+/// it: text and JSON say «Лицей № 23» (г. Биробиджан) (`identity::example_school`).
+#[test]
+fn a_selection_warning_names_a_school_known_by_name_with_its_municipality() {
+    let d = folder(&[("registry.csv", REGISTRY), ("ЕГЭ 2024.csv", EGE)]);
+    let ege = ["--assessment", "ЕГЭ"];
+    let shown = "«Лицей № 23» (г. Биробиджан)";
+    let text = stdout_of(shnor().arg("select").arg(d.path()).args(ege));
+    let notes = &text[text.find("Предупреждения:").unwrap()..];
+    let kind_note = format!("вид школы неизвестен: считается обычной: 1 (напр. {shown})");
+    assert!(notes.contains(&kind_note), "{notes}");
+    let v = select_json(d.path(), &ege);
+    let kind = warning(&v["summary"]["warnings"], "school kind unknown");
+    assert_eq!(kind["examples"][0], shown, "{kind}");
+}
