@@ -4,201 +4,23 @@
 //! (вся выборка / регион / муниципалитет), bad cells, truncated records, marks that do not fit
 //! the file's unit — go through the row walker `flat::load_marks`, which keeps the aggregates
 //! apart and reports each bad row with file, row and column.
-use super::flat::{
-    assessment_cell, decide_unit, grade_cell, is_aggregate_row, keys, mark_columns, mark_counts,
-    MarkUnit, MarksState,
-};
+use super::flat::{decide_unit, keys, mark_columns, mark_counts, MarkUnit, MarksState};
 use super::header::{self, Header};
 use super::notes::note_school;
 use super::report::InputReport;
-use super::runs::Runs;
 use super::table::TextFrame;
-use super::text::{looks_like_login, parse_num, school_id, split_code_name, subject};
-use super::{cells, Meta, Opts};
+use super::text::{looks_like_login, parse_num};
+use super::{Meta, Opts};
 use crate::model::schema::col as k;
 use crate::model::warning::WarningCode;
 use crate::model::{count, line_no, Count, Dataset};
 use anyhow::Result;
 use polars::prelude::*;
 
-/// A number column (`text::parse_num`: spaces and NBSP, decimal comma, `%`, dashes as empty) as
-/// numbers, NaN for an empty cell; a cell that is no non-negative number marks its row in `bad`.
-fn numbers(ca: &StringChunked, bad: &mut [bool]) -> Vec<f64> {
-    ca.iter()
-        .zip(bad.iter_mut())
-        .map(|(c, b)| match parse_num(c.unwrap_or("")) {
-            Ok(Some(v)) if v >= 0.0 => v,
-            Ok(None) => f64::NAN,
-            _ => {
-                *b = true;
-                f64::NAN
-            }
-        })
-        .collect()
-}
-
-/// The typed key columns of a marks table (`flat::keys`), each row's value or None when its cell
-/// does not parse (the row walker then names the error).
-struct KeyCols {
-    year: Runs<Option<i32>>,
-    grade: Runs<Option<i32>>,
-    subject: Runs<Option<String>>,
-    assessment: Runs<Option<String>>,
-    /// The trimmed cell and its name part (a `code | name` cell's name).
-    municipality: Runs<(String, String)>,
-    /// The login and the school id.
-    login: Runs<(String, String)>,
-    name: Runs<String>,
-}
-
-/// The key columns of the rows from the header's next record on, each decoded on its own (the
-/// columns side by side with rayon: the file's read is done, and one core would do them in turn).
-fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> KeyCols {
-    use rayon::join;
-    let n = f.height().saturating_sub(first);
-    let kk = keys(h);
-    let text = |c: usize| f.text_col(c, first);
-    let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
-    // a year or grade column polars read as whole numbers (`typed`: every one a year 2000–2099 or a
-    // grade 1–11, as `year_cell` and `grade_cell` read its text) is taken as read
-    let year = || match kk.year {
-        Some(c) => match f.int_col(c, first) {
-            Some(ca) => Runs::of_ints(&ca),
-            None => Runs::of(&text(c), cells::year_cell),
-        },
-        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
-    };
-    let grade = || match kk.grade {
-        Some(c) => match f.int_col(c, first) {
-            Some(ca) => Runs::of_ints(&ca),
-            None => Runs::distinct(&text(c), grade_cell),
-        },
-        None => Runs::constant(Some(meta.grade), n),
-    };
-    let subject = || match kk.subject {
-        Some(c) => Runs::distinct(&text(c), subject),
-        None => Runs::constant(or_meta(&meta.subject), n),
-    };
-    let assessment = || match kk.assessment {
-        Some(c) => Runs::distinct(&text(c), |s| {
-            assessment_cell(s).or_else(|| or_meta(&meta.assessment))
-        }),
-        None => Runs::constant(or_meta(&meta.assessment), n),
-    };
-    let municipality = || match kk.municipality {
-        Some(c) => Runs::of(&text(c), |s| {
-            let raw = s.trim().to_string();
-            let name = split_code_name(&raw).1;
-            (raw, name)
-        }),
-        None => Runs::constant(Default::default(), n),
-    };
-    let login = || {
-        Runs::of(&text(kk.login), |s| {
-            let (code, name0) = split_code_name(s);
-            let login = code.unwrap_or(name0);
-            let sid = school_id(&login);
-            (login, sid)
-        })
-    };
-    let name = || match kk.name {
-        Some(c) => Runs::of(&text(c), |s| split_code_name(s).1),
-        None => Runs::constant(String::new(), n),
-    };
-    let (((year, grade), (subject, assessment)), ((municipality, login), name)) = join(
-        || join(|| join(year, grade), || join(subject, assessment)),
-        || join(|| join(municipality, login), name),
-    );
-    KeyCols {
-        year,
-        grade,
-        subject,
-        assessment,
-        municipality,
-        login,
-        name,
-    }
-}
-
-impl KeyCols {
-    /// Row `r` is a plain school row as far as its keys go: every key parses, it is no aggregate
-    /// row and names its login.
-    fn school_row(&self, r: usize) -> bool {
-        let (login, _) = self.login.get(r);
-        self.year.get(r).is_some()
-            && self.grade.get(r).is_some()
-            && self.subject.get(r).is_some()
-            && self.assessment.get(r).is_some()
-            && !login.is_empty()
-            && !is_aggregate_row(
-                login,
-                self.name.get(r),
-                !self.municipality.get(r).0.is_empty(),
-            )
-    }
-}
-
-/// A number column of the rows from the header's next record on: parsed from text (NaN: empty),
-/// or the whole numbers polars read (`CsvFile::typed_frame`: none null), held as read.
-enum Num {
-    Parsed(Vec<f64>),
-    Whole(Int32Chunked),
-}
-
-/// A number column's values (`Num`).
-#[derive(Clone, Copy)]
-enum NumSlice<'a> {
-    Parsed(&'a [f64]),
-    Whole(&'a [i32]),
-}
-
-impl Num {
-    fn slice(&self) -> NumSlice<'_> {
-        match self {
-            Num::Parsed(v) => NumSlice::Parsed(v),
-            Num::Whole(ca) => NumSlice::Whole(ca.cont_slice().expect("one chunk, no null")),
-        }
-    }
-}
-
-impl NumSlice<'_> {
-    fn at(self, r: usize) -> f64 {
-        match self {
-            NumSlice::Parsed(v) => v[r],
-            NumSlice::Whole(v) => f64::from(v[r]),
-        }
-    }
-}
-
-/// The number columns: participants, the four marks; the mean score.
-struct Numbers {
-    part: Num,
-    marks: [Num; 4],
-    mean: Float64Chunked,
-}
-
-impl Numbers {
-    fn view(&self) -> NumView<'_> {
-        NumView {
-            part: self.part.slice(),
-            marks: [0, 1, 2, 3].map(|i| self.marks[i].slice()),
-        }
-    }
-}
-
-/// The values of `Numbers`' participants and marks.
-#[derive(Clone, Copy)]
-struct NumView<'a> {
-    part: NumSlice<'a>,
-    marks: [NumSlice<'a>; 4],
-}
-
-impl NumView<'_> {
-    fn row(&self, r: usize) -> (f64, [Option<f64>; 4]) {
-        let m = |i: usize| Some(self.marks[i].at(r)).filter(|v| !v.is_nan());
-        (self.part.at(r), [m(0), m(1), m(2), m(3)])
-    }
-}
+mod keys;
+mod numbers;
+use keys::{key_cols, KeyCols};
+use numbers::*;
 
 /// Load a flat marks table from its text frame: the school rows as one `results` frame in
 /// `ds.result_parts`, the other rows through `flat::load_marks`. The text frame is dropped once
@@ -495,36 +317,6 @@ fn finish(
     rep.years = st.years.iter().copied().collect();
     rep.schools = st.schools.len();
     Ok(())
-}
-
-/// Column `c` of the rows from `first` on as numbers (`numbers`): its whole numbers as read when
-/// the frame holds it typed (`typed`: no null among them; a negative one marks its row in `bad`),
-/// else parsed from its text.
-fn numbers_of(f: &TextFrame, c: usize, first: usize, bad: &mut [bool]) -> Num {
-    match f.int_col(c, first) {
-        Some(ca) if ca.null_count() == 0 => {
-            let ca = ca.rechunk().into_owned();
-            let v = ca.cont_slice().expect("one chunk, no null");
-            for (b, &x) in bad.iter_mut().zip(v) {
-                *b |= x < 0;
-            }
-            Num::Whole(ca)
-        }
-        Some(ca) => Num::Parsed(
-            ca.iter()
-                .zip(bad.iter_mut())
-                .map(|(v, b)| match v {
-                    Some(v) if v >= 0 => f64::from(v),
-                    None => f64::NAN,
-                    Some(_) => {
-                        *b = true;
-                        f64::NAN
-                    }
-                })
-                .collect(),
-        ),
-        None => Num::Parsed(numbers(&f.text_col(c, first), bad)),
-    }
 }
 
 /// Rows with no text in any cell, and rows of records with fewer fields than the header or a

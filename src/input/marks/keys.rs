@@ -1,0 +1,109 @@
+//! The key columns of a marks table (year, grade, subject, assessment, municipality, login,
+//! name), decoded once per run of equal cells and side by side with rayon.
+use super::super::flat::{assessment_cell, grade_cell, is_aggregate_row, keys};
+use super::super::header::Header;
+use super::super::runs::Runs;
+use super::super::table::TextFrame;
+use super::super::text::{school_id, split_code_name, subject};
+use super::super::{cells, Meta};
+
+/// The typed key columns of a marks table (`flat::keys`), each row's value or None when its cell
+/// does not parse (the row walker then names the error).
+pub(super) struct KeyCols {
+    pub(super) year: Runs<Option<i32>>,
+    pub(super) grade: Runs<Option<i32>>,
+    pub(super) subject: Runs<Option<String>>,
+    pub(super) assessment: Runs<Option<String>>,
+    /// The trimmed cell and its name part (a `code | name` cell's name).
+    pub(super) municipality: Runs<(String, String)>,
+    /// The login and the school id.
+    pub(super) login: Runs<(String, String)>,
+    pub(super) name: Runs<String>,
+}
+
+/// The key columns of the rows from the header's next record on, each decoded on its own (the
+/// columns side by side with rayon: the file's read is done, and one core would do them in turn).
+pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> KeyCols {
+    use rayon::join;
+    let n = f.height().saturating_sub(first);
+    let kk = keys(h);
+    let text = |c: usize| f.text_col(c, first);
+    let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    // a year or grade column polars read as whole numbers (`typed`: every one a year 2000–2099 or a
+    // grade 1–11, as `year_cell` and `grade_cell` read its text) is taken as read
+    let year = || match kk.year {
+        Some(c) => match f.int_col(c, first) {
+            Some(ca) => Runs::of_ints(&ca),
+            None => Runs::of(&text(c), cells::year_cell),
+        },
+        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+    };
+    let grade = || match kk.grade {
+        Some(c) => match f.int_col(c, first) {
+            Some(ca) => Runs::of_ints(&ca),
+            None => Runs::distinct(&text(c), grade_cell),
+        },
+        None => Runs::constant(Some(meta.grade), n),
+    };
+    let subject = || match kk.subject {
+        Some(c) => Runs::distinct(&text(c), subject),
+        None => Runs::constant(or_meta(&meta.subject), n),
+    };
+    let assessment = || match kk.assessment {
+        Some(c) => Runs::distinct(&text(c), |s| {
+            assessment_cell(s).or_else(|| or_meta(&meta.assessment))
+        }),
+        None => Runs::constant(or_meta(&meta.assessment), n),
+    };
+    let municipality = || match kk.municipality {
+        Some(c) => Runs::of(&text(c), |s| {
+            let raw = s.trim().to_string();
+            let name = split_code_name(&raw).1;
+            (raw, name)
+        }),
+        None => Runs::constant(Default::default(), n),
+    };
+    let login = || {
+        Runs::of(&text(kk.login), |s| {
+            let (code, name0) = split_code_name(s);
+            let login = code.unwrap_or(name0);
+            let sid = school_id(&login);
+            (login, sid)
+        })
+    };
+    let name = || match kk.name {
+        Some(c) => Runs::of(&text(c), |s| split_code_name(s).1),
+        None => Runs::constant(String::new(), n),
+    };
+    let (((year, grade), (subject, assessment)), ((municipality, login), name)) = join(
+        || join(|| join(year, grade), || join(subject, assessment)),
+        || join(|| join(municipality, login), name),
+    );
+    KeyCols {
+        year,
+        grade,
+        subject,
+        assessment,
+        municipality,
+        login,
+        name,
+    }
+}
+
+impl KeyCols {
+    /// Row `r` is a plain school row as far as its keys go: every key parses, it is no aggregate
+    /// row and names its login.
+    pub(super) fn school_row(&self, r: usize) -> bool {
+        let (login, _) = self.login.get(r);
+        self.year.get(r).is_some()
+            && self.grade.get(r).is_some()
+            && self.subject.get(r).is_some()
+            && self.assessment.get(r).is_some()
+            && !login.is_empty()
+            && !is_aggregate_row(
+                login,
+                self.name.get(r),
+                !self.municipality.get(r).0.is_empty(),
+            )
+    }
+}
