@@ -263,7 +263,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
         recognise(path, *explicit, &extra_scales, opts, &mut found)?;
     }
     if sheets.is_empty() {
-        return Err(no_input(paths, &reports));
+        return Err(recognise::no_input(paths, &reports));
     }
     // scales first: per-pupil files need them
     let mut scales = Scales::builtin();
@@ -330,39 +330,13 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
     crate::model::context_years::use_year(&mut data_set, None, &mut warnings)?;
-    // a table in a folder skipped because it has no school key, or because no sheet of it has a
-    // header shnor knows: said beside the results, not only in `inspect`
-    for r in &reports {
-        match r.skipped.as_deref() {
-            Some(w) if w.starts_with(NO_SCHOOL_KEY) => {
-                warnings.add(WarningCode::ResultsWithoutSchoolKey, r.path.clone())
-            }
-            Some(w) if w == recognise::UNRECOGNISED && is_table_file(&r.path) => warnings.add(
-                WarningCode::TableNotRecognised,
-                match &r.sheet {
-                    Some(sheet) => format!("{}, лист «{sheet}»", r.path),
-                    None => r.path.clone(),
-                },
-            ),
-            _ => {}
-        }
-    }
+    recognise::warn_skipped(&reports, &mut warnings);
     crate::timing("checked and ordered (identity, repeats)");
     Ok(Loaded {
         data: data_set,
         reports,
         warnings,
     })
-}
-
-/// Whether `path` is named as a table (.csv, .xlsx, .xls, any case): a text file beside the
-/// tables (LICENSE.txt, links.txt) that is skipped is not worth a warning.
-fn is_table_file(path: &str) -> bool {
-    let ext = std::path::Path::new(path)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase);
-    matches!(ext.as_deref(), Some("csv" | "xlsx" | "xls"))
 }
 
 /// Load `sheets` (each with its position among all sheets) in their order, each report pushed to
@@ -426,31 +400,6 @@ fn file_name(path: &str) -> String {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned()
-}
-
-/// The error for inputs in which nothing was recognised: what was skipped and what was looked for
-/// (for a folder with no file at all, only that: the header catalogue would not help).
-fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
-    let shown = paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if reports.is_empty() {
-        return data(format!(
-            "no input recognised in {shown}: no file found; expected .csv, .xlsx or .xls exports in it"
-        ));
-    }
-    let skipped: Vec<String> = reports
-        .iter()
-        .take(5)
-        .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
-        .collect();
-    data(format!(
-        "no input recognised in {shown}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
-        reports.len(),
-        skipped.join("; ")
-    ))
 }
 
 /// What loading sheets fills: the scales (scales sheets first), the dataset and a school's

@@ -523,3 +523,59 @@ pub(super) fn in_sheet(sheet: &Option<String>) -> String {
         .map(|s| format!(" [лист «{s}»]"))
         .unwrap_or_default()
 }
+
+/// The load warnings for tables skipped in a folder (`reports`): one without a school key, and one
+/// of which no sheet has a header shnor knows (a `.csv`/`.xlsx`/`.xls`, by sheet) — said beside
+/// the results, not only in `inspect`.
+pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
+    for r in reports {
+        match r.skipped.as_deref() {
+            Some(w) if w.starts_with(NO_SCHOOL_KEY) => {
+                warnings.add(WarningCode::ResultsWithoutSchoolKey, r.path.clone())
+            }
+            Some(w) if w == UNRECOGNISED && is_table_file(&r.path) => warnings.add(
+                WarningCode::TableNotRecognised,
+                match &r.sheet {
+                    Some(sheet) => format!("{}, лист «{sheet}»", r.path),
+                    None => r.path.clone(),
+                },
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Whether `path` is named as a table (.csv, .xlsx, .xls, any case): a text file beside the
+/// tables (LICENSE.txt, links.txt) that is skipped is not worth a warning.
+fn is_table_file(path: &str) -> bool {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    matches!(ext.as_deref(), Some("csv" | "xlsx" | "xls"))
+}
+
+/// The error for inputs in which nothing was recognised: what was skipped and what was looked for
+/// (for a folder with no file at all, only that: the header catalogue would not help).
+pub(super) fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Error {
+    let shown = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if reports.is_empty() {
+        return data(format!(
+            "no input recognised in {shown}: no file found; expected .csv, .xlsx or .xls exports in it"
+        ));
+    }
+    let skipped: Vec<String> = reports
+        .iter()
+        .take(5)
+        .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
+        .collect();
+    data(format!(
+        "no input recognised in {shown}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",
+        reports.len(),
+        skipped.join("; ")
+    ))
+}
