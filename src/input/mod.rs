@@ -419,17 +419,7 @@ fn load_sheet(
     load: &mut Loading,
 ) -> Result<InputReport> {
     let (scales, ds) = (&mut *load.scales, &mut *load.ds);
-    let mut rep = InputReport {
-        path: s.path.display().to_string(),
-        sheet: if table::is_spreadsheet(&s.path) {
-            s.grid.sheet.clone()
-        } else {
-            None
-        },
-        kind: s.kind.to_string(),
-        encoding: Some(s.grid.encoding.to_string()),
-        ..Default::default()
-    };
+    let mut rep = sheet_report(s);
     let meta = sheet_meta(s, opts);
     // marks, risk and registry tables (national scale) are read from the columns of the text frame
     let mut whole;
@@ -454,16 +444,7 @@ fn load_sheet(
             rep.rows = scales.load(g, h)?;
         }
         "pupils" | protocol::KIND => {
-            if meta.year == 0 || meta.grade == 0 || meta.subject.is_empty() {
-                return Err(data(format!(
-                "{}{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
-                s.path.display(),
-                recognise::in_sheet(&rep.sheet),
-                found(meta.year),
-                found(meta.grade),
-                if meta.subject.is_empty() { "not found".to_string() } else { format!("«{}»", meta.subject) },
-            )));
-            }
+            per_pupil_meta_known(s, &meta, &rep)?;
             match pupils {
                 Some(f) => pupil::finish(*f, &meta, scales, ds, &mut rep)?,
                 None if s.kind == protocol::KIND => {
@@ -520,6 +501,46 @@ fn load_sheet(
             s.path.display().to_string(),
         );
     }
+    report_procedure(s, &meta, &mut rep);
+    crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
+    Ok(rep)
+}
+
+/// A sheet's load report before its loader runs: path, sheet (spreadsheets only), kind and the
+/// encoding its start was read in.
+fn sheet_report(s: &Sheet) -> InputReport {
+    InputReport {
+        path: s.path.display().to_string(),
+        sheet: if table::is_spreadsheet(&s.path) {
+            s.grid.sheet.clone()
+        } else {
+            None
+        },
+        kind: s.kind.to_string(),
+        encoding: Some(s.grid.encoding.to_string()),
+        ..Default::default()
+    }
+}
+
+/// A per-pupil file's year, grade and subject must be known (from the sheet, its name, its
+/// folders or the command line). Errors (data): one of them unknown, naming what was found.
+fn per_pupil_meta_known(s: &Sheet, meta: &Meta, rep: &InputReport) -> Result<()> {
+    if meta.year != 0 && meta.grade != 0 && !meta.subject.is_empty() {
+        return Ok(());
+    }
+    Err(data(format!(
+        "{}{}: cannot tell the year, grade and subject of this per-pupil file (year {}, grade {}, subject {}): expected them in the sheet, the file name («…по математике, 5 класс. ВПР 2021»), the folders (2020/7/Немецкий язык.xlsx), or --file-year/--grade/--subject",
+        s.path.display(),
+        recognise::in_sheet(&rep.sheet),
+        found(meta.year),
+        found(meta.grade),
+        if meta.subject.is_empty() { "not found".to_string() } else { format!("«{}»", meta.subject) },
+    )))
+}
+
+/// The procedure a loaded sheet reports: a per-pupil or ФИС ОКО report is one procedure (its
+/// sheet's year, grade, subject and assessment); another table names its year when it holds one.
+fn report_procedure(s: &Sheet, meta: &Meta, rep: &mut InputReport) {
     if matches!(
         s.kind,
         "pupils" | protocol::KIND | "fisoko-marks" | "fisoko-journal" | "fisoko-histogram"
@@ -532,8 +553,6 @@ fn load_sheet(
     } else if rep.years.len() == 1 {
         rep.year = rep.years.first().copied();
     }
-    crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
-    Ok(rep)
 }
 
 /// Each tabular input's sha256, computed across the cores.
