@@ -164,37 +164,55 @@ pub fn load(
             Ok(rows) => {
                 rep.rows += 1;
                 for row in rows {
-                    if !schools.contains(&row.school_id) {
-                        schools.insert(row.school_id.clone());
-                    }
-                    let key = (row.school_id.clone(), row.year, row.factor);
-                    match seen.get(&key) {
-                        Some(&l) if l == row.level => rep
-                            .warnings
-                            .add(WarningCode::RowRepeated, format!("строка {}", g.line_of(r))),
-                        Some(_) => row_error(
-                            opts,
-                            rep,
-                            data_err(
-                                &g.loc(r),
-                                "Уровень",
-                                format!(
-                                    "a second, different level for {} / {} / {}",
-                                    key.0, key.1, key.2
-                                ),
-                            ),
-                        )?,
-                        None => {
-                            seen.insert(key, row.level);
-                            out.push(row);
-                        }
-                    }
+                    keep_row(row, g, r, opts, rep, schools, seen, out)?;
                 }
             }
             Err(e) => row_error(opts, rep, e)?,
         }
     }
     rep.schools = schools.len();
+    Ok(())
+}
+
+/// One risk row of grid row `r` kept in `out` — unless its (school, year, factor) came before:
+/// with the same level a counted repeat, with another a row error (data; `--lenient`: skipped
+/// with a counted warning).
+#[allow(clippy::too_many_arguments)]
+fn keep_row(
+    row: RiskRow,
+    g: &Grid,
+    r: usize,
+    opts: &Opts,
+    rep: &mut InputReport,
+    schools: &mut std::collections::HashSet<Sym>,
+    seen: &mut std::collections::HashMap<(Sym, i32, u8), u8>,
+    out: &mut Vec<RiskRow>,
+) -> Result<()> {
+    if !schools.contains(&row.school_id) {
+        schools.insert(row.school_id.clone());
+    }
+    let key = (row.school_id.clone(), row.year, row.factor);
+    match seen.get(&key) {
+        Some(&l) if l == row.level => rep
+            .warnings
+            .add(WarningCode::RowRepeated, format!("строка {}", g.line_of(r))),
+        Some(_) => row_error(
+            opts,
+            rep,
+            data_err(
+                &g.loc(r),
+                "Уровень",
+                format!(
+                    "a second, different level for {} / {} / {}",
+                    key.0, key.1, key.2
+                ),
+            ),
+        )?,
+        None => {
+            seen.insert(key, row.level);
+            out.push(row);
+        }
+    }
     Ok(())
 }
 
