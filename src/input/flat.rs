@@ -306,23 +306,8 @@ pub fn load_marks(
             continue;
         }
         let res = (|| -> Result<Option<ResultRow>> {
-            let key = match row_key(g, h, &k, r, meta) {
-                Ok(key) => key,
-                Err(e) => {
-                    // an aggregate row without its own year/subject is kept apart without a reference
-                    let login = split_code_name(g.cell(r, k.login));
-                    let name = k
-                        .name
-                        .map(|c| split_code_name(g.cell(r, c)).1)
-                        .unwrap_or_default();
-                    let has_mun = k
-                        .municipality
-                        .is_some_and(|c| !g.cell(r, c).trim().is_empty());
-                    if is_aggregate_row(&login.0.unwrap_or(login.1), &name, has_mun) {
-                        return Ok(None);
-                    }
-                    return Err(e);
-                }
+            let Some(key) = key_or_apart(g, h, &k, r, meta)? else {
+                return Ok(None);
             };
             let aggregate = is_aggregate_row(&key.login, &key.name, !key.municipality.is_empty());
             if key.login.is_empty() && !aggregate {
@@ -337,43 +322,7 @@ pub fn load_marks(
             let part = num(cp)?;
             let vals = [num(cm[0])?, num(cm[1])?, num(cm[2])?, num(cm[3])?];
             if aggregate {
-                let total = part.unwrap_or(0.0);
-                let sum: f64 = vals.iter().flatten().sum();
-                let p = |v: Option<f64>| {
-                    v.map(|x| {
-                        if (sum - 100.0).abs() <= 0.5 || total == 0.0 {
-                            x / 100.0
-                        } else {
-                            x / total
-                        }
-                    })
-                };
-                let level = if key.login.is_empty() && !key.municipality.is_empty() {
-                    "муниципалитет"
-                } else {
-                    "регион"
-                };
-                let name = if key.name.is_empty() {
-                    key.login.clone()
-                } else {
-                    key.name.clone()
-                };
-                ds.pending_tables.reference.push(
-                    key.year,
-                    level.into(),
-                    name,
-                    key.assessment,
-                    key.subject,
-                    key.grade,
-                    part.map(|x| x as i64),
-                    p(vals[0]),
-                    p(vals[1]),
-                    p(vals[2]),
-                    p(vals[3]),
-                    None,
-                    None,
-                    None,
-                );
+                push_aggregate(ds, key, part, vals);
                 return Ok(None);
             }
             let part = part.ok_or_else(|| {
@@ -388,19 +337,12 @@ pub fn load_marks(
             };
             let fit = unit.as_ref().and_then(|(u, _)| mark_counts(part, vals, *u));
             let Some((counts, reconstructed)) = fit else {
-                let sum = crate::output::num(vals.iter().flatten().sum(), 2);
-                let expected = match unit {
-                    Some((u, why)) => format!("{}: the file's marks are {} ({why})", u.expected(part, h.raw_name(cp)), u.name()),
-                    None => format!("percents that sum to 100 ± 0.5 or counts that add up to the {} participants («{}»)", part, h.raw_name(cp)),
-                };
-                let found = match vals.iter().all(Option::is_none) {
-                    true => "«2»..«5» are empty".to_string(),
-                    false => format!("«2»..«5» sum to {sum}"),
-                };
-                return Err(data_err(
+                return Err(marks_do_not_fit(
                     &loc,
-                    "2..5",
-                    format!("{found}: expected {expected}"),
+                    h.raw_name(cp),
+                    part,
+                    vals,
+                    unit.as_ref(),
                 ));
             };
             cells::check_login(g, r, &key.login, rep);
@@ -442,14 +384,7 @@ pub fn load_marks(
             Ok(Some(row)) => {
                 years.insert(row.year);
                 schools.insert(row.school_id.to_string());
-                rep.rows += 1;
-                if row.reconstructed {
-                    rep.warnings.add(
-                        WarningCode::CountsFromPercents,
-                        format!("строка {}", row.line),
-                    );
-                }
-                ds.push_result(row);
+                store_row(row, ds, rep);
             }
             Ok(None) => rep.warnings.add(
                 WarningCode::AggregateRowApart,
@@ -461,6 +396,111 @@ pub fn load_marks(
     rep.years = years.iter().copied().collect();
     rep.schools = schools.len();
     Ok(())
+}
+
+/// A school's result row stored in `ds` and counted in `rep` (with a counted warning when its
+/// counts were reconstructed from percents).
+fn store_row(row: ResultRow, ds: &mut Dataset, rep: &mut InputReport) {
+    rep.rows += 1;
+    if row.reconstructed {
+        rep.warnings.add(
+            WarningCode::CountsFromPercents,
+            format!("строка {}", row.line),
+        );
+    }
+    ds.push_result(row);
+}
+
+/// Row `r`'s key cells ([`row_key`]); `None` for an aggregate row without its own year or
+/// subject, which is kept apart without a reference row. Errors: a key cell of a school row that
+/// does not parse.
+fn key_or_apart(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result<Option<RowKey>> {
+    let e = match row_key(g, h, k, r, meta) {
+        Ok(key) => return Ok(Some(key)),
+        Err(e) => e,
+    };
+    let login = split_code_name(g.cell(r, k.login));
+    let name = k
+        .name
+        .map(|c| split_code_name(g.cell(r, c)).1)
+        .unwrap_or_default();
+    let has_mun = k
+        .municipality
+        .is_some_and(|c| !g.cell(r, c).trim().is_empty());
+    if is_aggregate_row(&login.0.unwrap_or(login.1), &name, has_mun) {
+        return Ok(None);
+    }
+    Err(e)
+}
+
+/// An aggregate row (вся выборка / регион / муниципалитет) kept apart as a reference row: its
+/// marks as fractions — of 100 when they sum to 100 ± 0.5 (or with no participants), else of its
+/// participants.
+fn push_aggregate(ds: &mut Dataset, key: RowKey, part: Option<f64>, vals: [Option<f64>; 4]) {
+    let total = part.unwrap_or(0.0);
+    let sum: f64 = vals.iter().flatten().sum();
+    let p = |v: Option<f64>| {
+        v.map(|x| {
+            if (sum - 100.0).abs() <= 0.5 || total == 0.0 {
+                x / 100.0
+            } else {
+                x / total
+            }
+        })
+    };
+    let level = if key.login.is_empty() && !key.municipality.is_empty() {
+        "муниципалитет"
+    } else {
+        "регион"
+    };
+    let name = if key.name.is_empty() {
+        key.login.clone()
+    } else {
+        key.name.clone()
+    };
+    ds.pending_tables.reference.push(
+        key.year,
+        level.into(),
+        name,
+        key.assessment,
+        key.subject,
+        key.grade,
+        part.map(|x| x as i64),
+        p(vals[0]),
+        p(vals[1]),
+        p(vals[2]),
+        p(vals[3]),
+        None,
+        None,
+        None,
+    );
+}
+
+/// The error for a row whose marks fit neither the file's unit (`unit`, with why) nor, with none
+/// decided, percents or counts of its `part` participants (column `participants_col`).
+fn marks_do_not_fit(
+    loc: &crate::error::Loc,
+    participants_col: &str,
+    part: f64,
+    vals: [Option<f64>; 4],
+    unit: Option<&(MarkUnit, String)>,
+) -> anyhow::Error {
+    let sum = crate::output::num(vals.iter().flatten().sum(), 2);
+    let expected = match unit {
+        Some((u, why)) => format!(
+            "{}: the file's marks are {} ({why})",
+            u.expected(part, participants_col),
+            u.name()
+        ),
+        None => format!(
+            "percents that sum to 100 ± 0.5 or counts that add up to the {part} participants («{participants_col}»)"
+        ),
+    };
+    let found = match vals.iter().all(Option::is_none) {
+        true => "«2»..«5» are empty".to_string(),
+        false => format!("«2»..«5» sum to {sum}"),
+    };
+    data_err(loc, "2..5", format!("{found}: expected {expected}"))
 }
 
 #[cfg(test)]
