@@ -150,21 +150,22 @@ pub(super) fn histogram(shares: &[f64], thresholds: &[(String, f64)], share: &st
     s
 }
 
-/// Scatter of share of «2» against quality, coloured by cluster, selected schools outlined;
+/// Scatter of share of «2» against quality, coloured by cluster («не кандидат» grey), selected schools
+/// outlined, with the legend of all four colours and the outline under the plot;
 /// `share` is the x axis' words (`words::below_min`).
 pub(super) fn clusters(points: &[(f64, f64, String, bool)], share: &str) -> String {
     let (_, xmax) = extent(points.iter().map(|p| p.0));
-    let x = Scale::new((0.0, xmax.max(0.05)), LEFT, W - RIGHT);
-    let y = Scale::new((0.0, 1.0), H - BOTTOM, TOP);
-    let mut s = svg_open(H);
+    let (x, y) = point_scales((0.0, xmax.max(0.05)), (0.0, 1.0));
+    let mut s = svg_open(H + LEGEND_ROW);
     let xt = ticks(0.0, xmax.max(0.05), nice_step(xmax.max(0.05)), pct_label);
     let yt = ticks(0.0, 1.0, 0.2, pct_label);
     s.push_str(&axes(x, y, &xt, &yt, share, "Качество"));
     // grey first, then clusters on top
     let mut order: Vec<&(f64, f64, String, bool)> = points.iter().collect();
     order.sort_by_key(|p| !p.2.is_empty());
+    let grey = COLOURS[3].1;
     for (px, py, cl, sel) in order {
-        let fill = if cl.is_empty() { "#cccccc" } else { colour(cl) };
+        let fill = if cl.is_empty() { grey } else { colour(cl) };
         let stroke = if *sel {
             " stroke=\"#000\" stroke-width=\"1.5\""
         } else {
@@ -177,21 +178,63 @@ pub(super) fn clusters(points: &[(f64, f64, String, bool)], share: &str) -> Stri
             y.at(*py)
         );
     }
-    s.push_str(&legend(&COLOURS[..3], W - 220.0));
+    let mut items: Vec<(&str, Mark)> = COLOURS.iter().map(|(l, c)| (*l, Mark::Dot(c))).collect();
+    items.push(("отобрана", Mark::Outlined));
+    s.push_str(&legend_row(&items, H + 4.0));
     s.push_str("</svg>");
     s
 }
 
-pub(super) fn legend(items: &[(&str, &str)], x: f64) -> String {
+/// The height of the legend row under a scatter plot, in pixels.
+const LEGEND_ROW: f64 = 18.0;
+
+/// Points are drawn this many pixels inside the axes, so that a point at the edge of the data is
+/// whole and off the axis lines.
+const INSET: f64 = 8.0;
+
+/// The x and y scales of a scatter plot over the domains `xd` and `yd`, inset from the axes.
+fn point_scales(xd: (f64, f64), yd: (f64, f64)) -> (Scale, Scale) {
+    (
+        Scale::new(xd, LEFT + INSET, W - RIGHT - INSET),
+        Scale::new(yd, H - BOTTOM - INSET, TOP + INSET),
+    )
+}
+
+/// A legend entry's mark: a dot of a colour, a white dot outlined in black, a line of a colour.
+pub(super) enum Mark<'a> {
+    Dot(&'a str),
+    Outlined,
+    Line(&'a str),
+}
+
+/// The legend as one row starting at the left axis, its marks' centres at height `y` + 7.
+pub(super) fn legend_row(items: &[(&str, Mark)], y: f64) -> String {
     let mut s = String::new();
-    for (i, (label, c)) in items.iter().enumerate() {
-        let y = TOP + 8.0 + 14.0 * i as f64;
-        let _ = write!(s, "<circle cx=\"{x}\" cy=\"{y}\" r=\"5\" fill=\"{c}\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">{}</text>", x + 9.0, y + 3.5, esc(label));
+    let (mut x, cy) = (LEFT, y + 7.0);
+    for (label, mark) in items {
+        let _ = match mark {
+            Mark::Dot(c) => write!(s, "<circle cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\" fill=\"{c}\"/>", x + 5.0),
+            Mark::Outlined => write!(s, "<circle cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"1.5\"/>", x + 5.0),
+            Mark::Line(c) => write!(s, "<line x1=\"{x:.1}\" y1=\"{cy:.1}\" x2=\"{:.1}\" y2=\"{cy:.1}\" stroke=\"{c}\" stroke-width=\"2\"/>", x + 10.0),
+        };
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+            x + 14.0,
+            cy + 3.5,
+            esc(label)
+        );
+        x += 14.0 + CHAR_W * label.chars().count() as f64 + 12.0;
     }
     s
 }
 
-/// ИСБШ against results with the model's line; resilient schools in green.
+/// The index chart's colours: resilient schools, the other schools, the model's line.
+const RESILIENT: &str = "#27ae60";
+const OTHER: &str = "#7f9db9";
+const MODEL_LINE: &str = "#c0392b";
+
+/// ИСБШ against results with the model's line; resilient schools in green; the legend under the plot.
 /// `result` is the y axis' words (`Результат (−доля «2», z)`).
 pub(super) fn index_chart(c: &IndexChart, result: &str) -> String {
     let xs = extent(
@@ -206,14 +249,13 @@ pub(super) fn index_chart(c: &IndexChart, result: &str) -> String {
             .map(|p| p.1)
             .chain(c.line.iter().map(|p| p.1)),
     );
-    let x = Scale::new(xs, LEFT, W - RIGHT);
-    let y = Scale::new(ys, H - BOTTOM, TOP);
-    let mut s = svg_open(H);
+    let (x, y) = point_scales(xs, ys);
+    let mut s = svg_open(H + LEGEND_ROW);
     let xt = ticks(xs.0, xs.1, nice_step(xs.1 - xs.0), |v| super::num(v, 1));
     let yt = ticks(ys.0, ys.1, nice_step(ys.1 - ys.0), |v| super::num(v, 1));
     s.push_str(&axes(x, y, &xt, &yt, "ИСБШ", result));
     for (px, py, res) in &c.points {
-        let fill = if *res { "#27ae60" } else { "#7f9db9" };
+        let fill = if *res { RESILIENT } else { OTHER };
         let r = if *res { 5 } else { 3 };
         let _ = write!(
             s,
@@ -230,10 +272,16 @@ pub(super) fn index_chart(c: &IndexChart, result: &str) -> String {
             .collect();
         let _ = write!(
             s,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\"/>",
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{MODEL_LINE}\" stroke-width=\"2\"/>",
             pts.join(" ")
         );
     }
+    let items = [
+        ("резильентная", Mark::Dot(RESILIENT)),
+        ("прочие школы", Mark::Dot(OTHER)),
+        ("линия модели", Mark::Line(MODEL_LINE)),
+    ];
+    s.push_str(&legend_row(&items, H + 4.0));
     s.push_str("</svg>");
     s
 }

@@ -336,6 +336,47 @@ mod tests {
         assert_eq!(two.join(" "), longer);
     }
 
+    /// Reported: the points at the edges of the data were drawn on the axes, half hidden, and the
+    /// grey «не кандидат» points and the index chart's colours had no legend.
+    #[test]
+    fn scatter_points_stay_off_the_axes_and_every_colour_has_a_legend() {
+        let pts = vec![
+            (0.0, 0.0, String::new(), false),
+            (0.4, 1.0, "сильно неуспевающие".into(), true),
+        ];
+        let svg = clusters(&pts, "Доля «2»");
+        let centres: Vec<(f64, f64)> = svg
+            .split("<circle cx=\"")
+            .skip(1)
+            .map(|c| {
+                let mut v = c.split('"');
+                let x = v.next().unwrap().parse().unwrap();
+                let y = v.nth(1).unwrap().parse().unwrap();
+                (x, y)
+            })
+            .take(2)
+            .collect();
+        for (x, y) in centres {
+            assert!(x >= LEFT + 5.0 && x <= W - RIGHT - 5.0, "{x}");
+            assert!(y >= TOP + 5.0 && y <= H - BOTTOM - 5.0, "{y}");
+        }
+        for label in ["не кандидат", "сильно неуспевающие", "отобрана"]
+        {
+            assert!(svg.contains(&format!(">{label}</text>")), "{label}");
+        }
+        assert!(svg.contains(&format!("fill=\"{}\"", COLOURS[3].1)));
+        assert!(!svg.contains("#cccccc"));
+        let c = IndexChart {
+            points: vec![(-1.0, 0.5, true), (1.0, -0.5, false)],
+            line: vec![(-1.0, 0.4), (1.0, -0.4)],
+        };
+        let svg = index_chart(&c, "Результат");
+        for label in ["резильентная", "прочие школы", "линия модели"]
+        {
+            assert!(svg.contains(&format!(">{label}</text>")), "{label}");
+        }
+    }
+
     #[test]
     fn scales_and_ticks() {
         let s = Scale::new((0.0, 1.0), 10.0, 110.0);
