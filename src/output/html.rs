@@ -357,8 +357,8 @@ mod tests {
             .take(2)
             .collect();
         for (x, y) in centres {
-            assert!(x >= LEFT + 5.0 && x <= W - RIGHT - 5.0, "{x}");
-            assert!(y >= TOP + 5.0 && y <= H - BOTTOM - 5.0, "{y}");
+            assert!((LEFT + 5.0..=W - RIGHT - 5.0).contains(&x), "{x}");
+            assert!((TOP + 5.0..=H - BOTTOM - 5.0).contains(&y), "{y}");
         }
         for label in ["не кандидат", "сильно неуспевающие", "отобрана"]
         {
