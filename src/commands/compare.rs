@@ -205,10 +205,10 @@ pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
             Cell::int(m.figures.participants),
             share_cell(m.figures.share2, m.figures.share2_ci),
             Cell::num(m.share2_diff_pp, 2),
-            Cell::num(m.share2_p, 4),
+            Cell::p_value(m.share2_p),
             share_cell(m.figures.share_high, m.figures.share_high_ci),
             Cell::num(m.share_high_diff_pp, 2),
-            Cell::num(m.share_high_p, 4),
+            Cell::p_value(m.share_high_p),
             if m.worse { "хуже" } else { "" }.into(),
         ]
     });

@@ -82,7 +82,7 @@ pub fn tables(
                 Cell::num(Some(c.estimate), 4),
                 Cell::num(Some(c.std_error), 4),
                 Cell::num(Some(c.t), 2),
-                Cell::num(Some(c.p), 4),
+                Cell::p_value(Some(c.p)),
                 Cell::num(Some(f.r2), 3),
                 Cell::int(f.n),
             ]);

@@ -65,6 +65,15 @@ impl Cell {
         Cell::Num(v, digits)
     }
 
+    /// A p-value shown with four decimals, or `<0,0001` when it is below 0.00005 (which four
+    /// decimals would show as a misleading `0,0000`); written as data in full.
+    pub fn p_value(p: Option<f64>) -> Cell {
+        match p {
+            Some(v) if v < 0.00005 => Cell::Shown(Box::new(Cell::Num(p, 4)), "<0,0001".into()),
+            _ => Cell::Num(p, 4),
+        }
+    }
+
     /// A share with its 95 % interval, shown `12,50 (8,1–18,3)` (`digits` for the share,
     /// `ci_digits` for the bounds); as data three share columns. Empty (three empty columns) when
     /// either is unknown.
@@ -232,6 +241,16 @@ pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    /// Reported: p-values below 0.00005 were shown «0,0000», as if the test were certain.
+    #[test]
+    fn a_tiny_p_value_is_shown_below_its_last_digit_and_kept_whole_as_data() {
+        let c = Cell::p_value(Some(1e-9));
+        assert_eq!(c.human(), "<0,0001");
+        assert_eq!(c.leaves(), vec![("", &Cell::Num(Some(1e-9), 4))]);
+        assert_eq!(Cell::p_value(Some(0.0454)).human(), "0,0454");
+        assert_eq!(Cell::p_value(None).human(), "");
+    }
+
     use super::*;
 
     #[test]
