@@ -40,6 +40,8 @@ mod no_school_key;
 mod objectivity;
 #[path = "integration/open_defects.rs"]
 mod open_defects;
+#[path = "integration/out_paths.rs"]
+mod out_paths;
 #[path = "integration/protocol.rs"]
 mod protocol;
 #[path = "integration/real_data.rs"]

@@ -167,9 +167,17 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// The temporary folder of `dir`, created. Errors: usage (exit 2) when the parent folder does
-    /// not exist; internal (exit 3) when the temporary folder cannot be created.
+    /// The temporary folder of `dir`, created. A `dir` that is a symbolic link to a folder is
+    /// followed: the folder it points to is replaced at the end and the link kept.
+    /// Errors: usage (exit 2) when the parent folder does not exist; internal (exit 3) when the
+    /// temporary folder cannot be created.
     pub fn new(dir: &Path) -> Result<Staging> {
+        let linked = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+        let followed = match linked && dir.is_dir() {
+            true => std::fs::canonicalize(dir).ok(),
+            false => None,
+        };
+        let dir = followed.as_deref().unwrap_or(dir);
         let parent = dir
             .parent()
             .filter(|d| !d.as_os_str().is_empty())

@@ -238,9 +238,10 @@ pub fn render_in(
     })
 }
 
-/// Write to `path` atomically (temp file in the same folder, then rename), or to stdout.
+/// Write to `path` atomically (temp file in the same folder, then rename), or to stdout (no path,
+/// or `-`).
 pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
-    match out {
+    match out.filter(|p| p.as_os_str() != "-") {
         None => {
             let mut so = std::io::stdout().lock();
             so.write_all(text.as_bytes())?;
@@ -252,9 +253,48 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
 }
 
 /// Write `bytes` to `path` through a temp file in the same folder and a rename, so a failed run leaves
-/// no half-written file. Errors: usage (exit 2) when `path` is a folder or its folder does not
-/// exist; internal (exit 3) when the write or the rename fails.
+/// no half-written file. A symbolic link is followed: the file it points to is replaced and the link
+/// kept. A path that is neither a regular file nor a link to one (a device such as `/dev/stdout`, a
+/// FIFO) is written in place, as it cannot be half-written in the sense a file can, and is never
+/// replaced by a regular file.
+///
+/// Errors: usage (exit 2) when `path` is a folder, its folder does not exist, or it is a link to
+/// nothing; internal (exit 3) when the write or the rename fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let Ok(link) = std::fs::symlink_metadata(path) else {
+        return replace_file(path, bytes);
+    };
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Err(crate::error::usage(format!(
+            "--out {}: a symbolic link to a file that does not exist ({})",
+            path.display(),
+            std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default()
+        )));
+    };
+    if !meta.is_file() && !meta.is_dir() {
+        return write_in_place(path, bytes);
+    }
+    if link.file_type().is_symlink() && meta.is_file() {
+        let target = std::fs::canonicalize(path)
+            .map_err(|e| internal(format!("{}: cannot follow the link ({e})", path.display())))?;
+        return replace_file(&target, bytes);
+    }
+    replace_file(path, bytes)
+}
+
+/// Write `bytes` into an existing device or FIFO (`/dev/stdout`, `/dev/null`, a named pipe).
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
+        .map_err(|e| internal(format!("{}: cannot write ({e})", path.display())))
+}
+
+/// Replace the regular file `path` (or create it) through a temp file beside it and a rename.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
