@@ -233,9 +233,24 @@ pub fn render_in(
             for t in tables.iter().take(1) {
                 parts.push(t.csv(dialect)?);
             }
+            notes_to_stderr(tables);
             parts.join("\n")
         }
     })
+}
+
+/// The tables' notes (stage counts, warnings, the load's skipped rows and guesses), which CSV has no
+/// place for, on standard error, one line each: a CSV user sees what the table format shows under
+/// the table (docs/JSON.md: no skipped row goes unseen).
+fn notes_to_stderr(tables: &[Table]) {
+    let notes: Vec<&String> = tables.iter().flat_map(|t| &t.notes).collect();
+    if notes.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for n in notes {
+        let _ = writeln!(err, "shnor: {n}");
+    }
 }
 
 /// Write to `path` atomically (temp file in the same folder, then rename), or to stdout (no path,

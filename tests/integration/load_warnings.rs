@@ -270,3 +270,36 @@ fn context_table_warnings_describe_the_year_used() {
     // the latest year, laid once: three schools × two indicators
     assert_eq!(dataset("2025")[taken]["count"], 6);
 }
+
+/// Newcomer finding 4: `--format csv` (and `--excel`) has no place for notes, and every load warning
+/// was dropped — even a row `--lenient` skipped. They now go to standard error, as the table format
+/// prints them under the table.
+#[test]
+fn csv_output_says_its_notes_and_load_warnings_on_stderr() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("ВПР 2025.csv");
+    let mut text = String::from("Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n");
+    for i in 1..=6 {
+        text.push_str(&format!(
+            "2025;4;математика;edu99000{i};20;{i};5;5;{}\n",
+            10 - i
+        ));
+    }
+    text.push_str("2025;4;математика;edu990007;20;1\n");
+    std::fs::write(&f, text).unwrap();
+    for dialect in ["--format=csv", "--excel"] {
+        let out = shnor()
+            .args(["select", "--lenient", "--quiet", dialect])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("shnor: Этап 1: 6 школ"), "{err}");
+        assert!(
+            err.contains("shnor: Загрузка, ") && err.contains("(--lenient)"),
+            "{err}"
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("Загрузка"));
+    }
+}
