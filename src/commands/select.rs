@@ -327,7 +327,7 @@ pub fn list_table(sel: &Selection, rows: &[&SchoolResult], loaded: &Loaded) -> T
         output::words::SITTINGS,
         &format!("{}, % (95 % ДИ)", output::words::below_min(below_min)),
         "Качество, %",
-        "Место",
+        "Место в группе",
         "Итог",
         "Примечания",
     ]);
