@@ -17,7 +17,7 @@ pub struct Args {
 /// `--check FILE` wins over `--print-default`; neither is a usage error (exit 2).
 pub fn run(a: &Args) -> Result<()> {
     if let Some(p) = &a.check {
-        let c = Config::load(Some(p))?;
+        let c = Config::load_named(p, "--check")?;
         println!("{}: valid (config_sha256 {})", p.display(), c.sha256());
         return Ok(());
     }

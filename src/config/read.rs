@@ -50,9 +50,17 @@ fn type_error_in_words(message: &str) -> Option<String> {
     Some(format!("expected {expected}, found {found}"))
 }
 
-/// The usage error for a config file that is not UTF-8 (TOML is UTF-8): the first line that is not,
-/// as Windows-1251 — the likely encoding of a file saved on Russian Windows — reads it.
-fn not_utf8(path: &std::path::Path, bytes: &[u8]) -> anyhow::Error {
+/// The usage error for a config file that is not UTF-8 (TOML is UTF-8), `flag` the option that named
+/// it: a UTF-16 file (a byte-order mark, or NUL bytes between letters: Notepad's «Unicode») says so;
+/// otherwise the first line that is not UTF-8, as Windows-1251 — the likely encoding of a file saved
+/// on Russian Windows — reads it.
+fn not_utf8(flag: &str, path: &std::path::Path, bytes: &[u8]) -> anyhow::Error {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.contains(&0) {
+        return usage(format!(
+            "{flag} {}: the file is UTF-16 (Notepad's «Unicode»), not UTF-8: a config file is TOML, UTF-8 text — save it as UTF-8",
+            path.display()
+        ));
+    }
     let at = std::str::from_utf8(bytes)
         .err()
         .map_or(0, |e| e.valid_up_to());
@@ -68,7 +76,7 @@ fn not_utf8(path: &std::path::Path, bytes: &[u8]) -> anyhow::Error {
     let (found, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes[start..end]);
     let found: String = found.trim_end().chars().take(80).collect();
     usage(format!(
-        "--config {}: the file is not UTF-8 (line {line_no}; likely Windows-1251, which reads it as «{found}»): a config file is TOML, UTF-8 text — save it as UTF-8",
+        "{flag} {}: the file is not UTF-8 (line {line_no}; likely Windows-1251, which reads it as «{found}»): a config file is TOML, UTF-8 text — save it as UTF-8",
         path.display()
     ))
 }
@@ -99,13 +107,17 @@ impl Config {
     pub fn load(path: Option<&std::path::Path>) -> Result<Config> {
         match path {
             None => Ok(Config::default()),
-            Some(p) => {
-                let bytes = std::fs::read(p)
-                    .map_err(|e| usage(format!("--config {}: cannot read ({e})", p.display())))?;
-                let text = String::from_utf8(bytes).map_err(|e| not_utf8(p, e.as_bytes()))?;
-                Config::from_user(&text, &p.display().to_string())
-            }
+            Some(p) => Self::load_named(p, "--config"),
         }
+    }
+
+    /// The config file `path`, named in errors after the option `flag` that gave it (`--config`,
+    /// `--check`). Errors: usage (exit 2) as [`Config::load`].
+    pub fn load_named(path: &std::path::Path, flag: &str) -> Result<Config> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| usage(format!("{flag} {}: cannot read ({e})", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|e| not_utf8(flag, path, e.as_bytes()))?;
+        Config::from_user(&text, &path.display().to_string())
     }
 
     /// Set a dotted key (`stage1.threshold`) to a TOML value given as text.

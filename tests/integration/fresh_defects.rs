@@ -1185,6 +1185,45 @@ fn a_config_in_windows_1251_says_save_it_as_utf8() {
     assert!(!err.contains("stream did not contain"), "{err}");
 }
 
+/// Newcomer finding 10: a config saved as UTF-16 (Notepad's «Unicode», a byte-order mark `FF FE`)
+/// was called «likely Windows-1251»; and `config --check` named its file `--config`.
+#[test]
+fn a_utf16_config_says_utf16_and_check_names_its_own_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("u.toml");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(
+        "[stage1]\nthreshold = 0.3\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    std::fs::write(&f, bytes).unwrap();
+    shnor()
+        .args(["config", "--check"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(contains("--check "))
+        .stderr(contains(
+            "u.toml: the file is UTF-16 (Notepad's «Unicode»), not UTF-8",
+        ));
+    shnor()
+        .args(["select", "--config"])
+        .arg(&f)
+        .arg(sample_region())
+        .assert()
+        .code(2)
+        .stderr(contains("--config "))
+        .stderr(contains("the file is UTF-16"));
+    shnor()
+        .args(["config", "--check"])
+        .arg(dir.path().join("absent.toml"))
+        .assert()
+        .code(2)
+        .stderr(contains("--check "))
+        .stderr(contains("absent.toml: cannot read"));
+}
+
 /// Session 8 #6: a stratum twice in `stage1.strata` is a config error naming the key, the stratum
 /// and where it appears.
 #[test]
