@@ -47,8 +47,9 @@ pub fn run(a: &Args) -> Result<()> {
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let Some(x) = sel.schools.iter().find(|x| school_id(&x.login) == sid) else {
         return Err(crate::error::usage(format!(
-            "{login}: no such school among the {} schools with results in {year}",
-            sel.schools.len()
+            "{login}: no such school among the {} schools with results in {year}{}",
+            sel.schools.len(),
+            near(&sel, login)
         )));
     };
     if a.data.format() == Format::Json {
@@ -191,3 +192,39 @@ fn story(x: &SchoolResult, sel: &Selection, year: i32) -> String {
     ));
     s
 }
+
+/// The schools whose login or name holds `query` (case and spaces aside), as a hint after «no such
+/// school»: `; did you mean: edu990001 «МБОУ "СОШ №1"» (город Заречный), …` (the first
+/// [`NEAR_SHOWN`] in login order, and how many more), or nothing.
+fn near(sel: &select::Selection, query: &str) -> String {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let q = fold(query);
+    if q.is_empty() {
+        return String::new();
+    }
+    let hits: Vec<String> = sel
+        .schools
+        .iter()
+        .filter(|x| fold(&x.login).contains(&q) || fold(&x.name).contains(&q))
+        .map(|x| format!("{} «{}» ({})", x.login, x.name, x.municipality))
+        .collect();
+    let more = match hits.len() {
+        n if n > NEAR_SHOWN => format!(" and {} more", n - NEAR_SHOWN),
+        _ => String::new(),
+    };
+    match hits.is_empty() {
+        true => String::new(),
+        false => format!(
+            "; did you mean: {}{more}",
+            hits[..hits.len().min(NEAR_SHOWN)].join(", ")
+        ),
+    }
+}
+
+/// How many near schools [`near`] names.
+const NEAR_SHOWN: usize = 5;

@@ -52,3 +52,24 @@ fn a_procedure_too_small_for_the_shares_is_named_and_the_counts_reconcile() {
     let s = &by_login(&v)["edu990001"];
     assert_eq!(s["participants"], 10, "{s}");
 }
+
+/// Newcomer finding 10: a name that matches no school exactly named no near one; now the schools
+/// whose name (or login) holds the words are listed, the first five and how many more.
+#[test]
+fn a_school_not_found_lists_the_schools_whose_name_holds_the_words() {
+    shnor()
+        .args(["explain", "сельская  сош", "--quiet"])
+        .arg(sample_region())
+        .assert()
+        .code(2)
+        .stderr(contains("no such school among the 120 schools with results in 2025; did you mean: edu990003 «МКОУ \"Сельская СОШ №3\"» (Озёрный муниципальный район), "))
+        .stderr(contains(" and 52 more"));
+    shnor()
+        .args(["explain", "zzz", "--quiet"])
+        .arg(sample_region())
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "zzz: no such school among the 120 schools with results in 2025\n",
+        ));
+}
