@@ -37,7 +37,7 @@ pub struct InputArgs {
     /// Force the input kind instead of detecting it (see `inspect --help`).
     #[arg(long)]
     pub kind: Option<String>,
-    /// Extra primary-score → mark scales (CSV: year, grade, subject, max_score, min3, min4, min5).
+    /// Extra primary-score → mark scales (CSV: year, grade, subject, max_score, then min3, min4, min5 or one `bands` cell «0–5 / 6–9 / 10–14 / 15–20», as `shnor scales --format csv` writes).
     #[arg(long)]
     pub scales: Vec<PathBuf>,
     /// Turn row-level data errors into skipped rows with a counted warning.
