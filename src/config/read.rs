@@ -193,6 +193,9 @@ fn merge(base: &mut toml::Value, user: &toml::Value, prefix: &str, origin: &str)
         };
         match bt.get_mut(k) {
             None if prefix == "index.indicators" => {
+                // an indicator not among the defaults: a known one with all its fields, or a
+                // misspelt one, said before serde's «missing field» for it
+                super::validate::known_indicator(k).map_err(|e| usage(format!("{origin}: {e}")))?;
                 bt.insert(k.clone(), v.clone());
             }
             None => {

@@ -291,6 +291,15 @@ fn an_unknown_indicator_is_an_error_with_a_hint() {
         e.contains("c.toml: unknown ИСБШ indicator «index.indicators.low_incom»; did you mean «index.indicators.low_income»?"),
         "{e}"
     );
+    // newcomer finding 10: with its weight only, the same hint, not serde's «missing field `direction`»
+    let e = Config::from_user("[index.indicators.low_incom]\nweight = 2\n", "c.toml")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("did you mean «index.indicators.low_income»?") && !e.contains("missing field"),
+        "{e}"
+    );
     let e = Config::from_user(
         "[index.indicators.zzzzzzzz]\ndirection = -1\nweight = 2\n",
         "c.toml",
