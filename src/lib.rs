@@ -24,7 +24,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Phase timings for national-scale runs: with `SHNOR_TIMINGS` set, each phase's end goes to
-/// stderr with the seconds since the first mark and the peak memory so far (docs/PERFORMANCE.md).
+/// stderr with the seconds since the first mark, the process's CPU so far (user + system, every
+/// thread; 10 ms ticks) and the peak memory so far, last (docs/PERFORMANCE.md).
 pub fn timing(label: &str) {
     static T0: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
     let Some(t0) =
@@ -41,5 +42,15 @@ pub fn timing(label: &str) {
         })
         .map(|kb| format!(", peak {:.0} MB", kb / 1024.0))
         .unwrap_or_default();
-    eprintln!("{:>7.3} s  {label}{peak}", t0.elapsed().as_secs_f64());
+    // the process's CPU (user + system, all threads) so far: /proc/self/stat fields 14 and 15, in ticks
+    let cpu = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(format!(", cpu {:.2} s", ticks / 100.0))
+        })
+        .unwrap_or_default();
+    eprintln!("{:>7.3} s  {label}{cpu}{peak}", t0.elapsed().as_secs_f64());
 }

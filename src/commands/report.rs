@@ -178,7 +178,11 @@ pub fn pipeline(
         || monitor_part(ds, cfg, &ctx, &sel),
         || {
             let early = parts::early(year, &sel, &ctx, loaded, cfg, book);
-            (compare_part(&ctx, year), risk_part(ds, &ctx, &sel), early)
+            let c = compare_part(&ctx, year);
+            crate::timing("  compare");
+            let r = risk_part(ds, &ctx, &sel);
+            crate::timing("  risk");
+            (c, r, early)
         },
     );
     crate::timing("comparison, dynamics and risk profiles; the selection's sheets");

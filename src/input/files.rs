@@ -4,6 +4,7 @@ use super::{text, Meta};
 use crate::error::{data, usage};
 use anyhow::Result;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Year/grade/subject from the file name, then its folders (`2020/7/Немецкий язык.xlsx`).
@@ -66,6 +67,62 @@ pub fn assessment_in(s: &str) -> Option<&'static str> {
     found
 }
 
+/// The sha256 of the tabular inputs, hashed on a thread of its own while they load: the load
+/// leaves a core idle in its single-threaded steps (marks' rows, identity checks), and the hashes
+/// are read only once it is done ([`Checksums::add_to`]). Not on rayon's pool, where the pipeline
+/// waiting for polars' pool could take a file's hash (docs/PERFORMANCE.md, «h24-report»).
+pub struct Checksums(Option<std::thread::JoinHandle<HashMap<PathBuf, String>>>);
+
+impl Checksums {
+    /// Start hashing the tabular files of `files` (nothing when `skip`). A file that cannot be
+    /// read is left out here; [`Checksums::add_to`] reads it again and says why.
+    pub fn start(files: &[PathBuf], skip: bool) -> Checksums {
+        if skip {
+            return Checksums(None);
+        }
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .filter(|p| super::table::is_tabular(p))
+            .cloned()
+            .collect();
+        let hashing = std::thread::Builder::new()
+            .name("shnor-sha256".into())
+            .spawn(move || {
+                paths
+                    .into_iter()
+                    .filter_map(|p| sha256_file(&p).ok().map(|h| (p, h)))
+                    .collect()
+            });
+        Checksums(hashing.ok())
+    }
+
+    /// Set each tabular report's `sha256` (the inputs' `sha256` in JSON and the manifest): the
+    /// hash made beside the load, else (a file not hashed there) one made now; nothing when
+    /// started with `skip`. Errors (data): a file cannot be read («PATH: cannot read (…)»).
+    pub fn add_to(self, reports: &mut [super::report::InputReport]) -> Result<()> {
+        let Some(hashing) = self.0 else {
+            return Ok(());
+        };
+        let mut hashes = hashing.join().unwrap_or_default();
+        for r in reports
+            .iter_mut()
+            .filter(|r| super::table::is_tabular(Path::new(&r.path)))
+        {
+            let path = PathBuf::from(&r.path);
+            r.sha256 = match hashes.get(&path) {
+                Some(h) => h.clone(),
+                None => {
+                    let h = sha256_file(&path)?;
+                    hashes.insert(path, h.clone());
+                    h
+                }
+            };
+        }
+        Ok(())
+    }
+}
+
+/// The sha256 of a file's bytes as 64 lowercase hex digits. Errors (data): it cannot be read.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut h = Sha256::new();
     std::fs::File::open(path)

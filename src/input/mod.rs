@@ -39,7 +39,7 @@ use crate::model::warning::WarningCode;
 use crate::model::Dataset;
 use anyhow::Result;
 use detect::{detect, duplicated_mark, near_miss, Detected, LOOKED_FOR, NO_SCHOOL_KEY};
-use files::sha256_file;
+use files::Checksums;
 pub use files::{expand_paths, meta_from_path};
 use header::Header;
 use report::{InputReport, Warnings};
@@ -252,6 +252,10 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
             files.push((s.clone(), true));
         }
     }
+    let checksums = Checksums::start(
+        &files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(),
+        opts.skip_checksums,
+    );
     let mut progress = crate::progress::Progress::new(0, "загрузка");
     let mut sheets_read = read_spreadsheets(&files, &extra_scales, opts);
     for (path, explicit) in &files {
@@ -323,9 +327,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     }
     data_set.risk_parts.extend(risk.risk_parts);
     drop(progress);
-    if !opts.skip_checksums {
-        add_checksums(&mut reports)?;
-    }
+    checksums.add_to(&mut reports)?;
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
@@ -553,27 +555,6 @@ fn report_procedure(s: &Sheet, meta: &Meta, rep: &mut InputReport) {
     } else if rep.years.len() == 1 {
         rep.year = rep.years.first().copied();
     }
-}
-
-/// Each tabular input's sha256, computed across the cores.
-fn add_checksums(reports: &mut [InputReport]) -> Result<()> {
-    use rayon::prelude::*;
-    let hashes: std::collections::HashMap<&str, String> = reports
-        .par_iter()
-        .filter(|r| table::is_tabular(Path::new(&r.path)))
-        .map(|r| Ok((r.path.as_str(), sha256_file(Path::new(&r.path))?)))
-        .collect::<Result<_>>()
-        .map_err(|e| data(e.to_string()))?;
-    let hashes: std::collections::HashMap<String, String> = hashes
-        .into_iter()
-        .map(|(p, h)| (p.to_string(), h))
-        .collect();
-    for r in reports.iter_mut() {
-        if let Some(h) = hashes.get(&r.path) {
-            r.sha256 = h.clone();
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

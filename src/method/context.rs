@@ -33,6 +33,10 @@ pub struct Context {
     /// context's own [`pooled`](Context::pooled) and those of the other years' contexts
     /// ([`Context::for_statuses`]).
     pub year_sums: Option<std::sync::Arc<super::procedures::YearSums>>,
+    /// A run for the schools' statuses only (the dynamics' other years,
+    /// [`Context::for_statuses`]): its selection has no warnings and no region for a school
+    /// known only by name, which no status reads.
+    pub statuses_only: bool,
 }
 
 /// A school's id and the rows the other lists hold for it.
@@ -103,6 +107,7 @@ impl Context {
             ledgers: Ledgers::None,
             pooled: None,
             year_sums: self.year_sums.clone(),
+            statuses_only: true,
         })
     }
     /// The context of the frames in `year` for statuses only, as [`Context::for_statuses`]: what
@@ -140,6 +145,7 @@ impl Context {
             ledgers: Ledgers::None,
             pooled: Some(pooled),
             year_sums: Some(year_sums.into()),
+            statuses_only: false,
         })
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all

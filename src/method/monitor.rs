@@ -129,9 +129,22 @@ pub struct Transition {
 
 /// The year's own pooled «2» of each school: sums of `n2` and participants per (school_id, year)
 /// over the procedures stage 1 judges (`procedures::judged_procs`: a known `n2`, at least
-/// `min_participants`, in `stage1.assessments`), as a polars group-by of `results`: school id →
-/// its shares in the order of `years`.
-fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
+/// `min_participants`, in `stage1.assessments`): school id → its shares in the order of `years`.
+/// Read from the context's sums per school and year when they were made under `cfg`'s keys and
+/// `min_participants` is at least 1 (so that a judged procedure has pupils), else a polars
+/// group-by of `results`.
+fn year_shares(ctx: &Context, cfg: &Config, years: &[i32]) -> Result<Shares> {
+    match ctx.year_sums.as_deref() {
+        Some(sums) if sums.fits(cfg) && cfg.stage1.min_participants >= 1 => {
+            let df = sums.judged_in(years)?;
+            shares_of(&df, years, ["part", k::N2])
+        }
+        _ => year_shares_grouped(&ctx.frames, cfg, years),
+    }
+}
+
+/// [`year_shares`] as a polars group-by of the results frame.
+fn year_shares_grouped(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
     let s1 = &cfg.stage1;
     let mut judged = one_of(k::YEAR, years.iter().copied())
         .and(col(k::N2).is_not_null())
@@ -153,9 +166,15 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
             col(k::N2).cast(DataType::Int64).sum(),
         ])
         .collect()?;
+    shares_of(&sums, years, [k::PARTICIPANTS, k::N2])
+}
+
+/// The [`Shares`] of a frame of school_id, year and the sums `[participants, n2]` (columns named
+/// so), the rows of one school and year added up.
+fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<Shares> {
     let ids = sums.column(k::SCHOOL_ID)?.str()?;
-    let ys = ints(&sums, k::YEAR)?;
-    let (n, n2) = (ints(&sums, k::PARTICIPANTS)?, ints(&sums, k::N2)?);
+    let ys = ints(sums, k::YEAR)?;
+    let (n, n2) = (ints(sums, part)?, ints(sums, n2)?);
     let mut out = Shares::with_capacity(ids.len());
     for (((sid, y), n), k) in ids.iter().zip(ys).zip(n).zip(n2) {
         let (Some(at), Some(n), Some(k)) = (
@@ -167,7 +186,7 @@ fn year_shares(f: &Frames, cfg: &Config, years: &[i32]) -> Result<Shares> {
         };
         let sid = sid.unwrap_or("");
         match out.get_mut(sid) {
-            Some(v) => v[at] = (n, k),
+            Some(v) => v[at] = (v[at].0 + n, v[at].1 + k),
             None => {
                 let mut v = vec![(0, 0); years.len()];
                 v[at] = (n, k);
@@ -291,7 +310,7 @@ pub fn monitor_with(
                 .as_slice(),
         })
         .collect();
-    let shares = year_shares(&base.frames, cfg, years)?;
+    let shares = year_shares(base, cfg, years)?;
     crate::timing("  dynamics: shares");
     let judged = Judged::new(&per_year);
     let names = names(&base.frames, judged.logins.iter().copied())?;
@@ -333,7 +352,11 @@ fn other_years_schools(
     let other_years: Vec<i32> = years.iter().copied().filter(|&y| y != known.year).collect();
     other_years
         .par_iter()
-        .map(|&y| Ok(select::run_with(ds, cfg, y, &base.for_statuses(cfg, y)?)?.schools))
+        .map(|&y| {
+            let c = base.for_statuses(cfg, y)?;
+            crate::timing("  for statuses");
+            Ok(select::run_with(ds, cfg, y, &c)?.schools)
+        })
         .collect()
 }
 
@@ -517,59 +540,5 @@ fn left_list(tracks: &[SchoolTrack], judged: &Judged, exited: &[Exit], years: &[
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::ResultRow;
-
-    #[test]
-    fn year_shares_pool_the_judged_procedures_only() {
-        let mut ds = Dataset::default();
-        let mut small = ResultRow::for_test(2024, "edu220001", "русский язык", 3, 3);
-        small.grade = 5;
-        let mut oge = ResultRow::for_test(2024, "edu220001", "математика", 30, 30);
-        oge.assessment = "ОГЭ".into();
-        oge.grade = 9;
-        ds.set_results(&[
-            ResultRow::for_test(2024, "edu220001", "математика", 20, 4),
-            ResultRow::for_test(2023, "edu220001", "математика", 10, 1),
-            small,
-            oge,
-        ]);
-        let f = crate::model::frames::build(&ds).unwrap();
-        let mut cfg = Config::default();
-        cfg.stage1.min_participants = 5;
-        let s = year_shares(&f, &cfg, &[2024]).unwrap();
-        assert_eq!(s.len(), 1, "{s:?}");
-        assert_eq!(s["edu220001"], [(50, 34)]);
-        cfg.stage1.assessments = vec![crate::model::domain::Assessment::Vpr];
-        let s = year_shares(&f, &cfg, &[2023, 2024]).unwrap();
-        assert_eq!(s["edu220001"], [(10, 1), (20, 4)]);
-    }
-
-    #[test]
-    fn judged_merges_the_years_in_login_order_keeping_a_repeated_logins_last() {
-        use crate::model::domain::Stratum;
-        let school = |login: &str, participants: i64| {
-            let mut s = SchoolResult::new(login, None, Stratum::Regular);
-            s.participants = participants;
-            s
-        };
-        let y1 = [school("edu2", 1), school("edu4", 1)];
-        // not in login order, and edu3 twice: its later result counts (as a map's insert would)
-        let y2 = [school("edu3", 2), school("edu1", 2), school("edu3", 3)];
-        let j = Judged::new(&[&y1, &y2]);
-        assert_eq!(j.logins, ["edu1", "edu2", "edu3", "edu4"]);
-        let got: Vec<Vec<Option<i64>>> = (0..4)
-            .map(|i| j.of(i).iter().map(|s| s.map(|s| s.participants)).collect())
-            .collect();
-        assert_eq!(
-            got,
-            [
-                vec![None, Some(2)],
-                vec![Some(1), None],
-                vec![None, Some(3)],
-                vec![Some(1), None]
-            ]
-        );
-    }
-}
+#[path = "monitor_tests.rs"]
+mod tests;

@@ -111,6 +111,7 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
     if judged_years.is_empty() {
         return Err(nothing_to_judge(ctx, &window)?);
     }
+    crate::timing("  stages: years with marks");
     let bottom = match cfg.stage1.rule {
         Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
         Stage1Rule::Risk => BTreeMap::new(),
@@ -148,16 +149,16 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
         })
         .collect();
     crate::timing("  stages: judged");
-    let mut warnings = warnings_of(ds, year, &judged)?;
-    for y in window.iter().filter(|y| !judged_years.contains(y)) {
-        warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
-    }
-    outside_window(&ctx.frames.results, &window, &mut warnings)?;
+    let mut warnings = match ctx.statuses_only {
+        true => Warnings::default(),
+        false => run_warnings(ds, ctx, year, (&window, &judged_years), &judged)?,
+    };
     let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
     // a school without a login takes its municipality's region (`identity::Regions`)
-    if out
-        .iter()
-        .any(|x| x.region.is_empty() && x.login.contains(':'))
+    if !ctx.statuses_only
+        && out
+            .iter()
+            .any(|x| x.region.is_empty() && x.login.contains(':'))
     {
         let regions = crate::model::identity::Regions::new(ds);
         for x in out.iter_mut().filter(|x| x.region.is_empty()) {
@@ -169,7 +170,7 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
     }
     crate::timing("  stages: warnings, regions, clusters");
     super::stage3::stage3(&mut out, cfg)?;
-    if let Some((n, m)) = super::stage3::undetermined_cut(&out) {
+    if let Some((n, m)) = super::stage3::undetermined_cut(&out).filter(|_| !ctx.statuses_only) {
         warnings.add_n(
             WarningCode::UndeterminedGroups,
             n,
@@ -183,6 +184,23 @@ pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<
         schools: out,
         warnings,
     })
+}
+
+/// The warnings of a run before its clusters: [`warnings_of`] the judged schools, the years of
+/// `window` without marks (not in `judged_years`) and the rows outside it ([`outside_window`]).
+fn run_warnings(
+    ds: &Dataset,
+    ctx: &Context,
+    year: i32,
+    (window, judged_years): (&[i32], &[i32]),
+    judged: &[(SchoolResult, bool)],
+) -> Result<Warnings> {
+    let mut warnings = warnings_of(ds, year, judged)?;
+    for y in window.iter().filter(|y| !judged_years.contains(y)) {
+        warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
+    }
+    outside_window(&ctx.frames.results, window, &mut warnings)?;
+    Ok(warnings)
 }
 
 /// Count the result rows of years outside `window` ([`WarningCode::OutsideWindow`], `N`

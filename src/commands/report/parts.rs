@@ -30,7 +30,9 @@ pub(super) fn early(
     book: &xlsx::Book,
 ) -> Result<Early> {
     let parts = early_parts(year, sel, ctx, loaded, cfg);
+    crate::timing("  early: parts");
     let sheets = sheets(&parts, book)?;
+    crate::timing("  early: sheets");
     Ok(Early { parts, sheets })
 }
 

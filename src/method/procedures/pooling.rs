@@ -369,4 +369,22 @@ impl YearSums {
         self.min_participants == cfg.stage1.min_participants
             && self.assessments == cfg.stage1.assessments
     }
+    /// The sums of the procedures stage 1 judges that have at least `min_participants` pupils
+    /// (a known count of «2», in `stage1.assessments`), in the years `years`: columns school_id,
+    /// year (Int32), part (their participants) and n2 (their «2»), Int64; one row per run of a
+    /// school and year (a school and year may have several: add them up). Errors: none but a
+    /// polars failure (a bug).
+    pub fn judged_in(
+        &self,
+        years: &[i32],
+    ) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+        use crate::model::schema::col as k;
+        use polars::prelude::*;
+        self.df
+            .clone()
+            .lazy()
+            .filter(crate::method::frame::one_of(k::YEAR, years.iter().copied()))
+            .select([col(k::SCHOOL_ID), col(k::YEAR), col("part"), col("n2")])
+            .collect()
+    }
 }
