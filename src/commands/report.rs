@@ -206,17 +206,30 @@ fn compare_part(ctx: &Context, year: i32) -> Result<Result<Vec<Block>, String>> 
     })
 }
 
-/// The dynamics over every year with results, absent with fewer than two.
+/// The dynamics over every year with results that have a share below the minimum, absent with
+/// fewer than two.
 fn monitor_part(
     ds: &crate::model::Dataset,
     cfg: &Config,
     ctx: &Context,
     sel: &Selection,
 ) -> Result<Result<(Vec<i32>, Monitor), String>> {
-    let years: Vec<i32> = ds.result_years().into_iter().collect();
+    // a year none of whose results has a share below the minimum (no scale, high results only)
+    // cannot be judged: it is no year of the dynamics (as in `shnor monitor`)
+    let all: Vec<i32> = ds.result_years().into_iter().collect();
+    let years = crate::method::procedures::years_with_marks(&ctx.frames.results, &all)?;
+    let unjudged: Vec<String> = all
+        .iter()
+        .filter(|y| !years.contains(y))
+        .map(i32::to_string)
+        .collect();
+    let unjudged = match unjudged.is_empty() {
+        true => String::new(),
+        false => format!(" (без доли ниже минимума: {})", unjudged.join(", ")),
+    };
     Ok(if years.len() < 2 {
         Err(format!(
-            "нужны результаты хотя бы двух лет, во входных данных: {}",
+            "нужны результаты хотя бы двух лет с долей ниже минимума, во входных данных: {}{unjudged}",
             crate::method::procedures::window_label(&years)
         ))
     } else {

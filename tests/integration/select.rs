@@ -441,3 +441,49 @@ fn an_undetermined_deficit_reads_not_determined_in_the_table() {
     let line = csv.lines().find(|l| l.contains("edu990001")).unwrap();
     assert!(line.contains(",не определён,,"), "{csv}");
 }
+
+/// Newcomer findings 3 and 6: a selection year whose results have no share below the minimum (a
+/// per-pupil file without its scale) gave an empty list with exit 0, and `report` aborted on an
+/// earlier year it could not judge. Now `select` says which year can be judged, and the report's
+/// dynamics leave out the year they cannot judge, saying so.
+#[test]
+fn a_selection_year_without_marks_is_an_error_naming_the_year_that_can_be_judged() {
+    let d = tempfile::tempdir().unwrap();
+    let region = sample_region();
+    for y in [2024, 2025] {
+        let f = format!("Проведение работы по математике, 4 класс. ВПР {y}.xlsx");
+        std::fs::copy(region.join(&f), d.path().join(&f)).unwrap();
+    }
+    // the 2024 scale only
+    let scales = std::fs::read_to_string(region.join("scales.csv")).unwrap();
+    let kept: Vec<&str> = scales
+        .lines()
+        .filter(|l| l.starts_with("assessment") || l.starts_with("ВПР,2024,4,математика"))
+        .collect();
+    std::fs::write(d.path().join("scales.csv"), kept.join("\n") + "\n").unwrap();
+    shnor()
+        .args(["select", "--quiet"])
+        .arg(d.path())
+        .assert()
+        .code(1)
+        .stderr(contains("nothing to judge in the selection year 2025: none of its results has a share below the minimum (marks «2»); without marks: ВПР математика 4 кл. 2025."))
+        .stderr(contains("give --year 2024"));
+    shnor()
+        .args(["select", "--quiet", "--year", "2024"])
+        .arg(d.path())
+        .assert()
+        .success();
+    let o = tempfile::tempdir().unwrap();
+    let out = o.path().join("out");
+    shnor()
+        .args(["report", "--quiet", "--year", "2024", "--out"])
+        .arg(&out)
+        .arg(d.path())
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("во входных данных: 2024 (без доли ниже минимума: 2025)"),
+        "dynamics reason missing"
+    );
+}
