@@ -91,6 +91,10 @@ warning_codes! {
     /// A share column in which percents and fractions both give whole pupils.
     UnitAmbiguous = "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты"
         => "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты",
+    /// A markers table row whose «Количество маркеров» differs from its marked columns: the marked
+    /// columns are taken.
+    MarkerCountDiffers = "«Количество маркеров» не равно числу отмеченных столбцов (взяты отмеченные столбцы)"
+        => "«Количество маркеров» не равно числу отмеченных столбцов (взяты отмеченные столбцы)",
     // --- ЕГЭ / ОГЭ forms
     /// A sheet's title naming another year than the sheet's name.
     YearMismatch = "год в заголовке листа формы ЕГЭ/ОГЭ не совпадает с именем листа: взят год из имени листа"

@@ -46,3 +46,49 @@ fn a_gia_share_in_another_unit_is_a_data_error_not_rounded() {
         "{i:#}"
     );
 }
+
+const MARKERS_HEAD: &str = "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;5 РУ;5 МА;Количество маркеров";
+
+/// Finding 8: an official markers row whose «Количество маркеров» differs from its marked columns
+/// is a counted warning naming the row and both numbers (a consistent row is none); a marker cell
+/// that is not 1, 0 or empty is a data error naming file, row, column and value.
+#[test]
+fn a_markers_count_off_its_columns_is_a_warning_and_a_bad_cell_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("markers_badcount.csv");
+    let t = format!("{MARKERS_HEAD}\n2023;edu053001;м;ОО;1;;1;;5\n2023;edu053002;м;ОО 2;0;1;;;1\n");
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["rows"], 2, "{i:#}");
+    let w = warning(&i["warnings"], "Количество маркеров");
+    assert_eq!(w["count"], 1, "{i:#}");
+    let example = w["examples"][0].as_str().unwrap();
+    for part in [
+        "строка 2",
+        "«Количество маркеров» 5",
+        "отмечено столбцов 2",
+        "4 РУ, 5 РУ",
+    ] {
+        assert!(example.contains(part), "{part} not in {example}");
+    }
+    for (cell, col) in [("да", "4 РУ"), ("2", "5 РУ")] {
+        let p = d.path().join("markers_badval.csv");
+        let row = match col {
+            "4 РУ" => format!("2023;edu053001;м;ОО;{cell};;1;;2"),
+            _ => format!("2023;edu053001;м;ОО;1;;{cell};;2"),
+        };
+        std::fs::write(&p, format!("{MARKERS_HEAD}\n{row}\n")).unwrap();
+        let out = shnor().arg("inspect").arg(&p).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cell}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for part in [
+            "markers_badval.csv, row 2",
+            &format!("«{col}»"),
+            &format!("«{cell}»"),
+            "1, 0 or an empty cell",
+        ] {
+            assert!(err.contains(part), "{part} not in {err}");
+        }
+    }
+}
