@@ -92,3 +92,37 @@ fn a_markers_count_off_its_columns_is_a_warning_and_a_bad_cell_an_error() {
         }
     }
 }
+
+/// Finding 9: a per-pupil sheet whose total-score column is renamed («итог») is described as a
+/// per-pupil protocol without its total, not as a marks table without «2»..«5».
+#[test]
+fn a_pupil_sheet_without_its_total_is_named_so() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2024.xlsx");
+    let head = [
+        "логин школы",
+        "код обучающегося",
+        "отметка за предыдущую четверть/триместр",
+        "вариант",
+        "итог",
+        "балл за 1",
+        "балл за 2",
+    ];
+    let pupil = ["edu990001", "40001", "4", "1", "3", "1", "2"];
+    text_workbook(&p, &[("Sheet", &[head, pupil][..])]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "looks like a per-pupil ВПР protocol",
+        "no total-score column",
+        "«всего баллов»",
+        "«итого баллов»",
+        "«балл за 1»",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+    assert!(!err.contains("mark columns"), "{err}");
+}
