@@ -126,3 +126,25 @@ fn a_pupil_sheet_without_its_total_is_named_so() {
     }
     assert!(!err.contains("mark columns"), "{err}");
 }
+
+/// Finding 7: in a per-pupil sheet, a login cell that is no ФИС ОКО login (`edu99OOO1` with
+/// capital O's, `school1`) gets the counted warning of every login column, naming the cell and its
+/// row, once per school; ФИС ОКО logins get none.
+#[test]
+fn a_pupil_login_cell_that_is_no_login_is_a_named_warning() {
+    let s = "edu990001";
+    let i = &inspect_two_item_protocol(&[
+        [s, "1", "1", "2"],
+        ["edu99OOO1", "1", "0", "1"],
+        ["school1", "0", "1", "1"],
+        ["school1", "1", "1", "2"],
+        [s, "0", "0", "0"],
+    ]);
+    let w = warning(&i["warnings"], "не логин ФИС ОКО");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["«edu99OOO1» (строка 3)", "«school1» (строка 4)"]),
+        "{i:#}"
+    );
+}

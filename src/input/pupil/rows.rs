@@ -106,7 +106,7 @@ impl<'a> PupilRows<'a> {
         };
         let sid = school_id(&login);
         self.rep.rows += 1;
-        self.note_names(&sid, &login, row);
+        self.note_names(&sid, &login, line, row);
         if norm_text(cell_of(row, self.form.variant)) == "отсутствовал" {
             self.st.absent += 1;
             return;
@@ -157,11 +157,17 @@ impl<'a> PupilRows<'a> {
         None
     }
 
-    /// The names of school `sid` (login `login`) from its first row: the login in lower case, the
-    /// municipality (`CODE|name` when its code is a municipality's, `…_m…`) and the school's name.
-    fn note_names(&mut self, sid: &str, login: &str, row: &[String]) {
+    /// The names of school `sid` (login `login`) from its first row (on file line `line`): the
+    /// login in lower case, the municipality (`CODE|name` when its code is a municipality's,
+    /// `…_m…`) and the school's name. A login cell that is no ФИС ОКО login (`school1`,
+    /// `edu99OOO1`) is the school's id with the counted warning of every login column, once per
+    /// school (`cells::check_login`).
+    fn note_names(&mut self, sid: &str, login: &str, line: usize, row: &[String]) {
         if self.names.contains_key(sid) {
             return;
+        }
+        if let SchoolOf::Column(_) = self.form.school {
+            crate::input::cells::check_login_at(line, login, &mut self.rep.warnings);
         }
         let (mcode, mname) = self
             .c_mun
