@@ -56,6 +56,9 @@ warning_codes! {
     /// Journal rows equal to earlier ones, across inputs.
     JournalRowsRepeated = "exact repeated journal rows dropped"
         => "полностью повторяющиеся строки журнала отброшены",
+    /// A per-pupil sheet's row equal to an earlier row of the same pupil (school and pupil code).
+    PupilRowRepeated = "полностью повторяющаяся строка участника отброшена (участник учтён один раз)"
+        => "полностью повторяющаяся строка участника отброшена (участник учтён один раз)",
     /// A row with a data error, skipped under `--lenient`.
     RowSkippedLenient = "строка с ошибкой данных пропущена (--lenient)"
         => "строка с ошибкой данных пропущена (--lenient)",

@@ -148,3 +148,55 @@ fn a_pupil_login_cell_that_is_no_login_is_a_named_warning() {
         "{i:#}"
     );
 }
+
+/// Finding 2: in a ФИС ОКО per-pupil sheet, a pupil's row repeated exactly is dropped with a
+/// counted warning naming both rows (the same code in another school is another pupil); the same
+/// pupil code twice in a school with other data is a data error naming both rows.
+#[test]
+fn a_repeated_pupil_row_is_dropped_with_a_warning_and_a_different_one_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2024.xlsx");
+    let head = [
+        "логин школы",
+        "код обучающегося",
+        "вариант",
+        "балл за 1",
+        "балл за 2",
+        "всего баллов",
+    ];
+    let pupil = |login: &str, code: &str, a: &str, total: &str| {
+        [login, code, "1", a, "1", total].map(String::from).to_vec()
+    };
+    let mut rows = vec![
+        head.map(String::from).to_vec(),
+        pupil("edu990001", "40001", "1", "2"),
+        pupil("edu990001", "40002", "0", "1"),
+        pupil("edu990001", "40001", "1", "2"),
+        pupil("edu990002", "40001", "0", "1"),
+    ];
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["rows"], 3, "{i:#}");
+    let w = warning(&i["warnings"], "повторяющаяся строка участника");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 4 = строка 2 (код 40001)"])
+    );
+    rows.push(pupil("edu990001", "40002", "1", "2"));
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "[лист «Sheet»], row 6",
+        "column «код обучающегося»",
+        "pupil code 40002 of edu990001",
+        "also in row 3",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+}
