@@ -24,9 +24,8 @@ fn marked(g: &Grid, h: &Header, r: usize, cols: &[usize]) -> Result<Vec<String>>
     let mut out = Vec::new();
     for &c in cols {
         match parse_num(g.cell(r, c)) {
-            Ok(None) => {}
-            Ok(Some(v)) if v == 0.0 => {}
-            Ok(Some(v)) if v == 1.0 => out.push(h.raw_name(c).trim().to_string()),
+            Ok(None | Some(0.0)) => {}
+            Ok(Some(1.0)) => out.push(h.raw_name(c).trim().to_string()),
             _ => {
                 return Err(crate::error::data_expected(
                     &g.loc(r),
