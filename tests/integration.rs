@@ -34,6 +34,8 @@ mod inspect;
 mod load_warnings;
 #[path = "integration/monitor.rs"]
 mod monitor;
+#[path = "integration/newcomer.rs"]
+mod newcomer;
 #[path = "integration/no_school_key.rs"]
 mod no_school_key;
 #[path = "integration/objectivity.rs"]

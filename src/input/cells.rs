@@ -128,10 +128,15 @@ pub fn non_negative(g: &Grid, h: &Header, r: usize, c: usize) -> Result<Option<f
 
 /// Note in `rep` a login cell that is no ФИС ОКО login, naming it and its row.
 pub fn check_login(g: &Grid, r: usize, login: &str, rep: &mut super::report::InputReport) {
+    check_login_at(g.line_of(r), login, &mut rep.warnings);
+}
+
+/// [`check_login`] for the login cell of file line `line` (a sheet read row by row, with no grid).
+pub fn check_login_at(line: usize, login: &str, warnings: &mut super::report::Warnings) {
     if !super::text::looks_like_login(login.trim()) {
-        rep.warnings.add(
+        warnings.add(
             WarningCode::NotALogin,
-            format!("«{}» (строка {})", login.trim(), g.line_of(r)),
+            format!("«{}» (строка {line})", login.trim()),
         );
     }
 }

@@ -352,6 +352,25 @@ fn results_without_marks(g: &Grid, h: &Header) -> String {
     )
 }
 
+/// The near miss of a per-pupil ВПР protocol without its total score: a header (on file line
+/// `line`) with a login, a variant and item score columns («балл за 1»…) but none of the total's
+/// captions; what was found and what was expected.
+fn pupils_without_total(h: &Header, line: usize) -> Option<String> {
+    let items = super::pupil::item_columns(h);
+    let (login, variant) = (h.find(header::LOGIN)?, h.find(header::VARIANT)?);
+    if items.is_empty() || h.has(header::TOTAL) {
+        return None;
+    }
+    let expected: Vec<String> = header::TOTAL.iter().map(|t| format!("«{t}»")).collect();
+    Some(format!(
+        "row {line}: looks like a per-pupil ВПР protocol (login «{}», variant «{}», item scores «{}»…) but has no total-score column: expected one of {} (the pupil's primary score, which the scale turns into a mark)",
+        h.raw_name(login).trim(),
+        h.raw_name(variant).trim(),
+        h.raw_name(items[0].0).trim(),
+        expected.join(", ")
+    ))
+}
+
 /// What a header that matched no kind lacks, when it is nearly one kind: a marks table (login and
 /// «2» «3» «4» «5») with a mark column twice, or without its participants column.
 pub(super) fn near_miss(g: &Grid) -> Option<String> {
@@ -359,6 +378,9 @@ pub(super) fn near_miss(g: &Grid) -> Option<String> {
         let h = Header::new(r, &g.rows[r]);
         if let Some(dup) = duplicated_mark(&h, g.line_of(r)) {
             return Some(dup);
+        }
+        if let Some(pupils) = pupils_without_total(&h, g.line_of(r)) {
+            return Some(pupils);
         }
         if h.has(header::LOGIN) && flat::mark_columns(&h).is_none() && has_results_columns(&h) {
             return Some(results_without_marks(g, &h));

@@ -1,5 +1,5 @@
 //! Family D: ОГЭ / ЕГЭ per-school tables and the Moscow open-data ЕГЭ file.
-use super::flat::row_error;
+use super::flat::{row_error, MarkUnit};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
@@ -64,14 +64,36 @@ fn decimals(cell: &str) -> i32 {
     })
 }
 
-/// Whether share column `c` holds percents (else fractions 0–1), decided once per file (issue 12
+/// The unit of a share column, decided once per file ([`percent_column`]), and why: the
+/// header's `%`, or how many rows give whole pupils in each unit (the reason a row that does not
+/// fit it quotes, as the marks loader's error quotes the unit of a file's marks).
+struct ShareUnit {
+    percent: bool,
+    why: String,
+}
+
+impl ShareUnit {
+    /// The unit's name as the marks loader words it (`flat::MarkUnit::name`): percents or shares.
+    fn name(percent: bool) -> &'static str {
+        match percent {
+            true => MarkUnit::Percents.name(),
+            false => MarkUnit::Shares.name(),
+        }
+    }
+}
+
+/// The unit of share column `c` (percents, else fractions 0–1), decided once per file (issue 12
 /// «one decision for units»): percents when its header says so (`…, %`); else the unit in which
 /// every row's value is a whole number of its participants (column `cp`), within the rounding of
-/// the cell's decimals; when neither fits every row, the one that fits more rows; percents when
-/// both fit every row (a counted warning) or as many.
-fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputReport) -> bool {
+/// the cell's decimals; when neither fits every row, the one that fits more rows (a row that
+/// fits only the other unit is then a data error, `SimpleRow::share`); percents when both fit
+/// every row (a counted warning) or as many.
+fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputReport) -> ShareUnit {
     if h.is_percent(c) {
-        return true;
+        return ShareUnit {
+            percent: true,
+            why: format!("the header «{}» says %", h.raw_name(c).trim()),
+        };
     }
     let rows = (h.row + 1..g.rows.len()).filter_map(|r| {
         let v = parse_num(g.cell(r, c)).ok().flatten()?;
@@ -88,7 +110,10 @@ fn percent_column(g: &Grid, h: &Header, c: usize, cp: usize, rep: &mut InputRepo
         rep.warnings
             .add(WarningCode::UnitAmbiguous, h.raw_name(c).to_string());
     }
-    pct >= share
+    let percent = pct >= share;
+    let why =
+        format!("of its {all} rows, {pct} give whole pupils as percents and {share} as shares",);
+    ShareUnit { percent, why }
 }
 
 /// Whether share `v` (in `scale`: 100 for percents, 1 for fractions) of `n` participants is a
@@ -110,8 +135,8 @@ pub fn load_simple(
 ) -> Result<()> {
     let c = SimpleCols::of(h);
     // shares or percents, decided once per column and file (`percent_column`)
-    let mut percent_col = |x: Option<usize>| x.is_some_and(|x| percent_column(g, h, x, c.cp, rep));
-    let pct = (percent_col(c.cb), percent_col(c.c5));
+    let mut percent_col = |x: Option<usize>| x.map(|x| percent_column(g, h, x, c.cp, rep));
+    let pct = [percent_col(c.cb), percent_col(c.c5)];
     let source = Sym::from(g.file.as_str());
     let mut tally = Tally::default();
     for r in h.row + 1..g.rows.len() {
@@ -127,7 +152,7 @@ pub fn load_simple(
             h,
             r,
             c: &c,
-            pct,
+            pct: &pct,
         };
         match at.result(&code, meta, &source, &rounded, ds, rep) {
             Ok(row) => {
@@ -185,14 +210,14 @@ impl SimpleCols {
     }
 }
 
-/// Row `r` of a simple ОГЭ/ЕГЭ table with its columns and whether the share below the minimum and
-/// the share of «5» are percents (`pct`).
+/// Row `r` of a simple ОГЭ/ЕГЭ table with its columns and the units of the share below the minimum
+/// and of the share of «5» (`pct`, none for a column the table lacks).
 struct SimpleRow<'a> {
     g: &'a Grid,
     h: &'a Header,
     r: usize,
     c: &'a SimpleCols,
-    pct: (bool, bool),
+    pct: &'a [Option<ShareUnit>; 2],
 }
 
 impl SimpleRow<'_> {
@@ -229,34 +254,41 @@ impl SimpleRow<'_> {
             subject: Sym::from(subj.as_str()),
             grade,
             participants: part as Count,
-            n2: self.share(c.cb, self.pct.0, part, rounded)?.into(),
+            n2: self.share(c.cb, &self.pct[0], part, rounded)?.into(),
             n3: OptCount::NONE,
             n4: OptCount::NONE,
             n5: OptCount::NONE,
             reconstructed: true,
             mean_score: c.cmean.map(num).transpose()?.flatten().into(),
-            high: self.share(c.c5, self.pct.1, part, rounded)?.into(),
+            high: self.share(c.c5, &self.pct[1], part, rounded)?.into(),
             high2: OptCount::NONE,
             source: source.clone(),
             line: line_no(g.line_of(r)),
         })
     }
 
-    /// The pupils of `part` that the share in column `col` (a percent when `percent`) gives,
-    /// rounded; `rounded` set when it gives no whole number of pupils. Errors: a share above 100 %.
+    /// The pupils of `part` that the share in column `col` (in `unit`, the file's) gives,
+    /// rounded; `rounded` set when it gives no whole number of pupils in either unit.
+    ///
+    /// Errors (data, naming file, row and column): a share above 100 %; a share that gives no
+    /// whole number of pupils in the file's unit but does in the other one (`0,05` of 100 among
+    /// percents: 0.05 pupils as a percent, 5 as a share) — a row in another unit, never rounded
+    /// (as the marks loader's rows that do not fit the unit of the file's marks).
     fn share(
         &self,
         col: Option<usize>,
-        percent: bool,
+        unit: &Option<ShareUnit>,
         part: f64,
         rounded: &std::cell::Cell<bool>,
     ) -> Result<Option<Count>> {
         let (g, h, r) = (self.g, self.h, self.r);
-        let Some(c) = col else { return Ok(None) };
+        let (Some(c), Some(unit)) = (col, unit) else {
+            return Ok(None);
+        };
         let Some(v) = cells::non_negative(g, h, r, c)? else {
             return Ok(None);
         };
-        let scale = if percent { 100.0 } else { 1.0 };
+        let scale = if unit.percent { 100.0 } else { 1.0 };
         let frac = v / scale;
         if frac > 1.0 {
             return Err(data_err(
@@ -267,9 +299,40 @@ impl SimpleRow<'_> {
         }
         let half = 0.5 * 10f64.powi(-decimals(g.cell(r, c)));
         if !whole_pupils(v, scale, part, half) {
+            let other = if unit.percent { 1.0 } else { 100.0 };
+            if whole_pupils(v, other, part, half) {
+                return Err(self.other_unit(c, v, unit, part));
+            }
             rounded.set(true);
         }
         Ok(Some((frac * part).round() as Count))
+    }
+
+    /// The error of share `v` in column `c` that fits the other unit than the file's (`unit`) for
+    /// the row's `part` participants: the value, the pupils it gives in each unit, the unit decided
+    /// and why.
+    fn other_unit(&self, c: usize, v: f64, unit: &ShareUnit, part: f64) -> anyhow::Error {
+        let (g, h, r) = (self.g, self.h, self.r);
+        let (scale, other) = if unit.percent {
+            (100.0, 1.0)
+        } else {
+            (1.0, 100.0)
+        };
+        let pupils = crate::output::num(v / scale * part, 2);
+        let as_other = crate::output::num(v / other * part, 0);
+        data_err(
+            &g.loc(r),
+            h.raw_name(c),
+            format!(
+                "found «{}»: as {}, {pupils} of the {part} participants («{}»), no whole number of pupils; as {}, {as_other} pupils: a row in another unit than the file's: expected {}, the unit of the file's shares ({}); correct the row, or give the whole column in one unit",
+                g.cell(r, c).trim(),
+                ShareUnit::name(unit.percent),
+                h.raw_name(self.c.cp).trim(),
+                ShareUnit::name(!unit.percent),
+                ShareUnit::name(unit.percent),
+                unit.why
+            ),
+        )
     }
 
     /// The row's assessment: its column, else the file's (`meta`). Errors: neither says it.

@@ -16,6 +16,29 @@ use polars::prelude::{NamedFrom, Series};
 /// A journal row read: year, school, subject, grade, [понизили, подтвердили, повысили].
 type Journal = (i32, String, String, i32, [i64; 3]);
 
+/// The procedures marked in row `r` of a markers table: the captions of its columns `cols` that
+/// hold 1 (0 and an empty cell are no marker).
+///
+/// Errors: a cell that is none of them («да», «2»), naming file, row, column and value.
+fn marked(g: &Grid, h: &Header, r: usize, cols: &[usize]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for &c in cols {
+        match parse_num(g.cell(r, c)) {
+            Ok(None | Some(0.0)) => {}
+            Ok(Some(1.0)) => out.push(h.raw_name(c).trim().to_string()),
+            _ => {
+                return Err(crate::error::data_expected(
+                    &g.loc(r),
+                    h.raw_name(c).trim(),
+                    "a marker: 1, 0 or an empty cell",
+                    g.cell(r, c).trim(),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Journal comparison table: понизили / подтвердили / повысили per school and procedure: rows of
 /// the `journal` frame.
 pub fn load_journal(
@@ -95,7 +118,13 @@ pub fn load_journal(
 }
 
 /// Official objectivity markers: `Год, Логин, Муниципалитет, ОО, 4 РУ, …, Количество маркеров`:
-/// rows of the `markers` frame.
+/// rows of the `markers` frame. A row whose «Количество маркеров» differs from the number of its
+/// marked columns is kept (the marked columns are the markers) with a counted warning naming the
+/// row and both numbers.
+///
+/// Errors (data, `--lenient`: the row skipped with a counted warning): a marker cell that is not
+/// 1, 0 or empty ([`marked`]); a year, login or count that is missing or bad; a second, different
+/// row for a school and year.
 pub fn load_markers(
     g: &Grid,
     h: &Header,
@@ -154,16 +183,19 @@ pub fn load_markers(
                 ));
             }
             let count = cells::count(g, h, r, cn, None)?;
-            let procedures: Vec<String> = proc_cols
-                .iter()
-                .filter(|&&c| {
-                    parse_num(g.cell(r, c))
-                        .ok()
-                        .flatten()
-                        .is_some_and(|v| v > 0.0)
-                })
-                .map(|&c| h.raw_name(c).trim().to_string())
-                .collect();
+            let procedures = marked(g, h, r, &proc_cols)?;
+            if count != procedures.len() as i64 {
+                rep.warnings.add(
+                    WarningCode::MarkerCountDiffers,
+                    format!(
+                        "строка {}: «{}» {count}, отмечено столбцов {} ({})",
+                        g.line_of(r),
+                        h.raw_name(cn).trim(),
+                        procedures.len(),
+                        procedures.join(", ")
+                    ),
+                );
+            }
             let sid = school_id(&login);
             let name = cname
                 .map(|c| g.cell(r, c).trim().to_string())

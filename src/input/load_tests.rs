@@ -174,7 +174,7 @@ fn a_login_cell_that_is_no_login_is_named_in_the_warning() {
 #[test]
 fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_header() {
     let text = "Код ОО;Наименование ОО;Муниципалитет;Количество участников;Доля не преодолевших минимальный порог, %;Средний балл\n\
-         000101;СОШ 1;город Заречный;40;0,8;65,2\n\
+         000101;СОШ 1;город Заречный;40;2,5;65,2\n\
          000102;СОШ 2;город Заречный;200;0,5;61,0\n\
          000103;СОШ 3;село Лесное;100;1,0;58,3\n";
     let l = load(&[("ЕГЭ русский язык 2024.csv", text)], &Opts::default()).unwrap();
@@ -184,16 +184,28 @@ fn an_ege_table_takes_subject_and_assessment_from_its_name_and_percent_from_its_
         .iter()
         .map(|r| (&*r.assessment, &*r.subject, r.grade, r.n2.get()))
         .collect();
-    // 0,8 % of 40 is 0.32 pupils, 0,5 % of 200 is 1, 1 % of 100 is 1 (not 32, 100 and 100)
+    // 2,5 % of 40 is 1 pupil, 0,5 % of 200 is 1, 1 % of 100 is 1 (not 100 and 100 as shares)
     assert_eq!(
         rows,
         [
-            ("ЕГЭ", "русский язык", 11, Some(0)),
+            ("ЕГЭ", "русский язык", 11, Some(1)),
             ("ЕГЭ", "русский язык", 11, Some(1)),
             ("ЕГЭ", "русский язык", 11, Some(1)),
         ]
     );
     assert!(!l.reports[0].warnings.summary().contains("не даёт данных"));
+    // the header decides for every row: 0,8 of 40 (0.32 pupils as a percent, 32 as a share) is a
+    // row in another unit, an error naming the header as the reason, never read as a share
+    let other = text.replace(";40;2,5;", ";40;0,8;");
+    let e = load(&[("ЕГЭ русский язык 2024.csv", &other)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("row 2")
+            && e.contains("the header «Доля не преодолевших минимальный порог, %» says %"),
+        "{e}"
+    );
     // a table with neither a share below the minimum nor high results contributes nothing:
     // a warning names it
     let means = "Код ОО;Количество участников;Средний балл\n000101;40;65,2\n";

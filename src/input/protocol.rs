@@ -407,6 +407,7 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         total_wins: true,
     };
     let mut f = pupil::read_rows(g, h, &form);
+    f.check()?;
     for (code, example) in warnings {
         f.warn(code, example);
     }

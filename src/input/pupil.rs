@@ -11,6 +11,7 @@ use anyhow::Result;
 
 mod aggregate;
 mod judge;
+mod repeats;
 mod rows;
 
 pub use judge::finish;
@@ -74,6 +75,9 @@ pub struct PupilFile {
     /// The total's header as the file writes it («всего баллов», «Итого баллов»), for warnings.
     total_name: String,
     file: String,
+    /// A pupil code given twice in a school with other data in its rows: the sheet's data error
+    /// ([`PupilFile::check`]).
+    conflict: Option<anyhow::Error>,
 }
 
 /// Read a per-pupil sheet and aggregate it to per-school counts with the scale of its procedure.
@@ -105,7 +109,7 @@ fn read_grid(g: &Grid, mut rows: PupilRows) -> PupilFile {
     for r in rows.h.row + 1..g.rows.len() {
         rows.row(r, g.line_of(r), &g.rows[r]);
     }
-    rows.finish(g.file.clone())
+    rows.finish(g)
 }
 
 /// Where the pupils' school is: a login column, or one school for the whole sheet (a school's own
@@ -136,6 +140,14 @@ pub(super) struct Form<'a> {
 }
 
 impl PupilFile {
+    /// The sheet's pupils as they were read.
+    ///
+    /// Errors: a pupil code given twice in one school with other data (data, naming file, sheet,
+    /// the code column and both rows).
+    pub(super) fn check(&mut self) -> Result<()> {
+        self.conflict.take().map_or(Ok(()), Err)
+    }
+
     /// Add a warning to the sheet's report (the checks of a form made before its pupils are read).
     pub(super) fn warn(&mut self, code: WarningCode, example: String) {
         self.rep.warnings.add(code, example);

@@ -420,7 +420,7 @@ fn stream_pupils(head: &Grid, forced: Option<&str>) -> Option<pupil::PupilRows<'
 /// `read_ahead` leaves it).
 fn streamed(mut grid: Grid, rows: pupil::PupilRows<'static>) -> ReadAhead {
     let h = rows.header().clone();
-    let pupils = Box::new(rows.finish(grid.file.clone()));
+    let pupils = Box::new(rows.finish(&grid));
     grid.rows.truncate(h.row + 1);
     grid.rows.shrink_to_fit();
     ReadAhead {

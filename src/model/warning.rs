@@ -56,6 +56,9 @@ warning_codes! {
     /// Journal rows equal to earlier ones, across inputs.
     JournalRowsRepeated = "exact repeated journal rows dropped"
         => "полностью повторяющиеся строки журнала отброшены",
+    /// A per-pupil sheet's row equal to an earlier row of the same pupil (school and pupil code).
+    PupilRowRepeated = "полностью повторяющаяся строка участника отброшена (участник учтён один раз)"
+        => "полностью повторяющаяся строка участника отброшена (участник учтён один раз)",
     /// A row with a data error, skipped under `--lenient`.
     RowSkippedLenient = "строка с ошибкой данных пропущена (--lenient)"
         => "строка с ошибкой данных пропущена (--lenient)",
@@ -91,6 +94,10 @@ warning_codes! {
     /// A share column in which percents and fractions both give whole pupils.
     UnitAmbiguous = "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты"
         => "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты",
+    /// A markers table row whose «Количество маркеров» differs from its marked columns: the marked
+    /// columns are taken.
+    MarkerCountDiffers = "«Количество маркеров» не равно числу отмеченных столбцов (взяты отмеченные столбцы)"
+        => "«Количество маркеров» не равно числу отмеченных столбцов (взяты отмеченные столбцы)",
     // --- ЕГЭ / ОГЭ forms
     /// A sheet's title naming another year than the sheet's name.
     YearMismatch = "год в заголовке листа формы ЕГЭ/ОГЭ не совпадает с именем листа: взят год из имени листа"

@@ -727,3 +727,38 @@ fn the_school_flag_login_is_shown_as_spelled() {
         "{out}"
     );
 }
+
+/// Newcomer finding 2: a pupil's row repeated exactly in the school's protocol is dropped with a
+/// counted warning naming both rows (the pupil counted once: 5 participants, not 6); the same
+/// pupil code in two rows with other data is a data error naming both rows.
+#[test]
+fn a_pupil_row_repeated_is_dropped_with_a_warning_and_a_different_one_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("edu220001_математика_4_класс_ВПР_2021.xlsx");
+    let mut rs = rows();
+    rs.push(rs[1].clone());
+    workbook(&p, "Протокол", &rs);
+    let v = inspect_json(&p, &[]);
+    let r = &v["inputs"][0];
+    assert_eq!(r["pupils"]["participants"], 5, "{r:#}");
+    let w = warning(&r["warnings"], "повторяющаяся строка участника");
+    assert_eq!(w["count"], 1, "{r:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 9 = строка 2 (код 40001)"])
+    );
+    let mut rs = rows();
+    rs.push(row("40002", "2", Some(15), "4"));
+    workbook(&p, "Протокол", &rs);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "[лист «Протокол»], row 9",
+        "column «Код»",
+        "pupil code 40002",
+        "also in row 3",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+}

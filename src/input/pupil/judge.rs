@@ -11,12 +11,13 @@ use anyhow::Result;
 /// items') are invalid and counted, the others get their marks, and the pupils are aggregated to
 /// per-school results, journal comparison and score histograms.
 pub fn finish(
-    f: PupilFile,
+    mut f: PupilFile,
     meta: &Meta,
     scales: &Scales,
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
+    f.check()?;
     let judged = judge(f, meta, scales, ds, rep);
     store(judged, meta, ds, rep)
 }

@@ -25,6 +25,7 @@ pub struct PupilRows<'a> {
     p: Pupils,
     lines: Vec<u32>,
     names: Names,
+    repeats: super::repeats::Repeats,
 }
 
 impl PupilRows<'static> {
@@ -50,6 +51,7 @@ impl<'a> PupilRows<'a> {
             None
         };
         PupilRows {
+            repeats: super::repeats::Repeats::new(&h),
             c_total: h.find(header::TOTAL).unwrap(),
             c_journal: h.find(header::JOURNAL),
             c_mun: h.find(&["муниципалитет", "регион"]),
@@ -76,11 +78,14 @@ impl<'a> PupilRows<'a> {
         &self.h
     }
 
-    /// The pupils read, the sheet's cells gone; `file` is the sheet's file.
-    pub fn finish(mut self, file: String) -> PupilFile {
+    /// The pupils read, the sheet's cells gone; `g` is the sheet (its file and name; its rows may
+    /// be gone).
+    pub fn finish(mut self, g: &Grid) -> PupilFile {
         // every school with a row, present or not, has its names
         self.rep.schools = self.names.len();
+        let file = g.file.clone();
         PupilFile {
+            conflict: self.repeats.conflict.map(|c| c.error(&file, &g.sheet)),
             rep: self.rep,
             st: self.st,
             pupils: self.p,
@@ -93,8 +98,8 @@ impl<'a> PupilRows<'a> {
     }
 
     /// Read row `r` of the sheet's grid (on file line `line`; `row` its cells by column): a pupil
-    /// with a score, an absent pupil counted, or a row passed over with a counted warning. The
-    /// steps: the school ([`Self::login`], [`Self::note_names`]), absence and the variant
+    /// with a score, an absent pupil counted, or a row passed over with a counted warning (a pupil
+    /// code given twice in the school: [`super::repeats::Repeats`]). The steps: the school ([`Self::login`], [`Self::note_names`]), absence and the variant
     /// ([`Self::check_variant`], [`Self::blank_protocol_row`]), the total ([`Self::total`]), the
     /// item scores ([`Self::check_items`]) and the journal mark ([`Self::journal`]).
     pub fn row(&mut self, r: usize, line: usize, row: &[String]) {
@@ -105,8 +110,15 @@ impl<'a> PupilRows<'a> {
             return;
         };
         let sid = school_id(&login);
+        let who = (sid.as_str(), login.as_str());
+        if self
+            .repeats
+            .repeated(&self.h, who, line, row, &mut self.rep.warnings)
+        {
+            return;
+        }
         self.rep.rows += 1;
-        self.note_names(&sid, &login, row);
+        self.note_names(&sid, &login, line, row);
         if norm_text(cell_of(row, self.form.variant)) == "отсутствовал" {
             self.st.absent += 1;
             return;
@@ -157,11 +169,17 @@ impl<'a> PupilRows<'a> {
         None
     }
 
-    /// The names of school `sid` (login `login`) from its first row: the login in lower case, the
-    /// municipality (`CODE|name` when its code is a municipality's, `…_m…`) and the school's name.
-    fn note_names(&mut self, sid: &str, login: &str, row: &[String]) {
+    /// The names of school `sid` (login `login`) from its first row (on file line `line`): the
+    /// login in lower case, the municipality (`CODE|name` when its code is a municipality's,
+    /// `…_m…`) and the school's name. A login cell that is no ФИС ОКО login (`school1`,
+    /// `edu99OOO1`) is the school's id with the counted warning of every login column, once per
+    /// school (`cells::check_login`).
+    fn note_names(&mut self, sid: &str, login: &str, line: usize, row: &[String]) {
         if self.names.contains_key(sid) {
             return;
+        }
+        if let SchoolOf::Column(_) = self.form.school {
+            crate::input::cells::check_login_at(line, login, &mut self.rep.warnings);
         }
         let (mcode, mname) = self
             .c_mun

@@ -1,0 +1,202 @@
+//! Regressions of the findings of a first-time user (tools/newcomer-findings.md): a share in
+//! another unit than its file's, repeated pupils, logins, the markers table and a per-pupil sheet
+//! without its total.
+use crate::util::*;
+
+const GIA_HEAD: &str = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»";
+
+/// Finding 1: in an ОГЭ share column whose unit is percents (two rows of three give whole pupils
+/// as percents), a row of fractions (`0,05` of 100: 0.05 pupils as a percent, 5 as a share) is a
+/// data error naming file, row, column, value, unit and why, not a school rounded to 0 % below the
+/// minimum; with `--lenient` the row is skipped with a counted warning.
+#[test]
+fn a_gia_share_in_another_unit_is_a_data_error_not_rounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025 mixed.csv");
+    let t = format!(
+        "{GIA_HEAD}\n1000;A;100;25,5;0,05;0,79\n1001;B;200;25,5;10;69\n1002;C;50;25,5;4;70\n"
+    );
+    std::fs::write(&p, t).unwrap();
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "mixed.csv, row 2",
+        "Доля не преодолевших минимальный порог",
+        "«0,05»",
+        "as percents, 0,05 of the 100 participants",
+        "as shares, 5 pupils",
+        "expected percents, the unit of the file's shares",
+        "2 give whole pupils as percents and 1 as shares",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&p)
+            .args(["--lenient", "--format", "json"]),
+    );
+    let i = &v["inputs"][0];
+    assert_eq!(i["rows"], 2, "{i:#}");
+    let w = warning(&i["warnings"], "--lenient");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert!(
+        w["examples"][0].as_str().unwrap().contains("row 2"),
+        "{i:#}"
+    );
+}
+
+const MARKERS_HEAD: &str = "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;5 РУ;5 МА;Количество маркеров";
+
+/// Finding 8: an official markers row whose «Количество маркеров» differs from its marked columns
+/// is a counted warning naming the row and both numbers (a consistent row is none); a marker cell
+/// that is not 1, 0 or empty is a data error naming file, row, column and value.
+#[test]
+fn a_markers_count_off_its_columns_is_a_warning_and_a_bad_cell_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("markers_badcount.csv");
+    let t = format!("{MARKERS_HEAD}\n2023;edu053001;м;ОО;1;;1;;5\n2023;edu053002;м;ОО 2;0;1;;;1\n");
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["rows"], 2, "{i:#}");
+    let w = warning(&i["warnings"], "Количество маркеров");
+    assert_eq!(w["count"], 1, "{i:#}");
+    let example = w["examples"][0].as_str().unwrap();
+    for part in [
+        "строка 2",
+        "«Количество маркеров» 5",
+        "отмечено столбцов 2",
+        "4 РУ, 5 РУ",
+    ] {
+        assert!(example.contains(part), "{part} not in {example}");
+    }
+    for (cell, col) in [("да", "4 РУ"), ("2", "5 РУ")] {
+        let p = d.path().join("markers_badval.csv");
+        let row = match col {
+            "4 РУ" => format!("2023;edu053001;м;ОО;{cell};;1;;2"),
+            _ => format!("2023;edu053001;м;ОО;1;;{cell};;2"),
+        };
+        std::fs::write(&p, format!("{MARKERS_HEAD}\n{row}\n")).unwrap();
+        let out = shnor().arg("inspect").arg(&p).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{cell}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for part in [
+            "markers_badval.csv, row 2",
+            &format!("«{col}»"),
+            &format!("«{cell}»"),
+            "1, 0 or an empty cell",
+        ] {
+            assert!(err.contains(part), "{part} not in {err}");
+        }
+    }
+}
+
+/// Finding 9: a per-pupil sheet whose total-score column is renamed («итог») is described as a
+/// per-pupil protocol without its total, not as a marks table without «2»..«5».
+#[test]
+fn a_pupil_sheet_without_its_total_is_named_so() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2024.xlsx");
+    let head = [
+        "логин школы",
+        "код обучающегося",
+        "отметка за предыдущую четверть/триместр",
+        "вариант",
+        "итог",
+        "балл за 1",
+        "балл за 2",
+    ];
+    let pupil = ["edu990001", "40001", "4", "1", "3", "1", "2"];
+    text_workbook(&p, &[("Sheet", &[head, pupil][..])]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "looks like a per-pupil ВПР protocol",
+        "no total-score column",
+        "«всего баллов»",
+        "«итого баллов»",
+        "«балл за 1»",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+    assert!(!err.contains("mark columns"), "{err}");
+}
+
+/// Finding 7: in a per-pupil sheet, a login cell that is no ФИС ОКО login (`edu99OOO1` with
+/// capital O's, `school1`) gets the counted warning of every login column, naming the cell and its
+/// row, once per school; ФИС ОКО logins get none.
+#[test]
+fn a_pupil_login_cell_that_is_no_login_is_a_named_warning() {
+    let s = "edu990001";
+    let i = &inspect_two_item_protocol(&[
+        [s, "1", "1", "2"],
+        ["edu99OOO1", "1", "0", "1"],
+        ["school1", "0", "1", "1"],
+        ["school1", "1", "1", "2"],
+        [s, "0", "0", "0"],
+    ]);
+    let w = warning(&i["warnings"], "не логин ФИС ОКО");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["«edu99OOO1» (строка 3)", "«school1» (строка 4)"]),
+        "{i:#}"
+    );
+}
+
+/// Finding 2: in a ФИС ОКО per-pupil sheet, a pupil's row repeated exactly is dropped with a
+/// counted warning naming both rows (the same code in another school is another pupil); the same
+/// pupil code twice in a school with other data is a data error naming both rows.
+#[test]
+fn a_repeated_pupil_row_is_dropped_with_a_warning_and_a_different_one_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2024.xlsx");
+    let head = [
+        "логин школы",
+        "код обучающегося",
+        "вариант",
+        "балл за 1",
+        "балл за 2",
+        "всего баллов",
+    ];
+    let pupil = |login: &str, code: &str, a: &str, total: &str| {
+        [login, code, "1", a, "1", total].map(String::from).to_vec()
+    };
+    let mut rows = vec![
+        head.map(String::from).to_vec(),
+        pupil("edu990001", "40001", "1", "2"),
+        pupil("edu990001", "40002", "0", "1"),
+        pupil("edu990001", "40001", "1", "2"),
+        pupil("edu990002", "40001", "0", "1"),
+    ];
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["rows"], 3, "{i:#}");
+    let w = warning(&i["warnings"], "повторяющаяся строка участника");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["строка 4 = строка 2 (код 40001)"])
+    );
+    rows.push(pupil("edu990001", "40002", "1", "2"));
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "[лист «Sheet»], row 6",
+        "column «код обучающегося»",
+        "pupil code 40002 of edu990001",
+        "also in row 3",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+}
