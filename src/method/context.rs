@@ -21,8 +21,8 @@ pub struct Context {
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
     /// The risk profiles of the year, with only the factors the deficit reads (none when
-    /// `deficit.source` is `registry`).
-    pub profiles: super::risk::Profiles,
+    /// `deficit.source` is `registry`), each school's found when stage 2 asks for it.
+    pub profiles: super::profiles::ProfileIndex,
     /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
     /// selected).
     pub ledgers: Ledgers,
@@ -205,11 +205,11 @@ fn profiles_for_deficit(
     frames: &crate::model::frames::Frames,
     cfg: &Config,
     year: i32,
-) -> anyhow::Result<super::risk::Profiles> {
+) -> anyhow::Result<super::profiles::ProfileIndex> {
     use super::strata::{INFRA, STAFFING};
     Ok(match cfg.deficit.source {
         crate::config::DeficitSource::Registry => Default::default(),
-        _ => super::risk::profiles_with(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
+        _ => super::profiles::ProfileIndex::new(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
     })
 }
 

@@ -83,8 +83,13 @@ pub(super) fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
             Field::new(INDICATOR_ORD.into(), IDX_DTYPE),
         ])));
     }
+    // one integer key, distinct per row (a school's indicator at most once): the order of
+    // (school_ord, indicator_ord) without a sort on two columns
+    let width = present.len() as u64;
+    let key = col(SCHOOL_ORD).cast(DataType::UInt64) * lit(width)
+        + col(INDICATOR_ORD).cast(DataType::UInt64);
     Ok(concat(parts, UnionArgs::default())?
-        .sort([SCHOOL_ORD, INDICATOR_ORD], Default::default())
+        .sort_by_exprs([key], Default::default())
         .collect()?)
 }
 
