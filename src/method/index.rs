@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 mod regions;
 use regions::{
     drop_rules, is_pca, left_out_rows, long, pca_loadings, region_stats, without_region, INDICATOR,
-    INDICATOR_ORD, SCHOOL_ORD, SIGNED, VALUE, WEIGHT,
+    INDICATOR_ORD, REGION_INDICATOR, SCHOOL_ORD, SIGNED, VALUE, WEIGHT,
 };
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -188,9 +188,9 @@ pub fn compute_parts(
     let mut contrib = long.clone().lazy().join(
         kept.clone()
             .lazy()
-            .select([col(REGION), col(INDICATOR), col("mean"), col("sd")]),
-        [col(REGION), col(INDICATOR)],
-        [col(REGION), col(INDICATOR)],
+            .select([col(REGION_INDICATOR), col("mean"), col("sd")]),
+        [col(REGION_INDICATOR)],
+        [col(REGION_INDICATOR)],
         JoinArgs {
             maintain_order: MaintainOrderJoin::Left,
             ..JoinArgs::new(JoinType::Inner)

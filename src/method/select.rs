@@ -301,11 +301,21 @@ fn outside_window(
     w: &mut Warnings,
 ) -> Result<()> {
     use crate::model::schema::col as k;
-    let years = results.column(k::YEAR)?.i32()?;
-    let mut outside: BTreeMap<i32, usize> = BTreeMap::new();
-    for y in years.iter().flatten().filter(|y| !window.contains(y)) {
-        *outside.entry(y).or_default() += 1;
-    }
+    use polars::prelude::{col, len, IntoLazy};
+    // the rows of each year outside the window (a null year is none), one polars group-by
+    let counts = results
+        .clone()
+        .lazy()
+        .select([col(k::YEAR)])
+        .filter(super::frame::one_of(k::YEAR, window.iter().copied()).not())
+        .group_by([col(k::YEAR)])
+        .agg([len().alias("rows")])
+        .collect()?;
+    let outside: BTreeMap<i32, usize> = super::frame::ints(&counts, k::YEAR)?
+        .into_iter()
+        .zip(super::frame::ints(&counts, "rows")?)
+        .filter_map(|(y, n)| Some((i32::try_from(y?).ok()?, n? as usize)))
+        .collect();
     let n: usize = outside.values().sum();
     let listed: Vec<String> = outside.keys().map(i32::to_string).collect();
     let years = match listed.as_slice() {
