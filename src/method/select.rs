@@ -1,6 +1,6 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Fact, Ledger};
-use super::procedures::{find_sorted, ProcRow, YearRows};
+use super::procedures::{find_sorted, pooled_of, PooledSums, ProcRow, YearRows};
 use super::registry::Registered;
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
@@ -130,12 +130,14 @@ pub fn run_with_selected_ledgers(
         .collect();
     // the schools with those logins, in school order, judged again with their ledgers
     let mut again: BTreeMap<String, Vec<Ledger>> = BTreeMap::new();
-    for (school, rows) in prep.looked.iter().zip(&prep.found) {
+    let schools = prep.looked.iter().zip(&prep.found).zip(&prep.pooled);
+    for ((school, rows), p) in schools {
         if !logins.contains(Registered::login_of(school.0, &school.1)) {
             continue;
         }
         let rows = rows.clone().map(|g| prep.year_rows.rows_of(g));
-        let judged = prep.judge(school, rows.as_deref().unwrap_or_default(), cfg, ctx, true);
+        let rows = rows.as_deref().unwrap_or_default();
+        let judged = prep.judge((school, *p), rows, cfg, ctx, true);
         if let Some((res, _)) = judged {
             again.entry(res.login).or_default().push(res.ledger);
         }
@@ -165,7 +167,8 @@ struct Prepared<'c> {
     /// The years of the window with results to judge (`procedures::years_with_marks`).
     judged_years: Vec<i32>,
     bottom: super::bottom::BottomRanks,
-    pooled: BTreeMap<String, super::procedures::Pooled>,
+    /// Each school's pooled counts over the window, in `looked`'s order.
+    pooled: Vec<super::procedures::Pooled>,
     year_rows: YearRows,
     /// Every school of the context, with its rows' handle in `year_rows` (none without rows
     /// in Y−1 and Y).
@@ -187,18 +190,22 @@ impl<'c> Prepared<'c> {
             Stage1Rule::Risk => BTreeMap::new(),
         };
         crate::timing("  stages: bottom ranks");
+        // each school's sums, found for each school of the context by one merge
+        let looked = ctx.looked_up(cfg);
+        let ids = || looked.iter().map(|l| l.0);
         let pooled = match (&ctx.pooled, &ctx.year_sums) {
-            (Some(sums), _) if sums.fits(&window, cfg) => super::procedures::pooled_map(&sums.df)?,
+            (Some(sums), _) if sums.fits(&window, cfg) => pooled_of(&sums.df, ids())?,
             (_, Some(years)) if years.fits(cfg) => {
-                let sums = super::procedures::PooledSums::from_years(years, &window, None)?;
-                super::procedures::pooled_map(&sums.df)?
+                pooled_of(&PooledSums::from_years(years, &window, None)?.df, ids())?
             }
-            _ => super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?,
+            _ => pooled_of(
+                &PooledSums::new(&ctx.frames.results, &window, None, cfg)?.df,
+                ids(),
+            )?,
         };
         crate::timing("  stages: pooled");
         // the rows of Y−1 and Y by school, found for each school of the context by one merge
         let year_rows = YearRows::new(&ctx.frames.results, year)?;
-        let looked = ctx.looked_up(cfg);
         let found = {
             let groups = year_rows.schools();
             find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0))
@@ -221,22 +228,14 @@ impl<'c> Prepared<'c> {
     /// keeps.
     fn judge(
         &self,
-        school: &Looked<'_>,
+        (school, pooled): (&Looked<'_>, Pooled),
         rows: &[ProcRow],
         cfg: &Config,
         ctx: &Context,
         keep: bool,
     ) -> Option<(SchoolResult, bool)> {
         let on = (self.year, self.judged_years.as_slice());
-        judge(
-            school,
-            rows,
-            cfg,
-            on,
-            ctx,
-            (&self.bottom, &self.pooled),
-            keep,
-        )
+        judge(school, rows, cfg, on, ctx, (&self.bottom, pooled), keep)
     }
     /// The three stages over every school.
     fn run(&self, ds: &Dataset, cfg: &Config, ctx: &Context) -> Result<Selection> {
@@ -246,9 +245,11 @@ impl<'c> Prepared<'c> {
             .looked
             .par_iter()
             .zip(&self.found)
-            .filter_map(|(school, g)| {
+            .zip(&self.pooled)
+            .filter_map(|((school, g), p)| {
                 let rows = g.clone().map(|g| self.year_rows.rows_of(g));
-                self.judge(school, rows.as_deref().unwrap_or_default(), cfg, ctx, false)
+                let rows = rows.as_deref().unwrap_or_default();
+                self.judge((school, *p), rows, cfg, ctx, false)
             })
             .collect();
         crate::timing("  stages: judged");
@@ -435,10 +436,7 @@ fn judge(
     cfg: &Config,
     (year, window): (i32, &[i32]),
     ctx: &Context,
-    (bottom, pooled): (
-        &super::bottom::BottomRanks,
-        &BTreeMap<String, super::procedures::Pooled>,
-    ),
+    (bottom, school_pooled): (&super::bottom::BottomRanks, Pooled),
     keep: bool,
 ) -> Option<(SchoolResult, bool)> {
     if !rows.iter().any(|r| r.year == year) {
@@ -460,7 +458,6 @@ fn judge(
         .of(sid, year)
         .map(|sy| sy.flags.clone())
         .unwrap_or_default();
-    let school_pooled = pooled.get(sid).copied().unwrap_or_default();
     res.below_min = super::procedures::BelowMin::of(
         rows.iter()
             .filter(|r| r.n2.is_some() && super::stage1::in_assessments(cfg, r))
