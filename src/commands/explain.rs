@@ -43,7 +43,7 @@ pub fn run(a: &Args) -> Result<()> {
         .map(str::to_string)
         .chain([login.to_string(), sid.clone()])
         .collect();
-    let ctx = select::Context::new(&loaded.data, &cfg, year)?.with_ledgers_of(logins);
+    let ctx = select::Context::for_selection(&loaded.data, &cfg, year)?.with_ledgers_of(logins);
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let Some(x) = sel.schools.iter().find(|x| school_id(&x.login) == sid) else {
         return Err(crate::error::usage(format!(

@@ -25,7 +25,7 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     // the aggregation needs who is selected, not why
-    let ctx = select::Context::new(&loaded.data, &cfg, year)?.without_ledgers();
+    let ctx = select::Context::for_selection(&loaded.data, &cfg, year)?.without_ledgers();
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;
     let r = risk::aggregate(&ctx.frames, &sel)?;
     let (t, p) = tables(&r, year);

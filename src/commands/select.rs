@@ -29,7 +29,7 @@ pub fn run(a: &Args) -> Result<()> {
     crate::timing("inputs loaded");
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
-    let ctx = select::Context::new(&loaded.data, &cfg, year)?;
+    let ctx = select::Context::for_selection(&loaded.data, &cfg, year)?;
     let shown = match (a.data.format(), a.all) {
         (Format::Json, true) => select::Shown::All,
         (Format::Json, false) => select::Shown::Selected,
@@ -250,7 +250,11 @@ pub fn render(
     dialect: CsvDialect,
 ) -> Result<String> {
     let rows = ordered(sel, all);
-    let t = list_table(sel, &rows, loaded);
+    // each format reads one of the two: the table for people and CSV, the object for JSON
+    if format != Format::Json {
+        let t = list_table(sel, &rows, loaded);
+        return output::render_in(format, dialect, &[t], &Value::Null);
+    }
     let mut json = json!({
         "year": sel.year,
         "window": sel.window,
@@ -262,7 +266,7 @@ pub fn render(
     });
     // the table's load notes are `list_table`'s (the report's final list has them too)
     super::with_load_warnings(loaded, &mut [], &mut json);
-    output::render_in(format, dialect, &[t], &json)
+    output::render_in(format, dialect, &[], &json)
 }
 
 /// The selected schools (or with `all` every school of stage 1) ordered by cluster, group, rank

@@ -21,8 +21,8 @@ pub struct Context {
     pub resilience: Option<super::resilience::Resilience>,
     pub screen: super::objectivity::Screen,
     /// The risk profiles of the year, with only the factors the deficit reads (none when
-    /// `deficit.source` is `registry`).
-    pub profiles: super::risk::Profiles,
+    /// `deficit.source` is `registry`), each school's found when stage 2 asks for it.
+    pub profiles: super::profiles::ProfileIndex,
     /// Which schools carry their ledgers: the ones an output shows (a sweep needs only who is
     /// selected).
     pub ledgers: Ledgers,
@@ -64,17 +64,35 @@ impl Context {
         crate::timing("  context: frames");
         Self::from_frames(frames, cfg, year)
     }
+    /// [`Context::new`] with only what a selection's outputs show of the index (`select`,
+    /// `explain`, `risk`: no school's top factors, no index warnings —
+    /// [`index::Parts::Values`](super::index::Parts::Values)); the report and the `index`
+    /// command read them from [`Context::new`]'s.
+    pub fn for_selection(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
+        let frames = crate::model::frames::build(ds)?;
+        crate::timing("  context: frames");
+        Self::with_parts(frames, cfg, year, super::index::Parts::Values)
+    }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context> {
+        Self::with_parts(frames, cfg, year, super::index::Parts::All)
+    }
+    /// [`Context::from_frames`] with the `parts` of the index its caller reads.
+    fn with_parts(
+        frames: crate::model::frames::Frames,
+        cfg: &Config,
+        year: i32,
+        parts: super::index::Parts,
+    ) -> anyhow::Result<Context> {
         // the context methods run on the frames (polars spreads each over its threads): the
         // statuses' part (screen, school ids, registry with its z-scores over all the schools,
         // profiles), then the index and the resilience that a school's row and ledger show
         let mut c = Self::statuses(frames, cfg, year)?;
-        c.index = super::index::compute_with_ids(&c.frames, cfg, &c.school_ids)?;
+        c.index = super::index::compute_parts(&c.frames, cfg, &c.school_ids, parts)?;
         crate::timing("  context: index");
         // the window's pooled sums (with the schools active in `year`), for the resilience and
         // the stages
@@ -193,11 +211,11 @@ fn profiles_for_deficit(
     frames: &crate::model::frames::Frames,
     cfg: &Config,
     year: i32,
-) -> anyhow::Result<super::risk::Profiles> {
+) -> anyhow::Result<super::profiles::ProfileIndex> {
     use super::strata::{INFRA, STAFFING};
     Ok(match cfg.deficit.source {
         crate::config::DeficitSource::Registry => Default::default(),
-        _ => super::risk::profiles_with(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
+        _ => super::profiles::ProfileIndex::new(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
     })
 }
 
@@ -213,8 +231,9 @@ pub enum Shown {
 }
 
 /// All three stages, with the ledgers of the schools an output shows: for `Selected`, the
-/// schools are judged without ledgers, then again with the selected schools' ledgers (a ledger
-/// is most of a school's judging time, and a list shows a few dozen of 45 000).
+/// schools are judged without ledgers, then the selected ones again with their ledgers (a ledger
+/// is most of a school's judging time, and a list shows a few dozen of 45 000;
+/// [`run_with_selected_ledgers`](super::select::run_with_selected_ledgers)).
 pub fn run_showing(
     ds: &Dataset,
     cfg: &Config,
@@ -226,15 +245,7 @@ pub fn run_showing(
         Shown::All => run_with(ds, cfg, year, &ctx),
         Shown::NoLedgers => run_with(ds, cfg, year, &ctx.without_ledgers()),
         Shown::Selected => {
-            let ctx = ctx.without_ledgers();
-            let first = run_with(ds, cfg, year, &ctx)?;
-            let selected = first
-                .schools
-                .iter()
-                .filter(|x| x.selected)
-                .map(|x| x.login.clone())
-                .collect();
-            run_with(ds, cfg, year, &ctx.with_ledgers_of(selected))
+            super::select::run_with_selected_ledgers(ds, cfg, year, &ctx.without_ledgers())
         }
     }
 }

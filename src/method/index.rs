@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 mod regions;
 use regions::{
     drop_rules, is_pca, left_out_rows, long, pca_loadings, region_stats, without_region, INDICATOR,
-    INDICATOR_ORD, SCHOOL_ORD, SIGNED, VALUE, WEIGHT,
+    INDICATOR_ORD, REGION_INDICATOR, SCHOOL_ORD, SIGNED, VALUE, WEIGHT,
 };
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -122,6 +122,28 @@ pub fn compute(f: &Frames, cfg: &Config) -> Result<IndexResult> {
 /// [`compute`] given the distinct school ids of `f.results`, ascending
 /// (`procedures::school_ids`; a selection's context has them already).
 pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Result<IndexResult> {
+    compute_parts(f, cfg, with_results, Parts::All)
+}
+
+/// What of the index a caller reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parts {
+    /// Everything (the `index` command, the report's index sheet and page).
+    All,
+    /// What a selection shows of a school (its index, group and ШНСУ, in its row and ledger) and
+    /// the result's other fields, but no school's `top_factors` (left empty) and no
+    /// [`WarningCode::ContextWithoutResults`] warning: `select` shows neither, and they are a
+    /// fifth of the index's time on a national table.
+    Values,
+}
+
+/// [`compute_with_ids`] with only the `parts` a caller reads.
+pub fn compute_parts(
+    f: &Frames,
+    cfg: &Config,
+    with_results: &[String],
+    parts: Parts,
+) -> Result<IndexResult> {
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
     let (long, left_out) = without_region(long(f, cfg)?)?;
@@ -139,7 +161,9 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
             col(k::LOGIN).first(),
         ])
         .collect()?;
-    unknown_schools(f, &schools, with_results, &mut warnings)?;
+    if parts == Parts::All {
+        unknown_schools(f, &schools, with_results, &mut warnings)?;
+    }
     let regions: Vec<String> = {
         let r = schools
             .clone()
@@ -164,9 +188,9 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
     let mut contrib = long.clone().lazy().join(
         kept.clone()
             .lazy()
-            .select([col(REGION), col(INDICATOR), col("mean"), col("sd")]),
-        [col(REGION), col(INDICATOR)],
-        [col(REGION), col(INDICATOR)],
+            .select([col(REGION_INDICATOR), col("mean"), col("sd")]),
+        [col(REGION_INDICATOR)],
+        [col(REGION_INDICATOR)],
         JoinArgs {
             maintain_order: MaintainOrderJoin::Left,
             ..JoinArgs::new(JoinType::Inner)
@@ -183,7 +207,10 @@ pub fn compute_with_ids(f: &Frames, cfg: &Config, with_results: &[String]) -> Re
     crate::timing("    index: contributions");
     let rows = per_school(&schools, &contrib, &kept, pca.as_ref())?;
     crate::timing("    index: per school");
-    let top = top_factors(&contrib)?;
+    let top = match parts {
+        Parts::All => top_factors(&contrib)?,
+        Parts::Values => Vec::new(),
+    };
     crate::timing("    index: top factors");
     let mut out = index_rows(&rows, top, cfg, &mut warnings)?;
     let edges_out = quintiles(&mut out, cfg)?;

@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod monitor;
 pub mod objectivity;
 pub mod procedures;
+pub mod profiles;
 pub mod registry;
 pub mod resilience;
 pub mod risk;

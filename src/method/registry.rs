@@ -38,6 +38,13 @@ pub struct Registered<'s> {
     pub deficit: Option<&'s DeficitScore>,
 }
 
+impl<'s> Registered<'s> {
+    /// The login a selection gives school `sid` with these facts: the registry's, else the id.
+    pub fn login_of(sid: &'s str, facts: &Registered<'s>) -> &'s str {
+        Some(facts.login).filter(|l| !l.is_empty()).unwrap_or(sid)
+    }
+}
+
 impl Registry {
     /// The registry of `ids` (ascending, distinct) from the `schools` frame, with the deficit
     /// scores of the z-scores `z` (over all the frame's schools).

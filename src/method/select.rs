@@ -1,6 +1,6 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Fact, Ledger};
-use super::procedures::{find_sorted, ProcRow, YearRows};
+use super::procedures::{find_sorted, pooled_of, PooledSums, ProcRow, YearRows};
 use super::registry::Registered;
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
@@ -106,88 +106,195 @@ pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
 /// schools judged in parallel (each independently of the others, joined in school order); then
 /// k-means clusters when configured, and the picks of stage 3. Schools sorted by login.
 pub fn run_with(ds: &Dataset, cfg: &Config, year: i32, ctx: &Context) -> Result<Selection> {
-    let window = super::procedures::window(cfg, year);
-    let judged_years = super::procedures::years_with_marks(&ctx.frames.results, &window)?;
-    if judged_years.is_empty() {
-        return Err(nothing_to_judge(ctx, &window)?);
-    }
-    if !judged_years.contains(&year) {
-        let all: Vec<i32> = ds.result_years().into_iter().collect();
-        return Err(year_not_judged(ctx, &all, year)?);
-    }
-    crate::timing("  stages: years with marks");
-    let bottom = match cfg.stage1.rule {
-        Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
-        Stage1Rule::Risk => BTreeMap::new(),
-    };
-    crate::timing("  stages: bottom ranks");
-    let pooled = match (&ctx.pooled, &ctx.year_sums) {
-        (Some(sums), _) if sums.fits(&window, cfg) => super::procedures::pooled_map(&sums.df)?,
-        (_, Some(years)) if years.fits(cfg) => {
-            let sums = super::procedures::PooledSums::from_years(years, &window, None)?;
-            super::procedures::pooled_map(&sums.df)?
-        }
-        _ => super::procedures::pooled_all(&ctx.frames.results, &window, cfg)?,
-    };
-    crate::timing("  stages: pooled");
-    // the rows of Y−1 and Y by school, found for each school of the context by one merge
-    let year_rows = YearRows::new(&ctx.frames.results, year)?;
-    let groups = year_rows.schools();
-    let looked = ctx.looked_up(cfg);
-    let found = find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0));
-    crate::timing("  stages: year rows, looked up");
-    let judged: Vec<(SchoolResult, bool)> = looked
-        .par_iter()
-        .zip(found)
-        .filter_map(|(school, g)| {
-            let rows = g.map(|g| year_rows.rows_of(g.1.clone()));
-            judge(
-                school,
-                rows.as_deref().unwrap_or_default(),
-                cfg,
-                (year, &judged_years),
-                ctx,
-                &bottom,
-                &pooled,
-            )
-        })
+    Prepared::new(ds, cfg, year, ctx)?.run(ds, cfg, ctx)
+}
+
+/// [`run_with`] on a context without ledgers, the selected schools' ledgers added after: each
+/// selected school is judged again (stages 1 and 2) with its ledger, which goes before the
+/// entries the run gave it (k-means, stage 3) — the selection a run with the ledgers of the
+/// selected schools ([`Context::with_ledgers_of`]) gives, without judging every school twice.
+/// `ctx` keeps no ledger ([`Ledgers::None`](super::context::Ledgers::None)).
+pub fn run_with_selected_ledgers(
+    ds: &Dataset,
+    cfg: &Config,
+    year: i32,
+    ctx: &Context,
+) -> Result<Selection> {
+    let prep = Prepared::new(ds, cfg, year, ctx)?;
+    let mut sel = prep.run(ds, cfg, ctx)?;
+    let logins: BTreeSet<&str> = sel
+        .schools
+        .iter()
+        .filter(|x| x.selected)
+        .map(|x| x.login.as_str())
         .collect();
-    crate::timing("  stages: judged");
-    let mut warnings = match ctx.statuses_only {
-        true => Warnings::default(),
-        false => run_warnings(ds, ctx, year, (&window, &judged_years), &judged)?,
-    };
-    let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
-    // a school without a login takes its municipality's region (`identity::Regions`)
-    if !ctx.statuses_only
-        && out
-            .iter()
-            .any(|x| x.region.is_empty() && x.login.contains(':'))
-    {
-        let regions = crate::model::identity::Regions::new(ds);
-        for x in out.iter_mut().filter(|x| x.region.is_empty()) {
-            x.region = regions.of(ds, &x.login);
+    // the schools with those logins, in school order, judged again with their ledgers
+    let mut again: BTreeMap<String, Vec<Ledger>> = BTreeMap::new();
+    let schools = prep.looked.iter().zip(&prep.found).zip(&prep.pooled);
+    for ((school, rows), p) in schools {
+        if !logins.contains(Registered::login_of(school.0, &school.1)) {
+            continue;
+        }
+        let rows = rows.clone().map(|g| prep.year_rows.rows_of(g));
+        let rows = rows.as_deref().unwrap_or_default();
+        let judged = prep.judge((school, *p), rows, cfg, ctx, true);
+        if let Some((res, _)) = judged {
+            again.entry(res.login).or_default().push(res.ledger);
         }
     }
-    if cfg.cluster.method == ClusterMethod::Kmeans {
-        super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
+    // `sel.schools` is sorted by login, stably: the schools of one login in school order
+    for x in sel.schools.iter_mut() {
+        let Some(ledgers) = again.get_mut(&x.login) else {
+            continue;
+        };
+        if ledgers.is_empty() {
+            anyhow::bail!(
+                "internal: {} judged again fewer times than selected",
+                x.login
+            );
+        }
+        let mut led = ledgers.remove(0);
+        led.0.append(&mut x.ledger.0);
+        x.ledger = led;
     }
-    crate::timing("  stages: warnings, regions, clusters");
-    super::stage3::stage3(&mut out, cfg)?;
-    if let Some((n, m)) = super::stage3::undetermined_cut(&out).filter(|_| !ctx.statuses_only) {
-        warnings.add_n(
-            WarningCode::UndeterminedGroups,
-            n,
-            format!("отобрано {m} из {n}"),
-        );
+    Ok(sel)
+}
+
+/// What the stages read of a context in one year, found once for every school (and again for
+/// those whose ledgers [`run_with_selected_ledgers`] adds).
+struct Prepared<'c> {
+    year: i32,
+    /// The years of the window with results to judge (`procedures::years_with_marks`).
+    judged_years: Vec<i32>,
+    bottom: super::bottom::BottomRanks,
+    /// Each school's pooled counts over the window, in `looked`'s order.
+    pooled: Vec<super::procedures::Pooled>,
+    year_rows: YearRows,
+    /// Every school of the context, with its rows' handle in `year_rows` (none without rows
+    /// in Y−1 and Y).
+    looked: Vec<Looked<'c>>,
+    found: Vec<Option<std::ops::Range<usize>>>,
+}
+
+impl<'c> Prepared<'c> {
+    /// Errors: no result of the window to judge, or none of year Y (names what is missing and
+    /// the year that can be judged), a frame without its declared columns (a bug).
+    fn new(ds: &Dataset, cfg: &Config, year: i32, ctx: &'c Context) -> Result<Prepared<'c>> {
+        let window = super::procedures::window(cfg, year);
+        let judged_years = super::procedures::years_with_marks(&ctx.frames.results, &window)?;
+        if judged_years.is_empty() {
+            return Err(nothing_to_judge(ctx, &window)?);
+        }
+        if !judged_years.contains(&year) {
+            let all: Vec<i32> = ds.result_years().into_iter().collect();
+            return Err(year_not_judged(ctx, &all, year)?);
+        }
+        crate::timing("  stages: years with marks");
+        let bottom = match cfg.stage1.rule {
+            Stage1Rule::Bottom => super::bottom::ranks(ctx, cfg, year)?,
+            Stage1Rule::Risk => BTreeMap::new(),
+        };
+        crate::timing("  stages: bottom ranks");
+        // each school's sums, found for each school of the context by one merge
+        let looked = ctx.looked_up(cfg);
+        let ids = || looked.iter().map(|l| l.0);
+        let pooled = match (&ctx.pooled, &ctx.year_sums) {
+            (Some(sums), _) if sums.fits(&window, cfg) => pooled_of(&sums.df, ids())?,
+            (_, Some(years)) if years.fits(cfg) => {
+                pooled_of(&PooledSums::from_years(years, &window, None)?.df, ids())?
+            }
+            _ => pooled_of(
+                &PooledSums::new(&ctx.frames.results, &window, None, cfg)?.df,
+                ids(),
+            )?,
+        };
+        crate::timing("  stages: pooled");
+        // the rows of Y−1 and Y by school, found for each school of the context by one merge
+        let year_rows = YearRows::new(&ctx.frames.results, year)?;
+        let found = {
+            let groups = year_rows.schools();
+            find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0))
+                .into_iter()
+                .map(|g| g.map(|g| g.1.clone()))
+                .collect()
+        };
+        crate::timing("  stages: year rows, looked up");
+        Ok(Prepared {
+            year,
+            judged_years,
+            bottom,
+            pooled,
+            year_rows,
+            looked,
+            found,
+        })
     }
-    out.sort_by(|a, b| a.login.cmp(&b.login));
-    Ok(Selection {
-        year,
-        window: judged_years,
-        schools: out,
-        warnings,
-    })
+    /// One school through stages 1 and 2 ([`judge`]); `keep`: with its ledger whatever `ctx`
+    /// keeps.
+    fn judge(
+        &self,
+        (school, pooled): (&Looked<'_>, Pooled),
+        rows: &[ProcRow],
+        cfg: &Config,
+        ctx: &Context,
+        keep: bool,
+    ) -> Option<(SchoolResult, bool)> {
+        let on = (self.year, self.judged_years.as_slice());
+        judge(school, rows, cfg, on, ctx, (&self.bottom, pooled), keep)
+    }
+    /// The three stages over every school.
+    fn run(&self, ds: &Dataset, cfg: &Config, ctx: &Context) -> Result<Selection> {
+        let year = self.year;
+        let window = &self.judged_years;
+        let judged: Vec<(SchoolResult, bool)> = self
+            .looked
+            .par_iter()
+            .zip(&self.found)
+            .zip(&self.pooled)
+            .filter_map(|((school, g), p)| {
+                let rows = g.clone().map(|g| self.year_rows.rows_of(g));
+                let rows = rows.as_deref().unwrap_or_default();
+                self.judge((school, *p), rows, cfg, ctx, false)
+            })
+            .collect();
+        crate::timing("  stages: judged");
+        let sel_window = super::procedures::window(cfg, year);
+        let mut warnings = match ctx.statuses_only {
+            true => Warnings::default(),
+            false => run_warnings(ds, ctx, year, (&sel_window, window), &judged)?,
+        };
+        let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
+        // a school without a login takes its municipality's region (`identity::Regions`)
+        if !ctx.statuses_only
+            && out
+                .iter()
+                .any(|x| x.region.is_empty() && x.login.contains(':'))
+        {
+            let regions = crate::model::identity::Regions::new(ds);
+            for x in out.iter_mut().filter(|x| x.region.is_empty()) {
+                x.region = regions.of(ds, &x.login);
+            }
+        }
+        if cfg.cluster.method == ClusterMethod::Kmeans {
+            super::cluster::kmeans_clusters(&mut out, cfg, &mut warnings);
+        }
+        crate::timing("  stages: warnings, regions, clusters");
+        super::stage3::stage3(&mut out, cfg)?;
+        if let Some((n, m)) = super::stage3::undetermined_cut(&out).filter(|_| !ctx.statuses_only) {
+            warnings.add_n(
+                WarningCode::UndeterminedGroups,
+                n,
+                format!("отобрано {m} из {n}"),
+            );
+        }
+        out.sort_by(|a, b| a.login.cmp(&b.login));
+        Ok(Selection {
+            year,
+            window: window.clone(),
+            schools: out,
+            warnings,
+        })
+    }
 }
 
 /// The warnings of a run before its clusters: [`warnings_of`] the judged schools, the years of
@@ -217,11 +324,21 @@ fn outside_window(
     w: &mut Warnings,
 ) -> Result<()> {
     use crate::model::schema::col as k;
-    let years = results.column(k::YEAR)?.i32()?;
-    let mut outside: BTreeMap<i32, usize> = BTreeMap::new();
-    for y in years.iter().flatten().filter(|y| !window.contains(y)) {
-        *outside.entry(y).or_default() += 1;
-    }
+    use polars::prelude::{col, len, IntoLazy};
+    // the rows of each year outside the window (a null year is none), one polars group-by
+    let counts = results
+        .clone()
+        .lazy()
+        .select([col(k::YEAR)])
+        .filter(super::frame::one_of(k::YEAR, window.iter().copied()).not())
+        .group_by([col(k::YEAR)])
+        .agg([len().alias("rows")])
+        .collect()?;
+    let outside: BTreeMap<i32, usize> = super::frame::ints(&counts, k::YEAR)?
+        .into_iter()
+        .zip(super::frame::ints(&counts, "rows")?)
+        .filter_map(|(y, n)| Some((i32::try_from(y?).ok()?, n? as usize)))
+        .collect();
     let n: usize = outside.values().sum();
     let listed: Vec<String> = outside.keys().map(i32::to_string).collect();
     let years = match listed.as_slice() {
@@ -356,15 +473,15 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
 }
 
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its
-/// kind is known.
+/// kind is known; with its ledger when `keep` or `ctx` keeps it.
 fn judge(
     &(sid, sch, ir, rr): &Looked<'_>,
     rows: &[ProcRow],
     cfg: &Config,
     (year, window): (i32, &[i32]),
     ctx: &Context,
-    bottom: &super::bottom::BottomRanks,
-    pooled: &BTreeMap<String, super::procedures::Pooled>,
+    (bottom, school_pooled): (&super::bottom::BottomRanks, Pooled),
+    keep: bool,
 ) -> Option<(SchoolResult, bool)> {
     if !rows.iter().any(|r| r.year == year) {
         return None;
@@ -385,14 +502,13 @@ fn judge(
         .of(sid, year)
         .map(|sy| sy.flags.clone())
         .unwrap_or_default();
-    let school_pooled = pooled.get(sid).copied().unwrap_or_default();
     res.below_min = super::procedures::BelowMin::of(
         rows.iter()
             .filter(|r| r.n2.is_some() && super::stage1::in_assessments(cfg, r))
             .map(|r| r.assessment),
     );
     super::stage2::figures(&school_pooled, &mut res);
-    let keep = ctx.keeps_ledger(&res.login);
+    let keep = keep || ctx.keeps_ledger(&res.login);
     let mut led = Ledger::default();
     if !kind_known {
         note!(keep, led, 1, Fact::KindUnknown);
@@ -445,11 +561,11 @@ impl SchoolResult {
     /// registry's, else the school id), nothing judged yet.
     pub(crate) fn new(sid: &str, sch: Option<&Registered>, stratum: Stratum) -> SchoolResult {
         SchoolResult {
-            login: sch
-                .map(|s| s.login)
-                .filter(|l| !l.is_empty())
-                .unwrap_or(sid)
-                .to_string(),
+            login: match sch {
+                Some(s) => Registered::login_of(sid, s),
+                None => sid,
+            }
+            .to_string(),
             name: sch.map_or("", |s| s.name).to_string(),
             municipality: sch.map_or("", |s| s.municipality).to_string(),
             municipality_code: sch.map_or("", |s| s.municipality_code).to_string(),

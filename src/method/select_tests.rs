@@ -194,6 +194,29 @@ fn runs_without_ledgers_select_the_same_schools() {
     assert_eq!(with.warnings.summary(), without.warnings.summary());
 }
 
+/// The selected schools' ledgers added after one run without ledgers are those of a run that
+/// keeps them (`Context::with_ledgers_of`), every other result equal too.
+#[test]
+fn the_selected_schools_ledgers_added_after_equal_a_run_with_them() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");
+    let l = crate::input::load_paths(&[dir], &Default::default()).unwrap();
+    let cfg = Config::default();
+    let year = resolve_year(&l.data, &cfg, None).unwrap();
+    let ctx = Context::for_selection(&l.data, &cfg, year)
+        .unwrap()
+        .without_ledgers();
+    let after = run_with_selected_ledgers(&l.data, &cfg, year, &ctx).unwrap();
+    let selected: Vec<&SchoolResult> = after.schools.iter().filter(|x| x.selected).collect();
+    assert!(selected.len() > 5);
+    assert!(selected
+        .iter()
+        .all(|x| x.ledger.0.iter().any(|e| e.stage == 1)));
+    let logins = selected.iter().map(|x| x.login.clone()).collect();
+    let with = run_with(&l.data, &cfg, year, &ctx.with_ledgers_of(logins)).unwrap();
+    assert_eq!(after.schools, with.schools);
+    assert_eq!(after.warnings.summary(), with.warnings.summary());
+}
+
 #[test]
 fn one_thread_or_four_give_the_same_selection() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data-samples/region");

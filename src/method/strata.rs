@@ -134,9 +134,12 @@ pub struct DeficitScore {
 }
 
 /// Risk-profile scores from the school's year-Y profile, else its newest earlier one
-/// (`profiles` from `risk::profiles`).
-pub fn deficit_from_profile(profiles: &super::risk::Profiles, sid: &str) -> Option<DeficitScore> {
-    let (y, levels) = profiles.get(sid)?;
+/// (`profiles` of the context: `profiles::ProfileIndex`).
+pub fn deficit_from_profile(
+    profiles: &super::profiles::ProfileIndex,
+    sid: &str,
+) -> Option<DeficitScore> {
+    let (y, levels) = &profiles.of(sid)?;
     let st: Vec<f64> = STAFFING
         .iter()
         .filter_map(|f| levels.get(*f).map(|l| *l as f64))

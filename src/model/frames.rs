@@ -185,7 +185,7 @@ pub const SCHOOL_KEY: &str = "school_key";
 fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
     // each school's pair once (a school's rows come in runs), the rows gathering it
-    let mut at: std::collections::HashMap<&str, IdxSize> = Default::default();
+    let mut at: PlHashMap<&str, IdxSize> = Default::default();
     let (mut region, mut municipality) = (Vec::new(), Vec::new());
     let mut prev: Option<(&str, IdxSize)> = None;
     let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
@@ -197,7 +197,7 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     // `identity::municipality_id` (the ФИС ОКО code, else the normalised name), each distinct
     // name normalised once: a municipality's schools share it
     let view = ds.school_view();
-    let mut keys: std::collections::HashMap<&str, String> = Default::default();
+    let mut keys: PlHashMap<&str, String> = Default::default();
     let mut municipality_id = |id: &str| match view.find(id) {
         Some(i) if !view.municipality_code(i).is_empty() => view.municipality_code(i).to_string(),
         Some(i) => keys

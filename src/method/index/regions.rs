@@ -23,6 +23,9 @@ pub(super) const SIGNED: &str = "signed";
 /// the sort keys of the long form ([`long`]).
 pub(super) const SCHOOL_ORD: &str = "school_ord";
 pub(super) const INDICATOR_ORD: &str = "indicator_ord";
+/// One integer per (region, indicator) pair of the long form ([`long`]): the key its per-region
+/// statistics are grouped and joined by instead of the two texts.
+pub(super) const REGION_INDICATOR: &str = "region_indicator";
 
 /// Whether the configured method is the first principal component (`index.method = "pca"`).
 pub(super) fn is_pca(cfg: &Config) -> bool {
@@ -45,10 +48,15 @@ pub(super) fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
         .collect();
     let mut wide_cols = vec![k::SCHOOL_ID, k::LOGIN];
     wide_cols.extend(present.iter().map(|(name, _)| name.as_str()));
+    // a region's number: its run in (region, school_id) order
+    let width = present.len() as u64;
     let wide = with_region_of(f.schools.select(wide_cols)?, k::SCHOOL_ID, &f.regions)?
         .lazy()
         .sort([REGION, k::SCHOOL_ID], Default::default())
         .with_row_index(SCHOOL_ORD, None)
+        .with_column(
+            (col(REGION).rle_id().cast(DataType::UInt64) * lit(width)).alias(REGION_INDICATOR),
+        )
         .collect()?;
     let parts: Vec<LazyFrame> = present
         .iter()
@@ -66,6 +74,7 @@ pub(super) fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
                     col(REGION),
                     col(SCHOOL_ORD),
                     lit(j as IdxSize).alias(INDICATOR_ORD),
+                    (col(REGION_INDICATOR) + lit(j as u64)).alias(REGION_INDICATOR),
                 ])
                 .filter(col(VALUE).is_not_null())
         })
@@ -81,10 +90,15 @@ pub(super) fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
             Field::new(REGION.into(), DataType::String),
             Field::new(SCHOOL_ORD.into(), IDX_DTYPE),
             Field::new(INDICATOR_ORD.into(), IDX_DTYPE),
+            Field::new(REGION_INDICATOR.into(), DataType::UInt64),
         ])));
     }
+    // one integer key, distinct per row (a school's indicator at most once): the order of
+    // (school_ord, indicator_ord) without a sort on two columns
+    let key = col(SCHOOL_ORD).cast(DataType::UInt64) * lit(width)
+        + col(INDICATOR_ORD).cast(DataType::UInt64);
     Ok(concat(parts, UnionArgs::default())?
-        .sort([SCHOOL_ORD, INDICATOR_ORD], Default::default())
+        .sort_by_exprs([key], Default::default())
         .collect()?)
 }
 
@@ -142,14 +156,16 @@ pub(super) fn left_out_rows(left: Vec<(String, String)>, warnings: &mut Warnings
 }
 
 /// Population mean and standard deviation (divide by n) and the count of each indicator in each
-/// region, sorted by (region, indicator).
+/// region, sorted by (region, indicator), with the pair's [`REGION_INDICATOR`] key last.
 pub(super) fn region_stats(long: &DataFrame) -> Result<DataFrame> {
     let dev = col(VALUE) - col(VALUE).mean();
     Ok(long
         .clone()
         .lazy()
-        .group_by([col(REGION), col(INDICATOR)])
+        .group_by([col(REGION_INDICATOR)])
         .agg([
+            col(REGION).first(),
+            col(INDICATOR).first(),
             col(VALUE).mean().alias("mean"),
             ((dev.clone() * dev).sum() / col(VALUE).count().cast(DataType::Float64))
                 .sqrt()
@@ -158,6 +174,15 @@ pub(super) fn region_stats(long: &DataFrame) -> Result<DataFrame> {
             col(WEIGHT).first(),
         ])
         .sort([REGION, INDICATOR], Default::default())
+        .select([
+            col(REGION),
+            col(INDICATOR),
+            col("mean"),
+            col("sd"),
+            col("n"),
+            col(WEIGHT),
+            col(REGION_INDICATOR),
+        ])
         .collect()?)
 }
 

@@ -209,17 +209,21 @@ impl YearRows {
             return Vec::new();
         };
         let spans = &self.spans[spans];
-        // sized up front (a flattened range does not tell its length)
+        // sized up front; each span one exact-size extension (a flattened range does not tell
+        // its length); a span's rows are one school's: its id read once
         let mut out = Vec::with_capacity(spans.iter().map(|r| r.len()).sum());
-        out.extend(spans.iter().flat_map(|r| r.clone()).map(|i| ProcRow {
-            school_id: sid.get(i).unwrap_or_default(),
-            year: year.get(i).unwrap_or_default(),
-            assessment: assessment.get(i).unwrap_or_default(),
-            subject: subject.get(i).unwrap_or_default(),
-            grade: grade.get(i).unwrap_or_default(),
-            participants: participants.get(i).unwrap_or_default(),
-            n2: n2.get(i),
-        }));
+        for span in spans {
+            let school_id = sid.get(span.start).unwrap_or_default();
+            out.extend(span.clone().map(|i| ProcRow {
+                school_id,
+                year: year.get(i).unwrap_or_default(),
+                assessment: assessment.get(i).unwrap_or_default(),
+                subject: subject.get(i).unwrap_or_default(),
+                grade: grade.get(i).unwrap_or_default(),
+                participants: participants.get(i).unwrap_or_default(),
+                n2: n2.get(i),
+            }));
+        }
         out
     }
 }
