@@ -91,6 +91,17 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
 }
 
 impl KeyCols {
+    /// Every row is a school row (`school_row` of each): each value of every key parses and each
+    /// login value looks like a login (so that no row is an aggregate or lacks its login).
+    pub(super) fn every_school_row(&self) -> bool {
+        use super::super::text::looks_like_login;
+        self.year.values.iter().all(Option::is_some)
+            && self.grade.values.iter().all(Option::is_some)
+            && self.subject.values.iter().all(Option::is_some)
+            && self.assessment.values.iter().all(Option::is_some)
+            && self.login.values.iter().all(|(l, _)| looks_like_login(l))
+    }
+
     /// Row `r` is a plain school row as far as its keys go: every key parses, it is no aggregate
     /// row and names its login.
     pub(super) fn school_row(&self, r: usize) -> bool {
