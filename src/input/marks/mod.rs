@@ -457,6 +457,10 @@ fn note_rows(
 ) {
     let mut last: Option<(u32, u32, u32)> = None;
     let mut last_year = None;
+    // each school's facts as last noted: noting them again changes nothing (`note_school` keeps a
+    // result table's first fact and counts a disagreement once), so a school's rows of the next
+    // year, which name it alike, are not noted again
+    let mut noted: PlHashMap<&str, (&str, &str, &str)> = PlHashMap::new();
     // each run's login checked once
     let logins: Vec<bool> = keys
         .login
@@ -480,15 +484,16 @@ fn note_rows(
         );
         if last != Some(run) {
             last = Some(run);
-            note_school(
-                ds,
-                sid,
-                login,
-                keys.name.get(r),
-                &keys.municipality.get(r).0,
-                &mut rep.warnings,
+            let facts = (
+                login.as_str(),
+                keys.name.get(r).as_str(),
+                keys.municipality.get(r).0.as_str(),
             );
-            if !st.schools.contains(sid) {
+            let before = noted.insert(sid, facts);
+            if before != Some(facts) {
+                note_school(ds, sid, facts.0, facts.1, facts.2, &mut rep.warnings);
+            }
+            if before.is_none() && !st.schools.contains(sid) {
                 st.schools.insert(sid.clone());
             }
         }
