@@ -88,6 +88,10 @@ fn repeat_mask(df: &DataFrame) -> Expr {
 /// checked and the repeats found in one pass when the rows are in order already (a marks table
 /// written in the model's order), else the rows sorted and then compared.
 fn ordered_with_repeats(df: DataFrame) -> Result<(DataFrame, BooleanChunked)> {
+    if df.height() == 0 {
+        // no row to order or repeat (the check's one value would be broadcast to no row)
+        return Ok((df, BooleanChunked::full_null("repeat".into(), 0)));
+    }
     let both = df
         .clone()
         .lazy()
