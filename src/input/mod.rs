@@ -329,6 +329,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     drop(progress);
     checksums.add_to(&mut reports)?;
     reports.sort_by(|a, b| (&a.path, &a.sheet).cmp(&(&b.path, &b.sheet)));
+    crate::timing("checksums");
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
     crate::model::context_years::use_year(&mut data_set, None, &mut warnings)?;
@@ -488,6 +489,7 @@ fn load_sheet(
         }
         _ => unreachable!(),
     }
+    crate::timing("  loader done");
     recognise::repeated_columns(s, &mut rep)?;
     hidden_rows::report(
         &s.path,
@@ -497,6 +499,7 @@ fn load_sheet(
         &mut rep,
     )?;
     ds.flush_rows()?;
+    crate::timing("  flushed");
     if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings.add(
             WarningCode::ContributesNothing,

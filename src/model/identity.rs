@@ -13,9 +13,13 @@ use std::collections::BTreeMap;
 /// Resolve, de-duplicate and normalise the loaded dataset in place.
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     join_parts(ds)?;
+    crate::timing("  finalize: joined");
     crosswalk(ds, warnings)?;
+    crate::timing("  finalize: crosswalk");
     report_merged_municipalities(ds, &municipalities(&ds.results)?, warnings);
+    crate::timing("  finalize: municipalities");
     dedup_results(ds, opts, warnings)?;
+    crate::timing("  finalize: repeats");
     // every school seen in results has a registry row
     for (sid, mun) in firsts(&ds.results)? {
         if !ds.book.contains_key(&sid) {
@@ -47,11 +51,15 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             s.login = s.school_id.clone();
         }
     }
+    crate::timing("  finalize: book");
     order_risk(ds)?;
+    crate::timing("  finalize: risk ordered");
     super::tables::finish(ds, warnings)?;
     report_unmapped_context_codes(ds, warnings);
     report_regions(ds, warnings)?;
+    crate::timing("  finalize: tables, regions");
     ds.schools = super::schools::frame(&std::mem::take(&mut ds.book))?;
+    crate::timing("  finalize: schools");
     Ok(())
 }
 

@@ -28,23 +28,92 @@ const VALUES: [&str; 6] = [k::PARTICIPANTS, k::N2, k::N3, k::N4, k::N5, k::HIGH]
 /// `df` sorted by `keys` (stable), or as it is when its rows are in that order already (one
 /// vectorised comparison of each row with the previous, cheaper than a sort of a national table).
 pub(crate) fn sorted_by(df: DataFrame, keys: &[&str]) -> Result<DataFrame> {
-    let mut in_order = lit(true);
-    for k in keys.iter().rev() {
-        let (c, p) = (col(*k), col(*k).shift(lit(1)));
-        in_order = c.clone().gt(p.clone()).or(c.eq(p).and(in_order));
-    }
     let check = df
         .clone()
         .lazy()
-        .select([in_order.fill_null(lit(true)).all(true).alias("ok")])
+        .select([in_order(&df, keys).alias("ok")])
         .collect()?;
     if check.column("ok")?.bool()?.get(0).unwrap_or(false) {
         return Ok(df);
     }
+    sort(df, keys)
+}
+
+/// `df` sorted by `keys`, stable.
+fn sort(df: DataFrame, keys: &[&str]) -> Result<DataFrame> {
     Ok(df.sort(
         keys.to_vec(),
         SortMultipleOptions::default().with_maintain_order(true),
     )?)
+}
+
+/// Whether the rows of `df` are in the order of `keys` (one boolean): each row compared with the
+/// previous on the keys that can differ between rows (`varying`).
+fn in_order(df: &DataFrame, keys: &[&str]) -> Expr {
+    let mut in_order = lit(true);
+    for k in varying(df, keys).iter().rev() {
+        let (c, p) = (col(*k), col(*k).shift(lit(1)));
+        in_order = c.clone().gt(p.clone()).or(c.eq(p).and(in_order));
+    }
+    in_order.fill_null(lit(true)).all(true)
+}
+
+/// The columns among `keys` whose value can differ between rows: a scalar column of one value
+/// that is not null (a marks table's source, a key its file gives once) neither orders rows nor
+/// tells them apart, and its values are not made one per row to be compared. All of `keys` when
+/// every one is such a column.
+fn varying<'a>(df: &DataFrame, keys: &[&'a str]) -> Vec<&'a str> {
+    let constant = |k: &str| matches!(df.column(k), Ok(Column::Scalar(c)) if !c.scalar().is_null());
+    let v: Vec<&str> = keys.iter().copied().filter(|k| !constant(k)).collect();
+    if v.is_empty() {
+        keys.to_vec()
+    } else {
+        v
+    }
+}
+
+/// Each row whose `KEY` equals the previous row's: the rows compared on the key columns that can
+/// differ (`varying`; a scalar column equals itself). The first row, with no previous one, is no
+/// repeat (`dedup_results` skips it: the results' keys are never null).
+fn repeat_mask(df: &DataFrame) -> Expr {
+    varying(df, &KEY)
+        .into_iter()
+        .map(|c| col(c).eq_missing(col(c).shift(lit(1))))
+        .reduce(Expr::and)
+        .expect("a key")
+        .fill_null(lit(false))
+}
+
+/// The results in the model's order (`ORDER`) and their repeat mask (`repeat_mask`): the order
+/// checked and the repeats found in one pass when the rows are in order already (a marks table
+/// written in the model's order), else the rows sorted and then compared.
+fn ordered_with_repeats(df: DataFrame) -> Result<(DataFrame, BooleanChunked)> {
+    if df.height() == 0 {
+        // no row to order or repeat (the check's one value would be broadcast to no row)
+        return Ok((df, BooleanChunked::full_null("repeat".into(), 0)));
+    }
+    let both = df
+        .clone()
+        .lazy()
+        .select([
+            in_order(&df, &ORDER).alias("ok"),
+            repeat_mask(&df).alias("repeat"),
+        ])
+        .collect()?;
+    let sorted = match both.column("ok")?.bool()?.get(0).unwrap_or(false) {
+        true => {
+            let mask = both.column("repeat")?.bool()?.clone();
+            return Ok((df, mask));
+        }
+        false => sort(df, &ORDER)?,
+    };
+    let mask = sorted
+        .clone()
+        .lazy()
+        .select([repeat_mask(&sorted).alias("repeat")])
+        .collect()?;
+    let mask = mask.column("repeat")?.bool()?.clone();
+    Ok((sorted, mask))
 }
 
 /// Every sheet's results frame joined into `ds.results` (kept as it is when no sheet gave any).
@@ -116,20 +185,12 @@ pub(super) fn order_risk(ds: &mut Dataset) -> Result<()> {
 /// dropped with `--lenient`). Repeats are the rows whose key equals the previous row's in that
 /// order; each is compared with the first row of its key.
 pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    let sorted = sorted_by(ds.results.clone(), &ORDER)?;
-    let repeat = KEY
-        .iter()
-        .map(|c| col(*c).eq_missing(col(*c).shift(lit(1))))
-        .reduce(Expr::and)
-        .expect("a key")
-        .fill_null(lit(false))
-        .alias("repeat");
-    let mask = sorted.clone().lazy().select([repeat]).collect()?;
-    let mask = mask.column("repeat")?.bool()?;
+    let (sorted, mask) = ordered_with_repeats(ds.results.clone())?;
+    let mask = &mask;
     let repeats: Vec<usize> = mask
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| m.unwrap_or(false).then_some(i))
+        .filter_map(|(i, m)| (i > 0 && m.unwrap_or(false)).then_some(i))
         .collect();
     if repeats.is_empty() {
         ds.set_frame(sorted);

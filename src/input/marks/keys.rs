@@ -1,5 +1,7 @@
 //! The key columns of a marks table (year, grade, subject, assessment, municipality, login,
-//! name), decoded once per run of equal cells and side by side with rayon.
+//! name), each distinct cell decoded once (a school's login, name and municipality repeat in
+//! every year of a national table: one value each, not one per run of rows) and the columns side
+//! by side with rayon.
 use super::super::flat::{assessment_cell, grade_cell, is_aggregate_row, keys};
 use super::super::header::Header;
 use super::super::runs::Runs;
@@ -56,7 +58,7 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
         None => Runs::constant(or_meta(&meta.assessment), n),
     };
     let municipality = || match kk.municipality {
-        Some(c) => Runs::of(&text(c), |s| {
+        Some(c) => Runs::distinct(&text(c), |s| {
             let raw = s.trim().to_string();
             let name = split_code_name(&raw).1;
             (raw, name)
@@ -64,7 +66,7 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
         None => Runs::constant(Default::default(), n),
     };
     let login = || {
-        Runs::of(&text(kk.login), |s| {
+        Runs::distinct(&text(kk.login), |s| {
             let (code, name0) = split_code_name(s);
             let login = code.unwrap_or(name0);
             let sid = school_id(&login);
@@ -72,7 +74,7 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
         })
     };
     let name = || match kk.name {
-        Some(c) => Runs::of(&text(c), |s| split_code_name(s).1),
+        Some(c) => Runs::distinct(&text(c), |s| split_code_name(s).1),
         None => Runs::constant(String::new(), n),
     };
     let (((year, grade), (subject, assessment)), ((municipality, login), name)) = join(
@@ -91,6 +93,17 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
 }
 
 impl KeyCols {
+    /// Every row is a school row (`school_row` of each): each value of every key parses and each
+    /// login value looks like a login (so that no row is an aggregate or lacks its login).
+    pub(super) fn every_school_row(&self) -> bool {
+        use super::super::text::looks_like_login;
+        self.year.values.iter().all(Option::is_some)
+            && self.grade.values.iter().all(Option::is_some)
+            && self.subject.values.iter().all(Option::is_some)
+            && self.assessment.values.iter().all(Option::is_some)
+            && self.login.values.iter().all(|(l, _)| looks_like_login(l))
+    }
+
     /// Row `r` is a plain school row as far as its keys go: every key parses, it is no aggregate
     /// row and names its login.
     pub(super) fn school_row(&self, r: usize) -> bool {

@@ -156,9 +156,10 @@ struct Parsed {
     keys: KeyCols,
     nums: Numbers,
     st: MarksState,
-    /// The rows (from the header's next record) that become `results`, with their counts.
+    /// The rows (from the header's next record) that become `results`, with their counts (None:
+    /// every row, its counts the marks as read, none reconstructed — `every_row_counts`).
     good: Vec<usize>,
-    counts: Vec<([Count; 4], bool)>,
+    counts: Option<Vec<([Count; 4], bool)>>,
     /// Every other non-blank row, as records of the frame, in file order.
     rest: Vec<usize>,
 }
@@ -196,7 +197,9 @@ fn columns(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Columns> {
     };
     let text = |c: usize| f.text_col(c, first);
     let (blank, mut bad) = blank_and_truncated(f, h, first, n);
+    crate::timing("  marks: blank");
     let keys = key_cols(f, h, first, meta);
+    crate::timing("  marks: keys");
     let nums = Numbers {
         part: numbers_of(f, cp, first, &mut bad),
         marks: cm.map(|c| numbers_of(f, c, first, &mut bad)),
@@ -238,6 +241,21 @@ fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed
     } = c;
     let first = h.row + 1;
     let n = blank.len();
+    if every_row_counts(&keys, &nums, &cm, &blank, &bad, h) {
+        let unit = MarkUnit::Counts;
+        let why = format!("every school row holds {}", unit.name());
+        return Parsed {
+            keys,
+            nums,
+            st: MarksState {
+                unit: Some((unit, why)),
+                ..Default::default()
+            },
+            good: (0..n).collect(),
+            counts: None,
+            rest: Vec::new(),
+        };
+    }
     // school rows: keys parse, whole participants, marks parse
     let v = nums.view();
     let school: Vec<usize> = (0..n)
@@ -274,9 +292,41 @@ fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed
         nums,
         st,
         good,
-        counts,
+        counts: Some(counts),
         rest,
     }
+}
+
+/// Every row of a marks table is a school row whose whole participants and marks, as polars read
+/// them, are the counts (`sort_rows`' general way would find each row a school row fitting counts,
+/// the unit every school row holds): no blank or bad row, every key parses (`KeyCols::
+/// every_school_row`), the header says no %, and each row's «2»..«5» add up to its participants.
+fn every_row_counts(
+    keys: &KeyCols,
+    nums: &Numbers,
+    cm: &[usize; 4],
+    blank: &[bool],
+    bad: &[bool],
+    h: &Header,
+) -> bool {
+    let v = nums.view();
+    let whole = |x| match x {
+        NumSlice::Whole(s) => Some(s),
+        NumSlice::Parsed(_) => None,
+    };
+    let (Some(part), [Some(m2), Some(m3), Some(m4), Some(m5)]) =
+        (whole(v.part), v.marks.map(whole))
+    else {
+        return false;
+    };
+    !part.is_empty()
+        && !blank.iter().chain(bad).any(|&b| b)
+        && !cm.iter().any(|&c| h.is_percent(c))
+        && keys.every_school_row()
+        && (0..part.len()).all(|r| {
+            let sum = [m2[r], m3[r], m4[r], m5[r]].map(i64::from);
+            sum.iter().sum::<i64>() == i64::from(part[r])
+        })
 }
 
 /// The parsed rows into `ds`: the school rows as a `results` frame, the other rows through the
@@ -306,10 +356,17 @@ fn finish(
         .collect();
     let file = f.file.clone();
     drop(f);
-    note_rows(&lines, &keys, &good, &counts, ds, rep, &mut st);
+    note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
     crate::timing("  marks: noted");
-    ds.result_parts
-        .push(results(&file, &keys, &nums, &good, &counts, lines)?);
+    ds.result_parts.push(results(
+        &file,
+        &keys,
+        &nums,
+        &good,
+        counts.as_deref(),
+        lines,
+    )?);
+    crate::timing("  marks: results frame");
     if let Some(mut g) = rest {
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
         super::flat::load_marks(&g, h, 0, meta, opts, ds, rep, &mut st)?;
@@ -388,18 +445,22 @@ fn unit_of(
 /// What the school rows tell besides their figures: each school's login, name and municipality
 /// (noted once per run of rows that name them alike), cells of the login column that are no
 /// login, years and schools, rows, counts reconstructed from percents.
-/// `lines`: each good row's file line.
+/// `lines`: each good row's file line; `counts`: as `Parsed`'s.
 fn note_rows(
     lines: &[u32],
     keys: &KeyCols,
     good: &[usize],
-    counts: &[([Count; 4], bool)],
+    counts: Option<&[([Count; 4], bool)]>,
     ds: &mut Dataset,
     rep: &mut InputReport,
     st: &mut MarksState,
 ) {
     let mut last: Option<(u32, u32, u32)> = None;
     let mut last_year = None;
+    // each school's facts as last noted: noting them again changes nothing (`note_school` keeps a
+    // result table's first fact and counts a disagreement once), so a school's rows of the next
+    // year, which name it alike, are not noted again
+    let mut noted: PlHashMap<&str, (&str, &str, &str)> = PlHashMap::new();
     // each run's login checked once
     let logins: Vec<bool> = keys
         .login
@@ -407,7 +468,8 @@ fn note_rows(
         .iter()
         .map(|(l, _)| looks_like_login(l.trim()))
         .collect();
-    for ((&r, (_, reconstructed)), &line) in good.iter().zip(counts).zip(lines) {
+    let reconstructed = |i: usize| counts.is_some_and(|c| c[i].1);
+    for (i, (&r, &line)) in good.iter().zip(lines).enumerate() {
         let (login, sid) = keys.login.get(r);
         if !logins[keys.login.idx[r] as usize] {
             rep.warnings.add(
@@ -422,15 +484,16 @@ fn note_rows(
         );
         if last != Some(run) {
             last = Some(run);
-            note_school(
-                ds,
-                sid,
-                login,
-                keys.name.get(r),
-                &keys.municipality.get(r).0,
-                &mut rep.warnings,
+            let facts = (
+                login.as_str(),
+                keys.name.get(r).as_str(),
+                keys.municipality.get(r).0.as_str(),
             );
-            if !st.schools.contains(sid) {
+            let before = noted.insert(sid, facts);
+            if before != Some(facts) {
+                note_school(ds, sid, facts.0, facts.1, facts.2, &mut rep.warnings);
+            }
+            if before.is_none() && !st.schools.contains(sid) {
                 st.schools.insert(sid.clone());
             }
         }
@@ -441,25 +504,28 @@ fn note_rows(
             }
         }
         rep.rows += 1;
-        if *reconstructed {
+        if reconstructed(i) {
             rep.warnings
                 .add(WarningCode::CountsFromPercents, format!("строка {line}"));
         }
     }
 }
 
-/// The `results` frame (`schema::results`) of the good rows of `file`, on their `lines`.
+/// The `results` frame (`schema::results`) of the good rows of `file`, on their `lines`
+/// (`counts`: as `Parsed`'s). A column of one value (the file's source, a key the file gives
+/// once, a mean score it has not) is a scalar column, not a value per row.
 fn results(
     file: &str,
     keys: &KeyCols,
     nums: &Numbers,
     good: &[usize],
-    counts: &[([Count; 4], bool)],
+    counts: Option<&[([Count; 4], bool)]>,
     lines: Vec<u32>,
 ) -> Result<DataFrame> {
     let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
     // every row good and no count reconstructed: the whole numbers as read are the counts
-    let as_read = good.len() == nums.mean.len() && counts.iter().all(|c| !c.1);
+    let as_read = counts.is_none_or(|c| good.len() == nums.mean.len() && c.iter().all(|c| !c.1));
+    let counts = counts.unwrap_or_default();
     let whole = |x: &Num, name: &str| match x {
         Num::Whole(ca) if as_read => Some(ca.clone().with_name(name.into()).into_column()),
         _ => None,
@@ -471,17 +537,35 @@ fn results(
         whole(&nums.marks[i], name)
             .unwrap_or_else(|| int(name, counts.iter().map(|c| c.0[i]).collect()))
     };
-    let idx: IdxCa = good.iter().map(|&r| r as IdxSize).collect_ca("".into());
     let len = good.len();
+    let mean = if nums.mean.null_count() == nums.mean.len() {
+        Column::full_null(k::MEAN_SCORE.into(), len, &DataType::Float64)
+    } else {
+        let idx: IdxCa = good.iter().map(|&r| r as IdxSize).collect_ca("".into());
+        nums.mean
+            .take(&idx)?
+            .with_name(k::MEAN_SCORE.into())
+            .into_column()
+    };
+    let reconstructed = match counts.is_empty() {
+        true => BooleanChunked::full(k::RECONSTRUCTED.into(), false, len),
+        false => counts
+            .iter()
+            .map(|c| c.1)
+            .collect_ca(k::RECONSTRUCTED.into()),
+    };
+    let text = |v: &str| Scalar::new(DataType::String, AnyValue::StringOwned(v.into()));
     let cols = vec![
         int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0))),
         keys.login.gather(k::SCHOOL_ID, good, |v| v.1.as_str())?,
         keys.municipality
             .gather(k::MUNICIPALITY, good, |v| v.1.as_str())?,
-        keys.assessment
-            .gather(k::ASSESSMENT, good, |v| v.as_deref().unwrap_or(""))?,
-        keys.subject
-            .gather(k::SUBJECT, good, |v| v.as_deref().unwrap_or(""))?,
+        one_or_gather(&keys.assessment, k::ASSESSMENT, good, |v| {
+            v.as_deref().unwrap_or("")
+        })?,
+        one_or_gather(&keys.subject, k::SUBJECT, good, |v| {
+            v.as_deref().unwrap_or("")
+        })?,
         int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0))),
         whole(&nums.part, k::PARTICIPANTS)
             .unwrap_or_else(|| int(k::PARTICIPANTS, each(&|r| count(v.part.at(r)).unwrap_or(0)))),
@@ -489,18 +573,29 @@ fn results(
         mark(1, k::N3),
         mark(2, k::N4),
         mark(3, k::N5),
-        Column::new(
-            k::RECONSTRUCTED.into(),
-            counts.iter().map(|c| c.1).collect::<Vec<bool>>(),
-        ),
-        nums.mean
-            .take(&idx)?
-            .with_name(k::MEAN_SCORE.into())
-            .into_column(),
+        reconstructed.into_column(),
+        mean,
         mark(3, k::HIGH),
         Column::full_null(k::HIGH2.into(), len, &DataType::Int32),
-        StringChunked::full(k::SOURCE.into(), file, len).into_column(),
+        Column::new_scalar(k::SOURCE.into(), text(file), len),
         Column::new(k::LINE.into(), lines),
     ];
     Ok(DataFrame::new_infer_height(cols)?)
+}
+
+/// Column `name` of the rows `good` of a key (`Runs::gather`), or, for a key of one value (given
+/// once by the file, or the same in every row), that value as a scalar column.
+fn one_or_gather<'a, T>(
+    runs: &'a super::runs::Runs<T>,
+    name: &str,
+    good: &[usize],
+    pick: impl Fn(&'a T) -> &'a str,
+) -> PolarsResult<Column> {
+    match runs.values.as_slice() {
+        [one] => {
+            let v = Scalar::new(DataType::String, AnyValue::StringOwned(pick(one).into()));
+            Ok(Column::new_scalar(name.into(), v, good.len()))
+        }
+        _ => runs.gather(name, good, pick),
+    }
 }
