@@ -479,11 +479,15 @@ fn load_sheet(
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
         "crosswalk" => names::load_crosswalk(g, h, ds, &mut rep)?,
-        "risk" => {
-            let f = text_frame(s, frame)?;
-            rep.encoding = Some(f.encoding.to_string());
-            risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
-        }
+        "risk" => match frame {
+            // a CSV's year, factor and level are read as a number and categories where they can be
+            Some(f) => risk::load_csv(f, &s.grid, h, &meta, opts, ds, &mut rep)?,
+            None => {
+                let f = text_frame(s, None)?;
+                rep.encoding = Some(f.encoding.to_string());
+                risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
+            }
+        },
         _ => unreachable!(),
     }
     recognise::repeated_columns(s, &mut rep)?;
