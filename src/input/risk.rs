@@ -382,20 +382,24 @@ fn finish_long(
         .collect();
     let (file, sheet) = (f.file.clone(), f.sheet.clone());
     drop(f);
-    let df = DataFrame::new_infer_height(vec![
-        c.login
-            .gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
-        Column::new("year".into(), each(&good, |r| c.year.get(r).unwrap_or(0))),
-        Column::new(
-            "factor".into(),
-            each(&good, |r| i32::from(c.factor.get(r).unwrap_or(0))),
-        ),
-        Column::new(
-            "level".into(),
-            each(&good, |r| i32::from(c.level.get(r).unwrap_or(0))),
-        ),
-        Column::new("line".into(), lines),
-    ])?;
+    let df = DataFrame::new_infer_height(
+        [
+            c.login
+                .gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
+            Column::new("year".into(), each(&good, |r| c.year.get(r).unwrap_or(0))),
+            Column::new(
+                "factor".into(),
+                each(&good, |r| i32::from(c.factor.get(r).unwrap_or(0))),
+            ),
+            Column::new(
+                "level".into(),
+                each(&good, |r| i32::from(c.level.get(r).unwrap_or(0))),
+            ),
+            Column::new("line".into(), lines),
+            Column::new(RUN.into(), school_rank(&c, &good)),
+        ]
+        .into(),
+    )?;
     rep.rows += good.len();
     let (df, conflicts) = drop_repeats(df, (file, sheet), rep)?;
     // the first error in file order: a conflicting repeat, or a row the walker rejects
@@ -574,17 +578,48 @@ fn each(good: &[usize], f: impl Fn(usize) -> i32) -> Vec<i32> {
     good.iter().map(|&r| f(r)).collect()
 }
 
-/// `df` (`school_id, year, factor, level, line`) of `(file, sheet)` without its repeated
-/// (school, year, factor): an exact repeat is dropped with a counted warning; a second, different
-/// level is dropped and returned as an error message with its line (in file order) for the caller
-/// to raise.
+/// Column name of a school's sort key in `drop_repeats` (`school_rank`).
+const RUN: &str = "run";
+
+/// Each of the `good` rows' school as its rank among the school ids of the login runs
+/// (`LongCols::login`; equal ids one rank): a `u32` that sorts and compares as the school id does,
+/// so that the rows are sorted by numbers (a polars sort by the text compares it at every step;
+/// the runs, ten times fewer than the rows nationally, are sorted by text once).
+fn school_rank(c: &LongCols, good: &[usize]) -> Vec<u32> {
+    let ids: StringChunked = c.login.values.iter().map(|v| Some(v.1.as_str())).collect();
+    let order = ids.arg_sort(SortOptions::default());
+    let mut rank = vec![0u32; ids.len()];
+    let (mut k, mut prev) = (0u32, None::<&str>);
+    for i in order.into_no_null_iter() {
+        let id = c.login.values[i as usize].1.as_str();
+        if prev.is_some_and(|p| p != id) {
+            k += 1;
+        }
+        prev = Some(id);
+        rank[i as usize] = k;
+    }
+    good.iter()
+        .map(|&r| rank[c.login.idx[r] as usize])
+        .collect()
+}
+
+/// `df` (`school_id, year, factor, level, line`, and `run` when given: `school_rank`) of
+/// `(file, sheet)` without its repeated (school, year, factor), in (school, year, factor) order
+/// (file order among equals) and without `run`: an exact repeat is dropped with a counted warning;
+/// a second, different level is dropped and returned as an error message with its line (in file
+/// order) for the caller to raise.
 fn drop_repeats(
     df: DataFrame,
     (file, sheet): (String, Option<String>),
     rep: &mut InputReport,
 ) -> Result<(DataFrame, Vec<(usize, String)>)> {
     use crate::model::schema::col as k;
-    let keys = [k::SCHOOL_ID, k::YEAR, k::FACTOR];
+    let school = if df.column(RUN).is_ok() {
+        RUN
+    } else {
+        k::SCHOOL_ID
+    };
+    let keys = [school, k::YEAR, k::FACTOR];
     // a table in that order already (as a school's rows come together) is not sorted again
     let sorted = crate::model::order::sorted_by(df, &keys)?;
     let repeat = keys
@@ -596,6 +631,7 @@ fn drop_repeats(
         .alias("repeat");
     let mask = sorted.clone().lazy().select([repeat]).collect()?;
     let mask = mask.column("repeat")?.bool()?.clone();
+    let sorted = sorted.drop_many([RUN]);
     if !mask.any() {
         return Ok((sorted, Vec::new()));
     }
