@@ -7,7 +7,9 @@
 use super::table::{self, CsvText, Grid, TextFrame};
 use crate::error::data;
 use anyhow::Result;
-use polars::prelude::{Column, DataFrame, DataType, SerReader};
+use polars::prelude::{
+    CategoricalPhysical, Categories, Column, DataFrame, DataType, PlSmallStr, SerReader,
+};
 use std::cell::OnceCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -93,23 +95,57 @@ impl CsvFile {
     }
 }
 
+/// What polars reads a column of a typed frame as (`CsvFile::typed_frame_as`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Typed {
+    /// Whole numbers (`Int32`); a cell that is none is null.
+    Int32,
+    /// `Categorical` (U32 codes, a mapping of its own): each distinct text stored once.
+    Categorical,
+}
+
 impl CsvFile {
     /// The whole file's frame with the columns `ints` read by polars as `Int32` (the others text,
-    /// as in `frame`): for a plain file in which every line is one whole record (no text cell holds
-    /// a line break, nor does any record of the file's start, whose cells of `ints` may be text),
-    /// and `None` for any other, or when polars refuses the file. A cell of those columns that is no whole number —
-    /// the header's, `1 234`, `10,5` — is null (polars' `ignore_errors`): the caller takes the
-    /// typed frame only when the cells it reads are not null, and the text frame otherwise.
+    /// as in `frame`): `typed_frame_as` with every column of `ints` as `Typed::Int32`.
     ///
     /// Errors (data): the file cannot be read.
     pub fn typed_frame(&self, ints: &[usize]) -> Result<Option<TextFrame>> {
+        let cols: Vec<(usize, Typed)> = ints.iter().map(|&c| (c, Typed::Int32)).collect();
+        self.typed_frame_as(&cols)
+    }
+
+    /// The whole file's frame with the columns `cols` read by polars as their `Typed` (the others
+    /// text, as in `frame`): for a plain file in which every line is one whole record (no text cell
+    /// holds a line break, nor does any record of the file's start, whose cells of `cols` may be
+    /// text), and `None` for any other, or when polars refuses the file. A cell of an `Int32`
+    /// column that is no whole number — the header's, `1 234`, `10,5` — is null (polars'
+    /// `ignore_errors`), as is a text or `Categorical` cell that is no valid UTF-8: the caller
+    /// takes the typed frame only when the cells it reads are not null, and the text frame
+    /// otherwise. With a `Categorical` column, only a file without a quote character (`"`) is
+    /// read: polars' categorical reader does not check that a quoted field ends with its quote
+    /// (`"abc"x` reads as `abc` where the text reader refuses the file; docs/PERFORMANCE.md), and
+    /// in a file without quotes every field is read as written.
+    ///
+    /// Errors (data): the file cannot be read.
+    pub fn typed_frame_as(&self, cols: &[(usize, Typed)]) -> Result<Option<TextFrame>> {
         let Some(p) = self.plain else {
             return Ok(None);
         };
+        let cats = cols.iter().any(|&(_, t)| t == Typed::Categorical);
+        if cats && has_quote(&self.path)? {
+            return Ok(None);
+        }
         let mut opts = table::text_read_options(p.width, p.separator, false);
         let mut schema = (**opts.schema.as_ref().expect("a schema")).clone();
-        for &c in ints.iter().filter(|&&c| c < p.width) {
-            schema.set_dtype_at_index(c, DataType::Int32);
+        for &(c, t) in cols.iter().filter(|&&(c, _)| c < p.width) {
+            let dtype = match t {
+                Typed::Int32 => DataType::Int32,
+                Typed::Categorical => DataType::from_categories(Categories::random(
+                    PlSmallStr::EMPTY,
+                    CategoricalPhysical::U32,
+                )),
+            };
+            schema.set_dtype_at_index(c, dtype);
         }
         opts = opts
             .with_schema(Some(Arc::new(schema)))
@@ -121,7 +157,8 @@ impl CsvFile {
             return Ok(None);
         };
         let full = df.columns().last().is_some_and(|c| c.null_count() == 0);
-        if has_empty_record(&df) || !full || !p.start_lines || has_line_break(&df) {
+        // without a quote no cell can hold a line break: the text cells need not be scanned
+        if has_empty_record(&df) || !full || !p.start_lines || (!cats && has_line_break(&df)) {
             return Ok(None);
         }
         Ok(Some(TextFrame::of(
@@ -130,6 +167,24 @@ impl CsvFile {
             (Vec::new(), Vec::new()),
             p.separator,
         )))
+    }
+}
+
+/// Whether the file holds a quote character (`"`) anywhere, read in blocks.
+///
+/// Errors (data): the file cannot be read.
+fn has_quote(path: &Path) -> Result<bool> {
+    let cannot = |e: std::io::Error| data(format!("{}: cannot read ({e})", path.display()));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut buf = vec![0u8; BLOCK];
+    loop {
+        let n = fill(&mut file, &mut buf).map_err(cannot)?;
+        if buf[..n].contains(&b'"') {
+            return Ok(true);
+        }
+        if n < BLOCK {
+            return Ok(false);
+        }
     }
 }
 

@@ -283,19 +283,14 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     });
     // a school's protocols: copies taken out, its classes joined
     let mut classes = protocol::classes(&mut sheets, opts, &mut reports)?;
-    // risk profiles fill their own frames only: loaded beside the sheets before the first results
-    // table (rayon; not beside a results table, whose frames would then be held with theirs), their
-    // frames appended after, in the sheets' order; the first error in that order is the one said
+    // risk profiles fill their own frames only: loaded beside all the other sheets (rayon; a
+    // national risk table's typed read holds ≈ 100 MB beside the marks table's load), their frames
+    // appended after, in the sheets' order; the first error in that order is the one said (a sheet
+    // past a risk table that failed is loaded in vain, its error not said)
     let (apart, sheets): (Vec<_>, Vec<_>) = sheets
         .into_iter()
         .enumerate()
         .partition(|(_, s)| s.kind == "risk");
-    let results_at = sheets
-        .iter()
-        .position(|(_, s)| RESULT_KINDS.contains(&s.kind))
-        .unwrap_or(sheets.len());
-    let mut sheets = sheets.into_iter();
-    let before: Vec<_> = sheets.by_ref().take(results_at).collect();
     let mut load = Loading {
         scales: &mut scales,
         ds: &mut data_set,
@@ -303,15 +298,9 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     };
     let (apart, main) = rayon::join(
         || load_apart(apart, opts),
-        || load_in_order(before, opts, &mut load, &mut reports, &mut progress),
+        || load_in_order(sheets, opts, &mut load, &mut reports, &mut progress),
     );
     let (risk, loaded, apart_err) = apart;
-    let main = main.and_then(|()| {
-        // past a risk table that failed, nothing is loaded (as in one pass in order)
-        let failed = apart_err.as_ref().map_or(usize::MAX, |(j, _)| *j);
-        let rest = sheets.filter(|(i, _)| *i < failed).collect();
-        load_in_order(rest, opts, &mut load, &mut reports, &mut progress)
-    });
     let first_err = match (main, apart_err) {
         (Err((i, e)), Some((j, _))) if i < j => Some(e),
         (_, Some((_, e))) => Some(e),
@@ -482,11 +471,15 @@ fn load_sheet(
         "context-table" => context_table::load_table(g, h, opts, ds, &mut rep)?,
         "codebook" => context_table::load_codebook(g, h, ds, &mut rep)?,
         "crosswalk" => names::load_crosswalk(g, h, ds, &mut rep)?,
-        "risk" => {
-            let f = text_frame(s, frame)?;
-            rep.encoding = Some(f.encoding.to_string());
-            risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
-        }
+        "risk" => match frame {
+            // a CSV's year, factor and level are read as a number and categories where they can be
+            Some(f) => risk::load_csv(f, &s.grid, h, &meta, opts, ds, &mut rep)?,
+            None => {
+                let f = text_frame(s, None)?;
+                rep.encoding = Some(f.encoding.to_string());
+                risk::load_frame(f, h, &meta, opts, ds, &mut rep)?
+            }
+        },
         _ => unreachable!(),
     }
     crate::timing("  loader done");

@@ -233,9 +233,9 @@ pub fn load_frame(
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    let mut st = RiskState::default();
     let first = h.row + 1;
     if !is_long(h) {
+        let mut st = RiskState::default();
         let mut g = f.rows_grid(&(first..f.height()).collect::<Vec<_>>());
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
         load(&g, h, 0, meta, opts, rep, &mut st)?;
@@ -246,7 +246,124 @@ pub fn load_frame(
     let n = f.height().saturating_sub(first);
     let c = LongCols::decode(&f, h, meta, first, n);
     crate::timing("  risk: columns");
-    let (good, rest) = c.sort_rows(&f, h, first, n, rep);
+    let (good, rest, odd) = c.sort_rows(&f, h, first, n);
+    not_logins(odd, rep);
+    finish_long(f, c, (good, rest), h, meta, opts, ds, rep)
+}
+
+/// A risk table from a CSV: a long table from polars' typed frame — the year `Int32`, factor and
+/// level `Categorical`, each text decoded once per category (`CsvFile::typed_frame_as`) — when
+/// every data cell of it is read (none null), every year is 2000–2099 and every row decodes;
+/// else (a wide table, a file with a quote, a bad or empty cell, a truncated record) as
+/// `load_frame`, from its text frame, which names the bad cells as it always did.
+///
+/// Errors: as `load_frame`.
+#[allow(clippy::too_many_arguments)]
+pub fn load_csv(
+    file: super::csv_file::CsvFile,
+    head: &Grid,
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    if let Some((f, typed_year)) = typed(&file, h, head)? {
+        let first = h.row + 1;
+        let n = f.height().saturating_sub(first);
+        if let Some(c) = LongCols::decode_typed(&f, h, meta, first, n, typed_year) {
+            crate::timing("  risk: columns (typed)");
+            let (good, rest, odd) = c.sort_rows(&f, h, first, n);
+            if rest.is_empty() {
+                rep.encoding = Some(f.encoding.to_string());
+                not_logins(odd, rep);
+                return finish_long(f, c, (good, rest), h, meta, opts, ds, rep);
+            }
+        }
+    }
+    let f = file.into_frame()?;
+    rep.encoding = Some(f.encoding.to_string());
+    load_frame(f, h, meta, opts, ds, rep)
+}
+
+/// The typed frame of a long risk CSV (`load_csv`) and whether its year column is read as `Int32`
+/// (when the first records, `head`, hold plain years 2000–2099, as the marks' typed read does);
+/// `None` for a wide table, a header naming one column twice, a file polars' typed read does not
+/// take (`CsvFile::typed_frame_as`), or a null data cell in any column.
+fn typed(
+    file: &super::csv_file::CsvFile,
+    h: &Header,
+    head: &Grid,
+) -> Result<Option<(TextFrame, bool)>> {
+    use super::csv_file::Typed;
+    if !is_long(h) {
+        return Ok(None);
+    }
+    let (cl, cy) = (h.find(header::LOGIN).unwrap_or(0), h.find(header::YEAR));
+    let (cf, clev) = long_columns(h);
+    let mut used = vec![cl, cf, clev];
+    used.extend(cy);
+    used.sort_unstable();
+    used.dedup();
+    if used.len() != 3 + usize::from(cy.is_some()) {
+        return Ok(None);
+    }
+    let first = h.row + 1;
+    let year = cy.filter(|&c| {
+        (first..head.rows.len()).all(|r| {
+            let t = head.cell(r, c);
+            !t.is_empty()
+                && t.bytes().all(|b| b.is_ascii_digit())
+                && t.parse::<i32>().is_ok_and(|v| (2000..2100).contains(&v))
+        })
+    });
+    let mut cols = vec![(cf, Typed::Categorical), (clev, Typed::Categorical)];
+    cols.extend(year.map(|c| (c, Typed::Int32)));
+    let Some(f) = file.typed_frame_as(&cols)? else {
+        return Ok(None);
+    };
+    let n = f.height().saturating_sub(first);
+    let filled =
+        f.df.columns()
+            .iter()
+            .skip(1)
+            .all(|c| c.slice(first as i64, n).null_count() == 0);
+    let in_range = year.is_none_or(|c| {
+        f.int_col(c, first).is_some_and(|ca| {
+            n == 0
+                || ca
+                    .min()
+                    .zip(ca.max())
+                    .is_some_and(|(lo, hi)| lo >= 2000 && hi < 2100)
+        })
+    });
+    Ok((filled && in_range).then_some((f, year.is_some())))
+}
+
+/// The logins that do not look like one (`LongCols::sort_rows`), as counted warnings in file order.
+fn not_logins(odd: Vec<String>, rep: &mut InputReport) {
+    for w in odd {
+        rep.warnings.add(WarningCode::NotALogin, w);
+    }
+}
+
+/// A long risk table's rows from its decoded columns `c`: the rows that decoded (`good`, from 0)
+/// as a frame without its repeats (`drop_repeats`), the others (`rest`, records of `f`) through
+/// the row walker `load`; the first error in file order is raised (`--lenient`: each a counted
+/// warning). `f` is dropped before the rows' frame is built.
+#[allow(clippy::too_many_arguments)]
+fn finish_long(
+    f: TextFrame,
+    c: LongCols,
+    (good, rest): (Vec<usize>, Vec<usize>),
+    h: &Header,
+    meta: &Meta,
+    opts: &Opts,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    let mut st = RiskState::default();
+    let first = h.row + 1;
     // the schools of the kept rows, one per run of a login (not a hash of every row's id)
     let mut schools: PlHashSet<&str> = Default::default();
     let mut run = None;
@@ -265,20 +382,24 @@ pub fn load_frame(
         .collect();
     let (file, sheet) = (f.file.clone(), f.sheet.clone());
     drop(f);
-    let df = DataFrame::new_infer_height(vec![
-        c.login
-            .gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
-        Column::new("year".into(), each(&good, |r| c.year.get(r).unwrap_or(0))),
-        Column::new(
-            "factor".into(),
-            each(&good, |r| i32::from(c.factor.get(r).unwrap_or(0))),
-        ),
-        Column::new(
-            "level".into(),
-            each(&good, |r| i32::from(c.level.get(r).unwrap_or(0))),
-        ),
-        Column::new("line".into(), lines),
-    ])?;
+    let df = DataFrame::new_infer_height(
+        [
+            c.login
+                .gather(crate::model::schema::col::SCHOOL_ID, &good, |v| &v.1)?,
+            Column::new("year".into(), each(&good, |r| c.year.get(r).unwrap_or(0))),
+            Column::new(
+                "factor".into(),
+                each(&good, |r| i32::from(c.factor.get(r).unwrap_or(0))),
+            ),
+            Column::new(
+                "level".into(),
+                each(&good, |r| i32::from(c.level.get(r).unwrap_or(0))),
+            ),
+            Column::new("line".into(), lines),
+            Column::new(RUN.into(), school_rank(&c, &good)),
+        ]
+        .into(),
+    )?;
     rep.rows += good.len();
     let (df, conflicts) = drop_repeats(df, (file, sheet), rep)?;
     // the first error in file order: a conflicting repeat, or a row the walker rejects
@@ -351,18 +472,50 @@ impl LongCols {
         }
     }
 
+    /// The columns of a typed frame (`typed`): the login as in `decode`, the year from its
+    /// `Int32` column (`typed_year`; else as in `decode`), factor and level once per category of
+    /// their `Categorical` columns. `None` when a column is not of that type.
+    fn decode_typed(
+        f: &TextFrame,
+        h: &Header,
+        meta: &Meta,
+        first: usize,
+        n: usize,
+        typed_year: bool,
+    ) -> Option<LongCols> {
+        let (cf, clev) = long_columns(h);
+        let login = Runs::of(
+            &f.text_col(h.find(header::LOGIN).unwrap_or(0), first),
+            |s| {
+                let l = s.trim().to_string();
+                let sid = school_id(&l);
+                (l, sid)
+            },
+        );
+        let year = match h.find(header::YEAR) {
+            Some(c) if typed_year => Runs::of_ints(&f.int_col(c, first)?),
+            Some(c) => Runs::distinct(&f.text_col(c, first), cells::year_cell),
+            None => Runs::constant((meta.year > 0).then_some(meta.year), n),
+        };
+        Some(LongCols {
+            login,
+            year,
+            factor: category_runs(f, cf, first, risk_factor)?,
+            level: category_runs(f, clev, first, risk_level)?,
+        })
+    }
+
     /// The rows (from 0) whose every cell decoded, and the frame rows (from `first`) the row
     /// walker must read: truncated records, values beyond the header, a bad year, factor or
     /// level. Rows without a login are skipped; a login that does not look like one is a
-    /// counted warning, once per run.
+    /// counted warning, once per run: returned as its text (`not_logins` counts them).
     fn sort_rows(
         &self,
         f: &TextFrame,
         h: &Header,
         first: usize,
         n: usize,
-        rep: &mut InputReport,
-    ) -> (Vec<usize>, Vec<usize>) {
+    ) -> (Vec<usize>, Vec<usize>, Vec<String>) {
         let width = h.raw.len();
         let wide = f.has_value_beyond(width, first);
         let truncated =
@@ -370,6 +523,7 @@ impl LongCols {
         let mut good = Vec::with_capacity(n);
         let mut rest = Vec::new();
         let mut last_login = None;
+        let mut odd = Vec::new();
         for r in 0..n {
             let (l, _) = self.login.get(r);
             if truncated(r) {
@@ -382,10 +536,7 @@ impl LongCols {
             if last_login != Some(self.login.idx[r]) {
                 last_login = Some(self.login.idx[r]);
                 if !super::text::looks_like_login(l) {
-                    rep.warnings.add(
-                        WarningCode::NotALogin,
-                        format!("«{l}» (строка {})", f.line_of(first + r)),
-                    );
+                    odd.push(format!("«{l}» (строка {})", f.line_of(first + r)));
                 }
             }
             let decoded = self.year.get(r).is_some()
@@ -397,25 +548,78 @@ impl LongCols {
                 rest.push(first + r);
             }
         }
-        (good, rest)
+        (good, rest, odd)
     }
+}
+
+/// Column `c` of a typed frame (`Categorical`, no null from `first` on) as runs: each category
+/// decoded once by `decode`, row `r`'s value that of its code. `None` for another column type.
+fn category_runs(
+    f: &TextFrame,
+    c: usize,
+    first: usize,
+    decode: impl Fn(&str) -> Option<u8>,
+) -> Option<Runs<Option<u8>>> {
+    let ca = f.df.column(&format!("c{c}")).ok()?.cat32().ok()?;
+    let map = ca.get_mapping();
+    let values = (0..map.num_cats_upper_bound() as u32)
+        .map(|id| map.cat_to_str(id).and_then(&decode))
+        .collect();
+    let n = f.height().saturating_sub(first);
+    let codes = ca.physical().slice(first as i64, n);
+    let idx: Vec<u32> = codes.iter().map(|v| v.unwrap_or(u32::MAX)).collect();
+    if idx.contains(&u32::MAX) {
+        return None;
+    }
+    Some(Runs { values, idx })
 }
 
 fn each(good: &[usize], f: impl Fn(usize) -> i32) -> Vec<i32> {
     good.iter().map(|&r| f(r)).collect()
 }
 
-/// `df` (`school_id, year, factor, level, line`) of `(file, sheet)` without its repeated
-/// (school, year, factor): an exact repeat is dropped with a counted warning; a second, different
-/// level is dropped and returned as an error message with its line (in file order) for the caller
-/// to raise.
+/// Column name of a school's sort key in `drop_repeats` (`school_rank`).
+const RUN: &str = "run";
+
+/// Each of the `good` rows' school as its rank among the school ids of the login runs
+/// (`LongCols::login`; equal ids one rank): a `u32` that sorts and compares as the school id does,
+/// so that the rows are sorted by numbers (a polars sort by the text compares it at every step;
+/// the runs, ten times fewer than the rows nationally, are sorted by text once).
+fn school_rank(c: &LongCols, good: &[usize]) -> Vec<u32> {
+    let ids: StringChunked = c.login.values.iter().map(|v| Some(v.1.as_str())).collect();
+    let order = ids.arg_sort(SortOptions::default());
+    let mut rank = vec![0u32; ids.len()];
+    let (mut k, mut prev) = (0u32, None::<&str>);
+    for i in order.into_no_null_iter() {
+        let id = c.login.values[i as usize].1.as_str();
+        if prev.is_some_and(|p| p != id) {
+            k += 1;
+        }
+        prev = Some(id);
+        rank[i as usize] = k;
+    }
+    good.iter()
+        .map(|&r| rank[c.login.idx[r] as usize])
+        .collect()
+}
+
+/// `df` (`school_id, year, factor, level, line`, and `run` when given: `school_rank`) of
+/// `(file, sheet)` without its repeated (school, year, factor), in (school, year, factor) order
+/// (file order among equals) and without `run`: an exact repeat is dropped with a counted warning;
+/// a second, different level is dropped and returned as an error message with its line (in file
+/// order) for the caller to raise.
 fn drop_repeats(
     df: DataFrame,
     (file, sheet): (String, Option<String>),
     rep: &mut InputReport,
 ) -> Result<(DataFrame, Vec<(usize, String)>)> {
     use crate::model::schema::col as k;
-    let keys = [k::SCHOOL_ID, k::YEAR, k::FACTOR];
+    let school = if df.column(RUN).is_ok() {
+        RUN
+    } else {
+        k::SCHOOL_ID
+    };
+    let keys = [school, k::YEAR, k::FACTOR];
     // a table in that order already (as a school's rows come together) is not sorted again
     let sorted = crate::model::order::sorted_by(df, &keys)?;
     let repeat = keys
@@ -427,6 +631,7 @@ fn drop_repeats(
         .alias("repeat");
     let mask = sorted.clone().lazy().select([repeat]).collect()?;
     let mask = mask.column("repeat")?.bool()?.clone();
+    let sorted = sorted.drop_many([RUN]);
     if !mask.any() {
         return Ok((sorted, Vec::new()));
     }
