@@ -108,12 +108,7 @@ mod tests {
     use crate::model::{Dataset, RiskRow, RISK_FACTORS};
 
     fn row(sid: &str, year: i32, factor: u8, level: u8) -> RiskRow {
-        RiskRow {
-            school_id: sid.into(),
-            year,
-            factor,
-            level,
-        }
+        RiskRow::new(sid, year, factor, level)
     }
 
     /// Every school's profile of the index equals `risk::profiles_with`'s, in each year and for

@@ -425,12 +425,7 @@ mod tests {
     use crate::model::{Dataset, RiskRow};
 
     fn row(sid: &str, year: i32, factor: u8, level: u8) -> RiskRow {
-        RiskRow {
-            school_id: sid.into(),
-            year,
-            factor,
-            level,
-        }
+        RiskRow::new(sid, year, factor, level)
     }
 
     #[test]

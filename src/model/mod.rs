@@ -329,6 +329,16 @@ pub struct RiskRow {
 }
 
 impl RiskRow {
+    /// A row of school `school_id`'s profile in `year`: `factor` its position in `RISK_FACTORS`,
+    /// `level` 0 low, 1 medium, 2 high.
+    pub fn new(school_id: &str, year: i32, factor: u8, level: u8) -> RiskRow {
+        RiskRow {
+            school_id: school_id.into(),
+            year,
+            factor,
+            level,
+        }
+    }
     pub fn factor_name(&self) -> &'static str {
         RISK_FACTORS[self.factor as usize]
     }
