@@ -190,6 +190,32 @@ impl PooledSums {
 pub fn pooled_map(
     df: &polars::prelude::DataFrame,
 ) -> polars::prelude::PolarsResult<BTreeMap<String, Pooled>> {
+    Ok(pooled_rows(df)?
+        .into_iter()
+        .map(|(id, p)| (id.to_string(), p))
+        .collect())
+}
+
+/// The [`Pooled`] of each of `ids` (ascending) in a [`PooledSums`] frame, zero sums for a school
+/// without a row: the frame sorted by id in polars and merged with the ids (no map of the ids).
+pub fn pooled_of<'i>(
+    df: &polars::prelude::DataFrame,
+    ids: impl IntoIterator<Item = &'i str>,
+) -> polars::prelude::PolarsResult<Vec<Pooled>> {
+    use crate::model::schema::col as k;
+    let df = df.sort([k::SCHOOL_ID], Default::default())?;
+    let rows = pooled_rows(&df)?;
+    Ok(super::find_sorted(&rows, |r| r.0, ids)
+        .into_iter()
+        .map(|r| r.map(|r| r.1).unwrap_or_default())
+        .collect())
+}
+
+/// The rows of a [`PooledSums`] frame with a school id, in the frame's order: the id and its
+/// [`Pooled`] (a null sum is 0).
+fn pooled_rows(
+    df: &polars::prelude::DataFrame,
+) -> polars::prelude::PolarsResult<Vec<(&str, Pooled)>> {
     use crate::model::schema::col as k;
     let ids = df.column(k::SCHOOL_ID)?.str()?;
     let i = |name: &str| df.column(name).and_then(|c| Ok(c.i64()?.clone()));
@@ -203,7 +229,7 @@ pub fn pooled_map(
     Ok((0..df.height())
         .filter_map(|r| {
             Some((
-                ids.get(r)?.to_string(),
+                ids.get(r)?,
                 Pooled {
                     total_all: total_all.get(r).unwrap_or(0),
                     part: part.get(r).unwrap_or(0),
@@ -213,43 +239,6 @@ pub fn pooled_map(
                 },
             ))
         })
-        .collect())
-}
-
-/// The [`Pooled`] of each of `ids` (ascending) in a [`PooledSums`] frame, zero sums for a school
-/// without a row: the frame sorted by id in polars and merged with the ids (no map of the ids).
-pub fn pooled_of<'i>(
-    df: &polars::prelude::DataFrame,
-    ids: impl IntoIterator<Item = &'i str>,
-) -> polars::prelude::PolarsResult<Vec<Pooled>> {
-    use crate::model::schema::col as k;
-    let df = df.sort([k::SCHOOL_ID], Default::default())?;
-    let sids = df.column(k::SCHOOL_ID)?.str()?;
-    let i = |name: &str| df.column(name).and_then(|c| Ok(c.i64()?.clone()));
-    let (total_all, part, n2, qpart, q45) = (
-        i("total_all")?,
-        i("part")?,
-        i("n2")?,
-        i("qpart")?,
-        i("q45")?,
-    );
-    let rows: Vec<(&str, Pooled)> = (0..df.height())
-        .filter_map(|r| {
-            Some((
-                sids.get(r)?,
-                Pooled {
-                    total_all: total_all.get(r).unwrap_or(0),
-                    part: part.get(r).unwrap_or(0),
-                    n2: n2.get(r).unwrap_or(0),
-                    qpart: qpart.get(r).unwrap_or(0),
-                    q45: q45.get(r).unwrap_or(0),
-                },
-            ))
-        })
-        .collect();
-    Ok(super::find_sorted(&rows, |r| r.0, ids)
-        .into_iter()
-        .map(|r| r.map(|r| r.1).unwrap_or_default())
         .collect())
 }
 
