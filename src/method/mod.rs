@@ -6,6 +6,7 @@ pub mod context;
 pub mod fioko;
 pub mod frame;
 pub mod index;
+mod judgeable;
 pub mod ledger;
 pub mod monitor;
 pub mod objectivity;
