@@ -120,3 +120,27 @@ impl KeyCols {
             )
     }
 }
+
+/// Column `name` of the rows `good` of a key (`Runs::gather`), or, for a key of one value (given
+/// once by the file, or the same in every row), that value as a scalar column.
+pub(super) fn one_or_gather<'a, T>(
+    runs: &'a Runs<T>,
+    name: &str,
+    good: &[usize],
+    pick: impl Fn(&'a T) -> &'a str,
+) -> polars::prelude::PolarsResult<polars::prelude::Column> {
+    match runs.values.as_slice() {
+        [one] => {
+            let v = polars::prelude::Scalar::new(
+                polars::prelude::DataType::String,
+                polars::prelude::AnyValue::StringOwned(pick(one).into()),
+            );
+            Ok(polars::prelude::Column::new_scalar(
+                name.into(),
+                v,
+                good.len(),
+            ))
+        }
+        _ => runs.gather(name, good, pick),
+    }
+}

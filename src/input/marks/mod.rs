@@ -19,7 +19,7 @@ use polars::prelude::*;
 
 mod keys;
 mod numbers;
-use keys::{key_cols, KeyCols};
+use keys::{key_cols, one_or_gather, KeyCols};
 use numbers::*;
 
 /// Load a flat marks table from its text frame: the school rows as one `results` frame in
@@ -581,21 +581,4 @@ fn results(
         Column::new(k::LINE.into(), lines),
     ];
     Ok(DataFrame::new_infer_height(cols)?)
-}
-
-/// Column `name` of the rows `good` of a key (`Runs::gather`), or, for a key of one value (given
-/// once by the file, or the same in every row), that value as a scalar column.
-fn one_or_gather<'a, T>(
-    runs: &'a super::runs::Runs<T>,
-    name: &str,
-    good: &[usize],
-    pick: impl Fn(&'a T) -> &'a str,
-) -> PolarsResult<Column> {
-    match runs.values.as_slice() {
-        [one] => {
-            let v = Scalar::new(DataType::String, AnyValue::StringOwned(pick(one).into()));
-            Ok(Column::new_scalar(name.into(), v, good.len()))
-        }
-        _ => runs.gather(name, good, pick),
-    }
 }
