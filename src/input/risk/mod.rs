@@ -2,7 +2,6 @@
 use super::flat::row_error;
 use super::header::{self, Header};
 use super::report::InputReport;
-use super::runs::Runs;
 use super::table::Grid;
 use super::table::TextFrame;
 use super::text::school_id;
@@ -12,6 +11,9 @@ use crate::model::warning::WarningCode;
 use crate::model::{risk_factor, risk_level, Dataset, RiskRow, Sym};
 use anyhow::Result;
 use polars::prelude::*;
+
+mod long;
+use long::LongCols;
 
 const FACTOR: &[&str] = &["фактор риска", "factor", "фактор"];
 const LEVEL: &[&str] = &["уровень", "level", "уровень риска"];
@@ -424,154 +426,6 @@ fn finish_long(
     ds.risk_parts
         .push(crate::model::frames::risk_frame(&st.rows)?);
     Ok(())
-}
-
-/// The four columns of a long risk table, each decoded once per run of equal cells.
-struct LongCols {
-    /// The login as written (trimmed) and its school id.
-    login: Runs<(String, String)>,
-    year: Runs<Option<i32>>,
-    factor: Runs<Option<u8>>,
-    level: Runs<Option<u8>>,
-}
-
-impl LongCols {
-    /// The columns of the `n` rows from `first` on, decoded side by side (rayon); the year from
-    /// the file's title or name (`meta.year`) when it has no year column.
-    fn decode(f: &TextFrame, h: &Header, meta: &Meta, first: usize, n: usize) -> LongCols {
-        let (cf, clev) = long_columns(h);
-        let text = |c: usize| f.text_col(c, first);
-        let ((login, year), (factor, level)) = rayon::join(
-            || {
-                rayon::join(
-                    || {
-                        Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
-                            let l = s.trim().to_string();
-                            let sid = school_id(&l);
-                            (l, sid)
-                        })
-                    },
-                    || match h.find(header::YEAR) {
-                        Some(c) => Runs::distinct(&text(c), cells::year_cell),
-                        None => Runs::constant((meta.year > 0).then_some(meta.year), n),
-                    },
-                )
-            },
-            || {
-                rayon::join(
-                    || Runs::distinct(&text(cf), risk_factor),
-                    || Runs::distinct(&text(clev), risk_level),
-                )
-            },
-        );
-        LongCols {
-            login,
-            year,
-            factor,
-            level,
-        }
-    }
-
-    /// The columns of a typed frame (`typed`): the login as in `decode`, the year from its
-    /// `Int32` column (`typed_year`; else as in `decode`), factor and level once per category of
-    /// their `Categorical` columns. `None` when a column is not of that type.
-    fn decode_typed(
-        f: &TextFrame,
-        h: &Header,
-        meta: &Meta,
-        first: usize,
-        n: usize,
-        typed_year: bool,
-    ) -> Option<LongCols> {
-        let (cf, clev) = long_columns(h);
-        let login = Runs::of(
-            &f.text_col(h.find(header::LOGIN).unwrap_or(0), first),
-            |s| {
-                let l = s.trim().to_string();
-                let sid = school_id(&l);
-                (l, sid)
-            },
-        );
-        let year = match h.find(header::YEAR) {
-            Some(c) if typed_year => Runs::of_ints(&f.int_col(c, first)?),
-            Some(c) => Runs::distinct(&f.text_col(c, first), cells::year_cell),
-            None => Runs::constant((meta.year > 0).then_some(meta.year), n),
-        };
-        Some(LongCols {
-            login,
-            year,
-            factor: category_runs(f, cf, first, risk_factor)?,
-            level: category_runs(f, clev, first, risk_level)?,
-        })
-    }
-
-    /// The rows (from 0) whose every cell decoded, and the frame rows (from `first`) the row
-    /// walker must read: truncated records, values beyond the header, a bad year, factor or
-    /// level. Rows without a login are skipped; a login that does not look like one is a
-    /// counted warning, once per run: returned as its text (`not_logins` counts them).
-    fn sort_rows(
-        &self,
-        f: &TextFrame,
-        h: &Header,
-        first: usize,
-        n: usize,
-    ) -> (Vec<usize>, Vec<usize>, Vec<String>) {
-        let width = h.raw.len();
-        let wide = f.has_value_beyond(width, first);
-        let truncated =
-            |r: usize| wide[r] || f.fields_of(first + r).is_some_and(|x| (x as usize) < width);
-        let mut good = Vec::with_capacity(n);
-        let mut rest = Vec::new();
-        let mut last_login = None;
-        let mut odd = Vec::new();
-        for r in 0..n {
-            let (l, _) = self.login.get(r);
-            if truncated(r) {
-                rest.push(first + r);
-                continue;
-            }
-            if l.is_empty() {
-                continue;
-            }
-            if last_login != Some(self.login.idx[r]) {
-                last_login = Some(self.login.idx[r]);
-                if !super::text::looks_like_login(l) {
-                    odd.push(format!("«{l}» (строка {})", f.line_of(first + r)));
-                }
-            }
-            let decoded = self.year.get(r).is_some()
-                && self.factor.get(r).is_some()
-                && self.level.get(r).is_some();
-            if decoded {
-                good.push(r);
-            } else {
-                rest.push(first + r);
-            }
-        }
-        (good, rest, odd)
-    }
-}
-
-/// Column `c` of a typed frame (`Categorical`, no null from `first` on) as runs: each category
-/// decoded once by `decode`, row `r`'s value that of its code. `None` for another column type.
-fn category_runs(
-    f: &TextFrame,
-    c: usize,
-    first: usize,
-    decode: impl Fn(&str) -> Option<u8>,
-) -> Option<Runs<Option<u8>>> {
-    let ca = f.df.column(&format!("c{c}")).ok()?.cat32().ok()?;
-    let map = ca.get_mapping();
-    let values = (0..map.num_cats_upper_bound() as u32)
-        .map(|id| map.cat_to_str(id).and_then(&decode))
-        .collect();
-    let n = f.height().saturating_sub(first);
-    let codes = ca.physical().slice(first as i64, n);
-    let idx: Vec<u32> = codes.iter().map(|v| v.unwrap_or(u32::MAX)).collect();
-    if idx.contains(&u32::MAX) {
-        return None;
-    }
-    Some(Runs { values, idx })
 }
 
 fn each(good: &[usize], f: impl Fn(usize) -> i32) -> Vec<i32> {
