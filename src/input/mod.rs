@@ -556,6 +556,9 @@ fn report_procedure(s: &Sheet, meta: &Meta, rep: &mut InputReport) {
 #[cfg(test)]
 #[path = "load_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "load_tests_risk.rs"]
+mod tests_risk;
 
 /// A year or grade read from a file's name or sheet, or «not found» for 0.
 fn found(v: i32) -> String {
