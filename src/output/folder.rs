@@ -24,10 +24,24 @@ pub fn check_target(dir: &Path, force: bool) -> Result<()> {
 /// Check that `dir` is absent or a folder, empty unless `force`; returns whether it holds anything
 /// (what `force` may do with it is the caller's: `report` replaces only an earlier report, `synth`
 /// overwrites its own files).
-/// Errors: usage (exit 2) for an existing file or a non-empty folder without `force` (naming what
-/// it holds).
+/// Errors: usage (exit 2) for `-`, a link to nothing, an existing file or a non-empty folder
+/// without `force` (naming what it holds).
 pub fn check_free(dir: &Path, force: bool) -> Result<bool> {
+    if dir.as_os_str() == "-" {
+        return Err(usage(
+            "--out -: this writes a folder of files, not one stream; give a folder path",
+        ));
+    }
     if !dir.exists() {
+        if std::fs::symlink_metadata(dir).is_ok() {
+            return Err(usage(format!(
+                "--out {}: a symbolic link to a folder that does not exist ({}); create it or give another path",
+                dir.display(),
+                std::fs::read_link(dir)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default()
+            )));
+        }
         return Ok(false);
     }
     if !dir.is_dir() {

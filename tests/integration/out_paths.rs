@@ -94,3 +94,31 @@ fn a_report_through_a_link_to_a_folder_keeps_the_link() {
         .is_symlink());
     assert!(real.join("report.html").is_file());
 }
+
+/// A second fresh-eyes run: `report --out -` made a folder named «-», and `report --out LINK`,
+/// LINK a link to nothing, failed with exit 3 («Not a directory», as if a bug of shnor's). Both are
+/// usage errors now, and nothing is written.
+#[test]
+fn a_report_into_dash_or_a_link_to_nothing_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    shnor()
+        .current_dir(dir.path())
+        .args(["report", "--quiet", "--out", "-"])
+        .arg(sample_region())
+        .assert()
+        .code(2)
+        .stderr(contains("--out -: this writes a folder of files"));
+    assert!(!dir.path().join("-").exists());
+    let link = dir.path().join("gone");
+    std::os::unix::fs::symlink("nowhere", &link).unwrap();
+    shnor()
+        .args(["report", "--quiet", "--out"])
+        .arg(&link)
+        .arg(sample_region())
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "a symbolic link to a folder that does not exist (nowhere)",
+        ));
+    assert!(!dir.path().join("nowhere").exists());
+}
