@@ -290,14 +290,23 @@ impl SimpleRow<'_> {
         };
         let scale = if unit.percent { 100.0 } else { 1.0 };
         let frac = v / scale;
+        let half = 0.5 * 10f64.powi(-decimals(g.cell(r, c)));
         if frac > 1.0 {
+            // in a column of shares, a percent that gives whole pupils is a row in another unit
+            if !unit.percent && v <= 100.0 && whole_pupils(v, 100.0, part, half) {
+                return Err(self.other_unit(c, v, unit, part));
+            }
+            let range = if unit.percent {
+                "a percent 0–100"
+            } else {
+                "a share 0–1 (the file's unit: shares)"
+            };
             return Err(data_err(
                 &g.loc(r),
                 h.raw_name(c),
-                format!("expected a share 0–100 %, found {v}"),
+                format!("expected {range}, found «{}»", g.cell(r, c).trim()),
             ));
         }
-        let half = 0.5 * 10f64.powi(-decimals(g.cell(r, c)));
         if !whole_pupils(v, scale, part, half) {
             let other = if unit.percent { 1.0 } else { 100.0 };
             if whole_pupils(v, other, part, half) {

@@ -47,6 +47,31 @@ fn a_gia_share_in_another_unit_is_a_data_error_not_rounded() {
     );
 }
 
+/// Second fresh-eyes run: the other way round — a column of shares (two rows of three give whole
+/// pupils as shares) with a row of percents (`3,70` of 108: 4 pupils) said «expected a share
+/// 0–100 %, found 3.7», though 3.7 is within 0–100; it is a row in another unit, said so.
+#[test]
+fn a_gia_percent_in_a_column_of_shares_is_a_row_in_another_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025 mixed.csv");
+    let t = format!(
+        "{GIA_HEAD}\n1000;A;108;25,5;3,70;0,79\n1001;B;200;25,5;0,1;0,69\n1002;C;50;25,5;0,08;0,7\n"
+    );
+    std::fs::write(&p, t).unwrap();
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "mixed.csv, row 2",
+        "«3,70»",
+        "as percents, 4 pupils",
+        "expected shares, the unit of the file's shares",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+    assert!(!err.contains("0–100 %"), "{err}");
+}
+
 const MARKERS_HEAD: &str = "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;5 РУ;5 МА;Количество маркеров";
 
 /// Finding 8: an official markers row whose «Количество маркеров» differs from its marked columns
