@@ -5,32 +5,39 @@ use crate::util::*;
 
 const GIA_HEAD: &str = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»";
 
+/// An ОГЭ file of `rows` under [`GIA_HEAD`] in a fresh folder; `inspect` of it must fail with a data
+/// error (exit 1) whose text holds every one of `parts`. Returns the folder and the file.
+fn gia_error_holds(rows: &str, parts: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025 mixed.csv");
+    std::fs::write(&p, format!("{GIA_HEAD}\n{rows}")).unwrap();
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in parts {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+    (dir, p)
+}
+
 /// Finding 1: in an ОГЭ share column whose unit is percents (two rows of three give whole pupils
 /// as percents), a row of fractions (`0,05` of 100: 0.05 pupils as a percent, 5 as a share) is a
 /// data error naming file, row, column, value, unit and why, not a school rounded to 0 % below the
 /// minimum; with `--lenient` the row is skipped with a counted warning.
 #[test]
 fn a_gia_share_in_another_unit_is_a_data_error_not_rounded() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("ОГЭ математика 2025 mixed.csv");
-    let t = format!(
-        "{GIA_HEAD}\n1000;A;100;25,5;0,05;0,79\n1001;B;200;25,5;10;69\n1002;C;50;25,5;4;70\n"
+    let (_dir, p) = gia_error_holds(
+        "1000;A;100;25,5;0,05;0,79\n1001;B;200;25,5;10;69\n1002;C;50;25,5;4;70\n",
+        &[
+            "mixed.csv, row 2",
+            "Доля не преодолевших минимальный порог",
+            "«0,05»",
+            "as percents, 0,05 of the 100 participants",
+            "as shares, 5 pupils",
+            "expected percents, the unit of the file's shares",
+            "2 give whole pupils as percents and 1 as shares",
+        ],
     );
-    std::fs::write(&p, t).unwrap();
-    let out = shnor().arg("inspect").arg(&p).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    for part in [
-        "mixed.csv, row 2",
-        "Доля не преодолевших минимальный порог",
-        "«0,05»",
-        "as percents, 0,05 of the 100 participants",
-        "as shares, 5 pupils",
-        "expected percents, the unit of the file's shares",
-        "2 give whole pupils as percents and 1 as shares",
-    ] {
-        assert!(err.contains(part), "{part} not in {err}");
-    }
     let v = json_of(
         shnor()
             .arg("inspect")
@@ -52,24 +59,16 @@ fn a_gia_share_in_another_unit_is_a_data_error_not_rounded() {
 /// 0–100 %, found 3.7», though 3.7 is within 0–100; it is a row in another unit, said so.
 #[test]
 fn a_gia_percent_in_a_column_of_shares_is_a_row_in_another_unit() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("ОГЭ математика 2025 mixed.csv");
-    let t = format!(
-        "{GIA_HEAD}\n1000;A;108;25,5;3,70;0,79\n1001;B;200;25,5;0,1;0,69\n1002;C;50;25,5;0,08;0,7\n"
+    gia_error_holds(
+        "1000;A;108;25,5;3,70;0,79\n1001;B;200;25,5;0,1;0,69\n1002;C;50;25,5;0,08;0,7\n",
+        &[
+            "mixed.csv, row 2",
+            "«3,70»",
+            "as percents, 4 pupils",
+            "expected shares, the unit of the file's shares",
+            "found «3,70»: as shares, 399,60",
+        ],
     );
-    std::fs::write(&p, t).unwrap();
-    let out = shnor().arg("inspect").arg(&p).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    for part in [
-        "mixed.csv, row 2",
-        "«3,70»",
-        "as percents, 4 pupils",
-        "expected shares, the unit of the file's shares",
-    ] {
-        assert!(err.contains(part), "{part} not in {err}");
-    }
-    assert!(!err.contains("0–100 %"), "{err}");
 }
 
 const MARKERS_HEAD: &str = "Год;Логин;Муниципалитет;ОО;4 РУ;4 МА;5 РУ;5 МА;Количество маркеров";
