@@ -391,7 +391,9 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
             sum = None;
         }
         if let (Some(s), Ok(Some(t))) = (sum, parse_num(g.cell(r, total))) {
-            if t != s && !invalid.contains(&r) {
+            // a total of 0 beside items summing to more is scored from the items, with its own
+            // warning (`PupilRows::zero_total`)
+            if t != s && t != 0.0 && !invalid.contains(&r) {
                 warnings.push((
                     WarningCode::TotalNotItemSum,
                     pupil::item_sum_note(g.line_of(r), h.raw_name(total).trim(), t, s),

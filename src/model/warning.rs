@@ -149,6 +149,10 @@ warning_codes! {
     /// A protocol row with item scores and an empty «Итого баллов»: scored from the items.
     TotalFromItems = "строка протокола с пустым «Итого баллов» и баллами за задания: балл — сумма баллов за задания"
         => "строка протокола с пустым итоговым баллом и баллами за задания: балл — сумма баллов за задания",
+    /// A present pupil's total of 0 beside item scores that sum to more: scored from the items
+    /// (real 2022 ФИС ОКО protocols; brief FORMATS.md).
+    TotalZeroFromItems = "«Итого баллов» 0 при баллах за задания: балл — сумма баллов за задания"
+        => "итоговый балл 0 при баллах за задания: балл — сумма баллов за задания",
     /// A per-pupil sheet's item score that is no whole number ≥ 0 (text, negative, fractional):
     /// the cell is named, the total stays the pupil's score.
     ItemScoreInvalid = "балл за задание — не целое неотрицательное число (ячейка не учтена, балл участника — «Итого баллов»)"

@@ -86,8 +86,9 @@ fn several_regions_and_years_outside_the_window_are_counted_warnings() {
 
 /// Defect #1: a per-pupil ВПР protocol (ФИС ОКО `pupils`) whose total differs from the sum of the
 /// item scores keeps its total, with a counted warning naming the row and both numbers (the rule
-/// of the school's protocol form); a total of 0 beside scored items is the same warning, not a
-/// silent re-score from the items.
+/// of the school's protocol form). A total of 0 beside scored items is scored from the items
+/// (brief FORMATS.md; real 2022 protocols hold whole schools like that) with its own counted
+/// warning, never silently.
 #[test]
 fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
     let s = "sch220001";
@@ -97,23 +98,24 @@ fn a_pupil_total_that_differs_from_its_items_is_a_counted_warning() {
         [s, "5", "5", "10"],
         [s, "", "", "7"],
     ]);
-    // the totals as given: none re-scored from the items
-    assert_totals_kept(
+    // the total 3 kept beside items of 20; the total 0 beside items of 15 scored 15
+    assert_totals(
         i,
-        [
-            "строка 2, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)",
-            "строка 3, «Всего баллов»: 0 ≠ 15 (сумма баллов за задания)",
-        ],
+        "строка 2, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)",
+        "строка 3, «Всего баллов»: 0 → 15 (сумма баллов за задания)",
     );
 }
 
-/// The input `i` of `inspect --format json` warns of two totals that differ from their items
-/// (`examples`), keeps every total as given (none re-scored) and counts 4 pupils.
-fn assert_totals_kept(i: &serde_json::Value, examples: [&str; 2]) {
+/// The input `i` of `inspect --format json` warns of one total that differs from its items and is
+/// kept (`kept`), scores one total of 0 from its items (`from_items`), and counts 4 pupils.
+fn assert_totals(i: &serde_json::Value, kept: &str, from_items: &str) {
     let w = warning(&i["warnings"], "не равно сумме баллов");
-    assert_eq!(w["count"], 2, "{i:#}");
-    assert_eq!(w["examples"], serde_json::json!(examples), "{i:#}");
-    assert_eq!(i["pupils"]["totals_from_items"], 0, "{i:#}");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert_eq!(w["examples"], serde_json::json!([kept]), "{i:#}");
+    let z = warning(&i["warnings"], "0 при баллах за задания");
+    assert_eq!(z["count"], 1, "{i:#}");
+    assert_eq!(z["examples"], serde_json::json!([from_items]), "{i:#}");
+    assert_eq!(i["pupils"]["totals_from_items"], 1, "{i:#}");
     assert_eq!(i["pupils"]["participants"], 4, "{i:#}");
 }
 
@@ -403,10 +405,11 @@ fn an_xlsx_formula_without_a_saved_value_is_said_to_be_one() {
 }
 
 /// Third fresh-eyes run, #5: a per-pupil total («Первичный балл») of 0 whose row's item scores add
-/// up to more, beside an item not scored (`X`, `не пройд.`), is the counted total-mismatch warning
-/// of every other such row (the total kept as the score); it passed silently.
+/// up to more, beside an item not scored (`X`, `не пройд.`), passed silently. It is scored from
+/// its items (brief FORMATS.md) with a counted warning naming the row; another total that differs
+/// from its items is kept with the mismatch warning.
 #[test]
-fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
+fn a_zero_total_beside_scored_items_and_a_sentinel_is_scored_from_the_items() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir
         .path()
@@ -432,12 +435,10 @@ fn a_zero_total_beside_scored_items_and_a_sentinel_is_the_mismatch_warning() {
     );
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     let i = &v["inputs"][0];
-    assert_totals_kept(
+    assert_totals(
         i,
-        [
-            "строка 3, «Первичный балл»: 0 ≠ 8 (сумма баллов за задания)",
-            "строка 4, «Первичный балл»: 3 ≠ 7 (сумма баллов за задания)",
-        ],
+        "строка 4, «Первичный балл»: 3 ≠ 7 (сумма баллов за задания)",
+        "строка 3, «Первичный балл»: 0 → 8 (сумма баллов за задания)",
     );
 }
 

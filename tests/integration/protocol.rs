@@ -653,7 +653,7 @@ fn an_absent_row_with_scores_and_a_scored_row_without_a_code_are_counted_warning
 }
 
 #[test]
-fn a_blank_total_is_scored_from_the_items_and_a_zero_total_is_kept_with_counted_warnings() {
+fn a_blank_or_zero_total_is_scored_from_the_items_with_counted_warnings() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
     let mut r = rows();
@@ -667,17 +667,18 @@ fn a_blank_total_is_scored_from_the_items_and_a_zero_total_is_kept_with_counted_
     let pp = &i["pupils"];
     assert_eq!(pp["participants"], 5, "{i:#}");
     assert_eq!(pp["invalid_totals"], 0, "{i:#}");
-    assert_eq!(pp["totals_from_items"], 1, "{i:#}");
-    // 40001 keeps its «5» (20 from the items), 40002 gets «2» (its total 0 kept)
-    assert_eq!(pp["marks"], serde_json::json!([2, 1, 1, 1]), "{i:#}");
+    assert_eq!(pp["totals_from_items"], 2, "{i:#}");
+    // 40001 keeps its «5» (20 from the items), 40002 gets «5» too (16 from the items: brief
+    // FORMATS.md, a total of 0 beside scored items is no score), not «2»
+    assert_eq!(pp["marks"], serde_json::json!([1, 1, 1, 2]), "{i:#}");
     for (what, example) in [
         (
             "с пустым «Итого баллов»",
             "строка 2, «Итого баллов»: пусто → 20",
         ),
         (
-            "не равно сумме баллов",
-            "строка 3, «Итого баллов»: 0 ≠ 16 (сумма баллов за задания)",
+            "0 при баллах за задания",
+            "строка 3, «Итого баллов»: 0 → 16 (сумма баллов за задания)",
         ),
     ] {
         let n = warning(&i["warnings"], what);

@@ -152,6 +152,17 @@ fn other_protocol_variants_load() {
         ma["pupils"]["participants"].as_i64().unwrap() + ma["pupils"]["absent"].as_i64().unwrap(),
         53
     );
+    // 27 present pupils with «Итого баллов» 0 beside filled items: scored from the items
+    // (brief FORMATS.md), each counted; none is kept as a 0 (a «2»)
+    assert_eq!(ma["pupils"]["totals_from_items"], 27, "{ma:#}");
+    let zero =
+        &ma["warnings"]["«Итого баллов» 0 при баллах за задания: балл — сумма баллов за задания"];
+    assert_eq!(zero["count"], 27, "{ma:#}");
+    assert!(ma["warnings"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .all(|k| !k.contains("не равно сумме")));
 }
 
 #[test]

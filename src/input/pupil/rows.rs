@@ -240,7 +240,8 @@ impl<'a> PupilRows<'a> {
         let (rep, st) = (&mut self.rep, &mut self.st);
         let total_name = self.h.raw_name(self.c_total).trim();
         match parse_num(cell_of(row, self.c_total)) {
-            Ok(Some(v)) if v.fract() == 0.0 && v >= 0.0 => Some(v as i32),
+            Ok(Some(v)) if v.fract() == 0.0 && v == 0.0 => Some(self.zero_total(line, row)),
+            Ok(Some(v)) if v.fract() == 0.0 && v > 0.0 => Some(v as i32),
             Ok(None) if self.form.total_wins => {
                 let s: f64 = self
                     .items
@@ -281,6 +282,29 @@ impl<'a> PupilRows<'a> {
         }
     }
 
+    /// The score of a row whose total is 0: the sum of its item scores when every item cell is a
+    /// score or blank and they sum to more than 0, with a counted [`WarningCode::TotalZeroFromItems`]
+    /// warning (counted in `totals_from_items` too); else 0. Real 2022 ФИС ОКО protocols hold whole
+    /// schools whose «Итого баллов» is 0 beside filled items (brief FORMATS.md: «the item sum is
+    /// the total and the load report counts it»); an absent pupil is told by the variant, not by 0.
+    fn zero_total(&mut self, line: usize, row: &[String]) -> i32 {
+        let cell = |c: usize| cell_of(row, c);
+        let valid = self.items.iter().all(|(c, _)| is_item_score(cell(*c)));
+        let Some(s) = item_sum(&cell, &self.items).filter(|s| valid && *s > 0.0) else {
+            return 0;
+        };
+        self.st.totals_from_items += 1;
+        let total_name = self.h.raw_name(self.c_total).trim();
+        self.rep.warnings.add(
+            WarningCode::TotalZeroFromItems,
+            format!(
+                "строка {line}, «{total_name}»: 0 → {} (сумма баллов за задания)",
+                ru_num(s)
+            ),
+        );
+        s as i32
+    }
+
     /// The checks of the item scores when the total is the score (not `total_wins`), each a
     /// counted warning: a total of 0 beside some blank items ([`WarningCode::ProtocolItemsBlank`],
     /// not in the school's protocol form, which names them in `protocol::read`), an item score that
@@ -289,7 +313,9 @@ impl<'a> PupilRows<'a> {
     fn check_items(&mut self, line: usize, row: &[String], total: i32) {
         let (items, h, rep) = (&self.items, &self.h, &mut self.rep);
         let cell = |c: usize| cell_of(row, c);
-        if total == 0 && !items.is_empty() && !self.form.blank_is_absent {
+        // a total written 0 (the items' sum may have been taken for it: `zero_total`)
+        let zero = matches!(parse_num(cell(self.c_total)), Ok(Some(v)) if v == 0.0);
+        if zero && !items.is_empty() && !self.form.blank_is_absent {
             let blank: Vec<usize> = items
                 .iter()
                 .map(|(c, _)| *c)
@@ -413,6 +439,15 @@ fn total_not_item_sum<'c>(
     total_name: &str,
     total: Option<i32>,
 ) -> Option<String> {
+    let s = item_sum(cell, items)?;
+    let t = f64::from(total?);
+    (t != s).then(|| item_sum_note(line, total_name, t, s))
+}
+
+/// The sum of a row's item scores (`cell` gives a column's cell): `None` when some item cell is
+/// no number and no item mark (`x`, «не пройдено»: [`is_item_score`]), or when none holds a
+/// number.
+fn item_sum<'c>(cell: &impl Fn(usize) -> &'c str, items: &[(usize, Option<i32>)]) -> Option<f64> {
     let scores: Vec<Option<f64>> = items
         .iter()
         .map(|(c, _)| match parse_num(cell(*c)) {
@@ -424,9 +459,7 @@ fn total_not_item_sum<'c>(
     if scores.iter().all(Option::is_none) {
         return None;
     }
-    let s: f64 = scores.into_iter().flatten().sum();
-    let t = f64::from(total?);
-    (t != s).then(|| item_sum_note(line, total_name, t, s))
+    Some(scores.into_iter().flatten().sum())
 }
 
 /// `строка 5, «Всего баллов»: 3 ≠ 20 (сумма баллов за задания)`: the example of a
