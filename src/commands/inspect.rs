@@ -34,7 +34,11 @@ pub fn run(a: &Args) -> Result<()> {
 /// One row per input (kind or why it was skipped, year, grade, subject, rows, schools, pupils' counts,
 /// warnings) and the dataset's totals; JSON: `{inputs, warnings, totals}` (docs/JSON.md).
 pub fn render(l: &Loaded, format: Format, dialect: CsvDialect) -> Result<String> {
-    let t = table(l);
+    let mut t = table(l);
+    if matches!(format, Format::Csv | Format::Json) {
+        // the data formats hold every warning with its examples already
+        t.notes.retain(|n| n != WARNINGS_IN_FULL);
+    }
     let d = &l.data;
     let mut json = json!({
         "inputs": l.reports,
@@ -196,13 +200,15 @@ fn input_row(r: &crate::input::report::InputReport) -> Vec<Cell> {
     ]
 }
 
+/// The note of a table whose warnings cells are shortened: where to read them whole.
+const WARNINGS_IN_FULL: &str =
+    "Предупреждения полностью, с примерами строк: --format json или --format csv";
+
 /// The notes under [`table`]: where the full warnings are, unmatched indicators, joined
 /// protocols, the dataset's warnings, the context year and the totals.
 fn table_notes(l: &Loaded, t: &mut Table) {
     if l.reports.iter().any(|r| !r.warnings.is_empty()) {
-        t.notes.push(
-            "Предупреждения полностью, с примерами строк: --format json или --format csv".into(),
-        );
+        t.notes.push(WARNINGS_IN_FULL.into());
     }
     for r in l.reports.iter().filter(|r| !r.unmatched.is_empty()) {
         t.notes.push(format!(

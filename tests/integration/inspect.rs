@@ -531,4 +531,13 @@ fn the_warnings_column_stays_short_in_the_terminal_and_full_in_csv() {
         csv.contains("восстановлены по процентам: 360 (напр."),
         "{csv}"
     );
+    // second fresh-eyes run: the CSV's notes (on stderr) no longer send to --format csv
+    let out = shnor()
+        .arg("inspect")
+        .arg(&region)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert!(!notes.contains("Предупреждения полностью"), "{notes}");
 }
