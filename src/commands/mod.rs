@@ -153,7 +153,8 @@ impl OutputArgs {
 
     /// Usage error (exit 2) when the Excel dialect is asked for with a format other than CSV
     /// (`--excel` and `--csv-dialect excel` imply `--format csv`; an explicit other format would
-    /// silently ignore them).
+    /// silently ignore them), or when `--out` cannot be written ([`output::check_out`]): checked
+    /// before the work, not after it.
     pub fn check(&self) -> Result<()> {
         if self.dialect() == output::CsvDialect::Excel && self.format != Format::Csv {
             return Err(crate::error::usage(format!(
@@ -163,7 +164,10 @@ impl OutputArgs {
                     .unwrap_or_default()
             )));
         }
-        Ok(())
+        match &self.out {
+            Some(out) => output::check_out(out),
+            None => Ok(()),
+        }
     }
 
     /// The CSV dialect chosen (`--excel` wins).

@@ -276,18 +276,12 @@ pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
 /// Errors: usage (exit 2) when `path` is a folder, its folder does not exist, or it is a link to
 /// nothing; internal (exit 3) when the write or the rename fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    check_out(path)?;
     let Ok(link) = std::fs::symlink_metadata(path) else {
         return replace_file(path, bytes);
     };
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Err(crate::error::usage(format!(
-            "--out {}: a symbolic link to a file that does not exist ({})",
-            path.display(),
-            std::fs::read_link(path)
-                .map(|t| t.display().to_string())
-                .unwrap_or_default()
-        )));
-    };
+    let meta = std::fs::metadata(path)
+        .map_err(|e| internal(format!("{}: cannot read ({e})", path.display())))?;
     if !meta.is_file() && !meta.is_dir() {
         return write_in_place(path, bytes);
     }
@@ -297,6 +291,45 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         return replace_file(&target, bytes);
     }
     replace_file(path, bytes)
+}
+
+/// Whether `--out path` can be written, checked before a command's work so that a wrong path
+/// costs no run (`-` is standard output and always can).
+///
+/// Errors: usage (exit 2) when `path` is a folder, a symbolic link to nothing, or a path whose
+/// folder does not exist.
+pub fn check_out(path: &Path) -> Result<()> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    let is_link = std::fs::symlink_metadata(path).is_ok();
+    if is_link && std::fs::metadata(path).is_err() {
+        return Err(crate::error::usage(format!(
+            "--out {}: a symbolic link to a file that does not exist ({})",
+            path.display(),
+            std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default()
+        )));
+    }
+    if path.is_dir() {
+        return Err(crate::error::usage(format!(
+            "--out: {} is a folder; give a file path",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !is_link && !dir.is_dir() {
+        return Err(crate::error::usage(format!(
+            "--out {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Write `bytes` into an existing device or FIFO (`/dev/stdout`, `/dev/null`, a named pipe).
@@ -314,19 +347,6 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    if path.is_dir() {
-        return Err(crate::error::usage(format!(
-            "--out: {} is a folder; give a file path",
-            path.display()
-        )));
-    }
-    if !dir.is_dir() {
-        return Err(crate::error::usage(format!(
-            "--out {}: the folder {} does not exist",
-            path.display(),
-            dir.display()
-        )));
-    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

@@ -122,3 +122,33 @@ fn a_report_into_dash_or_a_link_to_nothing_is_a_usage_error() {
         ));
     assert!(!dir.path().join("nowhere").exists());
 }
+
+/// Second fresh-eyes run: a `--out` that cannot be written was found only after the whole run
+/// (a national `select` first, then the usage error). It is checked first: with an input that
+/// would be a data error (exit 1), the `--out` usage error (exit 2) comes before the load.
+#[test]
+fn an_unwritable_out_is_a_usage_error_before_the_inputs_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ВПР.csv");
+    std::fs::write(&bad, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;x;1;1;1;1\n").unwrap();
+    for (out, says) in [
+        (dir.path().join("no/such/x.csv"), "does not exist"),
+        (dir.path().to_path_buf(), "is a folder"),
+    ] {
+        for cmd in ["select", "inspect", "index"] {
+            shnor()
+                .args([cmd, "--quiet", "--out"])
+                .arg(&out)
+                .arg(&bad)
+                .assert()
+                .code(2)
+                .stderr(contains(says));
+        }
+    }
+    // the same input without --out is the data error
+    shnor()
+        .args(["inspect", "--quiet"])
+        .arg(&bad)
+        .assert()
+        .code(1);
+}
