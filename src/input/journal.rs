@@ -17,21 +17,26 @@ use polars::prelude::{NamedFrom, Series};
 type Journal = (i32, String, String, i32, [i64; 3]);
 
 /// The procedures marked in row `r` of a markers table: the captions of its columns `cols` that
-/// hold 1 (0 and an empty cell are no marker).
+/// hold 1 or «да» (0, «нет» and an empty cell are no marker; the official table writes 1 and 0,
+/// tables people keep by hand «да» and «нет»).
 ///
-/// Errors: a cell that is none of them («да», «2»), naming file, row, column and value.
+/// Errors: a cell that is none of them («+», «2»), naming file, row, column and value.
 fn marked(g: &Grid, h: &Header, r: usize, cols: &[usize]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for &c in cols {
-        match parse_num(g.cell(r, c)) {
+        let cell = g.cell(r, c);
+        let word = crate::input::text::norm_text(cell);
+        match parse_num(cell) {
             Ok(None | Some(0.0)) => {}
             Ok(Some(1.0)) => out.push(h.raw_name(c).trim().to_string()),
+            _ if word == "нет" => {}
+            _ if word == "да" => out.push(h.raw_name(c).trim().to_string()),
             _ => {
                 return Err(crate::error::data_expected(
                     &g.loc(r),
                     h.raw_name(c).trim(),
-                    "a marker: 1, 0 or an empty cell",
-                    g.cell(r, c).trim(),
+                    "a marker: 1 or «да», 0, «нет» or an empty cell",
+                    cell.trim(),
                 ))
             }
         }

@@ -75,7 +75,7 @@ const MARKERS_HEAD: &str = "Год;Логин;Муниципалитет;ОО;4 
 
 /// Finding 8: an official markers row whose «Количество маркеров» differs from its marked columns
 /// is a counted warning naming the row and both numbers (a consistent row is none); a marker cell
-/// that is not 1, 0 or empty is a data error naming file, row, column and value.
+/// that is not 1, 0, «да», «нет» or empty is a data error naming file, row, column and value.
 #[test]
 fn a_markers_count_off_its_columns_is_a_warning_and_a_bad_cell_an_error() {
     let d = tempfile::tempdir().unwrap();
@@ -96,7 +96,22 @@ fn a_markers_count_off_its_columns_is_a_warning_and_a_bad_cell_an_error() {
     ] {
         assert!(example.contains(part), "{part} not in {example}");
     }
-    for (cell, col) in [("да", "4 РУ"), ("2", "5 РУ")] {
+    // «да» and «нет» (tables kept by hand; second fresh-eyes run) are a marker and none
+    let p = d.path().join("markers_words.csv");
+    let t = format!("{MARKERS_HEAD}\n2023;edu053001;м;ОО;Да;нет;да;;2\n");
+    std::fs::write(&p, t).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(
+        (i["rows"].as_i64(), i["kind"].as_str()),
+        (Some(1), Some("markers")),
+        "{i:#}"
+    );
+    assert!(
+        find_warning(&i["warnings"], "Количество маркеров").is_none(),
+        "{i:#}"
+    );
+    for (cell, col) in [("+", "4 РУ"), ("2", "5 РУ")] {
         let p = d.path().join("markers_badval.csv");
         let row = match col {
             "4 РУ" => format!("2023;edu053001;м;ОО;{cell};;1;;2"),
@@ -110,7 +125,7 @@ fn a_markers_count_off_its_columns_is_a_warning_and_a_bad_cell_an_error() {
             "markers_badval.csv, row 2",
             &format!("«{col}»"),
             &format!("«{cell}»"),
-            "1, 0 or an empty cell",
+            "1 or «да», 0, «нет» or an empty cell",
         ] {
             assert!(err.contains(part), "{part} not in {err}");
         }
