@@ -3,7 +3,7 @@ use super::{inputs_json, DataArgs};
 use crate::config::Config;
 use crate::error::usage;
 use crate::input::Loaded;
-use crate::method::compare::{self, Block, ProcSpec, ThresholdRow};
+use crate::method::compare::{self, Block, ProcSpec, PropTest, ThresholdRow};
 use crate::output::{pct, Cell, Format, Table};
 use anyhow::Result;
 use serde_json::json;
@@ -115,14 +115,20 @@ pub fn run(a: &Args) -> Result<()> {
     };
     let blocks = compare::compare(&frames, &specs, &years)?;
     if blocks.is_empty() {
+        let there = compare::default_specs(&frames, &years)?;
         return Err(usage(format!(
-            "no results for {} in {:?}",
+            "no results for {} in {}; the data hold in those years: {}",
             specs
                 .iter()
                 .map(|s| s.label())
                 .collect::<Vec<_>>()
                 .join(", "),
-            years
+            super::years_in_words(&years),
+            there
+                .iter()
+                .map(|s| s.label())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let json = json!({
@@ -132,11 +138,14 @@ pub fn run(a: &Args) -> Result<()> {
             "worse": blocks.iter().map(|b| b.municipalities.iter().filter(|m| m.worse).count()).sum::<usize>()},
         "blocks": blocks,
     });
-    let tables = if a.data.format() == Format::Csv {
+    let mut tables: Vec<Table> = if a.data.format() == Format::Csv {
         vec![flat_table(&blocks)]
     } else {
         blocks.iter().map(block_table).collect()
     };
+    if let Some(last) = tables.last_mut().filter(|_| has_fisher(&blocks)) {
+        last.notes.push(FISHER_NOTE.into());
+    }
     a.data.write(&loaded, tables, json)
 }
 
@@ -205,14 +214,42 @@ pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
             Cell::int(m.figures.participants),
             share_cell(m.figures.share2, m.figures.share2_ci),
             Cell::num(m.share2_diff_pp, 2),
-            Cell::p_value(m.share2_p),
+            p_cell(m.share2_p, m.share2_test),
             share_cell(m.figures.share_high, m.figures.share_high_ci),
             Cell::num(m.share_high_diff_pp, 2),
-            Cell::p_value(m.share_high_p),
+            p_cell(m.share_high_p, m.share_high_test),
             if m.worse { "хуже" } else { "" }.into(),
         ]
     });
     std::iter::once(region).chain(municipalities).collect()
+}
+
+/// The note under a comparison that has p-values of Fisher's exact test ([`FISHER_MARK`]).
+pub const FISHER_NOTE: &str =
+    "p — z-критерий для двух долей; * — точный критерий Фишера: в таблице 2 × 2 ожидаемая численность меньше 5 (правило Кочрена), нормальное приближение неприменимо";
+
+/// The mark after a p-value of Fisher's exact test (people's formats; data keep the number and
+/// JSON says `fisher`).
+const FISHER_MARK: &str = "*";
+
+/// A p-value cell ([`Cell::p_value`]), marked [`FISHER_MARK`] when Fisher's exact test gave it.
+fn p_cell(p: Option<f64>, test: Option<PropTest>) -> Cell {
+    let c = Cell::p_value(p);
+    match test {
+        Some(PropTest::Fisher) => {
+            let shown = format!("{}{FISHER_MARK}", c.human());
+            c.shown(shown)
+        }
+        _ => c,
+    }
+}
+
+/// Whether some p-value of `blocks` is from Fisher's exact test.
+pub fn has_fisher(blocks: &[Block]) -> bool {
+    blocks
+        .iter()
+        .flat_map(|b| &b.municipalities)
+        .any(|m| [m.share2_test, m.share_high_test].contains(&Some(PropTest::Fisher)))
 }
 
 /// One block as its own titled table (terminal, Markdown).

@@ -103,8 +103,12 @@ pub struct MunicipalityRow {
     pub figures: Figures,
     pub share2_diff_pp: Option<f64>,
     pub share2_p: Option<f64>,
+    /// The test behind `share2_p`: `z`, or `fisher` when an expected count is below 5.
+    pub share2_test: Option<PropTest>,
     pub share_high_diff_pp: Option<f64>,
     pub share_high_p: Option<f64>,
+    /// The test behind `share_high_p`.
+    pub share_high_test: Option<PropTest>,
     pub worse: bool,
 }
 
@@ -117,7 +121,7 @@ pub struct Block {
     pub municipalities: Vec<MunicipalityRow>,
 }
 
-pub use crate::stats::two_prop_p;
+pub use crate::stats::{two_prop_p, two_prop_test, PropTest};
 
 /// The name shown for a municipality whose schools name none.
 const NO_MUNICIPALITY: &str = "(муниципалитет не указан)";
@@ -163,30 +167,33 @@ fn figures(df: &DataFrame) -> Result<Vec<Figures>> {
 }
 
 /// One municipality beside its whole region (METHOD.md §10 «Compare»): differences in p.p. and
-/// the z-tests against the rest of the region.
+/// the tests against the rest of the region (the z-test, or Fisher's exact test when an expected
+/// count is below 5: [`two_prop_test`]).
 fn municipality_row(name: String, key: String, f: Figures, region: &Figures) -> MunicipalityRow {
     let diff = |a: Option<f64>, b: Option<f64>| Some(r6((a? - b?) * 100.0));
-    let p2 = two_prop_p(
+    let t2 = two_prop_test(
         f.below,
         f.below_n,
         region.below - f.below,
         region.below_n - f.below_n,
     );
-    let ph = two_prop_p(
+    let th = two_prop_test(
         f.high,
         f.high_n,
         region.high - f.high,
         region.high_n - f.high_n,
     );
-    let worse =
-        p2.is_some_and(|p| p < 0.05) && f.share2.zip(region.share2).is_some_and(|(a, b)| a > b);
+    let worse = t2.is_some_and(|(p, _)| p < 0.05)
+        && f.share2.zip(region.share2).is_some_and(|(a, b)| a > b);
     MunicipalityRow {
         municipality: name,
         municipality_key: key,
         share2_diff_pp: diff(f.share2, region.share2),
-        share2_p: p2.map(r6),
+        share2_p: t2.map(|(p, _)| r6(p)),
+        share2_test: t2.map(|(_, t)| t),
         share_high_diff_pp: diff(f.share_high, region.share_high),
-        share_high_p: ph.map(r6),
+        share_high_p: th.map(|(p, _)| r6(p)),
+        share_high_test: th.map(|(_, t)| t),
         worse,
         figures: f,
     }

@@ -26,6 +26,57 @@ pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
+/// Which test gave a [`two_prop_test`] p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PropTest {
+    /// The pooled two-proportion z-test (normal approximation).
+    Z,
+    /// Fisher's exact test of the 2 × 2 table.
+    Fisher,
+}
+
+/// Smallest expected count of a 2 × 2 cell for the normal approximation (Cochran's rule, 1954:
+/// every expected count at least 5); below it the exact test is used.
+pub const MIN_EXPECTED: f64 = 5.0;
+
+/// Two-sided p of k1/n1 against k2/n2 (METHOD.md §10 «Compare»): the pooled two-proportion z-test
+/// when every expected count of the 2 × 2 table under equal shares is at least [`MIN_EXPECTED`],
+/// else Fisher's exact test ([`fisher_p`]), with the test used. None when a sample is empty.
+pub fn two_prop_test(k1: i64, n1: i64, k2: i64, n2: i64) -> Option<(f64, PropTest)> {
+    if n1 <= 0 || n2 <= 0 {
+        return None;
+    }
+    let (n, k) = ((n1 + n2) as f64, (k1 + k2) as f64);
+    let expected = [n1 as f64, n2 as f64].map(|m| [m * k / n, m * (n - k) / n]);
+    if expected.iter().flatten().all(|&e| e >= MIN_EXPECTED) {
+        two_prop_p(k1, n1, k2, n2).map(|p| (p, PropTest::Z))
+    } else {
+        fisher_p(k1, n1, k2, n2).map(|p| (p, PropTest::Fisher))
+    }
+}
+
+/// Fisher's exact test of k1/n1 against k2/n2, two-sided: the sum of the hypergeometric
+/// probabilities of every table with the same margins that is no more probable than the one
+/// observed (relative tolerance 1e-7, as R's `fisher.test`). None when a sample is empty or a
+/// count is out of 0..=n.
+pub fn fisher_p(k1: i64, n1: i64, k2: i64, n2: i64) -> Option<f64> {
+    use statrs::distribution::{Discrete, Hypergeometric};
+    if n1 <= 0 || n2 <= 0 || !(0..=n1).contains(&k1) || !(0..=n2).contains(&k2) {
+        return None;
+    }
+    let (n, k, m) = ((n1 + n2) as u64, (k1 + k2) as u64, n1 as u64);
+    let h = Hypergeometric::new(n, k, m).ok()?;
+    let observed = h.ln_pmf(k1 as u64);
+    let lo = (m + k).saturating_sub(n);
+    let p: f64 = (lo..=m.min(k))
+        .map(|x| h.ln_pmf(x))
+        .filter(|&l| l <= observed + 1e-7_f64.ln_1p())
+        .map(f64::exp)
+        .sum();
+    Some(p.min(1.0))
+}
+
 /// Pooled two-proportion z-test of k1/n1 against k2/n2: the two-sided p (METHOD.md §10
 /// «Compare»); none when a sample is empty, 1 when both shares are 0 or both 1.
 pub fn two_prop_p(k1: i64, n1: i64, k2: i64, n2: i64) -> Option<f64> {
@@ -57,6 +108,29 @@ pub fn quantile_sorted(v: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fisher_exact_matches_r() {
+        // Fisher's tea-tasting table (R's `fisher.test(TeaTasting)`: p = 0.4857)
+        assert!((fisher_p(3, 4, 1, 4).unwrap() - 0.485714).abs() < 1e-6);
+        // the real ЕАО ЕГЭ 2022 tables a tester checked (физика, Ленинский район; русский язык,
+        // Смидовичский район): sums of exact binomial ratios computed apart (Python `math.comb`)
+        assert!((fisher_p(4, 7, 19, 87).unwrap() - 0.0583378).abs() < 1e-6);
+        assert!((fisher_p(2, 112, 1, 720).unwrap() - 0.0491773).abs() < 1e-6);
+        assert_eq!(fisher_p(0, 10, 0, 20), Some(1.0));
+        assert_eq!(fisher_p(1, 0, 0, 20), None);
+    }
+
+    #[test]
+    fn small_expected_counts_take_the_exact_test() {
+        // expected «below» in the municipality 7 · 23 / 94 = 1.7 < 5: Fisher
+        let (p, t) = two_prop_test(4, 7, 19, 87).unwrap();
+        assert_eq!(t, PropTest::Fisher);
+        assert!(p > 0.05, "{p}");
+        // every expected count ≥ 5: the z-test, as before
+        let (p, t) = two_prop_test(30, 100, 10, 150).unwrap();
+        assert_eq!((p, t), (two_prop_p(30, 100, 10, 150).unwrap(), PropTest::Z));
+    }
 
     #[test]
     fn wilson_textbook() {
