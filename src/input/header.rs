@@ -29,6 +29,17 @@ impl Header {
             .find_map(|s| self.names.iter().position(|n| n == s));
         self.read(c)
     }
+    /// The journal-mark column of a per-pupil sheet: one of [`JOURNAL`], else the first whose
+    /// caption is a mark (`отметка…`, `оценка…`, `четвертная…`) of a school period or the journal
+    /// — it names `четверт`, `триместр`, `полугод`, `предыдущ` or `журнал` (real exports write
+    /// «Отметка за предыдущую четверть», «Отметка за четверть», «Отметка в журнале»). A caption
+    /// of the ВПР mark itself («Отметка», «Отметка по пятибалльной шкале») is none.
+    pub fn find_journal(&self) -> Option<usize> {
+        self.find(JOURNAL).or_else(|| {
+            let c = self.names.iter().position(|n| is_journal_caption(n));
+            self.read(c)
+        })
+    }
     /// First column whose normalised header starts with one of `prefixes`.
     pub fn find_prefix(&self, prefixes: &[&str]) -> Option<usize> {
         let c = prefixes
@@ -89,6 +100,16 @@ pub const JOURNAL: &[&str] = &[
     "otc",
     "отметка по журналу",
 ];
+/// Whether a normalised caption is a journal mark's ([`Header::find_journal`]).
+pub fn is_journal_caption(n: &str) -> bool {
+    let mark = ["отметка", "оценка", "четвертная"]
+        .iter()
+        .any(|p| n.starts_with(p));
+    let period = ["четверт", "триместр", "полугод", "предыдущ", "журнал"]
+        .iter()
+        .any(|w| n.contains(w));
+    mark && period
+}
 pub const VARIANT: &[&str] = &["вариант", "var-1"];
 pub const YEAR: &[&str] = &["год", "year", "учебный год"];
 pub const GRADE: &[&str] = &["класс", "grade", "параллель"];

@@ -298,7 +298,7 @@ pub fn pupils_signature(g: &Grid, h: &Header) -> Vec<[String; 4]> {
         code,
         variant_column(h),
         h.find(header::TOTAL),
-        h.find(header::JOURNAL),
+        h.find_journal(),
     ];
     pupil_rows(g, h)
         .map(|r| cols.map(|c| c.map(|c| norm_text(g.cell(r, c))).unwrap_or_default()))

@@ -131,6 +131,10 @@ warning_codes! {
     /// A total score above the scale's maximum.
     TotalAboveMax = "первичный балл выше максимума"
         => "итоговый балл выше максимума (результат участника не учтён)",
+    /// A per-pupil sheet without a journal-mark column but with a column captioned as some mark
+    /// («Отметка…», «Оценка…»): named, as the journal comparison is then not computed.
+    JournalColumnNotFound = "нет столбца отметки по журналу (столбец с «отметкой» не распознан): сравнение с журналом не вычислено"
+        => "нет столбца отметки по журналу (столбец с «отметкой» не распознан): сравнение с журналом не вычислено",
     /// A journal mark that is neither 1–5 nor empty / «нет отметки»: the pupil kept, without one.
     JournalMarkInvalid = "отметка за четверть — не 1–5 (отметка не учтена, результат участника учтён)"
         => "отметка за четверть — не 1–5 (отметка не учтена, результат участника учтён)",

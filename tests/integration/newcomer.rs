@@ -239,3 +239,71 @@ fn a_repeated_pupil_row_is_dropped_with_a_warning_and_a_different_one_is_an_erro
         assert!(err.contains(part), "{part} not in {err}");
     }
 }
+
+/// Third fresh-eyes run, #2: a per-pupil sheet whose journal column reads «Отметка за предыдущую
+/// четверть» (no «/триместр») was not recognised, so every pupil had no journal mark and the
+/// journal markers vanished without a word. Such captions are the journal's now; a mark column
+/// that is still none («Отметка (итог)») is a counted warning naming it.
+#[test]
+fn a_common_journal_caption_is_read_and_an_unread_mark_column_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let scales = d.path().join("scales.csv");
+    std::fs::write(
+        &scales,
+        "assessment,year,grade,subject,max_score,min3,min4,min5\nВПР,2025,4,математика,6,2,4,5\n",
+    )
+    .unwrap();
+    let inspect = |caption: &str| {
+        let dir = d.path().join(caption.replace(' ', "_"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut t = format!("Логин школы;Код обучающегося;Вариант;Балл за 1;Балл за 2;Балл за 3;Всего баллов;{caption}\n");
+        for k in 0..6 {
+            t.push_str(&format!(
+                "sch220001;{};1;2;2;{};{};{}\n",
+                1000 + k,
+                k % 3,
+                4 + k % 3,
+                2 + k % 4
+            ));
+        }
+        std::fs::write(
+            dir.join("Проведение работы по математике, 4 класс. ВПР 2025.csv"),
+            t,
+        )
+        .unwrap();
+        let v = json_of(
+            shnor()
+                .arg("inspect")
+                .arg(&dir)
+                .arg("--scales")
+                .arg(&scales)
+                .args(["--format", "json"]),
+        );
+        let inputs = v["inputs"].as_array().unwrap();
+        inputs.iter().find(|i| i["kind"] == "pupils").unwrap().clone()
+    };
+    for caption in [
+        "Отметка за предыдущую четверть",
+        "Отметка за четверть",
+        "Отметка в журнале",
+    ] {
+        let i = inspect(caption);
+        assert_eq!(i["pupils"]["participants"], 6, "{caption}: {i:#}");
+        assert_eq!(i["pupils"]["no_journal_mark"], 0, "{caption}: {i:#}");
+        assert!(
+            find_warning(&i["warnings"], "нет столбца отметки").is_none(),
+            "{i:#}"
+        );
+    }
+    let i = inspect("Отметка (итог)");
+    assert_eq!(i["pupils"]["no_journal_mark"], 6, "{i:#}");
+    let w = warning(&i["warnings"], "нет столбца отметки по журналу");
+    assert_eq!(w["count"], 1, "{i:#}");
+    assert!(
+        w["examples"][0]
+            .as_str()
+            .unwrap()
+            .contains("«Отметка (итог)»"),
+        "{i:#}"
+    );
+}

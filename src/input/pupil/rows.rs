@@ -50,17 +50,22 @@ impl<'a> PupilRows<'a> {
         } else {
             None
         };
+        let mut rep = InputReport::default();
+        let c_journal = h.find_journal();
+        if c_journal.is_none() {
+            note_unread_mark(&h, &mut rep);
+        }
         PupilRows {
             repeats: super::repeats::Repeats::new(&h),
             c_total: h.find(header::TOTAL).unwrap(),
-            c_journal: h.find(header::JOURNAL),
+            c_journal,
             c_mun: h.find(&["муниципалитет", "регион"]),
             c_school: h.find(&["школа"]),
             h,
             form,
             items,
             item_max,
-            rep: InputReport::default(),
+            rep,
             st: PupilStats::default(),
             p: Pupils {
                 school: Vec::new(),
@@ -442,6 +447,28 @@ fn total_not_item_sum<'c>(
     let s = item_sum(cell, items)?;
     let t = f64::from(total?);
     (t != s).then(|| item_sum_note(line, total_name, t, s))
+}
+
+/// A [`WarningCode::JournalColumnNotFound`] warning naming the columns of header `h` captioned as
+/// some mark (`отметка…`, `оценка…`) when none is the journal's: the sheet's journal comparison is
+/// not computed, and the user learns which caption was not taken for it.
+fn note_unread_mark(h: &Header, rep: &mut InputReport) {
+    let marks: Vec<String> = h
+        .names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.starts_with("отметка") || n.starts_with("оценка"))
+        .map(|(c, _)| format!("«{}»", h.raw_name(c).trim()))
+        .collect();
+    if !marks.is_empty() {
+        rep.warnings.add(
+            WarningCode::JournalColumnNotFound,
+            format!(
+                "{}: ожидалось «Отметка за предыдущую четверть/триместр» или «… в журнале»",
+                marks.join(", ")
+            ),
+        );
+    }
 }
 
 /// The sum of a row's item scores (`cell` gives a column's cell): `None` when some item cell is
