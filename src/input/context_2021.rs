@@ -196,6 +196,10 @@ fn read(g: &Grid, r: usize, c: &Cols, login: &str, rep: &mut InputReport) -> Rea
         }
     }
     let teachers = count(g, r, c.teachers, "учителей", rep);
+    if teachers == Some(0.0) {
+        rep.warnings
+            .add(WarningCode::Form2021NoTeachers, login.to_string());
+    }
     let pension = count(g, r, c.pension, "учителей пенсионного возраста", rep);
     let rooms = count(g, r, c.rooms, "кабинетов", rep);
     let rooms_pc = count(g, r, c.rooms_pc, "кабинетов с компьютером учителя", rep);

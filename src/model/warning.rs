@@ -190,6 +190,10 @@ warning_codes! {
     /// Context form 2021: an unknown answer to the settlement question.
     Form2021SettlementUnknown = "context form 2021: unknown answer to «Где расположена Ваша образовательная организация?», settlement unknown"
         => "контекстная анкета 2021 года: неизвестный ответ на вопрос «Где расположена Ваша образовательная организация?», тип населённого пункта не определён",
+    /// Context form 2021: 0 teachers in a school (an unfilled answer, not a fact): its staffing
+    /// indicators are unknown, so without a risk profile its prevailing deficit is too.
+    Form2021NoTeachers = "контекстная анкета 2021 года: 0 учителей в школе — кадровые показатели не определены"
+        => "контекстная анкета 2021 года: 0 учителей в школе — кадровые показатели не определены",
     /// Context form 2021: no computers for pupils.
     Form2021NoComputers = "context form 2021: no computers for pupils, pupils per computer left unknown"
         => "контекстная анкета 2021 года: нет компьютеров для обучающихся, число обучающихся на компьютер не определено",

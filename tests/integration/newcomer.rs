@@ -280,7 +280,11 @@ fn a_common_journal_caption_is_read_and_an_unread_mark_column_is_named() {
                 .args(["--format", "json"]),
         );
         let inputs = v["inputs"].as_array().unwrap();
-        inputs.iter().find(|i| i["kind"] == "pupils").unwrap().clone()
+        inputs
+            .iter()
+            .find(|i| i["kind"] == "pupils")
+            .unwrap()
+            .clone()
     };
     for caption in [
         "Отметка за предыдущую четверть",

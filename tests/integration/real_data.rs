@@ -351,6 +351,9 @@ fn context_form_2021_figures() {
         let n = s.iter().filter(|x| x.indicators.contains_key(k)).count();
         assert_eq!(n, want, "{k}");
     }
+    // the 52 with 0 teachers are said (third fresh-eyes run: `explain` blamed «no indicators»)
+    let w = &l.reports[0].warnings.0[&shnor::model::warning::WarningCode::Form2021NoTeachers];
+    assert_eq!(w.count, 52);
     // never the director's name, phone or e-mail
     assert!(!format!("{s:?}").contains("REDACTED"));
 }
