@@ -258,10 +258,13 @@ pub fn load_context_form(
             .map(|c| split_code_name(g.cell(r, c)))
             .unwrap_or_default();
         note_code(&mut ds.municipality_codes, &mcode, &mname);
-        let sname = c_short
-            .map(|c| g.cell(r, c).trim().to_string())
+        // the ФИС ОКО name of «Школа» (the spelling the ВПР exports use) before the short name the
+        // school typed: the two differ on most rows in case, spaces and quotes, and the form's two
+        // sheets would each give one (369 disagreements on the real 2022 form)
+        let sname = cs
+            .map(|c| split_code_name(g.cell(r, c)).1)
             .filter(|s| !s.is_empty())
-            .or_else(|| cs.map(|c| split_code_name(g.cell(r, c)).1));
+            .or_else(|| c_short.map(|c| g.cell(r, c).trim().to_string()));
         let where_ = c_where.map(|c| g.cell(r, c).to_string());
         let aop = c_aop.map(|c| norm_text(g.cell(r, c)));
         let enr = c_enr.and_then(|c| parse_num(g.cell(r, c)).ok().flatten());

@@ -728,3 +728,19 @@ fn ege_eao_compare_takes_the_exact_test_for_a_few_pupils() {
         "{m:#}"
     );
 }
+
+/// Third fresh-eyes run, #8a: the 2022 context form's two sheets named each school twice — the ФИС
+/// ОКО name of «Школа» on one, the short name the school typed on the other — and every run said
+/// 369 times that the inputs disagree. The «Школа» name is taken on both sheets: no disagreement.
+#[test]
+#[ignore = "needs SHNOR_REAL_DATA"]
+fn context_form_2022_does_not_disagree_with_itself() {
+    let v = inspect(&[real().join("context_altai_2022")]);
+    for i in v["inputs"].as_array().unwrap() {
+        assert!(
+            find_warning(&i["warnings"], "сведения о школе").is_none(),
+            "{:#}",
+            i["warnings"]
+        );
+    }
+}
