@@ -738,7 +738,7 @@ fn context_form_2022_does_not_disagree_with_itself() {
     let v = inspect(&[real().join("context_altai_2022")]);
     for i in v["inputs"].as_array().unwrap() {
         assert!(
-            find_warning(&i["warnings"], "сведения о школе").is_none(),
+            find_warning(&i["warnings"], "расходятся в сведениях о школе").is_none(),
             "{:#}",
             i["warnings"]
         );
