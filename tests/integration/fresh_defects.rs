@@ -854,6 +854,9 @@ fn per_pupil_warnings_name_row_column_value_expected_and_outcome() {
         ["", "1", "4", "1", "1", "2"],
         ["edu990001", "1", "4", "1", "1", "5"],
         ["edu990001", "1", "4", "", "", "25"],
+        // third fresh-eyes run, #10: a total past any whole number a score can be was quoted as
+        // 2147483647 «> max»; it is quoted as the cell reads
+        ["edu990001", "1", "4", "", "", "4294967297"],
     ];
     let mut rows = vec![head.map(String::from).to_vec()];
     rows.extend(pupils.iter().map(|r| r.map(String::from).to_vec()));
@@ -871,7 +874,11 @@ fn per_pupil_warnings_name_row_column_value_expected_and_outcome() {
     );
     assert_eq!(
         ex("нечисловой первичный балл")[0],
-        "строка 5, «Всего баллов»: «-3», ожидалось целое число ≥ 0"
+        "строка 5, «Всего баллов»: «-3», ожидался первичный балл: целое число от 0 до максимума шкалы"
+    );
+    assert_eq!(
+        ex("нечисловой первичный балл")[1],
+        "строка 10, «Всего баллов»: «4294967297», ожидался первичный балл: целое число от 0 до максимума шкалы"
     );
     let login = warning(w, "строка без логина");
     assert_eq!(login["count"], 2);

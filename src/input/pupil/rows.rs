@@ -246,7 +246,9 @@ impl<'a> PupilRows<'a> {
         let total_name = self.h.raw_name(self.c_total).trim();
         match parse_num(cell_of(row, self.c_total)) {
             Ok(Some(v)) if v.fract() == 0.0 && v == 0.0 => Some(self.zero_total(line, row)),
-            Ok(Some(v)) if v.fract() == 0.0 && v > 0.0 => Some(v as i32),
+            Ok(Some(v)) if v.fract() == 0.0 && v > 0.0 && v <= f64::from(i32::MAX) => {
+                Some(v as i32)
+            }
             Ok(None) if self.form.total_wins => {
                 let s: f64 = self
                     .items
@@ -279,7 +281,7 @@ impl<'a> PupilRows<'a> {
                         row,
                         line,
                         self.c_total,
-                        "ожидалось целое число ≥ 0",
+                        "ожидался первичный балл: целое число от 0 до максимума шкалы",
                     ),
                 );
                 None
