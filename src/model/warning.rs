@@ -131,6 +131,10 @@ warning_codes! {
     /// A total score above the scale's maximum.
     TotalAboveMax = "первичный балл выше максимума"
         => "итоговый балл выше максимума (результат участника не учтён)",
+    /// A per-pupil sheet's row that repeats its header (a second export pasted below the first):
+    /// passed over.
+    HeaderRowRepeated = "строка повторяет заголовок листа (вставлена вторая выгрузка?): строка пропущена"
+        => "строка повторяет заголовок листа (вставлена вторая выгрузка?): строка пропущена",
     /// A per-pupil sheet without a journal-mark column but with a column captioned as some mark
     /// («Отметка…», «Оценка…»): named, as the journal comparison is then not computed.
     JournalColumnNotFound = "нет столбца отметки по журналу (столбец с «отметкой» не распознан): сравнение с журналом не вычислено"

@@ -311,3 +311,49 @@ fn a_common_journal_caption_is_read_and_an_unread_mark_column_is_named() {
         "{i:#}"
     );
 }
+
+/// Third fresh-eyes run, #6: a per-pupil sheet with its header row pasted again below (a second
+/// export) made a «school» keyed «логин школы» with three unrelated warnings. The copy is passed
+/// over with one counted warning naming its row.
+#[test]
+fn a_repeated_header_row_in_a_pupil_sheet_is_passed_over_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2021.xlsx");
+    let head = [
+        "Логин школы",
+        "Вариант",
+        "балл за 1",
+        "балл за 2",
+        "Всего баллов",
+    ];
+    let pupils = [
+        ["edu990001", "1", "2", "2", "4"],
+        head,
+        [
+            " Логин  школы",
+            "ВАРИАНТ",
+            "балл за 1",
+            "балл за 2",
+            "Всего баллов",
+        ],
+        ["edu990002", "1", "1", "1", "2"],
+    ];
+    let mut rows = vec![head.map(String::from).to_vec()];
+    rows.extend(pupils.iter().map(|r| r.map(String::from).to_vec()));
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["schools"], 2, "{i:#}");
+    assert_eq!(i["pupils"]["participants"], 2, "{i:#}");
+    let w = warning(&i["warnings"], "повторяет заголовок");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(w["examples"][0], "строка 3", "{i:#}");
+    for other in ["не логин", "номер варианта", "нечисловой"] {
+        assert!(
+            find_warning(&i["warnings"], other).is_none(),
+            "{other}: {i:#}"
+        );
+    }
+}

@@ -111,6 +111,12 @@ impl<'a> PupilRows<'a> {
         if row.iter().all(|c| c.trim().is_empty()) {
             return;
         }
+        if self.repeats_header(row) {
+            self.rep
+                .warnings
+                .add(WarningCode::HeaderRowRepeated, format!("строка {line}"));
+            return;
+        }
         let Some(login) = self.login(line, row) else {
             return;
         };
@@ -147,6 +153,16 @@ impl<'a> PupilRows<'a> {
         self.p.total.push(total);
         self.p.journal.push(journal);
         self.lines.push(line as u32);
+    }
+
+    /// Whether `row` is a copy of the header (a second export pasted below the first): each of
+    /// its cells under a captioned column reads as that caption.
+    fn repeats_header(&self, row: &[String]) -> bool {
+        let h = &self.h;
+        h.names
+            .iter()
+            .enumerate()
+            .all(|(c, n)| n.is_empty() || crate::input::text::norm_header(cell_of(row, c)) == *n)
     }
 
     /// The row's school login: the code of its login cell (`КОД | name`, or the cell itself), or
