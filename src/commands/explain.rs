@@ -26,10 +26,16 @@ pub struct Args {
 /// `select --format json`, and `load_warnings` when the load warned; with `--format csv`, the
 /// ledger as a table, [`ledger_table`]).
 ///
-/// Errors: a usage error (exit 2) when no school with results in the year has this login.
+/// Errors: a usage error (exit 2) when the school is empty, or when no school with results in the
+/// year has this login (several whose login or name holds it are listed).
 pub fn run(a: &Args) -> Result<()> {
     a.data.output.check()?;
     let login = &a.login;
+    if login.trim().is_empty() {
+        return Err(crate::error::usage(
+            "explain: the school is empty; give its login (edu220001), ГИА code, ИНН, ОГРН or name",
+        ));
+    }
     let (cfg, mut loaded) = a.data.load()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let sid = by_name(&loaded.data, login)?.unwrap_or_else(|| school_id(login));
@@ -217,11 +223,13 @@ fn near(sel: &select::Selection, query: &str) -> String {
         n if n > NEAR_SHOWN => format!(" and {} more", n - NEAR_SHOWN),
         _ => String::new(),
     };
-    match hits.is_empty() {
-        true => String::new(),
-        false => format!(
-            "; did you mean: {}{more}",
-            hits[..hits.len().min(NEAR_SHOWN)].join(", ")
+    let shown = hits[..hits.len().min(NEAR_SHOWN)].join(", ");
+    match hits.len() {
+        0 => String::new(),
+        1 => format!("; did you mean: {shown}"),
+        n => format!(
+            "; «{}» is part of the login or name of {n} schools: {shown}{more}; give the school's login or its whole name",
+            query.trim()
         ),
     }
 }

@@ -193,11 +193,14 @@ pub fn load_markers(
                 rep.warnings.add(
                     WarningCode::MarkerCountDiffers,
                     format!(
-                        "строка {}: «{}» {count}, отмечено столбцов {} ({})",
+                        "строка {}: «{}» {count}, отмечено столбцов {}{}",
                         g.line_of(r),
                         h.raw_name(cn).trim(),
                         procedures.len(),
-                        procedures.join(", ")
+                        match procedures.is_empty() {
+                            true => String::new(),
+                            false => format!(" ({})", procedures.join(", ")),
+                        }
                     ),
                 );
             }

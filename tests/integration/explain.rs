@@ -62,8 +62,15 @@ fn a_school_not_found_lists_the_schools_whose_name_holds_the_words() {
         .arg(sample_region())
         .assert()
         .code(2)
-        .stderr(contains("no such school among the 120 schools with results in 2025; did you mean: edu990003 «МКОУ \"Сельская СОШ №3\"» (Озёрный муниципальный район), "))
-        .stderr(contains(" and 52 more"));
+        .stderr(contains("no such school among the 120 schools with results in 2025; «сельская  сош» is part of the login or name of 57 schools: edu990003 «МКОУ \"Сельская СОШ №3\"» (Озёрный муниципальный район), "))
+        .stderr(contains(" and 52 more; give the school's login or its whole name"));
+    // third fresh-eyes run: an empty school is said to be empty
+    shnor()
+        .args(["explain", " ", "--quiet"])
+        .arg(sample_region())
+        .assert()
+        .code(2)
+        .stderr(contains("explain: the school is empty"));
     shnor()
         .args(["explain", "zzz", "--quiet"])
         .arg(sample_region())
