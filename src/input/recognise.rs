@@ -14,12 +14,12 @@ pub(super) struct Recognised<'a> {
 /// Recognise one file: each of its sheets becomes a `Sheet` of a kind, or a skipped report.
 ///
 /// Steps: a file that is no table is skipped ([`not_a_table`]); an empty or blank one is an error
-/// ([`check_not_empty`], [`check_has_rows`]); each sheet is detected ([`Seen::take`]); a named
+/// when named, else skipped ([`empty_file`]); each sheet is detected ([`Seen::take`]); a named
 /// file of which nothing loads is an error ([`Seen::nothing_loaded`]); every sheet not loaded gets
 /// its line in the load report ([`Seen::report_skipped`]).
 ///
 /// Errors: a file named on the command line (`explicit`) or forced by `--kind` that is not a table
-/// or matches no kind (usage / data); an empty file (data).
+/// or matches no kind (usage / data); an empty file named so (data).
 pub(super) fn recognise(
     path: &Path,
     explicit: bool,
@@ -34,12 +34,17 @@ pub(super) fn recognise(
     if !table::is_tabular(path) {
         return not_a_table(path, explicit, rep, found.reports);
     }
-    check_not_empty(path)?;
     let forced = forced_kind(path, extra_scales, opts);
+    let named = explicit || forced.is_some();
+    if is_zero_bytes(path) {
+        return empty_file(path, named, Empty::ZeroBytes, rep, found.reports);
+    }
     let (grids, mut frame) = read_grids(path, forced, found.sheets_read)?;
-    check_has_rows(path, &grids, frame.as_ref())?;
+    if is_blank(&grids, frame.as_ref())? {
+        return empty_file(path, named, Empty::NoRows, rep, found.reports);
+    }
     let head_text = csv_head_text(&grids, frame.as_ref());
-    let mut seen = Seen::new(path, explicit || forced.is_some(), forced, opts);
+    let mut seen = Seen::new(path, named, forced, opts);
     for ra in grids {
         seen.take(ra, &mut frame, found.sheets)?;
     }
@@ -77,16 +82,45 @@ fn not_a_table(
     Ok(())
 }
 
-/// Data error for a file of zero bytes.
-fn check_not_empty(path: &Path) -> Result<()> {
-    let meta_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if meta_len == 0 {
+/// How a file is empty.
+#[derive(Clone, Copy)]
+enum Empty {
+    /// Zero bytes.
+    ZeroBytes,
+    /// Bytes, but no cell that is not blank.
+    NoRows,
+}
+
+/// An empty file: a data error naming it when it was named (on the command line or by `--kind`);
+/// else, found in a folder (a stray file beside the exports), a skipped line in `reports`.
+///
+/// Errors (data): `named`.
+fn empty_file(
+    path: &Path,
+    named: bool,
+    how: Empty,
+    mut rep: InputReport,
+    reports: &mut Vec<InputReport>,
+) -> Result<()> {
+    let (says, why) = match how {
+        Empty::ZeroBytes => ("the file is empty", "пустой файл (0 байт)"),
+        Empty::NoRows => ("the file has no rows", "файл без строк"),
+    };
+    if named {
         return Err(data(format!(
-            "{}: the file is empty; expected a table with a header row",
+            "{}: {says}; expected a table with a header row",
             path.display()
         )));
     }
+    rep.kind = "skipped".into();
+    rep.skipped = Some(why.into());
+    reports.push(rep);
     Ok(())
+}
+
+/// Whether the file has zero bytes.
+fn is_zero_bytes(path: &Path) -> bool {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0
 }
 
 /// The sheets of `path` to detect: a spreadsheet's sheets (read ahead, or read now), or a CSV's
@@ -114,13 +148,11 @@ fn read_grids(
     Ok((grids, Some(f)))
 }
 
-/// Data error for a file whose every sheet is blank (a CSV that cannot be read says so first, as
-/// when it was read whole to be recognised).
-fn check_has_rows(
-    path: &Path,
-    grids: &[ReadAhead],
-    frame: Option<&csv_file::CsvFile>,
-) -> Result<()> {
+/// Whether every sheet (or the CSV's first records) is blank: no pupil rows read ahead and no cell
+/// that is not blank.
+///
+/// Errors (data): a CSV whose start is blank and that cannot be read whole.
+fn is_blank(grids: &[ReadAhead], frame: Option<&csv_file::CsvFile>) -> Result<bool> {
     let blank = grids.iter().all(|ra| {
         ra.pupils.is_none()
             && ra
@@ -129,16 +161,10 @@ fn check_has_rows(
                 .iter()
                 .all(|r| r.iter().all(|c| c.trim().is_empty()))
     });
-    if !blank {
-        return Ok(());
-    }
-    if let Some(f) = frame {
+    if let Some(f) = frame.filter(|_| blank) {
         f.frame()?;
     }
-    Err(data(format!(
-        "{}: the file has no rows; expected a table with a header row",
-        path.display()
-    )))
+    Ok(blank)
 }
 
 /// A CSV's first records as one text, for the hint on a wrong encoding (`encoding_hint`); empty

@@ -209,6 +209,22 @@ fn empty_unknown_truncated_and_missing_inputs() {
         .assert()
         .code(1)
         .stderr(contains("empty.csv: the file is empty"));
+    // third fresh-eyes run: in a folder, a stray empty or blank file is a skipped line, not the
+    // end of the run (named on the command line it stays the error above)
+    let dir = d.path().join("folder");
+    std::fs::create_dir(&dir).unwrap();
+    write(&dir, "notes.csv", "");
+    write(&dir, "blank.csv", "\n \n");
+    write(&dir, "ВПР.csv", "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;5;5;5;5\n");
+    let v = json_of(shnor().arg("inspect").arg(&dir).args(["--format", "json"]));
+    let why: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["skipped"].as_str())
+        .collect();
+    assert_eq!(why, ["файл без строк", "пустой файл (0 байт)"], "{v:#}");
+    assert_eq!(v["totals"]["results"], 1, "{v:#}");
     let u = write(d.path(), "u.csv", "a;b;c\n1;2;3\n");
     shnor()
         .arg("inspect")
