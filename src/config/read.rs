@@ -26,8 +26,13 @@ fn type_error_in_words(message: &str) -> Option<String> {
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))?;
     let (found, expected) = rest.rsplit_once(", expected ")?;
+    // a whole number ≥ 0 too large for its key says the largest it may be
+    let whole = found.starts_with("integer `") && !found.contains('-');
     let expected = match expected {
         "f64" | "f32" => "a number",
+        "u8" if whole => "a whole number from 0 to 255",
+        "u16" if whole => "a whole number from 0 to 65535",
+        "u32" if whole => "a whole number from 0 to 4294967295",
         "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number ≥ 0",
         "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
         "a string" => "a word in quotes",

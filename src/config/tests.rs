@@ -148,6 +148,12 @@ fn a_value_of_the_wrong_type_names_the_file_the_key_the_type_in_words_and_the_va
             "selection.window_years",
             "expected a whole number ≥ 0, found «2.5»",
         ),
+        // third fresh-eyes run: a whole number too large said «expected a whole number ≥ 0»
+        (
+            "[stage3]\nper_group = 9223372036854775807\n",
+            "stage3.per_group",
+            "expected a whole number from 0 to 4294967295, found «9223372036854775807»",
+        ),
         (
             "[stage1]\nrule = 3\n",
             "stage1.rule",
