@@ -82,31 +82,35 @@ impl Context {
         Self::with_parts(frames, cfg, year, super::index::Parts::All)
     }
     /// [`Context::from_frames`] with the `parts` of the index its caller reads.
+    ///
+    /// The parts that do not read each other run side by side (`rayon::join`; each spreads its
+    /// frame operations over polars' threads): the statuses' part ([`Statuses::new`]) and the
+    /// index; then the resilience, which reads both. Each part is computed as it is alone, so
+    /// the context is the same whatever the thread count.
     fn with_parts(
         frames: crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
         parts: super::index::Parts,
     ) -> anyhow::Result<Context> {
-        // the context methods run on the frames (polars spreads each over its threads): the
-        // statuses' part (screen, school ids, registry with its z-scores over all the schools,
-        // profiles), then the index and the resilience that a school's row and ledger show
-        let mut c = Self::statuses(frames, cfg, year)?;
-        c.index = super::index::compute_parts(&c.frames, cfg, &c.school_ids, parts)?;
-        crate::timing("  context: index");
-        // the window's pooled sums (with the schools active in `year`), for the resilience and
-        // the stages
-        let sums = match c.pooled.take() {
-            Some(sums) => sums,
-            None => super::resilience::sums(&c.frames, cfg, year)?,
-        };
+        let school_ids = super::procedures::school_ids(&frames.results)?;
+        crate::timing("  context: school ids");
+        let (st, index) = rayon::join(
+            || Statuses::new(&frames, cfg, year, &school_ids),
+            || super::index::compute_parts(&frames, cfg, &school_ids, parts),
+        );
+        let (st, index) = (st?, index?);
+        crate::timing("  context: statuses, index");
         // no school to model is no resilience, not an error of the selection
-        c.resilience =
-            super::resilience::compute_with_sums(&c.frames, cfg, &c.index, year, &sums).ok();
-        c.pooled = Some(sums);
+        let resilience =
+            super::resilience::compute_with_sums(&frames, cfg, &index, year, &st.pooled).ok();
         crate::timing("  context: resilience");
-        c.ledgers = Ledgers::All;
-        Ok(c)
+        Ok(Context {
+            index,
+            resilience,
+            ledgers: Ledgers::All,
+            ..st.into_context(frames, school_ids)
+        })
     }
     /// The context of `year` for statuses only (candidate, cluster, group, selected: what the
     /// dynamics read of the other years): the objectivity screen, the school ids and the registry
@@ -135,36 +139,9 @@ impl Context {
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context> {
-        let screen = super::objectivity::screen(&frames, cfg)?;
-        crate::timing("  context: objectivity screen");
-        let profiles = profiles_for_deficit(&frames, cfg, year)?;
-        crate::timing("  context: profiles");
         let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry_z = RegistryZ::new(&frames.schools);
-        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
-        crate::timing("  context: school ids, registry");
-        // the sums of every year once; the window's of `year`, with the schools active in it
-        // (the resilience's population; the stages read only the sums)
-        let year_sums = YearSums::new(&frames.results, cfg)?;
-        let pooled = PooledSums::from_years(
-            &year_sums,
-            &super::procedures::window(cfg, year),
-            Some(year),
-        )?;
-        crate::timing("  context: pooled sums");
-        Ok(Context {
-            frames,
-            school_ids,
-            registry,
-            index: super::index::IndexResult::default(),
-            resilience: None,
-            screen,
-            profiles,
-            ledgers: Ledgers::None,
-            pooled: Some(pooled),
-            year_sums: Some(year_sums.into()),
-            statuses_only: false,
-        })
+        let st = Statuses::new(&frames, cfg, year, &school_ids)?;
+        Ok(st.into_context(frames, school_ids))
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
     /// are sorted by id), not a search per school.
@@ -201,6 +178,79 @@ impl Context {
             Ledgers::None => false,
             Ledgers::All => true,
             Ledgers::Of(logins) => logins.contains(login),
+        }
+    }
+}
+
+/// The statuses' part of a context ([`Context::statuses`]): the objectivity screen, the risk
+/// profiles, the registry of the schools with results and the pooled sums (per year, and of
+/// `year`'s window with the schools active in it).
+struct Statuses {
+    screen: super::objectivity::Screen,
+    profiles: super::profiles::ProfileIndex,
+    registry: std::sync::Arc<Registry>,
+    year_sums: YearSums,
+    pooled: PooledSums,
+}
+
+impl Statuses {
+    /// The parts of `frames` in `year`; `school_ids`: the distinct ids of `frames.results`,
+    /// ascending. Two halves side by side (`rayon::join`): the screen, profiles and registry;
+    /// the sums. Errors: a frame without its declared columns (a bug).
+    fn new(
+        frames: &crate::model::frames::Frames,
+        cfg: &Config,
+        year: i32,
+        school_ids: &[String],
+    ) -> anyhow::Result<Statuses> {
+        let (facts, sums) = rayon::join(
+            || -> anyhow::Result<_> {
+                let screen = super::objectivity::screen(frames, cfg)?;
+                crate::timing("  context: objectivity screen");
+                let profiles = profiles_for_deficit(frames, cfg, year)?;
+                crate::timing("  context: profiles");
+                let registry_z = RegistryZ::new(&frames.schools);
+                let registry = Registry::new(&frames.schools, school_ids, &registry_z)?;
+                crate::timing("  context: registry");
+                Ok((screen, profiles, registry))
+            },
+            || -> anyhow::Result<_> {
+                // the sums of every year once; the window's of `year`, with the schools active
+                // in it (the resilience's population; the stages read only the sums)
+                let year_sums = YearSums::new(&frames.results, cfg)?;
+                let window = super::procedures::window(cfg, year);
+                let pooled = PooledSums::from_years(&year_sums, &window, Some(year))?;
+                crate::timing("  context: pooled sums");
+                Ok((year_sums, pooled))
+            },
+        );
+        let ((screen, profiles, registry), (year_sums, pooled)) = (facts?, sums?);
+        Ok(Statuses {
+            screen,
+            profiles,
+            registry: registry.into(),
+            year_sums,
+            pooled,
+        })
+    }
+    /// The context of these parts (no index, no resilience, no ledgers).
+    fn into_context(
+        self,
+        frames: crate::model::frames::Frames,
+        school_ids: Vec<String>,
+    ) -> Context {
+        Context {
+            frames,
+            school_ids,
+            registry: self.registry,
+            index: super::index::IndexResult::default(),
+            resilience: None,
+            screen: self.screen,
+            profiles: self.profiles,
+            ledgers: Ledgers::None,
+            pooled: Some(self.pooled),
+            year_sums: Some(self.year_sums.into()),
+            statuses_only: false,
         }
     }
 }
