@@ -60,18 +60,27 @@ impl Context {
     /// The context of `ds` in `year`; errors only when the canonical frames cannot be built or
     /// lack a declared column (a bug, not the user's data).
     pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
-        let frames = crate::model::frames::build(ds)?;
-        crate::timing("  context: frames");
-        Self::from_frames(frames, cfg, year)
+        Self::of_dataset(ds, cfg, year, super::index::Parts::All)
     }
     /// [`Context::new`] with only what a selection's outputs show of the index (`select`,
     /// `explain`, `risk`: no school's top factors, no index warnings —
     /// [`index::Parts::Values`](super::index::Parts::Values)); the report and the `index`
     /// command read them from [`Context::new`]'s.
     pub fn for_selection(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
-        let frames = crate::model::frames::build(ds)?;
-        crate::timing("  context: frames");
-        Self::with_parts(frames, cfg, year, super::index::Parts::Values)
+        Self::of_dataset(ds, cfg, year, super::index::Parts::Values)
+    }
+    /// The context of `ds` with the `parts` of the index its caller reads: the frames as `ds`
+    /// holds them ([`frames::base`](crate::model::frames::base)), the derived columns of
+    /// `results` made while the parts that do not read them run.
+    fn of_dataset(
+        ds: &Dataset,
+        cfg: &Config,
+        year: i32,
+        parts: super::index::Parts,
+    ) -> anyhow::Result<Context> {
+        let base = crate::model::frames::base(ds)?;
+        let results = || crate::model::frames::derived_results(ds);
+        Self::with_parts(base, results, cfg, year, parts)
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
@@ -79,37 +88,52 @@ impl Context {
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context> {
-        Self::with_parts(frames, cfg, year, super::index::Parts::All)
+        let results = frames.results.clone();
+        Self::with_parts(frames, || Ok(results), cfg, year, super::index::Parts::All)
     }
-    /// [`Context::from_frames`] with the `parts` of the index its caller reads.
+    /// The context of `frames` (whose `results` may lack the derived columns) with `results`
+    /// the canonical results frame (derived columns included) and the `parts` of the index its
+    /// caller reads.
     ///
     /// The parts that do not read each other run side by side (`rayon::join`; each spreads its
-    /// frame operations over polars' threads): the statuses' part ([`Statuses::new`]) and the
-    /// index; then the resilience, which reads both. Each part is computed as it is alone, so
-    /// the context is the same whatever the thread count.
+    /// frame operations over polars' threads): on one side `results`, the pooled sums and the
+    /// resilience's scores ([`Sums::new`]); on the other the school ids, then the index beside
+    /// the screen, profiles and registry ([`Facts::new`]); then the resilience's models, which
+    /// read the index. Each part is computed as it is alone, so the context is the same whatever
+    /// the thread count.
     fn with_parts(
-        frames: crate::model::frames::Frames,
+        mut frames: crate::model::frames::Frames,
+        results: impl FnOnce() -> anyhow::Result<polars::prelude::DataFrame> + Send,
         cfg: &Config,
         year: i32,
         parts: super::index::Parts,
     ) -> anyhow::Result<Context> {
-        let school_ids = super::procedures::school_ids(&frames.results)?;
-        crate::timing("  context: school ids");
-        let (st, index) = rayon::join(
-            || Statuses::new(&frames, cfg, year, &school_ids),
-            || super::index::compute_parts(&frames, cfg, &school_ids, parts),
+        let f = &frames;
+        let (sums, facts) = rayon::join(
+            || Sums::new(f, results()?, cfg, year),
+            || -> anyhow::Result<_> {
+                let school_ids = super::procedures::school_ids(&f.results)?;
+                crate::timing("  context: school ids");
+                let (index, facts) = rayon::join(
+                    || super::index::compute_parts(f, cfg, &school_ids, parts),
+                    || Facts::new(f, cfg, year, school_ids.as_slice()),
+                );
+                Ok((index?, facts?, school_ids))
+            },
         );
-        let (st, index) = (st?, index?);
-        crate::timing("  context: statuses, index");
+        let ((results, sums, scored), (index, facts, school_ids)) = (sums?, facts?);
+        frames.results = results;
+        crate::timing("  context: sums, index, screen, profiles, registry");
         // no school to model is no resilience, not an error of the selection
-        let resilience =
-            super::resilience::compute_with_sums(&frames, cfg, &index, year, &st.pooled).ok();
+        let resilience = scored
+            .and_then(|df| super::resilience::compute_scored(&frames, cfg, &index, year, df))
+            .ok();
         crate::timing("  context: resilience");
         Ok(Context {
             index,
             resilience,
             ledgers: Ledgers::All,
-            ..st.into_context(frames, school_ids)
+            ..facts.into_context(frames, school_ids, sums)
         })
     }
     /// The context of `year` for statuses only (candidate, cluster, group, selected: what the
@@ -139,9 +163,17 @@ impl Context {
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context> {
-        let school_ids = super::procedures::school_ids(&frames.results)?;
-        let st = Statuses::new(&frames, cfg, year, &school_ids)?;
-        Ok(st.into_context(frames, school_ids))
+        let f = &frames;
+        let (facts, sums) = rayon::join(
+            || -> anyhow::Result<_> {
+                let school_ids = super::procedures::school_ids(&f.results)?;
+                let facts = Facts::new(f, cfg, year, &school_ids)?;
+                Ok((facts, school_ids))
+            },
+            || Sums::of(&f.results, cfg, year),
+        );
+        let ((facts, school_ids), sums) = (facts?, sums?);
+        Ok(facts.into_context(frames, school_ids, sums))
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
     /// are sorted by id), not a search per school.
@@ -182,62 +214,42 @@ impl Context {
     }
 }
 
-/// The statuses' part of a context ([`Context::statuses`]): the objectivity screen, the risk
-/// profiles, the registry of the schools with results and the pooled sums (per year, and of
-/// `year`'s window with the schools active in it).
-struct Statuses {
+/// The screen, profiles and registry of a context: what reads neither the pooled sums nor the
+/// derived columns of `results`.
+struct Facts {
     screen: super::objectivity::Screen,
     profiles: super::profiles::ProfileIndex,
     registry: std::sync::Arc<Registry>,
-    year_sums: YearSums,
-    pooled: PooledSums,
 }
 
-impl Statuses {
-    /// The parts of `frames` in `year`; `school_ids`: the distinct ids of `frames.results`,
-    /// ascending. Two halves side by side (`rayon::join`): the screen, profiles and registry;
-    /// the sums. Errors: a frame without its declared columns (a bug).
+impl Facts {
+    /// The facts of `frames` in `year`; `school_ids`: the distinct ids of `frames.results`,
+    /// ascending. Errors: a frame without its declared columns (a bug).
     fn new(
         frames: &crate::model::frames::Frames,
         cfg: &Config,
         year: i32,
         school_ids: &[String],
-    ) -> anyhow::Result<Statuses> {
-        let (facts, sums) = rayon::join(
-            || -> anyhow::Result<_> {
-                let screen = super::objectivity::screen(frames, cfg)?;
-                crate::timing("  context: objectivity screen");
-                let profiles = profiles_for_deficit(frames, cfg, year)?;
-                crate::timing("  context: profiles");
-                let registry_z = RegistryZ::new(&frames.schools);
-                let registry = Registry::new(&frames.schools, school_ids, &registry_z)?;
-                crate::timing("  context: registry");
-                Ok((screen, profiles, registry))
-            },
-            || -> anyhow::Result<_> {
-                // the sums of every year once; the window's of `year`, with the schools active
-                // in it (the resilience's population; the stages read only the sums)
-                let year_sums = YearSums::new(&frames.results, cfg)?;
-                let window = super::procedures::window(cfg, year);
-                let pooled = PooledSums::from_years(&year_sums, &window, Some(year))?;
-                crate::timing("  context: pooled sums");
-                Ok((year_sums, pooled))
-            },
-        );
-        let ((screen, profiles, registry), (year_sums, pooled)) = (facts?, sums?);
-        Ok(Statuses {
+    ) -> anyhow::Result<Facts> {
+        let screen = super::objectivity::screen(frames, cfg)?;
+        crate::timing("  context: objectivity screen");
+        let profiles = profiles_for_deficit(frames, cfg, year)?;
+        crate::timing("  context: profiles");
+        let registry_z = RegistryZ::new(&frames.schools);
+        let registry = Registry::new(&frames.schools, school_ids, &registry_z)?.into();
+        crate::timing("  context: registry");
+        Ok(Facts {
             screen,
             profiles,
-            registry: registry.into(),
-            year_sums,
-            pooled,
+            registry,
         })
     }
-    /// The context of these parts (no index, no resilience, no ledgers).
+    /// The context of these facts and `sums` (no index, no resilience, no ledgers).
     fn into_context(
         self,
         frames: crate::model::frames::Frames,
         school_ids: Vec<String>,
+        sums: Sums,
     ) -> Context {
         Context {
             frames,
@@ -248,10 +260,51 @@ impl Statuses {
             screen: self.screen,
             profiles: self.profiles,
             ledgers: Ledgers::None,
-            pooled: Some(self.pooled),
-            year_sums: Some(self.year_sums.into()),
+            pooled: Some(sums.pooled),
+            year_sums: Some(sums.year_sums.into()),
             statuses_only: false,
         }
+    }
+}
+
+/// The pooled sums of a context: per school and year, and of `year`'s window with the schools
+/// active in it (the resilience's population; the stages read only the sums).
+struct Sums {
+    year_sums: YearSums,
+    pooled: PooledSums,
+}
+
+/// The canonical results frame, its [`Sums`] and the resilience's pooled and scored schools
+/// (`Err` when they cannot be made: no resilience).
+type SumsScored = (
+    polars::prelude::DataFrame,
+    Sums,
+    anyhow::Result<polars::prelude::DataFrame>,
+);
+
+impl Sums {
+    /// The sums of `results` (the canonical frame, derived columns included) in `year`.
+    /// Errors: a frame without its declared columns (a bug).
+    fn of(results: &polars::prelude::DataFrame, cfg: &Config, year: i32) -> anyhow::Result<Sums> {
+        let year_sums = YearSums::new(results, cfg)?;
+        let window = super::procedures::window(cfg, year);
+        let pooled = PooledSums::from_years(&year_sums, &window, Some(year))?;
+        crate::timing("  context: pooled sums");
+        Ok(Sums { year_sums, pooled })
+    }
+    /// `results` with its sums and the resilience's scores (which read the sums, the `schools`
+    /// frame and the regions of `frames`, not the index).
+    fn new(
+        frames: &crate::model::frames::Frames,
+        results: polars::prelude::DataFrame,
+        cfg: &Config,
+        year: i32,
+    ) -> anyhow::Result<SumsScored> {
+        crate::timing("  context: frames");
+        let sums = Sums::of(&results, cfg, year)?;
+        let scored = super::resilience::scored_sums(frames, cfg, &sums.pooled);
+        crate::timing("    resilience: pooled, scored");
+        Ok((results, sums, scored))
     }
 }
 

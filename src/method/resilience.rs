@@ -152,13 +152,30 @@ pub fn compute_with_sums(
     year: i32,
     sums: &PooledSums,
 ) -> Result<Resilience> {
+    compute_scored(f, cfg, index, year, scored_sums(f, cfg, sums)?)
+}
+
+/// The pooled schools of the window's `sums` with their results scores, sorted by (region,
+/// school_id): the part of the resilience that does not read the index (a selection's context
+/// makes it beside the index; [`compute_scored`] reads it). Errors: frames without their
+/// declared columns (a bug).
+pub fn scored_sums(f: &Frames, cfg: &Config, sums: &PooledSums) -> Result<DataFrame> {
+    scored(pooled(f, sums)?, cfg)
+}
+
+/// [`compute_with_sums`] with the scored schools of [`scored_sums`].
+pub fn compute_scored(
+    f: &Frames,
+    cfg: &Config,
+    index: &IndexResult,
+    year: i32,
+    df: DataFrame,
+) -> Result<Resilience> {
     // the window reported is the years with marks (as the selection's), else the configured one
     let window = match super::procedures::years_with_marks(&f.results, &window(cfg, year))? {
         used if used.is_empty() => window(cfg, year),
         used => used,
     };
-    let df = scored(pooled(f, sums)?, cfg)?;
-    crate::timing("    resilience: pooled, scored");
     let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();
     let mut out = Vec::with_capacity(df.height());
