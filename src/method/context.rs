@@ -336,19 +336,29 @@ pub enum Shown {
 /// All three stages, with the ledgers of the schools an output shows: for `Selected`, the
 /// schools are judged without ledgers, then the selected ones again with their ledgers (a ledger
 /// is most of a school's judging time, and a list shows a few dozen of 45 000;
-/// [`run_with_selected_ledgers`](super::select::run_with_selected_ledgers)).
+/// [`run_with_selected_ledgers`](super::select::run_with_selected_ledgers)). `ctx` is borrowed
+/// (its ledgers set for the run, then put back), so that its caller decides when it is freed
+/// (the CLI leaves it to the process's end, `commands::at_exit`).
 pub fn run_showing(
     ds: &Dataset,
     cfg: &Config,
     year: i32,
-    ctx: Context,
+    ctx: &mut Context,
     shown: Shown,
 ) -> anyhow::Result<Selection> {
-    match shown {
-        Shown::All => run_with(ds, cfg, year, &ctx),
-        Shown::NoLedgers => run_with(ds, cfg, year, &ctx.without_ledgers()),
-        Shown::Selected => {
-            super::select::run_with_selected_ledgers(ds, cfg, year, &ctx.without_ledgers())
+    // the ledgers the context keeps, put back after a run without them
+    let own = match shown {
+        Shown::All => None,
+        Shown::NoLedgers | Shown::Selected => {
+            Some(std::mem::replace(&mut ctx.ledgers, Ledgers::None))
         }
+    };
+    let sel = match shown {
+        Shown::All | Shown::NoLedgers => run_with(ds, cfg, year, ctx),
+        Shown::Selected => super::select::run_with_selected_ledgers(ds, cfg, year, ctx),
+    };
+    if let Some(own) = own {
+        ctx.ledgers = own;
     }
+    sel
 }
