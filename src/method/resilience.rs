@@ -252,8 +252,12 @@ fn region_model(
     warnings: &mut Warnings,
     out: &mut Vec<ResilienceRow>,
 ) -> Option<Fit> {
-    let rows: Vec<Option<&super::index::IndexRow>> =
-        range.clone().map(|i| index.get(&s.sid[i])).collect();
+    // the region's schools ascend by id, as the index's rows do: one merge, not a search each
+    let rows: Vec<Option<&super::index::IndexRow>> = super::procedures::find_sorted(
+        &index.schools,
+        |r| r.school_id.as_str(),
+        s.sid[range.clone()].iter().map(String::as_str),
+    );
     let at = |j: usize| range.start + j;
     // the region's schools with an index, by their place in `range`
     let idx: Vec<usize> = (0..range.len())
