@@ -90,11 +90,11 @@ fn child(step: &str, paths: &[PathBuf]) {
             let l = load_paths(paths, &opts).unwrap();
             let cfg = Config::default();
             let year = select::resolve_year(&l.data, &cfg, None).unwrap();
-            let ctx = select::Context::for_selection(&l.data, &cfg, year).unwrap();
-            let sel = select::run_showing(&l.data, &cfg, year, ctx, shown).unwrap();
+            let mut ctx = select::Context::for_selection(&l.data, &cfg, year).unwrap();
+            let sel = select::run_showing(&l.data, &cfg, year, &mut ctx, shown).unwrap();
             std::hint::black_box(sel.schools.len());
             // as the CLI ends (commands::at_exit)
-            std::mem::forget((sel, l));
+            std::mem::forget((sel, l, ctx));
         }
         _ => panic!("unknown step {step}"),
     }

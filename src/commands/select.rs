@@ -29,14 +29,14 @@ pub fn run(a: &Args) -> Result<()> {
     crate::timing("inputs loaded");
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
-    let ctx = select::Context::for_selection(&loaded.data, &cfg, year)?;
+    let mut ctx = select::Context::for_selection(&loaded.data, &cfg, year)?;
     let shown = match (a.data.format(), a.all) {
         (Format::Json, true) => select::Shown::All,
         (Format::Json, false) => select::Shown::Selected,
         _ => select::Shown::NoLedgers,
     };
     crate::timing("context (index, resilience, objectivity, profiles)");
-    let sel = select::run_showing(&loaded.data, &cfg, year, ctx, shown)?;
+    let sel = select::run_showing(&loaded.data, &cfg, year, &mut ctx, shown)?;
     crate::timing("three stages");
     let text = render(
         &sel,
@@ -48,7 +48,7 @@ pub fn run(a: &Args) -> Result<()> {
     )?;
     a.data.output.emit(&text)?;
     crate::timing("written");
-    super::at_exit((loaded, sel));
+    super::at_exit((loaded, sel, ctx));
     Ok(())
 }
 

@@ -60,18 +60,27 @@ impl Context {
     /// The context of `ds` in `year`; errors only when the canonical frames cannot be built or
     /// lack a declared column (a bug, not the user's data).
     pub fn new(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
-        let frames = crate::model::frames::build(ds)?;
-        crate::timing("  context: frames");
-        Self::from_frames(frames, cfg, year)
+        Self::of_dataset(ds, cfg, year, super::index::Parts::All)
     }
     /// [`Context::new`] with only what a selection's outputs show of the index (`select`,
     /// `explain`, `risk`: no school's top factors, no index warnings —
     /// [`index::Parts::Values`](super::index::Parts::Values)); the report and the `index`
     /// command read them from [`Context::new`]'s.
     pub fn for_selection(ds: &Dataset, cfg: &Config, year: i32) -> anyhow::Result<Context> {
-        let frames = crate::model::frames::build(ds)?;
-        crate::timing("  context: frames");
-        Self::with_parts(frames, cfg, year, super::index::Parts::Values)
+        Self::of_dataset(ds, cfg, year, super::index::Parts::Values)
+    }
+    /// The context of `ds` with the `parts` of the index its caller reads: the frames as `ds`
+    /// holds them ([`frames::base`](crate::model::frames::base)), the derived columns of
+    /// `results` made while the parts that do not read them run.
+    fn of_dataset(
+        ds: &Dataset,
+        cfg: &Config,
+        year: i32,
+        parts: super::index::Parts,
+    ) -> anyhow::Result<Context> {
+        let base = crate::model::frames::base(ds)?;
+        let results = || crate::model::frames::derived_results(ds);
+        Self::with_parts(base, results, cfg, year, parts)
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).
     pub fn from_frames(
@@ -79,34 +88,53 @@ impl Context {
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context> {
-        Self::with_parts(frames, cfg, year, super::index::Parts::All)
+        let results = frames.results.clone();
+        Self::with_parts(frames, || Ok(results), cfg, year, super::index::Parts::All)
     }
-    /// [`Context::from_frames`] with the `parts` of the index its caller reads.
+    /// The context of `frames` (whose `results` may lack the derived columns) with `results`
+    /// the canonical results frame (derived columns included) and the `parts` of the index its
+    /// caller reads.
+    ///
+    /// The parts that do not read each other run side by side (`rayon::join`; each spreads its
+    /// frame operations over polars' threads): on one side `results`, the pooled sums and the
+    /// resilience's scores ([`Sums::new`]); on the other the school ids, then the index beside
+    /// the screen, profiles and registry ([`Facts::new`]); then the resilience's models, which
+    /// read the index. Each part is computed as it is alone, so the context is the same whatever
+    /// the thread count.
     fn with_parts(
-        frames: crate::model::frames::Frames,
+        mut frames: crate::model::frames::Frames,
+        results: impl FnOnce() -> anyhow::Result<polars::prelude::DataFrame> + Send,
         cfg: &Config,
         year: i32,
         parts: super::index::Parts,
     ) -> anyhow::Result<Context> {
-        // the context methods run on the frames (polars spreads each over its threads): the
-        // statuses' part (screen, school ids, registry with its z-scores over all the schools,
-        // profiles), then the index and the resilience that a school's row and ledger show
-        let mut c = Self::statuses(frames, cfg, year)?;
-        c.index = super::index::compute_parts(&c.frames, cfg, &c.school_ids, parts)?;
-        crate::timing("  context: index");
-        // the window's pooled sums (with the schools active in `year`), for the resilience and
-        // the stages
-        let sums = match c.pooled.take() {
-            Some(sums) => sums,
-            None => super::resilience::sums(&c.frames, cfg, year)?,
-        };
+        let f = &frames;
+        let (sums, facts) = rayon::join(
+            || Sums::new(f, results()?, cfg, year),
+            || -> anyhow::Result<_> {
+                let school_ids = super::procedures::school_ids(&f.results)?;
+                crate::timing("  context: school ids");
+                let (index, facts) = rayon::join(
+                    || super::index::compute_parts(f, cfg, &school_ids, parts),
+                    || Facts::new(f, cfg, year, school_ids.as_slice()),
+                );
+                Ok((index?, facts?, school_ids))
+            },
+        );
+        let ((results, sums, scored), (index, facts, school_ids)) = (sums?, facts?);
+        frames.results = results;
+        crate::timing("  context: sums, index, screen, profiles, registry");
         // no school to model is no resilience, not an error of the selection
-        c.resilience =
-            super::resilience::compute_with_sums(&c.frames, cfg, &c.index, year, &sums).ok();
-        c.pooled = Some(sums);
+        let resilience = scored
+            .and_then(|df| super::resilience::compute_scored(&frames, cfg, &index, year, df))
+            .ok();
         crate::timing("  context: resilience");
-        c.ledgers = Ledgers::All;
-        Ok(c)
+        Ok(Context {
+            index,
+            resilience,
+            ledgers: Ledgers::All,
+            ..facts.into_context(frames, school_ids, sums)
+        })
     }
     /// The context of `year` for statuses only (candidate, cluster, group, selected: what the
     /// dynamics read of the other years): the objectivity screen, the school ids and the registry
@@ -135,36 +163,17 @@ impl Context {
         cfg: &Config,
         year: i32,
     ) -> anyhow::Result<Context> {
-        let screen = super::objectivity::screen(&frames, cfg)?;
-        crate::timing("  context: objectivity screen");
-        let profiles = profiles_for_deficit(&frames, cfg, year)?;
-        crate::timing("  context: profiles");
-        let school_ids = super::procedures::school_ids(&frames.results)?;
-        let registry_z = RegistryZ::new(&frames.schools);
-        let registry = Registry::new(&frames.schools, &school_ids, &registry_z)?.into();
-        crate::timing("  context: school ids, registry");
-        // the sums of every year once; the window's of `year`, with the schools active in it
-        // (the resilience's population; the stages read only the sums)
-        let year_sums = YearSums::new(&frames.results, cfg)?;
-        let pooled = PooledSums::from_years(
-            &year_sums,
-            &super::procedures::window(cfg, year),
-            Some(year),
-        )?;
-        crate::timing("  context: pooled sums");
-        Ok(Context {
-            frames,
-            school_ids,
-            registry,
-            index: super::index::IndexResult::default(),
-            resilience: None,
-            screen,
-            profiles,
-            ledgers: Ledgers::None,
-            pooled: Some(pooled),
-            year_sums: Some(year_sums.into()),
-            statuses_only: false,
-        })
+        let f = &frames;
+        let (facts, sums) = rayon::join(
+            || -> anyhow::Result<_> {
+                let school_ids = super::procedures::school_ids(&f.results)?;
+                let facts = Facts::new(f, cfg, year, &school_ids)?;
+                Ok((facts, school_ids))
+            },
+            || Sums::of(&f.results, cfg, year),
+        );
+        let ((facts, school_ids), sums) = (facts?, sums?);
+        Ok(facts.into_context(frames, school_ids, sums))
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
     /// are sorted by id), not a search per school.
@@ -205,6 +214,100 @@ impl Context {
     }
 }
 
+/// The screen, profiles and registry of a context: what reads neither the pooled sums nor the
+/// derived columns of `results`.
+struct Facts {
+    screen: super::objectivity::Screen,
+    profiles: super::profiles::ProfileIndex,
+    registry: std::sync::Arc<Registry>,
+}
+
+impl Facts {
+    /// The facts of `frames` in `year`; `school_ids`: the distinct ids of `frames.results`,
+    /// ascending. Errors: a frame without its declared columns (a bug).
+    fn new(
+        frames: &crate::model::frames::Frames,
+        cfg: &Config,
+        year: i32,
+        school_ids: &[String],
+    ) -> anyhow::Result<Facts> {
+        let screen = super::objectivity::screen(frames, cfg)?;
+        crate::timing("  context: objectivity screen");
+        let profiles = profiles_for_deficit(frames, cfg, year)?;
+        crate::timing("  context: profiles");
+        let registry_z = RegistryZ::new(&frames.schools);
+        let registry = Registry::new(&frames.schools, school_ids, &registry_z)?.into();
+        crate::timing("  context: registry");
+        Ok(Facts {
+            screen,
+            profiles,
+            registry,
+        })
+    }
+    /// The context of these facts and `sums` (no index, no resilience, no ledgers).
+    fn into_context(
+        self,
+        frames: crate::model::frames::Frames,
+        school_ids: Vec<String>,
+        sums: Sums,
+    ) -> Context {
+        Context {
+            frames,
+            school_ids,
+            registry: self.registry,
+            index: super::index::IndexResult::default(),
+            resilience: None,
+            screen: self.screen,
+            profiles: self.profiles,
+            ledgers: Ledgers::None,
+            pooled: Some(sums.pooled),
+            year_sums: Some(sums.year_sums.into()),
+            statuses_only: false,
+        }
+    }
+}
+
+/// The pooled sums of a context: per school and year, and of `year`'s window with the schools
+/// active in it (the resilience's population; the stages read only the sums).
+struct Sums {
+    year_sums: YearSums,
+    pooled: PooledSums,
+}
+
+/// The canonical results frame, its [`Sums`] and the resilience's pooled and scored schools
+/// (`Err` when they cannot be made: no resilience).
+type SumsScored = (
+    polars::prelude::DataFrame,
+    Sums,
+    anyhow::Result<polars::prelude::DataFrame>,
+);
+
+impl Sums {
+    /// The sums of `results` (the canonical frame, derived columns included) in `year`.
+    /// Errors: a frame without its declared columns (a bug).
+    fn of(results: &polars::prelude::DataFrame, cfg: &Config, year: i32) -> anyhow::Result<Sums> {
+        let year_sums = YearSums::new(results, cfg)?;
+        let window = super::procedures::window(cfg, year);
+        let pooled = PooledSums::from_years(&year_sums, &window, Some(year))?;
+        crate::timing("  context: pooled sums");
+        Ok(Sums { year_sums, pooled })
+    }
+    /// `results` with its sums and the resilience's scores (which read the sums, the `schools`
+    /// frame and the regions of `frames`, not the index).
+    fn new(
+        frames: &crate::model::frames::Frames,
+        results: polars::prelude::DataFrame,
+        cfg: &Config,
+        year: i32,
+    ) -> anyhow::Result<SumsScored> {
+        crate::timing("  context: frames");
+        let sums = Sums::of(&results, cfg, year)?;
+        let scored = super::resilience::scored_sums(frames, cfg, &sums.pooled);
+        crate::timing("    resilience: pooled, scored");
+        Ok((results, sums, scored))
+    }
+}
+
 /// The risk profiles of `year` when `deficit.source` reads them (`risk_profile`, `auto`), else
 /// none (stage 2 reads them for nothing else).
 fn profiles_for_deficit(
@@ -233,19 +336,29 @@ pub enum Shown {
 /// All three stages, with the ledgers of the schools an output shows: for `Selected`, the
 /// schools are judged without ledgers, then the selected ones again with their ledgers (a ledger
 /// is most of a school's judging time, and a list shows a few dozen of 45 000;
-/// [`run_with_selected_ledgers`](super::select::run_with_selected_ledgers)).
+/// [`run_with_selected_ledgers`](super::select::run_with_selected_ledgers)). `ctx` is borrowed
+/// (its ledgers set for the run, then put back), so that its caller decides when it is freed
+/// (the CLI leaves it to the process's end, `commands::at_exit`).
 pub fn run_showing(
     ds: &Dataset,
     cfg: &Config,
     year: i32,
-    ctx: Context,
+    ctx: &mut Context,
     shown: Shown,
 ) -> anyhow::Result<Selection> {
-    match shown {
-        Shown::All => run_with(ds, cfg, year, &ctx),
-        Shown::NoLedgers => run_with(ds, cfg, year, &ctx.without_ledgers()),
-        Shown::Selected => {
-            super::select::run_with_selected_ledgers(ds, cfg, year, &ctx.without_ledgers())
+    // the ledgers the context keeps, put back after a run without them
+    let own = match shown {
+        Shown::All => None,
+        Shown::NoLedgers | Shown::Selected => {
+            Some(std::mem::replace(&mut ctx.ledgers, Ledgers::None))
         }
+    };
+    let sel = match shown {
+        Shown::All | Shown::NoLedgers => run_with(ds, cfg, year, ctx),
+        Shown::Selected => super::select::run_with_selected_ledgers(ds, cfg, year, ctx),
+    };
+    if let Some(own) = own {
+        ctx.ledgers = own;
     }
+    sel
 }

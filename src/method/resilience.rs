@@ -152,13 +152,30 @@ pub fn compute_with_sums(
     year: i32,
     sums: &PooledSums,
 ) -> Result<Resilience> {
+    compute_scored(f, cfg, index, year, scored_sums(f, cfg, sums)?)
+}
+
+/// The pooled schools of the window's `sums` with their results scores, sorted by (region,
+/// school_id): the part of the resilience that does not read the index (a selection's context
+/// makes it beside the index; [`compute_scored`] reads it). Errors: frames without their
+/// declared columns (a bug).
+pub fn scored_sums(f: &Frames, cfg: &Config, sums: &PooledSums) -> Result<DataFrame> {
+    scored(pooled(f, sums)?, cfg)
+}
+
+/// [`compute_with_sums`] with the scored schools of [`scored_sums`].
+pub fn compute_scored(
+    f: &Frames,
+    cfg: &Config,
+    index: &IndexResult,
+    year: i32,
+    df: DataFrame,
+) -> Result<Resilience> {
     // the window reported is the years with marks (as the selection's), else the configured one
     let window = match super::procedures::years_with_marks(&f.results, &window(cfg, year))? {
         used if used.is_empty() => window(cfg, year),
         used => used,
     };
-    let df = scored(pooled(f, sums)?, cfg)?;
-    crate::timing("    resilience: pooled, scored");
     let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();
     let mut out = Vec::with_capacity(df.height());
@@ -235,8 +252,12 @@ fn region_model(
     warnings: &mut Warnings,
     out: &mut Vec<ResilienceRow>,
 ) -> Option<Fit> {
-    let rows: Vec<Option<&super::index::IndexRow>> =
-        range.clone().map(|i| index.get(&s.sid[i])).collect();
+    // the region's schools ascend by id, as the index's rows do: one merge, not a search each
+    let rows: Vec<Option<&super::index::IndexRow>> = super::procedures::find_sorted(
+        &index.schools,
+        |r| r.school_id.as_str(),
+        s.sid[range.clone()].iter().map(String::as_str),
+    );
     let at = |j: usize| range.start + j;
     // the region's schools with an index, by their place in `range`
     let idx: Vec<usize> = (0..range.len())

@@ -195,29 +195,24 @@ impl<'c> Prepared<'c> {
             Stage1Rule::Risk => BTreeMap::new(),
         };
         crate::timing("  stages: bottom ranks");
-        // each school's sums, found for each school of the context by one merge
+        // each school's sums, and the rows of Y−1 and Y by school, found for each school of the
+        // context by one merge each: side by side (neither reads the other)
         let looked = ctx.looked_up(cfg);
-        let ids = || looked.iter().map(|l| l.0);
-        let pooled = match (&ctx.pooled, &ctx.year_sums) {
-            (Some(sums), _) if sums.fits(&window, cfg) => pooled_of(&sums.df, ids())?,
-            (_, Some(years)) if years.fits(cfg) => {
-                pooled_of(&PooledSums::from_years(years, &window, None)?.df, ids())?
-            }
-            _ => pooled_of(
-                &PooledSums::new(&ctx.frames.results, &window, None, cfg)?.df,
-                ids(),
-            )?,
-        };
-        crate::timing("  stages: pooled");
-        // the rows of Y−1 and Y by school, found for each school of the context by one merge
-        let year_rows = YearRows::new(&ctx.frames.results, year)?;
-        let found = {
-            let groups = year_rows.schools();
-            find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0))
-                .into_iter()
-                .map(|g| g.map(|g| g.1.clone()))
-                .collect()
-        };
+        let (pooled, rows) = rayon::join(
+            || pooled_of_looked(ctx, cfg, &window, &looked),
+            || -> Result<_> {
+                let year_rows = YearRows::new(&ctx.frames.results, year)?;
+                let found: Vec<_> = {
+                    let groups = year_rows.schools();
+                    find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0))
+                        .into_iter()
+                        .map(|g| g.map(|g| g.1.clone()))
+                        .collect()
+                };
+                Ok((year_rows, found))
+            },
+        );
+        let (pooled, (year_rows, found)) = (pooled?, rows?);
         crate::timing("  stages: year rows, looked up");
         Ok(Prepared {
             year,
@@ -246,22 +241,31 @@ impl<'c> Prepared<'c> {
     fn run(&self, ds: &Dataset, cfg: &Config, ctx: &Context) -> Result<Selection> {
         let year = self.year;
         let window = &self.judged_years;
-        let judged: Vec<(SchoolResult, bool)> = self
-            .looked
-            .par_iter()
-            .zip(&self.found)
-            .zip(&self.pooled)
-            .filter_map(|((school, g), p)| {
-                let rows = g.clone().map(|g| self.year_rows.rows_of(g));
-                let rows = rows.as_deref().unwrap_or_default();
-                self.judge((school, *p), rows, cfg, ctx, false)
-            })
-            .collect();
-        crate::timing("  stages: judged");
         let sel_window = super::procedures::window(cfg, year);
-        let mut warnings = match ctx.statuses_only {
-            true => Warnings::default(),
-            false => run_warnings(ds, ctx, year, (&sel_window, window), &judged)?,
+        // the schools judged in parallel; beside them, the warnings of the frames (which read
+        // no judged school)
+        let (judged, framed) = rayon::join(
+            || -> Vec<(SchoolResult, bool)> {
+                self.looked
+                    .par_iter()
+                    .zip(&self.found)
+                    .zip(&self.pooled)
+                    .filter_map(|((school, g), p)| {
+                        let rows = g.clone().map(|g| self.year_rows.rows_of(g));
+                        let rows = rows.as_deref().unwrap_or_default();
+                        self.judge((school, *p), rows, cfg, ctx, false)
+                    })
+                    .collect()
+            },
+            || match ctx.statuses_only {
+                true => Ok(None),
+                false => FrameWarnings::new(ds, ctx, year, &sel_window).map(Some),
+            },
+        );
+        crate::timing("  stages: judged");
+        let mut warnings = match framed? {
+            None => Warnings::default(),
+            Some(f) => f.with_schools(&judged, (&sel_window, window)),
         };
         let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
         // a school without a login takes its municipality's region (`identity::Regions`)
@@ -297,21 +301,63 @@ impl<'c> Prepared<'c> {
     }
 }
 
-/// The warnings of a run before its clusters: [`warnings_of`] the judged schools, the years of
-/// `window` without marks (not in `judged_years`) and the rows outside it ([`outside_window`]).
-fn run_warnings(
-    ds: &Dataset,
+/// Each of `looked`'s schools' pooled counts over `window`: from the context's sums when they fit
+/// `cfg`, else from its sums per year, else from the results frame.
+fn pooled_of_looked(
     ctx: &Context,
-    year: i32,
-    (window, judged_years): (&[i32], &[i32]),
-    judged: &[(SchoolResult, bool)],
-) -> Result<Warnings> {
-    let mut warnings = warnings_of(ds, year, judged)?;
-    for y in window.iter().filter(|y| !judged_years.contains(y)) {
-        warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
+    cfg: &Config,
+    window: &[i32],
+    looked: &[Looked<'_>],
+) -> Result<Vec<Pooled>> {
+    let ids = || looked.iter().map(|l| l.0);
+    Ok(match (&ctx.pooled, &ctx.year_sums) {
+        (Some(sums), _) if sums.fits(window, cfg) => pooled_of(&sums.df, ids())?,
+        (_, Some(years)) if years.fits(cfg) => {
+            pooled_of(&PooledSums::from_years(years, window, None)?.df, ids())?
+        }
+        _ => pooled_of(
+            &PooledSums::new(&ctx.frames.results, window, None, cfg)?.df,
+            ids(),
+        )?,
+    })
+}
+
+/// The warnings of a run that read the frames, not the judged schools: the year-Y rows without
+/// a share below the minimum ([`no_marks`]) and the rows outside the window ([`outside_window`]).
+struct FrameWarnings {
+    no_marks: Vec<(String, usize)>,
+    outside: Warnings,
+}
+
+impl FrameWarnings {
+    /// Errors: a frame without its declared columns (a bug).
+    fn new(ds: &Dataset, ctx: &Context, year: i32, window: &[i32]) -> Result<FrameWarnings> {
+        let mut outside = Warnings::default();
+        outside_window(&ctx.frames.results, window, &mut outside)?;
+        Ok(FrameWarnings {
+            no_marks: no_marks(ds, year)?,
+            outside,
+        })
     }
-    outside_window(&ctx.frames.results, window, &mut warnings)?;
-    Ok(warnings)
+    /// The warnings of a run before its clusters, in this order: the rows without a share below
+    /// the minimum, [`warnings_of`] the judged schools, the years of `window` without marks (not
+    /// in `judged_years`), the rows outside it.
+    fn with_schools(
+        self,
+        judged: &[(SchoolResult, bool)],
+        (window, judged_years): (&[i32], &[i32]),
+    ) -> Warnings {
+        let mut warnings = Warnings::default();
+        for (label, n) in self.no_marks {
+            warnings.add_n(WarningCode::NoShareBelowMin, n, label);
+        }
+        warnings_of(judged, &mut warnings);
+        for y in window.iter().filter(|y| !judged_years.contains(y)) {
+            warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
+        }
+        warnings.merge(self.outside);
+        warnings
+    }
 }
 
 /// Count the result rows of years outside `window` ([`WarningCode::OutsideWindow`], `N`
@@ -357,15 +403,12 @@ fn outside_window(
     Ok(())
 }
 
-/// The warnings of a run: year-Y rows without a share below the minimum; schools whose kind,
-/// settlement or deficit is unknown (examples in school order). `judged` holds each school with
-/// whether its kind is known.
-fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Result<Warnings> {
+/// The year-Y rows without a share below the minimum: one example per procedure (its label),
+/// counted in rows, in label order.
+fn no_marks(ds: &Dataset, year: i32) -> Result<Vec<(String, usize)>> {
     use super::frame;
     use crate::model::schema::col as k;
     use polars::prelude::{col, len, lit, IntoLazy};
-    let mut w = Warnings::default();
-    // one example per procedure (in label order), counted in rows
     let no_marks = ds
         .results
         .clone()
@@ -393,9 +436,13 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
         })
         .collect();
     labelled.sort();
-    for (label, n) in labelled {
-        w.add_n(WarningCode::NoShareBelowMin, n, label);
-    }
+    Ok(labelled)
+}
+
+/// The warnings of the judged schools, added to `w`: schools whose kind, settlement or deficit
+/// is unknown (examples in school order). `judged` holds each school with whether its kind is
+/// known.
+fn warnings_of(judged: &[(SchoolResult, bool)], w: &mut Warnings) {
     for (res, kind_known) in judged {
         // a school known only by name is named by its name and municipality, not its `name:…` key
         let who = crate::model::identity::example_school(&res.login, &res.name, &res.municipality);
@@ -409,7 +456,6 @@ fn warnings_of(ds: &Dataset, year: i32, judged: &[(SchoolResult, bool)]) -> Resu
             w.add(WarningCode::DeficitUnknown, who);
         }
     }
-    Ok(w)
 }
 
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its

@@ -251,8 +251,23 @@ fn keyless_regions(ds: &Dataset) -> std::collections::BTreeMap<String, String> {
 
 /// The canonical frames of `ds` (row order: as `ds` holds them; schools by school_id).
 pub fn build(ds: &Dataset) -> Result<Frames> {
+    let mut f = base(ds)?;
+    f.results = with_derived(ds)?;
+    Ok(f)
+}
+
+/// The canonical `results` frame of `ds`: as `ds` holds it with its derived columns (`region`,
+/// `municipality_key`, [`SCHOOL_KEY`]). Errors: none on a dataset of the declared types.
+pub fn derived_results(ds: &Dataset) -> Result<DataFrame> {
+    with_derived(ds)
+}
+
+/// [`build`]'s frames but `results` as `ds` holds it, without the derived columns
+/// ([`derived_results`] makes them): what the parts of a context that do not read them start
+/// from. Errors: none on a dataset of the declared types.
+pub fn base(ds: &Dataset) -> Result<Frames> {
     use super::schema::{self, col as k};
-    let results = with_derived(ds)?;
+    let results = ds.results.clone();
 
     let schools = ds.schools.clone();
 
