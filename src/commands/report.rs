@@ -191,10 +191,10 @@ pub fn pipeline(
     let sel = select::run_with(ds, cfg, year, &ctx)?;
     crate::timing("three stages");
     // the comparison, the dynamics, the risk profiles and the selection's own parts read the same
-    // context and selection and not each other: side by side, each filled as made. The dynamics
-    // (the longest chain: two other years' selections, then its tables) on a thread of its own:
-    // on rayon's pool, its worker waiting for polars' pool took the other parts' jobs and the
-    // dynamics began last, alone on the cores at the end
+    // context and selection and not each other: side by side, each filled as made. The three
+    // that wait for polars' pool (the dynamics the longest: two other years' selections) each on
+    // a thread of its own: on rayon's pool, a worker waiting for polars took other parts' jobs
+    // and the part it waited for went on only after them (the dynamics ran last, alone)
     let filled = |parts| out.fill(parts);
     let dynamics = || -> Result<_> {
         let m = monitor_part(ds, cfg, &ctx, &sel)?;
@@ -202,32 +202,22 @@ pub fn pipeline(
         crate::timing("  dynamics filled");
         Ok((m, parts))
     };
-    let others = || {
-        rayon::join(
-            || parts::early(year, &sel, &ctx, loaded, cfg, out),
-            || {
-                rayon::join(
-                    || -> Result<_> {
-                        let c = compare_part(&ctx, year)?;
-                        let parts = filled(parts::compare_parts(&c))?;
-                        crate::timing("  compare filled");
-                        Ok((c, parts))
-                    },
-                    || -> Result<_> {
-                        let r = risk_part(ds, &ctx, &sel)?;
-                        let parts = filled(parts::risk_parts(&r, year))?;
-                        crate::timing("  risk filled");
-                        Ok((r, parts))
-                    },
-                )
-            },
-        )
+    let compare = || -> Result<_> {
+        let c = compare_part(&ctx, year)?;
+        let parts = filled(parts::compare_parts(&c))?;
+        crate::timing("  compare filled");
+        Ok((c, parts))
     };
-    let (monitor, (early, (compare, risk))) = std::thread::scope(|s| {
-        let dynamics = s.spawn(dynamics);
-        let others = others();
-        let dynamics = dynamics.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (dynamics, others)
+    let risk = || -> Result<_> {
+        let r = risk_part(ds, &ctx, &sel)?;
+        let parts = filled(parts::risk_parts(&r, year))?;
+        crate::timing("  risk filled");
+        Ok((r, parts))
+    };
+    let (monitor, compare, risk, early) = std::thread::scope(|s| {
+        let (monitor, compare, risk) = (s.spawn(dynamics), s.spawn(compare), s.spawn(risk));
+        let early = parts::early(year, &sel, &ctx, loaded, cfg, out);
+        (joined(monitor), joined(compare), joined(risk), early)
     });
     crate::timing("comparison, dynamics and risk profiles; every part filled");
     // the first error in the order the parts were joined before (comparison, dynamics, risk, the
@@ -246,6 +236,11 @@ pub fn pipeline(
         risk,
     };
     Ok((p, all))
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(t: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// The comparison with the region in `year`, absent without procedures with results that year.
