@@ -116,7 +116,11 @@ pub fn run(a: &Args) -> Result<()> {
 /// The sha256 of every tabular input of `loaded`, started on a thread of its own
 /// ([`Checksums`]; joined by [`Checksums::add_to`]).
 fn checksums(loaded: &Loaded) -> Checksums {
-    let mut paths: Vec<PathBuf> = loaded.reports.iter().map(|r| PathBuf::from(&r.path)).collect();
+    let mut paths: Vec<PathBuf> = loaded
+        .reports
+        .iter()
+        .map(|r| PathBuf::from(&r.path))
+        .collect();
     paths.sort();
     paths.dedup();
     Checksums::start(&paths, false)
@@ -226,7 +230,13 @@ pub fn pipeline(
     let ((risk, r_parts), mut all) = (risk?, early?);
     // the inputs stay last
     let inputs = all.pop();
-    all.extend(c_parts.into_iter().chain(m_parts).chain(r_parts).chain(inputs));
+    all.extend(
+        c_parts
+            .into_iter()
+            .chain(m_parts)
+            .chain(r_parts)
+            .chain(inputs),
+    );
     let p = Pipeline {
         year,
         sel,
@@ -296,6 +306,9 @@ fn risk_part(
     })
 }
 
+/// Each file of the folder: its name (relative to the folder) and sha256.
+type Files = Vec<(String, String)>;
+
 /// The files of the folder (manifest aside) and the parts: the workbook of `filled`'s sheets,
 /// zipped (one thread) beside the page; their CSVs are already written. Returns the parts and
 /// each file's name and sha256: the workbook, the CSVs in sheet order, the page.
@@ -305,7 +318,7 @@ fn files(
     filled: Vec<Filled>,
     book: xlsx::Book,
     stage: &folder::Staging,
-) -> Result<(Vec<Part>, Vec<(String, String)>)> {
+) -> Result<(Vec<Part>, Files)> {
     let write = |name: String, bytes: &[u8]| -> Result<(String, String)> {
         stage.write(&name, bytes)?;
         Ok((name, crate::sha256_hex(bytes)))

@@ -84,7 +84,13 @@ pub(super) fn early(
     let indexed = !ctx.index.schools.is_empty();
     type Job<'a> = Box<dyn Fn() -> Vec<Part> + Send + Sync + 'a>;
     let jobs: Vec<Job> = vec![
-        Box::new(|| vec![part("Итоговый список", "final_list", Ok(final_list(sel, loaded)))]),
+        Box::new(|| {
+            vec![part(
+                "Итоговый список",
+                "final_list",
+                Ok(final_list(sel, loaded)),
+            )]
+        }),
         Box::new(|| vec![part("Все школы", "schools", Ok(all_schools(sel)))]),
         Box::new(|| vec![part("12 групп", "groups", Ok(groups(sel)))]),
         Box::new(|| {
