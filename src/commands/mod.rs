@@ -72,6 +72,12 @@ impl InputArgs {
         self.load_writing(format, None)
     }
 
+    /// [`InputArgs::load`] without the inputs' checksums (each report's `sha256` left empty): for
+    /// a command that hashes them itself, beside its work ([`crate::input::files::Checksums`]).
+    pub fn load_unhashed(&self) -> Result<Loaded> {
+        self.load_writing(Format::Table, None)
+    }
+
     /// [`InputArgs::load`] for a command that writes `out`: a usage error (exit 2) when `out` is
     /// one of the inputs, before anything is read or written (inputs are never modified).
     pub fn load_writing(&self, format: Format, out: Option<&std::path::Path>) -> Result<Loaded> {

@@ -2,13 +2,14 @@
 //! workbook, the CSV of every table, a self-contained HTML page and a reproducibility manifest.
 use super::{inputs_json, ConfigArgs, InputArgs};
 use crate::config::Config;
+use crate::input::files::Checksums;
 use crate::input::Loaded;
 use crate::method::compare::{self as cmp, Block};
 use crate::method::monitor::{self as mon, Monitor};
 use crate::method::risk::{self as rsk, RiskReport};
 use crate::method::select::{self, Context, Selection};
 use crate::output::html;
-use crate::output::{self, folder, xlsx, CsvDialect, Format};
+use crate::output::{self, folder, xlsx, CsvDialect};
 use anyhow::Result;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use std::time::Instant;
 
 mod page;
 mod parts;
-pub use parts::{Early, Part};
+pub use parts::{Filled, Out, Part};
 
 /// Run the yearly pipeline once and write a report folder: shnor-report.xlsx, report.html,
 /// csv/*.csv and manifest.json (docs/REPORT.md).
@@ -63,7 +64,10 @@ pub fn run(a: &Args) -> Result<()> {
     folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
-    let mut loaded = a.inputs.load(Format::Json)?;
+    // the inputs' sha256 (the manifest's) are not made during the load, where their thread took
+    // a core from polars' read, but beside the method, and joined for the manifest
+    let mut loaded = a.inputs.load_unhashed()?;
+    let checksums = checksums(&loaded);
     super::selection_year(&mut loaded, &cfg, a.year)?;
     crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
@@ -74,16 +78,23 @@ pub fn run(a: &Args) -> Result<()> {
     } else {
         CsvDialect::Rfc4180
     };
-    // the staging folder first: the workbook's large sheets are written there as they are filled
+    // the staging folder first: the sheets and CSVs are written there as the parts are made
     let stage = folder::Staging::new(&a.out)?;
     let book = xlsx::Book::new(cfg.report.xlsx_zip_level, Some(stage.path()))?;
-    let (p, early) = pipeline(&loaded, &cfg, a.year, &book)?;
+    let out = Out {
+        book: &book,
+        stage: &stage,
+        dialect,
+    };
+    let (p, filled) = pipeline(&loaded, &cfg, a.year, &out)?;
     timings.push(("method", t0.elapsed().as_secs_f64()));
     progress.step("запись");
-    let (parts, sheets) = parts::parts(&p, &loaded, &cfg, early, &book)?;
+    let filled = parts::with_summary(&p, &cfg, filled, &out)?;
     crate::timing("tables");
-    let files = files(&p, &cfg, &parts, (book, sheets), dialect, &stage)?;
+    let (parts, files) = files(&p, &cfg, filled, book, &stage)?;
     crate::timing("workbook, CSVs and page");
+    checksums.add_to(&mut loaded.reports)?;
+    crate::timing("input checksums");
     let manifest = manifest(&p, &loaded, &cfg, &parts, &files, &timings);
     let mut text = serde_json::to_string_pretty(&manifest)?;
     text.push('\n');
@@ -98,8 +109,21 @@ pub fn run(a: &Args) -> Result<()> {
             written(&a.out, &files, &manifest["counts"]["selected"])
         );
     }
-    super::at_exit((p.sel, loaded));
+    super::at_exit((p, loaded, parts));
     Ok(())
+}
+
+/// The sha256 of every tabular input of `loaded`, started on a thread of its own
+/// ([`Checksums`]; joined by [`Checksums::add_to`]).
+fn checksums(loaded: &Loaded) -> Checksums {
+    let mut paths: Vec<PathBuf> = loaded
+        .reports
+        .iter()
+        .map(|r| PathBuf::from(&r.path))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Checksums::start(&paths, false)
 }
 
 /// The summary on standard error (not with `--quiet`): the folder, its files and the number of
@@ -156,37 +180,63 @@ fn refuse_inputs_inside(a: &Args) -> Result<()> {
 
 /// The yearly pipeline: the selection with every ledger and its context, then the comparison
 /// with the region in year Y, the dynamics over every year with results (two or more), and the
-/// risk profiles — each part absent, with its reason, when the inputs cannot support it. Beside
-/// the dynamics (the longest), the parts that read only the selection and its context are built
-/// and their sheets filled in `book` ([`Early`]).
+/// risk profiles — each part absent, with its reason, when the inputs cannot support it. Every
+/// part but the summary is filled into `out` as soon as it is made ([`Filled`]), in sheet order.
 pub fn pipeline(
     loaded: &Loaded,
     cfg: &Config,
     year: Option<i32>,
-    book: &xlsx::Book,
-) -> Result<(Pipeline, Early)> {
+    out: &Out,
+) -> Result<(Pipeline, Vec<Filled>)> {
     let ds = &loaded.data;
     let year = select::resolve_year(ds, cfg, year)?;
     let ctx = Context::new(ds, cfg, year)?;
     crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_with(ds, cfg, year, &ctx)?;
     crate::timing("three stages");
-    // the comparison, the dynamics and the risk profiles read the same context and selection and
-    // not each other: run side by side (the dynamics, with a selection per other year, the
-    // longest), and beside them the selection's own tables and sheets
-    let (monitor, (compare, risk, early)) = rayon::join(
-        || monitor_part(ds, cfg, &ctx, &sel),
-        || {
-            let early = parts::early(year, &sel, &ctx, loaded, cfg, book);
-            let c = compare_part(&ctx, year);
-            crate::timing("  compare");
-            let r = risk_part(ds, &ctx, &sel);
-            crate::timing("  risk");
-            (c, r, early)
-        },
+    // the comparison, the dynamics, the risk profiles and the selection's own parts read the same
+    // context and selection and not each other: side by side, each filled as made. The three
+    // that wait for polars' pool (the dynamics the longest: two other years' selections) each on
+    // a thread of its own: on rayon's pool, a worker waiting for polars took other parts' jobs
+    // and the part it waited for went on only after them (the dynamics ran last, alone)
+    let filled = |parts| out.fill(parts);
+    let dynamics = || -> Result<_> {
+        let m = monitor_part(ds, cfg, &ctx, &sel)?;
+        let parts = filled(parts::monitor_parts(&m, loaded, cfg))?;
+        crate::timing("  dynamics filled");
+        Ok((m, parts))
+    };
+    let compare = || -> Result<_> {
+        let c = compare_part(&ctx, year)?;
+        let parts = filled(parts::compare_parts(&c))?;
+        crate::timing("  compare filled");
+        Ok((c, parts))
+    };
+    let risk = || -> Result<_> {
+        let r = risk_part(ds, &ctx, &sel)?;
+        let parts = filled(parts::risk_parts(&r, year))?;
+        crate::timing("  risk filled");
+        Ok((r, parts))
+    };
+    let (monitor, compare, risk, early) = std::thread::scope(|s| {
+        let (monitor, compare, risk) = (s.spawn(dynamics), s.spawn(compare), s.spawn(risk));
+        let early = parts::early(year, &sel, &ctx, loaded, cfg, out);
+        (joined(monitor), joined(compare), joined(risk), early)
+    });
+    crate::timing("comparison, dynamics and risk profiles; every part filled");
+    // the first error in the order the parts were joined before (comparison, dynamics, risk, the
+    // selection's parts)
+    let ((compare, c_parts), (monitor, m_parts)) = (compare?, monitor?);
+    let ((risk, r_parts), mut all) = (risk?, early?);
+    // the inputs stay last
+    let inputs = all.pop();
+    all.extend(
+        c_parts
+            .into_iter()
+            .chain(m_parts)
+            .chain(r_parts)
+            .chain(inputs),
     );
-    crate::timing("comparison, dynamics and risk profiles; the selection's sheets");
-    let (compare, monitor, risk, early) = (compare?, monitor?, risk?, early?);
     let p = Pipeline {
         year,
         sel,
@@ -195,7 +245,12 @@ pub fn pipeline(
         monitor,
         risk,
     };
-    Ok((p, early))
+    Ok((p, all))
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(t: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// The comparison with the region in `year`, absent without procedures with results that year.
@@ -251,51 +306,46 @@ fn risk_part(
     })
 }
 
-/// The files of the folder (manifest aside), written into `stage`: the workbook of the filled
-/// sheets (`book`'s), and beside it (the longest: its zip is one thread's) one CSV in `dialect` per present
-/// part and the page. Returns each file's name and sha256, the workbook first.
+/// Each file of the folder: its name (relative to the folder) and sha256.
+type Files = Vec<(String, String)>;
+
+/// The files of the folder (manifest aside) and the parts: the workbook of `filled`'s sheets,
+/// zipped (one thread) beside the page; their CSVs are already written. Returns the parts and
+/// each file's name and sha256: the workbook, the CSVs in sheet order, the page.
 fn files(
     p: &Pipeline,
     cfg: &Config,
-    parts: &[Part],
-    (book, sheets): (xlsx::Book, Vec<Option<xlsx::Worksheet>>),
-    dialect: CsvDialect,
+    filled: Vec<Filled>,
+    book: xlsx::Book,
     stage: &folder::Staging,
-) -> Result<Vec<(String, String)>> {
-    use rayon::prelude::*;
+) -> Result<(Vec<Part>, Files)> {
     let write = |name: String, bytes: &[u8]| -> Result<(String, String)> {
         stage.write(&name, bytes)?;
         Ok((name, crate::sha256_hex(bytes)))
     };
-    // three branches: the workbook (its zip is one thread's), the CSVs (side by side) and the page
-    let (workbook, (csvs, page)) = rayon::join(
+    let mut parts = Vec::with_capacity(filled.len());
+    let (mut sheets, mut csvs) = (Vec::new(), Vec::new());
+    for f in filled {
+        parts.push(f.part);
+        sheets.extend(f.sheet);
+        csvs.extend(f.csv);
+    }
+    let (workbook, page) = rayon::join(
         || -> Result<(String, String)> {
-            let sheets = sheets.into_iter().flatten().collect();
             let bytes = book.finish(sheets)?;
             crate::timing("  workbook assembled and zipped");
             write("shnor-report.xlsx".into(), &bytes)
         },
-        || {
-            rayon::join(
-                || -> Result<Vec<(String, String)>> {
-                    parts
-                        .par_iter()
-                        .filter_map(|x| x.table.as_ref().ok().map(|t| (x.file, t)))
-                        .map(|(file, t)| write(format!("csv/{file}.csv"), &t.csv_bytes(dialect)?))
-                        .collect()
-                },
-                || -> Result<(String, String)> {
-                    let html = html::page(&page::page(p, cfg, parts)?);
-                    crate::timing("  page drawn");
-                    write("report.html".into(), html.as_bytes())
-                },
-            )
+        || -> Result<(String, String)> {
+            let html = html::page(&page::page(p, cfg, &parts)?);
+            crate::timing("  page drawn");
+            write("report.html".into(), html.as_bytes())
         },
     );
     let mut files = vec![workbook?];
-    files.extend(csvs?);
+    files.extend(csvs);
     files.push(page?);
-    Ok(files)
+    Ok((parts, files))
 }
 
 /// `manifest.json`: shnor's version, the effective config and its sha256, every input (path,

@@ -185,7 +185,7 @@ fn fill(ws: &mut Worksheet, t: &Table) -> Result<(), rust_xlsxwriter::XlsxError>
         let r = r as u32 + 1;
         data_cells(row, &mut cells);
         for (c, cell) in cells.iter().enumerate() {
-            let width = write_cell(ws, (&mut formats, &mut buf), r, c as u16, cell)?;
+            let width = write_cell(ws, (&mut formats, &mut buf), r, c as u16, cell, widths[c])?;
             widths[c] = widths[c].max(width);
         }
     }
@@ -215,18 +215,24 @@ fn data_cells<'a>(row: &'a [Cell], out: &mut Vec<&'a Cell>) {
 }
 
 /// Write one data cell (its number format taken from `formats`, made there on first use); returns
-/// how many characters wide it shows (measured in `buf`).
+/// how many characters wide it shows (measured in `buf`) when that may be more than `wide` (the
+/// column's width so far), else at most `wide`: a cell that cannot be wider is not measured.
 fn write_cell(
     ws: &mut Worksheet,
     (formats, buf): (&mut Formats, &mut String),
     r: u32,
     c: u16,
     cell: &Cell,
+    wide: usize,
 ) -> Result<usize, rust_xlsxwriter::XlsxError> {
     let value = match cell {
         Cell::Text(s) => {
             let s = super::neutralise(s);
-            let width = s.chars().count();
+            // no more characters than bytes
+            let width = match s.len() <= wide {
+                true => 0,
+                false => s.chars().count(),
+            };
             if !s.is_empty() {
                 ws.write_string(r, c, s.into_owned())?;
             }
@@ -234,7 +240,7 @@ fn write_cell(
         }
         Cell::Int(n) => n.map(|n| n as f64),
         Cell::Share(v, _) | Cell::Num(v, _) => *v,
-        Cell::Shown(inner, _) => return write_cell(ws, (formats, buf), r, c, inner),
+        Cell::Shown(inner, _) => return write_cell(ws, (formats, buf), r, c, inner, wide),
         Cell::Parts(..) => None,
     };
     let Some(v) = value else { return Ok(0) };
@@ -257,7 +263,28 @@ fn write_cell(
         }
         None => ws.write_number(r, c, v)?,
     };
-    Ok(shown_width(cell, buf) + 1)
+    Ok(match width_at_most(cell) {
+        Some(most) if most < wide => 0,
+        _ => shown_width(cell, buf) + 1,
+    })
+}
+
+/// An upper bound of [`shown_width`] without making the text: a sign, the digits of ⌊|x|⌋ + 1
+/// (rounding may carry into one more digit), the point and the decimals; `None` for a cell that
+/// is not a finite number below 10¹⁵ (measure it).
+fn width_at_most(cell: &Cell) -> Option<usize> {
+    let (x, digits) = match cell {
+        Cell::Share(Some(v), d) => (v * 100.0, *d),
+        Cell::Num(Some(v), d) => (*v, *d),
+        Cell::Int(Some(n)) => (*n as f64, 0),
+        _ => return None,
+    };
+    if !x.is_finite() || x.abs() >= 1e15 {
+        return None;
+    }
+    let whole = (x.abs().floor() as u64 + 1).ilog10() as usize + 1;
+    let point = if digits > 0 { 1 + digits } else { 0 };
+    Some(1 + whole + point)
 }
 
 /// How many characters `cell.human()` has ([`super::num`], [`super::pct`]), measured in `buf`
@@ -329,6 +356,48 @@ mod tests {
         for n in [0, 7, -7, 123_456] {
             let c = Cell::int(n);
             assert_eq!(shown_width(&c, &mut buf), c.human().chars().count());
+        }
+    }
+
+    #[test]
+    fn a_width_bound_is_never_below_the_width() {
+        let mut buf = String::new();
+        let mut nums = vec![
+            0.0,
+            -0.0,
+            9.95,
+            9.96,
+            99.5,
+            -99.96,
+            0.995,
+            1e14 - 0.4,
+            -1e14,
+        ];
+        nums.extend((0..2000).map(|i| (i as f64 - 1000.0) * 0.0137 * (i % 7) as f64));
+        nums.extend((0..200).map(|i| 10f64.powi(i % 15) - 0.5));
+        for x in nums {
+            for d in 0..5 {
+                for c in [Cell::share(Some(x), d), Cell::num(Some(x), d)] {
+                    let Some(most) = width_at_most(&c) else {
+                        // a share shows its value × 100
+                        assert!(x.abs() * 100.0 >= 1e15, "{c:?}");
+                        continue;
+                    };
+                    assert!(most >= shown_width(&c, &mut buf), "{c:?}");
+                }
+            }
+            let c = Cell::int(x as i64);
+            assert!(
+                width_at_most(&c).unwrap() >= shown_width(&c, &mut buf),
+                "{c:?}"
+            );
+        }
+        for c in [
+            Cell::num(Some(f64::NAN), 1),
+            Cell::num(None, 1),
+            Cell::num(Some(1e16), 0),
+        ] {
+            assert_eq!(width_at_most(&c), None);
         }
     }
 

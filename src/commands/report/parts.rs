@@ -1,11 +1,15 @@
 //! The report's parts: one table per sheet and CSV, in sheet order, each present or absent with
-//! the reason; the selection's own filled beside the dynamics ([`Early`]).
+//! the reason; each filled ([`Filled`]: its sheet and its CSV written) as soon as it is made.
 use super::Pipeline;
 use crate::config::Config;
 use crate::input::Loaded;
+use crate::method::compare::Block;
+use crate::method::monitor::Monitor;
+use crate::method::risk::RiskReport;
 use crate::method::select::{Context, Selection};
-use crate::output::{self, xlsx, Cell, Table};
+use crate::output::{self, folder, xlsx, Cell, CsvDialect, Table};
 use anyhow::Result;
+use rayon::prelude::*;
 
 /// One part of the report: its sheet name, CSV file stem and table, or why it is absent.
 pub struct Part {
@@ -14,41 +18,120 @@ pub struct Part {
     pub table: Result<Table, String>,
 }
 
-/// The parts built beside the dynamics (final list to objectivity, then inputs) with their sheets.
-pub struct Early {
-    parts: Vec<Part>,
-    sheets: Vec<Option<xlsx::Worksheet>>,
+/// A part with its sheet and its CSV's name and sha256 (the CSV written), both none when the part
+/// is absent.
+pub struct Filled {
+    pub part: Part,
+    pub sheet: Option<xlsx::Worksheet>,
+    pub csv: Option<(String, String)>,
 }
 
-/// The parts that read only the selection and its context, with their sheets.
+/// Where the parts go as they are made: the workbook's sheets (`book`), the CSVs in `dialect`
+/// into the staging folder (`stage`).
+pub struct Out<'a> {
+    pub book: &'a xlsx::Book,
+    pub stage: &'a folder::Staging,
+    pub dialect: CsvDialect,
+}
+
+impl Out<'_> {
+    /// `parts`, in their order, each filled ([`Out::fill_one`]) side by side (rayon).
+    ///
+    /// Errors: internal (exit 3) when a sheet or a CSV cannot be made or written.
+    pub fn fill(&self, parts: Vec<Part>) -> Result<Vec<Filled>> {
+        parts.into_par_iter().map(|x| self.fill_one(x)).collect()
+    }
+
+    /// A present part's sheet beside its CSV (`csv/FILE.csv`, written now, with its sha256); an
+    /// absent part as it is.
+    fn fill_one(&self, part: Part) -> Result<Filled> {
+        let Ok(t) = &part.table else {
+            return Ok(Filled {
+                part,
+                sheet: None,
+                csv: None,
+            });
+        };
+        let (sheet, csv) = rayon::join(
+            || self.book.sheet(part.sheet, t),
+            || -> Result<(String, String)> {
+                let name = format!("csv/{}.csv", part.file);
+                let bytes = t.csv_bytes(self.dialect)?;
+                self.stage.write(&name, &bytes)?;
+                Ok((name, crate::sha256_hex(&bytes)))
+            },
+        );
+        let (sheet, csv) = (Some(sheet?), Some(csv?));
+        Ok(Filled { part, sheet, csv })
+    }
+}
+
+/// The parts that read only the selection and its context, in sheet order (final list to
+/// objectivity, then the inputs), each made and filled side by side (rayon): the large tables
+/// (all schools, ИСБШ) are those of the longest tasks.
 pub(super) fn early(
     year: i32,
     sel: &Selection,
     ctx: &Context,
     loaded: &Loaded,
     cfg: &Config,
-    book: &xlsx::Book,
-) -> Result<Early> {
-    let parts = early_parts(year, sel, ctx, loaded, cfg);
-    crate::timing("  early: parts");
-    let sheets = sheets(&parts, book)?;
-    crate::timing("  early: sheets");
-    Ok(Early { parts, sheets })
-}
-
-/// Each part's sheet, side by side (rayon); none for an absent part.
-fn sheets(parts: &[Part], book: &xlsx::Book) -> Result<Vec<Option<xlsx::Worksheet>>> {
-    use rayon::prelude::*;
-    parts
+    out: &Out,
+) -> Result<Vec<Filled>> {
+    let no_index = crate::method::index::missing_reason(&ctx.frames, cfg)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
+    let indexed = !ctx.index.schools.is_empty();
+    type Job<'a> = Box<dyn Fn() -> Vec<Part> + Send + Sync + 'a>;
+    let jobs: Vec<Job> = vec![
+        Box::new(|| {
+            vec![part(
+                "Итоговый список",
+                "final_list",
+                Ok(final_list(sel, loaded)),
+            )]
+        }),
+        Box::new(|| vec![part("Все школы", "schools", Ok(all_schools(sel)))]),
+        Box::new(|| vec![part("12 групп", "groups", Ok(groups(sel)))]),
+        Box::new(|| {
+            let index = indexed
+                .then(|| crate::commands::index::table(&ctx.index, &loaded.data))
+                .ok_or_else(|| no_index.clone());
+            vec![part("ИСБШ", "index", index)]
+        }),
+        Box::new(|| {
+            let (model, resilience) = split(
+                ctx.resilience
+                    .as_ref()
+                    .filter(|_| indexed)
+                    .map(|r| crate::commands::resilient::tables(r, year, &loaded.data))
+                    .ok_or_else(|| no_index.clone()),
+            );
+            vec![
+                part("Устойчивость", "resilience", resilience),
+                part("Модель МНК", "resilience_model", model),
+            ]
+        }),
+        Box::new(|| {
+            let [fioko_index, fioko_markers, regions, flags] = objectivity(ctx, cfg, &loaded.data);
+            vec![
+                part("Объективность (ФИОКО)", "objectivity_index", fioko_index),
+                part("Маркеры ФИОКО", "objectivity_markers", fioko_markers),
+                part("Объективность", "objectivity", flags),
+                part("Объективность, регион", "objectivity_regions", regions),
+            ]
+        }),
+        Box::new(|| {
+            let inputs = crate::commands::inspect::table_in_words(loaded);
+            vec![part("Входные данные", "inputs", Ok(inputs))]
+        }),
+    ];
+    let filled: Vec<Vec<Filled>> = jobs
         .par_iter()
-        .map(|x| {
-            x.table
-                .as_ref()
-                .ok()
-                .map(|t| book.sheet(x.sheet, t))
-                .transpose()
-        })
-        .collect()
+        .map(|job| out.fill(job()))
+        .collect::<Result<_>>()?;
+    crate::timing("  early parts filled");
+    Ok(filled.into_iter().flatten().collect())
 }
 
 /// A part; a table without rows is absent, with that reason.
@@ -72,58 +155,23 @@ fn split(r: Result<(Table, Table), String>) -> Pair {
     }
 }
 
-/// The parts that read only the selection and its context, in sheet order (final list to
-/// objectivity), then the inputs.
-fn early_parts(
-    year: i32,
-    sel: &Selection,
-    ctx: &Context,
+/// The comparison's part (municipalities and region).
+pub(super) fn compare_parts(compare: &Result<Vec<Block>, String>) -> Vec<Part> {
+    let table = compare
+        .as_ref()
+        .map(|b| crate::commands::compare::flat_table(b))
+        .map_err(Clone::clone);
+    vec![part("МО и регион", "municipalities", table)]
+}
+
+/// The dynamics' parts (dynamics, transitions, list changes), in sheet order.
+pub(super) fn monitor_parts(
+    monitor: &Result<(Vec<i32>, Monitor), String>,
     loaded: &Loaded,
     cfg: &Config,
 ) -> Vec<Part> {
-    let no_index = crate::method::index::missing_reason(&ctx.frames, cfg)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "ИСБШ не вычислен: нет школ с показателями индекса".to_string());
-    let index = (!ctx.index.schools.is_empty())
-        .then(|| crate::commands::index::table(&ctx.index, &loaded.data))
-        .ok_or_else(|| no_index.clone());
-    let (resilience_model, resilience) = split(
-        ctx.resilience
-            .as_ref()
-            .filter(|_| index.is_ok())
-            .map(|r| crate::commands::resilient::tables(r, year, &loaded.data))
-            .ok_or_else(|| no_index.to_string()),
-    );
-    let [fioko_index, fioko_markers, objectivity_regions, objectivity] =
-        objectivity(ctx, cfg, &loaded.data);
-    vec![
-        part("Итоговый список", "final_list", Ok(final_list(sel, loaded))),
-        part("Все школы", "schools", Ok(all_schools(sel))),
-        part("12 групп", "groups", Ok(groups(sel))),
-        part("ИСБШ", "index", index),
-        part("Устойчивость", "resilience", resilience),
-        part("Модель МНК", "resilience_model", resilience_model),
-        part("Объективность (ФИОКО)", "objectivity_index", fioko_index),
-        part("Маркеры ФИОКО", "objectivity_markers", fioko_markers),
-        part("Объективность", "objectivity", objectivity),
-        part(
-            "Объективность, регион",
-            "objectivity_regions",
-            objectivity_regions,
-        ),
-        part(
-            "Входные данные",
-            "inputs",
-            Ok(crate::commands::inspect::table_in_words(loaded)),
-        ),
-    ]
-}
-
-/// The parts of the comparison, the dynamics and the risk profiles, in sheet order.
-fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
     let (dynamics, transitions) = split(
-        p.monitor
+        monitor
             .as_ref()
             .map(|(years, m)| {
                 let below = crate::method::procedures::below_min_kind(&loaded.data.results, years)
@@ -132,60 +180,47 @@ fn late_parts(p: &Pipeline, loaded: &Loaded, cfg: &Config) -> Vec<Part> {
             })
             .map_err(Clone::clone),
     );
-    let (risk, risk_selected) = split(
-        p.risk
-            .as_ref()
-            .map(|r| crate::commands::risk::tables(r, p.year))
-            .map_err(Clone::clone),
-    );
     vec![
-        part(
-            "МО и регион",
-            "municipalities",
-            p.compare
-                .as_ref()
-                .map(|b| crate::commands::compare::flat_table(b))
-                .map_err(Clone::clone),
-        ),
         part("Динамика", "dynamics", dynamics),
         part("Переходы", "transitions", transitions),
         part(
             "Вход и выход",
             "list_changes",
-            p.monitor
+            monitor
                 .as_ref()
                 .map(|(_, m)| crate::commands::monitor::changes(m))
                 .map_err(Clone::clone),
         ),
+    ]
+}
+
+/// The risk profiles' parts (all profiles, the selected schools'), in sheet order.
+pub(super) fn risk_parts(risk: &Result<RiskReport, String>, year: i32) -> Vec<Part> {
+    let (risk, risk_selected) = split(
+        risk.as_ref()
+            .map(|r| crate::commands::risk::tables(r, year))
+            .map_err(Clone::clone),
+    );
+    vec![
         part("Рисковые профили", "risk", risk),
         part("Профили ШНОР", "risk_selected", risk_selected),
     ]
 }
 
-/// Every part of the report in sheet order (summary first, inputs last) with its sheet: the
-/// early ones filled beside the dynamics, the others and the summary here.
-pub(super) fn parts(
+/// Every part of the report in sheet order, filled: the summary (made here, from the others'
+/// presence) first, then `filled` (the selection's, the comparison's, the dynamics', the risk
+/// profiles' and the inputs last).
+pub(super) fn with_summary(
     p: &Pipeline,
-    loaded: &Loaded,
     cfg: &Config,
-    early: Early,
-    book: &xlsx::Book,
-) -> Result<(Vec<Part>, Vec<Option<xlsx::Worksheet>>)> {
-    let Early {
-        parts: mut out,
-        sheets: mut filled,
-    } = early;
-    let late = late_parts(p, loaded, cfg);
-    let late_sheets = sheets(&late, book)?;
-    // the inputs stay last
-    let at = out.len() - 1;
-    out.splice(at..at, late);
-    filled.splice(at..at, late_sheets);
-    let summary = vec![part("Сводка", "summary", Ok(summary(p, cfg, &out)))];
-    let summary_sheet = sheets(&summary, book)?;
-    out.splice(0..0, summary);
-    filled.splice(0..0, summary_sheet);
-    Ok((out, filled))
+    mut filled: Vec<Filled>,
+    out: &Out,
+) -> Result<Vec<Filled>> {
+    let parts: Vec<&Part> = filled.iter().map(|x| &x.part).collect();
+    let summary = vec![part("Сводка", "summary", Ok(summary(p, cfg, &parts)))];
+    let summary = out.fill(summary)?;
+    filled.splice(0..0, summary);
+    Ok(filled)
 }
 
 /// The objectivity parts: ФИОКО's index per region-year and markers per procedure
@@ -241,7 +276,7 @@ fn final_list(sel: &Selection, loaded: &Loaded) -> Table {
 
 /// The summary sheet: year, window, counts per stage, the config's checksum and each part's
 /// presence (with the reason when absent).
-fn summary(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Table {
+fn summary(p: &Pipeline, cfg: &Config, parts: &[&Part]) -> Table {
     let sm = crate::commands::select::summary(&p.sel);
     let mut t = Table::new(&["Показатель", "Значение"]);
     t.title = Some(format!("Отчёт shnor: отбор ШНОР {}", p.year));
