@@ -118,10 +118,10 @@ fn typed(
         .copied()
         .chain(whole.iter().map(|w| w.0))
         .collect();
-    let Some(f) = file.typed_frame(&ints)? else {
+    let first = h.row + 1;
+    let Some(f) = file.typed_frame(&ints, first)? else {
         return Ok(None);
     };
-    let first = h.row + 1;
     let n = f.height().saturating_sub(first);
     let column = |c: usize| {
         f.int_col(c, first)
