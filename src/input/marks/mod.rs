@@ -356,16 +356,15 @@ fn finish(
         .collect();
     let file = f.file.clone();
     drop(f);
-    note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
-    crate::timing("  marks: noted");
-    ds.result_parts.push(results(
-        &file,
-        &keys,
-        &nums,
-        &good,
-        counts.as_deref(),
-        lines,
-    )?);
+    // the rows noted and the `results` frame built side by side: both only read the columns
+    let (_, frame) = rayon::join(
+        || {
+            note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
+            crate::timing("  marks: noted");
+        },
+        || results(&file, &keys, &nums, &good, counts.as_deref(), lines.clone()),
+    );
+    ds.result_parts.push(frame?);
     crate::timing("  marks: results frame");
     if let Some(mut g) = rest {
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
