@@ -8,7 +8,8 @@ use super::table::{self, CsvText, Grid, TextFrame};
 use crate::error::data;
 use anyhow::Result;
 use polars::prelude::{
-    CategoricalPhysical, Categories, Column, DataFrame, DataType, PlSmallStr, SerReader,
+    CategoricalPhysical, Categories, Column, DataFrame, DataType, IdxSize, PlSmallStr, RowIndex,
+    SerReader,
 };
 use std::cell::OnceCell;
 use std::io::Read;
@@ -106,28 +107,36 @@ pub enum Typed {
 
 impl CsvFile {
     /// The whole file's frame with the columns `ints` read by polars as `Int32` (the others text,
-    /// as in `frame`): `typed_frame_as` with every column of `ints` as `Typed::Int32`.
+    /// as in `frame`) from record `first` on: `typed_frame_as` with every column of `ints` as
+    /// `Typed::Int32`.
     ///
     /// Errors (data): the file cannot be read.
-    pub fn typed_frame(&self, ints: &[usize]) -> Result<Option<TextFrame>> {
+    pub fn typed_frame(&self, ints: &[usize], first: usize) -> Result<Option<TextFrame>> {
         let cols: Vec<(usize, Typed)> = ints.iter().map(|&c| (c, Typed::Int32)).collect();
-        self.typed_frame_as(&cols)
+        self.typed_frame_as(&cols, first)
     }
 
     /// The whole file's frame with the columns `cols` read by polars as their `Typed` (the others
-    /// text, as in `frame`): for a plain file in which every line is one whole record (no text cell
-    /// holds a line break, nor does any record of the file's start, whose cells of `cols` may be
-    /// text), and `None` for any other, or when polars refuses the file. A cell of an `Int32`
-    /// column that is no whole number — the header's, `1 234`, `10,5` — is null (polars'
-    /// `ignore_errors`), as is a text or `Categorical` cell that is no valid UTF-8: the caller
-    /// takes the typed frame only when the cells it reads are not null, and the text frame
-    /// otherwise. With a `Categorical` column, only a file without a quote character (`"`) is
+    /// text, as in `frame`), its records from `first` on (the header's next: title lines and the
+    /// header are skipped by polars, one line each) as the file has them, and the `first` records
+    /// before them all null (not read: the frame's record `r` is still the file's record `r`, on
+    /// line `r + 1`). `Some` for a plain file in which every line is one whole record (no text
+    /// cell holds a line break, nor does any record of the file's start) and every record from
+    /// `first` on has every column's field; `None` for any other, or when polars refuses the file:
+    /// a cell of an `Int32` column that is no whole number (`1 234`, `10,5`), invalid UTF-8, a
+    /// record wider than the frame — the caller then reads the text frame, which names the bad
+    /// cell. An empty cell is null (the caller takes the typed frame only when the cells it reads
+    /// are not null). With a `Categorical` column, only a file without a quote character (`"`) is
     /// read: polars' categorical reader does not check that a quoted field ends with its quote
     /// (`"abc"x` reads as `abc` where the text reader refuses the file; docs/PERFORMANCE.md), and
     /// in a file without quotes every field is read as written.
     ///
     /// Errors (data): the file cannot be read.
-    pub fn typed_frame_as(&self, cols: &[(usize, Typed)]) -> Result<Option<TextFrame>> {
+    pub fn typed_frame_as(
+        &self,
+        cols: &[(usize, Typed)],
+        first: usize,
+    ) -> Result<Option<TextFrame>> {
         let Some(p) = self.plain else {
             return Ok(None);
         };
@@ -147,9 +156,15 @@ impl CsvFile {
             };
             schema.set_dtype_at_index(c, dtype);
         }
+        // no `ignore_errors`: polars then checks each chunk's UTF-8 once, not each text field
+        // (and a bad cell fails the read, the text way's to name)
         opts = opts
             .with_schema(Some(Arc::new(schema)))
-            .with_ignore_errors(true);
+            .with_skip_rows(first)
+            .with_row_index(Some(RowIndex {
+                name: table::RECORD.into(),
+                offset: first as IdxSize,
+            }));
         let read = opts
             .try_into_reader_with_file_path(Some(self.path.clone()))
             .and_then(|r| r.finish());
@@ -161,9 +176,15 @@ impl CsvFile {
         if has_empty_record(&df) || !full || !p.start_lines || (!cats && has_line_break(&df)) {
             return Ok(None);
         }
+        let mut skipped = DataFrame::full_null(df.schema(), first);
+        if first > 0 {
+            let records: Vec<IdxSize> = (0..first as IdxSize).collect();
+            skipped.with_column(Column::new(table::RECORD.into(), records))?;
+        }
+        skipped.vstack_mut_owned(df)?;
         Ok(Some(TextFrame::of(
             &self.path,
-            df,
+            skipped,
             (Vec::new(), Vec::new()),
             p.separator,
         )))

@@ -500,3 +500,42 @@ fn registry_cells_read_from_the_frame_keep_their_values_and_errors() {
         "{msg}"
     );
 }
+
+/// A marks CSV with title lines above its header: polars' typed read skips them (and the header)
+/// and the rows keep their file lines — the same results, warnings and lines as the text way
+/// (the same file with a BOM), and a bad cell's error names its row of the file.
+#[test]
+fn title_lines_keep_the_rows_lines_in_the_typed_read() {
+    let mut text = format!("Результаты ВПР\nСводная таблица по школам\n{MARKS_HEADER}");
+    for i in 0..300 {
+        let login = match i {
+            10 => "edu99x010".to_string(),
+            _ => format!("edu99{i:04}"),
+        };
+        text += &format!("2024,4,математика,город Заречный,{login},СОШ {i},30,5,5,5,15\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("vpr_marks.csv");
+    std::fs::write(&p, &text).unwrap();
+    let (_, f) = csv_file::CsvFile::open(&p, 50).unwrap();
+    let t = f.typed_frame(&[6, 7, 8, 9, 10], 3).unwrap();
+    assert!(t.is_some_and(|t| t.height() == 303 && t.line_of(13) == 14));
+    let typed = load(&[("vpr_marks.csv", &text)], &Opts::default()).unwrap();
+    let bom = format!("\u{feff}{text}");
+    let general = load(&[("vpr_marks.csv", &bom)], &Opts::default()).unwrap();
+    let src = crate::model::schema::col::SOURCE;
+    let (ra, rb) = (&typed.data.results, &general.data.results);
+    assert_eq!(ra.height(), 300);
+    assert!(ra.drop(src).unwrap().equals_missing(&rb.drop(src).unwrap()));
+    let (a, b) = (&typed.reports[0], &general.reports[0]);
+    let w = &a.warnings.0[&WarningCode::NotALogin];
+    assert_eq!(w.examples, ["«edu99x010» (строка 14)"], "{w:?}");
+    assert_eq!(a.warnings.summary(), b.warnings.summary());
+    // a count that is no count: the text way's error names its line
+    let bad = text.replacen(",СОШ 20,30,", ",СОШ 20,-1,", 1);
+    let msg = load(&[("vpr_marks.csv", &bad)], &Opts::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("vpr_marks.csv, row 24"), "{msg}");
+}

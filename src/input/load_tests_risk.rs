@@ -198,31 +198,52 @@ fn a_risk_csv_with_a_badly_closed_quote_is_refused() {
 }
 
 /// `CsvFile::typed_frame_as`: categorical columns only for a file without a quote, each cell's
-/// text as written; an `Int32` cell that is no whole number null.
+/// text as written, the records before `first` (title lines, the header) null; an `Int32` cell
+/// that is no whole number refuses the typed read (the text way names it).
 #[test]
 fn a_typed_frame_reads_categories_only_without_quotes() {
     use csv_file::{CsvFile, Typed};
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.csv");
+    let cols = [(1, Typed::Int32), (2, Typed::Categorical)];
     std::fs::write(&p, "a,b,c\nx,2024,низкий\ny,20x4,высокий\nz,2023,низкий\n").unwrap();
     let (_, f) = CsvFile::open(&p, 3).unwrap();
+    assert!(f.typed_frame_as(&cols, 1).unwrap().is_none());
+    std::fs::write(
+        &p,
+        "Риски 2024,,\na,b,c\nx,2024,низкий\ny,2025,высокий\nz,2023,низкий\n",
+    )
+    .unwrap();
+    let (_, f) = CsvFile::open(&p, 3).unwrap();
     let t = f
-        .typed_frame_as(&[(1, Typed::Int32), (2, Typed::Categorical)])
+        .typed_frame_as(&cols, 2)
         .unwrap()
         .expect("a plain file without quotes");
-    let years: Vec<Option<i32>> = t.int_col(1, 1).unwrap().iter().collect();
-    assert_eq!(years, [Some(2024), None, Some(2023)]);
+    assert_eq!(t.height(), 5);
+    let years: Vec<Option<i32>> = t.int_col(1, 0).unwrap().iter().collect();
+    assert_eq!(years, [None, None, Some(2024), Some(2025), Some(2023)]);
     let c = t.df.column("c2").unwrap().cat32().unwrap();
     let levels: Vec<Option<&str>> = c.iter_str().collect();
     assert_eq!(
         levels,
-        [Some("c"), Some("низкий"), Some("высокий"), Some("низкий")]
+        [None, None, Some("низкий"), Some("высокий"), Some("низкий")]
     );
+    let logins = t.text_col(0, 0);
+    let login: Vec<Option<&str>> = logins.iter().collect();
+    assert_eq!(login, [None, None, Some("x"), Some("y"), Some("z")]);
+    let records: Vec<Option<polars::prelude::IdxSize>> =
+        t.df.column(table::RECORD)
+            .unwrap()
+            .idx()
+            .unwrap()
+            .iter()
+            .collect();
+    assert_eq!(records, (0..5).map(Some).collect::<Vec<_>>());
     std::fs::write(&p, "a,b,c\nx,2024,\"низкий\"\ny,2024,высокий\n").unwrap();
     let (_, f) = CsvFile::open(&p, 3).unwrap();
     assert!(f
-        .typed_frame_as(&[(2, Typed::Categorical)])
+        .typed_frame_as(&[(2, Typed::Categorical)], 1)
         .unwrap()
         .is_none());
-    assert!(f.typed_frame(&[1]).unwrap().is_some());
+    assert!(f.typed_frame(&[1], 1).unwrap().is_some());
 }

@@ -14,12 +14,23 @@ use std::collections::BTreeMap;
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     join_parts(ds)?;
     crate::timing("  finalize: joined");
-    crosswalk(ds, warnings)?;
-    crate::timing("  finalize: crosswalk");
-    report_merged_municipalities(ds, &municipalities(&ds.results)?, warnings);
-    crate::timing("  finalize: municipalities");
-    dedup_results(ds, opts, warnings)?;
-    crate::timing("  finalize: repeats");
+    // the risk profiles are ordered beside the results' steps (they read nothing else): the
+    // results' errors first, as in turn
+    let risk_parts = std::mem::take(&mut ds.risk_parts);
+    let (results, risk) = rayon::join(
+        || -> Result<()> {
+            crosswalk(ds, warnings)?;
+            crate::timing("  finalize: crosswalk");
+            report_merged_municipalities(ds, &municipalities(&ds.results)?, warnings);
+            crate::timing("  finalize: municipalities");
+            dedup_results(ds, opts, warnings)?;
+            crate::timing("  finalize: repeats");
+            Ok(())
+        },
+        || order_risk(risk_parts),
+    );
+    results?;
+    let risk = risk?;
     // every school seen in results has a registry row
     for (sid, mun) in firsts(&ds.results)? {
         if !ds.book.contains_key(&sid) {
@@ -52,7 +63,9 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         }
     }
     crate::timing("  finalize: book");
-    order_risk(ds)?;
+    if let Some(risk) = risk {
+        ds.risk = risk;
+    }
     crate::timing("  finalize: risk ordered");
     super::tables::finish(ds, warnings)?;
     report_unmapped_context_codes(ds, warnings);

@@ -167,17 +167,18 @@ pub(super) fn firsts(results: &DataFrame) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// Every sheet's risk profiles joined into `ds.risk`, by school, year and the factors' canonical
-/// order (file order kept among equals).
-pub(super) fn order_risk(ds: &mut Dataset) -> Result<()> {
-    let mut parts = std::mem::take(&mut ds.risk_parts).into_iter();
-    if let Some(mut df) = parts.next() {
-        for p in parts {
-            df.vstack_mut_owned(p)?;
-        }
-        ds.risk = sorted_by(df, &[k::SCHOOL_ID, k::YEAR, k::FACTOR])?;
+/// Every sheet's risk profiles (`Dataset::risk_parts`) joined into one frame for `ds.risk`, by
+/// school, year and the factors' canonical order (file order kept among equals); `None` when no
+/// sheet gave any.
+pub(super) fn order_risk(parts: Vec<DataFrame>) -> Result<Option<DataFrame>> {
+    let mut parts = parts.into_iter();
+    let Some(mut df) = parts.next() else {
+        return Ok(None);
+    };
+    for p in parts {
+        df.vstack_mut_owned(p)?;
     }
-    Ok(())
+    Ok(Some(sorted_by(df, &[k::SCHOOL_ID, k::YEAR, k::FACTOR])?))
 }
 
 /// Sort the results into the model's order and drop repeated keys: an exact repeat is dropped with
@@ -475,15 +476,15 @@ mod tests {
                 }
             }
         }
-        let mut ds = Dataset::default();
         let (a, b) = rows.split_at(7);
-        ds.risk_parts = vec![
+        let parts = vec![
             crate::model::frames::risk_frame(a).unwrap(),
             crate::model::frames::risk_frame(b).unwrap(),
         ];
-        order_risk(&mut ds).unwrap();
+        let risk = order_risk(parts).unwrap().expect("two parts");
+        assert!(order_risk(Vec::new()).unwrap().is_none());
         let col = |c: &str| -> Vec<String> {
-            let s = ds.risk.column(c).unwrap().as_materialized_series().clone();
+            let s = risk.column(c).unwrap().as_materialized_series().clone();
             (0..s.len())
                 .map(|i| s.get(i).unwrap().to_string())
                 .collect()

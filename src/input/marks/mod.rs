@@ -118,10 +118,10 @@ fn typed(
         .copied()
         .chain(whole.iter().map(|w| w.0))
         .collect();
-    let Some(f) = file.typed_frame(&ints)? else {
+    let first = h.row + 1;
+    let Some(f) = file.typed_frame(&ints, first)? else {
         return Ok(None);
     };
-    let first = h.row + 1;
     let n = f.height().saturating_sub(first);
     let column = |c: usize| {
         f.int_col(c, first)
@@ -356,16 +356,15 @@ fn finish(
         .collect();
     let file = f.file.clone();
     drop(f);
-    note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
-    crate::timing("  marks: noted");
-    ds.result_parts.push(results(
-        &file,
-        &keys,
-        &nums,
-        &good,
-        counts.as_deref(),
-        lines,
-    )?);
+    // the rows noted and the `results` frame built side by side: both only read the columns
+    let (_, frame) = rayon::join(
+        || {
+            note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
+            crate::timing("  marks: noted");
+        },
+        || results(&file, &keys, &nums, &good, counts.as_deref(), lines.clone()),
+    );
+    ds.result_parts.push(frame?);
     crate::timing("  marks: results frame");
     if let Some(mut g) = rest {
         super::drop_truncated(&mut g, h, 0, opts, rep)?;

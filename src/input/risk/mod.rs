@@ -321,7 +321,7 @@ fn typed(
     });
     let mut cols = vec![(cf, Typed::Categorical), (clev, Typed::Categorical)];
     cols.extend(year.map(|c| (c, Typed::Int32)));
-    let Some(f) = file.typed_frame_as(&cols)? else {
+    let Some(f) = file.typed_frame_as(&cols, first)? else {
         return Ok(None);
     };
     let n = f.height().saturating_sub(first);
