@@ -483,11 +483,16 @@ pub(super) fn repeated_read(s: &Sheet) -> Option<anyhow::Error> {
 
 /// The hint added to an unknown CSV layout whose text looks decoded from the wrong 8-bit
 /// encoding (`text::looks_misdecoded`); empty otherwise.
-fn encoding_hint(text: &str) -> &'static str {
+fn encoding_hint(text: &str) -> String {
+    if let Some(name) = text::read_as_other_encoding(text) {
+        return format!(
+            "; the file seems to be in {name} (read that way its header has known captions): expected UTF-8 or Windows-1251, re-save the file in one of them"
+        );
+    }
     if text::looks_misdecoded(text) {
-        "; the text looks like another encoding (KOI8-R, CP866, ISO-8859-5?): expected UTF-8 or Windows-1251, re-save the file in one of them"
+        "; the text looks like another encoding (KOI8-R, CP866, ISO-8859-5?): expected UTF-8 or Windows-1251, re-save the file in one of them".into()
     } else {
-        ""
+        String::new()
     }
 }
 

@@ -70,6 +70,41 @@ pub fn looks_misdecoded(text: &str) -> bool {
     !words.is_empty() && broken * 2 > words.len()
 }
 
+/// The 8-bit encoding other than Windows-1251 (KOI8-R, CP866) a text read as Windows-1251 was
+/// written in: the one whose reading of the same bytes holds words of known captions (`год`,
+/// `класс`, `логин`…) that the text does not. `None` when the text reads as it should or no
+/// other encoding reads it better.
+pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
+    const WORDS: [&str; 8] = [
+        "год",
+        "класс",
+        "предмет",
+        "логин",
+        "школ",
+        "участник",
+        "муниципал",
+        "баллов",
+    ];
+    let known = |t: &str| {
+        let t = t.to_lowercase();
+        WORDS.iter().filter(|w| t.contains(*w)).count()
+    };
+    if known(text) > 0 {
+        return None;
+    }
+    let (bytes, _, lossy) = encoding_rs::WINDOWS_1251.encode(text);
+    if lossy {
+        return None;
+    }
+    [
+        ("KOI8-R", encoding_rs::KOI8_R),
+        ("CP866 (DOS)", encoding_rs::IBM866),
+    ]
+    .into_iter()
+    .find(|(_, enc)| known(&enc.decode(&bytes).0) >= 2)
+    .map(|(name, _)| name)
+}
+
 /// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е,
 /// lower-case, drop a trailing unit mark (`%`, `, %`, `(%)`, `в %`, `*`; see `header_says_percent`).
 pub fn norm_header(s: &str) -> String {

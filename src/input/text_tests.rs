@@ -182,6 +182,23 @@ fn windows_1251() {
     assert_eq!(enc, "windows-1251");
 }
 
+/// Third fresh-eyes run, #7: a KOI8-R or CP866 file, read as Windows-1251, is told by the
+/// encoding that reads its header as known captions; a Windows-1251 or plain text is not.
+#[test]
+fn another_8_bit_encoding_is_named_by_the_captions_it_reads() {
+    let head = "Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5";
+    for (enc, name) in [
+        (encoding_rs::KOI8_R, "KOI8-R"),
+        (encoding_rs::IBM866, "CP866 (DOS)"),
+    ] {
+        let (bytes, _, _) = enc.encode(head);
+        let (as_1251, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+        assert_eq!(read_as_other_encoding(&as_1251), Some(name));
+    }
+    assert_eq!(read_as_other_encoding(head), None);
+    assert_eq!(read_as_other_encoding("a;b;c"), None);
+}
+
 /// Fresh-eyes defect: a UTF-8 file with one row saved in Windows-1251 mixes encodings (that row
 /// named); a file wholly in one encoding does not.
 #[test]

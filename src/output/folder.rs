@@ -4,12 +4,26 @@ use crate::error::{internal, usage};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
-/// Check that `dir` may be written: absent, or an empty folder, or (with `force`) an earlier shnor
-/// report (see [`earlier_report`]) — never a folder holding anything else.
-/// Errors: usage (exit 2) for an existing file, a non-empty folder without `force`, or, with
-/// `force`, a folder that is not an earlier report (naming what it holds that is not the report's).
+/// Check that `dir` may be written, before any work: absent in a folder that exists, or an empty
+/// folder, or (with `force`) an earlier shnor report (see [`earlier_report`]) — never a folder
+/// holding anything else.
+/// Errors: usage (exit 2) for a missing parent folder, an existing file, a non-empty folder without
+/// `force`, or, with `force`, a folder that is not an earlier report (naming what it holds that is
+/// not the report's).
 pub fn check_target(dir: &Path, force: bool) -> Result<()> {
-    if check_free(dir, force)? {
+    let held = check_free(dir, force)?;
+    let parent = dir
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() && !parent.is_dir() {
+        return Err(usage(format!(
+            "--out {}: the folder {} does not exist",
+            dir.display(),
+            parent.display()
+        )));
+    }
+    if held {
         earlier_report(dir).map_err(|what| {
             usage(format!(
                 "--out {}: --force replaces only an earlier shnor report, and this folder {what}; \

@@ -152,3 +152,20 @@ fn an_unwritable_out_is_a_usage_error_before_the_inputs_are_read() {
         .assert()
         .code(1);
 }
+
+/// Third fresh-eyes run, #3: `report --out` under a folder that does not exist failed only after
+/// the whole run; it is the usage error at once (before an input that would be a data error).
+#[test]
+fn report_out_under_a_missing_folder_is_a_usage_error_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ВПР.csv");
+    std::fs::write(&bad, "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;x;1;1;1;1\n").unwrap();
+    shnor()
+        .args(["report", "--quiet", "--out"])
+        .arg(dir.path().join("nodir/deeper/rep"))
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(contains("the folder"))
+        .stderr(contains("does not exist"));
+}
