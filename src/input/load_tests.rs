@@ -68,6 +68,26 @@ fn a_truncated_record_is_a_data_error_naming_its_row() {
     assert!(l.reports[0].warnings.summary().contains("truncated"));
 }
 
+/// Third fresh-eyes run, #8: a row written with «,» in a «;» file was called «a truncated line»;
+/// it is named as a row with another separator.
+#[test]
+fn a_row_with_another_separator_is_said_to_be_one() {
+    let head = MARKS_HEADER.replace(',', ";");
+    let text = format!(
+        "{head}2023;4;математика;город Заречный;edu990001;СОШ 1;77;2;3;9;63\n\
+         2023,4,математика,город Заречный,edu990002,СОШ 2,77,2,3,9,63\n"
+    );
+    let msg = load(&[("vpr_marks.csv", &text)], &Opts::default())
+        .err()
+        .expect("a row with another separator is an error")
+        .to_string();
+    assert!(msg.contains("row 3"), "{msg}");
+    assert!(
+        msg.contains("the record has 1 field where the header has 11: the row is separated by «,» while the file is by «;»"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn a_record_wider_than_the_header_is_a_data_error_naming_line_and_counts() {
     // a comma in a school name, the extra field at the end (was read silently: «2» «3» «4» «5»

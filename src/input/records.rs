@@ -25,11 +25,8 @@ pub(crate) fn drop_truncated(
     for r in start..g.rows.len().min(g.fields.len()) {
         let n = g.fields[r] as usize;
         if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
-            let err = crate::error::data_err(
-                &g.loc(r),
-                h.raw_name(n),
-                format!("the record has {n} fields where the header has {width}: a truncated line; expected a value or an empty field for every column"),
-            );
+            let err =
+                crate::error::data_err(&g.loc(r), h.raw_name(n), short_record(g, r, n, width));
             flat::row_error(opts, rep, err)?;
             g.rows[r].clear();
         }
@@ -43,6 +40,31 @@ pub(crate) fn drop_truncated(
         }
     }
     Ok(())
+}
+
+/// What is wrong with record `r` of `n` fields under a header of `width`: a row written with
+/// another separator (its text splits into `width` fields on `,`, `;` or a TAB), else a
+/// truncated line.
+fn short_record(g: &Grid, r: usize, n: usize, width: usize) -> String {
+    let sep = g.separator.map_or(';', char::from);
+    let text = g.rows[r].join(&sep.to_string());
+    let other = [',', ';', '\t']
+        .into_iter()
+        .filter(|&c| c != sep)
+        .find(|&c| text.split(c).count() >= width);
+    let fields = match n {
+        1 => "1 field".to_string(),
+        n => format!("{n} fields"),
+    };
+    match other {
+        Some(c) => format!(
+            "the record has {fields} where the header has {width}: the row is separated by «{}» while the file is by «{sep}»; save the row with «{sep}»",
+            if c == '\t' { "TAB".to_string() } else { c.to_string() }
+        ),
+        None => format!(
+            "the record has {fields} where the header has {width}: a truncated line; expected a value or an empty field for every column"
+        ),
+    }
 }
 
 /// The error for a CSV record with a value beyond the header's last column: a separator inside an
