@@ -210,12 +210,13 @@ fn notes(x: &SchoolResult) -> String {
 }
 
 /// The «Дефицит» cell: the prevailing deficit; for a confirmed school whose deficit could not be
-/// told, «не определён» for people (as explain and the group name say it) and an empty cell as
-/// data; empty for a school that never reached stage 3 (not judged).
+/// told, «не определён» (as explain, the group name and the settlement column say it; in the CSV
+/// and the workbook too — an empty cell there read as missing data); empty for a school that
+/// never reached stage 3 (not judged).
 fn deficit_cell(x: &SchoolResult) -> Cell {
     match x.deficit {
         Some(d) => d.to_string().into(),
-        None if x.stage_reached == 3 => Cell::from("").shown(crate::model::domain::DEFICIT_UNKNOWN),
+        None if x.stage_reached == 3 => crate::model::domain::DEFICIT_UNKNOWN.into(),
         None => "".into(),
     }
 }
