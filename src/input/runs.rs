@@ -74,15 +74,51 @@ impl<T> Runs<T> {
 
 impl Runs<Option<i32>> {
     /// A column of whole numbers (`None` for null), one value per run of equal cells.
+    ///
+    /// A chunk without nulls is walked as its slice of values (no validity look-up per row).
     pub fn of_ints(ca: &Int32Chunked) -> Runs<Option<i32>> {
         let mut values: Vec<Option<i32>> = Vec::new();
         let mut idx = Vec::with_capacity(ca.len());
-        for v in ca.iter() {
+        let mut step = |v: Option<i32>| {
             if values.last() != Some(&v) {
                 values.push(v);
             }
             idx.push(values.len() as u32 - 1);
+        };
+        for arr in ca.downcast_iter() {
+            if arr.validity().map_or(0, |b| b.unset_bits()) == 0 {
+                arr.values().iter().for_each(|&v| step(Some(v)));
+            } else {
+                arr.iter().for_each(|v| step(v.copied()));
+            }
         }
         Runs { values, idx }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `of_ints` over chunks with and without nulls: one value per run, each row's value kept.
+    #[test]
+    fn of_ints_keeps_each_rows_value_across_chunks_and_nulls() {
+        let mut ca = Int32Chunked::from_slice("".into(), &[2021, 2021, 2022]);
+        ca.append(&Int32Chunked::from_iter([
+            Some(2022),
+            None,
+            None,
+            Some(2021),
+        ]))
+        .unwrap();
+        ca.append(&Int32Chunked::from_slice("".into(), &[2021, 2023]))
+            .unwrap();
+        let runs = Runs::of_ints(&ca);
+        let rows: Vec<Option<i32>> = (0..ca.len()).map(|r| *runs.get(r)).collect();
+        assert_eq!(rows, ca.iter().collect::<Vec<_>>());
+        assert_eq!(
+            runs.values,
+            [Some(2021), Some(2022), None, Some(2021), Some(2023)]
+        );
     }
 }
