@@ -121,23 +121,31 @@ pub fn text_workbook<R: AsRef<[C]>, C: AsRef<str>>(path: &Path, sheets: &[(&str,
 /// `inspect --format json`'s first input for a per-pupil ВПР protocol (4 кл. математика 2025, two
 /// items) whose pupils are (login, item 1, item 2, total), every cell as text.
 pub fn inspect_two_item_protocol(pupils: &[[&str; 4]]) -> serde_json::Value {
+    let rows: Vec<[&str; 5]> = pupils
+        .iter()
+        .map(|[login, a, b, total]| [*login, "1", *a, *b, *total])
+        .collect();
+    inspect_two_item_sheet(&rows)
+}
+
+/// The header of [`inspect_two_item_sheet`]: login, variant, two items, total.
+pub const TWO_ITEM_HEAD: [&str; 5] = [
+    "Логин школы",
+    "Вариант",
+    "балл за 1",
+    "балл за 2",
+    "Всего баллов",
+];
+
+/// `inspect --format json`'s first input for that protocol with its rows below [`TWO_ITEM_HEAD`]
+/// as given (login, variant, item 1, item 2, total).
+pub fn inspect_two_item_sheet(body: &[[&str; 5]]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let p = dir
         .path()
         .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
-    let head = [
-        "Логин школы",
-        "Вариант",
-        "балл за 1",
-        "балл за 2",
-        "Всего баллов",
-    ];
-    let mut rows = vec![head.map(String::from).to_vec()];
-    rows.extend(
-        pupils
-            .iter()
-            .map(|[login, a, b, total]| [*login, "1", *a, *b, *total].map(String::from).to_vec()),
-    );
+    let mut rows = vec![TWO_ITEM_HEAD.map(String::from).to_vec()];
+    rows.extend(body.iter().map(|r| r.map(String::from).to_vec()));
     text_workbook(&p, &[("Sheet", &rows)]);
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     v["inputs"][0].clone()

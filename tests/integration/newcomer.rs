@@ -317,20 +317,9 @@ fn a_common_journal_caption_is_read_and_an_unread_mark_column_is_named() {
 /// over with one counted warning naming its row.
 #[test]
 fn a_repeated_header_row_in_a_pupil_sheet_is_passed_over_and_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir
-        .path()
-        .join("Проведение работы по математике, 4 класс. ВПР 2021.xlsx");
-    let head = [
-        "Логин школы",
-        "Вариант",
-        "балл за 1",
-        "балл за 2",
-        "Всего баллов",
-    ];
-    let pupils = [
+    let i = &inspect_two_item_sheet(&[
         ["edu990001", "1", "2", "2", "4"],
-        head,
+        TWO_ITEM_HEAD,
         [
             " Логин  школы",
             "ВАРИАНТ",
@@ -339,12 +328,7 @@ fn a_repeated_header_row_in_a_pupil_sheet_is_passed_over_and_named() {
             "Всего баллов",
         ],
         ["edu990002", "1", "1", "1", "2"],
-    ];
-    let mut rows = vec![head.map(String::from).to_vec()];
-    rows.extend(pupils.iter().map(|r| r.map(String::from).to_vec()));
-    text_workbook(&p, &[("Sheet", &rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let i = &v["inputs"][0];
+    ]);
     assert_eq!(i["schools"], 2, "{i:#}");
     assert_eq!(i["pupils"]["participants"], 2, "{i:#}");
     let w = warning(&i["warnings"], "повторяет заголовок");
