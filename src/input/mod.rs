@@ -12,6 +12,7 @@ pub mod context_table;
 pub mod csv_file;
 pub mod csv_text;
 mod detect;
+mod empty;
 pub mod files;
 pub mod fisoko;
 pub mod flat;

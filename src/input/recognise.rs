@@ -14,7 +14,7 @@ pub(super) struct Recognised<'a> {
 /// Recognise one file: each of its sheets becomes a `Sheet` of a kind, or a skipped report.
 ///
 /// Steps: a file that is no table is skipped ([`not_a_table`]); an empty or blank one is an error
-/// when named, else skipped ([`empty_file`]); each sheet is detected ([`Seen::take`]); a named
+/// when named, else skipped ([`empty::empty_file`]); each sheet is detected ([`Seen::take`]); a named
 /// file of which nothing loads is an error ([`Seen::nothing_loaded`]); every sheet not loaded gets
 /// its line in the load report ([`Seen::report_skipped`]).
 ///
@@ -36,12 +36,12 @@ pub(super) fn recognise(
     }
     let forced = forced_kind(path, extra_scales, opts);
     let named = explicit || forced.is_some();
-    if is_zero_bytes(path) {
-        return empty_file(path, named, Empty::ZeroBytes, rep, found.reports);
+    if empty::is_zero_bytes(path) {
+        return empty::empty_file(path, named, empty::Empty::ZeroBytes, rep, found.reports);
     }
     let (grids, mut frame) = read_grids(path, forced, found.sheets_read)?;
     if is_blank(&grids, frame.as_ref())? {
-        return empty_file(path, named, Empty::NoRows, rep, found.reports);
+        return empty::empty_file(path, named, empty::Empty::NoRows, rep, found.reports);
     }
     let head_text = csv_head_text(&grids, frame.as_ref());
     let mut seen = Seen::new(path, named, forced, opts);
@@ -82,45 +82,23 @@ fn not_a_table(
     Ok(())
 }
 
-/// How a file is empty.
-#[derive(Clone, Copy)]
-enum Empty {
-    /// Zero bytes.
-    ZeroBytes,
-    /// Bytes, but no cell that is not blank.
-    NoRows,
-}
-
-/// An empty file: a data error naming it when it was named (on the command line or by `--kind`);
-/// else, found in a folder (a stray file beside the exports), a skipped line in `reports`.
+/// Whether every sheet (or the CSV's first records) is blank: no pupil rows read ahead and no cell
+/// that is not blank.
 ///
-/// Errors (data): `named`.
-fn empty_file(
-    path: &Path,
-    named: bool,
-    how: Empty,
-    mut rep: InputReport,
-    reports: &mut Vec<InputReport>,
-) -> Result<()> {
-    let (says, why) = match how {
-        Empty::ZeroBytes => ("the file is empty", "пустой файл (0 байт)"),
-        Empty::NoRows => ("the file has no rows", "файл без строк"),
-    };
-    if named {
-        return Err(data(format!(
-            "{}: {says}; expected a table with a header row",
-            path.display()
-        )));
+/// Errors (data): a CSV whose start is blank and that cannot be read whole.
+fn is_blank(grids: &[ReadAhead], frame: Option<&csv_file::CsvFile>) -> Result<bool> {
+    let blank = grids.iter().all(|ra| {
+        ra.pupils.is_none()
+            && ra
+                .grid
+                .rows
+                .iter()
+                .all(|r| r.iter().all(|c| c.trim().is_empty()))
+    });
+    if let Some(f) = frame.filter(|_| blank) {
+        f.frame()?;
     }
-    rep.kind = "skipped".into();
-    rep.skipped = Some(why.into());
-    reports.push(rep);
-    Ok(())
-}
-
-/// Whether the file has zero bytes.
-fn is_zero_bytes(path: &Path) -> bool {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0
+    Ok(blank)
 }
 
 /// The sheets of `path` to detect: a spreadsheet's sheets (read ahead, or read now), or a CSV's
@@ -146,25 +124,6 @@ fn read_grids(
         pupils: None,
     }];
     Ok((grids, Some(f)))
-}
-
-/// Whether every sheet (or the CSV's first records) is blank: no pupil rows read ahead and no cell
-/// that is not blank.
-///
-/// Errors (data): a CSV whose start is blank and that cannot be read whole.
-fn is_blank(grids: &[ReadAhead], frame: Option<&csv_file::CsvFile>) -> Result<bool> {
-    let blank = grids.iter().all(|ra| {
-        ra.pupils.is_none()
-            && ra
-                .grid
-                .rows
-                .iter()
-                .all(|r| r.iter().all(|c| c.trim().is_empty()))
-    });
-    if let Some(f) = frame.filter(|_| blank) {
-        f.frame()?;
-    }
-    Ok(blank)
 }
 
 /// A CSV's first records as one text, for the hint on a wrong encoding (`encoding_hint`); empty
