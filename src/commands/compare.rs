@@ -138,14 +138,15 @@ pub fn run(a: &Args) -> Result<()> {
             "worse": blocks.iter().map(|b| b.municipalities.iter().filter(|m| m.worse).count()).sum::<usize>()},
         "blocks": blocks,
     });
-    let mut tables: Vec<Table> = if a.data.format() == Format::Csv {
+    let tables: Vec<Table> = if a.data.format() == Format::Csv {
         vec![flat_table(&blocks)]
     } else {
-        blocks.iter().map(block_table).collect()
+        let mut t: Vec<Table> = blocks.iter().map(block_table).collect();
+        if let Some(last) = t.last_mut().filter(|_| has_fisher(&blocks)) {
+            last.notes.push(FISHER_NOTE.into());
+        }
+        t
     };
-    if let Some(last) = tables.last_mut().filter(|_| has_fisher(&blocks)) {
-        last.notes.push(FISHER_NOTE.into());
-    }
     a.data.write(&loaded, tables, json)
 }
 
@@ -202,10 +203,10 @@ pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
         Cell::int(b.region.participants),
         share_cell(b.region.share2, b.region.share2_ci),
         Cell::num(None, 2),
-        Cell::num(None, 4),
+        p_cell(None, None),
         share_cell(b.region.share_high, b.region.share_high_ci),
         Cell::num(None, 2),
-        Cell::num(None, 4),
+        p_cell(None, None),
         "".into(),
     ];
     let municipalities = b.municipalities.iter().map(|m| {
@@ -225,27 +226,29 @@ pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
 }
 
 /// The note under a comparison that has p-values of Fisher's exact test ([`FISHER_MARK`]).
-pub const FISHER_NOTE: &str =
+const FISHER_NOTE: &str =
     "p — z-критерий для двух долей; * — точный критерий Фишера: в таблице 2 × 2 ожидаемая численность меньше 5 (правило Кочрена), нормальное приближение неприменимо";
 
 /// The mark after a p-value of Fisher's exact test (people's formats; data keep the number and
 /// JSON says `fisher`).
 const FISHER_MARK: &str = "*";
 
-/// A p-value cell ([`Cell::p_value`]), marked [`FISHER_MARK`] when Fisher's exact test gave it.
+/// A p-value cell ([`Cell::p_value`]) with the test that gave it: shown marked [`FISHER_MARK`]
+/// when Fisher's exact test did; as data two columns, the p-value and «…: критерий» (`z` or
+/// `Фишер`; both empty for the region's row).
 fn p_cell(p: Option<f64>, test: Option<PropTest>) -> Cell {
     let c = Cell::p_value(p);
-    match test {
-        Some(PropTest::Fisher) => {
-            let shown = format!("{}{FISHER_MARK}", c.human());
-            c.shown(shown)
-        }
-        _ => c,
-    }
+    let (mark, name) = match test {
+        Some(PropTest::Fisher) => (FISHER_MARK, "Фишер"),
+        Some(PropTest::Z) => ("", "z"),
+        None => ("", ""),
+    };
+    let shown = format!("{}{mark}", c.human());
+    Cell::Parts(vec![("", c), (": критерий", name.into())], shown)
 }
 
 /// Whether some p-value of `blocks` is from Fisher's exact test.
-pub fn has_fisher(blocks: &[Block]) -> bool {
+fn has_fisher(blocks: &[Block]) -> bool {
     blocks
         .iter()
         .flat_map(|b| &b.municipalities)
@@ -266,7 +269,7 @@ fn block_table(b: &Block) -> Table {
 }
 
 /// Every block in one table with procedure and year in front (CSV, the report's sheet), headed by
-/// [`FLAT_BLOCK_HEADERS`].
+/// [`FLAT_BLOCK_HEADERS`]; [`FISHER_NOTE`] under it when a p-value is Fisher's.
 pub fn flat_table(blocks: &[Block]) -> Table {
     let mut headers = vec!["Процедура", "Год"];
     headers.extend_from_slice(&FLAT_BLOCK_HEADERS);
@@ -277,6 +280,9 @@ pub fn flat_table(blocks: &[Block]) -> Table {
             fr.extend(row);
             flat.rows.push(fr);
         }
+    }
+    if has_fisher(blocks) {
+        flat.notes.push(FISHER_NOTE.into());
     }
     flat
 }
