@@ -18,7 +18,7 @@ fn render(cmd: clap::Command) -> Result<Vec<u8>> {
 }
 
 /// Render the pages of `cmd` (the whole `shnor` command line); `--out` is created when it does
-/// not exist. Errors: usage (exit 2) when `--out` is a file; internal (exit 3) when the folder
+/// not exist. Errors: usage (exit 2) when `--out` is a file or a link to nothing; internal (exit 3) when the folder
 /// cannot be created or a page cannot be written.
 pub fn run(a: &Args, mut cmd: clap::Command) -> Result<()> {
     let Some(dir) = &a.out else {
@@ -27,6 +27,12 @@ pub fn run(a: &Args, mut cmd: clap::Command) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(crate::error::usage(format!(
             "--out {}: this is a file, not a folder",
+            dir.display()
+        )));
+    }
+    if !dir.exists() && std::fs::symlink_metadata(dir).is_ok() {
+        return Err(crate::error::usage(format!(
+            "--out {}: a symbolic link to a folder that does not exist; create it or give another path",
             dir.display()
         )));
     }

@@ -29,7 +29,7 @@ fn marked(g: &Grid, h: &Header, r: usize, cols: &[usize]) -> Result<Vec<String>>
         match parse_num(cell) {
             Ok(None | Some(0.0)) => {}
             Ok(Some(1.0)) => out.push(h.raw_name(c).trim().to_string()),
-            _ if word == "нет" => {}
+            _ if word == "нет" || word == "na" => {}
             _ if word == "да" => out.push(h.raw_name(c).trim().to_string()),
             _ => {
                 return Err(crate::error::data_expected(

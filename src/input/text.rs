@@ -71,8 +71,8 @@ pub fn looks_misdecoded(text: &str) -> bool {
 }
 
 /// The 8-bit encoding other than Windows-1251 (KOI8-R, CP866) a text read as Windows-1251 was
-/// written in: the one whose reading of the same bytes holds words of known captions (`год`,
-/// `класс`, `логин`…) that the text does not. `None` when the text reads as it should or no
+/// written in: the one whose reading of the same bytes holds a word of known captions (`год`,
+/// `класс`, `логин`, `участник`…) where the text holds none. `None` when the text reads as it should or no
 /// other encoding reads it better.
 pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
     const WORDS: [&str; 8] = [
@@ -101,7 +101,7 @@ pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
         ("CP866 (DOS)", encoding_rs::IBM866),
     ]
     .into_iter()
-    .find(|(_, enc)| known(&enc.decode(&bytes).0) >= 2)
+    .find(|(_, enc)| known(&enc.decode(&bytes).0) >= 1)
     .map(|(name, _)| name)
 }
 

@@ -195,6 +195,12 @@ fn another_8_bit_encoding_is_named_by_the_captions_it_reads() {
         let (as_1251, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
         assert_eq!(read_as_other_encoding(&as_1251), Some(name));
     }
+    // the ОГЭ per-school table's header holds one known word only (fourth fresh-eyes run)
+    let oge = "Код ОО;Наименование ОО;Количество участников;Средний балл";
+    let (bytes, _, _) = encoding_rs::KOI8_R.encode(oge);
+    let (as_1251, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+    assert_eq!(read_as_other_encoding(&as_1251), Some("KOI8-R"));
+    assert_eq!(read_as_other_encoding(oge), None);
     assert_eq!(read_as_other_encoding(head), None);
     assert_eq!(read_as_other_encoding("a;b;c"), None);
 }
