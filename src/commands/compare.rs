@@ -227,7 +227,7 @@ pub fn block_rows(b: &Block) -> Vec<Vec<Cell>> {
 
 /// The note under a comparison that has p-values of Fisher's exact test ([`FISHER_MARK`]).
 const FISHER_NOTE: &str =
-    "p — z-критерий для двух долей; * — точный критерий Фишера: в таблице 2 × 2 ожидаемая численность меньше 5 (правило Кочрена), нормальное приближение неприменимо";
+    "p — z-критерий для двух долей; точный критерий Фишера (в таблице отмечен «*», в данных — столбец «критерий»), когда в таблице 2 × 2 ожидаемая численность меньше 5 (правило Кочрена): нормальное приближение там неприменимо";
 
 /// The mark after a p-value of Fisher's exact test (people's formats; data keep the number and
 /// JSON says `fisher`).
