@@ -26,8 +26,8 @@ pub(super) fn empty_file(
     reports: &mut Vec<InputReport>,
 ) -> Result<()> {
     let (says, why) = match how {
-        Empty::ZeroBytes => ("the file is empty", "пустой файл (0 байт)"),
-        Empty::NoRows => ("the file has no rows", "файл без строк"),
+        Empty::ZeroBytes => ("the file is empty", ZERO_BYTES),
+        Empty::NoRows => ("the file has no rows", NO_ROWS),
     };
     if named {
         return Err(data(format!(
@@ -40,6 +40,11 @@ pub(super) fn empty_file(
     reports.push(rep);
     Ok(())
 }
+
+/// Why a file of zero bytes in a folder was skipped (its load report's `skipped`).
+pub(super) const ZERO_BYTES: &str = "пустой файл (0 байт)";
+/// Why a file without a non-blank cell in a folder was skipped (its load report's `skipped`).
+pub(super) const NO_ROWS: &str = "файл без строк";
 
 /// Whether the file has zero bytes.
 pub(super) fn is_zero_bytes(path: &Path) -> bool {

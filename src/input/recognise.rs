@@ -514,9 +514,9 @@ pub(super) fn in_sheet(sheet: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The load warnings for tables skipped in a folder (`reports`): one without a school key, and one
-/// of which no sheet has a header shnor knows (a `.csv`/`.xlsx`/`.xls`, by sheet) — said beside
-/// the results, not only in `inspect`.
+/// The load warnings for tables skipped in a folder (`reports`): one without a school key, one
+/// of which no sheet has a header shnor knows (a `.csv`/`.xlsx`/`.xls`, by sheet), and an empty
+/// or blank one (a `.csv`/`.xlsx`/`.xls`) — said beside the results, not only in `inspect`.
 pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
     for r in reports {
         match r.skipped.as_deref() {
@@ -530,6 +530,11 @@ pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
                     None => r.path.clone(),
                 },
             ),
+            Some(w @ (super::empty::ZERO_BYTES | super::empty::NO_ROWS))
+                if is_table_file(&r.path) =>
+            {
+                warnings.add(WarningCode::EmptyFileSkipped, format!("{}: {w}", r.path))
+            }
             _ => {}
         }
     }

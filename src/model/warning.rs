@@ -223,6 +223,9 @@ warning_codes! {
     /// A table in a folder whose header matched no kind (no sheet of it loaded): skipped.
     TableNotRecognised = "таблица в папке не распознана (заголовок не похож ни на один вид входных данных) и пропущена: подробно — shnor inspect"
         => "таблица в папке не распознана (заголовок не похож ни на один вид входных данных) и пропущена: подробно — shnor inspect",
+    /// An empty or blank table file in a folder: skipped (named on the command line it is an error).
+    EmptyFileSkipped = "пустой файл в папке пропущен"
+        => "пустой файл в папке пропущен (файл без байтов или без заполненных ячеек)",
     /// A results table that gives no procedure any data.
     ContributesNothing = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)"
         => "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)",

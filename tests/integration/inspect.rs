@@ -225,6 +225,16 @@ fn empty_unknown_truncated_and_missing_inputs() {
         .collect();
     assert_eq!(why, ["файл без строк", "пустой файл (0 байт)"], "{v:#}");
     assert_eq!(v["totals"]["results"], 1, "{v:#}");
+    // and `select` on that folder says so too, under the table, naming both files (before, only
+    // `inspect` showed them: a user of `select` never learnt that a file was left out)
+    let out = shnor().arg("select").arg(&dir).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        err.contains("пустой файл в папке пропущен (файл без байтов или без заполненных ячеек): 2"),
+        "{err}"
+    );
+    assert!(err.contains("notes.csv: пустой файл (0 байт)"), "{err}");
+    assert!(err.contains("blank.csv: файл без строк"), "{err}");
     let u = write(d.path(), "u.csv", "a;b;c\n1;2;3\n");
     shnor()
         .arg("inspect")
