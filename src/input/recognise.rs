@@ -58,6 +58,9 @@ pub(super) fn recognise(
             return Err(e);
         }
     }
+    if !seen.any {
+        other_encoding(path, &head_text)?;
+    }
     seen.report_skipped(&rep, found.reports);
     Ok(())
 }
@@ -438,6 +441,21 @@ pub(super) fn repeated_read(s: &Sheet) -> Option<anyhow::Error> {
         .find(|r| r.read)?;
     let sheet = sheet_of(&s.path, &s.grid.sheet);
     Some(data(format!("{sheet}: {}", r.error(h, line))))
+}
+
+/// A CSV found in a folder that loaded nothing but whose header has known captions when read in
+/// another 8-bit encoding (`text::read_as_other_encoding`): a data error, not a skipped file — it
+/// holds an input's rows that would otherwise be left out of every figure with one warning.
+///
+/// Errors (data): such a file, naming it and the encoding.
+fn other_encoding(path: &Path, head_text: &str) -> Result<()> {
+    match text::read_as_other_encoding(head_text) {
+        Some(name) => Err(data(format!(
+            "{}: the file seems to be in {name} (read that way its header has known captions): expected UTF-8 or Windows-1251, re-save the file in one of them (a table shnor cannot read is not skipped, so that its rows are not left out of the figures)",
+            path.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The hint added to an unknown CSV layout whose text looks decoded from the wrong 8-bit

@@ -144,6 +144,18 @@ fn loader_messages_quote_cells_ranges_encodings_and_sheet_names_as_they_are() {
     run("ВПР koi8.csv", &koi8)
         .stderr(contains("unknown header layout"))
         .stderr(contains("expected UTF-8 or Windows-1251"));
+    // found in a folder beside a table that loads, such a file is the same data error naming the
+    // encoding (before, it was skipped as «не распознан заголовок» and its rows were left out)
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("ВПР koi8.csv"), &koi8).unwrap();
+    std::fs::write(folder.join("ВПР utf8.csv"), &text).unwrap();
+    shnor()
+        .arg("select")
+        .arg(&folder)
+        .assert()
+        .code(1)
+        .stderr(contains("ВПР koi8.csv: the file seems to be in KOI8-R"));
     // a plain unknown layout in Windows-1251 gets no such hint
     let other = dir.path().join("other.csv");
     write_cp1251(
