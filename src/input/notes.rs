@@ -2,7 +2,7 @@
 //! which source wins for a school's name, municipality, municipality code, kind and settlement when
 //! two inputs disagree, and the count of disagreements in the load report.
 use super::report::Warnings;
-use super::text::{municipality_key, norm_text, split_code_name};
+use super::text::{municipality_key, name_spelling, split_code_name};
 use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Kind, SchoolRow};
 use std::collections::BTreeMap;
@@ -47,7 +47,7 @@ const FACT: [&str; 5] = [
 pub fn merge(e: &mut SchoolRow, src: SchoolSource, facts: &SchoolFacts, w: &mut Warnings) {
     let src = src as u8;
     let r = &mut e.merged.rank;
-    let name = |a: &str, b: &str| a == b || norm_text(a) == norm_text(b);
+    let name = |a: &str, b: &str| a == b || name_spelling(a) == name_spelling(b);
     let mun = |a: &str, b: &str| a == b || municipality_key(a) == municipality_key(b);
     let code = |a: &str, b: &str| a == b;
     let d = [

@@ -181,6 +181,19 @@ pub fn norm_text(s: &str) -> String {
     out
 }
 
+/// A school name as spelt, for telling whether two inputs name a school alike (`notes::merge`):
+/// `norm_text` (case, `ё`, runs of spaces) with quotes of every kind («» "" „“ '' ‘’) left out and
+/// `№ 5` read as `№5`. «МБОУ "СОШ №7"», «МБОУ «СОШ № 7»» and «мбоу сош №7» are one spelling;
+/// other words, numbers and legal forms still differ (`names::school_name_key` is the looser key
+/// used to match a school by name).
+pub fn name_spelling(s: &str) -> String {
+    let unquoted: String = s
+        .chars()
+        .filter(|c| !matches!(c, '"' | '«' | '»' | '“' | '”' | '„' | '\'' | '‘' | '’'))
+        .collect();
+    norm_text(&unquoted).replace("№ ", "№")
+}
+
 /// A cell that should hold a number but does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotANumber;

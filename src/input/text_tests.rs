@@ -231,3 +231,21 @@ fn message_numbers_have_a_decimal_comma() {
     assert_eq!(ru_num(6.0), "6");
     assert_eq!(ru_num(-0.25), "-0,25");
 }
+
+/// Last session's fresh-eyes run: logins.xlsx and the 2022 context form «disagreed» on 664 school
+/// names that differ only in their quotes («МБОУ "СОШ №7"» / «МБОУ СОШ №7»).
+#[test]
+fn name_spelling_ignores_quotes_case_and_the_space_after_the_number_sign() {
+    let one = name_spelling("МБОУ \"СОШ №7\"");
+    for other in [
+        "МБОУ СОШ №7",
+        "мбоу «СОШ № 7»",
+        "МБОУ  “СОШ №7”",
+        "МБОУ 'СОШ №7'",
+    ] {
+        assert_eq!(name_spelling(other), one, "{other}");
+    }
+    for other in ["МКОУ СОШ №7", "МБОУ СОШ №17", "МБОУ Лицей №7"] {
+        assert_ne!(name_spelling(other), one, "{other}");
+    }
+}

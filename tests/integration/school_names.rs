@@ -316,3 +316,38 @@ fn a_selection_warning_names_a_school_known_by_name_with_its_municipality() {
     let kind = warning(&v["summary"]["warnings"], "school kind unknown");
     assert_eq!(kind["examples"][0], shown, "{kind}");
 }
+
+/// Last session's fresh-eyes run: logins.xlsx and the real 2022 context form «disagreed» on 664
+/// school names that differ only in their quotes or the space after «№»; only a different word or
+/// number is a disagreement.
+#[test]
+fn names_differing_only_in_quotes_do_not_disagree() {
+    let marks = "\
+Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5
+2025;4;математика;edu790001;МБОУ СОШ №5;20;5;5;5;5
+2025;4;математика;edu790002;МБОУ «СОШ № 15»;20;5;5;5;5
+2025;4;математика;edu790004;МКОУ СОШ №11;20;5;5;5;5
+";
+    let d = folder(&[("registry.csv", REGISTRY), ("ВПР 2025.csv", marks)]);
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(d.path())
+            .args(["--format", "json"]),
+    );
+    let examples: Vec<String> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["warnings"].as_object())
+        .flat_map(|w| w.iter())
+        .filter(|(k, _)| k.contains("расходятся в сведениях о школе"))
+        .flat_map(|(_, x)| x["examples"].as_array().unwrap().clone())
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        examples,
+        ["edu790004: название «МКОУ СОШ №1» / «МКОУ СОШ №11»"],
+        "{v:#}"
+    );
+}
