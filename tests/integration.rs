@@ -36,6 +36,8 @@ mod load_warnings;
 mod monitor;
 #[path = "integration/newcomer.rs"]
 mod newcomer;
+#[path = "integration/newcomer5.rs"]
+mod newcomer5;
 #[path = "integration/no_school_key.rs"]
 mod no_school_key;
 #[path = "integration/objectivity.rs"]

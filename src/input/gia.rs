@@ -140,10 +140,9 @@ pub fn load_simple(
     let source = Sym::from(g.file.as_str());
     let mut tally = Tally::default();
     for r in h.row + 1..g.rows.len() {
-        let code = g.cell(r, c.cc).trim().to_string();
-        if code.is_empty() || super::text::is_aggregate_label(&code) {
+        let Some(code) = school_code(g, h, &c, r, opts, rep)? else {
             continue;
-        }
+        };
         // a share rounded to whole pupils that it does not give (40 % of 12 = 4,8 → 5): the
         // counted warning of counts rebuilt from percents, as the flat ВПР table gives
         let rounded = std::cell::Cell::new(false);
@@ -171,6 +170,65 @@ pub fn load_simple(
     }
     tally.report(rep);
     Ok(())
+}
+
+/// The school key cell of row `r` of a simple ОГЭ/ЕГЭ table, or `None` for a row that is no
+/// school: a blank row; an aggregate row («Итого…», «Всего…», a municipality's row with no code
+/// or name), skipped with a counted warning naming it — the table's figures are the schools'.
+///
+/// Errors (data, naming row and column; `--lenient`: skipped with a counted warning): a row with
+/// figures but an empty or dash key cell — before, such a school was dropped without a word.
+fn school_code(
+    g: &Grid,
+    h: &Header,
+    c: &SimpleCols,
+    r: usize,
+    opts: &Opts,
+    rep: &mut InputReport,
+) -> Result<Option<String>> {
+    if g.rows[r].iter().all(|v| v.trim().is_empty()) {
+        return Ok(None);
+    }
+    let code = g.cell(r, c.cc).trim();
+    let code = if matches!(code, "-" | "–" | "—") {
+        ""
+    } else {
+        code
+    };
+    let name = c.cn.map_or("", |n| g.cell(r, n).trim());
+    let municipality = c.cm.map_or("", |m| g.cell(r, m).trim());
+    if super::flat::is_aggregate_row(code, name, !municipality.is_empty()) {
+        let label = [code, name, municipality]
+            .into_iter()
+            .find(|v| !v.is_empty())
+            .unwrap_or("");
+        rep.warnings.add(
+            WarningCode::GiaAggregateRowSkipped,
+            format!("строка {}: «{label}»", g.line_of(r)),
+        );
+        return Ok(None);
+    }
+    if code.is_empty() {
+        let err = data_err(
+            &g.loc(r),
+            h.raw_name(c.cc),
+            format!(
+                "expected the school's {} (or an aggregate label such as «Итого»), found {}",
+                if h.find(header::GIA_CODE) == Some(c.cc) {
+                    "code"
+                } else {
+                    "name"
+                },
+                match g.cell(r, c.cc).trim() {
+                    "" => "an empty cell".to_string(),
+                    dash => format!("«{dash}»"),
+                }
+            ),
+        );
+        row_error(opts, rep, err)?;
+        return Ok(None);
+    }
+    Ok(Some(code.to_string()))
 }
 
 /// The columns of a simple per-school ОГЭ/ЕГЭ table ([`load_simple`]): name, code (ГИА code or

@@ -65,6 +65,9 @@ warning_codes! {
     /// An aggregate row of a results table (whole sample, region, municipality).
     AggregateRowApart = "aggregate row (вся выборка / регион / муниципалитет) kept apart from schools"
         => "итоговая строка (вся выборка / регион / муниципалитет) учтена отдельно от школ",
+    /// An aggregate row («Итого», a municipality's row) of a per-school ОГЭ/ЕГЭ table: not a school.
+    GiaAggregateRowSkipped = "итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги считаются по школам)"
+        => "итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги региона и муниципалитетов считаются по строкам школ)",
     // --- loaders: cells and units
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"

@@ -1,0 +1,79 @@
+//! Regressions of the fifth fresh-eyes run's findings: school rows of a per-school ОГЭ/ЕГЭ table
+//! with an empty code, and its aggregate rows.
+use crate::util::*;
+
+const GIA_HEAD: &str = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»";
+
+/// H1: a school row with figures but an empty (or dash) «Код ОО» was dropped without a word — the
+/// region's worst school left the list and the region's participants lost its pupils. It is a data
+/// error naming row and column; with `--lenient`, a skipped row with a counted warning.
+#[test]
+fn a_gia_school_row_without_its_code_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for code in ["", "-"] {
+        let p = dir.path().join("ОГЭ математика 2024.csv");
+        let rows = format!(
+            "{GIA_HEAD}\n1000;МБОУ \"СОШ №1\";40;15,2;10,00;20,00\n{code};МБОУ \"СОШ №3\";50;12,0;30,00;4,00\n"
+        );
+        std::fs::write(&p, rows).unwrap();
+        let found = if code.is_empty() {
+            "found an empty cell".to_string()
+        } else {
+            format!("found «{code}»")
+        };
+        shnor()
+            .arg("select")
+            .arg(&p)
+            .assert()
+            .code(1)
+            .stderr(contains(&format!(
+                "ОГЭ математика 2024.csv, row 3: column «Код ОО»: expected the school's code (or an aggregate label such as «Итого»), {found}"
+            )));
+        let v = json_of(
+            shnor()
+                .arg("inspect")
+                .arg(&p)
+                .args(["--lenient", "--format", "json"]),
+        );
+        let w = &v["inputs"][0]["warnings"];
+        assert_eq!(
+            w["строка с ошибкой данных пропущена (--lenient)"]["count"], 1,
+            "{v:#}"
+        );
+    }
+}
+
+/// H1, related: an «Итого» row of such a table (here with participants that do not add up) was
+/// skipped without a word; it is skipped with a counted warning naming its row, and a
+/// municipality's row (a municipality, no code or name) is one too.
+#[test]
+fn a_gia_aggregate_row_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2024.csv");
+    let rows = format!(
+        "{GIA_HEAD}\n1000;МБОУ \"СОШ №1\";40;15,2;10,00;20,00\n1001;МБОУ \"СОШ №2\";20;14,1;5,00;10,00\n;Итого по району;999;14,0;8,00;15,00\n"
+    );
+    std::fs::write(&p, rows).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let input = &v["inputs"][0];
+    assert_eq!(input["rows"], 2, "{v:#}");
+    let w = &input["warnings"]
+        ["итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги считаются по школам)"];
+    assert_eq!(w["examples"][0], "строка 4: «Итого по району»", "{v:#}");
+    let named = dir.path().join("by name");
+    std::fs::create_dir(&named).unwrap();
+    std::fs::write(
+        named.join("ОГЭ математика 2024.csv"),
+        "Муниципалитет;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог\nгород А;СОШ 1;40;15;10\nгород А;;60;12;30\nгород А;СОШ 3;20;14;5\n",
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&named)
+            .args(["--format", "json"]),
+    );
+    let w = &v["inputs"][0]["warnings"]
+        ["итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги считаются по школам)"];
+    assert_eq!(w["examples"][0], "строка 3: «город А»", "{v:#}");
+}
