@@ -425,13 +425,30 @@ pub fn subject(s: &str) -> Option<String> {
     None
 }
 
-/// Find a subject named inside a longer text (file name, title line).
+/// Find a subject named inside a longer text (file name, title line); mathematics with its ЕГЭ
+/// level when the text names one anywhere («ЕГЭ математика профильная 2024», «… (база)»), so that
+/// the two ЕГЭ exams in a region's usual pair of files stay two subjects.
 pub fn subject_in(text: &str) -> Option<String> {
     let t = norm_text(text);
+    let found = subject_stem_in(&t)?;
+    if found != "математика" {
+        return Some(found);
+    }
+    let level = if t.contains("профильн") || t.contains("профиль") {
+        "математика профильная"
+    } else if t.contains("базов") || t.contains("база") {
+        "математика базовая"
+    } else {
+        "математика"
+    };
+    Some(level.to_string())
+}
+
+/// The subject whose stem comes first in the normalised text `t`.
+fn subject_stem_in(t: &str) -> Option<String> {
     let stems: &[(&str, &str)] = &[
         ("окружающ", "окружающий мир"),
         ("русск", "русский язык"),
-        ("профильн", "математика профильная"),
         ("математ", "математика"),
         ("биолог", "биология"),
         ("истори", "история"),

@@ -249,3 +249,29 @@ fn name_spelling_ignores_quotes_case_and_the_space_after_the_number_sign() {
         assert_ne!(name_spelling(other), one, "{other}");
     }
 }
+
+/// Fifth fresh-eyes run, M0: «ЕГЭ математика профильная 2024.csv» and «… базовая …» both read as
+/// «математика», merging the two ЕГЭ exams into one procedure.
+#[test]
+fn subject_in_keeps_the_level_of_mathematics() {
+    for (text, want) in [
+        (
+            "ЕГЭ математика профильная 2024.csv",
+            "математика профильная",
+        ),
+        ("ЕГЭ математика базовая 2024.csv", "математика базовая"),
+        ("ЕГЭ 2024, математика (профиль)", "математика профильная"),
+        ("ЕГЭ 2024 профильная математика", "математика профильная"),
+        ("ЕГЭ 2024 математика (база)", "математика базовая"),
+        (
+            "Проведение работы по математике, 4 класс. ВПР 2021.xlsx",
+            "математика",
+        ),
+        (
+            "ЕГЭ русский язык 2024 (базовый уровень).csv",
+            "русский язык",
+        ),
+    ] {
+        assert_eq!(subject_in(text).as_deref(), Some(want), "{text}");
+    }
+}

@@ -208,13 +208,16 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
     let int = |c: &str, r: usize| -> Result<Option<i64>> {
         Ok(sorted.column(c)?.get(r)?.extract::<i64>())
     };
+    // every field of `FIELDS`: the counts, and the mean score (two rows that differ only in it
+    // are two different results, not a repeat)
     let same = |a: usize, b: usize| -> Result<bool> {
         for c in VALUES {
             if int(c, a)? != int(c, b)? {
                 return Ok(false);
             }
         }
-        Ok(true)
+        let mean = sorted.column(k::MEAN_SCORE)?;
+        Ok(mean.get(a)? == mean.get(b)?)
     };
     let mut first = 0;
     let mut drop = vec![false; sorted.height()];

@@ -77,3 +77,55 @@ fn a_gia_aggregate_row_is_skipped_with_a_warning() {
         ["итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги считаются по школам)"];
     assert_eq!(w["examples"][0], "строка 3: «город А»", "{v:#}");
 }
+
+/// M0: «ЕГЭ математика профильная 2024.csv» and «ЕГЭ математика базовая 2024.csv» read as one
+/// subject «математика», so a region's usual pair of files failed to load together (a second,
+/// different row per school); the level in the file name makes two subjects. And two rows that
+/// differ only in the mean score are two different results, not an exact repeat to drop.
+#[test]
+fn the_ege_mathematics_level_in_a_file_name_keeps_two_subjects() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог";
+    for (level, rows) in [
+        ("профильная", "1000;СОШ 1;38;45;10\n1001;СОШ 2;20;50;5\n"),
+        ("базовая", "1000;СОШ 1;40;4,1;5\n1001;СОШ 2;20;4,3;0\n"),
+    ] {
+        std::fs::write(
+            dir.path().join(format!("ЕГЭ математика {level} 2024.csv")),
+            format!("{head}\n{rows}"),
+        )
+        .unwrap();
+    }
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+    );
+    let mut subjects: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["subject"].as_str().unwrap_or(""))
+        .collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        ["математика базовая", "математика профильная"],
+        "{v:#}"
+    );
+    let same = tempfile::tempdir().unwrap();
+    let p = same.path().join("ЕГЭ русский язык 2024.csv");
+    std::fs::write(
+        &p,
+        format!("{head}\n1000;СОШ 1;40;65;5\n1000;СОШ 1;40;15;5\n"),
+    )
+    .unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("вторая, другая строка для школы код ГИА 1000"))
+        .stderr(contains("средний балл 65 и 15"));
+}
