@@ -539,12 +539,16 @@ pub fn municipality_key(s: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Aggregate row labels: вся выборка / регион / муниципалитет totals.
+/// Aggregate row labels: вся выборка / регион / муниципалитет totals («Итого…», «Всего…»), and a
+/// row of means («Среднее», «Среднее по ОО», «Среднее значение»).
 pub fn is_aggregate_label(s: &str) -> bool {
     let t = norm_text(s);
     t == "вся выборка"
         || t.starts_with("всего")
         || t.starts_with("итого")
+        || t == "среднее"
+        || t.starts_with("среднее по ")
+        || t.starts_with("среднее значение")
         || t == "регион"
         || t == "рф"
         || t == "россия"

@@ -68,6 +68,9 @@ warning_codes! {
     /// An aggregate row («Итого», a municipality's row) of a per-school ОГЭ/ЕГЭ table: not a school.
     GiaAggregateRowSkipped = "итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги считаются по школам)"
         => "итоговая строка таблицы ОГЭ/ЕГЭ по школам пропущена (итоги региона и муниципалитетов считаются по строкам школ)",
+    /// A per-pupil sheet's row whose login cell is an aggregate label («Итого по ОО»).
+    PupilAggregateRowSkipped = "итоговая строка листа участников пропущена (не школа и не участник)"
+        => "итоговая строка листа участников («Итого…», «Всего…») пропущена: не школа и не участник",
     // --- loaders: cells and units
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"

@@ -129,3 +129,21 @@ fn the_ege_mathematics_level_in_a_file_name_keeps_two_subjects() {
         .stderr(contains("вторая, другая строка для школы код ГИА 1000"))
         .stderr(contains("средний балл 65 и 15"));
 }
+
+/// M1: a per-pupil sheet's «Итого по ОО» (or «Среднее») row below the pupils became a school and,
+/// with a total in range, a pupil. It is passed over with one counted warning naming its row.
+#[test]
+fn an_aggregate_row_in_a_pupil_sheet_is_neither_a_school_nor_a_pupil() {
+    let i = &inspect_two_item_sheet(&[
+        ["edu990001", "1", "2", "2", "4"],
+        ["edu990002", "1", "1", "1", "2"],
+        ["Итого по ОО", "", "", "", "3"],
+        ["Среднее", "", "", "", "3"],
+    ]);
+    assert_eq!(i["schools"], 2, "{i:#}");
+    assert_eq!(i["pupils"]["participants"], 2, "{i:#}");
+    let w = warning(&i["warnings"], "итоговая строка листа участников пропущена");
+    assert_eq!(w["count"], 2, "{i:#}");
+    assert_eq!(w["examples"][0], "строка 4: «Итого по ОО»", "{i:#}");
+    assert!(find_warning(&i["warnings"], "не логин").is_none(), "{i:#}");
+}

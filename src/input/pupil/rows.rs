@@ -167,7 +167,8 @@ impl<'a> PupilRows<'a> {
 
     /// The row's school login: the code of its login cell (`КОД | name`, or the cell itself), or
     /// the login the form is given. `None` with a [`WarningCode::RowWithoutLogin`] warning when it
-    /// is empty.
+    /// is empty, with a [`WarningCode::PupilAggregateRowSkipped`] one when it is an aggregate
+    /// label («Итого по ОО», «Всего»): such a row is neither a school nor a pupil.
     fn login(&mut self, line: usize, row: &[String]) -> Option<String> {
         let login = match self.form.school {
             SchoolOf::Column(c_login) => {
@@ -177,6 +178,15 @@ impl<'a> PupilRows<'a> {
             }
             SchoolOf::Given(login) => login.to_string(),
         };
+        if crate::input::text::is_aggregate_label(&login)
+            && !crate::input::text::looks_like_login(&login)
+        {
+            self.rep.warnings.add(
+                WarningCode::PupilAggregateRowSkipped,
+                format!("строка {line}: «{login}»"),
+            );
+            return None;
+        }
         if !login.is_empty() {
             return Some(login);
         }
