@@ -6,6 +6,7 @@ use shnor::commands::{
     compare, completions, config, explain, index, inspect, man, monitor, objectivity, report,
     resilient, risk, scales, select, sweep, synth,
 };
+use std::io::Write;
 
 #[derive(Parser)]
 #[command(
@@ -69,7 +70,8 @@ fn main() {
         if shnor::error::is_broken_pipe(&e) {
             std::process::exit(0);
         }
-        eprintln!("{}", shnor::error::report(&e));
+        // a closed standard error (`2>&1 | head -0`) must not turn the exit code into a panic's
+        let _ = writeln!(std::io::stderr(), "{}", shnor::error::report(&e));
         std::process::exit(shnor::error::exit_code(&e));
     }
 }

@@ -12,6 +12,7 @@ use crate::output::html;
 use crate::output::{self, folder, xlsx, CsvDialect};
 use anyhow::Result;
 use serde_json::{json, Value};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -104,10 +105,9 @@ pub fn run(a: &Args) -> Result<()> {
     crate::timing("written");
     drop(progress);
     if !crate::progress::quiet() {
-        eprintln!(
-            "{}",
-            written(&a.out, &files, &manifest["counts"]["selected"])
-        );
+        let said = written(&a.out, &files, &manifest["counts"]["selected"]);
+        // the report is written: a closed stderr does not make it a failure
+        let _ = writeln!(std::io::stderr(), "{said}");
     }
     super::at_exit((p, loaded, parts));
     Ok(())

@@ -2,6 +2,7 @@
 use crate::error::usage;
 use crate::synth::{self, Spec};
 use anyhow::Result;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Write a deterministic synthetic region in the real export shapes (with planted truth).
@@ -67,13 +68,18 @@ pub fn run(a: &Args) -> Result<()> {
         vpr_folder: a.vpr_folder,
     };
     let files = synth::write(&spec, &a.out)?;
-    eprintln!(
+    // a closed stderr or stdout is not a failure of the files written (`| head`)
+    let _ = writeln!(
+        std::io::stderr(),
         "shnor synth: {} files written to {}",
         files.len(),
         a.out.display()
     );
+    let mut out = std::io::stdout().lock();
     for f in files {
-        println!("{f}");
+        if writeln!(out, "{f}").is_err() {
+            break;
+        }
     }
     Ok(())
 }

@@ -147,3 +147,31 @@ fn an_aggregate_row_in_a_pupil_sheet_is_neither_a_school_nor_a_pupil() {
     assert_eq!(w["examples"][0], "строка 4: «Итого по ОО»", "{i:#}");
     assert!(find_warning(&i["warnings"], "не логин").is_none(), "{i:#}");
 }
+
+/// L2: with standard error closed before shnor writes its error (`shnor … 2>&1 | head -0`), the
+/// exit was sometimes 101 (the panic of a failed `eprintln!`), outside the documented codes. The
+/// data error's code stays 1 and a usage error's 2.
+#[test]
+fn a_closed_standard_error_keeps_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ВПР bad.csv");
+    std::fs::write(
+        &bad,
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;20;abc;5;5;5\n",
+    )
+    .unwrap();
+    for (args, code) in [
+        (vec!["select".into(), bad.display().to_string()], 1),
+        (vec!["select".into(), "--no-such-option".into()], 2),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = shnor()
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
