@@ -398,6 +398,27 @@ fn senseless_values_are_errors_naming_the_key_and_range() {
             "[cluster]\nmoderate = 0\n".into(),
             &["cluster.moderate = 0", "(0, 1]"],
         ),
+        // fifth fresh-eyes run, L4: these passed `config --check`
+        (
+            "[objectivity]\nboundary_ratio = 0\n".into(),
+            &["objectivity.boundary_ratio = 0", "(0, 1000000]"],
+        ),
+        (
+            "[objectivity]\nfioko_iqr_k = 0\n".into(),
+            &["objectivity.fioko_iqr_k = 0", "(0, 100]"],
+        ),
+        (
+            "[objectivity]\nfioko_t = 0\n".into(),
+            &["objectivity.fioko_t = 0", "(0, 10]"],
+        ),
+        (
+            "[objectivity]\nmin_journal = -1\n".into(),
+            &["objectivity.min_journal = -1", "[0, 1000000000]"],
+        ),
+        (
+            "[objectivity]\nboundary_min_at = -5\n".into(),
+            &["objectivity.boundary_min_at = -5", "[0, 1000000000]"],
+        ),
     ];
     for (text, words) in cases {
         let e = Config::from_user(&text, "c.toml").unwrap_err().to_string();

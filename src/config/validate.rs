@@ -149,9 +149,34 @@ impl Config {
             (1.0, true),
             "at 0 no probability is below it",
         )?;
-        range("objectivity.boundary_ratio", o.boundary_ratio, 0.0, 1e6)?;
-        range("objectivity.fioko_t", o.fioko_t, 0.0, 10.0)?;
-        range("objectivity.fioko_iqr_k", o.fioko_iqr_k, 0.0, 100.0)?;
+        open_range(
+            "objectivity.boundary_ratio",
+            o.boundary_ratio,
+            (0.0, false),
+            (1e6, true),
+            "at 0 every school checked has a boundary peak",
+        )?;
+        open_range(
+            "objectivity.fioko_t",
+            o.fioko_t,
+            (0.0, false),
+            (10.0, true),
+            "at 0 the interval is the region's mean alone: every school above it is marked",
+        )?;
+        open_range(
+            "objectivity.fioko_iqr_k",
+            o.fioko_iqr_k,
+            (0.0, false),
+            (100.0, true),
+            "at 0 the critical values are the quartiles: a quarter of the schools is past each",
+        )?;
+        for (key, v) in [
+            ("objectivity.min_journal", o.min_journal),
+            ("objectivity.boundary_min_pupils", o.boundary_min_pupils),
+            ("objectivity.boundary_min_at", o.boundary_min_at),
+        ] {
+            range(key, v as f64, 0.0, 1e9)?;
+        }
         let i = &self.index;
         open_range(
             "index.min_coverage",
