@@ -34,12 +34,17 @@ impl Value {
     }
 }
 
+/// Config sections whose keys do not enter a year's selection: a sweep over them would print the
+/// same list at every point, as if the list did not depend on what they set.
+const NOT_IN_SELECTION: [&str; 2] = ["monitor.", "report."];
+
 /// `stage1.threshold=0.25:0.35:0.01` → grid point i = round(start + i × step, 9);
 /// `stage1.threshold=0.3` → the one point 0.3; a choice key ([`crate::config::choices`]) takes
 /// a comma-separated list of its allowed words, `stage1.rule=risk,bottom`. The key is checked
 /// against `cfg` first, so a typo is named as one (with the nearest key) whatever the values.
 ///
-/// Errors (usage): no «=» or no key, an unknown key, a key that holds neither a number nor a
+/// Errors (usage): no «=» or no key, an unknown key, a key of [`NOT_IN_SELECTION`], a key that
+/// holds neither a number nor a
 /// choice (`selection.year`, lists, tables), not numbers (a list is for choice keys only), two or
 /// more than three numbers, a step ≤ 0 or stop < start, more than 10 000 points; for a choice key,
 /// a word it does not allow (named with the allowed ones) or the same word twice.
@@ -51,6 +56,14 @@ pub fn parse_param(cfg: &Config, s: &str) -> Result<Param> {
     let key = key.trim();
     if key.is_empty() {
         return Err(bad("no config key before «=»"));
+    }
+    if let Some(section) = NOT_IN_SELECTION.iter().find(|p| key.starts_with(*p)) {
+        current(cfg, key).map_err(|e| usage(format!("--param {s}: {e}")))?;
+        return Err(usage(format!(
+            "--param {s}: {key} does not enter the selection (the keys of [{}] set {}): every point would give the same list; sweep a key of stage1, stage2, stage3, cluster, selection, objectivity, index or kinds",
+            section.trim_end_matches('.'),
+            if section.starts_with("monitor") { "the exit from the list over years, `shnor monitor`" } else { "the report's files" }
+        )));
     }
     if let Some(allowed) = crate::config::choices(key) {
         return parse_choices(s, key, range, allowed);
@@ -399,6 +412,19 @@ mod tests {
             "{e}"
         );
         assert!(parse_param(&cfg, "stage1.threshold=nan:1:0.1").is_err());
+        // fifth fresh-eyes run, L5: keys that do not enter the selection printed a flat table
+        for key in ["monitor.exit_years=1:3:1", "report.xlsx_zip_level=1:9:4"] {
+            let e = parse_param(&cfg, key).unwrap_err().to_string();
+            assert!(e.contains("does not enter the selection"), "{e}");
+            assert_eq!(
+                crate::error::exit_code(&parse_param(&cfg, key).unwrap_err()),
+                crate::error::EXIT_USAGE
+            );
+        }
+        let e = parse_param(&cfg, "monitor.exit_yearz=1:3:1")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exit_years"), "a typo is named first: {e}");
         let twice = [
             "stage1.threshold=0.25:0.35:0.05".to_string(),
             "stage1.threshold=0.4".to_string(),
