@@ -242,13 +242,17 @@ pub fn ru_num(v: f64) -> String {
     v.to_string().replace('.', ",")
 }
 
-/// Split `code | name` (or `login name`, `(login) name`) cells into code and name.
+/// Split `code | name` (or `login name`, `(login) name`) cells into code and name. The part before
+/// a `|` is a code only when it is one word (`sch220001`, `2549`, `him11.41`): a name with a bar in
+/// it («СОШ №2 | филиал») stays whole.
 pub fn split_code_name(s: &str) -> (Option<String>, String) {
     let t = s.trim();
     if let Some((a, b)) = t.split_once('|') {
         let code = a.trim();
         // `him11.41 | 2549 | …` style cells keep the first part as the code.
-        return (Some(code.to_string()), b.trim().to_string());
+        if !code.is_empty() && !code.contains(char::is_whitespace) {
+            return (Some(code.to_string()), b.trim().to_string());
+        }
     }
     if let Some(rest) = t.strip_prefix('(') {
         if let Some((code, name)) = rest.split_once(')') {

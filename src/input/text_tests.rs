@@ -275,3 +275,25 @@ fn subject_in_keeps_the_level_of_mathematics() {
         assert_eq!(subject_in(text).as_deref(), Some(want), "{text}");
     }
 }
+
+/// Fifth fresh-eyes run, L7: a school name with « | » in it lost everything before the bar
+/// («СОШ №2 | филиал» → «филиал»).
+#[test]
+fn a_bar_splits_a_cell_only_after_a_one_word_code() {
+    assert_eq!(
+        split_code_name("sch220001 | МБОУ СОШ №1"),
+        (Some("sch220001".into()), "МБОУ СОШ №1".into())
+    );
+    assert_eq!(
+        split_code_name("him11.41 | 2549 | x"),
+        (Some("him11.41".into()), "2549 | x".into())
+    );
+    for whole in ["СОШ №2 | филиал", "МБОУ \"СОШ №1\"\nимени | Героя", "| СОШ"]
+    {
+        assert_eq!(
+            split_code_name(whole),
+            (None, whole.trim().into()),
+            "{whole}"
+        );
+    }
+}
