@@ -4,7 +4,7 @@ use super::procedures::{find_sorted, pooled_of, PooledSums, ProcRow, YearRows};
 use super::registry::Registered;
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
-use crate::config::{ClusterMethod, Config, SelectionYear, Stage1Rule};
+use crate::config::{ClusterMethod, Config, ObjectivityPolicy, SelectionYear, Stage1Rule};
 use crate::error::usage;
 use crate::input::report::Warnings;
 use crate::input::text::region_of;
@@ -488,6 +488,10 @@ fn judge(
         .of(sid, year)
         .map(|sy| sy.flags.clone())
         .unwrap_or_default();
+    // METHOD §«Stage 2»: under `flag` (and `exclude`) a school with doubtful markers of Y is marked
+    // in every output, also one that never reaches stage 2 (`select --all` said «нет» for them)
+    res.objectivity_flag = cfg.objectivity.policy != ObjectivityPolicy::Ignore
+        && res.objectivity_flags.iter().any(|f| f.doubtful);
     res.below_min = super::procedures::BelowMin::of(
         rows.iter()
             .filter(|r| r.n2.is_some() && super::stage1::in_assessments(cfg, r))

@@ -175,3 +175,43 @@ fn a_closed_standard_error_keeps_the_exit_code() {
         assert_eq!(status.code(), Some(code), "{args:?}");
     }
 }
+
+/// M2: `select --all` said «Признаки необъективности: нет» (JSON `objectivity_flag: false`) for
+/// every school that did not reach stage 2, beside its doubtful markers of Y; METHOD: under `flag`
+/// a school is marked in every output. Under `ignore` no school is marked.
+#[test]
+fn a_school_with_doubtful_markers_is_marked_whatever_stage_it_reached() {
+    let region = sample_region();
+    let all = by_login(&select_json(&region, &[]));
+    let s = &all["edu990001"];
+    assert_eq!(s["stage_reached"], 1, "{s:#}");
+    assert!(
+        s["objectivity_flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["doubtful"] == true),
+        "{s:#}"
+    );
+    assert_eq!(s["objectivity_flag"], true, "{s:#}");
+    let marked = all
+        .values()
+        .filter(|s| s["objectivity_flag"] == true)
+        .count();
+    let doubtful = all
+        .values()
+        .filter(|s| {
+            s["objectivity_flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["doubtful"] == true)
+        })
+        .count();
+    assert_eq!(marked, doubtful);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[objectivity]\npolicy = \"ignore\"\n").unwrap();
+    let ignored = by_login(&select_json(&region, &["--config", cfg.to_str().unwrap()]));
+    assert!(ignored.values().all(|s| s["objectivity_flag"] == false));
+}
