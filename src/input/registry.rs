@@ -1,6 +1,6 @@
 //! User registry/context tables keyed by login (FORMATS.md «Registry and context»): one row per
 //! school merged into the school book.
-use super::context::{is_share, memo, note_code, school_in, settlement_of, INDICATORS};
+use super::context::{is_share, memo, note_code, school_of, settlement_of, INDICATORS};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
@@ -290,22 +290,23 @@ impl<'g> RegistryReader<'g> {
     }
 }
 
-/// Merge a registry row into its school's book entry (`notes::merge`, the registry's rank);
-/// the school's id.
+/// Merge a registry row into the book entry of school `sid` (`text::school_id(login)`;
+/// `notes::merge`, the registry's rank).
 fn store_registry_row(
     ds: &mut Dataset,
+    sid: String,
     login: &str,
     row: &RegistryRow,
     vals: &[(&'static str, f64)],
     source: &Sym,
     rep: &mut InputReport,
-) -> String {
+) {
     note_code(
         &mut ds.municipality_codes,
         &row.municipality_code,
         &row.municipality,
     );
-    let e = school_in(&mut ds.book, login);
+    let e = school_of(&mut ds.book, sid, login);
     let facts = SchoolFacts {
         name: row.name,
         municipality: &row.municipality,
@@ -327,7 +328,6 @@ fn store_registry_row(
     if !e.sources.contains(source) {
         e.sources.push(source.clone());
     }
-    e.school_id.clone()
 }
 
 /// User registry/context table keyed by login (FORMATS.md «Registry and context»): one row per
@@ -364,17 +364,19 @@ pub fn load_registry(
     };
     let cl = reader.cols.login;
     let source = Sym::from(f.file.as_str());
-    let mut schools = Vec::new();
-    // each school's first row (trimmed cells) and its line: a repeat is dropped, a different
-    // second row is an error
-    let mut seen = super::records::FirstRows::new();
+    // rows stored: each is its school's first row, so one per school
+    let mut schools = 0;
+    // each school's first record: a repeat (same trimmed cells) is dropped, a different second
+    // row is an error
+    let mut seen: PlHashMap<String, usize> = PlHashMap::default();
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
     for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
             continue;
         }
-        match seen.check(school_id(login), g.row(r), g.line_of(r)) {
+        let sid = school_id(login);
+        match first_row(&mut seen, &sid, r, g) {
             Seen::First => {}
             Seen::Same { .. } => {
                 rep.warnings.add(
@@ -405,14 +407,32 @@ pub fn load_registry(
             .and_then(|()| reader.facts(r));
         match read {
             Ok(row) => {
-                schools.push(store_registry_row(ds, login, &row, &vals, &source, rep));
+                store_registry_row(ds, sid, login, &row, &vals, &source, rep);
                 rep.rows += 1;
+                schools += 1;
             }
             Err(e) => super::flat::row_error(opts, rep, e)?,
         }
     }
-    schools.sort_unstable();
-    schools.dedup();
-    rep.schools = schools.len();
+    rep.schools = schools;
     Ok(())
+}
+
+/// Where record `r` of school `sid` stands against the school's first record (`seen`: each
+/// school's first record, `r` remembered when it is the first): the same trimmed cells
+/// (`Cells::row`) or others, with the first record's line. The cells are compared only for a
+/// school seen before (no row of cells kept per school).
+fn first_row(seen: &mut PlHashMap<String, usize>, sid: &str, r: usize, g: &Cells) -> Seen {
+    match seen.get(sid) {
+        Some(&first) if g.row(first) == g.row(r) => Seen::Same {
+            line: g.line_of(first),
+        },
+        Some(&first) => Seen::Different {
+            line: g.line_of(first),
+        },
+        None => {
+            seen.insert(sid.to_string(), r);
+            Seen::First
+        }
+    }
 }
