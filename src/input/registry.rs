@@ -20,9 +20,11 @@ use polars::prelude::{ChunkCast, DataType, PlHashMap, StringChunked};
 /// by `parse_num`, so values and errors are those of the cell as written).
 struct Cells<'f> {
     f: &'f TextFrame,
-    /// The frame's text columns, each in one chunk (`load_registry`); a column the frame lacks
-    /// reads as empty.
+    /// The frame's text columns as polars read them, all in chunks of the same lengths (else each
+    /// made one chunk): not copied into one chunk each; a column the frame lacks reads as empty.
     cols: Vec<StringChunked>,
+    /// Each record's chunk and its index in the chunk (`cols`).
+    at: Vec<(u32, u32)>,
     /// The number columns cast, by column, NaN where the cast read no number (none for a text
     /// column).
     nums: Vec<Option<Vec<f64>>>,
@@ -45,7 +47,17 @@ impl<'f> Cells<'f> {
         opts: &Opts,
         rep: &mut InputReport,
     ) -> Result<Cells<'f>> {
-        let cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
+        let mut cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
+        let lengths = |ca: &StringChunked| ca.chunk_lengths().collect::<Vec<usize>>();
+        let first = cols.first().map(lengths).unwrap_or_default();
+        if cols.iter().any(|ca| lengths(ca) != first) {
+            cols = cols.iter().map(|ca| ca.rechunk().into_owned()).collect();
+        }
+        let at = cols.first().map_or_else(Vec::new, |ca| {
+            (ca.chunk_lengths().enumerate())
+                .flat_map(|(k, n)| (0..n as u32).map(move |i| (k as u32, i)))
+                .collect()
+        });
         // NaN where the cast read no number: the cell is parsed then
         let nums = (0..cols.len())
             .map(|c| {
@@ -79,6 +91,7 @@ impl<'f> Cells<'f> {
         Ok(Cells {
             f,
             cols,
+            at,
             nums,
             csv,
             dropped,
@@ -90,8 +103,11 @@ impl<'f> Cells<'f> {
         if self.dropped[r] {
             return "";
         }
-        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(0));
-        arr.and_then(|a| a.get(r)).unwrap_or("")
+        let Some(&(k, i)) = self.at.get(r) else {
+            return "";
+        };
+        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(k as usize));
+        arr.and_then(|a| a.get(i as usize)).unwrap_or("")
     }
 
     /// Cell `c` of record `r` as a number (`parse_num`; the cast value where the cast read it).
@@ -337,7 +353,7 @@ fn store_registry_row(
 /// row for one login (an identical one is dropped with a counted warning), and the cell errors of
 /// `RegistryReader::indicators` and `RegistryReader::facts`.
 pub fn load_registry(
-    mut f: TextFrame,
+    f: TextFrame,
     h: &Header,
     csv: bool,
     opts: &Opts,
@@ -351,8 +367,6 @@ pub fn load_registry(
         .map(|&(_, c, _)| c)
         .chain(cols.enrollment)
         .collect();
-    // each column in one chunk (polars' read leaves several), so that a cell is read at its index
-    f.df.rechunk_mut();
     let g = &Cells::of(&f, h, &numbers, csv, opts, rep)?;
     let mut reader = RegistryReader {
         g,
@@ -368,7 +382,8 @@ pub fn load_registry(
     let mut schools = 0;
     // each school's first record: a repeat (same trimmed cells) is dropped, a different second
     // row is an error
-    let mut seen: PlHashMap<String, usize> = PlHashMap::default();
+    let mut seen: PlHashMap<String, usize> =
+        PlHashMap::with_capacity_and_hasher(f.height(), Default::default());
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
     for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
