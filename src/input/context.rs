@@ -174,13 +174,26 @@ pub(super) fn school_in<'a>(
     schools: &'a mut std::collections::BTreeMap<String, Box<SchoolRow>>,
     login: &str,
 ) -> &'a mut SchoolRow {
-    let sid = school_id(login);
-    let e: &mut SchoolRow = schools.entry(sid.clone()).or_insert_with(|| {
-        Box::new(SchoolRow {
-            school_id: sid,
-            ..Default::default()
-        })
-    });
+    school_of(schools, school_id(login), login)
+}
+
+/// `school_in` for a login whose school id `sid` (`text::school_id(login)`) is made already.
+pub(super) fn school_of<'a>(
+    schools: &'a mut std::collections::BTreeMap<String, Box<SchoolRow>>,
+    sid: String,
+    login: &str,
+) -> &'a mut SchoolRow {
+    use std::collections::btree_map::Entry;
+    let e: &mut SchoolRow = match schools.entry(sid) {
+        Entry::Occupied(o) => o.into_mut(),
+        Entry::Vacant(v) => {
+            let school_id = v.key().clone();
+            v.insert(Box::new(SchoolRow {
+                school_id,
+                ..Default::default()
+            }))
+        }
+    };
     let l = login.trim();
     let edu = l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("edu"));
     if e.login.is_empty() || !e.login_listed || edu {

@@ -1,6 +1,6 @@
 //! User registry/context tables keyed by login (FORMATS.md «Registry and context»): one row per
 //! school merged into the school book.
-use super::context::{is_share, memo, note_code, school_in, settlement_of, INDICATORS};
+use super::context::{is_share, memo, note_code, school_of, settlement_of, INDICATORS};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
@@ -20,9 +20,11 @@ use polars::prelude::{ChunkCast, DataType, PlHashMap, StringChunked};
 /// by `parse_num`, so values and errors are those of the cell as written).
 struct Cells<'f> {
     f: &'f TextFrame,
-    /// The frame's text columns, each in one chunk (`load_registry`); a column the frame lacks
-    /// reads as empty.
+    /// The frame's text columns as polars read them, all in chunks of the same lengths (else each
+    /// made one chunk): not copied into one chunk each; a column the frame lacks reads as empty.
     cols: Vec<StringChunked>,
+    /// Each record's chunk and its index in the chunk (`cols`).
+    at: Vec<(u32, u32)>,
     /// The number columns cast, by column, NaN where the cast read no number (none for a text
     /// column).
     nums: Vec<Option<Vec<f64>>>,
@@ -45,7 +47,17 @@ impl<'f> Cells<'f> {
         opts: &Opts,
         rep: &mut InputReport,
     ) -> Result<Cells<'f>> {
-        let cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
+        let mut cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
+        let lengths = |ca: &StringChunked| ca.chunk_lengths().collect::<Vec<usize>>();
+        let first = cols.first().map(lengths).unwrap_or_default();
+        if cols.iter().any(|ca| lengths(ca) != first) {
+            cols = cols.iter().map(|ca| ca.rechunk().into_owned()).collect();
+        }
+        let at = cols.first().map_or_else(Vec::new, |ca| {
+            (ca.chunk_lengths().enumerate())
+                .flat_map(|(k, n)| (0..n as u32).map(move |i| (k as u32, i)))
+                .collect()
+        });
         // NaN where the cast read no number: the cell is parsed then
         let nums = (0..cols.len())
             .map(|c| {
@@ -79,6 +91,7 @@ impl<'f> Cells<'f> {
         Ok(Cells {
             f,
             cols,
+            at,
             nums,
             csv,
             dropped,
@@ -90,8 +103,11 @@ impl<'f> Cells<'f> {
         if self.dropped[r] {
             return "";
         }
-        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(0));
-        arr.and_then(|a| a.get(r)).unwrap_or("")
+        let Some(&(k, i)) = self.at.get(r) else {
+            return "";
+        };
+        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(k as usize));
+        arr.and_then(|a| a.get(i as usize)).unwrap_or("")
     }
 
     /// Cell `c` of record `r` as a number (`parse_num`; the cast value where the cast read it).
@@ -290,22 +306,23 @@ impl<'g> RegistryReader<'g> {
     }
 }
 
-/// Merge a registry row into its school's book entry (`notes::merge`, the registry's rank);
-/// the school's id.
+/// Merge a registry row into the book entry of school `sid` (`text::school_id(login)`;
+/// `notes::merge`, the registry's rank).
 fn store_registry_row(
     ds: &mut Dataset,
+    sid: String,
     login: &str,
     row: &RegistryRow,
     vals: &[(&'static str, f64)],
     source: &Sym,
     rep: &mut InputReport,
-) -> String {
+) {
     note_code(
         &mut ds.municipality_codes,
         &row.municipality_code,
         &row.municipality,
     );
-    let e = school_in(&mut ds.book, login);
+    let e = school_of(&mut ds.book, sid, login);
     let facts = SchoolFacts {
         name: row.name,
         municipality: &row.municipality,
@@ -327,7 +344,6 @@ fn store_registry_row(
     if !e.sources.contains(source) {
         e.sources.push(source.clone());
     }
-    e.school_id.clone()
 }
 
 /// User registry/context table keyed by login (FORMATS.md «Registry and context»): one row per
@@ -337,7 +353,7 @@ fn store_registry_row(
 /// row for one login (an identical one is dropped with a counted warning), and the cell errors of
 /// `RegistryReader::indicators` and `RegistryReader::facts`.
 pub fn load_registry(
-    mut f: TextFrame,
+    f: TextFrame,
     h: &Header,
     csv: bool,
     opts: &Opts,
@@ -351,8 +367,6 @@ pub fn load_registry(
         .map(|&(_, c, _)| c)
         .chain(cols.enrollment)
         .collect();
-    // each column in one chunk (polars' read leaves several), so that a cell is read at its index
-    f.df.rechunk_mut();
     let g = &Cells::of(&f, h, &numbers, csv, opts, rep)?;
     let mut reader = RegistryReader {
         g,
@@ -364,17 +378,20 @@ pub fn load_registry(
     };
     let cl = reader.cols.login;
     let source = Sym::from(f.file.as_str());
-    let mut schools = Vec::new();
-    // each school's first row (trimmed cells) and its line: a repeat is dropped, a different
-    // second row is an error
-    let mut seen = super::records::FirstRows::new();
+    // rows stored: each is its school's first row, so one per school
+    let mut schools = 0;
+    // each school's first record: a repeat (same trimmed cells) is dropped, a different second
+    // row is an error
+    let mut seen: PlHashMap<String, usize> =
+        PlHashMap::with_capacity_and_hasher(f.height(), Default::default());
     let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
     for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
             continue;
         }
-        match seen.check(school_id(login), g.row(r), g.line_of(r)) {
+        let sid = school_id(login);
+        match first_row(&mut seen, &sid, r, g) {
             Seen::First => {}
             Seen::Same { .. } => {
                 rep.warnings.add(
@@ -405,14 +422,32 @@ pub fn load_registry(
             .and_then(|()| reader.facts(r));
         match read {
             Ok(row) => {
-                schools.push(store_registry_row(ds, login, &row, &vals, &source, rep));
+                store_registry_row(ds, sid, login, &row, &vals, &source, rep);
                 rep.rows += 1;
+                schools += 1;
             }
             Err(e) => super::flat::row_error(opts, rep, e)?,
         }
     }
-    schools.sort_unstable();
-    schools.dedup();
-    rep.schools = schools.len();
+    rep.schools = schools;
     Ok(())
+}
+
+/// Where record `r` of school `sid` stands against the school's first record (`seen`: each
+/// school's first record, `r` remembered when it is the first): the same trimmed cells
+/// (`Cells::row`) or others, with the first record's line. The cells are compared only for a
+/// school seen before (no row of cells kept per school).
+fn first_row(seen: &mut PlHashMap<String, usize>, sid: &str, r: usize, g: &Cells) -> Seen {
+    match seen.get(sid) {
+        Some(&first) if g.row(first) == g.row(r) => Seen::Same {
+            line: g.line_of(first),
+        },
+        Some(&first) => Seen::Different {
+            line: g.line_of(first),
+        },
+        None => {
+            seen.insert(sid.to_string(), r);
+            Seen::First
+        }
+    }
 }

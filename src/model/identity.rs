@@ -131,7 +131,8 @@ fn report_regions(ds: &Dataset, warnings: &mut Warnings) -> Result<()> {
 /// must not pass unnoticed ([`WarningCode::UnmappedContextCode`], with the code and the files giving it).
 fn report_unmapped_context_codes(ds: &Dataset, warnings: &mut Warnings) {
     let region_of = crate::input::text::region_of;
-    if !ds.book.keys().any(|k| !region_of(k).is_empty()) {
+    let mut keys = ds.context_years.rows.keys();
+    if !keys.any(|k| k.starts_with("gia:")) || !ds.book.keys().any(|k| !region_of(k).is_empty()) {
         return;
     }
     let codes: std::collections::BTreeSet<&str> = ds
