@@ -1,6 +1,8 @@
-//! User registry/context tables keyed by login (FORMATS.md «Registry and context»): one row per
+//! User registry/context tables keyed by login (docs/INPUTS.md «Registry»): one row per
 //! school merged into the school book.
-use super::context::{is_share, memo, note_code, school_of, settlement_of, INDICATORS};
+use super::context::{
+    indicator_of, is_share, memo, note_code, school_of, settlement_of, INDICATORS,
+};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
@@ -163,10 +165,55 @@ struct RegistryColumns {
 }
 
 impl RegistryColumns {
+    /// The columns this registry's loader reads, by index.
+    fn read(&self) -> Vec<usize> {
+        [
+            Some(self.login),
+            self.name,
+            self.municipality,
+            self.settlement,
+            self.kind,
+            self.enrollment,
+            self.inn,
+            self.gia,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.indicators.iter().map(|&(_, c, _)| c))
+        .collect()
+    }
+
+    /// A counted warning for each column the loader does not read whose caption looks like a
+    /// context indicator (`unknown_indicator`), naming it and the nearest known indicator: a
+    /// misspelt header would otherwise leave the indicator out of the ИСБШ without a word.
+    fn warn_unknown_indicators(&self, h: &Header, rep: &mut InputReport) {
+        let read = self.read();
+        for (c, name) in h.names.iter().enumerate() {
+            if read.contains(&c) {
+                continue;
+            }
+            if let Some((key, label)) = unknown_indicator(name) {
+                rep.warnings.add(
+                    WarningCode::RegistryColumnUnknown,
+                    format!("«{}» (ближе всего: {key} «{label}»)", h.raw_name(c).trim()),
+                );
+            }
+        }
+    }
+
     fn of(h: &Header) -> RegistryColumns {
+        // by key or label, else by a wording of `context::SYNONYMS` («Доля детей из неполных
+        // семей»), as the context tables match them (`context::indicator_of`)
         let mut indicators: Vec<(&'static str, usize, bool)> = INDICATORS
             .iter()
-            .filter_map(|(k, l)| h.find(&[k, l]).map(|c| (*k, c, false)))
+            .filter_map(|(k, l)| {
+                h.find(&[k, l])
+                    .or_else(|| {
+                        let c = h.raw.iter().position(|r| indicator_of(r) == Some(*k))?;
+                        h.find(&[h.names[c].as_str()])
+                    })
+                    .map(|c| (*k, c, false))
+            })
             .collect();
         indicators.sort_unstable();
         // the unit of each share column, decided once per file from its header alone (issue 12):
@@ -189,6 +236,35 @@ impl RegistryColumns {
             indicators,
         }
     }
+}
+
+/// The known indicator (key, Russian label) nearest to an unread registry caption `name`
+/// (normalised), when the caption looks like an indicator: it starts with «доля» or «число», says
+/// `share`, or is within a Levenshtein similarity of 0.75 of a key or a label (`strsim`); `None`
+/// for the other columns a registry may carry (address, director, ОГРН…). Nearest: the most
+/// words in common with the label (by their first four letters: «родителей» = «родителя»), then
+/// the closest spelling of key or label.
+fn unknown_indicator(name: &str) -> Option<(&'static str, &'static str)> {
+    let spelling = |k: &str, l: &str| {
+        strsim::normalized_levenshtein(name, k).max(strsim::normalized_levenshtein(name, l))
+    };
+    let stems = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(|w| w.chars().take(4).collect())
+            .collect()
+    };
+    let own = stems(name);
+    let shared = |l: &str| stems(l).iter().filter(|w| own.contains(w)).count();
+    let (_, best, key, label) = INDICATORS
+        .iter()
+        .map(|(k, l)| (shared(l), spelling(k, l), *k, *l))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))?;
+    let looks = name.starts_with("доля")
+        || name.starts_with("число")
+        || name.contains("share")
+        || best >= 0.75;
+    looks.then_some((key, label))
 }
 
 /// What a registry row says of its school, read and checked (`RegistryReader::row`).
@@ -361,6 +437,7 @@ pub fn load_registry(
     rep: &mut InputReport,
 ) -> Result<()> {
     let cols = RegistryColumns::of(h);
+    cols.warn_unknown_indicators(h, rep);
     let numbers: Vec<usize> = cols
         .indicators
         .iter()

@@ -71,6 +71,9 @@ warning_codes! {
     /// A per-pupil sheet's row whose login cell is an aggregate label («Итого по ОО»).
     PupilAggregateRowSkipped = "итоговая строка листа участников пропущена (не школа и не участник)"
         => "итоговая строка листа участников («Итого…», «Всего…») пропущена: не школа и не участник",
+    /// A registry column that looks like a context indicator but is none shnor knows: not read.
+    RegistryColumnUnknown = "столбец реестра похож на показатель контекста, но не распознан: не использован"
+        => "столбец реестра похож на показатель контекста, но не распознан (не использован в ИСБШ): проверьте заголовок — docs/INPUTS.md «Registry»",
     // --- loaders: cells and units
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"

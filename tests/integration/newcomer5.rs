@@ -215,3 +215,55 @@ fn a_school_with_doubtful_markers_is_marked_whatever_stage_it_reached() {
     let ignored = by_login(&select_json(&region, &["--config", cfg.to_str().unwrap()]));
     assert!(ignored.values().all(|s| s["objectivity_flag"] == false));
 }
+
+/// M3: a registry indicator column under a caption shnor does not know was left out of the ИСБШ
+/// without a word; a known other wording («Доля детей из неполных семей», a synonym the context
+/// tables already read) was ignored too. The synonym is read; a near caption gets a counted
+/// warning naming the nearest indicator; an address or director column gets none.
+#[test]
+fn a_registry_column_like_an_indicator_is_read_or_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("registry.csv");
+    std::fs::write(
+        &p,
+        "login;name;municipality;settlement;kind;Доля родителей с высшим образованием, %;Доля детей из неполных семей;Адрес;Директор\nedu990001;СОШ 1;Район;город;обычная;20;0,1;ул. Ленина, 1;Иванов\n",
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = warning(
+        &v["inputs"][0]["warnings"],
+        "столбец реестра похож на показатель",
+    );
+    assert_eq!(w["count"], 1, "{v:#}");
+    assert_eq!(
+        w["examples"][0],
+        "«Доля родителей с высшим образованием, %» (ближе всего: parents_higher_ed «доля обучающихся, оба родителя которых имеют высшее образование»)",
+        "{v:#}"
+    );
+    // the synonym's values reach the index: `single_parent` is among the indicators used
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut reg = String::from(
+        "login;name;municipality;settlement;kind;Доля детей из неполных семей;low_income\n",
+    );
+    for i in 1..=12 {
+        reg.push_str(&format!(
+            "edu9900{i:02};СОШ {i};Район;город;обычная;0,{};0,{}\n",
+            i % 9 + 1,
+            (i * 7) % 9 + 1
+        ));
+    }
+    std::fs::write(dir2.path().join("registry.csv"), reg).unwrap();
+    let idx = json_of(
+        shnor()
+            .arg("index")
+            .arg(dir2.path())
+            .args(["--format", "json"]),
+    );
+    let text = idx.to_string();
+    assert!(
+        !idx["summary"]["dropped"]
+            .as_object()
+            .is_some_and(|d| d.contains_key("single_parent")),
+        "{text}"
+    );
+}
