@@ -14,10 +14,11 @@ use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod contrib;
 mod regions;
 use regions::{
-    drop_rules, is_pca, left_out_rows, long, pca_loadings, region_stats, without_region, INDICATOR,
-    INDICATOR_ORD, REGION_INDICATOR, SCHOOL_ORD, SIGNED, VALUE, WEIGHT,
+    drop_rules, indexed, is_pca, left_out_rows, long, pca_loadings, region_stats, INDICATOR,
+    INDICATOR_ORD, SCHOOL_ORD,
 };
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -146,34 +147,19 @@ pub fn compute_parts(
 ) -> Result<IndexResult> {
     let ic = &cfg.index;
     let mut warnings = Warnings::default();
-    let (long, left_out) = without_region(long(f, cfg)?)?;
+    let ix = indexed(f, cfg)?;
+    let long = long(&ix)?;
     crate::timing("    index: long form");
-    // the schools with any configured indicator, by region and id
-    // one row per school, in the long form's (region, school_id) order: grouped by the school's
-    // place in it, an integer
-    let schools = long
-        .clone()
-        .lazy()
-        .group_by_stable([col(SCHOOL_ORD)])
-        .agg([
-            col(k::SCHOOL_ID).first(),
-            col(REGION).first(),
-            col(k::LOGIN).first(),
-        ])
-        .collect()?;
+    // one row per indexed school, in (region, school_id) order
+    let schools = ix
+        .wide
+        .select([SCHOOL_ORD, k::SCHOOL_ID, REGION, k::LOGIN])?;
     if parts == Parts::All {
         unknown_schools(f, &schools, with_results, &mut warnings)?;
     }
-    let regions: Vec<String> = {
-        let r = schools
-            .clone()
-            .lazy()
-            .group_by([col(REGION)])
-            .agg([len()])
-            .sort([REGION], Default::default())
-            .collect()?;
-        texts(&r, REGION)?
-    };
+    // the schools are in region order: each region once, ascending
+    let mut regions: Vec<String> = texts(&schools, REGION)?;
+    regions.dedup();
     crate::timing("    index: schools");
     let stats = region_stats(&long)?;
     let (kept, used, dropped) = drop_rules(&stats, &regions, cfg, &mut warnings)?;
@@ -183,38 +169,18 @@ pub fn compute_parts(
     } else {
         None
     };
-    // contributions of the kept indicators: weight × direction × z
-    let z = (col(VALUE) - col("mean")) / col("sd");
-    let mut contrib = long.clone().lazy().join(
-        kept.clone()
-            .lazy()
-            .select([col(REGION_INDICATOR), col("mean"), col("sd")]),
-        [col(REGION_INDICATOR)],
-        [col(REGION_INDICATOR)],
-        JoinArgs {
-            maintain_order: MaintainOrderJoin::Left,
-            ..JoinArgs::new(JoinType::Inner)
-        },
-    );
-    contrib = contrib.with_columns([z.clone().alias("z"), (col(SIGNED) * z).alias("c")]);
-    if let Some(l) = &pca {
-        contrib = left_join(contrib, l.clone().lazy(), &[REGION, INDICATOR])
-            .with_column((col("loading") * col("z")).alias("lz"));
-    } else {
-        contrib = contrib.with_column(lit(NULL).cast(DataType::Float64).alias("lz"));
-    }
-    let contrib = contrib.collect()?;
     crate::timing("    index: contributions");
-    let rows = per_school(&schools, &contrib, &kept, pca.as_ref())?;
+    // contributions of the kept indicators (weight × direction × z) and their sums per school
+    let rows = contrib::per_school(&ix, &kept, pca.as_ref())?;
     crate::timing("    index: per school");
     let top = match parts {
-        Parts::All => top_factors(&contrib)?,
+        Parts::All => top_factors(&contrib::long_contributions(&ix, &rows)?)?,
         Parts::Values => Vec::new(),
     };
     crate::timing("    index: top factors");
     let mut out = index_rows(&rows, top, cfg, &mut warnings)?;
     let edges_out = quintiles(&mut out, cfg)?;
-    out.extend(left_out_rows(left_out, &mut warnings));
+    out.extend(left_out_rows(ix.left, &mut warnings));
     out.sort_by(|a, b| a.school_id.cmp(&b.school_id));
     for (key, why) in &dropped {
         let why = match why.as_str() {
@@ -278,44 +244,6 @@ fn unknown_schools(
     Ok(())
 }
 
-/// Per indexed school, in (region, school_id) order (`SCHOOL_ORD`): its region's present weight and kept
-/// indicator count, whether its region has PCA loadings, and its sums of weights,
-/// contributions and loading × z over its kept indicators.
-fn per_school(
-    schools: &DataFrame,
-    contrib: &DataFrame,
-    kept: &DataFrame,
-    pca: Option<&DataFrame>,
-) -> Result<DataFrame> {
-    let sums = contrib.clone().lazy().group_by([col(SCHOOL_ORD)]).agg([
-        col(WEIGHT).sum().alias("wsum"),
-        col("c").sum().alias("csum"),
-        col("lz").sum().alias("lsum"),
-        len().alias("present"),
-    ]);
-    let weights = kept.clone().lazy().group_by([col(REGION)]).agg([
-        col(WEIGHT).sum().alias("present_weight"),
-        len().alias("kept"),
-    ]);
-    let mut rows = left_join(
-        left_join(schools.clone().lazy(), sums, &[SCHOOL_ORD]),
-        weights,
-        &[REGION],
-    );
-    rows = match pca {
-        Some(l) => left_join(
-            rows,
-            l.clone()
-                .lazy()
-                .group_by([col(REGION)])
-                .agg([len().alias("loadings")]),
-            &[REGION],
-        ),
-        None => rows.with_column(lit(NULL).cast(DataType::UInt32).alias("loadings")),
-    };
-    Ok(rows.sort([SCHOOL_ORD], Default::default()).collect()?)
-}
-
 /// The three largest |contribution| of each school with their signs, ties by indicator key
 /// (sorted by the integer keys of [`long`]: school, magnitude descending, indicator), by the
 /// school's place in (region, school_id) order (`SCHOOL_ORD`), ascending.
@@ -327,7 +255,6 @@ fn top_factors(contrib: &DataFrame) -> Result<Vec<(IdxSize, Vec<Factor>)>> {
         .clone()
         .lazy()
         .select([
-            col(k::SCHOOL_ID),
             col(INDICATOR),
             col("c"),
             col(SCHOOL_ORD),

@@ -17,14 +17,15 @@ use std::collections::BTreeMap;
 pub(super) const INDICATOR: &str = "indicator";
 pub(super) const VALUE: &str = "value";
 pub(super) const WEIGHT: &str = "weight";
-/// weight × direction.
-pub(super) const SIGNED: &str = "signed";
-/// A school's place in (region, school_id) order and an indicator's among the configured keys:
-/// the sort keys of the long form ([`long`]).
+/// A school's place in (region, school_id) order ([`indexed`]) and an indicator's among the
+/// present configured keys ([`Indexed::present`]; the keys ascend as their texts do).
 pub(super) const SCHOOL_ORD: &str = "school_ord";
 pub(super) const INDICATOR_ORD: &str = "indicator_ord";
-/// One integer per (region, indicator) pair of the long form ([`long`]): the key its per-region
-/// statistics are grouped and joined by instead of the two texts.
+/// A region's number: its run in the indexed schools' (region, school_id) order ([`indexed`]).
+pub(super) const REGION_NO: &str = "region_no";
+/// One integer per (region, indicator) pair of the long form ([`long`]): region number × the
+/// present indicators + the indicator's place; the key its per-region statistics are grouped by
+/// instead of the two texts.
 pub(super) const REGION_INDICATOR: &str = "region_indicator";
 
 /// Whether the configured method is the first principal component (`index.method = "pca"`).
@@ -32,89 +33,116 @@ pub(super) fn is_pca(cfg: &Config) -> bool {
     cfg.index.method == crate::config::IndexMethod::Pca
 }
 
-/// The configured indicators that are columns of `schools`, in long form: (school_id, login,
-/// indicator, value, weight, signed, region, school_ord, indicator_ord), one row per school and
-/// present value, sorted by (region, school_id, indicator). The schools are put in (region,
-/// school_id) order once, numbered (`school_ord`), and the rows sorted by that number and the
-/// indicator's place among the configured keys (`indicator_ord`; the keys ascend as their texts
-/// do): integer sort keys instead of three texts on every row.
-pub(super) fn long(f: &Frames, cfg: &Config) -> Result<DataFrame> {
+/// A configured indicator that is a column of `schools`, in the configured keys' (ascending)
+/// order: its place `j` in [`Indexed::present`] numbers its columns.
+pub(super) struct Present {
+    pub key: String,
+    pub weight: f64,
+    /// weight × direction.
+    pub signed: f64,
+}
+
+/// The indexed schools, one row each (the wide form the index is computed on).
+pub(super) struct Indexed {
+    /// Columns school_id, login, region, [`SCHOOL_ORD`] (the place in (region, school_id)
+    /// order), [`REGION_NO`] (the region's run in that order) and one column per [`Present`]
+    /// indicator (its key): the schools with any present value, left-out ones
+    /// ([`without_region`]) removed, in (region, school_id) order.
+    pub wide: DataFrame,
+    pub present: Vec<Present>,
+    /// (school_id, login) of the schools left out for want of a region, by id.
+    pub left: Vec<(String, String)>,
+}
+
+/// The schools with any configured indicator that is a column of `f.schools` (the wide form,
+/// [`Indexed`]): put in (region, school_id) order once and numbered, each region numbered by its
+/// run in that order; the schools [`without_region`] left out.
+pub(super) fn indexed(f: &Frames, cfg: &Config) -> Result<Indexed> {
     let schema = f.schools.schema();
-    let present: Vec<(&String, &crate::config::Indicator)> = cfg
+    let present: Vec<Present> = cfg
         .index
         .indicators
         .iter()
         .filter(|(name, _)| schema.contains(name))
+        .map(|(name, ind)| Present {
+            key: name.clone(),
+            weight: ind.weight,
+            signed: ind.weight * f64::from(ind.direction),
+        })
         .collect();
     let mut wide_cols = vec![k::SCHOOL_ID, k::LOGIN];
-    wide_cols.extend(present.iter().map(|(name, _)| name.as_str()));
-    // a region's number: its run in (region, school_id) order
-    let width = present.len() as u64;
+    wide_cols.extend(present.iter().map(|p| p.key.as_str()));
+    let any = present
+        .iter()
+        .map(|p| col(p.key.as_str()).is_not_null())
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
     let wide = with_region_of(f.schools.select(wide_cols)?, k::SCHOOL_ID, &f.regions)?
         .lazy()
+        .filter(any)
         .sort([REGION, k::SCHOOL_ID], Default::default())
         .with_row_index(SCHOOL_ORD, None)
-        .with_column(
-            (col(REGION).rle_id().cast(DataType::UInt64) * lit(width)).alias(REGION_INDICATOR),
-        )
+        .with_column(col(REGION).rle_id().cast(IDX_DTYPE).alias(REGION_NO))
         .collect()?;
-    let parts: Vec<LazyFrame> = present
+    let (wide, left) = without_region(wide)?;
+    Ok(Indexed {
+        wide,
+        present,
+        left,
+    })
+}
+
+/// The present values of the indexed schools in long form: (region, indicator, value, weight,
+/// [`REGION_INDICATOR`]), one row per school and present value, indicator by indicator (each in
+/// the schools' (region, school_id) order): what the per-region statistics group
+/// ([`region_stats`]).
+pub(super) fn long(ix: &Indexed) -> Result<DataFrame> {
+    let width = ix.present.len() as u64;
+    let parts: Vec<LazyFrame> = ix
+        .present
         .iter()
         .enumerate()
-        .map(|(j, (name, ind))| {
-            wide.clone()
+        .map(|(j, p)| {
+            ix.wide
+                .clone()
                 .lazy()
                 .select([
-                    col(k::SCHOOL_ID),
-                    col(k::LOGIN),
-                    lit(name.as_str()).alias(INDICATOR),
-                    col(name.as_str()).cast(DataType::Float64).alias(VALUE),
-                    lit(ind.weight).alias(WEIGHT),
-                    lit(ind.weight * f64::from(ind.direction)).alias(SIGNED),
                     col(REGION),
-                    col(SCHOOL_ORD),
-                    lit(j as IdxSize).alias(INDICATOR_ORD),
-                    (col(REGION_INDICATOR) + lit(j as u64)).alias(REGION_INDICATOR),
+                    lit(p.key.as_str()).alias(INDICATOR),
+                    col(p.key.as_str()).cast(DataType::Float64).alias(VALUE),
+                    lit(p.weight).alias(WEIGHT),
+                    (col(REGION_NO).cast(DataType::UInt64) * lit(width) + lit(j as u64))
+                        .alias(REGION_INDICATOR),
                 ])
                 .filter(col(VALUE).is_not_null())
         })
         .collect();
     if parts.is_empty() {
         return Ok(DataFrame::empty_with_schema(&Schema::from_iter([
-            Field::new(k::SCHOOL_ID.into(), DataType::String),
-            Field::new(k::LOGIN.into(), DataType::String),
+            Field::new(REGION.into(), DataType::String),
             Field::new(INDICATOR.into(), DataType::String),
             Field::new(VALUE.into(), DataType::Float64),
             Field::new(WEIGHT.into(), DataType::Float64),
-            Field::new(SIGNED.into(), DataType::Float64),
-            Field::new(REGION.into(), DataType::String),
-            Field::new(SCHOOL_ORD.into(), IDX_DTYPE),
-            Field::new(INDICATOR_ORD.into(), IDX_DTYPE),
             Field::new(REGION_INDICATOR.into(), DataType::UInt64),
         ])));
     }
-    // one integer key, distinct per row (a school's indicator at most once): the order of
-    // (school_ord, indicator_ord) without a sort on two columns
-    let key = col(SCHOOL_ORD).cast(DataType::UInt64) * lit(width)
-        + col(INDICATOR_ORD).cast(DataType::UInt64);
-    Ok(concat(parts, UnionArgs::default())?
-        .sort_by_exprs([key], Default::default())
-        .collect()?)
+    Ok(concat(parts, UnionArgs::default())?.collect()?)
 }
 
 /// Why a school without a region is left out of the index when other schools have one.
 pub(super) const NO_REGION: &str = "регион не определён: школа учтена под кодом без логина и муниципалитета, а у школ с логинами несколько регионов";
 
-/// The rows of `long` of the schools left out of the region strata: an id that is no login
-/// (`gia:…`, `name:…`) and has no region (`Frames::regions`) while other schools have one — it
-/// would form a stratum of its own. Returns the other rows and the (school_id, login) left out.
-pub(super) fn without_region(long: DataFrame) -> Result<(DataFrame, Vec<(String, String)>)> {
+/// The schools of `wide` (one row each, in (region, school_id) order) left out of the region
+/// strata: an id that is no login (`gia:…`, `name:…`) and has no region (`Frames::regions`)
+/// while other schools have one — it would form a stratum of its own. Returns the other rows and
+/// the (school_id, login) left out.
+fn without_region(wide: DataFrame) -> Result<(DataFrame, Vec<(String, String)>)> {
     let (ids, regions) = (
-        long.column(k::SCHOOL_ID)?.str()?,
-        long.column(REGION)?.str()?,
+        wide.column(k::SCHOOL_ID)?.str()?,
+        wide.column(REGION)?.str()?,
     );
     if regions.iter().all(|r| r.unwrap_or("").is_empty()) {
-        return Ok((long, Vec::new()));
+        return Ok((wide, Vec::new()));
     }
     let out: Vec<bool> = ids
         .iter()
@@ -122,16 +150,15 @@ pub(super) fn without_region(long: DataFrame) -> Result<(DataFrame, Vec<(String,
         .map(|(id, r)| r.unwrap_or("").is_empty() && id.unwrap_or("").contains(':'))
         .collect();
     if !out.contains(&true) {
-        return Ok((long, Vec::new()));
+        return Ok((wide, Vec::new()));
     }
-    let (ids, logins) = (texts(&long, k::SCHOOL_ID)?, texts(&long, k::LOGIN)?);
-    let mut left: Vec<(String, String)> = (0..long.height())
+    let (ids, logins) = (texts(&wide, k::SCHOOL_ID)?, texts(&wide, k::LOGIN)?);
+    let left: Vec<(String, String)> = (0..wide.height())
         .filter(|&i| out[i])
         .map(|i| (ids[i].clone(), logins[i].clone()))
         .collect();
-    left.dedup();
     let keep: BooleanChunked = out.iter().map(|o| !o).collect();
-    Ok((long.filter(&keep)?, left))
+    Ok((wide.filter(&keep)?, left))
 }
 
 /// The index rows of the schools [`without_region`] left out, with the reason, counted in a

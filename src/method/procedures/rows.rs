@@ -101,12 +101,19 @@ impl YearRows {
         use polars::prelude::*;
         let changed = |c: &str| col(c).neq_missing(col(c).shift(lit(1)));
         let (row, end) = ("row", "end");
+        // a school's rows told apart by its integer key when the frame has it (equal for one
+        // id, distinct between ids): no comparison of texts per row
+        let key = crate::model::frames::SCHOOL_KEY;
+        let (school, read) = match results.schema().contains(key) {
+            true => (key, vec![col(k::SCHOOL_ID), col(key), col(k::YEAR)]),
+            false => (k::SCHOOL_ID, vec![col(k::SCHOOL_ID), col(k::YEAR)]),
+        };
         let segments = results
             .clone()
             .lazy()
-            .select([col(k::SCHOOL_ID), col(k::YEAR)])
+            .select(read)
             .with_row_index(row, None)
-            .filter(changed(k::SCHOOL_ID).or(changed(k::YEAR)))
+            .filter(changed(school).or(changed(k::YEAR)))
             .with_column(
                 col(row)
                     .shift(lit(-1))
