@@ -267,3 +267,32 @@ fn a_registry_column_like_an_indicator_is_read_or_named() {
         "{text}"
     );
 }
+
+/// L0: a per-pupil sheet's login cell that is no ФИС ОКО login (`School1`) was shown lower-cased
+/// (`school1`); INPUTS.md: every output shows the login as the inputs spell it.
+#[test]
+fn a_login_cell_that_is_no_login_is_shown_as_spelt() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2021.xlsx");
+    let rows: Vec<Vec<String>> = std::iter::once(TWO_ITEM_HEAD.map(String::from).to_vec())
+        .chain(
+            [
+                ["School1", "1", "2", "2", "4"],
+                ["edu990002", "1", "1", "1", "2"],
+            ]
+            .iter()
+            .map(|r| r.map(String::from).to_vec()),
+        )
+        .collect();
+    text_workbook(&p, &[("Sheet", &rows)]);
+    let out = stdout_of(
+        shnor()
+            .arg("select")
+            .arg(&p)
+            .args(["--all", "--format", "csv", "--quiet"]),
+    );
+    assert!(out.contains(",School1,"), "{out}");
+    assert!(!out.contains("school1"), "{out}");
+}

@@ -201,7 +201,7 @@ impl<'a> PupilRows<'a> {
     }
 
     /// The names of school `sid` (login `login`) from its first row (on file line `line`): the
-    /// login in lower case, the municipality (`CODE|name` when its code is a municipality's,
+    /// login in lower case (other text as spelt), the municipality (`CODE|name` when its code is a municipality's,
     /// `…_m…`) and the school's name. A login cell that is no ФИС ОКО login (`school1`,
     /// `edu99OOO1`) is the school's id with the counted warning of every login column, once per
     /// school (`cells::check_login`).
@@ -224,8 +224,15 @@ impl<'a> PupilRows<'a> {
             Some(mc) if mc.contains("_m") => format!("{mc}|{mname}"),
             _ => mname,
         };
-        self.names
-            .insert(sid.to_string(), (login.to_lowercase(), mun, sname));
+        // a ФИС ОКО login in its usual lower case; any other text as the sheet spells it (INPUTS.md
+        // «Which spelling of a login is shown»: `School1` stays `School1`)
+        let lower = login.trim().to_lowercase();
+        let shown = if crate::input::text::looks_like_login(&lower) {
+            lower
+        } else {
+            login.trim().to_string()
+        };
+        self.names.insert(sid.to_string(), (shown, mun, sname));
     }
 
     /// A [`WarningCode::VariantInvalid`] warning when the variant cell is no variant
