@@ -141,6 +141,16 @@ pub fn check_login_at(line: usize, login: &str, warnings: &mut super::report::Wa
     }
 }
 
+/// The data error for a row of a school list (registry, risk profiles) with values but an empty
+/// login cell: the row belongs to no school (before, it was dropped without a word).
+pub fn no_login(loc: &crate::error::Loc, column: &str) -> anyhow::Error {
+    crate::error::data_err(
+        loc,
+        column,
+        "expected a school login, found an empty cell (the row has values: whose school are they?)",
+    )
+}
+
 /// `«a», «b» or «c»`.
 fn one_of(captions: &[&str]) -> String {
     let quoted: Vec<String> = captions.iter().map(|c| format!("«{c}»")).collect();

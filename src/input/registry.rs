@@ -465,6 +465,10 @@ pub fn load_registry(
     for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
+            if !g.row(r).is_empty() {
+                let err = super::cells::no_login(&g.loc(r), h.raw_name(cl));
+                super::flat::row_error(opts, rep, err)?;
+            }
             continue;
         }
         let sid = school_id(login);

@@ -93,7 +93,8 @@ impl LongCols {
 
     /// The rows (from 0) whose every cell decoded, and the frame rows (from `first`) the row
     /// walker must read: truncated records, values beyond the header, a bad year, factor or
-    /// level. Rows without a login are skipped; a login that does not look like one is a
+    /// level, a row with values but no login. Blank rows are skipped; a login that does not look
+    /// like one is a
     /// counted warning, once per run: returned as its text (`not_logins` counts them).
     pub(super) fn sort_rows(
         &self,
@@ -117,6 +118,11 @@ impl LongCols {
                 continue;
             }
             if l.is_empty() {
+                // a row with values but no login is the row walker's data error; a blank one is
+                // passed over
+                if self.year.get(r).is_some() || self.factor.get(r).is_some() {
+                    rest.push(first + r);
+                }
                 continue;
             }
             if last_login != Some(self.login.idx[r]) {

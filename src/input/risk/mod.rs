@@ -103,6 +103,10 @@ pub fn load(
     for r in start..g.rows.len() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
+            if g.rows[r].iter().any(|c| !c.trim().is_empty()) {
+                let err = super::cells::no_login(&g.loc(r), h.raw_name(cl));
+                super::flat::row_error(opts, rep, err)?;
+            }
             continue;
         }
         let sid: Sym = match last {
