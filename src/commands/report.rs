@@ -61,7 +61,7 @@ pub fn run(a: &Args) -> Result<()> {
     let t0 = Instant::now();
     let mut timings = Vec::new();
     refuse_inputs_inside(a)?;
-    folder::check_target(&a.out, a.force)?;
+    let checked = folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
     // the inputs' sha256 (the manifest's) are not made during the load, where their thread took
@@ -100,7 +100,7 @@ pub fn run(a: &Args) -> Result<()> {
     text.push('\n');
     stage.write(folder::MANIFEST, text.as_bytes())?;
     crate::timing("manifest");
-    stage.finish()?;
+    stage.finish_checked(&checked)?;
     crate::timing("written");
     drop(progress);
     if !crate::progress::quiet() {
