@@ -126,10 +126,19 @@ pub(super) fn early(
             vec![part("Входные данные", "inputs", Ok(inputs))]
         }),
     ];
-    let filled: Vec<Vec<Filled>> = jobs
-        .par_iter()
-        .map(|job| out.fill(job()))
-        .collect::<Result<_>>()?;
+    // on a pool of their own: on rayon's global pool, the jobs of the dynamics (the other years'
+    // selections, injected from their thread) waited until a worker ran out of these parts'
+    // jobs, and the dynamics, the longest chain, ran last with a core idle
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("shnor-parts-{i}"))
+        .build()
+        .map_err(|e| crate::error::internal(format!("cannot start the parts' threads: {e}")))?;
+    let filled: Vec<Vec<Filled>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| out.fill(job()))
+            .collect::<Result<_>>()
+    })?;
     crate::timing("  early parts filled");
     Ok(filled.into_iter().flatten().collect())
 }
