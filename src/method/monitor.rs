@@ -175,7 +175,10 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
     let ids = sums.column(k::SCHOOL_ID)?.str()?;
     let ys = ints(sums, k::YEAR)?;
     let (n, n2) = (ints(sums, part)?, ints(sums, n2)?);
-    let mut out = Shares::with_capacity(ids.len());
+    let mut out = Shares::with_capacity_and_hasher(ids.len(), Default::default());
+    // a school's rows mostly come together (the context's sums are in school order): they are
+    // added up in `run` and stored once the next school's begin, one look-up per run, not per row
+    let mut run: Option<(&str, String, Vec<Share>)> = None;
     for (((sid, y), n), k) in ids.iter().zip(ys).zip(n).zip(n2) {
         let (Some(at), Some(n), Some(k)) = (
             y.and_then(|y| years.iter().position(|&r| i64::from(r) == y)),
@@ -185,22 +188,30 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
             continue;
         };
         let sid = sid.unwrap_or("");
-        match out.get_mut(sid) {
-            Some(v) => v[at] = (v[at].0 + n, v[at].1 + k),
-            None => {
-                let mut v = vec![(0, 0); years.len()];
-                v[at] = (n, k);
-                out.insert(sid.to_string(), v);
+        if run.as_ref().is_none_or(|(s, ..)| *s != sid) {
+            if let Some((_, key, v)) = run.take() {
+                out.insert(key, v);
             }
+            let (key, v) = out
+                .remove_entry(sid)
+                .unwrap_or_else(|| (sid.to_string(), vec![(0, 0); years.len()]));
+            run = Some((sid, key, v));
         }
+        if let Some((.., v)) = run.as_mut() {
+            v[at] = (v[at].0 + n, v[at].1 + k);
+        }
+    }
+    if let Some((_, key, v)) = run {
+        out.insert(key, v);
     }
     Ok(out)
 }
 
 /// Pupils of the judged procedures and those below the minimum.
 type Share = (i64, i64);
-/// Each school id's [`Share`] per year, in the order of the years asked for ((0, 0): none judged).
-type Shares = HashMap<String, Vec<Share>>;
+/// Each school id's [`Share`] per year, in the order of the years asked for ((0, 0): none judged);
+/// only looked up, never walked (polars' hasher: no order to keep).
+type Shares = PlHashMap<String, Vec<Share>>;
 
 /// Each school id's name and municipality in the `schools` frame (empty when absent).
 fn names(f: &Frames, sids: &[String]) -> Result<Vec<(String, String)>> {
