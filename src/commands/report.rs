@@ -6,6 +6,7 @@ use crate::input::files::Checksums;
 use crate::input::Loaded;
 use crate::method::compare::{self as cmp, Block};
 use crate::method::monitor::{self as mon, Monitor};
+use crate::method::procedures::BelowMin;
 use crate::method::risk::{self as rsk, RiskReport};
 use crate::method::select::{self, Context, Selection};
 use crate::output::html;
@@ -62,7 +63,7 @@ pub fn run(a: &Args) -> Result<()> {
     let t0 = Instant::now();
     let mut timings = Vec::new();
     refuse_inputs_inside(a)?;
-    folder::check_target(&a.out, a.force)?;
+    let checked = folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
     // the inputs' sha256 (the manifest's) are not made during the load, where their thread took
@@ -101,7 +102,7 @@ pub fn run(a: &Args) -> Result<()> {
     text.push('\n');
     stage.write(folder::MANIFEST, text.as_bytes())?;
     crate::timing("manifest");
-    stage.finish()?;
+    stage.finish_checked(&checked)?;
     crate::timing("written");
     drop(progress);
     if !crate::progress::quiet() {
@@ -194,35 +195,7 @@ pub fn pipeline(
     crate::timing("context (index, resilience, objectivity, profiles)");
     let sel = select::run_with(ds, cfg, year, &ctx)?;
     crate::timing("three stages");
-    // the comparison, the dynamics, the risk profiles and the selection's own parts read the same
-    // context and selection and not each other: side by side, each filled as made. The three
-    // that wait for polars' pool (the dynamics the longest: two other years' selections) each on
-    // a thread of its own: on rayon's pool, a worker waiting for polars took other parts' jobs
-    // and the part it waited for went on only after them (the dynamics ran last, alone)
-    let filled = |parts| out.fill(parts);
-    let dynamics = || -> Result<_> {
-        let m = monitor_part(ds, cfg, &ctx, &sel)?;
-        let parts = filled(parts::monitor_parts(&m, loaded, cfg))?;
-        crate::timing("  dynamics filled");
-        Ok((m, parts))
-    };
-    let compare = || -> Result<_> {
-        let c = compare_part(&ctx, year)?;
-        let parts = filled(parts::compare_parts(&c))?;
-        crate::timing("  compare filled");
-        Ok((c, parts))
-    };
-    let risk = || -> Result<_> {
-        let r = risk_part(ds, &ctx, &sel)?;
-        let parts = filled(parts::risk_parts(&r, year))?;
-        crate::timing("  risk filled");
-        Ok((r, parts))
-    };
-    let (monitor, compare, risk, early) = std::thread::scope(|s| {
-        let (monitor, compare, risk) = (s.spawn(dynamics), s.spawn(compare), s.spawn(risk));
-        let early = parts::early(year, &sel, &ctx, loaded, cfg, out);
-        (joined(monitor), joined(compare), joined(risk), early)
-    });
+    let (monitor, compare, risk, early) = after_stages((loaded, cfg, out), (&ctx, &sel));
     crate::timing("comparison, dynamics and risk profiles; every part filled");
     // the first error in the order the parts were joined before (comparison, dynamics, risk, the
     // selection's parts)
@@ -248,6 +221,58 @@ pub fn pipeline(
     Ok((p, all))
 }
 
+/// A part as made, with its parts filled.
+type Made<T> = Result<(T, Vec<Filled>)>;
+/// The dynamics with its years, or why it is absent.
+type Dynamics = Result<(Vec<i32>, Monitor), String>;
+/// The parts made after the three stages: the dynamics, the comparison, the risk profiles and
+/// the selection's own parts.
+type After = (
+    Made<Dynamics>,
+    Made<Result<Vec<Block>, String>>,
+    Made<Result<RiskReport, String>>,
+    Result<Vec<Filled>>,
+);
+
+/// The parts after the year's three stages (`sel` of `ctx`), each made and filled into `out`:
+/// the comparison, the dynamics, the risk profiles and the selection's own parts.
+fn after_stages(
+    (loaded, cfg, out): (&Loaded, &Config, &Out),
+    (ctx, sel): (&Context, &Selection),
+) -> After {
+    let (ds, year) = (&loaded.data, sel.year);
+    // the comparison, the dynamics, the risk profiles and the selection's own parts read the same
+    // context and selection and not each other: side by side, each filled as made. The three
+    // that wait for polars' pool (the dynamics the longest: two other years' selections) each on
+    // a thread of its own: on rayon's pool, a worker waiting for polars took other parts' jobs
+    // and the part it waited for went on only after them (the dynamics ran last, alone)
+    let filled = |parts| out.fill(parts);
+    let dynamics = || -> Result<_> {
+        let others = other_years(ds, cfg, ctx, year)?;
+        let (m, below) = monitor_part(cfg, ctx, sel, others)?;
+        let parts = filled(parts::monitor_parts(&m, below, cfg))?;
+        crate::timing("  dynamics filled");
+        Ok((m, parts))
+    };
+    let compare = || -> Result<_> {
+        let c = compare_part(ctx, year)?;
+        let parts = filled(parts::compare_parts(&c))?;
+        crate::timing("  compare filled");
+        Ok((c, parts))
+    };
+    let risk = || -> Result<_> {
+        let r = risk_part(ds, ctx, sel)?;
+        let parts = filled(parts::risk_parts(&r, year))?;
+        crate::timing("  risk filled");
+        Ok((r, parts))
+    };
+    std::thread::scope(|s| {
+        let (monitor, compare, risk) = (s.spawn(dynamics), s.spawn(compare), s.spawn(risk));
+        let early = parts::early(year, sel, ctx, loaded, cfg, out);
+        (joined(monitor), joined(compare), joined(risk), early)
+    })
+}
+
 /// A scoped thread's result; its panic goes on in the caller.
 fn joined<T>(t: std::thread::ScopedJoinHandle<'_, T>) -> T {
     t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -261,14 +286,20 @@ fn compare_part(ctx: &Context, year: i32) -> Result<Result<Vec<Block>, String>> 
     })
 }
 
-/// The dynamics over every year with results that have a share below the minimum, absent with
-/// fewer than two.
-fn monitor_part(
+/// The years of the dynamics, the share below the minimum they show (`procedures::below_min_kind`
+/// of the years; «2» when it cannot be told) and the other years' selections
+/// ([`mon::other_years_schools`]), or why the dynamics is absent.
+type Others = Result<(Vec<i32>, BelowMin, Vec<Vec<select::SchoolResult>>), String>;
+
+/// The dynamics' years (every year with results that have a share below the minimum; absent with
+/// fewer than two) and, for them, the [`Others`] of the selection of `year` on `ctx`: the other
+/// years judged beside the kind of share shown (a thread of its own, off the dynamics' chain).
+fn other_years(
     ds: &crate::model::Dataset,
     cfg: &Config,
     ctx: &Context,
-    sel: &Selection,
-) -> Result<Result<(Vec<i32>, Monitor), String>> {
+    year: i32,
+) -> Result<Others> {
     // a year none of whose results has a share below the minimum (no scale, high results only)
     // cannot be judged: it is no year of the dynamics (as in `shnor monitor`)
     let all: Vec<i32> = ds.result_years().into_iter().collect();
@@ -282,14 +313,34 @@ fn monitor_part(
         true => String::new(),
         false => format!(" (без доли ниже минимума: {})", unjudged.join(", ")),
     };
-    Ok(if years.len() < 2 {
-        Err(format!(
+    if years.len() < 2 {
+        return Ok(Err(format!(
             "нужны результаты хотя бы двух лет с долей ниже минимума, во входных данных: {}{unjudged}",
             crate::method::procedures::window_label(&years)
-        ))
-    } else {
-        let m = mon::monitor_with(ds, cfg, &years, ctx, sel)?;
-        Ok((years, m))
+        )));
+    }
+    let (below, others) = std::thread::scope(|s| {
+        let below = s.spawn(|| crate::method::procedures::below_min_kind(&ds.results, &years));
+        let others = mon::other_years_schools(ds, cfg, &years, ctx, year);
+        (joined(below).unwrap_or(BelowMin::Mark2), others)
+    });
+    Ok(Ok((years, below, others?)))
+}
+
+/// The dynamics of the selection `sel` on `ctx` and the other years' [`Others`], with the kind
+/// of share it shows; absent (with the reason) as [`other_years`] found it.
+fn monitor_part(
+    cfg: &Config,
+    ctx: &Context,
+    sel: &Selection,
+    others: Others,
+) -> Result<(Dynamics, BelowMin)> {
+    Ok(match others {
+        Err(why) => (Err(why), BelowMin::Mark2),
+        Ok((years, below, others)) => {
+            let m = mon::monitor_of(cfg, &years, ctx, sel, &others)?;
+            (Ok((years, m)), below)
+        }
     })
 }
 

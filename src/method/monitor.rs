@@ -175,7 +175,10 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
     let ids = sums.column(k::SCHOOL_ID)?.str()?;
     let ys = ints(sums, k::YEAR)?;
     let (n, n2) = (ints(sums, part)?, ints(sums, n2)?);
-    let mut out = Shares::with_capacity(ids.len());
+    let mut out = Shares::with_capacity_and_hasher(ids.len(), Default::default());
+    // a school's rows mostly come together (the context's sums are in school order): they are
+    // added up in `run` and stored once the next school's begin, one look-up per run, not per row
+    let mut run: Option<(&str, String, Vec<Share>)> = None;
     for (((sid, y), n), k) in ids.iter().zip(ys).zip(n).zip(n2) {
         let (Some(at), Some(n), Some(k)) = (
             y.and_then(|y| years.iter().position(|&r| i64::from(r) == y)),
@@ -185,26 +188,33 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
             continue;
         };
         let sid = sid.unwrap_or("");
-        match out.get_mut(sid) {
-            Some(v) => v[at] = (v[at].0 + n, v[at].1 + k),
-            None => {
-                let mut v = vec![(0, 0); years.len()];
-                v[at] = (n, k);
-                out.insert(sid.to_string(), v);
+        if run.as_ref().is_none_or(|(s, ..)| *s != sid) {
+            if let Some((_, key, v)) = run.take() {
+                out.insert(key, v);
             }
+            let (key, v) = out
+                .remove_entry(sid)
+                .unwrap_or_else(|| (sid.to_string(), vec![(0, 0); years.len()]));
+            run = Some((sid, key, v));
         }
+        if let Some((.., v)) = run.as_mut() {
+            v[at] = (v[at].0 + n, v[at].1 + k);
+        }
+    }
+    if let Some((_, key, v)) = run {
+        out.insert(key, v);
     }
     Ok(out)
 }
 
 /// Pupils of the judged procedures and those below the minimum.
 type Share = (i64, i64);
-/// Each school id's [`Share`] per year, in the order of the years asked for ((0, 0): none judged).
-type Shares = HashMap<String, Vec<Share>>;
+/// Each school id's [`Share`] per year, in the order of the years asked for ((0, 0): none judged);
+/// only looked up, never walked (polars' hasher: no order to keep).
+type Shares = PlHashMap<String, Vec<Share>>;
 
-/// Each login's name and municipality in the `schools` frame (empty when absent).
-fn names<'a>(f: &Frames, logins: impl Iterator<Item = &'a str>) -> Result<Vec<(String, String)>> {
-    let sids: Vec<String> = logins.map(crate::input::text::school_id).collect();
+/// Each school id's name and municipality in the `schools` frame (empty when absent).
+fn names(f: &Frames, sids: &[String]) -> Result<Vec<(String, String)>> {
     let wanted = df!(k::SCHOOL_ID => sids)?.lazy();
     let registry =
         f.schools
@@ -297,7 +307,19 @@ pub fn monitor_with(
     base: &Context,
     known: &select::Selection,
 ) -> Result<Monitor> {
-    let others = other_years_schools(ds, cfg, years, base, known)?;
+    let others = other_years_schools(ds, cfg, years, base, known.year)?;
+    monitor_of(cfg, years, base, known, &others)
+}
+
+/// [`monitor_with`] of the other years' schools already judged (`others`: those of
+/// [`other_years_schools`] for `years` and `known`'s year).
+pub fn monitor_of(
+    cfg: &Config,
+    years: &[i32],
+    base: &Context,
+    known: &select::Selection,
+    others: &[Vec<SchoolResult>],
+) -> Result<Monitor> {
     crate::timing("  dynamics: other years' selections");
     let mut others = others.iter();
     let per_year: Vec<&[SchoolResult]> = years
@@ -310,17 +332,30 @@ pub fn monitor_with(
                 .as_slice(),
         })
         .collect();
-    let shares = year_shares(base, cfg, years)?;
-    crate::timing("  dynamics: shares");
     let judged = Judged::new(&per_year);
-    let names = names(&base.frames, judged.logins.iter().copied())?;
-    crate::timing("  dynamics: names");
+    let sids: Vec<String> = judged
+        .logins
+        .iter()
+        .map(|l| crate::input::text::school_id(l))
+        .collect();
+    // the shares and the names read neither each other nor the tracks: side by side
+    let (shares, names) = std::thread::scope(|s| {
+        let shares = s.spawn(|| year_shares(base, cfg, years));
+        let names = names(&base.frames, &sids);
+        let shares = shares
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (shares, names)
+    });
+    let (shares, names) = (shares?, names?);
+    crate::timing("  dynamics: shares, names");
     let tracks: Vec<SchoolTrack> = names
         .into_iter()
         .enumerate()
         .map(|(i, (name, municipality))| {
             let login = judged.logins[i];
-            track(login, name, municipality, (years, judged.of(i)), &shares)
+            let on = (years, judged.of(i));
+            track((login, &sids[i]), name, municipality, on, &shares)
         })
         .collect();
     let transitions = transitions(&tracks, years);
@@ -338,18 +373,19 @@ pub fn monitor_with(
     })
 }
 
-/// The schools of each year of `years` but `known`'s, judged side by side for their statuses
-/// only ([`Context::for_statuses`]), in `years` order; the known year's schools are borrowed by
-/// the caller (cloning them would copy every ledger, which a status does not read).
-fn other_years_schools(
+/// The schools of each year of `years` but `known` (the year whose selection the caller has),
+/// judged side by side for their statuses only ([`Context::for_statuses`] of `base`, the context
+/// of `known`), in `years` order; the known year's schools are borrowed by the caller (cloning
+/// them would copy every ledger, which a status does not read). Errors as [`select::run_with`].
+pub fn other_years_schools(
     ds: &Dataset,
     cfg: &Config,
     years: &[i32],
     base: &Context,
-    known: &select::Selection,
+    known: i32,
 ) -> Result<Vec<Vec<SchoolResult>>> {
     use rayon::prelude::*;
-    let other_years: Vec<i32> = years.iter().copied().filter(|&y| y != known.year).collect();
+    let other_years: Vec<i32> = years.iter().copied().filter(|&y| y != known).collect();
     other_years
         .par_iter()
         .map(|&y| {
@@ -360,19 +396,18 @@ fn other_years_schools(
         .collect()
 }
 
-/// One school's track: its status in each year it was judged (`results`: its result in each of
-/// `years`), with the share of «2» of that year (`shares`: participants and «2» per school id and
-/// year; the Wilson 95 % interval) and the change of that share in p.p. from its first to its last
-/// year with one.
+/// One school's track (`login`, its school id `sid`): its status in each year it was judged
+/// (`results`: its result in each of `years`), with the share of «2» of that year (`shares`:
+/// participants and «2» per school id and year; the Wilson 95 % interval) and the change of that
+/// share in p.p. from its first to its last year with one.
 fn track(
-    login: &str,
+    (login, sid): (&str, &str),
     name: String,
     municipality: String,
     (years, results): (&[i32], &[Option<&SchoolResult>]),
     shares: &Shares,
 ) -> SchoolTrack {
-    let sid = crate::input::text::school_id(login);
-    let of_school = shares.get(&sid);
+    let of_school = shares.get(sid);
     let mut ys = BTreeMap::new();
     for (i, (&y, s)) in years.iter().zip(results).enumerate() {
         let Some(s) = s else {

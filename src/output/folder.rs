@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 /// Check that `dir` may be written, before any work: absent in a folder that exists, or an empty
 /// folder, or (with `force`) an earlier shnor report (see [`earlier_report`]) — never a folder
-/// holding anything else.
+/// holding anything else. Returns what was checked of an earlier report (empty otherwise), for
+/// [`Staging::finish_checked`].
 /// Errors: usage (exit 2) for a missing parent folder, an existing file, a non-empty folder without
 /// `force`, or, with `force`, a folder that is not an earlier report (naming what it holds that is
 /// not the report's).
-pub fn check_target(dir: &Path, force: bool) -> Result<()> {
+pub fn check_target(dir: &Path, force: bool) -> Result<Checked> {
     let held = check_free(dir, force)?;
     let parent = dir
         .parent()
@@ -23,16 +24,16 @@ pub fn check_target(dir: &Path, force: bool) -> Result<()> {
             parent.display()
         )));
     }
-    if held {
-        earlier_report(dir).map_err(|what| {
-            usage(format!(
-                "--out {}: --force replaces only an earlier shnor report, and this folder {what}; \
-                 nothing was deleted — choose another folder",
-                dir.display()
-            ))
-        })?;
+    if !held {
+        return Ok(Checked::default());
     }
-    Ok(())
+    earlier_report(dir, &Checked::default()).map_err(|what| {
+        usage(format!(
+            "--out {}: --force replaces only an earlier shnor report, and this folder {what}; \
+             nothing was deleted — choose another folder",
+            dir.display()
+        ))
+    })
 }
 
 /// Check that `dir` is absent or a folder, empty unless `force`; returns whether it holds anything
@@ -89,19 +90,71 @@ pub fn check_free(dir: &Path, force: bool) -> Result<bool> {
 /// The manifest every report folder holds; `--force` replaces only a folder that has one.
 pub const MANIFEST: &str = "manifest.json";
 
+/// The files of an earlier report found unchanged (their sha256 that of its manifest), each with
+/// its [`Stamp`] when it was read: a file whose stamp is the same when checked again is not read
+/// again.
+#[derive(Debug, Default)]
+pub struct Checked(std::collections::BTreeMap<String, Stamp>);
+
+/// What tells a file's content changed without reading it: its size, modification time and, on
+/// Unix, its device, inode and status-change time (which a write always moves, and which no
+/// user can set back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    id: (u64, u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            id: (m.dev(), m.ino(), m.ctime(), m.ctime_nsec()),
+        }
+    }
+}
+
 /// Whether `dir` is an earlier shnor report that `--force` may replace: it holds a `manifest.json`
 /// written by shnor (with `shnor_version` and the `files` list with each file's sha256), and
 /// nothing else than the files that manifest lists, unchanged (same sha256), and their folders.
+/// A listed file whose [`Stamp`] is the one in `since` (an earlier check's) is not hashed again;
+/// the others are hashed side by side (rayon). Returns the files checked, with their stamps.
 /// Errors: what the folder holds that makes it not one (a user's file is never deleted).
-pub fn earlier_report(dir: &Path) -> std::result::Result<(), String> {
+pub fn earlier_report(dir: &Path, since: &Checked) -> std::result::Result<Checked, String> {
+    use rayon::prelude::*;
     let (listed, no) = match listed_files(dir) {
         Ok(l) => (l, None),
         Err(no) => (Default::default(), Some(no)),
     };
-    let mut foreign = Vec::new();
-    walk(dir, Path::new(""), &listed, &mut foreign).map_err(|e| format!("cannot be read ({e})"))?;
+    let mut walked = Walked::default();
+    walk(dir, Path::new(""), &listed, &mut walked).map_err(|e| format!("cannot be read ({e})"))?;
+    let Walked {
+        mut foreign,
+        listed: found,
+    } = walked;
+    // each listed file's sha256 against its manifest's, unless unchanged since `since`
+    let changed: Vec<Option<String>> = found
+        .par_iter()
+        .map(|(name, path, st)| {
+            if since.0.get(name) == Some(st) {
+                return Ok(None);
+            }
+            let got = crate::sha256_hex(&std::fs::read(path)?);
+            Ok((Some(&got) != listed.get(name))
+                .then(|| format!("{name} (changed since shnor wrote it)")))
+        })
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| format!("cannot be read ({e})"))?;
+    foreign.extend(changed.into_iter().flatten());
     if foreign.is_empty() {
-        return Ok(());
+        let stamps = found.into_iter().map(|(name, _, st)| (name, st)).collect();
+        return Ok(Checked(stamps));
     }
     foreign.sort();
     let n = foreign.len();
@@ -137,13 +190,21 @@ fn listed_files(
         .collect()
 }
 
-/// Collect into `foreign` every entry under `dir/rel` that is neither the manifest, nor a file it
-/// lists unchanged, nor a folder holding only such files.
+/// What [`walk`] found under a folder: the entries that are not the report's (`foreign`), and the
+/// files its manifest lists (relative name, path, [`Stamp`]), still to be compared with it.
+#[derive(Default)]
+struct Walked {
+    foreign: Vec<String>,
+    listed: Vec<(String, PathBuf, Stamp)>,
+}
+
+/// Collect into `out` every entry under `dir/rel` that is neither the manifest, nor a file it
+/// lists, nor a folder holding only such files (`foreign`), and the files it lists (`listed`).
 fn walk(
     dir: &Path,
     rel: &Path,
     listed: &std::collections::BTreeMap<String, String>,
-    foreign: &mut Vec<String>,
+    out: &mut Walked,
 ) -> std::io::Result<()> {
     for e in std::fs::read_dir(dir.join(rel))? {
         let e = e?;
@@ -152,21 +213,20 @@ fn walk(
         let kind = e.file_type()?;
         if kind.is_dir() {
             if listed.keys().any(|k| k.starts_with(&format!("{name}/"))) {
-                walk(dir, &r, listed, foreign)?;
+                walk(dir, &r, listed, out)?;
             } else {
-                foreign.push(format!("{name}/"));
+                out.foreign.push(format!("{name}/"));
             }
         } else if !kind.is_file() {
-            foreign.push(name);
+            out.foreign.push(name);
         } else if name == MANIFEST {
             continue;
-        } else if let Some(want) = listed.get(&name) {
-            let got = crate::sha256_hex(&std::fs::read(e.path())?);
-            if &got != want {
-                foreign.push(format!("{name} (changed since shnor wrote it)"));
-            }
+        } else if listed.contains_key(&name) {
+            // the stamp before the read: a write after it moves the stamp
+            let st = Stamp::of(&e.metadata()?);
+            out.listed.push((name, e.path(), st));
         } else {
-            foreign.push(name);
+            out.foreign.push(name);
         }
     }
     Ok(())
@@ -251,8 +311,15 @@ impl Staging {
 
     /// Put the written folder in the place of `dir` (see [`write_folder`]).
     /// Errors: internal (exit 3) when the rename fails or `dir` is no more an earlier report.
-    pub fn finish(mut self) -> Result<()> {
-        swap(&self.dir, &self.tmp, &self.old).map_err(|e| self.failed(e))?;
+    pub fn finish(self) -> Result<()> {
+        self.finish_checked(&Checked::default())
+    }
+
+    /// [`Staging::finish`] after [`check_target`]: the earlier report in `dir` is checked again
+    /// just before it is replaced, its files hashed again only when their [`Stamp`] moved since
+    /// `checked`.
+    pub fn finish_checked(mut self, checked: &Checked) -> Result<()> {
+        swap(&self.dir, &self.tmp, &self.old, checked).map_err(|e| self.failed(e))?;
         self.done = true;
         Ok(())
     }
@@ -271,13 +338,13 @@ impl Drop for Staging {
 }
 
 /// Put `tmp` in the place of `dir`, moving an existing `dir` aside to `old` first and removing it
-/// after.
-fn swap(dir: &Path, tmp: &Path, old: &Path) -> std::io::Result<()> {
+/// after; an existing `dir` is checked again first ([`earlier_report`] since `checked`).
+fn swap(dir: &Path, tmp: &Path, old: &Path, checked: &Checked) -> std::io::Result<()> {
     let existed = dir.exists();
     let empty = existed && std::fs::read_dir(dir)?.next().is_none();
     if existed && !empty {
         // checked again just before: the folder may have changed during the run
-        earlier_report(dir)
+        earlier_report(dir, checked)
             .map_err(|what| std::io::Error::other(format!("not replaced: the folder {what}")))?;
     }
     if existed {
@@ -338,6 +405,40 @@ mod tests {
         assert!(write_folder(&r, &report_files(&[("c.csv", b"3")])).is_err());
         assert_eq!(std::fs::read(r.join("b.html")).unwrap(), b"edited");
         assert!(out.join("sub/thesis.docx").exists());
+    }
+
+    #[test]
+    fn a_file_changed_after_the_check_is_still_seen_before_the_swap() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().join("r");
+        write_folder(
+            &r,
+            &report_files(&[("csv/a.csv", b"12"), ("b.html", b"34")]),
+        )
+        .unwrap();
+        // unchanged since the check: replaced
+        let checked = check_target(&r, true).unwrap();
+        assert_eq!(checked.0.len(), 2);
+        let stage = Staging::new(&r).unwrap();
+        for (rel, bytes) in report_files(&[("c.csv", b"5")]) {
+            stage.write(&rel, &bytes).unwrap();
+        }
+        stage.finish_checked(&checked).unwrap();
+        assert!(r.join("c.csv").exists() && !r.join("b.html").exists());
+        // changed after the check (same size): the swap refuses it
+        write_folder(
+            &r,
+            &report_files(&[("csv/a.csv", b"12"), ("b.html", b"34")]),
+        )
+        .unwrap();
+        let checked = check_target(&r, true).unwrap();
+        std::fs::write(r.join("csv/a.csv"), "21").unwrap();
+        let stage = Staging::new(&r).unwrap();
+        stage.write("c.csv", b"5").unwrap();
+        let e = stage.finish_checked(&checked).unwrap_err();
+        assert!(e.to_string().contains("csv/a.csv (changed"), "{e}");
+        assert_eq!(std::fs::read(r.join("csv/a.csv")).unwrap(), b"21");
+        assert!(!r.join("c.csv").exists());
     }
 
     #[test]

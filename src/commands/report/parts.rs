@@ -126,10 +126,19 @@ pub(super) fn early(
             vec![part("Входные данные", "inputs", Ok(inputs))]
         }),
     ];
-    let filled: Vec<Vec<Filled>> = jobs
-        .par_iter()
-        .map(|job| out.fill(job()))
-        .collect::<Result<_>>()?;
+    // on a pool of their own: on rayon's global pool, the jobs of the dynamics (the other years'
+    // selections, injected from their thread) waited until a worker ran out of these parts'
+    // jobs, and the dynamics, the longest chain, ran last with a core idle
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("shnor-parts-{i}"))
+        .build()
+        .map_err(|e| crate::error::internal(format!("cannot start the parts' threads: {e}")))?;
+    let filled: Vec<Vec<Filled>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| out.fill(job()))
+            .collect::<Result<_>>()
+    })?;
     crate::timing("  early parts filled");
     Ok(filled.into_iter().flatten().collect())
 }
@@ -165,19 +174,16 @@ pub(super) fn compare_parts(compare: &Result<Vec<Block>, String>) -> Vec<Part> {
 }
 
 /// The dynamics' parts (dynamics, transitions, list changes), in sheet order.
+/// `below`: the share the dynamics shows (`procedures::below_min_kind` of its years).
 pub(super) fn monitor_parts(
     monitor: &Result<(Vec<i32>, Monitor), String>,
-    loaded: &Loaded,
+    below: crate::method::procedures::BelowMin,
     cfg: &Config,
 ) -> Vec<Part> {
     let (dynamics, transitions) = split(
         monitor
             .as_ref()
-            .map(|(years, m)| {
-                let below = crate::method::procedures::below_min_kind(&loaded.data.results, years)
-                    .unwrap_or(crate::method::procedures::BelowMin::Mark2);
-                crate::commands::monitor::tables(m, years, cfg, below)
-            })
+            .map(|(years, m)| crate::commands::monitor::tables(m, years, cfg, below))
             .map_err(Clone::clone),
     );
     vec![
@@ -346,22 +352,23 @@ fn all_schools(sel: &Selection) -> Table {
     t.title = Some("Все школы этапа 1".into());
     let yn = |b: bool| Cell::from(if b { "да" } else { "нет" });
     for x in crate::commands::select::ordered(sel, true) {
-        let fired: Vec<&str> = x
-            .ledger
-            .0
-            .iter()
-            .filter(|e| e.stage == 1 && e.outcome() == "fired")
-            .map(|e| e.short().0)
-            .collect();
-        let ledger: Vec<String> = x
-            .ledger
-            .0
-            .iter()
-            .map(|e| {
-                let (rule, outcome) = e.short();
-                format!("{}: {} → {}", e.stage, rule, outcome)
-            })
-            .collect();
+        // the stage-1 rules that fired («, ») and every entry («stage: rule → outcome»; «; »),
+        // each entry told once (its outcome's text is made by `short`)
+        let (mut fired, mut ledger) = (String::new(), String::new());
+        for e in &x.ledger.0 {
+            use std::fmt::Write;
+            let (rule, outcome) = e.short();
+            if e.stage == 1 && e.outcome() == "fired" {
+                if !fired.is_empty() {
+                    fired.push_str(", ");
+                }
+                fired.push_str(rule);
+            }
+            if !ledger.is_empty() {
+                ledger.push_str("; ");
+            }
+            let _ = write!(ledger, "{}: {rule} → {outcome}", e.stage);
+        }
         t.rows.push(vec![
             crate::model::identity::shown_key(&x.login).into(),
             x.name.clone().into(),
@@ -378,8 +385,8 @@ fn all_schools(sel: &Selection) -> Table {
             Cell::opt_int(x.rank_in_group),
             yn(x.selected),
             crate::commands::select::why_stopped(x).into(),
-            fired.join(", ").into(),
-            ledger.join("; ").into(),
+            fired.into(),
+            ledger.into(),
         ]);
     }
     t
