@@ -34,7 +34,7 @@ pub(super) fn detect_header(g: &Grid, h: &Header) -> Option<Detected> {
         Kind("fisoko-histogram")
     } else if fisoko::is_journal_report(g, h) {
         Kind("fisoko-journal")
-    } else if gia::is_moscow(h) {
+    } else if super::moscow::is_moscow(h) {
         Kind("moscow-ege")
     } else if gia_form::is_form(g, h) {
         Kind("gia-summary")
@@ -85,7 +85,7 @@ pub(super) fn kind_matches(kind: &str, g: &Grid, h: &Header) -> bool {
         "fisoko-marks" => fisoko::is_stats(h),
         "fisoko-journal" => h.has(&["группы участников"]) && fisoko::is_journal_report(g, h),
         "fisoko-histogram" => fisoko::is_histogram_report(g, h),
-        "moscow-ege" => gia::is_moscow(h),
+        "moscow-ege" => super::moscow::is_moscow(h),
         "gia-summary" => gia_form::is_form(g, h),
         "markers" => flat::is_markers_header(h),
         "journal" => flat::is_journal_header(h),

@@ -22,6 +22,7 @@ pub mod gia_form;
 pub mod header;
 mod hidden_rows;
 pub mod marks;
+pub mod moscow;
 pub mod names;
 mod notes;
 pub mod protocol;
@@ -459,7 +460,7 @@ fn load_sheet(
         "journal" => journal::load_journal(g, h, &meta, opts, ds, &mut rep)?,
         "markers" => journal::load_markers(g, h, &meta, opts, ds, &mut rep)?,
         "gia" => gia::load_simple(g, h, &meta, opts, ds, &mut rep)?,
-        "moscow-ege" => gia::load_moscow(g, h, opts, ds, &mut rep)?,
+        "moscow-ege" => moscow::load_moscow(g, h, opts, ds, &mut rep)?,
         "context-form" => context::load_context_form(g, h, ds, &mut rep)?,
         "registry" => {
             // a CSV's cells are read from its text frame's columns, a sheet's from a frame of its grid
