@@ -73,7 +73,7 @@ warning_codes! {
         => "итоговая строка листа участников («Итого…», «Всего…») пропущена: не школа и не участник",
     /// A registry column that looks like a context indicator but is none shnor knows: not read.
     RegistryColumnUnknown = "столбец реестра похож на показатель контекста, но не распознан: не использован"
-        => "столбец реестра похож на показатель контекста, но не распознан (не использован в ИСБШ): проверьте заголовок — docs/INPUTS.md «Registry»",
+        => "столбец реестра похож на показатель контекста, но не распознан (не использован в ИСБШ): проверьте заголовок по списку показателей в docs/INPUTS.md",
     // --- loaders: cells and units
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
