@@ -438,9 +438,10 @@ pub fn subject_in(text: &str) -> Option<String> {
     if found != "математика" {
         return Some(found);
     }
-    let level = if t.contains("профильн") || t.contains("профиль") {
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).collect();
+    let level = if words.iter().any(|w| w.starts_with("профил")) {
         "математика профильная"
-    } else if t.contains("базов") || t.contains("база") {
+    } else if words.iter().any(|w| w.starts_with("базов")) || t.contains("(база)") {
         "математика базовая"
     } else {
         "математика"
