@@ -173,7 +173,8 @@ pub fn load_simple(
 /// or name), skipped with a counted warning naming it — the table's figures are the schools'.
 ///
 /// Errors (data, naming row and column; `--lenient`: skipped with a counted warning): a row with
-/// figures but an empty or dash key cell — before, such a school was dropped without a word.
+/// figures but an empty or dash key cell — before, such a school was dropped without a word. A
+/// row with neither key nor figures (a caption between the schools) is passed over.
 fn school_code(
     g: &Grid,
     h: &Header,
@@ -202,6 +203,14 @@ fn school_code(
             WarningCode::GiaAggregateRowSkipped,
             format!("строка {}: «{label}»", g.line_of(r)),
         );
+        return Ok(None);
+    }
+    let figures = [Some(c.cp), c.cb, c.c5, c.cmean]
+        .into_iter()
+        .flatten()
+        .any(|x| !g.cell(r, x).trim().is_empty());
+    if code.is_empty() && !figures {
+        // a caption row between the schools («Биробиджанский район» alone): no school, no figure
         return Ok(None);
     }
     if code.is_empty() {

@@ -41,6 +41,17 @@ fn a_gia_school_row_without_its_code_is_a_data_error() {
             "{v:#}"
         );
     }
+    // a caption row between the schools (no code, no figure) is no school and no error
+    let p = dir.path().join("ОГЭ математика 2024.csv");
+    std::fs::write(
+        &p,
+        format!(
+            "{GIA_HEAD}\n;Биробиджанский район;;;;\n1000;МБОУ \"СОШ №1\";40;15,2;10,00;20,00\n"
+        ),
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["rows"], 1, "{v:#}");
 }
 
 /// H1, related: an «Итого» row of such a table (here with participants that do not add up) was
