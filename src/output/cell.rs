@@ -233,10 +233,16 @@ pub enum CsvDialect {
 /// would be run as a formula by Excel or LibreOffice (OWASP «CSV injection»), so it gets a leading
 /// `'`. A school name from an input can thus never run a formula in the analyst's spreadsheet.
 pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
-        _ => s.into(),
+    match formula_like(s) {
+        true => format!("'{s}").into(),
+        false => s.into(),
     }
+}
+
+/// Whether a text cell begins as a formula would (`=`, `+`, `-`, `@`, TAB or CR): what
+/// [`neutralise`] guards in CSV, and the XLSX writes with Excel's quote prefix.
+pub fn formula_like(s: &str) -> bool {
+    matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 #[cfg(test)]

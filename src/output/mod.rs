@@ -12,7 +12,7 @@ pub mod folder;
 pub mod html;
 pub mod words;
 pub mod xlsx;
-pub use cell::{neutralise, Cell, CsvDialect};
+pub use cell::{formula_like, neutralise, Cell, CsvDialect};
 
 // The `--format` of every command that prints results: a terminal table, CSV (the first table only),
 // JSON (the command's contract, docs/JSON.md) or Markdown. Plain comments here: doc comments on a

@@ -1,6 +1,7 @@
 //! An Excel workbook of tables (rust_xlsxwriter): one sheet per table, Russian headers in a frozen,
 //! filtered first row, numbers as numbers (shares as percents, intervals in low/high columns),
-//! column widths that fit. Text neutralised against formulas like CSV ([`super::neutralise`]).
+//! column widths that fit. Text that begins as a formula would ([`super::formula_like`]) is written
+//! with Excel's quote prefix: shown as it reads, never run (CSV gets a leading `'`, [`super::neutralise`]).
 use super::{Cell, Table};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -227,14 +228,19 @@ fn write_cell(
 ) -> Result<usize, rust_xlsxwriter::XlsxError> {
     let value = match cell {
         Cell::Text(s) => {
-            let s = super::neutralise(s);
             // no more characters than bytes
             let width = match s.len() <= wide {
                 true => 0,
                 false => s.chars().count(),
             };
-            if !s.is_empty() {
-                ws.write_string(r, c, s.into_owned())?;
+            // a text that begins as a formula would is written as it reads, with Excel's quote
+            // prefix (what Excel stores for a typed `'=…`): it shows without an apostrophe and
+            // stays text when the cell is edited
+            if super::formula_like(s) {
+                let quoted = Format::new().set_quote_prefix();
+                ws.write_string_with_format(r, c, s.as_str(), &quoted)?;
+            } else if !s.is_empty() {
+                ws.write_string(r, c, s.as_str())?;
             }
             return Ok(width);
         }
@@ -469,10 +475,29 @@ mod tests {
             .push(vec!["=HYPERLINK(1)".into(), Cell::share(Some(0.25), 1)]);
         let bytes = workbook(&[("Школы", &t)], 6).unwrap();
         let mut wb: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
         let r = wb.worksheet_range("Школы").unwrap();
         assert_eq!(r.get((0, 1)), Some(&Data::String("Доля «2»".into())));
-        assert_eq!(r.get((1, 0)), Some(&Data::String("'=HYPERLINK(1)".into())));
+        // fifth fresh-eyes run, L1: the cell read «'=HYPERLINK(1)» — the apostrophe showed as
+        // part of a school's name; it is the text as it reads, with Excel's quote prefix
+        assert_eq!(r.get((1, 0)), Some(&Data::String("=HYPERLINK(1)".into())));
         assert_eq!(r.get((1, 1)), Some(&Data::Float(0.25)));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let (styles, sheet) = (part("xl/styles.xml"), part("xl/worksheets/sheet1.xml"));
+        let xf = styles
+            .split("<cellXfs")
+            .nth(1)
+            .unwrap()
+            .split("<xf ")
+            .skip(1)
+            .position(|x| x.contains("quotePrefix=\"1\""))
+            .expect("a cell style with the quote prefix");
+        let a2 = sheet.split("<c r=\"A2\"").nth(1).unwrap();
+        assert!(a2.starts_with(&format!(" s=\"{xf}\"")), "{a2}");
     }
 }
