@@ -36,7 +36,8 @@ impl Block {
     /// «Доля выбравших»: the fraction (0–1) of the block's schools with `f` at a medium or high
     /// level; `None` for a block without schools.
     pub fn selected_share(&self, f: &FactorCount) -> Option<f64> {
-        (self.schools > 0).then(|| f.selected as f64 / self.schools as f64)
+        // rounded to 6 decimals as every other share (`output::r6`): the CSV wrote 0.4166666666666667
+        (self.schools > 0).then(|| crate::output::r6(f.selected as f64 / self.schools as f64))
     }
 }
 

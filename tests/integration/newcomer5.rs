@@ -346,3 +346,28 @@ fn a_school_list_row_without_its_login_is_a_data_error() {
         assert_eq!(w["count"], 1, "{v:#}");
     }
 }
+
+/// L6: `risk --format csv` wrote «Доля выбравших» in full float precision (0.4166666666666667)
+/// where every other CSV rounds to 6 decimals.
+#[test]
+fn the_risk_csv_rounds_its_shares_as_every_csv_does() {
+    let out = stdout_of(
+        shnor()
+            .arg("risk")
+            .arg(sample_region())
+            .args(["--format", "csv", "--quiet"]),
+    );
+    let mut shares = 0;
+    for line in out.lines().skip(1) {
+        let Some(last) = line.rsplit(',').next() else {
+            continue;
+        };
+        if let Some((_, decimals)) = last.split_once('.') {
+            if last.parse::<f64>().is_ok() {
+                shares += 1;
+                assert!(decimals.len() <= 6, "{line}");
+            }
+        }
+    }
+    assert!(shares > 0, "{out}");
+}
