@@ -65,7 +65,7 @@ impl std::fmt::Display for LeftReason {
         match self {
             LeftReason::Effective(quiet) => write!(
                 f,
-                "не отобрана; вышла в эффективный режим в {} ({} без правил этапа 1: {})",
+                "не кандидат: вышла в эффективный режим в {} ({} без правил этапа 1: {})",
                 quiet.last().copied().unwrap_or_default(),
                 crate::output::words::count(quiet.len() as u32, crate::output::words::YEARS),
                 quiet
