@@ -4,7 +4,7 @@ use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
 use super::table::Grid;
-use super::text::{parse_num, split_code_name};
+use super::text::{is_municipality_label, norm_text, parse_num, split_code_name};
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
 use crate::model::warning::WarningCode;
@@ -169,8 +169,10 @@ pub fn load_simple(
 }
 
 /// The school key cell of row `r` of a simple ОГЭ/ЕГЭ table, or `None` for a row that is no
-/// school: a blank row; an aggregate row («Итого…», «Всего…», a municipality's row with no code
-/// or name), skipped with a counted warning naming it — the table's figures are the schools'.
+/// school: a blank row; an aggregate row («Итого…», «Всего…», «В целом по региону», a
+/// municipality's subtotal — a row with no code or name, or one whose name is a municipality's
+/// (`text::is_municipality_label`, or the row's municipality repeated)), skipped with a counted
+/// warning naming it — the table's figures are the schools'.
 ///
 /// Errors (data, naming row and column; `--lenient`: skipped with a counted warning): a row with
 /// figures but an empty or dash key cell — before, such a school was dropped without a word. A
@@ -194,8 +196,14 @@ fn school_code(
     };
     let name = c.cn.map_or("", |n| g.cell(r, n).trim());
     let municipality = c.cm.map_or("", |m| g.cell(r, m).trim());
-    if super::flat::is_aggregate_row(code, name, !municipality.is_empty()) {
-        let label = [code, name, municipality]
+    // a municipality's subtotal: its name in the name cell (or, with no name, in the key cell
+    // when that holds no number), or the name cell repeating the row's municipality
+    let named_key = name.is_empty() && !code.chars().any(|ch| ch.is_ascii_digit());
+    let subtotal = is_municipality_label(name)
+        || (named_key && is_municipality_label(code))
+        || (!name.is_empty() && norm_text(name) == norm_text(municipality));
+    if subtotal || super::flat::is_aggregate_row(code, name, !municipality.is_empty()) {
+        let label = [name, code, municipality]
             .into_iter()
             .find(|v| !v.is_empty())
             .unwrap_or("");

@@ -544,6 +544,18 @@ pub fn municipality_key(s: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a name cell names a municipality or an area rather than a school: a word «район»,
+/// «округ», «улус» or «кожуун» (nominative: a school's name says «… района»), or a start «г. »,
+/// «город », «по » («По району»). For the rows of a per-school table that are a municipality's
+/// subtotal.
+pub fn is_municipality_label(s: &str) -> bool {
+    let t = norm_text(s);
+    let area_word = t
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "район" | "округ" | "улус" | "кожуун"));
+    area_word || t.starts_with("г. ") || t.starts_with("город ") || t.starts_with("по ")
+}
+
 /// Aggregate row labels: вся выборка / регион / муниципалитет totals («Итого…», «Всего…»), and a
 /// row of means («Среднее», «Среднее по ОО», «Среднее значение»).
 pub fn is_aggregate_label(s: &str) -> bool {
@@ -554,6 +566,10 @@ pub fn is_aggregate_label(s: &str) -> bool {
         || t == "среднее"
         || t.starts_with("среднее по ")
         || t.starts_with("среднее значение")
+        || t.starts_with("средние значения")
+        || t.starts_with("средний балл")
+        || t.starts_with("в среднем")
+        || t.starts_with("в целом")
         || t == "регион"
         || t == "рф"
         || t == "россия"

@@ -371,3 +371,35 @@ fn the_risk_csv_rounds_its_shares_as_every_csv_does() {
     }
     assert!(shares > 0, "{out}");
 }
+
+/// Sixth fresh-eyes run, M1: a municipality's subtotal row of a per-school ОГЭ/ЕГЭ table — its
+/// name in «Код ОО» (counted as a school: the municipality's pupils twice in every share), in
+/// «Наименование ОО» with an empty code (a data error since H1's fix), or the row's municipality
+/// repeated — is skipped with the counted aggregate warning; «В целом по региону» too.
+#[test]
+fn a_gia_municipality_subtotal_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2024.csv");
+    std::fs::write(
+        &p,
+        format!(
+            "{GIA_HEAD}\nКаменский район;;165;14;15,15;10\n1000;СОШ 1;40;15,2;10,00;10\n1001;СОШ 2;125;14;16,8;10\n;Каменский муниципальный район;165;14;15;10\nг. Барнаул;г. Барнаул;40;15,2;10,00;10\n;В целом по региону;370;14;15;10\n"
+        ),
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let input = &v["inputs"][0];
+    assert_eq!(input["rows"], 2, "{v:#}");
+    assert_eq!(input["participants"], 165, "{v:#}");
+    let w = warning(&input["warnings"], "итоговая строка таблицы ОГЭ/ЕГЭ");
+    assert_eq!(w["count"], 4, "{v:#}");
+    assert_eq!(w["examples"][0], "строка 2: «Каменский район»", "{v:#}");
+    // a school whose name says «… района» (genitive) is a school
+    std::fs::write(
+        &p,
+        format!("{GIA_HEAD}\n1000;МБОУ СОШ №1 Облученского района;40;15,2;10,00;10\n"),
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["rows"], 1, "{v:#}");
+}
