@@ -338,6 +338,11 @@ pub fn read(g: &Grid, h: &Header, login: &str, opts: &Opts) -> Result<PupilFile>
         if g.rows[r].iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // a total row («Итого», «Среднее» as its code): passed over, with its warning, by the
+        // pupils' reader (`pupil::rows`)
+        if code.is_some_and(|c| crate::input::text::is_aggregate_label(g.cell(r, c))) {
+            continue;
+        }
         if scored && code.is_some_and(|c| g.cell(r, c).trim().is_empty()) {
             warnings.push((
                 WarningCode::ProtocolCodeEmpty,

@@ -763,3 +763,27 @@ fn a_pupil_row_repeated_is_dropped_with_a_warning_and_a_different_one_is_an_erro
         assert!(err.contains(part), "{part} not in {err}");
     }
 }
+
+/// Sixth fresh-eyes run, M2: «Итого» / «Среднее» rows under the pupils of a school's own protocol
+/// form (their label in the «Код» column) were counted as pupils — four phantom «2» in a class of
+/// 18 on the real form. They are passed over with one counted warning each, the figures those of
+/// the pupils alone.
+#[test]
+fn total_rows_under_the_pupils_are_no_pupils() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("edu220001_математика_4_класс_ВПР_2021.xlsx");
+    let mut rows = rows();
+    rows.push(row("Итого", "1", Some(3), ""));
+    rows.push(row("Средний балл по классу", "1", Some(2), ""));
+    workbook(&p, "Протокол", &rows);
+    let v = inspect_json(&p, &[]);
+    let r = &v["inputs"][0];
+    assert_eq!(r["pupils"]["participants"], 5, "{v:#}");
+    assert_eq!(
+        r["pupils"]["marks"],
+        serde_json::json!([1, 1, 1, 2]),
+        "{v:#}"
+    );
+    let w = warning(&r["warnings"], "итоговая строка листа участников пропущена");
+    assert_eq!(w["count"], 2, "{v:#}");
+}

@@ -65,6 +65,11 @@ impl Repeats {
         }
     }
 
+    /// The row's pupil code cell, trimmed (empty without a code column).
+    pub(super) fn code_of<'r>(&self, row: &'r [String]) -> &'r str {
+        self.code.and_then(|c| row.get(c)).map_or("", |v| v.trim())
+    }
+
     /// Whether `row` (file line `line`, school `sid` with login `login`) gives a pupil code an
     /// earlier row of the school gave: the row is then not read. The same cells: a
     /// [`WarningCode::PupilRowRepeated`] warning naming both rows in `warnings`; other cells: the

@@ -117,6 +117,16 @@ impl<'a> PupilRows<'a> {
                 .add(WarningCode::HeaderRowRepeated, format!("строка {line}"));
             return;
         }
+        // «Итого» / «Среднее» in the pupil code column (a school's own protocol form names its
+        // school by `--school`, so its login cell cannot tell): a total row, not a pupil
+        let code = self.repeats.code_of(row);
+        if crate::input::text::is_aggregate_label(code) {
+            self.rep.warnings.add(
+                WarningCode::PupilAggregateRowSkipped,
+                format!("строка {line}: «{code}»"),
+            );
+            return;
+        }
         let Some(login) = self.login(line, row) else {
             return;
         };
