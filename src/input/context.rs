@@ -197,7 +197,7 @@ pub(super) fn school_of<'a>(
     let l = login.trim();
     let edu = l.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("edu"));
     if e.login.is_empty() || !e.login_listed || edu {
-        e.login = l.to_lowercase();
+        e.login = super::text::shown_login(l);
         e.login_listed = true;
     }
     e

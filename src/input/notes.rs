@@ -180,7 +180,7 @@ pub(super) fn note_into(
         .get(..3)
         .is_some_and(|p| p.eq_ignore_ascii_case("edu"));
     if e.login.is_empty() || (edu && !e.login_listed) {
-        e.login = login.trim().to_lowercase();
+        e.login = super::text::shown_login(login);
     }
     let (mcode, mname) = split_code_name(mun);
     if let Some(c) = &mcode {

@@ -272,6 +272,19 @@ pub fn split_code_name(s: &str) -> (Option<String>, String) {
     (None, t.to_string())
 }
 
+/// A login cell as outputs show it (INPUTS.md «Which spelling of a login is shown»): a ФИС ОКО
+/// login in its usual lower case (`SCH220001` → `sch220001`), any other text as the input spells
+/// it (`School1` stays `School1`).
+pub fn shown_login(login: &str) -> String {
+    let l = login.trim();
+    let lower = l.to_lowercase();
+    if looks_like_login(&lower) {
+        lower
+    } else {
+        l.to_string()
+    }
+}
+
 /// `sch`/`edu`/`ksh`/`spo` + 6 digits.
 pub fn looks_like_login(s: &str) -> bool {
     let s = s.trim().as_bytes();

@@ -306,6 +306,41 @@ fn a_login_cell_that_is_no_login_is_shown_as_spelt() {
     );
     assert!(out.contains(",School1,"), "{out}");
     assert!(!out.contains("school1"), "{out}");
+    // sixth fresh-eyes run, L1: the flat marks table and the registry lower-cased it too
+    let flat = dir.path().join("flat");
+    std::fs::create_dir(&flat).unwrap();
+    std::fs::write(
+        flat.join("ВПР 2025.csv"),
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5
+2025;4;математика;School1;20;5;5;5;5
+2025;4;математика;EDU990002;20;5;5;5;5
+",
+    )
+    .unwrap();
+    let out = stdout_of(
+        shnor()
+            .arg("select")
+            .arg(&flat)
+            .args(["--all", "--format", "csv", "--quiet"]),
+    );
+    assert!(out.contains(",School1,"), "{out}");
+    assert!(
+        out.contains(",edu990002,"),
+        "a ФИС ОКО login in lower case: {out}"
+    );
+    // a school list's spelling wins over a result table's: the registry's, as it spells it
+    std::fs::write(
+        flat.join("registry.csv"),
+        "login;name;municipality;settlement;kind\nSCHOOL1;СОШ 1;Район;город;обычная\n",
+    )
+    .unwrap();
+    let out = stdout_of(
+        shnor()
+            .arg("select")
+            .arg(&flat)
+            .args(["--all", "--format", "csv", "--quiet"]),
+    );
+    assert!(out.contains(",SCHOOL1,"), "{out}");
 }
 
 /// H1, related: a registry row or a risk-profile row with values but an empty login was dropped

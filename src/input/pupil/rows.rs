@@ -236,12 +236,7 @@ impl<'a> PupilRows<'a> {
         };
         // a ФИС ОКО login in its usual lower case; any other text as the sheet spells it (INPUTS.md
         // «Which spelling of a login is shown»: `School1` stays `School1`)
-        let lower = login.trim().to_lowercase();
-        let shown = if crate::input::text::looks_like_login(&lower) {
-            lower
-        } else {
-            login.trim().to_string()
-        };
+        let shown = crate::input::text::shown_login(login);
         self.names.insert(sid.to_string(), (shown, mun, sname));
     }
 
