@@ -471,6 +471,13 @@ pub fn load_registry(
             }
             continue;
         }
+        if super::text::is_aggregate_label(login) && !looks_like_login(login) {
+            rep.warnings.add(
+                WarningCode::RegistryTotalRowSkipped,
+                format!("строка {}: «{login}»", g.line_of(r)),
+            );
+            continue;
+        }
         let sid = school_id(login);
         match first_row(&mut seen, &sid, r, g) {
             Seen::First => {}

@@ -71,6 +71,9 @@ warning_codes! {
     /// A per-pupil sheet's row whose login cell is an aggregate label («Итого по ОО»).
     PupilAggregateRowSkipped = "итоговая строка листа участников пропущена (не школа и не участник)"
         => "итоговая строка листа участников («Итого…», «Всего…») пропущена: не школа и не участник",
+    /// A registry row whose login cell is an aggregate label («Итого», «Всего»): no school.
+    RegistryTotalRowSkipped = "итоговая строка реестра пропущена (не школа)"
+        => "итоговая строка реестра («Итого…», «Всего…») пропущена: не школа",
     /// A registry column that looks like a context indicator but is none shnor knows: not read.
     RegistryColumnUnknown = "столбец реестра похож на показатель контекста, но не распознан: не использован"
         => "столбец реестра похож на показатель контекста, но не распознан (не использован в ИСБШ): проверьте заголовок по списку показателей в docs/INPUTS.md",

@@ -438,3 +438,22 @@ fn a_gia_municipality_subtotal_is_skipped_with_a_warning() {
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     assert_eq!(v["inputs"][0]["rows"], 1, "{v:#}");
 }
+
+/// Sixth fresh-eyes run, L2: a registry's «Итого» row (its label in the login column) became a
+/// school «итого» with a «не логин» warning; it is passed over with a counted warning naming it.
+#[test]
+fn a_registry_total_row_is_no_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("registry.csv");
+    std::fs::write(
+        &p,
+        "login;name;municipality;settlement;kind;enrollment\nedu990001;СОШ 1;город А;город;обычная;500\nИтого;;;;;500\n",
+    )
+    .unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(i["schools"], 1, "{v:#}");
+    let w = warning(&i["warnings"], "итоговая строка реестра пропущена");
+    assert_eq!(w["examples"][0], "строка 3: «Итого»", "{v:#}");
+    assert!(find_warning(&i["warnings"], "не логин").is_none(), "{v:#}");
+}
