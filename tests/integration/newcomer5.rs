@@ -2,6 +2,12 @@
 //! with an empty code, and its aggregate rows.
 use crate::util::*;
 
+/// Write `text` to `path` and read it back as `inspect --format json` shows it.
+fn inspect_file(path: &std::path::Path, text: &str) -> serde_json::Value {
+    std::fs::write(path, text).unwrap();
+    json_of(shnor().arg("inspect").arg(path).args(["--format", "json"]))
+}
+
 const GIA_HEAD: &str = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог;Доля получивших «5»";
 
 /// H1: a school row with figures but an empty (or dash) «Код ОО» was dropped without a word — the
@@ -43,14 +49,12 @@ fn a_gia_school_row_without_its_code_is_a_data_error() {
     }
     // a caption row between the schools (no code, no figure) is no school and no error
     let p = dir.path().join("ОГЭ математика 2024.csv");
-    std::fs::write(
+    let v = inspect_file(
         &p,
-        format!(
+        &format!(
             "{GIA_HEAD}\n;Биробиджанский район;;;;\n1000;МБОУ \"СОШ №1\";40;15,2;10,00;20,00\n"
         ),
-    )
-    .unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    );
     assert_eq!(v["inputs"][0]["rows"], 1, "{v:#}");
 }
 
@@ -64,8 +68,7 @@ fn a_gia_aggregate_row_is_skipped_with_a_warning() {
     let rows = format!(
         "{GIA_HEAD}\n1000;МБОУ \"СОШ №1\";40;15,2;10,00;20,00\n1001;МБОУ \"СОШ №2\";20;14,1;5,00;10,00\n;Итого по району;999;14,0;8,00;15,00\n"
     );
-    std::fs::write(&p, rows).unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let v = inspect_file(&p, &rows);
     let input = &v["inputs"][0];
     assert_eq!(input["rows"], 2, "{v:#}");
     let w = &input["warnings"]
@@ -235,12 +238,8 @@ fn a_school_with_doubtful_markers_is_marked_whatever_stage_it_reached() {
 fn a_registry_column_like_an_indicator_is_read_or_named() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("registry.csv");
-    std::fs::write(
-        &p,
-        "login;name;municipality;settlement;kind;Доля родителей с высшим образованием, %;Доля детей из неполных семей;Адрес;Директор\nedu990001;СОШ 1;Район;город;обычная;20;0,1;ул. Ленина, 1;Иванов\n",
-    )
-    .unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let v = inspect_file(&p, "login;name;municipality;settlement;kind;Доля родителей с высшим образованием, %;Доля детей из неполных семей;Адрес;Директор\nedu990001;СОШ 1;Район;город;обычная;20;0,1;ул. Ленина, 1;Иванов\n",
+    );
     let w = warning(
         &v["inputs"][0]["warnings"],
         "столбец реестра похож на показатель",
@@ -415,14 +414,10 @@ fn the_risk_csv_rounds_its_shares_as_every_csv_does() {
 fn a_gia_municipality_subtotal_is_skipped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("ОГЭ математика 2024.csv");
-    std::fs::write(
-        &p,
-        format!(
+    let v = inspect_file(&p, &format!(
             "{GIA_HEAD}\nКаменский район;;165;14;15,15;10\n1000;СОШ 1;40;15,2;10,00;10\n1001;СОШ 2;125;14;16,8;10\n;Каменский муниципальный район;165;14;15;10\nг. Барнаул;г. Барнаул;40;15,2;10,00;10\n;В целом по региону;370;14;15;10\n"
         ),
-    )
-    .unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    );
     let input = &v["inputs"][0];
     assert_eq!(input["rows"], 2, "{v:#}");
     assert_eq!(input["participants"], 165, "{v:#}");
@@ -430,12 +425,10 @@ fn a_gia_municipality_subtotal_is_skipped_with_a_warning() {
     assert_eq!(w["count"], 4, "{v:#}");
     assert_eq!(w["examples"][0], "строка 2: «Каменский район»", "{v:#}");
     // a school whose name says «… района» (genitive) is a school
-    std::fs::write(
+    let v = inspect_file(
         &p,
-        format!("{GIA_HEAD}\n1000;МБОУ СОШ №1 Облученского района;40;15,2;10,00;10\n"),
-    )
-    .unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+        &format!("{GIA_HEAD}\n1000;МБОУ СОШ №1 Облученского района;40;15,2;10,00;10\n"),
+    );
     assert_eq!(v["inputs"][0]["rows"], 1, "{v:#}");
 }
 
@@ -445,12 +438,8 @@ fn a_gia_municipality_subtotal_is_skipped_with_a_warning() {
 fn a_registry_total_row_is_no_school() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("registry.csv");
-    std::fs::write(
-        &p,
-        "login;name;municipality;settlement;kind;enrollment\nedu990001;СОШ 1;город А;город;обычная;500\nИтого;;;;;500\n",
-    )
-    .unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let v = inspect_file(&p, "login;name;municipality;settlement;kind;enrollment\nedu990001;СОШ 1;город А;город;обычная;500\nИтого;;;;;500\n",
+    );
     let i = &v["inputs"][0];
     assert_eq!(i["schools"], 1, "{v:#}");
     let w = warning(&i["warnings"], "итоговая строка реестра пропущена");
