@@ -278,6 +278,16 @@ fn a_registry_column_like_an_indicator_is_read_or_named() {
     );
 }
 
+/// `select --all --format csv` of `path`.
+fn select_all_csv(path: &std::path::Path) -> String {
+    stdout_of(
+        shnor()
+            .arg("select")
+            .arg(path)
+            .args(["--all", "--format", "csv", "--quiet"]),
+    )
+}
+
 /// L0: a per-pupil sheet's login cell that is no ФИС ОКО login (`School1`) was shown lower-cased
 /// (`school1`); INPUTS.md: every output shows the login as the inputs spell it.
 #[test]
@@ -297,12 +307,7 @@ fn a_login_cell_that_is_no_login_is_shown_as_spelt() {
         )
         .collect();
     text_workbook(&p, &[("Sheet", &rows)]);
-    let out = stdout_of(
-        shnor()
-            .arg("select")
-            .arg(&p)
-            .args(["--all", "--format", "csv", "--quiet"]),
-    );
+    let out = select_all_csv(&p);
     assert!(out.contains(",School1,"), "{out}");
     assert!(!out.contains("school1"), "{out}");
     // sixth fresh-eyes run, L1: the flat marks table and the registry lower-cased it too
@@ -310,18 +315,10 @@ fn a_login_cell_that_is_no_login_is_shown_as_spelt() {
     std::fs::create_dir(&flat).unwrap();
     std::fs::write(
         flat.join("ВПР 2025.csv"),
-        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5
-2025;4;математика;School1;20;5;5;5;5
-2025;4;математика;EDU990002;20;5;5;5;5
-",
+        "Год;Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n2025;4;математика;School1;20;5;5;5;5\n2025;4;математика;EDU990002;20;5;5;5;5\n",
     )
     .unwrap();
-    let out = stdout_of(
-        shnor()
-            .arg("select")
-            .arg(&flat)
-            .args(["--all", "--format", "csv", "--quiet"]),
-    );
+    let out = select_all_csv(&flat);
     assert!(out.contains(",School1,"), "{out}");
     assert!(
         out.contains(",edu990002,"),
@@ -333,12 +330,7 @@ fn a_login_cell_that_is_no_login_is_shown_as_spelt() {
         "login;name;municipality;settlement;kind\nSCHOOL1;СОШ 1;Район;город;обычная\n",
     )
     .unwrap();
-    let out = stdout_of(
-        shnor()
-            .arg("select")
-            .arg(&flat)
-            .args(["--all", "--format", "csv", "--quiet"]),
-    );
+    let out = select_all_csv(&flat);
     assert!(out.contains(",SCHOOL1,"), "{out}");
 }
 
