@@ -38,6 +38,8 @@ mod monitor;
 mod newcomer;
 #[path = "integration/newcomer5.rs"]
 mod newcomer5;
+#[path = "integration/newcomer7.rs"]
+mod newcomer7;
 #[path = "integration/no_school_key.rs"]
 mod no_school_key;
 #[path = "integration/objectivity.rs"]

@@ -157,7 +157,8 @@ pub fn is_registry(h: &Header) -> bool {
             "вид оо",
             "enrollment",
             "численность обучающихся",
-        ]) || INDICATORS.iter().any(|(k, l)| h.has(&[k, l])))
+        ]) || INDICATORS.iter().any(|(k, l)| h.has(&[k, l]))
+            || h.raw.iter().any(|r| indicator_of(r).is_some()))
 }
 
 pub fn is_directory(h: &Header) -> bool {

@@ -379,8 +379,17 @@ fn load_apart(
 fn load_one(mut s: Sheet, opts: &Opts, load: &mut Loading) -> Result<InputReport> {
     let pre = s.pupils.take();
     let frame = s.frame.take();
+    let notes = match table::is_spreadsheet(&s.path) {
+        true => records::clear_trailing_notes(&mut s.grid, s.header.row + 1),
+        false => Vec::new(),
+    };
     // a loader's error on a sheet with a column it reads twice: the repeated column is said
-    let loaded = load_sheet(&s, frame, pre, opts, load);
+    let loaded = load_sheet(&s, frame, pre, opts, load).map(|mut rep| {
+        for (line, text) in notes {
+            records::note_skipped(&mut rep, line, &text);
+        }
+        rep
+    });
     // a formula whose value was not saved reads as an empty cell, of two cells at one address
     // the last is read: the error says so
     let loaded = loaded.map_err(|e| formulas::explain(e, &s.path, &s.header));

@@ -24,7 +24,10 @@ pub(crate) fn drop_truncated(
     let width = h.raw.len();
     for r in start..g.rows.len().min(g.fields.len()) {
         let n = g.fields[r] as usize;
-        if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
+        if n < width && note_row(&g.rows[r]) {
+            note_skipped(rep, g.line_of(r), &g.rows[r][0]);
+            g.rows[r].clear();
+        } else if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
             let err =
                 crate::error::data_err(&g.loc(r), h.raw_name(n), short_record(g, r, n, width));
             flat::row_error(opts, rep, err)?;
@@ -40,6 +43,72 @@ pub(crate) fn drop_truncated(
         }
     }
     Ok(())
+}
+
+/// A note under or inside a table, not a row of it: its only text is in its first cell and reads
+/// as a note — it starts with `*` or a note word («Примечание», «Источник», «Сформировано»,
+/// «Дата выгрузки», «Исполнитель»…), or it is words with a colon («Данные на: 01.09.2025»).
+/// A truncated record of a table holds a value of the table's first column, never such text.
+pub(crate) fn note_row<S: AsRef<str>>(row: &[S]) -> bool {
+    let Some((first, rest)) = row.split_first() else {
+        return false;
+    };
+    rest.iter().all(|c| c.as_ref().trim().is_empty()) && is_note_label(first.as_ref())
+}
+
+/// Whether a cell's text reads as a note (see [`note_row`]).
+pub(crate) fn is_note_label(s: &str) -> bool {
+    const WORDS: [&str; 10] = [
+        "примечани",
+        "источник",
+        "сформирован",
+        "дата формирования",
+        "дата выгрузки",
+        "дата составления",
+        "исполнител",
+        "составител",
+        "ответственн",
+        "данные на ",
+    ];
+    let t = s.trim().to_lowercase();
+    let words = t.chars().filter(|c| c.is_alphabetic()).count() >= 3 && t.contains(' ');
+    t.starts_with('*')
+        || WORDS.iter().any(|w| t.starts_with(w))
+        || (words && t.contains(':') && !super::text::looks_like_login(first_word(&t)))
+}
+
+/// The text before the first space or colon.
+fn first_word(t: &str) -> &str {
+    t.split([' ', ':']).next().unwrap_or_default()
+}
+
+/// A spreadsheet's notes under its table: the rows from `start` on below its last row that is
+/// neither blank nor a note ([`note_row`]) are cleared (blank rows, which every loader passes
+/// over); each note's line and text, in sheet order.
+pub(crate) fn clear_trailing_notes(g: &mut Grid, start: usize) -> Vec<(usize, String)> {
+    let mut notes = Vec::new();
+    for r in (start..g.rows.len()).rev() {
+        let blank = g.rows[r].iter().all(|c| c.trim().is_empty());
+        if blank {
+            continue;
+        }
+        if !note_row(&g.rows[r]) {
+            break;
+        }
+        notes.push((g.line_of(r), std::mem::take(&mut g.rows[r][0])));
+        g.rows[r].clear();
+    }
+    notes.reverse();
+    notes
+}
+
+/// Count a note row (line `line`, its text `text`) passed over with a warning naming it.
+pub(crate) fn note_skipped(rep: &mut InputReport, line: usize, text: &str) {
+    let text: String = text.trim().chars().take(60).collect();
+    rep.warnings.add(
+        crate::model::warning::WarningCode::NoteRowSkipped,
+        format!("строка {line}: «{text}»"),
+    );
 }
 
 /// What is wrong with record `r` of `n` fields under a header of `width`: a row written with
@@ -125,7 +194,7 @@ impl<K: std::hash::Hash + Eq, V: PartialEq> FirstRows<K, V> {
 
 #[cfg(test)]
 mod first_rows_tests {
-    use super::{FirstRows, Seen};
+    use super::{is_note_label, note_row, FirstRows, Seen};
 
     #[test]
     fn a_repeat_and_a_different_second_row_name_the_first_line() {
@@ -134,5 +203,32 @@ mod first_rows_tests {
         assert_eq!(f.check("edu2", vec![1.0], 3), Seen::First);
         assert_eq!(f.check("edu1", vec![1.0], 4), Seen::Same { line: 2 });
         assert_eq!(f.check("edu1", vec![2.0], 5), Seen::Different { line: 2 });
+    }
+
+    #[test]
+    fn notes_are_told_from_values_of_a_first_column() {
+        for note in [
+            "Примечание: данные на 01.09.2025",
+            "* по данным ФИС ОКО",
+            "Источник - региональный центр",
+            "Дата выгрузки 01.09.2025",
+            "Данные на 1 сентября",
+            "Составлено по форме ОО-1: отдел мониторинга",
+        ] {
+            assert!(is_note_label(note), "{note}");
+            assert!(note_row(&[note, "", " "]), "{note}");
+        }
+        for value in [
+            "edu220001",
+            "2025",
+            "1000",
+            "МБОУ \"СОШ №1\"",
+            "город Заречный",
+            "edu220001: МБОУ СОШ",
+        ] {
+            assert!(!is_note_label(value), "{value}");
+        }
+        assert!(!note_row(&["Примечание: x", "1"]));
+        assert!(!note_row::<&str>(&[]));
     }
 }

@@ -192,7 +192,7 @@ impl RegistryColumns {
             if read.contains(&c) {
                 continue;
             }
-            if let Some((key, label)) = unknown_indicator(name) {
+            if let Some((key, label)) = unknown_indicator(name, h.is_percent(c)) {
                 rep.warnings.add(
                     WarningCode::RegistryColumnUnknown,
                     format!("«{}» (ближе всего: {key} «{label}»)", h.raw_name(c).trim()),
@@ -240,11 +240,13 @@ impl RegistryColumns {
 
 /// The known indicator (key, Russian label) nearest to an unread registry caption `name`
 /// (normalised), when the caption looks like an indicator: it starts with «доля» or «число», says
-/// `share`, or is within a Levenshtein similarity of 0.75 of a key or a label (`strsim`); `None`
+/// `share`, or is within a Levenshtein similarity of 0.75 of a key or a label (`strsim`), or it gives
+/// a count or a percent (`percent`: `%` in its header; «Количество…», «Кол-во…», «Процент…») of
+/// what a label names (a word in common other than «доля», «обучающихся», «детей», «семей»…); `None`
 /// for the other columns a registry may carry (address, director, ОГРН…). Nearest: the most
 /// words in common with the label (by their first four letters: «родителей» = «родителя»), then
 /// the closest spelling of key or label.
-fn unknown_indicator(name: &str) -> Option<(&'static str, &'static str)> {
+fn unknown_indicator(name: &str, percent: bool) -> Option<(&'static str, &'static str)> {
     let spelling = |k: &str, l: &str| {
         strsim::normalized_levenshtein(name, k).max(strsim::normalized_levenshtein(name, l))
     };
@@ -254,15 +256,29 @@ fn unknown_indicator(name: &str) -> Option<(&'static str, &'static str)> {
             .map(|w| w.chars().take(4).collect())
             .collect()
     };
-    let own = stems(name);
+    // stems every indicator's caption or a count of pupils has: they tell no indicator
+    const GENERIC: [&str; 8] = [
+        "доля", "обуч", "учащ", "дете", "коли", "проц", "числ", "семе",
+    ];
+    let own: Vec<String> = (stems(name).into_iter())
+        .filter(|w| !GENERIC.contains(&w.as_str()))
+        .collect();
     let shared = |l: &str| stems(l).iter().filter(|w| own.contains(w)).count();
-    let (_, best, key, label) = INDICATORS
+    let (words, best, key, label) = INDICATORS
         .iter()
         .map(|(k, l)| (shared(l), spelling(k, l), *k, *l))
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))?;
+    // a count or a percent of an indicator's group under a caption of its own («Количество детей
+    // из неполных семей», «Малообеспеченные семьи, %»): the registry reads shares under the
+    // captions of docs/INPUTS.md only
+    let count = percent
+        || ["количество", "кол-во", "процент"]
+            .iter()
+            .any(|w| name.starts_with(w));
     let looks = name.starts_with("доля")
         || name.starts_with("число")
         || name.contains("share")
+        || (count && words >= 1)
         || best >= 0.75;
     looks.then_some((key, label))
 }
@@ -291,6 +307,11 @@ struct RegistryReader<'g> {
 }
 
 impl<'g> RegistryReader<'g> {
+    /// Whether row `r` holds text in no cell but column `c`'s.
+    fn only_cell(&self, r: usize, c: usize) -> bool {
+        let row = self.g.row(r);
+        (0..row.len()).all(|k| k == c || row[k].is_empty())
+    }
     /// Row `r`'s indicators into `vals` (shares as fractions), in key order.
     ///
     /// Errors (data, naming row and column): a cell that is no number, a negative value, a share
@@ -469,6 +490,10 @@ pub fn load_registry(
                 let err = super::cells::no_login(&g.loc(r), h.raw_name(cl));
                 super::flat::row_error(opts, rep, err)?;
             }
+            continue;
+        }
+        if super::records::is_note_label(login) && reader.only_cell(r, cl) {
+            super::records::note_skipped(rep, g.line_of(r), login);
             continue;
         }
         if super::text::is_aggregate_label(login) && !looks_like_login(login) {

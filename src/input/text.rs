@@ -243,14 +243,16 @@ pub fn ru_num(v: f64) -> String {
 }
 
 /// Split `code | name` (or `login name`, `(login) name`) cells into code and name. The part before
-/// a `|` is a code only when it is one word (`sch220001`, `2549`, `him11.41`): a name with a bar in
-/// it («СОШ №2 | филиал») stays whole.
+/// a `|` is a code only when it is one word with a digit or a Latin letter (`sch220001`, `2549`,
+/// `him11.41`): a name with a bar in it («СОШ №2 | филиал», «Гимназия | филиал») stays whole.
 pub fn split_code_name(s: &str) -> (Option<String>, String) {
     let t = s.trim();
     if let Some((a, b)) = t.split_once('|') {
         let code = a.trim();
-        // `him11.41 | 2549 | …` style cells keep the first part as the code.
-        if !code.is_empty() && !code.contains(char::is_whitespace) {
+        // `him11.41 | 2549 | …` style cells keep the first part as the code; a word of letters
+        // only, none of them Latin («Гимназия | филиал»), is a name's start
+        let coded = code.chars().any(|c| c.is_ascii() || c.is_numeric());
+        if coded && !code.contains(char::is_whitespace) {
             return (Some(code.to_string()), b.trim().to_string());
         }
     }

@@ -282,7 +282,7 @@ fn subject_in_keeps_the_level_of_mathematics() {
 }
 
 /// Fifth fresh-eyes run, L7: a school name with « | » in it lost everything before the bar
-/// («СОШ №2 | филиал» → «филиал»).
+/// («СОШ №2 | филиал» → «филиал»); a one-word name before the bar too (fresh-eyes run 6: «Гимназия | филиал»).
 #[test]
 fn a_bar_splits_a_cell_only_after_a_one_word_code() {
     assert_eq!(
@@ -293,8 +293,12 @@ fn a_bar_splits_a_cell_only_after_a_one_word_code() {
         split_code_name("him11.41 | 2549 | x"),
         (Some("him11.41".into()), "2549 | x".into())
     );
-    for whole in ["СОШ №2 | филиал", "МБОУ \"СОШ №1\"\nимени | Героя", "| СОШ"]
-    {
+    for whole in [
+        "СОШ №2 | филиал",
+        "Гимназия | филиал",
+        "МБОУ \"СОШ №1\"\nимени | Героя",
+        "| СОШ",
+    ] {
         assert_eq!(
             split_code_name(whole),
             (None, whole.trim().into()),

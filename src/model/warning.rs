@@ -74,6 +74,10 @@ warning_codes! {
     /// A registry row whose login cell is an aggregate label («Итого», «Всего»): no school.
     RegistryTotalRowSkipped = "итоговая строка реестра пропущена (не школа)"
         => "итоговая строка реестра («Итого…», «Всего…») пропущена: не школа",
+    /// A row whose only text, in its first cell, is a note («Примечание: …», «* …»): not a row
+    /// of the table (`input::records::note_row`).
+    NoteRowSkipped = "строка-примечание пропущена (текст только в первой ячейке)"
+        => "строка-примечание («Примечание: …», «Источник: …», «* …»; текст только в первой ячейке) пропущена: не строка таблицы",
     /// A registry column that looks like a context indicator but is none shnor knows: not read.
     RegistryColumnUnknown = "столбец реестра похож на показатель контекста, но не распознан: не использован"
         => "столбец реестра похож на показатель контекста, но не распознан (не использован в ИСБШ): проверьте заголовок по списку показателей в docs/INPUTS.md",
