@@ -9,7 +9,8 @@ use super::Opts;
 use crate::error::data;
 use anyhow::Result;
 
-/// A CSV record below the header with fewer fields than the header names (a truncated line) is a
+/// A row that is a note ([`note_row`]) is passed over with a counted warning naming it. A CSV
+/// record below the header with fewer fields than the header names (a truncated line) is a
 /// data error naming its row and the first column it lacks — it is not an aggregate row; one with
 /// a value beyond the header's last column (`too_wide`) is a data error too; with
 /// `--lenient` the row is skipped with a counted warning. Rows `start..` of `g`; spreadsheets (no
@@ -22,12 +23,15 @@ pub(crate) fn drop_truncated(
     rep: &mut InputReport,
 ) -> Result<()> {
     let width = h.raw.len();
-    for r in start..g.rows.len().min(g.fields.len()) {
-        let n = g.fields[r] as usize;
-        if n < width && note_row(&g.rows[r]) {
+    for r in start..g.rows.len() {
+        if note_row(&g.rows[r]) {
             note_skipped(rep, g.line_of(r), &g.rows[r][0]);
             g.rows[r].clear();
-        } else if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
+        }
+    }
+    for r in start..g.rows.len().min(g.fields.len()) {
+        let n = g.fields[r] as usize;
+        if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
             let err =
                 crate::error::data_err(&g.loc(r), h.raw_name(n), short_record(g, r, n, width));
             flat::row_error(opts, rep, err)?;

@@ -120,3 +120,21 @@ fn a_registry_count_column_of_an_indicator_is_named() {
         example(1)
     );
 }
+
+/// Fresh-eyes run 7, F12: a note saved by Excel as a full-width row under a flat marks table
+/// («Источник: ФИС ОКО;;;;…») stopped the file («expected a year»); under a per-pupil protocol it
+/// became a school «* Данные предварительные» with an invalid pupil.
+#[test]
+fn a_full_width_note_under_marks_and_a_note_under_pupils_are_passed_over() {
+    let marks = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;СОШ 1;20;2;8;6;4\n\n* Данные предварительные\nИсточник: ФИС ОКО;;;;;;;;;\n";
+    let input = inspect_text("ВПР 2025.csv", marks);
+    assert_eq!(input["rows"], 1, "{input:#}");
+    assert_eq!(warning(&input["warnings"], WARNING)["count"], 2);
+    let input = inspect_two_item_sheet(&[
+        ["edu220001", "1", "1", "1", "2"],
+        ["* Данные предварительные", "", "", "", ""],
+    ]);
+    assert_eq!(input["schools"], 1, "{input:#}");
+    let w = warning(&input["warnings"], WARNING);
+    assert_eq!(w["examples"][0], "строка 3: «* Данные предварительные»");
+}

@@ -117,6 +117,10 @@ impl<'a> PupilRows<'a> {
                 .add(WarningCode::HeaderRowRepeated, format!("строка {line}"));
             return;
         }
+        if crate::input::records::note_row(row) {
+            crate::input::records::note_skipped(&mut self.rep, line, &row[0]);
+            return;
+        }
         // «Итого» / «Среднее» in the pupil code column (a school's own protocol form names its
         // school by `--school`, so its login cell cannot tell): a total row, not a pupil
         let code = self.repeats.code_of(row);
