@@ -31,6 +31,66 @@ pub fn append(whole: &mut DataFrame, part: DataFrame, s: &Schema) -> Result<()> 
     Ok(())
 }
 
+/// The (year, school, subject, grade) groups of `histograms` / `mark_scores` that a second source
+/// gave again (a protocol loaded twice, a protocol beside its ФИС ОКО «Гистограмма первичных
+/// баллов» report): left out, the first loaded kept, counted for a warning at `finish`.
+#[derive(Debug, Clone, Default)]
+pub struct RepeatedGroups {
+    pub count: usize,
+    /// The first group left out: «год логин предмет класс».
+    pub example: Option<String>,
+}
+
+/// The keys of one school's procedure in `histograms` and `mark_scores`.
+const GROUP: [&str; 4] = [k::YEAR, k::SCHOOL_ID, k::SUBJECT, k::GRADE];
+
+/// `part` (one source's rows of schema `s`, which has the columns of `GROUP`) appended to `whole`
+/// without the (year, school, subject, grade) groups `whole` holds already: those are counted in
+/// `repeated`. Pupils of one school's procedure come from one source; adding a second copy
+/// counted them twice (fresh-eyes run 7, F1).
+///
+/// Errors: the part's columns differ from the schema's (a bug).
+pub fn append_once(
+    whole: &mut DataFrame,
+    part: DataFrame,
+    s: &Schema,
+    repeated: &mut RepeatedGroups,
+) -> Result<()> {
+    if part.height() == 0 || whole.height() == 0 {
+        return append(whole, part, s);
+    }
+    let keys: Vec<Expr> = GROUP.iter().map(|c| col(*c)).collect();
+    let seen = whole
+        .clone()
+        .lazy()
+        .select(keys.clone())
+        .unique(None, UniqueKeepStrategy::Any)
+        .with_column(lit(true).alias("seen"));
+    let joined = part
+        .lazy()
+        .join(seen, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .collect()?;
+    let seen = joined.column("seen")?.is_not_null();
+    let dropped = joined.filter(&seen)?.select(GROUP)?.unique_stable(
+        None,
+        UniqueKeepStrategy::First,
+        None,
+    )?;
+    if dropped.height() > 0 {
+        repeated.count += dropped.height();
+        if repeated.example.is_none() {
+            let row = dropped.get_row(0)?;
+            let cells: Vec<String> = row
+                .0
+                .iter()
+                .map(|v| v.to_string().replace('"', ""))
+                .collect();
+            repeated.example = Some(cells.join(" "));
+        }
+    }
+    append(whole, joined.filter(&!seen)?, s)
+}
+
 /// A column builder per frame: `push` takes one row's values in the schema's column order,
 /// `frame` gives the rows pushed so far as a frame of the schema and starts again.
 macro_rules! builder {
@@ -193,6 +253,8 @@ pub struct Tables {
     pub boundaries: DataFrame,
     /// `schema::maxima`; after `finish`, as `boundaries`.
     pub maxima: DataFrame,
+    /// Groups of `histograms` and `mark_scores` a second source gave again, left out.
+    pub repeated: RepeatedGroups,
 }
 
 impl Default for Tables {
@@ -205,6 +267,7 @@ impl Default for Tables {
             reference: schema::empty(&schema::reference()),
             boundaries: schema::empty(&schema::boundaries()),
             maxima: schema::empty(&schema::maxima()),
+            repeated: RepeatedGroups::default(),
         }
     }
 }
@@ -217,15 +280,18 @@ impl Pending {
         let p = self;
         append(&mut t.journal, p.journal.frame()?, &schema::journal())?;
         append(&mut t.markers, p.markers.frame()?, &schema::markers())?;
-        append(
+        append_once(
             &mut t.histograms,
             p.histograms.frame()?,
             &schema::histograms(),
+            &mut t.repeated,
         )?;
-        append(
+        // counted once, with the histograms they come with
+        append_once(
             &mut t.mark_scores,
             p.mark_scores.frame()?,
             &schema::mark_scores(),
+            &mut RepeatedGroups::default(),
         )?;
         append(&mut t.reference, p.reference.frame()?, &schema::reference())?;
         append(
@@ -276,6 +342,12 @@ pub(super) fn finish(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             "",
         );
     }
+    let r = &t.repeated;
+    warnings.add_n(
+        WarningCode::ScoreGroupsRepeated,
+        r.count,
+        r.example.clone().unwrap_or_default(),
+    );
     t.markers = sorted(&t.markers, &[k::YEAR, k::SCHOOL_ID])?;
     t.histograms = sorted(
         &t.histograms,

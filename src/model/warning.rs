@@ -74,6 +74,10 @@ warning_codes! {
     /// A registry row whose login cell is an aggregate label («Итого», «Всего»): no school.
     RegistryTotalRowSkipped = "итоговая строка реестра пропущена (не школа)"
         => "итоговая строка реестра («Итого…», «Всего…») пропущена: не школа",
+    /// A school's procedure whose score histogram (or joint school mark × score counts) a second
+    /// source gave again: the first loaded kept (`model::tables::append_once`).
+    ScoreGroupsRepeated = "распределение баллов школы по процедуре дано повторно (другой файл): учтено один раз"
+        => "распределение первичных баллов школы по процедуре дано повторно (тот же протокол дважды или протокол и отчёт «Гистограмма первичных баллов»): учтено один раз, по первому загруженному файлу",
     /// A row whose only text, in its first cell, is a note («Примечание: …», «* …»): not a row
     /// of the table (`input::records::note_row`).
     NoteRowSkipped = "строка-примечание пропущена (текст только в первой ячейке)"

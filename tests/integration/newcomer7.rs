@@ -138,3 +138,41 @@ fn a_full_width_note_under_marks_and_a_note_under_pupils_are_passed_over() {
     let w = warning(&input["warnings"], WARNING);
     assert_eq!(w["examples"][0], "строка 3: «* Данные предварительные»");
 }
+
+/// Fresh-eyes run 7, F1: the same per-pupil protocol twice in a folder (`… (1).xlsx`, as a browser
+/// saves a second download): the results and the journal were de-duplicated, the score histograms
+/// added — the ФИОКО markers and the objectivity index changed without a word. The second copy's
+/// histograms are left out with a counted warning; the objectivity is the one of a single copy.
+#[test]
+fn a_protocol_loaded_twice_counts_its_score_histograms_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("region");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(sample_region()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, copy.join(p.file_name().unwrap())).unwrap();
+    }
+    let name = "Проведение работы по математике, 4 класс. ВПР 2025";
+    std::fs::copy(
+        copy.join(format!("{name}.xlsx")),
+        copy.join(format!("{name} (1).xlsx")),
+    )
+    .unwrap();
+    let objectivity = |p: &std::path::Path| {
+        json_of(
+            shnor()
+                .arg("objectivity")
+                .arg(p)
+                .args(["--format", "json", "--quiet"]),
+        )
+    };
+    let (once, twice) = (objectivity(&sample_region()), objectivity(&copy));
+    assert_eq!(once["summary"], twice["summary"]);
+    assert_eq!(once["schools"], twice["schools"]);
+    let v = json_of(shnor().arg("inspect").arg(&copy).args(["--format", "json"]));
+    let w = warning(
+        &v["warnings"],
+        "распределение баллов школы по процедуре дано повторно",
+    );
+    assert_eq!(w["count"], 120, "{w:#}");
+}

@@ -2,7 +2,7 @@
 //! mark–score counts and score histograms.
 use super::{Names, Pupils};
 use crate::model::schema::{self, col as k};
-use crate::model::tables::{append, shaped};
+use crate::model::tables::{append, append_once, shaped};
 use crate::model::{Count, Dataset, ResultRow};
 use crate::model::{OptCount, Sym};
 use anyhow::Result;
@@ -121,7 +121,8 @@ pub(super) fn aggregate(
     }
     let h = hist.lazy().with_columns(keys);
     let h = h.with_column(col("total").alias(k::SCORE));
-    append(&mut t.histograms, h.collect()?, &schema::histograms())?;
+    let s = schema::histograms();
+    append_once(&mut t.histograms, h.collect()?, &s, &mut t.repeated)?;
     Ok(())
 }
 
@@ -152,5 +153,12 @@ pub(super) fn mark_scores(
         col("count").alias(k::COUNT),
     ]);
     let s = schema::mark_scores();
-    append(&mut ds.tables.mark_scores, shaped(df, &s)?, &s)
+    // a repeat is counted once, with the histogram it comes with
+    let mut repeated = crate::model::tables::RepeatedGroups::default();
+    append_once(
+        &mut ds.tables.mark_scores,
+        shaped(df, &s)?,
+        &s,
+        &mut repeated,
+    )
 }
