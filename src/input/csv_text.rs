@@ -378,6 +378,8 @@ impl TextFrame {
             lines: part_of(&self.lines),
             encoding: self.encoding,
             separator: Some(self.separator),
+            down: Vec::new(),
+            merged_filled: Vec::new(),
         }
     }
 
@@ -493,6 +495,8 @@ impl TextFrame {
                 .collect(),
             encoding: self.encoding,
             separator: Some(self.separator),
+            down: Vec::new(),
+            merged_filled: Vec::new(),
         }
     }
 }

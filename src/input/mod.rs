@@ -22,6 +22,7 @@ pub mod gia_form;
 pub mod header;
 mod hidden_rows;
 pub mod marks;
+mod merged;
 pub mod moscow;
 pub mod names;
 mod notes;
@@ -375,6 +376,17 @@ fn load_apart(
     (ds, reports, None)
 }
 
+/// Kinds whose readers walk a hierarchy in row order, in which a merged cell stands for its block:
+/// their cells merged down a column are read as stored (`merged::fill_grid`).
+const IRREGULAR_KINDS: [&str; 6] = [
+    "fisoko-marks",
+    "fisoko-histogram",
+    "fisoko-journal",
+    "gia-summary",
+    "moscow-ege",
+    "context-form",
+];
+
 /// Load one recognised sheet (`load_sheet`), its error explained.
 fn load_one(mut s: Sheet, opts: &Opts, load: &mut Loading) -> Result<InputReport> {
     let pre = s.pupils.take();
@@ -383,6 +395,9 @@ fn load_one(mut s: Sheet, opts: &Opts, load: &mut Loading) -> Result<InputReport
         true => records::clear_trailing_notes(&mut s.grid, s.header.row + 1),
         false => Vec::new(),
     };
+    if !IRREGULAR_KINDS.contains(&s.kind) {
+        merged::fill_grid(&mut s.grid, s.header.row + 1);
+    }
     // a loader's error on a sheet with a column it reads twice: the repeated column is said
     let loaded = load_sheet(&s, frame, pre, opts, load).map(|mut rep| {
         for (line, text) in notes {
@@ -495,6 +510,13 @@ fn load_sheet(
     }
     crate::timing("  loader done");
     recognise::repeated_columns(s, &mut rep)?;
+    let merged = &s.grid.merged_filled;
+    let shown: Vec<&str> = merged.iter().take(5).map(String::as_str).collect();
+    rep.warnings.add_n(
+        WarningCode::MergedCellsFilled,
+        merged.len(),
+        shown.join(", "),
+    );
     hidden_rows::report(
         &s.path,
         s.grid.sheet.as_deref(),

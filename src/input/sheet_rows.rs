@@ -66,9 +66,14 @@ fn stream_sheet<S: RowSink>(
     name: &str,
     decide: &impl Fn(&Grid) -> Option<S>,
 ) -> Option<Result<(Grid, Option<S>)>> {
+    let down = super::merged::of_xlsx(x, name);
     let mut cells = x.worksheet_cells_reader(name).ok()?;
     let mut st = Stream {
-        head: Grid::of_rows(file, Some(name.to_string()), Vec::new(), None),
+        head: Grid {
+            down,
+            ..Grid::of_rows(file, Some(name.to_string()), Vec::new(), None)
+        },
+        fill: None,
         decide,
         decided: false,
         sink: None,
@@ -115,12 +120,17 @@ fn stream_sheet<S: RowSink>(
     if !st.decided {
         st.decide();
     }
+    if let Some(f) = st.fill.take() {
+        st.head.merged_filled = f.filled;
+    }
     Some(Ok((st.head, st.sink)))
 }
 
 /// A sheet being streamed: its head (the grid), the sink once decided, the row being read.
 struct Stream<'d, S, D> {
     head: Grid,
+    /// Once a sink reads the rows: the sheet's ranges merged down a column, filled as rows end.
+    fill: Option<super::merged::DownFill>,
     decide: &'d D,
     decided: bool,
     sink: Option<S>,
@@ -145,6 +155,10 @@ impl<S: RowSink, D: Fn(&Grid) -> Option<S>> Stream<'_, S, D> {
 
     /// The row being read is complete: to the sink, or to the head (deciding when it is full).
     fn end_row(&mut self) {
+        if let Some(f) = &mut self.fill {
+            f.fill((self.head.first_line - 1 + self.next) as u32, &mut self.row);
+            self.width = self.width.max(self.row.len());
+        }
         let mut n = self.width;
         while n > 0 && self.row[n - 1].is_empty() {
             n -= 1;
@@ -175,9 +189,17 @@ impl<S: RowSink, D: Fn(&Grid) -> Option<S>> Stream<'_, S, D> {
         }
         self.sink = (self.decide)(&self.head);
         if let Some(s) = &mut self.sink {
+            // a sink reads a regular table: its rows are filled from the ranges merged down
+            let mut fill = super::merged::DownFill::new(self.head.down.clone());
             for (r, row) in self.head.rows.iter().enumerate() {
-                s.row(r, self.head.first_line + r, row);
+                let mut row = row.clone();
+                fill.fill((self.head.first_line - 1 + r) as u32, &mut row);
+                while row.last().is_some_and(String::is_empty) {
+                    row.pop();
+                }
+                s.row(r, self.head.first_line + r, &row);
             }
+            self.fill = Some(fill);
         }
     }
 }

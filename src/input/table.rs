@@ -29,6 +29,11 @@ pub struct Grid {
     /// Text encoding (CSV) or `xlsx`.
     pub encoding: &'static str,
     pub separator: Option<u8>,
+    /// A spreadsheet's ranges merged down a column (`merged::fill_grid` fills a regular table's
+    /// rows from them once its header is known).
+    pub down: Vec<super::merged::Down>,
+    /// The ranges whose top value was given to the rows below, as references («A2:A61»).
+    pub merged_filled: Vec<String>,
 }
 
 impl Grid {
@@ -51,6 +56,8 @@ impl Grid {
             lines: Vec::new(),
             encoding,
             separator,
+            down: Vec::new(),
+            merged_filled: Vec::new(),
         }
     }
 
@@ -176,6 +183,7 @@ pub(super) fn range_grid(
     })?;
     let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    let down = super::merged::of_sheet(wb, &name);
     let mut rows = Vec::with_capacity(range.height());
     for row in range.rows() {
         let mut out: Vec<String> = Vec::with_capacity(row.len() + start_col);
@@ -193,6 +201,7 @@ pub(super) fn range_grid(
     }
     Ok(Some(Grid {
         first_line: start_row + 1,
+        down,
         ..Grid::of_rows(file.to_string(), Some(name), rows, None)
     }))
 }

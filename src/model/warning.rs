@@ -78,6 +78,10 @@ warning_codes! {
     /// source gave again: the first loaded kept (`model::tables::append_once`).
     ScoreGroupsRepeated = "распределение баллов школы по процедуре дано повторно (другой файл): учтено один раз"
         => "распределение первичных баллов школы по процедуре дано повторно (тот же протокол дважды или протокол и отчёт «Гистограмма первичных баллов»): учтено один раз, по первому загруженному файлу",
+    /// Ranges of a spreadsheet merged down a column: each row reads the top cell's value
+    /// (`input::merged`).
+    MergedCellsFilled = "объединённые по вертикали ячейки: значение верхней ячейки отнесено к каждой строке диапазона"
+        => "объединённые по вертикали ячейки (например, муниципалитет над своими школами): значение верхней ячейки отнесено к каждой строке диапазона, как его показывает Excel",
     /// A row whose only text, in its first cell, is a note («Примечание: …», «* …»): not a row
     /// of the table (`input::records::note_row`).
     NoteRowSkipped = "строка-примечание пропущена (текст только в первой ячейке)"

@@ -176,3 +176,91 @@ fn a_protocol_loaded_twice_counts_its_score_histograms_once() {
     );
     assert_eq!(w["count"], 120, "{w:#}");
 }
+
+/// Fresh-eyes run 7, F2/F17: a municipality (or a school's login) merged down over its rows in an
+/// xlsx read as empty below the range's top: every school but the first lost its municipality and
+/// `compare` showed one school per municipality; with the login merged over a school's pupils,
+/// 98 % of the pupils were dropped. Each row of a range merged down a column reads the top value,
+/// with a counted warning naming the ranges.
+#[test]
+fn cells_merged_down_a_column_read_as_the_top_cell_in_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР по школам 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let head = [
+        "Муниципалитет",
+        "Логин",
+        "ОО",
+        "Класс",
+        "Предмет",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let plain = rust_xlsxwriter::Format::new();
+    // rows 2–3 город А (merged A2:A3), rows 4–5 район Б (merged A4:A5)
+    ws.merge_range(1, 0, 2, 0, "город А", &plain).unwrap();
+    ws.merge_range(3, 0, 4, 0, "район Б", &plain).unwrap();
+    for (r, login) in ["edu990001", "edu990002", "edu990003", "edu990004"]
+        .iter()
+        .enumerate()
+    {
+        let row = (r + 1) as u32;
+        ws.write_string(row, 1, *login).unwrap();
+        ws.write_string(row, 2, format!("СОШ {}", r + 1)).unwrap();
+        ws.write_number(row, 3, 5).unwrap();
+        ws.write_string(row, 4, "математика").unwrap();
+        for (c, v) in [20, 2, 8, 6, 4].iter().enumerate() {
+            ws.write_number(row, 5 + c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = warning(
+        &v["inputs"][0]["warnings"],
+        "объединённые по вертикали ячейки",
+    );
+    assert_eq!(w["count"], 2, "{w:#}");
+    assert_eq!(w["examples"][0], "A2:A3, A4:A5");
+    let all = by_login(&select_json(&p, &[]));
+    let municipality = |l: &str| all[l]["municipality"].as_str().unwrap().to_string();
+    assert_eq!(municipality("edu990002"), "город А");
+    assert_eq!(municipality("edu990004"), "район Б");
+}
+
+/// The same with the login merged over a school's pupils in a per-pupil protocol (streamed).
+#[test]
+fn a_login_merged_over_its_pupils_reaches_every_pupil() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir
+        .path()
+        .join("Проведение работы по математике, 4 класс. ВПР 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in TWO_ITEM_HEAD.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let plain = rust_xlsxwriter::Format::new();
+    ws.merge_range(1, 0, 3, 0, "edu220001", &plain).unwrap();
+    for r in 1..=3u32 {
+        for (c, v) in ["1", "1", "0", "1"].iter().enumerate() {
+            ws.write_string(r, 1 + c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let input = &v["inputs"][0];
+    assert_eq!(input["pupils"]["participants"], 3, "{input:#}");
+    assert!(
+        find_warning(&input["warnings"], "строка без логина").is_none(),
+        "{input:#}"
+    );
+    let w = warning(&input["warnings"], "объединённые по вертикали ячейки");
+    assert_eq!(w["examples"][0], "A2:A4");
+}
