@@ -143,7 +143,7 @@ mod tests {
     fn a_range_down_a_column_gives_its_top_value_to_each_row_below() {
         // A2:A4 down, B1:C1 across (a caption: left alone)
         let mut f = DownFill::new(downs(vec![dims(1, 0, 3, 0), dims(0, 1, 0, 2)]));
-        let mut rows = vec![
+        let mut rows = [
             vec!["Муниципалитет".to_string(), "Отметки".into()],
             vec!["город А".into(), "1".into()],
             vec![String::new(), "2".into()],
