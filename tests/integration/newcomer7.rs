@@ -264,3 +264,64 @@ fn a_login_merged_over_its_pupils_reaches_every_pupil() {
     let w = warning(&input["warnings"], "объединённые по вертикали ячейки");
     assert_eq!(w["examples"][0], "A2:A4");
 }
+
+/// Fresh-eyes run 7, F5/F9: the file's name beat the year in the sheet's title (INPUTS.md says the
+/// name only supplies what the sheet lacks), silently; `--file-year` that the file's own year made
+/// moot was dropped without a word. The title wins with a counted warning naming both years; the
+/// moot flag is named.
+#[test]
+fn the_title_beats_the_file_name_and_a_moot_flag_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Итоги ВПР 2023.xlsx");
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["Результаты ВПР 2025 года"],
+        vec![],
+        vec![
+            "Класс",
+            "Предмет",
+            "Логин",
+            "ОО",
+            "Кол-во участников",
+            "2",
+            "3",
+            "4",
+            "5",
+        ],
+        vec![
+            "5",
+            "математика",
+            "edu990001",
+            "СОШ 1",
+            "20",
+            "2",
+            "8",
+            "6",
+            "4",
+        ],
+    ];
+    text_workbook(&p, &[("Лист1", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let input = &v["inputs"][0];
+    assert_eq!(input["year"], 2025, "{input:#}");
+    let w = warning(
+        &input["warnings"],
+        "заголовок листа и имя файла называют разный год",
+    );
+    assert_eq!(
+        w["examples"][0],
+        "год: 2025 (заголовок листа), 2023 (имя файла или папки)"
+    );
+    let csv = dir.path().join("ОГЭ математика 2024.csv");
+    std::fs::write(&csv, "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог\n1000;СОШ 1;40;15,2;10,00\n").unwrap();
+    let v =
+        json_of(
+            shnor()
+                .arg("inspect")
+                .arg(&csv)
+                .args(["--file-year", "2023", "--format", "json"]),
+        );
+    let input = &v["inputs"][0];
+    assert_eq!(input["year"], 2024);
+    let w = warning(&input["warnings"], "флаг не применён к файлу");
+    assert_eq!(w["examples"][0], "--file-year 2023: файл сам называет 2024");
+}
