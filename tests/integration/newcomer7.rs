@@ -325,3 +325,46 @@ fn the_title_beats_the_file_name_and_a_moot_flag_is_named() {
     let w = warning(&input["warnings"], "флаг не применён к файлу");
     assert_eq!(w["examples"][0], "--file-year 2023: файл сам называет 2024");
 }
+
+/// Fresh-eyes run 7, F6: the report's summary said «Кандидатов с признаками необъективности» for a
+/// count over every school of stage 1 (130 «candidates» of 3), and «0 … ни у одной школы нет
+/// признаков» where no screen could run at all. The row names what it counts, and says «не
+/// проверялось» without a screen.
+#[test]
+fn the_report_summary_names_what_its_objectivity_count_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = |inputs: &std::path::Path, out: &str| {
+        let out = dir.path().join(out);
+        shnor()
+            .arg("report")
+            .arg(inputs)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("csv").join("summary.csv")).unwrap()
+    };
+    let sample = summary(&sample_region(), "sample");
+    assert!(
+        sample.contains("Школ этапа 1 с признаками необъективности (скрининг),72\n"),
+        "{sample}"
+    );
+    assert!(!sample.contains("Кандидатов с признаками"), "{sample}");
+    let gia = dir.path().join("gia");
+    std::fs::create_dir(&gia).unwrap();
+    for y in [2024, 2025] {
+        let name = format!("ОГЭ математика {y}.csv");
+        std::fs::copy(
+            sample_region().join("ОГЭ математика 2024.csv"),
+            gia.join(name),
+        )
+        .unwrap();
+    }
+    let only_gia = summary(&gia, "gia-report");
+    assert!(
+        only_gia.contains("Школ этапа 1 с признаками необъективности (скрининг),не проверялось\n"),
+        "{only_gia}"
+    );
+    assert!(only_gia.contains("скрининг не проводился"), "{only_gia}");
+}

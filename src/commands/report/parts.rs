@@ -271,9 +271,21 @@ fn objectivity(
         regions,
         rows(
             Some(flags),
-            "ни у одной школы нет признаков необъективности",
+            match screened(s) {
+                true => "ни у одной школы нет признаков необъективности",
+                false => NOT_SCREENED,
+            },
         ),
     ]
+}
+
+/// Why no school has an objectivity flag when no screen could run.
+const NOT_SCREENED: &str = "скрининг не проводился: во входных данных нет поимённых протоколов ВПР, гистограмм баллов, сравнения с журналом или маркеров ФИОКО";
+
+/// Whether any objectivity screen ran on the inputs: ФИОКО's markers, the relative screen's
+/// regional figures or official markers (else «no flag» means «not checked», not «clean»).
+fn screened(s: &crate::method::objectivity::Screen) -> bool {
+    !s.fioko.is_empty() || !s.regions.is_empty() || !s.official_years.is_empty()
 }
 
 fn final_list(sel: &Selection, loaded: &Loaded) -> Table {
@@ -299,8 +311,11 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[&Part]) -> Table {
         ("Этап 3: отобрано".into(), count("selected")),
         ("Пограничных".into(), count("borderline")),
         (
-            "Кандидатов с признаками необъективности (скрининг)".into(),
-            count("objectivity_flagged"),
+            "Школ этапа 1 с признаками необъективности (скрининг)".into(),
+            match screened(&p.ctx.screen) {
+                true => count("objectivity_flagged"),
+                false => "не проверялось".into(),
+            },
         ),
         ("Непустых групп из 12".into(), count("groups_nonempty")),
         ("Конфигурация, sha256".into(), cfg.sha256().into()),
