@@ -209,15 +209,17 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
         Ok(sorted.column(c)?.get(r)?.extract::<i64>())
     };
     // every field of `FIELDS`: the counts, and the mean score (two rows that differ only in it
-    // are two different results, not a repeat)
+    // are two different results, not a repeat; a source without a mean score — a ФИС ОКО
+    // «Статистика по отметкам» beside the protocol — does not disagree with one that has it)
+    let mean = sorted.column(k::MEAN_SCORE)?;
     let same = |a: usize, b: usize| -> Result<bool> {
         for c in VALUES {
             if int(c, a)? != int(c, b)? {
                 return Ok(false);
             }
         }
-        let mean = sorted.column(k::MEAN_SCORE)?;
-        Ok(mean.get(a)? == mean.get(b)?)
+        let (ma, mb) = (mean.get(a)?, mean.get(b)?);
+        Ok(ma == mb || ma.is_null() || mb.is_null())
     };
     let mut first = 0;
     let mut drop = vec![false; sorted.height()];
@@ -227,6 +229,10 @@ pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnin
         }
         drop[r] = true;
         if same(first, r)? {
+            // the row with the mean score is the one kept
+            if mean.get(first)?.is_null() && !mean.get(r)?.is_null() {
+                (drop[first], drop[r], first) = (true, false, r);
+            }
             warnings.add(
                 WarningCode::ResultRowRepeated,
                 format!(
@@ -399,6 +405,40 @@ mod tests {
                 .contains("вторая, другая строка для школы edu000002"),
             "{e}"
         );
+    }
+
+    /// Fresh-eyes run 7, F15: a protocol beside its ФИС ОКО «Статистика по отметкам» (the same
+    /// counts, no mean score) stopped the load with «средний балл 11,49 и —». A missing mean score
+    /// is no disagreement: one row is kept, the one with the mean, with a counted repeat.
+    #[test]
+    fn a_repeat_without_the_mean_score_is_a_repeat_that_keeps_the_mean() {
+        let row = |line: u32, mean: Option<f64>| ResultRow {
+            source: Sym::from(if mean.is_some() { "b.csv" } else { "a.csv" }),
+            line,
+            mean_score: mean.into(),
+            ..ResultRow::for_test(2025, "edu000001", "математика", 10, 1)
+        };
+        for rows in [
+            vec![row(2, None), row(3, Some(12.5))],
+            vec![row(2, Some(12.5)), row(3, None)],
+        ] {
+            let mut ds = Dataset::default();
+            ds.set_results(&rows);
+            let mut w = Warnings::default();
+            dedup_results(&mut ds, &Opts::default(), &mut w).unwrap();
+            let kept = ds.result_rows();
+            assert_eq!(kept.len(), 1);
+            assert_eq!(kept[0].mean_score.get(), Some(12.5));
+            assert_eq!(w.0[&WarningCode::ResultRowRepeated].count, 1);
+        }
+        // two different mean scores are still a conflict
+        let mut ds = Dataset::default();
+        ds.set_results(&[row(2, Some(11.0)), row(3, Some(12.5))]);
+        let e = dedup_results(&mut ds, &Opts::default(), &mut Warnings::default());
+        assert!(e
+            .unwrap_err()
+            .to_string()
+            .contains("средний балл 11 и 12,5"));
     }
 
     /// Results aggregated from a per-pupil sheet (line 0) have no single row: the message says so,
