@@ -11,7 +11,27 @@ use crate::model::{count, Count, Dataset, ResultRow};
 use crate::model::{line_no, OptCount, Sym};
 use anyhow::Result;
 
+/// The columns of the marks «2»..«5»: the counts where the header gives them as counts beside
+/// percents («2», чел. | «2», %: the counts are exact, the percents rounded), else the columns
+/// named by the mark alone (their unit then comes from the header: `%` declares percents).
 pub fn mark_columns(h: &Header) -> Option<[usize; 4]> {
+    let counted = |m: &str| {
+        h.find(&[
+            &format!("«{m}», чел."),
+            &format!("«{m}», чел"),
+            &format!("«{m}» чел."),
+            &format!("«{m}» (чел.)"),
+            &format!("{m}, чел."),
+            &format!("{m} чел."),
+            &format!("{m} (чел.)"),
+            &format!("кол-во «{m}»"),
+            &format!("количество «{m}»"),
+            &format!("число «{m}»"),
+        ])
+    };
+    if let Some(cols) = (|| Some([counted("2")?, counted("3")?, counted("4")?, counted("5")?]))() {
+        return Some(cols);
+    }
     let f = |m: &str| {
         h.find(&[
             m,

@@ -368,3 +368,27 @@ fn the_report_summary_names_what_its_objectivity_count_counts() {
     );
     assert!(only_gia.contains("скрининг не проводился"), "{only_gia}");
 }
+
+/// Fresh-eyes run 7, F4: a table giving each mark as a count and as a percent was read from the
+/// rounded percents (26 «2» of 102 where the file says 25), and a correct file whose rounded
+/// percents sum to 99 was refused. The counts are read.
+#[test]
+fn marks_given_as_counts_and_percents_are_read_from_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР 2025.csv");
+    std::fs::write(
+        &p,
+        "Класс;Предмет;Логин;Кол-во участников;«2», чел.;«2», %;«3», чел.;«3», %;«4», чел.;«4», %;«5», чел.;«5», %\n5;математика;edu990001;102;25;25;0;0;0;0;77;75\n5;математика;edu990002;97;2;2;2;2;16;16;77;79\n",
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("compare")
+            .arg(&p)
+            .args(["--format", "json", "--quiet"]),
+    );
+    let region = &v["blocks"][0]["region"];
+    assert_eq!(region["participants"], 199, "{region:#}");
+    assert_eq!(region["below"], 27, "{region:#}");
+    assert_eq!(region["high"], 154, "{region:#}");
+}
