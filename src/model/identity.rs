@@ -466,6 +466,37 @@ fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut
     }
 }
 
+/// The schools keyed by a code no input maps to a login (`gia:…`, `inn:…`, `ogrn:…`, not in
+/// `mapped`) whose name is the name of exactly one school with a login — in its municipality when
+/// both name one, else in the region (`name_index`): a per-school ОГЭ/ЕГЭ table without a
+/// registry otherwise made each of its schools a second school beside the same school's ВПР
+/// results (fresh-eyes run 7, F3). Code → login.
+fn codes_by_name(ds: &Dataset, mapped: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let coded =
+        |k: &&String| k.contains(':') && !k.starts_with("name:") && !mapped.contains_key(*k);
+    if !ds.book.keys().any(|k| coded(&k)) {
+        return BTreeMap::new();
+    }
+    let index = name_index(ds);
+    let one = |key: String| match index.get(&key).map(Vec::as_slice) {
+        Some([one]) => Some(one.clone()),
+        _ => None,
+    };
+    let mut out = BTreeMap::new();
+    for (id, s) in ds.book.iter().filter(|(k, _)| coded(k)) {
+        if s.name.is_empty() {
+            continue;
+        }
+        let in_municipality = (!s.municipality.is_empty())
+            .then(|| crate::input::gia::name_key(&s.municipality, &s.name)[5..].to_string());
+        let in_region = format!("/{}", crate::input::names::school_name_key("", &s.name));
+        if let Some(login) = in_municipality.and_then(&one).or_else(|| one(in_region)) {
+            out.insert(id.clone(), login);
+        }
+    }
+    out
+}
+
 fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
     // only ids that are not logins (`gia:…`, `inn:…`, `ogrn:…`, `name:…`) need the crosswalk
     if !ds.book.keys().any(|k| k.contains(':')) {
@@ -503,10 +534,12 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
             map.insert(id.clone(), to);
         }
     }
+    let by_name = codes_by_name(ds, &map);
     let unmatched: Vec<&String> = ds
         .book
         .keys()
         .filter(|k| k.contains(':') && !k.starts_with("name:") && !map.contains_key(*k))
+        .filter(|k| !by_name.contains_key(*k))
         .collect();
     let have_logins = ds.book.keys().any(|k| !k.contains(':'));
     if have_logins {
@@ -523,6 +556,14 @@ fn crosswalk(ds: &mut Dataset, warnings: &mut Warnings) -> Result<()> {
         .iter()
         .next()
         .map(|(k, v)| format!("{} → {v}", shown_key(k)));
+    let named_example = by_name.iter().next().map(|(k, v)| {
+        let name = ds.book.get(k).map_or("", |s| s.name.as_str());
+        format!("{} «{name}» → {v}", shown_key(k))
+    });
+    if let Some(example) = named_example {
+        warnings.add_n(WarningCode::CodeMatchedByName, by_name.len(), example);
+    }
+    map.extend(by_name);
     let names = match_names(ds, have_logins);
     report_names(ds, &names, warnings);
     map.extend(names);

@@ -276,6 +276,9 @@ warning_codes! {
     /// A school code (ГИА, ИНН, ОГРН) with no login in the crosswalk.
     CodeWithoutLogin = "school code with no login in the crosswalk (kept under its own code)"
         => "код школы не найден в файле соответствия: школа учтена под своим кодом",
+    /// ГИА / ИНН / ОГРН codes no input maps to a login, matched by the school's name.
+    CodeMatchedByName = "код школы сопоставлен с логином по наименованию школы (нет в файле соответствия)"
+        => "код ГИА / ИНН / ОГРН не найден в реестре или файле соответствия и сопоставлен с логином по наименованию школы (одна школа с таким наименованием): проверьте, дайте реестр с gia_code",
     /// ГИА / ИНН / ОГРН codes matched to logins.
     CodesMatched = "ГИА / ИНН / ОГРН codes matched to logins"
         => "коды ГИА / ИНН / ОГРН сопоставлены с логинами",

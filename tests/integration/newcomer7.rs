@@ -392,3 +392,32 @@ fn marks_given_as_counts_and_percents_are_read_from_the_counts() {
     assert_eq!(region["below"], 27, "{region:#}");
     assert_eq!(region["high"], 154, "{region:#}");
 }
+
+/// Fresh-eyes run 7, F3: without a registry the per-school ОГЭ table's schools (ГИА codes) stayed
+/// schools of their own beside the same schools' ВПР results — 234 «schools», «МБОУ "СОШ №62"»
+/// twice in the final list. A code no input maps is matched to the one login school of its name,
+/// with a counted warning naming the match.
+#[test]
+fn gia_codes_without_a_registry_are_matched_to_logins_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("region");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(sample_region()).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n != "registry.csv") {
+            std::fs::copy(&p, copy.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let v = select_json(&copy, &[]);
+    assert_eq!(v["summary"]["stage1_entered"], 120, "{:#}", v["summary"]);
+    let schools = v["schools"].as_array().unwrap();
+    assert!(schools
+        .iter()
+        .all(|s| s["login"].as_str().unwrap().starts_with("edu")));
+    let w = json_of(shnor().arg("inspect").arg(&copy).args(["--format", "json"]));
+    let w = warning(
+        &w["warnings"],
+        "сопоставлен с логином по наименованию школы",
+    );
+    assert_eq!(w["count"], 114, "{w:#}");
+}
