@@ -81,7 +81,7 @@ warning_codes! {
     /// Ranges of a spreadsheet merged down a column: each row reads the top cell's value
     /// (`input::merged`).
     MergedCellsFilled = "объединённые по вертикали ячейки: значение верхней ячейки отнесено к каждой строке диапазона"
-        => "объединённые по вертикали ячейки (например, муниципалитет над своими школами): значение верхней ячейки отнесено к каждой строке диапазона, как его показывает Excel",
+        => "объединённые по вертикали ячейки (например, муниципалитет над своими школами): значение верхней ячейки отнесено к каждой строке диапазона, как его показывает табличный редактор",
     /// A sheet's title names another year, grade or subject than its file's name or folders:
     /// the title's is taken.
     TitleOverridesName = "заголовок листа и имя файла называют разный год, класс или предмет: взят заголовок"
@@ -278,7 +278,7 @@ warning_codes! {
         => "код школы не найден в файле соответствия: школа учтена под своим кодом",
     /// ГИА / ИНН / ОГРН codes no input maps to a login, matched by the school's name.
     CodeMatchedByName = "код школы сопоставлен с логином по наименованию школы (нет в файле соответствия)"
-        => "код ГИА / ИНН / ОГРН не найден в реестре или файле соответствия и сопоставлен с логином по наименованию школы (одна школа с таким наименованием): проверьте, дайте реестр с gia_code",
+        => "код ГИА / ИНН / ОГРН не найден в реестре или файле соответствия и сопоставлен с логином по наименованию школы (одна школа с таким наименованием): проверьте или дайте реестр со столбцом кода ГИА",
     /// ГИА / ИНН / ОГРН codes matched to logins.
     CodesMatched = "ГИА / ИНН / ОГРН codes matched to logins"
         => "коды ГИА / ИНН / ОГРН сопоставлены с логинами",
@@ -295,6 +295,9 @@ warning_codes! {
     /// Results of years outside the selection window: not used by the selection.
     OutsideWindow = "результаты за годы вне окна отбора не используются в отборе"
         => "результаты за годы вне окна отбора не используются в отборе",
+    /// Under `stage1.rule = "bottom"`, fewer years with results in the last `n` than `k`.
+    BottomRuleShort = "правило отбора по нижней доле не может дать кандидатов: лет с результатами меньше k"
+        => "правило stage1.rule = \"bottom\" не может отобрать ни одного кандидата: в последних n годах меньше k лет с результатами (школа должна быть в нижней доле k лет из n)",
     /// A year of the window without results with a count below the minimum.
     WindowWithoutMarks = "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными"
         => "окно отбора включает год без результатов с долей «2»: год не учтён, окно — годы с данными",
@@ -465,7 +468,15 @@ mod tests {
 
     /// Latin terms a label may keep: an option and a command the user types, login prefixes, a
     /// document path.
-    const ALLOWED: [&str; 4] = ["--lenient", "shnor inspect", "edu…/sch…", "docs/INPUTS.md"];
+    const ALLOWED: [&str; 7] = [
+        "--lenient",
+        "shnor inspect",
+        "edu…/sch…",
+        "docs/INPUTS.md",
+        "--file-year",
+        "--grade",
+        "stage1.rule = \"bottom\"",
+    ];
 
     #[test]
     fn labels_are_russian_and_keys_unique() {

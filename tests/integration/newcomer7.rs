@@ -421,3 +421,27 @@ fn gia_codes_without_a_registry_are_matched_to_logins_by_name() {
     );
     assert_eq!(w["count"], 114, "{w:#}");
 }
+
+/// Fresh-eyes run 7, F8: `stage1.rule = "bottom"` on one year of results gave «0 из 0 кандидатов»
+/// with no word why (the rule needs `k` = 2 of the last `n` = 2 years). The warning says so.
+#[test]
+fn the_bottom_rule_without_enough_years_says_why_the_list_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::from("Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n");
+    for i in 1..=12 {
+        let n2 = i % 5;
+        rows.push_str(&format!(
+            "2025;5;математика;edu9900{i:02};СОШ {i};20;{n2};{};6;4\n",
+            10 - n2
+        ));
+    }
+    std::fs::write(dir.path().join("ВПР 2025.csv"), rows).unwrap();
+    let cfg = dir.path().join("bottom.toml");
+    std::fs::write(&cfg, "[stage1]\nrule = \"bottom\"\n").unwrap();
+    let v = select_json(dir.path(), &["--config", cfg.to_str().unwrap()]);
+    let w = warning(&v["summary"]["warnings"], "правило bottom не может");
+    assert_eq!(
+        w["examples"][0], "нужно 2 из 2 лет (2024–2025), лет с результатами: 1 (2025)",
+        "{w:#}"
+    );
+}
