@@ -439,7 +439,7 @@ fn the_bottom_rule_without_enough_years_says_why_the_list_is_empty() {
     let cfg = dir.path().join("bottom.toml");
     std::fs::write(&cfg, "[stage1]\nrule = \"bottom\"\n").unwrap();
     let v = select_json(dir.path(), &["--config", cfg.to_str().unwrap()]);
-    let w = warning(&v["summary"]["warnings"], "правило bottom не может");
+    let w = warning(&v["summary"]["warnings"], "правило отбора по нижней доле");
     assert_eq!(
         w["examples"][0], "нужно 2 из 2 лет (2024–2025), лет с результатами: 1 (2025)",
         "{w:#}"
