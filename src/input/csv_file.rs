@@ -252,10 +252,9 @@ fn has_line_break(df: &DataFrame) -> bool {
         c.str().is_ok_and(|ca| {
             ca.downcast_iter().any(|a| {
                 a.data_buffers().iter().any(|b| b.contains(&b'\n'))
-                    || a.views().iter().any(|v| {
-                        v.get_inlined_slice()
-                            .is_some_and(|s| s.iter().any(|&b| b == b'\n'))
-                    })
+                    || a.views()
+                        .iter()
+                        .any(|v| v.get_inlined_slice().is_some_and(|s| s.contains(&b'\n')))
             })
         })
     })
