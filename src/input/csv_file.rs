@@ -241,12 +241,21 @@ fn read_plain(path: &Path, p: Plain) -> Result<TextFrame> {
 /// Some text cell of a frame holds a line break: a quoted one, so that some record spans lines and
 /// the records are not the file's lines (the file's lines are not counted: the frame holds all the
 /// text, and its cells are read once, column by column in parallel).
+///
+/// Each chunk is read as polars holds it: its data buffers (each text longer than 12 bytes, whole)
+/// scanned at once, and the short texts inlined in its views one by one (no search call per cell).
+/// A line break in a buffer that no view reads would only answer `true` (the general way, with the
+/// same frame and errors); the reader's buffers hold the fields it read and nothing else.
 fn has_line_break(df: &DataFrame) -> bool {
     use rayon::prelude::*;
     df.columns().par_iter().any(|c| {
         c.str().is_ok_and(|ca| {
-            ca.downcast_iter()
-                .any(|a| a.values_iter().any(|v| v.as_bytes().contains(&b'\n')))
+            ca.downcast_iter().any(|a| {
+                a.data_buffers().iter().any(|b| b.contains(&b'\n'))
+                    || a.views()
+                        .iter()
+                        .any(|v| v.get_inlined_slice().is_some_and(|s| s.contains(&b'\n')))
+            })
         })
     })
 }
@@ -449,9 +458,27 @@ mod tests {
         for i in 0..60_000 {
             big += &format!("edu{i:06};Школа №{i};{}\n", i % 7);
         }
-        for tail in ["1;2;3;4\n", "x;\"a\nb\";3\n", "x;2\n"] {
+        let long_break = "x;\"Школа с длинным именем\nна две строки\";3\n";
+        for tail in ["1;2;3;4\n", "x;\"a\nb\";3\n", long_break, "x;2\n"] {
             assert!(same_as_general(&(big.clone() + tail + "y;1;2\n")));
         }
+    }
+
+    /// A line break is found in a short text (inlined in its view) and in a long one (in a data
+    /// buffer), in any chunk; none in a frame without one.
+    #[test]
+    fn line_breaks_are_found_in_short_and_long_texts() {
+        let long = "Школа с длинным именем, без переноса";
+        let frame = |cells: &[&str]| {
+            let mut c = Column::new("a".into(), [long, "edu000001"]);
+            c.append(&Column::new("a".into(), cells)).unwrap();
+            DataFrame::new_infer_height(vec![Column::new("n".into(), [1, 2, 3]), c]).unwrap()
+        };
+        assert!(!has_line_break(&frame(&["x"])));
+        assert!(has_line_break(&frame(&["a\nb"])));
+        assert!(has_line_break(&frame(&[
+            "Школа с длинным именем\nна две строки"
+        ])));
     }
 
     #[test]
