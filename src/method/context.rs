@@ -149,7 +149,14 @@ impl Context {
             index: super::index::IndexResult::default(),
             resilience: None,
             screen: self.screen.clone(),
-            profiles: profiles_for_deficit(&self.frames, cfg, year)?,
+            profiles: match deficit_factors(cfg) {
+                None => Default::default(),
+                // the runs of `self`'s index, when it keeps the same factors
+                Some(factors) => match self.profiles.at_year(year, factors) {
+                    Some(p) => p,
+                    None => super::profiles::ProfileIndex::new(&self.frames, year, factors)?,
+                },
+            },
             ledgers: Ledgers::None,
             pooled: None,
             year_sums: self.year_sums.clone(),
@@ -315,11 +322,21 @@ fn profiles_for_deficit(
     cfg: &Config,
     year: i32,
 ) -> anyhow::Result<super::profiles::ProfileIndex> {
-    use super::strata::{INFRA, STAFFING};
-    Ok(match cfg.deficit.source {
-        crate::config::DeficitSource::Registry => Default::default(),
-        _ => super::profiles::ProfileIndex::new(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
+    Ok(match deficit_factors(cfg) {
+        None => Default::default(),
+        Some(factors) => super::profiles::ProfileIndex::new(frames, year, factors)?,
     })
+}
+
+/// The risk factors whose levels the deficit reads under `cfg` (none when `deficit.source` is
+/// `registry`).
+fn deficit_factors(cfg: &Config) -> Option<&'static [&'static str]> {
+    use super::strata::{INFRA, STAFFING};
+    const FACTORS: [&str; 3] = [STAFFING[0], STAFFING[1], INFRA];
+    match cfg.deficit.source {
+        crate::config::DeficitSource::Registry => None,
+        _ => Some(&FACTORS),
+    }
 }
 
 /// Whose ledgers an output shows.
