@@ -33,6 +33,9 @@ pub struct Context {
     /// context's own [`pooled`](Context::pooled) and those of the other years' contexts
     /// ([`Context::for_statuses`]).
     pub year_sums: Option<std::sync::Arc<super::procedures::YearSums>>,
+    /// The years of `frames.results` with a count below the minimum, ascending (found once:
+    /// [`Context::years_with_marks`]); shared by the contexts made from this one.
+    marked: std::sync::Arc<std::sync::OnceLock<Vec<i32>>>,
     /// A run for the schools' statuses only (the dynamics' other years,
     /// [`Context::for_statuses`]): its selection has no warnings and no region for a school
     /// known only by name, which no status reads.
@@ -125,8 +128,10 @@ impl Context {
         frames.results = results;
         crate::timing("  context: sums, index, screen, profiles, registry");
         // no school to model is no resilience, not an error of the selection
+        // the window's years with marks, as the stages find them
+        let used = years_in(&facts.marked, &super::procedures::window(cfg, year));
         let resilience = scored
-            .and_then(|df| super::resilience::compute_scored(&frames, cfg, &index, year, df))
+            .and_then(|df| super::resilience::compute_scored(cfg, (&index, year, &used), df))
             .ok();
         crate::timing("  context: resilience");
         Ok(Context {
@@ -149,10 +154,18 @@ impl Context {
             index: super::index::IndexResult::default(),
             resilience: None,
             screen: self.screen.clone(),
-            profiles: profiles_for_deficit(&self.frames, cfg, year)?,
+            profiles: match deficit_factors(cfg) {
+                None => Default::default(),
+                // the runs of `self`'s index, when it keeps the same factors
+                Some(factors) => match self.profiles.at_year(year, factors) {
+                    Some(p) => p,
+                    None => super::profiles::ProfileIndex::new(&self.frames, year, factors)?,
+                },
+            },
             ledgers: Ledgers::None,
             pooled: None,
             year_sums: self.year_sums.clone(),
+            marked: self.marked.clone(),
             statuses_only: true,
         })
     }
@@ -191,6 +204,20 @@ impl Context {
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()
     }
+    /// The years of `window` in which some result has a count below the minimum, ascending: what
+    /// `procedures::years_with_marks` gives for `window` (consecutive years, ascending), the
+    /// years of the whole frame found once per context and the contexts made from it.
+    /// Errors: a frame without its declared columns (a bug).
+    pub fn years_with_marks(&self, window: &[i32]) -> polars::prelude::PolarsResult<Vec<i32>> {
+        let all = match self.marked.get() {
+            Some(all) => all,
+            None => {
+                let all = marked_years(&self.frames.results)?;
+                self.marked.get_or_init(|| all)
+            }
+        };
+        Ok(years_in(all, window))
+    }
     /// The same context for runs that need only the outcomes, not the ledgers.
     pub fn without_ledgers(self) -> Context {
         Context {
@@ -220,6 +247,8 @@ struct Facts {
     screen: super::objectivity::Screen,
     profiles: super::profiles::ProfileIndex,
     registry: std::sync::Arc<Registry>,
+    /// The years of `frames.results` with marks ([`marked_years`]).
+    marked: Vec<i32>,
 }
 
 impl Facts {
@@ -238,10 +267,13 @@ impl Facts {
         let registry_z = RegistryZ::new(&frames.schools);
         let registry = Registry::new(&frames.schools, school_ids, &registry_z)?.into();
         crate::timing("  context: registry");
+        let marked = marked_years(&frames.results)?;
+        crate::timing("  context: years with marks");
         Ok(Facts {
             screen,
             profiles,
             registry,
+            marked,
         })
     }
     /// The context of these facts and `sums` (no index, no resilience, no ledgers).
@@ -262,9 +294,41 @@ impl Facts {
             ledgers: Ledgers::None,
             pooled: Some(sums.pooled),
             year_sums: Some(sums.year_sums.into()),
+            marked: std::sync::Arc::new(self.marked.into()),
             statuses_only: false,
         }
     }
+}
+
+/// The years of `results` (the results frame, `schema::results`) in which some result has a
+/// count below the minimum (`n2` known), ascending: one polars filter and unique of the whole
+/// frame. Errors: a frame without those columns (a bug).
+fn marked_years(results: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<i32>> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    let years = results
+        .clone()
+        .lazy()
+        .filter(col(k::N2).is_not_null())
+        .select([col(k::YEAR)])
+        .unique(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let mut out: Vec<i32> = super::frame::ints(&years, k::YEAR)?
+        .into_iter()
+        .flatten()
+        .map(|y| y as i32)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The years of `window` that `marked` (ascending) holds, in `window`'s order.
+fn years_in(marked: &[i32], window: &[i32]) -> Vec<i32> {
+    window
+        .iter()
+        .copied()
+        .filter(|y| marked.binary_search(y).is_ok())
+        .collect()
 }
 
 /// The pooled sums of a context: per school and year, and of `year`'s window with the schools
@@ -315,11 +379,21 @@ fn profiles_for_deficit(
     cfg: &Config,
     year: i32,
 ) -> anyhow::Result<super::profiles::ProfileIndex> {
-    use super::strata::{INFRA, STAFFING};
-    Ok(match cfg.deficit.source {
-        crate::config::DeficitSource::Registry => Default::default(),
-        _ => super::profiles::ProfileIndex::new(frames, year, &[STAFFING[0], STAFFING[1], INFRA])?,
+    Ok(match deficit_factors(cfg) {
+        None => Default::default(),
+        Some(factors) => super::profiles::ProfileIndex::new(frames, year, factors)?,
     })
+}
+
+/// The risk factors whose levels the deficit reads under `cfg` (none when `deficit.source` is
+/// `registry`).
+fn deficit_factors(cfg: &Config) -> Option<&'static [&'static str]> {
+    use super::strata::{INFRA, STAFFING};
+    const FACTORS: [&str; 3] = [STAFFING[0], STAFFING[1], INFRA];
+    match cfg.deficit.source {
+        crate::config::DeficitSource::Registry => None,
+        _ => Some(&FACTORS),
+    }
 }
 
 /// Whose ledgers an output shows.

@@ -60,11 +60,15 @@ impl ProfileIndex {
         if !runs.is_sorted_by(|a, b| id_of(a) <= id_of(b)) {
             runs.sort_by(|a, b| id_of(a).cmp(id_of(b)));
         }
+        // each column in one chunk, so that `of` reads a row from its array directly, not
+        // through the chunked array's lookup of the row's chunk
+        let int =
+            |c: &str| -> Result<Int32Chunked> { Ok(d.column(c)?.i32()?.rechunk().into_owned()) };
         let cols = Cols {
-            years: d.column(k::YEAR)?.i32()?.clone(),
-            factors: d.column(k::FACTOR)?.i32()?.clone(),
-            levels: d.column(k::LEVEL)?.i32()?.clone(),
-            ids,
+            years: int(k::YEAR)?,
+            factors: int(k::FACTOR)?,
+            levels: int(k::LEVEL)?,
+            ids: ids.rechunk().into_owned(),
         };
         Ok(ProfileIndex {
             year,
@@ -73,27 +77,39 @@ impl ProfileIndex {
             runs,
         })
     }
+    /// The same index for profiles of `year` with the levels of `factors`, when it keeps those
+    /// factors: its runs and columns shared, not found again (the runs do not depend on the
+    /// year); `None` for an index built with other factors or without a frame.
+    pub fn at_year(&self, year: i32, factors: &[&'static str]) -> Option<ProfileIndex> {
+        (self.cols.is_some() && self.factors == factors).then(|| ProfileIndex {
+            year,
+            ..self.clone()
+        })
+    }
     /// The profile of school `sid`: the year of its newest rows up to the index's year, with
     /// the levels of the index's factors in those rows (a later row of a factor over an
     /// earlier); `None` without such a level.
     pub fn of(&self, sid: &str) -> Option<Profile> {
         let c = self.cols.as_ref()?;
-        let id_of = |r: &std::ops::Range<usize>| c.ids.get(r.start).unwrap_or("");
+        // one chunk each (`ProfileIndex::new`); an empty frame may have none, and no runs
+        let (ids, years) = (c.ids.downcast_get(0)?, c.years.downcast_get(0)?);
+        let (factors, levels) = (c.factors.downcast_get(0)?, c.levels.downcast_get(0)?);
+        let id_of = |r: &std::ops::Range<usize>| ids.get(r.start).unwrap_or("");
         let first = self.runs.partition_point(|r| id_of(r) < sid);
         let mut acc: Profile = (i32::MIN, BTreeMap::new());
         for run in self.runs[first..].iter().take_while(|r| id_of(r) == sid) {
             for i in run.clone() {
-                let Some(y) = c.years.get(i).filter(|y| *y <= self.year) else {
+                let Some(y) = years.get(i).filter(|y| *y <= self.year) else {
                     continue;
                 };
                 if y > acc.0 {
                     acc = (y, BTreeMap::new());
                 }
-                let name = (c.factors.get(i))
+                let name = (factors.get(i))
                     .and_then(|fa| usize::try_from(fa).ok())
                     .and_then(|j| RISK_FACTORS.get(j).copied())
                     .filter(|name| self.factors.contains(name));
-                if let (true, Some(name), Some(lv)) = (y == acc.0, name, c.levels.get(i)) {
+                if let (true, Some(name), Some(lv)) = (y == acc.0, name, levels.get(i)) {
                     acc.1.insert(name, u8::try_from(lv).unwrap_or(u8::MAX));
                 }
             }
@@ -146,12 +162,21 @@ mod tests {
                 for factors in factor_sets {
                     let all = crate::method::risk::profiles_with(&f, year, factors).unwrap();
                     let index = ProfileIndex::new(&f, year, factors).unwrap();
+                    // the index of another year moved to this one: the same profiles
+                    let moved = ProfileIndex::new(&f, 2021, factors).unwrap();
+                    let moved = moved.at_year(year, factors).unwrap();
                     for sid in ["edu220001", "edu220002", "edu220003", "edu220004", "edu9"] {
                         assert_eq!(index.of(sid), all.get(sid).cloned(), "{sid} {year}");
+                        assert_eq!(moved.of(sid), all.get(sid).cloned(), "{sid} {year}");
                     }
+                    // an index of other factors is not moved
+                    assert!(index.at_year(year, &[RISK_FACTORS[7]]).is_none());
                 }
             }
         }
         assert_eq!(ProfileIndex::default().of("edu220001"), None);
+        assert!(ProfileIndex::default()
+            .at_year(2024, &[RISK_FACTORS[0]])
+            .is_none());
     }
 }

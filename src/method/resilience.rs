@@ -152,7 +152,8 @@ pub fn compute_with_sums(
     year: i32,
     sums: &PooledSums,
 ) -> Result<Resilience> {
-    compute_scored(f, cfg, index, year, scored_sums(f, cfg, sums)?)
+    let marked = super::procedures::years_with_marks(&f.results, &window(cfg, year))?;
+    compute_scored(cfg, (index, year, &marked), scored_sums(f, cfg, sums)?)
 }
 
 /// The pooled schools of the window's `sums` with their results scores, sorted by (region,
@@ -163,18 +164,17 @@ pub fn scored_sums(f: &Frames, cfg: &Config, sums: &PooledSums) -> Result<DataFr
     scored(pooled(f, sums)?, cfg)
 }
 
-/// [`compute_with_sums`] with the scored schools of [`scored_sums`].
+/// [`compute_with_sums`] with the scored schools of [`scored_sums`]; `marked`: the years of
+/// `year`'s window with marks (`procedures::years_with_marks`, ascending).
 pub fn compute_scored(
-    f: &Frames,
     cfg: &Config,
-    index: &IndexResult,
-    year: i32,
+    (index, year, marked): (&IndexResult, i32, &[i32]),
     df: DataFrame,
 ) -> Result<Resilience> {
     // the window reported is the years with marks (as the selection's), else the configured one
-    let window = match super::procedures::years_with_marks(&f.results, &window(cfg, year))? {
-        used if used.is_empty() => window(cfg, year),
-        used => used,
+    let window = match marked {
+        [] => window(cfg, year),
+        used => used.to_vec(),
     };
     let mut warnings = Warnings::default();
     let mut models = BTreeMap::new();

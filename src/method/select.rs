@@ -181,7 +181,7 @@ impl<'c> Prepared<'c> {
     /// the year that can be judged), a frame without its declared columns (a bug).
     fn new(ds: &Dataset, cfg: &Config, year: i32, ctx: &'c Context) -> Result<Prepared<'c>> {
         let window = super::procedures::window(cfg, year);
-        let judged_years = super::procedures::years_with_marks(&ctx.frames.results, &window)?;
+        let judged_years = ctx.years_with_marks(&window)?;
         if judged_years.is_empty() {
             return Err(super::judgeable::nothing_to_judge(ctx, &window)?);
         }

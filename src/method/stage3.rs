@@ -34,16 +34,20 @@ impl Pick {
 
 /// The confirmed schools (`stage_reached == 3`) as a frame: i (index into `all`), group, share2
 /// (0 when unknown), quality (+∞ when unknown), login, municipality (the cap's key).
-fn confirmed(all: &[SchoolResult]) -> PolarsResult<DataFrame> {
+fn confirmed<'a>(all: &'a [SchoolResult]) -> PolarsResult<DataFrame> {
     let c: Vec<(u32, &SchoolResult)> = all
         .iter()
         .enumerate()
         .filter(|(_, s)| s.stage_reached == 3)
         .map(|(i, s)| (i as u32, s))
         .collect();
-    let municipality = |s: &SchoolResult| {
+    // each distinct municipality name normalised once: a municipality's schools share it
+    let mut keys: std::collections::HashMap<&str, String> = Default::default();
+    let mut municipality = |s: &'a SchoolResult| -> String {
         if s.municipality_code.is_empty() {
-            crate::input::text::municipality_key(&s.municipality)
+            keys.entry(s.municipality.as_str())
+                .or_insert_with_key(|m| crate::input::text::municipality_key(m))
+                .clone()
         } else {
             s.municipality_code.clone()
         }
@@ -74,7 +78,7 @@ fn confirmed(all: &[SchoolResult]) -> PolarsResult<DataFrame> {
         ),
         Column::new(
             "municipality".into(),
-            c.iter().map(|x| municipality(x.1)).collect::<Vec<_>>(),
+            c.iter().map(|x| municipality(x.1)).collect::<Vec<String>>(),
         ),
     ])
 }
