@@ -1,6 +1,6 @@
 //! Year-over-year monitoring (METHOD.md §8, §10): status per year, cluster transitions, entries and
 //! exits («вышла в эффективный режим»), change in the share of «2».
-use super::frame::{ints, left_join, one_of, texts};
+use super::frame::{ints, one_of};
 use super::select::{self, Context, SchoolResult};
 use crate::config::Config;
 use crate::model::frames::Frames;
@@ -213,18 +213,29 @@ type Share = (i64, i64);
 /// only looked up, never walked (polars' hasher: no order to keep).
 type Shares = PlHashMap<String, Vec<Share>>;
 
-/// Each school id's name and municipality in the `schools` frame (empty when absent).
+/// Each school id's name and municipality in the `schools` frame (empty when absent or null),
+/// looked up in a map of its rows (one per school id), not a polars join on the text key.
 fn names(f: &Frames, sids: &[String]) -> Result<Vec<(String, String)>> {
-    let wanted = df!(k::SCHOOL_ID => sids)?.lazy();
-    let registry =
-        f.schools
-            .clone()
-            .lazy()
-            .select([col(k::SCHOOL_ID), col(k::NAME), col(k::MUNICIPALITY)]);
-    let df = left_join(wanted, registry, &[k::SCHOOL_ID]).collect()?;
-    Ok(texts(&df, k::NAME)?
-        .into_iter()
-        .zip(texts(&df, k::MUNICIPALITY)?)
+    let sc = &f.schools;
+    let ids = sc.column(k::SCHOOL_ID)?.str()?;
+    let (names, municipalities) = (
+        sc.column(k::NAME)?.str()?,
+        sc.column(k::MUNICIPALITY)?.str()?,
+    );
+    let rows: PlHashMap<&str, (Option<&str>, Option<&str>)> = ids
+        .iter()
+        .zip(names.iter().zip(municipalities.iter()))
+        .filter_map(|(id, row)| id.map(|id| (id, row)))
+        .collect();
+    Ok(sids
+        .iter()
+        .map(|sid| {
+            let (name, municipality) = rows.get(sid.as_str()).copied().unwrap_or_default();
+            (
+                name.unwrap_or("").to_string(),
+                municipality.unwrap_or("").to_string(),
+            )
+        })
         .collect())
 }
 
