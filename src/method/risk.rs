@@ -281,14 +281,13 @@ struct Counted<'a> {
     levels: Vec<[usize; 3]>,
 }
 
-/// The schools of the rows of each school's newest profile up to `sel.year` ([`latest_mask`]),
+/// The schools of the rows of each school's newest profile up to `sel.year` (`mask`: [`latest_mask`]),
 /// each with its registry row (`schools`: its login, else its id; its municipality, else «») and
 /// the selection's outcome of that login (not a candidate, not selected, no group when absent),
 /// its rows counted per factor and level. The model holds one registry row per school id and the
 /// selection one result per login. Errors only on frames that lack their columns.
-fn counted<'a>(f: &'a Frames, sel: &'a Selection) -> PolarsResult<Vec<Counted<'a>>> {
+fn counted<'a>(f: &'a Frames, sel: &'a Selection, mask: &[bool]) -> PolarsResult<Vec<Counted<'a>>> {
     let d = &f.risk_profiles;
-    let mask = latest_mask(f, sel.year)?;
     let ids = d.column(k::SCHOOL_ID)?.str()?;
     let (factors, levels) = (d.column(k::FACTOR)?.i32()?, d.column(k::LEVEL)?.i32()?);
     let sc = &f.schools;
@@ -306,7 +305,7 @@ fn counted<'a>(f: &'a Frames, sel: &'a Selection) -> PolarsResult<Vec<Counted<'a
     // the school of the last row counted and its place in `out`
     let mut run: Option<(Option<&str>, usize)> = None;
     let rows = ids.iter().zip(factors.iter().zip(levels.iter()));
-    for ((sid, (fa, lv)), _) in rows.zip(&mask).filter(|(_, kept)| **kept) {
+    for ((sid, (fa, lv)), _) in rows.zip(mask).filter(|(_, kept)| **kept) {
         let i = match run {
             Some((s, i)) if s == sid => i,
             _ => *at.entry(sid).or_insert_with(|| {
@@ -388,12 +387,53 @@ fn blocks_by<'a>(
         .collect()
 }
 
+/// The profiles (as [`newest`]'s, every factor kept) of the schools `schools` keeps, read from
+/// the rows `mask` flags ([`latest_mask`]: each school's newest rows up to the year) instead of
+/// another pass over every row: a school's rows in frame order, a later row of a factor winning.
+fn kept_profiles<'a>(
+    f: &'a Frames,
+    mask: &[bool],
+    schools: impl Fn(&str) -> bool,
+) -> PolarsResult<PlHashMap<&'a str, Profile>> {
+    let d = &f.risk_profiles;
+    let (ids, years) = (d.column(k::SCHOOL_ID)?.str()?, d.column(k::YEAR)?.i32()?);
+    let (factors, levels) = (d.column(k::FACTOR)?.i32()?, d.column(k::LEVEL)?.i32()?);
+    let mut out: PlHashMap<&str, Profile> = PlHashMap::default();
+    // the school of the last kept row and whether `schools` keeps it: one look-up per run
+    let mut run: Option<(&str, bool)> = None;
+    let rows = ids
+        .iter()
+        .zip(years.iter())
+        .zip(factors.iter().zip(levels.iter()));
+    for (((sid, y), (fa, lv)), _) in rows.zip(mask).filter(|(_, kept)| **kept) {
+        let sid = sid.unwrap_or("");
+        let kept = match run {
+            Some((s, kept)) if s == sid => kept,
+            _ => schools(sid),
+        };
+        run = Some((sid, kept));
+        let Some(y) = y.filter(|_| kept) else {
+            continue;
+        };
+        let name = fa
+            .and_then(|fa| usize::try_from(fa).ok())
+            .and_then(|j| RISK_FACTORS.get(j).copied());
+        let acc = out.entry(sid).or_insert_with(|| (y, BTreeMap::new()));
+        if let (Some(name), Some(lv)) = (name, lv) {
+            acc.1.insert(name, u8::try_from(lv).unwrap_or(u8::MAX));
+        }
+    }
+    out.retain(|_, (_, lv)| !lv.is_empty());
+    Ok(out)
+}
+
 /// Counts of the year's profiles (`sel.year`, as the selection used them) per region,
 /// municipality and group, for all schools with a profile, the candidates and the selected
 /// (METHOD.md §9), and the profile of each selected school. A profiled school absent from the
 /// registry counts under an empty municipality. Errors only on frames that lack their columns.
 pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
-    let counted = counted(f, sel)?;
+    let mask = latest_mask(f, sel.year)?;
+    let counted = counted(f, sel, &mask)?;
     let pops = [
         ("все школы с профилем", 0),
         ("кандидаты", 1),
@@ -419,11 +459,11 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
         .filter(|s| s.selected)
         .map(|s| crate::input::text::school_id(&s.login))
         .collect();
-    let prof = newest(f, sel.year, |sid| selected.contains(sid), |_| true)?;
+    let prof = kept_profiles(f, &mask, |sid| selected.contains(sid))?;
     let mut selected_profiles = Vec::new();
     let mut without = Vec::new();
     for s in sel.schools.iter().filter(|s| s.selected) {
-        match prof.get(&crate::input::text::school_id(&s.login)) {
+        match prof.get(crate::input::text::school_id(&s.login).as_str()) {
             Some((y, lv)) => selected_profiles.push(SchoolProfile {
                 login: s.login.clone(),
                 name: s.name.clone(),
