@@ -175,10 +175,13 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
     let ids = sums.column(k::SCHOOL_ID)?.str()?;
     let ys = ints(sums, k::YEAR)?;
     let (n, n2) = (ints(sums, part)?, ints(sums, n2)?);
-    let mut out = Shares::with_capacity_and_hasher(ids.len(), Default::default());
-    // a school's rows mostly come together (the context's sums are in school order): they are
-    // added up in `run` and stored once the next school's begin, one look-up per run, not per row
-    let mut run: Option<(&str, String, Vec<Share>)> = None;
+    // about one entry per school: a table sized for every row (a school's years) is mostly
+    // empty and its look-ups miss the cache more
+    let schools = ids.len() / years.len().max(1) + 1;
+    let mut out = Shares::with_capacity_and_hasher(schools, Default::default());
+    // a school's rows mostly come together (the context's sums are in school order): its entry is
+    // found (or made) once per run of its rows and added to in place, not once per row
+    let mut run: Option<(&str, &mut Vec<Share>)> = None;
     for (((sid, y), n), k) in ids.iter().zip(ys).zip(n).zip(n2) {
         let (Some(at), Some(n), Some(k)) = (
             y.and_then(|y| years.iter().position(|&r| i64::from(r) == y)),
@@ -188,21 +191,14 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
             continue;
         };
         let sid = sid.unwrap_or("");
-        if run.as_ref().is_none_or(|(s, ..)| *s != sid) {
-            if let Some((_, key, v)) = run.take() {
-                out.insert(key, v);
-            }
-            let (key, v) = out
-                .remove_entry(sid)
-                .unwrap_or_else(|| (sid.to_string(), vec![(0, 0); years.len()]));
-            run = Some((sid, key, v));
-        }
-        if let Some((.., v)) = run.as_mut() {
-            v[at] = (v[at].0 + n, v[at].1 + k);
-        }
-    }
-    if let Some((_, key, v)) = run {
-        out.insert(key, v);
+        let v = match run.take() {
+            Some((s, v)) if s == sid => v,
+            _ => out
+                .entry_ref(sid)
+                .or_insert_with(|| vec![(0, 0); years.len()]),
+        };
+        v[at] = (v[at].0 + n, v[at].1 + k);
+        run = Some((sid, v));
     }
     Ok(out)
 }
