@@ -122,13 +122,27 @@ impl Checksums {
     }
 }
 
-/// The sha256 of a file's bytes as 64 lowercase hex digits. Errors (data): it cannot be read.
+/// The sha256 of a file's bytes as 64 lowercase hex digits, read 1 MiB at a time (`io::copy`'s
+/// 8 KiB reads made 40 000 read calls for the national inputs). Errors (data): it cannot be read.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut h = Sha256::new();
-    std::fs::File::open(path)
-        .and_then(|mut f| std::io::copy(&mut f, &mut h))
-        .map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
+    hash_into(path, &mut h).map_err(|e| data(format!("{}: cannot read ({e})", path.display())))?;
     Ok(format!("{:x}", h.finalize()))
+}
+
+/// The bytes of the file at `path` into `h`, 1 MiB per read.
+fn hash_into(path: &Path, h: &mut Sha256) -> std::io::Result<()> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Expand folders recursively (sorted), keep files as given.

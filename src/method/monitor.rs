@@ -1,6 +1,6 @@
 //! Year-over-year monitoring (METHOD.md §8, §10): status per year, cluster transitions, entries and
 //! exits («вышла в эффективный режим»), change in the share of «2».
-use super::frame::{ints, left_join, one_of, texts};
+use super::frame::{ints, one_of};
 use super::select::{self, Context, SchoolResult};
 use crate::config::Config;
 use crate::model::frames::Frames;
@@ -175,10 +175,13 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
     let ids = sums.column(k::SCHOOL_ID)?.str()?;
     let ys = ints(sums, k::YEAR)?;
     let (n, n2) = (ints(sums, part)?, ints(sums, n2)?);
-    let mut out = Shares::with_capacity_and_hasher(ids.len(), Default::default());
-    // a school's rows mostly come together (the context's sums are in school order): they are
-    // added up in `run` and stored once the next school's begin, one look-up per run, not per row
-    let mut run: Option<(&str, String, Vec<Share>)> = None;
+    // about one entry per school: a table sized for every row (a school's years) is mostly
+    // empty and its look-ups miss the cache more
+    let schools = ids.len() / years.len().max(1) + 1;
+    let mut out = Shares::with_capacity_and_hasher(schools, Default::default());
+    // a school's rows mostly come together (the context's sums are in school order): its entry is
+    // found (or made) once per run of its rows and added to in place, not once per row
+    let mut run: Option<(&str, &mut Vec<Share>)> = None;
     for (((sid, y), n), k) in ids.iter().zip(ys).zip(n).zip(n2) {
         let (Some(at), Some(n), Some(k)) = (
             y.and_then(|y| years.iter().position(|&r| i64::from(r) == y)),
@@ -188,21 +191,14 @@ fn shares_of(sums: &DataFrame, years: &[i32], [part, n2]: [&str; 2]) -> Result<S
             continue;
         };
         let sid = sid.unwrap_or("");
-        if run.as_ref().is_none_or(|(s, ..)| *s != sid) {
-            if let Some((_, key, v)) = run.take() {
-                out.insert(key, v);
-            }
-            let (key, v) = out
-                .remove_entry(sid)
-                .unwrap_or_else(|| (sid.to_string(), vec![(0, 0); years.len()]));
-            run = Some((sid, key, v));
-        }
-        if let Some((.., v)) = run.as_mut() {
-            v[at] = (v[at].0 + n, v[at].1 + k);
-        }
-    }
-    if let Some((_, key, v)) = run {
-        out.insert(key, v);
+        let v = match run.take() {
+            Some((s, v)) if s == sid => v,
+            _ => out
+                .entry_ref(sid)
+                .or_insert_with(|| vec![(0, 0); years.len()]),
+        };
+        v[at] = (v[at].0 + n, v[at].1 + k);
+        run = Some((sid, v));
     }
     Ok(out)
 }
@@ -213,18 +209,29 @@ type Share = (i64, i64);
 /// only looked up, never walked (polars' hasher: no order to keep).
 type Shares = PlHashMap<String, Vec<Share>>;
 
-/// Each school id's name and municipality in the `schools` frame (empty when absent).
+/// Each school id's name and municipality in the `schools` frame (empty when absent or null),
+/// looked up in a map of its rows (one per school id), not a polars join on the text key.
 fn names(f: &Frames, sids: &[String]) -> Result<Vec<(String, String)>> {
-    let wanted = df!(k::SCHOOL_ID => sids)?.lazy();
-    let registry =
-        f.schools
-            .clone()
-            .lazy()
-            .select([col(k::SCHOOL_ID), col(k::NAME), col(k::MUNICIPALITY)]);
-    let df = left_join(wanted, registry, &[k::SCHOOL_ID]).collect()?;
-    Ok(texts(&df, k::NAME)?
-        .into_iter()
-        .zip(texts(&df, k::MUNICIPALITY)?)
+    let sc = &f.schools;
+    let ids = sc.column(k::SCHOOL_ID)?.str()?;
+    let (names, municipalities) = (
+        sc.column(k::NAME)?.str()?,
+        sc.column(k::MUNICIPALITY)?.str()?,
+    );
+    let rows: PlHashMap<&str, (Option<&str>, Option<&str>)> = ids
+        .iter()
+        .zip(names.iter().zip(municipalities.iter()))
+        .filter_map(|(id, row)| id.map(|id| (id, row)))
+        .collect();
+    Ok(sids
+        .iter()
+        .map(|sid| {
+            let (name, municipality) = rows.get(sid.as_str()).copied().unwrap_or_default();
+            (
+                name.unwrap_or("").to_string(),
+                municipality.unwrap_or("").to_string(),
+            )
+        })
         .collect())
 }
 

@@ -1,6 +1,6 @@
-//! Risk-profile aggregation (METHOD.md §9): 10 factors × низкий / средний / высокий, as polars
-//! group-bys over the `risk_profiles` frame joined with `schools` and the selection's outcomes.
-use super::frame::{ints, left_join, texts, with_region, REGION};
+//! Risk-profile aggregation (METHOD.md §9): 10 factors × низкий / средний / высокий, counted per
+//! region, municipality and group over each school's newest profile rows, with its registry row
+//! and the selection's outcome looked up once per school.
 use super::select::Selection;
 use crate::model::frames::Frames;
 use crate::model::schema::col as k;
@@ -65,13 +65,14 @@ pub type Profiles = BTreeMap<String, Profile>;
 /// The year of a school's profile and each factor's level.
 pub type Profile = (i32, BTreeMap<&'static str, u8>);
 
-/// Rows of the `risk_profiles` frame (school_id, year, factor, level) of each school's year-`year`
-/// profile, else its newest earlier one (METHOD.md §10 «Deficit from the risk profile», §9).
+/// Which rows of the `risk_profiles` frame (school_id, year, factor, level) are of each school's
+/// year-`year` profile, else of its newest earlier one (METHOD.md §10 «Deficit from the risk
+/// profile», §9): one flag per row.
 ///
-/// The rows are picked by a mask of two passes over the school and year columns, one lookup per
-/// run of a school's rows (the model's rows come in school-then-year order, `model::order`; rows in
-/// any order give the same rows), not by a window (`max().over(school)`) on every row.
-fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
+/// Two passes over the school and year columns, one lookup per run of a school's rows (the
+/// model's rows come in school-then-year order, `model::order`; rows in any order give the same
+/// rows), not a window (`max().over(school)`) on every row.
+fn latest_mask(f: &Frames, year: i32) -> PolarsResult<Vec<bool>> {
     let d = &f.risk_profiles;
     let (ids, years) = (d.column(k::SCHOOL_ID)?.str()?, d.column(k::YEAR)?.i32()?);
     let years: Vec<Option<i32>> = years.iter().map(|y| y.filter(|y| *y <= year)).collect();
@@ -88,7 +89,8 @@ fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
         .zip(ends)
         .map(|(&(start, sid), end)| (start..end, sid))
         .collect();
-    let mut newest: std::collections::HashMap<Option<&str>, i32> = Default::default();
+    // looked up only, never walked: polars' hasher, not SipHash
+    let mut newest: PlHashMap<Option<&str>, i32> = PlHashMap::default();
     for (span, sid) in &spans {
         if let Some(y) = years[span.clone()].iter().flatten().max() {
             let n = newest.entry(*sid).or_insert(*y);
@@ -103,8 +105,14 @@ fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
             }
         }
     }
-    let mask: BooleanChunked = mask.into_iter().collect();
-    Ok(d.filter(&mask)?.lazy())
+    Ok(mask)
+}
+
+/// The rows [`latest_mask`] flags, as a frame.
+#[cfg(test)]
+fn latest(f: &Frames, year: i32) -> PolarsResult<LazyFrame> {
+    let mask: BooleanChunked = latest_mask(f, year)?.into_iter().collect();
+    Ok(f.risk_profiles.filter(&mask)?.lazy())
 }
 
 /// Year-Y profile of each school, else its newest earlier one. Errors only on a frame that lacks
@@ -260,88 +268,163 @@ fn block(
     }
 }
 
-/// The blocks of one scope for each population of `pops` (name, which rows are its members): per
-/// value of `key` with members (in text order), its schools and the count of each factor's levels.
-/// Two polars group-bys over the profile rows `rows` serve every population (a column per
-/// population), not two per population.
-fn blocks_by(
-    rows: &LazyFrame,
-    key: &str,
-    scope: &str,
-    pops: &[(&str, Expr)],
-) -> Result<Vec<Vec<Block>>> {
-    let rows = rows.clone().filter(col(key).is_not_null());
-    let mut per_key = Vec::new();
-    let mut per_factor = Vec::new();
-    for (p, (_, member)) in pops.iter().enumerate() {
-        let m = member.clone();
-        per_key.push(m.clone().sum().alias(format!("m{p}")));
-        per_key.push(
-            col(k::SCHOOL_ID)
-                .filter(m.clone())
-                .n_unique()
-                .alias(format!("s{p}")),
-        );
-        for l in 0..3 {
-            let hit = col(k::LEVEL).eq(lit(l)).and(m.clone());
-            per_factor.push(hit.sum().alias(format!("l{p}_{l}")));
+/// One school with a newest profile as the blocks count it: its region, municipality and group
+/// (the keys of the three scopes; `None`: no group), whether it is in each population (all with a
+/// profile, candidates, selected), its rows of that profile and, per factor (`RISK_FACTORS`
+/// order), how many of them are at each level (низкий, средний, высокий).
+struct Counted<'a> {
+    region: String,
+    municipality: &'a str,
+    group: Option<&'a str>,
+    members: [bool; 3],
+    rows: usize,
+    levels: Vec<[usize; 3]>,
+}
+
+/// The schools of the rows of each school's newest profile up to `sel.year` (`mask`: [`latest_mask`]),
+/// each with its registry row (`schools`: its login, else its id; its municipality, else «») and
+/// the selection's outcome of that login (not a candidate, not selected, no group when absent),
+/// its rows counted per factor and level. The model holds one registry row per school id and the
+/// selection one result per login. Errors only on frames that lack their columns.
+fn counted<'a>(f: &'a Frames, sel: &'a Selection, mask: &[bool]) -> PolarsResult<Vec<Counted<'a>>> {
+    let d = &f.risk_profiles;
+    let ids = d.column(k::SCHOOL_ID)?.str()?;
+    let (factors, levels) = (d.column(k::FACTOR)?.i32()?, d.column(k::LEVEL)?.i32()?);
+    let sc = &f.schools;
+    let (sids, logins) = (sc.column(k::SCHOOL_ID)?.str()?, sc.column(k::LOGIN)?.str()?);
+    let municipalities = sc.column(k::MUNICIPALITY)?.str()?;
+    let registry: PlHashMap<&str, (Option<&str>, Option<&str>)> = sids
+        .iter()
+        .zip(logins.iter().zip(municipalities.iter()))
+        .filter_map(|(sid, lm)| sid.map(|sid| (sid, lm)))
+        .collect();
+    let outcomes: PlHashMap<&str, &super::select::SchoolResult> =
+        sel.schools.iter().map(|s| (s.login.as_str(), s)).collect();
+    let mut out: Vec<Counted> = Vec::new();
+    let mut at: PlHashMap<Option<&str>, usize> = PlHashMap::default();
+    // the school of the last row counted and its place in `out`
+    let mut run: Option<(Option<&str>, usize)> = None;
+    let rows = ids.iter().zip(factors.iter().zip(levels.iter()));
+    for ((sid, (fa, lv)), _) in rows.zip(mask).filter(|(_, kept)| **kept) {
+        let i = match run {
+            Some((s, i)) if s == sid => i,
+            _ => *at.entry(sid).or_insert_with(|| {
+                let (login, municipality) = match sid.and_then(|s| registry.get(s)) {
+                    Some(&(login, m)) => (login.or(sid), m.unwrap_or("")),
+                    None => (sid, ""),
+                };
+                let outcome = login.and_then(|l| outcomes.get(l));
+                out.push(Counted {
+                    region: crate::input::text::region_of(sid.unwrap_or("")),
+                    municipality,
+                    group: outcome.and_then(|o| o.group.as_deref()),
+                    members: [
+                        true,
+                        outcome.is_some_and(|o| o.candidate),
+                        outcome.is_some_and(|o| o.selected),
+                    ],
+                    rows: 0,
+                    levels: vec![[0; 3]; RISK_FACTORS.len()],
+                });
+                out.len() - 1
+            }),
+        };
+        run = Some((sid, i));
+        let c = &mut out[i];
+        c.rows += 1;
+        let fa = fa.and_then(|fa| usize::try_from(fa).ok());
+        let lv = lv.and_then(|lv| usize::try_from(lv).ok());
+        if let (Some(fa), Some(lv)) = (fa.filter(|fa| *fa < c.levels.len()), lv) {
+            if let Some(n) = c.levels[fa].get_mut(lv) {
+                *n += 1;
+            }
         }
-    }
-    let sizes = rows
-        .clone()
-        .group_by([col(key)])
-        .agg(per_key)
-        .sort([key], Default::default())
-        .collect()?;
-    let counts = rows
-        .group_by([col(key), col(k::FACTOR)])
-        .agg(per_factor)
-        .collect()?;
-    let (ck, cf) = (texts(&counts, key)?, ints(&counts, k::FACTOR)?);
-    let names = texts(&sizes, key)?;
-    let n = |v: Option<i64>| usize::try_from(v.unwrap_or(0)).unwrap_or(0);
-    let empty = BTreeMap::new();
-    let mut out = Vec::new();
-    for (p, (population, _)) in pops.iter().enumerate() {
-        let cl: Vec<Vec<Option<i64>>> = (0..3)
-            .map(|l| ints(&counts, &format!("l{p}_{l}")))
-            .collect::<PolarsResult<_>>()?;
-        let mut by_key: BTreeMap<&str, BTreeMap<i64, [usize; 3]>> = BTreeMap::new();
-        for (i, name) in ck.iter().enumerate() {
-            let Some(fa) = cf[i] else { continue };
-            by_key
-                .entry(name)
-                .or_default()
-                .insert(fa, [n(cl[0][i]), n(cl[1][i]), n(cl[2][i])]);
-        }
-        let (members, schools) = (
-            ints(&sizes, &format!("m{p}"))?,
-            ints(&sizes, &format!("s{p}"))?,
-        );
-        out.push(
-            names
-                .iter()
-                .zip(members.into_iter().zip(schools))
-                .filter(|(_, (m, _))| n(*m) > 0)
-                .map(|(name, (_, s))| {
-                    let counts = by_key.get(name.as_str()).unwrap_or(&empty);
-                    block(scope, name, population, n(s), counts)
-                })
-                .collect(),
-        );
     }
     Ok(out)
 }
 
-/// Who the selection found: login, candidate, selected, group.
-fn outcomes(sel: &Selection) -> PolarsResult<DataFrame> {
-    let s = &sel.schools;
-    df!(
-        k::LOGIN => s.iter().map(|x| x.login.as_str()).collect::<Vec<_>>(),
-        "candidate" => s.iter().map(|x| x.candidate).collect::<Vec<_>>(),
-        "selected" => s.iter().map(|x| x.selected).collect::<Vec<_>>(),
-        "group" => s.iter().map(|x| x.group.clone()).collect::<Vec<_>>(),
-    )
+/// The blocks of one scope for each population of `pops` (name, its place in
+/// [`Counted::members`]): per value of `key` with members (in text order), its schools and the
+/// count of each factor's levels over their rows.
+fn blocks_by<'a>(
+    counted: &'a [Counted<'a>],
+    key: impl Fn(&'a Counted<'a>) -> Option<&'a str>,
+    scope: &str,
+    pops: &[(&str, usize)],
+) -> Vec<Vec<Block>> {
+    // per key and population: (schools, each factor's levels)
+    type Acc = (usize, Vec<[usize; 3]>);
+    let mut by_key: BTreeMap<&str, Vec<Option<Acc>>> = BTreeMap::new();
+    for c in counted {
+        let Some(name) = key(c) else { continue };
+        let accs = by_key.entry(name).or_insert_with(|| vec![None; pops.len()]);
+        for (acc, (_, p)) in accs.iter_mut().zip(pops) {
+            if !c.members[*p] || c.rows == 0 {
+                continue;
+            }
+            let (schools, levels) = acc.get_or_insert_with(|| (0, vec![[0; 3]; c.levels.len()]));
+            *schools += 1;
+            for (sum, own) in levels.iter_mut().zip(&c.levels) {
+                for (s, o) in sum.iter_mut().zip(own) {
+                    *s += o;
+                }
+            }
+        }
+    }
+    pops.iter()
+        .enumerate()
+        .map(|(p, (population, _))| {
+            by_key
+                .iter()
+                .filter_map(|(name, accs)| {
+                    let (schools, levels) = accs[p].as_ref()?;
+                    let counts: BTreeMap<i64, [usize; 3]> =
+                        (0i64..).zip(levels.iter().copied()).collect();
+                    Some(block(scope, name, population, *schools, &counts))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The profiles (as [`newest`]'s, every factor kept) of the schools `schools` keeps, read from
+/// the rows `mask` flags ([`latest_mask`]: each school's newest rows up to the year) instead of
+/// another pass over every row: a school's rows in frame order, a later row of a factor winning.
+fn kept_profiles<'a>(
+    f: &'a Frames,
+    mask: &[bool],
+    schools: impl Fn(&str) -> bool,
+) -> PolarsResult<PlHashMap<&'a str, Profile>> {
+    let d = &f.risk_profiles;
+    let (ids, years) = (d.column(k::SCHOOL_ID)?.str()?, d.column(k::YEAR)?.i32()?);
+    let (factors, levels) = (d.column(k::FACTOR)?.i32()?, d.column(k::LEVEL)?.i32()?);
+    let mut out: PlHashMap<&str, Profile> = PlHashMap::default();
+    // the school of the last kept row and whether `schools` keeps it: one look-up per run
+    let mut run: Option<(&str, bool)> = None;
+    let rows = ids
+        .iter()
+        .zip(years.iter())
+        .zip(factors.iter().zip(levels.iter()));
+    for (((sid, y), (fa, lv)), _) in rows.zip(mask).filter(|(_, kept)| **kept) {
+        let sid = sid.unwrap_or("");
+        let kept = match run {
+            Some((s, kept)) if s == sid => kept,
+            _ => schools(sid),
+        };
+        run = Some((sid, kept));
+        let Some(y) = y.filter(|_| kept) else {
+            continue;
+        };
+        let name = fa
+            .and_then(|fa| usize::try_from(fa).ok())
+            .and_then(|j| RISK_FACTORS.get(j).copied());
+        let acc = out.entry(sid).or_insert_with(|| (y, BTreeMap::new()));
+        if let (Some(name), Some(lv)) = (name, lv) {
+            acc.1.insert(name, u8::try_from(lv).unwrap_or(u8::MAX));
+        }
+    }
+    out.retain(|_, (_, lv)| !lv.is_empty());
+    Ok(out)
 }
 
 /// Counts of the year's profiles (`sel.year`, as the selection used them) per region,
@@ -349,32 +432,17 @@ fn outcomes(sel: &Selection) -> PolarsResult<DataFrame> {
 /// (METHOD.md §9), and the profile of each selected school. A profiled school absent from the
 /// registry counts under an empty municipality. Errors only on frames that lack their columns.
 pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
-    let registry =
-        f.schools
-            .clone()
-            .lazy()
-            .select([col(k::SCHOOL_ID), col(k::LOGIN), col(k::MUNICIPALITY)]);
-    let rows = left_join(latest(f, sel.year)?, registry, &[k::SCHOOL_ID])
-        .with_columns([
-            coalesce(&[col(k::LOGIN), col(k::SCHOOL_ID)]).alias(k::LOGIN),
-            col(k::MUNICIPALITY).fill_null(lit("")),
-        ])
-        .collect()?;
-    let rows = with_region(rows, k::SCHOOL_ID)?.lazy();
-    // joined once: every block below filters and groups these rows (a lazy join would be run
-    // again by each of their collects)
-    let rows = left_join(rows, outcomes(sel)?.lazy(), &[k::LOGIN])
-        .collect()?
-        .lazy();
+    let mask = latest_mask(f, sel.year)?;
+    let counted = counted(f, sel, &mask)?;
     let pops = [
-        ("все школы с профилем", lit(true)),
-        ("кандидаты", col("candidate").fill_null(lit(false))),
-        ("отобранные", col("selected").fill_null(lit(false))),
+        ("все школы с профилем", 0),
+        ("кандидаты", 1),
+        ("отобранные", 2),
     ];
-    let regions = blocks_by(&rows, REGION, "регион", &pops)?;
-    let municipalities = blocks_by(&rows, k::MUNICIPALITY, "муниципалитет", &pops)?;
+    let regions = blocks_by(&counted, |c| Some(c.region.as_str()), "регион", &pops);
+    let municipalities = blocks_by(&counted, |c| Some(c.municipality), "муниципалитет", &pops);
     // groups only for the candidates and the selected
-    let groups = blocks_by(&rows, "group", "группа", &pops[1..])?;
+    let groups = blocks_by(&counted, |c| c.group, "группа", &pops[1..]);
     let mut groups = groups.into_iter();
     let mut blocks = Vec::new();
     for (i, (r, m)) in regions.into_iter().zip(municipalities).enumerate() {
@@ -391,11 +459,11 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
         .filter(|s| s.selected)
         .map(|s| crate::input::text::school_id(&s.login))
         .collect();
-    let prof = newest(f, sel.year, |sid| selected.contains(sid), |_| true)?;
+    let prof = kept_profiles(f, &mask, |sid| selected.contains(sid))?;
     let mut selected_profiles = Vec::new();
     let mut without = Vec::new();
     for s in sel.schools.iter().filter(|s| s.selected) {
-        match prof.get(&crate::input::text::school_id(&s.login)) {
+        match prof.get(crate::input::text::school_id(&s.login).as_str()) {
             Some((y, lv)) => selected_profiles.push(SchoolProfile {
                 login: s.login.clone(),
                 name: s.name.clone(),
@@ -423,6 +491,7 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::method::frame::{ints, texts};
     use crate::model::{Dataset, RiskRow};
 
     fn row(sid: &str, year: i32, factor: u8, level: u8) -> RiskRow {

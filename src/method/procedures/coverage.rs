@@ -38,7 +38,9 @@ impl BelowMin {
 }
 
 /// [`BelowMin`] of the window's results that have a count below the minimum: `Threshold` when all
-/// are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`.
+/// are ЕГЭ, `Mark2` when none is (or there are none), else `Mixed`. Two counts over the frame
+/// (such rows, and those of them ЕГЭ), not the unique assessments of the filtered rows: the same
+/// answer ([`BelowMin::of`] on the rows' assessments, repeats allowed) without a string hash per row.
 ///
 /// Errors: a polars error on a `results` frame not in `schema::results`' shape.
 pub fn below_min_kind(
@@ -50,19 +52,36 @@ pub fn below_min_kind(
     let (Some(first), Some(last)) = (window.first(), window.last()) else {
         return Ok(BelowMin::Mark2);
     };
-    let kinds = results
+    let counted = col(k::YEAR)
+        .gt_eq(lit(*first))
+        .and(col(k::YEAR).lt_eq(lit(*last)))
+        .and(col(k::N2).is_not_null());
+    let ege = crate::model::domain::Assessment::Ege.label();
+    let counts = results
         .clone()
         .lazy()
-        .filter(
-            col(k::YEAR)
-                .gt_eq(lit(*first))
-                .and(col(k::YEAR).lt_eq(lit(*last)))
-                .and(col(k::N2).is_not_null()),
-        )
-        .select([col(k::ASSESSMENT).unique()])
+        .select([
+            counted.clone().sum().cast(DataType::Int64).alias("n"),
+            counted
+                .and(col(k::ASSESSMENT).eq(lit(ege)).fill_null(lit(false)))
+                .sum()
+                .cast(DataType::Int64)
+                .alias("ege"),
+        ])
         .collect()?;
-    let kinds = crate::method::frame::texts(&kinds, k::ASSESSMENT)?;
-    Ok(BelowMin::of(kinds.iter().map(String::as_str)))
+    let count = |name: &str| -> PolarsResult<i64> {
+        Ok(crate::method::frame::ints(&counts, name)?
+            .first()
+            .copied()
+            .flatten()
+            .unwrap_or(0))
+    };
+    let (n, n_ege) = (count("n")?, count("ege")?);
+    Ok(match n_ege {
+        0 => BelowMin::Mark2,
+        e if e == n => BelowMin::Threshold,
+        _ => BelowMin::Mixed,
+    })
 }
 
 /// A window's years as the reports write them: `2024–2025`, `2025`, or `2021, 2023` with a gap.
