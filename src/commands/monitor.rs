@@ -73,7 +73,7 @@ pub fn run(a: &Args) -> Result<()> {
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
-        "summary": {"years": years, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
+        "summary": {"years": years, "missing_years": missing_years(&years), "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
         "schools": m.schools,
         "transitions": m.transitions,
         "entered": m.entered,
@@ -105,7 +105,16 @@ fn check_csv_table(a: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The candidates' statuses per year, and the cluster transitions with entries and exits as notes;
+/// The years between the first and the last of `years` (ascending) that are not among them.
+pub fn missing_years(years: &[i32]) -> Vec<i32> {
+    match (years.first(), years.last()) {
+        (Some(&a), Some(&b)) => (a..=b).filter(|y| !years.contains(y)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The candidates' statuses per year, and the cluster transitions with entries and exits as notes
+/// (a year missing between the first and the last named first);
 /// `below` names the share whose change is shown (`procedures::below_min_kind` of `years`).
 pub fn tables(
     m: &monitor::Monitor,
@@ -114,6 +123,13 @@ pub fn tables(
     below: crate::method::procedures::BelowMin,
 ) -> (Table, Table) {
     let mut tr = transitions(m);
+    let gaps = missing_years(years);
+    if !gaps.is_empty() {
+        tr.notes.push(format!(
+            "Нет результатов с долей «2» за {}: переходы и выходы из списка считаются между соседними годами с данными, через пропущенный год.",
+            super::years_in_words(&gaps)
+        ));
+    }
     tr.notes.push(entered_note(m));
     tr.notes.push(exited_note(m, cfg));
     tr.notes.extend(left_notes(m));

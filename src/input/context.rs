@@ -228,13 +228,32 @@ pub(super) fn memo<'g, T: Clone>(
 }
 
 /// A settlement cell: «город», «село», none when empty, or the normalised text it could not read.
+/// Urban-type settlements (пгт, рабочий посёлок, the 2021 form's «Населенный пункт городского
+/// типа») are «город», as the form's codes 1–3 are (METHOD.md, `context_2021::settlement_of_code`).
 pub(super) fn settlement_of(cell: &str) -> Result<Option<&'static str>, String> {
-    match norm_text(cell).as_str() {
+    let t = norm_text(cell);
+    match t.trim_end_matches('.') {
         "" => Ok(None),
-        "город" | "city" | "urban" => Ok(Some("город")),
-        "село" | "village" | "rural" | "сельская местность" => {
-            Ok(Some("село"))
-        }
+        "город"
+        | "городской"
+        | "city"
+        | "urban"
+        | "пгт"
+        | "п.г.т"
+        | "рп"
+        | "р.п"
+        | "поселок городского типа"
+        | "рабочий поселок"
+        | "городской поселок"
+        | "населенный пункт городского типа"
+        | "столица субъекта рф" => Ok(Some("город")),
+        "село"
+        | "сельский"
+        | "village"
+        | "rural"
+        | "сельская местность"
+        | "населенный пункт сельского типа"
+        | "сельский населенный пункт" => Ok(Some("село")),
         s => Err(s.to_string()),
     }
 }

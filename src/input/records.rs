@@ -62,6 +62,10 @@ pub(crate) fn note_row<S: AsRef<str>>(row: &[S]) -> bool {
 
 /// Whether a cell's text reads as a note (see [`note_row`]).
 pub(crate) fn is_note_label(s: &str) -> bool {
+    // a login (every registry row asks) is no note: told before any text is lowered
+    if super::text::looks_like_login(s.trim()) {
+        return false;
+    }
     const WORDS: [&str; 10] = [
         "примечани",
         "источник",

@@ -365,7 +365,7 @@ impl<'g> RegistryReader<'g> {
                 data_err(
                     &loc(),
                     h.raw_name(c),
-                    format!("expected «город» or «село», found «{s}»"),
+                    format!("expected «город» (also пгт, рабочий посёлок, населённый пункт городского типа) or «село» (also сельская местность, населённый пункт сельского типа), found «{s}»"),
                 )
             })?,
             None => None,

@@ -445,3 +445,53 @@ fn the_bottom_rule_without_enough_years_says_why_the_list_is_empty() {
         "{w:#}"
     );
 }
+
+/// Fresh-eyes run 7, F20: a registry's settlement «пгт» / «посёлок городского типа» was a data
+/// error though the method reads the context form's urban-type settlements as город.
+#[test]
+fn urban_type_settlements_read_as_towns() {
+    let head = "login;name;municipality;settlement;kind\n";
+    let ok = format!("{head}edu990001;СОШ 1;Район;пгт;обычная\nedu990002;СОШ 2;Район;Посёлок городского типа;обычная\nedu990003;СОШ 3;Район;р.п.;обычная\n");
+    let input = inspect_text("registry.csv", &ok);
+    assert_eq!(input["schools"], 3, "{input:#}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("registry.csv");
+    std::fs::write(&p, format!("{head}edu990001;СОШ 1;Район;хутор;обычная\n")).unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("found «хутор»"));
+}
+
+/// Fresh-eyes run 7, F10: `monitor` over 2023 and 2025 with 2024 missing showed «2023→2025»
+/// transitions as if the years were consecutive, without a word. A note says so; the JSON summary
+/// lists `missing_years`.
+#[test]
+fn monitor_says_which_year_between_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::from("Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n");
+    for y in [2023, 2025] {
+        for i in 1..=12 {
+            let n2 = (i + y as usize) % 7;
+            rows.push_str(&format!(
+                "{y};5;математика;edu9900{i:02};СОШ {i};20;{n2};{};6;4\n",
+                10 - n2
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("ВПР.csv"), rows).unwrap();
+    let v = json_of(
+        shnor()
+            .arg("monitor")
+            .arg(dir.path())
+            .args(["--format", "json", "--quiet"]),
+    );
+    assert_eq!(v["summary"]["missing_years"], serde_json::json!([2024]));
+    let text = stdout_of(shnor().arg("monitor").arg(dir.path()).arg("--quiet"));
+    assert!(
+        text.contains("Нет результатов с долей «2» за 2024"),
+        "{text}"
+    );
+}
