@@ -380,6 +380,7 @@ impl TextFrame {
             separator: Some(self.separator),
             down: Vec::new(),
             merged_filled: Vec::new(),
+            hidden_sheet: false,
         }
     }
 
@@ -497,6 +498,7 @@ impl TextFrame {
             separator: Some(self.separator),
             down: Vec::new(),
             merged_filled: Vec::new(),
+            hidden_sheet: false,
         }
     }
 }

@@ -560,6 +560,11 @@ fn load_sheet(
     }
     crate::timing("  loader done");
     recognise::repeated_columns(s, &mut rep)?;
+    if s.grid.hidden_sheet {
+        let sheet = s.grid.sheet.as_deref().unwrap_or_default();
+        rep.warnings
+            .add(WarningCode::HiddenSheetLoaded, format!("лист «{sheet}»"));
+    }
     let merged = &s.grid.merged_filled;
     let shown: Vec<&str> = merged.iter().take(5).map(String::as_str).collect();
     rep.warnings.add_n(

@@ -34,18 +34,28 @@ pub fn read_spreadsheet_rows<S: RowSink>(
         let file = path.display().to_string();
         let mut wb = table::open_spreadsheet(path)?;
         let names = wb.sheet_names().to_vec();
+        let hidden = table::hidden_sheets(&wb);
         let mut sheets = Vec::new();
         for name in names {
+            let hide = hidden.contains(&name);
             if let Sheets::Xlsx(x) = &mut wb {
                 if let Some(read) = stream_sheet(x, &file, &name, &decide) {
-                    let (g, sink) = read?;
+                    let (mut g, sink) = read?;
+                    g.hidden_sheet = hide;
                     if sink.is_some() || !g.rows.iter().all(Vec::is_empty) {
                         sheets.push((g, sink));
                     }
                     continue;
                 }
             }
-            sheets.extend(table::range_grid(&mut wb, &file, name)?.map(|g| (g, None)));
+            let grid = table::range_grid(&mut wb, &file, name)?;
+            sheets.extend(grid.map(|g| {
+                let g = Grid {
+                    hidden_sheet: hide,
+                    ..g
+                };
+                (g, None)
+            }));
         }
         Ok(sheets)
     })

@@ -34,6 +34,8 @@ pub struct Grid {
     pub down: Vec<super::merged::Down>,
     /// The ranges whose top value was given to the rows below, as references («A2:A61»).
     pub merged_filled: Vec<String>,
+    /// A spreadsheet's sheet that the workbook hides (Excel's «Скрыть лист»).
+    pub hidden_sheet: bool,
 }
 
 impl Grid {
@@ -58,6 +60,7 @@ impl Grid {
             separator,
             down: Vec::new(),
             merged_filled: Vec::new(),
+            hidden_sheet: false,
         }
     }
 
@@ -110,9 +113,14 @@ pub fn read_spreadsheet(path: &Path) -> Result<Vec<Grid>> {
         let file = path.display().to_string();
         let mut wb = open_spreadsheet(path)?;
         let names = wb.sheet_names().to_vec();
+        let hidden = hidden_sheets(&wb);
         let mut grids = Vec::new();
         for name in names {
-            grids.extend(range_grid(&mut wb, &file, name)?);
+            let hide = hidden.contains(&name);
+            grids.extend(range_grid(&mut wb, &file, name)?.map(|g| Grid {
+                hidden_sheet: hide,
+                ..g
+            }));
         }
         Ok(grids)
     })
@@ -166,6 +174,15 @@ pub(super) fn open_spreadsheet(path: &Path) -> Result<Sheets<BufReader<File>>> {
             path.display()
         )))
     })
+}
+
+/// The names of the sheets a workbook hides (hidden or «very hidden»).
+pub(super) fn hidden_sheets(wb: &Sheets<BufReader<File>>) -> Vec<String> {
+    wb.sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 /// Sheet `name` read whole (calamine's `Range`) as a grid; `None` when it has no cells.

@@ -100,6 +100,9 @@ warning_codes! {
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
         => "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом",
+    /// A sheet the workbook hides (often a draft or an old version), loaded as every sheet is.
+    HiddenSheetLoaded = "скрытый лист книги загружен как обычный (проверьте, не черновик ли это)"
+        => "скрытый лист книги загружен как обычный (проверьте, не черновик ли это или старая версия; лишний лист удалите из книги)",
     /// Rows an xlsx sheet hides (Excel's «скрыть строки»), loaded as every row is.
     HiddenRowsLoaded = "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)"
         => "скрытые строки листа загружены как обычные (проверьте, не скрыты ли они намеренно)",

@@ -495,3 +495,46 @@ fn monitor_says_which_year_between_is_missing() {
         "{text}"
     );
 }
+
+/// Fresh-eyes run 7, F16: a hidden sheet (a draft, an old version) was loaded as a visible one
+/// without a word, while hidden rows got a warning. It gets one too.
+#[test]
+fn a_hidden_sheet_is_loaded_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let head = [
+        "Класс",
+        "Предмет",
+        "Логин",
+        "ОО",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ];
+    for (sheet, login) in [("Свод", "edu990001"), ("Черновик", "edu990002")] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        for (c, h) in head.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["5", "математика", login, "СОШ", "20", "2", "8", "6", "4"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        if sheet == "Черновик" {
+            ws.set_hidden(true);
+        }
+    }
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let inputs = v["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2, "{v:#}");
+    assert!(find_warning(&inputs[0]["warnings"], "скрытый лист").is_none());
+    let w = warning(&inputs[1]["warnings"], "скрытый лист книги загружен");
+    assert_eq!(w["examples"][0], "лист «Черновик»");
+}
