@@ -222,11 +222,29 @@ where
     I: Iterator<Item = (f64, [Option<f64>; 4])> + Clone,
 {
     if header_percent {
-        return Some(MarkUnit::Percents);
+        return Some(match percent_formatted(rows) {
+            true => MarkUnit::Shares,
+            false => MarkUnit::Percents,
+        });
     }
     [MarkUnit::Counts, MarkUnit::Percents, MarkUnit::Shares]
         .into_iter()
         .find(|&u| rows.clone().all(|(p, v)| mark_counts(p, v, u).is_some()))
+}
+
+/// Under a `%` header, every school row's marks sum to 1 ± 0.005 and none to 100 ± 0.5: fractions
+/// in cells an Excel sheet formats as percent (0,023 shown as 2,3 %), read as shares — the one
+/// exception to the header's unit, told by the whole file, never by a row (fresh-eyes run 7, F13).
+pub fn percent_formatted<I>(rows: I) -> bool
+where
+    I: Iterator<Item = (f64, [Option<f64>; 4])> + Clone,
+{
+    let mut rows = rows.peekable();
+    rows.peek().is_some()
+        && rows.all(|(p, v)| {
+            mark_counts(p, v, MarkUnit::Shares).is_some()
+                && mark_counts(p, v, MarkUnit::Percents).is_none()
+        })
 }
 
 /// Counts of «2»..«5» from a row's values in the file's unit (`true`: reconstructed from percents

@@ -100,6 +100,10 @@ warning_codes! {
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
         => "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом",
+    /// Marks under a `%` header whose every school row sums to 1: fractions in cells formatted as
+    /// percent, read as shares.
+    PercentFormattedShares = "отметки под заголовком «%» в сумме дают 1: прочитаны как доли (ячейки в процентном формате)"
+        => "отметки под заголовком «%» во всех строках школ в сумме дают 1, а не 100: это доли в ячейках процентного формата (0,023 показано как 2,3 %), прочитаны как доли",
     /// A sheet the workbook hides (often a draft or an old version), loaded as every sheet is.
     HiddenSheetLoaded = "скрытый лист книги загружен как обычный (проверьте, не черновик ли это)"
         => "скрытый лист книги загружен как обычный (проверьте, не черновик ли это или старая версия; лишний лист удалите из книги)",

@@ -538,3 +538,30 @@ fn a_hidden_sheet_is_loaded_with_a_warning() {
     let w = warning(&inputs[1]["warnings"], "скрытый лист книги загружен");
     assert_eq!(w["examples"][0], "лист «Черновик»");
 }
+
+/// Fresh-eyes run 7, F13: fractions in cells Excel formats as percent (0,023 shown as 2,3 %) under a
+/// «%» header were refused («sum to 1,00: expected percents that sum to 100»). When every school
+/// row sums to 1 they are read as shares, with a counted warning.
+#[test]
+fn fractions_under_a_percent_header_are_read_as_shares_with_a_warning() {
+    let input = inspect_text(
+        "ВПР 2025.csv",
+        "Класс;Предмет;Логин;Кол-во участников;«2», %;«3», %;«4», %;«5», %\n5;математика;edu990001;100;0,1;0,2;0,3;0,4\n5;математика;edu990002;50;0,02;0,18;0,4;0,4\n",
+    );
+    assert_eq!(input["rows"], 2, "{input:#}");
+    let w = warning(
+        &input["warnings"],
+        "отметки под заголовком «%» в сумме дают 1",
+    );
+    assert_eq!(w["count"], 1);
+    // one row of real percents among them: the header's unit stands, the fraction row is an error
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР 2025.csv");
+    std::fs::write(&p, "Класс;Предмет;Логин;Кол-во участников;«2», %;«3», %;«4», %;«5», %\n5;математика;edu990001;100;10;20;30;40\n5;математика;edu990002;50;0,02;0,18;0,4;0,4\n").unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("row 3"));
+}

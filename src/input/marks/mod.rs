@@ -349,6 +349,16 @@ fn finish(
         counts,
         rest,
     } = p;
+    if st
+        .unit
+        .as_ref()
+        .is_some_and(|(_, why)| why == PERCENT_FORMATTED)
+    {
+        rep.warnings.add(
+            WarningCode::PercentFormattedShares,
+            format!("{}: «2»..«5»", f.file),
+        );
+    }
     let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
     let lines: Vec<u32> = good
         .iter()
@@ -409,6 +419,9 @@ fn blank_and_truncated(
     (blank, bad)
 }
 
+/// Why a file's marks under a `%` header are shares (`flat::percent_formatted`).
+const PERCENT_FORMATTED: &str = "the header of «2»..«5» says %, but every school row's marks sum to 1: fractions in cells formatted as percent";
+
 /// The unit of the file's marks (`flat::decide_unit`) and why: the header's `%`, else the unit
 /// every school row fits, else the unit of the first school row that fits one; None when no
 /// school row fits any.
@@ -422,7 +435,9 @@ fn unit_of(
     let header_percent = cm.iter().any(|&c| h.is_percent(c));
     let rows = school.iter().map(|&r| nums.row(r));
     if let Some(u) = decide_unit(header_percent, rows) {
-        let why = if header_percent {
+        let why = if header_percent && u == MarkUnit::Shares {
+            PERCENT_FORMATTED.to_string()
+        } else if header_percent {
             "the header of «2»..«5» says %".to_string()
         } else {
             format!("every school row holds {}", u.name())
