@@ -130,6 +130,11 @@ pub fn load_simple(
     rep: &mut InputReport,
 ) -> Result<()> {
     let c = SimpleCols::of(h);
+    // a table whose assessment nothing tells is the file's error, not each row's (`--lenient`
+    // would skip every row of it)
+    if h.row + 1 < g.rows.len() && c.ca.is_none() && meta.assessment.is_empty() {
+        return Err(cells::no_assessment(&g.loc(h.row + 1), None, true));
+    }
     // shares or percents, decided once per column and file (`percent_column`)
     let mut percent_col = |x: Option<usize>| x.map(|x| percent_column(g, h, x, c.cp, rep));
     let pct = [percent_col(c.cb), percent_col(c.c5)];

@@ -565,3 +565,25 @@ fn fractions_under_a_percent_header_are_read_as_shares_with_a_warning() {
         .code(1)
         .stderr(contains("row 3"));
 }
+
+/// Fresh-eyes run 7, F14: `--lenient` turned «cannot tell the assessment of this table» — a fault
+/// of the whole file — into one skipped row per row: the file vanished with exit 0. It stays an
+/// error (exit 1) under `--lenient`.
+#[test]
+fn a_table_without_its_assessment_stays_an_error_under_lenient() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("итоги 2025.csv", "Класс;Предмет;Логин;Кол-во участников;2;3;4;5\n5;математика;edu990001;20;2;8;6;4\n"),
+        ("итоги по школам 2024.csv", "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог\n1000;СОШ 1;40;15,2;10,00\n"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        shnor()
+            .arg("inspect")
+            .arg(&p)
+            .arg("--lenient")
+            .assert()
+            .code(1)
+            .stderr(contains("cannot tell the assessment"));
+    }
+}

@@ -189,6 +189,16 @@ struct Columns {
 fn columns(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Columns> {
     let first = h.row + 1;
     let n = f.height().saturating_sub(first);
+    // a table whose assessment nothing tells is the file's error, not each row's (`--lenient`
+    // would skip every row of it)
+    if n > 0 && keys(h).assessment.is_none() && meta.assessment.is_empty() {
+        let loc = crate::error::Loc {
+            file: f.file.clone(),
+            sheet: f.sheet.clone(),
+            row: f.line_of(first),
+        };
+        return Err(super::cells::no_assessment(&loc, None, true));
+    }
     let (Some(cp), Some(cm)) = (h.find(header::PARTICIPANTS), mark_columns(h)) else {
         return Err(crate::error::data(format!(
             "{}: a marks table needs a participants column and the columns «2»..«5»",
