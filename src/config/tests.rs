@@ -61,7 +61,7 @@ fn a_typo_in_a_choice_names_the_key_and_the_allowed_values() {
             &["flag", "exclude", "ignore"],
         ),
         (
-            "[index]\nmethod = \"PCA\"\n",
+            "[index]\nmethod = \"pcaa\"\n",
             "index.method",
             &["zscore", "pca"],
         ),
@@ -185,7 +185,7 @@ fn a_value_out_of_range_names_the_config_file() {
     assert_eq!(crate::error::exit_code(&e), crate::error::EXIT_USAGE);
     assert_eq!(
         e.to_string(),
-        "my.toml: config key stage1.threshold = 1.5: expected a value in [0, 1]"
+        "my.toml: config key stage1.threshold = 1.5: expected a value in (0, 1] (at 0 every procedure fires, whatever its share of «2»)"
     );
     let e = Config::from_user("[cluster]\nmoderate = 0.4\n", "my.toml").unwrap_err();
     assert!(

@@ -54,7 +54,13 @@ impl Config {
     /// Stage 1: thresholds, k of n, strata (each once, no evening).
     fn validate_stage1(&self) -> Result<()> {
         let s1 = &self.stage1;
-        range("stage1.threshold", s1.threshold, 0.0, 1.0)?;
+        open_range(
+            "stage1.threshold",
+            s1.threshold,
+            (0.0, false),
+            (1.0, true),
+            "at 0 every procedure fires, whatever its share of «2»",
+        )?;
         open_range(
             "stage1.bottom_share",
             s1.bottom_share,
@@ -185,6 +191,11 @@ impl Config {
             (1.0, true),
             "at 0 a school with no indicator would get an index",
         )?;
+        if i.shnsu_groups.is_empty() {
+            return Err(usage(
+                "config key index.shnsu_groups = []: expected one or more of the groups 1–5 (1 the least favourable); with none no school is ever ШНСУ",
+            ));
+        }
         for g in &i.shnsu_groups {
             range("index.shnsu_groups", *g as f64, 1.0, 5.0)?;
         }

@@ -33,13 +33,23 @@ macro_rules! labelled {
                     _ => None,
                 }
             }
+
+            /// The value whose label `s` spells in any case, around spaces (`огэ`, ` Regular `):
+            /// what a user types in a config file or a flag.
+            pub fn from_typed(s: &str) -> Option<$name> {
+                let t = s.trim();
+                $name::from_label(t).or_else(|| {
+                    let t = t.to_lowercase();
+                    $name::ALL.iter().copied().find(|v| v.label().to_lowercase() == t)
+                })
+            }
         }
 
         impl std::str::FromStr for $name {
             type Err = String;
-            /// Exactly one of the labels (command-line values such as `--assessment ОГЭ`).
+            /// One of the labels in any case (command-line values such as `--assessment ОГЭ`).
             fn from_str(s: &str) -> Result<$name, String> {
-                $name::from_label(s.trim()).ok_or_else(|| {
+                $name::from_typed(s).ok_or_else(|| {
                     format!("«{s}»: expected one of {}", $name::LABELS.join(", "))
                 })
             }
@@ -60,7 +70,7 @@ macro_rules! labelled {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
                 let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-                $name::from_label(&s)
+                $name::from_typed(&s)
                     .ok_or_else(|| serde::de::Error::unknown_variant(&s, $name::LABELS))
             }
         }
@@ -238,6 +248,10 @@ mod tests {
         }
         assert_eq!(Assessment::from_label("ЕГЭ"), Some(Assessment::Ege));
         assert_eq!(Assessment::from_label("EGE"), None);
+        // fresh-eyes run 7: `stage1.assessments = ["огэ"]` was refused
+        assert_eq!(Assessment::from_typed(" огэ "), Some(Assessment::Oge));
+        assert_eq!(Assessment::from_typed("oge"), None);
+        assert_eq!(Stratum::from_typed("Regular"), Some(Stratum::Regular));
         assert_eq!(Deficit::group_label(None), "не определён");
         assert_eq!(Deficit::group_label(Some(Deficit::Staffing)), "кадровые");
         assert_eq!(Settlement::of(Some("село")), Settlement::Village);
