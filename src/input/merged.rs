@@ -2,8 +2,8 @@
 //! login merged over its pupils): Excel shows the top cell's value in every row of the range, the
 //! file stores it in the top cell only. Each row of such a range reads the top cell's value, as the
 //! analyst sees it; the ranges filled are counted for a warning (`WarningCode::MergedCellsFilled`).
-//! Ranges across columns (a caption over «2» … «5») are left as they are: the header readers
-//! expect their other cells empty.
+//! Ranges of one row across columns (a caption over «2» … «5») are left as they are: the header
+//! readers expect their other cells empty; a block over rows and columns fills its first column.
 use calamine::{Dimensions, Sheets};
 use std::fs::File;
 use std::io::BufReader;
@@ -14,18 +14,22 @@ pub struct Down {
     top: u32,
     bottom: u32,
     col: u32,
+    /// The range's last column (its first is `col`).
+    last: u32,
 }
 
-/// The ranges of `merges` (calamine's merged regions of a sheet) that span one column and two
-/// rows or more, by top row (then column).
+/// The ranges of `merges` (calamine's merged regions of a sheet) that span two rows or more, by
+/// top row (then column): a block over several columns (a municipality merged with its code's
+/// column) fills its first column, where the value is.
 fn downs(merges: Vec<Dimensions>) -> Vec<Down> {
     let mut ranges: Vec<Down> = merges
         .into_iter()
-        .filter(|d| d.start.1 == d.end.1 && d.end.0 > d.start.0)
+        .filter(|d| d.end.0 > d.start.0)
         .map(|d| Down {
             top: d.start.0,
             bottom: d.end.0,
             col: d.start.1,
+            last: d.end.1,
         })
         .collect();
     ranges.sort_unstable_by_key(|d| (d.top, d.col));
@@ -120,7 +124,7 @@ impl DownFill {
                     self.filled.push(format!(
                         "{}:{}",
                         super::formulas::reference(d.top as usize + 1, c),
-                        super::formulas::reference(d.bottom as usize + 1, c)
+                        super::formulas::reference(d.bottom as usize + 1, d.last as usize)
                     ));
                 }
             }
@@ -141,11 +145,15 @@ mod tests {
 
     #[test]
     fn a_range_down_a_column_gives_its_top_value_to_each_row_below() {
-        // A2:A4 down, B1:C1 across (a caption: left alone)
-        let mut f = DownFill::new(downs(vec![dims(1, 0, 3, 0), dims(0, 1, 0, 2)]));
+        // A2:A4 down, B1:C1 across (a caption: left alone), D2:E3 a block (its first column)
+        let mut f = DownFill::new(downs(vec![
+            dims(1, 0, 3, 0),
+            dims(0, 1, 0, 2),
+            dims(1, 3, 2, 4),
+        ]));
         let mut rows = [
             vec!["Муниципалитет".to_string(), "Отметки".into()],
-            vec!["город А".into(), "1".into()],
+            vec!["город А".into(), "1".into(), "".into(), "район Б".into()],
             vec![String::new(), "2".into()],
             vec![],
             vec![String::new(), "4".into()],
@@ -156,6 +164,8 @@ mod tests {
         let col: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(col, ["Муниципалитет", "город А", "город А", "город А", ""]);
         assert_eq!(rows[0].len(), 2);
-        assert_eq!(f.filled, ["A2:A4"]);
+        assert_eq!(rows[2], ["город А", "2", "", "район Б"]);
+        assert_eq!(rows[4].len(), 2);
+        assert_eq!(f.filled, ["A2:A4", "D2:E3"]);
     }
 }

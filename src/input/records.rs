@@ -51,7 +51,8 @@ pub(crate) fn drop_truncated(
 
 /// A note under or inside a table, not a row of it: its only text is in its first cell and reads
 /// as a note — it starts with `*` or a note word («Примечание», «Источник», «Сформировано»,
-/// «Дата выгрузки», «Исполнитель»…), or it is words with a colon («Данные на: 01.09.2025»).
+/// «Дата выгрузки», «Исполнитель», «Данные на»…); a caption with a colon («Алейский район:») may
+/// open a block of a table's rows and is no note.
 /// A truncated record of a table holds a value of the table's first column, never such text.
 pub(crate) fn note_row<S: AsRef<str>>(row: &[S]) -> bool {
     let Some((first, rest)) = row.split_first() else {
@@ -79,15 +80,7 @@ pub(crate) fn is_note_label(s: &str) -> bool {
         "данные на ",
     ];
     let t = s.trim().to_lowercase();
-    let words = t.chars().filter(|c| c.is_alphabetic()).count() >= 3 && t.contains(' ');
-    t.starts_with('*')
-        || WORDS.iter().any(|w| t.starts_with(w))
-        || (words && t.contains(':') && !super::text::looks_like_login(first_word(&t)))
-}
-
-/// The text before the first space or colon.
-fn first_word(t: &str) -> &str {
-    t.split([' ', ':']).next().unwrap_or_default()
+    t.starts_with('*') || WORDS.iter().any(|w| t.starts_with(w))
 }
 
 /// A spreadsheet's notes under its table: the rows from `start` on below its last row that is
@@ -221,7 +214,6 @@ mod first_rows_tests {
             "Источник - региональный центр",
             "Дата выгрузки 01.09.2025",
             "Данные на 1 сентября",
-            "Составлено по форме ОО-1: отдел мониторинга",
         ] {
             assert!(is_note_label(note), "{note}");
             assert!(note_row(&[note, "", " "]), "{note}");
@@ -233,6 +225,8 @@ mod first_rows_tests {
             "МБОУ \"СОШ №1\"",
             "город Заречный",
             "edu220001: МБОУ СОШ",
+            "Алейский район:",
+            "Муниципалитет: город Н",
         ] {
             assert!(!is_note_label(value), "{value}");
         }

@@ -468,7 +468,8 @@ fn report_names(ds: &Dataset, matched: &BTreeMap<String, String>, warnings: &mut
 
 /// The schools keyed by a code no input maps to a login (`gia:…`, `inn:…`, `ogrn:…`, not in
 /// `mapped`) whose name is the name of exactly one school with a login — in its municipality when
-/// both name one, else in the region (`name_index`): a per-school ОГЭ/ЕГЭ table without a
+/// the row names one, else in the region (`name_index`) — and of no other such code: a per-school
+/// ОГЭ/ЕГЭ table without a
 /// registry otherwise made each of its schools a second school beside the same school's ВПР
 /// results (fresh-eyes run 7, F3). Code → login.
 fn codes_by_name(ds: &Dataset, mapped: &BTreeMap<String, String>) -> BTreeMap<String, String> {
@@ -487,13 +488,25 @@ fn codes_by_name(ds: &Dataset, mapped: &BTreeMap<String, String>) -> BTreeMap<St
         if s.name.is_empty() {
             continue;
         }
-        let in_municipality = (!s.municipality.is_empty())
-            .then(|| crate::input::gia::name_key(&s.municipality, &s.name)[5..].to_string());
-        let in_region = format!("/{}", crate::input::names::school_name_key("", &s.name));
-        if let Some(login) = in_municipality.and_then(&one).or_else(|| one(in_region)) {
+        // a row that names its municipality is matched there only
+        let key = match s.municipality.is_empty() {
+            false => crate::input::gia::name_key(&s.municipality, &s.name)[5..].to_string(),
+            true => format!("/{}", crate::input::names::school_name_key("", &s.name)),
+        };
+        if let Some(login) = one(key) {
             out.insert(id.clone(), login);
         }
     }
+    // two codes of one name: which is the login school's cannot be told, neither is matched
+    let mut codes_of: BTreeMap<&String, usize> = BTreeMap::new();
+    for login in out.values() {
+        *codes_of.entry(login).or_default() += 1;
+    }
+    let twice: Vec<String> = (codes_of.into_iter())
+        .filter(|(_, n)| *n > 1)
+        .map(|(l, _)| l.clone())
+        .collect();
+    out.retain(|_, login| !twice.contains(login));
     out
 }
 

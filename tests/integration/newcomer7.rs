@@ -367,6 +367,21 @@ fn the_report_summary_names_what_its_objectivity_count_counts() {
         "{only_gia}"
     );
     assert!(only_gia.contains("скрининг не проводился"), "{only_gia}");
+    // fresh-eyes run 8, F5: protocols of 2023–2024 only — the selection year was not screened
+    let no_2025 = dir.path().join("no 2025");
+    std::fs::create_dir(&no_2025).unwrap();
+    for e in std::fs::read_dir(sample_region()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with("2025.xlsx") {
+            std::fs::copy(&p, no_2025.join(&name)).unwrap();
+        }
+    }
+    let earlier = summary(&no_2025, "no-2025-report");
+    assert!(
+        earlier.contains("Школ этапа 1 с признаками необъективности (скрининг),не проверялось\n"),
+        "{earlier}"
+    );
 }
 
 /// Fresh-eyes run 7, F4: a table giving each mark as a count and as a percent was read from the
@@ -586,4 +601,94 @@ fn a_table_without_its_assessment_stays_an_error_under_lenient() {
             .code(1)
             .stderr(contains("cannot tell the assessment"));
     }
+}
+
+/// Fresh-eyes run 8, F1: a municipality merged as a block over two columns and down (A2:B3) was
+/// not filled (only ranges one column wide were). A block fills its first column.
+#[test]
+fn a_block_merged_over_two_columns_fills_its_first_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР по школам 2025.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let head = [
+        "Муниципалитет",
+        "Код МО",
+        "Логин",
+        "ОО",
+        "Класс",
+        "Предмет",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let plain = rust_xlsxwriter::Format::new();
+    ws.merge_range(1, 0, 2, 1, "город А", &plain).unwrap();
+    for (r, login) in ["edu990001", "edu990002"].iter().enumerate() {
+        let row = (r + 1) as u32;
+        for (c, v) in [*login, "СОШ", "5", "математика", "20", "2", "8", "6", "4"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(row, 2 + c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let all = by_login(&select_json(&p, &[]));
+    assert_eq!(all["edu990002"]["municipality"], "город А");
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let w = warning(
+        &v["inputs"][0]["warnings"],
+        "объединённые по вертикали ячейки",
+    );
+    assert_eq!(w["examples"][0], "A2:B3");
+}
+
+/// Fresh-eyes run 8, F3: «2», чел. … «5», чел. counts that add up to 100, not to the participants,
+/// were read as percents (82 «5» where the file says 80). The header says counts: a data error.
+#[test]
+fn counts_by_their_header_that_do_not_add_up_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР 2025.csv");
+    std::fs::write(&p, "Класс;Предмет;Логин;Кол-во участников;«2», чел.;«3», чел.;«4», чел.;«5», чел.\n5;математика;edu990001;102;20;0;0;80\n").unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("says чел."));
+}
+
+/// Fresh-eyes run 8, F4: two ГИА codes of one name were both matched to the one login school of
+/// that name (and a code in another municipality than the school's too). Neither is matched.
+#[test]
+fn two_codes_of_one_name_are_not_matched_to_one_school() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ВПР 2025.csv"),
+        "Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;5;математика;город А;edu990001;МБОУ СОШ №1;20;2;8;6;4\n2025;5;математика;город А;edu990003;МБОУ СОШ №3;20;2;8;6;4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ОГЭ математика 2025.csv"),
+        "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог\n1000;МБОУ СОШ №1;40;15,2;10,00\n1009;МБОУ СОШ №1;30;14,0;5,00\n1002;МБОУ СОШ №3;30;14,0;5,00\n",
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+    );
+    let w = warning(
+        &v["warnings"],
+        "сопоставлен с логином по наименованию школы",
+    );
+    assert_eq!(w["count"], 1, "{w:#}");
+    assert_eq!(w["examples"][0], "код ГИА 1002 «МБОУ СОШ №3» → edu990003");
 }

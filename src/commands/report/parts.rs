@@ -288,6 +288,13 @@ fn screened(s: &crate::method::objectivity::Screen) -> bool {
     !s.fioko.is_empty() || !s.regions.is_empty() || !s.official_years.is_empty()
 }
 
+/// [`screened`] in `year` (the selection's: its count of flagged schools is of that year).
+fn screened_in(s: &crate::method::objectivity::Screen, year: i32) -> bool {
+    s.fioko.iter().any(|r| r.year == year)
+        || s.regions.iter().any(|r| r.year == year)
+        || s.official_years.contains(&year)
+}
+
 fn final_list(sel: &Selection, loaded: &Loaded) -> Table {
     crate::commands::select::list_table(sel, &crate::commands::select::ordered(sel, false), loaded)
 }
@@ -312,7 +319,7 @@ fn summary(p: &Pipeline, cfg: &Config, parts: &[&Part]) -> Table {
         ("Пограничных".into(), count("borderline")),
         (
             "Школ этапа 1 с признаками необъективности (скрининг)".into(),
-            match screened(&p.ctx.screen) {
+            match screened_in(&p.ctx.screen, p.year) {
                 true => count("objectivity_flagged"),
                 false => "не проверялось".into(),
             },

@@ -429,6 +429,14 @@ fn blank_and_truncated(
     (blank, bad)
 }
 
+/// A mark column's (normalised) caption that declares counts: «2», чел., «кол-во «2»».
+fn counted_caption(name: &str) -> bool {
+    name.contains("чел")
+        || ["кол-во", "количество", "число"]
+            .iter()
+            .any(|w| name.starts_with(w))
+}
+
 /// Why a file's marks under a `%` header are shares (`flat::percent_formatted`).
 const PERCENT_FORMATTED: &str = "the header of «2»..«5» says %, but every school row's marks sum to 1: fractions in cells formatted as percent";
 
@@ -443,6 +451,13 @@ fn unit_of(
     line_of: impl Fn(usize) -> usize,
 ) -> Option<(MarkUnit, String)> {
     let header_percent = cm.iter().any(|&c| h.is_percent(c));
+    // «2», чел. … : the header says counts, whatever the rows sum to
+    if !header_percent && cm.iter().all(|&c| counted_caption(&h.names[c])) {
+        return Some((
+            MarkUnit::Counts,
+            "the header of «2»..«5» says чел.".to_string(),
+        ));
+    }
     let rows = school.iter().map(|&r| nums.row(r));
     if let Some(u) = decide_unit(header_percent, rows) {
         let why = if header_percent && u == MarkUnit::Shares {
