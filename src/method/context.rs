@@ -212,7 +212,7 @@ impl Context {
         let all = match self.marked.get() {
             Some(all) => all,
             None => {
-                let all = marked_years(&self.frames.results)?;
+                let all = super::procedures::marked_years(&self.frames.results)?;
                 self.marked.get_or_init(|| all)
             }
         };
@@ -247,7 +247,7 @@ struct Facts {
     screen: super::objectivity::Screen,
     profiles: super::profiles::ProfileIndex,
     registry: std::sync::Arc<Registry>,
-    /// The years of `frames.results` with marks ([`marked_years`]).
+    /// The years of `frames.results` with marks ([`super::procedures::marked_years`]).
     marked: Vec<i32>,
 }
 
@@ -267,7 +267,7 @@ impl Facts {
         let registry_z = RegistryZ::new(&frames.schools);
         let registry = Registry::new(&frames.schools, school_ids, &registry_z)?.into();
         crate::timing("  context: registry");
-        let marked = marked_years(&frames.results)?;
+        let marked = super::procedures::marked_years(&frames.results)?;
         crate::timing("  context: years with marks");
         Ok(Facts {
             screen,
@@ -298,28 +298,6 @@ impl Facts {
             statuses_only: false,
         }
     }
-}
-
-/// The years of `results` (the results frame, `schema::results`) in which some result has a
-/// count below the minimum (`n2` known), ascending: one polars filter and unique of the whole
-/// frame. Errors: a frame without those columns (a bug).
-fn marked_years(results: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<i32>> {
-    use crate::model::schema::col as k;
-    use polars::prelude::*;
-    let years = results
-        .clone()
-        .lazy()
-        .filter(col(k::N2).is_not_null())
-        .select([col(k::YEAR)])
-        .unique(None, UniqueKeepStrategy::First)
-        .collect()?;
-    let mut out: Vec<i32> = super::frame::ints(&years, k::YEAR)?
-        .into_iter()
-        .flatten()
-        .map(|y| y as i32)
-        .collect();
-    out.sort_unstable();
-    Ok(out)
 }
 
 /// The years of `window` that `marked` (ascending) holds, in `window`'s order.

@@ -186,10 +186,33 @@ fn a_protocol_loaded_twice_counts_its_score_histograms_once() {
 fn cells_merged_down_a_column_read_as_the_top_cell_in_every_row() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("ВПР по школам 2025.xlsx");
+    // rows 2–3 город А (merged A2:A3), rows 4–5 район Б (merged A4:A5)
+    let merges = [(1, 0, 2, 0, "город А"), (3, 0, 4, 0, "район Б")];
+    let logins = ["edu990001", "edu990002", "edu990003", "edu990004"];
+    let (municipality, w) = merged_marks_workbook(&p, &["Муниципалитет"], &merges, &logins);
+    assert_eq!(w["count"], 2, "{w:#}");
+    assert_eq!(w["examples"][0], "A2:A3, A4:A5");
+    assert_eq!(municipality["edu990002"], "город А");
+    assert_eq!(municipality["edu990004"], "район Б");
+}
+
+/// A flat marks workbook (ВПР математика 5 кл. 2025): the columns `lead` (the municipality first),
+/// then login, name, grade, subject, participants and «2»..«5»; `merges` (first row, first column,
+/// last row, last column, text) written as merged ranges; one school row per login from the second
+/// row on. Each school's municipality as `select --format json` gives it, and the input's warning
+/// of cells merged down.
+fn merged_marks_workbook(
+    p: &std::path::Path,
+    lead: &[&str],
+    merges: &[(u32, u16, u32, u16, &str)],
+    logins: &[&str],
+) -> (
+    std::collections::BTreeMap<String, serde_json::Value>,
+    serde_json::Value,
+) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    let head = [
-        "Муниципалитет",
+    let rest = [
         "Логин",
         "ОО",
         "Класс",
@@ -200,38 +223,31 @@ fn cells_merged_down_a_column_read_as_the_top_cell_in_every_row() {
         "4",
         "5",
     ];
-    for (c, h) in head.iter().enumerate() {
+    for (c, h) in lead.iter().chain(rest.iter()).enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     let plain = rust_xlsxwriter::Format::new();
-    // rows 2–3 город А (merged A2:A3), rows 4–5 район Б (merged A4:A5)
-    ws.merge_range(1, 0, 2, 0, "город А", &plain).unwrap();
-    ws.merge_range(3, 0, 4, 0, "район Б", &plain).unwrap();
-    for (r, login) in ["edu990001", "edu990002", "edu990003", "edu990004"]
-        .iter()
-        .enumerate()
-    {
-        let row = (r + 1) as u32;
-        ws.write_string(row, 1, *login).unwrap();
-        ws.write_string(row, 2, format!("СОШ {}", r + 1)).unwrap();
-        ws.write_number(row, 3, 5).unwrap();
-        ws.write_string(row, 4, "математика").unwrap();
-        for (c, v) in [20, 2, 8, 6, 4].iter().enumerate() {
-            ws.write_number(row, 5 + c as u16, *v).unwrap();
+    for &(r0, c0, r1, c1, text) in merges {
+        ws.merge_range(r0, c0, r1, c1, text, &plain).unwrap();
+    }
+    for (r, login) in logins.iter().enumerate() {
+        let cells = [*login, "СОШ", "5", "математика", "20", "2", "8", "6", "4"];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(r as u32 + 1, (lead.len() + c) as u16, *v)
+                .unwrap();
         }
     }
-    wb.save(&p).unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    wb.save(p).unwrap();
+    let municipality = by_login(&select_json(p, &[]))
+        .into_iter()
+        .map(|(l, s)| (l, s["municipality"].clone()))
+        .collect();
+    let v = json_of(shnor().arg("inspect").arg(p).args(["--format", "json"]));
     let w = warning(
         &v["inputs"][0]["warnings"],
         "объединённые по вертикали ячейки",
     );
-    assert_eq!(w["count"], 2, "{w:#}");
-    assert_eq!(w["examples"][0], "A2:A3, A4:A5");
-    let all = by_login(&select_json(&p, &[]));
-    let municipality = |l: &str| all[l]["municipality"].as_str().unwrap().to_string();
-    assert_eq!(municipality("edu990002"), "город А");
-    assert_eq!(municipality("edu990004"), "район Б");
+    (municipality, w.clone())
 }
 
 /// The same with the login merged over a school's pupils in a per-pupil protocol (streamed).
@@ -609,43 +625,10 @@ fn a_table_without_its_assessment_stays_an_error_under_lenient() {
 fn a_block_merged_over_two_columns_fills_its_first_column() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("ВПР по школам 2025.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    let head = [
-        "Муниципалитет",
-        "Код МО",
-        "Логин",
-        "ОО",
-        "Класс",
-        "Предмет",
-        "Кол-во участников",
-        "2",
-        "3",
-        "4",
-        "5",
-    ];
-    for (c, h) in head.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    let plain = rust_xlsxwriter::Format::new();
-    ws.merge_range(1, 0, 2, 1, "город А", &plain).unwrap();
-    for (r, login) in ["edu990001", "edu990002"].iter().enumerate() {
-        let row = (r + 1) as u32;
-        for (c, v) in [*login, "СОШ", "5", "математика", "20", "2", "8", "6", "4"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string(row, 2 + c as u16, *v).unwrap();
-        }
-    }
-    wb.save(&p).unwrap();
-    let all = by_login(&select_json(&p, &[]));
-    assert_eq!(all["edu990002"]["municipality"], "город А");
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let w = warning(
-        &v["inputs"][0]["warnings"],
-        "объединённые по вертикали ячейки",
-    );
+    let merges = [(1, 0, 2, 1, "город А")];
+    let lead = ["Муниципалитет", "Код МО"];
+    let (municipality, w) = merged_marks_workbook(&p, &lead, &merges, &["edu990001", "edu990002"]);
+    assert_eq!(municipality["edu990002"], "город А");
     assert_eq!(w["examples"][0], "A2:B3");
 }
 

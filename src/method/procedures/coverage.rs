@@ -104,15 +104,23 @@ pub fn years_with_marks(
     results: &polars::prelude::DataFrame,
     window: &[i32],
 ) -> polars::prelude::PolarsResult<Vec<i32>> {
+    let mut years = marked_years(results)?;
+    years.retain(|y| window.contains(y));
+    Ok(years)
+}
+
+/// The years of `results` (the results frame, `schema::results`) in which some result has a
+/// count below the minimum (`n2` known), ascending: one polars filter and unique of the whole
+/// frame. Errors: a frame without those columns (a bug).
+pub fn marked_years(
+    results: &polars::prelude::DataFrame,
+) -> polars::prelude::PolarsResult<Vec<i32>> {
     use crate::model::schema::col as k;
     use polars::prelude::*;
     let years = results
         .clone()
         .lazy()
-        .filter(
-            crate::method::frame::one_of(k::YEAR, window.iter().copied())
-                .and(col(k::N2).is_not_null()),
-        )
+        .filter(col(k::N2).is_not_null())
         .select([col(k::YEAR)])
         .unique(None, UniqueKeepStrategy::First)
         .collect()?;
