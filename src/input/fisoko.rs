@@ -28,74 +28,6 @@ pub fn is_journal_report(g: &Grid, h: &Header) -> bool {
         })
 }
 
-/// Title lines above the header: year, grade, subject, max score.
-pub fn title_meta(g: &Grid, header_row: usize, meta: &mut Meta) {
-    for r in 0..header_row {
-        let line = g.rows[r].join(" ");
-        let t = norm_text(&line);
-        // a date («выгрузка от 15.01.2025») is when the file was made, not the year it reports
-        if let Some(y) = super::text::year_in(&without_dates(&line)) {
-            if meta.year == 0 {
-                meta.year = y;
-            }
-        }
-        if meta.grade == 0 {
-            if let Some(gr) = super::text::grade_in(&line) {
-                meta.grade = gr as i32;
-            }
-        }
-        if meta.subject.is_empty() {
-            if let Some(sj) = super::text::subject_in(&line) {
-                meta.subject = sj;
-            }
-        }
-        if let Some(rest) = t.strip_prefix("предмет:") {
-            if let Some(s) =
-                super::text::subject(rest.trim()).or_else(|| super::text::subject_in(rest))
-            {
-                meta.subject = s;
-            }
-        }
-        for a in ["впр", "огэ", "егэ"] {
-            if t.split(|c: char| !c.is_alphanumeric()).any(|w| w == a) {
-                meta.assessment = a.to_uppercase();
-            }
-        }
-    }
-}
-
-/// `s` with its dates (`15.01.2025`, `1/9/2024`, `01-09-2024`) blanked.
-fn without_dates(s: &str) -> String {
-    let c: Vec<char> = s.chars().collect();
-    let mut out = c.clone();
-    let digits = |from: usize, n: usize| {
-        (from..from + n).all(|i| c.get(i).is_some_and(char::is_ascii_digit))
-    };
-    let sep = |i: usize| c.get(i).is_some_and(|&x| matches!(x, '.' | '/' | '-'));
-    for i in 0..c.len() {
-        if i > 0 && c[i - 1].is_ascii_digit() {
-            continue;
-        }
-        for (d, m) in [(2, 2), (1, 2), (2, 1), (1, 1)] {
-            let (s1, s2) = (i + d, i + d + 1 + m);
-            let y = s2 + 1;
-            if digits(i, d)
-                && sep(s1)
-                && digits(s1 + 1, m)
-                && sep(s2)
-                && digits(y, 4)
-                && !c.get(y + 4).is_some_and(char::is_ascii_digit)
-            {
-                for o in &mut out[i..y + 4] {
-                    *o = ' ';
-                }
-                break;
-            }
-        }
-    }
-    out.into_iter().collect()
-}
-
 fn school_cell(s: &str) -> Option<(String, String)> {
     let (code, name) = split_code_name(s);
     code.filter(|c| super::text::looks_like_login(c))
@@ -546,25 +478,6 @@ fn shares_not_100(sum: f64, empty: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Fresh-eyes run 8, F2: «(выгрузка от 15.01.2025)» in the title of a 2024 report set its year.
-    #[test]
-    fn a_date_in_a_title_is_no_year_of_the_report() {
-        assert_eq!(
-            without_dates("Результаты ВПР 2024 (выгрузка от 15.01.2025)").trim_end(),
-            "Результаты ВПР 2024 (выгрузка от           )"
-        );
-        for (title, year) in [
-            ("Результаты ВПР 2024 (выгрузка от 15.01.2025)", Some(2024)),
-            ("по состоянию на 1/9/2025", None),
-            ("ВПР 2025, 01-09-2024", Some(2025)),
-            ("ВПР 2025", Some(2025)),
-        ] {
-            let mut m = Meta::default();
-            title_meta(&grid(&[&[title], &["Логин"]]), 1, &mut m);
-            assert_eq!((m.year != 0).then_some(m.year), year, "{title}");
-        }
-    }
 
     fn grid(rows: &[&[&str]]) -> Grid {
         let rows = rows

@@ -23,6 +23,7 @@ pub mod header;
 mod hidden_rows;
 pub mod marks;
 mod merged;
+mod meta;
 pub mod moscow;
 pub mod names;
 mod notes;
@@ -140,89 +141,6 @@ struct Sheet {
     /// A per-pupil sheet's pupils, read ahead with its cells dropped (`grid` keeps the rows down to
     /// the header, for its title and detection).
     pupils: Option<Box<pupil::PupilFile>>,
-}
-
-/// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.
-fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
-    sheet_meta_noted(s, opts).0
-}
-
-/// [`sheet_meta`], with what the sheet's title, its name and the flags say differently: the
-/// title wins over the file's name and folders (docs/INPUTS.md «Year, grade, subject»), a flag
-/// (`--file-year`, `--grade`, `--subject`) only supplies what neither says; each disagreement is
-/// a counted warning naming both values.
-fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCode, String)>) {
-    let mut notes = Vec::new();
-    let mut meta = meta_from_path(&s.path);
-    let mut title = Meta::default();
-    fisoko::title_meta(&s.grid, s.header.row, &mut title);
-    let mut differ = |what: &str, title: String, name: String| {
-        notes.push((
-            WarningCode::TitleOverridesName,
-            format!("{what}: {title} (заголовок листа), {name} (имя файла или папки)"),
-        ));
-    };
-    if title.year != 0 {
-        if meta.year != 0 && meta.year != title.year {
-            differ("год", title.year.to_string(), meta.year.to_string());
-        }
-        meta.year = title.year;
-    }
-    if title.grade != 0 {
-        if meta.grade != 0 && meta.grade != title.grade {
-            differ("класс", title.grade.to_string(), meta.grade.to_string());
-        }
-        meta.grade = title.grade;
-    }
-    if !title.subject.is_empty() {
-        if !meta.subject.is_empty() && meta.subject != title.subject {
-            differ("предмет", title.subject.clone(), meta.subject.clone());
-        }
-        meta.subject = title.subject;
-    }
-    if !title.assessment.is_empty() {
-        meta.assessment = title.assessment;
-    }
-    if s.kind == protocol::KIND {
-        // a school's protocol may say its grade and subject in the sheet's name («4 кл математика»)
-        let sheet = s.grid.sheet.as_deref().unwrap_or_default();
-        if meta.grade == 0 {
-            meta.grade = text::grade_in(sheet).map_or(0, |g| g as i32);
-        }
-        if meta.subject.is_empty() {
-            meta.subject = text::subject_in(sheet).unwrap_or_default();
-        }
-        if meta.year == 0 {
-            meta.year = text::year_in(sheet).unwrap_or(0);
-        }
-    }
-    let flag = |given: Option<i32>, own: i32, name: &str| {
-        given.filter(|&g| own != 0 && g != own).map(|g| {
-            (
-                WarningCode::FlagNotApplied,
-                format!("{name} {g}: файл сам называет {own}"),
-            )
-        })
-    };
-    notes.extend(flag(opts.year, meta.year, "--file-year"));
-    notes.extend(flag(opts.grade, meta.grade, "--grade"));
-    if meta.year == 0 {
-        meta.year = opts.year.unwrap_or(0);
-    }
-    if meta.grade == 0 {
-        meta.grade = opts.grade.unwrap_or(0);
-    }
-    if meta.subject.is_empty() {
-        meta.subject = opts
-            .subject
-            .as_deref()
-            .and_then(text::subject)
-            .unwrap_or_default();
-    }
-    if meta.assessment.is_empty() {
-        meta.assessment = opts.assessment.clone().unwrap_or_default();
-    }
-    (meta, notes)
 }
 
 /// Kinds whose rows are results.
@@ -485,7 +403,7 @@ fn load_sheet(
 ) -> Result<InputReport> {
     let (scales, ds) = (&mut *load.scales, &mut *load.ds);
     let mut rep = sheet_report(s);
-    let (meta, notes) = sheet_meta_noted(s, opts);
+    let (meta, notes) = meta::sheet_meta_noted(s, opts);
     for (code, note) in notes {
         rep.warnings.add(code, note);
     }

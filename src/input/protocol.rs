@@ -123,7 +123,7 @@ fn at(s: &Sheet) -> String {
 ///
 /// Errors: `--school` and the file name naming two schools (data, [`school_of`]).
 fn key_of(s: &Sheet, opts: &Opts) -> Result<Option<Key>> {
-    let meta = super::sheet_meta(s, opts);
+    let meta = super::meta::sheet_meta(s, opts);
     let Some(school) = school_of(&s.path, opts)? else {
         return Ok(None);
     };

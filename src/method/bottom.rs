@@ -1,5 +1,41 @@
 //! The `bottom` stage-1 rule (METHOD.md §1, §10): worst share within area × stratum.
 use super::context::Context;
+/// Under the `bottom` rule, the years of the last `stage1.n` up to `year` with ranks (results
+/// with a share of «2»): fewer than `stage1.k` of them and no school can be a candidate — said in
+/// a counted warning, not left to an empty list (fresh-eyes run 7, F8).
+pub fn years_short(
+    bottom: &BottomRanks,
+    cfg: &crate::config::Config,
+    year: i32,
+    warnings: &mut crate::input::report::Warnings,
+) {
+    let span = (year - cfg.stage1.n as i32 + 1)..=year;
+    let with: std::collections::BTreeSet<i32> = bottom
+        .keys()
+        .map(|(y, _)| *y)
+        .filter(|y| span.contains(y))
+        .collect();
+    if with.len() < cfg.stage1.k as usize {
+        let years: Vec<String> = with.iter().map(i32::to_string).collect();
+        warnings.add(
+            crate::model::warning::WarningCode::BottomRuleShort,
+            format!(
+                "нужно {} из {} лет ({}–{}), лет с результатами: {} ({})",
+                cfg.stage1.k,
+                cfg.stage1.n,
+                span.start(),
+                span.end(),
+                with.len(),
+                if years.is_empty() {
+                    "нет".to_string()
+                } else {
+                    years.join(", ")
+                }
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 use super::procedures::{judged_procs, ProcRow};
 #[cfg(test)]

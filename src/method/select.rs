@@ -268,7 +268,7 @@ impl<'c> Prepared<'c> {
             Some(f) => f.with_schools(&judged, (&sel_window, window)),
         };
         if cfg.stage1.rule == Stage1Rule::Bottom && !ctx.statuses_only {
-            bottom_years_short(&self.bottom, cfg, year, &mut warnings);
+            super::bottom::years_short(&self.bottom, cfg, year, &mut warnings);
         }
         let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
         // a school without a login takes its municipality's region (`identity::Regions`)
@@ -330,42 +330,6 @@ fn pooled_of_looked(
 struct FrameWarnings {
     no_marks: Vec<(String, usize)>,
     outside: Warnings,
-}
-
-/// Under the `bottom` rule, the years of the last `stage1.n` up to `year` with ranks (results
-/// with a share of «2»): fewer than `stage1.k` of them and no school can be a candidate — said in
-/// a counted warning, not left to an empty list (fresh-eyes run 7, F8).
-fn bottom_years_short(
-    bottom: &super::bottom::BottomRanks,
-    cfg: &Config,
-    year: i32,
-    warnings: &mut Warnings,
-) {
-    let span = (year - cfg.stage1.n as i32 + 1)..=year;
-    let with: std::collections::BTreeSet<i32> = bottom
-        .keys()
-        .map(|(y, _)| *y)
-        .filter(|y| span.contains(y))
-        .collect();
-    if with.len() < cfg.stage1.k as usize {
-        let years: Vec<String> = with.iter().map(i32::to_string).collect();
-        warnings.add(
-            WarningCode::BottomRuleShort,
-            format!(
-                "нужно {} из {} лет ({}–{}), лет с результатами: {} ({})",
-                cfg.stage1.k,
-                cfg.stage1.n,
-                span.start(),
-                span.end(),
-                with.len(),
-                if years.is_empty() {
-                    "нет".to_string()
-                } else {
-                    years.join(", ")
-                }
-            ),
-        );
-    }
 }
 
 impl FrameWarnings {

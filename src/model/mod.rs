@@ -1,5 +1,6 @@
 //! The canonical model: the frames the loaders return (`results`, `schools`, `risk_profiles` and
 //! the `tables`), and the polars frames of METHOD.md §0 built from them (`frames`).
+mod by_name;
 pub mod context_years;
 pub mod domain;
 pub mod frames;

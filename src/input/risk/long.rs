@@ -165,3 +165,86 @@ fn category_runs(
     }
     Some(Runs { values, idx })
 }
+
+/// Each of the `good` rows' school as its rank among the school ids of the login runs
+/// (`LongCols::login`; equal ids one rank): a `u32` that sorts and compares as the school id does,
+/// so that the rows are sorted by numbers (a polars sort by the text compares it at every step).
+/// Each distinct id is ranked once (a national file names each school once a year: a third of the
+/// runs), and not sorted at all when the ids come in increasing order as first met.
+pub(super) fn school_rank(c: &LongCols, good: &[usize]) -> Vec<u32> {
+    // each run's distinct id, the distinct ids in the order first met
+    let mut at: PlHashMap<&str, u32> = PlHashMap::new();
+    let mut ids: Vec<&str> = Vec::new();
+    let of_run: Vec<u32> = c
+        .login
+        .values
+        .iter()
+        .map(|v| {
+            *at.entry(v.1.as_str()).or_insert_with(|| {
+                ids.push(v.1.as_str());
+                ids.len() as u32 - 1
+            })
+        })
+        .collect();
+    // the rank of each distinct id (no two equal)
+    let rank: Vec<u32> = if ids.windows(2).all(|w| w[0] < w[1]) {
+        (0..ids.len() as u32).collect()
+    } else {
+        let ca: StringChunked = ids.iter().map(|&s| Some(s)).collect();
+        let mut rank = vec![0u32; ids.len()];
+        for (k, i) in ca
+            .arg_sort(SortOptions::default())
+            .into_no_null_iter()
+            .enumerate()
+        {
+            rank[i as usize] = k as u32;
+        }
+        rank
+    };
+    good.iter()
+        .map(|&r| rank[of_run[c.login.idx[r] as usize] as usize])
+        .collect()
+}
+
+#[cfg(test)]
+mod rank_tests {
+    use super::super::super::runs::Runs;
+    use super::*;
+
+    /// Login runs of the given school ids, one row per run and then each run's rows again.
+    fn cols(ids: &[&str]) -> (LongCols, Vec<usize>) {
+        let n = ids.len();
+        let login = Runs {
+            values: ids.iter().map(|s| (s.to_string(), s.to_string())).collect(),
+            idx: (0..n as u32).chain((0..n as u32).rev()).collect(),
+        };
+        let c = LongCols {
+            login,
+            year: Runs::constant(None, 2 * n),
+            factor: Runs::constant(None, 2 * n),
+            level: Runs::constant(None, 2 * n),
+        };
+        (c, (0..2 * n).collect())
+    }
+
+    /// The rank orders rows as their school ids do (equal ids one rank), whether the ids come in
+    /// order or not.
+    #[test]
+    fn school_rank_orders_and_equals_as_the_ids() {
+        for ids in [
+            vec!["edu1", "edu2", "edu3", "edu1", "edu2", "edu3"],
+            vec!["edu3", "edu1", "edu3", "edu2", "edu10", "edu1"],
+        ] {
+            let (c, good) = cols(&ids);
+            let rank = school_rank(&c, &good);
+            let id = |r: usize| c.login.get(r).1.as_str();
+            for a in 0..good.len() {
+                for b in 0..good.len() {
+                    assert_eq!(rank[a].cmp(&rank[b]), id(a).cmp(id(b)), "{ids:?} {a} {b}");
+                }
+            }
+            let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+            assert_eq!(*rank.iter().max().unwrap() as usize, distinct.len() - 1);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! What a sheet says of its year, grade, subject and assessment: its title lines, its file's
+//! name and folders, then the command line's flags — the title first (docs/INPUTS.md).
+use super::files::meta_from_path;
+use super::table::Grid;
+use super::text::{self, norm_text};
+use super::{protocol, Meta, Opts, Sheet};
+use crate::model::warning::WarningCode;
+
+/// Year, grade, subject and assessment of a sheet: its title, its path, then the command line.
+pub(super) fn sheet_meta(s: &Sheet, opts: &Opts) -> Meta {
+    sheet_meta_noted(s, opts).0
+}
+
+/// [`sheet_meta`], with what the sheet's title, its name and the flags say differently: the
+/// title wins over the file's name and folders (docs/INPUTS.md «Year, grade, subject»), a flag
+/// (`--file-year`, `--grade`, `--subject`) only supplies what neither says; each disagreement is
+/// a counted warning naming both values.
+pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCode, String)>) {
+    let mut notes = Vec::new();
+    let mut meta = meta_from_path(&s.path);
+    let mut title = Meta::default();
+    title_meta(&s.grid, s.header.row, &mut title);
+    let mut differ = |what: &str, title: String, name: String| {
+        notes.push((
+            WarningCode::TitleOverridesName,
+            format!("{what}: {title} (заголовок листа), {name} (имя файла или папки)"),
+        ));
+    };
+    if title.year != 0 {
+        if meta.year != 0 && meta.year != title.year {
+            differ("год", title.year.to_string(), meta.year.to_string());
+        }
+        meta.year = title.year;
+    }
+    if title.grade != 0 {
+        if meta.grade != 0 && meta.grade != title.grade {
+            differ("класс", title.grade.to_string(), meta.grade.to_string());
+        }
+        meta.grade = title.grade;
+    }
+    if !title.subject.is_empty() {
+        if !meta.subject.is_empty() && meta.subject != title.subject {
+            differ("предмет", title.subject.clone(), meta.subject.clone());
+        }
+        meta.subject = title.subject;
+    }
+    if !title.assessment.is_empty() {
+        meta.assessment = title.assessment;
+    }
+    if s.kind == protocol::KIND {
+        // a school's protocol may say its grade and subject in the sheet's name («4 кл математика»)
+        let sheet = s.grid.sheet.as_deref().unwrap_or_default();
+        if meta.grade == 0 {
+            meta.grade = text::grade_in(sheet).map_or(0, |g| g as i32);
+        }
+        if meta.subject.is_empty() {
+            meta.subject = text::subject_in(sheet).unwrap_or_default();
+        }
+        if meta.year == 0 {
+            meta.year = text::year_in(sheet).unwrap_or(0);
+        }
+    }
+    let flag = |given: Option<i32>, own: i32, name: &str| {
+        given.filter(|&g| own != 0 && g != own).map(|g| {
+            (
+                WarningCode::FlagNotApplied,
+                format!("{name} {g}: файл сам называет {own}"),
+            )
+        })
+    };
+    notes.extend(flag(opts.year, meta.year, "--file-year"));
+    notes.extend(flag(opts.grade, meta.grade, "--grade"));
+    if meta.year == 0 {
+        meta.year = opts.year.unwrap_or(0);
+    }
+    if meta.grade == 0 {
+        meta.grade = opts.grade.unwrap_or(0);
+    }
+    if meta.subject.is_empty() {
+        meta.subject = opts
+            .subject
+            .as_deref()
+            .and_then(text::subject)
+            .unwrap_or_default();
+    }
+    if meta.assessment.is_empty() {
+        meta.assessment = opts.assessment.clone().unwrap_or_default();
+    }
+    (meta, notes)
+}
+
+/// Title lines above the header: year, grade, subject, max score.
+pub fn title_meta(g: &Grid, header_row: usize, meta: &mut Meta) {
+    for r in 0..header_row {
+        let line = g.rows[r].join(" ");
+        let t = norm_text(&line);
+        // a date («выгрузка от 15.01.2025») is when the file was made, not the year it reports
+        if let Some(y) = super::text::year_in(&without_dates(&line)) {
+            if meta.year == 0 {
+                meta.year = y;
+            }
+        }
+        if meta.grade == 0 {
+            if let Some(gr) = super::text::grade_in(&line) {
+                meta.grade = gr as i32;
+            }
+        }
+        if meta.subject.is_empty() {
+            if let Some(sj) = super::text::subject_in(&line) {
+                meta.subject = sj;
+            }
+        }
+        if let Some(rest) = t.strip_prefix("предмет:") {
+            if let Some(s) =
+                super::text::subject(rest.trim()).or_else(|| super::text::subject_in(rest))
+            {
+                meta.subject = s;
+            }
+        }
+        for a in ["впр", "огэ", "егэ"] {
+            if t.split(|c: char| !c.is_alphanumeric()).any(|w| w == a) {
+                meta.assessment = a.to_uppercase();
+            }
+        }
+    }
+}
+
+/// `s` with its dates (`15.01.2025`, `1/9/2024`, `01-09-2024`) blanked.
+fn without_dates(s: &str) -> String {
+    let c: Vec<char> = s.chars().collect();
+    let mut out = c.clone();
+    let digits = |from: usize, n: usize| {
+        (from..from + n).all(|i| c.get(i).is_some_and(char::is_ascii_digit))
+    };
+    let sep = |i: usize| c.get(i).is_some_and(|&x| matches!(x, '.' | '/' | '-'));
+    for i in 0..c.len() {
+        if i > 0 && c[i - 1].is_ascii_digit() {
+            continue;
+        }
+        for (d, m) in [(2, 2), (1, 2), (2, 1), (1, 1)] {
+            let (s1, s2) = (i + d, i + d + 1 + m);
+            let y = s2 + 1;
+            if digits(i, d)
+                && sep(s1)
+                && digits(s1 + 1, m)
+                && sep(s2)
+                && digits(y, 4)
+                && !c.get(y + 4).is_some_and(char::is_ascii_digit)
+            {
+                for o in &mut out[i..y + 4] {
+                    *o = ' ';
+                }
+                break;
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let rows = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        Grid::of_rows("t.csv", None, rows, Some(("utf-8", b';')))
+    }
+
+    /// Fresh-eyes run 8, F2: «(выгрузка от 15.01.2025)» in the title of a 2024 report set its year.
+    #[test]
+    fn a_date_in_a_title_is_no_year_of_the_report() {
+        assert_eq!(
+            without_dates("Результаты ВПР 2024 (выгрузка от 15.01.2025)").trim_end(),
+            "Результаты ВПР 2024 (выгрузка от           )"
+        );
+        for (title, year) in [
+            ("Результаты ВПР 2024 (выгрузка от 15.01.2025)", Some(2024)),
+            ("по состоянию на 1/9/2025", None),
+            ("ВПР 2025, 01-09-2024", Some(2025)),
+            ("ВПР 2025", Some(2025)),
+        ] {
+            let mut m = Meta::default();
+            title_meta(&grid(&[&[title], &["Логин"]]), 1, &mut m);
+            assert_eq!((m.year != 0).then_some(m.year), year, "{title}");
+        }
+    }
+}
