@@ -8,6 +8,24 @@ use crate::util::*;
 const NOTE: &str = "Примечание: данные на 01.09.2025";
 const WARNING: &str = "строка-примечание пропущена (текст только в первой ячейке)";
 
+/// A copy of `data-samples/region` in folder `name` of `dir`, the files whose names `keep` takes.
+fn sample_copy(
+    dir: &std::path::Path,
+    name: &str,
+    keep: impl Fn(&str) -> bool,
+) -> std::path::PathBuf {
+    let copy = dir.join(name);
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(sample_region()).unwrap() {
+        let p = e.unwrap().path();
+        let file = p.file_name().unwrap().to_string_lossy().to_string();
+        if keep(&file) {
+            std::fs::copy(&p, copy.join(&file)).unwrap();
+        }
+    }
+    copy
+}
+
 /// The first input of `inspect --format json` on `text` written to `name` in a fresh folder.
 fn inspect_text(name: &str, text: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
@@ -146,12 +164,7 @@ fn a_full_width_note_under_marks_and_a_note_under_pupils_are_passed_over() {
 #[test]
 fn a_protocol_loaded_twice_counts_its_score_histograms_once() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("region");
-    std::fs::create_dir(&copy).unwrap();
-    for e in std::fs::read_dir(sample_region()).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, copy.join(p.file_name().unwrap())).unwrap();
-    }
+    let copy = sample_copy(dir.path(), "region", |_| true);
     let name = "Проведение работы по математике, 4 класс. ВПР 2025";
     std::fs::copy(
         copy.join(format!("{name}.xlsx")),
@@ -384,15 +397,7 @@ fn the_report_summary_names_what_its_objectivity_count_counts() {
     );
     assert!(only_gia.contains("скрининг не проводился"), "{only_gia}");
     // fresh-eyes run 8, F5: protocols of 2023–2024 only — the selection year was not screened
-    let no_2025 = dir.path().join("no 2025");
-    std::fs::create_dir(&no_2025).unwrap();
-    for e in std::fs::read_dir(sample_region()).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        if !name.ends_with("2025.xlsx") {
-            std::fs::copy(&p, no_2025.join(&name)).unwrap();
-        }
-    }
+    let no_2025 = sample_copy(dir.path(), "no 2025", |name| !name.ends_with("2025.xlsx"));
     let earlier = summary(&no_2025, "no-2025-report");
     assert!(
         earlier.contains("Школ этапа 1 с признаками необъективности (скрининг),не проверялось\n"),
@@ -431,14 +436,7 @@ fn marks_given_as_counts_and_percents_are_read_from_the_counts() {
 #[test]
 fn gia_codes_without_a_registry_are_matched_to_logins_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("region");
-    std::fs::create_dir(&copy).unwrap();
-    for e in std::fs::read_dir(sample_region()).unwrap() {
-        let p = e.unwrap().path();
-        if p.file_name().is_some_and(|n| n != "registry.csv") {
-            std::fs::copy(&p, copy.join(p.file_name().unwrap())).unwrap();
-        }
-    }
+    let copy = sample_copy(dir.path(), "region", |name| name != "registry.csv");
     let v = select_json(&copy, &[]);
     assert_eq!(v["summary"]["stage1_entered"], 120, "{:#}", v["summary"]);
     let schools = v["schools"].as_array().unwrap();
