@@ -354,11 +354,7 @@ mod tests {
     }
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        let rows = rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect();
-        Grid::of_rows("ctx.xlsx", Some("Лист1".into()), rows, None)
+        Grid::of_strs("ctx.xlsx", Some("Лист1"), rows, None)
     }
 
     const HEAD: &[&str] = &[

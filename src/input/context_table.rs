@@ -365,11 +365,7 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        let rows = rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect();
-        Grid::of_rows("ctx.xlsx", Some("Кодовая книга".into()), rows, None)
+        Grid::of_strs("ctx.xlsx", Some("Кодовая книга"), rows, None)
     }
 
     #[test]

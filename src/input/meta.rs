@@ -162,11 +162,7 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        let rows = rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect();
-        Grid::of_rows("t.csv", None, rows, Some(("utf-8", b';')))
+        Grid::of_strs("t.csv", None, rows, Some(("utf-8", b';')))
     }
 
     /// Fresh-eyes run 8, F2: «(выгрузка от 15.01.2025)» in the title of a 2024 report set its year.

@@ -64,6 +64,21 @@ impl Grid {
         }
     }
 
+    /// [`Grid::of_rows`] of rows of string slices: the grids of unit tests.
+    #[cfg(test)]
+    pub fn of_strs(
+        file: &str,
+        sheet: Option<&str>,
+        rows: &[&[&str]],
+        text: Option<(&'static str, u8)>,
+    ) -> Grid {
+        let rows = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        Grid::of_rows(file, sheet.map(String::from), rows, text)
+    }
+
     pub fn cell(&self, r: usize, c: usize) -> &str {
         self.rows
             .get(r)

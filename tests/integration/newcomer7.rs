@@ -26,6 +26,13 @@ fn sample_copy(
     copy
 }
 
+/// The counted warning of the whole load of `path` (`inspect --format json`) whose wording holds
+/// `words`.
+fn load_warning(path: &std::path::Path, words: &str) -> serde_json::Value {
+    let v = json_of(shnor().arg("inspect").arg(path).args(["--format", "json"]));
+    warning(&v["warnings"], words).clone()
+}
+
 /// The first input of `inspect --format json` on `text` written to `name` in a fresh folder.
 fn inspect_text(name: &str, text: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
@@ -182,9 +189,8 @@ fn a_protocol_loaded_twice_counts_its_score_histograms_once() {
     let (once, twice) = (objectivity(&sample_region()), objectivity(&copy));
     assert_eq!(once["summary"], twice["summary"]);
     assert_eq!(once["schools"], twice["schools"]);
-    let v = json_of(shnor().arg("inspect").arg(&copy).args(["--format", "json"]));
-    let w = warning(
-        &v["warnings"],
+    let w = load_warning(
+        &copy,
         "распределение баллов школы по процедуре дано повторно",
     );
     assert_eq!(w["count"], 120, "{w:#}");
@@ -443,11 +449,7 @@ fn gia_codes_without_a_registry_are_matched_to_logins_by_name() {
     assert!(schools
         .iter()
         .all(|s| s["login"].as_str().unwrap().starts_with("edu")));
-    let w = json_of(shnor().arg("inspect").arg(&copy).args(["--format", "json"]));
-    let w = warning(
-        &w["warnings"],
-        "сопоставлен с логином по наименованию школы",
-    );
+    let w = load_warning(&copy, "сопоставлен с логином по наименованию школы");
     assert_eq!(w["count"], 114, "{w:#}");
 }
 
@@ -660,16 +662,7 @@ fn two_codes_of_one_name_are_not_matched_to_one_school() {
         "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог\n1000;МБОУ СОШ №1;40;15,2;10,00\n1009;МБОУ СОШ №1;30;14,0;5,00\n1002;МБОУ СОШ №3;30;14,0;5,00\n",
     )
     .unwrap();
-    let v = json_of(
-        shnor()
-            .arg("inspect")
-            .arg(dir.path())
-            .args(["--format", "json"]),
-    );
-    let w = warning(
-        &v["warnings"],
-        "сопоставлен с логином по наименованию школы",
-    );
+    let w = load_warning(dir.path(), "сопоставлен с логином по наименованию школы");
     assert_eq!(w["count"], 1, "{w:#}");
     assert_eq!(w["examples"][0], "код ГИА 1002 «МБОУ СОШ №3» → edu990003");
 }
