@@ -162,6 +162,7 @@ fn a_full_width_note_under_marks_and_a_note_under_pupils_are_passed_over() {
     assert_eq!(input["schools"], 1, "{input:#}");
     let w = warning(&input["warnings"], WARNING);
     assert_eq!(w["examples"][0], "строка 3: «* Данные предварительные»");
+    assert_eq!(w["count"], 1, "{w:#}");
 }
 
 /// Fresh-eyes run 7, F1: the same per-pupil protocol twice in a folder (`… (1).xlsx`, as a browser
