@@ -40,6 +40,8 @@ mod newcomer;
 mod newcomer5;
 #[path = "integration/newcomer7.rs"]
 mod newcomer7;
+#[path = "integration/newcomer9.rs"]
+mod newcomer9;
 #[path = "integration/no_school_key.rs"]
 mod no_school_key;
 #[path = "integration/objectivity.rs"]

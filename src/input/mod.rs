@@ -416,7 +416,8 @@ fn load_sheet(
             whole = f.into_frame()?.whole();
             // the whole file tells its encoding (its start may read as UTF-8)
             rep.encoding = Some(whole.encoding.to_string());
-            if FLAT_KINDS.contains(&s.kind) {
+            // a per-pupil CSV's truncated line is no pupil with an empty total
+            if FLAT_KINDS.contains(&s.kind) || s.kind == "pupils" {
                 drop_truncated(&mut whole, h, h.row + 1, opts, &mut rep)?;
             }
             &whole
