@@ -163,13 +163,33 @@ fn thresholds(a: &Args, cfg: &Config, loaded: &Loaded, year: i32) -> Result<()> 
     let mut t = Table::new(&headers);
     t.title = Some(format!("Правило нижней группы ({} %) в {year}: школы, которые попадают под одну отсечку и не попадают под другую", pct(cfg.stage1.bottom_share, 0)));
     t.rows = rows.iter().map(threshold_row).collect();
+    let share = cfg.stage1.bottom_share;
+    let small = rows
+        .iter()
+        .filter(|r| r.in_municipality && r.small_municipal_group(share))
+        .count();
+    if small > 0 {
+        t.notes.push(small_groups_note(small, share));
+    }
     let json = json!({
         "config": cfg.to_json(), "inputs": inputs_json(loaded),
         "summary": {"year": year, "bottom_share": cfg.stage1.bottom_share, "differ": rows.len(),
+            "in_municipality_small_group": small,
             "in_municipality_only": rows.iter().filter(|r| r.in_municipality).count(), "in_region_only": rows.iter().filter(|r| r.in_region).count()},
         "schools": rows,
     });
     a.data.write(loaded, vec![t], json)
+}
+
+/// The note under `--thresholds` when `small` schools are «low» within a municipality ∩ stratum
+/// group of fewer schools than 1 / `share` (`ThresholdRow::small_municipal_group`).
+fn small_groups_note(small: usize, share: f64) -> String {
+    let min = (1.0 / share).ceil() as usize;
+    format!(
+        "«В нижней группе МО: да» у {small} {} из групп МО × страта меньше {min} школ: в такой группе нижние {} % — одна худшая школа по построению, какими бы ни были её результаты (школа одна в группе — всегда «да»)",
+        crate::output::words::plural(small as u64, ["школы", "школ", "школ"]),
+        pct(share, 0)
+    )
 }
 
 /// One row of the `--thresholds` table, in [`THRESHOLD_HEADERS`] order.

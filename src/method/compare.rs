@@ -338,6 +338,9 @@ pub fn default_specs(f: &Frames, years: &[i32]) -> Result<Vec<ProcSpec>> {
         .collect())
 }
 
+/// A school whose two `bottom` verdicts of year Y differ (`compare --thresholds`): its composite
+/// share (fraction), its rank and group size within region ∩ stratum and within municipality ∩
+/// stratum (1 = worst), each cut (fraction) and whether it is low under each.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThresholdRow {
     pub login: String,
@@ -353,6 +356,16 @@ pub struct ThresholdRow {
     pub municipality_n: usize,
     pub municipality_cut: f64,
     pub in_municipality: bool,
+}
+
+impl ThresholdRow {
+    /// Whether the school's municipality ∩ stratum group is too small for `bottom_share` (a
+    /// fraction) to rank it: fewer schools than 1 / share, so the cut (at least one school, METHOD
+    /// §4 «ties at the cut are in») takes the group's worst school whatever its results — one school
+    /// alone in its group is always «low» there.
+    pub fn small_municipal_group(&self, bottom_share: f64) -> bool {
+        (self.municipality_n as f64) * bottom_share < 1.0
+    }
 }
 
 /// What the `--thresholds` composite counts below the minimum in `year`: the kind of the judged
