@@ -68,8 +68,10 @@ pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCod
             )
         })
     };
-    notes.extend(flag(opts.year, meta.year, "--file-year"));
-    notes.extend(flag(opts.grade, meta.grade, "--grade"));
+    let year_flag = flag(opts.year, meta.year, "--file-year");
+    let grade_flag = flag(opts.grade, meta.grade, "--grade");
+    notes.extend(year_flag.or_else(|| column_flag(opts.year, s, YEAR_COLUMN)));
+    notes.extend(grade_flag.or_else(|| column_flag(opts.grade, s, GRADE_COLUMN)));
     if meta.year == 0 {
         meta.year = opts.year.unwrap_or(0);
     }
@@ -87,6 +89,45 @@ pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCod
         meta.assessment = opts.assessment.clone().unwrap_or_default();
     }
     (meta, notes)
+}
+
+/// A flag of the year or grade (`given`) that a column of the sheet's table makes moot, with its
+/// wording: the flag's name, the column's captions and the kinds whose loaders read each row's
+/// value from that column (`flat::keys`, `gia`, `journal`, `risk`).
+struct ColumnFlag {
+    name: &'static str,
+    captions: &'static [&'static str],
+    kinds: &'static [&'static str],
+}
+
+const YEAR_COLUMN: ColumnFlag = ColumnFlag {
+    name: "--file-year",
+    captions: super::header::YEAR,
+    kinds: &["marks", "journal", "gia", "risk"],
+};
+
+const GRADE_COLUMN: ColumnFlag = ColumnFlag {
+    name: "--grade",
+    captions: super::header::GRADE,
+    kinds: &["marks"],
+};
+
+/// A `--file-year` / `--grade` given for a sheet whose table has its own year / grade column (each
+/// row's value is read there, the flag never): a counted warning naming the column.
+fn column_flag(given: Option<i32>, s: &Sheet, f: ColumnFlag) -> Option<(WarningCode, String)> {
+    let g = given?;
+    let c = s
+        .header
+        .find(f.captions)
+        .filter(|_| f.kinds.contains(&s.kind))?;
+    Some((
+        WarningCode::FlagNotApplied,
+        format!(
+            "{} {g}: значение каждой строки берётся из столбца «{}»",
+            f.name,
+            s.header.raw_name(c)
+        ),
+    ))
 }
 
 /// Title lines above the header: year, grade, subject, max score.

@@ -74,3 +74,38 @@ fn thresholds_say_which_municipal_groups_are_too_small_to_rank() {
         "{text}"
     );
 }
+
+/// Fresh-eyes run 8: `--file-year` / `--grade` given for a table with its own «Год» / «Класс»
+/// column were dropped without a word (each row's value is read from the column); a flag the
+/// file's name or title makes moot was already named.
+#[test]
+fn a_flag_made_moot_by_a_year_or_grade_column_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР.csv");
+    std::fs::write(
+        &p,
+        "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;СОШ 1;20;2;8;6;4\n",
+    )
+    .unwrap();
+    let inspect = |flags: &[&str]| {
+        let v = json_of(
+            shnor()
+                .arg("inspect")
+                .arg(&p)
+                .args(flags)
+                .args(["--format", "json"]),
+        );
+        v["inputs"][0].clone()
+    };
+    let input = inspect(&["--file-year", "2024", "--grade", "6"]);
+    assert_eq!(input["years"], serde_json::json!([2025]), "{input:#}");
+    let w = warning(&input["warnings"], "флаг не применён к файлу");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!([
+            "--file-year 2024: значение каждой строки берётся из столбца «Год»",
+            "--grade 6: значение каждой строки берётся из столбца «Класс»"
+        ])
+    );
+    assert!(find_warning(&inspect(&[])["warnings"], "флаг не применён").is_none());
+}
