@@ -284,3 +284,12 @@ pub fn texts(df: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
     let c = df.column(name).unwrap().str().unwrap().clone();
     c.iter().map(|v| v.unwrap_or("").to_string()).collect()
 }
+
+/// The first input of `inspect --format json` on `text` written to `name` in a fresh folder.
+pub fn inspect_text(name: &str, text: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    v["inputs"][0].clone()
+}

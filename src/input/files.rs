@@ -15,9 +15,11 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .take(3)
         .map(|c| c.as_os_str().to_string_lossy().to_string())
         .collect();
-    let name = comps.first().cloned().unwrap_or_default();
+    // a download's date in its name («выгрузка от 15.05.2025») is no year of the results
+    let name = super::meta::without_dates(&comps.first().cloned().unwrap_or_default());
     let mut m = Meta::default();
-    let joined = comps.iter().rev().cloned().collect::<Vec<_>>().join("/");
+    let joined =
+        super::meta::without_dates(&comps.iter().rev().cloned().collect::<Vec<_>>().join("/"));
     m.year = text::year_in(&name)
         .or_else(|| text::year_in(&joined))
         .unwrap_or(0);

@@ -166,36 +166,46 @@ pub fn title_meta(g: &Grid, header_row: usize, meta: &mut Meta) {
     }
 }
 
-/// `s` with its dates (`15.01.2025`, `1/9/2024`, `01-09-2024`) blanked.
-fn without_dates(s: &str) -> String {
+/// `s` with its dates (`15.01.2025`, `1/9/2024`, `01-09-2024`, and year first `2025-05-15`,
+/// `2025.05.15`) blanked: the day a file was made is no year of what it reports.
+pub(super) fn without_dates(s: &str) -> String {
     let c: Vec<char> = s.chars().collect();
     let mut out = c.clone();
-    let digits = |from: usize, n: usize| {
-        (from..from + n).all(|i| c.get(i).is_some_and(char::is_ascii_digit))
-    };
-    let sep = |i: usize| c.get(i).is_some_and(|&x| matches!(x, '.' | '/' | '-'));
     for i in 0..c.len() {
         if i > 0 && c[i - 1].is_ascii_digit() {
             continue;
         }
-        for (d, m) in [(2, 2), (1, 2), (2, 1), (1, 1)] {
-            let (s1, s2) = (i + d, i + d + 1 + m);
-            let y = s2 + 1;
-            if digits(i, d)
-                && sep(s1)
-                && digits(s1 + 1, m)
-                && sep(s2)
-                && digits(y, 4)
-                && !c.get(y + 4).is_some_and(char::is_ascii_digit)
-            {
-                for o in &mut out[i..y + 4] {
-                    *o = ' ';
-                }
-                break;
+        if let Some(len) = date_at(&c, i) {
+            for o in &mut out[i..i + len] {
+                *o = ' ';
             }
         }
     }
     out.into_iter().collect()
+}
+
+/// The length of a date starting at `c[i]` (day, month, year of 4 digits, or year, month, day),
+/// its parts separated by `.`, `/` or `-` and no digit right after it.
+fn date_at(c: &[char], i: usize) -> Option<usize> {
+    let digits = |from: usize, n: usize| {
+        (from..from + n).all(|i| c.get(i).is_some_and(char::is_ascii_digit))
+    };
+    let sep = |i: usize| c.get(i).is_some_and(|&x| matches!(x, '.' | '/' | '-'));
+    let end = |at: usize| (!c.get(at).is_some_and(char::is_ascii_digit)).then_some(at - i);
+    let parts = |a: usize, b: usize, z: usize| {
+        let (s1, s2) = (i + a, i + a + 1 + b);
+        (digits(i, a) && sep(s1) && digits(s1 + 1, b) && sep(s2) && digits(s2 + 1, z))
+            .then(|| end(s2 + 1 + z))
+            .flatten()
+    };
+    let day_first = [(2, 2), (1, 2), (2, 1), (1, 1)]
+        .into_iter()
+        .find_map(|(d, m)| parts(d, m, 4));
+    day_first.or_else(|| {
+        [(2, 2), (2, 1), (1, 2), (1, 1)]
+            .into_iter()
+            .find_map(|(m, d)| parts(4, m, d))
+    })
 }
 
 #[cfg(test)]
@@ -218,6 +228,9 @@ mod tests {
             ("по состоянию на 1/9/2025", None),
             ("ВПР 2025, 01-09-2024", Some(2025)),
             ("ВПР 2025", Some(2025)),
+            ("ВПР_2024_выгрузка_2025-05-15", Some(2024)),
+            ("ВПР 2023-2024 уч. год", Some(2024)),
+            ("ВПР 2024, на 2025.5.1", Some(2024)),
         ] {
             let mut m = Meta::default();
             title_meta(&grid(&[&[title], &["Логин"]]), 1, &mut m);

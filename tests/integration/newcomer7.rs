@@ -33,15 +33,6 @@ fn load_warning(path: &std::path::Path, words: &str) -> serde_json::Value {
     warning(&v["warnings"], words).clone()
 }
 
-/// The first input of `inspect --format json` on `text` written to `name` in a fresh folder.
-fn inspect_text(name: &str, text: &str) -> serde_json::Value {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    v["inputs"][0].clone()
-}
-
 /// The sample's registry with `tail` appended: its schools and the note warning's first example.
 fn registry_with(tail: &str) -> (serde_json::Value, serde_json::Value) {
     let text = std::fs::read_to_string(sample_region().join("registry.csv")).unwrap();

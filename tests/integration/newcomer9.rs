@@ -109,3 +109,17 @@ fn a_flag_made_moot_by_a_year_or_grade_column_is_named() {
     );
     assert!(find_warning(&inspect(&[])["warnings"], "флаг не применён").is_none());
 }
+
+/// Fresh-eyes run 9, F2: the date of a download in the file's name («выгрузка от 15.05.2025»,
+/// «_2025-05-15») set the year of the 2024 results it holds, without a word.
+#[test]
+fn a_download_date_in_the_file_name_is_no_year_of_the_results() {
+    let table = "Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n4;математика;edu990001;СОШ 1;20;2;8;6;4\n";
+    for name in [
+        "Результаты ВПР 2024 (выгрузка от 15.05.2025).csv",
+        "ВПР_2024_выгрузка_2025-05-15.csv",
+    ] {
+        let input = inspect_text(name, table);
+        assert_eq!(input["years"], serde_json::json!([2024]), "{name}: {input:#}");
+    }
+}
