@@ -359,7 +359,15 @@ fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
         let cut = start.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         start.truncate(cut);
     }
-    let Ok(start) = String::from_utf8(start) else {
+    // a file whose lines end in a lone `\r` (Excel's «CSV (Macintosh)») is read the general way,
+    // which turns those line ends into `\n` (`csv_text::read_csv_text`)
+    let Ok(start) = String::from_utf8(start)
+        .map_err(drop)
+        .and_then(|s| match cr_only(&s) {
+            true => Err(()),
+            false => Ok(s),
+        })
+    else {
         return Ok(None);
     };
     let plain = Plain {
@@ -368,6 +376,11 @@ fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
         start_lines: false,
     };
     Ok(Some((plain, start, whole)))
+}
+
+/// Whether the lines of `text` end in a lone `\r` (old Mac line ends): a `\r` and no `\n`.
+pub(super) fn cr_only(text: &str) -> bool {
+    text.contains('\r') && !text.contains('\n')
 }
 
 /// Read until `buf` is full or the file ends; the bytes read.

@@ -74,7 +74,12 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
         )));
     }
     check_one_encoding(path, &bytes)?;
-    let (text, encoding) = decode(bytes);
+    let (mut text, encoding) = decode(bytes);
+    if super::csv_file::cr_only(&text) {
+        // lines ended by a lone CR (Excel's «CSV (Macintosh)», old Mac and 1С exports): polars
+        // ends a line at `\n` only, and would read one line
+        text = text.replace('\r', "\n");
+    }
     let separator = sniff_separator(&text);
     Ok(CsvText {
         text,

@@ -534,7 +534,8 @@ pub(super) fn in_sheet(sheet: &Option<String>) -> String {
 
 /// The load warnings for tables skipped in a folder (`reports`): one without a school key, one
 /// of which no sheet has a header shnor knows (a `.csv`/`.xlsx`/`.xls`, by sheet), and an empty
-/// or blank one (a `.csv`/`.xlsx`/`.xls`) — said beside the results, not only in `inspect`.
+/// or blank one (a `.csv`/`.xlsx`/`.xls`), a CSV with a header and no rows below it — said beside
+/// the results, not only in `inspect`.
 pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
     for r in reports {
         match r.skipped.as_deref() {
@@ -548,6 +549,11 @@ pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
                     None => r.path.clone(),
                 },
             ),
+            Some(w)
+                if w.starts_with(EMPTY_TABLE) && r.sheet.is_none() && is_table_file(&r.path) =>
+            {
+                warnings.add(WarningCode::EmptyTableSkipped, format!("{}: {w}", r.path))
+            }
             Some(w @ (super::empty::ZERO_BYTES | super::empty::NO_ROWS))
                 if is_table_file(&r.path) =>
             {

@@ -264,6 +264,10 @@ warning_codes! {
     /// An empty or blank table file in a folder: skipped (named on the command line it is an error).
     EmptyFileSkipped = "пустой файл в папке пропущен"
         => "пустой файл в папке пропущен (файл без байтов или без заполненных ячеек)",
+    /// A CSV in a folder whose header was recognised with no data rows below it (a header only,
+    /// or rows the reader could not tell apart): skipped.
+    EmptyTableSkipped = "таблица в папке без строк данных пропущена"
+        => "таблица в папке без строк данных пропущена (под распознанным заголовком ничего): проверьте файл — подробно shnor inspect",
     /// A results table that gives no procedure any data.
     ContributesNothing = "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)"
         => "таблица результатов не даёт данных ни одной процедуре (нет предмета или ни доли ниже минимума, ни высоких результатов)",

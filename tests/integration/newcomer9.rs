@@ -120,6 +120,43 @@ fn a_download_date_in_the_file_name_is_no_year_of_the_results() {
         "ВПР_2024_выгрузка_2025-05-15.csv",
     ] {
         let input = inspect_text(name, table);
-        assert_eq!(input["years"], serde_json::json!([2024]), "{name}: {input:#}");
+        assert_eq!(
+            input["years"],
+            serde_json::json!([2024]),
+            "{name}: {input:#}"
+        );
     }
+}
+
+/// Fresh-eyes run 9, F3: a CSV whose lines end in a lone CR (Excel's «CSV (Macintosh)») was read
+/// as a header with no rows and skipped without a word beside the results — with the other year's
+/// file in the folder the list silently moved to that year. Its rows are read; a CSV in a folder
+/// with a header and no rows is named in the load warnings.
+#[test]
+fn cr_line_ends_are_read_and_a_header_only_table_is_named() {
+    let rows = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;СОШ 1;20;2;8;6;4\n2025;4;математика;edu990002;СОШ 2;25;1;8;6;10\n";
+    let input = inspect_text("ВПР.csv", &rows.replace('\n', "\r"));
+    assert_eq!(input["rows"], 2, "{input:#}");
+    assert_eq!(input["years"], serde_json::json!([2025]));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ВПР 2025.csv"), rows).unwrap();
+    std::fs::write(
+        dir.path().join("ВПР 2024.csv"),
+        rows.lines().next().unwrap(),
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+    );
+    let w = warning(
+        &v["load_warnings"]["dataset"],
+        "таблица в папке без строк данных",
+    );
+    assert!(
+        w["examples"][0].as_str().unwrap().contains("ВПР 2024.csv"),
+        "{w:#}"
+    );
 }
