@@ -148,3 +148,29 @@ fn a_grade_cell_is_one_grade_or_none() {
         assert_eq!(grade_cell(cell), grade, "«{cell}»");
     }
 }
+
+/// Fresh-eyes run 9, F1: a municipality's or the region's subtotal under its own code — ФИС ОКО's
+/// `reg220000` / `reg22_m019`, or any key with the row's municipality as its name — is an aggregate
+/// row, never a school; a school login never is.
+#[test]
+fn area_logins_and_rows_named_as_their_municipality_are_aggregates() {
+    for l in ["reg220000", "REG22_m019", "reg54_m1"] {
+        assert!(is_area_login(l), "{l}");
+        assert!(is_aggregate_row(l, "Алтайский край", ""), "{l}");
+    }
+    for l in ["reg", "reg22_m", "reg_m019", "regx", "edu220001", "region1"] {
+        assert!(!is_area_login(l), "{l}");
+    }
+    assert!(is_aggregate_row(
+        "mun22003",
+        "Заречный район",
+        "Заречный  район"
+    ));
+    assert!(!is_aggregate_row("mun22003", "СОШ №1", "Заречный район"));
+    assert!(!is_aggregate_row(
+        "edu220001",
+        "Заречный район",
+        "Заречный район"
+    ));
+    assert!(!is_aggregate_row("school1", "", "Заречный район"));
+}

@@ -207,7 +207,7 @@ fn school_code(
     let subtotal = is_municipality_label(name)
         || (named_key && is_municipality_label(code))
         || (!name.is_empty() && norm_text(name) == norm_text(municipality));
-    if subtotal || super::flat::is_aggregate_row(code, name, !municipality.is_empty()) {
+    if subtotal || super::flat::is_aggregate_row(code, name, municipality) {
         let label = [name, code, municipality]
             .into_iter()
             .find(|v| !v.is_empty())

@@ -67,7 +67,7 @@ pub fn load_journal(
         }
         let res = (|| -> Result<Option<Journal>> {
             let key = row_key(g, h, &k, r, meta)?;
-            if is_aggregate_row(&key.login, &key.name, !key.municipality.is_empty()) {
+            if is_aggregate_row(&key.login, &key.name, &key.municipality) {
                 return Ok(None);
             }
             if key.login.is_empty() {

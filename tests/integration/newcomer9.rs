@@ -160,3 +160,25 @@ fn cr_line_ends_are_read_and_a_header_only_table_is_named() {
         "{w:#}"
     );
 }
+
+/// Fresh-eyes run 9, F1: a municipality's subtotal row keyed by its own code («mun22003 |
+/// Заречный район», the name repeating the row's municipality) or by ФИС ОКО's area logins
+/// (`reg220000`, `reg22_m002`) was a school — selected as «сильно неуспевающие» when its
+/// municipality was weak. Such rows are reference rows; the schools are the ones with logins.
+#[test]
+fn a_subtotal_under_a_municipality_code_is_no_school() {
+    let mut text =
+        String::from("Год;Класс;Предмет;Муниципалитет;Логин;ОО;Кол-во участников;2;3;4;5\n");
+    for (k, two) in [(1, 9), (2, 8), (3, 1)] {
+        text += &format!(
+            "2025;4;математика;Заречный район;edu22000{k};СОШ {k};20;{two};5;4;{}\n",
+            11 - two
+        );
+    }
+    text += "2025;4;математика;Заречный район;mun22003;Заречный район;60;18;15;12;15\n";
+    text += "2025;4;математика;Заречный район;reg22_m002;Заречный район;60;18;15;12;15\n";
+    text += "2025;4;математика;Алтайский край;reg220000;Алтайский край;60;18;15;12;15\n";
+    let input = inspect_text("ВПР 2025.csv", &text);
+    assert_eq!(input["schools"], 3, "{input:#}");
+    assert_eq!(input["rows"], 3, "{input:#}");
+}

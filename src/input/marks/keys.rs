@@ -113,11 +113,7 @@ impl KeyCols {
             && self.subject.get(r).is_some()
             && self.assessment.get(r).is_some()
             && !login.is_empty()
-            && !is_aggregate_row(
-                login,
-                self.name.get(r),
-                !self.municipality.get(r).0.is_empty(),
-            )
+            && !is_aggregate_row(login, self.name.get(r), &self.municipality.get(r).1)
     }
 }
 
