@@ -133,12 +133,26 @@ pub fn check_login(g: &Grid, r: usize, login: &str, rep: &mut super::report::Inp
 
 /// [`check_login`] for the login cell of file line `line` (a sheet read row by row, with no grid).
 pub fn check_login_at(line: usize, login: &str, warnings: &mut super::report::Warnings) {
-    if !super::text::looks_like_login(login.trim()) {
-        warnings.add(
-            WarningCode::NotALogin,
-            format!("«{}» (строка {line})", login.trim()),
-        );
+    if let Some((code, example)) = login_note(login, line) {
+        warnings.add(code, example);
     }
+}
+
+/// The counted warning for a login cell (on file line `line`) that is no ФИС ОКО login: one with
+/// Cyrillic look-alike letters, read as the login it looks like (`text::latin_login`), or any
+/// other text, the school kept under it; `None` for a login.
+pub fn login_note(login: &str, line: usize) -> Option<(WarningCode, String)> {
+    let l = login.trim();
+    if super::text::looks_like_login(l) {
+        return None;
+    }
+    Some(match super::text::latin_login(l) {
+        Some(latin) => (
+            WarningCode::CyrillicInLogin,
+            format!("«{l}» → {latin} (строка {line})"),
+        ),
+        None => (WarningCode::NotALogin, format!("«{l}» (строка {line})")),
+    })
 }
 
 /// The data error for a row of a school list (registry, risk profiles) with values but an empty

@@ -524,11 +524,8 @@ pub fn load_registry(
             }
         }
         // as `cells::check_login`
-        if !looks_like_login(login) {
-            rep.warnings.add(
-                WarningCode::NotALogin,
-                format!("«{login}» (строка {})", g.line_of(r)),
-            );
+        if let Some((code, example)) = super::cells::login_note(login, g.line_of(r)) {
+            rep.warnings.add(code, example);
         }
         let read = reader
             .indicators(r, &mut vals)

@@ -300,9 +300,42 @@ pub fn looks_like_login(s: &str) -> bool {
         && d.iter().all(u8::is_ascii_digit)
 }
 
-/// Canonical school id: trimmed, lower-cased; `sch` logins become `edu` (same digits = same school).
+/// A login typed with Cyrillic look-alike letters in its prefix (`еdu220007` with a Cyrillic «е»,
+/// `ѕсh…`): the login with them in Latin, when the text is no login as typed and is one so
+/// read; `None` otherwise.
+pub fn latin_login(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_ascii() || looks_like_login(t) {
+        return None;
+    }
+    let folded: String = t
+        .chars()
+        .map(|c| match c {
+            'с' => 'c',
+            'С' => 'C',
+            'е' => 'e',
+            'Е' => 'E',
+            'к' => 'k',
+            'К' => 'K',
+            'р' => 'p',
+            'Р' => 'P',
+            'о' => 'o',
+            'О' => 'O',
+            'ѕ' => 's',
+            'Ѕ' => 'S',
+            'һ' => 'h',
+            'Һ' | 'Н' => 'H',
+            c => c,
+        })
+        .collect();
+    looks_like_login(&folded).then_some(folded)
+}
+
+/// Canonical school id: trimmed, lower-cased; `sch` logins become `edu` (same digits = same
+/// school); Cyrillic look-alike letters of a login read as Latin ([`latin_login`]).
 pub fn school_id(login: &str) -> String {
-    let s = login.trim().to_lowercase();
+    let latin = latin_login(login);
+    let s = latin.as_deref().unwrap_or(login).trim().to_lowercase();
     if looks_like_login(&s) && s.starts_with("sch") {
         format!("edu{}", &s[3..])
     } else {

@@ -306,3 +306,16 @@ fn a_bar_splits_a_cell_only_after_a_one_word_code() {
         );
     }
 }
+
+/// Fresh-eyes run 9, F9: a login typed with a Cyrillic «е» (`еdu220007`) was a school of its own
+/// beside `edu220007`; its look-alike letters read as Latin, it is the same school.
+#[test]
+fn cyrillic_look_alikes_in_a_login_read_as_latin() {
+    assert_eq!(latin_login("еdu220007").as_deref(), Some("edu220007"));
+    assert_eq!(latin_login(" ѕсh220153 ").as_deref(), Some("sch220153"));
+    assert_eq!(latin_login("edu220007"), None);
+    assert_eq!(latin_login("школа 7"), None);
+    assert_eq!(latin_login("еdu22000"), None);
+    assert_eq!(school_id("еdu220007"), "edu220007");
+    assert_eq!(school_id("ЅСН220153"), "edu220153");
+}

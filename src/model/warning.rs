@@ -100,6 +100,9 @@ warning_codes! {
     /// A login cell that is no ФИС ОКО login: the school is kept under that text.
     NotALogin = "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом"
         => "в столбце логина не логин ФИС ОКО (edu…/sch…): школа учтена под этим текстом",
+    /// A login typed with Cyrillic look-alike letters, read as the Latin login it looks like.
+    CyrillicInLogin = "в логине кириллическая буква вместо латинской: прочитан как латинский логин"
+        => "в логине кириллическая буква вместо латинской (е, с, о, р, к…): прочитан как латинский логин — исправьте в источнике",
     /// Marks under a `%` header whose every school row sums to 1: fractions in cells formatted as
     /// percent, read as shares.
     PercentFormattedShares = "отметки под заголовком «%» в сумме дают 1: прочитаны как доли (ячейки в процентном формате)"

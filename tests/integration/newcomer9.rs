@@ -182,3 +182,15 @@ fn a_subtotal_under_a_municipality_code_is_no_school() {
     assert_eq!(input["schools"], 3, "{input:#}");
     assert_eq!(input["rows"], 3, "{input:#}");
 }
+
+/// Fresh-eyes run 9, F9: a login typed with a Cyrillic «е» split one school in two — the one
+/// selected had half its results and no registry facts. It is read as the Latin login, with a
+/// counted warning naming both spellings.
+#[test]
+fn a_login_with_a_cyrillic_letter_is_the_same_school() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;СОШ 1;20;2;8;6;4\n2025;4;русский язык;еdu990001;СОШ 1;22;2;8;6;6\n";
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert_eq!(input["schools"], 1, "{input:#}");
+    let w = warning(&input["warnings"], "кириллическая буква вместо латинской");
+    assert_eq!(w["examples"][0], "«еdu990001» → edu990001 (строка 3)");
+}

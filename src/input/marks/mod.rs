@@ -461,10 +461,9 @@ fn note_rows(
     for (i, (&r, &line)) in good.iter().zip(lines).enumerate() {
         let (login, sid) = keys.login.get(r);
         if !logins[keys.login.idx[r] as usize] {
-            rep.warnings.add(
-                WarningCode::NotALogin,
-                format!("«{}» (строка {line})", login.trim()),
-            );
+            if let Some((code, example)) = super::cells::login_note(login, line as usize) {
+                rep.warnings.add(code, example);
+            }
         }
         let run = (
             keys.login.idx[r],

@@ -94,15 +94,15 @@ impl LongCols {
     /// The rows (from 0) whose every cell decoded, and the frame rows (from `first`) the row
     /// walker must read: truncated records, values beyond the header, a bad year, factor or
     /// level, a row with values but no login. Blank rows are skipped; a login that does not look
-    /// like one is a
-    /// counted warning, once per run: returned as its text (`not_logins` counts them).
+    /// like one is a counted warning once per run (`cells::login_note`): returned with its code
+    /// (`not_logins` counts them).
     pub(super) fn sort_rows(
         &self,
         f: &TextFrame,
         h: &Header,
         first: usize,
         n: usize,
-    ) -> (Vec<usize>, Vec<usize>, Vec<String>) {
+    ) -> (Vec<usize>, Vec<usize>, Vec<(WarningCode, String)>) {
         let width = h.raw.len();
         let wide = f.has_value_beyond(width, first);
         let truncated =
@@ -127,9 +127,7 @@ impl LongCols {
             }
             if last_login != Some(self.login.idx[r]) {
                 last_login = Some(self.login.idx[r]);
-                if !super::super::text::looks_like_login(l) {
-                    odd.push(format!("«{l}» (строка {})", f.line_of(first + r)));
-                }
+                odd.extend(super::super::cells::login_note(l, f.line_of(first + r)));
             }
             let decoded = self.year.get(r).is_some()
                 && self.factor.get(r).is_some()

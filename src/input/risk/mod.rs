@@ -347,9 +347,9 @@ fn typed(
 }
 
 /// The logins that do not look like one (`LongCols::sort_rows`), as counted warnings in file order.
-fn not_logins(odd: Vec<String>, rep: &mut InputReport) {
-    for w in odd {
-        rep.warnings.add(WarningCode::NotALogin, w);
+fn not_logins(odd: Vec<(WarningCode, String)>, rep: &mut InputReport) {
+    for (code, w) in odd {
+        rep.warnings.add(code, w);
     }
 }
 
