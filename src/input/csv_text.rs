@@ -360,6 +360,11 @@ impl TextFrame {
         }
     }
 
+    /// The file, and for a workbook's sheet `FILE [лист «SHEET»]` (`Grid::place`).
+    pub fn place(&self) -> String {
+        super::table::place(&self.file, &self.sheet)
+    }
+
     /// Records.
     pub fn height(&self) -> usize {
         self.df.height()

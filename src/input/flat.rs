@@ -373,7 +373,7 @@ pub fn load_marks(
     let cp = h.find(header::PARTICIPANTS).unwrap();
     let cm = mark_columns(h).unwrap();
     let cmean = h.find(&["средний балл", "mean_score"]);
-    let source = Sym::from(g.file.as_str());
+    let source = Sym::from(g.place().as_str());
     let MarksState {
         years,
         schools,

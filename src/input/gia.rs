@@ -138,7 +138,7 @@ pub fn load_simple(
     // shares or percents, decided once per column and file (`percent_column`)
     let mut percent_col = |x: Option<usize>| x.map(|x| percent_column(g, h, x, c.cp, rep));
     let pct = [percent_col(c.cb), percent_col(c.c5)];
-    let source = Sym::from(g.file.as_str());
+    let source = Sym::from(g.place().as_str());
     let mut tally = Tally::default();
     for r in h.row + 1..g.rows.len() {
         let Some(code) = school_code(g, h, &c, r, opts, rep)? else {

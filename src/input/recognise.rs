@@ -521,7 +521,7 @@ fn has_rows_below(g: &Grid, h: &Header) -> bool {
 
 /// `FILE` or `FILE [лист «SHEET»]`, for an error about one sheet.
 fn sheet_of(path: &Path, sheet: &Option<String>) -> String {
-    format!("{}{}", path.display(), in_sheet(sheet))
+    super::table::place(&path.display().to_string(), sheet)
 }
 
 /// ` [лист «SHEET»]`, or nothing for a CSV.

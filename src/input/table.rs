@@ -92,6 +92,11 @@ impl Grid {
             None => self.first_line + r,
         }
     }
+    /// The file, and for a workbook's sheet `FILE [лист «SHEET»]`: where its rows are, as the
+    /// results' `source` names it (an error about two rows then names each one's sheet).
+    pub fn place(&self) -> String {
+        place(&self.file, &self.sheet)
+    }
     pub fn loc(&self, r: usize) -> crate::error::Loc {
         crate::error::Loc {
             file: self.file.clone(),
@@ -312,3 +317,9 @@ fn cell_text(c: &Data) -> String {
 #[cfg(test)]
 #[path = "table_tests.rs"]
 mod tests;
+
+/// `FILE`, or `FILE [лист «SHEET»]` for a workbook's sheet: where a table's rows are, in errors
+/// and as the results' `source`.
+pub fn place(file: &str, sheet: &Option<String>) -> String {
+    format!("{file}{}", super::recognise::in_sheet(sheet))
+}

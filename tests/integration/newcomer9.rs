@@ -194,3 +194,67 @@ fn a_login_with_a_cyrillic_letter_is_the_same_school() {
     let w = warning(&input["warnings"], "кириллическая буква вместо латинской");
     assert_eq!(w["examples"][0], "«еdu990001» → edu990001 (строка 3)");
 }
+
+/// Fresh-eyes run 9, F10: «вторая, другая строка для школы …» across two sheets of one workbook
+/// named the file and two row numbers but no sheet — the analyst looked at the wrong row.
+#[test]
+fn a_second_different_row_names_the_sheets_of_both_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР 2025.xlsx");
+    let head = [
+        "Класс",
+        "Предмет",
+        "Логин",
+        "ОО",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ];
+    // the draft's «3» and «5» differ: a second, different row, not one that does not add up
+    let sheet = |three: &str, five: &str| -> Vec<Vec<String>> {
+        vec![
+            head.map(String::from).to_vec(),
+            [
+                "4",
+                "математика",
+                "edu990002",
+                "СОШ 2",
+                "20",
+                "2",
+                "8",
+                "6",
+                "4",
+            ]
+            .map(String::from)
+            .to_vec(),
+            [
+                "4",
+                "математика",
+                "edu990001",
+                "СОШ 1",
+                "20",
+                "2",
+                three,
+                "6",
+                five,
+            ]
+            .map(String::from)
+            .to_vec(),
+        ]
+    };
+    text_workbook(
+        &p,
+        &[("2025", &sheet("8", "4")), ("черновик", &sheet("9", "3"))],
+    );
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("[лист «черновик»], строка 3: вторая, другая строка")
+            && err.contains("(первая: ")
+            && err.contains("[лист «2025»], строка 3)"),
+        "{err}"
+    );
+}

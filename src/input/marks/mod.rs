@@ -376,7 +376,7 @@ fn finish(
         .iter()
         .map(|&r| line_no(f.line_of(first + r)))
         .collect();
-    let file = f.file.clone();
+    let file = f.place();
     drop(f);
     // the rows noted and the `results` frame built side by side: both only read the columns
     let (_, frame) = rayon::join(
