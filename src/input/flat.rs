@@ -187,7 +187,7 @@ pub(super) fn row_key(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> 
 pub enum MarkUnit {
     /// Whole pupils that add up to the participants.
     Counts,
-    /// Percents of the participants that sum to 100 ± 0.5.
+    /// Percents of the participants that sum to 100 ± 0.5 (± 2 when all four are whole numbers).
     Percents,
     /// Shares (fractions) of the participants that sum to 1 ± 0.005.
     Shares,
@@ -200,7 +200,9 @@ impl MarkUnit {
             MarkUnit::Counts => {
                 format!("counts that add up to the {part} participants («{participants}»)")
             }
-            MarkUnit::Percents => "percents that sum to 100 ± 0.5".into(),
+            MarkUnit::Percents => {
+                "percents that sum to 100 ± 0.5 (± 2 when all four are whole numbers)".into()
+            }
             MarkUnit::Shares => "shares that sum to 1 ± 0.005".into(),
         }
     }
@@ -262,6 +264,10 @@ pub(super) fn mark_counts(
     if v.iter().any(|x| *x < 0.0) {
         return None;
     }
+    if total == 0 && sum == 0.0 {
+        // a school that did not write: no pupil in any unit
+        return Some(([0; 4], false));
+    }
     match unit {
         MarkUnit::Counts => {
             let all_int = v.iter().all(|x| x.fract() == 0.0);
@@ -271,12 +277,21 @@ pub(super) fn mark_counts(
                 false,
             ))
         }
-        MarkUnit::Percents => {
-            ((sum - 100.0).abs() <= 0.5).then(|| (largest_remainders(total, v), true))
-        }
+        MarkUnit::Percents => ((sum - 100.0).abs() <= percent_tolerance(v))
+            .then(|| (largest_remainders(total, v), true)),
         MarkUnit::Shares => (0.995..=1.005)
             .contains(&sum)
             .then(|| (largest_remainders(total, v), true)),
+    }
+}
+
+/// How far from 100 a row's percents may sum: 0.5, or for percents all written as whole numbers
+/// (Excel saves a CSV as its cells show, a percent column without decimals as 0;79;0;21) half a
+/// point for each of the four cells' rounding, 2.
+fn percent_tolerance(v: [f64; 4]) -> f64 {
+    match v.iter().all(|x| x.fract() == 0.0) {
+        true => 2.0,
+        false => 0.5,
     }
 }
 

@@ -174,3 +174,24 @@ fn area_logins_and_rows_named_as_their_municipality_are_aggregates() {
     ));
     assert!(!is_aggregate_row("school1", "", "Заречный район"));
 }
+
+/// Fresh-eyes run 9, F4: whole percents (a CSV saved from a sheet that shows no decimals) sum to
+/// 98–102 and were refused (with `--lenient` the weakest school's rows were dropped); a school of
+/// no participants with «0» in every percent cell was an error where a count table takes it.
+#[test]
+fn whole_percents_may_miss_100_by_their_rounding_and_no_pupils_is_no_error() {
+    let p = MarkUnit::Percents;
+    let some = |v: [f64; 4]| v.map(Some);
+    assert_eq!(
+        mark_counts(42.0, some([0.0, 79.0, 0.0, 21.0]), p),
+        Some(([0, 33, 0, 9], true))
+    );
+    assert!(mark_counts(37.0, some([41.0, 38.0, 11.0, 11.0]), p).is_some());
+    assert!(mark_counts(37.0, some([41.0, 38.0, 11.0, 13.0]), p).is_none());
+    assert!(mark_counts(37.0, some([40.6, 38.0, 11.0, 11.0]), p).is_none());
+    assert_eq!(mark_counts(0.0, some([0.0; 4]), p), Some(([0; 4], false)));
+    assert_eq!(
+        mark_counts(0.0, some([0.0; 4]), MarkUnit::Shares),
+        Some(([0; 4], false))
+    );
+}

@@ -258,3 +258,13 @@ fn a_second_different_row_names_the_sheets_of_both_rows() {
         "{err}"
     );
 }
+
+/// Fresh-eyes run 9, F4: a percent table saved with whole percents (rows summing to 101 or 99)
+/// was refused; it loads, each row's counts rebuilt from its percents.
+#[test]
+fn whole_percents_that_miss_100_by_rounding_load() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;СОШ 1;37;41;38;11;11\n2025;4;математика;edu990002;СОШ 2;42;0;79;0;21\n2025;4;математика;edu990003;СОШ 3;0;0;0;0;0\n";
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert_eq!(input["rows"], 3, "{input:#}");
+    assert_eq!(input["schools"], 3);
+}
