@@ -258,11 +258,15 @@ pub fn load_notes(l: &Loaded) -> Vec<String> {
         ));
     }
     if warned.len() > LOAD_NOTE_INPUTS {
+        use crate::output::words::plural;
         let rest = &warned[LOAD_NOTE_INPUTS..];
+        let cases = rest.iter().map(|r| r.warnings.total()).sum::<usize>();
         notes.push(format!(
-            "Загрузка: ещё {} входов с предупреждениями ({} случаев) — полностью в shnor inspect",
+            "Загрузка: ещё {} {} с предупреждениями ({} {}) — полностью в shnor inspect",
             rest.len(),
-            rest.iter().map(|r| r.warnings.total()).sum::<usize>()
+            plural(rest.len() as u64, ["вход", "входа", "входов"]),
+            cases,
+            plural(cases as u64, ["случай", "случая", "случаев"])
         ));
     }
     notes

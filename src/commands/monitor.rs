@@ -225,10 +225,14 @@ fn who(m: &monitor::Monitor, login: &str) -> String {
 
 /// «Вошли в список: YEAR: SCHOOL, …; …»: the schools that entered the list, by year.
 fn entered_note(m: &monitor::Monitor) -> String {
+    if m.entered.iter().all(|(_, v)| v.is_empty()) {
+        return "Вошли в список: нет".into();
+    }
     format!(
         "Вошли в список: {}",
         m.entered
             .iter()
+            .filter(|(_, v)| !v.is_empty())
             .map(|(y, v)| {
                 let v: Vec<String> = v.iter().map(|l| who(m, l)).collect();
                 format!("{y}: {}", v.join(", "))

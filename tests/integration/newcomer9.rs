@@ -268,3 +268,27 @@ fn whole_percents_that_miss_100_by_rounding_load() {
     assert_eq!(input["rows"], 3, "{input:#}");
     assert_eq!(input["schools"], 3);
 }
+
+/// Fresh-eyes run 9, F14: with nobody new on the list `monitor` said «Вошли в список: » (empty)
+/// beside «Покинули список: нет».
+#[test]
+fn monitor_says_nobody_entered_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n");
+    for year in [2024, 2025] {
+        for k in 1..=6 {
+            for subject in ["математика", "русский язык"] {
+                let two = if k == 1 { 12 } else { 1 };
+                text += &format!(
+                    "{year};4;{subject};edu99000{k};СОШ {k};30;{two};8;6;{}\n",
+                    16 - two
+                );
+            }
+        }
+    }
+    std::fs::write(dir.path().join("ВПР.csv"), text).unwrap();
+    let out = shnor().arg("monitor").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Вошли в список: нет\n"), "{text}");
+}
