@@ -2,7 +2,6 @@
 //! workbook, the CSV of every table, a self-contained HTML page and a reproducibility manifest.
 use super::{inputs_json, ConfigArgs, InputArgs};
 use crate::config::Config;
-use crate::input::files::Checksums;
 use crate::input::Loaded;
 use crate::method::compare::{self as cmp, Block};
 use crate::method::monitor::{self as mon, Monitor};
@@ -17,8 +16,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod hashes;
 mod page;
 mod parts;
+pub use hashes::set_lowering;
 pub use parts::{Filled, Out, Part};
 
 /// Run the yearly pipeline once and write a report folder: shnor-report.xlsx, report.html,
@@ -66,10 +67,10 @@ pub fn run(a: &Args) -> Result<()> {
     let checked = folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
-    // the inputs' sha256 (the manifest's) are not made during the load, where their thread took
-    // a core from polars' read, but beside the method, and joined for the manifest
+    // the inputs' sha256 (the manifest's) on a thread of the lowest priority from the start: it
+    // takes only a core the load and the method leave idle, and is finished for the manifest
+    let checksums = hashes::Hashing::start(&input_files(a));
     let mut loaded = a.inputs.load_unhashed()?;
-    let checksums = checksums(&loaded);
     super::selection_year(&mut loaded, &cfg, a.year)?;
     crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
@@ -114,17 +115,14 @@ pub fn run(a: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The sha256 of every tabular input of `loaded`, started on a thread of its own
-/// ([`Checksums`]; joined by [`Checksums::add_to`]).
-fn checksums(loaded: &Loaded) -> Checksums {
-    let mut paths: Vec<PathBuf> = loaded
-        .reports
-        .iter()
-        .map(|r| PathBuf::from(&r.path))
-        .collect();
-    paths.sort();
-    paths.dedup();
-    Checksums::start(&paths, false)
+/// The files the load will read (`input::files::expand_paths` of the inputs, and `--scales`); none
+/// when a path cannot be listed (the load says why).
+fn input_files(a: &Args) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = crate::input::files::expand_paths(&a.inputs.paths)
+        .map(|f| f.into_iter().map(|(p, _)| p).collect())
+        .unwrap_or_default();
+    files.extend(a.inputs.scales.iter().cloned());
+    files
 }
 
 /// The summary on standard error (not with `--quiet`): the folder, its files and the number of
