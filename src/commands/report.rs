@@ -94,7 +94,7 @@ pub fn run(a: &Args) -> Result<()> {
     progress.step("запись");
     let filled = parts::with_summary(&p, &cfg, filled, &out)?;
     crate::timing("tables");
-    let (parts, files) = files(&p, &cfg, filled, book, &stage)?;
+    let (parts, files) = files(&p, &cfg, filled, book, (&stage, dialect))?;
     crate::timing("workbook, CSVs and page");
     checksums.add_to(&mut loaded.reports)?;
     crate::timing("input checksums");
@@ -359,14 +359,15 @@ fn risk_part(
 type Files = Vec<(String, String)>;
 
 /// The files of the folder (manifest aside) and the parts: the workbook of `filled`'s sheets,
-/// zipped (one thread) beside the page; their CSVs are already written. Returns the parts and
-/// each file's name and sha256: the workbook, the CSVs in sheet order, the page.
+/// zipped (one thread) beside the page and then the CSVs left for the end (`parts::late_csv`),
+/// into `stage` in `dialect`; the other CSVs are already written. Returns the parts and each
+/// file's name and sha256: the workbook, the CSVs in sheet order, the page.
 fn files(
     p: &Pipeline,
     cfg: &Config,
     filled: Vec<Filled>,
     book: xlsx::Book,
-    stage: &folder::Staging,
+    (stage, dialect): (&folder::Staging, CsvDialect),
 ) -> Result<(Vec<Part>, Files)> {
     let write = |name: String, bytes: &[u8]| -> Result<(String, String)> {
         stage.write(&name, bytes)?;
@@ -377,7 +378,7 @@ fn files(
     for f in filled {
         parts.push(f.part);
         sheets.extend(f.sheet);
-        csvs.extend(f.csv);
+        csvs.push(f.csv);
     }
     let (workbook, page) = rayon::join(
         || -> Result<(String, String)> {
@@ -385,15 +386,22 @@ fn files(
             crate::timing("  workbook assembled and zipped");
             write("shnor-report.xlsx".into(), &bytes)
         },
-        || -> Result<(String, String)> {
+        || -> Result<_> {
             let html = html::page(&page::page(p, cfg, &parts)?);
             crate::timing("  page drawn");
-            write("report.html".into(), html.as_bytes())
+            let page = write("report.html".into(), html.as_bytes())?;
+            let late = parts
+                .iter()
+                .map(|x| parts::late_csv(stage, dialect, x))
+                .collect::<Result<Vec<_>>>()?;
+            crate::timing("  CSVs left for the end");
+            Ok((page, late))
         },
     );
+    let (page, late) = page?;
     let mut files = vec![workbook?];
-    files.extend(csvs);
-    files.push(page?);
+    files.extend(csvs.into_iter().zip(late).filter_map(|(c, l)| c.or(l)));
+    files.push(page);
     Ok((parts, files))
 }
 
