@@ -16,8 +16,7 @@
 //! arena already advised): on /work/data/nat, `select` 1.85–3.20 → 1.63–1.80 s, system CPU 0.59–2.13 →
 //! 0.38–0.51 s (docs/PERFORMANCE.md, «Huge pages off for the whole process»).
 //!
-//! This and `src/priority.rs` (a background thread's priority) are the project's only `unsafe` code:
-//! the library itself is `#![forbid(unsafe_code)]`.
+//! This is the project's only `unsafe` code: the library itself is `#![forbid(unsafe_code)]`.
 
 /// mimalloc 3.x's option numbers (`mi_option_e` in `include/mimalloc.h` of mimalloc 3.3.2, vendored by
 /// libmimalloc-sys 0.1.49); libmimalloc-sys names neither.

@@ -1,6 +1,5 @@
 //! The `shnor` binary: parse the command line, dispatch to the subcommand, map errors to exit codes.
 mod allocator;
-mod priority;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use shnor::commands::{
@@ -46,7 +45,6 @@ enum Cmd {
 
 fn main() {
     allocator::tune();
-    report::set_lowering(priority::lowest);
     let cli = Cli::parse();
     shnor::input::table::quiet_workbook_panics();
     shnor::progress::set_quiet(cli.quiet);

@@ -19,7 +19,6 @@ use std::time::Instant;
 mod hashes;
 mod page;
 mod parts;
-pub use hashes::set_lowering;
 pub use parts::{Filled, Out, Part};
 
 /// Run the yearly pipeline once and write a report folder: shnor-report.xlsx, report.html,

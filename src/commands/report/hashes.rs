@@ -3,7 +3,8 @@
 //!
 //! The hashes (≈ 0.25 s of CPU for the national inputs) used to run on a thread of the same
 //! priority as the pipeline's, taking a core from it while both cores were busy. Started before
-//! the load at the lowest priority ([`set_lowering`]), the thread runs when a core would
+//! the load under the idle scheduling policy (`SCHED_IDLE`, set with the `thread-priority`
+//! crate: the library stays free of `unsafe`), the thread runs when a core would
 //! otherwise wait (the load's and the method's single-threaded steps); what it has not hashed
 //! when the manifest is due, the caller hashes itself, from the byte it stopped at
 //! ([`Hashing::add_to`]): a thread left at the lowest priority on a busy host is never waited for.
@@ -15,19 +16,24 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// Bytes hashed per step: the hand-over waits for at most one step of the thread.
 const STEP: usize = 1 << 20;
 
-/// What lowers the calling thread's scheduling priority (set once by the binary, which may call
-/// the OS; none in tests and library users: the thread then runs at the usual priority).
-static LOWERING: OnceLock<fn()> = OnceLock::new();
-
-/// Set what lowers the calling thread's priority ([`Hashing`]'s thread calls it first); the
-/// first call wins.
-pub fn set_lowering(f: fn()) {
-    let _ = LOWERING.set(f);
+/// Put the calling thread under the idle scheduling policy (Linux `SCHED_IDLE`: it runs only on
+/// a core no other thread wants). A failure leaves the usual policy (the thread then competes for
+/// the cores: slower, not different).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        use thread_priority::{
+            set_thread_priority_and_policy, thread_native_id, NormalThreadSchedulePolicy,
+            ThreadPriority, ThreadSchedulePolicy,
+        };
+        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+        let _ = set_thread_priority_and_policy(thread_native_id(), ThreadPriority::Min, idle);
+    }
 }
 
 /// The work left: files to hash, in order, the one begun (its path, open file and state), and
@@ -80,7 +86,7 @@ pub struct Hashing {
 
 impl Hashing {
     /// Start hashing the tabular files of `files` (`input::table::is_tabular`; repeated paths
-    /// once) on a thread of its own at the lowest priority [`set_lowering`] gives it. Without a
+    /// once) on a thread of its own under the idle policy ([`lower_priority`]). Without a
     /// thread (it could not start) every file is hashed by [`Hashing::add_to`].
     pub fn start(files: &[PathBuf]) -> Hashing {
         let mut paths: Vec<PathBuf> = files
@@ -99,9 +105,7 @@ impl Hashing {
         let thread = std::thread::Builder::new()
             .name("shnor-sha256".into())
             .spawn(move || {
-                if let Some(lower) = LOWERING.get() {
-                    lower();
-                }
+                lower_priority();
                 let mut buf = vec![0u8; STEP];
                 while !s.load(Ordering::Relaxed) {
                     let Ok(mut left) = l.lock() else { return };
@@ -156,6 +160,22 @@ impl Hashing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hashing thread takes only idle cores: `lower_priority` puts its thread under
+    /// `SCHED_IDLE` (no privilege needed to lower one's own policy).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_hashing_thread_runs_under_the_idle_policy() {
+        use thread_priority::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
+        let policy = std::thread::spawn(|| {
+            lower_priority();
+            thread_priority::thread_schedule_policy().unwrap()
+        })
+        .join()
+        .unwrap();
+        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+        assert_eq!(policy, idle);
+    }
 
     /// Three files (one empty, one of several steps) and a missing one, in a new folder.
     fn files(dir: &Path) -> Vec<PathBuf> {
