@@ -2,7 +2,6 @@
 //! workbook, the CSV of every table, a self-contained HTML page and a reproducibility manifest.
 use super::{inputs_json, ConfigArgs, InputArgs};
 use crate::config::Config;
-use crate::input::files::Checksums;
 use crate::input::Loaded;
 use crate::method::compare::{self as cmp, Block};
 use crate::method::monitor::{self as mon, Monitor};
@@ -17,6 +16,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod hashes;
 mod page;
 mod parts;
 pub use parts::{Filled, Out, Part};
@@ -66,10 +66,10 @@ pub fn run(a: &Args) -> Result<()> {
     let checked = folder::check_target(&a.out, a.force)?;
     let cfg = a.config.load()?;
     crate::timing("report: start");
-    // the inputs' sha256 (the manifest's) are not made during the load, where their thread took
-    // a core from polars' read, but beside the method, and joined for the manifest
+    // the inputs' sha256 (the manifest's) on a thread of the lowest priority from the start: it
+    // takes only a core the load and the method leave idle, and is finished for the manifest
+    let checksums = hashes::Hashing::start(&input_files(a));
     let mut loaded = a.inputs.load_unhashed()?;
-    let checksums = checksums(&loaded);
     super::selection_year(&mut loaded, &cfg, a.year)?;
     crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
@@ -93,7 +93,7 @@ pub fn run(a: &Args) -> Result<()> {
     progress.step("запись");
     let filled = parts::with_summary(&p, &cfg, filled, &out)?;
     crate::timing("tables");
-    let (parts, files) = files(&p, &cfg, filled, book, &stage)?;
+    let (parts, files) = files(&p, &cfg, filled, book, (&stage, dialect))?;
     crate::timing("workbook, CSVs and page");
     checksums.add_to(&mut loaded.reports)?;
     crate::timing("input checksums");
@@ -114,17 +114,14 @@ pub fn run(a: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The sha256 of every tabular input of `loaded`, started on a thread of its own
-/// ([`Checksums`]; joined by [`Checksums::add_to`]).
-fn checksums(loaded: &Loaded) -> Checksums {
-    let mut paths: Vec<PathBuf> = loaded
-        .reports
-        .iter()
-        .map(|r| PathBuf::from(&r.path))
-        .collect();
-    paths.sort();
-    paths.dedup();
-    Checksums::start(&paths, false)
+/// The files the load will read (`input::files::expand_paths` of the inputs, and `--scales`); none
+/// when a path cannot be listed (the load says why).
+fn input_files(a: &Args) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = crate::input::files::expand_paths(&a.inputs.paths)
+        .map(|f| f.into_iter().map(|(p, _)| p).collect())
+        .unwrap_or_default();
+    files.extend(a.inputs.scales.iter().cloned());
+    files
 }
 
 /// The summary on standard error (not with `--quiet`): the folder, its files and the number of
@@ -361,14 +358,15 @@ fn risk_part(
 type Files = Vec<(String, String)>;
 
 /// The files of the folder (manifest aside) and the parts: the workbook of `filled`'s sheets,
-/// zipped (one thread) beside the page; their CSVs are already written. Returns the parts and
-/// each file's name and sha256: the workbook, the CSVs in sheet order, the page.
+/// zipped (one thread) beside the page and then the CSVs left for the end (`parts::late_csv`),
+/// into `stage` in `dialect`; the other CSVs are already written. Returns the parts and each
+/// file's name and sha256: the workbook, the CSVs in sheet order, the page.
 fn files(
     p: &Pipeline,
     cfg: &Config,
     filled: Vec<Filled>,
     book: xlsx::Book,
-    stage: &folder::Staging,
+    (stage, dialect): (&folder::Staging, CsvDialect),
 ) -> Result<(Vec<Part>, Files)> {
     let write = |name: String, bytes: &[u8]| -> Result<(String, String)> {
         stage.write(&name, bytes)?;
@@ -379,7 +377,7 @@ fn files(
     for f in filled {
         parts.push(f.part);
         sheets.extend(f.sheet);
-        csvs.extend(f.csv);
+        csvs.push(f.csv);
     }
     let (workbook, page) = rayon::join(
         || -> Result<(String, String)> {
@@ -387,15 +385,22 @@ fn files(
             crate::timing("  workbook assembled and zipped");
             write("shnor-report.xlsx".into(), &bytes)
         },
-        || -> Result<(String, String)> {
+        || -> Result<_> {
             let html = html::page(&page::page(p, cfg, &parts)?);
             crate::timing("  page drawn");
-            write("report.html".into(), html.as_bytes())
+            let page = write("report.html".into(), html.as_bytes())?;
+            let late = parts
+                .iter()
+                .map(|x| parts::late_csv(stage, dialect, x))
+                .collect::<Result<Vec<_>>>()?;
+            crate::timing("  CSVs left for the end");
+            Ok((page, late))
         },
     );
+    let (page, late) = page?;
     let mut files = vec![workbook?];
-    files.extend(csvs);
-    files.push(page?);
+    files.extend(csvs.into_iter().zip(late).filter_map(|(c, l)| c.or(l)));
+    files.push(page);
     Ok((parts, files))
 }
 

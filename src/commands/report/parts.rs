@@ -42,8 +42,8 @@ impl Out<'_> {
         parts.into_par_iter().map(|x| self.fill_one(x)).collect()
     }
 
-    /// A present part's sheet beside its CSV (`csv/FILE.csv`, written now, with its sha256); an
-    /// absent part as it is.
+    /// A present part's sheet beside its CSV (`csv/FILE.csv`, written now, with its sha256; for a
+    /// part of [`AT_THE_END`] none: [`late_csv`] writes it); an absent part as it is.
     fn fill_one(&self, part: Part) -> Result<Filled> {
         let Ok(t) = &part.table else {
             return Ok(Filled {
@@ -52,18 +52,56 @@ impl Out<'_> {
                 csv: None,
             });
         };
+        if AT_THE_END.contains(&part.file) {
+            let sheet = Some(self.book.sheet(part.sheet, t)?);
+            return Ok(Filled {
+                part,
+                sheet,
+                csv: None,
+            });
+        }
         let (sheet, csv) = rayon::join(
             || self.book.sheet(part.sheet, t),
-            || -> Result<(String, String)> {
-                let name = format!("csv/{}.csv", part.file);
-                let bytes = t.csv_bytes(self.dialect)?;
-                self.stage.write(&name, &bytes)?;
-                Ok((name, crate::sha256_hex(&bytes)))
-            },
+            || csv_file(self.stage, self.dialect, part.file, t),
         );
         let (sheet, csv) = (Some(sheet?), Some(csv?));
         Ok(Filled { part, sheet, csv })
     }
+}
+
+/// The CSV of a present part that [`Out::fill_one`] left for the end ([`AT_THE_END`]), written
+/// now into `stage` in `dialect`: its name and sha256; none for any other part.
+///
+/// Errors: internal (exit 3) when it cannot be made or written.
+pub(super) fn late_csv(
+    stage: &folder::Staging,
+    dialect: CsvDialect,
+    part: &Part,
+) -> Result<Option<(String, String)>> {
+    match &part.table {
+        Ok(t) if AT_THE_END.contains(&part.file) => {
+            Ok(Some(csv_file(stage, dialect, part.file, t)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The parts whose CSV is written at the end ([`late_csv`]), beside the workbook's zip (one
+/// thread), not beside their sheet: the largest (all schools, 17 MB nationally), whose sheet and
+/// CSV were the last part filled, while at the end a core waited for the zip.
+const AT_THE_END: &[&str] = &["schools"];
+
+/// `t` as `csv/FILE.csv` in `dialect`, written into `stage`: its name and sha256.
+fn csv_file(
+    stage: &folder::Staging,
+    dialect: CsvDialect,
+    file: &str,
+    t: &Table,
+) -> Result<(String, String)> {
+    let name = format!("csv/{file}.csv");
+    let bytes = t.csv_bytes(dialect)?;
+    stage.write(&name, &bytes)?;
+    Ok((name, crate::sha256_hex(&bytes)))
 }
 
 /// The parts that read only the selection and its context, in sheet order (final list to
