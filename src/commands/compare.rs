@@ -288,15 +288,21 @@ fn block_table(b: &Block) -> Table {
     t
 }
 
-/// Every block in one table with procedure and year in front (CSV, the report's sheet), headed by
-/// [`FLAT_BLOCK_HEADERS`]; [`FISHER_NOTE`] under it when a p-value is Fisher's.
+/// Every block in one table with procedure, year and region code in front (CSV, the report's
+/// sheet), headed by [`FLAT_BLOCK_HEADERS`]; [`FISHER_NOTE`] under it when a p-value is Fisher's.
+/// The region's code tells two regions' «Регион» rows of one procedure and year apart (empty for
+/// schools known only by name).
 pub fn flat_table(blocks: &[Block]) -> Table {
-    let mut headers = vec!["Процедура", "Год"];
+    let mut headers = vec!["Процедура", "Год", "Код региона"];
     headers.extend_from_slice(&FLAT_BLOCK_HEADERS);
     let mut flat = Table::new(&headers);
     for b in blocks {
         for row in block_rows(b) {
-            let mut fr = vec![b.procedure.clone().into(), Cell::int(b.year)];
+            let mut fr = vec![
+                b.procedure.clone().into(),
+                Cell::int(b.year),
+                b.region_code.clone().into(),
+            ];
             fr.extend(row);
             flat.rows.push(fr);
         }

@@ -292,3 +292,30 @@ fn monitor_says_nobody_entered_the_list() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("Вошли в список: нет\n"), "{text}");
 }
+
+/// Fresh-eyes run 9, F6: with two regions' schools `compare --format csv` (and the report's sheet)
+/// had two «Регион» rows for one procedure and year that nothing told apart; a «Код региона»
+/// column does, as the JSON's `region_code` and the table titles' «(регион 22)» do.
+#[test]
+fn compare_csv_tells_two_regions_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n");
+    for region in [22, 54] {
+        for k in 1..=3 {
+            text += &format!("2025;4;математика;edu{region}000{k};СОШ {k};20;2;8;6;4\n");
+        }
+    }
+    std::fs::write(dir.path().join("ВПР.csv"), text).unwrap();
+    let out = stdout_of(
+        shnor()
+            .arg("compare")
+            .arg(dir.path())
+            .args(["--format", "csv"]),
+    );
+    let regions: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(",Регион,"))
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    assert_eq!(regions, ["22", "54"], "{out}");
+}
