@@ -356,8 +356,15 @@ impl<'g> RegistryReader<'g> {
         let (g, h, cols) = (self.g, self.h, &self.cols);
         let loc = || g.loc(r);
         let kind = match cols.kind.map(|c| (c, g.cell(r, c).trim())) {
-            Some((c, k)) if !k.is_empty() => Some(memo(&mut self.kinds, k, Kind::parse).ok_or_else(|| data_err(&loc(), h.raw_name(c), format!(
-                "expected one of обычная / углубленная / малокомплектная / ОВЗ / вечерняя, found «{k}»")))?),
+            Some((c, k)) if !k.is_empty() => {
+                Some(memo(&mut self.kinds, k, Kind::parse).ok_or_else(|| {
+                    data_err(
+                        &loc(),
+                        h.raw_name(c),
+                        format!("expected one of {}, found «{k}»", kind_words()),
+                    )
+                })?)
+            }
             _ => None,
         };
         let settlement = match cols.settlement {
@@ -560,4 +567,14 @@ fn first_row(seen: &mut PlHashMap<String, usize>, sid: &str, r: usize, g: &Cells
             Seen::First
         }
     }
+}
+
+/// The words a registry's kind column takes (`Kind::WORDS`, the Russian ones), for its error.
+fn kind_words() -> String {
+    Kind::WORDS
+        .iter()
+        .map(|(w, _)| *w)
+        .filter(|w| !w.is_ascii())
+        .collect::<Vec<_>>()
+        .join(" / ")
 }

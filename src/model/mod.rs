@@ -187,21 +187,35 @@ impl Kind {
             Kind::Evening => "evening",
         }
     }
+    /// The kind a registry cell names (as `norm_text` reads it: case, «ё» and spaces aside), one
+    /// of [`Kind::WORDS`]; `None` for any other text.
     pub fn parse(s: &str) -> Option<Kind> {
         let t = crate::input::text::norm_text(s);
-        Some(match t.as_str() {
-            "regular" | "обычная" | "общеобразовательная" => {
-                Kind::Regular
-            }
-            "advanced" | "углубленная" | "лицей" | "гимназия" | "кадетская" => {
-                Kind::Advanced
-            }
-            "small_rural" | "малокомплектная" => Kind::SmallRural,
-            "ovz" | "овз" | "коррекционная" => Kind::Ovz,
-            "evening" | "вечерняя" | "вечерняя (сменная)" => Kind::Evening,
-            _ => return None,
-        })
+        Kind::WORDS.iter().find(|(w, _)| *w == t).map(|&(_, k)| k)
     }
+
+    /// The words of a registry's kind column, each with its kind (lower case, «е» for «ё»).
+    pub const WORDS: [(&'static str, Kind); 19] = [
+        ("regular", Kind::Regular),
+        ("обычная", Kind::Regular),
+        ("общеобразовательная", Kind::Regular),
+        ("advanced", Kind::Advanced),
+        ("углубленная", Kind::Advanced),
+        ("с углубленным изучением", Kind::Advanced),
+        ("лицей", Kind::Advanced),
+        ("гимназия", Kind::Advanced),
+        ("кадетская", Kind::Advanced),
+        ("small_rural", Kind::SmallRural),
+        ("малокомплектная", Kind::SmallRural),
+        ("ovz", Kind::Ovz),
+        ("овз", Kind::Ovz),
+        ("коррекционная", Kind::Ovz),
+        ("evening", Kind::Evening),
+        ("вечерняя", Kind::Evening),
+        ("вечерняя (сменная)", Kind::Evening),
+        ("вечерняя (сменная) школа", Kind::Evening),
+        ("сменная", Kind::Evening),
+    ];
 }
 
 /// One school's registry/context record (merged across inputs).

@@ -319,3 +319,27 @@ fn compare_csv_tells_two_regions_apart() {
         .collect();
     assert_eq!(regions, ["22", "54"], "{out}");
 }
+
+/// Fresh-eyes run 9, F14: a registry's kind «Вечерняя (сменная) школа» (the 2021 form's wording)
+/// was refused, and the error listed five words where more are taken; it lists every one.
+#[test]
+fn registry_kinds_in_the_forms_wording_are_read() {
+    let input = inspect_text(
+        "registry.csv",
+        "login;name;municipality;settlement;kind\nedu990001;СОШ 1;Р;село;Вечерняя (сменная) школа\nedu990002;СОШ 2;Р;село;С углублённым изучением\n",
+    );
+    assert_eq!(input["schools"], 2, "{input:#}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("registry.csv");
+    std::fs::write(
+        &p,
+        "login;name;municipality;settlement;kind\nedu990001;СОШ 1;Р;село;начальная\n",
+    )
+    .unwrap();
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("коррекционная") && err.contains("вечерняя (сменная) школа"),
+        "{err}"
+    );
+}
