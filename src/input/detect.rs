@@ -331,6 +331,48 @@ pub(super) fn two_row_marks(g: &Grid, r: usize) -> Option<Header> {
     (flat::is_marks_header(&h) && marks.iter().all(|c| from_sub.contains(c))).then_some(h)
 }
 
+/// A marks header whose marks are captions over a row of units: row `r` with the login, the
+/// participants and «2» «3» «4» «5», each merged over its columns, row `r + 1` with «чел.» and
+/// «%» under each (fresh-eyes run 9, F7: the unit row was read as a school). The rows combined as
+/// one header at row `r + 1` («2, чел.», «2, %»…: the counts are read, `flat::mark_columns`);
+/// `None` when row `r + 1` is no row of units under the marks.
+pub(super) fn marks_over_units(g: &Grid, r: usize) -> Option<Header> {
+    let (top, sub) = (g.rows.get(r)?, g.rows.get(r + 1)?);
+    let marks = flat::mark_columns(&Header::new(r, top))?;
+    fn cell(row: &[String], c: usize) -> &str {
+        row.get(c).map_or("", |s| s.trim())
+    }
+    if !marks.iter().all(|&c| unit_word(cell(sub, c)).is_some()) {
+        return None;
+    }
+    let mut caption = "";
+    let mut raw = Vec::new();
+    for c in 0..top.len().max(sub.len()) {
+        let (t, s) = (cell(top, c), cell(sub, c));
+        if !t.is_empty() {
+            caption = t;
+        }
+        raw.push(match (s.is_empty(), unit_word(s)) {
+            (true, _) => t.to_string(),
+            (false, Some(unit)) => format!("{caption}, {unit}"),
+            (false, None) => return None,
+        });
+    }
+    let h = Header::new(r + 1, &raw);
+    flat::is_marks_header(&h).then_some(h)
+}
+
+/// The unit a cell of a header's unit row names: «чел.» for a count («чел», «кол-во»,
+/// «количество»), «%» for a percent («%», «доля, %»); `None` for any other text.
+fn unit_word(s: &str) -> Option<&'static str> {
+    let t = super::text::norm_text(s);
+    match t.trim_end_matches('.') {
+        "чел" | "кол-во" | "количество" | "число" => Some("чел."),
+        "%" | "доля, %" | "доля %" | "в %" => Some("%"),
+        _ => None,
+    }
+}
+
 /// The near miss of a header with a login and columns of results (participants, a caption over
 /// marks) but no «2» «3» «4» «5» read in it nor in the row below: what was found, what was expected.
 fn results_without_marks(g: &Grid, h: &Header) -> String {
@@ -409,6 +451,10 @@ pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected
         let h = Header::new(r, &g.rows[r]);
         if let Some(k) = forced {
             if kind_matches(k, g, &h) {
+                if let Some(two) = (k == "marks").then(|| marks_over_units(g, r)).flatten() {
+                    two.forget_reads();
+                    return Some((two, Detected::Kind("marks")));
+                }
                 let k = KINDS.iter().find(|(n, _)| *n == k).unwrap().0;
                 h.forget_reads();
                 return Some((h, Detected::Kind(k)));
@@ -422,6 +468,12 @@ pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected
             continue;
         }
         let d = detect_header(g, &h);
+        if d == Some(Detected::Kind("marks")) {
+            if let Some(two) = marks_over_units(g, r) {
+                two.forget_reads();
+                return Some((two, Detected::Kind("marks")));
+            }
+        }
         if matches!(
             d,
             None | Some(Detected::Kind("directory" | "registry" | "crosswalk"))

@@ -343,3 +343,23 @@ fn registry_kinds_in_the_forms_wording_are_read() {
         "{err}"
     );
 }
+
+/// Fresh-eyes run 9, F7: a two-row header — «2» «3» «4» «5», each merged over two columns, above
+/// «чел.» and «%» — was refused (the unit row read as a record «a separator inside an unquoted
+/// value?»). The counts are read, as from a one-row «2, чел.» / «2, %» header.
+#[test]
+fn marks_over_a_row_of_units_are_read_from_the_counts() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;;3;;4;;5\n;;;;;;чел.;%;чел.;%;чел.;%;чел.;%\n2025;4;математика;edu990001;СОШ 1;102;25;24,5;40;39,2;27;26,5;10;9,8\n";
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert_eq!(input["rows"], 1, "{input:#}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ВПР 2025.csv"), text).unwrap();
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(dir.path())
+            .args(["--all", "--format", "json"]),
+    );
+    let share2 = v["schools"][0]["share2"].as_f64().unwrap();
+    assert!((share2 - 25.0 / 102.0).abs() < 1e-6, "{share2}");
+}
