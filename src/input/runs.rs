@@ -13,15 +13,12 @@ impl<T> Runs<T> {
     pub fn of(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
         let mut values = Vec::new();
         let mut idx = Vec::with_capacity(ca.len());
-        let mut prev: Option<&str> = None;
-        for cell in ca.iter() {
-            let cell = cell.unwrap_or("");
-            if prev != Some(cell) {
+        each_cell(ca, |cell, same| {
+            if !same {
                 values.push(f(cell));
-                prev = Some(cell);
             }
             idx.push(values.len() as u32 - 1);
-        }
+        });
         Runs { values, idx }
     }
     /// `f` of each cell (null as empty), computed once per distinct cell: for columns of few
@@ -30,19 +27,16 @@ impl<T> Runs<T> {
         let mut values = Vec::new();
         let mut at: PlHashMap<&str, u32> = PlHashMap::new();
         let mut idx = Vec::with_capacity(ca.len());
-        let mut prev: Option<(&str, u32)> = None;
-        for cell in ca.iter() {
-            let cell = cell.unwrap_or("");
-            let i = match prev {
-                Some((p, i)) if p == cell => i,
-                _ => *at.entry(cell).or_insert_with(|| {
+        let mut i = 0;
+        each_cell(ca, |cell, same| {
+            if !same {
+                i = *at.entry(cell).or_insert_with(|| {
                     values.push(f(cell));
                     values.len() as u32 - 1
-                }),
-            };
-            prev = Some((cell, i));
+                });
+            }
             idx.push(i);
-        }
+        });
         Runs { values, idx }
     }
     /// Column `name` of the rows `good`: `pick` of each row's value, gathered from the column of
@@ -69,6 +63,35 @@ impl<T> Runs<T> {
     }
     pub fn get(&self, r: usize) -> &T {
         &self.values[self.idx[r] as usize]
+    }
+}
+
+/// `step(cell, same)` for each cell of `ca` in order (null as empty), `same` when the cell holds
+/// the previous cell's text (false for the first cell).
+///
+/// Each chunk is walked as polars holds it: a cell whose view is the previous cell's (the same
+/// inlined bytes of a text up to 12 bytes, or the same bytes of the same buffer) is the same text
+/// without reading it; any other pair is compared as text (its lengths first).
+fn each_cell<'a>(ca: &'a StringChunked, mut step: impl FnMut(&'a str, bool)) {
+    let mut prev: Option<&'a str> = None;
+    for (arr, nulls) in ca.downcast_iter().zip(ca.iter_validities()) {
+        let nulls = nulls.filter(|b| b.unset_bits() > 0);
+        // the previous cell's view, within this chunk (a view names a buffer of its chunk)
+        let mut prev_view = None;
+        for (r, &view) in arr.views().iter().enumerate() {
+            let cell = if nulls.is_some_and(|b| !b.get_bit(r)) {
+                prev_view = None;
+                ""
+            } else if let (Some(p), true) = (prev, prev_view == Some(view)) {
+                step(p, true);
+                continue;
+            } else {
+                prev_view = Some(view);
+                arr.value(r)
+            };
+            step(cell, prev == Some(cell));
+            prev = Some(cell);
+        }
     }
 }
 
@@ -120,5 +143,57 @@ mod tests {
             runs.values,
             [Some(2021), Some(2022), None, Some(2021), Some(2023)]
         );
+    }
+
+    /// `of` and `distinct` over chunks with nulls, empty cells, short (inlined) and long texts,
+    /// equal texts at the chunks' seams: each row's value is its cell's, one value per run (`of`)
+    /// or per distinct cell (`distinct`), as a walk of the cells one by one makes them.
+    #[test]
+    fn of_and_distinct_keep_each_rows_cell_across_chunks_and_nulls() {
+        let long = "Муниципальное образование город";
+        let other = "Муниципальное образование село";
+        let mut ca =
+            StringChunked::from_iter([Some("edu1"), Some("edu1"), None, Some(""), Some(long)]);
+        ca.append(&StringChunked::from_iter([
+            Some(long),
+            Some(long),
+            Some(other),
+            None,
+        ]))
+        .unwrap();
+        ca.append(&StringChunked::from_iter([
+            None,
+            Some(""),
+            Some("edu1"),
+            Some(long),
+            Some("edu12345678901"),
+        ]))
+        .unwrap();
+        ca.append(&StringChunked::from_iter([
+            Some("edu12345678901"),
+            Some(other),
+        ]))
+        .unwrap();
+        let cells: Vec<&str> = ca.iter().map(|c| c.unwrap_or("")).collect();
+        let mut runs_of = Vec::new();
+        for &c in &cells {
+            if runs_of.last() != Some(&c) {
+                runs_of.push(c);
+            }
+        }
+        let mut distinct = Vec::new();
+        for &c in &cells {
+            if !distinct.contains(&c) {
+                distinct.push(c);
+            }
+        }
+        let of = Runs::of(&ca, str::to_string);
+        let dis = Runs::distinct(&ca, str::to_string);
+        for runs in [&of, &dis] {
+            let rows: Vec<&str> = (0..ca.len()).map(|r| runs.get(r).as_str()).collect();
+            assert_eq!(rows, cells);
+        }
+        assert_eq!(of.values, runs_of);
+        assert_eq!(dis.values, distinct);
     }
 }

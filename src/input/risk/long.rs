@@ -157,9 +157,12 @@ fn category_runs(
         .collect();
     let n = f.height().saturating_sub(first);
     let codes = ca.physical().slice(first as i64, n);
-    let idx: Vec<u32> = codes.iter().map(|v| v.unwrap_or(u32::MAX)).collect();
-    if idx.contains(&u32::MAX) {
+    if codes.null_count() > 0 {
         return None;
+    }
+    let mut idx = Vec::with_capacity(n);
+    for arr in codes.downcast_iter() {
+        idx.extend_from_slice(arr.values());
     }
     Some(Runs { values, idx })
 }
