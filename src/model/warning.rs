@@ -267,6 +267,10 @@ warning_codes! {
     /// An empty or blank table file in a folder: skipped (named on the command line it is an error).
     EmptyFileSkipped = "пустой файл в папке пропущен"
         => "пустой файл в папке пропущен (файл без байтов или без заполненных ячеек)",
+    /// A marks table's percents («2», %) that contradict its counts («2», чел.) by more than a
+    /// point: the counts read.
+    CountsPercentsDisagree = "проценты по отметкам расходятся с численностями (больше чем на 1 п.п.): взяты численности"
+        => "проценты по отметкам расходятся с численностями той же строки (больше чем на 1 п.п.): взяты численности — проверьте файл",
     /// A CSV in a folder whose header was recognised with no data rows below it (a header only,
     /// or rows the reader could not tell apart): skipped.
     EmptyTableSkipped = "таблица в папке без строк данных пропущена"

@@ -363,3 +363,23 @@ fn marks_over_a_row_of_units_are_read_from_the_counts() {
     let share2 = v["schools"][0]["share2"].as_f64().unwrap();
     assert!((share2 - 25.0 / 102.0).abs() < 1e-6, "{share2}");
 }
+
+/// Fresh-eyes run 9, F5: counts and percents side by side that contradict each other (0 «2» of
+/// 27, and «2», % = 50) were read from the counts without a word. The counts are still read; the
+/// row is named in a counted warning with both figures. Rounded percents within a point are no
+/// contradiction.
+#[test]
+fn percents_that_contradict_the_counts_beside_them_are_named() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2, чел.;3, чел.;4, чел.;5, чел.;2, %;3, %;4, %;5, %\n2025;4;математика;edu990001;СОШ 1;27;0;21;0;6;50,0;20,0;20,0;10,0\n2025;4;математика;edu990002;СОШ 2;102;25;40;27;10;24,5;39,2;26,5;9,8\n";
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert_eq!(input["rows"], 2, "{input:#}");
+    let w = warning(
+        &input["warnings"],
+        "проценты по отметкам расходятся с численностями",
+    );
+    assert_eq!(w["count"], 1);
+    assert_eq!(
+        w["examples"][0],
+        "строка 2: «2» 0 из 27 = 0 %, в столбце «2, %» — 50"
+    );
+}

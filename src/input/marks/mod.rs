@@ -39,6 +39,7 @@ pub fn load(
     rep: &mut InputReport,
 ) -> Result<()> {
     let p = parse(&f, h, meta)?;
+    note_contradicting_percents(&f, h, rep);
     finish(f, p, h, meta, opts, ds, rep)
 }
 
@@ -60,6 +61,7 @@ pub fn load_csv(
     if let Some(mut f) = typed(&file, h, head)? {
         crate::timing("  marks: typed frame read");
         let cols = columns(&f, h, meta)?;
+        note_contradicting_percents(&f, h, rep);
         crate::timing("  marks: columns");
         // every cell the loader reads is in `cols`: the frame's columns are freed before the rows
         // are sorted and the `results` frame is built (a text fallback reads the file again)
@@ -169,6 +171,29 @@ struct Parsed {
 /// Parse the key and number columns of a marks table's frame and sort its rows (`Parsed`).
 ///
 /// Errors (data): the header lacks the participants or a mark column.
+/// The rows of `f` whose «2», % cells contradict their «2», чел. counts
+/// (`unit::percents_contradicting`), counted in `rep` (the counts are read).
+fn note_contradicting_percents(f: &TextFrame, h: &Header, rep: &mut InputReport) {
+    let Some(cm) = mark_columns(h) else {
+        return;
+    };
+    let first = h.row + 1;
+    let column = |c: usize| -> Vec<Option<f64>> {
+        match f.int_col(c, first) {
+            Some(ca) => ca.iter().map(|v| v.map(f64::from)).collect(),
+            None => f
+                .text_col(c, first)
+                .iter()
+                .map(|v| v.and_then(|s| parse_num(s).ok().flatten()))
+                .collect(),
+        }
+    };
+    let line_of = |r: usize| f.line_of(first + r);
+    for w in unit::percents_contradicting(h, &cm, line_of, column) {
+        rep.warnings.add(WarningCode::CountsPercentsDisagree, w);
+    }
+}
+
 fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
     let cols = columns(f, h, meta)?;
     Ok(sort_rows(cols, h, |r| f.line_of(r)))

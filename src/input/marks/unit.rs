@@ -55,3 +55,68 @@ pub(super) fn unit_of(
         ))
     })
 }
+
+/// The percent columns a marks header gives beside its counts («2», чел. | «2», %): for each mark
+/// the column other than its count column `cm` whose caption is the mark's and says `%`; `None`
+/// unless the counts are counted by their captions and all four percents are there.
+fn percents_beside(h: &Header, cm: &[usize; 4]) -> Option<[usize; 4]> {
+    if !cm.iter().all(|&c| counted_caption(&h.names[c])) {
+        return None;
+    }
+    let pct = |i: usize| {
+        let m = ["2", "3", "4", "5"][i];
+        let names = [
+            m.to_string(),
+            format!("«{m}»"),
+            format!("доля «{m}»"),
+            format!("доля {m}"),
+        ];
+        (0..h.names.len()).find(|&c| c != cm[i] && h.is_percent(c) && names.contains(&h.names[c]))
+    };
+    Some([pct(0)?, pct(1)?, pct(2)?, pct(3)?])
+}
+
+/// How far (percentage points) a «2», % cell may be from its count's share of the participants:
+/// the rounding of a whole percent and then some.
+const PERCENT_SLACK: f64 = 1.0;
+
+/// Each row of a marks table with counts and percents side by side whose percents contradict
+/// its counts by more than [`PERCENT_SLACK`]: what each says, for a counted warning (`column(c)`:
+/// column `c`'s cells of the rows as numbers, read only when the header has both; `line_of(r)`:
+/// row `r`'s file line). The counts are read; the percents only told apart.
+pub(super) fn percents_contradicting(
+    h: &Header,
+    cm: &[usize; 4],
+    line_of: impl Fn(usize) -> usize,
+    column: impl Fn(usize) -> Vec<Option<f64>>,
+) -> Vec<String> {
+    let (Some(pct), Some(cp)) = (
+        percents_beside(h, cm),
+        h.find(super::super::header::PARTICIPANTS),
+    ) else {
+        return Vec::new();
+    };
+    let (part, counts, pcts) = (column(cp), cm.map(&column), pct.map(&column));
+    let mut out = Vec::new();
+    for (r, part) in part.iter().enumerate() {
+        let Some(part) = part.filter(|&p| p > 0.0) else {
+            continue;
+        };
+        let differ = (0..4).find_map(|i| {
+            let (n, p) = (counts[i][r]?, pcts[i][r]?);
+            ((n / part * 100.0 - p).abs() > PERCENT_SLACK).then_some((i, n, p))
+        });
+        if let Some((i, n, p)) = differ {
+            let m = ["2", "3", "4", "5"][i];
+            let comma = |x: f64| x.to_string().replace('.', ",");
+            out.push(format!(
+                "строка {}: «{m}» {n} из {part} = {} %, в столбце «{}» — {}",
+                line_of(r),
+                comma((n / part * 1000.0).round() / 10.0),
+                h.raw_name(pct[i]).trim(),
+                comma(p)
+            ));
+        }
+    }
+    out
+}
