@@ -250,11 +250,15 @@ impl<'c> Prepared<'c> {
                     .par_iter()
                     .zip(&self.found)
                     .zip(&self.pooled)
-                    .filter_map(|((school, g), p)| {
-                        let rows = g.clone().map(|g| self.year_rows.rows_of(g));
-                        let rows = rows.as_deref().unwrap_or_default();
+                    // each worker's row buffer reused from school to school
+                    .map_init(Vec::new, |rows, ((school, g), p)| {
+                        match g.clone() {
+                            Some(g) => self.year_rows.rows_into(g, rows),
+                            None => rows.clear(),
+                        }
                         self.judge((school, *p), rows, cfg, ctx, false)
                     })
+                    .flatten()
                     .collect()
             },
             || match ctx.statuses_only {

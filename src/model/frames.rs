@@ -184,10 +184,10 @@ pub const SCHOOL_KEY: &str = "school_key";
 /// derived once per school, and [`SCHOOL_KEY`].
 fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
-    // each school's pair once (a school's rows come in runs), the rows gathering it
+    // each school's pair once, at the first row of each run of its id (a school's rows come in
+    // runs), the run's rows filled with its number
     let mut at: PlHashMap<&str, IdxSize> = Default::default();
     let (mut region, mut municipality) = (Vec::new(), Vec::new());
-    let mut prev: Option<(&str, IdxSize)> = None;
     let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
     let regions = ds
         .school_view()
@@ -206,21 +206,19 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
             .clone(),
         None => String::new(),
     };
-    for id in ids.iter() {
-        let id = id.unwrap_or("");
-        let i = match prev {
-            Some((p, i)) if p == id => i,
-            _ => *at.entry(id).or_insert_with(|| {
-                region.push(match &regions {
-                    Some(r) => r.of(ds, id),
-                    None => crate::input::text::region_of(id),
-                });
-                municipality.push(municipality_id(id));
-                region.len() as IdxSize - 1
-            }),
-        };
-        prev = Some((id, i));
-        idx.push(i);
+    let starts = run_starts(ids);
+    for (j, &s) in starts.iter().enumerate() {
+        let end = starts.get(j + 1).copied().unwrap_or(ids.len());
+        let id = ids.get(s).unwrap_or("");
+        let i = *at.entry(id).or_insert_with(|| {
+            region.push(match &regions {
+                Some(r) => r.of(ds, id),
+                None => crate::input::text::region_of(id),
+            });
+            municipality.push(municipality_id(id));
+            region.len() as IdxSize - 1
+        });
+        idx.resize(end, i);
     }
     let idx = IdxCa::from_vec("".into(), idx);
     let gather = |vals: &[String], name: &str| -> Result<Column> {
@@ -232,6 +230,28 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     df.with_column(gather(&municipality, "municipality_key")?)?;
     df.with_column(idx.with_name(SCHOOL_KEY.into()).into_column())?;
     Ok(df)
+}
+
+/// The first row of each run of equal ids in `ids` (ascending; row 0 when there is a row): one
+/// polars comparison of each id with the previous row's, not a comparison of texts per row. A
+/// null id starts a run of its own rows; a run split more finely than needed is harmless to
+/// [`with_derived`] (each run looks its id up).
+fn run_starts(ids: &StringChunked) -> Vec<usize> {
+    let changed = ids.not_equal_missing(&ids.shift(1));
+    let changed = changed.rechunk();
+    let mut starts: Vec<usize> = Vec::new();
+    if let Some(arr) = changed.downcast_iter().next() {
+        // `_missing` gives no nulls; any null position is taken as a start all the same
+        let bits = match arr.validity() {
+            Some(v) => arr.values() | &!v,
+            None => arr.values().clone(),
+        };
+        starts.extend(bits.true_idx_iter());
+    }
+    if !ids.is_empty() && starts.first() != Some(&0) {
+        starts.insert(0, 0);
+    }
+    starts
 }
 
 /// The region of each school of `ds` whose id is no login, where `identity::Regions` knows one.
@@ -304,6 +324,77 @@ pub fn base(ds: &Dataset) -> Result<Frames> {
 mod tests {
     use super::build;
     use crate::model::{schema, Dataset, ResultRow};
+
+    #[test]
+    fn run_starts_mark_each_change_of_id_across_chunks_and_nulls() {
+        use polars::prelude::*;
+        let mut ids = StringChunked::new("".into(), &[Some("a"), Some("a"), Some("b")]);
+        ids.append(&StringChunked::new(
+            "".into(),
+            &[Some("b"), None, None, Some("a")],
+        ))
+        .unwrap();
+        assert_eq!(super::run_starts(&ids), vec![0, 2, 4, 6]);
+        let first_null = StringChunked::new("".into(), &[None, Some("x"), Some("x")]);
+        assert_eq!(super::run_starts(&first_null), vec![0, 1]);
+        assert!(super::run_starts(&StringChunked::new("".into(), &[] as &[&str])).is_empty());
+    }
+
+    #[test]
+    fn school_key_numbers_ids_by_first_row_across_chunks() {
+        use super::super::schema::col as k;
+        let rows = |list: &[(i32, &str)]| -> Vec<ResultRow> {
+            list.iter()
+                .map(|(y, s)| ResultRow::for_test(*y, s, "математика", 20, 3))
+                .collect()
+        };
+        let (a, b) = (
+            rows(&[
+                (2023, "edu1"),
+                (2023, "edu1"),
+                (2023, "edu2"),
+                (2023, "edu3"),
+            ]),
+            rows(&[
+                (2023, "edu3"),
+                (2024, "edu2"),
+                (2024, "edu1"),
+                (2024, "edu4"),
+            ]),
+        );
+        let mut ds = Dataset::default();
+        ds.set_results(&b);
+        let tail = ds.results.clone();
+        ds.set_results(&a);
+        ds.results.vstack_mut(&tail).unwrap();
+        assert!(ds.results.first_col_n_chunks() > 1);
+        let df = super::with_derived(&ds).unwrap();
+        let key: Vec<Option<u32>> = df
+            .column(super::SCHOOL_KEY)
+            .unwrap()
+            .cast(&polars::prelude::DataType::UInt32)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .collect();
+        // the oracle: each id numbered at its first row
+        let ids = df.column(k::SCHOOL_ID).unwrap().str().unwrap().clone();
+        let mut seen: Vec<&str> = Vec::new();
+        let want: Vec<Option<u32>> = ids
+            .iter()
+            .map(|id| {
+                let id = id.unwrap();
+                let at = seen.iter().position(|s| *s == id).unwrap_or_else(|| {
+                    seen.push(id);
+                    seen.len() - 1
+                });
+                Some(at as u32)
+            })
+            .collect();
+        assert_eq!(key, want);
+        assert_eq!(want, [0, 0, 1, 2, 2, 1, 0, 3].map(Some).to_vec());
+    }
 
     #[test]
     fn frames_have_the_declared_schemas_even_when_empty() {

@@ -46,16 +46,17 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             );
         }
     }
-    // each distinct municipality spelling looked up once
-    let mut codes: std::collections::HashMap<String, Option<String>> = Default::default();
+    // each distinct municipality spelling looked up once (its text copied once, as the key)
+    let mut codes: polars::prelude::PlHashMap<String, Option<String>> = Default::default();
     for s in ds.book.values_mut() {
         if s.municipality_code.is_empty() && !ds.municipality_codes.is_empty() {
-            let code = codes.entry(s.municipality.clone()).or_insert_with(|| {
-                ds.municipality_codes
-                    .get(&municipality_key(&s.municipality))
-                    .cloned()
-            });
-            if let Some(c) = code {
+            if !codes.contains_key(s.municipality.as_str()) {
+                let code = ds
+                    .municipality_codes
+                    .get(&municipality_key(&s.municipality));
+                codes.insert(s.municipality.clone(), code.cloned());
+            }
+            if let Some(Some(c)) = codes.get(s.municipality.as_str()) {
                 s.municipality_code = c.clone();
             }
         }

@@ -20,7 +20,17 @@ pub type Book = BTreeMap<String, Box<SchoolRow>>;
 /// Indicators outside `input::context::INDICATORS` (a context form's `teachers`) have no column.
 /// Errors: none on rows of the declared types (a failure is a bug).
 pub fn frame_of(s: &[&SchoolRow]) -> Result<DataFrame> {
-    let mut sc = vec![
+    // the declared columns beside the indicators' (neither reads the other)
+    let (mut sc, indicators) = rayon::join(|| declared_columns(s), || indicator_columns(s));
+    sc.extend(indicators);
+    let mut df = typed(sc, &schema::schools())?;
+    df.rechunk_mut();
+    Ok(df)
+}
+
+/// The columns of `schema::schools` before the indicators, one row per school of `s`.
+fn declared_columns(s: &[&SchoolRow]) -> Vec<Column> {
+    vec![
         c(k::SCHOOL_ID, s, |x| x.school_id.as_str()),
         c(k::LOGIN, s, |x| x.login.as_str()),
         c(k::NAME, s, |x| x.name.as_str()),
@@ -35,11 +45,7 @@ pub fn frame_of(s: &[&SchoolRow]) -> Result<DataFrame> {
         c(k::OGRN, s, |x| x.ogrn.as_deref()),
         c(k::GIA_CODE, s, |x| x.gia_code.as_deref()),
         strings(k::SOURCES, s.iter().map(|x| x.sources.iter().map(|y| &**y))),
-    ];
-    sc.extend(indicator_columns(s));
-    let mut df = typed(sc, &schema::schools())?;
-    df.rechunk_mut();
-    Ok(df)
+    ]
 }
 
 /// The `Float64` columns of `input::context::INDICATORS`, in that order: each school's indicators

@@ -196,7 +196,15 @@ impl YearRows {
     }
     /// The rows of one school (`spans`: its handle from [`YearRows::schools`]), in frame order.
     pub fn rows_of(&self, spans: std::ops::Range<usize>) -> Vec<ProcRow<'_>> {
+        let mut out = Vec::new();
+        self.rows_into(spans, &mut out);
+        out
+    }
+    /// [`YearRows::rows_of`] into `out` (cleared first): a buffer reused from school to school
+    /// is not allocated and freed for each.
+    pub fn rows_into<'s>(&'s self, spans: std::ops::Range<usize>, out: &mut Vec<ProcRow<'s>>) {
         use polars::prelude::StaticArray;
+        out.clear();
         let c = &self.cols;
         // each column is one chunk (`YearRows::new`): its array read directly, not through the
         // chunked array's lookup of a row's chunk
@@ -205,7 +213,7 @@ impl YearRows {
             c.assessment.downcast_get(0),
             c.subject.downcast_get(0),
         ) else {
-            return Vec::new();
+            return;
         };
         let (Some(year), Some(grade), Some(participants), Some(n2)) = (
             c.year.downcast_get(0),
@@ -213,12 +221,12 @@ impl YearRows {
             c.participants.downcast_get(0),
             c.n2.downcast_get(0),
         ) else {
-            return Vec::new();
+            return;
         };
         let spans = &self.spans[spans];
         // sized up front; each span one exact-size extension (a flattened range does not tell
         // its length); a span's rows are one school's: its id read once
-        let mut out = Vec::with_capacity(spans.iter().map(|r| r.len()).sum());
+        out.reserve(spans.iter().map(|r| r.len()).sum());
         for span in spans {
             let school_id = sid.get(span.start).unwrap_or_default();
             out.extend(span.clone().map(|i| ProcRow {
@@ -231,6 +239,5 @@ impl YearRows {
                 n2: n2.get(i),
             }));
         }
-        out
     }
 }
