@@ -267,6 +267,10 @@ warning_codes! {
     /// An empty or blank table file in a folder: skipped (named on the command line it is an error).
     EmptyFileSkipped = "пустой файл в папке пропущен"
         => "пустой файл в папке пропущен (файл без байтов или без заполненных ячеек)",
+    /// A marks table's «Год» column that never says the year its title or file name says: the
+    /// column read.
+    YearColumnDiffers = "год в столбце «Год» расходится с годом в заголовке листа или имени файла: взят столбец"
+        => "год в столбце «Год» расходится с годом в заголовке листа или имени файла: взят столбец — проверьте, какой верен",
     /// A marks table's percents («2», %) that contradict its counts («2», чел.) by more than a
     /// point: the counts read.
     CountsPercentsDisagree = "проценты по отметкам расходятся с численностями (больше чем на 1 п.п.): взяты численности"

@@ -383,3 +383,20 @@ fn percents_that_contradict_the_counts_beside_them_are_named() {
         "строка 2: «2» 0 из 27 = 0 %, в столбце «2, %» — 50"
     );
 }
+
+/// Fresh-eyes run 9, F2 (the other way): the file's name said 2024 and its «Год» column 2025 —
+/// the column was read without a word. Both are named; a column that has the name's year among
+/// its years is no disagreement.
+#[test]
+fn a_year_column_that_never_says_the_names_year_is_named() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;СОШ 1;20;2;8;6;4\n";
+    let input = inspect_text("ВПР 2024.csv", text);
+    assert_eq!(input["years"], serde_json::json!([2025]));
+    let w = warning(&input["warnings"], "год в столбце «Год» расходится");
+    assert_eq!(
+        w["examples"][0],
+        "столбец «Год»: 2025; заголовок листа или имя файла: 2024"
+    );
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert!(find_warning(&input["warnings"], "год в столбце").is_none());
+}

@@ -171,6 +171,28 @@ struct Parsed {
 /// Parse the key and number columns of a marks table's frame and sort its rows (`Parsed`).
 ///
 /// Errors (data): the header lacks the participants or a mark column.
+/// The years of a table's «Год» column when its title or file name (`meta.year`, not from
+/// `--file-year`, which has its own warning) names a year no row of the column has: both named,
+/// the column read (fresh-eyes run 9: name, sheet and title said 2024, the column 2025, unsaid).
+fn year_column_differs(h: &Header, keys: &KeyCols, meta: &Meta, opts: &Opts) -> Option<String> {
+    let c = super::flat::keys(h).year?;
+    if meta.year == 0 || opts.year == Some(meta.year) {
+        return None;
+    }
+    let mut years: Vec<i32> = keys.year.values.iter().flatten().copied().collect();
+    years.sort_unstable();
+    years.dedup();
+    (!years.is_empty() && !years.contains(&meta.year)).then(|| {
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        format!(
+            "столбец «{}»: {}; заголовок листа или имя файла: {}",
+            h.raw_name(c).trim(),
+            years.join(", "),
+            meta.year
+        )
+    })
+}
+
 /// The rows of `f` whose «2», % cells contradict their «2», чел. counts
 /// (`unit::percents_contradicting`), counted in `rep` (the counts are read).
 fn note_contradicting_percents(f: &TextFrame, h: &Header, rep: &mut InputReport) {
@@ -395,6 +417,9 @@ fn finish(
             WarningCode::PercentFormattedShares,
             format!("{}: «2»..«5»", f.file),
         );
+    }
+    if let Some(w) = year_column_differs(h, &keys, meta, opts) {
+        rep.warnings.add(WarningCode::YearColumnDiffers, w);
     }
     let rest = (!rest.is_empty()).then(|| f.rows_grid(&rest));
     let lines: Vec<u32> = good
