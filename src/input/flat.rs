@@ -495,6 +495,7 @@ pub fn load_marks(
 /// counts were reconstructed from percents).
 fn store_row(row: ResultRow, ds: &mut Dataset, rep: &mut InputReport) {
     rep.rows += 1;
+    super::marks::add_participants(rep, row.participants.max(0) as usize);
     if row.reconstructed {
         rep.warnings.add(
             WarningCode::CountsFromPercents,
@@ -521,7 +522,13 @@ fn key_or_apart(g: &Grid, h: &Header, k: &Keys, r: usize, meta: &Meta) -> Result
         .municipality
         .map(|c| split_code_name(g.cell(r, c)).1)
         .unwrap_or_default();
-    if is_aggregate_row(&login.0.unwrap_or(login.1), &name, &municipality) {
+    let login = login.0.unwrap_or(login.1);
+    // «Итого» in the row's first filled cell (the year's column, as Excel totals are written)
+    let first_label = g.rows[r]
+        .iter()
+        .find(|c| !c.trim().is_empty())
+        .is_some_and(|c| is_aggregate_label(c));
+    if is_aggregate_row(&login, &name, &municipality) || (login.is_empty() && first_label) {
         return Ok(None);
     }
     Err(e)

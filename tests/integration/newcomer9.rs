@@ -400,3 +400,12 @@ fn a_year_column_that_never_says_the_names_year_is_named() {
     let input = inspect_text("ВПР 2025.csv", text);
     assert!(find_warning(&input["warnings"], "год в столбце").is_none());
 }
+
+/// Fresh-eyes run 9, F12: `inspect` showed no participants for a flat marks table (it did for ОГЭ
+/// and per-pupil files), so the load could not be checked against the export's total.
+#[test]
+fn inspect_counts_the_participants_of_a_marks_table() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;4;математика;edu990001;СОШ 1;20;2;8;6;4\n2025;4;математика;edu990002;СОШ 2;22;2;8;6;6\nИтого;;;;;42;4;16;12;10\n";
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert_eq!(input["participants"], 42, "{input:#}");
+}

@@ -171,6 +171,20 @@ struct Parsed {
 /// Parse the key and number columns of a marks table's frame and sort its rows (`Parsed`).
 ///
 /// Errors (data): the header lacks the participants or a mark column.
+/// The participants of a `results` frame's rows (0 for a frame without the column).
+fn frame_participants(frame: &DataFrame) -> usize {
+    frame
+        .column(k::PARTICIPANTS)
+        .ok()
+        .and_then(|c| c.as_materialized_series().sum::<i64>().ok())
+        .map_or(0, |n| n.max(0) as usize)
+}
+
+/// Add `n` to the participants a table's load report counts (`inspect`'s «Участников»).
+pub(super) fn add_participants(rep: &mut InputReport, n: usize) {
+    rep.participants = Some(rep.participants.unwrap_or(0) + n);
+}
+
 /// The years of a table's «Год» column when its title or file name (`meta.year`, not from
 /// `--file-year`, which has its own warning) names a year no row of the column has: both named,
 /// the column read (fresh-eyes run 9: name, sheet and title said 2024, the column 2025, unsaid).
@@ -436,7 +450,9 @@ fn finish(
         },
         || results(&file, &keys, &nums, &good, counts.as_deref(), lines.clone()),
     );
-    ds.result_parts.push(frame?);
+    let frame = frame?;
+    add_participants(rep, frame_participants(&frame));
+    ds.result_parts.push(frame);
     crate::timing("  marks: results frame");
     if let Some(mut g) = rest {
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
