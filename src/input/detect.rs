@@ -427,6 +427,18 @@ pub(super) fn near_miss(g: &Grid) -> Option<String> {
         if h.has(header::LOGIN) && flat::mark_columns(&h).is_none() && has_results_columns(&h) {
             return Some(results_without_marks(g, &h));
         }
+        if !h.has(header::LOGIN) && flat::is_marks_header_but_login(&h) {
+            return Some(format!(
+                "row {}: a marks table («2» «3» «4» «5» and participants) keyed by no login column: ВПР results are matched to schools by their ФИС ОКО login; expected a column {} (a table by school name only is not matched: add the logins, e.g. from the region's list of schools)",
+                g.line_of(r),
+                header::LOGIN
+                    .iter()
+                    .take(3)
+                    .map(|p| format!("«{p}»"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         (h.has(header::LOGIN) && flat::mark_columns(&h).is_some() && !h.has(header::PARTICIPANTS))
             .then(|| {
                 format!(

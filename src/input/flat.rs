@@ -47,7 +47,12 @@ pub fn mark_columns(h: &Header) -> Option<[usize; 4]> {
 }
 
 pub fn is_marks_header(h: &Header) -> bool {
-    h.has(header::LOGIN) && h.has(header::PARTICIPANTS) && mark_columns(h).is_some()
+    h.has(header::LOGIN) && is_marks_header_but_login(h)
+}
+
+/// A marks header but for its login column: participants and «2» «3» «4» «5».
+pub fn is_marks_header_but_login(h: &Header) -> bool {
+    h.has(header::PARTICIPANTS) && mark_columns(h).is_some()
 }
 
 pub fn is_journal_header(h: &Header) -> bool {

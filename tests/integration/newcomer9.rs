@@ -409,3 +409,20 @@ fn inspect_counts_the_participants_of_a_marks_table() {
     let input = inspect_text("ВПР 2025.csv", text);
     assert_eq!(input["participants"], 42, "{input:#}");
 }
+
+/// Fresh-eyes run 9, F8: a municipality's marks table keyed by school name (no login column) was
+/// «unknown header layout»; the error says it is a marks table without logins and what to add.
+#[test]
+fn a_marks_table_without_logins_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ВПР 2025.csv");
+    std::fs::write(
+        &p,
+        "Год;Класс;Предмет;Муниципалитет;Наименование ОО;Количество участников;2;3;4;5\n2025;4;математика;Р;СОШ 1;20;2;8;6;4\n",
+    )
+    .unwrap();
+    let out = shnor().arg("select").arg(&p).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("keyed by no login column"), "{err}");
+}
