@@ -319,6 +319,10 @@ fn head(
 fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
     let cannot = |e: std::io::Error| data(format!("{}: cannot read ({e})", path.display()));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
+    if ends_with_eof_mark(&mut file).map_err(cannot)? {
+        // read the general way, which drops the mark (`csv_text::read_csv_text`)
+        return Ok(None);
+    }
     let mut start: Vec<u8> = Vec::new();
     let mut lines = Lines::default();
     let (mut checked, mut text_lines) = (0usize, 0usize);
@@ -376,6 +380,20 @@ fn scan(path: &Path) -> Result<Option<(Plain, String, bool)>> {
         start_lines: false,
     };
     Ok(Some((plain, start, whole)))
+}
+
+/// Whether the file's last byte is a DOS end-of-file mark (Ctrl-Z, 0x1A), as old DOS and 1С
+/// programs write it; the file is read from its start again after.
+fn ends_with_eof_mark(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(last[0] == 0x1A)
 }
 
 /// Whether the lines of `text` end in a lone `\r` (old Mac line ends): a `\r` and no `\n`.

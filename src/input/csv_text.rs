@@ -75,6 +75,10 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
     }
     check_one_encoding(path, &bytes)?;
     let (mut text, encoding) = decode(bytes);
+    // a DOS end-of-file mark (Ctrl-Z) after the last line is no line of the table
+    if text.ends_with('\u{1a}') {
+        text.pop();
+    }
     if super::csv_file::cr_only(&text) {
         // lines ended by a lone CR (Excel's «CSV (Macintosh)», old Mac and 1С exports): polars
         // ends a line at `\n` only, and would read one line

@@ -426,3 +426,12 @@ fn a_marks_table_without_logins_says_so() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("keyed by no login column"), "{err}");
 }
+
+/// Fresh-eyes run 9, F14: a DOS end-of-file mark (Ctrl-Z) after the last line was «a truncated
+/// line» of one field, the invisible character unnamed; it is no line of the table.
+#[test]
+fn a_dos_end_of_file_mark_is_no_line() {
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\r\n2025;4;математика;edu990001;СОШ 1;20;2;8;6;4\r\n\u{1a}";
+    let input = inspect_text("ВПР 2025.csv", text);
+    assert_eq!(input["rows"], 1, "{input:#}");
+}
