@@ -31,9 +31,10 @@ pub fn run(a: &Args) -> Result<()> {
         "Чувствительность списка {year}: базовый список {}",
         crate::output::words::count(baseline.len(), crate::output::words::SCHOOLS)
     ));
+    let decimals = decimals_of(&points);
     for p in &points {
         t.rows.push(vec![
-            point_label(p).into(),
+            point_label(p, &decimals).into(),
             Cell::opt_int(p.size),
             Cell::num(p.jaccard, 3),
             shown(&loaded.data, &p.entered).into(),
@@ -50,15 +51,35 @@ pub fn run(a: &Args) -> Result<()> {
     a.data.write(&loaded, vec![t], json)
 }
 
+/// For each parameter of the grid, the most decimals any of its values has (0,29 and 0,3 are then
+/// both shown with two: 0,29 and 0,30).
+fn decimals_of(points: &[sweep::Point]) -> std::collections::BTreeMap<String, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in points.iter().flat_map(|p| &p.values) {
+        if v.is_number() {
+            let text = v.to_string();
+            let d = text.split_once('.').map_or(0, |(_, f)| f.len());
+            let e = out.entry(k.clone()).or_insert(0);
+            *e = d.max(*e);
+        }
+    }
+    out
+}
+
 /// A grid point's values as the table shows them (`stage1.threshold = 0,25; stage1.rule = bottom`:
-/// numbers with a decimal comma, as the other cells), with the reason for a point the config refuses.
-fn point_label(p: &sweep::Point) -> String {
+/// numbers with a decimal comma and each parameter's `decimals`, as the other cells), with the
+/// reason for a point the config refuses.
+fn point_label(p: &sweep::Point, decimals: &std::collections::BTreeMap<String, usize>) -> String {
     let values = p
         .values
         .iter()
-        .map(|(k, v)| match v.as_str() {
-            Some(w) => format!("{k} = {w}"),
-            None => format!("{k} = {}", v.to_string().replace('.', ",")),
+        .map(|(k, v)| match (v.as_str(), v.as_f64()) {
+            (Some(w), _) => format!("{k} = {w}"),
+            (None, Some(x)) if v.is_f64() => {
+                let d = decimals.get(k).copied().unwrap_or(0);
+                format!("{k} = {}", format!("{x:.d$}").replace('.', ","))
+            }
+            _ => format!("{k} = {}", v.to_string().replace('.', ",")),
         })
         .collect::<Vec<_>>()
         .join("; ");
