@@ -331,7 +331,17 @@ pub(super) fn is_aggregate_row(login: &str, name: &str, municipality: &str) -> b
             || is_aggregate_label(name)
             || (login.is_empty() && name.is_empty() && !municipality.is_empty())
             || is_area_login(login)
-            || repeats_municipality(name, municipality))
+            || repeats_municipality(name, municipality)
+            || super::text::is_municipality_label(name)
+            || (is_municipality_code(login) && name.trim().is_empty()))
+}
+
+/// A municipality's own code (`mun` and digits: `mun22003`): with no name beside it, the key of
+/// the municipality's subtotal row.
+fn is_municipality_code(login: &str) -> bool {
+    let l = login.trim().to_ascii_lowercase();
+    l.strip_prefix("mun")
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether a row's name is its municipality's (compared as `norm_text` reads both).
@@ -360,7 +370,9 @@ fn aggregate_level(key: &RowKey) -> &'static str {
     let login = key.login.to_ascii_lowercase();
     let municipal = (key.login.is_empty() && !key.municipality.is_empty())
         || repeats_municipality(&key.name, &key.municipality)
-        || (is_area_login(&login) && login.contains("_m"));
+        || super::text::is_municipality_label(&key.name)
+        || (is_area_login(&login) && login.contains("_m"))
+        || is_municipality_code(&login);
     if municipal {
         "муниципалитет"
     } else {
