@@ -363,11 +363,13 @@ pub(super) fn marks_over_units(g: &Grid, r: usize) -> Option<Header> {
 }
 
 /// The unit a cell of a header's unit row names: «чел.» for a count («чел», «кол-во»,
-/// «количество»), «%» for a percent («%», «доля, %»); `None` for any other text.
+/// «количество», «абс.»), «%» for a percent («%», «доля, %»); `None` for any other text.
 fn unit_word(s: &str) -> Option<&'static str> {
     let t = super::text::norm_text(s);
     match t.trim_end_matches('.') {
-        "чел" | "кол-во" | "количество" | "число" => Some("чел."),
+        "чел" | "кол-во" | "количество" | "число" | "абс" | "абс. число" => {
+            Some("чел.")
+        }
         "%" | "доля, %" | "доля %" | "в %" => Some("%"),
         _ => None,
     }

@@ -169,7 +169,11 @@ fn area_logins_and_rows_named_as_their_municipality_are_aggregates() {
     assert!(!is_aggregate_row("mun22003", "СОШ №1", "Заречный район"));
     // fresh-eyes run 10: a name spelt otherwise than the municipality column, no municipality
     // column, no name
-    assert!(is_aggregate_row("mun2201", "Алейский муниципальный район", "Алейский район"));
+    assert!(is_aggregate_row(
+        "mun2201",
+        "Алейский муниципальный район",
+        "Алейский район"
+    ));
     assert!(is_aggregate_row("x2202", "город Барнаул", ""));
     assert!(is_aggregate_row("mun2203", "", "Заречный район"));
     assert!(!is_aggregate_row("x2202", "МБОУ СОШ Алейского района", ""));

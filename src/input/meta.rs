@@ -190,7 +190,10 @@ fn date_at(c: &[char], i: usize) -> Option<usize> {
     let digits = |from: usize, n: usize| {
         (from..from + n).all(|i| c.get(i).is_some_and(char::is_ascii_digit))
     };
-    let sep = |i: usize| c.get(i).is_some_and(|&x| matches!(x, '.' | '/' | '-'));
+    let sep = |i: usize| {
+        c.get(i)
+            .is_some_and(|&x| matches!(x, '.' | '/' | '-' | '_'))
+    };
     let end = |at: usize| (!c.get(at).is_some_and(char::is_ascii_digit)).then_some(at - i);
     let parts = |a: usize, b: usize, z: usize| {
         let (s1, s2) = (i + a, i + a + 1 + b);
@@ -201,11 +204,45 @@ fn date_at(c: &[char], i: usize) -> Option<usize> {
     let day_first = [(2, 2), (1, 2), (2, 1), (1, 1)]
         .into_iter()
         .find_map(|(d, m)| parts(d, m, 4));
-    day_first.or_else(|| {
-        [(2, 2), (2, 1), (1, 2), (1, 1)]
-            .into_iter()
-            .find_map(|(m, d)| parts(4, m, d))
-    })
+    day_first
+        .or_else(|| {
+            [(2, 2), (2, 1), (1, 2), (1, 1)]
+                .into_iter()
+                .find_map(|(m, d)| parts(4, m, d))
+        })
+        .or_else(|| date_in_words(c, i))
+}
+
+/// The length of a date in words starting at `c[i]`: a day of one or two digits, a month's name in
+/// the genitive («15 мая 2025», «1 сентября 2024 г.»), a year of 4 digits.
+fn date_in_words(c: &[char], i: usize) -> Option<usize> {
+    const MONTHS: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    let day = (1..=2).rev().find(|&d| {
+        (i..i + d).all(|k| c.get(k).is_some_and(char::is_ascii_digit)) && c.get(i + d) == Some(&' ')
+    })?;
+    let rest: String = c[i + day + 1..]
+        .iter()
+        .take(16)
+        .collect::<String>()
+        .to_lowercase();
+    let month = MONTHS.iter().find(|m| rest.starts_with(&format!("{m} ")))?;
+    let y = i + day + 1 + month.chars().count() + 1;
+    let year = (y..y + 4).all(|k| c.get(k).is_some_and(char::is_ascii_digit))
+        && !c.get(y + 4).is_some_and(char::is_ascii_digit);
+    year.then_some(y + 4 - i)
 }
 
 #[cfg(test)]
@@ -231,6 +268,9 @@ mod tests {
             ("ВПР_2024_выгрузка_2025-05-15", Some(2024)),
             ("ВПР 2023-2024 уч. год", Some(2024)),
             ("ВПР 2024, на 2025.5.1", Some(2024)),
+            ("ВПР 2024 от 15 мая 2025", Some(2024)),
+            ("ВПР 2024 выгрузка 15_05_2025", Some(2024)),
+            ("Итоги ВПР 2024. Выгружено 1 Сентября 2025 г.", Some(2024)),
         ] {
             let mut m = Meta::default();
             title_meta(&grid(&[&[title], &["Логин"]]), 1, &mut m);

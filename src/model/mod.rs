@@ -191,7 +191,29 @@ impl Kind {
     /// of [`Kind::WORDS`]; `None` for any other text.
     pub fn parse(s: &str) -> Option<Kind> {
         let t = crate::input::text::norm_text(s);
-        Kind::WORDS.iter().find(|(w, _)| *w == t).map(|&(_, k)| k)
+        Kind::WORDS
+            .iter()
+            .find(|(w, _)| *w == t)
+            .map(|&(_, k)| k)
+            .or_else(|| Kind::in_full_name(&t))
+    }
+
+    /// The kind a school type's full name tells by its key word («СОШ с углубленным изучением
+    /// отдельных предметов», «Вечерняя (сменная) общеобразовательная школа», «Специальная
+    /// (коррекционная) школа»), the evening, correctional and small words before the general
+    /// «общеобразовательная»; `None` when it has none of them.
+    fn in_full_name(t: &str) -> Option<Kind> {
+        const STEMS: [(&str, Kind); 8] = [
+            ("вечерн", Kind::Evening),
+            ("сменн", Kind::Evening),
+            ("коррекц", Kind::Ovz),
+            ("малокомплект", Kind::SmallRural),
+            ("углубл", Kind::Advanced),
+            ("лицей", Kind::Advanced),
+            ("гимнази", Kind::Advanced),
+            ("общеобразовательн", Kind::Regular),
+        ];
+        STEMS.iter().find(|(w, _)| t.contains(w)).map(|&(_, k)| k)
     }
 
     /// The words of a registry's kind column, each with its kind (lower case, «е» for «ё»).

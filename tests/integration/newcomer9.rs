@@ -326,9 +326,9 @@ fn compare_csv_tells_two_regions_apart() {
 fn registry_kinds_in_the_forms_wording_are_read() {
     let input = inspect_text(
         "registry.csv",
-        "login;name;municipality;settlement;kind\nedu990001;СОШ 1;Р;село;Вечерняя (сменная) школа\nedu990002;СОШ 2;Р;село;С углублённым изучением\n",
+        "login;name;municipality;settlement;kind\nedu990001;СОШ 1;Р;село;Вечерняя (сменная) школа\nedu990002;СОШ 2;Р;село;С углублённым изучением\nedu990003;СОШ 3;Р;село;СОШ с углубленным изучением отдельных предметов\nedu990004;СОШ 4;Р;село;Специальная (коррекционная) школа\nedu990005;СОШ 5;Р;село;Вечерняя (сменная) общеобразовательная школа\n",
     );
-    assert_eq!(input["schools"], 2, "{input:#}");
+    assert_eq!(input["schools"], 5, "{input:#}");
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("registry.csv");
     std::fs::write(
@@ -434,4 +434,25 @@ fn a_dos_end_of_file_mark_is_no_line() {
     let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\r\n2025;4;математика;edu990001;СОШ 1;20;2;8;6;4\r\n\u{1a}";
     let input = inspect_text("ВПР 2025.csv", text);
     assert_eq!(input["rows"], 1, "{input:#}");
+}
+
+/// Fresh-eyes run 10, F2 and F4: a download date in words or with underscores («от 15 мая 2025»,
+/// «15_05_2025») was still the year of the results; a unit row of «абс.» under the marks was
+/// refused.
+#[test]
+fn dates_in_words_are_no_year_and_abs_is_a_count() {
+    let table = "Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n4;математика;edu990001;СОШ 1;20;2;8;6;4\n";
+    for name in [
+        "ВПР 2024 от 15 мая 2025.csv",
+        "ВПР 2024 выгрузка 15_05_2025.csv",
+    ] {
+        let input = inspect_text(name, table);
+        assert_eq!(
+            input["years"],
+            serde_json::json!([2024]),
+            "{name}: {input:#}"
+        );
+    }
+    let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;;3;;4;;5\n;;;;;;абс.;%;абс.;%;абс.;%;абс.;%\n2025;4;математика;edu990001;СОШ 1;20;2;10;8;40;6;30;4;20\n";
+    assert_eq!(inspect_text("ВПР 2025.csv", text)["rows"], 1);
 }
