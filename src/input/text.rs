@@ -275,10 +275,12 @@ pub fn split_code_name(s: &str) -> (Option<String>, String) {
 }
 
 /// A login cell as outputs show it (INPUTS.md «Which spelling of a login is shown»): a ФИС ОКО
-/// login in its usual lower case (`SCH220001` → `sch220001`), any other text as the input spells
-/// it (`School1` stays `School1`).
+/// login in its usual lower case (`SCH220001` → `sch220001`), with Cyrillic look-alike letters in
+/// Latin (`еdu220007` → `edu220007`, [`latin_login`]), any other text as the input spells it
+/// (`School1` stays `School1`).
 pub fn shown_login(login: &str) -> String {
-    let l = login.trim();
+    let latin = latin_login(login);
+    let l = latin.as_deref().unwrap_or(login).trim();
     let lower = l.to_lowercase();
     if looks_like_login(&lower) {
         lower

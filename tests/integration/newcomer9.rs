@@ -456,3 +456,22 @@ fn dates_in_words_are_no_year_and_abs_is_a_count() {
     let text = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;;3;;4;;5\n;;;;;;абс.;%;абс.;%;абс.;%;абс.;%\n2025;4;математика;edu990001;СОШ 1;20;2;10;8;40;6;30;4;20\n";
     assert_eq!(inspect_text("ВПР 2025.csv", text)["rows"], 1);
 }
+
+/// Fresh-eyes run 10, F5: a look-alike login was one school but shown with its Cyrillic «е», so
+/// the list joined back on login missed it.
+#[test]
+fn a_look_alike_login_is_shown_in_latin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n");
+    for subject in ["математика", "русский язык"] {
+        text += &format!("2025;4;{subject};еdu990001;СОШ 1;30;15;8;6;1\n");
+    }
+    std::fs::write(dir.path().join("ВПР.csv"), text).unwrap();
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(dir.path())
+            .args(["--all", "--format", "json"]),
+    );
+    assert_eq!(v["schools"][0]["login"], "edu990001", "{v:#}");
+}
