@@ -534,9 +534,16 @@ pub(super) fn in_sheet(sheet: &Option<String>) -> String {
 
 /// The load warnings for tables skipped in a folder (`reports`): one without a school key, one
 /// of which no sheet has a header shnor knows (a `.csv`/`.xlsx`/`.xls`, by sheet), and an empty
-/// or blank one (a `.csv`/`.xlsx`/`.xls`), a CSV with a header and no rows below it — said beside
-/// the results, not only in `inspect`.
+/// or blank one (a `.csv`/`.xlsx`/`.xls`), a table with a header and no rows below it in a file
+/// of which nothing loaded — said beside the results, not only in `inspect`.
 pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
+    // files of which some sheet loaded: a header-only sheet beside it is an instruction or a
+    // template sheet, not a missing table
+    let loaded: std::collections::HashSet<&str> = reports
+        .iter()
+        .filter(|r| r.skipped.is_none())
+        .map(|r| r.path.as_str())
+        .collect();
     for r in reports {
         match r.skipped.as_deref() {
             Some(w) if w.starts_with(NO_SCHOOL_KEY) => {
@@ -550,9 +557,12 @@ pub(super) fn warn_skipped(reports: &[InputReport], warnings: &mut Warnings) {
                 },
             ),
             Some(w)
-                if w.starts_with(EMPTY_TABLE) && r.sheet.is_none() && is_table_file(&r.path) =>
+                if w.starts_with(EMPTY_TABLE)
+                    && !loaded.contains(r.path.as_str())
+                    && is_table_file(&r.path) =>
             {
-                warnings.add(WarningCode::EmptyTableSkipped, format!("{}: {w}", r.path))
+                let place = super::table::place(&r.path, &r.sheet);
+                warnings.add(WarningCode::EmptyTableSkipped, format!("{place}: {w}"))
             }
             Some(w @ (super::empty::ZERO_BYTES | super::empty::NO_ROWS))
                 if is_table_file(&r.path) =>

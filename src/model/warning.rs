@@ -275,8 +275,8 @@ warning_codes! {
     /// point: the counts read.
     CountsPercentsDisagree = "проценты по отметкам расходятся с численностями (больше чем на 1 п.п.): взяты численности"
         => "проценты по отметкам расходятся с численностями той же строки (больше чем на 1 п.п.): взяты численности — проверьте файл",
-    /// A CSV in a folder whose header was recognised with no data rows below it (a header only,
-    /// or rows the reader could not tell apart): skipped.
+    /// A table in a folder whose header was recognised with no data rows below it (a header only),
+    /// in a file of which nothing loaded: skipped.
     EmptyTableSkipped = "таблица в папке без строк данных пропущена"
         => "таблица в папке без строк данных пропущена (под распознанным заголовком ничего): проверьте файл — подробно shnor inspect",
     /// A results table that gives no procedure any data.

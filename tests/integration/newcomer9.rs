@@ -475,3 +475,65 @@ fn a_look_alike_login_is_shown_in_latin() {
     );
     assert_eq!(v["schools"][0]["login"], "edu990001", "{v:#}");
 }
+
+/// Fresh-eyes run 10, F3: a header-only workbook in a folder was not named (the CSV one was): the
+/// list quietly moved to the other year. A header-only sheet beside a loaded one is not warned of.
+#[test]
+fn a_header_only_workbook_is_named_in_the_load_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = [
+        "Год",
+        "Класс",
+        "Предмет",
+        "Логин",
+        "ОО",
+        "Кол-во участников",
+        "2",
+        "3",
+        "4",
+        "5",
+    ];
+    let row = [
+        "2024",
+        "4",
+        "математика",
+        "edu990001",
+        "СОШ 1",
+        "20",
+        "2",
+        "8",
+        "6",
+        "4",
+    ];
+    let rows = |with: bool| -> Vec<Vec<String>> {
+        let mut v = vec![head.map(String::from).to_vec()];
+        if with {
+            v.push(row.map(String::from).to_vec());
+        }
+        v
+    };
+    text_workbook(
+        &dir.path().join("ВПР 2025.xlsx"),
+        &[("Лист1", &rows(false))],
+    );
+    text_workbook(
+        &dir.path().join("ВПР 2024.xlsx"),
+        &[("Лист1", &rows(true)), ("Образец", &rows(false))],
+    );
+    let v = json_of(
+        shnor()
+            .arg("select")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+    );
+    let w = warning(
+        &v["load_warnings"]["dataset"],
+        "таблица в папке без строк данных",
+    );
+    assert_eq!(w["count"], 1, "{w:#}");
+    let example = w["examples"][0].as_str().unwrap();
+    assert!(
+        example.contains("ВПР 2025.xlsx [лист «Лист1»]"),
+        "{example}"
+    );
+}
