@@ -64,7 +64,7 @@ pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCod
         given.filter(|&g| own != 0 && g != own).map(|g| {
             (
                 WarningCode::FlagNotApplied,
-                format!("{name} {g}: файл сам называет {own}"),
+                format!("флаг {name} {g}: файл сам называет {own}"),
             )
         })
     };
@@ -123,7 +123,7 @@ fn column_flag(given: Option<i32>, s: &Sheet, f: ColumnFlag) -> Option<(WarningC
     Some((
         WarningCode::FlagNotApplied,
         format!(
-            "{} {g}: значение каждой строки берётся из столбца «{}»",
+            "флаг {} {g}: значение каждой строки берётся из столбца «{}»",
             f.name,
             s.header.raw_name(c)
         ),

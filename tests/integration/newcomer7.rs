@@ -350,7 +350,10 @@ fn the_title_beats_the_file_name_and_a_moot_flag_is_named() {
     let input = &v["inputs"][0];
     assert_eq!(input["year"], 2024);
     let w = warning(&input["warnings"], "флаг не применён к файлу");
-    assert_eq!(w["examples"][0], "--file-year 2023: файл сам называет 2024");
+    assert_eq!(
+        w["examples"][0],
+        "флаг --file-year 2023: файл сам называет 2024"
+    );
 }
 
 /// Fresh-eyes run 7, F6: the report's summary said «Кандидатов с признаками необъективности» for a

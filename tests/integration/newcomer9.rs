@@ -103,8 +103,8 @@ fn a_flag_made_moot_by_a_year_or_grade_column_is_named() {
     assert_eq!(
         w["examples"],
         serde_json::json!([
-            "--file-year 2024: значение каждой строки берётся из столбца «Год»",
-            "--grade 6: значение каждой строки берётся из столбца «Класс»"
+            "флаг --file-year 2024: значение каждой строки берётся из столбца «Год»",
+            "флаг --grade 6: значение каждой строки берётся из столбца «Класс»"
         ])
     );
     assert!(find_warning(&inspect(&[])["warnings"], "флаг не применён").is_none());
