@@ -154,6 +154,7 @@ fn a_grade_cell_is_one_grade_or_none() {
 /// row, never a school; a school login never is.
 #[test]
 fn area_logins_and_rows_named_as_their_municipality_are_aggregates() {
+    use super::super::aggregate::is_area_login;
     for l in ["reg220000", "REG22_m019", "reg54_m1"] {
         assert!(is_area_login(l), "{l}");
         assert!(is_aggregate_row(l, "Алтайский край", ""), "{l}");

@@ -6,6 +6,7 @@ mod recognise;
 mod records;
 use recognise::{read_spreadsheets, recognise, Recognised};
 pub(super) use records::drop_truncated;
+mod aggregate;
 pub mod context;
 pub mod context_2021;
 pub mod context_table;
@@ -21,6 +22,7 @@ pub mod gia;
 pub mod gia_form;
 pub mod header;
 mod hidden_rows;
+mod login;
 pub mod marks;
 mod merged;
 mod meta;
@@ -35,6 +37,7 @@ pub mod risk;
 mod runs;
 pub mod scales;
 pub mod sheet_rows;
+mod skipped;
 pub mod table;
 pub mod text;
 
@@ -290,7 +293,7 @@ pub fn load_paths(paths: &[PathBuf], opts: &Opts) -> Result<Loaded> {
     let mut warnings = Warnings::default();
     crate::model::identity::finalize(&mut data_set, opts, &mut warnings)?;
     crate::model::context_years::use_year(&mut data_set, None, &mut warnings)?;
-    recognise::warn_skipped(&reports, &mut warnings);
+    skipped::warn_skipped(&reports, &mut warnings);
     crate::timing("checked and ordered (identity, repeats)");
     Ok(Loaded {
         data: data_set,

@@ -17,9 +17,12 @@ use crate::model::{count, line_no, Count, Dataset};
 use anyhow::Result;
 use polars::prelude::*;
 
+mod checks;
 mod keys;
 mod numbers;
 mod unit;
+pub(super) use checks::add_participants;
+use checks::{frame_participants, note_contradicting_percents, year_column_differs};
 use keys::{key_cols, one_or_gather, KeyCols};
 use numbers::*;
 use unit::{unit_of, PERCENT_FORMATTED};
@@ -171,65 +174,6 @@ struct Parsed {
 /// Parse the key and number columns of a marks table's frame and sort its rows (`Parsed`).
 ///
 /// Errors (data): the header lacks the participants or a mark column.
-/// The participants of a `results` frame's rows (0 for a frame without the column).
-fn frame_participants(frame: &DataFrame) -> usize {
-    frame
-        .column(k::PARTICIPANTS)
-        .ok()
-        .and_then(|c| c.as_materialized_series().sum::<i64>().ok())
-        .map_or(0, |n| n.max(0) as usize)
-}
-
-/// Add `n` to the participants a table's load report counts (`inspect`'s «Участников»).
-pub(super) fn add_participants(rep: &mut InputReport, n: usize) {
-    rep.participants = Some(rep.participants.unwrap_or(0) + n);
-}
-
-/// The years of a table's «Год» column when its title or file name (`meta.year`, not from
-/// `--file-year`, which has its own warning) names a year no row of the column has: both named,
-/// the column read (fresh-eyes run 9: name, sheet and title said 2024, the column 2025, unsaid).
-fn year_column_differs(h: &Header, keys: &KeyCols, meta: &Meta, opts: &Opts) -> Option<String> {
-    let c = super::flat::keys(h).year?;
-    if meta.year == 0 || opts.year == Some(meta.year) {
-        return None;
-    }
-    let mut years: Vec<i32> = keys.year.values.iter().flatten().copied().collect();
-    years.sort_unstable();
-    years.dedup();
-    (!years.is_empty() && !years.contains(&meta.year)).then(|| {
-        let years: Vec<String> = years.iter().map(i32::to_string).collect();
-        format!(
-            "столбец «{}»: {}; заголовок листа или имя файла: {}",
-            h.raw_name(c).trim(),
-            years.join(", "),
-            meta.year
-        )
-    })
-}
-
-/// The rows of `f` whose «2», % cells contradict their «2», чел. counts
-/// (`unit::percents_contradicting`), counted in `rep` (the counts are read).
-fn note_contradicting_percents(f: &TextFrame, h: &Header, rep: &mut InputReport) {
-    let Some(cm) = mark_columns(h) else {
-        return;
-    };
-    let first = h.row + 1;
-    let column = |c: usize| -> Vec<Option<f64>> {
-        match f.int_col(c, first) {
-            Some(ca) => ca.iter().map(|v| v.map(f64::from)).collect(),
-            None => f
-                .text_col(c, first)
-                .iter()
-                .map(|v| v.and_then(|s| parse_num(s).ok().flatten()))
-                .collect(),
-        }
-    };
-    let line_of = |r: usize| f.line_of(first + r);
-    for w in unit::percents_contradicting(h, &cm, line_of, column) {
-        rep.warnings.add(WarningCode::CountsPercentsDisagree, w);
-    }
-}
-
 fn parse(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Parsed> {
     let cols = columns(f, h, meta)?;
     Ok(sort_rows(cols, h, |r| f.line_of(r)))
