@@ -3,12 +3,12 @@
 //! municipality), kept apart as reference rows.
 use super::text::{is_aggregate_label, norm_text};
 
-/// Marks table: percents or counts of «2»..«5» per school and procedure.
-/// вся выборка / регион / муниципалитет rows, keyed by no school login: an aggregate label, only a
-/// municipality, an area's own ФИС ОКО login (`reg220000`, `reg22_m019`), or a name that repeats
-/// the row's municipality (`municipality`: its name, empty when the table has none) — a
-/// municipality's subtotal under its own code (fresh-eyes run 9: «mun22003 | Заречный район» was
-/// selected as a school).
+/// Whether a row of a results table (marks, journal comparison, ОГЭ/ЕГЭ per school) is a total
+/// or subtotal rather than a school: its key is no school login and it has an aggregate label
+/// («Итого…», «Вся выборка»…) in its key or name, a municipality only, an area's ФИС ОКО login
+/// (`reg220000`, `reg22_m019`), a name that is its municipality's (`municipality`: the row's, empty
+/// when the table has none) or an area's («… район», «город …»), or a municipality's own code with
+/// no name (fresh-eyes runs 9 and 10: «mun22003 | Заречный район» was selected as a school).
 pub(super) fn is_aggregate_row(login: &str, name: &str, municipality: &str) -> bool {
     !super::text::looks_like_login(login)
         && (is_aggregate_label(login)

@@ -56,6 +56,9 @@ pub(super) fn unit_of(
     })
 }
 
+/// The marks, in the order of a table's «2»..«5» columns.
+const MARKS: [&str; 4] = ["2", "3", "4", "5"];
+
 /// The percent columns a marks header gives beside its counts («2», чел. | «2», %): for each mark
 /// the column other than its count column `cm` whose caption is the mark's and says `%`; `None`
 /// unless the counts are counted by their captions and all four percents are there.
@@ -64,7 +67,7 @@ fn percents_beside(h: &Header, cm: &[usize; 4]) -> Option<[usize; 4]> {
         return None;
     }
     let pct = |i: usize| {
-        let m = ["2", "3", "4", "5"][i];
+        let m = MARKS[i];
         let names = [
             m.to_string(),
             format!("«{m}»"),
@@ -107,7 +110,7 @@ pub(super) fn percents_contradicting(
             ((n / part * 100.0 - p).abs() > PERCENT_SLACK).then_some((i, n, p))
         });
         if let Some((i, n, p)) = differ {
-            let m = ["2", "3", "4", "5"][i];
+            let m = MARKS[i];
             let comma = |x: f64| x.to_string().replace('.', ",");
             out.push(format!(
                 "строка {}: «{m}» {n} из {part} = {} %, в столбце «{}» — {}",
