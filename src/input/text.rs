@@ -71,9 +71,11 @@ pub fn looks_misdecoded(text: &str) -> bool {
     !words.is_empty() && broken * 2 > words.len()
 }
 
-/// The 8-bit encoding other than Windows-1251 (KOI8-R, CP866) a text read as Windows-1251 was
-/// written in: the one whose reading of the same bytes holds a word of known captions (`год`,
-/// `класс`, `логин`, `участник`…) where the text holds none. `None` when the text reads as it should or no
+/// The 8-bit encoding other than Windows-1251 (KOI8-R, CP866, Mac Cyrillic) a text read as
+/// Windows-1251 was written in: the one whose reading of the same bytes holds more words of known
+/// captions (`год`, `класс`, `логин`, `участник`…) than the text does. Mac Cyrillic shares
+/// Windows-1251's small letters but not its capitals, so such a text still holds a word or two
+/// («участников») where «Логин» and «Год» are broken. `None` when the text reads as it should or no
 /// other encoding reads it better.
 pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
     const WORDS: [&str; 8] = [
@@ -90,20 +92,21 @@ pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
         let t = t.to_lowercase();
         WORDS.iter().filter(|w| t.contains(*w)).count()
     };
-    if known(text) > 0 {
-        return None;
-    }
     let (bytes, _, lossy) = encoding_rs::WINDOWS_1251.encode(text);
     if lossy {
         return None;
     }
+    let here = known(text);
     [
         ("KOI8-R", encoding_rs::KOI8_R),
         ("CP866 (DOS)", encoding_rs::IBM866),
+        ("Mac Cyrillic (x-mac-cyrillic)", encoding_rs::X_MAC_CYRILLIC),
     ]
     .into_iter()
-    .find(|(_, enc)| known(&enc.decode(&bytes).0) >= 1)
-    .map(|(name, _)| name)
+    .map(|(name, enc)| (known(&enc.decode(&bytes).0), name))
+    .filter(|&(n, _)| n > here)
+    .max_by_key(|&(n, _)| n)
+    .map(|(_, name)| name)
 }
 
 /// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е,
