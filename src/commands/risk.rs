@@ -37,7 +37,7 @@ pub fn run(a: &Args) -> Result<()> {
         "year": year,
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
-        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone())},
+        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone()), "absent_factors": r.absent_factors},
         "factors": r.blocks,
         "selected_profiles": r.selected_profiles,
         "without_profile": r.without_profile,
@@ -64,6 +64,12 @@ pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
         "Доля выбравших, %",
     ]);
     t.title = Some(format!("Рисковые профили {year}"));
+    if !r.absent_factors.is_empty() {
+        t.notes.push(format!(
+            "Факторы, которых нет ни в одном профиле (не даны входными данными, в таблице не показаны): {}",
+            r.absent_factors.join("; ")
+        ));
+    }
     for b in &r.blocks {
         for f in &b.factors {
             t.rows.push(vec![

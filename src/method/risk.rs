@@ -53,7 +53,12 @@ pub struct SchoolProfile {
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskReport {
     pub year: i32,
+    /// Every block lists the factors some counted profile gives a level (in `RISK_FACTORS` order).
     pub blocks: Vec<Block>,
+    /// The factors of `RISK_FACTORS` that no counted profile gives (a wide file with some of the
+    /// ten columns): left out of every block, so that they read neither as «0 / 0 / 0» nor as the
+    /// least common; empty when no profile is counted.
+    pub absent_factors: Vec<String>,
     pub selected_profiles: Vec<SchoolProfile>,
     pub without_profile: Vec<String>,
 }
@@ -226,17 +231,21 @@ fn newest(
     Ok(out)
 }
 
-/// One block's factor counts from its schools' counts per factor (`FACTOR` → low, medium, high).
+/// One block's factor counts from its schools' counts per factor (`FACTOR` → low, medium, high),
+/// for the factors `given` flags (`RISK_FACTORS` order).
 fn block(
     scope: &str,
     name: &str,
     population: &str,
     schools: usize,
     counts: &BTreeMap<i64, [usize; 3]>,
+    given: &[bool],
 ) -> Block {
     let factors: Vec<FactorCount> = (0i64..)
         .zip(RISK_FACTORS.iter())
-        .map(|(j, f)| {
+        .zip(given)
+        .filter(|(_, given)| **given)
+        .map(|((j, f), _)| {
             let [low, medium, high] = counts.get(&j).copied().unwrap_or_default();
             FactorCount {
                 factor: f.to_string(),
@@ -343,14 +352,26 @@ fn counted<'a>(f: &'a Frames, sel: &'a Selection, mask: &[bool]) -> PolarsResult
     Ok(out)
 }
 
+/// Per factor of `RISK_FACTORS`: whether some counted school's profile gives it a level.
+fn given_factors(counted: &[Counted]) -> Vec<bool> {
+    (0..RISK_FACTORS.len())
+        .map(|j| {
+            counted
+                .iter()
+                .any(|c| c.levels.get(j).is_some_and(|l| l.iter().sum::<usize>() > 0))
+        })
+        .collect()
+}
+
 /// The blocks of one scope for each population of `pops` (name, its place in
 /// [`Counted::members`]): per value of `key` with members (in text order), its schools and the
-/// count of each factor's levels over their rows.
+/// count of the levels of each factor `given` flags over their rows.
 fn blocks_by<'a>(
     counted: &'a [Counted<'a>],
     key: impl Fn(&'a Counted<'a>) -> Option<&'a str>,
     scope: &str,
     pops: &[(&str, usize)],
+    given: &[bool],
 ) -> Vec<Vec<Block>> {
     // per key and population: (schools, each factor's levels)
     type Acc = (usize, Vec<[usize; 3]>);
@@ -380,7 +401,7 @@ fn blocks_by<'a>(
                     let (schools, levels) = accs[p].as_ref()?;
                     let counts: BTreeMap<i64, [usize; 3]> =
                         (0i64..).zip(levels.iter().copied()).collect();
-                    Some(block(scope, name, population, *schools, &counts))
+                    Some(block(scope, name, population, *schools, &counts, given))
                 })
                 .collect()
         })
@@ -434,15 +455,28 @@ fn kept_profiles<'a>(
 pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
     let mask = latest_mask(f, sel.year)?;
     let counted = counted(f, sel, &mask)?;
+    let given = given_factors(&counted);
     let pops = [
         ("все школы с профилем", 0),
         ("кандидаты", 1),
         ("отобранные", 2),
     ];
-    let regions = blocks_by(&counted, |c| Some(c.region.as_str()), "регион", &pops);
-    let municipalities = blocks_by(&counted, |c| Some(c.municipality), "муниципалитет", &pops);
+    let regions = blocks_by(
+        &counted,
+        |c| Some(c.region.as_str()),
+        "регион",
+        &pops,
+        &given,
+    );
+    let municipalities = blocks_by(
+        &counted,
+        |c| Some(c.municipality),
+        "муниципалитет",
+        &pops,
+        &given,
+    );
     // groups only for the candidates and the selected
-    let groups = blocks_by(&counted, |c| c.group, "группа", &pops[1..]);
+    let groups = blocks_by(&counted, |c| c.group, "группа", &pops[1..], &given);
     let mut groups = groups.into_iter();
     let mut blocks = Vec::new();
     for (i, (r, m)) in regions.into_iter().zip(municipalities).enumerate() {
@@ -480,9 +514,19 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
             None => without.push(s.login.clone()),
         }
     }
+    let absent_factors = match counted.is_empty() {
+        true => Vec::new(),
+        false => RISK_FACTORS
+            .iter()
+            .zip(&given)
+            .filter(|(_, given)| !**given)
+            .map(|(f, _)| f.to_string())
+            .collect(),
+    };
     Ok(RiskReport {
         year: sel.year,
         blocks,
+        absent_factors,
         selected_profiles,
         without_profile: without,
     })

@@ -153,9 +153,23 @@ fn profiles_of_rows_in_any_order_are_those_of_sorted_rows() {
 #[test]
 fn block_counts_medium_and_high_as_selected() {
     let counts = BTreeMap::from([(0i64, [1, 2, 3]), (9, [4, 0, 0])]);
-    let b = block("регион", "22", "все", 6, &counts);
+    let b = block("регион", "22", "все", 6, &counts, &[true; 10]);
     assert_eq!(b.factors.len(), 10);
     assert_eq!(b.factors[0].selected, 5);
     assert_eq!(b.most_common, [RISK_FACTORS[0]]);
     assert_eq!(b.least_common.len(), 9);
+}
+
+/// Fresh-eyes run 9: a wide profile file giving 4 of the 10 factors listed the other six as
+/// «0 / 0 / 0» and as the least common; a block lists only the factors the profiles give.
+#[test]
+fn a_block_leaves_out_the_factors_no_profile_gives() {
+    let counts = BTreeMap::from([(0i64, [1, 2, 3]), (9, [4, 0, 0])]);
+    let mut given = [false; 10];
+    given[0] = true;
+    given[9] = true;
+    let b = block("регион", "22", "все", 6, &counts, &given);
+    let names: Vec<&str> = b.factors.iter().map(|f| f.factor.as_str()).collect();
+    assert_eq!(names, [RISK_FACTORS[0], RISK_FACTORS[9]]);
+    assert_eq!(b.least_common, [RISK_FACTORS[9]]);
 }
