@@ -36,6 +36,8 @@ mod load_warnings;
 mod monitor;
 #[path = "integration/newcomer.rs"]
 mod newcomer;
+#[path = "integration/newcomer11.rs"]
+mod newcomer11;
 #[path = "integration/newcomer5.rs"]
 mod newcomer5;
 #[path = "integration/newcomer7.rs"]

@@ -293,3 +293,18 @@ pub fn inspect_text(name: &str, text: &str) -> serde_json::Value {
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     v["inputs"][0].clone()
 }
+
+/// `shnor CMD FILE ARGS` on `text` written to `name` in a fresh folder: the exit code and the
+/// standard output of a run that succeeds, else its standard error.
+pub fn run_on_text(cmd: &str, name: &str, text: &str, args: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    let out = shnor().arg(cmd).arg(&p).args(args).output().unwrap();
+    let text = if out.status.success() {
+        out.stdout
+    } else {
+        out.stderr
+    };
+    (out.status.code().unwrap(), String::from_utf8(text).unwrap())
+}

@@ -330,17 +330,49 @@ impl SimpleRow<'_> {
             subject: Sym::from(subj.as_str()),
             grade,
             participants: part as Count,
-            n2: self.share(c.cb, &self.pct[0], part, rounded)?.into(),
+            n2: self
+                .noted_share(c.cb, &self.pct[0], part, rounded, rep)?
+                .into(),
             n3: OptCount::NONE,
             n4: OptCount::NONE,
             n5: OptCount::NONE,
             reconstructed: true,
             mean_score: c.cmean.map(num).transpose()?.flatten().into(),
-            high: self.share(c.c5, &self.pct[1], part, rounded)?.into(),
+            high: self
+                .noted_share(c.c5, &self.pct[1], part, rounded, rep)?
+                .into(),
             high2: OptCount::NONE,
             source: source.clone(),
             line: line_no(g.line_of(r)),
         })
+    }
+
+    /// [`Self::share`], with a counted warning naming row, column and cell when the table has the
+    /// column but the row's cell is empty or a dash: the school's result then counts its
+    /// participants without that share (fresh-eyes run 11: it was left out of the share silently).
+    fn noted_share(
+        &self,
+        col: Option<usize>,
+        unit: &Option<ShareUnit>,
+        part: f64,
+        rounded: &std::cell::Cell<bool>,
+        rep: &mut InputReport,
+    ) -> Result<Option<Count>> {
+        let got = self.share(col, unit, part, rounded)?;
+        // a row of no participants has no share to give
+        if let (None, Some(c), Some(_), true) = (got, col, unit, part > 0.0) {
+            let cell = self.g.cell(self.r, c).trim();
+            let shown = if cell.is_empty() { "пусто" } else { cell };
+            rep.warnings.add(
+                WarningCode::GiaShareMissing,
+                format!(
+                    "строка {}, столбец «{}»: «{shown}»",
+                    self.g.line_of(self.r),
+                    self.h.raw_name(c)
+                ),
+            );
+        }
+        Ok(got)
     }
 
     /// The pupils of `part` that the share in column `col` (in `unit`, the file's) gives,

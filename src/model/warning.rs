@@ -132,6 +132,10 @@ warning_codes! {
     /// Pupil counts per score rebuilt from percents (ФИС ОКО histogram).
     ScoreCountsFromPercents = "pupil counts per score reconstructed from percents"
         => "численности участников по баллам восстановлены по процентам",
+    /// A row of a simple ОГЭ/ЕГЭ table whose share cell (below the minimum, or of «5») is empty or a
+    /// dash where the table has the column: the school's result has participants but no such share.
+    GiaShareMissing = "доля в строке ОГЭ/ЕГЭ не дана (пусто или прочерк): результат школы не входит в эту долю"
+        => "доля в строке ОГЭ/ЕГЭ не дана (пусто или прочерк): результат школы не входит в эту долю",
     /// A share column in which percents and fractions both give whole pupils.
     UnitAmbiguous = "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты"
         => "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты",

@@ -9,21 +9,6 @@ fn inspect_pupil_csv(body: &str) -> (i32, String) {
     run_on_text("inspect", name, &text, &["--format", "json"])
 }
 
-/// `shnor CMD FILE ARGS` on `text` written to `name` in a fresh folder: the exit code and the
-/// standard output of a run that succeeds, else its standard error.
-fn run_on_text(cmd: &str, name: &str, text: &str, args: &[&str]) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    let out = shnor().arg(cmd).arg(&p).args(args).output().unwrap();
-    let text = if out.status.success() {
-        out.stdout
-    } else {
-        out.stderr
-    };
-    (out.status.code().unwrap(), String::from_utf8(text).unwrap())
-}
-
 /// Fresh-eyes run 8, F11: a truncated line in a per-pupil CSV («edu220001;1» where the header
 /// has five columns) became a present pupil with an empty total (a counted «пустой первичный
 /// балл» warning); in the flat, ОГЭ, risk and registry CSVs it is a data error naming its row.
