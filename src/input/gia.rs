@@ -25,6 +25,23 @@ const FIVE: &[&str] = &[
     "доля «5»",
 ];
 
+/// The column of a `gia` table that counts the pupils below the minimum («Количество не
+/// преодолевших минимальный порог», «Не преодолели минимальный порог, чел.», «Число не
+/// преодолевших порог»): a caption naming «не преодол…» with a word of counting and no «доля» —
+/// a count by its header (issue 12 «one decision for units»), as the federal form's column is.
+fn below_count_column(h: &Header) -> Option<usize> {
+    let counting = |n: &str| {
+        ["количество", "кол-во", "кол.", "число", "чел"]
+            .iter()
+            .any(|w| n.contains(w))
+    };
+    let c = h
+        .names
+        .iter()
+        .position(|n| n.contains("не преодол") && counting(n) && !n.contains("доля"));
+    h.read(c)
+}
+
 /// Columns that name the school in a `gia` table without a «Код ОО» column.
 const SCHOOL_NAME: &[&str] = &["наименование оо", "оо", "образовательная организация"];
 
@@ -34,7 +51,7 @@ pub fn is_simple_gia(h: &Header) -> bool {
     let by_name = h.has(SCHOOL_NAME) && h.has(header::MUNICIPALITY) && !h.has(header::LOGIN);
     (h.has(header::GIA_CODE) || by_name)
         && h.has(header::PARTICIPANTS)
-        && (h.has(BELOW) || h.has(&["средний балл"]))
+        && (h.has(BELOW) || below_count_column(h).is_some() || h.has(&["средний балл"]))
 }
 
 /// School key for a ГИА code, resolved to a login through the crosswalk in `finalize`.
@@ -258,6 +275,8 @@ struct SimpleCols {
     cp: usize,
     cmean: Option<usize>,
     cb: Option<usize>,
+    /// The count below the minimum, read when the table gives no share of it.
+    cb_count: Option<usize>,
     c5: Option<usize>,
     cy: Option<usize>,
     cs: Option<usize>,
@@ -277,6 +296,7 @@ impl SimpleCols {
             cp: h.find(header::PARTICIPANTS).unwrap(),
             cmean: h.find(&["средний балл"]),
             cb: h.find(BELOW),
+            cb_count: below_count_column(h),
             c5: h.find(FIVE),
             cy: h.find(header::YEAR),
             cs: h.find(header::SUBJECT),
@@ -330,9 +350,11 @@ impl SimpleRow<'_> {
             subject: Sym::from(subj.as_str()),
             grade,
             participants: part as Count,
-            n2: self
-                .noted_share(c.cb, &self.pct[0], part, rounded, rep)?
-                .into(),
+            n2: match (c.cb, c.cb_count) {
+                (None, Some(x)) => self.count_below(x, part, rep)?,
+                _ => self.noted_share(c.cb, &self.pct[0], part, rounded, rep)?,
+            }
+            .into(),
             n3: OptCount::NONE,
             n4: OptCount::NONE,
             n5: OptCount::NONE,
@@ -361,18 +383,49 @@ impl SimpleRow<'_> {
         let got = self.share(col, unit, part, rounded)?;
         // a row of no participants has no share to give
         if let (None, Some(c), Some(_), true) = (got, col, unit, part > 0.0) {
-            let cell = self.g.cell(self.r, c).trim();
-            let shown = if cell.is_empty() { "пусто" } else { cell };
-            rep.warnings.add(
-                WarningCode::GiaShareMissing,
-                format!(
-                    "строка {}, столбец «{}»: «{shown}»",
-                    self.g.line_of(self.r),
-                    self.h.raw_name(c)
-                ),
-            );
+            self.note_missing(c, rep);
         }
         Ok(got)
+    }
+
+    /// The pupils below the minimum that count column `c` gives for `part` participants; none,
+    /// with [`Self::noted_share`]'s warning, for an empty or dash cell of a row with participants.
+    ///
+    /// Errors (data, naming file, row and column): no whole number, or more than the participants.
+    fn count_below(&self, c: usize, part: f64, rep: &mut InputReport) -> Result<Option<Count>> {
+        let (g, h, r) = (self.g, self.h, self.r);
+        let Some(v) = cells::non_negative(g, h, r, c)? else {
+            if part > 0.0 {
+                self.note_missing(c, rep);
+            }
+            return Ok(None);
+        };
+        match count(v).filter(|&n| f64::from(n) <= part) {
+            Some(n) => Ok(Some(n)),
+            None => Err(data_err(
+                &g.loc(r),
+                h.raw_name(c),
+                format!(
+                    "expected a whole number of pupils below the minimum, 0–{part} (the row's participants), found «{}»",
+                    g.cell(r, c).trim()
+                ),
+            )),
+        }
+    }
+
+    /// The counted warning of a row with participants whose cell in column `c` (a share, or the
+    /// count below the minimum) is empty or a dash, naming row, column and cell.
+    fn note_missing(&self, c: usize, rep: &mut InputReport) {
+        let cell = self.g.cell(self.r, c).trim();
+        let shown = if cell.is_empty() { "пусто" } else { cell };
+        rep.warnings.add(
+            WarningCode::GiaShareMissing,
+            format!(
+                "строка {}, столбец «{}»: «{shown}»",
+                self.g.line_of(self.r),
+                self.h.raw_name(c)
+            ),
+        );
     }
 
     /// The pupils of `part` that the share in column `col` (in `unit`, the file's) gives,

@@ -9,7 +9,10 @@ fn a_dash_for_a_gia_share_is_named() {
     let head = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог";
     let text = format!("{head}\n1000;МБОУ \"СОШ №1\";108;25,50;3,70\n1001;МБОУ \"СОШ №2\";75;23,82;—\n1002;МБОУ \"СОШ №3\";31;24,58;\n1003;МБОУ \"СОШ №4\";0;;\n");
     let i = inspect_text("ОГЭ математика 2025.csv", &text);
-    let w = warning(&i["warnings"], "не дана (пусто или прочерк)");
+    let w = warning(
+        &i["warnings"],
+        "в строке ОГЭ/ЕГЭ не дана (пусто или прочерк)",
+    );
     assert_eq!(w["count"], 2, "{w}");
     let examples = w["examples"].to_string();
     assert!(
@@ -20,4 +23,47 @@ fn a_dash_for_a_gia_share_is_named() {
         examples.contains("строка 4") && examples.contains("«пусто»"),
         "{examples}"
     );
+}
+
+/// Run 11, #5: a flat ОГЭ table that counts the pupils below the minimum («Количество не
+/// преодолевших минимальный порог», «Не преодолели минимальный порог, чел.») contributed nothing,
+/// exit 0; the count is read as the pupils below the minimum, and a count above the participants
+/// is a data error naming row and column.
+#[test]
+fn a_count_below_the_minimum_is_read() {
+    for caption in [
+        "Количество не преодолевших минимальный порог",
+        "Не преодолели минимальный порог, чел.",
+    ] {
+        let head = format!("Код ОО;Наименование ОО;Количество участников;Средний балл;{caption}");
+        let text =
+            format!("{head}\n1000;МБОУ \"СОШ №1\";108;25,50;4\n1001;МБОУ \"СОШ №2\";75;23,82;2\n");
+        let (code, out) = run_on_text(
+            "compare",
+            "ОГЭ математика 2025.csv",
+            &text,
+            &["--format", "json"],
+        );
+        assert_eq!(code, 0, "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let region = &v["blocks"][0]["region"];
+        assert_eq!(
+            (&region["below"], &region["below_n"]),
+            (&6.into(), &183.into()),
+            "{region}"
+        );
+        let i = inspect_text("ОГЭ математика 2025.csv", &text);
+        assert_eq!(i["kind"], "gia", "{caption}: {i}");
+        assert!(
+            find_warning(&i["warnings"], "не даёт данных").is_none(),
+            "{caption}: {i}"
+        );
+        let bad = format!("{head}\n1000;МБОУ \"СОШ №1\";108;25,50;109\n");
+        let (code, err) = run_on_text("inspect", "ОГЭ математика 2025.csv", &bad, &[]);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("row 2") && err.contains(caption) && err.contains("0–108"),
+            "{err}"
+        );
+    }
 }
