@@ -362,6 +362,29 @@ pub(super) fn marks_over_units(g: &Grid, r: usize) -> Option<Header> {
     flat::is_marks_header(&h).then_some(h)
 }
 
+/// An ОГЭ/ЕГЭ per-school header given in two rows: row `r` with the school's captions and a
+/// caption merged over the figures («Результаты»), row `r + 1` with the figures' captions
+/// («Количество участников», «Средний балл», «Доля не преодолевших…») under it (fresh-eyes run 11,
+/// #3: such a sheet was skipped as unknown). The rows combined as one header at row `r + 1`: each
+/// column's lower caption, else its upper one; `None` unless that header is a `gia` table's.
+pub(super) fn two_row_gia(g: &Grid, r: usize) -> Option<Header> {
+    let (top, sub) = (g.rows.get(r)?, g.rows.get(r + 1)?);
+    fn cell(row: &[String], c: usize) -> &str {
+        row.get(c).map_or("", |s| s.trim())
+    }
+    if sub.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
+        return None;
+    }
+    let raw: Vec<String> = (0..top.len().max(sub.len()))
+        .map(|c| match cell(sub, c) {
+            "" => cell(top, c).to_string(),
+            s => s.to_string(),
+        })
+        .collect();
+    let h = Header::new(r + 1, &raw);
+    (detect_header(g, &h) == Some(Detected::Kind("gia"))).then_some(h)
+}
+
 /// The unit a cell of a header's unit row names: «чел.» for a count («чел», «кол-во»,
 /// «количество», «абс.»), «%» for a percent («%», «доля, %»); `None` for any other text.
 fn unit_word(s: &str) -> Option<&'static str> {
@@ -473,11 +496,17 @@ pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected
                 h.forget_reads();
                 return Some((h, Detected::Kind(k)));
             }
-            if k == "marks" {
-                if let Some(two) = two_row_marks(g, r) {
-                    two.forget_reads();
-                    return Some((two, Detected::Kind("marks")));
-                }
+            let two = match k {
+                "marks" => two_row_marks(g, r),
+                "gia" => two_row_gia(g, r),
+                _ => None,
+            };
+            if let Some(two) = two {
+                two.forget_reads();
+                return Some((
+                    two,
+                    Detected::Kind(if k == "gia" { "gia" } else { "marks" }),
+                ));
             }
             continue;
         }
@@ -495,6 +524,12 @@ pub(super) fn detect(g: &Grid, forced: Option<&str>) -> Option<(Header, Detected
             if let Some(two) = two_row_marks(g, r) {
                 two.forget_reads();
                 return Some((two, Detected::Kind("marks")));
+            }
+        }
+        if d.is_none() {
+            if let Some(two) = two_row_gia(g, r) {
+                two.forget_reads();
+                return Some((two, Detected::Kind("gia")));
             }
         }
         if let Some(d) = d {

@@ -67,3 +67,49 @@ fn a_count_below_the_minimum_is_read() {
         );
     }
 }
+
+/// Run 11, #3: an ОГЭ sheet whose figures' captions sit under a caption merged over them
+/// («Результаты» over «Количество участников», «Средний балл», «Доля не преодолевших…») was
+/// «не распознана» and skipped in a folder, exit 0; the two rows are read as one header.
+#[test]
+fn a_gia_sheet_with_a_two_row_header_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.xlsx");
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["Результаты ОГЭ по математике в 2025 году"],
+        vec![],
+        vec!["Муниципалитет", "Код ОО", "Наименование ОО", "Результаты"],
+        vec![
+            "",
+            "",
+            "",
+            "Количество участников",
+            "Средний балл",
+            "Доля не преодолевших минимальный порог, %",
+        ],
+        vec![
+            "город Заречный",
+            "1000",
+            "МБОУ \"СОШ №1\"",
+            "108",
+            "25,50",
+            "3,70",
+        ],
+        vec![
+            "город Заречный",
+            "1001",
+            "МБОУ \"СОШ №2\"",
+            "75",
+            "23,82",
+            "2,67",
+        ],
+    ];
+    text_workbook(&p, &[("ОГЭ 2025", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(
+        (&i["kind"], &i["rows"], &i["participants"]),
+        (&"gia".into(), &2.into(), &183.into()),
+        "{i}"
+    );
+}
