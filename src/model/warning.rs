@@ -136,6 +136,9 @@ warning_codes! {
     /// dash where the table has the column: the school's result has participants but no such share.
     GiaShareMissing = "доля (или число ниже минимума) в строке ОГЭ/ЕГЭ не дана (пусто или прочерк): результат школы не входит в эту долю"
         => "доля (или число ниже минимума) в строке ОГЭ/ЕГЭ не дана (пусто или прочерк): результат школы не входит в эту долю",
+    /// A column of a wide risk-profile table that reads as a misspelt factor: not read.
+    RiskColumnNotFactor = "столбец таблицы рисковых профилей похож на фактор риска, но не распознан и не прочитан (исправьте заголовок)"
+        => "столбец таблицы рисковых профилей похож на фактор риска, но не распознан и не прочитан (исправьте заголовок)",
     /// A share column in which percents and fractions both give whole pupils.
     UnitAmbiguous = "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты"
         => "столбец долей: и проценты, и доли дают целое число участников; прочитан как проценты",

@@ -113,3 +113,27 @@ fn a_gia_sheet_with_a_two_row_header_loads() {
         "{i}"
     );
 }
+
+/// Run 11, #2: a wide risk-profile table (one column per factor) whose caption of a factor is
+/// spelt otherwise («оснащённости» for «оснащения») dropped the column without a word; it is a
+/// counted warning naming the column and the nearest factor. The long table's error names the
+/// nearest factor too.
+#[test]
+fn a_misspelt_factor_column_is_named() {
+    let head = "Логин;Год;Низкий уровень оснащённости школы;Дефицит педагогических кадров;Низкая учебная мотивация обучающихся;Высокая доля обучающихся с ОВЗ";
+    let text = format!("{head}\nedu220001;2025;высокий;низкий;средний;низкий\n");
+    let i = inspect_text("Рисковые профили 2025.csv", &text);
+    assert_eq!(i["kind"], "risk", "{i}");
+    let w = warning(&i["warnings"], "похож на фактор риска");
+    assert_eq!(w["count"], 1, "{w}");
+    assert!(w["examples"][0].as_str().unwrap().contains(
+        "«Низкий уровень оснащённости школы» (ближе всего: «Низкий уровень оснащения школы»)"
+    ));
+    let long = "Логин,Год,Фактор риска,Уровень\nedu220001,2025,Низкий уровень оснащённости школы,высокий\n";
+    let (code, err) = run_on_text("inspect", "Рисковые профили 2025.csv", long, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("ближе всего: «Низкий уровень оснащения школы»"),
+        "{err}"
+    );
+}
