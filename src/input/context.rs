@@ -1,11 +1,10 @@
 //! Registry and context: the ФИС ОКО context form, a user context/registry table, school directories.
+use super::context_2021::settlement_of_answer;
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::report::InputReport;
 use super::table::Grid;
-use super::text::{
-    coded_answer, municipality_key, norm_text, parse_num, school_id, split_code_name,
-};
+use super::text::{municipality_key, norm_text, parse_num, school_id, split_code_name};
 use crate::model::warning::WarningCode;
 use crate::model::{Dataset, SchoolRow, Sym};
 use anyhow::Result;
@@ -132,6 +131,15 @@ pub fn is_share(key: &str) -> bool {
     !matches!(
         key,
         "pupils_per_computer" | "internet_mbps" | "internet_band"
+    )
+}
+
+/// The first column whose caption holds one of `words` (a form's question, reworded).
+fn question(h: &Header, words: &[&str]) -> Option<usize> {
+    h.read(
+        h.names
+            .iter()
+            .position(|n| words.iter().any(|w| n.contains(w))),
     )
 }
 
@@ -275,10 +283,52 @@ pub fn load_context_form(
     let c_inn = h.find_prefix(&["6. инн"]);
     let c_oge = h.find_prefix(&["7. код огэ"]);
     let c_ege = h.find_prefix(&["8. код егэ"]);
-    let c_where = h.find_prefix(&["14. где расположена"]);
+    // a question reworded between years is found by its words too (fresh-eyes run 11)
+    let c_where = h.find_prefix(&["14. где расположена"]).or_else(|| {
+        question(
+            h,
+            &["где расположен", "где находится", "тип населенного пункта"],
+        )
+    });
     let c_aop = h.find_prefix(&["17.2."]);
     let c_enr = h.find_prefix(&["20. укажите количество обучающихся"]);
-    let c_teach = h.find_prefix(&["25. сколько всего в оо учителей"]);
+    let c_teach = h
+        .find_prefix(&["25. сколько всего в оо учителей"])
+        .or_else(|| {
+            question(
+                h,
+                &["сколько всего в оо педагог", "сколько всего в оо учител"],
+            )
+        });
+    // the form's questions are spread over its sheets: one is missing where its neighbours are
+    let here = |c: Option<usize>, before: &str, after: &str| {
+        c.or_else(|| {
+            h.find_prefix(&[before, after])
+                .is_none()
+                .then_some(usize::MAX)
+        })
+    };
+    super::context_2021::note_missing_questions(
+        &[
+            (
+                here(c_where, "13.", "15."),
+                "14. Где расположена образовательная организация?",
+                "тип населённого пункта",
+            ),
+            (here(c_aop, "17.1.", "17.3."), "17.2. …", "вид ОО: ОВЗ"),
+            (
+                here(c_enr, "19.", "21."),
+                "20. Укажите количество обучающихся",
+                "численность обучающихся",
+            ),
+            (
+                here(c_teach, "24.", "26."),
+                "25. Сколько всего в ОО учителей",
+                "кадровые показатели",
+            ),
+        ],
+        rep,
+    );
     let mut schools = std::collections::BTreeSet::new();
     for r in h.row + 1..g.rows.len() {
         let login = g.cell(r, cl).trim().to_string();
@@ -313,9 +363,8 @@ pub fn load_context_form(
         };
         let (inn, oge, ege) = (code(c_inn), code(c_oge), code(c_ege));
         let lower = login.to_lowercase();
-        let settlement = match where_.as_deref().map(|w| (coded_answer(w), w)) {
-            Some((Some(1..=3), _)) => Some("город"),
-            Some((Some(4), _)) => Some("село"),
+        let settlement = match where_.as_deref().map(|w| (settlement_of_answer(w), w)) {
+            Some((Some(s), _)) => Some(s),
             Some((_, w)) if !w.trim().is_empty() => {
                 rep.warnings
                     .add(WarningCode::Question14Unknown, format!("{login}: «{w}»"));

@@ -137,3 +137,51 @@ fn a_misspelt_factor_column_is_named() {
         "{err}"
     );
 }
+
+/// Run 11, #5: the 2022 context form with question 14 reworded left every school's settlement
+/// unknown without a word. A rewording that still asks where the school is («Где находится…») is
+/// read; one that does not is a counted warning naming the question.
+#[test]
+fn a_context_form_question_not_found_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Сбор контекстных данных об ОО (2022).xlsx");
+    let form = |q14: &str| -> Vec<Vec<String>> {
+        let head = [
+            "Пользователь",
+            "Школа",
+            "6. ИНН",
+            "13. Число зданий",
+            q14,
+            "15. Число смен",
+        ];
+        let row = [
+            "edu220001",
+            "МБОУ СОШ №1",
+            "2201000001",
+            "1",
+            "4) Населенный пункт сельского типа",
+            "1",
+        ];
+        vec![
+            head.iter().map(|s| s.to_string()).collect(),
+            row.iter().map(|s| s.to_string()).collect(),
+        ]
+    };
+    for (q14, missing) in [
+        ("14. Где находится образовательная организация?", false),
+        ("14. Расположение образовательной организации", true),
+    ] {
+        text_workbook(&p, &[("Общая информация об ОО", &form(q14))]);
+        let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+        let i = &v["inputs"][0];
+        assert_eq!(i["kind"], "context-form", "{i}");
+        let w = find_warning(&i["warnings"], "не найден вопрос");
+        assert_eq!(w.is_some(), missing, "{q14}: {i}");
+        if missing {
+            assert!(w.unwrap()["examples"][0]
+                .as_str()
+                .unwrap()
+                .contains("14. Где расположена"));
+        }
+    }
+}
