@@ -185,3 +185,38 @@ fn a_context_form_question_not_found_is_named() {
         }
     }
 }
+
+/// Run 11, #7: without a registry every confirmed school is outside the 12 groups; the report's
+/// «12 групп» sheet showed twelve rows of zeros beside «подтверждено 11, отобрано 2». It ends with
+/// the row of the schools whose group is not known, so that it adds up to the stage counts.
+#[test]
+fn the_groups_sheet_counts_the_schools_outside_the_12_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("region");
+    std::fs::create_dir(&data).unwrap();
+    for e in std::fs::read_dir(sample_region()).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "registry.csv" {
+            std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = dir.path().join("out");
+    shnor()
+        .arg("report")
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let groups = std::fs::read_to_string(out.join("csv/groups.csv")).unwrap();
+    let last = groups.lines().last().unwrap();
+    assert!(last.starts_with("не определена"), "{groups}");
+    let v = json_of(shnor().arg("select").arg(&data).args(["--format", "json"]));
+    let u = &v["summary"]["unknown_group"];
+    assert!(u["confirmed"].as_u64().unwrap() > 0, "{u}");
+    assert!(
+        last.ends_with(&format!(",{},{}", u["confirmed"], u["selected"])),
+        "{last} vs {u}"
+    );
+}

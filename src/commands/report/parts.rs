@@ -466,5 +466,15 @@ fn groups(sel: &Selection) -> Table {
             ]);
         }
     }
+    // the confirmed schools outside the 12 groups: without them the sheet does not add up to the
+    // stage counts (fresh-eyes run 11, #7: twelve rows of zeros beside «подтверждено 11»)
+    let u = &sm["unknown_group"];
+    if u["confirmed"].as_u64().unwrap_or(0) > 0 {
+        t.rows.push(vec![
+            "не определена (не известен тип населённого пункта или дефицит)".into(),
+            Cell::opt_int(u["confirmed"].as_u64()),
+            Cell::opt_int(u["selected"].as_u64()),
+        ]);
+    }
     t
 }
