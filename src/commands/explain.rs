@@ -93,10 +93,17 @@ fn by_name(ds: &crate::model::Dataset, arg: &str) -> Result<Option<String>> {
     }
     let code = arg.trim();
     let keyed = ["gia:", "inn:", "ogrn:"].map(|p| format!("{p}{code}"));
+    // a ГИА code as an ОГЭ file writes it, with leading zeros (`001016`), is the code the loaders
+    // key (`gia_key`: 1016; fresh-eyes run 11)
+    let gia = crate::input::gia::gia_key(code);
+    let same_gia =
+        |c: Option<&str>| gia != "gia:" && c.is_some_and(|c| crate::input::gia::gia_key(c) == gia);
     let by_code: Vec<usize> = (0..view.len())
         .filter(|&i| {
             keyed.iter().any(|key| view.id(i) == key)
-                || [k::GIA_CODE, k::INN, k::OGRN]
+                || view.id(i) == gia
+                || same_gia(view.text(k::GIA_CODE, i))
+                || [k::INN, k::OGRN]
                     .iter()
                     .any(|c| view.text(c, i) == Some(code))
         })

@@ -220,3 +220,11 @@ fn the_groups_sheet_counts_the_schools_outside_the_12_groups() {
         "{last} vs {u}"
     );
 }
+
+/// Run 11, #11: `explain 001016` (the ГИА code as the ОГЭ file writes it) found no school while
+/// `explain 1016` did; a code is matched as the loaders key it, leading zeros dropped.
+#[test]
+fn explain_finds_a_school_by_its_gia_code_with_leading_zeros() {
+    let out = stdout_of(shnor().arg("explain").arg("001016").arg(sample_region()));
+    assert!(out.starts_with("edu990017 — "), "{out}");
+}
