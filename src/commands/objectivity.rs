@@ -126,13 +126,20 @@ fn flags_table(
         "Числа",
         crate::output::words::OBJECTIVITY_SCREEN_LABEL,
     ]);
-    t.title = Some(format!(
-        "Признаки необъективности (скрининг, не вывод): {} с сигналом",
-        crate::output::words::count(
-            s.counts["flagged_school_years"],
-            crate::output::words::SCHOOL_YEARS
-        )
-    ));
+    // «0 с сигналом» would read as «checked, all clean» where nothing could be checked (run 11)
+    t.title = Some(match s.screened() {
+        true => format!(
+            "Признаки необъективности (скрининг, не вывод): {} с сигналом",
+            crate::output::words::count(
+                s.counts["flagged_school_years"],
+                crate::output::words::SCHOOL_YEARS
+            )
+        ),
+        false => format!(
+            "Признаки необъективности: {}",
+            crate::output::words::NOT_SCREENED
+        ),
+    });
     for sy in &s.schools {
         for f in &sy.flags {
             t.rows.push(vec![

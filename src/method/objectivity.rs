@@ -66,6 +66,12 @@ pub struct Screen {
 }
 
 impl Screen {
+    /// Whether any objectivity screen ran on the inputs: ФИОКО's markers, the relative screen's
+    /// regional figures or official markers (else «no flag» means «not checked», not «clean»).
+    pub fn screened(&self) -> bool {
+        !self.fioko.is_empty() || !self.regions.is_empty() || !self.official_years.is_empty()
+    }
+
     /// Flags of one school in one year.
     pub fn of(&self, school_id: &str, year: i32) -> Option<&SchoolYear> {
         // schools are sorted by (school, year)

@@ -6,6 +6,9 @@ use crate::model::domain::{Settlement, Stratum};
 
 /// The note beside every objectivity flag people read (METHOD.md «Objectivity screen of ВПР»,
 /// OBJECTIVITY_FIOKO.md): the flag is a screen that asks for a look, never a verdict.
+/// Why no school has an objectivity flag when no screen could run (`Screen::screened`).
+pub const NOT_SCREENED: &str = "скрининг не проводился: во входных данных нет поимённых протоколов ВПР, гистограмм баллов, сравнения с журналом или маркеров ФИОКО";
+
 pub const OBJECTIVITY_SCREEN_NOTE: &str = "Признаки необъективности — скрининг, а не вывод: сигнал означает, что результаты ВПР школы стоит проверить (журнал, протоколы, порядок проведения), но не доказывает необъективность.";
 
 /// The label of the objectivity flag's column in tables people read.

@@ -228,3 +228,16 @@ fn explain_finds_a_school_by_its_gia_code_with_leading_zeros() {
     let out = stdout_of(shnor().arg("explain").arg("001016").arg(sample_region()));
     assert!(out.starts_with("edu990017 — "), "{out}");
 }
+
+/// Run 11, #14: `objectivity` on inputs no screen can read (an ЕГЭ form) headlined «0 школо-лет с
+/// сигналом», which reads as «checked, all clean»; it says that nothing was screened, as the
+/// report does.
+#[test]
+fn objectivity_without_a_screen_says_so() {
+    let text = "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог\n1000;МБОУ \"СОШ №1\";108;3,70\n";
+    let (code, out) = run_on_text("objectivity", "ОГЭ математика 2025.csv", text, &[]);
+    assert_eq!(code, 0, "{out}");
+    let title = out.lines().next().unwrap();
+    assert!(title.contains("скрининг не проводился"), "{out}");
+    assert!(!title.contains("с сигналом"), "{out}");
+}

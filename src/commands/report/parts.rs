@@ -309,21 +309,12 @@ fn objectivity(
         regions,
         rows(
             Some(flags),
-            match screened(s) {
+            match s.screened() {
                 true => "ни у одной школы нет признаков необъективности",
-                false => NOT_SCREENED,
+                false => output::words::NOT_SCREENED,
             },
         ),
     ]
-}
-
-/// Why no school has an objectivity flag when no screen could run.
-const NOT_SCREENED: &str = "скрининг не проводился: во входных данных нет поимённых протоколов ВПР, гистограмм баллов, сравнения с журналом или маркеров ФИОКО";
-
-/// Whether any objectivity screen ran on the inputs: ФИОКО's markers, the relative screen's
-/// regional figures or official markers (else «no flag» means «not checked», not «clean»).
-fn screened(s: &crate::method::objectivity::Screen) -> bool {
-    !s.fioko.is_empty() || !s.regions.is_empty() || !s.official_years.is_empty()
 }
 
 /// [`screened`] in `year` (the selection's: its count of flagged schools is of that year).
