@@ -117,11 +117,16 @@ pub fn page(p: &Page) -> String {
         &format!("Распределение школ по доле {of} за окно отбора; линии — пороги"),
     );
     section(&mut h, share, &dist);
-    let cl = figure(
-        "chart-clusters",
-        &clusters(&p.clusters, share),
-        &format!("Школы: доля {of} и качество («4» и «5»); цвет — кластер подтверждённой школы, обводка — отобрана"),
-    );
+    // a chart of no point says why (docs/REPORT.md): results without marks have no quality
+    // (fresh-eyes run 11: an ЕГЭ form drew axes and a legend only)
+    let cl = match p.clusters.is_empty() {
+        true => absent("качество («4» и «5») есть только у результатов с отметками (ВПР, отметки ОГЭ); у результатов во входных данных отметок нет"),
+        false => figure(
+            "chart-clusters",
+            &clusters(&p.clusters, share),
+            &format!("Школы: доля {of} и качество («4» и «5»); цвет — кластер подтверждённой школы, обводка — отобрана"),
+        ),
+    };
     section(&mut h, "Кластеры", &cl);
     let idx = match &p.index {
         Ok(c) => figure(

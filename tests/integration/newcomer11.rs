@@ -241,3 +241,37 @@ fn objectivity_without_a_screen_says_so() {
     assert!(title.contains("скрининг не проводился"), "{out}");
     assert!(!title.contains("с сигналом"), "{out}");
 }
+
+/// Run 11, #17: on results without marks (an ОГЭ table of shares) the report's «Кластеры» chart
+/// drew axes and a legend and no point; it says why there is none.
+#[test]
+fn the_clusters_chart_of_no_point_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    let rows: String = (0..12)
+        .map(|i| {
+            format!(
+                "{};МБОУ \"СОШ №{i}\";{};{}\n",
+                1000 + i,
+                20 + i,
+                5 * (i % 7)
+            )
+        })
+        .collect();
+    std::fs::write(&p, format!("Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог\n{rows}")).unwrap();
+    let out = dir.path().join("out");
+    shnor()
+        .arg("report")
+        .arg(&p)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("Нет данных: качество («4» и «5») есть только"),
+        "no reason for the empty chart"
+    );
+    assert!(!html.contains("id=\"chart-clusters\""));
+}
