@@ -344,7 +344,7 @@ warning_codes! {
         => "тип населённого пункта неизвестен: школа в группе с неизвестным типом",
     /// A confirmed school of unknown prevailing deficit.
     DeficitUnknown = "deficit unknown: no risk profile and no registry staffing/equipment indicators"
-        => "дефицит не определён: нет ни профиля рисков, ни показателей кадров и оснащения в реестре",
+        => "дефицит не определён: нет профиля рисков, а показателей кадров или оснащения (реестр, контекстная анкета) недостаточно — нужны обе стороны",
     /// Confirmed schools with neither settlement type nor deficit known, more of them than stage 3
     /// picks: they share the undetermined groups, whose quota (`stage3.per_group`) cuts the list.
     UndeterminedGroups = "confirmed schools with no settlement type and no deficit: the per-group quota of the undetermined groups limits the list (a registry or the ФИС ОКО context form would place them)"
