@@ -275,3 +275,26 @@ fn the_clusters_chart_of_no_point_says_why() {
     );
     assert!(!html.contains("id=\"chart-clusters\""));
 }
+
+/// Run 11, #10: a share rounded to whole percents that two counts give (14 % of 111: 15 or 16
+/// pupils) was taken as one of them without a word; it is counted as rebuilt from percents, and a
+/// share with decimals enough (13,51 %) is not.
+#[test]
+fn a_share_two_counts_give_is_counted_as_rebuilt() {
+    let head =
+        "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог";
+    let coarse = format!("{head}\n1025;МБОУ \"СОШ №26\";111;14\n1026;МБОУ \"СОШ №27\";100;13\n");
+    let i = inspect_text("ОГЭ математика 2025.csv", &coarse);
+    let w = warning(&i["warnings"], "counts reconstructed from percents");
+    assert_eq!(
+        (&w["count"], &w["examples"][0]),
+        (&1.into(), &"строка 2".into()),
+        "{w}"
+    );
+    let fine = format!("{head}\n1025;МБОУ \"СОШ №26\";111;13,51\n");
+    let i = inspect_text("ОГЭ математика 2025.csv", &fine);
+    assert!(
+        find_warning(&i["warnings"], "counts reconstructed").is_none(),
+        "{i}"
+    );
+}
