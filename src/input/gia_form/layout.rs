@@ -32,7 +32,12 @@ pub(super) fn metric(caption: &str) -> Option<Metric> {
     let t = t
         .trim_end_matches([',', '.', ' '])
         .trim_end_matches(", чел");
-    if t.starts_with("принял") && t.contains("участие") {
+    // «количество участников», «число участников», «участников»: the same count, worded otherwise
+    // in a region's copy of the form (fresh-eyes run 11)
+    let participants = (t.starts_with("принял") && t.contains("участие"))
+        || (t.contains("участник") && !t.contains("доля") && !t.contains("%"))
+        || t.starts_with("сдавал");
+    if participants {
         Some(Metric::Participants)
     } else if t.starts_with("не преодол") {
         Some(Metric::Below)

@@ -6,6 +6,9 @@ fn metric_captions_as_the_real_form_spells_them() {
     let cases = [
         ("приняло участие", Some(Participants)),
         ("приняли участие", Some(Participants)),
+        ("количество участников", Some(Participants)),
+        ("Число участников, чел.", Some(Participants)),
+        ("доля участников, %", None),
         ("не преодолен min порог", Some(Below)),
         ("не преодолели минимальный порог", Some(Below)),
         ("высокобалльники \n(80-99 баллов)", Some(High80)),
