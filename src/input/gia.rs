@@ -152,6 +152,14 @@ pub fn load_simple(
     if h.row + 1 < g.rows.len() && c.ca.is_none() && meta.assessment.is_empty() {
         return Err(cells::no_assessment(&g.loc(h.row + 1), None, true));
     }
+    // a login column beside «Код ОО» is not read: the schools are keyed by their codes, and a login
+    // that names another school than its code would be passed over without a word (run 11 #8)
+    if let Some(cl) = h.find(header::LOGIN).filter(|_| h.has(header::GIA_CODE)) {
+        rep.warnings.add(
+            WarningCode::GiaLoginNotRead,
+            format!("столбец «{}»", h.raw_name(cl).trim()),
+        );
+    }
     // shares or percents, decided once per column and file (`percent_column`)
     let mut percent_col = |x: Option<usize>| x.map(|x| percent_column(g, h, x, c.cp, rep));
     let pct = [percent_col(c.cb), percent_col(c.c5)];

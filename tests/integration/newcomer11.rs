@@ -298,3 +298,14 @@ fn a_share_two_counts_give_is_counted_as_rebuilt() {
         "{i}"
     );
 }
+
+/// Run 11, #8: a flat ОГЭ table with both «Логин» and «Код ОО» keys its schools by code; the
+/// login column was passed over without a word, so a login naming another school went unseen.
+#[test]
+fn a_login_beside_the_gia_code_is_named_as_not_read() {
+    let text = "Логин;Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог\nedu990001;1045;МБОУ \"СОШ №46\";117;45,30\n";
+    let i = inspect_text("ОГЭ математика 2025.csv", text);
+    assert_eq!(i["kind"], "gia", "{i}");
+    let w = warning(&i["warnings"], "столбец логина не прочитан");
+    assert_eq!(w["examples"][0], "столбец «Логин»");
+}
