@@ -121,9 +121,23 @@ pub fn non_negative(g: &Grid, h: &Header, r: usize, c: usize) -> Result<Option<f
         Err(_) => Err(data_err(
             &g.loc(r),
             h.raw_name(c),
-            format!("expected a number, found «{}»", g.cell(r, c)),
+            not_a_number(g.cell(r, c), h.names.get(c).map(String::as_str)),
         )),
     }
+}
+
+/// The error text of a cell that should be a number: a cell that repeats its column's caption
+/// (`caption`, normalised) is said to be a header row repeated under the table — a second table
+/// stacked below the first, another year's (fresh-eyes run 11, #12: «expected a number, found
+/// «Количество участников»» did not say so).
+pub fn not_a_number(cell: &str, caption: Option<&str>) -> String {
+    if caption.is_some_and(|cap| !cap.is_empty() && super::text::norm_header(cell) == cap) {
+        return format!(
+            "expected a number, found «{}», the column's own caption: a header row repeated under the table (a second table stacked below the first — another year?); give each table its own sheet or file",
+            cell.trim()
+        );
+    }
+    format!("expected a number, found «{cell}»")
 }
 
 /// Note in `rep` a login cell that is no ФИС ОКО login, naming it and its row.

@@ -231,8 +231,8 @@ warning_codes! {
         => "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",
     // --- context: registry, questionnaires, tables
     /// A question of a context form that shnor reads and the form lacks (reworded or left out).
-    ContextQuestionMissing = "в контекстной анкете не найден вопрос, который читает shnor: показатель не определён ни у одной школы анкеты"
-        => "в контекстной анкете не найден вопрос, который читает shnor: показатель не определён ни у одной школы анкеты",
+    ContextQuestionMissing = "в контекстной анкете не найден вопрос, нужный для отбора: показатель не определён ни у одной школы анкеты"
+        => "в контекстной анкете не найден вопрос, нужный для отбора: показатель не определён ни у одной школы анкеты",
     /// An answer to question 14 (settlement) that is none of the known ones.
     Question14Unknown = "unknown answer to question 14 (settlement)"
         => "неизвестный ответ на вопрос 14 (тип населённого пункта): тип не определён",

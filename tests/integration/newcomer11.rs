@@ -309,3 +309,20 @@ fn a_login_beside_the_gia_code_is_named_as_not_read() {
     let w = warning(&i["warnings"], "столбец логина не прочитан");
     assert_eq!(w["examples"][0], "столбец «Логин»");
 }
+
+/// Run 11, #12: two tables stacked in one file (a second year's header under the first table)
+/// gave «expected a number, found «Количество участников»» without saying why; the error names a
+/// repeated header row.
+#[test]
+fn a_header_repeated_under_the_table_is_named() {
+    let head =
+        "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог";
+    let text =
+        format!("{head}\n1000;МБОУ \"СОШ №1\";108;3,70\n{head}\n1000;МБОУ \"СОШ №1\";100;4,00\n");
+    let (code, err) = run_on_text("inspect", "ОГЭ математика 2024 и 2025.csv", &text, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("row 3") && err.contains("a header row repeated under the table"),
+        "{err}"
+    );
+}

@@ -121,6 +121,24 @@ const COUNT_NAMES: [&str; 4] = [
     "100 баллов",
 ];
 
+/// The error text of a count cell that is no whole number of pupils; a caption of the form's
+/// header («из них», a metric caption) says that a second header — a second year's block stacked
+/// in the same sheet — starts there (fresh-eyes run 11, #12).
+fn not_a_count(cell: &str) -> String {
+    let t = norm_text(cell);
+    if t == "из них" || layout::metric(cell).is_some() || layout::form_subject(cell).is_some()
+    {
+        return format!(
+            "expected a whole number of pupils (0 or more), found «{}», a caption of the form's header: a second header (another year's block?) in the same sheet; give each year its own sheet",
+            cell.trim()
+        );
+    }
+    format!(
+        "expected a whole number of pupils (0 or more), found «{}»",
+        cell.trim()
+    )
+}
+
 /// The figures of block `b` on row `r`, or none when nobody sat the subject. A blank count of a
 /// subject the row sat is 0 (the form leaves zeros blank in school rows; the subtotal checks
 /// confirm it).
@@ -139,16 +157,7 @@ fn figures(g: &Grid, b: &Block, r: usize) -> Result<Option<Figures>> {
         let v = match parse_num(cell) {
             Ok(None) => continue,
             Ok(Some(v)) if v >= 0.0 && v.fract() == 0.0 && v <= Count::MAX as f64 => v as i64,
-            _ => {
-                return Err(data_err(
-                    &g.loc(r),
-                    &col(i),
-                    format!(
-                        "expected a whole number of pupils (0 or more), found «{}»",
-                        cell.trim()
-                    ),
-                ))
-            }
+            _ => return Err(data_err(&g.loc(r), &col(i), not_a_count(cell))),
         };
         any |= v > 0;
         *slot = v;
