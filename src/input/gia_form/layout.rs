@@ -79,8 +79,14 @@ pub(super) fn metric_row(g: &Grid, h: &Header) -> Option<usize> {
 /// one or two rows below, a row of the form's metric captions (`приняло участие` …).
 pub fn is_form(g: &Grid, h: &Header) -> bool {
     let idents = h.has(&["из них"]) || h.has(header::MUNICIPALITY) || school_col(h).is_some();
+    // the metrics stand under subjects («Русский язык, чел.»): a per-school table with one
+    // caption over its figures («Результаты» over «Количество участников», «Средний балл») is
+    // no form (`detect::two_row_gia`)
+    let subjects =
+        |m: usize| (h.row..m).any(|r| g.rows[r].iter().any(|c| form_subject(c).is_some()));
     idents
-        && metric_row(g, h).is_some_and(|r| g.rows[r].iter().filter_map(|c| metric(c)).count() >= 2)
+        && metric_row(g, h)
+            .is_some_and(|r| g.rows[r].iter().filter_map(|c| metric(c)).count() >= 2 && subjects(r))
 }
 
 /// Whether `h` heads the form's sheet of applications to sit the exam («…подавших заявление на
