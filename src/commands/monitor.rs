@@ -69,11 +69,29 @@ pub fn run(a: &Args) -> Result<()> {
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;
     let below = crate::method::procedures::below_min_kind(&loaded.data.results, &years)?;
-    let (t, tr) = tables(&m, &years, &cfg, below);
+    let (t, mut tr) = tables(&m, &years, &cfg, below);
+    // years `--years` asks for beyond the data's first and last (fresh-eyes run 11: 2024-2026 on
+    // data of 2023–2025 showed 2024–2025 without a word); those between are `missing_years`
+    let beyond: Vec<i32> = match &a.years {
+        Some(s) => {
+            let (y1, y2) = super::parse_years(s)?;
+            let (lo, hi) = (years[0], years[years.len() - 1]);
+            (y1..=y2).filter(|y| *y < lo || *y > hi).collect()
+        }
+        None => Vec::new(),
+    };
+    if !beyond.is_empty() {
+        tr.notes.push(format!(
+            "--years {}: нет результатов с долей ниже минимума за {} — показаны {}.",
+            a.years.as_deref().unwrap_or_default(),
+            super::years_in_words(&beyond),
+            super::years_in_words(&years)
+        ));
+    }
     let json = json!({
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
-        "summary": {"years": years, "missing_years": missing_years(&years), "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
+        "summary": {"years": years, "missing_years": missing_years(&years), "asked_without_data": beyond, "schools": m.schools.len(), "entered": m.entered.values().map(|v| v.len()).sum::<usize>(), "exited": m.exited.len()},
         "schools": m.schools,
         "transitions": m.transitions,
         "entered": m.entered,

@@ -326,3 +326,29 @@ fn a_header_repeated_under_the_table_is_named() {
         "{err}"
     );
 }
+
+/// Run 11, #18: `monitor --years 2024-2026` on data of 2023–2025 showed 2024–2025 without a word;
+/// the years asked for without data are named (and listed in JSON).
+#[test]
+fn monitor_names_the_years_asked_without_data() {
+    let text = stdout_of(
+        shnor()
+            .arg("monitor")
+            .arg(sample_region())
+            .args(["--years", "2024-2026"]),
+    );
+    assert!(
+        text.contains("--years 2024-2026: нет результатов с долей ниже минимума за 2026"),
+        "{text}"
+    );
+    let v = json_of(shnor().arg("monitor").arg(sample_region()).args([
+        "--years",
+        "2024-2026",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        v["summary"]["asked_without_data"],
+        serde_json::json!([2026])
+    );
+}
