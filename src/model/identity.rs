@@ -77,11 +77,19 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         ds.risk = risk;
     }
     crate::timing("  finalize: risk ordered");
-    super::tables::finish(ds, warnings)?;
+    // the schools frame made of the book beside the other tables' order (which reads no book)
+    let book = std::mem::take(&mut ds.book);
+    let (schools, tables) = rayon::join(
+        || super::schools::frame(&book),
+        || super::tables::finish(ds, warnings),
+    );
+    tables?;
+    ds.book = book;
     report_unmapped_context_codes(ds, warnings);
     report_regions(&first, warnings)?;
     crate::timing("  finalize: tables, regions");
-    ds.schools = super::schools::frame(&std::mem::take(&mut ds.book))?;
+    ds.schools = schools?;
+    ds.book = Default::default();
     crate::timing("  finalize: schools");
     Ok(())
 }
