@@ -74,7 +74,9 @@ impl Context {
     }
     /// The context of `ds` with the `parts` of the index its caller reads: the frames as `ds`
     /// holds them ([`frames::base`](crate::model::frames::base)), the derived columns of
-    /// `results` made while the parts that do not read them run.
+    /// `results` made while the parts that do not read them run. A selection's context
+    /// ([`Parts::Values`](super::index::Parts::Values)) under the risk rule leaves out `region`
+    /// and `municipality_key` (only the bottom rule's ranks and the comparison read them).
     fn of_dataset(
         ds: &Dataset,
         cfg: &Config,
@@ -82,7 +84,9 @@ impl Context {
         parts: super::index::Parts,
     ) -> anyhow::Result<Context> {
         let base = crate::model::frames::base(ds)?;
-        let results = || crate::model::frames::derived_results(ds);
+        let areas = parts == super::index::Parts::All
+            || cfg.stage1.rule == crate::config::Stage1Rule::Bottom;
+        let results = || crate::model::frames::derived_results(ds, areas);
         Self::with_parts(base, results, cfg, year, parts)
     }
     /// The context with the frames of `ds` already built (a run over several years builds them once).

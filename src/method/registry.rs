@@ -52,9 +52,23 @@ impl Registry {
     /// Errors: `schools` lacks a column of `schema::schools` (a bug).
     pub fn new(schools: &DataFrame, ids: &[String], z: &RegistryZ) -> Result<Self> {
         let wanted = DataFrame::new_infer_height(vec![Column::new(k::SCHOOL_ID.into(), ids)])?;
-        let mut df =
-            super::frame::left_join(wanted.lazy(), schools.clone().lazy(), &[k::SCHOOL_ID])
-                .collect()?;
+        // only the columns read here and by `strata_of` (the kind, the texts, the indicators
+        // of `z`): not the ≈ 100 columns of every school gathered for the ids
+        let read = [
+            k::SCHOOL_ID,
+            k::LOGIN,
+            k::NAME,
+            k::MUNICIPALITY,
+            k::MUNICIPALITY_CODE,
+            k::SETTLEMENT,
+            k::KIND,
+            k::OVZ_FLAG,
+            k::ADVANCED_FLAG,
+            k::ENROLLMENT,
+        ];
+        let read: Vec<Expr> = read.into_iter().chain(z.columns()).map(col).collect();
+        let right = schools.clone().lazy().select(read);
+        let mut df = super::frame::left_join(wanted.lazy(), right, &[k::SCHOOL_ID]).collect()?;
         df.rechunk_mut();
         KindColumns::new(&df)?;
         let deficits = z.scores(&df)?;

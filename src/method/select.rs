@@ -377,21 +377,38 @@ fn outside_window(
     w: &mut Warnings,
 ) -> Result<()> {
     use crate::model::schema::col as k;
-    use polars::prelude::{col, len, IntoLazy};
-    // the rows of each year outside the window (a null year is none), one polars group-by
-    let counts = results
+    use polars::prelude::{col, lit, DataType, IntoLazy};
+    // the years outside the window (a null year is none): each run of one year once (the
+    // model's order has a year's rows in one run), then distinct; then each one's rows counted
+    // (a sum per year, not a group-by of every row outside)
+    let year = || col(k::YEAR);
+    let years = results
         .clone()
         .lazy()
-        .select([col(k::YEAR)])
+        .select([year()])
         .filter(super::frame::one_of(k::YEAR, window.iter().copied()).not())
-        .group_by([col(k::YEAR)])
-        .agg([len().alias("rows")])
+        .filter(year().neq_missing(year().shift(lit(1))))
+        .select([year().unique()])
         .collect()?;
-    let outside: BTreeMap<i32, usize> = super::frame::ints(&counts, k::YEAR)?
+    let years: Vec<i32> = super::frame::ints(&years, k::YEAR)?
         .into_iter()
-        .zip(super::frame::ints(&counts, "rows")?)
-        .filter_map(|(y, n)| Some((i32::try_from(y?).ok()?, n? as usize)))
+        .filter_map(|y| i32::try_from(y?).ok())
         .collect();
+    let mut outside: BTreeMap<i32, usize> = BTreeMap::new();
+    if !years.is_empty() {
+        let sums: Vec<polars::prelude::Expr> = years
+            .iter()
+            .map(|y| {
+                let rows = year().eq(lit(*y)).sum().cast(DataType::Int64);
+                rows.alias(y.to_string())
+            })
+            .collect();
+        let counts = results.clone().lazy().select(sums).collect()?;
+        for y in years {
+            let n = super::frame::ints(&counts, &y.to_string())?;
+            outside.insert(y, n.first().copied().flatten().unwrap_or(0) as usize);
+        }
+    }
     let n: usize = outside.values().sum();
     let listed: Vec<String> = outside.keys().map(i32::to_string).collect();
     let years = match listed.as_slice() {

@@ -206,6 +206,12 @@ impl RegistryZ {
         RegistryZ { stats }
     }
 
+    /// The indicator columns whose z-scores these are (those of the frame it was made of with a
+    /// spread of values): all that [`RegistryZ::scores`] reads of a frame.
+    pub fn columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.stats.keys().copied()
+    }
+
     /// The registry deficit scores of every row of a frame with the `schools` indicator columns:
     /// each side the mean of its indicators' oriented z-scores the row has; none when a side has
     /// none.

@@ -181,18 +181,17 @@ pub const SCHOOL_KEY: &str = "school_key";
 
 /// `results` with its derived columns: `region` (first two digits of the login),
 /// `municipality_key` (the school's ФИС ОКО code, else its normalised municipality name), each
-/// derived once per school, and [`SCHOOL_KEY`].
-fn with_derived(ds: &Dataset) -> Result<DataFrame> {
+/// derived once per school, and [`SCHOOL_KEY`]; with [`SCHOOL_KEY`] only when `areas` is false
+/// (the two texts are two gathers of a text per row, read only by the bottom rule and the
+/// comparison).
+fn with_derived(ds: &Dataset, areas: bool) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
     // each school's pair once, at the first row of each run of its id (a school's rows come in
     // runs), the run's rows filled with its number
     let mut at: PlHashMap<&str, IdxSize> = Default::default();
     let (mut region, mut municipality) = (Vec::new(), Vec::new());
     let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
-    let regions = ds
-        .school_view()
-        .ids()
-        .any(|k| k.contains(':'))
+    let regions = (areas && ds.school_view().ids().any(|k| k.contains(':')))
         .then(|| super::identity::Regions::new(ds));
     // `identity::municipality_id` (the ФИС ОКО code, else the normalised name), each distinct
     // name normalised once: a municipality's schools share it
@@ -210,13 +209,16 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
     for (j, &s) in starts.iter().enumerate() {
         let end = starts.get(j + 1).copied().unwrap_or(ids.len());
         let id = ids.get(s).unwrap_or("");
+        let next = at.len() as IdxSize;
         let i = *at.entry(id).or_insert_with(|| {
-            region.push(match &regions {
-                Some(r) => r.of(ds, id),
-                None => crate::input::text::region_of(id),
-            });
-            municipality.push(municipality_id(id));
-            region.len() as IdxSize - 1
+            if areas {
+                region.push(match &regions {
+                    Some(r) => r.of(ds, id),
+                    None => crate::input::text::region_of(id),
+                });
+                municipality.push(municipality_id(id));
+            }
+            next
         });
         idx.resize(end, i);
     }
@@ -226,8 +228,10 @@ fn with_derived(ds: &Dataset) -> Result<DataFrame> {
         Ok(ca.take(&idx)?.with_name(name.into()).into_column())
     };
     let mut df = ds.results.clone();
-    df.with_column(gather(&region, "region")?)?;
-    df.with_column(gather(&municipality, "municipality_key")?)?;
+    if areas {
+        df.with_column(gather(&region, "region")?)?;
+        df.with_column(gather(&municipality, "municipality_key")?)?;
+    }
     df.with_column(idx.with_name(SCHOOL_KEY.into()).into_column())?;
     Ok(df)
 }
@@ -272,14 +276,16 @@ fn keyless_regions(ds: &Dataset) -> std::collections::BTreeMap<String, String> {
 /// The canonical frames of `ds` (row order: as `ds` holds them; schools by school_id).
 pub fn build(ds: &Dataset) -> Result<Frames> {
     let mut f = base(ds)?;
-    f.results = with_derived(ds)?;
+    f.results = with_derived(ds, true)?;
     Ok(f)
 }
 
 /// The canonical `results` frame of `ds`: as `ds` holds it with its derived columns (`region`,
-/// `municipality_key`, [`SCHOOL_KEY`]). Errors: none on a dataset of the declared types.
-pub fn derived_results(ds: &Dataset) -> Result<DataFrame> {
-    with_derived(ds)
+/// `municipality_key`, [`SCHOOL_KEY`]); with `areas` false, [`SCHOOL_KEY`] only (what a
+/// selection under the risk rule reads: no `region` or `municipality_key`). Errors: none on a
+/// dataset of the declared types.
+pub fn derived_results(ds: &Dataset, areas: bool) -> Result<DataFrame> {
+    with_derived(ds, areas)
 }
 
 /// [`build`]'s frames but `results` as `ds` holds it, without the derived columns
@@ -368,7 +374,7 @@ mod tests {
         ds.set_results(&a);
         ds.results.vstack_mut(&tail).unwrap();
         assert!(ds.results.first_col_n_chunks() > 1);
-        let df = super::with_derived(&ds).unwrap();
+        let df = super::with_derived(&ds, true).unwrap();
         let key: Vec<Option<u32>> = df
             .column(super::SCHOOL_KEY)
             .unwrap()
@@ -394,6 +400,15 @@ mod tests {
             .collect();
         assert_eq!(key, want);
         assert_eq!(want, [0, 0, 1, 2, 2, 1, 0, 3].map(Some).to_vec());
+        // without the areas: the same key, no `region` or `municipality_key`
+        let keyed = super::with_derived(&ds, false).unwrap();
+        assert!(keyed
+            .column(super::SCHOOL_KEY)
+            .unwrap()
+            .equals(df.column(super::SCHOOL_KEY).unwrap()));
+        assert_eq!(keyed.width(), ds.results.width() + 1);
+        assert_eq!(df.width(), ds.results.width() + 3);
+        assert!(df.column("region").is_ok() && df.column("municipality_key").is_ok());
     }
 
     #[test]

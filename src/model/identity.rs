@@ -2,7 +2,9 @@
 //! (`finalize`), and municipality keys (ФИС ОКО code when known, else the normalised name). The
 //! model's row order and de-duplication are in `order`.
 use super::by_name::{codes_by_name, match_names, report_names};
-use super::order::{dedup_results, firsts, join_parts, municipalities, order_risk};
+use super::order::{
+    dedup_ordered, first_rows, join_parts, municipalities, order_risk, ordered_with_repeats, pairs,
+};
 use super::Dataset;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
@@ -22,9 +24,14 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         || -> Result<()> {
             crosswalk(ds, warnings)?;
             crate::timing("  finalize: crosswalk");
-            report_merged_municipalities(ds, &municipalities(&ds.results)?, warnings);
+            // the names before the repeats go, as in turn; the order and the repeats beside them
+            let (seen, ordered) = rayon::join(
+                || municipalities(&ds.results),
+                || ordered_with_repeats(ds.results.clone()),
+            );
+            report_merged_municipalities(ds, &seen?, warnings);
             crate::timing("  finalize: municipalities");
-            dedup_results(ds, opts, warnings)?;
+            dedup_ordered(ds, ordered?, opts, warnings)?;
             crate::timing("  finalize: repeats");
             Ok(())
         },
@@ -33,7 +40,8 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     results?;
     let risk = risk?;
     // every school seen in results has a registry row
-    for (sid, mun) in firsts(&ds.results)? {
+    let first = first_rows(&ds.results)?;
+    for (sid, mun) in pairs(&first)? {
         if !ds.book.contains_key(&sid) {
             ds.book.insert(
                 sid.to_string(),
@@ -69,11 +77,19 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         ds.risk = risk;
     }
     crate::timing("  finalize: risk ordered");
-    super::tables::finish(ds, warnings)?;
+    // the schools frame made of the book beside the other tables' order (which reads no book)
+    let book = std::mem::take(&mut ds.book);
+    let (schools, tables) = rayon::join(
+        || super::schools::frame(&book),
+        || super::tables::finish(ds, warnings),
+    );
+    tables?;
+    ds.book = book;
     report_unmapped_context_codes(ds, warnings);
-    report_regions(ds, warnings)?;
+    report_regions(&first, warnings)?;
     crate::timing("  finalize: tables, regions");
-    ds.schools = super::schools::frame(&std::mem::take(&mut ds.book))?;
+    ds.schools = schools?;
+    ds.book = Default::default();
     crate::timing("  finalize: schools");
     Ok(())
 }
@@ -99,11 +115,11 @@ pub fn region_code(sid: &str) -> String {
 
 /// Count [`WarningCode::SeveralRegions`] once per region when the schools with results carry
 /// more than one region code ([`region_code`]): the example names each region with its schools,
-/// and the schools whose id tells no region. One region (or none known): nothing.
-fn report_regions(ds: &Dataset, warnings: &mut Warnings) -> Result<()> {
+/// and the schools whose id tells no region. One region (or none known): nothing. `first`: the
+/// results' distinct school ids (`order::first_rows`).
+fn report_regions(first: &polars::prelude::DataFrame, warnings: &mut Warnings) -> Result<()> {
     use crate::model::schema::col as k;
-    let ids = super::order::run_starts(&ds.results.select([k::SCHOOL_ID])?, k::SCHOOL_ID)?;
-    let ids = ids.column(k::SCHOOL_ID)?.unique()?;
+    let ids = first.column(k::SCHOOL_ID)?;
     let mut by_region: BTreeMap<String, usize> = BTreeMap::new();
     for sid in ids.str()?.iter().flatten() {
         *by_region.entry(region_code(sid)).or_default() += 1;

@@ -87,7 +87,7 @@ fn repeat_mask(df: &DataFrame) -> Expr {
 /// The results in the model's order (`ORDER`) and their repeat mask (`repeat_mask`): the order
 /// checked and the repeats found in one pass when the rows are in order already (a marks table
 /// written in the model's order), else the rows sorted and then compared.
-fn ordered_with_repeats(df: DataFrame) -> Result<(DataFrame, BooleanChunked)> {
+pub(super) fn ordered_with_repeats(df: DataFrame) -> Result<(DataFrame, BooleanChunked)> {
     if df.height() == 0 {
         // no row to order or repeat (the check's one value would be broadcast to no row)
         return Ok((df, BooleanChunked::full_null("repeat".into(), 0)));
@@ -146,8 +146,15 @@ pub(super) fn municipalities(results: &DataFrame) -> Result<std::collections::Ha
 }
 
 /// Each school's first row (school, municipality), in row order.
+#[cfg(test)]
 pub(super) fn firsts(results: &DataFrame) -> Result<Vec<(String, String)>> {
-    let f = run_starts(
+    pairs(&first_rows(results)?)
+}
+
+/// Each school id's first row of `results` (`school_id`, `municipality`; one row for the null
+/// id, if any), in row order: the distinct ids of the results.
+pub(super) fn first_rows(results: &DataFrame) -> Result<DataFrame> {
+    Ok(run_starts(
         &results.select([k::SCHOOL_ID, k::MUNICIPALITY])?,
         k::SCHOOL_ID,
     )?
@@ -155,7 +162,11 @@ pub(super) fn firsts(results: &DataFrame) -> Result<Vec<(String, String)>> {
         Some(&[k::SCHOOL_ID.to_string()]),
         UniqueKeepStrategy::First,
         None,
-    )?;
+    )?)
+}
+
+/// The (school, municipality) pairs of [`first_rows`]' frame `f` (a null as the empty text).
+pub(super) fn pairs(f: &DataFrame) -> Result<Vec<(String, String)>> {
     let (ids, muns) = (
         f.column(k::SCHOOL_ID)?.str()?,
         f.column(k::MUNICIPALITY)?.str()?,
@@ -184,9 +195,23 @@ pub(super) fn order_risk(parts: Vec<DataFrame>) -> Result<Option<DataFrame>> {
 /// Sort the results into the model's order and drop repeated keys: an exact repeat is dropped with
 /// a counted warning; a second, different row for one key is a data error (a counted warning and
 /// dropped with `--lenient`). Repeats are the rows whose key equals the previous row's in that
-/// order; each is compared with the first row of its key.
+/// order; each is compared with the first row of its key. (`finalize` orders the rows beside
+/// another step, then calls [`dedup_ordered`].)
+#[cfg(test)]
 pub(super) fn dedup_results(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
-    let (sorted, mask) = ordered_with_repeats(ds.results.clone())?;
+    let ordered = ordered_with_repeats(ds.results.clone())?;
+    dedup_ordered(ds, ordered, opts, warnings)
+}
+
+/// [`dedup_results`] with the results already in the model's order and their repeat mask
+/// (`ordered_with_repeats(ds.results.clone())`, made beside another step): `ds.results` set to
+/// them without the repeats.
+pub(super) fn dedup_ordered(
+    ds: &mut Dataset,
+    (sorted, mask): (DataFrame, BooleanChunked),
+    opts: &Opts,
+    warnings: &mut Warnings,
+) -> Result<()> {
     let mask = &mask;
     let repeats: Vec<usize> = mask
         .iter()
