@@ -8,12 +8,17 @@ use super::super::runs::Runs;
 use super::super::table::TextFrame;
 use super::super::text::{school_id, split_code_name, subject};
 use super::super::{cells, Meta};
+use polars::prelude::Int32Chunked;
 
 /// The typed key columns of a marks table (`flat::keys`), each row's value or None when its cell
 /// does not parse (the row walker then names the error).
 pub(super) struct KeyCols {
     pub(super) year: Runs<Option<i32>>,
     pub(super) grade: Runs<Option<i32>>,
+    /// The year and grade columns as polars read them, when it read them as whole numbers with
+    /// none null (`typed`): the `results` frame of every row takes them as they are.
+    pub(super) year_read: Option<Int32Chunked>,
+    pub(super) grade_read: Option<Int32Chunked>,
     pub(super) subject: Runs<Option<String>>,
     pub(super) assessment: Runs<Option<String>>,
     /// The trimmed cell and its name part (a `code | name` cell's name).
@@ -33,6 +38,10 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
     let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
     // a year or grade column polars read as whole numbers (`typed`: every one a year 2000–2099 or a
     // grade 1–11, as `year_cell` and `grade_cell` read its text) is taken as read
+    let read = |c: Option<usize>| {
+        c.and_then(|c| f.int_col(c, first))
+            .filter(|ca| ca.null_count() == 0)
+    };
     let year = || match kk.year {
         Some(c) => match f.int_col(c, first) {
             Some(ca) => Runs::of_ints(&ca),
@@ -84,6 +93,8 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
     KeyCols {
         year,
         grade,
+        year_read: read(kk.year),
+        grade_read: read(kk.grade),
         subject,
         assessment,
         municipality,

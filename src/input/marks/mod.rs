@@ -386,15 +386,17 @@ fn finish(
         .collect();
     let file = f.place();
     drop(f);
-    // the rows noted and the `results` frame built side by side: both only read the columns
+    // the rows noted and the `results` frame built side by side: both only read the columns (the
+    // lines, which the notes read, are the frame's last column, added after)
     let (_, frame) = rayon::join(
         || {
             note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
             crate::timing("  marks: noted");
         },
-        || results(&file, &keys, &nums, &good, counts.as_deref(), lines.clone()),
+        || results(&file, &keys, &nums, &good, counts.as_deref()),
     );
-    let frame = frame?;
+    let mut frame = frame?;
+    frame.with_column(Column::new(k::LINE.into(), lines))?;
     add_participants(rep, frame_participants(&frame));
     ds.result_parts.push(frame);
     crate::timing("  marks: results frame");
@@ -442,8 +444,8 @@ fn blank_and_truncated(
 }
 
 /// What the school rows tell besides their figures: each school's login, name and municipality
-/// (noted once per run of rows that name them alike), cells of the login column that are no
-/// login, years and schools, rows, counts reconstructed from percents.
+/// (`note_schools`), cells of the login column that are no login, years and schools, rows,
+/// counts reconstructed from percents (each warning code's examples in row order).
 /// `lines`: each good row's file line; `counts`: as `Parsed`'s.
 fn note_rows(
     lines: &[u32],
@@ -454,71 +456,104 @@ fn note_rows(
     rep: &mut InputReport,
     st: &mut MarksState,
 ) {
-    let mut last: Option<(u32, u32, u32)> = None;
-    let mut last_year = None;
-    // each school's facts as last noted: noting them again changes nothing (`note_school` keeps a
-    // result table's first fact and counts a disagreement once), so a school's rows of the next
-    // year, which name it alike, are not noted again
-    let mut noted: PlHashMap<&str, (&str, &str, &str)> = PlHashMap::new();
-    // each run's login checked once
+    // each run's login checked once; the rows of a run that is no login, each noted
     let logins: Vec<bool> = keys
         .login
         .values
         .iter()
         .map(|(l, _)| looks_like_login(l.trim()))
         .collect();
-    let reconstructed = |i: usize| counts.is_some_and(|c| c[i].1);
-    for (i, (&r, &line)) in good.iter().zip(lines).enumerate() {
-        let (login, sid) = keys.login.get(r);
-        if !logins[keys.login.idx[r] as usize] {
-            if let Some((code, example)) = super::cells::login_note(login, line as usize) {
-                rep.warnings.add(code, example);
+    if logins.contains(&false) {
+        for (&r, &line) in good.iter().zip(lines) {
+            let at = keys.login.idx[r] as usize;
+            if !logins[at] {
+                let login = &keys.login.values[at].0;
+                if let Some((code, example)) = super::cells::login_note(login, line as usize) {
+                    rep.warnings.add(code, example);
+                }
             }
         }
-        let run = (
-            keys.login.idx[r],
-            keys.name.idx[r],
-            keys.municipality.idx[r],
-        );
-        if last != Some(run) {
-            last = Some(run);
-            let facts = (
-                login.as_str(),
-                keys.name.get(r).as_str(),
-                keys.municipality.get(r).0.as_str(),
-            );
-            let before = noted.insert(sid, facts);
-            if before != Some(facts) {
-                note_school(ds, sid, facts.0, facts.1, facts.2, &mut rep.warnings);
-            }
-            if before.is_none() && !st.schools.contains(sid) {
-                st.schools.insert(sid.clone());
-            }
-        }
-        if last_year != Some(keys.year.idx[r]) {
-            last_year = Some(keys.year.idx[r]);
-            if let Some(y) = *keys.year.get(r) {
+    }
+    note_schools(keys, good, ds, rep, st);
+    let mut last_year = None;
+    for &r in good {
+        let y = keys.year.idx[r];
+        if last_year != Some(y) {
+            last_year = Some(y);
+            if let Some(y) = keys.year.values[y as usize] {
                 st.years.insert(y);
             }
         }
-        rep.rows += 1;
-        if reconstructed(i) {
+    }
+    rep.rows += good.len();
+    for (c, line) in counts.unwrap_or_default().iter().zip(lines) {
+        if c.1 {
             rep.warnings
                 .add(WarningCode::CountsFromPercents, format!("строка {line}"));
         }
     }
 }
 
-/// The `results` frame (`schema::results`) of the good rows of `file`, on their `lines`
-/// (`counts`: as `Parsed`'s). A column of one value (the file's source, a key the file gives
-/// once, a mean score it has not) is a scalar column, not a value per row.
+/// Each school's login, name and municipality, noted (`note_school`) once per run of good rows
+/// that name them alike (the same decoded value of each key), and again only when they differ
+/// from what was last noted for that school id: noting them again changes nothing
+/// (`note_school` keeps a result table's first fact and counts a disagreement once), so a
+/// school's rows of the next year, which name it alike, are not noted again. Each school id is
+/// found once per distinct login (a slot of its own), not hashed per run.
+fn note_schools(
+    keys: &KeyCols,
+    good: &[usize],
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+    st: &mut MarksState,
+) {
+    let (login, name, mun) = (&keys.login, &keys.name, &keys.municipality);
+    let mut slot_of: PlHashMap<&str, u32> = PlHashMap::new();
+    let slot: Vec<u32> = login
+        .values
+        .iter()
+        .map(|(_, sid)| {
+            let next = slot_of.len() as u32;
+            *slot_of.entry(sid.as_str()).or_insert(next)
+        })
+        .collect();
+    // per school id: the (login, name, municipality) values last noted
+    let mut noted: Vec<Option<(u32, u32, u32)>> = vec![None; slot_of.len()];
+    let facts = |(l, n, m): (u32, u32, u32)| {
+        (
+            login.values[l as usize].0.as_str(),
+            name.values[n as usize].as_str(),
+            mun.values[m as usize].0.as_str(),
+        )
+    };
+    let mut last = None;
+    for &r in good {
+        let run = (login.idx[r], name.idx[r], mun.idx[r]);
+        if last == Some(run) {
+            continue;
+        }
+        last = Some(run);
+        let sid = &login.values[run.0 as usize].1;
+        let before = noted[slot[run.0 as usize] as usize].replace(run);
+        if before != Some(run) && before.map(facts) != Some(facts(run)) {
+            let (l, n, m) = facts(run);
+            note_school(ds, sid, l, n, m, &mut rep.warnings);
+        }
+        if before.is_none() && !st.schools.contains(sid.as_str()) {
+            st.schools.insert(sid.clone());
+        }
+    }
+}
+
+/// The `results` frame (`schema::results`) of the good rows of `file` but its last column, the
+/// rows' lines (`counts`: as `Parsed`'s). A column of one value (the file's source, a key the file
+/// gives once, a mean score it has not) is a scalar column, not a value per row.
 fn results(
     file: &str,
     keys: &KeyCols,
     nums: &Numbers,
     good: &[usize],
     counts: Option<&[([Count; 4], bool)]>,
-    lines: Vec<u32>,
 ) -> Result<DataFrame> {
     let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
     // every row good and no count reconstructed: the whole numbers as read are the counts
@@ -553,8 +588,16 @@ fn results(
             .collect_ca(k::RECONSTRUCTED.into()),
     };
     let text = |v: &str| Scalar::new(DataType::String, AnyValue::StringOwned(v.into()));
+    // a year or grade column read as whole numbers, of every row: taken as read
+    let every_row = good.len() == keys.year.idx.len();
+    let taken = |ca: &Option<Int32Chunked>, name: &str| {
+        ca.as_ref()
+            .filter(|_| every_row)
+            .map(|ca| ca.clone().with_name(name.into()).into_column())
+    };
     let cols = vec![
-        int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0))),
+        taken(&keys.year_read, k::YEAR)
+            .unwrap_or_else(|| int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0)))),
         keys.login.gather(k::SCHOOL_ID, good, |v| v.1.as_str())?,
         keys.municipality
             .gather(k::MUNICIPALITY, good, |v| v.1.as_str())?,
@@ -564,7 +607,8 @@ fn results(
         one_or_gather(&keys.subject, k::SUBJECT, good, |v| {
             v.as_deref().unwrap_or("")
         })?,
-        int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0))),
+        taken(&keys.grade_read, k::GRADE)
+            .unwrap_or_else(|| int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0)))),
         whole(&nums.part, k::PARTICIPANTS)
             .unwrap_or_else(|| int(k::PARTICIPANTS, each(&|r| count(v.part.at(r)).unwrap_or(0)))),
         mark(0, k::N2),
@@ -576,7 +620,6 @@ fn results(
         mark(3, k::HIGH),
         Column::full_null(k::HIGH2.into(), len, &DataType::Int32),
         Column::new_scalar(k::SOURCE.into(), text(file), len),
-        Column::new(k::LINE.into(), lines),
     ];
     Ok(DataFrame::new_infer_height(cols)?)
 }
