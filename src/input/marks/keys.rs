@@ -42,16 +42,21 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
         c.and_then(|c| f.int_col(c, first))
             .filter(|ca| ca.null_count() == 0)
     };
+    // one read with none null: its distinct numbers only (`KeyCols::index_ints` adds each row's)
+    let ints = |ca: Int32Chunked| match ca.null_count() {
+        0 => distinct_ints(&ca),
+        _ => Runs::of_ints(&ca),
+    };
     let year = || match kk.year {
         Some(c) => match f.int_col(c, first) {
-            Some(ca) => Runs::of_ints(&ca),
+            Some(ca) => ints(ca),
             None => Runs::of(&text(c), cells::year_cell),
         },
         None => Runs::constant((meta.year > 0).then_some(meta.year), n),
     };
     let grade = || match kk.grade {
         Some(c) => match f.int_col(c, first) {
-            Some(ca) => Runs::of_ints(&ca),
+            Some(ca) => ints(ca),
             None => Runs::distinct(&text(c), grade_cell),
         },
         None => Runs::constant(Some(meta.grade), n),
@@ -103,7 +108,42 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
     }
 }
 
+/// The distinct numbers of a column of whole numbers with none null, in the order first met, as
+/// runs without each row's index (`KeyCols::index_ints`): a year or grade column read by polars
+/// (`typed`: at most 100 years or 11 grades), looked up once per run of equal numbers.
+fn distinct_ints(ca: &Int32Chunked) -> Runs<Option<i32>> {
+    let mut values = Vec::new();
+    let mut last = None;
+    for arr in ca.downcast_iter() {
+        for &v in arr.values().iter() {
+            if last != Some(v) {
+                last = Some(v);
+                if !values.contains(&Some(v)) {
+                    values.push(Some(v));
+                }
+            }
+        }
+    }
+    Runs {
+        values,
+        idx: Vec::new(),
+    }
+}
+
 impl KeyCols {
+    /// Each row's index of the year and grade read as whole numbers (`distinct_ints` leaves it
+    /// out: a table whose every row is a school row of counts reads no row's key).
+    pub(super) fn index_ints(&mut self) {
+        for (runs, read) in [
+            (&mut self.year, &self.year_read),
+            (&mut self.grade, &self.grade_read),
+        ] {
+            if let Some(ca) = read.as_ref().filter(|ca| runs.idx.len() != ca.len()) {
+                *runs = Runs::of_ints(ca);
+            }
+        }
+    }
+
     /// Every row is a school row (`school_row` of each): each value of every key parses and each
     /// login value looks like a login (so that no row is an aggregate or lacks its login).
     pub(super) fn every_school_row(&self) -> bool {

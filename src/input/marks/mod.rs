@@ -250,7 +250,7 @@ fn columns(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Columns> {
 /// and the other rows. `line_of`: the file line of a record of the frame.
 fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed {
     let Columns {
-        keys,
+        mut keys,
         nums,
         cm,
         blank,
@@ -274,6 +274,7 @@ fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed
         };
     }
     // school rows: keys parse, whole participants, marks parse
+    keys.index_ints();
     let v = nums.view();
     let school: Vec<usize> = (0..n)
         .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(v.part.at(r)).is_some())
@@ -475,8 +476,12 @@ fn note_rows(
         }
     }
     note_schools(keys, good, ds, rep, st);
+    if keys.year.idx.is_empty() {
+        // a year read as whole numbers, no row's index (`distinct_ints`): every row is good
+        st.years.extend(keys.year.values.iter().flatten());
+    }
     let mut last_year = None;
-    for &r in good {
+    for &r in good.iter().filter(|_| !keys.year.idx.is_empty()) {
         let y = keys.year.idx[r];
         if last_year != Some(y) {
             last_year = Some(y);
@@ -589,7 +594,7 @@ fn results(
     };
     let text = |v: &str| Scalar::new(DataType::String, AnyValue::StringOwned(v.into()));
     // a year or grade column read as whole numbers, of every row: taken as read
-    let every_row = good.len() == keys.year.idx.len();
+    let every_row = good.len() == nums.mean.len();
     let taken = |ca: &Option<Int32Chunked>, name: &str| {
         ca.as_ref()
             .filter(|_| every_row)
