@@ -13,7 +13,7 @@ impl<T> Runs<T> {
     pub fn of(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
         let mut values = Vec::new();
         let mut idx = Vec::with_capacity(ca.len());
-        each_cell(ca, |cell, same, _| {
+        each_cell(ca, |cell, same| {
             if !same {
                 values.push(f(cell));
             }
@@ -22,31 +22,18 @@ impl<T> Runs<T> {
         Runs { values, idx }
     }
     /// `f` of each cell (null as empty), computed once per distinct cell: for columns of few
-    /// values that alternate from row to row (subjects, grades, risk factors and levels) and
-    /// keys a table repeats (a national table's logins, names and municipalities, once a year).
-    ///
-    /// A cell unlike the previous one is looked up first among the last cells met with its
-    /// view's length and first bytes (`Recent`, no hash of its text), then in a map of every
-    /// distinct cell.
+    /// values that alternate from row to row (subjects, grades, risk factors and levels).
     pub fn distinct(ca: &StringChunked, mut f: impl FnMut(&str) -> T) -> Runs<T> {
         let mut values = Vec::new();
         let mut at: PlHashMap<&str, u32> = PlHashMap::new();
-        let mut recent = Recent::default();
         let mut idx = Vec::with_capacity(ca.len());
         let mut i = 0;
-        each_cell(ca, |cell, same, view| {
+        each_cell(ca, |cell, same| {
             if !same {
-                i = match recent.find(cell, view) {
-                    Some(i) => i,
-                    None => {
-                        let i = *at.entry(cell).or_insert_with(|| {
-                            values.push(f(cell));
-                            values.len() as u32 - 1
-                        });
-                        recent.keep(cell, view, i);
-                        i
-                    }
-                };
+                i = *at.entry(cell).or_insert_with(|| {
+                    values.push(f(cell));
+                    values.len() as u32 - 1
+                });
             }
             idx.push(i);
         });
@@ -79,101 +66,47 @@ impl<T> Runs<T> {
     }
 }
 
-/// The distinct cells `Runs::distinct` met last, by their view's length and first four bytes
-/// (a slot each of `SLOTS`, the later cell replacing the earlier): a cell is found there when a
-/// slot holds its text — a text up to 12 bytes by its whole view (the text itself, inlined), a
-/// longer one compared as text. A column of few values (subjects) finds every cell there after
-/// its first rows.
-struct Recent<'a> {
-    slots: [Option<(u128, &'a str, u32)>; SLOTS],
-}
-
-const SLOTS: usize = 64;
-
-/// The longest text a view holds inlined (polars' `View::MAX_INLINE_SIZE`).
-const INLINE: u128 = 12;
-
-impl Default for Recent<'_> {
-    fn default() -> Self {
-        Recent {
-            slots: [None; SLOTS],
-        }
-    }
-}
-
-impl<'a> Recent<'a> {
-    /// A view's slot: of its low 64 bits, its length and first four bytes.
-    fn slot(view: u128) -> usize {
-        ((view as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % SLOTS
-    }
-    /// The value index of `cell` (of view `view`) if its slot holds its text.
-    fn find(&self, cell: &str, view: u128) -> Option<u32> {
-        let (v, text, i) = self.slots[Self::slot(view)]?;
-        let same = match view & 0xFFFF_FFFF <= INLINE {
-            true => v == view,
-            false => v as u64 == view as u64 && text.as_bytes() == cell.as_bytes(),
-        };
-        same.then_some(i)
-    }
-    fn keep(&mut self, cell: &'a str, view: u128, i: u32) {
-        self.slots[Self::slot(view)] = Some((view, cell, i));
-    }
-}
-
-/// `step(cell, same, view)` for each cell of `ca` in order (null as empty, its view 0: that of an
-/// empty text), `same` when the cell holds the previous cell's text (false for the first cell);
-/// `view`: the cell's view as 128 bits (length in the low 32, then the first four bytes; a text
-/// up to 12 bytes inlined in the other 96 bits, zero-padded).
+/// `step(cell, same)` for each cell of `ca` in order (null as empty), `same` when the cell holds
+/// the previous cell's text (false for the first cell).
 ///
 /// Each chunk is walked as polars holds it: a cell whose view is the previous cell's (the same
 /// inlined bytes of a text up to 12 bytes, or the same bytes of the same buffer) is the same text
 /// without reading it; any other pair is compared as text (its lengths first).
-fn each_cell<'a>(ca: &'a StringChunked, mut step: impl FnMut(&'a str, bool, u128)) {
+fn each_cell<'a>(ca: &'a StringChunked, mut step: impl FnMut(&'a str, bool)) {
     let mut prev: Option<&'a str> = None;
     for (arr, nulls) in ca.downcast_iter().zip(ca.iter_validities()) {
         let nulls = nulls.filter(|b| b.unset_bits() > 0);
         // the previous cell's view, within this chunk (a view names a buffer of its chunk)
         let mut prev_view = None;
         for (r, &view) in arr.views().iter().enumerate() {
-            let (cell, view) = if nulls.is_some_and(|b| !b.get_bit(r)) {
+            let cell = if nulls.is_some_and(|b| !b.get_bit(r)) {
                 prev_view = None;
-                ("", 0)
+                ""
             } else if let (Some(p), true) = (prev, prev_view == Some(view)) {
-                step(p, true, view.as_u128());
+                step(p, true);
                 continue;
             } else {
                 prev_view = Some(view);
-                (arr.value(r), view.as_u128())
+                arr.value(r)
             };
-            step(cell, prev == Some(cell), view);
+            step(cell, prev == Some(cell));
             prev = Some(cell);
         }
     }
 }
 
 impl Runs<Option<i32>> {
-    /// A column of whole numbers (`None` for null), one value per distinct number (a year or
-    /// grade column holds a few, in runs: each run's number is looked up among the few met).
+    /// A column of whole numbers (`None` for null), one value per run of equal cells.
     ///
     /// A chunk without nulls is walked as its slice of values (no validity look-up per row).
     pub fn of_ints(ca: &Int32Chunked) -> Runs<Option<i32>> {
         let mut values: Vec<Option<i32>> = Vec::new();
-        let mut at: PlHashMap<Option<i32>, u32> = PlHashMap::new();
         let mut idx = Vec::with_capacity(ca.len());
-        let mut last: Option<(Option<i32>, u32)> = None;
         let mut step = |v: Option<i32>| {
-            let i = match last {
-                Some((w, i)) if w == v => i,
-                _ => {
-                    let i = *at.entry(v).or_insert_with(|| {
-                        values.push(v);
-                        values.len() as u32 - 1
-                    });
-                    last = Some((v, i));
-                    i
-                }
-            };
-            idx.push(i);
+            if values.last() != Some(&v) {
+                values.push(v);
+            }
+            idx.push(values.len() as u32 - 1);
         };
         for arr in ca.downcast_iter() {
             if arr.validity().map_or(0, |b| b.unset_bits()) == 0 {
@@ -190,8 +123,7 @@ impl Runs<Option<i32>> {
 mod tests {
     use super::*;
 
-    /// `of_ints` over chunks with and without nulls: one value per distinct number (null one
-    /// too), in the order first met, each row's value kept.
+    /// `of_ints` over chunks with and without nulls: one value per run, each row's value kept.
     #[test]
     fn of_ints_keeps_each_rows_value_across_chunks_and_nulls() {
         let mut ca = Int32Chunked::from_slice("".into(), &[2021, 2021, 2022]);
@@ -207,7 +139,10 @@ mod tests {
         let runs = Runs::of_ints(&ca);
         let rows: Vec<Option<i32>> = (0..ca.len()).map(|r| *runs.get(r)).collect();
         assert_eq!(rows, ca.iter().collect::<Vec<_>>());
-        assert_eq!(runs.values, [Some(2021), Some(2022), None, Some(2023)]);
+        assert_eq!(
+            runs.values,
+            [Some(2021), Some(2022), None, Some(2021), Some(2023)]
+        );
     }
 
     /// `of` and `distinct` over chunks with nulls, empty cells, short (inlined) and long texts,
@@ -260,41 +195,5 @@ mod tests {
         }
         assert_eq!(of.values, runs_of);
         assert_eq!(dis.values, distinct);
-    }
-    /// `distinct` over texts that share a view's length and first bytes (one slot of `Recent`:
-    /// long texts differing past their prefix, short ones differing in their last byte),
-    /// alternating from row to row with nulls and empty cells: each row's value is its cell's,
-    /// one value per distinct cell, in the order first met.
-    #[test]
-    fn distinct_keeps_apart_texts_of_one_length_and_prefix() {
-        let long = [
-            "математика 4 класс",
-            "математика 5 класс",
-            "математика 6 класс",
-        ];
-        let short = ["edu100001", "edu100002"];
-        let mut cells: Vec<Option<&str>> = Vec::new();
-        for r in 0..200 {
-            cells.push(Some(long[r % 3]));
-            cells.push(Some(short[r % 2]));
-            if r % 7 == 0 {
-                cells.push(None);
-                cells.push(Some(""));
-            }
-        }
-        let mut ca = StringChunked::from_iter(cells[..150].iter().copied());
-        ca.append(&StringChunked::from_iter(cells[150..].iter().copied()))
-            .unwrap();
-        let runs = Runs::distinct(&ca, str::to_string);
-        let rows: Vec<&str> = (0..ca.len()).map(|r| runs.get(r).as_str()).collect();
-        let want: Vec<&str> = cells.iter().map(|c| c.unwrap_or("")).collect();
-        assert_eq!(rows, want);
-        let mut distinct: Vec<&str> = Vec::new();
-        for &c in &want {
-            if !distinct.contains(&c) {
-                distinct.push(c);
-            }
-        }
-        assert_eq!(runs.values, distinct);
     }
 }
