@@ -326,7 +326,8 @@ pub(super) fn largest_remainders(total: Count, weights: [f64; 4]) -> [Count; 4] 
 #[derive(Default)]
 pub struct MarksState {
     pub years: std::collections::BTreeSet<i32>,
-    pub schools: std::collections::BTreeSet<String>,
+    /// The school ids named (only their number is read: a hash set).
+    pub schools: polars::prelude::PlHashSet<String>,
     pub unit: Option<(MarkUnit, String)>,
 }
 

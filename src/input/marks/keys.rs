@@ -8,12 +8,17 @@ use super::super::runs::Runs;
 use super::super::table::TextFrame;
 use super::super::text::{school_id, split_code_name, subject};
 use super::super::{cells, Meta};
+use polars::prelude::Int32Chunked;
 
 /// The typed key columns of a marks table (`flat::keys`), each row's value or None when its cell
 /// does not parse (the row walker then names the error).
 pub(super) struct KeyCols {
     pub(super) year: Runs<Option<i32>>,
     pub(super) grade: Runs<Option<i32>>,
+    /// The year and grade columns as polars read them, when it read them as whole numbers with
+    /// none null (`typed`): the `results` frame of every row takes them as they are.
+    pub(super) year_read: Option<Int32Chunked>,
+    pub(super) grade_read: Option<Int32Chunked>,
     pub(super) subject: Runs<Option<String>>,
     pub(super) assessment: Runs<Option<String>>,
     /// The trimmed cell and its name part (a `code | name` cell's name).
@@ -33,16 +38,25 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
     let or_meta = |v: &str| (!v.is_empty()).then(|| v.to_string());
     // a year or grade column polars read as whole numbers (`typed`: every one a year 2000–2099 or a
     // grade 1–11, as `year_cell` and `grade_cell` read its text) is taken as read
+    let read = |c: Option<usize>| {
+        c.and_then(|c| f.int_col(c, first))
+            .filter(|ca| ca.null_count() == 0)
+    };
+    // one read with none null: its distinct numbers only (`KeyCols::index_ints` adds each row's)
+    let ints = |ca: Int32Chunked| match ca.null_count() {
+        0 => distinct_ints(&ca),
+        _ => Runs::of_ints(&ca),
+    };
     let year = || match kk.year {
         Some(c) => match f.int_col(c, first) {
-            Some(ca) => Runs::of_ints(&ca),
+            Some(ca) => ints(ca),
             None => Runs::of(&text(c), cells::year_cell),
         },
         None => Runs::constant((meta.year > 0).then_some(meta.year), n),
     };
     let grade = || match kk.grade {
         Some(c) => match f.int_col(c, first) {
-            Some(ca) => Runs::of_ints(&ca),
+            Some(ca) => ints(ca),
             None => Runs::distinct(&text(c), grade_cell),
         },
         None => Runs::constant(Some(meta.grade), n),
@@ -84,6 +98,8 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
     KeyCols {
         year,
         grade,
+        year_read: read(kk.year),
+        grade_read: read(kk.grade),
         subject,
         assessment,
         municipality,
@@ -92,7 +108,42 @@ pub(super) fn key_cols(f: &TextFrame, h: &Header, first: usize, meta: &Meta) -> 
     }
 }
 
+/// The distinct numbers of a column of whole numbers with none null, in the order first met, as
+/// runs without each row's index (`KeyCols::index_ints`): a year or grade column read by polars
+/// (`typed`: at most 100 years or 11 grades), looked up once per run of equal numbers.
+fn distinct_ints(ca: &Int32Chunked) -> Runs<Option<i32>> {
+    let mut values = Vec::new();
+    let mut last = None;
+    for arr in ca.downcast_iter() {
+        for &v in arr.values().iter() {
+            if last != Some(v) {
+                last = Some(v);
+                if !values.contains(&Some(v)) {
+                    values.push(Some(v));
+                }
+            }
+        }
+    }
+    Runs {
+        values,
+        idx: Vec::new(),
+    }
+}
+
 impl KeyCols {
+    /// Each row's index of the year and grade read as whole numbers (`distinct_ints` leaves it
+    /// out: a table whose every row is a school row of counts reads no row's key).
+    pub(super) fn index_ints(&mut self) {
+        for (runs, read) in [
+            (&mut self.year, &self.year_read),
+            (&mut self.grade, &self.grade_read),
+        ] {
+            if let Some(ca) = read.as_ref().filter(|ca| runs.idx.len() != ca.len()) {
+                *runs = Runs::of_ints(ca);
+            }
+        }
+    }
+
     /// Every row is a school row (`school_row` of each): each value of every key parses and each
     /// login value looks like a login (so that no row is an aggregate or lacks its login).
     pub(super) fn every_school_row(&self) -> bool {

@@ -6,10 +6,9 @@
 //! apart and reports each bad row with file, row and column.
 use super::flat::{keys, mark_columns, mark_counts, MarkUnit, MarksState};
 use super::header::{self, Header};
-use super::notes::note_school;
 use super::report::InputReport;
 use super::table::TextFrame;
-use super::text::{looks_like_login, parse_num};
+use super::text::parse_num;
 use super::{Meta, Opts};
 use crate::model::schema::col as k;
 use crate::model::warning::WarningCode;
@@ -19,11 +18,13 @@ use polars::prelude::*;
 
 mod checks;
 mod keys;
+mod noted;
 mod numbers;
 mod unit;
 pub(super) use checks::add_participants;
 use checks::{frame_participants, note_contradicting_percents, year_column_differs};
 use keys::{key_cols, one_or_gather, KeyCols};
+use noted::note_rows;
 use numbers::*;
 use unit::{unit_of, PERCENT_FORMATTED};
 
@@ -250,7 +251,7 @@ fn columns(f: &TextFrame, h: &Header, meta: &Meta) -> Result<Columns> {
 /// and the other rows. `line_of`: the file line of a record of the frame.
 fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed {
     let Columns {
-        keys,
+        mut keys,
         nums,
         cm,
         blank,
@@ -274,6 +275,7 @@ fn sort_rows(c: Columns, h: &Header, line_of: impl Fn(usize) -> usize) -> Parsed
         };
     }
     // school rows: keys parse, whole participants, marks parse
+    keys.index_ints();
     let v = nums.view();
     let school: Vec<usize> = (0..n)
         .filter(|&r| !blank[r] && !bad[r] && keys.school_row(r) && count(v.part.at(r)).is_some())
@@ -386,15 +388,17 @@ fn finish(
         .collect();
     let file = f.place();
     drop(f);
-    // the rows noted and the `results` frame built side by side: both only read the columns
+    // the rows noted and the `results` frame built side by side: both only read the columns (the
+    // lines, which the notes read, are the frame's last column, added after)
     let (_, frame) = rayon::join(
         || {
             note_rows(&lines, &keys, &good, counts.as_deref(), ds, rep, &mut st);
             crate::timing("  marks: noted");
         },
-        || results(&file, &keys, &nums, &good, counts.as_deref(), lines.clone()),
+        || results(&file, &keys, &nums, &good, counts.as_deref()),
     );
-    let frame = frame?;
+    let mut frame = frame?;
+    frame.with_column(Column::new(k::LINE.into(), lines))?;
     add_participants(rep, frame_participants(&frame));
     ds.result_parts.push(frame);
     crate::timing("  marks: results frame");
@@ -441,84 +445,15 @@ fn blank_and_truncated(
     (blank, bad)
 }
 
-/// What the school rows tell besides their figures: each school's login, name and municipality
-/// (noted once per run of rows that name them alike), cells of the login column that are no
-/// login, years and schools, rows, counts reconstructed from percents.
-/// `lines`: each good row's file line; `counts`: as `Parsed`'s.
-fn note_rows(
-    lines: &[u32],
-    keys: &KeyCols,
-    good: &[usize],
-    counts: Option<&[([Count; 4], bool)]>,
-    ds: &mut Dataset,
-    rep: &mut InputReport,
-    st: &mut MarksState,
-) {
-    let mut last: Option<(u32, u32, u32)> = None;
-    let mut last_year = None;
-    // each school's facts as last noted: noting them again changes nothing (`note_school` keeps a
-    // result table's first fact and counts a disagreement once), so a school's rows of the next
-    // year, which name it alike, are not noted again
-    let mut noted: PlHashMap<&str, (&str, &str, &str)> = PlHashMap::new();
-    // each run's login checked once
-    let logins: Vec<bool> = keys
-        .login
-        .values
-        .iter()
-        .map(|(l, _)| looks_like_login(l.trim()))
-        .collect();
-    let reconstructed = |i: usize| counts.is_some_and(|c| c[i].1);
-    for (i, (&r, &line)) in good.iter().zip(lines).enumerate() {
-        let (login, sid) = keys.login.get(r);
-        if !logins[keys.login.idx[r] as usize] {
-            if let Some((code, example)) = super::cells::login_note(login, line as usize) {
-                rep.warnings.add(code, example);
-            }
-        }
-        let run = (
-            keys.login.idx[r],
-            keys.name.idx[r],
-            keys.municipality.idx[r],
-        );
-        if last != Some(run) {
-            last = Some(run);
-            let facts = (
-                login.as_str(),
-                keys.name.get(r).as_str(),
-                keys.municipality.get(r).0.as_str(),
-            );
-            let before = noted.insert(sid, facts);
-            if before != Some(facts) {
-                note_school(ds, sid, facts.0, facts.1, facts.2, &mut rep.warnings);
-            }
-            if before.is_none() && !st.schools.contains(sid) {
-                st.schools.insert(sid.clone());
-            }
-        }
-        if last_year != Some(keys.year.idx[r]) {
-            last_year = Some(keys.year.idx[r]);
-            if let Some(y) = *keys.year.get(r) {
-                st.years.insert(y);
-            }
-        }
-        rep.rows += 1;
-        if reconstructed(i) {
-            rep.warnings
-                .add(WarningCode::CountsFromPercents, format!("строка {line}"));
-        }
-    }
-}
-
-/// The `results` frame (`schema::results`) of the good rows of `file`, on their `lines`
-/// (`counts`: as `Parsed`'s). A column of one value (the file's source, a key the file gives
-/// once, a mean score it has not) is a scalar column, not a value per row.
+/// The `results` frame (`schema::results`) of the good rows of `file` but its last column, the
+/// rows' lines (`counts`: as `Parsed`'s). A column of one value (the file's source, a key the file
+/// gives once, a mean score it has not) is a scalar column, not a value per row.
 fn results(
     file: &str,
     keys: &KeyCols,
     nums: &Numbers,
     good: &[usize],
     counts: Option<&[([Count; 4], bool)]>,
-    lines: Vec<u32>,
 ) -> Result<DataFrame> {
     let int = |name: &str, v: Vec<i32>| Column::new(name.into(), v);
     // every row good and no count reconstructed: the whole numbers as read are the counts
@@ -553,8 +488,16 @@ fn results(
             .collect_ca(k::RECONSTRUCTED.into()),
     };
     let text = |v: &str| Scalar::new(DataType::String, AnyValue::StringOwned(v.into()));
+    // a year or grade column read as whole numbers, of every row: taken as read
+    let every_row = good.len() == nums.mean.len();
+    let taken = |ca: &Option<Int32Chunked>, name: &str| {
+        ca.as_ref()
+            .filter(|_| every_row)
+            .map(|ca| ca.clone().with_name(name.into()).into_column())
+    };
     let cols = vec![
-        int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0))),
+        taken(&keys.year_read, k::YEAR)
+            .unwrap_or_else(|| int(k::YEAR, each(&|r| keys.year.get(r).unwrap_or(0)))),
         keys.login.gather(k::SCHOOL_ID, good, |v| v.1.as_str())?,
         keys.municipality
             .gather(k::MUNICIPALITY, good, |v| v.1.as_str())?,
@@ -564,7 +507,8 @@ fn results(
         one_or_gather(&keys.subject, k::SUBJECT, good, |v| {
             v.as_deref().unwrap_or("")
         })?,
-        int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0))),
+        taken(&keys.grade_read, k::GRADE)
+            .unwrap_or_else(|| int(k::GRADE, each(&|r| keys.grade.get(r).unwrap_or(0)))),
         whole(&nums.part, k::PARTICIPANTS)
             .unwrap_or_else(|| int(k::PARTICIPANTS, each(&|r| count(v.part.at(r)).unwrap_or(0)))),
         mark(0, k::N2),
@@ -576,7 +520,6 @@ fn results(
         mark(3, k::HIGH),
         Column::full_null(k::HIGH2.into(), len, &DataType::Int32),
         Column::new_scalar(k::SOURCE.into(), text(file), len),
-        Column::new(k::LINE.into(), lines),
     ];
     Ok(DataFrame::new_infer_height(cols)?)
 }

@@ -6,7 +6,8 @@ use super::super::table::TextFrame;
 use super::super::Meta;
 use super::*;
 
-/// The four columns of a long risk table, each decoded once per run of equal cells.
+/// The four columns of a long risk table, each decoded once per distinct cell (the login: a
+/// national table names each school once a year, so a third of its runs are distinct).
 pub(super) struct LongCols {
     /// The login as written (trimmed) and its school id.
     pub(super) login: Runs<(String, String)>,
@@ -31,7 +32,7 @@ impl LongCols {
             || {
                 rayon::join(
                     || {
-                        Runs::of(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
+                        Runs::distinct(&text(h.find(header::LOGIN).unwrap_or(0)), |s| {
                             let l = s.trim().to_string();
                             let sid = school_id(&l);
                             (l, sid)
@@ -70,7 +71,7 @@ impl LongCols {
         typed_year: bool,
     ) -> Option<LongCols> {
         let (cf, clev) = long_columns(h);
-        let login = Runs::of(
+        let login = Runs::distinct(
             &f.text_col(h.find(header::LOGIN).unwrap_or(0), first),
             |s| {
                 let l = s.trim().to_string();
