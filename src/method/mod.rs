@@ -21,3 +21,4 @@ pub mod stage2;
 pub mod stage3;
 pub mod strata;
 pub mod sweep;
+mod year_notes;

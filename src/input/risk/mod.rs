@@ -12,7 +12,9 @@ use crate::model::{risk_factor, risk_level, Dataset, RiskRow, Sym};
 use anyhow::Result;
 use polars::prelude::*;
 
+mod factors;
 mod long;
+use factors::{note_near_factor_columns, unknown_factor};
 use long::LongCols;
 
 const FACTOR: &[&str] = &["фактор риска", "factor", "фактор"];
@@ -33,51 +35,6 @@ fn factor_columns(h: &Header) -> Vec<(usize, u8)> {
         .enumerate()
         .filter_map(|(i, n)| risk_factor(n).map(|f| (h.read(Some(i)).unwrap_or(i), f)))
         .collect()
-}
-
-/// The factor of `RISK_FACTORS` nearest to `text` (case and ё/е folded): Levenshtein similarity
-/// 0.75 or more (`strsim`, as the registry's near-miss indicator columns), else `None`.
-fn nearest_factor(text: &str) -> Option<&'static str> {
-    let t = super::text::norm_text(text);
-    crate::model::RISK_FACTORS
-        .iter()
-        .map(|f| {
-            (
-                strsim::normalized_levenshtein(&t, &super::text::norm_text(f)),
-                *f,
-            )
-        })
-        .filter(|(sim, _)| *sim >= 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, f)| f)
-}
-
-/// The error text of a factor cell that is none of `RISK_FACTORS`, with the nearest one.
-fn unknown_factor(text: &str) -> String {
-    let near = nearest_factor(text)
-        .map(|f| format!(" (ближе всего: «{f}»)"))
-        .unwrap_or_default();
-    format!(
-        "unknown risk factor «{text}»{near}: expected one of the ten factors of the ФИС ОКО risk profile ({})",
-        crate::model::RISK_FACTORS.join("; ")
-    )
-}
-
-/// A wide table's columns that are no factor but read as a misspelt one (`nearest_factor`): a
-/// counted warning each, naming the column and the factor — its levels are not read (fresh-eyes
-/// run 11, #2: such a column was dropped without a word and the factor printed as 0 / 0 / 0).
-fn note_near_factor_columns(h: &Header, rep: &mut InputReport) {
-    for (c, raw) in h.raw.iter().enumerate() {
-        if risk_factor(raw).is_some() || h.was_read(c) {
-            continue;
-        }
-        if let Some(f) = nearest_factor(raw) {
-            rep.warnings.add(
-                WarningCode::RiskColumnNotFactor,
-                format!("«{}» (ближе всего: «{f}»)", raw.trim()),
-            );
-        }
-    }
 }
 
 pub fn is_wide(h: &Header) -> bool {
@@ -600,39 +557,4 @@ fn drop_repeats(
 }
 
 #[cfg(test)]
-mod key_tests {
-    /// `packed_keys` orders and equals rows as their (rank, year, factor) do, years below 2000
-    /// and far apart included (64 bits), a national file's in 32 bits; three that need more than
-    /// 64 bits, or a negative factor, give none.
-    #[test]
-    fn packed_keys_sort_as_rank_year_and_factor() {
-        let rows: [(u32, i32, i32); 8] = [
-            (3, 2021, 0),
-            (0, 2023, 7),
-            (3, 1999, 255),
-            (u32::MAX, -5, 1),
-            (0, 2023, 6),
-            (3, 2021, 0),
-            (1, 100_000, 0),
-            (0, -5, 7),
-        ];
-        let (rank, years, factors): (Vec<u32>, Vec<i32>, Vec<i32>) = (
-            rows.iter().map(|r| r.0).collect(),
-            rows.iter().map(|r| r.1).collect(),
-            rows.iter().map(|r| r.2).collect(),
-        );
-        let col = super::packed_keys(&rank, &years, &factors).unwrap();
-        let keys: Vec<u64> = col.u64().unwrap().into_no_null_iter().collect();
-        for i in 0..rows.len() {
-            for j in 0..rows.len() {
-                assert_eq!(keys[i].cmp(&keys[j]), rows[i].cmp(&rows[j]), "{i} {j}");
-            }
-        }
-        // a national file's keys fit 32 bits
-        let small = super::packed_keys(&[44_999, 0, 7], &[2023, 2021, 2022], &[23, 0, 23]).unwrap();
-        let small: Vec<u32> = small.u32().unwrap().into_no_null_iter().collect();
-        assert!(small[1] < small[2] && small[2] < small[0]);
-        assert!(super::packed_keys(&[u32::MAX, 0], &[i32::MIN, i32::MAX], &[0, 1]).is_none());
-        assert!(super::packed_keys(&[0], &[2021], &[-1]).is_none());
-    }
-}
+mod key_tests;
