@@ -271,9 +271,10 @@ pub(super) fn mark_counts(
     if v.iter().any(|x| *x < 0.0) {
         return None;
     }
-    if total == 0 && sum == 0.0 {
-        // a school that did not write: no pupil in any unit
-        return Some(([0; 4], false));
+    if total == 0 {
+        // a school that did not write: no pupil in any unit; percents of no pupil (0 participants,
+        // 100 % «3») contradict themselves and are no row to read (fresh-eyes run 10)
+        return (sum == 0.0).then_some(([0; 4], false));
     }
     match unit {
         MarkUnit::Counts => {
@@ -556,6 +557,13 @@ fn marks_do_not_fit(
         true => "«2»..«5» are empty".to_string(),
         false => format!("«2»..«5» sum to {sum}"),
     };
+    if part == 0.0 && vals.iter().flatten().any(|v| *v > 0.0) {
+        return data_err(
+            loc,
+            "2..5",
+            format!("{found} with 0 participants («{participants_col}»): expected no pupil in any mark (0 or empty cells), or the participants"),
+        );
+    }
     data_err(loc, "2..5", format!("{found}: expected {expected}"))
 }
 

@@ -352,3 +352,22 @@ fn monitor_names_the_years_asked_without_data() {
         serde_json::json!([2026])
     );
 }
+
+/// Run 10: a marks row of 0 participants with 100 % «3» loaded as a row of no pupil without a
+/// word; percents of no pupil contradict themselves: a data error naming the row (a row of 0
+/// participants and 0 % everywhere still loads).
+#[test]
+fn percents_of_no_participant_are_a_data_error() {
+    let head = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2, %;3, %;4, %;5, %";
+    let good = "2025;4;математика;edu220001;СОШ 1;20;10;40;30;20";
+    let text = format!("{head}\n{good}\n2025;4;математика;edu220002;СОШ 2;0;0;100;0;0\n");
+    let (code, err) = run_on_text("inspect", "ВПР 2025.csv", &text, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("row 3") && err.contains("with 0 participants"),
+        "{err}"
+    );
+    let zero = format!("{head}\n{good}\n2025;4;математика;edu220002;СОШ 2;0;0;0;0;0\n");
+    let (code, out) = run_on_text("inspect", "ВПР 2025.csv", &zero, &[]);
+    assert_eq!(code, 0, "{out}");
+}
