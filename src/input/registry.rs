@@ -1,14 +1,14 @@
 //! User registry/context tables keyed by login (docs/INPUTS.md «Registry»): one row per
 //! school merged into the school book.
-use super::context::{
-    indicator_of, is_share, memo, note_code, school_of, settlement_of, INDICATORS,
-};
+use super::context::{indicator_of, is_share, memo, school_of, settlement_of, INDICATORS};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
 use super::report::InputReport;
 use super::table::TextFrame;
-use super::text::{looks_like_login, parse_num, school_id, split_code_name, NotANumber};
+use super::text::{
+    looks_like_login, municipality_key, parse_num, school_id, split_code_name, NotANumber,
+};
 use super::Opts;
 use crate::error::{data_err, Loc};
 use crate::model::warning::WarningCode;
@@ -286,8 +286,8 @@ fn unknown_indicator(name: &str, percent: bool) -> Option<(&'static str, &'stati
 /// What a registry row says of its school, read and checked (`RegistryReader::row`).
 struct RegistryRow<'g> {
     name: &'g str,
-    municipality: String,
-    municipality_code: Option<String>,
+    /// The row's municipality (`RegistryReader::municipalities`), none without the column.
+    municipality: Option<u32>,
     kind: Option<Kind>,
     settlement: Option<&'static str>,
     enrollment: Option<f64>,
@@ -303,7 +303,37 @@ struct RegistryReader<'g> {
     cols: RegistryColumns,
     kinds: PlHashMap<&'g str, Option<Kind>>,
     settlements: PlHashMap<&'g str, Result<Option<&'static str>, String>>,
-    municipalities: PlHashMap<&'g str, (Option<String>, String)>,
+    /// Each distinct municipality cell's place in `municipalities`.
+    municipality_of: PlHashMap<&'g str, u32>,
+    /// The distinct municipalities of the file, read once each (not copied per row).
+    municipalities: Vec<Municipality>,
+}
+
+/// A registry's municipality cell read: its ФИС ОКО code, its name (`split_code_name`) and the
+/// name's key (`municipality_key`, under which the code is noted).
+#[derive(Default)]
+struct Municipality {
+    code: Option<String>,
+    name: String,
+    key: String,
+}
+
+impl Municipality {
+    fn of(cell: &str) -> Municipality {
+        let (code, name) = split_code_name(cell);
+        let key = municipality_key(&name);
+        Municipality { code, name, key }
+    }
+
+    /// Note the municipality's code under its name's key (`context::note_code`: a later row's code
+    /// for one name replaces an earlier one's), copying the texts only when the noted code changes.
+    fn note_code(&self, codes: &mut std::collections::BTreeMap<String, String>) {
+        if let Some(c) = &self.code {
+            if !self.name.is_empty() && codes.get(&self.key) != Some(c) {
+                codes.insert(self.key.clone(), c.clone());
+            }
+        }
+    }
 }
 
 impl<'g> RegistryReader<'g> {
@@ -390,15 +420,18 @@ impl<'g> RegistryReader<'g> {
             },
             None => None,
         };
-        let (municipality_code, municipality) = match cols.municipality {
-            Some(c) => memo(&mut self.municipalities, g.cell(r, c), split_code_name),
-            None => Default::default(),
-        };
+        let municipality = cols.municipality.map(|c| {
+            let cell = g.cell(r, c);
+            let muns = &mut self.municipalities;
+            *self.municipality_of.entry(cell).or_insert_with(|| {
+                muns.push(Municipality::of(cell));
+                (muns.len() - 1) as u32
+            })
+        });
         let text = |c: Option<usize>| c.map(|c| g.cell(r, c).trim());
         Ok(RegistryRow {
             name: text(cols.name).unwrap_or(""),
             municipality,
-            municipality_code,
             kind,
             settlement,
             enrollment,
@@ -411,26 +444,24 @@ impl<'g> RegistryReader<'g> {
 }
 
 /// Merge a registry row into the book entry of school `sid` (`text::school_id(login)`;
-/// `notes::merge`, the registry's rank).
+/// `notes::merge`, the registry's rank); `mun` is the row's municipality.
+#[allow(clippy::too_many_arguments)]
 fn store_registry_row(
     ds: &mut Dataset,
     sid: String,
     login: &str,
     row: &RegistryRow,
+    mun: &Municipality,
     vals: &[(&'static str, f64)],
     source: &Sym,
     rep: &mut InputReport,
 ) {
-    note_code(
-        &mut ds.municipality_codes,
-        &row.municipality_code,
-        &row.municipality,
-    );
+    mun.note_code(&mut ds.municipality_codes);
     let e = school_of(&mut ds.book, sid, login);
     let facts = SchoolFacts {
         name: row.name,
-        municipality: &row.municipality,
-        municipality_code: row.municipality_code.as_deref().unwrap_or(""),
+        municipality: &mun.name,
+        municipality_code: mun.code.as_deref().unwrap_or(""),
         kind: row.kind,
         settlement: row.settlement,
     };
@@ -472,15 +503,19 @@ pub fn load_registry(
         .map(|&(_, c, _)| c)
         .chain(cols.enrollment)
         .collect();
+    crate::timing("    registry: header read");
     let g = &Cells::of(&f, h, &numbers, csv, opts, rep)?;
+    crate::timing("    registry: cells cast");
     let mut reader = RegistryReader {
         g,
         h,
         cols,
         kinds: PlHashMap::default(),
         settlements: PlHashMap::default(),
-        municipalities: PlHashMap::default(),
+        municipality_of: PlHashMap::default(),
+        municipalities: Vec::new(),
     };
+    let no_municipality = Municipality::default();
     let cl = reader.cols.login;
     let source = Sym::from(f.file.as_str());
     // rows stored: each is its school's first row, so one per school
@@ -503,7 +538,8 @@ pub fn load_registry(
             super::records::note_skipped(rep, g.line_of(r), login);
             continue;
         }
-        if super::text::is_aggregate_label(login) && !looks_like_login(login) {
+        // a login (every row asks) is no total: told before any text is lowered
+        if !looks_like_login(login) && super::text::is_aggregate_label(login) {
             rep.warnings.add(
                 WarningCode::RegistryTotalRowSkipped,
                 format!("строка {}: «{login}»", g.line_of(r)),
@@ -539,7 +575,9 @@ pub fn load_registry(
             .and_then(|()| reader.facts(r));
         match read {
             Ok(row) => {
-                store_registry_row(ds, sid, login, &row, &vals, &source, rep);
+                let mun = (row.municipality)
+                    .map_or(&no_municipality, |i| &reader.municipalities[i as usize]);
+                store_registry_row(ds, sid, login, &row, mun, &vals, &source, rep);
                 rep.rows += 1;
                 schools += 1;
             }
@@ -547,6 +585,7 @@ pub fn load_registry(
         }
     }
     rep.schools = schools;
+    crate::timing("    registry: rows stored");
     Ok(())
 }
 
