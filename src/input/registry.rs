@@ -1,153 +1,19 @@
 //! User registry/context tables keyed by login (docs/INPUTS.md «Registry»): one row per
 //! school merged into the school book.
+use super::cells::Cells;
 use super::context::{indicator_of, is_share, memo, school_of, settlement_of, INDICATORS};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
 use super::report::InputReport;
 use super::table::TextFrame;
-use super::text::{
-    looks_like_login, municipality_key, parse_num, school_id, split_code_name, NotANumber,
-};
+use super::text::{looks_like_login, municipality_key, school_id, split_code_name};
 use super::Opts;
-use crate::error::{data_err, Loc};
+use crate::error::data_err;
 use crate::model::warning::WarningCode;
 use crate::model::{Dataset, Kind, Sym};
 use anyhow::Result;
-use polars::prelude::{ChunkCast, DataType, PlHashMap, StringChunked};
-
-/// A registry's cells, read from its text frame's columns (no grid of `String`s): `cell` reads as
-/// `Grid::cell` of the frame's grid would, the indicator and enrollment columns are cast to
-/// `Float64` by polars once (a cell the cast does not read — empty, `0,5`, `12 %`, text — is parsed
-/// by `parse_num`, so values and errors are those of the cell as written).
-struct Cells<'f> {
-    f: &'f TextFrame,
-    /// The frame's text columns as polars read them, all in chunks of the same lengths (else each
-    /// made one chunk): not copied into one chunk each; a column the frame lacks reads as empty.
-    cols: Vec<StringChunked>,
-    /// Each record's chunk and its index in the chunk (`cols`).
-    at: Vec<(u32, u32)>,
-    /// The number columns cast, by column, NaN where the cast read no number (none for a text
-    /// column).
-    nums: Vec<Option<Vec<f64>>>,
-    /// A CSV's (not a sheet's): a cell that is blank after `trim` ends a row's values as an empty
-    /// one does (`Grid` rows of a CSV have their trailing blank cells trimmed).
-    csv: bool,
-    /// Records dropped as truncated or too wide (`drop_truncated`, `--lenient`).
-    dropped: Vec<bool>,
-}
-
-impl<'f> Cells<'f> {
-    /// The cells of `f`, with columns `numbers` cast; records of a CSV from `first` on that are
-    /// truncated or too wide are reported as `input::drop_truncated` reports them (a data error,
-    /// or skipped with a counted warning under `--lenient`).
-    fn of(
-        f: &'f TextFrame,
-        h: &Header,
-        numbers: &[usize],
-        csv: bool,
-        opts: &Opts,
-        rep: &mut InputReport,
-    ) -> Result<Cells<'f>> {
-        let mut cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
-        let lengths = |ca: &StringChunked| ca.chunk_lengths().collect::<Vec<usize>>();
-        let first = cols.first().map(lengths).unwrap_or_default();
-        if cols.iter().any(|ca| lengths(ca) != first) {
-            cols = cols.iter().map(|ca| ca.rechunk().into_owned()).collect();
-        }
-        let at = cols.first().map_or_else(Vec::new, |ca| {
-            (ca.chunk_lengths().enumerate())
-                .flat_map(|(k, n)| (0..n as u32).map(move |i| (k as u32, i)))
-                .collect()
-        });
-        // NaN where the cast read no number: the cell is parsed then
-        let nums = (0..cols.len())
-            .map(|c| {
-                if !numbers.contains(&c) {
-                    return Ok(None);
-                }
-                let cast = cols[c].cast(&DataType::Float64)?;
-                Ok(Some(
-                    cast.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let mut dropped = vec![false; f.height()];
-        let first = h.row + 1;
-        if csv {
-            let width = h.raw.len();
-            let beyond = f.has_value_beyond(width, first);
-            let odd: Vec<usize> = (first..f.height())
-                .filter(|&r| {
-                    beyond[r - first] || f.fields_of(r).is_some_and(|n| (n as usize) < width)
-                })
-                .collect();
-            if !odd.is_empty() {
-                let mut g = f.rows_grid(&odd);
-                super::drop_truncated(&mut g, h, 0, opts, rep)?;
-                for (i, &r) in odd.iter().enumerate() {
-                    dropped[r] = g.rows[i].is_empty();
-                }
-            }
-        }
-        Ok(Cells {
-            f,
-            cols,
-            at,
-            nums,
-            csv,
-            dropped,
-        })
-    }
-
-    /// Cell `c` of record `r` as text (empty when null or beyond the frame, or the record dropped).
-    fn cell(&self, r: usize, c: usize) -> &str {
-        if self.dropped[r] {
-            return "";
-        }
-        let Some(&(k, i)) = self.at.get(r) else {
-            return "";
-        };
-        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(k as usize));
-        arr.and_then(|a| a.get(i as usize)).unwrap_or("")
-    }
-
-    /// Cell `c` of record `r` as a number (`parse_num`; the cast value where the cast read it).
-    fn num(&self, r: usize, c: usize) -> std::result::Result<Option<f64>, NotANumber> {
-        match self.nums.get(c).and_then(|n| n.as_ref()?.get(r).copied()) {
-            Some(v) if v.is_finite() && !self.dropped[r] => Ok(Some(v)),
-            _ => parse_num(self.cell(r, c)),
-        }
-    }
-
-    /// Record `r`'s cells trimmed, as its grid row is (trailing empty cells left out).
-    fn row(&self, r: usize) -> Vec<&str> {
-        let mut n = self.cols.len();
-        while n > 0 && {
-            let c = self.cell(r, n - 1);
-            if self.csv {
-                c.trim().is_empty()
-            } else {
-                c.is_empty()
-            }
-        } {
-            n -= 1;
-        }
-        (0..n).map(|c| self.cell(r, c).trim()).collect()
-    }
-
-    fn line_of(&self, r: usize) -> usize {
-        self.f.line_of(r)
-    }
-
-    fn loc(&self, r: usize) -> Loc {
-        Loc {
-            file: self.f.file.clone(),
-            sheet: self.f.sheet.clone(),
-            row: self.line_of(r),
-        }
-    }
-}
+use polars::prelude::PlHashMap;
 
 /// The columns of a registry (`is_registry`), found once per file from its header.
 struct RegistryColumns {
