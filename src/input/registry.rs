@@ -11,7 +11,7 @@ use super::text::{looks_like_login, municipality_key, school_id, split_code_name
 use super::Opts;
 use crate::error::data_err;
 use crate::model::warning::WarningCode;
-use crate::model::{Dataset, Kind, Sym};
+use crate::model::{Dataset, IndicatorKey, Kind, Sym};
 use anyhow::Result;
 use polars::prelude::PlHashMap;
 
@@ -27,7 +27,7 @@ struct RegistryColumns {
     gia: Option<usize>,
     /// Indicator columns (key, column) in key order, so that a row's values are too
     /// (`Indicators::set_all`), and whether each holds percents.
-    indicators: Vec<(&'static str, usize, bool)>,
+    indicators: Vec<(&'static str, usize, bool, IndicatorKey)>,
 }
 
 impl RegistryColumns {
@@ -45,7 +45,7 @@ impl RegistryColumns {
         ]
         .into_iter()
         .flatten()
-        .chain(self.indicators.iter().map(|&(_, c, _)| c))
+        .chain(self.indicators.iter().map(|&(_, c, _, _)| c))
         .collect()
     }
 
@@ -70,7 +70,7 @@ impl RegistryColumns {
     fn of(h: &Header) -> RegistryColumns {
         // by key or label, else by a wording of `context::SYNONYMS` («Доля детей из неполных
         // семей»), as the context tables match them (`context::indicator_of`)
-        let mut indicators: Vec<(&'static str, usize, bool)> = INDICATORS
+        let mut indicators: Vec<(&'static str, usize, bool, IndicatorKey)> = INDICATORS
             .iter()
             .filter_map(|(k, l)| {
                 h.find(&[k, l])
@@ -78,14 +78,17 @@ impl RegistryColumns {
                         let c = h.raw.iter().position(|r| indicator_of(r) == Some(*k))?;
                         h.find(&[h.names[c].as_str()])
                     })
-                    .map(|c| (*k, c, false))
+                    .map(|c| {
+                        let key = IndicatorKey::of(k).expect("an indicator of INDICATORS");
+                        (*k, c, false, key)
+                    })
             })
             .collect();
         indicators.sort_unstable();
         // the unit of each share column, decided once per file from its header alone (issue 12):
         // percents when it says `%` (`…, %`), else the documented unit, a fraction 0–1
         // (docs/INPUTS.md «Registry»); never from the values
-        for (k, c, percent) in &mut indicators {
+        for (k, c, percent, _) in &mut indicators {
             *percent = is_share(k) && h.is_percent(*c);
         }
         RegistryColumns {
@@ -212,10 +215,10 @@ impl<'g> RegistryReader<'g> {
     ///
     /// Errors (data, naming row and column): a cell that is no number, a negative value, a share
     /// above 1 (above 100 in a column of percents).
-    fn indicators(&self, r: usize, vals: &mut Vec<(&'static str, f64)>) -> Result<()> {
+    fn indicators(&self, r: usize, vals: &mut Vec<(IndicatorKey, f64)>) -> Result<()> {
         let (g, h) = (self.g, self.h);
         vals.clear();
-        for &(k, c, percent) in &self.cols.indicators {
+        for &(k, c, percent, key) in &self.cols.indicators {
             let v = match g.num(r, c) {
                 Ok(None) => continue,
                 Ok(Some(v)) => v,
@@ -239,7 +242,7 @@ impl<'g> RegistryReader<'g> {
             if let Some(msg) = bad {
                 return Err(data_err(&g.loc(r), h.raw_name(c), msg));
             }
-            vals.push((k, if percent { v / 100.0 } else { v }));
+            vals.push((key, if percent { v / 100.0 } else { v }));
         }
         Ok(())
     }
@@ -318,7 +321,7 @@ fn store_registry_row(
     login: &str,
     row: &RegistryRow,
     mun: &Municipality,
-    vals: &[(&'static str, f64)],
+    vals: &[(IndicatorKey, f64)],
     source: &Sym,
     rep: &mut InputReport,
 ) {
@@ -341,7 +344,7 @@ fn store_registry_row(
     if let Some(v) = row.gia_code {
         e.gia_code = Some(v.to_lowercase());
     }
-    e.indicators.set_all(vals);
+    e.indicators.set_keyed(vals);
     if !e.sources.contains(source) {
         e.sources.push(source.clone());
     }
@@ -366,7 +369,7 @@ pub fn load_registry(
     let numbers: Vec<usize> = cols
         .indicators
         .iter()
-        .map(|&(_, c, _)| c)
+        .map(|&(_, c, _, _)| c)
         .chain(cols.enrollment)
         .collect();
     crate::timing("    registry: header read");
@@ -390,7 +393,7 @@ pub fn load_registry(
     // row is an error
     let mut seen: PlHashMap<String, usize> =
         PlHashMap::with_capacity_and_hasher(f.height(), Default::default());
-    let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
+    let mut vals: Vec<(IndicatorKey, f64)> = Vec::with_capacity(reader.cols.indicators.len());
     for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
