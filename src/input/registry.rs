@@ -70,12 +70,14 @@ impl RegistryColumns {
     fn of(h: &Header) -> RegistryColumns {
         // by key or label, else by a wording of `context::SYNONYMS` («Доля детей из неполных
         // семей»), as the context tables match them (`context::indicator_of`)
+        // each caption's indicator, read once (not once per indicator)
+        let worded: Vec<Option<&str>> = h.raw.iter().map(|r| indicator_of(r)).collect();
         let mut indicators: Vec<(&'static str, usize, bool, IndicatorKey)> = INDICATORS
             .iter()
             .filter_map(|(k, l)| {
                 h.find(&[k, l])
                     .or_else(|| {
-                        let c = h.raw.iter().position(|r| indicator_of(r) == Some(*k))?;
+                        let c = worded.iter().position(|w| *w == Some(*k))?;
                         h.find(&[h.names[c].as_str()])
                     })
                     .map(|c| {
