@@ -110,20 +110,20 @@ fn wording_key(s: &str) -> String {
 /// The indicator a wording names: its key (`low_income`), its label in `INDICATORS` or one of its
 /// `SYNONYMS`, compared by `wording_key`; none for any other wording.
 pub fn indicator_of(wording: &str) -> Option<&'static str> {
+    // each known wording's key, made once: keys and labels of `INDICATORS` in order, then the
+    // `SYNONYMS` (the first match wins, as a search in that order would find it)
+    static KNOWN: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        (INDICATORS.iter())
+            .flat_map(|&(k, l)| [(wording_key(k), k), (wording_key(l), k)])
+            .chain(SYNONYMS.iter().map(|&(k, l)| (wording_key(l), k)))
+            .collect()
+    });
     let w = wording_key(wording);
     if w.is_empty() {
         return None;
     }
-    INDICATORS
-        .iter()
-        .find(|(k, l)| wording_key(k) == w || wording_key(l) == w)
-        .map(|(k, _)| *k)
-        .or_else(|| {
-            SYNONYMS
-                .iter()
-                .find(|(_, l)| wording_key(l) == w)
-                .map(|(k, _)| *k)
-        })
+    known.iter().find(|(kw, _)| *kw == w).map(|(_, k)| *k)
 }
 
 /// Indicators that are shares (percent inputs are divided by 100).

@@ -64,12 +64,12 @@ pub fn latin_login(s: &str) -> Option<String> {
 /// school); Cyrillic look-alike letters of a login read as Latin ([`latin_login`]).
 pub fn school_id(login: &str) -> String {
     let latin = latin_login(login);
-    let s = latin.as_deref().unwrap_or(login).trim().to_lowercase();
+    let mut s = latin.as_deref().unwrap_or(login).trim().to_lowercase();
     if looks_like_login(&s) && s.starts_with("sch") {
-        format!("edu{}", &s[3..])
-    } else {
-        s
+        // the same length in place (no second copy)
+        s.replace_range(..3, "edu");
     }
+    s
 }
 
 /// Region code: the first two digits of a login.

@@ -1,153 +1,19 @@
 //! User registry/context tables keyed by login (docs/INPUTS.md «Registry»): one row per
 //! school merged into the school book.
-use super::context::{
-    indicator_of, is_share, memo, note_code, school_of, settlement_of, INDICATORS,
-};
+use super::cells::Cells;
+use super::context::{indicator_of, is_share, memo, school_of, settlement_of, INDICATORS};
 use super::header::{self, Header};
 use super::notes::{merge, SchoolFacts, SchoolSource};
 use super::records::Seen;
 use super::report::InputReport;
 use super::table::TextFrame;
-use super::text::{looks_like_login, parse_num, school_id, split_code_name, NotANumber};
+use super::text::{looks_like_login, municipality_key, school_id, split_code_name};
 use super::Opts;
-use crate::error::{data_err, Loc};
+use crate::error::data_err;
 use crate::model::warning::WarningCode;
-use crate::model::{Dataset, Kind, Sym};
+use crate::model::{Dataset, IndicatorKey, Kind, Sym};
 use anyhow::Result;
-use polars::prelude::{ChunkCast, DataType, PlHashMap, StringChunked};
-
-/// A registry's cells, read from its text frame's columns (no grid of `String`s): `cell` reads as
-/// `Grid::cell` of the frame's grid would, the indicator and enrollment columns are cast to
-/// `Float64` by polars once (a cell the cast does not read — empty, `0,5`, `12 %`, text — is parsed
-/// by `parse_num`, so values and errors are those of the cell as written).
-struct Cells<'f> {
-    f: &'f TextFrame,
-    /// The frame's text columns as polars read them, all in chunks of the same lengths (else each
-    /// made one chunk): not copied into one chunk each; a column the frame lacks reads as empty.
-    cols: Vec<StringChunked>,
-    /// Each record's chunk and its index in the chunk (`cols`).
-    at: Vec<(u32, u32)>,
-    /// The number columns cast, by column, NaN where the cast read no number (none for a text
-    /// column).
-    nums: Vec<Option<Vec<f64>>>,
-    /// A CSV's (not a sheet's): a cell that is blank after `trim` ends a row's values as an empty
-    /// one does (`Grid` rows of a CSV have their trailing blank cells trimmed).
-    csv: bool,
-    /// Records dropped as truncated or too wide (`drop_truncated`, `--lenient`).
-    dropped: Vec<bool>,
-}
-
-impl<'f> Cells<'f> {
-    /// The cells of `f`, with columns `numbers` cast; records of a CSV from `first` on that are
-    /// truncated or too wide are reported as `input::drop_truncated` reports them (a data error,
-    /// or skipped with a counted warning under `--lenient`).
-    fn of(
-        f: &'f TextFrame,
-        h: &Header,
-        numbers: &[usize],
-        csv: bool,
-        opts: &Opts,
-        rep: &mut InputReport,
-    ) -> Result<Cells<'f>> {
-        let mut cols: Vec<StringChunked> = (0..f.width()).map(|c| f.text_col(c, 0)).collect();
-        let lengths = |ca: &StringChunked| ca.chunk_lengths().collect::<Vec<usize>>();
-        let first = cols.first().map(lengths).unwrap_or_default();
-        if cols.iter().any(|ca| lengths(ca) != first) {
-            cols = cols.iter().map(|ca| ca.rechunk().into_owned()).collect();
-        }
-        let at = cols.first().map_or_else(Vec::new, |ca| {
-            (ca.chunk_lengths().enumerate())
-                .flat_map(|(k, n)| (0..n as u32).map(move |i| (k as u32, i)))
-                .collect()
-        });
-        // NaN where the cast read no number: the cell is parsed then
-        let nums = (0..cols.len())
-            .map(|c| {
-                if !numbers.contains(&c) {
-                    return Ok(None);
-                }
-                let cast = cols[c].cast(&DataType::Float64)?;
-                Ok(Some(
-                    cast.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let mut dropped = vec![false; f.height()];
-        let first = h.row + 1;
-        if csv {
-            let width = h.raw.len();
-            let beyond = f.has_value_beyond(width, first);
-            let odd: Vec<usize> = (first..f.height())
-                .filter(|&r| {
-                    beyond[r - first] || f.fields_of(r).is_some_and(|n| (n as usize) < width)
-                })
-                .collect();
-            if !odd.is_empty() {
-                let mut g = f.rows_grid(&odd);
-                super::drop_truncated(&mut g, h, 0, opts, rep)?;
-                for (i, &r) in odd.iter().enumerate() {
-                    dropped[r] = g.rows[i].is_empty();
-                }
-            }
-        }
-        Ok(Cells {
-            f,
-            cols,
-            at,
-            nums,
-            csv,
-            dropped,
-        })
-    }
-
-    /// Cell `c` of record `r` as text (empty when null or beyond the frame, or the record dropped).
-    fn cell(&self, r: usize, c: usize) -> &str {
-        if self.dropped[r] {
-            return "";
-        }
-        let Some(&(k, i)) = self.at.get(r) else {
-            return "";
-        };
-        let arr = self.cols.get(c).and_then(|ca| ca.downcast_get(k as usize));
-        arr.and_then(|a| a.get(i as usize)).unwrap_or("")
-    }
-
-    /// Cell `c` of record `r` as a number (`parse_num`; the cast value where the cast read it).
-    fn num(&self, r: usize, c: usize) -> std::result::Result<Option<f64>, NotANumber> {
-        match self.nums.get(c).and_then(|n| n.as_ref()?.get(r).copied()) {
-            Some(v) if v.is_finite() && !self.dropped[r] => Ok(Some(v)),
-            _ => parse_num(self.cell(r, c)),
-        }
-    }
-
-    /// Record `r`'s cells trimmed, as its grid row is (trailing empty cells left out).
-    fn row(&self, r: usize) -> Vec<&str> {
-        let mut n = self.cols.len();
-        while n > 0 && {
-            let c = self.cell(r, n - 1);
-            if self.csv {
-                c.trim().is_empty()
-            } else {
-                c.is_empty()
-            }
-        } {
-            n -= 1;
-        }
-        (0..n).map(|c| self.cell(r, c).trim()).collect()
-    }
-
-    fn line_of(&self, r: usize) -> usize {
-        self.f.line_of(r)
-    }
-
-    fn loc(&self, r: usize) -> Loc {
-        Loc {
-            file: self.f.file.clone(),
-            sheet: self.f.sheet.clone(),
-            row: self.line_of(r),
-        }
-    }
-}
+use polars::prelude::PlHashMap;
 
 /// The columns of a registry (`is_registry`), found once per file from its header.
 struct RegistryColumns {
@@ -161,7 +27,7 @@ struct RegistryColumns {
     gia: Option<usize>,
     /// Indicator columns (key, column) in key order, so that a row's values are too
     /// (`Indicators::set_all`), and whether each holds percents.
-    indicators: Vec<(&'static str, usize, bool)>,
+    indicators: Vec<(&'static str, usize, bool, IndicatorKey)>,
 }
 
 impl RegistryColumns {
@@ -179,7 +45,7 @@ impl RegistryColumns {
         ]
         .into_iter()
         .flatten()
-        .chain(self.indicators.iter().map(|&(_, c, _)| c))
+        .chain(self.indicators.iter().map(|&(_, c, _, _)| c))
         .collect()
     }
 
@@ -204,22 +70,27 @@ impl RegistryColumns {
     fn of(h: &Header) -> RegistryColumns {
         // by key or label, else by a wording of `context::SYNONYMS` («Доля детей из неполных
         // семей»), as the context tables match them (`context::indicator_of`)
-        let mut indicators: Vec<(&'static str, usize, bool)> = INDICATORS
+        // each caption's indicator, read once (not once per indicator)
+        let worded: Vec<Option<&str>> = h.raw.iter().map(|r| indicator_of(r)).collect();
+        let mut indicators: Vec<(&'static str, usize, bool, IndicatorKey)> = INDICATORS
             .iter()
             .filter_map(|(k, l)| {
                 h.find(&[k, l])
                     .or_else(|| {
-                        let c = h.raw.iter().position(|r| indicator_of(r) == Some(*k))?;
+                        let c = worded.iter().position(|w| *w == Some(*k))?;
                         h.find(&[h.names[c].as_str()])
                     })
-                    .map(|c| (*k, c, false))
+                    .map(|c| {
+                        let key = IndicatorKey::of(k).expect("an indicator of INDICATORS");
+                        (*k, c, false, key)
+                    })
             })
             .collect();
         indicators.sort_unstable();
         // the unit of each share column, decided once per file from its header alone (issue 12):
         // percents when it says `%` (`…, %`), else the documented unit, a fraction 0–1
         // (docs/INPUTS.md «Registry»); never from the values
-        for (k, c, percent) in &mut indicators {
+        for (k, c, percent, _) in &mut indicators {
             *percent = is_share(k) && h.is_percent(*c);
         }
         RegistryColumns {
@@ -286,8 +157,8 @@ fn unknown_indicator(name: &str, percent: bool) -> Option<(&'static str, &'stati
 /// What a registry row says of its school, read and checked (`RegistryReader::row`).
 struct RegistryRow<'g> {
     name: &'g str,
-    municipality: String,
-    municipality_code: Option<String>,
+    /// The row's municipality (`RegistryReader::municipalities`), none without the column.
+    municipality: Option<u32>,
     kind: Option<Kind>,
     settlement: Option<&'static str>,
     enrollment: Option<f64>,
@@ -303,7 +174,37 @@ struct RegistryReader<'g> {
     cols: RegistryColumns,
     kinds: PlHashMap<&'g str, Option<Kind>>,
     settlements: PlHashMap<&'g str, Result<Option<&'static str>, String>>,
-    municipalities: PlHashMap<&'g str, (Option<String>, String)>,
+    /// Each distinct municipality cell's place in `municipalities`.
+    municipality_of: PlHashMap<&'g str, u32>,
+    /// The distinct municipalities of the file, read once each (not copied per row).
+    municipalities: Vec<Municipality>,
+}
+
+/// A registry's municipality cell read: its ФИС ОКО code, its name (`split_code_name`) and the
+/// name's key (`municipality_key`, under which the code is noted).
+#[derive(Default)]
+struct Municipality {
+    code: Option<String>,
+    name: String,
+    key: String,
+}
+
+impl Municipality {
+    fn of(cell: &str) -> Municipality {
+        let (code, name) = split_code_name(cell);
+        let key = municipality_key(&name);
+        Municipality { code, name, key }
+    }
+
+    /// Note the municipality's code under its name's key (`context::note_code`: a later row's code
+    /// for one name replaces an earlier one's), copying the texts only when the noted code changes.
+    fn note_code(&self, codes: &mut std::collections::BTreeMap<String, String>) {
+        if let Some(c) = &self.code {
+            if !self.name.is_empty() && codes.get(&self.key) != Some(c) {
+                codes.insert(self.key.clone(), c.clone());
+            }
+        }
+    }
 }
 
 impl<'g> RegistryReader<'g> {
@@ -316,10 +217,10 @@ impl<'g> RegistryReader<'g> {
     ///
     /// Errors (data, naming row and column): a cell that is no number, a negative value, a share
     /// above 1 (above 100 in a column of percents).
-    fn indicators(&self, r: usize, vals: &mut Vec<(&'static str, f64)>) -> Result<()> {
+    fn indicators(&self, r: usize, vals: &mut Vec<(IndicatorKey, f64)>) -> Result<()> {
         let (g, h) = (self.g, self.h);
         vals.clear();
-        for &(k, c, percent) in &self.cols.indicators {
+        for &(k, c, percent, key) in &self.cols.indicators {
             let v = match g.num(r, c) {
                 Ok(None) => continue,
                 Ok(Some(v)) => v,
@@ -343,7 +244,7 @@ impl<'g> RegistryReader<'g> {
             if let Some(msg) = bad {
                 return Err(data_err(&g.loc(r), h.raw_name(c), msg));
             }
-            vals.push((k, if percent { v / 100.0 } else { v }));
+            vals.push((key, if percent { v / 100.0 } else { v }));
         }
         Ok(())
     }
@@ -390,15 +291,18 @@ impl<'g> RegistryReader<'g> {
             },
             None => None,
         };
-        let (municipality_code, municipality) = match cols.municipality {
-            Some(c) => memo(&mut self.municipalities, g.cell(r, c), split_code_name),
-            None => Default::default(),
-        };
+        let municipality = cols.municipality.map(|c| {
+            let cell = g.cell(r, c);
+            let muns = &mut self.municipalities;
+            *self.municipality_of.entry(cell).or_insert_with(|| {
+                muns.push(Municipality::of(cell));
+                (muns.len() - 1) as u32
+            })
+        });
         let text = |c: Option<usize>| c.map(|c| g.cell(r, c).trim());
         Ok(RegistryRow {
             name: text(cols.name).unwrap_or(""),
             municipality,
-            municipality_code,
             kind,
             settlement,
             enrollment,
@@ -411,26 +315,24 @@ impl<'g> RegistryReader<'g> {
 }
 
 /// Merge a registry row into the book entry of school `sid` (`text::school_id(login)`;
-/// `notes::merge`, the registry's rank).
+/// `notes::merge`, the registry's rank); `mun` is the row's municipality.
+#[allow(clippy::too_many_arguments)]
 fn store_registry_row(
     ds: &mut Dataset,
     sid: String,
     login: &str,
     row: &RegistryRow,
-    vals: &[(&'static str, f64)],
+    mun: &Municipality,
+    vals: &[(IndicatorKey, f64)],
     source: &Sym,
     rep: &mut InputReport,
 ) {
-    note_code(
-        &mut ds.municipality_codes,
-        &row.municipality_code,
-        &row.municipality,
-    );
+    mun.note_code(&mut ds.municipality_codes);
     let e = school_of(&mut ds.book, sid, login);
     let facts = SchoolFacts {
         name: row.name,
-        municipality: &row.municipality,
-        municipality_code: row.municipality_code.as_deref().unwrap_or(""),
+        municipality: &mun.name,
+        municipality_code: mun.code.as_deref().unwrap_or(""),
         kind: row.kind,
         settlement: row.settlement,
     };
@@ -444,7 +346,7 @@ fn store_registry_row(
     if let Some(v) = row.gia_code {
         e.gia_code = Some(v.to_lowercase());
     }
-    e.indicators.set_all(vals);
+    e.indicators.set_keyed(vals);
     if !e.sources.contains(source) {
         e.sources.push(source.clone());
     }
@@ -469,18 +371,22 @@ pub fn load_registry(
     let numbers: Vec<usize> = cols
         .indicators
         .iter()
-        .map(|&(_, c, _)| c)
+        .map(|&(_, c, _, _)| c)
         .chain(cols.enrollment)
         .collect();
+    crate::timing("    registry: header read");
     let g = &Cells::of(&f, h, &numbers, csv, opts, rep)?;
+    crate::timing("    registry: cells cast");
     let mut reader = RegistryReader {
         g,
         h,
         cols,
         kinds: PlHashMap::default(),
         settlements: PlHashMap::default(),
-        municipalities: PlHashMap::default(),
+        municipality_of: PlHashMap::default(),
+        municipalities: Vec::new(),
     };
+    let no_municipality = Municipality::default();
     let cl = reader.cols.login;
     let source = Sym::from(f.file.as_str());
     // rows stored: each is its school's first row, so one per school
@@ -489,7 +395,7 @@ pub fn load_registry(
     // row is an error
     let mut seen: PlHashMap<String, usize> =
         PlHashMap::with_capacity_and_hasher(f.height(), Default::default());
-    let mut vals: Vec<(&'static str, f64)> = Vec::with_capacity(reader.cols.indicators.len());
+    let mut vals: Vec<(IndicatorKey, f64)> = Vec::with_capacity(reader.cols.indicators.len());
     for r in h.row + 1..f.height() {
         let login = g.cell(r, cl).trim();
         if login.is_empty() {
@@ -503,7 +409,8 @@ pub fn load_registry(
             super::records::note_skipped(rep, g.line_of(r), login);
             continue;
         }
-        if super::text::is_aggregate_label(login) && !looks_like_login(login) {
+        // a login (every row asks) is no total: told before any text is lowered
+        if !looks_like_login(login) && super::text::is_aggregate_label(login) {
             rep.warnings.add(
                 WarningCode::RegistryTotalRowSkipped,
                 format!("строка {}: «{login}»", g.line_of(r)),
@@ -539,7 +446,9 @@ pub fn load_registry(
             .and_then(|()| reader.facts(r));
         match read {
             Ok(row) => {
-                store_registry_row(ds, sid, login, &row, &vals, &source, rep);
+                let mun = (row.municipality)
+                    .map_or(&no_municipality, |i| &reader.municipalities[i as usize]);
+                store_registry_row(ds, sid, login, &row, mun, &vals, &source, rep);
                 rep.rows += 1;
                 schools += 1;
             }
@@ -547,6 +456,7 @@ pub fn load_registry(
         }
     }
     rep.schools = schools;
+    crate::timing("    registry: rows stored");
     Ok(())
 }
 

@@ -49,19 +49,20 @@ fn declared_columns(s: &[&SchoolRow]) -> Vec<Column> {
 }
 
 /// The `Float64` columns of `input::context::INDICATORS`, in that order: each school's indicators
-/// read in one merge of its sorted list with the sorted names (`Indicators::values_of`), not one
+/// read in one merge of its sorted list with the sorted names (`Indicators::values_at`), not one
 /// search per name and school.
 fn indicator_columns(s: &[&SchoolRow]) -> Vec<Column> {
     let names = crate::input::context::INDICATORS;
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_unstable_by_key(|&i| names[i].0);
-    let keys: Vec<&str> = order.iter().map(|&i| names[i].0).collect();
+    let names_sorted: Vec<&str> = order.iter().map(|&i| names[i].0).collect();
+    let keys = super::Indicators::keys(&names_sorted);
     let mut cols: Vec<PrimitiveChunkedBuilder<Float64Type>> = names
         .iter()
         .map(|(name, _)| PrimitiveChunkedBuilder::new((*name).into(), s.len()))
         .collect();
     for x in s {
-        for (&i, v) in order.iter().zip(x.indicators.values_of(&keys)) {
+        for (&i, v) in order.iter().zip(x.indicators.values_at(&keys)) {
             cols[i].append_option(v);
         }
     }
