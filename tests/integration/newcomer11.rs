@@ -11,7 +11,7 @@ fn a_dash_for_a_gia_share_is_named() {
     let i = inspect_text("ОГЭ математика 2025.csv", &text);
     let w = warning(
         &i["warnings"],
-        "в строке ОГЭ/ЕГЭ не дана (пусто или прочерк)",
+        "в строке ОГЭ/ЕГЭ не дано (пусто или прочерк)",
     );
     assert_eq!(w["count"], 2, "{w}");
     let examples = w["examples"].to_string();
@@ -370,4 +370,34 @@ fn percents_of_no_participant_are_a_data_error() {
     let zero = format!("{head}\n{good}\n2025;4;математика;edu220002;СОШ 2;0;0;0;0;0\n");
     let (code, out) = run_on_text("inspect", "ВПР 2025.csv", &zero, &[]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// Run 12, #1: a flat ОГЭ table with both the share and the count below the minimum: a dash
+/// share beside its count dropped the school's figure, and a share and a count that disagree
+/// passed silently. The count is read; a disagreement is a counted warning naming both.
+#[test]
+fn a_count_beside_its_share_is_read_and_checked() {
+    let head = "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог;Количество не преодолевших минимальный порог";
+    let text = format!("{head}\n1000;МБОУ \"СОШ №1\";13;—;4\n1001;МБОУ \"СОШ №2\";117;45,30;73\n1002;МБОУ \"СОШ №3\";100;5,00;5\n");
+    let (code, out) = run_on_text(
+        "compare",
+        "ОГЭ математика 2025.csv",
+        &text,
+        &["--format", "json"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let region = &v["blocks"][0]["region"];
+    assert_eq!(
+        (&region["below"], &region["below_n"]),
+        (&82.into(), &230.into()),
+        "{region}"
+    );
+    let i = inspect_text("ОГЭ математика 2025.csv", &text);
+    let w = warning(&i["warnings"], "доля и число не преодолевших");
+    assert_eq!(w["count"], 1, "{w}");
+    assert!(
+        w["examples"][0].as_str().unwrap().starts_with("строка 3:"),
+        "{w}"
+    );
 }

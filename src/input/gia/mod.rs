@@ -292,11 +292,7 @@ impl SimpleRow<'_> {
             subject: Sym::from(subj.as_str()),
             grade,
             participants: part as Count,
-            n2: match (c.cb, c.cb_count) {
-                (None, Some(x)) => self.count_below(x, part, rep)?,
-                _ => self.noted_share(c.cb, &self.pct[0], part, rounded, rep)?,
-            }
-            .into(),
+            n2: self.below(part, rounded, rep)?.into(),
             n3: OptCount::NONE,
             n4: OptCount::NONE,
             n5: OptCount::NONE,
@@ -328,6 +324,43 @@ impl SimpleRow<'_> {
             self.note_missing(c, rep);
         }
         Ok(got)
+    }
+
+    /// The pupils below the minimum of the row: its count when the table has a count column (the
+    /// exact figure), else what its share gives. With both, a share that gives another count is a
+    /// counted warning naming both (the count is read), and a dash share beside a count is no
+    /// missing figure (fresh-eyes run 12).
+    fn below(
+        &self,
+        part: f64,
+        rounded: &std::cell::Cell<bool>,
+        rep: &mut InputReport,
+    ) -> Result<Option<Count>> {
+        let c = self.c;
+        let Some(x) = c.cb_count else {
+            return self.noted_share(c.cb, &self.pct[0], part, rounded, rep);
+        };
+        let counted = self.count_below(x, part, rep)?;
+        let quiet = std::cell::Cell::new(false);
+        let shared = match counted {
+            Some(_) => self.share(c.cb, &self.pct[0], part, &quiet)?,
+            None => self.noted_share(c.cb, &self.pct[0], part, rounded, rep)?,
+        };
+        if let (Some(n), Some(s), Some(cb)) = (counted, shared, c.cb) {
+            if n != s {
+                rep.warnings.add(
+                    WarningCode::GiaCountShareDisagree,
+                    format!(
+                        "строка {}: «{}» {} — {s} из {part}, «{}» {n}",
+                        self.g.line_of(self.r),
+                        self.h.raw_name(cb).trim(),
+                        self.g.cell(self.r, cb).trim(),
+                        self.h.raw_name(x).trim()
+                    ),
+                );
+            }
+        }
+        Ok(counted.or(shared))
     }
 
     /// The pupils below the minimum that count column `c` gives for `part` participants; none,
