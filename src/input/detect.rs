@@ -368,20 +368,31 @@ pub(super) fn marks_over_units(g: &Grid, r: usize) -> Option<Header> {
 /// #3: such a sheet was skipped as unknown). The rows combined as one header at row `r + 1`: each
 /// column's lower caption, else its upper one; `None` unless that header is a `gia` table's.
 pub(super) fn two_row_gia(g: &Grid, r: usize) -> Option<Header> {
-    let (top, sub) = (g.rows.get(r)?, g.rows.get(r + 1)?);
-    fn cell(row: &[String], c: usize) -> &str {
-        row.get(c).map_or("", |s| s.trim())
-    }
-    if sub.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
+    // two rows, or three («Результаты ОГЭ» over «Участники» / «Успеваемость» over the captions:
+    // fresh-eyes run 12)
+    (2..=3).find_map(|depth| stacked_gia(g, r, depth))
+}
+
+/// The header of `depth` rows from row `r` as one, each column's lowest caption (see
+/// [`two_row_gia`]); `None` unless it is a `gia` table's.
+fn stacked_gia(g: &Grid, r: usize, depth: usize) -> Option<Header> {
+    let rows = g.rows.get(r..r + depth)?;
+    let last = rows.last()?;
+    if last.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
         return None;
     }
-    let raw: Vec<String> = (0..top.len().max(sub.len()))
-        .map(|c| match cell(sub, c) {
-            "" => cell(top, c).to_string(),
-            s => s.to_string(),
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let raw: Vec<String> = (0..width)
+        .map(|c| {
+            rows.iter()
+                .rev()
+                .map(|row| row.get(c).map_or("", |s| s.trim()))
+                .find(|s| !s.is_empty())
+                .unwrap_or("")
+                .to_string()
         })
         .collect();
-    let h = Header::new(r + 1, &raw);
+    let h = Header::new(r + depth - 1, &raw);
     (detect_header(g, &h) == Some(Detected::Kind("gia"))).then_some(h)
 }
 

@@ -136,6 +136,9 @@ warning_codes! {
     /// dash where the table has the column: the school's result has participants but no such share.
     GiaShareMissing = "значение в строке ОГЭ/ЕГЭ не дано (пусто или прочерк): результат школы не входит в долю этого столбца"
         => "значение в строке ОГЭ/ЕГЭ не дано (пусто или прочерк): результат школы не входит в долю этого столбца",
+    /// A row of the header's column numbers (1 2 3 …) under a table's header: no school.
+    ColumnNumbersRowSkipped = "строка номеров столбцов (1, 2, 3 …) под заголовком пропущена"
+        => "строка номеров столбцов (1, 2, 3 …) под заголовком пропущена",
     /// A flat ОГЭ/ЕГЭ table with both the share and the count below the minimum that disagree.
     GiaCountShareDisagree = "в строке ОГЭ/ЕГЭ доля и число не преодолевших минимальный порог расходятся (взято число)"
         => "в строке ОГЭ/ЕГЭ доля и число не преодолевших минимальный порог расходятся (взято число)",

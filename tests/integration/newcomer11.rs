@@ -401,3 +401,43 @@ fn a_count_beside_its_share_is_read_and_checked() {
         "{w}"
     );
 }
+
+/// Run 12, #2–#3: an ОГЭ sheet whose header is followed by the column numbers (1 2 3 …) read
+/// that row as a school of code 1; a three-row header («Результаты ОГЭ» over «Участники» over
+/// the captions) was skipped as unknown.
+#[test]
+fn a_gia_sheet_with_column_numbers_or_a_three_row_header_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.xlsx");
+    let rows: Vec<Vec<&str>> = vec![
+        vec![
+            "Муниципалитет",
+            "Код ОО",
+            "Наименование ОО",
+            "Результаты ОГЭ",
+        ],
+        vec!["", "", "", "Участники", "Успеваемость"],
+        vec![
+            "",
+            "",
+            "",
+            "Количество участников",
+            "Доля не преодолевших минимальный порог, %",
+        ],
+        vec!["1", "2", "3", "4", "5"],
+        vec!["город Заречный", "1000", "МБОУ \"СОШ №1\"", "108", "3,70"],
+        vec!["город Заречный", "1001", "МБОУ \"СОШ №2\"", "75", "2,67"],
+    ];
+    text_workbook(&p, &[("ОГЭ 2025", &rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = &v["inputs"][0];
+    assert_eq!(
+        (&i["kind"], &i["rows"], &i["participants"]),
+        (&"gia".into(), &2.into(), &183.into()),
+        "{i}"
+    );
+    assert_eq!(
+        warning(&i["warnings"], "строка номеров столбцов")["count"],
+        1
+    );
+}

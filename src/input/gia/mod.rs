@@ -57,6 +57,22 @@ pub fn is_simple_gia(h: &Header) -> bool {
         && (h.has(BELOW) || below_count_column(h).is_some() || h.has(&["средний балл"]))
 }
 
+/// Whether a row is the header's column numbers (`1 2 3 … k`, k ≥ 3, each non-empty cell the next
+/// whole number from 1), as official forms print under their captions (fresh-eyes run 12: such a
+/// row was read as a school of code 1).
+fn column_numbers(row: &[String]) -> bool {
+    let cells: Vec<&str> = row
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    cells.len() >= 3
+        && cells
+            .iter()
+            .zip(1u32..)
+            .all(|(c, n)| c.trim_end_matches('.').parse::<u32>() == Ok(n))
+}
+
 /// School key for a ГИА code, resolved to a login through the crosswalk in `finalize`.
 pub fn gia_key(code: &str) -> String {
     format!("gia:{}", code.trim().trim_start_matches('0').to_lowercase())
@@ -100,6 +116,13 @@ pub fn load_simple(
     let source = Sym::from(g.place().as_str());
     let mut tally = Tally::default();
     for r in h.row + 1..g.rows.len() {
+        if r == h.row + 1 && column_numbers(&g.rows[r]) {
+            rep.warnings.add(
+                WarningCode::ColumnNumbersRowSkipped,
+                format!("строка {}", g.line_of(r)),
+            );
+            continue;
+        }
         let Some(code) = school_code(g, h, &c, r, opts, rep)? else {
             continue;
         };
