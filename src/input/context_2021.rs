@@ -35,6 +35,23 @@ fn find(h: &Header, needle: &str) -> Option<usize> {
     h.read(h.names.iter().position(|c| c.contains(&n)))
 }
 
+/// The settlement question's column: its caption, or a rewording that still asks where the school
+/// is or its settlement type — never the next question, which asks the settlement's *name*
+/// («Укажите наименование населенного пункта, где расположена…»; fresh-eyes run 12).
+fn settlement_col(h: &Header) -> Option<usize> {
+    let asks = [
+        norm_header(WHERE),
+        norm_header("где находится ваша образовательная организация"),
+        norm_header("тип населенного пункта"),
+    ];
+    let c = h.names.iter().position(|n| {
+        asks.iter().any(|a| n.contains(a.as_str()))
+            && !n.contains("наименование")
+            && !n.contains("название")
+    });
+    h.read(c)
+}
+
 /// The columns read; every other column (director, phone, e-mail, address…) is left alone.
 struct Cols {
     login: usize,
@@ -57,7 +74,7 @@ impl Cols {
         Cols {
             login: h.find(header::LOGIN).unwrap(),
             name: find(h, "название оо"),
-            settlement: find(h, WHERE),
+            settlement: settlement_col(h),
             special: find(h, "является специальной (коррекционной)"),
             evening: find(h, "является вечерней (сменной)"),
             enrollment: find(h, "укажите количество обучающихся в оо"),
@@ -102,8 +119,12 @@ pub fn settlement_of_answer(s: &str) -> Option<&'static str> {
         return settlement_of_code(code);
     }
     let t = norm_text(s);
-    if t.contains("сельск") {
+    // short answers too: «Село», «Деревня», «ПГТ», «Столица субъекта» (fresh-eyes run 12)
+    let word = |w: &str| t == w || t.starts_with(&format!("{w} "));
+    if t.contains("сельск") || word("село") || word("деревня") {
         Some("село")
+    } else if word("пгт") {
+        Some("город")
     } else if ["город", "столиц", "административный центр"]
         .iter()
         .any(|w| t.contains(w))
@@ -330,6 +351,11 @@ pub fn load(g: &Grid, h: &Header, ds: &mut Dataset, rep: &mut InputReport) -> Re
     let c = Cols::new(h);
     note_missing_questions(
         &[
+            (
+                c.settlement,
+                "Где расположена Ваша образовательная организация?",
+                "тип населённого пункта",
+            ),
             (
                 c.special,
                 "Является ли ОО специальной (коррекционной)",

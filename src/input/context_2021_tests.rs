@@ -27,6 +27,9 @@ fn settlement_answers_are_read_by_code_or_words() {
         ("Административный центр субъекта РФ", Some("город")),
         ("Населенный пункт городского типа", Some("город")),
         ("Город", Some("город")),
+        ("Село", Some("село")),
+        ("ПГТ", Some("город")),
+        ("Столица субъекта", Some("город")),
         ("5) Другое", None),
         ("не знаю", None),
     ] {
@@ -213,4 +216,22 @@ fn a_field_already_known_is_kept() {
         (s.login.as_str(), s.settlement, s.enrollment),
         ("sch220004", Some("село"), Some(280.0))
     );
+}
+
+/// Fresh-eyes run 12: with the settlement question reworded, the next question — the settlement's
+/// name, whose caption holds the old wording — was read as the settlement type.
+#[test]
+fn the_settlement_question_is_never_the_settlement_name() {
+    let name_q =
+        "Укажите наименование населенного пункта, где расположена Ваша образовательная организация";
+    for (q14, want) in [
+        ("Где расположена Ваша образовательная организация?", Some(1)),
+        ("Тип населенного пункта, где расположена ОО", Some(1)),
+        ("Где находится Ваша образовательная организация?", Some(1)),
+        ("Расположение", None),
+    ] {
+        let raw: Vec<String> = ["Логин", q14, name_q].map(String::from).to_vec();
+        let h = Header::new(0, &raw);
+        assert_eq!(settlement_col(&h), want, "{q14}");
+    }
 }
