@@ -123,11 +123,10 @@ pub fn settlement_of_answer(s: &str) -> Option<&'static str> {
     let word = |w: &str| t == w || t.starts_with(&format!("{w} "));
     if t.contains("сельск") || word("село") || word("деревня") {
         Some("село")
-    } else if word("пгт") {
-        Some("город")
-    } else if ["город", "столиц", "административный центр"]
-        .iter()
-        .any(|w| t.contains(w))
+    } else if word("пгт")
+        || ["город", "столиц", "административный центр"]
+            .iter()
+            .any(|w| t.contains(w))
     {
         Some("город")
     } else {
