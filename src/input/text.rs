@@ -78,7 +78,7 @@ pub fn looks_misdecoded(text: &str) -> bool {
 /// («участников») where «Логин» and «Год» are broken. `None` when the text reads as it should or no
 /// other encoding reads it better.
 pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
-    const WORDS: [&str; 8] = [
+    const WORDS: [&str; 13] = [
         "год",
         "класс",
         "предмет",
@@ -87,6 +87,12 @@ pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
         "участник",
         "муниципал",
         "баллов",
+        // an ОГЭ per-school table's captions (fresh-eyes run 12: «Код ОО», «Доля не преодолевших…»)
+        "код оо",
+        "наименование",
+        "доля",
+        "средний балл",
+        "фактор",
     ];
     let known = |t: &str| {
         let t = t.to_lowercase();

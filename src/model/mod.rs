@@ -254,10 +254,18 @@ pub static RISK_FACTORS: [&str; 10] = [
 /// `RISK_FACTORS`.
 pub fn risk_factor(s: &str) -> Option<u8> {
     static KEYS: std::sync::OnceLock<Vec<(String, u8)>> = std::sync::OnceLock::new();
+    // a caption numbered as ФИС ОКО numbers its questions («1. Высокая доля …»; fresh-eyes run 12)
     let key = |x: &str| {
-        crate::input::text::norm_text(x)
-            .replace(" школы", "")
-            .replace(['«', '»', '"'], "")
+        let t = crate::input::text::norm_text(x);
+        let unnumbered = t
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['.', ')'])
+            .trim_start();
+        let t = match unnumbered.len() < t.len() && t.starts_with(|c: char| c.is_ascii_digit()) {
+            true => unnumbered.to_string(),
+            false => t,
+        };
+        t.replace(" школы", "").replace(['«', '»', '"'], "")
     };
     let keys = KEYS.get_or_init(|| {
         (0u8..)

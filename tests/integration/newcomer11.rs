@@ -441,3 +441,24 @@ fn a_gia_sheet_with_column_numbers_or_a_three_row_header_loads() {
         1
     );
 }
+
+/// Run 12: a Mac Cyrillic ОГЭ table (its header's only known word before, «участников», reads
+/// alike in both encodings) is an error naming the encoding, not a table skipped in a folder; a
+/// wide risk table whose factor captions are numbered («1. Высокая доля …») is read.
+#[test]
+fn a_mac_gia_table_is_named_and_numbered_factors_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог\n1000;МБОУ СОШ 1;108;25,50;3,70\n";
+    let (mac, _, _) = encoding_rs::X_MAC_CYRILLIC.encode(head);
+    let p = dir.path().join("ОГЭ математика 2025.csv");
+    std::fs::write(&p, mac).unwrap();
+    shnor()
+        .arg("inspect")
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(contains("Mac Cyrillic"));
+    let wide = "Логин;Год;1. Низкий уровень оснащения школы;2. Дефицит педагогических кадров;3. Низкая учебная мотивация обучающихся\nedu220001;2025;высокий;низкий;средний\n";
+    let i = inspect_text("Рисковые профили 2025.csv", wide);
+    assert_eq!((&i["kind"], &i["rows"]), (&"risk".into(), &1.into()), "{i}");
+}

@@ -36,7 +36,9 @@ pub(super) fn metric(caption: &str) -> Option<Metric> {
     // in a region's copy of the form (fresh-eyes run 11)
     let participants = (t.starts_with("принял") && t.contains("участие"))
         || (t.contains("участник") && !t.contains("доля") && !t.contains("%"))
-        || t.starts_with("сдавал");
+        || t.starts_with("сдавал")
+        || t.contains("сдававш")
+        || t.starts_with("участвовал");
     if participants {
         Some(Metric::Participants)
     } else if t.starts_with("не преодол") {

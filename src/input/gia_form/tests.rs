@@ -9,6 +9,8 @@ fn metric_captions_as_the_real_form_spells_them() {
         ("количество участников", Some(Participants)),
         ("Число участников, чел.", Some(Participants)),
         ("доля участников, %", None),
+        ("участвовали", Some(Participants)),
+        ("число сдававших", Some(Participants)),
         ("не преодолен min порог", Some(Below)),
         ("не преодолели минимальный порог", Some(Below)),
         ("высокобалльники \n(80-99 баллов)", Some(High80)),
