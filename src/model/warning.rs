@@ -136,6 +136,9 @@ warning_codes! {
     /// dash where the table has the column: the school's result has participants but no such share.
     GiaShareMissing = "значение в строке ОГЭ/ЕГЭ не дано (пусто или прочерк): результат школы не входит в долю этого столбца"
         => "значение в строке ОГЭ/ЕГЭ не дано (пусто или прочерк): результат школы не входит в долю этого столбца",
+    /// A school row of a flat ОГЭ/ЕГЭ table with no figure at all (dashes or blanks).
+    GiaRowNoFigures = "строка школы без результатов (все значения — прочерк или пусто) пропущена"
+        => "строка школы без результатов (все значения — прочерк или пусто) пропущена",
     /// A row of the header's column numbers (1 2 3 …) under a table's header: no school.
     ColumnNumbersRowSkipped = "строка номеров столбцов (1, 2, 3 …) под заголовком пропущена"
         => "строка номеров столбцов (1, 2, 3 …) под заголовком пропущена",

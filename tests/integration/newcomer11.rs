@@ -462,3 +462,17 @@ fn a_mac_gia_table_is_named_and_numbered_factors_are_read() {
     let i = inspect_text("Рисковые профили 2025.csv", wide);
     assert_eq!((&i["kind"], &i["rows"]), (&"risk".into(), &1.into()), "{i}");
 }
+
+/// Run 12, #7: a school row of a flat ОГЭ table with «—» in every figure (no ОГЭ that year)
+/// stopped the whole run; it is passed over with a counted warning naming it.
+#[test]
+fn a_gia_row_of_dashes_only_is_passed_over() {
+    let head = "Код ОО;Наименование ОО;Количество участников;Средний балл;Доля не преодолевших минимальный порог";
+    let text = format!("{head}\n1000;МБОУ \"СОШ №1\";108;25,50;3,70\n1001;МБОУ \"СОШ №2\";—;—;—\n");
+    let i = inspect_text("ОГЭ математика 2025.csv", &text);
+    assert_eq!(i["rows"], 1, "{i}");
+    assert_eq!(
+        warning(&i["warnings"], "строка школы без результатов")["examples"][0],
+        "строка 3"
+    );
+}

@@ -57,6 +57,16 @@ pub fn is_simple_gia(h: &Header) -> bool {
         && (h.has(BELOW) || below_count_column(h).is_some() || h.has(&["средний балл"]))
 }
 
+/// Whether row `r` gives no figure: its participants and every figure column it has are empty or
+/// a dash.
+fn no_figure(g: &Grid, r: usize, c: &SimpleCols) -> bool {
+    let blank = |x: usize| matches!(g.cell(r, x).trim(), "" | "-" | "–" | "—");
+    std::iter::once(Some(c.cp))
+        .chain([c.cmean, c.cb, c.cb_count, c.c5])
+        .flatten()
+        .all(blank)
+}
+
 /// Whether a row is the header's column numbers (`1 2 3 … k`, k ≥ 3, each non-empty cell the next
 /// whole number from 1), as official forms print under their captions (fresh-eyes run 12: such a
 /// row was read as a school of code 1).
@@ -126,6 +136,15 @@ pub fn load_simple(
         let Some(code) = school_code(g, h, &c, r, opts, rep)? else {
             continue;
         };
+        // a school row of no figure at all (dashes or blanks: no ОГЭ that year) is no result, a
+        // counted warning — not an error that stops the run (fresh-eyes run 12)
+        if no_figure(g, r, &c) {
+            rep.warnings.add(
+                WarningCode::GiaRowNoFigures,
+                format!("строка {}", g.line_of(r)),
+            );
+            continue;
+        }
         // a share rounded to whole pupils that it does not give (40 % of 12 = 4,8 → 5): the
         // counted warning of counts rebuilt from percents, as the flat ВПР table gives
         let rounded = std::cell::Cell::new(false);
