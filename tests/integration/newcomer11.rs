@@ -129,6 +129,11 @@ fn a_misspelt_factor_column_is_named() {
     assert!(w["examples"][0].as_str().unwrap().contains(
         "«Низкий уровень оснащённости школы» (ближе всего: «Низкий уровень оснащения школы»)"
     ));
+    // a caption far from every factor is named among the columns not read (run 12)
+    let far = "Логин;Год;Дефицит педагогов;Низкая учебная мотивация обучающихся;Высокая доля обучающихся с ОВЗ\nedu220001;2025;высокий;средний;низкий\n";
+    let i = inspect_text("Рисковые профили 2025.csv", far);
+    let w = warning(&i["warnings"], "не все десять факторов");
+    assert_eq!(w["examples"][0], "«Дефицит педагогов»", "{w}");
     let long = "Логин,Год,Фактор риска,Уровень\nedu220001,2025,Низкий уровень оснащённости школы,высокий\n";
     let (code, err) = run_on_text("inspect", "Рисковые профили 2025.csv", long, &[]);
     assert_eq!(code, 1, "{err}");

@@ -1,6 +1,6 @@
 //! Factor names a risk table misspells: the nearest of `RISK_FACTORS`, for the long table's error
 //! and the wide table's warning.
-use super::super::header::Header;
+use super::super::header::{self, Header};
 use super::super::report::InputReport;
 use crate::model::risk_factor;
 use crate::model::warning::WarningCode;
@@ -36,16 +36,26 @@ pub(super) fn unknown_factor(text: &str) -> String {
 /// A wide table's columns that are no factor but read as a misspelt one (`nearest_factor`): a
 /// counted warning each, naming the column and the factor — its levels are not read (fresh-eyes
 /// run 11, #2: such a column was dropped without a word and the factor printed as 0 / 0 / 0).
+/// When the table gives fewer than the ten factors, its other columns (neither login, year nor a
+/// near miss) are named too, in one warning: one of them may be a factor worded otherwise (run 12).
 pub(super) fn note_near_factor_columns(h: &Header, rep: &mut InputReport) {
+    let keys = [h.find(header::LOGIN), h.find(header::YEAR)];
+    let given = h.raw.iter().filter(|r| risk_factor(r).is_some()).count();
+    let mut unread = Vec::new();
     for (c, raw) in h.raw.iter().enumerate() {
-        if risk_factor(raw).is_some() || h.was_read(c) {
+        if risk_factor(raw).is_some() || keys.contains(&Some(c)) || raw.trim().is_empty() {
             continue;
         }
-        if let Some(f) = nearest_factor(raw) {
-            rep.warnings.add(
+        match nearest_factor(raw) {
+            Some(f) => rep.warnings.add(
                 WarningCode::RiskColumnNotFactor,
                 format!("«{}» (ближе всего: «{f}»)", raw.trim()),
-            );
+            ),
+            None => unread.push(format!("«{}»", raw.trim())),
         }
+    }
+    if given < crate::model::RISK_FACTORS.len() && !unread.is_empty() {
+        rep.warnings
+            .add(WarningCode::RiskColumnsNotRead, unread.join(", "));
     }
 }
