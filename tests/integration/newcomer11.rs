@@ -1,6 +1,24 @@
 //! Defects found on 2026-11-30 (late night) by the eleventh fresh-eyes run.
 use crate::util::*;
 
+/// The region's pupils below the minimum and its participants with that figure (`compare --format
+/// json`, the first block) of a flat ОГЭ table written from `text`.
+fn region_below(text: &str) -> (u64, u64) {
+    let (code, out) = run_on_text(
+        "compare",
+        "ОГЭ математика 2025.csv",
+        text,
+        &["--format", "json"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let region = &v["blocks"][0]["region"];
+    (
+        region["below"].as_u64().unwrap(),
+        region["below_n"].as_u64().unwrap(),
+    )
+}
+
 /// Run 11, #1: a blank or a dash in a flat ОГЭ table's «Доля не преодолевших минимальный порог»
 /// left the school's result out of the share below the minimum without a word, while its
 /// participants still counted; it is a counted warning naming row, column and cell.
@@ -38,20 +56,7 @@ fn a_count_below_the_minimum_is_read() {
         let head = format!("Код ОО;Наименование ОО;Количество участников;Средний балл;{caption}");
         let text =
             format!("{head}\n1000;МБОУ \"СОШ №1\";108;25,50;4\n1001;МБОУ \"СОШ №2\";75;23,82;2\n");
-        let (code, out) = run_on_text(
-            "compare",
-            "ОГЭ математика 2025.csv",
-            &text,
-            &["--format", "json"],
-        );
-        assert_eq!(code, 0, "{out}");
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let region = &v["blocks"][0]["region"];
-        assert_eq!(
-            (&region["below"], &region["below_n"]),
-            (&6.into(), &183.into()),
-            "{region}"
-        );
+        assert_eq!(region_below(&text), (6, 183));
         let i = inspect_text("ОГЭ математика 2025.csv", &text);
         assert_eq!(i["kind"], "gia", "{caption}: {i}");
         assert!(
@@ -384,20 +389,7 @@ fn percents_of_no_participant_are_a_data_error() {
 fn a_count_beside_its_share_is_read_and_checked() {
     let head = "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог;Количество не преодолевших минимальный порог";
     let text = format!("{head}\n1000;МБОУ \"СОШ №1\";13;—;4\n1001;МБОУ \"СОШ №2\";117;45,30;73\n1002;МБОУ \"СОШ №3\";100;5,00;5\n");
-    let (code, out) = run_on_text(
-        "compare",
-        "ОГЭ математика 2025.csv",
-        &text,
-        &["--format", "json"],
-    );
-    assert_eq!(code, 0, "{out}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let region = &v["blocks"][0]["region"];
-    assert_eq!(
-        (&region["below"], &region["below_n"]),
-        (&82.into(), &230.into()),
-        "{region}"
-    );
+    assert_eq!(region_below(&text), (82, 230));
     let i = inspect_text("ОГЭ математика 2025.csv", &text);
     let w = warning(&i["warnings"], "доля и число не преодолевших");
     assert_eq!(w["count"], 1, "{w}");

@@ -12,7 +12,11 @@ use crate::model::{count, Count, Dataset, ResultRow, SchoolRow};
 use crate::model::{line_no, OptCount, Sym};
 use anyhow::Result;
 
+mod rows;
+mod tally;
 mod unit;
+use rows::{column_numbers, no_figure};
+use tally::Tally;
 use unit::{decimals, percent_column, whole_pupils, ShareUnit};
 
 const BELOW: &[&str] = &[
@@ -55,32 +59,6 @@ pub fn is_simple_gia(h: &Header) -> bool {
     (h.has(header::GIA_CODE) || by_name)
         && h.has(header::PARTICIPANTS)
         && (h.has(BELOW) || below_count_column(h).is_some() || h.has(&["средний балл"]))
-}
-
-/// Whether row `r` gives no figure: its participants and every figure column it has are empty or
-/// a dash.
-fn no_figure(g: &Grid, r: usize, c: &SimpleCols) -> bool {
-    let blank = |x: usize| matches!(g.cell(r, x).trim(), "" | "-" | "–" | "—");
-    std::iter::once(Some(c.cp))
-        .chain([c.cmean, c.cb, c.cb_count, c.c5])
-        .flatten()
-        .all(blank)
-}
-
-/// Whether a row is the header's column numbers (`1 2 3 … k`, k ≥ 3, each non-empty cell the next
-/// whole number from 1), as official forms print under their captions (fresh-eyes run 12: such a
-/// row was read as a school of code 1).
-fn column_numbers(row: &[String]) -> bool {
-    let cells: Vec<&str> = row
-        .iter()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .collect();
-    cells.len() >= 3
-        && cells
-            .iter()
-            .zip(1u32..)
-            .all(|(c, n)| c.trim_end_matches('.').parse::<u32>() == Ok(n))
 }
 
 /// School key for a ГИА code, resolved to a login through the crosswalk in `finalize`.
@@ -583,42 +561,6 @@ impl SimpleRow<'_> {
         };
         merge(e, SchoolSource::Results, &facts, &mut rep.warnings);
         sid
-    }
-}
-
-/// What a simple ОГЭ/ЕГЭ table loaded, for its load report: schools, years, procedures and
-/// participants.
-#[derive(Default)]
-struct Tally {
-    schools: std::collections::BTreeSet<String>,
-    years: std::collections::BTreeSet<i32>,
-    procs: std::collections::BTreeSet<(String, String, i32)>,
-    participants: usize,
-}
-
-impl Tally {
-    fn add(&mut self, row: &ResultRow) {
-        self.schools.insert(row.school_id.to_string());
-        self.years.insert(row.year);
-        self.procs.insert((
-            row.assessment.to_string(),
-            row.subject.to_string(),
-            row.grade,
-        ));
-        self.participants += row.participants as usize;
-    }
-
-    /// The load report's schools, years, participants and — when the table holds one procedure —
-    /// its assessment, subject and grade.
-    fn report(self, rep: &mut InputReport) {
-        rep.schools = self.schools.len();
-        rep.years = self.years.into_iter().collect();
-        rep.participants = Some(self.participants);
-        if let [(assessment, subject, grade)] = Vec::from_iter(self.procs).as_slice() {
-            rep.assessment = Some(assessment.to_string());
-            rep.subject = Some(subject.to_string());
-            rep.grade = Some(*grade);
-        }
     }
 }
 
