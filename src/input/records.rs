@@ -5,6 +5,7 @@ use super::flat;
 use super::header::Header;
 use super::report::InputReport;
 use super::table::Grid;
+use super::text::norm_header;
 use super::Opts;
 use crate::error::data;
 use anyhow::Result;
@@ -32,8 +33,13 @@ pub(crate) fn drop_truncated(
     for r in start..g.rows.len().min(g.fields.len()) {
         let n = g.fields[r] as usize;
         if n < width && g.rows[r].iter().any(|c| !c.trim().is_empty()) {
-            let err =
-                crate::error::data_err(&g.loc(r), h.raw_name(n), short_record(g, r, n, width));
+            let why = match header_again(g, h, r) {
+                Some(line) => format!(
+                    "the record has {n} field(s) where the header has {width}: the title of a second table stacked under the first (its header repeats on row {line}); give each table its own sheet or file"
+                ),
+                None => short_record(g, r, n, width),
+            };
+            let err = crate::error::data_err(&g.loc(r), h.raw_name(n), why);
             flat::row_error(opts, rep, err)?;
             g.rows[r].clear();
         }
@@ -110,6 +116,17 @@ pub(crate) fn note_skipped(rep: &mut InputReport, line: usize, text: &str) {
         crate::model::warning::WarningCode::NoteRowSkipped,
         format!("строка {line}: «{text}»"),
     );
+}
+
+/// The line of a row within three below row `r` that repeats the header `h` (a second table's,
+/// under its title line at `r`: fresh-eyes run 12 — it was called a truncated line).
+fn header_again(g: &Grid, h: &Header, r: usize) -> Option<usize> {
+    (r + 1..(r + 4).min(g.rows.len()))
+        .find(|&k| {
+            let row: Vec<String> = g.rows[k].iter().map(|c| norm_header(c)).collect();
+            row.len() >= h.names.len().min(2) && row.iter().zip(&h.names).all(|(a, b)| a == b)
+        })
+        .map(|k| g.line_of(k))
 }
 
 /// What is wrong with record `r` of `n` fields under a header of `width`: a row written with

@@ -473,3 +473,18 @@ fn a_gia_row_of_dashes_only_is_passed_over() {
         "строка 3"
     );
 }
+
+/// Run 12, #9: a second table stacked under the first with its title line between was called «a
+/// truncated line»; the error names the title of a second table and the row its header repeats on.
+#[test]
+fn a_second_table_under_its_title_is_named() {
+    let head =
+        "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог";
+    let text = format!("{head}\n1000;МБОУ \"СОШ №1\";108;3,70\n\nРезультаты ОГЭ 2025\n{head}\n1000;МБОУ \"СОШ №1\";100;4,00\n");
+    let (code, err) = run_on_text("inspect", "ОГЭ математика 2024 и 2025.csv", &text, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("row 4") && err.contains("second table") && err.contains("row 5"),
+        "{err}"
+    );
+}
