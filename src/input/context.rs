@@ -266,24 +266,12 @@ pub(super) fn settlement_of(cell: &str) -> Result<Option<&'static str>, String> 
     }
 }
 
-/// ФИС ОКО context form sheet (either of its two sheets).
-pub fn load_context_form(
-    g: &Grid,
-    h: &Header,
-    ds: &mut Dataset,
-    rep: &mut InputReport,
-) -> Result<()> {
-    if super::context_2021::is_form_2021(h) {
-        return super::context_2021::load(g, h, ds, rep);
-    }
-    let cl = h.find(&["пользователь"]).unwrap();
-    let cm = h.find(&["муниципалитет"]);
-    let cs = h.find(&["школа"]);
-    let c_short = h.find_prefix(&["2. сокращенное"]);
-    let c_inn = h.find_prefix(&["6. инн"]);
-    let c_oge = h.find_prefix(&["7. код огэ"]);
-    let c_ege = h.find_prefix(&["8. код егэ"]);
-    // a question reworded between years is found by its words too (fresh-eyes run 11)
+/// The 2022 form's columns of the questions read — 14 (settlement), 17.2 (adapted programmes), 20
+/// (enrolment), 25 (teachers) — a question reworded between years found by its words too; a
+/// question that this sheet lacks where its neighbours are is a counted warning naming it
+/// (`context_2021::note_missing_questions`; fresh-eyes run 11).
+type Questions = (Option<usize>, Option<usize>, Option<usize>, Option<usize>);
+fn questions_2022(h: &Header, rep: &mut InputReport) -> Questions {
     let c_where = h.find_prefix(&["14. где расположена"]).or_else(|| {
         question(
             h,
@@ -329,6 +317,27 @@ pub fn load_context_form(
         ],
         rep,
     );
+    (c_where, c_aop, c_enr, c_teach)
+}
+
+/// ФИС ОКО context form sheet (either of its two sheets).
+pub fn load_context_form(
+    g: &Grid,
+    h: &Header,
+    ds: &mut Dataset,
+    rep: &mut InputReport,
+) -> Result<()> {
+    if super::context_2021::is_form_2021(h) {
+        return super::context_2021::load(g, h, ds, rep);
+    }
+    let cl = h.find(&["пользователь"]).unwrap();
+    let cm = h.find(&["муниципалитет"]);
+    let cs = h.find(&["школа"]);
+    let c_short = h.find_prefix(&["2. сокращенное"]);
+    let c_inn = h.find_prefix(&["6. инн"]);
+    let c_oge = h.find_prefix(&["7. код огэ"]);
+    let c_ege = h.find_prefix(&["8. код егэ"]);
+    let (c_where, c_aop, c_enr, c_teach) = questions_2022(h, rep);
     let mut schools = std::collections::BTreeSet::new();
     for r in h.row + 1..g.rows.len() {
         let login = g.cell(r, cl).trim().to_string();
