@@ -266,11 +266,13 @@ pub(super) fn settlement_of(cell: &str) -> Result<Option<&'static str>, String> 
     }
 }
 
+/// The columns of the 2022 form's questions 14, 17.2, 20 and 25, each when found.
+type Questions = (Option<usize>, Option<usize>, Option<usize>, Option<usize>);
+
 /// The 2022 form's columns of the questions read — 14 (settlement), 17.2 (adapted programmes), 20
 /// (enrolment), 25 (teachers) — a question reworded between years found by its words too; a
 /// question that this sheet lacks where its neighbours are is a counted warning naming it
 /// (`context_2021::note_missing_questions`; fresh-eyes run 11).
-type Questions = (Option<usize>, Option<usize>, Option<usize>, Option<usize>);
 fn questions_2022(h: &Header, rep: &mut InputReport) -> Questions {
     let c_where = h.find_prefix(&["14. где расположена"]).or_else(|| {
         question(
