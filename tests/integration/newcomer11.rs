@@ -1,6 +1,22 @@
 //! Defects found on 2026-11-30 (late night) by the eleventh fresh-eyes run.
 use crate::util::*;
 
+/// `inspect --format json`'s input for an ОГЭ sheet of `rows` (two schools: 108 and 75
+/// participants), checked to load as a `gia` table of both.
+fn inspect_two_school_gia_sheet(rows: &[Vec<&str>]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ОГЭ математика 2025.xlsx");
+    text_workbook(&p, &[("ОГЭ 2025", rows)]);
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    let i = v["inputs"][0].clone();
+    assert_eq!(
+        (&i["kind"], &i["rows"], &i["participants"]),
+        (&"gia".into(), &2.into(), &183.into()),
+        "{i}"
+    );
+    i
+}
+
 /// The region's pupils below the minimum and its participants with that figure (`compare --format
 /// json`, the first block) of a flat ОГЭ table written from `text`.
 fn region_below(text: &str) -> (u64, u64) {
@@ -78,8 +94,6 @@ fn a_count_below_the_minimum_is_read() {
 /// «не распознана» and skipped in a folder, exit 0; the two rows are read as one header.
 #[test]
 fn a_gia_sheet_with_a_two_row_header_loads() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("ОГЭ математика 2025.xlsx");
     let rows: Vec<Vec<&str>> = vec![
         vec!["Результаты ОГЭ по математике в 2025 году"],
         vec![],
@@ -109,14 +123,7 @@ fn a_gia_sheet_with_a_two_row_header_loads() {
             "2,67",
         ],
     ];
-    text_workbook(&p, &[("ОГЭ 2025", &rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let i = &v["inputs"][0];
-    assert_eq!(
-        (&i["kind"], &i["rows"], &i["participants"]),
-        (&"gia".into(), &2.into(), &183.into()),
-        "{i}"
-    );
+    inspect_two_school_gia_sheet(&rows);
 }
 
 /// Run 11, #2: a wide risk-profile table (one column per factor) whose caption of a factor is
@@ -404,8 +411,6 @@ fn a_count_beside_its_share_is_read_and_checked() {
 /// the captions) was skipped as unknown.
 #[test]
 fn a_gia_sheet_with_column_numbers_or_a_three_row_header_loads() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("ОГЭ математика 2025.xlsx");
     let rows: Vec<Vec<&str>> = vec![
         vec![
             "Муниципалитет",
@@ -425,14 +430,7 @@ fn a_gia_sheet_with_column_numbers_or_a_three_row_header_loads() {
         vec!["город Заречный", "1000", "МБОУ \"СОШ №1\"", "108", "3,70"],
         vec!["город Заречный", "1001", "МБОУ \"СОШ №2\"", "75", "2,67"],
     ];
-    text_workbook(&p, &[("ОГЭ 2025", &rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let i = &v["inputs"][0];
-    assert_eq!(
-        (&i["kind"], &i["rows"], &i["participants"]),
-        (&"gia".into(), &2.into(), &183.into()),
-        "{i}"
-    );
+    let i = inspect_two_school_gia_sheet(&rows);
     assert_eq!(
         warning(&i["warnings"], "строка номеров столбцов")["count"],
         1
