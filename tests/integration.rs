@@ -70,6 +70,8 @@ mod school_names;
 mod select;
 #[path = "integration/sweep.rs"]
 mod sweep;
+#[path = "integration/tidy31.rs"]
+mod tidy31;
 #[path = "integration/vpr_folder.rs"]
 mod vpr_folder;
 #[path = "integration/workbooks.rs"]

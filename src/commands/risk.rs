@@ -50,6 +50,19 @@ pub fn run(a: &Args) -> Result<()> {
     a.data.write(&loaded, tables, json)
 }
 
+/// A block's name cell: a region is known by the code of its logins (`99`), shown to people as
+/// «код региона 99» (fresh-eyes run 11: a bare «99» beside municipality names read as a name) and
+/// written as data as the code; a municipality or a group by its name.
+fn block_name(b: &risk::Block) -> Cell {
+    match (b.scope.as_str(), b.name.is_empty()) {
+        ("регион", false) => Cell::Shown(
+            Box::new(b.name.clone().into()),
+            format!("код региона {}", b.name),
+        ),
+        _ => b.name.clone().into(),
+    }
+}
+
 /// The factor counts per region, municipality and group, and the selected schools' profiles.
 pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
     let mut t = Table::new(&[
@@ -74,7 +87,7 @@ pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
         for f in &b.factors {
             t.rows.push(vec![
                 format!("{} ({})", b.scope, b.population).into(),
-                b.name.clone().into(),
+                block_name(b),
                 Cell::int(b.schools),
                 f.factor.clone().into(),
                 Cell::int(f.low),

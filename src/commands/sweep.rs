@@ -26,21 +26,7 @@ pub fn run(a: &Args) -> Result<()> {
     let mut loaded = a.data.load_inputs()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
-    let mut t = Table::new(&["Параметры", "Размер списка", "Жаккар", "Вошли", "Вышли"]);
-    t.title = Some(format!(
-        "Чувствительность списка {year}: базовый список {}",
-        crate::output::words::count(baseline.len(), crate::output::words::SCHOOLS)
-    ));
-    let decimals = decimals_of(&points);
-    for p in &points {
-        t.rows.push(vec![
-            point_label(p, &decimals).into(),
-            Cell::opt_int(p.size),
-            Cell::num(p.jaccard, 3),
-            shown(&loaded.data, &p.entered).into(),
-            shown(&loaded.data, &p.left).into(),
-        ]);
-    }
+    let t = table(&loaded.data, year, baseline.len(), &params_of(&points), &points);
     let json = json!({
         "year": year,
         "config": cfg.to_json(),
@@ -66,26 +52,64 @@ fn decimals_of(points: &[sweep::Point]) -> std::collections::BTreeMap<String, us
     out
 }
 
-/// A grid point's values as the table shows them (`stage1.threshold = 0,25; stage1.rule = bottom`:
-/// numbers with a decimal comma and each parameter's `decimals`, as the other cells), with the
-/// reason for a point the config refuses.
-fn point_label(p: &sweep::Point, decimals: &std::collections::BTreeMap<String, usize>) -> String {
-    let values = p
-        .values
-        .iter()
-        .map(|(k, v)| match (v.as_str(), v.as_f64()) {
-            (Some(w), _) => format!("{k} = {w}"),
-            (None, Some(x)) if v.is_f64() => {
-                let d = decimals.get(k).copied().unwrap_or(0);
-                format!("{k} = {}", format!("{x:.d$}").replace('.', ","))
-            }
-            _ => format!("{k} = {}", v.to_string().replace('.', ",")),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    match &p.invalid {
-        Some(why) => format!("{values} — недопустимое сочетание, не рассчитано: {why}"),
-        None => values,
+/// The swept keys in the grid's order (each point gives every key).
+fn params_of(points: &[sweep::Point]) -> Vec<String> {
+    points
+        .first()
+        .map(|p| p.values.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// The sweep's table: a column per swept key (its value as a number, with the key's `decimals`
+/// shown, or the choice's word), the list's size, Jaccard against the baseline, who entered and who
+/// left, and — when the config refuses a point — a column giving its reason. A swept value in a
+/// column of its own keeps `--format csv` data: `0.25`, not the text «stage1.threshold = 0,25».
+fn table(
+    ds: &crate::model::Dataset,
+    year: i32,
+    baseline: usize,
+    keys: &[String],
+    points: &[sweep::Point],
+) -> Table {
+    let refused = points.iter().any(|p| p.invalid.is_some());
+    let mut header: Vec<&str> = keys.iter().map(String::as_str).collect();
+    header.extend(["Размер списка", "Жаккар", "Вошли", "Вышли"]);
+    if refused {
+        header.push("Не рассчитано: недопустимое сочетание");
+    }
+    let mut t = Table::new(&header);
+    t.title = Some(format!(
+        "Чувствительность списка {year}: базовый список {}",
+        crate::output::words::count(baseline, crate::output::words::SCHOOLS)
+    ));
+    let decimals = decimals_of(points);
+    for p in points {
+        let mut row: Vec<Cell> = p
+            .values
+            .iter()
+            .map(|(k, v)| value_cell(v, decimals.get(k).copied().unwrap_or(0)))
+            .collect();
+        row.extend([
+            Cell::opt_int(p.size),
+            Cell::num(p.jaccard, 3),
+            shown(ds, &p.entered).into(),
+            shown(ds, &p.left).into(),
+        ]);
+        if refused {
+            row.push(p.invalid.clone().unwrap_or_default().into());
+        }
+        t.rows.push(row);
+    }
+    t
+}
+
+/// A swept value's cell: a word as text, a whole number as one, a fraction shown with `decimals`
+/// (0,29 and 0,30 alike) and written as data in full.
+fn value_cell(v: &serde_json::Value, decimals: usize) -> Cell {
+    match (v.as_str(), v.as_i64(), v.as_f64()) {
+        (Some(w), _, _) => w.into(),
+        (None, Some(i), _) => Cell::Int(Some(i)),
+        (None, None, x) => Cell::Num(x, decimals),
     }
 }
 

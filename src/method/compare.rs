@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::model::frames::Frames;
 use crate::model::schema::col as k;
 use crate::model::Dataset;
-use crate::output::r6;
+use crate::output::{r6, r6_p};
 use crate::stats::{wilson, Z95};
 use anyhow::Result;
 use polars::prelude::*;
@@ -189,10 +189,10 @@ fn municipality_row(name: String, key: String, f: Figures, region: &Figures) -> 
         municipality: name,
         municipality_key: key,
         share2_diff_pp: diff(f.share2, region.share2),
-        share2_p: t2.map(|(p, _)| r6(p)),
+        share2_p: t2.map(|(p, _)| r6_p(p)),
         share2_test: t2.map(|(_, t)| t),
         share_high_diff_pp: diff(f.share_high, region.share_high),
-        share_high_p: th.map(|(p, _)| r6(p)),
+        share_high_p: th.map(|(p, _)| r6_p(p)),
         share_high_test: th.map(|(_, t)| t),
         worse,
         figures: f,

@@ -386,9 +386,28 @@ pub fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// A p-value rounded for stable JSON and data: to 6 decimals (as [`r6`]) from 0.001 up, to six
+/// significant digits below, so that a small p-value (4·10⁻⁷) is not written as an impossible 0
+/// (fresh-eyes run 11: `compare --format csv` wrote `0` beside a table's «<0,0001»).
+pub fn r6_p(p: f64) -> f64 {
+    if p >= 0.001 || p == 0.0 || !p.is_finite() {
+        return r6(p);
+    }
+    format!("{p:.5e}").parse().unwrap_or(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A p-value below 5·10⁻⁷ was rounded to 0 in `compare`'s data (fresh-eyes run 11).
+    #[test]
+    fn small_p_values_keep_six_significant_digits() {
+        assert_eq!(r6_p(4.123456789e-7), 4.12346e-7);
+        assert_eq!(r6_p(0.0123456789), 0.012346);
+        assert_eq!(r6_p(0.000123456789), 0.000123457);
+        assert_eq!(r6_p(0.0), 0.0);
+    }
 
     /// `monitor` showed «-0,0» for a change that rounds to zero.
     #[test]

@@ -91,7 +91,9 @@ pub fn two_prop_p(k1: i64, n1: i64, k2: i64, n2: i64) -> Option<f64> {
     }
     let z = (k1 as f64 / n1 as f64 - k2 as f64 / n2 as f64) / se;
     let normal = Normal::standard();
-    Some(2.0 * (1.0 - normal.cdf(z.abs())))
+    // the upper tail itself (`sf`), not 1 − cdf: that difference is 0 beyond z ≈ 8.3 and loses
+    // the digits of every small p-value
+    Some(2.0 * normal.sf(z.abs()))
 }
 
 /// Linear-interpolated quantile (type 7: h = (n − 1) q) of sorted values.
