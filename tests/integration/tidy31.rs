@@ -49,3 +49,18 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+/// Fresh-eyes run 12: in a flat ОГЭ table with both the share and the count below the minimum, a
+/// dash in the count beside a given share was called a missing figure («результат школы не входит
+/// в долю»), though the share was read (its rebuilt count counted). A dash in both still is one.
+#[test]
+fn a_dash_count_beside_a_given_share_is_no_missing_figure() {
+    let head = "Код ОО;Наименование ОО;Количество участников;Доля не преодолевших минимальный порог;Количество не преодолевших минимальный порог\n1001;Школа 1;40;0,1;4\n";
+    let name = "ОГЭ математика 2025.csv";
+    let given = inspect_text(name, &format!("{head}1002;Школа 2;50;0,2;—\n"));
+    let w = &given["warnings"];
+    assert!(find_warning(w, "не дано").is_none(), "{w:#}");
+    assert_eq!(warning(w, "reconstructed")["examples"][0], "строка 3");
+    let both = inspect_text(name, &format!("{head}1002;Школа 2;50;—;—\n"));
+    assert_eq!(warning(&both["warnings"], "не дано")["count"], 2);
+}
