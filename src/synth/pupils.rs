@@ -41,7 +41,12 @@ pub(super) fn write_pupils(
     let mut row = 1u32;
     let mut planted = false;
     for s in schools {
-        let share2 = school_share2(s, year, first_year, true, rng);
+        // moderate and basic schools fail grade 4 and mathematics (about a quarter of a full ВПР
+        // folder's procedures), elsewhere their shares keep their pooled share in their cluster
+        // (fresh-eyes run 13: with every procedure per pupil, `--vpr-folder` and `--all-per-pupil`
+        // planted them failing everywhere, strongly failing)
+        let fails = grade == 4 || subject == "математика";
+        let share2 = school_share2(s, year, first_year, fails, rng);
         let mu = mu_for(share2, scale);
         let n = cohort(s, rng);
         for p in 0..n {

@@ -80,6 +80,32 @@ fn a_downloaded_folder_is_scored_and_selected_with_settlement_and_deficit() {
     assert!(groups >= 3, "{:#}", sel["summary"]);
 }
 
+/// Fresh-eyes run 13: in a ВПР folder every procedure is per pupil, and planted moderate and basic
+/// schools failed every one of them, so all came out «сильно неуспевающие» against their planted
+/// role. They fail grade 4 and mathematics only now: each planted strong, moderate and basic school
+/// that reaches a cluster is in its role's.
+#[test]
+fn planted_roles_land_in_their_clusters_in_a_folder() {
+    let (_d, region) = synth_folder("3", "80");
+    let sel = select_json(&region, &[]);
+    let planted = planted(&region);
+    let mut checked = 0;
+    for s in sel["schools"].as_array().unwrap() {
+        let login = s["login"].as_str().unwrap().replace("sch", "edu");
+        let want = match planted[&login]["role"].as_str().unwrap() {
+            "strong" => "сильно неуспевающие",
+            "moderate" => "умеренно неуспевающие",
+            "basic" => "базово неуспевающие",
+            _ => continue,
+        };
+        if !s["cluster"].is_null() {
+            assert_eq!(s["cluster"], want, "{login}: share2 {}", s["share2"]);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "{checked}");
+}
+
 /// Fresh-eyes #15: logins.xlsx and the 2021 context form were stamped with the current time, so
 /// the same seed gave different bytes a second later; every file is now identical.
 #[test]
