@@ -26,7 +26,13 @@ pub fn run(a: &Args) -> Result<()> {
     let mut loaded = a.data.load_inputs()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
-    let t = table(&loaded.data, year, baseline.len(), &params_of(&points), &points);
+    let t = table(
+        &loaded.data,
+        year,
+        baseline.len(),
+        &params_of(&points),
+        &points,
+    );
     let json = json!({
         "year": year,
         "config": cfg.to_json(),

@@ -485,7 +485,10 @@ pub fn grade_in(text: &str) -> Option<u32> {
     None
 }
 
-/// A year 2000..2099 in text (`ВПР 2021`, `2015-2016` → the later year).
+/// A year 2000..2099 in text (`ВПР 2021`; `2015-2016` → the later year): a school year written
+/// short (`2024/25`, `2024-25`, `2024–25`, `2024_25`: the two digits of the next year) is its
+/// spring year, 2025, as `2024/2025` is (fresh-eyes run 13: it was read as 2024, the whole table a
+/// year early).
 pub fn year_in(text: &str) -> Option<i32> {
     let mut found = None;
     let chars: Vec<char> = text.chars().collect();
@@ -496,6 +499,10 @@ pub fn year_in(text: &str) -> Option<i32> {
         let after_ok = i + 4 == chars.len() || !chars[i + 4].is_ascii_digit();
         if before_ok && after_ok && w.starts_with("20") && w.chars().all(|c| c.is_ascii_digit()) {
             let y: i32 = w.parse().unwrap();
+            let y = match short_next_year(&chars[i + 4..], y) && y < 2099 {
+                true => y + 1,
+                false => y,
+            };
             found = Some(found.map_or(y, |f: i32| f.max(y)));
             i += 4;
         } else {
@@ -505,6 +512,19 @@ pub fn year_in(text: &str) -> Option<i32> {
     found
 }
 
+/// Whether `rest` (the text after year `y`) starts with a school year's short second half: `/`,
+/// `-`, `–` or `_`, then the two last digits of `y + 1` and no further digit (`/25` after 2024;
+/// not `-05` of a date 2024-05-15).
+fn short_next_year(rest: &[char], y: i32) -> bool {
+    let next = format!("{:02}", (y + 1) % 100);
+    let digits = |k: usize| rest.get(k).is_some_and(char::is_ascii_digit);
+    matches!(rest.first(), Some('/' | '-' | '–' | '_'))
+        && digits(1)
+        && digits(2)
+        && !digits(3)
+        && rest[1..3].iter().collect::<String>() == next
+}
+
 /// Leading number of a coded answer `N) text`.
 pub fn coded_answer(s: &str) -> Option<u32> {
     let t = s.trim();
@@ -512,16 +532,49 @@ pub fn coded_answer(s: &str) -> Option<u32> {
     num.trim().parse().ok()
 }
 
-/// Normalised municipality name for keys: `г.` = `город`, `район` = `муниципальный район`, ё = е.
+/// Normalised municipality name for keys: `г.` = `город`, `район` = `муниципальный район`, ё = е;
+/// the usual abbreviations too (fresh-eyes run 13: each spelling was a municipality of its own in
+/// `compare`): `р-н`, `р-он` = `район`; `МР`, `м.р.`, `м. р-н` = `муниципальный район`; `г.о.`,
+/// `ГО`, `городской округ` before a town's name = `город` (`г.о. Алейск`, `городской округ город
+/// Алейск` = `г. Алейск`); a dot at the end is dropped.
 pub fn municipality_key(s: &str) -> String {
     let t = norm_text(s);
+    let t = t.replace("г.о.", " го ").replace("г. о.", " го ");
     let t = t.replace("г. ", "город ").replace("г.", "город ");
-    let t = if t.ends_with(" район") && !t.ends_with("муниципальный район") {
+    let mut words: Vec<&str> = Vec::new();
+    for w in t.trim_end_matches(['.', ' ']).split_whitespace() {
+        let w = match w {
+            "р-н" | "р-он" | "р‑н" => "район",
+            w => w,
+        };
+        match w {
+            "мр" | "м.р." | "м.р" | "м.р-н" => words.extend(["муниципальный", "район"]),
+            "район" if words.last() == Some(&"м.") => {
+                words.pop();
+                words.extend(["муниципальный", "район"]);
+            }
+            _ => words.push(w),
+        }
+    }
+    // «городской округ (город) X», «го X» = «город X»
+    let town = match words.as_slice() {
+        ["городской", "округ", "город", rest @ ..] | ["го", "город", rest @ ..] => {
+            Some(rest)
+        }
+        ["городской", "округ", rest @ ..] | ["го", rest @ ..] if !rest.is_empty() => {
+            Some(rest)
+        }
+        _ => None,
+    };
+    let t = match town {
+        Some(rest) => format!("город {}", rest.join(" ")),
+        None => words.join(" "),
+    };
+    if t.ends_with(" район") && !t.ends_with("муниципальный район") {
         format!("{} муниципальный район", &t[..t.len() - " район".len()])
     } else {
         t
-    };
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// Whether a name cell names a municipality or an area rather than a school: a word «район»,

@@ -159,7 +159,49 @@ fn subjects_and_titles() {
     assert_eq!(grade_in(f), Some(4));
     assert_eq!(year_in(f), Some(2021));
     assert_eq!(year_in("2015-2016"), Some(2016));
+    // a school year written short is its spring year, as written long (fresh-eyes run 13)
+    for short in [
+        "2024/25",
+        "2024-25",
+        "2024–25",
+        "ВПР 2024_25 уч.г.",
+        "2024/2025",
+    ] {
+        assert_eq!(year_in(short), Some(2025), "{short}");
+    }
+    // not a date's month, nor two digits of another year
+    assert_eq!(year_in("выгрузка 2024-05"), Some(2024));
+    assert_eq!(year_in("2024/26"), Some(2024));
+    assert_eq!(year_in("2024-251"), Some(2024));
+    assert_eq!(year_in("2099/00"), Some(2099));
     assert_eq!(grade_in("2020_7_Немецкий"), None);
+}
+
+#[test]
+fn municipality_abbreviations_share_a_key() {
+    // fresh-eyes run 13: each spelling was a municipality of its own in `compare`
+    let district = municipality_key("Алейский район");
+    for m in [
+        "Алейский р-н",
+        "Алейский р-он",
+        "Алейский МР",
+        "Алейский м.р.",
+        "Алейский м. р-н",
+        "Алейский муниципальный район",
+        "Алейский район.",
+    ] {
+        assert_eq!(municipality_key(m), district, "{m}");
+    }
+    let town = municipality_key("г. Алейск");
+    for m in [
+        "г.о. Алейск",
+        "городской округ город Алейск",
+        "ГО г. Алейск",
+        "городской округ Алейск",
+    ] {
+        assert_eq!(municipality_key(m), town, "{m}");
+    }
+    assert_ne!(municipality_key("Алейский муниципальный округ"), district);
 }
 
 #[test]

@@ -68,7 +68,10 @@ fn municipalities_beside_the_region_they_sum_to() {
     // Алейск 30/100 against the rest 10/150: worse than the region
     let a = &b[0].municipalities[1];
     assert!(a.worse && a.share2_diff_pp == Some(14.0));
-    assert_eq!(a.share2_p, two_prop_p(30, 100, 10, 150).map(crate::output::r6_p));
+    assert_eq!(
+        a.share2_p,
+        two_prop_p(30, 100, 10, 150).map(crate::output::r6_p)
+    );
 }
 
 #[test]

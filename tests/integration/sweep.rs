@@ -71,5 +71,7 @@ fn sweep_csv_gives_each_swept_key_a_column_of_values() {
         })
         .collect();
     assert_eq!(values.len(), 6, "{text}");
-    assert!(values.iter().any(|(r, x)| r == "bottom" && (x - 0.26).abs() < 1e-9));
+    assert!(values
+        .iter()
+        .any(|(r, x)| r == "bottom" && (x - 0.26).abs() < 1e-9));
 }

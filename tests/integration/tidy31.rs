@@ -64,3 +64,59 @@ fn a_dash_count_beside_a_given_share_is_no_missing_figure() {
     let both = inspect_text(name, &format!("{head}1002;Школа 2;50;—;—\n"));
     assert_eq!(warning(&both["warnings"], "не дано")["count"], 2);
 }
+
+/// A flat counts table of 2025 (12 schools) whose «Год» cells hold `year` and whose municipalities
+/// are spelt as `muns` (by turns).
+fn counts_table(year: &str, muns: &[&str]) -> String {
+    let mut t =
+        String::from("Год;Класс;Предмет;Муниципалитет;Логин;ОО;Количество участников;2;3;4;5\n");
+    for i in 0..12 {
+        let m = muns[i % muns.len()];
+        let n2 = i % 5;
+        t.push_str(&format!(
+            "{year};5;математика;{m};edu99{:04};Школа {};20;{n2};5;5;{}\n",
+            i + 1,
+            i + 1,
+            10 - n2
+        ));
+    }
+    t
+}
+
+/// Fresh-eyes run 13 (HIGH): a school year written short («2024/25», «2024-25») was read as its
+/// autumn year, 2024 — the whole table a year early — while «2024/2025» was read as 2025.
+#[test]
+fn a_short_school_year_is_its_spring_year() {
+    for year in ["2024/25", "2024-25", "2024/2025"] {
+        let v = inspect_text("ВПР.csv", &counts_table(year, &["Алейский район"]));
+        assert_eq!(v["years"], serde_json::json!([2025]), "{year}: {v:#}");
+    }
+}
+
+/// Fresh-eyes run 13: «Алейский р-н», «Алейский МР», «г.о. Алейск», «городской округ город Алейск»
+/// were municipalities of their own in `compare`, beside «Алейский район» and «г. Алейск».
+#[test]
+fn abbreviated_municipalities_are_one_in_compare() {
+    let muns = [
+        "Алейский район",
+        "Алейский р-н",
+        "Алейский МР",
+        "г. Алейск",
+        "г.о. Алейск",
+        "городской округ город Алейск",
+    ];
+    let (code, out) = run_on_text(
+        "compare",
+        "ВПР.csv",
+        &counts_table("2025", &muns),
+        &["--format", "csv"],
+    );
+    assert_eq!(code, 0, "{out}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "the region and two municipalities: {out}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains(",120,") || r.contains("Регион")),
+        "{out}"
+    );
+}

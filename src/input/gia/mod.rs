@@ -364,7 +364,10 @@ impl SimpleRow<'_> {
         let quiet = std::cell::Cell::new(false);
         // an empty or dash count is a missing figure only when no share stands beside it (a share
         // given is read, its rebuilt count counted: fresh-eyes run 12)
-        if counted.is_none() && part > 0.0 && self.share(c.cb, &self.pct[0], part, &quiet)?.is_none() {
+        if counted.is_none()
+            && part > 0.0
+            && self.share(c.cb, &self.pct[0], part, &quiet)?.is_none()
+        {
             self.note_missing(x, rep);
         }
         let shared = match counted {
