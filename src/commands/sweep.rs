@@ -26,13 +26,9 @@ pub fn run(a: &Args) -> Result<()> {
     let mut loaded = a.data.load_inputs()?;
     let year = super::selection_year(&mut loaded, &cfg, a.year)?;
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
-    let t = table(
-        &loaded.data,
-        year,
-        baseline.len(),
-        &params_of(&points),
-        &points,
-    );
+    let keys = params_of(&points);
+    let mut t = table(&loaded.data, year, baseline.len(), &keys, &points);
+    t.notes.extend(unused_keys(&cfg.to_json(), &keys));
     let json = json!({
         "year": year,
         "config": cfg.to_json(),
@@ -56,6 +52,37 @@ fn decimals_of(points: &[sweep::Point]) -> std::collections::BTreeMap<String, us
         }
     }
     out
+}
+
+/// Keys that only one value of a choice reads (METHOD.md §3, §5): (key, choice key, the value
+/// that reads it).
+const READ_UNDER: [(&str, &str, &str); 8] = [
+    ("stage1.threshold", "stage1.rule", "risk"),
+    ("stage1.min_procedures", "stage1.rule", "risk"),
+    ("stage1.combine", "stage1.rule", "risk"),
+    ("stage1.bottom_share", "stage1.rule", "bottom"),
+    ("stage1.k", "stage1.rule", "bottom"),
+    ("stage1.n", "stage1.rule", "bottom"),
+    ("stage1.assessments", "stage1.rule", "bottom"),
+    ("cluster.seed", "cluster.method", "kmeans"),
+];
+
+/// A note for each swept key that the configured choice does not read (and that choice is not
+/// swept itself): its points all give the baseline list, which says nothing of the list's
+/// robustness (fresh-eyes run 13: `--param stage1.k=1:2:1` under the risk rule).
+fn unused_keys(cfg: &serde_json::Value, keys: &[String]) -> Vec<String> {
+    let swept = |k: &str| keys.iter().any(|x| x == k);
+    READ_UNDER
+        .iter()
+        .filter(|(key, choice, _)| swept(key) && !swept(choice))
+        .filter_map(|(key, choice, value)| {
+            let (section, name) = choice.split_once('.')?;
+            let now = cfg[section][name].as_str()?;
+            (now != *value).then(|| {
+                format!("{key} действует только при {choice} = \"{value}\"; в настройках — \"{now}\": список от {key} не зависит")
+            })
+        })
+        .collect()
 }
 
 /// The swept keys in the grid's order (each point gives every key).

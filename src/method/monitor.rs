@@ -436,13 +436,21 @@ fn track(
             },
         );
     }
-    let first = ys.values().find_map(|s| s.share2);
-    let last = ys.values().rev().find_map(|s| s.share2);
+    // the change from the first year with a share to the last; none with a share of one year only
+    // (fresh-eyes run 13: «0,0» read as «no change» for a school first seen in the last year)
+    let shares: Vec<(i32, f64)> = ys
+        .iter()
+        .filter_map(|(&y, s)| Some((y, s.share2?)))
+        .collect();
+    let change = match (shares.first(), shares.last()) {
+        (Some(&(y0, a)), Some(&(y1, b))) if y0 < y1 => Some(r6((b - a) * 100.0)),
+        _ => None,
+    };
     SchoolTrack {
         login: login.to_string(),
         name,
         municipality,
-        share2_change_pp: first.zip(last).map(|(a, b)| r6((b - a) * 100.0)),
+        share2_change_pp: change,
         years: ys,
     }
 }

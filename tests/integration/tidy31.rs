@@ -120,3 +120,46 @@ fn abbreviated_municipalities_are_one_in_compare() {
         "{out}"
     );
 }
+
+/// Fresh-eyes run 13: `monitor` gave a school with a share in one year only a change of «0,0»
+/// (JSON 0.0), which reads as «no change»; there is nothing to compare, so it is empty / null.
+#[test]
+fn monitor_gives_no_change_for_a_school_with_one_year() {
+    let both = counts_table("2025", &["Алейский район"]);
+    let earlier: String = counts_table("2024", &["Алейский район"])
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains(";edu990001;"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = format!("{both}{earlier}");
+    let (code, out) = run_on_text("monitor", "ВПР.csv", &text, &["--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schools = v["schools"].as_array().unwrap();
+    let change = |login: &str| {
+        let s = schools.iter().find(|s| s["login"] == login).unwrap();
+        s["share2_change_pp"].clone()
+    };
+    assert!(change("edu990001").is_null(), "{:#}", change("edu990001"));
+    assert!(change("edu990002").is_number());
+}
+
+/// Fresh-eyes run 13: sweeping a key the configured rule does not read (`stage1.k` under the risk
+/// rule) gave a flat line and no word; a note says the list does not depend on it.
+#[test]
+fn sweeping_a_key_the_rule_does_not_read_is_noted() {
+    let text =
+        stdout_of(shnor().args(["sweep", "data-samples/region", "--param", "stage1.k=1:2:1"]));
+    assert!(
+        text.contains("stage1.k действует только при stage1.rule = \"bottom\""),
+        "{text}"
+    );
+    let both = stdout_of(shnor().args(["sweep", "data-samples/region"]).args([
+        "--param",
+        "stage1.k=1:2:1",
+        "--param",
+        "stage1.rule=risk,bottom",
+    ]));
+    assert!(!both.contains("действует только"), "{both}");
+}

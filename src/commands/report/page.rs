@@ -73,7 +73,7 @@ pub(super) fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::P
             ),
         ],
         clusters,
-        index: index_chart(p),
+        index: index_chart(p, cfg),
         municipalities: p
             .compare
             .as_ref()
@@ -94,14 +94,21 @@ pub(super) fn page(p: &Pipeline, cfg: &Config, parts: &[Part]) -> Result<html::P
 }
 
 /// ИСБШ against the results score of the resilience model's schools, resilient ones marked, and
-/// the least-squares line of the score on the index.
-fn index_chart(p: &Pipeline) -> Result<IndexChart, String> {
+/// the least-squares line of the score on the index; without an index, why — in the words of the
+/// summary (`index::missing_reason`: which indicators the inputs lack and which they carry; fresh-eyes
+/// run 13: the chart said «нет показателей контекста» beside a summary naming the ones given).
+fn index_chart(p: &Pipeline, cfg: &crate::config::Config) -> Result<IndexChart, String> {
     let r = p
         .ctx
         .resilience
         .as_ref()
         .filter(|_| !p.ctx.index.schools.is_empty())
-        .ok_or("во входных данных нет показателей контекста (ИСБШ)")?;
+        .ok_or_else(|| {
+            crate::method::index::missing_reason(&p.ctx.frames, cfg)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| "во входных данных нет показателей контекста (ИСБШ)".into())
+        })?;
     let points = r
         .schools
         .iter()
