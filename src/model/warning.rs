@@ -367,6 +367,9 @@ warning_codes! {
     /// `cluster.method = "kmeans"` with fewer than 3 confirmed schools with quality.
     KmeansTooFew = "kmeans needs at least 3 confirmed schools with quality: rule clusters kept"
         => "для кластеризации методом k-средних нужно не меньше трёх подтверждённых школ с показателем качества: оставлены кластеры по правилу",
+    /// k-means asked for 3 to 5 confirmed schools with quality (fewer than two a cluster).
+    KmeansFew = "kmeans on fewer than 6 confirmed schools with quality (two a cluster): rule clusters kept"
+        => "для кластеризации методом k-средних мало подтверждённых школ с показателем качества (меньше шести, по две на кластер): оставлены кластеры по правилу",
     // --- objectivity
     /// A distribution rule naming an unknown subject.
     RuleUnknownSubject = "distribution rule with an unknown subject ignored"

@@ -370,7 +370,9 @@ fn stage3_text(fact: &Fact) -> String {
             words::group(group),
             words::below_min_of(*below),
             per_group,
-            if *picked { "отобрана" } else { "не отобрана" }
+            // within the group's quota, not yet the list: the municipality's and the overall caps
+            // come after (fresh-eyes run 13: «→ отобрана» then «— не вошла» under a cap)
+            if *picked { "в квоте группы" } else { "вне квоты группы, не отобрана" }
         ),
         Fact::PerMunicipality { rank, cap } => format!(
             "Этап 3: {rank}-я по тяжести в муниципалитете при лимите {cap} — не вошла."
