@@ -17,10 +17,24 @@ pub fn years_short(
         .collect();
     if with.len() < cfg.stage1.k as usize {
         let years: Vec<String> = with.iter().map(i32::to_string).collect();
+        // the assessments the composite keeps, when the config names them: they, not the years,
+        // may be what the data lack (fresh-eyes run 13: `assessments = ["ЕГЭ"]` on ВПР and ОГЭ)
+        let only = match cfg.stage1.assessments.is_empty() {
+            true => String::new(),
+            false => format!(
+                " процедур stage1.assessments = [{}]",
+                cfg.stage1
+                    .assessments
+                    .iter()
+                    .map(|a| format!("\"{a}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         warnings.add(
             crate::model::warning::WarningCode::BottomRuleShort,
             format!(
-                "нужно {} из {} лет ({}–{}), лет с результатами: {} ({})",
+                "нужно {} из {} лет ({}–{}), лет с результатами{only}: {} ({})",
                 cfg.stage1.k,
                 cfg.stage1.n,
                 span.start(),

@@ -163,3 +163,26 @@ fn sweeping_a_key_the_rule_does_not_read_is_noted() {
     ]));
     assert!(!both.contains("действует только"), "{both}");
 }
+
+/// Fresh-eyes run 13: `stage1.assessments = ["ЕГЭ"]` on inputs without ЕГЭ left the bottom rule
+/// without candidates, and the warning blamed the years («лет с результатами: 0») though results
+/// exist for both; it names the assessments the composite keeps.
+#[test]
+fn the_bottom_rule_short_of_years_names_the_assessments_kept() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("ege.toml");
+    std::fs::write(
+        &cfg,
+        "[stage1]\nrule = \"bottom\"\nassessments = [\"ЕГЭ\"]\n",
+    )
+    .unwrap();
+    let out = stdout_of(
+        shnor()
+            .args(["select", "data-samples/region", "--config"])
+            .arg(&cfg),
+    );
+    assert!(
+        out.contains("лет с результатами процедур stage1.assessments = [\"ЕГЭ\"]: 0 (нет)"),
+        "{out}"
+    );
+}
