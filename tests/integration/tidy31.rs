@@ -186,3 +186,36 @@ fn the_bottom_rule_short_of_years_names_the_assessments_kept() {
         "{out}"
     );
 }
+
+/// Fresh-eyes run 13: a registry whose settlement column said «деревня», «станица», «с.», «г.»,
+/// «городская местность» or «городской населённый пункт» stopped the whole run (exit 1), while
+/// «сельская местность» was read. The unambiguous words are read; «посёлок» is still not guessed.
+#[test]
+fn registry_settlement_words_and_abbreviations_are_read() {
+    let words = [
+        "деревня",
+        "станица",
+        "аул",
+        "хутор",
+        "с.",
+        "д.",
+        "г.",
+        "городская местность",
+        "городской населённый пункт",
+        "городское поселение",
+        "сельское поселение",
+    ];
+    let mut text = String::from("Логин;Тип населённого пункта\n");
+    for (i, w) in words.iter().enumerate() {
+        text.push_str(&format!("edu99{:04};{w}\n", i + 1));
+    }
+    let (code, out) = run_on_text("inspect", "reg.csv", &text, &["--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_on_text(
+        "inspect",
+        "reg.csv",
+        "Логин;Тип населённого пункта\nedu990001;посёлок\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{out}");
+}
