@@ -67,6 +67,21 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
     if let Some(what) = binary_kind(&bytes) {
         return Err(data(format!("{}: {what}", path.display())));
     }
+    // UTF-16 with its byte-order mark (Excel's «Текст Юникод», tab-separated) is unambiguous
+    // (fresh-eyes run 13: it was refused for its NUL bytes)
+    if let Some((enc, name)) = utf16_of(&bytes) {
+        let (text, _, bad) = enc.decode(&bytes);
+        if bad {
+            return Err(data(format!(
+                "{}: expected UTF-16 text after its byte-order mark, found bytes that are none",
+                path.display()
+            )));
+        }
+        return Ok(text_of(
+            text.trim_start_matches('\u{feff}').to_string(),
+            name,
+        ));
+    }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err(data(format!(
             "{}: NUL bytes where a text CSV was expected: a wrong encoding (UTF-16?) or not a CSV at all; expected UTF-8 or Windows-1251 text (re-save as «CSV (разделители — точки с запятой)» or UTF-8)",
@@ -74,7 +89,23 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
         )));
     }
     check_one_encoding(path, &bytes)?;
-    let (mut text, encoding) = decode(bytes);
+    let (text, encoding) = decode(bytes);
+    Ok(text_of(text, encoding))
+}
+
+/// UTF-16's encoding and name when `bytes` begin with its byte-order mark (`FF FE` little-endian,
+/// `FE FF` big-endian).
+fn utf16_of(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some((encoding_rs::UTF_16LE, "utf-16le")),
+        [0xFE, 0xFF, ..] => Some((encoding_rs::UTF_16BE, "utf-16be")),
+        _ => None,
+    }
+}
+
+/// A decoded CSV's text (in `encoding`) with its separator: a DOS end-of-file mark dropped, lone
+/// CR line ends made `\n`.
+fn text_of(mut text: String, encoding: &'static str) -> CsvText {
     // a DOS end-of-file mark (Ctrl-Z) after the last line is no line of the table
     if text.ends_with('\u{1a}') {
         text.pop();
@@ -85,11 +116,11 @@ pub fn read_csv_text(path: &Path) -> Result<CsvText> {
         text = text.replace('\r', "\n");
     }
     let separator = sniff_separator(&text);
-    Ok(CsvText {
+    CsvText {
         text,
         encoding,
         separator,
-    })
+    }
 }
 
 /// What a file read as CSV is when its first bytes are a workbook's signature: a zip archive

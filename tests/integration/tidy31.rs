@@ -219,3 +219,18 @@ fn registry_settlement_words_and_abbreviations_are_read() {
     );
     assert_eq!(code, 1, "{out}");
 }
+
+/// Fresh-eyes run 13: Excel's «Текст Юникод» (UTF-16 with its byte-order mark, TAB-separated) was
+/// refused for its NUL bytes; its byte-order mark makes it unambiguous, and it is read.
+#[test]
+fn a_utf16_text_with_its_bom_is_read() {
+    let text = counts_table("2025", &["Алейский район"]).replace(';', "\t");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ВПР.csv");
+    std::fs::write(&p, bytes).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["rows"], 12, "{v:#}");
+    assert_eq!(v["inputs"][0]["encoding"], "utf-16le");
+}
