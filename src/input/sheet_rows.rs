@@ -226,7 +226,7 @@ fn put_cell_text(out: &mut String, c: &DataRef) {
         }
         DataRef::Float(f) => put_cell_num(out, *f),
         DataRef::Bool(b) => out.push_str(if *b { "Да" } else { "Нет" }),
-        DataRef::DateTime(d) => put_cell_num(out, d.as_f64()),
+        DataRef::DateTime(d) => out.push_str(&super::text::date_cell_text(d)),
         DataRef::Error(e) => {
             let _ = write!(out, "{e}");
         }

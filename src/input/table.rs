@@ -307,7 +307,7 @@ fn cell_text(c: &Data) -> String {
                 "Нет".into()
             }
         }
-        Data::DateTime(d) => fmt_cell_num(d.as_f64()),
+        Data::DateTime(d) => super::text::date_cell_text(d),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         // Excel's own text (`#DIV/0!`, `#N/A`), as the user sees it in the cell
         Data::Error(e) => e.to_string(),

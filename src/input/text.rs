@@ -238,6 +238,22 @@ pub fn parse_num(s: &str) -> Result<Option<f64>, NotANumber> {
     }
 }
 
+/// The text of an xlsx cell formatted as a date, as Russian Excel shows it: `15.04.2025`, with
+/// `чч:мм:сс` when it has a time; a duration as its number (fresh-eyes run 13: a «Год» typed
+/// «15.04.2025» was read as the serial number 45762 and refused, where the same text in a CSV
+/// gives 2025).
+pub fn date_cell_text(d: &calamine::ExcelDateTime) -> String {
+    if !d.is_datetime() {
+        return fmt_cell_num(d.as_f64());
+    }
+    let (y, mo, day, h, mi, sec, ms) = d.to_ymd_hms_milli();
+    if (h, mi, sec, ms) == (0, 0, 0, 0) {
+        format!("{day:02}.{mo:02}.{y}")
+    } else {
+        format!("{day:02}.{mo:02}.{y} {h:02}:{mi:02}:{sec:02}")
+    }
+}
+
 /// Format a number read from a spreadsheet cell as text: integers without a fraction.
 pub fn fmt_cell_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {

@@ -234,3 +234,33 @@ fn a_utf16_text_with_its_bom_is_read() {
     assert_eq!(v["inputs"][0]["rows"], 12, "{v:#}");
     assert_eq!(v["inputs"][0]["encoding"], "utf-16le");
 }
+
+/// Fresh-eyes run 13: an xlsx «Год» cell formatted as a date (Excel turns a typed «15.04.2025»
+/// into one) was refused as «found «45762»», a serial number the user never typed; a date cell
+/// reads as Excel shows it, `15.04.2025`, whose year is 2025, as the same text in a CSV.
+#[test]
+fn a_date_cell_in_the_year_column_gives_its_year() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ВПР.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = counts_table("2025", &["Алейский район"]);
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(_) if r > 0 && c == 0 => {
+                    let day = ExcelDateTime::from_ymd(2025, 4, 15).unwrap();
+                    ws.write_datetime_with_format(r, c, &day, &date).unwrap();
+                }
+                Ok(x) => drop(ws.write_number(r, c, x).unwrap()),
+                Err(_) => drop(ws.write_string(r, c, cell).unwrap()),
+            }
+        }
+    }
+    wb.save(&p).unwrap();
+    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
+    assert_eq!(v["inputs"][0]["years"], serde_json::json!([2025]), "{v:#}");
+}
