@@ -39,8 +39,8 @@ impl<T> Runs<T> {
         });
         Runs { values, idx }
     }
-    /// Column `name` of the rows `good`: `pick` of each row's value, gathered from the column of
-    /// the decoded values (each text stored once, the rows sharing it).
+    /// Column `name` of the rows `good` (ascending): `pick` of each row's value, gathered from the
+    /// column of the decoded values (each text stored once, the rows sharing it).
     pub fn gather<'a>(
         &'a self,
         name: &str,
@@ -48,10 +48,14 @@ impl<T> Runs<T> {
         pick: impl Fn(&'a T) -> &'a str,
     ) -> PolarsResult<Column> {
         let values: StringChunked = self.values.iter().map(|v| Some(pick(v))).collect();
-        let idx: IdxCa = good
-            .iter()
-            .map(|&r| self.idx[r] as IdxSize)
-            .collect_ca("".into());
+        let idx: IdxCa = if good.len() == self.idx.len() {
+            // every row, in order: the rows' indices as held (one copy, no look-up per row)
+            IdxCa::from_slice("".into(), &self.idx)
+        } else {
+            good.iter()
+                .map(|&r| self.idx[r] as IdxSize)
+                .collect_ca("".into())
+        };
         Ok(values.take(&idx)?.with_name(name.into()).into_column())
     }
     /// One value for all `n` rows (a key the file gives in its title or name).
@@ -195,5 +199,18 @@ mod tests {
         }
         assert_eq!(of.values, runs_of);
         assert_eq!(dis.values, distinct);
+    }
+
+    /// `gather` of every row (the rows' indices as held) and of some rows: each row's value.
+    #[test]
+    fn gather_takes_each_asked_rows_value() {
+        let ca = StringChunked::from_iter(["a", "b", "a", "c", "c", "b"].map(Some));
+        let runs = Runs::distinct(&ca, str::to_string);
+        for good in [vec![0, 1, 2, 3, 4, 5], vec![1, 3, 4], vec![]] {
+            let col = runs.gather("x", &good, String::as_str).unwrap();
+            let got: Vec<Option<&str>> = col.str().unwrap().iter().collect();
+            let want: Vec<Option<&str>> = good.iter().map(|&r| ca.get(r)).collect();
+            assert_eq!((col.name().as_str(), got), ("x", want));
+        }
     }
 }
