@@ -315,7 +315,8 @@ impl<'g> RegistryReader<'g> {
 }
 
 /// Merge a registry row into the book entry of school `sid` (`text::school_id(login)`;
-/// `notes::merge`, the registry's rank); `mun` is the row's municipality.
+/// `notes::merge`, the registry's rank); `mun` is the row's municipality (its code noted by the
+/// caller, `Municipality::note_code`).
 #[allow(clippy::too_many_arguments)]
 fn store_registry_row(
     ds: &mut Dataset,
@@ -327,7 +328,6 @@ fn store_registry_row(
     source: &Sym,
     rep: &mut InputReport,
 ) {
-    mun.note_code(&mut ds.municipality_codes);
     let e = school_of(&mut ds.book, sid, login);
     let facts = SchoolFacts {
         name: row.name,
@@ -391,6 +391,8 @@ pub fn load_registry(
     let source = Sym::from(f.file.as_str());
     // rows stored: each is its school's first row, so one per school
     let mut schools = 0;
+    // the municipality of the row stored last (its code noted)
+    let mut last_noted: Option<u32> = None;
     // each school's first record: a repeat (same trimmed cells) is dropped, a different second
     // row is an error
     let mut seen: PlHashMap<String, usize> =
@@ -448,6 +450,13 @@ pub fn load_registry(
             Ok(row) => {
                 let mun = (row.municipality)
                     .map_or(&no_municipality, |i| &reader.municipalities[i as usize]);
+                // the row stored before noted this same municipality: noting it again changes
+                // nothing (no other step notes codes meanwhile), so a run of one municipality's
+                // rows looks its code up once
+                if row.municipality != last_noted {
+                    mun.note_code(&mut ds.municipality_codes);
+                    last_noted = row.municipality;
+                }
                 store_registry_row(ds, sid, login, &row, mun, &vals, &source, rep);
                 rep.rows += 1;
                 schools += 1;

@@ -77,19 +77,24 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
         ds.risk = risk;
     }
     crate::timing("  finalize: risk ordered");
-    // the schools frame made of the book beside the other tables' order (which reads no book)
+    // the last reader of the book (`tables::finish` reads neither the book nor the context
+    // tables, and adds no warning of this code)
+    report_unmapped_context_codes(ds, warnings);
+    // the schools frame made of the book, and the book's drop (45 000 boxed rows nationally),
+    // beside the other tables' order
     let book = std::mem::take(&mut ds.book);
     let (schools, tables) = rayon::join(
-        || super::schools::frame(&book),
+        move || {
+            let frame = super::schools::frame(&book);
+            drop(book);
+            frame
+        },
         || super::tables::finish(ds, warnings),
     );
     tables?;
-    ds.book = book;
-    report_unmapped_context_codes(ds, warnings);
     report_regions(&first, warnings)?;
     crate::timing("  finalize: tables, regions");
     ds.schools = schools?;
-    ds.book = Default::default();
     crate::timing("  finalize: schools");
     Ok(())
 }
@@ -186,7 +191,7 @@ fn report_merged_municipalities(
     seen: &std::collections::HashSet<String>,
     warnings: &mut Warnings,
 ) {
-    let mut raw: std::collections::HashSet<&str> = seen.iter().map(String::as_str).collect();
+    let mut raw: polars::prelude::PlHashSet<&str> = seen.iter().map(String::as_str).collect();
     let mut last: Option<&str> = None;
     for m in ds.book.values().map(|s| s.municipality.as_str()) {
         if last != Some(m) {
