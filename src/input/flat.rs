@@ -403,7 +403,7 @@ pub fn load_marks(
             note_school(
                 ds,
                 &sid,
-                &key.login,
+                (&key.login, key.year),
                 &key.name,
                 &key.municipality,
                 &mut rep.warnings,

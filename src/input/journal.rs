@@ -97,7 +97,7 @@ pub fn load_journal(
             note_school(
                 ds,
                 &sid,
-                &key.login,
+                (&key.login, key.year),
                 &key.name,
                 &key.municipality,
                 &mut rep.warnings,
@@ -211,7 +211,7 @@ pub fn load_markers(
             let mun = cmun
                 .map(|c| g.cell(r, c).trim().to_string())
                 .unwrap_or_default();
-            note_school(ds, &sid, &login, &name, &mun, &mut rep.warnings);
+            note_school(ds, &sid, (&login, year), &name, &mun, &mut rep.warnings);
             Ok((year, sid, procedures, count))
         })();
         match res {

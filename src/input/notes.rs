@@ -4,13 +4,15 @@
 use super::report::Warnings;
 use super::text::{municipality_key, name_spelling, split_code_name};
 use crate::model::warning::WarningCode;
-use crate::model::{Dataset, Kind, SchoolRow};
+use crate::model::{Dataset, Kind, Merged, SchoolRow};
 use std::collections::BTreeMap;
 
 /// Where a school's facts come from, in the policy's order of precedence: a fact from a
-/// higher-ranked source replaces one from a lower-ranked source; among inputs of one source the
-/// first fact read wins (sheets load in path order, rows in file order), so the result does not
-/// depend on the order of rows within a file.
+/// higher-ranked source replaces one from a lower-ranked source; among inputs of one source a
+/// fact of a later year replaces one of an earlier year (a school renamed, or moved to another
+/// municipality: yearly files named by year load oldest first, and their names must not decide;
+/// fresh-eyes run 13), and among those of one year the first fact read wins (sheets load in path
+/// order, rows in file order), so the result does not depend on the order of rows within a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SchoolSource {
     /// The user's registry / context table (`registry`).
@@ -31,6 +33,8 @@ pub struct SchoolFacts<'a> {
     pub municipality_code: &'a str,
     pub kind: Option<Kind>,
     pub settlement: Option<&'static str>,
+    /// The year the input speaks of (a result row's, a context form's); 0 when it has none.
+    pub year: i32,
 }
 
 const FACT: [&str; 5] = [
@@ -45,23 +49,23 @@ const FACT: [&str; 5] = [
 /// and the new one differ (names compared case- and space-insensitively, municipalities by their
 /// key, so «г. Алейск» = «город Алейск») is counted in `w` once per school.
 pub fn merge(e: &mut SchoolRow, src: SchoolSource, facts: &SchoolFacts, w: &mut Warnings) {
-    let src = src as u8;
-    let r = &mut e.merged.rank;
+    let src = (src as u8, facts.year);
+    let [r0, r1, r2, r3, r4] = held(&mut e.merged);
     let name = |a: &str, b: &str| a == b || name_spelling(a) == name_spelling(b);
     let mun = |a: &str, b: &str| a == b || municipality_key(a) == municipality_key(b);
     let code = |a: &str, b: &str| a == b;
     let d = [
-        text_fact(&mut e.name, facts.name, name, &mut r[0], src),
-        text_fact(&mut e.municipality, facts.municipality, mun, &mut r[1], src),
+        text_fact(&mut e.name, facts.name, name, r0, src),
+        text_fact(&mut e.municipality, facts.municipality, mun, r1, src),
         text_fact(
             &mut e.municipality_code,
             facts.municipality_code.trim(),
             code,
-            &mut r[2],
+            r2,
             src,
         ),
-        fact(&mut e.kind, facts.kind, |k| k.as_str(), &mut r[3], src),
-        fact(&mut e.settlement, facts.settlement, |s| s, &mut r[4], src),
+        fact(&mut e.kind, facts.kind, |k| k.as_str(), r3, src),
+        fact(&mut e.settlement, facts.settlement, |s| s, r4, src),
     ];
     for (i, d) in d.into_iter().enumerate() {
         if let Some((kept, other)) = d {
@@ -81,14 +85,24 @@ pub fn merge(e: &mut SchoolRow, src: SchoolSource, facts: &SchoolFacts, w: &mut 
     }
 }
 
-/// Whether a value from a source of rank `src` replaces the kept one of rank `held` (0: set
-/// outside the policy, ranked as a result table's).
-fn replaces(src: u8, held: u8) -> bool {
-    src < if held == 0 {
+/// Each merged fact's kept (rank, year), to update in place.
+fn held(m: &mut Merged) -> [(&mut u8, &mut i32); 5] {
+    let (r, y) = (&mut m.rank, &mut m.year);
+    let [r0, r1, r2, r3, r4] = r.each_mut();
+    let [y0, y1, y2, y3, y4] = y.each_mut();
+    [(r0, y0), (r1, y1), (r2, y2), (r3, y3), (r4, y4)]
+}
+
+/// Whether a value from a source of (rank, year) `src` replaces the kept one of `held` (rank 0:
+/// set outside the policy, ranked as a result table's): a higher rank, or the same rank and a
+/// later year.
+fn replaces((src, year): (u8, i32), (held, held_year): (u8, i32)) -> bool {
+    let held = if held == 0 {
         SchoolSource::Results as u8
     } else {
         held
-    }
+    };
+    src < held || (src == held && year > held_year)
 }
 
 /// A text fact: set when the row has none, replaced by a higher-ranked source, kept otherwise;
@@ -97,27 +111,27 @@ fn text_fact(
     cur: &mut String,
     new: &str,
     same: impl Fn(&str, &str) -> bool,
-    rank: &mut u8,
-    src: u8,
+    (rank, year): (&mut u8, &mut i32),
+    src: (u8, i32),
 ) -> Option<(String, String)> {
     if new.is_empty() {
         return None;
     }
     if cur.is_empty() {
         *cur = new.to_string();
-        *rank = src;
+        (*rank, *year) = src;
         return None;
     }
-    let differs = !same(cur, new);
-    let out = differs.then(|| match replaces(src, *rank) {
+    let wins = replaces(src, (*rank, *year));
+    let out = (!same(cur, new)).then(|| match wins {
         true => (new.to_string(), cur.clone()),
         false => (cur.clone(), new.to_string()),
     });
-    if replaces(src, *rank) {
+    if wins {
         if cur != new {
             *cur = new.to_string();
         }
-        *rank = src;
+        (*rank, *year) = src;
     }
     out
 }
@@ -127,22 +141,23 @@ fn fact<T: Copy + PartialEq>(
     cur: &mut Option<T>,
     new: Option<T>,
     show: impl Fn(T) -> &'static str,
-    rank: &mut u8,
-    src: u8,
+    (rank, year): (&mut u8, &mut i32),
+    src: (u8, i32),
 ) -> Option<(String, String)> {
     let new = new?;
     let Some(held) = *cur else {
         *cur = Some(new);
-        *rank = src;
+        (*rank, *year) = src;
         return None;
     };
-    let out = (held != new).then(|| match replaces(src, *rank) {
+    let wins = replaces(src, (*rank, *year));
+    let out = (held != new).then(|| match wins {
         true => (show(new).to_string(), show(held).to_string()),
         false => (show(held).to_string(), show(new).to_string()),
     });
-    if replaces(src, *rank) {
+    if wins {
         *cur = Some(new);
-        *rank = src;
+        (*rank, *year) = src;
     }
     out
 }
@@ -153,7 +168,7 @@ fn fact<T: Copy + PartialEq>(
 pub(super) fn note_school(
     ds: &mut Dataset,
     sid: &str,
-    login: &str,
+    (login, year): (&str, i32),
     name: &str,
     mun: &str,
     w: &mut Warnings,
@@ -164,14 +179,14 @@ pub(super) fn note_school(
             ..Default::default()
         })
     });
-    note_into(e, &mut ds.municipality_codes, login, name, mun, w);
+    note_into(e, &mut ds.municipality_codes, (login, year), name, mun, w);
 }
 
 /// `note_school` on the school's row.
 pub(super) fn note_into(
     e: &mut SchoolRow,
     codes: &mut BTreeMap<String, String>,
-    login: &str,
+    (login, year): (&str, i32),
     name: &str,
     mun: &str,
     w: &mut Warnings,
@@ -190,6 +205,7 @@ pub(super) fn note_into(
         name,
         municipality: &mname,
         municipality_code: mcode.as_deref().unwrap_or(""),
+        year,
         ..Default::default()
     };
     merge(e, SchoolSource::Results, &facts, w);
@@ -205,6 +221,40 @@ mod tests {
             municipality: mun,
             ..Default::default()
         }
+    }
+
+    /// Fresh-eyes run 13: two yearly files disagreeing on a school's municipality or name — the
+    /// file whose path sorted first won, so renaming the files moved the school. Among result
+    /// tables the later year's fact wins, whatever the order; within a year the first read.
+    #[test]
+    fn among_result_tables_the_later_year_wins_whatever_the_order() {
+        use SchoolSource::*;
+        let in_year = |mun, year| SchoolFacts {
+            year,
+            ..facts("Школа 1", mun)
+        };
+        for later_first in [true, false] {
+            let mut e = SchoolRow::default();
+            let mut w = Warnings::default();
+            let (a, b) = (in_year("Район 2", 2024), in_year("Район 9", 2025));
+            let order = if later_first { [&b, &a] } else { [&a, &b] };
+            for f in order {
+                merge(&mut e, Results, f, &mut w);
+            }
+            assert_eq!(e.municipality, "Район 9", "later first: {later_first}");
+            let shown = &w.0[&WarningCode::SchoolFactsDisagree].examples[0];
+            assert!(shown.contains("«Район 9» / «Район 2»"), "{shown}");
+        }
+        // one year: the first read is kept
+        let mut e = SchoolRow::default();
+        let mut w = Warnings::default();
+        merge(&mut e, Results, &in_year("Район 2", 2025), &mut w);
+        merge(&mut e, Results, &in_year("Район 9", 2025), &mut w);
+        assert_eq!(e.municipality, "Район 2");
+        // a higher source still wins over any year
+        merge(&mut e, Registry, &facts("Школа 1", "Район 5"), &mut w);
+        merge(&mut e, Results, &in_year("Район 9", 2026), &mut w);
+        assert_eq!(e.municipality, "Район 5");
     }
 
     #[test]

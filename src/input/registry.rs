@@ -335,6 +335,7 @@ fn store_registry_row(
         municipality_code: mun.code.as_deref().unwrap_or(""),
         kind: row.kind,
         settlement: row.settlement,
+        year: 0,
     };
     merge(e, SchoolSource::Registry, &facts, &mut rep.warnings);
     if row.enrollment.is_some() {

@@ -201,11 +201,12 @@ pub struct SchoolRow {
 }
 
 /// For each fact the school-merge policy merges (name, municipality, municipality code, kind,
-/// settlement): the rank of the source that gave the kept value (0: none yet), and whether a
-/// disagreement on it was counted.
+/// settlement): the rank of the source that gave the kept value (0: none yet), the year of that
+/// source (0: none — a registry, a directory), and whether a disagreement on it was counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Merged {
     pub rank: [u8; 5],
+    pub year: [i32; 5],
     pub reported: [bool; 5],
 }
 

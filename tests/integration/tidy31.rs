@@ -264,3 +264,29 @@ fn a_date_cell_in_the_year_column_gives_its_year() {
     let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
     assert_eq!(v["inputs"][0]["years"], serde_json::json!([2025]), "{v:#}");
 }
+
+/// Fresh-eyes run 13 (MEDIUM-HIGH): two yearly files disagreeing on a school's municipality — the
+/// file whose name sorted first won, so `Z_ВПР_2024.csv` + `A_ВПР_2025.csv` gave the school the
+/// 2025 municipality and `ВПР_2024.csv` + `ВПР_2025.csv` the 2024 one. The later year wins whatever
+/// the file names.
+#[test]
+fn a_school_takes_the_later_years_municipality_whatever_the_file_names() {
+    let file = |year: &str, moved: &str| {
+        counts_table(year, &["Район 2"])
+            .replace(";Район 2;edu990001;", &format!(";{moved};edu990001;"))
+    };
+    let municipality_in = |names: [&str; 2]| {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join(names[0]), file("2024", "Район 2")).unwrap();
+        std::fs::write(d.path().join(names[1]), file("2025", "Район 9")).unwrap();
+        let v = select_json(d.path(), &[]);
+        let s = v["schools"].as_array().unwrap();
+        let one = s.iter().find(|s| s["login"] == "edu990001").unwrap();
+        one["municipality"].as_str().unwrap().to_string()
+    };
+    assert_eq!(municipality_in(["ВПР_2024.csv", "ВПР_2025.csv"]), "Район 9");
+    assert_eq!(
+        municipality_in(["Z_ВПР_2024.csv", "A_ВПР_2025.csv"]),
+        "Район 9"
+    );
+}

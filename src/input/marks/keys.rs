@@ -131,6 +131,19 @@ fn distinct_ints(ca: &Int32Chunked) -> Runs<Option<i32>> {
 }
 
 impl KeyCols {
+    /// Row `r`'s year (0 when it has none): from the year runs' row index when they keep one, else
+    /// from the year column as polars read it (`typed`), else the one year of every row.
+    pub(super) fn year_of(&self, r: usize) -> i32 {
+        if !self.year.idx.is_empty() {
+            return self.year.get(r).unwrap_or(0);
+        }
+        match (&self.year_read, self.year.values.as_slice()) {
+            (Some(ca), _) => ca.get(r).unwrap_or(0),
+            (None, [one]) => one.unwrap_or(0),
+            _ => 0,
+        }
+    }
+
     /// Each row's index of the year and grade read as whole numbers (`distinct_ints` leaves it
     /// out: a table whose every row is a school row of counts reads no row's key).
     pub(super) fn index_ints(&mut self) {

@@ -104,12 +104,14 @@ fn note_schools(
         if last == Some(run) {
             continue;
         }
+        // the year of the run's first row: a later year's facts replace an earlier one's
+        let year = keys.year_of(r);
         last = Some(run);
         let sid = &login.values[run.0 as usize].1;
         let before = noted[slot[run.0 as usize] as usize].replace(run);
         if before != Some(run) && before.map(facts) != Some(facts(run)) {
             let (l, n, m) = facts(run);
-            note_school(ds, sid, l, n, m, &mut rep.warnings);
+            note_school(ds, sid, (l, year), n, m, &mut rep.warnings);
         }
         if before.is_none() && !st.schools.contains(sid.as_str()) {
             st.schools.insert(sid.clone());
