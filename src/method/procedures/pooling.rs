@@ -353,7 +353,10 @@ impl YearSums {
     /// The runs are numbered by `rle_id` of one integer of year and school key, which polars
     /// knows to be sorted, so the group-by takes each run as a slice of the frame (no hash
     /// table, no index list per group); the terms are Int32 (a run's sums are a few hundred
-    /// pupils), Int64 from the sums on.
+    /// pupils), Int64 from the sums on. Each run's terms are gathered as a list (one copy of the
+    /// column, with the runs' offsets) and summed by polars' list sum: the same Int32 sums as
+    /// `sum` of the slice groups, without the `ChunkedArray` that `sum` builds per group and
+    /// column (≈ 135 000 runs × 5 terms on the national table: 0.065 → 0.025 s of CPU).
     pub fn new(
         results: &polars::prelude::DataFrame,
         cfg: &Config,
@@ -373,9 +376,10 @@ impl YearSums {
             col(k::YEAR).first(),
             col("counted").max(),
         ];
-        agg.extend(SUMS.map(|c| col(c).sum()));
+        // each term's values per run, as a list
+        agg.extend(SUMS.map(col));
         let mut out = vec![col(key), col(k::SCHOOL_ID), col(k::YEAR), col("counted")];
-        out.extend(SUMS.map(|c| col(c).cast(DataType::Int64)));
+        out.extend(SUMS.map(|c| col(c).list().sum().cast(DataType::Int64)));
         let df = results
             .clone()
             .lazy()
