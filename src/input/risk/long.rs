@@ -173,7 +173,9 @@ fn category_runs(
 /// so that the rows are sorted by numbers (a polars sort by the text compares it at every step).
 pub(super) fn school_rank(c: &LongCols, good: &[usize]) -> Vec<u32> {
     let (rank, _) = id_ranks(c.login.values.iter().map(|v| v.1.as_str()));
-    good.iter().map(|&r| rank[c.login.idx[r] as usize]).collect()
+    good.iter()
+        .map(|&r| rank[c.login.idx[r] as usize])
+        .collect()
 }
 
 /// The dense rank of each of `ids` among them (equal ids one rank, ranks ordered as the ids), and

@@ -106,36 +106,42 @@ pub(super) fn profiles(
     let int = |s: Series| cast(s, &DataType::Int32);
     let ranks = cast(&sorted / rm, &IDX_DTYPE)?;
     let ids: StringChunked = ids.iter().map(|&s| Some(s)).collect();
+    // the low `bits` bits of `s`
+    let low = |s: &Series, bits: u32| s & &Series::new(PlSmallStr::EMPTY, [(1i64 << bits) - 1]);
     let df = DataFrame::new_infer_height(vec![
         ids.take(ranks.idx()?)?
             .with_name(k::SCHOOL_ID.into())
             .into_column(),
-        (int(&(&q / (ym / fm)) % (rm / ym))? + lo)
+        (int(low(&(&q / (ym / fm)), yb)?)? + lo)
             .with_name(k::YEAR.into())
             .into_column(),
-        int(&q % (ym / fm))?
-            .with_name(k::FACTOR.into())
+        int(low(&q, fb)?)?.with_name(k::FACTOR.into()).into_column(),
+        int(low(&sorted, lb)?)?
+            .with_name(k::LEVEL.into())
             .into_column(),
-        int(&sorted % fm)?.with_name(k::LEVEL.into()).into_column(),
     ])?;
     Ok(Some((df, ids.len())))
 }
 
 /// Column `c` of a typed frame (`Categorical`, U32 codes) from record `first` on: each category's
-/// `decode`d value (a code that names no text: 0, never read) and the `n` records' codes. `None`
-/// for another column type, a null cell, or a category `decode` does not take.
-fn category_codes(
+/// `decode`d value and the `n` records' codes. `None` for another column type, a null cell, a
+/// code that names no text, or a category `decode` does not take.
+fn category_codes<T>(
     f: &TextFrame,
     c: usize,
     first: usize,
     n: usize,
-    decode: impl Fn(&str) -> Option<u8>,
-) -> Option<(Vec<u8>, IdxCa)> {
+    decode: impl Fn(&str) -> Option<T>,
+) -> Option<(Vec<T>, IdxCa)> {
     let ca = f.df.column(&format!("c{c}")).ok()?.cat32().ok()?;
     let map = ca.get_mapping();
     let values = (0..map.num_cats_upper_bound() as u32)
-        .map(|id| map.cat_to_str(id).map_or(Some(0), &decode))
-        .collect::<Option<Vec<u8>>>()?;
+        .map(|id| map.cat_to_str(id).and_then(&decode))
+        .collect::<Option<Vec<T>>>()?;
     let codes = ca.physical().slice(first as i64, n);
     (codes.null_count() == 0).then_some((values, codes))
 }
+
+#[cfg(test)]
+#[path = "typed_tests.rs"]
+mod tests;
