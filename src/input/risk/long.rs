@@ -171,41 +171,44 @@ fn category_runs(
 /// Each of the `good` rows' school as its rank among the school ids of the login runs
 /// (`LongCols::login`; equal ids one rank): a `u32` that sorts and compares as the school id does,
 /// so that the rows are sorted by numbers (a polars sort by the text compares it at every step).
-/// Each distinct id is ranked once (a national file names each school once a year: a third of the
-/// runs), and not sorted at all when the ids come in increasing order as first met.
 pub(super) fn school_rank(c: &LongCols, good: &[usize]) -> Vec<u32> {
-    // each run's distinct id, the distinct ids in the order first met
+    let (rank, _) = id_ranks(c.login.values.iter().map(|v| v.1.as_str()));
+    good.iter()
+        .map(|&r| rank[c.login.idx[r] as usize])
+        .collect()
+}
+
+/// The dense rank of each of `ids` among them (equal ids one rank, ranks ordered as the ids), and
+/// the distinct ids in rank order. Each distinct id is ranked once (a national file names each
+/// school once a year: a third of its login runs), and not sorted at all when the ids come in
+/// increasing order as first met; else by polars' `arg_sort` of the distinct ids.
+pub(super) fn id_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> (Vec<u32>, Vec<&'a str>) {
+    // each id's distinct id, the distinct ids in the order first met
     let mut at: PlHashMap<&str, u32> = PlHashMap::new();
-    let mut ids: Vec<&str> = Vec::new();
-    let of_run: Vec<u32> = c
-        .login
-        .values
-        .iter()
+    let mut distinct: Vec<&str> = Vec::new();
+    let of_id: Vec<u32> = ids
         .map(|v| {
-            *at.entry(v.1.as_str()).or_insert_with(|| {
-                ids.push(v.1.as_str());
-                ids.len() as u32 - 1
+            *at.entry(v).or_insert_with(|| {
+                distinct.push(v);
+                distinct.len() as u32 - 1
             })
         })
         .collect();
-    // the rank of each distinct id (no two equal)
-    let rank: Vec<u32> = if ids.windows(2).all(|w| w[0] < w[1]) {
-        (0..ids.len() as u32).collect()
-    } else {
-        let ca: StringChunked = ids.iter().map(|&s| Some(s)).collect();
-        let mut rank = vec![0u32; ids.len()];
-        for (k, i) in ca
-            .arg_sort(SortOptions::default())
-            .into_no_null_iter()
-            .enumerate()
-        {
-            rank[i as usize] = k as u32;
-        }
-        rank
-    };
-    good.iter()
-        .map(|&r| rank[of_run[c.login.idx[r] as usize] as usize])
-        .collect()
+    if distinct.windows(2).all(|w| w[0] < w[1]) {
+        return (of_id, distinct);
+    }
+    let ca: StringChunked = distinct.iter().map(|&s| Some(s)).collect();
+    let mut rank = vec![0u32; distinct.len()];
+    let mut ordered = Vec::with_capacity(distinct.len());
+    for (k, i) in ca
+        .arg_sort(SortOptions::default())
+        .into_no_null_iter()
+        .enumerate()
+    {
+        rank[i as usize] = k as u32;
+        ordered.push(distinct[i as usize]);
+    }
+    (of_id.iter().map(|&d| rank[d as usize]).collect(), ordered)
 }
 
 #[cfg(test)]

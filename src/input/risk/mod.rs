@@ -14,6 +14,7 @@ use polars::prelude::*;
 
 mod factors;
 mod long;
+mod typed;
 use factors::{note_near_factor_columns, unknown_factor};
 use long::LongCols;
 
@@ -276,6 +277,18 @@ pub fn load_csv(
     if let Some((f, typed_year)) = typed(&file, h, head)? {
         let first = h.row + 1;
         let n = f.height().saturating_sub(first);
+        if let Some((df, schools)) = typed_year
+            .then(|| typed::profiles(&f, h, first, n))
+            .transpose()?
+            .flatten()
+        {
+            crate::timing("  risk: profiles (typed)");
+            rep.encoding = Some(f.encoding.to_string());
+            rep.rows += n;
+            rep.schools = schools;
+            ds.risk_parts.push(df);
+            return Ok(());
+        }
         if let Some(c) = LongCols::decode_typed(&f, h, meta, first, n, typed_year) {
             crate::timing("  risk: columns (typed)");
             let (good, rest, odd) = c.sort_rows(&f, h, first, n);
