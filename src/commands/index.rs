@@ -52,7 +52,7 @@ pub fn run(a: &Args) -> Result<()> {
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
         "summary": {"method": r.method, "indicators": r.indicators, "dropped": r.dropped, "edges": r.edges, "pca_loadings": r.pca_loadings,
-            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu).count(), "warnings": r.warnings},
+            "schools": r.schools.len(), "with_index": r.schools.iter().filter(|s| s.index.is_some()).count(), "shnsu": r.schools.iter().filter(|s| s.shnsu == Some(true)).count(), "warnings": r.warnings},
         "schools": r.schools,
     });
     a.data.write(&loaded, vec![t], json)
@@ -85,7 +85,12 @@ pub fn table(r: &index::IndexResult, ds: &crate::model::Dataset) -> Table {
             Cell::num(s.index, 3),
             Cell::opt_int(s.index_group),
             Cell::share(Some(s.coverage), 0),
-            if s.shnsu { "ШНСУ" } else { "" }.into(),
+            if s.shnsu == Some(true) {
+                "ШНСУ"
+            } else {
+                ""
+            }
+            .into(),
             factors(&s.top_factors).into(),
             s.missing_reason.clone().unwrap_or_default().into(),
         ]);

@@ -202,7 +202,11 @@ fn notes(x: &SchoolResult) -> String {
             "ИСБШ {} (гр. {}{})",
             crate::output::num(v, 2),
             g,
-            if x.shnsu { ", ШНСУ" } else { "" }
+            if x.shnsu == Some(true) {
+                ", ШНСУ"
+            } else {
+                ""
+            }
         ));
     }
     n.extend(x.resilience.iter().map(|l| l.to_string()));
@@ -232,7 +236,8 @@ fn notes_cell(x: &SchoolResult) -> Cell {
             ("Признаки необъективности", yn(x.objectivity_flag)),
             ("ИСБШ", Cell::num(x.index, 2)),
             ("Группа ИСБШ", Cell::opt_int(x.index_group)),
-            ("ШНСУ", yn(x.shnsu)),
+            // empty without an index: unknown, not «нет» (fresh-eyes run 13)
+            ("ШНСУ", x.shnsu.map_or(Cell::from(""), yn)),
             ("Устойчивость", x.resilience.join(", ").into()),
         ],
         notes(x),

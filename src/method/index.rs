@@ -36,7 +36,9 @@ pub struct IndexRow {
     pub index: Option<f64>,
     pub index_group: Option<u32>,
     pub coverage: f64,
-    pub shnsu: bool,
+    /// ШНСУ (`index.shnsu_groups`); none without an index (fresh-eyes run 13: `false` read as
+    /// «not ШНСУ» where it is unknown).
+    pub shnsu: Option<bool>,
     pub top_factors: Vec<Factor>,
     pub missing_reason: Option<String>,
 }
@@ -355,7 +357,7 @@ fn index_rows(
             index: index.map(r6),
             index_group: None,
             coverage: r6(coverage),
-            shnsu: false,
+            shnsu: None,
             missing_reason: missing,
         });
     }
@@ -393,7 +395,7 @@ fn quintiles(out: &mut [IndexRow], cfg: &Config) -> Result<BTreeMap<String, Vec<
         if let (Some(v), Some(e)) = (r.index, edges.get(&r.region)) {
             let g = 1 + e.iter().filter(|x| v > **x).count() as u32;
             r.index_group = Some(g);
-            r.shnsu = cfg.index.shnsu_groups.contains(&g);
+            r.shnsu = Some(cfg.index.shnsu_groups.contains(&g));
         }
     }
     Ok(edges

@@ -45,7 +45,7 @@ fn zscore_index_by_hand() {
     assert!((r.get("edu000001").unwrap().index.unwrap() + z).abs() < 1e-6);
     assert!((r.get("edu000003").unwrap().index.unwrap() - z).abs() < 1e-6);
     assert_eq!(r.get("edu000001").unwrap().index_group, Some(1));
-    assert!(r.get("edu000001").unwrap().shnsu);
+    assert_eq!(r.get("edu000001").unwrap().shnsu, Some(true));
     assert_eq!(r.get("edu000003").unwrap().index_group, Some(5));
     assert_eq!(
         r.dropped.len(),

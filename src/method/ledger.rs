@@ -180,7 +180,7 @@ pub enum Fact {
     Context {
         index: Option<f64>,
         index_group: Option<u32>,
-        shnsu: bool,
+        shnsu: Option<bool>,
         residual: Option<f64>,
         labels: Vec<&'static str>,
         shnsu_groups: Vec<u32>,
@@ -273,13 +273,11 @@ impl Fact {
             Fact::Settlement(s) => s.label(),
             Fact::Deficit { deficit, .. } => deficit.label(),
             Fact::DeficitUnknown { .. } => "unknown",
-            Fact::Context { shnsu, .. } => {
-                if *shnsu {
-                    "shnsu"
-                } else {
-                    "not_shnsu"
-                }
-            }
+            Fact::Context { shnsu, .. } => match shnsu {
+                Some(true) => "shnsu",
+                Some(false) => "not_shnsu",
+                None => "unknown",
+            },
             Fact::PerGroup { picked, .. } => {
                 if *picked {
                     "picked"

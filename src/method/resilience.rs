@@ -378,7 +378,7 @@ fn school_row(
 ) -> ResilienceRow {
     let top = s.top[i];
     let mut labels = Vec::new();
-    if ir.is_some_and(|r| r.shnsu) && top {
+    if ir.is_some_and(|r| r.shnsu == Some(true)) && top {
         labels.push(RESILIENT);
     }
     let (expected, residual) = (resid.map(|r| r.0), resid.map(|r| r.1));

@@ -44,7 +44,8 @@ pub struct SchoolResult {
     /// ИСБШ, its quintile group and ШНСУ (METHOD §4), when the inputs carry context indicators.
     pub index: Option<f64>,
     pub index_group: Option<u32>,
-    pub shnsu: bool,
+    /// ШНСУ by the school's ИСБШ group; none without an index (unknown, not «no»).
+    pub shnsu: Option<bool>,
     /// Standardised residual of results on context and the resilience labels (METHOD §5).
     pub residual: Option<f64>,
     pub resilience: Vec<&'static str>,
@@ -507,7 +508,7 @@ impl SchoolResult {
             objectivity_flag: false,
             index: None,
             index_group: None,
-            shnsu: false,
+            shnsu: None,
             residual: None,
             resilience: Vec::new(),
             objectivity_flags: Vec::new(),

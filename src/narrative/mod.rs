@@ -337,7 +337,11 @@ fn context_text(fact: &Fact) -> String {
         "Этап 2: контекст — ИСБШ {} (группа {}{}), стандартизованный остаток {}, метки: {}{}.",
         index.map(|v| num(v, 2)).unwrap_or("—".into()),
         index_group.map(|g| g.to_string()).unwrap_or("—".into()),
-        if *shnsu { ", ШНСУ" } else { "" },
+        if *shnsu == Some(true) {
+            ", ШНСУ"
+        } else {
+            ""
+        },
         residual.map(|v| num(v, 2)).unwrap_or("—".into()),
         if labels.is_empty() {
             "нет".to_string()
@@ -441,7 +445,13 @@ pub fn short(fact: &Fact) -> (&'static str, String) {
         Fact::Settlement(s) => ("населённый пункт", words::settlement(*s).into()),
         Fact::Deficit { deficit, .. } => ("дефицит", deficit.label().into()),
         Fact::DeficitUnknown { .. } => ("дефицит", "не определён".into()),
-        Fact::Context { shnsu, .. } => ("контекст", yes(*shnsu, "ШНСУ", "не ШНСУ")),
+        Fact::Context { shnsu, .. } => (
+            "контекст",
+            match shnsu {
+                Some(s) => yes(*s, "ШНСУ", "не ШНСУ"),
+                None => "ШНСУ не определена (нет ИСБШ)".into(),
+            },
+        ),
         Fact::PerGroup { picked, .. } => {
             ("место в группе", yes(*picked, "отобрана", "не отобрана"))
         }

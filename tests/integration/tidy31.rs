@@ -290,3 +290,28 @@ fn a_school_takes_the_later_years_municipality_whatever_the_file_names() {
         "Район 9"
     );
 }
+
+/// Fresh-eyes run 13: without context indicators there is no ИСБШ, yet every school was «not ШНСУ»
+/// (JSON `shnsu: false`, CSV «ШНСУ» «нет»). Unknown is null / an empty cell, and the ledger's context
+/// outcome is `unknown`.
+#[test]
+fn shnsu_is_unknown_without_an_index() {
+    let text = counts_table("2025", &["Алейский район"]);
+    let (code, out) = run_on_text("select", "ВПР.csv", &text, &["--all", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schools = v["schools"].as_array().unwrap();
+    assert!(!schools.is_empty());
+    for s in schools {
+        assert!(s["shnsu"].is_null(), "{:#}", s);
+    }
+    let (code, csv) = run_on_text("select", "ВПР.csv", &text, &["--all", "--format", "csv"]);
+    assert_eq!(code, 0, "{csv}");
+    let mut rows = csv_rows(&csv);
+    let header = rows.remove(0);
+    let col = header
+        .iter()
+        .position(|h| h == "ШНСУ")
+        .expect("a ШНСУ column");
+    assert!(rows.iter().all(|r| r[col].is_empty()), "{csv}");
+}

@@ -174,7 +174,7 @@ pub(super) fn left_out_rows(left: Vec<(String, String)>, warnings: &mut Warnings
                 index: None,
                 index_group: None,
                 coverage: 0.0,
-                shnsu: false,
+                shnsu: None,
                 top_factors: Vec::new(),
                 missing_reason: Some(NO_REGION.to_string()),
             }
