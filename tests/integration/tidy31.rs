@@ -315,3 +315,36 @@ fn shnsu_is_unknown_without_an_index() {
         .expect("a ШНСУ column");
     assert!(rows.iter().all(|r| r[col].is_empty()), "{csv}");
 }
+
+/// Fresh-eyes run 13: a long risk table giving one school, year and factor two levels stopped with
+/// «this is not a problem with the input data: it is a bug» (exit 3) and named the factor by its
+/// number («… / 2025 / 0»); a wide table's error named a «Уровень» column it does not have. It is
+/// a data error (exit 1) naming the factor, both levels, the first row and the level's column.
+#[test]
+fn a_second_risk_level_is_a_data_error_naming_the_factor() {
+    let long = "Логин,Год,Фактор риска,Уровень\n\
+        edu990001,2025,Низкий уровень оснащения школы,средний\n\
+        edu990002,2025,Низкий уровень оснащения школы,низкий\n\
+        edu990001,2025,Низкий уровень оснащения школы,высокий\n";
+    let wide = "Логин;Год;Низкий уровень оснащения школы;Дефицит педагогических кадров;Низкая учебная мотивация обучающихся\n\
+        edu990001;2025;средний;низкий;низкий\n\
+        edu990001;2025;высокий;низкий;низкий\n";
+    for (text, row, first, column) in [
+        (long, "row 4", "row 2", "«Уровень»"),
+        (wide, "row 3", "row 2", "«Низкий уровень оснащения школы»"),
+    ] {
+        let (code, err) = run_on_text("inspect", "risk.csv", text, &[]);
+        assert_eq!(code, 1, "{err}");
+        for part in [
+            row,
+            first,
+            column,
+            "«высокий»",
+            "«средний»",
+            "edu990001 / 2025 / «Низкий уровень оснащения школы»",
+        ] {
+            assert!(err.contains(part), "{part} not in {err}");
+        }
+        assert!(!err.contains("bug"), "{err}");
+    }
+}

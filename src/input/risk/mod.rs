@@ -46,7 +46,8 @@ pub fn is_wide(h: &Header) -> bool {
 #[derive(Default)]
 pub struct RiskState {
     schools: std::collections::HashSet<Sym>,
-    seen: std::collections::HashMap<(Sym, i32, u8), u8>,
+    /// Each (school, year, factor)'s first level and the line it was on.
+    seen: std::collections::HashMap<(Sym, i32, u8), (u8, usize)>,
     /// Each distinct factor and level text read once (a national table repeats ten factors and
     /// three levels 1.35 M times).
     factors: std::collections::HashMap<String, Option<u8>>,
@@ -123,7 +124,7 @@ pub fn load(
                 sid
             }
         };
-        let res = (|| -> Result<Vec<RiskRow>> {
+        let res = (|| -> Result<Vec<(RiskRow, usize)>> {
             let loc = || g.loc(r);
             let year = cells::year(g, h, r, cy, meta)?;
             let mut level = |c: usize| -> Result<u8> {
@@ -143,24 +144,30 @@ pub fn load(
                 let factor = memo(factors, g.cell(r, cf), risk_factor).ok_or_else(|| {
                     data_err(&loc(), h.raw_name(cf), unknown_factor(g.cell(r, cf)))
                 })?;
-                Ok(vec![RiskRow {
-                    school_id: sid.clone(),
-                    year,
-                    factor,
-                    level: level(clev)?,
-                }])
+                Ok(vec![(
+                    RiskRow {
+                        school_id: sid.clone(),
+                        year,
+                        factor,
+                        level: level(clev)?,
+                    },
+                    clev,
+                )])
             } else {
                 let mut out = Vec::new();
                 for (c, f) in &wide {
                     if g.cell(r, *c).trim().is_empty() {
                         continue;
                     }
-                    out.push(RiskRow {
-                        school_id: sid.clone(),
-                        year,
-                        factor: *f,
-                        level: level(*c)?,
-                    });
+                    out.push((
+                        RiskRow {
+                            school_id: sid.clone(),
+                            year,
+                            factor: *f,
+                            level: level(*c)?,
+                        },
+                        *c,
+                    ));
                 }
                 Ok(out)
             }
@@ -168,8 +175,8 @@ pub fn load(
         match res {
             Ok(rows) => {
                 rep.rows += 1;
-                for row in rows {
-                    keep_row(row, g, r, opts, rep, schools, seen, out)?;
+                for (row, c) in rows {
+                    keep_row(row, (g, r, h.raw_name(c)), opts, rep, schools, seen, out)?;
                 }
             }
             Err(e) => row_error(opts, rep, e)?,
@@ -179,18 +186,16 @@ pub fn load(
     Ok(())
 }
 
-/// One risk row of grid row `r` kept in `out` — unless its (school, year, factor) came before:
-/// with the same level a counted repeat, with another a row error (data; `--lenient`: skipped
-/// with a counted warning).
-#[allow(clippy::too_many_arguments)]
+/// One risk row of grid row `r` (its level in `column`) kept in `out` — unless its (school, year,
+/// factor) came before: with the same level a counted repeat, with another a row error
+/// (`conflict`; data; `--lenient`: skipped with a counted warning).
 fn keep_row(
     row: RiskRow,
-    g: &Grid,
-    r: usize,
+    (g, r, column): (&Grid, usize, &str),
     opts: &Opts,
     rep: &mut InputReport,
     schools: &mut std::collections::HashSet<Sym>,
-    seen: &mut std::collections::HashMap<(Sym, i32, u8), u8>,
+    seen: &mut std::collections::HashMap<(Sym, i32, u8), (u8, usize)>,
     out: &mut Vec<RiskRow>,
 ) -> Result<()> {
     if !schools.contains(&row.school_id) {
@@ -198,27 +203,43 @@ fn keep_row(
     }
     let key = (row.school_id.clone(), row.year, row.factor);
     match seen.get(&key) {
-        Some(&l) if l == row.level => rep
+        Some(&(l, _)) if l == row.level => rep
             .warnings
             .add(WarningCode::RowRepeated, format!("строка {}", g.line_of(r))),
-        Some(_) => row_error(
-            opts,
-            rep,
-            data_err(
-                &g.loc(r),
-                "Уровень",
-                format!(
-                    "a second, different level for {} / {} / {}",
-                    key.0, key.1, key.2
-                ),
-            ),
-        )?,
+        Some(&(first, line)) => {
+            let err = conflict(&g.loc(r), column, &row, (first, line));
+            row_error(opts, rep, err)?
+        }
         None => {
-            seen.insert(key, row.level);
+            seen.insert(key, (row.level, g.line_of(r)));
             out.push(row);
         }
     }
     Ok(())
+}
+
+/// The data error of `row`, a second level for its school, year and factor at `loc` (its level's
+/// `column`), against the first level given on line `first_line`: both levels and the factor by name
+/// (fresh-eyes run 13: the factor was its number and the error said it was a bug, exit 3).
+fn conflict(
+    loc: &crate::error::Loc,
+    column: &str,
+    row: &RiskRow,
+    (first, first_line): (u8, usize),
+) -> anyhow::Error {
+    let level = |l: u8| ["низкий", "средний", "высокий"][l.min(2) as usize];
+    data_err(
+        loc,
+        column,
+        format!(
+            "a second, different level «{}» for {} / {} / «{}» (row {first_line} gives «{}»): expected one level per school, year and factor",
+            level(row.level),
+            crate::model::warning::in_words(&row.school_id),
+            row.year,
+            row.factor_name(),
+            level(first),
+        ),
+    )
 }
 
 /// A long risk table (`login, year, factor, level`) from its text frame as column operations:
@@ -420,13 +441,13 @@ fn finish_long(
         .into(),
     )?;
     rep.rows += good.len();
-    let (df, conflicts) = drop_repeats(df, (file, sheet), rep)?;
+    let level_column = h.raw_name(long_columns(h).1);
+    let (df, mut conflicts) = drop_repeats(df, (file, sheet, level_column), rep)?;
     // the first error in file order: a conflicting repeat, or a row the walker rejects
-    if !opts.lenient {
-        if let Some((line, msg)) = conflicts.first() {
-            if rest.as_ref().is_none_or(|g| g.line_of(0) > *line) {
-                return Err(anyhow::anyhow!(msg.clone()));
-            }
+    if !opts.lenient && !conflicts.is_empty() {
+        let line = conflicts[0].0;
+        if rest.as_ref().is_none_or(|g| g.line_of(0) > line) {
+            return Err(conflicts.swap_remove(0).1);
         }
     }
     if let Some(mut g) = rest {
@@ -434,8 +455,8 @@ fn finish_long(
         st.logins_checked = true;
         load(&g, h, 0, meta, opts, rep, &mut st)?;
     }
-    for (_, msg) in conflicts {
-        row_error(opts, rep, anyhow::anyhow!(msg))?;
+    for (_, err) in conflicts {
+        row_error(opts, rep, err)?;
     }
     schools.extend(st.schools.iter().map(|s| &**s));
     rep.schools = schools.len();
@@ -485,15 +506,15 @@ fn packed_keys(rank: &[u32], years: &[i32], factors: &[i32]) -> Option<Column> {
 }
 
 /// `df` (`school_id, year, factor, level, line`, and `key` or `run` when given: `KEY`, `RUN`) of
-/// `(file, sheet)` without its repeated (school, year, factor), in (school, year, factor) order
+/// `(file, sheet)` (its level in `column`) without its repeated (school, year, factor), in (school, year, factor) order
 /// (file order among equals) and without `run`: an exact repeat is dropped with a counted warning;
 /// a second, different level is dropped and returned as an error message with its line (in file
 /// order) for the caller to raise.
 fn drop_repeats(
     df: DataFrame,
-    (file, sheet): (String, Option<String>),
+    (file, sheet, column): (String, Option<String>, &str),
     rep: &mut InputReport,
-) -> Result<(DataFrame, Vec<(usize, String)>)> {
+) -> Result<(DataFrame, Vec<(usize, anyhow::Error)>)> {
     use crate::model::schema::col as k;
     let has = |c: &str| df.column(c).is_ok();
     let keys: &[&str] = if has(KEY) {
@@ -525,7 +546,7 @@ fn drop_repeats(
         sorted.column(k::YEAR)?.i32()?,
         sorted.column(k::FACTOR)?.i32()?,
     );
-    let mut events: Vec<(usize, Option<String>)> = Vec::new();
+    let mut events: Vec<(usize, Option<anyhow::Error>)> = Vec::new();
     let mut first = 0;
     for (r, m) in mask.iter().enumerate() {
         if !m.unwrap_or(false) {
@@ -541,18 +562,17 @@ fn drop_repeats(
                 sheet: sheet.clone(),
                 row: line,
             };
-            let msg = data_err(
-                &loc,
-                "Уровень",
-                format!(
-                    "a second, different level for {} / {} / {}",
-                    ids.get(r).unwrap_or(""),
-                    years.get(r).unwrap_or(0),
-                    factors.get(r).unwrap_or(0)
-                ),
-            )
-            .to_string();
-            events.push((line, Some(msg)));
+            let row = RiskRow::new(
+                ids.get(r).unwrap_or(""),
+                years.get(r).unwrap_or(0),
+                factors.get(r).unwrap_or(0) as u8,
+                levels.get(r).unwrap_or(0) as u8,
+            );
+            let first = (
+                levels.get(first).unwrap_or(0) as u8,
+                lines.get(first).unwrap_or(0) as usize,
+            );
+            events.push((line, Some(conflict(&loc, column, &row, first))));
         }
     }
     events.sort_by_key(|e| e.0);
