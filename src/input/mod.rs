@@ -436,12 +436,12 @@ fn load_sheet(
         "pupils" | protocol::KIND => {
             per_pupil_meta_known(s, &meta, &rep)?;
             match pupils {
-                Some(f) => pupil::finish(*f, &meta, scales, ds, &mut rep)?,
+                Some(f) => pupil::finish(*f, &meta, (scales, opts.lenient), ds, &mut rep)?,
                 None if s.kind == protocol::KIND => {
                     // one of a school's classes: the school's result is stored with the last
                     stored = protocol::load(s, g, &meta, opts, scales, ds, &mut rep, load.classes)?
                 }
-                None => pupil::load(g, h, &meta, scales, ds, &mut rep)?,
+                None => pupil::load(g, h, &meta, (scales, opts.lenient), ds, &mut rep)?,
             }
         }
         "fisoko-marks" => fisoko::load_stats(g, h, &meta, opts, ds, &mut rep)?,

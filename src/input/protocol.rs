@@ -257,11 +257,11 @@ pub(super) fn load(
         meta.subject.clone(),
     );
     let Some(class) = classes.0.get_mut(&key).filter(|c| c.members.len() > 1) else {
-        pupil::finish(f, meta, scales, ds, rep)?;
+        pupil::finish(f, meta, (scales, opts.lenient), ds, rep)?;
         return Ok(true);
     };
     rep.joined = class.members.clone();
-    let judged = pupil::judge(f, meta, scales, ds, rep);
+    let judged = pupil::judge(f, meta, (scales, opts.lenient), ds, rep)?;
     match &mut class.joined {
         Some(j) => j.append(judged),
         None => class.joined = Some(judged),

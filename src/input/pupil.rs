@@ -72,6 +72,8 @@ pub struct PupilFile {
     names: Names,
     /// The work's maximum from the item captions (`1 (2б)` …), when every item gives one.
     item_max: Option<i32>,
+    /// The header row (file, sheet, line), for the error of items that do not fit the scale.
+    header: crate::error::Loc,
     /// The total's header as the file writes it («всего баллов», «Итого баллов»), for warnings.
     total_name: String,
     file: String,
@@ -85,11 +87,11 @@ pub fn load(
     g: &Grid,
     h: &Header,
     meta: &Meta,
-    scales: &Scales,
+    (scales, lenient): (&Scales, bool),
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
-    finish(read(g, h), meta, scales, ds, rep)
+    finish(read(g, h), meta, (scales, lenient), ds, rep)
 }
 
 /// Read the pupils of a per-pupil sheet without its scale (see [`PupilFile`]): absent pupils, empty

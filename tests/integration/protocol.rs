@@ -317,8 +317,12 @@ fn an_item_score_above_its_caption_makes_the_pupil_invalid_with_a_counted_warnin
     );
 }
 
+/// Captions adding up to another maximum than the scale's: the sheet is another work than the one
+/// its year, grade and subject name (fresh-eyes run 14: a wrong `--subject` gave every pupil a mark
+/// on another work's scale with a warning only). A data error naming both numbers; with
+/// `--lenient` the scale is used and a counted warning names both.
 #[test]
-fn item_captions_that_add_up_to_another_maximum_than_the_scale_are_a_warning_with_both() {
+fn item_captions_that_add_up_to_another_maximum_than_the_scale_are_an_error() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("edu220001 ВПР 2021 математика 4 класс.xlsx");
     let mut r = rows();
@@ -326,7 +330,16 @@ fn item_captions_that_add_up_to_another_maximum_than_the_scale_are_a_warning_wit
     let c = r[0].iter().position(|h| h == "12 (2б)").unwrap();
     r[0][c] = "12 (3б)".into();
     workbook(&p, "Протокол", &r);
-    let v = inspect_json(&p, &[]);
+    let out = shnor().arg("inspect").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("add up to 21")
+            && err.contains("has maximum 20")
+            && err.contains("математика"),
+        "{err}"
+    );
+    let v = inspect_json(&p, &["--lenient"]);
     let i = &v["inputs"][0];
     assert_eq!(i["pupils"]["max_score"], 20, "the scale's maximum is used");
     let n = warning(&i["warnings"], "не равна максимуму шкалы");

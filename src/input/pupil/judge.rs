@@ -10,16 +10,37 @@ use anyhow::Result;
 /// Apply the procedure's scale to a read sheet: totals above the maximum (the scale's, else the
 /// items') are invalid and counted, the others get their marks, and the pupils are aggregated to
 /// per-school results, journal comparison and score histograms.
+///
+/// Errors: those of [`judge`] (`lenient`: `--lenient`).
 pub fn finish(
     mut f: PupilFile,
     meta: &Meta,
-    scales: &Scales,
+    scales: (&Scales, bool),
     ds: &mut Dataset,
     rep: &mut InputReport,
 ) -> Result<()> {
     f.check()?;
-    let judged = judge(f, meta, scales, ds, rep);
+    let judged = judge(f, meta, scales, ds, rep)?;
     store(judged, meta, ds, rep)
+}
+
+/// The data error of a sheet whose item captions' maxima add up to `items` where the scale of its
+/// procedure (`meta`) has `max_score`: the year, grade or subject read for it (or given by
+/// `--file-year` / `--grade` / `--subject`) is not its own, and every pupil's mark would be
+/// computed on another work's scale (fresh-eyes run 14: a wrong `--subject` gave wrong marks with
+/// only a warning).
+fn items_do_not_fit(f: &PupilFile, meta: &Meta, items: i32, max_score: i32) -> anyhow::Error {
+    crate::error::data_err(
+        &f.header,
+        "заголовки заданий",
+        format!(
+            "the items' maxima add up to {items}, the scale of ВПР {}, {} класс, {} has maximum \
+             {max_score}: the year, grade or subject read for this sheet (or given by --file-year / \
+             --grade / --subject) is not its own (with --lenient the scale is used and this is a \
+             counted warning)",
+            meta.year, meta.grade, meta.subject
+        ),
+    )
 }
 
 /// A sheet's pupils judged by the procedure's scale (see [`judge`]), not yet aggregated: those of
@@ -51,17 +72,26 @@ impl Judged {
 /// The judging half of [`finish`]: the sheet's statistics (`rep.pupils`, with its own participants,
 /// marks and schools with participants), its warnings and the procedure's maximum and «3» threshold
 /// in `ds`; the pupils kept, with their marks.
+///
+/// Errors (data): item captions whose maxima do not add up to the scale's maximum
+/// ([`items_do_not_fit`]); with `lenient` a counted warning, the scale used.
 pub(in crate::input) fn judge(
     f: PupilFile,
     meta: &Meta,
-    scales: &Scales,
+    (scales, lenient): (&Scales, bool),
     ds: &mut Dataset,
     rep: &mut InputReport,
-) -> Judged {
+) -> Result<Judged> {
     let year = meta.year;
     let grade = meta.grade;
     let subject = meta.subject.clone();
     let assessment = "ВПР";
+    let scale = scales.get(assessment, year, grade, &subject);
+    if let (Some(sc), Some(items), false) = (scale, f.item_max, lenient) {
+        if sc.max_score != items {
+            return Err(items_do_not_fit(&f, meta, items, sc.max_score));
+        }
+    }
     rep.assessment = Some(assessment.into());
     rep.rows += f.rep.rows;
     rep.schools = f.rep.schools;
@@ -158,12 +188,12 @@ pub(in crate::input) fn judge(
         .collect::<std::collections::HashSet<_>>()
         .len();
     rep.pupils = Some(st);
-    Judged {
+    Ok(Judged {
         pupils: p,
         names: f.names,
         file: f.file,
         with_marks: scale.is_some(),
-    }
+    })
 }
 
 /// The storing half of [`finish`]: the judged pupils aggregated per school to results, journal

@@ -97,6 +97,7 @@ impl<'a> PupilRows<'a> {
             lines: self.lines,
             names: self.names,
             item_max: self.item_max,
+            header: g.loc(self.h.row),
             total_name: self.h.raw_name(self.c_total).trim().to_string(),
             file,
         }
