@@ -68,8 +68,9 @@ pub fn parse_param(cfg: &Config, s: &str) -> Result<Param> {
     if let Some(allowed) = crate::config::choices(key) {
         return parse_choices(s, key, range, allowed);
     }
-    match current(cfg, key).map_err(|e| usage(format!("--param {s}: {e}")))? {
-        toml::Value::Integer(_) | toml::Value::Float(_) => {}
+    let whole = match current(cfg, key).map_err(|e| usage(format!("--param {s}: {e}")))? {
+        toml::Value::Integer(_) => true,
+        toml::Value::Float(_) => false,
         other => {
             return Err(usage(format!(
             "--param {s}: {key} holds {other}; sweep varies numeric keys and choice keys ({}) only",
@@ -80,7 +81,7 @@ pub fn parse_param(cfg: &Config, s: &str) -> Result<Param> {
                 .join(", ")
         )))
         }
-    }
+    };
     let parts: Vec<f64> = range
         .split(':')
         .map(|x| x.trim().replace(',', ".").parse::<f64>())
@@ -97,6 +98,13 @@ pub fn parse_param(cfg: &Config, s: &str) -> Result<Param> {
     };
     if step <= 0.0 || stop < start {
         return Err(bad("step must be positive and stop ≥ start"));
+    }
+    // a whole-number key takes whole numbers only: 1:3:0.5 gave the points 2 and 3 twice, each
+    // labelled as its rounded value (fresh-eyes run 14)
+    if whole && parts.iter().any(|x| x.fract() != 0.0) {
+        return Err(bad(&format!(
+            "{key} is a whole number: START, STOP and STEP must be whole numbers"
+        )));
     }
     let mut values = Vec::new();
     let mut i = 0;
@@ -369,6 +377,20 @@ mod tests {
         assert_eq!(v.to_string(), "2");
         let (_, v) = set_value(&cfg, "stage1.threshold", &Value::Number(0.25)).unwrap();
         assert_eq!(v.to_string(), "0.25");
+    }
+
+    /// Fresh-eyes run 14: `stage1.min_procedures=1:3:0.5` gave the points 2 and 3 twice (1.5 and
+    /// 2.5 rounded); a whole-number key takes whole START, STOP and STEP only (a usage error).
+    #[test]
+    fn a_whole_number_key_takes_no_fractional_step() {
+        let cfg = Config::default();
+        for bad in ["stage1.min_procedures=1:3:0.5", "stage1.min_procedures=1.5"] {
+            let e = parse_param(&cfg, bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&e), 2, "{e}");
+            assert!(e.to_string().contains("whole number"), "{e}");
+        }
+        let p = parse_param(&cfg, "stage1.min_procedures=1:3:1").unwrap();
+        assert_eq!(p.values.len(), 3);
     }
 
     /// A tester could not sweep `stage1.rule`: a choice key takes a list of its allowed words.
