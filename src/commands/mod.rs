@@ -46,8 +46,8 @@ pub struct InputArgs {
     /// Year of files that do not say it (title, name or folders win).
     #[arg(long = "file-year")]
     pub file_year: Option<i32>,
-    /// Grade of files that do not say it.
-    #[arg(long)]
+    /// Grade of files that do not say it (1 … 11).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1..=11))]
     pub grade: Option<i32>,
     /// Subject of files that do not say it.
     #[arg(long)]
@@ -400,8 +400,16 @@ pub fn parse_years(s: &str) -> Result<(i32, i32)> {
             (y, y)
         }
     };
-    if !(2000..2100).contains(&a) || b < a || b >= 2100 {
-        return Err(bad());
+    if !(2000..2100).contains(&a) || !(2000..2100).contains(&b) {
+        return Err(usage(format!(
+            "--years {s}: expected years within 2000–2099"
+        )));
+    }
+    if b < a {
+        // fresh-eyes run 14: «2025-2023» was told only «expected a year or a range»
+        return Err(usage(format!(
+            "--years {s}: the range starts after it ends; write it from the earlier year ({b}-{a})"
+        )));
     }
     Ok((a, b))
 }
@@ -429,5 +437,11 @@ mod tests {
             let e = parse_years(bad).unwrap_err();
             assert_eq!(crate::error::exit_code(&e), 2, "{bad}");
         }
+        // fresh-eyes run 14: a reversed range says so
+        let e = parse_years("2025-2023").unwrap_err().to_string();
+        assert!(
+            e.contains("starts after it ends") && e.contains("2023-2025"),
+            "{e}"
+        );
     }
 }

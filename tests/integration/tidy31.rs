@@ -348,3 +348,15 @@ fn a_second_risk_level_is_a_data_error_naming_the_factor() {
         assert!(!err.contains("bug"), "{err}");
     }
 }
+
+/// Fresh-eyes run 14: `--grade 13` was taken (the file listed as «Класс 13»); a grade is 1 … 11.
+#[test]
+fn a_grade_beyond_eleven_is_a_usage_error() {
+    let out = shnor()
+        .args(["inspect", "data-samples/region", "--grade", "13"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--grade") && err.contains("13"), "{err}");
+}
