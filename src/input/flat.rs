@@ -553,9 +553,17 @@ fn marks_do_not_fit(
             "percents that sum to 100 ± 0.5 or counts that add up to the {part} participants («{participants_col}»)"
         ),
     };
-    let found = match vals.iter().all(Option::is_none) {
-        true => "«2»..«5» are empty".to_string(),
-        false => format!("«2»..«5» sum to {sum}"),
+    // fresh-eyes run 14: 20,5 + 9,5 + … = 50 read as «sum to 50,00: expected counts that add up
+    // to the 50 participants» — the sum was right, the pupils were not whole
+    let fraction = (0..4).find_map(|i| vals[i].filter(|v| v.fract() != 0.0).map(|v| (i, v)));
+    let found = match (vals.iter().all(Option::is_none), fraction, unit) {
+        (true, ..) => "«2»..«5» are empty".to_string(),
+        (false, Some((i, v)), Some((MarkUnit::Counts, _))) => format!(
+            "«{}» holds {}, not a whole number of pupils",
+            i + 2,
+            v.to_string().replace('.', ",")
+        ),
+        _ => format!("«2»..«5» sum to {sum}"),
     };
     if part == 0.0 && vals.iter().flatten().any(|v| *v > 0.0) {
         return data_err(

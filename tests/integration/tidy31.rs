@@ -360,3 +360,25 @@ fn a_grade_beyond_eleven_is_a_usage_error() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--grade") && err.contains("13"), "{err}");
 }
+
+/// Fresh-eyes run 14: a counts row of 20,5 + 9,5 + 10 + 10 (50 participants) was told «sum to
+/// 50,00: expected counts that add up to the 50 participants» — the sum was right, the pupils
+/// were not whole; and the unit's reason named «its first school row, row 3» where row 2 was the
+/// first school row.
+#[test]
+fn fractional_counts_are_named_as_such() {
+    let text = counts_table("2025", &["Алейский район"]);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[1] = "2025;5;математика;Алейский район;edu990001;Школа 1;20;0,5;4,5;5;10".into();
+    let (code, err) = run_on_text("inspect", "ВПР.csv", &(lines.join("\n") + "\n"), &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("row 2"), "{err}");
+    assert!(
+        err.contains("«2» holds 0,5, not a whole number of pupils"),
+        "{err}"
+    );
+    assert!(
+        err.contains("as row 3, the first school row whose marks fit a unit"),
+        "{err}"
+    );
+}

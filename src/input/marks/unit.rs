@@ -51,7 +51,12 @@ pub(super) fn unit_of(
             .find(|&u| mark_counts(part, vals, u).is_some())?;
         Some((
             u,
-            format!("as its first school row, row {}, holds them", line_of(r)),
+            // fresh-eyes run 14: «its first school row, row 3» where row 2 was the first school
+            // row (one fitting no unit)
+            format!(
+                "as row {}, the first school row whose marks fit a unit, holds them",
+                line_of(r)
+            ),
         ))
     })
 }
