@@ -36,8 +36,8 @@ pub fn run(a: &Args) -> Result<()> {
             "explain: the school is empty; give its login (edu220001), ГИА code, ИНН, ОГРН or name",
         ));
     }
-    let (cfg, mut loaded) = a.data.load()?;
-    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
+    let (mut cfg, mut loaded) = a.data.load()?;
+    let year = super::selection_year(&mut loaded, &mut cfg, a.year)?;
     let sid = by_name(&loaded.data, login)?.unwrap_or_else(|| school_id(login));
     // only this school's ledger is told
     let logins = loaded

@@ -320,11 +320,16 @@ fn input_label(r: &input::report::InputReport) -> String {
 /// The selection year (`select::resolve_year`: `--year`, the config, else the latest year with
 /// results), with the context tables' values of that year laid over the schools
 /// (`model::context_years::use_year`), so that the index, resilience and deficit read that year.
+/// A `--year` is written into `cfg` (`selection.year`): the config the outputs record and hash is
+/// the one the run used (fresh-eyes run 14: JSON said «latest» under `--year 2024`).
 ///
 /// Errors: as `resolve_year` (no results; a year absent from them).
-pub fn selection_year(loaded: &mut Loaded, cfg: &Config, year: Option<i32>) -> Result<i32> {
+pub fn selection_year(loaded: &mut Loaded, cfg: &mut Config, year: Option<i32>) -> Result<i32> {
     let y = crate::method::select::resolve_year(&loaded.data, cfg, year)
         .map_err(|e| with_inputs_read(e, loaded))?;
+    if year.is_some() {
+        cfg.selection.year = crate::config::SelectionYear::Year(y);
+    }
     crate::model::context_years::use_year(&mut loaded.data, Some(y), &mut loaded.warnings)?;
     Ok(y)
 }

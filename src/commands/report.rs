@@ -64,13 +64,13 @@ pub fn run(a: &Args) -> Result<()> {
     let mut timings = Vec::new();
     refuse_inputs_inside(a)?;
     let checked = folder::check_target(&a.out, a.force)?;
-    let cfg = a.config.load()?;
+    let mut cfg = a.config.load()?;
     crate::timing("report: start");
     // the inputs' sha256 (the manifest's) on a thread of the lowest priority from the start: it
     // takes only a core the load and the method leave idle, and is finished for the manifest
     let checksums = hashes::Hashing::start(&input_files(a));
     let mut loaded = a.inputs.load_unhashed()?;
-    super::selection_year(&mut loaded, &cfg, a.year)?;
+    super::selection_year(&mut loaded, &mut cfg, a.year)?;
     crate::timing("inputs loaded");
     timings.push(("load", t0.elapsed().as_secs_f64()));
     let mut progress = crate::progress::Progress::new(0, "отчёт");

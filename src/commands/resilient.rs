@@ -20,8 +20,8 @@ pub struct Args {
 ///
 /// Errors: a data error (exit 1) when the inputs hold no context indicators (nothing to regress on).
 pub fn run(a: &Args) -> Result<()> {
-    let (cfg, mut loaded) = a.data.load()?;
-    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
+    let (mut cfg, mut loaded) = a.data.load()?;
+    let year = super::selection_year(&mut loaded, &mut cfg, a.year)?;
     let frames = crate::model::frames::build(&loaded.data)?;
     let idx = index::compute(&frames, &cfg)?;
     if idx.schools.is_empty() {

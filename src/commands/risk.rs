@@ -19,11 +19,11 @@ pub struct Args {
 ///
 /// Errors: a data error (exit 1) when the inputs hold no risk profiles.
 pub fn run(a: &Args) -> Result<()> {
-    let (cfg, mut loaded) = a.data.load()?;
+    let (mut cfg, mut loaded) = a.data.load()?;
     if loaded.data.risk.height() == 0 {
         return Err(crate::error::data("no risk profiles in the inputs (Логин, Год, Фактор риска, Уровень — or one column per factor)"));
     }
-    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
+    let year = super::selection_year(&mut loaded, &mut cfg, a.year)?;
     // the aggregation needs who is selected, not why
     let ctx = select::Context::for_selection(&loaded.data, &cfg, year)?.without_ledgers();
     let sel = select::run_with(&loaded.data, &cfg, year, &ctx)?;

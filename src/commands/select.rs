@@ -25,9 +25,9 @@ pub struct Args {
 /// Select and print the final list (or, with `--all`, every school of stage 1).
 pub fn run(a: &Args) -> Result<()> {
     crate::timing("select: start");
-    let (cfg, mut loaded) = a.data.load()?;
+    let (mut cfg, mut loaded) = a.data.load()?;
     crate::timing("inputs loaded");
-    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
+    let year = super::selection_year(&mut loaded, &mut cfg, a.year)?;
     // the per-rule ledger is part of the JSON contract; the lists show only where schools stopped
     let mut ctx = select::Context::for_selection(&loaded.data, &cfg, year)?;
     let shown = match (a.data.format(), a.all) {

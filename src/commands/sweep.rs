@@ -21,10 +21,10 @@ pub struct Args {
 /// Check every parameter against the config before reading the inputs (a typo in a key or a
 /// choice is a usage error), then print one row per grid point against the baseline list.
 pub fn run(a: &Args) -> Result<()> {
-    let cfg = a.data.config.load()?;
+    let mut cfg = a.data.config.load()?;
     let params = sweep::parse_params(&cfg, &a.params)?;
     let mut loaded = a.data.load_inputs()?;
-    let year = super::selection_year(&mut loaded, &cfg, a.year)?;
+    let year = super::selection_year(&mut loaded, &mut cfg, a.year)?;
     let (baseline, points) = sweep::sweep(&loaded.data, &cfg, year, &params)?;
     let keys = params_of(&points);
     let mut t = table(&loaded.data, year, baseline.len(), &keys, &points);

@@ -382,3 +382,23 @@ fn fractional_counts_are_named_as_such() {
         "{err}"
     );
 }
+
+/// Fresh-eyes run 14: `select --year 2024 --format json` recorded `config.selection.year =
+/// "latest"` with the hash of a run without `--year`: the config shown is the one the run used.
+#[test]
+fn the_json_config_records_the_year_given() {
+    let json = |extra: &[&str]| {
+        let mut args = vec!["select", "data-samples/region", "--format", "json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str::<serde_json::Value>(&stdout_of(shnor().args(&args))).unwrap()
+    };
+    let (given, latest) = (json(&["--year", "2024"]), json(&[]));
+    assert_eq!(given["year"], 2024);
+    assert_eq!(
+        given["config"]["selection"]["year"], 2024,
+        "{:#}",
+        given["config"]
+    );
+    assert_eq!(latest["config"]["selection"]["year"], "latest");
+    assert_ne!(given["config_sha256"], latest["config_sha256"]);
+}
