@@ -117,13 +117,13 @@ fn eligibility_text(fact: &Fact) -> String {
 }
 
 /// The window's procedures below `min_participants`: counted in the total above, left out of the
-/// shares and of the list's «Участий (сумма по процедурам)» (METHOD.md §10), so the two counts reconcile. Empty when none.
+/// shares and of the list's «Участий за окно (сумма по процедурам)» (METHOD.md §10), so the two counts reconcile. Empty when none.
 fn small_text(small: &[(String, i32, i64)], min_participants: i64, years: bool) -> String {
     small
         .iter()
         .map(|(p, year, n)| {
             format!(
-                " {p}{}: {}, меньше {min_participants} — учтено в этом числе, но не в долях и не в «Участий (сумма по процедурам)» списка.",
+                " {p}{}: {}, меньше {min_participants} — учтено в этом числе, но не в долях и не в «Участий за окно (сумма по процедурам)» списка.",
                 if years { format!(" ({year})") } else { String::new() },
                 words::count(*n, ["участник", "участника", "участников"])
             )

@@ -16,7 +16,7 @@ pub const OBJECTIVITY_SCREEN_LABEL: &str = "Сигнал необъективн�
 
 /// The label of a list's pooled participants: a sum of sittings over the school's procedures
 /// (subjects, grades, years of the window), not a count of pupils.
-pub const SITTINGS: &str = "Участий (сумма по процедурам)";
+pub const SITTINGS: &str = "Участий за окно (сумма по процедурам)";
 
 /// The label of the share below the minimum for the results a list shows: «Доля «2»» (ВПР,
 /// ОГЭ), «Доля ниже мин. порога» (ЕГЭ), or both names for a mix.

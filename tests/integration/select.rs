@@ -434,7 +434,7 @@ fn an_undetermined_deficit_reads_not_determined_in_the_table() {
     // fresh-eyes #10: the pooled participants are a sum of sittings over procedures, and for ВПР
     // the share below the minimum is the share of «2»
     assert!(
-        table.contains("| Участий (сумма по процедурам) | Доля «2», % (95 % ДИ) |"),
+        table.contains("| Участий за окно (сумма по процедурам) | Доля «2», % (95 % ДИ) |"),
         "{table}"
     );
     let csv = stdout_of(shnor().arg("select").arg(&marks).args(["--format", "csv"]));
