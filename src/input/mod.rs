@@ -431,7 +431,11 @@ fn load_sheet(
     let mut stored = true;
     match s.kind {
         "scales" => {
-            rep.rows = scales.load(g, h)?;
+            let (rows, replaced) = scales.load(g, h)?;
+            rep.rows = rows;
+            for r in replaced {
+                rep.warnings.add(WarningCode::ShippedScaleReplaced, r);
+            }
         }
         "pupils" | protocol::KIND => {
             per_pupil_meta_known(s, &meta, &rep)?;

@@ -118,8 +118,13 @@ impl Scales {
             .collect();
         let grid = Grid::of_rows("<built-in scales>", None, rows, Some(("utf-8", b',')));
         let mut s = Scales::default();
-        s.load_from(&grid, &Header::new(0, &grid.rows[0]), Origin::BuiltIn)
-            .expect("built-in scales are valid");
+        s.load_from(
+            &grid,
+            &Header::new(0, &grid.rows[0]),
+            Origin::BuiltIn,
+            &mut Vec::new(),
+        )
+        .expect("built-in scales are valid");
         s
     }
 
@@ -155,11 +160,23 @@ impl Scales {
     /// an unknown subject, bands that overlap, leave a gap, do not start at 0 or do not end at
     /// `max_score` (a max below the top band), thresholds not 0 < min3 < min4 < min5 ≤ max_score,
     /// thresholds and bands that disagree, a second row for one procedure.
-    pub fn load(&mut self, g: &Grid, h: &Header) -> Result<usize> {
-        self.load_from(g, h, Origin::User)
+    ///
+    /// Returns the rows read and, for each row that replaces a shipped (published) scale with other
+    /// bands, «ВПР 2021, 4 класс, математика: 0–5 / … → 0–6 / … (строка 2)» for a counted warning:
+    /// an official scale changed by a file is told where the results are read (fresh-eyes run 14).
+    pub fn load(&mut self, g: &Grid, h: &Header) -> Result<(usize, Vec<String>)> {
+        let mut replaced = Vec::new();
+        let n = self.load_from(g, h, Origin::User, &mut replaced)?;
+        Ok((n, replaced))
     }
 
-    fn load_from(&mut self, g: &Grid, h: &Header, origin: Origin) -> Result<usize> {
+    fn load_from(
+        &mut self,
+        g: &Grid,
+        h: &Header,
+        origin: Origin,
+        replaced: &mut Vec<String>,
+    ) -> Result<usize> {
         let cols = Cols::new(h);
         let mut n = 0;
         for r in h.row + 1..g.rows.len() {
@@ -180,7 +197,20 @@ impl Scales {
                     ));
                 }
             }
-            self.map.insert(key.clone(), scale);
+            if let Some(shipped) = self.map.insert(key.clone(), scale) {
+                if origin == Origin::User && shipped != scale {
+                    replaced.push(format!(
+                        "{} {}, {} класс, {}: {} → {} (строка {})",
+                        key.0,
+                        key.1,
+                        key.2,
+                        key.3,
+                        shipped.bands_text(),
+                        scale.bands_text(),
+                        g.line_of(r)
+                    ));
+                }
+            }
             self.info.insert(key, info);
             n += 1;
         }

@@ -238,6 +238,10 @@ warning_codes! {
     /// A published scale with overlapping or missing bands.
     ScaleBandsOverlap = "шкала по опубликованной таблице с перекрытием или пропуском полос"
         => "шкала по опубликованной таблице с перекрытием или пропуском полос",
+    /// A scales file's row replacing a shipped (published) scale with other bands: the marks of
+    /// that procedure follow the file, not the publication.
+    ShippedScaleReplaced = "встроенная (опубликованная) шкала заменена шкалой из файла: отметки по шкале файла"
+        => "встроенная (опубликованная) шкала заменена шкалой из файла: отметки по шкале файла",
     /// No conversion scale for a procedure: no marks, no part in the selection.
     NoScale = "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе"
         => "нет шкалы перевода для (год, класс, предмет): отметки не вычислены, процедура не участвует в отборе",

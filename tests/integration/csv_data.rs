@@ -68,7 +68,9 @@ fn select_csv_carries_numbers_and_intervals_in_their_own_columns() {
         assert_eq!(v, j["share2"].as_f64().unwrap());
         let (l, u): (f64, f64) = (r[lo].parse().unwrap(), r[hi].parse().unwrap());
         assert!(l <= v && v <= u && u <= 1.0, "{r:?}");
-        let n: i64 = r[col("Участий за окно (сумма по процедурам)")].parse().unwrap();
+        let n: i64 = r[col("Участий за окно (сумма по процедурам)")]
+            .parse()
+            .unwrap();
         assert_eq!(n, j["participants"].as_i64().unwrap());
     }
 }

@@ -402,3 +402,22 @@ fn the_json_config_records_the_year_given() {
     assert_eq!(latest["config"]["selection"]["year"], "latest");
     assert_ne!(given["config_sha256"], latest["config_sha256"]);
 }
+
+/// Fresh-eyes run 14: a scales file replacing a shipped (published) scale with other bands left no
+/// trace but its checksum in JSON `inputs`; the marks of that procedure follow the file. A counted
+/// warning names the procedure, both band tables and the row; a row equal to the shipped scale
+/// changes nothing and says nothing.
+#[test]
+fn a_scales_file_replacing_a_published_scale_is_told() {
+    let text = "year,grade,subject,max_score,min3,min4,min5\n\
+        2021,4,математика,20,7,10,15\n\
+        2021,4,русский язык,38,14,24,33\n";
+    let v = inspect_text("scales.csv", text);
+    let w = &v["warnings"]
+        ["встроенная (опубликованная) шкала заменена шкалой из файла: отметки по шкале файла"];
+    assert_eq!(w["count"], 1, "{v:#}");
+    assert_eq!(
+        w["examples"][0],
+        "ВПР 2021, 4 класс, математика: 0–5 / 6–9 / 10–14 / 15–20 → 0–6 / 7–9 / 10–14 / 15–20 (строка 2)"
+    );
+}
