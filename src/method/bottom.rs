@@ -71,8 +71,12 @@ pub struct BottomRank {
     pub low: bool,
     /// Share of «2» over the year's judged procedures (fraction).
     pub composite: f64,
-    /// 1 = worst.
+    /// 1 = worst (among equal composites, by school id).
     pub rank: usize,
+    /// The first and last places of the schools with this school's composite in its ranking
+    /// (`(rank, rank)` when no other school has it): equal shares share their places in the
+    /// ledger's words (fresh-eyes run 13: tied schools read as «место 2» and «место 3»).
+    pub tied: (usize, usize),
     /// Schools ranked.
     pub of: usize,
     /// The composite at the cut (fraction; 1 when the cut takes no school).
@@ -85,6 +89,7 @@ impl From<(bool, f64, usize, usize, f64)> for BottomRank {
             low,
             composite,
             rank,
+            tied: (rank, rank),
             of,
             cut,
         }
@@ -164,7 +169,8 @@ pub type BottomRanks = BTreeMap<(i32, String), BottomRank>;
 ///
 /// `results`: the canonical results frame (`schema::results`) plus a text column `area`;
 /// `strata`: `school_id`, `stratum` (text). Output columns: year (i32), school_id, composite,
-/// rank (u32), of (u32), cut (f64; 1 when the cut takes no school), low (bool).
+/// rank (u32), tied_first and tied_last (u32: the places of the schools with the same composite),
+/// of (u32), cut (f64; 1 when the cut takes no school), low (bool).
 pub fn ranks_frame(
     results: LazyFrame,
     strata: LazyFrame,
@@ -188,6 +194,7 @@ pub fn ranks_frame(
         judged = judged.and(any);
     }
     let group = [col(k::YEAR), col("area"), col("stratum")];
+    let tie = [col(k::YEAR), col("area"), col("stratum"), col("composite")];
     let cut_x = lit(s1.bottom_share) * col("of").cast(DataType::Float64) - lit(1e-9);
     let trunc = cut_x.clone().cast(DataType::Int64);
     // ⌈x⌉ without the rounding feature: trunc(x), plus one when x lies above it
@@ -238,6 +245,10 @@ pub fn ranks_frame(
                 .otherwise(ceil)
                 .alias("cut_rank"),
         )
+        .with_columns([
+            col("rank").min().over(tie.clone())?.alias("tied_first"),
+            col("rank").max().over(tie)?.alias("tied_last"),
+        ])
         .with_column(cut_at.alias("cut_value"))
         .with_columns([
             col("cut_rank")
@@ -257,6 +268,8 @@ pub fn ranks_frame(
             col(k::SCHOOL_ID),
             col("composite"),
             col("rank").cast(DataType::UInt32),
+            col("tied_first").cast(DataType::UInt32),
+            col("tied_last").cast(DataType::UInt32),
             col("of").cast(DataType::UInt32),
             col("cut"),
             col("low"),
@@ -290,6 +303,10 @@ pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRan
     let sids = df.column(k::SCHOOL_ID)?.str()?;
     let comp = df.column("composite")?.f64()?;
     let rank = df.column("rank")?.u32()?;
+    let (first, last) = (
+        df.column("tied_first")?.u32()?,
+        df.column("tied_last")?.u32()?,
+    );
     let of = df.column("of")?.u32()?;
     let cut = df.column("cut")?.f64()?;
     let low = df.column("low")?.bool()?;
@@ -304,6 +321,10 @@ pub fn ranks(ctx: &Context, cfg: &Config, year: i32) -> anyhow::Result<BottomRan
                 low: low.get(i).unwrap_or(false),
                 composite: comp.get(i).unwrap_or(0.0),
                 rank: rank.get(i).unwrap_or(0) as usize,
+                tied: (
+                    first.get(i).unwrap_or(0) as usize,
+                    last.get(i).unwrap_or(0) as usize,
+                ),
                 of: of.get(i).unwrap_or(0) as usize,
                 cut: cut.get(i).unwrap_or(1.0),
             },
@@ -321,7 +342,8 @@ mod tests {
     fn rows_of(ranks: &BottomRanks) -> Vec<(i32, String, BottomRank)> {
         ranks
             .iter()
-            .map(|((y, s), r)| (*y, s.clone(), *r))
+            // the row-by-row oracle knows no ties: compared without them
+            .map(|((y, s), r)| (*y, s.clone(), BottomRank { tied: (0, 0), ..*r }))
             .collect()
     }
 
@@ -380,6 +402,13 @@ mod tests {
         let rank = out.column("rank").unwrap().u32().unwrap().clone();
         let rank: Vec<u32> = (0..h).map(|i| rank.get(i).unwrap()).collect();
         assert_eq!(rank, [1, 2, 3, 4]);
+        let col_u32 = |c: &str| -> Vec<u32> {
+            let v = out.column(c).unwrap().u32().unwrap().clone();
+            (0..h).map(|i| v.get(i).unwrap()).collect()
+        };
+        // the two schools at 0.4 share places 2–3
+        assert_eq!(col_u32("tied_first"), [1, 2, 2, 4]);
+        assert_eq!(col_u32("tied_last"), [1, 3, 3, 4]);
         let low = out.column("low").unwrap().bool().unwrap().clone();
         let low: Vec<bool> = (0..h).map(|i| low.get(i).unwrap()).collect();
         assert_eq!(low, [true, true, true, false]);

@@ -473,12 +473,13 @@ fn shares(v: &[ProcShare]) -> String {
 fn bottom_year(y: &BottomYear, below: BelowMin) -> String {
     match &y.rank {
         Some(r) => format!(
-            "{}: доля {} {} %, место {} из {} (отсечка {} %){}",
+            "{}: доля {} {} %, место {} из {}{} (отсечка {} %){}",
             y.year,
             words::below_min_of(below),
             pct(r.composite),
-            r.rank,
+            place(r),
             r.of,
+            shared(r),
             pct(r.cut),
             if r.low {
                 " — в нижней группе"
@@ -488,6 +489,29 @@ fn bottom_year(y: &BottomYear, below: BelowMin) -> String {
         ),
         None => format!("{}: нет данных", y.year),
     }
+}
+
+/// A school's place in the bottom rule's ranking: «3», or «2–3» where schools share its composite.
+fn place(r: &crate::method::bottom::BottomRank) -> String {
+    match r.tied {
+        (first, last) if first < last => format!("{first}–{last}"),
+        _ => r.rank.to_string(),
+    }
+}
+
+/// «, равная доля у 2 школ» where schools share the composite of `r`, else nothing.
+fn shared(r: &crate::method::bottom::BottomRank) -> String {
+    let (first, last) = r.tied;
+    if first >= last {
+        return String::new();
+    }
+    let n = last - first + 1;
+    // «у 21 школы», «у 2 школ», «у 11 школ»
+    let word = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "школы",
+        _ => "школ",
+    };
+    format!(", равная доля у {n} {word}")
 }
 
 /// The numbers of any marker in Russian, for people (the objectivity table): ФИОКО's as

@@ -421,3 +421,34 @@ fn a_scales_file_replacing_a_published_scale_is_told() {
         "ВПР 2021, 4 класс, математика: 0–5 / 6–9 / 10–14 / 15–20 → 0–6 / 7–9 / 10–14 / 15–20 (строка 2)"
     );
 }
+
+/// Fresh-eyes run 13: under the bottom rule, schools with equal shares read as «место 1» and «место
+/// 2» in their ledgers, as if one were worse. Equal shares share their places: «место 1–2 из 12,
+/// равная доля у 2 школ».
+#[test]
+fn tied_schools_share_their_places_in_the_bottom_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ВПР.csv"),
+        counts_table("2025", &["Алейский район"]),
+    )
+    .unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "[stage1]\nrule = \"bottom\"\nn = 1\nk = 1\n").unwrap();
+    let explain = |login: &str| {
+        stdout_of(
+            shnor()
+                .args(["explain", login])
+                .arg(dir.path().join("ВПР.csv"))
+                .arg("--config")
+                .arg(&cfg),
+        )
+    };
+    // «2» 4 of 20 in edu990005 and edu990010 (i % 5 = 4); 0 of 20 in three schools
+    for login in ["edu990005", "edu990010"] {
+        let t = explain(login);
+        assert!(t.contains("место 1–2 из 12, равная доля у 2 школ"), "{t}");
+    }
+    let t = explain("edu990001");
+    assert!(t.contains("место 10–12 из 12, равная доля у 3 школ"), "{t}");
+}
