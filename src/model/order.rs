@@ -334,8 +334,11 @@ fn conflict(df: &DataFrame, first: usize, r: usize) -> Result<String> {
     }
     let sid = text(k::SCHOOL_ID, r)?;
     let mut msg = format!(
-        "{}: вторая, другая строка для школы {sid} и процедуры {} {} {} кл. {} (первая: {}): {}",
+        "{}: вторая, другая строка для школы {} и процедуры {} {} {} кл. {} (первая: {}): {}",
         at(r)?,
+        // the key in words here, not over the whole message: a name key's words ran on into
+        // «… и процедуры …» inside its quotes (fresh-eyes run 14)
+        crate::model::warning::in_words(&sid),
         text(k::ASSESSMENT, r)?,
         text(k::SUBJECT, r)?,
         int(k::GRADE, r)?,

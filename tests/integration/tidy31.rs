@@ -452,3 +452,22 @@ fn tied_schools_share_their_places_in_the_bottom_ledger() {
     let t = explain("edu990001");
     assert!(t.contains("место 10–12 из 12, равная доля у 3 школ"), "{t}");
 }
+
+/// Fresh-eyes run 14: a school known by name given twice with other figures was named
+/// «гимназия 1 и процедуры ЕГЭ … 2024» (город биробиджан) — the name's closing quote after the
+/// procedure. The school is «гимназия 1» (город биробиджан), then the procedure.
+#[test]
+fn a_repeated_name_keyed_school_is_quoted_alone() {
+    let text = "ОО;Муниципалитет;Количество участников;Доля не преодолевших минимальный порог, %;Средний балл\n\
+        Гимназия №1;город Биробиджан;13;7,7;60,4\n\
+        Гимназия №1;город Биробиджан;10;20;45,3\n\
+        СОШ №2;город Биробиджан;20;5;55\n";
+    let (code, err) = run_on_text("select", "ЕГЭ русский язык 2024.csv", text, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "для школы «гимназия 1» (город биробиджан) и процедуры ЕГЭ русский язык 11 кл. 2024"
+        ),
+        "{err}"
+    );
+}
