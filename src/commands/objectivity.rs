@@ -258,7 +258,52 @@ pub fn fioko_tables(idx: &[RegionIndex], t_value: f64, iqr_k: f64) -> Vec<Table>
     }
     t.notes.push(markers_note(t_value, iqr_k));
     t.notes.extend(why_inflated_mean(idx, t_value));
+    t.notes.extend(why_no_cohort(idx));
     vec![t, p]
+}
+
+/// Why the cohort markers (4→5) judged no school in a region-year, when they did not: K needs the
+/// pupils' scores of grade 4 in Y−1 and of grade 5 in Y (per-pupil protocols or score
+/// histograms); marks tables give no scores (fresh-eyes run 14: «0 / 0» with no word why).
+fn why_no_cohort(idx: &[RegionIndex]) -> Option<String> {
+    let label = Marker::CohortDrop.label();
+    let has = |region: &str, year: i32, grade: &str| {
+        idx.iter()
+            .filter(|r| r.region == region && r.year == year)
+            .flat_map(|r| &r.procedures)
+            .any(|p| p.procedure.ends_with(grade))
+    };
+    let years: Vec<String> = idx
+        .iter()
+        .filter(|r| r.markers.get(label).is_none_or(|m| m.judged == 0))
+        .map(|r| {
+            let mut lacking = Vec::new();
+            if !has(&r.region, r.year - 1, " 4 кл.") {
+                lacking.push(format!("4 класса {}", r.year - 1));
+            }
+            if !has(&r.region, r.year, " 5 кл.") {
+                lacking.push(format!("5 класса {}", r.year));
+            }
+            match lacking.is_empty() {
+                true => format!(
+                    "регион {}, {} — нет школ с баллами обоих лет",
+                    r.region, r.year
+                ),
+                false => format!(
+                    "регион {}, {} — нет баллов учеников {}",
+                    r.region,
+                    r.year,
+                    lacking.join(" и ")
+                ),
+            }
+        })
+        .collect();
+    (!years.is_empty()).then(|| {
+        format!(
+            "Маркеры 4→5 не оценены (0 / 0): K сравнивает баллы параллели в 4 классе года Y−1 и в 5 классе года Y, а баллы дают только поимённые протоколы ВПР или гистограммы баллов, не таблицы отметок: {}.",
+            years.join("; ")
+        )
+    })
 }
 
 /// The markers' criteria with the configured `t` (`objectivity.fioko_t`) and `k`

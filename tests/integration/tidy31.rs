@@ -471,3 +471,16 @@ fn a_repeated_name_keyed_school_is_quoted_alone() {
         "{err}"
     );
 }
+
+/// Fresh-eyes run 14: `objectivity` showed the cohort markers as «0 / 0» every year with no word
+/// why; the sample region has grade-5 marks tables but no grade-5 scores. A note says what K needs
+/// and, per region and year, which scores are missing.
+#[test]
+fn unjudged_cohort_markers_say_why() {
+    let text = stdout_of(shnor().args(["objectivity", "data-samples/region"]));
+    assert!(text.contains("Маркеры 4→5 не оценены (0 / 0)"), "{text}");
+    assert!(
+        text.contains("регион 99, 2025 — нет баллов учеников 5 класса 2025"),
+        "{text}"
+    );
+}
