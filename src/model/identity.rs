@@ -3,8 +3,9 @@
 //! model's row order and de-duplication are in `order`.
 use super::by_name::{codes_by_name, match_names, report_names};
 use super::order::{
-    dedup_ordered, first_rows, join_parts, municipalities, order_risk, ordered_with_repeats, pairs,
+    dedup_ordered, first_rows, join_parts, municipalities, order_risk, ordered_with_repeats,
 };
+use super::schema::col::{MUNICIPALITY, SCHOOL_ID};
 use super::Dataset;
 use crate::input::report::Warnings;
 use crate::input::text::municipality_key;
@@ -21,7 +22,7 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
     // results' errors first, as in turn
     let risk_parts = std::mem::take(&mut ds.risk_parts);
     let (results, risk) = rayon::join(
-        || -> Result<()> {
+        || -> Result<polars::prelude::DataFrame> {
             crosswalk(ds, warnings)?;
             crate::timing("  finalize: crosswalk");
             // the names before the repeats go, as in turn; the order and the repeats beside them
@@ -33,16 +34,20 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             crate::timing("  finalize: municipalities");
             dedup_ordered(ds, ordered?, opts, warnings)?;
             crate::timing("  finalize: repeats");
-            Ok(())
+            // the results' distinct schools, beside the risk profiles' order too
+            first_rows(&ds.results)
         },
         || order_risk(risk_parts),
     );
-    results?;
+    let first = results?;
     let risk = risk?;
-    // every school seen in results has a registry row
-    let first = first_rows(&ds.results)?;
-    for (sid, mun) in pairs(&first)? {
-        if !ds.book.contains_key(&sid) {
+    // every school seen in results has a registry row (a null as the empty text; the texts
+    // copied only for a school the book lacks)
+    let col = |c: &str| first.column(c).map(|c| c.str().cloned());
+    let (ids, muns) = (col(SCHOOL_ID)??, col(MUNICIPALITY)??);
+    for (sid, mun) in ids.iter().zip(muns.iter()) {
+        let (sid, mun) = (sid.unwrap_or(""), mun.unwrap_or(""));
+        if !ds.book.contains_key(sid) {
             ds.book.insert(
                 sid.to_string(),
                 Box::new(super::SchoolRow {

@@ -74,11 +74,18 @@ fn varying<'a>(df: &DataFrame, keys: &[&'a str]) -> Vec<&'a str> {
 
 /// Each row whose `KEY` equals the previous row's: the rows compared on the key columns that can
 /// differ (`varying`; a scalar column equals itself). The first row, with no previous one, is no
-/// repeat (`dedup_results` skips it: the results' keys are never null).
+/// repeat (`dedup_results` skips it: the results' keys are never null). Columns without a null
+/// are compared by `eq`, the very comparison `in_order` makes, so that a `select` of both
+/// computes it once (polars' common subexpressions; `eq` and `eq_missing` differ on nulls only,
+/// and the first row's null comparison is filled with `false` either way).
 fn repeat_mask(df: &DataFrame) -> Expr {
+    let has_nulls = |c: &str| df.column(c).map_or(true, |s| s.null_count() > 0);
     varying(df, &KEY)
         .into_iter()
-        .map(|c| col(c).eq_missing(col(c).shift(lit(1))))
+        .map(|c| match has_nulls(c) {
+            true => col(c).eq_missing(col(c).shift(lit(1))),
+            false => col(c).eq(col(c).shift(lit(1))),
+        })
         .reduce(Expr::and)
         .expect("a key")
         .fill_null(lit(false))
@@ -166,6 +173,7 @@ pub(super) fn first_rows(results: &DataFrame) -> Result<DataFrame> {
 }
 
 /// The (school, municipality) pairs of [`first_rows`]' frame `f` (a null as the empty text).
+#[cfg(test)]
 pub(super) fn pairs(f: &DataFrame) -> Result<Vec<(String, String)>> {
     let (ids, muns) = (
         f.column(k::SCHOOL_ID)?.str()?,
@@ -212,6 +220,11 @@ pub(super) fn dedup_ordered(
     opts: &Opts,
     warnings: &mut Warnings,
 ) -> Result<()> {
+    // no repeat (the first row is none): no walk of the mask's rows
+    if mask.len() < 2 || !mask.slice(1, mask.len() - 1).any() {
+        ds.set_frame(sorted);
+        return Ok(());
+    }
     let mask = &mask;
     let repeats: Vec<usize> = mask
         .iter()
