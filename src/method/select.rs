@@ -197,21 +197,27 @@ impl<'c> Prepared<'c> {
             Stage1Rule::Risk => BTreeMap::new(),
         };
         crate::timing("  stages: bottom ranks");
-        // each school's sums, and the rows of Y−1 and Y by school, found for each school of the
-        // context by one merge each: side by side (neither reads the other)
-        let looked = ctx.looked_up(cfg);
-        let (pooled, rows) = rayon::join(
-            || pooled_of_looked(ctx, cfg, &window, &looked),
-            || -> Result<_> {
-                let year_rows = YearRows::new(&ctx.frames.results, year)?;
-                let found: Vec<_> = {
-                    let groups = year_rows.schools();
-                    find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0))
-                        .into_iter()
-                        .map(|g| g.map(|g| g.1.clone()))
-                        .collect()
-                };
-                Ok((year_rows, found))
+        // each school of the context (`school_ids`) with its registry, index and resilience
+        // rows, its sums, and its rows of Y−1 and Y: found side by side by one merge each
+        // (none reads another)
+        let ids = || ctx.school_ids.iter().map(String::as_str);
+        let (looked, (pooled, rows)) = rayon::join(
+            || ctx.looked_up(cfg),
+            || {
+                rayon::join(
+                    || pooled_of_ids(ctx, cfg, &window, ids),
+                    || -> Result<_> {
+                        let year_rows = YearRows::new(&ctx.frames.results, year)?;
+                        let found: Vec<_> = {
+                            let groups = year_rows.schools();
+                            find_sorted(&groups, |g| g.0, ids())
+                                .into_iter()
+                                .map(|g| g.map(|g| g.1.clone()))
+                                .collect()
+                        };
+                        Ok((year_rows, found))
+                    },
+                )
             },
         );
         let (pooled, (year_rows, found)) = (pooled?, rows?);
@@ -319,15 +325,14 @@ impl<'c> Prepared<'c> {
     }
 }
 
-/// Each of `looked`'s schools' pooled counts over `window`: from the context's sums when they fit
-/// `cfg`, else from its sums per year, else from the results frame.
-fn pooled_of_looked(
+/// Each school's pooled counts over `window` (`ids`: the schools, ascending): from the context's
+/// sums when they fit `cfg`, else from its sums per year, else from the results frame.
+fn pooled_of_ids<'i, I: Iterator<Item = &'i str>>(
     ctx: &Context,
     cfg: &Config,
     window: &[i32],
-    looked: &[Looked<'_>],
+    ids: impl Fn() -> I,
 ) -> Result<Vec<Pooled>> {
-    let ids = || looked.iter().map(|l| l.0);
     Ok(match (&ctx.pooled, &ctx.year_sums) {
         (Some(sums), _) if sums.fits(window, cfg) => pooled_of(&sums.df, ids())?,
         (_, Some(years)) if years.fits(cfg) => {
