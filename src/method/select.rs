@@ -197,21 +197,27 @@ impl<'c> Prepared<'c> {
             Stage1Rule::Risk => BTreeMap::new(),
         };
         crate::timing("  stages: bottom ranks");
-        // each school's sums, and the rows of Y−1 and Y by school, found for each school of the
-        // context by one merge each: side by side (neither reads the other)
-        let looked = ctx.looked_up(cfg);
-        let (pooled, rows) = rayon::join(
-            || pooled_of_looked(ctx, cfg, &window, &looked),
-            || -> Result<_> {
-                let year_rows = YearRows::new(&ctx.frames.results, year)?;
-                let found: Vec<_> = {
-                    let groups = year_rows.schools();
-                    find_sorted(&groups, |g| g.0, looked.iter().map(|l| l.0))
-                        .into_iter()
-                        .map(|g| g.map(|g| g.1.clone()))
-                        .collect()
-                };
-                Ok((year_rows, found))
+        // each school of the context (`school_ids`) with its registry, index and resilience
+        // rows, its sums, and its rows of Y−1 and Y: found side by side by one merge each
+        // (none reads another)
+        let ids = || ctx.school_ids.iter().map(String::as_str);
+        let (looked, (pooled, rows)) = rayon::join(
+            || ctx.looked_up(cfg),
+            || {
+                rayon::join(
+                    || pooled_of_ids(ctx, cfg, &window, ids),
+                    || -> Result<_> {
+                        let year_rows = YearRows::new(&ctx.frames.results, year)?;
+                        let found: Vec<_> = {
+                            let groups = year_rows.schools();
+                            find_sorted(&groups, |g| g.0, ids())
+                                .into_iter()
+                                .map(|g| g.map(|g| g.1.clone()))
+                                .collect()
+                        };
+                        Ok((year_rows, found))
+                    },
+                )
             },
         );
         let (pooled, (year_rows, found)) = (pooled?, rows?);
@@ -244,23 +250,28 @@ impl<'c> Prepared<'c> {
         let year = self.year;
         let window = &self.judged_years;
         let sel_window = super::procedures::window(cfg, year);
-        // the schools judged in parallel; beside them, the warnings of the frames (which read
-        // no judged school)
+        // the schools with results in year Y (the others are not judged: [`judge`]), in school
+        // order; judged in parallel into a list of their length, beside them the warnings of
+        // the frames (which read no judged school)
+        let judged_ones: Vec<usize> = (self.found.iter().enumerate())
+            .filter(|(_, g)| {
+                (*g).clone()
+                    .is_some_and(|g| self.year_rows.has_year(g, year))
+            })
+            .map(|(i, _)| i)
+            .collect();
         let (judged, framed) = rayon::join(
-            || -> Vec<(SchoolResult, bool)> {
-                self.looked
+            || -> Vec<SchoolResult> {
+                let on = (year, self.judged_years.as_slice());
+                judged_ones
                     .par_iter()
-                    .zip(&self.found)
-                    .zip(&self.pooled)
                     // each worker's row buffer reused from school to school
-                    .map_init(Vec::new, |rows, ((school, g), p)| {
-                        match g.clone() {
-                            Some(g) => self.year_rows.rows_into(g, rows),
-                            None => rows.clear(),
-                        }
-                        self.judge((school, *p), rows, cfg, ctx, false)
+                    .map_init(Vec::new, |rows, &i| {
+                        let g = self.found[i].clone().unwrap_or_default();
+                        self.year_rows.rows_into(g, rows);
+                        let sums = (&self.bottom, self.pooled[i]);
+                        judge_rows(&self.looked[i], rows, cfg, on, ctx, sums, false)
                     })
-                    .flatten()
                     .collect()
             },
             || match ctx.statuses_only {
@@ -271,12 +282,16 @@ impl<'c> Prepared<'c> {
         crate::timing("  stages: judged");
         let mut warnings = match framed? {
             None => Warnings::default(),
-            Some(f) => f.with_schools(&judged, (&sel_window, window)),
+            Some(f) => {
+                // each judged school with whether its kind is known (its registry row's)
+                let kinds = judged_ones.iter().map(|&i| self.looked[i].1.kind_known);
+                f.with_schools(judged.iter().zip(kinds), (&sel_window, window))
+            }
         };
         if cfg.stage1.rule == Stage1Rule::Bottom && !ctx.statuses_only {
             super::bottom::years_short(&self.bottom, cfg, year, &mut warnings);
         }
-        let mut out: Vec<SchoolResult> = judged.into_iter().map(|(res, _)| res).collect();
+        let mut out = judged;
         // a school without a login takes its municipality's region (`identity::Regions`)
         if !ctx.statuses_only
             && out
@@ -310,15 +325,14 @@ impl<'c> Prepared<'c> {
     }
 }
 
-/// Each of `looked`'s schools' pooled counts over `window`: from the context's sums when they fit
-/// `cfg`, else from its sums per year, else from the results frame.
-fn pooled_of_looked(
+/// Each school's pooled counts over `window` (`ids`: the schools, ascending): from the context's
+/// sums when they fit `cfg`, else from its sums per year, else from the results frame.
+fn pooled_of_ids<'i, I: Iterator<Item = &'i str>>(
     ctx: &Context,
     cfg: &Config,
     window: &[i32],
-    looked: &[Looked<'_>],
+    ids: impl Fn() -> I,
 ) -> Result<Vec<Pooled>> {
-    let ids = || looked.iter().map(|l| l.0);
     Ok(match (&ctx.pooled, &ctx.year_sums) {
         (Some(sums), _) if sums.fits(window, cfg) => pooled_of(&sums.df, ids())?,
         (_, Some(years)) if years.fits(cfg) => {
@@ -351,9 +365,9 @@ impl FrameWarnings {
     /// The warnings of a run before its clusters, in this order: the rows without a share below
     /// the minimum, [`warnings_of`] the judged schools, the years of `window` without marks (not
     /// in `judged_years`), the rows outside it.
-    fn with_schools(
+    fn with_schools<'j>(
         self,
-        judged: &[(SchoolResult, bool)],
+        judged: impl Iterator<Item = (&'j SchoolResult, bool)>,
         (window, judged_years): (&[i32], &[i32]),
     ) -> Warnings {
         let mut warnings = Warnings::default();
@@ -372,7 +386,7 @@ impl FrameWarnings {
 /// The warnings of the judged schools, added to `w`: schools whose kind, settlement or deficit
 /// is unknown (examples in school order). `judged` holds each school with whether its kind is
 /// known.
-fn warnings_of(judged: &[(SchoolResult, bool)], w: &mut Warnings) {
+fn warnings_of<'j>(judged: impl Iterator<Item = (&'j SchoolResult, bool)>, w: &mut Warnings) {
     for (res, kind_known) in judged {
         // a school known only by name is named by its name and municipality, not its `name:…` key
         let who = crate::model::identity::example_school(&res.login, &res.name, &res.municipality);
@@ -391,6 +405,23 @@ fn warnings_of(judged: &[(SchoolResult, bool)], w: &mut Warnings) {
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its
 /// kind is known; with its ledger when `keep` or `ctx` keeps it.
 fn judge(
+    school: &Looked<'_>,
+    rows: &[ProcRow],
+    cfg: &Config,
+    on: (i32, &[i32]),
+    ctx: &Context,
+    sums: (&super::bottom::BottomRanks, Pooled),
+    keep: bool,
+) -> Option<(SchoolResult, bool)> {
+    if !rows.iter().any(|r| r.year == on.0) {
+        return None;
+    }
+    let res = judge_rows(school, rows, cfg, on, ctx, sums, keep);
+    Some((res, school.1.kind_known))
+}
+
+/// [`judge`] of a school with results in year Y (`rows` holds some).
+fn judge_rows(
     &(sid, sch, ir, rr): &Looked<'_>,
     rows: &[ProcRow],
     cfg: &Config,
@@ -398,10 +429,7 @@ fn judge(
     ctx: &Context,
     (bottom, school_pooled): (&super::bottom::BottomRanks, Pooled),
     keep: bool,
-) -> Option<(SchoolResult, bool)> {
-    if !rows.iter().any(|r| r.year == year) {
-        return None;
-    }
+) -> SchoolResult {
     let (stratum, kind_known) = (sch.stratum, sch.kind_known);
     let mut res = SchoolResult::new(sid, Some(&sch), stratum);
     if let Some(ir) = ir {
@@ -458,7 +486,7 @@ fn judge(
         }
     }
     res.ledger = led;
-    Some((res, kind_known))
+    res
 }
 
 /// The window's judged procedures (a count below the minimum, an assessment stage 1 uses) with

@@ -188,7 +188,10 @@ fn with_derived(ds: &Dataset, areas: bool) -> Result<DataFrame> {
     let ids = ds.results.column(super::schema::col::SCHOOL_ID)?.str()?;
     // each school's pair once, at the first row of each run of its id (a school's rows come in
     // runs), the run's rows filled with its number
-    let mut at: PlHashMap<&str, IdxSize> = Default::default();
+    let starts = run_starts(ids);
+    // at most one id per run
+    let mut at: PlHashMap<&str, IdxSize> =
+        PlHashMap::with_capacity_and_hasher(starts.len(), Default::default());
     let (mut region, mut municipality) = (Vec::new(), Vec::new());
     let mut idx: Vec<IdxSize> = Vec::with_capacity(ids.len());
     let regions = (areas && ds.school_view().ids().any(|k| k.contains(':')))
@@ -205,7 +208,6 @@ fn with_derived(ds: &Dataset, areas: bool) -> Result<DataFrame> {
             .clone(),
         None => String::new(),
     };
-    let starts = run_starts(ids);
     for (j, &s) in starts.iter().enumerate() {
         let end = starts.get(j + 1).copied().unwrap_or(ids.len());
         let id = ids.get(s).unwrap_or("");

@@ -200,6 +200,17 @@ impl YearRows {
         self.rows_into(spans, &mut out);
         out
     }
+    /// Whether the rows of one school (`spans`: its handle from [`YearRows::schools`]) hold
+    /// some of `year`: a span is one year's rows, its first row's year is the span's.
+    pub fn has_year(&self, spans: std::ops::Range<usize>, year: i32) -> bool {
+        use polars::prelude::StaticArray;
+        let Some(years) = self.cols.year.downcast_get(0) else {
+            return false;
+        };
+        self.spans[spans]
+            .iter()
+            .any(|s| !s.is_empty() && years.get(s.start) == Some(year))
+    }
     /// [`YearRows::rows_of`] into `out` (cleared first): a buffer reused from school to school
     /// is not allocated and freed for each.
     pub fn rows_into<'s>(&'s self, spans: std::ops::Range<usize>, out: &mut Vec<ProcRow<'s>>) {
