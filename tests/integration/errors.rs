@@ -46,6 +46,6 @@ fn a_bad_argument_value_is_a_usage_error_exiting_2() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert_eq!(
         err,
-        "shnor: error: --years 2025-2023: expected a year or a range like 2023-2025\n"
+        "shnor: error: --years 2025-2023: the range starts after it ends; write it from the earlier year (2023-2025)\n"
     );
 }
