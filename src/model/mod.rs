@@ -316,7 +316,7 @@ pub struct Dataset {
     /// `identity::finalize`, by school, year and factor (file order among equals).
     pub risk: polars::prelude::DataFrame,
     /// Each loaded sheet's risk profiles, until `identity::finalize` joins them.
-    pub risk_parts: Vec<polars::prelude::DataFrame>,
+    pub risk_parts: Vec<order::RiskPart>,
     /// The canonical `journal`, `markers`, `histograms`, `mark_scores`, `reference`, `boundaries`
     /// and `maxima` frames (`tables::Tables`).
     pub tables: tables::Tables,

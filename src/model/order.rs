@@ -186,16 +186,51 @@ pub(super) fn pairs(f: &DataFrame) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
+/// One sheet's risk profiles (`schema::risk_profiles`) for `Dataset::risk_parts`, and whether
+/// its rows are known to be in the model's risk order (school, year, factor; one row per key, no
+/// null key) because the reader has just sorted them so (`sorted`). `order_risk` checks the order
+/// of every other part.
+#[derive(Debug, Clone)]
+pub struct RiskPart {
+    frame: DataFrame,
+    sorted: bool,
+}
+
+impl RiskPart {
+    /// A part in any row order: `order_risk` checks it (and sorts when it must).
+    pub fn unordered(frame: DataFrame) -> Self {
+        RiskPart {
+            frame,
+            sorted: false,
+        }
+    }
+
+    /// A part whose rows the caller has just sorted by (school, year, factor), each key once and
+    /// none null (a school id ranked as its text sorts): `order_risk` does not check it alone.
+    pub(crate) fn sorted(frame: DataFrame) -> Self {
+        RiskPart {
+            frame,
+            sorted: true,
+        }
+    }
+}
+
 /// Every sheet's risk profiles (`Dataset::risk_parts`) joined into one frame for `ds.risk`, by
 /// school, year and the factors' canonical order (file order kept among equals); `None` when no
-/// sheet gave any.
-pub(super) fn order_risk(parts: Vec<DataFrame>) -> Result<Option<DataFrame>> {
-    let mut parts = parts.into_iter();
+/// sheet gave any. The order is not checked when the rows are one sorted part's
+/// (`RiskPart::sorted`; every other part empty): it cannot fail then.
+pub(super) fn order_risk(parts: Vec<RiskPart>) -> Result<Option<DataFrame>> {
+    let known = parts.iter().filter(|p| p.frame.height() > 0).count() <= 1
+        && parts.iter().all(|p| p.sorted || p.frame.height() == 0);
+    let mut parts = parts.into_iter().map(|p| p.frame);
     let Some(mut df) = parts.next() else {
         return Ok(None);
     };
     for p in parts {
         df.vstack_mut_owned(p)?;
+    }
+    if known {
+        return Ok(Some(df));
     }
     Ok(Some(sorted_by(df, &[k::SCHOOL_ID, k::YEAR, k::FACTOR])?))
 }
@@ -562,8 +597,8 @@ mod tests {
         }
         let (a, b) = rows.split_at(7);
         let parts = vec![
-            crate::model::frames::risk_frame(a).unwrap(),
-            crate::model::frames::risk_frame(b).unwrap(),
+            RiskPart::unordered(crate::model::frames::risk_frame(a).unwrap()),
+            RiskPart::unordered(crate::model::frames::risk_frame(b).unwrap()),
         ];
         let risk = order_risk(parts).unwrap().expect("two parts");
         assert!(order_risk(Vec::new()).unwrap().is_none());

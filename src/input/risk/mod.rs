@@ -7,6 +7,7 @@ use super::table::TextFrame;
 use super::text::school_id;
 use super::{cells, Meta, Opts};
 use crate::error::data_err;
+use crate::model::order::RiskPart;
 use crate::model::warning::WarningCode;
 use crate::model::{risk_factor, risk_level, Dataset, RiskRow, Sym};
 use anyhow::Result;
@@ -267,7 +268,9 @@ pub fn load_frame(
         super::drop_truncated(&mut g, h, 0, opts, rep)?;
         load(&g, h, 0, meta, opts, rep, &mut st)?;
         ds.risk_parts
-            .push(crate::model::frames::risk_frame(&st.rows)?);
+            .push(RiskPart::unordered(crate::model::frames::risk_frame(
+                &st.rows,
+            )?));
         return Ok(());
     }
     let n = f.height().saturating_sub(first);
@@ -307,7 +310,8 @@ pub fn load_csv(
             rep.encoding = Some(f.encoding.to_string());
             rep.rows += n;
             rep.schools = schools;
-            ds.risk_parts.push(df);
+            // sorted by (school rank, year, factor), each key once (`typed::profiles`)
+            ds.risk_parts.push(RiskPart::sorted(df));
             return Ok(());
         }
         if let Some(c) = LongCols::decode_typed(&f, h, meta, first, n, typed_year) {
@@ -460,9 +464,12 @@ fn finish_long(
     }
     schools.extend(st.schools.iter().map(|s| &**s));
     rep.schools = schools.len();
-    ds.risk_parts.push(df.drop("line")?);
+    // sorted by (school, year, factor) without its repeats (`drop_repeats`)
+    ds.risk_parts.push(RiskPart::sorted(df.drop("line")?));
     ds.risk_parts
-        .push(crate::model::frames::risk_frame(&st.rows)?);
+        .push(RiskPart::unordered(crate::model::frames::risk_frame(
+            &st.rows,
+        )?));
     Ok(())
 }
 
