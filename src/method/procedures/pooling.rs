@@ -132,7 +132,7 @@ impl PooledSums {
     }
     /// [`PooledSums::new`] from the sums per school and year ([`YearSums`], computed once for
     /// every window under the same `stage1` keys): the same sums, the same schools (a row in
-    /// `active`'s year, or a counted row in the window), in another row order.
+    /// `active`'s year, or a counted row in the window), sorted by school_id (and flagged so).
     pub fn from_years(
         years: &YearSums,
         window: &[i32],
@@ -160,15 +160,22 @@ impl PooledSums {
         terms.push(active.alias("active"));
         let mut agg = vec![col(k::SCHOOL_ID).first(), col("active").max()];
         agg.extend(SUMS.map(|c| col(c).sum()));
+        // the schools in order of their first row (`years` are in year-then-id order: a sorted
+        // run of ids per year), then by id: polars' stable sort merges those few runs, and the
+        // frame's sorted flag spares [`pooled_of`] its sort
         let df = years
             .df
             .clone()
             .lazy()
             .filter(rows)
             .with_columns(terms)
-            .group_by([col(crate::model::frames::SCHOOL_KEY)])
+            .group_by_stable([col(crate::model::frames::SCHOOL_KEY)])
             .agg(agg)
             .select(pooled_columns())
+            .sort(
+                [k::SCHOOL_ID],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
             .collect()?;
         Ok(PooledSums {
             window: window.to_vec(),
@@ -197,7 +204,8 @@ pub fn pooled_map(
 }
 
 /// The [`Pooled`] of each of `ids` (ascending) in a [`PooledSums`] frame, zero sums for a school
-/// without a row: the frame sorted by id in polars and merged with the ids (no map of the ids).
+/// without a row: the frame sorted by id in polars (no work when its flag says it is, as
+/// [`PooledSums::from_years`] leaves it) and merged with the ids (no map of the ids).
 pub fn pooled_of<'i>(
     df: &polars::prelude::DataFrame,
     ids: impl IntoIterator<Item = &'i str>,
