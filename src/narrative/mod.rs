@@ -1,10 +1,12 @@
 //! The Russian story of the ledger: one sentence per recorded rule ([`text`]), rendered from the
 //! typed facts the method records (`method::ledger::Fact`). Nothing here decides or computes a
 //! figure; shares are fractions shown as percents with one decimal and a decimal comma.
-use crate::method::ledger::{BottomYear, Fact, Ledger, ProcShare};
-use crate::method::procedures::BelowMin;
+use crate::method::ledger::{Fact, Ledger, ProcShare};
 use crate::model::domain::{ExclusionReason, Marker, Settlement};
 use crate::output::{num, words};
+
+mod bottom;
+use bottom::bottom_year;
 
 fn pct(x: f64) -> String {
     crate::output::pct(x, 1)
@@ -466,52 +468,6 @@ fn shares(v: &[ProcShare]) -> String {
         .map(|p| format!("{} {} %", p.procedure, pct(p.share2)))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// «2025: доля «2» 12,0 %, место 3 из 40 (отсечка 10,5 %) — в нижней группе»; ЕГЭ's share is
-/// «доля ниже минимального порога» (`words::below_min_of`).
-fn bottom_year(y: &BottomYear, below: BelowMin) -> String {
-    match &y.rank {
-        Some(r) => format!(
-            "{}: доля {} {} %, место {} из {}{} (отсечка {} %){}",
-            y.year,
-            words::below_min_of(below),
-            pct(r.composite),
-            place(r),
-            r.of,
-            shared(r),
-            pct(r.cut),
-            if r.low {
-                " — в нижней группе"
-            } else {
-                ""
-            }
-        ),
-        None => format!("{}: нет данных", y.year),
-    }
-}
-
-/// A school's place in the bottom rule's ranking: «3», or «2–3» where schools share its composite.
-fn place(r: &crate::method::bottom::BottomRank) -> String {
-    match r.tied {
-        (first, last) if first < last => format!("{first}–{last}"),
-        _ => r.rank.to_string(),
-    }
-}
-
-/// «, равная доля у 2 школ» where schools share the composite of `r`, else nothing.
-fn shared(r: &crate::method::bottom::BottomRank) -> String {
-    let (first, last) = r.tied;
-    if first >= last {
-        return String::new();
-    }
-    let n = last - first + 1;
-    // «у 21 школы», «у 2 школ», «у 11 школ»
-    let word = match (n % 10, n % 100) {
-        (1, x) if x != 11 => "школы",
-        _ => "школ",
-    };
-    format!(", равная доля у {n} {word}")
 }
 
 /// The numbers of any marker in Russian, for people (the objectivity table): ФИОКО's as
