@@ -4,6 +4,24 @@ use super::tests::{load, MARKS_HEADER};
 use super::*;
 use crate::model::warning::WarningCode;
 
+/// `text` loaded as `risk.csv` in a fresh folder with `opts`: the load and its warnings as the
+/// output prints them, or the error — both without the folder's name.
+pub(in crate::input) fn load_risk_text(
+    text: &str,
+    opts: &Opts,
+) -> std::result::Result<(Loaded, String), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("risk.csv");
+    std::fs::write(&p, text).unwrap();
+    let d = format!("{}/", dir.path().display());
+    load_paths(&[p], opts)
+        .map(|l| {
+            let w = format!("{:?}", l.reports[0].warnings).replace(&d, "");
+            (l, w)
+        })
+        .map_err(|e| e.to_string().replace(&d, ""))
+}
+
 #[test]
 fn risk_repeats_and_bad_cells_are_found_in_file_order() {
     const H: &str = "Логин,Год,Фактор риска,Уровень\n";
@@ -136,19 +154,7 @@ fn a_risk_csv_reads_alike_typed_and_as_text() {
         body += &format!("edu99{i:04},{y},{f1},{l}\nedu99{i:04},{y},{f2},{l}\n");
     }
     body += &format!("школа 7,2024,{f1},низкий\nedu990003,2024,{f1},низкий\n");
-    let load_as = |text: &str, opts: &Opts| {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("risk.csv");
-        std::fs::write(&p, text).unwrap();
-        let d = format!("{}/", dir.path().display());
-        // the warnings (as the output prints them) and errors without the folder's name
-        load_paths(&[p], opts)
-            .map(|l| {
-                let w = format!("{:?}", l.reports[0].warnings).replace(&d, "");
-                (l, w)
-            })
-            .map_err(|e| e.to_string().replace(&d, ""))
-    };
+    let load_as = load_risk_text;
     let lenient = Opts {
         lenient: true,
         ..Default::default()

@@ -1,6 +1,6 @@
 //! Tests of a long risk CSV's rows made by column operations (`typed::profiles`) against the
 //! text way.
-use crate::input::{load_paths, Opts};
+use crate::input::Opts;
 
 /// A plain long risk CSV whose every record decodes — years out of order, schools in decreasing
 /// order within each year, a `sch` login that is an `edu` school's id, schools without every
@@ -24,18 +24,7 @@ fn a_plain_risk_csv_reads_alike_by_columns_and_as_text() {
             }
         }
     }
-    let load_as = |text: &str, opts: &Opts| {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("risk.csv");
-        std::fs::write(&p, text).unwrap();
-        let d = format!("{}/", dir.path().display());
-        load_paths(&[p], opts)
-            .map(|l| {
-                let w = format!("{:?}", l.reports[0].warnings).replace(&d, "");
-                (l, w)
-            })
-            .map_err(|e| e.to_string().replace(&d, ""))
-    };
+    let load_as = crate::input::tests_risk::load_risk_text;
     let lenient = Opts {
         lenient: true,
         ..Default::default()
