@@ -63,7 +63,7 @@ pub struct RiskReport {
     pub without_profile: Vec<String>,
 }
 
-const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
+use crate::model::RISK_LEVELS as LEVELS;
 
 /// school → (profile year, factor → level).
 pub type Profiles = BTreeMap<String, Profile>;

@@ -278,6 +278,9 @@ pub fn risk_factor(s: &str) -> Option<u8> {
     keys.iter().find(|(fk, _)| *fk == k).map(|(_, f)| *f)
 }
 
+/// The risk levels by their number in a profile (0 low, 1 medium, 2 high), as ФИС ОКО writes them.
+pub const RISK_LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
+
 pub fn risk_level(s: &str) -> Option<u8> {
     match crate::input::text::norm_text(s).as_str() {
         "низкий" | "low" | "0" => Some(0),

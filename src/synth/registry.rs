@@ -117,7 +117,7 @@ pub(super) fn write_risk_profiles(
     out: &Path,
 ) -> Result<String> {
     let mut risk = String::from("Логин,Год,Фактор риска,Уровень\n");
-    let lv = ["низкий", "средний", "высокий"];
+    let lv = crate::model::RISK_LEVELS;
     for &y in years {
         for s in schools {
             for (fi, f) in RISK_FACTORS.iter().enumerate() {

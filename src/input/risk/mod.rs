@@ -228,7 +228,7 @@ fn conflict(
     row: &RiskRow,
     (first, first_line): (u8, usize),
 ) -> anyhow::Error {
-    let level = |l: u8| ["низкий", "средний", "высокий"][l.min(2) as usize];
+    let level = |l: u8| crate::model::RISK_LEVELS[l.min(2) as usize];
     data_err(
         loc,
         column,
