@@ -426,6 +426,7 @@ impl TextFrame {
             down: Vec::new(),
             merged_filled: Vec::new(),
             hidden_sheet: false,
+            xml_scan: None,
         }
     }
 
@@ -544,6 +545,7 @@ impl TextFrame {
             down: Vec::new(),
             merged_filled: Vec::new(),
             hidden_sheet: false,
+            xml_scan: None,
         }
     }
 }

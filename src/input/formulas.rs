@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// A formula cell without a saved value: its row, column (0-based), reference (`E2`) and formula
 /// (empty for a cell of a shared formula, whose text is in another cell).
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Unsaved {
     /// 1-based, as the sheet numbers its rows.
     pub(super) row: usize,
@@ -176,9 +176,7 @@ pub(super) fn reference(row: usize, col: usize) -> String {
 /// formula, and what to do (open and save the workbook in Excel or LibreOffice); when the row holds
 /// two cells at one address, told so too (the last one is read). Any other error as it is.
 pub(super) fn explain(mut err: anyhow::Error, path: &Path, h: &Header) -> anyhow::Error {
-    let xlsx = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let xlsx = super::table::is_xlsx(path);
     let Some(ShnorError::Data {
         sheet: Some(sheet),
         row: Some(row),

@@ -501,6 +501,7 @@ fn load_sheet(
     hidden_rows::report(
         &s.path,
         s.grid.sheet.as_deref(),
+        s.grid.xml_scan.as_ref(),
         s.grid.line_of(s.header.row) as u32,
         &s.header.raw,
         &mut rep,

@@ -57,8 +57,28 @@ pub fn read_spreadsheet_rows<S: RowSink>(
                 (g, None)
             }));
         }
+        scan_xml(path, &mut sheets);
         Ok(sheets)
     })
+}
+
+/// Each sheet's [`Grid::xml_scan`] of an xlsx workbook (`hidden_rows::scan_workbook`), read here
+/// so that it is read beside the cells, in the parallel read of a folder's workbooks. Left `None`
+/// when the workbook's parts cannot be read: its loader reads them again and names the error.
+fn scan_xml<S>(path: &Path, sheets: &mut [(Grid, Option<S>)]) {
+    if !table::is_xlsx(path) {
+        return;
+    }
+    let names: Vec<String> = sheets
+        .iter()
+        .map(|(g, _)| g.sheet.clone().unwrap_or_default())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Ok(scans) = super::hidden_rows::scan_workbook(path, &names) {
+        for ((g, _), scan) in sheets.iter_mut().zip(scans) {
+            g.xml_scan = Some(scan);
+        }
+    }
 }
 
 /// The last row and column an xlsx sheet can have (Excel's limits, 0-based): a cell beyond them is a

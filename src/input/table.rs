@@ -36,6 +36,10 @@ pub struct Grid {
     pub merged_filled: Vec<String>,
     /// A spreadsheet's sheet that the workbook hides (Excel's «Скрыть лист»).
     pub hidden_sheet: bool,
+    /// An xlsx sheet's hidden rows, formula cells without a saved value and repeated addresses,
+    /// when read with its cells (`sheet_rows::read_spreadsheet_rows`, in the parallel read);
+    /// `None` when not read yet (the loader reads them then: `hidden_rows::report`).
+    pub xml_scan: Option<super::hidden_rows::SheetScan>,
 }
 
 impl Grid {
@@ -61,6 +65,7 @@ impl Grid {
             down: Vec::new(),
             merged_filled: Vec::new(),
             hidden_sheet: false,
+            xml_scan: None,
         }
     }
 
@@ -106,6 +111,14 @@ impl Grid {
     }
 }
 
+/// Whether `path` names an xlsx workbook (by its extension): the workbooks whose sheets' XML
+/// shnor reads beside calamine (`hidden_rows`, `formulas`).
+pub fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Whether `path` names a workbook calamine reads (xlsx, xls, xlsm, xlsb, ods), by its extension.
 pub fn is_spreadsheet(path: &Path) -> bool {
     matches!(
         path.extension()
