@@ -72,6 +72,8 @@ mod select;
 mod sweep;
 #[path = "integration/tidy31.rs"]
 mod tidy31;
+#[path = "integration/tidy34.rs"]
+mod tidy34;
 #[path = "integration/vpr_folder.rs"]
 mod vpr_folder;
 #[path = "integration/workbooks.rs"]

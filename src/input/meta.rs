@@ -68,6 +68,19 @@ pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCod
             )
         })
     };
+    // fresh-eyes run 15: a `--subject` that the file's own subject overrides was not told
+    let subject_flag = opts
+        .subject
+        .as_deref()
+        .and_then(text::subject)
+        .filter(|g| !meta.subject.is_empty() && *g != meta.subject)
+        .map(|g| {
+            (
+                WarningCode::FlagNotApplied,
+                format!("флаг --subject {g}: файл сам называет {}", meta.subject),
+            )
+        });
+    notes.extend(subject_flag);
     let year_flag = flag(opts.year, meta.year, "--file-year");
     let grade_flag = flag(opts.grade, meta.grade, "--grade");
     notes.extend(year_flag.or_else(|| column_flag(opts.year, s, YEAR_COLUMN)));

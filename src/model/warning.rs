@@ -86,9 +86,10 @@ warning_codes! {
     /// the title's is taken.
     TitleOverridesName = "заголовок листа и имя файла называют разный год, класс или предмет: взят заголовок"
         => "заголовок листа и имя файла (или папки) называют разный год, класс или предмет: взят заголовок листа — проверьте, не ошибка ли в имени файла",
-    /// A flag (`--file-year`, `--grade`) that a file's own year or grade makes moot.
-    FlagNotApplied = "флаг не применён к файлу: файл сам называет год или класс"
-        => "--file-year / --grade не применены к файлу: его заголовок, имя или папка сами называют год или класс (флаг дополняет только то, чего файл не называет)",
+    /// A flag (`--file-year`, `--grade`, `--subject`) that a file's own year, grade or subject
+    /// makes moot.
+    FlagNotApplied = "флаг не применён к файлу: файл сам называет год, класс или предмет"
+        => "--file-year / --grade / --subject не применены к файлу: его заголовок, имя или папка сами называют год, класс или предмет (флаг дополняет только то, чего файл не называет)",
     /// A row whose only text, in its first cell, is a note («Примечание: …», «* …»): not a row
     /// of the table (`input::records::note_row`).
     NoteRowSkipped = "строка-примечание пропущена (текст только в первой ячейке)"

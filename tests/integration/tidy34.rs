@@ -1,0 +1,59 @@
+//! Faults a fresh-eyes tester (run 15) met and session 34 fixed: each test fails before its fix.
+use crate::util::*;
+
+/// `--subject матем` (no subject shnor knows) was dropped without a word, and a file that needed
+/// it failed later as a data error (exit 1). It is a usage error (exit 2) listing the subjects.
+#[test]
+fn an_unknown_subject_flag_is_a_usage_error() {
+    let out = shnor()
+        .args(["select", "data-samples/region", "--subject", "матем"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("«матем»") || err.contains("'матем'"), "{err}");
+    assert!(
+        err.contains("not a subject shnor knows; known: математика"),
+        "{err}"
+    );
+    // a spelling shnor knows is taken
+    let out = shnor()
+        .args(["select", "data-samples/region", "--quiet"])
+        .args(["--subject", "Математика (профиль)"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// `--subject` for a file whose name says another subject was left unapplied without a word (as
+/// `--file-year` and `--grade` are told): a counted warning names both.
+#[test]
+fn a_subject_flag_the_file_name_overrides_is_told() {
+    let text = "Логин;ОО;Класс;Кол-во участников;2;3;4;5\nedu990001;СОШ 1;4;20;2;8;6;4\n";
+    let name = "ВПР математика 2024.csv";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    let inspect = |flags: &[&str]| {
+        let v = json_of(
+            shnor()
+                .arg("inspect")
+                .arg(&p)
+                .args(flags)
+                .args(["--format", "json"]),
+        );
+        v["inputs"][0].clone()
+    };
+    let input = inspect(&["--subject", "русский язык"]);
+    let w = warning(&input["warnings"], "флаг не применён к файлу");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!(["флаг --subject русский язык: файл сам называет математика"]),
+        "{input:#}"
+    );
+    assert!(find_warning(
+        &inspect(&["--subject", "математика"])["warnings"],
+        "флаг не применён"
+    )
+    .is_none());
+}
