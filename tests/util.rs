@@ -308,3 +308,21 @@ pub fn run_on_text(cmd: &str, name: &str, text: &str, args: &[&str]) -> (i32, St
     };
     (out.status.code().unwrap(), String::from_utf8(text).unwrap())
 }
+
+/// A copy of `data-samples/region` in folder `name` of `dir`, the files whose names `keep` takes.
+pub fn sample_copy(
+    dir: &std::path::Path,
+    name: &str,
+    keep: impl Fn(&str) -> bool,
+) -> std::path::PathBuf {
+    let copy = dir.join(name);
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(sample_region()).unwrap() {
+        let p = e.unwrap().path();
+        let file = p.file_name().unwrap().to_string_lossy().to_string();
+        if keep(&file) {
+            std::fs::copy(&p, copy.join(&file)).unwrap();
+        }
+    }
+    copy
+}

@@ -37,7 +37,7 @@ pub fn run(a: &Args) -> Result<()> {
         "year": year,
         "config": cfg.to_json(),
         "inputs": inputs_json(&loaded),
-        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone()), "absent_factors": r.absent_factors},
+        "summary": {"schools_with_profile": overall.map(|b| b.schools), "most_common": overall.map(|b| b.most_common.clone()), "least_common": overall.map(|b| b.least_common.clone()), "absent_factors": r.absent_factors, "schools_only_in_profiles": r.unknown_schools},
         "factors": r.blocks,
         "selected_profiles": r.selected_profiles,
         "without_profile": r.without_profile,
@@ -81,6 +81,13 @@ pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
         t.notes.push(format!(
             "Факторы, которых нет ни в одном профиле (не даны входными данными, в таблице не показаны): {}",
             r.absent_factors.join("; ")
+        ));
+    }
+    if let Some(first) = r.unknown_schools.first() {
+        t.notes.push(format!(
+            "Школ с профилем, которых нет ни в реестре, ни в результатах: {} (напр. {}); учтены в строках региона и в строке муниципалитета без названия",
+            r.unknown_schools.len(),
+            crate::model::identity::shown_key(first)
         ));
     }
     for b in &r.blocks {

@@ -61,6 +61,10 @@ pub struct RiskReport {
     pub absent_factors: Vec<String>,
     pub selected_profiles: Vec<SchoolProfile>,
     pub without_profile: Vec<String>,
+    /// The schools (their ids, sorted) with a counted profile that no other input names (not in
+    /// the registry nor in any results): counted in their region's blocks and under an empty
+    /// municipality (fresh-eyes run 15: they were counted there without a word).
+    pub unknown_schools: Vec<String>,
 }
 
 use crate::model::RISK_LEVELS as LEVELS;
@@ -283,6 +287,8 @@ fn block(
 /// order), how many of them are at each level (низкий, средний, высокий).
 struct Counted<'a> {
     region: String,
+    /// The school's id when the `schools` frame lacks it (a school only the profiles name).
+    unknown: Option<&'a str>,
     municipality: &'a str,
     group: Option<&'a str>,
     members: [bool; 3],
@@ -318,13 +324,15 @@ fn counted<'a>(f: &'a Frames, sel: &'a Selection, mask: &[bool]) -> PolarsResult
         let i = match run {
             Some((s, i)) if s == sid => i,
             _ => *at.entry(sid).or_insert_with(|| {
-                let (login, municipality) = match sid.and_then(|s| registry.get(s)) {
+                let looked_up = sid.and_then(|s| registry.get(s));
+                let (login, municipality) = match looked_up {
                     Some(&(login, m)) => (login.or(sid), m.unwrap_or("")),
                     None => (sid, ""),
                 };
                 let outcome = login.and_then(|l| outcomes.get(l));
                 out.push(Counted {
                     region: crate::input::text::region_of(sid.unwrap_or("")),
+                    unknown: sid.filter(|_| looked_up.is_none()),
                     municipality,
                     group: outcome.and_then(|o| o.group.as_deref()),
                     members: [
@@ -450,8 +458,8 @@ fn kept_profiles<'a>(
 
 /// Counts of the year's profiles (`sel.year`, as the selection used them) per region,
 /// municipality and group, for all schools with a profile, the candidates and the selected
-/// (METHOD.md §9), and the profile of each selected school. A profiled school absent from the
-/// registry counts under an empty municipality. Errors only on frames that lack their columns.
+/// (METHOD.md §9), and the profile of each selected school. A profiled school no other input
+/// names counts under an empty municipality and is listed (`unknown_schools`). Errors only on frames that lack their columns.
 pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
     let mask = latest_mask(f, sel.year)?;
     let counted = counted(f, sel, &mask)?;
@@ -523,12 +531,18 @@ pub fn aggregate(f: &Frames, sel: &Selection) -> Result<RiskReport> {
             .map(|(f, _)| f.to_string())
             .collect(),
     };
+    let mut unknown_schools: Vec<String> = counted
+        .iter()
+        .filter_map(|c| c.unknown.map(str::to_string))
+        .collect();
+    unknown_schools.sort_unstable();
     Ok(RiskReport {
         year: sel.year,
         blocks,
         absent_factors,
         selected_profiles,
         without_profile: without,
+        unknown_schools,
     })
 }
 

@@ -8,24 +8,6 @@ use crate::util::*;
 const NOTE: &str = "Примечание: данные на 01.09.2025";
 const WARNING: &str = "строка-примечание пропущена (текст только в первой ячейке)";
 
-/// A copy of `data-samples/region` in folder `name` of `dir`, the files whose names `keep` takes.
-fn sample_copy(
-    dir: &std::path::Path,
-    name: &str,
-    keep: impl Fn(&str) -> bool,
-) -> std::path::PathBuf {
-    let copy = dir.join(name);
-    std::fs::create_dir(&copy).unwrap();
-    for e in std::fs::read_dir(sample_region()).unwrap() {
-        let p = e.unwrap().path();
-        let file = p.file_name().unwrap().to_string_lossy().to_string();
-        if keep(&file) {
-            std::fs::copy(&p, copy.join(&file)).unwrap();
-        }
-    }
-    copy
-}
-
 /// The counted warning of the whole load of `path` (`inspect --format json`) whose wording holds
 /// `words`.
 fn load_warning(path: &std::path::Path, words: &str) -> serde_json::Value {

@@ -57,3 +57,38 @@ fn a_subject_flag_the_file_name_overrides_is_told() {
     )
     .is_none());
 }
+
+/// `risk`: a profile of a school no other input names (not in the registry, no results) was
+/// counted in the region's rows and under a municipality without a name, without a word. The
+/// table says how many and which; JSON `summary.schools_only_in_profiles` lists them.
+#[test]
+fn risk_names_the_schools_only_the_profiles_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = sample_copy(dir.path(), "region", |_| true);
+    let profiles = region.join("risk_profiles.csv");
+    let text = std::fs::read_to_string(&profiles).unwrap();
+    let extra: String = text
+        .lines()
+        .filter(|l| l.starts_with("edu990120,2025,"))
+        .map(|l| format!("{}\n", l.replace("edu990120", "edu990777")))
+        .collect();
+    assert_eq!(extra.lines().count(), 10);
+    std::fs::write(&profiles, format!("{text}{extra}")).unwrap();
+    let table = stdout_of(shnor().arg("risk").arg(&region));
+    assert!(
+        table.contains(
+            "Школ с профилем, которых нет ни в реестре, ни в результатах: 1 (напр. edu990777)"
+        ),
+        "{table}"
+    );
+    let v = json_of(shnor().arg("risk").arg(&region).args(["--format", "json"]));
+    assert_eq!(
+        v["summary"]["schools_only_in_profiles"],
+        serde_json::json!(["edu990777"])
+    );
+    let v = json_of(shnor().args(["risk", "data-samples/region", "--format", "json"]));
+    assert_eq!(
+        v["summary"]["schools_only_in_profiles"],
+        serde_json::json!([])
+    );
+}
