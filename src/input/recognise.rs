@@ -548,7 +548,16 @@ pub(super) fn no_input(paths: &[PathBuf], reports: &[InputReport]) -> anyhow::Er
     let skipped: Vec<String> = reports
         .iter()
         .take(5)
-        .map(|r| format!("{} ({})", r.path, r.skipped.as_deref().unwrap_or("?")))
+        .map(|r| {
+            // fresh-eyes run 15: two sheets of one workbook read as the file named twice
+            let sheet = r
+                .sheet
+                .as_deref()
+                .map(|s| format!(" [лист «{s}»]"))
+                .unwrap_or_default();
+            let why = r.skipped.as_deref().unwrap_or("?");
+            format!("{}{sheet} ({why})", r.path)
+        })
         .collect();
     data(format!(
         "no input recognised in {shown}: {} file(s) or sheet(s) skipped, e.g. {}; {LOOKED_FOR}",

@@ -92,3 +92,20 @@ fn risk_names_the_schools_only_the_profiles_know() {
         serde_json::json!([])
     );
 }
+
+/// A folder where nothing is recognised: two skipped sheets of one workbook were listed as the
+/// file named twice. Each is named with its sheet.
+#[test]
+fn skipped_sheets_are_named_with_their_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: &[&[&str]] = &[&["Погода", "Ветер"], &["ясно", "3"]];
+    text_workbook(
+        &dir.path().join("book.xlsx"),
+        &[("Лист А", rows), ("Лист Б", rows)],
+    );
+    let out = shnor().arg("inspect").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("book.xlsx [лист «Лист А»] ("), "{err}");
+    assert!(err.contains("book.xlsx [лист «Лист Б»] ("), "{err}");
+}
