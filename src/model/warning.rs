@@ -523,13 +523,14 @@ mod tests {
 
     /// Latin terms a label may keep: an option and a command the user types, login prefixes, a
     /// document path.
-    const ALLOWED: [&str; 7] = [
+    const ALLOWED: [&str; 8] = [
         "--lenient",
         "shnor inspect",
         "edu…/sch…",
         "docs/INPUTS.md",
         "--file-year",
         "--grade",
+        "--subject",
         "stage1.rule = \"bottom\"",
     ];
 
