@@ -37,6 +37,7 @@ pub mod risk;
 mod runs;
 pub mod scales;
 pub mod sheet_rows;
+mod sheet_xml;
 mod skipped;
 pub mod table;
 pub mod text;

@@ -1,6 +1,7 @@
 //! Spreadsheet sheets streamed: an xlsx sheet's rows handed one at a time, as calamine's cell
 //! reader gives them, to a reader chosen from the sheet's first rows (a per-pupil sheet's,
 //! `pupil::PupilRows`), so that its cells are never held whole (docs/PERFORMANCE.md).
+use super::sheet_xml::{SheetXml, Tags};
 use super::table::{self, Grid};
 use anyhow::Result;
 use calamine::{DataRef, Reader, Sheets, Xlsx};
@@ -25,7 +26,8 @@ pub const HEAD_ROWS: usize = 64;
 /// (xls, xlsb, ods) and a sheet whose cells come out of row order or cannot be read this way, the
 /// sheet is read whole as [`table::read_spreadsheet`] reads it (same grid, same errors). A per-pupil
 /// sheet's cells are thus never held whole: memory and time go with its rows, not its cells
-/// (docs/PERFORMANCE.md).
+/// (docs/PERFORMANCE.md). An xlsx sheet's hidden rows, unsaved formulas and repeated addresses are
+/// read beside its cells into [`Grid::xml_scan`] (`sheet_xml`), in the caller's thread.
 pub fn read_spreadsheet_rows<S: RowSink>(
     path: &Path,
     decide: impl Fn(&Grid) -> Option<S>,
@@ -35,50 +37,34 @@ pub fn read_spreadsheet_rows<S: RowSink>(
         let mut wb = table::open_spreadsheet(path)?;
         let names = wb.sheet_names().to_vec();
         let hidden = table::hidden_sheets(&wb);
+        // the sheets' XML beside calamine (unread when the workbook's parts cannot be: each
+        // loader then reads them again and names the error)
+        let mut xml = table::is_xlsx(path)
+            .then(|| SheetXml::open(path).ok())
+            .flatten();
         let mut sheets = Vec::new();
         for name in names {
             let hide = hidden.contains(&name);
-            if let Sheets::Xlsx(x) = &mut wb {
-                if let Some(read) = stream_sheet(x, &file, &name, &decide) {
-                    let (mut g, sink) = read?;
-                    g.hidden_sheet = hide;
-                    if sink.is_some() || !g.rows.iter().all(Vec::is_empty) {
-                        sheets.push((g, sink));
-                    }
-                    continue;
+            let tags = xml.as_mut().and_then(|x| x.tags(&name).ok().flatten());
+            let read = match &mut wb {
+                Sheets::Xlsx(x) => stream_sheet(x, &file, &name, &decide, tags),
+                _ => None,
+            };
+            let got = match read {
+                Some(read) => {
+                    let (g, sink) = read?;
+                    (sink.is_some() || !g.rows.iter().all(Vec::is_empty)).then_some((g, sink))
                 }
+                None => table::range_grid(&mut wb, &file, name.clone())?.map(|g| (g, None)),
+            };
+            if let Some((mut g, sink)) = got {
+                g.hidden_sheet = hide;
+                g.xml_scan = xml.as_mut().and_then(|x| x.scan(&name, tags).ok());
+                sheets.push((g, sink));
             }
-            let grid = table::range_grid(&mut wb, &file, name)?;
-            sheets.extend(grid.map(|g| {
-                let g = Grid {
-                    hidden_sheet: hide,
-                    ..g
-                };
-                (g, None)
-            }));
         }
-        scan_xml(path, &mut sheets);
         Ok(sheets)
     })
-}
-
-/// Each sheet's [`Grid::xml_scan`] of an xlsx workbook (`hidden_rows::scan_workbook`), read here
-/// so that it is read beside the cells, in the parallel read of a folder's workbooks. Left `None`
-/// when the workbook's parts cannot be read: its loader reads them again and names the error.
-fn scan_xml<S>(path: &Path, sheets: &mut [(Grid, Option<S>)]) {
-    if !table::is_xlsx(path) {
-        return;
-    }
-    let names: Vec<String> = sheets
-        .iter()
-        .map(|(g, _)| g.sheet.clone().unwrap_or_default())
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    if let Ok(scans) = super::hidden_rows::scan_workbook(path, &names) {
-        for ((g, _), scan) in sheets.iter_mut().zip(scans) {
-            g.xml_scan = Some(scan);
-        }
-    }
 }
 
 /// The last row and column an xlsx sheet can have (Excel's limits, 0-based): a cell beyond them is a
@@ -87,7 +73,8 @@ const XLSX_LAST_ROW: u32 = 1_048_575;
 const XLSX_LAST_COL: u32 = 16_383;
 
 /// An xlsx sheet read by calamine's cell reader (see [`read_spreadsheet_rows`]); `None` when it
-/// must be read whole instead (an error, a cell above one already read).
+/// must be read whole instead (an error, a cell above one already read). Its ranges merged down a
+/// column are read by calamine unless its tags (`tags`, `SheetXml::tags`) show it has none.
 ///
 /// Errors (data): a cell beyond Excel's last row or column, naming file, sheet and cell.
 fn stream_sheet<S: RowSink>(
@@ -95,8 +82,13 @@ fn stream_sheet<S: RowSink>(
     file: &str,
     name: &str,
     decide: &impl Fn(&Grid) -> Option<S>,
+    tags: Option<Tags>,
 ) -> Option<Result<(Grid, Option<S>)>> {
-    let down = super::merged::of_xlsx(x, name);
+    // calamine's pass for merged ranges only where the sheet's tags hold some
+    let down = match tags {
+        Some(t) if !t.merged => Vec::new(),
+        _ => super::merged::of_xlsx(x, name),
+    };
     let mut cells = x.worksheet_cells_reader(name).ok()?;
     let mut st = Stream {
         head: Grid {
