@@ -267,21 +267,21 @@ pub fn fioko_tables(idx: &[RegionIndex], t_value: f64, iqr_k: f64) -> Vec<Table>
 /// histograms); marks tables give no scores (fresh-eyes run 14: «0 / 0» with no word why).
 fn why_no_cohort(idx: &[RegionIndex]) -> Option<String> {
     let label = Marker::CohortDrop.label();
-    let has = |region: &str, year: i32, grade: &str| {
+    let has = |region: &str, year: i32, grade: i32| {
         idx.iter()
             .filter(|r| r.region == region && r.year == year)
             .flat_map(|r| &r.procedures)
-            .any(|p| p.procedure.ends_with(grade))
+            .any(|p| p.grade == grade)
     };
     let years: Vec<String> = idx
         .iter()
         .filter(|r| r.markers.get(label).is_none_or(|m| m.judged == 0))
         .map(|r| {
             let mut lacking = Vec::new();
-            if !has(&r.region, r.year - 1, " 4 кл.") {
+            if !has(&r.region, r.year - 1, 4) {
                 lacking.push(format!("4 класса {}", r.year - 1));
             }
-            if !has(&r.region, r.year, " 5 кл.") {
+            if !has(&r.region, r.year, 5) {
                 lacking.push(format!("5 класса {}", r.year));
             }
             match lacking.is_empty() {

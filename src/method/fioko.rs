@@ -59,6 +59,10 @@ pub struct Tally {
 pub struct ProcedureTally {
     /// «ВПР математика 4 кл.».
     pub procedure: String,
+    /// The procedure's grade (4 or 5), for readers that tell the grades apart (not in JSON: the
+    /// label says it).
+    #[serde(skip)]
+    pub grade: i32,
     pub schools: usize,
     pub pupils: i64,
     /// The region's mean primary score and its interval (points); absent with < 2 pupils.
@@ -380,6 +384,7 @@ fn procedure_markers(acc: &mut Acc, key: &ProcKey, rows: &[SchoolSums], rs: &Rs)
     let ri = region.interval(t);
     let mut p = ProcedureTally {
         procedure: proc_name(&key.2, key.3),
+        grade: key.3,
         schools: rows.len(),
         pupils: region.n,
         region_mean: (region.n >= 2).then(|| r6(region.mean())),
