@@ -147,8 +147,7 @@ pub fn inspect_two_item_sheet(body: &[[&str; 5]]) -> serde_json::Value {
     let mut rows = vec![TWO_ITEM_HEAD.map(String::from).to_vec()];
     rows.extend(body.iter().map(|r| r.map(String::from).to_vec()));
     text_workbook(&p, &[("Sheet", &rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    v["inputs"][0].clone()
+    inspect_first(&p, &[])
 }
 
 /// The counted warning of a load report (`warnings` of `inspect --format json`, of the whole load
@@ -285,13 +284,24 @@ pub fn texts(df: &polars::prelude::DataFrame, name: &str) -> Vec<String> {
     c.iter().map(|v| v.unwrap_or("").to_string()).collect()
 }
 
+/// The first input of `inspect PATH FLAGS --format json`.
+pub fn inspect_first(path: &Path, flags: &[&str]) -> serde_json::Value {
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(path)
+            .args(flags)
+            .args(["--format", "json"]),
+    );
+    v["inputs"][0].clone()
+}
+
 /// The first input of `inspect --format json` on `text` written to `name` in a fresh folder.
 pub fn inspect_text(name: &str, text: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    v["inputs"][0].clone()
+    inspect_first(&p, &[])
 }
 
 /// `shnor CMD FILE ARGS` on `text` written to `name` in a fresh folder: the exit code and the

@@ -486,7 +486,27 @@ fn load_sheet(
         _ => unreachable!(),
     }
     crate::timing("  loader done");
-    recognise::repeated_columns(s, &mut rep)?;
+    sheet_warnings(s, &mut rep)?;
+    ds.flush_rows()?;
+    crate::timing("  flushed");
+    if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
+        rep.warnings.add(
+            WarningCode::ContributesNothing,
+            s.path.display().to_string(),
+        );
+    }
+    report_procedure(s, &meta, &mut rep);
+    crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
+    Ok(rep)
+}
+
+/// What a loaded sheet's layout tells, whatever its kind: repeated columns, a hidden sheet, the
+/// ranges merged down a column that were filled, an xlsx sheet's hidden rows, unsaved formulas and
+/// repeated addresses (`hidden_rows::report`): counted warnings in `rep`.
+///
+/// Errors: a repeated column the loader cannot tell apart (data); the workbook's parts unreadable.
+fn sheet_warnings(s: &Sheet, rep: &mut InputReport) -> Result<()> {
+    recognise::repeated_columns(s, rep)?;
     if s.grid.hidden_sheet {
         let sheet = s.grid.sheet.as_deref().unwrap_or_default();
         rep.warnings
@@ -505,19 +525,8 @@ fn load_sheet(
         s.grid.xml_scan.as_ref(),
         s.grid.line_of(s.header.row) as u32,
         &s.header.raw,
-        &mut rep,
-    )?;
-    ds.flush_rows()?;
-    crate::timing("  flushed");
-    if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
-        rep.warnings.add(
-            WarningCode::ContributesNothing,
-            s.path.display().to_string(),
-        );
-    }
-    report_procedure(s, &meta, &mut rep);
-    crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
-    Ok(rep)
+        rep,
+    )
 }
 
 /// A sheet's load report before its loader runs: path, sheet (spreadsheets only), kind and the

@@ -7,8 +7,7 @@ fn inspect_two_school_gia_sheet(rows: &[Vec<&str>]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("ОГЭ математика 2025.xlsx");
     text_workbook(&p, &[("ОГЭ 2025", rows)]);
-    let v = json_of(shnor().arg("inspect").arg(&p).args(["--format", "json"]));
-    let i = v["inputs"][0].clone();
+    let i = inspect_first(&p, &[]);
     assert_eq!(
         (&i["kind"], &i["rows"], &i["participants"]),
         (&"gia".into(), &2.into(), &183.into()),

@@ -73,16 +73,7 @@ fn a_flag_made_moot_by_a_year_or_grade_column_is_named() {
         "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2025;5;математика;edu990001;СОШ 1;20;2;8;6;4\n",
     )
     .unwrap();
-    let inspect = |flags: &[&str]| {
-        let v = json_of(
-            shnor()
-                .arg("inspect")
-                .arg(&p)
-                .args(flags)
-                .args(["--format", "json"]),
-        );
-        v["inputs"][0].clone()
-    };
+    let inspect = |flags: &[&str]| inspect_first(&p, flags);
     let input = inspect(&["--file-year", "2024", "--grade", "6"]);
     assert_eq!(input["years"], serde_json::json!([2025]), "{input:#}");
     let w = warning(&input["warnings"], "флаг не применён к файлу");

@@ -34,16 +34,7 @@ fn a_subject_flag_the_file_name_overrides_is_told() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();
-    let inspect = |flags: &[&str]| {
-        let v = json_of(
-            shnor()
-                .arg("inspect")
-                .arg(&p)
-                .args(flags)
-                .args(["--format", "json"]),
-        );
-        v["inputs"][0].clone()
-    };
+    let inspect = |flags: &[&str]| inspect_first(&p, flags);
     let input = inspect(&["--subject", "русский язык"]);
     let w = warning(&input["warnings"], "флаг не применён к файлу");
     assert_eq!(
