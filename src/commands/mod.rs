@@ -43,8 +43,8 @@ pub struct InputArgs {
     /// Turn row-level data errors into skipped rows with a counted warning.
     #[arg(long)]
     pub lenient: bool,
-    /// Year of files that do not say it (title, name or folders win).
-    #[arg(long = "file-year")]
+    /// Year of files that do not say it (title, name or folders win; 2000 … 2099).
+    #[arg(long = "file-year", value_parser = clap::value_parser!(i32).range(2000..=2099))]
     pub file_year: Option<i32>,
     /// Grade of files that do not say it (1 … 11).
     #[arg(long, value_parser = clap::value_parser!(i32).range(1..=11))]

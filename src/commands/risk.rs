@@ -83,11 +83,19 @@ pub fn tables(r: &risk::RiskReport, year: i32) -> (Table, Table) {
             r.absent_factors.join("; ")
         ));
     }
-    if let Some(first) = r.unknown_schools.first() {
+    if !r.unknown_schools.is_empty() {
+        let shown: Vec<String> = r
+            .unknown_schools
+            .iter()
+            .take(5)
+            .map(|s| crate::model::identity::shown_key(s))
+            .collect();
+        let more = r.unknown_schools.len().saturating_sub(shown.len());
         t.notes.push(format!(
-            "Школ с профилем, которых нет ни в реестре, ни в результатах: {} (напр. {}); учтены в строках региона и в строке муниципалитета без названия",
+            "Школ с профилем, которых нет ни в реестре, ни в результатах: {} ({}{}); учтены в строках региона и в строке муниципалитета без названия",
             r.unknown_schools.len(),
-            crate::model::identity::shown_key(first)
+            shown.join(", "),
+            if more > 0 { format!(" и ещё {more}") } else { String::new() }
         ));
     }
     for b in &r.blocks {

@@ -25,6 +25,9 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .unwrap_or(0);
     m.grade = text::grade_in(&name).map(|g| g as i32).unwrap_or(0);
     if m.grade == 0 {
+        // a browser's «(1)» after a repeated download is no grade (fresh-eyes run 16: «ВПР 2025
+        // (1).csv» was grade 1)
+        let joined = without_copy_numbers(&joined);
         let toks: Vec<&str> = joined
             .split(|c: char| !c.is_alphanumeric())
             .filter(|t| !t.is_empty())
@@ -48,6 +51,26 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .unwrap_or_default()
         .to_string();
     m
+}
+
+/// `s` without its numbers in parentheses («ВПР 2025 (1).csv» → «ВПР 2025 .csv»): the copy
+/// numbers browsers and file managers add to a name.
+fn without_copy_numbers(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..open]);
+        if digits > 0 && after[digits..].starts_with(')') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push('(');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The assessment a file name or path names: `ВПР`/`vpr`, `ОГЭ`/`oge`, `ЕГЭ`/`ege` as words
@@ -190,7 +213,26 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::assessment_in;
+    use super::{assessment_in, meta_from_path};
+    use std::path::Path;
+
+    /// Fresh-eyes run 16: a copy number and a range of grades in a file's name were grades.
+    #[test]
+    fn copy_numbers_and_grade_ranges_are_no_grade() {
+        let grade = |p: &str| meta_from_path(Path::new(p)).grade;
+        assert_eq!(grade("ВПР 2025 (1).csv"), 0);
+        assert_eq!(grade("ВПР 2025 (7).csv"), 0);
+        assert_eq!(grade("ВПР_5-6_классы_по_школам.csv"), 0);
+        assert_eq!(grade("ВПР 5–6 кл. 2025.csv"), 0);
+        // a grade is still read where the name says it
+        assert_eq!(grade("2020_7_Немецкий язык.xlsx"), 7);
+        assert_eq!(grade("2020/7/Немецкий язык.xlsx"), 7);
+        assert_eq!(grade("ВПР 2025 5 класс (1).csv"), 5);
+        assert_eq!(
+            grade("Проведение работы по математике, 4 класс. ВПР 2023.xlsx"),
+            4
+        );
+    }
 
     #[test]
     fn assessments_are_words_of_the_name_in_either_alphabet() {

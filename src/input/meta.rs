@@ -69,10 +69,9 @@ pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCod
         })
     };
     // fresh-eyes run 15: a `--subject` that the file's own subject overrides was not told
-    let subject_flag = opts
-        .subject
-        .as_deref()
-        .and_then(text::subject)
+    let subject_given = opts.subject.as_deref().and_then(text::subject);
+    let subject_flag = subject_given
+        .clone()
         .filter(|g| !meta.subject.is_empty() && *g != meta.subject)
         .map(|g| {
             (
@@ -80,7 +79,7 @@ pub(super) fn sheet_meta_noted(s: &Sheet, opts: &Opts) -> (Meta, Vec<(WarningCod
                 format!("флаг --subject {g}: файл сам называет {}", meta.subject),
             )
         });
-    notes.extend(subject_flag);
+    notes.extend(subject_flag.or_else(|| column_flag(subject_given, s, SUBJECT_COLUMN)));
     let year_flag = flag(opts.year, meta.year, "--file-year");
     let grade_flag = flag(opts.grade, meta.grade, "--grade");
     notes.extend(year_flag.or_else(|| column_flag(opts.year, s, YEAR_COLUMN)));
@@ -125,9 +124,20 @@ const GRADE_COLUMN: ColumnFlag = ColumnFlag {
     kinds: &["marks"],
 };
 
-/// A `--file-year` / `--grade` given for a sheet whose table has its own year / grade column (each
-/// row's value is read there, the flag never): a counted warning naming the column.
-fn column_flag(given: Option<i32>, s: &Sheet, f: ColumnFlag) -> Option<(WarningCode, String)> {
+const SUBJECT_COLUMN: ColumnFlag = ColumnFlag {
+    name: "--subject",
+    captions: super::header::SUBJECT,
+    kinds: &["marks", "journal"],
+};
+
+/// A `--file-year` / `--grade` / `--subject` given for a sheet whose table has its own year /
+/// grade / subject column (each row's value is read there, the flag never): a counted warning
+/// naming the column.
+fn column_flag(
+    given: Option<impl std::fmt::Display>,
+    s: &Sheet,
+    f: ColumnFlag,
+) -> Option<(WarningCode, String)> {
     let g = given?;
     let c = s
         .header

@@ -163,15 +163,35 @@ const RESULT_KINDS: &[&str] = &[
 fn contributes(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
     use crate::model::schema::col as k;
     use polars::prelude::*;
+    any_row(
+        parts,
+        col(k::SUBJECT)
+            .neq(lit(""))
+            .and(col(k::N2).is_not_null().or(col(k::HIGH).is_not_null())),
+    )
+}
+
+/// Some row of the sheet's results frames is of the ВПР with no grade (0): a ВПР procedure is a
+/// subject in a grade, and grade 0 is no procedure (ОГЭ and ЕГЭ rows have none).
+fn vpr_without_grade(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
+    use crate::model::schema::col as k;
+    use polars::prelude::*;
+    any_row(
+        parts,
+        col(k::ASSESSMENT)
+            .eq(lit("ВПР"))
+            .and(col(k::GRADE).eq(lit(0)).or(col(k::GRADE).is_null())),
+    )
+}
+
+/// Whether a row of any of `parts` meets `predicate` (a boolean expression on their columns).
+fn any_row(parts: &[polars::prelude::DataFrame], predicate: polars::prelude::Expr) -> Result<bool> {
+    use polars::prelude::*;
     for p in parts {
         let n = p
             .clone()
             .lazy()
-            .filter(
-                col(k::SUBJECT)
-                    .neq(lit(""))
-                    .and(col(k::N2).is_not_null().or(col(k::HIGH).is_not_null())),
-            )
+            .filter(predicate.clone())
             .select([len()])
             .collect()?;
         if n.column("len")?.get(0)?.extract::<u64>().unwrap_or(0) > 0 {
@@ -489,6 +509,13 @@ fn load_sheet(
     sheet_warnings(s, &mut rep)?;
     ds.flush_rows()?;
     crate::timing("  flushed");
+    if s.kind == "marks" && vpr_without_grade(&ds.result_parts[before..])? {
+        // fresh-eyes run 16: such rows took part as «ВПР … 0 кл.» without a word
+        return Err(data(format!(
+            "{}: ВПР results without a grade: the table has no «Класс» column and neither its title, its file name nor --grade names one; expected a «Класс» column or --grade 4…11",
+            s.path.display()
+        )));
+    }
     if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings.add(
             WarningCode::ContributesNothing,

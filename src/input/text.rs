@@ -118,7 +118,7 @@ pub fn read_as_other_encoding(text: &str) -> Option<&'static str> {
     .map(|(_, name)| name)
 }
 
-/// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е,
+/// Normalise a header cell: trim, collapse whitespace (TAB, NBSP, line breaks), ё → е, dashes → `-`,
 /// lower-case, drop a trailing unit mark (`%`, `, %`, `(%)`, `в %`, `*`; see `header_says_percent`).
 pub fn norm_header(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -127,6 +127,9 @@ pub fn norm_header(s: &str) -> String {
         let ch = match ch {
             'ё' => 'е',
             'Ё' => 'Е',
+            // the dashes and hyphens Word and Excel put for «-» («Кол–во участников», a
+            // non-breaking hyphen): fresh-eyes run 16 found such a header unrecognised
+            '\u{2010}'..='\u{2014}' | '\u{2212}' => '-',
             c => c,
         };
         if ch.is_whitespace() || ch == '\u{a0}' || ch == '\u{2009}' || ch == '\u{202f}' {
@@ -317,6 +320,12 @@ pub fn grade_in(text: &str) -> Option<u32> {
             }
             if i > 0 && bytes[i - 1].is_ascii_digit() {
                 continue;
+            }
+            // the end of a range of grades («5-6 классы», «5–6 кл.»): no one grade (fresh-eyes
+            // run 16: «ВПР_5-6_классы» was grade 6)
+            if i > 1 && matches!(bytes[i - 1], '-' | '–' | '—') && bytes[i - 2].is_ascii_digit()
+            {
+                return None;
             }
             let rest: String = bytes[j..].iter().collect();
             let rest = rest.trim_start_matches([' ', '-', '_']);

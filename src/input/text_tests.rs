@@ -82,6 +82,14 @@ fn headers_normalise() {
         "2. сокращенное наименование"
     );
     assert_eq!(norm_header(" Доля «5», %"), "доля «5»");
+    // fresh-eyes run 16: an en dash, a non-breaking hyphen, a minus for «-»
+    for dash in [
+        "Кол–во участников",
+        "Кол\u{2011}во участников",
+        "Кол−во участников",
+    ] {
+        assert_eq!(norm_header(dash), "кол-во участников");
+    }
     assert_eq!(
         norm_header("Доля не преодолевших минимальный порог (%)*"),
         "доля не преодолевших минимальный порог"

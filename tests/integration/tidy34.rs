@@ -68,7 +68,7 @@ fn risk_names_the_schools_only_the_profiles_know() {
     let table = stdout_of(shnor().arg("risk").arg(&region));
     assert!(
         table.contains(
-            "Школ с профилем, которых нет ни в реестре, ни в результатах: 1 (напр. edu990777)"
+            "Школ с профилем, которых нет ни в реестре, ни в результатах: 1 (edu990777);"
         ),
         "{table}"
     );
@@ -99,4 +99,67 @@ fn skipped_sheets_are_named_with_their_sheet() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("book.xlsx [лист «Лист А»] ("), "{err}");
     assert!(err.contains("book.xlsx [лист «Лист Б»] ("), "{err}");
+}
+
+/// Fresh-eyes run 16: a ВПР marks table without «Класс» took its grade from a copy number in its
+/// name («(1)»: «ВПР математика 1 кл.») or none («… 0 кл.», still selected), without a word. A
+/// ВПР table whose grade nothing names is a data error; `--grade` supplies it.
+#[test]
+fn vpr_marks_without_a_grade_are_an_error() {
+    let table =
+        "Предмет;Логин;ОО;Кол-во участников;2;3;4;5\nматематика;edu990001;СОШ 1;20;2;8;6;4\n";
+    for name in ["ВПР 2025 (1).csv", "ВПР 2025.csv"] {
+        let (code, err) = run_on_text("inspect", name, table, &[]);
+        assert_eq!(code, 1, "{name}: {err}");
+        assert!(err.contains("ВПР results without a grade"), "{err}");
+    }
+    let (code, out) = run_on_text("inspect", "ВПР 2025 (1).csv", table, &["--grade", "5"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Fresh-eyes run 16: `--subject` for a table with its own «Предмет» column was dropped without a
+/// word (as `--file-year` and `--grade` are told), and `--grade 5` for «ВПР_5-6_классы…» was told
+/// «файл сам называет 6» (a range of grades in the name read as grade 6).
+#[test]
+fn flags_a_subject_or_grade_column_makes_moot_are_told() {
+    let p = sample_region().join("ВПР_5-6_классы_по_школам.csv");
+    let input = inspect_first(&p, &["--subject", "русский язык", "--grade", "5"]);
+    let w = warning(&input["warnings"], "флаг не применён к файлу");
+    assert_eq!(
+        w["examples"],
+        serde_json::json!([
+            "флаг --subject русский язык: значение каждой строки берётся из столбца «Предмет»",
+            "флаг --grade 5: значение каждой строки берётся из столбца «Класс»"
+        ]),
+        "{input:#}"
+    );
+}
+
+/// Fresh-eyes run 16: a header with an en dash or a non-breaking hyphen for «-» («Кол–во
+/// участников», as Word's autocorrect writes it) was no header shnor knew.
+#[test]
+fn dashes_in_a_header_read_as_hyphens() {
+    for caption in ["Кол–во участников", "Кол\u{2011}во участников"]
+    {
+        let text = format!(
+            "Класс;Предмет;Логин;ОО;{caption};2;3;4;5\n5;математика;edu990001;СОШ 1;20;2;8;6;4\n"
+        );
+        let input = inspect_text("ВПР 2025.csv", &text);
+        assert_eq!(input["kind"], "marks", "{caption}: {input:#}");
+        assert_eq!(input["participants"], 20, "{input:#}");
+    }
+}
+
+/// Fresh-eyes run 16: `--file-year 99999` was taken as the year of the files.
+#[test]
+fn the_file_year_flag_is_a_year_from_2000_to_2099() {
+    for year in ["99999", "1899", "0"] {
+        let out = shnor()
+            .args(["inspect", "data-samples/region", "--file-year", year])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{year}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("2000..=2099"), "{err}");
+    }
 }
