@@ -209,17 +209,25 @@ impl Context {
         Ok(facts.into_context(frames, school_ids, sums))
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
-    /// are sorted by id), not a search per school.
+    /// are sorted by id), not a search per school; the three side by side.
     pub fn looked_up(&self, cfg: &Config) -> Vec<Looked<'_>> {
         let bs = &self.school_ids;
         let ids = || bs.iter().map(String::as_str);
-        let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
-        let rr_of = match &self.resilience {
-            Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
-            None => vec![None; bs.len()],
-        };
+        // the registry's rows beside the two merges (none reads another)
+        let (registered, (ir_of, rr_of)) = rayon::join(
+            || self.registry.all(cfg),
+            || {
+                rayon::join(
+                    || find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids()),
+                    || match &self.resilience {
+                        Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
+                        None => vec![None; bs.len()],
+                    },
+                )
+            },
+        );
         bs.iter()
-            .zip(self.registry.all(cfg))
+            .zip(registered)
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()
