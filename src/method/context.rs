@@ -36,6 +36,10 @@ pub struct Context {
     /// The years of `frames.results` with a count below the minimum, ascending (found once:
     /// [`Context::years_with_marks`]); shared by the contexts made from this one.
     marked: std::sync::Arc<std::sync::OnceLock<Vec<i32>>>,
+    /// The stages' rows of the context's year and each school's pooled counts of
+    /// [`pooled`](Context::pooled), found beside the resilience's models (none for a context for
+    /// statuses: the stages find them).
+    pub(crate) staged: Option<std::sync::Arc<Staged>>,
     /// A run for the schools' statuses only (the dynamics' other years,
     /// [`Context::for_statuses`]): its selection has no warnings and no region for a school
     /// known only by name, which no status reads.
@@ -134,14 +138,25 @@ impl Context {
         // no school to model is no resilience, not an error of the selection
         // the window's years with marks, as the stages find them
         let used = years_in(&facts.marked, &super::procedures::window(cfg, year));
-        let resilience = scored
-            .and_then(|df| super::resilience::compute_scored(cfg, (&index, year, &used), df))
-            .ok();
+        // beside the models (which read the index), the stages' rows of `year` and pooled
+        // counts (which do not)
+        let (resilience, staged) = rayon::join(
+            || {
+                scored
+                    .and_then(|df| {
+                        super::resilience::compute_scored(cfg, (&index, year, &used), df)
+                    })
+                    .ok()
+            },
+            || Staged::new(&frames.results, year, &school_ids, &sums.pooled),
+        );
         crate::timing("  context: resilience");
         Ok(Context {
             index,
             resilience,
             ledgers: Ledgers::All,
+            // a failure is found again, and reported, by the stages
+            staged: staged.ok().map(std::sync::Arc::new),
             ..facts.into_context(frames, school_ids, sums)
         })
     }
@@ -170,6 +185,7 @@ impl Context {
             pooled: None,
             year_sums: self.year_sums.clone(),
             marked: self.marked.clone(),
+            staged: None,
             statuses_only: true,
         })
     }
@@ -193,17 +209,25 @@ impl Context {
         Ok(facts.into_context(frames, school_ids, sums))
     }
     /// Each school's id with its registry, index and resilience rows: one merge per list (all
-    /// are sorted by id), not a search per school.
+    /// are sorted by id), not a search per school; the three side by side.
     pub fn looked_up(&self, cfg: &Config) -> Vec<Looked<'_>> {
         let bs = &self.school_ids;
         let ids = || bs.iter().map(String::as_str);
-        let ir_of = find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids());
-        let rr_of = match &self.resilience {
-            Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
-            None => vec![None; bs.len()],
-        };
+        // the registry's rows beside the two merges (none reads another)
+        let (registered, (ir_of, rr_of)) = rayon::join(
+            || self.registry.all(cfg),
+            || {
+                rayon::join(
+                    || find_sorted(&self.index.schools, |x| x.school_id.as_str(), ids()),
+                    || match &self.resilience {
+                        Some(r) => find_sorted(&r.schools, |x| x.school_id.as_str(), ids()),
+                        None => vec![None; bs.len()],
+                    },
+                )
+            },
+        );
         bs.iter()
-            .zip(self.registry.all(cfg))
+            .zip(registered)
             .zip(ir_of.into_iter().zip(rr_of))
             .map(|((sid, sch), (ir, rr))| (sid.as_str(), sch, ir, rr))
             .collect()
@@ -299,8 +323,69 @@ impl Facts {
             pooled: Some(sums.pooled),
             year_sums: Some(sums.year_sums.into()),
             marked: std::sync::Arc::new(self.marked.into()),
+            staged: None,
             statuses_only: false,
         }
+    }
+}
+
+/// What the stages of one year read of the results frame, found once per context
+/// (`select::Prepared`): the rows of years Y−1 and Y with each school's handle, and each school's
+/// pooled counts of one [`PooledSums`].
+pub struct Staged {
+    /// The year Y of the rows.
+    pub year: i32,
+    pub year_rows: super::procedures::YearRows,
+    /// Each school of `school_ids` with its rows' handle in `year_rows` (none without rows in
+    /// Y−1 and Y).
+    pub found: Vec<Option<std::ops::Range<usize>>>,
+    /// Each school's pooled counts of `pooled` (`pooled_of`), in `school_ids`' order (zero sums
+    /// for a school without a row).
+    pub pooled: Vec<super::procedures::Pooled>,
+}
+
+impl Staged {
+    /// The stages' rows of `year` of `results` (the canonical frame) for `school_ids`
+    /// (ascending), and their pooled counts of `pooled`: the two side by side. Errors: a frame
+    /// without its declared columns (a bug).
+    pub fn new(
+        results: &polars::prelude::DataFrame,
+        year: i32,
+        school_ids: &[String],
+        pooled: &PooledSums,
+    ) -> polars::prelude::PolarsResult<Staged> {
+        let ids = || school_ids.iter().map(String::as_str);
+        let (pooled, rows) = rayon::join(
+            || super::procedures::pooled_of(&pooled.df, ids()),
+            || Self::rows(results, year, ids()),
+        );
+        let (year_rows, found) = rows?;
+        Ok(Staged {
+            year,
+            year_rows,
+            found,
+            pooled: pooled?,
+        })
+    }
+    /// The rows of years `year` − 1 and `year` of `results` with the handle of each of `ids`
+    /// (ascending) in them.
+    pub fn rows<'i>(
+        results: &polars::prelude::DataFrame,
+        year: i32,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) -> polars::prelude::PolarsResult<(
+        super::procedures::YearRows,
+        Vec<Option<std::ops::Range<usize>>>,
+    )> {
+        let year_rows = super::procedures::YearRows::new(results, year)?;
+        let found: Vec<_> = {
+            let groups = year_rows.schools();
+            find_sorted(&groups, |g| g.0, ids)
+                .into_iter()
+                .map(|g| g.map(|g| g.1.clone()))
+                .collect()
+        };
+        Ok((year_rows, found))
     }
 }
 

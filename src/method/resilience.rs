@@ -14,6 +14,7 @@ use crate::output::r6;
 use crate::stats::ols::{ols, Fit};
 use anyhow::Result;
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -176,9 +177,6 @@ pub fn compute_scored(
         [] => window(cfg, year),
         used => used.to_vec(),
     };
-    let mut warnings = Warnings::default();
-    let mut models = BTreeMap::new();
-    let mut out = Vec::with_capacity(df.height());
     let regions = texts(&df, REGION)?;
     let schools = Schools {
         sid: texts(&df, k::SCHOOL_ID)?,
@@ -190,27 +188,26 @@ pub fn compute_scored(
         settlement: opt_texts(&df, k::SETTLEMENT)?,
         enrollment: floats(&df, k::ENROLLMENT)?,
     };
-    let mut start = 0;
-    while start < regions.len() {
-        let end = start
-            + regions[start..]
-                .iter()
-                .take_while(|r| **r == regions[start])
-                .count();
-        let region = regions[start].clone();
-        let fit = region_model(
-            &schools,
-            start..end,
-            index,
-            &region,
-            cfg,
-            &mut warnings,
-            &mut out,
-        );
+    // each region's model apart (none reads another's), side by side; their rows and warnings
+    // put together in region order, as one pass over the regions gives them
+    let fitted: Vec<RegionFit> = region_runs(&regions)
+        .into_par_iter()
+        .map(|range| {
+            let (mut warnings, mut out) = (Warnings::default(), Vec::with_capacity(range.len()));
+            let region = &regions[range.start];
+            let fit = region_model(&schools, range, index, region, cfg, &mut warnings, &mut out);
+            (region.clone(), fit, warnings, out)
+        })
+        .collect();
+    let mut warnings = Warnings::default();
+    let mut models = BTreeMap::new();
+    let mut out = Vec::with_capacity(df.height());
+    for (region, fit, w, rows) in fitted {
+        warnings.merge(w);
+        out.extend(rows);
         if let Some(f) = fit {
             models.insert(region, f);
         }
-        start = end;
     }
     if out.is_empty() {
         return Err(data(format!(
@@ -226,6 +223,25 @@ pub fn compute_scored(
         schools: out,
         warnings,
     })
+}
+
+/// One region's model (`None`: not fitted), warnings and rows ([`region_model`]).
+type RegionFit = (String, Option<Fit>, Warnings, Vec<ResilienceRow>);
+
+/// The runs of equal regions of `regions` (in region order), as row ranges, in order.
+fn region_runs(regions: &[String]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < regions.len() {
+        let end = start
+            + regions[start..]
+                .iter()
+                .take_while(|r| **r == regions[start])
+                .count();
+        runs.push(start..end);
+        start = end;
+    }
+    runs
 }
 
 /// The scored schools' columns, in (region, school_id) order.

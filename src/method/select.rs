@@ -1,6 +1,6 @@
 //! The three-stage ШНОР selection (METHOD.md §1–3, §10): screen, confirm and classify, pick.
 use super::ledger::{note, Fact, Ledger};
-use super::procedures::{find_sorted, pooled_of, PooledSums, ProcRow, YearRows};
+use super::procedures::{pooled_of, PooledSums, ProcRow, YearRows};
 use super::registry::Registered;
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
@@ -96,7 +96,7 @@ pub fn resolve_year(ds: &Dataset, cfg: &Config, cli_year: Option<i32>) -> Result
 
 pub use super::procedures::{judged_procs, Pooled, Proc};
 
-pub use super::context::{run_showing, Context, Looked, Shown};
+pub use super::context::{run_showing, Context, Looked, Shown, Staged};
 
 /// Run all three stages.
 pub fn run(ds: &Dataset, cfg: &Config, year: i32) -> Result<Selection> {
@@ -132,7 +132,11 @@ pub fn run_with_selected_ledgers(
         .collect();
     // the schools with those logins, in school order, judged again with their ledgers
     let mut again: BTreeMap<String, Vec<Ledger>> = BTreeMap::new();
-    let schools = prep.looked.iter().zip(&prep.found).zip(&prep.pooled);
+    let schools = prep
+        .looked
+        .iter()
+        .zip(prep.found.iter())
+        .zip(prep.pooled.iter());
     for ((school, rows), p) in schools {
         if !logins.contains(Registered::login_of(school.0, &school.1)) {
             continue;
@@ -169,13 +173,31 @@ struct Prepared<'c> {
     /// The years of the window with results to judge (`procedures::years_with_marks`).
     judged_years: Vec<i32>,
     bottom: super::bottom::BottomRanks,
-    /// Each school's pooled counts over the window, in `looked`'s order.
-    pooled: Vec<super::procedures::Pooled>,
-    year_rows: YearRows,
+    /// Each school's pooled counts over the window, in `looked`'s order: the context's
+    /// ([`Staged`]) when they are of the window under `cfg`.
+    pooled: Shared<'c, Vec<Pooled>>,
+    /// The rows of Y−1 and Y: the context's when it found them for Y.
+    year_rows: Shared<'c, YearRows>,
     /// Every school of the context, with its rows' handle in `year_rows` (none without rows
     /// in Y−1 and Y).
     looked: Vec<Looked<'c>>,
-    found: Vec<Option<std::ops::Range<usize>>>,
+    found: Shared<'c, Vec<Option<std::ops::Range<usize>>>>,
+}
+
+/// What [`Prepared`] reads: the context's, or found for the run.
+enum Shared<'c, T> {
+    Context(&'c T),
+    Own(T),
+}
+
+impl<T> std::ops::Deref for Shared<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            Shared::Context(t) => t,
+            Shared::Own(t) => t,
+        }
+    }
 }
 
 impl<'c> Prepared<'c> {
@@ -199,24 +221,13 @@ impl<'c> Prepared<'c> {
         crate::timing("  stages: bottom ranks");
         // each school of the context (`school_ids`) with its registry, index and resilience
         // rows, its sums, and its rows of Y−1 and Y: found side by side by one merge each
-        // (none reads another)
-        let ids = || ctx.school_ids.iter().map(String::as_str);
+        // (none reads another), the last two taken from the context when it found them
         let (looked, (pooled, rows)) = rayon::join(
             || ctx.looked_up(cfg),
             || {
                 rayon::join(
-                    || pooled_of_ids(ctx, cfg, &window, ids),
-                    || -> Result<_> {
-                        let year_rows = YearRows::new(&ctx.frames.results, year)?;
-                        let found: Vec<_> = {
-                            let groups = year_rows.schools();
-                            find_sorted(&groups, |g| g.0, ids())
-                                .into_iter()
-                                .map(|g| g.map(|g| g.1.clone()))
-                                .collect()
-                        };
-                        Ok((year_rows, found))
-                    },
+                    || pooled_of_ctx(ctx, cfg, &window),
+                    || rows_of_ctx(ctx, year),
                 )
             },
         );
@@ -325,6 +336,42 @@ impl<'c> Prepared<'c> {
     }
 }
 
+/// Each school of the context's pooled counts over `window`: the context's ([`Staged`]) when its
+/// sums fit `cfg`, else [`pooled_of_ids`].
+fn pooled_of_ctx<'c>(
+    ctx: &'c Context,
+    cfg: &Config,
+    window: &[i32],
+) -> Result<Shared<'c, Vec<Pooled>>> {
+    let fits = ctx.pooled.as_ref().is_some_and(|s| s.fits(window, cfg));
+    if let (true, Some(staged)) = (fits, &ctx.staged) {
+        return Ok(Shared::Context(&staged.pooled));
+    }
+    let ids = || ctx.school_ids.iter().map(String::as_str);
+    Ok(Shared::Own(pooled_of_ids(ctx, cfg, window, ids)?))
+}
+
+/// The rows of `year` − 1 and `year` of the context's results, with each school's handle in
+/// them: the context's ([`Staged`]) when it found them for `year`.
+#[allow(clippy::type_complexity)]
+fn rows_of_ctx(
+    ctx: &Context,
+    year: i32,
+) -> Result<(
+    Shared<'_, YearRows>,
+    Shared<'_, Vec<Option<std::ops::Range<usize>>>>,
+)> {
+    if let Some(staged) = ctx.staged.as_ref().filter(|s| s.year == year) {
+        return Ok((
+            Shared::Context(&staged.year_rows),
+            Shared::Context(&staged.found),
+        ));
+    }
+    let ids = ctx.school_ids.iter().map(String::as_str);
+    let (rows, found) = Staged::rows(&ctx.frames.results, year, ids)?;
+    Ok((Shared::Own(rows), Shared::Own(found)))
+}
+
 /// Each school's pooled counts over `window` (`ids`: the schools, ascending): from the context's
 /// sums when they fit `cfg`, else from its sums per year, else from the results frame.
 fn pooled_of_ids<'i, I: Iterator<Item = &'i str>>(
@@ -388,16 +435,26 @@ impl FrameWarnings {
 /// known.
 fn warnings_of<'j>(judged: impl Iterator<Item = (&'j SchoolResult, bool)>, w: &mut Warnings) {
     for (res, kind_known) in judged {
+        let confirmed = res.stage_reached == 3;
+        let codes = [
+            (!kind_known, WarningCode::KindUnknown),
+            (
+                confirmed && res.settlement == Settlement::Unknown,
+                WarningCode::SettlementUnknown,
+            ),
+            (
+                confirmed && res.deficit.is_none(),
+                WarningCode::DeficitUnknown,
+            ),
+        ];
+        if !codes.iter().any(|(on, _)| *on) {
+            continue;
+        }
         // a school known only by name is named by its name and municipality, not its `name:…` key
+        // (named only when it is warned of: most schools are not)
         let who = crate::model::identity::example_school(&res.login, &res.name, &res.municipality);
-        if !kind_known {
-            w.add(WarningCode::KindUnknown, who.clone());
-        }
-        if res.stage_reached == 3 && res.settlement == Settlement::Unknown {
-            w.add(WarningCode::SettlementUnknown, who.clone());
-        }
-        if res.stage_reached == 3 && res.deficit.is_none() {
-            w.add(WarningCode::DeficitUnknown, who);
+        for (_, code) in codes.into_iter().filter(|(on, _)| *on) {
+            w.add(code, who.as_str());
         }
     }
 }
