@@ -338,18 +338,54 @@ fn store_registry_row(
         year: 0,
     };
     merge(e, SchoolSource::Registry, &facts, &mut rep.warnings);
-    if row.enrollment.is_some() {
-        e.enrollment = row.enrollment;
-    }
     if let Some(v) = row.inn {
         e.inn = Some(v.to_string());
     }
     if let Some(v) = row.gia_code {
         e.gia_code = Some(v.to_lowercase());
     }
-    e.indicators.set_keyed(vals);
+    if e.from_registry {
+        fill_from_registry(e, row.enrollment, vals, rep);
+    } else {
+        if row.enrollment.is_some() {
+            e.enrollment = row.enrollment;
+        }
+        e.indicators.set_keyed(vals);
+        e.from_registry = true;
+    }
     if !e.sources.contains(source) {
         e.sources.push(source.clone());
+    }
+}
+
+/// A second registry's row of a school another registry's row was stored for (one file's repeated
+/// school is an error, `first_row`): its enrollment and indicators fill what the first left empty,
+/// and each value on which they differ is a counted warning naming both, the first kept — the
+/// policy of a school's other facts between inputs of one source (`notes::SchoolSource`;
+/// fresh-eyes run 16: the later file's value replaced the first's without a word).
+fn fill_from_registry(
+    e: &mut crate::model::SchoolRow,
+    enrollment: Option<f64>,
+    vals: &[(IndicatorKey, f64)],
+    rep: &mut InputReport,
+) {
+    let mut differ = e.indicators.fill_keyed(vals);
+    match (e.enrollment, enrollment) {
+        (Some(kept), Some(other)) if kept != other => differ.insert(0, ("enrollment", kept, other)),
+        (None, Some(v)) => e.enrollment = Some(v),
+        _ => {}
+    }
+    let id = if e.login.is_empty() {
+        &e.school_id
+    } else {
+        &e.login
+    };
+    let shown = |v: f64| v.to_string().replace('.', ",");
+    for (name, kept, other) in differ {
+        rep.warnings.add(
+            WarningCode::RegistryValuesDisagree,
+            format!("{id}: {name} {} / {}", shown(kept), shown(other)),
+        );
     }
 }
 

@@ -132,6 +132,22 @@ impl Indicators {
             }
         }
     }
+
+    /// `vals` added where the school has no value of theirs; a value it has is kept. The
+    /// indicators whose kept value differs from `vals`' as (name, kept, other), in name order.
+    pub fn fill_keyed(&mut self, vals: &[(IndicatorKey, f64)]) -> Vec<(&'static str, f64, f64)> {
+        let mut differ = Vec::new();
+        for &(k, v) in vals {
+            match self.0.binary_search_by_key(&k.0, |&(x, _)| x) {
+                Ok(i) if self.0[i].1 != v => {
+                    differ.push((indicator_names()[k.0 as usize], self.0[i].1, v));
+                }
+                Ok(_) => {}
+                Err(i) => self.0.insert(i, (k.0, v)),
+            }
+        }
+        differ
+    }
 }
 
 impl FromIterator<(&'static str, f64)> for Indicators {

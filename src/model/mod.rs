@@ -198,6 +198,10 @@ pub struct SchoolRow {
     /// (`input::context`: the spelling the school list uses is the one shown).
     #[serde(skip)]
     pub login_listed: bool,
+    /// A registry row of the school was stored (`input::registry`): a later registry row, of
+    /// another file, fills only what it left empty.
+    #[serde(skip)]
+    pub from_registry: bool,
 }
 
 /// For each fact the school-merge policy merges (name, municipality, municipality code, kind,

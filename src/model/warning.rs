@@ -50,6 +50,10 @@ warning_codes! {
     /// A registry row equal to an earlier one for the same login.
     RegistryRowRepeated = "exact repeated registry row dropped"
         => "полностью повторяющаяся строка реестра отброшена",
+    /// Two registries (or context tables) giving one school different enrollments or indicator
+    /// values: the first read kept (`input::registry::fill_from_registry`).
+    RegistryValuesDisagree = "реестры расходятся в численности или показателях школы: оставлено первое прочитанное"
+        => "реестры (таблицы контекста) расходятся в численности обучающихся или показателях школы: оставлено значение файла, прочитанного первым (файлы читаются в порядке путей) — проверьте, какой из файлов верен",
     /// A context table row equal to an earlier one.
     ContextTableRowRepeated = "exact repeated context table row dropped"
         => "полностью повторяющаяся строка таблицы контекста отброшена",

@@ -163,3 +163,67 @@ fn the_file_year_flag_is_a_year_from_2000_to_2099() {
         assert!(err.contains("2000..=2099"), "{err}");
     }
 }
+
+/// Fresh-eyes run 16: a second registry giving a school another enrollment or indicator value
+/// replaced the first's without a word (a school turned ШНСУ, or small rural, by a file's name).
+/// The first read is kept, and each differing value is a counted warning naming both.
+#[test]
+fn two_registries_disagreeing_on_a_value_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let region = sample_copy(dir.path(), "region", |_| true);
+    let registry = std::fs::read_to_string(region.join("registry.csv")).unwrap();
+    let mut lines = registry.lines();
+    let header = lines.next().unwrap();
+    let row = lines.find(|l| l.starts_with("edu990046;")).unwrap();
+    let mut cells: Vec<&str> = row.split(';').collect();
+    let cols: Vec<&str> = header.split(';').collect();
+    let at = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    let (enrollment, low_income) = (
+        cells[at("enrollment")].to_string(),
+        cells[at("low_income")].to_string(),
+    );
+    cells[at("enrollment")] = "80";
+    cells[at("low_income")] = "0.900";
+    std::fs::write(
+        region.join("z_alt.csv"),
+        format!("{header}\n{}\n", cells.join(";")),
+    )
+    .unwrap();
+    let v = json_of(
+        shnor()
+            .arg("inspect")
+            .arg(&region)
+            .args(["--format", "json"]),
+    );
+    let input = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with("z_alt.csv"))
+        .unwrap();
+    let w = warning(&input["warnings"], "реестры расходятся");
+    assert_eq!(w["count"], 2, "{input:#}");
+    let shown = |v: &str| v.replace('.', ",").trim_end_matches('0').to_string();
+    assert_eq!(
+        w["examples"],
+        serde_json::json!([
+            format!("edu990046: enrollment {enrollment} / 80"),
+            format!("edu990046: low_income {} / 0,9", shown(&low_income)),
+        ]),
+        "{input:#}"
+    );
+    // the first registry's values are the ones used: the school's index and stages are the sample's
+    let one = |p: &std::path::Path| {
+        let v = json_of(
+            shnor()
+                .arg("explain")
+                .arg("edu990046")
+                .arg(p)
+                .args(["--format", "json"]),
+        );
+        v["school"].clone()
+    };
+    let kept = one(&region);
+    assert!(kept["index"].is_number(), "{kept:#}");
+    assert_eq!(kept, one(&sample_region()));
+}
