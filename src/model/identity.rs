@@ -18,36 +18,88 @@ use std::collections::BTreeMap;
 pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Result<()> {
     join_parts(ds)?;
     crate::timing("  finalize: joined");
-    // the risk profiles are ordered beside the results' steps (they read nothing else): the
-    // results' errors first, as in turn
+    crosswalk(ds, warnings)?;
+    crate::timing("  finalize: crosswalk");
+    // no step changes the book until the results are ordered: its schools frame is made beside
+    // their order and repeats and the risk profiles' order (they read nothing else; the results'
+    // errors first, as in turn), and made again only when `complete_book` changes the book
+    let book = std::mem::take(&mut ds.book);
     let risk_parts = std::mem::take(&mut ds.risk_parts);
-    let (results, risk) = rayon::join(
-        || -> Result<polars::prelude::DataFrame> {
-            crosswalk(ds, warnings)?;
-            crate::timing("  finalize: crosswalk");
-            // the names before the repeats go, as in turn; the order and the repeats beside them
-            let (seen, ordered) = rayon::join(
-                || municipalities(&ds.results),
-                || ordered_with_repeats(ds.results.clone()),
-            );
-            report_merged_municipalities(ds, &seen?, warnings);
-            crate::timing("  finalize: municipalities");
-            dedup_ordered(ds, ordered?, opts, warnings)?;
-            crate::timing("  finalize: repeats");
-            // the results' distinct schools, beside the risk profiles' order too
-            first_rows(&ds.results)
-        },
-        || order_risk(risk_parts),
+    let (results, (risk, early)) = rayon::join(
+        || ordered_results(ds, &book, opts, warnings),
+        || (order_risk(risk_parts), super::schools::frame(&book)),
     );
     let first = results?;
     let risk = risk?;
-    // every school seen in results has a registry row (a null as the empty text; the texts
-    // copied only for a school the book lacks)
+    ds.book = book;
+    let changed = complete_book(ds, &first)?;
+    crate::timing("  finalize: book");
+    if let Some(risk) = risk {
+        ds.risk = risk;
+    }
+    crate::timing("  finalize: risk ordered");
+    // the last reader of the book (`tables::finish` reads neither the book nor the context
+    // tables, and adds no warning of this code)
+    report_unmapped_context_codes(ds, warnings);
+    // the book (45 000 boxed rows nationally, ≈ 5 ms to free) dropped by a pool thread once one
+    // is free, not before the load returns; the schools frame made again, of the book as it is
+    // now, beside the other tables' order when the book changed
+    let book = std::mem::take(&mut ds.book);
+    let (schools, tables) = match changed {
+        false => {
+            rayon::spawn(move || drop(book));
+            (early, super::tables::finish(ds, warnings))
+        }
+        true => rayon::join(
+            move || {
+                let frame = super::schools::frame(&book);
+                rayon::spawn(move || drop(book));
+                frame
+            },
+            || super::tables::finish(ds, warnings),
+        ),
+    };
+    tables?;
+    report_regions(&first, warnings)?;
+    crate::timing("  finalize: tables, regions");
+    ds.schools = schools?;
+    crate::timing("  finalize: schools");
+    Ok(())
+}
+
+/// The results in the model's order without their repeats (`dedup_ordered`), the merged
+/// municipality spellings of them and of `book` (the school book, taken out of `ds`) told first;
+/// the results' distinct schools (`first_rows`). Errors: as `dedup_ordered`.
+fn ordered_results(
+    ds: &mut Dataset,
+    book: &super::schools::Book,
+    opts: &Opts,
+    warnings: &mut Warnings,
+) -> Result<polars::prelude::DataFrame> {
+    // the names before the repeats go, as in turn; the order and the repeats beside them
+    let (seen, ordered) = rayon::join(
+        || municipalities(&ds.results),
+        || ordered_with_repeats(ds.results.clone()),
+    );
+    report_merged_municipalities(book, &seen?, warnings);
+    crate::timing("  finalize: municipalities");
+    dedup_ordered(ds, ordered?, opts, warnings)?;
+    crate::timing("  finalize: repeats");
+    first_rows(&ds.results)
+}
+
+/// Give every school seen in the results (`first`: `order::first_rows`) a book row (a null as
+/// the empty text; the texts copied only for a school the book lacks), each row without a
+/// municipality code the code noted for its municipality, each without a login its id; whether
+/// the book changed (a row added or a field set). Errors: `first` lacks its columns (a bug).
+fn complete_book(ds: &mut Dataset, first: &polars::prelude::DataFrame) -> Result<bool> {
+    let mut changed = false;
     let col = |c: &str| first.column(c).map(|c| c.str().cloned());
     let (ids, muns) = (col(SCHOOL_ID)??, col(MUNICIPALITY)??);
     for (sid, mun) in ids.iter().zip(muns.iter()) {
         let (sid, mun) = (sid.unwrap_or(""), mun.unwrap_or(""));
         if !ds.book.contains_key(sid) {
+            changed = true;
             ds.book.insert(
                 sid.to_string(),
                 Box::new(super::SchoolRow {
@@ -71,37 +123,15 @@ pub fn finalize(ds: &mut Dataset, opts: &Opts, warnings: &mut Warnings) -> Resul
             }
             if let Some(Some(c)) = codes.get(s.municipality.as_str()) {
                 s.municipality_code = c.clone();
+                changed = true;
             }
         }
         if s.login.is_empty() {
             s.login = s.school_id.clone();
+            changed = true;
         }
     }
-    crate::timing("  finalize: book");
-    if let Some(risk) = risk {
-        ds.risk = risk;
-    }
-    crate::timing("  finalize: risk ordered");
-    // the last reader of the book (`tables::finish` reads neither the book nor the context
-    // tables, and adds no warning of this code)
-    report_unmapped_context_codes(ds, warnings);
-    // the schools frame made of the book, and the book's drop (45 000 boxed rows nationally),
-    // beside the other tables' order
-    let book = std::mem::take(&mut ds.book);
-    let (schools, tables) = rayon::join(
-        move || {
-            let frame = super::schools::frame(&book);
-            drop(book);
-            frame
-        },
-        || super::tables::finish(ds, warnings),
-    );
-    tables?;
-    report_regions(&first, warnings)?;
-    crate::timing("  finalize: tables, regions");
-    ds.schools = schools?;
-    crate::timing("  finalize: schools");
-    Ok(())
+    Ok(changed)
 }
 
 /// The region code a school id carries: a login's (`text::region_of`), an ОГРН's (its 4th and
@@ -192,13 +222,13 @@ fn report_unmapped_context_codes(ds: &Dataset, warnings: &mut Warnings) {
 
 /// Spellings of one municipality across inputs and years (`г. Алейск` / `город Алейск`) are one key.
 fn report_merged_municipalities(
-    ds: &Dataset,
+    book: &super::schools::Book,
     seen: &std::collections::HashSet<String>,
     warnings: &mut Warnings,
 ) {
     let mut raw: polars::prelude::PlHashSet<&str> = seen.iter().map(String::as_str).collect();
     let mut last: Option<&str> = None;
-    for m in ds.book.values().map(|s| s.municipality.as_str()) {
+    for m in book.values().map(|s| s.municipality.as_str()) {
         if last != Some(m) {
             raw.insert(m);
             last = Some(m);

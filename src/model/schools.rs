@@ -20,22 +20,34 @@ pub type Book = BTreeMap<String, Box<SchoolRow>>;
 /// Indicators outside `input::context::INDICATORS` (a context form's `teachers`) have no column.
 /// Errors: none on rows of the declared types (a failure is a bug).
 pub fn frame_of(s: &[&SchoolRow]) -> Result<DataFrame> {
-    // the declared columns beside the indicators' (neither reads the other)
-    let (mut sc, indicators) = rayon::join(|| declared_columns(s), || indicator_columns(s));
+    // the declared columns in two parts beside the indicators' (none reads another): in one part
+    // they took ≈ 17 ms for 45 000 schools (/work/data/nat), the indicators ≈ 10 ms
+    let ((mut sc, rest), indicators) = rayon::join(
+        || rayon::join(|| name_columns(s), || other_declared_columns(s)),
+        || indicator_columns(s),
+    );
+    sc.extend(rest);
     sc.extend(indicators);
     let mut df = typed(sc, &schema::schools())?;
     df.rechunk_mut();
     Ok(df)
 }
 
-/// The columns of `schema::schools` before the indicators, one row per school of `s`.
-fn declared_columns(s: &[&SchoolRow]) -> Vec<Column> {
+/// The first columns of `schema::schools`, the school's id and names, one row per school of `s`.
+fn name_columns(s: &[&SchoolRow]) -> Vec<Column> {
     vec![
         c(k::SCHOOL_ID, s, |x| x.school_id.as_str()),
         c(k::LOGIN, s, |x| x.login.as_str()),
         c(k::NAME, s, |x| x.name.as_str()),
         c(k::MUNICIPALITY, s, |x| x.municipality.as_str()),
         c(k::MUNICIPALITY_CODE, s, |x| x.municipality_code.as_str()),
+    ]
+}
+
+/// The columns of `schema::schools` after `name_columns` and before the indicators, one row per
+/// school of `s`.
+fn other_declared_columns(s: &[&SchoolRow]) -> Vec<Column> {
+    vec![
         c(k::SETTLEMENT, s, |x| x.settlement),
         c(k::KIND, s, |x| x.kind.map(|k| k.as_str())),
         c(k::OVZ_FLAG, s, |x| x.ovz_flag),
