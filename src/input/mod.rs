@@ -22,6 +22,8 @@ pub mod gia;
 pub mod gia_form;
 pub mod header;
 mod hidden_rows;
+mod loaded;
+use loaded::{contributes, sheet_warnings, vpr_without_grade};
 mod login;
 pub mod marks;
 mod merged;
@@ -157,49 +159,6 @@ const RESULT_KINDS: &[&str] = &[
     "gia-summary",
     "moscow-ege",
 ];
-
-/// Some row of the sheet's results frames names its subject and has a count below the minimum or
-/// of high results: the table contributes to a procedure.
-fn contributes(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
-    use crate::model::schema::col as k;
-    use polars::prelude::*;
-    any_row(
-        parts,
-        col(k::SUBJECT)
-            .neq(lit(""))
-            .and(col(k::N2).is_not_null().or(col(k::HIGH).is_not_null())),
-    )
-}
-
-/// Some row of the sheet's results frames is of the ВПР with no grade (0): a ВПР procedure is a
-/// subject in a grade, and grade 0 is no procedure (ОГЭ and ЕГЭ rows have none).
-fn vpr_without_grade(parts: &[polars::prelude::DataFrame]) -> Result<bool> {
-    use crate::model::schema::col as k;
-    use polars::prelude::*;
-    any_row(
-        parts,
-        col(k::ASSESSMENT)
-            .eq(lit("ВПР"))
-            .and(col(k::GRADE).eq(lit(0)).or(col(k::GRADE).is_null())),
-    )
-}
-
-/// Whether a row of any of `parts` meets `predicate` (a boolean expression on their columns).
-fn any_row(parts: &[polars::prelude::DataFrame], predicate: polars::prelude::Expr) -> Result<bool> {
-    use polars::prelude::*;
-    for p in parts {
-        let n = p
-            .clone()
-            .lazy()
-            .filter(predicate.clone())
-            .select([len()])
-            .collect()?;
-        if n.column("len")?.get(0)?.extract::<u64>().unwrap_or(0) > 0 {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
 
 /// Kinds read as flat tables: one record per row, each as wide as the header.
 const FLAT_KINDS: &[&str] = &[
@@ -525,35 +484,6 @@ fn load_sheet(
     report_procedure(s, &meta, &mut rep);
     crate::timing(&format!("loaded {} ({})", s.path.display(), s.kind));
     Ok(rep)
-}
-
-/// What a loaded sheet's layout tells, whatever its kind: repeated columns, a hidden sheet, the
-/// ranges merged down a column that were filled, an xlsx sheet's hidden rows, unsaved formulas and
-/// repeated addresses (`hidden_rows::report`): counted warnings in `rep`.
-///
-/// Errors: a repeated column the loader cannot tell apart (data); the workbook's parts unreadable.
-fn sheet_warnings(s: &Sheet, rep: &mut InputReport) -> Result<()> {
-    recognise::repeated_columns(s, rep)?;
-    if s.grid.hidden_sheet {
-        let sheet = s.grid.sheet.as_deref().unwrap_or_default();
-        rep.warnings
-            .add(WarningCode::HiddenSheetLoaded, format!("лист «{sheet}»"));
-    }
-    let merged = &s.grid.merged_filled;
-    let shown: Vec<&str> = merged.iter().take(5).map(String::as_str).collect();
-    rep.warnings.add_n(
-        WarningCode::MergedCellsFilled,
-        merged.len(),
-        shown.join(", "),
-    );
-    hidden_rows::report(
-        &s.path,
-        s.grid.sheet.as_deref(),
-        s.grid.xml_scan.as_ref(),
-        s.grid.line_of(s.header.row) as u32,
-        &s.header.raw,
-        rep,
-    )
 }
 
 /// A sheet's load report before its loader runs: path, sheet (spreadsheets only), kind and the

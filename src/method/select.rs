@@ -4,7 +4,7 @@ use super::procedures::{pooled_of, PooledSums, ProcRow, YearRows};
 use super::registry::Registered;
 use super::stage1::{Screened, Stage1};
 use super::stage2::Candidate;
-use super::year_notes::{no_marks, outside_window};
+use super::year_notes::FrameWarnings;
 use crate::config::{ClusterMethod, Config, ObjectivityPolicy, SelectionYear, Stage1Rule};
 use crate::error::usage;
 use crate::input::report::Warnings;
@@ -390,73 +390,6 @@ fn pooled_of_ids<'i, I: Iterator<Item = &'i str>>(
             ids(),
         )?,
     })
-}
-
-/// The warnings of a run that read the frames, not the judged schools: the year-Y rows without
-/// a share below the minimum ([`no_marks`]) and the rows outside the window ([`outside_window`]).
-struct FrameWarnings {
-    no_marks: Vec<(String, usize)>,
-    outside: Warnings,
-}
-
-impl FrameWarnings {
-    /// Errors: a frame without its declared columns (a bug).
-    fn new(ds: &Dataset, ctx: &Context, year: i32, window: &[i32]) -> Result<FrameWarnings> {
-        let mut outside = Warnings::default();
-        outside_window(&ctx.frames.results, window, &mut outside)?;
-        Ok(FrameWarnings {
-            no_marks: no_marks(ds, year)?,
-            outside,
-        })
-    }
-    /// The warnings of a run before its clusters, in this order: the rows without a share below
-    /// the minimum, [`warnings_of`] the judged schools, the years of `window` without marks (not
-    /// in `judged_years`), the rows outside it.
-    fn with_schools<'j>(
-        self,
-        judged: impl Iterator<Item = (&'j SchoolResult, bool)>,
-        (window, judged_years): (&[i32], &[i32]),
-    ) -> Warnings {
-        let mut warnings = Warnings::default();
-        for (label, n) in self.no_marks {
-            warnings.add_n(WarningCode::NoShareBelowMin, n, label);
-        }
-        warnings_of(judged, &mut warnings);
-        for y in window.iter().filter(|y| !judged_years.contains(y)) {
-            warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
-        }
-        warnings.merge(self.outside);
-        warnings
-    }
-}
-
-/// The warnings of the judged schools, added to `w`: schools whose kind, settlement or deficit
-/// is unknown (examples in school order). `judged` holds each school with whether its kind is
-/// known.
-fn warnings_of<'j>(judged: impl Iterator<Item = (&'j SchoolResult, bool)>, w: &mut Warnings) {
-    for (res, kind_known) in judged {
-        let confirmed = res.stage_reached == 3;
-        let codes = [
-            (!kind_known, WarningCode::KindUnknown),
-            (
-                confirmed && res.settlement == Settlement::Unknown,
-                WarningCode::SettlementUnknown,
-            ),
-            (
-                confirmed && res.deficit.is_none(),
-                WarningCode::DeficitUnknown,
-            ),
-        ];
-        if !codes.iter().any(|(on, _)| *on) {
-            continue;
-        }
-        // a school known only by name is named by its name and municipality, not its `name:…` key
-        // (named only when it is warned of: most schools are not)
-        let who = crate::model::identity::example_school(&res.login, &res.name, &res.municipality);
-        for (_, code) in codes.into_iter().filter(|(on, _)| *on) {
-            w.add(code, who.as_str());
-        }
-    }
 }
 
 /// One school through stages 1 and 2 (`None` when it has no results in year Y), with whether its

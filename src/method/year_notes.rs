@@ -1,6 +1,10 @@
-//! The selection's notes on the years of the results: rows outside the window, and the year's
-//! rows without a share below the minimum (`select::FrameWarnings`).
+//! The selection's notes on the years of the results: rows outside the window, the year's rows
+//! without a share below the minimum and the years of the window without marks
+//! ([`FrameWarnings`]), and on the judged schools whose kind, settlement or deficit is unknown.
+use super::context::Context;
+use super::select::SchoolResult;
 use crate::input::report::Warnings;
+use crate::model::domain::Settlement;
 use crate::model::warning::WarningCode;
 use crate::model::Dataset;
 use anyhow::Result;
@@ -100,4 +104,76 @@ pub(super) fn no_marks(ds: &Dataset, year: i32) -> Result<Vec<(String, usize)>> 
         .collect();
     labelled.sort();
     Ok(labelled)
+}
+
+/// The warnings of a run that read the frames, not the judged schools: the year-Y rows without
+/// a share below the minimum ([`no_marks`]) and the rows outside the window ([`outside_window`]).
+pub(super) struct FrameWarnings {
+    no_marks: Vec<(String, usize)>,
+    outside: Warnings,
+}
+
+impl FrameWarnings {
+    /// Errors: a frame without its declared columns (a bug).
+    pub(super) fn new(
+        ds: &Dataset,
+        ctx: &Context,
+        year: i32,
+        window: &[i32],
+    ) -> Result<FrameWarnings> {
+        let mut outside = Warnings::default();
+        outside_window(&ctx.frames.results, window, &mut outside)?;
+        Ok(FrameWarnings {
+            no_marks: no_marks(ds, year)?,
+            outside,
+        })
+    }
+    /// The warnings of a run before its clusters, in this order: the rows without a share below
+    /// the minimum, [`warnings_of`] the judged schools, the years of `window` without marks (not
+    /// in `judged_years`), the rows outside it.
+    pub(super) fn with_schools<'j>(
+        self,
+        judged: impl Iterator<Item = (&'j SchoolResult, bool)>,
+        (window, judged_years): (&[i32], &[i32]),
+    ) -> Warnings {
+        let mut warnings = Warnings::default();
+        for (label, n) in self.no_marks {
+            warnings.add_n(WarningCode::NoShareBelowMin, n, label);
+        }
+        warnings_of(judged, &mut warnings);
+        for y in window.iter().filter(|y| !judged_years.contains(y)) {
+            warnings.add(WarningCode::WindowWithoutMarks, y.to_string());
+        }
+        warnings.merge(self.outside);
+        warnings
+    }
+}
+
+/// The warnings of the judged schools, added to `w`: schools whose kind, settlement or deficit
+/// is unknown (examples in school order). `judged` holds each school with whether its kind is
+/// known.
+fn warnings_of<'j>(judged: impl Iterator<Item = (&'j SchoolResult, bool)>, w: &mut Warnings) {
+    for (res, kind_known) in judged {
+        let confirmed = res.stage_reached == 3;
+        let codes = [
+            (!kind_known, WarningCode::KindUnknown),
+            (
+                confirmed && res.settlement == Settlement::Unknown,
+                WarningCode::SettlementUnknown,
+            ),
+            (
+                confirmed && res.deficit.is_none(),
+                WarningCode::DeficitUnknown,
+            ),
+        ];
+        if !codes.iter().any(|(on, _)| *on) {
+            continue;
+        }
+        // a school known only by name is named by its name and municipality, not its `name:…` key
+        // (named only when it is warned of: most schools are not)
+        let who = crate::model::identity::example_school(&res.login, &res.name, &res.municipality);
+        for (_, code) in codes.into_iter().filter(|(on, _)| *on) {
+            w.add(code, who.as_str());
+        }
+    }
 }
