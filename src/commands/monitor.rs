@@ -37,8 +37,9 @@ pub enum CsvTable {
 /// Run the selection of every year with results that have a share below the minimum in `--years` and print the candidates' statuses
 /// and the transitions with the entries and exits (CSV: the one table `--csv-table` names).
 ///
-/// Errors: a usage error (exit 2) when fewer than two such years exist, or when `--csv-table` is
-/// given with a format other than CSV.
+/// Errors: a data error (exit 1) when the data hold fewer than two such years; a usage error (exit
+/// 2) when `--years` keeps fewer than two of them, or when `--csv-table` is given with a format
+/// other than CSV.
 pub fn run(a: &Args) -> Result<()> {
     check_csv_table(a)?;
     let (cfg, loaded) = a.data.load()?;
@@ -62,10 +63,16 @@ pub fn run(a: &Args) -> Result<()> {
             Some(s) => format!(" (--years {s} keeps {})", super::years_in_words(&years)),
             None => String::new(),
         };
-        return Err(usage(format!(
+        let msg = format!(
             "monitor needs at least two years with results that have a share below the minimum; the data hold {}{asked}",
             super::years_in_words(&have)
-        )));
+        );
+        // the data's own years are a data condition (exit 1), `--years` keeping too few a usage
+        // one (exit 2; fresh-eyes run 16: one year of data was exit 2)
+        return Err(match have.len() < 2 {
+            true => crate::error::data(msg),
+            false => usage(msg),
+        });
     }
     let m = monitor::monitor(&loaded.data, &cfg, &years)?;
     let below = crate::method::procedures::below_min_kind(&loaded.data.results, &years)?;

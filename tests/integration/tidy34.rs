@@ -227,3 +227,25 @@ fn two_registries_disagreeing_on_a_value_are_told() {
     assert!(kept["index"].is_number(), "{kept:#}");
     assert_eq!(kept, one(&sample_region()));
 }
+
+/// Fresh-eyes run 16: `monitor` on data of one year was a usage error (exit 2); it is the data's
+/// condition (exit 1). `--years` keeping one of the data's years stays a usage error.
+#[test]
+fn monitor_on_one_year_of_data_is_a_data_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = sample_copy(dir.path(), "one", |f| {
+        f.contains("2025") || f == "registry.csv" || f == "scales.csv"
+    });
+    let out = shnor().arg("monitor").arg(&one).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = shnor()
+        .args(["monitor", "data-samples/region", "--years", "2025"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
