@@ -162,6 +162,16 @@ fn logins() {
 fn subjects_and_titles() {
     assert_eq!(subject("МА").as_deref(), Some("математика"));
     assert_eq!(subject("Русский язык").as_deref(), Some("русский язык"));
+    // fresh-eyes run 16: `--subject английский` was refused while `англ` was taken
+    for (word, canon) in [
+        ("английский", "английский язык"),
+        ("Немецкий", "немецкий язык"),
+        ("рус", "русский язык"),
+        ("мат", "математика"),
+        ("окружающий", "окружающий мир"),
+    ] {
+        assert_eq!(subject(word).as_deref(), Some(canon), "{word}");
+    }
     let f = "Проведение работы по окружающему миру, 4 класс. ВПР 2021.xlsx";
     assert_eq!(subject_in(f).as_deref(), Some("окружающий мир"));
     assert_eq!(grade_in(f), Some(4));
