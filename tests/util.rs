@@ -298,10 +298,15 @@ pub fn inspect_first(path: &Path, flags: &[&str]) -> serde_json::Value {
 
 /// The first input of `inspect --format json` on `text` written to `name` in a fresh folder.
 pub fn inspect_text(name: &str, text: &str) -> serde_json::Value {
+    inspect_text_with(name, text, &[])
+}
+
+/// [`inspect_text`] with `flags`.
+pub fn inspect_text_with(name: &str, text: &str, flags: &[&str]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();
-    inspect_first(&p, &[])
+    inspect_first(&p, flags)
 }
 
 /// `shnor CMD FILE ARGS` on `text` written to `name` in a fresh folder: the exit code and the

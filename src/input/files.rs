@@ -25,23 +25,7 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .unwrap_or(0);
     m.grade = text::grade_in(&name).map(|g| g as i32).unwrap_or(0);
     if m.grade == 0 {
-        // a browser's «(1)» after a repeated download is no grade (fresh-eyes run 16: «ВПР 2025
-        // (1).csv» was grade 1)
-        let joined = without_copy_numbers(&joined);
-        let toks: Vec<&str> = joined
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .collect();
-        for w in toks.windows(2) {
-            if w[0].len() == 4 && w[0].starts_with("20") {
-                if let Ok(g) = w[1].parse::<i32>() {
-                    if (1..=11).contains(&g) {
-                        m.grade = g;
-                        break;
-                    }
-                }
-            }
-        }
+        m.grade = grade_after_year(&without_copy_numbers(&joined)).unwrap_or(0);
     }
     m.subject = text::subject_in(&name)
         .or_else(|| text::subject_in(&joined))
@@ -51,6 +35,26 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .unwrap_or_default()
         .to_string();
     m
+}
+
+/// A grade written right after a year the way ФИС ОКО's folders and names write it (`2020_7_…`,
+/// `2020/7/…`): the year, `_` or `/`, a number 1–11 without a leading zero, then `_`, `/`, `.` or
+/// the end. Any other number after a year is no grade (fresh-eyes run 16: «2023 2» a copy's name,
+/// «2023-05» a month, «2023 № 3», «2023 5-6 классы» a range were grades).
+fn grade_after_year(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    (0..b.len().saturating_sub(5)).find_map(|i| {
+        let year = b[i..i + 2] == *b"20" && (i..i + 4).all(digit);
+        let bounded = (i == 0 || !digit(i - 1)) && matches!(b.get(i + 4), Some(b'_' | b'/'));
+        if !year || !bounded || b.get(i + 5) == Some(&b'0') {
+            return None;
+        }
+        let n = (i + 5..b.len()).take_while(|&j| digit(j)).count();
+        let end_ok = matches!(b.get(i + 5 + n), None | Some(b'_' | b'/' | b'.'));
+        let g: i32 = s.get(i + 5..i + 5 + n)?.parse().ok()?;
+        (end_ok && (1..=11).contains(&g)).then_some(g)
+    })
 }
 
 /// `s` without its numbers in parentheses («ВПР 2025 (1).csv» → «ВПР 2025 .csv»): the copy
@@ -228,6 +232,18 @@ mod tests {
         assert_eq!(grade("2020_7_Немецкий язык.xlsx"), 7);
         assert_eq!(grade("2020/7/Немецкий язык.xlsx"), 7);
         assert_eq!(grade("ВПР 2025 5 класс (1).csv"), 5);
+        // a number after a year is a grade only as ФИС ОКО's names write it (`2020_7_…`)
+        for name in [
+            "ВПР математика 2023 5-6 классы.csv",
+            "ВПР математика 2023 2.csv",
+            "ВПР математика 2023-05.csv",
+            "ВПР математика 2023 № 3.csv",
+            "ВПР 2023_5-6_классы.csv",
+            "ВПР 2023_05.csv",
+        ] {
+            assert_eq!(grade(name), 0, "{name}");
+        }
+        assert_eq!(grade("ВПР_2023_11.csv"), 11);
         assert_eq!(
             grade("Проведение работы по математике, 4 класс. ВПР 2023.xlsx"),
             4

@@ -468,12 +468,8 @@ fn load_sheet(
     sheet_warnings(s, &mut rep)?;
     ds.flush_rows()?;
     crate::timing("  flushed");
-    if s.kind == "marks" && vpr_without_grade(&ds.result_parts[before..])? {
-        // fresh-eyes run 16: such rows took part as «ВПР … 0 кл.» without a word
-        return Err(data(format!(
-            "{}: ВПР results without a grade: the table has no «Класс» column and neither its title, its file name nor --grade names one; expected a «Класс» column or --grade 4…11",
-            s.path.display()
-        )));
+    if s.kind == "marks" {
+        vpr_without_grade(s, &mut ds.result_parts[before..], opts, &mut rep)?;
     }
     if stored && RESULT_KINDS.contains(&s.kind) && !contributes(&ds.result_parts[before..])? {
         rep.warnings.add(

@@ -249,3 +249,21 @@ fn monitor_on_one_year_of_data_is_a_data_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Fresh-eyes check 17: an empty «Класс» cell of a ВПР row was told as a table without a «Класс»
+/// column, with no row, and `--lenient` could not skip it. It is the row's error; `--lenient`
+/// drops the row with a counted warning.
+#[test]
+fn an_empty_grade_cell_of_a_vpr_row_is_the_rows_error() {
+    let table = "Год;Класс;Предмет;Логин;ОО;Кол-во участников;2;3;4;5\n2023;5;математика;edu990001;СОШ 1;20;2;8;6;4\n2023;;математика;edu990002;СОШ 2;20;2;8;6;4\n";
+    let (code, err) = run_on_text("inspect", "ВПР по школам.csv", table, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("ВПР по школам.csv, row 3: column «Класс»: a ВПР result without a grade"),
+        "{err}"
+    );
+    let input = inspect_text_with("ВПР по школам.csv", table, &["--lenient"]);
+    assert_eq!(input["participants"], 20, "{input:#}");
+    let w = warning(&input["warnings"], "строка с ошибкой данных пропущена");
+    assert_eq!(w["count"], 1, "{input:#}");
+}
