@@ -14,6 +14,8 @@ use std::path::Path;
 /// An xlsx workbook's zip, opened once to read its sheets' XML.
 pub(super) struct SheetXml {
     zip: zip::ZipArchive<BufReader<File>>,
+    /// Each sheet's part once looked up ([`sheet_part`]): the tags and the scan read one part.
+    parts: std::collections::HashMap<String, Option<String>>,
 }
 
 /// What the plain pass over a sheet's tags tells ([`read_tags`]).
@@ -32,7 +34,20 @@ impl SheetXml {
         let file = File::open(path).with_context(|| path.display().to_string())?;
         Ok(SheetXml {
             zip: zip::ZipArchive::new(BufReader::new(file))?,
+            parts: Default::default(),
         })
+    }
+
+    /// The zip path of sheet `sheet` ([`sheet_part`]), looked up once.
+    ///
+    /// Errors: the workbook's part list cannot be read.
+    fn part(&mut self, sheet: &str) -> Result<Option<String>> {
+        if let Some(p) = self.parts.get(sheet) {
+            return Ok(p.clone());
+        }
+        let p = sheet_part(&mut self.zip, sheet)?;
+        self.parts.insert(sheet.to_string(), p.clone());
+        Ok(p)
     }
 
     /// The tags of sheet `sheet` ([`read_tags`]); `None` when the workbook does not name the
@@ -40,7 +55,7 @@ impl SheetXml {
     ///
     /// Errors: a part of the workbook cannot be read.
     pub(super) fn tags(&mut self, sheet: &str) -> Result<Option<Tags>> {
-        let Some(part) = sheet_part(&mut self.zip, sheet)? else {
+        let Some(part) = self.part(sheet)? else {
             return Ok(None);
         };
         let Ok(xml) = self.zip.by_name(&part) else {
@@ -62,7 +77,7 @@ impl SheetXml {
             Some(t) if !t.nothing_to_find => {}
             _ => return Ok(SheetScan::default()),
         }
-        let Some(part) = sheet_part(&mut self.zip, sheet)? else {
+        let Some(part) = self.part(sheet)? else {
             return Ok(SheetScan::default());
         };
         scan_sheet(self.zip.by_name(&part)?)
