@@ -25,7 +25,7 @@ pub fn meta_from_path(path: &Path) -> Meta {
         .unwrap_or(0);
     m.grade = text::grade_in(&name).map(|g| g as i32).unwrap_or(0);
     if m.grade == 0 {
-        m.grade = grade_after_year(&without_copy_numbers(&joined)).unwrap_or(0);
+        m.grade = grade_after_year(&joined).unwrap_or(0);
     }
     m.subject = text::subject_in(&name)
         .or_else(|| text::subject_in(&joined))
@@ -39,8 +39,8 @@ pub fn meta_from_path(path: &Path) -> Meta {
 
 /// A grade written right after a year the way ФИС ОКО's folders and names write it (`2020_7_…`,
 /// `2020/7/…`): the year, `_` or `/`, a number 1–11 without a leading zero, then `_`, `/`, `.` or
-/// the end. Any other number after a year is no grade (fresh-eyes run 16: «2023 2» a copy's name,
-/// «2023-05» a month, «2023 № 3», «2023 5-6 классы» a range were grades).
+/// the end. Any other number after a year is no grade (fresh-eyes run 16: «(1)» a download's copy,
+/// «2023 2» a copy's name, «2023-05» a month, «2023 № 3», «2023 5-6 классы» a range were grades).
 fn grade_after_year(s: &str) -> Option<i32> {
     let b = s.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
@@ -55,26 +55,6 @@ fn grade_after_year(s: &str) -> Option<i32> {
         let g: i32 = s.get(i + 5..i + 5 + n)?.parse().ok()?;
         (end_ok && (1..=11).contains(&g)).then_some(g)
     })
-}
-
-/// `s` without its numbers in parentheses («ВПР 2025 (1).csv» → «ВПР 2025 .csv»): the copy
-/// numbers browsers and file managers add to a name.
-fn without_copy_numbers(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(open) = rest.find('(') {
-        let after = &rest[open + 1..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        out.push_str(&rest[..open]);
-        if digits > 0 && after[digits..].starts_with(')') {
-            rest = &after[digits + 1..];
-        } else {
-            out.push('(');
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The assessment a file name or path names: `ВПР`/`vpr`, `ОГЭ`/`oge`, `ЕГЭ`/`ege` as words
