@@ -82,7 +82,8 @@ fn child(step: &str, paths: &[PathBuf]) {
                 std::hint::black_box(df.height());
             }
         }
-        "load" => {
+        // shnor's steps on polars' pool, as the binary runs them (`shnor::in_polars_pool`)
+        "load" => shnor::in_polars_pool(|| {
             // as `shnor inspect` prints it: no input checksums in a table
             let opts = Opts {
                 skip_checksums: true,
@@ -92,8 +93,8 @@ fn child(step: &str, paths: &[PathBuf]) {
             std::hint::black_box(l.data.results.height());
             // as the CLI ends (commands::at_exit): the process exits without freeing the dataset
             std::mem::forget(l);
-        }
-        "select-list" | "select-json" | "select-all-json" => {
+        }),
+        "select-list" | "select-json" | "select-all-json" => shnor::in_polars_pool(|| {
             // as `shnor select` with the list formats, `--format json` and `--all --format json`:
             // the JSON contract lists the inputs' checksums and the shown schools' ledgers
             let shown = match step {
@@ -113,7 +114,7 @@ fn child(step: &str, paths: &[PathBuf]) {
             std::hint::black_box(sel.schools.len());
             // as the CLI ends (commands::at_exit)
             std::mem::forget((sel, l, ctx));
-        }
+        }),
         _ => panic!("unknown step {step}"),
     }
     println!("{} {}", t.elapsed().as_secs_f64(), peak_rss_mb());

@@ -17,6 +17,15 @@ pub mod output;
 pub mod progress;
 pub mod stats;
 pub mod synth;
+/// Run `op` on polars' thread pool (`polars_core::runtime::THREAD_POOL`, `POLARS_MAX_THREADS`
+/// threads): shnor's own parallel steps (`rayon::join`, `par_iter`, `rayon::spawn`) then share the
+/// pool polars' reads and group-bys run on, instead of a second pool of as many threads (rayon's
+/// global one) contending with it for the same cores. On /work/data/nat, `select`: median wall
+/// 1.00 → 0.96 s over ten interleaved runs (docs/PERFORMANCE.md, «Session 35»); outputs unchanged.
+pub fn in_polars_pool<R: Send>(op: impl FnOnce() -> R + Send) -> R {
+    polars_core::runtime::THREAD_POOL.install(op)
+}
+
 /// The SHA-256 of `bytes` as 64 lowercase hex digits (manifests, config and input checksums).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

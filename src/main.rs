@@ -48,7 +48,7 @@ fn main() {
     let cli = Cli::parse();
     shnor::input::table::quiet_workbook_panics();
     shnor::progress::set_quiet(cli.quiet);
-    let res = match &cli.cmd {
+    let res = shnor::in_polars_pool(|| match &cli.cmd {
         Cmd::Inspect(a) => inspect::run(a),
         Cmd::Select(a) => select::run(a),
         Cmd::Explain(a) => explain::run(a),
@@ -65,7 +65,7 @@ fn main() {
         Cmd::Report(a) => report::run(a),
         Cmd::Completions(a) => completions::run(a, &mut Cli::command()),
         Cmd::Man(a) => man::run(a, Cli::command()),
-    };
+    });
     if let Err(e) = res {
         if shnor::error::is_broken_pipe(&e) {
             std::process::exit(0);
